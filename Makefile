@@ -1,0 +1,118 @@
+# koder - one plain Makefile.  `make` builds ./koder; `make test` runs every
+# test in a normal build and again under AddressSanitizer + UBSan.
+#
+#   make            build ./koder
+#   make demo       build, then run the main job on the shipped corpus
+#   make test       build, then run every test (normal + sanitizers)
+#   make bench      speed and memory benchmarks (ratios, not timed tests)
+#   make deps       install the Debian packages koder needs (as root)
+#   make install    PREFIX=/usr/local DESTDIR= : binary, man page, data, codebooks
+#
+# BUILD=dir puts objects and the binary elsewhere (several builds side by side).
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+BUILD   ?= build
+CC      ?= cc
+OPT     ?= -O2
+SAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+# pkg-config name -> Debian package that provides it
+PC_PKGS  = libpcre2-8:libpcre2-dev icu-uc:libicu-dev icu-i18n:libicu-dev \
+           libcjson:libcjson-dev hunspell:libhunspell-dev sqlite3:libsqlite3-dev \
+           xlsxwriter:libxlsxwriter-dev
+TEST_PC  = cmocka:libcmocka-dev
+DEB_PKGS = build-essential pkg-config libpcre2-dev libicu-dev libcjson-dev \
+           libhunspell-dev hunspell-da libsqlite3-dev libxlsxwriter-dev \
+           libcmocka-dev tmux valgrind clang libclang-rt-14-dev libxml2-utils \
+           python3
+PC_NAMES = $(foreach p,$(PC_PKGS),$(firstword $(subst :, ,$(p))))
+
+DEP_CFLAGS := $(shell pkg-config --cflags $(PC_NAMES) 2>/dev/null)
+DEP_LIBS   := $(shell pkg-config --libs $(PC_NAMES) 2>/dev/null)
+TEST_LIBS  := $(shell pkg-config --libs cmocka 2>/dev/null)
+
+CFLAGS_ALL = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+             -DKODER_DATADIR='"$(PREFIX)/share/koder"' \
+             -Wall -Wextra -Werror -g $(OPT) $(DEP_CFLAGS) $(EXTRA_CFLAGS) $(CFLAGS)
+LDFLAGS_ALL = $(EXTRA_LDFLAGS) $(LDFLAGS)
+
+SRCS     = $(sort $(wildcard src/*.c))
+LIB_SRCS = $(filter-out src/main.c,$(SRCS))
+LIB_OBJS = $(patsubst src/%.c,$(BUILD)/obj/%.o,$(LIB_SRCS))
+UNIT_SRCS = $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BINS = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
+
+.PHONY: all check-deps deps test test-build asan demo bench install uninstall clean \
+        test-valgrind fuzz
+
+all: check-deps $(BUILD)/koder
+ifeq ($(BUILD),build)
+all: koder
+koder: build/koder
+	cp build/koder koder
+endif
+
+check-deps:
+	@missing=""; for p in $(PC_PKGS); do pc=$${p%%:*}; deb=$${p##*:}; \
+	  pkg-config --exists $$pc 2>/dev/null || missing="$$missing $$deb"; done; \
+	  [ -f /usr/share/hunspell/da_DK.dic ] || missing="$$missing hunspell-da"; \
+	  if [ -n "$$missing" ]; then \
+	    echo "koder: missing build dependencies:$$missing" >&2; \
+	    echo "koder: install them with 'sudo make deps' (or: sudo apt-get install$$missing)" >&2; \
+	    exit 1; fi
+
+deps:
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(DEB_PKGS)
+
+$(BUILD)/obj/%.o: src/%.c $(wildcard src/*.h) | $(BUILD)/obj
+	$(CC) $(CFLAGS_ALL) -c -o $@ $<
+
+$(BUILD)/obj $(BUILD)/tests:
+	mkdir -p $@
+
+$(BUILD)/libkoder.a: $(LIB_OBJS)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/koder: $(BUILD)/obj/main.o $(BUILD)/libkoder.a
+	$(CC) $(CFLAGS_ALL) -o $@ $^ $(DEP_LIBS) -lm $(LDFLAGS_ALL)
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libkoder.a $(wildcard src/*.h) | $(BUILD)/tests
+	@pkg-config --exists cmocka || { echo "koder: tests need cmocka: sudo apt-get install libcmocka-dev" >&2; exit 1; }
+	$(CC) $(CFLAGS_ALL) -Isrc -o $@ $< $(BUILD)/libkoder.a $(DEP_LIBS) $(TEST_LIBS) -lm $(LDFLAGS_ALL)
+
+# Everything the test scripts need in one build directory.
+test-build: all $(UNIT_BINS)
+
+asan:
+	$(MAKE) --no-print-directory BUILD=$(BUILD)-asan OPT=-O1 \
+	  EXTRA_CFLAGS="$(SAN_FLAGS)" EXTRA_LDFLAGS="$(SAN_FLAGS)" test-build
+
+# One summary line per build, then the total ("N passed, N failed").
+test: test-build asan
+	@LC_ALL=C.UTF-8 tests/run-all.sh $(BUILD) $(BUILD)-asan
+
+bench: all
+	@LC_ALL=C.UTF-8 bench/run.sh $(BUILD)
+
+demo: all
+	@scripts/demo.sh $(BUILD)/koder
+
+MAN_PAGES = docs/koder.1
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+	  $(DESTDIR)$(PREFIX)/share/koder/codebooks $(DESTDIR)$(PREFIX)/share/koder/data
+	install -m 755 $(BUILD)/koder $(DESTDIR)$(PREFIX)/bin/koder
+	install -m 644 $(MAN_PAGES) $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 644 codebooks/*.json $(DESTDIR)$(PREFIX)/share/koder/codebooks/
+	cp -R data/. $(DESTDIR)$(PREFIX)/share/koder/data/
+	find $(DESTDIR)$(PREFIX)/share/koder -type f -exec chmod 644 {} +
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/koder $(DESTDIR)$(PREFIX)/share/man/man1/koder.1
+	rm -rf $(DESTDIR)$(PREFIX)/share/koder
+
+clean:
+	rm -rf build build-asan koder

@@ -1,0 +1,11 @@
+/*
+ * cmd.h - the subcommands.  Each lives in src/cmd_<name>.c, parses its own
+ * options with cli.h, and returns an exit status from enum koder_exit.
+ * argv[0] is the command's name.  main.c dispatches from a table.
+ */
+#ifndef KODER_CMD_H
+#define KODER_CMD_H
+
+
+
+#endif

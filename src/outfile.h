@@ -1,0 +1,38 @@
+/*
+ * outfile.h - output files written whole or not at all.
+ *
+ * koder never truncates a user's file and then fails half way: output goes to
+ * a temporary file beside the target (same directory, so rename(2) is atomic),
+ * which is flushed, fsync'd and renamed over the target only when everything
+ * was written.  A crash, a full disk or an error leaves the old file intact.
+ * The path "-" (or NULL) means standard output, which is written directly.
+ *
+ * Ownership: the struct owns its FILE, the temp path and the target path;
+ * outfile_commit and outfile_abort release all of them.  Callers that need a
+ * file name instead of a FILE (libxlsxwriter) may fclose(o->fp), set it to
+ * NULL, write to o->tmp and then commit.
+ */
+#ifndef KODER_OUTFILE_H
+#define KODER_OUTFILE_H
+
+#include <stdio.h>
+
+struct kerr;
+
+struct outfile {
+	FILE *fp;      /* where to write */
+	char *path;    /* target; NULL for stdout */
+	char *tmp;     /* temporary file; NULL for stdout */
+};
+
+/* Open `path` ("-" or NULL = stdout).  Returns 0 or KERR_IO/KERR_NOMEM with
+ * the target named in `e`. */
+int outfile_open(struct outfile *o, const char *path, struct kerr *e);
+/* Finish: flush, fsync and rename into place (or flush stdout).  Returns 0,
+ * or KERR_IO after removing the temp file (the target is untouched). */
+int outfile_commit(struct outfile *o, struct kerr *e);
+/* Give up: remove the temp file, keep the target as it was.  No-op after
+ * commit or on a zeroed struct. */
+void outfile_abort(struct outfile *o);
+
+#endif

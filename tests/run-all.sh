@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# run-all.sh BUILD_DIR... - run the suite against each build and print the
+# grand total as the last line: "N passed, N failed".
+set -u
+here=$(dirname "$0")
+tp=0 tf=0 ts=0
+for b in "$@"; do
+	out=$("$here/run-tests.sh" "$b" 2>&1 | tee /dev/stderr | tail -1)
+	p=$(echo "$out" | sed -n 's/.*: \([0-9]*\) passed.*/\1/p')
+	f=$(echo "$out" | sed -n 's/.* \([0-9]*\) failed.*/\1/p')
+	s=$(echo "$out" | sed -n 's/.* \([0-9]*\) skipped.*/\1/p')
+	tp=$((tp + ${p:-0})) tf=$((tf + ${f:-1})) ts=$((ts + ${s:-0}))
+done
+if [ $ts -gt 0 ]; then echo "$tp passed, $tf failed, $ts skipped"; else echo "$tp passed, $tf failed"; fi
+[ $tf -eq 0 ]
