@@ -4,6 +4,7 @@
 #include "error.h"
 
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -46,6 +47,14 @@ int datadir_find(const char *rel, struct buf *out)
 			*slash = '\0';
 			if (try_root(exe, strlen(exe), rel, out) == 0)
 				return 0;
+			/* an installed tree: <prefix>/bin/koder -> <prefix>/share/koder */
+			if (up == 1) {
+				char share[PATH_MAX + 16];
+
+				snprintf(share, sizeof(share), "%s/share/koder", exe);
+				if (try_root(share, strlen(share), rel, out) == 0)
+					return 0;
+			}
 		}
 	}
 	if (try_root(KODER_DATADIR, strlen(KODER_DATADIR), rel, out) == 0)

@@ -4,7 +4,8 @@
  * Shipped files are named by a path relative to a root, e.g.
  * "data/da-freq.tsv" or "codebooks/sof-barrierer.json".  The root is, in
  * order: $KODER_DATADIR; the source tree the running binary was built in
- * (so ./koder and build/asan/koder work from a checkout without installing);
+ * (so ./koder and build-asan/koder work from a checkout without installing);
+ * <prefix>/share/koder beside <prefix>/bin/koder (a relocated install);
  * the installed share directory ($(PREFIX)/share/koder, fixed at build time).
  */
 #ifndef KODER_DATADIR_H
