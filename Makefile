@@ -20,11 +20,11 @@ SAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-r
 # pkg-config name -> Debian package that provides it
 PC_PKGS  = libpcre2-8:libpcre2-dev icu-uc:libicu-dev icu-i18n:libicu-dev \
            libcjson:libcjson-dev hunspell:libhunspell-dev sqlite3:libsqlite3-dev \
-           xlsxwriter:libxlsxwriter-dev
+           xlsxwriter:libxlsxwriter-dev libxml-2.0:libxml2-dev
 TEST_PC  = cmocka:libcmocka-dev
 DEB_PKGS = build-essential pkg-config libpcre2-dev libicu-dev libcjson-dev \
            libhunspell-dev hunspell-da libsqlite3-dev libxlsxwriter-dev \
-           libcmocka-dev tmux valgrind clang libclang-rt-14-dev libxml2-utils \
+           libcmocka-dev tmux valgrind clang libclang-rt-14-dev libxml2-dev libxml2-utils \
            python3
 PC_NAMES = $(foreach p,$(PC_PKGS),$(firstword $(subst :, ,$(p))))
 
