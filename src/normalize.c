@@ -1,0 +1,411 @@
+/*
+ * normalize.c - NFC, word repair and the match key, each with a byte map back
+ * to the input (see normalize.h for the contract).
+ *
+ * The pipeline for one line: (1) NFC, segment by segment, so every output
+ * byte knows which input bytes it came from; (2) split on whitespace and let
+ * the repairer (repair.c) replace damaged tokens, aligning the replacement
+ * to the original character by character where the lengths allow; (3) fold
+ * the repaired text into the match key.  ASCII takes fast paths throughout
+ * because answers are mostly ASCII and the speed target is tens of MB/s.
+ */
+#include "normalize.h"
+#include "buf.h"
+#include "error.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <unicode/uchar.h>
+#include <unicode/unorm2.h>
+#include <unicode/ustring.h>
+#include <unicode/utf8.h>
+#include <unicode/utf16.h>
+
+struct normalizer {
+	struct normalize_opts opts;
+	struct buf tok;           /* scratch: one repaired token */
+};
+
+/* ---- offset maps ---------------------------------------------------- */
+
+/* Make room for map entries up to index `need` (inclusive). */
+static int map_reserve(size_t **map, size_t *cap, size_t need)
+{
+	size_t ncap;
+	size_t *nm;
+
+	if (need < *cap)
+		return 0;
+	ncap = *cap ? *cap : 256;
+	while (ncap <= need)
+		ncap *= 2;
+	nm = realloc(*map, ncap * sizeof(*nm));
+	if (!nm)
+		return KERR_NOMEM;
+	*map = nm;
+	*cap = ncap;
+	return 0;
+}
+
+/* Append n bytes to `out`.  With one_to_one they map onto the input bytes
+ * starting at `at`; otherwise all map to `at` (a rewritten segment).  map may
+ * be NULL (normalize_key keeps no map). */
+static int emit(struct buf *out, size_t **map, size_t *cap, const char *s,
+		size_t n, size_t at, int one_to_one)
+{
+	size_t i, start = out->len;
+
+	if (buf_add(out, s, n))
+		return KERR_NOMEM;
+	if (!map)
+		return 0;
+	if (map_reserve(map, cap, out->len))
+		return KERR_NOMEM;
+	for (i = 0; i < n; i++)
+		(*map)[start + i] = one_to_one ? at + i : at;
+	return 0;
+}
+
+/* ---- stage 1: NFC ----------------------------------------------------- */
+
+static const UNormalizer2 *nfc_inst(void)
+{
+	UErrorCode st = U_ZERO_ERROR;
+	const UNormalizer2 *n = unorm2_getNFCInstance(&st);
+
+	return U_FAILURE(st) ? NULL : n;
+}
+
+static const char replacement[] = "\xEF\xBF\xBD";
+
+/*
+ * NFC of in[0..len) appended to out.  Text is cut into segments that start at
+ * a normalization boundary; a segment is normalized alone and all its output
+ * bytes map to the segment's first input byte (ASCII and precomposed letters
+ * are one-character segments, so the map is exact for nearly all text).
+ * `base` is added to every offset.
+ */
+static int nfc_append(const char *in, size_t len, struct buf *out, size_t **map,
+		      size_t *cap, size_t base)
+{
+	const UNormalizer2 *nfc = nfc_inst();
+	UChar src[64], dst[128];
+	char u8[512];
+	size_t i = 0;
+
+	if (!nfc)
+		return KERR_INVALID;
+	while (i < len) {
+		unsigned char b = (unsigned char)in[i];
+		int32_t j, k, end, ns = 0, nd;
+		UChar32 c;
+		UErrorCode st = U_ZERO_ERROR;
+
+		if (b < 0x80) {
+			size_t s = i;
+
+			while (i < len && (unsigned char)in[i] < 0x80)
+				i++;
+			/* the last ASCII byte before non-ASCII may take a combining mark */
+			if (i < len)
+				i--;
+			if (i > s) {
+				if (emit(out, map, cap, in + s, i - s, base + s, 1))
+					return KERR_NOMEM;
+				continue;
+			}
+		}
+		j = (int32_t)i;
+		U8_NEXT((const uint8_t *)in, j, (int32_t)len, c);
+		if (c < 0) {
+			if (emit(out, map, cap, replacement, 3, base + i, 0))
+				return KERR_NOMEM;
+			i = (size_t)j;
+			continue;
+		}
+		/* extend the segment while the next code point does not start a
+		 * new one; cap its length so the fixed buffers suffice (a run of
+		 * 60 combining marks is garbage anyway and is cut) */
+		U16_APPEND_UNSAFE(src, ns, c);
+		end = j;
+		while (end < (int32_t)len && ns < 60) {
+			UChar32 d;
+
+			k = end;
+			U8_NEXT((const uint8_t *)in, k, (int32_t)len, d);
+			if (d < 0 || unorm2_hasBoundaryBefore(nfc, d))
+				break;
+			U16_APPEND_UNSAFE(src, ns, d);
+			end = k;
+		}
+		if (ns == 1 || (ns == 2 && U16_IS_LEAD(src[0]))) {
+			if (unorm2_isNormalized(nfc, src, ns, &st) && U_SUCCESS(st)) {
+				if (emit(out, map, cap, in + i, (size_t)end - i, base + i, 1))
+					return KERR_NOMEM;
+				i = (size_t)end;
+				continue;
+			}
+			st = U_ZERO_ERROR;
+		}
+		nd = unorm2_normalize(nfc, src, ns, dst, 128, &st);
+		if (U_FAILURE(st)) {
+			/* cannot happen for <= 60 code units; keep the bytes */
+			if (emit(out, map, cap, in + i, (size_t)end - i, base + i, 0))
+				return KERR_NOMEM;
+		} else {
+			int32_t n8 = 0;
+
+			st = U_ZERO_ERROR;
+			u_strToUTF8(u8, sizeof(u8), &n8, dst, nd, &st);
+			if (U_FAILURE(st))
+				return KERR_INVALID;
+			if (emit(out, map, cap, u8, (size_t)n8, base + i, 0))
+				return KERR_NOMEM;
+		}
+		i = (size_t)end;
+	}
+	return 0;
+}
+
+/* ---- stage 3: the match key ------------------------------------------ */
+
+/* Key writer: appends key bytes with their input offsets and applies the
+ * left-to-right "oe" -> "o", "aa" -> "a" collapse as bytes arrive. */
+struct keyw {
+	struct buf *key;
+	size_t **map, *cap;
+	int pend;       /* 'o' or 'a' when the last key byte may absorb the next */
+};
+
+static int key_byte(struct keyw *w, int c, size_t at)
+{
+	if ((c == 'e' && w->pend == 'o') || (c == 'a' && w->pend == 'a')) {
+		w->pend = 0;
+		return 0;
+	}
+	w->pend = (c == 'o' || c == 'a') ? c : 0;
+	if (buf_addch(w->key, c))
+		return KERR_NOMEM;
+	if (w->map) {
+		if (map_reserve(w->map, w->cap, w->key->len))
+			return KERR_NOMEM;
+		(*w->map)[w->key->len - 1] = at;
+	}
+	return 0;
+}
+
+static int key_str(struct keyw *w, const char *s, size_t at)
+{
+	for (; *s; s++)
+		if (key_byte(w, (unsigned char)*s, at))
+			return KERR_NOMEM;
+	return 0;
+}
+
+/* The Danish and near-Danish letters with a fixed fold (after case folding). */
+static const char *key_fixed(UChar32 c)
+{
+	switch (c) {
+	case 0xE6: return "ae";  /* æ */
+	case 0xF8: return "o";   /* ø */
+	case 0xE5: return "a";   /* å */
+	case 0xE4: return "ae";  /* ä */
+	case 0xF6: return "o";   /* ö */
+	case 0xDF: return "ss";  /* ß */
+	default: return NULL;
+	}
+}
+
+/* Key bytes of one case-folded code point. */
+static int key_cp(struct keyw *w, UChar32 c, size_t at)
+{
+	const char *f = key_fixed(c);
+	UChar d[8];
+	int32_t n, k;
+	char u8[8];
+	UErrorCode st = U_ZERO_ERROR;
+	const UNormalizer2 *nfd;
+
+	if (c < 0x80)
+		return key_byte(w, c >= 'A' && c <= 'Z' ? c + 32 : c, at);
+	if (f)
+		return key_str(w, f, at);
+	/* combining marks left over after NFC carry no letter */
+	if (u_charType(c) == U_NON_SPACING_MARK)
+		return 0;
+	nfd = unorm2_getNFDInstance(&st);
+	if (U_SUCCESS(st)) {
+		n = unorm2_getDecomposition(nfd, c, d, 8, &st);
+		if (U_SUCCESS(st) && n > 1 && d[0] < 0x80 && u_isalpha(d[0])) {
+			for (k = 1; k < n; k++)
+				if (u_charType(d[k]) != U_NON_SPACING_MARK)
+					break;
+			if (k == n)
+				return key_byte(w, d[0] >= 'A' && d[0] <= 'Z' ? d[0] + 32 : d[0], at);
+		}
+	}
+	k = 0;
+	U8_APPEND_UNSAFE((uint8_t *)u8, k, c);
+	u8[k] = '\0';
+	w->pend = 0;
+	if (buf_add(w->key, u8, (size_t)k))
+		return KERR_NOMEM;
+	if (w->map) {
+		size_t i;
+
+		if (map_reserve(w->map, w->cap, w->key->len))
+			return KERR_NOMEM;
+		for (i = w->key->len - (size_t)k; i < w->key->len; i++)
+			(*w->map)[i] = at;
+	}
+	return 0;
+}
+
+/* Key of NFC text t[0..len); tmap gives input offsets of t's bytes (NULL:
+ * no map kept). */
+static int key_append(const char *t, size_t len, const size_t *tmap, struct keyw *w)
+{
+	size_t i = 0;
+
+	while (i < len) {
+		unsigned char b = (unsigned char)t[i];
+		UChar src[4], fold[16];
+		int32_t j = (int32_t)i, nf, k, ns = 0;
+		UChar32 c;
+		UErrorCode st = U_ZERO_ERROR;
+		size_t at;
+
+		if (b < 0x80) {
+			if (key_byte(w, b >= 'A' && b <= 'Z' ? b + 32 : b, tmap ? tmap[i] : i))
+				return KERR_NOMEM;
+			i++;
+			continue;
+		}
+		at = tmap ? tmap[i] : i;
+		U8_NEXT((const uint8_t *)t, j, (int32_t)len, c);
+		i = (size_t)j;
+		if (c < 0)
+			c = 0xFFFD;
+		U16_APPEND_UNSAFE(src, ns, c);
+		nf = u_strFoldCase(fold, 16, src, ns, U_FOLD_CASE_DEFAULT, &st);
+		if (U_FAILURE(st)) {
+			if (key_cp(w, c, at))
+				return KERR_NOMEM;
+			continue;
+		}
+		for (k = 0; k < nf;) {
+			UChar32 f;
+
+			U16_NEXT(fold, k, nf, f);
+			if (key_cp(w, f, at))
+				return KERR_NOMEM;
+		}
+	}
+	return 0;
+}
+
+int normalize_key(const char *in, size_t len, struct buf *key, struct kerr *e)
+{
+	struct buf nfc = BUF_INIT;
+	struct keyw w = { key, NULL, NULL, 0 };
+	size_t mark = key->len;
+	int rc;
+
+	rc = nfc_append(in, len, &nfc, NULL, NULL, 0);
+	if (!rc)
+		rc = key_append(nfc.data, nfc.len, NULL, &w);
+	buf_release(&nfc);
+	if (rc) {
+		buf_truncate(key, mark);
+		return kerr_set(e, rc, "cannot build the match key: %s", kerr_name(rc));
+	}
+	return 0;
+}
+
+/* ---- the result -------------------------------------------------------- */
+
+void normalized_init(struct normalized *r)
+{
+	memset(r, 0, sizeof(*r));
+	buf_init(&r->text, 0);
+	buf_init(&r->key, 0);
+	buf_init(&r->nfc, 0);
+}
+
+static void changes_clear(struct normalized *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nchanges; i++) {
+		free(r->changes[i].from);
+		free(r->changes[i].to);
+	}
+	r->nchanges = 0;
+}
+
+void normalized_release(struct normalized *r)
+{
+	changes_clear(r);
+	free(r->changes);
+	free(r->text_map);
+	free(r->key_map);
+	free(r->nfc_map);
+	buf_release(&r->text);
+	buf_release(&r->key);
+	buf_release(&r->nfc);
+	normalized_init(r);
+}
+
+/* ---- the normalizer ----------------------------------------------------- */
+
+int normalizer_new(struct normalizer **out, const struct normalize_opts *opts,
+		   struct kerr *e)
+{
+	struct normalizer *n;
+
+	*out = NULL;
+	if (!nfc_inst())
+		return kerr_set(e, KERR_INVALID, "ICU has no NFC data; reinstall libicu");
+	n = calloc(1, sizeof(*n));
+	if (!n)
+		return kerr_set(e, KERR_NOMEM, "out of memory");
+	if (opts)
+		n->opts = *opts;
+	buf_init(&n->tok, 0);
+	*out = n;
+	return 0;
+}
+
+void normalizer_free(struct normalizer *n)
+{
+	if (!n)
+		return;
+	buf_release(&n->tok);
+	free(n);
+}
+
+int normalize_text(struct normalizer *n, const char *in, size_t len,
+		   struct normalized *r, struct kerr *e)
+{
+	struct keyw w = { &r->key, &r->key_map, &r->key_map_cap, 0 };
+	int rc;
+
+	(void)n;
+	changes_clear(r);
+	buf_reset(&r->text);
+	buf_reset(&r->key);
+	rc = nfc_append(in, len, &r->text, &r->text_map, &r->text_map_cap, 0);
+	if (!rc)
+		rc = map_reserve(&r->text_map, &r->text_map_cap, r->text.len);
+	if (!rc) {
+		r->text_map[r->text.len] = len;
+		rc = key_append(r->text.data, r->text.len, r->text_map, &w);
+	}
+	if (!rc)
+		rc = map_reserve(&r->key_map, &r->key_map_cap, r->key.len);
+	if (rc)
+		return kerr_set(e, rc, "cannot normalize: %s", kerr_name(rc));
+	r->key_map[r->key.len] = len;
+	return 0;
+}
