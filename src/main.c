@@ -18,6 +18,7 @@ struct command {
 
 /* Keep in the order a user meets them in the job. */
 static const struct command commands[] = {
+	{ "codebook", cmd_codebook, "exchange codebooks with NVivo, ATLAS.ti, MAXQDA, QualCoder" },
 	{ NULL, NULL, NULL }
 };
 

@@ -1,0 +1,170 @@
+/*
+ * cmd_codebook.c - `koder codebook import`: bring a codebook from NVivo,
+ * ATLAS.ti, MAXQDA or QualCoder (REFI-QDA .qdc) into koder, as a codebook
+ * JSON whose categories still need their patterns written.
+ */
+#include "buf.h"
+#include "cli.h"
+#include "cmd.h"
+#include "error.h"
+#include "outfile.h"
+#include "qdc.h"
+
+#include <cjson/cJSON.h>
+#include <libgen.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { OPT_ID = 256, OPT_TITLE, OPT_DRY };
+
+static const struct cli_opt import_opts[] = {
+	{ 'o', "output", "FILE", "write the codebook JSON to FILE (default: standard output)" },
+	{ OPT_ID, "id", "ID", "codebook id (default: made from the file name)" },
+	{ OPT_TITLE, "title", "TEXT", "codebook title (default: the file name)" },
+	{ OPT_DRY, "dry-run", NULL, "read and report, write nothing" },
+	{ 'h', "help", NULL, "show this help" },
+	{ 0, NULL, NULL, NULL }
+};
+
+static const struct cli_usage import_usage = {
+	"koder codebook import [OPTION]... FILE.qdc",
+	"Make a koder codebook from a REFI-QDA codebook (.qdc).",
+	import_opts,
+	"Codes become categories, with their names as labels and their descriptions\n"
+	"kept; grouping codes (not codable) and code sets become nets.  The standard\n"
+	"has no place for matching rules, so every category starts with an empty\n"
+	"\"include\" list: write the patterns, then run 'koder check'.  Category ids\n"
+	"are made from the names (æ -> ae, ø -> oe, å -> aa).\n\n"
+	"Exit status: 0 imported, 1 imported with warnings (e.g. a deeper hierarchy\n"
+	"flattened), 2 wrong usage, 3 file unreadable, 4 not a REFI-QDA codebook,\n"
+	"5 output not written.\n"
+};
+
+static void print_list(const struct kerr_list *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		cli_error(&l->items[i]);
+}
+
+static int write_json(cJSON *json, const char *path, struct kerr *e)
+{
+	struct outfile o;
+	char *text = cJSON_Print(json);
+	int rc;
+
+	if (!text)
+		return kerr_set(e, KERR_NOMEM, "out of memory");
+	rc = outfile_open(&o, path, e);
+	if (!rc) {
+		fputs(text, o.fp);
+		fputc('\n', o.fp);
+		rc = outfile_commit(&o, e);
+	}
+	free(text);
+	return rc;
+}
+
+static int run_import(int argc, char **argv)
+{
+	struct cli_parser p;
+	const char *out = NULL, *id = NULL, *title = NULL;
+	struct kerr_list warn = KERR_LIST_INIT, errs = KERR_LIST_INIT;
+	struct qdc_book book;
+	struct buf idbuf = BUF_INIT, tbuf = BUF_INIT;
+	struct kerr e;
+	cJSON *json = NULL;
+	int c, dry = 0, status = EXIT_OK;
+	size_t i, ncat = 0;
+
+	cli_parser_init(&p, import_opts);
+	while ((c = cli_next(&p, argc, argv)) != -1) {
+		switch (c) {
+		case 'o': out = optarg; break;
+		case OPT_ID: id = optarg; break;
+		case OPT_TITLE: title = optarg; break;
+		case OPT_DRY: dry = 1; break;
+		case 'h': return cli_help(&import_usage);
+		default: return cli_misuse(&import_usage, NULL);
+		}
+	}
+	if (optind != argc - 1)
+		return cli_misuse(&import_usage, "give exactly one .qdc file");
+	if (!id || !title) {
+		char *copy = xstrdup(argv[optind]), *base = basename(copy), *dot;
+
+		if ((dot = strrchr(base, '.')) && dot != base)
+			*dot = '\0';
+		if (!title)
+			buf_adds(&tbuf, base);
+		if (!id)
+			qdc_slug(base, &idbuf);
+		free(copy);
+	}
+	kerr_clear(&e);
+	qdc_book_init(&book);
+	if (qdc_read(argv[optind], &book, &warn, &errs)) {
+		print_list(&warn);
+		status = cli_errors(&errs);
+		goto done;
+	}
+	print_list(&warn);
+	if (qdc_to_json(&book, id ? id : idbuf.data, title ? title : tbuf.data, &json, &e)) {
+		status = cli_error(&e);
+		goto done;
+	}
+	for (i = 0; i < book.n; i++)
+		ncat += book.codes[i].codable != 0;
+	if (!dry && write_json(json, out, &e)) {
+		status = cli_error(&e);
+		goto done;
+	}
+	fprintf(stderr, "koder: %s %zu categor%s and %zu net%s from '%s'%s%s; "
+		"write their patterns, then run 'koder check'\n",
+		dry ? "would import" : "imported", ncat, ncat == 1 ? "y" : "ies",
+		book.n - ncat, book.n - ncat == 1 ? "" : "s", argv[optind],
+		out && !dry ? " to " : "", out && !dry ? out : "");
+	if (warn.n)
+		status = EXIT_PROBLEMS;
+done:
+	cJSON_Delete(json);
+	qdc_book_release(&book);
+	kerr_list_release(&warn);
+	kerr_list_release(&errs);
+	buf_release(&idbuf);
+	buf_release(&tbuf);
+	return status;
+}
+
+static const struct cli_opt top_opts[] = {
+	{ 'h', "help", NULL, "show this help" },
+	{ 0, NULL, NULL, NULL }
+};
+
+static const struct cli_usage top_usage = {
+	"koder codebook import [OPTION]... FILE.qdc",
+	"Exchange codebooks with other qualitative analysis programs (REFI-QDA).",
+	top_opts,
+	"Subcommands:\n"
+	"  import FILE.qdc     make a koder codebook (JSON) from a REFI-QDA codebook\n\n"
+	"'koder codebook SUBCOMMAND --help' explains each.\n"
+};
+
+int cmd_codebook(int argc, char **argv)
+{
+	struct cli_parser p;
+	int c;
+
+	cli_parser_init(&p, top_opts);
+	while ((c = cli_next(&p, argc, argv)) != -1) {
+		if (c == 'h')
+			return cli_help(&top_usage);
+		return cli_misuse(&top_usage, NULL);
+	}
+	if (optind >= argc)
+		return cli_misuse(&top_usage, "say what to do: import");
+	if (!strcmp(argv[optind], "import"))
+		return run_import(argc - optind, argv + optind);
+	return cli_misuse(&top_usage, "'%s' is not a codebook subcommand", argv[optind]);
+}
