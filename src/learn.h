@@ -1,0 +1,70 @@
+/*
+ * learn.h - proposing rule changes from coders' overrides.
+ *
+ * When coders add a category the rules missed, the phrases those answers
+ * share are candidates for new include patterns; when coders remove a
+ * category the rules suggested, the phrases of those answers are candidates
+ * for exclusions.  Each candidate is scored on every reviewed answer: how
+ * many it would fix and how many it would break (an include that would
+ * also code answers the coders left out; an exclusion that would also drop
+ * codes the coders kept).  Candidates are word n-grams (1 to 3 words) of the
+ * repaired text, compared on the match key, so "køretid" and "koretid" are
+ * one candidate, plus word stems with the pattern language's `*` ending
+ * ("arbejdsgiver*" from arbejdsgiveren, arbejdsgiverne); a phrase may not
+ * begin or end with a Danish function word.  Counts assume a pattern matches
+ * wherever its words occur; the rule engine's negation handling can make a
+ * real include match fewer answers.
+ *
+ * The module only proposes: it never edits a codebook.
+ *
+ * Ownership: a learn_set owns its answers' copies and all proposals
+ * (learn_release).  Strings passed in are copied.
+ */
+#ifndef KODER_LEARN_H
+#define KODER_LEARN_H
+
+#include <stddef.h>
+
+struct kerr;
+
+struct learn_proposal {
+	size_t cat;       /* category index */
+	int exclude;      /* 0: new include pattern, 1: new exclusion */
+	char *pattern;    /* the phrase as respondents wrote it, lower case */
+	size_t fixes;     /* reviewed answers it would make agree with the coders */
+	size_t breaks;    /* reviewed answers it would make disagree */
+	size_t example;   /* index of one answer it fixes */
+};
+
+struct learn_set;
+
+/* A new, empty set for a codebook of `ncats` categories.  Caller owns *out. */
+int learn_new(struct learn_set **out, size_t ncats, struct kerr *e);
+void learn_free(struct learn_set *s);
+
+/*
+ * Add one reviewed answer: its repaired text (normalize_text's `text`), the
+ * coders' final categories and the rules' suggestion, both as ncats flags
+ * (1 = coded).  All answers come before the first learn_propose (then
+ * KERR_INVALID).  Returns 0 or KERR_NOMEM.
+ */
+int learn_add(struct learn_set *s, const char *text, const unsigned char *coder,
+	const unsigned char *rules, struct kerr *e);
+
+/* How many answers were added, and how many disagree with the rules on
+ * category `cat` in each direction (coders added / coders removed). */
+size_t learn_count(const struct learn_set *s);
+void learn_overrides(const struct learn_set *s, size_t cat, size_t *added, size_t *removed);
+/* The text of answer i (borrowed). */
+const char *learn_text(const struct learn_set *s, size_t i);
+
+/*
+ * Compute proposals with at least `min_fix` fixes and more fixes than
+ * breaks, best first within each category (fixes - breaks, then fixes, then
+ * shorter), at most `per_cat` of each kind per category, in codebook order.
+ * *out is owned by the set (valid until learn_free).  Returns 0 or KERR_NOMEM.
+ */
+int learn_propose(struct learn_set *s, size_t min_fix, size_t per_cat,
+	const struct learn_proposal **out, size_t *n, struct kerr *e);
+
+#endif
