@@ -1,0 +1,626 @@
+/*
+ * csv.c - the streaming CSV reader and the field writer (see csv.h).
+ *
+ * Three layers, each a small loop: fill() reads a raw block and decodes it to
+ * UTF-8 (detecting the encoding on the way), next_byte() hands out decoded
+ * bytes while counting lines, and read_record() runs the RFC 4180 state
+ * machine into one reusable record buffer.  A decoding problem is not raised
+ * where it is found (the decoder runs ahead of the parser) but when the parser
+ * reaches it, so the error carries the right line.
+ */
+#include "csv.h"
+#include "buf.h"
+#include "error.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unicode/unorm2.h>
+#include <unicode/ustring.h>
+#include <unicode/uchar.h>
+
+#define RAW_SIZE 65536
+#define MAX_FIELDS 100000
+
+struct csv_reader {
+	FILE *fp;
+	char name[256];
+	unsigned char raw[RAW_SIZE];
+	size_t rlen, rpos;
+	int eof;            /* fread has hit the end */
+	char *dec;          /* decoded UTF-8, RAW_SIZE * 3 bytes */
+	size_t dlen, dpos;
+	int dec_bad;        /* decoding stopped at a byte that is not UTF-8 */
+	enum csv_encoding enc;
+	int forced_enc, bom;
+	char sep;
+	size_t max_field;
+	int allow_ragged;
+	long line, col;     /* position of the next byte */
+	struct buf rec;     /* the current record: fields, each NUL-terminated */
+	size_t *off, *lens;
+	const char **fields;
+	size_t nf, fcap;
+	char *hdr_data;     /* the header record, owned */
+	const char **hdr;
+	size_t *hdr_len;
+	size_t nh;
+	int done;
+	int err;           /* the KERR code behind next_byte's -2 */
+};
+
+/* Windows-1252 0x80..0x9F; the five unassigned bytes map to the C1 controls
+ * of the same value, as the WHATWG encoding standard does. */
+static const uint16_t cp1252_high[32] = {
+	0x20AC, 0x0081, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
+	0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0x008D, 0x017D, 0x008F,
+	0x0090, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
+	0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178,
+};
+
+static size_t put_utf8(char *o, unsigned cp)
+{
+	if (cp < 0x80) {
+		o[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		o[0] = (char)(0xC0 | (cp >> 6));
+		o[1] = (char)(0x80 | (cp & 0x3F));
+		return 2;
+	}
+	o[0] = (char)(0xE0 | (cp >> 12));
+	o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+	o[2] = (char)(0x80 | (cp & 0x3F));
+	return 3;
+}
+
+/*
+ * Length of the valid UTF-8 sequence at p (n bytes available), 0 if it is
+ * invalid, or -1 if it may be valid but is cut off at the end of the block.
+ * Strict: no overlong forms, no surrogates, nothing above U+10FFFF.
+ */
+static int utf8_seq(const unsigned char *p, size_t n)
+{
+	unsigned char c = p[0];
+	int len, i;
+	unsigned lo = 0x80, hi = 0xBF;
+
+	if (c >= 0xC2 && c <= 0xDF)
+		len = 2;
+	else if (c >= 0xE0 && c <= 0xEF) {
+		len = 3;
+		if (c == 0xE0)
+			lo = 0xA0;
+		else if (c == 0xED)
+			hi = 0x9F;
+	} else if (c >= 0xF0 && c <= 0xF4) {
+		len = 4;
+		if (c == 0xF0)
+			lo = 0x90;
+		else if (c == 0xF4)
+			hi = 0x8F;
+	} else
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((size_t)i >= n)
+			return -1;
+		if (p[i] < (i == 1 ? lo : 0x80) || p[i] > (i == 1 ? hi : 0xBF))
+			return 0;
+	}
+	return len;
+}
+
+static int set_err(struct csv_reader *r, struct kerr *e, enum kerr_code code)
+{
+	kerr_at(e, r->name, r->line, r->col);
+	return (int)code;
+}
+
+/* Decode as much of the raw block as possible into r->dec.  Returns 1 if
+ * there are decoded bytes, 0 at the end, or a KERR code. */
+static int fill(struct csv_reader *r, struct kerr *e)
+{
+	size_t i, o = 0;
+
+	if (r->dec_bad) {
+		kerr_set(e, KERR_ENCODING, "this byte is not UTF-8 although the file "
+			 "started as UTF-8; save the file as \"CSV UTF-8\", or give "
+			 "--encoding windows-1252 if it is an old Excel file");
+		return set_err(r, e, KERR_ENCODING);
+	}
+	if (r->rpos > 0) {
+		memmove(r->raw, r->raw + r->rpos, r->rlen - r->rpos);
+		r->rlen -= r->rpos;
+		r->rpos = 0;
+	}
+	if (!r->eof && r->rlen < RAW_SIZE) {
+		size_t got = fread(r->raw + r->rlen, 1, RAW_SIZE - r->rlen, r->fp);
+
+		if (got == 0 && ferror(r->fp))
+			return kerr_errno(e, errno ? errno : EIO, r->name, "cannot read");
+		if (got == 0)
+			r->eof = 1;
+		r->rlen += got;
+	}
+	for (i = 0; i < r->rlen; i++) {
+		unsigned char c = r->raw[i];
+		int n;
+
+		if (c < 0x80) {
+			r->dec[o++] = (char)c;
+			continue;
+		}
+		if (r->enc == CSV_ENC_CP1252) {
+			o += put_utf8(r->dec + o, c < 0xA0 ? cp1252_high[c - 0x80] : c);
+			continue;
+		}
+		n = utf8_seq(r->raw + i, r->rlen - i);
+		if (n < 0 && !r->eof)
+			break;  /* finish the sequence after the next read */
+		if (n > 0) {
+			memcpy(r->dec + o, r->raw + i, (size_t)n);
+			o += (size_t)n;
+			i += (size_t)n - 1;
+			r->enc = CSV_ENC_UTF8;
+			continue;
+		}
+		if (r->enc == CSV_ENC_AUTO) {
+			r->enc = CSV_ENC_CP1252;
+			o += put_utf8(r->dec + o, c < 0xA0 ? cp1252_high[c - 0x80] : c);
+			continue;
+		}
+		r->dec_bad = 1;
+		break;
+	}
+	r->rpos = i;
+	r->dlen = o;
+	r->dpos = 0;
+	if (o == 0 && r->dec_bad)
+		return fill(r, e);
+	return o > 0;
+}
+
+/* The next decoded byte (0..255), -1 at the end, or -2 on an error. */
+static int next_byte(struct csv_reader *r, struct kerr *e)
+{
+	if (r->dpos == r->dlen) {
+		int rc = fill(r, e);
+
+		if (rc == 0)
+			return -1;
+		if (rc != 1) {
+			r->err = rc;
+			return -2;
+		}
+	}
+	r->col++;
+	return (unsigned char)r->dec[r->dpos++];
+}
+
+/* Give back the byte just read (always possible: it is still in r->dec). */
+static void unget_byte(struct csv_reader *r)
+{
+	r->dpos--;
+	r->col--;
+}
+
+static void new_line(struct csv_reader *r)
+{
+	r->line++;
+	r->col = 0;
+}
+
+/* If c ends a line (LF, CRLF or a lone CR), consume the rest of it, count
+ * the line and return 1. */
+static int eat_eol(struct csv_reader *r, int c, struct kerr *e)
+{
+	if (c == '\r') {
+		int d = next_byte(r, e);
+
+		if (d >= 0 && d != '\n')
+			unget_byte(r);
+	} else if (c != '\n')
+		return 0;
+	new_line(r);
+	return 1;
+}
+
+static int add_byte(struct csv_reader *r, size_t field_start, int c, struct kerr *e)
+{
+	if (r->rec.len - field_start >= r->max_field) {
+		kerr_set(e, KERR_LIMIT, "a field is longer than %zu bytes; is a quote "
+			 "left open? (the limit is --max-field)", r->max_field);
+		return set_err(r, e, KERR_LIMIT);
+	}
+	if (buf_addch(&r->rec, c))
+		return kerr_set(e, KERR_NOMEM, "out of memory reading a record");
+	return 0;
+}
+
+static int end_field(struct csv_reader *r, size_t start, struct kerr *e)
+{
+	if (r->nf == r->fcap) {
+		size_t cap = r->fcap ? r->fcap * 2 : 16;
+		size_t *off, *lens;
+		const char **fields;
+
+		if (cap > MAX_FIELDS) {
+			kerr_set(e, KERR_LIMIT, "a record has more than %d fields", MAX_FIELDS);
+			return set_err(r, e, KERR_LIMIT);
+		}
+		off = realloc(r->off, cap * sizeof(*off));
+		if (off)
+			r->off = off;
+		lens = realloc(r->lens, cap * sizeof(*lens));
+		if (lens)
+			r->lens = lens;
+		fields = realloc(r->fields, cap * sizeof(*fields));
+		if (fields)
+			r->fields = fields;
+		if (!off || !lens || !fields)
+			return kerr_set(e, KERR_NOMEM, "out of memory reading a record");
+		r->fcap = cap;
+	}
+	r->off[r->nf] = start;
+	r->lens[r->nf] = r->rec.len - start;
+	r->nf++;
+	if (buf_addch(&r->rec, '\0'))
+		return kerr_set(e, KERR_NOMEM, "out of memory reading a record");
+	return 0;
+}
+
+/* Read a quoted field's body, after its opening quote; then whatever follows
+ * the closing quote up to the separator (kept, as Python's csv module does). */
+static int read_quoted(struct csv_reader *r, size_t start, long start_line, int *last,
+		       struct kerr *e)
+{
+	int c, rc;
+
+	for (;;) {
+		c = next_byte(r, e);
+		if (c == -2)
+			return r->err;
+		if (c == -1) {
+			kerr_set(e, KERR_SYNTAX, "the quoted field that starts on line %ld "
+				 "is never closed", start_line);
+			return set_err(r, e, KERR_SYNTAX);
+		}
+		if (c == '"') {
+			c = next_byte(r, e);
+			if (c == '"') {
+				if ((rc = add_byte(r, start, '"', e)))
+					return rc;
+				continue;
+			}
+			break;
+		}
+		if (eat_eol(r, c, e))
+			c = '\n';
+		if ((rc = add_byte(r, start, c, e)))
+			return rc;
+	}
+	while (c >= 0 && c != r->sep && c != '\r' && c != '\n') {
+		if ((rc = add_byte(r, start, c, e)))
+			return rc;
+		c = next_byte(r, e);
+	}
+	*last = c;
+	return c == -2 ? r->err : 0;
+}
+
+/* One record into r->rec.  Returns 1, 0 at the end, or a KERR code. */
+static int read_record(struct csv_reader *r, long *start_line, struct kerr *e)
+{
+	int c, rc;
+	size_t start;
+
+	buf_reset(&r->rec);
+	r->nf = 0;
+	for (;;) {  /* skip empty lines */
+		c = next_byte(r, e);
+		if (c == -2)
+			return r->err;
+		if (c == -1)
+			return 0;
+		if (!eat_eol(r, c, e))
+			break;
+	}
+	*start_line = r->line;
+	unget_byte(r);
+	for (;;) {
+		start = r->rec.len;
+		c = next_byte(r, e);
+		if (c == '"') {
+			if ((rc = read_quoted(r, start, *start_line, &c, e)))
+				return rc;
+		} else {
+			while (c >= 0 && c != r->sep && c != '\r' && c != '\n') {
+				if ((rc = add_byte(r, start, c, e)))
+					return rc;
+				c = next_byte(r, e);
+			}
+		}
+		if (c == -2)
+			return r->err;
+		if ((rc = end_field(r, start, e)))
+			return rc;
+		if (c == r->sep)
+			continue;
+		eat_eol(r, c, e);
+		return 1;
+	}
+}
+
+/* Pick the separator that occurs most often, outside quotes, in the header
+ * line at the start of the decoded block. */
+static char detect_sep(const char *s, size_t n)
+{
+	size_t semi = 0, comma = 0, tab = 0, i;
+	int quoted = 0;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] == '"')
+			quoted = !quoted;
+		else if (quoted)
+			continue;
+		else if (s[i] == '\n' || s[i] == '\r')
+			break;
+		else if (s[i] == ';')
+			semi++;
+		else if (s[i] == ',')
+			comma++;
+		else if (s[i] == '\t')
+			tab++;
+	}
+	if (semi >= comma && semi >= tab && semi > 0)
+		return ';';
+	if (tab >= comma && tab > 0)
+		return '\t';
+	return ',';
+}
+
+static int start_reader(struct csv_reader *r, struct kerr *e)
+{
+	int rc = fill(r, e);
+	long line;
+
+	if (rc < 0 || rc > 1)
+		return rc;
+	if (r->rlen >= 2 && ((unsigned char)r->raw[0] == 0xFF || (unsigned char)r->raw[0] == 0xFE)
+	    && ((unsigned char)r->raw[1] == 0xFE || (unsigned char)r->raw[1] == 0xFF)
+	    && r->raw[0] != r->raw[1]) {
+		kerr_set(e, KERR_ENCODING, "the file is UTF-16 (Excel \"Unicode text\"); "
+			 "save it as \"CSV UTF-8\" instead");
+		return set_err(r, e, KERR_ENCODING);
+	}
+	if (r->dlen >= 3 && !memcmp(r->dec, "\xEF\xBB\xBF", 3)) {
+		r->bom = 1;
+		r->dpos = 3;
+		if (!r->forced_enc)
+			r->enc = CSV_ENC_UTF8;
+	}
+	if (!r->sep)
+		r->sep = detect_sep(r->dec + r->dpos, r->dlen - r->dpos);
+	rc = read_record(r, &line, e);
+	if (rc == 0) {
+		kerr_set(e, KERR_SYNTAX, "the file is empty: expected a header line "
+			 "with the column names");
+		return set_err(r, e, KERR_SYNTAX);
+	}
+	if (rc != 1)
+		return rc;
+	r->nh = r->nf;
+	r->hdr_data = malloc(r->rec.len + 1);
+	r->hdr = malloc(r->nh * sizeof(*r->hdr));
+	r->hdr_len = malloc(r->nh * sizeof(*r->hdr_len));
+	if (!r->hdr_data || !r->hdr || !r->hdr_len)
+		return kerr_set(e, KERR_NOMEM, "out of memory");
+	memcpy(r->hdr_data, r->rec.data, r->rec.len + 1);
+	for (size_t i = 0; i < r->nh; i++) {
+		r->hdr[i] = r->hdr_data + r->off[i];
+		r->hdr_len[i] = r->lens[i];
+	}
+	return 0;
+}
+
+int csv_open(struct csv_reader **out, FILE *fp, const char *name,
+	     const struct csv_opts *opts, struct kerr *e)
+{
+	struct csv_reader *r;
+	int rc;
+
+	*out = NULL;
+	r = calloc(1, sizeof(*r));
+	if (!r || !(r->dec = malloc(RAW_SIZE * 3))) {
+		free(r);
+		return kerr_set(e, KERR_NOMEM, "out of memory");
+	}
+	r->fp = fp;
+	snprintf(r->name, sizeof(r->name), "%s", name ? name : "");
+	r->line = 1;
+	buf_init(&r->rec, 0);
+	r->max_field = CSV_DEFAULT_MAX_FIELD;
+	if (opts) {
+		r->sep = opts->sep;
+		r->enc = opts->encoding;
+		r->forced_enc = opts->encoding != CSV_ENC_AUTO;
+		if (opts->max_field)
+			r->max_field = opts->max_field;
+		r->allow_ragged = opts->allow_ragged;
+	}
+	rc = start_reader(r, e);
+	if (rc) {
+		csv_close(r);
+		return rc;
+	}
+	*out = r;
+	return 0;
+}
+
+int csv_next(struct csv_reader *r, struct csv_row *row, struct kerr *e)
+{
+	long line = r->line;
+	int rc;
+
+	memset(row, 0, sizeof(*row));
+	if (r->done)
+		return CSV_END;
+	rc = read_record(r, &line, e);
+	if (rc == 0) {
+		r->done = 1;
+		return CSV_END;
+	}
+	if (rc != 1) {
+		r->done = 1;
+		return -rc;
+	}
+	for (size_t i = 0; i < r->nf; i++)
+		r->fields[i] = r->rec.data + r->off[i];
+	row->n = r->nf;
+	row->field = r->fields;
+	row->len = r->lens;
+	row->line = line;
+	if (r->nf != r->nh && !r->allow_ragged) {
+		kerr_set(e, KERR_SYNTAX, "this row has %zu fields but the header has %zu "
+			 "(a separator or quote out of place?)", r->nf, r->nh);
+		kerr_at(e, r->name, line, 0);
+		return -KERR_SYNTAX;
+	}
+	return CSV_ROW;
+}
+
+void csv_close(struct csv_reader *r)
+{
+	if (!r)
+		return;
+	buf_release(&r->rec);
+	free(r->dec);
+	free(r->off);
+	free(r->lens);
+	free(r->fields);
+	free(r->hdr_data);
+	free(r->hdr);
+	free(r->hdr_len);
+	free(r);
+}
+
+size_t csv_header_count(const struct csv_reader *r)
+{
+	return r->nh;
+}
+
+const char *csv_header_name(const struct csv_reader *r, size_t i)
+{
+	return i < r->nh ? r->hdr[i] : NULL;
+}
+
+char csv_sep(const struct csv_reader *r)
+{
+	return r->sep;
+}
+
+enum csv_encoding csv_enc(const struct csv_reader *r)
+{
+	return r->enc == CSV_ENC_AUTO ? CSV_ENC_UTF8 : r->enc;
+}
+
+int csv_had_bom(const struct csv_reader *r)
+{
+	return r->bom;
+}
+
+/* Trimmed, NFC, case-folded UTF-16 form of a column name; caller frees.
+ * NULL on invalid UTF-8 or out of memory. */
+static UChar *name_key(const char *s, int32_t *klen)
+{
+	UErrorCode st = U_ZERO_ERROR;
+	const UNormalizer2 *nfc = unorm2_getNFCInstance(&st);
+	int32_t n = 0, a = 0, b, m;
+	UChar *u, *v = NULL, *f = NULL;
+
+	if (U_FAILURE(st))
+		return NULL;
+	u_strFromUTF8(NULL, 0, &n, s, -1, &st);
+	if (st != U_BUFFER_OVERFLOW_ERROR && U_FAILURE(st))
+		return NULL;
+	st = U_ZERO_ERROR;
+	u = malloc(((size_t)n + 1) * sizeof(UChar));
+	if (!u)
+		return NULL;
+	u_strFromUTF8(u, n + 1, NULL, s, -1, &st);
+	b = n;
+	while (a < b && (u_isUWhiteSpace(u[a]) || u[a] == 0xFEFF))
+		a++;
+	while (b > a && u_isUWhiteSpace(u[b - 1]))
+		b--;
+	m = (b - a) * 3 + 1;
+	v = malloc((size_t)m * sizeof(UChar));
+	f = malloc((size_t)m * 2 * sizeof(UChar));
+	if (!U_FAILURE(st) && v && f) {
+		int32_t vn = unorm2_normalize(nfc, u + a, b - a, v, m, &st);
+
+		*klen = u_strFoldCase(f, m * 2, v, vn, U_FOLD_CASE_DEFAULT, &st);
+	}
+	free(u);
+	free(v);
+	if (U_FAILURE(st)) {
+		free(f);
+		return NULL;
+	}
+	return f;
+}
+
+int csv_name_equal(const char *a, const char *b)
+{
+	int32_t la = 0, lb = 0;
+	UChar *ka = name_key(a, &la), *kb = name_key(b, &lb);
+	int eq = ka && kb && la == lb && !memcmp(ka, kb, (size_t)la * sizeof(UChar));
+
+	free(ka);
+	free(kb);
+	return eq;
+}
+
+int csv_header_find(const struct csv_reader *r, const char *name, size_t *idx,
+		    struct kerr *e)
+{
+	struct buf list = BUF_INIT;
+	size_t i;
+
+	for (i = 0; i < r->nh; i++)
+		if (csv_name_equal(r->hdr[i], name)) {
+			*idx = i;
+			return 0;
+		}
+	for (i = 0; i < r->nh; i++)
+		buf_addf(&list, "%s\"%s\"", i ? ", " : "", r->hdr[i]);
+	kerr_set(e, KERR_NOTFOUND, "no column \"%s\"; the columns are: %s", name, list.data);
+	kerr_at(e, r->name, 1, 0);
+	kerr_path(e, "%s", name);
+	buf_release(&list);
+	return KERR_NOTFOUND;
+}
+
+int csv_write_field(FILE *fp, const char *s, size_t len, char sep)
+{
+	int quote = len > 0 && (s[0] == ' ' || s[len - 1] == ' ');
+	size_t i;
+
+	for (i = 0; i < len && !quote; i++)
+		if (s[i] == sep || s[i] == '"' || s[i] == '\n' || s[i] == '\r')
+			quote = 1;
+	if (!quote)
+		fwrite(s, 1, len, fp);
+	else {
+		putc('"', fp);
+		for (i = 0; i < len; i++) {
+			if (s[i] == '"')
+				putc('"', fp);
+			putc(s[i], fp);
+		}
+		putc('"', fp);
+	}
+	return ferror(fp) ? KERR_IO : 0;
+}

@@ -1,0 +1,122 @@
+/*
+ * csv.h - reading survey exports (RFC 4180 CSV as survey platforms and Excel
+ * write them) and writing CSV fields.
+ *
+ * Why its own module: every command that reads answers (code, tally, review
+ * --import) meets the same files: separator `;` (Danish Excel), `,` or tab;
+ * UTF-8 with or without a byte-order mark, or Windows-1252 from an old Excel;
+ * CRLF or LF line ends; quoted fields holding separators, doubled quotes and
+ * line breaks.  The reader detects all of that once and hands out rows of
+ * UTF-8 fields.
+ *
+ * Streaming: the reader keeps one input block, one decoded block and the
+ * current record, so memory does not grow with the number of rows.  A field
+ * longer than `max_field` bytes stops the reader with KERR_LIMIT rather than
+ * swallowing memory (an unclosed quote in a 2 GB file looks like that).
+ *
+ * Encoding detection: a byte-order mark means UTF-8; otherwise the reader
+ * decides at the first non-ASCII byte: a valid UTF-8 sequence means UTF-8,
+ * anything else means Windows-1252 (which every byte is), converted to UTF-8.
+ * If the file later turns out not to be UTF-8 after all, csv_next fails with
+ * KERR_ENCODING and the line, and the user can force --encoding.  UTF-16
+ * files (Excel's "Unicode text") are refused with a message saying so.
+ *
+ * Line breaks: CRLF, LF and a lone CR all end a record; inside a quoted field
+ * CRLF and CR become LF, so answer text always uses "\n".  Entirely empty
+ * lines are skipped.  The first record is the header.
+ *
+ * Ownership: csv_open returns a reader the caller frees with csv_close (which
+ * does not close the FILE: the caller opened it).  Row fields and header names
+ * point into the reader: fields are valid until the next csv_next, header
+ * names until csv_close.  Nothing returned needs freeing on its own.
+ */
+#ifndef KODER_CSV_H
+#define KODER_CSV_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+struct kerr;
+struct csv_reader;
+
+enum csv_encoding {
+	CSV_ENC_AUTO = 0,   /* detect (BOM, else first non-ASCII byte) */
+	CSV_ENC_UTF8,
+	CSV_ENC_CP1252
+};
+
+#define CSV_DEFAULT_MAX_FIELD ((size_t)16 << 20)  /* 16 MB */
+
+struct csv_opts {
+	char sep;                  /* 0 = detect from the header line; else ';' ',' '\t' ... */
+	enum csv_encoding encoding;/* CSV_ENC_AUTO to detect */
+	size_t max_field;          /* bytes per field, 0 = CSV_DEFAULT_MAX_FIELD */
+	int allow_ragged;          /* 1: rows with another field count are returned as-is */
+};
+
+struct csv_row {
+	size_t n;                  /* number of fields */
+	const char *const *field;  /* n NUL-terminated UTF-8 strings (may hold no NUL of their own) */
+	const size_t *len;         /* their lengths in bytes */
+	long line;                 /* line on which the record starts (1 = header) */
+};
+
+/* csv_next results; errors are negated enum kerr_code values. */
+enum { CSV_END = 0, CSV_ROW = 1 };
+
+/*
+ * Start reading `fp` (`name` is used in error messages; may be NULL).
+ * Detects the encoding and the separator (unless `opts` forces them; opts may
+ * be NULL for all defaults) and reads the header record.  On success *out is
+ * a reader the caller frees with csv_close; returns 0, or KERR_IO,
+ * KERR_ENCODING, KERR_SYNTAX (empty file: no header), KERR_LIMIT, KERR_NOMEM
+ * with *out = NULL and `e` filled.
+ */
+int csv_open(struct csv_reader **out, FILE *fp, const char *name,
+	     const struct csv_opts *opts, struct kerr *e);
+
+/*
+ * Read the next record into `row`.  Returns CSV_ROW (1) with `row` filled,
+ * CSV_END (0) at the end of the file, or a negative -KERR_* code with `e`
+ * filled (file, line, column).  A ragged row (field count differs from the
+ * header, unless opts.allow_ragged) returns -KERR_SYNTAX with the row still
+ * filled, and reading may go on; after any other error the reader is done.
+ * Row pointers stay valid until the next call or csv_close.
+ */
+int csv_next(struct csv_reader *r, struct csv_row *row, struct kerr *e);
+
+/* Free the reader (not the FILE).  NULL is fine. */
+void csv_close(struct csv_reader *r);
+
+/* The header: number of columns, and name i exactly as in the file. */
+size_t csv_header_count(const struct csv_reader *r);
+const char *csv_header_name(const struct csv_reader *r, size_t i);
+
+/*
+ * Find column `name` in the header: case-insensitive (Unicode case folding,
+ * so "MÅLING" finds "Måling"), ignoring surrounding white space, composed and
+ * decomposed letters alike.  Returns 0 with *idx set, or KERR_NOTFOUND with a
+ * message listing the columns that exist (path = the name asked for).
+ */
+int csv_header_find(const struct csv_reader *r, const char *name, size_t *idx,
+		    struct kerr *e);
+
+/* Detected (or forced) separator and encoding, for messages and tests. */
+char csv_sep(const struct csv_reader *r);
+enum csv_encoding csv_enc(const struct csv_reader *r);
+int csv_had_bom(const struct csv_reader *r);
+
+/*
+ * Compare two column names the way csv_header_find does.  Returns 1 if they
+ * name the same column.  Exposed for corpus descriptors and tests.
+ */
+int csv_name_equal(const char *a, const char *b);
+
+/*
+ * Write one field with minimal quoting: quoted (with doubled quotes) only if
+ * it holds `sep`, a quote, CR or LF, or starts or ends with a space.  Writes
+ * no separator or line end: the caller does.  Returns 0 or KERR_IO.
+ */
+int csv_write_field(FILE *fp, const char *s, size_t len, char sep);
+
+#endif

@@ -1,0 +1,326 @@
+/* test_csv.c - the CSV reader and writer: separators, encodings, quoting,
+ * line numbers, ragged rows, limits, column lookup, block boundaries. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "csv.h"
+#include "error.h"
+
+/* Open a reader on a copy of `text` (n bytes); the FILE is closed by done(). */
+static struct csv_reader *open_text(const char *text, size_t n, const struct csv_opts *o,
+				    FILE **fp, int *rc, struct kerr *e)
+{
+	struct csv_reader *r = NULL;
+
+	*fp = tmpfile();
+	assert_non_null(*fp);
+	assert_int_equal(fwrite(text, 1, n, *fp), n);
+	rewind(*fp);
+	*rc = csv_open(&r, *fp, "t.csv", o, e);
+	return r;
+}
+
+static void done(struct csv_reader *r, FILE *fp)
+{
+	csv_close(r);
+	fclose(fp);
+}
+
+#define OPEN(s, o) open_text((s), sizeof(s) - 1, (o), &fp, &rc, &e)
+
+static void test_excel_semicolon_bom_crlf(void **state)
+{
+	static const char s[] =
+		"\xEF\xBB\xBFRespondent-ID;M\xC3\xA5ling;Svar\r\n"
+		"N1;Nulpunkt;\"Tid; og \"\"sagsantal\"\"\r\nanden linje\"\r\n"
+		"N2;Midtvejs;\r\n"
+		"\r\n"
+		"N3;Afslutning;sidst";
+	struct kerr e;
+	struct csv_row row;
+	FILE *fp;
+	int rc;
+	struct csv_reader *r = OPEN(s, NULL);
+
+	(void)state;
+	assert_int_equal(rc, 0);
+	assert_int_equal(csv_sep(r), ';');
+	assert_int_equal(csv_enc(r), CSV_ENC_UTF8);
+	assert_true(csv_had_bom(r));
+	assert_int_equal(csv_header_count(r), 3);
+	assert_string_equal(csv_header_name(r, 0), "Respondent-ID");
+	assert_string_equal(csv_header_name(r, 1), "Måling");
+	assert_int_equal(csv_next(r, &row, &e), CSV_ROW);
+	assert_int_equal(row.line, 2);
+	assert_int_equal(row.n, 3);
+	assert_string_equal(row.field[2], "Tid; og \"sagsantal\"\nanden linje");
+	assert_int_equal(row.len[2], strlen(row.field[2]));
+	assert_int_equal(csv_next(r, &row, &e), CSV_ROW);
+	assert_int_equal(row.line, 4);
+	assert_string_equal(row.field[2], "");
+	assert_int_equal(csv_next(r, &row, &e), CSV_ROW);
+	assert_int_equal(row.line, 6);
+	assert_string_equal(row.field[0], "N3");
+	assert_string_equal(row.field[2], "sidst");
+	assert_int_equal(csv_next(r, &row, &e), CSV_END);
+	assert_int_equal(csv_next(r, &row, &e), CSV_END);
+	done(r, fp);
+}
+
+static void test_separator_detection(void **state)
+{
+	static const char comma[] = "id,\"a;b;c\",x\n1,2,3\n";
+	static const char tab[] = "id\tsvar, med komma\tx\n1\t2\t3\n";
+	static const char one[] = "svar\nhej\n";
+	struct kerr e;
+	struct csv_row row;
+	FILE *fp;
+	int rc;
+	struct csv_reader *r = OPEN(comma, NULL);
+
+	(void)state;
+	assert_int_equal(csv_sep(r), ',');
+	assert_string_equal(csv_header_name(r, 1), "a;b;c");
+	assert_int_equal(csv_next(r, &row, &e), CSV_ROW);
+	assert_int_equal(row.n, 3);
+	done(r, fp);
+	r = OPEN(tab, NULL);
+	assert_int_equal(csv_sep(r), '\t');
+	assert_int_equal(csv_header_count(r), 3);
+	done(r, fp);
+	r = OPEN(one, NULL);
+	assert_int_equal(csv_header_count(r), 1);
+	assert_int_equal(csv_next(r, &row, &e), CSV_ROW);
+	assert_string_equal(row.field[0], "hej");
+	done(r, fp);
+}
+
+static void test_windows_1252(void **state)
+{
+	static const char s[] = "id;M\xE5ling;svar\n1;Midtvejs;\x93" "for travlt\x94 \x96 \xE6\xF8\xE5 \x80\n";
+	struct kerr e;
+	struct csv_row row;
+	FILE *fp;
+	int rc;
+	struct csv_reader *r = OPEN(s, NULL);
+
+	(void)state;
+	assert_int_equal(rc, 0);
+	assert_int_equal(csv_enc(r), CSV_ENC_CP1252);
+	assert_string_equal(csv_header_name(r, 1), "Måling");
+	assert_int_equal(csv_next(r, &row, &e), CSV_ROW);
+	assert_string_equal(row.field[2], "\u201cfor travlt\u201d \u2013 æøå €");
+	done(r, fp);
+}
+
+static void test_utf8_then_bad_byte(void **state)
+{
+	static const char s[] = "id;svar\n1;bl\xC3\xA5\n2;ok\n3;d\xE5rlig\n";
+	struct csv_opts o = { 0, CSV_ENC_UTF8, 0, 0 };
+	struct kerr e;
+	struct csv_row row;
+	FILE *fp;
+	int rc;
+	struct csv_reader *r = OPEN(s, NULL);
+
+	(void)state;
+	assert_int_equal(csv_next(r, &row, &e), CSV_ROW);
+	assert_string_equal(row.field[1], "blå");
+	assert_int_equal(csv_next(r, &row, &e), CSV_ROW);
+	assert_int_equal(csv_next(r, &row, &e), -KERR_ENCODING);
+	assert_int_equal(e.line, 4);
+	assert_string_equal(e.file, "t.csv");
+	assert_non_null(strstr(e.msg, "windows-1252"));
+	assert_int_equal(csv_next(r, &row, &e), CSV_END);
+	done(r, fp);
+	/* Forced UTF-8 on a file whose first non-ASCII byte is bad. */
+	r = open_text("id\n\xE5\n", 5, &o, &fp, &rc, &e);
+	assert_int_equal(rc, 0);
+	assert_int_equal(csv_next(r, &row, &e), -KERR_ENCODING);
+	assert_int_equal(e.line, 2);
+	done(r, fp);
+}
+
+static void test_ragged_rows_reported_and_skippable(void **state)
+{
+	static const char s[] = "a;b;c\n1;2;3\n1;2\n1;2;3;4\n7;8;9\n";
+	struct csv_opts o = { 0, CSV_ENC_AUTO, 0, 1 };
+	struct kerr e;
+	struct csv_row row;
+	FILE *fp;
+	int rc;
+	struct csv_reader *r = OPEN(s, NULL);
+
+	(void)state;
+	assert_int_equal(csv_next(r, &row, &e), CSV_ROW);
+	assert_int_equal(csv_next(r, &row, &e), -KERR_SYNTAX);
+	assert_int_equal(e.line, 3);
+	assert_int_equal(row.n, 2);
+	assert_non_null(strstr(e.msg, "2 fields but the header has 3"));
+	assert_int_equal(csv_next(r, &row, &e), -KERR_SYNTAX);
+	assert_int_equal(e.line, 4);
+	assert_int_equal(csv_next(r, &row, &e), CSV_ROW);
+	assert_string_equal(row.field[2], "9");
+	done(r, fp);
+	r = OPEN(s, &o);
+	assert_int_equal(csv_next(r, &row, &e), CSV_ROW);
+	assert_int_equal(csv_next(r, &row, &e), CSV_ROW);
+	assert_int_equal(row.n, 2);
+	done(r, fp);
+}
+
+static void test_limits_and_broken_files(void **state)
+{
+	static const char big[] = "a;b\n1;0123456789abcdef\n";
+	static const char open_quote[] = "a;b\n1;\"never closed\n2;x\n";
+	static const char utf16[] = "\xFF\xFEi\0d\0";
+	struct csv_opts o = { 0, CSV_ENC_AUTO, 8, 0 };
+	struct kerr e;
+	struct csv_row row;
+	FILE *fp;
+	int rc;
+	struct csv_reader *r = OPEN(big, &o);
+
+	(void)state;
+	assert_int_equal(csv_next(r, &row, &e), -KERR_LIMIT);
+	assert_int_equal(e.line, 2);
+	done(r, fp);
+	r = OPEN(open_quote, NULL);
+	assert_int_equal(csv_next(r, &row, &e), -KERR_SYNTAX);
+	assert_non_null(strstr(e.msg, "starts on line 2"));
+	done(r, fp);
+	r = OPEN("", NULL);
+	assert_null(r);
+	assert_int_equal(rc, KERR_SYNTAX);
+	fclose(fp);
+	r = OPEN(utf16, NULL);
+	assert_null(r);
+	assert_int_equal(rc, KERR_ENCODING);
+	fclose(fp);
+}
+
+static void test_lone_cr_and_text_after_quote(void **state)
+{
+	static const char s[] = "a,b\r1,\"x\"y\r2,\"p\rq\"\r";
+	struct kerr e;
+	struct csv_row row;
+	FILE *fp;
+	int rc;
+	struct csv_reader *r = OPEN(s, NULL);
+
+	(void)state;
+	assert_int_equal(csv_next(r, &row, &e), CSV_ROW);
+	assert_int_equal(row.line, 2);
+	assert_string_equal(row.field[1], "xy");
+	assert_int_equal(csv_next(r, &row, &e), CSV_ROW);
+	assert_int_equal(row.line, 3);
+	assert_string_equal(row.field[1], "p\nq");
+	assert_int_equal(csv_next(r, &row, &e), CSV_END);
+	done(r, fp);
+}
+
+static void test_header_find(void **state)
+{
+	static const char s[] = "Respondent-ID; Måling ;Arbejdsfunktion\n";
+	struct kerr e;
+	FILE *fp;
+	int rc;
+	size_t i = 99;
+	struct csv_reader *r = OPEN(s, NULL);
+
+	(void)state;
+	assert_int_equal(csv_header_find(r, "MÅLING", &i, &e), 0);
+	assert_int_equal(i, 1);
+	assert_int_equal(csv_header_find(r, "Ma\xCC\x8Aling", &i, &e), 0);
+	assert_int_equal(i, 1);
+	assert_int_equal(csv_header_find(r, "respondent-id", &i, &e), 0);
+	assert_int_equal(i, 0);
+	assert_int_equal(csv_header_find(r, "Rolle", &i, &e), KERR_NOTFOUND);
+	assert_string_equal(e.msg, "no column \"Rolle\"; the columns are: "
+			    "\"Respondent-ID\", \" Måling \", \"Arbejdsfunktion\"");
+	assert_string_equal(e.path, "Rolle");
+	assert_true(csv_name_equal("  ÆØÅ", "æøå"));
+	assert_false(csv_name_equal("aeoeaa", "æøå"));
+	done(r, fp);
+}
+
+/* Rows that cross the 64 KB block boundary, with a multi-byte letter cut in
+ * two by it, come out whole and memory stays bounded. */
+static void test_block_boundaries(void **state)
+{
+	struct kerr e;
+	struct csv_row row;
+	FILE *fp = tmpfile();
+	struct csv_reader *r;
+	long i, n = 0;
+
+	(void)state;
+	fputs("id;svar\n", fp);
+	for (i = 0; i < 30000; i++)
+		fprintf(fp, "%ld;\"æ;ø\nå\"\n", i);
+	rewind(fp);
+	assert_int_equal(csv_open(&r, fp, "big.csv", NULL, &e), 0);
+	while (csv_next(r, &row, &e) == CSV_ROW) {
+		assert_int_equal(strtol(row.field[0], NULL, 10), n);
+		assert_string_equal(row.field[1], "æ;ø\nå");
+		assert_int_equal(row.line, 2 + 2 * n);
+		n++;
+	}
+	assert_int_equal(n, 30000);
+	done(r, fp);
+}
+
+static void test_write_field_roundtrip(void **state)
+{
+	static const char *vals[] = { "plain", "a;b", "say \"hi\"", "two\nlines", " pad", "", "æøå" };
+	char *text = NULL;
+	size_t size = 0, i;
+	FILE *out = open_memstream(&text, &size);
+	struct kerr e;
+	struct csv_row row;
+	struct csv_reader *r;
+	FILE *fp;
+	int rc;
+
+	(void)state;
+	for (i = 0; i < 7; i++) {
+		if (i)
+			putc(';', out);
+		assert_int_equal(csv_write_field(out, vals[i], strlen(vals[i]), ';'), 0);
+	}
+	putc('\n', out);
+	fclose(out);
+	assert_memory_equal(text, "plain;\"a;b\";\"say \"\"hi\"\"\";\"two\nlines\";\" pad\";;æøå\n", size);
+	r = open_text(text, size, NULL, &fp, &rc, &e);
+	assert_int_equal(rc, 0);
+	assert_int_equal(csv_header_count(r), 7);
+	for (i = 0; i < 7; i++)
+		assert_string_equal(csv_header_name(r, i), vals[i]);
+	assert_int_equal(csv_next(r, &row, &e), CSV_END);
+	done(r, fp);
+	free(text);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_excel_semicolon_bom_crlf),
+		cmocka_unit_test(test_separator_detection),
+		cmocka_unit_test(test_windows_1252),
+		cmocka_unit_test(test_utf8_then_bad_byte),
+		cmocka_unit_test(test_ragged_rows_reported_and_skippable),
+		cmocka_unit_test(test_limits_and_broken_files),
+		cmocka_unit_test(test_lone_cr_and_text_after_quote),
+		cmocka_unit_test(test_header_find),
+		cmocka_unit_test(test_block_boundaries),
+		cmocka_unit_test(test_write_field_roundtrip),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
