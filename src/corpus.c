@@ -1,0 +1,449 @@
+/*
+ * corpus.c - loading corpus.json descriptors and answering "which wave /
+ * role / question is this?" (see corpus.h and docs/corpus-format.md).
+ *
+ * The loader checks the whole file and reports every problem with its JSON
+ * path, because a descriptor is written by hand and fixing one mistake per
+ * run is tedious.
+ */
+#include "corpus.h"
+#include "buf.h"
+#include "csv.h"
+#include "datadir.h"
+#include "error.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define MAX_DESCRIPTOR (1 << 20)
+
+int corpus_set_str(char **slot, const char *s)
+{
+	char *copy = NULL;
+
+	if (s && !(copy = strdup(s)))
+		return KERR_NOMEM;
+	free(*slot);
+	*slot = copy;
+	return 0;
+}
+
+int corpus_init(struct corpus *c)
+{
+	memset(c, 0, sizeof(*c));
+	return corpus_set_str(&c->dir, ".");
+}
+
+static void free_strv(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+void corpus_release(struct corpus *c)
+{
+	size_t i;
+
+	free(c->dir);
+	free(c->name);
+	free(c->title);
+	free(c->survey);
+	free(c->id_col);
+	free(c->wave_col);
+	free(c->role_col);
+	free_strv(c->by, c->nby);
+	for (i = 0; i < c->nwaves; i++) {
+		free(c->waves[i].name);
+		free_strv(c->waves[i].values, c->waves[i].nvalues);
+	}
+	free(c->waves);
+	for (i = 0; i < c->nroles; i++) {
+		free(c->roles[i].name);
+		free(c->roles[i].plural);
+		free_strv(c->roles[i].values, c->roles[i].nvalues);
+	}
+	free(c->roles);
+	for (i = 0; i < c->nquestions; i++) {
+		free(c->questions[i].id);
+		free(c->questions[i].column);
+		free(c->questions[i].codebook);
+		free(c->questions[i].gold);
+	}
+	free(c->questions);
+	memset(c, 0, sizeof(*c));
+}
+
+int corpus_add_question(struct corpus *c, const char *id, const char *column,
+			const char *codebook)
+{
+	struct corpus_question *q = realloc(c->questions, (c->nquestions + 1) * sizeof(*q));
+
+	if (!q)
+		return KERR_NOMEM;
+	c->questions = q;
+	q += c->nquestions;
+	memset(q, 0, sizeof(*q));
+	c->nquestions++;
+	if (corpus_set_str(&q->id, id) || corpus_set_str(&q->column, column)
+	    || corpus_set_str(&q->codebook, codebook))
+		return KERR_NOMEM;
+	return 0;
+}
+
+/* The loader's state: where problems go and which file they are about. */
+struct loader {
+	struct kerr_list *errs;
+	const char *file;
+	int first;
+};
+
+static void problem(struct loader *L, enum kerr_code code, const char *path, const char *fmt,
+		    const char *arg)
+{
+	struct kerr e;
+
+	kerr_clear(&e);
+	kerr_set(&e, code, fmt, arg);
+	kerr_at(&e, L->file, 0, 0);
+	kerr_path(&e, "%s", path);
+	if (L->errs)
+		kerr_list_add(L->errs, &e);
+	if (!L->first)
+		L->first = code;
+}
+
+/* A string member: required or optional; copied into *slot. */
+static void get_str(struct loader *L, const cJSON *obj, const char *key, const char *where,
+		    int required, char **slot)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+	char path[300];
+
+	snprintf(path, sizeof(path), "%s%s%s", where, *where ? "." : "", key);
+	if (!v) {
+		if (required)
+			problem(L, KERR_SCHEMA, path, "missing \"%s\" (a string)", key);
+		return;
+	}
+	if (!cJSON_IsString(v) || !*v->valuestring) {
+		problem(L, KERR_SCHEMA, path, "\"%s\" must be a non-empty string", key);
+		return;
+	}
+	if (corpus_set_str(slot, v->valuestring))
+		problem(L, KERR_NOMEM, path, "out of memory%s", "");
+}
+
+/* An optional array of strings. */
+static void get_strv(struct loader *L, const cJSON *obj, const char *key, const char *where,
+		     char ***out, size_t *n)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key), *it;
+	char path[300];
+
+	snprintf(path, sizeof(path), "%s%s%s", where, *where ? "." : "", key);
+	if (!v)
+		return;
+	if (!cJSON_IsArray(v)) {
+		problem(L, KERR_SCHEMA, path, "\"%s\" must be an array of strings", key);
+		return;
+	}
+	*out = calloc((size_t)cJSON_GetArraySize(v) + 1, sizeof(char *));
+	if (!*out) {
+		problem(L, KERR_NOMEM, path, "out of memory%s", "");
+		return;
+	}
+	cJSON_ArrayForEach(it, v) {
+		if (!cJSON_IsString(it)) {
+			problem(L, KERR_SCHEMA, path, "\"%s\" must hold only strings", key);
+			continue;
+		}
+		if (corpus_set_str(&(*out)[*n], it->valuestring))
+			problem(L, KERR_NOMEM, path, "out of memory%s", "");
+		else
+			(*n)++;
+	}
+}
+
+static const cJSON *get_array(struct loader *L, const cJSON *root, const char *key, int required)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, key);
+
+	if (!v) {
+		if (required)
+			problem(L, KERR_SCHEMA, key, "missing \"%s\" (an array)", key);
+		return NULL;
+	}
+	if (!cJSON_IsArray(v)) {
+		problem(L, KERR_SCHEMA, key, "\"%s\" must be an array", key);
+		return NULL;
+	}
+	return v;
+}
+
+static void load_waves(struct loader *L, struct corpus *c, const cJSON *root)
+{
+	const cJSON *arr = get_array(L, root, "waves", 0), *it;
+	char where[64];
+
+	if (!arr)
+		return;
+	c->waves = calloc((size_t)cJSON_GetArraySize(arr) + 1, sizeof(*c->waves));
+	if (!c->waves) {
+		problem(L, KERR_NOMEM, "waves", "out of memory%s", "");
+		return;
+	}
+	cJSON_ArrayForEach(it, arr) {
+		struct corpus_wave *w = &c->waves[c->nwaves++];
+
+		snprintf(where, sizeof(where), "waves[%zu]", c->nwaves - 1);
+		if (cJSON_IsString(it)) {
+			if (corpus_set_str(&w->name, it->valuestring))
+				problem(L, KERR_NOMEM, where, "out of memory%s", "");
+			continue;
+		}
+		if (!cJSON_IsObject(it)) {
+			problem(L, KERR_SCHEMA, where, "a wave is a name or {\"name\", \"values\"}%s", "");
+			continue;
+		}
+		get_str(L, it, "name", where, 1, &w->name);
+		get_strv(L, it, "values", where, &w->values, &w->nvalues);
+	}
+}
+
+static void load_roles(struct loader *L, struct corpus *c, const cJSON *root)
+{
+	const cJSON *arr = get_array(L, root, "roles", 0), *it;
+	char where[64];
+
+	if (!arr)
+		return;
+	c->roles = calloc((size_t)cJSON_GetArraySize(arr) + 1, sizeof(*c->roles));
+	if (!c->roles) {
+		problem(L, KERR_NOMEM, "roles", "out of memory%s", "");
+		return;
+	}
+	cJSON_ArrayForEach(it, arr) {
+		struct corpus_role *r = &c->roles[c->nroles++];
+
+		snprintf(where, sizeof(where), "roles[%zu]", c->nroles - 1);
+		if (!cJSON_IsObject(it)) {
+			problem(L, KERR_SCHEMA, where,
+				"a role is {\"name\", \"plural\", \"values\"}%s", "");
+			continue;
+		}
+		get_str(L, it, "name", where, 1, &r->name);
+		get_str(L, it, "plural", where, 0, &r->plural);
+		get_strv(L, it, "values", where, &r->values, &r->nvalues);
+		if (r->name && !r->plural && corpus_set_str(&r->plural, r->name))
+			problem(L, KERR_NOMEM, where, "out of memory%s", "");
+	}
+}
+
+static void load_questions(struct loader *L, struct corpus *c, const cJSON *root)
+{
+	const cJSON *arr = get_array(L, root, "questions", 1), *it;
+	char where[64];
+
+	if (!arr)
+		return;
+	c->questions = calloc((size_t)cJSON_GetArraySize(arr) + 1, sizeof(*c->questions));
+	if (!c->questions) {
+		problem(L, KERR_NOMEM, "questions", "out of memory%s", "");
+		return;
+	}
+	cJSON_ArrayForEach(it, arr) {
+		struct corpus_question *q = &c->questions[c->nquestions++];
+
+		snprintf(where, sizeof(where), "questions[%zu]", c->nquestions - 1);
+		if (!cJSON_IsObject(it)) {
+			problem(L, KERR_SCHEMA, where,
+				"a question is {\"id\", \"column\", \"codebook\"}%s", "");
+			continue;
+		}
+		get_str(L, it, "id", where, 1, &q->id);
+		get_str(L, it, "column", where, 1, &q->column);
+		get_str(L, it, "codebook", where, 1, &q->codebook);
+		get_str(L, it, "gold", where, 0, &q->gold);
+	}
+}
+
+static void load_root(struct loader *L, struct corpus *c, const cJSON *root)
+{
+	const cJSON *cols = cJSON_GetObjectItemCaseSensitive(root, "columns");
+
+	if (!cJSON_IsObject(root)) {
+		problem(L, KERR_SCHEMA, "", "the descriptor must be a JSON object%s", "");
+		return;
+	}
+	get_str(L, root, "name", "", 0, &c->name);
+	get_str(L, root, "title", "", 0, &c->title);
+	get_str(L, root, "survey", "", 1, &c->survey);
+	if (!cJSON_IsObject(cols))
+		problem(L, KERR_SCHEMA, "columns", "missing \"columns\" (an object with "
+			"\"id\", \"wave\", \"role\", \"by\")%s", "");
+	else {
+		get_str(L, cols, "id", "columns", 1, &c->id_col);
+		get_str(L, cols, "wave", "columns", 0, &c->wave_col);
+		get_str(L, cols, "role", "columns", 0, &c->role_col);
+		get_strv(L, cols, "by", "columns", &c->by, &c->nby);
+	}
+	load_waves(L, c, root);
+	load_roles(L, c, root);
+	load_questions(L, c, root);
+}
+
+/* Read the whole descriptor (capped) into `text`. */
+static int read_file(const char *path, struct buf *text, struct kerr *e)
+{
+	FILE *fp = fopen(path, "rb");
+	char chunk[8192];
+	size_t n;
+
+	if (!fp)
+		return kerr_errno(e, errno, path, "cannot open the corpus descriptor");
+	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+		if (buf_add(text, chunk, n)) {
+			fclose(fp);
+			kerr_set(e, KERR_LIMIT, "the descriptor is larger than %d bytes",
+				 MAX_DESCRIPTOR);
+			kerr_at(e, path, 0, 0);
+			return KERR_LIMIT;
+		}
+	if (ferror(fp)) {
+		int err = errno;
+
+		fclose(fp);
+		return kerr_errno(e, err, path, "cannot read the corpus descriptor");
+	}
+	fclose(fp);
+	return 0;
+}
+
+/* 1-based line and column of byte `off` in `s`. */
+static void line_col(const char *s, size_t off, long *line, long *col)
+{
+	size_t i;
+
+	*line = 1;
+	*col = 1;
+	for (i = 0; i < off && s[i]; i++) {
+		if (s[i] == '\n') {
+			(*line)++;
+			*col = 1;
+		} else
+			(*col)++;
+	}
+}
+
+int corpus_load(struct corpus *c, const char *path, struct kerr_list *errs)
+{
+	struct buf file = BUF_INIT, text;
+	struct kerr e;
+	struct loader L = { errs, NULL, 0 };
+	struct stat st;
+	cJSON *root;
+	const char *end = NULL;
+	char *slash;
+	int rc;
+
+	kerr_clear(&e);
+	if ((rc = corpus_init(c)))
+		return rc;
+	buf_adds(&file, path);
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+		buf_addf(&file, "%s%s", file.len && file.data[file.len - 1] == '/' ? "" : "/",
+			 "corpus.json");
+	L.file = file.data;
+	buf_init(&text, MAX_DESCRIPTOR);
+	rc = read_file(file.data, &text, &e);
+	if (rc) {
+		if (errs)
+			kerr_list_add(errs, &e);
+		goto out;
+	}
+	root = cJSON_ParseWithOpts(text.data, &end, 1);
+	if (!root) {
+		long line, col;
+
+		line_col(text.data, end ? (size_t)(end - text.data) : 0, &line, &col);
+		kerr_set(&e, KERR_SYNTAX, "not valid JSON here");
+		kerr_at(&e, file.data, line, col);
+		if (errs)
+			kerr_list_add(errs, &e);
+		rc = KERR_SYNTAX;
+		goto out;
+	}
+	load_root(&L, c, root);
+	cJSON_Delete(root);
+	rc = L.first;
+	slash = strrchr(file.data, '/');
+	if (!rc && slash) {
+		*slash = '\0';
+		if (corpus_set_str(&c->dir, *file.data ? file.data : "/"))
+			rc = KERR_NOMEM;
+	}
+out:
+	if (rc)
+		corpus_release(c);
+	buf_release(&text);
+	buf_release(&file);
+	return rc;
+}
+
+int corpus_resolve(const struct corpus *c, const char *rel, struct buf *out)
+{
+	size_t mark = out->len;
+
+	if (rel[0] == '/')
+		return buf_adds(out, rel);
+	buf_addf(out, "%s/%s", c->dir ? c->dir : ".", rel);
+	if (access(out->data + mark, F_OK) == 0)
+		return 0;
+	buf_truncate(out, mark);
+	if (datadir_find(rel, out) == 0)
+		return 0;
+	buf_truncate(out, mark);
+	buf_addf(out, "%s/%s", c->dir ? c->dir : ".", rel);
+	return KERR_NOTFOUND;
+}
+
+/* Index of the entry whose name or one of whose values equals `value`. */
+#define FIND_ENTRY(arr, n, value)                                              \
+	do {                                                                   \
+		for (size_t i_ = 0; i_ < (n); i_++) {                          \
+			if ((arr)[i_].name                                     \
+			    && csv_name_equal((arr)[i_].name, (value)))        \
+				return (long)i_;                               \
+			for (size_t j_ = 0; j_ < (arr)[i_].nvalues; j_++)      \
+				if (csv_name_equal((arr)[i_].values[j_], (value))) \
+					return (long)i_;                       \
+		}                                                              \
+		return -1;                                                     \
+	} while (0)
+
+long corpus_wave_of(const struct corpus *c, const char *value)
+{
+	FIND_ENTRY(c->waves, c->nwaves, value);
+}
+
+long corpus_role_of(const struct corpus *c, const char *value)
+{
+	FIND_ENTRY(c->roles, c->nroles, value);
+}
+
+const struct corpus_question *corpus_question_find(const struct corpus *c, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < c->nquestions; i++)
+		if ((c->questions[i].id && !strcmp(c->questions[i].id, key))
+		    || (c->questions[i].column && csv_name_equal(c->questions[i].column, key)))
+			return &c->questions[i];
+	return NULL;
+}

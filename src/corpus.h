@@ -1,0 +1,109 @@
+/*
+ * corpus.h - the corpus descriptor: what a survey export means.
+ *
+ * A survey CSV alone does not say which column is the respondent id, which
+ * the wave, in what order the waves come, which work functions count as
+ * Leder and which as Medarbejder, what the plural of a role is in a report,
+ * or which open-answer column is coded with which codebook.  The descriptor
+ * (corpora/<name>/corpus.json, documented in docs/corpus-format.md) says it
+ * once; command-line flags (--id --wave --role --text --codebook) fill or
+ * override the same struct, so any CSV works without one.
+ *
+ * Value matching: wave and role values match case-insensitively with
+ * surrounding white space ignored (csv_name_equal).  A corpus with no waves
+ * (or no roles) listed takes every value as it comes, in order of first
+ * appearance; a role with no "values" matches its own name.
+ *
+ * Ownership: every string and array in struct corpus is owned by it and
+ * freed by corpus_release.  Callers that fill the struct by hand (from
+ * flags) must give it malloc'd strings (corpus_set_str does that).
+ */
+#ifndef KODER_CORPUS_H
+#define KODER_CORPUS_H
+
+#include <stddef.h>
+
+struct buf;
+struct kerr;
+struct kerr_list;
+
+/* A wave (Nulpunkt, Midtvejs, ...) and the column values that mean it. */
+struct corpus_wave {
+	char *name;
+	char **values;     /* NULL-free array; empty = the name itself */
+	size_t nvalues;
+};
+
+/* A role group (Medarbejder, Leder) and the column values that mean it. */
+struct corpus_role {
+	char *name;        /* "Medarbejder" */
+	char *plural;      /* "medarbejdere", used in "Anført af X ud af Y medarbejdere" */
+	char **values;     /* e.g. "Myndighedssagsbehandler"; empty = the name itself */
+	size_t nvalues;
+};
+
+/* An open question: the column holding the answers and its codebook. */
+struct corpus_question {
+	char *id;          /* short id used by --question, e.g. "barrierer" */
+	char *column;      /* column name in the survey file */
+	char *codebook;    /* codebook path as written (see corpus_resolve) */
+	char *gold;        /* gold codes file (id,codes CSV), may be NULL */
+};
+
+struct corpus {
+	char *dir;         /* directory the descriptor lives in ("." for none) */
+	char *name;        /* short name, e.g. "sof" */
+	char *title;       /* may be NULL */
+	char *survey;      /* survey file as written (see corpus_resolve) */
+	char *id_col, *wave_col, *role_col;  /* column names; wave/role may be NULL */
+	char **by;         /* other columns a tally may be split by (Kommune) */
+	size_t nby;
+	struct corpus_wave *waves;
+	size_t nwaves;
+	struct corpus_role *roles;
+	size_t nroles;
+	struct corpus_question *questions;
+	size_t nquestions;
+};
+
+/* Empty corpus with dir "." (so the flags-only path works).  Returns 0 or
+ * KERR_NOMEM. */
+int corpus_init(struct corpus *c);
+
+/*
+ * Load a descriptor: `path` is a corpus.json or a directory holding one.
+ * Every problem found is added to `errs` (file, JSON path, message) and the
+ * first code is returned: KERR_IO/KERR_NOTFOUND (unreadable), KERR_SYNTAX
+ * (not JSON), KERR_SCHEMA (missing or wrong keys).  On success `c` owns
+ * everything and the caller frees it with corpus_release; on failure `c` is
+ * left released.
+ */
+int corpus_load(struct corpus *c, const char *path, struct kerr_list *errs);
+
+/* Free everything the corpus owns; leaves it zeroed.  Safe twice. */
+void corpus_release(struct corpus *c);
+
+/* Replace *slot with a malloc'd copy of `s` (NULL clears it).  0 or KERR_NOMEM. */
+int corpus_set_str(char **slot, const char *s);
+
+/* Append a question (strings copied).  0 or KERR_NOMEM. */
+int corpus_add_question(struct corpus *c, const char *id, const char *column,
+			const char *codebook);
+
+/*
+ * Resolve a path written in the descriptor: absolute as is; else relative to
+ * the descriptor's directory if that file exists; else a shipped file found
+ * by datadir_find (so "codebooks/sof-barrierer.json" works installed).
+ * Appends to `out` (caller owns it).  Returns 0 or KERR_NOTFOUND (then `out`
+ * holds the path relative to the descriptor).
+ */
+int corpus_resolve(const struct corpus *c, const char *rel, struct buf *out);
+
+/* Index of the wave / role a column value means, or -1 when none does. */
+long corpus_wave_of(const struct corpus *c, const char *value);
+long corpus_role_of(const struct corpus *c, const char *value);
+
+/* The question with this id or column name (csv_name_equal), or NULL. */
+const struct corpus_question *corpus_question_find(const struct corpus *c, const char *key);
+
+#endif
