@@ -1,0 +1,105 @@
+/*
+ * rules.h - the rule engine: a codebook's patterns compiled once, then run
+ * on each normalized answer to suggest the categories it mentions, with
+ * evidence (which pattern matched which span of the original text).
+ *
+ * Patterns (docs/codebook-format.md) are written in a small language for
+ * coders - words, `*` word endings, (a|b) alternatives, NEAR/N and BEFORE/N,
+ * `re:` raw PCRE2 - and compiled to PCRE2 (JIT) that runs on the
+ * normalizer's match key, so "første" also matches forste, fgrste, FØRSTE.
+ * A match preceded within a few words by a negation cue (ikke, ingen, uden
+ * ...) or followed by "er ikke et problem" and the like does not count,
+ * unless the category or pattern opts out.  Exclude patterns veto their
+ * category.  A blank or non-substantive answer ("-", "ved ikke", "nej")
+ * gets only ingen_svar; a substantive answer no category matches gets the
+ * residual category `andet` when the codebook has one.
+ *
+ * Speed: an Aho-Corasick scan of the key for each pattern's trigger words
+ * picks the few patterns that can match at all, so the cost per answer
+ * grows far less than linearly with the number of categories.  PCRE2 match
+ * and depth limits turn a pathological pattern into KERR_LIMIT naming the
+ * category and pattern, never a hang.
+ *
+ * Ownership: struct rules owns its compiled patterns and scratch space and
+ * borrows the codebook, which must outlive it.  A rules_result owns its
+ * arrays (rules_result_release).  A struct rules is not thread-safe (it has
+ * one scratch match block): use one per thread.
+ */
+#ifndef KODER_RULES_H
+#define KODER_RULES_H
+
+#include <stddef.h>
+
+struct codebook;
+struct normalized;
+struct kerr;
+struct kerr_list;
+struct rules;
+
+#define RULES_NO_PATTERN ((size_t)-1)
+
+/* One piece of evidence: category `cat` was coded because its include
+ * pattern `pattern` (index into cats[cat].include; RULES_NO_PATTERN for
+ * ingen_svar, whose evidence is the whole answer) matched bytes
+ * [start, end) of the ORIGINAL text given to normalize_text. */
+struct rules_evidence {
+	size_t cat;
+	size_t pattern;
+	size_t start, end;
+};
+
+struct rules_result {
+	size_t *cats;          /* coded category indexes, codebook order */
+	size_t ncats;
+	int nonsubstantive;    /* 1: blank/non-substantive; cats = { ingen_svar } */
+	int residual;          /* 1: substantive, nothing matched, coded andet */
+	int uncoded;           /* 1: substantive, nothing matched, no andet: ncats = 0 */
+	struct rules_evidence *ev;  /* one per coded category and matching pattern,
+	                               ordered by category then position */
+	size_t nev;
+	/* private */
+	size_t cats_cap, ev_cap;
+};
+
+/* Make r empty; owns nothing yet. */
+void rules_result_init(struct rules_result *r);
+/* Free r's arrays; r is left as after rules_result_init. */
+void rules_result_release(struct rules_result *r);
+/* 1 if category `cat` is among r's codes. */
+int rules_result_has(const struct rules_result *r, size_t cat);
+
+/*
+ * Compile every pattern of `cb` (include, exclude, nonsubstantive).  Every
+ * bad pattern is appended to `errs` with the codebook's file, the JSON path
+ * (categories[3].include[2]), line and column, and PCRE2's message with the
+ * offset in the pattern.  Returns 0 with *out owned by the caller (free with
+ * rules_free), or the first error code (KERR_PATTERN, KERR_NOMEM) with
+ * *out = NULL.  `errs` may be NULL.
+ */
+int rules_compile(const struct codebook *cb, struct rules **out,
+		  struct kerr_list *errs);
+
+/* Free compiled rules.  NULL is a no-op.  The codebook is not touched. */
+void rules_free(struct rules *r);
+
+/*
+ * Code one normalized answer.  Replaces res's previous contents (reusing its
+ * storage).  Returns 0, KERR_NOMEM, or KERR_LIMIT when a pattern hit the
+ * PCRE2 match/depth limit on this answer (e names the category and pattern
+ * and its path; res then holds what was found before).
+ */
+int rules_match(struct rules *r, const struct normalized *ans,
+		struct rules_result *res, struct kerr *e);
+
+/*
+ * Set the PCRE2 match limit and depth limit used by rules_match (defaults
+ * RULES_MATCH_LIMIT, RULES_DEPTH_LIMIT; tests lower them).
+ */
+#define RULES_MATCH_LIMIT 1000000u
+#define RULES_DEPTH_LIMIT 10000u
+void rules_set_limits(struct rules *r, unsigned match_limit, unsigned depth_limit);
+
+/* Number of compiled include/exclude patterns (for benchmarks and tests). */
+size_t rules_npatterns(const struct rules *r);
+
+#endif
