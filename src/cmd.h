@@ -7,6 +7,7 @@
 #define KODER_CMD_H
 
 int cmd_codebook(int argc, char **argv);
+int cmd_scan(int argc, char **argv);
 
 
 #endif

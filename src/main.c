@@ -19,6 +19,7 @@ struct command {
 /* Keep in the order a user meets them in the job. */
 static const struct command commands[] = {
 	{ "codebook", cmd_codebook, "exchange codebooks with NVivo, ATLAS.ti, MAXQDA, QualCoder" },
+	{ "scan", cmd_scan, "find or mask personal data (CPR, phone, e-mail, names) in answers" },
 	{ NULL, NULL, NULL }
 };
 
