@@ -59,7 +59,8 @@ static const char *const first_names[] = {
 /* First names that are also everyday words or abbreviations: a name only
  * when a surname follows. */
 static const char *const ambiguous_names[] = {
-	"Ali", "Ane", "Bo", "Else", "Ib", "Karl", "Line", "Per", "Tue", NULL
+	"Ali", "Ane", "Bo", "Else", "Hans", "Helle", "Ib", "Karl", "Line", "Per",
+	"Rene", "Tage", "Tove", "Tue", NULL
 };
 
 static const char *const surnames[] = {
@@ -543,7 +544,8 @@ static int scan_names(const unsigned char *p, size_t n, const struct pii_hits *d
 				have_next = next_tok(p, n, &after, &u);
 				name = 2;
 			}
-			if (!name && !sentence_start(p, s) && !tok_is(p, t, ambiguous_names))
+			/* "Hans" at a sentence start is "his" */
+			if (!name && (!sentence_start(p, s) || !tok_is(p, t, ambiguous_names)))
 				name = 1;
 		} else if (tok_is(p, t, titles) && have_next) {
 			size_t gap = at(p, n, t.e) == '.' ? 1 : 0;
@@ -556,7 +558,7 @@ static int scan_names(const unsigned char *p, size_t n, const struct pii_hits *d
 				have_next = next_tok(p, n, &after, &u);
 				name = 3;
 			}
-		} else if (tok_is(p, t, surnames) && !sentence_start(p, s)) {
+		} else if (tok_is(p, t, surnames)) {
 			name = 4;
 		}
 		if (name && candidate(done, add, PII_NAME, s, e))

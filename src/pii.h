@@ -22,11 +22,12 @@
  *   email  local@domain.tld with a dotted domain and a letter top-level part.
  *   name   a common Danish first name (built-in list, exact capitalisation)
  *          followed by a capitalised word ("Mette Hansen", "Anne Marie
- *          Sørensen"); a listed first name standing alone inside a sentence
- *          ("ringede til Mette i går"), except names that are also ordinary
- *          words ("Per", "Bo"); a capitalised word after a title (hr., fru,
- *          frk.); a common -sen surname inside a sentence.  Words in capitals
- *          (acronyms such as AG, SDP) are never names.
+ *          Sørensen"); a listed first name standing alone ("ringede til
+ *          Mette"), except that names which are also ordinary words ("Per",
+ *          "Bo", "Hans") count alone only inside a sentence, where Danish
+ *          capitalises nothing but names; a capitalised word after a title
+ *          (hr., fru, frk.); a listed common surname (Jensen, Møller).
+ *          Words in capitals (acronyms such as AG, SDP) are never names.
  *
  * Offsets are byte offsets into the UTF-8 text given.  Nothing here prints,
  * exits, or keeps global state beyond constant tables: safe to call from any

@@ -113,12 +113,13 @@ static void test_names(void **state)
 	check_mask("ministeren Mette F. sagde", "ministeren [NAVN] sagde");
 	/* not names */
 	check_mask("Per uge kommer der 10", "Per uge kommer der 10");
-	check_mask("Mette synes det er fint", "Mette synes det er fint");
+	check_mask("Mette synes det er fint", "[NAVN] synes det er fint");
+	check_mask("det var Per og Bo", "det var [NAVN] og [NAVN]");
+	check_mask("Bo i eget hjem. Hans leder", "Bo i eget hjem. Hans leder");
 	check_mask("hans leder ringede", "hans leder ringede");
 	check_mask("kontakt til AG og SDP", "kontakt til AG og SDP");
 	check_mask("samarbejde med Jobcenter Aarhus", "samarbejde med Jobcenter Aarhus");
-	check_mask("det var Per og Bo", "det var Per og Bo");
-	check_mask("Mette AG", "Mette AG");
+	check_mask("Mette AG", "[NAVN] AG");
 }
 
 static void test_overlap_priority(void **state)

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# pii-eval.sh - precision and recall of `koder scan` per kind of personal
+# data, on the hand-labelled answers in tests/pii/answers.csv (column gold:
+# kind:text|kind:text).  Fails if a floor below is not met, so a change that
+# makes masking worse shows up; prints the figures as REPORT lines.
+set -u
+: "${KODER:?}" "${TMP:?}"
+"$KODER" scan --show --format csv --id id -t Svar tests/pii/answers.csv >"$TMP/found.csv"
+rc=$?
+[ $rc -eq 1 ] || { echo "koder scan exited $rc, expected 1 (findings)"; exit 1; }
+python3 - tests/pii/answers.csv "$TMP/found.csv" <<'PY'
+import csv, sys
+from collections import Counter
+gold, found = Counter(), Counter()
+with open(sys.argv[1], encoding="utf-8") as f:
+    for row in csv.DictReader(f, delimiter=";"):
+        for g in filter(None, row["gold"].split("|")):
+            kind, text = g.split(":", 1)
+            gold[(row["id"], kind, text)] += 1
+with open(sys.argv[2], encoding="utf-8") as f:
+    for row in csv.DictReader(f):
+        found[(row["id"], row["kind"], row["text"])] += 1
+floors = {"cpr": (1.0, 1.0), "phone": (0.85, 0.85), "email": (1.0, 1.0), "name": (0.85, 0.7)}
+ok = True
+for kind in ("cpr", "phone", "email", "name"):
+    g = Counter({k: v for k, v in gold.items() if k[1] == kind})
+    d = Counter({k: v for k, v in found.items() if k[1] == kind})
+    tp = sum((g & d).values())
+    p = tp / sum(d.values()) if d else 1.0
+    r = tp / sum(g.values()) if g else 1.0
+    print(f"REPORT pii {kind}: precision {p:.2f} ({tp}/{sum(d.values())}), "
+          f"recall {r:.2f} ({tp}/{sum(g.values())})")
+    for k in sorted(d - g):
+        print(f"  false alarm: id {k[0]}: {k[2]!r}")
+    for k in sorted(g - d):
+        print(f"  missed: id {k[0]}: {k[2]!r}")
+    if p < floors[kind][0] or r < floors[kind][1]:
+        print(f"pii {kind}: below the floor (precision {floors[kind][0]}, recall {floors[kind][1]})")
+        ok = False
+sys.exit(0 if ok else 1)
+PY
