@@ -3,10 +3,51 @@
  * one, computed from ids and `replaces` declarations; and the report.
  */
 #include "cbdiff.h"
+#include "codebook.h"
 #include "error.h"
 
 #include <stdlib.h>
 #include <string.h>
+
+int cbdiff_view(const struct codebook *cb, struct cbview *v, struct kerr *e)
+{
+	size_t i;
+
+	memset(v, 0, sizeof(*v));
+	v->id = cb->id;
+	v->version = cb->version;
+	v->cats = calloc(cb->ncats ? cb->ncats : 1, sizeof(*v->cats));
+	v->nets = calloc(cb->nnets ? cb->nnets : 1, sizeof(*v->nets));
+	if (!v->cats || !v->nets) {
+		cbview_release(v);
+		return kerr_set(e, KERR_NOMEM, "out of memory");
+	}
+	/* The built-in ingen_svar is the same in every version: leave it out. */
+	for (i = 0; i < cb->ncats; i++) {
+		const struct codebook_category *c = &cb->cats[i];
+		struct cbview_cat *d = &v->cats[v->ncats];
+
+		if (c->builtin)
+			continue;
+		d->id = c->id;
+		d->label = c->label;
+		d->net = c->net;
+		d->description = c->description;
+		d->include = (const char **)c->include;
+		d->ninclude = c->ninclude;
+		d->exclude = (const char **)c->exclude;
+		d->nexclude = c->nexclude;
+		d->replaces = (const char **)c->replaces;
+		d->nreplaces = c->nreplaces;
+		v->ncats++;
+	}
+	for (i = 0; i < cb->nnets; i++) {
+		v->nets[i].id = cb->nets[i].id;
+		v->nets[i].label = cb->nets[i].label;
+	}
+	v->nnets = cb->nnets;
+	return 0;
+}
 
 void cbview_release(struct cbview *v)
 {
