@@ -6,6 +6,7 @@
 #ifndef KODER_CMD_H
 #define KODER_CMD_H
 
+int cmd_normalize(int argc, char **argv);
 int cmd_codebook(int argc, char **argv);
 int cmd_scan(int argc, char **argv);
 

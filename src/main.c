@@ -18,6 +18,7 @@ struct command {
 
 /* Keep in the order a user meets them in the job. */
 static const struct command commands[] = {
+	{ "normalize", cmd_normalize, "repair OCR and typing damage in Danish text (æ ø å), line for line" },
 	{ "codebook", cmd_codebook, "exchange codebooks with NVivo, ATLAS.ti, MAXQDA, QualCoder" },
 	{ "scan", cmd_scan, "find or mask personal data (CPR, phone, e-mail, names) in answers" },
 	{ NULL, NULL, NULL }

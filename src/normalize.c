@@ -12,6 +12,7 @@
 #include "normalize.h"
 #include "buf.h"
 #include "error.h"
+#include "repair.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -24,7 +25,8 @@
 
 struct normalizer {
 	struct normalize_opts opts;
-	struct buf tok;           /* scratch: one repaired token */
+	struct repairer *rp;      /* NULL when no_repair */
+	struct buf tok;           /* scratch: one repaired word */
 };
 
 /* ---- offset maps ---------------------------------------------------- */
@@ -351,6 +353,7 @@ void normalized_release(struct normalized *r)
 	free(r->text_map);
 	free(r->key_map);
 	free(r->nfc_map);
+	free(r->runs);
 	buf_release(&r->text);
 	buf_release(&r->key);
 	buf_release(&r->nfc);
@@ -373,6 +376,14 @@ int normalizer_new(struct normalizer **out, const struct normalize_opts *opts,
 	if (opts)
 		n->opts = *opts;
 	buf_init(&n->tok, 0);
+	if (!n->opts.no_repair) {
+		int rc = repairer_new(&n->rp, e);
+
+		if (rc) {
+			normalizer_free(n);
+			return rc;
+		}
+	}
 	*out = n;
 	return 0;
 }
@@ -382,7 +393,161 @@ void normalizer_free(struct normalizer *n)
 	if (!n)
 		return;
 	buf_release(&n->tok);
+	repairer_free(n->rp);
 	free(n);
+}
+
+/* ---- stage 2: word repair ------------------------------------------------ */
+
+/* Find the word runs of the NFC line (pairs of byte offsets in r->nfc). */
+static int find_runs(struct normalized *r, size_t *nruns)
+{
+	const char *t = r->nfc.data;
+	size_t len = r->nfc.len, i = 0, k = 0;
+
+	while (i < len) {
+		int32_t j = (int32_t)i;
+		UChar32 c;
+		size_t s = i;
+
+		U8_NEXT((const uint8_t *)t, j, (int32_t)len, c);
+		i = (size_t)j;
+		if (c < 0 || !repair_is_word_char(c))
+			continue;
+		while (i < len) {
+			j = (int32_t)i;
+			U8_NEXT((const uint8_t *)t, j, (int32_t)len, c);
+			if (c < 0 || !repair_is_word_char(c))
+				break;
+			i = (size_t)j;
+		}
+		if (map_reserve(&r->runs, &r->runs_cap, k + 1))
+			return KERR_NOMEM;
+		r->runs[k++] = s;
+		r->runs[k++] = i;
+	}
+	*nruns = k / 2;
+	return 0;
+}
+
+/* Does the word run at s start a sentence: only punctuation before it since
+ * the line start or since a . ! ? or : that ends a word? */
+static int sentence_start(const char *t, size_t s)
+{
+	while (s > 0) {
+		unsigned char c = (unsigned char)t[--s];
+
+		if (c == '.' || c == '!' || c == '?' || c == ':')
+			return 1;
+		if (c >= 0x80 || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+		    (c >= 'A' && c <= 'Z'))
+			return 0;
+	}
+	return 1;
+}
+
+/* Map the replacement t[0..tn) of nfc bytes [s, s + on): a shared prefix and
+ * suffix map byte for byte, the changed middle to where it starts. */
+static int emit_repair(struct normalized *r, size_t s, size_t on, const char *t, size_t tn)
+{
+	const char *o = r->nfc.data + s;
+	size_t p = 0, q = 0, i, start = r->text.len;
+
+	while (p < on && p < tn && o[p] == t[p])
+		p++;
+	while (p > 0 && p < tn && ((unsigned char)t[p] & 0xC0) == 0x80)
+		p--;
+	while (q < on - p && q < tn - p && o[on - 1 - q] == t[tn - 1 - q])
+		q++;
+	while (q > 0 && ((unsigned char)t[tn - q] & 0xC0) == 0x80)
+		q--;
+	if (buf_add(&r->text, t, tn) || map_reserve(&r->text_map, &r->text_map_cap, r->text.len))
+		return KERR_NOMEM;
+	for (i = 0; i < tn; i++) {
+		size_t from = i < p ? s + i : i >= tn - q ? s + on - (tn - i) : s + p;
+
+		r->text_map[start + i] = r->nfc_map[from];
+	}
+	return 0;
+}
+
+static int add_change(struct normalized *r, size_t s, size_t e, const char *to,
+		      size_t tn, const char *why)
+{
+	struct normalize_change *c;
+
+	if (r->nchanges == r->changes_cap) {
+		size_t ncap = r->changes_cap ? r->changes_cap * 2 : 8;
+		struct normalize_change *nc = realloc(r->changes, ncap * sizeof(*nc));
+
+		if (!nc)
+			return KERR_NOMEM;
+		r->changes = nc;
+		r->changes_cap = ncap;
+	}
+	c = &r->changes[r->nchanges];
+	c->orig_start = r->nfc_map[s];
+	c->orig_end = r->nfc_map[e];
+	c->from = strndup(r->nfc.data + s, e - s);
+	c->to = strndup(to, tn);
+	c->why = why;
+	if (!c->from || !c->to) {
+		free(c->from);
+		free(c->to);
+		return KERR_NOMEM;
+	}
+	r->nchanges++;
+	return 0;
+}
+
+/* Copy NFC bytes [a, b) unchanged, keeping their input offsets. */
+static int copy_nfc(struct normalized *r, size_t a, size_t b)
+{
+	size_t i, start = r->text.len;
+
+	if (buf_add(&r->text, r->nfc.data + a, b - a) ||
+	    map_reserve(&r->text_map, &r->text_map_cap, r->text.len))
+		return KERR_NOMEM;
+	for (i = a; i < b; i++)
+		r->text_map[start + i - a] = r->nfc_map[i];
+	return 0;
+}
+
+static int repair_line(struct normalizer *n, struct normalized *r)
+{
+	const char *t = r->nfc.data;
+	size_t nruns, k, at = 0;
+	int rc = find_runs(r, &nruns);
+
+	for (k = 0; !rc && k < nruns; k++) {
+		size_t s = r->runs[2 * k], e = r->runs[2 * k + 1];
+		struct repair_ctx ctx = { NULL, NULL, 0, 0, 0 };
+		const char *why;
+		int ch;
+
+		if (k > 0) {
+			ctx.prev = t + r->runs[2 * k - 2];
+			ctx.prevn = r->runs[2 * k - 1] - r->runs[2 * k - 2];
+		}
+		if (k + 1 < nruns) {
+			ctx.next = t + r->runs[2 * k + 2];
+			ctx.nextn = r->runs[2 * k + 3] - r->runs[2 * k + 2];
+		}
+		ctx.sentence_start = sentence_start(t, s);
+		buf_reset(&n->tok);
+		ch = repair_word(n->rp, t + s, e - s, &ctx, &n->tok, &why);
+		if (ch < 0)
+			return -ch;
+		if (ch == 0)
+			continue;
+		rc = copy_nfc(r, at, s);
+		if (!rc)
+			rc = emit_repair(r, s, e - s, n->tok.data, n->tok.len);
+		if (!rc)
+			rc = add_change(r, s, e, n->tok.data, n->tok.len, why);
+		at = e;
+	}
+	return rc ? rc : copy_nfc(r, at, r->nfc.len);
 }
 
 int normalize_text(struct normalizer *n, const char *in, size_t len,
@@ -391,11 +556,21 @@ int normalize_text(struct normalizer *n, const char *in, size_t len,
 	struct keyw w = { &r->key, &r->key_map, &r->key_map_cap, 0 };
 	int rc;
 
-	(void)n;
 	changes_clear(r);
 	buf_reset(&r->text);
 	buf_reset(&r->key);
-	rc = nfc_append(in, len, &r->text, &r->text_map, &r->text_map_cap, 0);
+	if (n->rp) {
+		buf_reset(&r->nfc);
+		rc = nfc_append(in, len, &r->nfc, &r->nfc_map, &r->nfc_map_cap, 0);
+		if (!rc)
+			rc = map_reserve(&r->nfc_map, &r->nfc_map_cap, r->nfc.len);
+		if (!rc) {
+			r->nfc_map[r->nfc.len] = len;
+			rc = repair_line(n, r);
+		}
+	} else {
+		rc = nfc_append(in, len, &r->text, &r->text_map, &r->text_map_cap, 0);
+	}
 	if (!rc)
 		rc = map_reserve(&r->text_map, &r->text_map_cap, r->text.len);
 	if (!rc) {

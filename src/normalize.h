@@ -73,6 +73,7 @@ struct normalized {
 	size_t text_map_cap, key_map_cap, changes_cap;
 	struct buf nfc;
 	size_t *nfc_map, nfc_map_cap;
+	size_t *runs, runs_cap;   /* word runs of the line: start, end pairs */
 };
 
 /* Make r empty and ready for normalize_text.  Owns nothing yet. */

@@ -1,0 +1,102 @@
+#!/usr/bin/env python3
+"""build-lexicon.py - build koder's shipped word frequencies (data/da-freq.tsv)
+and context pairs (data/da-bigrams.tsv).
+
+Sources, weighted by how close they are to the survey domain:
+  x20  the clean reports seeds/001 and seeds/002, minus every line used in
+       tests/normalize-eval (never count what we evaluate on)
+  x20  scripts/lexicon-own-da.txt (answer-like sentences written for koder)
+  x1   Danish translations shipped in Debian (.mo files under
+       /usr/share/locale/da, read with msgunfmt) and Danish man pages
+       (package manpages-da), when installed
+Words are lower-cased runs of letters; a word is kept when its weighted count
+is at least 2.  Run from the repository root:
+  scripts/build-lexicon.py ../shared/seeds
+"""
+import glob
+import gzip
+import os
+import re
+import subprocess
+import sys
+from collections import Counter
+
+WORD = re.compile(r"[^\W\d_]+")
+
+
+def eval_lines(root):
+    used = set()
+    for f in glob.glob(os.path.join(root, 'tests/normalize-eval/*.tsv')):
+        for line in open(f, encoding='utf-8'):
+            if line.startswith('#'):
+                continue
+            used.add(line.rstrip('\n').split('\t')[-1].strip())
+    return used
+
+
+def po_text():
+    out = []
+    for f in sorted(glob.glob('/usr/share/locale/da/LC_MESSAGES/*.mo')):
+        try:
+            txt = subprocess.run(['msgunfmt', f], capture_output=True,
+                                 text=True, errors='replace').stdout
+        except OSError:
+            return ''
+        for m in re.finditer(r'^msgstr(?:\[\d\])? "(.*)"((?:\n".*")*)', txt, re.M):
+            s = m.group(1) + ''.join(re.findall(r'"(.*)"', m.group(2)))
+            out.append(s.replace('\\n', ' '))
+    return '\n'.join(out)
+
+
+def man_text():
+    out = []
+    for f in sorted(glob.glob('/usr/share/man/da/man*/*')):
+        try:
+            raw = gzip.open(f).read() if f.endswith('.gz') else open(f, 'rb').read()
+        except OSError:
+            continue
+        # drop roff requests and escapes; what is left is prose
+        for line in raw.decode('utf-8', 'replace').split('\n'):
+            if line.startswith(('.', "'")):
+                line = line.split(' ', 1)[1] if ' ' in line else ''
+            out.append(re.sub(r'\\(f[BIRP]|\(..|.)', ' ', line))
+    return '\n'.join(out)
+
+
+def main():
+    seeds = sys.argv[1] if len(sys.argv) > 1 else '../shared/seeds'
+    root = os.getcwd()
+    used = eval_lines(root)
+    domain = []
+    for f in sorted(glob.glob(os.path.join(seeds, '00[12]_*.txt'))):
+        for line in open(f, encoding='utf-8'):
+            if line.strip() not in used:
+                domain.append(line)
+    domain.append(open('scripts/lexicon-own-da.txt', encoding='utf-8').read())
+    general = [po_text(), man_text()]
+
+    uni = Counter()
+    bi = Counter()
+    for weight, texts in ((20, domain), (1, general)):
+        for t in texts:
+            for line in t.split('\n'):
+                ws = [w.lower() for w in WORD.findall(line)]
+                for w in ws:
+                    uni[w] += weight
+                for a, b in zip(ws, ws[1:]):
+                    bi[(a, b)] += weight
+    os.makedirs('data', exist_ok=True)
+    with open('data/da-freq.tsv', 'w', encoding='utf-8') as f:
+        f.write('# word<TAB>weighted count; built by scripts/build-lexicon.py\n')
+        for w, c in sorted(uni.items(), key=lambda x: (-x[1], x[0])):
+            if c >= 2 and len(w) <= 60:
+                f.write(f'{w}\t{c}\n')
+    with open('data/da-bigrams.tsv', 'w', encoding='utf-8') as f:
+        f.write('# word<TAB>next word<TAB>weighted count; built by scripts/build-lexicon.py\n')
+        for (a, b), c in sorted(bi.items(), key=lambda x: (-x[1], x[0])):
+            if c >= 20:
+                f.write(f'{a}\t{b}\t{c}\n')
+
+
+if __name__ == '__main__':
+    main()

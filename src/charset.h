@@ -1,0 +1,70 @@
+/*
+ * charset.h - read a text file line by line as clean UTF-8, whatever it was
+ * saved as.
+ *
+ * Survey exports arrive as UTF-8 (with or without a byte-order mark), as
+ * Windows-1252/Latin-1, or as UTF-8 that was decoded as Windows-1252 and
+ * encoded again ("Ã¸" for "ø").  The encoding is detected once per file from
+ * its first 64 KB (a BOM; valid UTF-8; else ICU's charset detector, with
+ * Windows-1252 as the answer for Latin text); every line is converted to
+ * UTF-8, and a line that shows double encoding is decoded once more.  Bytes
+ * that are not valid in the detected encoding, and NUL bytes, become U+FFFD
+ * and are counted, so the caller can warn naming file and line.
+ *
+ * Memory is bounded: the reader holds one 64 KB chunk and one line (a line
+ * may be up to CHARSET_MAX_LINE bytes; a longer one is an error), never the
+ * whole file.
+ *
+ * Ownership: the reader owns its buffers and ICU converter, released by
+ * charset_close; it does not own or close the FILE.  Lines are appended to a
+ * buffer the caller owns.
+ */
+#ifndef KODER_CHARSET_H
+#define KODER_CHARSET_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "buf.h"
+
+struct kerr;
+
+#define CHARSET_MAX_LINE ((size_t)64 << 20)
+
+struct charset_reader {
+	/* public, read-only */
+	const char *name;       /* file name for messages (not owned) */
+	const char *encoding;   /* "UTF-8", "UTF-8 with BOM", "windows-1252", ... (static or ICU's) */
+	int binary;             /* the first chunk looked binary (NULs, control bytes) */
+	long line;              /* number of the line last read, 1-based */
+	int newline;            /* the line last read ended with '\n' */
+	size_t bad;             /* bytes replaced by U+FFFD in the line last read */
+	size_t nuls;            /* NUL bytes replaced in the line last read */
+	int redecoded;          /* the line last read was double-encoded UTF-8, now fixed */
+	/* private */
+	FILE *fp;
+	char chunk[65536];
+	size_t clen, cpos;
+	int eof, utf8;
+	void *cv, *cv1252;      /* UConverter for a non-UTF-8 file; windows-1252 for re-decoding */
+	char encname[64];
+	struct buf raw, tmp;
+};
+
+/*
+ * Start reading fp (named `name` in messages).  Reads the first chunk and
+ * detects the encoding.  Returns 0, or KERR_IO (read error) / KERR_ENCODING
+ * (UTF-16/32, which koder does not read line by line) with e filled.  Call
+ * charset_close in every case.
+ */
+int charset_open(struct charset_reader *r, FILE *fp, const char *name, struct kerr *e);
+/*
+ * Append the next line (without its '\n' or '\r\n') as UTF-8 to `out`.
+ * Returns 1 when a line was read, 0 at end of file, or a negated error code
+ * (-KERR_IO, -KERR_LIMIT for a line over CHARSET_MAX_LINE, -KERR_NOMEM) with
+ * e filled with file and line.
+ */
+int charset_read_line(struct charset_reader *r, struct buf *out, struct kerr *e);
+void charset_close(struct charset_reader *r);
+
+#endif

@@ -1,0 +1,272 @@
+/*
+ * lexicon.c - word counts, word pairs, a trie of counted words and a cached
+ * hunspell-da, loaded from the shipped data files (see lexicon.h).
+ */
+#include "lexicon.h"
+#include "buf.h"
+#include "datadir.h"
+#include "error.h"
+#include "strtab.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <hunspell.h>
+
+/* ---- the lexicon --------------------------------------------------------- */
+
+struct tnode {
+	int32_t child, sibling;
+	uint32_t freq;
+	unsigned char byte;
+};
+
+/* hunspell answers kept before the cache is emptied (bounded memory) */
+#define SPELL_CACHE_MAX 50000
+
+struct lexicon {
+	struct strtab words, pairs, spell;
+	struct tnode *trie;
+	size_t ntrie, trie_cap;
+	Hunhandle *hun;
+};
+
+static int trie_add(struct lexicon *lx, const char *w, size_t n, uint32_t freq)
+{
+	int32_t node = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char b = (unsigned char)w[i];
+		int32_t c = lx->trie[node].child;
+
+		while (c >= 0 && lx->trie[c].byte != b)
+			c = lx->trie[c].sibling;
+		if (c < 0) {
+			if (lx->ntrie == lx->trie_cap) {
+				size_t ncap = lx->trie_cap * 2;
+				struct tnode *nt = realloc(lx->trie, ncap * sizeof(*nt));
+
+				if (!nt)
+					return KERR_NOMEM;
+				lx->trie = nt;
+				lx->trie_cap = ncap;
+			}
+			c = (int32_t)lx->ntrie++;
+			lx->trie[c].byte = b;
+			lx->trie[c].child = -1;
+			lx->trie[c].freq = 0;
+			lx->trie[c].sibling = lx->trie[node].child;
+			lx->trie[node].child = c;
+		}
+		node = c;
+	}
+	lx->trie[node].freq += freq;
+	return 0;
+}
+
+/*
+ * Read a TSV data file: '#' lines are comments; every other line has
+ * `fields` tab-separated fields, the last a count.  Each record goes to
+ * `add` with the key ("a" or "a\tb").
+ */
+static int load_tsv(struct lexicon *lx, const char *rel, int fields,
+		    int (*add)(struct lexicon *, const char *, size_t, uint32_t),
+		    struct kerr *e)
+{
+	struct buf path = BUF_INIT;
+	FILE *f;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	long lineno = 0;
+	int rc = 0;
+
+	if (datadir_find(rel, &path)) {
+		rc = kerr_set(e, KERR_NOTFOUND, "data file missing: %s "
+			      "(reinstall koder, or set KODER_DATADIR)", rel);
+		kerr_at(e, path.data, 0, 0);
+		buf_release(&path);
+		return rc;
+	}
+	f = fopen(path.data, "r");
+	if (!f) {
+		rc = kerr_errno(e, errno, path.data, "cannot open");
+		buf_release(&path);
+		return rc;
+	}
+	while (!rc && (n = getline(&line, &cap, f)) >= 0) {
+		char *tab, *end;
+		unsigned long v;
+		int k;
+
+		lineno++;
+		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+			line[--n] = '\0';
+		if (n == 0 || line[0] == '#')
+			continue;
+		tab = line;
+		for (k = 1; k < fields && tab; k++)
+			tab = strchr(tab + 1, '\t');
+		if (!tab || tab == line) {
+			rc = kerr_set(e, KERR_SYNTAX, "expected %d tab-separated fields", fields);
+			kerr_at(e, path.data, lineno, 0);
+			break;
+		}
+		v = strtoul(tab + 1, &end, 10);
+		if (*end || end == tab + 1) {
+			rc = kerr_set(e, KERR_SYNTAX, "the last field must be a count");
+			kerr_at(e, path.data, lineno, 0);
+			break;
+		}
+		rc = add(lx, line, (size_t)(tab - line), v > UINT32_MAX ? UINT32_MAX : (uint32_t)v);
+		if (rc)
+			kerr_set(e, rc, "out of memory reading %s", rel);
+	}
+	free(line);
+	fclose(f);
+	buf_release(&path);
+	return rc;
+}
+
+static int add_word(struct lexicon *lx, const char *w, size_t n, uint32_t v)
+{
+	return strtab_put(&lx->words, w, n, v, 1) || trie_add(lx, w, n, v) ? KERR_NOMEM : 0;
+}
+
+static int add_pair(struct lexicon *lx, const char *k, size_t n, uint32_t v)
+{
+	return strtab_put(&lx->pairs, k, n, v, 1);
+}
+
+static int open_hunspell(struct lexicon *lx, struct kerr *e)
+{
+	const char *dir = getenv("KODER_HUNSPELL_DIR");
+	char aff[4096], dic[4096];
+	FILE *f;
+
+	if (!dir || !*dir)
+		dir = "/usr/share/hunspell";
+	snprintf(aff, sizeof(aff), "%s/da_DK.aff", dir);
+	snprintf(dic, sizeof(dic), "%s/da_DK.dic", dir);
+	f = fopen(dic, "r");
+	if (!f) {
+		int rc = kerr_errno(e, errno, dic, "cannot open the hunspell-da dictionary");
+
+		kerr_set(e, rc, "cannot open the Danish hunspell dictionary "
+			 "(install it: apt-get install hunspell-da)");
+		return rc;
+	}
+	fclose(f);
+	lx->hun = Hunspell_create(aff, dic);
+	if (!lx->hun)
+		return kerr_set(e, KERR_IO, "hunspell could not load %s", dic);
+	return 0;
+}
+
+int lexicon_load(struct lexicon **out, int with_hunspell, struct kerr *e)
+{
+	struct lexicon *lx = calloc(1, sizeof(*lx));
+	int rc;
+
+	*out = NULL;
+	if (!lx)
+		return kerr_set(e, KERR_NOMEM, "out of memory");
+	lx->trie_cap = 1 << 16;
+	lx->trie = malloc(lx->trie_cap * sizeof(*lx->trie));
+	if (!lx->trie || strtab_init(&lx->words, 1 << 15) || strtab_init(&lx->pairs, 1 << 14)
+	    || strtab_init(&lx->spell, 1 << 12)) {
+		lexicon_free(lx);
+		return kerr_set(e, KERR_NOMEM, "out of memory");
+	}
+	lx->ntrie = 1;
+	lx->trie[0].child = lx->trie[0].sibling = -1;
+	lx->trie[0].freq = 0;
+	lx->trie[0].byte = 0;
+	rc = load_tsv(lx, "data/da-freq.tsv", 2, add_word, e);
+	if (!rc)
+		rc = load_tsv(lx, "data/da-bigrams.tsv", 3, add_pair, e);
+	if (!rc && with_hunspell)
+		rc = open_hunspell(lx, e);
+	if (rc) {
+		lexicon_free(lx);
+		return rc;
+	}
+	*out = lx;
+	return 0;
+}
+
+void lexicon_free(struct lexicon *lx)
+{
+	if (!lx)
+		return;
+	strtab_release(&lx->words);
+	strtab_release(&lx->pairs);
+	strtab_release(&lx->spell);
+	free(lx->trie);
+	if (lx->hun)
+		Hunspell_destroy(lx->hun);
+	free(lx);
+}
+
+unsigned lexicon_freq(const struct lexicon *lx, const char *w, size_t len)
+{
+	uint32_t v = 0;
+
+	return strtab_get(&lx->words, w, len, &v) ? v : 0;
+}
+
+unsigned lexicon_bigram(const struct lexicon *lx, const char *a, size_t alen,
+			const char *b, size_t blen)
+{
+	char k[256];
+	uint32_t v = 0;
+
+	if (alen + blen + 1 > sizeof(k))
+		return 0;
+	memcpy(k, a, alen);
+	k[alen] = '\t';
+	memcpy(k + alen + 1, b, blen);
+	return strtab_get(&lx->pairs, k, alen + blen + 1, &v) ? v : 0;
+}
+
+int lexicon_spell(struct lexicon *lx, const char *w, size_t len)
+{
+	char tmp[256];
+	uint32_t v;
+
+	if (!lx->hun || len == 0 || len >= sizeof(tmp))
+		return 0;
+	if (strtab_get(&lx->spell, w, len, &v))
+		return (int)v;
+	memcpy(tmp, w, len);
+	tmp[len] = '\0';
+	v = Hunspell_spell(lx->hun, tmp) ? 1 : 0;
+	if (lx->spell.count >= SPELL_CACHE_MAX)
+		strtab_clear(&lx->spell);
+	/* a failed insert only costs a later hunspell call */
+	(void)strtab_put(&lx->spell, w, len, v, 0);
+	return (int)v;
+}
+
+int lexicon_valid(struct lexicon *lx, const char *w, size_t len)
+{
+	return lexicon_freq(lx, w, len) > 0 || lexicon_spell(lx, w, len);
+}
+
+int lexicon_child(const struct lexicon *lx, int node, unsigned char byte)
+{
+	int32_t c = lx->trie[node].child;
+
+	while (c >= 0 && lx->trie[c].byte != byte)
+		c = lx->trie[c].sibling;
+	return c;
+}
+
+unsigned lexicon_node_freq(const struct lexicon *lx, int node)
+{
+	return lx->trie[node].freq;
+}

@@ -1,0 +1,763 @@
+/*
+ * repair.c - candidate search and scoring for one damaged word (see
+ * repair.h).  The costs below were set on the dev halves of
+ * tests/normalize-eval; the held-out halves only measure them.
+ */
+#include "repair.h"
+#include "buf.h"
+#include "error.h"
+#include "lexicon.h"
+#include "strtab.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <unicode/uchar.h>
+
+#define MAXW 128           /* longer words are left alone */
+#define MAXCAND 12
+#define MAX_EDITS 4
+#define MAX_COST 4.0f
+#define MAX_STEPS 40000    /* search budget per word */
+#define COMPOUND_PEN 0.5f  /* per extra part of a compound of counted words */
+#define SPELL_BASE -1.0f   /* score of a word only hunspell knows: it accepts
+                              * many odd compounds (opstar = op+star) */
+#define GEN_TESTS 60       /* hunspell checks per edit count for an unknown word */
+#define MARGIN 0.5f        /* how much better a repair must score */
+#define CAPS_MARGIN 1.5f   /* ALL-CAPS words are often acronyms (STAR, SOF) */
+#define CTX_WEIGHT 0.6f
+#define CACHE_MAX 100000
+
+enum why {
+	W_NONE, W_G_OE, W_AT_OE, W_REG_OE, W_A_AA, W_AA_AA, W_3_AA, W_AE_AE, W_EE_AE,
+	W_E_AE, W_A_AE, W_Z_AE, W_AMP_AE, W_AT_AE, W_O_OE, W_OE_OE, W_X_OE, W_BAR_I,
+	W_I_L, W_L_I, W_DIGIT_LETTER, W_LETTER_DIGIT, W_S_A, W_COMPOUND, W__COUNT
+};
+
+static const char *const why_text[W__COUNT] = {
+	"",
+	"OCR read ø as g",
+	"OCR read ø as @",
+	"OCR read Ø as ®",
+	"å written as a",
+	"å written as aa",
+	"OCR read å as 3",
+	"æ written as ae",
+	"OCR read æ as ee",
+	"OCR read æ as e",
+	"OCR read æ as a",
+	"OCR read æ as z",
+	"OCR read æ as &",
+	"OCR read æ as @",
+	"ø written as o",
+	"ø written as oe",
+	"OCR read ø as another letter",
+	"OCR read I as |",
+	"OCR read l as I",
+	"OCR read I as l",
+	"OCR read a letter as a digit",
+	"OCR read a digit as a letter",
+	"OCR read a as s",
+	"compound word",
+};
+
+struct rule {
+	const char *from, *to;
+	float cost;
+	enum why why;
+};
+
+/* Damaged spelling -> the letter it stands for, with what believing it costs. */
+static const struct rule rules[] = {
+	{ "g", "\xC3\xB8", 1.0f, W_G_OE },
+	{ "@", "\xC3\xB8", 1.0f, W_AT_OE },
+	{ "\xC2\xAE", "\xC3\xB8", 0.5f, W_REG_OE },
+	{ "a", "\xC3\xA5", 1.0f, W_A_AA },
+	{ "aa", "\xC3\xA5", 0.6f, W_AA_AA },
+	{ "3", "\xC3\xA5", 0.8f, W_3_AA },
+	{ "3a", "\xC3\xA5", 1.0f, W_3_AA },
+	{ "ae", "\xC3\xA6", 0.6f, W_AE_AE },
+	{ "ee", "\xC3\xA6", 1.0f, W_EE_AE },
+	{ "eae", "\xC3\xA6", 1.2f, W_EE_AE },
+	{ "e", "\xC3\xA6", 1.8f, W_E_AE },
+	{ "a", "\xC3\xA6", 2.0f, W_A_AE },
+	{ "ze", "\xC3\xA6", 1.2f, W_Z_AE },
+	{ "z", "\xC3\xA6", 1.6f, W_Z_AE },
+	{ "zee", "\xC3\xA6", 1.4f, W_Z_AE },
+	{ "se", "\xC3\xA6", 2.2f, W_EE_AE },
+	{ "&e", "\xC3\xA6", 0.8f, W_AMP_AE },
+	{ "&", "\xC3\xA6", 1.0f, W_AMP_AE },
+	{ "2e", "\xC3\xA6", 1.2f, W_AMP_AE },
+	{ "@&", "\xC3\xA6", 1.0f, W_AT_AE },
+	{ "@", "\xC3\xA6", 1.0f, W_AT_AE },
+	{ "o", "\xC3\xB8", 1.0f, W_O_OE },
+	{ "oe", "\xC3\xB8", 0.6f, W_OE_OE },
+	{ "e", "\xC3\xB8", 2.2f, W_X_OE },
+	{ "a", "\xC3\xB8", 2.2f, W_X_OE },
+	{ "|", "i", 0.3f, W_BAR_I },
+	{ "i", "l", 1.5f, W_I_L },
+	{ "l", "i", 1.8f, W_L_I },
+	{ "1", "l", 1.5f, W_DIGIT_LETTER },
+	{ "0", "o", 1.5f, W_DIGIT_LETTER },
+	{ "s", "a", 2.2f, W_S_A },
+	{ "d", "\xC3\xA5", 2.5f, W_A_AA },
+};
+#define NRULES (sizeof(rules) / sizeof(rules[0]))
+
+struct cand {
+	char w[MAXW];
+	size_t len;
+	float cost;
+	unsigned freq;     /* count of the word, or of its rarest part */
+	int parts;
+	enum why why;
+};
+
+/* A cached decision for a lower-cased word, before context and case. */
+struct centry {
+	uint32_t off, len;        /* the best other candidate in the arena */
+	float orig, best;         /* scores without context */
+	uint8_t why, has_best;
+};
+
+struct repairer {
+	struct lexicon *lx;
+	unsigned char first[256][NRULES + 1]; /* rules by first byte, 0xFF ends */
+	struct strtab cache;
+	struct centry *ents;
+	size_t nents, ents_cap;
+	struct buf arena;
+};
+
+struct search {
+	struct lexicon *lx;
+	const struct repairer *rp;
+	const char *in;
+	size_t n;
+	char path[MAXW];
+	size_t plen;
+	float cost;
+	int edits, parts;
+	unsigned minfreq;
+	enum why why;
+	size_t steps;
+	struct cand c[MAXCAND];
+	int nc;
+};
+
+/* ---- setup ------------------------------------------------------------- */
+
+int repairer_new(struct repairer **out, struct kerr *e)
+{
+	struct repairer *rp = calloc(1, sizeof(*rp));
+	size_t r, b;
+	int rc;
+
+	*out = NULL;
+	if (!rp)
+		return kerr_set(e, KERR_NOMEM, "out of memory");
+	for (b = 0; b < 256; b++) {
+		size_t k = 0;
+
+		for (r = 0; r < NRULES; r++)
+			if ((unsigned char)rules[r].from[0] == b)
+				rp->first[b][k++] = (unsigned char)r;
+		rp->first[b][k] = 0xFF;
+	}
+	buf_init(&rp->arena, 0);
+	rc = strtab_init(&rp->cache, 1 << 12);
+	if (rc) {
+		repairer_free(rp);
+		return kerr_set(e, rc, "out of memory");
+	}
+	rc = lexicon_load(&rp->lx, 1, e);
+	if (rc) {
+		repairer_free(rp);
+		return rc;
+	}
+	*out = rp;
+	return 0;
+}
+
+void repairer_free(struct repairer *rp)
+{
+	if (!rp)
+		return;
+	lexicon_free(rp->lx);
+	strtab_release(&rp->cache);
+	free(rp->ents);
+	buf_release(&rp->arena);
+	free(rp);
+}
+
+/* ---- characters ----------------------------------------------------------- */
+
+int repair_is_word_char(int c)
+{
+	if (c < 0x80)
+		return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		       (c >= '0' && c <= '9') || c == '|' || c == '@' || c == '&';
+	return c == 0xAE || u_isalnum(c);
+}
+
+/* Latin-1 letters (C3 80..C3 9E, not ×) and ASCII change case; the rest of
+ * Unicode is left as written (Danish needs no more). */
+static void to_lower(const char *s, size_t n, char *out)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c >= 'A' && c <= 'Z')
+			c += 32;
+		else if (i > 0 && (unsigned char)s[i - 1] == 0xC3 && c >= 0x80 && c <= 0x9E && c != 0x97)
+			c += 0x20;
+		out[i] = (char)c;
+	}
+}
+
+static void to_upper(char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c >= 'a' && c <= 'z')
+			s[i] = (char)(c - 32);
+		else if (i > 0 && (unsigned char)s[i - 1] == 0xC3 && c >= 0xA0 && c <= 0xBE && c != 0xB7)
+			s[i] = (char)(c - 0x20);
+	}
+}
+
+enum casing { C_LOWER, C_INIT, C_ALL, C_MIXED };
+
+/* 1 for an upper-case letter at s[i], -1 for a lower-case one, else 0
+ * (ASCII and Latin-1 only, as to_lower). */
+static int letter_case(const char *s, size_t i, size_t n)
+{
+	unsigned char c = (unsigned char)s[i], d;
+
+	if (c >= 'A' && c <= 'Z')
+		return 1;
+	if (c >= 'a' && c <= 'z')
+		return -1;
+	if (c != 0xC3 || i + 1 >= n)
+		return 0;
+	d = (unsigned char)s[i + 1];
+	if (d == 0x97 || d == 0xB7)
+		return 0;
+	return d >= 0x80 && d <= 0x9E ? 1 : d >= 0xA0 && d <= 0xBE ? -1 : 0;
+}
+
+static enum casing casing_of(const char *w, size_t n)
+{
+	size_t i, up = 0, low = 0;
+	int first_up = 0, seen = 0;
+
+	for (i = 0; i < n; i++) {
+		int lc = letter_case(w, i, n);
+
+		if (lc > 0) {
+			if (!seen)
+				first_up = 1;
+			up++;
+			seen = 1;
+		} else if (lc < 0) {
+			low++;
+			seen = 1;
+		}
+	}
+	if (up == 0)
+		return C_LOWER;
+	if (low == 0)
+		return up >= 2 ? C_ALL : C_INIT;
+	if (up == 1 && first_up)
+		return C_INIT;
+	return C_MIXED;
+}
+
+/* Capitalise the first letter of s (ASCII or Latin-1). */
+static void capitalise(char *s, size_t n)
+{
+	if (n > 0 && (unsigned char)s[0] != 0xC3)
+		to_upper(s, 1);
+	else if (n > 1)
+		to_upper(s, 2);
+}
+
+/* ---- search ---------------------------------------------------------------- */
+
+static float cand_score(const struct cand *c)
+{
+	return log10f((float)c->freq) - c->cost - COMPOUND_PEN * (float)(c->parts - 1);
+}
+
+static void add_cand(struct search *s, unsigned freq)
+{
+	struct cand c, *slot = NULL;
+	int i;
+
+	if (s->plen == 0)
+		return;
+	memcpy(c.w, s->path, s->plen);
+	c.len = s->plen;
+	c.cost = s->cost;
+	c.freq = freq;
+	c.parts = s->parts;
+	c.why = s->parts > 1 && s->why == W_NONE ? W_COMPOUND : s->why;
+	for (i = 0; i < s->nc; i++)
+		if (s->c[i].len == c.len && !memcmp(s->c[i].w, c.w, c.len)) {
+			if (cand_score(&s->c[i]) >= cand_score(&c))
+				return;
+			slot = &s->c[i];
+			break;
+		}
+	if (!slot && s->nc < MAXCAND)
+		slot = &s->c[s->nc++];
+	if (!slot) {
+		/* replace the worst if the new one is better */
+		int worst = 0;
+
+		for (i = 1; i < s->nc; i++)
+			if (cand_score(&s->c[i]) < cand_score(&s->c[worst]))
+				worst = i;
+		if (cand_score(&s->c[worst]) >= cand_score(&c))
+			return;
+		slot = &s->c[worst];
+	}
+	*slot = c;
+}
+
+/* Walk the trie from node with bytes t[0..n); -1 when no counted word does. */
+static int walk(const struct lexicon *lx, int node, const char *t, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n && node >= 0; i++)
+		node = lexicon_child(lx, node, (unsigned char)t[i]);
+	return node;
+}
+
+static void dfs(struct search *s, size_t pos, int node, size_t part_start);
+
+/* Continue the search after emitting t[0..tn) for input up to pos. */
+static void step(struct search *s, size_t pos, int node, size_t part_start,
+		 const char *t, size_t tn, float cost, enum why why)
+{
+	int nn = walk(s->lx, node, t, tn);
+	float oc = s->cost;
+	enum why ow = s->why;
+
+	if (nn < 0 || s->plen + tn >= MAXW)
+		return;
+	memcpy(s->path + s->plen, t, tn);
+	s->plen += tn;
+	s->cost += cost;
+	if (why != W_NONE) {
+		s->edits++;
+		if (s->why == W_NONE)
+			s->why = why;
+	}
+	dfs(s, pos, nn, part_start);
+	if (why != W_NONE)
+		s->edits--;
+	s->why = ow;
+	s->cost = oc;
+	s->plen -= tn;
+}
+
+static size_t u8len(unsigned char c)
+{
+	return c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+}
+
+static void dfs(struct search *s, size_t pos, int node, size_t part_start)
+{
+	unsigned f = lexicon_node_freq(s->lx, node);
+	const unsigned char *r;
+	size_t k;
+
+	if (++s->steps > MAX_STEPS)
+		return;
+	if (pos == s->n) {
+		if (f && (s->parts == 1 || s->plen - part_start >= 3))
+			add_cand(s, s->parts > 1 && s->minfreq < f ? s->minfreq : f);
+		return;
+	}
+	/* a compound: a counted word ends here and another begins (optionally
+	 * after the linking s of sygedagpenge-s-sag) */
+	if (f && s->parts < 3 && s->plen - part_start >= 2 && s->n - pos >= 2) {
+		unsigned om = s->minfreq;
+
+		s->parts++;
+		if (f < s->minfreq)
+			s->minfreq = f;
+		dfs(s, pos, 0, s->plen);
+		if (s->in[pos] == 's' && s->plen - part_start >= 3 && s->n - pos >= 4 &&
+		    s->plen + 1 < MAXW) {
+			s->path[s->plen++] = 's';
+			dfs(s, pos + 1, 0, s->plen);
+			s->plen--;
+		}
+		s->minfreq = om;
+		s->parts--;
+	}
+	k = u8len((unsigned char)s->in[pos]);
+	if (pos + k <= s->n)
+		step(s, pos + k, node, part_start, s->in + pos, k, 0.0f, W_NONE);
+	if (s->edits >= MAX_EDITS)
+		return;
+	for (r = s->rp->first[(unsigned char)s->in[pos]]; *r != 0xFF; r++) {
+		const struct rule *ru = &rules[*r];
+		size_t fl = strlen(ru->from);
+
+		if (pos + fl > s->n || memcmp(s->in + pos, ru->from, fl))
+			continue;
+		if (s->cost + ru->cost > MAX_COST)
+			continue;
+		step(s, pos + fl, node, part_start, ru->to, strlen(ru->to), ru->cost, ru->why);
+	}
+}
+
+/* ---- decision ---------------------------------------------------------------- */
+
+static float ctx_bonus(struct lexicon *lx, const char *w, size_t n,
+		       const struct repair_ctx *ctx)
+{
+	char a[MAXW];
+	float b = 0.0f;
+
+	if (!ctx)
+		return 0.0f;
+	if (ctx->prev && ctx->prevn > 0 && ctx->prevn < MAXW) {
+		to_lower(ctx->prev, ctx->prevn, a);
+		b += log10f(1.0f + (float)lexicon_bigram(lx, a, ctx->prevn, w, n));
+	}
+	if (ctx->next && ctx->nextn > 0 && ctx->nextn < MAXW) {
+		to_lower(ctx->next, ctx->nextn, a);
+		b += log10f(1.0f + (float)lexicon_bigram(lx, w, n, a, ctx->nextn));
+	}
+	return CTX_WEIGHT * b;
+}
+
+/* ---- generate and test, for words the trie cannot reach --------------- */
+
+struct edit {
+	uint8_t pos, rule;
+};
+
+struct gcand {
+	char w[MAXW];
+	size_t len;
+	float cost;
+	enum why why;
+};
+
+static int gcand_cmp(const void *a, const void *b)
+{
+	float x = ((const struct gcand *)a)->cost, y = ((const struct gcand *)b)->cost;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Apply edits e[0..k) (sorted by position, not overlapping) to lw. */
+static int apply_edits(const char *lw, size_t n, const struct edit *e, int k, struct gcand *g)
+{
+	size_t pos = 0, o = 0;
+	int i;
+
+	g->cost = 0.0f;
+	g->why = rules[e[0].rule].why;
+	for (i = 0; i < k; i++) {
+		const struct rule *r = &rules[e[i].rule];
+		size_t fl = strlen(r->from), tl = strlen(r->to);
+
+		if (e[i].pos < pos || o + (e[i].pos - pos) + tl >= MAXW)
+			return 0;
+		memcpy(g->w + o, lw + pos, e[i].pos - pos);
+		o += e[i].pos - pos;
+		memcpy(g->w + o, r->to, tl);
+		o += tl;
+		pos = e[i].pos + fl;
+		g->cost += r->cost;
+	}
+	if (o + (n - pos) >= MAXW)
+		return 0;
+	memcpy(g->w + o, lw + pos, n - pos);
+	g->len = o + n - pos;
+	return 1;
+}
+
+/*
+ * An unknown word the trie search could not repair (a compound hunspell knows,
+ * a word the counts lack): try the reversals one, two, then three at a time,
+ * cheapest first, and take the first spelling hunspell accepts.
+ */
+static int generate(struct repairer *rp, const char *lw, size_t n, struct cand *out)
+{
+	struct edit ed[96];
+	static const float limit[4] = { 0.0f, 2.5f, 1.2f, 1.0f };
+	struct gcand *gc;
+	size_t ne = 0, pos;
+	int k, found = 0;
+
+	if (n >= 60)
+		return 0;
+	for (pos = 0; pos < n && ne < 96; pos++) {
+		const unsigned char *r;
+
+		for (r = rp->first[(unsigned char)lw[pos]]; *r != 0xFF && ne < 96; r++) {
+			size_t fl = strlen(rules[*r].from);
+
+			if (pos + fl <= n && !memcmp(lw + pos, rules[*r].from, fl)) {
+				ed[ne].pos = (uint8_t)pos;
+				ed[ne].rule = *r;
+				ne++;
+			}
+		}
+	}
+	if (ne == 0)
+		return 0;
+	gc = malloc(512 * sizeof(*gc));
+	if (!gc)
+		return -KERR_NOMEM;
+	for (k = 1; k <= 3 && !found; k++) {
+		size_t ng = 0, a, b, c, i;
+		struct edit e[3];
+
+		/* every way to pick k edits in position order, cheap ones only */
+		for (a = 0; a < ne && ng < 512; a++) {
+			if (rules[ed[a].rule].cost > limit[k])
+				continue;
+			e[0] = ed[a];
+			if (k == 1) {
+				ng += apply_edits(lw, n, e, 1, &gc[ng]);
+				continue;
+			}
+			for (b = a + 1; b < ne && ng < 512; b++) {
+				if (rules[ed[b].rule].cost > limit[k] || ed[b].pos < ed[a].pos + strlen(rules[ed[a].rule].from))
+					continue;
+				e[1] = ed[b];
+				if (k == 2) {
+					ng += apply_edits(lw, n, e, 2, &gc[ng]);
+					continue;
+				}
+				for (c = b + 1; c < ne && ng < 512; c++) {
+					if (rules[ed[c].rule].cost > limit[k] ||
+					    ed[c].pos < ed[b].pos + strlen(rules[ed[b].rule].from))
+						continue;
+					e[2] = ed[c];
+					ng += apply_edits(lw, n, e, 3, &gc[ng]);
+				}
+			}
+		}
+		qsort(gc, ng, sizeof(*gc), gcand_cmp);
+		for (i = 0; i < ng && i < GEN_TESTS; i++) {
+			if (lexicon_valid(rp->lx, gc[i].w, gc[i].len)) {
+				memcpy(out->w, gc[i].w, gc[i].len);
+				out->len = gc[i].len;
+				out->cost = gc[i].cost;
+				out->freq = lexicon_freq(rp->lx, gc[i].w, gc[i].len);
+				out->parts = 1;
+				out->why = gc[i].why;
+				found = 1;
+				break;
+			}
+		}
+	}
+	free(gc);
+	return found;
+}
+
+/* Decide for a lower-cased word without context; fills a cache entry whose
+ * best candidate is stored in the arena. */
+static int decide(struct repairer *rp, const char *lw, size_t n, struct centry *ce)
+{
+	struct search s;
+	unsigned f = lexicon_freq(rp->lx, lw, n);
+	float sc[MAXCAND];
+	int order[MAXCAND];
+	int i, j, bi = -1, checked = 0;
+
+	memset(ce, 0, sizeof(*ce));
+	ce->orig = f ? log10f((float)f) : lexicon_spell(rp->lx, lw, n) ? SPELL_BASE : -1e9f;
+	memset(&s, 0, sizeof(s));
+	s.lx = rp->lx;
+	s.rp = rp;
+	s.in = lw;
+	s.n = n;
+	s.parts = 1;
+	s.minfreq = UINT32_MAX;
+	dfs(&s, 0, 0, 0);
+	for (i = 0; i < s.nc; i++) {
+		sc[i] = cand_score(&s.c[i]);
+		for (j = i; j > 0 && sc[order[j - 1]] < sc[i]; j--)
+			order[j] = order[j - 1];
+		order[j] = i;
+	}
+	/* best first, so hunspell is asked about as few compounds as possible */
+	for (j = 0; j < s.nc; j++) {
+		const struct cand *c = &s.c[order[j]];
+
+		if (c->len == n && !memcmp(c->w, lw, n)) {
+			if (sc[order[j]] > ce->orig)
+				ce->orig = sc[order[j]];
+		} else if (bi < 0 && (c->parts == 1 ||
+			   (checked++ < 4 && lexicon_spell(rp->lx, c->w, c->len)))) {
+			bi = order[j];
+		}
+	}
+	if (bi < 0 && ce->orig < -1e8f) {
+		int rc = generate(rp, lw, n, &s.c[0]);
+
+		if (rc < 0)
+			return rc;
+		if (rc) {
+			bi = 0;
+			sc[0] = s.c[0].freq ? cand_score(&s.c[0]) : SPELL_BASE - s.c[0].cost;
+		}
+	}
+	if (bi < 0)
+		return 0;
+	ce->has_best = 1;
+	ce->best = sc[bi];
+	ce->why = (uint8_t)s.c[bi].why;
+	ce->off = (uint32_t)rp->arena.len;
+	ce->len = (uint32_t)s.c[bi].len;
+	return buf_add(&rp->arena, s.c[bi].w, s.c[bi].len) ? -KERR_NOMEM : 0;
+}
+
+/* The cached decision for lw, computing it on first sight. */
+static int lookup(struct repairer *rp, const char *lw, size_t n, struct centry **out)
+{
+	uint32_t idx;
+	struct centry ce;
+	int rc;
+
+	if (strtab_get(&rp->cache, lw, n, &idx)) {
+		*out = &rp->ents[idx];
+		return 0;
+	}
+	if (rp->nents >= CACHE_MAX) {
+		strtab_clear(&rp->cache);
+		buf_reset(&rp->arena);
+		rp->nents = 0;
+	}
+	rc = decide(rp, lw, n, &ce);
+	if (rc)
+		return rc;
+	if (rp->nents == rp->ents_cap) {
+		size_t ncap = rp->ents_cap ? rp->ents_cap * 2 : 1024;
+		struct centry *ne = realloc(rp->ents, ncap * sizeof(*ne));
+
+		if (!ne)
+			return -KERR_NOMEM;
+		rp->ents = ne;
+		rp->ents_cap = ncap;
+	}
+	rp->ents[rp->nents] = ce;
+	if (strtab_put(&rp->cache, lw, n, (uint32_t)rp->nents, 0))
+		return -KERR_NOMEM;
+	*out = &rp->ents[rp->nents++];
+	return 0;
+}
+
+static int all_digits(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return n > 0;
+}
+
+/* Letters standing for digits inside a number: 2O -> 20, l5 -> 15. */
+static int fix_number(const char *w, size_t n, struct buf *out)
+{
+	size_t i, digits = 0;
+
+	for (i = 0; i < n; i++) {
+		if (w[i] >= '0' && w[i] <= '9')
+			digits++;
+		else if (!strchr("OolI", w[i]))
+			return 0;
+	}
+	if (digits == 0 || digits == n)
+		return 0;
+	for (i = 0; i < n; i++) {
+		char c = w[i] == 'O' || w[i] == 'o' ? '0' : w[i] == 'l' || w[i] == 'I' ? '1' : w[i];
+
+		if (buf_addch(out, c))
+			return -KERR_NOMEM;
+	}
+	return 1;
+}
+
+int repair_word(struct repairer *rp, const char *w, size_t n,
+		const struct repair_ctx *ctx, struct buf *out, const char **why)
+{
+	char lw[MAXW];
+	enum casing cs;
+	struct centry *ce;
+	float orig, best, margin;
+	size_t mark = out->len;
+	int rc;
+
+	*why = NULL;
+	if (n == 0 || n >= MAXW)
+		return 0;
+	rc = fix_number(w, n, out);
+	if (rc) {
+		*why = why_text[W_LETTER_DIGIT];
+		return rc;
+	}
+	/* a lone O between numbers ("Anført af O ud af 20") is a zero */
+	if (n == 1 && (w[0] == 'O' || w[0] == 'o') && ctx &&
+	    ((ctx->prev && all_digits(ctx->prev, ctx->prevn)) ||
+	     (ctx->next && all_digits(ctx->next, ctx->nextn)) ||
+	     (ctx->prevn == 2 && !memcmp(ctx->prev, "af", 2) && ctx->nextn == 2 &&
+	      !memcmp(ctx->next, "ud", 2)))) {
+		*why = why_text[W_LETTER_DIGIT];
+		return buf_addch(out, '0') ? -KERR_NOMEM : 1;
+	}
+	if (n == 1 && w[0] == '|') {
+		*why = why_text[W_BAR_I];
+		return buf_addch(out, ctx && ctx->sentence_start ? 'I' : 'i') ? -KERR_NOMEM : 1;
+	}
+	if (n < 2)
+		return 0;
+	cs = casing_of(w, n);
+	if (cs == C_MIXED)
+		return 0;
+	to_lower(w, n, lw);
+	rc = lookup(rp, lw, n, &ce);
+	if (rc)
+		return rc;
+	if (!ce->has_best)
+		return 0;
+	orig = ce->orig;
+	best = ce->best;
+	margin = cs == C_ALL ? CAPS_MARGIN : MARGIN;
+	/* the neighbours can only matter when the decision is close */
+	if (ctx && fabsf(best - orig - margin) < 2.0f) {
+		const char *bw = rp->arena.data + ce->off;
+
+		orig += ctx_bonus(rp->lx, lw, n, ctx);
+		best += ctx_bonus(rp->lx, bw, ce->len, ctx);
+	}
+	if (!(best > orig + margin))
+		return 0;
+	if (buf_add(out, rp->arena.data + ce->off, ce->len))
+		return -KERR_NOMEM;
+	if (cs == C_ALL)
+		to_upper(out->data + mark, out->len - mark);
+	else if (cs == C_INIT || (w[0] == '|' && ctx && ctx->sentence_start))
+		capitalise(out->data + mark, out->len - mark);
+	*why = why_text[ce->why];
+	return 1;
+}

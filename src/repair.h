@@ -1,0 +1,56 @@
+/*
+ * repair.h - choose the likeliest Danish word for one damaged word.
+ *
+ * A word (a run of letters, digits and the OCR stand-ins | @ & ®) is
+ * lower-cased and walked through the lexicon's trie while reversing the
+ * confusions seen in koder's input: g/@ for ø, a/3/aa for å, ae/ee/e/@/& for
+ * æ, o/oe for ø, | for I, I/l swapped, letters for digits inside numbers.
+ * Each reversal has a cost; a candidate scores log10(domain count) minus its
+ * costs (compounds: the rarest part, a penalty, and hunspell must accept the
+ * whole), plus a bonus from the neighbouring words.  The word changes only
+ * when the best candidate beats the word as written by a margin, so correct
+ * words stay.  Capitalisation is carried over (fgrste -> første,
+ * FGRSTE -> FØRSTE, Fgrste -> Første).
+ *
+ * Decisions that do not depend on the neighbours are cached per word, so a
+ * word seen before costs one hash lookup; the cache is emptied when full.
+ *
+ * Ownership: repairer_new returns a repairer the caller frees with
+ * repairer_free; it owns its lexicon.  Not thread-safe.
+ */
+#ifndef KODER_REPAIR_H
+#define KODER_REPAIR_H
+
+#include <stddef.h>
+
+struct buf;
+struct kerr;
+struct repairer;
+
+/* Load the lexicon (see lexicon_load).  Returns 0 or an error code with e
+ * filled.  Caller frees *out with repairer_free. */
+int repairer_new(struct repairer **out, struct kerr *e);
+void repairer_free(struct repairer *rp);
+
+/* The neighbourhood of a word: the previous and next words as written (may be
+ * NULL/0) and whether the word starts a sentence (or line). */
+struct repair_ctx {
+	const char *prev, *next;
+	size_t prevn, nextn;
+	int sentence_start;
+};
+
+/*
+ * Repair word w[0..n) (NFC UTF-8, as written).  When it should change,
+ * appends the repaired word to out, sets *why to a static explanation and
+ * returns 1; returns 0 when the word stays (out untouched); KERR_NOMEM is
+ * returned negated (-KERR_NOMEM).
+ */
+int repair_word(struct repairer *rp, const char *w, size_t n,
+		const struct repair_ctx *ctx, struct buf *out, const char **why);
+
+/* 1 if the code point can be part of a word for repair_word: letters, digits,
+ * and the OCR stand-ins | @ & ®. */
+int repair_is_word_char(int c);
+
+#endif
