@@ -1,0 +1,738 @@
+/*
+ * report.c - writing tallies as text, CSV, Markdown, JSON, xlsx and SVG
+ * (see report.h).
+ *
+ * All formats walk the same grid - tally, group, category, asked wave, role -
+ * through visit(), so they cannot disagree about which cells exist or in what
+ * order.  Danish wording follows the evaluation reports; JSON keys are
+ * English because scripts read them.
+ */
+#include "report.h"
+#include "buf.h"
+#include "error.h"
+#include "outfile.h"
+#include "tally.h"
+
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <xlsxwriter.h>
+
+int report_format_parse(const char *s, enum report_format *f)
+{
+	static const char *const names[] = { "text", "csv", "md", "json", "xlsx" };
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(s, names[i])) {
+			*f = (enum report_format)i;
+			return 0;
+		}
+	return KERR_INVALID;
+}
+
+static double share(size_t x, size_t y)
+{
+	return y ? (double)x / (double)y : 0.0;
+}
+
+/* "46,4" - a percentage with a decimal comma, as Danish readers write it. */
+static void pct_da(struct buf *b, size_t x, size_t y, int decimals)
+{
+	size_t mark = b->len;
+	char *dot;
+
+	buf_addf(b, "%.*f", decimals, 100.0 * share(x, y));
+	dot = strchr(b->data + mark, '.');
+	if (dot)
+		*dot = ',';
+}
+
+static const char *group_name(const struct tally *t, size_t g)
+{
+	return t->ngroups ? t->groups[g].name : NULL;
+}
+
+static size_t ngroups(const struct tally *t)
+{
+	return t->ngroups ? t->ngroups : 1;
+}
+
+/* ---- text ------------------------------------------------------------ */
+
+static void text_basis(struct buf *b, const struct tally *t, size_t g)
+{
+	buf_adds(b, "Grundlag (Y = substantielle svar)\n");
+	for (size_t w = 0; w < t->nwaves; w++) {
+		const char *sep = "";
+
+		if (!tally_wave_asked(t, g, w))
+			continue;
+		buf_addf(b, "  %s:", t->waves[w].name);
+		for (size_t r = 0; r < t->nroles; r++) {
+			const struct tally_cell *c = tally_cell(t, g, w, r);
+
+			if (!c)
+				continue;
+			buf_addf(b, "%s %zu %s, %zu substantielle svar, %zu gennemset af en koder",
+				 sep, c->respondents, t->roles[r].plural, c->base, c->reviewed);
+			if (c->uncoded)
+				buf_addf(b, ", %zu uden kategori", c->uncoded);
+			sep = ";";
+		}
+		buf_adds(b, ".\n");
+	}
+}
+
+static void write_text(struct buf *b, struct tally *const *ts, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct tally *t = ts[i];
+
+		if (i)
+			buf_adds(b, "\n");
+		buf_addf(b, "%s\n", t->question);
+		buf_addf(b, "Kodebog: %s%s%s", t->codebook_id,
+			 *t->codebook_title ? " - " : "", t->codebook_title);
+		if (*t->codebook_version)
+			buf_addf(b, " (version %s)", t->codebook_version);
+		buf_adds(b, "\n");
+		for (size_t g = 0; g < ngroups(t); g++) {
+			if (group_name(t, g))
+				buf_addf(b, "\n== %s: %s ==\n", t->by ? t->by : "", group_name(t, g));
+			for (size_t k = 0; k < t->ncats; k++) {
+				buf_addf(b, "\n%s%s\n", t->cats[k].label,
+					 t->cats[k].is_net ? " (samlet)" : "");
+				for (size_t w = 0; w < t->nwaves; w++) {
+					if (!tally_wave_asked(t, g, w))
+						continue;
+					buf_addf(b, "  %s:", t->waves[w].name);
+					for (size_t r = 0; r < t->nroles; r++) {
+						const struct tally_cell *c = tally_cell(t, g, w, r);
+
+						if (c && c->base)
+							buf_addf(b, " Anført af %zu ud af %zu %s.",
+								 c->count[k], c->base,
+								 t->roles[r].plural);
+					}
+					buf_adds(b, "\n");
+				}
+			}
+			buf_adds(b, "\n");
+			text_basis(b, t, g);
+		}
+	}
+}
+
+/* ---- CSV for Danish Excel --------------------------------------------- */
+
+static void csv_cell(struct buf *b, const char *s, int last)
+{
+	int quote = strpbrk(s, ";\"\r\n") != NULL;
+
+	if (!quote)
+		buf_adds(b, s);
+	else {
+		buf_addch(b, '"');
+		for (; *s; s++) {
+			if (*s == '"')
+				buf_addch(b, '"');
+			buf_addch(b, *s);
+		}
+		buf_addch(b, '"');
+	}
+	buf_adds(b, last ? "\r\n" : ";");
+}
+
+static void write_csv(struct buf *b, struct tally *const *ts, size_t n)
+{
+	int by = n && ts[0]->ngroups;
+
+	buf_adds(b, "\xEF\xBB\xBF");
+	csv_cell(b, "Spørgsmål", 0);
+	csv_cell(b, "Kodebog", 0);
+	if (by)
+		csv_cell(b, ts[0]->by ? ts[0]->by : "Gruppe", 0);
+	buf_adds(b, "Måling;Rolle;Kategori-id;Kategori;Samlet (net);Anført af (X);Ud af (Y);"
+		 "Andel (%);Respondenter;Gennemset af koder\r\n");
+	for (size_t i = 0; i < n; i++) {
+		const struct tally *t = ts[i];
+
+		for (size_t g = 0; g < ngroups(t); g++)
+			for (size_t k = 0; k < t->ncats; k++)
+				for (size_t w = 0; w < t->nwaves; w++) {
+					if (!tally_wave_asked(t, g, w))
+						continue;
+					for (size_t r = 0; r < t->nroles; r++) {
+						const struct tally_cell *c = tally_cell(t, g, w, r);
+
+						if (!c)
+							continue;
+						csv_cell(b, t->question, 0);
+						csv_cell(b, t->codebook_id, 0);
+						if (by)
+							csv_cell(b, group_name(t, g), 0);
+						csv_cell(b, t->waves[w].name, 0);
+						csv_cell(b, t->roles[r].name, 0);
+						csv_cell(b, t->cats[k].id, 0);
+						csv_cell(b, t->cats[k].label, 0);
+						buf_addf(b, "%s;%zu;%zu;", t->cats[k].is_net ? "ja" : "nej",
+							 c->count[k], c->base);
+						pct_da(b, c->count[k], c->base, 1);
+						buf_addf(b, ";%zu;%zu\r\n", c->respondents, c->reviewed);
+					}
+				}
+	}
+}
+
+/* ---- Markdown --------------------------------------------------------- */
+
+static void md_text(struct buf *b, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '|' || *s == '\\')
+			buf_addch(b, '\\');
+		buf_addch(b, *s == '\n' ? ' ' : *s);
+	}
+}
+
+static void write_md(struct buf *b, struct tally *const *ts, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct tally *t = ts[i];
+
+		buf_adds(b, i ? "\n## " : "## ");
+		md_text(b, t->question);
+		buf_addf(b, "\n\nKodebog `%s`. Hver celle: anført af X ud af Y (andel), "
+			 "Y = substantielle svar.\n", t->codebook_id);
+		for (size_t g = 0; g < ngroups(t); g++) {
+			size_t w, r;
+
+			if (group_name(t, g)) {
+				buf_addf(b, "\n### %s: ", t->by ? t->by : "");
+				md_text(b, group_name(t, g));
+				buf_adds(b, "\n");
+			}
+			buf_adds(b, "\n| Kategori |");
+			for (w = 0; w < t->nwaves; w++)
+				for (r = 0; tally_wave_asked(t, g, w) && r < t->nroles; r++) {
+					buf_adds(b, " ");
+					md_text(b, t->waves[w].name);
+					buf_adds(b, ", ");
+					md_text(b, t->roles[r].plural);
+					buf_adds(b, " |");
+				}
+			buf_adds(b, "\n|---|");
+			for (w = 0; w < t->nwaves; w++)
+				for (r = 0; tally_wave_asked(t, g, w) && r < t->nroles; r++)
+					buf_adds(b, "---:|");
+			buf_adds(b, "\n");
+			for (size_t k = 0; k <= t->ncats + 1; k++) {
+				buf_adds(b, "| ");
+				if (k < t->ncats) {
+					if (t->cats[k].is_net)
+						buf_adds(b, "**");
+					md_text(b, t->cats[k].label);
+					if (t->cats[k].is_net)
+						buf_adds(b, "** (samlet)");
+				} else
+					buf_adds(b, k == t->ncats ? "*Y: substantielle svar*"
+						 : "*gennemset af en koder*");
+				buf_adds(b, " |");
+				for (w = 0; w < t->nwaves; w++)
+					for (r = 0; tally_wave_asked(t, g, w) && r < t->nroles; r++) {
+						const struct tally_cell *c = tally_cell(t, g, w, r);
+
+						if (!c)
+							buf_adds(b, " - |");
+						else if (k == t->ncats)
+							buf_addf(b, " %zu |", c->base);
+						else if (k > t->ncats)
+							buf_addf(b, " %zu af %zu |", c->reviewed, c->answered);
+						else {
+							buf_addf(b, " %zu af %zu (", c->count[k], c->base);
+							pct_da(b, c->count[k], c->base, 0);
+							buf_adds(b, " %) |");
+						}
+					}
+				buf_adds(b, "\n");
+			}
+		}
+	}
+}
+
+/* ---- JSON --------------------------------------------------------------- */
+
+static int write_json(struct buf *b, struct tally *const *ts, size_t n)
+{
+	cJSON *arr = cJSON_CreateArray();
+	char *text;
+
+	if (!arr)
+		return KERR_NOMEM;
+	for (size_t i = 0; i < n; i++) {
+		const struct tally *t = ts[i];
+
+		for (size_t g = 0; g < ngroups(t); g++)
+			for (size_t k = 0; k < t->ncats; k++)
+				for (size_t w = 0; w < t->nwaves; w++) {
+					if (!tally_wave_asked(t, g, w))
+						continue;
+					for (size_t r = 0; r < t->nroles; r++) {
+						const struct tally_cell *c = tally_cell(t, g, w, r);
+						cJSON *o;
+
+						if (!c)
+							continue;
+						o = cJSON_CreateObject();
+						cJSON_AddItemToArray(arr, o);
+						cJSON_AddStringToObject(o, "question", t->qid);
+						cJSON_AddStringToObject(o, "codebook", t->codebook_id);
+						if (group_name(t, g)) {
+							cJSON_AddStringToObject(o, "by", t->by ? t->by : "");
+							cJSON_AddStringToObject(o, "group", group_name(t, g));
+						}
+						cJSON_AddStringToObject(o, "wave", t->waves[w].name);
+						cJSON_AddStringToObject(o, "role", t->roles[r].name);
+						cJSON_AddStringToObject(o, "category", t->cats[k].id);
+						cJSON_AddStringToObject(o, "label", t->cats[k].label);
+						cJSON_AddBoolToObject(o, "net", t->cats[k].is_net);
+						cJSON_AddNumberToObject(o, "count", (double)c->count[k]);
+						cJSON_AddNumberToObject(o, "base", (double)c->base);
+						if (c->base)
+							cJSON_AddNumberToObject(o, "share",
+								(double)(long)(share(c->count[k], c->base) * 10000 + 0.5) / 10000);
+						else
+							cJSON_AddNullToObject(o, "share");
+						cJSON_AddNumberToObject(o, "respondents", (double)c->respondents);
+						cJSON_AddNumberToObject(o, "reviewed", (double)c->reviewed);
+					}
+				}
+	}
+	text = cJSON_Print(arr);
+	cJSON_Delete(arr);
+	if (!text)
+		return KERR_NOMEM;
+	buf_adds(b, text);
+	buf_adds(b, "\n");
+	free(text);
+	return 0;
+}
+
+/* ---- xlsx ----------------------------------------------------------------- */
+
+/* Excel sheet names: at most 31 characters, none of []:*?/\ , unique. */
+static void sheet_name(char *out, size_t size, const char *id, int nth)
+{
+	char base[32];
+	size_t i, j = 0;
+
+	for (i = 0; id[i] && j < 25; i++)
+		if (!strchr("[]:*?/\\", id[i]))
+			base[j++] = id[i];
+	base[j] = '\0';
+	if (nth > 1)
+		snprintf(out, size, "%s-%d", base, nth);
+	else
+		snprintf(out, size, "%s", base);
+}
+
+struct xfmt {
+	lxw_format *bold, *head, *pct, *wrap;
+};
+
+static lxw_row_t xlsx_group(lxw_worksheet *ws, const struct tally *t, size_t g, lxw_row_t row,
+			    const struct xfmt *f)
+{
+	lxw_col_t col = 1;
+	size_t w, r;
+
+	if (group_name(t, g)) {
+		char head[512];
+
+		snprintf(head, sizeof(head), "%s: %s", t->by ? t->by : "", group_name(t, g));
+		worksheet_write_string(ws, row++, 0, head, f->bold);
+	}
+	worksheet_write_string(ws, row + 2, 0, "Kategori", f->head);
+	for (w = 0; w < t->nwaves; w++) {
+		if (!tally_wave_asked(t, g, w))
+			continue;
+		for (r = 0; r < t->nroles; r++, col += 3) {
+			char head[512];
+
+			snprintf(head, sizeof(head), "%s, %s", t->waves[w].name, t->roles[r].plural);
+			worksheet_merge_range(ws, row, col, row, col + 2, head, f->head);
+			worksheet_write_string(ws, row + 2, col, "Anført af (X)", f->head);
+			worksheet_write_string(ws, row + 2, col + 1, "Ud af (Y)", f->head);
+			worksheet_write_string(ws, row + 2, col + 2, "Andel", f->head);
+		}
+	}
+	worksheet_write_string(ws, row + 1, 0, "Y = respondenter med et substantielt svar", NULL);
+	row += 3;
+	for (size_t k = 0; k <= t->ncats; k++, row++) {
+		char label[600];
+
+		if (k < t->ncats)
+			snprintf(label, sizeof(label), "%s%s", t->cats[k].label,
+				 t->cats[k].is_net ? " (samlet)" : "");
+		else
+			snprintf(label, sizeof(label), "Gennemset af en koder (af besvarede)");
+		worksheet_write_string(ws, row, 0, label,
+				       k < t->ncats && t->cats[k].is_net ? f->bold : NULL);
+		col = 1;
+		for (w = 0; w < t->nwaves; w++) {
+			if (!tally_wave_asked(t, g, w))
+				continue;
+			for (r = 0; r < t->nroles; r++, col += 3) {
+				const struct tally_cell *c = tally_cell(t, g, w, r);
+
+				if (!c)
+					continue;
+				if (k == t->ncats) {
+					worksheet_write_number(ws, row, col, (double)c->reviewed, NULL);
+					worksheet_write_number(ws, row, col + 1, (double)c->answered, NULL);
+					continue;
+				}
+				worksheet_write_number(ws, row, col, (double)c->count[k], NULL);
+				worksheet_write_number(ws, row, col + 1, (double)c->base, NULL);
+				if (c->base)
+					worksheet_write_number(ws, row, col + 2,
+							       share(c->count[k], c->base), f->pct);
+			}
+		}
+	}
+	return row + 1;
+}
+
+static int write_xlsx(const char *file, struct tally *const *ts, size_t n, struct kerr *e)
+{
+	lxw_workbook *wb = workbook_new(file);
+	struct xfmt f;
+	lxw_error err;
+
+	if (!wb)
+		return kerr_set(e, KERR_IO, "cannot create the workbook");
+	f.bold = workbook_add_format(wb);
+	format_set_bold(f.bold);
+	f.head = workbook_add_format(wb);
+	format_set_bold(f.head);
+	format_set_align(f.head, LXW_ALIGN_CENTER);
+	format_set_text_wrap(f.head);
+	format_set_bottom(f.head, LXW_BORDER_THIN);
+	f.pct = workbook_add_format(wb);
+	format_set_num_format(f.pct, "0.0%");
+	f.wrap = workbook_add_format(wb);
+	format_set_text_wrap(f.wrap);
+	for (size_t i = 0; i < n; i++) {
+		const struct tally *t = ts[i];
+		char name[64];
+		int nth = 1;
+		lxw_worksheet *ws;
+		lxw_row_t row = 2;
+
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(ts[j]->codebook_id, t->codebook_id))
+				nth++;
+		sheet_name(name, sizeof(name), *t->codebook_id ? t->codebook_id : "tally", nth);
+		ws = workbook_add_worksheet(wb, name);
+		if (!ws) {
+			workbook_close(wb);
+			return kerr_set(e, KERR_IO, "cannot add the sheet \"%s\"", name);
+		}
+		worksheet_set_column(ws, 0, 0, 48, f.wrap);
+		worksheet_set_column(ws, 1, 60, 11, NULL);
+		worksheet_write_string(ws, 0, 0, t->question, f.bold);
+		worksheet_write_string(ws, 1, 0, *t->codebook_title ? t->codebook_title
+				       : t->codebook_id, NULL);
+		for (size_t g = 0; g < ngroups(t); g++)
+			row = xlsx_group(ws, t, g, row, &f);
+	}
+	err = workbook_close(wb);
+	if (err != LXW_NO_ERROR)
+		return kerr_set(e, KERR_IO, "cannot write the workbook: %s", lxw_strerror(err));
+	return 0;
+}
+
+/* ---- writing ---------------------------------------------------------------- */
+
+int report_write(struct tally *const *t, size_t n, enum report_format f, const char *path,
+		 struct kerr *e)
+{
+	struct outfile o;
+	struct buf b = BUF_INIT;
+	int rc = 0;
+
+	if (f == REPORT_XLSX && (!path || !strcmp(path, "-")))
+		return kerr_set(e, KERR_INVALID, "xlsx cannot go to standard output; "
+				"give -o FILE.xlsx");
+	if (f == REPORT_TEXT)
+		write_text(&b, t, n);
+	else if (f == REPORT_CSV)
+		write_csv(&b, t, n);
+	else if (f == REPORT_MD)
+		write_md(&b, t, n);
+	else if (f == REPORT_JSON)
+		rc = write_json(&b, t, n);
+	if (rc) {
+		buf_release(&b);
+		return kerr_set(e, rc, "out of memory");
+	}
+	if ((rc = outfile_open(&o, path, e))) {
+		buf_release(&b);
+		return rc;
+	}
+	if (f == REPORT_XLSX) {
+		fclose(o.fp);
+		o.fp = NULL;
+		rc = write_xlsx(o.tmp, t, n, e);
+		if (rc) {
+			kerr_at(e, path, 0, 0);
+			outfile_abort(&o);
+			return rc;
+		}
+	} else
+		fwrite(b.data, 1, b.len, o.fp);
+	buf_release(&b);
+	return outfile_commit(&o, e);
+}
+
+/* ---- SVG chart ------------------------------------------------------------- */
+
+#define SVG_W 980
+#define LABEL_W 300
+#define PLOT_X (LABEL_W + 20)
+#define PLOT_W 520
+#define BAR_H 15
+#define BAR_GAP 3
+#define BLOCK_GAP 16
+
+static const char *const colors[][2] = {
+	{ "#1b5e9b", "#8fbce6" },  /* blue: dark for the first role, light for the second */
+	{ "#c0501f", "#f2b48f" },  /* orange */
+	{ "#2e7d32", "#9fd4a2" },  /* green */
+	{ "#6a3d9a", "#c9b3e0" },  /* purple */
+	{ "#7a6a00", "#e0d37a" },  /* olive */
+};
+#define NCOLORS (sizeof(colors) / sizeof(colors[0]))
+
+static const char *bar_color(size_t w, size_t r)
+{
+	return colors[w % NCOLORS][r % 2 ? 1 : 0];
+}
+
+static void svg_text(struct buf *b, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '&')
+			buf_adds(b, "&amp;");
+		else if (*s == '<')
+			buf_adds(b, "&lt;");
+		else if (*s == '>')
+			buf_adds(b, "&gt;");
+		else if (*s == '"')
+			buf_adds(b, "&quot;");
+		else
+			buf_addch(b, *s);
+	}
+}
+
+/* Break `s` into lines of at most `width` characters at spaces; returns the
+ * lines as one buffer with '\n' between them and their count. */
+static size_t wrap(const char *s, size_t width, struct buf *out)
+{
+	size_t lines = 1, col = 0;
+	const char *p = s;
+
+	while (*p) {
+		const char *q = p;
+		size_t chars = 0;
+
+		while (*q && *q != ' ') {
+			if (((unsigned char)*q & 0xC0) != 0x80)
+				chars++;
+			q++;
+		}
+		if (col && col + 1 + chars > width) {
+			buf_addch(out, '\n');
+			lines++;
+			col = 0;
+		} else if (col) {
+			buf_addch(out, ' ');
+			col++;
+		}
+		buf_add(out, p, (size_t)(q - p));
+		col += chars;
+		p = *q ? q + 1 : q;
+	}
+	return lines;
+}
+
+/* Bars in one category block of group g: asked waves x roles with a base. */
+static size_t nbars(const struct tally *t, size_t g)
+{
+	size_t n = 0;
+
+	for (size_t w = 0; w < t->nwaves; w++)
+		for (size_t r = 0; tally_wave_asked(t, g, w) && r < t->nroles; r++) {
+			const struct tally_cell *c = tally_cell(t, g, w, r);
+
+			if (c && c->base)
+				n++;
+		}
+	return n;
+}
+
+/* The axis maximum: the largest share rounded up to a multiple of 10 %. */
+static int axis_max(const struct tally *t, size_t g)
+{
+	double m = 0.1;
+
+	for (size_t i = 0; i < t->ncells; i++) {
+		const struct tally_cell *c = &t->cells[i];
+
+		if (c->group != g || !c->base)
+			continue;
+		for (size_t k = 0; k < t->ncats; k++)
+			if (share(c->count[k], c->base) > m)
+				m = share(c->count[k], c->base);
+	}
+	return (int)(m * 10 + 0.9999) * 10;
+}
+
+static double svg_panel(struct buf *b, const struct tally *t, size_t g, double y)
+{
+	size_t nb = nbars(t, g), li = 0;
+	int amax = axis_max(t, g);
+	double block = nb * (BAR_H + BAR_GAP) + BLOCK_GAP, top, x;
+	struct buf lab = BUF_INIT;
+
+	buf_addf(b, "<text x=\"20\" y=\"%.0f\" class=\"h\">", y + 20);
+	svg_text(b, t->question);
+	if (group_name(t, g)) {
+		buf_adds(b, " \xE2\x80\x93 ");
+		svg_text(b, t->by ? t->by : "");
+		buf_adds(b, ": ");
+		svg_text(b, group_name(t, g));
+	}
+	buf_addf(b, "</text>\n<text x=\"20\" y=\"%.0f\" class=\"s\">Andel der anførte kategorien "
+		 "blandt respondenter med et substantielt svar (Y); kodebog ", y + 38);
+	svg_text(b, t->codebook_id);
+	buf_adds(b, "</text>\n");
+	/* Legend: one swatch per bar series, with its base. */
+	y += 52;
+	x = 20;
+	for (size_t w = 0; w < t->nwaves; w++)
+		for (size_t r = 0; tally_wave_asked(t, g, w) && r < t->nroles; r++) {
+			const struct tally_cell *c = tally_cell(t, g, w, r);
+			size_t mark;
+
+			if (!c || !c->base)
+				continue;
+			if (x > SVG_W - 230) {
+				x = 20;
+				y += 20;
+			}
+			buf_addf(b, "<rect x=\"%.0f\" y=\"%.0f\" width=\"14\" height=\"14\" fill=\"%s\"/>"
+				 "<text x=\"%.0f\" y=\"%.0f\" class=\"l\">", x, y, bar_color(w, r),
+				 x + 19, y + 12);
+			mark = b->len;
+			svg_text(b, t->waves[w].name);
+			buf_addf(b, ", %s (Y = %zu)", t->roles[r].plural, c->base);
+			x += 19 + 7.0 * (double)(b->len - mark) + 24;
+			buf_adds(b, "</text>\n");
+		}
+	y += 30;
+	top = y;
+	/* Grid lines and the axis. */
+	for (int p = 0; p <= amax; p += 10) {
+		double gx = PLOT_X + PLOT_W * p / (double)amax;
+
+		buf_addf(b, "<line x1=\"%.1f\" y1=\"%.0f\" x2=\"%.1f\" y2=\"%.0f\" class=\"g\"/>"
+			 "<text x=\"%.1f\" y=\"%.0f\" class=\"a\">%d %%</text>\n", gx, top - 4, gx,
+			 top + block * (double)t->ncats, gx, top - 8, p);
+	}
+	for (size_t k = 0; k < t->ncats; k++, y += block) {
+		size_t lines, bi = 0;
+		const char *s;
+		double ly;
+
+		buf_reset(&lab);
+		lines = wrap(t->cats[k].label, 40, &lab);
+		if (t->cats[k].is_net)
+			lines++;
+		ly = y + (double)(nb * (BAR_H + BAR_GAP)) / 2 - (double)lines * 7 + 11;
+		buf_addf(b, "<text x=\"%d\" y=\"%.0f\" class=\"%s\">", LABEL_W, ly,
+			 t->cats[k].is_net ? "c n" : "c");
+		for (s = lab.data, li = 0; *s; li++) {
+			const char *e = strchr(s, '\n');
+			size_t len = e ? (size_t)(e - s) : strlen(s);
+			char *one = strndup(s, len);
+
+			buf_addf(b, "<tspan x=\"%d\" dy=\"%d\">", LABEL_W, li ? 14 : 0);
+			svg_text(b, one ? one : "");
+			buf_adds(b, "</tspan>");
+			free(one);
+			s += len + (e ? 1 : 0);
+		}
+		if (t->cats[k].is_net)
+			buf_addf(b, "<tspan x=\"%d\" dy=\"14\">(samlet)</tspan>", LABEL_W);
+		buf_adds(b, "</text>\n");
+		for (size_t w = 0; w < t->nwaves; w++)
+			for (size_t r = 0; tally_wave_asked(t, g, w) && r < t->nroles; r++) {
+				const struct tally_cell *c = tally_cell(t, g, w, r);
+				double by = y + (double)bi * (BAR_H + BAR_GAP), bw;
+
+				if (!c || !c->base)
+					continue;
+				bi++;
+				bw = PLOT_W * 100.0 * share(c->count[k], c->base) / amax;
+				buf_addf(b, "<rect x=\"%d\" y=\"%.0f\" width=\"%.1f\" height=\"%d\" "
+					 "fill=\"%s\"><title>", PLOT_X, by, bw, BAR_H, bar_color(w, r));
+				svg_text(b, t->waves[w].name);
+				buf_addf(b, ", %s: %zu af %zu</title></rect>", t->roles[r].plural,
+					 c->count[k], c->base);
+				buf_addf(b, "<text x=\"%.1f\" y=\"%.0f\" class=\"v\">", PLOT_X + bw + 4,
+					 by + BAR_H - 3);
+				pct_da(b, c->count[k], c->base, 0);
+				buf_addf(b, " %% (%zu/%zu)</text>\n", c->count[k], c->base);
+			}
+	}
+	buf_release(&lab);
+	return y + 20;
+}
+
+int report_chart_svg(struct tally *const *t, size_t n, const char *title, const char *path,
+		     struct kerr *e)
+{
+	struct buf body = BUF_INIT, b = BUF_INIT;
+	struct outfile o;
+	double y = title ? 40 : 10;
+	int rc;
+
+	for (size_t i = 0; i < n; i++)
+		for (size_t g = 0; g < ngroups(t[i]); g++)
+			y = svg_panel(&body, t[i], g, y);
+	buf_addf(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+		 "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%.0f\" "
+		 "viewBox=\"0 0 %d %.0f\" font-family=\"DejaVu Sans, Arial, sans-serif\">\n"
+		 "<style>.h{font-size:17px;font-weight:bold}.s{font-size:12px;fill:#444}"
+		 ".l{font-size:12px}.c{font-size:12px;text-anchor:end}.n{font-weight:bold}"
+		 ".a{font-size:11px;fill:#666;text-anchor:middle}.v{font-size:11px}"
+		 ".g{stroke:#ddd;stroke-width:1}</style>\n"
+		 "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n", SVG_W, y, SVG_W, y);
+	if (title) {
+		buf_adds(&b, "<text x=\"20\" y=\"26\" style=\"font-size:20px;font-weight:bold\">");
+		svg_text(&b, title);
+		buf_adds(&b, "</text>\n");
+	}
+	buf_add(&b, body.data, body.len);
+	buf_adds(&b, "</svg>\n");
+	buf_release(&body);
+	rc = outfile_open(&o, path, e);
+	if (!rc) {
+		fwrite(b.data, 1, b.len, o.fp);
+		rc = outfile_commit(&o, e);
+	}
+	buf_release(&b);
+	return rc;
+}

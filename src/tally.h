@@ -1,0 +1,125 @@
+/*
+ * tally.h - "Anført af X ud af Y": counting coded answers per wave and role.
+ *
+ * One tally counts one open question coded with one codebook.  It is split
+ * into cells by group (a --by column such as Kommune, or one group when none),
+ * wave and role.  For each cell it keeps:
+ *   respondents  rows in the cell
+ *   answered     non-empty answers
+ *   base (Y)     substantive answers (answered and not coded ingen_svar)
+ *   count[c] (X) substantive answers coded to category c; a respondent counts
+ *                at most once per category, and once for a net if any of its
+ *                members applies
+ *   reviewed     answers whose final codes came from a coder, not the engine
+ *   uncoded      substantive answers no category applied to
+ * The tally knows nothing about files, engines or stores: the caller says
+ * which wave, role and group a row belongs to and what its final codes are.
+ *
+ * Order: categories in the order given (codebook order, nets placed by the
+ * caller); waves, roles and groups in the order first registered, so a
+ * corpus's wave order is kept by registering its waves first.
+ *
+ * Ownership: tally_new returns a tally the caller frees with tally_free; it
+ * copies every string it is given.  Pointers into it stay valid until then.
+ */
+#ifndef KODER_TALLY_H
+#define KODER_TALLY_H
+
+#include <stddef.h>
+
+struct kerr;
+
+/* A category or net as the caller describes it to tally_new. */
+struct tally_cat_def {
+	const char *id, *label;
+	const char *net;   /* id of the net this category belongs to, or NULL */
+	int is_net;        /* this entry is a net (members name it in .net) */
+};
+
+struct tally_cat {
+	char *id, *label;
+	int is_net;
+	long net;          /* index of its net, or -1 */
+};
+
+/* A wave, role or group. */
+struct tally_dim {
+	char *name;
+	char *plural;      /* roles: used in "ud af Y ledere"; else = name */
+};
+
+struct tally_cell {
+	size_t group, wave, role;
+	size_t respondents, answered, base, reviewed, uncoded;
+	size_t *count;     /* [ncats]; nets counted too */
+};
+
+struct tally {
+	char *question;    /* the question (column name) */
+	char *qid;         /* its short id, or = question */
+	char *codebook_id, *codebook_title;
+	char *codebook_version;  /* as the codebook writes it; "" when none */
+	struct tally_cat *cats;
+	size_t ncats;
+	struct tally_dim *waves, *roles, *groups;
+	size_t nwaves, nroles, ngroups;
+	char *by;          /* the --by column, or NULL */
+	struct tally_cell *cells;   /* in order of creation */
+	size_t ncells;
+	/* private: cell lookup */
+	size_t *slots, nslots, cap_cells, cap_w, cap_r, cap_g;
+};
+
+/* How an answer counts. */
+enum tally_kind {
+	TALLY_EMPTY = 0,   /* no answer: counts only as a respondent */
+	TALLY_NONSUBST,    /* answered, but ingen_svar ("ved ikke", "-") */
+	TALLY_SUBST        /* a substantive answer: counts in Y */
+};
+
+/*
+ * New tally for `question` (qid may be NULL) coded with a codebook of these
+ * categories.  Returns 0 with *out set (free with tally_free), KERR_NOMEM, or
+ * KERR_SCHEMA when a category names a net that is not in the list.
+ */
+int tally_new(struct tally **out, const char *question, const char *qid,
+	      const char *codebook_id, const char *codebook_title, const char *codebook_version,
+	      const struct tally_cat_def *cats, size_t ncats, struct kerr *e);
+void tally_free(struct tally *t);
+
+/* Index of the wave / role / group `name`, registering it if new (plural may
+ * be NULL = name).  Returns the index, or -1 on out of memory. */
+long tally_wave(struct tally *t, const char *name);
+long tally_role(struct tally *t, const char *name, const char *plural);
+long tally_group(struct tally *t, const char *name);
+
+/* Index of category `id`, or -1. */
+long tally_cat_index(const struct tally *t, const char *id);
+
+/*
+ * Turn a codes string ("tid_sagsantal;afstand", "ingen_svar", "") into flags
+ * (`flags` has ncats entries, cleared first) and a kind.  Separators `;` `,`
+ * `|` and spaces.  Returns 0, or KERR_NOTFOUND naming an unknown category
+ * id (path = the id) or a net given as a code.
+ */
+int tally_parse_codes(const struct tally *t, const char *codes, unsigned char *flags,
+		      enum tally_kind *kind, struct kerr *e);
+
+/*
+ * Count one respondent.  `flags` (ncats entries, may be NULL when kind is
+ * not TALLY_SUBST) marks the categories its final codes name; nets are
+ * derived here.  `reviewed` says the codes are a coder's decision.  Returns
+ * 0 or KERR_NOMEM.
+ */
+int tally_add(struct tally *t, size_t group, size_t wave, size_t role,
+	      enum tally_kind kind, const unsigned char *flags, int reviewed);
+
+/* The cell, or NULL if nothing was counted there. */
+const struct tally_cell *tally_cell(const struct tally *t, size_t group, size_t wave,
+				    size_t role);
+
+/* Waves in which some role has base > 0 in `group` (for reports that skip
+ * waves where the question was not asked).  Returns 1 or 0. */
+int tally_wave_asked(const struct tally *t, size_t group, size_t wave);
+
+#endif
