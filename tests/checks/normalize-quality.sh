@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# normalize-quality.sh - how well `koder normalize` repairs damaged Danish, on
+# evaluation pairs in tests/normalize-eval: hand-corrected OCR lines of
+# seeds/000 and garbled clean lines of 001/002 (scripts/make-eval.sh), each
+# split into a dev half (used to tune) and a held-out half (only measured).
+# Reports damaged tokens repaired, correct tokens wrongly changed and token
+# accuracy on the held-out halves, and fails below the floors below, which
+# sit just under what the normalizer reaches.
+set -eu
+FLOOR_REPAIRED=90.0     # % of damaged tokens repaired exactly (held-out)
+CEIL_CHANGED=0.30       # % of correct tokens wrongly changed (held-out)
+EVAL="$ROOT/tests/normalize-eval"
+command -v python3 >/dev/null || { echo "python3 missing"; exit 77; }
+held=$(python3 "$EVAL/score.py" "$KODER" "$EVAL"/*-heldout.tsv)
+dev=$(python3 "$EVAL/score.py" "$KODER" "$EVAL"/*-dev.tsv)
+echo "$dev" | sed 's/^/dev: /'
+echo "$held" | sed 's/^/held-out: /'
+read -r _ rep chg acc <<<"$(echo "$held" | grep '^TOTAL')"
+echo "REPORT normalize held-out: damaged tokens repaired $rep%, correct tokens wrongly changed $chg%, token accuracy $acc%"
+read -r _ drep dchg dacc <<<"$(echo "$dev" | grep '^TOTAL')"
+echo "REPORT normalize dev:      damaged tokens repaired $drep%, correct tokens wrongly changed $dchg%, token accuracy $dacc%"
+awk -v r="$rep" -v c="$chg" -v fr="$FLOOR_REPAIRED" -v fc="$CEIL_CHANGED" 'BEGIN {
+	if (r + 0 < fr + 0) { print "repaired " r "% is below the floor " fr "%"; exit 1 }
+	if (c + 0 > fc + 0) { print "wrongly changed " c "% is above the ceiling " fc "%"; exit 1 }
+}'
