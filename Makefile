@@ -43,7 +43,7 @@ LIB_OBJS = $(patsubst src/%.c,$(BUILD)/obj/%.o,$(LIB_SRCS))
 UNIT_SRCS = $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 
-.PHONY: all check-deps deps test test-build asan demo bench install uninstall clean \
+.PHONY: all check-deps ensure-deps run-tests deps test test-build asan demo bench install uninstall clean \
         test-valgrind fuzz
 
 all: check-deps $(BUILD)/koder
@@ -61,6 +61,18 @@ check-deps:
 	    echo "koder: missing build dependencies:$$missing" >&2; \
 	    echo "koder: install them with 'sudo make deps' (or: sudo apt-get install$$missing)" >&2; \
 	    exit 1; fi
+
+# `make demo` and `make test` are the whole set-up on a fresh Debian machine:
+# when a package is missing they install it (as root, or with passwordless
+# sudo); otherwise they name what to install and stop.
+ensure-deps:
+	@missing=""; for p in $(DEB_PKGS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; done; \
+	  if [ -n "$$missing" ]; then \
+	    echo "koder: installing missing packages:$$missing" >&2; \
+	    if [ "$$(id -u)" -eq 0 ]; then $(MAKE) --no-print-directory deps; \
+	    elif sudo -n true 2>/dev/null; then sudo $(MAKE) --no-print-directory deps; \
+	    else echo "koder: run 'sudo make deps' first (it installs:$$missing)" >&2; exit 1; fi; fi
 
 deps:
 	apt-get update -qq
@@ -91,13 +103,33 @@ asan:
 	  EXTRA_CFLAGS="$(SAN_FLAGS)" EXTRA_LDFLAGS="$(SAN_FLAGS)" test-build
 
 # One summary line per build, then the total ("N passed, N failed").
-test: test-build asan
+test: ensure-deps
+	@$(MAKE) --no-print-directory test-build asan
+	@$(MAKE) --no-print-directory run-tests
+
+run-tests:
 	@LC_ALL=C.UTF-8 tests/run-all.sh $(BUILD) $(BUILD)-asan
+
+# The suite again with every koder and unit-test run under valgrind (normal
+# build): any invalid read/write or definite leak fails the run.
+test-valgrind: test-build
+	@LC_ALL=C.UTF-8 tests/valgrind.sh $(BUILD)
+
+# libFuzzer targets tests/fuzz/fuzz_*.c, FUZZ_SECONDS each (clang, ASan, UBSan);
+# FUZZ_TARGETS="csv pii" runs only those.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?=
+FUZZ_FLAGS = -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+fuzz:
+	$(MAKE) --no-print-directory BUILD=$(BUILD)-fuzz CC=clang OPT=-O1 \
+	  EXTRA_CFLAGS="$(FUZZ_FLAGS)" $(BUILD)-fuzz/libkoder.a
+	tests/fuzz/run.sh $(BUILD)-fuzz $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 bench: all
 	@LC_ALL=C.UTF-8 bench/run.sh $(BUILD)
 
-demo: all
+demo: ensure-deps
+	@$(MAKE) --no-print-directory all
 	@scripts/demo.sh $(BUILD)/koder
 
 MAN_PAGES = docs/koder.1
