@@ -77,9 +77,11 @@ struct codebook {
 	int negation_window;    /* words before a match searched for a cue (default 3) */
 	long ingen_svar;        /* index of the ingen_svar category (always >= 0) */
 	long andet;             /* index of the residual category, or -1 */
-	/* private: the source text, so later errors can be located */
+	/* private: the source text, so later errors can be located; how many
+	 * nonsubstantive phrases are defaults (the file's follow them) */
 	char *src;
 	size_t srclen;
+	size_t nnonsubstantive_default;
 };
 
 /*

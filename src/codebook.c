@@ -1,0 +1,866 @@
+/*
+ * codebook.c - loading and validating codebook JSON (see codebook.h and
+ * docs/codebook-format.md).
+ *
+ * cJSON parses the file but keeps no positions, so errors are located
+ * afterwards: json_locate walks the source text along a JSON path
+ * (categories[3].include[2]) and returns the offset of that value.  The walk
+ * is only done for values that are reported, so loading stays one parse.
+ */
+#include "codebook.h"
+
+#include "buf.h"
+#include "error.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CODEBOOK_MAX_BYTES ((size_t)32 << 20)
+
+/* Answers that say nothing: coded ingen_svar when they are all an answer
+ * holds (several may follow each other: "Nej. Ingen kommentarer"). */
+static const char *const default_nonsubstantive[] = {
+	"ved ikke", "ved det ikke", "vi ved ikke", "ved jeg ikke", "det ved jeg ikke",
+	"ved ikke rigtig", "aner det ikke", "nej", "nej tak", "ja", "ok",
+	"ingen", "intet", "ingenting", "ikke noget", "ikke nogen", "nix",
+	"ingen kommentar", "ingen kommentarer", "ingen bemærkninger", "ingen bemaerkninger",
+	"intet at tilføje", "ikke noget at tilføje", "intet yderligere", "intet at bemærke",
+	"har ingen", "har ikke nogen", "ingen svar", "intet svar",
+	"kan ikke svare", "kan ikke besvare", "kan ikke vurdere", "kan ikke sige",
+	"ikke relevant", "irrelevant", "ikke aktuelt", "ikke muligt at svare",
+	"n/a", "na", "x", "xx", "xxx", "tom", "blank", "ikke oplyst",
+	"se ovenfor", "som ovenfor", "samme som ovenfor", "se tidligere svar",
+	NULL
+};
+
+static const char *const default_negation_cues[] = {
+	"ikke", "ik", "ingen", "intet", "ingenting", "uden", "aldrig",
+	"hverken", "ej", "sjældent", "næppe", NULL
+};
+
+/* ---- locating a JSON path in the source text --------------------------- */
+
+static const char *skip_ws(const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+		p++;
+	return p;
+}
+
+static const char *skip_string(const char *p, const char *end)
+{
+	for (p++; p < end && *p != '"'; p++)
+		if (*p == '\\' && p + 1 < end)
+			p++;
+	return p < end ? p + 1 : end;
+}
+
+/* Past one JSON value of any kind (the text is known to parse). */
+static const char *skip_value(const char *p, const char *end)
+{
+	int depth = 0;
+
+	while (p < end) {
+		if (*p == '"') {
+			p = skip_string(p, end);
+			if (depth == 0)
+				return p;
+			continue;
+		}
+		if (*p == '{' || *p == '[') {
+			depth++;
+		} else if (*p == '}' || *p == ']') {
+			if (depth == 0)
+				return p;
+			if (--depth == 0)
+				return p + 1;
+		} else if (depth == 0 && (*p == ',' || *p == ' ' || *p == '\n'
+				|| *p == '\r' || *p == '\t')) {
+			return p;
+		}
+		p++;
+	}
+	return p;
+}
+
+/* Offset of the value at `path`, or of the deepest enclosing value found. */
+static size_t json_locate(const char *src, size_t len, const char *path)
+{
+	const char *end = src + len, *p = skip_ws(src, end);
+
+	while (*path) {
+		if (*path == '.') {
+			path++;
+			continue;
+		}
+		if (*path == '[') {
+			long n = strtol(path + 1, (char **)&path, 10), i;
+
+			if (*path == ']')
+				path++;
+			if (p >= end || *p != '[')
+				break;
+			{
+				const char *q = skip_ws(p + 1, end);
+
+				for (i = 0; i < n && q < end; i++) {
+					q = skip_ws(skip_value(q, end), end);
+					if (q >= end || *q != ',')
+						break;
+					q = skip_ws(q + 1, end);
+				}
+				if (i < n)
+					break;
+				p = q;
+			}
+			continue;
+		}
+		{
+			size_t klen = strcspn(path, ".[");
+			const char *q;
+			int found = 0;
+
+			if (p >= end || *p != '{')
+				break;
+			q = skip_ws(p + 1, end);
+			while (q < end && *q == '"') {
+				const char *ks = q + 1, *ke = skip_string(q, end) - 1;
+
+				q = skip_ws(ke + 1, end);
+				if (q < end && *q == ':')
+					q = skip_ws(q + 1, end);
+				if ((size_t)(ke - ks) == klen && !memcmp(ks, path, klen)) {
+					found = 1;
+					break;
+				}
+				q = skip_ws(skip_value(q, end), end);
+				if (q < end && *q == ',')
+					q = skip_ws(q + 1, end);
+			}
+			if (!found)
+				break;
+			p = q;
+			path += klen;
+		}
+	}
+	return (size_t)(p - src);
+}
+
+/* 1-based line and column (in characters) of byte offset `off`. */
+static void offset_linecol(const char *src, size_t off, long *line, long *col)
+{
+	size_t i;
+	long l = 1, c = 1;
+
+	for (i = 0; i < off; i++) {
+		if (src[i] == '\n') {
+			l++;
+			c = 1;
+		} else if (((unsigned char)src[i] & 0xC0) != 0x80) {
+			c++;
+		}
+	}
+	*line = l;
+	*col = c;
+}
+
+void codebook_locate(const struct codebook *cb, const char *path, long *line, long *col)
+{
+	*line = *col = 0;
+	if (!cb || !cb->src || !path)
+		return;
+	offset_linecol(cb->src, json_locate(cb->src, cb->srclen, path), line, col);
+}
+
+static int verror(const char *file, const char *src, size_t srclen, struct kerr *e,
+		  int code, const char *path, const char *fmt, va_list ap)
+{
+	long line = 0, col = 0;
+
+	kerr_clear(e);
+	vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+	e->code = code;
+	if (src)
+		offset_linecol(src, json_locate(src, srclen, path), &line, &col);
+	kerr_at(e, file, line, col);
+	if (path && *path)
+		kerr_path(e, "%s", path);
+	return code;
+}
+
+int codebook_error(const struct codebook *cb, struct kerr *e, int code,
+		   const char *path, const char *fmt, ...)
+{
+	struct kerr tmp;
+	va_list ap;
+
+	if (!e)
+		e = &tmp;
+	va_start(ap, fmt);
+	verror(cb ? cb->path : NULL, cb ? cb->src : NULL, cb ? cb->srclen : 0,
+		e, code, path, fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+/* ---- loading ------------------------------------------------------------ */
+
+struct loader {
+	const char *file, *src;
+	size_t srclen;
+	struct kerr_list *errs;
+	int first;         /* code of the first problem, 0 while none */
+	struct codebook *cb;
+};
+
+__attribute__((format(printf, 4, 5)))
+static void problem(struct loader *ld, int code, const char *path, const char *fmt, ...)
+{
+	struct kerr e;
+	va_list ap;
+
+	va_start(ap, fmt);
+	verror(ld->file, ld->src, ld->srclen, &e, code, path, fmt, ap);
+	va_end(ap);
+	if (!ld->first)
+		ld->first = code;
+	if (ld->errs)
+		kerr_list_add(ld->errs, &e);
+}
+
+static const char *type_name(const cJSON *v)
+{
+	if (cJSON_IsString(v)) return "a string";
+	if (cJSON_IsNumber(v)) return "a number";
+	if (cJSON_IsBool(v)) return "true/false";
+	if (cJSON_IsNull(v)) return "null";
+	if (cJSON_IsArray(v)) return "a list";
+	if (cJSON_IsObject(v)) return "an object";
+	return "something else";
+}
+
+static char *dup_or_null(struct loader *ld, const char *s)
+{
+	char *d = strdup(s ? s : "");
+
+	if (!d && !ld->first)
+		ld->first = KERR_NOMEM;
+	return d;
+}
+
+/* A string member: NULL if absent (reported when `required`) or not a string. */
+static char *get_string(struct loader *ld, const cJSON *obj, const char *key,
+			const char *path, int required)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+	struct buf p = BUF_INIT;
+	char *r = NULL;
+
+	buf_addf(&p, "%s%s%s", path, *path ? "." : "", key);
+	if (!v) {
+		if (required)
+			problem(ld, KERR_SCHEMA, p.data, "missing \"%s\": expected a string", key);
+	} else if (!cJSON_IsString(v)) {
+		problem(ld, KERR_SCHEMA, p.data, "expected a string, found %s", type_name(v));
+	} else if (required && !*v->valuestring) {
+		problem(ld, KERR_SCHEMA, p.data, "\"%s\" is empty: expected some text", key);
+	} else {
+		r = dup_or_null(ld, v->valuestring);
+	}
+	buf_release(&p);
+	return r;
+}
+
+static int get_bool(struct loader *ld, const cJSON *obj, const char *key,
+		    const char *path, int dflt)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+
+	if (!v)
+		return dflt;
+	if (!cJSON_IsBool(v)) {
+		struct buf p = BUF_INIT;
+
+		buf_addf(&p, "%s%s%s", path, *path ? "." : "", key);
+		problem(ld, KERR_SCHEMA, p.data, "expected true or false, found %s", type_name(v));
+		buf_release(&p);
+		return dflt;
+	}
+	return cJSON_IsTrue(v);
+}
+
+/* A list of non-empty strings.  *n = 0 and NULL when absent or wrong. */
+static char **get_strings(struct loader *ld, const cJSON *obj, const char *key,
+			  const char *path, size_t *n)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key), *it;
+	struct buf p = BUF_INIT;
+	char **list = NULL;
+	size_t i = 0, cnt;
+
+	*n = 0;
+	if (!v)
+		return NULL;
+	buf_addf(&p, "%s%s%s", path, *path ? "." : "", key);
+	if (!cJSON_IsArray(v)) {
+		problem(ld, KERR_SCHEMA, p.data, "expected a list of strings [\"...\", \"...\"], found %s",
+			type_name(v));
+		buf_release(&p);
+		return NULL;
+	}
+	cnt = (size_t)cJSON_GetArraySize(v);
+	list = calloc(cnt + 1, sizeof *list);
+	if (!list) {
+		ld->first = ld->first ? ld->first : KERR_NOMEM;
+		buf_release(&p);
+		return NULL;
+	}
+	cJSON_ArrayForEach(it, v) {
+		size_t at = p.len;
+
+		buf_addf(&p, "[%zu]", i);
+		if (!cJSON_IsString(it))
+			problem(ld, KERR_SCHEMA, p.data, "expected a string, found %s", type_name(it));
+		else if (!it->valuestring[strspn(it->valuestring, " \t\r\n")])
+			problem(ld, KERR_SCHEMA, p.data, "empty string: remove it or write the text");
+		else
+			list[(*n)++] = dup_or_null(ld, it->valuestring);
+		buf_truncate(&p, at);
+		i++;
+	}
+	buf_release(&p);
+	return list;
+}
+
+static void check_keys(struct loader *ld, const cJSON *obj, const char *path,
+		       const char *const *known)
+{
+	const cJSON *it;
+
+	cJSON_ArrayForEach(it, obj) {
+		size_t i;
+		struct buf p = BUF_INIT, list = BUF_INIT;
+
+		if (!it->string || it->string[0] == '_' || !strcmp(it->string, "comment"))
+			continue;
+		for (i = 0; known[i]; i++)
+			if (!strcmp(known[i], it->string))
+				break;
+		if (known[i])
+			continue;
+		for (i = 0; known[i]; i++)
+			buf_addf(&list, "%s%s", i ? ", " : "", known[i]);
+		buf_addf(&p, "%s%s%s", path, *path ? "." : "", it->string);
+		problem(ld, KERR_SCHEMA, p.data,
+			"unknown key \"%s\": expected one of %s (or a comment key starting with _)",
+			it->string, list.data);
+		buf_release(&p);
+		buf_release(&list);
+	}
+}
+
+/* Ids are what scripts and spreadsheets see: keep them plain ASCII. */
+static int valid_id(const char *s)
+{
+	if (!*s)
+		return 0;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_' || *s == '-'))
+			return 0;
+	return 1;
+}
+
+static void id_problem(struct loader *ld, const char *path, const char *id)
+{
+	problem(ld, KERR_SCHEMA, path,
+		"id \"%s\" is not a plain id: use lower-case a-z, 0-9, _ and - only "
+		"(write æ as ae, ø as oe, å as aa)", id);
+}
+
+static char **dup_list(const char *const *src, size_t *n)
+{
+	size_t cnt = 0, i;
+	char **l;
+
+	while (src[cnt])
+		cnt++;
+	l = calloc(cnt + 1, sizeof *l);
+	if (!l)
+		return NULL;
+	for (i = 0; i < cnt; i++)
+		if (!(l[i] = strdup(src[i]))) {
+			while (i--)
+				free(l[i]);
+			free(l);
+			return NULL;
+		}
+	*n = cnt;
+	return l;
+}
+
+/* Append `add` (n2 strings, taken over) to *list (n1 strings). */
+static int concat_list(char ***list, size_t *n1, char **add, size_t n2)
+{
+	char **l;
+
+	if (!n2) {
+		free(add);
+		return 0;
+	}
+	l = realloc(*list, (*n1 + n2 + 1) * sizeof *l);
+	if (!l)
+		return KERR_NOMEM;
+	memcpy(l + *n1, add, n2 * sizeof *l);
+	*n1 += n2;
+	l[*n1] = NULL;
+	*list = l;
+	free(add);
+	return 0;
+}
+
+static const char *const root_keys[] = {
+	"id", "version", "title", "language", "source", "description", "categories", "nets",
+	"nonsubstantive", "nonsubstantive_defaults", "negation_cues", "negation_window", NULL
+};
+static const char *const cat_keys[] = {
+	"id", "label", "description", "net", "include", "exclude", "examples",
+	"counterexamples", "negation", "replaces", NULL
+};
+static const char *const net_keys[] = { "id", "label", "description", NULL };
+
+static void load_nets(struct loader *ld, const cJSON *root)
+{
+	const cJSON *nets = cJSON_GetObjectItemCaseSensitive(root, "nets"), *it;
+	struct codebook *cb = ld->cb;
+	size_t i = 0;
+
+	if (!nets)
+		return;
+	if (!cJSON_IsArray(nets)) {
+		problem(ld, KERR_SCHEMA, "nets", "expected a list of nets [{\"id\": ..., \"label\": ...}], found %s",
+			type_name(nets));
+		return;
+	}
+	cb->nets = calloc((size_t)cJSON_GetArraySize(nets) + 1, sizeof *cb->nets);
+	if (!cb->nets) {
+		ld->first = KERR_NOMEM;
+		return;
+	}
+	cJSON_ArrayForEach(it, nets) {
+		char path[64];
+		struct codebook_net *n = &cb->nets[cb->nnets];
+		char *id, *label;
+		long dup;
+
+		snprintf(path, sizeof path, "nets[%zu]", i++);
+		if (!cJSON_IsObject(it)) {
+			problem(ld, KERR_SCHEMA, path, "expected a net {\"id\": ..., \"label\": ...}, found %s",
+				type_name(it));
+			continue;
+		}
+		check_keys(ld, it, path, net_keys);
+		id = get_string(ld, it, "id", path, 1);
+		label = get_string(ld, it, "label", path, 1);
+		if (id && !valid_id(id)) {
+			char p2[80];
+
+			snprintf(p2, sizeof p2, "%s.id", path);
+			id_problem(ld, p2, id);
+		}
+		dup = id ? codebook_find_net(cb, id) : -1;
+		if (dup >= 0) {
+			char p2[80];
+
+			snprintf(p2, sizeof p2, "%s.id", path);
+			problem(ld, KERR_SCHEMA, p2, "duplicate net id \"%s\" (also nets[%ld]): ids must be unique",
+				id, dup);
+		}
+		if (!id || !label || dup >= 0) {
+			free(id);
+			free(label);
+			continue;
+		}
+		n->id = id;
+		n->label = label;
+		cb->nnets++;
+	}
+}
+
+static void load_category(struct loader *ld, const cJSON *it, const char *path,
+			  struct codebook_category *c)
+{
+	struct codebook *cb = ld->cb;
+	char p2[96];
+
+	c->net_index = -1;
+	c->negation = 1;
+	check_keys(ld, it, path, cat_keys);
+	c->id = get_string(ld, it, "id", path, 1);
+	c->label = get_string(ld, it, "label", path, 1);
+	c->description = get_string(ld, it, "description", path, 0);
+	if (!c->description)
+		c->description = dup_or_null(ld, "");
+	c->net = get_string(ld, it, "net", path, 0);
+	c->include = get_strings(ld, it, "include", path, &c->ninclude);
+	c->exclude = get_strings(ld, it, "exclude", path, &c->nexclude);
+	c->examples = get_strings(ld, it, "examples", path, &c->nexamples);
+	c->counterexamples = get_strings(ld, it, "counterexamples", path, &c->ncounterexamples);
+	c->replaces = get_strings(ld, it, "replaces", path, &c->nreplaces);
+	c->negation = get_bool(ld, it, "negation", path, 1);
+	if (c->id && !valid_id(c->id)) {
+		snprintf(p2, sizeof p2, "%s.id", path);
+		id_problem(ld, p2, c->id);
+	}
+	if (c->net) {
+		c->net_index = codebook_find_net(cb, c->net);
+		if (c->net_index < 0) {
+			struct buf names = BUF_INIT;
+			size_t i;
+
+			for (i = 0; i < cb->nnets; i++)
+				buf_addf(&names, "%s%s", i ? ", " : "", cb->nets[i].id);
+			snprintf(p2, sizeof p2, "%s.net", path);
+			problem(ld, KERR_SCHEMA, p2, "unknown net \"%s\": expected one of the ids in \"nets\" (%s)",
+				c->net, cb->nnets ? names.data : "there are none; add a \"nets\" list");
+			buf_release(&names);
+		}
+	}
+	if (c->id && !strcmp(c->id, CODEBOOK_INGEN_SVAR)) {
+		c->builtin = 1;
+		if (c->ninclude) {
+			snprintf(p2, sizeof p2, "%s.include", path);
+			problem(ld, KERR_SCHEMA, p2, "ingen_svar is coded from the codebook's "
+				"\"nonsubstantive\" phrases: move these patterns there");
+		}
+	} else if (c->id && !strcmp(c->id, CODEBOOK_ANDET)) {
+		c->residual = 1;
+	} else if (c->id && !c->ninclude) {
+		snprintf(p2, sizeof p2, "%s.include", path);
+		problem(ld, KERR_SCHEMA, cJSON_GetObjectItemCaseSensitive(it, "include") ? p2 : path,
+			"category \"%s\" has no include patterns, so it can never be coded: "
+			"write at least one (see docs/codebook-format.md)", c->id);
+	}
+}
+
+static void load_categories(struct loader *ld, const cJSON *root)
+{
+	const cJSON *cats = cJSON_GetObjectItemCaseSensitive(root, "categories"), *it;
+	struct codebook *cb = ld->cb;
+	size_t i = 0;
+
+	if (!cats) {
+		problem(ld, KERR_SCHEMA, "", "missing \"categories\": expected a list of categories");
+		return;
+	}
+	if (!cJSON_IsArray(cats) || cJSON_GetArraySize(cats) == 0) {
+		problem(ld, KERR_SCHEMA, "categories",
+			"expected a non-empty list of categories [{\"id\": ..., \"label\": ..., \"include\": [...]}], found %s",
+			cJSON_IsArray(cats) ? "an empty list" : type_name(cats));
+		return;
+	}
+	/* +1 for a built-in ingen_svar */
+	cb->cats = calloc((size_t)cJSON_GetArraySize(cats) + 1, sizeof *cb->cats);
+	if (!cb->cats) {
+		ld->first = KERR_NOMEM;
+		return;
+	}
+	cJSON_ArrayForEach(it, cats) {
+		char path[64];
+		struct codebook_category *c = &cb->cats[cb->ncats];
+		long dup;
+
+		snprintf(path, sizeof path, "categories[%zu]", i++);
+		if (!cJSON_IsObject(it)) {
+			problem(ld, KERR_SCHEMA, path, "expected a category {\"id\": ..., \"label\": ..., "
+				"\"include\": [...]}, found %s", type_name(it));
+			continue;
+		}
+		load_category(ld, it, path, c);
+		dup = c->id ? codebook_find(cb, c->id) : -1;
+		if (dup >= 0) {
+			char p2[80];
+
+			snprintf(p2, sizeof p2, "%s.id", path);
+			problem(ld, KERR_SCHEMA, p2, "duplicate category id \"%s\" (also categories[%ld]): "
+				"ids must be unique", c->id, dup);
+		}
+		cb->ncats++;
+	}
+}
+
+static void load_options(struct loader *ld, const cJSON *root)
+{
+	struct codebook *cb = ld->cb;
+	const cJSON *w;
+	char **l;
+	size_t n;
+
+	if (get_bool(ld, root, "nonsubstantive_defaults", "", 1)
+	    && !(cb->nonsubstantive = dup_list(default_nonsubstantive, &cb->nnonsubstantive)))
+		ld->first = KERR_NOMEM;
+	cb->nnonsubstantive_default = cb->nnonsubstantive;
+	l = get_strings(ld, root, "nonsubstantive", "", &n);
+	if (l && concat_list(&cb->nonsubstantive, &cb->nnonsubstantive, l, n))
+		ld->first = KERR_NOMEM;
+	cb->negation_cues = get_strings(ld, root, "negation_cues", "", &cb->nnegation_cues);
+	if (!cb->negation_cues && !cJSON_GetObjectItemCaseSensitive(root, "negation_cues")
+	    && !(cb->negation_cues = dup_list(default_negation_cues, &cb->nnegation_cues)))
+		ld->first = KERR_NOMEM;
+	cb->negation_window = 3;
+	w = cJSON_GetObjectItemCaseSensitive(root, "negation_window");
+	if (w) {
+		if (!cJSON_IsNumber(w) || w->valuedouble != (int)w->valuedouble
+		    || w->valueint < 0 || w->valueint > 10)
+			problem(ld, KERR_SCHEMA, "negation_window",
+				"expected a whole number of words from 0 to 10");
+		else
+			cb->negation_window = w->valueint;
+	}
+}
+
+static void load_root(struct loader *ld, const cJSON *root)
+{
+	struct codebook *cb = ld->cb;
+	const cJSON *v;
+	size_t i;
+
+	if (!cJSON_IsObject(root)) {
+		problem(ld, KERR_SCHEMA, "", "expected a codebook object {\"id\": ..., \"categories\": [...]}, found %s",
+			type_name(root));
+		return;
+	}
+	check_keys(ld, root, "", root_keys);
+	cb->id = get_string(ld, root, "id", "", 1);
+	if (cb->id && !valid_id(cb->id))
+		id_problem(ld, "id", cb->id);
+	v = cJSON_GetObjectItemCaseSensitive(root, "version");
+	if (!v) {
+		problem(ld, KERR_SCHEMA, "", "missing \"version\": expected a number or string such as 1 or \"2.1\"");
+	} else if (cJSON_IsString(v) && *v->valuestring) {
+		cb->version = dup_or_null(ld, v->valuestring);
+	} else if (cJSON_IsNumber(v)) {
+		char num[64];
+
+		if (v->valuedouble == (double)(long)v->valuedouble)
+			snprintf(num, sizeof num, "%ld", (long)v->valuedouble);
+		else
+			snprintf(num, sizeof num, "%g", v->valuedouble);
+		cb->version = dup_or_null(ld, num);
+	} else {
+		problem(ld, KERR_SCHEMA, "version", "expected a number or string such as 1 or \"2.1\", found %s",
+			type_name(v));
+	}
+	cb->title = get_string(ld, root, "title", "", 0);
+	cb->language = get_string(ld, root, "language", "", 0);
+	cb->source = get_string(ld, root, "source", "", 0);
+	if (!cb->title) cb->title = dup_or_null(ld, "");
+	if (!cb->language) cb->language = dup_or_null(ld, "");
+	if (!cb->source) cb->source = dup_or_null(ld, "");
+	load_nets(ld, root);
+	load_categories(ld, root);
+	load_options(ld, root);
+
+	for (i = 0; i < cb->nnets; i++) {
+		size_t j, k = 0;
+
+		for (j = 0; j < cb->ncats; j++)
+			k += cb->cats[j].net_index == (long)i;
+		cb->nets[i].members = calloc(k + 1, sizeof *cb->nets[i].members);
+		if (!cb->nets[i].members) {
+			ld->first = KERR_NOMEM;
+			return;
+		}
+		for (j = 0; j < cb->ncats; j++)
+			if (cb->cats[j].net_index == (long)i)
+				cb->nets[i].members[cb->nets[i].nmembers++] = j;
+	}
+	cb->andet = codebook_find(cb, CODEBOOK_ANDET);
+	cb->ingen_svar = codebook_find(cb, CODEBOOK_INGEN_SVAR);
+	if (cb->ingen_svar < 0 && cb->cats) {
+		struct codebook_category *c = &cb->cats[cb->ncats];
+
+		memset(c, 0, sizeof *c);
+		c->id = dup_or_null(ld, CODEBOOK_INGEN_SVAR);
+		c->label = dup_or_null(ld, "Ingen svar");
+		c->description = dup_or_null(ld, "Blankt eller ikke-substantielt svar (\"ved ikke\", \"-\", \"nej\").");
+		c->net_index = -1;
+		c->builtin = 1;
+		cb->ingen_svar = (long)cb->ncats++;
+	}
+}
+
+int codebook_parse(const char *text, size_t len, const char *name,
+		   struct codebook **out, struct kerr_list *errs)
+{
+	struct loader ld = { name, text, len, errs, 0, NULL };
+	const char *end = NULL;
+	cJSON *root;
+
+	*out = NULL;
+	ld.cb = calloc(1, sizeof *ld.cb);
+	if (!ld.cb)
+		return KERR_NOMEM;
+	ld.cb->andet = ld.cb->ingen_svar = -1;
+	ld.cb->path = strdup(name ? name : "");
+	ld.cb->src = malloc(len + 1);
+	if (!ld.cb->path || !ld.cb->src) {
+		codebook_free(ld.cb);
+		return KERR_NOMEM;
+	}
+	memcpy(ld.cb->src, text, len);
+	ld.cb->src[len] = 0;
+	ld.cb->srclen = len;
+	root = cJSON_ParseWithLengthOpts(text, len, &end, 0);
+	if (!root || (end && skip_ws(end, text + len) < text + len)) {
+		struct kerr e;
+		long line, col;
+		size_t off = len;
+
+		if (!root && !end)
+			end = cJSON_GetErrorPtr();
+		if (end && end >= text && end <= text + len)
+			off = (size_t)(skip_ws(end, text + len) - text);
+		offset_linecol(text, off, &line, &col);
+		kerr_clear(&e);
+		kerr_at(&e, name, line, col);
+		kerr_set(&e, KERR_SYNTAX, root
+			? "text after the end of the codebook object: remove it"
+			: "not valid JSON here: check for a missing comma, quote, colon or bracket just before this point");
+		if (errs)
+			kerr_list_add(errs, &e);
+		cJSON_Delete(root);
+		codebook_free(ld.cb);
+		return KERR_SYNTAX;
+	}
+	load_root(&ld, root);
+	cJSON_Delete(root);
+	if (ld.first) {
+		if (ld.first == KERR_NOMEM && errs) {
+			struct kerr e;
+
+			kerr_clear(&e);
+			kerr_at(&e, name, 0, 0);
+			kerr_set(&e, KERR_NOMEM, "out of memory");
+			kerr_list_add(errs, &e);
+		}
+		codebook_free(ld.cb);
+		return ld.first;
+	}
+	*out = ld.cb;
+	return 0;
+}
+
+int codebook_load(const char *path, struct codebook **out, struct kerr_list *errs)
+{
+	struct buf text;
+	struct kerr e;
+	FILE *fp;
+	char block[65536];
+	size_t n;
+	int rc = 0;
+
+	*out = NULL;
+	kerr_clear(&e);
+	fp = fopen(path, "rb");
+	if (!fp) {
+		kerr_errno(&e, errno, path, "cannot open the codebook");
+		if (errs)
+			kerr_list_add(errs, &e);
+		return KERR_IO;
+	}
+	buf_init(&text, CODEBOOK_MAX_BYTES);
+	while (!rc && (n = fread(block, 1, sizeof block, fp)) > 0)
+		rc = buf_add(&text, block, n);
+	if (!rc && ferror(fp))
+		rc = kerr_errno(&e, errno ? errno : EIO, path, "cannot read the codebook");
+	else if (rc == KERR_LIMIT)
+		kerr_set(&e, rc, "the codebook is larger than %zu MB: is this really a codebook?",
+			CODEBOOK_MAX_BYTES >> 20);
+	else if (rc)
+		kerr_set(&e, rc, "out of memory");
+	fclose(fp);
+	if (rc) {
+		kerr_at(&e, path, 0, 0);
+		if (errs)
+			kerr_list_add(errs, &e);
+		buf_release(&text);
+		return rc;
+	}
+	rc = codebook_parse(text.data, text.len, path, out, errs);
+	buf_release(&text);
+	return rc;
+}
+
+static void free_list(char **l, size_t n)
+{
+	size_t i;
+
+	if (!l)
+		return;
+	for (i = 0; i < n; i++)
+		free(l[i]);
+	free(l);
+}
+
+void codebook_free(struct codebook *cb)
+{
+	size_t i;
+
+	if (!cb)
+		return;
+	for (i = 0; i < cb->ncats; i++) {
+		struct codebook_category *c = &cb->cats[i];
+
+		free(c->id);
+		free(c->label);
+		free(c->description);
+		free(c->net);
+		free_list(c->include, c->ninclude);
+		free_list(c->exclude, c->nexclude);
+		free_list(c->examples, c->nexamples);
+		free_list(c->counterexamples, c->ncounterexamples);
+		free_list(c->replaces, c->nreplaces);
+	}
+	free(cb->cats);
+	for (i = 0; i < cb->nnets; i++) {
+		free(cb->nets[i].id);
+		free(cb->nets[i].label);
+		free(cb->nets[i].members);
+	}
+	free(cb->nets);
+	free_list(cb->nonsubstantive, cb->nnonsubstantive);
+	free_list(cb->negation_cues, cb->nnegation_cues);
+	free(cb->path);
+	free(cb->id);
+	free(cb->version);
+	free(cb->title);
+	free(cb->language);
+	free(cb->source);
+	free(cb->src);
+	free(cb);
+}
+
+long codebook_find(const struct codebook *cb, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < cb->ncats; i++)
+		if (cb->cats[i].id && !strcmp(cb->cats[i].id, id))
+			return (long)i;
+	return -1;
+}
+
+long codebook_find_net(const struct codebook *cb, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < cb->nnets; i++)
+		if (!strcmp(cb->nets[i].id, id))
+			return (long)i;
+	return -1;
+}

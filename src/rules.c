@@ -1,0 +1,1193 @@
+/*
+ * rules.c - the rule engine (see rules.h): the coders' pattern language
+ * compiled to PCRE2, an Aho-Corasick prefilter over the patterns' trigger
+ * words, negation handling, and the coding of one answer.
+ *
+ * Every regex runs on the normalizer's match key, which is lower case with
+ * æ/ø/å folded (ae, o, a), so the compiled regexes are byte-oriented (no
+ * UTF mode): a "word character" is [a-z0-9] or any byte >= 0x80, as
+ * normalize.h defines it.
+ */
+#define PCRE2_CODE_UNIT_WIDTH 8
+
+#include "rules.h"
+
+#include "buf.h"
+#include "codebook.h"
+#include "error.h"
+#include "normalize.h"
+
+#include <pcre2.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define W  "[a-z0-9\\x80-\\xff]"     /* a word byte of the key */
+#define NW "[^a-z0-9\\x80-\\xff]"    /* anything else */
+#define NONSUB_MAX_KEY 240           /* longer answers are never "no answer" */
+#define NEAR_DEFAULT 5
+#define POST_WINDOW 4                /* "afstand [er ikke] et problem" */
+#define POST_PROBLEM_WINDOW 3
+
+/* After a cue, words whose stem means the thing "is not a problem". */
+static const char *const problem_stems[] = {
+	"problem", "barrier", "udfordr", "hindr", "issue", "vanskeli", "svaer",
+	"rolle", "betydning", "stor", "lang", "relevant", "aktuel", "gene", NULL
+};
+/* "ikke kun", "ikke mindst": the cue does not negate what follows. */
+static const char *const cue_blockers[] = {
+	"kun", "bare", "blot", "alene", "mindst", "engang", NULL
+};
+
+struct rpat {
+	size_t cat, idx;     /* category, index in its include/exclude list */
+	int exclude;         /* 1: vetoes the category */
+	int negation;        /* 1: a negated match does not count */
+	pcre2_code *code;
+};
+
+struct rules {
+	const struct codebook *cb;
+	struct rpat *pats;
+	size_t npats;
+	pcre2_code *nonsub;
+	pcre2_match_data *md;
+	pcre2_match_context *mctx;
+	char **cues;              /* negation cues as keys */
+	size_t ncues;
+	int window;
+	/* Aho-Corasick automaton over trigger literals (a full DFA on byte classes) */
+	unsigned char cls[256];
+	size_t ncls, nnodes;
+	int32_t *delta;           /* [nnodes * ncls] */
+	int32_t *lit;             /* [nnodes]: literal ending here, or -1 */
+	int32_t *dict;            /* [nnodes]: next node on the fail chain with a literal */
+	size_t nlits;
+	size_t *lit_first;        /* [nlits + 1]: patterns of literal i are */
+	size_t *lit_pats;         /*   lit_pats[lit_first[i] .. lit_first[i+1]) */
+	size_t *always;           /* patterns without a trigger (raw regexes) */
+	size_t nalways;
+	/* scratch for rules_match */
+	unsigned stamp;
+	unsigned *lit_stamp, *pat_stamp;
+	size_t *cand;
+	unsigned char *hit, *veto;
+	struct rules_evidence *ev;
+	size_t nev, ev_cap;
+};
+
+static int is_w(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80;
+}
+
+/* ---- the pattern language ------------------------------------------------ */
+
+/* A compiled piece of a pattern: its regex and a set of literals at least
+ * one of which occurs in any text the piece matches (none = no trigger). */
+struct frag {
+	struct buf re;
+	char **lits;
+	size_t nlits;
+	int trig;          /* 1 when lits is a usable trigger set */
+	size_t minlen;     /* shortest literal */
+};
+
+static void frag_init(struct frag *f)
+{
+	buf_init(&f->re, 0);
+	f->lits = NULL;
+	f->nlits = 0;
+	f->trig = 0;
+	f->minlen = 0;
+}
+
+static void frag_lits_clear(struct frag *f)
+{
+	size_t i;
+
+	for (i = 0; i < f->nlits; i++)
+		free(f->lits[i]);
+	free(f->lits);
+	f->lits = NULL;
+	f->nlits = 0;
+}
+
+static void frag_release(struct frag *f)
+{
+	buf_release(&f->re);
+	frag_lits_clear(f);
+	f->trig = 0;
+}
+
+/* Is b's trigger set more selective than a's? */
+static int better(const struct frag *a, const struct frag *b)
+{
+	if (!b->trig)
+		return 0;
+	if (!a->trig)
+		return 1;
+	if (b->minlen != a->minlen)
+		return b->minlen > a->minlen;
+	return b->nlits < a->nlits;
+}
+
+/* a's triggers become b's (b keeps its regex, loses its triggers). */
+static void move_lits(struct frag *a, struct frag *b)
+{
+	frag_lits_clear(a);
+	a->lits = b->lits;
+	a->nlits = b->nlits;
+	a->trig = b->trig;
+	a->minlen = b->minlen;
+	b->lits = NULL;
+	b->nlits = 0;
+}
+
+/* a's triggers become the better of a's and b's. */
+static void take_better(struct frag *a, struct frag *b)
+{
+	if (better(a, b))
+		move_lits(a, b);
+}
+
+/* a's triggers become the union of a's and b's (either may match). */
+static int take_union(struct frag *a, struct frag *b)
+{
+	char **l;
+
+	if (!a->trig || !b->trig) {
+		frag_lits_clear(a);
+		a->trig = 0;
+		return 0;
+	}
+	l = realloc(a->lits, (a->nlits + b->nlits) * sizeof *l);
+	if (!l)
+		return KERR_NOMEM;
+	memcpy(l + a->nlits, b->lits, b->nlits * sizeof *l);
+	a->lits = l;
+	a->nlits += b->nlits;
+	if (b->minlen < a->minlen)
+		a->minlen = b->minlen;
+	free(b->lits);
+	b->lits = NULL;
+	b->nlits = 0;
+	return 0;
+}
+
+enum tok { T_END, T_WORD, T_LP, T_RP, T_BAR, T_NEAR, T_BEFORE };
+
+struct pparse {
+	const char *s;     /* pattern text */
+	size_t pos;        /* next byte */
+	enum tok tok;
+	size_t tstart, tlen;  /* current token in s */
+	long n;            /* NEAR/n, BEFORE/n */
+	int err;
+	char msg[200];
+	size_t errpos;
+};
+
+static void pfail(struct pparse *p, size_t at, const char *msg)
+{
+	if (p->err)
+		return;
+	p->err = KERR_PATTERN;
+	p->errpos = at;
+	snprintf(p->msg, sizeof p->msg, "%s", msg);
+}
+
+static int op_word(struct pparse *p, const char *name, size_t nlen)
+{
+	const char *w = p->s + p->tstart;
+	char *end;
+
+	if (p->tlen < nlen || memcmp(w, name, nlen))
+		return 0;
+	if (p->tlen == nlen) {
+		p->n = NEAR_DEFAULT;
+		return 1;
+	}
+	if (w[nlen] != '/')
+		return 0;
+	p->n = strtol(w + nlen + 1, &end, 10);
+	if (end != w + p->tlen || end == w + nlen + 1 || p->n < 0 || p->n > 50) {
+		pfail(p, p->tstart, "expected a number of words from 0 to 50 after the slash, as in NEAR/3");
+		p->n = NEAR_DEFAULT;
+	}
+	return 1;
+}
+
+static void next_tok(struct pparse *p)
+{
+	const char *s = p->s;
+
+	while (s[p->pos] == ' ' || s[p->pos] == '\t' || s[p->pos] == '\n' || s[p->pos] == '\r')
+		p->pos++;
+	p->tstart = p->pos;
+	p->tlen = 1;
+	switch (s[p->pos]) {
+	case 0: p->tok = T_END; p->tlen = 0; return;
+	case '(': p->tok = T_LP; p->pos++; return;
+	case ')': p->tok = T_RP; p->pos++; return;
+	case '|': p->tok = T_BAR; p->pos++; return;
+	}
+	while (s[p->pos] && !strchr(" \t\r\n()|", s[p->pos]))
+		p->pos++;
+	p->tlen = p->pos - p->tstart;
+	p->tok = T_WORD;
+	if (op_word(p, "NEAR", 4))
+		p->tok = T_NEAR;
+	else if (op_word(p, "BEFORE", 6))
+		p->tok = T_BEFORE;
+}
+
+/* One word of the pattern: its key, `*` for any run of word bytes. */
+static int compile_word(struct pparse *p, struct frag *f)
+{
+	struct buf key = BUF_INIT;
+	size_t i, run = 0, best = 0, bestat = 0;
+	int rc;
+
+	rc = normalize_key(p->s + p->tstart, p->tlen, &key, NULL);
+	if (rc) {
+		buf_release(&key);
+		return rc;
+	}
+	if (!key.len) {
+		buf_release(&key);
+		pfail(p, p->tstart, "this word is empty after normalization");
+		return 0;
+	}
+	if (key.data[0] == '*' || is_w((unsigned char)key.data[0]))
+		rc |= buf_adds(&f->re, "(?<!" W ")");
+	for (i = 0; i < key.len; i++) {
+		unsigned char c = (unsigned char)key.data[i];
+
+		if (c == '*') {
+			/* only the last star may be possessive: a leading or inner one
+			 * must give back what the literal after it needs */
+			rc |= buf_adds(&f->re, i + 1 == key.len && i > 0 ? W "*+" : W "*");
+			run = 0;
+			continue;
+		}
+		if (is_w(c))
+			rc |= buf_addch(&f->re, c);
+		else
+			rc |= buf_addf(&f->re, "\\x%02x", c);
+		if (++run > best) {
+			best = run;
+			bestat = i + 1 - run;
+		}
+	}
+	if (key.len == 1 && key.data[0] == '*')
+		rc |= buf_adds(&f->re, "+");   /* a lone star: one whole word */
+	if (is_w((unsigned char)key.data[key.len - 1]))
+		rc |= buf_adds(&f->re, "(?!" W ")");
+	if (best) {
+		f->lits = malloc(sizeof *f->lits);
+		if (!f->lits || !(f->lits[0] = strndup(key.data + bestat, best))) {
+			free(f->lits);
+			f->lits = NULL;
+			rc = KERR_NOMEM;
+		} else {
+			f->nlits = 1;
+			f->trig = 1;
+			f->minlen = best;
+		}
+	}
+	buf_release(&key);
+	return rc ? KERR_NOMEM : 0;
+}
+
+static int parse_alt(struct pparse *p, struct frag *f);
+
+static int parse_item(struct pparse *p, struct frag *f)
+{
+	int rc;
+
+	if (p->tok == T_WORD) {
+		rc = compile_word(p, f);
+		next_tok(p);
+		return rc;
+	}
+	if (p->tok == T_LP) {
+		size_t open = p->tstart;
+		struct frag in;
+
+		frag_init(&in);
+		next_tok(p);
+		rc = parse_alt(p, &in);
+		if (!rc && p->tok != T_RP)
+			pfail(p, open, "this ( has no matching )");
+		next_tok(p);
+		rc = rc ? rc : buf_addf(&f->re, "(?:%s)", in.re.data);
+		move_lits(f, &in);
+		frag_release(&in);
+		return rc;
+	}
+	pfail(p, p->tstart, p->tok == T_RP ? "this ) has no matching ("
+		: p->tok == T_END ? "the pattern ends where a word was expected"
+		: "expected a word or ( here");
+	return 0;
+}
+
+static int ends_seq(enum tok t)
+{
+	return t == T_END || t == T_RP || t == T_BAR || t == T_NEAR || t == T_BEFORE;
+}
+
+static int parse_seq(struct pparse *p, struct frag *f)
+{
+	int rc = 0, first = 1;
+
+	if (ends_seq(p->tok)) {
+		pfail(p, p->tstart, "expected a word here (an empty alternative or a missing word)");
+		return 0;
+	}
+	while (!rc && !p->err && !ends_seq(p->tok)) {
+		struct frag it;
+
+		frag_init(&it);
+		rc = parse_item(p, &it);
+		if (!rc) {
+			rc = buf_addf(&f->re, "%s%s", first ? "" : NW "*", it.re.data);
+			if (first)
+				move_lits(f, &it);
+			else
+				take_better(f, &it);
+		}
+		frag_release(&it);
+		first = 0;
+	}
+	return rc;
+}
+
+static int parse_near(struct pparse *p, struct frag *f)
+{
+	int rc = parse_seq(p, f);
+
+	while (!rc && !p->err && (p->tok == T_NEAR || p->tok == T_BEFORE)) {
+		int before = p->tok == T_BEFORE;
+		long n = p->n;
+		struct frag b;
+		struct buf re = BUF_INIT;
+
+		frag_init(&b);
+		next_tok(p);
+		rc = parse_seq(p, &b);
+		if (!rc) {
+			char gap[96];
+
+			snprintf(gap, sizeof gap, NW "+(?:" W "+" NW "+){0,%ld}", n);
+			if (before)
+				rc = buf_addf(&re, "%s%s%s", f->re.data, gap, b.re.data);
+			else
+				rc = buf_addf(&re, "(?:%s%s%s|%s%s%s)", f->re.data, gap, b.re.data,
+					b.re.data, gap, f->re.data);
+			if (!rc) {
+				buf_release(&f->re);
+				f->re = re;
+				re.data = NULL;
+			}
+			take_better(f, &b);
+		}
+		if (re.data)
+			buf_release(&re);
+		frag_release(&b);
+	}
+	return rc;
+}
+
+static int parse_alt(struct pparse *p, struct frag *f)
+{
+	int rc = parse_near(p, f);
+
+	while (!rc && !p->err && p->tok == T_BAR) {
+		struct frag b;
+
+		frag_init(&b);
+		next_tok(p);
+		rc = parse_near(p, &b);
+		if (!rc)
+			rc = buf_addf(&f->re, "|%s", b.re.data);
+		if (!rc)
+			rc = take_union(f, &b);
+		frag_release(&b);
+	}
+	return rc;
+}
+
+/*
+ * Turn one pattern of the language into a regex (f->re) and its trigger
+ * literals.  *negation is cleared by a "noneg:" prefix; *raw set by "re:".
+ * Returns 0 (p->err set on a bad pattern) or KERR_NOMEM.
+ */
+static int translate(const char *pattern, struct frag *f, struct pparse *p,
+		     int *negation, int *raw)
+{
+	size_t off = strspn(pattern, " \t");
+	int rc;
+
+	memset(p, 0, sizeof *p);
+	*raw = 0;
+	if (!strncasecmp(pattern + off, "noneg:", 6)) {
+		*negation = 0;
+		off += 6;
+	}
+	if (!strncmp(pattern + off, "re:", 3)) {
+		*raw = 1;
+		return buf_adds(&f->re, pattern + off + 3) ? KERR_NOMEM : 0;
+	}
+	p->s = pattern;
+	p->pos = off;
+	next_tok(p);
+	rc = parse_alt(p, f);
+	if (!rc && !p->err && p->tok != T_END)
+		pfail(p, p->tstart, p->tok == T_RP ? "this ) has no matching ("
+			: "unexpected text here");
+	return rc;
+}
+
+/* ---- compiling a codebook ------------------------------------------------ */
+
+struct compiler {
+	struct rules *r;
+	struct kerr_list *errs;
+	int first;
+	/* literal -> patterns, before the automaton is built */
+	char **lits;
+	size_t nlits, lits_cap;
+	size_t *pair_lit, *pair_pat;
+	size_t npairs, pairs_cap;
+};
+
+__attribute__((format(printf, 4, 5)))
+static void cproblem(struct compiler *c, int code, const char *path, const char *fmt, ...)
+{
+	struct kerr e;
+	char msg[sizeof e.msg];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	codebook_error(c->r->cb, &e, code, path, "%s", msg);
+	if (!c->first)
+		c->first = code;
+	if (c->errs)
+		kerr_list_add(c->errs, &e);
+}
+
+static int add_lit(struct compiler *c, const char *lit, size_t pat)
+{
+	size_t i;
+
+	for (i = 0; i < c->nlits; i++)
+		if (!strcmp(c->lits[i], lit))
+			break;
+	if (i == c->nlits) {
+		if (c->nlits == c->lits_cap) {
+			size_t cap = c->lits_cap ? 2 * c->lits_cap : 64;
+			char **l = realloc(c->lits, cap * sizeof *l);
+
+			if (!l)
+				return KERR_NOMEM;
+			c->lits = l;
+			c->lits_cap = cap;
+		}
+		if (!(c->lits[c->nlits] = strdup(lit)))
+			return KERR_NOMEM;
+		c->nlits++;
+	}
+	if (c->npairs == c->pairs_cap) {
+		size_t cap = c->pairs_cap ? 2 * c->pairs_cap : 64;
+		size_t *a = realloc(c->pair_lit, cap * sizeof *a), *b;
+
+		if (!a)
+			return KERR_NOMEM;
+		c->pair_lit = a;
+		b = realloc(c->pair_pat, cap * sizeof *b);
+		if (!b)
+			return KERR_NOMEM;
+		c->pair_pat = b;
+		c->pairs_cap = cap;
+	}
+	c->pair_lit[c->npairs] = i;
+	c->pair_pat[c->npairs] = pat;
+	c->npairs++;
+	return 0;
+}
+
+static pcre2_code *compile_re(struct compiler *c, const char *re, const char *path,
+			      const char *pattern, int raw)
+{
+	int err;
+	PCRE2_SIZE off;
+	pcre2_code *code = pcre2_compile((PCRE2_SPTR)re, PCRE2_ZERO_TERMINATED, 0,
+		&err, &off, NULL);
+
+	if (!code) {
+		PCRE2_UCHAR msg[256];
+
+		pcre2_get_error_message(err, msg, sizeof msg);
+		if (raw)
+			cproblem(c, KERR_PATTERN, path,
+				"bad regular expression \"%s\": %s at offset %zu of the expression",
+				pattern, (char *)msg, (size_t)off);
+		else
+			cproblem(c, KERR_PATTERN, path,
+				"pattern \"%s\" does not compile (%s at offset %zu of the regex %s); "
+				"please report this", pattern, (char *)msg, (size_t)off, re);
+		return NULL;
+	}
+	/* JIT is an optimisation: without it the interpreter gives the same answers */
+	(void)pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
+	return code;
+}
+
+static void add_pattern(struct compiler *c, size_t cat, size_t idx, int exclude)
+{
+	const struct codebook_category *cc = &c->r->cb->cats[cat];
+	const char *pattern = exclude ? cc->exclude[idx] : cc->include[idx];
+	struct rules *r = c->r;
+	struct rpat *rp = &r->pats[r->npats];
+	struct pparse p;
+	struct frag f;
+	char path[96];
+	int negation = cc->negation, raw, rc;
+	size_t i;
+
+	snprintf(path, sizeof path, "categories[%zu].%s[%zu]", cat, exclude ? "exclude" : "include", idx);
+	frag_init(&f);
+	rc = translate(pattern, &f, &p, &negation, &raw);
+	if (rc) {
+		c->first = c->first ? c->first : rc;
+	} else if (p.err) {
+		cproblem(c, KERR_PATTERN, path, "pattern \"%s\": %s (at character %zu)",
+			pattern, p.msg, p.errpos + 1);
+	} else if ((rp->code = compile_re(c, f.re.data, path, pattern, raw))) {
+		rp->cat = cat;
+		rp->idx = idx;
+		rp->exclude = exclude;
+		rp->negation = exclude ? 0 : negation;
+		if (f.trig) {
+			for (i = 0; i < f.nlits; i++)
+				if (add_lit(c, f.lits[i], r->npats))
+					c->first = KERR_NOMEM;
+		} else {
+			r->always[r->nalways++] = r->npats;
+		}
+		r->npats++;
+	}
+	frag_release(&f);
+}
+
+static int build_nonsub(struct compiler *c)
+{
+	const struct codebook *cb = c->r->cb;
+	struct buf alt = BUF_INIT, re = BUF_INIT;
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < cb->nnonsubstantive; i++) {
+		struct pparse p;
+		struct frag f;
+		char path[64];
+		int neg = 1, raw;
+
+		if (i < cb->nnonsubstantive_default)
+			snprintf(path, sizeof path, "nonsubstantive");
+		else
+			snprintf(path, sizeof path, "nonsubstantive[%zu]", i - cb->nnonsubstantive_default);
+		frag_init(&f);
+		rc = translate(cb->nonsubstantive[i], &f, &p, &neg, &raw);
+		if (!rc && p.err)
+			cproblem(c, KERR_PATTERN, path, "phrase \"%s\": %s (at character %zu)",
+				cb->nonsubstantive[i], p.msg, p.errpos + 1);
+		else if (!rc)
+			rc = buf_addf(&alt, "%s(?:%s)", alt.len ? "|" : "", f.re.data);
+		frag_release(&f);
+		if (rc)
+			break;
+	}
+	if (!rc && alt.len) {
+		rc = buf_addf(&re, "\\A" NW "*(?:%s)(?:" NW "*(?:%s))*" NW "*\\z", alt.data, alt.data);
+		if (!rc && !c->first)
+			c->r->nonsub = compile_re(c, re.data, "nonsubstantive", "nonsubstantive phrases", 0);
+	}
+	buf_release(&alt);
+	buf_release(&re);
+	return rc;
+}
+
+/* The automaton: a trie of the literals, fail links by breadth-first
+ * search, then every missing transition filled in (a DFA). */
+static int build_automaton(struct compiler *c)
+{
+	struct rules *r = c->r;
+	size_t i, cap = 1, head = 0, tail = 0;
+	int32_t *queue = NULL, *fail = NULL;
+	int rc = KERR_NOMEM;
+
+	memset(r->cls, 0, sizeof r->cls);
+	r->ncls = 1;
+	for (i = 0; i < c->nlits; i++) {
+		const unsigned char *s = (const unsigned char *)c->lits[i];
+
+		for (; *s; s++)
+			if (!r->cls[*s])
+				r->cls[*s] = (unsigned char)r->ncls++;
+		cap += strlen(c->lits[i]);
+	}
+	r->delta = malloc(cap * r->ncls * sizeof *r->delta);
+	r->lit = malloc(cap * sizeof *r->lit);
+	r->dict = malloc(cap * sizeof *r->dict);
+	fail = malloc(cap * sizeof *fail);
+	queue = malloc(cap * sizeof *queue);
+	if (!r->delta || !r->lit || !r->dict || !fail || !queue)
+		goto out;
+	r->nnodes = 1;
+	for (i = 0; i < r->ncls; i++)
+		r->delta[i] = -1;
+	r->lit[0] = -1;
+	for (i = 0; i < c->nlits; i++) {
+		const unsigned char *s = (const unsigned char *)c->lits[i];
+		int32_t n = 0;
+
+		for (; *s; s++) {
+			int32_t *t = &r->delta[(size_t)n * r->ncls + r->cls[*s]];
+
+			if (*t < 0) {
+				size_t k, m = r->nnodes++;
+
+				for (k = 0; k < r->ncls; k++)
+					r->delta[m * r->ncls + k] = -1;
+				r->lit[m] = -1;
+				*t = (int32_t)m;
+			}
+			n = *t;
+		}
+		r->lit[n] = (int32_t)i;
+	}
+	/* breadth first: a node's fail link is known before its children's */
+	fail[0] = 0;
+	r->dict[0] = -1;
+	for (i = 0; i < r->ncls; i++) {
+		int32_t t = r->delta[i];
+
+		if (i == 0 || t < 0) {
+			r->delta[i] = 0;
+		} else {
+			fail[t] = 0;
+			r->dict[t] = -1;
+			queue[tail++] = t;
+		}
+	}
+	while (head < tail) {
+		int32_t n = queue[head++];
+
+		for (i = 0; i < r->ncls; i++) {
+			int32_t *t = &r->delta[(size_t)n * r->ncls + i];
+			int32_t f = r->delta[(size_t)fail[n] * r->ncls + i];
+
+			if (i == 0) {
+				*t = 0;
+			} else if (*t < 0) {
+				*t = f;
+			} else {
+				fail[*t] = f;
+				r->dict[*t] = r->lit[f] >= 0 ? f : r->dict[f];
+				queue[tail++] = *t;
+			}
+		}
+	}
+	/* literal -> patterns, as compressed rows */
+	r->nlits = c->nlits;
+	r->lit_first = calloc(c->nlits + 1, sizeof *r->lit_first);
+	r->lit_pats = malloc((c->npairs + 1) * sizeof *r->lit_pats);
+	r->lit_stamp = calloc(c->nlits + 1, sizeof *r->lit_stamp);
+	if (!r->lit_first || !r->lit_pats || !r->lit_stamp)
+		goto out;
+	for (i = 0; i < c->npairs; i++)
+		r->lit_first[c->pair_lit[i] + 1]++;
+	for (i = 0; i < c->nlits; i++)
+		r->lit_first[i + 1] += r->lit_first[i];
+	{
+		size_t *fill = calloc(c->nlits + 1, sizeof *fill);
+
+		if (!fill)
+			goto out;
+		for (i = 0; i < c->npairs; i++) {
+			size_t l = c->pair_lit[i];
+
+			r->lit_pats[r->lit_first[l] + fill[l]++] = c->pair_pat[i];
+		}
+		free(fill);
+	}
+	rc = 0;
+out:
+	free(fail);
+	free(queue);
+	return rc;
+}
+
+int rules_compile(const struct codebook *cb, struct rules **out, struct kerr_list *errs)
+{
+	struct compiler c;
+	struct rules *r;
+	size_t i, j, total = 0;
+
+	*out = NULL;
+	memset(&c, 0, sizeof c);
+	c.errs = errs;
+	r = calloc(1, sizeof *r);
+	if (!r)
+		return KERR_NOMEM;
+	c.r = r;
+	r->cb = cb;
+	r->window = cb->negation_window;
+	for (i = 0; i < cb->ncats; i++)
+		total += cb->cats[i].ninclude + cb->cats[i].nexclude;
+	r->pats = calloc(total + 1, sizeof *r->pats);
+	r->always = calloc(total + 1, sizeof *r->always);
+	r->cues = calloc(cb->nnegation_cues + 1, sizeof *r->cues);
+	r->md = pcre2_match_data_create(16, NULL);
+	r->mctx = pcre2_match_context_create(NULL);
+	if (!r->pats || !r->always || !r->cues || !r->md || !r->mctx) {
+		rules_free(r);
+		return KERR_NOMEM;
+	}
+	rules_set_limits(r, RULES_MATCH_LIMIT, RULES_DEPTH_LIMIT);
+	for (i = 0; i < cb->nnegation_cues; i++) {
+		struct buf k = BUF_INIT;
+
+		if (normalize_key(cb->negation_cues[i], strlen(cb->negation_cues[i]), &k, NULL)) {
+			c.first = KERR_NOMEM;
+			buf_release(&k);
+			break;
+		}
+		r->cues[r->ncues++] = buf_detach(&k, NULL);
+	}
+	for (i = 0; i < cb->ncats; i++) {
+		for (j = 0; j < cb->cats[i].ninclude; j++)
+			add_pattern(&c, i, j, 0);
+		for (j = 0; j < cb->cats[i].nexclude; j++)
+			add_pattern(&c, i, j, 1);
+	}
+	if (build_nonsub(&c) && !c.first)
+		c.first = KERR_NOMEM;
+	if (!c.first && build_automaton(&c))
+		c.first = KERR_NOMEM;
+	if (!c.first) {
+		r->pat_stamp = calloc(r->npats + 1, sizeof *r->pat_stamp);
+		r->cand = calloc(r->npats + 1, sizeof *r->cand);
+		r->hit = calloc(cb->ncats + 1, 1);
+		r->veto = calloc(cb->ncats + 1, 1);
+		if (!r->pat_stamp || !r->cand || !r->hit || !r->veto)
+			c.first = KERR_NOMEM;
+	}
+	for (i = 0; i < c.nlits; i++)
+		free(c.lits[i]);
+	free(c.lits);
+	free(c.pair_lit);
+	free(c.pair_pat);
+	if (c.first) {
+		if (c.first == KERR_NOMEM && errs) {
+			struct kerr e;
+
+			codebook_error(cb, &e, KERR_NOMEM, "", "out of memory compiling the patterns");
+			kerr_list_add(errs, &e);
+		}
+		rules_free(r);
+		return c.first;
+	}
+	*out = r;
+	return 0;
+}
+
+void rules_free(struct rules *r)
+{
+	size_t i;
+
+	if (!r)
+		return;
+	for (i = 0; i < r->npats; i++)
+		pcre2_code_free(r->pats[i].code);
+	free(r->pats);
+	pcre2_code_free(r->nonsub);
+	pcre2_match_data_free(r->md);
+	pcre2_match_context_free(r->mctx);
+	for (i = 0; i < r->ncues; i++)
+		free(r->cues[i]);
+	free(r->cues);
+	free(r->delta);
+	free(r->lit);
+	free(r->dict);
+	free(r->lit_first);
+	free(r->lit_pats);
+	free(r->always);
+	free(r->lit_stamp);
+	free(r->pat_stamp);
+	free(r->cand);
+	free(r->hit);
+	free(r->veto);
+	free(r->ev);
+	free(r);
+}
+
+void rules_set_limits(struct rules *r, unsigned match_limit, unsigned depth_limit)
+{
+	pcre2_set_match_limit(r->mctx, match_limit);
+	pcre2_set_depth_limit(r->mctx, depth_limit);
+}
+
+size_t rules_npatterns(const struct rules *r)
+{
+	return r->npats;
+}
+
+/* ---- results --------------------------------------------------------------- */
+
+void rules_result_init(struct rules_result *res)
+{
+	memset(res, 0, sizeof *res);
+}
+
+void rules_result_release(struct rules_result *res)
+{
+	free(res->cats);
+	free(res->ev);
+	rules_result_init(res);
+}
+
+int rules_result_has(const struct rules_result *res, size_t cat)
+{
+	size_t i;
+
+	for (i = 0; i < res->ncats; i++)
+		if (res->cats[i] == cat)
+			return 1;
+	return 0;
+}
+
+static int add_cat(struct rules_result *res, size_t cat)
+{
+	if (res->ncats == res->cats_cap) {
+		size_t cap = res->cats_cap ? 2 * res->cats_cap : 8;
+		size_t *a = realloc(res->cats, cap * sizeof *a);
+
+		if (!a)
+			return KERR_NOMEM;
+		res->cats = a;
+		res->cats_cap = cap;
+	}
+	res->cats[res->ncats++] = cat;
+	return 0;
+}
+
+static int push_ev(struct rules_evidence **ev, size_t *n, size_t *cap,
+		   size_t cat, size_t pat, size_t s, size_t e)
+{
+	if (*n == *cap) {
+		size_t c = *cap ? 2 * *cap : 8;
+		struct rules_evidence *a = realloc(*ev, c * sizeof *a);
+
+		if (!a)
+			return KERR_NOMEM;
+		*ev = a;
+		*cap = c;
+	}
+	(*ev)[*n].cat = cat;
+	(*ev)[*n].pattern = pat;
+	(*ev)[*n].start = s;
+	(*ev)[*n].end = e;
+	(*n)++;
+	return 0;
+}
+
+/* ---- negation ----------------------------------------------------------- */
+
+static int clause_break(unsigned char c)
+{
+	return c == '.' || c == ',' || c == ';' || c == ':' || c == '!' || c == '?'
+		|| c == '\n' || c == '(' || c == ')';
+}
+
+static int word_is(const char *w, size_t n, const char *s)
+{
+	return strlen(s) == n && !memcmp(w, s, n);
+}
+
+static int word_in(const char *w, size_t n, const char *const *list)
+{
+	for (; *list; list++)
+		if (word_is(w, n, *list))
+			return 1;
+	return 0;
+}
+
+static int is_cue(const struct rules *r, const char *w, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < r->ncues; i++)
+		if (word_is(w, n, r->cues[i]))
+			return 1;
+	return 0;
+}
+
+/* The word starting at or after *i within the clause: [*ws, *we).  0 at a
+ * clause break or the end. */
+static int next_word(const char *k, size_t len, size_t *i, size_t *ws, size_t *we)
+{
+	while (*i < len && !is_w((unsigned char)k[*i])) {
+		if (clause_break((unsigned char)k[*i]))
+			return 0;
+		(*i)++;
+	}
+	if (*i >= len)
+		return 0;
+	*ws = *i;
+	while (*i < len && is_w((unsigned char)k[*i]))
+		(*i)++;
+	*we = *i;
+	return 1;
+}
+
+/* Is the match [s, e) of key k negated: a cue a few words before it in the
+ * same clause ("ikke oplevet modstand"), or a cue then a "problem" word
+ * just after it ("afstand er ikke et problem")? */
+static int negated(const struct rules *r, const char *k, size_t len, size_t s, size_t e)
+{
+	size_t i = s, ws, we, n;
+	int w;
+
+	for (w = 0; w < r->window; w++) {
+		while (i > 0 && !is_w((unsigned char)k[i - 1])) {
+			if (clause_break((unsigned char)k[i - 1]))
+				goto after;
+			i--;
+		}
+		if (i == 0)
+			break;
+		we = i;
+		while (i > 0 && is_w((unsigned char)k[i - 1]))
+			i--;
+		if (word_is(k + i, we - i, "men"))
+			break;
+		if (is_cue(r, k + i, we - i)) {
+			size_t j = we, fs, fe;
+
+			if (next_word(k, len, &j, &fs, &fe) && (word_in(k + fs, fe - fs, cue_blockers)
+			    || (word_is(k + i, we - i, "uden") && word_is(k + fs, fe - fs, "for"))))
+				continue;
+			return 1;
+		}
+	}
+after:
+	i = e;
+	for (w = 0; w < POST_WINDOW && next_word(k, len, &i, &ws, &we); w++) {
+		if (word_is(k + ws, we - ws, "men"))
+			return 0;
+		if (!is_cue(r, k + ws, we - ws))
+			continue;
+		for (n = 0; n < POST_PROBLEM_WINDOW && next_word(k, len, &i, &ws, &we); n++) {
+			const char *const *p;
+
+			for (p = problem_stems; *p; p++)
+				if ((size_t)(we - ws) >= strlen(*p) && !memcmp(k + ws, *p, strlen(*p)))
+					return 1;
+		}
+		return 0;
+	}
+	return 0;
+}
+
+/* ---- matching ------------------------------------------------------------ */
+
+static int limit_error(const struct rules *r, const struct rpat *p, int rc, struct kerr *e)
+{
+	char path[96];
+	const struct codebook_category *c = &r->cb->cats[p->cat];
+	const char *pat = p->exclude ? c->exclude[p->idx] : c->include[p->idx];
+
+	snprintf(path, sizeof path, "categories[%zu].%s[%zu]", p->cat,
+		p->exclude ? "exclude" : "include", p->idx);
+	if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT
+	    || rc == PCRE2_ERROR_JIT_STACKLIMIT || rc == PCRE2_ERROR_HEAPLIMIT)
+		return codebook_error(r->cb, e, KERR_LIMIT, path,
+			"category \"%s\", pattern \"%s\" backtracks too much on this answer "
+			"(PCRE2 match limit reached): simplify the pattern, e.g. avoid nested "
+			"repeats like (a+)+", c->id, pat);
+	{
+		PCRE2_UCHAR msg[256];
+
+		pcre2_get_error_message(rc, msg, sizeof msg);
+		return codebook_error(r->cb, e, KERR_PATTERN, path,
+			"category \"%s\", pattern \"%s\": matching failed: %s", c->id, pat, (char *)msg);
+	}
+}
+
+static int cmp_size(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int cmp_ev(const void *a, const void *b)
+{
+	const struct rules_evidence *x = a, *y = b;
+
+	if (x->cat != y->cat)
+		return x->cat < y->cat ? -1 : 1;
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	return x->pattern < y->pattern ? -1 : x->pattern > y->pattern;
+}
+
+/* Candidates: patterns one of whose trigger literals occurs in the key. */
+static size_t candidates(struct rules *r, const unsigned char *k, size_t len)
+{
+	size_t i, n = 0;
+	int32_t s = 0;
+	unsigned st;
+
+	if (++r->stamp == 0) {
+		memset(r->lit_stamp, 0, r->nlits * sizeof *r->lit_stamp);
+		memset(r->pat_stamp, 0, r->npats * sizeof *r->pat_stamp);
+		r->stamp = 1;
+	}
+	st = r->stamp;
+	for (i = 0; i < len; i++) {
+		int32_t t;
+
+		s = r->delta[(size_t)s * r->ncls + r->cls[k[i]]];
+		for (t = r->lit[s] >= 0 ? s : r->dict[s]; t >= 0; t = r->dict[t]) {
+			size_t l = (size_t)r->lit[t], j;
+
+			if (r->lit_stamp[l] == st)
+				continue;
+			r->lit_stamp[l] = st;
+			for (j = r->lit_first[l]; j < r->lit_first[l + 1]; j++) {
+				size_t p = r->lit_pats[j];
+
+				if (r->pat_stamp[p] != st) {
+					r->pat_stamp[p] = st;
+					r->cand[n++] = p;
+				}
+			}
+		}
+	}
+	for (i = 0; i < r->nalways; i++)
+		r->cand[n++] = r->always[i];
+	qsort(r->cand, n, sizeof *r->cand, cmp_size);
+	return n;
+}
+
+static int is_blank(const char *k, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (is_w((unsigned char)k[i]))
+			return 0;
+	return 1;
+}
+
+/* Original-text span of key bytes [s, e): an end inside a folded letter
+ * (the "a" of æ -> "ae") is moved to the letter's end. */
+static void orig_span(const struct normalized *a, size_t s, size_t e, size_t *os, size_t *oe)
+{
+	while (e < a->key.len && e > s && a->key_map[e] == a->key_map[e - 1])
+		e++;
+	*os = a->key_map[s];
+	*oe = a->key_map[e];
+}
+
+int rules_match(struct rules *r, const struct normalized *ans,
+		struct rules_result *res, struct kerr *e)
+{
+	const struct codebook *cb = r->cb;
+	const char *k = ans->key.data;
+	size_t len = ans->key.len, n, i;
+	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(r->md);
+	int rc = 0;
+
+	res->ncats = res->nev = 0;
+	res->nonsubstantive = res->residual = res->uncoded = 0;
+	if (is_blank(k, len) || (r->nonsub && len <= NONSUB_MAX_KEY
+	    && pcre2_match(r->nonsub, (PCRE2_SPTR)k, len, 0, 0, r->md, r->mctx) > 0)) {
+		res->nonsubstantive = 1;
+		if (add_cat(res, (size_t)cb->ingen_svar)
+		    || push_ev(&res->ev, &res->nev, &res->ev_cap, (size_t)cb->ingen_svar,
+			       RULES_NO_PATTERN, 0, ans->key_map[len]))
+			return kerr_set(e, KERR_NOMEM, "out of memory");
+		return 0;
+	}
+	n = candidates(r, (const unsigned char *)k, len);
+	memset(r->hit, 0, cb->ncats);
+	memset(r->veto, 0, cb->ncats);
+	r->nev = 0;
+	for (i = 0; i < n && !rc; i++) {
+		const struct rpat *p = &r->pats[r->cand[i]];
+		PCRE2_SIZE off = 0;
+
+		if (r->veto[p->cat])
+			continue;
+		while (off <= len) {
+			int m = pcre2_match(p->code, (PCRE2_SPTR)k, len, off, 0, r->md, r->mctx);
+			size_t s, en;
+
+			if (m == PCRE2_ERROR_NOMATCH)
+				break;
+			if (m < 0) {
+				rc = limit_error(r, p, m, e);
+				break;
+			}
+			s = ov[0];
+			en = ov[1];
+			if (p->exclude) {
+				r->veto[p->cat] = 1;
+				break;
+			}
+			if (!p->negation || !negated(r, k, len, s, en)) {
+				size_t os, oe;
+
+				r->hit[p->cat] = 1;
+				orig_span(ans, s, en, &os, &oe);
+				if (push_ev(&r->ev, &r->nev, &r->ev_cap, p->cat, p->idx, os, oe))
+					rc = kerr_set(e, KERR_NOMEM, "out of memory");
+				break;
+			}
+			off = en > s ? en : s + 1;
+		}
+	}
+	for (i = 0; i < cb->ncats && !rc; i++)
+		if (r->hit[i] && !r->veto[i] && add_cat(res, i))
+			rc = kerr_set(e, KERR_NOMEM, "out of memory");
+	for (i = 0; i < r->nev && !rc; i++) {
+		const struct rules_evidence *v = &r->ev[i];
+
+		if (!r->veto[v->cat] && push_ev(&res->ev, &res->nev, &res->ev_cap,
+					       v->cat, v->pattern, v->start, v->end))
+			rc = kerr_set(e, KERR_NOMEM, "out of memory");
+	}
+	if (rc)
+		return rc;
+	qsort(res->ev, res->nev, sizeof *res->ev, cmp_ev);
+	if (!res->ncats) {
+		if (cb->andet >= 0) {
+			res->residual = 1;
+			if (add_cat(res, (size_t)cb->andet))
+				return kerr_set(e, KERR_NOMEM, "out of memory");
+		} else {
+			res->uncoded = 1;
+		}
+	}
+	return 0;
+}

@@ -1,0 +1,258 @@
+/* test_rules.c - the rule engine: the pattern language (words, `*`,
+ * alternatives, NEAR/BEFORE, raw regexes), negation before and after a
+ * match, excludes, ingen_svar / andet, evidence spans in the original text,
+ * the backtracking limit, and compile errors with their locations. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "codebook.h"
+#include "error.h"
+#include "normalize.h"
+#include "rules.h"
+
+struct fix {
+	struct codebook *cb;
+	struct rules *r;
+	struct normalized ans;
+	struct rules_result res;
+};
+
+static const char book[] =
+	"{\"id\": \"t\", \"version\": 1, \"categories\": [\n"
+	"{\"id\": \"tid\", \"label\": \"Tid\", \"include\": [\"sagsantal*\", \"(ingen|ikke|manglende) tid\","
+	"  \"travl*\"]},\n"
+	"{\"id\": \"afstand\", \"label\": \"Afstand\", \"include\": [\"*afstand*\", \"langt BEFORE/3 kore\"]},\n"
+	"{\"id\": \"ag\", \"label\": \"AG\", \"include\": [\"arbejdsgiver* NEAR/3 (vil|ønsker) ikke\", \"ag\"],"
+	"  \"exclude\": [\"ag's hr\"]},\n"
+	"{\"id\": \"foerste\", \"label\": \"Første\", \"include\": [\"første samtale\", \"1. samtale\"]},\n"
+	"{\"id\": \"raw\", \"label\": \"Raw\", \"include\": [\"re:\\\\bmsb\\\\d?\\\\b\"]},\n"
+	"{\"id\": \"always\", \"label\": \"Always\", \"include\": [\"noneg:ikke relevant for os\", \"xyz\"], \"negation\": false},\n"
+	"{\"id\": \"andet\", \"label\": \"Andet\"}\n"
+	"], \"nonsubstantive\": [\"ingen barrierer\"]}\n";
+
+static int setup(void **state)
+{
+	struct fix *f = calloc(1, sizeof *f);
+	struct kerr_list errs = KERR_LIST_INIT;
+
+	assert_non_null(f);
+	assert_int_equal(codebook_parse(book, sizeof book - 1, "t.json", &f->cb, &errs), 0);
+	assert_int_equal(rules_compile(f->cb, &f->r, &errs), 0);
+	assert_int_equal(errs.n, 0);
+	normalized_init(&f->ans);
+	rules_result_init(&f->res);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fix *f = *state;
+
+	rules_result_release(&f->res);
+	normalized_release(&f->ans);
+	rules_free(f->r);
+	codebook_free(f->cb);
+	free(f);
+	return 0;
+}
+
+/* Code `text` (key only, no word repair) and return the codes as "a;b". */
+static const char *code(struct fix *f, const char *text)
+{
+	static char out[256];
+	struct kerr e;
+	size_t i;
+
+	buf_reset(&f->ans.key);
+	assert_int_equal(normalize_key(text, strlen(text), &f->ans.key, NULL), 0);
+	/* an identity map is enough for ASCII-only texts; tests with æøå use the normalizer */
+	free(f->ans.key_map);
+	f->ans.key_map = malloc((f->ans.key.len + 1) * sizeof *f->ans.key_map);
+	for (i = 0; i <= f->ans.key.len; i++)
+		f->ans.key_map[i] = i;
+	f->ans.key_map_cap = f->ans.key.len + 1;
+	assert_int_equal(rules_match(f->r, &f->ans, &f->res, &e), 0);
+	out[0] = 0;
+	for (i = 0; i < f->res.ncats; i++) {
+		if (i)
+			strcat(out, ";");
+		strcat(out, f->cb->cats[f->res.cats[i]].id);
+	}
+	return out;
+}
+
+static void test_words(void **state)
+{
+	struct fix *f = *state;
+
+	assert_string_equal(code(f, "Sagsantallet er for højt"), "tid");
+	assert_string_equal(code(f, "sagsantal"), "tid");
+	assert_string_equal(code(f, "sagsantalsreduktion var godt"), "tid");
+	assert_string_equal(code(f, "Vi har ikke tid"), "tid");
+	assert_string_equal(code(f, "Ingen tid til det!"), "tid");
+	assert_string_equal(code(f, "tidsplan"), "andet");   /* word boundary */
+	assert_string_equal(code(f, "Køreafstanden er lang"), "afstand");
+	assert_string_equal(code(f, "AFSTAND"), "afstand");
+	assert_string_equal(code(f, "det er langt at køre"), "afstand");
+	assert_string_equal(code(f, "langt hjem, meget langt at køre ud"), "afstand");
+	assert_string_equal(code(f, "at køre er langt"), "andet");   /* BEFORE keeps order */
+	assert_string_equal(code(f, "Første samtale er svær"), "foerste");
+	assert_string_equal(code(f, "forste samtale"), "foerste");
+	assert_string_equal(code(f, "1. samtale"), "foerste");
+	assert_string_equal(code(f, "1.samtale"), "foerste");
+	assert_string_equal(code(f, "msb2 og travlhed"), "tid;raw");
+}
+
+static void test_near(void **state)
+{
+	struct fix *f = *state;
+
+	assert_string_equal(code(f, "arbejdsgiveren vil ikke"), "ag");
+	assert_string_equal(code(f, "arbejdsgiverne siger de vil ikke"), "ag");
+	assert_string_equal(code(f, "vil ikke, siger arbejdsgiveren"), "ag");
+	assert_string_equal(code(f, "arbejdsgiveren vil meget gerne men borgeren ikke"), "andet");
+	assert_string_equal(code(f, "AG"), "ag");
+	assert_string_equal(code(f, "AG's HR afdeling"), "andet");   /* exclude */
+}
+
+static void test_negation(void **state)
+{
+	struct fix *f = *state;
+
+	assert_string_equal(code(f, "Afstand er ikke et problem hos os"), "andet");
+	assert_string_equal(code(f, "afstanden spiller ingen rolle"), "andet");
+	assert_string_equal(code(f, "Vi har ikke oplevet problemer med afstand"), "afstand");
+	assert_string_equal(code(f, "ikke problemer med afstand"), "andet");
+	assert_string_equal(code(f, "ikke afstand, men sagsantal"), "tid");
+	assert_string_equal(code(f, "ikke kun afstand"), "afstand");
+	assert_string_equal(code(f, "ikke mindst afstanden"), "afstand");
+	assert_string_equal(code(f, "ingen travlhed. Afstand er stor"), "afstand");
+	/* a negated match does not hide a later plain one */
+	assert_string_equal(code(f, "ikke afstand i by, men afstand på land"), "afstand");
+	/* opt-out: the cue is part of the pattern, category negation off */
+	assert_string_equal(code(f, "det er ikke relevant for os"), "always");
+	assert_string_equal(code(f, "ikke xyz"), "always");
+}
+
+static void test_nonsubstantive(void **state)
+{
+	struct fix *f = *state;
+
+	assert_string_equal(code(f, ""), "ingen_svar");
+	assert_true(f->res.nonsubstantive);
+	assert_string_equal(code(f, " - "), "ingen_svar");
+	assert_string_equal(code(f, "Ved ikke."), "ingen_svar");
+	assert_string_equal(code(f, "Nej. Ingen kommentarer"), "ingen_svar");
+	assert_string_equal(code(f, "ingen barrierer"), "ingen_svar");
+	assert_string_equal(code(f, "nej, sagsantal"), "tid");
+	assert_string_equal(code(f, "Det er noget andet"), "andet");
+	assert_true(f->res.residual);
+}
+
+static void test_evidence_original_offsets(void **state)
+{
+	struct fix *f = *state;
+	struct normalizer *n = NULL;
+	struct normalize_opts o = { 1 };
+	struct kerr e;
+	static const char text[] = "Vi synes: FØRSTE samtale og sagsantallet";
+
+	(void)state;
+	assert_int_equal(normalizer_new(&n, &o, &e), 0);
+	assert_int_equal(normalize_text(n, text, strlen(text), &f->ans, &e), 0);
+	assert_int_equal(rules_match(f->r, &f->ans, &f->res, &e), 0);
+	assert_int_equal(f->res.ncats, 2);
+	assert_int_equal(f->res.nev, 2);
+	assert_string_equal(f->cb->cats[f->res.ev[0].cat].id, "tid");
+	assert_int_equal(f->res.ev[0].pattern, 0);
+	assert_memory_equal(text + f->res.ev[0].start, "sagsantallet", 12);
+	assert_int_equal(f->res.ev[0].end, strlen(text));
+	assert_string_equal(f->cb->cats[f->res.ev[1].cat].id, "foerste");
+	assert_int_equal(f->res.ev[1].end - f->res.ev[1].start, strlen("FØRSTE samtale"));
+	assert_memory_equal(text + f->res.ev[1].start, "FØRSTE samtale", strlen("FØRSTE samtale"));
+	normalizer_free(n);
+}
+
+static void test_limit(void **state)
+{
+	static const char bad[] =
+		"{\"id\": \"t\", \"version\": 1, \"categories\": [\n"
+		"{\"id\": \"evil\", \"label\": \"E\", \"include\": [\"re:(a|aa)+(a|aa)+(a|aa)+$\"]}]}";
+	struct codebook *cb = NULL;
+	struct rules *r = NULL;
+	struct normalized ans;
+	struct rules_result res;
+	struct kerr e;
+	char text[4096];
+
+	(void)state;
+	memset(text, 'a', sizeof text - 2);
+	text[sizeof text - 2] = 'b';
+	text[sizeof text - 1] = 0;
+	assert_int_equal(codebook_parse(bad, sizeof bad - 1, "evil.json", &cb, NULL), 0);
+	assert_int_equal(rules_compile(cb, &r, NULL), 0);
+	rules_set_limits(r, 20000, 1000);
+	normalized_init(&ans);
+	rules_result_init(&res);
+	assert_int_equal(normalize_key(text, strlen(text), &ans.key, NULL), 0);
+	ans.key_map = calloc(ans.key.len + 1, sizeof *ans.key_map);
+	assert_int_equal(rules_match(r, &ans, &res, &e), KERR_LIMIT);
+	assert_string_equal(e.path, "categories[0].include[0]");
+	assert_non_null(strstr(e.msg, "evil"));
+	assert_int_equal(e.line, 2);
+	normalized_release(&ans);
+	rules_result_release(&res);
+	rules_free(r);
+	codebook_free(cb);
+}
+
+static void test_compile_errors(void **state)
+{
+	static const char bad[] =
+		"{\"id\": \"t\", \"version\": 1, \"categories\": [\n"
+		"{\"id\": \"a\", \"label\": \"A\", \"include\": [\"(tid\", \"ok\"]},\n"
+		"{\"id\": \"b\", \"label\": \"B\", \"include\": [\"re:a(b\", \"x | | y\", \"a NEAR/x b\"]}],\n"
+		"\"nonsubstantive\": [\"ved )\"]}";
+	struct codebook *cb = NULL;
+	struct rules *r = NULL;
+	struct kerr_list errs = KERR_LIST_INIT;
+
+	(void)state;
+	assert_int_equal(codebook_parse(bad, sizeof bad - 1, "bad.json", &cb, NULL), 0);
+	assert_int_equal(rules_compile(cb, &r, &errs), KERR_PATTERN);
+	assert_null(r);
+	assert_int_equal(errs.n, 5);
+	assert_string_equal(errs.items[0].path, "categories[0].include[0]");
+	assert_int_equal(errs.items[0].line, 2);
+	assert_int_equal(errs.items[0].col, 39);
+	assert_non_null(strstr(errs.items[0].msg, "no matching )"));
+	assert_string_equal(errs.items[1].path, "categories[1].include[0]");
+	assert_non_null(strstr(errs.items[1].msg, "offset"));
+	assert_string_equal(errs.items[2].path, "categories[1].include[1]");
+	assert_string_equal(errs.items[3].path, "categories[1].include[2]");
+	assert_string_equal(errs.items[4].path, "nonsubstantive[0]");
+	assert_int_equal(errs.items[4].line, 4);
+	kerr_list_release(&errs);
+	codebook_free(cb);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_words, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_near, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_negation, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_nonsubstantive, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_evidence_original_offsets, setup, teardown),
+		cmocka_unit_test(test_limit),
+		cmocka_unit_test(test_compile_errors),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
