@@ -77,6 +77,13 @@ def main():
 
     uni = Counter()
     bi = Counter()
+    caps = Counter()
+    for t in domain:
+        for w in WORD.findall(t):
+            if len(w) >= 2 and w.isupper():
+                caps[w] += 1
+            else:
+                caps[w.upper()] -= 1
     for weight, texts in ((20, domain), (1, general)):
         for t in texts:
             for line in t.split('\n'):
@@ -90,6 +97,11 @@ def main():
         f.write('# word<TAB>weighted count; built by scripts/build-lexicon.py\n')
         for w, c in sorted(uni.items(), key=lambda x: (-x[1], x[0])):
             if c >= 2 and len(w) <= 60:
+                f.write(f'{w}\t{c}\n')
+    with open('data/da-acronyms.tsv', 'w', encoding='utf-8') as f:
+        f.write('# acronym<TAB>capitalised minus other uses in domain text; built by scripts/build-lexicon.py\n')
+        for w, c in sorted(caps.items(), key=lambda x: (-x[1], x[0])):
+            if c >= 1 and len(w) <= 6:
                 f.write(f'{w}\t{c}\n')
     with open('data/da-bigrams.tsv', 'w', encoding='utf-8') as f:
         f.write('# word<TAB>next word<TAB>weighted count; built by scripts/build-lexicon.py\n')

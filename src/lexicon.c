@@ -28,7 +28,7 @@ struct tnode {
 #define SPELL_CACHE_MAX 50000
 
 struct lexicon {
-	struct strtab words, pairs, spell;
+	struct strtab words, pairs, spell, acronyms;
 	struct tnode *trie;
 	size_t ntrie, trie_cap;
 	Hunhandle *hun;
@@ -137,6 +137,11 @@ static int add_word(struct lexicon *lx, const char *w, size_t n, uint32_t v)
 	return strtab_put(&lx->words, w, n, v, 1) || trie_add(lx, w, n, v) ? KERR_NOMEM : 0;
 }
 
+static int add_acronym(struct lexicon *lx, const char *k, size_t n, uint32_t v)
+{
+	return strtab_put(&lx->acronyms, k, n, v, 0);
+}
+
 static int add_pair(struct lexicon *lx, const char *k, size_t n, uint32_t v)
 {
 	return strtab_put(&lx->pairs, k, n, v, 1);
@@ -178,7 +183,7 @@ int lexicon_load(struct lexicon **out, int with_hunspell, struct kerr *e)
 	lx->trie_cap = 1 << 16;
 	lx->trie = malloc(lx->trie_cap * sizeof(*lx->trie));
 	if (!lx->trie || strtab_init(&lx->words, 1 << 15) || strtab_init(&lx->pairs, 1 << 14)
-	    || strtab_init(&lx->spell, 1 << 12)) {
+	    || strtab_init(&lx->spell, 1 << 12) || strtab_init(&lx->acronyms, 1 << 8)) {
 		lexicon_free(lx);
 		return kerr_set(e, KERR_NOMEM, "out of memory");
 	}
@@ -189,6 +194,8 @@ int lexicon_load(struct lexicon **out, int with_hunspell, struct kerr *e)
 	rc = load_tsv(lx, "data/da-freq.tsv", 2, add_word, e);
 	if (!rc)
 		rc = load_tsv(lx, "data/da-bigrams.tsv", 3, add_pair, e);
+	if (!rc)
+		rc = load_tsv(lx, "data/da-acronyms.tsv", 2, add_acronym, e);
 	if (!rc && with_hunspell)
 		rc = open_hunspell(lx, e);
 	if (rc) {
@@ -206,6 +213,7 @@ void lexicon_free(struct lexicon *lx)
 	strtab_release(&lx->words);
 	strtab_release(&lx->pairs);
 	strtab_release(&lx->spell);
+	strtab_release(&lx->acronyms);
 	free(lx->trie);
 	if (lx->hun)
 		Hunspell_destroy(lx->hun);
@@ -231,6 +239,13 @@ unsigned lexicon_bigram(const struct lexicon *lx, const char *a, size_t alen,
 	k[alen] = '\t';
 	memcpy(k + alen + 1, b, blen);
 	return strtab_get(&lx->pairs, k, alen + blen + 1, &v) ? v : 0;
+}
+
+int lexicon_acronym(const struct lexicon *lx, const char *w, size_t len)
+{
+	uint32_t v;
+
+	return strtab_get(&lx->acronyms, w, len, &v);
 }
 
 int lexicon_spell(struct lexicon *lx, const char *w, size_t len)

@@ -120,6 +120,7 @@ struct centry {
 	uint32_t off, len;        /* the best other candidate in the arena */
 	float orig, best;         /* scores without context */
 	uint8_t why, has_best;
+	uint8_t guessed;          /* best is only hunspell's: not for names */
 };
 
 struct repairer {
@@ -604,7 +605,9 @@ static int decide(struct repairer *rp, const char *lw, size_t n, struct centry *
 		const struct cand *c = &s.c[order[j]];
 
 		if (c->len == n && !memcmp(c->w, lw, n)) {
-			if (sc[order[j]] > ce->orig)
+			/* the word as written, split into counted parts: a real
+			 * compound only if hunspell agrees (else ng+dvendigt) */
+			if (sc[order[j]] > ce->orig && (c->parts == 1 || lexicon_spell(rp->lx, lw, n)))
 				ce->orig = sc[order[j]];
 		} else if (bi < 0 && (c->parts == 1 ||
 			   (checked++ < 4 && lexicon_spell(rp->lx, c->w, c->len)))) {
@@ -618,6 +621,7 @@ static int decide(struct repairer *rp, const char *lw, size_t n, struct centry *
 			return rc;
 		if (rc) {
 			bi = 0;
+			ce->guessed = 1;
 			sc[0] = s.c[0].freq ? cand_score(&s.c[0]) : SPELL_BASE - s.c[0].cost;
 		}
 	}
@@ -698,14 +702,22 @@ static int fix_number(const char *w, size_t n, struct buf *out)
 	return 1;
 }
 
+static void fix_case(char *s, size_t n, enum casing cs)
+{
+	if (cs == C_ALL)
+		to_upper(s, n);
+	else if (cs == C_INIT)
+		capitalise(s, n);
+}
+
+static int repair_lower(struct repairer *rp, const char *lw, size_t n, enum casing cs,
+			const struct repair_ctx *ctx, struct buf *out, const char **why, int forced);
+
 int repair_word(struct repairer *rp, const char *w, size_t n,
 		const struct repair_ctx *ctx, struct buf *out, const char **why)
 {
 	char lw[MAXW];
 	enum casing cs;
-	struct centry *ce;
-	float orig, best, margin;
-	size_t mark = out->len;
 	int rc;
 
 	*why = NULL;
@@ -732,14 +744,49 @@ int repair_word(struct repairer *rp, const char *w, size_t n,
 	if (n < 2)
 		return 0;
 	cs = casing_of(w, n);
-	if (cs == C_MIXED)
+	if (cs == C_ALL && lexicon_acronym(rp->lx, w, n))
 		return 0;
 	to_lower(w, n, lw);
+	if (cs == C_MIXED) {
+		/* an upper-case I inside a lower-case word is OCR for l: deItage */
+		size_t i;
+
+		for (i = 1; i < n; i++)
+			if (w[i] == 'I')
+				lw[i] = 'l';
+		cs = casing_of(lw, n) == C_LOWER ? (letter_case(w, 0, n) > 0 ? C_INIT : C_LOWER) : C_MIXED;
+		if (cs == C_MIXED)
+			return 0;
+		return repair_lower(rp, lw, n, cs, ctx, out, why, 1);
+	}
+	return repair_lower(rp, lw, n, cs, ctx, out, why, 0);
+}
+
+/*
+ * Decide for lw (the word lower-cased) and append the repair in casing cs.
+ * forced: lw already differs from the word as written (inner I -> l), so lw
+ * itself is a repair when nothing better turns up.
+ */
+static int repair_lower(struct repairer *rp, const char *lw, size_t n, enum casing cs,
+			const struct repair_ctx *ctx, struct buf *out, const char **why, int forced)
+{
+	struct centry *ce;
+	float orig, best, margin;
+	size_t mark = out->len;
+	int rc;
+
 	rc = lookup(rp, lw, n, &ce);
 	if (rc)
 		return rc;
-	if (!ce->has_best)
-		return 0;
+	if (!ce->has_best || (ce->guessed && cs != C_LOWER && !(ctx && ctx->sentence_start))) {
+		if (!forced)
+			return 0;
+		if (buf_add(out, lw, n))
+			return -KERR_NOMEM;
+		fix_case(out->data + mark, out->len - mark, cs);
+		*why = why_text[W_I_L];
+		return 1;
+	}
 	orig = ce->orig;
 	best = ce->best;
 	margin = cs == C_ALL ? CAPS_MARGIN : MARGIN;
@@ -750,14 +797,19 @@ int repair_word(struct repairer *rp, const char *w, size_t n,
 		orig += ctx_bonus(rp->lx, lw, n, ctx);
 		best += ctx_bonus(rp->lx, bw, ce->len, ctx);
 	}
-	if (!(best > orig + margin))
-		return 0;
-	if (buf_add(out, rp->arena.data + ce->off, ce->len))
-		return -KERR_NOMEM;
-	if (cs == C_ALL)
-		to_upper(out->data + mark, out->len - mark);
-	else if (cs == C_INIT || (w[0] == '|' && ctx && ctx->sentence_start))
-		capitalise(out->data + mark, out->len - mark);
-	*why = why_text[ce->why];
+	if (!(best > orig + margin)) {
+		if (!forced)
+			return 0;
+		if (buf_add(out, lw, n))
+			return -KERR_NOMEM;
+		*why = why_text[W_I_L];
+	} else {
+		if (buf_add(out, rp->arena.data + ce->off, ce->len))
+			return -KERR_NOMEM;
+		*why = why_text[ce->why];
+	}
+	if (lw[0] == '|' && ctx && ctx->sentence_start)
+		cs = C_INIT;
+	fix_case(out->data + mark, out->len - mark, cs);
 	return 1;
 }
