@@ -10,7 +10,7 @@ export LC_ALL=C.UTF-8 TZ=UTC NO_COLOR=1 NO_PROGRESS=1
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=$(cd "${1:-build}" && pwd)
 export ROOT BUILD KODER="$BUILD/koder"
-case "$BUILD" in *-asan) export SANITIZED=1 ;; *) export SANITIZED=0 ;; esac
+case "$BUILD" in *-asan|*-valgrind) export SANITIZED=1 ;; *) export SANITIZED=0 ;; esac
 export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=0:detect_leaks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 LOGS="$BUILD/test-logs"
