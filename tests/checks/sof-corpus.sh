@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# The shipped SOF corpus is what scripts/make-sof-corpus.py writes, and its
+# gold codes reproduce every published X and Y (the script asserts both).
+set -eu
+command -v python3 >/dev/null || { echo "no python3"; exit 77; }
+python3 "$ROOT/scripts/make-sof-corpus.py" --check "$ROOT/corpora/sof" >"$TMP/out"
+tail -1 "$TMP/out"
+grep -q '^all published X and Y reproduced' "$TMP/out"
+echo "REPORT sof corpus: $(grep -c ' ok$' "$TMP/out") published X/Y pairs reproduced by the gold codes"
