@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# normalize.sh - speed and memory of `koder normalize` on answer-like Danish
+# text (random walks over the shipped word pairs, a third damaged; made by
+# scripts/answers-gen.py with a fixed seed and kept in bench/out/).
+# Reports MB/s with a warm cache, against a baseline of the same binary with
+# --no-repair (encoding + NFC + match key only), and the peak RSS at 5 MB and
+# at 50 MB of input: streaming keeps memory flat as the input grows.
+set -eu
+OUT="$ROOT/bench/out"
+mkdir -p "$OUT"
+big="$OUT/answers-50mb.txt"
+small="$OUT/answers-5mb.txt"
+[ -s "$big" ] || python3 "$ROOT/scripts/answers-gen.py" 1 50 >"$big"
+[ -s "$small" ] || head -c 5000000 "$big" | sed '$d' >"$small"
+
+# run FILE [ARGS] -> "seconds max_rss_kb"
+run() {
+	local f=$1
+	shift
+	/usr/bin/time -f '%e %M' "$KODER" normalize "$@" "$f" 2>&1 >/dev/null | tail -1
+}
+mb() { awk -v b="$(stat -c %s "$1")" 'BEGIN { printf "%.1f", b / 1e6 }'; }
+
+run "$small" >/dev/null    # warm the page cache
+read -r t_big rss_big <<<"$(run "$big")"
+read -r t_small rss_small <<<"$(run "$small")"
+read -r t_base _ <<<"$(run "$big" --no-repair)"
+size=$(mb "$big")
+awk -v s="$size" -v t="$t_big" -v tb="$t_base" -v rb="$rss_big" -v rs="$rss_small" \
+    -v ss="$(mb "$small")" 'BEGIN {
+	if (t < 0.01) t = 0.01; if (tb < 0.01) tb = 0.01
+	printf "normalize: %.1f MB in %.2f s = %.1f MB/s (target >= 20 MB/s)\n", s, t, s / t
+	printf "baseline --no-repair: %.1f MB/s; repair costs %.2fx the baseline time\n", s / tb, t / tb
+	printf "peak RSS: %d KB at %.1f MB input, %d KB at %.1f MB input (ratio %.2f; flat = streaming)\n", rs, ss, rb, s, rb / rs
+}'
