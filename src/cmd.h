@@ -10,5 +10,6 @@ int cmd_normalize(int argc, char **argv);
 int cmd_codebook(int argc, char **argv);
 int cmd_scan(int argc, char **argv);
 
+int cmd_tally(int argc, char **argv);
 
 #endif

@@ -400,16 +400,22 @@ int corpus_resolve(const struct corpus *c, const char *rel, struct buf *out)
 {
 	size_t mark = out->len;
 
-	if (rel[0] == '/')
-		return buf_adds(out, rel);
-	buf_addf(out, "%s/%s", c->dir ? c->dir : ".", rel);
-	if (access(out->data + mark, F_OK) == 0)
+	if (rel[0] == '/' || !c->dir || !strcmp(c->dir, "."))
+		buf_adds(out, rel);
+	else
+		buf_addf(out, "%s/%s", c->dir, rel);
+	if (rel[0] == '/' || access(out->data + mark, F_OK) == 0)
 		return 0;
-	buf_truncate(out, mark);
-	if (datadir_find(rel, out) == 0)
-		return 0;
-	buf_truncate(out, mark);
-	buf_addf(out, "%s/%s", c->dir ? c->dir : ".", rel);
+	{
+		size_t local = out->len;
+
+		if (datadir_find(rel, out) == 0) {
+			memmove(out->data + mark, out->data + local, out->len - local + 1);
+			out->len -= local - mark;
+			return 0;
+		}
+		buf_truncate(out, local);
+	}
 	return KERR_NOTFOUND;
 }
 

@@ -21,6 +21,7 @@ static const struct command commands[] = {
 	{ "normalize", cmd_normalize, "repair OCR and typing damage in Danish text (æ ø å), line for line" },
 	{ "codebook", cmd_codebook, "exchange codebooks with NVivo, ATLAS.ti, MAXQDA, QualCoder" },
 	{ "scan", cmd_scan, "find or mask personal data (CPR, phone, e-mail, names) in answers" },
+	{ "tally", cmd_tally, "count coded answers per wave and role: \"Anført af X ud af Y\"" },
 	{ NULL, NULL, NULL }
 };
 

@@ -15,11 +15,25 @@ int outfile_open(struct outfile *o, const char *path, struct kerr *e)
 	char *dircopy, *basecopy;
 	size_t n;
 	mode_t mask;
+	struct stat st;
 	int fd;
 
 	memset(o, 0, sizeof(*o));
 	if (!path || !strcmp(path, "-")) {
 		o->fp = stdout;
+		return 0;
+	}
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+		/* A device or FIFO (/dev/null, /dev/full, a pipe) is written in
+		 * place: renaming a temp file over it would replace the device. */
+		o->fp = fopen(path, "w");
+		if (!o->fp)
+			return kerr_errno(e, errno, path, "cannot open output file");
+		if (!(o->path = strdup(path))) {
+			fclose(o->fp);
+			o->fp = NULL;
+			return kerr_set(e, KERR_NOMEM, "out of memory");
+		}
 		return 0;
 	}
 	o->path = strdup(path);
@@ -74,10 +88,18 @@ int outfile_commit(struct outfile *o, struct kerr *e)
 {
 	int err = 0;
 
-	if (!o->path) {
+	if (!o->tmp) {  /* standard output, or a device written in place */
 		if (o->fp && (fflush(o->fp) || ferror(o->fp)))
-			return kerr_errno(e, errno ? errno : EIO, "standard output", "cannot write");
-		return 0;
+			err = errno ? errno : EIO;
+		if (o->fp && o->fp != stdout && fclose(o->fp) && !err)
+			err = errno ? errno : EIO;
+		if (o->fp != stdout)
+			o->fp = NULL;
+		if (err)
+			kerr_errno(e, err, o->path ? o->path : "standard output", "cannot write");
+		free(o->path);
+		o->path = NULL;
+		return err ? KERR_IO : 0;
 	}
 	if (o->fp) {
 		if (fflush(o->fp) || ferror(o->fp) || fsync(fileno(o->fp)))

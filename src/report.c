@@ -178,7 +178,8 @@ static void write_csv(struct buf *b, struct tally *const *ts, size_t n)
 						csv_cell(b, t->cats[k].label, 0);
 						buf_addf(b, "%s;%zu;%zu;", t->cats[k].is_net ? "ja" : "nej",
 							 c->count[k], c->base);
-						pct_da(b, c->count[k], c->base, 1);
+						if (c->base)
+							pct_da(b, c->count[k], c->base, 1);
 						buf_addf(b, ";%zu;%zu\r\n", c->respondents, c->reviewed);
 					}
 				}
@@ -249,6 +250,8 @@ static void write_md(struct buf *b, struct tally *const *ts, size_t n)
 							buf_addf(b, " %zu |", c->base);
 						else if (k > t->ncats)
 							buf_addf(b, " %zu af %zu |", c->reviewed, c->answered);
+						else if (!c->base)
+							buf_adds(b, " - |");
 						else {
 							buf_addf(b, " %zu af %zu (", c->count[k], c->base);
 							pct_da(b, c->count[k], c->base, 0);

@@ -1,0 +1,1038 @@
+/*
+ * cmd_tally.c - `koder tally`: read a survey export, give every open answer
+ * its final codes (a coder's decision where one exists, else the rule
+ * engine's suggestion), count "Anført af X ud af Y" per wave and role, and
+ * write the table and chart.
+ *
+ * The survey is read once, as a stream; what grows with the number of rows
+ * is only the set of respondent ids seen (for the duplicate check) and the
+ * decisions loaded from --db / --codes.  Problems that make the numbers
+ * wrong (a duplicate id, a wave the descriptor does not know, a decision
+ * naming an unknown category) are all collected and reported together, and
+ * then nothing is written; problems the numbers survive (an empty wave
+ * cell, a decision for a respondent not in the survey) are warnings and the
+ * exit status is 1.
+ */
+#include "buf.h"
+#include "cli.h"
+#include "cmd.h"
+#include "codebook.h"
+#include "corpus.h"
+#include "csv.h"
+#include "datadir.h"
+#include "error.h"
+#include "normalize.h"
+#include "report.h"
+#include "rules.h"
+#include "store.h"
+#include "strtab.h"
+#include "tally.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+enum {
+	OPT_ID = 256, OPT_WAVE, OPT_ROLE, OPT_TEXT, OPT_CODEBOOK, OPT_QUESTION, OPT_BY,
+	OPT_FORMAT, OPT_CHART, OPT_DB, OPT_CODES, OPT_KEEP, OPT_NO_REPAIR, OPT_ENCODING
+};
+
+static const struct cli_opt opts[] = {
+	{ OPT_QUESTION, "question", "ID", "tally only this question of the corpus (id or column)" },
+	{ OPT_BY, "by", "COLUMN", "split every table by this column too (e.g. Kommune)" },
+	{ OPT_FORMAT, "format", "FORMAT", "text (default), csv (Danish Excel), md, json, xlsx" },
+	{ 'o', "output", "FILE", "write the table to FILE (default: standard output)" },
+	{ OPT_CHART, "chart", "FILE.svg", "also draw the shares as a bar chart (SVG)" },
+	{ OPT_DB, "db", "PATH", "take coders' decisions from this project store" },
+	{ OPT_CODES, "codes", "FILE.csv", "take final codes from an id,codes CSV (one question)" },
+	{ OPT_ID, "id", "COLUMN", "respondent id column" },
+	{ OPT_WAVE, "wave", "COLUMN", "wave column (Nulpunkt, Midtvejs, ...)" },
+	{ OPT_ROLE, "role", "COLUMN", "role or work-function column" },
+	{ OPT_TEXT, "text", "COLUMN", "the open-answer column to code and count" },
+	{ OPT_CODEBOOK, "codebook", "FILE", "codebook for --text (a file, or a shipped id "
+	  "such as sof-barrierer)" },
+	{ OPT_KEEP, "keep-unknown", NULL, "count wave/role values the descriptor does not "
+	  "list under their own name instead of stopping" },
+	{ OPT_NO_REPAIR, "no-repair", NULL, "code the text as written (no OCR/typing repair)" },
+	{ OPT_ENCODING, "encoding", "ENC", "survey encoding: utf-8 or windows-1252 "
+	  "(default: detected)" },
+	{ 'h', "help", NULL, "show this help" },
+	{ 0, NULL, NULL, NULL }
+};
+
+static const struct cli_usage usage = {
+	"koder tally [OPTION]... CORPUS_DIR | CORPUS.json\n"
+	"koder tally [OPTION]... --id COL --text COL --codebook CB [--wave COL --role COL] SURVEY.csv",
+	"Count coded answers per wave and role: \"Anført af X ud af Y\".",
+	opts,
+	"Every answer gets its final codes: a coder's decision where the store\n"
+	"(--db) or a codes file (--codes) has one, otherwise the rule engine's\n"
+	"suggestion on the repaired text.  Y is the number of respondents in the\n"
+	"wave and role who gave a substantive answer (not ingen_svar); X those\n"
+	"coded to the category.  A respondent counts once per category, and once\n"
+	"for a net if any of its categories applies.  The output says how many\n"
+	"answers in each cell a coder reviewed.\n\n"
+	"A corpus descriptor (docs/corpus-format.md) names the columns, the wave\n"
+	"order, which work functions are leaders, and which codebook codes which\n"
+	"question; the column flags override it, and without one they are needed.\n\n"
+	"Examples:\n"
+	"  koder tally corpora/sof\n"
+	"  koder tally corpora/sof --question barrierer --format xlsx -o sof.xlsx\n"
+	"  koder tally corpora/sof --db project.db --chart barrierer.svg\n"
+	"  koder tally --id ID --wave Runde --role Stilling --text Svar \\\n"
+	"      --codebook sof-barrierer survey.csv\n\n"
+	"Exit status: 0 done, 1 done with warnings (e.g. rows without a wave),\n"
+	"2 wrong usage, 3 a file is missing, 4 the survey or codebook is wrong\n"
+	"(missing column, duplicate id, unknown wave or role, unknown category in a\n"
+	"decision; nothing written), 5 an output could not be written, 6 the store\n"
+	"is unusable, 7 a field or pattern limit was reached.\n"
+};
+
+#define UNKNOWN "(ukendt)"
+#define MAX_LISTED 20
+
+/* Final codes by respondent, from --codes or --db: key -> index in `codes`. */
+struct codes_map {
+	struct strtab keys;     /* "wave\x1fid" and "id" -> entry */
+	struct buf arena;       /* codes strings, NUL-terminated */
+	uint32_t *off;          /* entry -> offset in arena; UINT32_MAX = ambiguous */
+	unsigned char *used;
+	size_t n, cap;
+	int loaded;
+};
+
+/* One question being tallied. */
+struct question {
+	const char *id, *column;
+	struct buf cb_path;
+	struct codebook *cb;
+	struct rules *rules;
+	struct tally *t;
+	size_t col;
+	long *cb2t;             /* codebook category -> tally category, -1 = ingen_svar */
+	unsigned char *flags;
+	struct codes_map dec;
+};
+
+/* A wave or role value the descriptor does not list. */
+struct unknown {
+	char *value;
+	size_t count;
+	long line;
+};
+
+struct dim {
+	const char *what;       /* "wave", "role", "group" */
+	const char *column;
+	struct strtab cache;    /* raw value -> index, or UINT32_MAX = unknown */
+	struct unknown *unk;
+	size_t nunk;
+	size_t empty;           /* rows with an empty value */
+	long empty_line;
+};
+
+struct run {
+	struct corpus corpus;
+	int have_corpus;
+	const char *survey_arg, *by, *format_s, *out, *chart, *db, *codes, *only;
+	const char *f_id, *f_wave, *f_role, *f_text, *f_codebook, *f_enc;
+	int keep_unknown, no_repair;
+	struct question *q;
+	size_t nq;
+	struct normalizer *norm;
+	struct normalized nr;
+	struct rules_result res;
+	struct dim wave, role, group;
+	size_t id_col, wave_col, role_col, by_col;
+	int has_wave, has_role;
+	struct strtab ids;      /* wave index + id -> line, for duplicates */
+	struct kerr_list errors;
+	size_t nerrors;
+	int status;
+	struct buf path;
+};
+
+/* ---- small helpers ---------------------------------------------------- */
+
+static void add_error(struct run *r, const struct kerr *e)
+{
+	if (++r->nerrors <= MAX_LISTED * 3)
+		kerr_list_add(&r->errors, e);
+}
+
+static int is_blank(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strchr(" \t\r\n", s[i]))
+			return 0;
+	return 1;
+}
+
+static int codes_map_put(struct codes_map *m, const char *key, size_t klen, size_t entry)
+{
+	uint32_t old;
+
+	if (strtab_get(&m->keys, key, klen, &old) && old != entry)
+		return strtab_put(&m->keys, key, klen, UINT32_MAX, 0);
+	return strtab_put(&m->keys, key, klen, (uint32_t)entry, 0);
+}
+
+/* Add codes for respondent `id` in `wave` (NULL or "" = any wave). */
+static int codes_map_add(struct codes_map *m, const char *wave, const char *id, const char *codes)
+{
+	struct buf key = BUF_INIT;
+	int rc;
+
+	if (m->n == m->cap) {
+		size_t cap = m->cap ? m->cap * 2 : 256;
+		uint32_t *off = realloc(m->off, cap * sizeof(*off));
+		unsigned char *used;
+
+		if (!off)
+			return KERR_NOMEM;
+		m->off = off;
+		used = realloc(m->used, cap);
+		if (!used)
+			return KERR_NOMEM;
+		m->used = used;
+		m->cap = cap;
+	}
+	m->off[m->n] = (uint32_t)m->arena.len;
+	m->used[m->n] = 0;
+	if ((rc = buf_add(&m->arena, codes, strlen(codes) + 1)))
+		return rc;
+	rc = codes_map_put(m, id, strlen(id), m->n);
+	if (!rc && wave && *wave) {
+		buf_addf(&key, "%s\x1f%s", wave, id);
+		rc = codes_map_put(m, key.data, key.len, m->n);
+		buf_release(&key);
+	}
+	m->n++;
+	m->loaded = 1;
+	return rc;
+}
+
+/* The codes for (wave, id), or NULL. */
+static const char *codes_map_get(struct codes_map *m, const char *wave, const char *id,
+				 size_t idlen, struct buf *scratch)
+{
+	uint32_t v;
+
+	buf_reset(scratch);
+	buf_addf(scratch, "%s\x1f%.*s", wave, (int)idlen, id);
+	if (!strtab_get(&m->keys, scratch->data, scratch->len, &v) || v == UINT32_MAX)
+		if (!strtab_get(&m->keys, id, idlen, &v) || v == UINT32_MAX)
+			return NULL;
+	m->used[v] = 1;
+	return m->arena.data + m->off[v];
+}
+
+static void codes_map_release(struct codes_map *m)
+{
+	strtab_release(&m->keys);
+	buf_release(&m->arena);
+	free(m->off);
+	free(m->used);
+}
+
+/* ---- setting up the questions ------------------------------------------ */
+
+/* Find a codebook named on the command line: a file, a shipped path, or a
+ * shipped codebook id. */
+static int find_codebook(const char *arg, struct buf *out)
+{
+	struct stat st;
+	size_t mark = out->len;
+
+	if (stat(arg, &st) == 0)
+		return buf_adds(out, arg);
+	if (datadir_find(arg, out) == 0)
+		return 0;
+	buf_truncate(out, mark);
+	buf_addf(out, "codebooks/%s.json", arg);
+	{
+		char *rel = strdup(out->data + mark);
+		int rc;
+
+		buf_truncate(out, mark);
+		if (!rel)
+			return KERR_NOMEM;
+		rc = datadir_find(rel, out);
+		free(rel);
+		if (rc == 0)
+			return 0;
+	}
+	buf_truncate(out, mark);
+	buf_adds(out, arg);
+	return KERR_NOTFOUND;
+}
+
+/* Categories for the tally: codebook order without ingen_svar, each net
+ * placed just before its first member. */
+static int make_tally(struct question *q, struct kerr *e)
+{
+	const struct codebook *cb = q->cb;
+	struct tally_cat_def *defs = calloc(cb->ncats + cb->nnets + 1, sizeof(*defs));
+	unsigned char *placed = calloc(cb->nnets + 1, 1);
+	size_t n = 0, i;
+	int rc;
+
+	if (!defs || !placed) {
+		free(defs);
+		free(placed);
+		return kerr_set(e, KERR_NOMEM, "out of memory");
+	}
+	for (i = 0; i < cb->ncats; i++) {
+		const struct codebook_category *c = &cb->cats[i];
+
+		if ((long)i == cb->ingen_svar)
+			continue;
+		if (c->net_index >= 0 && !placed[c->net_index]) {
+			const struct codebook_net *net = &cb->nets[c->net_index];
+
+			placed[c->net_index] = 1;
+			defs[n++] = (struct tally_cat_def){ net->id, net->label, NULL, 1 };
+		}
+		defs[n++] = (struct tally_cat_def){ c->id, c->label, c->net, 0 };
+	}
+	rc = tally_new(&q->t, q->column, q->id, cb->id, cb->title, cb->version, defs, n, e);
+	free(defs);
+	free(placed);
+	if (rc)
+		return rc;
+	q->cb2t = malloc((cb->ncats + 1) * sizeof(*q->cb2t));
+	q->flags = calloc(q->t->ncats + 1, 1);
+	if (!q->cb2t || !q->flags)
+		return kerr_set(e, KERR_NOMEM, "out of memory");
+	for (i = 0; i < cb->ncats; i++)
+		q->cb2t[i] = tally_cat_index(q->t, cb->cats[i].id);
+	return 0;
+}
+
+static int load_question(struct run *r, struct question *q)
+{
+	struct kerr_list errs = KERR_LIST_INIT;
+	struct kerr e;
+	int rc;
+
+	kerr_clear(&e);
+	rc = codebook_load(q->cb_path.data, &q->cb, &errs);
+	if (!rc)
+		rc = rules_compile(q->cb, &q->rules, &errs);
+	if (rc) {
+		int status = cli_errors(&errs);
+
+		if (!errs.n) {
+			kerr_set(&e, rc, "cannot load the codebook");
+			kerr_at(&e, q->cb_path.data, 0, 0);
+			status = cli_error(&e);
+		}
+		kerr_list_release(&errs);
+		return status;
+	}
+	kerr_list_release(&errs);
+	if ((rc = make_tally(q, &e)))
+		return cli_error(&e);
+	if (r->by && corpus_set_str(&q->t->by, r->by))
+		return cli_error(&e);
+	return 0;
+}
+
+/* Decide which questions to tally and load their codebooks. */
+static int setup_questions(struct run *r)
+{
+	struct corpus *c = &r->corpus;
+	size_t i;
+	int rc;
+
+	if (r->f_text) {
+		const struct corpus_question *cq = corpus_question_find(c, r->f_text);
+		const char *cb = r->f_codebook ? r->f_codebook : cq ? cq->codebook : NULL;
+
+		if (!cb)
+			return cli_misuse(&usage, "--text needs --codebook (the descriptor has "
+					  "no codebook for \"%s\")", r->f_text);
+		r->q = calloc(1, sizeof(*r->q));
+		r->nq = 1;
+		r->q->id = cq ? cq->id : r->f_text;
+		r->q->column = r->f_text;
+		if (r->f_codebook ? find_codebook(cb, &r->q->cb_path)
+		    : corpus_resolve(c, cb, &r->q->cb_path)) {
+			struct kerr e;
+
+			kerr_clear(&e);
+			kerr_set(&e, KERR_NOTFOUND, "no such codebook (a file, or a shipped id "
+				 "such as sof-barrierer)");
+			kerr_at(&e, cb, 0, 0);
+			return cli_error(&e);
+		}
+	} else {
+		if (r->f_codebook)
+			return cli_misuse(&usage, "--codebook goes with --text COLUMN");
+		if (!c->nquestions)
+			return cli_misuse(&usage, "nothing to tally: give --text COLUMN "
+					  "--codebook CB, or a corpus descriptor with questions");
+		r->q = calloc(c->nquestions, sizeof(*r->q));
+		for (i = 0; i < c->nquestions; i++) {
+			struct question *q = &r->q[r->nq];
+
+			if (r->only && strcmp(c->questions[i].id, r->only)
+			    && !csv_name_equal(c->questions[i].column, r->only))
+				continue;
+			q->id = c->questions[i].id;
+			q->column = c->questions[i].column;
+			if (corpus_resolve(c, c->questions[i].codebook, &q->cb_path)) {
+				struct kerr e;
+
+				kerr_clear(&e);
+				kerr_set(&e, KERR_NOTFOUND, "codebook of question \"%s\" not found",
+					 q->id);
+				kerr_at(&e, q->cb_path.data, 0, 0);
+				r->nq++;
+				return cli_error(&e);
+			}
+			r->nq++;
+		}
+		if (!r->nq) {
+			struct buf ids = BUF_INIT;
+
+			for (i = 0; i < c->nquestions; i++)
+				buf_addf(&ids, "%s%s", i ? ", " : "", c->questions[i].id);
+			rc = cli_misuse(&usage, "no question \"%s\"; the corpus has: %s", r->only,
+					ids.data);
+			buf_release(&ids);
+			return rc;
+		}
+	}
+	if (r->codes && r->nq != 1)
+		return cli_misuse(&usage, "--codes holds one question's codes; choose it with "
+				  "--question");
+	for (i = 0; i < r->nq; i++)
+		if ((rc = load_question(r, &r->q[i])))
+			return rc;
+	return 0;
+}
+
+/* ---- decisions ------------------------------------------------------------ */
+
+static int load_codes_file(struct run *r, struct question *q)
+{
+	FILE *fp = fopen(r->codes, "rb");
+	struct csv_reader *rd = NULL;
+	struct csv_row row;
+	struct kerr e;
+	size_t ci, cc;
+	int rc;
+
+	kerr_clear(&e);
+	if (!fp) {
+		kerr_errno(&e, errno, r->codes, "cannot open the codes file");
+		return cli_error(&e);
+	}
+	rc = csv_open(&rd, fp, r->codes, NULL, &e);
+	if (!rc)
+		rc = csv_header_find(rd, "id", &ci, &e);
+	if (!rc)
+		rc = csv_header_find(rd, "codes", &cc, &e);
+	while (!rc && (rc = csv_next(rd, &row, &e)) == CSV_ROW) {
+		rc = 0;
+		if (!row.len[ci])
+			continue;
+		if (codes_map_add(&q->dec, NULL, row.field[ci], row.field[cc])) {
+			rc = kerr_set(&e, KERR_NOMEM, "out of memory");
+			break;
+		}
+	}
+	csv_close(rd);
+	fclose(fp);
+	if (rc < 0)
+		rc = -rc;
+	return rc ? cli_error(&e) : 0;
+}
+
+struct db_ctx {
+	struct question *q;
+	int rc;
+};
+
+static int db_final(void *ctx, const struct store_final *f)
+{
+	struct db_ctx *d = ctx;
+
+	if (!f->codes)
+		return 0;
+	d->rc = codes_map_add(&d->q->dec, f->answer->wave, f->answer->respondent, f->codes);
+	return d->rc;
+}
+
+static int load_db(struct run *r)
+{
+	struct store *s = NULL;
+	struct kerr e;
+	size_t i;
+	int rc;
+
+	kerr_clear(&e);
+	if ((rc = store_open(&s, r->db, 0, &e)))
+		return cli_error(&e);
+	for (i = 0; i < r->nq && !rc; i++) {
+		struct db_ctx d = { &r->q[i], 0 };
+
+		rc = store_each_final(s, r->q[i].id, db_final, &d, &e);
+		/* A store filled without a corpus names questions by codebook id. */
+		if (!rc && !r->q[i].dec.loaded)
+			rc = store_each_final(s, r->q[i].cb->id, db_final, &d, &e);
+		if (d.rc)
+			rc = kerr_set(&e, KERR_NOMEM, "out of memory");
+	}
+	store_close(s);
+	return rc ? cli_error(&e) : 0;
+}
+
+/* ---- waves, roles, groups ------------------------------------------------ */
+
+/* Register dimension value `name` in every tally; all tallies see values in
+ * the same order, so they share indexes. */
+static long dim_register(struct run *r, struct dim *d, const char *name, const char *plural)
+{
+	long idx = -1;
+
+	for (size_t i = 0; i < r->nq; i++) {
+		struct tally *t = r->q[i].t;
+
+		idx = d == &r->wave ? tally_wave(t, name)
+		    : d == &r->role ? tally_role(t, name, plural) : tally_group(t, name);
+	}
+	return idx;
+}
+
+static void note_unknown(struct dim *d, const char *value, long line)
+{
+	size_t i;
+
+	for (i = 0; i < d->nunk; i++)
+		if (!strcmp(d->unk[i].value, value)) {
+			d->unk[i].count++;
+			return;
+		}
+	d->unk = xrealloc(d->unk, (d->nunk + 1) * sizeof(*d->unk));
+	d->unk[d->nunk++] = (struct unknown){ xstrdup(value), 1, line };
+}
+
+/* Without a list in the descriptor, values that differ only in case or
+ * composed/decomposed letters are one value: the first spelling seen. */
+static const char *dim_same(const struct run *r, const struct dim *d, const char *val)
+{
+	const struct tally *t = r->q[0].t;
+	const struct tally_dim *v = d == &r->wave ? t->waves : d == &r->role ? t->roles : t->groups;
+	size_t n = d == &r->wave ? t->nwaves : d == &r->role ? t->nroles : t->ngroups;
+
+	for (size_t i = 0; i < n; i++)
+		if (csv_name_equal(v[i].name, val))
+			return v[i].name;
+	return val;
+}
+
+/* Index of the value in field `s` of dimension `d`, or -1 when unknown. */
+static long dim_index(struct run *r, struct dim *d, const char *s, size_t n, long line)
+{
+	uint32_t v;
+	long idx = -1;
+	char *val;
+	size_t a = 0;
+
+	while (n && strchr(" \t", s[n - 1]))
+		n--;
+	while (a < n && strchr(" \t", s[a]))
+		a++;
+	s += a;
+	n -= a;
+	if (!n) {
+		if (!d->empty++)
+			d->empty_line = line;
+		return dim_register(r, d, UNKNOWN, d == &r->role ? "respondenter med ukendt rolle"
+				    : NULL);
+	}
+	if (strtab_get(&d->cache, s, n, &v)) {
+		if (v != UINT32_MAX)
+			return (long)v;
+		val = strndup(s, n);
+		note_unknown(d, val, line);
+		free(val);
+		return -1;
+	}
+	val = xmalloc(n + 1);
+	memcpy(val, s, n);
+	val[n] = '\0';
+	if (d == &r->wave && r->corpus.nwaves) {
+		long w = corpus_wave_of(&r->corpus, val);
+
+		if (w >= 0)
+			idx = dim_register(r, d, r->corpus.waves[w].name, NULL);
+	} else if (d == &r->role && r->corpus.nroles) {
+		long k = corpus_role_of(&r->corpus, val);
+
+		if (k >= 0)
+			idx = dim_register(r, d, r->corpus.roles[k].name, r->corpus.roles[k].plural);
+	} else
+		idx = dim_register(r, d, dim_same(r, d, val), NULL);
+	if (idx < 0 && r->keep_unknown)
+		idx = dim_register(r, d, val, NULL);
+	if (idx < 0)
+		note_unknown(d, val, line);
+	if (strtab_put(&d->cache, s, n, idx < 0 ? UINT32_MAX : (uint32_t)idx, 0))
+		cli_die(EXIT_SOFTWARE, "out of memory");
+	free(val);
+	return idx;
+}
+
+static void report_unknowns(struct run *r, struct dim *d, const char *name)
+{
+	struct buf list = BUF_INIT;
+	struct kerr e;
+
+	if (!d->nunk)
+		return;
+	for (size_t i = 0; i < d->nunk && i < MAX_LISTED; i++)
+		buf_addf(&list, "%s\"%s\" (%zu row%s, first on line %ld)", i ? ", " : "",
+			 d->unk[i].value, d->unk[i].count, d->unk[i].count == 1 ? "" : "s",
+			 d->unk[i].line);
+	if (d->nunk > MAX_LISTED)
+		buf_addf(&list, " and %zu more", d->nunk - MAX_LISTED);
+	kerr_clear(&e);
+	kerr_set(&e, KERR_SCHEMA, "%s value%s the corpus descriptor does not list: %s; list "
+		 "them under \"%s\" in corpus.json, or give --keep-unknown to count them under "
+		 "their own name", name, d->nunk == 1 ? "" : "s", list.data,
+		 d == &r->wave ? "waves" : "roles");
+	kerr_at(&e, r->path.data, 0, 0);
+	kerr_path(&e, "%s", d->column);
+	add_error(r, &e);
+	buf_release(&list);
+}
+
+/* ---- the pass over the survey -------------------------------------------- */
+
+static int code_answer(struct run *r, struct question *q, const struct csv_row *row,
+		       const char *wave, struct buf *scratch, enum tally_kind *kind, int *reviewed)
+{
+	const char *text = row->field[q->col], *codes = NULL;
+	size_t len = row->len[q->col], i;
+	struct kerr e;
+
+	kerr_clear(&e);
+	*reviewed = 0;
+	if (q->dec.loaded)
+		codes = codes_map_get(&q->dec, wave, row->field[r->id_col], row->len[r->id_col],
+				      scratch);
+	if (codes) {
+		*reviewed = 1;
+		if (tally_parse_codes(q->t, codes, q->flags, kind, &e)) {
+			kerr_at(&e, r->db ? r->db : r->codes, 0, 0);
+			snprintf(e.msg + strlen(e.msg), sizeof(e.msg) - strlen(e.msg),
+				 " in the decision for respondent %s (survey line %ld)",
+				 row->field[r->id_col], row->line);
+			add_error(r, &e);
+			*kind = TALLY_EMPTY;
+		}
+		return 0;
+	}
+	if (is_blank(text, len)) {
+		*kind = TALLY_EMPTY;
+		return 0;
+	}
+	if (normalize_text(r->norm, text, len, &r->nr, &e)
+	    || rules_match(q->rules, &r->nr, &r->res, &e)) {
+		kerr_at(&e, r->path.data, row->line, 0);
+		if (e.code != KERR_LIMIT)
+			return cli_error(&e);
+		cli_error(&e);
+		r->status = EXIT_PROBLEMS;
+	}
+	memset(q->flags, 0, q->t->ncats);
+	for (i = 0; i < r->res.ncats; i++)
+		if (q->cb2t[r->res.cats[i]] >= 0)
+			q->flags[q->cb2t[r->res.cats[i]]] = 1;
+	*kind = r->res.nonsubstantive ? TALLY_NONSUBST : TALLY_SUBST;
+	return 0;
+}
+
+static void check_duplicate(struct run *r, long wave, const struct csv_row *row, struct buf *key)
+{
+	uint32_t first;
+	struct kerr e;
+
+	buf_reset(key);
+	buf_addf(key, "%ld\x1f", wave);
+	buf_add(key, row->field[r->id_col], row->len[r->id_col]);
+	if (strtab_get(&r->ids, key->data, key->len, &first)) {
+		kerr_clear(&e);
+		kerr_set(&e, KERR_SCHEMA, "respondent id \"%s\" appears twice in wave %s: on "
+			 "line %u and on line %ld", row->field[r->id_col],
+			 r->q[0].t->waves[wave].name, first, row->line);
+		kerr_at(&e, r->path.data, row->line, 0);
+		kerr_path(&e, "%s", r->corpus.id_col);
+		add_error(r, &e);
+		return;
+	}
+	if (strtab_put(&r->ids, key->data, key->len, (uint32_t)row->line, 0))
+		cli_die(EXIT_SOFTWARE, "out of memory");
+}
+
+static int find_columns(struct run *r, struct csv_reader *rd)
+{
+	struct kerr e;
+	size_t i;
+	int rc = 0;
+
+	kerr_clear(&e);
+	rc = csv_header_find(rd, r->corpus.id_col, &r->id_col, &e);
+	if (!rc && r->has_wave)
+		rc = csv_header_find(rd, r->corpus.wave_col, &r->wave_col, &e);
+	if (!rc && r->has_role)
+		rc = csv_header_find(rd, r->corpus.role_col, &r->role_col, &e);
+	if (!rc && r->by)
+		rc = csv_header_find(rd, r->by, &r->by_col, &e);
+	for (i = 0; !rc && i < r->nq; i++)
+		rc = csv_header_find(rd, r->q[i].column, &r->q[i].col, &e);
+	if (rc) {
+		/* The file is there but is not the survey we were told about. */
+		if (rc == KERR_NOTFOUND)
+			e.code = KERR_SCHEMA;
+		return cli_error(&e);
+	}
+	return 0;
+}
+
+static int tally_survey(struct run *r)
+{
+	struct csv_opts copt = { 0, CSV_ENC_AUTO, 0, 0 };
+	struct csv_reader *rd = NULL;
+	struct csv_row row;
+	struct kerr e;
+	struct buf scratch = BUF_INIT, key = BUF_INIT;
+	struct cli_progress prog;
+	FILE *fp;
+	int rc, status = 0;
+
+	kerr_clear(&e);
+	if (r->f_enc) {
+		if (!strcasecmp(r->f_enc, "utf-8") || !strcasecmp(r->f_enc, "utf8"))
+			copt.encoding = CSV_ENC_UTF8;
+		else if (!strcasecmp(r->f_enc, "windows-1252") || !strcasecmp(r->f_enc, "cp1252")
+			 || !strcasecmp(r->f_enc, "latin1"))
+			copt.encoding = CSV_ENC_CP1252;
+		else
+			return cli_misuse(&usage, "--encoding is utf-8 or windows-1252");
+	}
+	fp = fopen(r->path.data, "rb");
+	if (!fp) {
+		kerr_errno(&e, errno, r->path.data, "cannot open the survey");
+		return cli_error(&e);
+	}
+	if ((rc = csv_open(&rd, fp, r->path.data, &copt, &e))) {
+		fclose(fp);
+		return cli_error(&e);
+	}
+	if ((status = find_columns(r, rd)))
+		goto out;
+	/* Register the descriptor's waves and roles first: that is the report order. */
+	for (size_t i = 0; i < r->corpus.nwaves; i++)
+		dim_register(r, &r->wave, r->corpus.waves[i].name, NULL);
+	for (size_t i = 0; i < r->corpus.nroles; i++)
+		dim_register(r, &r->role, r->corpus.roles[i].name, r->corpus.roles[i].plural);
+	if (!r->has_wave)
+		dim_register(r, &r->wave, "(alle)", NULL);
+	if (!r->has_role)
+		dim_register(r, &r->role, "(alle)", "respondenter");
+	cli_progress_start(&prog, "tally", 0);
+	while ((rc = csv_next(rd, &row, &e)) != CSV_END) {
+		long w = 0, k = 0, g = 0;
+
+		if (rc < 0) {
+			kerr_list_add(&r->errors, &e);
+			r->nerrors++;
+			if (-rc != KERR_SYNTAX || r->nerrors > MAX_LISTED)
+				break;
+			continue;
+		}
+		cli_progress_add(&prog, 1);
+		if (r->has_wave)
+			w = dim_index(r, &r->wave, row.field[r->wave_col], row.len[r->wave_col], row.line);
+		if (r->has_role)
+			k = dim_index(r, &r->role, row.field[r->role_col], row.len[r->role_col], row.line);
+		if (r->by)
+			g = dim_index(r, &r->group, row.field[r->by_col], row.len[r->by_col], row.line);
+		if (w < 0 || k < 0)
+			continue;
+		if (row.len[r->id_col])
+			check_duplicate(r, w, &row, &key);
+		for (size_t i = 0; i < r->nq; i++) {
+			struct question *q = &r->q[i];
+			enum tally_kind kind;
+			int reviewed;
+
+			if ((status = code_answer(r, q, &row, q->t->waves[w].name, &scratch, &kind,
+						  &reviewed)))
+				goto out;
+			if (tally_add(q->t, (size_t)g, (size_t)w, (size_t)k, kind, q->flags, reviewed))
+				cli_die(EXIT_SOFTWARE, "out of memory");
+		}
+	}
+	cli_progress_end(&prog);
+out:
+	buf_release(&scratch);
+	buf_release(&key);
+	csv_close(rd);
+	fclose(fp);
+	return status;
+}
+
+/* ---- after the pass --------------------------------------------------- */
+
+static void warn_empty(struct run *r, struct dim *d, const char *name)
+{
+	if (d->empty) {
+		cli_warn("%s: %zu row%s without a %s (column \"%s\"; first on line %ld): "
+			 "counted under \"" UNKNOWN "\"", r->path.data, d->empty,
+			 d->empty == 1 ? "" : "s", name, d->column, d->empty_line);
+		r->status = EXIT_PROBLEMS;
+	}
+}
+
+static void warn_unused(struct run *r)
+{
+	for (size_t i = 0; i < r->nq; i++) {
+		struct codes_map *m = &r->q[i].dec;
+		size_t unused = 0;
+
+		for (size_t j = 0; j < m->n; j++)
+			unused += !m->used[j];
+		if (unused) {
+			cli_warn("%s: %zu decision%s for question \"%s\" name%s respondents that are "
+				 "not in %s", r->db ? r->db : r->codes, unused, unused == 1 ? "" : "s",
+				 r->q[i].id, unused == 1 ? "s" : "", r->path.data);
+			r->status = EXIT_PROBLEMS;
+		}
+	}
+}
+
+static int write_outputs(struct run *r)
+{
+	struct tally **ts = xcalloc(r->nq, sizeof(*ts));
+	enum report_format f = REPORT_TEXT;
+	struct kerr e;
+	int rc = 0;
+
+	kerr_clear(&e);
+	for (size_t i = 0; i < r->nq; i++)
+		ts[i] = r->q[i].t;
+	if (r->format_s)
+		report_format_parse(r->format_s, &f);
+	else if (r->out && strlen(r->out) > 5 && !strcmp(r->out + strlen(r->out) - 5, ".xlsx"))
+		f = REPORT_XLSX;
+	rc = report_write(ts, r->nq, f, r->out, &e);
+	if (!rc && r->chart)
+		rc = report_chart_svg(ts, r->nq, r->corpus.title ? r->corpus.title : NULL,
+				      r->chart, &e);
+	free(ts);
+	if (rc)
+		return e.code == KERR_IO ? (cli_error(&e), EXIT_CANTCREATE) : cli_error(&e);
+	return 0;
+}
+
+/* ---- command line ------------------------------------------------------ */
+
+static int parse_args(struct run *r, int argc, char **argv)
+{
+	struct cli_parser p;
+	enum report_format f;
+	int c;
+
+	cli_parser_init(&p, opts);
+	for (;;) {
+		c = cli_next(&p, argc, argv);
+		/* Options may follow the survey too ("koder tally corpora/sof --db x"). */
+		if (c == -1 && optind < argc && !strcmp(argv[optind - 1], "--"))
+			break;
+		if (c == -1 && optind < argc) {
+			if (r->survey_arg)
+				return cli_misuse(&usage, "one survey at a time");
+			r->survey_arg = argv[optind++];
+			continue;
+		}
+		if (c == -1)
+			break;
+		switch (c) {
+		case 'h': return -cli_help(&usage) - 1;
+		case 'o': r->out = optarg; break;
+		case OPT_ID: r->f_id = optarg; break;
+		case OPT_WAVE: r->f_wave = optarg; break;
+		case OPT_ROLE: r->f_role = optarg; break;
+		case OPT_TEXT: r->f_text = optarg; break;
+		case OPT_CODEBOOK: r->f_codebook = optarg; break;
+		case OPT_QUESTION: r->only = optarg; break;
+		case OPT_BY: r->by = optarg; break;
+		case OPT_FORMAT: r->format_s = optarg; break;
+		case OPT_CHART: r->chart = optarg; break;
+		case OPT_DB: r->db = optarg; break;
+		case OPT_CODES: r->codes = optarg; break;
+		case OPT_KEEP: r->keep_unknown = 1; break;
+		case OPT_NO_REPAIR: r->no_repair = 1; break;
+		case OPT_ENCODING: r->f_enc = optarg; break;
+		default: return cli_misuse(&usage, NULL);
+		}
+	}
+	if (optind < argc && !r->survey_arg)
+		r->survey_arg = argv[optind++];
+	if (optind < argc)
+		return cli_misuse(&usage, "one survey at a time");
+	if (!r->survey_arg)
+		return cli_misuse(&usage, "which survey? give a corpus directory, a corpus.json "
+				  "or a survey CSV");
+	if (r->format_s && report_format_parse(r->format_s, &f))
+		return cli_misuse(&usage, "--format is text, csv, md, json or xlsx, not \"%s\"",
+				  r->format_s);
+	if (r->db && r->codes)
+		return cli_misuse(&usage, "give --db or --codes, not both");
+	return 0;
+}
+
+static int load_corpus(struct run *r)
+{
+	const char *a = r->survey_arg;
+	size_t n = strlen(a);
+	struct stat st;
+	int rc;
+
+	if ((stat(a, &st) == 0 && S_ISDIR(st.st_mode)) || (n > 5 && !strcmp(a + n - 5, ".json"))) {
+		struct kerr_list errs = KERR_LIST_INIT;
+
+		rc = corpus_load(&r->corpus, a, &errs);
+		if (rc) {
+			rc = cli_errors(&errs);
+			kerr_list_release(&errs);
+			return rc;
+		}
+		r->have_corpus = 1;
+		corpus_resolve(&r->corpus, r->corpus.survey, &r->path);
+	} else if (stat(a, &st) != 0) {
+		struct kerr e;
+
+		kerr_clear(&e);
+		kerr_errno(&e, errno, a, "no such corpus directory, corpus.json or survey");
+		return cli_error(&e);
+	} else {
+		corpus_init(&r->corpus);
+		buf_adds(&r->path, a);
+	}
+	if ((r->f_id && corpus_set_str(&r->corpus.id_col, r->f_id))
+	    || (r->f_wave && corpus_set_str(&r->corpus.wave_col, r->f_wave))
+	    || (r->f_role && corpus_set_str(&r->corpus.role_col, r->f_role)))
+		cli_die(EXIT_SOFTWARE, "out of memory");
+	if (!r->corpus.id_col)
+		return cli_misuse(&usage, "which column is the respondent id? give --id COLUMN");
+	r->has_wave = r->corpus.wave_col != NULL;
+	r->has_role = r->corpus.role_col != NULL;
+	r->wave = (struct dim){ "wave", r->corpus.wave_col, { BUF_INIT, NULL, 0, 0 }, NULL, 0, 0, 0 };
+	r->role = (struct dim){ "role", r->corpus.role_col, { BUF_INIT, NULL, 0, 0 }, NULL, 0, 0, 0 };
+	r->group = (struct dim){ "group", r->by, { BUF_INIT, NULL, 0, 0 }, NULL, 0, 0, 0 };
+	return 0;
+}
+
+static void release_dim(struct dim *d)
+{
+	for (size_t i = 0; i < d->nunk; i++)
+		free(d->unk[i].value);
+	free(d->unk);
+	strtab_release(&d->cache);
+}
+
+static void release_run(struct run *r)
+{
+	for (size_t i = 0; i < r->nq; i++) {
+		struct question *q = &r->q[i];
+
+		tally_free(q->t);
+		rules_free(q->rules);
+		codebook_free(q->cb);
+		buf_release(&q->cb_path);
+		free(q->cb2t);
+		free(q->flags);
+		codes_map_release(&q->dec);
+	}
+	free(r->q);
+	normalizer_free(r->norm);
+	normalized_release(&r->nr);
+	rules_result_release(&r->res);
+	release_dim(&r->wave);
+	release_dim(&r->role);
+	release_dim(&r->group);
+	strtab_release(&r->ids);
+	kerr_list_release(&r->errors);
+	corpus_release(&r->corpus);
+	buf_release(&r->path);
+}
+
+static int init_tables(struct run *r)
+{
+	if (strtab_init(&r->wave.cache, 64) || strtab_init(&r->role.cache, 64)
+	    || strtab_init(&r->group.cache, 256) || strtab_init(&r->ids, 4096))
+		return KERR_NOMEM;
+	for (size_t i = 0; i < r->nq; i++)
+		if (strtab_init(&r->q[i].dec.keys, 1024))
+			return KERR_NOMEM;
+	return 0;
+}
+
+int cmd_tally(int argc, char **argv)
+{
+	struct run r;
+	struct normalize_opts nopt = { 0 };
+	struct kerr e;
+	int rc;
+
+	memset(&r, 0, sizeof(r));
+	normalized_init(&r.nr);
+	rules_result_init(&r.res);
+	kerr_clear(&e);
+	rc = parse_args(&r, argc, argv);
+	if (rc < 0)
+		return -rc - 1;
+	if (rc || (rc = load_corpus(&r)) || (rc = setup_questions(&r)))
+		goto out;
+	if (init_tables(&r))
+		cli_die(EXIT_SOFTWARE, "out of memory");
+	if ((r.codes && (rc = load_codes_file(&r, &r.q[0]))) || (r.db && (rc = load_db(&r))))
+		goto out;
+	nopt.no_repair = r.no_repair;
+	if ((rc = normalizer_new(&r.norm, &nopt, &e))) {
+		rc = cli_error(&e);
+		goto out;
+	}
+	if ((rc = tally_survey(&r)))
+		goto out;
+	report_unknowns(&r, &r.wave, "wave");
+	report_unknowns(&r, &r.role, "role");
+	if (r.errors.n) {
+		rc = cli_errors(&r.errors);
+		if (r.nerrors > r.errors.n)
+			cli_warn("... and %zu more problems", r.nerrors - r.errors.n);
+		cli_warn("nothing was written: fix the survey (or the decisions) and run again");
+		goto out;
+	}
+	warn_empty(&r, &r.wave, "wave");
+	warn_empty(&r, &r.role, "role");
+	if (r.by)
+		warn_empty(&r, &r.group, r.by);
+	warn_unused(&r);
+	rc = write_outputs(&r);
+	if (!rc)
+		rc = r.status;
+out:
+	release_run(&r);
+	return rc;
+}
