@@ -8,8 +8,15 @@
 
 int cmd_normalize(int argc, char **argv);
 int cmd_codebook(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
+int cmd_migrate(int argc, char **argv);
+
+struct codebook;
+/* Load a codebook for a command, printing every problem found; returns an
+ * exit status (0 = loaded, *cb then owned by the caller). */
+int cmd_load_codebook(const char *path, struct codebook **cb);
+
 int cmd_scan(int argc, char **argv);
 
-int cmd_tally(int argc, char **argv);
 
 #endif

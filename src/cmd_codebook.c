@@ -1,11 +1,13 @@
 /*
- * cmd_codebook.c - `koder codebook import`: bring a codebook from NVivo,
- * ATLAS.ti, MAXQDA or QualCoder (REFI-QDA .qdc) into koder, as a codebook
- * JSON whose categories still need their patterns written.
+ * cmd_codebook.c - `koder codebook export|import`: take a koder codebook to
+ * NVivo, ATLAS.ti, MAXQDA or QualCoder as a REFI-QDA codebook (.qdc), and
+ * bring one from them into koder as a codebook JSON whose categories still
+ * need their patterns written.
  */
 #include "buf.h"
 #include "cli.h"
 #include "cmd.h"
+#include "codebook.h"
 #include "error.h"
 #include "outfile.h"
 #include "qdc.h"
@@ -39,6 +41,18 @@ static const struct cli_usage import_usage = {
 	"flattened), 2 wrong usage, 3 file unreadable, 4 not a REFI-QDA codebook,\n"
 	"5 output not written.\n"
 };
+
+/* Load a codebook, printing every problem; returns an exit status. */
+int cmd_load_codebook(const char *path, struct codebook **cb)
+{
+	struct kerr_list errs = KERR_LIST_INIT;
+	int status = EXIT_OK;
+
+	if (codebook_load(path, cb, &errs))
+		status = cli_errors(&errs);
+	kerr_list_release(&errs);
+	return status;
+}
 
 static void print_list(const struct kerr_list *l)
 {
@@ -137,17 +151,74 @@ done:
 	return status;
 }
 
+static const struct cli_opt export_opts[] = {
+	{ 'o', "output", "FILE", "write the .qdc file to FILE (default: standard output)" },
+	{ 'h', "help", NULL, "show this help" },
+	{ 0, NULL, NULL, NULL }
+};
+
+static const struct cli_usage export_usage = {
+	"koder codebook export [OPTION]... CODEBOOK.json",
+	"Write a koder codebook as a REFI-QDA codebook (.qdc).",
+	export_opts,
+	"Categories become codable codes (label as name, description kept); each net\n"
+	"becomes a grouping code holding its categories.  Every code gets a guid made\n"
+	"from the codebook and category ids, so a category keeps its guid in every\n"
+	"version and after a relabel.  Patterns are koder's own and are not exported.\n"
+	"NVivo, ATLAS.ti, MAXQDA and QualCoder import the file as a codebook.\n\n"
+	"Exit status: 0 written, 2 wrong usage, 3 codebook unreadable, 4 codebook\n"
+	"malformed, 5 output not written.\n"
+};
+
+static int run_export(int argc, char **argv)
+{
+	struct cli_parser p;
+	const char *out = NULL;
+	struct codebook *cb = NULL;
+	struct qdc_book book;
+	struct outfile o;
+	struct kerr e;
+	int c, status;
+
+	cli_parser_init(&p, export_opts);
+	while ((c = cli_next(&p, argc, argv)) != -1) {
+		switch (c) {
+		case 'o': out = optarg; break;
+		case 'h': return cli_help(&export_usage);
+		default: return cli_misuse(&export_usage, NULL);
+		}
+	}
+	if (optind != argc - 1)
+		return cli_misuse(&export_usage, "give exactly one codebook");
+	if ((status = cmd_load_codebook(argv[optind], &cb)))
+		return status;
+	kerr_clear(&e);
+	qdc_book_init(&book);
+	if (qdc_from_codebook(cb, &book, &e) || outfile_open(&o, out, &e)) {
+		status = cli_error(&e);
+	} else if (qdc_write(&book, o.fp, &e)) {
+		outfile_abort(&o);
+		status = cli_error(&e);
+	} else if (outfile_commit(&o, &e)) {
+		status = cli_error(&e);
+	}
+	qdc_book_release(&book);
+	codebook_free(cb);
+	return status;
+}
+
 static const struct cli_opt top_opts[] = {
 	{ 'h', "help", NULL, "show this help" },
 	{ 0, NULL, NULL, NULL }
 };
 
 static const struct cli_usage top_usage = {
-	"koder codebook import [OPTION]... FILE.qdc",
+	"koder codebook export|import [OPTION]... FILE",
 	"Exchange codebooks with other qualitative analysis programs (REFI-QDA).",
 	top_opts,
 	"Subcommands:\n"
-	"  import FILE.qdc     make a koder codebook (JSON) from a REFI-QDA codebook\n\n"
+	"  export CODEBOOK.json   write the codebook as a REFI-QDA codebook (.qdc)\n"
+	"  import FILE.qdc        make a koder codebook (JSON) from a REFI-QDA codebook\n\n"
 	"'koder codebook SUBCOMMAND --help' explains each.\n"
 };
 
@@ -163,7 +234,9 @@ int cmd_codebook(int argc, char **argv)
 		return cli_misuse(&top_usage, NULL);
 	}
 	if (optind >= argc)
-		return cli_misuse(&top_usage, "say what to do: import");
+		return cli_misuse(&top_usage, "say what to do: export or import");
+	if (!strcmp(argv[optind], "export"))
+		return run_export(argc - optind, argv + optind);
 	if (!strcmp(argv[optind], "import"))
 		return run_import(argc - optind, argv + optind);
 	return cli_misuse(&top_usage, "'%s' is not a codebook subcommand", argv[optind]);

@@ -5,7 +5,9 @@
 #include "migrate.h"
 #include "buf.h"
 #include "cbdiff.h"
+#include "codebook.h"
 #include "error.h"
+#include "store.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -131,4 +133,291 @@ done:
 		return kerr_set(e, KERR_NOMEM, "out of memory");
 	}
 	return 0;
+}
+
+/* ---- a whole store ---------------------------------------------------- */
+
+struct collect {
+	struct migrate_plan *p;
+	const struct codebook *to;
+	int rc;
+};
+
+static char *dup0(const char *s, int *fail)
+{
+	char *d = strdup(s ? s : "");
+
+	if (!d)
+		*fail = 1;
+	return d;
+}
+
+static int collect_one(void *ctx, const struct store_decision *d)
+{
+	struct collect *c = ctx;
+	struct migrate_plan *p = c->p;
+	struct migrate_entry *m;
+	int fail = 0;
+
+	if (!d->codebook_id || strcmp(d->codebook_id, c->to->id))
+		return 0;
+	if (d->codebook_version && !strcmp(d->codebook_version, c->to->version)) {
+		p->current++;
+		return 0;
+	}
+	if (p->n == p->cap) {
+		size_t cap = p->cap ? p->cap * 2 : 64;
+		struct migrate_entry *np = realloc(p->entries, cap * sizeof(*np));
+
+		if (!np)
+			return c->rc = KERR_NOMEM;
+		p->entries = np;
+		p->cap = cap;
+	}
+	m = &p->entries[p->n];
+	memset(m, 0, sizeof(*m));
+	m->answer_id = d->answer_id;
+	m->decision_id = d->id;
+	m->final = d->final;
+	m->coder = dup0(d->coder, &fail);
+	m->version = dup0(d->codebook_version, &fail);
+	m->old_codes = dup0(d->codes, &fail);
+	m->suggested = d->suggested ? dup0(d->suggested, &fail) : NULL;
+	p->n++;
+	return fail ? (c->rc = KERR_NOMEM) : 0;
+}
+
+/* The ids the decisions of one version use, as a stand-in old codebook. */
+static int ids_view(const struct migrate_plan *p, const char *version, const char *cb_id,
+	struct cbview *v, char ***ids, size_t *nids)
+{
+	size_t i, k;
+
+	memset(v, 0, sizeof(*v));
+	*ids = NULL;
+	*nids = 0;
+	for (i = 0; i < p->n; i++) {
+		char *list, *tok, *save = NULL;
+
+		if (strcmp(p->entries[i].version, version))
+			continue;
+		if (!(list = strdup(p->entries[i].old_codes)))
+			return KERR_NOMEM;
+		for (tok = strtok_r(list, "; ", &save); tok; tok = strtok_r(NULL, "; ", &save)) {
+			char **np;
+
+			if (!strcmp(tok, INGEN_SVAR))
+				continue;
+			for (k = 0; k < *nids && strcmp((*ids)[k], tok); k++)
+				;
+			if (k < *nids)
+				continue;
+			np = realloc(*ids, (*nids + 1) * sizeof(*np));
+			if (!np || !(np[*nids] = strdup(tok))) {
+				if (np)
+					*ids = np;
+				free(list);
+				return KERR_NOMEM;
+			}
+			*ids = np;
+			(*nids)++;
+		}
+		free(list);
+	}
+	v->id = cb_id;
+	v->version = version;
+	v->cats = calloc(*nids + 1, sizeof(*v->cats));
+	if (!v->cats)
+		return KERR_NOMEM;
+	for (k = 0; k < *nids; k++)
+		v->cats[k].id = v->cats[k].label = (*ids)[k];
+	v->ncats = *nids;
+	return 0;
+}
+
+static int count_fates(struct migrate_plan *p, const struct cbdiff *d, const char *version,
+	const char *codes)
+{
+	char *list = strdup(codes), *tok, *save = NULL;
+	const char **to = calloc(d->new_->ncats + 1, sizeof(*to));
+	struct buf s = BUF_INIT;
+	int rc = list && to ? 0 : KERR_NOMEM;
+
+	for (tok = list ? strtok_r(list, "; ", &save) : NULL; tok && !rc;
+	     tok = strtok_r(NULL, "; ", &save)) {
+		enum cbdiff_fate_kind kind;
+		size_t n, i;
+		struct migrate_fate_count *f;
+
+		if (!strcmp(tok, INGEN_SVAR))
+			continue;
+		for (i = 0; i < p->nfates; i++)
+			if (!strcmp(p->fates[i].version, version) && !strcmp(p->fates[i].id, tok))
+				break;
+		if (i < p->nfates) {
+			p->fates[i].decisions++;
+			continue;
+		}
+		n = cbdiff_map(d, tok, to, d->new_->ncats, &kind);
+		buf_reset(&s);
+		if ((rc = join_ids(&s, to, n, ", ")))
+			break;
+		if (p->nfates == p->fcap) {
+			size_t cap = p->fcap ? p->fcap * 2 : 16;
+			struct migrate_fate_count *np = realloc(p->fates, cap * sizeof(*np));
+
+			if (!np) {
+				rc = KERR_NOMEM;
+				break;
+			}
+			p->fates = np;
+			p->fcap = cap;
+		}
+		f = &p->fates[p->nfates];
+		f->version = strdup(version);
+		f->id = strdup(tok);
+		f->to = strdup(s.data);
+		f->kind = kind;
+		f->decisions = 1;
+		p->nfates++;
+		if (!f->version || !f->id || !f->to)
+			rc = KERR_NOMEM;
+	}
+	free(list);
+	free(to);
+	buf_release(&s);
+	return rc;
+}
+
+static int plan_version(struct migrate_plan *p, const struct codebook *to,
+	const struct codebook *const *from, size_t nfrom, const char *version,
+	const struct cbview *nv, struct kerr *e)
+{
+	const struct codebook *old = NULL;
+	struct cbview ov;
+	struct cbdiff d;
+	char **ids = NULL;
+	size_t nids = 0, i;
+	int rc;
+
+	memset(&d, 0, sizeof(d));
+	memset(&ov, 0, sizeof(ov));
+	for (i = 0; i < nfrom; i++)
+		if (!strcmp(from[i]->version, version) && !strcmp(from[i]->id, to->id))
+			old = from[i];
+	rc = old ? cbdiff_view(old, &ov, e) : ids_view(p, version, to->id, &ov, &ids, &nids);
+	if (!rc)
+		rc = cbdiff_compute(&ov, nv, &d, e);
+	for (i = 0; !rc && i < p->n; i++) {
+		struct migrate_entry *m = &p->entries[i];
+
+		if (strcmp(m->version, version))
+			continue;
+		if ((rc = migrate_codes(&d, m->old_codes, &m->item, e))
+			|| (rc = count_fates(p, &d, version, m->old_codes)))
+			break;
+		p->same += m->item.status == MIGRATE_SAME;
+		p->changed += m->item.status == MIGRATE_CHANGED;
+		p->review += m->item.status == MIGRATE_REVIEW;
+	}
+	cbdiff_release(&d);
+	cbview_release(&ov);
+	for (i = 0; i < nids; i++)
+		free(ids[i]);
+	free(ids);
+	if (rc == KERR_NOMEM)
+		kerr_set(e, KERR_NOMEM, "out of memory");
+	return rc;
+}
+
+int migrate_plan_build(struct store *s, const struct codebook *to,
+	const struct codebook *const *from, size_t nfrom, const char *question,
+	struct migrate_plan *p, struct kerr *e)
+{
+	struct collect c = { p, to, 0 };
+	struct cbview nv;
+	size_t i, k;
+	int rc;
+
+	memset(p, 0, sizeof(*p));
+	p->codebook_id = strdup(to->id);
+	p->to_version = strdup(to->version);
+	if (!p->codebook_id || !p->to_version)
+		return kerr_set(e, KERR_NOMEM, "out of memory");
+	rc = store_each_latest(s, question, NULL, collect_one, &c, e);
+	if (c.rc)
+		return kerr_set(e, c.rc, "out of memory");
+	if (rc || (rc = cbdiff_view(to, &nv, e)))
+		return rc;
+	for (i = 0; i < p->n && !rc; i++) {
+		/* each version once, at its first decision */
+		for (k = 0; k < i && strcmp(p->entries[k].version, p->entries[i].version); k++)
+			;
+		if (k == i)
+			rc = plan_version(p, to, from, nfrom, p->entries[i].version, &nv, e);
+	}
+	cbview_release(&nv);
+	return rc;
+}
+
+int migrate_plan_apply(struct store *s, const struct migrate_plan *p, struct kerr *e)
+{
+	struct buf note = BUF_INIT;
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < p->n && !rc; i++) {
+		const struct migrate_entry *m = &p->entries[i];
+		struct store_decision d;
+
+		if (m->item.status == MIGRATE_REVIEW)
+			continue;
+		buf_reset(&note);
+		rc = buf_addf(&note, "migrated from version %s%s%s", m->version,
+			m->item.why ? ": " : "", m->item.why ? m->item.why : "");
+		if (rc) {
+			rc = kerr_set(e, KERR_NOMEM, "out of memory");
+			break;
+		}
+		memset(&d, 0, sizeof(d));
+		d.answer_id = m->answer_id;
+		d.coder = m->coder;
+		d.codebook_id = p->codebook_id;
+		d.codebook_version = p->to_version;
+		d.codes = m->item.codes;
+		d.suggested = m->suggested;
+		d.action = "migrate";
+		d.note = note.data;
+		d.final = m->final;
+		rc = store_add_decision(s, &d, NULL, e);
+	}
+	if (!rc)
+		rc = store_add_version(s, p->codebook_id, p->to_version, "migrated to", e);
+	buf_release(&note);
+	return rc;
+}
+
+void migrate_plan_release(struct migrate_plan *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++) {
+		struct migrate_entry *m = &p->entries[i];
+
+		free(m->coder);
+		free(m->version);
+		free(m->old_codes);
+		free(m->suggested);
+		migrate_item_release(&m->item);
+	}
+	for (i = 0; i < p->nfates; i++) {
+		free(p->fates[i].version);
+		free(p->fates[i].id);
+		free(p->fates[i].to);
+	}
+	free(p->entries);
+	free(p->fates);
+	free(p->codebook_id);
+	free(p->to_version);
+	memset(p, 0, sizeof(*p));
 }

@@ -47,4 +47,56 @@ void migrate_item_release(struct migrate_item *m);
 
 const char *migrate_status_name(enum migrate_status s);
 
+/* ---- a whole store ---------------------------------------------------- */
+
+struct codebook;
+struct store;
+
+/* One coder's current decision and what migration does to it. */
+struct migrate_entry {
+	long long answer_id, decision_id;
+	char *coder, *version, *old_codes, *suggested;
+	int final;
+	struct migrate_item item;
+};
+
+/* How many decisions of one old version carried one old category, and how. */
+struct migrate_fate_count {
+	char *version, *id;   /* old version and old category id */
+	int kind;             /* enum cbdiff_fate_kind */
+	char *to;             /* successors, ", "-joined ("" when removed) */
+	size_t decisions;
+};
+
+struct migrate_plan {
+	char *codebook_id, *to_version;
+	struct migrate_entry *entries;   /* decisions under older versions */
+	size_t n, cap;
+	size_t same, changed, review, current;  /* current: already at to_version */
+	struct migrate_fate_count *fates;
+	size_t nfates, fcap;
+};
+
+/*
+ * Plan the migration of every coder's current decision on answers coded
+ * with `to`'s codebook id (and `question`, unless NULL) to `to`.  An older
+ * version's categories come from the matching codebook in `from` (nfrom may
+ * be 0); without one, the ids its decisions use stand for it, which is all
+ * mapping needs (the new version's ids and "replaces" say where each goes).
+ * Reads only.  `p` is filled (release with migrate_plan_release).
+ */
+int migrate_plan_build(struct store *s, const struct codebook *to,
+	const struct codebook *const *from, size_t nfrom, const char *question,
+	struct migrate_plan *p, struct kerr *e);
+
+/*
+ * Append one 'migrate' decision per carried entry (same coder, the new
+ * version and codes, the final flag kept, a note saying from which version
+ * and what changed) and record the new version - all in the caller's
+ * transaction.  Entries flagged for review are left exactly as they were.
+ * Returns 0 or the store's error.
+ */
+int migrate_plan_apply(struct store *s, const struct migrate_plan *p, struct kerr *e);
+void migrate_plan_release(struct migrate_plan *p);
+
 #endif

@@ -6,6 +6,7 @@
  */
 #include "qdc.h"
 #include "buf.h"
+#include "codebook.h"
 #include "error.h"
 #include "version.h"
 
@@ -110,6 +111,43 @@ int qdc_book_add(struct qdc_book *b, const char *seed, const char *key,
 	make_guid(seed ? seed : "", key, c->guid);
 	b->n++;
 	return 0;
+}
+
+/* The code of net `n`, added at the position of its first member so the
+ * exported tree keeps the codebook's order. */
+static int net_code(const struct codebook *cb, size_t n, struct qdc_book *b, size_t *at,
+	struct kerr *e)
+{
+	size_t i;
+
+	for (i = 0; i < b->n; i++)
+		if (!b->codes[i].codable && !strcmp(b->codes[i].key, cb->nets[n].id)) {
+			*at = i;
+			return 0;
+		}
+	*at = b->n;
+	return qdc_book_add(b, cb->id, cb->nets[n].id, cb->nets[n].label, NULL, 0, QDC_NONE, e);
+}
+
+int qdc_from_codebook(const struct codebook *cb, struct qdc_book *b, struct kerr *e)
+{
+	size_t i, at;
+	int rc = 0;
+
+	for (i = 0; i < cb->ncats && !rc; i++) {
+		const struct codebook_category *c = &cb->cats[i];
+
+		if (c->builtin)
+			continue;
+		at = QDC_NONE;
+		if (c->net_index >= 0)
+			rc = net_code(cb, (size_t)c->net_index, b, &at, e);
+		if (!rc)
+			rc = qdc_book_add(b, cb->id, c->id, c->label, c->description, 1, at, e);
+	}
+	for (i = 0; i < cb->nnets && !rc; i++)
+		rc = net_code(cb, i, b, &at, e);
+	return rc;
 }
 
 size_t qdc_book_find(const struct qdc_book *b, const char *key)

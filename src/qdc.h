@@ -11,8 +11,9 @@
  * they stay in koder, and an imported codebook starts with none.
  *
  * This module knows the XML and a neutral list of codes (struct qdc_book);
- * it does not know koder's codebook JSON, except for qdc_to_json, which
- * writes the skeleton of a new koder codebook from an imported book.
+ * it knows koder's codebooks only at its two edges: qdc_from_codebook
+ * (export) and qdc_to_json, which writes the skeleton of a new koder
+ * codebook from an imported book.
  *
  * Ownership: a qdc_book owns every string in it; qdc_book_release frees
  * them.  Strings passed in are copied.
@@ -27,6 +28,7 @@ struct buf;
 struct kerr;
 struct kerr_list;
 struct cJSON;
+struct codebook;
 
 #define QDC_NONE ((size_t)-1)
 #define QDC_NS "urn:QDA-XML:codebook:1.0"
@@ -58,6 +60,14 @@ void qdc_book_release(struct qdc_book *b);
 int qdc_book_add(struct qdc_book *b, const char *seed, const char *key,
 	const char *name, const char *desc, int codable, size_t parent,
 	struct kerr *e);
+
+/*
+ * Fill an empty book from a loaded koder codebook: each net becomes a
+ * non-codable code holding its categories, each category a codable code
+ * (label as name, description kept); the built-in ingen_svar is left out.
+ * Guids are seeded with the codebook id.  Returns 0 or KERR_NOMEM.
+ */
+int qdc_from_codebook(const struct codebook *cb, struct qdc_book *b, struct kerr *e);
 
 /* Index of the code with this key, or QDC_NONE. */
 size_t qdc_book_find(const struct qdc_book *b, const char *key);

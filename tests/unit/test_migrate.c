@@ -9,7 +9,12 @@
 #include <string.h>
 
 #include "cbdiff.h"
+#include "codebook.h"
+#include "error.h"
 #include "migrate.h"
+#include "store.h"
+
+#include <unistd.h>
 
 static const char *merge_rep[] = { "tid", "sagsantal" };
 static const char *split_rep[] = { "velvilje" };
@@ -82,11 +87,113 @@ static void test_review(void **state)
 	check("typo", MIGRATE_REVIEW, "typo", "typo is not a category of the old version");
 }
 
+static const char new_json[] =
+	"{\"id\": \"cb\", \"version\": 2, \"title\": \"t\", \"categories\": ["
+	"{\"id\": \"tid_sagsantal\", \"label\": \"Tid\", \"replaces\": [\"tid\", \"sagsantal\"],"
+	" \"include\": [\"tid\"]},"
+	"{\"id\": \"velvilje_borger\", \"label\": \"B\", \"replaces\": [\"velvilje\"], \"include\": [\"borger\"]},"
+	"{\"id\": \"velvilje_ag\", \"label\": \"A\", \"replaces\": [\"velvilje\"], \"include\": [\"arbejdsgiver\"]},"
+	"{\"id\": \"afstand\", \"label\": \"Afstand\", \"include\": [\"afstand\"]}]}";
+
+static long long answer(struct store *s, const char *resp, const char *text)
+{
+	struct store_answer a = { 0, "q", "cb", "Nulpunkt", "Leder", resp, text, NULL, 0 };
+	long long id;
+
+	assert_int_equal(store_add_answer(s, &a, &id, NULL, NULL), 0);
+	return id;
+}
+
+static void decide(struct store *s, long long id, const char *coder, const char *version,
+	const char *codes)
+{
+	struct store_decision d;
+
+	memset(&d, 0, sizeof(d));
+	d.answer_id = id;
+	d.coder = coder;
+	d.codebook_id = "cb";
+	d.codebook_version = version;
+	d.codes = codes;
+	d.action = "import";
+	assert_int_equal(store_add_decision(s, &d, NULL, NULL), 0);
+}
+
+static int count_history(void *ctx, const struct store_decision *d)
+{
+	(*(int *)ctx)++;
+	(void)d;
+	return 0;
+}
+
+static void test_store(void **state)
+{
+	char dir[] = "/tmp/koder-migrate-XXXXXX", path[64];
+	struct store *s;
+	struct codebook *cb;
+	struct migrate_plan p;
+	struct store_decision d;
+	long long a1, a2, a3, a4;
+	int rows = 0;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/p.db", dir);
+	assert_int_equal(codebook_parse(new_json, strlen(new_json), "new.json", &cb, NULL), 0);
+	assert_int_equal(store_open(&s, path, STORE_CREATE, NULL), 0);
+	a1 = answer(s, "N1", "for lidt tid");
+	a2 = answer(s, "N2", "borgeren vil ikke");
+	a3 = answer(s, "N3", "lang afstand");
+	a4 = answer(s, "N4", "for mange sager");
+	decide(s, a1, "anna", "1", "tid");
+	decide(s, a2, "anna", "1", "velvilje");
+	decide(s, a3, "anna", "1", "afstand");
+	decide(s, a4, "anna", "2", "tid_sagsantal");
+	decide(s, a1, "bo", "1", "sagsantal;tid");
+
+	assert_int_equal(migrate_plan_build(s, cb, NULL, 0, NULL, &p, NULL), 0);
+	assert_int_equal(p.n, 4);
+	assert_int_equal(p.current, 1);
+	assert_int_equal(p.same, 1);
+	assert_int_equal(p.changed, 2);
+	assert_int_equal(p.review, 1);
+	assert_int_equal(store_begin(s, NULL), 0);
+	assert_int_equal(migrate_plan_apply(s, &p, NULL), 0);
+	assert_int_equal(store_commit(s, NULL), 0);
+	migrate_plan_release(&p);
+
+	/* carried: a new decision under version 2, history kept */
+	assert_int_equal(store_latest(s, a1, "bo", &d, NULL), 0);
+	assert_string_equal(d.codes, "tid_sagsantal");
+	assert_string_equal(d.codebook_version, "2");
+	assert_string_equal(d.action, "migrate");
+	assert_non_null(strstr(d.note, "migrated from version 1"));
+	store_decision_release(&d);
+	/* flagged: left exactly as it was */
+	assert_int_equal(store_latest(s, a2, "anna", &d, NULL), 0);
+	assert_string_equal(d.codes, "velvilje");
+	assert_string_equal(d.codebook_version, "1");
+	store_decision_release(&d);
+	assert_int_equal(store_history(s, 0, count_history, &rows, NULL), 0);
+	assert_int_equal(rows, 5 + 3);
+
+	/* a second run finds nothing more to carry */
+	assert_int_equal(migrate_plan_build(s, cb, NULL, 0, NULL, &p, NULL), 0);
+	assert_int_equal(p.n, 1);
+	assert_int_equal(p.review, 1);
+	migrate_plan_release(&p);
+	store_close(s);
+	codebook_free(cb);
+	snprintf(path, sizeof(path), "rm -rf %s", dir);
+	assert_int_equal(system(path), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_carry),
 		cmocka_unit_test(test_review),
+		cmocka_unit_test(test_store),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

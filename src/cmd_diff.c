@@ -1,0 +1,101 @@
+/*
+ * cmd_diff.c - `koder diff OLD.json NEW.json`: what changed between two
+ * versions of a codebook, so an evaluator can explain every change in a
+ * count between waves.
+ */
+#include "cbdiff.h"
+#include "cli.h"
+#include "cmd.h"
+#include "codebook.h"
+#include "effect.h"
+#include "error.h"
+#include "outfile.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+enum { OPT_DB = 256, OPT_QUESTION };
+
+static const struct cli_opt opts[] = {
+	{ 'o', "output", "FILE", "write the report to FILE (default: standard output)" },
+	{ OPT_DB, "db", "PATH", "also show the effect on the answers in this project store" },
+	{ OPT_QUESTION, "question", "ID", "with --db: only this question (default: every "
+		"question coded with the codebook)" },
+	{ 'h', "help", NULL, "show this help" },
+	{ 0, NULL, NULL, NULL }
+};
+
+static const struct cli_usage usage = {
+	"koder diff [OPTION]... OLD.json NEW.json",
+	"Show what changed between two versions of a codebook.",
+	opts,
+	"Lists categories added, removed, renamed, merged and split (merges, splits\n"
+	"and renames are declared in NEW with \"replaces\": [\"old_id\", ...]),\n"
+	"labels and nets changed, and include/exclude patterns added and removed.\n\n"
+	"With --db, both versions' rules are run on every answer in the store coded\n"
+	"with this codebook: each answer whose suggested codes change is listed, old\n"
+	"-> new, followed by every X and Y per wave and role under both versions\n"
+	"(engine suggestions only; coders' decisions are what 'koder migrate' moves).\n\n"
+	"Example:\n"
+	"  koder diff corpora/waves/codebook-v1.json corpora/waves/codebook-v2.json\n\n"
+	"Exit status: 0 done (changed or not), 2 wrong usage, 3 a file is missing,\n"
+	"4 a codebook is malformed or the two are different codebooks, 5 output not\n"
+	"written, 6 store unusable.\n"
+};
+
+int cmd_diff(int argc, char **argv)
+{
+	struct cli_parser p;
+	const char *out = NULL, *db = NULL, *question = NULL;
+	struct codebook *a = NULL, *b = NULL;
+	struct cbview va, vb;
+	struct cbdiff d;
+	struct outfile o;
+	struct kerr e;
+	int c, status = EXIT_OK;
+
+	cli_parser_init(&p, opts);
+	while ((c = cli_next(&p, argc, argv)) != -1) {
+		switch (c) {
+		case 'o': out = optarg; break;
+		case OPT_DB: db = optarg; break;
+		case OPT_QUESTION: question = optarg; break;
+		case 'h': return cli_help(&usage);
+		default: return cli_misuse(&usage, NULL);
+		}
+	}
+	if (argc - optind != 2)
+		return cli_misuse(&usage, "give the old and the new codebook");
+	if (question && !db)
+		return cli_misuse(&usage, "--question needs --db");
+	if ((status = cmd_load_codebook(argv[optind], &a))
+		|| (status = cmd_load_codebook(argv[optind + 1], &b))) {
+		codebook_free(a);
+		return status;
+	}
+	memset(&va, 0, sizeof(va));
+	memset(&vb, 0, sizeof(vb));
+	memset(&d, 0, sizeof(d));
+	memset(&o, 0, sizeof(o));
+	kerr_clear(&e);
+	if (cbdiff_view(a, &va, &e) || cbdiff_view(b, &vb, &e) || cbdiff_compute(&va, &vb, &d, &e)
+		|| outfile_open(&o, out, &e)) {
+		status = cli_error(&e);
+		goto done;
+	}
+	if (cbdiff_write_text(&d, o.fp, &e)
+		|| (db && effect_write(db, question, a, b, &d, o.fp, &e))) {
+		outfile_abort(&o);
+		status = cli_error(&e);
+		goto done;
+	}
+	if (outfile_commit(&o, &e))
+		status = cli_error(&e);
+done:
+	cbdiff_release(&d);
+	cbview_release(&va);
+	cbview_release(&vb);
+	codebook_free(a);
+	codebook_free(b);
+	return status;
+}

@@ -1,0 +1,301 @@
+/*
+ * effect.c - counts under two codebook versions side by side, and the
+ * answers whose suggestions a codebook change moves.
+ */
+#include "effect.h"
+#include "buf.h"
+#include "cbdiff.h"
+#include "codebook.h"
+#include "error.h"
+#include "normalize.h"
+#include "rules.h"
+#include "store.h"
+#include "tally.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define UNKNOWN "(ukendt)"
+#define ALL "alle"
+
+int effect_tally_new(const struct codebook *cb, const char *question,
+	const char *const *extra, size_t nextra, const struct codebook *labels,
+	struct tally **out, struct kerr *e)
+{
+	size_t ncb = cb ? cb->ncats + cb->nnets : 0, n = 0, i;
+	struct tally_cat_def *defs = calloc(ncb + nextra + 1, sizeof(*defs));
+	int rc;
+
+	*out = NULL;
+	if (!defs)
+		return kerr_set(e, KERR_NOMEM, "out of memory");
+	for (i = 0; cb && i < cb->ncats; i++) {
+		if (cb->cats[i].builtin)
+			continue;
+		defs[n].id = cb->cats[i].id;
+		defs[n].label = cb->cats[i].label;
+		defs[n].net = cb->cats[i].net;
+		n++;
+	}
+	for (i = 0; i < nextra; i++) {
+		long l = labels ? codebook_find(labels, extra[i]) : -1;
+		size_t k;
+
+		for (k = 0; k < n && strcmp(defs[k].id, extra[i]); k++)
+			;
+		if (k < n || !strcmp(extra[i], CODEBOOK_INGEN_SVAR))
+			continue;
+		defs[n].id = extra[i];
+		defs[n].label = l >= 0 ? labels->cats[l].label : extra[i];
+		n++;
+	}
+	for (i = 0; cb && i < cb->nnets; i++) {
+		defs[n].id = cb->nets[i].id;
+		defs[n].label = cb->nets[i].label;
+		defs[n].is_net = 1;
+		n++;
+	}
+	rc = tally_new(out, question, NULL, cb ? cb->id : "", cb ? cb->title : "",
+		cb ? cb->version : "", defs, n, e);
+	free(defs);
+	return rc;
+}
+
+int effect_count(struct tally *t, const char *wave, const char *role, int answered,
+	const char *codes, int reviewed, struct kerr *e)
+{
+	unsigned char *flags = calloc(t->ncats + 1, 1);
+	enum tally_kind kind = TALLY_EMPTY;
+	long w = tally_wave(t, wave && *wave ? wave : UNKNOWN);
+	long r = tally_role(t, role && *role ? role : UNKNOWN, NULL);
+	long g = tally_group(t, ALL);
+	int rc = 0;
+
+	if (!flags || w < 0 || r < 0 || g < 0)
+		rc = kerr_set(e, KERR_NOMEM, "out of memory");
+	else if (answered)
+		rc = tally_parse_codes(t, codes ? codes : "", flags, &kind, e);
+	if (!rc && tally_add(t, (size_t)g, (size_t)w, (size_t)r, kind, flags, reviewed))
+		rc = kerr_set(e, KERR_NOMEM, "out of memory");
+	free(flags);
+	return rc;
+}
+
+/* ---- the table -------------------------------------------------------- */
+
+static long dim_find(const struct tally_dim *d, size_t n, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(d[i].name, name))
+			return (long)i;
+	return -1;
+}
+
+#define BASE_ROW (-1)   /* the Y line of a wave and role */
+#define NO_CAT (-2)     /* the tally has no such category */
+
+/* "X/Y" of category `cat` in a cell, "Y" for BASE_ROW, "-" when the tally
+ * has no such category or nothing was counted there. */
+static void cell_text(const struct tally *t, long cat, const char *wave, const char *role,
+	char out[32])
+{
+	long w = dim_find(t->waves, t->nwaves, wave), r = dim_find(t->roles, t->nroles, role);
+	long g = dim_find(t->groups, t->ngroups, ALL);
+	const struct tally_cell *c = NULL;
+
+	if (w >= 0 && r >= 0 && g >= 0)
+		c = tally_cell(t, (size_t)g, (size_t)w, (size_t)r);
+	if (!c || cat == NO_CAT)
+		snprintf(out, 32, "-");
+	else if (cat == BASE_ROW)
+		snprintf(out, 32, "%zu", c->base);
+	else
+		snprintf(out, 32, "%zu/%zu", c->count[cat], c->base);
+}
+
+static void row(FILE *fp, const char *name, const struct tally *before, long bc,
+	const struct tally *after, long ac, const char *wave, const char *role)
+{
+	char b[32], a[32];
+
+	cell_text(before, bc, wave, role, b);
+	cell_text(after, ac, wave, role, a);
+	fprintf(fp, "  %-24s %-12s %-12s %9s %9s%s\n", name, wave, role, b, a,
+		strcmp(a, b) ? "  *" : "");
+}
+
+/* Waves and roles of both tallies: `after`'s order, then any only `before`
+ * has.  Returns borrowed names through *names (caller frees the array). */
+static size_t union_dims(const struct tally_dim *a, size_t na, const struct tally_dim *b,
+	size_t nb, const char ***names)
+{
+	size_t n = 0, i;
+
+	*names = calloc(na + nb + 1, sizeof(**names));
+	if (!*names)
+		return 0;
+	for (i = 0; i < na; i++)
+		(*names)[n++] = a[i].name;
+	for (i = 0; i < nb; i++)
+		if (dim_find(a, na, b[i].name) < 0)
+			(*names)[n++] = b[i].name;
+	return n;
+}
+
+int effect_write_table(const struct tally *before, const struct tally *after,
+	const char *before_name, const char *after_name, FILE *fp, struct kerr *e)
+{
+	const char **waves = NULL, **roles = NULL;
+	size_t nw = union_dims(after->waves, after->nwaves, before->waves, before->nwaves, &waves);
+	size_t nr = union_dims(after->roles, after->nroles, before->roles, before->nroles, &roles);
+	size_t i, w, r;
+
+	if (!waves || !roles) {
+		free(waves);
+		free(roles);
+		return kerr_set(e, KERR_NOMEM, "out of memory");
+	}
+	fprintf(fp, "\nAnført af X ud af Y, %s -> %s (* = changed):\n", before_name, after_name);
+	fprintf(fp, "  %-24s %-12s %-12s %9s %9s\n", "category", "wave", "role", before_name,
+		after_name);
+	for (w = 0; w < nw; w++)
+		for (r = 0; r < nr; r++)
+			row(fp, "Y (substantive)", before, BASE_ROW, after, BASE_ROW, waves[w],
+				roles[r]);
+	for (i = 0; i < after->ncats; i++) {
+		long bc = tally_cat_index(before, after->cats[i].id);
+
+		for (w = 0; w < nw; w++)
+			for (r = 0; r < nr; r++)
+				row(fp, after->cats[i].id, before, bc < 0 ? NO_CAT : bc, after,
+					(long)i, waves[w], roles[r]);
+	}
+	for (i = 0; i < before->ncats; i++) {
+		if (tally_cat_index(after, before->cats[i].id) >= 0)
+			continue;
+		for (w = 0; w < nw; w++)
+			for (r = 0; r < nr; r++)
+				row(fp, before->cats[i].id, before, (long)i, after, NO_CAT,
+					waves[w], roles[r]);
+	}
+	free(waves);
+	free(roles);
+	if (ferror(fp))
+		return kerr_set(e, KERR_IO, "cannot write the table");
+	return 0;
+}
+
+/* ---- koder diff --db -------------------------------------------------- */
+
+struct run {
+	const struct codebook *old, *new_;
+	struct rules *rold, *rnew;
+	struct normalizer *norm;
+	struct normalized nz;
+	struct rules_result res;
+	struct tally *tb, *ta;
+	const char *question;
+	FILE *fp;
+	size_t answers, changed;
+	struct buf a, b;
+	struct kerr *e;
+};
+
+static int codes_of(struct run *r, struct rules *rules, const struct codebook *cb,
+	struct buf *out)
+{
+	size_t i;
+	int rc = rules_match(rules, &r->nz, &r->res, r->e);
+
+	buf_reset(out);
+	for (i = 0; !rc && i < r->res.ncats; i++)
+		rc = buf_addf(out, "%s%s", i ? ";" : "", cb->cats[r->res.cats[i]].id);
+	return rc;
+}
+
+static int one_answer(void *ctx, const struct store_answer *a)
+{
+	struct run *r = ctx;
+	int answered = a->text && *a->text, rc;
+
+	if (strcmp(a->codebook_id ? a->codebook_id : "", r->new_->id)
+		|| (r->question && strcmp(a->question, r->question)))
+		return 0;
+	r->answers++;
+	rc = normalize_text(r->norm, a->text ? a->text : "", a->text ? strlen(a->text) : 0,
+		&r->nz, r->e);
+	if (!rc)
+		rc = codes_of(r, r->rold, r->old, &r->b);
+	if (!rc)
+		rc = codes_of(r, r->rnew, r->new_, &r->a);
+	if (!rc)
+		rc = effect_count(r->tb, a->wave, a->role, answered, r->b.data, 0, r->e);
+	if (!rc)
+		rc = effect_count(r->ta, a->wave, a->role, answered, r->a.data, 0, r->e);
+	if (!rc && answered && strcmp(r->a.data, r->b.data)) {
+		if (!r->changed++)
+			fprintf(r->fp, "\nAnswers whose suggested codes change (old -> new):\n");
+		fprintf(r->fp, "  %s (%s, %s): %s -> %s\n    \"%.70s%s\"\n", a->respondent,
+			a->wave, a->role, r->b.data, r->a.data, a->text,
+			strlen(a->text) > 70 ? "..." : "");
+	}
+	return rc;
+}
+
+int effect_write(const char *db, const char *question, const struct codebook *old,
+	const struct codebook *new_, const struct cbdiff *d, FILE *fp, struct kerr *e)
+{
+	struct run r;
+	struct store *s = NULL;
+	struct kerr_list errs = KERR_LIST_INIT;
+	int rc;
+
+	(void)d;
+	memset(&r, 0, sizeof(r));
+	r.old = old;
+	r.new_ = new_;
+	r.question = question;
+	r.fp = fp;
+	r.e = e;
+	normalized_init(&r.nz);
+	rules_result_init(&r.res);
+	rc = store_open(&s, db, 0, e);
+	if (!rc && (rc = rules_compile(old, &r.rold, &errs)) == 0)
+		rc = rules_compile(new_, &r.rnew, &errs);
+	if (rc && errs.n && e)
+		*e = errs.items[0];
+	if (!rc)
+		rc = normalizer_new(&r.norm, NULL, e);
+	if (!rc)
+		rc = effect_tally_new(old, question, NULL, 0, NULL, &r.tb, e);
+	if (!rc)
+		rc = effect_tally_new(new_, question, NULL, 0, NULL, &r.ta, e);
+	if (!rc)
+		rc = store_each_answer(s, NULL, one_answer, &r, e);
+	if (!rc && !r.answers)
+		rc = kerr_set(e, KERR_NOTFOUND, "the store '%s' has no answers coded with "
+			"codebook %s%s%s", db, new_->id, question ? " for question " : "",
+			question ? question : "");
+	if (!rc) {
+		if (!r.changed)
+			fprintf(fp, "\nNo answer's suggested codes change (%zu answers).\n", r.answers);
+		else
+			fprintf(fp, "\n%zu of %zu answers change their suggested codes.\n",
+				r.changed, r.answers);
+		rc = effect_write_table(r.tb, r.ta, "old", "new", fp, e);
+	}
+	store_close(s);
+	rules_free(r.rold);
+	rules_free(r.rnew);
+	normalizer_free(r.norm);
+	normalized_release(&r.nz);
+	rules_result_release(&r.res);
+	tally_free(r.tb);
+	tally_free(r.ta);
+	buf_release(&r.a);
+	buf_release(&r.b);
+	kerr_list_release(&errs);
+	return rc;
+}

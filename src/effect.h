@@ -1,0 +1,65 @@
+/*
+ * effect.h - what a codebook change does to the answers and to every
+ * "Anført af X ud af Y": counts under two codebook versions, side by side.
+ *
+ * Two commands need this.  `koder diff --db` runs both versions' rules on
+ * every stored answer and shows the answers whose suggestions change and
+ * the counts under each; `koder migrate` shows the counts the earlier waves
+ * had next to the counts they get once their decisions are migrated and
+ * their answers recoded with the new version.  Both tables have one line per
+ * category, wave and role (waves in survey order), so a reader can check
+ * every number and see where a merge or split moved it.
+ *
+ * Ownership: tallies returned here are the caller's (tally_free).  Nothing
+ * else is allocated for the caller.
+ */
+#ifndef KODER_EFFECT_H
+#define KODER_EFFECT_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+struct cbdiff;
+struct codebook;
+struct kerr;
+struct tally;
+
+/*
+ * A tally over `cb`'s categories and nets (cb may be NULL), plus `extra`
+ * category ids it lacks (labelled with their id, or with the label `labels`
+ * gives - a codebook that may be NULL - when it has the id), so codes from
+ * older versions can be counted too.  Returns 0 or KERR_NOMEM.
+ */
+int effect_tally_new(const struct codebook *cb, const char *question,
+	const char *const *extra, size_t nextra, const struct codebook *labels,
+	struct tally **out, struct kerr *e);
+
+/*
+ * Count one answer: `answered` is 0 for an empty answer; `codes` the final
+ * ';'-joined codes ("ingen_svar" = non-substantive; NULL or "" = none);
+ * `reviewed` 1 when a coder decided them.  Returns 0, KERR_NOMEM, or
+ * KERR_NOTFOUND for a code the tally does not know.
+ */
+int effect_count(struct tally *t, const char *wave, const char *role, int answered,
+	const char *codes, int reviewed, struct kerr *e);
+
+/*
+ * Write the side-by-side table: for every category of `after` (then those
+ * only `before` has), every wave and role: X/Y before and after.  Lines
+ * where nothing changed are kept (a reader checks those too) but marked
+ * only when they differ.  Returns 0 or KERR_IO.
+ */
+int effect_write_table(const struct tally *before, const struct tally *after,
+	const char *before_name, const char *after_name, FILE *fp, struct kerr *e);
+
+/*
+ * `koder diff --db`: run old's and new's rules on every answer stored for
+ * `question` (NULL = every question coded with this codebook id) in the
+ * store at `db`; write each answer whose suggested codes change, then the
+ * table.  Returns 0 or the first error (KERR_NOTFOUND when the store has no
+ * answer coded with this codebook).
+ */
+int effect_write(const char *db, const char *question, const struct codebook *old,
+	const struct codebook *new_, const struct cbdiff *d, FILE *fp, struct kerr *e);
+
+#endif
