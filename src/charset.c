@@ -37,19 +37,42 @@ static int valid_utf8(const char *s, size_t n, int cut_ok)
 	return 1;
 }
 
+/* Binary data: control bytes (not tab, newlines, form feed) make up more
+ * than 5% of the sample, or NULs more than 1% of a sample big enough to say
+ * so (a stray NUL in a short text file is reported per line instead). */
 static int looks_binary(const char *s, size_t n)
 {
-	size_t i, ctl = 0;
+	size_t i, ctl = 0, nul = 0;
 
 	for (i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 
 		if (c == 0)
-			return 1;
-		if (c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f')
+			nul++;
+		else if (c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f')
 			ctl++;
 	}
-	return n > 0 && ctl * 20 > n;
+	return n >= 256 && (nul * 100 > n || (ctl + nul) * 20 > n);
+}
+
+/* Mostly UTF-8: more well-formed multi-byte characters than bad bytes (text
+ * in Windows-1252 almost never forms a valid UTF-8 sequence). */
+static int mostly_utf8(const char *s, size_t n)
+{
+	int32_t i = 0, len = (int32_t)n;
+	size_t good = 0, bad = 0;
+
+	while (i < len) {
+		UChar32 c;
+		int32_t at = i;
+
+		U8_NEXT((const uint8_t *)s, i, len, c);
+		if (c < 0)
+			bad++;
+		else if (i - at > 1)
+			good++;
+	}
+	return good > 0 && bad <= good;
 }
 
 static int fill(struct charset_reader *r, struct kerr *e)
@@ -117,7 +140,7 @@ int charset_open(struct charset_reader *r, FILE *fp, const char *name, struct ke
 		r->cpos = 3;
 		return 0;
 	}
-	if (r->binary || valid_utf8(r->chunk, r->clen, !r->eof)) {
+	if (r->binary || valid_utf8(r->chunk, r->clen, !r->eof) || mostly_utf8(r->chunk, r->clen)) {
 		/* binary data is read as UTF-8 so every bad byte is visible */
 		r->encoding = "UTF-8";
 		r->utf8 = 1;
