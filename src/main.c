@@ -23,6 +23,7 @@ static const struct command commands[] = {
 	{ "migrate", cmd_migrate, "carry coders' decisions to a new codebook version" },
 	{ "codebook", cmd_codebook, "exchange codebooks with NVivo, ATLAS.ti, MAXQDA, QualCoder" },
 	{ "scan", cmd_scan, "find or mask personal data (CPR, phone, e-mail, names) in answers" },
+	{ "tally", cmd_tally, "count coded answers per wave and role: \"Anført af X ud af Y\"" },
 	{ NULL, NULL, NULL }
 };
 
