@@ -25,7 +25,7 @@ TEST_PC  = cmocka:libcmocka-dev
 DEB_PKGS = build-essential pkg-config libpcre2-dev libicu-dev libcjson-dev \
            libhunspell-dev hunspell-da libsqlite3-dev libxlsxwriter-dev \
            libcmocka-dev tmux valgrind clang libclang-rt-14-dev libxml2-dev libxml2-utils \
-           python3
+           python3 librsvg2-bin
 PC_NAMES = $(foreach p,$(PC_PKGS),$(firstword $(subst :, ,$(p))))
 
 DEP_CFLAGS := $(shell pkg-config --cflags $(PC_NAMES) 2>/dev/null)

@@ -518,9 +518,15 @@ static const char *const colors[][2] = {
 };
 #define NCOLORS (sizeof(colors) / sizeof(colors[0]))
 
-static const char *bar_color(size_t w, size_t r)
+/* One hue per wave (counted among the waves shown, so the first wave drawn
+ * is always blue), dark for the first role and light for the second. */
+static const char *bar_color(const struct tally *t, size_t g, size_t w, size_t r)
 {
-	return colors[w % NCOLORS][r % 2 ? 1 : 0];
+	size_t shown = 0;
+
+	for (size_t i = 0; i < w; i++)
+		shown += tally_wave_asked(t, g, i);
+	return colors[shown % NCOLORS][r % 2 ? 1 : 0];
 }
 
 static void svg_text(struct buf *b, const char *s)
@@ -636,7 +642,7 @@ static double svg_panel(struct buf *b, const struct tally *t, size_t g, double y
 				y += 20;
 			}
 			buf_addf(b, "<rect x=\"%.0f\" y=\"%.0f\" width=\"14\" height=\"14\" fill=\"%s\"/>"
-				 "<text x=\"%.0f\" y=\"%.0f\" class=\"l\">", x, y, bar_color(w, r),
+				 "<text x=\"%.0f\" y=\"%.0f\" class=\"l\">", x, y, bar_color(t, g, w, r),
 				 x + 19, y + 12);
 			mark = b->len;
 			svg_text(b, t->waves[w].name);
@@ -690,7 +696,7 @@ static double svg_panel(struct buf *b, const struct tally *t, size_t g, double y
 				bi++;
 				bw = PLOT_W * 100.0 * share(c->count[k], c->base) / amax;
 				buf_addf(b, "<rect x=\"%d\" y=\"%.0f\" width=\"%.1f\" height=\"%d\" "
-					 "fill=\"%s\"><title>", PLOT_X, by, bw, BAR_H, bar_color(w, r));
+					 "fill=\"%s\"><title>", PLOT_X, by, bw, BAR_H, bar_color(t, g, w, r));
 				svg_text(b, t->waves[w].name);
 				buf_addf(b, ", %s: %zu af %zu</title></rect>", t->roles[r].plural,
 					 c->count[k], c->base);
