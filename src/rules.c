@@ -1179,7 +1179,8 @@ int rules_match(struct rules *r, const struct normalized *ans,
 	}
 	if (rc)
 		return rc;
-	qsort(res->ev, res->nev, sizeof *res->ev, cmp_ev);
+	if (res->nev > 1)  /* qsort(NULL, 0) is undefined behaviour */
+		qsort(res->ev, res->nev, sizeof *res->ev, cmp_ev);
 	if (!res->ncats) {
 		if (cb->andet >= 0) {
 			res->residual = 1;

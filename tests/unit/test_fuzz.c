@@ -24,6 +24,9 @@
 #define FUZZ_ENTRY fuzz_normalize_one
 #include "../fuzz/fuzz_normalize.c"
 #undef FUZZ_ENTRY
+#define FUZZ_ENTRY fuzz_codebook_one
+#include "../fuzz/fuzz_codebook.c"
+#undef FUZZ_ENTRY
 
 typedef int (*fuzz_fn)(const uint8_t *, size_t);
 
@@ -81,12 +84,19 @@ static void test_normalize(void **state)
 	replay("normalize", fuzz_normalize_one);
 }
 
+static void test_codebook(void **state)
+{
+	(void)state;
+	replay("codebook", fuzz_codebook_one);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_csv),
 		cmocka_unit_test(test_pii),
 		cmocka_unit_test(test_normalize),
+		cmocka_unit_test(test_codebook),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
