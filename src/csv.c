@@ -395,6 +395,14 @@ static int start_reader(struct csv_reader *r, struct kerr *e)
 			 "save it as \"CSV UTF-8\" instead");
 		return set_err(r, e, KERR_ENCODING);
 	}
+	/* .xlsx (a zip) and .xls (OLE2) are the likeliest wrong files: read as
+	 * Windows-1252 they would give one garbage column and no error */
+	if (r->rlen >= 4 && (!memcmp(r->raw, "PK\x03\x04", 4) ||
+			     !memcmp(r->raw, "\xD0\xCF\x11\xE0", 4))) {
+		kerr_set(e, KERR_SYNTAX, "this is an Excel workbook, not a CSV file; "
+			 "in Excel, save it as \"CSV UTF-8\" and give koder that file");
+		return set_err(r, e, KERR_SYNTAX);
+	}
 	if (r->dlen >= 3 && !memcmp(r->dec, "\xEF\xBB\xBF", 3)) {
 		r->bom = 1;
 		r->dpos = 3;
@@ -587,10 +595,21 @@ int csv_header_find(const struct csv_reader *r, const char *name, size_t *idx,
 		    struct kerr *e)
 {
 	struct buf list = BUF_INIT;
-	size_t i;
+	size_t i, j;
 
 	for (i = 0; i < r->nh; i++)
 		if (csv_name_equal(r->hdr[i], name)) {
+			/* two columns answering to one name: taking the first could
+			 * count the wrong question */
+			for (j = i + 1; j < r->nh; j++)
+				if (csv_name_equal(r->hdr[j], name)) {
+					kerr_set(e, KERR_SCHEMA, "columns %zu (\"%s\") and %zu (\"%s\") "
+						 "both answer to \"%s\"; rename one of them", i + 1,
+						 r->hdr[i], j + 1, r->hdr[j], name);
+					kerr_at(e, r->name, 1, 0);
+					kerr_path(e, "%s", name);
+					return KERR_SCHEMA;
+				}
 			*idx = i;
 			return 0;
 		}

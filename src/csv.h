@@ -96,7 +96,8 @@ const char *csv_header_name(const struct csv_reader *r, size_t i);
  * Find column `name` in the header: case-insensitive (Unicode case folding,
  * so "MÅLING" finds "Måling"), ignoring surrounding white space, composed and
  * decomposed letters alike.  Returns 0 with *idx set, or KERR_NOTFOUND with a
- * message listing the columns that exist (path = the name asked for).
+ * message listing the columns that exist (path = the name asked for), or
+ * KERR_SCHEMA when two columns answer to the name.
  */
 int csv_header_find(const struct csv_reader *r, const char *name, size_t *idx,
 		    struct kerr *e);
