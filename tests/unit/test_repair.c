@@ -1,0 +1,187 @@
+/* test_repair.c - word repair: the confusion tables, candidates, case keeping,
+ * words that must stay, and how normalize_text maps repaired words back. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "error.h"
+#include "normalize.h"
+#include "repair.h"
+
+static struct repairer *rp;
+
+static int setup(void **state)
+{
+	(void)state;
+	return repairer_new(&rp, NULL);
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	repairer_free(rp);
+	return 0;
+}
+
+/* Repair w with neighbours prev/next; returns the result (static buffer). */
+static const char *fix_ctx(const char *w, const char *prev, const char *next, int start)
+{
+	static char res[256];
+	struct buf b = BUF_INIT;
+	struct repair_ctx c = { prev, next, prev ? strlen(prev) : 0, next ? strlen(next) : 0, start };
+	const char *why = NULL;
+	int r = repair_word(rp, w, strlen(w), &c, &b, &why);
+
+	assert_true(r == 0 || r == 1);
+	if (r == 1) {
+		assert_non_null(why);
+		assert_true(strlen(why) > 0);
+	}
+	snprintf(res, sizeof(res), "%s", r == 1 ? b.data : w);
+	buf_release(&b);
+	return res;
+}
+
+static const char *fix(const char *w)
+{
+	return fix_ctx(w, "vi", "har", 0);
+}
+
+static void test_ocr_confusions(void **state)
+{
+	(void)state;
+	assert_string_equal(fix("fgrste"), "første");
+	assert_string_equal(fix("hgj"), "høj");
+	assert_string_equal(fix("undersggelse"), "undersøgelse");
+	assert_string_equal(fix("pa"), "på");
+	assert_string_equal(fix("p3"), "på");
+	assert_string_equal(fix("malgruppen"), "målgruppen");
+	assert_string_equal(fix("beskaeftigelse"), "beskæftigelse");
+	assert_string_equal(fix("tveers"), "tværs");
+	assert_string_equal(fix("@ndre"), "ændre");
+	assert_string_equal(fix("deItage"), "deltage");
+	assert_string_equal(fix("Igbende"), "Løbende");
+}
+
+static void test_typed_without_danish_letters(void **state)
+{
+	(void)state;
+	assert_string_equal(fix("forste"), "første");
+	assert_string_equal(fix("paa"), "på");
+	assert_string_equal(fix("vaere"), "være");
+	assert_string_equal(fix("maalingen"), "målingen");
+	assert_string_equal(fix("opfoelgning"), "opfølgning");
+}
+
+static void test_case_is_kept(void **state)
+{
+	(void)state;
+	assert_string_equal(fix("Fgrste"), "Første");
+	assert_string_equal(fix("FGRSTE"), "FØRSTE");
+	assert_string_equal(fix("FORL\xC2\xAE" "B"), "FORLØB");
+	assert_string_equal(fix_ctx("|", NULL, "nulpunktsmalingen", 1), "I");
+	assert_string_equal(fix_ctx("|", "man", "dit", 0), "i");
+}
+
+static void test_numbers(void **state)
+{
+	(void)state;
+	assert_string_equal(fix("2O"), "20");
+	assert_string_equal(fix("1O0"), "100");
+	assert_string_equal(fix_ctx("O", "af", "ud", 0), "0");
+	assert_string_equal(fix_ctx("O", "og", "så", 0), "O");
+	assert_string_equal(fix("2019"), "2019");
+}
+
+static void test_correct_words_stay(void **state)
+{
+	static const char *keep[] = {
+		"for", "og", "jeg", "dag", "har", "andre", "gode", "sygedagpengemodtagere",
+		"fastholdelseskonsulent", "sagsantal", "arbejdsgiver", "STAR", "SOF",
+		"første", "på", "være", "Vejle", "e", NULL
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; keep[i]; i++)
+		assert_string_equal(fix(keep[i]), keep[i]);
+}
+
+static void test_compounds(void **state)
+{
+	(void)state;
+	assert_string_equal(fix("undersggelsestidspunktet"), "undersøgelsestidspunktet");
+	assert_string_equal(fix("slutmalingen"), "slutmålingen");
+}
+
+static void test_word_chars(void **state)
+{
+	(void)state;
+	assert_true(repair_is_word_char('a'));
+	assert_true(repair_is_word_char('|'));
+	assert_true(repair_is_word_char('@'));
+	assert_true(repair_is_word_char(0xAE));  /* ® */
+	assert_true(repair_is_word_char(0xF8));  /* ø */
+	assert_false(repair_is_word_char('.'));
+	assert_false(repair_is_word_char('-'));
+	assert_false(repair_is_word_char(0x201D)); /* ” */
+}
+
+static void test_normalize_text_maps_repairs(void **state)
+{
+	struct normalizer *n;
+	struct normalized r;
+	const char *in = "Vi har fgrste samtale pa stedet.";
+	struct buf k = BUF_INIT;
+
+	(void)state;
+	assert_int_equal(normalizer_new(&n, NULL, NULL), 0);
+	normalized_init(&r);
+	assert_int_equal(normalize_text(n, in, strlen(in), &r, NULL), 0);
+	assert_string_equal(r.text.data, "Vi har første samtale på stedet.");
+	assert_int_equal(r.nchanges, 2);
+	assert_string_equal(r.changes[0].from, "fgrste");
+	assert_string_equal(r.changes[0].to, "første");
+	assert_int_equal(r.changes[0].orig_start, 7);
+	assert_int_equal(r.changes[0].orig_end, 13);
+	/* "første": f maps to f, ø (2 bytes) to the g, "rste" byte for byte */
+	assert_int_equal(r.text_map[7], 7);
+	assert_int_equal(r.text_map[8], 8);
+	assert_int_equal(r.text_map[9], 8);
+	assert_int_equal(r.text_map[10], 9);
+	assert_int_equal(r.text_map[13], 12);
+	/* after the repair, offsets are shifted back by the extra byte */
+	assert_int_equal(r.text_map[14], 13);
+	assert_int_equal(r.text_map[r.text.len], strlen(in));
+	/* the key is the key of the repaired text */
+	assert_int_equal(normalize_key(r.text.data, r.text.len, &k, NULL), 0);
+	assert_string_equal(r.key.data, k.data);
+	assert_string_equal(r.key.data, "vi har forste samtale pa stedet.");
+	/* key "forste" starts at the f of fgrste in the input */
+	assert_int_equal(r.key_map[7], 7);
+	buf_release(&k);
+	normalized_release(&r);
+	normalizer_free(n);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_ocr_confusions),
+		cmocka_unit_test(test_typed_without_danish_letters),
+		cmocka_unit_test(test_case_is_kept),
+		cmocka_unit_test(test_numbers),
+		cmocka_unit_test(test_correct_words_stay),
+		cmocka_unit_test(test_compounds),
+		cmocka_unit_test(test_word_chars),
+		cmocka_unit_test(test_normalize_text_maps_repairs),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
