@@ -16,6 +16,7 @@ joined by `;` in codebook order, `ingen_svar` for a non-substantive answer.
 Deterministic:  python3 scripts/make-heldout.py [OUTDIR]
 """
 import csv
+import importlib.util
 import io
 import os
 import random
@@ -24,6 +25,12 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, "..", "corpora", "heldout")
 SEED = 7193
+
+# One parser for the "CODES :: text" blocks, shared with make-sof-corpus.py.
+_spec = importlib.util.spec_from_file_location("make_sof_corpus", os.path.join(HERE, "make-sof-corpus.py"))
+_sof = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_sof)
+parse = _sof.parse
 
 BAR = {"T": "tid_sagsantal", "V": "velvilje", "A": "administration",
        "R": "rettidighed", "D": "afstand", "F": "fleksibilitet",
@@ -341,17 +348,136 @@ x :: Hvis arbejdsgiver er under konkurs
 - :: intet
 """
 
-
-def parse(block, abbrev):
-    out = []
-    for line in block.strip("\n").split("\n"):
-        codes, sep, text = line.partition(" :: ")
-        assert sep, "no ' :: ' in: " + line
-        ids = [abbrev[c] for c in codes.split()]
-        out.append((ids, text.replace("\\n", "\n")))
-    texts = [t for _, t in out]
-    assert len(set(texts)) == len(texts), "duplicate text"
-    return out
+# Illness causes (002, note to table B-3), as sick-listed citizens and their
+# caseworkers write them.  Codes here are *concepts*; SYG_MAP turns them
+# into the ids of the shipped codebook.  K knee/other mobility, R back and
+# neck, L joints and muscles, H heart/lung/vascular, M stomach/liver/kidney/
+# digestion, C cancer, P chronic/diffuse pain, fibromyalgia, whiplash,
+# S mental illness, A other, - non-substantive.
+SYGDOM = r"""
+K :: Knæoperation, jeg venter på nyt knæ.
+K :: Menisklæsion i venstre knæ
+K :: Brækket ankel efter fald på arbejdet
+K :: ny hofte
+K :: Korsbåndsskade fra fodbold
+K :: Jeg har fået et kunstigt hofteled og må ikke gå på trapper endnu.
+K :: problemer med fødderne, kan ikke stå op hele dagen
+K :: Knæet. Det har drillet i flere år og nu går det ikke mere.
+K :: Akillessenen er sprunget
+K :: brækket benet
+R :: Diskusprolaps i lænden
+R :: Ondt i ryggen
+R :: Nakken – jeg har en prolaps i nakken og kan ikke dreje hovedet.
+R :: rygproblemer
+R :: Jeg er blevet opereret i ryggen (afstivning).
+R :: Lændesmerter efter et tungt løft på lageret
+R :: Slidt ryg efter 25 år som murer
+R :: Hold i nakken der ikke vil gå væk
+R :: Spinalstenose
+R :: ryg og nakke
+R :: Iskias
+L :: Leddegigt
+L :: Slidgigt i hænderne
+L :: Frossen skulder
+L :: Tennisalbue, kan ikke bruge armen.
+L :: Gigt
+L :: Senebetændelse i skulderen
+L :: Muskelskade i låret
+L :: Psoriasisgigt
+L :: Slidgigt i skulderen
+H :: Blodprop i hjertet
+H :: Hjerteflimmer
+H :: KOL
+H :: Jeg har fået en blodprop i benet.
+H :: Astma, der er blevet værre
+H :: Hjerteoperation (bypass)
+H :: Hjertesvigt
+H :: Lungebetændelse der har varet i to måneder
+H :: blodprop i lungen
+H :: hjertestop sidste år
+H :: For højt blodtryk
+M :: Crohns sygdom
+M :: Mavesår
+M :: Galdesten, venter på operation
+M :: Nyresvigt, i dialyse
+M :: Colitis ulcerosa
+M :: Leverbetændelse
+M :: Nyresten
+M :: Tarmproblemer, har fået fjernet en del af tarmen
+M :: Det er heldigvis ikke kræft, men galdeblæren skal fjernes.
+M :: Blindtarmsbetændelse med komplikationer
+C :: Brystkræft
+C :: kræft
+C :: Jeg er i kemobehandling for tarmkræft.
+C :: Prostatakræft
+C :: Lymfekræft
+C :: Modermærkekræft, opereret og i strålebehandling
+C :: Leukæmi
+C :: Kræft i livmoderen
+C :: Hjernesvulst
+C :: Lungekræft
+C :: Kræft i bugspytkirtlen
+P :: Fibromyalgi
+P :: Piskesmæld efter bilulykke
+P :: Kroniske smerter
+P :: Smerter over det hele, lægerne kan ikke finde årsagen.
+P :: Diffuse smerter
+P :: Piskesmældsskade
+P :: kronisk smertetilstand
+P :: Fibromyalgi og træthed
+S :: Stress
+S :: Depression
+S :: Angst
+S :: Jeg gik ned med stress pga. arbejdspresset.
+S :: PTSD efter udsendelse
+S :: udbrændt
+S :: Psykisk – stress og søvnproblemer
+S :: Belastningsreaktion efter dødsfald i familien
+S :: Bipolar lidelse
+S :: OCD og angst
+S :: Stress og depression
+S :: Spiseforstyrrelse
+S :: Skizofreni
+S :: Jeg har det psykisk dårligt
+S :: Arbejdsrelateret stress
+S :: Fødselsdepression
+A :: Graviditetsgener
+A :: Hjernerystelse
+A :: Sukkersyge
+A :: Migræne
+A :: Senfølger efter covid-19
+A :: Sclerose
+A :: Epilepsi
+A :: Operation i skjoldbruskkirtlen
+A :: Svimmelhed
+A :: Tinnitus og høretab
+A :: Allergi og eksem
+A :: Long covid
+S P :: Stress og fibromyalgi
+R S :: Ryg og depression
+C S :: Kræft, og nu også en depression
+K L :: Dårligt knæ og gigt i hænderne
+H M :: Blodprop i hjertet og mavesår
+R H :: Rygprolaps og astma
+S A :: Angst og migræne
+P S :: Piskesmæld og PTSD efter ulykken
+C H :: Brystkræft og efterfølgende blodprop
+M S :: Colitis, som bliver værre af stress
+K S :: Knæoperation, og jeg er gået ned psykisk bagefter
+L P :: Leddegigt og kroniske smerter
+R P :: Diskusprolaps og kroniske smerter i hele kroppen
+R :: Det er ikke psykisk, selvom jeg er træt. Det er ryggen.
+K :: Ikke stress – jeg har fået en ny hofte.
+M :: Lægen troede først det var kræft, men det var en betændelse i tarmen.
+K :: Smerter i knæet efter operationen
+S :: Har ikke noget med hjertet at gøre, det er nervøsitet og angst.
+- :: vil ikke oplyse
+- :: ved ikke
+- :: -
+- :: Privat
+- :: ønsker ikke at svare
+- :: ?
+"""
 
 
 def roughen(text, rng):

@@ -594,6 +594,8 @@ def parse(block, abbrev):
         ids = [abbrev[c] for c in codes.split()]
         assert len(set(ids)) == len(ids), line
         out.append((ids, text.replace("\\n", "\n")))
+    texts = [t for _, t in out]
+    assert len(set(texts)) == len(texts), "the same answer twice in one block"
     return out
 
 
