@@ -8,6 +8,7 @@
 
 int cmd_normalize(int argc, char **argv);
 int cmd_codebook(int argc, char **argv);
+int cmd_learn(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_migrate(int argc, char **argv);
 

@@ -35,6 +35,8 @@ struct learn_set {
 	size_t *table, tcap;  /* open addressing: gram index + 1, 0 = empty */
 	struct learn_proposal *props;
 	size_t nprops, pcap;
+	struct known { size_t cat; int exclude; char *key; } *known;
+	size_t nknown;
 	int indexed;
 };
 
@@ -51,6 +53,8 @@ static const char *const stopwords[] = {
 	"selv", "sig", "sin", "skal", "skulle", "som", "til", "ud", "uden", "under",
 	"var", "vi", "vil", "ville", "vaere", "vaeret", "ved", "via",
 };
+
+static void lower_into(struct buf *b, const char *s, size_t n);
 
 static int is_stop(const char *key, size_t len)
 {
@@ -90,6 +94,9 @@ void learn_free(struct learn_set *s)
 	}
 	for (i = 0; i < s->nprops; i++)
 		free(s->props[i].pattern);
+	for (i = 0; i < s->nknown; i++)
+		free(s->known[i].key);
+	free(s->known);
 	free(s->a);
 	free(s->g);
 	free(s->table);
@@ -127,6 +134,39 @@ int learn_add(struct learn_set *s, const char *text, const unsigned char *coder,
 	memcpy(a->coder, coder, s->ncats);
 	memcpy(a->rules, rules, s->ncats);
 	s->n++;
+	return 0;
+}
+
+int learn_known(struct learn_set *s, size_t cat, int exclude, const char *pattern,
+	struct kerr *e)
+{
+	struct known *k = realloc(s->known, (s->nknown + 1) * sizeof(*k));
+	struct buf low = BUF_INIT, key = BUF_INIT;
+
+	if (!k)
+		return kerr_set(e, KERR_NOMEM, "out of memory");
+	s->known = k;
+	lower_into(&low, pattern, strlen(pattern));
+	if (normalize_key(low.data, low.len, &key, NULL) || !(k[s->nknown].key = buf_detach(&key, NULL))) {
+		buf_release(&low);
+		buf_release(&key);
+		return kerr_set(e, KERR_NOMEM, "out of memory");
+	}
+	k[s->nknown].cat = cat;
+	k[s->nknown].exclude = exclude;
+	s->nknown++;
+	buf_release(&low);
+	return 0;
+}
+
+static int is_known(const struct learn_set *s, size_t cat, int exclude, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < s->nknown; i++)
+		if (s->known[i].cat == cat && s->known[i].exclude == exclude
+			&& !strcmp(s->known[i].key, key))
+			return 1;
 	return 0;
 }
 
@@ -288,8 +328,9 @@ static int tokenize(const char *t, struct token **out, size_t *n)
 		if (i >= len)
 			break;
 		st = i;
-		while (i < len && (is_word_byte((unsigned char)t[i])
-			|| (t[i] == '-' && i + 1 < len && is_word_byte((unsigned char)t[i + 1]))))
+		/* "it-systemet" is two words: the pattern "it systemet" matches it,
+		 * and a hyphen may mean something in the pattern language */
+		while (i < len && is_word_byte((unsigned char)t[i]))
 			i++;
 		if (*n == cap) {
 			struct token *p;
@@ -457,6 +498,13 @@ static int index_answer(struct learn_set *s, size_t ai, int pass)
 
 /* ---- proposals -------------------------------------------------------- */
 
+/* Breaking an answer coders got right costs more than leaving one unfixed:
+ * the coder who reviewed it has to notice the new error. */
+static long score(size_t fixes, size_t breaks)
+{
+	return (long)fixes - 2 * (long)breaks;
+}
+
 struct cand {
 	size_t gram, fixes, breaks, example;
 	size_t nwords;    /* copied from the gram so qsort needs no context */
@@ -466,7 +514,7 @@ struct cand {
 static int cand_cmp(const void *x, const void *y)
 {
 	const struct cand *a = x, *b = y;
-	long da = (long)a->fixes - (long)a->breaks, db = (long)b->fixes - (long)b->breaks;
+	long da = score(a->fixes, a->breaks), db = score(b->fixes, b->breaks);
 
 	if (da != db)
 		return da > db ? -1 : 1;
@@ -561,6 +609,8 @@ static int propose_one(struct learn_set *s, size_t cat, int exclude, size_t min_
 			if (seen[gi])
 				continue;
 			seen[gi] = 1;
+			if (is_known(s, cat, exclude, g->key))
+				continue;
 			for (p = 0; p < g->nposts; p++) {
 				const struct answer *a = &s->a[g->posts[p]];
 
@@ -572,7 +622,7 @@ static int propose_one(struct learn_set *s, size_t cat, int exclude, size_t min_
 					c.breaks++;
 				}
 			}
-			if (c.fixes < min_fix || c.fixes <= c.breaks)
+			if (c.fixes < min_fix || score(c.fixes, c.breaks) <= 0)
 				continue;
 			if (ncand == ccap) {
 				struct cand *np;

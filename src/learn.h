@@ -51,6 +51,15 @@ void learn_free(struct learn_set *s);
 int learn_add(struct learn_set *s, const char *text, const unsigned char *coder,
 	const unsigned char *rules, struct kerr *e);
 
+/*
+ * Tell the set a pattern category `cat` already has (exclude: 1 for its
+ * exclusions), so it is never proposed again: a pattern the rules already
+ * hold but that missed (a negation, say) needs a coder's thought, not a
+ * second copy.  Returns 0 or KERR_NOMEM.
+ */
+int learn_known(struct learn_set *s, size_t cat, int exclude, const char *pattern,
+	struct kerr *e);
+
 /* How many answers were added, and how many disagree with the rules on
  * category `cat` in each direction (coders added / coders removed). */
 size_t learn_count(const struct learn_set *s);
@@ -59,9 +68,11 @@ void learn_overrides(const struct learn_set *s, size_t cat, size_t *added, size_
 const char *learn_text(const struct learn_set *s, size_t i);
 
 /*
- * Compute proposals with at least `min_fix` fixes and more fixes than
- * breaks, best first within each category (fixes - breaks, then fixes, then
- * shorter), at most `per_cat` of each kind per category, in codebook order.
+ * Compute proposals with at least `min_fix` fixes and fixes > 2 x breaks
+ * (breaking a right code costs more than leaving one unfixed), best first
+ * within each category (fixes - 2 x breaks, then fixes, then shorter), at
+ * most `per_cat` of each kind per category, in codebook order.  A phrase
+ * whose fixed answers earlier proposals already fix is left out.
  * *out is owned by the set (valid until learn_free).  Returns 0 or KERR_NOMEM.
  */
 int learn_propose(struct learn_set *s, size_t min_fix, size_t per_cat,

@@ -21,6 +21,7 @@ static const struct command commands[] = {
 	{ "normalize", cmd_normalize, "repair OCR and typing damage in Danish text (æ ø å), line for line" },
 	{ "diff", cmd_diff, "what changed between two versions of a codebook, and its effect" },
 	{ "migrate", cmd_migrate, "carry coders' decisions to a new codebook version" },
+	{ "learn", cmd_learn, "propose rule changes from coders' overrides" },
 	{ "codebook", cmd_codebook, "exchange codebooks with NVivo, ATLAS.ti, MAXQDA, QualCoder" },
 	{ "scan", cmd_scan, "find or mask personal data (CPR, phone, e-mail, names) in answers" },
 	{ "tally", cmd_tally, "count coded answers per wave and role: \"Anført af X ud af Y\"" },
