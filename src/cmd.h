@@ -20,5 +20,6 @@ int cmd_load_codebook(const char *path, struct codebook **cb);
 int cmd_scan(int argc, char **argv);
 
 int cmd_tally(int argc, char **argv);
+int cmd_review(int argc, char **argv);
 
 #endif

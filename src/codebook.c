@@ -10,6 +10,7 @@
 #include "codebook.h"
 
 #include "buf.h"
+#include "datadir.h"
 #include "error.h"
 
 #include <cjson/cJSON.h>
@@ -19,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define CODEBOOK_MAX_BYTES ((size_t)32 << 20)
 
@@ -863,4 +865,28 @@ long codebook_find_net(const struct codebook *cb, const char *id)
 		if (!strcmp(cb->nets[i].id, id))
 			return (long)i;
 	return -1;
+}
+
+int codebook_resolve(const char *name, struct buf *out, struct kerr *e)
+{
+	struct stat st;
+	struct buf rel = BUF_INIT;
+	size_t n = strlen(name);
+	int rc;
+
+	if (!stat(name, &st) || strchr(name, '/'))
+		return buf_adds(out, name) ? kerr_set(e, KERR_NOMEM, "out of memory") : 0;
+	rc = buf_addf(&rel, "codebooks/%.*s.json",
+		(int)(n > 5 && !strcmp(name + n - 5, ".json") ? n - 5 : n), name);
+	if (!rc)
+		rc = datadir_find(rel.data, out);
+	buf_release(&rel);
+	if (rc == KERR_NOTFOUND) {
+		kerr_clear(e);
+		kerr_at(e, name, 0, 0);
+		return kerr_set(e, KERR_NOTFOUND, "no such file, and no shipped codebook of that name "
+			"(looked for %s); the shipped ones are sof-barrierer, sof-undtagelser, sygdom-aarsager",
+			out->data);
+	}
+	return rc ? kerr_set(e, KERR_NOMEM, "out of memory") : 0;
 }

@@ -26,6 +26,7 @@
 
 #include <stddef.h>
 
+struct buf;
 struct kerr;
 struct kerr_list;
 
@@ -97,6 +98,15 @@ int codebook_load(const char *path, struct codebook **out, struct kerr_list *err
 /* The same from text in memory; `name` is used as the file in messages. */
 int codebook_parse(const char *text, size_t len, const char *name,
 		   struct codebook **out, struct kerr_list *errs);
+
+/*
+ * What a user typed for a codebook (`--codebook`, `koder check`): a file
+ * that exists is used as it is; a bare name such as "sof-barrierer" (no
+ * slash, ".json" optional) is looked up as codebooks/NAME.json among the
+ * shipped files (datadir_find).  Appends the path to `out` (caller owns it).
+ * Returns 0, or KERR_NOTFOUND with `e` saying where it looked.
+ */
+int codebook_resolve(const char *name, struct buf *out, struct kerr *e);
 
 /* Free a codebook and everything it owns.  NULL is a no-op. */
 void codebook_free(struct codebook *cb);

@@ -25,6 +25,7 @@ static const struct command commands[] = {
 	{ "codebook", cmd_codebook, "exchange codebooks with NVivo, ATLAS.ti, MAXQDA, QualCoder" },
 	{ "scan", cmd_scan, "find or mask personal data (CPR, phone, e-mail, names) in answers" },
 	{ "tally", cmd_tally, "count coded answers per wave and role: \"Anført af X ud af Y\"" },
+	{ "review", cmd_review, "confirm or override suggestions in a terminal UI; import/export decisions" },
 	{ NULL, NULL, NULL }
 };
 

@@ -262,11 +262,16 @@ static int compile_word(struct pparse *p, struct frag *f)
 		pfail(p, p->tstart, "this word is empty after normalization");
 		return 0;
 	}
-	if (key.data[0] == '*' || is_w((unsigned char)key.data[0]))
+	if (key.data[0] == '*' || key.data[0] == '#' || is_w((unsigned char)key.data[0]))
 		rc |= buf_adds(&f->re, "(?<!" W ")");
 	for (i = 0; i < key.len; i++) {
 		unsigned char c = (unsigned char)key.data[i];
 
+		if (c == '#') {
+			rc |= buf_adds(&f->re, "[0-9]+(?:[.,][0-9]+)?");
+			run = 0;
+			continue;
+		}
 		if (c == '*') {
 			/* only the last star may be possessive: a leading or inner one
 			 * must give back what the literal after it needs */
@@ -285,7 +290,7 @@ static int compile_word(struct pparse *p, struct frag *f)
 	}
 	if (key.len == 1 && key.data[0] == '*')
 		rc |= buf_adds(&f->re, "+");   /* a lone star: one whole word */
-	if (is_w((unsigned char)key.data[key.len - 1]))
+	if (is_w((unsigned char)key.data[key.len - 1]) || key.data[key.len - 1] == '#')
 		rc |= buf_adds(&f->re, "(?!" W ")");
 	if (best) {
 		f->lits = malloc(sizeof *f->lits);

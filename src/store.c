@@ -230,6 +230,11 @@ void store_rollback(struct store *s)
 	s->in_tx = 0;
 }
 
+int store_in_tx(const struct store *s)
+{
+	return s->in_tx;
+}
+
 /* A write of several statements runs in its own transaction unless the
  * caller already opened one. */
 static int tx_enter(struct store *s, int *own, struct kerr *e)

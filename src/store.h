@@ -142,6 +142,8 @@ const char *store_path(const struct store *s);
 int store_begin(struct store *s, struct kerr *e);
 int store_commit(struct store *s, struct kerr *e);
 void store_rollback(struct store *s);
+/* 1 while a store_begin transaction is open. */
+int store_in_tx(const struct store *s);
 
 /* meta: value copied into `out` (appended; caller owns out); KERR_NOTFOUND
  * when unset.  set replaces. */

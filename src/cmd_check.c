@@ -1,0 +1,207 @@
+/*
+ * cmd_check.c - `koder check CODEBOOK...`: validate codebooks before they
+ * are used.  Loads each one (every schema problem located), compiles every
+ * pattern (PCRE2's message and offset for a bad one), then codes every
+ * example and counterexample and reports each that comes out wrong, with the
+ * pattern and text that decided it.  Only checks: writes nothing.
+ */
+#include "buf.h"
+#include "cli.h"
+#include "cmd.h"
+#include "codebook.h"
+#include "error.h"
+#include "normalize.h"
+#include "rules.h"
+
+#include <stdio.h>
+#include <string.h>
+
+enum { OPT_NO_REPAIR = 256 };
+
+static const struct cli_opt opts[] = {
+	{ OPT_NO_REPAIR, "no-repair", NULL, "code the examples without word repair (faster; "
+	  "then OCR-damaged examples may fail)" },
+	{ 'q', "quiet", NULL, "print only problems, not the summary line per codebook" },
+	{ 'h', "help", NULL, "show this help" },
+	{ 0, NULL, NULL, NULL }
+};
+
+static const struct cli_usage usage = {
+	"koder check [OPTION]... CODEBOOK...",
+	"Check codebooks: structure, patterns, examples and counterexamples.",
+	opts,
+	"CODEBOOK is a codebook JSON file, or the name of a shipped codebook\n"
+	"(sof-barrierer, sof-undtagelser, sygdom-aarsager).  Every problem is\n"
+	"reported, not just the first, as\n"
+	"  koder: FILE:LINE:COLUMN: JSON-PATH: what is wrong and what was expected\n"
+	"e.g. categories[3].include[2] for the third include pattern of the fourth\n"
+	"category.  Checked: the JSON syntax; required keys and their types;\n"
+	"unknown keys (typos); duplicate ids; nets that do not exist; categories\n"
+	"without patterns; every pattern compiled with PCRE2; every example must be\n"
+	"coded with its category and every counterexample must not be.\n"
+	"The format is described in docs/codebook-format.md.\n\n"
+	"For each codebook without problems one line goes to standard output:\n"
+	"  FILE: ok: N categories, N patterns, N examples\n\n"
+	"Exit status: 0 all codebooks are fine, 1 an example or counterexample came\n"
+	"out wrong, 2 wrong usage, 3 a codebook is missing or unreadable, 4 a\n"
+	"codebook is malformed or has a bad pattern, 7 a pattern backtracks too\n"
+	"much, 8 out of memory or the normalizer's data is missing.\n"
+};
+
+struct check {
+	struct normalizer *n;
+	struct normalized ans;
+	struct rules_result res;
+	int status;
+	int repair;
+};
+
+static void worsen(struct check *c, int status)
+{
+	if (c->status == EXIT_OK || (status != EXIT_PROBLEMS && status > c->status))
+		c->status = status;
+}
+
+/* "a;b" for the codes in res. */
+static void codes_text(const struct codebook *cb, const struct rules_result *res, struct buf *out)
+{
+	size_t i;
+
+	for (i = 0; i < res->ncats; i++)
+		buf_addf(out, "%s%s", i ? ";" : "", cb->cats[res->cats[i]].id);
+	if (!res->ncats)
+		buf_adds(out, "nothing");
+}
+
+/* Code one example; reports and returns 1 when it came out wrong. */
+static int run_example(struct check *c, const struct codebook *cb, struct rules *r,
+		       size_t cat, size_t j, int counter)
+{
+	const struct codebook_category *cc = &cb->cats[cat];
+	const char *text = counter ? cc->counterexamples[j] : cc->examples[j];
+	char path[96];
+	struct kerr e;
+	struct buf got = BUF_INIT;
+	size_t k;
+	int rc, has;
+
+	snprintf(path, sizeof path, "categories[%zu].%s[%zu]", cat,
+		counter ? "counterexamples" : "examples", j);
+	kerr_clear(&e);
+	rc = normalize_text(c->n, text, strlen(text), &c->ans, &e);
+	if (!rc)
+		rc = rules_match(r, &c->ans, &c->res, &e);
+	if (rc) {
+		if (!e.path[0])
+			codebook_error(cb, &e, rc, path, "%s", e.msg);
+		worsen(c, cli_error(&e));
+		return 1;
+	}
+	has = rules_result_has(&c->res, cat);
+	if (has == !counter)
+		return 0;
+	codes_text(cb, &c->res, &got);
+	if (!counter) {
+		codebook_error(cb, &e, KERR_CHECK, path,
+			"example \"%s\" is not coded %s (it got: %s): add or widen an include "
+			"pattern, or check the excludes", text, cc->id, got.data);
+	} else {
+		struct buf why = BUF_INIT;
+
+		for (k = 0; k < c->res.nev; k++)
+			if (c->res.ev[k].cat == cat && c->res.ev[k].pattern != RULES_NO_PATTERN) {
+				buf_addf(&why, "; include[%zu] \"%s\" matched \"%.*s\"", c->res.ev[k].pattern,
+					cc->include[c->res.ev[k].pattern],
+					(int)(c->res.ev[k].end - c->res.ev[k].start), text + c->res.ev[k].start);
+				break;
+			}
+		codebook_error(cb, &e, KERR_CHECK, path,
+			"counterexample \"%s\" is coded %s%s: narrow the pattern or add an exclude",
+			text, cc->id, why.data);
+		buf_release(&why);
+	}
+	buf_release(&got);
+	worsen(c, cli_error(&e));
+	return 1;
+}
+
+static void check_one(struct check *c, const char *name, int quiet)
+{
+	struct kerr_list errs = KERR_LIST_INIT;
+	struct codebook *cb = NULL;
+	struct rules *r = NULL;
+	struct buf path = BUF_INIT;
+	struct kerr e;
+	size_t i, j, nex = 0, bad = 0;
+
+	kerr_clear(&e);
+	if (codebook_resolve(name, &path, &e)) {
+		worsen(c, cli_error(&e));
+		buf_release(&path);
+		return;
+	}
+	if (!codebook_load(path.data, &cb, &errs))
+		rules_compile(cb, &r, &errs);
+	for (i = 0; i < errs.n; i++)
+		worsen(c, cli_error(&errs.items[i]));
+	kerr_list_release(&errs);
+	if (!r && cb) {
+		/* the structure is fine but patterns are not: say how to go on */
+		cli_warn("%s: examples not run until the patterns compile", path.data);
+	}
+	if (r && !c->n) {
+		struct normalize_opts o = { !c->repair };
+
+		if (normalizer_new(&c->n, &o, &e)) {
+			worsen(c, cli_error(&e));
+			rules_free(r);
+			codebook_free(cb);
+			buf_release(&path);
+			return;
+		}
+	}
+	for (i = 0; r && i < cb->ncats; i++) {
+		for (j = 0; j < cb->cats[i].nexamples; j++, nex++)
+			bad += run_example(c, cb, r, i, j, 0);
+		for (j = 0; j < cb->cats[i].ncounterexamples; j++, nex++)
+			bad += run_example(c, cb, r, i, j, 1);
+	}
+	if (r && !bad && !quiet)
+		printf("%s: ok: %zu categories, %zu patterns, %zu examples\n", path.data,
+			cb->ncats, rules_npatterns(r), nex);
+	else if (r && bad)
+		cli_warn("%s: %zu of %zu examples and counterexamples came out wrong",
+			path.data, bad, nex);
+	rules_free(r);
+	codebook_free(cb);
+	buf_release(&path);
+}
+
+int cmd_check(int argc, char **argv)
+{
+	struct cli_parser p;
+	struct check c;
+	int opt, quiet = 0;
+
+	memset(&c, 0, sizeof c);
+	c.repair = 1;
+	cli_parser_init(&p, opts);
+	while ((opt = cli_next(&p, argc, argv)) != -1) {
+		switch (opt) {
+		case OPT_NO_REPAIR: c.repair = 0; break;
+		case 'q': quiet = 1; break;
+		case 'h': return cli_help(&usage);
+		default: return cli_misuse(&usage, NULL);
+		}
+	}
+	if (optind >= argc)
+		return cli_misuse(&usage, "name at least one codebook to check");
+	normalized_init(&c.ans);
+	rules_result_init(&c.res);
+	for (; optind < argc; optind++)
+		check_one(&c, argv[optind], quiet);
+	normalized_release(&c.ans);
+	rules_result_release(&c.res);
+	normalizer_free(c.n);
+	return c.status;
+}

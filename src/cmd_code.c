@@ -1,0 +1,381 @@
+/*
+ * cmd_code.c - `koder code`: suggest codebook categories for every answer of
+ * a survey export, with the evidence for each, as CSV or JSON lines.
+ * Streams: one row in, one row out, so memory does not grow with the file.
+ */
+#include "buf.h"
+#include "cli.h"
+#include "cmd.h"
+#include "codebook.h"
+#include "csv.h"
+#include "error.h"
+#include "normalize.h"
+#include "outfile.h"
+#include "rules.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { OPT_CODEBOOK = 256, OPT_TEXT, OPT_ID, OPT_WAVE, OPT_ROLE, OPT_FORMAT, OPT_NO_REPAIR };
+
+static const struct cli_opt opts[] = {
+	{ OPT_CODEBOOK, "codebook", "CB", "codebook JSON file, or a shipped name (sof-barrierer)" },
+	{ OPT_TEXT, "text", "COL", "column holding the answers (required)" },
+	{ OPT_ID, "id", "COL", "column with the respondent id (default: the row number)" },
+	{ OPT_WAVE, "wave", "COL", "column with the wave, copied to the output" },
+	{ OPT_ROLE, "role", "COL", "column with the role, copied to the output" },
+	{ OPT_FORMAT, "format", "FMT", "csv (default) or jsonl" },
+	{ 'o', "output", "FILE", "write to FILE (whole or not at all) instead of standard output" },
+	{ OPT_NO_REPAIR, "no-repair", NULL, "do not repair OCR/typing damage before matching" },
+	{ 'q', "quiet", NULL, "no summary line on standard error" },
+	{ 'h', "help", NULL, "show this help" },
+	{ 0, NULL, NULL, NULL }
+};
+
+static const struct cli_usage usage = {
+	"koder code --codebook CB --text COL [--id COL] [--wave COL] [--role COL] [OPTION]... [SURVEY.csv]",
+	"Suggest codebook categories for every answer in a survey export.",
+	opts,
+	"SURVEY.csv is read with its header row (separator , ; or tab and the\n"
+	"encoding are detected); '-' or no file reads standard input.  Column names\n"
+	"are matched without regard to case.  Each answer is repaired (fgrste ->\n"
+	"første), then coded with the codebook's rules.\n\n"
+	"CSV output (comma-separated, UTF-8, quoted where needed), one row per answer:\n"
+	"  id        the --id column, or the row number (1 = first answer)\n"
+	"  wave      the --wave column (only with --wave)\n"
+	"  role      the --role column (only with --role)\n"
+	"  codes     category ids joined by ';'; ingen_svar for a blank or\n"
+	"            non-substantive answer; andet when nothing else fits\n"
+	"  status    coded, ingen_svar, andet (nothing else matched) or uncoded\n"
+	"            (nothing matched and the codebook has no andet)\n"
+	"  evidence  CATEGORY:START-END per match, ';'-separated: byte offsets of\n"
+	"            the matched words in the answer as written\n"
+	"  patterns  CATEGORY:include[N] per match: which pattern matched\n"
+	"  matched   the matched words as written, ' | '-separated\n"
+	"With --format jsonl, one JSON object per line with the same fields;\n"
+	"codes is a list and evidence a list of {category, pattern, start, end, text}.\n\n"
+	"Example:\n"
+	"  koder code --codebook sof-barrierer --text \"Barrierer\" --id Respondent-ID survey.csv\n\n"
+	"Exit status: 0 ok, 1 done but some rows were skipped (wrong number of\n"
+	"fields), 2 wrong usage, 3 a file or column is missing, 4 the codebook or\n"
+	"survey is malformed, 5 the output could not be written, 7 a pattern\n"
+	"backtracks too much (the message names it), 8 out of memory.\n"
+};
+
+struct coder {
+	const struct codebook *cb;
+	struct rules *rules;
+	struct normalizer *n;
+	struct normalized ans;
+	struct rules_result res;
+	int jsonl;
+	FILE *out;
+	size_t counts[4];   /* coded, ingen_svar, andet, uncoded */
+};
+
+static const char *const status_name[] = { "coded", "ingen_svar", "andet", "uncoded" };
+
+static int status_of(const struct rules_result *res)
+{
+	return res->nonsubstantive ? 1 : res->residual ? 2 : res->uncoded ? 3 : 0;
+}
+
+static void put_field(FILE *f, const char *s, size_t len, int first)
+{
+	if (!first)
+		fputc(',', f);
+	csv_write_field(f, s, len, ',');
+}
+
+static void write_csv(struct coder *c, const char *id, const char *wave, const char *role,
+		      const char *text)
+{
+	const struct codebook *cb = c->cb;
+	const struct rules_result *res = &c->res;
+	struct buf codes = BUF_INIT, ev = BUF_INIT, pats = BUF_INIT, words = BUF_INIT;
+	const char *st = status_name[status_of(res)];
+	size_t i;
+
+	for (i = 0; i < res->ncats; i++)
+		buf_addf(&codes, "%s%s", i ? ";" : "", cb->cats[res->cats[i]].id);
+	for (i = 0; i < res->nev; i++) {
+		const struct rules_evidence *v = &res->ev[i];
+
+		if (v->pattern == RULES_NO_PATTERN)
+			continue;
+		buf_addf(&ev, "%s%s:%zu-%zu", ev.len ? ";" : "", cb->cats[v->cat].id, v->start, v->end);
+		buf_addf(&pats, "%s%s:include[%zu]", pats.len ? ";" : "", cb->cats[v->cat].id, v->pattern);
+		buf_addf(&words, "%s%.*s", words.len ? " | " : "", (int)(v->end - v->start), text + v->start);
+	}
+	put_field(c->out, id, strlen(id), 1);
+	if (wave)
+		put_field(c->out, wave, strlen(wave), 0);
+	if (role)
+		put_field(c->out, role, strlen(role), 0);
+	put_field(c->out, codes.data, codes.len, 0);
+	put_field(c->out, st, strlen(st), 0);
+	put_field(c->out, ev.data, ev.len, 0);
+	put_field(c->out, pats.data, pats.len, 0);
+	put_field(c->out, words.data, words.len, 0);
+	fputc('\n', c->out);
+	buf_release(&codes);
+	buf_release(&ev);
+	buf_release(&pats);
+	buf_release(&words);
+}
+
+static int write_jsonl(struct coder *c, const char *id, const char *wave, const char *role,
+		       const char *text)
+{
+	const struct codebook *cb = c->cb;
+	const struct rules_result *res = &c->res;
+	cJSON *o = cJSON_CreateObject(), *codes, *evs;
+	char *line;
+	size_t i;
+	int ok = o != NULL;
+
+	ok = ok && cJSON_AddStringToObject(o, "id", id);
+	if (ok && wave)
+		ok = cJSON_AddStringToObject(o, "wave", wave) != NULL;
+	if (ok && role)
+		ok = cJSON_AddStringToObject(o, "role", role) != NULL;
+	codes = ok ? cJSON_AddArrayToObject(o, "codes") : NULL;
+	ok = codes && cJSON_AddStringToObject(o, "status", status_name[status_of(res)]);
+	for (i = 0; ok && i < res->ncats; i++)
+		ok = cJSON_AddItemToArray(codes, cJSON_CreateString(cb->cats[res->cats[i]].id));
+	evs = ok ? cJSON_AddArrayToObject(o, "evidence") : NULL;
+	ok = evs != NULL;
+	for (i = 0; ok && i < res->nev; i++) {
+		const struct rules_evidence *v = &res->ev[i];
+		cJSON *e = cJSON_CreateObject();
+		char pat[48], *span;
+
+		if (v->pattern == RULES_NO_PATTERN) {
+			cJSON_Delete(e);
+			continue;
+		}
+		snprintf(pat, sizeof pat, "include[%zu]", v->pattern);
+		span = strndup(text + v->start, v->end - v->start);
+		ok = e && span && cJSON_AddItemToArray(evs, e)
+			&& cJSON_AddStringToObject(e, "category", cb->cats[v->cat].id)
+			&& cJSON_AddStringToObject(e, "pattern", pat)
+			&& cJSON_AddStringToObject(e, "pattern_text", cb->cats[v->cat].include[v->pattern])
+			&& cJSON_AddNumberToObject(e, "start", (double)v->start)
+			&& cJSON_AddNumberToObject(e, "end", (double)v->end)
+			&& cJSON_AddStringToObject(e, "text", span);
+		free(span);
+	}
+	line = ok ? cJSON_PrintUnformatted(o) : NULL;
+	cJSON_Delete(o);
+	if (!line)
+		return KERR_NOMEM;
+	fputs(line, c->out);
+	fputc('\n', c->out);
+	free(line);
+	return 0;
+}
+
+static void write_header(struct coder *c, int wave, int role)
+{
+	if (c->jsonl)
+		return;
+	fprintf(c->out, "id%s%s,codes,status,evidence,patterns,matched\n",
+		wave ? ",wave" : "", role ? ",role" : "");
+}
+
+/* Column `name` of the reader, or report it.  Returns 0, or the exit status. */
+static int find_col(struct csv_reader *rd, const char *name, const char *file, size_t *idx)
+{
+	struct kerr e;
+
+	kerr_clear(&e);
+	if (!csv_header_find(rd, name, idx, &e))
+		return 0;
+	kerr_at(&e, file, 1, 0);
+	return cli_error(&e);
+}
+
+struct cols {
+	size_t text, id, wave, role;
+	int has_id, has_wave, has_role;
+};
+
+static int code_stream(struct coder *c, FILE *fp, const char *file, const char *names[4],
+		       int *status)
+{
+	struct csv_reader *rd = NULL;
+	struct csv_row row;
+	struct cols k;
+	struct kerr e;
+	struct cli_progress prog;
+	size_t nrow = 0;
+	int rc, st;
+
+	memset(&k, 0, sizeof k);
+	kerr_clear(&e);
+	if (csv_open(&rd, fp, file, NULL, &e))
+		return cli_error(&e);
+	if ((st = find_col(rd, names[0], file, &k.text))
+	    || (names[1] && (st = find_col(rd, names[1], file, &k.id)))
+	    || (names[2] && (st = find_col(rd, names[2], file, &k.wave)))
+	    || (names[3] && (st = find_col(rd, names[3], file, &k.role)))) {
+		csv_close(rd);
+		return st;
+	}
+	k.has_id = names[1] != NULL;
+	k.has_wave = names[2] != NULL;
+	k.has_role = names[3] != NULL;
+	write_header(c, k.has_wave, k.has_role);
+	cli_progress_start(&prog, "coding", 0);
+	while ((rc = csv_next(rd, &row, &e)) != CSV_END) {
+		char rownum[32];
+		const char *id;
+		size_t need = k.text;
+
+		if (rc < 0 && rc != -KERR_SYNTAX)
+			break;
+		nrow++;
+		if (k.has_id && k.id > need) need = k.id;
+		if (k.has_wave && k.wave > need) need = k.wave;
+		if (k.has_role && k.role > need) need = k.role;
+		if (rc < 0 || row.n <= need) {
+			cli_warn("%s:%ld: row skipped: it has %zu fields where the header has %zu",
+				file, row.line, row.n, csv_header_count(rd));
+			*status = EXIT_PROBLEMS;
+			kerr_clear(&e);
+			continue;
+		}
+		rc = normalize_text(c->n, row.field[k.text], row.len[k.text], &c->ans, &e);
+		if (!rc)
+			rc = rules_match(c->rules, &c->ans, &c->res, &e);
+		if (rc) {
+			if (!e.file[0] || rc != KERR_LIMIT)
+				kerr_at(&e, file, row.line, 0);
+			else
+				cli_warn("%s:%ld: while coding this answer:", file, row.line);
+			csv_close(rd);
+			cli_progress_end(&prog);
+			return cli_error(&e);
+		}
+		snprintf(rownum, sizeof rownum, "%zu", nrow);
+		id = k.has_id ? row.field[k.id] : rownum;
+		c->counts[status_of(&c->res)]++;
+		if (c->jsonl)
+			rc = write_jsonl(c, id, k.has_wave ? row.field[k.wave] : NULL,
+				k.has_role ? row.field[k.role] : NULL, row.field[k.text]);
+		else
+			write_csv(c, id, k.has_wave ? row.field[k.wave] : NULL,
+				k.has_role ? row.field[k.role] : NULL, row.field[k.text]);
+		if (rc) {
+			kerr_set(&e, KERR_NOMEM, "out of memory");
+			csv_close(rd);
+			cli_progress_end(&prog);
+			return cli_error(&e);
+		}
+		cli_progress_add(&prog, 1);
+	}
+	cli_progress_end(&prog);
+	csv_close(rd);
+	if (rc < 0)
+		return cli_error(&e);
+	return 0;
+}
+
+int cmd_code(int argc, char **argv)
+{
+	struct cli_parser p;
+	const char *cbname = NULL, *names[4] = { NULL, NULL, NULL, NULL }, *output = NULL;
+	const char *file = "-";
+	struct normalize_opts no = { 0 };
+	struct kerr_list errs = KERR_LIST_INIT;
+	struct codebook *cb = NULL;
+	struct coder c;
+	struct outfile out = { NULL, NULL, NULL };
+	struct buf cbpath = BUF_INIT;
+	struct kerr e;
+	FILE *fp = stdin;
+	int opt, quiet = 0, status = EXIT_OK, st;
+
+	memset(&c, 0, sizeof c);
+	cli_parser_init(&p, opts);
+	while ((opt = cli_next(&p, argc, argv)) != -1) {
+		switch (opt) {
+		case OPT_CODEBOOK: cbname = optarg; break;
+		case OPT_TEXT: names[0] = optarg; break;
+		case OPT_ID: names[1] = optarg; break;
+		case OPT_WAVE: names[2] = optarg; break;
+		case OPT_ROLE: names[3] = optarg; break;
+		case OPT_FORMAT:
+			if (!strcmp(optarg, "jsonl"))
+				c.jsonl = 1;
+			else if (strcmp(optarg, "csv"))
+				return cli_misuse(&usage, "--format is csv or jsonl, not '%s'", optarg);
+			break;
+		case 'o': output = optarg; break;
+		case OPT_NO_REPAIR: no.no_repair = 1; break;
+		case 'q': quiet = 1; break;
+		case 'h': return cli_help(&usage);
+		default: return cli_misuse(&usage, NULL);
+		}
+	}
+	if (!cbname)
+		return cli_misuse(&usage, "--codebook is required");
+	if (!names[0])
+		return cli_misuse(&usage, "--text is required: name the column holding the answers");
+	if (optind + 1 < argc)
+		return cli_misuse(&usage, "one survey file at a time");
+	if (optind < argc)
+		file = argv[optind];
+	kerr_clear(&e);
+	if (codebook_resolve(cbname, &cbpath, &e)) {
+		buf_release(&cbpath);
+		return cli_error(&e);
+	}
+	if (codebook_load(cbpath.data, &cb, &errs) || rules_compile(cb, &c.rules, &errs)) {
+		st = cli_errors(&errs);
+		cli_warn("%s: fix the codebook first ('koder check %s' lists every problem)",
+			cbpath.data, cbpath.data);
+		kerr_list_release(&errs);
+		codebook_free(cb);
+		buf_release(&cbpath);
+		return st;
+	}
+	c.cb = cb;
+	if (strcmp(file, "-") && !(fp = fopen(file, "rb"))) {
+		kerr_errno(&e, errno, file, "cannot open the survey");
+		status = cli_error(&e);
+		goto done;
+	}
+	if (normalizer_new(&c.n, &no, &e) || outfile_open(&out, output, &e)) {
+		status = cli_error(&e);
+		goto done;
+	}
+	normalized_init(&c.ans);
+	rules_result_init(&c.res);
+	c.out = out.fp;
+	st = code_stream(&c, fp, strcmp(file, "-") ? file : "<stdin>", names, &status);
+	normalized_release(&c.ans);
+	rules_result_release(&c.res);
+	if (st) {
+		outfile_abort(&out);
+		status = st;
+	} else if (outfile_commit(&out, &e)) {
+		status = cli_error(&e);
+	} else if (!quiet) {
+		cli_warn("%zu answers: %zu coded, %zu ingen_svar, %zu andet, %zu uncoded",
+			c.counts[0] + c.counts[1] + c.counts[2] + c.counts[3],
+			c.counts[0], c.counts[1], c.counts[2], c.counts[3]);
+	}
+done:
+	if (fp && fp != stdin)
+		fclose(fp);
+	normalizer_free(c.n);
+	rules_free(c.rules);
+	codebook_free(cb);
+	kerr_list_release(&errs);
+	buf_release(&cbpath);
+	return status;
+}

@@ -1,0 +1,448 @@
+/*
+ * cmd_review.c - `koder review`: coders confirm or override the engine's
+ * suggestions, interactively (review.h) or from a spreadsheet (--import,
+ * --export), and the reliability work around it (--sample, --adjudicate).
+ * Reading the survey into the project store is project.h's job; this file
+ * only decides what to do from the command line and reports.
+ */
+#include "buf.h"
+#include "cli.h"
+#include "cmd.h"
+#include "codebook.h"
+#include "corpus.h"
+#include "error.h"
+#include "project.h"
+#include "review.h"
+#include "store.h"
+
+#include <libgen.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+enum {
+	OPT_DB = 256, OPT_CODER, OPT_QUESTION, OPT_IMPORT, OPT_EXPORT, OPT_CODEBOOK,
+	OPT_TEXT, OPT_ID, OPT_WAVE, OPT_ROLE, OPT_SAMPLE, OPT_SEED, OPT_ADJUDICATE,
+	OPT_BENCH
+};
+
+/* --bench is for bench/review.sh and stays out of --help. */
+
+static const struct cli_opt opts[] = {
+	{ OPT_DB, "db", "PATH", "the project store (default: koder.db)" },
+	{ OPT_CODER, "coder", "NAME", "who is coding (default: $KODER_CODER, else $USER)" },
+	{ OPT_QUESTION, "question", "ID", "the open question to review (id or column)" },
+	{ OPT_IMPORT, "import", "FILE", "store a CSV of decisions (columns id, codes) and quit" },
+	{ OPT_EXPORT, "export", "FILE", "write every answer to FILE.csv or FILE.xlsx and quit" },
+	{ OPT_SAMPLE, "sample", "N", "assign N answers to --coder for double coding and quit" },
+	{ OPT_SEED, "seed", "S", "seed of the sample (default 1): same seed, same sample" },
+	{ OPT_ADJUDICATE, "adjudicate", NULL, "step through coders' disagreements and decide" },
+	{ OPT_CODEBOOK, "codebook", "CB", "codebook of --text (a file or a shipped id)" },
+	{ OPT_TEXT, "text", "COLUMN", "the answer column (without a corpus descriptor)" },
+	{ OPT_ID, "id", "COLUMN", "the respondent id column" },
+	{ OPT_WAVE, "wave", "COLUMN", "the wave column" },
+	{ OPT_ROLE, "role", "COLUMN", "the role column" },
+	{ 'h', "help", NULL, "show this help" },
+	{ 0, NULL, NULL, NULL }
+};
+
+static const struct cli_opt bench_opt = { OPT_BENCH, "bench", NULL, "" };
+
+static const struct cli_usage usage = {
+	"koder review [OPTION]... [CORPUS | SURVEY.csv]",
+	"Confirm or override the suggested codes, one answer at a time.",
+	opts,
+	"CORPUS is a corpus directory or its corpus.json (docs/corpus-format.md);\n"
+	"without one, SURVEY.csv with --text --codebook --id [--wave --role].  The\n"
+	"first time, the survey's answers and the engine's suggestions go into the\n"
+	"project store; later 'koder review --db PATH' is enough.\n\n"
+	"Keys: 1-9 and 0 tick categories 1-10 (# and a number for more), Enter\n"
+	"confirm, x ingen_svar, n note, u undo, j/k or arrows move, / search,\n"
+	"f filter, ? help, q quit.  Every decision is saved before the next answer\n"
+	"shows; starting again resumes at the first answer you have not reviewed.\n\n"
+	"--import reads `id,codes` rows (as 'koder code' and --export write them;\n"
+	"optional wave, question, note columns); every row is checked first and the\n"
+	"file is imported whole or not at all.\n\n"
+	"Examples:\n"
+	"  koder review --import corpora/sof/gold-barrierer.csv --coder gold \\\n"
+	"               --db sof.db corpora/sof\n"
+	"  koder review --db sof.db --coder anna\n"
+	"  koder review --db sof.db --export til-anna.xlsx --coder anna\n\n"
+	"Exit status: 0 done, 2 wrong usage, 3 a file is missing, 4 the decisions\n"
+	"file has problems (nothing imported), 5 export not written, 6 store unusable.\n"
+};
+
+struct review_cmd {
+	const char *db, *coder, *question, *import, *export, *codebook, *text;
+	const char *id, *wave, *role, *source;
+	size_t sample;
+	long long seed;
+	int adjudicate, bench;
+	struct corpus corpus;
+	int have_corpus;
+	struct store *s;
+	char *qid;              /* the question worked on (owned) */
+};
+
+static int print_errors(const struct kerr_list *l)
+{
+	int status = EXIT_OK;
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		int st = cli_error(&l->items[i]);
+
+		if (!status)
+			status = st;
+	}
+	return status;
+}
+
+/* A descriptor, or a bare survey described by the flags. */
+static int load_corpus(struct review_cmd *r)
+{
+	struct corpus *c = &r->corpus;
+	struct kerr_list errs = KERR_LIST_INIT;
+	struct stat st;
+	size_t n = strlen(r->source);
+	int bare = n > 4 && !strcasecmp(r->source + n - 4, ".csv");
+	int status = 0;
+
+	if (!bare && stat(r->source, &st) != 0) {
+		cli_warn("cannot read '%s': no such corpus directory or file", r->source);
+		return EXIT_NOINPUT;
+	}
+	if (bare) {
+		if (corpus_init(c) || corpus_set_str(&c->survey, r->source))
+			cli_die(EXIT_SOFTWARE, "out of memory");
+	} else if (corpus_load(c, r->source, &errs)) {
+		status = print_errors(&errs);
+		kerr_list_release(&errs);
+		return status;
+	}
+	r->have_corpus = 1;
+	if ((r->id && corpus_set_str(&c->id_col, r->id))
+	    || (r->wave && corpus_set_str(&c->wave_col, r->wave))
+	    || (r->role && corpus_set_str(&c->role_col, r->role)))
+		cli_die(EXIT_SOFTWARE, "out of memory");
+	if (r->text) {
+		const struct corpus_question *q = corpus_question_find(c, r->text);
+
+		if (!q) {
+			if (!r->codebook)
+				return cli_misuse(&usage, "--text needs --codebook");
+			if (corpus_add_question(c, r->text, r->text, r->codebook))
+				cli_die(EXIT_SOFTWARE, "out of memory");
+		} else if (r->codebook && corpus_set_str(&((struct corpus_question *)q)->codebook,
+				r->codebook)) {
+			cli_die(EXIT_SOFTWARE, "out of memory");
+		}
+		if (!r->question)
+			r->question = r->text;
+	} else if (bare) {
+		return cli_misuse(&usage, "a survey without a corpus descriptor needs --text "
+			"COLUMN --codebook CB --id COLUMN");
+	}
+	if (!c->id_col)
+		return cli_misuse(&usage, "which column is the respondent id? give --id COLUMN");
+	return 0;
+}
+
+static int add_survey(struct review_cmd *r)
+{
+	struct kerr_list errs = KERR_LIST_INIT;
+	struct project_stats st;
+	const char *only = NULL;
+	int rc, status = 0;
+
+	if (r->question) {
+		const struct corpus_question *q = corpus_question_find(&r->corpus, r->question);
+
+		if (!q)
+			return cli_misuse(&usage, "the corpus has no question '%s'", r->question);
+		only = q->id ? q->id : q->column;
+	}
+	rc = project_add_survey(r->s, &r->corpus, only, &st, &errs);
+	if (rc)
+		status = print_errors(&errs);
+	kerr_list_release(&errs);
+	if (!rc && !r->text && strcmp(r->source, "-")) {
+		char *abs = realpath(r->source, NULL);
+		struct kerr e;
+
+		kerr_clear(&e);
+		if (abs && store_meta_set(r->s, "corpus", abs, &e))
+			status = cli_error(&e);
+		free(abs);
+	}
+	return status;
+}
+
+struct qlist {
+	struct buf names;
+	size_t n;
+	char *first;
+};
+
+static int list_question(void *ctx, const char *question, const char *codebook_id)
+{
+	struct qlist *l = ctx;
+
+	(void)codebook_id;
+	if (!l->first)
+		l->first = strdup(question);
+	buf_addf(&l->names, "%s%s", l->n++ ? ", " : "", question);
+	return 0;
+}
+
+/* The question: --question (a corpus id or column), the question whose
+ * gold file is being imported, or the store's only (else first) one. */
+static int pick_question(struct review_cmd *r)
+{
+	struct qlist l = { BUF_INIT, 0, NULL };
+	struct kerr e;
+	size_t i;
+	int rc;
+
+	if (r->question && r->have_corpus) {
+		const struct corpus_question *q = corpus_question_find(&r->corpus, r->question);
+
+		r->qid = strdup(q ? (q->id ? q->id : q->column) : r->question);
+		return 0;
+	}
+	if (r->question) {
+		r->qid = strdup(r->question);
+		return 0;
+	}
+	for (i = 0; r->import && r->have_corpus && i < r->corpus.nquestions; i++) {
+		const char *gold = r->corpus.questions[i].gold;
+		char *a, *b;
+		int same;
+
+		if (!gold)
+			continue;
+		a = strdup(gold);
+		b = strdup(r->import);
+		same = a && b && !strcmp(basename(a), basename(b));
+		free(a);
+		free(b);
+		if (same) {
+			r->qid = strdup(r->corpus.questions[i].id);
+			return 0;
+		}
+	}
+	kerr_clear(&e);
+	if ((rc = store_each_question(r->s, list_question, &l, &e)))
+		return cli_error(&e);
+	/* Several: the first, named in the title; --question picks another. */
+	r->qid = l.first;
+	l.first = NULL;
+	free(l.first);
+	buf_release(&l.names);
+	return rc;
+}
+
+static const char *default_coder(void)
+{
+	const char *c = getenv("KODER_CODER");
+
+	if (!c || !*c)
+		c = getenv("USER");
+	return c && *c ? c : NULL;
+}
+
+static int run_import(struct review_cmd *r)
+{
+	struct kerr_list errs = KERR_LIST_INIT;
+	struct project_import_stats st;
+	int rc, status = EXIT_OK;
+
+	if (!r->coder)
+		return cli_misuse(&usage, "--import needs --coder NAME (whose decisions they are)");
+	rc = project_import(r->s, r->import, r->coder, r->qid, &st, &errs);
+	if (rc) {
+		status = print_errors(&errs);
+		if (rc != KERR_NOMEM && rc != KERR_IO && rc != KERR_STORE) {
+			cli_warn("%s: %zu problem%s; nothing was imported", r->import, errs.n,
+				errs.n == 1 ? "" : "s");
+			status = EXIT_DATAERR;
+		}
+	} else {
+		fprintf(stderr, "koder: %s: %zu decision%s by %s stored in %s (%zu unchanged, "
+			"%zu row%s without codes)\n", r->import, st.imported,
+			st.imported == 1 ? "" : "s", r->coder, store_path(r->s), st.unchanged,
+			st.blank, st.blank == 1 ? "" : "s");
+	}
+	kerr_list_release(&errs);
+	return status;
+}
+
+static int run_export(struct review_cmd *r)
+{
+	struct kerr e;
+	size_t n = 0;
+
+	kerr_clear(&e);
+	if (project_export(r->s, r->qid, r->coder, r->export, &n, &e)) {
+		if (e.code == KERR_IO)
+			cli_error(&e);
+		return e.code == KERR_IO ? EXIT_CANTCREATE : cli_error(&e);
+	}
+	fprintf(stderr, "koder: %s: %zu answer%s written\n", r->export, n, n == 1 ? "" : "s");
+	return EXIT_OK;
+}
+
+static int run_sample(struct review_cmd *r)
+{
+	struct kerr e;
+	size_t n = 0;
+
+	kerr_clear(&e);
+	if (review_sample(r->s, r->qid, r->coder, r->sample, (unsigned long long)r->seed, &n, &e))
+		return cli_error(&e);
+	fprintf(stderr, "koder: %zu answer%s of %s assigned to %s for double coding "
+		"(seed %lld, stratified by wave and role)\n", n, n == 1 ? "" : "s", r->qid,
+		r->coder, r->seed);
+	return EXIT_OK;
+}
+
+/* Hidden: timings for bench/review.sh. */
+static int run_bench(struct review_cmd *r)
+{
+	struct review_bench b;
+	struct kerr e;
+
+	kerr_clear(&e);
+	if (review_bench(r->s, r->qid, r->sample ? r->sample : 1000, &b, &e))
+		return cli_error(&e);
+	printf("answers %zu\nload_ms %.1f\nrender_p50_ms %.3f\nrender_p99_ms %.3f\n"
+		"render_max_ms %.3f\ncommit_p50_ms %.3f\ncommit_p99_ms %.3f\n"
+		"commit_max_ms %.3f\n", b.answers, b.load_ms, b.render_p50, b.render_p99,
+		b.render_max, b.commit_p50, b.commit_p99, b.commit_max);
+	return EXIT_OK;
+}
+
+static int run_tui(struct review_cmd *r)
+{
+	struct review_opts o = { r->qid, r->coder, r->adjudicate ? REVIEW_ADJUDICATE
+		: REVIEW_CODE, 0, 1 };
+	struct review_summary sum;
+	struct kerr e;
+
+	kerr_clear(&e);
+	if (review_run(r->s, &o, &sum, &e))
+		return cli_error(&e);
+	fprintf(stderr, "koder: %s: %zu decision%s saved this session; %zu of %zu answers "
+		"%s by %s\n", store_path(r->s), sum.decided, sum.decided == 1 ? "" : "s",
+		sum.reviewed, sum.total, r->adjudicate ? "adjudicated" : "reviewed", r->coder);
+	return sum.interrupted ? EXIT_INTERRUPTED : EXIT_OK;
+}
+
+static int run(struct review_cmd *r)
+{
+	struct kerr e;
+	int status, create = r->have_corpus;
+
+	kerr_clear(&e);
+	if (store_open(&r->s, r->db, create ? STORE_CREATE : 0, &e)) {
+		if (e.code == KERR_NOTFOUND)
+			cli_warn("%s: no project store; give the corpus (or survey) the first time, "
+				"e.g. 'koder review --db %s corpora/sof'", r->db, r->db);
+		else
+			cli_error(&e);
+		return e.code == KERR_NOTFOUND ? EXIT_NOINPUT : kerr_exit(e.code);
+	}
+	if (r->have_corpus && (status = add_survey(r)))
+		return status;
+	if ((status = pick_question(r)))
+		return status;
+	if (r->import)
+		return run_import(r);
+	if (r->export)
+		return run_export(r);
+	if (!r->qid) {
+		cli_warn("%s: the store holds no answers yet; give the corpus or survey", r->db);
+		return EXIT_NOINPUT;
+	}
+	if (!r->coder)
+		return cli_misuse(&usage, "who is coding? give --coder NAME");
+	if (r->sample)
+		return run_sample(r);
+	if (r->bench)
+		return run_bench(r);
+	return run_tui(r);
+}
+
+int cmd_review(int argc, char **argv)
+{
+	struct cli_opt parse_opts[sizeof(opts) / sizeof(opts[0]) + 1];
+	struct review_cmd r;
+	struct cli_parser p;
+	int c, status, modes;
+
+	memset(&r, 0, sizeof(r));
+	r.db = "koder.db";
+	r.seed = 1;
+	/* The parser's table: the documented options plus the hidden one. */
+	for (c = 0; opts[c].name; c++)
+		parse_opts[c] = opts[c];
+	parse_opts[c++] = bench_opt;
+	parse_opts[c] = opts[c - 1];  /* the terminating row */
+	cli_parser_init(&p, parse_opts);
+	while ((c = cli_next(&p, argc, argv)) != -1) {
+		switch (c) {
+		case OPT_DB: r.db = optarg; break;
+		case OPT_CODER: r.coder = optarg; break;
+		case OPT_QUESTION: r.question = optarg; break;
+		case OPT_IMPORT: r.import = optarg; break;
+		case OPT_EXPORT: r.export = optarg; break;
+		case OPT_CODEBOOK: r.codebook = optarg; break;
+		case OPT_TEXT: r.text = optarg; break;
+		case OPT_ID: r.id = optarg; break;
+		case OPT_WAVE: r.wave = optarg; break;
+		case OPT_ROLE: r.role = optarg; break;
+		case OPT_ADJUDICATE: r.adjudicate = 1; break;
+		case OPT_BENCH: r.bench = 1; break;
+		case OPT_SAMPLE:
+			if (cli_parse_size(optarg, &r.sample) || r.sample == 0)
+				return cli_misuse(&usage, "--sample wants a positive number, not '%s'",
+					optarg);
+			break;
+		case OPT_SEED: {
+			size_t v;
+
+			if (cli_parse_size(optarg, &v))
+				return cli_misuse(&usage, "--seed wants a number, not '%s'", optarg);
+			r.seed = (long long)v;
+			break;
+		}
+		case 'h': return cli_help(&usage);
+		default: return cli_misuse(&usage, NULL);
+		}
+	}
+	if (optind + 1 < argc)
+		return cli_misuse(&usage, "one corpus or survey at a time");
+	modes = !!r.import + !!r.export + !!r.sample + r.adjudicate;
+	if (modes > 1)
+		return cli_misuse(&usage, "--import, --export, --sample and --adjudicate "
+			"are separate jobs; give one");
+	if (!r.coder && !r.import)
+		r.coder = default_coder();
+	if (optind < argc) {
+		r.source = argv[optind];
+		if ((status = load_corpus(&r)))
+			goto out;
+	} else if (r.text || r.codebook || r.id || r.wave || r.role) {
+		status = cli_misuse(&usage, "--text/--codebook/--id/--wave/--role describe a "
+			"survey file: give it");
+		goto out;
+	}
+	status = run(&r);
+out:
+	store_close(r.s);
+	if (r.have_corpus)
+		corpus_release(&r.corpus);
+	free(r.qid);
+	return status;
+}

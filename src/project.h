@@ -1,0 +1,101 @@
+/*
+ * project.h - bringing a survey into the project store.
+ *
+ * Review, decision import and export all work on the answers in the store,
+ * so the survey is read once into it: one answer per respondent who wrote
+ * anything, per open question, with wave and role after the corpus's
+ * grouping, the other columns (Kommune, the work function as written) as
+ * JSON, and the rule engine's suggestion with its evidence (byte spans in
+ * the original text).  Reading the survey again updates answers whose text
+ * changed and adds new ones; decisions are never touched.
+ *
+ * Wave and role: the corpus's group name when a value matches one; the
+ * value as written when none does (tally lists those); "(ukendt)" for an
+ * empty cell and "(alle)" when the survey has no such column.
+ *
+ * Ownership: nothing returned needs freeing except the codebook from
+ * project_codebook (codebook_free).  The store and corpus are borrowed.
+ */
+#ifndef KODER_PROJECT_H
+#define KODER_PROJECT_H
+
+#include <stddef.h>
+
+struct buf;
+struct codebook;
+struct corpus;
+struct kerr;
+struct corpus_question;
+struct kerr_list;
+struct store;
+
+struct project_stats {
+	size_t rows;        /* survey rows read */
+	size_t answers;     /* non-empty answers stored (all questions) */
+	size_t added;       /* of those, new to the store */
+};
+
+/* Load the codebook of question `q` (resolved as corpus_resolve does).
+ * *out is the caller's (codebook_free).  Problems go to `errs`. */
+int project_codebook(const struct corpus *c, const struct corpus_question *q,
+	struct codebook **out, struct kerr_list *errs);
+
+/*
+ * Read the corpus's survey into the store: question `qid` only (id or
+ * column; NULL = every question).  Runs inside the caller's transaction if
+ * one is open, else in its own, so a survey is stored whole or not at all.
+ * Duplicate respondent ids within a wave are errors naming both lines.
+ * Every problem goes to `errs`; returns the first code.  `st` may be NULL.
+ */
+int project_add_survey(struct store *s, const struct corpus *c, const char *qid,
+	struct project_stats *st, struct kerr_list *errs);
+
+/*
+ * The codebook a stored question is coded with: the path recorded when its
+ * survey was read (meta "codebook:<question>").  *out is the caller's.
+ */
+int project_codebook_of(struct store *s, const char *question, struct codebook **out,
+	struct kerr_list *errs);
+
+/*
+ * Check a code list against `cb` and rewrite it in codebook order joined by
+ * ';' into `out` (appended; caller owns it).  Ids may be separated by ';'
+ * ',' '|' or spaces.  KERR_NOTFOUND names an unknown id or a net (path =
+ * the id); KERR_SCHEMA when ingen_svar is combined with categories; an
+ * empty list is KERR_SCHEMA too.
+ */
+int project_canon_codes(const struct codebook *cb, const char *codes, struct buf *out,
+	struct kerr *e);
+
+struct project_import_stats {
+	size_t rows;        /* data rows read */
+	size_t imported;    /* decisions added */
+	size_t unchanged;   /* the coder had already decided so */
+	size_t blank;       /* rows with no codes (left for later) */
+};
+
+/*
+ * Import coders' decisions from CSV `path` (columns `id` and `codes`,
+ * optional `wave`, `question`, `note`; any separator) as decisions of
+ * `coder` with action "import".  Rows without a question column belong to
+ * `qid`.  Every row is checked first (unknown answer or category ids,
+ * duplicate rows, missing columns), each problem with its line; if any is
+ * found nothing is imported.  Otherwise all decisions go in one
+ * transaction.  Returns 0 or the first problem's code.
+ */
+int project_import(struct store *s, const char *path, const char *coder, const char *qid,
+	struct project_import_stats *st, struct kerr_list *errs);
+
+/*
+ * Write one row per stored answer of `qid` to `path` (".xlsx" means an
+ * Excel workbook, anything else CSV with `;` and a byte-order mark, as
+ * Danish Excel opens it): id, question, wave, role, the other columns,
+ * text, the engine's suggestion, the final codes and who decided them, and
+ * `codes` and `note` for a coder to fill (pre-filled with `coder`'s
+ * current decision, so importing an untouched file changes nothing).
+ * Written whole or not at all.  *n (may be NULL) gets the row count.
+ */
+int project_export(struct store *s, const char *qid, const char *coder, const char *path,
+	size_t *n, struct kerr *e);
+
+#endif
