@@ -84,10 +84,12 @@ def main():
                 caps[w] += 1
             else:
                 caps[w.upper()] -= 1
+    acronyms = {w for w, c in caps.items() if c >= 1 and len(w) <= 6}
     for weight, texts in ((20, domain), (1, general)):
         for t in texts:
             for line in t.split('\n'):
-                ws = [w.lower() for w in WORD.findall(line)]
+                # acronyms are not words: STAR must not make "star" common
+                ws = [w.lower() for w in WORD.findall(line) if w not in acronyms]
                 for w in ws:
                     uni[w] += weight
                 for a, b in zip(ws, ws[1:]):
@@ -101,7 +103,7 @@ def main():
     with open('data/da-acronyms.tsv', 'w', encoding='utf-8') as f:
         f.write('# acronym<TAB>capitalised minus other uses in domain text; built by scripts/build-lexicon.py\n')
         for w, c in sorted(caps.items(), key=lambda x: (-x[1], x[0])):
-            if c >= 1 and len(w) <= 6:
+            if w in acronyms:
                 f.write(f'{w}\t{c}\n')
     with open('data/da-bigrams.tsv', 'w', encoding='utf-8') as f:
         f.write('# word<TAB>next word<TAB>weighted count; built by scripts/build-lexicon.py\n')

@@ -28,6 +28,7 @@
 #define MARGIN 0.5f        /* how much better a repair must score */
 #define CAPS_MARGIN 1.5f   /* ALL-CAPS words are often acronyms (STAR, SOF) */
 #define CTX_WEIGHT 0.6f
+#define ENDING_PEN 0.5f   /* a counted word plus an inflection ending */
 #define CACHE_MAX 100000
 
 enum why {
@@ -73,6 +74,8 @@ struct rule {
 static const struct rule rules[] = {
 	{ "g", "\xC3\xB8", 1.0f, W_G_OE },
 	{ "@", "\xC3\xB8", 1.0f, W_AT_OE },
+	{ "@g", "\xC3\xB8", 1.0f, W_AT_OE },
+	{ "g@", "\xC3\xB8", 1.0f, W_AT_OE },
 	{ "\xC2\xAE", "\xC3\xB8", 0.5f, W_REG_OE },
 	{ "a", "\xC3\xA5", 1.0f, W_A_AA },
 	{ "aa", "\xC3\xA5", 0.6f, W_AA_AA },
@@ -102,6 +105,7 @@ static const struct rule rules[] = {
 	{ "1", "l", 1.5f, W_DIGIT_LETTER },
 	{ "0", "o", 1.5f, W_DIGIT_LETTER },
 	{ "s", "a", 2.2f, W_S_A },
+	{ "p", "\xC3\xB8", 2.2f, W_X_OE },
 	{ "d", "\xC3\xA5", 2.5f, W_A_AA },
 };
 #define NRULES (sizeof(rules) / sizeof(rules[0]))
@@ -112,6 +116,8 @@ struct cand {
 	float cost;
 	unsigned freq;     /* count of the word, or of its rarest part */
 	int parts;
+	int inflected;     /* a counted word plus an ending */
+	int loose;         /* after a prefix kept as written: proves nothing */
 	enum why why;
 };
 
@@ -142,6 +148,7 @@ struct search {
 	float cost;
 	int edits, parts;
 	unsigned minfreq;
+	int loose;         /* searching after a prefix kept as written */
 	enum why why;
 	size_t steps;
 	struct cand c[MAXCAND];
@@ -234,7 +241,7 @@ static void to_upper(char *s, size_t n)
 	}
 }
 
-enum casing { C_LOWER, C_INIT, C_ALL, C_MIXED };
+enum casing { C_LOWER, C_INIT, C_ALL, C_MIXED, C_LOWER_FROM_I };
 
 /* 1 for an upper-case letter at s[i], -1 for a lower-case one, else 0
  * (ASCII and Latin-1 only, as to_lower). */
@@ -294,10 +301,11 @@ static void capitalise(char *s, size_t n)
 
 static float cand_score(const struct cand *c)
 {
-	return log10f((float)c->freq) - c->cost - COMPOUND_PEN * (float)(c->parts - 1);
+	return log10f((float)c->freq) - c->cost - COMPOUND_PEN * (float)(c->parts - 1) -
+	       (c->inflected ? ENDING_PEN : 0.0f);
 }
 
-static void add_cand(struct search *s, unsigned freq)
+static void add_cand(struct search *s, unsigned freq, int inflected)
 {
 	struct cand c, *slot = NULL;
 	int i;
@@ -309,6 +317,8 @@ static void add_cand(struct search *s, unsigned freq)
 	c.cost = s->cost;
 	c.freq = freq;
 	c.parts = s->parts;
+	c.inflected = inflected || s->loose;
+	c.loose = s->loose;
 	c.why = s->parts > 1 && s->why == W_NONE ? W_COMPOUND : s->why;
 	for (i = 0; i < s->nc; i++)
 		if (s->c[i].len == c.len && !memcmp(s->c[i].w, c.w, c.len)) {
@@ -376,6 +386,37 @@ static size_t u8len(unsigned char c)
 	return c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
 }
 
+/* Short words that begin Danish compounds (op+start, til+bage); other
+ * compound parts must have at least 4 bytes, or junk splits such as
+ * is+år and ops+tar would pass for words. */
+static int short_prefix_ok(const char *w, size_t n)
+{
+	static const char *const pre[] = {
+		"op", "ud", "af", "til", "for", "mod", "med", "ind", "sam", "gen", "om",
+		"ned", "hen", "bi", "p\xC3\xA5", "fra", "mer", "tid", "job", "syg", NULL
+	};
+	size_t i;
+
+	for (i = 0; pre[i]; i++)
+		if (strlen(pre[i]) == n && !memcmp(pre[i], w, n))
+			return 1;
+	return 0;
+}
+
+static int part_ok(const struct search *s, size_t part_start)
+{
+	size_t n = s->plen - part_start;
+
+	return n >= 4 || (part_start == 0 && short_prefix_ok(s->path, n));
+}
+
+/* Inflections added to a counted word (måling -> målinger, målingerne);
+ * such a form needs hunspell's agreement like a compound does. */
+static const char *const endings[] = {
+	"erne", "ernes", "er", "ers", "en", "ens", "et", "ets", "ene", "enes", "e",
+	"es", "s", "ede", "te", "ende", "t", NULL
+};
+
 static void dfs(struct search *s, size_t pos, int node, size_t part_start)
 {
 	unsigned f = lexicon_node_freq(s->lx, node);
@@ -385,20 +426,33 @@ static void dfs(struct search *s, size_t pos, int node, size_t part_start)
 	if (++s->steps > MAX_STEPS)
 		return;
 	if (pos == s->n) {
-		if (f && (s->parts == 1 || s->plen - part_start >= 3))
-			add_cand(s, s->parts > 1 && s->minfreq < f ? s->minfreq : f);
+		if (f && (s->parts == 1 || part_ok(s, part_start)))
+			add_cand(s, s->parts > 1 && s->minfreq < f ? s->minfreq : f, 0);
 		return;
+	}
+	if (f && s->plen - part_start >= 4) {
+		size_t rest = s->n - pos, e;
+
+		for (e = 0; endings[e]; e++)
+			if (strlen(endings[e]) == rest && !memcmp(s->in + pos, endings[e], rest) &&
+			    s->plen + rest < MAXW) {
+				memcpy(s->path + s->plen, endings[e], rest);
+				s->plen += rest;
+				add_cand(s, s->parts > 1 && s->minfreq < f ? s->minfreq : f, 1);
+				s->plen -= rest;
+				break;
+			}
 	}
 	/* a compound: a counted word ends here and another begins (optionally
 	 * after the linking s of sygedagpenge-s-sag) */
-	if (f && s->parts < 3 && s->plen - part_start >= 2 && s->n - pos >= 2) {
+	if (f && s->parts < 3 && part_ok(s, part_start) && s->n - pos >= 4) {
 		unsigned om = s->minfreq;
 
 		s->parts++;
 		if (f < s->minfreq)
 			s->minfreq = f;
 		dfs(s, pos, 0, s->plen);
-		if (s->in[pos] == 's' && s->plen - part_start >= 3 && s->n - pos >= 4 &&
+		if (s->in[pos] == 's' && s->plen - part_start >= 3 && s->n - pos >= 5 &&
 		    s->plen + 1 < MAXW) {
 			s->path[s->plen++] = 's';
 			dfs(s, pos + 1, 0, s->plen);
@@ -564,6 +618,8 @@ static int generate(struct repairer *rp, const char *lw, size_t n, struct cand *
 				out->cost = gc[i].cost;
 				out->freq = lexicon_freq(rp->lx, gc[i].w, gc[i].len);
 				out->parts = 1;
+				out->inflected = 0;
+				out->loose = 0;
 				out->why = gc[i].why;
 				found = 1;
 				break;
@@ -594,6 +650,25 @@ static int decide(struct repairer *rp, const char *lw, size_t n, struct centry *
 	s.parts = 1;
 	s.minfreq = UINT32_MAX;
 	dfs(&s, 0, 0, 0);
+	/* a compound whose first part is not counted (fidelitets+målingen):
+	 * keep a prefix as written and repair a counted word after it */
+	if (!f && n >= 8) {
+		size_t p;
+
+		s.loose = 1;
+		for (p = 2; p + 6 <= n; p++) {
+			if (((unsigned char)lw[p] & 0xC0) == 0x80)
+				continue;
+			memcpy(s.path, lw, p);
+			s.plen = p;
+			s.parts = 2;
+			s.minfreq = UINT32_MAX;
+			dfs(&s, p, 0, p);
+		}
+		s.loose = 0;
+		s.plen = 0;
+		s.parts = 1;
+	}
 	for (i = 0; i < s.nc; i++) {
 		sc[i] = cand_score(&s.c[i]);
 		for (j = i; j > 0 && sc[order[j - 1]] < sc[i]; j--)
@@ -607,9 +682,10 @@ static int decide(struct repairer *rp, const char *lw, size_t n, struct centry *
 		if (c->len == n && !memcmp(c->w, lw, n)) {
 			/* the word as written, split into counted parts: a real
 			 * compound only if hunspell agrees (else ng+dvendigt) */
-			if (sc[order[j]] > ce->orig && (c->parts == 1 || lexicon_spell(rp->lx, lw, n)))
+			if (sc[order[j]] > ce->orig && !c->loose &&
+			    ((c->parts == 1 && !c->inflected) || lexicon_spell(rp->lx, lw, n)))
 				ce->orig = sc[order[j]];
-		} else if (bi < 0 && (c->parts == 1 ||
+		} else if (bi < 0 && ((c->parts == 1 && !c->inflected) ||
 			   (checked++ < 4 && lexicon_spell(rp->lx, c->w, c->len)))) {
 			bi = order[j];
 		}
@@ -704,6 +780,8 @@ static int fix_number(const char *w, size_t n, struct buf *out)
 
 static void fix_case(char *s, size_t n, enum casing cs)
 {
+	if (cs == C_LOWER_FROM_I && n > 0 && s[0] != 'l')
+		cs = C_INIT;  /* the I was a real capital (Ikke -> Ikke) */
 	if (cs == C_ALL)
 		to_upper(s, n);
 	else if (cs == C_INIT)
@@ -749,16 +827,26 @@ int repair_word(struct repairer *rp, const char *w, size_t n,
 	to_lower(w, n, lw);
 	if (cs == C_MIXED) {
 		/* an upper-case I inside a lower-case word is OCR for l: deItage */
+		char t[MAXW];
 		size_t i;
+		int inner = 0;
 
+		memcpy(t, w, n);
 		for (i = 1; i < n; i++)
-			if (w[i] == 'I')
+			if (w[i] == 'I') {
+				t[i] = 'l';
 				lw[i] = 'l';
-		cs = casing_of(lw, n) == C_LOWER ? (letter_case(w, 0, n) > 0 ? C_INIT : C_LOWER) : C_MIXED;
-		if (cs == C_MIXED)
+				inner = 1;
+			}
+		cs = casing_of(t, n);
+		if (!inner || cs == C_MIXED || cs == C_ALL)
 			return 0;
 		return repair_lower(rp, lw, n, cs, ctx, out, why, 1);
 	}
+	/* a lower-case word whose first letter OCR read as I (Igsning): lower
+	 * case unless it starts a sentence */
+	if (cs == C_INIT && w[0] == 'I' && !(ctx && ctx->sentence_start))
+		cs = C_LOWER_FROM_I;
 	return repair_lower(rp, lw, n, cs, ctx, out, why, 0);
 }
 
@@ -778,7 +866,8 @@ static int repair_lower(struct repairer *rp, const char *lw, size_t n, enum casi
 	rc = lookup(rp, lw, n, &ce);
 	if (rc)
 		return rc;
-	if (!ce->has_best || (ce->guessed && cs != C_LOWER && !(ctx && ctx->sentence_start))) {
+	if (!ce->has_best || (ce->guessed && cs != C_LOWER && cs != C_LOWER_FROM_I &&
+			      !(ctx && ctx->sentence_start))) {
 		if (!forced)
 			return 0;
 		if (buf_add(out, lw, n))

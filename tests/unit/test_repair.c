@@ -66,7 +66,9 @@ static void test_ocr_confusions(void **state)
 	assert_string_equal(fix("tveers"), "tværs");
 	assert_string_equal(fix("@ndre"), "ændre");
 	assert_string_equal(fix("deItage"), "deltage");
-	assert_string_equal(fix("Igbende"), "Løbende");
+	/* an I read for l: lower case inside a sentence, capital at its start */
+	assert_string_equal(fix("Igbende"), "løbende");
+	assert_string_equal(fix_ctx("Igbende", NULL, "dialog", 1), "Løbende");
 }
 
 static void test_typed_without_danish_letters(void **state)
