@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { OPT_ID = 256, OPT_SHOW, OPT_FORMAT, OPT_MAX_FIELD };
+enum { OPT_ID = 256, OPT_SHOW, OPT_FORMAT, OPT_MAX_FIELD, OPT_ENCODING };
 
 static const struct cli_opt scan_opts[] = {
 	{ 't', "text", "COL", "scan only column COL (may be repeated; default: every column)" },
@@ -26,6 +26,7 @@ static const struct cli_opt scan_opts[] = {
 	{ OPT_FORMAT, "format", "FMT", "report as 'text' (default) or 'csv'" },
 	{ 'm', "mask", NULL, "write the survey file with every finding replaced" },
 	{ 'o', "output", "FILE", "with --mask: write to FILE (default: standard output)" },
+	{ OPT_ENCODING, "encoding", "ENC", "read the file as utf-8 or windows-1252 (default: detect)" },
 	{ OPT_MAX_FIELD, "max-field", "BYTES", "longest field accepted (default: 16 MB)" },
 	{ 'h', "help", NULL, "show this help" },
 	{ 0, NULL, NULL, NULL }
@@ -180,15 +181,14 @@ static int pick_columns(struct scan *s, const struct csv_reader *r, char **text,
 }
 
 static int run_scan(struct scan *s, FILE *in, char **text, size_t ntext, const char *idname,
-		    const char *outpath, size_t max_field, struct kerr *e)
+		    const char *outpath, const struct csv_opts *opts, struct kerr *e)
 {
-	struct csv_opts opts = { 0, CSV_ENC_AUTO, max_field, 1 };
 	struct csv_reader *r = NULL;
 	struct outfile o = { NULL, NULL, NULL };
 	struct csv_row row;
 	int rc, opened = 0;
 
-	if ((rc = csv_open(&r, in, s->file, &opts, e)))
+	if ((rc = csv_open(&r, in, s->file, opts, e)))
 		return rc;
 	if ((rc = pick_columns(s, r, text, ntext, idname, e)))
 		goto done;
@@ -225,7 +225,8 @@ int cmd_scan(int argc, char **argv)
 	struct kerr e;
 	char **text = xcalloc((size_t)argc, sizeof(*text));
 	const char *idname = NULL, *outpath = NULL;
-	size_t ntext = 0, max_field = 0;
+	struct csv_opts copts = { 0, CSV_ENC_AUTO, 0, 1 };
+	size_t ntext = 0;
 	FILE *in;
 	int c, rc, status;
 
@@ -255,10 +256,21 @@ int cmd_scan(int argc, char **argv)
 						  optarg);
 			}
 			break;
+		case OPT_ENCODING:
+			if (!strcmp(optarg, "utf-8") || !strcmp(optarg, "utf8"))
+				copts.encoding = CSV_ENC_UTF8;
+			else if (!strcmp(optarg, "windows-1252") || !strcmp(optarg, "cp1252"))
+				copts.encoding = CSV_ENC_CP1252;
+			else {
+				free(text);
+				return cli_misuse(&scan_usage, "unknown encoding '%s'; use utf-8 or windows-1252",
+						  optarg);
+			}
+			break;
 		case 'm': s.mask = 1; break;
 		case 'o': outpath = optarg; break;
 		case OPT_MAX_FIELD:
-			if (cli_parse_size(optarg, &max_field) || !max_field) {
+			if (cli_parse_size(optarg, &copts.max_field) || !copts.max_field) {
 				free(text);
 				return cli_misuse(&scan_usage, "--max-field needs a positive number of bytes");
 			}
@@ -284,7 +296,7 @@ int cmd_scan(int argc, char **argv)
 		free(text);
 		return cli_error(&e);
 	}
-	rc = run_scan(&s, in, text, ntext, idname, outpath, max_field, &e);
+	rc = run_scan(&s, in, text, ntext, idname, outpath, &copts, &e);
 	if (in != stdin)
 		fclose(in);
 	if (rc) {
