@@ -2,9 +2,9 @@
  * report.c - writing tallies as text, CSV, Markdown, JSON, xlsx and SVG
  * (see report.h).
  *
- * All formats walk the same grid - tally, group, category, asked wave, role -
- * through visit(), so they cannot disagree about which cells exist or in what
- * order.  Danish wording follows the evaluation reports; JSON keys are
+ * Every format walks the same grid - tally, group, category, asked wave,
+ * role - and skips waves in which nobody answered substantively; the row
+ * formats (CSV, JSON) do it through visit().  Danish wording follows the evaluation reports; JSON keys are
  * English because scripts read them.
  */
 #include "report.h"
@@ -144,46 +144,78 @@ static void csv_cell(struct buf *b, const char *s, int last)
 	buf_adds(b, last ? "\r\n" : ";");
 }
 
+/* One cell of the grid, as csv and json rows see it. */
+struct cell_ref {
+	const struct tally *t;
+	size_t g, k, w, r;
+	const struct tally_cell *c;
+};
+
+/* Call fn for every existing cell: tally, group, category, asked wave, role.
+ * The row formats walk the grid only through here, so they agree on which
+ * cells exist and in what order.  fn returns non-zero to stop. */
+static int visit(struct tally *const *ts, size_t n, int (*fn)(void *ctx, const struct cell_ref *x),
+		 void *ctx)
+{
+	struct cell_ref x;
+	int rc;
+
+	for (size_t i = 0; i < n; i++) {
+		x.t = ts[i];
+		for (x.g = 0; x.g < ngroups(x.t); x.g++)
+			for (x.k = 0; x.k < x.t->ncats; x.k++)
+				for (x.w = 0; x.w < x.t->nwaves; x.w++) {
+					if (!tally_wave_asked(x.t, x.g, x.w))
+						continue;
+					for (x.r = 0; x.r < x.t->nroles; x.r++) {
+						x.c = tally_cell(x.t, x.g, x.w, x.r);
+						if (x.c && (rc = fn(ctx, &x)))
+							return rc;
+					}
+				}
+	}
+	return 0;
+}
+
+struct csv_ctx {
+	struct buf *b;
+	int by;
+};
+
+static int csv_row(void *ctx, const struct cell_ref *x)
+{
+	struct csv_ctx *cc = ctx;
+	struct buf *b = cc->b;
+	const struct tally *t = x->t;
+	const struct tally_cell *c = x->c;
+
+	csv_cell(b, t->question, 0);
+	csv_cell(b, t->codebook_id, 0);
+	if (cc->by)
+		csv_cell(b, group_name(t, x->g), 0);
+	csv_cell(b, t->waves[x->w].name, 0);
+	csv_cell(b, t->roles[x->r].name, 0);
+	csv_cell(b, t->cats[x->k].id, 0);
+	csv_cell(b, t->cats[x->k].label, 0);
+	buf_addf(b, "%s;%zu;%zu;", t->cats[x->k].is_net ? "ja" : "nej", c->count[x->k], c->base);
+	if (c->base)
+		pct_da(b, c->count[x->k], c->base, 1);
+	buf_addf(b, ";%zu;%zu\r\n", c->respondents, c->reviewed);
+	return 0;
+}
+
 static void write_csv(struct buf *b, struct tally *const *ts, size_t n)
 {
-	int by = n && ts[0]->ngroups;
+	struct csv_ctx cc = { b, n && ts[0]->ngroups };
 
 	buf_adds(b, "\xEF\xBB\xBF");
 	csv_cell(b, "Spørgsmål", 0);
 	csv_cell(b, "Kodebog", 0);
-	if (by)
+	if (cc.by)
 		csv_cell(b, ts[0]->by ? ts[0]->by : "Gruppe", 0);
 	buf_adds(b, "Måling;Rolle;Kategori-id;Kategori;Samlet (net);Anført af (X);Ud af (Y);"
 		 "Andel (%);Respondenter;Gennemset af koder\r\n");
-	for (size_t i = 0; i < n; i++) {
-		const struct tally *t = ts[i];
-
-		for (size_t g = 0; g < ngroups(t); g++)
-			for (size_t k = 0; k < t->ncats; k++)
-				for (size_t w = 0; w < t->nwaves; w++) {
-					if (!tally_wave_asked(t, g, w))
-						continue;
-					for (size_t r = 0; r < t->nroles; r++) {
-						const struct tally_cell *c = tally_cell(t, g, w, r);
-
-						if (!c)
-							continue;
-						csv_cell(b, t->question, 0);
-						csv_cell(b, t->codebook_id, 0);
-						if (by)
-							csv_cell(b, group_name(t, g), 0);
-						csv_cell(b, t->waves[w].name, 0);
-						csv_cell(b, t->roles[r].name, 0);
-						csv_cell(b, t->cats[k].id, 0);
-						csv_cell(b, t->cats[k].label, 0);
-						buf_addf(b, "%s;%zu;%zu;", t->cats[k].is_net ? "ja" : "nej",
-							 c->count[k], c->base);
-						if (c->base)
-							pct_da(b, c->count[k], c->base, 1);
-						buf_addf(b, ";%zu;%zu\r\n", c->respondents, c->reviewed);
-					}
-				}
-	}
+	visit(ts, n, csv_row, &cc);
 }
 
 /* ---- Markdown --------------------------------------------------------- */
@@ -266,53 +298,47 @@ static void write_md(struct buf *b, struct tally *const *ts, size_t n)
 
 /* ---- JSON --------------------------------------------------------------- */
 
+static int json_row(void *ctx, const struct cell_ref *x)
+{
+	const struct tally *t = x->t;
+	const struct tally_cell *c = x->c;
+	cJSON *o = cJSON_CreateObject();
+
+	if (!o || !cJSON_AddItemToArray(ctx, o))
+		return KERR_NOMEM;
+	cJSON_AddStringToObject(o, "question", t->qid);
+	cJSON_AddStringToObject(o, "codebook", t->codebook_id);
+	if (group_name(t, x->g)) {
+		cJSON_AddStringToObject(o, "by", t->by ? t->by : "");
+		cJSON_AddStringToObject(o, "group", group_name(t, x->g));
+	}
+	cJSON_AddStringToObject(o, "wave", t->waves[x->w].name);
+	cJSON_AddStringToObject(o, "role", t->roles[x->r].name);
+	cJSON_AddStringToObject(o, "category", t->cats[x->k].id);
+	cJSON_AddStringToObject(o, "label", t->cats[x->k].label);
+	cJSON_AddBoolToObject(o, "net", t->cats[x->k].is_net);
+	cJSON_AddNumberToObject(o, "count", (double)c->count[x->k]);
+	cJSON_AddNumberToObject(o, "base", (double)c->base);
+	if (c->base)  /* four decimals: a share, not a float artefact */
+		cJSON_AddNumberToObject(o, "share",
+			(double)(long)(share(c->count[x->k], c->base) * 10000 + 0.5) / 10000);
+	else
+		cJSON_AddNullToObject(o, "share");
+	cJSON_AddNumberToObject(o, "respondents", (double)c->respondents);
+	cJSON_AddNumberToObject(o, "reviewed", (double)c->reviewed);
+	return 0;
+}
+
 static int write_json(struct buf *b, struct tally *const *ts, size_t n)
 {
 	cJSON *arr = cJSON_CreateArray();
 	char *text;
+	int rc;
 
 	if (!arr)
 		return KERR_NOMEM;
-	for (size_t i = 0; i < n; i++) {
-		const struct tally *t = ts[i];
-
-		for (size_t g = 0; g < ngroups(t); g++)
-			for (size_t k = 0; k < t->ncats; k++)
-				for (size_t w = 0; w < t->nwaves; w++) {
-					if (!tally_wave_asked(t, g, w))
-						continue;
-					for (size_t r = 0; r < t->nroles; r++) {
-						const struct tally_cell *c = tally_cell(t, g, w, r);
-						cJSON *o;
-
-						if (!c)
-							continue;
-						o = cJSON_CreateObject();
-						cJSON_AddItemToArray(arr, o);
-						cJSON_AddStringToObject(o, "question", t->qid);
-						cJSON_AddStringToObject(o, "codebook", t->codebook_id);
-						if (group_name(t, g)) {
-							cJSON_AddStringToObject(o, "by", t->by ? t->by : "");
-							cJSON_AddStringToObject(o, "group", group_name(t, g));
-						}
-						cJSON_AddStringToObject(o, "wave", t->waves[w].name);
-						cJSON_AddStringToObject(o, "role", t->roles[r].name);
-						cJSON_AddStringToObject(o, "category", t->cats[k].id);
-						cJSON_AddStringToObject(o, "label", t->cats[k].label);
-						cJSON_AddBoolToObject(o, "net", t->cats[k].is_net);
-						cJSON_AddNumberToObject(o, "count", (double)c->count[k]);
-						cJSON_AddNumberToObject(o, "base", (double)c->base);
-						if (c->base)
-							cJSON_AddNumberToObject(o, "share",
-								(double)(long)(share(c->count[k], c->base) * 10000 + 0.5) / 10000);
-						else
-							cJSON_AddNullToObject(o, "share");
-						cJSON_AddNumberToObject(o, "respondents", (double)c->respondents);
-						cJSON_AddNumberToObject(o, "reviewed", (double)c->reviewed);
-					}
-				}
-	}
-	text = cJSON_Print(arr);
+	rc = visit(ts, n, json_row, arr);
+	text = rc ? NULL : cJSON_Print(arr);
 	cJSON_Delete(arr);
 	if (!text)
 		return KERR_NOMEM;
