@@ -215,6 +215,21 @@ static int codes_of(struct run *r, struct rules *rules, const struct codebook *c
 	return rc;
 }
 
+/* Bytes of the first `chars` characters of UTF-8 text: a cut never splits
+ * a character. */
+static size_t snippet(const char *s, size_t chars)
+{
+	size_t i = 0;
+
+	while (s[i] && chars) {
+		i++;
+		while (((unsigned char)s[i] & 0xc0) == 0x80)
+			i++;
+		chars--;
+	}
+	return i;
+}
+
 static int one_answer(void *ctx, const struct store_answer *a)
 {
 	struct run *r = ctx;
@@ -235,11 +250,13 @@ static int one_answer(void *ctx, const struct store_answer *a)
 	if (!rc)
 		rc = effect_count(r->ta, a->wave, a->role, answered, r->a.data, 0, r->e);
 	if (!rc && answered && strcmp(r->a.data, r->b.data)) {
+		size_t cut = snippet(a->text, 70);
+
 		if (!r->changed++)
 			fprintf(r->fp, "\nAnswers whose suggested codes change (old -> new):\n");
-		fprintf(r->fp, "  %s (%s, %s): %s -> %s\n    \"%.70s%s\"\n", a->respondent,
-			a->wave, a->role, r->b.data, r->a.data, a->text,
-			strlen(a->text) > 70 ? "..." : "");
+		fprintf(r->fp, "  %s (%s, %s): %s -> %s\n    \"%.*s%s\"\n", a->respondent,
+			a->wave, a->role, r->b.data, r->a.data, (int)cut, a->text,
+			a->text[cut] ? "..." : "");
 	}
 	return rc;
 }
@@ -254,6 +271,8 @@ int effect_write(const char *db, const char *question, const struct codebook *ol
 
 	(void)d;
 	memset(&r, 0, sizeof(r));
+	buf_init(&r.a, 0);
+	buf_init(&r.b, 0);
 	r.old = old;
 	r.new_ = new_;
 	r.question = question;
