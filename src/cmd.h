@@ -21,5 +21,6 @@ int cmd_scan(int argc, char **argv);
 
 int cmd_tally(int argc, char **argv);
 int cmd_review(int argc, char **argv);
+int cmd_agree(int argc, char **argv);
 
 #endif

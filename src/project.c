@@ -578,6 +578,30 @@ int project_canon_codes(const struct codebook *cb, const char *codes, struct buf
 	return rc;
 }
 
+uint64_t project_code_bits(const struct codebook *cb, const char *codes)
+{
+	uint64_t b = 0;
+	const char *p = codes, *q;
+
+	while (p && *p) {
+		char id[128];
+		long c;
+
+		while (*p && strchr(";,| \t", *p))
+			p++;
+		for (q = p; *q && !strchr(";,| \t", *q); q++)
+			;
+		if (q == p)
+			break;
+		snprintf(id, sizeof(id), "%.*s", (int)(q - p < 127 ? q - p : 127), p);
+		c = codebook_find(cb, id);
+		if (c >= 0 && c < PROJECT_MAX_CATS)
+			b |= (uint64_t)1 << c;
+		p = q;
+	}
+	return b;
+}
+
 /* --------------------------------------------------------------- import */
 
 struct irow {

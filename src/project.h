@@ -20,6 +20,7 @@
 #define KODER_PROJECT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct buf;
 struct codebook;
@@ -66,6 +67,12 @@ int project_codebook_of(struct store *s, const char *question, struct codebook *
  */
 int project_canon_codes(const struct codebook *cb, const char *codes, struct buf *out,
 	struct kerr *e);
+
+/* Review and agreement hold an answer's codes as a bit set over the
+ * codebook's categories (bit i = cats[i]); ids not in `cb`, and categories
+ * past PROJECT_MAX_CATS, are left out.  NULL gives 0. */
+#define PROJECT_MAX_CATS 64
+uint64_t project_code_bits(const struct codebook *cb, const char *codes);
 
 struct project_import_stats {
 	size_t rows;        /* data rows read */

@@ -30,7 +30,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define MAX_CATS 64
+#define MAX_CATS PROJECT_MAX_CATS
 #define NOTE_MAX 2000
 #define SEARCH_MAX 200
 
@@ -88,29 +88,6 @@ static double now_ms(void)
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
-static uint64_t bits_of(const struct codebook *cb, const char *codes)
-{
-	uint64_t b = 0;
-	const char *p = codes, *q;
-
-	while (p && *p) {
-		char id[128];
-		long c;
-
-		while (*p && strchr(";,| \t", *p))
-			p++;
-		for (q = p; *q && !strchr(";,| \t", *q); q++)
-			;
-		if (q == p)
-			break;
-		snprintf(id, sizeof(id), "%.*s", (int)(q - p < 127 ? q - p : 127), p);
-		c = codebook_find(cb, id);
-		if (c >= 0 && c < MAX_CATS)
-			b |= (uint64_t)1 << c;
-		p = q;
-	}
-	return b;
-}
 
 static int codes_of(const struct codebook *cb, uint64_t b, struct buf *out)
 {
@@ -240,8 +217,8 @@ static int load_final(void *ctx, const struct store_final *f)
 	it->text = xdup(r, a->text);
 	it->place = place_of(r, a->extra);
 	it->sugg_codes = f->suggested ? xdup(r, f->suggested) : NULL;
-	it->sugg = bits_of(r->cb, f->suggested);
-	it->base = r->mode == REVIEW_ADJUDICATE ? bits_of(r->cb, f->codes) : it->sugg;
+	it->sugg = project_code_bits(r->cb, f->suggested);
+	it->base = r->mode == REVIEW_ADJUDICATE ? project_code_bits(r->cb, f->codes) : it->sugg;
 	it->disputed = f->disputed;
 	it->uncertain = it->sugg == 0 || (r->cb->andet >= 0
 		&& it->sugg == (uint64_t)1 << r->cb->andet);
@@ -299,7 +276,7 @@ static int load_latest(void *ctx, const struct store_decision *d)
 	if (!it || (r->mode == REVIEW_ADJUDICATE && !d->final))
 		return 0;
 	it->decided = 1;
-	it->mine = bits_of(r->cb, d->codes);
+	it->mine = project_code_bits(r->cb, d->codes);
 	return 0;
 }
 
@@ -1114,7 +1091,7 @@ static void undo(struct rv *r)
 	}
 	rc = store_latest(r->s, id, r->coder, &d, NULL);
 	if (rc == 0 && (r->mode != REVIEW_ADJUDICATE || d.final)) {
-		it->mine = bits_of(r->cb, d.codes);
+		it->mine = project_code_bits(r->cb, d.codes);
 		if (!it->decided) {
 			r->done++;
 			r->wave_done[it->wave_idx]++;
