@@ -32,6 +32,7 @@ struct lexicon {
 	struct tnode *trie;
 	size_t ntrie, trie_cap;
 	Hunhandle *hun;
+	unsigned long total;
 };
 
 static int trie_add(struct lexicon *lx, const char *w, size_t n, uint32_t freq)
@@ -134,6 +135,7 @@ static int load_tsv(struct lexicon *lx, const char *rel, int fields,
 
 static int add_word(struct lexicon *lx, const char *w, size_t n, uint32_t v)
 {
+	lx->total += v;
 	return strtab_put(&lx->words, w, n, v, 1) || trie_add(lx, w, n, v) ? KERR_NOMEM : 0;
 }
 
@@ -225,6 +227,11 @@ unsigned lexicon_freq(const struct lexicon *lx, const char *w, size_t len)
 	uint32_t v = 0;
 
 	return strtab_get(&lx->words, w, len, &v) ? v : 0;
+}
+
+unsigned long lexicon_total(const struct lexicon *lx)
+{
+	return lx->total;
 }
 
 unsigned lexicon_bigram(const struct lexicon *lx, const char *a, size_t alen,

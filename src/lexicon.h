@@ -35,6 +35,8 @@ void lexicon_free(struct lexicon *lx);
 
 /* Weighted count of a lower-case word; 0 when never counted. */
 unsigned lexicon_freq(const struct lexicon *lx, const char *w, size_t len);
+/* Sum of all word counts (the size of the counted text). */
+unsigned long lexicon_total(const struct lexicon *lx);
 /* Weighted count of the pair "a b"; 0 when rare or never seen. */
 unsigned lexicon_bigram(const struct lexicon *lx, const char *a, size_t alen,
 			const char *b, size_t blen);

@@ -27,7 +27,7 @@
 #define GEN_TESTS 60       /* hunspell checks per edit count for an unknown word */
 #define MARGIN 0.5f        /* how much better a repair must score */
 #define CAPS_MARGIN 1.5f   /* ALL-CAPS words are often acronyms (STAR, SOF) */
-#define CTX_WEIGHT 0.6f
+#define LM_PAIR 0.7       /* weight of the word pair against the single word */
 #define ENDING_PEN 0.5f   /* a counted word plus an inflection ending */
 #define CACHE_MAX 100000
 
@@ -127,6 +127,8 @@ struct centry {
 	float orig, best;         /* scores without context */
 	uint8_t why, has_best;
 	uint8_t guessed;          /* best is only hunspell's: not for names */
+	uint8_t whole;            /* best is a counted word, not a compound or form */
+	float cost;               /* what believing best's repairs costs */
 };
 
 struct repairer {
@@ -261,14 +263,26 @@ static int letter_case(const char *s, size_t i, size_t n)
 	return d >= 0x80 && d <= 0x9E ? 1 : d >= 0xA0 && d <= 0xBE ? -1 : 0;
 }
 
+/*
+ * The capitalisation of a word as written.  ® counts as a capital (it is
+ * OCR for Ø), and the second letter of a capital written out as two (Ae, Oe,
+ * Aa for Æ, Ø, Å: OEst, OMLAeGNING) counts as part of that capital.
+ */
 static enum casing casing_of(const char *w, size_t n)
 {
 	size_t i, up = 0, low = 0;
-	int first_up = 0, seen = 0;
+	int first_up = 0, seen = 0, prev_up = 0;
 
 	for (i = 0; i < n; i++) {
 		int lc = letter_case(w, i, n);
 
+		if ((unsigned char)w[i] == 0xC2 && i + 1 < n && (unsigned char)w[i + 1] == 0xAE)
+			lc = 1;
+		if (lc < 0 && prev_up && i > 0 && (w[i] == 'e' || w[i] == 'a') &&
+		    (w[i - 1] == 'A' || w[i - 1] == 'O' || (w[i - 1] == 'E' && i > 1 && w[i - 2] == 'O'))) {
+			prev_up = 0;
+			continue;
+		}
 		if (lc > 0) {
 			if (!seen)
 				first_up = 1;
@@ -278,12 +292,15 @@ static enum casing casing_of(const char *w, size_t n)
 			low++;
 			seen = 1;
 		}
+		if (lc)
+			prev_up = lc > 0;
 	}
 	if (up == 0)
 		return C_LOWER;
 	if (low == 0)
 		return up >= 2 ? C_ALL : C_INIT;
-	if (up == 1 && first_up)
+	if (first_up && (up == 1 || (up == 2 && (w[0] == 'A' || w[0] == 'O') &&
+				     (w[1] == 'E' || w[1] == 'A'))))
 		return C_INIT;
 	return C_MIXED;
 }
@@ -480,23 +497,39 @@ static void dfs(struct search *s, size_t pos, int node, size_t part_start)
 
 /* ---- decision ---------------------------------------------------------------- */
 
-static float ctx_bonus(struct lexicon *lx, const char *w, size_t n,
-		       const struct repair_ctx *ctx)
+/*
+ * Log-probability of word w between the neighbours: an interpolated bigram
+ * model, P(w | prev) * P(next | w), each mixing the pair count with the
+ * unigram count.  Used to choose between two counted words that are both
+ * plausible (for/før, bade/både) where frequency alone always picks one.
+ */
+static float lm_score(struct lexicon *lx, const char *w, size_t n, const struct repair_ctx *ctx)
 {
 	char a[MAXW];
-	float b = 0.0f;
+	double total = (double)lexicon_total(lx) + 1.0;
+	double fw = (double)lexicon_freq(lx, w, n);
+	double pl = fw / total, pr = 1.0;
 
-	if (!ctx)
-		return 0.0f;
 	if (ctx->prev && ctx->prevn > 0 && ctx->prevn < MAXW) {
+		double fp;
+
 		to_lower(ctx->prev, ctx->prevn, a);
-		b += log10f(1.0f + (float)lexicon_bigram(lx, a, ctx->prevn, w, n));
+		fp = (double)lexicon_freq(lx, a, ctx->prevn);
+		if (fp > 0)
+			pl = LM_PAIR * (double)lexicon_bigram(lx, a, ctx->prevn, w, n) / fp +
+			     (1.0 - LM_PAIR) * pl;
 	}
-	if (ctx->next && ctx->nextn > 0 && ctx->nextn < MAXW) {
+	if (ctx->next && ctx->nextn > 0 && ctx->nextn < MAXW && fw > 0) {
+		double fn;
+
 		to_lower(ctx->next, ctx->nextn, a);
-		b += log10f(1.0f + (float)lexicon_bigram(lx, w, n, a, ctx->nextn));
+		fn = (double)lexicon_freq(lx, a, ctx->nextn);
+		/* relative to next's own frequency, which every candidate shares */
+		if (fn > 0)
+			pr = (LM_PAIR * (double)lexicon_bigram(lx, w, n, a, ctx->nextn) / fw +
+			      (1.0 - LM_PAIR) * fn / total) / (fn / total);
 	}
-	return CTX_WEIGHT * b;
+	return (float)(log10(pl > 0 ? pl : 1e-12) + log10(pr > 0 ? pr : 1e-12));
 }
 
 /* ---- generate and test, for words the trie cannot reach --------------- */
@@ -705,6 +738,8 @@ static int decide(struct repairer *rp, const char *lw, size_t n, struct centry *
 		return 0;
 	ce->has_best = 1;
 	ce->best = sc[bi];
+	ce->cost = s.c[bi].cost;
+	ce->whole = s.c[bi].parts == 1 && !s.c[bi].inflected && s.c[bi].freq > 0 && !ce->guessed;
 	ce->why = (uint8_t)s.c[bi].why;
 	ce->off = (uint32_t)rp->arena.len;
 	ce->len = (uint32_t)s.c[bi].len;
@@ -879,12 +914,10 @@ static int repair_lower(struct repairer *rp, const char *lw, size_t n, enum casi
 	orig = ce->orig;
 	best = ce->best;
 	margin = cs == C_ALL ? CAPS_MARGIN : MARGIN;
-	/* the neighbours can only matter when the decision is close */
-	if (ctx && fabsf(best - orig - margin) < 2.0f) {
-		const char *bw = rp->arena.data + ce->off;
-
-		orig += ctx_bonus(rp->lx, lw, n, ctx);
-		best += ctx_bonus(rp->lx, bw, ce->len, ctx);
+	/* two counted words: let the neighbours decide */
+	if (ctx && ce->whole && lexicon_freq(rp->lx, lw, n) > 0) {
+		orig = lm_score(rp->lx, lw, n, ctx);
+		best = lm_score(rp->lx, rp->arena.data + ce->off, ce->len, ctx) - ce->cost;
 	}
 	if (!(best > orig + margin)) {
 		if (!forced)
