@@ -65,7 +65,7 @@ static const struct cli_opt opts[] = {
 };
 
 static const struct cli_usage usage = {
-	"koder tally [OPTION]... CORPUS_DIR | CORPUS.json\n"
+	"koder tally [OPTION]... CORPUS_DIR | CORPUS.json | --db PATH\n"
 	"koder tally [OPTION]... --id COL --text COL --codebook CB [--wave COL --role COL] SURVEY.csv",
 	"Count coded answers per wave and role: \"Anført af X ud af Y\".",
 	opts,
@@ -83,6 +83,7 @@ static const struct cli_usage usage = {
 	"  koder tally corpora/sof\n"
 	"  koder tally corpora/sof --question barrierer --format xlsx -o sof.xlsx\n"
 	"  koder tally corpora/sof --db project.db --chart barrierer.svg\n"
+	"  koder tally --db project.db      (the corpus 'koder review' read into it)\n"
 	"  koder tally --id ID --wave Runde --role Stilling --text Svar \\\n"
 	"      --codebook sof-barrierer survey.csv\n\n"
 	"Exit status: 0 done, 1 done with warnings (e.g. rows without a wave),\n"
@@ -154,6 +155,7 @@ struct run {
 	size_t nerrors;
 	int status;
 	struct buf path;
+	struct buf stored_corpus;   /* the corpus named in the store (--db alone) */
 };
 
 /* ---- small helpers ---------------------------------------------------- */
@@ -890,7 +892,7 @@ static int parse_args(struct run *r, int argc, char **argv)
 		r->survey_arg = argv[optind++];
 	if (optind < argc)
 		return cli_misuse(&usage, "one survey at a time");
-	if (!r->survey_arg)
+	if (!r->survey_arg && !r->db)
 		return cli_misuse(&usage, "which survey? give a corpus directory, a corpus.json "
 				  "or a survey CSV");
 	if (r->format_s && report_format_parse(r->format_s, &f))
@@ -898,6 +900,28 @@ static int parse_args(struct run *r, int argc, char **argv)
 				  r->format_s);
 	if (r->db && r->codes)
 		return cli_misuse(&usage, "give --db or --codes, not both");
+	return 0;
+}
+
+/* `koder tally --db PATH` alone: the corpus the store's answers were read
+ * from (koder review records it). */
+static int survey_from_store(struct run *r)
+{
+	struct store *s = NULL;
+	struct kerr e;
+	int rc;
+
+	kerr_clear(&e);
+	if ((rc = store_open(&s, r->db, 0, &e)))
+		return cli_error(&e);
+	rc = store_meta_get(s, "corpus", &r->stored_corpus, &e);
+	store_close(s);
+	if (rc == KERR_NOTFOUND)
+		return cli_misuse(&usage, "the store %s does not say which survey its answers "
+				  "came from; give the corpus or the survey file", r->db);
+	if (rc)
+		return cli_error(&e);
+	r->survey_arg = r->stored_corpus.data;
 	return 0;
 }
 
@@ -975,6 +999,7 @@ static void release_run(struct run *r)
 	kerr_list_release(&r->errors);
 	corpus_release(&r->corpus);
 	buf_release(&r->path);
+	buf_release(&r->stored_corpus);
 }
 
 static int init_tables(struct run *r)
@@ -996,12 +1021,16 @@ int cmd_tally(int argc, char **argv)
 	int rc;
 
 	memset(&r, 0, sizeof(r));
+	buf_init(&r.path, 0);
+	buf_init(&r.stored_corpus, 0);
 	normalized_init(&r.nr);
 	rules_result_init(&r.res);
 	kerr_clear(&e);
 	rc = parse_args(&r, argc, argv);
 	if (rc < 0)
 		return -rc - 1;
+	if (!rc && !r.survey_arg)
+		rc = survey_from_store(&r);
 	if (rc || (rc = load_corpus(&r)) || (rc = setup_questions(&r)))
 		goto out;
 	if (init_tables(&r))

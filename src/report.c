@@ -62,25 +62,23 @@ static size_t ngroups(const struct tally *t)
 
 static void text_basis(struct buf *b, const struct tally *t, size_t g)
 {
-	buf_adds(b, "Grundlag (Y = substantielle svar)\n");
+	buf_adds(b, "Grundlag\n");
 	for (size_t w = 0; w < t->nwaves; w++) {
-		const char *sep = "";
-
 		if (!tally_wave_asked(t, g, w))
 			continue;
-		buf_addf(b, "  %s:", t->waves[w].name);
 		for (size_t r = 0; r < t->nroles; r++) {
 			const struct tally_cell *c = tally_cell(t, g, w, r);
 
 			if (!c)
 				continue;
-			buf_addf(b, "%s %zu %s, %zu substantielle svar, %zu gennemset af en koder",
-				 sep, c->respondents, t->roles[r].plural, c->base, c->reviewed);
+			buf_addf(b, "  %s, %s: %zu respondenter, %zu svarede, %zu substantielt (Y); "
+				 "%zu af %zu svar gennemset af en koder", t->waves[w].name,
+				 t->roles[r].plural, c->respondents, c->answered, c->base,
+				 c->reviewed, c->answered);
 			if (c->uncoded)
-				buf_addf(b, ", %zu uden kategori", c->uncoded);
-			sep = ";";
+				buf_addf(b, "; %zu substantielle svar uden kategori", c->uncoded);
+			buf_adds(b, ".\n");
 		}
-		buf_adds(b, ".\n");
 	}
 }
 

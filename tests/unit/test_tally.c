@@ -160,8 +160,11 @@ static void test_formats(void **state)
 			       "  Midtvejs: Anført af 1 ud af 2 medarbejdere.\n"
 			       "  Afslutning: Anført af 1 ud af 1 ledere.\n"));
 	assert_null(strstr(s, "Nulpunkt:"));
-	assert_non_null(strstr(s, "Midtvejs: 3 medarbejdere, 2 substantielle svar, "
-			       "0 gennemset af en koder; 1 ledere, 0 substantielle svar"));
+	assert_non_null(strstr(s, "  Midtvejs, medarbejdere: 3 respondenter, 3 svarede, "
+			       "2 substantielt (Y); 0 af 3 svar gennemset af en koder.\n"
+			       "  Midtvejs, ledere: 1 respondenter, 0 svarede"));
+	assert_non_null(strstr(s, "  Afslutning, ledere: 1 respondenter, 1 svarede, 1 substantielt "
+			       "(Y); 1 af 1 svar gennemset af en koder.\n"));
 	free(s);
 	remove(path);
 
