@@ -35,6 +35,10 @@ parse = _sof.parse
 BAR = {"T": "tid_sagsantal", "V": "velvilje", "A": "administration",
        "R": "rettidighed", "D": "afstand", "F": "fleksibilitet",
        "K": "kulturaendring", "X": "andet", "-": "ingen_svar"}
+SYG = {"K": "knae", "O": "bevaegelse_oevrige", "R": "ryg_nakke", "L": "led_muskler",
+       "H": "hjerte_lunge_kar", "M": "mave_lever_nyre", "C": "kraeft_sygdom",
+       "P": "kroniske_smerter", "W": "piskesmaeld", "S": "psykisk", "A": "andet",
+       "-": "ingen_svar"}
 UND = {"t": "tidlig_raskmelding", "d": "afstand", "s": "standby",
        "g": "modvillig_arbejdsgiver", "r": "transport", "b": "modvillig_borger",
        "x": "andet", "-": "ingen_svar"}
@@ -349,22 +353,18 @@ x :: Hvis arbejdsgiver er under konkurs
 """
 
 # Illness causes (002, note to table B-3), as sick-listed citizens and their
-# caseworkers write them.  Codes here are *concepts*; SYG_MAP turns them
-# into the ids of the shipped codebook.  K knee/other mobility, R back and
-# neck, L joints and muscles, H heart/lung/vascular, M stomach/liver/kidney/
-# digestion, C cancer, P chronic/diffuse pain, fibromyalgia, whiplash,
-# S mental illness, A other, - non-substantive.
+# caseworkers write them, coded with codebooks/sygdom-aarsager.json.
 SYGDOM = r"""
 K :: Knæoperation, jeg venter på nyt knæ.
 K :: Menisklæsion i venstre knæ
-K :: Brækket ankel efter fald på arbejdet
-K :: ny hofte
+O :: Brækket ankel efter fald på arbejdet
+O :: ny hofte
 K :: Korsbåndsskade fra fodbold
-K :: Jeg har fået et kunstigt hofteled og må ikke gå på trapper endnu.
-K :: problemer med fødderne, kan ikke stå op hele dagen
+O :: Jeg har fået et kunstigt hofteled og må ikke gå på trapper endnu.
+O :: problemer med fødderne, kan ikke stå op hele dagen
 K :: Knæet. Det har drillet i flere år og nu går det ikke mere.
-K :: Akillessenen er sprunget
-K :: brækket benet
+O :: Brækket håndled
+O :: brækket benet
 R :: Diskusprolaps i lænden
 R :: Ondt i ryggen
 R :: Nakken – jeg har en prolaps i nakken og kan ikke dreje hovedet.
@@ -418,11 +418,11 @@ C :: Hjernesvulst
 C :: Lungekræft
 C :: Kræft i bugspytkirtlen
 P :: Fibromyalgi
-P :: Piskesmæld efter bilulykke
+W :: Piskesmæld efter bilulykke
 P :: Kroniske smerter
 P :: Smerter over det hele, lægerne kan ikke finde årsagen.
 P :: Diffuse smerter
-P :: Piskesmældsskade
+W :: Piskesmældsskade
 P :: kronisk smertetilstand
 P :: Fibromyalgi og træthed
 S :: Stress
@@ -453,6 +453,15 @@ A :: Svimmelhed
 A :: Tinnitus og høretab
 A :: Allergi og eksem
 A :: Long covid
+W :: Whiplash efter at være blevet påkørt bagfra
+W :: Piskesmæld – kan ikke køre bil endnu
+O :: Brækket arm
+K :: Slidgigt i knæet
+W :: Piskesmæld efter et styrt på cyklen
+W :: whiplash
+W :: Fik et piskesmæld i en trafikulykke for et halvt år siden og har stadig ikke styr på det
+K :: Knæskade
+K :: Ondt i knæene
 S P :: Stress og fibromyalgi
 R S :: Ryg og depression
 C S :: Kræft, og nu også en depression
@@ -460,14 +469,14 @@ K L :: Dårligt knæ og gigt i hænderne
 H M :: Blodprop i hjertet og mavesår
 R H :: Rygprolaps og astma
 S A :: Angst og migræne
-P S :: Piskesmæld og PTSD efter ulykken
+S W :: Piskesmæld og PTSD efter ulykken
 C H :: Brystkræft og efterfølgende blodprop
 M S :: Colitis, som bliver værre af stress
 K S :: Knæoperation, og jeg er gået ned psykisk bagefter
 L P :: Leddegigt og kroniske smerter
 R P :: Diskusprolaps og kroniske smerter i hele kroppen
 R :: Det er ikke psykisk, selvom jeg er træt. Det er ryggen.
-K :: Ikke stress – jeg har fået en ny hofte.
+O :: Ikke stress – jeg har fået en ny hofte.
 M :: Lægen troede først det var kræft, men det var en betændelse i tarmen.
 K :: Smerter i knæet efter operationen
 S :: Har ikke noget med hjertet at gøre, det er nervøsitet og angst.
@@ -521,6 +530,7 @@ def main():
     rng = random.Random(SEED)
     write(os.path.join(out, "barrierer.csv"), "HB", BARRIERER, BAR, rng)
     write(os.path.join(out, "undtagelser.csv"), "HU", UNDTAGELSER, UND, rng)
+    write(os.path.join(out, "sygdom.csv"), "HS", SYGDOM, SYG, rng)
 
 
 if __name__ == "__main__":
