@@ -513,33 +513,60 @@ static int copy_nfc(struct normalized *r, size_t a, size_t b)
 	return 0;
 }
 
-static int repair_line(struct normalizer *n, struct normalized *r)
+/* Does the line hold any of æ ø å Æ Ø Å (C3 A6/B8/A5/86/98/85)? */
+static int has_danish_letters(const char *t, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < n; i++)
+		if ((unsigned char)t[i] == 0xC3 && strchr("\xA6\xB8\xA5\x86\x98\x85", t[i + 1]))
+			return 1;
+	return 0;
+}
+
+static void run_ctx(const struct normalized *r, size_t nruns, size_t k, int relaxed,
+		    struct repair_ctx *ctx)
 {
 	const char *t = r->nfc.data;
-	size_t nruns, k, at = 0;
-	int rc = find_runs(r, &nruns);
 
+	memset(ctx, 0, sizeof(*ctx));
+	if (k > 0) {
+		ctx->prev = t + r->runs[2 * k - 2];
+		ctx->prevn = r->runs[2 * k - 1] - r->runs[2 * k - 2];
+	}
+	if (k + 1 < nruns) {
+		ctx->next = t + r->runs[2 * k + 2];
+		ctx->nextn = r->runs[2 * k + 3] - r->runs[2 * k + 2];
+	}
+	ctx->sentence_start = sentence_start(t, r->runs[2 * k]);
+	ctx->relaxed = relaxed;
+}
+
+/* Repair every word run of the line into r->text; *added_letters tells
+ * whether some repair brought in a letter beyond ASCII (æ ø å). */
+static int repair_runs(struct normalizer *n, struct normalized *r, size_t nruns, int relaxed,
+		       int *added_letters)
+{
+	const char *t = r->nfc.data;
+	size_t k, at = 0;
+	int rc = 0;
+
+	*added_letters = 0;
 	for (k = 0; !rc && k < nruns; k++) {
 		size_t s = r->runs[2 * k], e = r->runs[2 * k + 1];
-		struct repair_ctx ctx = { NULL, NULL, 0, 0, 0 };
+		struct repair_ctx ctx;
 		const char *why;
 		int ch;
 
-		if (k > 0) {
-			ctx.prev = t + r->runs[2 * k - 2];
-			ctx.prevn = r->runs[2 * k - 1] - r->runs[2 * k - 2];
-		}
-		if (k + 1 < nruns) {
-			ctx.next = t + r->runs[2 * k + 2];
-			ctx.nextn = r->runs[2 * k + 3] - r->runs[2 * k + 2];
-		}
-		ctx.sentence_start = sentence_start(t, s);
+		run_ctx(r, nruns, k, relaxed, &ctx);
 		buf_reset(&n->tok);
 		ch = repair_word(n->rp, t + s, e - s, &ctx, &n->tok, &why);
 		if (ch < 0)
 			return -ch;
 		if (ch == 0)
 			continue;
+		if (memchr(n->tok.data, 0xC3, n->tok.len))
+			*added_letters = 1;
 		rc = copy_nfc(r, at, s);
 		if (!rc)
 			rc = emit_repair(r, s, e - s, n->tok.data, n->tok.len);
@@ -548,6 +575,27 @@ static int repair_line(struct normalizer *n, struct normalized *r)
 		at = e;
 	}
 	return rc ? rc : copy_nfc(r, at, r->nfc.len);
+}
+
+/*
+ * A line with no æ ø å at all in which some word clearly needed one was
+ * typed or scanned without them: there the missing letters are the rule, so
+ * the line is repaired again with the reversals made cheaper.
+ */
+static int repair_line(struct normalizer *n, struct normalized *r)
+{
+	size_t nruns;
+	int added, ignored;
+	int rc = find_runs(r, &nruns);
+
+	if (!rc)
+		rc = repair_runs(n, r, nruns, 0, &added);
+	if (!rc && added && !has_danish_letters(r->nfc.data, r->nfc.len)) {
+		buf_reset(&r->text);
+		changes_clear(r);
+		rc = repair_runs(n, r, nruns, 1, &ignored);
+	}
+	return rc;
 }
 
 int normalize_text(struct normalizer *n, const char *in, size_t len,

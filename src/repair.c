@@ -27,6 +27,8 @@
 #define GEN_TESTS 60       /* hunspell checks per edit count for an unknown word */
 #define MARGIN 0.5f        /* how much better a repair must score */
 #define CAPS_MARGIN 1.5f   /* ALL-CAPS words are often acronyms (STAR, SOF) */
+#define RELAX 0.5f        /* share of repair costs forgiven in a line without æøå */
+#define RELAX_MAX_COST 2.0f /* ...for repairs no dearer than this (sagt is not søgt) */
 #define LM_PAIR 0.7       /* weight of the word pair against the single word */
 #define ENDING_PEN 0.5f   /* a counted word plus an inflection ending */
 #define CACHE_MAX 100000
@@ -834,7 +836,7 @@ int repair_word(struct repairer *rp, const char *w, size_t n,
 	int rc;
 
 	*why = NULL;
-	if (n == 0 || n >= MAXW)
+	if (n == 0 || n >= MAXW || all_digits(w, n))
 		return 0;
 	rc = fix_number(w, n, out);
 	if (rc) {
@@ -919,6 +921,8 @@ static int repair_lower(struct repairer *rp, const char *lw, size_t n, enum casi
 		orig = lm_score(rp->lx, lw, n, ctx);
 		best = lm_score(rp->lx, rp->arena.data + ce->off, ce->len, ctx) - ce->cost;
 	}
+	if (ctx && ctx->relaxed && ce->cost <= RELAX_MAX_COST)
+		best += RELAX * ce->cost;
 	if (!(best > orig + margin)) {
 		if (!forced)
 			return 0;

@@ -33,11 +33,13 @@ int repairer_new(struct repairer **out, struct kerr *e);
 void repairer_free(struct repairer *rp);
 
 /* The neighbourhood of a word: the previous and next words as written (may be
- * NULL/0) and whether the word starts a sentence (or line). */
+ * NULL/0), whether the word starts a sentence (or line), and whether the line
+ * was evidently written without æ ø å. */
 struct repair_ctx {
 	const char *prev, *next;
 	size_t prevn, nextn;
 	int sentence_start;
+	int relaxed;        /* the line lacks æ ø å throughout: repairs cost less */
 };
 
 /*

@@ -34,7 +34,7 @@ static const char *fix_ctx(const char *w, const char *prev, const char *next, in
 {
 	static char res[256];
 	struct buf b = BUF_INIT;
-	struct repair_ctx c = { prev, next, prev ? strlen(prev) : 0, next ? strlen(next) : 0, start };
+	struct repair_ctx c = { prev, next, prev ? strlen(prev) : 0, next ? strlen(next) : 0, start, 0 };
 	const char *why = NULL;
 	int r = repair_word(rp, w, strlen(w), &c, &b, &why);
 
