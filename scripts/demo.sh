@@ -12,7 +12,7 @@ OUT=${DEMO_OUT:-"$(cd "$(dirname "$KODER")" && pwd)/demo"}
 mkdir -p "$OUT"
 "$KODER" --version
 echo
-echo "== The survey export: $(($(wc -l <"$CORPUS/survey.csv"))) lines, columns:"
+echo "== The survey export ($CORPUS/survey.csv), its columns:"
 head -1 "$CORPUS/survey.csv" | sed 's/^\xEF\xBB\xBF//; s/;/ | /g'
 echo
 echo "== Repairing damaged text (koder normalize --explain), a few answers:"

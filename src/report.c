@@ -634,7 +634,7 @@ static int axis_max(const struct tally *t, size_t g)
 
 static double svg_panel(struct buf *b, const struct tally *t, size_t g, double y)
 {
-	size_t nb = nbars(t, g), li = 0;
+	size_t nb = nbars(t, g), li = 0, answered = 0, reviewed = 0;
 	int amax = axis_max(t, g);
 	double block = nb * (BAR_H + BAR_GAP) + BLOCK_GAP, top, x;
 	struct buf lab = BUF_INIT;
@@ -648,11 +648,18 @@ static double svg_panel(struct buf *b, const struct tally *t, size_t g, double y
 		svg_text(b, group_name(t, g));
 	}
 	buf_addf(b, "</text>\n<text x=\"20\" y=\"%.0f\" class=\"s\">Andel der anførte kategorien "
-		 "blandt respondenter med et substantielt svar (Y); kodebog ", y + 38);
+		 "blandt respondenter med et substantielt svar (Y).</text>\n"
+		 "<text x=\"20\" y=\"%.0f\" class=\"s\">Kodebog ", y + 38, y + 54);
 	svg_text(b, t->codebook_id);
-	buf_adds(b, "</text>\n");
+	for (size_t i = 0; i < t->ncells; i++)
+		if (t->cells[i].group == g) {
+			answered += t->cells[i].answered;
+			reviewed += t->cells[i].reviewed;
+		}
+	buf_addf(b, "; %zu af %zu svar gennemset af en koder%s</text>\n", reviewed, answered,
+		 reviewed < answered ? ", resten kodet af regelmotoren" : "");
 	/* Legend: one swatch per bar series, with its base. */
-	y += 52;
+	y += 68;
 	x = 20;
 	for (size_t w = 0; w < t->nwaves; w++)
 		for (size_t r = 0; tally_wave_asked(t, g, w) && r < t->nroles; r++) {
