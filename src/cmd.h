@@ -16,6 +16,12 @@ struct codebook;
 /* Load a codebook for a command, printing every problem found; returns an
  * exit status (0 = loaded, *cb then owned by the caller). */
 int cmd_load_codebook(const char *path, struct codebook **cb);
+struct cli_parser;
+/* Like cli_next, but options may also follow operands ("koder diff a b -o x"):
+ * returns 0 with *operand set for each operand; everything after "--" is an
+ * operand.  *rest starts at 0. */
+int cmd_next_or_operand(struct cli_parser *p, int argc, char **argv, int *rest,
+	const char **operand);
 
 int cmd_scan(int argc, char **argv);
 

@@ -17,12 +17,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { OPT_ID = 256, OPT_TITLE, OPT_DRY };
+enum { OPT_ID = 256, OPT_TITLE, OPT_DRY, OPT_BASE };
 
 static const struct cli_opt import_opts[] = {
 	{ 'o', "output", "FILE", "write the codebook JSON to FILE (default: standard output)" },
 	{ OPT_ID, "id", "ID", "codebook id (default: made from the file name)" },
 	{ OPT_TITLE, "title", "TEXT", "codebook title (default: the file name)" },
+	{ OPT_BASE, "base", "CB.json", "the codebook it was exported from: keep its ids, patterns" },
 	{ OPT_DRY, "dry-run", NULL, "read and report, write nothing" },
 	{ 'h', "help", NULL, "show this help" },
 	{ 0, NULL, NULL, NULL }
@@ -37,6 +38,11 @@ static const struct cli_usage import_usage = {
 	"has no place for matching rules, so every category starts with an empty\n"
 	"\"include\" list: write the patterns, then run 'koder check'.  Category ids\n"
 	"are made from the names (æ -> ae, ø -> oe, å -> aa).\n\n"
+	"A codebook exported with 'koder codebook export', edited in another program\n"
+	"and brought back can be imported with --base set to the exported codebook:\n"
+	"codes koder exported (recognised by their guid) keep their ids, nets and\n"
+	"patterns even if they were renamed; new codes start empty; the version is\n"
+	"the base's plus one.  Then 'koder diff' shows what the other program changed.\n\n"
 	"Exit status: 0 imported, 1 imported with warnings (e.g. a deeper hierarchy\n"
 	"flattened), 2 wrong usage, 3 file unreadable, 4 not a REFI-QDA codebook,\n"
 	"5 output not written.\n"
@@ -52,6 +58,29 @@ int cmd_load_codebook(const char *path, struct codebook **cb)
 		status = cli_errors(&errs);
 	kerr_list_release(&errs);
 	return status;
+}
+
+int cmd_next_or_operand(struct cli_parser *p, int argc, char **argv, int *rest,
+	const char **operand)
+{
+	int c;
+
+	*operand = NULL;
+	if (*rest) {
+		if (optind >= argc)
+			return -1;
+		*operand = argv[optind++];
+		return 0;
+	}
+	c = cli_next(p, argc, argv);
+	if (c != -1 || optind >= argc)
+		return c;
+	/* getopt stopped at an operand ("+" in the option string) or after "--",
+	 * after which everything is an operand */
+	if (optind > 1 && !strcmp(argv[optind - 1], "--"))
+		*rest = 1;
+	*operand = argv[optind++];
+	return 0;
 }
 
 static void print_list(const struct kerr_list *l)
@@ -80,6 +109,49 @@ static int write_json(cJSON *json, const char *path, struct kerr *e)
 	return rc;
 }
 
+/* Copy a list-of-strings member from the base codebook's category. */
+static int copy_list(cJSON *o, const char *name, char **items, size_t n)
+{
+	cJSON *a;
+	size_t i;
+
+	if (!n)
+		return 1;
+	cJSON_DeleteItemFromObjectCaseSensitive(o, name);
+	if (!(a = cJSON_AddArrayToObject(o, name)))
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!cJSON_AddItemToArray(a, cJSON_CreateString(items[i])))
+			return 0;
+	return 1;
+}
+
+/* Give categories that came back from `base` their patterns and examples,
+ * and the codebook the base's next version. */
+static int restore_from_base(cJSON *json, const struct codebook *base, struct kerr *e)
+{
+	cJSON *cats = cJSON_GetObjectItemCaseSensitive(json, "categories"), *o;
+	char *end;
+	long v = strtol(base->version, &end, 10);
+	int ok = 1;
+
+	if (!*end && end != base->version)
+		cJSON_SetNumberValue(cJSON_GetObjectItemCaseSensitive(json, "version"), v + 1);
+	cJSON_ArrayForEach(o, cats) {
+		const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, "id"));
+		long c = id ? codebook_find(base, id) : -1;
+
+		if (c < 0 || !ok)
+			continue;
+		ok = copy_list(o, "include", base->cats[c].include, base->cats[c].ninclude)
+			&& copy_list(o, "exclude", base->cats[c].exclude, base->cats[c].nexclude)
+			&& copy_list(o, "examples", base->cats[c].examples, base->cats[c].nexamples)
+			&& copy_list(o, "counterexamples", base->cats[c].counterexamples,
+				base->cats[c].ncounterexamples);
+	}
+	return ok ? 0 : kerr_set(e, KERR_NOMEM, "out of memory");
+}
+
 static int run_import(int argc, char **argv)
 {
 	struct cli_parser p;
@@ -89,24 +161,34 @@ static int run_import(int argc, char **argv)
 	struct buf idbuf = BUF_INIT, tbuf = BUF_INIT;
 	struct kerr e;
 	cJSON *json = NULL;
-	int c, dry = 0, status = EXIT_OK;
-	size_t i, ncat = 0;
+	const char *arg, *file = NULL, *base_path = NULL;
+	struct codebook *base = NULL;
+	int c, dry = 0, status = EXIT_OK, rest = 0, nfiles = 0;
+	size_t i, ncat = 0, matched = 0;
 
 	cli_parser_init(&p, import_opts);
-	while ((c = cli_next(&p, argc, argv)) != -1) {
+	while ((c = cmd_next_or_operand(&p, argc, argv, &rest, &arg)) != -1) {
 		switch (c) {
+		case 0: file = arg; nfiles++; break;
 		case 'o': out = optarg; break;
 		case OPT_ID: id = optarg; break;
 		case OPT_TITLE: title = optarg; break;
 		case OPT_DRY: dry = 1; break;
+		case OPT_BASE: base_path = optarg; break;
 		case 'h': return cli_help(&import_usage);
 		default: return cli_misuse(&import_usage, NULL);
 		}
 	}
-	if (optind != argc - 1)
+	if (nfiles != 1)
 		return cli_misuse(&import_usage, "give exactly one .qdc file");
+	if (base_path && (status = cmd_load_codebook(base_path, &base)))
+		return status;
+	if (base) {
+		id = id ? id : base->id;
+		title = title ? title : base->title;
+	}
 	if (!id || !title) {
-		char *copy = xstrdup(argv[optind]), *base = basename(copy), *dot;
+		char *copy = xstrdup(file), *base = basename(copy), *dot;
 
 		if ((dot = strrchr(base, '.')) && dot != base)
 			*dot = '\0';
@@ -118,13 +200,16 @@ static int run_import(int argc, char **argv)
 	}
 	kerr_clear(&e);
 	qdc_book_init(&book);
-	if (qdc_read(argv[optind], &book, &warn, &errs)) {
+	if (qdc_read(file, &book, &warn, &errs)) {
 		print_list(&warn);
 		status = cli_errors(&errs);
 		goto done;
 	}
 	print_list(&warn);
-	if (qdc_to_json(&book, id ? id : idbuf.data, title ? title : tbuf.data, &json, &e)) {
+	if (base)
+		matched = qdc_match_base(&book, base);
+	if (qdc_to_json(&book, id ? id : idbuf.data, title ? title : tbuf.data, &json, &e)
+		|| (base && restore_from_base(json, base, &e))) {
 		status = cli_error(&e);
 		goto done;
 	}
@@ -137,11 +222,15 @@ static int run_import(int argc, char **argv)
 	fprintf(stderr, "koder: %s %zu categor%s and %zu net%s from '%s'%s%s; "
 		"write their patterns, then run 'koder check'\n",
 		dry ? "would import" : "imported", ncat, ncat == 1 ? "y" : "ies",
-		book.n - ncat, book.n - ncat == 1 ? "" : "s", argv[optind],
+		book.n - ncat, book.n - ncat == 1 ? "" : "s", file,
 		out && !dry ? " to " : "", out && !dry ? out : "");
+	if (base)
+		fprintf(stderr, "koder: %zu of them came from %s and keep their ids and patterns\n",
+			matched, base_path);
 	if (warn.n)
 		status = EXIT_PROBLEMS;
 done:
+	codebook_free(base);
 	cJSON_Delete(json);
 	qdc_book_release(&book);
 	kerr_list_release(&warn);
@@ -178,19 +267,21 @@ static int run_export(int argc, char **argv)
 	struct qdc_book book;
 	struct outfile o;
 	struct kerr e;
-	int c, status;
+	const char *arg, *file = NULL;
+	int c, status, rest = 0, nfiles = 0;
 
 	cli_parser_init(&p, export_opts);
-	while ((c = cli_next(&p, argc, argv)) != -1) {
+	while ((c = cmd_next_or_operand(&p, argc, argv, &rest, &arg)) != -1) {
 		switch (c) {
+		case 0: file = arg; nfiles++; break;
 		case 'o': out = optarg; break;
 		case 'h': return cli_help(&export_usage);
 		default: return cli_misuse(&export_usage, NULL);
 		}
 	}
-	if (optind != argc - 1)
+	if (nfiles != 1)
 		return cli_misuse(&export_usage, "give exactly one codebook");
-	if ((status = cmd_load_codebook(argv[optind], &cb)))
+	if ((status = cmd_load_codebook(file, &cb)))
 		return status;
 	kerr_clear(&e);
 	qdc_book_init(&book);

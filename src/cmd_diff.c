@@ -52,11 +52,17 @@ int cmd_diff(int argc, char **argv)
 	struct cbdiff d;
 	struct outfile o;
 	struct kerr e;
-	int c, status = EXIT_OK;
+	const char *arg, *file[2] = { NULL, NULL };
+	int c, status = EXIT_OK, rest = 0, nfiles = 0;
 
 	cli_parser_init(&p, opts);
-	while ((c = cli_next(&p, argc, argv)) != -1) {
+	while ((c = cmd_next_or_operand(&p, argc, argv, &rest, &arg)) != -1) {
 		switch (c) {
+		case 0:
+			if (nfiles < 2)
+				file[nfiles] = arg;
+			nfiles++;
+			break;
 		case 'o': out = optarg; break;
 		case OPT_DB: db = optarg; break;
 		case OPT_QUESTION: question = optarg; break;
@@ -64,12 +70,12 @@ int cmd_diff(int argc, char **argv)
 		default: return cli_misuse(&usage, NULL);
 		}
 	}
-	if (argc - optind != 2)
+	if (nfiles != 2)
 		return cli_misuse(&usage, "give the old and the new codebook");
 	if (question && !db)
 		return cli_misuse(&usage, "--question needs --db");
-	if ((status = cmd_load_codebook(argv[optind], &a))
-		|| (status = cmd_load_codebook(argv[optind + 1], &b))) {
+	if ((status = cmd_load_codebook(file[0], &a))
+		|| (status = cmd_load_codebook(file[1], &b))) {
 		codebook_free(a);
 		return status;
 	}

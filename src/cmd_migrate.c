@@ -289,6 +289,50 @@ static void free_ids(char **ids, size_t n)
 	free(ids);
 }
 
+/* Which versions the "before" counts of a wave rest on, and what they had. */
+struct in_use {
+	const struct ctx *c;
+	const struct migrate_plan *p;
+	const struct codebook *const *from;
+	size_t nfrom;
+};
+
+/* Did version `v` of the codebook have category `cat`? */
+static int version_has(const struct in_use *u, const char *v, const char *cat)
+{
+	size_t i;
+
+	if (!strcmp(v, u->c->to->version))
+		return codebook_find(u->c->to, cat) >= 0;
+	for (i = 0; i < u->nfrom; i++)
+		if (!strcmp(u->from[i]->version, v))
+			return codebook_find(u->from[i], cat) >= 0;
+	/* a version we have no file for: it had what its decisions used */
+	for (i = 0; i < u->p->nfates; i++)
+		if (!strcmp(u->p->fates[i].version, v) && !strcmp(u->p->fates[i].id, cat))
+			return 1;
+	return 0;
+}
+
+static int category_in_use(void *ctx, const char *cat, const char *wave)
+{
+	const struct in_use *u = ctx;
+	size_t i;
+	int decided = 0;
+
+	for (i = 0; i < u->c->n; i++) {
+		const struct ans *x = &u->c->a[i];
+
+		if (strcmp(x->wave, wave) || !x->decided || !x->final_version)
+			continue;
+		decided = 1;
+		if (version_has(u, x->final_version, cat))
+			return 1;
+	}
+	/* no decisions in the wave: its counts are suggestions of unknown version */
+	return !decided;
+}
+
 static int side_by_side(struct ctx *c, const struct migrate_plan *p,
 	const struct codebook *const *from, size_t nfrom, FILE *fp, struct kerr *e)
 {
@@ -321,8 +365,14 @@ static int side_by_side(struct ctx *c, const struct migrate_plan *p,
 		if (!rc)
 			rc = effect_count(ta, x->wave, x->role, *x->text != '\0', after, rev, e);
 	}
-	if (!rc)
-		rc = effect_write_table(tb, ta, "before", "after", fp, e);
+	if (!rc) {
+		struct in_use u = { c, p, from, nfrom };
+
+		fprintf(fp, "\n\"after\" counts the migrated decisions; answers without a usable "
+			"decision (%zu flagged\nfor review, and those nobody decided) count with "
+			"version %s's suggestions.\n", p->review, c->to->version);
+		rc = effect_write_table(tb, ta, "before", "after", category_in_use, &u, fp, e);
+	}
 	tally_free(tb);
 	tally_free(ta);
 	free_ids(bids, nb);

@@ -145,7 +145,8 @@ static size_t union_dims(const struct tally_dim *a, size_t na, const struct tall
 }
 
 int effect_write_table(const struct tally *before, const struct tally *after,
-	const char *before_name, const char *after_name, FILE *fp, struct kerr *e)
+	const char *before_name, const char *after_name, effect_in_use in_use, void *ctx,
+	FILE *fp, struct kerr *e)
 {
 	const char **waves = NULL, **roles = NULL;
 	size_t nw = union_dims(after->waves, after->nwaves, before->waves, before->nwaves, &waves);
@@ -157,7 +158,8 @@ int effect_write_table(const struct tally *before, const struct tally *after,
 		free(roles);
 		return kerr_set(e, KERR_NOMEM, "out of memory");
 	}
-	fprintf(fp, "\nAnført af X ud af Y, %s -> %s (* = changed):\n", before_name, after_name);
+	fprintf(fp, "\nAnført af X ud af Y, %s -> %s (* = changed, - = no such category):\n",
+		before_name, after_name);
 	fprintf(fp, "  %-24s %-12s %-12s %9s %9s\n", "category", "wave", "role", before_name,
 		after_name);
 	for (w = 0; w < nw; w++)
@@ -167,18 +169,26 @@ int effect_write_table(const struct tally *before, const struct tally *after,
 	for (i = 0; i < after->ncats; i++) {
 		long bc = tally_cat_index(before, after->cats[i].id);
 
-		for (w = 0; w < nw; w++)
+		for (w = 0; w < nw; w++) {
+			long b = bc < 0 || (in_use && !in_use(ctx, after->cats[i].id, waves[w]))
+				? NO_CAT : bc;
+
 			for (r = 0; r < nr; r++)
-				row(fp, after->cats[i].id, before, bc < 0 ? NO_CAT : bc, after,
-					(long)i, waves[w], roles[r]);
+				row(fp, after->cats[i].id, before, b, after, (long)i, waves[w],
+					roles[r]);
+		}
 	}
 	for (i = 0; i < before->ncats; i++) {
 		if (tally_cat_index(after, before->cats[i].id) >= 0)
 			continue;
-		for (w = 0; w < nw; w++)
+		for (w = 0; w < nw; w++) {
+			long b = in_use && !in_use(ctx, before->cats[i].id, waves[w]) ? NO_CAT
+				: (long)i;
+
 			for (r = 0; r < nr; r++)
-				row(fp, before->cats[i].id, before, (long)i, after, NO_CAT,
-					waves[w], roles[r]);
+				row(fp, before->cats[i].id, before, b, after, NO_CAT, waves[w],
+					roles[r]);
+		}
 	}
 	free(waves);
 	free(roles);
@@ -303,7 +313,7 @@ int effect_write(const char *db, const char *question, const struct codebook *ol
 		else
 			fprintf(fp, "\n%zu of %zu answers change their suggested codes.\n",
 				r.changed, r.answers);
-		rc = effect_write_table(r.tb, r.ta, "old", "new", fp, e);
+		rc = effect_write_table(r.tb, r.ta, "old", "new", NULL, NULL, fp, e);
 	}
 	store_close(s);
 	rules_free(r.rold);

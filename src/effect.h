@@ -44,13 +44,22 @@ int effect_count(struct tally *t, const char *wave, const char *role, int answer
 	const char *codes, int reviewed, struct kerr *e);
 
 /*
+ * Whether category `cat` existed in the codebook version(s) the "before"
+ * counts of `wave` rest on; a category that did not is shown as "-", not as
+ * a misleading 0.
+ */
+typedef int (*effect_in_use)(void *ctx, const char *cat, const char *wave);
+
+/*
  * Write the side-by-side table: for every category of `after` (then those
  * only `before` has), every wave and role: X/Y before and after.  Lines
- * where nothing changed are kept (a reader checks those too) but marked
- * only when they differ.  Returns 0 or KERR_IO.
+ * where nothing changed are kept (a reader checks those too) and lines that
+ * differ are marked.  `in_use` may be NULL (every category counts in every
+ * wave).  Returns 0 or KERR_IO.
  */
 int effect_write_table(const struct tally *before, const struct tally *after,
-	const char *before_name, const char *after_name, FILE *fp, struct kerr *e);
+	const char *before_name, const char *after_name, effect_in_use in_use, void *ctx,
+	FILE *fp, struct kerr *e);
 
 /*
  * `koder diff --db`: run old's and new's rules on every answer stored for

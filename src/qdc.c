@@ -18,6 +18,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 void qdc_book_init(struct qdc_book *b)
 {
@@ -158,6 +159,65 @@ size_t qdc_book_find(const struct qdc_book *b, const char *key)
 		if (!strcmp(b->codes[i].key, key))
 			return i;
 	return QDC_NONE;
+}
+
+/* Is `key` used by a code other than `self`? */
+static int key_taken(const struct qdc_book *b, const char *key, size_t self)
+{
+	size_t i;
+
+	for (i = 0; i < b->n; i++)
+		if (i != self && !strcmp(b->codes[i].key, key))
+			return 1;
+	return 0;
+}
+
+static void set_key(struct qdc_book *b, size_t i, char *key)
+{
+	free(b->codes[i].key);
+	b->codes[i].key = key;
+}
+
+size_t qdc_match_base(struct qdc_book *b, const struct codebook *base)
+{
+	size_t i, j, n = 0;
+	char guid[40];
+
+	for (i = 0; i < b->n; i++) {
+		const char *id = NULL;
+		char *key;
+
+		for (j = 0; j < base->ncats && !id; j++) {
+			make_guid(base->id, base->cats[j].id, guid);
+			if (!base->cats[j].builtin && b->codes[i].codable
+				&& !strcasecmp(guid, b->codes[i].guid))
+				id = base->cats[j].id;
+		}
+		for (j = 0; j < base->nnets && !id; j++) {
+			make_guid(base->id, base->nets[j].id, guid);
+			if (!b->codes[i].codable && !strcasecmp(guid, b->codes[i].guid))
+				id = base->nets[j].id;
+		}
+		if (!id || !(key = strdup(id)))
+			continue;
+		/* a made-up key that took this id first gets another one */
+		for (j = 0; j < b->n; j++)
+			if (j != i && !strcmp(b->codes[j].key, key)) {
+				struct buf k = BUF_INIT;
+				int s = 2;
+
+				do {
+					buf_reset(&k);
+					buf_addf(&k, "%s_%d", key, s++);
+				} while (key_taken(b, k.data, j));
+				if (k.len)
+					set_key(b, j, buf_detach(&k, NULL));
+				buf_release(&k);
+			}
+		set_key(b, i, key);
+		n++;
+	}
+	return n;
 }
 
 /* ---- writing ---------------------------------------------------------- */

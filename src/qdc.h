@@ -91,6 +91,15 @@ int qdc_read(const char *path, struct qdc_book *b, struct kerr_list *warn,
 	struct kerr_list *errs);
 
 /*
+ * Give codes that came from `base` (an earlier koder codebook exported with
+ * qdc_from_codebook: the guid says so) their koder ids back, so a codebook
+ * that went to NVivo and returns keeps its ids and can get its patterns
+ * back.  Other codes keep their made-up keys (renamed if one collides).
+ * Returns how many codes were matched.
+ */
+size_t qdc_match_base(struct qdc_book *b, const struct codebook *base);
+
+/*
  * Make an ASCII id from a label: lower case, æ->ae ø->oe å->aa, accents
  * dropped, runs of anything else -> '_', at most 40 bytes cut at a '_'.
  * Appends to `out`; returns 0 or KERR_NOMEM/KERR_LIMIT.
