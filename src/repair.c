@@ -24,7 +24,7 @@
 #define COMPOUND_PEN 0.5f  /* per extra part of a compound of counted words */
 #define SPELL_BASE -1.0f   /* score of a word only hunspell knows: it accepts
                               * many odd compounds (opstar = op+star) */
-#define GEN_TESTS 60       /* hunspell checks per edit count for an unknown word */
+#define GEN_TESTS 40       /* hunspell checks for one unknown word, in all */
 #define MARGIN 0.5f        /* how much better a repair must score */
 #define CAPS_MARGIN 1.5f   /* ALL-CAPS words are often acronyms (STAR, SOF) */
 #define RELAX 0.5f        /* share of repair costs forgiven in a line without æøå */
@@ -593,7 +593,7 @@ static int generate(struct repairer *rp, const char *lw, size_t n, struct cand *
 	static const float limit[4] = { 0.0f, 2.5f, 1.2f, 1.0f };
 	struct gcand *gc;
 	size_t ne = 0, pos;
-	int k, found = 0;
+	int k, found = 0, tests = 0;
 
 	if (n >= 60)
 		return 0;
@@ -646,7 +646,7 @@ static int generate(struct repairer *rp, const char *lw, size_t n, struct cand *
 			}
 		}
 		qsort(gc, ng, sizeof(*gc), gcand_cmp);
-		for (i = 0; i < ng && i < GEN_TESTS; i++) {
+		for (i = 0; i < ng && tests < GEN_TESTS; i++, tests++) {
 			if (lexicon_valid(rp->lx, gc[i].w, gc[i].len)) {
 				memcpy(out->w, gc[i].w, gc[i].len);
 				out->len = gc[i].len;
