@@ -211,7 +211,7 @@ t :: Borgere der er sagt op og fratræder om kort tid
 t :: Fratrådte
 t :: Forventes tilbage i fuldt omfang inden for 2-4 uger
 t :: - opsagt\n- raskmelding inden 14 dage
-t :: Tidlig raskmelding.
+t :: Tidlig raskmelding (under 4 uger).
 t :: Hvis sygemeldingen forventes afsluttet inden 4 uger
 t :: Hvis arbejdsgiver har opsagt borgeren.
 t :: Kort sygeperiode, fx ved brækket arm
@@ -255,7 +255,7 @@ t d :: Kort forløb, lang afstand
 t d :: Hvis borger snart er tilbage, eller hvis arbejdspladsen ligger langt ude.
 t d :: Raskmelding < 3 uger / afstand > 30 km
 t d :: Tidlig raskmelding og for lang køretid.
-t d :: Opsigelse. Afstand.
+t d :: Opsigelse. Afstand over 35 km.
 t d :: Hvis borgeren raskmeldes inden for 4 uger\nHvis der er mere end en halv times kørsel
 t d :: Borgere der er opsagt, og arbejdspladser langt fra kommunen
 t d :: Afstand (30 km) og raskmelding inden for 2-4 uger

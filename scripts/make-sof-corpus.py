@@ -226,7 +226,7 @@ X :: Manglende politisk opbakning.
 BAR_AFS_M = r"""
 T :: Stadig for mange sager.
 T :: sagsantallet er steget igen efter projektet
-T :: tid
+T :: tiden
 T :: Der er for lidt tid til hver sag, når man har over 50.
 T :: For stor sagsstamme til at det kan lade sig gøre at holde alle samtaler pa arbejdspladsen.
 T :: Vi fik aldrig det lavere sagstal, der var lovet.
@@ -319,7 +319,7 @@ V R :: Arbejdsgivere der trækker den, så mødet ikke kan holdes til tiden.
 V R :: Borgere der ikke vil, og sager der kommer sent ind.
 V K :: Hverken arbejdsgivere eller alle kolleger er motiverede for modellen.
 T V R :: Mange sager, svært at få fat i AG i tide, og nogle AG vil slet ikke.
-X :: Manglende opbakning fra ledelsen
+X :: Ledelsen bakker ikke op
 X :: Usikkerhed om hvad der sker efter projektet slutter.
 X :: Fagsystemet driller stadig.
 X :: Samarbejdet med de praktiserende læger.
@@ -473,7 +473,7 @@ t :: Hvis borger er tilbage på nedsat tid og forventes fuldt raskmeldt om 2 uge
 t :: Korte forløb.
 t :: Når det forventes at borgeren raskmeldes inden 1. samtale.
 t :: Hvis borger har fået sin opsigelse.
-d :: Over 30 km til arbejdspladsen
+d :: Mere end 30 km til arbejdsstedet
 d :: Lang afstand
 d :: Hvis arbejdspladsen ligger mere end 30 minutters kørsel væk.
 d :: Arbejdspladser i andre landsdele.
@@ -604,7 +604,9 @@ def parse(block, abbrev):
 # what an answer means, so the gold stays the same.
 ASCII_MAPS = [{"æ": "ae", "ø": "oe", "å": "aa", "Æ": "Ae", "Ø": "Oe", "Å": "Aa"},
               {"æ": "ae", "ø": "o", "å": "a", "Æ": "AE", "Ø": "O", "Å": "A"}]
-OCR_MAP = {"ø": "g", "å": "a", "æ": "a", "Ø": "G"}
+# As in the seed reports' OCR: ø read as g or @, å as a or 3, æ as ee, se or a.
+OCR_MAP = {"ø": ["g", "g", "@"], "å": ["a", "a", "3"], "æ": ["ee", "se", "a"],
+           "Ø": ["G"], "Å": ["A"]}
 
 
 def ascii_fold(text, rng):
@@ -616,7 +618,7 @@ def ocr_damage(text, rng):
     out = []
     for i, ch in enumerate(text):
         if ch in OCR_MAP and rng.random() < 0.8:
-            out.append(OCR_MAP[ch])
+            out.append(rng.choice(OCR_MAP[ch]))
         elif ch == "I" and rng.random() < 0.7:
             out.append("|")
         elif ch == "l" and 0 < i < len(text) - 1 and text[i - 1] != " " and rng.random() < 0.08:
