@@ -525,7 +525,8 @@ def write(path, prefix, block, abbrev, rng):
 
 
 def main():
-    out = sys.argv[1] if len(sys.argv) > 1 else OUT
+    args = sys.argv[1:]
+    out = args[0] if args else OUT
     os.makedirs(out, exist_ok=True)
     rng = random.Random(SEED)
     write(os.path.join(out, "barrierer.csv"), "HB", BARRIERER, BAR, rng)

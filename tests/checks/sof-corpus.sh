@@ -7,3 +7,9 @@ python3 "$ROOT/scripts/make-sof-corpus.py" --check "$ROOT/corpora/sof" >"$TMP/ou
 tail -1 "$TMP/out"
 grep -q '^all published X and Y reproduced' "$TMP/out"
 echo "REPORT sof corpus: $(grep -c ' ok$' "$TMP/out") published X/Y pairs reproduced by the gold codes"
+# The held-out and development answers are what scripts/make-heldout.py writes.
+python3 "$ROOT/scripts/make-heldout.py" "$TMP/heldout" >/dev/null
+for f in barrierer undtagelser sygdom; do
+	cmp -s "$TMP/heldout/$f.csv" "$ROOT/corpora/heldout/$f.csv" ||
+		{ echo "corpora/heldout/$f.csv differs from what scripts/make-heldout.py writes"; exit 1; }
+done
