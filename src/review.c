@@ -338,7 +338,8 @@ static int load(struct rv *r)
 	if (r->mode == REVIEW_CODE) {
 		if ((rc = store_each_sample(r->s, r->coder, add_sample, r, r->e)))
 			return rc;
-		qsort(r->sample, r->nsample, sizeof(*r->sample), cmp_ll);
+		if (r->nsample)
+			qsort(r->sample, r->nsample, sizeof(*r->sample), cmp_ll);
 	}
 	if ((rc = store_each_final(r->s, r->question, load_final, r, r->e)))
 		return rc == KERR_NOMEM ? kerr_set(r->e, KERR_NOMEM, "out of memory") : rc;
@@ -1546,7 +1547,8 @@ int review_sample(struct store *s, const char *question, const char *coder, size
 	if ((rc = store_each_answer(s, question, sample_answer, &c, e))
 	    || (rc = store_each_latest(s, question, coder, sample_mine, &c, e)))
 		goto out;
-	qsort(c.mine, c.nmine, sizeof(*c.mine), cmp_ll);
+	if (c.nmine)
+		qsort(c.mine, c.nmine, sizeof(*c.mine), cmp_ll);
 	st = calloc(c.n + 1, sizeof(*st));
 	if (!st) {
 		rc = kerr_set(e, KERR_NOMEM, "out of memory");
@@ -1555,7 +1557,7 @@ int review_sample(struct store *s, const char *question, const char *coder, size
 	for (i = 0; i < c.n; i++) {
 		struct item *it = &c.it[i];
 
-		if (bsearch(&it->id, c.mine, c.nmine, sizeof(*c.mine), cmp_ll))
+		if (c.nmine && bsearch(&it->id, c.mine, c.nmine, sizeof(*c.mine), cmp_ll))
 			continue;
 		for (j = 0; j < nst; j++)
 			if (!strcmp(st[j].wave, it->wave) && !strcmp(st[j].role, it->role))
