@@ -37,6 +37,12 @@ static const char *const default_nonsubstantive[] = {
 	"ikke relevant", "irrelevant", "ikke aktuelt", "ikke muligt at svare",
 	"n/a", "na", "x", "xx", "xxx", "tom", "blank", "ikke oplyst",
 	"se ovenfor", "som ovenfor", "samme som ovenfor", "se tidligere svar",
+	"0", "ved ik", "ik", "har ikke noget", "har ikke nogen", "ikke noget at sige",
+	"kan ikke svare på det", "intet at sige", "ingen mening", "ingen idé", "ingen ide",
+	/* fillers, so "jeg ved det ikke" and "nej desværre ikke pt" are still nothing */
+	"jeg", "vi", "det", "der", "her", "hertil", "på det", "til det", "om det", "helt",
+	"rigtig", "rigtigt", "lige", "nu", "pt", "p.t.", "så", "egentlig", "desværre",
+	"tak", "umiddelbart", "ikke", "endnu", "i øjeblikket", "på nuværende tidspunkt",
 	NULL
 };
 

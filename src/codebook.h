@@ -49,7 +49,8 @@ struct codebook_category {
 	size_t ncounterexamples;
 	char **replaces;     /* ids in an earlier version this category continues */
 	size_t nreplaces;
-	int negation;        /* 1 (default): a negation cue before a match cancels it */
+	int negation;        /* 1 (default): a negation cue before a match cancels it
+	                        (0: only "er ikke et problem" after it does) */
 	int builtin;         /* 1 for ingen_svar: coded from nonsubstantive phrases */
 	int residual;        /* 1 for andet: coded when nothing else is */
 };

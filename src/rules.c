@@ -27,6 +27,9 @@
 
 #define W  "[a-z0-9\\x80-\\xff]"     /* a word byte of the key */
 #define NW "[^a-z0-9\\x80-\\xff]"    /* anything else */
+/* the same within a clause: no , ; : ! ? or line break, except the comma
+ * before a relative clause ("arbejdsgivere, der ikke ønsker") */
+#define NWC "(?:[^a-z0-9\\x80-\\xff,;:!?\\n]|,(?= *(?:der|som|hvor)\\b))"
 #define NONSUB_MAX_KEY 240           /* longer answers are never "no answer" */
 #define NEAR_DEFAULT 5
 #define POST_WINDOW 4                /* "afstand [er ikke] et problem" */
@@ -35,17 +38,28 @@
 /* After a cue, words whose stem means the thing "is not a problem". */
 static const char *const problem_stems[] = {
 	"problem", "barrier", "udfordr", "hindr", "issue", "vanskeli", "svaer",
-	"rolle", "betydning", "stor", "lang", "relevant", "aktuel", "gene", NULL
+	"rolle", "betydning", "stor", "lang", "relevant", "aktuel", "gene", "kriteri",
+	"undtag", NULL
 };
+/* Small words that do not use up the negation window: "ikke nogen
+ * problemer med afstanden" is as negated as "ikke afstanden". */
+static const char *const light_words[] = {
+	"med", "nogen", "noget", "nogle", "et", "en", "den", "det", "de", "at", "i",
+	"pa", "til", "af", "for", "om", "sa", "saerlig", "saerlige", "store", "stor",
+	"storre", "synderlig", "vaesentlig", "vaesentlige", "har", "er", "vaeret", NULL
+};
+#define LIGHT_EXTRA 4                /* at most this many light words more */
+
 /* "ikke kun", "ikke mindst": the cue does not negate what follows. */
 static const char *const cue_blockers[] = {
-	"kun", "bare", "blot", "alene", "mindst", "engang", NULL
+	"kun", "bare", "blot", "alene", "mindst", "engang", "alle", "altid", NULL
 };
 
 struct rpat {
 	size_t cat, idx;     /* category, index in its include/exclude list */
 	int exclude;         /* 1: vetoes the category */
-	int negation;        /* 1: a negated match does not count */
+	int negation;        /* 1: a cue before the match cancels it ("er ikke et
+	                        problem" after it always does) */
 	pcre2_code *code;
 };
 
@@ -178,7 +192,7 @@ static int take_union(struct frag *a, struct frag *b)
 	return 0;
 }
 
-enum tok { T_END, T_WORD, T_LP, T_RP, T_BAR, T_NEAR, T_BEFORE };
+enum tok { T_END, T_WORD, T_LP, T_RP, T_OPT, T_BAR, T_NEAR, T_BEFORE };
 
 struct pparse {
 	const char *s;     /* pattern text */
@@ -233,6 +247,14 @@ static void next_tok(struct pparse *p)
 	case 0: p->tok = T_END; p->tlen = 0; return;
 	case '(': p->tok = T_LP; p->pos++; return;
 	case ')': p->tok = T_RP; p->pos++; return;
+	case '?':
+		/* "(nok)?" makes the group optional; a '?' elsewhere is a letter */
+		if (p->pos > 0 && s[p->pos - 1] == ')') {
+			p->tok = T_OPT;
+			p->pos++;
+			return;
+		}
+		break;
 	case '|': p->tok = T_BAR; p->pos++; return;
 	}
 	while (s[p->pos] && !strchr(" \t\r\n()|", s[p->pos]))
@@ -329,13 +351,22 @@ static int parse_item(struct pparse *p, struct frag *f)
 		if (!rc && p->tok != T_RP)
 			pfail(p, open, "this ( has no matching )");
 		next_tok(p);
-		rc = rc ? rc : buf_addf(&f->re, "(?:%s)", in.re.data);
+		if (p->tok == T_OPT) {
+			/* an optional group cannot be required, so it is no trigger */
+			next_tok(p);
+			frag_lits_clear(&in);
+			in.trig = 0;
+			rc = rc ? rc : buf_addf(&f->re, "(?:%s)?", in.re.data);
+		} else {
+			rc = rc ? rc : buf_addf(&f->re, "(?:%s)", in.re.data);
+		}
 		move_lits(f, &in);
 		frag_release(&in);
 		return rc;
 	}
 	pfail(p, p->tstart, p->tok == T_RP ? "this ) has no matching ("
 		: p->tok == T_END ? "the pattern ends where a word was expected"
+		: p->tok == T_OPT ? "? makes the group before it optional: write (word)? with no space"
 		: "expected a word or ( here");
 	return 0;
 }
@@ -385,9 +416,11 @@ static int parse_near(struct pparse *p, struct frag *f)
 		next_tok(p);
 		rc = parse_seq(p, &b);
 		if (!rc) {
-			char gap[96];
+			char gap[256];
 
-			snprintf(gap, sizeof gap, NW "+(?:" W "+" NW "+){0,%ld}", n);
+			/* NEAR and BEFORE stay inside a clause: in "opsagte borgere, og
+			 * når arbejdsgiver ikke vil" the citizen is not unwilling */
+			snprintf(gap, sizeof gap, NWC "+(?:" W "+" NWC "+){0,%ld}", n);
 			if (before)
 				rc = buf_addf(&re, "%s%s%s", f->re.data, gap, b.re.data);
 			else
@@ -964,14 +997,16 @@ static int next_word(const char *k, size_t len, size_t *i, size_t *ws, size_t *w
 }
 
 /* Is the match [s, e) of key k negated: a cue a few words before it in the
- * same clause ("ikke oplevet modstand"), or a cue then a "problem" word
- * just after it ("afstand er ikke et problem")? */
-static int negated(const struct rules *r, const char *k, size_t len, size_t s, size_t e)
+ * same clause ("ikke oplevet modstand"; only when `before`, since patterns
+ * for a lack - "ingen bærbar", "ikke rettidigt" - opt out of that), or a cue
+ * then a "problem" word just after it ("afstand er ikke et problem")? */
+static int negated(const struct rules *r, const char *k, size_t len, size_t s, size_t e,
+		   int before)
 {
 	size_t i = s, ws, we, n;
-	int w;
+	int w, light = 0;
 
-	for (w = 0; w < r->window; w++) {
+	for (w = 0; before && w < r->window; w++) {
 		while (i > 0 && !is_w((unsigned char)k[i - 1])) {
 			if (clause_break((unsigned char)k[i - 1]))
 				goto after;
@@ -984,6 +1019,10 @@ static int negated(const struct rules *r, const char *k, size_t len, size_t s, s
 			i--;
 		if (word_is(k + i, we - i, "men"))
 			break;
+		if (word_in(k + i, we - i, light_words) && light++ < LIGHT_EXTRA) {
+			w--;
+			continue;
+		}
 		if (is_cue(r, k + i, we - i)) {
 			size_t j = we, fs, fe;
 
@@ -1160,7 +1199,7 @@ int rules_match(struct rules *r, const struct normalized *ans,
 				r->veto[p->cat] = 1;
 				break;
 			}
-			if (!p->negation || !negated(r, k, len, s, en)) {
+			if (!negated(r, k, len, s, en, p->negation)) {
 				size_t os, oe;
 
 				r->hit[p->cat] = 1;

@@ -8,8 +8,9 @@
  * `re:` raw PCRE2 - and compiled to PCRE2 (JIT) that runs on the
  * normalizer's match key, so "første" also matches forste, fgrste, FØRSTE.
  * A match preceded within a few words by a negation cue (ikke, ingen, uden
- * ...) or followed by "er ikke et problem" and the like does not count,
- * unless the category or pattern opts out.  Exclude patterns veto their
+ * ...) does not count, unless the category or pattern opts out (patterns
+ * for a lack: "ingen bærbar", "ikke rettidigt"); a match followed by "er
+ * ikke et problem" and the like never counts.  Exclude patterns veto their
  * category.  A blank or non-substantive answer ("-", "ved ikke", "nej")
  * gets only ingen_svar; a substantive answer no category matches gets the
  * residual category `andet` when the codebook has one.

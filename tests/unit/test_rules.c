@@ -25,13 +25,14 @@ struct fix {
 
 static const char book[] =
 	"{\"id\": \"t\", \"version\": 1, \"categories\": [\n"
-	"{\"id\": \"tid\", \"label\": \"Tid\", \"include\": [\"sagsantal*\", \"(ingen|ikke|manglende) tid\","
+	"{\"id\": \"tid\", \"label\": \"Tid\", \"include\": [\"sagsantal*\", \"(ingen|ikke|manglende) (nok)? tid\","
 	"  \"travl*\"]},\n"
 	"{\"id\": \"afstand\", \"label\": \"Afstand\", \"include\": [\"*afstand*\", \"langt BEFORE/3 kore\"]},\n"
 	"{\"id\": \"ag\", \"label\": \"AG\", \"include\": [\"arbejdsgiver* NEAR/3 (vil|ønsker) ikke\", \"ag\"],"
 	"  \"exclude\": [\"ag's hr\"]},\n"
 	"{\"id\": \"foerste\", \"label\": \"Første\", \"include\": [\"første samtale\", \"1. samtale\"]},\n"
 	"{\"id\": \"raw\", \"label\": \"Raw\", \"include\": [\"re:\\\\bmsb\\\\d?\\\\b\"]},\n"
+	"{\"id\": \"km\", \"label\": \"Km\", \"include\": [\"# km\"]},\n"
 	"{\"id\": \"always\", \"label\": \"Always\", \"include\": [\"noneg:ikke relevant for os\", \"xyz\"], \"negation\": false},\n"
 	"{\"id\": \"andet\", \"label\": \"Andet\"}\n"
 	"], \"nonsubstantive\": [\"ingen barrierer\"]}\n";
@@ -107,6 +108,11 @@ static void test_words(void **state)
 	assert_string_equal(code(f, "forste samtale"), "foerste");
 	assert_string_equal(code(f, "1. samtale"), "foerste");
 	assert_string_equal(code(f, "1.samtale"), "foerste");
+	assert_string_equal(code(f, "30 km"), "km");
+	assert_string_equal(code(f, "over 2,5 km væk"), "km");
+	assert_string_equal(code(f, "km"), "andet");
+	assert_string_equal(code(f, "ikke tid"), "tid");
+	assert_string_equal(code(f, "ikke nok tid"), "tid");
 	assert_string_equal(code(f, "msb2 og travlhed"), "tid;raw");
 }
 
@@ -116,7 +122,11 @@ static void test_near(void **state)
 
 	assert_string_equal(code(f, "arbejdsgiveren vil ikke"), "ag");
 	assert_string_equal(code(f, "arbejdsgiverne siger de vil ikke"), "ag");
-	assert_string_equal(code(f, "vil ikke, siger arbejdsgiveren"), "ag");
+	assert_string_equal(code(f, "vil ikke siger arbejdsgiveren"), "ag");
+	/* NEAR stays in its clause ... */
+	assert_string_equal(code(f, "vil ikke, siger arbejdsgiveren"), "andet");
+	/* ... but a relative clause belongs to its noun */
+	assert_string_equal(code(f, "arbejdsgiverne, som bare vil ikke"), "ag");
 	assert_string_equal(code(f, "arbejdsgiveren vil meget gerne men borgeren ikke"), "andet");
 	assert_string_equal(code(f, "AG"), "ag");
 	assert_string_equal(code(f, "AG's HR afdeling"), "andet");   /* exclude */
@@ -128,11 +138,16 @@ static void test_negation(void **state)
 
 	assert_string_equal(code(f, "Afstand er ikke et problem hos os"), "andet");
 	assert_string_equal(code(f, "afstanden spiller ingen rolle"), "andet");
-	assert_string_equal(code(f, "Vi har ikke oplevet problemer med afstand"), "afstand");
+	/* small words do not use up the window */
+	assert_string_equal(code(f, "Vi har ikke oplevet problemer med afstand"), "andet");
+	assert_string_equal(code(f, "ikke, siger de, at afstand er stor"), "afstand");
+	assert_string_equal(code(f, "det er ikke noget vi tænker på men afstand"), "afstand");
 	assert_string_equal(code(f, "ikke problemer med afstand"), "andet");
 	assert_string_equal(code(f, "ikke afstand, men sagsantal"), "tid");
 	assert_string_equal(code(f, "ikke kun afstand"), "afstand");
 	assert_string_equal(code(f, "ikke mindst afstanden"), "afstand");
+	assert_string_equal(code(f, "ikke alle har afstand"), "afstand");
+	assert_string_equal(code(f, "afstand bruger vi ikke som kriterium"), "andet");
 	assert_string_equal(code(f, "ingen travlhed. Afstand er stor"), "afstand");
 	/* a negated match does not hide a later plain one */
 	assert_string_equal(code(f, "ikke afstand i by, men afstand på land"), "afstand");
