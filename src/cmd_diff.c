@@ -19,25 +19,29 @@ enum { OPT_DB = 256, OPT_QUESTION };
 static const struct cli_opt opts[] = {
 	{ 'o', "output", "FILE", "write the report to FILE (default: standard output)" },
 	{ OPT_DB, "db", "PATH", "also show the effect on the answers in this project store" },
-	{ OPT_QUESTION, "question", "ID", "with --db: only this question (default: every "
-		"question coded with the codebook)" },
+	{ OPT_QUESTION, "question", "ID", "only this question (with a corpus of several "
+		"questions: which one)" },
 	{ 'h', "help", NULL, "show this help" },
 	{ 0, NULL, NULL, NULL }
 };
 
 static const struct cli_usage usage = {
-	"koder diff [OPTION]... OLD.json NEW.json",
+	"koder diff [OPTION]... OLD.json NEW.json [CORPUS]",
 	"Show what changed between two versions of a codebook.",
 	opts,
 	"Lists categories added, removed, renamed, merged and split (merges, splits\n"
 	"and renames are declared in NEW with \"replaces\": [\"old_id\", ...]),\n"
 	"labels and nets changed, and include/exclude patterns added and removed.\n\n"
-	"With --db, both versions' rules are run on every answer in the store coded\n"
-	"with this codebook: each answer whose suggested codes change is listed, old\n"
-	"-> new, followed by every X and Y per wave and role under both versions\n"
-	"(engine suggestions only; coders' decisions are what 'koder migrate' moves).\n\n"
-	"Example:\n"
-	"  koder diff corpora/waves/codebook-v1.json corpora/waves/codebook-v2.json\n\n"
+	"With a CORPUS (a corpus directory or its corpus.json) or --db, both\n"
+	"versions' rules are run on every answer (the survey's, or those in the\n"
+	"store coded with this codebook): each answer whose suggested codes change\n"
+	"is listed, old -> new, followed by every X and Y per wave and role under\n"
+	"both versions (engine suggestions only; coders' decisions are what\n"
+	"'koder migrate' moves).\n\n"
+	"Examples:\n"
+	"  koder diff corpora/waves/codebook-v1.json corpora/waves/codebook-v2.json\n"
+	"  koder diff corpora/waves/codebook-v2.json corpora/waves/codebook-v3.json \\\n"
+	"             corpora/waves\n\n"
 	"Exit status: 0 done (changed or not), 2 wrong usage, 3 a file is missing,\n"
 	"4 a codebook is malformed or the two are different codebooks, 5 output not\n"
 	"written, 6 store unusable.\n"
@@ -52,14 +56,14 @@ int cmd_diff(int argc, char **argv)
 	struct cbdiff d;
 	struct outfile o;
 	struct kerr e;
-	const char *arg, *file[2] = { NULL, NULL };
+	const char *arg, *file[3] = { NULL, NULL, NULL };
 	int c, status = EXIT_OK, rest = 0, nfiles = 0;
 
 	cli_parser_init(&p, opts);
 	while ((c = cmd_next_or_operand(&p, argc, argv, &rest, &arg)) != -1) {
 		switch (c) {
 		case 0:
-			if (nfiles < 2)
+			if (nfiles < 3)
 				file[nfiles] = arg;
 			nfiles++;
 			break;
@@ -70,10 +74,12 @@ int cmd_diff(int argc, char **argv)
 		default: return cli_misuse(&usage, NULL);
 		}
 	}
-	if (nfiles != 2)
-		return cli_misuse(&usage, "give the old and the new codebook");
-	if (question && !db)
-		return cli_misuse(&usage, "--question needs --db");
+	if (nfiles != 2 && nfiles != 3)
+		return cli_misuse(&usage, "give the old and the new codebook, and optionally a corpus");
+	if (question && !db && nfiles == 2)
+		return cli_misuse(&usage, "--question needs --db or a corpus");
+	if (db && nfiles == 3)
+		return cli_misuse(&usage, "give either a corpus or --db, not both");
 	if ((status = cmd_load_codebook(file[0], &a))
 		|| (status = cmd_load_codebook(file[1], &b))) {
 		codebook_free(a);
@@ -90,7 +96,7 @@ int cmd_diff(int argc, char **argv)
 		goto done;
 	}
 	if (cbdiff_write_text(&d, o.fp, &e)
-		|| (db && effect_write(db, question, a, b, &d, o.fp, &e))) {
+		|| ((db || file[2]) && effect_write(db, file[2], question, a, b, o.fp, &e))) {
 		outfile_abort(&o);
 		status = cli_error(&e);
 		goto done;

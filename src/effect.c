@@ -6,12 +6,16 @@
 #include "buf.h"
 #include "cbdiff.h"
 #include "codebook.h"
+#include "corpus.h"
+#include "csv.h"
 #include "error.h"
 #include "normalize.h"
 #include "rules.h"
 #include "store.h"
 #include "tally.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -240,46 +244,126 @@ static size_t snippet(const char *s, size_t chars)
 	return i;
 }
 
-static int one_answer(void *ctx, const struct store_answer *a)
+/* Code one answer with both versions, count it, and list it if it moved. */
+static int one_text(struct run *r, const char *respondent, const char *wave, const char *role,
+	const char *text)
 {
-	struct run *r = ctx;
-	int answered = a->text && *a->text, rc;
+	int answered = text && *text, rc;
 
-	if (strcmp(a->codebook_id ? a->codebook_id : "", r->new_->id)
-		|| (r->question && strcmp(a->question, r->question)))
-		return 0;
 	r->answers++;
-	rc = normalize_text(r->norm, a->text ? a->text : "", a->text ? strlen(a->text) : 0,
-		&r->nz, r->e);
+	text = text ? text : "";
+	rc = normalize_text(r->norm, text, strlen(text), &r->nz, r->e);
 	if (!rc)
 		rc = codes_of(r, r->rold, r->old, &r->b);
 	if (!rc)
 		rc = codes_of(r, r->rnew, r->new_, &r->a);
 	if (!rc)
-		rc = effect_count(r->tb, a->wave, a->role, answered, r->b.data, 0, r->e);
+		rc = effect_count(r->tb, wave, role, answered, r->b.data, 0, r->e);
 	if (!rc)
-		rc = effect_count(r->ta, a->wave, a->role, answered, r->a.data, 0, r->e);
+		rc = effect_count(r->ta, wave, role, answered, r->a.data, 0, r->e);
 	if (!rc && answered && strcmp(r->a.data, r->b.data)) {
-		size_t cut = snippet(a->text, 70);
+		size_t cut = snippet(text, 70);
 
 		if (!r->changed++)
 			fprintf(r->fp, "\nAnswers whose suggested codes change (old -> new):\n");
-		fprintf(r->fp, "  %s (%s, %s): %s -> %s\n    \"%.*s%s\"\n", a->respondent,
-			a->wave, a->role, r->b.data, r->a.data, (int)cut, a->text,
-			a->text[cut] ? "..." : "");
+		fprintf(r->fp, "  %s (%s, %s): %s -> %s\n    \"%.*s%s\"\n", respondent,
+			wave && *wave ? wave : UNKNOWN, role && *role ? role : UNKNOWN, r->b.data,
+			r->a.data, (int)cut, text, text[cut] ? "..." : "");
 	}
 	return rc;
 }
 
-int effect_write(const char *db, const char *question, const struct codebook *old,
-	const struct codebook *new_, const struct cbdiff *d, FILE *fp, struct kerr *e)
+static int one_answer(void *ctx, const struct store_answer *a)
+{
+	struct run *r = ctx;
+
+	if (strcmp(a->codebook_id ? a->codebook_id : "", r->new_->id)
+		|| (r->question && strcmp(a->question, r->question)))
+		return 0;
+	return one_text(r, a->respondent, a->wave, a->role, a->text);
+}
+
+/* Every row of a corpus's survey, for the question `q`. */
+static int each_row(struct run *r, const struct corpus *c, const struct corpus_question *q,
+	struct kerr *e)
+{
+	struct buf path = BUF_INIT;
+	struct csv_reader *rd = NULL;
+	struct csv_row row;
+	size_t id = 0, wave = 0, role = 0, text = 0;
+	int have_wave = c->wave_col != NULL, have_role = c->role_col != NULL, rc;
+	FILE *fp = NULL;
+
+	rc = corpus_resolve(c, c->survey, &path);
+	if (rc)
+		rc = kerr_set(e, KERR_NOTFOUND, "the survey file '%s' of the corpus is missing",
+			path.data);
+	else if (!(fp = fopen(path.data, "rb")))
+		rc = kerr_errno(e, errno, path.data, "cannot read the survey");
+	if (!rc)
+		rc = csv_open(&rd, fp, path.data, NULL, e);
+	if (!rc)
+		rc = csv_header_find(rd, c->id_col, &id, e);
+	if (!rc && have_wave)
+		rc = csv_header_find(rd, c->wave_col, &wave, e);
+	if (!rc && have_role)
+		rc = csv_header_find(rd, c->role_col, &role, e);
+	if (!rc)
+		rc = csv_header_find(rd, q->column, &text, e);
+	while (!rc) {
+		long w, ro;
+		int got = csv_next(rd, &row, e);
+
+		if (got == CSV_END)
+			break;
+		if (got < 0) {
+			rc = -got;
+			break;
+		}
+		w = have_wave ? corpus_wave_of(c, row.field[wave]) : -1;
+		ro = have_role ? corpus_role_of(c, row.field[role]) : -1;
+		rc = one_text(r, row.field[id],
+			w >= 0 ? c->waves[w].name : have_wave ? row.field[wave] : "(alle)",
+			ro >= 0 ? c->roles[ro].name : have_role ? row.field[role] : "(alle)",
+			row.field[text]);
+	}
+	csv_close(rd);
+	if (fp)
+		fclose(fp);
+	buf_release(&path);
+	return rc;
+}
+
+/* Pick the corpus question: the one asked for, or the only one. */
+static int pick_question(const struct corpus *c, const char *question,
+	const struct corpus_question **q, struct kerr *e)
+{
+	struct buf ids = BUF_INIT;
+	size_t i;
+
+	*q = question ? corpus_question_find(c, question) : c->nquestions == 1
+		? &c->questions[0] : NULL;
+	if (*q)
+		return 0;
+	for (i = 0; i < c->nquestions; i++)
+		buf_addf(&ids, "%s%s", i ? ", " : "", c->questions[i].id);
+	kerr_set(e, KERR_NOTFOUND, question ? "the corpus has no question '%s'; it has: %s"
+		: "the corpus has several questions%s; choose one with --question: %s",
+		question ? question : "", ids.data);
+	buf_release(&ids);
+	return KERR_NOTFOUND;
+}
+
+int effect_write(const char *db, const char *corpus, const char *question,
+	const struct codebook *old, const struct codebook *new_, FILE *fp, struct kerr *e)
 {
 	struct run r;
 	struct store *s = NULL;
+	struct corpus c;
+	const struct corpus_question *q = NULL;
 	struct kerr_list errs = KERR_LIST_INIT;
-	int rc;
+	int rc, have_corpus = 0;
 
-	(void)d;
 	memset(&r, 0, sizeof(r));
 	buf_init(&r.a, 0);
 	buf_init(&r.b, 0);
@@ -290,7 +374,12 @@ int effect_write(const char *db, const char *question, const struct codebook *ol
 	r.e = e;
 	normalized_init(&r.nz);
 	rules_result_init(&r.res);
-	rc = store_open(&s, db, 0, e);
+	if (db) {
+		rc = store_open(&s, db, 0, e);
+	} else if (!(rc = corpus_load(&c, corpus, &errs))) {
+		have_corpus = 1;
+		rc = pick_question(&c, question, &q, e);
+	}
 	if (!rc && (rc = rules_compile(old, &r.rold, &errs)) == 0)
 		rc = rules_compile(new_, &r.rnew, &errs);
 	if (rc && errs.n && e)
@@ -301,11 +390,19 @@ int effect_write(const char *db, const char *question, const struct codebook *ol
 		rc = effect_tally_new(old, question, NULL, 0, NULL, &r.tb, e);
 	if (!rc)
 		rc = effect_tally_new(new_, question, NULL, 0, NULL, &r.ta, e);
+	/* a corpus's wave and role order is the report order */
+	for (size_t i = 0; !rc && have_corpus && i < c.nwaves; i++)
+		if (tally_wave(r.tb, c.waves[i].name) < 0 || tally_wave(r.ta, c.waves[i].name) < 0)
+			rc = kerr_set(e, KERR_NOMEM, "out of memory");
+	for (size_t i = 0; !rc && have_corpus && i < c.nroles; i++)
+		if (tally_role(r.tb, c.roles[i].name, c.roles[i].plural) < 0
+			|| tally_role(r.ta, c.roles[i].name, c.roles[i].plural) < 0)
+			rc = kerr_set(e, KERR_NOMEM, "out of memory");
 	if (!rc)
-		rc = store_each_answer(s, NULL, one_answer, &r, e);
+		rc = s ? store_each_answer(s, NULL, one_answer, &r, e) : each_row(&r, &c, q, e);
 	if (!rc && !r.answers)
-		rc = kerr_set(e, KERR_NOTFOUND, "the store '%s' has no answers coded with "
-			"codebook %s%s%s", db, new_->id, question ? " for question " : "",
+		rc = kerr_set(e, KERR_NOTFOUND, "'%s' has no answers coded with codebook %s%s%s",
+			db ? db : corpus, new_->id, question ? " for question " : "",
 			question ? question : "");
 	if (!rc) {
 		if (!r.changed)
@@ -315,6 +412,8 @@ int effect_write(const char *db, const char *question, const struct codebook *ol
 				r.changed, r.answers);
 		rc = effect_write_table(r.tb, r.ta, "old", "new", NULL, NULL, fp, e);
 	}
+	if (have_corpus)
+		corpus_release(&c);
 	store_close(s);
 	rules_free(r.rold);
 	rules_free(r.rnew);

@@ -19,7 +19,6 @@
 #include <stddef.h>
 #include <stdio.h>
 
-struct cbdiff;
 struct codebook;
 struct kerr;
 struct tally;
@@ -62,13 +61,15 @@ int effect_write_table(const struct tally *before, const struct tally *after,
 	FILE *fp, struct kerr *e);
 
 /*
- * `koder diff --db`: run old's and new's rules on every answer stored for
- * `question` (NULL = every question coded with this codebook id) in the
- * store at `db`; write each answer whose suggested codes change, then the
- * table.  Returns 0 or the first error (KERR_NOTFOUND when the store has no
- * answer coded with this codebook).
+ * `koder diff` with answers: run old's and new's rules on every answer -
+ * those stored in `db` for `question` (NULL = every question coded with this
+ * codebook id), or, when db is NULL, the survey rows of `corpus` (a
+ * descriptor or its directory; `question` picks the column, needed when it
+ * has several) - and write each answer whose suggested codes change, then
+ * the table.  Returns 0 or the first error (KERR_NOTFOUND when there is no
+ * answer to code).
  */
-int effect_write(const char *db, const char *question, const struct codebook *old,
-	const struct codebook *new_, const struct cbdiff *d, FILE *fp, struct kerr *e);
+int effect_write(const char *db, const char *corpus, const char *question,
+	const struct codebook *old, const struct codebook *new_, FILE *fp, struct kerr *e);
 
 #endif
