@@ -211,7 +211,7 @@ D :: Store afstande i et udkantsområde.
 K :: Nogle medarbejdere har svært ved at omstille sig til den nye rolle.
 K :: Kulturændringen tager længere tid end forventet.
 K :: Modstand blandt dele af medarbejdergruppen, som ikke kan se meningen.
-K :: At få medarbejderne til at holde fast i rammen, når hverdagen presser på.
+K :: At få medarbejderne til at holde fast i rammen og ikke falde tilbage til den gamle praksis.
 T K :: Sagstallet er for højt, og ikke alle medarbejdere har taget den nye rolle til sig.
 T K :: Travlhed og manglende motivation hos enkelte medarbejdere for at gøre det på den nye måde.
 T R :: For mange sager pr. medarbejder gør det svært at holde første samtale rettidigt.
@@ -324,7 +324,7 @@ X :: Usikkerhed om hvad der sker efter projektet slutter.
 X :: Fagsystemet driller stadig.
 X :: Samarbejdet med de praktiserende læger.
 X :: For mange skift i organiseringen.
-X :: Vi mangler viden om hvilke redskaber vi kan tilbyde virksomhederne.
+X :: Vi mangler viden om reglerne for delvis raskmelding.
 X :: Det er ikke blevet forankret i resten af forvaltningen.
 X :: Borgere med komplekse problemer fylder meget.
 """
@@ -389,7 +389,7 @@ t d :: Kort sygeforløb og lang afstand
 t d :: - forventet raskmelding inden 3 uger\n- over 30 min. kørsel
 t d :: Hvis borger raskmeldes indenfor 2-4 uger eller arbejdspladsen ligger mere end en halv time væk.
 t d :: opsigelse, afstand
-t d :: Raskmelding snarest, eller lang transport til virksomheden.
+t d :: Raskmelding snarest, eller lang køretur ud til virksomheden.
 t d :: Hvis borger er opsagt, eller hvis arbejdspladsen er i en anden landsdel.
 t d :: Afstand > 30 km, raskmelding < 4 uger
 t d :: Lang afstand. Kort sygdomsforløb.
