@@ -853,8 +853,13 @@ int repair_word(struct repairer *rp, const char *w, size_t n,
 		return buf_addch(out, '0') ? -KERR_NOMEM : 1;
 	}
 	if (n == 1 && w[0] == '|') {
+		/* capital at a sentence start and inside a heading in capitals */
+		int cap = ctx && (ctx->sentence_start ||
+				  (ctx->prev && ctx->prevn > 1 && casing_of(ctx->prev, ctx->prevn) == C_ALL) ||
+				  (ctx->next && ctx->nextn > 1 && casing_of(ctx->next, ctx->nextn) == C_ALL));
+
 		*why = why_text[W_BAR_I];
-		return buf_addch(out, ctx && ctx->sentence_start ? 'I' : 'i') ? -KERR_NOMEM : 1;
+		return buf_addch(out, cap ? 'I' : 'i') ? -KERR_NOMEM : 1;
 	}
 	if (n < 2)
 		return 0;
