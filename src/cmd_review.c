@@ -365,12 +365,12 @@ static int run(struct review_cmd *r)
 		cli_warn("%s: the store holds no answers yet; give the corpus or survey", r->db);
 		return EXIT_NOINPUT;
 	}
-	if (!r->coder)
+	if (!r->coder && !r->bench)
 		return cli_misuse(&usage, "who is coding? give --coder NAME");
-	if (r->sample)
-		return run_sample(r);
 	if (r->bench)
 		return run_bench(r);
+	if (r->sample)
+		return run_sample(r);
 	return run_tui(r);
 }
 

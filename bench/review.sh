@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# review.sh - the review path on a 100,000-answer project (targets: the next
+# answer on screen in < 50 ms; committing a decision < 10 ms at the 99th
+# percentile).  The survey repeats the SOF answers under new respondent ids;
+# the store is built once with `koder review --import` of an empty file
+# (which reads the survey, codes it and stores answers and suggestions).
+# `koder review --bench` then times, in process, drawing a full 80x24 frame
+# for 2000 answers spread over the project (evidence query, layout, frame)
+# and 2000 decisions committed to disk one by one.  Baseline: the same on a
+# 1000-answer project, so the ratio shows whether cost grows with size.
+set -eu
+OUT="$ROOT/bench/out"
+C="$ROOT/corpora/sof"
+mkdir -p "$OUT"
+if [ ! -f "$C/survey.csv" ] || [ ! -f "$ROOT/codebooks/sof-barrierer.json" ]; then
+	echo "review: skipped (the SOF corpus or its codebook is not there)"
+	exit 0
+fi
+
+# make N: a corpus directory $OUT/review-N with N answers to barrierer
+make_corpus() {
+	local n=$1 d="$OUT/review-$1"
+	[ -s "$d/survey.csv" ] && return 0
+	mkdir -p "$d"
+	python3 - "$C" "$d" "$n" "$ROOT/codebooks/sof-barrierer.json" <<'PY'
+import csv, io, json, sys
+src, d, n, cb = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+rows = list(csv.reader(io.open(f"{src}/survey.csv", encoding="utf-8-sig", newline=""), delimiter=";"))
+hdr, ans = rows[0], [r for r in rows[1:] if len(r) > 4 and r[4].strip()]
+with open(f"{d}/survey.csv", "w", encoding="utf-8", newline="") as f:
+    w = csv.writer(f, delimiter=";")
+    w.writerow(hdr[:5])
+    for i in range(n):
+        r = ans[i % len(ans)]
+        w.writerow([f"R{i:06d}", r[1], r[2], r[3], r[4]])
+desc = json.load(open(f"{src}/corpus.json", encoding="utf-8"))
+desc["survey"] = "survey.csv"
+desc["questions"] = [{k: v for k, v in dict(q, codebook=cb).items() if k != "gold"} for q in desc["questions"][:1]]
+json.dump(desc, open(f"{d}/corpus.json", "w", encoding="utf-8"), ensure_ascii=False)
+PY
+}
+
+# store N -> seconds to build the store
+store() {
+	local d="$OUT/review-$1"
+	rm -f "$d/p.db" "$d/p.db-wal" "$d/p.db-shm"
+	printf 'id,codes\n' >"$d/none.csv"
+	/usr/bin/time -f '%e' "$KODER" review --import "$d/none.csv" --coder bench \
+		--db "$d/p.db" "$d" 2>&1 >/dev/null | tail -1
+}
+
+# bench N -> key value lines
+bench() {
+	"$KODER" review --bench --sample 2000 --db "$OUT/review-$1/p.db"
+}
+
+for n in 1000 100000; do
+	make_corpus $n
+	t=$(store $n)
+	bench $n >"$OUT/review-$n.txt"
+	echo "review: $n answers: store built in ${t}s; $(tr '\n' ' ' <"$OUT/review-$n.txt")"
+done
+get() { awk -v k="$2" '$1 == k { print $2 }' "$OUT/review-$1.txt"; }
+r99=$(get 100000 render_p99_ms) c99=$(get 100000 commit_p99_ms)
+echo "review: 100k answers: next answer drawn p99 ${r99} ms (target < 50), commit p99 ${c99} ms (target < 10)"
+echo "review: ratio 100k/1k: render p99 x$(awk -v a="$r99" -v b="$(get 1000 render_p99_ms)" 'BEGIN { printf "%.2f", a / b }'), commit p99 x$(awk -v a="$c99" -v b="$(get 1000 commit_p99_ms)" 'BEGIN { printf "%.2f", a / b }')"
