@@ -5,7 +5,8 @@
  * write the table and chart.
  *
  * The survey is read once, as a stream; what grows with the number of rows
- * is only the set of respondent ids seen (for the duplicate check) and the
+ * is only the set of respondent ids seen (8 bytes each, for the duplicate
+ * check; a second pass runs only when a duplicate was found) and the
  * decisions loaded from --db / --codes.  Problems that make the numbers
  * wrong (a duplicate id, a wave the descriptor does not know, a decision
  * naming an unknown category) are all collected and reported together, and
@@ -126,6 +127,24 @@ struct unknown {
 	long line;
 };
 
+/*
+ * Respondent ids seen, as 64-bit hashes of (wave, id): 8 bytes a respondent
+ * rather than the id's text, because the duplicate check is the one thing
+ * here that grows with the survey.  A duplicate is rare, so the line of its
+ * first occurrence is found afterwards by reading the survey again
+ * (dup_first_lines), which also rules out a hash collision.
+ */
+struct idset {
+	uint64_t *slot;    /* 0 = empty */
+	size_t mask, n;
+};
+
+struct dup {
+	long wave;
+	char *id;
+	long line, first;
+};
+
 struct dim {
 	const char *what;       /* "wave", "role", "group" */
 	const char *column;
@@ -150,7 +169,9 @@ struct run {
 	struct dim wave, role, group;
 	size_t id_col, wave_col, role_col, by_col;
 	int has_wave, has_role;
-	struct strtab ids;      /* wave index + id -> line, for duplicates */
+	struct idset ids;       /* (wave, id) hashes, for duplicates */
+	struct dup *dups;
+	size_t ndups;
 	struct kerr_list errors;
 	size_t nerrors;
 	int status;
@@ -662,26 +683,120 @@ static int code_answer(struct run *r, struct question *q, const struct csv_row *
 	return 0;
 }
 
-static void check_duplicate(struct run *r, long wave, const struct csv_row *row, struct buf *key)
+static uint64_t id_hash(long wave, const char *id, size_t n)
 {
-	uint32_t first;
-	struct kerr e;
+	uint64_t h = 1469598103934665603u ^ (uint64_t)wave;
 
-	buf_reset(key);
-	buf_addf(key, "%ld\x1f", wave);
-	buf_add(key, row->field[r->id_col], row->len[r->id_col]);
-	if (strtab_get(&r->ids, key->data, key->len, &first)) {
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)id[i]) * 1099511628211u;
+	h ^= h >> 31;
+	return h ? h : 1;
+}
+
+/* Add h; returns 1 if it was there already. */
+static int idset_add(struct idset *s, uint64_t h)
+{
+	size_t k;
+
+	if ((s->n + 1) * 4 > (s->mask + 1) * 3) {
+		size_t cap = s->mask ? (s->mask + 1) * 2 : 4096, i;
+		uint64_t *ns = xcalloc(cap, sizeof(*ns));
+
+		for (i = 0; s->mask && i <= s->mask; i++)
+			if (s->slot[i]) {
+				k = s->slot[i] & (cap - 1);
+				while (ns[k])
+					k = (k + 1) & (cap - 1);
+				ns[k] = s->slot[i];
+			}
+		free(s->slot);
+		s->slot = ns;
+		s->mask = cap - 1;
+	}
+	for (k = h & s->mask; s->slot[k]; k = (k + 1) & s->mask)
+		if (s->slot[k] == h)
+			return 1;
+	s->slot[k] = h;
+	s->n++;
+	return 0;
+}
+
+static void check_duplicate(struct run *r, long wave, const struct csv_row *row)
+{
+	const char *id = row->field[r->id_col];
+	size_t n = row->len[r->id_col];
+
+	if (!idset_add(&r->ids, id_hash(wave, id, n)))
+		return;
+	if (r->ndups < MAX_LISTED * 3) {
+		r->dups = xrealloc(r->dups, (r->ndups + 1) * sizeof(*r->dups));
+		r->dups[r->ndups++] = (struct dup){ wave, xstrdup(id), row->line, 0 };
+	} else
+		r->nerrors++;
+}
+
+/* The wave a row is in, as the main pass decided it (read-only). */
+static long wave_lookup(struct run *r, const char *s, size_t n)
+{
+	uint32_t v;
+
+	if (!r->has_wave)
+		return 0;
+	while (n && strchr(" \t", s[n - 1]))
+		n--;
+	while (n && strchr(" \t", *s)) {
+		s++;
+		n--;
+	}
+	if (!n) {
+		for (size_t i = 0; i < r->q[0].t->nwaves; i++)
+			if (!strcmp(r->q[0].t->waves[i].name, UNKNOWN))
+				return (long)i;
+		return -1;
+	}
+	return strtab_get(&r->wave.cache, s, n, &v) && v != UINT32_MAX ? (long)v : -1;
+}
+
+/* Read the survey again to find where each duplicate id first appeared. */
+static void dup_first_lines(struct run *r, const struct csv_opts *copt)
+{
+	FILE *fp = fopen(r->path.data, "rb");
+	struct csv_reader *rd = NULL;
+	struct csv_row row;
+	struct kerr e;
+	size_t i;
+	int rc;
+
+	if (fp && csv_open(&rd, fp, r->path.data, copt, NULL) == 0)
+		while ((rc = csv_next(rd, &row, NULL)) != CSV_END) {
+			if (rc < 0 && rc != -KERR_SYNTAX)
+				break;
+			if (rc < 0)
+				continue;
+			for (i = 0; i < r->ndups; i++) {
+				struct dup *d = &r->dups[i];
+
+				if (!d->first && row.line < d->line && !strcmp(row.field[r->id_col], d->id)
+				    && wave_lookup(r, row.field[r->wave_col], row.len[r->wave_col]) == d->wave)
+					d->first = row.line;
+			}
+		}
+	csv_close(rd);
+	if (fp)
+		fclose(fp);
+	for (i = 0; i < r->ndups; i++) {
+		struct dup *d = &r->dups[i];
+
+		if (!d->first)
+			continue;  /* two ids whose hashes collide: not a duplicate */
 		kerr_clear(&e);
 		kerr_set(&e, KERR_SCHEMA, "respondent id \"%s\" appears twice in wave %s: on "
-			 "line %u and on line %ld", row->field[r->id_col],
-			 r->q[0].t->waves[wave].name, first, row->line);
-		kerr_at(&e, r->path.data, row->line, 0);
+			 "line %ld and on line %ld", d->id, r->q[0].t->waves[d->wave].name,
+			 d->first, d->line);
+		kerr_at(&e, r->path.data, d->line, 0);
 		kerr_path(&e, "%s", r->corpus.id_col);
 		add_error(r, &e);
-		return;
 	}
-	if (strtab_put(&r->ids, key->data, key->len, (uint32_t)row->line, 0))
-		cli_die(EXIT_SOFTWARE, "out of memory");
 }
 
 static int find_columns(struct run *r, struct csv_reader *rd)
@@ -715,7 +830,7 @@ static int tally_survey(struct run *r)
 	struct csv_reader *rd = NULL;
 	struct csv_row row;
 	struct kerr e;
-	struct buf scratch = BUF_INIT, key = BUF_INIT;
+	struct buf scratch = BUF_INIT;
 	struct cli_progress prog;
 	FILE *fp;
 	int rc, status = 0;
@@ -771,7 +886,7 @@ static int tally_survey(struct run *r)
 		if (w < 0 || k < 0)
 			continue;
 		if (row.len[r->id_col])
-			check_duplicate(r, w, &row, &key);
+			check_duplicate(r, w, &row);
 		for (size_t i = 0; i < r->nq; i++) {
 			struct question *q = &r->q[i];
 			enum tally_kind kind;
@@ -785,9 +900,10 @@ static int tally_survey(struct run *r)
 		}
 	}
 	cli_progress_end(&prog);
+	if (r->ndups)
+		dup_first_lines(r, &copt);
 out:
 	buf_release(&scratch);
-	buf_release(&key);
 	csv_close(rd);
 	fclose(fp);
 	return status;
@@ -995,7 +1111,10 @@ static void release_run(struct run *r)
 	release_dim(&r->wave);
 	release_dim(&r->role);
 	release_dim(&r->group);
-	strtab_release(&r->ids);
+	free(r->ids.slot);
+	for (size_t i = 0; i < r->ndups; i++)
+		free(r->dups[i].id);
+	free(r->dups);
 	kerr_list_release(&r->errors);
 	corpus_release(&r->corpus);
 	buf_release(&r->path);
@@ -1005,7 +1124,7 @@ static void release_run(struct run *r)
 static int init_tables(struct run *r)
 {
 	if (strtab_init(&r->wave.cache, 64) || strtab_init(&r->role.cache, 64)
-	    || strtab_init(&r->group.cache, 256) || strtab_init(&r->ids, 4096))
+	    || strtab_init(&r->group.cache, 256))
 		return KERR_NOMEM;
 	for (size_t i = 0; i < r->nq; i++)
 		if (strtab_init(&r->q[i].dec.keys, 1024))
