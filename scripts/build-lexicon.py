@@ -7,11 +7,14 @@ Sources, weighted by how close they are to the survey domain:
        tests/normalize-eval (never count what we evaluate on)
   x20  scripts/lexicon-own-da.txt (answer-like sentences written for koder)
   x1   Danish translations shipped in Debian (.mo files under
-       /usr/share/locale/da, read with msgunfmt) and Danish man pages
-       (package manpages-da), when installed
+       /usr/share/locale/da, read with msgunfmt), Danish man pages
+       (package manpages-da), and Danish HTML documentation unpacked from
+       Debian packages into the directories named by --html (used for the
+       shipped data: libreoffice-help-da and debian-edu-doc-da, fetched with
+       `apt-get download` and unpacked with `dpkg-deb -x`, not installed)
 Words are lower-cased runs of letters; a word is kept when its weighted count
 is at least 2.  Run from the repository root:
-  scripts/build-lexicon.py ../shared/seeds
+  scripts/build-lexicon.py ../shared/seeds [--html DIR]...
 """
 import glob
 import gzip
@@ -63,8 +66,24 @@ def man_text():
     return '\n'.join(out)
 
 
+def html_text(dirs):
+    import html as h
+    out = []
+    for d in dirs:
+        for f in sorted(glob.glob(os.path.join(d, '**/*.html'), recursive=True)):
+            t = open(f, encoding='utf-8', errors='replace').read()
+            t = re.sub(r'(?s)<(script|style).*?</\1>', ' ', t)
+            out.append(h.unescape(re.sub(r'<[^>]+>', '\n', t)))
+    # keep prose: drop code examples and identifiers (com.sun.star.sheet)
+    code = re.compile(r'[={};_]|\w\.\w|://|\(\)')
+    return '\n'.join(l for l in '\n'.join(out).split('\n') if not code.search(l))
+
+
 def main():
-    seeds = sys.argv[1] if len(sys.argv) > 1 else '../shared/seeds'
+    args = sys.argv[1:]
+    dirs = [args[i + 1] for i, a in enumerate(args[:-1]) if a == '--html']
+    args = [a for i, a in enumerate(args) if a != '--html' and (i == 0 or args[i - 1] != '--html')]
+    seeds = args[0] if args else '../shared/seeds'
     root = os.getcwd()
     used = eval_lines(root)
     domain = []
@@ -73,7 +92,7 @@ def main():
             if line.strip() not in used:
                 domain.append(line)
     domain.append(open('scripts/lexicon-own-da.txt', encoding='utf-8').read())
-    general = [po_text(), man_text()]
+    general = [po_text(), man_text(), html_text(dirs)]
 
     uni = Counter()
     bi = Counter()
@@ -89,7 +108,8 @@ def main():
         for t in texts:
             for line in t.split('\n'):
                 # acronyms are not words: STAR must not make "star" common
-                ws = [w.lower() for w in WORD.findall(line) if w not in acronyms]
+                ws = [w.lower() for w in WORD.findall(line) if w not in acronyms and
+                      (weight > 1 or w.islower())]
                 for w in ws:
                     uni[w] += weight
                 for a, b in zip(ws, ws[1:]):
