@@ -349,8 +349,14 @@ int cmd_code(int argc, char **argv)
 		status = cli_error(&e);
 		goto done;
 	}
-	if (normalizer_new(&c.n, &no, &e) || outfile_open(&out, output, &e)) {
+	if (normalizer_new(&c.n, &no, &e)) {
 		status = cli_error(&e);
+		goto done;
+	}
+	if (outfile_open(&out, output, &e)) {
+		status = cli_error(&e);
+		if (e.code == KERR_IO)  /* an output problem, not an input one */
+			status = EXIT_CANTCREATE;
 		goto done;
 	}
 	normalized_init(&c.ans);
@@ -364,6 +370,8 @@ int cmd_code(int argc, char **argv)
 		status = st;
 	} else if (outfile_commit(&out, &e)) {
 		status = cli_error(&e);
+		if (e.code == KERR_IO)
+			status = EXIT_CANTCREATE;
 	} else if (!quiet) {
 		cli_warn("%zu answers: %zu coded, %zu ingen_svar, %zu andet, %zu uncoded",
 			c.counts[0] + c.counts[1] + c.counts[2] + c.counts[3],
