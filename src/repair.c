@@ -29,6 +29,7 @@
 #define CAPS_MARGIN 1.5f   /* ALL-CAPS words are often acronyms (STAR, SOF) */
 #define RELAX 0.5f        /* share of repair costs forgiven in a line without æøå */
 #define RELAX_MAX_COST 2.0f /* ...for repairs no dearer than this (sagt is not søgt) */
+#define LM_MAX 2.0f       /* most the word pair model may move a decision */
 #define LM_PAIR 0.7       /* weight of the word pair against the single word */
 #define ENDING_PEN 0.5f   /* a counted word plus an inflection ending */
 #define CACHE_MAX 100000
@@ -921,10 +922,14 @@ static int repair_lower(struct repairer *rp, const char *lw, size_t n, enum casi
 	orig = ce->orig;
 	best = ce->best;
 	margin = cs == C_ALL ? CAPS_MARGIN : MARGIN;
-	/* two counted words: let the neighbours decide */
+	/* two counted words: the neighbours may tip the balance, by at most
+	 * LM_MAX either way (the pair counts are thin) */
 	if (ctx && ce->whole && lexicon_freq(rp->lx, lw, n) > 0) {
-		orig = lm_score(rp->lx, lw, n, ctx);
-		best = lm_score(rp->lx, rp->arena.data + ce->off, ce->len, ctx) - ce->cost;
+		const char *bw = rp->arena.data + ce->off;
+		float d = (lm_score(rp->lx, bw, ce->len, ctx) - lm_score(rp->lx, lw, n, ctx)) -
+			  (log10f((float)lexicon_freq(rp->lx, bw, ce->len)) - log10f((float)lexicon_freq(rp->lx, lw, n)));
+
+		best += d > LM_MAX ? LM_MAX : d < -LM_MAX ? -LM_MAX : d;
 	}
 	if (ctx && ctx->relaxed && ce->cost <= RELAX_MAX_COST)
 		best += RELAX * ce->cost;
