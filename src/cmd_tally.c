@@ -172,6 +172,8 @@ struct run {
 	struct idset ids;       /* (wave, id) hashes, for duplicates */
 	struct dup *dups;
 	size_t ndups;
+	size_t noid;            /* rows without a respondent id */
+	long noid_line;
 	struct kerr_list errors;
 	size_t nerrors;
 	int status;
@@ -887,6 +889,8 @@ static int tally_survey(struct run *r)
 			continue;
 		if (row.len[r->id_col])
 			check_duplicate(r, w, &row);
+		else if (!r->noid++)
+			r->noid_line = row.line;
 		for (size_t i = 0; i < r->nq; i++) {
 			struct question *q = &r->q[i];
 			enum tally_kind kind;
@@ -923,6 +927,13 @@ static void warn_empty(struct run *r, struct dim *d, const char *name)
 
 static void warn_unused(struct run *r)
 {
+	if (r->noid) {
+		cli_warn("%s: %zu row%s without a respondent id (column \"%s\"; first on line %ld): "
+			 "counted, but no decision can be matched to %s", r->path.data, r->noid,
+			 r->noid == 1 ? "" : "s", r->corpus.id_col, r->noid_line,
+			 r->noid == 1 ? "it" : "them");
+		r->status = EXIT_PROBLEMS;
+	}
 	for (size_t i = 0; i < r->nq; i++) {
 		struct codes_map *m = &r->q[i].dec;
 		size_t unused = 0;
