@@ -10,6 +10,7 @@
 #include "cmd.h"
 #include "codebook.h"
 #include "corpus.h"
+#include "datadir.h"
 #include "error.h"
 #include "project.h"
 #include "review.h"
@@ -99,6 +100,23 @@ static int print_errors(const struct kerr_list *l)
 	return status;
 }
 
+/* --codebook: a file (made absolute, since the descriptor's directory is
+ * not the user's), or the id of a shipped codebook. */
+static char *codebook_arg(const char *arg)
+{
+	struct buf rel = BUF_INIT, path = BUF_INIT;
+	char *abs = realpath(arg, NULL);
+
+	if (abs)
+		return abs;
+	buf_addf(&rel, "codebooks/%s.json", arg);
+	if (datadir_find(rel.data, &path) == 0)
+		abs = buf_detach(&path, NULL);
+	buf_release(&rel);
+	buf_release(&path);
+	return abs ? abs : xstrdup(arg);
+}
+
 /* A descriptor, or a bare survey described by the flags. */
 static int load_corpus(struct review_cmd *r)
 {
@@ -128,16 +146,18 @@ static int load_corpus(struct review_cmd *r)
 		cli_die(EXIT_SOFTWARE, "out of memory");
 	if (r->text) {
 		const struct corpus_question *q = corpus_question_find(c, r->text);
+		char *cb = r->codebook ? codebook_arg(r->codebook) : NULL;
+		int bad = 0;
 
-		if (!q) {
-			if (!r->codebook)
-				return cli_misuse(&usage, "--text needs --codebook");
-			if (corpus_add_question(c, r->text, r->text, r->codebook))
-				cli_die(EXIT_SOFTWARE, "out of memory");
-		} else if (r->codebook && corpus_set_str(&((struct corpus_question *)q)->codebook,
-				r->codebook)) {
+		if (!q && !cb)
+			return cli_misuse(&usage, "--text needs --codebook");
+		if (!q)
+			bad = corpus_add_question(c, r->text, r->text, cb);
+		else if (cb)
+			bad = corpus_set_str(&((struct corpus_question *)q)->codebook, cb);
+		free(cb);
+		if (bad)
 			cli_die(EXIT_SOFTWARE, "out of memory");
-		}
 		if (!r->question)
 			r->question = r->text;
 	} else if (bare) {
@@ -258,8 +278,6 @@ static int run_import(struct review_cmd *r)
 	struct project_import_stats st;
 	int rc, status = EXIT_OK;
 
-	if (!r->coder)
-		return cli_misuse(&usage, "--import needs --coder NAME (whose decisions they are)");
 	rc = project_import(r->s, r->import, r->coder, r->qid, &st, &errs);
 	if (rc) {
 		status = print_errors(&errs);
@@ -427,7 +445,9 @@ int cmd_review(int argc, char **argv)
 	if (modes > 1)
 		return cli_misuse(&usage, "--import, --export, --sample and --adjudicate "
 			"are separate jobs; give one");
-	if (!r.coder && !r.import)
+	if (r.import && !r.coder)
+		return cli_misuse(&usage, "--import needs --coder NAME (whose decisions they are)");
+	if (!r.coder)
 		r.coder = default_coder();
 	if (optind < argc) {
 		r.source = argv[optind];

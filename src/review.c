@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/ioctl.h>
 #include <termios.h>
 #include <time.h>
@@ -653,6 +654,21 @@ static int put_cols(struct buf *b, const char *s, int width, int pad)
 	return w;
 }
 
+/* Columns `s` takes (code points, less combining marks). */
+static int text_cols(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	int w = 0;
+
+	while (*p) {
+		size_t n = u8len(p);
+
+		w += !(n == 2 && p[0] == 0xcc);
+		p += n;
+	}
+	return w;
+}
+
 static void line_end(struct buf *b)
 {
 	buf_adds(b, "\x1b[K\r\n");
@@ -839,7 +855,6 @@ static void put_status(struct rv *r)
 		if (pace > 0 && r->done < r->n)
 			buf_addf(&s, " ~%.0f min left", (r->n - r->done) / pace);
 	}
-	buf_adds(&s, " · ? help");
 	if (r->color)
 		buf_adds(&r->frame, "\x1b[7m");
 	put_cols(&r->frame, s.data, r->cols, 1);
@@ -906,7 +921,8 @@ static int render(struct rv *r, const char *prompt)
 	}
 	if (rc)
 		goto out;
-	text_rows = r->rows - row - (int)r->cb->ncats - 5 - (it->others ? 1 : 0);
+	/* below: the coders' line, the categories, the note, message and status */
+	text_rows = r->rows - row - (int)r->cb->ncats - 3 - (it->others ? 1 : 0);
 	if (text_rows < 1)
 		text_rows = 1;
 	if (r->scroll > (int)t.nlines - text_rows)
@@ -945,8 +961,13 @@ static int render(struct rv *r, const char *prompt)
 			r->cb->cats[k].label);
 		if (r->color && on)
 			buf_adds(&r->frame, "\x1b[1m");
-		put_cols(&r->frame, line.data, r->cols - (int)strlen(r->cb->cats[k].id) - 4, 0);
-		buf_addf(&r->frame, "  (%s)", r->cb->cats[k].id);
+		/* the id too when it fits: the label matters more */
+		if (text_cols(line.data) + (int)strlen(r->cb->cats[k].id) + 4 <= r->cols) {
+			put_cols(&r->frame, line.data, r->cols, 0);
+			buf_addf(&r->frame, "  (%s)", r->cb->cats[k].id);
+		} else {
+			put_cols(&r->frame, line.data, r->cols, 0);
+		}
 		if (r->color && on)
 			buf_adds(&r->frame, "\x1b[0m");
 		line_end(&r->frame);
@@ -965,7 +986,7 @@ bottom:
 	}
 	buf_reset(&line);
 	buf_addf(&line, " %s", prompt ? prompt : r->msg[0] ? r->msg
-		: "Enter confirm · 1-9 toggle · x ingen_svar · n note · u undo · j/k move · / f ? q");
+		: "Enter confirm · 1-9 toggle · x ingen_svar · n note · u undo · j/k · / f ? q");
 	put_cols(&r->frame, line.data, r->cols, 0);
 	line_end(&r->frame);
 	put_status(r);
@@ -1166,7 +1187,7 @@ static const char *const help_text[] = {
 	"  n           write a note; it is saved with the decision",
 	"  u           undo your last decision (again: the one before)",
 	"  j k, arrows next / previous answer;  PgDn PgUp scroll a long answer",
-	"  /           search the answers (æ/ae, ø/oe, å/aa alike); / Enter again",
+	"  /           search the answers (æ/ae, ø/oe, å/aa alike) or a respondent id",
 	"  f           filter: all, not reviewed, uncertain, by suggested code,",
 	"              disagreements between coders",
 	"  q           quit; every saved decision is kept, and the next start",
@@ -1207,6 +1228,11 @@ static void search(struct rv *r)
 		size_t i = (r->cur + k) % r->nview;
 		const char *text = r->it[r->view[i]].text;
 
+		if (!strcasecmp(r->it[r->view[i]].respondent, r->search.data)) {
+			r->cur = i;
+			snprintf(r->msg, sizeof(r->msg), "Respondent %s.", r->search.data);
+			goto out;
+		}
 		buf_reset(&key);
 		if (normalize_key(text, strlen(text), &key, NULL))
 			break;
