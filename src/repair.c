@@ -24,6 +24,7 @@
 #define COMPOUND_PEN 0.5f  /* per extra part of a compound of counted words */
 #define SPELL_BASE -1.0f   /* score of a word only hunspell knows: it accepts
                               * many odd compounds (opstar = op+star) */
+#define SPELL_MAX_COST 2.1f /* dearest repair of a word hunspell accepts as it is */
 #define GEN_TESTS 40       /* hunspell checks for one unknown word, in all */
 #define MARGIN 0.5f        /* how much better a repair must score */
 #define CAPS_MARGIN 1.5f   /* ALL-CAPS words are often acronyms (STAR, SOF) */
@@ -591,7 +592,7 @@ static int apply_edits(const char *lw, size_t n, const struct edit *e, int k, st
 static int generate(struct repairer *rp, const char *lw, size_t n, struct cand *out)
 {
 	struct edit ed[96];
-	static const float limit[4] = { 0.0f, 2.5f, 1.2f, 1.0f };
+	static const float limit[4] = { 0.0f, 1.5f, 1.2f, 1.0f };
 	struct gcand *gc;
 	size_t ne = 0, pos;
 	int k, found = 0, tests = 0;
@@ -794,6 +795,17 @@ static int all_digits(const char *s, size_t n)
 	return n > 0;
 }
 
+/* Capitals then digits: a cell, key or form name (A1, F3, DA2), not a word
+ * whose letters OCR read as digits. */
+static int is_reference(const char *w, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && w[i] >= 'A' && w[i] <= 'Z')
+		i++;
+	return i > 0 && i < n && all_digits(w + i, n - i);
+}
+
 /* Letters standing for digits inside a number: 2O -> 20, l5 -> 15. */
 static int fix_number(const char *w, size_t n, struct buf *out)
 {
@@ -837,7 +849,7 @@ int repair_word(struct repairer *rp, const char *w, size_t n,
 	int rc;
 
 	*why = NULL;
-	if (n == 0 || n >= MAXW || all_digits(w, n))
+	if (n == 0 || n >= MAXW || all_digits(w, n) || is_reference(w, n))
 		return 0;
 	rc = fix_number(w, n, out);
 	if (rc) {
@@ -901,6 +913,7 @@ int repair_word(struct repairer *rp, const char *w, size_t n,
 static int repair_lower(struct repairer *rp, const char *lw, size_t n, enum casing cs,
 			const struct repair_ctx *ctx, struct buf *out, const char **why, int forced)
 {
+	static struct centry no_repair;
 	struct centry *ce;
 	float orig, best, margin;
 	size_t mark = out->len;
@@ -909,6 +922,9 @@ static int repair_lower(struct repairer *rp, const char *lw, size_t n, enum casi
 	rc = lookup(rp, lw, n, &ce);
 	if (rc)
 		return rc;
+	/* a word hunspell knows is changed only for a common confusion */
+	if (ce->has_best && ce->orig == SPELL_BASE && ce->cost > SPELL_MAX_COST)
+		ce = &no_repair;
 	if (!ce->has_best || (ce->guessed && cs != C_LOWER && cs != C_LOWER_FROM_I &&
 			      !(ctx && ctx->sentence_start))) {
 		if (!forced)

@@ -99,6 +99,9 @@ static void test_numbers(void **state)
 	assert_string_equal(fix_ctx("O", "af", "ud", 0), "0");
 	assert_string_equal(fix_ctx("O", "og", "så", 0), "O");
 	assert_string_equal(fix("2019"), "2019");
+	/* cell and key names are not words with digits for letters */
+	assert_string_equal(fix("A1"), "A1");
+	assert_string_equal(fix("F3"), "F3");
 }
 
 static void test_correct_words_stay(void **state)
