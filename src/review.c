@@ -732,27 +732,48 @@ static int cell_width(const struct cell *c)
 
 /* Mark the evidence spans (from the suggestion's JSON) in `hl`, one byte
  * per text byte. */
-static void mark_evidence(const char *json, unsigned char *hl, size_t len)
+static void mark_evidence(const char *json, const struct codebook *cb, unsigned char *hl,
+	size_t len)
 {
 	cJSON *a = json ? cJSON_Parse(json) : NULL, *v;
 
 	cJSON_ArrayForEach(v, a) {
 		cJSON *s = cJSON_GetObjectItemCaseSensitive(v, "start");
 		cJSON *en = cJSON_GetObjectItemCaseSensitive(v, "end");
+		cJSON *cat = cJSON_GetObjectItemCaseSensitive(v, "cat");
+		long k = cJSON_IsString(cat) ? codebook_find(cb, cat->valuestring) : -1;
 		size_t i, from, to;
 
-		if (!cJSON_IsNumber(s) || !cJSON_IsNumber(en) || s->valuedouble < 0)
+		if (!cJSON_IsNumber(s) || !cJSON_IsNumber(en) || s->valuedouble < 0 || k < 0
+		    || k >= MAX_CATS)
 			continue;
 		from = (size_t)s->valuedouble;
 		to = (size_t)en->valuedouble;
 		for (i = from; i < to && i < len; i++)
-			hl[i] = 1;
+			if (!hl[i])
+				hl[i] = (unsigned char)(k + 1);
 	}
 	cJSON_Delete(a);
 }
 
-/* Lay out the text in lines of at most `width` columns, breaking at spaces;
- * without colour the evidence gets [brackets] as cells of their own. */
+/* After an evidence span, the number of its category in superscript, so
+ * the coder sees which code each highlighted phrase stands for. */
+static int add_number(struct text_layout *t, int cat1)
+{
+	static const char *const sup[10] = {
+		"⁰", "¹", "²", "³", "⁴",
+		"⁵", "⁶", "⁷", "⁸", "⁹"
+	};
+	char digits[8];
+	size_t i;
+	int rc = 0;
+
+	snprintf(digits, sizeof(digits), "%d", cat1 <= 10 ? cat1 % 10 : cat1);
+	for (i = 0; digits[i] && !rc; i++)
+		rc = cells_add(t, sup[digits[i] - '0'], strlen(sup[digits[i] - '0']), 0);
+	return rc;
+}
+
 static int layout(struct text_layout *t, const char *text, const unsigned char *hl,
 	int width, int brackets)
 {
@@ -767,15 +788,23 @@ static int layout(struct text_layout *t, const char *text, const unsigned char *
 		size_t off = (size_t)(p - (const unsigned char *)text), n = u8len(p);
 		int h = hl[off];
 
-		if (brackets && h != prev)
-			rc = cells_add(t, h ? "[" : "]", 1, 0);
+		if (h != prev) {
+			if (prev && brackets)
+				rc = cells_add(t, "]", 1, 0);
+			if (prev && !rc)
+				rc = add_number(t, prev);
+			if (h && brackets && !rc)
+				rc = cells_add(t, "[", 1, 0);
+		}
 		prev = h;
 		if (!rc)
 			rc = cells_add(t, (const char *)p, *p == '\r' ? 0 : n, h);
 		p += n;
 	}
-	if (brackets && prev && !rc)
+	if (prev && brackets && !rc)
 		rc = cells_add(t, "]", 1, 0);
+	if (prev && !rc)
+		rc = add_number(t, prev);
 	start = 0;
 	if (!rc)
 		rc = lines_add(t, 0);
@@ -916,7 +945,7 @@ static int render(struct rv *r, const char *prompt)
 		rc = rc == KERR_NOTFOUND ? 0 : rc;
 	}
 	if (!rc) {
-		mark_evidence(ev.data, hl, strlen(it->text));
+		mark_evidence(ev.data, r->cb, hl, strlen(it->text));
 		rc = layout(&t, it->text, hl, r->cols - 4, !r->color);
 	}
 	if (rc)
@@ -1194,7 +1223,8 @@ static const char *const help_text[] = {
 	"              resumes at the first answer you have not reviewed",
 	"",
 	"  * marks the engine's suggestion; [x] what will be saved.",
-	"  Highlighted (or [bracketed]) words are the evidence for a suggestion.",
+	"  Highlighted (or [bracketed]) words are the evidence for a suggestion;",
+	"  the small number after them is the category they stand for.",
 	"",
 	"Press any key.",
 	NULL
