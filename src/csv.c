@@ -125,9 +125,10 @@ static int fill(struct csv_reader *r, struct kerr *e)
 	size_t i, o = 0;
 
 	if (r->dec_bad) {
-		kerr_set(e, KERR_ENCODING, "this byte is not UTF-8 although the file "
-			 "started as UTF-8; save the file as \"CSV UTF-8\", or give "
-			 "--encoding windows-1252 if it is an old Excel file");
+		kerr_set(e, KERR_ENCODING, "this byte is not UTF-8 although %s; save the "
+			 "file as \"CSV UTF-8\", or give --encoding windows-1252 if it is an "
+			 "old Excel file", r->forced_enc ? "UTF-8 was asked for"
+			 : "the file started as UTF-8");
 		return set_err(r, e, KERR_ENCODING);
 	}
 	if (r->rpos > 0) {

@@ -203,6 +203,11 @@ static void test_limits_and_broken_files(void **state)
 	assert_null(r);
 	assert_int_equal(rc, KERR_ENCODING);
 	fclose(fp);
+	r = OPEN("PK\x03\x04\x14\0\0\0", NULL);
+	assert_null(r);
+	assert_int_equal(rc, KERR_SYNTAX);
+	assert_non_null(strstr(e.msg, "Excel workbook"));
+	fclose(fp);
 }
 
 static void test_lone_cr_and_text_after_quote(void **state)
@@ -246,6 +251,11 @@ static void test_header_find(void **state)
 			    "\"Respondent-ID\", \" Måling \", \"Arbejdsfunktion\"");
 	assert_string_equal(e.path, "Rolle");
 	assert_true(csv_name_equal("  ÆØÅ", "æøå"));
+	done(r, fp);
+	/* Two columns answering to one name: an error naming both. */
+	r = OPEN("Svar;ID; svar\n", NULL);
+	assert_int_equal(csv_header_find(r, "SVAR", &i, &e), KERR_SCHEMA);
+	assert_non_null(strstr(e.msg, "columns 1 (\"Svar\") and 3 (\" svar\")"));
 	assert_false(csv_name_equal("aeoeaa", "æøå"));
 	done(r, fp);
 }
