@@ -13,13 +13,19 @@ small="$OUT/answers-5mb.txt"
 [ -s "$big" ] || python3 "$ROOT/scripts/answers-gen.py" 1 50 >"$big"
 [ -s "$small" ] || head -c 5000000 "$big" | sed '$d' >"$small"
 
-# run FILE [ARGS] -> "cpu_seconds max_rss_kb wall_seconds".  CPU time (user +
-# sys) is what one core spends, steady when other jobs share the machine.
+# run FILE [ARGS] -> "cpu_seconds max_rss_kb wall_seconds" of one koder run,
+# from getrusage (no /usr/bin/time needed).  CPU time (user + sys) is what one
+# core spends, steady when other jobs share the machine.
 run() {
-	local f=$1
-	shift
-	/usr/bin/time -f '%U %S %M %e' "$KODER" normalize "$@" "$f" 2>&1 >/dev/null | tail -1 |
-		awk '{ print $1 + $2, $3, $4 }'
+	python3 - "$KODER" "$@" <<'PY'
+import resource, subprocess, sys, time
+koder, f, args = sys.argv[1], sys.argv[2], sys.argv[3:]
+t = time.monotonic()
+subprocess.run([koder, 'normalize'] + args + [f], stdout=subprocess.DEVNULL, check=True)
+w = time.monotonic() - t
+u = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(f"{u.ru_utime + u.ru_stime:.3f} {u.ru_maxrss} {w:.3f}")
+PY
 }
 mb() { awk -v b="$(stat -c %s "$1")" 'BEGIN { printf "%.1f", b / 1e6 }'; }
 
