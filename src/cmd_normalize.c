@@ -163,7 +163,8 @@ int cmd_normalize(int argc, char **argv)
 		return cli_error(&e);
 	if (outfile_open(&of, outpath, &e)) {
 		normalizer_free(rn.n);
-		return cli_error(&e);
+		cli_error(&e);
+		return EXIT_CANTCREATE;
 	}
 	rn.out = of.fp;
 	normalized_init(&rn.r);
