@@ -27,6 +27,9 @@
 #define FUZZ_ENTRY fuzz_codebook_one
 #include "../fuzz/fuzz_codebook.c"
 #undef FUZZ_ENTRY
+#define FUZZ_ENTRY fuzz_review_import_one
+#include "../fuzz/fuzz_review_import.c"
+#undef FUZZ_ENTRY
 
 typedef int (*fuzz_fn)(const uint8_t *, size_t);
 
@@ -90,6 +93,12 @@ static void test_codebook(void **state)
 	replay("codebook", fuzz_codebook_one);
 }
 
+static void test_review_import(void **state)
+{
+	(void)state;
+	replay("review_import", fuzz_review_import_one);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -97,6 +106,7 @@ int main(void)
 		cmocka_unit_test(test_pii),
 		cmocka_unit_test(test_normalize),
 		cmocka_unit_test(test_codebook),
+		cmocka_unit_test(test_review_import),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
