@@ -54,10 +54,9 @@ static const struct cli_opt opts[] = {
 	{ OPT_WAVE, "wave", "COLUMN", "wave column (Nulpunkt, Midtvejs, ...)" },
 	{ OPT_ROLE, "role", "COLUMN", "role or work-function column" },
 	{ OPT_TEXT, "text", "COLUMN", "the open-answer column to code and count" },
-	{ OPT_CODEBOOK, "codebook", "FILE", "codebook for --text (a file, or a shipped id "
-	  "such as sof-barrierer)" },
-	{ OPT_KEEP, "keep-unknown", NULL, "count wave/role values the descriptor does not "
-	  "list under their own name instead of stopping" },
+	{ OPT_CODEBOOK, "codebook", "FILE", "codebook for --text (file or shipped id)" },
+	{ OPT_KEEP, "keep-unknown", NULL, "count wave/role values the descriptor lacks as "
+	  "their own" },
 	{ OPT_NO_REPAIR, "no-repair", NULL, "code the text as written (no OCR/typing repair)" },
 	{ OPT_ENCODING, "encoding", "ENC", "survey encoding: utf-8 or windows-1252 "
 	  "(default: detected)" },
@@ -79,7 +78,8 @@ static const struct cli_usage usage = {
 	"answers in each cell a coder reviewed.\n\n"
 	"A corpus descriptor (docs/corpus-format.md) names the columns, the wave\n"
 	"order, which work functions are leaders, and which codebook codes which\n"
-	"question; the column flags override it, and without one they are needed.\n\n"
+	"question; the column flags override it, and without one they are needed.\n"
+	"-o FILE.xlsx writes a workbook (one sheet per codebook) without --format.\n\n"
 	"Examples:\n"
 	"  koder tally corpora/sof\n"
 	"  koder tally corpora/sof --question barrierer --format xlsx -o sof.xlsx\n"
