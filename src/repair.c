@@ -247,7 +247,7 @@ static void to_upper(char *s, size_t n)
 	}
 }
 
-enum casing { C_LOWER, C_INIT, C_ALL, C_MIXED, C_LOWER_FROM_I };
+enum casing { C_LOWER, C_INIT, C_ALL, C_MIXED, C_LOWER_FROM_I, C_INIT_IF_I };
 
 /* 1 for an upper-case letter at s[i], -1 for a lower-case one, else 0
  * (ASCII and Latin-1 only, as to_lower). */
@@ -832,6 +832,8 @@ static void fix_case(char *s, size_t n, enum casing cs)
 {
 	if (cs == C_LOWER_FROM_I && n > 0 && s[0] != 'l')
 		cs = C_INIT;  /* the I was a real capital (Ikke -> Ikke) */
+	if (cs == C_INIT_IF_I)
+		cs = n > 0 && s[0] == 'i' ? C_INIT : C_LOWER;
 	if (cs == C_ALL)
 		to_upper(s, n);
 	else if (cs == C_INIT)
@@ -874,9 +876,17 @@ int repair_word(struct repairer *rp, const char *w, size_t n,
 		*why = why_text[W_BAR_I];
 		return buf_addch(out, cap ? 'I' : 'i') ? -KERR_NOMEM : 1;
 	}
+	/* a lone l is OCR for I (sentence start) or i: no Danish word is l */
+	if (n == 1 && w[0] == 'l' && ctx && ctx->nextn >= 2 && (!ctx->prev || ctx->prevn >= 2)) {
+		*why = why_text[W_L_I];
+		return buf_addch(out, ctx->sentence_start ? 'I' : 'i') ? -KERR_NOMEM : 1;
+	}
 	if (n < 2)
 		return 0;
 	cs = casing_of(w, n);
+	/* lkke at a sentence start: the l was a capital I */
+	if (cs == C_LOWER && w[0] == 'l' && ctx && ctx->sentence_start)
+		cs = C_INIT_IF_I;
 	if (cs == C_ALL && lexicon_acronym(rp->lx, w, n))
 		return 0;
 	to_lower(w, n, lw);
