@@ -764,7 +764,7 @@ static int add_number(struct text_layout *t, int cat1)
 		"⁰", "¹", "²", "³", "⁴",
 		"⁵", "⁶", "⁷", "⁸", "⁹"
 	};
-	char digits[8];
+	char digits[12];  /* any int, so -O1 format-truncation checks pass */
 	size_t i;
 	int rc = 0;
 
