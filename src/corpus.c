@@ -170,112 +170,85 @@ static void get_strv(struct loader *L, const cJSON *obj, const char *key, const 
 	}
 }
 
-static const cJSON *get_array(struct loader *L, const cJSON *root, const char *key, int required)
+/*
+ * Walk the descriptor's array `key`: allocate *items with one `size` slot per
+ * element and call `each` on every element with its slot and JSON path.
+ * Returns the number of slots used (0 when the array is absent or wrong).
+ */
+static size_t load_list(struct loader *L, const cJSON *root, const char *key, int required,
+			size_t size, void **items,
+			void (*each)(struct loader *L, const cJSON *it, void *slot, const char *where))
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, key);
-
-	if (!v) {
-		if (required)
-			problem(L, KERR_SCHEMA, key, "missing \"%s\" (an array)", key);
-		return NULL;
-	}
-	if (!cJSON_IsArray(v)) {
-		problem(L, KERR_SCHEMA, key, "\"%s\" must be an array", key);
-		return NULL;
-	}
-	return v;
-}
-
-static void load_waves(struct loader *L, struct corpus *c, const cJSON *root)
-{
-	const cJSON *arr = get_array(L, root, "waves", 0), *it;
+	const cJSON *arr = cJSON_GetObjectItemCaseSensitive(root, key), *it;
 	char where[64];
+	size_t n = 0;
 
-	if (!arr)
-		return;
-	c->waves = calloc((size_t)cJSON_GetArraySize(arr) + 1, sizeof(*c->waves));
-	if (!c->waves) {
-		problem(L, KERR_NOMEM, "waves", "out of memory%s", "");
-		return;
+	if (!arr || !cJSON_IsArray(arr)) {
+		if (arr || required)
+			problem(L, KERR_SCHEMA, key, arr ? "\"%s\" must be an array"
+				: "missing \"%s\" (an array)", key);
+		return 0;
+	}
+	if (!(*items = calloc((size_t)cJSON_GetArraySize(arr) + 1, size))) {
+		problem(L, KERR_NOMEM, key, "out of memory%s", "");
+		return 0;
 	}
 	cJSON_ArrayForEach(it, arr) {
-		struct corpus_wave *w = &c->waves[c->nwaves++];
+		snprintf(where, sizeof(where), "%s[%zu]", key, n);
+		each(L, it, (char *)*items + n++ * size, where);
+	}
+	return n;
+}
 
-		snprintf(where, sizeof(where), "waves[%zu]", c->nwaves - 1);
-		if (cJSON_IsString(it)) {
-			if (corpus_set_str(&w->name, it->valuestring))
-				problem(L, KERR_NOMEM, where, "out of memory%s", "");
-			continue;
-		}
-		if (!cJSON_IsObject(it)) {
-			problem(L, KERR_SCHEMA, where, "a wave is a name or {\"name\", \"values\"}%s", "");
-			continue;
-		}
+static void load_wave(struct loader *L, const cJSON *it, void *slot, const char *where)
+{
+	struct corpus_wave *w = slot;
+
+	if (cJSON_IsString(it)) {
+		if (corpus_set_str(&w->name, it->valuestring))
+			problem(L, KERR_NOMEM, where, "out of memory%s", "");
+	} else if (!cJSON_IsObject(it))
+		problem(L, KERR_SCHEMA, where, "a wave is a name or {\"name\", \"values\"}%s", "");
+	else {
 		get_str(L, it, "name", where, 1, &w->name);
 		get_strv(L, it, "values", where, &w->values, &w->nvalues);
 	}
 }
 
-static void load_roles(struct loader *L, struct corpus *c, const cJSON *root)
+static void load_role(struct loader *L, const cJSON *it, void *slot, const char *where)
 {
-	const cJSON *arr = get_array(L, root, "roles", 0), *it;
-	char where[64];
+	struct corpus_role *r = slot;
 
-	if (!arr)
-		return;
-	c->roles = calloc((size_t)cJSON_GetArraySize(arr) + 1, sizeof(*c->roles));
-	if (!c->roles) {
-		problem(L, KERR_NOMEM, "roles", "out of memory%s", "");
+	if (!cJSON_IsObject(it)) {
+		problem(L, KERR_SCHEMA, where, "a role is {\"name\", \"plural\", \"values\"}%s", "");
 		return;
 	}
-	cJSON_ArrayForEach(it, arr) {
-		struct corpus_role *r = &c->roles[c->nroles++];
-
-		snprintf(where, sizeof(where), "roles[%zu]", c->nroles - 1);
-		if (!cJSON_IsObject(it)) {
-			problem(L, KERR_SCHEMA, where,
-				"a role is {\"name\", \"plural\", \"values\"}%s", "");
-			continue;
-		}
-		get_str(L, it, "name", where, 1, &r->name);
-		get_str(L, it, "plural", where, 0, &r->plural);
-		get_strv(L, it, "values", where, &r->values, &r->nvalues);
-		if (r->name && !r->plural && corpus_set_str(&r->plural, r->name))
-			problem(L, KERR_NOMEM, where, "out of memory%s", "");
-	}
+	get_str(L, it, "name", where, 1, &r->name);
+	get_str(L, it, "plural", where, 0, &r->plural);
+	get_strv(L, it, "values", where, &r->values, &r->nvalues);
+	if (r->name && !r->plural && corpus_set_str(&r->plural, r->name))
+		problem(L, KERR_NOMEM, where, "out of memory%s", "");
 }
 
-static void load_questions(struct loader *L, struct corpus *c, const cJSON *root)
+static void load_question(struct loader *L, const cJSON *it, void *slot, const char *where)
 {
-	const cJSON *arr = get_array(L, root, "questions", 1), *it;
-	char where[64];
+	struct corpus_question *q = slot;
 
-	if (!arr)
-		return;
-	c->questions = calloc((size_t)cJSON_GetArraySize(arr) + 1, sizeof(*c->questions));
-	if (!c->questions) {
-		problem(L, KERR_NOMEM, "questions", "out of memory%s", "");
+	if (!cJSON_IsObject(it)) {
+		problem(L, KERR_SCHEMA, where, "a question is {\"id\", \"column\", \"codebook\"}%s",
+			"");
 		return;
 	}
-	cJSON_ArrayForEach(it, arr) {
-		struct corpus_question *q = &c->questions[c->nquestions++];
-
-		snprintf(where, sizeof(where), "questions[%zu]", c->nquestions - 1);
-		if (!cJSON_IsObject(it)) {
-			problem(L, KERR_SCHEMA, where,
-				"a question is {\"id\", \"column\", \"codebook\"}%s", "");
-			continue;
-		}
-		get_str(L, it, "id", where, 1, &q->id);
-		get_str(L, it, "column", where, 1, &q->column);
-		get_str(L, it, "codebook", where, 1, &q->codebook);
-		get_str(L, it, "gold", where, 0, &q->gold);
-	}
+	get_str(L, it, "id", where, 1, &q->id);
+	get_str(L, it, "column", where, 1, &q->column);
+	get_str(L, it, "codebook", where, 1, &q->codebook);
+	get_str(L, it, "gold", where, 0, &q->gold);
 }
 
 static void load_root(struct loader *L, struct corpus *c, const cJSON *root)
 {
 	const cJSON *cols = cJSON_GetObjectItemCaseSensitive(root, "columns");
+	void *items = NULL;
 
 	if (!cJSON_IsObject(root)) {
 		problem(L, KERR_SCHEMA, "", "the descriptor must be a JSON object%s", "");
@@ -293,9 +266,15 @@ static void load_root(struct loader *L, struct corpus *c, const cJSON *root)
 		get_str(L, cols, "role", "columns", 0, &c->role_col);
 		get_strv(L, cols, "by", "columns", &c->by, &c->nby);
 	}
-	load_waves(L, c, root);
-	load_roles(L, c, root);
-	load_questions(L, c, root);
+	c->nwaves = load_list(L, root, "waves", 0, sizeof(*c->waves), &items, load_wave);
+	c->waves = items;
+	items = NULL;
+	c->nroles = load_list(L, root, "roles", 0, sizeof(*c->roles), &items, load_role);
+	c->roles = items;
+	items = NULL;
+	c->nquestions = load_list(L, root, "questions", 1, sizeof(*c->questions), &items,
+				  load_question);
+	c->questions = items;
 }
 
 /* Read the whole descriptor (capped) into `text`. */
