@@ -65,6 +65,7 @@ struct ans {
 	char *wave, *role, *respondent, *text;
 	char *final, *final_version, *final_coder, *suggested;  /* before */
 	char *recoded, *evidence;                              /* NEW's rules */
+	const struct migrate_entry *moved;  /* the plan's entry for the final decision */
 	int decided;
 };
 
@@ -232,23 +233,32 @@ static int recode(struct ctx *c, const struct codebook *cb, struct kerr *e)
 static const char *after_codes(const struct ctx *c, const struct migrate_plan *p,
 	const struct ans *x, int *reviewed)
 {
-	size_t i;
-
 	*reviewed = 0;
 	if (x->decided && x->final_version && !strcmp(x->final_version, c->to->version)) {
 		*reviewed = 1;
 		return x->final;
 	}
-	for (i = 0; x->decided && i < p->n; i++) {
-		const struct migrate_entry *m = &p->entries[i];
-
-		if (m->answer_id == x->id && x->final_coder && !strcmp(m->coder, x->final_coder)
-			&& m->item.status != MIGRATE_REVIEW) {
-			*reviewed = 1;
-			return m->item.codes;
-		}
+	(void)p;
+	if (x->moved && x->moved->item.status != MIGRATE_REVIEW) {
+		*reviewed = 1;
+		return x->moved->item.codes;
 	}
 	return x->recoded ? x->recoded : x->suggested;
+}
+
+/* Point every answer at the plan entry of its final decision's coder: one
+ * pass, where a search per answer would make big projects quadratic. */
+static void link_entries(struct ctx *c, const struct migrate_plan *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++) {
+		const struct migrate_entry *m = &p->entries[i];
+		struct ans *x = find_ans(c, m->answer_id);
+
+		if (x && x->decided && x->final_coder && !strcmp(m->coder, x->final_coder))
+			x->moved = m;
+	}
 }
 
 /* Every id in a codes string that `cb` lacks, appended once to *ids. */
@@ -551,6 +561,8 @@ int cmd_migrate(int argc, char **argv)
 	if (!rc)
 		rc = migrate_plan_build(s, to, (const struct codebook *const *)from, nfrom,
 			c.question, &plan, &e);
+	if (!rc)
+		link_entries(&c, &plan);
 	if (!rc && !norecode)
 		rc = recode(&c, to, &e);
 	if (!rc)
