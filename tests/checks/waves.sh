@@ -75,4 +75,35 @@ grep -A3 '^velvilje_arbejdsgiver ' $TMP/learn.txt | grep -q 'exclude "positiv\*"
 	|| fail "learn did not propose positiv* as an exclusion"
 [ "$sum" = "$(cksum <$W/codebook-v3.json)" ] || fail "learn changed the codebook"
 echo "REPORT waves: learn proposes $(grep -c '^  \(include\|exclude\)' $TMP/learn.txt) rule changes"
+
+# 8. what the proposals are worth: paste them all, and count the answers on
+#    which the rules then give exactly the coders' codes (in-sample: learned
+#    from these same reviewed answers)
+python3 - $W/codebook-v3.json $TMP/learn.txt $TMP/learned.json <<'PY'
+import json, re, sys
+cb = json.load(open(sys.argv[1], encoding="utf-8"))
+cats = {c["id"]: c for c in cb["categories"]}
+cat = None
+for line in open(sys.argv[2], encoding="utf-8"):
+    m = re.match(r'^(\S+) "', line)
+    if m:
+        cat = cats.get(m.group(1))
+    m = re.match(r'^  (include|exclude) "(.*)",', line)
+    if m and cat is not None:
+        cat.setdefault(m.group(1), []).append(m.group(2))
+json.dump(cb, open(sys.argv[3], "w", encoding="utf-8"), ensure_ascii=False)
+PY
+agree() {
+	$K code -q --codebook "$1" --text "Barrierer for implementeringen" --id Respondent-ID \
+		$W/survey.csv | python3 -c '
+import csv, sys
+gold = {r["id"]: set(r["codes"].split(";")) for r in csv.DictReader(open(sys.argv[1], encoding="utf-8"))}
+got = {r["id"]: set(filter(None, r["codes"].split(";"))) for r in csv.DictReader(sys.stdin)}
+print(sum(gold[i] == got.get(i) for i in gold), len(gold))' $W/gold-all-v3.csv
+}
+read -r before n <<<"$(agree $W/codebook-v3.json)"
+read -r after _ <<<"$(agree $TMP/learned.json)"
+[ -n "$before" ] && [ -n "$after" ] || fail "koder code on the worked example"
+[ "$after" -ge "$before" ] || fail "learn's proposals made the rules agree less ($before -> $after)"
+echo "REPORT waves: rules give the coders' exact codes on $before/$n answers; with learn's proposals pasted, $after/$n (in-sample)"
 echo ok
