@@ -80,10 +80,10 @@ wait_for b "EXIT=0"
 $T new-session -d -s c -x 80 -y 24 "cd '$TMP' && env -u NO_COLOR '$KODER' review --db $DB --coder dora; sleep 600"
 wait_for c "[1/345]"
 for ((i = 0; i < WAIT; i++)); do
-	$T capture-pane -e -p -t c | grep -q $'\e\\[43m' && break
+	$T capture-pane -e -p -t "=c:" | grep -q $'\e\\[43m' && break
 	sleep 0.1
 done
-[ $i -lt $WAIT ] || { echo "no evidence highlight in colour"; $T capture-pane -e -p -t c | cat -v; exit 1; }
+[ $i -lt $WAIT ] || { echo "no evidence highlight in colour"; $T capture-pane -e -p -t "=c:" | cat -v; exit 1; }
 keys c q
 
 # not a terminal: a clear message, not a garbled screen
