@@ -33,7 +33,7 @@ enum {
 static const struct cli_opt opts[] = {
 	{ OPT_DB, "db", "PATH", "the project store (default: koder.db)" },
 	{ OPT_CODER, "coder", "NAME", "who is coding (default: $KODER_CODER, else $USER)" },
-	{ OPT_QUESTION, "question", "ID", "the open question to review (id or column)" },
+	{ OPT_QUESTION, "question", "ID", "the open question (id or column; default: the first)" },
 	{ OPT_IMPORT, "import", "FILE", "store a CSV of decisions (columns id, codes) and quit" },
 	{ OPT_EXPORT, "export", "FILE", "write every answer to FILE.csv or FILE.xlsx and quit" },
 	{ OPT_SAMPLE, "sample", "N", "assign N answers to --coder for double coding and quit" },
@@ -252,6 +252,8 @@ static int pick_question(struct review_cmd *r)
 			return 0;
 		}
 	}
+	if (r->export)
+		return 0;       /* every question, told apart by the question column */
 	kerr_clear(&e);
 	if ((rc = store_each_question(r->s, list_question, &l, &e)))
 		return cli_error(&e);
@@ -379,7 +381,7 @@ static int run(struct review_cmd *r)
 		return run_import(r);
 	if (r->export)
 		return run_export(r);
-	if (!r->qid) {
+	if (!r->qid && !r->export) {
 		cli_warn("%s: the store holds no answers yet; give the corpus or survey", r->db);
 		return EXIT_NOINPUT;
 	}

@@ -901,7 +901,7 @@ static int render(struct rv *r, const char *prompt)
 	struct buf line = BUF_INIT, ev = BUF_INIT;
 	struct text_layout t = { 0 };
 	unsigned char *hl = NULL;
-	int row = 0, text_rows, i, rc = 0;
+	int row = 0, text_rows, cat_rows, i, rc = 0;
 	size_t k;
 
 	sync_work(r);
@@ -951,7 +951,10 @@ static int render(struct rv *r, const char *prompt)
 	if (rc)
 		goto out;
 	/* below: the coders' line, the categories, the note, message and status */
-	text_rows = r->rows - row - (int)r->cb->ncats - 3 - (it->others ? 1 : 0);
+	cat_rows = (int)r->cb->ncats;
+	if (cat_rows > r->rows - row - 3 - (it->others ? 1 : 0) - 3)
+		cat_rows = ((int)r->cb->ncats + 1) / 2;
+	text_rows = r->rows - row - cat_rows - 3 - (it->others ? 1 : 0);
 	if (text_rows < 1)
 		text_rows = 1;
 	if (r->scroll > (int)t.nlines - text_rows)
@@ -977,28 +980,41 @@ static int render(struct rv *r, const char *prompt)
 		line_end(&r->frame);
 		row++;
 	}
-	/* the categories */
-	for (k = 0; k < r->cb->ncats; k++) {
-		int on = (r->work >> k) & 1, sug = (it->sugg >> k) & 1;
+	/* the categories, in two columns when one would not leave room for
+	 * the answer */
+	for (k = 0; k < (size_t)cat_rows; k++) {
+		size_t c;
 
-		buf_reset(&line);
-		if (k < 10)
-			buf_addf(&line, " %zu", (k + 1) % 10);
-		else
-			buf_addf(&line, "#%zu", k + 1);
-		buf_addf(&line, " [%s] %s%s", on ? "x" : " ", sug ? "*" : " ",
-			r->cb->cats[k].label);
-		if (r->color && on)
-			buf_adds(&r->frame, "\x1b[1m");
-		/* the id too when it fits: the label matters more */
-		if (text_cols(line.data) + (int)strlen(r->cb->cats[k].id) + 4 <= r->cols) {
-			put_cols(&r->frame, line.data, r->cols, 0);
-			buf_addf(&r->frame, "  (%s)", r->cb->cats[k].id);
-		} else {
-			put_cols(&r->frame, line.data, r->cols, 0);
+		for (c = k; c < r->cb->ncats; c += (size_t)cat_rows) {
+			int on = (r->work >> c) & 1, sug = (it->sugg >> c) & 1;
+			int width = cat_rows < (int)r->cb->ncats ? r->cols / 2 : r->cols;
+
+			buf_reset(&line);
+			if (c < 10)
+				buf_addf(&line, " %zu", (c + 1) % 10);
+			else
+				buf_addf(&line, "#%zu", c + 1);
+			buf_addf(&line, " [%s] %s%s", on ? "x" : " ", sug ? "*" : " ",
+				r->cb->cats[c].label);
+			if (r->color && on)
+				buf_adds(&r->frame, "\x1b[1m");
+			/* the id too when it fits: the label matters more */
+			if (text_cols(line.data) + (int)strlen(r->cb->cats[c].id) + 4 <= width) {
+				int w = put_cols(&r->frame, line.data, width, 0);
+
+				buf_addf(&r->frame, "  (%s)", r->cb->cats[c].id);
+				w += (int)strlen(r->cb->cats[c].id) + 4;
+				while (w++ < width && c + (size_t)cat_rows < r->cb->ncats)
+					buf_addch(&r->frame, ' ');
+			} else {
+				put_cols(&r->frame, line.data, width - 1,
+					c + (size_t)cat_rows < r->cb->ncats);
+				if (c + (size_t)cat_rows < r->cb->ncats)
+					buf_addch(&r->frame, ' ');
+			}
+			if (r->color && on)
+				buf_adds(&r->frame, "\x1b[0m");
 		}
-		if (r->color && on)
-			buf_adds(&r->frame, "\x1b[0m");
 		line_end(&r->frame);
 		row++;
 	}
