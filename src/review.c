@@ -877,7 +877,8 @@ static void put_status(struct rv *r)
 		r->done, r->n);
 	for (i = 0; i < r->nwaves && r->nwaves > 1; i++)
 		buf_addf(&s, " · %s %zu/%zu", r->waves[i], r->wave_done[i], r->wave_total[i]);
-	if (r->session && min > 0) {
+	/* a pace from a few seconds of work would be noise */
+	if (r->session >= 3 && min > 0.25) {
 		double pace = r->session / min;
 
 		buf_addf(&s, " · %.1f/min", pace);

@@ -31,6 +31,14 @@ n=$(sql $DB "select count(*) from decisions")
 "$KODER" review --import "$SOF/gold-barrierer.csv" --coder gold --db $DB "$SOF" 2>err
 grep -q "345 decisions by gold" err || { cat err; exit 1; }
 
+# the engine against the gold coder: the figure that shows weak categories
+"$KODER" agree --db $DB --question barrierer | awk '
+	/^engine vs gold/ { on = 1; next }
+	on && /^$/ { on = 0 }
+	on && $1 != "category" { k = $NF; p = $(NF - 1); NF -= 2
+		printf "%s%s %s k=%s", n++ ? ", " : "", $0, p, k }
+	END { print "" }' | sed 's/^/REPORT review: engine vs gold on barrierer: /'
+
 # --- export -> import changes nothing; one edited row is one decision
 "$KODER" review --export ex.csv --coder gold --db $DB --question barrierer 2>err
 head -c 3 ex.csv | od -An -tx1 | grep -q "ef bb bf" || { echo "export has no BOM"; exit 1; }
