@@ -30,8 +30,10 @@
 /* the same within a clause: no , ; : ! ? or line break, except the comma
  * before a relative clause ("arbejdsgivere, der ikke ønsker") */
 #define NWC "(?:[^a-z0-9\\x80-\\xff,;:!?\\n]|,(?= *(?:der|som|hvor)\\b))"
-#define NONSUB_MAX_KEY 240           /* longer answers are never "no answer" */
+#define NONSUB_MAX_KEY 160           /* longer answers are never "no answer" */
 #define NEAR_DEFAULT 5
+#define LIT_START 1                  /* trigger literal must start a word */
+#define LIT_END 2                    /* ... must end one */
 #define POST_WINDOW 4                /* "afstand [er ikke] et problem" */
 #define POST_PROBLEM_WINDOW 3
 
@@ -60,6 +62,8 @@ struct rpat {
 	int exclude;         /* 1: vetoes the category */
 	int negation;        /* 1: a cue before the match cancels it ("er ikke et
 	                        problem" after it always does) */
+	int extend;          /* 1: the pattern began with `*`: a match starts
+	                        mid-word and the evidence is widened to the word */
 	pcre2_code *code;
 };
 
@@ -76,17 +80,27 @@ struct rules {
 	/* Aho-Corasick automaton over trigger literals (a full DFA on byte classes) */
 	unsigned char cls[256];
 	size_t ncls, nnodes;
-	int32_t *delta;           /* [nnodes * ncls] */
-	int32_t *lit;             /* [nnodes]: literal ending here, or -1 */
+	int32_t *delta;           /* [nnodes * ncls]: next state << 1, | 1 if it
+	                             completes a literal (one load per byte) */
+	int32_t *out;             /* [nnodes]: first node on the fail chain (itself
+	                             included) where a literal ends, or -1 */
+	int32_t *lit;             /* [nnodes]: first literal ending here, or -1 */
 	int32_t *dict;            /* [nnodes]: next node on the fail chain with a literal */
 	size_t nlits;
-	size_t *lit_first;        /* [nlits + 1]: patterns of literal i are */
+	int32_t *lit_next;        /* [nlits]: next literal with the same text, or -1 */
+	unsigned char *lit_flags; /* [nlits]: LIT_START, LIT_END */
+	unsigned *lit_len;        /* [nlits] */
+	size_t *lit_first;        /* [nlits + 1]: patterns literal i triggers are */
 	size_t *lit_pats;         /*   lit_pats[lit_first[i] .. lit_first[i+1]) */
+	size_t *pat_req;          /* [npats + 1]: pattern p also needs the clauses */
+	size_t *clause_first;     /*   pat_req[p] .. pat_req[p+1], clause q being one of */
+	size_t *clause_lits;      /*   clause_lits[clause_first[q] .. clause_first[q+1]) */
 	size_t *always;           /* patterns without a trigger (raw regexes) */
 	size_t nalways;
 	/* scratch for rules_match */
 	unsigned stamp;
-	unsigned *lit_stamp, *pat_stamp;
+	unsigned *pat_stamp;
+	unsigned *lit_found;      /* [nlits]: == stamp when found in this answer */
 	size_t *cand;
 	unsigned char *hit, *veto;
 	struct rules_evidence *ev;
@@ -100,95 +114,131 @@ static int is_w(unsigned char c)
 
 /* ---- the pattern language ------------------------------------------------ */
 
-/* A compiled piece of a pattern: its regex and a set of literals at least
- * one of which occurs in any text the piece matches (none = no trigger). */
+/* A set of trigger literals, one of which occurs in any text a piece of a
+ * pattern matches.  Each literal is a flag byte (LIT_START | LIT_END, plus
+ * one) followed by its text. */
+struct litset {
+	char **lits;
+	size_t n;
+	size_t quality;    /* of its weakest literal: longer and whole words are rarer */
+};
+
+/* A compiled piece of a pattern: its regex, the literal set that triggers it
+ * (the most selective one), and further sets that must all occur too: in
+ * "arbejdsgiver* BEFORE/4 (vil ikke|afviser)" the employer triggers and an
+ * unwilling word is required. */
 struct frag {
 	struct buf re;
-	char **lits;
-	size_t nlits;
-	int trig;          /* 1 when lits is a usable trigger set */
-	size_t minlen;     /* shortest literal */
+	struct litset trig;     /* n == 0: no trigger, always run */
+	struct litset *req;
+	size_t nreq;
 };
 
 static void frag_init(struct frag *f)
 {
+	memset(f, 0, sizeof *f);
 	buf_init(&f->re, 0);
-	f->lits = NULL;
-	f->nlits = 0;
-	f->trig = 0;
-	f->minlen = 0;
+}
+
+static void litset_clear(struct litset *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->lits[i]);
+	free(l->lits);
+	memset(l, 0, sizeof *l);
 }
 
 static void frag_lits_clear(struct frag *f)
 {
 	size_t i;
 
-	for (i = 0; i < f->nlits; i++)
-		free(f->lits[i]);
-	free(f->lits);
-	f->lits = NULL;
-	f->nlits = 0;
+	litset_clear(&f->trig);
+	for (i = 0; i < f->nreq; i++)
+		litset_clear(&f->req[i]);
+	free(f->req);
+	f->req = NULL;
+	f->nreq = 0;
 }
 
 static void frag_release(struct frag *f)
 {
 	buf_release(&f->re);
 	frag_lits_clear(f);
-	f->trig = 0;
 }
 
-/* Is b's trigger set more selective than a's? */
-static int better(const struct frag *a, const struct frag *b)
+/* Add set `l` (taken over, left empty) to f's requirements. */
+static int add_req(struct frag *f, struct litset *l)
 {
-	if (!b->trig)
+	struct litset *r;
+
+	if (!l->n)
 		return 0;
-	if (!a->trig)
-		return 1;
-	if (b->minlen != a->minlen)
-		return b->minlen > a->minlen;
-	return b->nlits < a->nlits;
+	r = realloc(f->req, (f->nreq + 1) * sizeof *r);
+	if (!r)
+		return KERR_NOMEM;
+	f->req = r;
+	f->req[f->nreq++] = *l;
+	memset(l, 0, sizeof *l);
+	return 0;
 }
 
-/* a's triggers become b's (b keeps its regex, loses its triggers). */
+/* Both a and b must match (a sequence, NEAR, BEFORE): a keeps the more
+ * selective trigger and requires everything else.  b's sets are taken. */
+static int and_lits(struct frag *a, struct frag *b)
+{
+	size_t i;
+	int rc = 0;
+
+	if (b->trig.n && (!a->trig.n || b->trig.quality > a->trig.quality)) {
+		struct litset t = a->trig;
+
+		a->trig = b->trig;
+		b->trig = t;
+	}
+	rc |= add_req(a, &b->trig);
+	for (i = 0; i < b->nreq; i++)
+		rc |= add_req(a, &b->req[i]);
+	return rc ? KERR_NOMEM : 0;
+}
+
+/* a's triggers become b's (b keeps its regex, loses its literals). */
 static void move_lits(struct frag *a, struct frag *b)
 {
 	frag_lits_clear(a);
-	a->lits = b->lits;
-	a->nlits = b->nlits;
 	a->trig = b->trig;
-	a->minlen = b->minlen;
-	b->lits = NULL;
-	b->nlits = 0;
+	a->req = b->req;
+	a->nreq = b->nreq;
+	memset(&b->trig, 0, sizeof b->trig);
+	b->req = NULL;
+	b->nreq = 0;
 }
 
-/* a's triggers become the better of a's and b's. */
-static void take_better(struct frag *a, struct frag *b)
-{
-	if (better(a, b))
-		move_lits(a, b);
-}
-
-/* a's triggers become the union of a's and b's (either may match). */
+/* Either a or b may match (alternatives): the trigger is the union of both
+ * triggers, and nothing more can be required. */
 static int take_union(struct frag *a, struct frag *b)
 {
 	char **l;
+	struct litset keep = a->trig;
 
-	if (!a->trig || !b->trig) {
-		frag_lits_clear(a);
-		a->trig = 0;
+	memset(&a->trig, 0, sizeof a->trig);
+	frag_lits_clear(a);
+	a->trig = keep;
+	if (!a->trig.n || !b->trig.n) {
+		litset_clear(&a->trig);
 		return 0;
 	}
-	l = realloc(a->lits, (a->nlits + b->nlits) * sizeof *l);
+	l = realloc(a->trig.lits, (a->trig.n + b->trig.n) * sizeof *l);
 	if (!l)
 		return KERR_NOMEM;
-	memcpy(l + a->nlits, b->lits, b->nlits * sizeof *l);
-	a->lits = l;
-	a->nlits += b->nlits;
-	if (b->minlen < a->minlen)
-		a->minlen = b->minlen;
-	free(b->lits);
-	b->lits = NULL;
-	b->nlits = 0;
+	memcpy(l + a->trig.n, b->trig.lits, b->trig.n * sizeof *l);
+	a->trig.lits = l;
+	a->trig.n += b->trig.n;
+	if (b->trig.quality < a->trig.quality)
+		a->trig.quality = b->trig.quality;
+	free(b->trig.lits);
+	memset(&b->trig, 0, sizeof b->trig);
 	return 0;
 }
 
@@ -271,8 +321,8 @@ static void next_tok(struct pparse *p)
 static int compile_word(struct pparse *p, struct frag *f)
 {
 	struct buf key = BUF_INIT;
-	size_t i, run = 0, best = 0, bestat = 0;
-	int rc;
+	size_t i, a, best = 0, bestat = 0, bestlen = 0;
+	int rc, bestflags = 0;
 
 	rc = normalize_key(p->s + p->tstart, p->tlen, &key, NULL);
 	if (rc) {
@@ -291,23 +341,36 @@ static int compile_word(struct pparse *p, struct frag *f)
 
 		if (c == '#') {
 			rc |= buf_adds(&f->re, "[0-9]+(?:[.,][0-9]+)?");
-			run = 0;
 			continue;
 		}
 		if (c == '*') {
 			/* only the last star may be possessive: a leading or inner one
 			 * must give back what the literal after it needs */
 			rc |= buf_adds(&f->re, i + 1 == key.len && i > 0 ? W "*+" : W "*");
-			run = 0;
 			continue;
 		}
 		if (is_w(c))
 			rc |= buf_addch(&f->re, c);
 		else
 			rc |= buf_addf(&f->re, "\\x%02x", c);
-		if (++run > best) {
-			best = run;
-			bestat = i + 1 - run;
+	}
+	/* The trigger is the literal run that is rarest in text: long, and
+	 * best a whole word ("ag" as a word, not inside "dag" or "sager"). */
+	for (a = 0; a < key.len; a = i + 1) {
+		int flags, q;
+
+		for (i = a; i < key.len && key.data[i] != '*' && key.data[i] != '#'; i++)
+			;
+		if (i == a)
+			continue;
+		flags = (a == 0 && is_w((unsigned char)key.data[0]) ? LIT_START : 0)
+			| (i == key.len && is_w((unsigned char)key.data[i - 1]) ? LIT_END : 0);
+		q = (int)(i - a) + 2 * !!(flags & LIT_START) + 2 * !!(flags & LIT_END);
+		if ((size_t)q > best) {
+			best = (size_t)q;
+			bestat = a;
+			bestlen = i - a;
+			bestflags = flags;
 		}
 	}
 	if (key.len == 1 && key.data[0] == '*')
@@ -315,15 +378,22 @@ static int compile_word(struct pparse *p, struct frag *f)
 	if (is_w((unsigned char)key.data[key.len - 1]) || key.data[key.len - 1] == '#')
 		rc |= buf_adds(&f->re, "(?!" W ")");
 	if (best) {
-		f->lits = malloc(sizeof *f->lits);
-		if (!f->lits || !(f->lits[0] = strndup(key.data + bestat, best))) {
-			free(f->lits);
-			f->lits = NULL;
+		char **l = malloc(sizeof *l);
+		char *lit = malloc(bestlen + 2);
+
+		if (!l || !lit) {
+			free(l);
+			free(lit);
 			rc = KERR_NOMEM;
 		} else {
-			f->nlits = 1;
-			f->trig = 1;
-			f->minlen = best;
+			/* first byte: which ends must be word boundaries, plus one */
+			lit[0] = (char)(bestflags + 1);
+			memcpy(lit + 1, key.data + bestat, bestlen);
+			lit[bestlen + 1] = 0;
+			l[0] = lit;
+			f->trig.lits = l;
+			f->trig.n = 1;
+			f->trig.quality = best;
 		}
 	}
 	buf_release(&key);
@@ -355,7 +425,6 @@ static int parse_item(struct pparse *p, struct frag *f)
 			/* an optional group cannot be required, so it is no trigger */
 			next_tok(p);
 			frag_lits_clear(&in);
-			in.trig = 0;
 			rc = rc ? rc : buf_addf(&f->re, "(?:%s)?", in.re.data);
 		} else {
 			rc = rc ? rc : buf_addf(&f->re, "(?:%s)", in.re.data);
@@ -394,7 +463,7 @@ static int parse_seq(struct pparse *p, struct frag *f)
 			if (first)
 				move_lits(f, &it);
 			else
-				take_better(f, &it);
+				rc = and_lits(f, &it);
 		}
 		frag_release(&it);
 		first = 0;
@@ -431,7 +500,7 @@ static int parse_near(struct pparse *p, struct frag *f)
 				f->re = re;
 				re.data = NULL;
 			}
-			take_better(f, &b);
+			rc = rc ? rc : and_lits(f, &b);
 		}
 		if (re.data)
 			buf_release(&re);
@@ -496,12 +565,31 @@ struct compiler {
 	struct rules *r;
 	struct kerr_list *errs;
 	int first;
-	/* literal -> patterns, before the automaton is built */
+	/* literal -> patterns, before the automaton is built; a literal is a
+	 * flag byte and its text, as compile_word makes it */
 	char **lits;
 	size_t nlits, lits_cap;
 	size_t *pair_lit, *pair_pat;
 	size_t npairs, pairs_cap;
+	/* the clauses patterns require besides their trigger */
+	size_t *clause_lits, nclause_lits, clause_lits_cap;
+	size_t *clause_first, nclauses, clauses_cap;
 };
+
+/* Grow an array of size_t to hold one more.  Returns 0 or KERR_NOMEM. */
+static int grow(size_t **a, size_t n, size_t *cap)
+{
+	size_t *b;
+
+	if (n < *cap)
+		return 0;
+	b = realloc(*a, (*cap ? 2 * *cap : 64) * sizeof *b);
+	if (!b)
+		return KERR_NOMEM;
+	*a = b;
+	*cap = *cap ? 2 * *cap : 64;
+	return 0;
+}
 
 __attribute__((format(printf, 4, 5)))
 static void cproblem(struct compiler *c, int code, const char *path, const char *fmt, ...)
@@ -520,7 +608,8 @@ static void cproblem(struct compiler *c, int code, const char *path, const char 
 		kerr_list_add(c->errs, &e);
 }
 
-static int add_lit(struct compiler *c, const char *lit, size_t pat)
+/* The id of literal `lit` (flag byte and text), added if new. */
+static int lit_id(struct compiler *c, const char *lit, size_t *id)
 {
 	size_t i;
 
@@ -541,22 +630,40 @@ static int add_lit(struct compiler *c, const char *lit, size_t pat)
 			return KERR_NOMEM;
 		c->nlits++;
 	}
-	if (c->npairs == c->pairs_cap) {
-		size_t cap = c->pairs_cap ? 2 * c->pairs_cap : 64;
-		size_t *a = realloc(c->pair_lit, cap * sizeof *a), *b;
+	*id = i;
+	return 0;
+}
 
-		if (!a)
-			return KERR_NOMEM;
-		c->pair_lit = a;
-		b = realloc(c->pair_pat, cap * sizeof *b);
-		if (!b)
-			return KERR_NOMEM;
-		c->pair_pat = b;
-		c->pairs_cap = cap;
-	}
-	c->pair_lit[c->npairs] = i;
+/* Literal `lit` triggers pattern `pat`. */
+static int add_trigger(struct compiler *c, const char *lit, size_t pat)
+{
+	size_t id;
+	size_t cap = c->pairs_cap;
+
+	if (lit_id(c, lit, &id) || grow(&c->pair_lit, c->npairs, &c->pairs_cap)
+	    || grow(&c->pair_pat, c->npairs, &cap))
+		return KERR_NOMEM;
+	c->pair_lit[c->npairs] = id;
 	c->pair_pat[c->npairs] = pat;
 	c->npairs++;
+	return 0;
+}
+
+/* One clause the pattern being added also requires: one of these literals. */
+static int add_clause(struct compiler *c, const struct litset *l)
+{
+	size_t i, id;
+
+	if (grow(&c->clause_first, c->nclauses + 1, &c->clauses_cap))
+		return KERR_NOMEM;
+	c->clause_first[c->nclauses] = c->nclause_lits;
+	for (i = 0; i < l->n; i++) {
+		if (lit_id(c, l->lits[i], &id) || grow(&c->clause_lits, c->nclause_lits, &c->clause_lits_cap))
+			return KERR_NOMEM;
+		c->clause_lits[c->nclause_lits++] = id;
+	}
+	c->nclauses++;
+	c->clause_first[c->nclauses] = c->nclause_lits;
 	return 0;
 }
 
@@ -587,6 +694,24 @@ static pcre2_code *compile_re(struct compiler *c, const char *re, const char *pa
 	return code;
 }
 
+/*
+ * A pattern that begins "*afstand" would make PCRE2 try every position and
+ * scan a word from each: 20 times slower than a pattern that begins with a
+ * literal.  Drop the leading "any word start" and let the match begin at the
+ * literal; rules_match moves the start back to the word's beginning.
+ */
+static int strip_leading_star(struct buf *re, int raw)
+{
+	static const char lead[] = "(?<!" W ")" W "*";
+	size_t n = sizeof lead - 1;
+
+	if (raw || re->len <= n || memcmp(re->data, lead, n) || re->data[n] == '+')
+		return 0;
+	memmove(re->data, re->data + n, re->len - n + 1);
+	re->len -= n;
+	return 1;
+}
+
 static void add_pattern(struct compiler *c, size_t cat, size_t idx, int exclude)
 {
 	const struct codebook_category *cc = &c->r->cb->cats[cat];
@@ -607,19 +732,25 @@ static void add_pattern(struct compiler *c, size_t cat, size_t idx, int exclude)
 	} else if (p.err) {
 		cproblem(c, KERR_PATTERN, path, "pattern \"%s\": %s (at character %zu)",
 			pattern, p.msg, p.errpos + 1);
-	} else if ((rp->code = compile_re(c, f.re.data, path, pattern, raw))) {
+	} else if ((rp->extend = strip_leading_star(&f.re, raw)),
+		   (rp->code = compile_re(c, f.re.data, path, pattern, raw))) {
 		rp->cat = cat;
 		rp->idx = idx;
 		rp->exclude = exclude;
 		rp->negation = exclude ? 0 : negation;
-		if (f.trig) {
-			for (i = 0; i < f.nlits; i++)
-				if (add_lit(c, f.lits[i], r->npats))
+		r->pat_req[r->npats] = c->nclauses;
+		if (f.trig.n) {
+			for (i = 0; i < f.trig.n; i++)
+				if (add_trigger(c, f.trig.lits[i], r->npats))
+					c->first = KERR_NOMEM;
+			for (i = 0; i < f.nreq; i++)
+				if (add_clause(c, &f.req[i]))
 					c->first = KERR_NOMEM;
 		} else {
 			r->always[r->nalways++] = r->npats;
 		}
 		r->npats++;
+		r->pat_req[r->npats] = c->nclauses;
 	}
 	frag_release(&f);
 }
@@ -674,13 +805,20 @@ static int build_automaton(struct compiler *c)
 	memset(r->cls, 0, sizeof r->cls);
 	r->ncls = 1;
 	for (i = 0; i < c->nlits; i++) {
-		const unsigned char *s = (const unsigned char *)c->lits[i];
+		const unsigned char *s = (const unsigned char *)c->lits[i] + 1;
 
 		for (; *s; s++)
 			if (!r->cls[*s])
 				r->cls[*s] = (unsigned char)r->ncls++;
 		cap += strlen(c->lits[i]);
 	}
+	r->nlits = c->nlits;
+	r->lit_next = malloc((c->nlits + 1) * sizeof *r->lit_next);
+	r->lit_flags = malloc(c->nlits + 1);
+	r->lit_len = calloc(c->nlits + 1, sizeof *r->lit_len);
+	r->lit_found = calloc(c->nlits + 1, sizeof *r->lit_found);
+	if (!r->lit_next || !r->lit_flags || !r->lit_len || !r->lit_found)
+		goto out;
 	r->delta = malloc(cap * r->ncls * sizeof *r->delta);
 	r->lit = malloc(cap * sizeof *r->lit);
 	r->dict = malloc(cap * sizeof *r->dict);
@@ -693,9 +831,11 @@ static int build_automaton(struct compiler *c)
 		r->delta[i] = -1;
 	r->lit[0] = -1;
 	for (i = 0; i < c->nlits; i++) {
-		const unsigned char *s = (const unsigned char *)c->lits[i];
+		const unsigned char *s = (const unsigned char *)c->lits[i] + 1;
 		int32_t n = 0;
 
+		r->lit_flags[i] = (unsigned char)(c->lits[i][0] - 1);
+		r->lit_len[i] = (unsigned)strlen(c->lits[i] + 1);
 		for (; *s; s++) {
 			int32_t *t = &r->delta[(size_t)n * r->ncls + r->cls[*s]];
 
@@ -709,6 +849,7 @@ static int build_automaton(struct compiler *c)
 			}
 			n = *t;
 		}
+		r->lit_next[i] = r->lit[n];
 		r->lit[n] = (int32_t)i;
 	}
 	/* breadth first: a node's fail link is known before its children's */
@@ -743,13 +884,22 @@ static int build_automaton(struct compiler *c)
 			}
 		}
 	}
+	r->out = malloc(r->nnodes * sizeof *r->out);
+	if (!r->out)
+		goto out;
+	for (i = 0; i < r->nnodes; i++)
+		r->out[i] = r->lit[i] >= 0 ? (int32_t)i : r->dict[i];
+	for (i = 0; i < r->nnodes * r->ncls; i++)
+		r->delta[i] = r->delta[i] << 1 | (r->out[r->delta[i]] >= 0);
 	/* literal -> patterns, as compressed rows */
-	r->nlits = c->nlits;
 	r->lit_first = calloc(c->nlits + 1, sizeof *r->lit_first);
 	r->lit_pats = malloc((c->npairs + 1) * sizeof *r->lit_pats);
-	r->lit_stamp = calloc(c->nlits + 1, sizeof *r->lit_stamp);
-	if (!r->lit_first || !r->lit_pats || !r->lit_stamp)
+	if (!r->lit_first || !r->lit_pats)
 		goto out;
+	/* the clauses move over to the rules as they are */
+	r->clause_first = c->clause_first;
+	r->clause_lits = c->clause_lits;
+	c->clause_first = c->clause_lits = NULL;
 	for (i = 0; i < c->npairs; i++)
 		r->lit_first[c->pair_lit[i] + 1]++;
 	for (i = 0; i < c->nlits; i++)
@@ -792,10 +942,11 @@ int rules_compile(const struct codebook *cb, struct rules **out, struct kerr_lis
 		total += cb->cats[i].ninclude + cb->cats[i].nexclude;
 	r->pats = calloc(total + 1, sizeof *r->pats);
 	r->always = calloc(total + 1, sizeof *r->always);
+	r->pat_req = calloc(total + 2, sizeof *r->pat_req);
 	r->cues = calloc(cb->nnegation_cues + 1, sizeof *r->cues);
 	r->md = pcre2_match_data_create(16, NULL);
 	r->mctx = pcre2_match_context_create(NULL);
-	if (!r->pats || !r->always || !r->cues || !r->md || !r->mctx) {
+	if (!r->pats || !r->always || !r->pat_req || !r->cues || !r->md || !r->mctx) {
 		rules_free(r);
 		return KERR_NOMEM;
 	}
@@ -833,6 +984,8 @@ int rules_compile(const struct codebook *cb, struct rules **out, struct kerr_lis
 	free(c.lits);
 	free(c.pair_lit);
 	free(c.pair_pat);
+	free(c.clause_first);
+	free(c.clause_lits);
 	if (c.first) {
 		if (c.first == KERR_NOMEM && errs) {
 			struct kerr e;
@@ -865,10 +1018,17 @@ void rules_free(struct rules *r)
 	free(r->delta);
 	free(r->lit);
 	free(r->dict);
+	free(r->out);
 	free(r->lit_first);
 	free(r->lit_pats);
 	free(r->always);
-	free(r->lit_stamp);
+	free(r->lit_len);
+	free(r->lit_next);
+	free(r->lit_flags);
+	free(r->lit_found);
+	free(r->pat_req);
+	free(r->clause_first);
+	free(r->clause_lits);
 	free(r->pat_stamp);
 	free(r->cand);
 	free(r->hit);
@@ -1076,13 +1236,6 @@ static int limit_error(const struct rules *r, const struct rpat *p, int rc, stru
 	}
 }
 
-static int cmp_size(const void *a, const void *b)
-{
-	size_t x = *(const size_t *)a, y = *(const size_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 static int cmp_ev(const void *a, const void *b)
 {
 	const struct rules_evidence *x = a, *y = b;
@@ -1094,43 +1247,78 @@ static int cmp_ev(const void *a, const void *b)
 	return x->pattern < y->pattern ? -1 : x->pattern > y->pattern;
 }
 
-/* Candidates: patterns one of whose trigger literals occurs in the key. */
+static int cmp_size(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Does the answer have every clause pattern p requires besides its trigger? */
+static int requirements_met(const struct rules *r, size_t p, unsigned st)
+{
+	size_t q, j;
+
+	for (q = r->pat_req[p]; q < r->pat_req[p + 1]; q++) {
+		for (j = r->clause_first[q]; j < r->clause_first[q + 1]; j++)
+			if (r->lit_found[r->clause_lits[j]] == st)
+				break;
+		if (j == r->clause_first[q + 1])
+			return 0;
+	}
+	return 1;
+}
+
+/* Candidates: patterns whose trigger literal occurs in the key (at word
+ * boundaries where the literal needs them) and whose other required
+ * literals occur too; then the patterns without a trigger. */
 static size_t candidates(struct rules *r, const unsigned char *k, size_t len)
 {
-	size_t i, n = 0;
+	size_t i, n = 0, m = 0;
 	int32_t s = 0;
 	unsigned st;
 
 	if (++r->stamp == 0) {
-		memset(r->lit_stamp, 0, r->nlits * sizeof *r->lit_stamp);
 		memset(r->pat_stamp, 0, r->npats * sizeof *r->pat_stamp);
+		memset(r->lit_found, 0, r->nlits * sizeof *r->lit_found);
 		r->stamp = 1;
 	}
 	st = r->stamp;
 	for (i = 0; i < len; i++) {
-		int32_t t;
+		int32_t t, l, v = r->delta[(size_t)s * r->ncls + r->cls[k[i]]];
 
-		s = r->delta[(size_t)s * r->ncls + r->cls[k[i]]];
-		for (t = r->lit[s] >= 0 ? s : r->dict[s]; t >= 0; t = r->dict[t]) {
-			size_t l = (size_t)r->lit[t], j;
+		s = v >> 1;
+		if (!(v & 1))
+			continue;
+		for (t = r->out[s]; t >= 0; t = r->dict[t]) {
+			for (l = r->lit[t]; l >= 0; l = r->lit_next[l]) {
+				size_t from = i + 1 - r->lit_len[l], j;
 
-			if (r->lit_stamp[l] == st)
-				continue;
-			r->lit_stamp[l] = st;
-			for (j = r->lit_first[l]; j < r->lit_first[l + 1]; j++) {
-				size_t p = r->lit_pats[j];
+				if (r->lit_found[l] == st
+				    || ((r->lit_flags[l] & LIT_START) && from > 0 && is_w(k[from - 1]))
+				    || ((r->lit_flags[l] & LIT_END) && i + 1 < len && is_w(k[i + 1])))
+					continue;
+				r->lit_found[l] = st;
+				for (j = r->lit_first[l]; j < r->lit_first[l + 1]; j++) {
+					size_t p = r->lit_pats[j];
 
-				if (r->pat_stamp[p] != st) {
-					r->pat_stamp[p] = st;
-					r->cand[n++] = p;
+					if (r->pat_stamp[p] != st) {
+						r->pat_stamp[p] = st;
+						r->cand[n++] = p;
+					}
 				}
 			}
 		}
 	}
+	for (i = 0; i < n; i++)
+		if (requirements_met(r, r->cand[i], st))
+			r->cand[m++] = r->cand[i];
 	for (i = 0; i < r->nalways; i++)
-		r->cand[n++] = r->always[i];
-	qsort(r->cand, n, sizeof *r->cand, cmp_size);
-	return n;
+		r->cand[m++] = r->always[i];
+	/* codebook order, so the evidence is the category's first pattern that
+	 * matches, whatever order the triggers came in */
+	qsort(r->cand, m, sizeof *r->cand, cmp_size);
+	return m;
 }
 
 static int is_blank(const char *k, size_t len)
@@ -1181,7 +1369,9 @@ int rules_match(struct rules *r, const struct normalized *ans,
 		const struct rpat *p = &r->pats[r->cand[i]];
 		PCRE2_SIZE off = 0;
 
-		if (r->veto[p->cat])
+		/* one piece of evidence per category is enough: once it is coded
+		 * only its excludes still matter */
+		if (r->veto[p->cat] || (r->hit[p->cat] && !p->exclude))
 			continue;
 		while (off <= len) {
 			int m = pcre2_match(p->code, (PCRE2_SPTR)k, len, off, 0, r->md, r->mctx);
@@ -1195,6 +1385,8 @@ int rules_match(struct rules *r, const struct normalized *ans,
 			}
 			s = ov[0];
 			en = ov[1];
+			while (p->extend && s > 0 && is_w((unsigned char)k[s - 1]))
+				s--;
 			if (p->exclude) {
 				r->veto[p->cat] = 1;
 				break;

@@ -55,8 +55,9 @@ struct rules_result {
 	int nonsubstantive;    /* 1: blank/non-substantive; cats = { ingen_svar } */
 	int residual;          /* 1: substantive, nothing matched, coded andet */
 	int uncoded;           /* 1: substantive, nothing matched, no andet: ncats = 0 */
-	struct rules_evidence *ev;  /* one per coded category and matching pattern,
-	                               ordered by category then position */
+	struct rules_evidence *ev;  /* one per coded category: its first include
+	                               pattern (codebook order) that matched, and
+	                               where; ordered by category */
 	size_t nev;
 	/* private */
 	size_t cats_cap, ev_cap;
