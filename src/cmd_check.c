@@ -133,6 +133,7 @@ static void check_one(struct check *c, const char *name, int quiet)
 	struct buf path = BUF_INIT;
 	struct kerr e;
 	size_t i, j, nex = 0, bad = 0;
+	int bad_book;
 
 	kerr_clear(&e);
 	if (codebook_resolve(name, &path, &e)) {
@@ -140,15 +141,17 @@ static void check_one(struct check *c, const char *name, int quiet)
 		buf_release(&path);
 		return;
 	}
-	if (!codebook_load(path.data, &cb, &errs))
-		rules_compile(cb, &r, &errs);
+	/* a codebook with problems is still compiled, so one run lists them all */
+	bad_book = codebook_load_lenient(path.data, &cb, &errs);
+	if (cb && (rules_compile(cb, &r, &errs) || bad_book)) {
+		rules_free(r);
+		r = NULL;
+	}
 	for (i = 0; i < errs.n; i++)
 		worsen(c, cli_error(&errs.items[i]));
+	if (cb && !r)
+		cli_warn("%s: the examples are run once the problems above are fixed", path.data);
 	kerr_list_release(&errs);
-	if (!r && cb) {
-		/* the structure is fine but patterns are not: say how to go on */
-		cli_warn("%s: examples not run until the patterns compile", path.data);
-	}
 	if (r && !c->n) {
 		struct normalize_opts o = { !c->repair };
 

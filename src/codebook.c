@@ -702,8 +702,8 @@ static void load_root(struct loader *ld, const cJSON *root)
 	}
 }
 
-int codebook_parse(const char *text, size_t len, const char *name,
-		   struct codebook **out, struct kerr_list *errs)
+static int parse(const char *text, size_t len, const char *name,
+		 struct codebook **out, struct kerr_list *errs, int lenient)
 {
 	struct loader ld = { name, text, len, errs, 0, NULL };
 	const char *end = NULL;
@@ -756,14 +756,23 @@ int codebook_parse(const char *text, size_t len, const char *name,
 			kerr_set(&e, KERR_NOMEM, "out of memory");
 			kerr_list_add(errs, &e);
 		}
-		codebook_free(ld.cb);
+		if (lenient && ld.first != KERR_NOMEM)
+			*out = ld.cb;
+		else
+			codebook_free(ld.cb);
 		return ld.first;
 	}
 	*out = ld.cb;
 	return 0;
 }
 
-int codebook_load(const char *path, struct codebook **out, struct kerr_list *errs)
+int codebook_parse(const char *text, size_t len, const char *name,
+		   struct codebook **out, struct kerr_list *errs)
+{
+	return parse(text, len, name, out, errs, 0);
+}
+
+static int load(const char *path, struct codebook **out, struct kerr_list *errs, int lenient)
 {
 	struct buf text;
 	struct kerr e;
@@ -799,9 +808,19 @@ int codebook_load(const char *path, struct codebook **out, struct kerr_list *err
 		buf_release(&text);
 		return rc;
 	}
-	rc = codebook_parse(text.data, text.len, path, out, errs);
+	rc = parse(text.data, text.len, path, out, errs, lenient);
 	buf_release(&text);
 	return rc;
+}
+
+int codebook_load(const char *path, struct codebook **out, struct kerr_list *errs)
+{
+	return load(path, out, errs, 0);
+}
+
+int codebook_load_lenient(const char *path, struct codebook **out, struct kerr_list *errs)
+{
+	return load(path, out, errs, 1);
 }
 
 static void free_list(char **l, size_t n)

@@ -96,6 +96,16 @@ struct codebook {
  */
 int codebook_load(const char *path, struct codebook **out, struct kerr_list *errs);
 
+/*
+ * The same, but for checking: when the file is valid JSON, *out is the
+ * codebook as far as it could be read even if it has problems (they are in
+ * `errs` and the code of the first is returned), so `koder check` can go on
+ * to compile its patterns and report those problems too.  Parts that were
+ * wrong are missing or NULL; use such a codebook only for checking.
+ */
+int codebook_load_lenient(const char *path, struct codebook **out,
+			  struct kerr_list *errs);
+
 /* The same from text in memory; `name` is used as the file in messages. */
 int codebook_parse(const char *text, size_t len, const char *name,
 		   struct codebook **out, struct kerr_list *errs);
