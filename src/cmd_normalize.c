@@ -44,9 +44,10 @@ static const struct cli_usage usage = {
 	"  FILE  LINE  ORIGINAL  REPAIRED  WHY\n\n"
 	"Exit status: 0 all text read cleanly, 1 done but some bytes were replaced\n"
 	"(or a file looked binary), 2 wrong usage, 3 a file is missing or\n"
-	"unreadable (the other files are still done), 4 a file's encoding cannot be\n"
-	"read, 5 the output could not be written, 7 a line longer than 64 MB,\n"
-	"8 out of memory or the lexicon data is missing.\n"
+	"unreadable (on standard output the other files are still done), 4 a file's\n"
+	"encoding cannot be read, 5 the output could not be written, 7 a line longer\n"
+	"than 64 MB, 8 out of memory or the lexicon data is missing.  With -o, the\n"
+	"output file is written only when every input was read (status 0 or 1).\n"
 };
 
 enum mode { M_TEXT, M_EXPLAIN, M_KEY };
@@ -102,8 +103,10 @@ static int do_file(struct run *rn, FILE *fp, const char *name)
 		if (rc == 0)
 			break;
 		if (rc < 0) {
-			worsen(rn, cli_error(&e));
-			break;
+			/* the rest of this file cannot be read: stop, so -o does not
+			 * commit an output missing its lines */
+			charset_close(&cr);
+			return cli_error(&e);
 		}
 		if (cr.nuls && !cr.binary) {
 			cli_warn("%s:%ld: %zu NUL byte%s replaced by U+FFFD", name, cr.line,
@@ -187,6 +190,9 @@ int cmd_normalize(int argc, char **argv)
 	normalized_release(&rn.r);
 	buf_release(&rn.line);
 	normalizer_free(rn.n);
+	/* an output file is whole or not written: not when an input failed */
+	if (!rc && rn.status > EXIT_PROBLEMS && outpath)
+		rc = rn.status;
 	if (rc) {
 		outfile_abort(&of);
 		return rc;
