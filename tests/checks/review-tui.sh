@@ -73,8 +73,13 @@ undo||undoes decision 3"
 start b "$KODER" review --db $DB --coder anna
 wait_for b "[3/345]"
 wait_for b "Reviewed 2/345"
-keys b q
-wait_for b "EXIT=0"
+# a smaller window: redrawn, categories in two columns
+$T resize-window -t "=b:" -x 70 -y 15
+wait_re b " 1 \[ \].* 6 \[ \]"
+# Ctrl-C ends the session like a signal: exit 130, terminal restored
+keys b C-c
+wait_for b "EXIT=130"
+wait_for b "2 of 345 answers reviewed"
 
 # colour: evidence highlighted, no brackets
 $T new-session -d -s c -x 80 -y 24 "cd '$TMP' && env -u NO_COLOR '$KODER' review --db $DB --coder dora; sleep 600"
