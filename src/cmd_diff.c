@@ -42,7 +42,8 @@ static const struct cli_usage usage = {
 	"  koder diff corpora/waves/codebook-v1.json corpora/waves/codebook-v2.json\n"
 	"  koder diff corpora/waves/codebook-v2.json corpora/waves/codebook-v3.json \\\n"
 	"             corpora/waves\n\n"
-	"Exit status: 0 done (changed or not), 2 wrong usage, 3 a file is missing,\n"
+	"Exit status: 0 done (changed or not), 1 done, but the two differ under the\n"
+	"same version number, 2 wrong usage, 3 a file is missing,\n"
 	"4 a codebook is malformed or the two are different codebooks, 5 output not\n"
 	"written, 6 store unusable.\n"
 };
@@ -103,6 +104,9 @@ int cmd_diff(int argc, char **argv)
 	}
 	if (outfile_commit(&o, &e))
 		status = cli_error(&e);
+	else if (!cbdiff_empty(&d) && !strcmp(a->version, b->version) && (status = EXIT_PROBLEMS))
+		cli_warn("both codebooks say version %s but they differ: give the new one a higher "
+			"\"version\", or decisions made under either cannot be told apart", a->version);
 done:
 	cbdiff_release(&d);
 	cbview_release(&va);

@@ -55,9 +55,10 @@ static const struct cli_usage usage = {
 	"with every X and Y per wave and role before and after, side by side.\n\n"
 	"Rehearse first:\n"
 	"  koder migrate --dry-run --db project.db --to codebook-v3.json\n\n"
-	"Exit status: 0 migrated (or rehearsed), 1 done but some decisions need\n"
-	"review, 2 wrong usage, 3 a file is missing, 4 the codebook is malformed,\n"
-	"5 an output file was not written, 6 the store is unusable.\n"
+	"Exit status: 0 migrated (or rehearsed), 1 done, but some decisions need\n"
+	"review or the codebook changed without a new version, 2 wrong usage, 3 a\n"
+	"file is missing, 4 the codebook is malformed, 5 an output file was not\n"
+	"written, 6 the store is unusable.\n"
 };
 
 struct ans {
@@ -244,6 +245,39 @@ static const char *after_codes(const struct ctx *c, const struct migrate_plan *p
 		return x->moved->item.codes;
 	}
 	return x->recoded ? x->recoded : x->suggested;
+}
+
+static int add_ids(const char *codes, const struct codebook *cb, char ***ids, size_t *n);
+
+/* Decisions recorded under the new version's number that use categories it
+ * does not have mean the codebook changed without its version being raised:
+ * migrate cannot see such a change, so say so. */
+static size_t warn_same_version(const struct ctx *c)
+{
+	size_t i, n = 0;
+	const struct ans *first = NULL;
+
+	for (i = 0; i < c->n; i++) {
+		const struct ans *x = &c->a[i];
+		char **ids = NULL;
+		size_t k, nids = 0;
+
+		if (!x->decided || !x->final_version || strcmp(x->final_version, c->to->version))
+			continue;
+		if (add_ids(x->final, c->to, &ids, &nids) == 0 && nids) {
+			n++;
+			first = first ? first : x;
+		}
+		for (k = 0; k < nids; k++)
+			free(ids[k]);
+		free(ids);
+	}
+	if (n)
+		cli_warn("%zu decision%s recorded under version %s use%s categories this version "
+			"does not have (e.g. %s: %s): was the codebook changed without raising its "
+			"\"version\"?", n, n == 1 ? "" : "s", c->to->version, n == 1 ? "s" : "",
+			first->respondent, first->final);
+	return n;
 }
 
 /* Point every answer at the plan entry of its final decision's coder: one
@@ -506,7 +540,7 @@ int cmd_migrate(int argc, char **argv)
 	struct store *s = NULL;
 	struct outfile o;
 	struct kerr e;
-	int opt, status = EXIT_OK, dry = 0, norecode = 0, rc;
+	int opt, status = EXIT_OK, dry = 0, norecode = 0, rc, stale = 0;
 
 	memset(&c, 0, sizeof(c));
 	memset(&plan, 0, sizeof(plan));
@@ -561,8 +595,10 @@ int cmd_migrate(int argc, char **argv)
 	if (!rc)
 		rc = migrate_plan_build(s, to, (const struct codebook *const *)from, nfrom,
 			c.question, &plan, &e);
-	if (!rc)
+	if (!rc) {
 		link_entries(&c, &plan);
+		stale = warn_same_version(&c) > 0;
+	}
 	if (!rc && !norecode)
 		rc = recode(&c, to, &e);
 	if (!rc)
@@ -593,6 +629,8 @@ int cmd_migrate(int argc, char **argv)
 			plan.review, plan.review == 1 ? "" : "s", plan.review == 1 ? "s" : "",
 			plan.review == 1 ? "it uses was" : "they use was",
 			list ? "; listed in " : "", list ? list : "");
+		status = EXIT_PROBLEMS;
+	} else if (stale) {
 		status = EXIT_PROBLEMS;
 	}
 done:
