@@ -892,6 +892,7 @@ struct exporter {
 	size_t nkeys;
 	FILE *fp;                /* CSV, or NULL */
 	lxw_worksheet *ws;       /* xlsx, or NULL */
+	lxw_format *bold;        /* the header row's format */
 	size_t n;
 	int rc;
 };
@@ -930,7 +931,8 @@ static int put_row(struct exporter *x, const char *const *cells, size_t n, size_
 		const char *v = cells[i] ? cells[i] : "";
 
 		if (x->ws) {
-			if (worksheet_write_string(x->ws, (lxw_row_t)row, (lxw_col_t)i, v, NULL))
+			if (worksheet_write_string(x->ws, (lxw_row_t)row, (lxw_col_t)i, v,
+					row ? NULL : x->bold))
 				return KERR_IO;
 		} else if ((i && fputc(';', x->fp) == EOF)
 			   || csv_write_field(x->fp, v, strlen(v), ';')) {
@@ -1011,6 +1013,18 @@ int project_export(struct store *s, const char *qid, const char *coder, const ch
 		o.fp = NULL;
 		if (!(wb = workbook_new(o.tmp)) || !(x.ws = workbook_add_worksheet(wb, "koder")))
 			rc = kerr_set(e, KERR_IO, "cannot create the workbook");
+		if (!rc) {
+			/* A sheet a coder can work in: header kept in view, the
+			 * answer wide and wrapped, the columns to fill wide enough. */
+			lxw_format *wrap = workbook_add_format(wb);
+
+			x.bold = workbook_add_format(wb);
+			format_set_bold(x.bold);
+			format_set_text_wrap(wrap);
+			worksheet_freeze_panes(x.ws, 1, 0);
+			worksheet_set_column(x.ws, EX_TEXT, EX_TEXT, 60, wrap);
+			worksheet_set_column(x.ws, EX_SUGGESTED, EX_NOTE, 22, NULL);
+		}
 	} else {
 		x.fp = o.fp;
 		if (fputs("\xef\xbb\xbf", x.fp) == EOF)

@@ -1038,7 +1038,7 @@ bottom:
 	put_status(r);
 	if (prompt)
 		buf_addf(&r->frame, "\x1b[%d;%dH\x1b[?25h", r->rows - 1,
-			2 + (int)strlen(prompt) > r->cols ? r->cols : 2 + (int)strlen(prompt));
+			2 + text_cols(prompt) > r->cols ? r->cols : 2 + text_cols(prompt));
 	else
 		buf_adds(&r->frame, "\x1b[?25l");
 out:
