@@ -4,7 +4,8 @@
 # seeds/000 and garbled clean lines of 001/002 (scripts/make-eval.sh), each
 # split into a dev half (used to tune) and a held-out half (only measured).
 # Reports damaged tokens repaired, correct tokens wrongly changed and token
-# accuracy on the held-out halves, and fails below the floors below, which
+# accuracy on the held-out halves (in all, and per set: real OCR of 000,
+# mixed damage, OCR damage alone, typing without æ ø å alone), and fails below the floors below, which
 # sit just under what the normalizer reaches.
 set -eu
 FLOOR_REPAIRED=97.0     # % of damaged tokens repaired exactly (held-out)
@@ -17,6 +18,7 @@ echo "$dev" | sed 's/^/dev: /'
 echo "$held" | sed 's/^/held-out: /'
 read -r _ rep chg acc <<<"$(echo "$held" | grep '^TOTAL')"
 echo "REPORT normalize held-out: damaged tokens repaired $rep%, correct tokens wrongly changed $chg%, token accuracy $acc%"
+echo "$held" | grep -v '^TOTAL' | sed 's/^/REPORT normalize   /'
 read -r _ drep dchg dacc <<<"$(echo "$dev" | grep '^TOTAL')"
 echo "REPORT normalize dev:      damaged tokens repaired $drep%, correct tokens wrongly changed $dchg%, token accuracy $dacc%"
 awk -v r="$rep" -v c="$chg" -v fr="$FLOOR_REPAIRED" -v fc="$CEIL_CHANGED" 'BEGIN {
