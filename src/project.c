@@ -1011,7 +1011,11 @@ int project_export(struct store *s, const char *qid, const char *coder, const ch
 		/* libxlsxwriter writes by name: it gets the temp file's. */
 		fclose(o.fp);
 		o.fp = NULL;
-		if (!(wb = workbook_new(o.tmp)) || !(x.ws = workbook_add_worksheet(wb, "koder")))
+		/* Rows go out in order, so the sheet need not be held in memory. */
+		lxw_workbook_options wo = { .constant_memory = LXW_TRUE };
+
+		if (!(wb = workbook_new_opt(o.tmp, &wo))
+		    || !(x.ws = workbook_add_worksheet(wb, "koder")))
 			rc = kerr_set(e, KERR_IO, "cannot create the workbook");
 		if (!rc) {
 			/* A sheet a coder can work in: header kept in view, the
