@@ -1,7 +1,21 @@
 /*
  * repair.c - candidate search and scoring for one damaged word (see
- * repair.h).  The costs below were set on the dev halves of
- * tests/normalize-eval; the held-out halves only measure them.
+ * repair.h).
+ *
+ * Where candidates come from, in the order they are tried:
+ *   1. the trie of counted words, walked while reversing confusions (dfs);
+ *      a walk may end in a counted word, in a counted word plus an
+ *      inflection ending (målinger from måling), or continue as a compound
+ *      of up to three counted parts (slut+målingen, tvivl+s+spørgsmål);
+ *   2. for long uncounted words, the same walk after a prefix kept as
+ *      written (fidelitets+målingen);
+ *   3. for words nobody knows, the cheapest reversals checked against
+ *      hunspell (generate).
+ * Anything that is not a counted word must be accepted by hunspell.  Scores
+ * are log10 counts minus costs; the word as written competes on the same
+ * scale, so a correct word stays unless a repair beats it by MARGIN.
+ * The costs were set on the dev halves of tests/normalize-eval; the
+ * held-out halves only measure them.
  */
 #include "repair.h"
 #include "buf.h"
