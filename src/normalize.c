@@ -3,9 +3,12 @@
  * to the input (see normalize.h for the contract).
  *
  * The pipeline for one line: (1) NFC, segment by segment, so every output
- * byte knows which input bytes it came from; (2) split on whitespace and let
- * the repairer (repair.c) replace damaged tokens, aligning the replacement
- * to the original character by character where the lengths allow; (3) fold
+ * byte knows which input bytes it came from; (2) cut the line into word
+ * runs (letters, digits, | @ & ®; punctuation and whitespace stay as they
+ * are, so tokens are never joined or split) and let the repairer (repair.c)
+ * replace damaged words, aligning each replacement to the original by its
+ * shared prefix and suffix; a line without æ ø å whose words plainly needed
+ * them is repaired a second time with cheaper reversals; (3) fold
  * the repaired text into the match key.  ASCII takes fast paths throughout
  * because answers are mostly ASCII and the speed target is tens of MB/s.
  */
