@@ -162,8 +162,12 @@ int cmd_normalize(int argc, char **argv)
 		}
 	}
 	kerr_clear(&e);
-	if (normalizer_new(&rn.n, &no, &e))
-		return cli_error(&e);
+	if (normalizer_new(&rn.n, &no, &e)) {
+		/* koder's own data or hunspell-da is missing: an installation
+		 * problem, not the user's input */
+		cli_error(&e);
+		return EXIT_SOFTWARE;
+	}
 	if (outfile_open(&of, outpath, &e)) {
 		normalizer_free(rn.n);
 		cli_error(&e);
