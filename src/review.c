@@ -47,7 +47,7 @@ struct item {
 	unsigned decided : 1, disputed : 1, uncertain : 1;
 };
 
-enum filter { F_ALL, F_TODO, F_UNCERTAIN, F_CODE, F_DISPUTED };
+enum filter { F_ALL, F_UNREVIEWED, F_UNCERTAIN, F_CODE, F_DISPUTED };
 
 static const char *const filter_names[] = {
 	"all", "not reviewed", "uncertain", "suggested ", "disagreements"
@@ -392,7 +392,7 @@ static void unload(struct rv *r)
 static int matches(const struct rv *r, const struct item *it)
 {
 	switch (r->filter) {
-	case F_TODO: return !it->decided;
+	case F_UNREVIEWED: return !it->decided;
 	case F_UNCERTAIN: return it->uncertain;
 	case F_CODE: return (it->sugg >> r->filter_cat) & 1;
 	case F_DISPUTED: return it->disputed;
@@ -780,8 +780,6 @@ static int layout(struct text_layout *t, const char *text, const unsigned char *
 	const unsigned char *p = (const unsigned char *)text;
 	size_t start, last_space = (size_t)-1, i;
 	int prev = 0, w = 0, rc = 0;
-
-	(void)start;
 
 	t->n = t->nlines = 0;
 	while (*p && !rc) {
@@ -1306,7 +1304,7 @@ static void filter_menu(struct rv *r, int in, int out)
 	k = read_key(in);
 	switch (k) {
 	case 'a': r->filter = F_ALL; break;
-	case 'r': r->filter = F_TODO; break;
+	case 'r': r->filter = F_UNREVIEWED; break;
 	case 'u': r->filter = F_UNCERTAIN; break;
 	case 'd': r->filter = F_DISPUTED; break;
 	case 'c':
@@ -1323,7 +1321,7 @@ static void filter_menu(struct rv *r, int in, int out)
 		return;
 	}
 	rebuild_view(r, keep);
-	if (r->filter == F_TODO && r->nview)
+	if (r->filter == F_UNREVIEWED && r->nview)
 		r->cur = next_todo(r, r->cur);
 	snprintf(r->msg, sizeof(r->msg), "%zu answer%s in this view.", r->nview,
 		r->nview == 1 ? "" : "s");
