@@ -1380,8 +1380,13 @@ static int session(struct rv *r, int in, int out, struct review_summary *sum)
 		case 'n':
 			if (!it)
 				break;
-			if (prompt(r, in, out, "Note: ", &r->note, NOTE_MAX) == 1 && it->decided
-			    && r->note.len) {
+			buf_reset(&num);
+			buf_add(&num, r->note.data, r->note.len);
+			if (prompt(r, in, out, "Note: ", &num, NOTE_MAX) != 1)
+				break;          /* Esc: the note stays as it was */
+			buf_reset(&r->note);
+			buf_add(&r->note, num.data, num.len);
+			if (it->decided && r->note.len) {
 				/* Already decided: the note goes in now, with the same codes. */
 				if ((rc = save(r, it->mine)) == 1)
 					rc = 0;
