@@ -17,12 +17,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { OPT_DB = 256, OPT_CODEBOOK, OPT_QUESTION, OPT_MIN, OPT_TOP };
+enum { OPT_DB = 256, OPT_CODEBOOK, OPT_QUESTION, OPT_WAVE, OPT_MIN, OPT_TOP };
+#define MAX_WAVES 16
 
 static const struct cli_opt opts[] = {
 	{ OPT_DB, "db", "PATH", "the project store with the coders' decisions (required)" },
 	{ OPT_CODEBOOK, "codebook", "CB.json", "the codebook whose rules to improve (required)" },
 	{ OPT_QUESTION, "question", "ID", "only answers to this question" },
+	{ OPT_WAVE, "wave", "NAME", "only answers from this wave (repeatable): learn from "
+		"earlier waves, check on a later one" },
 	{ OPT_MIN, "min", "N", "propose only changes that fix at least N answers (default 2)" },
 	{ OPT_TOP, "top", "N", "at most N proposals of each kind per category (default 5)" },
 	{ 'o', "output", "FILE", "write the proposals to FILE (default: standard output)" },
@@ -53,6 +56,8 @@ static const struct cli_usage usage = {
 struct ctx {
 	const struct codebook *cb;
 	const char *question;
+	const char *waves[MAX_WAVES];
+	size_t nwaves;
 	struct rules *rules;
 	struct normalizer *nz;
 	struct normalized n;
@@ -84,6 +89,16 @@ static int flags_of(const struct codebook *cb, const char *codes, unsigned char 
 	return bad;
 }
 
+static int wave_wanted(const struct ctx *c, const char *wave)
+{
+	size_t i;
+
+	for (i = 0; i < c->nwaves; i++)
+		if (wave && !strcmp(wave, c->waves[i]))
+			return 1;
+	return !c->nwaves;
+}
+
 static int one(void *p, const struct store_final *f)
 {
 	struct ctx *c = p;
@@ -92,7 +107,7 @@ static int one(void *p, const struct store_final *f)
 	int rc;
 
 	if (!a->codebook_id || strcmp(a->codebook_id, c->cb->id) || !f->codes
-		|| (c->question && strcmp(a->question, c->question)))
+		|| (c->question && strcmp(a->question, c->question)) || !wave_wanted(c, a->wave))
 		return 0;
 	if (!f->codebook_version || strcmp(f->codebook_version, c->cb->version)) {
 		c->other_version++;
@@ -198,6 +213,11 @@ int cmd_learn(int argc, char **argv)
 		case OPT_DB: db = optarg; break;
 		case OPT_CODEBOOK: cbpath = optarg; break;
 		case OPT_QUESTION: c.question = optarg; break;
+		case OPT_WAVE:
+			if (c.nwaves == MAX_WAVES)
+				return cli_misuse(&usage, "at most %d --wave options", MAX_WAVES);
+			c.waves[c.nwaves++] = optarg;
+			break;
 		case OPT_MIN:
 			if (cli_parse_size(optarg, &min) || !min)
 				return cli_misuse(&usage, "--min needs a whole number of at least 1");

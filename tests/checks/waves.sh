@@ -79,7 +79,9 @@ echo "REPORT waves: learn proposes $(grep -c '^  \(include\|exclude\)' $TMP/lear
 # 8. what the proposals are worth: paste them all, and count the answers on
 #    which the rules then give exactly the coders' codes (in-sample: learned
 #    from these same reviewed answers)
-python3 - $W/codebook-v3.json $TMP/learn.txt $TMP/learned.json <<'PY'
+# paste_into LEARN-OUTPUT NEW-CODEBOOK: every proposal into a copy of version 3
+paste_into() {
+	python3 - $W/codebook-v3.json "$1" "$2" <<'PY'
 import json, re, sys
 cb = json.load(open(sys.argv[1], encoding="utf-8"))
 cats = {c["id"]: c for c in cb["categories"]}
@@ -93,17 +95,29 @@ for line in open(sys.argv[2], encoding="utf-8"):
         cat.setdefault(m.group(1), []).append(m.group(2))
 json.dump(cb, open(sys.argv[3], "w", encoding="utf-8"), ensure_ascii=False)
 PY
+}
+paste_into $TMP/learn.txt $TMP/learned.json
+# agree CODEBOOK [ID-PREFIX] -> "answers where the rules give the coders' exact codes, answers"
 agree() {
 	$K code -q --codebook "$1" --text "Barrierer for implementeringen" --id Respondent-ID \
 		$W/survey.csv | python3 -c '
 import csv, sys
-gold = {r["id"]: set(r["codes"].split(";")) for r in csv.DictReader(open(sys.argv[1], encoding="utf-8"))}
+gold = {r["id"]: set(r["codes"].split(";")) for r in csv.DictReader(open(sys.argv[1], encoding="utf-8"))
+        if r["id"].startswith(sys.argv[2])}
 got = {r["id"]: set(filter(None, r["codes"].split(";"))) for r in csv.DictReader(sys.stdin)}
-print(sum(gold[i] == got.get(i) for i in gold), len(gold))' $W/gold-all-v3.csv
+print(sum(gold[i] == got.get(i) for i in gold), len(gold))' $W/gold-all-v3.csv "${2:-}"
 }
 read -r before n <<<"$(agree $W/codebook-v3.json)"
 read -r after _ <<<"$(agree $TMP/learned.json)"
 [ -n "$before" ] && [ -n "$after" ] || fail "koder code on the worked example"
 [ "$after" -ge "$before" ] || fail "learn's proposals made the rules agree less ($before -> $after)"
 echo "REPORT waves: rules give the coders' exact codes on $before/$n answers; with learn's proposals pasted, $after/$n (in-sample)"
+
+# 9. held out: learn from Nulpunkt and Midtvejs only, measure on Afslutning
+$K learn --db $DB --codebook $W/codebook-v3.json --wave Nulpunkt --wave Midtvejs \
+	>$TMP/learn-early.txt || fail "learn --wave"
+paste_into $TMP/learn-early.txt $TMP/learned-early.json
+read -r before n <<<"$(agree $W/codebook-v3.json A)"
+read -r after _ <<<"$(agree $TMP/learned-early.json A)"
+echo "REPORT waves: held out (learned from Nulpunkt+Midtvejs, $(grep -c '^  \(include\|exclude\)' $TMP/learn-early.txt) proposals): Afslutning exact codes $before/$n -> $after/$n"
 echo ok
