@@ -97,8 +97,14 @@ json.dump(cb, open(sys.argv[3], "w", encoding="utf-8"), ensure_ascii=False)
 PY
 }
 paste_into $TMP/learn.txt $TMP/learned.json
+if ! $K code --help >/dev/null 2>&1; then
+	echo "REPORT waves: 'koder code' is not available, so learn's proposals were not measured"
+	echo ok
+	exit 0
+fi
 # agree CODEBOOK [ID-PREFIX] -> "answers where the rules give the coders' exact codes, answers"
 agree() {
+	set -o pipefail
 	$K code -q --codebook "$1" --text "Barrierer for implementeringen" --id Respondent-ID \
 		$W/survey.csv | python3 -c '
 import csv, sys
@@ -109,7 +115,7 @@ print(sum(gold[i] == got.get(i) for i in gold), len(gold))' $W/gold-all-v3.csv "
 }
 read -r before n <<<"$(agree $W/codebook-v3.json)"
 read -r after _ <<<"$(agree $TMP/learned.json)"
-[ -n "$before" ] && [ -n "$after" ] || fail "koder code on the worked example"
+[ -n "$before" ] && [ -n "$after" ] && [ "$n" -gt 0 ] || fail "koder code on the worked example"
 [ "$after" -ge "$before" ] || fail "learn's proposals made the rules agree less ($before -> $after)"
 echo "REPORT waves: rules give the coders' exact codes on $before/$n answers; with learn's proposals pasted, $after/$n (in-sample)"
 
