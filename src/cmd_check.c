@@ -149,9 +149,9 @@ static void check_one(struct check *c, const char *name, int quiet)
 	}
 	for (i = 0; i < errs.n; i++)
 		worsen(c, cli_error(&errs.items[i]));
-	if (cb && !r)
-		cli_warn("%s: the examples are run once the problems above are fixed", path.data);
 	kerr_list_release(&errs);
+	if (cb && !r && !bad_book)
+		cli_warn("%s: examples not run until the patterns compile", path.data);
 	if (r && !c->n) {
 		struct normalize_opts o = { !c->repair };
 

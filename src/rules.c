@@ -1166,6 +1166,12 @@ static int negated(const struct rules *r, const char *k, size_t len, size_t s, s
 	size_t i = s, ws, we, n;
 	int w, light = 0;
 
+	/* a match that itself starts with a cue ("ikke tid", "ingen bærbar") is
+	 * about something missing: a cue before it does not turn it around */
+	ws = s;
+	if (before && next_word(k, len, &i, &ws, &we) && ws == s && is_cue(r, k + ws, we - ws))
+		before = 0;
+	i = s;
 	for (w = 0; before && w < r->window; w++) {
 		while (i > 0 && !is_w((unsigned char)k[i - 1])) {
 			if (clause_break((unsigned char)k[i - 1]))
