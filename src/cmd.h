@@ -7,6 +7,8 @@
 #define KODER_CMD_H
 
 int cmd_normalize(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+int cmd_code(int argc, char **argv);
 int cmd_codebook(int argc, char **argv);
 int cmd_learn(int argc, char **argv);
 int cmd_diff(int argc, char **argv);

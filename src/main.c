@@ -19,6 +19,8 @@ struct command {
 /* Keep in the order a user meets them in the job. */
 static const struct command commands[] = {
 	{ "normalize", cmd_normalize, "repair OCR and typing damage in Danish text (æ ø å), line for line" },
+	{ "check", cmd_check, "check codebooks: structure, patterns, examples" },
+	{ "code", cmd_code, "suggest codebook categories for every answer, with evidence" },
 	{ "diff", cmd_diff, "what changed between two versions of a codebook, and its effect" },
 	{ "migrate", cmd_migrate, "carry coders' decisions to a new codebook version" },
 	{ "learn", cmd_learn, "propose rule changes from coders' overrides" },
