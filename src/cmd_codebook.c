@@ -52,11 +52,19 @@ static const struct cli_usage import_usage = {
 int cmd_load_codebook(const char *path, struct codebook **cb)
 {
 	struct kerr_list errs = KERR_LIST_INIT;
+	struct buf file = BUF_INIT;
+	struct kerr e;
 	int status = EXIT_OK;
 
-	if (codebook_load(path, cb, &errs))
+	*cb = NULL;
+	kerr_clear(&e);
+	/* a file, or a shipped codebook's name ("sof-barrierer") */
+	if (codebook_resolve(path, &file, &e))
+		status = cli_error(&e);
+	else if (codebook_load(file.data, cb, &errs))
 		status = cli_errors(&errs);
 	kerr_list_release(&errs);
+	buf_release(&file);
 	return status;
 }
 

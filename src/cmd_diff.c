@@ -31,7 +31,8 @@ static const struct cli_usage usage = {
 	opts,
 	"Lists categories added, removed, renamed, merged and split (merges, splits\n"
 	"and renames are declared in NEW with \"replaces\": [\"old_id\", ...]),\n"
-	"labels and nets changed, and include/exclude patterns added and removed.\n\n"
+	"labels and nets changed, and include/exclude patterns added and removed.\n"
+	"A codebook is a JSON file or the name of a shipped one (sof-barrierer).\n\n"
 	"With a CORPUS (a corpus directory or its corpus.json) or --db, both\n"
 	"versions' rules are run on every answer (the survey's, or those in the\n"
 	"store coded with this codebook): each answer whose suggested codes change\n"
