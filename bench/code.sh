@@ -12,7 +12,7 @@ set -eu
 OUT="$ROOT/bench/out"
 mkdir -p "$OUT"
 N=${CODE_BENCH_ANSWERS:-200000}
-NPY=${CODE_BENCH_PY_ANSWERS:-20000}
+NPY=${CODE_BENCH_PY_ANSWERS:-5000}
 answers="$OUT/code-answers-$N.csv"
 pyanswers="$OUT/code-answers-py-$NPY.csv"
 
