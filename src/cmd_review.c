@@ -39,7 +39,7 @@ static const struct cli_opt opts[] = {
 	{ OPT_SAMPLE, "sample", "N", "assign N answers to --coder for double coding and quit" },
 	{ OPT_SEED, "seed", "S", "seed of the sample (default 1): same seed, same sample" },
 	{ OPT_ADJUDICATE, "adjudicate", NULL, "step through coders' disagreements and decide" },
-	{ OPT_CODEBOOK, "codebook", "CB", "codebook of --text (a file or a shipped id)" },
+	{ OPT_CODEBOOK, "codebook", "CB", "codebook of --text; with a store alone, code the question with CB from now on" },
 	{ OPT_TEXT, "text", "COLUMN", "the answer column (without a corpus descriptor)" },
 	{ OPT_ID, "id", "COLUMN", "the respondent id column" },
 	{ OPT_WAVE, "wave", "COLUMN", "the wave column" },
@@ -359,6 +359,33 @@ static int run_tui(struct review_cmd *r)
 	return sum.interrupted ? EXIT_INTERRUPTED : EXIT_OK;
 }
 
+/* --codebook with a store alone: the question is coded with this codebook
+ * (a new version) from now on. */
+static int switch_codebook(struct review_cmd *r)
+{
+	struct kerr_list errs = KERR_LIST_INIT;
+	struct codebook *cb = NULL;
+	char *path;
+	struct kerr e;
+	int status = 0;
+
+	if (!r->qid)
+		return cli_misuse(&usage, "--codebook: which question? give --question");
+	path = codebook_arg(r->codebook);
+	kerr_clear(&e);
+	if (codebook_load(path, &cb, &errs))
+		status = print_errors(&errs);
+	else if (project_set_codebook(r->s, r->qid, path, &e))
+		status = cli_error(&e);
+	else
+		fprintf(stderr, "koder: %s: question %s is coded with %s version %s from now on\n",
+			store_path(r->s), r->qid, cb->id, cb->version ? cb->version : "");
+	codebook_free(cb);
+	kerr_list_release(&errs);
+	free(path);
+	return status;
+}
+
 static int run(struct review_cmd *r)
 {
 	struct kerr e;
@@ -376,6 +403,8 @@ static int run(struct review_cmd *r)
 	if (r->have_corpus && (status = add_survey(r)))
 		return status;
 	if ((status = pick_question(r)))
+		return status;
+	if (!r->have_corpus && r->codebook && (status = switch_codebook(r)))
 		return status;
 	if (r->import)
 		return run_import(r);
@@ -455,8 +484,8 @@ int cmd_review(int argc, char **argv)
 		r.source = argv[optind];
 		if ((status = load_corpus(&r)))
 			goto out;
-	} else if (r.text || r.codebook || r.id || r.wave || r.role) {
-		status = cli_misuse(&usage, "--text/--codebook/--id/--wave/--role describe a "
+	} else if (r.text || r.id || r.wave || r.role) {
+		status = cli_misuse(&usage, "--text/--id/--wave/--role describe a "
 			"survey file: give it");
 		goto out;
 	}

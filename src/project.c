@@ -481,31 +481,39 @@ out:
 
 /* ------------------------------------------------------ codebook lookup */
 
+int project_set_codebook(struct store *s, const char *question, const char *path,
+	struct kerr *e)
+{
+	struct buf key = BUF_INIT;
+	char *abs = realpath(path, NULL);
+	int rc;
+
+	if (buf_addf(&key, "codebook:%s", question))
+		rc = kerr_set(e, KERR_NOMEM, "out of memory");
+	else
+		rc = store_meta_set(s, key.data, abs ? abs : path, e);
+	free(abs);
+	buf_release(&key);
+	return rc;
+}
+
 static int remember_codebooks(struct store *s, const struct corpus *c, const char *qid,
 	struct kerr *e)
 {
-	struct buf path = BUF_INIT, key = BUF_INIT;
+	struct buf path = BUF_INIT;
 	size_t i;
 	int rc = 0;
 
 	for (i = 0; i < c->nquestions && !rc; i++) {
 		const struct corpus_question *q = &c->questions[i];
-		char *abs;
 
 		if ((qid && q != corpus_question_find(c, qid)) || !q->codebook)
 			continue;
 		buf_reset(&path);
-		buf_reset(&key);
 		corpus_resolve(c, q->codebook, &path);
-		abs = realpath(path.data, NULL);
-		if (buf_addf(&key, "codebook:%s", q->id ? q->id : q->column))
-			rc = kerr_set(e, KERR_NOMEM, "out of memory");
-		else
-			rc = store_meta_set(s, key.data, abs ? abs : path.data, e);
-		free(abs);
+		rc = project_set_codebook(s, q->id ? q->id : q->column, path.data, e);
 	}
 	buf_release(&path);
-	buf_release(&key);
 	return rc;
 }
 

@@ -59,6 +59,14 @@ int project_codebook_of(struct store *s, const char *question, struct codebook *
 	struct kerr_list *errs);
 
 /*
+ * Code `question` with the codebook at `path` from now on (a new version
+ * after 'koder migrate'): review, import and agree load it, and new
+ * decisions record its id and version.  Recorded as an absolute path.
+ */
+int project_set_codebook(struct store *s, const char *question, const char *path,
+	struct kerr *e);
+
+/*
  * Check a code list against `cb` and rewrite it in codebook order joined by
  * ';' into `out` (appended; caller owns it).  Ids may be separated by ';'
  * ',' '|' or spaces.  KERR_NOTFOUND names an unknown id or a net (path =

@@ -67,6 +67,11 @@ rows = len(re.findall(r"<row ", sheet))
 assert rows == 346, rows
 PY
 
+# --- a new codebook version for a question, given with the store alone
+"$KODER" review --db $DB --question barrierer --codebook "$ROOT/codebooks/sof-barrierer.json" \
+	--export ex3.csv --coder gold 2>err
+grep -q "question barrierer is coded with sof-barrierer version 1 from now on" err || { cat err; exit 1; }
+
 # --- a reproducible sample, stratified by wave and role
 cp $DB q.db
 "$KODER" review --sample 40 --seed 7 --coder bo --db $DB --question barrierer 2>err
