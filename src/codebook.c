@@ -702,8 +702,67 @@ static void load_root(struct loader *ld, const cJSON *root)
 	}
 }
 
+static int parse_text(const char *text, size_t len, const char *name,
+		      struct codebook **out, struct kerr_list *errs, int lenient);
+
+/*
+ * Offset of the first byte that is a NUL or not valid UTF-8, or len.  cJSON
+ * would end a string at a NUL (silently cutting a label) and pass a
+ * Windows-1252 'ø' through into every report and workbook.
+ */
+static size_t bad_text_byte(const unsigned char *p, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len) {
+		unsigned c = p[i];
+		size_t n = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 :
+			   (c & 0xF8) == 0xF0 ? 4 : 0;
+		size_t k;
+
+		if (c == 0 || n == 0 || (n == 2 && c < 0xC2) || (n == 4 && c > 0xF4) ||
+		    i + n > len)
+			return i;
+		for (k = 1; k < n; k++)
+			if ((p[i + k] & 0xC0) != 0x80)
+				return i;
+		if ((n == 3 && c == 0xE0 && p[i + 1] < 0xA0) ||   /* overlong */
+		    (n == 3 && c == 0xED && p[i + 1] >= 0xA0) ||  /* surrogate */
+		    (n == 4 && c == 0xF0 && p[i + 1] < 0x90) ||
+		    (n == 4 && c == 0xF4 && p[i + 1] >= 0x90))
+			return i;
+		i += n;
+	}
+	return len;
+}
+
 static int parse(const char *text, size_t len, const char *name,
 		 struct codebook **out, struct kerr_list *errs, int lenient)
+{
+	size_t bad = bad_text_byte((const unsigned char *)text, len);
+
+	if (bad < len) {
+		struct kerr e;
+		long line, col;
+		int nul = text[bad] == 0;
+
+		*out = NULL;
+		offset_linecol(text, bad, &line, &col);
+		kerr_clear(&e);
+		kerr_at(&e, name, line, col);
+		kerr_set(&e, nul ? KERR_SYNTAX : KERR_ENCODING, nul
+			 ? "a NUL byte: the file is damaged or not a text file"
+			 : "this byte is not UTF-8: save the codebook as UTF-8 "
+			   "(an editor or Excel may have saved it as Windows-1252)");
+		if (errs)
+			kerr_list_add(errs, &e);
+		return nul ? KERR_SYNTAX : KERR_ENCODING;
+	}
+	return parse_text(text, len, name, out, errs, lenient);
+}
+
+static int parse_text(const char *text, size_t len, const char *name,
+		      struct codebook **out, struct kerr_list *errs, int lenient)
 {
 	struct loader ld = { name, text, len, errs, 0, NULL };
 	const char *end = NULL;

@@ -91,8 +91,8 @@ struct codebook {
  * to `errs` (each with file, line, column, JSON path and what was expected),
  * not only the first.  On success returns 0 and *out is a codebook the
  * caller frees with codebook_free.  On failure *out is NULL and the return
- * is the code of the first problem (KERR_IO, KERR_SYNTAX, KERR_SCHEMA,
- * KERR_NOMEM).  `errs` may be NULL.
+ * is the code of the first problem (KERR_IO, KERR_SYNTAX, KERR_ENCODING for
+ * a file that is not UTF-8, KERR_SCHEMA, KERR_NOMEM).  `errs` may be NULL.
  */
 int codebook_load(const char *path, struct codebook **out, struct kerr_list *errs);
 
