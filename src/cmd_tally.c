@@ -556,7 +556,9 @@ static const char *dim_same(const struct run *r, const struct dim *d, const char
 	const struct tally_dim *v = d == &r->wave ? t->waves : d == &r->role ? t->roles : t->groups;
 	size_t n = d == &r->wave ? t->nwaves : d == &r->role ? t->nroles : t->ngroups;
 
-	for (size_t i = 0; i < n; i++)
+	/* Beyond a few hundred values (--by on a near-unique column) the pairwise
+	 * comparison would dominate the run; spellings are then taken as they are. */
+	for (size_t i = 0; i < n && n <= 256; i++)
 		if (csv_name_equal(v[i].name, val))
 			return v[i].name;
 	return val;

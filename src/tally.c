@@ -98,6 +98,7 @@ void tally_free(struct tally *t)
 		free(t->cells[i].count);
 	free(t->cells);
 	free(t->slots);
+	strtab_release(&t->group_index);
 	free(t->question);
 	free(t->qid);
 	free(t->codebook_id);
@@ -107,13 +108,14 @@ void tally_free(struct tally *t)
 	free(t);
 }
 
+/* Index of `name` among the first `search` entries of d, else added. */
 static long dim_add(struct tally_dim **d, size_t *n, size_t *cap, const char *name,
-		    const char *plural)
+		    const char *plural, size_t search)
 {
 	size_t i;
 	int oom = 0;
 
-	for (i = 0; i < *n; i++)
+	for (i = (*n > search ? *n - search : 0); i < *n; i++)
 		if (!strcmp((*d)[i].name, name))
 			return (long)i;
 	if (*n == *cap) {
@@ -137,17 +139,27 @@ static long dim_add(struct tally_dim **d, size_t *n, size_t *cap, const char *na
 
 long tally_wave(struct tally *t, const char *name)
 {
-	return dim_add(&t->waves, &t->nwaves, &t->cap_w, name, NULL);
+	return dim_add(&t->waves, &t->nwaves, &t->cap_w, name, NULL, t->nwaves);
 }
 
 long tally_role(struct tally *t, const char *name, const char *plural)
 {
-	return dim_add(&t->roles, &t->nroles, &t->cap_r, name, plural);
+	return dim_add(&t->roles, &t->nroles, &t->cap_r, name, plural, t->nroles);
 }
 
 long tally_group(struct tally *t, const char *name)
 {
-	return dim_add(&t->groups, &t->ngroups, &t->cap_g, name, NULL);
+	uint32_t v;
+	long idx;
+
+	if (!t->group_index.slots && strtab_init(&t->group_index, 256))
+		return -1;
+	if (*name && strtab_get(&t->group_index, name, strlen(name), &v))
+		return (long)v;
+	idx = dim_add(&t->groups, &t->ngroups, &t->cap_g, name, NULL, *name ? 0 : t->ngroups);
+	if (idx >= 0 && *name && strtab_put(&t->group_index, name, strlen(name), (uint32_t)idx, 0))
+		return -1;
+	return idx;
 }
 
 long tally_cat_index(const struct tally *t, const char *id)

@@ -27,6 +27,8 @@
 
 #include <stddef.h>
 
+#include "strtab.h"
+
 struct kerr;
 
 /* A category or net as the caller describes it to tally_new. */
@@ -66,8 +68,10 @@ struct tally {
 	char *by;          /* the --by column, or NULL */
 	struct tally_cell *cells;   /* in order of creation */
 	size_t ncells;
-	/* private: cell lookup */
+	/* private: cell lookup, and group names -> index (a --by column may have
+	 * thousands of values) */
 	size_t *slots, nslots, cap_cells, cap_w, cap_r, cap_g;
+	struct strtab group_index;
 };
 
 /* How an answer counts. */

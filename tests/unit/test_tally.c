@@ -119,6 +119,9 @@ static void test_many_cells(void **state)
 		tally_add(t, g, 0, 0, TALLY_SUBST, (const unsigned char *)"\0\1\0\0", 0);
 		tally_add(t, g, 0, 0, TALLY_EMPTY, NULL, 0);
 	}
+	assert_int_equal(tally_group(t, "g7"), 7);
+	assert_int_equal(tally_group(t, "g499"), 499);
+	assert_int_equal(t->ngroups, 500);
 	for (g = 0; g < 500; g++) {
 		const struct tally_cell *c = tally_cell(t, g, 0, 0);
 
