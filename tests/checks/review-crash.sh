@@ -14,8 +14,10 @@ for i in 1 2 3 4 5; do
 	keys a Enter
 	wait_for a "Reviewed $i/345"
 done
-kill -9 "$(cat $TMP/a.pid)"
-wait_for a "EXIT=137"
+pid=$(cat $TMP/a.pid)
+kill -9 $pid
+# (the screen is left as the killed process had it: wait for the process)
+dead $pid
 n=$(sql $TMP/$DB "select count(*) from decisions where coder = 'anna'")
 [ "$n" = 5 ] || { echo "after kill -9: $n decisions, expected 5"; exit 1; }
 start b "$KODER" review --db $DB --coder anna --question barrierer
