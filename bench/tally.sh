@@ -48,23 +48,23 @@ EOF
 fi
 [ -s "$small" ] || head -n 100001 "$big" >"$small"
 
-# run FILE [ARGS] -> "seconds max_rss_kb"
+# run FILE [ARGS] -> "seconds user_cpu_seconds max_rss_kb"
 run() {
 	local f=$1
 	shift
-	/usr/bin/time -f '%e %M' "$KODER" tally --id Respondent-ID --wave Måling \
+	/usr/bin/time -f '%e %U %M' "$KODER" tally --id Respondent-ID --wave Måling \
 		--role Arbejdsfunktion --text "Barrierer for implementeringen" \
 		--codebook "$ROOT/codebooks/sof-barrierer.json" --format json -o /dev/null \
 		"$@" "$f" 2>&1 >/dev/null | tail -1
 }
-read -r t_small rss_small <<<"$(run "$small")"
-read -r t_big rss_big <<<"$(run "$big")"
-read -r t_norep _ <<<"$(run "$big" --no-repair)"
-read -r t_codes rss_codes <<<"$(run "$big" --codes "$codes")"
-awk -v t="$t_big" -v ts="$t_small" -v tn="$t_norep" -v tc="$t_codes" -v rs="$rss_small" \
-    -v rb="$rss_big" -v rc="$rss_codes" 'BEGIN {
+read -r t_small _ rss_small <<<"$(run "$small")"
+read -r t_big u_big rss_big <<<"$(run "$big")"
+read -r t_norep _ _ <<<"$(run "$big" --no-repair)"
+read -r t_codes _ rss_codes <<<"$(run "$big" --codes "$codes")"
+awk -v t="$t_big" -v u="$u_big" -v ts="$t_small" -v tn="$t_norep" -v tc="$t_codes" \
+    -v rs="$rss_small" -v rb="$rss_big" -v rc="$rss_codes" 'BEGIN {
 	if (t < 0.01) t = 0.01; if (tn < 0.01) tn = 0.01; if (tc < 0.01) tc = 0.01
-	printf "tally: 1M answers read+normalize+code+tally in %.1f s = %.0f answers/s (target < 30 s)\n", t, 1e6 / t
+	printf "tally: 1M answers read+normalize+code+tally in %.1f s = %.0f answers/s (target < 30 s); %.1f s of CPU\n", t, 1e6 / t, u
 	printf "baselines: --no-repair %.1f s (repair costs %.2fx), --codes (read+count only) %.1f s\n", tn, t / tn, tc
 	printf "peak RSS: %d KB at 100k answers, %d KB at 1M (ratio %.2f); --codes at 1M: %d KB\n", rs, rb, rb / rs, rc
 	printf "100k answers took %.1f s\n", ts
