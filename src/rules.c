@@ -82,6 +82,8 @@ struct rules {
 	size_t ncls, nnodes;
 	int32_t *delta;           /* [nnodes * ncls]: next state << 1, | 1 if it
 	                             completes a literal (one load per byte) */
+	uint16_t *delta16;        /* the same in half the memory when it fits: the
+	                             table is read once per byte, so cache size counts */
 	int32_t *out;             /* [nnodes]: first node on the fail chain (itself
 	                             included) where a literal ends, or -1 */
 	int32_t *lit;             /* [nnodes]: first literal ending here, or -1 */
@@ -168,13 +170,18 @@ static void frag_release(struct frag *f)
 	frag_lits_clear(f);
 }
 
-/* Add set `l` (taken over, left empty) to f's requirements. */
+/* Add set `l` (taken over, left empty) to f's requirements.  A set with a
+ * one-letter word ("i", "å") is dropped: it filters nothing and would be
+ * found at nearly every byte of the scan. */
+#define REQ_MIN_QUALITY 6
 static int add_req(struct frag *f, struct litset *l)
 {
 	struct litset *r;
 
-	if (!l->n)
+	if (!l->n || l->quality < REQ_MIN_QUALITY) {
+		litset_clear(l);
 		return 0;
+	}
 	r = realloc(f->req, (f->nreq + 1) * sizeof *r);
 	if (!r)
 		return KERR_NOMEM;
@@ -891,6 +898,12 @@ static int build_automaton(struct compiler *c)
 		r->out[i] = r->lit[i] >= 0 ? (int32_t)i : r->dict[i];
 	for (i = 0; i < r->nnodes * r->ncls; i++)
 		r->delta[i] = r->delta[i] << 1 | (r->out[r->delta[i]] >= 0);
+	if (r->nnodes < 32768 && (r->delta16 = malloc(r->nnodes * r->ncls * sizeof *r->delta16))) {
+		for (i = 0; i < r->nnodes * r->ncls; i++)
+			r->delta16[i] = (uint16_t)r->delta[i];
+		free(r->delta);
+		r->delta = NULL;
+	}
 	/* literal -> patterns, as compressed rows */
 	r->lit_first = calloc(c->nlits + 1, sizeof *r->lit_first);
 	r->lit_pats = malloc((c->npairs + 1) * sizeof *r->lit_pats);
@@ -1019,6 +1032,7 @@ void rules_free(struct rules *r)
 	free(r->lit);
 	free(r->dict);
 	free(r->out);
+	free(r->delta16);
 	free(r->lit_first);
 	free(r->lit_pats);
 	free(r->always);
@@ -1291,7 +1305,8 @@ static size_t candidates(struct rules *r, const unsigned char *k, size_t len)
 	}
 	st = r->stamp;
 	for (i = 0; i < len; i++) {
-		int32_t t, l, v = r->delta[(size_t)s * r->ncls + r->cls[k[i]]];
+		size_t at = (size_t)s * r->ncls + r->cls[k[i]];
+		int32_t t, l, v = r->delta16 ? r->delta16[at] : r->delta[at];
 
 		s = v >> 1;
 		if (!(v & 1))
