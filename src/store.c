@@ -281,7 +281,7 @@ static int not_ours(struct store *s, struct kerr *e)
 
 /* Create the schema, or check the one there.  Runs under the write lock so
  * two koders creating the same new store at once do not both create it. */
-static int check_schema(struct store *s, struct kerr *e)
+static int check_schema(struct store *s, int flags, struct kerr *e)
 {
 	long long ver, app, ntables;
 	int rc;
@@ -304,6 +304,17 @@ static int check_schema(struct store *s, struct kerr *e)
 		return rc;
 	if (ntables > 0 || app != 0)
 		return not_ours(s, e);
+	/* an empty file (a failed copy, a typo in --db) is no store: a
+	 * command that only reads must not turn it into one */
+	if (!(flags & STORE_CREATE)) {
+		kerr_set(e, KERR_NOTFOUND, "the file is empty: no project store here; "
+			"'koder review --import' or 'koder review' with a survey creates one");
+		kerr_at(e, s->path, 0, 0);
+		return KERR_NOTFOUND;
+	}
+	/* it will hold respondents' answers: owner only, as if created here */
+	if (chmod(s->path, 0600) != 0)
+		return kerr_errno(e, errno, s->path, "cannot make the project store private");
 	if ((rc = store_begin(s, e)))
 		return rc;
 	if ((rc = pragma_int(s, "PRAGMA user_version", &ver, e)) == 0 && ver == 0) {
@@ -363,7 +374,7 @@ int store_open(struct store **out, const char *path, int flags, struct kerr *e)
 	}
 	sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
 	sqlite3_extended_result_codes(s->db, 1);
-	rc = check_schema(s, e);
+	rc = check_schema(s, flags, e);
 	/* WAL lets a coder read while another writes; FULL makes every commit
 	 * reach the disk before store_add_decision returns. */
 	if (!rc)

@@ -130,7 +130,8 @@ struct store_final {
 
 /* Open (and with STORE_CREATE create) the store at `path`.  Refuses a file
  * that is not a koder store or was written by a newer koder (KERR_STORE);
- * a missing file without STORE_CREATE is KERR_NOTFOUND.  *out is owned by
+ * a missing or empty file without STORE_CREATE is KERR_NOTFOUND (with it,
+ * an empty file becomes a store and is made 0600).  *out is owned by
  * the caller (store_close). */
 int store_open(struct store **out, const char *path, int flags, struct kerr *e);
 void store_close(struct store *s);
