@@ -90,6 +90,18 @@ static void put_field(FILE *f, const char *s, size_t len, int first)
 	csv_write_field(f, s, len, ',');
 }
 
+/* Append a number: printf per piece of evidence is a tenth of the run. */
+static void add_num(struct buf *b, size_t n)
+{
+	char d[24];
+	int i = (int)sizeof d;
+
+	do
+		d[--i] = (char)('0' + n % 10);
+	while ((n /= 10) && i > 0);
+	buf_add(b, d + i, sizeof d - (size_t)i);
+}
+
 static void write_csv(struct coder *c, const char *id, const char *wave, const char *role,
 		      const char *text)
 {
@@ -99,16 +111,32 @@ static void write_csv(struct coder *c, const char *id, const char *wave, const c
 	const char *st = status_name[status_of(res)];
 	size_t i;
 
-	for (i = 0; i < res->ncats; i++)
-		buf_addf(&codes, "%s%s", i ? ";" : "", cb->cats[res->cats[i]].id);
+	for (i = 0; i < res->ncats; i++) {
+		if (i)
+			buf_addch(&codes, ';');
+		buf_adds(&codes, cb->cats[res->cats[i]].id);
+	}
 	for (i = 0; i < res->nev; i++) {
 		const struct rules_evidence *v = &res->ev[i];
+		const char *id = cb->cats[v->cat].id;
 
 		if (v->pattern == RULES_NO_PATTERN)
 			continue;
-		buf_addf(&ev, "%s%s:%zu-%zu", ev.len ? ";" : "", cb->cats[v->cat].id, v->start, v->end);
-		buf_addf(&pats, "%s%s:include[%zu]", pats.len ? ";" : "", cb->cats[v->cat].id, v->pattern);
-		buf_addf(&words, "%s%.*s", words.len ? " | " : "", (int)(v->end - v->start), text + v->start);
+		if (ev.len) {
+			buf_addch(&ev, ';');
+			buf_addch(&pats, ';');
+			buf_adds(&words, " | ");
+		}
+		buf_adds(&ev, id);
+		buf_addch(&ev, ':');
+		add_num(&ev, v->start);
+		buf_addch(&ev, '-');
+		add_num(&ev, v->end);
+		buf_adds(&pats, id);
+		buf_adds(&pats, ":include[");
+		add_num(&pats, v->pattern);
+		buf_addch(&pats, ']');
+		buf_add(&words, text + v->start, v->end - v->start);
 	}
 	put_field(c->out, id, strlen(id), 1);
 	if (wave)
