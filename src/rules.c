@@ -99,6 +99,7 @@ struct rules {
 	size_t *clause_lits;      /*   clause_lits[clause_first[q] .. clause_first[q+1]) */
 	size_t *always;           /* patterns without a trigger (raw regexes) */
 	size_t nalways;
+	int no_prefilter;         /* rules_set_prefilter(r, 0) */
 	/* scratch for rules_match */
 	unsigned stamp;
 	unsigned *pat_stamp;
@@ -1057,6 +1058,11 @@ void rules_set_limits(struct rules *r, unsigned match_limit, unsigned depth_limi
 	pcre2_set_depth_limit(r->mctx, depth_limit);
 }
 
+void rules_set_prefilter(struct rules *r, int on)
+{
+	r->no_prefilter = !on;
+}
+
 size_t rules_npatterns(const struct rules *r)
 {
 	return r->npats;
@@ -1382,7 +1388,11 @@ int rules_match(struct rules *r, const struct normalized *ans,
 			return kerr_set(e, KERR_NOMEM, "out of memory");
 		return 0;
 	}
-	n = candidates(r, (const unsigned char *)k, len);
+	if (r->no_prefilter)
+		for (n = 0; n < r->npats; n++)
+			r->cand[n] = n;
+	else
+		n = candidates(r, (const unsigned char *)k, len);
 	memset(r->hit, 0, cb->ncats);
 	memset(r->veto, 0, cb->ncats);
 	r->nev = 0;

@@ -101,6 +101,10 @@ int rules_match(struct rules *r, const struct normalized *ans,
 #define RULES_DEPTH_LIMIT 10000u
 void rules_set_limits(struct rules *r, unsigned match_limit, unsigned depth_limit);
 
+/* 0: run every pattern on every answer, without the trigger-word prefilter.
+ * Only for tests, which check that the prefilter never changes a result. */
+void rules_set_prefilter(struct rules *r, int on);
+
 /* Number of compiled include/exclude patterns (for benchmarks and tests). */
 size_t rules_npatterns(const struct rules *r);
 

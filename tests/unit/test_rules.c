@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "codebook.h"
+#include "csv.h"
 #include "error.h"
 #include "normalize.h"
 #include "rules.h"
@@ -101,6 +102,11 @@ static void test_words(void **state)
 	assert_string_equal(code(f, "tidsplan"), "andet");   /* word boundary */
 	assert_string_equal(code(f, "Køreafstanden er lang"), "afstand");
 	assert_string_equal(code(f, "AFSTAND"), "afstand");
+	/* a pattern that begins with * shows the whole word as evidence */
+	assert_string_equal(code(f, "lang koreafstand"), "afstand");
+	assert_int_equal(f->res.nev, 1);
+	assert_int_equal(f->res.ev[0].start, 5);
+	assert_int_equal(f->res.ev[0].end, 16);
 	assert_string_equal(code(f, "det er langt at køre"), "afstand");
 	assert_string_equal(code(f, "langt hjem, meget langt at køre ud"), "afstand");
 	assert_string_equal(code(f, "at køre er langt"), "andet");   /* BEFORE keeps order */
@@ -113,6 +119,8 @@ static void test_words(void **state)
 	assert_string_equal(code(f, "km"), "andet");
 	assert_string_equal(code(f, "ikke tid"), "tid");
 	assert_string_equal(code(f, "ikke nok tid"), "tid");
+	/* a match that starts with a cue keeps it, whatever came before */
+	assert_string_equal(code(f, "AG vil ikke og vi har ikke tid"), "tid;ag");
 	assert_string_equal(code(f, "msb2 og travlhed"), "tid;raw");
 }
 
@@ -258,6 +266,78 @@ static void test_compile_errors(void **state)
 	codebook_free(cb);
 }
 
+/* The trigger-word prefilter only saves time: on every development and SOF
+ * answer, with every shipped codebook, the codes and evidence are the same
+ * as when every pattern runs on every answer. */
+static void test_prefilter_changes_nothing(void **state)
+{
+	static const char *const books[] = {
+		"codebooks/sof-barrierer.json", "codebooks/sof-undtagelser.json",
+		"codebooks/sygdom-aarsager.json", NULL
+	};
+	static const char *const files[] = {
+		"corpora/dev/barrierer.csv", "corpora/dev/undtagelser.csv",
+		"corpora/dev/sygdom.csv", "corpora/sof/survey.csv", NULL
+	};
+	struct normalizer *n = NULL;
+	struct normalize_opts o = { 1 };
+	struct normalized ans;
+	struct rules_result a, b;
+	struct kerr e;
+	size_t bi, fi, compared = 0;
+
+	(void)state;
+	assert_int_equal(normalizer_new(&n, &o, &e), 0);
+	normalized_init(&ans);
+	rules_result_init(&a);
+	rules_result_init(&b);
+	for (bi = 0; books[bi]; bi++) {
+		struct codebook *cb = NULL;
+		struct rules *r = NULL;
+
+		assert_int_equal(codebook_load(books[bi], &cb, NULL), 0);
+		assert_int_equal(rules_compile(cb, &r, NULL), 0);
+		for (fi = 0; files[fi]; fi++) {
+			FILE *fp = fopen(files[fi], "rb");
+			struct csv_reader *rd = NULL;
+			struct csv_row row;
+			size_t col, k;
+
+			if (!fp)
+				continue;
+			assert_int_equal(csv_open(&rd, fp, files[fi], NULL, &e), 0);
+			while (csv_next(rd, &row, &e) == CSV_ROW) {
+				for (col = 0; col < row.n; col++) {
+					assert_int_equal(normalize_text(n, row.field[col], row.len[col], &ans, &e), 0);
+					rules_set_prefilter(r, 1);
+					assert_int_equal(rules_match(r, &ans, &a, &e), 0);
+					rules_set_prefilter(r, 0);
+					assert_int_equal(rules_match(r, &ans, &b, &e), 0);
+					if (a.ncats != b.ncats || a.nev != b.nev)
+						fail_msg("%s on \"%s\": %zu codes with the prefilter, %zu without",
+							books[bi], row.field[col], a.ncats, b.ncats);
+					for (k = 0; k < a.ncats; k++)
+						assert_int_equal(a.cats[k], b.cats[k]);
+					for (k = 0; k < a.nev; k++) {
+						assert_int_equal(a.ev[k].pattern, b.ev[k].pattern);
+						assert_int_equal(a.ev[k].start, b.ev[k].start);
+					}
+					compared++;
+				}
+			}
+			csv_close(rd);
+			fclose(fp);
+		}
+		rules_free(r);
+		codebook_free(cb);
+	}
+	assert_true(compared > 1000);
+	rules_result_release(&a);
+	rules_result_release(&b);
+	normalized_release(&ans);
+	normalizer_free(n);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -268,6 +348,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_evidence_original_offsets, setup, teardown),
 		cmocka_unit_test(test_limit),
 		cmocka_unit_test(test_compile_errors),
+		cmocka_unit_test(test_prefilter_changes_nothing),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
