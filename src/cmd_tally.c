@@ -39,7 +39,8 @@
 
 enum {
 	OPT_ID = 256, OPT_WAVE, OPT_ROLE, OPT_TEXT, OPT_CODEBOOK, OPT_QUESTION, OPT_BY,
-	OPT_FORMAT, OPT_CHART, OPT_DB, OPT_CODES, OPT_KEEP, OPT_NO_REPAIR, OPT_ENCODING
+	OPT_FORMAT, OPT_CHART, OPT_DB, OPT_CODES, OPT_KEEP, OPT_NO_REPAIR, OPT_ENCODING,
+	OPT_MAX_FIELD
 };
 
 static const struct cli_opt opts[] = {
@@ -60,6 +61,7 @@ static const struct cli_opt opts[] = {
 	{ OPT_NO_REPAIR, "no-repair", NULL, "code the text as written (no OCR/typing repair)" },
 	{ OPT_ENCODING, "encoding", "ENC", "survey encoding: utf-8 or windows-1252 "
 	  "(default: detected)" },
+	{ OPT_MAX_FIELD, "max-field", "BYTES", "longest answer accepted (default: 16 MB)" },
 	{ 'h', "help", NULL, "show this help" },
 	{ 0, NULL, NULL, NULL }
 };
@@ -161,6 +163,7 @@ struct run {
 	const char *survey_arg, *by, *format_s, *out, *chart, *db, *codes, *only;
 	const char *f_id, *f_wave, *f_role, *f_text, *f_codebook, *f_enc;
 	int keep_unknown, no_repair;
+	size_t max_field;       /* 0 = the reader's default */
 	struct question *q;
 	size_t nq;
 	struct normalizer *norm;
@@ -840,6 +843,7 @@ static int tally_survey(struct run *r)
 	int rc, status = 0;
 
 	kerr_clear(&e);
+	copt.max_field = r->max_field;
 	if (r->f_enc) {
 		if (!strcasecmp(r->f_enc, "utf-8") || !strcasecmp(r->f_enc, "utf8"))
 			copt.encoding = CSV_ENC_UTF8;
@@ -1014,6 +1018,10 @@ static int parse_args(struct run *r, int argc, char **argv)
 		case OPT_KEEP: r->keep_unknown = 1; break;
 		case OPT_NO_REPAIR: r->no_repair = 1; break;
 		case OPT_ENCODING: r->f_enc = optarg; break;
+		case OPT_MAX_FIELD:
+			if (cli_parse_size(optarg, &r->max_field) || !r->max_field)
+				return cli_misuse(&usage, "--max-field needs a positive number of bytes");
+			break;
 		default: return cli_misuse(&usage, NULL);
 		}
 	}
