@@ -50,7 +50,8 @@ static const struct cli_opt opts[] = {
 	{ 'o', "output", "FILE", "write the table to FILE (default: standard output)" },
 	{ OPT_CHART, "chart", "FILE.svg", "also draw the shares as a bar chart (SVG)" },
 	{ OPT_DB, "db", "PATH", "take coders' decisions from this project store" },
-	{ OPT_CODES, "codes", "FILE.csv", "take final codes from an id,codes CSV (one question)" },
+	{ OPT_CODES, "codes", "FILE.csv", "take final codes from an id,codes[,wave] CSV (one "
+	  "question)" },
 	{ OPT_ID, "id", "COLUMN", "respondent id column" },
 	{ OPT_WAVE, "wave", "COLUMN", "wave column (Nulpunkt, Midtvejs, ...)" },
 	{ OPT_ROLE, "role", "COLUMN", "role or work-function column" },
@@ -447,36 +448,59 @@ static int setup_questions(struct run *r)
 
 /* ---- decisions ------------------------------------------------------------ */
 
+/* --codes FILE: `id,codes` rows, with an optional `wave` column for
+ * respondents who answered in several waves under one id. */
 static int load_codes_file(struct run *r, struct question *q)
 {
 	FILE *fp = fopen(r->codes, "rb");
 	struct csv_reader *rd = NULL;
 	struct csv_row row;
+	struct strtab seen;     /* wave + id -> line, to refuse a respondent twice */
+	struct buf key = BUF_INIT;
 	struct kerr e;
-	size_t ci, cc;
-	int rc;
+	size_t ci, cc, cw = 0;
+	int rc, has_wave = 0;
+	uint32_t first;
 
 	kerr_clear(&e);
 	if (!fp) {
 		kerr_errno(&e, errno, r->codes, "cannot open the codes file");
 		return cli_error(&e);
 	}
+	if (strtab_init(&seen, 1024))
+		cli_die(EXIT_SOFTWARE, "out of memory");
 	rc = csv_open(&rd, fp, r->codes, NULL, &e);
 	if (!rc)
 		rc = csv_header_find(rd, "id", &ci, &e);
 	if (!rc)
 		rc = csv_header_find(rd, "codes", &cc, &e);
+	if (!rc)
+		has_wave = csv_header_find(rd, "wave", &cw, NULL) == 0;
 	while (!rc && (rc = csv_next(rd, &row, &e)) == CSV_ROW) {
+		const char *wave = has_wave ? row.field[cw] : "";
+
 		rc = 0;
 		if (!row.len[ci])
 			continue;
-		if (codes_map_add(&q->dec, NULL, row.field[ci], row.field[cc])) {
+		buf_reset(&key);
+		buf_addf(&key, "%s\x1f%s", wave, row.field[ci]);
+		if (strtab_get(&seen, key.data, key.len, &first)) {
+			rc = kerr_set(&e, KERR_SCHEMA, "respondent \"%s\"%s%s has codes twice: on "
+				      "line %u and on line %ld", row.field[ci], *wave ? " in wave " : "",
+				      wave, first, row.line);
+			kerr_at(&e, r->codes, row.line, 0);
+			break;
+		}
+		if (strtab_put(&seen, key.data, key.len, (uint32_t)row.line, 0)
+		    || codes_map_add(&q->dec, wave, row.field[ci], row.field[cc])) {
 			rc = kerr_set(&e, KERR_NOMEM, "out of memory");
 			break;
 		}
 	}
 	csv_close(rd);
 	fclose(fp);
+	strtab_release(&seen);
+	buf_release(&key);
 	if (rc < 0)
 		rc = -rc;
 	return rc ? cli_error(&e) : 0;
