@@ -62,6 +62,7 @@ struct rpat {
 	int exclude;         /* 1: vetoes the category */
 	int negation;        /* 1: a cue before the match cancels it ("er ikke et
 	                        problem" after it always does) */
+	int gaps;            /* capturing groups: the gaps of its NEAR/BEFORE */
 	int extend;          /* 1: the pattern began with `*`: a match starts
 	                        mid-word and the evidence is widened to the word */
 	pcre2_code *code;
@@ -100,6 +101,7 @@ struct rules {
 	size_t *always;           /* patterns without a trigger (raw regexes) */
 	size_t nalways;
 	int no_prefilter;         /* rules_set_prefilter(r, 0) */
+	int max_gaps;             /* most NEAR/BEFORE gaps in one pattern */
 	/* scratch for rules_match */
 	unsigned stamp;
 	unsigned *pat_stamp;
@@ -497,7 +499,10 @@ static int parse_near(struct pparse *p, struct frag *f)
 
 			/* NEAR and BEFORE stay inside a clause: in "opsagte borgere, og
 			 * når arbejdsgiver ikke vil" the citizen is not unwilling */
-			snprintf(gap, sizeof gap, NWC "+(?:" W "+" NWC "+){0,%ld}", n);
+			/* the gap is the pattern's only capturing group kind, so
+			 * rules_match can look for a cue in it ("medarbejderne
+			 * oplever ikke modstand") */
+			snprintf(gap, sizeof gap, "(" NWC "+(?:" W "+" NWC "+){0,%ld})", n);
 			if (before)
 				rc = buf_addf(&re, "%s%s%s", f->re.data, gap, b.re.data);
 			else
@@ -746,6 +751,14 @@ static void add_pattern(struct compiler *c, size_t cat, size_t idx, int exclude)
 		rp->idx = idx;
 		rp->exclude = exclude;
 		rp->negation = exclude ? 0 : negation;
+		if (!raw) {
+			uint32_t ngroups = 0;
+
+			pcre2_pattern_info(rp->code, PCRE2_INFO_CAPTURECOUNT, &ngroups);
+			rp->gaps = (int)ngroups;
+			if (rp->gaps > r->max_gaps)
+				r->max_gaps = rp->gaps;
+		}
 		r->pat_req[r->npats] = c->nclauses;
 		if (f.trig.n) {
 			for (i = 0; i < f.trig.n; i++)
@@ -958,7 +971,7 @@ int rules_compile(const struct codebook *cb, struct rules **out, struct kerr_lis
 	r->always = calloc(total + 1, sizeof *r->always);
 	r->pat_req = calloc(total + 2, sizeof *r->pat_req);
 	r->cues = calloc(cb->nnegation_cues + 1, sizeof *r->cues);
-	r->md = pcre2_match_data_create(16, NULL);
+	r->md = pcre2_match_data_create(1, NULL);
 	r->mctx = pcre2_match_context_create(NULL);
 	if (!r->pats || !r->always || !r->pat_req || !r->cues || !r->md || !r->mctx) {
 		rules_free(r);
@@ -980,6 +993,16 @@ int rules_compile(const struct codebook *cb, struct rules **out, struct kerr_lis
 			add_pattern(&c, i, j, 0);
 		for (j = 0; j < cb->cats[i].nexclude; j++)
 			add_pattern(&c, i, j, 1);
+	}
+	if (r->max_gaps > 0) {
+		pcre2_match_data *md = pcre2_match_data_create((uint32_t)r->max_gaps + 1, NULL);
+
+		if (md) {
+			pcre2_match_data_free(r->md);
+			r->md = md;
+		} else if (!c.first) {
+			c.first = KERR_NOMEM;
+		}
 	}
 	if (build_nonsub(&c) && !c.first)
 		c.first = KERR_NOMEM;
@@ -1237,6 +1260,32 @@ after:
 	return 0;
 }
 
+/* Does a NEAR/BEFORE gap end with a cue, one of its last two words, that
+ * turns the second term around ("medarbejderne oplever ikke modstand")?  A
+ * cue earlier in the gap belongs to something else ("borgere der ikke kan
+ * eller ikke vil"). */
+static int gap_negated(const struct rules *r, const char *k, size_t gs, size_t ge)
+{
+	size_t i = ge, we;
+	int w;
+
+	for (w = 0; w < 2; w++) {
+		while (i > gs && !is_w((unsigned char)k[i - 1]))
+			i--;
+		if (i == gs)
+			return 0;
+		we = i;
+		while (i > gs && is_w((unsigned char)k[i - 1]))
+			i--;
+		if (is_cue(r, k + i, we - i)) {
+			size_t j = we, fs, fe;
+
+			return !(next_word(k, ge, &j, &fs, &fe) && word_in(k + fs, fe - fs, cue_blockers));
+		}
+	}
+	return 0;
+}
+
 /* ---- matching ------------------------------------------------------------ */
 
 static int limit_error(const struct rules *r, const struct rpat *p, int rc, struct kerr *e)
@@ -1421,6 +1470,18 @@ int rules_match(struct rules *r, const struct normalized *ans,
 			if (p->exclude) {
 				r->veto[p->cat] = 1;
 				break;
+			}
+			{
+				int g;
+
+				for (g = 1; p->negation && g <= p->gaps && g < m; g++)
+					if (ov[2 * g] != PCRE2_UNSET
+					    && gap_negated(r, k, ov[2 * g], ov[2 * g + 1]))
+						break;
+				if (p->negation && g <= p->gaps && g < m) {
+					off = en > s ? en : s + 1;
+					continue;
+				}
 			}
 			if (!negated(r, k, len, s, en, p->negation)) {
 				size_t os, oe;

@@ -110,6 +110,10 @@ static void test_words(void **state)
 	assert_string_equal(code(f, "det er langt at køre"), "afstand");
 	assert_string_equal(code(f, "langt hjem, meget langt at køre ud"), "afstand");
 	assert_string_equal(code(f, "at køre er langt"), "andet");   /* BEFORE keeps order */
+	/* a cue at the end of the gap turns the second term around ... */
+	assert_string_equal(code(f, "langt uden at køre"), "andet");
+	/* ... one earlier in the gap does not */
+	assert_string_equal(code(f, "langt ikke sandt at køre"), "afstand");
 	assert_string_equal(code(f, "Første samtale er svær"), "foerste");
 	assert_string_equal(code(f, "forste samtale"), "foerste");
 	assert_string_equal(code(f, "1. samtale"), "foerste");
