@@ -509,6 +509,7 @@ static int load_codes_file(struct run *r, struct question *q)
 struct db_ctx {
 	struct question *q;
 	int rc;
+	size_t disputed;        /* coders differ and nobody adjudicated */
 };
 
 static int db_final(void *ctx, const struct store_final *f)
@@ -517,6 +518,7 @@ static int db_final(void *ctx, const struct store_final *f)
 
 	if (!f->codes)
 		return 0;
+	d->disputed += f->disputed != 0;
 	d->rc = codes_map_add(&d->q->dec, f->answer->wave, f->answer->respondent, f->codes);
 	return d->rc;
 }
@@ -532,7 +534,7 @@ static int load_db(struct run *r)
 	if ((rc = store_open(&s, r->db, 0, &e)))
 		return cli_error(&e);
 	for (i = 0; i < r->nq && !rc; i++) {
-		struct db_ctx d = { &r->q[i], 0 };
+		struct db_ctx d = { &r->q[i], 0, 0 };
 
 		rc = store_each_final(s, r->q[i].id, db_final, &d, &e);
 		/* A store filled without a corpus names questions by codebook id. */
@@ -540,6 +542,13 @@ static int load_db(struct run *r)
 			rc = store_each_final(s, r->q[i].cb->id, db_final, &d, &e);
 		if (d.rc)
 			rc = kerr_set(&e, KERR_NOMEM, "out of memory");
+		if (!rc && d.disputed)
+			r->status = EXIT_PROBLEMS;
+		if (!rc && d.disputed)
+			cli_warn("%s: %zu answer%s to \"%s\" %s coders who disagree and no "
+				 "adjudication; the first coder's codes are counted ('koder review "
+				 "--adjudicate' settles them)", r->db, d.disputed,
+				 d.disputed == 1 ? "" : "s", r->q[i].id, d.disputed == 1 ? "has" : "have");
 	}
 	store_close(s);
 	return rc ? cli_error(&e) : 0;
