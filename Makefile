@@ -43,7 +43,7 @@ LIB_OBJS = $(patsubst src/%.c,$(BUILD)/obj/%.o,$(LIB_SRCS))
 UNIT_SRCS = $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 
-.PHONY: all check-deps ensure-deps run-tests deps test test-build asan demo bench install uninstall clean \
+.PHONY: man all check-deps ensure-deps run-tests deps test test-build asan demo bench install uninstall clean \
         test-valgrind fuzz
 
 all: check-deps $(BUILD)/koder
@@ -133,6 +133,10 @@ demo: ensure-deps
 	@scripts/demo.sh $(BUILD)/koder
 
 MAN_PAGES = docs/koder.1
+# The COMMANDS section of the man page is made from each command's --help.
+man: all
+	python3 scripts/make-man.py $(BUILD)/koder docs/koder.1
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
 	  $(DESTDIR)$(PREFIX)/share/koder/codebooks $(DESTDIR)$(PREFIX)/share/koder/data
