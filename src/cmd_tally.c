@@ -506,11 +506,65 @@ static int load_codes_file(struct run *r, struct question *q)
 	return rc ? cli_error(&e) : 0;
 }
 
+/* Codebook versions the counted decisions were made under: few per question. */
+#define MAX_VERSIONS 32
 struct db_ctx {
 	struct question *q;
 	int rc;
 	size_t disputed;        /* coders differ and nobody adjudicated */
+	char *version[MAX_VERSIONS];
+	size_t nversion[MAX_VERSIONS], nversions, unversioned;
 };
+
+static void note_version(struct db_ctx *d, const char *v)
+{
+	size_t i;
+
+	if (!v || !*v) {
+		d->unversioned++;
+		return;
+	}
+	for (i = 0; i < d->nversions; i++)
+		if (!strcmp(d->version[i], v)) {
+			d->nversion[i]++;
+			return;
+		}
+	if (d->nversions < MAX_VERSIONS) {
+		d->version[d->nversions] = xstrdup(v);
+		d->nversion[d->nversions++] = 1;
+	}
+}
+
+/*
+ * Say which codebook versions the counts rest on, in the table and on stderr,
+ * and warn when they are mixed or differ from the codebook the engine used:
+ * a count of decisions made under an older version can silently mean
+ * something else after a merge or split ('koder migrate' carries them over).
+ * Returns 1 when there was something to warn about.
+ */
+static int report_versions(struct run *r, struct question *q, struct db_ctx *d)
+{
+	struct buf b = BUF_INIT;
+	const char *cur = q->cb->version ? q->cb->version : "";
+	int mixed = d->nversions > 1 || (d->nversions == 1 && strcmp(d->version[0], cur));
+	size_t i;
+
+	for (i = 0; i < d->nversions; i++)
+		buf_addf(&b, "%s%s (%zu svar)", i ? ", " : "", d->version[i], d->nversion[i]);
+	if (d->unversioned)
+		buf_addf(&b, "%sukendt (%zu svar)", d->nversions ? ", " : "", d->unversioned);
+	if (b.len && tally_set_decided_versions(q->t, b.data))
+		cli_die(EXIT_SOFTWARE, "out of memory");
+	if (mixed)
+		cli_warn("%s: the decisions on \"%s\" were made under codebook %s version %s, "
+			 "but the codes are checked against version %s; carry them over with "
+			 "'koder migrate --db %s --to CODEBOOK.json' and review the ones it flags", r->db, q->id,
+			 q->cb->id, b.data, *cur ? cur : "(none)", r->db);
+	buf_release(&b);
+	for (i = 0; i < d->nversions; i++)
+		free(d->version[i]);
+	return mixed;
+}
 
 static int db_final(void *ctx, const struct store_final *f)
 {
@@ -519,6 +573,7 @@ static int db_final(void *ctx, const struct store_final *f)
 	if (!f->codes)
 		return 0;
 	d->disputed += f->disputed != 0;
+	note_version(d, f->codebook_version);
 	d->rc = codes_map_add(&d->q->dec, f->answer->wave, f->answer->respondent, f->codes);
 	return d->rc;
 }
@@ -534,7 +589,10 @@ static int load_db(struct run *r)
 	if ((rc = store_open(&s, r->db, 0, &e)))
 		return cli_error(&e);
 	for (i = 0; i < r->nq && !rc; i++) {
-		struct db_ctx d = { &r->q[i], 0, 0 };
+		struct db_ctx d;
+
+		memset(&d, 0, sizeof(d));
+		d.q = &r->q[i];
 
 		rc = store_each_final(s, r->q[i].id, db_final, &d, &e);
 		/* A store filled without a corpus names questions by codebook id. */
@@ -543,6 +601,8 @@ static int load_db(struct run *r)
 		if (d.rc)
 			rc = kerr_set(&e, KERR_NOMEM, "out of memory");
 		if (!rc && d.disputed)
+			r->status = EXIT_PROBLEMS;
+		if (report_versions(r, &r->q[i], &d) && !rc)
 			r->status = EXIT_PROBLEMS;
 		if (!rc && d.disputed)
 			cli_warn("%s: %zu answer%s to \"%s\" %s coders who disagree and no "

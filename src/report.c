@@ -95,6 +95,9 @@ static void write_text(struct buf *b, struct tally *const *ts, size_t n)
 		if (*t->codebook_version)
 			buf_addf(b, " (version %s)", t->codebook_version);
 		buf_adds(b, "\n");
+		if (t->decided_versions)
+			buf_addf(b, "Koderes beslutninger truffet under version %s\n",
+				 t->decided_versions);
 		for (size_t g = 0; g < ngroups(t); g++) {
 			if (group_name(t, g))
 				buf_addf(b, "\n== %s: %s ==\n", t->by ? t->by : "", group_name(t, g));

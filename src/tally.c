@@ -104,6 +104,7 @@ void tally_free(struct tally *t)
 	free(t->codebook_id);
 	free(t->codebook_title);
 	free(t->codebook_version);
+	free(t->decided_versions);
 	free(t->by);
 	free(t);
 }
@@ -197,12 +198,13 @@ int tally_parse_codes(const struct tally *t, const char *codes, unsigned char *f
 		}
 		c = tally_cat_index(t, id);
 		if (c < 0 || t->cats[c].is_net) {
-			kerr_set(e, KERR_NOTFOUND, c < 0
+			/* Data that contradicts the codebook: exit 4, as documented. */
+			kerr_set(e, KERR_SCHEMA, c < 0
 				 ? "unknown category \"%s\" (not in codebook %s)"
 				 : "\"%s\" is a net of codebook %s; give its member categories",
 				 id, t->codebook_id);
 			kerr_path(e, "%s", id);
-			return KERR_NOTFOUND;
+			return KERR_SCHEMA;
 		}
 		flags[c] = 1;
 		any = 1;
@@ -349,5 +351,16 @@ int tally_wave_asked(const struct tally *t, size_t group, size_t wave)
 		if (c && c->base > 0)
 			return 1;
 	}
+	return 0;
+}
+
+int tally_set_decided_versions(struct tally *t, const char *versions)
+{
+	char *copy = strdup(versions);
+
+	if (!copy)
+		return KERR_NOMEM;
+	free(t->decided_versions);
+	t->decided_versions = copy;
 	return 0;
 }

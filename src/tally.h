@@ -61,6 +61,9 @@ struct tally {
 	char *qid;         /* its short id, or = question */
 	char *codebook_id, *codebook_title;
 	char *codebook_version;  /* as the codebook writes it; "" when none */
+	/* The codebook versions the coders' decisions were made under, e.g.
+	 * "1 (31 svar), 3 (77 svar)"; NULL when no decision counts. */
+	char *decided_versions;
 	struct tally_cat *cats;
 	size_t ncats;
 	struct tally_dim *waves, *roles, *groups;
@@ -90,6 +93,9 @@ int tally_new(struct tally **out, const char *question, const char *qid,
 	      const char *codebook_id, const char *codebook_title, const char *codebook_version,
 	      const struct tally_cat_def *cats, size_t ncats, struct kerr *e);
 void tally_free(struct tally *t);
+/* Record which codebook versions the counted decisions rest on (copied; the
+ * tally owns its copy).  Returns 0 or KERR_NOMEM. */
+int tally_set_decided_versions(struct tally *t, const char *versions);
 
 /* Index of the wave / role / group `name`, registering it if new (plural may
  * be NULL = name).  Returns the index, or -1 on out of memory. */

@@ -82,9 +82,9 @@ static void test_counts(void **state)
 	assert_null(tally_cell(t, 0, 2, 0));
 	assert_false(tally_wave_asked(t, 0, 0));
 	assert_true(tally_wave_asked(t, 0, 1));
-	assert_int_equal(tally_parse_codes(t, "tidlig;nope", f, &k, &e), KERR_NOTFOUND);
+	assert_int_equal(tally_parse_codes(t, "tidlig;nope", f, &k, &e), KERR_SCHEMA);
 	assert_string_equal(e.path, "nope");
-	assert_int_equal(tally_parse_codes(t, "foer", f, &k, &e), KERR_NOTFOUND);
+	assert_int_equal(tally_parse_codes(t, "foer", f, &k, &e), KERR_SCHEMA);
 	assert_int_equal(tally_parse_codes(t, "", f, &k, &e), 0);
 	assert_int_equal(k, TALLY_SUBST);
 	tally_free(t);
