@@ -137,3 +137,15 @@ char *buf_detach(struct buf *b, size_t *len)
 	b->cap = 0;
 	return s;
 }
+
+char *buf_dup(const char *s, int *oom)
+{
+	char *d;
+
+	if (!s)
+		return NULL;
+	d = strdup(s);
+	if (!d)
+		*oom = 1;
+	return d;
+}

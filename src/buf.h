@@ -54,5 +54,11 @@ void buf_truncate(struct buf *b, size_t len);
  * buffer was never grown and a copy of "" cannot be allocated.
  */
 char *buf_detach(struct buf *b, size_t *len);
+/*
+ * A malloc'd copy of `s` that the caller frees; NULL stays NULL.  On
+ * allocation failure returns NULL and sets *oom, so a run of copies (filling
+ * a struct) can be checked once at the end.
+ */
+char *buf_dup(const char *s, int *oom);
 
 #endif

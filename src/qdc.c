@@ -68,18 +68,6 @@ static void make_guid(const char *seed, const char *key, char out[40])
 		(unsigned long long)(b & 0xffffffffffffULL));
 }
 
-static char *dup_or_null(const char *s, int *fail)
-{
-	char *d;
-
-	if (!s)
-		return NULL;
-	d = strdup(s);
-	if (!d)
-		*fail = 1;
-	return d;
-}
-
 int qdc_book_add(struct qdc_book *b, const char *seed, const char *key,
 	const char *name, const char *desc, int codable, size_t parent,
 	struct kerr *e)
@@ -98,9 +86,9 @@ int qdc_book_add(struct qdc_book *b, const char *seed, const char *key,
 	}
 	c = &b->codes[b->n];
 	memset(c, 0, sizeof(*c));
-	c->key = dup_or_null(key, &fail);
-	c->name = dup_or_null(name ? name : key, &fail);
-	c->description = dup_or_null(desc && *desc ? desc : NULL, &fail);
+	c->key = buf_dup(key, &fail);
+	c->name = buf_dup(name ? name : key, &fail);
+	c->description = buf_dup(desc && *desc ? desc : NULL, &fail);
 	if (fail || !c->key || !c->name) {
 		free(c->key);
 		free(c->name);

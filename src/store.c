@@ -543,18 +543,6 @@ int store_find_answer(struct store *s, const char *question, const char *wave,
 	return 0;
 }
 
-static char *dup_or_null(const char *s, int *bad)
-{
-	char *d;
-
-	if (!s)
-		return NULL;
-	d = strdup(s);
-	if (!d)
-		*bad = 1;
-	return d;
-}
-
 int store_get_answer(struct store *s, long long id, struct store_answer *out, struct kerr *e)
 {
 	sqlite3_stmt *q = stmt(s, ST_GET_ANSWER, e);
@@ -570,13 +558,13 @@ int store_get_answer(struct store *s, long long id, struct store_answer *out, st
 		read_answer(q, 0, &a);
 		out->id = a.id;
 		out->seq = a.seq;
-		out->question = dup_or_null(a.question, &bad);
-		out->codebook_id = dup_or_null(a.codebook_id, &bad);
-		out->wave = dup_or_null(a.wave, &bad);
-		out->role = dup_or_null(a.role, &bad);
-		out->respondent = dup_or_null(a.respondent, &bad);
-		out->text = dup_or_null(a.text, &bad);
-		out->extra = dup_or_null(a.extra, &bad);
+		out->question = buf_dup(a.question, &bad);
+		out->codebook_id = buf_dup(a.codebook_id, &bad);
+		out->wave = buf_dup(a.wave, &bad);
+		out->role = buf_dup(a.role, &bad);
+		out->respondent = buf_dup(a.respondent, &bad);
+		out->text = buf_dup(a.text, &bad);
+		out->extra = buf_dup(a.extra, &bad);
 		rc = 0;
 		if (bad) {
 			store_answer_release(out);
@@ -835,14 +823,14 @@ int store_latest(struct store *s, long long answer_id, const char *coder,
 			out->id = d.id;
 			out->answer_id = d.answer_id;
 			out->final = d.final;
-			out->coder = dup_or_null(d.coder, &bad);
-			out->decided_at = dup_or_null(d.decided_at, &bad);
-			out->codebook_id = dup_or_null(d.codebook_id, &bad);
-			out->codebook_version = dup_or_null(d.codebook_version, &bad);
-			out->codes = dup_or_null(d.codes, &bad);
-			out->suggested = dup_or_null(d.suggested, &bad);
-			out->action = dup_or_null(d.action, &bad);
-			out->note = dup_or_null(d.note, &bad);
+			out->coder = buf_dup(d.coder, &bad);
+			out->decided_at = buf_dup(d.decided_at, &bad);
+			out->codebook_id = buf_dup(d.codebook_id, &bad);
+			out->codebook_version = buf_dup(d.codebook_version, &bad);
+			out->codes = buf_dup(d.codes, &bad);
+			out->suggested = buf_dup(d.suggested, &bad);
+			out->action = buf_dup(d.action, &bad);
+			out->note = buf_dup(d.note, &bad);
 			rc = 0;
 			if (bad) {
 				store_decision_release(out);
@@ -1083,14 +1071,14 @@ static int final_row(sqlite3_stmt *q, void *arg)
 		final_clear(it);
 		it->cur = id;
 		read_answer(q, 0, &it->a);
-		it->a.question = dup_or_null(it->a.question, &bad);
-		it->a.codebook_id = dup_or_null(it->a.codebook_id, &bad);
-		it->a.wave = dup_or_null(it->a.wave, &bad);
-		it->a.role = dup_or_null(it->a.role, &bad);
-		it->a.respondent = dup_or_null(it->a.respondent, &bad);
-		it->a.text = dup_or_null(it->a.text, &bad);
-		it->a.extra = dup_or_null(it->a.extra, &bad);
-		it->suggested = dup_or_null(col_text(q, 9), &bad);
+		it->a.question = buf_dup(it->a.question, &bad);
+		it->a.codebook_id = buf_dup(it->a.codebook_id, &bad);
+		it->a.wave = buf_dup(it->a.wave, &bad);
+		it->a.role = buf_dup(it->a.role, &bad);
+		it->a.respondent = buf_dup(it->a.respondent, &bad);
+		it->a.text = buf_dup(it->a.text, &bad);
+		it->a.extra = buf_dup(it->a.extra, &bad);
+		it->suggested = buf_dup(col_text(q, 9), &bad);
 	}
 	if (sqlite3_column_type(q, 10) != SQLITE_NULL) {
 		struct coder_state *c;
@@ -1105,12 +1093,12 @@ static int final_row(sqlite3_stmt *q, void *arg)
 			it->cap = ncap;
 		}
 		c = &it->cs[it->ncs++];
-		c->coder = dup_or_null(col_text(q, 10), &bad);
+		c->coder = buf_dup(col_text(q, 10), &bad);
 		c->first = sqlite3_column_int64(q, 11);
 		c->last = sqlite3_column_int64(q, 12);
-		c->codes = dup_or_null(col_text(q, 13), &bad);
+		c->codes = buf_dup(col_text(q, 13), &bad);
 		c->final = sqlite3_column_int(q, 14);
-		c->version = dup_or_null(col_text(q, 15), &bad);
+		c->version = buf_dup(col_text(q, 15), &bad);
 	}
 	return bad ? (it->nomem = KERR_NOMEM) : 0;
 }

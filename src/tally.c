@@ -6,24 +6,13 @@
  * a few hundred cells and a million rows, so lookup must not be a scan.
  */
 #include "tally.h"
+#include "buf.h"
 #include "error.h"
 
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static char *dup_or_null(const char *s, int *oom)
-{
-	char *d;
-
-	if (!s)
-		return NULL;
-	d = strdup(s);
-	if (!d)
-		*oom = 1;
-	return d;
-}
 
 int tally_new(struct tally **out, const char *question, const char *qid,
 	      const char *codebook_id, const char *codebook_title, const char *codebook_version,
@@ -38,15 +27,15 @@ int tally_new(struct tally **out, const char *question, const char *qid,
 		free(t);
 		return kerr_set(e, KERR_NOMEM, "out of memory");
 	}
-	t->question = dup_or_null(question ? question : "", &oom);
-	t->qid = dup_or_null(qid ? qid : question ? question : "", &oom);
-	t->codebook_id = dup_or_null(codebook_id ? codebook_id : "", &oom);
-	t->codebook_title = dup_or_null(codebook_title ? codebook_title : "", &oom);
-	t->codebook_version = dup_or_null(codebook_version ? codebook_version : "", &oom);
+	t->question = buf_dup(question ? question : "", &oom);
+	t->qid = buf_dup(qid ? qid : question ? question : "", &oom);
+	t->codebook_id = buf_dup(codebook_id ? codebook_id : "", &oom);
+	t->codebook_title = buf_dup(codebook_title ? codebook_title : "", &oom);
+	t->codebook_version = buf_dup(codebook_version ? codebook_version : "", &oom);
 	t->ncats = ncats;
 	for (i = 0; i < ncats; i++) {
-		t->cats[i].id = dup_or_null(cats[i].id, &oom);
-		t->cats[i].label = dup_or_null(cats[i].label ? cats[i].label : cats[i].id, &oom);
+		t->cats[i].id = buf_dup(cats[i].id, &oom);
+		t->cats[i].label = buf_dup(cats[i].label ? cats[i].label : cats[i].id, &oom);
 		t->cats[i].is_net = cats[i].is_net;
 		t->cats[i].net = -1;
 	}
@@ -128,8 +117,8 @@ static long dim_add(struct tally_dim **d, size_t *n, size_t *cap, const char *na
 		*d = nd;
 		*cap = c;
 	}
-	(*d)[*n].name = dup_or_null(name, &oom);
-	(*d)[*n].plural = dup_or_null(plural ? plural : name, &oom);
+	(*d)[*n].name = buf_dup(name, &oom);
+	(*d)[*n].plural = buf_dup(plural ? plural : name, &oom);
 	if (oom) {
 		free((*d)[*n].name);
 		free((*d)[*n].plural);
