@@ -6,7 +6,8 @@
 # BUILD_DIR-valgrind/vg/<name>.<pid>.log.  Fails if any test fails or any
 # log reports an invalid access, an uninitialised value or a definite or
 # indirect leak.  (ICU and hunspell keep caches until exit: "still reachable"
-# blocks are not leaks and are ignored.)
+# blocks are not leaks and are ignored.  PCRE2's JIT-compiled code is
+# suppressed by tests/valgrind.supp.)
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 REAL=$(cd "${1:-build}" && pwd)
@@ -19,6 +20,7 @@ wrap() {  # wrap REAL_BINARY WRAPPER
 #!/bin/sh
 exec valgrind -q --error-exitcode=99 --leak-check=full \\
   --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect \\
+  --suppressions="$ROOT/tests/valgrind.supp" \\
   --log-file="$VG/vg/$(basename "$1").%p.log" "$1" "\$@"
 WRAP
 	chmod +x "$2"
