@@ -25,24 +25,78 @@
 #define CODEBOOK_MAX_BYTES ((size_t)32 << 20)
 
 /* Answers that say nothing: coded ingen_svar when they are all an answer
- * holds (several may follow each other: "Nej. Ingen kommentarer"). */
+ * holds (several may follow each other: "Nej. Ingen kommentarer").  The
+ * first list is also strong enough to mark a SHORT answer that no category
+ * matched as no answer ("ved ikke, er ny i teamet", "ingen barrierer hos
+ * os"), which is how coders treat a non-answer with a reason or filler
+ * around it; the second list's words only count when they are all there is
+ * ("nej", "ja", fillers), since "nej" or "ingen" in a short answer often
+ * carry content ("ingen opbakning fra ledelsen"). */
 static const char *const default_nonsubstantive[] = {
 	"ved ikke", "ved det ikke", "vi ved ikke", "ved jeg ikke", "det ved jeg ikke",
-	"ved ikke rigtig", "aner det ikke", "nej", "nej tak", "ja", "ok",
-	"ingen", "intet", "ingenting", "ikke noget", "ikke nogen", "nix",
+	"ved ikke rigtig", "aner det ikke", "aner ikke", "aner jeg ikke", "ingen anelse",
+	"ved ik", "ved ikk", "vd ikke", "vides ikke", "er usikker", "jeg er usikker",
+	"ikke sikker", "er ikke sikker", "kan ikke huske", "husker ikke", "husker det ikke",
+	"kan ikke lige huske", "kan ikke komme i tanke om", "kommer ikke i tanke om",
+	"(jeg|vi) kender ikke", "kender ikke til det", "kender ikke til dem", "kender det ikke",
+	"kender dem ikke", "kender ikke nok til det",
+	"ikke kendskab til", "intet kendskab", "intet kendskab til", "ingen kendskab",
+	"har ikke kendskab til", "ikke indsigt i", "ingen indsigt", "har ikke indsigt",
+	"ingen erfaring med det", "ingen erfaring endnu", "ingen erfaringer endnu",
+	"har ingen erfaring", "har ikke erfaring", "ikke erfaring med det",
+	"har ikke prøvet det", "ikke prøvet det", "ikke oplevet det", "ikke oplevet noget",
+	"(har )?ikke oplevet (nogen|nogle|noget|det|problemer|barrierer|udfordringer)",
+	"har ikke oplevet nogen", "ikke oplevet nogen", "ikke stødt på", "ikke stødt på nogen",
+	"ny i teamet", "ny i jobbet", "ny i afdelingen", "ny i projektet", "er ny i",
+	"jeg er ny", "er nyansat", "nyansat", "er ny medarbejder", "ny på holdet",
+	"lige startet", "netop startet", "ikke været med", "ikke været her længe nok",
+	"spørg lederen", "spørg min leder", "spørg ledelsen", "spørg min chef",
+	"spørg teamlederen", "spørg koordinatoren", "ved min leder", "ved lederen",
+	"ved ledelsen", "ved min chef", "må lederen svare på", "må ledelsen svare på",
+	"det må andre svare på", "andre må svare", "overlader det til",
+	"henviser til lederen", "henviser til ledelsen", "henviser til min leder",
 	"ingen kommentar", "ingen kommentarer", "ingen bemærkninger", "ingen bemaerkninger",
 	"intet at tilføje", "ikke noget at tilføje", "intet yderligere", "intet at bemærke",
-	"har ingen", "har ikke nogen", "ingen svar", "intet svar",
+	"intet yderligere at tilføje", "ikke yderligere", "ingen yderligere",
+	"ikke mere at tilføje", "ikke andet at tilføje", "ingen tilføjelser",
+	"har ingen at nævne", "ikke nogen at nævne",
+	"ingen at nævne", "intet at nævne", "ikke noget at nævne", "ingen jeg kan komme på",
+	"ingen jeg kender til", "ikke nogen jeg kender til", "ingen jeg kan nævne",
+	"(ikke noget|ikke nogen|intet|ingen) (jeg|vi) har (oplevet|mødt|set|hørt om)",
+	"(ikke noget|ikke nogen|intet|ingen) (jeg|vi) (kender til|ved af|kan se)",
+	"har ikke selv været ude", "har ikke været ude",
+	"ikke (været|haft) (nogen|nogle)? (samtaler|sager|møder) endnu",
+	"ingen svar", "intet svar", "ingen ide", "ingen idé", "ingen mening",
+	"ingen holdning", "har ingen holdning", "ingen særlig holdning",
 	"kan ikke svare", "kan ikke besvare", "kan ikke vurdere", "kan ikke sige",
-	"ikke relevant", "irrelevant", "ikke aktuelt", "ikke muligt at svare",
-	"n/a", "na", "x", "xx", "xxx", "tom", "blank", "ikke oplyst",
+	"kan ikke udtale mig", "kan jeg ikke svare på", "kan jeg ikke vurdere",
+	"ikke muligt at svare", "kan ikke svare på det", "svært at svare på",
+	"ikke relevant for (mig|os|min stilling|mit job|mit arbejde)", "ikke aktuelt for (mig|os)",
+	"ikke noget jeg arbejder med",
+	"ingen barrierer", "ingen barriere", "ingen problemer", "ingen udfordringer",
+	"ikke nogen barrierer", "ikke nogen problemer", "ikke nogen udfordringer",
+	"ikke noget problem", "intet problem", "ingen undtagelser",
 	"se ovenfor", "som ovenfor", "samme som ovenfor", "se tidligere svar",
-	"0", "ved ik", "ik", "har ikke noget", "har ikke nogen", "ikke noget at sige",
-	"kan ikke svare på det", "intet at sige", "ingen mening", "ingen idé", "ingen ide",
-	/* fillers, so "jeg ved det ikke" and "nej desværre ikke pt" are still nothing */
-	"jeg", "vi", "det", "der", "her", "hertil", "på det", "til det", "om det", "helt",
+	"se ovenstående", "som ovenstående", "som nævnt", "som tidligere nævnt",
+	"se forrige svar", "samme svar",
+	"ikke noget at sige", "intet at sige", "ikke oplyst",
+	"nix", "nej tak", "0", "n/a", "nvt",
+	"i don't know", "i dont know", "don't know", "dont know", "no idea",
+	"no comment", "no comments", "not relevant", "not applicable", "idk",
+	NULL
+};
+
+/* Only when they are all the answer holds: weak words that often carry
+ * content in a longer answer, and fillers ("jeg ved det ikke", "nej
+ * desværre ikke pt"). */
+static const char *const default_nonsubstantive_whole[] = {
+	"nej", "ja", "ok", "ingen", "intet", "ik", "x", "xx", "xxx", "tom", "blank",
+	"jeg", "det", "der", "her", "hertil", "på det", "til det", "om det", "helt",
 	"rigtig", "rigtigt", "lige", "nu", "pt", "p.t.", "så", "egentlig", "desværre",
 	"tak", "umiddelbart", "ikke", "endnu", "i øjeblikket", "på nuværende tidspunkt",
+	"vi", "na", "ikke noget", "ikke nogen", "har ikke nogen", "har ikke noget", "har ingen",
+	"ingen andre", "ikke relevant", "irrelevant", "ikke aktuelt", "usikker", "uvist",
+	"svært at sige", "ingenting", "nothing", "none", "som før", "ikke mit område",
 	NULL
 };
 
@@ -608,9 +662,14 @@ static void load_options(struct loader *ld, const cJSON *root)
 	char **l;
 	size_t n;
 
-	if (get_bool(ld, root, "nonsubstantive_defaults", "", 1)
-	    && !(cb->nonsubstantive = dup_list(default_nonsubstantive, &cb->nnonsubstantive)))
-		ld->first = KERR_NOMEM;
+	if (get_bool(ld, root, "nonsubstantive_defaults", "", 1)) {
+		if (!(cb->nonsubstantive = dup_list(default_nonsubstantive, &cb->nnonsubstantive)))
+			ld->first = KERR_NOMEM;
+		cb->nnonsubstantive_core = cb->nnonsubstantive;
+		l = dup_list(default_nonsubstantive_whole, &n);
+		if (!l || concat_list(&cb->nonsubstantive, &cb->nnonsubstantive, l, n))
+			ld->first = KERR_NOMEM;
+	}
 	cb->nnonsubstantive_default = cb->nnonsubstantive;
 	l = get_strings(ld, root, "nonsubstantive", "", &n);
 	if (l && concat_list(&cb->nonsubstantive, &cb->nnonsubstantive, l, n))

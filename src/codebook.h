@@ -80,10 +80,14 @@ struct codebook {
 	long ingen_svar;        /* index of the ingen_svar category (always >= 0) */
 	long andet;             /* index of the residual category, or -1 */
 	/* private: the source text, so later errors can be located; how many
-	 * nonsubstantive phrases are defaults (the file's follow them) */
+	 * nonsubstantive phrases are defaults (the file's follow them), and how
+	 * many of those first ones are strong enough to mark a short answer
+	 * that no category matched as no answer (the rest count only when they
+	 * are the whole answer) */
 	char *src;
 	size_t srclen;
 	size_t nnonsubstantive_default;
+	size_t nnonsubstantive_core;
 };
 
 /*

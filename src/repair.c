@@ -43,11 +43,15 @@
 #define MARGIN 0.5f        /* how much better a repair must score */
 #define CAPS_MARGIN 1.5f   /* ALL-CAPS words are often acronyms (STAR, SOF) */
 #define RELAX 0.5f        /* share of repair costs forgiven in a line without æøå */
-#define RELAX_MAX_COST 2.0f /* ...for repairs no dearer than this (sagt is not søgt) */
+#define RELAX_MAX_COST 1.9f /* ...for repairs no dearer than this (sagt is not søgt;
+                              * nor is a for æ typing, which writes ae: forandring) */
 #define LM_MAX 2.0f       /* most the word pair model may move a decision */
 #define LM_PAIR 0.7       /* weight of the word pair against the single word */
 #define ENDING_PEN 0.5f   /* a counted word plus an inflection ending */
 #define CACHE_MAX 100000
+#define KNOWN_COMPOUND_MARGIN 1.0f /* see decide */
+#define SHORT_WORD 2       /* bytes: a word this short may be an abbreviation */
+#define SHORT_MAX_COST 1.5f /* ...and is repaired only by a cheap confusion */
 
 enum why {
 	W_NONE, W_G_OE, W_AT_OE, W_REG_OE, W_A_AA, W_AA_AA, W_3_AA, W_AE_AE, W_EE_AE,
@@ -753,6 +757,18 @@ static int decide(struct repairer *rp, const char *lw, size_t n, struct centry *
 		}
 	}
 	if (bi < 0)
+		return 0;
+	/* A word hunspell knows as written (forandring) against a compound or
+	 * inflected form of counted parts (for+ændring): both rest on
+	 * compounding, so the repair needs a clearer lead than over a word
+	 * nobody knows. */
+	if (!f && ce->orig > -1e8f && (s.c[bi].parts > 1 || s.c[bi].inflected)
+	    && sc[bi] < ce->orig + KNOWN_COMPOUND_MARGIN)
+		return 0;
+	/* A short unknown word is mostly an abbreviation (sb, jc, fk), and two
+	 * letters give too little evidence for a dear confusion: only a cheap
+	 * repair is believed (p3 -> på, na -> nå), not sb -> ab (s for a). */
+	if (n <= SHORT_WORD && s.c[bi].cost > SHORT_MAX_COST)
 		return 0;
 	ce->has_best = 1;
 	ce->best = sc[bi];

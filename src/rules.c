@@ -31,6 +31,12 @@
  * before a relative clause ("arbejdsgivere, der ikke ønsker") */
 #define NWC "(?:[^a-z0-9\\x80-\\xff,;:!?\\n]|,(?= *(?:der|som|hvor)\\b))"
 #define NONSUB_MAX_KEY 160           /* longer answers are never "no answer" */
+/* Words that may lead a short no-answer besides the no-answer phrases
+ * themselves ("der er ingen problemer", "har ikke noget at tilføje"), as
+ * match keys */
+#define NONSUB_LEAD "der|det|er|har|vi|jeg|oplever|hos|os|her|hmm|tja|altsa"
+#define NONSUB_SHORT_WORDS 10        /* a non-answer phrase with a reason or filler
+                                        around it: at most this many words */
 #define NEAR_DEFAULT 5
 #define LIT_START 1                  /* trigger literal must start a word */
 #define LIT_END 2                    /* ... must end one */
@@ -73,6 +79,7 @@ struct rules {
 	struct rpat *pats;
 	size_t npats;
 	pcre2_code *nonsub;
+	pcre2_code *nonsub_core;  /* a strong no-answer phrase anywhere in the key */
 	pcre2_match_data *md;
 	pcre2_match_context *mctx;
 	char **cues;              /* negation cues as keys */
@@ -776,10 +783,53 @@ static void add_pattern(struct compiler *c, size_t cat, size_t idx, int exclude)
 	frag_release(&f);
 }
 
+/* 1 if nonsubstantive phrase i may mark a short answer as no answer: the
+ * strong defaults, and the file's phrases of two words or more that are
+ * not among the weak defaults ("ikke nogen" stays whole-answer only). */
+static int nonsub_is_core(const struct codebook *cb, size_t i)
+{
+	size_t j;
+
+	if (i < cb->nnonsubstantive_core)
+		return 1;
+	if (i < cb->nnonsubstantive_default || !strchr(cb->nonsubstantive[i], ' '))
+		return 0;
+	for (j = cb->nnonsubstantive_core; j < cb->nnonsubstantive_default; j++)
+		if (!strcmp(cb->nonsubstantive[i], cb->nonsubstantive[j]))
+			return 0;
+	return 1;
+}
+
+/* A phrase's regex without the word-boundary checks around each word, and
+ * with one separator or more between words: the boundaries are checked once
+ * around the whole alternation instead, which keeps the regex of a few
+ * hundred phrases under PCRE2's size limit. */
+static int strip_bounds(const char *re, struct buf *out)
+{
+	static const char *const drop[] = { "(?<!" W ")", "(?!" W ")", NULL };
+	static const char sep[] = NW "*";
+	int rc = 0;
+	size_t i;
+
+	while (*re && !rc) {
+		for (i = 0; drop[i] && strncmp(re, drop[i], strlen(drop[i])); i++)
+			;
+		if (drop[i]) {
+			re += strlen(drop[i]);
+		} else if (!strncmp(re, sep, sizeof sep - 1)) {
+			rc = buf_adds(out, NW "+");
+			re += sizeof sep - 1;
+		} else {
+			rc = buf_addch(out, *re++);
+		}
+	}
+	return rc;
+}
+
 static int build_nonsub(struct compiler *c)
 {
 	const struct codebook *cb = c->r->cb;
-	struct buf alt = BUF_INIT, re = BUF_INIT;
+	struct buf alt = BUF_INIT, core = BUF_INIT, re = BUF_INIT;
 	size_t i;
 	int rc = 0;
 
@@ -798,18 +848,38 @@ static int build_nonsub(struct compiler *c)
 		if (!rc && p.err)
 			cproblem(c, KERR_PATTERN, path, "phrase \"%s\": %s (at character %zu)",
 				cb->nonsubstantive[i], p.msg, p.errpos + 1);
-		else if (!rc)
-			rc = buf_addf(&alt, "%s(?:%s)", alt.len ? "|" : "", f.re.data);
+		else if (!rc) {
+			struct buf bare = BUF_INIT;
+
+			rc = strip_bounds(f.re.data, &bare);
+			if (!rc)
+				rc = buf_addf(&alt, "%s(?:%s)", alt.len ? "|" : "", bare.data);
+			if (!rc && nonsub_is_core(cb, i))
+				rc = buf_addf(&core, "%s(?:%s)", core.len ? "|" : "", bare.data);
+			buf_release(&bare);
+		}
 		frag_release(&f);
 		if (rc)
 			break;
 	}
 	if (!rc && alt.len) {
-		rc = buf_addf(&re, "\\A" NW "*(?:%s)(?:" NW "*(?:%s))*" NW "*\\z", alt.data, alt.data);
+		rc = buf_addf(&re, "\\A" NW "*(?<p>(?<!" W ")(?:%s)(?!" W "))(?:" NW "*(?&p))*" NW "*\\z",
+			      alt.data);
 		if (!rc && !c->first)
 			c->r->nonsub = compile_re(c, re.data, "nonsubstantive", "nonsubstantive phrases", 0);
 	}
+	if (!rc && core.len) {
+		buf_reset(&re);
+		/* led only by other no-answer words ("Nej, desværre ved jeg
+		 * ikke ..."), so "Lægerne ved ikke hvad SOF er" has content */
+		rc = buf_addf(&re, "(?(DEFINE)(?<p>(?<!" W ")(?:%s|" NONSUB_LEAD ")(?!" W ")))"
+			      "\\A" NW "*(?:(?&p)" NW "*)*?(?<!" W ")(?:%s)(?!" W ")",
+			      alt.data, core.data);
+		if (!rc && !c->first)
+			c->r->nonsub_core = compile_re(c, re.data, "nonsubstantive", "nonsubstantive phrases", 0);
+	}
 	buf_release(&alt);
+	buf_release(&core);
 	buf_release(&re);
 	return rc;
 }
@@ -1047,6 +1117,7 @@ void rules_free(struct rules *r)
 		pcre2_code_free(r->pats[i].code);
 	free(r->pats);
 	pcre2_code_free(r->nonsub);
+	pcre2_code_free(r->nonsub_core);
 	pcre2_match_data_free(r->md);
 	pcre2_match_context_free(r->mctx);
 	for (i = 0; i < r->ncues; i++)
@@ -1417,6 +1488,38 @@ static void orig_span(const struct normalized *a, size_t s, size_t e, size_t *os
 	*oe = a->key_map[e];
 }
 
+static size_t count_words(const char *k, size_t len)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < len; i++)
+		if (is_w((unsigned char)k[i]) && (i == 0 || !is_w((unsigned char)k[i - 1])))
+			n++;
+	return n;
+}
+
+/* A short answer that no category matched and that opens with a strong
+ * no-answer phrase, perhaps after other no-answer words ("ved ikke, er ny i
+ * teamet", "nej, kan ikke huske det"): the rest is a reason or filler, so
+ * coders call it no answer, not andet. */
+static int short_nonanswer(struct rules *r, const char *k, size_t len)
+{
+	return r->nonsub_core && len <= NONSUB_MAX_KEY
+		&& count_words(k, len) <= NONSUB_SHORT_WORDS
+		&& pcre2_match(r->nonsub_core, (PCRE2_SPTR)k, len, 0, 0, r->md, r->mctx) > 0;
+}
+
+static int code_nonanswer(const struct codebook *cb, const struct normalized *ans,
+			  struct rules_result *res, struct kerr *e)
+{
+	res->nonsubstantive = 1;
+	if (add_cat(res, (size_t)cb->ingen_svar)
+	    || push_ev(&res->ev, &res->nev, &res->ev_cap, (size_t)cb->ingen_svar,
+		       RULES_NO_PATTERN, 0, ans->key_map[ans->key.len]))
+		return kerr_set(e, KERR_NOMEM, "out of memory");
+	return 0;
+}
+
 int rules_match(struct rules *r, const struct normalized *ans,
 		struct rules_result *res, struct kerr *e)
 {
@@ -1429,14 +1532,8 @@ int rules_match(struct rules *r, const struct normalized *ans,
 	res->ncats = res->nev = 0;
 	res->nonsubstantive = res->residual = res->uncoded = 0;
 	if (is_blank(k, len) || (r->nonsub && len <= NONSUB_MAX_KEY
-	    && pcre2_match(r->nonsub, (PCRE2_SPTR)k, len, 0, 0, r->md, r->mctx) > 0)) {
-		res->nonsubstantive = 1;
-		if (add_cat(res, (size_t)cb->ingen_svar)
-		    || push_ev(&res->ev, &res->nev, &res->ev_cap, (size_t)cb->ingen_svar,
-			       RULES_NO_PATTERN, 0, ans->key_map[len]))
-			return kerr_set(e, KERR_NOMEM, "out of memory");
-		return 0;
-	}
+	    && pcre2_match(r->nonsub, (PCRE2_SPTR)k, len, 0, 0, r->md, r->mctx) > 0))
+		return code_nonanswer(cb, ans, res, e);
 	if (r->no_prefilter)
 		for (n = 0; n < r->npats; n++)
 			r->cand[n] = n;
@@ -1510,6 +1607,9 @@ int rules_match(struct rules *r, const struct normalized *ans,
 	if (res->nev > 1)  /* qsort(NULL, 0) is undefined behaviour */
 		qsort(res->ev, res->nev, sizeof *res->ev, cmp_ev);
 	if (!res->ncats) {
+		res->nev = 0;  /* evidence of vetoed categories only */
+		if (short_nonanswer(r, k, len))
+			return code_nonanswer(cb, ans, res, e);
 		if (cb->andet >= 0) {
 			res->residual = 1;
 			if (add_cat(res, (size_t)cb->andet))

@@ -150,8 +150,9 @@ static void test_negation(void **state)
 
 	assert_string_equal(code(f, "Afstand er ikke et problem hos os"), "andet");
 	assert_string_equal(code(f, "afstanden spiller ingen rolle"), "andet");
-	/* small words do not use up the window */
-	assert_string_equal(code(f, "Vi har ikke oplevet problemer med afstand"), "andet");
+	/* small words do not use up the window (and a short "have not seen
+	 * any problems" is no answer, as coders code it) */
+	assert_string_equal(code(f, "Vi har ikke oplevet problemer med afstand"), "ingen_svar");
 	assert_string_equal(code(f, "ikke, siger de, at afstand er stor"), "afstand");
 	assert_string_equal(code(f, "det er ikke noget vi tænker på men afstand"), "afstand");
 	assert_string_equal(code(f, "ikke problemer med afstand"), "andet");
@@ -181,6 +182,33 @@ static void test_nonsubstantive(void **state)
 	assert_string_equal(code(f, "nej, sagsantal"), "tid");
 	assert_string_equal(code(f, "Det er noget andet"), "andet");
 	assert_true(f->res.residual);
+}
+
+/* A short answer that no category matched, built from a strong no-answer
+ * phrase plus a reason or filler, is no answer; a long one, one a category
+ * matched, or one whose only no-answer word is weak ("ingen", "nej") is not. */
+static void test_short_nonanswer(void **state)
+{
+	struct fix *f = *state;
+
+	assert_string_equal(code(f, "Ved ikke, er ny i teamet"), "ingen_svar");
+	assert_true(f->res.nonsubstantive);
+	assert_int_equal(f->res.nev, 1);
+	assert_string_equal(code(f, "Kan ikke huske det"), "ingen_svar");
+	assert_string_equal(code(f, "ingen barrierer hos os i teamet"), "ingen_svar");
+	assert_string_equal(code(f, "det ved min leder mere om"), "ingen_svar");
+	assert_string_equal(code(f, "Ikke relevant for mig"), "ingen_svar");
+	assert_string_equal(code(f, "har ingen erfaring med det endnu"), "ingen_svar");
+	assert_string_equal(code(f, "vi har ikke nogen"), "ingen_svar");
+	assert_string_equal(code(f, "I don't know"), "ingen_svar");
+	assert_string_equal(code(f, "nix"), "ingen_svar");
+	assert_string_equal(code(f, "ved ikke, men sagsantal er højt"), "tid");
+	assert_string_equal(code(f, "Ingen opbakning fra ledelsen"), "andet");
+	assert_string_equal(code(f, "Nej, ledelsen bakker ikke op"), "andet");
+	assert_string_equal(code(f, "Ved ikke om det hjælper, men ledelsen bakker slet ikke op "
+				 "om projektet og borgerne er for syge"), "andet");
+	/* a phrase must be whole words: "ved ikke" is not in "oplevede ikke" */
+	assert_string_equal(code(f, "oplevede ikke meget"), "andet");
 }
 
 static void test_evidence_original_offsets(void **state)
@@ -349,6 +377,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_near, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_negation, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_nonsubstantive, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_short_nonanswer, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_evidence_original_offsets, setup, teardown),
 		cmocka_unit_test(test_limit),
 		cmocka_unit_test(test_compile_errors),
