@@ -190,6 +190,15 @@ static int key_byte(struct keyw *w, int c, size_t at)
 		return 0;
 	}
 	w->pend = (c == 'o' || c == 'a') ? c : 0;
+	/* the common case in place: every byte of every answer comes here */
+	if (w->key->len + 1 < w->key->cap && !w->key->max
+	    && (!w->map || w->key->len + 1 < *w->cap)) {
+		w->key->data[w->key->len++] = (char)c;
+		w->key->data[w->key->len] = '\0';
+		if (w->map)
+			(*w->map)[w->key->len - 1] = at;
+		return 0;
+	}
 	if (buf_addch(w->key, c))
 		return KERR_NOMEM;
 	if (w->map) {
@@ -626,7 +635,13 @@ int normalize_text(struct normalizer *n, const char *in, size_t len,
 		rc = map_reserve(&r->text_map, &r->text_map_cap, r->text.len);
 	if (!rc) {
 		r->text_map[r->text.len] = len;
-		rc = key_append(r->text.data, r->text.len, r->text_map, &w);
+		/* room for a key as long as the text (most are), so key_byte
+		 * mostly stores in place */
+		rc = buf_grow(&r->key, r->text.len + 1);
+		if (!rc)
+			rc = map_reserve(&r->key_map, &r->key_map_cap, r->text.len + 1);
+		if (!rc)
+			rc = key_append(r->text.data, r->text.len, r->text_map, &w);
 	}
 	if (!rc)
 		rc = map_reserve(&r->key_map, &r->key_map_cap, r->key.len);

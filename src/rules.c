@@ -71,6 +71,7 @@ struct rpat {
 	int gaps;            /* capturing groups: the gaps of its NEAR/BEFORE */
 	int extend;          /* 1: the pattern began with `*`: a match starts
 	                        mid-word and the evidence is widened to the word */
+	int jitted;          /* 1: JIT compilation was tried (on first use) */
 	pcre2_code *code;
 };
 
@@ -529,22 +530,169 @@ static int parse_near(struct pparse *p, struct frag *f)
 	return rc;
 }
 
+/* The bytes a regex made by translate can begin with, added to set[256]
+ * (how many new ones: *nb); 0 when that is not known (a leading star, a
+ * number, an optional group).  *lb: it begins with a word-start check. */
+static int first_bytes(const char *re, unsigned char *set, int *nb, int *lb)
+{
+	static const char wstart[] = "(?<!" W ")";
+	unsigned c;
+
+	*nb = 0;
+	*lb = 0;
+	for (;;) {
+		if (!strncmp(re, wstart, sizeof wstart - 1)) {
+			re += sizeof wstart - 1;
+			*lb = 1;
+		} else if (!strncmp(re, "(?:", 3)) {
+			re += 3;
+		} else {
+			break;
+		}
+	}
+	if (!strncmp(re, "(?<!" W ")(?=[", sizeof wstart + 3)) {
+		re += sizeof wstart - 1;
+		*lb = 1;
+	}
+	if (!strncmp(re, "(?=[", 4)) {  /* an alternation's own first bytes */
+		for (re += 4; re[0] == '\\' && re[1] == 'x' && sscanf(re + 2, "%2x", &c) == 1; re += 4)
+			*nb += !set[c]++;
+		return *re == ']' && *nb;
+	}
+	if (re[0] == '\\' && re[1] == 'x' && sscanf(re + 2, "%2x", &c) == 1) {
+		*nb = !set[c]++;
+		return 1;
+	}
+	if (is_w((unsigned char)re[0])) {
+		*nb = !set[(unsigned char)re[0]]++;
+		return 1;
+	}
+	return 0;
+}
+
+struct alts {
+	char **re;         /* each alternative's regex */
+	unsigned char *first; /* its one first byte, when it has one */
+	size_t n, cap;
+	int known;         /* every alternative's first bytes are known */
+	int single;        /* ... and each has exactly one */
+	int wstart;        /* every alternative begins with a word-start check */
+	unsigned char set[256];
+};
+
+static int alts_add(struct alts *a, const char *re)
+{
+	unsigned char one[256];
+	int nb, lb, i;
+
+	if (a->n == a->cap) {
+		size_t cap = a->cap ? a->cap * 2 : 8;
+		char **r = realloc(a->re, cap * sizeof *r);
+		unsigned char *f;
+
+		if (!r)
+			return KERR_NOMEM;
+		a->re = r;
+		if (!(f = realloc(a->first, cap)))
+			return KERR_NOMEM;
+		a->first = f;
+		a->cap = cap;
+	}
+	if (!(a->re[a->n] = strdup(re)))
+		return KERR_NOMEM;
+	memset(one, 0, sizeof one);
+	if (!first_bytes(re, one, &nb, &lb)) {
+		a->known = 0;
+	} else {
+		for (i = 0; i < 256; i++)
+			if (one[i]) {
+				a->set[i] = 1;
+				a->first[a->n] = (unsigned char)i;
+			}
+		a->single = a->single && nb == 1;
+		a->wstart = a->wstart && lb;
+	}
+	a->n++;
+	return 0;
+}
+
+static void alts_release(struct alts *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->n; i++)
+		free(a->re[i]);
+	free(a->re);
+	free(a->first);
+}
+
+/*
+ * Alternatives are tried one after another, each from its word-boundary
+ * check, at every place the regex gets to: for the long lists of a
+ * "(arbejdsgiver*|ag|virksomhed*|...) BEFORE/4 (vil ikke|afviser|...)" that
+ * is most of the matching time.  So the word-start check is made once, a
+ * look-ahead for the bytes any alternative can begin with rejects most
+ * places at once, and alternatives that each begin with one known byte are
+ * grouped by it.  No match changes: two alternatives with different first
+ * bytes never match at the same place, and within a group the order stays.
+ */
+static int alts_regex(const struct alts *a, struct buf *re)
+{
+	int c, rc = buf_adds(re, a->wstart ? "(?<!" W ")(?=[" : "(?=[");
+	size_t i;
+
+	for (c = 0; c < 256 && !rc; c++)
+		if (a->set[c])
+			rc = buf_addf(re, "\\x%02x", c);
+	rc = rc ? rc : buf_adds(re, "])(?:");
+	for (c = 0; c < 256 && !rc; c++) {
+		int first = 1;
+
+		if (!a->set[c] || !a->single)
+			continue;
+		rc = buf_addf(re, "%s(?=\\x%02x)(?:", re->data[re->len - 1] == ':' ? "" : "|", c);
+		for (i = 0; i < a->n && !rc; i++)
+			if (a->first[i] == c) {
+				rc = buf_addf(re, "%s%s", first ? "" : "|", a->re[i]);
+				first = 0;
+			}
+		rc = rc ? rc : buf_adds(re, ")");
+	}
+	for (i = 0; i < a->n && !rc && !a->single; i++)
+		rc = buf_addf(re, "%s%s", i ? "|" : "", a->re[i]);
+	return rc ? rc : buf_adds(re, ")");
+}
+
+#define GUARD_MIN_ALTERNATIVES 3
+
 static int parse_alt(struct pparse *p, struct frag *f)
 {
+	struct alts a;
 	int rc = parse_near(p, f);
 
+	memset(&a, 0, sizeof a);
+	a.known = a.single = a.wstart = 1;
+	if (!rc && !p->err)
+		rc = alts_add(&a, f->re.data);
 	while (!rc && !p->err && p->tok == T_BAR) {
 		struct frag b;
 
 		frag_init(&b);
 		next_tok(p);
 		rc = parse_near(p, &b);
+		if (!rc && !p->err)
+			rc = alts_add(&a, b.re.data);
 		if (!rc)
 			rc = buf_addf(&f->re, "|%s", b.re.data);
 		if (!rc)
 			rc = take_union(f, &b);
 		frag_release(&b);
 	}
+	if (!rc && !p->err && a.known && a.n >= GUARD_MIN_ALTERNATIVES) {
+		buf_reset(&f->re);
+		rc = alts_regex(&a, &f->re);
+	}
+	alts_release(&a);
 	return rc;
 }
 
@@ -688,7 +836,7 @@ static int add_clause(struct compiler *c, const struct litset *l)
 }
 
 static pcre2_code *compile_re(struct compiler *c, const char *re, const char *path,
-			      const char *pattern, int raw)
+			      const char *pattern, int raw, int jit)
 {
 	int err;
 	PCRE2_SIZE off;
@@ -709,8 +857,12 @@ static pcre2_code *compile_re(struct compiler *c, const char *re, const char *pa
 				"please report this", pattern, (char *)msg, (size_t)off, re);
 		return NULL;
 	}
-	/* JIT is an optimisation: without it the interpreter gives the same answers */
-	(void)pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
+	/* JIT is an optimisation: without it the interpreter gives the same
+	 * answers.  A codebook's own patterns are JIT-compiled when first run
+	 * (rules_match): most are never candidates in a short job, and JIT is
+	 * most of the start-up time */
+	if (jit)
+		(void)pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
 	return code;
 }
 
@@ -753,7 +905,8 @@ static void add_pattern(struct compiler *c, size_t cat, size_t idx, int exclude)
 		cproblem(c, KERR_PATTERN, path, "pattern \"%s\": %s (at character %zu)",
 			pattern, p.msg, p.errpos + 1);
 	} else if ((rp->extend = strip_leading_star(&f.re, raw)),
-		   (rp->code = compile_re(c, f.re.data, path, pattern, raw))) {
+		   (rp->code = compile_re(c, f.re.data, path, pattern, raw, 0))) {
+		rp->jitted = 0;
 		rp->cat = cat;
 		rp->idx = idx;
 		rp->exclude = exclude;
@@ -866,7 +1019,7 @@ static int build_nonsub(struct compiler *c)
 		rc = buf_addf(&re, "\\A" NW "*(?<p>(?<!" W ")(?:%s)(?!" W "))(?:" NW "*(?&p))*" NW "*\\z",
 			      alt.data);
 		if (!rc && !c->first)
-			c->r->nonsub = compile_re(c, re.data, "nonsubstantive", "nonsubstantive phrases", 0);
+			c->r->nonsub = compile_re(c, re.data, "nonsubstantive", "nonsubstantive phrases", 0, 1);
 	}
 	if (!rc && core.len) {
 		buf_reset(&re);
@@ -876,7 +1029,7 @@ static int build_nonsub(struct compiler *c)
 			      "\\A" NW "*(?:(?&p)" NW "*)*?(?<!" W ")(?:%s)(?!" W ")",
 			      alt.data, core.data);
 		if (!rc && !c->first)
-			c->r->nonsub_core = compile_re(c, re.data, "nonsubstantive", "nonsubstantive phrases", 0);
+			c->r->nonsub_core = compile_re(c, re.data, "nonsubstantive", "nonsubstantive phrases", 0, 1);
 	}
 	buf_release(&alt);
 	buf_release(&core);
@@ -1543,13 +1696,17 @@ int rules_match(struct rules *r, const struct normalized *ans,
 	memset(r->veto, 0, cb->ncats);
 	r->nev = 0;
 	for (i = 0; i < n && !rc; i++) {
-		const struct rpat *p = &r->pats[r->cand[i]];
+		struct rpat *p = &r->pats[r->cand[i]];
 		PCRE2_SIZE off = 0;
 
 		/* one piece of evidence per category is enough: once it is coded
 		 * only its excludes still matter */
 		if (r->veto[p->cat] || (r->hit[p->cat] && !p->exclude))
 			continue;
+		if (!p->jitted) {
+			(void)pcre2_jit_compile(p->code, PCRE2_JIT_COMPLETE);
+			p->jitted = 1;
+		}
 		while (off <= len) {
 			int m = pcre2_match(p->code, (PCRE2_SPTR)k, len, off, 0, r->md, r->mctx);
 			size_t s, en;
