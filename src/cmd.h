@@ -26,6 +26,17 @@ int cmd_next_or_operand(struct cli_parser *p, int argc, char **argv, int *rest,
 	const char **operand);
 
 int cmd_scan(int argc, char **argv);
+struct cli_usage;
+/* The --mask and --mask-kinds rows of an option table (keys of the command's
+ * choosing), for every command that writes answer text. */
+#define CMD_MASK_OPTS(key_mask, key_kinds, what) \
+	{ key_mask, "mask", NULL, "replace CPR numbers, phones, e-mails and names in " what }, \
+	{ key_kinds, "mask-kinds", "LIST", "mask only these: cpr,phone,email,name (implies --mask)" }
+/* Handle --mask (list NULL: every kind, unless --mask-kinds chose) or
+ * --mask-kinds LIST: sets *mask to a pii.h kind set (mask NULL: a command
+ * whose output holds no answer text only checks the list).  Returns 0, or
+ * prints the misuse with `u` and returns EXIT_USAGE. */
+int cmd_mask_opt(const char *list, unsigned *mask, const struct cli_usage *u);
 
 int cmd_tally(int argc, char **argv);
 int cmd_review(int argc, char **argv);

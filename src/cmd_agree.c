@@ -17,12 +17,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { OPT_DB = 256, OPT_QUESTION, OPT_LIST };
+enum { OPT_DB = 256, OPT_QUESTION, OPT_LIST, OPT_MASK, OPT_MASK_KINDS };
 
 static const struct cli_opt opts[] = {
 	{ OPT_DB, "db", "PATH", "the project store (default: koder.db)" },
 	{ OPT_QUESTION, "question", "ID", "the question (default: every question in the store)" },
 	{ OPT_LIST, "list", "N", "list at most N disagreements per question (default 50)" },
+	CMD_MASK_OPTS(OPT_MASK, OPT_MASK_KINDS, "(nothing: no answer text is written)"),
 	{ 'h', "help", NULL, "show this help" },
 	{ 0, NULL, NULL, NULL }
 };
@@ -40,6 +41,9 @@ static const struct cli_usage usage = {
 	"Adjudications ('koder review --adjudicate') are final decisions, not a\n"
 	"coder's own coding, and are left out of the figures.  A kappa or alpha\n"
 	"shown as '-' is undefined (no variation in the codes).\n\n"
+	"The disagreements are listed by respondent id, wave, role and codes, never\n"
+	"with the answer text: --mask is accepted (so one command line fits every\n"
+	"report) and has nothing to replace.\n\n"
 	"Exit status: 0 done, 2 wrong usage, 3 no store, 6 store unusable.\n"
 };
 
@@ -158,6 +162,11 @@ int cmd_agree(int argc, char **argv)
 		case OPT_LIST:
 			if (cli_parse_size(optarg, &list))
 				return cli_misuse(&usage, "--list wants a number, not '%s'", optarg);
+			break;
+		case OPT_MASK:
+		case OPT_MASK_KINDS:
+			if ((status = cmd_mask_opt(c == OPT_MASK ? NULL : optarg, NULL, &usage)))
+				return status;
 			break;
 		case 'h': return cli_help(&usage);
 		default: return cli_misuse(&usage, NULL);

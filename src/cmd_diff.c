@@ -14,13 +14,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { OPT_DB = 256, OPT_QUESTION };
+enum { OPT_DB = 256, OPT_QUESTION, OPT_MASK, OPT_MASK_KINDS };
 
 static const struct cli_opt opts[] = {
 	{ 'o', "output", "FILE", "write the report to FILE (default: standard output)" },
 	{ OPT_DB, "db", "PATH", "also show the effect on the answers in this project store" },
 	{ OPT_QUESTION, "question", "ID", "only this question (with a corpus of several "
 		"questions: which one)" },
+	CMD_MASK_OPTS(OPT_MASK, OPT_MASK_KINDS, "the quoted answers"),
 	{ 'h', "help", NULL, "show this help" },
 	{ 0, NULL, NULL, NULL }
 };
@@ -38,7 +39,8 @@ static const struct cli_usage usage = {
 	"store coded with this codebook): each answer whose suggested codes change\n"
 	"is listed, old -> new, followed by every X and Y per wave and role under\n"
 	"both versions (engine suggestions only; coders' decisions are what\n"
-	"'koder migrate' moves).\n\n"
+	"'koder migrate' moves).  --mask replaces personal data in the quoted\n"
+	"answers by [CPR], [TELEFON], [EMAIL], [NAVN] (see 'koder scan').\n\n"
 	"Examples:\n"
 	"  koder diff corpora/waves/codebook-v1.json corpora/waves/codebook-v2.json\n"
 	"  koder diff corpora/waves/codebook-v2.json corpora/waves/codebook-v3.json \\\n"
@@ -60,6 +62,7 @@ int cmd_diff(int argc, char **argv)
 	struct kerr e;
 	const char *arg, *file[3] = { NULL, NULL, NULL };
 	int c, status = EXIT_OK, rest = 0, nfiles = 0;
+	unsigned mask = 0;
 
 	cli_parser_init(&p, opts);
 	while ((c = cmd_next_or_operand(&p, argc, argv, &rest, &arg)) != -1) {
@@ -72,6 +75,11 @@ int cmd_diff(int argc, char **argv)
 		case 'o': out = optarg; break;
 		case OPT_DB: db = optarg; break;
 		case OPT_QUESTION: question = optarg; break;
+		case OPT_MASK:
+		case OPT_MASK_KINDS:
+			if ((status = cmd_mask_opt(c == OPT_MASK ? NULL : optarg, &mask, &usage)))
+				return status;
+			break;
 		case 'h': return cli_help(&usage);
 		default: return cli_misuse(&usage, NULL);
 		}
@@ -98,7 +106,7 @@ int cmd_diff(int argc, char **argv)
 		goto done;
 	}
 	if (cbdiff_write_text(&d, o.fp, &e)
-		|| ((db || file[2]) && effect_write(db, file[2], question, a, b, o.fp, &e))) {
+		|| ((db || file[2]) && effect_write(db, file[2], question, a, b, mask, o.fp, &e))) {
 		outfile_abort(&o);
 		status = cli_error(&e);
 		goto done;

@@ -11,13 +11,15 @@
 #include "learn.h"
 #include "normalize.h"
 #include "outfile.h"
+#include "pii.h"
 #include "rules.h"
 #include "store.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-enum { OPT_DB = 256, OPT_CODEBOOK, OPT_QUESTION, OPT_WAVE, OPT_MIN, OPT_TOP };
+enum { OPT_DB = 256, OPT_CODEBOOK, OPT_QUESTION, OPT_WAVE, OPT_MIN, OPT_TOP, OPT_MASK,
+	OPT_MASK_KINDS };
 #define MAX_WAVES 16
 
 static const struct cli_opt opts[] = {
@@ -29,6 +31,7 @@ static const struct cli_opt opts[] = {
 	{ OPT_MIN, "min", "N", "propose only changes that fix at least N answers (default 2)" },
 	{ OPT_TOP, "top", "N", "at most N proposals of each kind per category (default 5)" },
 	{ 'o', "output", "FILE", "write the proposals to FILE (default: standard output)" },
+	CMD_MASK_OPTS(OPT_MASK, OPT_MASK_KINDS, "patterns and examples"),
 	{ 'h', "help", NULL, "show this help" },
 	{ 0, NULL, NULL, NULL }
 };
@@ -49,6 +52,9 @@ static const struct cli_usage usage = {
 	"never changed by this command.\n\n"
 	"Only decisions made under this codebook version are used; migrate older\n"
 	"ones first ('koder migrate').\n\n"
+	"--mask replaces personal data by [CPR], [TELEFON], [EMAIL], [NAVN] (see\n"
+	"'koder scan') in the answers before phrases are learnt from them, so\n"
+	"neither a proposed pattern nor an example carries it.\n\n"
 	"Exit status: 0 done, 2 wrong usage, 3 a file is missing, 4 the codebook\n"
 	"is malformed, 5 output not written, 6 the store is unusable.\n"
 };
@@ -58,6 +64,8 @@ struct ctx {
 	const char *question;
 	const char *waves[MAX_WAVES];
 	size_t nwaves;
+	unsigned mask;            /* PII kinds replaced before learning */
+	struct buf masked;
 	struct rules *rules;
 	struct normalizer *nz;
 	struct normalized n;
@@ -128,7 +136,15 @@ static int one(void *p, const struct store_final *f)
 	for (i = 0; i < c->res.ncats; i++)
 		c->sugg[c->res.cats[i]] = 1;
 	c->reviewed++;
-	return learn_add(c->set, c->n.text.data, c->coder, c->sugg, c->e);
+	if (!c->mask)
+		return learn_add(c->set, c->n.text.data, c->coder, c->sugg, c->e);
+	/* Masked before learning, not just when shown: a proposed pattern is
+	 * a phrase of the answers and could otherwise be a piece of a CPR
+	 * number or a name.  The rules above saw the answer as given. */
+	buf_reset(&c->masked);
+	if ((rc = pii_mask(c->n.text.data, c->n.text.len, c->mask, &c->masked, NULL, c->e)))
+		return rc;
+	return learn_add(c->set, c->masked.data, c->coder, c->sugg, c->e);
 }
 
 /* Columns a UTF-8 string takes: its characters, not its bytes. */
@@ -207,6 +223,7 @@ int cmd_learn(int argc, char **argv)
 
 	memset(&c, 0, sizeof(c));
 	memset(&o, 0, sizeof(o));
+	buf_init(&c.masked, 0);
 	cli_parser_init(&p, opts);
 	while ((opt = cli_next(&p, argc, argv)) != -1) {
 		switch (opt) {
@@ -227,6 +244,11 @@ int cmd_learn(int argc, char **argv)
 				return cli_misuse(&usage, "--top needs a whole number of at least 1");
 			break;
 		case 'o': out = optarg; break;
+		case OPT_MASK:
+		case OPT_MASK_KINDS:
+			if ((status = cmd_mask_opt(opt == OPT_MASK ? NULL : optarg, &c.mask, &usage)))
+				return status;
+			break;
 		case 'h': return cli_help(&usage);
 		default: return cli_misuse(&usage, NULL);
 		}
@@ -285,6 +307,7 @@ int cmd_learn(int argc, char **argv)
 	rules_result_release(&c.res);
 	free(c.coder);
 	free(c.sugg);
+	buf_release(&c.masked);
 	codebook_free(cb);
 	kerr_list_release(&errs);
 	return status;

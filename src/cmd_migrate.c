@@ -21,7 +21,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { OPT_DB = 256, OPT_TO, OPT_FROM, OPT_QUESTION, OPT_DRY, OPT_NORECODE, OPT_LIST };
+enum { OPT_DB = 256, OPT_TO, OPT_FROM, OPT_QUESTION, OPT_DRY, OPT_NORECODE, OPT_LIST,
+	OPT_MASK, OPT_MASK_KINDS };
 #define MAX_FROM 16
 
 static const struct cli_opt opts[] = {
@@ -34,6 +35,7 @@ static const struct cli_opt opts[] = {
 	{ OPT_DRY, "dry-run", NULL, "show what would happen; write nothing" },
 	{ OPT_NORECODE, "no-recode", NULL, "carry decisions only; keep the old suggestions" },
 	{ OPT_LIST, "review-list", "FILE", "write the decisions flagged for review as CSV" },
+	CMD_MASK_OPTS(OPT_MASK, OPT_MASK_KINDS, "(nothing: no answer text is written)"),
 	{ 'o', "output", "FILE", "write the report to FILE (default: standard output)" },
 	{ 'h', "help", NULL, "show this help" },
 	{ 0, NULL, NULL, NULL }
@@ -53,6 +55,9 @@ static const struct cli_usage usage = {
 	"Unless --no-recode, every answer also gets a new suggestion from NEW's\n"
 	"rules, so earlier waves are recoded with the new codebook.  The report ends\n"
 	"with every X and Y per wave and role before and after, side by side.\n\n"
+	"The report and the review list name answers by respondent id, wave and\n"
+	"role, never with their text: --mask is accepted (so one command line fits\n"
+	"every export) and has nothing to replace.\n\n"
 	"Rehearse first:\n"
 	"  koder migrate --dry-run --db project.db --to codebook-v3.json\n\n"
 	"Exit status: 0 migrated (or rehearsed), 1 done, but some decisions need\n"
@@ -559,6 +564,11 @@ int cmd_migrate(int argc, char **argv)
 		case OPT_DRY: dry = 1; break;
 		case OPT_NORECODE: norecode = 1; break;
 		case OPT_LIST: list = optarg; break;
+		case OPT_MASK:
+		case OPT_MASK_KINDS:
+			if ((status = cmd_mask_opt(opt == OPT_MASK ? NULL : optarg, NULL, &usage)))
+				return status;
+			break;
 		case 'o': out = optarg; break;
 		case 'h': return cli_help(&usage);
 		default: return cli_misuse(&usage, NULL);

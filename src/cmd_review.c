@@ -25,7 +25,7 @@
 enum {
 	OPT_DB = 256, OPT_CODER, OPT_QUESTION, OPT_IMPORT, OPT_EXPORT, OPT_CODEBOOK,
 	OPT_TEXT, OPT_ID, OPT_WAVE, OPT_ROLE, OPT_SAMPLE, OPT_SEED, OPT_ADJUDICATE,
-	OPT_BENCH
+	OPT_BENCH, OPT_MASK, OPT_MASK_KINDS
 };
 
 /* --bench is for bench/review.sh and stays out of --help. */
@@ -36,6 +36,7 @@ static const struct cli_opt opts[] = {
 	{ OPT_QUESTION, "question", "ID", "the open question (id or column; default: the first)" },
 	{ OPT_IMPORT, "import", "FILE", "store a CSV of decisions (columns id, codes) and quit" },
 	{ OPT_EXPORT, "export", "FILE", "write every answer to FILE.csv or FILE.xlsx and quit" },
+	CMD_MASK_OPTS(OPT_MASK, OPT_MASK_KINDS, "--export"),
 	{ OPT_SAMPLE, "sample", "N", "assign N answers to --coder for double coding and quit" },
 	{ OPT_SEED, "seed", "S", "seed of the sample (default 1): same seed, same sample" },
 	{ OPT_ADJUDICATE, "adjudicate", NULL, "step through coders' disagreements and decide" },
@@ -68,6 +69,10 @@ static const struct cli_usage usage = {
 	"at all.  --sample assigns a double-coding sample: that coder then sees only\n"
 	"those answers.  --adjudicate shows the answers coders disagree on; the\n"
 	"decision made there is final and 'koder tally --db' counts it.\n\n"
+	"--export --mask writes the answer text, the note and the other survey\n"
+	"columns with CPR numbers, phone numbers, e-mail addresses and names\n"
+	"replaced by [CPR], [TELEFON], [EMAIL], [NAVN] (see 'koder scan'); the\n"
+	"store itself keeps the answers as given.\n\n"
 	"Examples:\n"
 	"  koder review --import corpora/sof/gold-barrierer.csv --coder gold \\\n"
 	"               --db sof.db corpora/sof\n"
@@ -85,6 +90,7 @@ struct review_cmd {
 	const char *db, *coder, *question, *import, *export, *codebook, *text;
 	const char *id, *wave, *role, *source;
 	size_t sample;
+	unsigned mask;          /* PII kinds masked in --export, 0 for none */
 	long long seed;
 	int adjudicate, bench;
 	struct corpus corpus;
@@ -311,7 +317,7 @@ static int run_export(struct review_cmd *r)
 	size_t n = 0;
 
 	kerr_clear(&e);
-	if (project_export(r->s, r->qid, r->coder, r->export, &n, &e)) {
+	if (project_export(r->s, r->qid, r->coder, r->export, r->mask, &n, &e)) {
 		if (e.code == KERR_IO)
 			cli_error(&e);
 		return e.code == KERR_IO ? EXIT_CANTCREATE : cli_error(&e);
@@ -460,6 +466,11 @@ int cmd_review(int argc, char **argv)
 		case OPT_ROLE: r.role = optarg; break;
 		case OPT_ADJUDICATE: r.adjudicate = 1; break;
 		case OPT_BENCH: r.bench = 1; break;
+		case OPT_MASK:
+		case OPT_MASK_KINDS:
+			if ((status = cmd_mask_opt(c == OPT_MASK ? NULL : optarg, &r.mask, &usage)))
+				return status;
+			break;
 		case OPT_SAMPLE:
 			if (cli_parse_size(optarg, &r.sample) || r.sample == 0)
 				return cli_misuse(&usage, "--sample wants a positive number, not '%s'",
@@ -483,6 +494,9 @@ int cmd_review(int argc, char **argv)
 	if (modes > 1)
 		return cli_misuse(&usage, "--import, --export, --sample and --adjudicate "
 			"are separate jobs; give one");
+	if (r.mask && !r.export)
+		return cli_misuse(&usage, "--mask goes with --export (the store keeps the "
+			"answers as given)");
 	if (r.import && !r.coder)
 		return cli_misuse(&usage, "--import needs --coder NAME (whose decisions they are)");
 	if (!r.coder)

@@ -316,3 +316,16 @@ int cmd_scan(int argc, char **argv)
 	free(text);
 	return status;
 }
+
+int cmd_mask_opt(const char *list, unsigned *mask, const struct cli_usage *u)
+{
+	unsigned kinds = 0;
+	struct kerr e;
+
+	kerr_clear(&e);
+	if (list && pii_kinds_parse(list, &kinds, &e))
+		return cli_misuse(u, "%s", e.msg);
+	if (mask)
+		*mask = list ? kinds : *mask ? *mask : PII_ALL;
+	return 0;
+}

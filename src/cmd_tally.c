@@ -40,7 +40,7 @@
 enum {
 	OPT_ID = 256, OPT_WAVE, OPT_ROLE, OPT_TEXT, OPT_CODEBOOK, OPT_QUESTION, OPT_BY,
 	OPT_FORMAT, OPT_CHART, OPT_DB, OPT_CODES, OPT_KEEP, OPT_NO_REPAIR, OPT_ENCODING,
-	OPT_MAX_FIELD
+	OPT_MAX_FIELD, OPT_MASK, OPT_MASK_KINDS
 };
 
 static const struct cli_opt opts[] = {
@@ -63,6 +63,7 @@ static const struct cli_opt opts[] = {
 	{ OPT_ENCODING, "encoding", "ENC", "survey encoding: utf-8 or windows-1252 "
 	  "(default: detected)" },
 	{ OPT_MAX_FIELD, "max-field", "BYTES", "longest answer accepted (default: 16 MB)" },
+	CMD_MASK_OPTS(OPT_MASK, OPT_MASK_KINDS, "(nothing: no answer text is written)"),
 	{ 'h', "help", NULL, "show this help" },
 	{ 0, NULL, NULL, NULL }
 };
@@ -83,6 +84,9 @@ static const struct cli_usage usage = {
 	"order, which work functions are leaders, and which codebook codes which\n"
 	"question; the column flags override it, and without one they are needed.\n"
 	"-o FILE.xlsx writes a workbook (one sheet per codebook) without --format.\n\n"
+	"The output holds counts, category labels and the values of the wave, role\n"
+	"and --by columns, never answer text: --mask is accepted (so one command\n"
+	"line fits every export) and has nothing to replace.\n\n"
 	"Examples:\n"
 	"  koder tally corpora/sof\n"
 	"  koder tally corpora/sof --question barrierer --format xlsx -o sof.xlsx\n"
@@ -1115,6 +1119,14 @@ static int parse_args(struct run *r, int argc, char **argv)
 			if (cli_parse_size(optarg, &r->max_field) || !r->max_field)
 				return cli_misuse(&usage, "--max-field needs a positive number of bytes");
 			break;
+		case OPT_MASK:
+		case OPT_MASK_KINDS: {
+			int st = cmd_mask_opt(c == OPT_MASK ? NULL : optarg, NULL, &usage);
+
+			if (st)
+				return st;
+			break;
+		}
 		default: return cli_misuse(&usage, NULL);
 		}
 	}

@@ -10,6 +10,7 @@
 #include "csv.h"
 #include "error.h"
 #include "normalize.h"
+#include "pii.h"
 #include "rules.h"
 #include "store.h"
 #include "tally.h"
@@ -214,6 +215,8 @@ struct run {
 	FILE *fp;
 	size_t answers, changed;
 	struct buf a, b;
+	unsigned mask;           /* PII kinds replaced in the quoted answers */
+	struct buf masked;
 	struct kerr *e;
 };
 
@@ -262,8 +265,17 @@ static int one_text(struct run *r, const char *respondent, const char *wave, con
 	if (!rc)
 		rc = effect_count(r->ta, wave, role, answered, r->a.data, 0, r->e);
 	if (!rc && answered && strcmp(r->a.data, r->b.data)) {
-		size_t cut = snippet(text, 70);
+		size_t cut;
 
+		/* Masked whole, then cut: a cut first could leave half a CPR
+		 * number that no longer looks like one. */
+		if (r->mask) {
+			buf_reset(&r->masked);
+			if ((rc = pii_mask(text, strlen(text), r->mask, &r->masked, NULL, r->e)))
+				return rc;
+			text = r->masked.data;
+		}
+		cut = snippet(text, 70);
 		if (!r->changed++)
 			fprintf(r->fp, "\nAnswers whose suggested codes change (old -> new):\n");
 		fprintf(r->fp, "  %s (%s, %s): %s -> %s\n    \"%.*s%s\"\n", respondent,
@@ -355,7 +367,8 @@ static int pick_question(const struct corpus *c, const char *question,
 }
 
 int effect_write(const char *db, const char *corpus, const char *question,
-	const struct codebook *old, const struct codebook *new_, FILE *fp, struct kerr *e)
+	const struct codebook *old, const struct codebook *new_, unsigned mask, FILE *fp,
+	struct kerr *e)
 {
 	struct run r;
 	struct store *s = NULL;
@@ -366,6 +379,8 @@ int effect_write(const char *db, const char *corpus, const char *question,
 
 	memset(&r, 0, sizeof(r));
 	buf_init(&r.a, 0);
+	buf_init(&r.masked, 0);
+	r.mask = mask;
 	buf_init(&r.b, 0);
 	r.old = old;
 	r.new_ = new_;
@@ -424,6 +439,7 @@ int effect_write(const char *db, const char *corpus, const char *question,
 	tally_free(r.ta);
 	buf_release(&r.a);
 	buf_release(&r.b);
+	buf_release(&r.masked);
 	kerr_list_release(&errs);
 	return rc;
 }

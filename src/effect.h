@@ -66,10 +66,12 @@ int effect_write_table(const struct tally *before, const struct tally *after,
  * codebook id), or, when db is NULL, the survey rows of `corpus` (a
  * descriptor or its directory; `question` picks the column, needed when it
  * has several) - and write each answer whose suggested codes change, then
- * the table.  Returns 0 or the first error (KERR_NOTFOUND when there is no
- * answer to code).
+ * the table.  `mask` (a pii.h kind set, 0 for none) is replaced by
+ * placeholders in the quoted answers.  Returns 0 or the first error
+ * (KERR_NOTFOUND when there is no answer to code).
  */
 int effect_write(const char *db, const char *corpus, const char *question,
-	const struct codebook *old, const struct codebook *new_, FILE *fp, struct kerr *e);
+	const struct codebook *old, const struct codebook *new_, unsigned mask, FILE *fp,
+	struct kerr *e);
 
 #endif

@@ -8,6 +8,7 @@
 #include "csv.h"
 #include "error.h"
 #include "normalize.h"
+#include "pii.h"
 #include "outfile.h"
 #include "rules.h"
 #include "store.h"
@@ -901,6 +902,8 @@ struct exporter {
 	FILE *fp;                /* CSV, or NULL */
 	lxw_worksheet *ws;       /* xlsx, or NULL */
 	lxw_format *bold;        /* the header row's format */
+	unsigned mask;           /* PII kinds to replace in free text, 0 for none */
+	struct buf masked[3];    /* masked text, note, and the current extra cell */
 	size_t n;
 	int rc;
 };
@@ -952,6 +955,24 @@ static int put_row(struct exporter *x, const char *const *cells, size_t n, size_
 	return 0;
 }
 
+/*
+ * With --mask, the cell with personal data replaced (in x->masked[slot],
+ * valid until the next call for that slot); otherwise `v` itself.
+ */
+static int mask_cell(struct exporter *x, int slot, const char **v)
+{
+	struct buf *b = &x->masked[slot];
+	int rc;
+
+	if (!x->mask || !*v)
+		return 0;
+	buf_reset(b);
+	if ((rc = pii_mask(*v, strlen(*v), x->mask, b, NULL, NULL)))
+		return rc;
+	*v = b->data;
+	return 0;
+}
+
 static int export_row(void *ctx, const struct store_final *f)
 {
 	struct exporter *x = ctx;
@@ -978,12 +999,26 @@ static int export_row(void *ctx, const struct store_final *f)
 	cells[EX_FINAL_BY] = f->coder;
 	cells[EX_CODES] = had ? mine.codes : NULL;
 	cells[EX_NOTE] = had ? mine.note : NULL;
-	for (i = 0; i < x->nkeys; i++) {
+	rc = mask_cell(x, 0, &cells[EX_TEXT]);
+	if (!rc)
+		rc = mask_cell(x, 1, &cells[EX_NOTE]);
+	for (i = 0; !rc && i < x->nkeys; i++) {
 		cJSON *v = cJSON_GetObjectItemCaseSensitive(o, x->keys[i]);
 
+		/* Other survey columns may be free text too (a second
+		 * question, a comment field): masked like the answer.  They are
+		 * replaced in the cJSON tree so each keeps its own copy. */
 		cells[EX__FIXED + i] = cJSON_IsString(v) ? v->valuestring : NULL;
+		if (x->mask && cells[EX__FIXED + i]) {
+			rc = mask_cell(x, 2, &cells[EX__FIXED + i]);
+			if (!rc && !cJSON_SetValuestring(v, cells[EX__FIXED + i]))
+				rc = KERR_NOMEM;
+			if (!rc)
+				cells[EX__FIXED + i] = v->valuestring;
+		}
 	}
-	rc = put_row(x, cells, EX__FIXED + x->nkeys, ++x->n);
+	if (!rc)
+		rc = put_row(x, cells, EX__FIXED + x->nkeys, ++x->n);
 	if (had)
 		store_decision_release(&mine);
 	cJSON_Delete(o);
@@ -999,7 +1034,7 @@ static int has_suffix(const char *s, const char *suf)
 }
 
 int project_export(struct store *s, const char *qid, const char *coder, const char *path,
-	size_t *n, struct kerr *e)
+	unsigned mask, size_t *n, struct kerr *e)
 {
 	struct exporter x;
 	struct outfile o;
@@ -1011,6 +1046,9 @@ int project_export(struct store *s, const char *qid, const char *coder, const ch
 	memset(&x, 0, sizeof(x));
 	x.s = s;
 	x.coder = coder;
+	x.mask = mask;
+	for (i = 0; i < 3; i++)
+		buf_init(&x.masked[i], 0);
 	if ((rc = store_each_answer(s, qid, collect_keys, &x, e)))
 		goto out;
 	if ((rc = outfile_open(&o, path, e)))
@@ -1068,5 +1106,7 @@ out:
 		free(x.keys[i]);
 	free(x.keys);
 	free(head);
+	for (i = 0; i < 3; i++)
+		buf_release(&x.masked[i]);
 	return rc;
 }

@@ -109,8 +109,10 @@ int project_import(struct store *s, const char *path, const char *coder, const c
  * `codes` and `note` for a coder to fill (pre-filled with `coder`'s
  * current decision, so importing an untouched file changes nothing).
  * Written whole or not at all.  *n (may be NULL) gets the row count.
+ * `mask` is a set of PII kinds (pii.h; 0 for none) replaced by their
+ * placeholders in the answer text, the note and the other survey columns.
  */
 int project_export(struct store *s, const char *qid, const char *coder, const char *path,
-	size_t *n, struct kerr *e);
+	unsigned mask, size_t *n, struct kerr *e);
 
 #endif
