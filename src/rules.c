@@ -16,6 +16,7 @@
 #include "codebook.h"
 #include "error.h"
 #include "normalize.h"
+#include "strtab.h"
 
 #include <pcre2.h>
 #include <stdarg.h>
@@ -737,6 +738,7 @@ struct compiler {
 	 * flag byte and its text, as compile_word makes it */
 	char **lits;
 	size_t nlits, lits_cap;
+	struct strtab lit_index;  /* literal -> its index in lits */
 	size_t *pair_lit, *pair_pat;
 	size_t npairs, pairs_cap;
 	/* the clauses patterns require besides their trigger */
@@ -779,11 +781,13 @@ static void cproblem(struct compiler *c, int code, const char *path, const char 
 /* The id of literal `lit` (flag byte and text), added if new. */
 static int lit_id(struct compiler *c, const char *lit, size_t *id)
 {
-	size_t i;
+	size_t i, n = strlen(lit);
+	uint32_t v;
 
-	for (i = 0; i < c->nlits; i++)
-		if (!strcmp(c->lits[i], lit))
-			break;
+	/* a few thousand literals: a scan per literal was most of compiling */
+	if (!c->lit_index.slots && strtab_init(&c->lit_index, 1024))
+		return KERR_NOMEM;
+	i = strtab_get(&c->lit_index, lit, n, &v) ? v : c->nlits;
 	if (i == c->nlits) {
 		if (c->nlits == c->lits_cap) {
 			size_t cap = c->lits_cap ? 2 * c->lits_cap : 64;
@@ -794,7 +798,8 @@ static int lit_id(struct compiler *c, const char *lit, size_t *id)
 			c->lits = l;
 			c->lits_cap = cap;
 		}
-		if (!(c->lits[c->nlits] = strdup(lit)))
+		if (!(c->lits[c->nlits] = strdup(lit))
+		    || strtab_put(&c->lit_index, lit, n, (uint32_t)c->nlits, 0))
 			return KERR_NOMEM;
 		c->nlits++;
 	}
@@ -1029,7 +1034,7 @@ static int build_nonsub(struct compiler *c)
 			      "\\A" NW "*(?:(?&p)" NW "*)*?(?<!" W ")(?:%s)(?!" W ")",
 			      alt.data, core.data);
 		if (!rc && !c->first)
-			c->r->nonsub_core = compile_re(c, re.data, "nonsubstantive", "nonsubstantive phrases", 0, 1);
+			c->r->nonsub_core = compile_re(c, re.data, "nonsubstantive", "nonsubstantive phrases", 0, 0);
 	}
 	buf_release(&alt);
 	buf_release(&core);
@@ -1242,6 +1247,7 @@ int rules_compile(const struct codebook *cb, struct rules **out, struct kerr_lis
 	for (i = 0; i < c.nlits; i++)
 		free(c.lits[i]);
 	free(c.lits);
+	strtab_release(&c.lit_index);
 	free(c.pair_lit);
 	free(c.pair_pat);
 	free(c.clause_first);
