@@ -11,6 +11,7 @@
 #include "error.h"
 #include "normalize.h"
 #include "outfile.h"
+#include "pii.h"
 #include "rules.h"
 
 #include <cjson/cJSON.h>
@@ -19,7 +20,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { OPT_CODEBOOK = 256, OPT_TEXT, OPT_ID, OPT_WAVE, OPT_ROLE, OPT_FORMAT, OPT_NO_REPAIR };
+enum { OPT_CODEBOOK = 256, OPT_TEXT, OPT_ID, OPT_WAVE, OPT_ROLE, OPT_FORMAT, OPT_NO_REPAIR,
+	OPT_MASK, OPT_MASK_KINDS };
 
 static const struct cli_opt opts[] = {
 	{ OPT_CODEBOOK, "codebook", "CB", "codebook JSON file, or a shipped name (sof-barrierer)" },
@@ -30,6 +32,7 @@ static const struct cli_opt opts[] = {
 	{ OPT_FORMAT, "format", "FMT", "csv (default) or jsonl" },
 	{ 'o', "output", "FILE", "write to FILE (whole or not at all) instead of standard output" },
 	{ OPT_NO_REPAIR, "no-repair", NULL, "do not repair OCR/typing damage before matching" },
+	CMD_MASK_OPTS(OPT_MASK, OPT_MASK_KINDS, "the matched words"),
 	{ 'q', "quiet", NULL, "no summary line on standard error" },
 	{ 'h', "help", NULL, "show this help" },
 	{ 0, NULL, NULL, NULL }
@@ -57,6 +60,10 @@ static const struct cli_usage usage = {
 	"  matched   the matched words as written, ' | '-separated\n"
 	"With --format jsonl, one JSON object per line with the same fields;\n"
 	"codes is a list and evidence a list of {category, pattern, start, end, text}.\n\n"
+	"--mask replaces personal data found in the answer (CPR numbers, phones,\n"
+	"e-mails, names; see 'koder scan') by [CPR], [TELEFON], [EMAIL], [NAVN] in\n"
+	"the matched words and the evidence text.  The offsets keep pointing into\n"
+	"the answer as written, not into the masked text.\n\n"
 	"Example:\n"
 	"  koder code --codebook sof-barrierer --text \"Barrierer\" --id Respondent-ID survey.csv\n\n"
 	"Exit status: 0 ok, 1 done but some rows were skipped (wrong number of\n"
@@ -72,6 +79,9 @@ struct coder {
 	struct normalized ans;
 	struct rules_result res;
 	int jsonl;
+	unsigned mask;          /* PII kinds replaced in quoted words, 0 for none */
+	struct pii_hits hits;   /* what the current answer holds (with --mask) */
+	struct buf span;
 	FILE *out;
 	size_t counts[4];   /* coded, ingen_svar, andet, uncoded */
 };
@@ -100,6 +110,33 @@ static void add_num(struct buf *b, size_t n)
 		d[--i] = (char)('0' + n % 10);
 	while ((n /= 10) && i > 0);
 	buf_add(b, d + i, sizeof d - (size_t)i);
+}
+
+/*
+ * Append the answer's bytes [start, end), with every part that lies in
+ * personal data found in the whole answer replaced by its placeholder: the
+ * answer is searched whole because a name is recognised by its context.
+ */
+static int add_span(const struct coder *c, struct buf *b, const char *text, size_t start,
+		    size_t end)
+{
+	size_t i, at = start;
+	int rc = 0;
+
+	for (i = 0; !rc && c->mask && i < c->hits.n && at < end; i++) {
+		const struct pii_hit *h = &c->hits.v[i];
+
+		if (h->end <= at || h->start >= end)
+			continue;
+		if (h->start > at)
+			rc = buf_add(b, text + at, h->start - at);
+		if (!rc)
+			rc = buf_adds(b, pii_placeholder(h->kind));
+		at = h->end;
+	}
+	if (!rc && at < end)
+		rc = buf_add(b, text + at, end - at);
+	return rc;
 }
 
 static void write_csv(struct coder *c, const char *id, const char *wave, const char *role,
@@ -136,7 +173,7 @@ static void write_csv(struct coder *c, const char *id, const char *wave, const c
 		buf_adds(&pats, ":include[");
 		add_num(&pats, v->pattern);
 		buf_addch(&pats, ']');
-		buf_add(&words, text + v->start, v->end - v->start);
+		add_span(c, &words, text, v->start, v->end);
 	}
 	put_field(c->out, id, strlen(id), 1);
 	if (wave)
@@ -179,22 +216,24 @@ static int write_jsonl(struct coder *c, const char *id, const char *wave, const 
 	for (i = 0; ok && i < res->nev; i++) {
 		const struct rules_evidence *v = &res->ev[i];
 		cJSON *e = cJSON_CreateObject();
-		char pat[48], *span;
+		char pat[48];
 
 		if (v->pattern == RULES_NO_PATTERN) {
 			cJSON_Delete(e);
 			continue;
 		}
 		snprintf(pat, sizeof pat, "include[%zu]", v->pattern);
-		span = strndup(text + v->start, v->end - v->start);
-		ok = e && span && cJSON_AddItemToArray(evs, e)
+		buf_reset(&c->span);
+		ok = e && !add_span(c, &c->span, text, v->start, v->end);
+		if (!ok)
+			cJSON_Delete(e);  /* not yet in the tree */
+		ok = ok && cJSON_AddItemToArray(evs, e)
 			&& cJSON_AddStringToObject(e, "category", cb->cats[v->cat].id)
 			&& cJSON_AddStringToObject(e, "pattern", pat)
 			&& cJSON_AddStringToObject(e, "pattern_text", cb->cats[v->cat].include[v->pattern])
 			&& cJSON_AddNumberToObject(e, "start", (double)v->start)
 			&& cJSON_AddNumberToObject(e, "end", (double)v->end)
-			&& cJSON_AddStringToObject(e, "text", span);
-		free(span);
+			&& cJSON_AddStringToObject(e, "text", c->span.data);
 	}
 	line = ok ? cJSON_PrintUnformatted(o) : NULL;
 	cJSON_Delete(o);
@@ -288,6 +327,13 @@ static int code_stream(struct coder *c, FILE *fp, const char *file, const char *
 			cli_progress_end(&prog);
 			return cli_error(&e);
 		}
+		if (c->mask)
+			rc = pii_find(row.field[k.text], row.len[k.text], c->mask, &c->hits, &e);
+		if (rc) {
+			csv_close(rd);
+			cli_progress_end(&prog);
+			return cli_error(&e);
+		}
 		snprintf(rownum, sizeof rownum, "%zu", nrow);
 		id = k.has_id ? row.field[k.id] : rownum;
 		c->counts[status_of(&c->res)]++;
@@ -328,6 +374,7 @@ int cmd_code(int argc, char **argv)
 	int opt, quiet = 0, status = EXIT_OK, st;
 
 	memset(&c, 0, sizeof c);
+	buf_init(&c.span, 0);
 	cli_parser_init(&p, opts);
 	while ((opt = cli_next(&p, argc, argv)) != -1) {
 		switch (opt) {
@@ -344,6 +391,11 @@ int cmd_code(int argc, char **argv)
 			break;
 		case 'o': output = optarg; break;
 		case OPT_NO_REPAIR: no.no_repair = 1; break;
+		case OPT_MASK:
+		case OPT_MASK_KINDS:
+			if ((status = cmd_mask_opt(opt == OPT_MASK ? NULL : optarg, &c.mask, &usage)))
+				return status;
+			break;
 		case 'q': quiet = 1; break;
 		case 'h': return cli_help(&usage);
 		default: return cli_misuse(&usage, NULL);
@@ -410,6 +462,8 @@ done:
 		fclose(fp);
 	normalizer_free(c.n);
 	rules_free(c.rules);
+	pii_hits_release(&c.hits);
+	buf_release(&c.span);
 	codebook_free(cb);
 	kerr_list_release(&errs);
 	buf_release(&cbpath);
