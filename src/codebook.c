@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -681,8 +682,8 @@ static void load_options(struct loader *ld, const cJSON *root)
 	cb->negation_window = 3;
 	w = cJSON_GetObjectItemCaseSensitive(root, "negation_window");
 	if (w) {
-		if (!cJSON_IsNumber(w) || w->valuedouble != (int)w->valuedouble
-		    || w->valueint < 0 || w->valueint > 10)
+		if (!cJSON_IsNumber(w) || w->valuedouble < 0 || w->valuedouble > 10
+		    || w->valuedouble != floor(w->valuedouble))
 			problem(ld, KERR_SCHEMA, "negation_window",
 				"expected a whole number of words from 0 to 10");
 		else
@@ -713,8 +714,10 @@ static void load_root(struct loader *ld, const cJSON *root)
 	} else if (cJSON_IsNumber(v)) {
 		char num[64];
 
-		if (v->valuedouble == (double)(long)v->valuedouble)
-			snprintf(num, sizeof num, "%ld", (long)v->valuedouble);
+		/* Compare before converting: a double outside long's range
+		 * makes the cast undefined (found by fuzzing). */
+		if (fabs(v->valuedouble) < 1e15 && v->valuedouble == floor(v->valuedouble))
+			snprintf(num, sizeof num, "%.0f", v->valuedouble);
 		else
 			snprintf(num, sizeof num, "%g", v->valuedouble);
 		cb->version = dup_or_null(ld, num);

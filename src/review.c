@@ -744,8 +744,11 @@ static void mark_evidence(const char *json, const struct codebook *cb, unsigned 
 		long k = cJSON_IsString(cat) ? codebook_find(cb, cat->valuestring) : -1;
 		size_t i, from, to;
 
+		/* Offsets come from the store, which another program may have
+		 * written: range-check before converting. */
 		if (!cJSON_IsNumber(s) || !cJSON_IsNumber(en) || s->valuedouble < 0 || k < 0
-		    || k >= MAX_CATS)
+		    || k >= MAX_CATS || en->valuedouble < s->valuedouble
+		    || en->valuedouble > (double)len)
 			continue;
 		from = (size_t)s->valuedouble;
 		to = (size_t)en->valuedouble;
