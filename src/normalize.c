@@ -183,22 +183,8 @@ struct keyw {
 	int pend;       /* 'o' or 'a' when the last key byte may absorb the next */
 };
 
-static int key_byte(struct keyw *w, int c, size_t at)
+static int key_byte_slow(struct keyw *w, int c, size_t at)
 {
-	if ((c == 'e' && w->pend == 'o') || (c == 'a' && w->pend == 'a')) {
-		w->pend = 0;
-		return 0;
-	}
-	w->pend = (c == 'o' || c == 'a') ? c : 0;
-	/* the common case in place: every byte of every answer comes here */
-	if (w->key->len + 1 < w->key->cap && !w->key->max
-	    && (!w->map || w->key->len + 1 < *w->cap)) {
-		w->key->data[w->key->len++] = (char)c;
-		w->key->data[w->key->len] = '\0';
-		if (w->map)
-			(*w->map)[w->key->len - 1] = at;
-		return 0;
-	}
 	if (buf_addch(w->key, c))
 		return KERR_NOMEM;
 	if (w->map) {
@@ -206,6 +192,28 @@ static int key_byte(struct keyw *w, int c, size_t at)
 			return KERR_NOMEM;
 		(*w->map)[w->key->len - 1] = at;
 	}
+	return 0;
+}
+
+/* Every byte of every answer comes here: the common case is stored in place
+ * (normalize_text makes room for a key as long as the text first). */
+static inline int key_byte(struct keyw *w, int c, size_t at)
+{
+	struct buf *k = w->key;
+	size_t len = k->len;
+
+	if ((c == 'e' && w->pend == 'o') || (c == 'a' && w->pend == 'a')) {
+		w->pend = 0;
+		return 0;
+	}
+	w->pend = (c == 'o' || c == 'a') ? c : 0;
+	if (len + 1 >= k->cap || k->max || (w->map && len + 1 >= *w->cap))
+		return key_byte_slow(w, c, at);
+	k->data[len] = (char)c;
+	k->data[len + 1] = '\0';
+	k->len = len + 1;
+	if (w->map)
+		(*w->map)[len] = at;
 	return 0;
 }
 

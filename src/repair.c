@@ -160,6 +160,12 @@ struct repairer {
 	struct centry *ents;
 	size_t nents, ents_cap;
 	struct buf arena;
+	/* tokens, exactly as written, that stay as they are in any context: no
+	 * repair candidate at all (decide depends on the word alone), so most
+	 * tokens of an answer are settled by one lookup */
+	struct strtab plain;
+	size_t nplain;
+	int last_plain;           /* repair_lower: its 0 held in any context */
 };
 
 struct search {
@@ -200,6 +206,8 @@ int repairer_new(struct repairer **out, struct kerr *e)
 	}
 	buf_init(&rp->arena, 0);
 	rc = strtab_init(&rp->cache, 1 << 12);
+	if (!rc)
+		rc = strtab_init(&rp->plain, 1 << 12);
 	if (rc) {
 		repairer_free(rp);
 		return kerr_set(e, rc, "out of memory");
@@ -219,6 +227,7 @@ void repairer_free(struct repairer *rp)
 		return;
 	lexicon_free(rp->lx);
 	strtab_release(&rp->cache);
+	strtab_release(&rp->plain);
 	free(rp->ents);
 	buf_release(&rp->arena);
 	free(rp);
@@ -879,9 +888,11 @@ int repair_word(struct repairer *rp, const char *w, size_t n,
 	char lw[MAXW];
 	enum casing cs;
 	int rc;
+	uint32_t plain;
 
 	*why = NULL;
-	if (n == 0 || n >= MAXW || all_digits(w, n) || is_reference(w, n))
+	if (n == 0 || n >= MAXW || strtab_get(&rp->plain, w, n, &plain)
+	    || all_digits(w, n) || is_reference(w, n))
 		return 0;
 	rc = fix_number(w, n, out);
 	if (rc) {
@@ -942,7 +953,17 @@ int repair_word(struct repairer *rp, const char *w, size_t n,
 	 * case unless it starts a sentence */
 	if (cs == C_INIT && w[0] == 'I' && !(ctx && ctx->sentence_start))
 		cs = C_LOWER_FROM_I;
-	return repair_lower(rp, lw, n, cs, ctx, out, why, 0);
+	rc = repair_lower(rp, lw, n, cs, ctx, out, why, 0);
+	if (rc == 0 && rp->last_plain) {
+		if (rp->nplain >= CACHE_MAX) {
+			strtab_clear(&rp->plain);
+			rp->nplain = 0;
+		}
+		if (strtab_put(&rp->plain, w, n, 1, 0))
+			return -KERR_NOMEM;
+		rp->nplain++;
+	}
+	return rc;
 }
 
 /*
@@ -959,12 +980,14 @@ static int repair_lower(struct repairer *rp, const char *lw, size_t n, enum casi
 	size_t mark = out->len;
 	int rc;
 
+	rp->last_plain = 0;
 	rc = lookup(rp, lw, n, &ce);
 	if (rc)
 		return rc;
 	/* a word hunspell knows is changed only for a common confusion */
 	if (ce->has_best && ce->orig == SPELL_BASE && ce->cost > SPELL_MAX_COST)
 		ce = &no_repair;
+	rp->last_plain = !ce->has_best && !forced;
 	if (!ce->has_best || (ce->guessed && cs != C_LOWER && cs != C_LOWER_FROM_I &&
 			      !(ctx && ctx->sentence_start))) {
 		if (!forced)
