@@ -16,6 +16,7 @@
 #include "review.h"
 #include "store.h"
 
+#include <errno.h>
 #include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,8 +83,10 @@ static const struct cli_usage usage = {
 	"  koder review --db sof.db --adjudicate --coder chef\n"
 	"  koder agree --db sof.db\n\n"
 	"Exit status: 0 done, 2 wrong usage, 3 a file is missing, 4 the decisions\n"
-	"file has problems (nothing imported), 5 export not written, 6 store\n"
-	"unusable, 130 interrupted (every decision saved so far is kept).\n"
+	"file has problems (nothing imported), 5 export not written or the disk\n"
+	"is full (nothing imported), 6 store unusable, 130 interrupted (every\n"
+	"decision saved so far is kept).  A store this run created is removed\n"
+	"again when the survey could not be read into it.\n"
 };
 
 struct review_cmd {
@@ -182,6 +185,25 @@ static int load_corpus(struct review_cmd *r)
 	return 0;
 }
 
+/* A write refused for want of space (store.c marks it ENOSPC). */
+static int disk_full(const struct kerr_list *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (l->items[i].code == KERR_STORE && l->items[i].sys_errno == ENOSPC)
+			return 1;
+	return 0;
+}
+
+/* The one message a full disk gets, whatever write found it. */
+static int say_disk_full(struct review_cmd *r)
+{
+	cli_warn("%s: the disk is full: nothing was %s; free space and run it again",
+		store_path(r->s), r->import ? "imported" : "stored");
+	return EXIT_CANTCREATE;
+}
+
 static int add_survey(struct review_cmd *r)
 {
 	struct kerr_list errs = KERR_LIST_INIT;
@@ -197,7 +219,9 @@ static int add_survey(struct review_cmd *r)
 		only = q->id ? q->id : q->column;
 	}
 	rc = project_add_survey(r->s, &r->corpus, only, &st, &errs);
-	if (rc)
+	if (rc && disk_full(&errs))
+		status = say_disk_full(r);
+	else if (rc)
 		status = print_errors(&errs);
 	kerr_list_release(&errs);
 	if (!rc && !r->text && strcmp(r->source, "-")) {
@@ -294,7 +318,9 @@ static int run_import(struct review_cmd *r)
 	int rc, status = EXIT_OK;
 
 	rc = project_import(r->s, r->import, r->coder, r->qid, &st, &errs);
-	if (rc) {
+	if (rc && disk_full(&errs)) {
+		status = say_disk_full(r);
+	} else if (rc) {
 		status = print_errors(&errs);
 		if (rc != KERR_NOMEM && rc != KERR_IO && rc != KERR_STORE) {
 			cli_warn("%s: %zu problem%s; nothing was imported", r->import, errs.n,
@@ -399,10 +425,32 @@ static int switch_codebook(struct review_cmd *r)
 	return status;
 }
 
+/* A store this run created and could not fill (the codebook is missing, the
+ * disk is full) goes again: an empty store left behind would make the next
+ * run believe the survey is in it. */
+static void discard_new_store(struct review_cmd *r)
+{
+	static const char *const side[] = { "-wal", "-shm", "-journal" };
+	struct buf b = BUF_INIT;
+	size_t i;
+
+	store_close(r->s);
+	r->s = NULL;
+	unlink(r->db);
+	for (i = 0; i < sizeof side / sizeof *side; i++) {
+		buf_reset(&b);
+		if (!buf_addf(&b, "%s%s", r->db, side[i]))
+			unlink(b.data);
+	}
+	buf_release(&b);
+}
+
 static int run(struct review_cmd *r)
 {
 	struct kerr e;
+	struct stat sb;
 	int status, create = r->have_corpus;
+	int created = create && stat(r->db, &sb) != 0 && errno == ENOENT;
 
 	kerr_clear(&e);
 	if (store_open(&r->s, r->db, create ? STORE_CREATE : 0, &e)) {
@@ -411,10 +459,15 @@ static int run(struct review_cmd *r)
 				"e.g. 'koder review --db %s corpora/sof'", r->db, r->db);
 		else
 			cli_error(&e);
+		if (created)
+			discard_new_store(r);
 		return e.code == KERR_NOTFOUND ? EXIT_NOINPUT : kerr_exit(e.code);
 	}
-	if (r->have_corpus && (status = add_survey(r)))
+	if (r->have_corpus && (status = add_survey(r))) {
+		if (created)
+			discard_new_store(r);
 		return status;
+	}
 	if ((status = pick_question(r)))
 		return status;
 	if (!r->have_corpus && r->codebook && (status = switch_codebook(r)))

@@ -130,18 +130,29 @@ struct store {
 
 static int fail(struct store *s, struct kerr *e, const char *what)
 {
-	int rc = sqlite3_extended_errcode(s->db);
+	int rc = sqlite3_extended_errcode(s->db), sys = sqlite3_system_errno(s->db);
 	enum kerr_code code = KERR_STORE;
 	const char *hint = "";
 
+	/* A write that found no room: SQLite says SQLITE_FULL for ENOSPC but
+	 * only "disk I/O error" when a size limit (EFBIG, a quota) stopped
+	 * it, and by the time a COMMIT reports it the errno is often gone (0).
+	 * Either way the transaction was rolled back and the cure is space,
+	 * which "disk I/O error" does not tell a user. */
+	if ((rc & 0xff) == SQLITE_FULL || (rc == SQLITE_IOERR_WRITE
+			&& (sys == 0 || sys == ENOSPC || sys == EFBIG || sys == EDQUOT))) {
+		kerr_set(e, KERR_STORE, "%s: the disk is full (or a file size limit was "
+			"reached): nothing of this change was stored; free space and try again",
+			what);
+		if (e)
+			e->sys_errno = ENOSPC;
+		kerr_at(e, s->path, 0, 0);
+		return KERR_STORE;
+	}
 	switch (rc & 0xff) {
 	case SQLITE_BUSY:
 	case SQLITE_LOCKED:
 		hint = " (another koder kept the store busy too long; try again)";
-		break;
-	case SQLITE_FULL:
-		code = KERR_IO;
-		hint = " (the disk is full; free space and try again)";
 		break;
 	case SQLITE_READONLY:
 	case SQLITE_CANTOPEN:
