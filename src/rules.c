@@ -1661,11 +1661,14 @@ static size_t count_words(const char *k, size_t len)
  * no-answer phrase, perhaps after other no-answer words ("ved ikke, er ny i
  * teamet", "nej, kan ikke huske det"): the rest is a reason or filler, so
  * coders call it no answer, not andet. */
+/* (The no-answer regexes define a named group, which may not fit the match
+ * data sized for the patterns' gaps: pcre2_match then returns 0, still a
+ * match.) */
 static int short_nonanswer(struct rules *r, const char *k, size_t len)
 {
 	return r->nonsub_core && len <= NONSUB_MAX_KEY
 		&& count_words(k, len) <= NONSUB_SHORT_WORDS
-		&& pcre2_match(r->nonsub_core, (PCRE2_SPTR)k, len, 0, 0, r->md, r->mctx) > 0;
+		&& pcre2_match(r->nonsub_core, (PCRE2_SPTR)k, len, 0, 0, r->md, r->mctx) >= 0;
 }
 
 static int code_nonanswer(const struct codebook *cb, const struct normalized *ans,
@@ -1691,7 +1694,7 @@ int rules_match(struct rules *r, const struct normalized *ans,
 	res->ncats = res->nev = 0;
 	res->nonsubstantive = res->residual = res->uncoded = 0;
 	if (is_blank(k, len) || (r->nonsub && len <= NONSUB_MAX_KEY
-	    && pcre2_match(r->nonsub, (PCRE2_SPTR)k, len, 0, 0, r->md, r->mctx) > 0))
+	    && pcre2_match(r->nonsub, (PCRE2_SPTR)k, len, 0, 0, r->md, r->mctx) >= 0))
 		return code_nonanswer(cb, ans, res, e);
 	if (r->no_prefilter)
 		for (n = 0; n < r->npats; n++)

@@ -184,6 +184,35 @@ static void test_nonsubstantive(void **state)
 	assert_true(f->res.residual);
 }
 
+/* A codebook without NEAR/BEFORE has match data for no groups: the
+ * no-answer regexes still match ("Nej" was once coded andet there). */
+static void test_nonsubstantive_without_gaps(void **state)
+{
+	static const char plain[] =
+		"{\"id\": \"p\", \"version\": 1, \"categories\": ["
+		"{\"id\": \"ryg\", \"label\": \"Ryg\", \"include\": [\"ryg*\"]},"
+		"{\"id\": \"andet\", \"label\": \"Andet\"}], \"nonsubstantive\": [\"privat\"]}";
+	struct fix f;
+	struct kerr_list errs = KERR_LIST_INIT;
+
+	(void)state;
+	memset(&f, 0, sizeof f);
+	assert_int_equal(codebook_parse(plain, sizeof plain - 1, "p.json", &f.cb, &errs), 0);
+	assert_int_equal(rules_compile(f.cb, &f.r, &errs), 0);
+	normalized_init(&f.ans);
+	rules_result_init(&f.res);
+	assert_string_equal(code(&f, "Nej"), "ingen_svar");
+	assert_string_equal(code(&f, "privat"), "ingen_svar");
+	assert_string_equal(code(&f, "ved ikke, er ny"), "ingen_svar");
+	assert_string_equal(code(&f, "ondt i ryggen"), "ryg");
+	assert_string_equal(code(&f, "stress"), "andet");
+	rules_result_release(&f.res);
+	normalized_release(&f.ans);
+	rules_free(f.r);
+	codebook_free(f.cb);
+	kerr_list_release(&errs);
+}
+
 /* A short answer that no category matched, built from a strong no-answer
  * phrase plus a reason or filler, is no answer; a long one, one a category
  * matched, or one whose only no-answer word is weak ("ingen", "nej") is not. */
@@ -378,6 +407,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_negation, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_nonsubstantive, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_short_nonanswer, setup, teardown),
+		cmocka_unit_test(test_nonsubstantive_without_gaps),
 		cmocka_unit_test_setup_teardown(test_evidence_original_offsets, setup, teardown),
 		cmocka_unit_test(test_limit),
 		cmocka_unit_test(test_compile_errors),
