@@ -10,12 +10,13 @@
 #include "error.h"
 #include "normalize.h"
 #include "outfile.h"
+#include "pii.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
-enum { OPT_EXPLAIN = 256, OPT_NO_REPAIR, OPT_KEY };
+enum { OPT_EXPLAIN = 256, OPT_NO_REPAIR, OPT_KEY, OPT_MASK, OPT_MASK_KINDS };
 
 static const struct cli_opt opts[] = {
 	{ OPT_EXPLAIN, "explain", NULL, "print each change instead of the text: "
@@ -23,6 +24,7 @@ static const struct cli_opt opts[] = {
 	{ OPT_KEY, "key", NULL, "print the match key that codebook rules see" },
 	{ OPT_NO_REPAIR, "no-repair", NULL, "only convert the encoding and apply Unicode NFC" },
 	{ 'o', "output", "FILE", "write to FILE (whole or not at all) instead of standard output" },
+	CMD_MASK_OPTS(OPT_MASK, OPT_MASK_KINDS, "the repaired text"),
 	{ 'h', "help", NULL, "show this help" },
 	{ 0, NULL, NULL, NULL }
 };
@@ -42,6 +44,9 @@ static const struct cli_usage usage = {
 	"naming the file and line.\n\n"
 	"With --explain, one line per change, tab-separated:\n"
 	"  FILE  LINE  ORIGINAL  REPAIRED  WHY\n\n"
+	"--mask replaces CPR numbers, phones, e-mails and names in each repaired\n"
+	"line by [CPR], [TELEFON], [EMAIL], [NAVN] (see 'koder scan'); it goes\n"
+	"with the repaired text, not with --explain or --key.\n\n"
 	"Exit status: 0 all text read cleanly, 1 done but some bytes were replaced\n"
 	"(or a file looked binary), 2 wrong usage, 3 a file is missing or\n"
 	"unreadable (on standard output the other files are still done), 4 a file's\n"
@@ -57,6 +62,8 @@ struct run {
 	struct normalized r;
 	struct buf line;
 	enum mode mode;
+	unsigned mask;      /* PII kinds replaced in the text, 0 for none */
+	struct buf masked;
 	FILE *out;
 	int status;
 };
@@ -128,10 +135,19 @@ static int do_file(struct run *rn, FILE *fp, const char *name)
 			explain(rn, name, cr.line);
 			continue;
 		}
-		if (rn->mode == M_KEY)
+		if (rn->mode == M_KEY) {
 			fwrite(rn->r.key.data, 1, rn->r.key.len, rn->out);
-		else
+		} else if (rn->mask) {
+			buf_reset(&rn->masked);
+			if ((rc = pii_mask(rn->r.text.data, rn->r.text.len, rn->mask, &rn->masked,
+					NULL, &e))) {
+				charset_close(&cr);
+				return cli_error(&e);
+			}
+			fwrite(rn->masked.data, 1, rn->masked.len, rn->out);
+		} else {
 			fwrite(rn->r.text.data, 1, rn->r.text.len, rn->out);
+		}
 		if (cr.newline)
 			fputc('\n', rn->out);
 	}
@@ -157,10 +173,18 @@ int cmd_normalize(int argc, char **argv)
 		case OPT_KEY: rn.mode = M_KEY; break;
 		case OPT_NO_REPAIR: no.no_repair = 1; break;
 		case 'o': outpath = optarg; break;
+		case OPT_MASK:
+		case OPT_MASK_KINDS:
+			if ((rc = cmd_mask_opt(c == OPT_MASK ? NULL : optarg, &rn.mask, &usage)))
+				return rc;
+			break;
 		case 'h': return cli_help(&usage);
 		default: return cli_misuse(&usage, NULL);
 		}
 	}
+	if (rn.mask && rn.mode != M_TEXT)
+		return cli_misuse(&usage, "--mask goes with the repaired text, not with "
+			"--explain or --key");
 	kerr_clear(&e);
 	if (normalizer_new(&rn.n, &no, &e)) {
 		/* koder's own data or hunspell-da is missing: an installation
@@ -176,6 +200,7 @@ int cmd_normalize(int argc, char **argv)
 	rn.out = of.fp;
 	normalized_init(&rn.r);
 	buf_init(&rn.line, 0);
+	buf_init(&rn.masked, 0);
 	if (optind >= argc)
 		rc = do_file(&rn, stdin, "-");
 	for (i = optind; !rc && i < argc; i++) {
@@ -193,6 +218,7 @@ int cmd_normalize(int argc, char **argv)
 	}
 	normalized_release(&rn.r);
 	buf_release(&rn.line);
+	buf_release(&rn.masked);
 	normalizer_free(rn.n);
 	/* an output file is whole or not written: not when an input failed */
 	if (!rc && rn.status > EXIT_PROBLEMS && outpath)
