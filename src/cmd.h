@@ -32,6 +32,10 @@ struct cli_usage;
 #define CMD_MASK_OPTS(key_mask, key_kinds, what) \
 	{ key_mask, "mask", NULL, "replace CPR numbers, phones, e-mails and names in " what }, \
 	{ key_kinds, "mask-kinds", "LIST", "mask only these: cpr,phone,email,name (implies --mask)" }
+/* The same rows for a command whose output holds no answer text. */
+#define CMD_NO_MASK_OPTS(key_mask, key_kinds) \
+	{ key_mask, "mask", NULL, "accepted; this output holds no answer text to mask" }, \
+	{ key_kinds, "mask-kinds", "LIST", "accepted like --mask (the LIST is checked)" }
 /* Handle --mask (list NULL: every kind, unless --mask-kinds chose) or
  * --mask-kinds LIST: sets *mask to a pii.h kind set (mask NULL: a command
  * whose output holds no answer text only checks the list).  Returns 0, or

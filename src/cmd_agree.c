@@ -23,7 +23,7 @@ static const struct cli_opt opts[] = {
 	{ OPT_DB, "db", "PATH", "the project store (default: koder.db)" },
 	{ OPT_QUESTION, "question", "ID", "the question (default: every question in the store)" },
 	{ OPT_LIST, "list", "N", "list at most N disagreements per question (default 50)" },
-	CMD_MASK_OPTS(OPT_MASK, OPT_MASK_KINDS, "(nothing: no answer text is written)"),
+	CMD_NO_MASK_OPTS(OPT_MASK, OPT_MASK_KINDS),
 	{ 'h', "help", NULL, "show this help" },
 	{ 0, NULL, NULL, NULL }
 };

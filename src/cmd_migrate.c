@@ -35,7 +35,7 @@ static const struct cli_opt opts[] = {
 	{ OPT_DRY, "dry-run", NULL, "show what would happen; write nothing" },
 	{ OPT_NORECODE, "no-recode", NULL, "carry decisions only; keep the old suggestions" },
 	{ OPT_LIST, "review-list", "FILE", "write the decisions flagged for review as CSV" },
-	CMD_MASK_OPTS(OPT_MASK, OPT_MASK_KINDS, "(nothing: no answer text is written)"),
+	CMD_NO_MASK_OPTS(OPT_MASK, OPT_MASK_KINDS),
 	{ 'o', "output", "FILE", "write the report to FILE (default: standard output)" },
 	{ 'h', "help", NULL, "show this help" },
 	{ 0, NULL, NULL, NULL }

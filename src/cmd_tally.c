@@ -63,7 +63,7 @@ static const struct cli_opt opts[] = {
 	{ OPT_ENCODING, "encoding", "ENC", "survey encoding: utf-8 or windows-1252 "
 	  "(default: detected)" },
 	{ OPT_MAX_FIELD, "max-field", "BYTES", "longest answer accepted (default: 16 MB)" },
-	CMD_MASK_OPTS(OPT_MASK, OPT_MASK_KINDS, "(nothing: no answer text is written)"),
+	CMD_NO_MASK_OPTS(OPT_MASK, OPT_MASK_KINDS),
 	{ 'h', "help", NULL, "show this help" },
 	{ 0, NULL, NULL, NULL }
 };
