@@ -371,13 +371,20 @@ int cmd_code(int argc, char **argv)
 	struct buf cbpath = BUF_INIT;
 	struct kerr e;
 	FILE *fp = stdin;
-	int opt, quiet = 0, status = EXIT_OK, st;
+	int opt, quiet = 0, status = EXIT_OK, st, rest = 0, nfiles = 0;
+	const char *operand;
 
 	memset(&c, 0, sizeof c);
 	buf_init(&c.span, 0);
 	cli_parser_init(&p, opts);
-	while ((opt = cli_next(&p, argc, argv)) != -1) {
+	/* Options may follow the survey file, as with tally and diff. */
+	while ((opt = cmd_next_or_operand(&p, argc, argv, &rest, &operand)) != -1) {
 		switch (opt) {
+		case 0:
+			if (nfiles++)
+				return cli_misuse(&usage, "one survey file at a time");
+			file = operand;
+			break;
 		case OPT_CODEBOOK: cbname = optarg; break;
 		case OPT_TEXT: names[0] = optarg; break;
 		case OPT_ID: names[1] = optarg; break;
@@ -405,10 +412,6 @@ int cmd_code(int argc, char **argv)
 		return cli_misuse(&usage, "--codebook is required");
 	if (!names[0])
 		return cli_misuse(&usage, "--text is required: name the column holding the answers");
-	if (optind + 1 < argc)
-		return cli_misuse(&usage, "one survey file at a time");
-	if (optind < argc)
-		file = argv[optind];
 	kerr_clear(&e);
 	if (codebook_resolve(cbname, &cbpath, &e)) {
 		buf_release(&cbpath);

@@ -494,7 +494,8 @@ int cmd_review(int argc, char **argv)
 	struct cli_opt parse_opts[sizeof(opts) / sizeof(opts[0]) + 1];
 	struct review_cmd r;
 	struct cli_parser p;
-	int c, status, modes;
+	int c, status, modes, rest = 0;
+	const char *operand;
 
 	memset(&r, 0, sizeof(r));
 	r.db = "koder.db";
@@ -505,8 +506,14 @@ int cmd_review(int argc, char **argv)
 	parse_opts[c++] = bench_opt;
 	parse_opts[c] = opts[c - 1];  /* the terminating row */
 	cli_parser_init(&p, parse_opts);
-	while ((c = cli_next(&p, argc, argv)) != -1) {
+	/* Options may follow the corpus: koder review corpora/sof --db x.db */
+	while ((c = cmd_next_or_operand(&p, argc, argv, &rest, &operand)) != -1) {
 		switch (c) {
+		case 0:
+			if (r.source)
+				return cli_misuse(&usage, "one corpus or survey at a time");
+			r.source = operand;
+			break;
 		case OPT_DB: r.db = optarg; break;
 		case OPT_CODER: r.coder = optarg; break;
 		case OPT_QUESTION: r.question = optarg; break;
@@ -541,8 +548,6 @@ int cmd_review(int argc, char **argv)
 		default: return cli_misuse(&usage, NULL);
 		}
 	}
-	if (optind + 1 < argc)
-		return cli_misuse(&usage, "one corpus or survey at a time");
 	modes = !!r.import + !!r.export + !!r.sample + r.adjudicate;
 	if (modes > 1)
 		return cli_misuse(&usage, "--import, --export, --sample and --adjudicate "
@@ -554,8 +559,7 @@ int cmd_review(int argc, char **argv)
 		return cli_misuse(&usage, "--import needs --coder NAME (whose decisions they are)");
 	if (!r.coder)
 		r.coder = default_coder();
-	if (optind < argc) {
-		r.source = argv[optind];
+	if (r.source) {
 		if ((status = load_corpus(&r)))
 			goto out;
 	} else if (r.text || r.id || r.wave || r.role) {
