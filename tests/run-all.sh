@@ -4,8 +4,14 @@
 set -u
 here=$(dirname "$0")
 tp=0 tf=0 ts=0
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
 for b in "$@"; do
-	out=$("$here/run-tests.sh" "$b" 2>&1 | tee /dev/stderr | tail -1)
+	# Not 'tee /dev/stderr': when stderr is a file, reopening it truncates
+	# everything printed before (the CI log lost its fuzz results that way).
+	"$here/run-tests.sh" "$b" >"$log" 2>&1
+	cat "$log"
+	out=$(tail -1 "$log")
 	p=$(echo "$out" | sed -n 's/.*: \([0-9]*\) passed.*/\1/p')
 	f=$(echo "$out" | sed -n 's/.* \([0-9]*\) failed.*/\1/p')
 	s=$(echo "$out" | sed -n 's/.* \([0-9]*\) skipped.*/\1/p')
