@@ -993,6 +993,26 @@ void codebook_free(struct codebook *cb)
 	free(cb);
 }
 
+int codebook_next_code(const char **p, char *id, size_t size)
+{
+	const char *s = *p, *q;
+	size_t n;
+
+	while (*s && strchr(";,| \t", *s))
+		s++;
+	for (q = s; *q && !strchr(";,| \t", *q); q++)
+		;
+	*p = q;
+	if (q == s)
+		return 0;
+	n = (size_t)(q - s);
+	if (n >= size)
+		n = size - 1;
+	memcpy(id, s, n);
+	id[n] = '\0';
+	return 1;
+}
+
 long codebook_find(const struct codebook *cb, const char *id)
 {
 	size_t i;

@@ -128,6 +128,13 @@ void codebook_free(struct codebook *cb);
 
 /* Index of the category with this id, or -1. */
 long codebook_find(const struct codebook *cb, const char *id);
+/*
+ * Read the next category id from a codes string as coders and `koder code`
+ * write it ("tid_sagsantal;afstand", also ',', '|' or spaces between ids):
+ * copies it into id[size] (cut to size-1 bytes) and advances *p past it.
+ * Returns 1 when an id was read, 0 at the end.  Nothing is allocated.
+ */
+int codebook_next_code(const char **p, char *id, size_t size);
 /* Index of the net with this id, or -1. */
 long codebook_find_net(const struct codebook *cb, const char *id);
 

@@ -545,26 +545,16 @@ int project_canon_codes(const struct codebook *cb, const char *codes, struct buf
 	struct kerr *e)
 {
 	unsigned char *on = calloc(cb->ncats + 1, 1);
-	const char *p = codes, *q;
+	const char *p = codes;
+	char id[128];
 	size_t i, n = 0;
 	int rc = 0;
 
 	if (!on)
 		return kerr_set(e, KERR_NOMEM, "out of memory");
-	while (*p && !rc) {
-		char id[128];
-		long c;
+	while (!rc && codebook_next_code(&p, id, sizeof(id))) {
+		long c = codebook_find(cb, id);
 
-		while (*p && strchr(";,| \t", *p))
-			p++;
-		if (!*p)
-			break;
-		for (q = p; *q && !strchr(";,| \t", *q); q++)
-			;
-		snprintf(id, sizeof(id), "%.*s", (int)((size_t)(q - p) < sizeof(id) ?
-			(size_t)(q - p) : sizeof(id) - 1), p);
-		p = q;
-		c = codebook_find(cb, id);
 		if (c < 0) {
 			rc = kerr_set(e, KERR_NOTFOUND, codebook_find_net(cb, id) >= 0
 				? "'%s' is a net of codebook %s; give its member categories"
@@ -590,23 +580,14 @@ int project_canon_codes(const struct codebook *cb, const char *codes, struct buf
 uint64_t project_code_bits(const struct codebook *cb, const char *codes)
 {
 	uint64_t b = 0;
-	const char *p = codes, *q;
+	const char *p = codes;
+	char id[128];
 
-	while (p && *p) {
-		char id[128];
-		long c;
+	while (p && codebook_next_code(&p, id, sizeof(id))) {
+		long c = codebook_find(cb, id);
 
-		while (*p && strchr(";,| \t", *p))
-			p++;
-		for (q = p; *q && !strchr(";,| \t", *q); q++)
-			;
-		if (q == p)
-			break;
-		snprintf(id, sizeof(id), "%.*s", (int)(q - p < 127 ? q - p : 127), p);
-		c = codebook_find(cb, id);
 		if (c >= 0 && c < PROJECT_MAX_CATS)
 			b |= (uint64_t)1 << c;
-		p = q;
 	}
 	return b;
 }

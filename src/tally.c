@@ -7,6 +7,7 @@
  */
 #include "tally.h"
 #include "buf.h"
+#include "codebook.h"
 #include "error.h"
 
 #include <stdint.h>
@@ -163,24 +164,14 @@ long tally_cat_index(const struct tally *t, const char *id)
 int tally_parse_codes(const struct tally *t, const char *codes, unsigned char *flags,
 		      enum tally_kind *kind, struct kerr *e)
 {
-	const char *p = codes, *q;
+	const char *p = codes;
 	char id[128];
 	int any = 0, none = 0;
 
 	memset(flags, 0, t->ncats);
-	while (*p) {
-		size_t n;
+	while (codebook_next_code(&p, id, sizeof(id))) {
 		long c;
 
-		while (*p && strchr(";,| \t", *p))
-			p++;
-		if (!*p)
-			break;
-		for (q = p; *q && !strchr(";,| \t", *q); q++)
-			;
-		n = (size_t)(q - p);
-		snprintf(id, sizeof(id), "%.*s", (int)(n < sizeof(id) ? n : sizeof(id) - 1), p);
-		p = q;
 		if (!strcmp(id, "ingen_svar")) {
 			none = 1;
 			continue;
