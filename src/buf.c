@@ -57,7 +57,7 @@ int buf_grow(struct buf *b, size_t extra)
 	return 0;
 }
 
-int buf_add(struct buf *b, const void *data, size_t len)
+int buf_add_slow(struct buf *b, const void *data, size_t len)
 {
 	int rc = buf_grow(b, len);
 
@@ -73,13 +73,6 @@ int buf_add(struct buf *b, const void *data, size_t len)
 int buf_adds(struct buf *b, const char *s)
 {
 	return buf_add(b, s, strlen(s));
-}
-
-int buf_addch(struct buf *b, int c)
-{
-	char ch = (char)c;
-
-	return buf_add(b, &ch, 1);
 }
 
 int buf_vaddf(struct buf *b, const char *fmt, va_list ap)

@@ -16,6 +16,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <string.h>
 
 struct buf {
 	char *data;   /* never NULL after init; points at buf_empty until first growth */
@@ -35,12 +36,36 @@ void buf_release(struct buf *b);
 void buf_reset(struct buf *b);
 /* Make room for `extra` more bytes.  Returns 0, or KERR_NOMEM / KERR_LIMIT. */
 int buf_grow(struct buf *b, size_t extra);
-/* Append `len` bytes.  Returns 0, or KERR_NOMEM / KERR_LIMIT (buffer unchanged). */
-int buf_add(struct buf *b, const void *data, size_t len);
+/* buf_add's general case (growth, the cap); call buf_add instead. */
+int buf_add_slow(struct buf *b, const void *data, size_t len);
+/*
+ * Append `len` bytes.  Returns 0, or KERR_NOMEM / KERR_LIMIT (buffer
+ * unchanged).  Inline because every byte of every answer passes through a
+ * buffer: the common case (room left, no cap) is a copy and no call.
+ */
+static inline int buf_add(struct buf *b, const void *data, size_t len)
+{
+	if (b->max || len >= b->cap - b->len || !b->cap)
+		return buf_add_slow(b, data, len);
+	memcpy(b->data + b->len, data, len);
+	b->len += len;
+	b->data[b->len] = '\0';
+	return 0;
+}
 /* Append a NUL-terminated string. */
 int buf_adds(struct buf *b, const char *s);
 /* Append one byte. */
-int buf_addch(struct buf *b, int c);
+static inline int buf_addch(struct buf *b, int c)
+{
+	if (b->max || b->len + 1 >= b->cap) {
+		char ch = (char)c;
+
+		return buf_add_slow(b, &ch, 1);
+	}
+	b->data[b->len++] = (char)c;
+	b->data[b->len] = '\0';
+	return 0;
+}
 /* Append printf-formatted text. */
 int buf_addf(struct buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -121,6 +121,16 @@ static int nfc_append(const char *in, size_t len, struct buf *out, size_t **map,
 				continue;
 			}
 		}
+		/* a precomposed Latin letter (æ ø å é ...) before ASCII is already
+		 * NFC and its own segment: the common non-ASCII case, without ICU */
+		if (b >= 0xC2 && b <= 0xC5 && i + 2 <= len
+		    && ((unsigned char)in[i + 1] & 0xC0) == 0x80
+		    && (i + 2 == len || (unsigned char)in[i + 2] < 0x80)) {
+			if (emit(out, map, cap, in + i, 2, base + i, 1))
+				return KERR_NOMEM;
+			i += 2;
+			continue;
+		}
 		j = (int32_t)i;
 		U8_NEXT((const uint8_t *)in, j, (int32_t)len, c);
 		if (c < 0) {
@@ -298,6 +308,45 @@ static int key_append(const char *t, size_t len, const size_t *tmap, struct keyw
 		UErrorCode st = U_ZERO_ERROR;
 		size_t at;
 
+		if (b < 0x80 && !w->key->max) {
+			/* a run of ASCII, most of every answer: one reservation, then
+			 * the folding with the buffer's fields in locals */
+			struct buf *key = w->key;
+			size_t e = i, kl;
+			char *d;
+			size_t *m = NULL;
+			int pend = w->pend;
+
+			while (e < len && (unsigned char)t[e] < 0x80)
+				e++;
+			if (buf_grow(key, e - i))
+				return KERR_NOMEM;
+			if (w->map) {
+				if (map_reserve(w->map, w->cap, key->len + (e - i)))
+					return KERR_NOMEM;
+				m = *w->map;
+			}
+			d = key->data;
+			kl = key->len;
+			for (; i < e; i++) {
+				int c = (unsigned char)t[i];
+
+				if (c >= 'A' && c <= 'Z')
+					c += 32;
+				if ((c == 'e' && pend == 'o') || (c == 'a' && pend == 'a')) {
+					pend = 0;
+					continue;
+				}
+				pend = c == 'o' || c == 'a' ? c : 0;
+				if (m)
+					m[kl] = tmap ? tmap[i] : i;
+				d[kl++] = (char)c;
+			}
+			d[kl] = '\0';
+			key->len = kl;
+			w->pend = pend;
+			continue;
+		}
 		if (b < 0x80) {
 			if (key_byte(w, b >= 'A' && b <= 'Z' ? b + 32 : b, tmap ? tmap[i] : i))
 				return KERR_NOMEM;
@@ -305,6 +354,22 @@ static int key_append(const char *t, size_t len, const size_t *tmap, struct keyw
 			continue;
 		}
 		at = tmap ? tmap[i] : i;
+		/* æ ø å in either case: their fixed folds without ICU */
+		if (b == 0xC3 && i + 1 < len) {
+			const char *f = NULL;
+
+			switch ((unsigned char)t[i + 1]) {
+			case 0xA6: case 0x86: f = "ae"; break;
+			case 0xB8: case 0x98: f = "o"; break;
+			case 0xA5: case 0x85: f = "a"; break;
+			}
+			if (f) {
+				if (key_str(w, f, at))
+					return KERR_NOMEM;
+				i += 2;
+				continue;
+			}
+		}
 		U8_NEXT((const uint8_t *)t, j, (int32_t)len, c);
 		i = (size_t)j;
 		if (c < 0)

@@ -73,6 +73,11 @@ struct rpat {
 	int extend;          /* 1: the pattern began with `*`: a match starts
 	                        mid-word and the evidence is widened to the word */
 	int jitted;          /* 1: JIT compilation was tried (on first use) */
+	int lead;            /* frag.lead: words a match may start before the word
+	                        of its first trigger, UNBOUNDED if not known */
+	int simple;          /* frag.simple: its first match is its first trigger */
+	int star;            /* simple and ends in `*`: the match runs to the word's end */
+	unsigned litlen;     /* simple: the trigger's length */
 	pcre2_code *code;
 };
 
@@ -87,17 +92,34 @@ struct rules {
 	char **cues;              /* negation cues as keys */
 	size_t ncues;
 	int window;
-	/* Aho-Corasick automaton over trigger literals (a full DFA on byte classes) */
-	unsigned char cls[256];
-	size_t ncls, nnodes;
-	int32_t *delta;           /* [nnodes * ncls]: next state << 1, | 1 if it
-	                             completes a literal (one load per byte) */
-	uint16_t *delta16;        /* the same in half the memory when it fits: the
-	                             table is read once per byte, so cache size counts */
-	int32_t *out;             /* [nnodes]: first node on the fail chain (itself
-	                             included) where a literal ends, or -1 */
+	/* Trigger literals that start a word sit in a trie walked from each
+	 * word start of the key; the few that may start inside a word ("*tid")
+	 * in a small Aho-Corasick automaton run over every byte.  One automaton
+	 * for all literals would be a table larger than the cache, read once
+	 * per byte in a chain of dependent loads; the trie is visited ~30 times
+	 * an answer and the small table stays in the L1 cache. */
+	size_t nnodes, ndense;
+	int32_t root[256];        /* child of the root for each byte, or -1 */
+	unsigned char cls[256];   /* byte -> its column in a dense row (0: none) */
+	size_t ncls;
+	uint32_t *tr_first;       /* [nnodes]: first edge of a node, or with
+	                             TR_DENSE its row in tr_dense */
+	uint16_t *tr_n;           /* [nnodes]: how many edges it has */
+	int32_t *tr_dense;        /* rows of ncls children (-1: none) for the nodes
+	                             with many children, near the root */
+	unsigned char *e_byte;    /* [edges]: the edge's byte */
+	int32_t *e_to;            /* [edges]: the child it leads to */
 	int32_t *lit;             /* [nnodes]: first literal ending here, or -1 */
-	int32_t *dict;            /* [nnodes]: next node on the fail chain with a literal */
+	/* the automaton for literals inside words (ac_nnodes 0: there are none) */
+	unsigned char ac_cls[256];
+	size_t ac_ncls, ac_nnodes;
+	uint16_t *ac_delta16;     /* [ac_nnodes * ac_ncls]: next state << 1, | 1 if
+	                             a literal ends there or on its fail chain */
+	int32_t *ac_delta;        /* the same when the states do not fit 15 bits */
+	int32_t *ac_out;          /* [ac_nnodes]: first node on the fail chain (itself
+	                             included) where a literal ends, or -1 */
+	int32_t *ac_lit;          /* [ac_nnodes]: first literal ending here, or -1 */
+	int32_t *ac_dict;         /* [ac_nnodes]: next node on the fail chain with one */
 	size_t nlits;
 	int32_t *lit_next;        /* [nlits]: next literal with the same text, or -1 */
 	unsigned char *lit_flags; /* [nlits]: LIT_START, LIT_END */
@@ -114,6 +136,7 @@ struct rules {
 	/* scratch for rules_match */
 	unsigned stamp;
 	unsigned *pat_stamp;
+	size_t *pat_first;        /* [npats]: where the first trigger of a candidate starts */
 	unsigned *lit_found;      /* [nlits]: == stamp when found in this answer */
 	size_t *cand;
 	unsigned char *hit, *veto;
@@ -146,12 +169,33 @@ struct frag {
 	struct litset trig;     /* n == 0: no trigger, always run */
 	struct litset *req;
 	size_t nreq;
+	/* How far a match can reach, counted in words of the key (runs of word
+	 * bytes), UNBOUNDED when nothing limits it: `width` is the most words a
+	 * match spans; `lead` the most words a match can begin before the word
+	 * in which a trigger literal starts.  rules_match starts PCRE2 that many
+	 * words before the first trigger found instead of at the answer's start. */
+	int width, lead;
+	/* 1: one word of the pattern language with at most a final `*`, so a
+	 * match is exactly an occurrence of its trigger (plus the rest of the
+	 * word): the trigger scan has found it and PCRE2 need not run */
+	int simple;
 };
+
+#define UNBOUNDED (-1)
+#define TR_DENSE 0x80000000u  /* tr_first holds a dense row */
+#define TR_DENSE_MIN 4        /* children from which a node gets a dense row */
+
+/* a + b, or UNBOUNDED when either is */
+static int words_add(int a, int b)
+{
+	return a < 0 || b < 0 || a > 10000 || b > 10000 ? UNBOUNDED : a + b;
+}
 
 static void frag_init(struct frag *f)
 {
 	memset(f, 0, sizeof *f);
 	buf_init(&f->re, 0);
+	f->width = f->lead = UNBOUNDED;
 }
 
 static void litset_clear(struct litset *l)
@@ -203,6 +247,12 @@ static int add_req(struct frag *f, struct litset *l)
 	return 0;
 }
 
+/* Would and_lits(a, b) make b's trigger a's? */
+static int takes_trigger(const struct frag *a, const struct frag *b)
+{
+	return b->trig.n && (!a->trig.n || b->trig.quality > a->trig.quality);
+}
+
 /* Both a and b must match (a sequence, NEAR, BEFORE): a keeps the more
  * selective trigger and requires everything else.  b's sets are taken. */
 static int and_lits(struct frag *a, struct frag *b)
@@ -229,6 +279,7 @@ static void move_lits(struct frag *a, struct frag *b)
 	a->trig = b->trig;
 	a->req = b->req;
 	a->nreq = b->nreq;
+	a->lead = b->lead;
 	memset(&b->trig, 0, sizeof b->trig);
 	b->req = NULL;
 	b->nreq = 0;
@@ -337,6 +388,25 @@ static void next_tok(struct pparse *p)
 }
 
 /* One word of the pattern: its key, `*` for any run of word bytes. */
+/* A byte of a pattern word's key that stands for word bytes of the answer. */
+static int pat_wordish(unsigned char c)
+{
+	return is_w(c) || c == '*' || c == '#';
+}
+
+/* The most answer words s[0..n) of a pattern word's key can match: one per
+ * run of word bytes, and one more per # ("3,5" is two words in the key). */
+static int key_words(const char *s, size_t n)
+{
+	size_t i;
+	int w = 0;
+
+	for (i = 0; i < n; i++)
+		w += (s[i] == '#') + (pat_wordish((unsigned char)s[i])
+				      && (i == 0 || !pat_wordish((unsigned char)s[i - 1])));
+	return w;
+}
+
 static int compile_word(struct pparse *p, struct frag *f)
 {
 	struct buf key = BUF_INIT;
@@ -394,6 +464,12 @@ static int compile_word(struct pparse *p, struct frag *f)
 	}
 	if (key.len == 1 && key.data[0] == '*')
 		rc |= buf_adds(&f->re, "+");   /* a lone star: one whole word */
+	f->width = key_words(key.data, key.len);
+	f->simple = best && bestat == 0 && !memchr(key.data, '#', key.len)
+		&& (bestlen == key.len || (bestlen + 1 == key.len && key.data[bestlen] == '*'));
+	/* words before the one the trigger starts in */
+	f->lead = key_words(key.data, bestat)
+		- (bestat > 0 && pat_wordish((unsigned char)key.data[bestat - 1]));
 	if (is_w((unsigned char)key.data[key.len - 1]) || key.data[key.len - 1] == '#')
 		rc |= buf_adds(&f->re, "(?!" W ")");
 	if (best) {
@@ -449,6 +525,7 @@ static int parse_item(struct pparse *p, struct frag *f)
 			rc = rc ? rc : buf_addf(&f->re, "(?:%s)", in.re.data);
 		}
 		move_lits(f, &in);
+		f->width = in.width;
 		frag_release(&in);
 		return rc;
 	}
@@ -479,10 +556,18 @@ static int parse_seq(struct pparse *p, struct frag *f)
 		rc = parse_item(p, &it);
 		if (!rc) {
 			rc = buf_addf(&f->re, "%s%s", first ? "" : NW "*", it.re.data);
-			if (first)
+			if (first) {
 				move_lits(f, &it);
-			else
+				f->width = it.width;
+				f->simple = it.simple;
+			} else {
+				f->simple = 0;
+				int lead = takes_trigger(f, &it) ? words_add(f->width, it.lead) : f->lead;
+
+				f->width = words_add(f->width, it.width);
 				rc = and_lits(f, &it);
+				f->lead = lead;
+			}
 		}
 		frag_release(&it);
 		first = 0;
@@ -522,7 +607,19 @@ static int parse_near(struct pparse *p, struct frag *f)
 				f->re = re;
 				re.data = NULL;
 			}
-			rc = rc ? rc : and_lits(f, &b);
+			if (!rc) {
+				/* in either order, the other side and the gap may come
+				 * before the trigger; with BEFORE only the left side */
+				int gapw = n > 10000 ? UNBOUNDED : (int)n;
+				int sw = takes_trigger(f, &b);
+				int lead = sw ? words_add(words_add(f->width, gapw), b.lead)
+					: before ? f->lead : words_add(words_add(b.width, gapw), f->lead);
+
+				f->width = words_add(words_add(f->width, gapw), b.width);
+				f->simple = 0;
+				rc = and_lits(f, &b);
+				f->lead = lead;
+			}
 		}
 		if (re.data)
 			buf_release(&re);
@@ -685,8 +782,14 @@ static int parse_alt(struct pparse *p, struct frag *f)
 			rc = alts_add(&a, b.re.data);
 		if (!rc)
 			rc = buf_addf(&f->re, "|%s", b.re.data);
-		if (!rc)
+		if (!rc) {
+			f->width = f->width < 0 || b.width < 0 ? UNBOUNDED
+				: f->width > b.width ? f->width : b.width;
+			f->lead = f->lead < 0 || b.lead < 0 ? UNBOUNDED
+				: f->lead > b.lead ? f->lead : b.lead;
+			f->simple = 0;
 			rc = take_union(f, &b);
+		}
 		frag_release(&b);
 	}
 	if (!rc && !p->err && a.known && a.n >= GUARD_MIN_ALTERNATIVES) {
@@ -916,6 +1019,15 @@ static void add_pattern(struct compiler *c, size_t cat, size_t idx, int exclude)
 		rp->idx = idx;
 		rp->exclude = exclude;
 		rp->negation = exclude ? 0 : negation;
+		rp->lead = f.trig.n ? f.lead : UNBOUNDED;
+		rp->simple = !raw && f.simple && f.trig.n == 1;
+		if (rp->simple) {
+			size_t tl = strlen(f.trig.lits[0] + 1);
+
+			rp->litlen = (unsigned)tl;
+			/* "sagsantal*": the trigger is all but the star */
+			rp->star = !((f.trig.lits[0][0] - 1) & LIT_END);
+		}
 		if (!raw) {
 			uint32_t ngroups = 0;
 
@@ -959,9 +1071,11 @@ static int nonsub_is_core(const struct codebook *cb, size_t i)
 }
 
 /* A phrase's regex without the word-boundary checks around each word, and
- * with one separator or more between words: the boundaries are checked once
- * around the whole alternation instead, which keeps the regex of a few
- * hundred phrases under PCRE2's size limit. */
+ * with a call of the separator subroutine (one non-word byte or more)
+ * between words: the boundaries are checked once around the whole
+ * alternation instead, and the separator's class is compiled once rather
+ * than once per gap, which keeps the regex of many hundred phrases under
+ * PCRE2's size limit. */
 static int strip_bounds(const char *re, struct buf *out)
 {
 	static const char *const drop[] = { "(?<!" W ")", "(?!" W ")", NULL };
@@ -975,7 +1089,7 @@ static int strip_bounds(const char *re, struct buf *out)
 		if (drop[i]) {
 			re += strlen(drop[i]);
 		} else if (!strncmp(re, sep, sizeof sep - 1)) {
-			rc = buf_adds(out, NW "+");
+			rc = buf_adds(out, "(?&s)");
 			re += sizeof sep - 1;
 		} else {
 			rc = buf_addch(out, *re++);
@@ -1021,7 +1135,8 @@ static int build_nonsub(struct compiler *c)
 			break;
 	}
 	if (!rc && alt.len) {
-		rc = buf_addf(&re, "\\A" NW "*(?<p>(?<!" W ")(?:%s)(?!" W "))(?:" NW "*(?&p))*" NW "*\\z",
+		rc = buf_addf(&re, "(?(DEFINE)(?<s>" NW "+))"
+			      "\\A" NW "*(?<p>(?<!" W ")(?:%s)(?!" W "))(?:" NW "*(?&p))*" NW "*\\z",
 			      alt.data);
 		if (!rc && !c->first)
 			c->r->nonsub = compile_re(c, re.data, "nonsubstantive", "nonsubstantive phrases", 0, 1);
@@ -1030,7 +1145,7 @@ static int build_nonsub(struct compiler *c)
 		buf_reset(&re);
 		/* led only by other no-answer words ("Nej, desværre ved jeg
 		 * ikke ..."), so "Lægerne ved ikke hvad SOF er" has content */
-		rc = buf_addf(&re, "(?(DEFINE)(?<p>(?<!" W ")(?:%s|" NONSUB_LEAD ")(?!" W ")))"
+		rc = buf_addf(&re, "(?(DEFINE)(?<s>" NW "+)(?<p>(?<!" W ")(?:%s|" NONSUB_LEAD ")(?!" W ")))"
 			      "\\A" NW "*(?:(?&p)" NW "*)*?(?<!" W ")(?:%s)(?!" W ")",
 			      alt.data, core.data);
 		if (!rc && !c->first)
@@ -1042,85 +1157,83 @@ static int build_nonsub(struct compiler *c)
 	return rc;
 }
 
-/* The automaton: a trie of the literals, fail links by breadth-first
- * search, then every missing transition filled in (a DFA). */
-static int build_automaton(struct compiler *c)
+/* The Aho-Corasick automaton of the trigger literals that may start inside
+ * a word: a trie of them, fail links by breadth-first search, then every
+ * missing transition filled in (a DFA over byte classes).  Returns 0 or
+ * KERR_NOMEM. */
+static int build_inner_automaton(struct compiler *c)
 {
 	struct rules *r = c->r;
-	size_t i, cap = 1, head = 0, tail = 0;
-	int32_t *queue = NULL, *fail = NULL;
+	size_t i, cap = 1, head = 0, tail = 0, ncls = 1, nodes = 1;
+	int32_t *delta = NULL, *queue = NULL, *fail = NULL;
 	int rc = KERR_NOMEM;
 
-	memset(r->cls, 0, sizeof r->cls);
-	r->ncls = 1;
+	memset(r->ac_cls, 0, sizeof r->ac_cls);
 	for (i = 0; i < c->nlits; i++) {
 		const unsigned char *s = (const unsigned char *)c->lits[i] + 1;
 
+		if (r->lit_flags[i] & LIT_START)
+			continue;
 		for (; *s; s++)
-			if (!r->cls[*s])
-				r->cls[*s] = (unsigned char)r->ncls++;
+			if (!r->ac_cls[*s])
+				r->ac_cls[*s] = (unsigned char)ncls++;
 		cap += strlen(c->lits[i]);
 	}
-	r->nlits = c->nlits;
-	r->lit_next = malloc((c->nlits + 1) * sizeof *r->lit_next);
-	r->lit_flags = malloc(c->nlits + 1);
-	r->lit_len = calloc(c->nlits + 1, sizeof *r->lit_len);
-	r->lit_found = calloc(c->nlits + 1, sizeof *r->lit_found);
-	if (!r->lit_next || !r->lit_flags || !r->lit_len || !r->lit_found)
-		goto out;
-	r->delta = malloc(cap * r->ncls * sizeof *r->delta);
-	r->lit = malloc(cap * sizeof *r->lit);
-	r->dict = malloc(cap * sizeof *r->dict);
+	if (cap == 1)
+		return 0;
+	delta = malloc(cap * ncls * sizeof *delta);
+	r->ac_lit = malloc(cap * sizeof *r->ac_lit);
+	r->ac_dict = malloc(cap * sizeof *r->ac_dict);
+	r->ac_out = malloc(cap * sizeof *r->ac_out);
 	fail = malloc(cap * sizeof *fail);
 	queue = malloc(cap * sizeof *queue);
-	if (!r->delta || !r->lit || !r->dict || !fail || !queue)
+	if (!delta || !r->ac_lit || !r->ac_dict || !r->ac_out || !fail || !queue)
 		goto out;
-	r->nnodes = 1;
-	for (i = 0; i < r->ncls; i++)
-		r->delta[i] = -1;
-	r->lit[0] = -1;
+	for (i = 0; i < ncls; i++)
+		delta[i] = -1;
+	r->ac_lit[0] = -1;
 	for (i = 0; i < c->nlits; i++) {
 		const unsigned char *s = (const unsigned char *)c->lits[i] + 1;
 		int32_t n = 0;
 
-		r->lit_flags[i] = (unsigned char)(c->lits[i][0] - 1);
-		r->lit_len[i] = (unsigned)strlen(c->lits[i] + 1);
+		if (r->lit_flags[i] & LIT_START)
+			continue;
 		for (; *s; s++) {
-			int32_t *t = &r->delta[(size_t)n * r->ncls + r->cls[*s]];
+			int32_t *t = &delta[(size_t)n * ncls + r->ac_cls[*s]];
 
 			if (*t < 0) {
-				size_t k, m = r->nnodes++;
+				size_t k, m = nodes++;
 
-				for (k = 0; k < r->ncls; k++)
-					r->delta[m * r->ncls + k] = -1;
-				r->lit[m] = -1;
+				for (k = 0; k < ncls; k++)
+					delta[m * ncls + k] = -1;
+				r->ac_lit[m] = -1;
 				*t = (int32_t)m;
 			}
 			n = *t;
 		}
-		r->lit_next[i] = r->lit[n];
-		r->lit[n] = (int32_t)i;
+		r->lit_next[i] = r->ac_lit[n];
+		r->ac_lit[n] = (int32_t)i;
 	}
 	/* breadth first: a node's fail link is known before its children's */
 	fail[0] = 0;
-	r->dict[0] = -1;
-	for (i = 0; i < r->ncls; i++) {
-		int32_t t = r->delta[i];
+	r->ac_dict[0] = -1;
+	for (i = 0; i < ncls; i++) {
+		int32_t t = delta[i];
 
 		if (i == 0 || t < 0) {
-			r->delta[i] = 0;
+			delta[i] = 0;
 		} else {
 			fail[t] = 0;
-			r->dict[t] = -1;
+			r->ac_dict[t] = -1;
 			queue[tail++] = t;
 		}
 	}
 	while (head < tail) {
 		int32_t n = queue[head++];
 
-		for (i = 0; i < r->ncls; i++) {
-			int32_t *t = &r->delta[(size_t)n * r->ncls + i];
-			int32_t f = r->delta[(size_t)fail[n] * r->ncls + i];
+		for (i = 0; i < ncls; i++) {
+			int32_t *t = &delta[(size_t)n * ncls + i];
+			int32_t f = delta[(size_t)fail[n] * ncls + i];
 
 			if (i == 0) {
 				*t = 0;
@@ -1128,23 +1241,127 @@ static int build_automaton(struct compiler *c)
 				*t = f;
 			} else {
 				fail[*t] = f;
-				r->dict[*t] = r->lit[f] >= 0 ? f : r->dict[f];
+				r->ac_dict[*t] = r->ac_lit[f] >= 0 ? f : r->ac_dict[f];
 				queue[tail++] = *t;
 			}
 		}
 	}
-	r->out = malloc(r->nnodes * sizeof *r->out);
-	if (!r->out)
+	for (i = 0; i < nodes; i++)
+		r->ac_out[i] = r->ac_lit[i] >= 0 ? (int32_t)i : r->ac_dict[i];
+	for (i = 0; i < nodes * ncls; i++)
+		delta[i] = delta[i] << 1 | (r->ac_out[delta[i]] >= 0);
+	if (nodes < 32768 && (r->ac_delta16 = malloc(nodes * ncls * sizeof *r->ac_delta16))) {
+		for (i = 0; i < nodes * ncls; i++)
+			r->ac_delta16[i] = (uint16_t)delta[i];
+	} else {
+		r->ac_delta = delta;
+		delta = NULL;
+	}
+	r->ac_ncls = ncls;
+	r->ac_nnodes = nodes;
+	rc = 0;
+out:
+	free(delta);
+	free(fail);
+	free(queue);
+	return rc;
+}
+
+/* The trigger scan's structures: the trie of word-start literals (dense
+ * rows for nodes with many children, edge lists for the rest), the inner
+ * automaton, and literal -> pattern rows.  Returns 0 or KERR_NOMEM. */
+static int build_automaton(struct compiler *c)
+{
+	struct rules *r = c->r;
+	unsigned char cls[256], byte_of[256];
+	size_t i, cap = 1, ncls = 1, nedges = 0;
+	int32_t *go = NULL;
+	int rc = KERR_NOMEM;
+
+	/* first a dense trie over the bytes the literals use, then its sparse
+	 * form; the dense one lives only while compiling */
+	memset(cls, 0, sizeof cls);
+	for (i = 0; i < c->nlits; i++) {
+		const unsigned char *t = (const unsigned char *)c->lits[i] + 1;
+
+		for (; *t; t++)
+			if (!cls[*t]) {
+				byte_of[ncls] = *t;
+				cls[*t] = (unsigned char)ncls++;
+			}
+		cap += strlen(c->lits[i]);
+	}
+	r->nlits = c->nlits;
+	r->lit_next = malloc((c->nlits + 1) * sizeof *r->lit_next);
+	r->lit_flags = malloc(c->nlits + 1);
+	r->lit_len = calloc(c->nlits + 1, sizeof *r->lit_len);
+	r->lit_found = calloc(c->nlits + 1, sizeof *r->lit_found);
+	go = malloc(cap * ncls * sizeof *go);
+	r->lit = malloc(cap * sizeof *r->lit);
+	r->tr_first = malloc(cap * sizeof *r->tr_first);
+	r->tr_n = calloc(cap, sizeof *r->tr_n);
+	r->e_byte = malloc(cap);
+	r->e_to = malloc(cap * sizeof *r->e_to);
+	if (!r->lit_next || !r->lit_flags || !r->lit_len || !r->lit_found || !go || !r->lit
+	    || !r->tr_first || !r->tr_n || !r->e_byte || !r->e_to)
 		goto out;
-	for (i = 0; i < r->nnodes; i++)
-		r->out[i] = r->lit[i] >= 0 ? (int32_t)i : r->dict[i];
-	for (i = 0; i < r->nnodes * r->ncls; i++)
-		r->delta[i] = r->delta[i] << 1 | (r->out[r->delta[i]] >= 0);
-	if (r->nnodes < 32768 && (r->delta16 = malloc(r->nnodes * r->ncls * sizeof *r->delta16))) {
-		for (i = 0; i < r->nnodes * r->ncls; i++)
-			r->delta16[i] = (uint16_t)r->delta[i];
-		free(r->delta);
-		r->delta = NULL;
+	r->nnodes = 1;
+	for (i = 0; i < ncls; i++)
+		go[i] = -1;
+	r->lit[0] = -1;
+	for (i = 0; i < c->nlits; i++) {
+		const unsigned char *t = (const unsigned char *)c->lits[i] + 1;
+		int32_t n = 0;
+
+		r->lit_flags[i] = (unsigned char)(c->lits[i][0] - 1);
+		r->lit_len[i] = (unsigned)strlen(c->lits[i] + 1);
+		if (!(r->lit_flags[i] & LIT_START))
+			continue;  /* in the automaton */
+		for (; *t; t++) {
+			int32_t *to = &go[(size_t)n * ncls + cls[*t]];
+
+			if (*to < 0) {
+				size_t k, m = r->nnodes++;
+
+				for (k = 0; k < ncls; k++)
+					go[m * ncls + k] = -1;
+				r->lit[m] = -1;
+				*to = (int32_t)m;
+			}
+			n = *to;
+		}
+		r->lit_next[i] = r->lit[n];
+		r->lit[n] = (int32_t)i;
+	}
+	for (i = 0; i < 256; i++)
+		r->root[i] = cls[i] ? go[cls[i]] : -1;
+	memcpy(r->cls, cls, sizeof cls);
+	r->ncls = ncls;
+	for (i = 1; i < r->nnodes; i++) {
+		size_t k, nch = 0;
+
+		for (k = 1; k < ncls; k++)
+			nch += go[i * ncls + k] >= 0;
+		if (nch >= TR_DENSE_MIN) {
+			int32_t *d = realloc(r->tr_dense, (r->ndense + 1) * ncls * sizeof *d);
+
+			if (!d)
+				goto out;
+			r->tr_dense = d;
+			memcpy(d + r->ndense * ncls, go + i * ncls, ncls * sizeof *d);
+			r->tr_first[i] = TR_DENSE | (uint32_t)r->ndense++;
+			continue;
+		}
+		r->tr_first[i] = (uint32_t)nedges;
+		for (k = 1; k < ncls; k++) {
+			int32_t ch = go[i * ncls + k];
+
+			if (ch >= 0) {
+				r->e_byte[nedges] = byte_of[k];
+				r->e_to[nedges++] = ch;
+				r->tr_n[i]++;
+			}
+		}
 	}
 	/* literal -> patterns, as compressed rows */
 	r->lit_first = calloc(c->nlits + 1, sizeof *r->lit_first);
@@ -1171,10 +1388,9 @@ static int build_automaton(struct compiler *c)
 		}
 		free(fill);
 	}
-	rc = 0;
+	rc = build_inner_automaton(c);
 out:
-	free(fail);
-	free(queue);
+	free(go);
 	return rc;
 }
 
@@ -1238,10 +1454,11 @@ int rules_compile(const struct codebook *cb, struct rules **out, struct kerr_lis
 		c.first = KERR_NOMEM;
 	if (!c.first) {
 		r->pat_stamp = calloc(r->npats + 1, sizeof *r->pat_stamp);
+		r->pat_first = calloc(r->npats + 1, sizeof *r->pat_first);
 		r->cand = calloc(r->npats + 1, sizeof *r->cand);
 		r->hit = calloc(cb->ncats + 1, 1);
 		r->veto = calloc(cb->ncats + 1, 1);
-		if (!r->pat_stamp || !r->cand || !r->hit || !r->veto)
+		if (!r->pat_stamp || !r->pat_first || !r->cand || !r->hit || !r->veto)
 			c.first = KERR_NOMEM;
 	}
 	for (i = 0; i < c.nlits; i++)
@@ -1282,11 +1499,17 @@ void rules_free(struct rules *r)
 	for (i = 0; i < r->ncues; i++)
 		free(r->cues[i]);
 	free(r->cues);
-	free(r->delta);
 	free(r->lit);
-	free(r->dict);
-	free(r->out);
-	free(r->delta16);
+	free(r->tr_first);
+	free(r->tr_n);
+	free(r->tr_dense);
+	free(r->ac_delta16);
+	free(r->ac_delta);
+	free(r->ac_out);
+	free(r->ac_lit);
+	free(r->ac_dict);
+	free(r->e_byte);
+	free(r->e_to);
 	free(r->lit_first);
 	free(r->lit_pats);
 	free(r->always);
@@ -1298,6 +1521,7 @@ void rules_free(struct rules *r)
 	free(r->clause_first);
 	free(r->clause_lits);
 	free(r->pat_stamp);
+	free(r->pat_first);
 	free(r->cand);
 	free(r->hit);
 	free(r->veto);
@@ -1388,9 +1612,11 @@ static int clause_break(unsigned char c)
 		|| c == '\n' || c == '(' || c == ')';
 }
 
+/* Called for every word near every match: the first byte rules out most
+ * words before strlen runs. */
 static int word_is(const char *w, size_t n, const char *s)
 {
-	return strlen(s) == n && !memcmp(w, s, n);
+	return n && w[0] == s[0] && strlen(s) == n && !memcmp(w, s, n);
 }
 
 static int word_in(const char *w, size_t n, const char *const *list)
@@ -1574,13 +1800,41 @@ static int requirements_met(const struct rules *r, size_t p, unsigned st)
 	return 1;
 }
 
+/* Literal l and those on its lit_next chain (all of one text), found at
+ * [from, to) of the key: note the patterns they trigger (*n so far). */
+static void found_lits(struct rules *r, const unsigned char *k, size_t len, int32_t l,
+		       size_t from, size_t to, int wstart, size_t *n)
+{
+	unsigned st = r->stamp;
+
+	for (; l >= 0; l = r->lit_next[l]) {
+		size_t j;
+
+		if (r->lit_found[l] == st
+		    || ((r->lit_flags[l] & LIT_START) && !wstart)
+		    || ((r->lit_flags[l] & LIT_END) && to < len && is_w(k[to])))
+			continue;
+		r->lit_found[l] = st;
+		for (j = r->lit_first[l]; j < r->lit_first[l + 1]; j++) {
+			size_t p = r->lit_pats[j];
+
+			if (r->pat_stamp[p] != st) {
+				r->pat_stamp[p] = st;
+				r->pat_first[p] = from;
+				r->cand[(*n)++] = p;
+			} else if (from < r->pat_first[p]) {
+				r->pat_first[p] = from;
+			}
+		}
+	}
+}
+
 /* Candidates: patterns whose trigger literal occurs in the key (at word
  * boundaries where the literal needs them) and whose other required
  * literals occur too; then the patterns without a trigger. */
 static size_t candidates(struct rules *r, const unsigned char *k, size_t len)
 {
 	size_t i, n = 0, m = 0;
-	int32_t s = 0;
 	unsigned st;
 
 	if (++r->stamp == 0) {
@@ -1590,29 +1844,49 @@ static size_t candidates(struct rules *r, const unsigned char *k, size_t len)
 	}
 	st = r->stamp;
 	for (i = 0; i < len; i++) {
-		size_t at = (size_t)s * r->ncls + r->cls[k[i]];
-		int32_t t, l, v = r->delta16 ? r->delta16[at] : r->delta[at];
+		int32_t t;
+		size_t j;
 
-		s = v >> 1;
-		if (!(v & 1))
-			continue;
-		for (t = r->out[s]; t >= 0; t = r->dict[t]) {
-			for (l = r->lit[t]; l >= 0; l = r->lit_next[l]) {
-				size_t from = i + 1 - r->lit_len[l], j;
+		if (i > 0 && is_w(k[i - 1]))
+			continue;  /* not a word start */
+		for (t = r->root[k[i]], j = i + 1; t >= 0; j++) {
+			uint32_t e, end;
+			int32_t next = -1;
 
-				if (r->lit_found[l] == st
-				    || ((r->lit_flags[l] & LIT_START) && from > 0 && is_w(k[from - 1]))
-				    || ((r->lit_flags[l] & LIT_END) && i + 1 < len && is_w(k[i + 1])))
-					continue;
-				r->lit_found[l] = st;
-				for (j = r->lit_first[l]; j < r->lit_first[l + 1]; j++) {
-					size_t p = r->lit_pats[j];
+			if (r->lit[t] >= 0)
+				found_lits(r, k, len, r->lit[t], i, j, 1, &n);
+			if (j == len)
+				break;
+			e = r->tr_first[t];
+			if (e & TR_DENSE) {
+				unsigned char c = r->cls[k[j]];
 
-					if (r->pat_stamp[p] != st) {
-						r->pat_stamp[p] = st;
-						r->cand[n++] = p;
+				next = c ? r->tr_dense[(e & ~TR_DENSE) * r->ncls + c] : -1;
+			} else {
+				for (end = e + r->tr_n[t]; e < end; e++)
+					if (r->e_byte[e] == k[j]) {
+						next = r->e_to[e];
+						break;
 					}
-				}
+			}
+			t = next;
+		}
+	}
+	if (r->ac_nnodes) {
+		int32_t s = 0;
+
+		for (i = 0; i < len; i++) {
+			size_t at = (size_t)s * r->ac_ncls + r->ac_cls[k[i]];
+			int32_t t, v = r->ac_delta16 ? r->ac_delta16[at] : r->ac_delta[at];
+
+			s = v >> 1;
+			if (!(v & 1))
+				continue;
+			for (t = r->ac_out[s]; t >= 0; t = r->ac_dict[t]) {
+				size_t from = i + 1 - r->lit_len[r->ac_lit[t]];
+
+				found_lits(r, k, len, r->ac_lit[t], from, i + 1,
+					   from == 0 || !is_w(k[from - 1]), &n);
 			}
 		}
 	}
@@ -1625,6 +1899,30 @@ static size_t candidates(struct rules *r, const unsigned char *k, size_t len)
 	 * matches, whatever order the triggers came in */
 	qsort(r->cand, m, sizeof *r->cand, cmp_size);
 	return m;
+}
+
+/* Where to start looking for a candidate pattern: `lead` words before the
+ * word in which its first trigger starts (every match holds a trigger, and
+ * none starts further back), or 0 when that is not known.  Lookbehinds
+ * still see the text before the start. */
+static size_t match_start(const struct rules *r, const struct rpat *p, size_t pi,
+			  const unsigned char *k)
+{
+	size_t at;
+	int n;
+
+	if (r->no_prefilter || p->lead < 0 || r->pat_stamp[pi] != r->stamp)
+		return 0;
+	at = r->pat_first[pi];
+	while (at > 0 && is_w(k[at - 1]))
+		at--;
+	for (n = p->lead; n > 0 && at > 0; n--) {
+		while (at > 0 && !is_w(k[at - 1]))
+			at--;
+		while (at > 0 && is_w(k[at - 1]))
+			at--;
+	}
+	return at;
 }
 
 static int is_blank(const char *k, size_t len)
@@ -1671,6 +1969,20 @@ static int short_nonanswer(struct rules *r, const char *k, size_t len)
 		&& pcre2_match(r->nonsub_core, (PCRE2_SPTR)k, len, 0, 0, r->md, r->mctx) >= 0;
 }
 
+/* Pattern p matched key bytes [s, en): its category is coded, with that as
+ * the evidence.  Returns 0 or KERR_NOMEM. */
+static int record_hit(struct rules *r, const struct normalized *ans, const struct rpat *p,
+		      size_t s, size_t en, struct kerr *e)
+{
+	size_t os, oe;
+
+	r->hit[p->cat] = 1;
+	orig_span(ans, s, en, &os, &oe);
+	if (push_ev(&r->ev, &r->nev, &r->ev_cap, p->cat, p->idx, os, oe))
+		return kerr_set(e, KERR_NOMEM, "out of memory");
+	return 0;
+}
+
 static int code_nonanswer(const struct codebook *cb, const struct normalized *ans,
 			  struct rules_result *res, struct kerr *e)
 {
@@ -1706,7 +2018,7 @@ int rules_match(struct rules *r, const struct normalized *ans,
 	r->nev = 0;
 	for (i = 0; i < n && !rc; i++) {
 		struct rpat *p = &r->pats[r->cand[i]];
-		PCRE2_SIZE off = 0;
+		PCRE2_SIZE off;
 
 		/* one piece of evidence per category is enough: once it is coded
 		 * only its excludes still matter */
@@ -1715,6 +2027,23 @@ int rules_match(struct rules *r, const struct normalized *ans,
 		if (!p->jitted) {
 			(void)pcre2_jit_compile(p->code, PCRE2_JIT_COMPLETE);
 			p->jitted = 1;
+		}
+		off = match_start(r, p, r->cand[i], (const unsigned char *)k);
+		if (p->simple && !r->no_prefilter) {
+			/* the leftmost match is the first trigger the scan found */
+			size_t s = r->pat_first[r->cand[i]], en = s + p->litlen;
+
+			while (p->star && en < len && is_w((unsigned char)k[en]))
+				en++;
+			if (p->exclude) {
+				r->veto[p->cat] = 1;
+				continue;
+			}
+			if (!negated(r, k, len, s, en, p->negation)) {
+				rc = record_hit(r, ans, p, s, en, e);
+				continue;
+			}
+			off = en > s ? en : s + 1;  /* negated: PCRE2 finds the next one */
 		}
 		while (off <= len) {
 			int m = pcre2_match(p->code, (PCRE2_SPTR)k, len, off, 0, r->md, r->mctx);
@@ -1747,12 +2076,7 @@ int rules_match(struct rules *r, const struct normalized *ans,
 				}
 			}
 			if (!negated(r, k, len, s, en, p->negation)) {
-				size_t os, oe;
-
-				r->hit[p->cat] = 1;
-				orig_span(ans, s, en, &os, &oe);
-				if (push_ev(&r->ev, &r->nev, &r->ev_cap, p->cat, p->idx, os, oe))
-					rc = kerr_set(e, KERR_NOMEM, "out of memory");
+				rc = record_hit(r, ans, p, s, en, e);
 				break;
 			}
 			off = en > s ? en : s + 1;

@@ -15,9 +15,12 @@
  * gets only ingen_svar; a substantive answer no category matches gets the
  * residual category `andet` when the codebook has one.
  *
- * Speed: an Aho-Corasick scan of the key for each pattern's trigger words
- * picks the few patterns that can match at all, so the cost per answer
- * grows far less than linearly with the number of categories.  PCRE2 match
+ * Speed: a scan of the key for each pattern's trigger words (a trie walked
+ * from word starts, a small Aho-Corasick automaton for the rest) picks the
+ * few patterns that can match at all, so the cost per answer grows far less
+ * than linearly with the number of categories.  PCRE2 then starts a few
+ * words before the first trigger, and a pattern that is one word is not run
+ * at all: the trigger is its match.  PCRE2 match
  * and depth limits turn a pathological pattern into KERR_LIMIT naming the
  * category and pattern, never a hang.
  *
