@@ -15,6 +15,7 @@
 #include "buf.h"
 #include "codebook.h"
 #include "error.h"
+#include "model.h"
 #include "normalize.h"
 #include "strtab.h"
 
@@ -132,12 +133,18 @@ struct rules {
 	size_t *always;           /* patterns without a trigger (raw regexes) */
 	size_t nalways;
 	int no_prefilter;         /* rules_set_prefilter(r, 0) */
+	struct model *model;      /* the codebook's learned word model, or NULL */
+	int no_model;             /* rules_set_model(r, 0) */
+	double *prob;             /* [ncats]: model_score's output */
 	int max_gaps;             /* most NEAR/BEFORE gaps in one pattern */
 	/* scratch for rules_match */
 	unsigned stamp;
 	unsigned *pat_stamp;
 	size_t *pat_first;        /* [npats]: where the first trigger of a candidate starts */
 	unsigned *lit_found;      /* [nlits]: == stamp when found in this answer */
+	size_t *lit_last;         /* [nlits]: where its last occurrence starts */
+	size_t *pat_tfirst;       /* [npats + 1]: pattern p's trigger literals are */
+	size_t *pat_tlits;        /*   pat_tlits[pat_tfirst[p] .. pat_tfirst[p+1]) */
 	size_t *cand;
 	unsigned char *hit, *veto;
 	struct rules_evidence *ev;
@@ -948,7 +955,10 @@ static pcre2_code *compile_re(struct compiler *c, const char *re, const char *pa
 {
 	int err;
 	PCRE2_SIZE off;
-	pcre2_code *code = pcre2_compile((PCRE2_SPTR)re, PCRE2_ZERO_TERMINATED, 0,
+	/* a match of a translated pattern starts at or before its last
+	 * trigger, which rules_match passes as the offset limit */
+	pcre2_code *code = pcre2_compile((PCRE2_SPTR)re, PCRE2_ZERO_TERMINATED,
+		raw ? 0 : PCRE2_USE_OFFSET_LIMIT,
 		&err, &off, NULL);
 
 	if (!code) {
@@ -1363,11 +1373,21 @@ static int build_automaton(struct compiler *c)
 			}
 		}
 	}
-	/* literal -> patterns, as compressed rows */
+	/* literal -> patterns, as compressed rows; and pattern -> literals
+	 * (the pairs come in pattern order) */
 	r->lit_first = calloc(c->nlits + 1, sizeof *r->lit_first);
 	r->lit_pats = malloc((c->npairs + 1) * sizeof *r->lit_pats);
-	if (!r->lit_first || !r->lit_pats)
+	r->lit_last = calloc(c->nlits + 1, sizeof *r->lit_last);
+	r->pat_tfirst = calloc(r->npats + 2, sizeof *r->pat_tfirst);
+	r->pat_tlits = malloc((c->npairs + 1) * sizeof *r->pat_tlits);
+	if (!r->lit_first || !r->lit_pats || !r->lit_last || !r->pat_tfirst || !r->pat_tlits)
 		goto out;
+	for (i = 0; i < c->npairs; i++) {
+		r->pat_tfirst[c->pair_pat[i] + 1]++;
+		r->pat_tlits[i] = c->pair_lit[i];
+	}
+	for (i = 0; i < r->npats; i++)
+		r->pat_tfirst[i + 1] += r->pat_tfirst[i];
 	/* the clauses move over to the rules as they are */
 	r->clause_first = c->clause_first;
 	r->clause_lits = c->clause_lits;
@@ -1450,6 +1470,27 @@ int rules_compile(const struct codebook *cb, struct rules **out, struct kerr_lis
 	}
 	if (build_nonsub(&c) && !c.first)
 		c.first = KERR_NOMEM;
+	if (cb->model) {
+		struct kerr e;
+
+		kerr_clear(&e);
+		if (model_load(cb->model, cb, &r->model, &e)) {
+			struct kerr at;
+			struct buf where = BUF_INIT;
+
+			/* the problem is in the model file: name it, at the
+			 * codebook line that points there */
+			kerr_format(&e, &where);
+			codebook_error(cb, &at, (int)e.code, "model", "%s", where.data);
+			buf_release(&where);
+			if (!c.first)
+				c.first = (int)e.code;
+			if (errs)
+				kerr_list_add(errs, &at);
+		} else if (!(r->prob = calloc(cb->ncats + 1, sizeof *r->prob)) && !c.first) {
+			c.first = KERR_NOMEM;
+		}
+	}
 	if (!c.first && build_automaton(&c))
 		c.first = KERR_NOMEM;
 	if (!c.first) {
@@ -1489,6 +1530,8 @@ void rules_free(struct rules *r)
 
 	if (!r)
 		return;
+	model_free(r->model);
+	free(r->prob);
 	for (i = 0; i < r->npats; i++)
 		pcre2_code_free(r->pats[i].code);
 	free(r->pats);
@@ -1512,6 +1555,9 @@ void rules_free(struct rules *r)
 	free(r->e_to);
 	free(r->lit_first);
 	free(r->lit_pats);
+	free(r->lit_last);
+	free(r->pat_tfirst);
+	free(r->pat_tlits);
 	free(r->always);
 	free(r->lit_len);
 	free(r->lit_next);
@@ -1533,6 +1579,16 @@ void rules_set_limits(struct rules *r, unsigned match_limit, unsigned depth_limi
 {
 	pcre2_set_match_limit(r->mctx, match_limit);
 	pcre2_set_depth_limit(r->mctx, depth_limit);
+}
+
+void rules_set_model(struct rules *r, int on)
+{
+	r->no_model = !on;
+}
+
+int rules_has_model(const struct rules *r)
+{
+	return r->model != NULL;
 }
 
 void rules_set_prefilter(struct rules *r, int on)
@@ -1810,9 +1866,11 @@ static void found_lits(struct rules *r, const unsigned char *k, size_t len, int3
 	for (; l >= 0; l = r->lit_next[l]) {
 		size_t j;
 
-		if (r->lit_found[l] == st
-		    || ((r->lit_flags[l] & LIT_START) && !wstart)
+		if (((r->lit_flags[l] & LIT_START) && !wstart)
 		    || ((r->lit_flags[l] & LIT_END) && to < len && is_w(k[to])))
+			continue;
+		r->lit_last[l] = from;
+		if (r->lit_found[l] == st)
 			continue;
 		r->lit_found[l] = st;
 		for (j = r->lit_first[l]; j < r->lit_first[l + 1]; j++) {
@@ -1925,6 +1983,24 @@ static size_t match_start(const struct rules *r, const struct rpat *p, size_t pi
 	return at;
 }
 
+/* The offset limit for a candidate pattern: the start of its last trigger
+ * in the key (a match holds one, so it starts no later), or PCRE2_UNSET
+ * when the pattern was not picked by a trigger. */
+static PCRE2_SIZE match_limit(const struct rules *r, size_t pi)
+{
+	size_t q, last = 0;
+
+	if (r->no_prefilter || r->pat_stamp[pi] != r->stamp)
+		return PCRE2_UNSET;
+	for (q = r->pat_tfirst[pi]; q < r->pat_tfirst[pi + 1]; q++) {
+		size_t l = r->pat_tlits[q];
+
+		if (r->lit_found[l] == r->stamp && r->lit_last[l] > last)
+			last = r->lit_last[l];
+	}
+	return last;
+}
+
 static int is_blank(const char *k, size_t len)
 {
 	size_t i;
@@ -1983,6 +2059,36 @@ static int record_hit(struct rules *r, const struct normalized *ans, const struc
 	return 0;
 }
 
+/*
+ * The learned model's part, after the patterns: an answer they left
+ * uncoded gets the categories the model is sure of (or is no answer, when
+ * the model is sure of that: *nonsub), and a coded one gets a further
+ * category only when the model is very sure.  Its evidence is the whole
+ * answer, marked RULES_MODEL_PATTERN.  Returns 0 or KERR_NOMEM.
+ */
+static int apply_model(struct rules *r, const struct normalized *ans, struct rules_result *res,
+		       int *nonsub, struct kerr *e)
+{
+	const struct codebook *cb = r->cb;
+	const struct model_thresholds *th = model_thresholds(r->model);
+	double t = res->ncats ? th->add : th->residual;
+	size_t c, before = res->ncats;
+
+	model_score(r->model, ans->key.data, ans->key.len, r->prob);
+	for (c = 0; c < cb->ncats; c++) {
+		if (r->prob[c] < t || (long)c == cb->ingen_svar || (long)c == cb->andet
+		    || r->veto[c] || rules_result_has(res, c))
+			continue;
+		if (add_cat(res, c) || push_ev(&res->ev, &res->nev, &res->ev_cap, c,
+					       RULES_MODEL_PATTERN, 0, ans->key_map[ans->key.len]))
+			return kerr_set(e, KERR_NOMEM, "out of memory");
+	}
+	if (res->ncats > before)
+		qsort(res->cats, res->ncats, sizeof *res->cats, cmp_size);
+	*nonsub = !res->ncats && r->prob[cb->ingen_svar] >= th->nonsub;
+	return 0;
+}
+
 static int code_nonanswer(const struct codebook *cb, const struct normalized *ans,
 			  struct rules_result *res, struct kerr *e)
 {
@@ -2029,6 +2135,7 @@ int rules_match(struct rules *r, const struct normalized *ans,
 			p->jitted = 1;
 		}
 		off = match_start(r, p, r->cand[i], (const unsigned char *)k);
+		pcre2_set_offset_limit(r->mctx, match_limit(r, r->cand[i]));
 		if (p->simple && !r->no_prefilter) {
 			/* the leftmost match is the first trigger the scan found */
 			size_t s = r->pat_first[r->cand[i]], en = s + p->litlen;
@@ -2082,6 +2189,7 @@ int rules_match(struct rules *r, const struct normalized *ans,
 			off = en > s ? en : s + 1;
 		}
 	}
+	pcre2_set_offset_limit(r->mctx, PCRE2_UNSET);
 	for (i = 0; i < cb->ncats && !rc; i++)
 		if (r->hit[i] && !r->veto[i] && add_cat(res, i))
 			rc = kerr_set(e, KERR_NOMEM, "out of memory");
@@ -2094,12 +2202,22 @@ int rules_match(struct rules *r, const struct normalized *ans,
 	}
 	if (rc)
 		return rc;
+	if (!res->ncats)
+		res->nev = 0;  /* evidence of vetoed categories only */
+	if (!res->ncats && short_nonanswer(r, k, len))
+		return code_nonanswer(cb, ans, res, e);
+	if (r->model && !r->no_model) {
+		int nonsub = 0;
+
+		rc = apply_model(r, ans, res, &nonsub, e);
+		if (rc)
+			return rc;
+		if (nonsub)
+			return code_nonanswer(cb, ans, res, e);
+	}
 	if (res->nev > 1)  /* qsort(NULL, 0) is undefined behaviour */
 		qsort(res->ev, res->nev, sizeof *res->ev, cmp_ev);
 	if (!res->ncats) {
-		res->nev = 0;  /* evidence of vetoed categories only */
-		if (short_nonanswer(r, k, len))
-			return code_nonanswer(cb, ans, res, e);
 		if (cb->andet >= 0) {
 			res->residual = 1;
 			if (add_cat(res, (size_t)cb->andet))
