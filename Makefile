@@ -142,7 +142,7 @@ install: all
 	  $(DESTDIR)$(PREFIX)/share/koder/codebooks $(DESTDIR)$(PREFIX)/share/koder/data
 	install -m 755 $(BUILD)/koder $(DESTDIR)$(PREFIX)/bin/koder
 	install -m 644 $(MAN_PAGES) $(DESTDIR)$(PREFIX)/share/man/man1/
-	install -m 644 codebooks/*.json $(DESTDIR)$(PREFIX)/share/koder/codebooks/
+	install -m 644 codebooks/*.json codebooks/*.model $(DESTDIR)$(PREFIX)/share/koder/codebooks/
 	cp -R data/. $(DESTDIR)$(PREFIX)/share/koder/data/
 	find $(DESTDIR)$(PREFIX)/share/koder -type f -exec chmod 644 {} +
 

@@ -20,7 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { OPT_CODEBOOK = 256, OPT_TEXT, OPT_ID, OPT_WAVE, OPT_ROLE, OPT_FORMAT, OPT_NO_REPAIR,
+enum { OPT_CODEBOOK = 256, OPT_TEXT, OPT_ID, OPT_WAVE, OPT_ROLE, OPT_FORMAT, OPT_NO_REPAIR, OPT_NO_MODEL,
 	OPT_MASK, OPT_MASK_KINDS };
 
 static const struct cli_opt opts[] = {
@@ -32,6 +32,7 @@ static const struct cli_opt opts[] = {
 	{ OPT_FORMAT, "format", "FMT", "csv (default) or jsonl" },
 	{ 'o', "output", "FILE", "write to FILE (whole or not at all) instead of standard output" },
 	{ OPT_NO_REPAIR, "no-repair", NULL, "do not repair OCR/typing damage before matching" },
+	{ OPT_NO_MODEL, "no-model", NULL, "code with the patterns alone, not the codebook's learned model" },
 	CMD_MASK_OPTS(OPT_MASK, OPT_MASK_KINDS, "the matched words"),
 	{ 'q', "quiet", NULL, "no summary line on standard error" },
 	{ 'h', "help", NULL, "show this help" },
@@ -56,7 +57,9 @@ static const struct cli_usage usage = {
 	"            (nothing matched and the codebook has no andet)\n"
 	"  evidence  CATEGORY:START-END per match, ';'-separated: byte offsets of\n"
 	"            the matched words in the answer as written\n"
-	"  patterns  CATEGORY:include[N] per match: which pattern matched\n"
+	"  patterns  CATEGORY:include[N] per match: which pattern matched;\n"
+	"            CATEGORY:model when the codebook's learned model coded it\n"
+	"            (its evidence is the whole answer)\n"
 	"  matched   the matched words as written, ' | '-separated\n"
 	"With --format jsonl, one JSON object per line with the same fields;\n"
 	"codes is a list and evidence a list of {category, pattern, start, end, text}.\n\n"
@@ -146,7 +149,7 @@ static void write_csv(struct coder *c, const char *id, const char *wave, const c
 	const struct rules_result *res = &c->res;
 	struct buf codes = BUF_INIT, ev = BUF_INIT, pats = BUF_INIT, words = BUF_INIT;
 	const char *st = status_name[status_of(res)];
-	size_t i;
+	size_t i, nquoted = 0;
 
 	for (i = 0; i < res->ncats; i++) {
 		if (i)
@@ -162,18 +165,25 @@ static void write_csv(struct coder *c, const char *id, const char *wave, const c
 		if (ev.len) {
 			buf_addch(&ev, ';');
 			buf_addch(&pats, ';');
-			buf_adds(&words, " | ");
 		}
+		if (nquoted && v->pattern != RULES_MODEL_PATTERN)
+			buf_adds(&words, " | ");
 		buf_adds(&ev, id);
 		buf_addch(&ev, ':');
 		add_num(&ev, v->start);
 		buf_addch(&ev, '-');
 		add_num(&ev, v->end);
 		buf_adds(&pats, id);
+		if (v->pattern == RULES_MODEL_PATTERN) {
+			/* the learned model read the whole answer: no words to quote */
+			buf_adds(&pats, ":model");
+			continue;
+		}
 		buf_adds(&pats, ":include[");
 		add_num(&pats, v->pattern);
 		buf_addch(&pats, ']');
 		add_span(c, &words, text, v->start, v->end);
+		nquoted++;
 	}
 	put_field(c->out, id, strlen(id), 1);
 	if (wave)
@@ -220,6 +230,14 @@ static int write_jsonl(struct coder *c, const char *id, const char *wave, const 
 
 		if (v->pattern == RULES_NO_PATTERN) {
 			cJSON_Delete(e);
+			continue;
+		}
+		if (v->pattern == RULES_MODEL_PATTERN) {
+			ok = e && cJSON_AddItemToArray(evs, e)
+				&& cJSON_AddStringToObject(e, "category", cb->cats[v->cat].id)
+				&& cJSON_AddStringToObject(e, "pattern", "model")
+				&& cJSON_AddNumberToObject(e, "start", (double)v->start)
+				&& cJSON_AddNumberToObject(e, "end", (double)v->end);
 			continue;
 		}
 		snprintf(pat, sizeof pat, "include[%zu]", v->pattern);
@@ -371,7 +389,7 @@ int cmd_code(int argc, char **argv)
 	struct buf cbpath = BUF_INIT;
 	struct kerr e;
 	FILE *fp = stdin;
-	int opt, quiet = 0, status = EXIT_OK, st, rest = 0, nfiles = 0;
+	int opt, quiet = 0, no_model = 0, status = EXIT_OK, st, rest = 0, nfiles = 0;
 	const char *operand;
 
 	memset(&c, 0, sizeof c);
@@ -398,6 +416,7 @@ int cmd_code(int argc, char **argv)
 			break;
 		case 'o': output = optarg; break;
 		case OPT_NO_REPAIR: no.no_repair = 1; break;
+		case OPT_NO_MODEL: no_model = 1; break;
 		case OPT_MASK:
 		case OPT_MASK_KINDS:
 			if ((status = cmd_mask_opt(opt == OPT_MASK ? NULL : optarg, &c.mask, &usage)))
@@ -427,6 +446,7 @@ int cmd_code(int argc, char **argv)
 		return st;
 	}
 	c.cb = cb;
+	rules_set_model(c.rules, !no_model);
 	if (strcmp(file, "-") && !(fp = fopen(file, "rb"))) {
 		kerr_errno(&e, errno, file, "cannot open the survey");
 		status = cli_error(&e);

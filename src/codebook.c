@@ -488,7 +488,7 @@ static int concat_list(char ***list, size_t *n1, char **add, size_t n2)
 
 static const char *const root_keys[] = {
 	"id", "version", "title", "language", "source", "description", "categories", "nets",
-	"nonsubstantive", "nonsubstantive_defaults", "negation_cues", "negation_window", NULL
+	"nonsubstantive", "nonsubstantive_defaults", "negation_cues", "negation_window", "model", NULL
 };
 static const char *const cat_keys[] = {
 	"id", "label", "description", "net", "include", "exclude", "examples",
@@ -691,6 +691,31 @@ static void load_options(struct loader *ld, const cJSON *root)
 	}
 }
 
+/* "model": a file name beside the codebook (or an absolute path): the
+ * learned word model (model.h) that rules_compile loads. */
+static void load_model_path(struct loader *ld, const cJSON *root)
+{
+	struct codebook *cb = ld->cb;
+	char *m = get_string(ld, root, "model", "", 0);
+	const char *slash;
+	struct buf p = BUF_INIT;
+
+	if (!m)
+		return;
+	if (!*m) {
+		problem(ld, KERR_SCHEMA, "model", "\"model\" is empty: expected the model's file name");
+		free(m);
+		return;
+	}
+	slash = strrchr(cb->path ? cb->path : "", '/');
+	if (m[0] != '/' && slash)
+		buf_add(&p, cb->path, (size_t)(slash - cb->path) + 1);
+	if (buf_adds(&p, m) || !(cb->model = buf_detach(&p, NULL)))
+		ld->first = KERR_NOMEM;
+	buf_release(&p);
+	free(m);
+}
+
 static void load_root(struct loader *ld, const cJSON *root)
 {
 	struct codebook *cb = ld->cb;
@@ -728,6 +753,7 @@ static void load_root(struct loader *ld, const cJSON *root)
 	cb->title = get_string(ld, root, "title", "", 0);
 	cb->language = get_string(ld, root, "language", "", 0);
 	cb->source = get_string(ld, root, "source", "", 0);
+	load_model_path(ld, root);
 	if (!cb->title) cb->title = dup_or_null(ld, "");
 	if (!cb->language) cb->language = dup_or_null(ld, "");
 	if (!cb->source) cb->source = dup_or_null(ld, "");
@@ -989,6 +1015,7 @@ void codebook_free(struct codebook *cb)
 	free(cb->title);
 	free(cb->language);
 	free(cb->source);
+	free(cb->model);
 	free(cb->src);
 	free(cb);
 }

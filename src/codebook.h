@@ -77,6 +77,8 @@ struct codebook {
 	char **negation_cues;   /* words that cancel a following match (defaults or the file's) */
 	size_t nnegation_cues;
 	int negation_window;    /* words before a match searched for a cue (default 3) */
+	char *model;            /* the learned word model's file (model.h), resolved
+	                           against the codebook's folder; NULL when none */
 	long ingen_svar;        /* index of the ingen_svar category (always >= 0) */
 	long andet;             /* index of the residual category, or -1 */
 	/* private: the source text, so later errors can be located; how many

@@ -41,9 +41,11 @@ struct kerr_list;
 struct rules;
 
 #define RULES_NO_PATTERN ((size_t)-1)
+#define RULES_MODEL_PATTERN ((size_t)-2)  /* coded by the learned model (model.h) */
 
 /* One piece of evidence: category `cat` was coded because its include
- * pattern `pattern` (index into cats[cat].include; RULES_NO_PATTERN for
+ * pattern `pattern` (index into cats[cat].include; RULES_MODEL_PATTERN when
+ * the learned model coded it, evidence the whole answer; RULES_NO_PATTERN for
  * ingen_svar, whose evidence is the whole answer) matched bytes
  * [start, end) of the ORIGINAL text given to normalize_text. */
 struct rules_evidence {
@@ -103,6 +105,12 @@ int rules_match(struct rules *r, const struct normalized *ans,
 #define RULES_MATCH_LIMIT 1000000u
 #define RULES_DEPTH_LIMIT 10000u
 void rules_set_limits(struct rules *r, unsigned match_limit, unsigned depth_limit);
+
+/* 0: code with the patterns alone, leaving out the codebook's learned model
+ * (koder code --no-model); 1 (the default) uses it when the codebook has one. */
+void rules_set_model(struct rules *r, int on);
+/* 1 when the codebook has a learned model. */
+int rules_has_model(const struct rules *r);
 
 /* 0: run every pattern on every answer, without the trigger-word prefilter.
  * Only for tests, which check that the prefilter never changes a result. */

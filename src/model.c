@@ -1,0 +1,379 @@
+/* model.c - reading a codebook's learned word model and scoring answers with
+ * it (see model.h for the features and the file format). */
+#include "model.h"
+#include "buf.h"
+#include "codebook.h"
+#include "error.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MODEL_MAX_BYTES ((size_t)64 << 20)   /* a model file larger than this is not one */
+
+struct model {
+	size_t ncb;               /* categories in the codebook */
+	size_t ncol;              /* columns of the model */
+	size_t *col_cat;          /* [ncol]: codebook category of each column */
+	float *bias;              /* [ncol] */
+	float *w;                 /* [nfeat * ncol] */
+	size_t nfeat;
+	/* feature -> row: open addressing on a 64-bit hash of the feature's
+	 * text (a table of numbers is a fraction of one of strings, and it is
+	 * probed some hundred times an answer) */
+	uint64_t *hkey;           /* [hcap]: hash, 0 = empty slot */
+	uint32_t *hrow;           /* [hcap] */
+	size_t hmask;
+	struct model_thresholds th;
+	/* scratch for model_score */
+	unsigned *seen;           /* [nfeat]: == stamp when counted in this answer */
+	unsigned stamp;
+	double *z;                /* [ncol] */
+};
+
+void model_free(struct model *m)
+{
+	if (!m)
+		return;
+	free(m->col_cat);
+	free(m->bias);
+	free(m->w);
+	free(m->seen);
+	free(m->z);
+	free(m->hkey);
+	free(m->hrow);
+	free(m);
+}
+
+const struct model_thresholds *model_thresholds(const struct model *m)
+{
+	return &m->th;
+}
+
+/* FNV-1a, 64 bits, of prefix then s[0..n); never 0 (0 marks an empty slot). */
+static uint64_t feature_hash(const char *prefix, const char *s, size_t n)
+{
+	uint64_t h = 14695981039346656037ull;
+
+	for (; *prefix; prefix++)
+		h = (h ^ (unsigned char)*prefix) * 1099511628211ull;
+	while (n--)
+		h = (h ^ (unsigned char)*s++) * 1099511628211ull;
+	return h ? h : 1;
+}
+
+/* The row of the feature with hash h, or -1. */
+static long feature_row(const struct model *m, uint64_t h)
+{
+	size_t i = (size_t)(h ^ (h >> 29)) & m->hmask;
+
+	for (; m->hkey[i]; i = (i + 1) & m->hmask)
+		if (m->hkey[i] == h)
+			return (long)m->hrow[i];
+	return -1;
+}
+
+/* Index every feature line's text (kept in text, in file order). */
+static int index_features(struct model *m, char *const *names)
+{
+	size_t cap = 16, i;
+
+	while (cap < 2 * m->nfeat + 2)
+		cap *= 2;
+	m->hkey = calloc(cap, sizeof *m->hkey);
+	m->hrow = calloc(cap, sizeof *m->hrow);
+	if (!m->hkey || !m->hrow)
+		return KERR_NOMEM;
+	m->hmask = cap - 1;
+	for (i = 0; i < m->nfeat; i++) {
+		uint64_t h = feature_hash("", names[i], strlen(names[i]));
+		size_t j = (size_t)(h ^ (h >> 29)) & m->hmask;
+
+		while (m->hkey[j] && m->hkey[j] != h)
+			j = (j + 1) & m->hmask;
+		m->hkey[j] = h;    /* a repeated feature: its last line wins */
+		m->hrow[j] = (uint32_t)i;
+	}
+	return 0;
+}
+
+/* The tab-separated fields of one line (modified in place); at most max. */
+static size_t split_tabs(char *line, char **f, size_t max)
+{
+	size_t n = 0;
+
+	while (n < max) {
+		char *t = strchr(line, '\t');
+
+		f[n++] = line;
+		if (!t)
+			break;
+		*t = '\0';
+		line = t + 1;
+	}
+	return n;
+}
+
+/* Parse n numbers f[0..n) into out; 0 or -1 when one is not a number. */
+static int parse_floats(char **f, size_t n, float *out)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		char *end;
+		double d;
+
+		errno = 0;
+		d = strtod(f[i], &end);
+		if (end == f[i] || *end || errno || !isfinite(d) || fabs(d) > 1e6)
+			return -1;
+		out[i] = (float)d;
+	}
+	return 0;
+}
+
+struct reader {
+	const char *path;
+	struct kerr *e;
+	long line;
+};
+
+static int bad(struct reader *rd, enum kerr_code code, const char *what)
+{
+	kerr_set(rd->e, code, "%s; retrain the model with scripts/train-model.py, or "
+		 "remove \"model\" from the codebook", what);
+	kerr_at(rd->e, rd->path, rd->line, 0);
+	return code;
+}
+
+/* The header lines, in order; fills the columns and thresholds. */
+static int read_header(struct reader *rd, struct model *m, const struct codebook *cb,
+		       char **f, size_t nf, int which)
+{
+	static const char *const key[] = { "koder-model", "codebook", "categories",
+					   "thresholds", "bias" };
+	char msg[160];
+	size_t i;
+
+	if (strcmp(f[0], key[which])) {
+		snprintf(msg, sizeof msg, "expected a \"%s\" line here", key[which]);
+		return bad(rd, KERR_SYNTAX, msg);
+	}
+	switch (which) {
+	case 0:
+		if (nf != 2 || strcmp(f[1], "1"))
+			return bad(rd, KERR_SCHEMA, "this is not a koder model of format 1");
+		return 0;
+	case 1:
+		if (nf != 2 || strcmp(f[1], cb->id ? cb->id : "")) {
+			snprintf(msg, sizeof msg, "the model is for codebook \"%.60s\", not \"%.60s\"",
+				 nf > 1 ? f[1] : "", cb->id ? cb->id : "");
+			return bad(rd, KERR_SCHEMA, msg);
+		}
+		return 0;
+	case 2:
+		m->ncol = nf - 1;
+		m->col_cat = calloc(m->ncol + 1, sizeof *m->col_cat);
+		m->bias = calloc(m->ncol + 1, sizeof *m->bias);
+		m->z = calloc(m->ncol + 1, sizeof *m->z);
+		if (!m->col_cat || !m->bias || !m->z)
+			return kerr_set(rd->e, KERR_NOMEM, "out of memory reading %s", rd->path);
+		if (!m->ncol)
+			return bad(rd, KERR_SCHEMA, "the model has no categories");
+		for (i = 0; i < m->ncol; i++) {
+			long c = codebook_find(cb, f[i + 1]);
+
+			if (c < 0) {
+				snprintf(msg, sizeof msg, "category \"%.60s\" is not in the codebook",
+					 f[i + 1]);
+				return bad(rd, KERR_SCHEMA, msg);
+			}
+			m->col_cat[i] = (size_t)c;
+		}
+		return 0;
+	case 3: {
+		float t[3];
+
+		if (nf != 4 || parse_floats(f + 1, 3, t) || t[0] < 0 || t[0] > 1 || t[1] < 0
+		    || t[1] > 1 || t[2] < 0 || t[2] > 1)
+			return bad(rd, KERR_SCHEMA, "expected three thresholds from 0 to 1");
+		m->th.residual = t[0];
+		m->th.add = t[1];
+		m->th.nonsub = t[2];
+		return 0;
+	}
+	default:
+		if (nf != m->ncol + 1 || parse_floats(f + 1, m->ncol, m->bias))
+			return bad(rd, KERR_SCHEMA, "expected one number per category");
+		return 0;
+	}
+}
+
+static int read_model(struct reader *rd, struct model *m, const struct codebook *cb,
+		      char *text, size_t len)
+{
+	char *line = text, *end = text + len, **f, **names = NULL;
+	size_t cap = 0;
+	int rc = 0, which = 0;
+
+	f = malloc((cb->ncats + 8) * sizeof *f);
+	if (!f)
+		return kerr_set(rd->e, KERR_NOMEM, "out of memory reading %s", rd->path);
+	while (!rc && line < end) {
+		char *nl = memchr(line, '\n', (size_t)(end - line));
+		size_t nf;
+
+		if (nl)
+			*nl = '\0';
+		rd->line++;
+		nf = split_tabs(line, f, cb->ncats + 8);
+		if (which < 5) {
+			rc = read_header(rd, m, cb, f, nf, which++);
+		} else if (*line) {
+			if (nf != m->ncol + 1 || !*f[0] || strlen(f[0]) > 4 * MODEL_MAX_WORD) {
+				rc = bad(rd, KERR_SCHEMA, "expected a feature and one weight per category");
+				break;
+			}
+			if (m->nfeat == cap) {
+				float *w;
+				char **nm;
+
+				cap = cap ? 2 * cap : 4096;
+				w = realloc(m->w, cap * m->ncol * sizeof *w);
+				if (w)
+					m->w = w;
+				nm = realloc(names, cap * sizeof *nm);
+				if (nm)
+					names = nm;
+				if (!w || !nm) {
+					rc = kerr_set(rd->e, KERR_NOMEM, "out of memory reading %s", rd->path);
+					break;
+				}
+			}
+			if (parse_floats(f + 1, m->ncol, m->w + m->nfeat * m->ncol)) {
+				rc = bad(rd, KERR_SCHEMA, "a weight is not a number");
+				break;
+			}
+			names[m->nfeat++] = f[0];
+		}
+		line = nl ? nl + 1 : end;
+	}
+	free(f);
+	if (!rc && which < 5)
+		rc = bad(rd, KERR_SYNTAX, "the file ends before its header does");
+	if (!rc && index_features(m, names))
+		rc = kerr_set(rd->e, KERR_NOMEM, "out of memory reading %s", rd->path);
+	free(names);
+	if (!rc && !(m->seen = calloc(m->nfeat + 1, sizeof *m->seen)))
+		rc = kerr_set(rd->e, KERR_NOMEM, "out of memory reading %s", rd->path);
+	return rc;
+}
+
+int model_load(const char *path, const struct codebook *cb, struct model **out,
+	       struct kerr *e)
+{
+	struct reader rd = { path, e, 0 };
+	struct buf text = BUF_INIT;
+	struct model *m;
+	FILE *fp;
+	char chunk[65536];
+	size_t n;
+	int rc = 0;
+
+	*out = NULL;
+	fp = fopen(path, "rb");
+	if (!fp)
+		return kerr_errno(e, errno, path, "cannot open the codebook's model");
+	buf_init(&text, MODEL_MAX_BYTES);
+	while (!rc && (n = fread(chunk, 1, sizeof chunk, fp)) > 0)
+		if (buf_add(&text, chunk, n))
+			rc = kerr_set(e, KERR_LIMIT, "the model is larger than %zu MB",
+				      MODEL_MAX_BYTES >> 20);
+	if (!rc && ferror(fp))
+		rc = kerr_errno(e, errno ? errno : EIO, path, "cannot read the codebook's model");
+	fclose(fp);
+	m = calloc(1, sizeof *m);
+	if (!rc && !m)
+		rc = kerr_set(e, KERR_NOMEM, "out of memory reading %s", path);
+	if (!rc && memchr(text.data, '\0', text.len))
+		rc = bad(&rd, KERR_SYNTAX, "the file holds a NUL byte: it is not a model");
+	if (!rc) {
+		m->ncb = cb->ncats;
+		rc = read_model(&rd, m, cb, text.data, text.len);
+	}
+	buf_release(&text);
+	if (rc) {
+		if (e && !e->file[0])
+			kerr_at(e, path, rd.line, 0);
+		model_free(m);
+		return rc;
+	}
+	*out = m;
+	return 0;
+}
+
+static int key_word_byte(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80;
+}
+
+/* Add the weights of feature prefix+s[0..n) (once per answer). */
+static void add_feature(struct model *m, const char *prefix, const char *s, size_t n)
+{
+	long row = feature_row(m, feature_hash(prefix, s, n));
+	const float *w;
+	size_t c;
+
+	if (row < 0 || m->seen[row] == m->stamp)
+		return;
+	m->seen[row] = m->stamp;
+	w = m->w + (size_t)row * m->ncol;
+	for (c = 0; c < m->ncol; c++)
+		m->z[c] += w[c];
+}
+
+void model_score(struct model *m, const char *k, size_t len, double *p)
+{
+	size_t i = 0, c, ps = 0, pn = 0;
+
+	if (++m->stamp == 0) {
+		memset(m->seen, 0, m->nfeat * sizeof *m->seen);
+		m->stamp = 1;
+	}
+	for (c = 0; c < m->ncol; c++)
+		m->z[c] = m->bias[c];
+	while (i < len) {
+		size_t s, n;
+
+		while (i < len && !key_word_byte((unsigned char)k[i]))
+			i++;
+		s = i;
+		while (i < len && key_word_byte((unsigned char)k[i]))
+			i++;
+		n = i - s;
+		if (!n || n > MODEL_MAX_WORD)
+			continue;
+		add_feature(m, "w:", k + s, n);
+		if (n > 5)
+			add_feature(m, "p:", k + s, 5);
+		if (n > 8)
+			add_feature(m, "s:", k + i - 6, 6);
+		if (pn) {
+			char b[2 * MODEL_MAX_WORD + 2];
+
+			memcpy(b, k + ps, pn);
+			b[pn] = '_';
+			memcpy(b + pn + 1, k + s, n);
+			add_feature(m, "b:", b, pn + 1 + n);
+		}
+		ps = s;
+		pn = n;
+	}
+	for (c = 0; c < m->ncb; c++)
+		p[c] = -1;
+	for (c = 0; c < m->ncol; c++)
+		p[m->col_cat[c]] = 1 / (1 + exp(-m->z[c]));
+}
