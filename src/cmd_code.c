@@ -85,6 +85,7 @@ struct coder {
 	unsigned mask;          /* PII kinds replaced in quoted words, 0 for none */
 	struct pii_hits hits;   /* what the current answer holds (with --mask) */
 	struct buf span;
+	struct buf codes, ev, pats, words;   /* write_csv's columns, reused */
 	FILE *out;
 	size_t counts[4];   /* coded, ingen_svar, andet, uncoded */
 };
@@ -147,14 +148,18 @@ static void write_csv(struct coder *c, const char *id, const char *wave, const c
 {
 	const struct codebook *cb = c->cb;
 	const struct rules_result *res = &c->res;
-	struct buf codes = BUF_INIT, ev = BUF_INIT, pats = BUF_INIT, words = BUF_INIT;
+	struct buf *codes = &c->codes, *ev = &c->ev, *pats = &c->pats, *words = &c->words;
 	const char *st = status_name[status_of(res)];
 	size_t i, nquoted = 0;
 
+	buf_reset(codes);
+	buf_reset(ev);
+	buf_reset(pats);
+	buf_reset(words);
 	for (i = 0; i < res->ncats; i++) {
 		if (i)
-			buf_addch(&codes, ';');
-		buf_adds(&codes, cb->cats[res->cats[i]].id);
+			buf_addch(codes, ';');
+		buf_adds(codes, cb->cats[res->cats[i]].id);
 	}
 	for (i = 0; i < res->nev; i++) {
 		const struct rules_evidence *v = &res->ev[i];
@@ -162,27 +167,27 @@ static void write_csv(struct coder *c, const char *id, const char *wave, const c
 
 		if (v->pattern == RULES_NO_PATTERN)
 			continue;
-		if (ev.len) {
-			buf_addch(&ev, ';');
-			buf_addch(&pats, ';');
+		if (ev->len) {
+			buf_addch(ev, ';');
+			buf_addch(pats, ';');
 		}
 		if (nquoted && v->pattern != RULES_MODEL_PATTERN)
-			buf_adds(&words, " | ");
-		buf_adds(&ev, id);
-		buf_addch(&ev, ':');
-		add_num(&ev, v->start);
-		buf_addch(&ev, '-');
-		add_num(&ev, v->end);
-		buf_adds(&pats, id);
+			buf_adds(words, " | ");
+		buf_adds(ev, id);
+		buf_addch(ev, ':');
+		add_num(ev, v->start);
+		buf_addch(ev, '-');
+		add_num(ev, v->end);
+		buf_adds(pats, id);
 		if (v->pattern == RULES_MODEL_PATTERN) {
 			/* the learned model read the whole answer: no words to quote */
-			buf_adds(&pats, ":model");
+			buf_adds(pats, ":model");
 			continue;
 		}
-		buf_adds(&pats, ":include[");
-		add_num(&pats, v->pattern);
-		buf_addch(&pats, ']');
-		add_span(c, &words, text, v->start, v->end);
+		buf_adds(pats, ":include[");
+		add_num(pats, v->pattern);
+		buf_addch(pats, ']');
+		add_span(c, words, text, v->start, v->end);
 		nquoted++;
 	}
 	put_field(c->out, id, strlen(id), 1);
@@ -190,16 +195,12 @@ static void write_csv(struct coder *c, const char *id, const char *wave, const c
 		put_field(c->out, wave, strlen(wave), 0);
 	if (role)
 		put_field(c->out, role, strlen(role), 0);
-	put_field(c->out, codes.data, codes.len, 0);
+	put_field(c->out, codes->data, codes->len, 0);
 	put_field(c->out, st, strlen(st), 0);
-	put_field(c->out, ev.data, ev.len, 0);
-	put_field(c->out, pats.data, pats.len, 0);
-	put_field(c->out, words.data, words.len, 0);
+	put_field(c->out, ev->data, ev->len, 0);
+	put_field(c->out, pats->data, pats->len, 0);
+	put_field(c->out, words->data, words->len, 0);
 	fputc('\n', c->out);
-	buf_release(&codes);
-	buf_release(&ev);
-	buf_release(&pats);
-	buf_release(&words);
 }
 
 static int write_jsonl(struct coder *c, const char *id, const char *wave, const char *role,
@@ -394,6 +395,10 @@ int cmd_code(int argc, char **argv)
 
 	memset(&c, 0, sizeof c);
 	buf_init(&c.span, 0);
+	buf_init(&c.codes, 0);
+	buf_init(&c.ev, 0);
+	buf_init(&c.pats, 0);
+	buf_init(&c.words, 0);
 	cli_parser_init(&p, opts);
 	/* Options may follow the survey file, as with tally and diff. */
 	while ((opt = cmd_next_or_operand(&p, argc, argv, &rest, &operand)) != -1) {
@@ -487,6 +492,10 @@ done:
 	rules_free(c.rules);
 	pii_hits_release(&c.hits);
 	buf_release(&c.span);
+	buf_release(&c.codes);
+	buf_release(&c.ev);
+	buf_release(&c.pats);
+	buf_release(&c.words);
 	codebook_free(cb);
 	kerr_list_release(&errs);
 	buf_release(&cbpath);

@@ -114,9 +114,11 @@ struct rules {
 	/* the automaton for literals inside words (ac_nnodes 0: there are none) */
 	unsigned char ac_cls[256];
 	size_t ac_ncls, ac_nnodes;
-	uint16_t *ac_delta16;     /* [ac_nnodes * ac_ncls]: next state << 1, | 1 if
-	                             a literal ends there or on its fail chain */
-	int32_t *ac_delta;        /* the same when the states do not fit 15 bits */
+	uint16_t *ac_delta16;     /* [ac_nnodes * ac_ncls]: the next state's row
+	                             (state * ac_ncls, so no multiply in the chain
+	                             of loads) << 1, | 1 if a literal ends there or
+	                             on its fail chain */
+	int32_t *ac_delta;        /* the same when the rows do not fit 15 bits */
 	int32_t *ac_out;          /* [ac_nnodes]: first node on the fail chain (itself
 	                             included) where a literal ends, or -1 */
 	int32_t *ac_lit;          /* [ac_nnodes]: first literal ending here, or -1 */
@@ -1259,8 +1261,9 @@ static int build_inner_automaton(struct compiler *c)
 	for (i = 0; i < nodes; i++)
 		r->ac_out[i] = r->ac_lit[i] >= 0 ? (int32_t)i : r->ac_dict[i];
 	for (i = 0; i < nodes * ncls; i++)
-		delta[i] = delta[i] << 1 | (r->ac_out[delta[i]] >= 0);
-	if (nodes < 32768 && (r->ac_delta16 = malloc(nodes * ncls * sizeof *r->ac_delta16))) {
+		delta[i] = (int32_t)((size_t)delta[i] * ncls) << 1 | (r->ac_out[delta[i]] >= 0);
+	if (nodes * ncls < 32768
+	    && (r->ac_delta16 = malloc(nodes * ncls * sizeof *r->ac_delta16))) {
 		for (i = 0; i < nodes * ncls; i++)
 			r->ac_delta16[i] = (uint16_t)delta[i];
 	} else {
@@ -1931,16 +1934,16 @@ static size_t candidates(struct rules *r, const unsigned char *k, size_t len)
 		}
 	}
 	if (r->ac_nnodes) {
-		int32_t s = 0;
+		int32_t row = 0;
 
 		for (i = 0; i < len; i++) {
-			size_t at = (size_t)s * r->ac_ncls + r->ac_cls[k[i]];
+			size_t at = (size_t)row + r->ac_cls[k[i]];
 			int32_t t, v = r->ac_delta16 ? r->ac_delta16[at] : r->ac_delta[at];
 
-			s = v >> 1;
+			row = v >> 1;
 			if (!(v & 1))
 				continue;
-			for (t = r->ac_out[s]; t >= 0; t = r->ac_dict[t]) {
+			for (t = r->ac_out[(size_t)row / r->ac_ncls]; t >= 0; t = r->ac_dict[t]) {
 				size_t from = i + 1 - r->lit_len[r->ac_lit[t]];
 
 				found_lits(r, k, len, r->ac_lit[t], from, i + 1,
