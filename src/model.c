@@ -53,22 +53,48 @@ const struct model_thresholds *model_thresholds(const struct model *m)
 	return &m->th;
 }
 
-/* FNV-1a, 64 bits, of prefix then s[0..n); never 0 (0 marks an empty slot). */
+/* A 64-bit hash of b[0..n), eight bytes at a time (the table is built in
+ * the same process, so byte order does not matter); never 0, which marks
+ * an empty slot. */
+static uint64_t hash_bytes(const char *b, size_t n)
+{
+	uint64_t h = 0x9E3779B97F4A7C15ull ^ n, v;
+
+	for (; n >= 8; b += 8, n -= 8) {
+		memcpy(&v, b, 8);
+		h = (h ^ v) * 0xff51afd7ed558ccdull;
+		h ^= h >> 32;
+	}
+	v = 0;
+	memcpy(&v, b, n);
+	/* the last chunk, then MurmurHash3's finaliser: every bit of the
+	 * input reaches the low bits that pick the slot */
+	h ^= v;
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdull;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ull;
+	h ^= h >> 33;
+	return h ? h : 1;
+}
+
+/* The hash of feature prefix + s[0..n) (the prefix is two bytes). */
 static uint64_t feature_hash(const char *prefix, const char *s, size_t n)
 {
-	uint64_t h = 14695981039346656037ull;
+	char f[2 * MODEL_MAX_WORD + 8];
 
-	for (; *prefix; prefix++)
-		h = (h ^ (unsigned char)*prefix) * 1099511628211ull;
-	while (n--)
-		h = (h ^ (unsigned char)*s++) * 1099511628211ull;
-	return h ? h : 1;
+	if (n + 2 > sizeof f)
+		n = sizeof f - 2;   /* longer ones are never looked up */
+	f[0] = prefix[0];
+	f[1] = prefix[1];
+	memcpy(f + 2, s, n);
+	return hash_bytes(f, n + 2);
 }
 
 /* The row of the feature with hash h, or -1. */
 static long feature_row(const struct model *m, uint64_t h)
 {
-	size_t i = (size_t)(h ^ (h >> 29)) & m->hmask;
+	size_t i = (size_t)h & m->hmask;
 
 	for (; m->hkey[i]; i = (i + 1) & m->hmask)
 		if (m->hkey[i] == h)
@@ -89,8 +115,8 @@ static int index_features(struct model *m, char *const *names)
 		return KERR_NOMEM;
 	m->hmask = cap - 1;
 	for (i = 0; i < m->nfeat; i++) {
-		uint64_t h = feature_hash("", names[i], strlen(names[i]));
-		size_t j = (size_t)(h ^ (h >> 29)) & m->hmask;
+		uint64_t h = hash_bytes(names[i], strlen(names[i]));
+		size_t j = (size_t)h & m->hmask;
 
 		while (m->hkey[j] && m->hkey[j] != h)
 			j = (j + 1) & m->hmask;
