@@ -77,8 +77,14 @@ struct rpat {
 	int lead;            /* frag.lead: words a match may start before the word
 	                        of its first trigger, UNBOUNDED if not known */
 	int simple;          /* frag.simple: its first match is its first trigger */
+	int raw;             /* a regular expression (re:, when ... re:): its
+	                        match need not hold its trigger */
 	int star;            /* simple and ends in `*`: the match runs to the word's end */
 	unsigned litlen;     /* simple: the trigger's length */
+	long anchor;         /* the literal set every match holds one of that lies
+	                        fewest words from the match's start:
+	                        ANCHOR_TRIGGER, a clause index, or -1 */
+	int anchor_lead;     /* at most this many words before its word */
 	pcre2_code *code;
 };
 
@@ -145,6 +151,7 @@ struct rules {
 	size_t *pat_first;        /* [npats]: where the first trigger of a candidate starts */
 	unsigned *lit_found;      /* [nlits]: == stamp when found in this answer */
 	size_t *lit_last;         /* [nlits]: where its last occurrence starts */
+	size_t *lit_first_at;     /* [nlits]: where its first occurrence starts */
 	size_t *pat_tfirst;       /* [npats + 1]: pattern p's trigger literals are */
 	size_t *pat_tlits;        /*   pat_tlits[pat_tfirst[p] .. pat_tfirst[p+1]) */
 	size_t *cand;
@@ -167,6 +174,10 @@ struct litset {
 	char **lits;
 	size_t n;
 	size_t quality;    /* of its weakest literal: longer and whole words are rarer */
+	int lead;          /* most words before the word in which one of its
+	                      literals starts, from the start of the fragment
+	                      holding the set (UNBOUNDED when not known); 0: a
+	                      match of the fragment begins in that word */
 };
 
 /* A compiled piece of a pattern: its regex, the literal set that triggers it
@@ -191,6 +202,7 @@ struct frag {
 };
 
 #define UNBOUNDED (-1)
+#define ANCHOR_TRIGGER (-2)
 #define TR_DENSE 0x80000000u  /* tr_first holds a dense row */
 #define TR_DENSE_MIN 4        /* children from which a node gets a dense row */
 
@@ -256,6 +268,17 @@ static int add_req(struct frag *f, struct litset *l)
 	return 0;
 }
 
+/* b's sets now stand `by` words further from the start (it follows
+ * something of that many words at most). */
+static void shift_lits(struct frag *b, int by)
+{
+	size_t i;
+
+	b->trig.lead = words_add(b->trig.lead, by);
+	for (i = 0; i < b->nreq; i++)
+		b->req[i].lead = words_add(b->req[i].lead, by);
+}
+
 /* Would and_lits(a, b) make b's trigger a's? */
 static int takes_trigger(const struct frag *a, const struct frag *b)
 {
@@ -316,6 +339,8 @@ static int take_union(struct frag *a, struct frag *b)
 	a->trig.n += b->trig.n;
 	if (b->trig.quality < a->trig.quality)
 		a->trig.quality = b->trig.quality;
+	a->trig.lead = a->trig.lead < 0 || b->trig.lead < 0 ? UNBOUNDED
+		: a->trig.lead > b->trig.lead ? a->trig.lead : b->trig.lead;
 	free(b->trig.lits);
 	memset(&b->trig, 0, sizeof b->trig);
 	return 0;
@@ -497,6 +522,8 @@ static int compile_word(struct pparse *p, struct frag *f)
 			l[0] = lit;
 			f->trig.lits = l;
 			f->trig.n = 1;
+			f->trig.lead = key_words(key.data, bestat)
+				- (bestat > 0 && pat_wordish((unsigned char)key.data[bestat - 1]));
 			f->trig.quality = best;
 		}
 	}
@@ -570,9 +597,10 @@ static int parse_seq(struct pparse *p, struct frag *f)
 				f->width = it.width;
 				f->simple = it.simple;
 			} else {
-				f->simple = 0;
 				int lead = takes_trigger(f, &it) ? words_add(f->width, it.lead) : f->lead;
 
+				f->simple = 0;
+				shift_lits(&it, f->width);
 				f->width = words_add(f->width, it.width);
 				rc = and_lits(f, &it);
 				f->lead = lead;
@@ -624,6 +652,14 @@ static int parse_near(struct pparse *p, struct frag *f)
 				int lead = sw ? words_add(words_add(f->width, gapw), b.lead)
 					: before ? f->lead : words_add(words_add(b.width, gapw), f->lead);
 
+				/* b follows f and the gap; with NEAR either may come first */
+				shift_lits(&b, words_add(f->width, gapw));
+				if (!before) {
+					f->trig.lead = words_add(f->trig.lead, words_add(b.width, gapw));
+					for (size_t q = 0; q < f->nreq; q++)
+						f->req[q].lead = words_add(f->req[q].lead,
+									   words_add(b.width, gapw));
+				}
 				f->width = words_add(words_add(f->width, gapw), b.width);
 				f->simple = 0;
 				rc = and_lits(f, &b);
@@ -830,6 +866,34 @@ static int translate(const char *pattern, struct frag *f, struct pparse *p,
 		*raw = 1;
 		return buf_adds(&f->re, pattern + off + 3) ? KERR_NOMEM : 0;
 	}
+	if (!strncasecmp(pattern + off, "when ", 5)) {
+		/* "when WORDS re:REGEX": the regex runs only on answers holding
+		 * the words, whose literals are its triggers */
+		const char *re = strstr(pattern + off, " re:");
+		char *words;
+
+		if (!re) {
+			p->s = pattern;
+			pfail(p, off, "\"when\" needs its words, then \" re:\" and the regular expression");
+			return 0;
+		}
+		words = strndup(pattern, (size_t)(re - pattern));
+		if (!words)
+			return KERR_NOMEM;
+		p->s = words;
+		p->pos = off + 5;
+		next_tok(p);
+		rc = parse_alt(p, f);
+		if (!rc && !p->err && p->tok != T_END)
+			pfail(p, p->tstart, "unexpected text here");
+		free(words);
+		p->s = pattern;
+		*raw = 1;
+		f->simple = 0;
+		f->lead = UNBOUNDED;
+		buf_reset(&f->re);
+		return rc ? rc : buf_adds(&f->re, re + 4) ? KERR_NOMEM : 0;
+	}
 	p->s = pattern;
 	p->pos = off;
 	next_tok(p);
@@ -1031,7 +1095,20 @@ static void add_pattern(struct compiler *c, size_t cat, size_t idx, int exclude)
 		rp->idx = idx;
 		rp->exclude = exclude;
 		rp->negation = exclude ? 0 : negation;
-		rp->lead = f.trig.n ? f.lead : UNBOUNDED;
+		rp->raw = raw;
+		rp->lead = f.trig.n && !raw ? f.lead : UNBOUNDED;
+		rp->anchor = -1;
+		rp->anchor_lead = UNBOUNDED;
+		if (!raw && f.trig.n && f.trig.lead >= 0) {
+			rp->anchor = ANCHOR_TRIGGER;
+			rp->anchor_lead = f.trig.lead;
+		}
+		for (i = 0; !raw && i < f.nreq; i++)
+			if (f.req[i].n && f.req[i].lead >= 0
+			    && (rp->anchor == -1 || f.req[i].lead < rp->anchor_lead)) {
+				rp->anchor = (long)(c->nclauses + i);
+				rp->anchor_lead = f.req[i].lead;
+			}
 		rp->simple = !raw && f.simple && f.trig.n == 1;
 		if (rp->simple) {
 			size_t tl = strlen(f.trig.lits[0] + 1);
@@ -1381,9 +1458,11 @@ static int build_automaton(struct compiler *c)
 	r->lit_first = calloc(c->nlits + 1, sizeof *r->lit_first);
 	r->lit_pats = malloc((c->npairs + 1) * sizeof *r->lit_pats);
 	r->lit_last = calloc(c->nlits + 1, sizeof *r->lit_last);
+	r->lit_first_at = calloc(c->nlits + 1, sizeof *r->lit_first_at);
 	r->pat_tfirst = calloc(r->npats + 2, sizeof *r->pat_tfirst);
 	r->pat_tlits = malloc((c->npairs + 1) * sizeof *r->pat_tlits);
-	if (!r->lit_first || !r->lit_pats || !r->lit_last || !r->pat_tfirst || !r->pat_tlits)
+	if (!r->lit_first || !r->lit_pats || !r->lit_last || !r->lit_first_at || !r->pat_tfirst
+	    || !r->pat_tlits)
 		goto out;
 	for (i = 0; i < c->npairs; i++) {
 		r->pat_tfirst[c->pair_pat[i] + 1]++;
@@ -1559,6 +1638,7 @@ void rules_free(struct rules *r)
 	free(r->lit_first);
 	free(r->lit_pats);
 	free(r->lit_last);
+	free(r->lit_first_at);
 	free(r->pat_tfirst);
 	free(r->pat_tlits);
 	free(r->always);
@@ -1876,6 +1956,7 @@ static void found_lits(struct rules *r, const unsigned char *k, size_t len, int3
 		if (r->lit_found[l] == st)
 			continue;
 		r->lit_found[l] = st;
+		r->lit_first_at[l] = from;
 		for (j = r->lit_first[l]; j < r->lit_first[l + 1]; j++) {
 			size_t p = r->lit_pats[j];
 
@@ -1962,22 +2043,39 @@ static size_t candidates(struct rules *r, const unsigned char *k, size_t len)
 	return m;
 }
 
-/* Where to start looking for a candidate pattern: `lead` words before the
- * word in which its first trigger starts (every match holds a trigger, and
- * none starts further back), or 0 when that is not known.  Lookbehinds
- * still see the text before the start. */
-static size_t match_start(const struct rules *r, const struct rpat *p, size_t pi,
-			  const unsigned char *k)
+/* First and last occurrence (start offsets) in this answer of the literals
+ * of pattern pi's anchor set; 0 when none was found. */
+static int anchor_span(const struct rules *r, size_t pi, size_t *first, size_t *last)
 {
-	size_t at;
-	int n;
+	const struct rpat *p = &r->pats[pi];
+	const size_t *l, *end;
+	int any = 0;
 
-	if (r->no_prefilter || p->lead < 0 || r->pat_stamp[pi] != r->stamp)
-		return 0;
-	at = r->pat_first[pi];
+	if (p->anchor == ANCHOR_TRIGGER) {
+		l = r->pat_tlits + r->pat_tfirst[pi];
+		end = r->pat_tlits + r->pat_tfirst[pi + 1];
+	} else {
+		l = r->clause_lits + r->clause_first[p->anchor];
+		end = r->clause_lits + r->clause_first[p->anchor + 1];
+	}
+	for (; l < end; l++) {
+		if (r->lit_found[*l] != r->stamp)
+			continue;
+		if (!any || r->lit_first_at[*l] < *first)
+			*first = r->lit_first_at[*l];
+		if (!any || r->lit_last[*l] > *last)
+			*last = r->lit_last[*l];
+		any = 1;
+	}
+	return any;
+}
+
+/* The start of the word `n` words before the one holding key byte `at`. */
+static size_t back_words(const unsigned char *k, size_t at, int n)
+{
 	while (at > 0 && is_w(k[at - 1]))
 		at--;
-	for (n = p->lead; n > 0 && at > 0; n--) {
+	for (; n > 0 && at > 0; n--) {
 		while (at > 0 && !is_w(k[at - 1]))
 			at--;
 		while (at > 0 && is_w(k[at - 1]))
@@ -1986,22 +2084,42 @@ static size_t match_start(const struct rules *r, const struct rpat *p, size_t pi
 	return at;
 }
 
-/* The offset limit for a candidate pattern: the start of its last trigger
- * in the key (a match holds one, so it starts no later), or PCRE2_UNSET
- * when the pattern was not picked by a trigger. */
-static PCRE2_SIZE match_limit(const struct rules *r, size_t pi)
+/*
+ * The stretch of the key where a match of candidate pattern pi can start:
+ * from `lead` words before the word in which its first trigger starts (a
+ * match holds a trigger, and none starts further back) to that trigger's
+ * last occurrence; and the same for its anchor, the set of literals (the
+ * trigger or one it also requires) nearest the start of every match:
+ * "arbejdsgiver* BEFORE/4 (vil ikke|afviser)" begins with an employer.
+ * Sets [*from, *limit]; *limit is PCRE2_UNSET when the pattern was not
+ * picked by a trigger.  Lookbehinds still see the text before *from.
+ */
+static void match_span(const struct rules *r, size_t pi, const unsigned char *k,
+		       PCRE2_SIZE *from, PCRE2_SIZE *limit)
 {
-	size_t q, last = 0;
+	const struct rpat *p = &r->pats[pi];
+	size_t at, q, last = 0, afirst = 0, alast = 0;
 
-	if (r->no_prefilter || r->pat_stamp[pi] != r->stamp)
-		return PCRE2_UNSET;
+	*from = 0;
+	*limit = PCRE2_UNSET;
+	if (r->no_prefilter || p->raw || r->pat_stamp[pi] != r->stamp)
+		return;
 	for (q = r->pat_tfirst[pi]; q < r->pat_tfirst[pi + 1]; q++) {
 		size_t l = r->pat_tlits[q];
 
 		if (r->lit_found[l] == r->stamp && r->lit_last[l] > last)
 			last = r->lit_last[l];
 	}
-	return last;
+	*limit = last;
+	if (p->lead >= 0)
+		*from = back_words(k, r->pat_first[pi], p->lead);
+	if (p->anchor != -1 && anchor_span(r, pi, &afirst, &alast)) {
+		at = back_words(k, afirst, p->anchor_lead);
+		if (at > *from)
+			*from = at;
+		if (alast < *limit)
+			*limit = alast;
+	}
 }
 
 static int is_blank(const char *k, size_t len)
@@ -2066,7 +2184,8 @@ static int record_hit(struct rules *r, const struct normalized *ans, const struc
  * The learned model's part, after the patterns: an answer they left
  * uncoded gets the categories the model is sure of (or is no answer, when
  * the model is sure of that: *nonsub), and a coded one gets a further
- * category only when the model is very sure.  Its evidence is the whole
+ * category only when the model is very sure, or becomes andet (ncats 0)
+ * when the model is sure of that and unsure of every category coded.  Its evidence is the whole
  * answer, marked RULES_MODEL_PATTERN.  Returns 0 or KERR_NOMEM.
  */
 static int apply_model(struct rules *r, const struct normalized *ans, struct rules_result *res,
@@ -2078,6 +2197,16 @@ static int apply_model(struct rules *r, const struct normalized *ans, struct rul
 	size_t c, before = res->ncats;
 
 	model_score(r->model, ans->key.data, ans->key.len, r->prob);
+	/* the patterns found words of a category, but the answer as a whole is
+	 * plainly about something else ("stor afstand mellem ledelsen og os") */
+	if (res->ncats && cb->andet >= 0 && r->prob[cb->andet] >= th->andet) {
+		for (c = 0; c < res->ncats && r->prob[res->cats[c]] < th->weak; c++)
+			;
+		if (c == res->ncats) {
+			res->ncats = res->nev = 0;
+			return 0;
+		}
+	}
 	for (c = 0; c < cb->ncats; c++) {
 		if (r->prob[c] < t || (long)c == cb->ingen_svar || (long)c == cb->andet
 		    || r->veto[c] || rules_result_has(res, c))
@@ -2137,8 +2266,12 @@ int rules_match(struct rules *r, const struct normalized *ans,
 			(void)pcre2_jit_compile(p->code, PCRE2_JIT_COMPLETE);
 			p->jitted = 1;
 		}
-		off = match_start(r, p, r->cand[i], (const unsigned char *)k);
-		pcre2_set_offset_limit(r->mctx, match_limit(r, r->cand[i]));
+		{
+			PCRE2_SIZE limit;
+
+			match_span(r, r->cand[i], (const unsigned char *)k, &off, &limit);
+			pcre2_set_offset_limit(r->mctx, limit);
+		}
 		if (p->simple && !r->no_prefilter) {
 			/* the leftmost match is the first trigger the scan found */
 			size_t s = r->pat_first[r->cand[i]], en = s + p->litlen;

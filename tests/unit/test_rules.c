@@ -327,6 +327,51 @@ static void test_compile_errors(void **state)
 	codebook_free(cb);
 }
 
+/* "when WORDS re:REGEX": the regex is tried only where the words occur,
+ * and may match elsewhere in the answer than they do; a "when" without
+ * "re:" or with a bad word list is an error at its path. */
+static void test_when(void **state)
+{
+	static const char book2[] =
+		"{\"id\": \"t\", \"version\": 1, \"categories\": [\n"
+		"{\"id\": \"s\", \"label\": \"S\", \"include\": [\"when (smerte*|ondt) re:(?s)^(?!.*ryg).*?\\\\bsmerte\"]},\n"
+		"{\"id\": \"andet\", \"label\": \"Andet\"}]}";
+	static const char bad[] =
+		"{\"id\": \"t\", \"version\": 1, \"categories\": [\n"
+		"{\"id\": \"a\", \"label\": \"A\", \"include\": [\"when smerte\", \"when (ondt re:x\"]}]}";
+	struct fix f;
+	struct kerr_list errs = KERR_LIST_INIT;
+	struct codebook *cb = NULL;
+	struct rules *r = NULL;
+	int pre;
+
+	(void)state;
+	memset(&f, 0, sizeof f);
+	assert_int_equal(codebook_parse(book2, sizeof book2 - 1, "w.json", &f.cb, &errs), 0);
+	assert_int_equal(rules_compile(f.cb, &f.r, &errs), 0);
+	normalized_init(&f.ans);
+	rules_result_init(&f.res);
+	for (pre = 1; pre >= 0; pre--) {
+		rules_set_prefilter(f.r, pre);
+		assert_string_equal(code(&f, "smerter i hele kroppen"), "s");
+		assert_string_equal(code(&f, "ondt, smerterne kommer og går"), "s");
+		assert_string_equal(code(&f, "smerter i ryggen"), "andet");
+		assert_string_equal(code(&f, "hovedpine"), "andet");
+	}
+	rules_result_release(&f.res);
+	normalized_release(&f.ans);
+	rules_free(f.r);
+	codebook_free(f.cb);
+	assert_int_equal(codebook_parse(bad, sizeof bad - 1, "bad.json", &cb, NULL), 0);
+	assert_int_equal(rules_compile(cb, &r, &errs), KERR_PATTERN);
+	assert_int_equal(errs.n, 2);
+	assert_string_equal(errs.items[0].path, "categories[0].include[0]");
+	assert_non_null(strstr(errs.items[0].msg, "re:"));
+	assert_string_equal(errs.items[1].path, "categories[0].include[1]");
+	kerr_list_release(&errs);
+	codebook_free(cb);
+}
+
 /* The trigger-word prefilter only saves time: on every development and SOF
  * answer, with every shipped codebook, the codes and evidence are the same
  * as when every pattern runs on every answer. */
@@ -411,6 +456,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_evidence_original_offsets, setup, teardown),
 		cmocka_unit_test(test_limit),
 		cmocka_unit_test(test_compile_errors),
+		cmocka_unit_test(test_when),
 		cmocka_unit_test(test_prefilter_changes_nothing),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
