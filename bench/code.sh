@@ -102,6 +102,26 @@ done
 awk -v a="${cost[10]}" -v b="${cost[50]}" -v c="${cost[200]}" 'BEGIN {
 	if (a < 0.01) a = 0.01
 	printf "growth (without repair): 50 categories cost %.2fx and 200 cost %.2fx the time of 10 (linear would be 5x and 20x)\n", b / a, c / a }'
+# Start-up (lexicon, hunspell, compiling the codebook) is paid once per run:
+# the time for a one-answer survey, and the rate on the rest once it is paid.
+one="$OUT/code-answers-1.csv"
+head -2 "$answers" >"$one"
+read -r t1 _ <<<"$(run "$KODER" code -q --codebook "$OUT/code-cb-50.json" --text text --id id "$one")"
+read -r t50 _ <<<"$(run "$KODER" code -q --codebook "$OUT/code-cb-50.json" --text text --id id "$answers")"
+awk -v n="$N" -v t1="$t1" -v t="$t50" 'BEGIN {
+	if (t - t1 < 0.01) t = t1 + 0.01
+	printf "50 categories: start-up %.2f s once per run; after it %.0f answers/s (%.2f us/answer); %.0f answers/s over the whole run\n",
+		t1, n / (t - t1), 1e6 * (t - t1) / n, n / t }'
+# The shipped codebooks' learned models (docs/codebook-format.md) score
+# every answer: their cost, on the same answers.
+for cb in sof-barrierer sof-undtagelser; do
+	read -r tm _ <<<"$(run "$KODER" code -q --codebook "$cb" --text text --id id "$answers")"
+	read -r tn _ <<<"$(run "$KODER" code -q --no-model --codebook "$cb" --text text --id id "$answers")"
+	awk -v n="$N" -v tm="$tm" -v tn="$tn" -v cb="$cb" 'BEGIN {
+		if (tm < 0.01) tm = 0.01; if (tn < 0.01) tn = 0.01
+		printf "shipped %s: %.0f answers/s with its learned model, %.0f with the patterns alone (the model costs %.2f us/answer)\n",
+			cb, n / tm, n / tn, 1e6 * (tm - tn) / n }'
+done
 read -r tpy _ <<<"$(run python3 "$ROOT/bench/code_baseline.py" "$OUT/code-cb-50.json" "$pyanswers")"
 read -r tk _ <<<"$(run "$KODER" code -q --codebook "$OUT/code-cb-50.json" --text text --id id "$pyanswers")"
 awk -v n="$NPY" -v tp="$tpy" -v tk="$tk" 'BEGIN {

@@ -41,6 +41,8 @@ TRAIN = {
         ("corpora/train/barrierer-b.csv", "id", "text", None),
         ("corpora/train/barrierer-d.csv", "id", "text", None),
         ("corpora/train/barrierer-e.csv", "id", "text", None),
+        ("corpora/train/barrierer-f.csv", "id", "text", None),
+        ("corpora/train/barrierer-g.csv", "id", "text", None),
     ],
     "sof-undtagelser": [
         ("corpora/dev/undtagelser.csv", "id", "text", None),
@@ -49,6 +51,7 @@ TRAIN = {
         ("corpora/train/undtagelser-a.csv", "id", "text", None),
         ("corpora/train/undtagelser-b.csv", "id", "text", None),
         ("corpora/train/undtagelser-d.csv", "id", "text", None),
+        ("corpora/train/undtagelser-e.csv", "id", "text", None),
     ],
     "sygdom-aarsager": [
         ("corpora/dev/sygdom.csv", "id", "text", None),
@@ -56,15 +59,16 @@ TRAIN = {
         ("corpora/train/sygdom-a.csv", "id", "text", None),
         ("corpora/train/sygdom-b.csv", "id", "text", None),
         ("corpora/train/sygdom-e.csv", "id", "text", None),
+        ("corpora/train/sygdom-f.csv", "id", "text", None),
     ],
 }
 
-# residual, add, no-answer: see model.h
-THRESHOLDS = (0.45, 0.9, 0.6)
+# residual, add, no-answer, andet override, weak: see model.h
+THRESHOLDS = (0.45, 0.95, 0.6, 0.6, 0.3)
 EPOCHS = 30
 RATE = 0.5
 L2 = 1e-4
-PRUNE = 0.02          # features whose every weight is smaller are left out
+PRUNE = 0.1           # features whose every weight is smaller are left out
 MAX_WORD = 40         # model.h MODEL_MAX_WORD
 WORD = re.compile(rb"[a-z0-9\x80-\xff]+")
 
@@ -149,8 +153,10 @@ def main():
     for cbid in a.codebooks or sorted(TRAIN):
         with open(os.path.join(ROOT, "codebooks", cbid + ".json"), encoding="utf-8") as fh:
             cb = json.load(fh)
-        cols = [c["id"] for c in cb["categories"] if c["id"] not in ("andet", "ingen_svar")]
-        cols.append("ingen_svar")
+        ids = [c["id"] for c in cb["categories"]]
+        cols = [c for c in ids if c not in ("andet", "ingen_svar")] + ["ingen_svar"]
+        if "andet" in ids:
+            cols.append("andet")
         answers = []
         for src in TRAIN[cbid]:
             if not os.path.exists(os.path.join(ROOT, src[0])):
