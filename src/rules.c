@@ -155,6 +155,7 @@ struct rules {
 	size_t *pat_tfirst;       /* [npats + 1]: pattern p's trigger literals are */
 	size_t *pat_tlits;        /*   pat_tlits[pat_tfirst[p] .. pat_tfirst[p+1]) */
 	size_t *cand;
+	uint64_t *cand_bits;      /* [npats / 64 + 1]: candidates, by pattern index */
 	unsigned char *hit, *veto;
 	struct rules_evidence *ev;
 	size_t nev, ev_cap;
@@ -1579,9 +1580,10 @@ int rules_compile(const struct codebook *cb, struct rules **out, struct kerr_lis
 		r->pat_stamp = calloc(r->npats + 1, sizeof *r->pat_stamp);
 		r->pat_first = calloc(r->npats + 1, sizeof *r->pat_first);
 		r->cand = calloc(r->npats + 1, sizeof *r->cand);
+		r->cand_bits = calloc(r->npats / 64 + 1, sizeof *r->cand_bits);
 		r->hit = calloc(cb->ncats + 1, 1);
 		r->veto = calloc(cb->ncats + 1, 1);
-		if (!r->pat_stamp || !r->pat_first || !r->cand || !r->hit || !r->veto)
+		if (!r->pat_stamp || !r->pat_first || !r->cand || !r->cand_bits || !r->hit || !r->veto)
 			c.first = KERR_NOMEM;
 	}
 	for (i = 0; i < c.nlits; i++)
@@ -1652,6 +1654,7 @@ void rules_free(struct rules *r)
 	free(r->pat_stamp);
 	free(r->pat_first);
 	free(r->cand);
+	free(r->cand_bits);
 	free(r->hit);
 	free(r->veto);
 	free(r->ev);
@@ -2032,14 +2035,23 @@ static size_t candidates(struct rules *r, const unsigned char *k, size_t len)
 			}
 		}
 	}
+	/* codebook order, so the evidence is the category's first pattern that
+	 * matches, whatever order the triggers came in: a bit per pattern,
+	 * read back in order (cheaper than sorting some dozens of them) */
 	for (i = 0; i < n; i++)
 		if (requirements_met(r, r->cand[i], st))
-			r->cand[m++] = r->cand[i];
+			r->cand_bits[r->cand[i] / 64] |= (uint64_t)1 << (r->cand[i] % 64);
 	for (i = 0; i < r->nalways; i++)
-		r->cand[m++] = r->always[i];
-	/* codebook order, so the evidence is the category's first pattern that
-	 * matches, whatever order the triggers came in */
-	qsort(r->cand, m, sizeof *r->cand, cmp_size);
+		r->cand_bits[r->always[i] / 64] |= (uint64_t)1 << (r->always[i] % 64);
+	for (i = 0; i < (r->npats + 63) / 64; i++) {
+		uint64_t w = r->cand_bits[i];
+
+		r->cand_bits[i] = 0;
+		while (w) {
+			r->cand[m++] = i * 64 + (size_t)__builtin_ctzll(w);
+			w &= w - 1;
+		}
+	}
 	return m;
 }
 
