@@ -43,6 +43,7 @@ TRAIN = {
         ("corpora/train/barrierer-e.csv", "id", "text", None),
         ("corpora/train/barrierer-f.csv", "id", "text", None),
         ("corpora/train/barrierer-g.csv", "id", "text", None),
+        ("corpora/train/barrierer-j.csv", "id", "text", None),
     ],
     "sof-undtagelser": [
         ("corpora/dev/undtagelser.csv", "id", "text", None),
@@ -52,6 +53,7 @@ TRAIN = {
         ("corpora/train/undtagelser-b.csv", "id", "text", None),
         ("corpora/train/undtagelser-d.csv", "id", "text", None),
         ("corpora/train/undtagelser-e.csv", "id", "text", None),
+        ("corpora/train/undtagelser-j.csv", "id", "text", None),
     ],
     "sygdom-aarsager": [
         ("corpora/dev/sygdom.csv", "id", "text", None),

@@ -79,10 +79,10 @@ fi
 # with the learned model (the default) and with the patterns alone.
 for set in "barrierer sof-barrierer" "undtagelser sof-undtagelser" "sygdom sygdom-aarsager"; do
 	read -r file cb <<<"$set"
-	for held in "heldout/$file" "test/$file-c"; do
+	for held in "heldout/$file" "test/$file-c" "test/$file-h" "test/$file-i"; do
 		[ -f "corpora/$held.csv" ] || continue
 		[ "$held" = heldout/sygdom ] && continue   # development answers, trained on
-		name=${held%%/*}
+		case $held in heldout/*) name=heldout ;; *) name=test-${held##*-} ;; esac
 		code "$cb" text id "corpora/$held.csv" "$TMP/ho-$file.csv" || status=1
 		score "$cb/$name" "corpora/$held.csv" "$TMP/ho-$file.csv" 0.80 0.60 || status=1
 		"$KODER" code -q --no-model --codebook "$cb" --text text --id id \
