@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define MODEL_MAX_BYTES ((size_t)64 << 20)   /* a model file larger than this is not one */
 
@@ -221,14 +222,18 @@ static int read_header(struct reader *rd, struct model *m, const struct codebook
 		}
 		return 0;
 	case 3: {
-		float t[3];
+		float t[5] = { 0, 0, 0, 2, 0 };   /* no andet override unless given */
 
-		if (nf != 4 || parse_floats(f + 1, 3, t) || t[0] < 0 || t[0] > 1 || t[1] < 0
-		    || t[1] > 1 || t[2] < 0 || t[2] > 1)
-			return bad(rd, KERR_SCHEMA, "expected three thresholds from 0 to 1");
+		if ((nf != 4 && nf != 6) || parse_floats(f + 1, nf - 1, t))
+			return bad(rd, KERR_SCHEMA, "expected three or five thresholds from 0 to 1");
+		for (i = 0; i < nf - 1; i++)
+			if (t[i] < 0 || t[i] > 1)
+				return bad(rd, KERR_SCHEMA, "expected three or five thresholds from 0 to 1");
 		m->th.residual = t[0];
 		m->th.add = t[1];
 		m->th.nonsub = t[2];
+		m->th.andet = t[3];
+		m->th.weak = t[4];
 		return 0;
 	}
 	default:
@@ -304,6 +309,7 @@ int model_load(const char *path, const struct codebook *cb, struct model **out,
 	struct reader rd = { path, e, 0 };
 	struct buf text = BUF_INIT;
 	struct model *m;
+	struct stat st;
 	FILE *fp;
 	char chunk[65536];
 	size_t n;
@@ -313,6 +319,13 @@ int model_load(const char *path, const struct codebook *cb, struct model **out,
 	fp = fopen(path, "rb");
 	if (!fp)
 		return kerr_errno(e, errno, path, "cannot open the codebook's model");
+	/* a device or pipe named in a codebook would be read without end */
+	if (fstat(fileno(fp), &st) || !S_ISREG(st.st_mode)) {
+		fclose(fp);
+		kerr_set(e, KERR_IO, "not a regular file: name the model file the codebook should use");
+		kerr_at(e, path, 0, 0);
+		return KERR_IO;
+	}
 	buf_init(&text, MODEL_MAX_BYTES);
 	while (!rc && (n = fread(chunk, 1, sizeof chunk, fp)) > 0)
 		if (buf_add(&text, chunk, n))
