@@ -21,7 +21,9 @@
  *   koder-model  1
  *   codebook     ID
  *   categories   ID ID ...        the columns (codebook category ids)
- *   thresholds   R A N            residual, add, no-answer (0..1)
+ *   thresholds   R A N [O W]      residual, add, no-answer; optionally andet
+ *                                override and weak (0..1; see struct
+ *                                model_thresholds)
  *   bias         B B ...          one per column
  *   FEATURE      W W ...          one line per feature
  *
@@ -44,6 +46,10 @@ struct model_thresholds {
 	double add;        /* a coded answer also gets a category this sure */
 	double nonsub;     /* an answer no pattern coded, and no category above
 	                      `residual`, is ingen_svar when the model is this sure */
+	double andet;      /* with an andet column: an answer the patterns coded is
+	                      andet instead when the model is this sure of andet ... */
+	double weak;       /* ... and below this for every category they coded
+	                      (andet > 1: never) */
 };
 
 /*

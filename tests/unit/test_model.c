@@ -210,6 +210,28 @@ static void test_score(void **state)
 	free(text);
 }
 
+/* With an andet column and five thresholds: an answer the patterns coded
+ * becomes andet when the model is sure of andet and unsure of the codes. */
+static void test_andet_override(void **state)
+{
+	struct fix f;
+	struct kerr_list errs = KERR_LIST_INIT;
+
+	(void)state;
+	assert_int_equal(load(&f, "koder-model\t1\ncodebook\tt\ncategories\ttid\tag\tandet\n"
+			      "thresholds\t0.5\t0.9\t0.8\t0.6\t0.3\nbias\t-1\t-2\t-3\n"
+			      "w:ledelsen\t-3\t0\t4\n"   /* andet .73, tid .02 */
+			      "w:sagerne\t5\t0\t0\n", &errs), 0);
+	assert_string_equal(code(&f, "travlt hos ledelsen"), "andet");
+	assert_true(f.res.residual);
+	assert_int_equal(f.res.nev, 0);
+	/* the model is not unsure of the category coded: it stays */
+	assert_string_equal(code(&f, "travlt med sagerne hos ledelsen"), "tid");
+	assert_string_equal(code(&f, "travlt"), "tid");
+	kerr_list_release(&errs);
+	unload(&f);
+}
+
 /* A bad model: rules_compile fails with `code`, at the codebook's "model"
  * key, naming the model file and what is wrong. */
 static void expect_bad(const char *model, int code, const char *words)
@@ -275,6 +297,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_score),
 		cmocka_unit_test(test_codes),
+		cmocka_unit_test(test_andet_override),
 		cmocka_unit_test(test_bad_models),
 	};
 
