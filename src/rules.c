@@ -634,7 +634,7 @@ static int parse_near(struct pparse *p, struct frag *f)
 			/* the gap is the pattern's only capturing group kind, so
 			 * rules_match can look for a cue in it ("medarbejderne
 			 * oplever ikke modstand") */
-			snprintf(gap, sizeof gap, "(" NWC "+(?:" W "+" NWC "+){0,%ld})", n);
+			snprintf(gap, sizeof gap, "(" NWC "+(?:" W "++" NWC "+){0,%ld})", n);
 			if (before)
 				rc = buf_addf(&re, "%s%s%s", f->re.data, gap, b.re.data);
 			else
