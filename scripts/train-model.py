@@ -8,7 +8,7 @@ barrier in words no pattern has.  The model learns from coded answers which
 words go with which category; koder uses it only where the patterns left an
 answer uncoded, or when it is very sure (see docs/codebook-format.md).
 
-Training data (TRAIN below): the development and training answers under
+Training data (CORPORA below): the development and training answers under
 corpora/ (never corpora/heldout or corpora/test, which measure the result).
 The features are computed from the match key that `koder normalize --key`
 prints, so they are exactly what `koder code` sees; the feature definition
@@ -21,6 +21,7 @@ same file.  No third-party modules.
 """
 import argparse
 import csv
+import glob
 import json
 import math
 import os
@@ -31,39 +32,33 @@ import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
-# codebook id -> [(csv file, id column, text column, gold codes file or None)]
-TRAIN = {
-    "sof-barrierer": [
+# codebook id -> (the answers under corpora/dev and corpora/sof: (csv file,
+# id column, text column, gold codes file or None), the prefix of its files
+# in corpora/train, all of which are used)
+CORPORA = {
+    "sof-barrierer": ([
         ("corpora/dev/barrierer.csv", "id", "text", None),
         ("corpora/sof/survey.csv", "Respondent-ID", "Barrierer for implementeringen",
          "corpora/sof/gold-barrierer.csv"),
-        ("corpora/train/barrierer-a.csv", "id", "text", None),
-        ("corpora/train/barrierer-b.csv", "id", "text", None),
-        ("corpora/train/barrierer-d.csv", "id", "text", None),
-        ("corpora/train/barrierer-e.csv", "id", "text", None),
-        ("corpora/train/barrierer-f.csv", "id", "text", None),
-        ("corpora/train/barrierer-g.csv", "id", "text", None),
-        ("corpora/train/barrierer-j.csv", "id", "text", None),
-    ],
-    "sof-undtagelser": [
+    ], "barrierer"),
+    "sof-undtagelser": ([
         ("corpora/dev/undtagelser.csv", "id", "text", None),
         ("corpora/sof/survey.csv", "Respondent-ID", "Andre undtagelseskriterier",
          "corpora/sof/gold-undtagelser.csv"),
-        ("corpora/train/undtagelser-a.csv", "id", "text", None),
-        ("corpora/train/undtagelser-b.csv", "id", "text", None),
-        ("corpora/train/undtagelser-d.csv", "id", "text", None),
-        ("corpora/train/undtagelser-e.csv", "id", "text", None),
-        ("corpora/train/undtagelser-j.csv", "id", "text", None),
-    ],
-    "sygdom-aarsager": [
+    ], "undtagelser"),
+    "sygdom-aarsager": ([
         ("corpora/dev/sygdom.csv", "id", "text", None),
         ("corpora/heldout/sygdom.csv", "id", "text", None),  # development answers
-        ("corpora/train/sygdom-a.csv", "id", "text", None),
-        ("corpora/train/sygdom-b.csv", "id", "text", None),
-        ("corpora/train/sygdom-e.csv", "id", "text", None),
-        ("corpora/train/sygdom-f.csv", "id", "text", None),
-    ],
+    ], "sygdom"),
 }
+
+
+def training_files(cbid):
+    """Every (csv, id column, text column, gold) the model of cbid learns from."""
+    fixed, prefix = CORPORA[cbid]
+    train = sorted(glob.glob(os.path.join(ROOT, "corpora", "train", prefix + "-*.csv")))
+    return fixed + [(os.path.relpath(f, ROOT), "id", "text", None) for f in train]
+
 
 # residual, add, no-answer, andet override, weak: see model.h
 THRESHOLDS = (0.45, 0.95, 0.6, 0.6, 0.3)
@@ -152,7 +147,7 @@ def main():
     ap.add_argument("--koder", default=os.path.join(ROOT, "build", "koder"))
     ap.add_argument("codebooks", nargs="*")
     a = ap.parse_args()
-    for cbid in a.codebooks or sorted(TRAIN):
+    for cbid in a.codebooks or sorted(CORPORA):
         with open(os.path.join(ROOT, "codebooks", cbid + ".json"), encoding="utf-8") as fh:
             cb = json.load(fh)
         ids = [c["id"] for c in cb["categories"]]
@@ -160,7 +155,7 @@ def main():
         if "andet" in ids:
             cols.append("andet")
         answers = []
-        for src in TRAIN[cbid]:
+        for src in training_files(cbid):
             if not os.path.exists(os.path.join(ROOT, src[0])):
                 sys.exit("train-model: %s is missing" % src[0])
             answers += read_answers(*src)

@@ -193,6 +193,18 @@ struct keyw {
 	int pend;       /* 'o' or 'a' when the last key byte may absorb the next */
 };
 
+/* The "oe" -> "o", "aa" -> "a" collapse: 1 when key byte c is absorbed by
+ * the one before it; *pend says what the last byte written may absorb. */
+static inline int absorbed(int *pend, int c)
+{
+	if ((c == 'e' && *pend == 'o') || (c == 'a' && *pend == 'a')) {
+		*pend = 0;
+		return 1;
+	}
+	*pend = c == 'o' || c == 'a' ? c : 0;
+	return 0;
+}
+
 static int key_byte_slow(struct keyw *w, int c, size_t at)
 {
 	if (buf_addch(w->key, c))
@@ -212,11 +224,8 @@ static inline int key_byte(struct keyw *w, int c, size_t at)
 	struct buf *k = w->key;
 	size_t len = k->len;
 
-	if ((c == 'e' && w->pend == 'o') || (c == 'a' && w->pend == 'a')) {
-		w->pend = 0;
+	if (absorbed(&w->pend, c))
 		return 0;
-	}
-	w->pend = (c == 'o' || c == 'a') ? c : 0;
 	if (len + 1 >= k->cap || k->max || (w->map && len + 1 >= *w->cap))
 		return key_byte_slow(w, c, at);
 	k->data[len] = (char)c;
@@ -333,11 +342,8 @@ static int key_append(const char *t, size_t len, const size_t *tmap, struct keyw
 
 				if (c >= 'A' && c <= 'Z')
 					c += 32;
-				if ((c == 'e' && pend == 'o') || (c == 'a' && pend == 'a')) {
-					pend = 0;
+				if (absorbed(&pend, c))
 					continue;
-				}
-				pend = c == 'o' || c == 'a' ? c : 0;
 				if (m)
 					m[kl] = tmap ? tmap[i] : i;
 				d[kl++] = (char)c;

@@ -74,17 +74,17 @@ struct rpat {
 	int extend;          /* 1: the pattern began with `*`: a match starts
 	                        mid-word and the evidence is widened to the word */
 	int jitted;          /* 1: JIT compilation was tried (on first use) */
-	int lead;            /* frag.lead: words a match may start before the word
-	                        of its first trigger, UNBOUNDED if not known */
+	int lead;            /* its trigger set's lead (words a match may start
+	                        before the word of a trigger), UNBOUNDED if not known */
 	int simple;          /* frag.simple: its first match is its first trigger */
 	int raw;             /* a regular expression (re:, when ... re:): its
 	                        match need not hold its trigger */
 	int star;            /* simple and ends in `*`: the match runs to the word's end */
 	unsigned litlen;     /* simple: the trigger's length */
-	long anchor;         /* the literal set every match holds one of that lies
-	                        fewest words from the match's start:
-	                        ANCHOR_TRIGGER, a clause index, or -1 */
-	int anchor_lead;     /* at most this many words before its word */
+	long anchor;         /* a clause (a literal set every match also holds one
+	                        of) that lies fewer words from the match's start
+	                        than the trigger does, or -1 */
+	int anchor_lead;     /* its lead */
 	pcre2_code *code;
 };
 
@@ -148,7 +148,6 @@ struct rules {
 	/* scratch for rules_match */
 	unsigned stamp;
 	unsigned *pat_stamp;
-	size_t *pat_first;        /* [npats]: where the first trigger of a candidate starts */
 	unsigned *lit_found;      /* [nlits]: == stamp when found in this answer */
 	size_t *lit_last;         /* [nlits]: where its last occurrence starts */
 	size_t *lit_first_at;     /* [nlits]: where its first occurrence starts */
@@ -190,12 +189,10 @@ struct frag {
 	struct litset trig;     /* n == 0: no trigger, always run */
 	struct litset *req;
 	size_t nreq;
-	/* How far a match can reach, counted in words of the key (runs of word
-	 * bytes), UNBOUNDED when nothing limits it: `width` is the most words a
-	 * match spans; `lead` the most words a match can begin before the word
-	 * in which a trigger literal starts.  rules_match starts PCRE2 that many
-	 * words before the first trigger found instead of at the answer's start. */
-	int width, lead;
+	/* The most words of the key (runs of word bytes) a match spans,
+	 * UNBOUNDED when nothing limits it; with the litsets' leads it tells
+	 * rules_match how far before a literal found a match can start. */
+	int width;
 	/* 1: one word of the pattern language with at most a final `*`, so a
 	 * match is exactly an occurrence of its trigger (plus the rest of the
 	 * word): the trigger scan has found it and PCRE2 need not run */
@@ -203,7 +200,6 @@ struct frag {
 };
 
 #define UNBOUNDED (-1)
-#define ANCHOR_TRIGGER (-2)
 #define TR_DENSE 0x80000000u  /* tr_first holds a dense row */
 #define TR_DENSE_MIN 4        /* children from which a node gets a dense row */
 
@@ -217,7 +213,7 @@ static void frag_init(struct frag *f)
 {
 	memset(f, 0, sizeof *f);
 	buf_init(&f->re, 0);
-	f->width = f->lead = UNBOUNDED;
+	f->width = UNBOUNDED;
 }
 
 static void litset_clear(struct litset *l)
@@ -280,12 +276,6 @@ static void shift_lits(struct frag *b, int by)
 		b->req[i].lead = words_add(b->req[i].lead, by);
 }
 
-/* Would and_lits(a, b) make b's trigger a's? */
-static int takes_trigger(const struct frag *a, const struct frag *b)
-{
-	return b->trig.n && (!a->trig.n || b->trig.quality > a->trig.quality);
-}
-
 /* Both a and b must match (a sequence, NEAR, BEFORE): a keeps the more
  * selective trigger and requires everything else.  b's sets are taken. */
 static int and_lits(struct frag *a, struct frag *b)
@@ -312,7 +302,6 @@ static void move_lits(struct frag *a, struct frag *b)
 	a->trig = b->trig;
 	a->req = b->req;
 	a->nreq = b->nreq;
-	a->lead = b->lead;
 	memset(&b->trig, 0, sizeof b->trig);
 	b->req = NULL;
 	b->nreq = 0;
@@ -502,9 +491,6 @@ static int compile_word(struct pparse *p, struct frag *f)
 	f->width = key_words(key.data, key.len);
 	f->simple = best && bestat == 0 && !memchr(key.data, '#', key.len)
 		&& (bestlen == key.len || (bestlen + 1 == key.len && key.data[bestlen] == '*'));
-	/* words before the one the trigger starts in */
-	f->lead = key_words(key.data, bestat)
-		- (bestat > 0 && pat_wordish((unsigned char)key.data[bestat - 1]));
 	if (is_w((unsigned char)key.data[key.len - 1]) || key.data[key.len - 1] == '#')
 		rc |= buf_adds(&f->re, "(?!" W ")");
 	if (best) {
@@ -523,6 +509,7 @@ static int compile_word(struct pparse *p, struct frag *f)
 			l[0] = lit;
 			f->trig.lits = l;
 			f->trig.n = 1;
+			/* words before the one the trigger starts in */
 			f->trig.lead = key_words(key.data, bestat)
 				- (bestat > 0 && pat_wordish((unsigned char)key.data[bestat - 1]));
 			f->trig.quality = best;
@@ -598,13 +585,10 @@ static int parse_seq(struct pparse *p, struct frag *f)
 				f->width = it.width;
 				f->simple = it.simple;
 			} else {
-				int lead = takes_trigger(f, &it) ? words_add(f->width, it.lead) : f->lead;
-
 				f->simple = 0;
 				shift_lits(&it, f->width);
 				f->width = words_add(f->width, it.width);
 				rc = and_lits(f, &it);
-				f->lead = lead;
 			}
 		}
 		frag_release(&it);
@@ -646,25 +630,16 @@ static int parse_near(struct pparse *p, struct frag *f)
 				re.data = NULL;
 			}
 			if (!rc) {
-				/* in either order, the other side and the gap may come
-				 * before the trigger; with BEFORE only the left side */
+				/* b follows f and the gap; with NEAR either may come
+				 * first, so f's literals may follow b and the gap */
 				int gapw = n > 10000 ? UNBOUNDED : (int)n;
-				int sw = takes_trigger(f, &b);
-				int lead = sw ? words_add(words_add(f->width, gapw), b.lead)
-					: before ? f->lead : words_add(words_add(b.width, gapw), f->lead);
 
-				/* b follows f and the gap; with NEAR either may come first */
 				shift_lits(&b, words_add(f->width, gapw));
-				if (!before) {
-					f->trig.lead = words_add(f->trig.lead, words_add(b.width, gapw));
-					for (size_t q = 0; q < f->nreq; q++)
-						f->req[q].lead = words_add(f->req[q].lead,
-									   words_add(b.width, gapw));
-				}
+				if (!before)
+					shift_lits(f, words_add(b.width, gapw));
 				f->width = words_add(words_add(f->width, gapw), b.width);
 				f->simple = 0;
 				rc = and_lits(f, &b);
-				f->lead = lead;
 			}
 		}
 		if (re.data)
@@ -831,8 +806,6 @@ static int parse_alt(struct pparse *p, struct frag *f)
 		if (!rc) {
 			f->width = f->width < 0 || b.width < 0 ? UNBOUNDED
 				: f->width > b.width ? f->width : b.width;
-			f->lead = f->lead < 0 || b.lead < 0 ? UNBOUNDED
-				: f->lead > b.lead ? f->lead : b.lead;
 			f->simple = 0;
 			rc = take_union(f, &b);
 		}
@@ -891,7 +864,6 @@ static int translate(const char *pattern, struct frag *f, struct pparse *p,
 		p->s = pattern;
 		*raw = 1;
 		f->simple = 0;
-		f->lead = UNBOUNDED;
 		buf_reset(&f->re);
 		return rc ? rc : buf_adds(&f->re, re + 4) ? KERR_NOMEM : 0;
 	}
@@ -1097,16 +1069,12 @@ static void add_pattern(struct compiler *c, size_t cat, size_t idx, int exclude)
 		rp->exclude = exclude;
 		rp->negation = exclude ? 0 : negation;
 		rp->raw = raw;
-		rp->lead = f.trig.n && !raw ? f.lead : UNBOUNDED;
+		rp->lead = f.trig.n && !raw ? f.trig.lead : UNBOUNDED;
 		rp->anchor = -1;
-		rp->anchor_lead = UNBOUNDED;
-		if (!raw && f.trig.n && f.trig.lead >= 0) {
-			rp->anchor = ANCHOR_TRIGGER;
-			rp->anchor_lead = f.trig.lead;
-		}
+		rp->anchor_lead = rp->lead;
 		for (i = 0; !raw && i < f.nreq; i++)
 			if (f.req[i].n && f.req[i].lead >= 0
-			    && (rp->anchor == -1 || f.req[i].lead < rp->anchor_lead)) {
+			    && (rp->anchor_lead < 0 || f.req[i].lead < rp->anchor_lead)) {
 				rp->anchor = (long)(c->nclauses + i);
 				rp->anchor_lead = f.req[i].lead;
 			}
@@ -1578,12 +1546,11 @@ int rules_compile(const struct codebook *cb, struct rules **out, struct kerr_lis
 		c.first = KERR_NOMEM;
 	if (!c.first) {
 		r->pat_stamp = calloc(r->npats + 1, sizeof *r->pat_stamp);
-		r->pat_first = calloc(r->npats + 1, sizeof *r->pat_first);
 		r->cand = calloc(r->npats + 1, sizeof *r->cand);
 		r->cand_bits = calloc(r->npats / 64 + 1, sizeof *r->cand_bits);
 		r->hit = calloc(cb->ncats + 1, 1);
 		r->veto = calloc(cb->ncats + 1, 1);
-		if (!r->pat_stamp || !r->pat_first || !r->cand || !r->cand_bits || !r->hit || !r->veto)
+		if (!r->pat_stamp || !r->cand || !r->cand_bits || !r->hit || !r->veto)
 			c.first = KERR_NOMEM;
 	}
 	for (i = 0; i < c.nlits; i++)
@@ -1652,7 +1619,6 @@ void rules_free(struct rules *r)
 	free(r->clause_first);
 	free(r->clause_lits);
 	free(r->pat_stamp);
-	free(r->pat_first);
 	free(r->cand);
 	free(r->cand_bits);
 	free(r->hit);
@@ -1965,10 +1931,7 @@ static void found_lits(struct rules *r, const unsigned char *k, size_t len, int3
 
 			if (r->pat_stamp[p] != st) {
 				r->pat_stamp[p] = st;
-				r->pat_first[p] = from;
 				r->cand[(*n)++] = p;
-			} else if (from < r->pat_first[p]) {
-				r->pat_first[p] = from;
 			}
 		}
 	}
@@ -2055,22 +2018,14 @@ static size_t candidates(struct rules *r, const unsigned char *k, size_t len)
 	return m;
 }
 
-/* First and last occurrence (start offsets) in this answer of the literals
- * of pattern pi's anchor set; 0 when none was found. */
-static int anchor_span(const struct rules *r, size_t pi, size_t *first, size_t *last)
+/* First and last occurrence (start offsets) in this answer of the
+ * literals l[0..n); 0 when none was found. */
+static int lits_span(const struct rules *r, const size_t *l, size_t n, size_t *first,
+		     size_t *last)
 {
-	const struct rpat *p = &r->pats[pi];
-	const size_t *l, *end;
 	int any = 0;
 
-	if (p->anchor == ANCHOR_TRIGGER) {
-		l = r->pat_tlits + r->pat_tfirst[pi];
-		end = r->pat_tlits + r->pat_tfirst[pi + 1];
-	} else {
-		l = r->clause_lits + r->clause_first[p->anchor];
-		end = r->clause_lits + r->clause_first[p->anchor + 1];
-	}
-	for (; l < end; l++) {
+	for (; n--; l++) {
 		if (r->lit_found[*l] != r->stamp)
 			continue;
 		if (!any || r->lit_first_at[*l] < *first)
@@ -2100,9 +2055,9 @@ static size_t back_words(const unsigned char *k, size_t at, int n)
  * The stretch of the key where a match of candidate pattern pi can start:
  * from `lead` words before the word in which its first trigger starts (a
  * match holds a trigger, and none starts further back) to that trigger's
- * last occurrence; and the same for its anchor, the set of literals (the
- * trigger or one it also requires) nearest the start of every match:
- * "arbejdsgiver* BEFORE/4 (vil ikke|afviser)" begins with an employer.
+ * last occurrence; and the same for its anchor, a set of literals it also
+ * requires that lies nearer the start of every match: "arbejdsgiver*
+ * BEFORE/4 (vil ikke|afviser)" begins with an employer.
  * Sets [*from, *limit]; *limit is PCRE2_UNSET when the pattern was not
  * picked by a trigger.  Lookbehinds still see the text before *from.
  */
@@ -2110,27 +2065,26 @@ static void match_span(const struct rules *r, size_t pi, const unsigned char *k,
 		       PCRE2_SIZE *from, PCRE2_SIZE *limit)
 {
 	const struct rpat *p = &r->pats[pi];
-	size_t at, q, last = 0, afirst = 0, alast = 0;
+	size_t first = 0, last = 0, at;
 
 	*from = 0;
 	*limit = PCRE2_UNSET;
-	if (r->no_prefilter || p->raw || r->pat_stamp[pi] != r->stamp)
+	if (r->no_prefilter || p->raw || r->pat_stamp[pi] != r->stamp
+	    || !lits_span(r, r->pat_tlits + r->pat_tfirst[pi],
+			  r->pat_tfirst[pi + 1] - r->pat_tfirst[pi], &first, &last))
 		return;
-	for (q = r->pat_tfirst[pi]; q < r->pat_tfirst[pi + 1]; q++) {
-		size_t l = r->pat_tlits[q];
-
-		if (r->lit_found[l] == r->stamp && r->lit_last[l] > last)
-			last = r->lit_last[l];
-	}
 	*limit = last;
 	if (p->lead >= 0)
-		*from = back_words(k, r->pat_first[pi], p->lead);
-	if (p->anchor != -1 && anchor_span(r, pi, &afirst, &alast)) {
-		at = back_words(k, afirst, p->anchor_lead);
+		*from = back_words(k, first, p->lead);
+	if (p->anchor >= 0
+	    && lits_span(r, r->clause_lits + r->clause_first[p->anchor],
+			 r->clause_first[p->anchor + 1] - r->clause_first[p->anchor],
+			 &first, &last)) {
+		at = back_words(k, first, p->anchor_lead);
 		if (at > *from)
 			*from = at;
-		if (alast < *limit)
-			*limit = alast;
+		if (last < *limit)
+			*limit = last;
 	}
 }
 
@@ -2274,19 +2228,12 @@ int rules_match(struct rules *r, const struct normalized *ans,
 		 * only its excludes still matter */
 		if (r->veto[p->cat] || (r->hit[p->cat] && !p->exclude))
 			continue;
-		if (!p->jitted) {
-			(void)pcre2_jit_compile(p->code, PCRE2_JIT_COMPLETE);
-			p->jitted = 1;
-		}
-		{
-			PCRE2_SIZE limit;
-
-			match_span(r, r->cand[i], (const unsigned char *)k, &off, &limit);
-			pcre2_set_offset_limit(r->mctx, limit);
-		}
+		off = 0;
 		if (p->simple && !r->no_prefilter) {
-			/* the leftmost match is the first trigger the scan found */
-			size_t s = r->pat_first[r->cand[i]], en = s + p->litlen;
+			/* the leftmost match is the first occurrence the scan found
+			 * of its one trigger */
+			size_t s = r->lit_first_at[r->pat_tlits[r->pat_tfirst[r->cand[i]]]];
+			size_t en = s + p->litlen;
 
 			while (p->star && en < len && is_w((unsigned char)k[en]))
 				en++;
@@ -2299,6 +2246,18 @@ int rules_match(struct rules *r, const struct normalized *ans,
 				continue;
 			}
 			off = en > s ? en : s + 1;  /* negated: PCRE2 finds the next one */
+		}
+		{
+			PCRE2_SIZE from, limit;
+
+			match_span(r, r->cand[i], (const unsigned char *)k, &from, &limit);
+			pcre2_set_offset_limit(r->mctx, limit);
+			if (from > off)
+				off = from;
+		}
+		if (!p->jitted) {
+			(void)pcre2_jit_compile(p->code, PCRE2_JIT_COMPLETE);
+			p->jitted = 1;
 		}
 		while (off <= len) {
 			int m = pcre2_match(p->code, (PCRE2_SPTR)k, len, off, 0, r->md, r->mctx);
