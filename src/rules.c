@@ -843,10 +843,10 @@ static int translate(const char *pattern, struct frag *f, struct pparse *p,
 	if (!strncasecmp(pattern + off, "when ", 5)) {
 		/* "when WORDS re:REGEX": the regex runs only on answers holding
 		 * the words, whose literals are its triggers */
-		const char *re = strstr(pattern + off, " re:");
+		const char *re = strstr(pattern + off + 4, " re:");
 		char *words;
 
-		if (!re) {
+		if (!re || re < pattern + off + 5) {   /* none, or no words before it */
 			p->s = pattern;
 			pfail(p, off, "\"when\" needs its words, then \" re:\" and the regular expression");
 			return 0;

@@ -338,7 +338,7 @@ static void test_when(void **state)
 		"{\"id\": \"andet\", \"label\": \"Andet\"}]}";
 	static const char bad[] =
 		"{\"id\": \"t\", \"version\": 1, \"categories\": [\n"
-		"{\"id\": \"a\", \"label\": \"A\", \"include\": [\"when smerte\", \"when (ondt re:x\"]}]}";
+		"{\"id\": \"a\", \"label\": \"A\", \"include\": [\"when smerte\", \"when (ondt re:x\", \"when re:x\"]}]}";
 	struct fix f;
 	struct kerr_list errs = KERR_LIST_INIT;
 	struct codebook *cb = NULL;
@@ -364,10 +364,12 @@ static void test_when(void **state)
 	codebook_free(f.cb);
 	assert_int_equal(codebook_parse(bad, sizeof bad - 1, "bad.json", &cb, NULL), 0);
 	assert_int_equal(rules_compile(cb, &r, &errs), KERR_PATTERN);
-	assert_int_equal(errs.n, 2);
+	assert_int_equal(errs.n, 3);
 	assert_string_equal(errs.items[0].path, "categories[0].include[0]");
 	assert_non_null(strstr(errs.items[0].msg, "re:"));
 	assert_string_equal(errs.items[1].path, "categories[0].include[1]");
+	/* "when" with no words before " re:" (found by fuzzing: read past the words) */
+	assert_string_equal(errs.items[2].path, "categories[0].include[2]");
 	kerr_list_release(&errs);
 	codebook_free(cb);
 }
