@@ -691,46 +691,31 @@ static int first_bytes(const char *re, unsigned char *set, int *nb, int *lb)
 
 struct alts {
 	char **re;         /* each alternative's regex */
-	unsigned char *first; /* its one first byte, when it has one */
 	size_t n, cap;
 	int known;         /* every alternative's first bytes are known */
-	int single;        /* ... and each has exactly one */
 	int wstart;        /* every alternative begins with a word-start check */
 	unsigned char set[256];
 };
 
 static int alts_add(struct alts *a, const char *re)
 {
-	unsigned char one[256];
-	int nb, lb, i;
+	int nb, lb;
 
 	if (a->n == a->cap) {
 		size_t cap = a->cap ? a->cap * 2 : 8;
 		char **r = realloc(a->re, cap * sizeof *r);
-		unsigned char *f;
 
 		if (!r)
 			return KERR_NOMEM;
 		a->re = r;
-		if (!(f = realloc(a->first, cap)))
-			return KERR_NOMEM;
-		a->first = f;
 		a->cap = cap;
 	}
 	if (!(a->re[a->n] = strdup(re)))
 		return KERR_NOMEM;
-	memset(one, 0, sizeof one);
-	if (!first_bytes(re, one, &nb, &lb)) {
+	if (!first_bytes(re, a->set, &nb, &lb))
 		a->known = 0;
-	} else {
-		for (i = 0; i < 256; i++)
-			if (one[i]) {
-				a->set[i] = 1;
-				a->first[a->n] = (unsigned char)i;
-			}
-		a->single = a->single && nb == 1;
+	else
 		a->wstart = a->wstart && lb;
-	}
 	a->n++;
 	return 0;
 }
@@ -742,43 +727,167 @@ static void alts_release(struct alts *a)
 	for (i = 0; i < a->n; i++)
 		free(a->re[i]);
 	free(a->re);
-	free(a->first);
+}
+
+/* ---- alternations as prefix trees ---------------------------------------- */
+
+/*
+ * PCRE2 tries the alternatives of a group one after another, each from its
+ * start: for the long lists of a "(arbejdsgiver*|ag|virksomhed*|...)
+ * BEFORE/4 (vil ikke|ikke vil|afviser|...)" that is most of the matching
+ * time, as the second list is tried after every gap length.  So the
+ * alternatives are written as a tree of their shared beginnings:
+ * "ikke vil|ikke gider|afvis*" becomes "(?:a(?:fvis...)|i(?:kke...(?:vil|gider)))".
+ * No match changes: a shared beginning made of literal bytes and
+ * word-boundary checks matches in at most one way, so trying it once before
+ * the rests is trying it before each; alternatives that begin with
+ * different bytes never match at the same place, so only they are
+ * regrouped, and every other order stays.
+ */
+
+/* The length of the step of regex text at s that may be shared: a literal
+ * byte, a word-boundary check, or the gap between two words of a phrase
+ * ending in the next word's start check; 0 for anything else (a group, a
+ * class, a quantified byte).  *byte: the literal byte, or -1. */
+static size_t factor_step(const char *s, int *byte)
+{
+	static const char *const fixed[] = {
+		NW "*(?<!" W ")", "(?<!" W ")", "(?!" W ")", NULL
+	};
+	const char *const *f;
+	size_t n = 0;
+	unsigned c;
+
+	*byte = -1;
+	for (f = fixed; *f; f++)
+		if (!strncmp(s, *f, strlen(*f)))
+			return strlen(*f);
+	if (s[0] == '\\' && s[1] == 'x' && sscanf(s + 2, "%2x", &c) == 1) {
+		*byte = (int)c;
+		n = 4;
+	} else if (is_w((unsigned char)s[0])) {
+		*byte = (unsigned char)s[0];
+		n = 1;
+	}
+	if (n && (s[n] == '*' || s[n] == '+' || s[n] == '?' || s[n] == '{'))
+		return 0;
+	return n;
+}
+
+static int factor(char **alt, size_t n, struct buf *re);
+
+/* Write alternatives alt[0..n), which share their first step, as that
+ * step and the rests, sharing as many further steps as all of them do. */
+static int factor_shared(char **alt, size_t n, struct buf *re)
+{
+	size_t i, len = 0, step;
+	int b, rc = 0;
+	char **rest;
+
+	for (;;) {
+		step = factor_step(alt[0] + len, &b);
+		for (i = 1; step && i < n; i++)
+			if (strncmp(alt[i] + len, alt[0] + len, step))
+				step = 0;
+		if (!step)
+			break;
+		len += step;
+	}
+	if (!(rest = malloc(n * sizeof *rest)))
+		return KERR_NOMEM;
+	for (i = 0; i < n; i++)
+		rest[i] = alt[i] + len;
+	rc = buf_add(re, alt[0], len);
+	rc = rc ? rc : buf_adds(re, "(?:");
+	rc = rc ? rc : factor(rest, n, re);
+	rc = rc ? rc : buf_adds(re, ")");
+	free(rest);
+	return rc;
+}
+
+/* Write the alternation alt[0..n) (without its enclosing group). */
+static int factor(char **alt, size_t n, struct buf *re)
+{
+	size_t i, j, g, *order;
+	int b, allbytes = 1, rc = 0;
+	char **grp;
+
+	if (n == 1)
+		return buf_adds(re, alt[0]);
+	for (i = 0; i < n && allbytes; i++)
+		allbytes = factor_step(alt[i], &b) && b >= 0;
+	if (!(grp = malloc(n * sizeof *grp)) || !(order = malloc(n * sizeof *order))) {
+		free(grp);
+		return KERR_NOMEM;
+	}
+	/* every alternative begins with a literal byte: one group per byte,
+	 * in order of first appearance; else runs of neighbours that share
+	 * their first step, in place */
+	for (i = 0; i < n; i++)
+		order[i] = i;
+	if (allbytes) {
+		size_t k = 0;
+		unsigned char *done = calloc(n, 1);
+
+		if (!done) {
+			free(grp);
+			free(order);
+			return KERR_NOMEM;
+		}
+		for (i = 0; i < n; i++) {
+			int bi;
+
+			if (done[i])
+				continue;
+			factor_step(alt[i], &bi);
+			for (j = i; j < n; j++) {
+				if (done[j] || (factor_step(alt[j], &b), b != bi))
+					continue;
+				done[j] = 1;
+				order[k++] = j;
+			}
+		}
+		free(done);
+	}
+	for (i = 0; i < n && !rc; i = j) {
+		size_t step = factor_step(alt[order[i]], &b);
+
+		grp[0] = alt[order[i]];
+		for (j = i + 1, g = 1; step && j < n && !strncmp(alt[order[j]], grp[0], step); j++)
+			grp[g++] = alt[order[j]];
+		if (i)
+			rc = buf_adds(re, "|");
+		rc = rc ? rc : g == 1 ? buf_adds(re, grp[0]) : factor_shared(grp, g, re);
+	}
+	free(grp);
+	free(order);
+	return rc;
 }
 
 /*
- * Alternatives are tried one after another, each from its word-boundary
- * check, at every place the regex gets to: for the long lists of a
- * "(arbejdsgiver*|ag|virksomhed*|...) BEFORE/4 (vil ikke|afviser|...)" that
- * is most of the matching time.  So the word-start check is made once, a
- * look-ahead for the bytes any alternative can begin with rejects most
- * places at once, and alternatives that each begin with one known byte are
- * grouped by it.  No match changes: two alternatives with different first
- * bytes never match at the same place, and within a group the order stays.
+ * The alternation: the word-start check made once when every alternative
+ * begins with one, a look-ahead for the bytes any alternative can begin
+ * with (it lets PCRE2 skip places at once), and the alternatives as a tree.
  */
 static int alts_regex(const struct alts *a, struct buf *re)
 {
-	int c, rc = buf_adds(re, a->wstart ? "(?<!" W ")(?=[" : "(?=[");
+#define WSTART "(?<!" W ")"
+	static const char wstart[] = WSTART;
+	int c, rc = buf_adds(re, a->wstart ? WSTART "(?=[" : "(?=[");
 	size_t i;
+	char **alt = malloc(a->n * sizeof *alt);
 
+	if (!alt)
+		return KERR_NOMEM;
 	for (c = 0; c < 256 && !rc; c++)
 		if (a->set[c])
 			rc = buf_addf(re, "\\x%02x", c);
 	rc = rc ? rc : buf_adds(re, "])(?:");
-	for (c = 0; c < 256 && !rc; c++) {
-		int first = 1;
-
-		if (!a->set[c] || !a->single)
-			continue;
-		rc = buf_addf(re, "%s(?=\\x%02x)(?:", re->data[re->len - 1] == ':' ? "" : "|", c);
-		for (i = 0; i < a->n && !rc; i++)
-			if (a->first[i] == c) {
-				rc = buf_addf(re, "%s%s", first ? "" : "|", a->re[i]);
-				first = 0;
-			}
-		rc = rc ? rc : buf_adds(re, ")");
-	}
-	for (i = 0; i < a->n && !rc && !a->single; i++)
-		rc = buf_addf(re, "%s%s", i ? "|" : "", a->re[i]);
+	for (i = 0; i < a->n; i++)
+		alt[i] = a->re[i] + (a->wstart && !strncmp(a->re[i], wstart, sizeof wstart - 1)
+				     ? sizeof wstart - 1 : 0);
+	rc = rc ? rc : factor(alt, a->n, re);
+	free(alt);
 	return rc ? rc : buf_adds(re, ")");
 }
 
@@ -790,7 +899,7 @@ static int parse_alt(struct pparse *p, struct frag *f)
 	int rc = parse_near(p, f);
 
 	memset(&a, 0, sizeof a);
-	a.known = a.single = a.wstart = 1;
+	a.known = a.wstart = 1;
 	if (!rc && !p->err)
 		rc = alts_add(&a, f->re.data);
 	while (!rc && !p->err && p->tok == T_BAR) {
@@ -814,6 +923,9 @@ static int parse_alt(struct pparse *p, struct frag *f)
 	if (!rc && !p->err && a.known && a.n >= GUARD_MIN_ALTERNATIVES) {
 		buf_reset(&f->re);
 		rc = alts_regex(&a, &f->re);
+	} else if (!rc && !p->err && a.n > 1) {
+		buf_reset(&f->re);
+		rc = factor(a.re, a.n, &f->re);
 	}
 	alts_release(&a);
 	return rc;

@@ -38,30 +38,41 @@ static const char book[] =
 	"{\"id\": \"andet\", \"label\": \"Andet\"}\n"
 	"], \"nonsubstantive\": [\"ingen barrierer\"]}\n";
 
-static int setup(void **state)
+/* Compile the codebook `json` (which must have no problems) into f. */
+static void fix_open(struct fix *f, const char *json)
 {
-	struct fix *f = calloc(1, sizeof *f);
 	struct kerr_list errs = KERR_LIST_INIT;
 
-	assert_non_null(f);
-	assert_int_equal(codebook_parse(book, sizeof book - 1, "t.json", &f->cb, &errs), 0);
+	memset(f, 0, sizeof *f);
+	assert_int_equal(codebook_parse(json, strlen(json), "t.json", &f->cb, &errs), 0);
 	assert_int_equal(rules_compile(f->cb, &f->r, &errs), 0);
 	assert_int_equal(errs.n, 0);
 	normalized_init(&f->ans);
 	rules_result_init(&f->res);
+}
+
+static void fix_close(struct fix *f)
+{
+	rules_result_release(&f->res);
+	normalized_release(&f->ans);
+	rules_free(f->r);
+	codebook_free(f->cb);
+}
+
+static int setup(void **state)
+{
+	struct fix *f = malloc(sizeof *f);
+
+	assert_non_null(f);
+	fix_open(f, book);
 	*state = f;
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	struct fix *f = *state;
-
-	rules_result_release(&f->res);
-	normalized_release(&f->ans);
-	rules_free(f->r);
-	codebook_free(f->cb);
-	free(f);
+	fix_close(*state);
+	free(*state);
 	return 0;
 }
 
@@ -206,10 +217,7 @@ static void test_nonsubstantive_without_gaps(void **state)
 	assert_string_equal(code(&f, "ved ikke, er ny"), "ingen_svar");
 	assert_string_equal(code(&f, "ondt i ryggen"), "ryg");
 	assert_string_equal(code(&f, "stress"), "andet");
-	rules_result_release(&f.res);
-	normalized_release(&f.ans);
-	rules_free(f.r);
-	codebook_free(f.cb);
+	fix_close(&f);
 	kerr_list_release(&errs);
 }
 
@@ -346,11 +354,7 @@ static void test_when(void **state)
 	int pre;
 
 	(void)state;
-	memset(&f, 0, sizeof f);
-	assert_int_equal(codebook_parse(book2, sizeof book2 - 1, "w.json", &f.cb, &errs), 0);
-	assert_int_equal(rules_compile(f.cb, &f.r, &errs), 0);
-	normalized_init(&f.ans);
-	rules_result_init(&f.res);
+	fix_open(&f, book2);
 	for (pre = 1; pre >= 0; pre--) {
 		rules_set_prefilter(f.r, pre);
 		assert_string_equal(code(&f, "smerter i hele kroppen"), "s");
@@ -358,10 +362,7 @@ static void test_when(void **state)
 		assert_string_equal(code(&f, "smerter i ryggen"), "andet");
 		assert_string_equal(code(&f, "hovedpine"), "andet");
 	}
-	rules_result_release(&f.res);
-	normalized_release(&f.ans);
-	rules_free(f.r);
-	codebook_free(f.cb);
+	fix_close(&f);
 	assert_int_equal(codebook_parse(bad, sizeof bad - 1, "bad.json", &cb, NULL), 0);
 	assert_int_equal(rules_compile(cb, &r, &errs), KERR_PATTERN);
 	assert_int_equal(errs.n, 3);
@@ -377,6 +378,45 @@ static void test_when(void **state)
 /* The trigger-word prefilter only saves time: on every development and SOF
  * answer, with every shipped codebook, the codes and evidence are the same
  * as when every pattern runs on every answer. */
+/* Alternatives written as a tree of their shared beginnings match what
+ * the list says, in its order: the first alternative that matches at the
+ * leftmost place is the evidence, and no alternative matches mid-word. */
+static void test_shared_beginnings(void **state)
+{
+	static const char book3[] =
+		"{\"id\": \"t\", \"version\": 1, \"categories\": [\n"
+		"{\"id\": \"a\", \"label\": \"A\", \"include\": [\"(ikke vil|ikke vil have|ikke gider|afvis*|ag|agt)"
+		" BEFORE/2 (nu|igen)\"]},\n"
+		"{\"id\": \"b\", \"label\": \"B\", \"include\": [\"x (ikke|ikke vil|ikke vil have|ikkevil) y\"]},\n"
+		"{\"id\": \"c\", \"label\": \"C\", \"include\": [\"(sag*|sager|sags*) (ikke|i dag)\"]},\n"
+		"{\"id\": \"andet\", \"label\": \"Andet\"}]}";
+	static const struct { const char *text, *codes; size_t ev_len; } cases[] = {
+		{ "de ikke vil have det igen", "a", 22 },   /* "ikke vil have det igen" */
+		{ "ikke gider nu", "a", 13 },
+		{ "dag nu", "andet", 0 },                  /* ag is no word start in dag */
+		{ "agt nu", "a", 6 },
+		{ "afviser det nu", "a", 14 },
+		{ "x ikke vil have y", "b", 17 },
+		{ "x ikkevil y", "b", 11 },
+		{ "x ikke y", "b", 8 },
+		{ "sagerne i dag", "c", 13 },
+		{ "sager ikke", "c", 10 },
+	};
+	struct fix f;
+	size_t i;
+
+	(void)state;
+	fix_open(&f, book3);
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		assert_string_equal(code(&f, cases[i].text), cases[i].codes);
+		if (cases[i].ev_len) {
+			assert_int_equal(f.res.nev, 1);
+			assert_int_equal(f.res.ev[0].end - f.res.ev[0].start, cases[i].ev_len);
+		}
+	}
+	fix_close(&f);
+}
+
 static void test_prefilter_changes_nothing(void **state)
 {
 	static const char *const books[] = {
@@ -459,6 +499,7 @@ int main(void)
 		cmocka_unit_test(test_limit),
 		cmocka_unit_test(test_compile_errors),
 		cmocka_unit_test(test_when),
+		cmocka_unit_test(test_shared_beginnings),
 		cmocka_unit_test(test_prefilter_changes_nothing),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
