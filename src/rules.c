@@ -129,6 +129,12 @@ struct rules {
 	                             included) where a literal ends, or -1 */
 	int32_t *ac_lit;          /* [ac_nnodes]: first literal ending here, or -1 */
 	int32_t *ac_dict;         /* [ac_nnodes]: next node on the fail chain with one */
+	/* What the trie and the automaton find in each token (token_occ) */
+	unsigned char tok_byte[256]; /* 1: a byte tokens are made of */
+	struct strtab tok_memo;   /* token -> its entry in occ */
+	uint32_t *occ;            /* entries: a count n, then n pairs (literal,
+	                             start in the token) */
+	size_t nocc, occ_cap;
 	size_t nlits;
 	int32_t *lit_next;        /* [nlits]: next literal with the same text, or -1 */
 	unsigned char *lit_flags; /* [nlits]: LIT_START, LIT_END */
@@ -200,6 +206,9 @@ struct frag {
 };
 
 #define UNBOUNDED (-1)
+#define TOK_MAX 64              /* longer tokens' literals are not kept */
+#define TOK_MEMO_MAX 65536      /* tokens kept, at most */
+#define TOK_OCC_MAX (1u << 20)  /* ... and words of their entries */
 #define TR_DENSE 0x80000000u  /* tr_first holds a dense row */
 #define TR_DENSE_MIN 4        /* children from which a node gets a dense row */
 
@@ -1572,6 +1581,11 @@ static int build_automaton(struct compiler *c)
 		free(fill);
 	}
 	rc = build_inner_automaton(c);
+	if (!rc) {
+		for (i = 0; i < 256; i++)
+			r->tok_byte[i] = is_w((unsigned char)i) || r->cls[i] || r->ac_cls[i];
+		rc = strtab_init(&r->tok_memo, 1024);
+	}
 out:
 	free(go);
 	return rc;
@@ -1727,6 +1741,8 @@ void rules_free(struct rules *r)
 	free(r->lit_next);
 	free(r->lit_flags);
 	free(r->lit_found);
+	strtab_release(&r->tok_memo);
+	free(r->occ);
 	free(r->pat_req);
 	free(r->clause_first);
 	free(r->clause_lits);
@@ -2020,39 +2036,158 @@ static int requirements_met(const struct rules *r, size_t p, unsigned st)
 	return 1;
 }
 
-/* Literal l and those on its lit_next chain (all of one text), found at
- * [from, to) of the key: note the patterns they trigger (*n so far). */
-static void found_lits(struct rules *r, const unsigned char *k, size_t len, int32_t l,
-		       size_t from, size_t to, int wstart, size_t *n)
+/* Literal l occurs at key byte `from`: note the patterns it triggers (*n
+ * so far). */
+static void found_lit(struct rules *r, uint32_t l, size_t from, size_t *n)
 {
 	unsigned st = r->stamp;
+	size_t j;
 
-	for (; l >= 0; l = r->lit_next[l]) {
-		size_t j;
+	r->lit_last[l] = from;
+	if (r->lit_found[l] == st)
+		return;
+	r->lit_found[l] = st;
+	r->lit_first_at[l] = from;
+	for (j = r->lit_first[l]; j < r->lit_first[l + 1]; j++) {
+		size_t p = r->lit_pats[j];
 
-		if (((r->lit_flags[l] & LIT_START) && !wstart)
-		    || ((r->lit_flags[l] & LIT_END) && to < len && is_w(k[to])))
-			continue;
-		r->lit_last[l] = from;
-		if (r->lit_found[l] == st)
-			continue;
-		r->lit_found[l] = st;
-		r->lit_first_at[l] = from;
-		for (j = r->lit_first[l]; j < r->lit_first[l + 1]; j++) {
-			size_t p = r->lit_pats[j];
-
-			if (r->pat_stamp[p] != st) {
-				r->pat_stamp[p] = st;
-				r->cand[(*n)++] = p;
-			}
+		if (r->pat_stamp[p] != st) {
+			r->pat_stamp[p] = st;
+			r->cand[(*n)++] = p;
 		}
 	}
 }
 
+static int occ_push(struct rules *r, uint32_t v)
+{
+	if (r->nocc == r->occ_cap) {
+		size_t cap = r->occ_cap ? 2 * r->occ_cap : 4096;
+		uint32_t *o = realloc(r->occ, cap * sizeof *o);
+
+		if (!o)
+			return KERR_NOMEM;
+		r->occ = o;
+		r->occ_cap = cap;
+	}
+	r->occ[r->nocc++] = v;
+	return 0;
+}
+
+/* Literal l and those on its lit_next chain (all of one text) span bytes
+ * [from, to) of token t[0..len): add those whose word-boundary needs are
+ * met to r->occ, as the pair (literal, from). */
+static int token_lits(struct rules *r, const unsigned char *t, size_t len, int32_t l,
+		      size_t from, size_t to)
+{
+	for (; l >= 0; l = r->lit_next[l]) {
+		if (((r->lit_flags[l] & LIT_START) && from > 0 && is_w(t[from - 1]))
+		    || ((r->lit_flags[l] & LIT_END) && to < len && is_w(t[to])))
+			continue;
+		if (occ_push(r, (uint32_t)l) || occ_push(r, (uint32_t)from))
+			return KERR_NOMEM;
+	}
+	return 0;
+}
+
+/* The trigger literals in token t[0..len), appended to r->occ: those that
+ * start a word from the trie walked at each word start, in the order they
+ * start; then those that may start inside a word from the automaton, in
+ * the order they end.  Either way a literal's occurrences come in order. */
+static int scan_token(struct rules *r, const unsigned char *t, size_t len)
+{
+	size_t i, j;
+	int rc = 0;
+
+	for (i = 0; i < len && !rc; i++) {
+		int32_t n;
+
+		if (i > 0 && is_w(t[i - 1]))
+			continue;  /* not a word start */
+		for (n = r->root[t[i]], j = i + 1; n >= 0 && !rc; j++) {
+			uint32_t e, end;
+			int32_t next = -1;
+
+			if (r->lit[n] >= 0)
+				rc = token_lits(r, t, len, r->lit[n], i, j);
+			if (j == len)
+				break;
+			e = r->tr_first[n];
+			if (e & TR_DENSE) {
+				unsigned char c = r->cls[t[j]];
+
+				next = c ? r->tr_dense[(e & ~TR_DENSE) * r->ncls + c] : -1;
+			} else {
+				for (end = e + r->tr_n[n]; e < end; e++)
+					if (r->e_byte[e] == t[j]) {
+						next = r->e_to[e];
+						break;
+					}
+			}
+			n = next;
+		}
+	}
+	if (r->ac_nnodes) {
+		int32_t row = 0;
+
+		for (i = 0; i < len && !rc; i++) {
+			size_t at = (size_t)row + r->ac_cls[t[i]];
+			int32_t n, v = r->ac_delta16 ? r->ac_delta16[at] : r->ac_delta[at];
+
+			row = v >> 1;
+			if (!(v & 1))
+				continue;
+			for (n = r->ac_out[(size_t)row / r->ac_ncls]; n >= 0 && !rc; n = r->ac_dict[n])
+				rc = token_lits(r, t, len, r->ac_lit[n],
+						i + 1 - r->lit_len[r->ac_lit[n]], i + 1);
+		}
+	}
+	return rc;
+}
+
+/*
+ * The trigger literals of token t[0..len): *count pairs (literal, start in
+ * the token) from r->occ[*first].
+ * A token is a run of the key's bytes that literals or words are made of;
+ * no literal crosses the others (spaces, mostly), so what a token holds
+ * depends on its bytes alone.  Answers are made of few distinct words, so
+ * each token's literals are kept, in a table forgotten whole when full.
+ */
+static int token_occ(struct rules *r, const unsigned char *t, size_t len, size_t *first,
+		     size_t *count)
+{
+	uint32_t v;
+	int rc;
+
+	if (len <= TOK_MAX && strtab_get(&r->tok_memo, (const char *)t, len, &v)) {
+		*first = v + 1;
+		*count = r->occ[v];
+		return 0;
+	}
+	if (r->tok_memo.count >= TOK_MEMO_MAX || r->nocc >= TOK_OCC_MAX) {
+		strtab_clear(&r->tok_memo);
+		r->nocc = 0;
+	}
+	/* the number of pairs, then the pairs */
+	v = (uint32_t)r->nocc;
+	rc = occ_push(r, 0);
+	rc = rc ? rc : scan_token(r, t, len);
+	if (rc)
+		return rc;
+	r->occ[v] = (uint32_t)(r->nocc - v - 1) / 2;
+	*first = v + 1;
+	*count = r->occ[v];
+	if (len > TOK_MAX)  /* used once, not kept */
+		r->nocc = v;
+	else if (strtab_put(&r->tok_memo, (const char *)t, len, v, 0))
+		return KERR_NOMEM;
+	return 0;
+}
+
 /* Candidates: patterns whose trigger literal occurs in the key (at word
  * boundaries where the literal needs them) and whose other required
- * literals occur too; then the patterns without a trigger. */
-static size_t candidates(struct rules *r, const unsigned char *k, size_t len)
+ * literals occur too; then the patterns without a trigger.  0 or
+ * KERR_NOMEM. */
+static int candidates(struct rules *r, const unsigned char *k, size_t len, size_t *ncand)
 {
 	size_t i, n = 0, m = 0;
 	unsigned st;
@@ -2063,52 +2198,21 @@ static size_t candidates(struct rules *r, const unsigned char *k, size_t len)
 		r->stamp = 1;
 	}
 	st = r->stamp;
-	for (i = 0; i < len; i++) {
-		int32_t t;
-		size_t j;
+	for (i = 0; i < len;) {
+		size_t s = i, first, count, j;
+		int rc;
 
-		if (i > 0 && is_w(k[i - 1]))
-			continue;  /* not a word start */
-		for (t = r->root[k[i]], j = i + 1; t >= 0; j++) {
-			uint32_t e, end;
-			int32_t next = -1;
-
-			if (r->lit[t] >= 0)
-				found_lits(r, k, len, r->lit[t], i, j, 1, &n);
-			if (j == len)
-				break;
-			e = r->tr_first[t];
-			if (e & TR_DENSE) {
-				unsigned char c = r->cls[k[j]];
-
-				next = c ? r->tr_dense[(e & ~TR_DENSE) * r->ncls + c] : -1;
-			} else {
-				for (end = e + r->tr_n[t]; e < end; e++)
-					if (r->e_byte[e] == k[j]) {
-						next = r->e_to[e];
-						break;
-					}
-			}
-			t = next;
+		if (!r->tok_byte[k[i]]) {
+			i++;
+			continue;
 		}
-	}
-	if (r->ac_nnodes) {
-		int32_t row = 0;
-
-		for (i = 0; i < len; i++) {
-			size_t at = (size_t)row + r->ac_cls[k[i]];
-			int32_t t, v = r->ac_delta16 ? r->ac_delta16[at] : r->ac_delta[at];
-
-			row = v >> 1;
-			if (!(v & 1))
-				continue;
-			for (t = r->ac_out[(size_t)row / r->ac_ncls]; t >= 0; t = r->ac_dict[t]) {
-				size_t from = i + 1 - r->lit_len[r->ac_lit[t]];
-
-				found_lits(r, k, len, r->ac_lit[t], from, i + 1,
-					   from == 0 || !is_w(k[from - 1]), &n);
-			}
-		}
+		while (i < len && r->tok_byte[k[i]])
+			i++;
+		rc = token_occ(r, k + s, i - s, &first, &count);
+		if (rc)
+			return rc;
+		for (j = first; j < first + 2 * count; j += 2)
+			found_lit(r, r->occ[j], s + r->occ[j + 1], &n);
 	}
 	/* codebook order, so the evidence is the category's first pattern that
 	 * matches, whatever order the triggers came in: a bit per pattern,
@@ -2127,7 +2231,8 @@ static size_t candidates(struct rules *r, const unsigned char *k, size_t len)
 			w &= w - 1;
 		}
 	}
-	return m;
+	*ncand = m;
+	return 0;
 }
 
 /* First and last occurrence (start offsets) in this answer of the
@@ -2327,8 +2432,8 @@ int rules_match(struct rules *r, const struct normalized *ans,
 	if (r->no_prefilter)
 		for (n = 0; n < r->npats; n++)
 			r->cand[n] = n;
-	else
-		n = candidates(r, (const unsigned char *)k, len);
+	else if ((rc = candidates(r, (const unsigned char *)k, len, &n)))
+		return kerr_set(e, rc, "out of memory");
 	memset(r->hit, 0, cb->ncats);
 	memset(r->veto, 0, cb->ncats);
 	r->nev = 0;
