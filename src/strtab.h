@@ -17,6 +17,7 @@
 struct slot {
 	uint32_t off, len;   /* key bytes in the arena; len 0 = empty slot */
 	uint32_t val;
+	uint32_t hash;       /* of the key */
 };
 
 struct strtab {
