@@ -84,6 +84,13 @@ static const UNormalizer2 *nfc_inst(void)
 
 static const char replacement[] = "\xEF\xBF\xBD";
 
+/* A lead byte of U+0080..U+017F (Latin-1 and Latin Extended-A): every one
+ * of those is NFC and has a normalization boundary before it. */
+static inline int latin_lead(unsigned char b)
+{
+	return b >= 0xC2 && b <= 0xC5;
+}
+
 /*
  * NFC of in[0..len) appended to out.  Text is cut into segments that start at
  * a normalization boundary; a segment is normalized alone and all its output
@@ -112,8 +119,10 @@ static int nfc_append(const char *in, size_t len, struct buf *out, size_t **map,
 
 			while (i < len && (unsigned char)in[i] < 0x80)
 				i++;
-			/* the last ASCII byte before non-ASCII may take a combining mark */
-			if (i < len)
+			/* the last ASCII byte before non-ASCII may take a combining
+			 * mark, but not before a letter of U+0080..U+017F (lead
+			 * bytes C2..C5): each of those begins a segment */
+			if (i < len && !latin_lead((unsigned char)in[i]))
 				i--;
 			if (i > s) {
 				if (emit(out, map, cap, in + s, i - s, base + s, 1))
@@ -123,9 +132,10 @@ static int nfc_append(const char *in, size_t len, struct buf *out, size_t **map,
 		}
 		/* a precomposed Latin letter (æ ø å é ...) before ASCII is already
 		 * NFC and its own segment: the common non-ASCII case, without ICU */
-		if (b >= 0xC2 && b <= 0xC5 && i + 2 <= len
+		if (latin_lead(b) && i + 2 <= len
 		    && ((unsigned char)in[i + 1] & 0xC0) == 0x80
-		    && (i + 2 == len || (unsigned char)in[i + 2] < 0x80)) {
+		    && (i + 2 == len || (unsigned char)in[i + 2] < 0x80
+			|| latin_lead((unsigned char)in[i + 2]))) {
 			if (emit(out, map, cap, in + i, 2, base + i, 1))
 				return KERR_NOMEM;
 			i += 2;
@@ -490,6 +500,23 @@ void normalizer_free(struct normalizer *n)
 
 /* ---- stage 2: word repair ------------------------------------------------ */
 
+/* Is the character at t[*i] a word character for repair_word?  Moves *i
+ * past it. */
+static inline int word_char_at(const char *t, size_t len, size_t *i)
+{
+	unsigned char b = (unsigned char)t[*i];
+	int32_t j = (int32_t)*i;
+	UChar32 c;
+
+	if (b < 0x80) {
+		++*i;
+		return repair_is_ascii_word_char(b);
+	}
+	U8_NEXT((const uint8_t *)t, j, (int32_t)len, c);
+	*i = (size_t)j;
+	return c >= 0 && repair_is_word_char(c);
+}
+
 /* Find the word runs of the NFC line (pairs of byte offsets in r->nfc). */
 static int find_runs(struct normalized *r, size_t *nruns)
 {
@@ -497,21 +524,13 @@ static int find_runs(struct normalized *r, size_t *nruns)
 	size_t len = r->nfc.len, i = 0, k = 0;
 
 	while (i < len) {
-		int32_t j = (int32_t)i;
-		UChar32 c;
-		size_t s = i;
+		size_t s = i, e;
 
-		U8_NEXT((const uint8_t *)t, j, (int32_t)len, c);
-		i = (size_t)j;
-		if (c < 0 || !repair_is_word_char(c))
+		if (!word_char_at(t, len, &i))
 			continue;
-		while (i < len) {
-			j = (int32_t)i;
-			U8_NEXT((const uint8_t *)t, j, (int32_t)len, c);
-			if (c < 0 || !repair_is_word_char(c))
-				break;
-			i = (size_t)j;
-		}
+		for (e = i; e < len && word_char_at(t, len, &i); e = i)
+			;
+		i = e;
 		if (map_reserve(&r->runs, &r->runs_cap, k + 1))
 			return KERR_NOMEM;
 		r->runs[k++] = s;

@@ -238,8 +238,7 @@ void repairer_free(struct repairer *rp)
 int repair_is_word_char(int c)
 {
 	if (c < 0x80)
-		return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		       (c >= '0' && c <= '9') || c == '|' || c == '@' || c == '&';
+		return repair_is_ascii_word_char(c);
 	return c == 0xAE || u_isalnum(c);
 }
 

@@ -55,4 +55,12 @@ int repair_word(struct repairer *rp, const char *w, size_t n,
  * and the OCR stand-ins | @ & ®. */
 int repair_is_word_char(int c);
 
+/* The same for an ASCII character, inline: the normalizer asks for every
+ * byte of every answer. */
+static inline int repair_is_ascii_word_char(int c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || c == '|' || c == '@' || c == '&';
+}
+
 #endif
