@@ -150,6 +150,7 @@ struct centry {
 	uint8_t why, has_best;
 	uint8_t guessed;          /* best is only hunspell's: not for names */
 	uint8_t whole;            /* best is a counted word, not a compound or form */
+	unsigned freq;            /* the word's own count */
 	float cost;               /* what believing best's repairs costs */
 };
 
@@ -527,38 +528,53 @@ static void dfs(struct search *s, size_t pos, int node, size_t part_start)
 
 /* ---- decision ---------------------------------------------------------------- */
 
-/*
- * Log-probability of word w between the neighbours: an interpolated bigram
- * model, P(w | prev) * P(next | w), each mixing the pair count with the
- * unigram count.  Used to choose between two counted words that are both
- * plausible (for/før, bade/både) where frequency alone always picks one.
- */
-static float lm_score(struct lexicon *lx, const char *w, size_t n, const struct repair_ctx *ctx)
+/* What the word pair model needs of a word's neighbours, looked up once
+ * for the word and its candidate. */
+struct lm_ctx {
+	double total;
+	char prev[MAXW], next[MAXW];   /* lower-cased */
+	size_t prevn, nextn;           /* 0: none to go by */
+	double fp, fn;                 /* their counts */
+};
+
+static void lm_context(struct lexicon *lx, const struct repair_ctx *ctx, struct lm_ctx *lc)
 {
-	char a[MAXW];
-	double total = (double)lexicon_total(lx) + 1.0;
-	double fw = (double)lexicon_freq(lx, w, n);
+	lc->total = (double)lexicon_total(lx) + 1.0;
+	lc->prevn = lc->nextn = 0;
+	lc->fp = lc->fn = 0;
+	if (ctx->prev && ctx->prevn > 0 && ctx->prevn < MAXW) {
+		to_lower(ctx->prev, ctx->prevn, lc->prev);
+		lc->prevn = ctx->prevn;
+		lc->fp = (double)lexicon_freq(lx, lc->prev, lc->prevn);
+	}
+	if (ctx->next && ctx->nextn > 0 && ctx->nextn < MAXW) {
+		to_lower(ctx->next, ctx->nextn, lc->next);
+		lc->nextn = ctx->nextn;
+		lc->fn = (double)lexicon_freq(lx, lc->next, lc->nextn);
+	}
+}
+
+/*
+ * Log-probability of word w (counted fw times) between the neighbours: an
+ * interpolated bigram model, P(w | prev) * P(next | w), each mixing the
+ * pair count with the unigram count.  Used to choose between two counted
+ * words that are both plausible (for/før, bade/både) where frequency alone
+ * always picks one.
+ */
+static float lm_score(struct lexicon *lx, const char *w, size_t n, unsigned freq,
+		      const struct lm_ctx *lc)
+{
+	double total = lc->total;
+	double fw = (double)freq;
 	double pl = fw / total, pr = 1.0;
 
-	if (ctx->prev && ctx->prevn > 0 && ctx->prevn < MAXW) {
-		double fp;
-
-		to_lower(ctx->prev, ctx->prevn, a);
-		fp = (double)lexicon_freq(lx, a, ctx->prevn);
-		if (fp > 0)
-			pl = LM_PAIR * (double)lexicon_bigram(lx, a, ctx->prevn, w, n) / fp +
-			     (1.0 - LM_PAIR) * pl;
-	}
-	if (ctx->next && ctx->nextn > 0 && ctx->nextn < MAXW && fw > 0) {
-		double fn;
-
-		to_lower(ctx->next, ctx->nextn, a);
-		fn = (double)lexicon_freq(lx, a, ctx->nextn);
-		/* relative to next's own frequency, which every candidate shares */
-		if (fn > 0)
-			pr = (LM_PAIR * (double)lexicon_bigram(lx, w, n, a, ctx->nextn) / fw +
-			      (1.0 - LM_PAIR) * fn / total) / (fn / total);
-	}
+	if (lc->prevn && lc->fp > 0)
+		pl = LM_PAIR * (double)lexicon_bigram(lx, lc->prev, lc->prevn, w, n) / lc->fp +
+		     (1.0 - LM_PAIR) * pl;
+	/* relative to next's own frequency, which every candidate shares */
+	if (lc->nextn && fw > 0 && lc->fn > 0)
+		pr = (LM_PAIR * (double)lexicon_bigram(lx, w, n, lc->next, lc->nextn) / fw +
+		      (1.0 - LM_PAIR) * lc->fn / total) / (lc->fn / total);
 	return (float)(log10(pl > 0 ? pl : 1e-12) + log10(pr > 0 ? pr : 1e-12));
 }
 
@@ -704,6 +720,7 @@ static int decide(struct repairer *rp, const char *lw, size_t n, struct centry *
 	int i, j, bi = -1, checked = 0;
 
 	memset(ce, 0, sizeof(*ce));
+	ce->freq = f;
 	ce->orig = f ? log10f((float)f) : lexicon_spell(rp->lx, lw, n) ? SPELL_BASE : -1e9f;
 	memset(&s, 0, sizeof(s));
 	s.lx = rp->lx;
@@ -1002,11 +1019,15 @@ static int repair_lower(struct repairer *rp, const char *lw, size_t n, enum casi
 	margin = cs == C_ALL ? CAPS_MARGIN : MARGIN;
 	/* two counted words: the neighbours may tip the balance, by at most
 	 * LM_MAX either way (the pair counts are thin) */
-	if (ctx && ce->whole && lexicon_freq(rp->lx, lw, n) > 0) {
+	if (ctx && ce->whole && ce->freq > 0) {
 		const char *bw = rp->arena.data + ce->off;
-		float d = (lm_score(rp->lx, bw, ce->len, ctx) - lm_score(rp->lx, lw, n, ctx)) -
-			  (log10f((float)lexicon_freq(rp->lx, bw, ce->len)) - log10f((float)lexicon_freq(rp->lx, lw, n)));
+		unsigned fb = lexicon_freq(rp->lx, bw, ce->len);
+		struct lm_ctx lc;
+		float d;
 
+		lm_context(rp->lx, ctx, &lc);
+		d = (lm_score(rp->lx, bw, ce->len, fb, &lc) - lm_score(rp->lx, lw, n, ce->freq, &lc)) -
+		    (log10f((float)fb) - log10f((float)ce->freq));
 		best += d > LM_MAX ? LM_MAX : d < -LM_MAX ? -LM_MAX : d;
 	}
 	if (ctx && ctx->relaxed && ce->cost <= RELAX_MAX_COST)
