@@ -157,6 +157,14 @@ struct rules {
 	unsigned *lit_found;      /* [nlits]: == stamp when found in this answer */
 	size_t *lit_last;         /* [nlits]: where its last occurrence starts */
 	size_t *lit_first_at;     /* [nlits]: where its first occurrence starts */
+	int32_t *lit_occ;         /* [nlits]: its last occurrence in oc_*, or -1 */
+	size_t *oc_at;            /* every occurrence of a literal in this answer: */
+	int32_t *oc_prev;         /*   where it starts; the literal's one before */
+	size_t noc, oc_cap;
+	int *clause_lead;         /* [nclauses]: the lead of the literal set */
+	uint32_t *wnum;           /* [key length]: word number of each key byte */
+	size_t wnum_cap;
+	unsigned wnum_stamp;      /* == stamp when wnum is this answer's */
 	size_t *pat_tfirst;       /* [npats + 1]: pattern p's trigger literals are */
 	size_t *pat_tlits;        /*   pat_tlits[pat_tfirst[p] .. pat_tfirst[p+1]) */
 	size_t *cand;
@@ -1014,6 +1022,8 @@ struct compiler {
 	/* the clauses patterns require besides their trigger */
 	size_t *clause_lits, nclause_lits, clause_lits_cap;
 	size_t *clause_first, nclauses, clauses_cap;
+	int *clause_lead;
+	size_t clause_lead_cap;
 };
 
 /* Grow an array of size_t to hold one more.  Returns 0 or KERR_NOMEM. */
@@ -1099,6 +1109,16 @@ static int add_clause(struct compiler *c, const struct litset *l)
 
 	if (grow(&c->clause_first, c->nclauses + 1, &c->clauses_cap))
 		return KERR_NOMEM;
+	if (c->nclauses >= c->clause_lead_cap) {
+		size_t cap = c->clause_lead_cap ? 2 * c->clause_lead_cap : 64;
+		int *nl = realloc(c->clause_lead, cap * sizeof *nl);
+
+		if (!nl)
+			return KERR_NOMEM;
+		c->clause_lead = nl;
+		c->clause_lead_cap = cap;
+	}
+	c->clause_lead[c->nclauses] = l->lead;
 	c->clause_first[c->nclauses] = c->nclause_lits;
 	for (i = 0; i < l->n; i++) {
 		if (lit_id(c, l->lits[i], &id) || grow(&c->clause_lits, c->nclause_lits, &c->clause_lits_cap))
@@ -1549,10 +1569,11 @@ static int build_automaton(struct compiler *c)
 	r->lit_pats = malloc((c->npairs + 1) * sizeof *r->lit_pats);
 	r->lit_last = calloc(c->nlits + 1, sizeof *r->lit_last);
 	r->lit_first_at = calloc(c->nlits + 1, sizeof *r->lit_first_at);
+	r->lit_occ = calloc(c->nlits + 1, sizeof *r->lit_occ);
 	r->pat_tfirst = calloc(r->npats + 2, sizeof *r->pat_tfirst);
 	r->pat_tlits = malloc((c->npairs + 1) * sizeof *r->pat_tlits);
 	if (!r->lit_first || !r->lit_pats || !r->lit_last || !r->lit_first_at || !r->pat_tfirst
-	    || !r->pat_tlits)
+	    || !r->pat_tlits || !r->lit_occ)
 		goto out;
 	for (i = 0; i < c->npairs; i++) {
 		r->pat_tfirst[c->pair_pat[i] + 1]++;
@@ -1563,7 +1584,9 @@ static int build_automaton(struct compiler *c)
 	/* the clauses move over to the rules as they are */
 	r->clause_first = c->clause_first;
 	r->clause_lits = c->clause_lits;
+	r->clause_lead = c->clause_lead;
 	c->clause_first = c->clause_lits = NULL;
+	c->clause_lead = NULL;
 	for (i = 0; i < c->npairs; i++)
 		r->lit_first[c->pair_lit[i] + 1]++;
 	for (i = 0; i < c->nlits; i++)
@@ -1687,6 +1710,7 @@ int rules_compile(const struct codebook *cb, struct rules **out, struct kerr_lis
 	free(c.pair_pat);
 	free(c.clause_first);
 	free(c.clause_lits);
+	free(c.clause_lead);
 	if (c.first) {
 		if (c.first == KERR_NOMEM && errs) {
 			struct kerr e;
@@ -1734,6 +1758,11 @@ void rules_free(struct rules *r)
 	free(r->lit_pats);
 	free(r->lit_last);
 	free(r->lit_first_at);
+	free(r->lit_occ);
+	free(r->oc_at);
+	free(r->oc_prev);
+	free(r->clause_lead);
+	free(r->wnum);
 	free(r->pat_tfirst);
 	free(r->pat_tlits);
 	free(r->always);
@@ -2036,14 +2065,17 @@ static int requirements_met(const struct rules *r, size_t p, unsigned st)
 	return 1;
 }
 
-/* Literal l occurs at key byte `from`: note the patterns it triggers (*n
- * so far). */
+/* Literal l occurs at key byte `from`: note the occurrence and the
+ * patterns it triggers (*n so far). */
 static void found_lit(struct rules *r, uint32_t l, size_t from, size_t *n)
 {
 	unsigned st = r->stamp;
 	size_t j;
 
 	r->lit_last[l] = from;
+	r->oc_at[r->noc] = from;   /* room was made by the caller */
+	r->oc_prev[r->noc] = r->lit_found[l] == st ? r->lit_occ[l] : -1;
+	r->lit_occ[l] = (int32_t)r->noc++;
 	if (r->lit_found[l] == st)
 		return;
 	r->lit_found[l] = st;
@@ -2195,8 +2227,10 @@ static int candidates(struct rules *r, const unsigned char *k, size_t len, size_
 	if (++r->stamp == 0) {
 		memset(r->pat_stamp, 0, r->npats * sizeof *r->pat_stamp);
 		memset(r->lit_found, 0, r->nlits * sizeof *r->lit_found);
+		r->wnum_stamp = 0;
 		r->stamp = 1;
 	}
+	r->noc = 0;
 	st = r->stamp;
 	for (i = 0; i < len;) {
 		size_t s = i, first, count, j;
@@ -2211,6 +2245,18 @@ static int candidates(struct rules *r, const unsigned char *k, size_t len, size_
 		rc = token_occ(r, k + s, i - s, &first, &count);
 		if (rc)
 			return rc;
+		if (r->noc + count > r->oc_cap) {
+			size_t cap = 2 * (r->noc + count) + 64;
+			size_t *at = realloc(r->oc_at, cap * sizeof *at);
+			int32_t *prev = at ? realloc(r->oc_prev, cap * sizeof *prev) : NULL;
+
+			if (at)
+				r->oc_at = at;
+			if (!at || !prev)
+				return KERR_NOMEM;
+			r->oc_prev = prev;
+			r->oc_cap = cap;
+		}
 		for (j = first; j < first + 2 * count; j += 2)
 			found_lit(r, r->occ[j], s + r->occ[j + 1], &n);
 	}
@@ -2303,6 +2349,114 @@ static void match_span(const struct rules *r, size_t pi, const unsigned char *k,
 		if (last < *limit)
 			*limit = last;
 	}
+}
+
+#define SET_OCC_MAX 32   /* occurrences of a literal set could_match looks at */
+#define SETS_MAX 8       /* ... and sets */
+
+/* The word numbers of the occurrences in this answer of the literals
+ * l[0..n) into w (*m of them); 0 when they are more than SET_OCC_MAX. */
+static int set_words(const struct rules *r, const size_t *l, size_t n, uint32_t *w, size_t *m)
+{
+	*m = 0;
+	for (; n--; l++) {
+		int32_t o;
+
+		if (r->lit_found[*l] != r->stamp)
+			continue;
+		for (o = r->lit_occ[*l]; o >= 0; o = r->oc_prev[o]) {
+			if (*m == SET_OCC_MAX)
+				return 0;
+			w[(*m)++] = r->wnum[r->oc_at[o]];
+		}
+	}
+	return 1;
+}
+
+/* wnum for key k[0..len): the number of the word each byte is in, counted
+ * from 0; a byte between words counts as the next word's, as back_words
+ * has it.  0, or KERR_NOMEM. */
+static int word_numbers(struct rules *r, const unsigned char *k, size_t len)
+{
+	uint32_t c = 0;
+	size_t i;
+
+	if (r->wnum_stamp == r->stamp)
+		return 0;
+	if (len + 1 > r->wnum_cap) {
+		uint32_t *w = realloc(r->wnum, (len + 1) * sizeof *w);
+
+		if (!w)
+			return KERR_NOMEM;
+		r->wnum = w;
+		r->wnum_cap = len + 1;
+	}
+	for (i = 0; i < len; i++) {
+		if (is_w(k[i]) && (i == 0 || !is_w(k[i - 1])))
+			c++;
+		r->wnum[i] = is_w(k[i]) ? c - 1 : c;
+	}
+	r->wnum_stamp = r->stamp;
+	return 0;
+}
+
+/*
+ * Could pattern pi match key k[0..len), as far as where its literals occur
+ * tells?  Each literal set of a pattern (its trigger set, the sets it
+ * requires) has an occurrence inside every match, no more than the set's
+ * lead words after the word the match starts in.  So some word w0 must
+ * have, for every set, an occurrence in words w0 .. w0 + lead: a BEFORE
+ * whose two ends are sentences apart, or a phrase whose words are all
+ * there but not together, needs no PCRE2.  1 when it could match, or when
+ * that is not cheap to tell.
+ */
+static int could_match(struct rules *r, size_t pi, const unsigned char *k, size_t len)
+{
+	const struct rpat *p = &r->pats[pi];
+	uint32_t w[SETS_MAX][SET_OCC_MAX];
+	size_t nw[SETS_MAX], nsets = 1 + r->pat_req[pi + 1] - r->pat_req[pi], s, a, i;
+	int lead[SETS_MAX];
+
+	if (nsets > SETS_MAX || word_numbers(r, k, len)
+	    || !set_words(r, r->pat_tlits + r->pat_tfirst[pi], r->pat_tfirst[pi + 1] - r->pat_tfirst[pi],
+			  w[0], &nw[0]))
+		return 1;
+	lead[0] = p->lead;
+	for (s = 1; s < nsets; s++) {
+		size_t q = r->pat_req[pi] + s - 1;
+
+		if (!set_words(r, r->clause_lits + r->clause_first[q],
+			       r->clause_first[q + 1] - r->clause_first[q], w[s], &nw[s]))
+			return 1;
+		lead[s] = r->clause_lead[q];
+	}
+	/* the match starts at most lead words before an occurrence of the set
+	 * with the shortest lead */
+	for (a = nsets, s = 0; s < nsets; s++)
+		if (lead[s] >= 0 && (a == nsets || lead[s] < lead[a]))
+			a = s;
+	if (a == nsets)
+		return 1;
+	for (i = 0; i < nw[a]; i++) {
+		uint32_t w0 = w[a][i] > (uint32_t)lead[a] ? w[a][i] - (uint32_t)lead[a] : 0;
+
+		for (; w0 <= w[a][i]; w0++) {
+			for (s = 0; s < nsets; s++) {
+				size_t j;
+
+				if (s == a)
+					continue;
+				for (j = 0; j < nw[s]; j++)
+					if (w[s][j] >= w0 && (lead[s] < 0 || w[s][j] <= w0 + (uint32_t)lead[s]))
+						break;
+				if (j == nw[s])
+					break;
+			}
+			if (s == nsets)
+				return 1;
+		}
+	}
+	return 0;
 }
 
 static int is_blank(const char *k, size_t len)
@@ -2464,6 +2618,9 @@ int rules_match(struct rules *r, const struct normalized *ans,
 			}
 			off = en > s ? en : s + 1;  /* negated: PCRE2 finds the next one */
 		}
+		if (!r->no_prefilter && !p->raw && r->pat_req[r->cand[i] + 1] > r->pat_req[r->cand[i]]
+		    && !could_match(r, r->cand[i], (const unsigned char *)k, len))
+			continue;
 		{
 			PCRE2_SIZE from, limit;
 
