@@ -154,17 +154,17 @@ struct rules {
 	/* scratch for rules_match */
 	unsigned stamp;
 	unsigned *pat_stamp;
+	size_t *pat_trig;         /* [npats]: the literal that made the pattern a
+	                             candidate, TRIG_MANY when more of its trigger
+	                             set occur */
 	unsigned *lit_found;      /* [nlits]: == stamp when found in this answer */
 	size_t *lit_last;         /* [nlits]: where its last occurrence starts */
 	size_t *lit_first_at;     /* [nlits]: where its first occurrence starts */
 	int32_t *lit_occ;         /* [nlits]: its last occurrence in oc_*, or -1 */
-	size_t *oc_at;            /* every occurrence of a literal in this answer: */
-	int32_t *oc_prev;         /*   where it starts; the literal's one before */
+	uint32_t *oc_word;        /* every occurrence of a literal in this answer: */
+	int32_t *oc_prev;         /*   its word's number; the literal's one before */
 	size_t noc, oc_cap;
 	int *clause_lead;         /* [nclauses]: the lead of the literal set */
-	uint32_t *wnum;           /* [key length]: word number of each key byte */
-	size_t wnum_cap;
-	unsigned wnum_stamp;      /* == stamp when wnum is this answer's */
 	size_t *pat_tfirst;       /* [npats + 1]: pattern p's trigger literals are */
 	size_t *pat_tlits;        /*   pat_tlits[pat_tfirst[p] .. pat_tfirst[p+1]) */
 	size_t *cand;
@@ -214,6 +214,7 @@ struct frag {
 };
 
 #define UNBOUNDED (-1)
+#define TRIG_MANY ((size_t)-1)
 #define TOK_MAX 64              /* longer tokens' literals are not kept */
 #define TOK_MEMO_MAX 65536      /* tokens kept, at most */
 #define TOK_OCC_MAX (1u << 20)  /* ... and words of their entries */
@@ -1695,6 +1696,7 @@ int rules_compile(const struct codebook *cb, struct rules **out, struct kerr_lis
 		c.first = KERR_NOMEM;
 	if (!c.first) {
 		r->pat_stamp = calloc(r->npats + 1, sizeof *r->pat_stamp);
+		r->pat_trig = calloc(r->npats + 1, sizeof *r->pat_trig);
 		r->cand = calloc(r->npats + 1, sizeof *r->cand);
 		r->cand_bits = calloc(r->npats / 64 + 1, sizeof *r->cand_bits);
 		r->hit = calloc(cb->ncats + 1, 1);
@@ -1759,10 +1761,9 @@ void rules_free(struct rules *r)
 	free(r->lit_last);
 	free(r->lit_first_at);
 	free(r->lit_occ);
-	free(r->oc_at);
+	free(r->oc_word);
 	free(r->oc_prev);
 	free(r->clause_lead);
-	free(r->wnum);
 	free(r->pat_tfirst);
 	free(r->pat_tlits);
 	free(r->always);
@@ -1776,6 +1777,7 @@ void rules_free(struct rules *r)
 	free(r->clause_first);
 	free(r->clause_lits);
 	free(r->pat_stamp);
+	free(r->pat_trig);
 	free(r->cand);
 	free(r->cand_bits);
 	free(r->hit);
@@ -2065,15 +2067,15 @@ static int requirements_met(const struct rules *r, size_t p, unsigned st)
 	return 1;
 }
 
-/* Literal l occurs at key byte `from`: note the occurrence and the
- * patterns it triggers (*n so far). */
-static void found_lit(struct rules *r, uint32_t l, size_t from, size_t *n)
+/* Literal l occurs at key byte `from`, in word number `word`: note the
+ * occurrence and the patterns it triggers (*n so far). */
+static void found_lit(struct rules *r, uint32_t l, size_t from, uint32_t word, size_t *n)
 {
 	unsigned st = r->stamp;
 	size_t j;
 
 	r->lit_last[l] = from;
-	r->oc_at[r->noc] = from;   /* room was made by the caller */
+	r->oc_word[r->noc] = word;   /* room was made by the caller */
 	r->oc_prev[r->noc] = r->lit_found[l] == st ? r->lit_occ[l] : -1;
 	r->lit_occ[l] = (int32_t)r->noc++;
 	if (r->lit_found[l] == st)
@@ -2085,7 +2087,10 @@ static void found_lit(struct rules *r, uint32_t l, size_t from, size_t *n)
 
 		if (r->pat_stamp[p] != st) {
 			r->pat_stamp[p] = st;
+			r->pat_trig[p] = l;
 			r->cand[(*n)++] = p;
+		} else {
+			r->pat_trig[p] = TRIG_MANY;
 		}
 	}
 }
@@ -2105,9 +2110,21 @@ static int occ_push(struct rules *r, uint32_t v)
 	return 0;
 }
 
+/* The number of the word of token t that byte `at` is in, counted from 0;
+ * a byte between words counts as the next word's, as back_words has it. */
+static uint32_t token_word(const unsigned char *t, size_t at)
+{
+	uint32_t c = 0;
+	size_t i;
+
+	for (i = 0; i <= at; i++)
+		c += is_w(t[i]) && (i == 0 || !is_w(t[i - 1]));
+	return is_w(t[at]) ? c - 1 : c;
+}
+
 /* Literal l and those on its lit_next chain (all of one text) span bytes
  * [from, to) of token t[0..len): add those whose word-boundary needs are
- * met to r->occ, as the pair (literal, from). */
+ * met to r->occ, as (literal, from, its word in the token). */
 static int token_lits(struct rules *r, const unsigned char *t, size_t len, int32_t l,
 		      size_t from, size_t to)
 {
@@ -2115,7 +2132,8 @@ static int token_lits(struct rules *r, const unsigned char *t, size_t len, int32
 		if (((r->lit_flags[l] & LIT_START) && from > 0 && is_w(t[from - 1]))
 		    || ((r->lit_flags[l] & LIT_END) && to < len && is_w(t[to])))
 			continue;
-		if (occ_push(r, (uint32_t)l) || occ_push(r, (uint32_t)from))
+		if (occ_push(r, (uint32_t)l) || occ_push(r, (uint32_t)from)
+		    || occ_push(r, token_word(t, from)))
 			return KERR_NOMEM;
 	}
 	return 0;
@@ -2177,37 +2195,41 @@ static int scan_token(struct rules *r, const unsigned char *t, size_t len)
 }
 
 /*
- * The trigger literals of token t[0..len): *count pairs (literal, start in
- * the token) from r->occ[*first].
+ * The trigger literals of token t[0..len): *count triples (literal, start
+ * in the token, word in the token) from r->occ[*first]; *words: the words
+ * the token holds.
  * A token is a run of the key's bytes that literals or words are made of;
  * no literal crosses the others (spaces, mostly), so what a token holds
  * depends on its bytes alone.  Answers are made of few distinct words, so
  * each token's literals are kept, in a table forgotten whole when full.
  */
 static int token_occ(struct rules *r, const unsigned char *t, size_t len, size_t *first,
-		     size_t *count)
+		     size_t *count, uint32_t *words)
 {
 	uint32_t v;
 	int rc;
 
 	if (len <= TOK_MAX && strtab_get(&r->tok_memo, (const char *)t, len, &v)) {
-		*first = v + 1;
+		*first = v + 2;
 		*count = r->occ[v];
+		*words = r->occ[v + 1];
 		return 0;
 	}
 	if (r->tok_memo.count >= TOK_MEMO_MAX || r->nocc >= TOK_OCC_MAX) {
 		strtab_clear(&r->tok_memo);
 		r->nocc = 0;
 	}
-	/* the number of pairs, then the pairs */
+	/* the number of triples and of words, then the triples */
 	v = (uint32_t)r->nocc;
 	rc = occ_push(r, 0);
+	rc = rc ? rc : occ_push(r, len ? token_word(t, len - 1) + !!is_w(t[len - 1]) : 0);
 	rc = rc ? rc : scan_token(r, t, len);
 	if (rc)
 		return rc;
-	r->occ[v] = (uint32_t)(r->nocc - v - 1) / 2;
-	*first = v + 1;
+	r->occ[v] = (uint32_t)(r->nocc - v - 2) / 3;
+	*first = v + 2;
 	*count = r->occ[v];
+	*words = r->occ[v + 1];
 	if (len > TOK_MAX)  /* used once, not kept */
 		r->nocc = v;
 	else if (strtab_put(&r->tok_memo, (const char *)t, len, v, 0))
@@ -2222,18 +2244,19 @@ static int token_occ(struct rules *r, const unsigned char *t, size_t len, size_t
 static int candidates(struct rules *r, const unsigned char *k, size_t len, size_t *ncand)
 {
 	size_t i, n = 0, m = 0;
+	uint32_t words = 0;   /* before the token */
 	unsigned st;
 
 	if (++r->stamp == 0) {
 		memset(r->pat_stamp, 0, r->npats * sizeof *r->pat_stamp);
 		memset(r->lit_found, 0, r->nlits * sizeof *r->lit_found);
-		r->wnum_stamp = 0;
 		r->stamp = 1;
 	}
 	r->noc = 0;
 	st = r->stamp;
 	for (i = 0; i < len;) {
 		size_t s = i, first, count, j;
+		uint32_t nw;
 		int rc;
 
 		if (!r->tok_byte[k[i]]) {
@@ -2242,23 +2265,24 @@ static int candidates(struct rules *r, const unsigned char *k, size_t len, size_
 		}
 		while (i < len && r->tok_byte[k[i]])
 			i++;
-		rc = token_occ(r, k + s, i - s, &first, &count);
+		rc = token_occ(r, k + s, i - s, &first, &count, &nw);
 		if (rc)
 			return rc;
 		if (r->noc + count > r->oc_cap) {
 			size_t cap = 2 * (r->noc + count) + 64;
-			size_t *at = realloc(r->oc_at, cap * sizeof *at);
-			int32_t *prev = at ? realloc(r->oc_prev, cap * sizeof *prev) : NULL;
+			uint32_t *w = realloc(r->oc_word, cap * sizeof *w);
+			int32_t *prev = w ? realloc(r->oc_prev, cap * sizeof *prev) : NULL;
 
-			if (at)
-				r->oc_at = at;
-			if (!at || !prev)
+			if (w)
+				r->oc_word = w;
+			if (!w || !prev)
 				return KERR_NOMEM;
 			r->oc_prev = prev;
 			r->oc_cap = cap;
 		}
-		for (j = first; j < first + 2 * count; j += 2)
-			found_lit(r, r->occ[j], s + r->occ[j + 1], &n);
+		for (j = first; j < first + 3 * count; j += 3)
+			found_lit(r, r->occ[j], s + r->occ[j + 1], words + r->occ[j + 2], &n);
+		words += nw;
 	}
 	/* codebook order, so the evidence is the category's first pattern that
 	 * matches, whatever order the triggers came in: a bit per pattern,
@@ -2314,6 +2338,19 @@ static size_t back_words(const unsigned char *k, size_t at, int n)
 	return at;
 }
 
+/* The trigger literals of candidate pi that occur in this answer are among
+ * l[0..*n): the one that made it a candidate when no other did, else its
+ * whole trigger set (which can be a hundred literals long). */
+static const size_t *trig_lits(const struct rules *r, size_t pi, size_t *n)
+{
+	if (r->pat_trig[pi] != TRIG_MANY) {
+		*n = 1;
+		return &r->pat_trig[pi];
+	}
+	*n = r->pat_tfirst[pi + 1] - r->pat_tfirst[pi];
+	return r->pat_tlits + r->pat_tfirst[pi];
+}
+
 /*
  * The stretch of the key where a match of candidate pattern pi can start:
  * from `lead` words before the word in which its first trigger starts (a
@@ -2328,13 +2365,15 @@ static void match_span(const struct rules *r, size_t pi, const unsigned char *k,
 		       PCRE2_SIZE *from, PCRE2_SIZE *limit)
 {
 	const struct rpat *p = &r->pats[pi];
-	size_t first = 0, last = 0, at;
+	const size_t *tl;
+	size_t first = 0, last = 0, at, ntl;
 
 	*from = 0;
 	*limit = PCRE2_UNSET;
-	if (r->no_prefilter || p->raw || r->pat_stamp[pi] != r->stamp
-	    || !lits_span(r, r->pat_tlits + r->pat_tfirst[pi],
-			  r->pat_tfirst[pi + 1] - r->pat_tfirst[pi], &first, &last))
+	if (r->no_prefilter || p->raw || r->pat_stamp[pi] != r->stamp)
+		return;
+	tl = trig_lits(r, pi, &ntl);
+	if (!lits_span(r, tl, ntl, &first, &last))
 		return;
 	*limit = last;
 	if (p->lead >= 0)
@@ -2367,41 +2406,14 @@ static int set_words(const struct rules *r, const size_t *l, size_t n, uint32_t 
 		for (o = r->lit_occ[*l]; o >= 0; o = r->oc_prev[o]) {
 			if (*m == SET_OCC_MAX)
 				return 0;
-			w[(*m)++] = r->wnum[r->oc_at[o]];
+			w[(*m)++] = r->oc_word[o];
 		}
 	}
 	return 1;
 }
 
-/* wnum for key k[0..len): the number of the word each byte is in, counted
- * from 0; a byte between words counts as the next word's, as back_words
- * has it.  0, or KERR_NOMEM. */
-static int word_numbers(struct rules *r, const unsigned char *k, size_t len)
-{
-	uint32_t c = 0;
-	size_t i;
-
-	if (r->wnum_stamp == r->stamp)
-		return 0;
-	if (len + 1 > r->wnum_cap) {
-		uint32_t *w = realloc(r->wnum, (len + 1) * sizeof *w);
-
-		if (!w)
-			return KERR_NOMEM;
-		r->wnum = w;
-		r->wnum_cap = len + 1;
-	}
-	for (i = 0; i < len; i++) {
-		if (is_w(k[i]) && (i == 0 || !is_w(k[i - 1])))
-			c++;
-		r->wnum[i] = is_w(k[i]) ? c - 1 : c;
-	}
-	r->wnum_stamp = r->stamp;
-	return 0;
-}
-
 /*
- * Could pattern pi match key k[0..len), as far as where its literals occur
+ * Could pattern pi match this answer, as far as where its literals occur
  * tells?  Each literal set of a pattern (its trigger set, the sets it
  * requires) has an occurrence inside every match, no more than the set's
  * lead words after the word the match starts in.  So some word w0 must
@@ -2410,16 +2422,16 @@ static int word_numbers(struct rules *r, const unsigned char *k, size_t len)
  * there but not together, needs no PCRE2.  1 when it could match, or when
  * that is not cheap to tell.
  */
-static int could_match(struct rules *r, size_t pi, const unsigned char *k, size_t len)
+static int could_match(const struct rules *r, size_t pi)
 {
 	const struct rpat *p = &r->pats[pi];
 	uint32_t w[SETS_MAX][SET_OCC_MAX];
 	size_t nw[SETS_MAX], nsets = 1 + r->pat_req[pi + 1] - r->pat_req[pi], s, a, i;
 	int lead[SETS_MAX];
 
-	if (nsets > SETS_MAX || word_numbers(r, k, len)
-	    || !set_words(r, r->pat_tlits + r->pat_tfirst[pi], r->pat_tfirst[pi + 1] - r->pat_tfirst[pi],
-			  w[0], &nw[0]))
+	const size_t *tl = trig_lits(r, pi, &s);
+
+	if (nsets > SETS_MAX || !set_words(r, tl, s, w[0], &nw[0]))
 		return 1;
 	lead[0] = p->lead;
 	for (s = 1; s < nsets; s++) {
@@ -2619,7 +2631,7 @@ int rules_match(struct rules *r, const struct normalized *ans,
 			off = en > s ? en : s + 1;  /* negated: PCRE2 finds the next one */
 		}
 		if (!r->no_prefilter && !p->raw && r->pat_req[r->cand[i] + 1] > r->pat_req[r->cand[i]]
-		    && !could_match(r, r->cand[i], (const unsigned char *)k, len))
+		    && !could_match(r, r->cand[i]))
 			continue;
 		{
 			PCRE2_SIZE from, limit;
