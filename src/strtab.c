@@ -17,8 +17,9 @@ static uint32_t hash_bytes(const char *s, size_t n)
 		h ^= h >> 32;
 	}
 	if (n) {
-		w = 0;
-		memcpy(&w, s, n);
+		/* byte by byte: a memcpy of a variable length is a call */
+		for (w = 0; n--;)
+			w = w << 8 | (unsigned char)s[n];
 		h = (h ^ w) * 0xFF51AFD7ED558CCDull;
 	}
 	h ^= h >> 33;
@@ -49,6 +50,19 @@ void strtab_clear(struct strtab *t)
 	t->count = 0;
 }
 
+/* memcmp(a, b, n) == 0 for the short keys of words, without a call */
+static inline int same(const char *a, const char *b, size_t n)
+{
+	size_t i;
+
+	if (n > 16)
+		return !memcmp(a, b, n);
+	for (i = 0; i < n; i++)
+		if (a[i] != b[i])
+			return 0;
+	return 1;
+}
+
 /* The slot holding key, or the empty slot where it would go. */
 static struct slot *strtab_slot(const struct strtab *t, const char *k, size_t n, uint32_t h)
 {
@@ -58,8 +72,7 @@ static struct slot *strtab_slot(const struct strtab *t, const char *k, size_t n,
 		struct slot *s = &t->slots[i];
 
 		/* the hash first: a key in the arena is a further cache miss */
-		if (!s->len || (s->hash == h && s->len == n
-				&& !memcmp(t->arena.data + s->off, k, n)))
+		if (!s->len || (s->hash == h && s->len == n && same(t->arena.data + s->off, k, n)))
 			return s;
 	}
 }
