@@ -98,6 +98,7 @@ struct rules {
 	pcre2_match_context *mctx;
 	char **cues;              /* negation cues as keys */
 	size_t ncues;
+	unsigned char cue_first[256]; /* 1: some cue begins with this byte */
 	int window;
 	/* Trigger literals that start a word sit in a trie walked from each
 	 * word start of the key; the few that may start inside a word ("*tid")
@@ -1651,6 +1652,8 @@ int rules_compile(const struct codebook *cb, struct rules **out, struct kerr_lis
 			buf_release(&k);
 			break;
 		}
+		if (k.len)
+			r->cue_first[(unsigned char)k.data[0]] = 1;
 		r->cues[r->ncues++] = buf_detach(&k, NULL);
 	}
 	for (i = 0; i < cb->ncats; i++) {
@@ -1898,6 +1901,8 @@ static int is_cue(const struct rules *r, const char *w, size_t n)
 {
 	size_t i;
 
+	if (!n || !r->cue_first[(unsigned char)w[0]])
+		return 0;   /* most words, at once */
 	for (i = 0; i < r->ncues; i++)
 		if (word_is(w, n, r->cues[i]))
 			return 1;
