@@ -16,11 +16,14 @@
  * residual category `andet` when the codebook has one.
  *
  * Speed: a scan of the key for each pattern's trigger words (a trie walked
- * from word starts, a small Aho-Corasick automaton for the rest) picks the
- * few patterns that can match at all, so the cost per answer grows far less
- * than linearly with the number of categories.  PCRE2 then starts a few
+ * from word starts, a small Aho-Corasick automaton for the rest, and what
+ * they find in each distinct token kept) picks the few patterns that can
+ * match at all, so the cost per answer grows far less than linearly with
+ * the number of categories.  A pattern whose words occur but not near
+ * enough together is settled without PCRE2; otherwise PCRE2 starts a few
  * words before the first trigger, and a pattern that is one word is not run
- * at all: the trigger is its match.  PCRE2 match
+ * at all: the trigger is its match.  Alternations are compiled as trees of
+ * their shared beginnings.  PCRE2 match
  * and depth limits turn a pathological pattern into KERR_LIMIT naming the
  * category and pattern, never a hang.
  *
