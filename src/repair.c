@@ -982,6 +982,15 @@ int repair_word(struct repairer *rp, const char *w, size_t n,
 	return rc;
 }
 
+/* Would a candidate scoring `best`, plus the relaxed line's allowance,
+ * beat `bar`?  The same steps as repair_lower takes. */
+static int could_win(float best, const struct centry *ce, const struct repair_ctx *ctx, float bar)
+{
+	if (ctx && ctx->relaxed && ce->cost <= RELAX_MAX_COST)
+		best += RELAX * ce->cost;
+	return best > bar;
+}
+
 /*
  * Decide for lw (the word lower-cased) and append the repair in casing cs.
  * forced: lw already differs from the word as written (inner I -> l), so lw
@@ -1004,6 +1013,20 @@ static int repair_lower(struct repairer *rp, const char *lw, size_t n, enum casi
 	if (ce->has_best && ce->orig == SPELL_BASE && ce->cost > SPELL_MAX_COST)
 		ce = &no_repair;
 	rp->last_plain = !ce->has_best && !forced;
+	margin = cs == C_ALL ? CAPS_MARGIN : MARGIN;
+	if (ce->has_best && !forced) {
+		/* the most any neighbours and a line without æøå can add (the
+		 * same steps as below; rounding is monotonic): when even that
+		 * cannot make the repair win, the word stays in every context,
+		 * as a word without candidates does (og/øg, for/før) */
+		static const struct repair_ctx relaxed = { .relaxed = 1 };
+
+		if (!could_win(ce->whole && ce->freq > 0 ? ce->best + LM_MAX : ce->best, ce, &relaxed,
+			       ce->orig + margin)) {
+			rp->last_plain = 1;
+			return 0;
+		}
+	}
 	if (!ce->has_best || (ce->guessed && cs != C_LOWER && cs != C_LOWER_FROM_I &&
 			      !(ctx && ctx->sentence_start))) {
 		if (!forced)
@@ -1016,10 +1039,11 @@ static int repair_lower(struct repairer *rp, const char *lw, size_t n, enum casi
 	}
 	orig = ce->orig;
 	best = ce->best;
-	margin = cs == C_ALL ? CAPS_MARGIN : MARGIN;
 	/* two counted words: the neighbours may tip the balance, by at most
-	 * LM_MAX either way (the pair counts are thin) */
-	if (ctx && ce->whole && ce->freq > 0) {
+	 * LM_MAX either way (the pair counts are thin) - unless even LM_MAX
+	 * could not make the repair win (og/øg, for/før mostly): rounding is
+	 * monotonic, so that bound holds in float arithmetic too */
+	if (ctx && ce->whole && ce->freq > 0 && could_win(best + LM_MAX, ce, ctx, orig + margin)) {
 		const char *bw = rp->arena.data + ce->off;
 		unsigned fb = lexicon_freq(rp->lx, bw, ce->len);
 		struct lm_ctx lc;
@@ -1030,9 +1054,7 @@ static int repair_lower(struct repairer *rp, const char *lw, size_t n, enum casi
 		    (log10f((float)fb) - log10f((float)ce->freq));
 		best += d > LM_MAX ? LM_MAX : d < -LM_MAX ? -LM_MAX : d;
 	}
-	if (ctx && ctx->relaxed && ce->cost <= RELAX_MAX_COST)
-		best += RELAX * ce->cost;
-	if (!(best > orig + margin)) {
+	if (!could_win(best, ce, ctx, orig + margin)) {
 		if (!forced)
 			return 0;
 		if (buf_add(out, lw, n))
