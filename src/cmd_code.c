@@ -86,6 +86,7 @@ struct coder {
 	struct pii_hits hits;   /* what the current answer holds (with --mask) */
 	struct buf span;
 	struct buf codes, ev, pats, words;   /* write_csv's columns, reused */
+	struct buf line;                     /* ... and its row, written at once */
 	FILE *out;
 	size_t counts[4];   /* coded, ingen_svar, andet, uncoded */
 };
@@ -97,11 +98,11 @@ static int status_of(const struct rules_result *res)
 	return res->nonsubstantive ? 1 : res->residual ? 2 : res->uncoded ? 3 : 0;
 }
 
-static void put_field(FILE *f, const char *s, size_t len, int first)
+static void put_field(struct buf *line, const char *s, size_t len, int first)
 {
 	if (!first)
-		fputc(',', f);
-	csv_write_field(f, s, len, ',');
+		buf_addch(line, ',');
+	csv_add_field(line, s, len, ',');
 }
 
 /* Append a number: printf per piece of evidence is a tenth of the run. */
@@ -190,17 +191,19 @@ static void write_csv(struct coder *c, const char *id, const char *wave, const c
 		add_span(c, words, text, v->start, v->end);
 		nquoted++;
 	}
-	put_field(c->out, id, strlen(id), 1);
+	buf_reset(&c->line);
+	put_field(&c->line, id, strlen(id), 1);
 	if (wave)
-		put_field(c->out, wave, strlen(wave), 0);
+		put_field(&c->line, wave, strlen(wave), 0);
 	if (role)
-		put_field(c->out, role, strlen(role), 0);
-	put_field(c->out, codes->data, codes->len, 0);
-	put_field(c->out, st, strlen(st), 0);
-	put_field(c->out, ev->data, ev->len, 0);
-	put_field(c->out, pats->data, pats->len, 0);
-	put_field(c->out, words->data, words->len, 0);
-	fputc('\n', c->out);
+		put_field(&c->line, role, strlen(role), 0);
+	put_field(&c->line, codes->data, codes->len, 0);
+	put_field(&c->line, st, strlen(st), 0);
+	put_field(&c->line, ev->data, ev->len, 0);
+	put_field(&c->line, pats->data, pats->len, 0);
+	put_field(&c->line, words->data, words->len, 0);
+	buf_addch(&c->line, '\n');
+	fwrite(c->line.data, 1, c->line.len, c->out);
 }
 
 static int write_jsonl(struct coder *c, const char *id, const char *wave, const char *role,
@@ -399,6 +402,7 @@ int cmd_code(int argc, char **argv)
 	buf_init(&c.ev, 0);
 	buf_init(&c.pats, 0);
 	buf_init(&c.words, 0);
+	buf_init(&c.line, 0);
 	cli_parser_init(&p, opts);
 	/* Options may follow the survey file, as with tally and diff. */
 	while ((opt = cmd_next_or_operand(&p, argc, argv, &rest, &operand)) != -1) {
@@ -496,6 +500,7 @@ done:
 	buf_release(&c.ev);
 	buf_release(&c.pats);
 	buf_release(&c.words);
+	buf_release(&c.line);
 	codebook_free(cb);
 	kerr_list_release(&errs);
 	buf_release(&cbpath);

@@ -649,14 +649,43 @@ int csv_header_find(const struct csv_reader *r, const char *name, size_t *idx,
 	return KERR_NOTFOUND;
 }
 
-int csv_write_field(FILE *fp, const char *s, size_t len, char sep)
+/* Must field s[0..len) be quoted (see csv_write_field)? */
+static int needs_quote(const char *s, size_t len, char sep)
 {
-	int quote = len > 0 && (s[0] == ' ' || s[len - 1] == ' ');
 	size_t i;
 
-	for (i = 0; i < len && !quote; i++)
+	if (len > 0 && (s[0] == ' ' || s[len - 1] == ' '))
+		return 1;
+	for (i = 0; i < len; i++)
 		if (s[i] == sep || s[i] == '"' || s[i] == '\n' || s[i] == '\r')
-			quote = 1;
+			return 1;
+	return 0;
+}
+
+int csv_add_field(struct buf *b, const char *s, size_t len, char sep)
+{
+	const char *q;
+	int rc = 0;
+
+	if (!needs_quote(s, len, sep))
+		return buf_add(b, s, len) ? KERR_NOMEM : 0;
+	rc |= buf_addch(b, '"');
+	while (!rc && (q = memchr(s, '"', len))) {
+		rc |= buf_add(b, s, (size_t)(q - s) + 1);
+		rc |= buf_addch(b, '"');
+		len -= (size_t)(q - s) + 1;
+		s = q + 1;
+	}
+	rc |= buf_add(b, s, len);
+	rc |= buf_addch(b, '"');
+	return rc ? KERR_NOMEM : 0;
+}
+
+int csv_write_field(FILE *fp, const char *s, size_t len, char sep)
+{
+	int quote = needs_quote(s, len, sep);
+	size_t i;
+
 	if (!quote)
 		fwrite(s, 1, len, fp);
 	else {

@@ -36,6 +36,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+struct buf;
+
 struct kerr;
 struct csv_reader;
 
@@ -119,5 +121,8 @@ int csv_name_equal(const char *a, const char *b);
  * no separator or line end: the caller does.  Returns 0 or KERR_IO.
  */
 int csv_write_field(FILE *fp, const char *s, size_t len, char sep);
+/* The same appended to b, for a caller that writes a row at once.  Returns
+ * 0 or KERR_NOMEM. */
+int csv_add_field(struct buf *b, const char *s, size_t len, char sep);
 
 #endif

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "csv.h"
 #include "error.h"
 
@@ -307,6 +308,20 @@ static void test_write_field_roundtrip(void **state)
 	putc('\n', out);
 	fclose(out);
 	assert_memory_equal(text, "plain;\"a;b\";\"say \"\"hi\"\"\";\"two\nlines\";\" pad\";;æøå\n", size);
+	{
+		/* the same row built in memory */
+		struct buf b = BUF_INIT;
+
+		for (i = 0; i < 7; i++) {
+			if (i)
+				assert_int_equal(buf_addch(&b, ';'), 0);
+			assert_int_equal(csv_add_field(&b, vals[i], strlen(vals[i]), ';'), 0);
+		}
+		assert_int_equal(buf_addch(&b, '\n'), 0);
+		assert_int_equal(b.len, size);
+		assert_memory_equal(b.data, text, size);
+		buf_release(&b);
+	}
 	r = open_text(text, size, NULL, &fp, &rc, &e);
 	assert_int_equal(rc, 0);
 	assert_int_equal(csv_header_count(r), 7);
