@@ -30,6 +30,8 @@ struct normalizer {
 	struct normalize_opts opts;
 	struct repairer *rp;      /* NULL when no_repair */
 	struct buf tok;           /* scratch: one repaired word */
+	unsigned char word_ascii[128]; /* repair_is_ascii_word_char as a table:
+	                                  find_runs asks it of every byte */
 };
 
 /* ---- offset maps ---------------------------------------------------- */
@@ -467,6 +469,7 @@ int normalizer_new(struct normalizer **out, const struct normalize_opts *opts,
 		   struct kerr *e)
 {
 	struct normalizer *n;
+	int c;
 
 	*out = NULL;
 	if (!nfc_inst())
@@ -477,6 +480,8 @@ int normalizer_new(struct normalizer **out, const struct normalize_opts *opts,
 	if (opts)
 		n->opts = *opts;
 	buf_init(&n->tok, 0);
+	for (c = 0; c < 128; c++)
+		n->word_ascii[c] = (unsigned char)repair_is_ascii_word_char(c);
 	if (!n->opts.no_repair) {
 		int rc = repairer_new(&n->rp, e);
 
@@ -502,7 +507,8 @@ void normalizer_free(struct normalizer *n)
 
 /* Is the character at t[*i] a word character for repair_word?  Moves *i
  * past it. */
-static inline int word_char_at(const char *t, size_t len, size_t *i)
+static inline int word_char_at(const unsigned char *word_ascii, const char *t, size_t len,
+				size_t *i)
 {
 	unsigned char b = (unsigned char)t[*i];
 	int32_t j = (int32_t)*i;
@@ -510,7 +516,7 @@ static inline int word_char_at(const char *t, size_t len, size_t *i)
 
 	if (b < 0x80) {
 		++*i;
-		return repair_is_ascii_word_char(b);
+		return word_ascii[b];
 	}
 	U8_NEXT((const uint8_t *)t, j, (int32_t)len, c);
 	*i = (size_t)j;
@@ -518,7 +524,7 @@ static inline int word_char_at(const char *t, size_t len, size_t *i)
 }
 
 /* Find the word runs of the NFC line (pairs of byte offsets in r->nfc). */
-static int find_runs(struct normalized *r, size_t *nruns)
+static int find_runs(const unsigned char *wa, struct normalized *r, size_t *nruns)
 {
 	const char *t = r->nfc.data;
 	size_t len = r->nfc.len, i = 0, k = 0;
@@ -526,9 +532,9 @@ static int find_runs(struct normalized *r, size_t *nruns)
 	while (i < len) {
 		size_t s = i, e;
 
-		if (!word_char_at(t, len, &i))
+		if (!word_char_at(wa, t, len, &i))
 			continue;
-		for (e = i; e < len && word_char_at(t, len, &i); e = i)
+		for (e = i; e < len && word_char_at(wa, t, len, &i); e = i)
 			;
 		i = e;
 		if (map_reserve(&r->runs, &r->runs_cap, k + 1))
@@ -696,7 +702,7 @@ static int repair_line(struct normalizer *n, struct normalized *r)
 {
 	size_t nruns;
 	int added, ignored;
-	int rc = find_runs(r, &nruns);
+	int rc = find_runs(n->word_ascii, r, &nruns);
 
 	if (!rc)
 		rc = repair_runs(n, r, nruns, 0, &added);
