@@ -4,6 +4,7 @@
 #include "buf.h"
 #include "codebook.h"
 #include "error.h"
+#include "strtab.h"
 
 #include <errno.h>
 #include <math.h>
@@ -54,28 +55,12 @@ const struct model_thresholds *model_thresholds(const struct model *m)
 	return &m->th;
 }
 
-/* A 64-bit hash of b[0..n), eight bytes at a time (the table is built in
- * the same process, so byte order does not matter); never 0, which marks
- * an empty slot. */
+/* strtab's hash of b[0..n) (the table is built in the same process, so
+ * byte order does not matter); never 0, which marks an empty slot. */
 static uint64_t hash_bytes(const char *b, size_t n)
 {
-	uint64_t h = 0x9E3779B97F4A7C15ull ^ n, v;
+	uint64_t h = strtab_hash(b, n);
 
-	for (; n >= 8; b += 8, n -= 8) {
-		memcpy(&v, b, 8);
-		h = (h ^ v) * 0xff51afd7ed558ccdull;
-		h ^= h >> 32;
-	}
-	v = 0;
-	memcpy(&v, b, n);
-	/* the last chunk, then MurmurHash3's finaliser: every bit of the
-	 * input reaches the low bits that pick the slot */
-	h ^= v;
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdull;
-	h ^= h >> 33;
-	h *= 0xc4ceb9fe1a85ec53ull;
-	h ^= h >> 33;
 	return h ? h : 1;
 }
 

@@ -133,8 +133,8 @@ struct rules {
 	/* What the trie and the automaton find in each token (token_occ) */
 	unsigned char tok_byte[256]; /* 1: a byte tokens are made of */
 	struct strtab tok_memo;   /* token -> its entry in occ */
-	uint32_t *occ;            /* entries: a count n, then n pairs (literal,
-	                             start in the token) */
+	uint32_t *occ;            /* entries: a count n, the token's words, then n
+	                             triples (literal, start in the token, its word) */
 	size_t nocc, occ_cap;
 	size_t nlits;
 	int32_t *lit_next;        /* [nlits]: next literal with the same text, or -1 */
@@ -2115,16 +2115,22 @@ static int occ_push(struct rules *r, uint32_t v)
 	return 0;
 }
 
-/* The number of the word of token t that byte `at` is in, counted from 0;
- * a byte between words counts as the next word's, as back_words has it. */
-static uint32_t token_word(const unsigned char *t, size_t at)
+/* How many words start in t[0..n). */
+static uint32_t word_starts(const unsigned char *t, size_t n)
 {
 	uint32_t c = 0;
 	size_t i;
 
-	for (i = 0; i <= at; i++)
+	for (i = 0; i < n; i++)
 		c += is_w(t[i]) && (i == 0 || !is_w(t[i - 1]));
-	return is_w(t[at]) ? c - 1 : c;
+	return c;
+}
+
+/* The number of the word of token t that byte `at` is in, counted from 0;
+ * a byte between words counts as the next word's, as back_words has it. */
+static uint32_t token_word(const unsigned char *t, size_t at)
+{
+	return word_starts(t, at + 1) - is_w(t[at]);
 }
 
 /* Literal l and those on its lit_next chain (all of one text) span bytes
@@ -2227,7 +2233,7 @@ static int token_occ(struct rules *r, const unsigned char *t, size_t len, size_t
 	/* the number of triples and of words, then the triples */
 	v = (uint32_t)r->nocc;
 	rc = occ_push(r, 0);
-	rc = rc ? rc : occ_push(r, len ? token_word(t, len - 1) + !!is_w(t[len - 1]) : 0);
+	rc = rc ? rc : occ_push(r, word_starts(t, len));
 	rc = rc ? rc : scan_token(r, t, len);
 	if (rc)
 		return rc;

@@ -7,7 +7,7 @@
 
 /* Eight bytes at a time: keys are words, looked up for every word of
  * every answer, and a byte-at-a-time hash was a fair share of that. */
-static uint32_t hash_bytes(const char *s, size_t n)
+uint64_t strtab_hash(const char *s, size_t n)
 {
 	uint64_t h = 0x9E3779B97F4A7C15ull ^ n, w;
 
@@ -16,15 +16,17 @@ static uint32_t hash_bytes(const char *s, size_t n)
 		h = (h ^ w) * 0xFF51AFD7ED558CCDull;
 		h ^= h >> 32;
 	}
-	if (n) {
-		/* byte by byte: a memcpy of a variable length is a call */
-		for (w = 0; n--;)
-			w = w << 8 | (unsigned char)s[n];
-		h = (h ^ w) * 0xFF51AFD7ED558CCDull;
-	}
+	/* the tail byte by byte (a memcpy of a variable length is a call),
+	 * then MurmurHash3's finaliser: every input bit reaches the low bits
+	 * that pick a slot */
+	for (w = 0; n--;)
+		w = w << 8 | (unsigned char)s[n];
+	h ^= w;
+	h ^= h >> 33;
+	h *= 0xFF51AFD7ED558CCDull;
 	h ^= h >> 33;
 	h *= 0xC4CEB9FE1A85EC53ull;
-	return (uint32_t)(h ^ (h >> 29));
+	return h ^ (h >> 33);
 }
 
 int strtab_init(struct strtab *t, size_t size_pow2)
@@ -105,7 +107,7 @@ int strtab_put(struct strtab *t, const char *k, size_t n, uint32_t val, int add)
 		return 0;
 	if ((t->count + 1) * 2 > t->mask + 1 && strtab_grow(t))
 		return KERR_NOMEM;
-	h = hash_bytes(k, n);
+	h = (uint32_t)strtab_hash(k, n);
 	s = strtab_slot(t, k, n, h);
 	if (s->len) {
 		s->val = add ? s->val + val : val;
@@ -127,7 +129,7 @@ int strtab_get(const struct strtab *t, const char *k, size_t n, uint32_t *val)
 
 	if (n == 0)
 		return 0;
-	s = strtab_slot(t, k, n, hash_bytes(k, n));
+	s = strtab_slot(t, k, n, (uint32_t)strtab_hash(k, n));
 	if (!s->len)
 		return 0;
 	*val = s->val;
