@@ -324,7 +324,9 @@ static int code_stream(struct coder *c, FILE *fp, const char *file, const char *
 		const char *id;
 		size_t need = k.text;
 
-		if (rc < 0 && rc != -KERR_SYNTAX)
+		/* a ragged row comes back filled and reading goes on; any other
+		 * error (a quote never closed) ends the file: say what it was */
+		if (rc < 0 && (rc != -KERR_SYNTAX || !row.field))
 			break;
 		nrow++;
 		if (k.has_id && k.id > need) need = k.id;
