@@ -450,6 +450,38 @@ static int key_words(const char *s, size_t n)
 	return w;
 }
 
+/* Words in nearly every answer, as match keys: a literal that is one of them
+ * wakes its pattern in most answers, so any other literal the pattern
+ * requires makes the better trigger ("ikke klar over" is woken by "klar").
+ * Only speed depends on this list: whichever literal triggers, a pattern
+ * matches the same text. */
+static const char *const common_words[] = {
+	"af", "aldrig", "alle", "altid", "andet", "andre", "at", "bare", "blev",
+	"blive", "bliver", "da", "de", "del", "dem", "den", "deres", "der", "det",
+	"dette", "du", "efter", "eller", "en", "end", "er", "et", "fa", "flere",
+	"for", "fordi", "fra", "godt", "han", "har", "have", "havde", "hele",
+	"helt", "her", "hos", "hun", "hvad", "hver", "hvis", "hvor", "i", "ikke",
+	"ind", "ingen", "intet", "ja", "jeg", "jo", "kan", "kun", "kunne", "lidt",
+	"lige", "man", "mange", "med", "meget", "men", "mere", "mod", "nar", "nej",
+	"nogen", "noget", "nogle", "nok", "nu", "ofte", "og", "om", "op", "os",
+	"over", "pa", "sa", "se", "selv", "sig", "sin", "skal", "skulle", "som",
+	"til", "ud", "uden", "under", "var", "ved", "vi", "vil", "ville", "vaere",
+};
+
+#define RARE_BONUS 16   /* added to the quality of a literal not in that list */
+
+static int is_common(const char *s, size_t n)
+{
+	size_t i;
+
+	if (n > 6)
+		return 0;
+	for (i = 0; i < sizeof common_words / sizeof *common_words; i++)
+		if (strlen(common_words[i]) == n && !memcmp(common_words[i], s, n))
+			return 1;
+	return 0;
+}
+
 static int compile_word(struct pparse *p, struct frag *f)
 {
 	struct buf key = BUF_INIT;
@@ -498,6 +530,8 @@ static int compile_word(struct pparse *p, struct frag *f)
 		flags = (a == 0 && is_w((unsigned char)key.data[0]) ? LIT_START : 0)
 			| (i == key.len && is_w((unsigned char)key.data[i - 1]) ? LIT_END : 0);
 		q = (int)(i - a) + 2 * !!(flags & LIT_START) + 2 * !!(flags & LIT_END);
+		if (q >= REQ_MIN_QUALITY && !is_common(key.data + a, i - a))
+			q += RARE_BONUS;
 		if ((size_t)q > best) {
 			best = (size_t)q;
 			bestat = a;
