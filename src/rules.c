@@ -165,6 +165,9 @@ struct rules {
 	uint32_t *oc_word;        /* every occurrence of a literal in this answer: */
 	int32_t *oc_prev;         /*   its word's number; the literal's one before */
 	size_t noc, oc_cap;
+	uint32_t *wend;           /* [words]: where word i of the answer ends, */
+	size_t nwend, wend_cap;   /*   made when could_match first needs it */
+	unsigned wend_stamp;      /*   (== stamp) */
 	int *clause_lead;         /* [nclauses]: the lead of the literal set */
 	size_t *pat_tfirst;       /* [npats + 1]: pattern p's trigger literals are */
 	size_t *pat_tlits;        /*   pat_tlits[pat_tfirst[p] .. pat_tfirst[p+1]) */
@@ -1799,6 +1802,7 @@ void rules_free(struct rules *r)
 	free(r->lit_first_at);
 	free(r->lit_occ);
 	free(r->oc_word);
+	free(r->wend);
 	free(r->oc_prev);
 	free(r->clause_lead);
 	free(r->pat_tfirst);
@@ -2457,6 +2461,34 @@ static int set_words(const struct rules *r, const size_t *l, size_t n, uint32_t 
 	return 1;
 }
 
+/* Where each word of key k[0..len) ends, in r->wend (made once per answer:
+ * the words are numbered as the trigger scan numbers them).  0 or
+ * KERR_NOMEM. */
+static int answer_words(struct rules *r, const unsigned char *k, size_t len)
+{
+	size_t i;
+
+	if (r->wend_stamp == r->stamp)
+		return 0;
+	r->nwend = 0;
+	for (i = 0; i < len; i++) {
+		if (!is_w(k[i]) || (i + 1 < len && is_w(k[i + 1])))
+			continue;
+		if (r->nwend == r->wend_cap) {
+			size_t cap = r->wend_cap ? 2 * r->wend_cap : 64;
+			uint32_t *w = realloc(r->wend, cap * sizeof *w);
+
+			if (!w)
+				return KERR_NOMEM;
+			r->wend = w;
+			r->wend_cap = cap;
+		}
+		r->wend[r->nwend++] = (uint32_t)(i + 1);
+	}
+	r->wend_stamp = r->stamp;
+	return 0;
+}
+
 /*
  * Could pattern pi match this answer, as far as where its literals occur
  * tells?  Each literal set of a pattern (its trigger set, the sets it
@@ -2465,9 +2497,10 @@ static int set_words(const struct rules *r, const size_t *l, size_t n, uint32_t 
  * have, for every set, an occurrence in words w0 .. w0 + lead: a BEFORE
  * whose two ends are sentences apart, or a phrase whose words are all
  * there but not together, needs no PCRE2.  1 when it could match, or when
- * that is not cheap to tell.
+ * that is not cheap to tell; when it tells, a match starts in a word from
+ * *first to *last (else *first > *last).
  */
-static int could_match(const struct rules *r, size_t pi)
+static int could_match(const struct rules *r, size_t pi, uint32_t *first, uint32_t *last)
 {
 	const struct rpat *p = &r->pats[pi];
 	uint32_t w[SETS_MAX][SET_OCC_MAX];
@@ -2475,7 +2508,10 @@ static int could_match(const struct rules *r, size_t pi)
 	int lead[SETS_MAX];
 
 	const size_t *tl = trig_lits(r, pi, &s);
+	int any = 0;
 
+	*first = 1;
+	*last = 0;
 	if (nsets > SETS_MAX || !set_words(r, tl, s, w[0], &nw[0]))
 		return 1;
 	lead[0] = p->lead;
@@ -2509,11 +2545,17 @@ static int could_match(const struct rules *r, size_t pi)
 				if (j == nw[s])
 					break;
 			}
-			if (s == nsets)
-				return 1;
+			if (s == nsets) {
+				/* the occurrences of set a come in no order */
+				if (!any || w0 < *first)
+					*first = w0;
+				if (!any || w0 > *last)
+					*last = w0;
+				any = 1;
+			}
 		}
 	}
-	return 0;
+	return any;
 }
 
 static int is_blank(const char *k, size_t len)
@@ -2651,6 +2693,7 @@ int rules_match(struct rules *r, const struct normalized *ans,
 	for (i = 0; i < n && !rc; i++) {
 		struct rpat *p = &r->pats[r->cand[i]];
 		PCRE2_SIZE off;
+		uint32_t w0first, w0last;
 
 		/* one piece of evidence per category is enough: once it is coded
 		 * only its excludes still matter */
@@ -2675,13 +2718,27 @@ int rules_match(struct rules *r, const struct normalized *ans,
 			}
 			off = en > s ? en : s + 1;  /* negated: PCRE2 finds the next one */
 		}
+		w0first = 1;
+		w0last = 0;
 		if (!r->no_prefilter && !p->raw && r->pat_req[r->cand[i] + 1] > r->pat_req[r->cand[i]]
-		    && !could_match(r, r->cand[i]))
+		    && !could_match(r, r->cand[i], &w0first, &w0last))
 			continue;
 		{
 			PCRE2_SIZE from, limit;
 
 			match_span(r, r->cand[i], (const unsigned char *)k, &from, &limit);
+			if (w0first <= w0last) {
+				/* a match starts in a word from w0first to w0last; a
+				 * byte between words belongs to the next one */
+				if (answer_words(r, (const unsigned char *)k, len)) {
+					rc = kerr_set(e, KERR_NOMEM, "out of memory");
+					break;
+				}
+				if (w0first > 0 && w0first <= r->nwend && r->wend[w0first - 1] > from)
+					from = r->wend[w0first - 1];
+				if (w0last < r->nwend && (limit == PCRE2_UNSET || r->wend[w0last] - 1 < limit))
+					limit = r->wend[w0last] - 1;
+			}
 			pcre2_set_offset_limit(r->mctx, limit);
 			if (from > off)
 				off = from;

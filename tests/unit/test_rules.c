@@ -153,6 +153,17 @@ static void test_near(void **state)
 	assert_string_equal(code(f, "arbejdsgiveren vil meget gerne men borgeren ikke"), "andet");
 	assert_string_equal(code(f, "AG"), "ag");
 	assert_string_equal(code(f, "AG's HR afdeling"), "andet");   /* exclude */
+	/* the search starts only where both ends lie close enough: the match
+	 * is the later employer, with the whole of it as evidence */
+	assert_string_equal(code(f, "arbejdsgiveren kom. en to tre fire fem, seks. "
+				 "arbejdsgiveren vil ikke"), "ag");
+	assert_int_equal(f->res.nev, 1);
+	assert_int_equal(f->res.ev[0].start, 46);
+	assert_int_equal(f->res.ev[0].end, 69);
+	/* a match that starts right after a word ends, at a word's last letter */
+	assert_string_equal(code(f, "vil ikke arbejdsgiver"), "ag");
+	assert_int_equal(f->res.ev[0].start, 0);
+	assert_int_equal(f->res.ev[0].end, 21);
 }
 
 static void test_negation(void **state)
