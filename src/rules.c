@@ -133,8 +133,9 @@ struct rules {
 	/* What the trie and the automaton find in each token (token_occ) */
 	unsigned char tok_byte[256]; /* 1: a byte tokens are made of */
 	struct strtab tok_memo;   /* token -> its entry in occ */
-	uint32_t *occ;            /* entries: a count n, the token's words, then n
-	                             triples (literal, start in the token, its word) */
+	uint32_t *occ;            /* entries: a count n, the token's words w, where
+	                             each of them ends in the token, then n triples
+	                             (literal, start in the token, its word) */
 	size_t nocc, occ_cap;
 	size_t nlits;
 	int32_t *lit_next;        /* [nlits]: next literal with the same text, or -1 */
@@ -165,9 +166,8 @@ struct rules {
 	uint32_t *oc_word;        /* every occurrence of a literal in this answer: */
 	int32_t *oc_prev;         /*   its word's number; the literal's one before */
 	size_t noc, oc_cap;
-	uint32_t *wend;           /* [words]: where word i of the answer ends, */
-	size_t nwend, wend_cap;   /*   made when could_match first needs it */
-	unsigned wend_stamp;      /*   (== stamp) */
+	uint32_t *wend;           /* [words]: where word i of the answer ends */
+	size_t nwend, wend_cap;
 	int *clause_lead;         /* [nclauses]: the lead of the literal set */
 	size_t *pat_tfirst;       /* [npats + 1]: pattern p's trigger literals are */
 	size_t *pat_tlits;        /*   pat_tlits[pat_tfirst[p] .. pat_tfirst[p+1]) */
@@ -485,6 +485,21 @@ static int is_common(const char *s, size_t n)
 	return 0;
 }
 
+/* The regex of "*politik" begins with this, then the suffix and ")". */
+#define SUFFIX_OPEN W "*+(?<="
+
+/* 1 if s[0..n) is a plain ASCII suffix: a word that is only word bytes
+ * below 0x80 (a lookbehind then spells it as it is). */
+static int is_suffix(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!is_w((unsigned char)s[i]) || (unsigned char)s[i] >= 0x80)
+			return 0;
+	return n > 0;
+}
+
 static int compile_word(struct pparse *p, struct frag *f)
 {
 	struct buf key = BUF_INIT;
@@ -503,7 +518,18 @@ static int compile_word(struct pparse *p, struct frag *f)
 	}
 	if (key.data[0] == '*' || key.data[0] == '#' || is_w((unsigned char)key.data[0]))
 		rc |= buf_adds(&f->re, "(?<!" W ")");
-	for (i = 0; i < key.len; i++) {
+	if (key.data[0] == '*' && is_suffix(key.data + 1, key.len - 1)) {
+		/* "*politik": a word that ends in politik.  W*politik would give
+		 * the word back a byte at a time to look for politik at each;
+		 * taking the word whole and looking back is one step.  Looking
+		 * back past the word's start meets a non-word byte, so it is the
+		 * same. */
+		rc |= buf_adds(&f->re, SUFFIX_OPEN);
+		for (i = 1; i < key.len; i++)
+			rc |= buf_addch(&f->re, key.data[i]);
+		rc |= buf_adds(&f->re, ")");
+	}
+	for (i = 0; i < key.len && !(key.data[0] == '*' && is_suffix(key.data + 1, key.len - 1)); i++) {
 		unsigned char c = (unsigned char)key.data[i];
 
 		if (c == '#') {
@@ -547,7 +573,8 @@ static int compile_word(struct pparse *p, struct frag *f)
 	f->width = key_words(key.data, key.len);
 	f->simple = best && bestat == 0 && !memchr(key.data, '#', key.len)
 		&& (bestlen == key.len || (bestlen + 1 == key.len && key.data[bestlen] == '*'));
-	if (is_w((unsigned char)key.data[key.len - 1]) || key.data[key.len - 1] == '#')
+	if ((is_w((unsigned char)key.data[key.len - 1]) || key.data[key.len - 1] == '#')
+	    && !(key.data[0] == '*' && is_suffix(key.data + 1, key.len - 1)))
 		rc |= buf_adds(&f->re, "(?!" W ")");
 	if (best) {
 		char **l = malloc(sizeof *l);
@@ -1212,8 +1239,25 @@ static pcre2_code *compile_re(struct compiler *c, const char *re, const char *pa
 static int strip_leading_star(struct buf *re, int raw)
 {
 	static const char lead[] = "(?<!" W ")" W "*";
+	static const char suffix[] = "(?<!" W ")" SUFFIX_OPEN;
 	size_t n = sizeof lead - 1;
 
+	if (!raw && re->len > sizeof suffix - 1 && !memcmp(re->data, suffix, sizeof suffix - 1)) {
+		/* "*politik" as a whole word: back to politik(?!W), from which
+		 * the search can start */
+		size_t s = sizeof suffix - 1, e = s;
+		struct buf out = BUF_INIT;
+
+		while (e < re->len && re->data[e] != ')')
+			e++;
+		if (buf_addf(&out, "%.*s(?!" W ")%s", (int)(e - s), re->data + s, re->data + e + 1)) {
+			buf_release(&out);  /* the suffix form still matches the same */
+			return 0;
+		}
+		buf_release(re);
+		*re = out;
+		return 1;
+	}
 	if (raw || re->len <= n || memcmp(re->data, lead, n) || re->data[n] == '+')
 		return 0;
 	memmove(re->data, re->data + n, re->len - n + 1);
@@ -2244,9 +2288,9 @@ static int scan_token(struct rules *r, const unsigned char *t, size_t len)
 }
 
 /*
- * The trigger literals of token t[0..len): *count triples (literal, start
- * in the token, word in the token) from r->occ[*first]; *words: the words
- * the token holds.
+ * The words and trigger literals of token t[0..len): from r->occ[*first],
+ * where each of its *words words ends, then *count triples (literal, start
+ * in the token, word in the token).
  * A token is a run of the key's bytes that literals or words are made of;
  * no literal crosses the others (spaces, mostly), so what a token holds
  * depends on its bytes alone.  Answers are made of few distinct words, so
@@ -2256,6 +2300,7 @@ static int token_occ(struct rules *r, const unsigned char *t, size_t len, size_t
 		     size_t *count, uint32_t *words)
 {
 	uint32_t v;
+	size_t i;
 	int rc;
 
 	if (len <= TOK_MAX && strtab_get(&r->tok_memo, (const char *)t, len, &v)) {
@@ -2268,14 +2313,17 @@ static int token_occ(struct rules *r, const unsigned char *t, size_t len, size_t
 		strtab_clear(&r->tok_memo);
 		r->nocc = 0;
 	}
-	/* the number of triples and of words, then the triples */
+	/* the number of triples and of words, the words' ends, the triples */
 	v = (uint32_t)r->nocc;
 	rc = occ_push(r, 0);
 	rc = rc ? rc : occ_push(r, word_starts(t, len));
+	for (i = 0; i < len && !rc; i++)
+		if (is_w(t[i]) && (i + 1 == len || !is_w(t[i + 1])))
+			rc = occ_push(r, (uint32_t)i + 1);
 	rc = rc ? rc : scan_token(r, t, len);
 	if (rc)
 		return rc;
-	r->occ[v] = (uint32_t)(r->nocc - v - 2) / 3;
+	r->occ[v] = (uint32_t)(r->nocc - v - 2 - r->occ[v + 1]) / 3;
 	*first = v + 2;
 	*count = r->occ[v];
 	*words = r->occ[v + 1];
@@ -2303,6 +2351,14 @@ static int candidates(struct rules *r, const unsigned char *k, size_t len, size_
 	}
 	r->noc = 0;
 	st = r->stamp;
+	if (len + 1 > r->wend_cap) {  /* a word per byte at most */
+		uint32_t *w = realloc(r->wend, (len + 1) * sizeof *w);
+
+		if (!w)
+			return KERR_NOMEM;
+		r->wend = w;
+		r->wend_cap = len + 1;
+	}
 	for (i = 0; i < len;) {
 		size_t s = i, first, count, j;
 		uint32_t nw;
@@ -2317,6 +2373,9 @@ static int candidates(struct rules *r, const unsigned char *k, size_t len, size_
 		rc = token_occ(r, k + s, i - s, &first, &count, &nw);
 		if (rc)
 			return rc;
+		for (j = first; j < first + nw; j++)
+			r->wend[words + j - first] = (uint32_t)s + r->occ[j];
+		first += nw;
 		if (r->noc + count > r->oc_cap) {
 			size_t cap = 2 * (r->noc + count) + 64;
 			uint32_t *w = realloc(r->oc_word, cap * sizeof *w);
@@ -2333,6 +2392,7 @@ static int candidates(struct rules *r, const unsigned char *k, size_t len, size_
 			found_lit(r, r->occ[j], s + r->occ[j + 1], words + r->occ[j + 2], &n);
 		words += nw;
 	}
+	r->nwend = words;
 	/* codebook order, so the evidence is the category's first pattern that
 	 * matches, whatever order the triggers came in: a bit per pattern,
 	 * read back in order (cheaper than sorting some dozens of them) */
@@ -2459,34 +2519,6 @@ static int set_words(const struct rules *r, const size_t *l, size_t n, uint32_t 
 		}
 	}
 	return 1;
-}
-
-/* Where each word of key k[0..len) ends, in r->wend (made once per answer:
- * the words are numbered as the trigger scan numbers them).  0 or
- * KERR_NOMEM. */
-static int answer_words(struct rules *r, const unsigned char *k, size_t len)
-{
-	size_t i;
-
-	if (r->wend_stamp == r->stamp)
-		return 0;
-	r->nwend = 0;
-	for (i = 0; i < len; i++) {
-		if (!is_w(k[i]) || (i + 1 < len && is_w(k[i + 1])))
-			continue;
-		if (r->nwend == r->wend_cap) {
-			size_t cap = r->wend_cap ? 2 * r->wend_cap : 64;
-			uint32_t *w = realloc(r->wend, cap * sizeof *w);
-
-			if (!w)
-				return KERR_NOMEM;
-			r->wend = w;
-			r->wend_cap = cap;
-		}
-		r->wend[r->nwend++] = (uint32_t)(i + 1);
-	}
-	r->wend_stamp = r->stamp;
-	return 0;
 }
 
 /*
@@ -2730,10 +2762,6 @@ int rules_match(struct rules *r, const struct normalized *ans,
 			if (w0first <= w0last) {
 				/* a match starts in a word from w0first to w0last; a
 				 * byte between words belongs to the next one */
-				if (answer_words(r, (const unsigned char *)k, len)) {
-					rc = kerr_set(e, KERR_NOMEM, "out of memory");
-					break;
-				}
 				if (w0first > 0 && w0first <= r->nwend && r->wend[w0first - 1] > from)
 					from = r->wend[w0first - 1];
 				if (w0last < r->nwend && (limit == PCRE2_UNSET || r->wend[w0last] - 1 < limit))
