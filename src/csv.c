@@ -120,6 +120,45 @@ static int set_err(struct csv_reader *r, struct kerr *e, enum kerr_code code)
 
 /* Decode as much of the raw block as possible into r->dec.  Returns 1 if
  * there are decoded bytes, 0 at the end, or a KERR code. */
+/* Eight bytes at a time: most of a survey is plain ASCII text between the
+ * few bytes that steer the parser. */
+#define ONES 0x0101010101010101ull
+#define HIGHS 0x8080808080808080ull
+
+static uint64_t load8(const void *p)
+{
+	uint64_t x;
+
+	memcpy(&x, p, sizeof x);
+	return x;
+}
+
+/* Nonzero if one of the eight bytes of x is c. */
+static uint64_t has_byte(uint64_t x, unsigned char c)
+{
+	uint64_t v = x ^ (ONES * c);
+
+	return (v - ONES) & ~v & HIGHS;
+}
+
+/* The length of the start of s[0..n) that holds none of a, b, c, d. */
+static size_t span_without(const char *s, size_t n, char a, char b, char c, char d)
+{
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		uint64_t x = load8(s + i);
+
+		if (has_byte(x, (unsigned char)a) | has_byte(x, (unsigned char)b)
+		    | has_byte(x, (unsigned char)c) | has_byte(x, (unsigned char)d))
+			break;
+	}
+	for (; i < n; i++)
+		if (s[i] == a || s[i] == b || s[i] == c || s[i] == d)
+			break;
+	return i;
+}
+
 static int fill(struct csv_reader *r, struct kerr *e)
 {
 	size_t i, o = 0;
@@ -149,6 +188,15 @@ static int fill(struct csv_reader *r, struct kerr *e)
 		unsigned char c = r->raw[i];
 		int n;
 
+		/* (dec has room for three bytes per raw byte) */
+		while (i + 8 <= r->rlen && !(load8(r->raw + i) & HIGHS)) {
+			memcpy(r->dec + o, r->raw + i, 8);
+			o += 8;
+			i += 8;
+		}
+		if (i == r->rlen)
+			break;
+		c = r->raw[i];
 		if (c < 0x80) {
 			r->dec[o++] = (char)c;
 			continue;
@@ -246,13 +294,11 @@ static int add_byte(struct csv_reader *r, size_t field_start, int c, struct kerr
  * Stops at the field cap, so add_byte still reports it at the right column. */
 static int add_run(struct csv_reader *r, size_t field_start, int quoted, struct kerr *e)
 {
-	const char *p = r->dec + r->dpos, *end = r->dec + r->dlen, *q = p;
+	const char *p = r->dec + r->dpos;
 	char stop = quoted ? '"' : r->sep;
-	size_t n, used = r->rec.len - field_start;
+	size_t n = span_without(p, r->dlen - r->dpos, stop, '\n', '\r', '\r'),
+		used = r->rec.len - field_start;
 
-	while (q < end && *q != stop && *q != '\n' && *q != '\r')
-		q++;
-	n = (size_t)(q - p);
 	if (used >= r->max_field)
 		return 0;
 	if (n > r->max_field - used)
@@ -652,14 +698,9 @@ int csv_header_find(const struct csv_reader *r, const char *name, size_t *idx,
 /* Must field s[0..len) be quoted (see csv_write_field)? */
 static int needs_quote(const char *s, size_t len, char sep)
 {
-	size_t i;
-
 	if (len > 0 && (s[0] == ' ' || s[len - 1] == ' '))
 		return 1;
-	for (i = 0; i < len; i++)
-		if (s[i] == sep || s[i] == '"' || s[i] == '\n' || s[i] == '\r')
-			return 1;
-	return 0;
+	return span_without(s, len, sep, '"', '\n', '\r') < len;
 }
 
 int csv_add_field(struct buf *b, const char *s, size_t len, char sep)

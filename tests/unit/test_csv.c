@@ -289,7 +289,10 @@ static void test_block_boundaries(void **state)
 
 static void test_write_field_roundtrip(void **state)
 {
-	static const char *vals[] = { "plain", "a;b", "say \"hi\"", "two\nlines", " pad", "", "æøå" };
+	static const char *vals[] = { "plain", "a;b", "say \"hi\"", "two\nlines", " pad", "", "æøå",
+		/* long ones: the bytes that need quoting far into the field */
+		"en lang tekst uden noget særligt i", "efter seksten bytes; her",
+		"og et \"citat\" sent i feltet" };
 	char *text = NULL;
 	size_t size = 0, i;
 	FILE *out = open_memstream(&text, &size);
@@ -300,19 +303,21 @@ static void test_write_field_roundtrip(void **state)
 	int rc;
 
 	(void)state;
-	for (i = 0; i < 7; i++) {
+	for (i = 0; i < 10; i++) {
 		if (i)
 			putc(';', out);
 		assert_int_equal(csv_write_field(out, vals[i], strlen(vals[i]), ';'), 0);
 	}
 	putc('\n', out);
 	fclose(out);
-	assert_memory_equal(text, "plain;\"a;b\";\"say \"\"hi\"\"\";\"two\nlines\";\" pad\";;æøå\n", size);
+	assert_memory_equal(text, "plain;\"a;b\";\"say \"\"hi\"\"\";\"two\nlines\";\" pad\";;æøå;"
+		"en lang tekst uden noget særligt i;\"efter seksten bytes; her\";"
+		"\"og et \"\"citat\"\" sent i feltet\"\n", size);
 	{
 		/* the same row built in memory */
 		struct buf b = BUF_INIT;
 
-		for (i = 0; i < 7; i++) {
+		for (i = 0; i < 10; i++) {
 			if (i)
 				assert_int_equal(buf_addch(&b, ';'), 0);
 			assert_int_equal(csv_add_field(&b, vals[i], strlen(vals[i]), ';'), 0);
@@ -324,8 +329,8 @@ static void test_write_field_roundtrip(void **state)
 	}
 	r = open_text(text, size, NULL, &fp, &rc, &e);
 	assert_int_equal(rc, 0);
-	assert_int_equal(csv_header_count(r), 7);
-	for (i = 0; i < 7; i++)
+	assert_int_equal(csv_header_count(r), 10);
+	for (i = 0; i < 10; i++)
 		assert_string_equal(csv_header_name(r, i), vals[i]);
 	assert_int_equal(csv_next(r, &row, &e), CSV_END);
 	done(r, fp);
