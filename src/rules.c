@@ -169,6 +169,11 @@ struct rules {
 	uint32_t *wend;           /* [words]: where word i of the answer ends */
 	size_t nwend, wend_cap;
 	int *clause_lead;         /* [nclauses]: the lead of the literal set */
+	size_t nclauses;
+	size_t *lit_cfirst;       /* [nlits + 1]: literal i is in the clauses */
+	uint32_t *lit_clauses;    /*   lit_clauses[lit_cfirst[i] .. lit_cfirst[i+1]) */
+	unsigned *clause_met;     /* [nclauses]: == stamp when one of its literals
+	                             was found in this answer */
 	size_t *pat_tfirst;       /* [npats + 1]: pattern p's trigger literals are */
 	size_t *pat_tlits;        /*   pat_tlits[pat_tfirst[p] .. pat_tfirst[p+1]) */
 	size_t *cand;
@@ -1689,6 +1694,31 @@ static int build_automaton(struct compiler *c)
 		}
 		free(fill);
 	}
+	{
+		/* literal -> the clauses it is in, so finding it marks them met */
+		size_t nin = c->nclauses ? r->clause_first[c->nclauses] : 0, q, j;
+		size_t *fill = calloc(c->nlits + 1, sizeof *fill);
+
+		r->lit_cfirst = calloc(c->nlits + 1, sizeof *r->lit_cfirst);
+		r->lit_clauses = malloc((nin + 1) * sizeof *r->lit_clauses);
+		r->clause_met = calloc(c->nclauses + 1, sizeof *r->clause_met);
+		if (!fill || !r->lit_cfirst || !r->lit_clauses || !r->clause_met) {
+			free(fill);
+			goto out;
+		}
+		for (j = 0; j < nin; j++)
+			r->lit_cfirst[r->clause_lits[j] + 1]++;
+		for (i = 0; i < c->nlits; i++)
+			r->lit_cfirst[i + 1] += r->lit_cfirst[i];
+		for (q = 0; q < c->nclauses; q++)
+			for (j = r->clause_first[q]; j < r->clause_first[q + 1]; j++) {
+				size_t l = r->clause_lits[j];
+
+				r->lit_clauses[r->lit_cfirst[l] + fill[l]++] = (uint32_t)q;
+			}
+		r->nclauses = c->nclauses;
+		free(fill);
+	}
 	rc = build_inner_automaton(c);
 	if (!rc) {
 		for (i = 0; i < 256; i++)
@@ -1852,6 +1882,9 @@ void rules_free(struct rules *r)
 	free(r->wend);
 	free(r->oc_prev);
 	free(r->clause_lead);
+	free(r->lit_cfirst);
+	free(r->lit_clauses);
+	free(r->clause_met);
 	free(r->pat_tfirst);
 	free(r->pat_tlits);
 	free(r->always);
@@ -2145,15 +2178,11 @@ static int cmp_size(const void *a, const void *b)
 /* Does the answer have every clause pattern p requires besides its trigger? */
 static int requirements_met(const struct rules *r, size_t p, unsigned st)
 {
-	size_t q, j;
+	size_t q;
 
-	for (q = r->pat_req[p]; q < r->pat_req[p + 1]; q++) {
-		for (j = r->clause_first[q]; j < r->clause_first[q + 1]; j++)
-			if (r->lit_found[r->clause_lits[j]] == st)
-				break;
-		if (j == r->clause_first[q + 1])
+	for (q = r->pat_req[p]; q < r->pat_req[p + 1]; q++)
+		if (r->clause_met[q] != st)
 			return 0;
-	}
 	return 1;
 }
 
@@ -2172,6 +2201,8 @@ static void found_lit(struct rules *r, uint32_t l, size_t from, uint32_t word, s
 		return;
 	r->lit_found[l] = st;
 	r->lit_first_at[l] = from;
+	for (j = r->lit_cfirst[l]; j < r->lit_cfirst[l + 1]; j++)
+		r->clause_met[r->lit_clauses[j]] = st;
 	for (j = r->lit_first[l]; j < r->lit_first[l + 1]; j++) {
 		size_t p = r->lit_pats[j];
 
@@ -2350,6 +2381,7 @@ static int candidates(struct rules *r, const unsigned char *k, size_t len, size_
 	if (++r->stamp == 0) {
 		memset(r->pat_stamp, 0, r->npats * sizeof *r->pat_stamp);
 		memset(r->lit_found, 0, r->nlits * sizeof *r->lit_found);
+		memset(r->clause_met, 0, r->nclauses * sizeof *r->clause_met);
 		r->stamp = 1;
 	}
 	r->noc = 0;
