@@ -690,6 +690,20 @@ static int repair_runs(struct normalizer *n, struct normalized *r, size_t nruns,
 			rc = add_change(r, s, e, n->tok.data, n->tok.len, why);
 		at = e;
 	}
+	if (!rc && at == 0 && r->text.len == 0) {
+		/* nothing repaired (most lines): the text is the NFC text, so the
+		 * buffers trade places instead of copying (nfc is scratch) */
+		struct buf t = r->text;
+		size_t *m = r->text_map, cap = r->text_map_cap;
+
+		r->text = r->nfc;
+		r->text_map = r->nfc_map;
+		r->text_map_cap = r->nfc_map_cap;
+		r->nfc = t;
+		r->nfc_map = m;
+		r->nfc_map_cap = cap;
+		return 0;
+	}
 	return rc ? rc : copy_nfc(r, at, r->nfc.len);
 }
 
