@@ -479,18 +479,19 @@ static const char *const common_words[] = {
 };
 
 #define NCOMMON (sizeof common_words / sizeof *common_words)
-#define RARE_BONUS 16   /* added to the quality of a literal not in that list */
+#define RARE_BONUS 16   /* added to the quality of a word not in that list */
 
-/* What a literal's rarity adds to its quality: RARE_BONUS when it is no
- * common word, less the more frequent it is. */
-static int rarity(const char *s, size_t n)
+/* The quality of a literal of quality q by its length: higher when it is no
+ * common word; a common word's by its place in the list alone ("med" beats
+ * "ikke", which is longer), and all below any other word's. */
+static int rarity(int q, const char *s, size_t n)
 {
 	size_t i;
 
 	for (i = 0; n <= 6 && i < NCOMMON; i++)
 		if (strlen(common_words[i]) == n && !memcmp(common_words[i], s, n))
-			return (int)(i * RARE_BONUS / NCOMMON);
-	return RARE_BONUS;
+			return REQ_MIN_QUALITY + (int)(i * RARE_BONUS / NCOMMON);
+	return q + RARE_BONUS;
 }
 
 /* The regex of "*politik" begins with this, then the suffix and ")". */
@@ -568,7 +569,7 @@ static int compile_word(struct pparse *p, struct frag *f)
 			| (i == key.len && is_w((unsigned char)key.data[i - 1]) ? LIT_END : 0);
 		q = (int)(i - a) + 2 * !!(flags & LIT_START) + 2 * !!(flags & LIT_END);
 		if (q >= REQ_MIN_QUALITY)
-			q += rarity(key.data + a, i - a);
+			q = rarity(q, key.data + a, i - a);
 		if ((size_t)q > best) {
 			best = (size_t)q;
 			bestat = a;
