@@ -481,9 +481,9 @@ static const char *const common_words[] = {
 #define NCOMMON (sizeof common_words / sizeof *common_words)
 #define RARE_BONUS 16   /* added to the quality of a word not in that list */
 
-/* The quality of a literal of quality q by its length: higher when it is no
- * common word; a common word's by its place in the list alone ("med" beats
- * "ikke", which is longer), and all below any other word's. */
+/* A literal's quality from q, its quality by length alone: raised when it
+ * is no common word; a common word's is set by its place in the list ("med"
+ * beats the longer "ikke") and stays below any other word's. */
 static int rarity(int q, const char *s, size_t n)
 {
 	size_t i;
@@ -513,7 +513,7 @@ static int compile_word(struct pparse *p, struct frag *f)
 {
 	struct buf key = BUF_INIT;
 	size_t i, a, best = 0, bestat = 0, bestlen = 0;
-	int rc, bestflags = 0;
+	int rc, bestflags = 0, suffix;
 
 	rc = normalize_key(p->s + p->tstart, p->tlen, &key, NULL);
 	if (rc) {
@@ -525,9 +525,10 @@ static int compile_word(struct pparse *p, struct frag *f)
 		pfail(p, p->tstart, "this word is empty after normalization");
 		return 0;
 	}
+	suffix = key.data[0] == '*' && is_suffix(key.data + 1, key.len - 1);
 	if (key.data[0] == '*' || key.data[0] == '#' || is_w((unsigned char)key.data[0]))
 		rc |= buf_adds(&f->re, "(?<!" W ")");
-	if (key.data[0] == '*' && is_suffix(key.data + 1, key.len - 1)) {
+	if (suffix) {
 		/* "*politik": a word that ends in politik.  W*politik would give
 		 * the word back a byte at a time to look for politik at each;
 		 * taking the word whole and looking back is one step.  Looking
@@ -538,7 +539,7 @@ static int compile_word(struct pparse *p, struct frag *f)
 			rc |= buf_addch(&f->re, key.data[i]);
 		rc |= buf_adds(&f->re, ")");
 	}
-	for (i = 0; i < key.len && !(key.data[0] == '*' && is_suffix(key.data + 1, key.len - 1)); i++) {
+	for (i = 0; i < key.len && !suffix; i++) {
 		unsigned char c = (unsigned char)key.data[i];
 
 		if (c == '#') {
@@ -582,8 +583,7 @@ static int compile_word(struct pparse *p, struct frag *f)
 	f->width = key_words(key.data, key.len);
 	f->simple = best && bestat == 0 && !memchr(key.data, '#', key.len)
 		&& (bestlen == key.len || (bestlen + 1 == key.len && key.data[bestlen] == '*'));
-	if ((is_w((unsigned char)key.data[key.len - 1]) || key.data[key.len - 1] == '#')
-	    && !(key.data[0] == '*' && is_suffix(key.data + 1, key.len - 1)))
+	if ((is_w((unsigned char)key.data[key.len - 1]) || key.data[key.len - 1] == '#') && !suffix)
 		rc |= buf_adds(&f->re, "(?!" W ")");
 	if (best) {
 		char **l = malloc(sizeof *l);
