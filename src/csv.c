@@ -118,8 +118,6 @@ static int set_err(struct csv_reader *r, struct kerr *e, enum kerr_code code)
 	return (int)code;
 }
 
-/* Decode as much of the raw block as possible into r->dec.  Returns 1 if
- * there are decoded bytes, 0 at the end, or a KERR code. */
 /* Eight bytes at a time: most of a survey is plain ASCII text between the
  * few bytes that steer the parser. */
 #define ONES 0x0101010101010101ull
@@ -159,6 +157,8 @@ static size_t span_without(const char *s, size_t n, char a, char b, char c, char
 	return i;
 }
 
+/* Decode as much of the raw block as possible into r->dec.  Returns 1 if
+ * there are decoded bytes, 0 at the end, or a KERR code. */
 static int fill(struct csv_reader *r, struct kerr *e)
 {
 	size_t i, o = 0;
@@ -185,7 +185,7 @@ static int fill(struct csv_reader *r, struct kerr *e)
 		r->rlen += got;
 	}
 	for (i = 0; i < r->rlen; i++) {
-		unsigned char c = r->raw[i];
+		unsigned char c;
 		int n;
 
 		/* (dec has room for three bytes per raw byte) */

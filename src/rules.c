@@ -2351,12 +2351,14 @@ static int token_occ(struct rules *r, const unsigned char *t, size_t len, size_t
 	/* the number of triples and of words, the words' ends, the triples */
 	v = (uint32_t)r->nocc;
 	rc = occ_push(r, 0);
-	rc = rc ? rc : occ_push(r, word_starts(t, len));
+	rc = rc ? rc : occ_push(r, 0);
 	for (i = 0; i < len && !rc; i++)
 		if (is_w(t[i]) && (i + 1 == len || !is_w(t[i + 1])))
 			rc = occ_push(r, (uint32_t)i + 1);
-	rc = rc ? rc : scan_token(r, t, len);
 	if (rc)
+		return rc;
+	r->occ[v + 1] = (uint32_t)(r->nocc - v - 2);
+	if ((rc = scan_token(r, t, len)))
 		return rc;
 	r->occ[v] = (uint32_t)(r->nocc - v - 2 - r->occ[v + 1]) / 3;
 	*first = v + 2;
@@ -2576,9 +2578,8 @@ static int could_match(const struct rules *r, size_t pi, uint32_t *first, uint32
 	int lead[SETS_MAX];
 
 	const size_t *tl = trig_lits(r, pi, &s);
-	int any = 0;
 
-	*first = 1;
+	*first = UINT32_MAX;
 	*last = 0;
 	if (nsets > SETS_MAX || !set_words(r, tl, s, w[0], &nw[0]))
 		return 1;
@@ -2615,15 +2616,14 @@ static int could_match(const struct rules *r, size_t pi, uint32_t *first, uint32
 			}
 			if (s == nsets) {
 				/* the occurrences of set a come in no order */
-				if (!any || w0 < *first)
+				if (w0 < *first)
 					*first = w0;
-				if (!any || w0 > *last)
+				if (w0 > *last)
 					*last = w0;
-				any = 1;
 			}
 		}
 	}
-	return any;
+	return *first <= *last;
 }
 
 static int is_blank(const char *k, size_t len)

@@ -20,12 +20,12 @@
  * they find in each distinct token kept) picks the few patterns that can
  * match at all, so the cost per answer grows far less than linearly with
  * the number of categories.  A pattern whose words occur but not near
- * enough together is settled without PCRE2; otherwise PCRE2 starts a few
- * words before the first trigger, and a pattern that is one word is not run
- * at all: the trigger is its match.  Alternations are compiled as trees of
- * their shared beginnings.  PCRE2 match
- * and depth limits turn a pathological pattern into KERR_LIMIT naming the
- * category and pattern, never a hang.
+ * enough together is settled without PCRE2; otherwise PCRE2 searches only
+ * the words where a match can start, and a pattern that is one word is not
+ * run at all: the trigger is its match.  Alternations are compiled as trees
+ * of their shared beginnings.  PCRE2 match and depth limits turn a
+ * pathological pattern into KERR_LIMIT naming the category and pattern,
+ * never a hang.
  *
  * Ownership: struct rules owns its compiled patterns and scratch space and
  * borrows the codebook, which must outlive it.  A rules_result owns its
