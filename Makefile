@@ -26,6 +26,12 @@ DEB_PKGS = build-essential pkg-config libpcre2-dev libicu-dev libcjson-dev \
            libhunspell-dev hunspell-da libsqlite3-dev libxlsxwriter-dev \
            libcmocka-dev tmux valgrind clang libclang-rt-14-dev libxml2-dev libxml2-utils \
            python3 librsvg2-bin
+# For survey files (SPSS/Stata/xlsx), statistics, Danish stemming, training,
+# the web review and its browser tests, and the Danish prose the normalizer's
+# models are built from.
+DEB_PKGS += libreadstat-dev libzip-dev libmicrohttpd-dev libgnutls28-dev \
+           libstemmer-dev libgsl-dev liblinear-dev pspp chromium nodejs npm curl \
+           wdanish mythes-da manpages-da
 PC_NAMES = $(foreach p,$(PC_PKGS),$(firstword $(subst :, ,$(p))))
 
 DEP_CFLAGS := $(shell pkg-config --cflags $(PC_NAMES) 2>/dev/null)
@@ -37,9 +43,15 @@ CFLAGS_ALL = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
              -Wall -Wextra -Werror -g $(OPT) $(DEP_CFLAGS) $(EXTRA_CFLAGS) $(CFLAGS)
 LDFLAGS_ALL = $(EXTRA_LDFLAGS) $(LDFLAGS)
 
-SRCS     = $(sort $(wildcard src/*.c))
-LIB_SRCS = $(filter-out src/main.c,$(SRCS))
-LIB_OBJS = $(patsubst src/%.c,$(BUILD)/obj/%.o,$(LIB_SRCS))
+# src/lib/ is the library (never prints, never exits); src/cli/ the commands
+# and terminal UI that call it.  Tests and fuzz targets link the library's
+# objects from libkoder-core.a.
+LIB_SRCS = $(sort $(wildcard src/lib/*.c))
+CLI_SRCS = $(sort $(wildcard src/cli/*.c))
+LIB_OBJS = $(patsubst src/lib/%.c,$(BUILD)/obj/lib/%.o,$(LIB_SRCS))
+CLI_OBJS = $(patsubst src/cli/%.c,$(BUILD)/obj/cli/%.o,$(CLI_SRCS))
+LIB_HDRS = $(wildcard src/lib/*.h)
+CLI_HDRS = $(wildcard src/cli/*.h)
 UNIT_SRCS = $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 
@@ -78,22 +90,26 @@ deps:
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(DEB_PKGS)
 
-$(BUILD)/obj/%.o: src/%.c $(wildcard src/*.h) | $(BUILD)/obj
-	$(CC) $(CFLAGS_ALL) -c -o $@ $<
+# The library sees only its own headers; the commands see both.
+$(BUILD)/obj/lib/%.o: src/lib/%.c $(LIB_HDRS) | $(BUILD)/obj/lib
+	$(CC) $(CFLAGS_ALL) -Isrc/lib -c -o $@ $<
 
-$(BUILD)/obj $(BUILD)/tests:
+$(BUILD)/obj/cli/%.o: src/cli/%.c $(LIB_HDRS) $(CLI_HDRS) | $(BUILD)/obj/cli
+	$(CC) $(CFLAGS_ALL) -Isrc/cli -Isrc/lib -c -o $@ $<
+
+$(BUILD)/obj/lib $(BUILD)/obj/cli $(BUILD)/tests:
 	mkdir -p $@
 
-$(BUILD)/libkoder.a: $(LIB_OBJS)
+$(BUILD)/libkoder-core.a: $(LIB_OBJS)
 	rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/koder: $(BUILD)/obj/main.o $(BUILD)/libkoder.a
+$(BUILD)/koder: $(CLI_OBJS) $(BUILD)/libkoder-core.a
 	$(CC) $(CFLAGS_ALL) -o $@ $^ $(DEP_LIBS) -lm $(LDFLAGS_ALL)
 
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libkoder.a $(wildcard src/*.h) | $(BUILD)/tests
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libkoder-core.a $(LIB_HDRS) | $(BUILD)/tests
 	@pkg-config --exists cmocka || { echo "koder: tests need cmocka: sudo apt-get install libcmocka-dev" >&2; exit 1; }
-	$(CC) $(CFLAGS_ALL) -Isrc -o $@ $< $(BUILD)/libkoder.a $(DEP_LIBS) $(TEST_LIBS) -lm $(LDFLAGS_ALL)
+	$(CC) $(CFLAGS_ALL) -Isrc/lib -o $@ $< $(BUILD)/libkoder-core.a $(DEP_LIBS) $(TEST_LIBS) -lm $(LDFLAGS_ALL)
 
 # Everything the test scripts need in one build directory.
 test-build: all $(UNIT_BINS)
@@ -122,7 +138,7 @@ FUZZ_TARGETS ?=
 FUZZ_FLAGS = -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 fuzz:
 	$(MAKE) --no-print-directory BUILD=$(BUILD)-fuzz CC=clang OPT=-O1 \
-	  EXTRA_CFLAGS="$(FUZZ_FLAGS)" $(BUILD)-fuzz/libkoder.a
+	  EXTRA_CFLAGS="$(FUZZ_FLAGS)" $(BUILD)-fuzz/libkoder-core.a
 	tests/fuzz/run.sh $(BUILD)-fuzz $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 bench: all

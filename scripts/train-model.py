@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """train-model.py [--koder PATH] [CODEBOOK...] - train each shipped codebook's
-learned word model (src/model.h) from answers with gold codes, and write it
+learned word model (src/lib/model.h) from answers with gold codes, and write it
 beside the codebook as codebooks/ID.model.
 
 Why: the patterns code what their writers foresaw; staff also describe a

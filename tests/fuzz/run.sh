@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # run.sh FUZZ_BUILD SECONDS [TARGET...] - build every libFuzzer target
-# tests/fuzz/fuzz_*.c (or the ones named) against FUZZ_BUILD/libkoder.a
+# tests/fuzz/fuzz_*.c (or the ones named) against FUZZ_BUILD/libkoder-core.a
 # (built by `make fuzz` with clang, ASan, UBSan and fuzzer coverage), then
 # run each for SECONDS, starting from its seed corpus tests/fuzz/corpus/NAME/
 # and the saved crashes in tests/fuzz/regress/NAME/.  New inputs go to
@@ -15,7 +15,7 @@ SECONDS_EACH=${2:-60}
 shift 2 || shift $#
 CC=${CC:-clang}
 FLAGS="-std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -O1 -fno-omit-frame-pointer
-       -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -I$ROOT/src"
+       -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -I$ROOT/src/lib"
 LIBS=$(pkg-config --libs libpcre2-8 icu-uc icu-i18n libcjson hunspell sqlite3 xlsxwriter libxml-2.0)
 export KODER_DATADIR=$ROOT
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
@@ -29,7 +29,7 @@ for name in "$@"; do
 	bin=$BUILD/fuzz/fuzz_$name
 	mkdir -p "$BUILD/fuzz" "$BUILD/corpus/$name" "$BUILD/crashes/$name"
 	# shellcheck disable=SC2086
-	if ! $CC $FLAGS -o "$bin" "$ROOT/tests/fuzz/fuzz_$name.c" "$BUILD/libkoder.a" $LIBS -lm; then
+	if ! $CC $FLAGS -o "$bin" "$ROOT/tests/fuzz/fuzz_$name.c" "$BUILD/libkoder-core.a" $LIBS -lm; then
 		echo "fuzz $name: does not build"
 		failed=1
 		continue
