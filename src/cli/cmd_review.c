@@ -14,6 +14,7 @@
 #include "error.h"
 #include "project.h"
 #include "review.h"
+#include "session.h"
 #include "store.h"
 
 #include <errno.h>
@@ -358,7 +359,7 @@ static int run_sample(struct review_cmd *r)
 	size_t n = 0;
 
 	kerr_clear(&e);
-	if (review_sample(r->s, r->qid, r->coder, r->sample, (unsigned long long)r->seed, &n, &e))
+	if (session_sample_assign(r->s, r->qid, r->coder, r->sample, (unsigned long long)r->seed, &n, &e))
 		return cli_error(&e);
 	fprintf(stderr, "koder: %zu answer%s of %s assigned to %s for double coding "
 		"(seed %lld, stratified by wave and role)\n", n, n == 1 ? "" : "s", r->qid,

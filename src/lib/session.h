@@ -189,8 +189,8 @@ int session_prev(struct session *ss);
 void session_goto(struct session *ss, size_t pos);
 int session_goto_id(struct session *ss, long long id);
 /* After a decision: the next answer in the view the coder has not decided
- * (wrapping), else simply the next one.  Returns 1 when every answer in the
- * view is decided, else 0. */
+ * (wrapping), else simply the next one.  Returns 1 when it stayed because
+ * every answer in the view is decided and this is the last one, else 0. */
 int session_advance(struct session *ss);
 
 /* Filter the view; `cat` is the category index for SESSION_BY_CODE.  The
