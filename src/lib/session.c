@@ -353,16 +353,14 @@ static const struct hrow *history_current(const struct history *h, const char *c
 	return NULL;
 }
 
-/* Set the item's state from the coder's current decision in the store. */
-static int sync_mine(struct session *ss, struct item *it, struct kerr *e)
+/* Set the item's state from the coder's current decision in `h`, its
+ * history: this coder may have decided it in another window since. */
+static int apply_mine(struct session *ss, struct item *it, const struct history *h,
+	struct kerr *e)
 {
-	struct history h;
-	const struct hrow *r;
-	int rc, was = it->decided;
+	const struct hrow *r = history_current(h, ss->coder);
+	int was = it->decided;
 
-	if ((rc = history_read(ss, it->id, &h, e)))
-		return rc;
-	r = history_current(&h, ss->coder);
 	free(it->note);
 	free(it->version);
 	it->note = it->version = NULL;
@@ -372,12 +370,24 @@ static int sync_mine(struct session *ss, struct item *it, struct kerr *e)
 		it->note = note_dup(ss, r->note);
 		it->version = xdup(ss, r->version);
 	}
-	history_release(&h);
 	if (was != it->decided) {
 		ss->done += it->decided ? 1 : (size_t)-1;
 		ss->waves[it->wave_idx].done += it->decided ? 1 : (size_t)-1;
 	}
 	return ss->nomem ? nomem(e) : 0;
+}
+
+/* The same, reading the history from the store. */
+static int sync_mine(struct session *ss, struct item *it, struct kerr *e)
+{
+	struct history h;
+	int rc;
+
+	if ((rc = history_read(ss, it->id, &h, e)))
+		return rc;
+	rc = apply_mine(ss, it, &h, e);
+	history_release(&h);
+	return rc;
 }
 
 static int load_latest(void *ctx, const struct store_decision *d)
@@ -753,16 +763,18 @@ static int cmp_coder(const void *a, const void *b)
 	return strcmp(x->coder, y->coder);
 }
 
-/* Every coder's current decision on the answer, from its history. */
-static int read_coders(struct session *ss, long long id, struct kerr *e)
+/* Every coder's current decision on the answer, from its history; this
+ * coder's own state is brought up to date on the way. */
+static int read_coders(struct session *ss, struct item *it, struct kerr *e)
 {
 	struct history h;
 	size_t i, j;
 	int rc;
 
 	ss->ncoders = 0;
-	if ((rc = history_read(ss, id, &h, e)))
+	if ((rc = history_read(ss, it->id, &h, e)))
 		return rc;
+	rc = apply_mine(ss, it, &h, e);
 	for (i = 0; i < h.n && !rc; i++) {
 		const struct hrow *r = &h.r[i];
 
@@ -807,7 +819,7 @@ static int fill_answer(struct session *ss, struct item *it, struct session_answe
 		rc = nomem(e);
 	buf_release(&ev);
 	if (!rc)
-		rc = read_coders(ss, it->id, e);
+		rc = read_coders(ss, it, e);
 	if (rc)
 		return rc;
 	out->id = it->id;
