@@ -391,7 +391,7 @@ int cmd_code(int argc, char **argv)
 	struct kerr_list errs = KERR_LIST_INIT;
 	struct codebook *cb = NULL;
 	struct coder c;
-	struct outfile out = { NULL, NULL, NULL };
+	struct outfile out = { 0 };
 	struct buf cbpath = BUF_INIT;
 	struct kerr e;
 	FILE *fp = stdin;
