@@ -23,7 +23,8 @@ struct kerr;
 struct lexicon;
 
 /*
- * Load data/da-freq.tsv, data/da-bigrams.tsv and data/da-acronyms.tsv (found
+ * Load data/da-freq.tsv, data/da-bigrams.tsv, data/da-acronyms.tsv and
+ * data/da-places.tsv (found
  * with datadir_find) and
  * open hunspell-da (/usr/share/hunspell/da_DK, or $KODER_HUNSPELL_DIR).
  * with_hunspell 0 skips hunspell (then lexicon_valid knows only counted
@@ -43,6 +44,9 @@ unsigned lexicon_bigram(const struct lexicon *lx, const char *a, size_t alen,
 /* 1 if w (as written, in capitals) is an acronym of the domain (STAR, SOF)
  * that the normalizer must not touch. */
 int lexicon_acronym(const struct lexicon *lx, const char *w, size_t len);
+/* 1 if the lower-case word is a Danish place name or its genitive
+ * (data/da-places.tsv: the 98 municipalities, towns, regions). */
+int lexicon_place(const struct lexicon *lx, const char *w, size_t len);
 /* 1 if the word is counted or hunspell-da accepts it (cached), else 0. */
 int lexicon_valid(struct lexicon *lx, const char *w, size_t len);
 /* 1 if hunspell-da accepts the word (cached); 0 also when hunspell is off. */
