@@ -28,7 +28,7 @@ struct tnode {
 #define SPELL_CACHE_MAX 50000
 
 struct lexicon {
-	struct strtab words, pairs, spell, acronyms, places;
+	struct strtab words, pairs, spell, acronyms, places, context;
 	struct tnode *trie;
 	size_t ntrie, trie_cap;
 	Hunhandle *hun;
@@ -144,6 +144,12 @@ static int add_acronym(struct lexicon *lx, const char *k, size_t n, uint32_t v)
 	return strtab_put(&lx->acronyms, k, n, v, 0);
 }
 
+/* "word<TAB>side<TAB>neighbour": kept as the key it is. */
+static int add_context(struct lexicon *lx, const char *k, size_t n, uint32_t v)
+{
+	return strtab_put(&lx->context, k, n, v, 1);
+}
+
 static int add_pair(struct lexicon *lx, const char *k, size_t n, uint32_t v)
 {
 	return strtab_put(&lx->pairs, k, n, v, 1);
@@ -241,7 +247,7 @@ int lexicon_load(struct lexicon **out, int with_hunspell, struct kerr *e)
 	lx->trie = malloc(lx->trie_cap * sizeof(*lx->trie));
 	if (!lx->trie || strtab_init(&lx->words, 1 << 15) || strtab_init(&lx->pairs, 1 << 14)
 	    || strtab_init(&lx->spell, 1 << 12) || strtab_init(&lx->acronyms, 1 << 8)
-	    || strtab_init(&lx->places, 1 << 9)) {
+	    || strtab_init(&lx->places, 1 << 9) || strtab_init(&lx->context, 1 << 13)) {
 		lexicon_free(lx);
 		return kerr_set(e, KERR_NOMEM, "out of memory");
 	}
@@ -256,6 +262,8 @@ int lexicon_load(struct lexicon **out, int with_hunspell, struct kerr *e)
 		rc = load_tsv(lx, "data/da-acronyms.tsv", 2, add_acronym, e);
 	if (!rc)
 		rc = load_tsv(lx, "data/da-places.tsv", 3, add_place, e);
+	if (!rc)
+		rc = load_tsv(lx, "data/da-context.tsv", 4, add_context, e);
 	if (!rc && with_hunspell)
 		rc = open_hunspell(lx, e);
 	if (rc) {
@@ -275,6 +283,7 @@ void lexicon_free(struct lexicon *lx)
 	strtab_release(&lx->spell);
 	strtab_release(&lx->acronyms);
 	strtab_release(&lx->places);
+	strtab_release(&lx->context);
 	free(lx->trie);
 	if (lx->hun)
 		Hunspell_destroy(lx->hun);
@@ -312,6 +321,22 @@ int lexicon_acronym(const struct lexicon *lx, const char *w, size_t len)
 	uint32_t v;
 
 	return strtab_get(&lx->acronyms, w, len, &v);
+}
+
+unsigned lexicon_context(const struct lexicon *lx, const char *w, size_t n, char side,
+			 const char *nb, size_t nbn)
+{
+	char k[256];
+	uint32_t v = 0;
+
+	if (n + nbn + 5 > sizeof(k))
+		return 0;
+	memcpy(k, w, n);
+	k[n] = '\t';
+	k[n + 1] = side;
+	k[n + 2] = '\t';
+	memcpy(k + n + 3, nb, nbn);
+	return strtab_get(&lx->context, k, n + 3 + nbn, &v) ? v : 0;
 }
 
 int lexicon_place(const struct lexicon *lx, const char *w, size_t len)

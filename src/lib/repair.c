@@ -47,6 +47,15 @@
                               * nor is a for æ typing, which writes ae: forandring) */
 #define LM_MAX 2.0f       /* most the word pair model may move a decision */
 #define LM_PAIR 0.7       /* weight of the word pair against the single word */
+#define CTX_PAIR 0.7      /* weight of the pair count in P(neighbour | word) */
+#define CTX_MARGIN 0.5    /* log10: how much likelier context must make the other word */
+#define CTX_CHANNEL 1.5   /* log10: how unlikely a damaged word is in a line whose æ ø å
+			   * are written right elsewhere ... */
+#define CTX_CHANNEL_RELAXED 0.3 /* ... and in a line without æ ø å at all */
+#define CTX_COMMON 20     /* a word counted this often in the domain (bor, for) is
+			   * changed only when its neighbours, not the other word's
+			   * frequency, speak for the change ... */
+#define CTX_EVIDENCE 1.0  /* ... by this much (log10) */
 #define ENDING_PEN 0.5f   /* a counted word plus an inflection ending */
 #define CACHE_MAX 100000
 #define KNOWN_COMPOUND_MARGIN 1.0f /* see decide */
@@ -578,6 +587,40 @@ static float lm_score(struct lexicon *lx, const char *w, size_t n, unsigned freq
 	return (float)(log10(pl > 0 ? pl : 1e-12) + log10(pr > 0 ? pr : 1e-12));
 }
 
+/*
+ * Real-word errors (for/før, bor/bør, mal/mål) from the word-pair model of
+ * data/da-context.tsv: log10 of P(w) P(prev | w) P(next | w), each neighbour
+ * probability the pair's share interpolated with the neighbour's plain
+ * frequency, so a neighbour neither word was seen with (a damaged one)
+ * favours neither.  Returns 0 when w is not a word of the model.
+ */
+static int ctx_score(struct lexicon *lx, const char *w, size_t n, const struct lm_ctx *lc,
+		     double *prior, double *out)
+{
+	unsigned cw = lexicon_context(lx, w, n, 'W', "-", 1);
+	double s = 0, pu;
+
+	if (!cw)
+		return 0;
+	*prior = log10((double)cw);
+	pu = lc->prevn ? (lc->fp + 1.0) / lc->total : 0.05;
+	s += log10(CTX_PAIR * lexicon_context(lx, w, n, 'L', lc->prevn ? lc->prev : "<s>",
+					       lc->prevn ? lc->prevn : 3) / cw + (1.0 - CTX_PAIR) * pu);
+	pu = lc->nextn ? (lc->fn + 1.0) / lc->total : 0.05;
+	s += log10(CTX_PAIR * lexicon_context(lx, w, n, 'R', lc->nextn ? lc->next : "</s>",
+					       lc->nextn ? lc->nextn : 4) / cw + (1.0 - CTX_PAIR) * pu);
+	*out = s;
+	return 1;
+}
+
+/* 1 if both the word and its best repair are words of the pair model. */
+static int ctx_pair(struct repairer *rp, const char *lw, size_t n, const struct centry *ce)
+{
+	return ce->has_best && ce->whole && ce->freq > 0 &&
+	       lexicon_context(rp->lx, lw, n, 'W', "-", 1) &&
+	       lexicon_context(rp->lx, rp->arena.data + ce->off, ce->len, 'W', "-", 1);
+}
+
 /* ---- generate and test, for words the trie cannot reach --------------- */
 
 struct edit {
@@ -1014,6 +1057,26 @@ static int repair_lower(struct repairer *rp, const char *lw, size_t n, enum casi
 		ce = &no_repair;
 	rp->last_plain = !ce->has_best && !forced;
 	margin = cs == C_ALL ? CAPS_MARGIN : MARGIN;
+	if (!forced && ctx_pair(rp, lw, n, ce)) {
+		/* a real-word error: only the neighbours decide, and only when
+		 * they clearly favour the other word */
+		const char *bw = rp->arena.data + ce->off;
+		struct lm_ctx lc;
+		double so, sb, po, pb;
+
+		if (!ctx)
+			return 0;
+		lm_context(rp->lx, ctx, &lc);
+		if (!ctx_score(rp->lx, lw, n, &lc, &po, &so) || !ctx_score(rp->lx, bw, ce->len, &lc, &pb, &sb) ||
+		    (ce->freq >= CTX_COMMON && sb - so < CTX_EVIDENCE) ||
+		    pb + sb - po - so - (ctx->relaxed ? CTX_CHANNEL_RELAXED : CTX_CHANNEL) <= CTX_MARGIN)
+			return 0;
+		if (buf_add(out, bw, ce->len))
+			return -KERR_NOMEM;
+		*why = "the neighbouring words favour another word";
+		fix_case(out->data + mark, out->len - mark, cs);
+		return 1;
+	}
 	if (ce->has_best && !forced) {
 		/* the most any neighbours and a line without æøå can add (the
 		 * same steps as below; rounding is monotonic): when even that
