@@ -36,6 +36,8 @@ PC_NAMES = $(foreach p,$(PC_PKGS),$(firstword $(subst :, ,$(p))))
 
 DEP_CFLAGS := $(shell pkg-config --cflags $(PC_NAMES) 2>/dev/null)
 DEP_LIBS   := $(shell pkg-config --libs $(PC_NAMES) 2>/dev/null)
+# liblinear (koder train) ships no pkg-config file
+DEP_LIBS   += -llinear
 TEST_LIBS  := $(shell pkg-config --libs cmocka 2>/dev/null)
 
 CFLAGS_ALL = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
@@ -69,6 +71,7 @@ check-deps:
 	@missing=""; for p in $(PC_PKGS); do pc=$${p%%:*}; deb=$${p##*:}; \
 	  pkg-config --exists $$pc 2>/dev/null || missing="$$missing $$deb"; done; \
 	  [ -f /usr/share/hunspell/da_DK.dic ] || missing="$$missing hunspell-da"; \
+	  [ -f /usr/include/linear.h ] || missing="$$missing liblinear-dev"; \
 	  if [ -n "$$missing" ]; then \
 	    echo "koder: missing build dependencies:$$missing" >&2; \
 	    echo "koder: install them with 'sudo make deps' (or: sudo apt-get install$$missing)" >&2; \

@@ -45,5 +45,6 @@ int cmd_mask_opt(const char *list, unsigned *mask, const struct cli_usage *u);
 int cmd_tally(int argc, char **argv);
 int cmd_review(int argc, char **argv);
 int cmd_agree(int argc, char **argv);
+int cmd_train(int argc, char **argv);
 
 #endif

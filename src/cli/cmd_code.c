@@ -20,7 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { OPT_CODEBOOK = 256, OPT_TEXT, OPT_ID, OPT_WAVE, OPT_ROLE, OPT_FORMAT, OPT_NO_REPAIR, OPT_NO_MODEL,
+enum { OPT_CODEBOOK = 256, OPT_TEXT, OPT_ID, OPT_WAVE, OPT_ROLE, OPT_FORMAT, OPT_NO_REPAIR, OPT_NO_MODEL, OPT_MODEL,
 	OPT_MASK, OPT_MASK_KINDS };
 
 static const struct cli_opt opts[] = {
@@ -33,6 +33,7 @@ static const struct cli_opt opts[] = {
 	{ 'o', "output", "FILE", "write to FILE (whole or not at all) instead of standard output" },
 	{ OPT_NO_REPAIR, "no-repair", NULL, "do not repair OCR/typing damage before matching" },
 	{ OPT_NO_MODEL, "no-model", NULL, "code with the patterns alone, not the codebook's learned model" },
+	{ OPT_MODEL, "model", "FILE", "use this learned model (from 'koder train') instead of the codebook's" },
 	CMD_MASK_OPTS(OPT_MASK, OPT_MASK_KINDS, "the matched words"),
 	{ 'q', "quiet", NULL, "no summary line on standard error" },
 	{ 'h', "help", NULL, "show this help" },
@@ -423,6 +424,7 @@ int cmd_code(int argc, char **argv)
 		case 'o': output = optarg; break;
 		case OPT_NO_REPAIR: eo.no_repair = 1; break;
 		case OPT_NO_MODEL: eo.no_model = 1; break;
+		case OPT_MODEL: eo.model = optarg; break;
 		case OPT_MASK:
 		case OPT_MASK_KINDS:
 			if ((status = cmd_mask_opt(opt == OPT_MASK ? NULL : optarg, &c.mask, &usage)))

@@ -380,7 +380,8 @@ static int load_question(struct run *r, struct question *q)
 	kerr_clear(&e);
 	rc = codebook_load(q->cb_path.data, &q->cb, &errs);
 	if (!rc) {
-		struct engine_opts eo = { r->no_repair, 0, q != r->q ? engine_normalizer(r->q[0].en) : NULL };
+		struct engine_opts eo = { .no_repair = r->no_repair,
+			.norm = q != r->q ? engine_normalizer(r->q[0].en) : NULL };
 
 		rc = engine_new(q->cb, &eo, &q->en, &errs);
 	}

@@ -32,6 +32,7 @@ static const struct command commands[] = {
 	{ "tally", cmd_tally, "count coded answers per wave and role: \"Anført af X ud af Y\"" },
 	{ "review", cmd_review, "confirm or override suggestions in a terminal UI; import/export decisions" },
 	{ "agree", cmd_agree, "agreement between coders and with the engine: kappa, alpha, disagreements" },
+	{ "train", cmd_train, "learn a codebook's word model from coded answers, checked on held-out folds" },
 	{ NULL, NULL, NULL }
 };
 

@@ -390,7 +390,7 @@ int effect_write(const char *db, const char *corpus, const char *question,
 		rc = pick_question(&c, question, &q, e);
 	}
 	if (!rc && (rc = engine_new(old, NULL, &r.eold, &errs)) == 0) {
-		struct engine_opts eo = { 0, 0, engine_normalizer(r.eold) };
+		struct engine_opts eo = { .norm = engine_normalizer(r.eold) };
 
 		rc = engine_new(new_, &eo, &r.enew, &errs);
 	}

@@ -417,7 +417,7 @@ static int setup(struct reader *r, struct csv_reader *csv, const char *qid)
 			qid ? qid : "(any)");
 	/* every question's codebook is checked before any engine is built */
 	for (i = 0; !rc && i < r->nq; i++) {
-		struct engine_opts eo = { 0, 0, i ? engine_normalizer(r->qs[0].en) : NULL };
+		struct engine_opts eo = { .norm = i ? engine_normalizer(r->qs[0].en) : NULL };
 
 		int erc = engine_new(r->qs[i].cb, &eo, &r->qs[i].en, r->errs);
 
