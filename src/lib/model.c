@@ -143,7 +143,7 @@ struct reader {
 
 static int bad(struct reader *rd, enum kerr_code code, const char *what)
 {
-	kerr_set(rd->e, code, "%s; retrain the model with scripts/train-model.py, or "
+	kerr_set(rd->e, code, "%s; retrain the model with 'koder train', or "
 		 "remove \"model\" from the codebook", what);
 	kerr_at(rd->e, rd->path, rd->line, 0);
 	return code;
