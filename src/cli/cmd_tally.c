@@ -103,12 +103,22 @@ static const struct cli_usage usage = {
 #define UNKNOWN "(ukendt)"
 #define MAX_LISTED 20
 
-/* Final codes by respondent, from --codes or --db: key -> index in `codes`. */
+/*
+ * Final codes by respondent, from --codes or --db: key -> index in `codes`.
+ * A respondent is (id, wave): an entry with a wave is found only under
+ * "wave\x1fid", never for the same id in another wave (a panel survey asks
+ * the same staff in every wave).  An entry without a wave (a --codes file
+ * with no wave column) is found under "id" in any wave, and remembers the
+ * first wave it matched, so that an id answering in two waves is refused
+ * (`amb`) instead of one decision being counted in both.
+ */
 struct codes_map {
-	struct strtab keys;     /* "wave\x1fid" and "id" -> entry */
-	struct buf arena;       /* codes strings, NUL-terminated */
+	struct strtab keys;     /* "wave\x1fid" or "id" -> entry */
+	struct buf arena;       /* per entry "codes\0id\0" */
 	uint32_t *off;          /* entry -> offset in arena; UINT32_MAX = ambiguous */
 	unsigned char *used;
+	unsigned char *amb;     /* a wave-less entry matched in two waves */
+	const char **wave_of;   /* wave-less entry: wave first matched (borrowed) */
 	size_t n, cap;
 	int loaded;
 };
@@ -229,17 +239,28 @@ static int codes_map_add(struct codes_map *m, const char *wave, const char *id, 
 		if (!used)
 			return KERR_NOMEM;
 		m->used = used;
+		if (!(used = realloc(m->amb, cap)))
+			return KERR_NOMEM;
+		m->amb = used;
+		const char **w = realloc(m->wave_of, cap * sizeof(*w));
+		if (!w)
+			return KERR_NOMEM;
+		m->wave_of = w;
 		m->cap = cap;
 	}
 	m->off[m->n] = (uint32_t)m->arena.len;
 	m->used[m->n] = 0;
-	if ((rc = buf_add(&m->arena, codes, strlen(codes) + 1)))
+	m->amb[m->n] = 0;
+	m->wave_of[m->n] = NULL;
+	if ((rc = buf_add(&m->arena, codes, strlen(codes) + 1))
+	    || (rc = buf_add(&m->arena, id, strlen(id) + 1)))
 		return rc;
-	rc = codes_map_put(m, id, strlen(id), m->n);
-	if (!rc && wave && *wave) {
+	if (wave && *wave) {
 		buf_addf(&key, "%s\x1f%s", wave, id);
 		rc = codes_map_put(m, key.data, key.len, m->n);
 		buf_release(&key);
+	} else {
+		rc = codes_map_put(m, id, strlen(id), m->n);
 	}
 	m->n++;
 	m->loaded = 1;
@@ -254,9 +275,14 @@ static const char *codes_map_get(struct codes_map *m, const char *wave, const ch
 
 	buf_reset(scratch);
 	buf_addf(scratch, "%s\x1f%.*s", wave, (int)idlen, id);
-	if (!strtab_get(&m->keys, scratch->data, scratch->len, &v) || v == UINT32_MAX)
+	if (!strtab_get(&m->keys, scratch->data, scratch->len, &v) || v == UINT32_MAX) {
 		if (!strtab_get(&m->keys, id, idlen, &v) || v == UINT32_MAX)
 			return NULL;
+		if (!m->wave_of[v])
+			m->wave_of[v] = wave;
+		else if (strcmp(m->wave_of[v], wave))
+			m->amb[v] = 1;
+	}
 	m->used[v] = 1;
 	return m->arena.data + m->off[v];
 }
@@ -267,6 +293,8 @@ static void codes_map_release(struct codes_map *m)
 	buf_release(&m->arena);
 	free(m->off);
 	free(m->used);
+	free(m->amb);
+	free(m->wave_of);
 }
 
 /* ---- setting up the questions ------------------------------------------ */
@@ -548,7 +576,9 @@ static int db_final(void *ctx, const struct store_final *f)
 		return 0;
 	d->disputed += f->disputed != 0;
 	note_version(d, f->codebook_version);
-	d->rc = codes_map_add(&d->q->dec, f->answer->wave, f->answer->respondent, f->codes);
+	/* "(alle)": stored from a survey without a wave column, so any wave */
+	d->rc = codes_map_add(&d->q->dec, strcmp(f->answer->wave, "(alle)") ? f->answer->wave : "",
+			      f->answer->respondent, f->codes);
 	return d->rc;
 }
 
@@ -725,6 +755,14 @@ static int code_answer(struct run *r, struct question *q, const struct csv_row *
 	if (q->dec.loaded)
 		codes = codes_map_get(&q->dec, wave, row->field[r->id_col], row->len[r->id_col],
 				      scratch);
+	/* A blank answer is blank whatever a decisions file says of it (often
+	 * ingen_svar): the store holds no blank answers, so --codes and --db
+	 * count it alike, and a decision cannot make it a respondent who
+	 * answered. */
+	if (is_blank(text, len)) {
+		*kind = TALLY_EMPTY;
+		return 0;
+	}
 	if (codes) {
 		*reviewed = 1;
 		if (tally_parse_codes(q->t, codes, q->flags, kind, &e)) {
@@ -735,10 +773,6 @@ static int code_answer(struct run *r, struct question *q, const struct csv_row *
 			add_error(r, &e);
 			*kind = TALLY_EMPTY;
 		}
-		return 0;
-	}
-	if (is_blank(text, len)) {
-		*kind = TALLY_EMPTY;
 		return 0;
 	}
 	if (engine_code(q->en, text, len, &r->ans, &e)) {
@@ -899,7 +933,7 @@ static int find_columns(struct run *r, struct csv_reader *rd)
 
 static int tally_survey(struct run *r)
 {
-	struct csv_opts copt = { 0, CSV_ENC_AUTO, 0, 0 };
+	struct csv_opts copt = { .encoding = CSV_ENC_AUTO };
 	struct csv_reader *rd = NULL;
 	struct csv_row row;
 	struct kerr e;
@@ -986,6 +1020,44 @@ out:
 }
 
 /* ---- after the pass --------------------------------------------------- */
+
+/* Decisions without a wave that matched one id in two waves: which wave
+ * they mean cannot be guessed, so nothing is counted (issue 13: counting
+ * them in both waves gave a published cell one respondent too many). */
+static void report_ambiguous(struct run *r)
+{
+	for (size_t i = 0; i < r->nq; i++) {
+		struct codes_map *m = &r->q[i].dec;
+		struct buf ids = BUF_INIT;
+		size_t n = 0;
+		struct kerr e;
+
+		for (size_t j = 0; j < m->n; j++) {
+			const char *id;
+
+			if (!m->amb[j])
+				continue;
+			id = m->arena.data + m->off[j];         /* codes\0id\0 */
+			id += strlen(id) + 1;
+			if (n++ < MAX_LISTED)
+				buf_addf(&ids, "%s%s", n > 1 ? ", " : "", id ? id : "?");
+		}
+		if (!n) {
+			buf_release(&ids);
+			continue;
+		}
+		if (n > MAX_LISTED)
+			buf_addf(&ids, " and %zu more", n - MAX_LISTED);
+		kerr_clear(&e);
+		kerr_set(&e, KERR_SCHEMA, "%zu respondent id%s (%s) answer%s \"%s\" in more "
+			 "than one wave of %s, but the decisions have no wave column: add a "
+			 "'wave' column saying which wave each row is for", n, n == 1 ? "" : "s",
+			 ids.data, n == 1 ? "s" : "", r->q[i].id, r->path.data);
+		kerr_at(&e, r->codes ? r->codes : r->db, 0, 0);
+		add_error(r, &e);
+		buf_release(&ids);
+	}
+}
 
 static void warn_empty(struct run *r, struct dim *d, const char *name)
 {
@@ -1250,6 +1322,7 @@ int cmd_tally(int argc, char **argv)
 		goto out;
 	report_unknowns(&r, &r.wave, "wave");
 	report_unknowns(&r, &r.role, "role");
+	report_ambiguous(&r);
 	if (r.errors.n) {
 		rc = cli_errors(&r.errors);
 		if (r.nerrors > r.errors.n)

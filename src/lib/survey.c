@@ -57,7 +57,7 @@ int survey_open(struct survey **out, const struct corpus *c, const char *path,
 	const struct survey_opts *opts, struct kerr_list *errs)
 {
 	static const struct survey_opts none;
-	struct csv_opts copt = { 0, CSV_ENC_AUTO, 0, 0 };
+	struct csv_opts copt = { 0 };
 	struct survey *s = calloc(1, sizeof *s);
 	struct kerr e;
 	size_t i;
