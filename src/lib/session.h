@@ -110,9 +110,10 @@ size_t session_ncategories(const struct session *ss);
  * codebook.  KERR_NOTFOUND when out of range. */
 int session_category(const struct session *ss, size_t i, struct session_category *out);
 
-/* Code sets <-> ';'-joined ids.  session_codes_set: unknown ids are
- * KERR_NOTFOUND (path = the id, message says "did you mean" when close);
- * ingen_svar with another category is KERR_SCHEMA; "" is the empty set.
+/* Code sets <-> ';'-joined ids.  session_codes_set takes ids as
+ * project_canon_codes does (';' ',' '|' or spaces between): an unknown id
+ * is KERR_NOTFOUND (path = the id); ingen_svar with another category is
+ * KERR_SCHEMA; "" or NULL is the empty set.
  * session_set_codes appends to `out` (caller owns it). */
 int session_codes_set(const struct session *ss, const char *codes, uint64_t *set,
 	struct kerr *e);
