@@ -881,6 +881,31 @@ int session_answer(struct session *ss, long long id, struct session_answer *out,
 	return fill_answer(ss, it, out, e);
 }
 
+int session_brief(const struct session *ss, size_t pos, struct session_brief *out)
+{
+	const struct item *it;
+
+	memset(out, 0, sizeof(*out));
+	if (pos >= ss->nview)
+		return KERR_NOTFOUND;
+	it = &ss->it[ss->view[pos]];
+	out->id = it->id;
+	out->respondent = it->respondent;
+	out->wave = it->wave;
+	out->role = it->role;
+	out->text = it->text;
+	out->suggested_set = it->sugg;
+	out->decided = it->decided;
+	out->codes_set = it->decided ? it->mine : 0;
+	out->note = it->pending ? it->pending : it->note ? it->note : "";
+	out->disputed = it->disputed;
+	out->adjudicated = it->adjudicated;
+	out->uncertain = it->uncertain;
+	out->older = it->decided && strcmp(it->version ? it->version : "",
+		ss->cb->version ? ss->cb->version : "");
+	return 0;
+}
+
 /* ============================================================ navigation */
 
 size_t session_count(const struct session *ss) { return ss->n; }
@@ -1063,6 +1088,72 @@ out:
 		*n = 0;
 	}
 	buf_release(&needle);
+	buf_release(&key);
+	return rc;
+}
+
+/* The comparison key of a text: normalize_key (case, æøå spellings) with
+ * runs of white space as one space and none at the ends.  *out caller's. */
+static int text_key(const char *text, struct buf *out)
+{
+	struct buf k = BUF_INIT;
+	const char *p;
+	int space = 0, rc;
+
+	buf_reset(out);
+	if ((rc = normalize_key(text, strlen(text), &k, NULL)))
+		return rc;
+	for (p = k.data ? k.data : ""; *p; p++) {
+		if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') {
+			space = out->len > 0;
+			continue;
+		}
+		if ((space && buf_addch(out, ' ')) || buf_addch(out, *p)) {
+			buf_release(&k);
+			return KERR_NOMEM;
+		}
+		space = 0;
+	}
+	buf_release(&k);
+	return buf_adds(out, "") ? KERR_NOMEM : 0;
+}
+
+int session_identical(struct session *ss, long long id, long long **ids, size_t *n,
+	struct kerr *e)
+{
+	struct item *it = item_by_id(ss, id);
+	struct buf want = BUF_INIT, key = BUF_INIT;
+	size_t i;
+	int rc = 0;
+
+	*ids = NULL;
+	*n = 0;
+	if (!it)
+		return kerr_set(e, KERR_NOTFOUND, "answer %lld is not in this review", id);
+	if (text_key(it->text, &want) || !(*ids = malloc((ss->nview + 1) * sizeof(**ids)))) {
+		rc = nomem(e);
+		goto out;
+	}
+	for (i = 0; i < ss->nview; i++) {
+		const struct item *o = &ss->it[ss->view[i]];
+
+		if (o != it) {
+			if (text_key(o->text, &key)) {
+				rc = nomem(e);
+				goto out;
+			}
+			if (strcmp(key.data, want.data))
+				continue;
+		}
+		(*ids)[(*n)++] = o->id;
+	}
+out:
+	if (rc) {
+		free(*ids);
+		*ids = NULL;
+		*n = 0;
+	}
+	buf_release(&want);
 	buf_release(&key);
 	return rc;
 }
@@ -1640,6 +1731,33 @@ int session_sample_list(struct store *s, const char *question, const char *coder
 		store_answer_release(&a);
 	}
 	assignments_release(&l);
+	return rc;
+}
+
+int session_sample_add(struct store *s, const char *coder, const long long *ids,
+	size_t n, size_t *added, struct kerr *e)
+{
+	struct store_answer a;
+	size_t i;
+	int rc, has;
+
+	*added = 0;
+	if ((rc = store_begin(s, e)))
+		return rc;
+	for (i = 0; i < n && !rc; i++) {
+		if ((rc = store_get_answer(s, ids[i], &a, e)))
+			break;
+		store_answer_release(&a);
+		rc = store_sample_has(s, ids[i], coder, &has, e);
+		if (!rc && !has && !(rc = store_sample_add(s, ids[i], coder, 0, e)))
+			++*added;
+	}
+	if (!rc)
+		rc = store_commit(s, e);
+	if (rc) {
+		store_rollback(s);
+		*added = 0;
+	}
 	return rc;
 }
 

@@ -41,6 +41,10 @@
  * sees only those answers in SESSION_CODE.  The session_sample_* functions
  * work on the store alone and need no open session.
  *
+ * Threads: a session, and the store under it, is used by one thread at a
+ * time; a server gives each coder's session a turn under one lock or its
+ * own store handle (store_open on the same file).
+ *
  * Ownership: session_open borrows the store (it must outlive the session)
  * and copies the question and coder; the session is freed with
  * session_close.  Strings and arrays in structs a getter fills are owned by
@@ -175,6 +179,21 @@ int session_current(struct session *ss, struct session_answer *out, struct kerr 
 int session_answer(struct session *ss, long long id, struct session_answer *out,
 	struct kerr *e);
 
+/* A line of a list of answers, from memory (no query): for a page that
+ * lists the view.  Strings are the session's, valid until session_refresh
+ * or session_close. */
+struct session_brief {
+	long long id;
+	const char *respondent, *wave, *role, *text;
+	uint64_t suggested_set;
+	int decided;
+	uint64_t codes_set;       /* the coder's codes; 0 when undecided */
+	const char *note;         /* "" when none */
+	int disputed, adjudicated, uncertain, older;
+};
+/* The answer at view position `pos`; KERR_NOTFOUND past the end. */
+int session_brief(const struct session *ss, size_t pos, struct session_brief *out);
+
 /* ------------------------------------------------------------ navigation */
 
 size_t session_count(const struct session *ss);      /* answers held */
@@ -212,6 +231,12 @@ int session_search(struct session *ss, const char *needle, int *how, struct kerr
 /* Every answer in the view matching `needle` as session_search does, for
  * coding them at once: *ids (caller frees) gets *n ids in view order. */
 int session_search_all(struct session *ss, const char *needle, long long **ids, size_t *n,
+	struct kerr *e);
+
+/* Every answer in the view whose text is the same as answer `id`'s (case,
+ * white space and æ/ae ø/oe å/aa aside), `id` itself included, in view
+ * order, for coding identical answers at once: *ids (caller frees). */
+int session_identical(struct session *ss, long long id, long long **ids, size_t *n,
 	struct kerr *e);
 
 /* -------------------------------------------------------------- deciding */
@@ -298,6 +323,11 @@ struct session_sample_row {
  * call. */
 int session_sample_list(struct store *s, const char *question, const char *coder,
 	int (*cb)(void *ctx, const struct session_sample_row *r), void *ctx, struct kerr *e);
+/* Assign the answers `ids` to `coder` by hand (by wave, role, range: the
+ * caller picks them), in one transaction; ones already assigned stay.
+ * *added gets how many were new.  KERR_NOTFOUND names an id not stored. */
+int session_sample_add(struct store *s, const char *coder, const long long *ids,
+	size_t n, size_t *added, struct kerr *e);
 /* Remove `coder`'s sample on `question` (decisions made on it stay);
  * *removed gets how many assignments went.  KERR_NOTFOUND when the coder
  * has none there. */

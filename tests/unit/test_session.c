@@ -324,6 +324,45 @@ static void test_bulk_one_undo(void **state)
 	store_close(s);
 }
 
+static void test_identical_and_brief(void **state)
+{
+	long long id[5], *ids = NULL, one;
+	struct store *s = fresh(id);
+	struct session *ss;
+	struct session_brief b;
+	size_t n = 0;
+
+	(void)state;
+	one = add(s, "9", "B", 6, "  Ingen  TID til det ", "tid", NULL);
+	ss = open_as(s, "anna", SESSION_CODE);
+	assert_int_equal(session_identical(ss, id[0], &ids, &n, NULL), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(ids[0], id[0]);
+	assert_int_equal(ids[1], one);
+	free(ids);
+	assert_int_equal(session_identical(ss, 999, &ids, &n, NULL), KERR_NOTFOUND);
+	assert_int_equal(session_decide_set(ss, id[1], AFSTAND, "tjek", NULL), 0);
+	assert_int_equal(session_brief(ss, 1, &b), 0);
+	assert_int_equal(b.id, id[1]);
+	assert_string_equal(b.respondent, "2");
+	assert_true(b.decided);
+	assert_int_equal(b.codes_set, AFSTAND);
+	assert_string_equal(b.note, "tjek");
+	assert_int_equal(session_brief(ss, 6, &b), KERR_NOTFOUND);
+	session_close(ss);
+	/* hand-picked work: the coder then sees only those */
+	assert_int_equal(session_sample_add(s, "bo", id + 3, 2, &n, NULL), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(session_sample_add(s, "bo", id + 3, 2, &n, NULL), 0);
+	assert_int_equal(n, 0);
+	one = 999;
+	assert_int_equal(session_sample_add(s, "bo", &one, 1, &n, NULL), KERR_NOTFOUND);
+	ss = open_as(s, "bo", SESSION_CODE);
+	assert_int_equal(session_count(ss), 2);
+	session_close(ss);
+	store_close(s);
+}
+
 static void test_filters_and_search(void **state)
 {
 	long long id[5];
@@ -502,6 +541,7 @@ int main(void)
 		cmocka_unit_test(test_note_kept_on_revisit),
 		cmocka_unit_test(test_undo_only_own),
 		cmocka_unit_test(test_bulk_one_undo),
+		cmocka_unit_test(test_identical_and_brief),
 		cmocka_unit_test(test_filters_and_search),
 		cmocka_unit_test(test_adjudicate_starts_empty),
 		cmocka_unit_test(test_samples),
