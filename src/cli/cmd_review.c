@@ -25,7 +25,7 @@
 #include <unistd.h>
 
 enum {
-	OPT_DB = 256, OPT_CODER, OPT_QUESTION, OPT_IMPORT, OPT_EXPORT, OPT_CODEBOOK,
+	OPT_DB = 256, OPT_CODER, OPT_QUESTION, OPT_IMPORT, OPT_EXPORT, OPT_FORCE, OPT_CODEBOOK,
 	OPT_TEXT, OPT_ID, OPT_WAVE, OPT_ROLE, OPT_SAMPLE, OPT_SEED, OPT_ADJUDICATE,
 	OPT_BENCH, OPT_MASK, OPT_MASK_KINDS, OPT_SAMPLE_LIST, OPT_SAMPLE_REMOVE,
 	OPT_SAMPLE_REASSIGN
@@ -39,6 +39,7 @@ static const struct cli_opt opts[] = {
 	{ OPT_QUESTION, "question", "ID", "the open question (id or column; default: the first)" },
 	{ OPT_IMPORT, "import", "FILE", "store a CSV of decisions (columns id, codes) and quit" },
 	{ OPT_EXPORT, "export", "FILE", "write every answer to FILE.csv or FILE.xlsx and quit" },
+	{ OPT_FORCE, "force", NULL, "--import: replace decisions made after the file was exported" },
 	CMD_MASK_OPTS(OPT_MASK, OPT_MASK_KINDS, "--export"),
 	{ OPT_SAMPLE, "sample", "N", "assign N answers to --coder for double coding and quit" },
 	{ OPT_SEED, "seed", "S", "seed of the sample (default 1): same seed, same sample" },
@@ -72,10 +73,16 @@ static const struct cli_usage usage = {
 	"--import reads CSV with `id,codes` rows (as 'koder code' and --export write\n"
 	"them; optional wave, question, note columns; save an edited .xlsx as CSV\n"
 	"first); every row is checked first and the file is imported whole or not\n"
-	"at all.  --sample assigns a double-coding sample: that coder then sees only\n"
+	"at all.  An id that answered in several waves needs the wave column.\n"
+	"Category labels and ids in any case are taken (with a note); rows for\n"
+	"answers left blank may say ingen_svar.  A file written by --export has a\n"
+	"decision column: rows whose decision was changed after the export are\n"
+	"listed and left as they are unless --force.\n\n"
+	"--sample assigns a double-coding sample: that coder then sees only\n"
 	"those answers; --sample-list shows who has which, --sample-remove takes a\n"
 	"sample away again and --sample-reassign gives it to another coder (a sample\n"
-	"given to the wrong coder is mended so, and no decision is lost).  --adjudicate shows the answers coders disagree on; the\n"
+	"given to the wrong coder is mended so, and no decision is lost).\n"
+	"--adjudicate shows the answers coders disagree on; the\n"
 	"decision made there is final and 'koder tally --db' counts it.\n\n"
 	"--export --mask writes the answer text, the note and the other survey\n"
 	"columns with CPR numbers, phone numbers, e-mail addresses and names\n"
@@ -90,7 +97,8 @@ static const struct cli_usage usage = {
 	"  koder review --db sof.db --sample-reassign bo --coder anna\n"
 	"  koder review --db sof.db --adjudicate --coder chef\n"
 	"  koder agree --db sof.db\n\n"
-	"Exit status: 0 done, 2 wrong usage, 3 a file is missing, 4 the decisions\n"
+	"Exit status: 0 done (--import: every row stored), 1 --import left rows\n"
+	"decided after the export as they are, 2 wrong usage, 3 a file is missing, 4 the decisions\n"
 	"file has problems (nothing imported), 5 export not written or the disk\n"
 	"is full (nothing imported), 6 store unusable, 130 interrupted (every\n"
 	"decision saved so far is kept).  A store this run created is removed\n"
@@ -105,7 +113,7 @@ struct review_cmd {
 	const char *sample_to;  /* --sample-reassign */
 	unsigned mask;          /* PII kinds masked in --export, 0 for none */
 	long long seed;
-	int adjudicate, bench;
+	int adjudicate, bench, force;
 	struct corpus corpus;
 	int have_corpus;
 	struct store *s;
@@ -324,10 +332,20 @@ static const char *default_coder(void)
 static int run_import(struct review_cmd *r)
 {
 	struct kerr_list errs = KERR_LIST_INIT;
+	struct kerr_list notes = KERR_LIST_INIT;
+	struct project_import_opts o = { r->force, &notes };
 	struct project_import_stats st;
+	size_t i;
 	int rc, status = EXIT_OK;
 
-	rc = project_import(r->s, r->import, r->coder, r->qid, &st, &errs);
+	rc = project_import(r->s, r->import, r->coder, r->qid, &o, &st, &errs);
+	for (i = 0; !rc && i < notes.n; i++) {
+		struct buf b = BUF_INIT;
+
+		kerr_format(&notes.items[i], &b);
+		cli_warn("%s", b.data);
+		buf_release(&b);
+	}
 	if (rc && disk_full(&errs)) {
 		status = say_disk_full(r);
 	} else if (rc) {
@@ -339,10 +357,29 @@ static int run_import(struct review_cmd *r)
 		}
 	} else {
 		fprintf(stderr, "koder: %s: %zu decision%s by %s stored in %s (%zu unchanged, "
-			"%zu row%s without codes)\n", r->import, st.imported,
+			"%zu row%s without codes", r->import, st.imported,
 			st.imported == 1 ? "" : "s", r->coder, store_path(r->s), st.unchanged,
 			st.blank, st.blank == 1 ? "" : "s");
+		if (st.blank_answers)
+			fprintf(stderr, ", %zu for answers left blank", st.blank_answers);
+		if (st.loose)
+			fprintf(stderr, ", %zu with labels or ids read loosely", st.loose);
+		if (st.forced)
+			fprintf(stderr, ", %zu replacing newer decisions (--force)", st.forced);
+		fputs(")\n", stderr);
+		if (st.ignored_edits)
+			cli_warn("%s: %zu cell%s changed in columns that are not imported (see "
+				"above); nothing was taken from them", r->import, st.ignored_edits,
+				st.ignored_edits == 1 ? "" : "s");
+		if (st.stale) {
+			cli_warn("%s: %zu row%s left as %s: decided again after the file was "
+				"exported (listed above); 'koder review --export' a fresh file, or "
+				"give --force to replace them", r->import, st.stale,
+				st.stale == 1 ? "" : "s", st.stale == 1 ? "it is" : "they are");
+			status = EXIT_PROBLEMS;
+		}
 	}
+	kerr_list_release(&notes);
 	kerr_list_release(&errs);
 	return status;
 }
@@ -588,6 +625,7 @@ int cmd_review(int argc, char **argv)
 		case OPT_QUESTION: r.question = optarg; break;
 		case OPT_IMPORT: r.import = optarg; break;
 		case OPT_EXPORT: r.export = optarg; break;
+		case OPT_FORCE: r.force = 1; break;
 		case OPT_CODEBOOK: r.codebook = optarg; break;
 		case OPT_TEXT: r.text = optarg; break;
 		case OPT_ID: r.id = optarg; break;
@@ -629,6 +667,8 @@ int cmd_review(int argc, char **argv)
 	if (r.mask && !r.export)
 		return cli_misuse(&usage, "--mask goes with --export (the store keeps the "
 			"answers as given)");
+	if (r.force && !r.import)
+		return cli_misuse(&usage, "--force goes with --import");
 	if (r.import && !r.coder)
 		return cli_misuse(&usage, "--import needs --coder NAME (whose decisions they are)");
 	r.coder_given = r.coder != NULL;
