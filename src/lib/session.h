@@ -299,6 +299,32 @@ struct session_progress {
 };
 void session_progress(const struct session *ss, struct session_progress *out);
 
+/* ------------------------------------------------------------------ JSON */
+
+/*
+ * The same as JSON, for a browser or a binding: appended to `out` (caller
+ * owns it).  Code sets are arrays of category ids (64-bit sets do not fit
+ * a JavaScript number); evidence spans carry byte offsets ("start", "end")
+ * and UTF-16 offsets ("start16", "end16", what JavaScript's String.slice
+ * takes); "extra" is the answer's other columns as an object.  Strings are
+ * JSON-escaped, not HTML-escaped: a page inserts them as text.
+ *
+ *   answer:     {"id","pos"(-1 outside the view),"respondent","wave","role",
+ *                "place","extra":{},"text","suggested":[],"evidence":[{"start",
+ *                "end","start16","end16","category"}],"decided","codes":[],
+ *                "decided_version","note","start":[],"coders":[{"coder",
+ *                "codes":[],"decided_at","codebook_version","note","final"}],
+ *                "codebook_version","disputed","adjudicated","uncertain","older"}
+ *   categories: [{"index","number","id","label","description","net",
+ *                "net_label","examples":[],"nonsubstantive","residual"}]
+ *   progress:   {"total","done","decided","minutes","per_minute",
+ *                "minutes_left","waves":[{"wave","total","done"}]}
+ */
+int session_answer_json(const struct session *ss, const struct session_answer *a,
+	struct buf *out, struct kerr *e);
+int session_categories_json(const struct session *ss, struct buf *out, struct kerr *e);
+int session_progress_json(const struct session *ss, struct buf *out, struct kerr *e);
+
 /* ---------------------------------------------------------------- samples */
 
 /*
