@@ -1293,7 +1293,7 @@ int session_decide_many(struct session *ss, const long long *ids, size_t n,
 {
 	long long *did;
 	uint64_t set;
-	size_t i;
+	size_t i, decided = ss->decided;
 	int rc;
 
 	if ((rc = session_codes_set(ss, codes, &set, e)) || (rc = check_set(ss, set, e)))
@@ -1319,6 +1319,7 @@ int session_decide_many(struct session *ss, const long long *ids, size_t n,
 		/* the items may say decided for rows that were rolled back */
 		for (i = 0; i < n; i++)
 			sync_mine(ss, item_by_id(ss, ids[i]), NULL);
+		ss->decided = decided;
 		return rc;
 	}
 	if (push_step(ss, did, n)) {
