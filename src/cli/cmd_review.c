@@ -451,8 +451,6 @@ static int run_sample_admin(struct review_cmd *r)
 				l.n == 1 ? "" : "s", r->qid, l.decided);
 		return EXIT_OK;
 	}
-	if (!r->coder_given)
-		return cli_misuse(&usage, "whose sample? give --coder NAME");
 	if (r->sample_remove) {
 		if (session_sample_remove(r->s, r->qid, r->coder, &n, &e))
 			return cli_error(&e);
@@ -671,6 +669,9 @@ int cmd_review(int argc, char **argv)
 		return cli_misuse(&usage, "--force goes with --import");
 	if (r.import && !r.coder)
 		return cli_misuse(&usage, "--import needs --coder NAME (whose decisions they are)");
+	if ((r.sample_remove || r.sample_to) && !r.coder)
+		return cli_misuse(&usage, "whose sample? give --coder NAME (%s)", r.sample_to
+			? "--sample-reassign takes it from --coder" : "--sample-remove takes it away");
 	r.coder_given = r.coder != NULL;
 	if (!r.coder)
 		r.coder = default_coder();
