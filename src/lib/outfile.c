@@ -243,7 +243,7 @@ int outfile_commit(struct outfile *o, struct kerr *e)
 	int err = 0;
 
 	if (!o->tmp) {  /* standard output, or a device written in place */
-		errno = 0;
+		/* errno as a failed fwrite left it, if fflush has nothing to add */
 		if (o->fp && (fflush(o->fp) || ferror(o->fp)))
 			err = errno ? errno : EIO;
 		if (o->fp && o->fp != stdout && fclose(o->fp) && !err)
@@ -257,7 +257,6 @@ int outfile_commit(struct outfile *o, struct kerr *e)
 		return err ? KERR_WRITE : 0;
 	}
 	if (o->fp) {
-		errno = 0;
 		if (fflush(o->fp) || ferror(o->fp) || fsync(fileno(o->fp)))
 			err = errno ? errno : EIO;
 		if (fclose(o->fp) && !err)
