@@ -163,8 +163,7 @@ int outfile_open(struct outfile *o, const char *path, struct kerr *e)
 	if (have && S_ISDIR(st.st_mode)) {
 		free(target);
 		outfile_abort(o);
-		kerr_set(e, KERR_WRITE, "is a directory; give a file name (such as %s/out.csv) with -o",
-			path);
+		kerr_set(e, KERR_WRITE, "is a directory; name a file (such as %s/out.csv)", path);
 		kerr_at(e, path, 0, 0);
 		return KERR_WRITE;
 	}
@@ -189,7 +188,7 @@ int outfile_open(struct outfile *o, const char *path, struct kerr *e)
 		free(target);
 		outfile_abort(o);
 		kerr_set(e, KERR_WRITE, "the file is read-only, so koder leaves it alone; "
-			"make it writable (chmod u+w) or give another name with -o");
+			"make it writable (chmod u+w) or name another file");
 		kerr_at(e, path, 0, 0);
 		return KERR_WRITE;
 	}

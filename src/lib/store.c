@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -627,10 +628,19 @@ int store_publish(struct store **sp, int *raced, struct kerr *e)
 	/* link(2) never replaces: if another run created the store first, its
 	 * store (and whatever was stored in it since) stays as it is */
 	if (!rc && link(s->tmp, s->path) != 0) {
-		if (errno == EEXIST)
+		int err = errno;
+
+#ifdef SYS_renameat2
+		/* a file system without hard links (FAT, some network and FUSE
+		 * ones): rename that refuses to replace does the same */
+		if (err == EPERM || err == EOPNOTSUPP || err == ENOSYS)
+			err = syscall(SYS_renameat2, AT_FDCWD, s->tmp, AT_FDCWD, s->path,
+				      1 /* RENAME_NOREPLACE */) == 0 ? 0 : errno;
+#endif
+		if (err == EEXIST)
 			*raced = 1;
-		else
-			rc = kerr_errno(e, errno, s->path, "cannot create the project store");
+		else if (err)
+			rc = kerr_errno(e, err, s->path, "cannot create the project store");
 	}
 	path = s->path;
 	s->path = NULL;
