@@ -590,7 +590,7 @@ static int load_db(struct run *r)
 	int rc;
 
 	kerr_clear(&e);
-	if ((rc = store_open(&s, r->db, 0, &e)))
+	if ((rc = store_open(&s, r->db, STORE_READONLY, &e)))
 		return cli_error(&e);
 	for (i = 0; i < r->nq && !rc; i++) {
 		struct db_ctx d;
@@ -1195,7 +1195,7 @@ static int survey_from_store(struct run *r)
 	int rc;
 
 	kerr_clear(&e);
-	if ((rc = store_open(&s, r->db, 0, &e)))
+	if ((rc = store_open(&s, r->db, STORE_READONLY, &e)))
 		return cli_error(&e);
 	rc = store_meta_get(s, "corpus", &r->stored_corpus, &e);
 	store_close(s);

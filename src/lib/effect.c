@@ -370,7 +370,7 @@ int effect_write(const char *db, const char *corpus, const char *question,
 	r.e = e;
 	engine_answer_init(&r.ans);
 	if (db) {
-		rc = store_open(&s, db, 0, e);
+		rc = store_open(&s, db, STORE_READONLY, e);
 	} else if (!(rc = corpus_load(&c, corpus, &errs))) {
 		have_corpus = 1;
 		rc = pick_question(&c, question, &q, e);
