@@ -23,6 +23,7 @@
 #include "datadir.h"
 #include "error.h"
 #include "normalize.h"
+#include "pii.h"
 #include "report.h"
 #include "rules.h"
 #include "store.h"
@@ -63,7 +64,7 @@ static const struct cli_opt opts[] = {
 	{ OPT_ENCODING, "encoding", "ENC", "survey encoding: utf-8 or windows-1252 "
 	  "(default: detected)" },
 	{ OPT_MAX_FIELD, "max-field", "BYTES", "longest answer accepted (default: 16 MB)" },
-	CMD_NO_MASK_OPTS(OPT_MASK, OPT_MASK_KINDS),
+	CMD_MASK_OPTS(OPT_MASK, OPT_MASK_KINDS, "the wave, role and --by values"),
 	{ 'h', "help", NULL, "show this help" },
 	{ 0, NULL, NULL, NULL }
 };
@@ -85,8 +86,9 @@ static const struct cli_usage usage = {
 	"question; the column flags override it, and without one they are needed.\n"
 	"-o FILE.xlsx writes a workbook (one sheet per codebook) without --format.\n\n"
 	"The output holds counts, category labels and the values of the wave, role\n"
-	"and --by columns, never answer text: --mask is accepted (so one command\n"
-	"line fits every export) and has nothing to replace.\n\n"
+	"and --by columns, never answer text; with --mask those values too have\n"
+	"CPR numbers, phones, e-mails and names replaced (--by Email shows\n"
+	"[EMAIL]), as every other command masks them.\n\n"
 	"Examples:\n"
 	"  koder tally corpora/sof\n"
 	"  koder tally corpora/sof --question barrierer --format xlsx -o sof.xlsx\n"
@@ -176,6 +178,8 @@ struct run {
 	struct rules_result res;
 	struct dim wave, role, group;
 	size_t id_col, wave_col, role_col, by_col;
+	unsigned mask;          /* --mask: PII kinds replaced in the values shown */
+	struct buf masked;
 	int has_wave, has_role;
 	struct idset ids;       /* (wave, id) hashes, for duplicates */
 	struct dup *dups;
@@ -695,6 +699,18 @@ static long dim_index(struct run *r, struct dim *d, const char *s, size_t n, lon
 	val = xmalloc(n + 1);
 	memcpy(val, s, n);
 	val[n] = '\0';
+	if (r->mask) {
+		/* --by Email --mask: the values become headings and warnings,
+		 * so they are masked like every other written cell */
+		const char *m = pii_cell(val, r->mask, &r->masked, NULL);
+
+		if (!m)
+			cli_die(EXIT_SOFTWARE, "out of memory");
+		if (m != val) {
+			free(val);
+			val = xstrdup(m);
+		}
+	}
 	if (d == &r->wave && r->corpus.nwaves) {
 		long w = corpus_wave_of(&r->corpus, val);
 
@@ -1121,7 +1137,7 @@ static int parse_args(struct run *r, int argc, char **argv)
 			break;
 		case OPT_MASK:
 		case OPT_MASK_KINDS: {
-			int st = cmd_mask_opt(c == OPT_MASK ? NULL : optarg, NULL, &usage);
+			int st = cmd_mask_opt(c == OPT_MASK ? NULL : optarg, &r->mask, &usage);
 
 			if (st)
 				return st;
@@ -1219,6 +1235,7 @@ static void release_dim(struct dim *d)
 
 static void release_run(struct run *r)
 {
+	buf_release(&r->masked);
 	for (size_t i = 0; i < r->nq; i++) {
 		struct question *q = &r->q[i];
 
@@ -1268,6 +1285,7 @@ int cmd_tally(int argc, char **argv)
 	memset(&r, 0, sizeof(r));
 	buf_init(&r.path, 0);
 	buf_init(&r.stored_corpus, 0);
+	buf_init(&r.masked, 0);
 	normalized_init(&r.nr);
 	rules_result_init(&r.res);
 	kerr_clear(&e);
