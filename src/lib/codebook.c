@@ -3,7 +3,7 @@
  * docs/codebook-format.md).
  *
  * cJSON parses the file but keeps no positions, so errors are located
- * afterwards: json_locate walks the source text along a JSON path
+ * afterwards: jsonin_locate walks the source text along a JSON path
  * (categories[3].include[2]) and returns the offset of that value.  The walk
  * is only done for values that are reported, so loading stays one parse.
  */
@@ -12,6 +12,7 @@
 #include "buf.h"
 #include "datadir.h"
 #include "error.h"
+#include "jsonin.h"
 #include "infile.h"
 
 #include <cjson/cJSON.h>
@@ -107,138 +108,12 @@ static const char *const default_negation_cues[] = {
 	"hverken", "ej", "sjældent", "næppe", NULL
 };
 
-/* ---- locating a JSON path in the source text --------------------------- */
-
-static const char *skip_ws(const char *p, const char *end)
-{
-	while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
-		p++;
-	return p;
-}
-
-static const char *skip_string(const char *p, const char *end)
-{
-	for (p++; p < end && *p != '"'; p++)
-		if (*p == '\\' && p + 1 < end)
-			p++;
-	return p < end ? p + 1 : end;
-}
-
-/* Past one JSON value of any kind (the text is known to parse). */
-static const char *skip_value(const char *p, const char *end)
-{
-	int depth = 0;
-
-	while (p < end) {
-		if (*p == '"') {
-			p = skip_string(p, end);
-			if (depth == 0)
-				return p;
-			continue;
-		}
-		if (*p == '{' || *p == '[') {
-			depth++;
-		} else if (*p == '}' || *p == ']') {
-			if (depth == 0)
-				return p;
-			if (--depth == 0)
-				return p + 1;
-		} else if (depth == 0 && (*p == ',' || *p == ' ' || *p == '\n'
-				|| *p == '\r' || *p == '\t')) {
-			return p;
-		}
-		p++;
-	}
-	return p;
-}
-
-/* Offset of the value at `path`, or of the deepest enclosing value found. */
-static size_t json_locate(const char *src, size_t len, const char *path)
-{
-	const char *end = src + len, *p = skip_ws(src, end);
-
-	while (*path) {
-		if (*path == '.') {
-			path++;
-			continue;
-		}
-		if (*path == '[') {
-			long n = strtol(path + 1, (char **)&path, 10), i;
-
-			if (*path == ']')
-				path++;
-			if (p >= end || *p != '[')
-				break;
-			{
-				const char *q = skip_ws(p + 1, end);
-
-				for (i = 0; i < n && q < end; i++) {
-					q = skip_ws(skip_value(q, end), end);
-					if (q >= end || *q != ',')
-						break;
-					q = skip_ws(q + 1, end);
-				}
-				if (i < n)
-					break;
-				p = q;
-			}
-			continue;
-		}
-		{
-			size_t klen = strcspn(path, ".[");
-			const char *q;
-			int found = 0;
-
-			if (p >= end || *p != '{')
-				break;
-			q = skip_ws(p + 1, end);
-			while (q < end && *q == '"') {
-				const char *ks = q + 1, *ke = skip_string(q, end) - 1;
-
-				q = skip_ws(ke + 1, end);
-				if (q < end && *q == ':')
-					q = skip_ws(q + 1, end);
-				if ((size_t)(ke - ks) == klen && !memcmp(ks, path, klen)) {
-					found = 1;
-					break;
-				}
-				q = skip_ws(skip_value(q, end), end);
-				if (q < end && *q == ',')
-					q = skip_ws(q + 1, end);
-			}
-			if (!found)
-				break;
-			p = q;
-			path += klen;
-		}
-	}
-	return (size_t)(p - src);
-}
-
-/* 1-based line and column (in characters) of byte offset `off`. */
-static void offset_linecol(const char *src, size_t off, long *line, long *col)
-{
-	size_t i;
-	long l = 1, c = 1;
-
-	for (i = 0; i < off; i++) {
-		if (src[i] == '\n') {
-			l++;
-			c = 1;
-		} else if (((unsigned char)src[i] & 0xC0) != 0x80) {
-			c++;
-		}
-	}
-	*line = l;
-	*col = c;
-}
-
 void codebook_locate(const struct codebook *cb, const char *path, long *line, long *col)
 {
 	*line = *col = 0;
 	if (!cb || !cb->src || !path)
 		return;
-	offset_linecol(cb->src, json_locate(cb->src, cb->srclen, path), line, col);
+	jsonin_linecol(cb->src, jsonin_locate(cb->src, cb->srclen, path), line, col);
 }
 
 static int verror(const char *file, const char *src, size_t srclen, struct kerr *e,
@@ -250,7 +125,7 @@ static int verror(const char *file, const char *src, size_t srclen, struct kerr 
 	vsnprintf(e->msg, sizeof e->msg, fmt, ap);
 	e->code = code;
 	if (src)
-		offset_linecol(src, json_locate(src, srclen, path), &line, &col);
+		jsonin_linecol(src, jsonin_locate(src, srclen, path), &line, &col);
 	kerr_at(e, file, line, col);
 	if (path && *path)
 		kerr_path(e, "%s", path);
@@ -420,9 +295,13 @@ static void check_keys(struct loader *ld, const cJSON *obj, const char *path,
 		for (i = 0; known[i]; i++)
 			buf_addf(&list, "%s%s", i ? ", " : "", known[i]);
 		buf_addf(&p, "%s%s%s", path, *path ? "." : "", it->string);
-		problem(ld, KERR_SCHEMA, p.data,
-			"unknown key \"%s\": expected one of %s (or a comment key starting with _)",
-			it->string, list.data);
+		if (jsonin_nearest(it->string, known))
+			problem(ld, KERR_SCHEMA, p.data, "unknown key \"%s\": did you mean \"%s\"?",
+				it->string, jsonin_nearest(it->string, known));
+		else
+			problem(ld, KERR_SCHEMA, p.data,
+				"unknown key \"%s\": expected one of %s (or a comment key starting with _)",
+				it->string, list.data);
 		buf_release(&p);
 		buf_release(&list);
 	}
@@ -836,7 +715,7 @@ static int parse(const char *text, size_t len, const char *name,
 		int nul = text[bad] == 0;
 
 		*out = NULL;
-		offset_linecol(text, bad, &line, &col);
+		jsonin_linecol(text, bad, &line, &col);
 		kerr_clear(&e);
 		kerr_at(&e, name, line, col);
 		kerr_set(&e, nul ? KERR_SYNTAX : KERR_ENCODING, nul
@@ -848,6 +727,44 @@ static int parse(const char *text, size_t len, const char *name,
 		return nul ? KERR_SYNTAX : KERR_ENCODING;
 	}
 	return parse_text(text, len, name, out, errs, lenient);
+}
+
+/*
+ * What cJSON would accept but change: "\u0000" in a string (it cuts the
+ * string, so a pattern would lose its tail) before parsing (root NULL);
+ * a key twice in one object (the second vanishes) after.  1 when refused,
+ * with the problem in errs.
+ */
+static int json_refused(const char *text, size_t len, const char *name, const cJSON *root,
+			struct kerr_list *errs)
+{
+	struct buf path = BUF_INIT;
+	const char *key = NULL;
+	size_t off = 0;
+	struct kerr e;
+	long line, col;
+
+	kerr_clear(&e);
+	if (!root && jsonin_nul_escape(text, len, &off)) {
+		jsonin_linecol(text, off, &line, &col);
+		kerr_at(&e, name, line, col);
+		kerr_set(&e, KERR_SYNTAX, "\\u0000 (a NUL character) in a string would cut the "
+			"text short here: remove it");
+	} else if (root && jsonin_duplicate(root, &path, &key)) {
+		jsonin_linecol(text, jsonin_locate(text, len, path.data ? path.data : ""), &line, &col);
+		kerr_at(&e, name, line, col);
+		if (path.len)
+			kerr_path(&e, "%s", path.data);
+		kerr_set(&e, KERR_SYNTAX, "the key \"%.80s\" appears twice in this object "
+			"(only one would count): keep one", key);
+	} else {
+		buf_release(&path);
+		return 0;
+	}
+	buf_release(&path);
+	if (errs)
+		kerr_list_add(errs, &e);
+	return 1;
 }
 
 static int parse_text(const char *text, size_t len, const char *name,
@@ -871,8 +788,17 @@ static int parse_text(const char *text, size_t len, const char *name,
 	memcpy(ld.cb->src, text, len);
 	ld.cb->src[len] = 0;
 	ld.cb->srclen = len;
+	if (json_refused(text, len, name, NULL, errs)) {
+		codebook_free(ld.cb);
+		return KERR_SYNTAX;
+	}
 	root = cJSON_ParseWithLengthOpts(text, len, &end, 0);
-	if (!root || (end && skip_ws(end, text + len) < text + len)) {
+	if (root && json_refused(text, len, name, root, errs)) {
+		cJSON_Delete(root);
+		codebook_free(ld.cb);
+		return KERR_SYNTAX;
+	}
+	if (!root || (end && jsonin_skip_ws(end, text + len) < text + len)) {
 		struct kerr e;
 		long line, col;
 		size_t off = len;
@@ -880,8 +806,8 @@ static int parse_text(const char *text, size_t len, const char *name,
 		if (!root && !end)
 			end = cJSON_GetErrorPtr();
 		if (end && end >= text && end <= text + len)
-			off = (size_t)(skip_ws(end, text + len) - text);
-		offset_linecol(text, off, &line, &col);
+			off = (size_t)(jsonin_skip_ws(end, text + len) - text);
+		jsonin_linecol(text, off, &line, &col);
 		kerr_clear(&e);
 		kerr_at(&e, name, line, col);
 		kerr_set(&e, KERR_SYNTAX, root
