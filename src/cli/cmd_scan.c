@@ -272,9 +272,11 @@ int cmd_scan(int argc, char **argv)
 		case 'm': s.mask = 1; break;
 		case 'o': outpath = optarg; break;
 		case OPT_MAX_FIELD:
-			if (cli_parse_size(optarg, &copts.max_field) || !copts.max_field) {
+			if (cli_parse_size(optarg, &copts.max_field) || !copts.max_field
+			    || copts.max_field > CSV_MAX_MAX_FIELD) {
 				free(text);
-				return cli_misuse(&scan_usage, "--max-field needs a positive number of bytes");
+				return cli_misuse(&scan_usage, "--max-field needs a positive number of "
+					"bytes, at most %zu (256 MB), not '%s'", CSV_MAX_MAX_FIELD, optarg);
 			}
 			break;
 		case 'h': free(text); return cli_help(&scan_usage);

@@ -1203,8 +1203,10 @@ static int parse_args(struct run *r, int argc, char **argv)
 		case OPT_NO_REPAIR: r->no_repair = 1; break;
 		case OPT_ENCODING: r->f_enc = optarg; break;
 		case OPT_MAX_FIELD:
-			if (cli_parse_size(optarg, &r->max_field) || !r->max_field)
-				return cli_misuse(&usage, "--max-field needs a positive number of bytes");
+			if (cli_parse_size(optarg, &r->max_field) || !r->max_field
+			    || r->max_field > CSV_MAX_MAX_FIELD)
+				return cli_misuse(&usage, "--max-field needs a positive number of "
+					"bytes, at most %zu (256 MB), not '%s'", CSV_MAX_MAX_FIELD, optarg);
 			break;
 		case OPT_MASK:
 		case OPT_MASK_KINDS: {

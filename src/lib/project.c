@@ -1540,6 +1540,10 @@ int project_export(struct store *s, const char *qid, const char *coder, const ch
 		goto out;
 	if ((rc = outfile_open(&o, path, e)))
 		goto out;
+	if (has_suffix(path, ".xlsx") && (rc = outfile_named(&o, path, e))) {
+		outfile_abort(&o);
+		goto out;
+	}
 	if (has_suffix(path, ".xlsx")) {
 		/* libxlsxwriter writes by name: it gets the temp file's. */
 		fclose(o.fp);
