@@ -13,6 +13,7 @@
 #include "datadir.h"
 #include "error.h"
 #include "jsonin.h"
+#include "strtab.h"
 #include "infile.h"
 
 #include <cjson/cJSON.h>
@@ -276,6 +277,54 @@ static char **get_strings(struct loader *ld, const cJSON *obj, const char *key,
 	return list;
 }
 
+/* Index of `id` in the table, -1 when absent; -2 when the table cannot
+ * say (none, or a key too long for it). */
+static long index_get(const struct strtab *t, const char *id)
+{
+	size_t n = strlen(id);
+	uint32_t v;
+
+	if (!t || !n || n > 65535)
+		return -2;
+	return strtab_get(t, id, n, &v) ? (long)v : -1;
+}
+
+/* Record the first index of `id` (a later duplicate keeps the first).
+ * Without a table, or on out of memory, finding falls back to a scan:
+ * the table is dropped so it is never half filled. */
+static void index_put(struct strtab **t, const char *id, size_t i)
+{
+	size_t n = id ? strlen(id) : 0;
+	uint32_t v;
+
+	if (!*t || !n || n > 65535 || strtab_get(*t, id, n, &v))
+		return;
+	if (i > UINT32_MAX || strtab_put(*t, id, n, (uint32_t)i, 0)) {
+		strtab_release(*t);
+		free(*t);
+		*t = NULL;
+	}
+}
+
+static struct strtab *index_new(void)
+{
+	struct strtab *t = malloc(sizeof *t);
+
+	if (t && strtab_init(t, 64)) {
+		free(t);
+		t = NULL;
+	}
+	return t;
+}
+
+static void index_free(struct strtab *t)
+{
+	if (t) {
+		strtab_release(t);
+		free(t);
+	}
+}
+
 static void check_keys(struct loader *ld, const cJSON *obj, const char *path,
 		       const char *const *known)
 {
@@ -430,6 +479,7 @@ static void load_nets(struct loader *ld, const cJSON *root)
 		}
 		n->id = id;
 		n->label = label;
+		index_put(&cb->net_ids, id, cb->nnets);
 		cb->nnets++;
 	}
 }
@@ -525,6 +575,7 @@ static void load_categories(struct loader *ld, const cJSON *root)
 		}
 		load_category(ld, it, path, c);
 		dup = c->id ? codebook_find(cb, c->id) : -1;
+		index_put(&cb->cat_ids, c->id, cb->ncats);
 		if (dup >= 0) {
 			char p2[80];
 
@@ -641,20 +692,25 @@ static void load_root(struct loader *ld, const cJSON *root)
 	load_categories(ld, root);
 	load_options(ld, root);
 
+	/* members: count per net, then place, in one pass each over the
+	 * categories (a pass per net was nets x categories) */
+	for (i = 0; i < cb->ncats; i++)
+		if (cb->cats[i].net_index >= 0 && (size_t)cb->cats[i].net_index < cb->nnets)
+			cb->nets[cb->cats[i].net_index].nmembers++;
 	for (i = 0; i < cb->nnets; i++) {
-		size_t j, k = 0;
-
-		for (j = 0; j < cb->ncats; j++)
-			k += cb->cats[j].net_index == (long)i;
-		cb->nets[i].members = calloc(k + 1, sizeof *cb->nets[i].members);
+		cb->nets[i].members = calloc(cb->nets[i].nmembers + 1, sizeof *cb->nets[i].members);
+		cb->nets[i].nmembers = 0;
 		if (!cb->nets[i].members) {
 			ld->first = KERR_NOMEM;
 			return;
 		}
-		for (j = 0; j < cb->ncats; j++)
-			if (cb->cats[j].net_index == (long)i)
-				cb->nets[i].members[cb->nets[i].nmembers++] = j;
 	}
+	for (i = 0; i < cb->ncats; i++)
+		if (cb->cats[i].net_index >= 0 && (size_t)cb->cats[i].net_index < cb->nnets) {
+			struct codebook_net *n = &cb->nets[cb->cats[i].net_index];
+
+			n->members[n->nmembers++] = i;
+		}
 	cb->andet = codebook_find(cb, CODEBOOK_ANDET);
 	cb->ingen_svar = codebook_find(cb, CODEBOOK_INGEN_SVAR);
 	if (cb->ingen_svar < 0 && cb->cats) {
@@ -666,6 +722,7 @@ static void load_root(struct loader *ld, const cJSON *root)
 		c->description = dup_or_null(ld, "Blankt eller ikke-substantielt svar (\"ved ikke\", \"-\", \"nej\").");
 		c->net_index = -1;
 		c->builtin = 1;
+		index_put(&cb->cat_ids, cb->cats[cb->ncats].id, cb->ncats);
 		cb->ingen_svar = (long)cb->ncats++;
 	}
 }
@@ -779,6 +836,8 @@ static int parse_text(const char *text, size_t len, const char *name,
 	if (!ld.cb)
 		return KERR_NOMEM;
 	ld.cb->andet = ld.cb->ingen_svar = -1;
+	ld.cb->cat_ids = index_new();   /* NULL: found by a scan instead */
+	ld.cb->net_ids = index_new();
 	ld.cb->path = strdup(name ? name : "");
 	ld.cb->src = malloc(len + 1);
 	if (!ld.cb->path || !ld.cb->src) {
@@ -933,6 +992,8 @@ void codebook_free(struct codebook *cb)
 		free(cb->nets[i].members);
 	}
 	free(cb->nets);
+	index_free(cb->cat_ids);
+	index_free(cb->net_ids);
 	free_list(cb->nonsubstantive, cb->nnonsubstantive);
 	free_list(cb->negation_cues, cb->nnegation_cues);
 	free(cb->path);
@@ -968,8 +1029,11 @@ int codebook_next_code(const char **p, char *id, size_t size)
 
 long codebook_find(const struct codebook *cb, const char *id)
 {
+	long k = index_get(cb->cat_ids, id);
 	size_t i;
 
+	if (k > -2)
+		return k;
 	for (i = 0; i < cb->ncats; i++)
 		if (cb->cats[i].id && !strcmp(cb->cats[i].id, id))
 			return (long)i;
@@ -978,8 +1042,11 @@ long codebook_find(const struct codebook *cb, const char *id)
 
 long codebook_find_net(const struct codebook *cb, const char *id)
 {
+	long k = index_get(cb->net_ids, id);
 	size_t i;
 
+	if (k > -2)
+		return k;
 	for (i = 0; i < cb->nnets; i++)
 		if (!strcmp(cb->nets[i].id, id))
 			return (long)i;
