@@ -469,6 +469,11 @@ int report_write(struct tally *const *t, size_t n, enum report_format f, const c
 		buf_release(&b);
 		return rc;
 	}
+	if (f == REPORT_XLSX && (rc = outfile_named(&o, path, e))) {
+		outfile_abort(&o);
+		buf_release(&b);
+		return rc;
+	}
 	if (f == REPORT_XLSX) {
 		fclose(o.fp);
 		o.fp = NULL;

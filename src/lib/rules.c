@@ -1329,6 +1329,16 @@ static int strip_leading_star(struct buf *re, int raw)
 	return 1;
 }
 
+/* Does the compiled pattern match the empty text? */
+static int matches_empty(const pcre2_code *code)
+{
+	pcre2_match_data *md = pcre2_match_data_create_from_pattern(code, NULL);
+	int rc = md ? pcre2_match(code, (PCRE2_SPTR)"", 0, 0, 0, md, NULL) : -1;
+
+	pcre2_match_data_free(md);
+	return rc >= 0;
+}
+
 static void add_pattern(struct compiler *c, size_t cat, size_t idx, int exclude)
 {
 	const struct codebook_category *cc = &c->r->cb->cats[cat];
@@ -1353,7 +1363,18 @@ static void add_pattern(struct compiler *c, size_t cat, size_t idx, int exclude)
 		cproblem(c, p.err, path, "pattern \"%s\": %s (at character %zu)",
 			q, p.msg, p.errpos + 1);
 	} else if ((rp->extend = strip_leading_star(&f.re, raw)),
-		   (rp->code = compile_re(c, f.re.data, path, pattern, raw, 0))) {
+		   (rp->code = compile_re(c, f.re.data, path, pattern, raw, 0))
+		   && !f.trig.n && matches_empty(rp->code)) {
+		/* "*", "re:" or "re:.*": no word to look for and a match
+		 * everywhere, so every answer would get (or lose) the code */
+		char q[200];
+
+		quote_pattern(pattern, 0, q, sizeof q);
+		cproblem(c, KERR_PATTERN, path, "pattern \"%s\" matches every answer, even an "
+			"empty one: give it a word to look for", q);
+		pcre2_code_free(rp->code);
+		rp->code = NULL;
+	} else if (rp->code) {
 		rp->jitted = 0;
 		rp->cat = cat;
 		rp->idx = idx;
