@@ -40,6 +40,9 @@ struct repair_ctx {
 	size_t prevn, nextn;
 	int sentence_start;
 	int relaxed;        /* the line lacks æ ø å throughout: repairs cost less */
+	int damaged;        /* an earlier word of the line was repaired */
+	int after_quote;    /* the word follows an opening quote directly */
+	int before_punct;   /* . , ; ? ! follows the word directly */
 };
 
 /*
