@@ -32,7 +32,7 @@ import math
 import sys
 
 PRIOR_N = 20.0
-B = 0.35
+B = 0.6
 
 # clean, damaged, kind, prior (used only through the pseudo-count): the
 # confusions reported for other reports' OCR that seeds/000 shows rarely

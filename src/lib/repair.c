@@ -42,7 +42,7 @@
 #define COMPOUND_PEN 0.5f  /* per extra part of a compound of counted words */
 #define SPELL_BASE -1.0f   /* score of a word only hunspell knows: it accepts
                               * many odd compounds (opstar = op+star) */
-#define SPELL_MAX_COST 2.1f /* dearest repair of a word hunspell accepts as it is */
+#define SPELL_MAX_COST 2.0f /* dearest repair of a word hunspell accepts as it is */
 #define GEN_TESTS 40       /* hunspell checks for one unknown word, in all */
 #define MARGIN 0.5f        /* how much better a repair must score */
 #define CAPS_MARGIN 1.5f   /* ALL-CAPS words are often acronyms (STAR, SOF) */

@@ -28,8 +28,8 @@ ocr000-heldout - 97.0 0.10
 ocr000-heldout C 75
 ocr000-heldout I 90
 ocr000-heldout X 99
-prose-ocr-heldout - 96.0 0.35
-prose-ocr-heldout C 85
+prose-ocr-heldout - 95.5 0.30
+prose-ocr-heldout C 83
 prose-ocr-heldout R 90
 prose-ocr-heldout X 98
 prose-rare-heldout - 84.0 0.35
