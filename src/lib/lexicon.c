@@ -6,6 +6,7 @@
 #include "buf.h"
 #include "datadir.h"
 #include "error.h"
+#include "infile.h"
 #include "strtab.h"
 
 #include <errno.h>
@@ -93,9 +94,9 @@ static int load_tsv(struct lexicon *lx, const char *rel, int fields,
 		buf_release(&path);
 		return rc;
 	}
-	f = fopen(path.data, "r");
+	f = infile_open(path.data, "the data file", e);
 	if (!f) {
-		rc = kerr_errno(e, errno, path.data, "cannot open");
+		rc = e ? e->code : KERR_IO;
 		buf_release(&path);
 		return rc;
 	}
