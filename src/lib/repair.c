@@ -957,7 +957,9 @@ static int decide(struct repairer *rp, const char *lw, size_t n, int caps, struc
 	/* A short unknown word is mostly an abbreviation (sb, jc, fk), and two
 	 * letters give too little evidence for a dear confusion: only a cheap
 	 * repair is believed (p3 -> på, na -> nå), not sb -> ab (s for a). */
-	if (n <= SHORT_WORD && s.c[bi].cost > SHORT_MAX_COST)
+	if (n <= SHORT_WORD && s.c[bi].cost > SHORT_MAX_COST &&
+	    !(lexicon_context(rp->lx, lw, n, 'W', "-", 1) &&
+	      lexicon_context(rp->lx, s.c[bi].w, s.c[bi].len, 'W', "-", 1)))
 		return 0;
 	ce->has_best = 1;
 	ce->best = sc[bi];
@@ -1233,7 +1235,8 @@ static int repair_lower(struct repairer *rp, const char *lw, size_t n, enum casi
 	margin = cs == C_ALL ? CAPS_MARGIN : MARGIN;
 	if (!forced && ctx_pair(rp, lw, n, ce)) {
 		/* a real-word error: only the neighbours decide, and only when
-		 * they clearly favour the other word */
+		 * they clearly favour the other word; a rare confusion (d for å)
+		 * needs the more evidence */
 		const char *bw = rp->arena.data + ce->off;
 		struct lm_ctx lc;
 		double so, sb, po, pb;
@@ -1243,10 +1246,12 @@ static int repair_lower(struct repairer *rp, const char *lw, size_t n, enum casi
 		lm_context(rp->lx, ctx, &lc);
 		/* how common each word is comes from the domain's counts (answers
 		 * say møde more than mode; manuals the other way round) */
+		double rare = ce->cost > 1.0f ? ce->cost - 1.0f : 0.0;
+
 		if (!ctx_score(rp->lx, lw, n, &lc, &po, &so) || !ctx_score(rp->lx, bw, ce->len, &lc, &pb, &sb) ||
 		    ((po = log10((double)ce->freq)), (pb = log10((double)lexicon_freq(rp->lx, bw, ce->len))), 0) ||
 		    (ce->freq >= CTX_COMMON && sb - so < CTX_EVIDENCE) ||
-		    pb + sb - po - so - (ctx->relaxed ? CTX_CHANNEL_RELAXED :
+		    pb + sb - po - so - rare - (ctx->relaxed ? CTX_CHANNEL_RELAXED :
 					  ctx->damaged ? CTX_CHANNEL_DAMAGED : CTX_CHANNEL) <= CTX_MARGIN)
 			return 0;
 		if (buf_add(out, bw, ce->len))
