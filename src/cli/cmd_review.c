@@ -14,6 +14,7 @@
 #include "error.h"
 #include "project.h"
 #include "review.h"
+#include "session.h"
 #include "store.h"
 
 #include <errno.h>
@@ -24,9 +25,10 @@
 #include <unistd.h>
 
 enum {
-	OPT_DB = 256, OPT_CODER, OPT_QUESTION, OPT_IMPORT, OPT_EXPORT, OPT_CODEBOOK,
+	OPT_DB = 256, OPT_CODER, OPT_QUESTION, OPT_IMPORT, OPT_EXPORT, OPT_FORCE, OPT_CODEBOOK,
 	OPT_TEXT, OPT_ID, OPT_WAVE, OPT_ROLE, OPT_SAMPLE, OPT_SEED, OPT_ADJUDICATE,
-	OPT_BENCH, OPT_MASK, OPT_MASK_KINDS
+	OPT_BENCH, OPT_MASK, OPT_MASK_KINDS, OPT_SAMPLE_LIST, OPT_SAMPLE_REMOVE,
+	OPT_SAMPLE_REASSIGN
 };
 
 /* --bench is for bench/review.sh and stays out of --help. */
@@ -37,9 +39,13 @@ static const struct cli_opt opts[] = {
 	{ OPT_QUESTION, "question", "ID", "the open question (id or column; default: the first)" },
 	{ OPT_IMPORT, "import", "FILE", "store a CSV of decisions (columns id, codes) and quit" },
 	{ OPT_EXPORT, "export", "FILE", "write every answer to FILE.csv or FILE.xlsx and quit" },
+	{ OPT_FORCE, "force", NULL, "--import: replace decisions made after the file was exported" },
 	CMD_MASK_OPTS(OPT_MASK, OPT_MASK_KINDS, "--export"),
 	{ OPT_SAMPLE, "sample", "N", "assign N answers to --coder for double coding and quit" },
 	{ OPT_SEED, "seed", "S", "seed of the sample (default 1): same seed, same sample" },
+	{ OPT_SAMPLE_LIST, "sample-list", NULL, "list the samples (of --coder, else every coder's) and quit" },
+	{ OPT_SAMPLE_REMOVE, "sample-remove", NULL, "take --coder's sample away (decisions stay) and quit" },
+	{ OPT_SAMPLE_REASSIGN, "sample-reassign", "NAME", "give --coder's sample to NAME instead and quit" },
 	{ OPT_ADJUDICATE, "adjudicate", NULL, "step through coders' disagreements and decide" },
 	{ OPT_CODEBOOK, "codebook", "CB", "codebook of --text; with a store alone, code the question with CB from now on" },
 	{ OPT_TEXT, "text", "COLUMN", "the answer column (without a corpus descriptor)" },
@@ -67,8 +73,16 @@ static const struct cli_usage usage = {
 	"--import reads CSV with `id,codes` rows (as 'koder code' and --export write\n"
 	"them; optional wave, question, note columns; save an edited .xlsx as CSV\n"
 	"first); every row is checked first and the file is imported whole or not\n"
-	"at all.  --sample assigns a double-coding sample: that coder then sees only\n"
-	"those answers.  --adjudicate shows the answers coders disagree on; the\n"
+	"at all.  An id that answered in several waves needs the wave column.\n"
+	"Category labels and ids in any case are taken (with a note); rows for\n"
+	"answers left blank may say ingen_svar.  A file written by --export has a\n"
+	"decision column: rows whose decision was changed after the export are\n"
+	"listed and left as they are unless --force.\n\n"
+	"--sample assigns a double-coding sample: that coder then sees only\n"
+	"those answers; --sample-list shows who has which, --sample-remove takes a\n"
+	"sample away again and --sample-reassign gives it to another coder (a sample\n"
+	"given to the wrong coder is mended so, and no decision is lost).\n"
+	"--adjudicate shows the answers coders disagree on; the\n"
 	"decision made there is final and 'koder tally --db' counts it.\n\n"
 	"--export --mask writes the answer text, the note and the other survey\n"
 	"columns with CPR numbers, phone numbers, e-mail addresses and names\n"
@@ -80,9 +94,11 @@ static const struct cli_usage usage = {
 	"  koder review --db sof.db --coder anna\n"
 	"  koder review --db sof.db --export til-anna.xlsx --coder anna\n"
 	"  koder review --db sof.db --sample 40 --seed 7 --coder bo\n"
+	"  koder review --db sof.db --sample-reassign bo --coder anna\n"
 	"  koder review --db sof.db --adjudicate --coder chef\n"
 	"  koder agree --db sof.db\n\n"
-	"Exit status: 0 done, 2 wrong usage, 3 a file is missing, 4 the decisions\n"
+	"Exit status: 0 done (--import: every row stored), 1 --import left rows\n"
+	"decided after the export as they are, 2 wrong usage, 3 a file is missing, 4 the decisions\n"
 	"file has problems (nothing imported), 5 export not written or the disk\n"
 	"is full (nothing imported), 6 store unusable, 130 interrupted (every\n"
 	"decision saved so far is kept).  A store this run created is removed\n"
@@ -93,9 +109,11 @@ struct review_cmd {
 	const char *db, *coder, *question, *import, *export, *codebook, *text;
 	const char *id, *wave, *role, *source;
 	size_t sample;
+	int sample_list, sample_remove, coder_given;
+	const char *sample_to;  /* --sample-reassign */
 	unsigned mask;          /* PII kinds masked in --export, 0 for none */
 	long long seed;
-	int adjudicate, bench;
+	int adjudicate, bench, force;
 	struct corpus corpus;
 	int have_corpus;
 	struct store *s;
@@ -314,10 +332,20 @@ static const char *default_coder(void)
 static int run_import(struct review_cmd *r)
 {
 	struct kerr_list errs = KERR_LIST_INIT;
+	struct kerr_list notes = KERR_LIST_INIT;
+	struct project_import_opts o = { r->force, &notes };
 	struct project_import_stats st;
+	size_t i;
 	int rc, status = EXIT_OK;
 
-	rc = project_import(r->s, r->import, r->coder, r->qid, &st, &errs);
+	rc = project_import(r->s, r->import, r->coder, r->qid, &o, &st, &errs);
+	for (i = 0; !rc && i < notes.n; i++) {
+		struct buf b = BUF_INIT;
+
+		kerr_format(&notes.items[i], &b);
+		cli_warn("%s", b.data);
+		buf_release(&b);
+	}
 	if (rc && disk_full(&errs)) {
 		status = say_disk_full(r);
 	} else if (rc) {
@@ -329,10 +357,29 @@ static int run_import(struct review_cmd *r)
 		}
 	} else {
 		fprintf(stderr, "koder: %s: %zu decision%s by %s stored in %s (%zu unchanged, "
-			"%zu row%s without codes)\n", r->import, st.imported,
+			"%zu row%s without codes", r->import, st.imported,
 			st.imported == 1 ? "" : "s", r->coder, store_path(r->s), st.unchanged,
 			st.blank, st.blank == 1 ? "" : "s");
+		if (st.blank_answers)
+			fprintf(stderr, ", %zu for answers left blank", st.blank_answers);
+		if (st.loose)
+			fprintf(stderr, ", %zu with labels or ids read loosely", st.loose);
+		if (st.forced)
+			fprintf(stderr, ", %zu replacing newer decisions (--force)", st.forced);
+		fputs(")\n", stderr);
+		if (st.ignored_edits)
+			cli_warn("%s: %zu cell%s changed in columns that are not imported (see "
+				"above); nothing was taken from them", r->import, st.ignored_edits,
+				st.ignored_edits == 1 ? "" : "s");
+		if (st.stale) {
+			cli_warn("%s: %zu row%s left as %s: decided again after the file was "
+				"exported (listed above); 'koder review --export' a fresh file, or "
+				"give --force to replace them", r->import, st.stale,
+				st.stale == 1 ? "" : "s", st.stale == 1 ? "it is" : "they are");
+			status = EXIT_PROBLEMS;
+		}
 	}
+	kerr_list_release(&notes);
 	kerr_list_release(&errs);
 	return status;
 }
@@ -358,11 +405,67 @@ static int run_sample(struct review_cmd *r)
 	size_t n = 0;
 
 	kerr_clear(&e);
-	if (review_sample(r->s, r->qid, r->coder, r->sample, (unsigned long long)r->seed, &n, &e))
+	if (session_sample_assign(r->s, r->qid, r->coder, r->sample, (unsigned long long)r->seed, &n, &e))
 		return cli_error(&e);
 	fprintf(stderr, "koder: %zu answer%s of %s assigned to %s for double coding "
 		"(seed %lld, stratified by wave and role)\n", n, n == 1 ? "" : "s", r->qid,
 		r->coder, r->seed);
+	return EXIT_OK;
+}
+
+struct sample_list {
+	size_t n, decided;
+	const char *last;       /* coder of the previous row (borrowed for the call) */
+};
+
+static int print_sample(void *ctx, const struct session_sample_row *row)
+{
+	struct sample_list *l = ctx;
+
+	if (!l->n++)
+		printf("coder\tid\twave\trole\tstatus\n");
+	printf("%s\t%s\t%s\t%s\t%s\n", row->coder, row->respondent, row->wave, row->role,
+		row->decided ? "decided" : "to do");
+	l->decided += row->decided;
+	return 0;
+}
+
+/* --sample-list, --sample-remove, --sample-reassign: mending samples. */
+static int run_sample_admin(struct review_cmd *r)
+{
+	struct sample_list l = { 0, 0, NULL };
+	const char *who = r->coder_given ? r->coder : NULL;
+	struct kerr e;
+	size_t n = 0;
+
+	kerr_clear(&e);
+	if (r->sample_list) {
+		if (session_sample_list(r->s, r->qid, who, print_sample, &l, &e))
+			return cli_error(&e);
+		fflush(stdout);
+		if (!l.n)
+			fprintf(stderr, "koder: %s: no sample assigned%s%s on %s\n", store_path(r->s),
+				who ? " to " : "", who ? who : "", r->qid);
+		else
+			fprintf(stderr, "koder: %zu answer%s of %s in samples, %zu decided\n", l.n,
+				l.n == 1 ? "" : "s", r->qid, l.decided);
+		return EXIT_OK;
+	}
+	if (!r->coder_given)
+		return cli_misuse(&usage, "whose sample? give --coder NAME");
+	if (r->sample_remove) {
+		if (session_sample_remove(r->s, r->qid, r->coder, &n, &e))
+			return cli_error(&e);
+		fprintf(stderr, "koder: %s: %zu answer%s of %s no longer in %s's sample; %s "
+			"sees every answer again (decisions made are kept)\n", store_path(r->s), n,
+			n == 1 ? "" : "s", r->qid, r->coder, r->coder);
+		return EXIT_OK;
+	}
+	if (session_sample_reassign(r->s, r->qid, r->coder, r->sample_to, &n, &e))
+		return cli_error(&e);
+	fprintf(stderr, "koder: %s: %s's sample of %s given to %s: %zu answer%s (answers %s "
+		"had decided stay out)\n", store_path(r->s), r->coder, r->qid, r->sample_to, n,
+		n == 1 ? "" : "s", r->sample_to);
 	return EXIT_OK;
 }
 
@@ -480,12 +583,15 @@ static int run(struct review_cmd *r)
 		cli_warn("%s: the store holds no answers yet; give the corpus or survey", r->db);
 		return EXIT_NOINPUT;
 	}
-	if (!r->coder && !r->bench)
+	if (!r->coder && !r->bench && !r->sample_list && !r->sample_remove
+	    && !r->sample_to)
 		return cli_misuse(&usage, "who is coding? give --coder NAME");
 	if (r->bench)
 		return run_bench(r);
 	if (r->sample)
 		return run_sample(r);
+	if (r->sample_list || r->sample_remove || r->sample_to)
+		return run_sample_admin(r);
 	return run_tui(r);
 }
 
@@ -519,12 +625,16 @@ int cmd_review(int argc, char **argv)
 		case OPT_QUESTION: r.question = optarg; break;
 		case OPT_IMPORT: r.import = optarg; break;
 		case OPT_EXPORT: r.export = optarg; break;
+		case OPT_FORCE: r.force = 1; break;
 		case OPT_CODEBOOK: r.codebook = optarg; break;
 		case OPT_TEXT: r.text = optarg; break;
 		case OPT_ID: r.id = optarg; break;
 		case OPT_WAVE: r.wave = optarg; break;
 		case OPT_ROLE: r.role = optarg; break;
 		case OPT_ADJUDICATE: r.adjudicate = 1; break;
+		case OPT_SAMPLE_LIST: r.sample_list = 1; break;
+		case OPT_SAMPLE_REMOVE: r.sample_remove = 1; break;
+		case OPT_SAMPLE_REASSIGN: r.sample_to = optarg; break;
 		case OPT_BENCH: r.bench = 1; break;
 		case OPT_MASK:
 		case OPT_MASK_KINDS:
@@ -548,15 +658,20 @@ int cmd_review(int argc, char **argv)
 		default: return cli_misuse(&usage, NULL);
 		}
 	}
-	modes = !!r.import + !!r.export + !!r.sample + r.adjudicate;
+	modes = !!r.import + !!r.export + !!r.sample + r.adjudicate + r.sample_list
+		+ r.sample_remove + !!r.sample_to;
 	if (modes > 1)
-		return cli_misuse(&usage, "--import, --export, --sample and --adjudicate "
-			"are separate jobs; give one");
+		return cli_misuse(&usage, "--import, --export, --sample, --sample-list, "
+			"--sample-remove, --sample-reassign and --adjudicate are separate jobs; "
+			"give one");
 	if (r.mask && !r.export)
 		return cli_misuse(&usage, "--mask goes with --export (the store keeps the "
 			"answers as given)");
+	if (r.force && !r.import)
+		return cli_misuse(&usage, "--force goes with --import");
 	if (r.import && !r.coder)
 		return cli_misuse(&usage, "--import needs --coder NAME (whose decisions they are)");
+	r.coder_given = r.coder != NULL;
 	if (!r.coder)
 		r.coder = default_coder();
 	if (r.source) {

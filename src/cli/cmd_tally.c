@@ -21,10 +21,9 @@
 #include "corpus.h"
 #include "csv.h"
 #include "datadir.h"
+#include "engine.h"
 #include "error.h"
-#include "normalize.h"
 #include "report.h"
-#include "rules.h"
 #include "store.h"
 #include "strtab.h"
 #include "tally.h"
@@ -104,12 +103,22 @@ static const struct cli_usage usage = {
 #define UNKNOWN "(ukendt)"
 #define MAX_LISTED 20
 
-/* Final codes by respondent, from --codes or --db: key -> index in `codes`. */
+/*
+ * Final codes by respondent, from --codes or --db: key -> index in `codes`.
+ * A respondent is (id, wave): an entry with a wave is found only under
+ * "wave\x1fid", never for the same id in another wave (a panel survey asks
+ * the same staff in every wave).  An entry without a wave (a --codes file
+ * with no wave column) is found under "id" in any wave, and remembers the
+ * first wave it matched, so that an id answering in two waves is refused
+ * (`amb`) instead of one decision being counted in both.
+ */
 struct codes_map {
-	struct strtab keys;     /* "wave\x1fid" and "id" -> entry */
-	struct buf arena;       /* codes strings, NUL-terminated */
+	struct strtab keys;     /* "wave\x1fid" or "id" -> entry */
+	struct buf arena;       /* per entry "codes\0id\0" */
 	uint32_t *off;          /* entry -> offset in arena; UINT32_MAX = ambiguous */
 	unsigned char *used;
+	unsigned char *amb;     /* a wave-less entry matched in two waves */
+	const char **wave_of;   /* wave-less entry: wave first matched (borrowed) */
 	size_t n, cap;
 	int loaded;
 };
@@ -119,7 +128,7 @@ struct question {
 	const char *id, *column;
 	struct buf cb_path;
 	struct codebook *cb;
-	struct rules *rules;
+	struct engine *en;      /* the first question's lends its normalizer */
 	struct tally *t;
 	size_t col;
 	long *cb2t;             /* codebook category -> tally category, -1 = ingen_svar */
@@ -171,9 +180,7 @@ struct run {
 	size_t max_field;       /* 0 = the reader's default */
 	struct question *q;
 	size_t nq;
-	struct normalizer *norm;
-	struct normalized nr;
-	struct rules_result res;
+	struct engine_answer ans;
 	struct dim wave, role, group;
 	size_t id_col, wave_col, role_col, by_col;
 	int has_wave, has_role;
@@ -232,17 +239,28 @@ static int codes_map_add(struct codes_map *m, const char *wave, const char *id, 
 		if (!used)
 			return KERR_NOMEM;
 		m->used = used;
+		if (!(used = realloc(m->amb, cap)))
+			return KERR_NOMEM;
+		m->amb = used;
+		const char **w = realloc(m->wave_of, cap * sizeof(*w));
+		if (!w)
+			return KERR_NOMEM;
+		m->wave_of = w;
 		m->cap = cap;
 	}
 	m->off[m->n] = (uint32_t)m->arena.len;
 	m->used[m->n] = 0;
-	if ((rc = buf_add(&m->arena, codes, strlen(codes) + 1)))
+	m->amb[m->n] = 0;
+	m->wave_of[m->n] = NULL;
+	if ((rc = buf_add(&m->arena, codes, strlen(codes) + 1))
+	    || (rc = buf_add(&m->arena, id, strlen(id) + 1)))
 		return rc;
-	rc = codes_map_put(m, id, strlen(id), m->n);
-	if (!rc && wave && *wave) {
+	if (wave && *wave) {
 		buf_addf(&key, "%s\x1f%s", wave, id);
 		rc = codes_map_put(m, key.data, key.len, m->n);
 		buf_release(&key);
+	} else {
+		rc = codes_map_put(m, id, strlen(id), m->n);
 	}
 	m->n++;
 	m->loaded = 1;
@@ -257,9 +275,14 @@ static const char *codes_map_get(struct codes_map *m, const char *wave, const ch
 
 	buf_reset(scratch);
 	buf_addf(scratch, "%s\x1f%.*s", wave, (int)idlen, id);
-	if (!strtab_get(&m->keys, scratch->data, scratch->len, &v) || v == UINT32_MAX)
+	if (!strtab_get(&m->keys, scratch->data, scratch->len, &v) || v == UINT32_MAX) {
 		if (!strtab_get(&m->keys, id, idlen, &v) || v == UINT32_MAX)
 			return NULL;
+		if (!m->wave_of[v])
+			m->wave_of[v] = wave;
+		else if (strcmp(m->wave_of[v], wave))
+			m->amb[v] = 1;
+	}
 	m->used[v] = 1;
 	return m->arena.data + m->off[v];
 }
@@ -270,6 +293,8 @@ static void codes_map_release(struct codes_map *m)
 	buf_release(&m->arena);
 	free(m->off);
 	free(m->used);
+	free(m->amb);
+	free(m->wave_of);
 }
 
 /* ---- setting up the questions ------------------------------------------ */
@@ -354,8 +379,11 @@ static int load_question(struct run *r, struct question *q)
 
 	kerr_clear(&e);
 	rc = codebook_load(q->cb_path.data, &q->cb, &errs);
-	if (!rc)
-		rc = rules_compile(q->cb, &q->rules, &errs);
+	if (!rc) {
+		struct engine_opts eo = { r->no_repair, 0, q != r->q ? engine_normalizer(r->q[0].en) : NULL };
+
+		rc = engine_new(q->cb, &eo, &q->en, &errs);
+	}
 	if (rc) {
 		int status = cli_errors(&errs);
 
@@ -578,7 +606,9 @@ static int db_final(void *ctx, const struct store_final *f)
 		return 0;
 	d->disputed += f->disputed != 0;
 	note_version(d, f->codebook_version);
-	d->rc = codes_map_add(&d->q->dec, f->answer->wave, f->answer->respondent, f->codes);
+	/* "(alle)": stored from a survey without a wave column, so any wave */
+	d->rc = codes_map_add(&d->q->dec, strcmp(f->answer->wave, "(alle)") ? f->answer->wave : "",
+			      f->answer->respondent, f->codes);
 	return d->rc;
 }
 
@@ -755,6 +785,14 @@ static int code_answer(struct run *r, struct question *q, const struct csv_row *
 	if (q->dec.loaded)
 		codes = codes_map_get(&q->dec, wave, row->field[r->id_col], row->len[r->id_col],
 				      scratch);
+	/* A blank answer is blank whatever a decisions file says of it (often
+	 * ingen_svar): the store holds no blank answers, so --codes and --db
+	 * count it alike, and a decision cannot make it a respondent who
+	 * answered. */
+	if (is_blank(text, len)) {
+		*kind = TALLY_EMPTY;
+		return 0;
+	}
 	if (codes) {
 		*reviewed = 1;
 		if (tally_parse_codes(q->t, codes, q->flags, kind, &e)) {
@@ -767,12 +805,7 @@ static int code_answer(struct run *r, struct question *q, const struct csv_row *
 		}
 		return 0;
 	}
-	if (is_blank(text, len)) {
-		*kind = TALLY_EMPTY;
-		return 0;
-	}
-	if (normalize_text(r->norm, text, len, &r->nr, &e)
-	    || rules_match(q->rules, &r->nr, &r->res, &e)) {
+	if (engine_code(q->en, text, len, &r->ans, &e)) {
 		kerr_at(&e, r->path.data, row->line, 0);
 		if (e.code != KERR_LIMIT)
 			return cli_error(&e);
@@ -780,10 +813,10 @@ static int code_answer(struct run *r, struct question *q, const struct csv_row *
 		r->status = EXIT_PROBLEMS;
 	}
 	memset(q->flags, 0, q->t->ncats);
-	for (i = 0; i < r->res.ncats; i++)
-		if (q->cb2t[r->res.cats[i]] >= 0)
-			q->flags[q->cb2t[r->res.cats[i]]] = 1;
-	*kind = r->res.nonsubstantive ? TALLY_NONSUBST : TALLY_SUBST;
+	for (i = 0; i < r->ans.res.ncats; i++)
+		if (q->cb2t[r->ans.res.cats[i]] >= 0)
+			q->flags[q->cb2t[r->ans.res.cats[i]]] = 1;
+	*kind = r->ans.res.nonsubstantive ? TALLY_NONSUBST : TALLY_SUBST;
 	return 0;
 }
 
@@ -930,7 +963,7 @@ static int find_columns(struct run *r, struct csv_reader *rd)
 
 static int tally_survey(struct run *r)
 {
-	struct csv_opts copt = { 0, CSV_ENC_AUTO, 0, 0 };
+	struct csv_opts copt = { .encoding = CSV_ENC_AUTO };
 	struct csv_reader *rd = NULL;
 	struct csv_row row;
 	struct kerr e;
@@ -1017,6 +1050,44 @@ out:
 }
 
 /* ---- after the pass --------------------------------------------------- */
+
+/* Decisions without a wave that matched one id in two waves: which wave
+ * they mean cannot be guessed, so nothing is counted (issue 13: counting
+ * them in both waves gave a published cell one respondent too many). */
+static void report_ambiguous(struct run *r)
+{
+	for (size_t i = 0; i < r->nq; i++) {
+		struct codes_map *m = &r->q[i].dec;
+		struct buf ids = BUF_INIT;
+		size_t n = 0;
+		struct kerr e;
+
+		for (size_t j = 0; j < m->n; j++) {
+			const char *id;
+
+			if (!m->amb[j])
+				continue;
+			id = m->arena.data + m->off[j];         /* codes\0id\0 */
+			id += strlen(id) + 1;
+			if (n++ < MAX_LISTED)
+				buf_addf(&ids, "%s%s", n > 1 ? ", " : "", id ? id : "?");
+		}
+		if (!n) {
+			buf_release(&ids);
+			continue;
+		}
+		if (n > MAX_LISTED)
+			buf_addf(&ids, " and %zu more", n - MAX_LISTED);
+		kerr_clear(&e);
+		kerr_set(&e, KERR_SCHEMA, "%zu respondent id%s (%s) answer%s \"%s\" in more "
+			 "than one wave of %s, but the decisions have no wave column: add a "
+			 "'wave' column saying which wave each row is for", n, n == 1 ? "" : "s",
+			 ids.data, n == 1 ? "s" : "", r->q[i].id, r->path.data);
+		kerr_at(&e, r->codes ? r->codes : r->db, 0, 0);
+		add_error(r, &e);
+		buf_release(&ids);
+	}
+}
 
 static void warn_empty(struct run *r, struct dim *d, const char *name)
 {
@@ -1219,11 +1290,12 @@ static void release_dim(struct dim *d)
 
 static void release_run(struct run *r)
 {
-	for (size_t i = 0; i < r->nq; i++) {
+	/* the first question's engine lends its normalizer: freed last */
+	for (size_t i = r->nq; i-- > 0;) {
 		struct question *q = &r->q[i];
 
 		tally_free(q->t);
-		rules_free(q->rules);
+		engine_free(q->en);
 		codebook_free(q->cb);
 		buf_release(&q->cb_path);
 		free(q->cb2t);
@@ -1231,9 +1303,7 @@ static void release_run(struct run *r)
 		codes_map_release(&q->dec);
 	}
 	free(r->q);
-	normalizer_free(r->norm);
-	normalized_release(&r->nr);
-	rules_result_release(&r->res);
+	engine_answer_release(&r->ans);
 	release_dim(&r->wave);
 	release_dim(&r->role);
 	release_dim(&r->group);
@@ -1261,16 +1331,12 @@ static int init_tables(struct run *r)
 int cmd_tally(int argc, char **argv)
 {
 	struct run r;
-	struct normalize_opts nopt = { 0 };
-	struct kerr e;
 	int rc;
 
 	memset(&r, 0, sizeof(r));
 	buf_init(&r.path, 0);
 	buf_init(&r.stored_corpus, 0);
-	normalized_init(&r.nr);
-	rules_result_init(&r.res);
-	kerr_clear(&e);
+	engine_answer_init(&r.ans);
 	rc = parse_args(&r, argc, argv);
 	if (rc < 0)
 		return -rc - 1;
@@ -1282,15 +1348,11 @@ int cmd_tally(int argc, char **argv)
 		cli_die(EXIT_SOFTWARE, "out of memory");
 	if ((r.codes && (rc = load_codes_file(&r, &r.q[0]))) || (r.db && (rc = load_db(&r))))
 		goto out;
-	nopt.no_repair = r.no_repair;
-	if ((rc = normalizer_new(&r.norm, &nopt, &e))) {
-		rc = cli_error(&e);
-		goto out;
-	}
 	if ((rc = tally_survey(&r)))
 		goto out;
 	report_unknowns(&r, &r.wave, "wave");
 	report_unknowns(&r, &r.role, "role");
+	report_ambiguous(&r);
 	if (r.errors.n) {
 		rc = cli_errors(&r.errors);
 		if (r.nerrors > r.errors.n)

@@ -22,6 +22,7 @@ static const char *const names[KERR__COUNT] = {
 	[KERR_INVALID] = "invalid argument",
 	[KERR_USAGE] = "usage error",
 	[KERR_INTERRUPTED] = "interrupted",
+	[KERR_WRITE] = "output not written",
 };
 
 void kerr_clear(struct kerr *e)
@@ -54,6 +55,14 @@ int kerr_errno(struct kerr *e, int err, const char *file, const char *what)
 	return KERR_IO;
 }
 
+int kerr_write_errno(struct kerr *e, int err, const char *file, const char *what)
+{
+	kerr_errno(e, err, file, what);
+	if (e)
+		e->code = KERR_WRITE;
+	return KERR_WRITE;
+}
+
 void kerr_at(struct kerr *e, const char *file, long line, long col)
 {
 	if (!e)
@@ -80,35 +89,6 @@ const char *kerr_name(enum kerr_code code)
 	if ((int)code < 0 || code >= KERR__COUNT || !names[code])
 		return "unknown error";
 	return names[code];
-}
-
-int kerr_exit(enum kerr_code code)
-{
-	switch (code) {
-	case KERR_OK:
-		return EXIT_OK;
-	case KERR_IO:
-	case KERR_NOTFOUND:
-		return EXIT_NOINPUT;
-	case KERR_ENCODING:
-	case KERR_SYNTAX:
-	case KERR_SCHEMA:
-	case KERR_PATTERN:
-		return EXIT_DATAERR;
-	case KERR_CHECK:
-		return EXIT_PROBLEMS;
-	case KERR_LIMIT:
-		return EXIT_LIMIT;
-	case KERR_STORE:
-		return EXIT_STORE;
-	case KERR_USAGE:
-	case KERR_INVALID:
-		return EXIT_USAGE;
-	case KERR_INTERRUPTED:
-		return EXIT_INTERRUPTED;
-	default:
-		return EXIT_SOFTWARE;
-	}
 }
 
 int kerr_format(const struct kerr *e, struct buf *out)

@@ -8,7 +8,7 @@
  * thing (a JSON path such as categories[3].include[2], or a column name).
  * Parsers that report every problem rather than the first collect records in
  * a `struct kerr_list`.  Only the command line (cli.c) turns a record into
- * text on stderr and an exit status (kerr_exit).
+ * text on stderr and an exit status (kerr_exit in src/cli/exit.h).
  *
  * Ownership: struct kerr holds fixed-size arrays and owns nothing; a
  * kerr_list owns its `items` array, freed by kerr_list_release.
@@ -35,25 +35,9 @@ enum kerr_code {
 	KERR_INVALID,     /* a caller passed an argument that makes no sense */
 	KERR_USAGE,       /* the command line is wrong */
 	KERR_INTERRUPTED, /* stopped by a signal */
+	KERR_WRITE,       /* an output (file, standard output, workbook) could not be
+			   * written: exit 5, not the input's 3 */
 	KERR__COUNT
-};
-
-/*
- * Documented exit statuses of the koder command (see koder(1), README).
- * Every command returns one of these.
- */
-enum koder_exit {
-	EXIT_OK = 0,          /* success */
-	EXIT_PROBLEMS = 1,    /* finished, but the input had problems that were reported
-	                         (a failed check, skipped rows, repaired bad bytes) */
-	EXIT_USAGE = 2,       /* wrong command line */
-	EXIT_NOINPUT = 3,     /* an input file is missing or unreadable */
-	EXIT_DATAERR = 4,     /* an input file is malformed; nothing was written */
-	EXIT_CANTCREATE = 5,  /* an output file could not be written; earlier files intact */
-	EXIT_STORE = 6,       /* the project store is unusable */
-	EXIT_LIMIT = 7,       /* a size or backtracking limit was reached */
-	EXIT_SOFTWARE = 8,    /* out of memory or an internal error */
-	EXIT_INTERRUPTED = 130
 };
 
 struct kerr {
@@ -73,6 +57,8 @@ void kerr_clear(struct kerr *e);
 int kerr_set(struct kerr *e, enum kerr_code code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* Record an I/O error from errno about `file`.  Returns KERR_IO. */
+/* kerr_errno for an output that could not be written: code KERR_WRITE. */
+int kerr_write_errno(struct kerr *e, int err, const char *file, const char *what);
 int kerr_errno(struct kerr *e, int err, const char *file, const char *what);
 /* Set the location (file may be NULL to keep the current one). */
 void kerr_at(struct kerr *e, const char *file, long line, long col);
@@ -81,8 +67,6 @@ void kerr_path(struct kerr *e, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Short stable name of a code, e.g. "syntax error". Static storage. */
 const char *kerr_name(enum kerr_code code);
-/* The exit status the command line uses for this code. */
-int kerr_exit(enum kerr_code code);
 /* Append "file:line:col: path: msg" (parts that are unset are left out). */
 int kerr_format(const struct kerr *e, struct buf *out);
 

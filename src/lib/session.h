@@ -41,6 +41,10 @@
  * sees only those answers in SESSION_CODE.  The session_sample_* functions
  * work on the store alone and need no open session.
  *
+ * Threads: a session, and the store under it, is used by one thread at a
+ * time; a server gives each coder's session a turn under one lock or its
+ * own store handle (store_open on the same file).
+ *
  * Ownership: session_open borrows the store (it must outlive the session)
  * and copies the question and coder; the session is freed with
  * session_close.  Strings and arrays in structs a getter fills are owned by
@@ -110,9 +114,10 @@ size_t session_ncategories(const struct session *ss);
  * codebook.  KERR_NOTFOUND when out of range. */
 int session_category(const struct session *ss, size_t i, struct session_category *out);
 
-/* Code sets <-> ';'-joined ids.  session_codes_set: unknown ids are
- * KERR_NOTFOUND (path = the id, message says "did you mean" when close);
- * ingen_svar with another category is KERR_SCHEMA; "" is the empty set.
+/* Code sets <-> ';'-joined ids.  session_codes_set takes ids as
+ * project_canon_codes does (';' ',' '|' or spaces between): an unknown id
+ * is KERR_NOTFOUND (path = the id); ingen_svar with another category is
+ * KERR_SCHEMA; "" or NULL is the empty set.
  * session_set_codes appends to `out` (caller owns it). */
 int session_codes_set(const struct session *ss, const char *codes, uint64_t *set,
 	struct kerr *e);
@@ -174,6 +179,21 @@ int session_current(struct session *ss, struct session_answer *out, struct kerr 
 int session_answer(struct session *ss, long long id, struct session_answer *out,
 	struct kerr *e);
 
+/* A line of a list of answers, from memory (no query): for a page that
+ * lists the view.  Strings are the session's, valid until session_refresh
+ * or session_close. */
+struct session_brief {
+	long long id;
+	const char *respondent, *wave, *role, *text;
+	uint64_t suggested_set;
+	int decided;
+	uint64_t codes_set;       /* the coder's codes; 0 when undecided */
+	const char *note;         /* "" when none */
+	int disputed, adjudicated, uncertain, older;
+};
+/* The answer at view position `pos`; KERR_NOTFOUND past the end. */
+int session_brief(const struct session *ss, size_t pos, struct session_brief *out);
+
 /* ------------------------------------------------------------ navigation */
 
 size_t session_count(const struct session *ss);      /* answers held */
@@ -189,8 +209,8 @@ int session_prev(struct session *ss);
 void session_goto(struct session *ss, size_t pos);
 int session_goto_id(struct session *ss, long long id);
 /* After a decision: the next answer in the view the coder has not decided
- * (wrapping), else simply the next one.  Returns 1 when every answer in the
- * view is decided, else 0. */
+ * (wrapping), else simply the next one.  Returns 1 when it stayed because
+ * every answer in the view is decided and this is the last one, else 0. */
 int session_advance(struct session *ss);
 
 /* Filter the view; `cat` is the category index for SESSION_BY_CODE.  The
@@ -211,6 +231,12 @@ int session_search(struct session *ss, const char *needle, int *how, struct kerr
 /* Every answer in the view matching `needle` as session_search does, for
  * coding them at once: *ids (caller frees) gets *n ids in view order. */
 int session_search_all(struct session *ss, const char *needle, long long **ids, size_t *n,
+	struct kerr *e);
+
+/* Every answer in the view whose text is the same as answer `id`'s (case,
+ * white space and æ/ae ø/oe å/aa aside), `id` itself included, in view
+ * order, for coding identical answers at once: *ids (caller frees). */
+int session_identical(struct session *ss, long long id, long long **ids, size_t *n,
 	struct kerr *e);
 
 /* -------------------------------------------------------------- deciding */
@@ -297,6 +323,11 @@ struct session_sample_row {
  * call. */
 int session_sample_list(struct store *s, const char *question, const char *coder,
 	int (*cb)(void *ctx, const struct session_sample_row *r), void *ctx, struct kerr *e);
+/* Assign the answers `ids` to `coder` by hand (by wave, role, range: the
+ * caller picks them), in one transaction; ones already assigned stay.
+ * *added gets how many were new.  KERR_NOTFOUND names an id not stored. */
+int session_sample_add(struct store *s, const char *coder, const long long *ids,
+	size_t n, size_t *added, struct kerr *e);
 /* Remove `coder`'s sample on `question` (decisions made on it stay);
  * *removed gets how many assignments went.  KERR_NOTFOUND when the coder
  * has none there. */
