@@ -21,6 +21,9 @@ SAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-r
 PC_PKGS  = libpcre2-8:libpcre2-dev icu-uc:libicu-dev icu-i18n:libicu-dev \
            libcjson:libcjson-dev hunspell:libhunspell-dev sqlite3:libsqlite3-dev \
            xlsxwriter:libxlsxwriter-dev libxml-2.0:libxml2-dev
+# The web review (koder serve): HTTP server and TLS.
+PC_PKGS += libmicrohttpd:libmicrohttpd-dev
+PC_PKGS += gnutls:libgnutls28-dev
 TEST_PC  = cmocka:libcmocka-dev
 DEB_PKGS = build-essential pkg-config libpcre2-dev libicu-dev libcjson-dev \
            libhunspell-dev hunspell-da libsqlite3-dev libxlsxwriter-dev \
@@ -50,6 +53,9 @@ LIB_SRCS = $(sort $(wildcard src/lib/*.c))
 CLI_SRCS = $(sort $(wildcard src/cli/*.c))
 LIB_OBJS = $(patsubst src/lib/%.c,$(BUILD)/obj/lib/%.o,$(LIB_SRCS))
 CLI_OBJS = $(patsubst src/cli/%.c,$(BUILD)/obj/cli/%.o,$(CLI_SRCS))
+# The web review's page (src/cli/web/), built into the binary as C arrays.
+WEB_FILES = $(sort $(wildcard src/cli/web/*))
+CLI_OBJS += $(BUILD)/obj/cli/web_assets.o
 LIB_HDRS = $(wildcard src/lib/*.h)
 CLI_HDRS = $(wildcard src/cli/*.h)
 UNIT_SRCS = $(sort $(wildcard tests/unit/test_*.c))
@@ -96,6 +102,12 @@ $(BUILD)/obj/lib/%.o: src/lib/%.c $(LIB_HDRS) | $(BUILD)/obj/lib
 
 $(BUILD)/obj/cli/%.o: src/cli/%.c $(LIB_HDRS) $(CLI_HDRS) | $(BUILD)/obj/cli
 	$(CC) $(CFLAGS_ALL) -Isrc/cli -Isrc/lib -c -o $@ $<
+
+$(BUILD)/obj/cli/web_assets.c: $(WEB_FILES) scripts/embed-web.py | $(BUILD)/obj/cli
+	python3 scripts/embed-web.py $@ $(WEB_FILES)
+
+$(BUILD)/obj/cli/web_assets.o: $(BUILD)/obj/cli/web_assets.c
+	$(CC) $(CFLAGS_ALL) -c -o $@ $<
 
 $(BUILD)/obj/lib $(BUILD)/obj/cli $(BUILD)/tests:
 	mkdir -p $@
