@@ -61,7 +61,7 @@ CLI_HDRS = $(wildcard src/cli/*.h)
 UNIT_SRCS = $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 
-.PHONY: man all check-deps ensure-deps run-tests deps test test-build asan demo bench install uninstall clean \
+.PHONY: man all check-deps ensure-deps run-tests deps browser-deps test test-build asan demo bench install uninstall clean \
         test-valgrind fuzz
 
 all: check-deps $(BUILD)/koder
@@ -91,10 +91,18 @@ ensure-deps:
 	    if [ "$$(id -u)" -eq 0 ]; then $(MAKE) --no-print-directory deps; \
 	    elif sudo -n true 2>/dev/null; then sudo $(MAKE) --no-print-directory deps; \
 	    else echo "koder: run 'sudo make deps' first (it installs:$$missing)" >&2; exit 1; fi; fi
+	@[ -d tests/browser/node_modules/playwright-core ] || ! command -v npm >/dev/null \
+	  || $(MAKE) --no-print-directory browser-deps
 
 deps:
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(DEB_PKGS)
+	$(MAKE) --no-print-directory browser-deps
+
+# The browser tests' runner (playwright-core, driving the system chromium;
+# it downloads no browser), at the version package-lock.json pins.
+browser-deps:
+	cd tests/browser && npm ci --no-audit --no-fund
 
 # The library sees only its own headers; the commands see both.
 $(BUILD)/obj/lib/%.o: src/lib/%.c $(LIB_HDRS) | $(BUILD)/obj/lib
