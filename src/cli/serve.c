@@ -28,6 +28,8 @@
 #include <errno.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,7 +49,8 @@ extern const struct web_asset web_assets[];
 #define SESSION_IDLE (12 * 3600)
 #define BODY_MAX (1 << 20)
 #define RATE_SLOTS 64
-#define RATE_LOGINS 10          /* login attempts per address per minute */
+#define RATE_LOGINS 10          /* failed logins per address per minute */
+#define MAX_PENDING 256         /* decisions waiting for one commit */
 
 struct session {
 	char sid[65], csrf[65], hash[65];
@@ -61,8 +64,23 @@ struct rate {
 	int n;
 };
 
+struct req;
+
+/* A decision written in the open transaction, its reply held back (the
+ * connection suspended) until the commit has reached the disk. */
+struct pending {
+	struct MHD_Connection *c;
+	struct req *rq;
+};
+
 struct serve {
 	struct MHD_Daemon *d;
+	pthread_t thread;
+	int have_thread;
+	volatile sig_atomic_t stop;
+	int tx;                 /* a group-commit transaction is open */
+	struct pending pend[MAX_PENDING];
+	size_t npend;
 	struct store *s;
 	struct sdata *data;
 	const struct serve_opts *o;
@@ -78,6 +96,9 @@ struct serve {
 struct req {
 	struct buf body;
 	int too_big;
+	int ready;              /* a held-back reply is in resp */
+	unsigned status;
+	char *resp;
 };
 
 static void logf_(struct serve *sv, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -245,9 +266,11 @@ static void client_addr(struct MHD_Connection *c, char *out, size_t size)
 			(socklen_t)size);
 }
 
-/* At most RATE_LOGINS login attempts per client address per minute, so a
- * token cannot be guessed by trying (it could not anyway: 256 bits). */
-static int rate_ok(struct serve *sv, const char *addr)
+/* At most RATE_LOGINS failed logins per client address per minute: a
+ * token cannot be found by trying (it could not anyway: 256 bits), and a
+ * team behind one address still logs in.  `fail` counts one more failure;
+ * returns 0 when the address has used up its attempts. */
+static int rate_ok(struct serve *sv, const char *addr, int fail)
 {
 	time_t now = time(NULL);
 	struct rate *slot = NULL, *oldest = &sv->rate[0];
@@ -271,7 +294,9 @@ static int rate_ok(struct serve *sv, const char *addr)
 		slot->window = now;
 		slot->n = 0;
 	}
-	return ++slot->n <= RATE_LOGINS;
+	if (fail)
+		slot->n++;
+	return slot->n < RATE_LOGINS;
 }
 
 static enum MHD_Result login(struct serve *sv, struct MHD_Connection *c, const char *token)
@@ -283,12 +308,13 @@ static enum MHD_Result login(struct serve *sv, struct MHD_Connection *c, const c
 	char addr[64], hash[65];
 
 	client_addr(c, addr, sizeof addr);
-	if (!rate_ok(sv, addr)) {
+	if (!rate_ok(sv, addr, 0)) {
 		logf_(sv, "login refused from %s: too many attempts (wait a minute)", addr);
 		return send_bytes(sv, c, 429, "text/plain; charset=utf-8",
 			"Too many login attempts; wait a minute and open your link again.\n", 66, 0);
 	}
 	if (access_check(sv->s, token, &coder, NULL)) {
+		rate_ok(sv, addr, 1);
 		logf_(sv, "login refused from %s: wrong, replaced or revoked link", addr);
 		buf_release(&coder);
 		return send_bytes(sv, c, 403, "text/plain; charset=utf-8",
@@ -338,6 +364,59 @@ static enum MHD_Result logout(struct serve *sv, struct MHD_Connection *c, struct
 	return ret;
 }
 
+/* ------------------------------------------------------------ group commit */
+
+/*
+ * Decisions that arrive together are committed together: the first opens a
+ * transaction, each is written into it and its connection suspended with
+ * the reply ready, and once libmicrohttpd has handled every request that
+ * was waiting, flush() commits (one fsync for all) and only then lets the
+ * replies go.  Twenty coders saving at once cost one disk sync, not twenty,
+ * and still no coder is told "saved" before the decision is on disk.
+ */
+static void flush(struct serve *sv)
+{
+	struct kerr e;
+	size_t i;
+	int rc;
+
+	if (!sv->tx)
+		return;
+	kerr_clear(&e);
+	sv->tx = 0;
+	if ((rc = store_commit(sv->s, &e))) {
+		store_rollback(sv->s);
+		logf_(sv, "%zu decisions could not be saved: %s", sv->npend, e.msg);
+		/* The sessions counted them: they read the store again. */
+		sdata_reload(sv->data);
+	}
+	for (i = 0; i < sv->npend; i++) {
+		struct req *rq = sv->pend[i].rq;
+
+		if (rc) {
+			free(rq->resp);
+			rq->resp = strdup("{\"error\":\"not saved: the project store could not be "
+				"written (is the disk full?); try again\"}");
+			rq->status = 503;
+		}
+		rq->ready = 1;
+		MHD_resume_connection(sv->pend[i].c);
+	}
+	sv->npend = 0;
+}
+
+static void *serve_loop(void *arg)
+{
+	struct serve *sv = arg;
+
+	while (!sv->stop) {
+		MHD_run_wait(sv->d, 100);
+		flush(sv);
+	}
+	flush(sv);
+	return NULL;
+}
+
 /* ------------------------------------------------------------ routing */
 
 static int host_ok(struct serve *sv, struct MHD_Connection *c)
@@ -365,7 +444,7 @@ static enum MHD_Result api(struct serve *sv, struct MHD_Connection *c, struct se
 	cJSON *in = NULL, *out = NULL;
 	char msg[512];
 	unsigned status = 200;
-	int rc;
+	int rc, batch;
 
 	if (post) {
 		const char *tok = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-CSRF-Token");
@@ -389,9 +468,29 @@ static enum MHD_Result api(struct serve *sv, struct MHD_Connection *c, struct se
 		return logout(sv, c, x);
 	}
 	msg[0] = '\0';
+	batch = post && !strcmp(url, "/api/decision");
+	if (post && !batch)
+		flush(sv);      /* undo, bulk ...: after the decisions before them */
+	if (batch && !sv->tx && sv->npend < MAX_PENDING && !store_begin(sv->s, NULL))
+		sv->tx = 1;
 	rc = sdata_api(sv->data, x->coder, post, url + 4, query_arg, c, in, &out, &status, msg,
 		sizeof msg);
 	cJSON_Delete(in);
+	if (rc == 0 && out && batch && sv->tx) {
+		if (!(rq->resp = cJSON_PrintUnformatted(out))) {
+			cJSON_Delete(out);
+			flush(sv);
+			return send_error(sv, c, 500, "out of memory");
+		}
+		cJSON_Delete(out);
+		rq->status = status;
+		sv->pend[sv->npend].c = c;
+		sv->pend[sv->npend++].rq = rq;
+		MHD_suspend_connection(c);
+		if (sv->npend == MAX_PENDING)
+			flush(sv);
+		return MHD_YES;
+	}
 	if (rc == 0 && out) {
 		if (!strcmp(url, "/api/session"))
 			cJSON_AddStringToObject(out, "csrf", x->csrf);
@@ -425,6 +524,9 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 		*con_cls = rq;
 		return MHD_YES;
 	}
+	if (rq->ready)          /* a decision's reply, now that it is on disk */
+		return send_bytes(sv, c, rq->status, "application/json; charset=utf-8", rq->resp,
+			strlen(rq->resp), 1);
 	if (*upload_size) {
 		if (buf_add(&rq->body, upload, *upload_size))
 			rq->too_big = 1;
@@ -462,6 +564,7 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	(void)toe;
 	if (rq) {
 		buf_release(&rq->body);
+		free(rq->resp);
 		free(rq);
 		*con_cls = NULL;
 	}
@@ -529,7 +632,9 @@ int serve_start(struct serve **out, struct store *s, const struct serve_opts *o,
 	unsigned port;
 	int loop, rc;
 	struct sockaddr_storage ss;
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL_LINUX_ONLY;
+	/* No internal thread: serve_loop runs the daemon, so it can commit
+	 * after each round of requests (group commit, see flush). */
+	unsigned flags = MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME;
 	const union MHD_DaemonInfo *di;
 	int v6;
 
@@ -599,6 +704,11 @@ int serve_start(struct serve **out, struct store *s, const struct serve_opts *o,
 		return kerr_errno(e, err ? err : EADDRINUSE, o->listen,
 			"cannot listen (is the address in use, or not this machine's?)");
 	}
+	if (pthread_create(&sv->thread, NULL, serve_loop, sv)) {
+		serve_stop(sv);
+		return kerr_set(e, KERR_NOMEM, "cannot start the server's thread");
+	}
+	sv->have_thread = 1;
 	di = MHD_get_daemon_info(sv->d, MHD_DAEMON_INFO_BIND_PORT);
 	if (di && port == 0)
 		port = di->port;
@@ -633,6 +743,11 @@ void serve_stop(struct serve *sv)
 
 	if (!sv)
 		return;
+	if (sv->have_thread) {
+		sv->stop = 1;
+		pthread_join(sv->thread, NULL);
+	}
+	flush(sv);
 	if (sv->d)
 		MHD_stop_daemon(sv->d);
 	sdata_close(sv->data);

@@ -9,12 +9,12 @@
  * is on disk before the browser is told it is saved, and `koder tally --db`
  * counts it at once.
  *
- * Threads: libmicrohttpd's one internal polling thread answers every
- * request in turn, so the store handle and the in-memory answer index are
- * touched by that thread only and need no locks; serve_run's caller waits
- * for a signal and then stops the daemon, which first finishes the request
- * in hand (no acknowledged decision can be lost, and none is acknowledged
- * before its commit).
+ * Threads: one thread of the server's own runs libmicrohttpd's event loop
+ * and answers every request in turn, so the store handle and the sessions
+ * are touched by that thread only and need no locks.  Decisions arriving
+ * together are committed together (group commit, serve.c): none is
+ * acknowledged before its commit is on disk.  serve_stop finishes the
+ * round in hand, commits it and then stops, so a decision is never lost.
  *
  * Ownership: serve_start borrows the store and the option strings for the
  * server's life; serve_stop frees everything else.

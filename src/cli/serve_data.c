@@ -134,6 +134,12 @@ void sdata_close(struct sdata *d)
 	free(d);
 }
 
+void sdata_reload(struct sdata *d)
+{
+	close_sessions(d);
+	d->gen++;
+}
+
 static struct coder_st *coder_of(struct sdata *d, const char *name)
 {
 	size_t i;

@@ -22,6 +22,10 @@ struct sdata;
 int sdata_open(struct sdata **out, struct store *s, const char *question, struct kerr *e);
 void sdata_close(struct sdata *d);
 
+/* The store changed under the sessions (a commit failed): every session
+ * reads it again when next used. */
+void sdata_reload(struct sdata *d);
+
 /* A coder logged in: keep their name known (sessions open when first used). */
 void sdata_coder(struct sdata *d, const char *coder);
 
