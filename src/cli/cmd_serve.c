@@ -122,6 +122,17 @@ static int add_survey(struct serve_cmd *r)
 	if (project_add_survey(r->s, &r->corpus, r->qid, NULL, &errs))
 		status = cli_errors(&errs);
 	kerr_list_release(&errs);
+	/* 'koder tally --db' finds the survey (its bases) from the store, as
+	 * after 'koder review'. */
+	if (!status && !r->text) {
+		char *abs = realpath(r->source, NULL);
+		struct kerr e;
+
+		kerr_clear(&e);
+		if (abs && store_meta_set(r->s, "corpus", abs, &e))
+			status = cli_error(&e);
+		free(abs);
+	}
 	return status;
 }
 

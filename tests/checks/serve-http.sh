@@ -100,6 +100,9 @@ grep -q "HEMMELIG-NOTE" "$TMP/log" && bad "a note is in the log" || ok "no answe
 grep -q "$tok" "$TMP/log" && bad "a token is in the log" || ok "no token in the log"
 "$KODER" review --db "$DB" --export "$TMP/x.csv" --coder anna 2>/dev/null
 grep -q "HEMMELIG-NOTE" "$TMP/x.csv" && ok "the decision made over HTTP is in the store" || bad "decision missing from the export"
+"$KODER" tally --db "$DB" --format json >"$TMP/tally.json" 2>"$TMP/tally.err" \
+	&& python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert any(c["category"]=="andet" and c["count"]>=1 for c in d)' "$TMP/tally.json" \
+	&& ok "koder tally --db counts it" || bad "tally --db: $(head -3 "$TMP/tally.err")"
 
 # plain http on other machines' addresses is refused; TLS is served
 "$KODER" serve --db "$DB" --listen 0.0.0.0:0 --coder anna >/dev/null 2>"$TMP/e"
