@@ -11,6 +11,7 @@
 #include "engine.h"
 #include "error.h"
 #include "exit.h"
+#include "gold.h"
 #include "outfile.h"
 #include "store.h"
 #include "train.h"
@@ -204,16 +205,16 @@ int cmd_train(int argc, char **argv)
 		goto done;
 	}
 	for (i = 0; i < ngold; i++)
-		train_set_add_gold(set, gold[i], text_col, codes_col, survey, id_col, answer_col,
-				   &errs);
+		gold_read(gold[i], text_col, codes_col, survey, id_col, answer_col,
+			  train_set_add_gold, set, &errs);
 	if (errs.n) {
 		status = cli_errors(&errs);
 		goto done;
 	}
 	if (db) {
 		if (store_open(&st, db, 0, &e)
-		    || train_set_add_store(set, st, question ? question
-					   : engine_codebook(en)->id, &e)) {
+		    || gold_read_store(st, question ? question : engine_codebook(en)->id,
+				       train_set_add_gold, set, &e)) {
 			status = cli_error(&e);
 			goto done;
 		}

@@ -35,8 +35,6 @@ struct buf;
 struct codebook;
 struct engine;
 struct kerr;
-struct kerr_list;
-struct store;
 struct train_set;
 
 /* The figures of one category, counted over answers. */
@@ -82,43 +80,9 @@ void train_set_free(struct train_set *s);
 int train_set_add(struct train_set *s, const char *text, size_t len, const char *codes,
 	struct kerr *e);
 
-/*
- * Add every row of a CSV file of coded answers (as corpora/train has them:
- * a text column and a codes column, named text_col and codes_col; other
- * columns are ignored).  A problem row is appended to `errs` with its line
- * and reading goes on; returns 0 or the first error's code (KERR_IO,
- * KERR_SYNTAX, KERR_SCHEMA, KERR_NOMEM, KERR_LIMIT).
- */
-int train_set_add_csv(struct train_set *s, const char *path, const char *text_col,
-	const char *codes_col, struct kerr_list *errs);
-
-/*
- * Add the answers of a survey CSV (`survey`, columns id_col and text_col)
- * whose respondent has codes in `gold` (a CSV with columns id and codes, as
- * 'koder code' and the corpora's gold files have them).  Survey rows
- * without gold codes are left out; a gold id that is not in the survey is
- * an error.  Problems go to `errs` as in train_set_add_csv.
- */
-int train_set_add_joined(struct train_set *s, const char *survey, const char *id_col,
-	const char *text_col, const char *gold, struct kerr_list *errs);
-
-/*
- * A gold file either way: train_set_add_csv when it has the text_col
- * column; otherwise, when `survey` is given, train_set_add_joined with the
- * survey's id_col and answer_col.  A file with neither is KERR_SCHEMA
- * (in errs, saying to give the survey).
- */
-int train_set_add_gold(struct train_set *s, const char *path, const char *text_col,
-	const char *codes_col, const char *survey, const char *id_col, const char *answer_col,
-	struct kerr_list *errs);
-
-/*
- * Add every answer of `question` in the store that a coder decided (the
- * final decision: an adjudication, else the coders' own).  Answers nobody
- * decided are left out.  Returns 0 or the first error code, with `e` set.
- */
-int train_set_add_store(struct train_set *s, struct store *st, const char *question,
-	struct kerr *e);
+/* train_set_add as a gold_fn (gold.h): ctx is the set, the id unused. */
+int train_set_add_gold(void *set, const char *id, const char *text, size_t len,
+	const char *codes, struct kerr *e);
 
 /* Answers added so far. */
 size_t train_set_count(const struct train_set *s);
