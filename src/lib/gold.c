@@ -1,9 +1,11 @@
 /* gold.c - reading coded answers from files and stores (see gold.h). */
 #include "gold.h"
 #include "buf.h"
+#include "codebook.h"
 #include "csv.h"
 #include "error.h"
 #include "infile.h"
+#include "project.h"
 #include "store.h"
 #include "strtab.h"
 
@@ -11,7 +13,36 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
+int gold_parse_codes(const struct codebook *cb, const char *codes, unsigned char *flags,
+		     struct kerr *e)
+{
+	struct buf canon = BUF_INIT;
+	const char *p;
+	char id[256];
+	int rc;
+
+	/* the import's reading of codes: ids in any case and labels, with a
+	 * "did you mean" for an unknown one */
+	buf_init(&canon, 0);
+	if (!(rc = project_canon_codes_loose(cb, codes, &canon, NULL, e)))
+		for (p = canon.data; codebook_next_code(&p, id, sizeof id);) {
+			long c = codebook_find(cb, id);
+
+			if (c >= 0)
+				flags[c] = 1;
+		}
+	buf_release(&canon);
+	if (rc == KERR_NOTFOUND) {   /* a wrong code is a problem in the file */
+		if (e)
+			e->code = KERR_SCHEMA;
+		rc = KERR_SCHEMA;
+	}
+	return rc;
+}
+
+/* Open a CSV and find its columns; on failure the problem is in errs. */
 static int open_csv(const char *path, const char *what, FILE **fp, struct csv_reader **r,
 		    const char *const *cols, size_t *idx, size_t ncols, struct kerr_list *errs)
 {

@@ -21,6 +21,7 @@
 
 #include <stddef.h>
 
+struct codebook;
 struct kerr;
 struct kerr_list;
 struct store;
@@ -49,6 +50,13 @@ int gold_read(const char *path, const char *text_col, const char *codes_col,
  * adjudication, else the coders'), in survey order.  fn's error stops the
  * walk and is returned, with `e` set. */
 int gold_read_store(struct store *st, const char *question, gold_fn fn, void *ctx,
+	struct kerr *e);
+
+/* Set flags[c] = 1 (flags has cb->ncats entries, the caller zeroes them)
+ * for each code in `codes`: category ids or labels joined by ';', matched
+ * without regard to case, blanks around them ignored.  Returns 0, or
+ * KERR_SCHEMA naming the first code that is not a category. */
+int gold_parse_codes(const struct codebook *cb, const char *codes, unsigned char *flags,
 	struct kerr *e);
 
 #endif

@@ -5,6 +5,7 @@
 #include "codebook.h"
 #include "engine.h"
 #include "error.h"
+#include "gold.h"
 #include "logreg.h"
 #include "model.h"
 #include "rules.h"
@@ -147,40 +148,6 @@ static int cmp_unsigned(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Parse `codes` into flags[ncats]; KERR_SCHEMA names an unknown code. */
-static int parse_gold(const struct codebook *cb, const char *codes, unsigned char *flags,
-		      struct kerr *e)
-{
-	const char *p = codes;
-
-	while (*p) {
-		const char *end = strchr(p, ';');
-		size_t n = end ? (size_t)(end - p) : strlen(p), c;
-
-		while (n && (*p == ' ' || *p == '\t'))
-			p++, n--;
-		while (n && (p[n - 1] == ' ' || p[n - 1] == '\t' || p[n - 1] == '\r'))
-			n--;
-		if (n) {
-			for (c = 0; c < cb->ncats; c++) {
-				const char *id = cb->cats[c].id, *lb = cb->cats[c].label;
-
-				if ((strlen(id) == n && !strncasecmp(id, p, n))
-				    || (lb && strlen(lb) == n && !strncasecmp(lb, p, n)))
-					break;
-			}
-			if (c == cb->ncats)
-				return kerr_set(e, KERR_SCHEMA, "unknown category '%.*s' (not in codebook %s)",
-						(int)(n > 80 ? 80 : n), p, cb->id ? cb->id : "");
-			flags[c] = 1;
-		}
-		if (!end)
-			break;
-		p = end + 1;
-	}
-	return 0;
-}
-
 int train_set_add(struct train_set *s, const char *text, size_t len, const char *codes,
 		  struct kerr *e)
 {
@@ -221,7 +188,7 @@ int train_set_add(struct train_set *s, const char *text, size_t len, const char 
 	}
 	g = s->gold + row * k;
 	memset(g, 0, k);
-	if ((rc = parse_gold(cb, codes ? codes : "", g, e)))
+	if ((rc = gold_parse_codes(cb, codes ? codes : "", g, e)))
 		return rc;
 	if ((rc = engine_code(s->en, text, len, &s->ans, e)))
 		return rc;
