@@ -356,6 +356,10 @@ await test('no page errors, and no answer text in the server log', async () => {
 });
 
 await browser.close();
-srv.proc.kill('SIGTERM');
+await test('SIGTERM stops the server cleanly (status 0, no sanitizer report)', async () => {
+  const code = await new Promise(r => { srv.proc.on('exit', c => r(c)); srv.proc.kill('SIGTERM'); });
+  assert(!/Sanitizer|runtime error/.test(srv.log()), 'sanitizer: ' + srv.log().slice(-400));
+  assert(code === 0, 'exit status ' + code);
+});
 console.log(failed ? `# ${failed} failed` : '# all passed');
 process.exit(failed ? 1 : 0);
