@@ -46,6 +46,7 @@ int cmd_tally(int argc, char **argv);
 int cmd_review(int argc, char **argv);
 int cmd_agree(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
+int cmd_train(int argc, char **argv);
 
 /* The survey of a project command (review, serve): a corpus descriptor or
  * a bare SURVEY.csv with the column flags.  cmd_load_source fills `c`

@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cjson/cJSON.h>
+
 #include "buf.h"
 #include "error.h"
 #include "project.h"
@@ -363,6 +365,64 @@ static void test_identical_and_brief(void **state)
 	store_close(s);
 }
 
+static void test_json(void **state)
+{
+	long long id[5];
+	struct store *s = fresh(id);
+	struct session *ss = open_as(s, "anna", SESSION_CODE);
+	struct session *bo = open_as(s, "bo", SESSION_CODE);
+	struct session_answer a;
+	struct buf b = BUF_INIT;
+	cJSON *o, *ev, *x;
+
+	(void)state;
+	assert_int_equal(session_decide(bo, id[4], "afstand", "\"<b>\"", NULL), 0);
+	assert_int_equal(session_answer(ss, id[4], &a, NULL), 0);
+	assert_int_equal(session_answer_json(ss, &a, &b, NULL), 0);
+	o = cJSON_Parse(b.data);
+	assert_non_null(o);
+	assert_string_equal(cJSON_GetObjectItem(o, "text")->valuestring, "bøvl med afstand og tid");
+	assert_string_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(o, "extra"), "Kommune")
+		->valuestring, "Vejle");
+	ev = cJSON_GetArrayItem(cJSON_GetObjectItem(o, "evidence"), 0);
+	assert_int_equal(cJSON_GetObjectItem(ev, "start")->valueint, 10);   /* bytes */
+	assert_int_equal(cJSON_GetObjectItem(ev, "start16")->valueint, 9);  /* ø is one unit */
+	assert_string_equal(cJSON_GetObjectItem(ev, "category")->valuestring, "afstand");
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(o, "suggested")), 2);
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(o, "codes")), 0);
+	assert_true(cJSON_IsFalse(cJSON_GetObjectItem(o, "decided")));
+	x = cJSON_GetArrayItem(cJSON_GetObjectItem(o, "coders"), 0);
+	assert_string_equal(cJSON_GetObjectItem(x, "coder")->valuestring, "bo");
+	assert_string_equal(cJSON_GetObjectItem(x, "note")->valuestring, "\"<b>\"");
+	assert_string_equal(cJSON_GetArrayItem(cJSON_GetObjectItem(x, "codes"), 0)->valuestring,
+		"afstand");
+	cJSON_Delete(o);
+
+	buf_reset(&b);
+	assert_int_equal(session_categories_json(ss, &b, NULL), 0);
+	o = cJSON_Parse(b.data);
+	assert_int_equal(cJSON_GetArraySize(o), 4);
+	x = cJSON_GetArrayItem(o, 0);
+	assert_string_equal(cJSON_GetObjectItem(x, "label")->valuestring, "Manglende tid");
+	assert_int_equal(cJSON_GetObjectItem(x, "number")->valueint, 1);
+	assert_string_equal(cJSON_GetArrayItem(cJSON_GetObjectItem(x, "examples"), 0)->valuestring,
+		"ingen tid");
+	assert_true(cJSON_IsTrue(cJSON_GetObjectItem(cJSON_GetArrayItem(o, 3), "nonsubstantive")));
+	cJSON_Delete(o);
+
+	buf_reset(&b);
+	assert_int_equal(session_decide_set(ss, id[0], TID, NULL, NULL), 0);
+	assert_int_equal(session_progress_json(ss, &b, NULL), 0);
+	o = cJSON_Parse(b.data);
+	assert_int_equal(cJSON_GetObjectItem(o, "done")->valueint, 1);
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(o, "waves")), 2);
+	cJSON_Delete(o);
+	buf_release(&b);
+	session_close(ss);
+	session_close(bo);
+	store_close(s);
+}
+
 static void test_filters_and_search(void **state)
 {
 	long long id[5];
@@ -542,6 +602,7 @@ int main(void)
 		cmocka_unit_test(test_undo_only_own),
 		cmocka_unit_test(test_bulk_one_undo),
 		cmocka_unit_test(test_identical_and_brief),
+		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_filters_and_search),
 		cmocka_unit_test(test_adjudicate_starts_empty),
 		cmocka_unit_test(test_samples),
