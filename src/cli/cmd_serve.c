@@ -62,7 +62,8 @@ static const struct cli_usage usage = {
 	"note, u undo, j/k move, / search, f filter, ? help).  Every decision is on\n"
 	"disk before the page shows it saved; stop the server with Ctrl-C (or\n"
 	"SIGTERM) and nothing is lost.  A link printed again (a new --coder run or\n"
-	"--add-coder) replaces the coder's old one.\n\n"
+	"--add-coder) replaces the coder's old one; started without --coder, the\n"
+	"server keeps the links given before.\n\n"
 	"The first time, give the corpus (or survey) so its answers go into the\n"
 	"store, as 'koder review' does; later --db is enough.\n\n"
 	"On a team network listen on all addresses with TLS:\n"
@@ -218,6 +219,10 @@ static int run_server(struct serve_cmd *r)
 		if (!r->quiet)
 			fprintf(stderr, "koder serve: question %s of %s at %s; stop with Ctrl-C\n",
 				r->qid, store_path(r->s), serve_url(sv));
+		if (!r->quiet && !r->ncoders)
+			fprintf(stderr, "koder serve: no new links (no --coder): the links given "
+				"before still work; 'koder serve --db %s --add-coder NAME' makes one\n",
+				store_path(r->s));
 		sigwait(&set, &sig);
 	}
 	serve_stop(sv);
@@ -321,8 +326,6 @@ int cmd_serve(int argc, char **argv)
 		status = cli_misuse(&usage, "--tls-cert and --tls-key go together");
 	else if ((r.add && !access_name_ok(r.add)) || (r.revoke && !access_name_ok(r.revoke)))
 		status = cli_misuse(&usage, "a coder's name is letters, digits, '.', '_' or '-'");
-	else if (!r.add && !r.revoke && !r.ncoders)
-		status = cli_misuse(&usage, "who codes? give --coder NAME (once per coder)");
 	else
 		status = run(&r);
 	store_close(r.s);

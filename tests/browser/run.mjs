@@ -84,12 +84,12 @@ function assert(c, msg) { if (!c) throw new Error(msg); }
 const api = (page, p) => page.evaluate(async p => (await fetch('/api' + p)).json(), p);
 const progress = async page => (await api(page, '/session')).progress.done;
 async function saved(page) {
-  await waitFor(page, () => document.getElementById('status').className === 'ok', null, { timeout: 5000 });
+  await waitFor(page, () => document.getElementById('status').className === 'ok', null, { timeout: 15000 });
 }
 // page.waitForFunction polls with eval, which the page's CSP forbids (as it
 // should); this polls from here instead.
 async function waitFor(page, fn, arg, opts) {
-  const until = Date.now() + ((opts && opts.timeout) || 10000);
+  const until = Date.now() + ((opts && opts.timeout) || 15000);
   for (;;) {
     if (await page.evaluate(fn, arg)) return;
     if (Date.now() > until) throw new Error('timed out waiting for ' + String(fn).slice(0, 80));
@@ -257,7 +257,7 @@ await test('two coders at once; the disagreements view updates while the other c
   await Promise.all([
     b.evaluate(async ([id, codes, csrf]) => (await fetch('/api/decision', { method: 'POST', headers: { 'X-CSRF-Token': csrf, 'Content-Type': 'application/json' }, body: JSON.stringify({ id, codes }) })).status, [first, other, csrfB]),
   ]);
-  await waitFor(a, n => document.querySelectorAll('#distable tbody tr').length > n, rows0, { timeout: 8000 });
+  await waitFor(a, n => document.querySelectorAll('#distable tbody tr').length > n, rows0, { timeout: 20000 });
   await shot(a, 'disagreements');
   // adjudication starts with nothing ticked
   await a.click('#distable tbody tr');
@@ -278,7 +278,7 @@ await test('the tally page counts decisions live', async () => {
   const free = await a.evaluate(async () => (await (await fetch('/api/answer?move=first&filter=todo')).json()).answer.id);
   const st = await b.evaluate(async ([id, csrf]) => (await fetch('/api/decision', { method: 'POST', headers: { 'X-CSRF-Token': csrf, 'Content-Type': 'application/json' }, body: JSON.stringify({ id, codes: 'afstand' }) })).status, [free, csrfB]);
   assert(st === 200, 'bo could not decide: ' + st);
-  await waitFor(a, t => document.getElementById('tallytable').textContent !== t, before, { timeout: 8000 });
+  await waitFor(a, t => document.getElementById('tallytable').textContent !== t, before, { timeout: 20000 });
   await shot(a, 'tally');
   await a.click('#tabs button[data-tab="assign"]');
   await a.fill('#acoder', 'bo');
@@ -331,7 +331,7 @@ await test('kill -9 mid-work: every acknowledged decision is there after a resta
     }));
     return ok;
   }, [ids, csrf]);
-  await waitFor(a, () => (window.__acks || 0) >= 5, null, { timeout: 10000 });
+  await waitFor(a, () => (window.__acks || 0) >= 5, null, { timeout: 20000 });
   srv.proc.kill('SIGKILL');
   const ok = await acked;
   srv = await startServer(['--db', db, '--listen', '127.0.0.1:0', '--coder', 'anna']);
@@ -356,6 +356,10 @@ await test('no page errors, and no answer text in the server log', async () => {
 });
 
 await browser.close();
-srv.proc.kill('SIGTERM');
+await test('SIGTERM stops the server cleanly (status 0, no sanitizer report)', async () => {
+  const code = await new Promise(r => { srv.proc.on('exit', c => r(c)); srv.proc.kill('SIGTERM'); });
+  assert(!/Sanitizer|runtime error/.test(srv.log()), 'sanitizer: ' + srv.log().slice(-400));
+  assert(code === 0, 'exit status ' + code);
+});
 console.log(failed ? `# ${failed} failed` : '# all passed');
 process.exit(failed ? 1 : 0);

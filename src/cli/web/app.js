@@ -38,7 +38,7 @@ const T = {
     assigned_n: (n, c) => `${n} svar tildelt ${c}.`, removed_n: (n, c) => `${n} svar fjernet fra ${c}s stikprøve.`,
     saved: 'Gemt', saved_note: 'Note gemt', undone: 'Fortrudt', nothing: 'Ingen svar i denne visning.',
     tick_one: 'Kryds mindst én kategori af (eller x for ingen svar).',
-    of: 'af', done_all: 'Alle svar i visningen er kodet.', pace: (p, m) => `${p.toFixed(1)} svar/min` + (m > 0 ? `, ca. ${Math.ceil(m)} min tilbage` : ''),
+    eg: 'f.eks.', of: 'af', done_all: 'Alle svar i visningen er kodet.', pace: (p, m) => `${p.toFixed(1)} svar/min` + (m > 0 ? `, ca. ${Math.ceil(m)} min tilbage` : ''),
     suggested: 'forslag', uncertain: 'usikker', disputed: 'uenighed', adjudicated: 'afgjort',
     older: 'ældre version', yours: 'din kode', others: 'Andre kodere', adjudicating: 'Afgørelse',
     back_to_coding: 'Tilbage til kodning', adjudicate: 'Afgør', not_found: 'Intet svar passer.',
@@ -80,7 +80,7 @@ const T = {
     assigned_n: (n, c) => `${n} answers assigned to ${c}.`, removed_n: (n, c) => `${n} answers removed from ${c}'s sample.`,
     saved: 'Saved', saved_note: 'Note saved', undone: 'Undone', nothing: 'No answers in this view.',
     tick_one: 'Tick at least one category (or x for no answer).',
-    of: 'of', done_all: 'Every answer in the view is coded.', pace: (p, m) => `${p.toFixed(1)} answers/min` + (m > 0 ? `, about ${Math.ceil(m)} min left` : ''),
+    eg: 'e.g.', of: 'of', done_all: 'Every answer in the view is coded.', pace: (p, m) => `${p.toFixed(1)} answers/min` + (m > 0 ? `, about ${Math.ceil(m)} min left` : ''),
     suggested: 'suggested', uncertain: 'uncertain', disputed: 'disagreement', adjudicated: 'adjudicated',
     older: 'older version', yours: 'your code', others: 'Other coders', adjudicating: 'Adjudication',
     back_to_coding: 'Back to coding', adjudicate: 'Adjudicate', not_found: 'No answer matches.',
@@ -180,8 +180,11 @@ function renderCats() {
     li.append(lab);
     const def = el('span', 'def', c.description || '');
     if (c.net) def.prepend(el('span', 'net', c.net + ' · '));
-    if (c.examples && c.examples.length) def.title = c.examples.join('\n');
     li.append(def);
+    if (c.examples && c.examples.length) {
+      li.append(el('span', 'ex', t('eg') + ' ' + c.examples.slice(0, 2).map(x => '“' + x + '”').join(', ')));
+      li.title = c.examples.join('\n');
+    }
     li.addEventListener('click', () => toggle(i));
     ol.append(li);
   });
