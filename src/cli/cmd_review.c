@@ -137,7 +137,7 @@ static int print_errors(const struct kerr_list *l)
 static int load_corpus(struct review_cmd *r)
 {
 	struct cmd_source src = { r->source, r->text, r->codebook, r->id, r->wave, r->role,
-		r->question, 0 };
+		r->question, 0, 0 };
 	int status = cmd_load_source(&src, &r->corpus, &usage);
 
 	r->have_corpus = src.loaded;
