@@ -457,10 +457,26 @@ static void count_done(struct session *ss)
 	}
 }
 
+/* After the coder's current rows are read: count what is done, and give
+ * the few answers whose current row is an undo the note it restored. */
+static int settle_mine(struct session *ss, struct kerr *e)
+{
+	size_t i;
+	int rc;
+
+	count_done(ss);
+	for (i = 0; i < ss->n; i++)
+		if (ss->it[i].undone) {
+			ss->it[i].undone = 0;
+			if ((rc = sync_mine(ss, &ss->it[i], e)))
+				return rc;
+		}
+	return 0;
+}
+
 /* (Re)load the items from the store. */
 static int load(struct session *ss, struct kerr *e)
 {
-	size_t i;
 	int rc;
 
 	free_items(ss);
@@ -478,15 +494,7 @@ static int load(struct session *ss, struct kerr *e)
 		return rc == KERR_NOMEM ? nomem(e) : rc;
 	if (ss->nomem || !(ss->waves = calloc(ss->nwaves + 1, sizeof(*ss->waves))))
 		return nomem(e);
-	count_done(ss);
-	/* the few current rows that are undos: their note is the restored one */
-	for (i = 0; i < ss->n; i++)
-		if (ss->it[i].undone) {
-			ss->it[i].undone = 0;
-			if ((rc = sync_mine(ss, &ss->it[i], e)))
-				return rc;
-		}
-	return 0;
+	return settle_mine(ss, e);
 }
 
 /* ================================================================ views */
@@ -1508,14 +1516,7 @@ static int refresh_decisions(struct session *ss, struct kerr *e)
 	buf_release(&c.first);
 	if (rc || ss->nomem)
 		return rc == KERR_NOMEM || ss->nomem ? nomem(e) : rc;
-	count_done(ss);
-	for (i = 0; i < ss->n; i++)
-		if (ss->it[i].undone) {
-			ss->it[i].undone = 0;
-			if ((rc = sync_mine(ss, &ss->it[i], e)))
-				return rc;
-		}
-	return 0;
+	return settle_mine(ss, e);
 }
 
 int session_refresh(struct session *ss, struct kerr *e)
