@@ -3,7 +3,9 @@
 #include "buf.h"
 #include "escape.h"
 
+#include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -262,8 +264,11 @@ int cli_parse_size(const char *s, size_t *out)
 
 	if (!s || !*s || *s == '-')
 		return -1;
+	/* "18446744073709551616" must not wrap to a small or the largest
+	 * number: strtoull says ERANGE and returns ULLONG_MAX */
+	errno = 0;
 	v = strtoull(s, &end, 10);
-	if (*end)
+	if (*end || errno == ERANGE || v > SIZE_MAX)
 		return -1;
 	*out = (size_t)v;
 	return 0;

@@ -100,9 +100,30 @@ static int run_example(struct check *c, const struct codebook *cb, struct engine
 		return 0;
 	codes_text(cb, &c->ans.res, &got);
 	if (!counter) {
-		codebook_error(cb, &e, KERR_CHECK, path,
-			"example \"%s\" is not coded %s (it got: %s): add or widen an include "
-			"pattern, or check the excludes", text, cc->id, got.data);
+		const struct rules_why *w = NULL;
+
+		/* a match that did not count says why: the cue or the exclude */
+		for (k = 0; k < c->ans.res.nwhy; k++)
+			if (c->ans.res.why[k].cat == cat && (!w || c->ans.res.why[k].kind
+							     == RULES_WHY_EXCLUDED))
+				w = &c->ans.res.why[k];
+		if (w && w->kind == RULES_WHY_NEGATED)
+			codebook_error(cb, &e, KERR_CHECK, path,
+				"example \"%s\" is not coded %s (it got: %s): include[%zu] matched "
+				"\"%.*s\", but the negation cue \"%.*s\" before it cancelled it; "
+				"reword the pattern, or set \"negation\": false if this is no negation",
+				text, cc->id, got.data, w->pattern, (int)(w->end - w->start),
+				text + w->start, (int)(w->cue_end - w->cue_start), text + w->cue_start);
+		else if (w)
+			codebook_error(cb, &e, KERR_CHECK, path,
+				"example \"%s\" is not coded %s (it got: %s): exclude[%zu] \"%s\" "
+				"matched \"%.*s\" and vetoed it; narrow the exclude", text, cc->id,
+				got.data, w->pattern, w->pattern < cc->nexclude ? cc->exclude[w->pattern]
+				: "", (int)(w->end - w->start), text + w->start);
+		else
+			codebook_error(cb, &e, KERR_CHECK, path,
+				"example \"%s\" is not coded %s (it got: %s): no pattern matched; add "
+				"or widen an include pattern", text, cc->id, got.data);
 	} else {
 		struct buf why = BUF_INIT;
 
@@ -150,10 +171,12 @@ static void check_one(struct check *c, const char *name, int quiet)
 		/* examples are claims about the patterns: the learned model, which
 		 * only adds to what they find, is measured on coded answers instead;
 		 * the normalizer of the first engine serves every codebook after it */
-		struct engine_opts eo = { !c->repair, 1, c->n };
+		struct engine_opts eo = { .no_repair = !c->repair, .no_model = 1, .norm = c->n };
 
 		if (!engine_new(cb, &eo, &r, &errs) && !c->n)
 			c->n = engine_take_normalizer(r);
+		if (r)   /* a failed example says why a match did not count */
+			rules_set_explain(engine_rules(r), 1);
 	}
 	for (i = 0; i < errs.n; i++)
 		worsen(c, cli_error(&errs.items[i]));

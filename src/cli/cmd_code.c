@@ -20,7 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { OPT_CODEBOOK = 256, OPT_TEXT, OPT_ID, OPT_WAVE, OPT_ROLE, OPT_FORMAT, OPT_NO_REPAIR, OPT_NO_MODEL,
+enum { OPT_CODEBOOK = 256, OPT_TEXT, OPT_ID, OPT_WAVE, OPT_ROLE, OPT_FORMAT, OPT_NO_REPAIR, OPT_NO_MODEL, OPT_MODEL, OPT_EXPLAIN,
 	OPT_MASK, OPT_MASK_KINDS };
 
 static const struct cli_opt opts[] = {
@@ -33,7 +33,9 @@ static const struct cli_opt opts[] = {
 	{ 'o', "output", "FILE", "write to FILE (whole or not at all) instead of standard output" },
 	{ OPT_NO_REPAIR, "no-repair", NULL, "do not repair OCR/typing damage before matching" },
 	{ OPT_NO_MODEL, "no-model", NULL, "code with the patterns alone, not the codebook's learned model" },
-	CMD_MASK_OPTS(OPT_MASK, OPT_MASK_KINDS, "the matched words"),
+	{ OPT_EXPLAIN, "explain", NULL, "add a why column: the reason for each category coded, cancelled or vetoed" },
+	{ OPT_MODEL, "model", "FILE", "use this learned model (from 'koder train') instead of the codebook's" },
+	CMD_MASK_OPTS(OPT_MASK, OPT_MASK_KINDS, "the matched words and the id, wave, role columns"),
 	{ 'q', "quiet", NULL, "no summary line on standard error" },
 	{ 'h', "help", NULL, "show this help" },
 	{ 0, NULL, NULL, NULL }
@@ -65,7 +67,8 @@ static const struct cli_usage usage = {
 	"codes is a list and evidence a list of {category, pattern, start, end, text}.\n\n"
 	"--mask replaces personal data found in the answer (CPR numbers, phones,\n"
 	"e-mails, names; see 'koder scan') by [CPR], [TELEFON], [EMAIL], [NAVN] in\n"
-	"the matched words and the evidence text.  The offsets keep pointing into\n"
+	"the matched words and the evidence text, and in the id, wave and role\n"
+	"columns (an id can be a CPR number).  The offsets keep pointing into\n"
 	"the answer as written, not into the masked text.\n\n"
 	"Example:\n"
 	"  koder code --codebook sof-barrierer --text \"Barrierer\" --id Respondent-ID survey.csv\n\n"
@@ -80,9 +83,12 @@ struct coder {
 	struct engine *en;
 	struct engine_answer ans;
 	int jsonl;
+	int explain;            /* --explain: the why column */
+	struct buf why;
 	unsigned mask;          /* PII kinds replaced in quoted words, 0 for none */
 	struct pii_hits hits;   /* what the current answer holds (with --mask) */
 	struct buf span;
+	struct buf cellmask[3];   /* id, wave, role as written with --mask */
 	struct buf codes, ev, pats, words;   /* write_csv's columns, reused */
 	struct buf line;                     /* ... and its row, written at once */
 	FILE *out;
@@ -140,6 +146,57 @@ static int add_span(const struct coder *c, struct buf *b, const char *text, size
 	if (!rc && at < end)
 		rc = buf_add(b, text + at, end - at);
 	return rc;
+}
+
+/*
+ * The reasons for the answer's codes, one per category, ';'-separated:
+ * "afstand: include[0] matched 'lang vej'", "tid: model", "andet: nothing
+ * matched", "ingen_svar: no answer", and for a category that a pattern
+ * matched but did not get: "tid: cancelled by 'ikke' before 'travlt'
+ * (include[2])", "tid: vetoed by exclude[0] 'travlt i sommer*'".
+ */
+static void build_why(struct coder *c, const char *text)
+{
+	const struct codebook *cb = c->cb;
+	const struct rules_result *res = &c->ans.res;
+	struct buf *w = &c->why;
+	size_t i;
+
+	buf_reset(w);
+	for (i = 0; i < res->nev; i++) {
+		const struct rules_evidence *v = &res->ev[i];
+
+		buf_addf(w, "%s%s: ", w->len ? "; " : "", cb->cats[v->cat].id);
+		if (res->nonsubstantive)
+			buf_adds(w, "no answer");
+		else if (v->pattern == RULES_MODEL_PATTERN)
+			buf_adds(w, "the learned model");
+		else if (v->pattern == RULES_NO_PATTERN)
+			buf_adds(w, "no pattern");
+		else {
+			buf_addf(w, "include[%zu] matched '", v->pattern);
+			add_span(c, w, text, v->start, v->end);
+			buf_adds(w, "'");
+		}
+	}
+	if (res->residual)
+		buf_addf(w, "%s%s: nothing matched", w->len ? "; " : "", cb->cats[cb->andet].id);
+	for (i = 0; i < res->nwhy; i++) {
+		const struct rules_why *y = &res->why[i];
+		const struct codebook_category *cat = &cb->cats[y->cat];
+
+		buf_addf(w, "%s%s: ", w->len ? "; " : "", cat->id);
+		if (y->kind == RULES_WHY_NEGATED) {
+			buf_adds(w, "cancelled by '");
+			add_span(c, w, text, y->cue_start, y->cue_end);
+			buf_adds(w, "' before '");
+			add_span(c, w, text, y->start, y->end);
+			buf_addf(w, "' (include[%zu])", y->pattern);
+		} else {
+			buf_addf(w, "vetoed by exclude[%zu] '%s'", y->pattern,
+				 y->pattern < cat->nexclude ? cat->exclude[y->pattern] : "");
+		}
+	}
 }
 
 static void write_csv(struct coder *c, const char *id, const char *wave, const char *role,
@@ -200,6 +257,10 @@ static void write_csv(struct coder *c, const char *id, const char *wave, const c
 	put_field(&c->line, ev->data, ev->len, 0);
 	put_field(&c->line, pats->data, pats->len, 0);
 	put_field(&c->line, words->data, words->len, 0);
+	if (c->explain) {
+		build_why(c, text);
+		put_field(&c->line, c->why.data, c->why.len, 0);
+	}
 	buf_addch(&c->line, '\n');
 	fwrite(c->line.data, 1, c->line.len, c->out);
 }
@@ -255,6 +316,10 @@ static int write_jsonl(struct coder *c, const char *id, const char *wave, const 
 			&& cJSON_AddNumberToObject(e, "end", (double)v->end)
 			&& cJSON_AddStringToObject(e, "text", c->span.data);
 	}
+	if (ok && c->explain) {
+		build_why(c, text);
+		ok = cJSON_AddStringToObject(o, "why", c->why.data) != NULL;
+	}
 	line = ok ? cJSON_PrintUnformatted(o) : NULL;
 	cJSON_Delete(o);
 	if (!line)
@@ -269,8 +334,8 @@ static void write_header(struct coder *c, int wave, int role)
 {
 	if (c->jsonl)
 		return;
-	fprintf(c->out, "id%s%s,codes,status,evidence,patterns,matched\n",
-		wave ? ",wave" : "", role ? ",role" : "");
+	fprintf(c->out, "id%s%s,codes,status,evidence,patterns,matched%s\n",
+		wave ? ",wave" : "", role ? ",role" : "", c->explain ? ",why" : "");
 }
 
 /* Column `name` of the reader, or report it.  Returns 0, or the exit status. */
@@ -319,7 +384,7 @@ static int code_stream(struct coder *c, FILE *fp, const char *file, const char *
 	cli_progress_start(&prog, "coding", 0);
 	while ((rc = csv_next(rd, &row, &e)) != CSV_END) {
 		char rownum[32];
-		const char *id;
+		const char *id, *wave, *role;
 		size_t need = k.text;
 
 		/* a ragged row comes back filled and reading goes on; any other
@@ -355,14 +420,18 @@ static int code_stream(struct coder *c, FILE *fp, const char *file, const char *
 			return cli_error(&e);
 		}
 		snprintf(rownum, sizeof rownum, "%zu", nrow);
-		id = k.has_id ? row.field[k.id] : rownum;
+		/* with --mask every column written goes through pii_cell: an id
+		 * column can hold a CPR number */
+		id = pii_cell(k.has_id ? row.field[k.id] : rownum, c->mask, &c->cellmask[0], &e);
+		wave = pii_cell(k.has_wave ? row.field[k.wave] : NULL, c->mask, &c->cellmask[1], &e);
+		role = pii_cell(k.has_role ? row.field[k.role] : NULL, c->mask, &c->cellmask[2], &e);
 		c->counts[status_of(&c->ans.res)]++;
-		if (c->jsonl)
-			rc = write_jsonl(c, id, k.has_wave ? row.field[k.wave] : NULL,
-				k.has_role ? row.field[k.role] : NULL, row.field[k.text]);
+		if (!id || (k.has_wave && !wave) || (k.has_role && !role))
+			rc = KERR_NOMEM;
+		else if (c->jsonl)
+			rc = write_jsonl(c, id, wave, role, row.field[k.text]);
 		else
-			write_csv(c, id, k.has_wave ? row.field[k.wave] : NULL,
-				k.has_role ? row.field[k.role] : NULL, row.field[k.text]);
+			write_csv(c, id, wave, role, row.field[k.text]);
 		if (rc) {
 			kerr_set(&e, KERR_NOMEM, "out of memory");
 			csv_close(rd);
@@ -395,11 +464,14 @@ int cmd_code(int argc, char **argv)
 
 	memset(&c, 0, sizeof c);
 	buf_init(&c.span, 0);
+	for (size_t i = 0; i < 3; i++)
+		buf_init(&c.cellmask[i], 0);
 	buf_init(&c.codes, 0);
 	buf_init(&c.ev, 0);
 	buf_init(&c.pats, 0);
 	buf_init(&c.words, 0);
 	buf_init(&c.line, 0);
+	buf_init(&c.why, 0);
 	cli_parser_init(&p, opts);
 	/* Options may follow the survey file, as with tally and diff. */
 	while ((opt = cmd_next_or_operand(&p, argc, argv, &rest, &operand)) != -1) {
@@ -423,6 +495,8 @@ int cmd_code(int argc, char **argv)
 		case 'o': output = optarg; break;
 		case OPT_NO_REPAIR: eo.no_repair = 1; break;
 		case OPT_NO_MODEL: eo.no_model = 1; break;
+		case OPT_MODEL: eo.model = optarg; break;
+		case OPT_EXPLAIN: c.explain = 1; break;
 		case OPT_MASK:
 		case OPT_MASK_KINDS:
 			if ((status = cmd_mask_opt(opt == OPT_MASK ? NULL : optarg, &c.mask, &usage)))
@@ -452,6 +526,8 @@ int cmd_code(int argc, char **argv)
 		goto done;
 	}
 	c.cb = engine_codebook(c.en);
+	if (c.explain)
+		rules_set_explain(engine_rules(c.en), 1);
 	if (strcmp(file, "-") && !(fp = fopen(file, "rb"))) {
 		kerr_errno(&e, errno, file, "cannot open the survey");
 		status = cli_error(&e);
@@ -485,11 +561,14 @@ done:
 	engine_free(c.en);
 	pii_hits_release(&c.hits);
 	buf_release(&c.span);
+	for (size_t i = 0; i < 3; i++)
+		buf_release(&c.cellmask[i]);
 	buf_release(&c.codes);
 	buf_release(&c.ev);
 	buf_release(&c.pats);
 	buf_release(&c.words);
 	buf_release(&c.line);
+	buf_release(&c.why);
 	kerr_list_release(&errs);
 	buf_release(&cbpath);
 	return status;

@@ -10,7 +10,6 @@
 #include "cmd.h"
 #include "codebook.h"
 #include "corpus.h"
-#include "datadir.h"
 #include "error.h"
 #include "project.h"
 #include "review.h"
@@ -134,73 +133,16 @@ static int print_errors(const struct kerr_list *l)
 	return status;
 }
 
-/* --codebook: a file (made absolute, since the descriptor's directory is
- * not the user's), or the id of a shipped codebook. */
-static char *codebook_arg(const char *arg)
-{
-	struct buf rel = BUF_INIT, path = BUF_INIT;
-	char *abs = realpath(arg, NULL);
-
-	if (abs)
-		return abs;
-	buf_addf(&rel, "codebooks/%s.json", arg);
-	if (datadir_find(rel.data, &path) == 0)
-		abs = buf_detach(&path, NULL);
-	buf_release(&rel);
-	buf_release(&path);
-	return abs ? abs : xstrdup(arg);
-}
-
 /* A descriptor, or a bare survey described by the flags. */
 static int load_corpus(struct review_cmd *r)
 {
-	struct corpus *c = &r->corpus;
-	struct kerr_list errs = KERR_LIST_INIT;
-	struct stat st;
-	size_t n = strlen(r->source);
-	int bare = n > 4 && !strcasecmp(r->source + n - 4, ".csv");
-	int status = 0;
+	struct cmd_source src = { r->source, r->text, r->codebook, r->id, r->wave, r->role,
+		r->question, 0 };
+	int status = cmd_load_source(&src, &r->corpus, &usage);
 
-	if (!bare && stat(r->source, &st) != 0) {
-		cli_warn("cannot read '%s': no such corpus directory or file", r->source);
-		return EXIT_NOINPUT;
-	}
-	if (bare) {
-		if (corpus_init(c) || corpus_set_str(&c->survey, r->source))
-			cli_die(EXIT_SOFTWARE, "out of memory");
-	} else if (corpus_load(c, r->source, &errs)) {
-		status = print_errors(&errs);
-		kerr_list_release(&errs);
-		return status;
-	}
-	r->have_corpus = 1;
-	if ((r->id && corpus_set_str(&c->id_col, r->id))
-	    || (r->wave && corpus_set_str(&c->wave_col, r->wave))
-	    || (r->role && corpus_set_str(&c->role_col, r->role)))
-		cli_die(EXIT_SOFTWARE, "out of memory");
-	if (r->text) {
-		const struct corpus_question *q = corpus_question_find(c, r->text);
-		char *cb = r->codebook ? codebook_arg(r->codebook) : NULL;
-		int bad = 0;
-
-		if (!q && !cb)
-			return cli_misuse(&usage, "--text needs --codebook");
-		if (!q)
-			bad = corpus_add_question(c, r->text, r->text, cb);
-		else if (cb)
-			bad = corpus_set_str(&((struct corpus_question *)q)->codebook, cb);
-		free(cb);
-		if (bad)
-			cli_die(EXIT_SOFTWARE, "out of memory");
-		if (!r->question)
-			r->question = r->text;
-	} else if (bare) {
-		return cli_misuse(&usage, "a survey without a corpus descriptor needs --text "
-			"COLUMN --codebook CB --id COLUMN");
-	}
-	if (!c->id_col)
-		return cli_misuse(&usage, "which column is the respondent id? give --id COLUMN");
-	return 0;
+	r->have_corpus = src.loaded;
+	r->question = src.question;
+	return status;
 }
 
 /* A write refused for want of space (store.c marks it ENOSPC). */
@@ -451,8 +393,6 @@ static int run_sample_admin(struct review_cmd *r)
 				l.n == 1 ? "" : "s", r->qid, l.decided);
 		return EXIT_OK;
 	}
-	if (!r->coder_given)
-		return cli_misuse(&usage, "whose sample? give --coder NAME");
 	if (r->sample_remove) {
 		if (session_sample_remove(r->s, r->qid, r->coder, &n, &e))
 			return cli_error(&e);
@@ -513,7 +453,7 @@ static int switch_codebook(struct review_cmd *r)
 
 	if (!r->qid)
 		return cli_misuse(&usage, "--codebook: which question? give --question");
-	path = codebook_arg(r->codebook);
+	path = cmd_codebook_arg(r->codebook);
 	kerr_clear(&e);
 	if (codebook_load(path, &cb, &errs))
 		status = print_errors(&errs);
@@ -669,6 +609,9 @@ int cmd_review(int argc, char **argv)
 		return cli_misuse(&usage, "--force goes with --import");
 	if (r.import && !r.coder)
 		return cli_misuse(&usage, "--import needs --coder NAME (whose decisions they are)");
+	if ((r.sample_remove || r.sample_to) && !r.coder)
+		return cli_misuse(&usage, "whose sample? give --coder NAME (%s)", r.sample_to
+			? "--sample-reassign takes it from --coder" : "--sample-remove takes it away");
 	r.coder_given = r.coder != NULL;
 	if (!r.coder)
 		r.coder = default_coder();

@@ -48,6 +48,9 @@ enum csv_encoding {
 };
 
 #define CSV_DEFAULT_MAX_FIELD ((size_t)16 << 20)  /* 16 MB */
+/* The most --max-field may ask for: a field is held whole in memory, and
+ * normalizing and matching it cost a few times its size (SECURITY.md) */
+#define CSV_MAX_MAX_FIELD ((size_t)256 << 20)     /* 256 MB */
 
 struct csv_opts {
 	char sep;                  /* 0 = detect from the header line; else ';' ',' '\t' ... */

@@ -290,3 +290,14 @@ void outfile_abort(struct outfile *o)
 	free(o->target);
 	o->tmp = o->path = o->target = NULL;
 }
+
+int outfile_named(const struct outfile *o, const char *path, struct kerr *e)
+{
+	if (o->tmp)
+		return 0;
+	kerr_set(e, KERR_WRITE, "an Excel workbook cannot be written to %s (standard output, "
+		 "a device or a pipe: it is written by seeking in a file); give -o a file name "
+		 "ending in .xlsx", path && strcmp(path, "-") ? path : "standard output");
+	kerr_at(e, path && strcmp(path, "-") ? path : NULL, 0, 0);
+	return KERR_WRITE;
+}

@@ -4,7 +4,7 @@
  *
  * Every format walks the same grid - tally, group, category, asked wave,
  * role - and skips waves in which nobody answered substantively; the row
- * formats (CSV, JSON) do it through visit().  Danish wording follows the evaluation reports; JSON keys are
+ * formats (CSV, JSON) do it through tally_each_cell().  Danish wording follows the evaluation reports; JSON keys are
  * English because scripts read them.
  */
 #include "report.h"
@@ -136,45 +136,12 @@ static void csv_cell(struct buf *b, const char *s, int last)
 	buf_adds(b, last ? "\r\n" : ";");
 }
 
-/* One cell of the grid, as csv and json rows see it. */
-struct cell_ref {
-	const struct tally *t;
-	size_t g, k, w, r;
-	const struct tally_cell *c;
-};
-
-/* Call fn for every existing cell: tally, group, category, asked wave, role.
- * The row formats walk the grid only through here, so they agree on which
- * cells exist and in what order.  fn returns non-zero to stop. */
-static int visit(struct tally *const *ts, size_t n, int (*fn)(void *ctx, const struct cell_ref *x),
-		 void *ctx)
-{
-	struct cell_ref x;
-	int rc;
-
-	for (size_t i = 0; i < n; i++) {
-		x.t = ts[i];
-		for (x.g = 0; x.g < ngroups(x.t); x.g++)
-			for (x.k = 0; x.k < x.t->ncats; x.k++)
-				for (x.w = 0; x.w < x.t->nwaves; x.w++) {
-					if (!tally_wave_asked(x.t, x.g, x.w))
-						continue;
-					for (x.r = 0; x.r < x.t->nroles; x.r++) {
-						x.c = tally_cell(x.t, x.g, x.w, x.r);
-						if (x.c && (rc = fn(ctx, &x)))
-							return rc;
-					}
-				}
-	}
-	return 0;
-}
-
 struct csv_ctx {
 	struct buf *b;
 	int by;
 };
 
-static int csv_row(void *ctx, const struct cell_ref *x)
+static int csv_row(void *ctx, const struct tally_cell_ref *x)
 {
 	struct csv_ctx *cc = ctx;
 	struct buf *b = cc->b;
@@ -207,7 +174,7 @@ static void write_csv(struct buf *b, struct tally *const *ts, size_t n)
 		csv_cell(b, ts[0]->by ? ts[0]->by : "Gruppe", 0);
 	buf_adds(b, "Måling;Rolle;Kategori-id;Kategori;Samlet (net);Anført af (X);Ud af (Y);"
 		 "Andel (%);Respondenter;Gennemset af koder\r\n");
-	visit(ts, n, csv_row, &cc);
+	tally_each_cell(ts, n, csv_row, &cc);
 }
 
 /* ---- Markdown --------------------------------------------------------- */
@@ -290,7 +257,7 @@ static void write_md(struct buf *b, struct tally *const *ts, size_t n)
 
 /* ---- JSON --------------------------------------------------------------- */
 
-static int json_row(void *ctx, const struct cell_ref *x)
+static int json_row(void *ctx, const struct tally_cell_ref *x)
 {
 	const struct tally *t = x->t;
 	const struct tally_cell *c = x->c;
@@ -329,7 +296,7 @@ static int write_json(struct buf *b, struct tally *const *ts, size_t n)
 
 	if (!arr)
 		return KERR_NOMEM;
-	rc = visit(ts, n, json_row, arr);
+	rc = tally_each_cell(ts, n, json_row, arr);
 	text = rc ? NULL : cJSON_Print(arr);
 	cJSON_Delete(arr);
 	if (!text)
@@ -499,6 +466,11 @@ int report_write(struct tally *const *t, size_t n, enum report_format f, const c
 		return kerr_set(e, rc, "out of memory");
 	}
 	if ((rc = outfile_open(&o, path, e))) {
+		buf_release(&b);
+		return rc;
+	}
+	if (f == REPORT_XLSX && (rc = outfile_named(&o, path, e))) {
+		outfile_abort(&o);
 		buf_release(&b);
 		return rc;
 	}

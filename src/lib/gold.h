@@ -1,0 +1,62 @@
+/*
+ * gold.h - coded answers, wherever they are kept: a CSV with the answers
+ * and their codes (corpora/train's id,text,codes), a file of id,codes rows
+ * with the survey that holds the answers (the corpora's gold files, 'koder
+ * code' output), or the coders' decisions in a project store.
+ *
+ * Why one module: learning a model (train.h) and scoring the engine
+ * against the coders (score.h) read the same coded answers, and a coder
+ * should be able to hand either the same file.
+ *
+ * Each reader calls fn(ctx, id, text, len, codes, e) for every coded answer:
+ * id the respondent (NULL when the file has none), text the answer as
+ * written (len bytes), codes the ids or labels joined by ';'.  All are
+ * borrowed for the call.  A non-zero return from fn is a problem with that
+ * answer: it goes to `errs` with the file and line and reading goes on
+ * (KERR_NOMEM and KERR_LIMIT stop it).  The readers return 0 or the first
+ * problem's code; nothing they allocate outlives them.
+ */
+#ifndef KODER_GOLD_H
+#define KODER_GOLD_H
+
+#include <stddef.h>
+
+struct codebook;
+struct kerr;
+struct kerr_list;
+struct store;
+
+typedef int (*gold_fn)(void *ctx, const char *id, const char *text, size_t len,
+	const char *codes, struct kerr *e);
+
+/* A CSV with text_col and codes_col (and id_col, which may be NULL). */
+int gold_read_csv(const char *path, const char *id_col, const char *text_col,
+	const char *codes_col, gold_fn fn, void *ctx, struct kerr_list *errs);
+
+/* The rows of `survey` (columns id_col, text_col) whose id has codes in
+ * `gold` (columns id, codes).  Survey rows without codes are left out; a
+ * gold id the survey lacks, or given twice, is an error. */
+int gold_read_joined(const char *survey, const char *id_col, const char *text_col,
+	const char *gold, gold_fn fn, void *ctx, struct kerr_list *errs);
+
+/* Either: gold_read_csv when `path` has text_col (and its id column when it
+ * has one), else gold_read_joined with `survey` (id_col, answer_col); a
+ * file with neither is KERR_SCHEMA, saying to give the survey. */
+int gold_read(const char *path, const char *text_col, const char *codes_col,
+	const char *survey, const char *id_col, const char *answer_col, gold_fn fn, void *ctx,
+	struct kerr_list *errs);
+
+/* Every answer of `question` a coder decided (the final decision: an
+ * adjudication, else the coders'), in survey order.  fn's error stops the
+ * walk and is returned, with `e` set. */
+int gold_read_store(struct store *st, const char *question, gold_fn fn, void *ctx,
+	struct kerr *e);
+
+/* Set flags[c] = 1 (flags has cb->ncats entries, the caller zeroes them)
+ * for each code in `codes`: category ids or labels joined by ';', matched
+ * without regard to case, blanks around them ignored.  Returns 0, or
+ * KERR_SCHEMA naming the first code that is not a category. */
+int gold_parse_codes(const struct codebook *cb, const char *codes, unsigned char *flags,
+	struct kerr *e);
+
+#endif
