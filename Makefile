@@ -4,6 +4,8 @@
 #   make            build ./koder
 #   make demo       build, then run the main job on the shipped corpus
 #   make test       build, then run every test (normal + sanitizers)
+#   make lib        build/libkoder.a and include/koder.h: the library alone
+#   make lib-test   a program linking libkoder.a alone codes and tallies a survey
 #   make bench      speed and memory benchmarks (ratios, not timed tests)
 #   make deps       install the Debian packages koder needs (as root)
 #   make install    PREFIX=/usr/local DESTDIR= : binary, man page, data, codebooks
@@ -55,7 +57,7 @@ CLI_HDRS = $(wildcard src/cli/*.h)
 UNIT_SRCS = $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 
-.PHONY: man all check-deps ensure-deps run-tests deps test test-build asan demo bench install uninstall clean \
+.PHONY: lib lib-test man all check-deps ensure-deps run-tests deps test test-build asan demo bench install uninstall clean \
         test-valgrind fuzz
 
 all: check-deps $(BUILD)/koder
@@ -90,9 +92,12 @@ deps:
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(DEB_PKGS)
 
-# The library sees only its own headers; the commands see both.
-$(BUILD)/obj/lib/%.o: src/lib/%.c $(LIB_HDRS) | $(BUILD)/obj/lib
-	$(CC) $(CFLAGS_ALL) -Isrc/lib -c -o $@ $<
+# The library sees only its own headers (and the public include/koder.h);
+# the commands see both.  Library objects hide every symbol but the public
+# API's (KODER_API), so libkoder.a exports koder_* names only.
+LIB_CFLAGS = -fvisibility=hidden -DKODER_BUILDING_LIB -Iinclude -Isrc/lib
+$(BUILD)/obj/lib/%.o: src/lib/%.c $(LIB_HDRS) include/koder.h | $(BUILD)/obj/lib
+	$(CC) $(CFLAGS_ALL) $(LIB_CFLAGS) -c -o $@ $<
 
 $(BUILD)/obj/cli/%.o: src/cli/%.c $(LIB_HDRS) $(CLI_HDRS) | $(BUILD)/obj/cli
 	$(CC) $(CFLAGS_ALL) -Isrc/cli -Isrc/lib -c -o $@ $<
@@ -103,6 +108,30 @@ $(BUILD)/obj/lib $(BUILD)/obj/cli $(BUILD)/tests:
 $(BUILD)/libkoder-core.a: $(LIB_OBJS)
 	rm -f $@
 	ar rcs $@ $^
+
+# The public library: every library object linked into one relocatable
+# object whose hidden symbols are made local, so `nm -g --defined-only
+# build/libkoder.a` lists koder_* only and a program linking it cannot
+# collide with koder's inside.  It needs the system libraries in DEP_LIBS.
+$(BUILD)/libkoder.a: $(LIB_OBJS)
+	rm -f $@ $(BUILD)/koder-lib.o
+	ld -r -o $(BUILD)/koder-lib.o $^
+	objcopy --localize-hidden $(BUILD)/koder-lib.o
+	ar rcs $@ $(BUILD)/koder-lib.o
+	@bad=$$(nm -g --defined-only $@ | awk 'NF == 3 && $$3 !~ /^koder_/ {print $$3}'); \
+	  if [ -n "$$bad" ]; then echo "koder: libkoder.a exports non-koder_ symbols: $$bad" >&2; \
+	  rm -f $@; exit 1; fi
+
+lib: $(BUILD)/libkoder.a
+
+# A program that links libkoder.a alone (plus the system libraries) codes
+# and tallies a small survey through include/koder.h.
+$(BUILD)/tests/lib-test: tests/lib/lib-test.c include/koder.h $(BUILD)/libkoder.a | $(BUILD)/tests
+	$(CC) -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -g $(EXTRA_CFLAGS) \
+	  -Iinclude -o $@ $< $(BUILD)/libkoder.a $(DEP_LIBS) -lm $(LDFLAGS_ALL)
+
+lib-test: $(BUILD)/tests/lib-test
+	@cd tests/lib && $(abspath $(BUILD))/tests/lib-test
 
 $(BUILD)/koder: $(CLI_OBJS) $(BUILD)/libkoder-core.a
 	$(CC) $(CFLAGS_ALL) -o $@ $^ $(DEP_LIBS) -lm $(LDFLAGS_ALL)
@@ -121,6 +150,7 @@ asan:
 # One summary line per build, then the total ("N passed, N failed").
 test: ensure-deps
 	@$(MAKE) --no-print-directory test-build asan
+	@$(MAKE) --no-print-directory lib-test
 	@$(MAKE) --no-print-directory run-tests
 
 run-tests:

@@ -186,7 +186,7 @@ int cmd_agree(int argc, char **argv)
 	if (optind < argc)
 		return cli_misuse(&usage, "unexpected argument '%s'", argv[optind]);
 	kerr_clear(&e);
-	if (store_open(&s, db, 0, &e))
+	if (store_open(&s, db, STORE_READONLY, &e))
 		return cli_error(&e);
 	if (question)
 		add_question(&l, question, NULL);

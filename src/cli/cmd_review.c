@@ -451,8 +451,6 @@ static int run_sample_admin(struct review_cmd *r)
 				l.n == 1 ? "" : "s", r->qid, l.decided);
 		return EXIT_OK;
 	}
-	if (!r->coder_given)
-		return cli_misuse(&usage, "whose sample? give --coder NAME");
 	if (r->sample_remove) {
 		if (session_sample_remove(r->s, r->qid, r->coder, &n, &e))
 			return cli_error(&e);
@@ -528,49 +526,47 @@ static int switch_codebook(struct review_cmd *r)
 	return status;
 }
 
-/* A store this run created and could not fill (the codebook is missing, the
- * disk is full) goes again: an empty store left behind would make the next
- * run believe the survey is in it. */
-static void discard_new_store(struct review_cmd *r)
-{
-	static const char *const side[] = { "-wal", "-shm", "-journal" };
-	struct buf b = BUF_INIT;
-	size_t i;
-
-	store_close(r->s);
-	r->s = NULL;
-	unlink(r->db);
-	for (i = 0; i < sizeof side / sizeof *side; i++) {
-		buf_reset(&b);
-		if (!buf_addf(&b, "%s%s", r->db, side[i]))
-			unlink(b.data);
-	}
-	buf_release(&b);
-}
-
-static int run(struct review_cmd *r)
+/* The store a survey goes into.  A new one is built aside and published
+ * only once the survey is in it (store_create/store_publish), so a run
+ * whose survey cannot be read leaves nothing behind and never removes a
+ * store another run created at the same time: there is nothing to undo.
+ * If another run published the store first, what this one built is added
+ * to that store (store_publish). */
+static int open_store(struct review_cmd *r)
 {
 	struct kerr e;
 	struct stat sb;
-	int status, create = r->have_corpus;
-	int created = create && stat(r->db, &sb) != 0 && errno == ENOENT;
+	int status, raced = 0;
 
 	kerr_clear(&e);
-	if (store_open(&r->s, r->db, create ? STORE_CREATE : 0, &e)) {
+	if (r->have_corpus && lstat(r->db, &sb) != 0 && errno == ENOENT) {
+		if (store_create(&r->s, r->db, &e))
+			return cli_error(&e);
+		if ((status = add_survey(r)))
+			return status;  /* run() closes r->s: the temp file goes */
+		if (store_publish(&r->s, &raced, &e))
+			return cli_error(&e);
+		return 0;
+	}
+	/* an export only reads: a store the user may not write still works */
+	if (store_open(&r->s, r->db, r->have_corpus ? STORE_CREATE
+			: r->export && !r->import ? STORE_READONLY : 0, &e)) {
 		if (e.code == KERR_NOTFOUND)
 			cli_warn("%s: no project store; give the corpus (or survey) the first time, "
 				"e.g. 'koder review --db %s corpora/sof'", r->db, r->db);
 		else
 			cli_error(&e);
-		if (created)
-			discard_new_store(r);
 		return e.code == KERR_NOTFOUND ? EXIT_NOINPUT : kerr_exit(e.code);
 	}
-	if (r->have_corpus && (status = add_survey(r))) {
-		if (created)
-			discard_new_store(r);
+	return r->have_corpus ? add_survey(r) : 0;
+}
+
+static int run(struct review_cmd *r)
+{
+	int status;
+
+	if ((status = open_store(r)))
 		return status;
-	}
 	if ((status = pick_question(r)))
 		return status;
 	if (!r->have_corpus && r->codebook && (status = switch_codebook(r)))
@@ -671,6 +667,9 @@ int cmd_review(int argc, char **argv)
 		return cli_misuse(&usage, "--force goes with --import");
 	if (r.import && !r.coder)
 		return cli_misuse(&usage, "--import needs --coder NAME (whose decisions they are)");
+	if ((r.sample_remove || r.sample_to) && !r.coder)
+		return cli_misuse(&usage, "whose sample? give --coder NAME (%s)", r.sample_to
+			? "--sample-reassign takes it from --coder" : "--sample-remove takes it away");
 	r.coder_given = r.coder != NULL;
 	if (!r.coder)
 		r.coder = default_coder();

@@ -334,45 +334,15 @@ static int find_codebook(const char *arg, struct buf *out)
 	return KERR_NOTFOUND;
 }
 
-/* Categories for the tally: codebook order without ingen_svar, each net
- * placed just before its first member. */
+/* The tally of question q: its codebook's categories as the reports show them. */
 static int make_tally(struct question *q, struct kerr *e)
 {
-	const struct codebook *cb = q->cb;
-	struct tally_cat_def *defs = calloc(cb->ncats + cb->nnets + 1, sizeof(*defs));
-	unsigned char *placed = calloc(cb->nnets + 1, 1);
-	size_t n = 0, i;
-	int rc;
+	int rc = tally_of_codebook(q->cb, q->column, q->id, &q->t, &q->cb2t, e);
 
-	if (!defs || !placed) {
-		free(defs);
-		free(placed);
-		return kerr_set(e, KERR_NOMEM, "out of memory");
-	}
-	for (i = 0; i < cb->ncats; i++) {
-		const struct codebook_category *c = &cb->cats[i];
-
-		if ((long)i == cb->ingen_svar)
-			continue;
-		if (c->net_index >= 0 && !placed[c->net_index]) {
-			const struct codebook_net *net = &cb->nets[c->net_index];
-
-			placed[c->net_index] = 1;
-			defs[n++] = (struct tally_cat_def){ net->id, net->label, NULL, 1 };
-		}
-		defs[n++] = (struct tally_cat_def){ c->id, c->label, c->net, 0 };
-	}
-	rc = tally_new(&q->t, q->column, q->id, cb->id, cb->title, cb->version, defs, n, e);
-	free(defs);
-	free(placed);
 	if (rc)
 		return rc;
-	q->cb2t = malloc((cb->ncats + 1) * sizeof(*q->cb2t));
-	q->flags = calloc(q->t->ncats + 1, 1);
-	if (!q->cb2t || !q->flags)
+	if (!(q->flags = calloc(q->t->ncats + 1, 1)))
 		return kerr_set(e, KERR_NOMEM, "out of memory");
-	for (i = 0; i < cb->ncats; i++)
-		q->cb2t[i] = tally_cat_index(q->t, cb->cats[i].id);
 	return 0;
 }
 
@@ -634,7 +604,7 @@ static int load_db(struct run *r)
 	int rc;
 
 	kerr_clear(&e);
-	if ((rc = store_open(&s, r->db, 0, &e)))
+	if ((rc = store_open(&s, r->db, STORE_READONLY, &e)))
 		return cli_error(&e);
 	for (i = 0; i < r->nq && !rc; i++) {
 		struct db_ctx d;
@@ -1253,7 +1223,7 @@ static int survey_from_store(struct run *r)
 	int rc;
 
 	kerr_clear(&e);
-	if ((rc = store_open(&s, r->db, 0, &e)))
+	if ((rc = store_open(&s, r->db, STORE_READONLY, &e)))
 		return cli_error(&e);
 	rc = store_meta_get(s, "corpus", &r->stored_corpus, &e);
 	store_close(s);

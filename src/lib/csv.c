@@ -775,7 +775,9 @@ size_t csv_guard_len(const char *s, size_t len)
 	 * second one, so that import's stripping exactly one is a true inverse. */
 	while (i < len && s[i] == '\'')
 		i++;
-	if (i == len || !strchr("=+-@\t\r", s[i]) || plain_number(s + i, len - i))
+	/* LF too: the reader turns a quoted CR into LF, so a cell that began
+	 * with CR must still carry its apostrophe when read back */
+	if (i == len || !strchr("=+-@\t\r\n", s[i]) || plain_number(s + i, len - i))
 		return 0;
 	return 1;
 }

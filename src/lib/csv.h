@@ -124,7 +124,8 @@ int csv_name_equal(const char *a, const char *b);
  * Formula guard (OWASP "CSV injection"): a spreadsheet runs a cell that
  * starts with = + - @ tab or CR as a formula (=HYPERLINK(...) in an answer
  * would run when the file is opened in Excel).  csv_guard_len returns 1 when
- * s[0..len) needs a leading apostrophe, which Excel and LibreOffice show as
+ * s[0..len) needs a leading apostrophe (LF counts with CR, as the reader
+ * turns one into the other), which Excel and LibreOffice show as
  * text and do not display: a cell starting with one of those characters,
  * after any apostrophes already there, that is not a plain number ("-5",
  * "+3.2", "1,5e3" stay as they are).  Counting the apostrophes already there

@@ -7,11 +7,11 @@
 #include "cbdiff.h"
 #include "codebook.h"
 #include "corpus.h"
-#include "csv.h"
 #include "engine.h"
 #include "error.h"
 #include "pii.h"
 #include "store.h"
+#include "survey.h"
 #include "tally.h"
 
 #include <errno.h>
@@ -293,50 +293,36 @@ static int one_answer(void *ctx, const struct store_answer *a)
 static int each_row(struct run *r, const struct corpus *c, const struct corpus_question *q,
 	struct kerr *e)
 {
+	struct survey_opts so = { 0 };
+	struct kerr_list errs = KERR_LIST_INIT;
+	struct survey *sv = NULL;
+	struct survey_row row;
 	struct buf path = BUF_INIT;
-	struct csv_reader *rd = NULL;
-	struct csv_row row;
-	size_t id = 0, wave = 0, role = 0, text = 0;
-	int have_wave = c->wave_col != NULL, have_role = c->role_col != NULL, rc;
-	FILE *fp = NULL;
+	int rc;
 
-	rc = corpus_resolve(c, c->survey, &path);
-	if (rc)
+	so.question = q->id ? q->id : q->column;
+	if (corpus_resolve(c, c->survey, &path)) {
 		rc = kerr_set(e, KERR_NOTFOUND, "the survey file '%s' of the corpus is missing",
 			path.data);
-	else if (!(fp = fopen(path.data, "rb")))
-		rc = kerr_errno(e, errno, path.data, "cannot read the survey");
-	if (!rc)
-		rc = csv_open(&rd, fp, path.data, NULL, e);
-	if (!rc)
-		rc = csv_header_find(rd, c->id_col, &id, e);
-	if (!rc && have_wave)
-		rc = csv_header_find(rd, c->wave_col, &wave, e);
-	if (!rc && have_role)
-		rc = csv_header_find(rd, c->role_col, &role, e);
-	if (!rc)
-		rc = csv_header_find(rd, q->column, &text, e);
+		buf_release(&path);
+		return rc;
+	}
+	buf_release(&path);
+	if ((rc = survey_open(&sv, c, NULL, &so, &errs)) && errs.n && e)
+		*e = errs.items[0];
+	kerr_list_release(&errs);
 	while (!rc) {
-		long w, ro;
-		int got = csv_next(rd, &row, e);
+		int got = survey_next(sv, &row, e);
 
-		if (got == CSV_END)
+		if (got == SURVEY_END)
 			break;
 		if (got < 0) {
 			rc = -got;
 			break;
 		}
-		w = have_wave ? corpus_wave_of(c, row.field[wave]) : -1;
-		ro = have_role ? corpus_role_of(c, row.field[role]) : -1;
-		rc = one_text(r, row.field[id],
-			w >= 0 ? c->waves[w].name : have_wave ? row.field[wave] : "(alle)",
-			ro >= 0 ? c->roles[ro].name : have_role ? row.field[role] : "(alle)",
-			row.field[text]);
+		rc = one_text(r, row.respondent, row.wave, row.role, row.answer[0]);
 	}
-	csv_close(rd);
-	if (fp)
-		fclose(fp);
-	buf_release(&path);
+	survey_close(sv);
 	return rc;
 }
 
@@ -385,7 +371,7 @@ int effect_write(const char *db, const char *corpus, const char *question,
 	r.e = e;
 	engine_answer_init(&r.ans);
 	if (db) {
-		rc = store_open(&s, db, 0, e);
+		rc = store_open(&s, db, STORE_READONLY, e);
 	} else if (!(rc = corpus_load(&c, corpus, &errs))) {
 		have_corpus = 1;
 		rc = pick_question(&c, question, &q, e);

@@ -153,6 +153,9 @@ struct rules {
 	int no_prefilter;         /* rules_set_prefilter(r, 0) */
 	struct model *model;      /* the codebook's learned word model, or NULL */
 	int no_model;             /* rules_set_model(r, 0) */
+	int explain;              /* rules_set_explain(r, 1) */
+	struct rules_why *why;    /* scratch: what did not count, this answer */
+	size_t nwhy, why_cap;
 	double *prob;             /* [ncats]: model_score's output */
 	int max_gaps;             /* most NEAR/BEFORE gaps in one pattern */
 	/* scratch for rules_match */
@@ -1984,6 +1987,7 @@ void rules_free(struct rules *r)
 	free(r->hit);
 	free(r->veto);
 	free(r->ev);
+	free(r->why);
 	free(r);
 }
 
@@ -2001,6 +2005,11 @@ void rules_set_model(struct rules *r, int on)
 int rules_has_model(const struct rules *r)
 {
 	return r->model != NULL;
+}
+
+void rules_set_explain(struct rules *r, int on)
+{
+	r->explain = on;
 }
 
 void rules_set_prefilter(struct rules *r, int on)
@@ -2024,6 +2033,7 @@ void rules_result_release(struct rules_result *res)
 {
 	free(res->cats);
 	free(res->ev);
+	free(res->why);
 	rules_result_init(res);
 }
 
@@ -2130,7 +2140,7 @@ static int next_word(const char *k, size_t len, size_t *i, size_t *ws, size_t *w
  * for a lack - "ingen bærbar", "ikke rettidigt" - opt out of that), or a cue
  * then a "problem" word just after it ("afstand er ikke et problem")? */
 static int negated(const struct rules *r, const char *k, size_t len, size_t s, size_t e,
-		   int before)
+		   int before, size_t cue[2])
 {
 	size_t i = s, ws, we, n;
 	int w, light = 0;
@@ -2164,6 +2174,8 @@ static int negated(const struct rules *r, const char *k, size_t len, size_t s, s
 			if (next_word(k, len, &j, &fs, &fe) && (word_in(k + fs, fe - fs, cue_blockers)
 			    || (word_is(k + i, we - i, "uden") && word_is(k + fs, fe - fs, "for"))))
 				continue;
+			cue[0] = i;
+			cue[1] = we;
 			return 1;
 		}
 	}
@@ -2174,6 +2186,8 @@ after:
 			return 0;
 		if (!is_cue(r, k + ws, we - ws))
 			continue;
+		cue[0] = ws;
+		cue[1] = we;
 		for (n = 0; n < POST_PROBLEM_WINDOW && next_word(k, len, &i, &ws, &we); n++) {
 			const char *const *p;
 
@@ -2190,7 +2204,8 @@ after:
  * turns the second term around ("medarbejderne oplever ikke modstand")?  A
  * cue earlier in the gap belongs to something else ("borgere der ikke kan
  * eller ikke vil"). */
-static int gap_negated(const struct rules *r, const char *k, size_t gs, size_t ge)
+static int gap_negated(const struct rules *r, const char *k, size_t gs, size_t ge,
+		       size_t cue[2])
 {
 	size_t i = ge, we;
 	int w;
@@ -2206,6 +2221,8 @@ static int gap_negated(const struct rules *r, const char *k, size_t gs, size_t g
 		if (is_cue(r, k + i, we - i)) {
 			size_t j = we, fs, fe;
 
+			cue[0] = i;
+			cue[1] = we;
 			return !(next_word(k, ge, &j, &fs, &fe) && word_in(k + fs, fe - fs, cue_blockers));
 		}
 	}
@@ -2763,6 +2780,63 @@ static int record_hit(struct rules *r, const struct normalized *ans, const struc
 	return 0;
 }
 
+/* With rules_set_explain: remember that pattern p matched key bytes
+ * [s, en) and did not count (negated by the cue at key bytes cue[0..1], or
+ * an exclude).  The first of each kind per category is kept. */
+static int record_why(struct rules *r, const struct normalized *ans, const struct rpat *p,
+		      enum rules_why_kind kind, size_t s, size_t en, const size_t *cue)
+{
+	struct rules_why *w;
+	size_t i;
+
+	for (i = 0; i < r->nwhy; i++)
+		if (r->why[i].cat == p->cat && r->why[i].kind == kind)
+			return 0;
+	if (r->nwhy == r->why_cap) {
+		size_t cap = r->why_cap ? 2 * r->why_cap : 8;
+
+		if (!(w = realloc(r->why, cap * sizeof *w)))
+			return KERR_NOMEM;
+		r->why = w;
+		r->why_cap = cap;
+	}
+	w = &r->why[r->nwhy++];
+	memset(w, 0, sizeof *w);
+	w->kind = kind;
+	w->cat = p->cat;
+	w->pattern = p->idx;
+	orig_span(ans, s, en, &w->start, &w->end);
+	if (cue)
+		orig_span(ans, cue[0], cue[1], &w->cue_start, &w->cue_end);
+	return 0;
+}
+
+/* Hand what did not count to res: only categories that are not among the
+ * codes, and an exclusion only where an include had matched. */
+static int finish_why(struct rules *r, struct rules_result *res)
+{
+	size_t i;
+
+	res->nwhy = 0;
+	for (i = 0; i < r->nwhy; i++) {
+		const struct rules_why *w = &r->why[i];
+
+		if (rules_result_has(res, w->cat) || (w->kind == RULES_WHY_EXCLUDED && !r->hit[w->cat]))
+			continue;
+		if (res->nwhy == res->why_cap) {
+			size_t cap = res->why_cap ? 2 * res->why_cap : 8;
+			struct rules_why *nw = realloc(res->why, cap * sizeof *nw);
+
+			if (!nw)
+				return KERR_NOMEM;
+			res->why = nw;
+			res->why_cap = cap;
+		}
+		res->why[res->nwhy++] = *w;
+	}
+	return 0;
+}
+
 /*
  * The learned model's part, after the patterns: an answer they left
  * uncoded gets the categories the model is sure of (or is no answer, when
@@ -2822,10 +2896,12 @@ int rules_match(struct rules *r, const struct normalized *ans,
 	const char *k = ans->key.data;
 	size_t len = ans->key.len, n, i;
 	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(r->md);
+	size_t cue[2] = { 0, 0 };
 	int rc = 0;
 
-	res->ncats = res->nev = 0;
+	res->ncats = res->nev = res->nwhy = 0;
 	res->nonsubstantive = res->residual = res->uncoded = 0;
+	r->nwhy = 0;
 	if (is_blank(k, len) || (r->nonsub && len <= NONSUB_MAX_KEY
 	    && pcre2_match(r->nonsub, (PCRE2_SPTR)k, len, 0, 0, r->md, r->mctx) >= 0))
 		return code_nonanswer(cb, ans, res, e);
@@ -2857,10 +2933,16 @@ int rules_match(struct rules *r, const struct normalized *ans,
 				en++;
 			if (p->exclude) {
 				r->veto[p->cat] = 1;
+				if (r->explain && record_why(r, ans, p, RULES_WHY_EXCLUDED, s, en, NULL))
+					rc = kerr_set(e, KERR_NOMEM, "out of memory");
 				continue;
 			}
-			if (!negated(r, k, len, s, en, p->negation)) {
+			if (!negated(r, k, len, s, en, p->negation, cue)) {
 				rc = record_hit(r, ans, p, s, en, e);
+				continue;
+			}
+			if (r->explain && record_why(r, ans, p, RULES_WHY_NEGATED, s, en, cue)) {
+				rc = kerr_set(e, KERR_NOMEM, "out of memory");
 				continue;
 			}
 			off = en > s ? en : s + 1;  /* negated: PCRE2 finds the next one */
@@ -2906,6 +2988,8 @@ int rules_match(struct rules *r, const struct normalized *ans,
 				s--;
 			if (p->exclude) {
 				r->veto[p->cat] = 1;
+				if (r->explain && record_why(r, ans, p, RULES_WHY_EXCLUDED, s, en, NULL))
+					rc = kerr_set(e, KERR_NOMEM, "out of memory");
 				break;
 			}
 			{
@@ -2913,15 +2997,24 @@ int rules_match(struct rules *r, const struct normalized *ans,
 
 				for (g = 1; p->negation && g <= p->gaps && g < m; g++)
 					if (ov[2 * g] != PCRE2_UNSET
-					    && gap_negated(r, k, ov[2 * g], ov[2 * g + 1]))
+					    && gap_negated(r, k, ov[2 * g], ov[2 * g + 1], cue))
 						break;
 				if (p->negation && g <= p->gaps && g < m) {
+					if (r->explain && record_why(r, ans, p, RULES_WHY_NEGATED, s, en,
+								     cue)) {
+						rc = kerr_set(e, KERR_NOMEM, "out of memory");
+						break;
+					}
 					off = en > s ? en : s + 1;
 					continue;
 				}
 			}
-			if (!negated(r, k, len, s, en, p->negation)) {
+			if (!negated(r, k, len, s, en, p->negation, cue)) {
 				rc = record_hit(r, ans, p, s, en, e);
+				break;
+			}
+			if (r->explain && record_why(r, ans, p, RULES_WHY_NEGATED, s, en, cue)) {
+				rc = kerr_set(e, KERR_NOMEM, "out of memory");
 				break;
 			}
 			off = en > s ? en : s + 1;
@@ -2964,5 +3057,7 @@ int rules_match(struct rules *r, const struct normalized *ans,
 			res->uncoded = 1;
 		}
 	}
+	if (r->explain && finish_why(r, res))
+		return kerr_set(e, KERR_NOMEM, "out of memory");
 	return 0;
 }
