@@ -565,14 +565,15 @@ out:
 
 /* ------------------------------------------------------ codebook lookup */
 
-int project_set_codebook(struct store *s, const char *question, const char *path,
-	struct kerr *e)
+/* meta "<kind>:<question>" = `path` made absolute. */
+static int set_path_meta(struct store *s, const char *kind, const char *question,
+	const char *path, struct kerr *e)
 {
 	struct buf key = BUF_INIT;
 	char *abs = realpath(path, NULL);
 	int rc;
 
-	if (buf_addf(&key, "codebook:%s", question))
+	if (buf_addf(&key, "%s:%s", kind, question))
 		rc = kerr_set(e, KERR_NOMEM, "out of memory");
 	else
 		rc = store_meta_set(s, key.data, abs ? abs : path, e);
@@ -581,20 +582,18 @@ int project_set_codebook(struct store *s, const char *question, const char *path
 	return rc;
 }
 
+int project_set_codebook(struct store *s, const char *question, const char *path,
+	struct kerr *e)
+{
+	return set_path_meta(s, "codebook", question, path, e);
+}
+
 int project_set_migrated(struct store *s, const char *question, const char *path,
 	struct kerr *e)
 {
-	struct buf key = BUF_INIT;
-	char *abs = realpath(path, NULL);
-	int rc;
+	int rc = set_path_meta(s, "migrated", question, path, e);
 
-	if (buf_addf(&key, "migrated:%s", question))
-		rc = kerr_set(e, KERR_NOMEM, "out of memory");
-	else if (!(rc = store_meta_set(s, key.data, abs ? abs : path, e)))
-		rc = project_set_codebook(s, question, abs ? abs : path, e);
-	free(abs);
-	buf_release(&key);
-	return rc;
+	return rc ? rc : project_set_codebook(s, question, path, e);
 }
 
 int project_codebook_path(struct store *s, const char *question, const char *named,
