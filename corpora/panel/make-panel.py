@@ -1,14 +1,26 @@
 #!/usr/bin/env python3
-# Builds the panel study (survey.csv, gold-*.csv) from answers.txt: the same
+# Builds a panel study (survey.csv, gold-*.csv) from answers.txt: the same
 # staff ids answer in two or three waves; some leave the question blank in
 # one wave and answer in another.  Deterministic: run it again, same files.
 # Gold counts are computed here, independently of koder: Y = respondents in
 # the wave and role with a substantive answer (not blank, not ingen_svar),
 # X = those coded to the category.
-import random
-random.seed(13)
-rows = [l.rstrip("\n").split("|", 1) for l in open("answers.txt", encoding="utf-8") if l.strip()]
+#   make-panel.py            corpora/panel: answers.txt is "codes|text"
+#   make-panel.py heldout    corpora/panel/heldout: "v1 codes|v2 codes|text",
+#                            gold files for both codebook versions
+import os, random, sys
+heldout = len(sys.argv) > 1
+if heldout:
+    os.chdir(sys.argv[1])
+random.seed(13 if not heldout else 31)
+rows = []
+for l in open("answers.txt", encoding="utf-8"):
+    if l.strip():
+        f = l.rstrip("\n").split("|")
+        rows.append((f[:-1], f[-1]))   # ([codes per version], text)
 cats = ["kontakt", "tid", "viden", "opfoelgning", "it", "andet"]
+cats2 = ["relation", "mere_tid", "sagsantal", "viden", "it", "regler", "andet"]
+prefix = "H" if heldout else "S"
 waves = ["Nulpunkt", "Midtvejs", "Afslutning"]
 roles = [("Leder", ["Afdelingsleder", "Teamleder"]),
          ("Medarbejder", ["Virksomhedskonsulent", "Jobkonsulent", "Sagsbehandler"])]
@@ -19,7 +31,7 @@ i = 0
 staff = 0
 while i < len(rows):
     staff += 1
-    rid = "S%03d" % staff
+    rid = "%s%03d" % (prefix, staff)
     role = roles[0] if staff % 5 == 0 else roles[1]
     title = role[1][staff % len(role[1])]
     kommune = ["Vejle", "Kolding", "Horsens", "Skive"][staff % 4]
@@ -30,7 +42,8 @@ while i < len(rows):
     for w in ws:
         if w == blank_at or i >= len(rows):
             survey.append((rid, kommune, w, title, ""))
-            gold.append((rid, w, role[0], "ingen_svar" if staff % 8 == 1 else "", ""))
+            mark = "ingen_svar" if staff % 8 == 1 else ""
+            gold.append((rid, w, role[0], [mark, mark], ""))
             continue
         codes, text = rows[i]
         i += 1
@@ -44,22 +57,29 @@ with open("survey.csv", "w", encoding="utf-8-sig", newline="") as f:
     f.write("Medarbejder-ID;Kommune;Runde;Stilling;Samarbejde med virksomheder\r\n")
     for r in survey:
         f.write(";".join(q(x) for x in r) + "\r\n")
-def write_gold(name, keep):
+def write_gold(name, keep, v=0):
     with open(name, "w", encoding="utf-8", newline="") as f:
         f.write("id,wave,codes\n")
         for rid, w, role, codes, text in gold:
-            if keep(w) and codes:
-                f.write("%s,%s,%s\n" % (rid, w, codes))
-write_gold("gold-all.csv", lambda w: True)
-write_gold("gold-nulpunkt.csv", lambda w: w == "Nulpunkt")
-with open("gold-counts.csv", "w", encoding="utf-8", newline="") as f:
-    f.write("wave;role;category;x;y\n")
-    for c in cats:
-        for w in waves:
-            for role in ("Medarbejder", "Leder"):
-                sub = [g for g in gold if g[1] == w and g[2] == role and g[4] and g[3] != "ingen_svar"]
-                x = sum(1 for g in sub if c in g[3].split(";"))
-                f.write("%s;%s;%s;%d;%d\n" % (w, role, c, x, len(sub)))
+            if keep(w) and codes[v]:
+                f.write("%s,%s,%s\n" % (rid, w, codes[v]))
+def write_counts(name, cats, v=0):
+    with open(name, "w", encoding="utf-8", newline="") as f:
+        f.write("wave;role;category;x;y\n")
+        for c in cats:
+            for w in waves:
+                for role in ("Medarbejder", "Leder"):
+                    sub = [g for g in gold if g[1] == w and g[2] == role and g[4] and g[3][v] != "ingen_svar"]
+                    x = sum(1 for g in sub if c in g[3][v].split(";"))
+                    f.write("%s;%s;%s;%d;%d\n" % (w, role, c, x, len(sub)))
+if heldout:
+    write_gold("gold-v1.csv", lambda w: True, 0)
+    write_gold("gold-v2.csv", lambda w: True, 1)
+    write_counts("gold-counts-v2.csv", cats2, 1)
+else:
+    write_gold("gold-all.csv", lambda w: True)
+    write_gold("gold-nulpunkt.csv", lambda w: w == "Nulpunkt")
+    write_counts("gold-counts.csv", cats)
 ids = {}
 for r in survey:
     ids.setdefault(r[0], set()).add(r[2])
