@@ -386,7 +386,7 @@ int cmd_code(int argc, char **argv)
 	struct engine_opts eo = { 0 };
 	struct kerr_list errs = KERR_LIST_INIT;
 	struct coder c;
-	struct outfile out = { NULL, NULL, NULL };
+	struct outfile out = { 0 };
 	struct buf cbpath = BUF_INIT;
 	struct kerr e;
 	FILE *fp = stdin;

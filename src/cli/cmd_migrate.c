@@ -507,7 +507,7 @@ static int write_review_list(struct ctx *c, const struct migrate_plan *p, const 
 	}
 	if (ferror(o.fp)) {
 		outfile_abort(&o);
-		return kerr_set(e, KERR_IO, "cannot write '%s'", path);
+		return kerr_set(e, KERR_WRITE, "cannot write '%s'", path);
 	}
 	return outfile_commit(&o, e);
 }

@@ -184,7 +184,7 @@ static int run_scan(struct scan *s, FILE *in, char **text, size_t ntext, const c
 		    const char *outpath, const struct csv_opts *opts, struct kerr *e)
 {
 	struct csv_reader *r = NULL;
-	struct outfile o = { NULL, NULL, NULL };
+	struct outfile o = { 0 };
 	struct csv_row row;
 	int rc, opened = 0;
 
@@ -225,7 +225,7 @@ int cmd_scan(int argc, char **argv)
 	struct kerr e;
 	char **text = xcalloc((size_t)argc, sizeof(*text));
 	const char *idname = NULL, *outpath = NULL;
-	struct csv_opts copts = { 0, CSV_ENC_AUTO, 0, 1 };
+	struct csv_opts copts = { .encoding = CSV_ENC_AUTO, .allow_ragged = 1 };
 	size_t ntext = 0;
 	FILE *in;
 	int c, rc, status;

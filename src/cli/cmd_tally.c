@@ -1035,7 +1035,7 @@ static int find_columns(struct run *r, struct csv_reader *rd)
 
 static int tally_survey(struct run *r)
 {
-	struct csv_opts copt = { 0, CSV_ENC_AUTO, 0, 0 };
+	struct csv_opts copt = { .encoding = CSV_ENC_AUTO };
 	struct csv_reader *rd = NULL;
 	struct csv_row row;
 	struct kerr e;

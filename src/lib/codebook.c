@@ -12,6 +12,7 @@
 #include "buf.h"
 #include "datadir.h"
 #include "error.h"
+#include "infile.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -930,9 +931,8 @@ static int load(const char *path, struct codebook **out, struct kerr_list *errs,
 
 	*out = NULL;
 	kerr_clear(&e);
-	fp = fopen(path, "rb");
+	fp = infile_open(path, "the codebook", &e);
 	if (!fp) {
-		kerr_errno(&e, errno, path, "cannot open the codebook");
 		if (errs)
 			kerr_list_add(errs, &e);
 		return KERR_IO;

@@ -37,6 +37,7 @@ struct csv_reader {
 	char sep;
 	size_t max_field;
 	int allow_ragged;
+	int unguard;        /* strip the apostrophe csv_add_field put before a formula */
 	long line, col;     /* position of the next byte */
 	struct buf rec;     /* the current record: fields, each NUL-terminated */
 	size_t *off, *lens;
@@ -530,6 +531,7 @@ int csv_open(struct csv_reader **out, FILE *fp, const char *name,
 		if (opts->max_field)
 			r->max_field = opts->max_field;
 		r->allow_ragged = opts->allow_ragged;
+		r->unguard = opts->unguard_formulas;
 	}
 	rc = start_reader(r, e);
 	if (rc) {
@@ -557,8 +559,14 @@ int csv_next(struct csv_reader *r, struct csv_row *row, struct kerr *e)
 		r->done = 1;
 		return -rc;
 	}
-	for (size_t i = 0; i < r->nf; i++)
+	for (size_t i = 0; i < r->nf; i++) {
 		r->fields[i] = r->rec.data + r->off[i];
+		if (r->unguard && r->lens[i] > 1 && r->fields[i][0] == '\''
+		    && csv_guard_len(r->fields[i] + 1, r->lens[i] - 1)) {
+			r->fields[i]++;
+			r->lens[i]--;
+		}
+	}
 	row->n = r->nf;
 	row->field = r->fields;
 	row->len = r->lens;
@@ -695,6 +703,47 @@ int csv_header_find(const struct csv_reader *r, const char *name, size_t *idx,
 	return KERR_NOTFOUND;
 }
 
+/* A plain number as a spreadsheet reads one: [+-]digits[.,digits][e[+-]digits]
+ * ("-5", "+3.2", "1e-3").  It starts with - or + but is no formula. */
+static int plain_number(const char *s, size_t len)
+{
+	size_t i = 0, digits = 0;
+
+	if (i < len && (s[i] == '+' || s[i] == '-'))
+		i++;
+	for (; i < len && s[i] >= '0' && s[i] <= '9'; i++)
+		digits++;
+	if (i < len && (s[i] == '.' || s[i] == ','))
+		for (i++; i < len && s[i] >= '0' && s[i] <= '9'; i++)
+			digits++;
+	if (!digits)
+		return 0;
+	if (i < len && (s[i] == 'e' || s[i] == 'E')) {
+		size_t d = 0;
+
+		if (++i < len && (s[i] == '+' || s[i] == '-'))
+			i++;
+		for (; i < len && s[i] >= '0' && s[i] <= '9'; i++)
+			d++;
+		if (!d)
+			return 0;
+	}
+	return i == len;
+}
+
+size_t csv_guard_len(const char *s, size_t len)
+{
+	size_t i = 0;
+
+	/* Apostrophes already in front count as part of the cell: "'=1" gets a
+	 * second one, so that import's stripping exactly one is a true inverse. */
+	while (i < len && s[i] == '\'')
+		i++;
+	if (i == len || !strchr("=+-@\t\r", s[i]) || plain_number(s + i, len - i))
+		return 0;
+	return 1;
+}
+
 /* Must field s[0..len) be quoted (see csv_write_field)? */
 static int needs_quote(const char *s, size_t len, char sep)
 {
@@ -709,8 +758,11 @@ int csv_add_field(struct buf *b, const char *s, size_t len, char sep)
 	int rc = 0;
 
 	if (!needs_quote(s, len, sep))
-		return buf_add(b, s, len) ? KERR_NOMEM : 0;
+		return (csv_guard_len(s, len) && buf_addch(b, '\'')) || buf_add(b, s, len)
+			? KERR_NOMEM : 0;
 	rc |= buf_addch(b, '"');
+	if (csv_guard_len(s, len))
+		rc |= buf_addch(b, '\'');
 	while (!rc && (q = memchr(s, '"', len))) {
 		rc |= buf_add(b, s, (size_t)(q - s) + 1);
 		rc |= buf_addch(b, '"');
@@ -727,10 +779,14 @@ int csv_write_field(FILE *fp, const char *s, size_t len, char sep)
 	int quote = needs_quote(s, len, sep);
 	size_t i;
 
-	if (!quote)
+	if (!quote) {
+		if (csv_guard_len(s, len))
+			putc('\'', fp);
 		fwrite(s, 1, len, fp);
-	else {
+	} else {
 		putc('"', fp);
+		if (csv_guard_len(s, len))
+			putc('\'', fp);
 		for (i = 0; i < len; i++) {
 			if (s[i] == '"')
 				putc('"', fp);

@@ -197,7 +197,7 @@ int effect_write_table(const struct tally *before, const struct tally *after,
 	free(waves);
 	free(roles);
 	if (ferror(fp))
-		return kerr_set(e, KERR_IO, "cannot write the table");
+		return kerr_set(e, KERR_WRITE, "cannot write the table");
 	return 0;
 }
 

@@ -1325,6 +1325,7 @@ int project_import(struct store *s, const char *path, const char *coder, const c
 {
 	struct importer im;
 	struct project_import_stats dummy;
+	struct csv_opts unguard = { .unguard_formulas = 1 };
 	struct csv_reader *csv = NULL;
 	struct csv_row row;
 	struct kerr e;
@@ -1349,7 +1350,9 @@ int project_import(struct store *s, const char *path, const char *coder, const c
 	}
 	if ((rc = load_panel(&im)))
 		goto out;
-	if ((rc = csv_open(&csv, fp, path, NULL, &e))
+	/* the file is usually one 'review --export' wrote: its formula guard's
+	 * apostrophes go, so that a round trip changes nothing */
+	if ((rc = csv_open(&csv, fp, path, &unguard, &e))
 	    || (rc = csv_header_find(csv, "id", &cid, &e))
 	    || (rc = csv_header_find(csv, "codes", &ccodes, &e))) {
 		kerr_at(&e, path, 1, 0);
@@ -1613,7 +1616,7 @@ int project_export(struct store *s, const char *qid, const char *coder, const ch
 
 		if (!(wb = workbook_new_opt(o.tmp, &wo))
 		    || !(x.ws = workbook_add_worksheet(wb, "koder")))
-			rc = kerr_set(e, KERR_IO, "cannot create the workbook");
+			rc = kerr_set(e, KERR_WRITE, "cannot create the workbook");
 		if (!rc) {
 			/* A sheet a coder can work in: header kept in view, the
 			 * answer wide and wrapped, the columns to fill wide enough. */
@@ -1642,7 +1645,7 @@ int project_export(struct store *s, const char *qid, const char *coder, const ch
 		rc = store_each_final(s, qid, export_row, &x, e);
 	if (wb) {
 		if (workbook_close(wb) != LXW_NO_ERROR && !rc)
-			rc = kerr_set(e, KERR_IO, "cannot write the workbook");
+			rc = kerr_set(e, KERR_WRITE, "cannot write the workbook");
 	}
 	if (rc == KERR_IO && e && !e->msg[0])
 		kerr_errno(e, errno ? errno : EIO, path, "cannot write");

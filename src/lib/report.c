@@ -9,6 +9,7 @@
  */
 #include "report.h"
 #include "buf.h"
+#include "csv.h"
 #include "error.h"
 #include "outfile.h"
 #include "tally.h"
@@ -129,19 +130,8 @@ static void write_text(struct buf *b, struct tally *const *ts, size_t n)
 
 static void csv_cell(struct buf *b, const char *s, int last)
 {
-	int quote = strpbrk(s, ";\"\r\n") != NULL;
-
-	if (!quote)
-		buf_adds(b, s);
-	else {
-		buf_addch(b, '"');
-		for (; *s; s++) {
-			if (*s == '"')
-				buf_addch(b, '"');
-			buf_addch(b, *s);
-		}
-		buf_addch(b, '"');
-	}
+	/* the one CSV writer: quoting and the formula guard (csv.h) */
+	csv_add_field(b, s, strlen(s), ';');
 	buf_adds(b, last ? "\r\n" : ";");
 }
 
@@ -441,7 +431,7 @@ static int write_xlsx(const char *file, struct tally *const *ts, size_t n, struc
 	lxw_error err;
 
 	if (!wb)
-		return kerr_set(e, KERR_IO, "cannot create the workbook");
+		return kerr_set(e, KERR_WRITE, "cannot create the workbook");
 	f.bold = workbook_add_format(wb);
 	format_set_bold(f.bold);
 	f.head = workbook_add_format(wb);
@@ -467,7 +457,7 @@ static int write_xlsx(const char *file, struct tally *const *ts, size_t n, struc
 		ws = workbook_add_worksheet(wb, name);
 		if (!ws) {
 			workbook_close(wb);
-			return kerr_set(e, KERR_IO, "cannot add the sheet \"%s\"", name);
+			return kerr_set(e, KERR_WRITE, "cannot add the sheet \"%s\"", name);
 		}
 		worksheet_set_column(ws, 0, 0, 48, f.wrap);
 		worksheet_set_column(ws, 1, 60, 11, NULL);
@@ -479,7 +469,7 @@ static int write_xlsx(const char *file, struct tally *const *ts, size_t n, struc
 	}
 	err = workbook_close(wb);
 	if (err != LXW_NO_ERROR)
-		return kerr_set(e, KERR_IO, "cannot write the workbook: %s", lxw_strerror(err));
+		return kerr_set(e, KERR_WRITE, "cannot write the workbook: %s", lxw_strerror(err));
 	return 0;
 }
 

@@ -40,6 +40,8 @@
 #define NONSUB_SHORT_WORDS 10        /* a non-answer phrase with a reason or filler
                                         around it: at most this many words */
 #define NEAR_DEFAULT 5
+#define PATTERN_MAX_DEPTH 100      /* groups nested in one pattern (SECURITY.md) */
+#define PATTERN_MAX_DEPTH_TEXT "100"
 #define LIT_START 1                  /* trigger literal must start a word */
 #define LIT_END 2                    /* ... must end one */
 #define POST_WINDOW 4                /* "afstand [er ikke] et problem" */
@@ -371,18 +373,52 @@ struct pparse {
 	enum tok tok;
 	size_t tstart, tlen;  /* current token in s */
 	long n;            /* NEAR/n, BEFORE/n */
-	int err;
+	int err;           /* KERR_PATTERN, or KERR_LIMIT past PATTERN_MAX_DEPTH */
 	char msg[200];
 	size_t errpos;
+	unsigned depth;    /* groups open around the current token */
 };
 
-static void pfail(struct pparse *p, size_t at, const char *msg)
+static void pfail_code(struct pparse *p, int code, size_t at, const char *msg)
 {
 	if (p->err)
 		return;
-	p->err = KERR_PATTERN;
+	p->err = code;
 	p->errpos = at;
 	snprintf(p->msg, sizeof p->msg, "%s", msg);
+}
+
+static void pfail(struct pparse *p, size_t at, const char *msg)
+{
+	pfail_code(p, KERR_PATTERN, at, msg);
+}
+
+/*
+ * The pattern in a message: whole when short, else the part around byte
+ * `at` between ellipses, cut at character boundaries, so that a 100 KB
+ * pattern does not fill (and get cut off in) the 768 bytes of a message.
+ * Writes a NUL-terminated string to out[size >= 160].
+ */
+static void quote_pattern(const char *pattern, size_t at, char *out, size_t size)
+{
+	size_t len = strlen(pattern), s, e;
+
+	if (len <= 100) {
+		snprintf(out, size, "%s", pattern);
+		return;
+	}
+	if (at > len)
+		at = len;
+	s = at > 40 ? at - 40 : 0;
+	e = at + 40 < len ? at + 40 : len;
+	if (s < 8)
+		s = 0;
+	while (s > 0 && ((unsigned char)pattern[s] & 0xC0) == 0x80)
+		s--;
+	while (e < len && ((unsigned char)pattern[e] & 0xC0) == 0x80)
+		e++;
+	snprintf(out, size, "%s%.*s%s (%zu characters)", s ? "\xe2\x80\xa6" : "", (int)(e - s),
+		pattern + s, e < len ? "\xe2\x80\xa6" : "", len);
 }
 
 static int op_word(struct pparse *p, const char *name, size_t nlen)
@@ -626,10 +662,19 @@ static int parse_item(struct pparse *p, struct frag *f)
 		size_t open = p->tstart;
 		struct frag in;
 
+		/* each group is a level of recursion here: a hostile pattern of
+		 * 10,000 "(" would overflow the stack */
+		if (p->depth >= PATTERN_MAX_DEPTH) {
+			pfail_code(p, KERR_LIMIT, open, "groups are nested more than "
+				PATTERN_MAX_DEPTH_TEXT " deep here; write the pattern with fewer brackets");
+			return 0;
+		}
 		frag_init(&in);
 		next_tok(p);
+		p->depth++;
 		rc = parse_alt(p, &in);
-		if (!rc && p->tok != T_RP)
+		p->depth--;
+		if (!rc && !p->err && p->tok != T_RP)
 			pfail(p, open, "this ( has no matching )");
 		next_tok(p);
 		if (p->tok == T_OPT) {
@@ -1218,16 +1263,23 @@ static pcre2_code *compile_re(struct compiler *c, const char *re, const char *pa
 
 	if (!code) {
 		PCRE2_UCHAR msg[256];
+		char q[200];
 
 		pcre2_get_error_message(err, msg, sizeof msg);
-		if (raw)
+		if (raw) {
+			const char *rx = strstr(pattern, "re:");
+			size_t at = (rx ? (size_t)(rx - pattern) + 3 : 0) + (size_t)off;
+
+			quote_pattern(pattern, at, q, sizeof q);
 			cproblem(c, KERR_PATTERN, path,
 				"bad regular expression \"%s\": %s at offset %zu of the expression",
-				pattern, (char *)msg, (size_t)off);
-		else
+				q, (char *)msg, (size_t)off);
+		} else {
+			quote_pattern(pattern, 0, q, sizeof q);
 			cproblem(c, KERR_PATTERN, path,
-				"pattern \"%s\" does not compile (%s at offset %zu of the regex %s); "
-				"please report this", pattern, (char *)msg, (size_t)off, re);
+				"pattern \"%s\" does not compile (%s at offset %zu of the regex); "
+				"please report this", q, (char *)msg, (size_t)off);
+		}
 		return NULL;
 	}
 	/* JIT is an optimisation: without it the interpreter gives the same
@@ -1292,8 +1344,11 @@ static void add_pattern(struct compiler *c, size_t cat, size_t idx, int exclude)
 	if (rc) {
 		c->first = c->first ? c->first : rc;
 	} else if (p.err) {
-		cproblem(c, KERR_PATTERN, path, "pattern \"%s\": %s (at character %zu)",
-			pattern, p.msg, p.errpos + 1);
+		char q[200];
+
+		quote_pattern(pattern, p.errpos, q, sizeof q);
+		cproblem(c, p.err, path, "pattern \"%s\": %s (at character %zu)",
+			q, p.msg, p.errpos + 1);
 	} else if ((rp->extend = strip_leading_star(&f.re, raw)),
 		   (rp->code = compile_re(c, f.re.data, path, pattern, raw, 0))) {
 		rp->jitted = 0;
@@ -1408,10 +1463,13 @@ static int build_nonsub(struct compiler *c)
 			snprintf(path, sizeof path, "nonsubstantive[%zu]", i - cb->nnonsubstantive_default);
 		frag_init(&f);
 		rc = translate(cb->nonsubstantive[i], &f, &p, &neg, &raw);
-		if (!rc && p.err)
-			cproblem(c, KERR_PATTERN, path, "phrase \"%s\": %s (at character %zu)",
-				cb->nonsubstantive[i], p.msg, p.errpos + 1);
-		else if (!rc) {
+		if (!rc && p.err) {
+			char q[200];
+
+			quote_pattern(cb->nonsubstantive[i], p.errpos, q, sizeof q);
+			cproblem(c, p.err, path, "phrase \"%s\": %s (at character %zu)",
+				q, p.msg, p.errpos + 1);
+		} else if (!rc) {
 			struct buf bare = BUF_INIT;
 
 			rc = strip_bounds(f.re.data, &bare);

@@ -123,7 +123,7 @@ static void test_windows_1252(void **state)
 static void test_utf8_then_bad_byte(void **state)
 {
 	static const char s[] = "id;svar\n1;bl\xC3\xA5\n2;ok\n3;d\xE5rlig\n";
-	struct csv_opts o = { 0, CSV_ENC_UTF8, 0, 0 };
+	struct csv_opts o = { .encoding = CSV_ENC_UTF8 };
 	struct kerr e;
 	struct csv_row row;
 	FILE *fp;
@@ -151,7 +151,7 @@ static void test_utf8_then_bad_byte(void **state)
 static void test_ragged_rows_reported_and_skippable(void **state)
 {
 	static const char s[] = "a;b;c\n1;2;3\n1;2\n1;2;3;4\n7;8;9\n";
-	struct csv_opts o = { 0, CSV_ENC_AUTO, 0, 1 };
+	struct csv_opts o = { .encoding = CSV_ENC_AUTO, .allow_ragged = 1 };
 	struct kerr e;
 	struct csv_row row;
 	FILE *fp;
@@ -181,7 +181,7 @@ static void test_limits_and_broken_files(void **state)
 	static const char big[] = "a;b\n1;0123456789abcdef\n";
 	static const char open_quote[] = "a;b\n1;\"never closed\n2;x\n";
 	static const char utf16[] = "\xFF\xFEi\0d\0";
-	struct csv_opts o = { 0, CSV_ENC_AUTO, 8, 0 };
+	struct csv_opts o = { .encoding = CSV_ENC_AUTO, .max_field = 8 };
 	struct kerr e;
 	struct csv_row row;
 	FILE *fp;
