@@ -429,7 +429,7 @@ static int follow_migration(struct run *r)
 			continue;
 		cli_warn("%s: question \"%s\": the descriptor names %s, but 'koder migrate' moved "
 			 "the project to %s, which is used; point the descriptor's \"codebook\" at "
-			 "that file", r->db, q->id, q->cb_path.data, use.data);
+			 "that file (or 'koder migrate --to' the one it names)", r->db, q->id, q->cb_path.data, use.data);
 		buf_reset(&q->cb_path);
 		buf_adds(&q->cb_path, use.data);
 	}

@@ -397,7 +397,7 @@ static int question_codebook(struct reader *r, const struct corpus_question *q,
 		snprintf(r->st.moved_note, sizeof(r->st.moved_note), "question '%s': the "
 			"descriptor names %s, but 'koder migrate' moved the project to %s "
 			"(version %s), which is used; point the descriptor's \"codebook\" at "
-			"that file", q->id ? q->id : q->column, q->codebook, use.data,
+			"that file (or 'koder migrate --to' the one it names)", q->id ? q->id : q->column, q->codebook, use.data,
 			(*cb)->version ? (*cb)->version : "?");
 	buf_release(&named);
 	buf_release(&use);
