@@ -23,6 +23,7 @@
 #include "datadir.h"
 #include "engine.h"
 #include "error.h"
+#include "pii.h"
 #include "report.h"
 #include "project.h"
 #include "store.h"
@@ -63,7 +64,7 @@ static const struct cli_opt opts[] = {
 	{ OPT_ENCODING, "encoding", "ENC", "survey encoding: utf-8 or windows-1252 "
 	  "(default: detected)" },
 	{ OPT_MAX_FIELD, "max-field", "BYTES", "longest answer accepted (default: 16 MB)" },
-	CMD_NO_MASK_OPTS(OPT_MASK, OPT_MASK_KINDS),
+	CMD_MASK_OPTS(OPT_MASK, OPT_MASK_KINDS, "the wave, role and --by values"),
 	{ 'h', "help", NULL, "show this help" },
 	{ 0, NULL, NULL, NULL }
 };
@@ -85,8 +86,9 @@ static const struct cli_usage usage = {
 	"question; the column flags override it, and without one they are needed.\n"
 	"-o FILE.xlsx writes a workbook (one sheet per codebook) without --format.\n\n"
 	"The output holds counts, category labels and the values of the wave, role\n"
-	"and --by columns, never answer text: --mask is accepted (so one command\n"
-	"line fits every export) and has nothing to replace.\n\n"
+	"and --by columns, never answer text; with --mask those values too have\n"
+	"CPR numbers, phones, e-mails and names replaced (--by Email shows\n"
+	"[EMAIL]), as every other command masks them.\n\n"
 	"Examples:\n"
 	"  koder tally corpora/sof\n"
 	"  koder tally corpora/sof --question barrierer --format xlsx -o sof.xlsx\n"
@@ -130,6 +132,7 @@ struct question {
 	struct buf cb_path;
 	struct codebook *cb;
 	struct engine *en;      /* the first question's lends its normalizer */
+	int shared;             /* cb and en are an earlier question's (same file) */
 	struct tally *t;
 	size_t col;
 	long *cb2t;             /* codebook category -> tally category, -1 = ingen_svar */
@@ -184,6 +187,8 @@ struct run {
 	struct engine_answer ans;
 	struct dim wave, role, group;
 	size_t id_col, wave_col, role_col, by_col;
+	unsigned mask;          /* --mask: PII kinds replaced in the values shown */
+	struct buf masked;
 	int has_wave, has_role;
 	struct idset ids;       /* (wave, id) hashes, for duplicates */
 	struct dup *dups;
@@ -330,45 +335,15 @@ static int find_codebook(const char *arg, struct buf *out)
 	return KERR_NOTFOUND;
 }
 
-/* Categories for the tally: codebook order without ingen_svar, each net
- * placed just before its first member. */
+/* The tally of question q: its codebook's categories as the reports show them. */
 static int make_tally(struct question *q, struct kerr *e)
 {
-	const struct codebook *cb = q->cb;
-	struct tally_cat_def *defs = calloc(cb->ncats + cb->nnets + 1, sizeof(*defs));
-	unsigned char *placed = calloc(cb->nnets + 1, 1);
-	size_t n = 0, i;
-	int rc;
+	int rc = tally_of_codebook(q->cb, q->column, q->id, &q->t, &q->cb2t, e);
 
-	if (!defs || !placed) {
-		free(defs);
-		free(placed);
-		return kerr_set(e, KERR_NOMEM, "out of memory");
-	}
-	for (i = 0; i < cb->ncats; i++) {
-		const struct codebook_category *c = &cb->cats[i];
-
-		if ((long)i == cb->ingen_svar)
-			continue;
-		if (c->net_index >= 0 && !placed[c->net_index]) {
-			const struct codebook_net *net = &cb->nets[c->net_index];
-
-			placed[c->net_index] = 1;
-			defs[n++] = (struct tally_cat_def){ net->id, net->label, NULL, 1 };
-		}
-		defs[n++] = (struct tally_cat_def){ c->id, c->label, c->net, 0 };
-	}
-	rc = tally_new(&q->t, q->column, q->id, cb->id, cb->title, cb->version, defs, n, e);
-	free(defs);
-	free(placed);
 	if (rc)
 		return rc;
-	q->cb2t = malloc((cb->ncats + 1) * sizeof(*q->cb2t));
-	q->flags = calloc(q->t->ncats + 1, 1);
-	if (!q->cb2t || !q->flags)
+	if (!(q->flags = calloc(q->t->ncats + 1, 1)))
 		return kerr_set(e, KERR_NOMEM, "out of memory");
-	for (i = 0; i < cb->ncats; i++)
-		q->cb2t[i] = tally_cat_index(q->t, cb->cats[i].id);
 	return 0;
 }
 
@@ -379,9 +354,19 @@ static int load_question(struct run *r, struct question *q)
 	int rc;
 
 	kerr_clear(&e);
-	rc = codebook_load(q->cb_path.data, &q->cb, &errs);
-	if (!rc) {
-		struct engine_opts eo = { r->no_repair, 0, q != r->q ? engine_normalizer(r->q[0].en) : NULL };
+	/* questions coded with one codebook share it and its engine: each
+	 * load cost some 200 KB and 15 ms, so 10,000 questions took 2 GB */
+	for (struct question *p = r->q; p < q; p++)
+		if (!strcmp(p->cb_path.data, q->cb_path.data)) {
+			q->cb = p->cb;
+			q->en = p->en;
+			q->shared = 1;
+			break;
+		}
+	rc = q->shared ? 0 : codebook_load(q->cb_path.data, &q->cb, &errs);
+	if (!rc && !q->shared) {
+		struct engine_opts eo = { .no_repair = r->no_repair,
+			.norm = q != r->q ? engine_normalizer(r->q[0].en) : NULL };
 
 		rc = engine_new(q->cb, &eo, &q->en, &errs);
 	}
@@ -682,7 +667,7 @@ static int load_db(struct run *r)
 	int rc;
 
 	kerr_clear(&e);
-	if ((rc = store_open(&s, r->db, 0, &e)))
+	if ((rc = store_open(&s, r->db, STORE_READONLY, &e)))
 		return cli_error(&e);
 	for (i = 0; i < r->nq && !rc; i++) {
 		struct db_ctx d;
@@ -797,6 +782,18 @@ static long dim_index(struct run *r, struct dim *d, const char *s, size_t n, lon
 	val = xmalloc(n + 1);
 	memcpy(val, s, n);
 	val[n] = '\0';
+	if (r->mask) {
+		/* --by Email --mask: the values become headings and warnings,
+		 * so they are masked like every other written cell */
+		const char *m = pii_cell(val, r->mask, &r->masked, NULL);
+
+		if (!m)
+			cli_die(EXIT_SOFTWARE, "out of memory");
+		if (m != val) {
+			free(val);
+			val = xstrdup(m);
+		}
+	}
 	if (d == &r->wave && r->corpus.nwaves) {
 		long w = corpus_wave_of(&r->corpus, val);
 
@@ -1259,12 +1256,14 @@ static int parse_args(struct run *r, int argc, char **argv)
 		case OPT_NO_REPAIR: r->no_repair = 1; break;
 		case OPT_ENCODING: r->f_enc = optarg; break;
 		case OPT_MAX_FIELD:
-			if (cli_parse_size(optarg, &r->max_field) || !r->max_field)
-				return cli_misuse(&usage, "--max-field needs a positive number of bytes");
+			if (cli_parse_size(optarg, &r->max_field) || !r->max_field
+			    || r->max_field > CSV_MAX_MAX_FIELD)
+				return cli_misuse(&usage, "--max-field needs a positive number of "
+					"bytes, at most %zu (256 MB), not '%s'", CSV_MAX_MAX_FIELD, optarg);
 			break;
 		case OPT_MASK:
 		case OPT_MASK_KINDS: {
-			int st = cmd_mask_opt(c == OPT_MASK ? NULL : optarg, NULL, &usage);
+			int st = cmd_mask_opt(c == OPT_MASK ? NULL : optarg, &r->mask, &usage);
 
 			if (st)
 				return st;
@@ -1297,7 +1296,7 @@ static int survey_from_store(struct run *r)
 	int rc;
 
 	kerr_clear(&e);
-	if ((rc = store_open(&s, r->db, 0, &e)))
+	if ((rc = store_open(&s, r->db, STORE_READONLY, &e)))
 		return cli_error(&e);
 	rc = store_meta_get(s, "corpus", &r->stored_corpus, &e);
 	store_close(s);
@@ -1362,13 +1361,16 @@ static void release_dim(struct dim *d)
 
 static void release_run(struct run *r)
 {
+	buf_release(&r->masked);
 	/* the first question's engine lends its normalizer: freed last */
 	for (size_t i = r->nq; i-- > 0;) {
 		struct question *q = &r->q[i];
 
 		tally_free(q->t);
-		engine_free(q->en);
-		codebook_free(q->cb);
+		if (!q->shared) {
+			engine_free(q->en);
+			codebook_free(q->cb);
+		}
 		buf_release(&q->cb_path);
 		free(q->cb2t);
 		free(q->flags);
@@ -1408,6 +1410,7 @@ int cmd_tally(int argc, char **argv)
 	memset(&r, 0, sizeof(r));
 	buf_init(&r.path, 0);
 	buf_init(&r.stored_corpus, 0);
+	buf_init(&r.masked, 0);
 	engine_answer_init(&r.ans);
 	rc = parse_args(&r, argc, argv);
 	if (rc < 0)

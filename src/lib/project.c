@@ -11,6 +11,7 @@
 #include "pii.h"
 #include "outfile.h"
 #include "store.h"
+#include "survey.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -131,21 +132,20 @@ struct pq {                     /* one question being read */
 	const struct corpus_question *q;
 	struct codebook *cb;
 	struct engine *en;
-	size_t col;
 };
 
 struct reader {
 	struct store *s;
 	const struct corpus *c;
 	struct kerr_list *errs;
+	struct survey *sv;
 	const char *file;
 	struct pq *qs;
 	size_t nq;
-	size_t id_col, wave_col, role_col;
+	size_t role_col;
 	size_t *by_col;
 	struct engine_answer ans;
 	struct buf codes, evidence;
-	struct seen seen;
 	struct seen waves;      /* "W\x1fwave\x1fid", "I\x1fid", "P\x1fid" */
 	struct buf panel;       /* ids in more than one wave, one a line */
 	struct project_stats st;
@@ -192,16 +192,6 @@ static int add_err(struct reader *r, const struct kerr *e)
 	return e->code;
 }
 
-static const char *group_name(const char *value, long idx, const char *name, int has_col,
-	int listed)
-{
-	if (!has_col)
-		return "(alle)";
-	if (!value || !*value)
-		return "(ukendt)";
-	return (listed && idx >= 0) ? name : value;
-}
-
 static int is_blank(const char *s)
 {
 	for (; *s; s++)
@@ -226,7 +216,7 @@ static int suggest(struct reader *r, struct pq *p, const char *text, struct kerr
 	return 0;
 }
 
-static char *extra_json(struct reader *r, const struct csv_row *row)
+static char *extra_json(struct reader *r, const struct survey_row *row)
 {
 	cJSON *o = cJSON_CreateObject();
 	char *out = NULL;
@@ -235,9 +225,9 @@ static char *extra_json(struct reader *r, const struct csv_row *row)
 	if (!o)
 		return NULL;
 	for (i = 0; i < r->c->nby; i++)
-		if (r->by_col[i] != NO_COLUMN && r->by_col[i] < row->n)
+		if (r->by_col[i] != SURVEY_NO_COLUMN && r->by_col[i] < row->nfields)
 			cJSON_AddStringToObject(o, r->c->by[i], row->field[r->by_col[i]]);
-	if (r->role_col != NO_COLUMN && r->role_col < row->n)
+	if (r->role_col != SURVEY_NO_COLUMN && r->role_col < row->nfields)
 		cJSON_AddStringToObject(o, r->c->role_col, row->field[r->role_col]);
 	out = cJSON_PrintUnformatted(o);
 	cJSON_Delete(o);
@@ -277,68 +267,41 @@ static int note_panel(struct reader *r, const char *wave, const char *id, long l
 	return rc;
 }
 
-static int read_row(struct reader *r, const struct csv_row *row)
+static int read_row(struct reader *r, const struct survey_row *row)
 {
 	const struct corpus *c = r->c;
-	const char *id, *wave, *role, *wv = NULL, *rv = NULL;
 	char *extra = NULL;
 	size_t qi;
-	long w = -1, ro = -1;
 	int rc = 0;
 	struct kerr e0;
 
-	if (r->id_col >= row->n)
-		return 0;
-	id = row->field[r->id_col];
-	if (r->wave_col != NO_COLUMN && r->wave_col < row->n) {
-		wv = row->field[r->wave_col];
-		w = corpus_wave_of(c, wv);
-	}
-	if (r->role_col != NO_COLUMN && r->role_col < row->n) {
-		rv = row->field[r->role_col];
-		ro = corpus_role_of(c, rv);
-	}
-	wave = group_name(wv, w, w >= 0 ? c->waves[w].name : NULL,
-		r->wave_col != NO_COLUMN, c->nwaves > 0);
-	role = group_name(rv, ro, ro >= 0 ? c->roles[ro].name : NULL,
-		r->role_col != NO_COLUMN, c->nroles > 0);
-	if (is_blank(id))
+	if (is_blank(row->respondent))
 		return note(r, KERR_SCHEMA, row->line, c->id_col,
 			"empty respondent id; every row needs one");
-	if ((rc = note_panel(r, wave, id, row->line)))
+	if (row->dup_line > 0)
+		return note(r, KERR_SCHEMA, row->line, c->id_col, "respondent '%s' appears "
+			"again in wave %s (first on line %ld); ids must be unique within "
+			"a wave", row->respondent, row->wave, row->dup_line);
+	if ((rc = note_panel(r, row->wave, row->respondent, row->line)))
 		return add_err(r, (kerr_set(&e0, KERR_NOMEM, "out of memory"), &e0));
 	for (qi = 0; qi < r->nq && !rc; qi++) {
 		struct pq *p = &r->qs[qi];
 		struct store_answer a = { 0 };
 		struct store_suggestion g = { 0 };
 		struct kerr e;
-		struct buf key = BUF_INIT;
-		long prev;
 		int added = 0;
 
-		if (p->col >= row->n || is_blank(row->field[p->col]))
+		if (is_blank(row->answer[qi]))
 			continue;
 		kerr_clear(&e);
-		if (buf_addf(&key, "%zu\x1f%s\x1f%s", qi, wave, id)
-		    || (prev = seen_add(&r->seen, key.data, row->line)) < 0) {
-			buf_release(&key);
-			return add_err(r, (kerr_set(&e, KERR_NOMEM, "out of memory"), &e));
-		}
-		buf_release(&key);
-		if (prev > 0) {
-			note(r, KERR_SCHEMA, row->line, c->id_col, "respondent '%s' appears "
-				"again in wave %s (first on line %ld); ids must be unique within "
-				"a wave", id, wave, prev);
-			continue;
-		}
 		if (!extra && !(extra = extra_json(r, row)))
 			return add_err(r, (kerr_set(&e, KERR_NOMEM, "out of memory"), &e));
 		a.question = p->q->id ? p->q->id : p->q->column;
 		a.codebook_id = p->cb->id;
-		a.wave = wave;
-		a.role = role;
-		a.respondent = id;
-		a.text = row->field[p->col];
+		a.wave = row->wave;
+		a.role = row->role;
+		a.respondent = row->respondent;
+		a.text = row->answer[qi];
 		a.extra = extra;
 		a.seq = row->line;
 		if ((rc = store_add_answer(r->s, &a, &g.answer_id, &added, &e))
@@ -360,19 +323,6 @@ static int read_row(struct reader *r, const struct csv_row *row)
 	}
 	cJSON_free(extra);
 	return rc;
-}
-
-static int find_col(struct reader *r, struct csv_reader *csv, const char *name,
-	size_t *idx)
-{
-	struct kerr e;
-
-	kerr_clear(&e);
-	if (csv_header_find(csv, name, idx, &e)) {
-		kerr_at(&e, r->file, 1, 0);
-		return add_err(r, &e);
-	}
-	return 0;
 }
 
 /* The descriptor's codebook, or the one 'koder migrate' moved the project
@@ -404,49 +354,43 @@ static int question_codebook(struct reader *r, const struct corpus_question *q,
 	return rc;
 }
 
-static int setup(struct reader *r, struct csv_reader *csv, const char *qid)
+static int setup(struct reader *r, const char *qid)
 {
 	const struct corpus *c = r->c;
+	struct survey_opts so = { 0 };
 	struct kerr e;
 	size_t i;
 	int rc = 0;
 
-	r->id_col = r->wave_col = r->role_col = NO_COLUMN;
-	if (!c->id_col)
-		return note(r, KERR_SCHEMA, 0, NULL, "no respondent id column; give --id");
-	rc |= find_col(r, csv, c->id_col, &r->id_col);
-	if (c->wave_col)
-		rc |= find_col(r, csv, c->wave_col, &r->wave_col);
-	if (c->role_col)
-		rc |= find_col(r, csv, c->role_col, &r->role_col);
+	so.question = qid;
+	if ((rc = survey_open(&r->sv, c, NULL, &so, r->errs))) {
+		if (!r->first_rc)
+			r->first_rc = rc;
+		return rc;
+	}
+	r->file = survey_file(r->sv);
+	r->nq = survey_nquestions(r->sv);
+	r->role_col = c->role_col ? survey_column(r->sv, c->role_col) : SURVEY_NO_COLUMN;
 	r->by_col = malloc((c->nby + 1) * sizeof(*r->by_col));
-	r->qs = calloc(c->nquestions + 1, sizeof(*r->qs));
+	r->qs = calloc(r->nq + 1, sizeof(*r->qs));
 	if (!r->by_col || !r->qs)
 		return add_err(r, (kerr_set(&e, KERR_NOMEM, "out of memory"), &e));
 	for (i = 0; i < c->nby; i++)
-		if (csv_header_find(csv, c->by[i], &r->by_col[i], NULL))
-			r->by_col[i] = NO_COLUMN;
-	for (i = 0; i < c->nquestions; i++) {
-		const struct corpus_question *q = &c->questions[i];
-		struct pq *p = &r->qs[r->nq];
-
-		if (qid && q != corpus_question_find(c, qid))
-			continue;
-		p->q = q;
-		r->nq++;
-		if (find_col(r, csv, q->column, &p->col)
-		    || question_codebook(r, q, &p->cb)) {
+		r->by_col[i] = survey_column(r->sv, c->by[i]);
+	if (!r->nq)
+		return note(r, KERR_NOTFOUND, 0, NULL, "no question '%s' in the corpus",
+			qid ? qid : "(any)");
+	for (i = 0; i < r->nq; i++) {
+		r->qs[i].q = survey_question(r->sv, i);
+		if (question_codebook(r, r->qs[i].q, &r->qs[i].cb)) {
 			if (!r->first_rc)
 				r->first_rc = KERR_SCHEMA;
 			rc = 1;
 		}
 	}
-	if (!r->nq)
-		return note(r, KERR_NOTFOUND, 0, NULL, "no question '%s' in the corpus",
-			qid ? qid : "(any)");
 	/* every question's codebook is checked before any engine is built */
 	for (i = 0; !rc && i < r->nq; i++) {
-		struct engine_opts eo = { 0, 0, i ? engine_normalizer(r->qs[0].en) : NULL };
+		struct engine_opts eo = { .norm = i ? engine_normalizer(r->qs[0].en) : NULL };
 
 		int erc = engine_new(r->qs[i].cb, &eo, &r->qs[i].en, r->errs);
 
@@ -465,16 +409,16 @@ static void reader_release(struct reader *r)
 	size_t i;
 
 	/* the first engine lends its normalizer to the others: free it last */
-	for (i = r->nq; i-- > 0;) {
+	for (i = r->nq; r->qs && i-- > 0;) {
 		engine_free(r->qs[i].en);
 		codebook_free(r->qs[i].cb);
 	}
 	free(r->qs);
 	free(r->by_col);
+	survey_close(r->sv);
 	engine_answer_release(&r->ans);
 	buf_release(&r->codes);
 	buf_release(&r->evidence);
-	seen_release(&r->seen);
 	seen_release(&r->waves);
 	buf_release(&r->panel);
 }
@@ -483,11 +427,8 @@ int project_add_survey(struct store *s, const struct corpus *c, const char *qid,
 	struct project_stats *st, struct kerr_list *errs)
 {
 	struct reader r;
-	struct buf path = BUF_INIT;
-	struct csv_reader *csv = NULL;
-	struct csv_row row;
+	struct survey_row row;
 	struct kerr e;
-	FILE *fp = NULL;
 	int rc, own = 0;
 
 	memset(&r, 0, sizeof(r));
@@ -502,17 +443,7 @@ int project_add_survey(struct store *s, const struct corpus *c, const char *qid,
 		rc = note(&r, KERR_SCHEMA, 0, NULL, "no survey file");
 		goto out;
 	}
-	corpus_resolve(c, c->survey, &path);
-	r.file = path.data;
-	if (!(fp = fopen(path.data, "rb"))) {
-		rc = add_err(&r, (kerr_errno(&e, errno, path.data, "cannot read the survey"), &e));
-		goto out;
-	}
-	if ((rc = csv_open(&csv, fp, path.data, NULL, &e))) {
-		add_err(&r, &e);
-		goto out;
-	}
-	if ((rc = setup(&r, csv, qid)))
+	if ((rc = setup(&r, qid)))
 		goto out;
 	if (!store_in_tx(s)) {
 		if ((rc = store_begin(s, &e)))
@@ -525,9 +456,9 @@ int project_add_survey(struct store *s, const struct corpus *c, const char *qid,
 		goto fail;
 	}
 	for (;;) {
-		int got = csv_next(csv, &row, &e);
+		int got = survey_next(r.sv, &row, &e);
 
-		if (got == CSV_END)
+		if (got == SURVEY_END)
 			break;
 		if (got < 0) {
 			add_err(&r, &e);
@@ -555,11 +486,7 @@ fail:
 out:
 	if (st)
 		*st = r.st;
-	csv_close(csv);
-	if (fp)
-		fclose(fp);
 	reader_release(&r);
-	buf_release(&path);
 	return rc ? rc : r.first_rc;
 }
 
@@ -1453,7 +1380,7 @@ struct exporter {
 	lxw_worksheet *ws;       /* xlsx, or NULL */
 	lxw_format *bold;        /* the header row's format */
 	unsigned mask;           /* PII kinds to replace in free text, 0 for none */
-	struct buf masked[3];    /* masked text, note, and the current extra cell */
+	struct buf masked[6];    /* masked id, wave, role, text, note, and the current extra cell */
 	size_t n;
 	int rc;
 };
@@ -1511,15 +1438,11 @@ static int put_row(struct exporter *x, const char *const *cells, size_t n, size_
  */
 static int mask_cell(struct exporter *x, int slot, const char **v)
 {
-	struct buf *b = &x->masked[slot];
-	int rc;
+	const char *m = pii_cell(*v, x->mask, &x->masked[slot], NULL);
 
-	if (!x->mask || !*v)
-		return 0;
-	buf_reset(b);
-	if ((rc = pii_mask(*v, strlen(*v), x->mask, b, NULL, NULL)))
-		return rc;
-	*v = b->data;
+	if (*v && !m)
+		return KERR_NOMEM;
+	*v = m;
 	return 0;
 }
 
@@ -1553,9 +1476,17 @@ static int export_row(void *ctx, const struct store_final *f)
 	if (had)
 		snprintf(stamp, sizeof(stamp), "%lld", mine.id);
 	cells[EX_DECISION] = stamp;
+	/* every cell that came from the survey or a coder's note: an id
+	 * column can hold a CPR number */
 	rc = mask_cell(x, 0, &cells[EX_TEXT]);
 	if (!rc)
 		rc = mask_cell(x, 1, &cells[EX_NOTE]);
+	if (!rc)
+		rc = mask_cell(x, 3, &cells[EX_ID]);
+	if (!rc)
+		rc = mask_cell(x, 4, &cells[EX_WAVE]);
+	if (!rc)
+		rc = mask_cell(x, 5, &cells[EX_ROLE]);
 	for (i = 0; !rc && i < x->nkeys; i++) {
 		cJSON *v = cJSON_GetObjectItemCaseSensitive(o, x->keys[i]);
 
@@ -1565,7 +1496,8 @@ static int export_row(void *ctx, const struct store_final *f)
 		cells[EX__FIXED + i] = cJSON_IsString(v) ? v->valuestring : NULL;
 		if (x->mask && cells[EX__FIXED + i]) {
 			rc = mask_cell(x, 2, &cells[EX__FIXED + i]);
-			if (!rc && !cJSON_SetValuestring(v, cells[EX__FIXED + i]))
+			if (!rc && cells[EX__FIXED + i] != v->valuestring
+			    && !cJSON_SetValuestring(v, cells[EX__FIXED + i]))
 				rc = KERR_NOMEM;
 			if (!rc)
 				cells[EX__FIXED + i] = v->valuestring;
@@ -1601,12 +1533,16 @@ int project_export(struct store *s, const char *qid, const char *coder, const ch
 	x.s = s;
 	x.coder = coder;
 	x.mask = mask;
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < sizeof x.masked / sizeof x.masked[0]; i++)
 		buf_init(&x.masked[i], 0);
 	if ((rc = store_each_answer(s, qid, collect_keys, &x, e)))
 		goto out;
 	if ((rc = outfile_open(&o, path, e)))
 		goto out;
+	if (has_suffix(path, ".xlsx") && (rc = outfile_named(&o, path, e))) {
+		outfile_abort(&o);
+		goto out;
+	}
 	if (has_suffix(path, ".xlsx")) {
 		/* libxlsxwriter writes by name: it gets the temp file's. */
 		fclose(o.fp);
@@ -1660,7 +1596,7 @@ out:
 		free(x.keys[i]);
 	free(x.keys);
 	free(head);
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < sizeof x.masked / sizeof x.masked[0]; i++)
 		buf_release(&x.masked[i]);
 	return rc;
 }

@@ -4,13 +4,14 @@
  *
  * Every format walks the same grid - tally, group, category, asked wave,
  * role - and skips waves in which nobody answered substantively; the row
- * formats (CSV, JSON) do it through visit().  Danish wording follows the evaluation reports; JSON keys are
+ * formats (CSV, JSON) do it through tally_each_cell().  Danish wording follows the evaluation reports; JSON keys are
  * English because scripts read them.
  */
 #include "report.h"
 #include "buf.h"
 #include "csv.h"
 #include "error.h"
+#include "escape.h"
 #include "outfile.h"
 #include "tally.h"
 
@@ -135,45 +136,12 @@ static void csv_cell(struct buf *b, const char *s, int last)
 	buf_adds(b, last ? "\r\n" : ";");
 }
 
-/* One cell of the grid, as csv and json rows see it. */
-struct cell_ref {
-	const struct tally *t;
-	size_t g, k, w, r;
-	const struct tally_cell *c;
-};
-
-/* Call fn for every existing cell: tally, group, category, asked wave, role.
- * The row formats walk the grid only through here, so they agree on which
- * cells exist and in what order.  fn returns non-zero to stop. */
-static int visit(struct tally *const *ts, size_t n, int (*fn)(void *ctx, const struct cell_ref *x),
-		 void *ctx)
-{
-	struct cell_ref x;
-	int rc;
-
-	for (size_t i = 0; i < n; i++) {
-		x.t = ts[i];
-		for (x.g = 0; x.g < ngroups(x.t); x.g++)
-			for (x.k = 0; x.k < x.t->ncats; x.k++)
-				for (x.w = 0; x.w < x.t->nwaves; x.w++) {
-					if (!tally_wave_asked(x.t, x.g, x.w))
-						continue;
-					for (x.r = 0; x.r < x.t->nroles; x.r++) {
-						x.c = tally_cell(x.t, x.g, x.w, x.r);
-						if (x.c && (rc = fn(ctx, &x)))
-							return rc;
-					}
-				}
-	}
-	return 0;
-}
-
 struct csv_ctx {
 	struct buf *b;
 	int by;
 };
 
-static int csv_row(void *ctx, const struct cell_ref *x)
+static int csv_row(void *ctx, const struct tally_cell_ref *x)
 {
 	struct csv_ctx *cc = ctx;
 	struct buf *b = cc->b;
@@ -206,7 +174,7 @@ static void write_csv(struct buf *b, struct tally *const *ts, size_t n)
 		csv_cell(b, ts[0]->by ? ts[0]->by : "Gruppe", 0);
 	buf_adds(b, "Måling;Rolle;Kategori-id;Kategori;Samlet (net);Anført af (X);Ud af (Y);"
 		 "Andel (%);Respondenter;Gennemset af koder\r\n");
-	visit(ts, n, csv_row, &cc);
+	tally_each_cell(ts, n, csv_row, &cc);
 }
 
 /* ---- Markdown --------------------------------------------------------- */
@@ -289,7 +257,7 @@ static void write_md(struct buf *b, struct tally *const *ts, size_t n)
 
 /* ---- JSON --------------------------------------------------------------- */
 
-static int json_row(void *ctx, const struct cell_ref *x)
+static int json_row(void *ctx, const struct tally_cell_ref *x)
 {
 	const struct tally *t = x->t;
 	const struct tally_cell *c = x->c;
@@ -328,7 +296,7 @@ static int write_json(struct buf *b, struct tally *const *ts, size_t n)
 
 	if (!arr)
 		return KERR_NOMEM;
-	rc = visit(ts, n, json_row, arr);
+	rc = tally_each_cell(ts, n, json_row, arr);
 	text = rc ? NULL : cJSON_Print(arr);
 	cJSON_Delete(arr);
 	if (!text)
@@ -501,6 +469,11 @@ int report_write(struct tally *const *t, size_t n, enum report_format f, const c
 		buf_release(&b);
 		return rc;
 	}
+	if (f == REPORT_XLSX && (rc = outfile_named(&o, path, e))) {
+		outfile_abort(&o);
+		buf_release(&b);
+		return rc;
+	}
 	if (f == REPORT_XLSX) {
 		fclose(o.fp);
 		o.fp = NULL;
@@ -510,8 +483,23 @@ int report_write(struct tally *const *t, size_t n, enum report_format f, const c
 			outfile_abort(&o);
 			return rc;
 		}
-	} else
+	} else if (f == REPORT_JSON) {
 		fwrite(b.data, 1, b.len, o.fp);
+	} else {
+		/* text, md and csv end up on a terminal (or `cat`): wave, role,
+		 * --by values and labels come from survey cells, so no control
+		 * character in them may reach it (JSON escapes its own) */
+		struct buf clean = BUF_INIT;
+
+		if (esc_term(&clean, b.data ? b.data : "", b.len)) {
+			buf_release(&clean);
+			buf_release(&b);
+			outfile_abort(&o);
+			return kerr_set(e, KERR_NOMEM, "out of memory");
+		}
+		fwrite(clean.data ? clean.data : "", 1, clean.len, o.fp);
+		buf_release(&clean);
+	}
 	buf_release(&b);
 	return outfile_commit(&o, e);
 }
@@ -548,18 +536,7 @@ static const char *bar_color(const struct tally *t, size_t g, size_t w, size_t r
 
 static void svg_text(struct buf *b, const char *s)
 {
-	for (; *s; s++) {
-		if (*s == '&')
-			buf_adds(b, "&amp;");
-		else if (*s == '<')
-			buf_adds(b, "&lt;");
-		else if (*s == '>')
-			buf_adds(b, "&gt;");
-		else if (*s == '"')
-			buf_adds(b, "&quot;");
-		else
-			buf_addch(b, *s);
-	}
+	esc_xml(b, s, strlen(s), 0);  /* one escaping routine (escape.h) */
 }
 
 /* Break `s` into lines of at most `width` characters at spaces; returns the
@@ -670,7 +647,9 @@ static double svg_panel(struct buf *b, const struct tally *t, size_t g, double y
 				 x + 19, y + 12);
 			mark = b->len;
 			svg_text(b, t->waves[w].name);
-			buf_addf(b, ", %s (Y = %zu)", t->roles[r].plural, c->base);
+			buf_adds(b, ", ");
+			svg_text(b, t->roles[r].plural);
+			buf_addf(b, " (Y = %zu)", c->base);
 			x += 19 + 7.0 * (double)(b->len - mark) + 24;
 			buf_adds(b, "</text>\n");
 		}
@@ -722,8 +701,9 @@ static double svg_panel(struct buf *b, const struct tally *t, size_t g, double y
 				buf_addf(b, "<rect x=\"%d\" y=\"%.0f\" width=\"%.1f\" height=\"%d\" "
 					 "fill=\"%s\"><title>", PLOT_X, by, bw, BAR_H, bar_color(t, g, w, r));
 				svg_text(b, t->waves[w].name);
-				buf_addf(b, ", %s: %zu af %zu</title></rect>", t->roles[r].plural,
-					 c->count[k], c->base);
+				buf_adds(b, ", ");
+				svg_text(b, t->roles[r].plural);
+				buf_addf(b, ": %zu af %zu</title></rect>", c->count[k], c->base);
 				buf_addf(b, "<text x=\"%.1f\" y=\"%.0f\" class=\"v\">", PLOT_X + bw + 4,
 					 by + BAR_H - 3);
 				pct_da(b, c->count[k], c->base, 0);

@@ -153,7 +153,11 @@ struct rules {
 	int no_prefilter;         /* rules_set_prefilter(r, 0) */
 	struct model *model;      /* the codebook's learned word model, or NULL */
 	int no_model;             /* rules_set_model(r, 0) */
+	int explain;              /* rules_set_explain(r, 1) */
+	struct rules_why *why;    /* scratch: what did not count, this answer */
+	size_t nwhy, why_cap;
 	double *prob;             /* [ncats]: model_score's output */
+	unsigned char *coded;     /* [2 * ncats]: model_decide's coded and add flags */
 	int max_gaps;             /* most NEAR/BEFORE gaps in one pattern */
 	/* scratch for rules_match */
 	unsigned stamp;
@@ -1326,6 +1330,16 @@ static int strip_leading_star(struct buf *re, int raw)
 	return 1;
 }
 
+/* Does the compiled pattern match the empty text? */
+static int matches_empty(const pcre2_code *code)
+{
+	pcre2_match_data *md = pcre2_match_data_create_from_pattern(code, NULL);
+	int rc = md ? pcre2_match(code, (PCRE2_SPTR)"", 0, 0, 0, md, NULL) : -1;
+
+	pcre2_match_data_free(md);
+	return rc >= 0;
+}
+
 static void add_pattern(struct compiler *c, size_t cat, size_t idx, int exclude)
 {
 	const struct codebook_category *cc = &c->r->cb->cats[cat];
@@ -1350,7 +1364,18 @@ static void add_pattern(struct compiler *c, size_t cat, size_t idx, int exclude)
 		cproblem(c, p.err, path, "pattern \"%s\": %s (at character %zu)",
 			q, p.msg, p.errpos + 1);
 	} else if ((rp->extend = strip_leading_star(&f.re, raw)),
-		   (rp->code = compile_re(c, f.re.data, path, pattern, raw, 0))) {
+		   (rp->code = compile_re(c, f.re.data, path, pattern, raw, 0))
+		   && !f.trig.n && matches_empty(rp->code)) {
+		/* "*", "re:" or "re:.*": no word to look for and a match
+		 * everywhere, so every answer would get (or lose) the code */
+		char q[200];
+
+		quote_pattern(pattern, 0, q, sizeof q);
+		cproblem(c, KERR_PATTERN, path, "pattern \"%s\" matches every answer, even an "
+			"empty one: give it a word to look for", q);
+		pcre2_code_free(rp->code);
+		rp->code = NULL;
+	} else if (rp->code) {
 		rp->jitted = 0;
 		rp->cat = cat;
 		rp->idx = idx;
@@ -1864,7 +1889,8 @@ int rules_compile(const struct codebook *cb, struct rules **out, struct kerr_lis
 				c.first = (int)e.code;
 			if (errs)
 				kerr_list_add(errs, &at);
-		} else if (!(r->prob = calloc(cb->ncats + 1, sizeof *r->prob)) && !c.first) {
+		} else if ((!(r->prob = calloc(cb->ncats + 1, sizeof *r->prob))
+			    || !(r->coded = calloc(2 * cb->ncats + 1, 1))) && !c.first) {
 			c.first = KERR_NOMEM;
 		}
 	}
@@ -1911,6 +1937,7 @@ void rules_free(struct rules *r)
 		return;
 	model_free(r->model);
 	free(r->prob);
+	free(r->coded);
 	for (i = 0; i < r->npats; i++)
 		pcre2_code_free(r->pats[i].code);
 	free(r->pats);
@@ -1963,6 +1990,7 @@ void rules_free(struct rules *r)
 	free(r->hit);
 	free(r->veto);
 	free(r->ev);
+	free(r->why);
 	free(r);
 }
 
@@ -1977,9 +2005,19 @@ void rules_set_model(struct rules *r, int on)
 	r->no_model = !on;
 }
 
+int rules_vetoed(const struct rules *r, size_t cat)
+{
+	return cat < r->cb->ncats && r->veto[cat];
+}
+
 int rules_has_model(const struct rules *r)
 {
 	return r->model != NULL;
+}
+
+void rules_set_explain(struct rules *r, int on)
+{
+	r->explain = on;
 }
 
 void rules_set_prefilter(struct rules *r, int on)
@@ -2003,6 +2041,7 @@ void rules_result_release(struct rules_result *res)
 {
 	free(res->cats);
 	free(res->ev);
+	free(res->why);
 	rules_result_init(res);
 }
 
@@ -2109,7 +2148,7 @@ static int next_word(const char *k, size_t len, size_t *i, size_t *ws, size_t *w
  * for a lack - "ingen bærbar", "ikke rettidigt" - opt out of that), or a cue
  * then a "problem" word just after it ("afstand er ikke et problem")? */
 static int negated(const struct rules *r, const char *k, size_t len, size_t s, size_t e,
-		   int before)
+		   int before, size_t cue[2])
 {
 	size_t i = s, ws, we, n;
 	int w, light = 0;
@@ -2143,6 +2182,8 @@ static int negated(const struct rules *r, const char *k, size_t len, size_t s, s
 			if (next_word(k, len, &j, &fs, &fe) && (word_in(k + fs, fe - fs, cue_blockers)
 			    || (word_is(k + i, we - i, "uden") && word_is(k + fs, fe - fs, "for"))))
 				continue;
+			cue[0] = i;
+			cue[1] = we;
 			return 1;
 		}
 	}
@@ -2153,6 +2194,8 @@ after:
 			return 0;
 		if (!is_cue(r, k + ws, we - ws))
 			continue;
+		cue[0] = ws;
+		cue[1] = we;
 		for (n = 0; n < POST_PROBLEM_WINDOW && next_word(k, len, &i, &ws, &we); n++) {
 			const char *const *p;
 
@@ -2169,7 +2212,8 @@ after:
  * turns the second term around ("medarbejderne oplever ikke modstand")?  A
  * cue earlier in the gap belongs to something else ("borgere der ikke kan
  * eller ikke vil"). */
-static int gap_negated(const struct rules *r, const char *k, size_t gs, size_t ge)
+static int gap_negated(const struct rules *r, const char *k, size_t gs, size_t ge,
+		       size_t cue[2])
 {
 	size_t i = ge, we;
 	int w;
@@ -2185,6 +2229,8 @@ static int gap_negated(const struct rules *r, const char *k, size_t gs, size_t g
 		if (is_cue(r, k + i, we - i)) {
 			size_t j = we, fs, fe;
 
+			cue[0] = i;
+			cue[1] = we;
 			return !(next_word(k, ge, &j, &fs, &fe) && word_in(k + fs, fe - fs, cue_blockers));
 		}
 	}
@@ -2742,6 +2788,63 @@ static int record_hit(struct rules *r, const struct normalized *ans, const struc
 	return 0;
 }
 
+/* With rules_set_explain: remember that pattern p matched key bytes
+ * [s, en) and did not count (negated by the cue at key bytes cue[0..1], or
+ * an exclude).  The first of each kind per category is kept. */
+static int record_why(struct rules *r, const struct normalized *ans, const struct rpat *p,
+		      enum rules_why_kind kind, size_t s, size_t en, const size_t *cue)
+{
+	struct rules_why *w;
+	size_t i;
+
+	for (i = 0; i < r->nwhy; i++)
+		if (r->why[i].cat == p->cat && r->why[i].kind == kind)
+			return 0;
+	if (r->nwhy == r->why_cap) {
+		size_t cap = r->why_cap ? 2 * r->why_cap : 8;
+
+		if (!(w = realloc(r->why, cap * sizeof *w)))
+			return KERR_NOMEM;
+		r->why = w;
+		r->why_cap = cap;
+	}
+	w = &r->why[r->nwhy++];
+	memset(w, 0, sizeof *w);
+	w->kind = kind;
+	w->cat = p->cat;
+	w->pattern = p->idx;
+	orig_span(ans, s, en, &w->start, &w->end);
+	if (cue)
+		orig_span(ans, cue[0], cue[1], &w->cue_start, &w->cue_end);
+	return 0;
+}
+
+/* Hand what did not count to res: only categories that are not among the
+ * codes, and an exclusion only where an include had matched. */
+static int finish_why(struct rules *r, struct rules_result *res)
+{
+	size_t i;
+
+	res->nwhy = 0;
+	for (i = 0; i < r->nwhy; i++) {
+		const struct rules_why *w = &r->why[i];
+
+		if (rules_result_has(res, w->cat) || (w->kind == RULES_WHY_EXCLUDED && !r->hit[w->cat]))
+			continue;
+		if (res->nwhy == res->why_cap) {
+			size_t cap = res->why_cap ? 2 * res->why_cap : 8;
+			struct rules_why *nw = realloc(res->why, cap * sizeof *nw);
+
+			if (!nw)
+				return KERR_NOMEM;
+			res->why = nw;
+			res->why_cap = cap;
+		}
+		res->why[res->nwhy++] = *w;
+	}
+	return 0;
+}
+
 /*
  * The learned model's part, after the patterns: an answer they left
  * uncoded gets the categories the model is sure of (or is no answer, when
@@ -2754,24 +2857,21 @@ static int apply_model(struct rules *r, const struct normalized *ans, struct rul
 		       int *nonsub, struct kerr *e)
 {
 	const struct codebook *cb = r->cb;
-	const struct model_thresholds *th = model_thresholds(r->model);
-	double t = res->ncats ? th->add : th->residual;
-	size_t c, before = res->ncats;
+	size_t c, i, before = res->ncats;
+	unsigned char *coded = r->coded, *add = r->coded + cb->ncats;
+	enum model_verdict v;
 
 	model_score(r->model, ans->key.data, ans->key.len, r->prob);
-	/* the patterns found words of a category, but the answer as a whole is
-	 * plainly about something else ("stor afstand mellem ledelsen og os") */
-	if (res->ncats && cb->andet >= 0 && r->prob[cb->andet] >= th->andet) {
-		for (c = 0; c < res->ncats && r->prob[res->cats[c]] < th->weak; c++)
-			;
-		if (c == res->ncats) {
-			res->ncats = res->nev = 0;
-			return 0;
-		}
+	memset(coded, 0, cb->ncats);
+	for (i = 0; i < res->ncats; i++)
+		coded[res->cats[i]] = 1;
+	v = model_decide(model_thresholds(r->model), cb, r->prob, coded, r->veto, add);
+	if (v == MODEL_ANDET) {
+		res->ncats = res->nev = 0;
+		return 0;
 	}
 	for (c = 0; c < cb->ncats; c++) {
-		if (r->prob[c] < t || (long)c == cb->ingen_svar || (long)c == cb->andet
-		    || r->veto[c] || rules_result_has(res, c))
+		if (!add[c])
 			continue;
 		if (add_cat(res, c) || push_ev(&res->ev, &res->nev, &res->ev_cap, c,
 					       RULES_MODEL_PATTERN, 0, ans->key_map[ans->key.len]))
@@ -2779,7 +2879,7 @@ static int apply_model(struct rules *r, const struct normalized *ans, struct rul
 	}
 	if (res->ncats > before)
 		qsort(res->cats, res->ncats, sizeof *res->cats, cmp_size);
-	*nonsub = !res->ncats && r->prob[cb->ingen_svar] >= th->nonsub;
+	*nonsub = v == MODEL_NONSUB;
 	return 0;
 }
 
@@ -2801,10 +2901,13 @@ int rules_match(struct rules *r, const struct normalized *ans,
 	const char *k = ans->key.data;
 	size_t len = ans->key.len, n, i;
 	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(r->md);
+	size_t cue[2] = { 0, 0 };
 	int rc = 0;
 
-	res->ncats = res->nev = 0;
+	res->ncats = res->nev = res->nwhy = 0;
 	res->nonsubstantive = res->residual = res->uncoded = 0;
+	memset(r->veto, 0, cb->ncats);
+	r->nwhy = 0;
 	if (is_blank(k, len) || (r->nonsub && len <= NONSUB_MAX_KEY
 	    && pcre2_match(r->nonsub, (PCRE2_SPTR)k, len, 0, 0, r->md, r->mctx) >= 0))
 		return code_nonanswer(cb, ans, res, e);
@@ -2814,7 +2917,6 @@ int rules_match(struct rules *r, const struct normalized *ans,
 	else if ((rc = candidates(r, (const unsigned char *)k, len, &n)))
 		return kerr_set(e, rc, "out of memory");
 	memset(r->hit, 0, cb->ncats);
-	memset(r->veto, 0, cb->ncats);
 	r->nev = 0;
 	for (i = 0; i < n && !rc; i++) {
 		struct rpat *p = &r->pats[r->cand[i]];
@@ -2836,10 +2938,16 @@ int rules_match(struct rules *r, const struct normalized *ans,
 				en++;
 			if (p->exclude) {
 				r->veto[p->cat] = 1;
+				if (r->explain && record_why(r, ans, p, RULES_WHY_EXCLUDED, s, en, NULL))
+					rc = kerr_set(e, KERR_NOMEM, "out of memory");
 				continue;
 			}
-			if (!negated(r, k, len, s, en, p->negation)) {
+			if (!negated(r, k, len, s, en, p->negation, cue)) {
 				rc = record_hit(r, ans, p, s, en, e);
+				continue;
+			}
+			if (r->explain && record_why(r, ans, p, RULES_WHY_NEGATED, s, en, cue)) {
+				rc = kerr_set(e, KERR_NOMEM, "out of memory");
 				continue;
 			}
 			off = en > s ? en : s + 1;  /* negated: PCRE2 finds the next one */
@@ -2885,6 +2993,8 @@ int rules_match(struct rules *r, const struct normalized *ans,
 				s--;
 			if (p->exclude) {
 				r->veto[p->cat] = 1;
+				if (r->explain && record_why(r, ans, p, RULES_WHY_EXCLUDED, s, en, NULL))
+					rc = kerr_set(e, KERR_NOMEM, "out of memory");
 				break;
 			}
 			{
@@ -2892,15 +3002,24 @@ int rules_match(struct rules *r, const struct normalized *ans,
 
 				for (g = 1; p->negation && g <= p->gaps && g < m; g++)
 					if (ov[2 * g] != PCRE2_UNSET
-					    && gap_negated(r, k, ov[2 * g], ov[2 * g + 1]))
+					    && gap_negated(r, k, ov[2 * g], ov[2 * g + 1], cue))
 						break;
 				if (p->negation && g <= p->gaps && g < m) {
+					if (r->explain && record_why(r, ans, p, RULES_WHY_NEGATED, s, en,
+								     cue)) {
+						rc = kerr_set(e, KERR_NOMEM, "out of memory");
+						break;
+					}
 					off = en > s ? en : s + 1;
 					continue;
 				}
 			}
-			if (!negated(r, k, len, s, en, p->negation)) {
+			if (!negated(r, k, len, s, en, p->negation, cue)) {
 				rc = record_hit(r, ans, p, s, en, e);
+				break;
+			}
+			if (r->explain && record_why(r, ans, p, RULES_WHY_NEGATED, s, en, cue)) {
+				rc = kerr_set(e, KERR_NOMEM, "out of memory");
 				break;
 			}
 			off = en > s ? en : s + 1;
@@ -2943,5 +3062,7 @@ int rules_match(struct rules *r, const struct normalized *ans,
 			res->uncoded = 1;
 		}
 	}
+	if (r->explain && finish_why(r, res))
+		return kerr_set(e, KERR_NOMEM, "out of memory");
 	return 0;
 }
