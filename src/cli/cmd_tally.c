@@ -403,7 +403,7 @@ static int follow_migration(struct run *r)
 	int rc, moved;
 
 	kerr_clear(&e);
-	if ((rc = store_open(&s, r->db, 0, &e)))
+	if ((rc = store_open(&s, r->db, STORE_READONLY, &e)))
 		return cli_error(&e);
 	for (size_t i = 0; i < r->nq && !rc; i++) {
 		struct question *q = &r->q[i];
