@@ -179,6 +179,8 @@ static int add_survey(struct review_cmd *r)
 		only = q->id ? q->id : q->column;
 	}
 	rc = project_add_survey(r->s, &r->corpus, only, &st, &errs);
+	if (!rc && st.moved)
+		cli_warn("%s", st.moved_note);
 	if (rc && disk_full(&errs))
 		status = say_disk_full(r);
 	else if (rc)
