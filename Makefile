@@ -23,6 +23,9 @@ SAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-r
 PC_PKGS  = libpcre2-8:libpcre2-dev icu-uc:libicu-dev icu-i18n:libicu-dev \
            libcjson:libcjson-dev hunspell:libhunspell-dev sqlite3:libsqlite3-dev \
            xlsxwriter:libxlsxwriter-dev libxml-2.0:libxml2-dev
+# The web review (koder serve): HTTP server and TLS.
+PC_PKGS += libmicrohttpd:libmicrohttpd-dev
+PC_PKGS += gnutls:libgnutls28-dev
 TEST_PC  = cmocka:libcmocka-dev
 DEB_PKGS = build-essential pkg-config libpcre2-dev libicu-dev libcjson-dev \
            libhunspell-dev hunspell-da libsqlite3-dev libxlsxwriter-dev \
@@ -38,6 +41,8 @@ PC_NAMES = $(foreach p,$(PC_PKGS),$(firstword $(subst :, ,$(p))))
 
 DEP_CFLAGS := $(shell pkg-config --cflags $(PC_NAMES) 2>/dev/null)
 DEP_LIBS   := $(shell pkg-config --libs $(PC_NAMES) 2>/dev/null)
+# liblinear (koder train) ships no pkg-config file
+DEP_LIBS   += -llinear
 TEST_LIBS  := $(shell pkg-config --libs cmocka 2>/dev/null)
 
 CFLAGS_ALL = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
@@ -52,12 +57,15 @@ LIB_SRCS = $(sort $(wildcard src/lib/*.c))
 CLI_SRCS = $(sort $(wildcard src/cli/*.c))
 LIB_OBJS = $(patsubst src/lib/%.c,$(BUILD)/obj/lib/%.o,$(LIB_SRCS))
 CLI_OBJS = $(patsubst src/cli/%.c,$(BUILD)/obj/cli/%.o,$(CLI_SRCS))
+# The web review's page (src/cli/web/), built into the binary as C arrays.
+WEB_FILES = $(sort $(wildcard src/cli/web/*))
+CLI_OBJS += $(BUILD)/obj/cli/web_assets.o
 LIB_HDRS = $(wildcard src/lib/*.h)
 CLI_HDRS = $(wildcard src/cli/*.h)
 UNIT_SRCS = $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 
-.PHONY: lib lib-test man all check-deps ensure-deps run-tests deps test test-build asan demo bench install uninstall clean \
+.PHONY: lib lib-test man all check-deps ensure-deps run-tests deps browser-deps test test-build asan demo bench install uninstall clean \
         test-valgrind fuzz
 
 all: check-deps $(BUILD)/koder
@@ -71,6 +79,7 @@ check-deps:
 	@missing=""; for p in $(PC_PKGS); do pc=$${p%%:*}; deb=$${p##*:}; \
 	  pkg-config --exists $$pc 2>/dev/null || missing="$$missing $$deb"; done; \
 	  [ -f /usr/share/hunspell/da_DK.dic ] || missing="$$missing hunspell-da"; \
+	  [ -f /usr/include/linear.h ] || missing="$$missing liblinear-dev"; \
 	  if [ -n "$$missing" ]; then \
 	    echo "koder: missing build dependencies:$$missing" >&2; \
 	    echo "koder: install them with 'sudo make deps' (or: sudo apt-get install$$missing)" >&2; \
@@ -87,10 +96,18 @@ ensure-deps:
 	    if [ "$$(id -u)" -eq 0 ]; then $(MAKE) --no-print-directory deps; \
 	    elif sudo -n true 2>/dev/null; then sudo $(MAKE) --no-print-directory deps; \
 	    else echo "koder: run 'sudo make deps' first (it installs:$$missing)" >&2; exit 1; fi; fi
+	@[ -d tests/browser/node_modules/playwright-core ] || ! command -v npm >/dev/null \
+	  || $(MAKE) --no-print-directory browser-deps
 
 deps:
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(DEB_PKGS)
+	$(MAKE) --no-print-directory browser-deps
+
+# The browser tests' runner (playwright-core, driving the system chromium;
+# it downloads no browser), at the version package-lock.json pins.
+browser-deps:
+	cd tests/browser && npm ci --no-audit --no-fund
 
 # The library sees only its own headers (and the public include/koder.h);
 # the commands see both.  Library objects hide every symbol but the public
@@ -101,6 +118,12 @@ $(BUILD)/obj/lib/%.o: src/lib/%.c $(LIB_HDRS) include/koder.h | $(BUILD)/obj/lib
 
 $(BUILD)/obj/cli/%.o: src/cli/%.c $(LIB_HDRS) $(CLI_HDRS) | $(BUILD)/obj/cli
 	$(CC) $(CFLAGS_ALL) -Isrc/cli -Isrc/lib -c -o $@ $<
+
+$(BUILD)/obj/cli/web_assets.c: $(WEB_FILES) scripts/embed-web.py | $(BUILD)/obj/cli
+	python3 scripts/embed-web.py $@ $(WEB_FILES)
+
+$(BUILD)/obj/cli/web_assets.o: $(BUILD)/obj/cli/web_assets.c
+	$(CC) $(CFLAGS_ALL) -c -o $@ $<
 
 $(BUILD)/obj/lib $(BUILD)/obj/cli $(BUILD)/tests:
 	mkdir -p $@

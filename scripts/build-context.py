@@ -15,7 +15,7 @@ Inputs (Debian packages, installed; their licences):
   * the clean reports seeds/001 and 002 minus every evaluation line
     (as scripts/build-lexicon.py), and scripts/lexicon-own-da.txt
 Confusable pairs: two words of data/da-freq.tsv (each counted >= 5) that
-differ by one OCR or typing confusion (å/a, ø/o, æ/e, æ/a) - the damaged
+differ by one OCR or typing confusion (å/a, ø/o, æ/e, æ/a, å/d) - the damaged
 form of one is the other - plus the pairs the issue names.  For every word
 of a pair the file holds its count in this text and its left (L) and right
 (R) neighbours with their counts (those seen >= 2 times),
@@ -85,7 +85,7 @@ def pairs():
     for w, c in freq.items():
         if c < 5:
             continue
-        for clean, dam in (('å', 'a'), ('ø', 'o'), ('æ', 'e'), ('æ', 'a')):
+        for clean, dam in (('å', 'a'), ('ø', 'o'), ('æ', 'e'), ('æ', 'a'), ('å', 'd')):
             for i, ch in enumerate(w):
                 if ch == clean:
                     d = w[:i] + dam + w[i + 1:]

@@ -161,6 +161,8 @@ def damage_core(rng, core, conf, rare, start):
             dam = pick(rng, opts) if not rare else (pick(rng, opts) if rng.random() < 0.5 else None)
         if dam is None and ch in 'ÆØÅ' and key == ch:
             dam = pick(rng, conf.get(ch.lower(), []))
+            if dam is not None:
+                dam = case_of(ch, dam)
         if dam is None:
             out.append(ch)
             continue

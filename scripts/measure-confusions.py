@@ -32,7 +32,7 @@ import math
 import sys
 
 PRIOR_N = 20.0
-B = 0.35
+B = 0.6
 
 # clean, damaged, kind, prior (used only through the pseudo-count): the
 # confusions reported for other reports' OCR that seeds/000 shows rarely
@@ -48,6 +48,7 @@ SEEN_ELSEWHERE = [
     ('æ', 'z', 'ocr', 0.01), ('æ', 'zee', 'ocr', 0.003), ('æ', 'se', 'ocr', 0.002),
     ('æ', 's', 'ocr', 0.002), ('æ', '&e', 'ocr', 0.005), ('æ', '&', 'ocr', 0.01),
     ('æ', '2e', 'ocr', 0.003), ('æ', '@&', 'ocr', 0.005), ('æ', '@', 'ocr', 0.01),
+    ('æ', 'a&', 'ocr', 0.005),
     ('I', '|', 'ocr', 0.0), ('I', '1', 'ocr', 0.02), ('i', 'l', 'ocr', 0.002),
     ('l', 'I', 'ocr', 0.005), ('l', '1', 'ocr', 0.002), ('o', '0', 'ocr', 0.002),
     ('a', 's', 'ocr', 0.001), ('b', 'o', 'ocr', 0.001), ('b', 'h', 'ocr', 0.001),

@@ -150,7 +150,7 @@ static void check_one(struct check *c, const char *name, int quiet)
 		/* examples are claims about the patterns: the learned model, which
 		 * only adds to what they find, is measured on coded answers instead;
 		 * the normalizer of the first engine serves every codebook after it */
-		struct engine_opts eo = { !c->repair, 1, c->n };
+		struct engine_opts eo = { .no_repair = !c->repair, .no_model = 1, .norm = c->n };
 
 		if (!engine_new(cb, &eo, &r, &errs) && !c->n)
 			c->n = engine_take_normalizer(r);

@@ -21,7 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { OPT_CODEBOOK = 256, OPT_TEXT, OPT_ID, OPT_WAVE, OPT_ROLE, OPT_FORMAT, OPT_NO_REPAIR, OPT_NO_MODEL,
+enum { OPT_CODEBOOK = 256, OPT_TEXT, OPT_ID, OPT_WAVE, OPT_ROLE, OPT_FORMAT, OPT_NO_REPAIR, OPT_NO_MODEL, OPT_MODEL,
 	OPT_MASK, OPT_MASK_KINDS };
 
 static const struct cli_opt opts[] = {
@@ -34,7 +34,8 @@ static const struct cli_opt opts[] = {
 	{ 'o', "output", "FILE", "write to FILE (whole or not at all) instead of standard output" },
 	{ OPT_NO_REPAIR, "no-repair", NULL, "do not repair OCR/typing damage before matching" },
 	{ OPT_NO_MODEL, "no-model", NULL, "code with the patterns alone, not the codebook's learned model" },
-	CMD_MASK_OPTS(OPT_MASK, OPT_MASK_KINDS, "the matched words"),
+	{ OPT_MODEL, "model", "FILE", "use this learned model (from 'koder train') instead of the codebook's" },
+	CMD_MASK_OPTS(OPT_MASK, OPT_MASK_KINDS, "the matched words and the id, wave, role columns"),
 	{ 'q', "quiet", NULL, "no summary line on standard error" },
 	{ 'h', "help", NULL, "show this help" },
 	{ 0, NULL, NULL, NULL }
@@ -66,7 +67,8 @@ static const struct cli_usage usage = {
 	"codes is a list and evidence a list of {category, pattern, start, end, text}.\n\n"
 	"--mask replaces personal data found in the answer (CPR numbers, phones,\n"
 	"e-mails, names; see 'koder scan') by [CPR], [TELEFON], [EMAIL], [NAVN] in\n"
-	"the matched words and the evidence text.  The offsets keep pointing into\n"
+	"the matched words and the evidence text, and in the id, wave and role\n"
+	"columns (an id can be a CPR number).  The offsets keep pointing into\n"
 	"the answer as written, not into the masked text.\n\n"
 	"Example:\n"
 	"  koder code --codebook sof-barrierer --text \"Barrierer\" --id Respondent-ID survey.csv\n\n"
@@ -84,6 +86,7 @@ struct coder {
 	unsigned mask;          /* PII kinds replaced in quoted words, 0 for none */
 	struct pii_hits hits;   /* what the current answer holds (with --mask) */
 	struct buf span;
+	struct buf cellmask[3];   /* id, wave, role as written with --mask */
 	struct buf codes, ev, pats, words;   /* write_csv's columns, reused */
 	struct buf line;                     /* ... and its row, written at once */
 	FILE *out;
@@ -288,7 +291,7 @@ static int code_stream(struct coder *c, struct survey *sv, int has_wave, int has
 	write_header(c, has_wave, has_role);
 	cli_progress_start(&prog, "coding", 0);
 	while ((rc = survey_next(sv, &row, &e)) != SURVEY_END) {
-		const char *text;
+		const char *text, *id, *wave, *role;
 
 		/* a ragged row is numbered and reading goes on; any other error
 		 * (a quote never closed) ends the file: say what it was */
@@ -315,13 +318,18 @@ static int code_stream(struct coder *c, struct survey *sv, int has_wave, int has
 			cli_progress_end(&prog);
 			return cli_error(&e);
 		}
+		/* with --mask every column written goes through pii_cell: an id
+		 * column can hold a CPR number */
+		id = pii_cell(row.respondent, c->mask, &c->cellmask[0], &e);
+		wave = pii_cell(has_wave ? row.wave_value : NULL, c->mask, &c->cellmask[1], &e);
+		role = pii_cell(has_role ? row.role_value : NULL, c->mask, &c->cellmask[2], &e);
 		c->counts[status_of(&c->ans.res)]++;
-		if (c->jsonl)
-			rc = write_jsonl(c, row.respondent, has_wave ? row.wave_value : NULL,
-				has_role ? row.role_value : NULL, text);
+		if (!id || (has_wave && !wave) || (has_role && !role))
+			rc = KERR_NOMEM;
+		else if (c->jsonl)
+			rc = write_jsonl(c, id, wave, role, text);
 		else
-			write_csv(c, row.respondent, has_wave ? row.wave_value : NULL,
-				has_role ? row.role_value : NULL, text);
+			write_csv(c, id, wave, role, text);
 		if (rc) {
 			kerr_set(&e, KERR_NOMEM, "out of memory");
 			cli_progress_end(&prog);
@@ -375,6 +383,8 @@ int cmd_code(int argc, char **argv)
 	memset(&c, 0, sizeof c);
 	memset(&cp, 0, sizeof cp);
 	buf_init(&c.span, 0);
+	for (size_t i = 0; i < 3; i++)
+		buf_init(&c.cellmask[i], 0);
 	buf_init(&c.codes, 0);
 	buf_init(&c.ev, 0);
 	buf_init(&c.pats, 0);
@@ -403,6 +413,7 @@ int cmd_code(int argc, char **argv)
 		case 'o': output = optarg; break;
 		case OPT_NO_REPAIR: eo.no_repair = 1; break;
 		case OPT_NO_MODEL: eo.no_model = 1; break;
+		case OPT_MODEL: eo.model = optarg; break;
 		case OPT_MASK:
 		case OPT_MASK_KINDS:
 			if ((status = cmd_mask_opt(opt == OPT_MASK ? NULL : optarg, &c.mask, &usage)))
@@ -464,6 +475,8 @@ done:
 	engine_free(c.en);
 	pii_hits_release(&c.hits);
 	buf_release(&c.span);
+	for (size_t i = 0; i < 3; i++)
+		buf_release(&c.cellmask[i]);
 	buf_release(&c.codes);
 	buf_release(&c.ev);
 	buf_release(&c.pats);

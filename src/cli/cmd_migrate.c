@@ -572,7 +572,7 @@ int cmd_migrate(int argc, char **argv)
 		}
 	c.to = to;
 	kerr_clear(&e);
-	rc = store_open(&s, db, 0, &e);
+	rc = store_open(&s, db, dry ? STORE_READONLY : 0, &e);
 	if (!rc)
 		rc = store_each_answer(s, c.question, collect_answer, &c, &e);
 	if (!rc && c.oom)

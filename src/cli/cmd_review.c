@@ -10,7 +10,6 @@
 #include "cmd.h"
 #include "codebook.h"
 #include "corpus.h"
-#include "datadir.h"
 #include "error.h"
 #include "project.h"
 #include "review.h"
@@ -134,73 +133,16 @@ static int print_errors(const struct kerr_list *l)
 	return status;
 }
 
-/* --codebook: a file (made absolute, since the descriptor's directory is
- * not the user's), or the id of a shipped codebook. */
-static char *codebook_arg(const char *arg)
-{
-	struct buf rel = BUF_INIT, path = BUF_INIT;
-	char *abs = realpath(arg, NULL);
-
-	if (abs)
-		return abs;
-	buf_addf(&rel, "codebooks/%s.json", arg);
-	if (datadir_find(rel.data, &path) == 0)
-		abs = buf_detach(&path, NULL);
-	buf_release(&rel);
-	buf_release(&path);
-	return abs ? abs : xstrdup(arg);
-}
-
 /* A descriptor, or a bare survey described by the flags. */
 static int load_corpus(struct review_cmd *r)
 {
-	struct corpus *c = &r->corpus;
-	struct kerr_list errs = KERR_LIST_INIT;
-	struct stat st;
-	size_t n = strlen(r->source);
-	int bare = n > 4 && !strcasecmp(r->source + n - 4, ".csv");
-	int status = 0;
+	struct cmd_source src = { r->source, r->text, r->codebook, r->id, r->wave, r->role,
+		r->question, 0 };
+	int status = cmd_load_source(&src, &r->corpus, &usage);
 
-	if (!bare && stat(r->source, &st) != 0) {
-		cli_warn("cannot read '%s': no such corpus directory or file", r->source);
-		return EXIT_NOINPUT;
-	}
-	if (bare) {
-		if (corpus_init(c) || corpus_set_str(&c->survey, r->source))
-			cli_die(EXIT_SOFTWARE, "out of memory");
-	} else if (corpus_load(c, r->source, &errs)) {
-		status = print_errors(&errs);
-		kerr_list_release(&errs);
-		return status;
-	}
-	r->have_corpus = 1;
-	if ((r->id && corpus_set_str(&c->id_col, r->id))
-	    || (r->wave && corpus_set_str(&c->wave_col, r->wave))
-	    || (r->role && corpus_set_str(&c->role_col, r->role)))
-		cli_die(EXIT_SOFTWARE, "out of memory");
-	if (r->text) {
-		const struct corpus_question *q = corpus_question_find(c, r->text);
-		char *cb = r->codebook ? codebook_arg(r->codebook) : NULL;
-		int bad = 0;
-
-		if (!q && !cb)
-			return cli_misuse(&usage, "--text needs --codebook");
-		if (!q)
-			bad = corpus_add_question(c, r->text, r->text, cb);
-		else if (cb)
-			bad = corpus_set_str(&((struct corpus_question *)q)->codebook, cb);
-		free(cb);
-		if (bad)
-			cli_die(EXIT_SOFTWARE, "out of memory");
-		if (!r->question)
-			r->question = r->text;
-	} else if (bare) {
-		return cli_misuse(&usage, "a survey without a corpus descriptor needs --text "
-			"COLUMN --codebook CB --id COLUMN");
-	}
-	if (!c->id_col)
-		return cli_misuse(&usage, "which column is the respondent id? give --id COLUMN");
-	return 0;
+	r->have_corpus = src.loaded;
+	r->question = src.question;
+	return status;
 }
 
 /* A write refused for want of space (store.c marks it ENOSPC). */
@@ -451,8 +393,6 @@ static int run_sample_admin(struct review_cmd *r)
 				l.n == 1 ? "" : "s", r->qid, l.decided);
 		return EXIT_OK;
 	}
-	if (!r->coder_given)
-		return cli_misuse(&usage, "whose sample? give --coder NAME");
 	if (r->sample_remove) {
 		if (session_sample_remove(r->s, r->qid, r->coder, &n, &e))
 			return cli_error(&e);
@@ -513,7 +453,7 @@ static int switch_codebook(struct review_cmd *r)
 
 	if (!r->qid)
 		return cli_misuse(&usage, "--codebook: which question? give --question");
-	path = codebook_arg(r->codebook);
+	path = cmd_codebook_arg(r->codebook);
 	kerr_clear(&e);
 	if (codebook_load(path, &cb, &errs))
 		status = print_errors(&errs);
@@ -528,49 +468,47 @@ static int switch_codebook(struct review_cmd *r)
 	return status;
 }
 
-/* A store this run created and could not fill (the codebook is missing, the
- * disk is full) goes again: an empty store left behind would make the next
- * run believe the survey is in it. */
-static void discard_new_store(struct review_cmd *r)
-{
-	static const char *const side[] = { "-wal", "-shm", "-journal" };
-	struct buf b = BUF_INIT;
-	size_t i;
-
-	store_close(r->s);
-	r->s = NULL;
-	unlink(r->db);
-	for (i = 0; i < sizeof side / sizeof *side; i++) {
-		buf_reset(&b);
-		if (!buf_addf(&b, "%s%s", r->db, side[i]))
-			unlink(b.data);
-	}
-	buf_release(&b);
-}
-
-static int run(struct review_cmd *r)
+/* The store a survey goes into.  A new one is built aside and published
+ * only once the survey is in it (store_create/store_publish), so a run
+ * whose survey cannot be read leaves nothing behind and never removes a
+ * store another run created at the same time: there is nothing to undo.
+ * If another run published the store first, what this one built is added
+ * to that store (store_publish). */
+static int open_store(struct review_cmd *r)
 {
 	struct kerr e;
 	struct stat sb;
-	int status, create = r->have_corpus;
-	int created = create && stat(r->db, &sb) != 0 && errno == ENOENT;
+	int status, raced = 0;
 
 	kerr_clear(&e);
-	if (store_open(&r->s, r->db, create ? STORE_CREATE : 0, &e)) {
+	if (r->have_corpus && lstat(r->db, &sb) != 0 && errno == ENOENT) {
+		if (store_create(&r->s, r->db, &e))
+			return cli_error(&e);
+		if ((status = add_survey(r)))
+			return status;  /* run() closes r->s: the temp file goes */
+		if (store_publish(&r->s, &raced, &e))
+			return cli_error(&e);
+		return 0;
+	}
+	/* an export only reads: a store the user may not write still works */
+	if (store_open(&r->s, r->db, r->have_corpus ? STORE_CREATE
+			: r->export && !r->import ? STORE_READONLY : 0, &e)) {
 		if (e.code == KERR_NOTFOUND)
 			cli_warn("%s: no project store; give the corpus (or survey) the first time, "
 				"e.g. 'koder review --db %s corpora/sof'", r->db, r->db);
 		else
 			cli_error(&e);
-		if (created)
-			discard_new_store(r);
 		return e.code == KERR_NOTFOUND ? EXIT_NOINPUT : kerr_exit(e.code);
 	}
-	if (r->have_corpus && (status = add_survey(r))) {
-		if (created)
-			discard_new_store(r);
+	return r->have_corpus ? add_survey(r) : 0;
+}
+
+static int run(struct review_cmd *r)
+{
+	int status;
+
+	if ((status = open_store(r)))
 		return status;
-	}
 	if ((status = pick_question(r)))
 		return status;
 	if (!r->have_corpus && r->codebook && (status = switch_codebook(r)))
@@ -671,6 +609,9 @@ int cmd_review(int argc, char **argv)
 		return cli_misuse(&usage, "--force goes with --import");
 	if (r.import && !r.coder)
 		return cli_misuse(&usage, "--import needs --coder NAME (whose decisions they are)");
+	if ((r.sample_remove || r.sample_to) && !r.coder)
+		return cli_misuse(&usage, "whose sample? give --coder NAME (%s)", r.sample_to
+			? "--sample-reassign takes it from --coder" : "--sample-remove takes it away");
 	r.coder_given = r.coder != NULL;
 	if (!r.coder)
 		r.coder = default_coder();

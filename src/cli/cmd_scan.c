@@ -43,7 +43,9 @@ static const struct cli_usage scan_usage = {
 	"scanned columns become [CPR], [TELEFON], [EMAIL] or [NAVN]; the count goes\n"
 	"to standard error.  SURVEY.csv may be '-' for standard input.\n\n"
 	"CPR numbers count only with a real date of birth (DDMMYY-SSSS, the century\n"
-	"from the serial number).  Names are found conservatively: a common Danish\n"
+	"from the serial number), written in any common way: other dashes, a slash\n"
+	"or full stop, a spaced or dotted date (01.01.90-1234), full-width digits,\n"
+	"split by a line break or a zero-width space, or OCR-damaged (O1O19O-1234).  Names are found conservatively: a common Danish\n"
 	"first name with a surname, a listed first name inside a sentence, a title\n"
 	"(hr., fru) with a name, or a common -sen surname.  Check the rest by eye.\n\n"
 	"Exit status: 0 nothing found, 1 personal data found (or masked), 2 wrong\n"
@@ -270,9 +272,11 @@ int cmd_scan(int argc, char **argv)
 		case 'm': s.mask = 1; break;
 		case 'o': outpath = optarg; break;
 		case OPT_MAX_FIELD:
-			if (cli_parse_size(optarg, &copts.max_field) || !copts.max_field) {
+			if (cli_parse_size(optarg, &copts.max_field) || !copts.max_field
+			    || copts.max_field > CSV_MAX_MAX_FIELD) {
 				free(text);
-				return cli_misuse(&scan_usage, "--max-field needs a positive number of bytes");
+				return cli_misuse(&scan_usage, "--max-field needs a positive number of "
+					"bytes, at most %zu (256 MB), not '%s'", CSV_MAX_MAX_FIELD, optarg);
 			}
 			break;
 		case 'h': free(text); return cli_help(&scan_usage);

@@ -23,6 +23,7 @@
 #include "datadir.h"
 #include "engine.h"
 #include "error.h"
+#include "pii.h"
 #include "report.h"
 #include "store.h"
 #include "strtab.h"
@@ -62,7 +63,7 @@ static const struct cli_opt opts[] = {
 	{ OPT_ENCODING, "encoding", "ENC", "survey encoding: utf-8 or windows-1252 "
 	  "(default: detected)" },
 	{ OPT_MAX_FIELD, "max-field", "BYTES", "longest answer accepted (default: 16 MB)" },
-	CMD_NO_MASK_OPTS(OPT_MASK, OPT_MASK_KINDS),
+	CMD_MASK_OPTS(OPT_MASK, OPT_MASK_KINDS, "the wave, role and --by values"),
 	{ 'h', "help", NULL, "show this help" },
 	{ 0, NULL, NULL, NULL }
 };
@@ -84,8 +85,9 @@ static const struct cli_usage usage = {
 	"question; the column flags override it, and without one they are needed.\n"
 	"-o FILE.xlsx writes a workbook (one sheet per codebook) without --format.\n\n"
 	"The output holds counts, category labels and the values of the wave, role\n"
-	"and --by columns, never answer text: --mask is accepted (so one command\n"
-	"line fits every export) and has nothing to replace.\n\n"
+	"and --by columns, never answer text; with --mask those values too have\n"
+	"CPR numbers, phones, e-mails and names replaced (--by Email shows\n"
+	"[EMAIL]), as every other command masks them.\n\n"
 	"Examples:\n"
 	"  koder tally corpora/sof\n"
 	"  koder tally corpora/sof --question barrierer --format xlsx -o sof.xlsx\n"
@@ -129,6 +131,7 @@ struct question {
 	struct buf cb_path;
 	struct codebook *cb;
 	struct engine *en;      /* the first question's lends its normalizer */
+	int shared;             /* cb and en are an earlier question's (same file) */
 	struct tally *t;
 	size_t col;
 	long *cb2t;             /* codebook category -> tally category, -1 = ingen_svar */
@@ -183,6 +186,8 @@ struct run {
 	struct engine_answer ans;
 	struct dim wave, role, group;
 	size_t id_col, wave_col, role_col, by_col;
+	unsigned mask;          /* --mask: PII kinds replaced in the values shown */
+	struct buf masked;
 	int has_wave, has_role;
 	struct idset ids;       /* (wave, id) hashes, for duplicates */
 	struct dup *dups;
@@ -348,9 +353,19 @@ static int load_question(struct run *r, struct question *q)
 	int rc;
 
 	kerr_clear(&e);
-	rc = codebook_load(q->cb_path.data, &q->cb, &errs);
-	if (!rc) {
-		struct engine_opts eo = { r->no_repair, 0, q != r->q ? engine_normalizer(r->q[0].en) : NULL };
+	/* questions coded with one codebook share it and its engine: each
+	 * load cost some 200 KB and 15 ms, so 10,000 questions took 2 GB */
+	for (struct question *p = r->q; p < q; p++)
+		if (!strcmp(p->cb_path.data, q->cb_path.data)) {
+			q->cb = p->cb;
+			q->en = p->en;
+			q->shared = 1;
+			break;
+		}
+	rc = q->shared ? 0 : codebook_load(q->cb_path.data, &q->cb, &errs);
+	if (!rc && !q->shared) {
+		struct engine_opts eo = { .no_repair = r->no_repair,
+			.norm = q != r->q ? engine_normalizer(r->q[0].en) : NULL };
 
 		rc = engine_new(q->cb, &eo, &q->en, &errs);
 	}
@@ -590,7 +605,7 @@ static int load_db(struct run *r)
 	int rc;
 
 	kerr_clear(&e);
-	if ((rc = store_open(&s, r->db, 0, &e)))
+	if ((rc = store_open(&s, r->db, STORE_READONLY, &e)))
 		return cli_error(&e);
 	for (i = 0; i < r->nq && !rc; i++) {
 		struct db_ctx d;
@@ -695,6 +710,18 @@ static long dim_index(struct run *r, struct dim *d, const char *s, size_t n, lon
 	val = xmalloc(n + 1);
 	memcpy(val, s, n);
 	val[n] = '\0';
+	if (r->mask) {
+		/* --by Email --mask: the values become headings and warnings,
+		 * so they are masked like every other written cell */
+		const char *m = pii_cell(val, r->mask, &r->masked, NULL);
+
+		if (!m)
+			cli_die(EXIT_SOFTWARE, "out of memory");
+		if (m != val) {
+			free(val);
+			val = xstrdup(m);
+		}
+	}
 	if (d == &r->wave && r->corpus.nwaves) {
 		long w = corpus_wave_of(&r->corpus, val);
 
@@ -1157,12 +1184,14 @@ static int parse_args(struct run *r, int argc, char **argv)
 		case OPT_NO_REPAIR: r->no_repair = 1; break;
 		case OPT_ENCODING: r->f_enc = optarg; break;
 		case OPT_MAX_FIELD:
-			if (cli_parse_size(optarg, &r->max_field) || !r->max_field)
-				return cli_misuse(&usage, "--max-field needs a positive number of bytes");
+			if (cli_parse_size(optarg, &r->max_field) || !r->max_field
+			    || r->max_field > CSV_MAX_MAX_FIELD)
+				return cli_misuse(&usage, "--max-field needs a positive number of "
+					"bytes, at most %zu (256 MB), not '%s'", CSV_MAX_MAX_FIELD, optarg);
 			break;
 		case OPT_MASK:
 		case OPT_MASK_KINDS: {
-			int st = cmd_mask_opt(c == OPT_MASK ? NULL : optarg, NULL, &usage);
+			int st = cmd_mask_opt(c == OPT_MASK ? NULL : optarg, &r->mask, &usage);
 
 			if (st)
 				return st;
@@ -1195,7 +1224,7 @@ static int survey_from_store(struct run *r)
 	int rc;
 
 	kerr_clear(&e);
-	if ((rc = store_open(&s, r->db, 0, &e)))
+	if ((rc = store_open(&s, r->db, STORE_READONLY, &e)))
 		return cli_error(&e);
 	rc = store_meta_get(s, "corpus", &r->stored_corpus, &e);
 	store_close(s);
@@ -1260,13 +1289,16 @@ static void release_dim(struct dim *d)
 
 static void release_run(struct run *r)
 {
+	buf_release(&r->masked);
 	/* the first question's engine lends its normalizer: freed last */
 	for (size_t i = r->nq; i-- > 0;) {
 		struct question *q = &r->q[i];
 
 		tally_free(q->t);
-		engine_free(q->en);
-		codebook_free(q->cb);
+		if (!q->shared) {
+			engine_free(q->en);
+			codebook_free(q->cb);
+		}
 		buf_release(&q->cb_path);
 		free(q->cb2t);
 		free(q->flags);
@@ -1306,6 +1338,7 @@ int cmd_tally(int argc, char **argv)
 	memset(&r, 0, sizeof(r));
 	buf_init(&r.path, 0);
 	buf_init(&r.stored_corpus, 0);
+	buf_init(&r.masked, 0);
 	engine_answer_init(&r.ans);
 	rc = parse_args(&r, argc, argv);
 	if (rc < 0)

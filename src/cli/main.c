@@ -31,7 +31,9 @@ static const struct command commands[] = {
 	{ "scan", cmd_scan, "find or mask personal data (CPR, phone, e-mail, names) in answers" },
 	{ "tally", cmd_tally, "count coded answers per wave and role: \"Anført af X ud af Y\"" },
 	{ "review", cmd_review, "confirm or override suggestions in a terminal UI; import/export decisions" },
+	{ "serve", cmd_serve, "review in the browser, one coder or a team at once" },
 	{ "agree", cmd_agree, "agreement between coders and with the engine: kappa, alpha, disagreements" },
+	{ "train", cmd_train, "learn a codebook's word model from coded answers, checked on held-out folds" },
 	{ NULL, NULL, NULL }
 };
 

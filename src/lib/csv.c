@@ -455,6 +455,33 @@ static char detect_sep(const char *s, size_t n)
 	return ',';
 }
 
+/*
+ * UTF-16 or UTF-32, with a byte-order mark or without one (told by the
+ * zero bytes of ASCII text in them): read as 8-bit text they would give a
+ * column "i" and a misleading "no column" error.  The text for the message,
+ * or NULL.  UTF-32LE's mark begins with UTF-16LE's, so it is tested first.
+ */
+static const char *wide_encoding(const unsigned char *p, size_t n)
+{
+	if (n >= 4 && !memcmp(p, "\xFF\xFE\0\0", 4))
+		return "UTF-32 (little-endian, with a byte-order mark)";
+	if (n >= 4 && !memcmp(p, "\0\0\xFE\xFF", 4))
+		return "UTF-32 (big-endian, with a byte-order mark)";
+	if (n >= 2 && ((p[0] == 0xFF && p[1] == 0xFE) || (p[0] == 0xFE && p[1] == 0xFF)))
+		return "UTF-16 (Excel \"Unicode text\")";
+	if (n < 4)
+		return NULL;
+	if (p[0] && !p[1] && !p[2] && !p[3])
+		return "UTF-32 (little-endian, without a byte-order mark)";
+	if (!p[0] && !p[1] && !p[2] && p[3])
+		return "UTF-32 (big-endian, without a byte-order mark)";
+	if (p[0] && !p[1] && p[2] && !p[3])
+		return "UTF-16 (little-endian, without a byte-order mark)";
+	if (!p[0] && p[1] && !p[2] && p[3])
+		return "UTF-16 (big-endian, without a byte-order mark)";
+	return NULL;
+}
+
 static int start_reader(struct csv_reader *r, struct kerr *e)
 {
 	int rc = fill(r, e);
@@ -462,12 +489,14 @@ static int start_reader(struct csv_reader *r, struct kerr *e)
 
 	if (rc < 0 || rc > 1)
 		return rc;
-	if (r->rlen >= 2 && ((unsigned char)r->raw[0] == 0xFF || (unsigned char)r->raw[0] == 0xFE)
-	    && ((unsigned char)r->raw[1] == 0xFE || (unsigned char)r->raw[1] == 0xFF)
-	    && r->raw[0] != r->raw[1]) {
-		kerr_set(e, KERR_ENCODING, "the file is UTF-16 (Excel \"Unicode text\"); "
-			 "save it as \"CSV UTF-8\" instead");
-		return set_err(r, e, KERR_ENCODING);
+	{
+		const char *wide = wide_encoding((const unsigned char *)r->raw, r->rlen);
+
+		if (wide) {
+			kerr_set(e, KERR_ENCODING, "the file is %s; save it as \"CSV UTF-8\" instead",
+				 wide);
+			return set_err(r, e, KERR_ENCODING);
+		}
 	}
 	/* .xlsx (a zip) and .xls (OLE2) are the likeliest wrong files: read as
 	 * Windows-1252 they would give one garbage column and no error */
@@ -503,6 +532,13 @@ static int start_reader(struct csv_reader *r, struct kerr *e)
 	for (size_t i = 0; i < r->nh; i++) {
 		r->hdr[i] = r->hdr_data + r->off[i];
 		r->hdr_len[i] = r->lens[i];
+		/* a name is compared as a C string: "te\0xt" would be "te" */
+		if (memchr(r->hdr[i], '\0', r->hdr_len[i])) {
+			kerr_set(e, KERR_SYNTAX, "a NUL byte in the name of column %zu (\"%.60s\" before "
+				 "it): the file is damaged or not a text file", i + 1, r->hdr[i]);
+			kerr_at(e, r->name, 1, 0);
+			return KERR_SYNTAX;
+		}
 	}
 	return 0;
 }
@@ -739,7 +775,9 @@ size_t csv_guard_len(const char *s, size_t len)
 	 * second one, so that import's stripping exactly one is a true inverse. */
 	while (i < len && s[i] == '\'')
 		i++;
-	if (i == len || !strchr("=+-@\t\r", s[i]) || plain_number(s + i, len - i))
+	/* LF too: the reader turns a quoted CR into LF, so a cell that began
+	 * with CR must still carry its apostrophe when read back */
+	if (i == len || !strchr("=+-@\t\r\n", s[i]) || plain_number(s + i, len - i))
 		return 0;
 	return 1;
 }

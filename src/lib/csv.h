@@ -48,6 +48,9 @@ enum csv_encoding {
 };
 
 #define CSV_DEFAULT_MAX_FIELD ((size_t)16 << 20)  /* 16 MB */
+/* The most --max-field may ask for: a field is held whole in memory, and
+ * normalizing and matching it cost a few times its size (SECURITY.md) */
+#define CSV_MAX_MAX_FIELD ((size_t)256 << 20)     /* 256 MB */
 
 struct csv_opts {
 	char sep;                  /* 0 = detect from the header line; else ';' ',' '\t' ... */
@@ -121,7 +124,8 @@ int csv_name_equal(const char *a, const char *b);
  * Formula guard (OWASP "CSV injection"): a spreadsheet runs a cell that
  * starts with = + - @ tab or CR as a formula (=HYPERLINK(...) in an answer
  * would run when the file is opened in Excel).  csv_guard_len returns 1 when
- * s[0..len) needs a leading apostrophe, which Excel and LibreOffice show as
+ * s[0..len) needs a leading apostrophe (LF counts with CR, as the reader
+ * turns one into the other), which Excel and LibreOffice show as
  * text and do not display: a cell starting with one of those characters,
  * after any apostrophes already there, that is not a plain number ("-5",
  * "+3.2", "1,5e3" stay as they are).  Counting the apostrophes already there

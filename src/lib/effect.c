@@ -213,7 +213,7 @@ struct run {
 	size_t answers, changed;
 	struct buf a, b;
 	unsigned mask;           /* PII kinds replaced in the quoted answers */
-	struct buf masked;
+	struct buf masked, masked_id[3];   /* the answer; its id, wave, role */
 	struct kerr *e;
 };
 
@@ -264,12 +264,11 @@ static int one_text(struct run *r, const char *respondent, const char *wave, con
 
 		/* Masked whole, then cut: a cut first could leave half a CPR
 		 * number that no longer looks like one. */
-		if (r->mask) {
-			buf_reset(&r->masked);
-			if ((rc = pii_mask(text, strlen(text), r->mask, &r->masked, NULL, r->e)))
-				return rc;
-			text = r->masked.data;
-		}
+		if (!(text = pii_cell(text, r->mask, &r->masked, r->e))
+		    || !(respondent = pii_cell(respondent, r->mask, &r->masked_id[0], r->e))
+		    || (wave && !(wave = pii_cell(wave, r->mask, &r->masked_id[1], r->e)))
+		    || (role && !(role = pii_cell(role, r->mask, &r->masked_id[2], r->e))))
+			return KERR_NOMEM;
 		cut = snippet(text, 70);
 		if (!r->changed++)
 			fprintf(r->fp, "\nAnswers whose suggested codes change (old -> new):\n");
@@ -361,6 +360,8 @@ int effect_write(const char *db, const char *corpus, const char *question,
 	memset(&r, 0, sizeof(r));
 	buf_init(&r.a, 0);
 	buf_init(&r.masked, 0);
+	for (size_t i = 0; i < 3; i++)
+		buf_init(&r.masked_id[i], 0);
 	r.mask = mask;
 	buf_init(&r.b, 0);
 	r.old = old;
@@ -370,13 +371,13 @@ int effect_write(const char *db, const char *corpus, const char *question,
 	r.e = e;
 	engine_answer_init(&r.ans);
 	if (db) {
-		rc = store_open(&s, db, 0, e);
+		rc = store_open(&s, db, STORE_READONLY, e);
 	} else if (!(rc = corpus_load(&c, corpus, &errs))) {
 		have_corpus = 1;
 		rc = pick_question(&c, question, &q, e);
 	}
 	if (!rc && (rc = engine_new(old, NULL, &r.eold, &errs)) == 0) {
-		struct engine_opts eo = { 0, 0, engine_normalizer(r.eold) };
+		struct engine_opts eo = { .norm = engine_normalizer(r.eold) };
 
 		rc = engine_new(new_, &eo, &r.enew, &errs);
 	}
@@ -419,6 +420,8 @@ int effect_write(const char *db, const char *corpus, const char *question,
 	buf_release(&r.a);
 	buf_release(&r.b);
 	buf_release(&r.masked);
+	for (size_t i = 0; i < 3; i++)
+		buf_release(&r.masked_id[i]);
 	kerr_list_release(&errs);
 	return rc;
 }

@@ -9,6 +9,7 @@
 #include "rules.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 struct engine {
 	const struct codebook *cb;
@@ -79,6 +80,19 @@ int engine_open(const char *path, const struct engine_opts *opts, struct engine 
 	*out = NULL;
 	if ((rc = codebook_load(path, &cb, errs)))
 		return rc;
+	if (opts && opts->model) {
+		/* a model trained apart from the codebook (koder train -o) */
+		char *m = strdup(opts->model);
+
+		if (!m) {
+			struct kerr e;
+
+			codebook_free(cb);
+			return add_err(errs, (kerr_set(&e, KERR_NOMEM, "out of memory"), &e));
+		}
+		free(cb->model);
+		cb->model = m;
+	}
 	if ((rc = engine_new(cb, opts, out, errs))) {
 		codebook_free(cb);
 		return rc;

@@ -40,6 +40,8 @@ struct engine_opts {
 	int no_repair;              /* 1: NFC and match key only, no word repair */
 	int no_model;               /* 1: patterns alone, not the learned model */
 	struct normalizer *norm;    /* borrow this normalizer (NULL: make one) */
+	const char *model;          /* engine_open: this learned model file instead of
+	                               the codebook's "model" (NULL: the codebook's) */
 };
 
 /* One coded answer: the normalized text and the rules' result. */

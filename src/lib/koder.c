@@ -120,7 +120,7 @@ KODER_API int koder_engine_open(const char *codebook, const koder_engine_opts *o
 	koder_engine **out, koder_error *err)
 {
 	struct kerr_list errs = KERR_LIST_INIT;
-	struct engine_opts eo = { 0, 0, NULL };
+	struct engine_opts eo = { 0 };
 	struct buf path = BUF_INIT;
 	struct kerr e;
 	koder_engine *k;

@@ -65,19 +65,6 @@ static uint64_t hash_bytes(const char *b, size_t n)
 	return h ? h : 1;
 }
 
-/* The hash of feature prefix + s[0..n) (the prefix is two bytes). */
-static uint64_t feature_hash(const char *prefix, const char *s, size_t n)
-{
-	char f[2 * MODEL_MAX_WORD + 8];
-
-	if (n + 2 > sizeof f)
-		n = sizeof f - 2;   /* longer ones are never looked up */
-	f[0] = prefix[0];
-	f[1] = prefix[1];
-	memcpy(f + 2, s, n);
-	return hash_bytes(f, n + 2);
-}
-
 /* The row of the feature with hash h, or -1. */
 static long feature_row(const struct model *m, uint64_t h)
 {
@@ -156,7 +143,7 @@ struct reader {
 
 static int bad(struct reader *rd, enum kerr_code code, const char *what)
 {
-	kerr_set(rd->e, code, "%s; retrain the model with scripts/train-model.py, or "
+	kerr_set(rd->e, code, "%s; retrain the model with 'koder train', or "
 		 "remove \"model\" from the codebook", what);
 	kerr_at(rd->e, rd->path, rd->line, 0);
 	return code;
@@ -337,10 +324,64 @@ static int key_word_byte(unsigned char c)
 	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80;
 }
 
-/* Add the weights of feature prefix+s[0..n) (once per answer). */
-static void add_feature(struct model *m, const char *prefix, const char *s, size_t n)
+/*
+ * The features of match key k[0..len), in order (model.h says which):
+ * fn(ctx, f, n) for each, f being the feature's text ("w:word"), n its
+ * length.  A feature that occurs twice is given twice.  One definition for
+ * scoring and training, so the two can never disagree.
+ */
+static inline void each_feature(const char *k, size_t len,
+				void (*fn)(void *ctx, const char *f, size_t n), void *ctx)
 {
-	long row = feature_row(m, feature_hash(prefix, s, n));
+	char f[2 * MODEL_MAX_WORD + 4];
+	size_t i = 0, ps = 0, pn = 0;
+
+	while (i < len) {
+		size_t s, n;
+
+		while (i < len && !key_word_byte((unsigned char)k[i]))
+			i++;
+		s = i;
+		while (i < len && key_word_byte((unsigned char)k[i]))
+			i++;
+		n = i - s;
+		if (!n || n > MODEL_MAX_WORD)
+			continue;
+		memcpy(f, "w:", 2);
+		memcpy(f + 2, k + s, n);
+		fn(ctx, f, n + 2);
+		if (n > 5) {
+			memcpy(f, "p:", 2);
+			fn(ctx, f, 7);
+		}
+		if (n > 8) {
+			memcpy(f, "s:", 2);
+			memcpy(f + 2, k + i - 6, 6);
+			fn(ctx, f, 8);
+		}
+		if (pn) {
+			memcpy(f, "b:", 2);
+			memcpy(f + 2, k + ps, pn);
+			f[2 + pn] = '_';
+			memcpy(f + 3 + pn, k + s, n);
+			fn(ctx, f, pn + n + 3);
+		}
+		ps = s;
+		pn = n;
+	}
+}
+
+void model_each_feature(const char *k, size_t len,
+			void (*fn)(void *ctx, const char *f, size_t n), void *ctx)
+{
+	each_feature(k, len, fn, ctx);
+}
+
+/* Add the weights of feature f[0..n) (once per answer). */
+static void add_feature(void *ctx, const char *f, size_t n)
+{
+	struct model *m = ctx;
+	long row = feature_row(m, hash_bytes(f, n));
 	const float *w;
 	size_t c;
 
@@ -354,7 +395,7 @@ static void add_feature(struct model *m, const char *prefix, const char *s, size
 
 void model_score(struct model *m, const char *k, size_t len, double *p)
 {
-	size_t i = 0, c, ps = 0, pn = 0;
+	size_t c;
 
 	if (++m->stamp == 0) {
 		memset(m->seen, 0, m->nfeat * sizeof *m->seen);
@@ -362,35 +403,84 @@ void model_score(struct model *m, const char *k, size_t len, double *p)
 	}
 	for (c = 0; c < m->ncol; c++)
 		m->z[c] = m->bias[c];
-	while (i < len) {
-		size_t s, n;
-
-		while (i < len && !key_word_byte((unsigned char)k[i]))
-			i++;
-		s = i;
-		while (i < len && key_word_byte((unsigned char)k[i]))
-			i++;
-		n = i - s;
-		if (!n || n > MODEL_MAX_WORD)
-			continue;
-		add_feature(m, "w:", k + s, n);
-		if (n > 5)
-			add_feature(m, "p:", k + s, 5);
-		if (n > 8)
-			add_feature(m, "s:", k + i - 6, 6);
-		if (pn) {
-			char b[2 * MODEL_MAX_WORD + 2];
-
-			memcpy(b, k + ps, pn);
-			b[pn] = '_';
-			memcpy(b + pn + 1, k + s, n);
-			add_feature(m, "b:", b, pn + 1 + n);
-		}
-		ps = s;
-		pn = n;
-	}
+	each_feature(k, len, add_feature, m);
 	for (c = 0; c < m->ncb; c++)
 		p[c] = -1;
 	for (c = 0; c < m->ncol; c++)
 		p[m->col_cat[c]] = 1 / (1 + exp(-m->z[c]));
+}
+
+enum model_verdict model_decide(const struct model_thresholds *th, const struct codebook *cb,
+				const double *p, const unsigned char *coded,
+				const unsigned char *veto, unsigned char *add)
+{
+	size_t c, ncoded = 0, nadd = 0;
+	double t;
+
+	for (c = 0; c < cb->ncats; c++) {
+		add[c] = 0;
+		ncoded += coded[c] != 0;
+	}
+	/* the patterns found words of a category, but the answer as a whole is
+	 * plainly about something else ("stor afstand mellem ledelsen og os") */
+	if (ncoded && cb->andet >= 0 && p[cb->andet] >= th->andet) {
+		for (c = 0; c < cb->ncats; c++)
+			if (coded[c] && p[c] >= th->weak)
+				break;
+		if (c == cb->ncats)
+			return MODEL_ANDET;
+	}
+	t = ncoded ? th->add : th->residual;
+	for (c = 0; c < cb->ncats; c++) {
+		if (p[c] < t || (long)c == cb->ingen_svar || (long)c == cb->andet
+		    || (veto && veto[c]) || coded[c])
+			continue;
+		add[c] = 1;
+		nadd++;
+	}
+	if (!ncoded && !nadd && cb->ingen_svar >= 0 && p[cb->ingen_svar] >= th->nonsub)
+		return MODEL_NONSUB;
+	return MODEL_KEEP;
+}
+
+/* A weight as the file writes it: four decimals, no "-0.0000". */
+static int add_weight(struct buf *out, double w)
+{
+	if (fabs(w) < 0.00005)
+		w = 0;
+	return buf_addf(out, "\t%.4f", w);
+}
+
+int model_format(const struct codebook *cb, const struct model_thresholds *th,
+		 const size_t *col_cat, size_t ncol, const double *bias,
+		 char *const *names, const double *w, size_t nfeat, double prune,
+		 struct buf *out)
+{
+	size_t c, f;
+	int rc;
+
+	rc = buf_addf(out, "koder-model\t1\ncodebook\t%s\ncategories", cb->id ? cb->id : "");
+	for (c = 0; !rc && c < ncol; c++)
+		rc = buf_addf(out, "\t%s", cb->cats[col_cat[c]].id);
+	if (!rc)
+		rc = buf_addf(out, "\nthresholds\t%g\t%g\t%g\t%g\t%g\nbias",
+				th->residual, th->add, th->nonsub, th->andet, th->weak);
+	for (c = 0; !rc && c < ncol; c++)
+		rc = add_weight(out, bias[c]);
+	if (!rc)
+		rc = buf_add(out, "\n", 1);
+	for (f = 0; !rc && f < nfeat; f++) {
+		const double *row = w + f * ncol;
+
+		for (c = 0; c < ncol && fabs(row[c]) < prune; c++)
+			;
+		if (c == ncol)
+			continue;   /* too small to matter anywhere */
+		rc = buf_add(out, names[f], strlen(names[f]));
+		for (c = 0; !rc && c < ncol; c++)
+			rc = add_weight(out, row[c]);
+		if (!rc)
+			rc = buf_add(out, "\n", 1);
+	}
+	return rc ? KERR_NOMEM : 0;
 }

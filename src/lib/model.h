@@ -1,7 +1,7 @@
 /*
  * model.h - a codebook's learned word model: for each category, logistic
  * weights over the words of an answer's match key, trained from answers
- * that coders have coded (scripts/train-model.py writes the file).
+ * that coders have coded (train.h fits it; `koder train` writes the file).
  *
  * Why beside the rules: patterns catch what their writers foresaw; staff
  * also describe a barrier without its usual words ("mester sagde vi ikke
@@ -35,6 +35,7 @@
 
 #include <stddef.h>
 
+struct buf;
 struct codebook;
 struct kerr;
 struct model;
@@ -73,5 +74,43 @@ const struct model_thresholds *model_thresholds(const struct model *m);
  * categories the model has no column for.  Allocates nothing.
  */
 void model_score(struct model *m, const char *k, size_t len, double *p);
+
+/*
+ * Call fn(ctx, f, n) for every feature of match key k[0..len) in order,
+ * f[0..n) being its text with its two-byte prefix ("w:sager",
+ * "b:for_mange"); f is the walker's scratch, valid during the call only.
+ * A feature occurring twice is given twice.  Scoring and training both
+ * walk features through here, so they cannot disagree.
+ */
+void model_each_feature(const char *k, size_t len,
+	void (*fn)(void *ctx, const char *f, size_t n), void *ctx);
+
+/*
+ * What the model does to an answer after the patterns: `coded`[c] is 1 for
+ * the categories the patterns gave it, `veto`[c] for those an exclude
+ * forbade (may be NULL), p the model's probabilities (model_score: -1 for a
+ * category without a column).  Writes add[c] = 1 for each category the
+ * model adds (never ingen_svar, andet, a vetoed or a coded one), and says
+ * whether the answer keeps its codes (plus add), becomes andet instead
+ * (MODEL_ANDET: the model is sure of andet and unsure of every coded
+ * category), or is no answer (MODEL_NONSUB: nothing coded or added, and the
+ * model is sure it is not an answer).  The one statement of these rules:
+ * rules_match applies it and training chooses thresholds with it.
+ */
+enum model_verdict { MODEL_KEEP, MODEL_ANDET, MODEL_NONSUB };
+enum model_verdict model_decide(const struct model_thresholds *th,
+	const struct codebook *cb, const double *p, const unsigned char *coded,
+	const unsigned char *veto, unsigned char *add);
+
+/*
+ * Append a model file (the format above) to `out`: columns col_cat[0..ncol)
+ * (codebook category indexes), bias[ncol], feature names[nfeat] with their
+ * weights w[f * ncol + c]; a feature whose every weight is below `prune` in
+ * size is left out.  Weights are written with four decimals.  Returns 0 or
+ * KERR_NOMEM.  Everything is borrowed.
+ */
+int model_format(const struct codebook *cb, const struct model_thresholds *th,
+	const size_t *col_cat, size_t ncol, const double *bias, char *const *names,
+	const double *w, size_t nfeat, double prune, struct buf *out);
 
 #endif

@@ -163,8 +163,7 @@ int outfile_open(struct outfile *o, const char *path, struct kerr *e)
 	if (have && S_ISDIR(st.st_mode)) {
 		free(target);
 		outfile_abort(o);
-		kerr_set(e, KERR_WRITE, "is a directory; give a file name (such as %s/out.csv) with -o",
-			path);
+		kerr_set(e, KERR_WRITE, "is a directory; name a file (such as %s/out.csv)", path);
 		kerr_at(e, path, 0, 0);
 		return KERR_WRITE;
 	}
@@ -189,7 +188,7 @@ int outfile_open(struct outfile *o, const char *path, struct kerr *e)
 		free(target);
 		outfile_abort(o);
 		kerr_set(e, KERR_WRITE, "the file is read-only, so koder leaves it alone; "
-			"make it writable (chmod u+w) or give another name with -o");
+			"make it writable (chmod u+w) or name another file");
 		kerr_at(e, path, 0, 0);
 		return KERR_WRITE;
 	}
@@ -243,7 +242,7 @@ int outfile_commit(struct outfile *o, struct kerr *e)
 	int err = 0;
 
 	if (!o->tmp) {  /* standard output, or a device written in place */
-		errno = 0;
+		/* errno as a failed fwrite left it, if fflush has nothing to add */
 		if (o->fp && (fflush(o->fp) || ferror(o->fp)))
 			err = errno ? errno : EIO;
 		if (o->fp && o->fp != stdout && fclose(o->fp) && !err)
@@ -257,7 +256,6 @@ int outfile_commit(struct outfile *o, struct kerr *e)
 		return err ? KERR_WRITE : 0;
 	}
 	if (o->fp) {
-		errno = 0;
 		if (fflush(o->fp) || ferror(o->fp) || fsync(fileno(o->fp)))
 			err = errno ? errno : EIO;
 		if (fclose(o->fp) && !err)
@@ -291,4 +289,15 @@ void outfile_abort(struct outfile *o)
 	free(o->path);
 	free(o->target);
 	o->tmp = o->path = o->target = NULL;
+}
+
+int outfile_named(const struct outfile *o, const char *path, struct kerr *e)
+{
+	if (o->tmp)
+		return 0;
+	kerr_set(e, KERR_WRITE, "an Excel workbook cannot be written to %s (standard output, "
+		 "a device or a pipe: it is written by seeking in a file); give -o a file name "
+		 "ending in .xlsx", path && strcmp(path, "-") ? path : "standard output");
+	kerr_at(e, path && strcmp(path, "-") ? path : NULL, 0, 0);
+	return KERR_WRITE;
 }

@@ -49,4 +49,11 @@ int outfile_commit(struct outfile *o, struct kerr *e);
  * commit or on a zeroed struct. */
 void outfile_abort(struct outfile *o);
 
+/* For writers that need a file name, not a FILE (libxlsxwriter writes a
+ * workbook by seeking in it): 0 when o->tmp is one; else (standard output,
+ * a device, a FIFO) KERR_WRITE with a message naming `path`, and nothing
+ * closed, so the caller aborts.  Without it libxlsxwriter was handed NULL and
+ * printed "Memory allocation failed". */
+int outfile_named(const struct outfile *o, const char *path, struct kerr *e);
+
 #endif

@@ -875,6 +875,20 @@ int pii_mask(const char *text, size_t len, unsigned kinds, struct buf *out,
 	return 0;
 }
 
+const char *pii_cell(const char *text, unsigned kinds, struct buf *scratch, struct kerr *e)
+{
+	size_t found = 0;
+
+	if (!kinds || !text)
+		return text;
+	buf_reset(scratch);
+	if (pii_mask(text, strlen(text), kinds, scratch, &found, e)) {
+		buf_reset(scratch);
+		return NULL;
+	}
+	return found ? scratch->data : text;
+}
+
 const char *pii_kind_name(enum pii_kind kind)
 {
 	switch (kind) {

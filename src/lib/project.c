@@ -361,7 +361,8 @@ static int setup(struct reader *r, const char *qid)
 	}
 	/* every question's codebook is checked before any engine is built */
 	for (i = 0; !rc && i < r->nq; i++) {
-		struct engine_opts eo = { 0, 0, i ? engine_normalizer(r->qs[0].en) : NULL };
+		struct engine_opts eo = { .norm = i ? engine_normalizer(r->qs[0].en) : NULL };
+
 		int erc = engine_new(r->qs[i].cb, &eo, &r->qs[i].en, r->errs);
 
 		if (erc) {
@@ -1307,7 +1308,7 @@ struct exporter {
 	lxw_worksheet *ws;       /* xlsx, or NULL */
 	lxw_format *bold;        /* the header row's format */
 	unsigned mask;           /* PII kinds to replace in free text, 0 for none */
-	struct buf masked[3];    /* masked text, note, and the current extra cell */
+	struct buf masked[6];    /* masked id, wave, role, text, note, and the current extra cell */
 	size_t n;
 	int rc;
 };
@@ -1365,15 +1366,11 @@ static int put_row(struct exporter *x, const char *const *cells, size_t n, size_
  */
 static int mask_cell(struct exporter *x, int slot, const char **v)
 {
-	struct buf *b = &x->masked[slot];
-	int rc;
+	const char *m = pii_cell(*v, x->mask, &x->masked[slot], NULL);
 
-	if (!x->mask || !*v)
-		return 0;
-	buf_reset(b);
-	if ((rc = pii_mask(*v, strlen(*v), x->mask, b, NULL, NULL)))
-		return rc;
-	*v = b->data;
+	if (*v && !m)
+		return KERR_NOMEM;
+	*v = m;
 	return 0;
 }
 
@@ -1407,9 +1404,17 @@ static int export_row(void *ctx, const struct store_final *f)
 	if (had)
 		snprintf(stamp, sizeof(stamp), "%lld", mine.id);
 	cells[EX_DECISION] = stamp;
+	/* every cell that came from the survey or a coder's note: an id
+	 * column can hold a CPR number */
 	rc = mask_cell(x, 0, &cells[EX_TEXT]);
 	if (!rc)
 		rc = mask_cell(x, 1, &cells[EX_NOTE]);
+	if (!rc)
+		rc = mask_cell(x, 3, &cells[EX_ID]);
+	if (!rc)
+		rc = mask_cell(x, 4, &cells[EX_WAVE]);
+	if (!rc)
+		rc = mask_cell(x, 5, &cells[EX_ROLE]);
 	for (i = 0; !rc && i < x->nkeys; i++) {
 		cJSON *v = cJSON_GetObjectItemCaseSensitive(o, x->keys[i]);
 
@@ -1419,7 +1424,8 @@ static int export_row(void *ctx, const struct store_final *f)
 		cells[EX__FIXED + i] = cJSON_IsString(v) ? v->valuestring : NULL;
 		if (x->mask && cells[EX__FIXED + i]) {
 			rc = mask_cell(x, 2, &cells[EX__FIXED + i]);
-			if (!rc && !cJSON_SetValuestring(v, cells[EX__FIXED + i]))
+			if (!rc && cells[EX__FIXED + i] != v->valuestring
+			    && !cJSON_SetValuestring(v, cells[EX__FIXED + i]))
 				rc = KERR_NOMEM;
 			if (!rc)
 				cells[EX__FIXED + i] = v->valuestring;
@@ -1455,12 +1461,16 @@ int project_export(struct store *s, const char *qid, const char *coder, const ch
 	x.s = s;
 	x.coder = coder;
 	x.mask = mask;
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < sizeof x.masked / sizeof x.masked[0]; i++)
 		buf_init(&x.masked[i], 0);
 	if ((rc = store_each_answer(s, qid, collect_keys, &x, e)))
 		goto out;
 	if ((rc = outfile_open(&o, path, e)))
 		goto out;
+	if (has_suffix(path, ".xlsx") && (rc = outfile_named(&o, path, e))) {
+		outfile_abort(&o);
+		goto out;
+	}
 	if (has_suffix(path, ".xlsx")) {
 		/* libxlsxwriter writes by name: it gets the temp file's. */
 		fclose(o.fp);
@@ -1514,7 +1524,7 @@ out:
 		free(x.keys[i]);
 	free(x.keys);
 	free(head);
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < sizeof x.masked / sizeof x.masked[0]; i++)
 		buf_release(&x.masked[i]);
 	return rc;
 }

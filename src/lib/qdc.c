@@ -8,6 +8,7 @@
 #include "buf.h"
 #include "codebook.h"
 #include "error.h"
+#include "escape.h"
 #include "version.h"
 
 #include <cjson/cJSON.h>
@@ -215,26 +216,18 @@ size_t qdc_match_base(struct qdc_book *b, const struct codebook *base)
 
 /* ---- writing ---------------------------------------------------------- */
 
-/* XML 1.0 cannot carry most C0 controls at all, so they are dropped; in
- * attributes tabs and line breaks are escaped so they survive parsing. */
+/* The one markup escaping routine (escape.h): XML 1.0 cannot carry most
+ * controls, so they are dropped; in attributes tabs and line breaks are
+ * character references so they survive parsing. */
 static void put_escaped(FILE *fp, const char *s, int attr)
 {
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
+	struct buf b = BUF_INIT;
 
-		switch (c) {
-		case '&': fputs("&amp;", fp); break;
-		case '<': fputs("&lt;", fp); break;
-		case '>': fputs("&gt;", fp); break;
-		case '"': fputs(attr ? "&quot;" : "\"", fp); break;
-		case '\n': fputs(attr ? "&#10;" : "\n", fp); break;
-		case '\t': fputs(attr ? "&#9;" : "\t", fp); break;
-		case '\r': fputs("&#13;", fp); break;
-		default:
-			if (c >= 0x20)
-				fputc(c, fp);
-		}
-	}
+	if (esc_xml(&b, s, strlen(s), attr) == 0 && b.len)
+		fwrite(b.data, 1, b.len, fp);
+	else if (b.len == 0 && *s)
+		fputs("\xEF\xBF\xBD", fp);  /* out of memory: never the raw text */
+	buf_release(&b);
 }
 
 static void write_code(const struct qdc_book *b, size_t i, int depth, FILE *fp)

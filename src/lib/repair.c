@@ -42,7 +42,7 @@
 #define COMPOUND_PEN 0.5f  /* per extra part of a compound of counted words */
 #define SPELL_BASE -1.0f   /* score of a word only hunspell knows: it accepts
                               * many odd compounds (opstar = op+star) */
-#define SPELL_MAX_COST 2.1f /* dearest repair of a word hunspell accepts as it is */
+#define SPELL_MAX_COST 2.0f /* dearest repair of a word hunspell accepts as it is */
 #define GEN_TESTS 40       /* hunspell checks for one unknown word, in all */
 #define MARGIN 0.5f        /* how much better a repair must score */
 #define CAPS_MARGIN 1.5f   /* ALL-CAPS words are often acronyms (STAR, SOF) */
@@ -55,7 +55,8 @@
 #define CTX_MARGIN 0.5    /* log10: how much likelier context must make the other word */
 #define CTX_CHANNEL 1.5   /* log10: how unlikely a damaged word is in a line whose æ ø å
 			   * are written right elsewhere ... */
-#define CTX_CHANNEL_RELAXED 0.3 /* ... and in a line without æ ø å at all */
+#define CTX_CHANNEL_RELAXED 0.3 /* ... in a line without æ ø å at all ... */
+#define CTX_CHANNEL_DAMAGED 0.5 /* ... and after a word of the line was repaired */
 #define CTX_COMMON 20     /* a word counted this often in the domain (bor, for) is
 			   * changed only when its neighbours, not the other word's
 			   * frequency, speak for the change ... */
@@ -956,7 +957,9 @@ static int decide(struct repairer *rp, const char *lw, size_t n, int caps, struc
 	/* A short unknown word is mostly an abbreviation (sb, jc, fk), and two
 	 * letters give too little evidence for a dear confusion: only a cheap
 	 * repair is believed (p3 -> på, na -> nå), not sb -> ab (s for a). */
-	if (n <= SHORT_WORD && s.c[bi].cost > SHORT_MAX_COST)
+	if (n <= SHORT_WORD && s.c[bi].cost > SHORT_MAX_COST &&
+	    !(lexicon_context(rp->lx, lw, n, 'W', "-", 1) &&
+	      lexicon_context(rp->lx, s.c[bi].w, s.c[bi].len, 'W', "-", 1)))
 		return 0;
 	ce->has_best = 1;
 	ce->best = sc[bi];
@@ -1050,6 +1053,42 @@ static int fix_number(const char *w, size_t n, struct buf *out)
 	return 1;
 }
 
+/* 1 if the word starts with an OCR stand-in that has no case. */
+static int caseless_start(const char *lw, size_t n)
+{
+	return n > 0 && (lw[0] == '|' || lw[0] == '1' || lw[0] == '&' || lw[0] == '@' ||
+			 lw[0] == '2' || (n > 1 && (unsigned char)lw[0] == 0xC2 &&
+					  (unsigned char)lw[1] == 0xAE));
+}
+
+/* | or 1 for I in a word of capitals (G|MPs, HE1C, 1PTC): every such
+ * character before a capital and after one or at the start, at least two capitals, no lower-case letter
+ * but a genitive s at the end. */
+static int fix_caps_i(const char *w, size_t n, struct buf *out)
+{
+	size_t i, caps = 0, bars = 0;
+
+	for (i = 0; i < n; i++) {
+		char c = w[i];
+
+		if (c >= 'A' && c <= 'Z')
+			caps++;
+		else if (c == '|' || c == '1') {
+			if (!((i == 0 || (w[i - 1] >= 'A' && w[i - 1] <= 'Z')) &&
+			      i + 1 < n && w[i + 1] >= 'A' && w[i + 1] <= 'Z'))
+				return 0;
+			bars++;
+		} else if (!(c == 's' && i == n - 1 && i > 0))
+			return 0;
+	}
+	if (!bars || caps < 2)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (buf_addch(out, w[i] == '|' || w[i] == '1' ? 'I' : w[i]))
+			return -KERR_NOMEM;
+	return 1;
+}
+
 static void fix_case(char *s, size_t n, enum casing cs)
 {
 	if (cs == C_LOWER_FROM_I && n > 0 && s[0] != 'l')
@@ -1074,6 +1113,12 @@ int repair_word(struct repairer *rp, const char *w, size_t n,
 	uint32_t plain;
 
 	*why = NULL;
+	/* a lone 1 after an opening quote ("1 nogen grad) is I */
+	if (n == 1 && w[0] == '1' && ctx && ctx->after_quote && ctx->nextn >= 2 &&
+	    letter_case(ctx->next, 0, ctx->nextn) < 0) {
+		*why = why_text[W_ONE_I];
+		return buf_addch(out, 'I') ? -KERR_NOMEM : 1;
+	}
 	if (n == 0 || n >= MAXW || strtab_get(&rp->plain, w, n, &plain)
 	    || all_digits(w, n) || is_reference(w, n))
 		return 0;
@@ -1092,13 +1137,20 @@ int repair_word(struct repairer *rp, const char *w, size_t n,
 		return buf_addch(out, '0') ? -KERR_NOMEM : 1;
 	}
 	if (n == 1 && w[0] == '|') {
-		/* capital at a sentence start and inside a heading in capitals */
-		int cap = ctx && (ctx->sentence_start ||
+		/* capital at a sentence start, inside a heading in capitals, and
+		 * before punctuation (Hvad synes |? is the pronoun I; the
+		 * preposition i ends no clause) */
+		int cap = ctx && (ctx->sentence_start || ctx->before_punct ||
 				  (ctx->prev && ctx->prevn > 1 && casing_of(ctx->prev, ctx->prevn) == C_ALL) ||
 				  (ctx->next && ctx->nextn > 1 && casing_of(ctx->next, ctx->nextn) == C_ALL));
 
 		*why = why_text[W_BAR_I];
 		return buf_addch(out, cap ? 'I' : 'i') ? -KERR_NOMEM : 1;
+	}
+	rc = fix_caps_i(w, n, out);
+	if (rc) {
+		*why = why_text[W_BAR_I];
+		return rc;
 	}
 	/* a lone l is OCR for I (sentence start) or i: no Danish word is l */
 	if (n == 1 && w[0] == 'l' && ctx && ctx->nextn >= 2 && (!ctx->prev || ctx->prevn >= 2)) {
@@ -1183,7 +1235,8 @@ static int repair_lower(struct repairer *rp, const char *lw, size_t n, enum casi
 	margin = cs == C_ALL ? CAPS_MARGIN : MARGIN;
 	if (!forced && ctx_pair(rp, lw, n, ce)) {
 		/* a real-word error: only the neighbours decide, and only when
-		 * they clearly favour the other word */
+		 * they clearly favour the other word; a rare confusion (d for å)
+		 * needs the more evidence */
 		const char *bw = rp->arena.data + ce->off;
 		struct lm_ctx lc;
 		double so, sb, po, pb;
@@ -1191,9 +1244,15 @@ static int repair_lower(struct repairer *rp, const char *lw, size_t n, enum casi
 		if (!ctx)
 			return 0;
 		lm_context(rp->lx, ctx, &lc);
+		/* how common each word is comes from the domain's counts (answers
+		 * say møde more than mode; manuals the other way round) */
+		double rare = ce->cost > 1.0f ? ce->cost - 1.0f : 0.0;
+
 		if (!ctx_score(rp->lx, lw, n, &lc, &po, &so) || !ctx_score(rp->lx, bw, ce->len, &lc, &pb, &sb) ||
+		    ((po = log10((double)ce->freq)), (pb = log10((double)lexicon_freq(rp->lx, bw, ce->len))), 0) ||
 		    (ce->freq >= CTX_COMMON && sb - so < CTX_EVIDENCE) ||
-		    pb + sb - po - so - (ctx->relaxed ? CTX_CHANNEL_RELAXED : CTX_CHANNEL) <= CTX_MARGIN)
+		    pb + sb - po - so - rare - (ctx->relaxed ? CTX_CHANNEL_RELAXED :
+					  ctx->damaged ? CTX_CHANNEL_DAMAGED : CTX_CHANNEL) <= CTX_MARGIN)
 			return 0;
 		if (buf_add(out, bw, ce->len))
 			return -KERR_NOMEM;
@@ -1252,7 +1311,12 @@ static int repair_lower(struct repairer *rp, const char *lw, size_t n, enum casi
 			return -KERR_NOMEM;
 		*why = why_text[ce->why];
 	}
-	if (lw[0] == '|' && ctx && ctx->sentence_start)
+	/* a word whose first character has no case (| or 1 for I, & @ 2 for
+	 * Æ, ® for Ø) is a capital at a sentence start, and a place name
+	 * (&rg -> Ærø) always is one */
+	if (cs == C_LOWER && caseless_start(lw, n) &&
+	    ((ctx && ctx->sentence_start) ||
+	     lexicon_place(rp->lx, out->data + mark, out->len - mark)))
 		cs = C_INIT;
 	fix_case(out->data + mark, out->len - mark, cs);
 	return 1;

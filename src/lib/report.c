@@ -11,6 +11,7 @@
 #include "buf.h"
 #include "csv.h"
 #include "error.h"
+#include "escape.h"
 #include "outfile.h"
 #include "tally.h"
 
@@ -468,6 +469,11 @@ int report_write(struct tally *const *t, size_t n, enum report_format f, const c
 		buf_release(&b);
 		return rc;
 	}
+	if (f == REPORT_XLSX && (rc = outfile_named(&o, path, e))) {
+		outfile_abort(&o);
+		buf_release(&b);
+		return rc;
+	}
 	if (f == REPORT_XLSX) {
 		fclose(o.fp);
 		o.fp = NULL;
@@ -477,8 +483,23 @@ int report_write(struct tally *const *t, size_t n, enum report_format f, const c
 			outfile_abort(&o);
 			return rc;
 		}
-	} else
+	} else if (f == REPORT_JSON) {
 		fwrite(b.data, 1, b.len, o.fp);
+	} else {
+		/* text, md and csv end up on a terminal (or `cat`): wave, role,
+		 * --by values and labels come from survey cells, so no control
+		 * character in them may reach it (JSON escapes its own) */
+		struct buf clean = BUF_INIT;
+
+		if (esc_term(&clean, b.data ? b.data : "", b.len)) {
+			buf_release(&clean);
+			buf_release(&b);
+			outfile_abort(&o);
+			return kerr_set(e, KERR_NOMEM, "out of memory");
+		}
+		fwrite(clean.data ? clean.data : "", 1, clean.len, o.fp);
+		buf_release(&clean);
+	}
 	buf_release(&b);
 	return outfile_commit(&o, e);
 }
@@ -515,18 +536,7 @@ static const char *bar_color(const struct tally *t, size_t g, size_t w, size_t r
 
 static void svg_text(struct buf *b, const char *s)
 {
-	for (; *s; s++) {
-		if (*s == '&')
-			buf_adds(b, "&amp;");
-		else if (*s == '<')
-			buf_adds(b, "&lt;");
-		else if (*s == '>')
-			buf_adds(b, "&gt;");
-		else if (*s == '"')
-			buf_adds(b, "&quot;");
-		else
-			buf_addch(b, *s);
-	}
+	esc_xml(b, s, strlen(s), 0);  /* one escaping routine (escape.h) */
 }
 
 /* Break `s` into lines of at most `width` characters at spaces; returns the
@@ -637,7 +647,9 @@ static double svg_panel(struct buf *b, const struct tally *t, size_t g, double y
 				 x + 19, y + 12);
 			mark = b->len;
 			svg_text(b, t->waves[w].name);
-			buf_addf(b, ", %s (Y = %zu)", t->roles[r].plural, c->base);
+			buf_adds(b, ", ");
+			svg_text(b, t->roles[r].plural);
+			buf_addf(b, " (Y = %zu)", c->base);
 			x += 19 + 7.0 * (double)(b->len - mark) + 24;
 			buf_adds(b, "</text>\n");
 		}
@@ -689,8 +701,9 @@ static double svg_panel(struct buf *b, const struct tally *t, size_t g, double y
 				buf_addf(b, "<rect x=\"%d\" y=\"%.0f\" width=\"%.1f\" height=\"%d\" "
 					 "fill=\"%s\"><title>", PLOT_X, by, bw, BAR_H, bar_color(t, g, w, r));
 				svg_text(b, t->waves[w].name);
-				buf_addf(b, ", %s: %zu af %zu</title></rect>", t->roles[r].plural,
-					 c->count[k], c->base);
+				buf_adds(b, ", ");
+				svg_text(b, t->roles[r].plural);
+				buf_addf(b, ": %zu af %zu</title></rect>", c->count[k], c->base);
 				buf_addf(b, "<text x=\"%.1f\" y=\"%.0f\" class=\"v\">", PLOT_X + bw + 4,
 					 by + BAR_H - 3);
 				pct_da(b, c->count[k], c->base, 0);

@@ -157,6 +157,7 @@ struct rules {
 	struct rules_why *why;    /* scratch: what did not count, this answer */
 	size_t nwhy, why_cap;
 	double *prob;             /* [ncats]: model_score's output */
+	unsigned char *coded;     /* [2 * ncats]: model_decide's coded and add flags */
 	int max_gaps;             /* most NEAR/BEFORE gaps in one pattern */
 	/* scratch for rules_match */
 	unsigned stamp;
@@ -1329,6 +1330,16 @@ static int strip_leading_star(struct buf *re, int raw)
 	return 1;
 }
 
+/* Does the compiled pattern match the empty text? */
+static int matches_empty(const pcre2_code *code)
+{
+	pcre2_match_data *md = pcre2_match_data_create_from_pattern(code, NULL);
+	int rc = md ? pcre2_match(code, (PCRE2_SPTR)"", 0, 0, 0, md, NULL) : -1;
+
+	pcre2_match_data_free(md);
+	return rc >= 0;
+}
+
 static void add_pattern(struct compiler *c, size_t cat, size_t idx, int exclude)
 {
 	const struct codebook_category *cc = &c->r->cb->cats[cat];
@@ -1353,7 +1364,18 @@ static void add_pattern(struct compiler *c, size_t cat, size_t idx, int exclude)
 		cproblem(c, p.err, path, "pattern \"%s\": %s (at character %zu)",
 			q, p.msg, p.errpos + 1);
 	} else if ((rp->extend = strip_leading_star(&f.re, raw)),
-		   (rp->code = compile_re(c, f.re.data, path, pattern, raw, 0))) {
+		   (rp->code = compile_re(c, f.re.data, path, pattern, raw, 0))
+		   && !f.trig.n && matches_empty(rp->code)) {
+		/* "*", "re:" or "re:.*": no word to look for and a match
+		 * everywhere, so every answer would get (or lose) the code */
+		char q[200];
+
+		quote_pattern(pattern, 0, q, sizeof q);
+		cproblem(c, KERR_PATTERN, path, "pattern \"%s\" matches every answer, even an "
+			"empty one: give it a word to look for", q);
+		pcre2_code_free(rp->code);
+		rp->code = NULL;
+	} else if (rp->code) {
 		rp->jitted = 0;
 		rp->cat = cat;
 		rp->idx = idx;
@@ -1867,7 +1889,8 @@ int rules_compile(const struct codebook *cb, struct rules **out, struct kerr_lis
 				c.first = (int)e.code;
 			if (errs)
 				kerr_list_add(errs, &at);
-		} else if (!(r->prob = calloc(cb->ncats + 1, sizeof *r->prob)) && !c.first) {
+		} else if ((!(r->prob = calloc(cb->ncats + 1, sizeof *r->prob))
+			    || !(r->coded = calloc(2 * cb->ncats + 1, 1))) && !c.first) {
 			c.first = KERR_NOMEM;
 		}
 	}
@@ -1914,6 +1937,7 @@ void rules_free(struct rules *r)
 		return;
 	model_free(r->model);
 	free(r->prob);
+	free(r->coded);
 	for (i = 0; i < r->npats; i++)
 		pcre2_code_free(r->pats[i].code);
 	free(r->pats);
@@ -1979,6 +2003,11 @@ void rules_set_limits(struct rules *r, unsigned match_limit, unsigned depth_limi
 void rules_set_model(struct rules *r, int on)
 {
 	r->no_model = !on;
+}
+
+int rules_vetoed(const struct rules *r, size_t cat)
+{
+	return cat < r->cb->ncats && r->veto[cat];
 }
 
 int rules_has_model(const struct rules *r)
@@ -2828,24 +2857,21 @@ static int apply_model(struct rules *r, const struct normalized *ans, struct rul
 		       int *nonsub, struct kerr *e)
 {
 	const struct codebook *cb = r->cb;
-	const struct model_thresholds *th = model_thresholds(r->model);
-	double t = res->ncats ? th->add : th->residual;
-	size_t c, before = res->ncats;
+	size_t c, i, before = res->ncats;
+	unsigned char *coded = r->coded, *add = r->coded + cb->ncats;
+	enum model_verdict v;
 
 	model_score(r->model, ans->key.data, ans->key.len, r->prob);
-	/* the patterns found words of a category, but the answer as a whole is
-	 * plainly about something else ("stor afstand mellem ledelsen og os") */
-	if (res->ncats && cb->andet >= 0 && r->prob[cb->andet] >= th->andet) {
-		for (c = 0; c < res->ncats && r->prob[res->cats[c]] < th->weak; c++)
-			;
-		if (c == res->ncats) {
-			res->ncats = res->nev = 0;
-			return 0;
-		}
+	memset(coded, 0, cb->ncats);
+	for (i = 0; i < res->ncats; i++)
+		coded[res->cats[i]] = 1;
+	v = model_decide(model_thresholds(r->model), cb, r->prob, coded, r->veto, add);
+	if (v == MODEL_ANDET) {
+		res->ncats = res->nev = 0;
+		return 0;
 	}
 	for (c = 0; c < cb->ncats; c++) {
-		if (r->prob[c] < t || (long)c == cb->ingen_svar || (long)c == cb->andet
-		    || r->veto[c] || rules_result_has(res, c))
+		if (!add[c])
 			continue;
 		if (add_cat(res, c) || push_ev(&res->ev, &res->nev, &res->ev_cap, c,
 					       RULES_MODEL_PATTERN, 0, ans->key_map[ans->key.len]))
@@ -2853,7 +2879,7 @@ static int apply_model(struct rules *r, const struct normalized *ans, struct rul
 	}
 	if (res->ncats > before)
 		qsort(res->cats, res->ncats, sizeof *res->cats, cmp_size);
-	*nonsub = !res->ncats && r->prob[cb->ingen_svar] >= th->nonsub;
+	*nonsub = v == MODEL_NONSUB;
 	return 0;
 }
 
@@ -2880,6 +2906,7 @@ int rules_match(struct rules *r, const struct normalized *ans,
 
 	res->ncats = res->nev = res->nwhy = 0;
 	res->nonsubstantive = res->residual = res->uncoded = 0;
+	memset(r->veto, 0, cb->ncats);
 	r->nwhy = 0;
 	if (is_blank(k, len) || (r->nonsub && len <= NONSUB_MAX_KEY
 	    && pcre2_match(r->nonsub, (PCRE2_SPTR)k, len, 0, 0, r->md, r->mctx) >= 0))
@@ -2890,7 +2917,6 @@ int rules_match(struct rules *r, const struct normalized *ans,
 	else if ((rc = candidates(r, (const unsigned char *)k, len, &n)))
 		return kerr_set(e, rc, "out of memory");
 	memset(r->hit, 0, cb->ncats);
-	memset(r->veto, 0, cb->ncats);
 	r->nev = 0;
 	for (i = 0; i < n && !rc; i++) {
 		struct rpat *p = &r->pats[r->cand[i]];

@@ -130,6 +130,10 @@ int rules_match(struct rules *r, const struct normalized *ans,
 #define RULES_DEPTH_LIMIT 10000u
 void rules_set_limits(struct rules *r, unsigned match_limit, unsigned depth_limit);
 
+/* After rules_match: 1 when an exclude pattern of category `cat` matched the
+ * last answer (the category was forbidden, whatever else matched). */
+int rules_vetoed(const struct rules *r, size_t cat);
+
 /* 0: code with the patterns alone, leaving out the codebook's learned model
  * (koder code --no-model); 1 (the default) uses it when the codebook has one. */
 void rules_set_model(struct rules *r, int on);

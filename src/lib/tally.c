@@ -9,6 +9,7 @@
 #include "buf.h"
 #include "codebook.h"
 #include "error.h"
+#include "strtab.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -20,6 +21,7 @@ int tally_new(struct tally **out, const char *question, const char *qid,
 	      const struct tally_cat_def *cats, size_t ncats, struct kerr *e)
 {
 	struct tally *t = calloc(1, sizeof(*t));
+	struct strtab nets;
 	int oom = 0;
 	size_t i, j;
 
@@ -44,18 +46,33 @@ int tally_new(struct tally **out, const char *question, const char *qid,
 		tally_free(t);
 		return kerr_set(e, KERR_NOMEM, "out of memory");
 	}
-	for (i = 0; i < ncats; i++) {
+	/* nets by id in a table: a scan per category was categories squared */
+	if (strtab_init(&nets, 64)) {
+		tally_free(t);
+		return kerr_set(e, KERR_NOMEM, "out of memory");
+	}
+	for (j = 0; j < ncats && !oom; j++)
+		if (cats[j].is_net && cats[j].id[0] && strlen(cats[j].id) <= 65535)
+			oom = strtab_put(&nets, cats[j].id, strlen(cats[j].id), (uint32_t)j, 0) != 0;
+	for (i = 0; i < ncats && !oom; i++) {
+		uint32_t v;
+
 		if (!cats[i].net)
 			continue;
-		for (j = 0; j < ncats; j++)
-			if (cats[j].is_net && !strcmp(cats[j].id, cats[i].net))
-				t->cats[i].net = (long)j;
+		if (strtab_get(&nets, cats[i].net, strlen(cats[i].net), &v))
+			t->cats[i].net = (long)v;
 		if (t->cats[i].net < 0) {
+			strtab_release(&nets);
 			kerr_set(e, KERR_SCHEMA, "category \"%s\" belongs to net \"%s\", "
 				 "which the codebook does not define", cats[i].id, cats[i].net);
 			tally_free(t);
 			return KERR_SCHEMA;
 		}
+	}
+	strtab_release(&nets);
+	if (oom) {
+		tally_free(t);
+		return kerr_set(e, KERR_NOMEM, "out of memory");
 	}
 	*out = t;
 	return 0;

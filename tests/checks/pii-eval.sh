@@ -29,7 +29,12 @@ with open(sys.argv[1], encoding="utf-8") as f:
             gold[(row["id"], kind, text)] += 1
 with open(sys.argv[2], encoding="utf-8") as f:
     for row in csv.DictReader(f):
-        found[(row["id"], row["kind"], row["text"])] += 1
+        t = row["text"]
+        # the CSV writer puts an apostrophe before a cell Excel would read
+        # as a formula ("+45 ..."): the finding is the text after it
+        if t[:1] == "'" and t[1:2] and t[1] in "=+-@\t\r":
+            t = t[1:]
+        found[(row["id"], row["kind"], t)] += 1
 floors = {"cpr": (1.0, 1.0), "phone": (0.85, 0.85), "email": (1.0, 1.0), "name": (0.85, 0.7)}
 if sys.argv[3] == "forms":   # issue 14's targets: recall CPR 0.99, phone and e-mail 0.98
     floors = {"cpr": (0.98, 0.99), "phone": (0.98, 0.98), "email": (0.98, 0.98), "name": (0.0, 0.0)}

@@ -75,7 +75,7 @@ fi
 # The held-out floors are lower: these answers are never tuned or trained
 # on, so the figure is an estimate, and the floor only guards against
 # collapse.  corpora/test/ holds answers written blind to the rules by other
-# writers, kept out of training (scripts/train-model.py); both are scored
+# writers, kept out of training (scripts/train-models.sh); both are scored
 # with the learned model (the default) and with the patterns alone.
 for set in "barrierer sof-barrierer" "undtagelser sof-undtagelser" "sygdom sygdom-aarsager"; do
 	read -r file cb <<<"$set"

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""score.py [-v] [--classes] KODER TSV... - token-level quality of `koder normalize`.
+"""score.py [-v] [--classes] [--max-rows N] KODER TSV... - token-level quality of `koder normalize`.
 
 Each TSV row holds a damaged line and its correct form in the last two
 columns ('#' lines are comments).  The damaged lines go through the
@@ -8,7 +8,8 @@ compared with the correct line:
   repaired  = damaged tokens (damaged != correct) that came out correct
   changed   = correct tokens (damaged == correct) that came out different
   accuracy  = all tokens that came out correct
-Prints one line per file and a total; with -v also every wrong token.
+Prints one line per file and a total; with -v also every wrong token;
+--max-rows N scores an even sample of N rows of each file (for slow builds).
 With --classes also one line per file and failure class:
   CLASS file class repaired damaged
 for the classes of scripts/make-normalize-heldout.py (I = | or 1 for I,
@@ -63,6 +64,11 @@ def main():
     args = sys.argv[1:]
     verbose = '-v' in args
     classes = '--classes' in args
+    limit = None
+    if '--max-rows' in args:
+        i = args.index('--max-rows')
+        limit = int(args[i + 1])
+        del args[i:i + 2]
     args = [a for a in args if a not in ('-v', '--classes')]
     koder, files = args[0], args[1:]
     freq, places = load_words() if classes else ({}, set())
@@ -74,6 +80,8 @@ def main():
                 continue
             cols = line.rstrip('\n').split('\t')
             rows.append((cols[-2], cols[-1], cols[1] if len(cols) == 4 else None))
+        if limit:
+            rows = rows[::max(1, len(rows) // limit)][:limit]
         inp = ''.join(d + '\n' for d, _, _ in rows)
         out = subprocess.run([koder, 'normalize'], input=inp, capture_output=True,
                              text=True, check=True).stdout.split('\n')

@@ -1,0 +1,257 @@
+/*
+ * cmd_train.c - `koder train`: fit a codebook's learned word model from the
+ * coders' decisions (a project store) or from files of coded answers, show
+ * what it does on held-out folds, and write it unless it makes the
+ * patterns' results worse.  The fitting and measuring are train.h's.
+ */
+#include "buf.h"
+#include "cli.h"
+#include "cmd.h"
+#include "codebook.h"
+#include "engine.h"
+#include "error.h"
+#include "exit.h"
+#include "outfile.h"
+#include "store.h"
+#include "train.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { OPT_DB = 256, OPT_CODEBOOK, OPT_QUESTION, OPT_GOLD, OPT_SURVEY, OPT_ID, OPT_ANSWER, OPT_TEXT, OPT_CODES, OPT_FOLDS,
+       OPT_SEED, OPT_C };
+
+static const struct cli_opt opts[] = {
+	{ OPT_CODEBOOK, "codebook", "CB", "the codebook the model is for (a file or a shipped id)" },
+	{ OPT_DB, "db", "PATH", "learn from the coders' decisions in this project store" },
+	{ OPT_QUESTION, "question", "ID", "with --db: the question (default: the codebook's id)" },
+	{ OPT_GOLD, "gold", "FILE", "learn from a CSV of coded answers (may be repeated)" },
+	{ OPT_TEXT, "text", "COL", "the answer column of --gold files (default: text)" },
+	{ OPT_CODES, "codes", "COL", "the codes column of --gold files (default: codes)" },
+	{ OPT_SURVEY, "survey", "FILE", "the survey with the answers of --gold files of id,codes rows" },
+	{ OPT_ID, "id", "COL", "with --survey: its respondent id column" },
+	{ OPT_ANSWER, "answer", "COL", "with --survey: its answer column" },
+	{ 'o', "output", "FILE", "write the model here (default: only measure)" },
+	{ OPT_FOLDS, "folds", "K", "cross-validation folds (default 5)" },
+	{ OPT_SEED, "seed", "N", "how the answers are dealt into folds (default 1)" },
+	{ OPT_C, "C", "X", "regularisation (default: the best of 0.3, 1, 3 by cross-validation)" },
+	{ 'h', "help", NULL, "show this help" },
+	{ 0, NULL, NULL, NULL }
+};
+
+static const struct cli_usage usage = {
+	"koder train --codebook CB (--db PATH | --gold FILE...) [-o MODEL] [OPTION]...",
+	"Learn a codebook's word model from coded answers, and say whether it helps.",
+	opts,
+	"The model codes what the patterns miss: an answer no pattern coded, a\n"
+	"category the patterns did not see, or a pattern's hit that the answer as a\n"
+	"whole contradicts.  It is learned from the coders' decisions (--db) or\n"
+	"from CSV files with a text and a codes column (--gold; codes are category\n"
+	"ids or labels joined by ';'); a --gold file of id,codes rows takes its\n"
+	"answers from the --survey.\n\n"
+	"The answers are dealt into K folds; each fold is coded by a model learned\n"
+	"from the others, and the thresholds that decide when the model may add,\n"
+	"replace or drop a code are chosen on those held-out codes.  The table\n"
+	"shows precision, recall and F1 per category on the held-out folds, for\n"
+	"the patterns alone and with the model, and macro-F1 over every category\n"
+	"(ingen_svar and andet included).  With -o the model is learned from every\n"
+	"answer and written, unless it does worse than the patterns alone; then\n"
+	"nothing is written.  Use the model with the codebook's \"model\" key or\n"
+	"'koder code --model FILE'.\n\n"
+	"Examples:\n"
+	"  koder train --codebook mit.json --db projekt.db -o mit.model\n"
+	"  koder train --codebook sof-barrierer --gold kodet.csv\n\n"
+	"Exit status: 0 done (model written or only measured), 1 the model does\n"
+	"not beat the patterns and was not written, 2 wrong usage, 3 a file is\n"
+	"missing, 4 a file has problems, 5 the model could not be written,\n"
+	"6 store unusable.\n"
+};
+
+static void row(const char *id, const struct train_counts *a, const struct train_counts *b)
+{
+	const struct train_counts *t[2] = { a, b };
+	int i;
+
+	printf("  %-24s %5zu", id, a->tp + a->fn);
+	for (i = 0; i < 2; i++) {
+		double p = t[i]->tp + t[i]->fp ? (double)t[i]->tp / (t[i]->tp + t[i]->fp) : 0;
+		double r = t[i]->tp + t[i]->fn ? (double)t[i]->tp / (t[i]->tp + t[i]->fn) : 0;
+		double f = p + r > 0 ? 2 * p * r / (p + r) : 0;
+
+		printf("   %5.3f %5.3f %5.3f", p, r, f);
+	}
+	printf("\n");
+}
+
+static void print_report(const struct codebook *cb, const struct train_report *rep)
+{
+	size_t c;
+
+	printf("%zu coded answers, %zu words and phrases, %zu folds, C = %g\n",
+		rep->nanswers, rep->nfeatures, rep->folds, rep->C);
+	printf("held-out figures        %6s   %-17s   %s\n", "", "patterns alone", "with the model");
+	printf("  %-24s %5s   %5s %5s %5s   %5s %5s %5s\n", "category", "gold", "P", "R", "F1",
+		"P", "R", "F1");
+	for (c = 0; c < cb->ncats; c++) {
+		const struct train_counts *a = &rep->patterns[c], *b = &rep->model[c];
+
+		if (a->tp + a->fp + a->fn + b->tp + b->fp + b->fn)
+			row(cb->cats[c].id, a, b);
+	}
+	printf("  %-24s %5s   %17.3f   %17.3f\n", "macro-F1", "", rep->macro_patterns,
+		rep->macro_model);
+	printf("thresholds: residual %g, add %g, no answer %g, andet %g, weak %g\n",
+		rep->th[0], rep->th[1], rep->th[2], rep->th[3], rep->th[4]);
+}
+
+int cmd_train(int argc, char **argv)
+{
+	const char *db = NULL, *cbname = NULL, *question = NULL, *out = NULL;
+	const char *text_col = "text", *codes_col = "codes", *survey = NULL, *id_col = NULL;
+	const char *answer_col = NULL;
+	const char **gold = NULL;
+	size_t ngold = 0, i;
+	struct train_opts to = { 5, 1, 0, 0 };
+	struct kerr_list errs = KERR_LIST_INIT;
+	struct engine_opts eo = { 0 };
+	struct engine *en = NULL;
+	struct train_set *set = NULL;
+	struct train_report rep;
+	struct store *st = NULL;
+	struct buf cbpath = BUF_INIT, model = BUF_INIT;
+	struct outfile of = { 0 };
+	struct cli_parser p;
+	struct kerr e;
+	int c, status = EXIT_OK;
+
+	memset(&rep, 0, sizeof rep);
+	cli_parser_init(&p, opts);
+	while ((c = cli_next(&p, argc, argv)) != -1) {
+		switch (c) {
+		case OPT_DB: db = optarg; break;
+		case OPT_CODEBOOK: cbname = optarg; break;
+		case OPT_QUESTION: question = optarg; break;
+		case OPT_GOLD:
+			gold = xrealloc(gold, (ngold + 1) * sizeof *gold);
+			gold[ngold++] = optarg;
+			break;
+		case OPT_SURVEY: survey = optarg; break;
+		case OPT_ID: id_col = optarg; break;
+		case OPT_ANSWER: answer_col = optarg; break;
+		case OPT_TEXT: text_col = optarg; break;
+		case OPT_CODES: codes_col = optarg; break;
+		case 'o': out = optarg; break;
+		case OPT_FOLDS:
+			if (cli_parse_size(optarg, &to.folds) || to.folds < 2 || to.folds > 100) {
+				free(gold);
+				return cli_misuse(&usage, "--folds wants a number from 2 to 100, not '%s'",
+						  optarg);
+			}
+			break;
+		case OPT_SEED: {
+			size_t v;
+
+			if (cli_parse_size(optarg, &v)) {
+				free(gold);
+				return cli_misuse(&usage, "--seed wants a number, not '%s'", optarg);
+			}
+			to.seed = v;
+			break;
+		}
+		case OPT_C: {
+			char *end;
+
+			to.C = strtod(optarg, &end);
+			if (*end || !(to.C > 0 && to.C <= 1000)) {
+				free(gold);
+				return cli_misuse(&usage, "--C wants a number above 0 and at most 1000, "
+						  "not '%s'", optarg);
+			}
+			break;
+		}
+		case 'h': free(gold); return cli_help(&usage);
+		default: free(gold); return cli_misuse(&usage, NULL);
+		}
+	}
+	if (optind < argc) {
+		free(gold);
+		return cli_misuse(&usage, "unexpected argument '%s' (coded answers go with --gold "
+				  "FILE)", argv[optind]);
+	}
+	if (!cbname || (!db && !ngold)) {
+		free(gold);
+		return cli_misuse(&usage, !cbname ? "which codebook? give --codebook CB"
+				  : "learn from what? give --db PATH or --gold FILE");
+	}
+	if (survey && (!id_col || !answer_col)) {
+		free(gold);
+		return cli_misuse(&usage, "--survey needs --id COL and --answer COL");
+	}
+	kerr_clear(&e);
+	eo.no_model = 1;   /* the model is fitted for what the patterns leave */
+	if (codebook_resolve(cbname, &cbpath, &e)) {
+		status = cli_error(&e);
+		goto done;
+	}
+	if (engine_open(cbpath.data, &eo, &en, &errs)) {
+		status = cli_errors(&errs);
+		goto done;
+	}
+	if (train_set_new(en, &set, &e)) {
+		status = cli_error(&e);
+		goto done;
+	}
+	for (i = 0; i < ngold; i++)
+		train_set_add_gold(set, gold[i], text_col, codes_col, survey, id_col, answer_col,
+				   &errs);
+	if (errs.n) {
+		status = cli_errors(&errs);
+		goto done;
+	}
+	if (db) {
+		if (store_open(&st, db, 0, &e)
+		    || train_set_add_store(set, st, question ? question
+					   : engine_codebook(en)->id, &e)) {
+			status = cli_error(&e);
+			goto done;
+		}
+	}
+	if (train_fit(set, &to, &rep, out ? &model : NULL, &e)) {
+		status = cli_error(&e);
+		goto done;
+	}
+	print_report(engine_codebook(en), &rep);
+	if (rep.refused) {
+		fprintf(stderr, "koder: the model does worse than the patterns alone on held-out "
+			"answers (macro-F1 %.3f against %.3f)%s; code more answers, or improve "
+			"the patterns with 'koder score'\n", rep.macro_model, rep.macro_patterns,
+			out ? ": nothing was written" : "");
+		status = EXIT_PROBLEMS;
+		goto done;
+	}
+	if (out) {
+		if (outfile_open(&of, out, &e)
+		    || fwrite(model.data, 1, model.len, of.fp) != model.len
+		    || outfile_commit(&of, &e)) {
+			if (!e.code)
+				kerr_errno(&e, EIO, out, "cannot write the model");
+			outfile_abort(&of);
+			status = cli_error(&e);
+			goto done;
+		}
+		printf("model: %s (%zu of %zu words and phrases kept)\n", out, rep.nwritten,
+			rep.nfeatures);
+	}
+done:
+	train_report_release(&rep);
+	train_set_free(set);
+	engine_free(en);
+	store_close(st);
+	buf_release(&cbpath);
+	buf_release(&model);
+	kerr_list_release(&errs);
+	free(gold);
+	return status;
+}

@@ -1,0 +1,769 @@
+/* train.c - fitting a codebook's learned word model and measuring it on
+ * held-out folds (see train.h). */
+#include "train.h"
+#include "buf.h"
+#include "codebook.h"
+#include "engine.h"
+#include "error.h"
+#include "logreg.h"
+#include "model.h"
+#include "rules.h"
+#include "store.h"
+#include "strtab.h"
+#include "csv.h"
+#include "infile.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define TRAIN_MAX_FEATURES (1u << 24)   /* distinct features; more is not a survey */
+#define TRAIN_MAX_ANSWERS ((size_t)1 << 24)
+
+struct train_set {
+	struct engine *en;
+	const struct codebook *cb;
+	struct engine_answer ans;
+	/* feature text -> index; names[index] is the text, for the model file */
+	struct strtab dict;
+	char **names;
+	size_t nnames, names_cap;
+	/* the answers' features, CSR (logreg.h) */
+	size_t *start;          /* [nrows + 1] */
+	unsigned *col;
+	size_t nrows, rows_cap, ncol, col_cap;
+	/* per answer: [nrows * ncats] flags */
+	unsigned char *coded;   /* the patterns' codes (not the residual andet) */
+	unsigned char *veto;    /* categories an exclude forbade */
+	unsigned char *gold;    /* the coder's codes */
+	unsigned char *nonsub;  /* [nrows]: the patterns found no answer */
+	unsigned char *scratch; /* [2 * ncats]: one answer's codes and the model's additions */
+	unsigned *tmp;          /* one answer's feature indexes */
+	size_t ntmp, tmp_cap;
+	int err;                /* KERR_NOMEM / KERR_LIMIT from the feature walk */
+};
+
+int train_set_new(struct engine *en, struct train_set **out, struct kerr *e)
+{
+	struct train_set *s = calloc(1, sizeof *s);
+
+	*out = NULL;
+	if (!s || strtab_init(&s->dict, 1 << 16) || !(s->start = calloc(1, sizeof *s->start))
+	    || !(s->scratch = malloc(2 * engine_codebook(en)->ncats + 2))) {
+		if (s) {
+			strtab_release(&s->dict);
+			free(s->start);
+		}
+		free(s);
+		return kerr_set(e, KERR_NOMEM, "out of memory");
+	}
+	s->en = en;
+	s->cb = engine_codebook(en);
+	engine_answer_init(&s->ans);
+	*out = s;
+	return 0;
+}
+
+void train_set_free(struct train_set *s)
+{
+	size_t i;
+
+	if (!s)
+		return;
+	engine_answer_release(&s->ans);
+	strtab_release(&s->dict);
+	for (i = 0; i < s->nnames; i++)
+		free(s->names[i]);
+	free(s->names);
+	free(s->start);
+	free(s->col);
+	free(s->coded);
+	free(s->veto);
+	free(s->gold);
+	free(s->nonsub);
+	free(s->tmp);
+	free(s->scratch);
+	free(s);
+}
+
+size_t train_set_count(const struct train_set *s)
+{
+	return s->nrows;
+}
+
+/* Grow *p (of *cap elements of size sz) to hold need; 0 or -1. */
+static int grow(void *p, size_t *cap, size_t need, size_t sz)
+{
+	void *np;
+	size_t nc;
+
+	if (need <= *cap)
+		return 0;
+	nc = *cap ? *cap : 64;
+	while (nc < need)
+		nc *= 2;
+	if (!(np = realloc(*(void **)p, nc * sz)))
+		return -1;
+	*(void **)p = np;
+	*cap = nc;
+	return 0;
+}
+
+/* model_each_feature's callback: the feature's index, new ones named. */
+static void take_feature(void *ctx, const char *f, size_t n)
+{
+	struct train_set *s = ctx;
+	uint32_t idx;
+
+	if (s->err)
+		return;
+	if (!strtab_get(&s->dict, f, n, &idx)) {
+		char *name;
+
+		if (s->nnames >= TRAIN_MAX_FEATURES) {
+			s->err = KERR_LIMIT;
+			return;
+		}
+		idx = (uint32_t)s->nnames;
+		if (grow(&s->names, &s->names_cap, s->nnames + 1, sizeof *s->names)
+		    || !(name = malloc(n + 1)) || strtab_put(&s->dict, f, n, idx, 0)) {
+			s->err = KERR_NOMEM;
+			return;
+		}
+		memcpy(name, f, n);
+		name[n] = '\0';
+		s->names[s->nnames++] = name;
+	}
+	if (grow(&s->tmp, &s->tmp_cap, s->ntmp + 1, sizeof *s->tmp)) {
+		s->err = KERR_NOMEM;
+		return;
+	}
+	s->tmp[s->ntmp++] = idx;
+}
+
+static int cmp_unsigned(const void *a, const void *b)
+{
+	unsigned x = *(const unsigned *)a, y = *(const unsigned *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Parse `codes` into flags[ncats]; KERR_SCHEMA names an unknown code. */
+static int parse_gold(const struct codebook *cb, const char *codes, unsigned char *flags,
+		      struct kerr *e)
+{
+	const char *p = codes;
+
+	while (*p) {
+		const char *end = strchr(p, ';');
+		size_t n = end ? (size_t)(end - p) : strlen(p), c;
+
+		while (n && (*p == ' ' || *p == '\t'))
+			p++, n--;
+		while (n && (p[n - 1] == ' ' || p[n - 1] == '\t' || p[n - 1] == '\r'))
+			n--;
+		if (n) {
+			for (c = 0; c < cb->ncats; c++) {
+				const char *id = cb->cats[c].id, *lb = cb->cats[c].label;
+
+				if ((strlen(id) == n && !strncasecmp(id, p, n))
+				    || (lb && strlen(lb) == n && !strncasecmp(lb, p, n)))
+					break;
+			}
+			if (c == cb->ncats)
+				return kerr_set(e, KERR_SCHEMA, "unknown category '%.*s' (not in codebook %s)",
+						(int)(n > 80 ? 80 : n), p, cb->id ? cb->id : "");
+			flags[c] = 1;
+		}
+		if (!end)
+			break;
+		p = end + 1;
+	}
+	return 0;
+}
+
+int train_set_add(struct train_set *s, const char *text, size_t len, const char *codes,
+		  struct kerr *e)
+{
+	const struct codebook *cb = s->cb;
+	size_t k = cb->ncats, i, row = s->nrows, n;
+	const struct rules_result *res = &s->ans.res;
+	unsigned char *g;
+	int rc;
+
+	for (i = 0; i < len && (text[i] == ' ' || text[i] == '\t' || text[i] == '\r'
+				|| text[i] == '\n'); i++)
+		;
+	if (i == len)
+		return 0;
+	if (row >= TRAIN_MAX_ANSWERS)
+		return kerr_set(e, KERR_LIMIT, "more than %zu answers to train on", TRAIN_MAX_ANSWERS);
+	if (grow(&s->start, &s->rows_cap, row + 2, sizeof *s->start)) {
+		return kerr_set(e, KERR_NOMEM, "out of memory");
+	}
+	/* the flag arrays grow with rows_cap */
+	{
+		size_t cap = s->rows_cap;
+		unsigned char *c1 = realloc(s->coded, cap * k + 1), *c2, *c3, *c4;
+
+		if (c1)
+			s->coded = c1;
+		c2 = realloc(s->veto, cap * k + 1);
+		if (c2)
+			s->veto = c2;
+		c3 = realloc(s->gold, cap * k + 1);
+		if (c3)
+			s->gold = c3;
+		c4 = realloc(s->nonsub, cap + 1);
+		if (c4)
+			s->nonsub = c4;
+		if (!c1 || !c2 || !c3 || !c4)
+			return kerr_set(e, KERR_NOMEM, "out of memory");
+	}
+	g = s->gold + row * k;
+	memset(g, 0, k);
+	if ((rc = parse_gold(cb, codes ? codes : "", g, e)))
+		return rc;
+	if ((rc = engine_code(s->en, text, len, &s->ans, e)))
+		return rc;
+	memset(s->coded + row * k, 0, k);
+	memset(s->veto + row * k, 0, k);
+	s->nonsub[row] = (unsigned char)res->nonsubstantive;
+	for (i = 0; i < res->ncats; i++)
+		if (!(res->residual && (long)res->cats[i] == cb->andet))
+			s->coded[row * k + res->cats[i]] = 1;
+	for (i = 0; i < k; i++)
+		s->veto[row * k + i] = (unsigned char)rules_vetoed(engine_rules(s->en), i);
+	s->ntmp = 0;
+	model_each_feature(s->ans.n.key.data, s->ans.n.key.len, take_feature, s);
+	if (s->err == KERR_LIMIT)
+		return kerr_set(e, KERR_LIMIT, "more than %u distinct words and phrases to learn "
+				"from", TRAIN_MAX_FEATURES);
+	if (s->err)
+		return kerr_set(e, KERR_NOMEM, "out of memory");
+	qsort(s->tmp, s->ntmp, sizeof *s->tmp, cmp_unsigned);
+	for (i = 0, n = 0; i < s->ntmp; i++)
+		if (!n || s->tmp[i] != s->tmp[n - 1])
+			s->tmp[n++] = s->tmp[i];
+	if (grow(&s->col, &s->col_cap, s->ncol + n, sizeof *s->col))
+		return kerr_set(e, KERR_NOMEM, "out of memory");
+	memcpy(s->col + s->ncol, s->tmp, n * sizeof *s->tmp);
+	s->ncol += n;
+	s->start[row + 1] = s->ncol;
+	s->nrows++;
+	return 0;
+}
+
+/* Open a CSV and find its columns; on failure the problem is in errs. */
+static int open_csv(const char *path, const char *what, FILE **fp, struct csv_reader **r,
+		    const char *const *cols, size_t *idx, size_t ncols, struct kerr_list *errs)
+{
+	struct kerr e;
+	size_t i;
+	int rc = 0;
+
+	kerr_clear(&e);
+	*r = NULL;
+	if (!(*fp = infile_open(path, what, &e))) {
+		kerr_list_add(errs, &e);
+		return e.code;
+	}
+	rc = csv_open(r, *fp, path, NULL, &e);
+	for (i = 0; !rc && i < ncols; i++)
+		rc = csv_header_find(*r, cols[i], &idx[i], &e);
+	if (rc) {
+		kerr_at(&e, path, 1, 0);
+		kerr_list_add(errs, &e);
+		csv_close(*r);
+		fclose(*fp);
+		*r = NULL;
+		*fp = NULL;
+	}
+	return rc;
+}
+
+int train_set_add_joined(struct train_set *s, const char *survey, const char *id_col,
+			 const char *text_col, const char *gold, struct kerr_list *errs)
+{
+	const char *gcols[2] = { "id", "codes" }, *scols[2] = { id_col, text_col };
+	struct csv_reader *r = NULL;
+	struct csv_row row;
+	struct strtab ids;
+	struct buf codes = BUF_INIT;     /* every gold row's codes, NUL-separated */
+	unsigned char *used = NULL;
+	size_t idx[2], n = 0, i;
+	uint32_t at = 0;
+	struct kerr e;
+	FILE *fp = NULL;
+	int rc, first = 0;
+
+	kerr_clear(&e);
+	if (strtab_init(&ids, 1 << 12)) {
+		kerr_set(&e, KERR_NOMEM, "out of memory");
+		kerr_list_add(errs, &e);
+		return KERR_NOMEM;
+	}
+	if ((first = open_csv(gold, "the gold codes", &fp, &r, gcols, idx, 2, errs)))
+		goto out;
+	while ((rc = csv_next(r, &row, &e)) == CSV_ROW) {
+		if (strtab_get(&ids, row.field[idx[0]], row.len[idx[0]], &at)) {
+			kerr_set(&e, KERR_SCHEMA, "respondent '%.60s' has gold codes twice",
+				 row.field[idx[0]]);
+			kerr_at(&e, gold, row.line, 0);
+			kerr_list_add(errs, &e);
+			first = first ? first : KERR_SCHEMA;
+			continue;
+		}
+		if (strtab_put(&ids, row.field[idx[0]], row.len[idx[0]], (uint32_t)codes.len, 0)
+		    || buf_add(&codes, row.field[idx[1]], row.len[idx[1]] + 1)) {
+			rc = -KERR_NOMEM;
+			kerr_set(&e, KERR_NOMEM, "out of memory");
+			break;
+		}
+		n++;
+	}
+	if (rc < 0) {
+		kerr_list_add(errs, &e);
+		first = first ? first : -rc;
+	}
+	csv_close(r);
+	fclose(fp);
+	if (first || (first = open_csv(survey, "the survey", &fp, &r, scols, idx, 2, errs)))
+		goto out;
+	if (!(used = calloc(codes.len + 1, 1))) {
+		kerr_set(&e, KERR_NOMEM, "out of memory");
+		kerr_list_add(errs, &e);
+		first = KERR_NOMEM;
+	}
+	while (!first && (rc = csv_next(r, &row, &e)) == CSV_ROW) {
+		if (!strtab_get(&ids, row.field[idx[0]], row.len[idx[0]], &at))
+			continue;
+		used[at] = 1;
+		kerr_clear(&e);
+		if ((rc = train_set_add(s, row.field[idx[1]], row.len[idx[1]], codes.data + at, &e))) {
+			kerr_at(&e, survey, row.line, 0);
+			kerr_list_add(errs, &e);
+			first = rc;
+		}
+	}
+	if (!first && rc < 0) {
+		kerr_list_add(errs, &e);
+		first = -rc;
+	}
+	csv_close(r);
+	fclose(fp);
+	/* a gold id the survey lacks is a wrong file pairing, not a detail */
+	for (i = 0, n = 0; !first && i < codes.len; i += strlen(codes.data + i) + 1)
+		n += !used[i];
+	if (!first && n) {
+		kerr_set(&e, KERR_SCHEMA, "%zu respondent%s with gold codes %s not in %s: is it "
+			 "the survey these codes belong to?", n, n == 1 ? "" : "s",
+			 n == 1 ? "is" : "are", survey);
+		kerr_at(&e, gold, 0, 0);
+		kerr_list_add(errs, &e);
+		first = KERR_SCHEMA;
+	}
+out:
+	strtab_release(&ids);
+	buf_release(&codes);
+	free(used);
+	return first;
+}
+
+int train_set_add_csv(struct train_set *s, const char *path, const char *text_col,
+		      const char *codes_col, struct kerr_list *errs)
+{
+	const char *cols[2] = { text_col, codes_col };
+	struct csv_reader *r;
+	struct csv_row row;
+	struct kerr e;
+	size_t idx[2];
+	FILE *fp;
+	int rc, first;
+
+	if ((first = open_csv(path, "the coded answers", &fp, &r, cols, idx, 2, errs)))
+		return first;
+	kerr_clear(&e);
+	while ((rc = csv_next(r, &row, &e)) == CSV_ROW) {
+		if ((rc = train_set_add(s, row.field[idx[0]], row.len[idx[0]], row.field[idx[1]],
+					&e))) {
+			kerr_at(&e, path, row.line, 0);
+			kerr_list_add(errs, &e);
+			first = first ? first : rc;
+			if (rc == KERR_NOMEM || rc == KERR_LIMIT)
+				break;
+			kerr_clear(&e);
+		}
+	}
+	if (rc < 0) {   /* csv_next's errors are negated codes */
+		kerr_list_add(errs, &e);
+		first = first ? first : -rc;
+	}
+	csv_close(r);
+	fclose(fp);
+	return first;
+}
+
+int train_set_add_gold(struct train_set *s, const char *path, const char *text_col,
+		       const char *codes_col, const char *survey, const char *id_col,
+		       const char *answer_col, struct kerr_list *errs)
+{
+	struct csv_reader *r = NULL;
+	struct kerr e;
+	size_t idx;
+	FILE *fp;
+	int has;
+
+	kerr_clear(&e);
+	if (!(fp = infile_open(path, "the gold codes", &e)) || csv_open(&r, fp, path, NULL, &e)) {
+		kerr_list_add(errs, &e);
+		if (fp)
+			fclose(fp);
+		return e.code;
+	}
+	has = !csv_header_find(r, text_col, &idx, NULL);
+	csv_close(r);
+	fclose(fp);
+	if (has)
+		return train_set_add_csv(s, path, text_col, codes_col, errs);
+	if (survey)
+		return train_set_add_joined(s, survey, id_col, answer_col, path, errs);
+	kerr_set(&e, KERR_SCHEMA, "no '%s' column with the answers: give the survey they "
+		 "belong to with --survey FILE --id COL --answer COL", text_col);
+	kerr_at(&e, path, 1, 0);
+	kerr_list_add(errs, &e);
+	return KERR_SCHEMA;
+}
+
+struct store_ctx {
+	struct train_set *s;
+	struct kerr *e;
+};
+
+static int add_final(void *ctx, const struct store_final *f)
+{
+	struct store_ctx *c = ctx;
+
+	if (!f->coder || !f->codes)
+		return 0;
+	return train_set_add(c->s, f->answer->text, strlen(f->answer->text), f->codes, c->e);
+}
+
+int train_set_add_store(struct train_set *s, struct store *st, const char *question,
+			struct kerr *e)
+{
+	struct store_ctx c = { s, e };
+
+	return store_each_final(st, question, add_final, &c, e);
+}
+
+/* ---- scoring --------------------------------------------------------- */
+
+/* The codes of answer i: the patterns' alone (p NULL) or with the model's
+ * probabilities p[ncats] under thresholds th.  Writes out[ncats]. */
+static void final_codes(const struct train_set *s, size_t i, const double *p,
+			const struct model_thresholds *th, unsigned char *out, unsigned char *add)
+{
+	const struct codebook *cb = s->cb;
+	size_t k = cb->ncats, c, n = 0;
+	const unsigned char *coded = s->coded + i * k;
+
+	memset(out, 0, k);
+	if (s->nonsub[i]) {
+		out[cb->ingen_svar] = 1;
+		return;
+	}
+	if (p) {
+		enum model_verdict v = model_decide(th, cb, p, coded, s->veto + i * k, add);
+
+		if (v == MODEL_ANDET) {
+			out[cb->andet] = 1;
+			return;
+		}
+		if (v == MODEL_NONSUB) {
+			out[cb->ingen_svar] = 1;
+			return;
+		}
+		for (c = 0; c < k; c++)
+			n += (out[c] = coded[c] | add[c]) != 0;
+	} else {
+		for (c = 0; c < k; c++)
+			n += (out[c] = coded[c]) != 0;
+	}
+	if (!n && cb->andet >= 0)
+		out[cb->andet] = 1;
+}
+
+/* Count every answer's codes against the gold; returns macro-F1. */
+static double score(const struct train_set *s, const double *prob,
+		    const struct model_thresholds *th, struct train_counts *counts)
+{
+	size_t k = s->cb->ncats, i, c, used = 0;
+	unsigned char *out = s->scratch, *add = s->scratch + k;
+	double sum = 0;
+
+	memset(counts, 0, k * sizeof *counts);
+	for (i = 0; i < s->nrows; i++) {
+		const unsigned char *g = s->gold + i * k;
+
+		final_codes(s, i, prob ? prob + i * k : NULL, th, out, add);
+		for (c = 0; c < k; c++) {
+			counts[c].tp += out[c] && g[c];
+			counts[c].fp += out[c] && !g[c];
+			counts[c].fn += !out[c] && g[c];
+		}
+	}
+	for (c = 0; c < k; c++) {
+		const struct train_counts *t = &counts[c];
+
+		if (!t->tp && !t->fp && !t->fn)
+			continue;
+		used++;
+		sum += t->tp ? 2.0 * t->tp / (2.0 * t->tp + t->fp + t->fn) : 0;
+	}
+	return used ? sum / used : 0;
+}
+
+/* ---- fitting --------------------------------------------------------- */
+
+struct fitter {
+	struct train_set *s;
+	struct logreg_data d;
+	size_t *cols;           /* column -> category */
+	size_t ncols;
+	unsigned char *y;       /* [nrows] */
+	double *w;              /* [nfeat] */
+};
+
+/* Fit every column on the rows `use` marks; prob[i * ncats + cat] for the
+ * rows `score_rows` marks (NULL: none), weights into W[f * ncols + c] when
+ * W is not NULL, biases into B[ncols]. */
+static int fit_columns(struct fitter *f, const unsigned char *use, const unsigned char *score_rows,
+		       double C, double *prob, double *W, double *B, struct kerr *e)
+{
+	struct train_set *s = f->s;
+	size_t k = s->cb->ncats, c, i;
+	int rc;
+
+	for (c = 0; c < f->ncols; c++) {
+		size_t cat = f->cols[c];
+		double bias;
+
+		for (i = 0; i < s->nrows; i++)
+			f->y[i] = s->gold[i * k + cat];
+		if ((rc = logreg_fit(&f->d, f->y, use, C, f->w, &bias, e)))
+			return rc;
+		for (i = 0; score_rows && i < s->nrows; i++)
+			if (score_rows[i])
+				prob[i * k + cat] = logreg_prob(&f->d, i, f->w, bias);
+		if (W)
+			for (i = 0; i < f->d.nfeat; i++)
+				W[i * f->ncols + c] = f->w[i];
+		if (B)
+			B[c] = bias;
+	}
+	return 0;
+}
+
+/* Held-out probabilities of every answer, each from a model fitted on the
+ * other folds. */
+static int cross_probs(struct fitter *f, const unsigned *fold, size_t folds, double C,
+		       double *prob, unsigned char *use, unsigned char *held, struct kerr *e)
+{
+	size_t i, k, n = f->s->nrows;
+	int rc;
+
+	for (i = 0; i < n * f->s->cb->ncats; i++)
+		prob[i] = -1;
+	for (k = 0; k < folds; k++) {
+		for (i = 0; i < n; i++) {
+			use[i] = fold[i] != k;
+			held[i] = !use[i];
+		}
+		if ((rc = fit_columns(f, use, held, C, prob, NULL, NULL, e)))
+			return rc;
+	}
+	return 0;
+}
+
+/* Coordinate search over the five thresholds: each in turn takes the value
+ * of its grid that scores best with the others held, until nothing moves. */
+static double choose_thresholds(const struct train_set *s, const double *prob,
+				struct model_thresholds *th, struct train_counts *counts)
+{
+	static const double grid[5][16] = {
+		{ 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.8, -1 },
+		{ 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 1, -1 },
+		{ 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1, -1 },
+		{ 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1, -1 },
+		{ 0.1, 0.2, 0.3, 0.4, 0.5, -1 },
+	};
+	double *v[5] = { &th->residual, &th->add, &th->nonsub, &th->andet, &th->weak };
+	double best = score(s, prob, th, counts);
+	int round, moved = 1;
+	size_t p, g;
+
+	for (round = 0; round < 4 && moved; round++) {
+		moved = 0;
+		for (p = 0; p < 5; p++) {
+			double keep = *v[p], at = keep;
+
+			for (g = 0; grid[p][g] >= 0; g++) {
+				double m;
+
+				*v[p] = grid[p][g];
+				m = score(s, prob, th, counts);
+				if (m > best + 1e-12) {
+					best = m;
+					at = grid[p][g];
+				}
+			}
+			*v[p] = at;
+			moved |= at != keep;
+		}
+	}
+	return score(s, prob, th, counts);
+}
+
+int train_fit(struct train_set *s, const struct train_opts *opts, struct train_report *rep,
+	      struct buf *model, struct kerr *e)
+{
+	static const double Cs[] = { 0.3, 1, 3 };
+	const struct codebook *cb = s->cb;
+	size_t k = cb->ncats, n = s->nrows, folds, i, c;
+	struct fitter f;
+	struct model_thresholds th = { 0.45, 0.95, 0.6, 0.6, 0.3 }, best_th = th;
+	double *prob = NULL, *W = NULL, *B = NULL, prune, best = -1;
+	unsigned *fold = NULL;
+	size_t *perm = NULL;
+	unsigned char *use = NULL, *held = NULL;
+	struct train_counts *tmp = NULL;
+	uint64_t x;
+	int rc = 0;
+
+	memset(rep, 0, sizeof *rep);
+	memset(&f, 0, sizeof f);
+	folds = opts && opts->folds ? opts->folds : 5;
+	prune = opts && opts->prune > 0 ? opts->prune : 0.02;
+	if (folds < 2 || n < folds)
+		return kerr_set(e, KERR_INVALID, "%zu coded answers are too few to train on in %zu "
+				"folds: code more answers first", n, folds);
+	rep->nanswers = n;
+	rep->nfeatures = s->nnames;
+	rep->folds = folds;
+	rep->ncats = k;
+	f.s = s;
+	f.d.nrows = n;
+	f.d.nfeat = s->nnames;
+	f.d.start = s->start;
+	f.d.col = s->col;
+	f.cols = malloc((k + 1) * sizeof *f.cols);
+	f.y = malloc(n + 1);
+	f.w = malloc((s->nnames + 1) * sizeof *f.w);
+	prob = malloc((n * k + 1) * sizeof *prob);
+	fold = malloc((n + 1) * sizeof *fold);
+	perm = malloc((n + 1) * sizeof *perm);
+	use = malloc(n + 1);
+	held = malloc(n + 1);
+	tmp = calloc(k + 1, sizeof *tmp);
+	rep->patterns = calloc(k + 1, sizeof *rep->patterns);
+	rep->model = calloc(k + 1, sizeof *rep->model);
+	if (!f.cols || !f.y || !f.w || !prob || !fold || !perm || !use || !held || !tmp
+	    || !rep->patterns || !rep->model) {
+		rc = kerr_set(e, KERR_NOMEM, "out of memory");
+		goto out;
+	}
+	/* the columns, in the order the shipped models have them */
+	for (c = 0; c < k; c++)
+		if ((long)c != cb->andet && (long)c != cb->ingen_svar)
+			f.cols[f.ncols++] = c;
+	f.cols[f.ncols++] = (size_t)cb->ingen_svar;
+	if (cb->andet >= 0)
+		f.cols[f.ncols++] = (size_t)cb->andet;
+	/* folds: a seeded shuffle (xorshift) of the answers dealt round-robin,
+	 * so each fold gets n/K answers whatever order they came in */
+	for (i = 0; i < n; i++)
+		perm[i] = i;
+	x = (opts ? opts->seed : 0) * 2654435761u + 0x9e3779b97f4a7c15u;
+	for (i = n; i > 1; i--) {
+		size_t j, t;
+
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		j = (size_t)(x % i);
+		t = perm[i - 1];
+		perm[i - 1] = perm[j];
+		perm[j] = t;
+	}
+	for (i = 0; i < n; i++)
+		fold[perm[i]] = (unsigned)(i % folds);
+	rep->macro_patterns = score(s, NULL, NULL, rep->patterns);
+	for (i = 0; i < sizeof Cs / sizeof *Cs; i++) {
+		double C = opts && opts->C > 0 ? opts->C : Cs[i], m;
+
+		if ((rc = cross_probs(&f, fold, folds, C, prob, use, held, e)))
+			goto out;
+		th = (struct model_thresholds){ 0.45, 0.95, 0.6, 0.6, 0.3 };
+		m = choose_thresholds(s, prob, &th, tmp);
+		if (m > best + 1e-12) {
+			best = m;
+			best_th = th;
+			rep->C = C;
+			memcpy(rep->model, tmp, k * sizeof *tmp);
+		}
+		if (opts && opts->C > 0)
+			break;
+	}
+	rep->macro_model = best;
+	rep->th[0] = best_th.residual;
+	rep->th[1] = best_th.add;
+	rep->th[2] = best_th.nonsub;
+	rep->th[3] = best_th.andet;
+	rep->th[4] = best_th.weak;
+	rep->refused = rep->macro_model < rep->macro_patterns;
+	if (rep->refused || !model)
+		goto out;
+	W = malloc((s->nnames * f.ncols + 1) * sizeof *W);
+	B = malloc((f.ncols + 1) * sizeof *B);
+	if (!W || !B) {
+		rc = kerr_set(e, KERR_NOMEM, "out of memory");
+		goto out;
+	}
+	if ((rc = fit_columns(&f, NULL, NULL, rep->C, NULL, W, B, e)))
+		goto out;
+	{
+		size_t before = model->len, lines = 0;
+
+		if (model_format(cb, &best_th, f.cols, f.ncols, B, s->names, W, s->nnames, prune,
+				 model)) {
+			rc = kerr_set(e, KERR_NOMEM, "out of memory");
+			goto out;
+		}
+		for (i = before; i < model->len; i++)
+			lines += model->data[i] == '\n';
+		rep->nwritten = lines > 5 ? lines - 5 : 0;
+	}
+out:
+	free(f.cols);
+	free(f.y);
+	free(f.w);
+	free(prob);
+	free(fold);
+	free(perm);
+	free(use);
+	free(held);
+	free(tmp);
+	free(W);
+	free(B);
+	return rc;
+}
+
+void train_report_release(struct train_report *rep)
+{
+	free(rep->patterns);
+	free(rep->model);
+	memset(rep, 0, sizeof *rep);
+}
