@@ -41,8 +41,8 @@ PC_NAMES = $(foreach p,$(PC_PKGS),$(firstword $(subst :, ,$(p))))
 
 DEP_CFLAGS := $(shell pkg-config --cflags $(PC_NAMES) 2>/dev/null)
 DEP_LIBS   := $(shell pkg-config --libs $(PC_NAMES) 2>/dev/null)
-# liblinear (koder train) ships no pkg-config file
-DEP_LIBS   += -llinear
+# liblinear (koder train) and libstemmer (koder words) ship no pkg-config file
+DEP_LIBS   += -llinear -lstemmer
 TEST_LIBS  := $(shell pkg-config --libs cmocka 2>/dev/null)
 
 CFLAGS_ALL = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
@@ -80,6 +80,7 @@ check-deps:
 	  pkg-config --exists $$pc 2>/dev/null || missing="$$missing $$deb"; done; \
 	  [ -f /usr/share/hunspell/da_DK.dic ] || missing="$$missing hunspell-da"; \
 	  [ -f /usr/include/linear.h ] || missing="$$missing liblinear-dev"; \
+	  [ -f /usr/include/libstemmer.h ] || missing="$$missing libstemmer-dev"; \
 	  if [ -n "$$missing" ]; then \
 	    echo "koder: missing build dependencies:$$missing" >&2; \
 	    echo "koder: install them with 'sudo make deps' (or: sudo apt-get install$$missing)" >&2; \
