@@ -27,6 +27,7 @@
 #include "rules.h"
 #include "store.h"
 #include "strtab.h"
+#include "table.h"
 #include "tally.h"
 
 #include <errno.h>
@@ -40,7 +41,7 @@
 enum {
 	OPT_ID = 256, OPT_WAVE, OPT_ROLE, OPT_TEXT, OPT_CODEBOOK, OPT_QUESTION, OPT_BY,
 	OPT_FORMAT, OPT_CHART, OPT_DB, OPT_CODES, OPT_KEEP, OPT_NO_REPAIR, OPT_ENCODING,
-	OPT_MAX_FIELD, OPT_MASK, OPT_MASK_KINDS
+	OPT_MAX_FIELD, OPT_MASK, OPT_MASK_KINDS, OPT_SHEET
 };
 
 static const struct cli_opt opts[] = {
@@ -63,6 +64,7 @@ static const struct cli_opt opts[] = {
 	{ OPT_ENCODING, "encoding", "ENC", "survey encoding: utf-8 or windows-1252 "
 	  "(default: detected)" },
 	{ OPT_MAX_FIELD, "max-field", "BYTES", "longest answer accepted (default: 16 MB)" },
+	{ OPT_SHEET, "sheet", "NAME", "survey in .xlsx: read this sheet (default: the first)" },
 	CMD_NO_MASK_OPTS(OPT_MASK, OPT_MASK_KINDS),
 	{ 'h', "help", NULL, "show this help" },
 	{ 0, NULL, NULL, NULL }
@@ -166,7 +168,8 @@ struct run {
 	struct corpus corpus;
 	int have_corpus;
 	const char *survey_arg, *by, *format_s, *out, *chart, *db, *codes, *only;
-	const char *f_id, *f_wave, *f_role, *f_text, *f_codebook, *f_enc;
+	const char *f_id, *f_wave, *f_role, *f_text, *f_codebook, *f_enc, *f_sheet;
+	struct table *tab;      /* the survey being read (value labels for codes) */
 	int keep_unknown, no_repair;
 	size_t max_field;       /* 0 = the reader's default */
 	struct question *q;
@@ -697,11 +700,20 @@ static long dim_index(struct run *r, struct dim *d, const char *s, size_t n, lon
 	val[n] = '\0';
 	if (d == &r->wave && r->corpus.nwaves) {
 		long w = corpus_wave_of(&r->corpus, val);
+		const char *code;
+
+		/* a .sav cell reads as its value label; the descriptor may name the code */
+		if (w < 0 && (code = table_value_code(r->tab, r->wave_col, val)))
+			w = corpus_wave_of(&r->corpus, code);
 
 		if (w >= 0)
 			idx = dim_register(r, d, r->corpus.waves[w].name, NULL);
 	} else if (d == &r->role && r->corpus.nroles) {
 		long k = corpus_role_of(&r->corpus, val);
+		const char *code;
+
+		if (k < 0 && (code = table_value_code(r->tab, r->role_col, val)))
+			k = corpus_role_of(&r->corpus, code);
 
 		if (k >= 0)
 			idx = dim_register(r, d, r->corpus.roles[k].name, r->corpus.roles[k].plural);
@@ -862,17 +874,17 @@ static long wave_lookup(struct run *r, const char *s, size_t n)
 }
 
 /* Read the survey again to find where each duplicate id first appeared. */
-static void dup_first_lines(struct run *r, const struct csv_opts *copt)
+static void dup_first_lines(struct run *r, const struct table_opts *topt)
 {
-	FILE *fp = fopen(r->path.data, "rb");
-	struct csv_reader *rd = NULL;
-	struct csv_row row;
+	struct table *rd = NULL;
+	table_row row;
 	struct kerr e;
 	size_t i;
 	int rc;
 
-	if (fp && csv_open(&rd, fp, r->path.data, copt, NULL) == 0)
-		while ((rc = csv_next(rd, &row, NULL)) != CSV_END) {
+	kerr_clear(&e);
+	if (table_open(&rd, r->path.data, topt, &e) == 0)
+		while ((rc = table_next(rd, &row, NULL)) != TABLE_END) {
 			if (rc < 0 && rc != -KERR_SYNTAX)
 				break;
 			if (rc < 0)
@@ -885,9 +897,7 @@ static void dup_first_lines(struct run *r, const struct csv_opts *copt)
 					d->first = row.line;
 			}
 		}
-	csv_close(rd);
-	if (fp)
-		fclose(fp);
+	table_close(rd);
 	for (i = 0; i < r->ndups; i++) {
 		struct dup *d = &r->dups[i];
 
@@ -903,22 +913,22 @@ static void dup_first_lines(struct run *r, const struct csv_opts *copt)
 	}
 }
 
-static int find_columns(struct run *r, struct csv_reader *rd)
+static int find_columns(struct run *r, struct table *rd)
 {
 	struct kerr e;
 	size_t i;
 	int rc = 0;
 
 	kerr_clear(&e);
-	rc = csv_header_find(rd, r->corpus.id_col, &r->id_col, &e);
+	rc = table_find(rd, r->corpus.id_col, &r->id_col, &e);
 	if (!rc && r->has_wave)
-		rc = csv_header_find(rd, r->corpus.wave_col, &r->wave_col, &e);
+		rc = table_find(rd, r->corpus.wave_col, &r->wave_col, &e);
 	if (!rc && r->has_role)
-		rc = csv_header_find(rd, r->corpus.role_col, &r->role_col, &e);
+		rc = table_find(rd, r->corpus.role_col, &r->role_col, &e);
 	if (!rc && r->by)
-		rc = csv_header_find(rd, r->by, &r->by_col, &e);
+		rc = table_find(rd, r->by, &r->by_col, &e);
 	for (i = 0; !rc && i < r->nq; i++)
-		rc = csv_header_find(rd, r->q[i].column, &r->q[i].col, &e);
+		rc = table_find(rd, r->q[i].column, &r->q[i].col, &e);
 	if (rc) {
 		/* The file is there but is not the survey we were told about. */
 		if (rc == KERR_NOTFOUND)
@@ -930,13 +940,13 @@ static int find_columns(struct run *r, struct csv_reader *rd)
 
 static int tally_survey(struct run *r)
 {
+	struct table_opts topt = { { 0, CSV_ENC_AUTO, 0, 0 }, NULL };
 	struct csv_opts copt = { 0, CSV_ENC_AUTO, 0, 0 };
-	struct csv_reader *rd = NULL;
-	struct csv_row row;
+	struct table *rd = NULL;
+	table_row row;
 	struct kerr e;
 	struct buf scratch = BUF_INIT;
 	struct cli_progress prog;
-	FILE *fp;
 	int rc, status = 0;
 
 	kerr_clear(&e);
@@ -950,15 +960,11 @@ static int tally_survey(struct run *r)
 		else
 			return cli_misuse(&usage, "--encoding is utf-8 or windows-1252");
 	}
-	fp = fopen(r->path.data, "rb");
-	if (!fp) {
-		kerr_errno(&e, errno, r->path.data, "cannot open the survey");
+	topt.csv = copt;
+	topt.sheet = r->f_sheet;
+	if ((rc = table_open(&rd, r->path.data, &topt, &e)))
 		return cli_error(&e);
-	}
-	if ((rc = csv_open(&rd, fp, r->path.data, &copt, &e))) {
-		fclose(fp);
-		return cli_error(&e);
-	}
+	r->tab = rd;
 	if ((status = find_columns(r, rd)))
 		goto out;
 	/* Register the descriptor's waves and roles first: that is the report order. */
@@ -971,7 +977,7 @@ static int tally_survey(struct run *r)
 	if (!r->has_role)
 		dim_register(r, &r->role, "(alle)", "respondenter");
 	cli_progress_start(&prog, "tally", 0);
-	while ((rc = csv_next(rd, &row, &e)) != CSV_END) {
+	while ((rc = table_next(rd, &row, &e)) != TABLE_END) {
 		long w = 0, k = 0, g = 0;
 
 		if (rc < 0) {
@@ -1008,11 +1014,11 @@ static int tally_survey(struct run *r)
 	}
 	cli_progress_end(&prog);
 	if (r->ndups)
-		dup_first_lines(r, &copt);
+		dup_first_lines(r, &topt);
 out:
 	buf_release(&scratch);
-	csv_close(rd);
-	fclose(fp);
+	r->tab = NULL;
+	table_close(rd);
 	return status;
 }
 
@@ -1115,6 +1121,7 @@ static int parse_args(struct run *r, int argc, char **argv)
 		case OPT_KEEP: r->keep_unknown = 1; break;
 		case OPT_NO_REPAIR: r->no_repair = 1; break;
 		case OPT_ENCODING: r->f_enc = optarg; break;
+		case OPT_SHEET: r->f_sheet = optarg; break;
 		case OPT_MAX_FIELD:
 			if (cli_parse_size(optarg, &r->max_field) || !r->max_field)
 				return cli_misuse(&usage, "--max-field needs a positive number of bytes");

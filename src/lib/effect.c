@@ -8,6 +8,7 @@
 #include "codebook.h"
 #include "corpus.h"
 #include "csv.h"
+#include "table.h"
 #include "error.h"
 #include "normalize.h"
 #include "pii.h"
@@ -300,33 +301,30 @@ static int each_row(struct run *r, const struct corpus *c, const struct corpus_q
 	struct kerr *e)
 {
 	struct buf path = BUF_INIT;
-	struct csv_reader *rd = NULL;
-	struct csv_row row;
+	struct table *rd = NULL;
+	table_row row;
 	size_t id = 0, wave = 0, role = 0, text = 0;
 	int have_wave = c->wave_col != NULL, have_role = c->role_col != NULL, rc;
-	FILE *fp = NULL;
 
 	rc = corpus_resolve(c, c->survey, &path);
 	if (rc)
 		rc = kerr_set(e, KERR_NOTFOUND, "the survey file '%s' of the corpus is missing",
 			path.data);
-	else if (!(fp = fopen(path.data, "rb")))
-		rc = kerr_errno(e, errno, path.data, "cannot read the survey");
 	if (!rc)
-		rc = csv_open(&rd, fp, path.data, NULL, e);
+		rc = table_open(&rd, path.data, NULL, e);
 	if (!rc)
-		rc = csv_header_find(rd, c->id_col, &id, e);
+		rc = table_find(rd, c->id_col, &id, e);
 	if (!rc && have_wave)
-		rc = csv_header_find(rd, c->wave_col, &wave, e);
+		rc = table_find(rd, c->wave_col, &wave, e);
 	if (!rc && have_role)
-		rc = csv_header_find(rd, c->role_col, &role, e);
+		rc = table_find(rd, c->role_col, &role, e);
 	if (!rc)
-		rc = csv_header_find(rd, q->column, &text, e);
+		rc = table_find(rd, q->column, &text, e);
 	while (!rc) {
 		long w, ro;
-		int got = csv_next(rd, &row, e);
+		int got = table_next(rd, &row, e);
 
-		if (got == CSV_END)
+		if (got == TABLE_END)
 			break;
 		if (got < 0) {
 			rc = -got;
@@ -334,14 +332,16 @@ static int each_row(struct run *r, const struct corpus *c, const struct corpus_q
 		}
 		w = have_wave ? corpus_wave_of(c, row.field[wave]) : -1;
 		ro = have_role ? corpus_role_of(c, row.field[role]) : -1;
+		if (have_wave && w < 0 && table_value_code(rd, wave, row.field[wave]))
+			w = corpus_wave_of(c, table_value_code(rd, wave, row.field[wave]));
+		if (have_role && ro < 0 && table_value_code(rd, role, row.field[role]))
+			ro = corpus_role_of(c, table_value_code(rd, role, row.field[role]));
 		rc = one_text(r, row.field[id],
 			w >= 0 ? c->waves[w].name : have_wave ? row.field[wave] : "(alle)",
 			ro >= 0 ? c->roles[ro].name : have_role ? row.field[role] : "(alle)",
 			row.field[text]);
 	}
-	csv_close(rd);
-	if (fp)
-		fclose(fp);
+	table_close(rd);
 	buf_release(&path);
 	return rc;
 }

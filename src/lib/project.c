@@ -6,6 +6,7 @@
 #include "codebook.h"
 #include "corpus.h"
 #include "csv.h"
+#include "table.h"
 #include "error.h"
 #include "normalize.h"
 #include "pii.h"
@@ -138,6 +139,7 @@ struct reader {
 	struct seen seen;
 	struct project_stats st;
 	int first_rc;
+	struct table *tab;      /* the survey (value labels name waves/roles by code too) */
 };
 
 static int note(struct reader *r, int code, long line, const char *path,
@@ -250,10 +252,14 @@ static int read_row(struct reader *r, const struct csv_row *row)
 	if (r->wave_col != NO_COLUMN && r->wave_col < row->n) {
 		wv = row->field[r->wave_col];
 		w = corpus_wave_of(c, wv);
+		if (w < 0 && table_value_code(r->tab, r->wave_col, wv))
+			w = corpus_wave_of(c, table_value_code(r->tab, r->wave_col, wv));
 	}
 	if (r->role_col != NO_COLUMN && r->role_col < row->n) {
 		rv = row->field[r->role_col];
 		ro = corpus_role_of(c, rv);
+		if (ro < 0 && table_value_code(r->tab, r->role_col, rv))
+			ro = corpus_role_of(c, table_value_code(r->tab, r->role_col, rv));
 	}
 	wave = group_name(wv, w, w >= 0 ? c->waves[w].name : NULL,
 		r->wave_col != NO_COLUMN, c->nwaves > 0);
@@ -317,20 +323,20 @@ static int read_row(struct reader *r, const struct csv_row *row)
 	return rc;
 }
 
-static int find_col(struct reader *r, struct csv_reader *csv, const char *name,
+static int find_col(struct reader *r, struct table *csv, const char *name,
 	size_t *idx)
 {
 	struct kerr e;
 
 	kerr_clear(&e);
-	if (csv_header_find(csv, name, idx, &e)) {
+	if (table_find(csv, name, idx, &e)) {
 		kerr_at(&e, r->file, 1, 0);
 		return add_err(r, &e);
 	}
 	return 0;
 }
 
-static int setup(struct reader *r, struct csv_reader *csv, const char *qid)
+static int setup(struct reader *r, struct table *csv, const char *qid)
 {
 	const struct corpus *c = r->c;
 	struct kerr e;
@@ -350,7 +356,7 @@ static int setup(struct reader *r, struct csv_reader *csv, const char *qid)
 	if (!r->by_col || !r->qs)
 		return add_err(r, (kerr_set(&e, KERR_NOMEM, "out of memory"), &e));
 	for (i = 0; i < c->nby; i++)
-		if (csv_header_find(csv, c->by[i], &r->by_col[i], NULL))
+		if (table_find(csv, c->by[i], &r->by_col[i], NULL))
 			r->by_col[i] = NO_COLUMN;
 	for (i = 0; i < c->nquestions; i++) {
 		const struct corpus_question *q = &c->questions[i];
@@ -402,10 +408,9 @@ int project_add_survey(struct store *s, const struct corpus *c, const char *qid,
 {
 	struct reader r;
 	struct buf path = BUF_INIT;
-	struct csv_reader *csv = NULL;
-	struct csv_row row;
+	struct table *csv = NULL;
+	table_row row;
 	struct kerr e;
-	FILE *fp = NULL;
 	int rc, own = 0;
 
 	memset(&r, 0, sizeof(r));
@@ -423,14 +428,11 @@ int project_add_survey(struct store *s, const struct corpus *c, const char *qid,
 	}
 	corpus_resolve(c, c->survey, &path);
 	r.file = path.data;
-	if (!(fp = fopen(path.data, "rb"))) {
-		rc = add_err(&r, (kerr_errno(&e, errno, path.data, "cannot read the survey"), &e));
-		goto out;
-	}
-	if ((rc = csv_open(&csv, fp, path.data, NULL, &e))) {
+	if ((rc = table_open(&csv, path.data, NULL, &e))) {
 		add_err(&r, &e);
 		goto out;
 	}
+	r.tab = csv;
 	if ((rc = setup(&r, csv, qid)))
 		goto out;
 	if (!store_in_tx(s)) {
@@ -444,9 +446,9 @@ int project_add_survey(struct store *s, const struct corpus *c, const char *qid,
 		goto fail;
 	}
 	for (;;) {
-		int got = csv_next(csv, &row, &e);
+		int got = table_next(csv, &row, &e);
 
-		if (got == CSV_END)
+		if (got == TABLE_END)
 			break;
 		if (got < 0) {
 			add_err(&r, &e);
@@ -472,9 +474,7 @@ fail:
 out:
 	if (st)
 		*st = r.st;
-	csv_close(csv);
-	if (fp)
-		fclose(fp);
+	table_close(csv);
 	reader_release(&r);
 	buf_release(&path);
 	return rc ? rc : r.first_rc;
