@@ -18,6 +18,7 @@
 #include "cli.h"
 #include "cmd.h"
 #include "codebook.h"
+#include "compare.h"
 #include "corpus.h"
 #include "csv.h"
 #include "datadir.h"
@@ -41,7 +42,8 @@
 enum {
 	OPT_ID = 256, OPT_WAVE, OPT_ROLE, OPT_TEXT, OPT_CODEBOOK, OPT_QUESTION, OPT_BY,
 	OPT_FORMAT, OPT_CHART, OPT_DB, OPT_CODES, OPT_KEEP, OPT_NO_REPAIR, OPT_ENCODING,
-	OPT_MAX_FIELD, OPT_MASK, OPT_MASK_KINDS, OPT_SHEET
+	OPT_MAX_FIELD, OPT_MASK, OPT_MASK_KINDS, OPT_SHEET,
+	OPT_CI, OPT_MIN_BASE, OPT_COMPARE, OPT_ADJUST
 };
 
 static const struct cli_opt opts[] = {
@@ -65,6 +67,13 @@ static const struct cli_opt opts[] = {
 	  "(default: detected)" },
 	{ OPT_MAX_FIELD, "max-field", "BYTES", "longest answer accepted (default: 16 MB)" },
 	{ OPT_SHEET, "sheet", "NAME", "survey in .xlsx: read this sheet (default: the first)" },
+	{ OPT_CI, "ci", NULL, "text and md: show each share's 95 % interval (Wilson) and "
+	  "small bases" },
+	{ OPT_MIN_BASE, "min-base", "N", "flag a base Y below N as small (default: 30)" },
+	{ OPT_COMPARE, "compare", "WHAT", "test differences between waves or roles: "
+	  "waves|roles" },
+	{ OPT_ADJUST, "adjust", "METHOD", "adjust p-values across the table: holm (default), "
+	  "bh or none" },
 	CMD_NO_MASK_OPTS(OPT_MASK, OPT_MASK_KINDS),
 	{ 'h', "help", NULL, "show this help" },
 	{ 0, NULL, NULL, NULL }
@@ -170,6 +179,11 @@ struct run {
 	const char *survey_arg, *by, *format_s, *out, *chart, *db, *codes, *only;
 	const char *f_id, *f_wave, *f_role, *f_text, *f_codebook, *f_enc, *f_sheet;
 	struct table *tab;      /* the survey being read (value labels for codes) */
+	int ci;
+	size_t min_base;
+	enum compare_mode cmp_mode;
+	enum stats_adjust adjust;
+	struct compare_panel *panel;   /* --compare waves: codes per respondent and wave */
 	int keep_unknown, no_repair;
 	size_t max_field;       /* 0 = the reader's default */
 	struct question *q;
@@ -1010,6 +1024,10 @@ static int tally_survey(struct run *r)
 				goto out;
 			if (tally_add(q->t, (size_t)g, (size_t)w, (size_t)k, kind, q->flags, reviewed))
 				cli_die(EXIT_SOFTWARE, "out of memory");
+			if (r->panel && kind == TALLY_SUBST && row.len[r->id_col]
+			    && compare_panel_add(r->panel, i, (size_t)g, (size_t)w, (size_t)k,
+						 row.field[r->id_col], q->flags))
+				cli_die(EXIT_SOFTWARE, "out of memory");
 		}
 	}
 	cli_progress_end(&prog);
@@ -1072,7 +1090,21 @@ static int write_outputs(struct run *r)
 		report_format_parse(r->format_s, &f);
 	else if (r->out && strlen(r->out) > 5 && !strcmp(r->out + strlen(r->out) - 5, ".xlsx"))
 		f = REPORT_XLSX;
-	rc = report_write(ts, r->nq, f, r->out, &e);
+	{
+		struct report_opts ro = { r->ci, r->min_base, NULL };
+		struct compare cmp;
+
+		memset(&cmp, 0, sizeof(cmp));
+		if (r->cmp_mode && (rc = compare_run(&cmp, r->cmp_mode, r->adjust, ts, r->nq,
+						      r->panel, &e))) {
+			free(ts);
+			return cli_error(&e);
+		}
+		if (r->cmp_mode)
+			ro.cmp = &cmp;
+		rc = report_write_opts(ts, r->nq, f, r->out, &ro, &e);
+		compare_release(&cmp);
+	}
 	if (!rc && r->chart)
 		rc = report_chart_svg(ts, r->nq, r->corpus.title ? r->corpus.title : NULL,
 				      r->chart, &e);
@@ -1122,6 +1154,21 @@ static int parse_args(struct run *r, int argc, char **argv)
 		case OPT_NO_REPAIR: r->no_repair = 1; break;
 		case OPT_ENCODING: r->f_enc = optarg; break;
 		case OPT_SHEET: r->f_sheet = optarg; break;
+		case OPT_CI: r->ci = 1; break;
+		case OPT_MIN_BASE:
+			if (cli_parse_size(optarg, &r->min_base) || !r->min_base)
+				return cli_misuse(&usage, "--min-base needs a positive number");
+			break;
+		case OPT_COMPARE:
+			if (compare_mode_parse(optarg, &r->cmp_mode))
+				return cli_misuse(&usage, "--compare is waves or roles, not \"%s\"",
+						  optarg);
+			break;
+		case OPT_ADJUST:
+			if (stats_adjust_parse(optarg, &r->adjust))
+				return cli_misuse(&usage, "--adjust is holm, bh or none, not \"%s\"",
+						  optarg);
+			break;
 		case OPT_MAX_FIELD:
 			if (cli_parse_size(optarg, &r->max_field) || !r->max_field)
 				return cli_misuse(&usage, "--max-field needs a positive number of bytes");
@@ -1294,6 +1341,15 @@ int cmd_tally(int argc, char **argv)
 		rc = cli_error(&e);
 		goto out;
 	}
+	if (r.cmp_mode == COMPARE_WAVES) {
+		struct tally **ts = xcalloc(r.nq, sizeof(*ts));
+
+		for (size_t i = 0; i < r.nq; i++)
+			ts[i] = r.q[i].t;
+		if (compare_panel_new(&r.panel, ts, r.nq))
+			cli_die(EXIT_SOFTWARE, "out of memory");
+		free(ts);
+	}
 	if ((rc = tally_survey(&r)))
 		goto out;
 	report_unknowns(&r, &r.wave, "wave");
@@ -1314,6 +1370,7 @@ int cmd_tally(int argc, char **argv)
 	if (!rc)
 		rc = r.status;
 out:
+	compare_panel_free(r.panel);
 	release_run(&r);
 	return rc;
 }
