@@ -20,6 +20,7 @@
 #include <stdio.h>
 
 #include "error.h"
+#include "exit.h"
 
 /* One option of a command: its table row doubles as its help line. */
 struct cli_opt {

@@ -10,6 +10,7 @@
 #include "cmd.h"
 #include "codebook.h"
 #include "error.h"
+#include "engine.h"
 #include "normalize.h"
 #include "rules.h"
 
@@ -50,8 +51,7 @@ static const struct cli_usage usage = {
 
 struct check {
 	struct normalizer *n;
-	struct normalized ans;
-	struct rules_result res;
+	struct engine_answer ans;
 	int status;
 	int repair;
 };
@@ -74,7 +74,7 @@ static void codes_text(const struct codebook *cb, const struct rules_result *res
 }
 
 /* Code one example; reports and returns 1 when it came out wrong. */
-static int run_example(struct check *c, const struct codebook *cb, struct rules *r,
+static int run_example(struct check *c, const struct codebook *cb, struct engine *r,
 		       size_t cat, size_t j, int counter)
 {
 	const struct codebook_category *cc = &cb->cats[cat];
@@ -88,19 +88,17 @@ static int run_example(struct check *c, const struct codebook *cb, struct rules 
 	snprintf(path, sizeof path, "categories[%zu].%s[%zu]", cat,
 		counter ? "counterexamples" : "examples", j);
 	kerr_clear(&e);
-	rc = normalize_text(c->n, text, strlen(text), &c->ans, &e);
-	if (!rc)
-		rc = rules_match(r, &c->ans, &c->res, &e);
+	rc = engine_code(r, text, strlen(text), &c->ans, &e);
 	if (rc) {
 		if (!e.path[0])
 			codebook_error(cb, &e, rc, path, "%s", e.msg);
 		worsen(c, cli_error(&e));
 		return 1;
 	}
-	has = rules_result_has(&c->res, cat);
+	has = rules_result_has(&c->ans.res, cat);
 	if (has == !counter)
 		return 0;
-	codes_text(cb, &c->res, &got);
+	codes_text(cb, &c->ans.res, &got);
 	if (!counter) {
 		codebook_error(cb, &e, KERR_CHECK, path,
 			"example \"%s\" is not coded %s (it got: %s): add or widen an include "
@@ -108,11 +106,11 @@ static int run_example(struct check *c, const struct codebook *cb, struct rules 
 	} else {
 		struct buf why = BUF_INIT;
 
-		for (k = 0; k < c->res.nev; k++)
-			if (c->res.ev[k].cat == cat && c->res.ev[k].pattern < RULES_MODEL_PATTERN) {
-				buf_addf(&why, "; include[%zu] \"%s\" matched \"%.*s\"", c->res.ev[k].pattern,
-					cc->include[c->res.ev[k].pattern],
-					(int)(c->res.ev[k].end - c->res.ev[k].start), text + c->res.ev[k].start);
+		for (k = 0; k < c->ans.res.nev; k++)
+			if (c->ans.res.ev[k].cat == cat && c->ans.res.ev[k].pattern < RULES_MODEL_PATTERN) {
+				buf_addf(&why, "; include[%zu] \"%s\" matched \"%.*s\"", c->ans.res.ev[k].pattern,
+					cc->include[c->ans.res.ev[k].pattern],
+					(int)(c->ans.res.ev[k].end - c->ans.res.ev[k].start), text + c->ans.res.ev[k].start);
 				break;
 			}
 		codebook_error(cb, &e, KERR_CHECK, path,
@@ -129,7 +127,7 @@ static void check_one(struct check *c, const char *name, int quiet)
 {
 	struct kerr_list errs = KERR_LIST_INIT;
 	struct codebook *cb = NULL;
-	struct rules *r = NULL;
+	struct engine *r = NULL;
 	struct buf path = BUF_INIT;
 	struct kerr e;
 	size_t i, j, nex = 0, bad = 0;
@@ -143,30 +141,25 @@ static void check_one(struct check *c, const char *name, int quiet)
 	}
 	/* a codebook with problems is still compiled, so one run lists them all */
 	bad_book = codebook_load_lenient(path.data, &cb, &errs);
-	if (cb && (rules_compile(cb, &r, &errs) || bad_book)) {
-		rules_free(r);
-		r = NULL;
+	if (cb && bad_book) {
+		struct rules *listed = NULL;
+
+		rules_compile(cb, &listed, &errs);  /* only for its problems */
+		rules_free(listed);
+	} else if (cb) {
+		/* examples are claims about the patterns: the learned model, which
+		 * only adds to what they find, is measured on coded answers instead;
+		 * the normalizer of the first engine serves every codebook after it */
+		struct engine_opts eo = { !c->repair, 1, c->n };
+
+		if (!engine_new(cb, &eo, &r, &errs) && !c->n)
+			c->n = engine_take_normalizer(r);
 	}
 	for (i = 0; i < errs.n; i++)
 		worsen(c, cli_error(&errs.items[i]));
 	kerr_list_release(&errs);
 	if (cb && !r && !bad_book)
 		cli_warn("%s: examples not run until the patterns compile", path.data);
-	if (r && !c->n) {
-		struct normalize_opts o = { !c->repair };
-
-		if (normalizer_new(&c->n, &o, &e)) {
-			worsen(c, cli_error(&e));
-			rules_free(r);
-			codebook_free(cb);
-			buf_release(&path);
-			return;
-		}
-	}
-	/* examples are claims about the patterns: the learned model, which
-	 * only adds to what they find, is measured on coded answers instead */
-	if (r)
-		rules_set_model(r, 0);
 	for (i = 0; r && i < cb->ncats; i++) {
 		for (j = 0; j < cb->cats[i].nexamples; j++, nex++)
 			bad += run_example(c, cb, r, i, j, 0);
@@ -175,12 +168,12 @@ static void check_one(struct check *c, const char *name, int quiet)
 	}
 	if (r && !bad && !quiet)
 		printf("%s: ok: %zu categories, %zu patterns, %zu examples%s\n", path.data,
-			cb->ncats, rules_npatterns(r), nex,
-			rules_has_model(r) ? ", learned model" : "");
+			cb->ncats, rules_npatterns(engine_rules(r)), nex,
+			rules_has_model(engine_rules(r)) ? ", learned model" : "");
 	else if (r && bad)
 		cli_warn("%s: %zu of %zu examples and counterexamples came out wrong",
 			path.data, bad, nex);
-	rules_free(r);
+	engine_free(r);
 	codebook_free(cb);
 	buf_release(&path);
 }
@@ -204,12 +197,10 @@ int cmd_check(int argc, char **argv)
 	}
 	if (optind >= argc)
 		return cli_misuse(&usage, "name at least one codebook to check");
-	normalized_init(&c.ans);
-	rules_result_init(&c.res);
+	engine_answer_init(&c.ans);
 	for (; optind < argc; optind++)
 		check_one(&c, argv[optind], quiet);
-	normalized_release(&c.ans);
-	rules_result_release(&c.res);
+	engine_answer_release(&c.ans);
 	normalizer_free(c.n);
 	return c.status;
 }

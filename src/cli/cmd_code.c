@@ -8,8 +8,8 @@
 #include "cmd.h"
 #include "codebook.h"
 #include "csv.h"
+#include "engine.h"
 #include "error.h"
-#include "normalize.h"
 #include "outfile.h"
 #include "pii.h"
 #include "rules.h"
@@ -77,10 +77,8 @@ static const struct cli_usage usage = {
 
 struct coder {
 	const struct codebook *cb;
-	struct rules *rules;
-	struct normalizer *n;
-	struct normalized ans;
-	struct rules_result res;
+	struct engine *en;
+	struct engine_answer ans;
 	int jsonl;
 	unsigned mask;          /* PII kinds replaced in quoted words, 0 for none */
 	struct pii_hits hits;   /* what the current answer holds (with --mask) */
@@ -148,7 +146,7 @@ static void write_csv(struct coder *c, const char *id, const char *wave, const c
 		      const char *text)
 {
 	const struct codebook *cb = c->cb;
-	const struct rules_result *res = &c->res;
+	const struct rules_result *res = &c->ans.res;
 	struct buf *codes = &c->codes, *ev = &c->ev, *pats = &c->pats, *words = &c->words;
 	const char *st = status_name[status_of(res)];
 	size_t i, nquoted = 0;
@@ -210,7 +208,7 @@ static int write_jsonl(struct coder *c, const char *id, const char *wave, const 
 		       const char *text)
 {
 	const struct codebook *cb = c->cb;
-	const struct rules_result *res = &c->res;
+	const struct rules_result *res = &c->ans.res;
 	cJSON *o = cJSON_CreateObject(), *codes, *evs;
 	char *line;
 	size_t i;
@@ -339,9 +337,7 @@ static int code_stream(struct coder *c, FILE *fp, const char *file, const char *
 			kerr_clear(&e);
 			continue;
 		}
-		rc = normalize_text(c->n, row.field[k.text], row.len[k.text], &c->ans, &e);
-		if (!rc)
-			rc = rules_match(c->rules, &c->ans, &c->res, &e);
+		rc = engine_code(c->en, row.field[k.text], row.len[k.text], &c->ans, &e);
 		if (rc) {
 			if (!e.file[0] || rc != KERR_LIMIT)
 				kerr_at(&e, file, row.line, 0);
@@ -360,7 +356,7 @@ static int code_stream(struct coder *c, FILE *fp, const char *file, const char *
 		}
 		snprintf(rownum, sizeof rownum, "%zu", nrow);
 		id = k.has_id ? row.field[k.id] : rownum;
-		c->counts[status_of(&c->res)]++;
+		c->counts[status_of(&c->ans.res)]++;
 		if (c->jsonl)
 			rc = write_jsonl(c, id, k.has_wave ? row.field[k.wave] : NULL,
 				k.has_role ? row.field[k.role] : NULL, row.field[k.text]);
@@ -387,15 +383,14 @@ int cmd_code(int argc, char **argv)
 	struct cli_parser p;
 	const char *cbname = NULL, *names[4] = { NULL, NULL, NULL, NULL }, *output = NULL;
 	const char *file = "-";
-	struct normalize_opts no = { 0 };
+	struct engine_opts eo = { 0 };
 	struct kerr_list errs = KERR_LIST_INIT;
-	struct codebook *cb = NULL;
 	struct coder c;
 	struct outfile out = { NULL, NULL, NULL };
 	struct buf cbpath = BUF_INIT;
 	struct kerr e;
 	FILE *fp = stdin;
-	int opt, quiet = 0, no_model = 0, status = EXIT_OK, st, rest = 0, nfiles = 0;
+	int opt, quiet = 0, status = EXIT_OK, st, rest = 0, nfiles = 0;
 	const char *operand;
 
 	memset(&c, 0, sizeof c);
@@ -426,8 +421,8 @@ int cmd_code(int argc, char **argv)
 				return cli_misuse(&usage, "--format is csv or jsonl, not '%s'", optarg);
 			break;
 		case 'o': output = optarg; break;
-		case OPT_NO_REPAIR: no.no_repair = 1; break;
-		case OPT_NO_MODEL: no_model = 1; break;
+		case OPT_NO_REPAIR: eo.no_repair = 1; break;
+		case OPT_NO_MODEL: eo.no_model = 1; break;
 		case OPT_MASK:
 		case OPT_MASK_KINDS:
 			if ((status = cmd_mask_opt(opt == OPT_MASK ? NULL : optarg, &c.mask, &usage)))
@@ -447,23 +442,18 @@ int cmd_code(int argc, char **argv)
 		buf_release(&cbpath);
 		return cli_error(&e);
 	}
-	if (codebook_load(cbpath.data, &cb, &errs) || rules_compile(cb, &c.rules, &errs)) {
+	if (engine_open(cbpath.data, &eo, &c.en, &errs)) {
 		st = cli_errors(&errs);
-		cli_warn("%s: fix the codebook first ('koder check %s' lists every problem)",
-			cbpath.data, cbpath.data);
-		kerr_list_release(&errs);
-		codebook_free(cb);
-		buf_release(&cbpath);
-		return st;
-	}
-	c.cb = cb;
-	rules_set_model(c.rules, !no_model);
-	if (strcmp(file, "-") && !(fp = fopen(file, "rb"))) {
-		kerr_errno(&e, errno, file, "cannot open the survey");
-		status = cli_error(&e);
+		/* the lexicon's own problems name its file, the codebook's this one */
+		if (errs.n && !strcmp(errs.items[0].file, cbpath.data))
+			cli_warn("%s: fix the codebook first ('koder check %s' lists every problem)",
+				cbpath.data, cbpath.data);
+		status = st;
 		goto done;
 	}
-	if (normalizer_new(&c.n, &no, &e)) {
+	c.cb = engine_codebook(c.en);
+	if (strcmp(file, "-") && !(fp = fopen(file, "rb"))) {
+		kerr_errno(&e, errno, file, "cannot open the survey");
 		status = cli_error(&e);
 		goto done;
 	}
@@ -473,12 +463,10 @@ int cmd_code(int argc, char **argv)
 			status = EXIT_CANTCREATE;
 		goto done;
 	}
-	normalized_init(&c.ans);
-	rules_result_init(&c.res);
+	engine_answer_init(&c.ans);
 	c.out = out.fp;
 	st = code_stream(&c, fp, strcmp(file, "-") ? file : "<stdin>", names, &status);
-	normalized_release(&c.ans);
-	rules_result_release(&c.res);
+	engine_answer_release(&c.ans);
 	if (st) {
 		outfile_abort(&out);
 		status = st;
@@ -494,8 +482,7 @@ int cmd_code(int argc, char **argv)
 done:
 	if (fp && fp != stdin)
 		fclose(fp);
-	normalizer_free(c.n);
-	rules_free(c.rules);
+	engine_free(c.en);
 	pii_hits_release(&c.hits);
 	buf_release(&c.span);
 	buf_release(&c.codes);
@@ -503,7 +490,6 @@ done:
 	buf_release(&c.pats);
 	buf_release(&c.words);
 	buf_release(&c.line);
-	codebook_free(cb);
 	kerr_list_release(&errs);
 	buf_release(&cbpath);
 	return status;

@@ -7,12 +7,12 @@
 #include "cli.h"
 #include "cmd.h"
 #include "codebook.h"
+#include "engine.h"
 #include "error.h"
 #include "learn.h"
 #include "normalize.h"
 #include "outfile.h"
 #include "pii.h"
-#include "rules.h"
 #include "store.h"
 
 #include <stdlib.h>
@@ -66,10 +66,8 @@ struct ctx {
 	size_t nwaves;
 	unsigned mask;            /* PII kinds replaced before learning */
 	struct buf masked;
-	struct rules *rules;
-	struct normalizer *nz;
-	struct normalized n;
-	struct rules_result res;
+	struct engine *en;
+	struct engine_answer ans;
 	struct learn_set *set;
 	unsigned char *coder, *sugg;
 	size_t reviewed, other_version, unknown;
@@ -128,21 +126,19 @@ static int one(void *p, const struct store_final *f)
 		c->unknown++;
 		return 0;
 	}
-	if ((rc = normalize_text(c->nz, a->text ? a->text : "", a->text ? strlen(a->text) : 0,
-			&c->n, c->e))
-		|| (rc = rules_match(c->rules, &c->n, &c->res, c->e)))
+	if ((rc = engine_code(c->en, a->text, a->text ? strlen(a->text) : 0, &c->ans, c->e)))
 		return rc;
 	memset(c->sugg, 0, c->cb->ncats);
-	for (i = 0; i < c->res.ncats; i++)
-		c->sugg[c->res.cats[i]] = 1;
+	for (i = 0; i < c->ans.res.ncats; i++)
+		c->sugg[c->ans.res.cats[i]] = 1;
 	c->reviewed++;
 	if (!c->mask)
-		return learn_add(c->set, c->n.text.data, c->coder, c->sugg, c->e);
+		return learn_add(c->set, c->ans.n.text.data, c->coder, c->sugg, c->e);
 	/* Masked before learning, not just when shown: a proposed pattern is
 	 * a phrase of the answers and could otherwise be a piece of a CPR
 	 * number or a name.  The rules above saw the answer as given. */
 	buf_reset(&c->masked);
-	if ((rc = pii_mask(c->n.text.data, c->n.text.len, c->mask, &c->masked, NULL, c->e)))
+	if ((rc = pii_mask(c->ans.n.text.data, c->ans.n.text.len, c->mask, &c->masked, NULL, c->e)))
 		return rc;
 	return learn_add(c->set, c->masked.data, c->coder, c->sugg, c->e);
 }
@@ -262,15 +258,12 @@ int cmd_learn(int argc, char **argv)
 	kerr_clear(&e);
 	c.cb = cb;
 	c.e = &e;
-	normalized_init(&c.n);
-	rules_result_init(&c.res);
+	engine_answer_init(&c.ans);
 	c.coder = calloc(cb->ncats + 1, 1);
 	c.sugg = calloc(cb->ncats + 1, 1);
 	rc = c.coder && c.sugg ? 0 : kerr_set(&e, KERR_NOMEM, "out of memory");
-	if (!rc && (rc = rules_compile(cb, &c.rules, &errs)) && errs.n)
+	if (!rc && (rc = engine_new(cb, NULL, &c.en, &errs)) && errs.n)
 		e = errs.items[0];
-	if (!rc)
-		rc = normalizer_new(&c.nz, NULL, &e);
 	if (!rc)
 		rc = learn_new(&c.set, cb->ncats, &e);
 	for (size_t i = 0; !rc && i < cb->ncats; i++) {
@@ -301,10 +294,8 @@ int cmd_learn(int argc, char **argv)
 		status = cli_error(&e);
 	store_close(s);
 	learn_free(c.set);
-	rules_free(c.rules);
-	normalizer_free(c.nz);
-	normalized_release(&c.n);
-	rules_result_release(&c.res);
+	engine_free(c.en);
+	engine_answer_release(&c.ans);
 	free(c.coder);
 	free(c.sugg);
 	buf_release(&c.masked);

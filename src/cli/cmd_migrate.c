@@ -12,9 +12,8 @@
 #include "effect.h"
 #include "error.h"
 #include "migrate.h"
-#include "normalize.h"
+#include "engine.h"
 #include "outfile.h"
-#include "rules.h"
 #include "store.h"
 #include "tally.h"
 
@@ -191,44 +190,30 @@ static void ctx_release(struct ctx *c)
 static int recode(struct ctx *c, const struct codebook *cb, struct kerr *e)
 {
 	struct kerr_list errs = KERR_LIST_INIT;
-	struct rules *r = NULL;
-	struct normalizer *nz = NULL;
-	struct normalized n;
-	struct rules_result res;
+	struct engine *en = NULL;
+	struct engine_answer ans;
 	struct buf codes = BUF_INIT, ev = BUF_INIT;
-	size_t i, k;
+	size_t i;
 	int rc;
 
-	normalized_init(&n);
-	rules_result_init(&res);
-	rc = rules_compile(cb, &r, &errs);
+	engine_answer_init(&ans);
+	rc = engine_new(cb, NULL, &en, &errs);
 	if (rc && errs.n && e)
 		*e = errs.items[0];
-	if (!rc)
-		rc = normalizer_new(&nz, NULL, e);
 	for (i = 0; i < c->n && !rc; i++) {
 		struct ans *x = &c->a[i];
 
 		buf_reset(&codes);
 		buf_reset(&ev);
-		rc = normalize_text(nz, x->text, strlen(x->text), &n, e);
-		if (!rc)
-			rc = rules_match(r, &n, &res, e);
-		for (k = 0; !rc && k < res.ncats; k++)
-			rc = buf_addf(&codes, "%s%s", k ? ";" : "", cb->cats[res.cats[k]].id);
-		rc = rc ? rc : buf_addch(&ev, '[');
-		for (k = 0; !rc && k < res.nev; k++)
-			rc = buf_addf(&ev, "%s{\"cat\":\"%s\",\"start\":%zu,\"end\":%zu}",
-				k ? "," : "", cb->cats[res.ev[k].cat].id, res.ev[k].start,
-				res.ev[k].end);
-		rc = rc ? rc : buf_addch(&ev, ']');
+		rc = engine_code(en, x->text, strlen(x->text), &ans, e);
+		if (!rc && (engine_codes_text(en, &ans.res, &codes)
+			    || engine_evidence_json(en, &ans.res, &ev)))
+			rc = kerr_set(e, KERR_NOMEM, "out of memory");
 		if (!rc && (!(x->recoded = strdup(codes.data)) || !(x->evidence = strdup(ev.data))))
 			rc = kerr_set(e, KERR_NOMEM, "out of memory");
 	}
-	rules_free(r);
-	normalizer_free(nz);
-	normalized_release(&n);
-	rules_result_release(&res);
+	engine_free(en);
+	engine_answer_release(&ans);
 	buf_release(&codes);
 	buf_release(&ev);
 	kerr_list_release(&errs);

@@ -14,6 +14,7 @@
 #include "error.h"
 #include "project.h"
 #include "review.h"
+#include "session.h"
 #include "store.h"
 
 #include <errno.h>
@@ -26,7 +27,8 @@
 enum {
 	OPT_DB = 256, OPT_CODER, OPT_QUESTION, OPT_IMPORT, OPT_EXPORT, OPT_CODEBOOK,
 	OPT_TEXT, OPT_ID, OPT_WAVE, OPT_ROLE, OPT_SAMPLE, OPT_SEED, OPT_ADJUDICATE,
-	OPT_BENCH, OPT_MASK, OPT_MASK_KINDS
+	OPT_BENCH, OPT_MASK, OPT_MASK_KINDS, OPT_SAMPLE_LIST, OPT_SAMPLE_REMOVE,
+	OPT_SAMPLE_REASSIGN
 };
 
 /* --bench is for bench/review.sh and stays out of --help. */
@@ -40,6 +42,9 @@ static const struct cli_opt opts[] = {
 	CMD_MASK_OPTS(OPT_MASK, OPT_MASK_KINDS, "--export"),
 	{ OPT_SAMPLE, "sample", "N", "assign N answers to --coder for double coding and quit" },
 	{ OPT_SEED, "seed", "S", "seed of the sample (default 1): same seed, same sample" },
+	{ OPT_SAMPLE_LIST, "sample-list", NULL, "list the samples (of --coder, else every coder's) and quit" },
+	{ OPT_SAMPLE_REMOVE, "sample-remove", NULL, "take --coder's sample away (decisions stay) and quit" },
+	{ OPT_SAMPLE_REASSIGN, "sample-reassign", "NAME", "give --coder's sample to NAME instead and quit" },
 	{ OPT_ADJUDICATE, "adjudicate", NULL, "step through coders' disagreements and decide" },
 	{ OPT_CODEBOOK, "codebook", "CB", "codebook of --text; with a store alone, code the question with CB from now on" },
 	{ OPT_TEXT, "text", "COLUMN", "the answer column (without a corpus descriptor)" },
@@ -68,7 +73,9 @@ static const struct cli_usage usage = {
 	"them; optional wave, question, note columns; save an edited .xlsx as CSV\n"
 	"first); every row is checked first and the file is imported whole or not\n"
 	"at all.  --sample assigns a double-coding sample: that coder then sees only\n"
-	"those answers.  --adjudicate shows the answers coders disagree on; the\n"
+	"those answers; --sample-list shows who has which, --sample-remove takes a\n"
+	"sample away again and --sample-reassign gives it to another coder (a sample\n"
+	"given to the wrong coder is mended so, and no decision is lost).  --adjudicate shows the answers coders disagree on; the\n"
 	"decision made there is final and 'koder tally --db' counts it.\n\n"
 	"--export --mask writes the answer text, the note and the other survey\n"
 	"columns with CPR numbers, phone numbers, e-mail addresses and names\n"
@@ -80,6 +87,7 @@ static const struct cli_usage usage = {
 	"  koder review --db sof.db --coder anna\n"
 	"  koder review --db sof.db --export til-anna.xlsx --coder anna\n"
 	"  koder review --db sof.db --sample 40 --seed 7 --coder bo\n"
+	"  koder review --db sof.db --sample-reassign bo --coder anna\n"
 	"  koder review --db sof.db --adjudicate --coder chef\n"
 	"  koder agree --db sof.db\n\n"
 	"Exit status: 0 done, 2 wrong usage, 3 a file is missing, 4 the decisions\n"
@@ -93,6 +101,8 @@ struct review_cmd {
 	const char *db, *coder, *question, *import, *export, *codebook, *text;
 	const char *id, *wave, *role, *source;
 	size_t sample;
+	int sample_list, sample_remove, coder_given;
+	const char *sample_to;  /* --sample-reassign */
 	unsigned mask;          /* PII kinds masked in --export, 0 for none */
 	long long seed;
 	int adjudicate, bench;
@@ -358,11 +368,67 @@ static int run_sample(struct review_cmd *r)
 	size_t n = 0;
 
 	kerr_clear(&e);
-	if (review_sample(r->s, r->qid, r->coder, r->sample, (unsigned long long)r->seed, &n, &e))
+	if (session_sample_assign(r->s, r->qid, r->coder, r->sample, (unsigned long long)r->seed, &n, &e))
 		return cli_error(&e);
 	fprintf(stderr, "koder: %zu answer%s of %s assigned to %s for double coding "
 		"(seed %lld, stratified by wave and role)\n", n, n == 1 ? "" : "s", r->qid,
 		r->coder, r->seed);
+	return EXIT_OK;
+}
+
+struct sample_list {
+	size_t n, decided;
+	const char *last;       /* coder of the previous row (borrowed for the call) */
+};
+
+static int print_sample(void *ctx, const struct session_sample_row *row)
+{
+	struct sample_list *l = ctx;
+
+	if (!l->n++)
+		printf("coder\tid\twave\trole\tstatus\n");
+	printf("%s\t%s\t%s\t%s\t%s\n", row->coder, row->respondent, row->wave, row->role,
+		row->decided ? "decided" : "to do");
+	l->decided += row->decided;
+	return 0;
+}
+
+/* --sample-list, --sample-remove, --sample-reassign: mending samples. */
+static int run_sample_admin(struct review_cmd *r)
+{
+	struct sample_list l = { 0, 0, NULL };
+	const char *who = r->coder_given ? r->coder : NULL;
+	struct kerr e;
+	size_t n = 0;
+
+	kerr_clear(&e);
+	if (r->sample_list) {
+		if (session_sample_list(r->s, r->qid, who, print_sample, &l, &e))
+			return cli_error(&e);
+		fflush(stdout);
+		if (!l.n)
+			fprintf(stderr, "koder: %s: no sample assigned%s%s on %s\n", store_path(r->s),
+				who ? " to " : "", who ? who : "", r->qid);
+		else
+			fprintf(stderr, "koder: %zu answer%s of %s in samples, %zu decided\n", l.n,
+				l.n == 1 ? "" : "s", r->qid, l.decided);
+		return EXIT_OK;
+	}
+	if (!r->coder_given)
+		return cli_misuse(&usage, "whose sample? give --coder NAME");
+	if (r->sample_remove) {
+		if (session_sample_remove(r->s, r->qid, r->coder, &n, &e))
+			return cli_error(&e);
+		fprintf(stderr, "koder: %s: %zu answer%s of %s no longer in %s's sample; %s "
+			"sees every answer again (decisions made are kept)\n", store_path(r->s), n,
+			n == 1 ? "" : "s", r->qid, r->coder, r->coder);
+		return EXIT_OK;
+	}
+	if (session_sample_reassign(r->s, r->qid, r->coder, r->sample_to, &n, &e))
+		return cli_error(&e);
+	fprintf(stderr, "koder: %s: %s's sample of %s given to %s: %zu answer%s (answers %s "
+		"had decided stay out)\n", store_path(r->s), r->coder, r->qid, r->sample_to, n,
+		n == 1 ? "" : "s", r->sample_to);
 	return EXIT_OK;
 }
 
@@ -480,12 +546,15 @@ static int run(struct review_cmd *r)
 		cli_warn("%s: the store holds no answers yet; give the corpus or survey", r->db);
 		return EXIT_NOINPUT;
 	}
-	if (!r->coder && !r->bench)
+	if (!r->coder && !r->bench && !r->sample_list && !r->sample_remove
+	    && !r->sample_to)
 		return cli_misuse(&usage, "who is coding? give --coder NAME");
 	if (r->bench)
 		return run_bench(r);
 	if (r->sample)
 		return run_sample(r);
+	if (r->sample_list || r->sample_remove || r->sample_to)
+		return run_sample_admin(r);
 	return run_tui(r);
 }
 
@@ -525,6 +594,9 @@ int cmd_review(int argc, char **argv)
 		case OPT_WAVE: r.wave = optarg; break;
 		case OPT_ROLE: r.role = optarg; break;
 		case OPT_ADJUDICATE: r.adjudicate = 1; break;
+		case OPT_SAMPLE_LIST: r.sample_list = 1; break;
+		case OPT_SAMPLE_REMOVE: r.sample_remove = 1; break;
+		case OPT_SAMPLE_REASSIGN: r.sample_to = optarg; break;
 		case OPT_BENCH: r.bench = 1; break;
 		case OPT_MASK:
 		case OPT_MASK_KINDS:
@@ -548,15 +620,18 @@ int cmd_review(int argc, char **argv)
 		default: return cli_misuse(&usage, NULL);
 		}
 	}
-	modes = !!r.import + !!r.export + !!r.sample + r.adjudicate;
+	modes = !!r.import + !!r.export + !!r.sample + r.adjudicate + r.sample_list
+		+ r.sample_remove + !!r.sample_to;
 	if (modes > 1)
-		return cli_misuse(&usage, "--import, --export, --sample and --adjudicate "
-			"are separate jobs; give one");
+		return cli_misuse(&usage, "--import, --export, --sample, --sample-list, "
+			"--sample-remove, --sample-reassign and --adjudicate are separate jobs; "
+			"give one");
 	if (r.mask && !r.export)
 		return cli_misuse(&usage, "--mask goes with --export (the store keeps the "
 			"answers as given)");
 	if (r.import && !r.coder)
 		return cli_misuse(&usage, "--import needs --coder NAME (whose decisions they are)");
+	r.coder_given = r.coder != NULL;
 	if (!r.coder)
 		r.coder = default_coder();
 	if (r.source) {

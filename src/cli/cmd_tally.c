@@ -22,10 +22,9 @@
 #include "corpus.h"
 #include "csv.h"
 #include "datadir.h"
+#include "engine.h"
 #include "error.h"
-#include "normalize.h"
 #include "report.h"
-#include "rules.h"
 #include "store.h"
 #include "strtab.h"
 #include "table.h"
@@ -130,7 +129,7 @@ struct question {
 	const char *id, *column;
 	struct buf cb_path;
 	struct codebook *cb;
-	struct rules *rules;
+	struct engine *en;      /* the first question's lends its normalizer */
 	struct tally *t;
 	size_t col;
 	long *cb2t;             /* codebook category -> tally category, -1 = ingen_svar */
@@ -188,9 +187,7 @@ struct run {
 	size_t max_field;       /* 0 = the reader's default */
 	struct question *q;
 	size_t nq;
-	struct normalizer *norm;
-	struct normalized nr;
-	struct rules_result res;
+	struct engine_answer ans;
 	struct dim wave, role, group;
 	size_t id_col, wave_col, role_col, by_col;
 	int has_wave, has_role;
@@ -371,8 +368,11 @@ static int load_question(struct run *r, struct question *q)
 
 	kerr_clear(&e);
 	rc = codebook_load(q->cb_path.data, &q->cb, &errs);
-	if (!rc)
-		rc = rules_compile(q->cb, &q->rules, &errs);
+	if (!rc) {
+		struct engine_opts eo = { r->no_repair, 0, q != r->q ? engine_normalizer(r->q[0].en) : NULL };
+
+		rc = engine_new(q->cb, &eo, &q->en, &errs);
+	}
 	if (rc) {
 		int status = cli_errors(&errs);
 
@@ -797,8 +797,7 @@ static int code_answer(struct run *r, struct question *q, const struct csv_row *
 		*kind = TALLY_EMPTY;
 		return 0;
 	}
-	if (normalize_text(r->norm, text, len, &r->nr, &e)
-	    || rules_match(q->rules, &r->nr, &r->res, &e)) {
+	if (engine_code(q->en, text, len, &r->ans, &e)) {
 		kerr_at(&e, r->path.data, row->line, 0);
 		if (e.code != KERR_LIMIT)
 			return cli_error(&e);
@@ -806,10 +805,10 @@ static int code_answer(struct run *r, struct question *q, const struct csv_row *
 		r->status = EXIT_PROBLEMS;
 	}
 	memset(q->flags, 0, q->t->ncats);
-	for (i = 0; i < r->res.ncats; i++)
-		if (q->cb2t[r->res.cats[i]] >= 0)
-			q->flags[q->cb2t[r->res.cats[i]]] = 1;
-	*kind = r->res.nonsubstantive ? TALLY_NONSUBST : TALLY_SUBST;
+	for (i = 0; i < r->ans.res.ncats; i++)
+		if (q->cb2t[r->ans.res.cats[i]] >= 0)
+			q->flags[q->cb2t[r->ans.res.cats[i]]] = 1;
+	*kind = r->ans.res.nonsubstantive ? TALLY_NONSUBST : TALLY_SUBST;
 	return 0;
 }
 
@@ -1273,11 +1272,12 @@ static void release_dim(struct dim *d)
 
 static void release_run(struct run *r)
 {
-	for (size_t i = 0; i < r->nq; i++) {
+	/* the first question's engine lends its normalizer: freed last */
+	for (size_t i = r->nq; i-- > 0;) {
 		struct question *q = &r->q[i];
 
 		tally_free(q->t);
-		rules_free(q->rules);
+		engine_free(q->en);
 		codebook_free(q->cb);
 		buf_release(&q->cb_path);
 		free(q->cb2t);
@@ -1285,9 +1285,7 @@ static void release_run(struct run *r)
 		codes_map_release(&q->dec);
 	}
 	free(r->q);
-	normalizer_free(r->norm);
-	normalized_release(&r->nr);
-	rules_result_release(&r->res);
+	engine_answer_release(&r->ans);
 	release_dim(&r->wave);
 	release_dim(&r->role);
 	release_dim(&r->group);
@@ -1315,16 +1313,12 @@ static int init_tables(struct run *r)
 int cmd_tally(int argc, char **argv)
 {
 	struct run r;
-	struct normalize_opts nopt = { 0 };
-	struct kerr e;
 	int rc;
 
 	memset(&r, 0, sizeof(r));
 	buf_init(&r.path, 0);
 	buf_init(&r.stored_corpus, 0);
-	normalized_init(&r.nr);
-	rules_result_init(&r.res);
-	kerr_clear(&e);
+	engine_answer_init(&r.ans);
 	rc = parse_args(&r, argc, argv);
 	if (rc < 0)
 		return -rc - 1;
@@ -1336,11 +1330,6 @@ int cmd_tally(int argc, char **argv)
 		cli_die(EXIT_SOFTWARE, "out of memory");
 	if ((r.codes && (rc = load_codes_file(&r, &r.q[0]))) || (r.db && (rc = load_db(&r))))
 		goto out;
-	nopt.no_repair = r.no_repair;
-	if ((rc = normalizer_new(&r.norm, &nopt, &e))) {
-		rc = cli_error(&e);
-		goto out;
-	}
 	if (r.cmp_mode == COMPARE_WAVES) {
 		struct tally **ts = xcalloc(r.nq, sizeof(*ts));
 

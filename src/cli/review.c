@@ -1,23 +1,17 @@
 /*
- * review.c - the review session (see review.h): loading the answers of one
- * question with the coder's state, the terminal, drawing a frame, keys, and
- * saving decisions; plus the double-coding sample and the bench.
- *
- * Everything about the answers is loaded once at the start (text,
- * suggestion, this coder's current codes, disagreement flags), so moving to
- * the next answer costs one indexed query for its evidence and one frame.
- * Categories are held as bit sets (a codebook has at most 64 categories
- * here; more is refused with a message).
+ * review.c - the terminal front end of the review session (see review.h):
+ * the terminal, drawing a frame, keys and prompts.  What a session is
+ * (answers, decisions, undo, notes, filters, progress, samples) lives in
+ * the library's session.h, which the web review uses too; this file only
+ * shows it and turns keys into calls.
  */
 #include "review.h"
 #include "buf.h"
 #include "codebook.h"
 #include "error.h"
-#include "normalize.h"
-#include "project.h"
+#include "session.h"
 #include "store.h"
 
-#include <cjson/cJSON.h>
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -25,60 +19,30 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/ioctl.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
-#define MAX_CATS PROJECT_MAX_CATS
 #define NOTE_MAX 2000
 #define SEARCH_MAX 200
-
-/* ================================================================ data */
-
-struct item {
-	long long id, seq;
-	char *respondent, *wave, *role, *place, *text;
-	char *sugg_codes;        /* the suggestion as stored (for decisions) */
-	char *others;            /* adjudication: each coder's codes */
-	uint64_t sugg, base, mine;
-	size_t wave_idx;
-	unsigned decided : 1, disputed : 1, uncertain : 1;
-};
-
-enum filter { F_ALL, F_UNREVIEWED, F_UNCERTAIN, F_CODE, F_DISPUTED };
-
-static const char *const filter_names[] = {
-	"all", "not reviewed", "uncertain", "suggested ", "disagreements"
-};
+/* How often a view that shows other coders' work (adjudication, the
+ * disagreements filter) re-reads the store while the coder looks at it. */
+#define REFRESH_MS 2000
 
 struct rv {
-	struct store *s;
-	const char *question, *coder;
-	enum review_mode mode;
-	struct codebook *cb;
-	struct item *it;
-	size_t n, cap;
-	size_t *view, nview, cur;
-	size_t *byid;
-	char **waves;
-	size_t nwaves, *wave_total, *wave_done, done;
-	uint64_t work;
-	long long work_for;
-	struct buf note;          /* pending note for work_for */
-	enum filter filter;
-	size_t filter_cat;
+	struct session *ss;
+	const struct codebook *cb;
+	enum session_mode mode;
+	struct session_answer a;  /* the answer on screen (the session's strings) */
+	int have;                 /* a is filled */
+	uint64_t work;            /* what is ticked */
+	long long work_for;       /* the answer `work` belongs to */
 	char msg[1024];
 	struct buf search;
 	struct buf frame;
 	int rows, cols, color, scroll;
-	double t0;
-	size_t session;
-	long long *sample;
-	size_t nsample, capsample;
 	struct kerr *e;
-	int nomem;
 };
 
 static double now_ms(void)
@@ -89,375 +53,36 @@ static double now_ms(void)
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
-
-static int codes_of(const struct codebook *cb, uint64_t b, struct buf *out)
+/* Fetch the current answer; a new answer starts with what the session says
+ * a front end ticks on arrival.  Returns a kerr code (not NOTFOUND). */
+static int sync_work(struct rv *r)
 {
-	size_t i, k = 0;
-
-	buf_reset(out);
-	for (i = 0; i < cb->ncats; i++)
-		if ((b >> i) & 1)
-			if (buf_addf(out, "%s%s", k++ ? ";" : "", cb->cats[i].id))
-				return KERR_NOMEM;
-	return 0;
-}
-
-static char *xdup(struct rv *r, const char *s)
-{
-	char *d = strdup(s ? s : "");
-
-	if (!d)
-		r->nomem = 1;
-	return d;
-}
-
-static size_t wave_index(struct rv *r, const char *wave)
-{
-	size_t i;
-	void *p;
-
-	for (i = 0; i < r->nwaves; i++)
-		if (!strcmp(r->waves[i], wave))
-			return i;
-	if (!(p = realloc(r->waves, (r->nwaves + 1) * sizeof(*r->waves)))) {
-		r->nomem = 1;
-		return 0;
-	}
-	r->waves = p;
-	r->waves[r->nwaves] = xdup(r, wave);
-	return r->nwaves++;
-}
-
-/* The place shown beside wave and role: the first of the answer's other
- * columns (Kommune in the SOF survey). */
-static char *place_of(struct rv *r, const char *extra)
-{
-	cJSON *o = extra ? cJSON_Parse(extra) : NULL, *it;
-	char *out = NULL;
-	struct buf b = BUF_INIT;
-
-	cJSON_ArrayForEach(it, o) {
-		if (cJSON_IsString(it) && it->valuestring[0]) {
-			buf_addf(&b, "%s: %s", it->string, it->valuestring);
-			break;
-		}
-	}
-	cJSON_Delete(o);
-	out = xdup(r, b.data);
-	buf_release(&b);
-	return out;
-}
-
-static int in_sample(const struct rv *r, long long id)
-{
-	size_t lo = 0, hi = r->nsample;
-
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-
-		if (r->sample[mid] == id)
-			return 1;
-		if (r->sample[mid] < id)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return 0;
-}
-
-static int cmp_ll(const void *a, const void *b)
-{
-	long long x = *(const long long *)a, y = *(const long long *)b;
-
-	return (x > y) - (x < y);
-}
-
-static int add_sample(void *ctx, long long id)
-{
-	struct rv *r = ctx;
-
-	if (r->nsample == r->capsample) {
-		size_t ncap = r->capsample ? 2 * r->capsample : 64;
-		void *p = realloc(r->sample, ncap * sizeof(*r->sample));
-
-		if (!p)
-			return KERR_NOMEM;
-		r->sample = p;
-		r->capsample = ncap;
-	}
-	r->sample[r->nsample++] = id;
-	return 0;
-}
-
-static int load_final(void *ctx, const struct store_final *f)
-{
-	struct rv *r = ctx;
-	const struct store_answer *a = f->answer;
-	struct item *it;
-
-	if (r->nsample && !in_sample(r, a->id))
-		return 0;
-	if (r->mode == REVIEW_ADJUDICATE && !f->disputed && !f->adjudicated)
-		return 0;
-	if (r->n == r->cap) {
-		size_t ncap = r->cap ? 2 * r->cap : 256;
-		void *p = realloc(r->it, ncap * sizeof(*r->it));
-
-		if (!p)
-			return KERR_NOMEM;
-		r->it = p;
-		r->cap = ncap;
-	}
-	it = &r->it[r->n++];
-	memset(it, 0, sizeof(*it));
-	it->id = a->id;
-	it->seq = a->seq;
-	it->respondent = xdup(r, a->respondent);
-	it->wave = xdup(r, a->wave);
-	it->role = xdup(r, a->role);
-	it->text = xdup(r, a->text);
-	it->place = place_of(r, a->extra);
-	it->sugg_codes = f->suggested ? xdup(r, f->suggested) : NULL;
-	it->sugg = project_code_bits(r->cb, f->suggested);
-	it->base = r->mode == REVIEW_ADJUDICATE ? project_code_bits(r->cb, f->codes) : it->sugg;
-	it->disputed = f->disputed;
-	it->uncertain = it->sugg == 0 || (r->cb->andet >= 0
-		&& it->sugg == (uint64_t)1 << r->cb->andet);
-	it->wave_idx = wave_index(r, a->wave);
-	return r->nomem ? KERR_NOMEM : 0;
-}
-
-/* Answer id -> item, through r->byid (item indexes sorted by answer id). */
-static struct item *item_by_id(struct rv *r, long long id)
-{
-	size_t lo = 0, hi = r->n;
-
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		long long m = r->it[r->byid[mid]].id;
-
-		if (m == id)
-			return &r->it[r->byid[mid]];
-		if (m < id)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
-}
-
-static const struct item *sort_items;
-
-static int cmp_byid(const void *a, const void *b)
-{
-	long long x = sort_items[*(const size_t *)a].id, y = sort_items[*(const size_t *)b].id;
-
-	return (x > y) - (x < y);
-}
-
-static int index_items(struct rv *r)
-{
-	size_t i;
-
-	if (!(r->byid = malloc((r->n + 1) * sizeof(*r->byid))))
-		return KERR_NOMEM;
-	for (i = 0; i < r->n; i++)
-		r->byid[i] = i;
-	sort_items = r->it;
-	qsort(r->byid, r->n, sizeof(*r->byid), cmp_byid);
-	sort_items = NULL;
-	return 0;
-}
-
-static int load_latest(void *ctx, const struct store_decision *d)
-{
-	struct rv *r = ctx;
-	struct item *it = item_by_id(r, d->answer_id);
-
-	if (!it || (r->mode == REVIEW_ADJUDICATE && !d->final))
-		return 0;
-	it->decided = 1;
-	it->mine = project_code_bits(r->cb, d->codes);
-	return 0;
-}
-
-static int load_others(void *ctx, const struct store_decision *d)
-{
-	struct rv *r = ctx;
-	struct item *it;
-	struct buf b = BUF_INIT;
-
-	if (d->final || !(it = item_by_id(r, d->answer_id)))
-		return 0;
-	if (buf_addf(&b, "%s%s%s: %s", it->others ? it->others : "", it->others ? " · " : "",
-			d->coder, d->codes)) {
-		buf_release(&b);
-		return KERR_NOMEM;
-	}
-	free(it->others);
-	it->others = buf_detach(&b, NULL);
-	return it->others ? 0 : KERR_NOMEM;
-}
-
-static void count_done(struct rv *r)
-{
-	size_t i;
-
-	free(r->wave_total);
-	free(r->wave_done);
-	r->wave_total = calloc(r->nwaves + 1, sizeof(size_t));
-	r->wave_done = calloc(r->nwaves + 1, sizeof(size_t));
-	if (!r->wave_total || !r->wave_done) {
-		r->nomem = 1;
-		return;
-	}
-	r->done = 0;
-	for (i = 0; i < r->n; i++) {
-		r->wave_total[r->it[i].wave_idx]++;
-		if (r->it[i].decided) {
-			r->wave_done[r->it[i].wave_idx]++;
-			r->done++;
-		}
-	}
-}
-
-static int load(struct rv *r)
-{
-	struct kerr_list errs = KERR_LIST_INIT;
+	struct kerr e;
 	int rc;
 
-	if ((rc = project_codebook_of(r->s, r->question, &r->cb, &errs))) {
-		if (errs.n && r->e)
-			*r->e = errs.items[0];
-		kerr_list_release(&errs);
+	kerr_clear(&e);
+	rc = session_current(r->ss, &r->a, &e);
+	r->have = rc == 0;
+	if (rc == KERR_NOTFOUND)
+		return 0;
+	if (rc) {
+		if (r->e)
+			*r->e = e;
 		return rc;
 	}
-	kerr_list_release(&errs);
-	if (r->cb->ncats > MAX_CATS)
-		return kerr_set(r->e, KERR_LIMIT, "codebook %s has %zu categories; review "
-			"handles up to %d", r->cb->id, r->cb->ncats, MAX_CATS);
-	if (r->mode == REVIEW_CODE) {
-		if ((rc = store_each_sample(r->s, r->coder, add_sample, r, r->e)))
-			return rc;
-		if (r->nsample)
-			qsort(r->sample, r->nsample, sizeof(*r->sample), cmp_ll);
+	if (r->a.id != r->work_for) {
+		r->work_for = r->a.id;
+		r->work = r->a.start_set;
+		r->scroll = 0;
 	}
-	if ((rc = store_each_final(r->s, r->question, load_final, r, r->e)))
-		return rc == KERR_NOMEM ? kerr_set(r->e, KERR_NOMEM, "out of memory") : rc;
-	if (index_items(r))
-		return kerr_set(r->e, KERR_NOMEM, "out of memory");
-	if ((rc = store_each_latest(r->s, r->question, r->coder, load_latest, r, r->e)))
-		return rc;
-	if (r->mode == REVIEW_ADJUDICATE
-	    && (rc = store_each_latest(r->s, r->question, NULL, load_others, r, r->e)))
-		return rc;
-	count_done(r);
-	if (r->nomem)
-		return kerr_set(r->e, KERR_NOMEM, "out of memory");
 	return 0;
 }
 
-static void unload(struct rv *r)
+/* A view that shows other coders' work, and so is kept fresh. */
+static int live_view(const struct rv *r)
 {
-	size_t i;
-
-	for (i = 0; i < r->n; i++) {
-		struct item *it = &r->it[i];
-
-		free(it->respondent);
-		free(it->wave);
-		free(it->role);
-		free(it->place);
-		free(it->text);
-		free(it->sugg_codes);
-		free(it->others);
-	}
-	free(r->it);
-	for (i = 0; i < r->nwaves; i++)
-		free(r->waves[i]);
-	free(r->waves);
-	free(r->wave_total);
-	free(r->wave_done);
-	free(r->view);
-	free(r->byid);
-	free(r->sample);
-	buf_release(&r->note);
-	buf_release(&r->search);
-	buf_release(&r->frame);
-	codebook_free(r->cb);
-}
-
-/* ================================================================ views */
-
-static int matches(const struct rv *r, const struct item *it)
-{
-	switch (r->filter) {
-	case F_UNREVIEWED: return !it->decided;
-	case F_UNCERTAIN: return it->uncertain;
-	case F_CODE: return (it->sugg >> r->filter_cat) & 1;
-	case F_DISPUTED: return it->disputed;
-	default: return 1;
-	}
-}
-
-static struct item *current(struct rv *r)
-{
-	return r->nview ? &r->it[r->view[r->cur]] : NULL;
-}
-
-/* Show item `idx` (index into r->it) if the view has it. */
-static void go_item(struct rv *r, size_t idx)
-{
-	size_t i;
-
-	for (i = 0; i < r->nview; i++)
-		if (r->view[i] == idx) {
-			r->cur = i;
-			return;
-		}
-}
-
-static void rebuild_view(struct rv *r, long keep)
-{
-	size_t i;
-
-	r->nview = 0;
-	for (i = 0; i < r->n; i++)
-		if (matches(r, &r->it[i]))
-			r->view[r->nview++] = i;
-	r->cur = 0;
-	if (keep >= 0)
-		go_item(r, (size_t)keep);
-}
-
-/* The first answer not yet reviewed at or after position `from`, wrapping;
- * `from` itself when all are reviewed. */
-static size_t next_todo(struct rv *r, size_t from)
-{
-	size_t k;
-
-	for (k = 0; k < r->nview; k++) {
-		size_t i = (from + k) % r->nview;
-
-		if (!r->it[r->view[i]].decided)
-			return i;
-	}
-	return from;
-}
-
-static void sync_work(struct rv *r)
-{
-	struct item *it = current(r);
-
-	if (!it || it->id == r->work_for)
-		return;
-	r->work_for = it->id;
-	r->work = it->decided ? it->mine : it->base;
-	r->scroll = 0;
-	if (r->note.len) {
-		buf_reset(&r->note);
-		snprintf(r->msg, sizeof(r->msg), "The unsaved note was dropped.");
-	}
+	return r->mode == SESSION_ADJUDICATE
+		|| session_get_filter(r->ss, NULL) == SESSION_DISPUTED;
 }
 
 /* ============================================================= terminal */
@@ -554,12 +179,13 @@ static void term_size(struct rv *r, int fd)
 
 enum {
 	K_NONE = -1, K_UP = 1000, K_DOWN, K_LEFT, K_RIGHT, K_PGUP, K_PGDN, K_ENTER, K_ESC,
-	K_BACKSPACE, K_INTR, K_HUP
+	K_BACKSPACE, K_INTR, K_HUP, K_TICK
 };
 
 /* One key: a byte, or K_* for a special key.  K_NONE after a window
- * resize; K_INTR/K_HUP after a signal or end of input. */
-static int read_key(int fd)
+ * resize; K_INTR/K_HUP after a signal or end of input; K_TICK when
+ * `tick_ms` (-1: never) passed without a key. */
+static int read_key_tick(int fd, int tick_ms)
 {
 	unsigned char c, seq[4];
 	struct pollfd p = { fd, POLLIN, 0 };
@@ -572,10 +198,15 @@ static int read_key(int fd)
 			got_winch = 0;
 			return K_NONE;
 		}
-		if (poll(&p, 1, -1) < 0) {
+		switch (poll(&p, 1, tick_ms)) {
+		case -1:
 			if (errno == EINTR)
 				continue;
 			return K_HUP;
+		case 0:
+			return K_TICK;
+		default:
+			break;
 		}
 		n = read(fd, &c, 1);
 		if (n == 1)
@@ -613,6 +244,11 @@ static int read_key(int fd)
 	}
 }
 
+
+static int read_key(int fd)
+{
+	return read_key_tick(fd, -1);
+}
 /* ============================================================== drawing */
 
 /* Bytes of the UTF-8 sequence starting at s (1 for a stray byte). */
@@ -729,34 +365,16 @@ static int cell_width(const struct cell *c)
 	/* combining marks (U+0300..U+036F) take no column */
 	return c->len && !(c->len == 2 && (unsigned char)c->s[0] == 0xcc);
 }
-
-/* Mark the evidence spans (from the suggestion's JSON) in `hl`, one byte
- * per text byte. */
-static void mark_evidence(const char *json, const struct codebook *cb, unsigned char *hl,
-	size_t len)
+/* Mark the evidence spans in `hl`, one byte per text byte (the category
+ * number + 1; the first span over a byte wins). */
+static void mark_evidence(const struct session_answer *a, unsigned char *hl, size_t len)
 {
-	cJSON *a = json ? cJSON_Parse(json) : NULL, *v;
+	size_t i, k;
 
-	cJSON_ArrayForEach(v, a) {
-		cJSON *s = cJSON_GetObjectItemCaseSensitive(v, "start");
-		cJSON *en = cJSON_GetObjectItemCaseSensitive(v, "end");
-		cJSON *cat = cJSON_GetObjectItemCaseSensitive(v, "cat");
-		long k = cJSON_IsString(cat) ? codebook_find(cb, cat->valuestring) : -1;
-		size_t i, from, to;
-
-		/* Offsets come from the store, which another program may have
-		 * written: range-check before converting. */
-		if (!cJSON_IsNumber(s) || !cJSON_IsNumber(en) || s->valuedouble < 0 || k < 0
-		    || k >= MAX_CATS || en->valuedouble < s->valuedouble
-		    || en->valuedouble > (double)len)
-			continue;
-		from = (size_t)s->valuedouble;
-		to = (size_t)en->valuedouble;
-		for (i = from; i < to && i < len; i++)
+	for (k = 0; k < a->nevidence; k++)
+		for (i = a->evidence[k].start; i < a->evidence[k].end && i < len; i++)
 			if (!hl[i])
-				hl[i] = (unsigned char)(k + 1);
-	}
-	cJSON_Delete(a);
+				hl[i] = (unsigned char)(a->evidence[k].cat + 1);
 }
 
 /* After an evidence span, the number of its category in superscript, so
@@ -863,28 +481,22 @@ static void put_line(struct rv *r, const struct text_layout *t, size_t ln)
 	line_end(&r->frame);
 }
 
-static int copy_evidence(void *ctx, const struct store_suggestion *g)
-{
-	return g->evidence ? (buf_adds(ctx, g->evidence) ? KERR_NOMEM : 0) : 0;
-}
 
 static void put_status(struct rv *r)
 {
+	struct session_progress p;
 	struct buf s = BUF_INIT;
-	double min = (now_ms() - r->t0) / 60000.0;
 	size_t i;
 
-	buf_addf(&s, " %s %zu/%zu", r->mode == REVIEW_ADJUDICATE ? "Adjudicated" : "Reviewed",
-		r->done, r->n);
-	for (i = 0; i < r->nwaves && r->nwaves > 1; i++)
-		buf_addf(&s, " · %s %zu/%zu", r->waves[i], r->wave_done[i], r->wave_total[i]);
-	/* a pace from a few seconds of work would be noise */
-	if (r->session >= 3 && min > 0.25) {
-		double pace = r->session / min;
-
-		buf_addf(&s, " · %.1f/min", pace);
-		if (pace > 0 && r->done < r->n)
-			buf_addf(&s, " ~%.0f min left", (r->n - r->done) / pace);
+	session_progress(r->ss, &p);
+	buf_addf(&s, " %s %zu/%zu", r->mode == SESSION_ADJUDICATE ? "Adjudicated" : "Reviewed",
+		p.done, p.total);
+	for (i = 0; i < p.nwaves && p.nwaves > 1; i++)
+		buf_addf(&s, " · %s %zu/%zu", p.waves[i].wave, p.waves[i].done, p.waves[i].total);
+	if (p.per_minute > 0) {
+		buf_addf(&s, " · %.1f/min", p.per_minute);
+		if (p.minutes_left > 0)
+			buf_addf(&s, " ~%.0f min left", p.minutes_left);
 	}
 	if (r->color)
 		buf_adds(&r->frame, "\x1b[7m");
@@ -895,26 +507,45 @@ static void put_status(struct rv *r)
 	buf_release(&s);
 }
 
+/* The other coders' codes, for adjudication and the disagreements view:
+ * "anna: tid · bo: tid;andet" (adjudications left out).  "" when none. */
+static void coders_line(const struct rv *r, struct buf *out)
+{
+	size_t i, k = 0;
+
+	if (!live_view(r))
+		return;
+	for (i = 0; i < r->a.ncoders; i++) {
+		const struct session_coder_codes *c = &r->a.coders[i];
+
+		if (c->final)
+			continue;
+		buf_addf(out, "%s%s: %s", k++ ? " · " : "", c->coder, c->codes);
+	}
+}
+
 /* Draw the whole screen into r->frame; `prompt` (may be NULL) replaces the
  * message line. */
 static int render(struct rv *r, const char *prompt)
 {
-	struct item *it = current(r);
-	struct buf line = BUF_INIT, ev = BUF_INIT;
+	const struct session_answer *it = &r->a;
+	struct buf line = BUF_INIT, coders = BUF_INIT;
 	struct text_layout t = { 0 };
 	unsigned char *hl = NULL;
-	int row = 0, text_rows, cat_rows, i, rc = 0;
-	size_t k;
+	int row = 0, text_rows, cat_rows, i, rc;
+	size_t k, fcat;
+	enum session_filter f = session_get_filter(r->ss, &fcat);
 
-	sync_work(r);
+	if ((rc = sync_work(r)))
+		return rc;
 	buf_reset(&r->frame);
 	buf_adds(&r->frame, "\x1b[H");
 	/* title */
-	buf_addf(&line, " koder review · %s · %s v%s · %s%s · view: %s%s", r->question,
-		r->cb->id, r->cb->version ? r->cb->version : "", r->coder,
-		r->mode == REVIEW_ADJUDICATE ? " (adjudicating)" : r->nsample ? " (sample)" : "",
-		filter_names[r->filter],
-		r->filter == F_CODE ? r->cb->cats[r->filter_cat].id : "");
+	buf_addf(&line, " koder review · %s · %s v%s · %s%s · view: %s%s%s",
+		session_question(r->ss), r->cb->id, r->cb->version ? r->cb->version : "",
+		session_coder(r->ss), r->mode == SESSION_ADJUDICATE ? " (adjudicating)"
+		: session_has_sample(r->ss) ? " (sample)" : "", session_filter_name(f),
+		f == SESSION_BY_CODE ? " " : "", f == SESSION_BY_CODE ? r->cb->cats[fcat].id : "");
 	if (r->color)
 		buf_adds(&r->frame, "\x1b[7m");
 	put_cols(&r->frame, line.data, r->cols, 1);
@@ -923,40 +554,39 @@ static int render(struct rv *r, const char *prompt)
 	line_end(&r->frame);
 	row++;
 	buf_reset(&line);
-	if (!it) {
-		buf_adds(&r->frame, r->n ? "  No answer in this view: press f to change the filter."
+	if (!r->have) {
+		buf_adds(&r->frame, session_count(r->ss)
+			? "  No answer in this view: press f to change the filter."
 			: "  Nothing to review here.");
 		line_end(&r->frame);
 		row++;
 		goto bottom;
 	}
-	buf_addf(&line, " [%zu/%zu] %s · %s · %s%s%s", r->cur + 1, r->nview, it->respondent,
-		it->wave, it->role, it->place[0] ? " · " : "", it->place);
+	buf_addf(&line, " [%zu/%zu] %s · %s · %s%s%s", session_pos(r->ss) + 1,
+		session_view_count(r->ss), it->respondent, it->wave, it->role,
+		it->place[0] ? " · " : "", it->place);
 	put_cols(&r->frame, line.data, r->cols - 16, 0);
 	buf_adds(&r->frame, it->decided ? (r->color ? "  \x1b[32m✓ reviewed\x1b[0m" : "  ✓ reviewed")
 		: "  not reviewed");
 	line_end(&r->frame);
 	line_end(&r->frame);
 	row += 2;
+	coders_line(r, &coders);
 
 	/* the answer, evidence marked */
 	if (!(hl = calloc(strlen(it->text) + 1, 1)))
 		rc = KERR_NOMEM;
 	if (!rc) {
-		rc = store_get_suggestion(r->s, it->id, copy_evidence, &ev, NULL);
-		rc = rc == KERR_NOTFOUND ? 0 : rc;
-	}
-	if (!rc) {
-		mark_evidence(ev.data, r->cb, hl, strlen(it->text));
+		mark_evidence(it, hl, strlen(it->text));
 		rc = layout(&t, it->text, hl, r->cols - 4, !r->color);
 	}
 	if (rc)
 		goto out;
 	/* below: the coders' line, the categories, the note, message and status */
 	cat_rows = (int)r->cb->ncats;
-	if (cat_rows > r->rows - row - 3 - (it->others ? 1 : 0) - 3)
+	if (cat_rows > r->rows - row - 3 - (coders.len ? 1 : 0) - 3)
 		cat_rows = ((int)r->cb->ncats + 1) / 2;
-	text_rows = r->rows - row - cat_rows - 3 - (it->others ? 1 : 0);
+	text_rows = r->rows - row - cat_rows - 3 - (coders.len ? 1 : 0);
 	if (text_rows < 1)
 		text_rows = 1;
 	if (r->scroll > (int)t.nlines - text_rows)
@@ -975,9 +605,9 @@ static int render(struct rv *r, const char *prompt)
 		}
 		row++;
 	}
-	if (it->others) {
+	if (coders.len) {
 		buf_reset(&line);
-		buf_addf(&line, " Coders: %s", it->others);
+		buf_addf(&line, " Coders: %s", coders.data);
 		put_cols(&r->frame, line.data, r->cols, 0);
 		line_end(&r->frame);
 		row++;
@@ -988,7 +618,7 @@ static int render(struct rv *r, const char *prompt)
 		size_t c;
 
 		for (c = k; c < r->cb->ncats; c += (size_t)cat_rows) {
-			int on = (r->work >> c) & 1, sug = (it->sugg >> c) & 1;
+			int on = (r->work >> c) & 1, sug = (it->suggested_set >> c) & 1;
 			int width = cat_rows < (int)r->cb->ncats ? r->cols / 2 : r->cols;
 
 			buf_reset(&line);
@@ -1020,9 +650,12 @@ static int render(struct rv *r, const char *prompt)
 		line_end(&r->frame);
 		row++;
 	}
+	/* the coder's note: waiting for the decision, or saved with it (and
+	 * kept on the next decision unless edited) */
 	buf_reset(&line);
-	if (r->note.len)
-		buf_addf(&line, " Note (saved with the decision): %s", r->note.data);
+	if (it->note[0])
+		buf_addf(&line, it->decided ? " Note: %s" : " Note (saved with the decision): %s",
+			it->note);
 	put_cols(&r->frame, line.data, r->cols, 0);
 	line_end(&r->frame);
 	row++;
@@ -1047,7 +680,7 @@ out:
 	free(t.c);
 	free(t.line);
 	buf_release(&line);
-	buf_release(&ev);
+	buf_release(&coders);
 	if (rc || r->frame.len == 0)
 		return kerr_set(r->e, KERR_NOMEM, "out of memory");
 	return 0;
@@ -1072,111 +705,83 @@ static int draw(struct rv *r, int out, const char *prompt)
 
 /* ============================================================ decisions */
 
+/* Save `codes` for the answer on screen.  Returns 0 when saved, 1 when not
+ * (the message says why and the coder may retry), or a fatal kerr code. */
 static int save(struct rv *r, uint64_t codes)
 {
-	struct item *it = current(r);
-	struct store_decision d = { 0 };
 	struct buf c = BUF_INIT;
+	char who[256];
+	int noted, rc;
 	struct kerr e;
-	int rc;
 
-	if (!it)
+	if (!r->have)
 		return 0;
-	if (codes == 0) {
-		snprintf(r->msg, sizeof(r->msg), "Tick at least one category (or x for ingen_svar).");
-		return 1;
-	}
-	if (codes_of(r->cb, codes, &c))
-		return kerr_set(r->e, KERR_NOMEM, "out of memory");
+	/* the answer's strings are the session's and a decision replaces the
+	 * note: take what the message needs first */
+	snprintf(who, sizeof(who), "%s", r->a.respondent);
+	noted = r->a.note[0] != 0;
 	kerr_clear(&e);
-	d.answer_id = it->id;
-	d.coder = r->coder;
-	d.codebook_id = r->cb->id;
-	d.codebook_version = r->cb->version ? r->cb->version : "";
-	d.codes = c.data;
-	d.suggested = it->sugg_codes;
-	d.action = r->mode == REVIEW_ADJUDICATE ? "adjudicate"
-		: codes == it->sugg ? "confirm" : "override";
-	d.final = r->mode == REVIEW_ADJUDICATE;
-	d.note = r->note.len ? r->note.data : NULL;
-	rc = store_add_decision(r->s, &d, NULL, &e);
+	rc = session_decide_set(r->ss, r->a.id, codes, NULL, &e);
+	if (rc == KERR_NOMEM) {
+		if (r->e)
+			*r->e = e;
+		return rc;
+	}
 	if (rc) {
 		/* Not saved: stay on the answer and say why; the coder may retry. */
-		snprintf(r->msg, sizeof(r->msg), "NOT SAVED: %s", e.msg);
-		buf_release(&c);
+		snprintf(r->msg, sizeof(r->msg), rc == KERR_INVALID || rc == KERR_SCHEMA
+			? "%s" : "NOT SAVED: %s", e.msg);
 		return 1;
 	}
-	if (!it->decided) {
-		it->decided = 1;
-		r->done++;
-		r->wave_done[it->wave_idx]++;
-	}
-	it->mine = codes;
 	r->work = codes;
-	r->session++;
-	snprintf(r->msg, sizeof(r->msg), "Saved %s: %s%s", it->respondent, c.data,
-		r->note.len ? " (with note)" : "");
-	buf_reset(&r->note);
+	if (session_set_codes(r->ss, codes, &c))
+		return kerr_set(r->e, KERR_NOMEM, "out of memory");
+	snprintf(r->msg, sizeof(r->msg), "Saved %s: %s%s", who, c.data,
+		noted ? " (with note)" : "");
 	buf_release(&c);
 	return 0;
 }
 
 static void advance(struct rv *r)
 {
-	size_t next;
-
-	if (!r->nview)
-		return;
-	next = next_todo(r, (r->cur + 1) % r->nview);
-	if (next == r->cur || r->it[r->view[next]].decided) {
-		if (r->cur + 1 < r->nview)
-			r->cur++;
-		else
-			strncat(r->msg, " · Every answer in this view is reviewed.",
-				sizeof(r->msg) - strlen(r->msg) - 1);
-		return;
-	}
-	r->cur = next;
+	if (session_advance(r->ss))
+		strncat(r->msg, " · Every answer in this view is reviewed.",
+			sizeof(r->msg) - strlen(r->msg) - 1);
 }
 
-static void undo(struct rv *r)
+/* Undo this window's last decision (never one made in another window). */
+static int undo(struct rv *r)
 {
-	struct store_decision d;
-	struct item *it;
+	struct session_answer a;
 	long long id = 0;
+	size_t skipped = 0;
 	struct kerr e;
 	int rc;
 
 	kerr_clear(&e);
-	rc = store_undo(r->s, r->coder, &id, &e);
+	rc = session_undo(r->ss, &id, &skipped, &e);
+	if (rc == KERR_NOMEM) {
+		if (r->e)
+			*r->e = e;
+		return rc;
+	}
+	r->work_for = 0;
 	if (rc) {
 		snprintf(r->msg, sizeof(r->msg), "%s", rc == KERR_NOTFOUND
 			? "Nothing to undo." : e.msg);
-		return;
+		return 0;
 	}
-	if (!(it = item_by_id(r, id))) {
+	if (session_answer(r->ss, id, &a, NULL)) {
 		snprintf(r->msg, sizeof(r->msg), "Undid a decision on an answer outside this view.");
-		return;
+		return 0;
 	}
-	rc = store_latest(r->s, id, r->coder, &d, NULL);
-	if (rc == 0 && (r->mode != REVIEW_ADJUDICATE || d.final)) {
-		it->mine = project_code_bits(r->cb, d.codes);
-		if (!it->decided) {
-			r->done++;
-			r->wave_done[it->wave_idx]++;
-		}
-		it->decided = 1;
-	} else if (it->decided) {
-		it->decided = 0;
-		r->done--;
-		r->wave_done[it->wave_idx]--;
-	}
-	if (rc == 0)
-		store_decision_release(&d);
-	r->work_for = 0;
-	go_item(r, (size_t)(it - r->it));
-	snprintf(r->msg, sizeof(r->msg), "Undone: %s is %s.", it->respondent,
-		it->decided ? "back to its earlier decision" : "not reviewed again");
+	if (skipped)
+		snprintf(r->msg, sizeof(r->msg), "Not undone: %s was decided again since, "
+			"in another window or by an import.", a.respondent);
+	else
+		snprintf(r->msg, sizeof(r->msg), "Undone: %s is %s.", a.respondent,
+			a.decided ? "back to its earlier decision" : "not reviewed again");
+	return 0;
 }
 
 static void toggle(struct rv *r, size_t k)
@@ -1231,12 +836,15 @@ static const char *const help_text[] = {
 	"  1-9, 0      tick or untick category 1-9, 10 (# then a number for more)",
 	"  Enter       save the ticked categories and go to the next answer",
 	"  x           save ingen_svar (no substantive answer) and go on",
-	"  n           write a note; it is saved with the decision",
-	"  u           undo your last decision (again: the one before)",
+	"  n           write or edit a note; it is saved with the decision and",
+	"              kept when you decide the answer again",
+	"  u           undo your last decision in this window (again: the one",
+	"              before); decisions made elsewhere are never undone here",
 	"  j k, arrows next / previous answer;  PgDn PgUp scroll a long answer",
 	"  /           search the answers (æ/ae, ø/oe, å/aa alike) or a respondent id",
 	"  f           filter: all, not reviewed, uncertain, by suggested code,",
-	"              disagreements between coders",
+	"              disagreements between coders (kept up to date), decided",
+	"              under an older codebook version, with a note",
 	"  q           quit; every saved decision is kept, and the next start",
 	"              resumes at the first answer you have not reviewed",
 	"",
@@ -1264,52 +872,49 @@ static void help(struct rv *r, int in, int out)
 	read_key(in);
 }
 
-/* Case- and æøå-insensitive search from the answer after the current one. */
-static void search(struct rv *r)
+/* Case- and æøå-insensitive search from the answer after the current one
+ * (the answers and the coder's notes), or a respondent id. */
+static int search(struct rv *r)
 {
-	struct buf needle = BUF_INIT, key = BUF_INIT;
-	size_t k;
+	struct kerr e;
+	int how = 0, rc;
 
-	if (!r->search.len || normalize_key(r->search.data, r->search.len, &needle, NULL))
-		goto out;
-	for (k = 1; k <= r->nview; k++) {
-		size_t i = (r->cur + k) % r->nview;
-		const char *text = r->it[r->view[i]].text;
-
-		if (!strcasecmp(r->it[r->view[i]].respondent, r->search.data)) {
-			r->cur = i;
-			snprintf(r->msg, sizeof(r->msg), "Respondent %s.", r->search.data);
-			goto out;
-		}
-		buf_reset(&key);
-		if (normalize_key(text, strlen(text), &key, NULL))
-			break;
-		if (strstr(key.data, needle.data)) {
-			r->cur = i;
-			snprintf(r->msg, sizeof(r->msg), "Found \"%s\"%s.", r->search.data,
-				k == r->nview ? " (only here)" : "");
-			goto out;
-		}
+	if (!r->search.len)
+		return 0;
+	kerr_clear(&e);
+	rc = session_search(r->ss, r->search.data, &how, &e);
+	if (rc == KERR_NOMEM) {
+		if (r->e)
+			*r->e = e;
+		return rc;
 	}
-	snprintf(r->msg, sizeof(r->msg), "\"%s\" is in no answer of this view.", r->search.data);
-out:
-	buf_release(&needle);
-	buf_release(&key);
+	if (rc)
+		snprintf(r->msg, sizeof(r->msg), "\"%s\" is in no answer of this view.",
+			r->search.data);
+	else if (how == 1)
+		snprintf(r->msg, sizeof(r->msg), "Respondent %s.", r->search.data);
+	else
+		snprintf(r->msg, sizeof(r->msg), "Found \"%s\"%s.", r->search.data,
+			how == 2 ? " (only here)" : "");
+	return 0;
 }
 
 static void filter_menu(struct rv *r, int in, int out)
 {
-	long keep = r->nview ? (long)r->view[r->cur] : -1;
+	enum session_filter f;
+	size_t cat = 0;
 	int k;
 
-	draw(r, out, "Filter: a all · r not reviewed · u uncertain · c suggested code · "
-		"d disagreements");
+	draw(r, out, "Filter: a all · r not reviewed · u uncertain · c code · d disagree · "
+		"o older version · n note");
 	k = read_key(in);
 	switch (k) {
-	case 'a': r->filter = F_ALL; break;
-	case 'r': r->filter = F_UNREVIEWED; break;
-	case 'u': r->filter = F_UNCERTAIN; break;
-	case 'd': r->filter = F_DISPUTED; break;
+	case 'a': f = SESSION_ALL; break;
+	case 'r': f = SESSION_UNREVIEWED; break;
+	case 'u': f = SESSION_UNCERTAIN; break;
+	case 'd': f = SESSION_DISPUTED; break;
+	case 'o': f = SESSION_OLDER; break;
+	case 'n': f = SESSION_NOTED; break;
 	case 'c':
 		draw(r, out, "Filter by suggested code: press its number (1-9, 0)");
 		k = read_key(in);
@@ -1317,40 +922,52 @@ static void filter_menu(struct rv *r, int in, int out)
 			snprintf(r->msg, sizeof(r->msg), "No such category.");
 			return;
 		}
-		r->filter = F_CODE;
-		r->filter_cat = (size_t)((k - '0' + 9) % 10);
+		f = SESSION_BY_CODE;
+		cat = (size_t)((k - '0' + 9) % 10);
 		break;
 	default:
 		return;
 	}
-	rebuild_view(r, keep);
-	if (r->filter == F_UNREVIEWED && r->nview)
-		r->cur = next_todo(r, r->cur);
-	snprintf(r->msg, sizeof(r->msg), "%zu answer%s in this view.", r->nview,
-		r->nview == 1 ? "" : "s");
+	/* the disagreements as they are now, not as they were at the start */
+	if (f == SESSION_DISPUTED)
+		session_refresh(r->ss, NULL);
+	session_set_filter(r->ss, f, cat, NULL);
+	snprintf(r->msg, sizeof(r->msg), "%zu answer%s in this view.", session_view_count(r->ss),
+		session_view_count(r->ss) == 1 ? "" : "s");
 }
 
 /* ================================================================ session */
 
-static int session(struct rv *r, int in, int out, struct review_summary *sum)
+static int run_session(struct rv *r, int in, int out, struct review_summary *sum)
 {
 	struct buf num = BUF_INIT;
+	double last_refresh = now_ms();
 	int rc = 0;
 
 	for (;;) {
-		struct item *it;
-		int k;
+		int k, saved;
+		struct kerr e;
 
 		if ((rc = draw(r, out, NULL)))
 			break;
-		k = read_key(in);
-		it = current(r);
+		k = read_key_tick(in, live_view(r) ? REFRESH_MS : -1);
 		if (k == K_INTR || k == K_HUP) {
 			sum->interrupted = 1;
 			break;
 		}
 		if (k == 'q' || k == 'Q')
 			break;
+		/* others code meanwhile: a live view re-reads the store */
+		if (live_view(r) && now_ms() - last_refresh >= REFRESH_MS) {
+			kerr_clear(&e);
+			if (session_refresh(r->ss, &e) == KERR_NOMEM) {
+				rc = kerr_set(r->e, KERR_NOMEM, "out of memory");
+				break;
+			}
+			last_refresh = now_ms();
+		}
+		if (k == K_TICK)
+			continue;
 		if (k != K_NONE)
 			r->msg[0] = '\0';
 		switch (k) {
@@ -1359,43 +976,48 @@ static int session(struct rv *r, int in, int out, struct review_summary *sum)
 			(void)!write(out, "\x1b[2J", 4);
 			break;
 		case K_DOWN: case K_RIGHT: case 'j':
-			if (r->nview && r->cur + 1 < r->nview)
-				r->cur++;
+			session_next(r->ss);
 			break;
 		case K_UP: case K_LEFT: case 'k':
-			if (r->cur > 0)
-				r->cur--;
+			session_prev(r->ss);
 			break;
 		case K_PGDN: r->scroll += 5; break;
 		case K_PGUP: r->scroll = r->scroll > 5 ? r->scroll - 5 : 0; break;
 		case K_ENTER:
-			if (it && (rc = save(r, r->work)) == 0)
+			if (r->have && (rc = save(r, r->work)) == 0)
 				advance(r);
 			else if (rc == 1)
 				rc = 0;
 			break;
 		case 'x':
-			if (it && (rc = save(r, (uint64_t)1 << r->cb->ingen_svar)) == 0)
+			if (r->have && (rc = save(r, (uint64_t)1 << r->cb->ingen_svar)) == 0)
 				advance(r);
 			else if (rc == 1)
 				rc = 0;
 			break;
 		case 'n':
-			if (!it)
+			if (!r->have)
 				break;
 			buf_reset(&num);
-			buf_add(&num, r->note.data, r->note.len);
+			buf_adds(&num, r->a.note);
 			if (prompt(r, in, out, "Note: ", &num, NOTE_MAX) != 1)
 				break;          /* Esc: the note stays as it was */
-			buf_reset(&r->note);
-			buf_add(&r->note, num.data, num.len);
-			if (it->decided && r->note.len) {
-				/* Already decided: the note goes in now, with the same codes. */
-				if ((rc = save(r, it->mine)) == 1)
-					rc = 0;
+			kerr_clear(&e);
+			saved = 0;
+			rc = session_note(r->ss, r->a.id, num.data ? num.data : "", &saved, &e);
+			if (rc == KERR_NOMEM) {
+				if (r->e)
+					*r->e = e;
+				break;
 			}
+			if (rc)
+				snprintf(r->msg, sizeof(r->msg), "NOT SAVED: %s", e.msg);
+			else if (saved)
+				snprintf(r->msg, sizeof(r->msg), "Saved %s: %s (%s)", r->a.respondent,
+					r->a.codes, num.len ? "with note" : "note removed");
+			rc = 0;
 			break;
-		case 'u': undo(r); break;
+		case 'u': rc = undo(r); break;
 		case '/':
 			buf_reset(&num);
 			if (prompt(r, in, out, "Search: ", &num, SEARCH_MAX) == 1) {
@@ -1403,7 +1025,7 @@ static int session(struct rv *r, int in, int out, struct review_summary *sum)
 					buf_reset(&r->search);
 					buf_adds(&r->search, num.data);
 				}
-				search(r);
+				rc = search(r);
 			}
 			break;
 		case 'f': filter_menu(r, in, out); break;
@@ -1426,21 +1048,28 @@ static int session(struct rv *r, int in, int out, struct review_summary *sum)
 }
 
 static int start(struct rv *r, struct store *s, const char *question, const char *coder,
-	enum review_mode mode, struct kerr *e)
+	enum session_mode mode, struct kerr *e)
 {
+	int rc;
+
 	memset(r, 0, sizeof(*r));
-	buf_init(&r->note, NOTE_MAX * 4);
 	buf_init(&r->search, 0);
 	buf_init(&r->frame, 0);
-	r->s = s;
-	r->question = question;
-	r->coder = coder;
 	r->mode = mode;
 	r->e = e;
 	r->rows = 24;
 	r->cols = 80;
-	r->t0 = now_ms();
-	return load(r);
+	if ((rc = session_open(&r->ss, s, question, coder, mode, e)))
+		return rc;
+	r->cb = session_codebook(r->ss);
+	return 0;
+}
+
+static void finish(struct rv *r)
+{
+	session_close(r->ss);
+	buf_release(&r->search);
+	buf_release(&r->frame);
 }
 
 int review_run(struct store *s, const struct review_opts *o, struct review_summary *sum,
@@ -1448,6 +1077,7 @@ int review_run(struct store *s, const struct review_opts *o, struct review_summa
 {
 	struct rv r;
 	struct review_summary dummy;
+	struct session_progress p;
 	const char *nc = getenv("NO_COLOR");
 	int rc;
 
@@ -1455,31 +1085,30 @@ int review_run(struct store *s, const struct review_opts *o, struct review_summa
 		sum = &dummy;
 	memset(sum, 0, sizeof(*sum));
 	got_signal = got_winch = 0;
-	rc = start(&r, s, o->question, o->coder, o->mode, e);
-	if (!rc) {
-		r.view = malloc((r.n + 1) * sizeof(*r.view));
-		if (!r.view)
-			rc = kerr_set(e, KERR_NOMEM, "out of memory");
-	}
+	rc = start(&r, s, o->question, o->coder, o->mode == REVIEW_ADJUDICATE
+		? SESSION_ADJUDICATE : SESSION_CODE, e);
 	if (!rc) {
 		r.color = !(nc && *nc);
-		rebuild_view(&r, -1);
-		r.cur = next_todo(&r, 0);
 		term_size(&r, o->out_fd);
 		rc = enter_terminal(o->in_fd, o->out_fd, e);
 	}
 	if (!rc) {
-		rc = session(&r, o->in_fd, o->out_fd, sum);
+		rc = run_session(&r, o->in_fd, o->out_fd, sum);
 		leave_terminal();
 		if (rc == KERR_IO)
 			kerr_errno(e, errno, NULL, "cannot write to the terminal");
 	}
-	sum->decided = r.session;
-	sum->reviewed = r.done;
-	sum->total = r.n;
-	unload(&r);
+	if (r.ss) {
+		session_progress(r.ss, &p);
+		sum->decided = p.decided;
+		sum->reviewed = p.done;
+		sum->total = p.total;
+	}
+	finish(&r);
 	return rc;
 }
+
+/* ================================================================= bench */
 
 /* ================================================================= bench */
 
@@ -1503,26 +1132,24 @@ int review_bench(struct store *s, const char *question, size_t n, struct review_
 {
 	struct rv r;
 	double *t = NULL, t0;
-	size_t i;
+	size_t i, nview = 0;
 	int rc;
 
 	memset(b, 0, sizeof(*b));
 	t0 = now_ms();
-	rc = start(&r, s, question, "bench", REVIEW_CODE, e);
-	if (!rc && !(r.view = malloc((r.n + 1) * sizeof(*r.view))))
-		rc = kerr_set(e, KERR_NOMEM, "out of memory");
+	rc = start(&r, s, question, "bench", SESSION_CODE, e);
 	if (!rc && !(t = malloc((n + 1) * sizeof(*t))))
 		rc = kerr_set(e, KERR_NOMEM, "out of memory");
 	if (!rc) {
-		rebuild_view(&r, -1);
 		b->load_ms = now_ms() - t0;
-		b->answers = r.n;
-		if (n > r.n)
-			n = r.n;
+		b->answers = session_count(r.ss);
+		nview = session_view_count(r.ss);
+		if (n > b->answers)
+			n = b->answers;
 	}
 	/* Render: the path between a key press and the next answer on screen. */
 	for (i = 0; !rc && i < n; i++) {
-		r.cur = (i * (r.nview / (n ? n : 1))) % (r.nview ? r.nview : 1);
+		session_goto(r.ss, (i * (nview / (n ? n : 1))) % (nview ? nview : 1));
 		t0 = now_ms();
 		rc = render(&r, NULL);
 		t[i] = now_ms() - t0;
@@ -1531,10 +1158,11 @@ int review_bench(struct store *s, const char *question, size_t n, struct review_
 		percentiles(t, n, &b->render_p50, &b->render_p99, &b->render_max);
 	/* Commit: one decision, durable before returning. */
 	for (i = 0; !rc && i < n; i++) {
-		r.cur = (i * (r.nview / (n ? n : 1))) % (r.nview ? r.nview : 1);
-		sync_work(&r);
+		session_goto(r.ss, (i * (nview / (n ? n : 1))) % (nview ? nview : 1));
+		rc = sync_work(&r);
 		t0 = now_ms();
-		rc = save(&r, r.work ? r.work : (uint64_t)1 << r.cb->ingen_svar);
+		if (!rc)
+			rc = save(&r, r.work ? r.work : (uint64_t)1 << r.cb->ingen_svar);
 		t[i] = now_ms() - t0;
 		if (rc == 1)
 			rc = kerr_set(e, KERR_STORE, "%s", r.msg);
@@ -1542,171 +1170,6 @@ int review_bench(struct store *s, const char *question, size_t n, struct review_
 	if (!rc)
 		percentiles(t, n, &b->commit_p50, &b->commit_p99, &b->commit_max);
 	free(t);
-	unload(&r);
-	return rc;
-}
-
-/* ================================================================ sample */
-
-struct sample_ctx {
-	struct item *it;         /* only id, seq, wave, role used */
-	size_t n, cap;
-	long long *mine;
-	size_t nmine, capmine;
-	int nomem;
-};
-
-static int sample_answer(void *ctx, const struct store_answer *a)
-{
-	struct sample_ctx *c = ctx;
-	struct item *it;
-
-	if (c->n == c->cap) {
-		size_t ncap = c->cap ? 2 * c->cap : 256;
-		void *p = realloc(c->it, ncap * sizeof(*c->it));
-
-		if (!p)
-			return KERR_NOMEM;
-		c->it = p;
-		c->cap = ncap;
-	}
-	it = &c->it[c->n++];
-	memset(it, 0, sizeof(*it));
-	it->id = a->id;
-	it->seq = a->seq;
-	it->wave = strdup(a->wave);
-	it->role = strdup(a->role);
-	return it->wave && it->role ? 0 : KERR_NOMEM;
-}
-
-static int sample_mine(void *ctx, const struct store_decision *d)
-{
-	struct sample_ctx *c = ctx;
-
-	if (c->nmine == c->capmine) {
-		size_t ncap = c->capmine ? 2 * c->capmine : 256;
-		void *p = realloc(c->mine, ncap * sizeof(*c->mine));
-
-		if (!p)
-			return KERR_NOMEM;
-		c->mine = p;
-		c->capmine = ncap;
-	}
-	c->mine[c->nmine++] = d->answer_id;
-	return 0;
-}
-
-/* splitmix64: small, fast and the same on every platform, so a seed gives
- * the same sample everywhere. */
-static uint64_t next_rand(uint64_t *state)
-{
-	uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-struct stratum {
-	const char *wave, *role;
-	size_t *idx, n, quota;
-	double rem;
-};
-
-int review_sample(struct store *s, const char *question, const char *coder, size_t n,
-	unsigned long long seed, size_t *assigned, struct kerr *e)
-{
-	struct sample_ctx c = { 0 };
-	struct stratum *st = NULL;
-	size_t nst = 0, i, j, eligible = 0, given = 0;
-	uint64_t state = seed;
-	int rc;
-
-	*assigned = 0;
-	if ((rc = store_each_answer(s, question, sample_answer, &c, e))
-	    || (rc = store_each_latest(s, question, coder, sample_mine, &c, e)))
-		goto out;
-	if (c.nmine)
-		qsort(c.mine, c.nmine, sizeof(*c.mine), cmp_ll);
-	st = calloc(c.n + 1, sizeof(*st));
-	if (!st) {
-		rc = kerr_set(e, KERR_NOMEM, "out of memory");
-		goto out;
-	}
-	for (i = 0; i < c.n; i++) {
-		struct item *it = &c.it[i];
-
-		if (c.nmine && bsearch(&it->id, c.mine, c.nmine, sizeof(*c.mine), cmp_ll))
-			continue;
-		for (j = 0; j < nst; j++)
-			if (!strcmp(st[j].wave, it->wave) && !strcmp(st[j].role, it->role))
-				break;
-		if (j == nst) {
-			st[nst].wave = it->wave;
-			st[nst].role = it->role;
-			if (!(st[nst].idx = malloc(c.n * sizeof(size_t)))) {
-				rc = kerr_set(e, KERR_NOMEM, "out of memory");
-				goto out;
-			}
-			nst++;
-		}
-		st[j].idx[st[j].n++] = i;
-		eligible++;
-	}
-	if (n > eligible)
-		n = eligible;
-	/* Proportional shares, the remainder to the largest fractions. */
-	for (j = 0; j < nst; j++) {
-		double share = (double)n * st[j].n / (eligible ? eligible : 1);
-
-		st[j].quota = (size_t)share;
-		st[j].rem = share - st[j].quota;
-		given += st[j].quota;
-	}
-	while (given < n) {
-		size_t best = 0;
-
-		for (j = 1; j < nst; j++)
-			if (st[j].rem > st[best].rem && st[j].quota < st[j].n)
-				best = j;
-		st[best].quota++;
-		st[best].rem = -1;
-		given++;
-	}
-	if ((rc = store_begin(s, e)))
-		goto out;
-	for (j = 0; j < nst && !rc; j++) {
-		/* Partial Fisher-Yates: the first `quota` places get a random draw. */
-		for (i = 0; i < st[j].quota && !rc; i++) {
-			size_t k = i + (size_t)(next_rand(&state) % (st[j].n - i)), tmp;
-			int had;
-
-			tmp = st[j].idx[i];
-			st[j].idx[i] = st[j].idx[k];
-			st[j].idx[k] = tmp;
-			rc = store_sample_has(s, c.it[st[j].idx[i]].id, coder, &had, e);
-			if (!rc && !had) {
-				rc = store_sample_add(s, c.it[st[j].idx[i]].id, coder,
-					(long long)seed, e);
-				*assigned += !rc;
-			}
-		}
-	}
-	if (rc)
-		store_rollback(s);
-	else
-		rc = store_commit(s, e);
-out:
-	for (j = 0; j < nst; j++)
-		free(st[j].idx);
-	free(st);
-	for (i = 0; i < c.n; i++) {
-		free(c.it[i].wave);
-		free(c.it[i].role);
-	}
-	free(c.it);
-	free(c.mine);
-	if (rc == KERR_NOMEM)
-		kerr_set(e, KERR_NOMEM, "out of memory");
+	finish(&r);
 	return rc;
 }

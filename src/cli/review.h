@@ -1,14 +1,16 @@
 /*
- * review.h - the review session: the terminal UI in which a coder confirms
- * or overrides the engine's suggestion for one answer after another, the
- * adjudication of coders' disagreements, and the double-coding sample.
+ * review.h - the terminal review: the UI in which a coder confirms or
+ * overrides the engine's suggestion for one answer after another, and
+ * adjudicates coders' disagreements.  The session itself (decisions, undo,
+ * notes, filters, progress, samples) is the library's session.h; this is
+ * only its terminal front end.
  *
  * The UI draws with raw termios and ANSI escapes (no curses): one full
  * frame per keystroke, written at once, sized to the terminal (80x24 is
  * enough), with colour unless NO_COLOR is set (then evidence is marked with
  * [brackets]).  Text is UTF-8; widths count code points.
  *
- * Durability: every decision goes through store_add_decision, which returns
+ * Durability: every decision goes through session_decide, which returns
  * only once it is on disk, before the next answer is drawn.  The terminal
  * is restored on quit, on error and on SIGINT/SIGTERM/SIGHUP.
  *
@@ -61,15 +63,5 @@ struct review_bench {
 };
 int review_bench(struct store *s, const char *question, size_t n, struct review_bench *b,
 	struct kerr *e);
-
-/*
- * Assign `n` answers of `question` to `coder` for double coding: a random
- * sample drawn with `seed`, stratified by wave x role (each stratum gets its
- * share of n, largest remainders first), from answers the coder has not
- * coded.  The same seed on the same answers gives the same sample.  Answers
- * already assigned stay assigned.  *assigned gets how many were added.
- */
-int review_sample(struct store *s, const char *question, const char *coder, size_t n,
-	unsigned long long seed, size_t *assigned, struct kerr *e);
 
 #endif

@@ -8,11 +8,10 @@
 #include "codebook.h"
 #include "corpus.h"
 #include "csv.h"
+#include "engine.h"
 #include "table.h"
 #include "error.h"
-#include "normalize.h"
 #include "pii.h"
-#include "rules.h"
 #include "store.h"
 #include "tally.h"
 
@@ -207,10 +206,8 @@ int effect_write_table(const struct tally *before, const struct tally *after,
 
 struct run {
 	const struct codebook *old, *new_;
-	struct rules *rold, *rnew;
-	struct normalizer *norm;
-	struct normalized nz;
-	struct rules_result res;
+	struct engine *eold, *enew;    /* enew borrows eold's normalizer */
+	struct engine_answer ans;
 	struct tally *tb, *ta;
 	const char *question;
 	FILE *fp;
@@ -221,15 +218,13 @@ struct run {
 	struct kerr *e;
 };
 
-static int codes_of(struct run *r, struct rules *rules, const struct codebook *cb,
-	struct buf *out)
+static int codes_of(struct run *r, struct engine *en, struct buf *out)
 {
-	size_t i;
-	int rc = rules_match(rules, &r->nz, &r->res, r->e);
+	int rc = engine_match(en, &r->ans, r->e);
 
 	buf_reset(out);
-	for (i = 0; !rc && i < r->res.ncats; i++)
-		rc = buf_addf(out, "%s%s", i ? ";" : "", cb->cats[r->res.cats[i]].id);
+	if (!rc && engine_codes_text(en, &r->ans.res, out))
+		rc = kerr_set(r->e, KERR_NOMEM, "out of memory");
 	return rc;
 }
 
@@ -256,11 +251,11 @@ static int one_text(struct run *r, const char *respondent, const char *wave, con
 
 	r->answers++;
 	text = text ? text : "";
-	rc = normalize_text(r->norm, text, strlen(text), &r->nz, r->e);
+	rc = normalize_text(engine_normalizer(r->eold), text, strlen(text), &r->ans.n, r->e);
 	if (!rc)
-		rc = codes_of(r, r->rold, r->old, &r->b);
+		rc = codes_of(r, r->eold, &r->b);
 	if (!rc)
-		rc = codes_of(r, r->rnew, r->new_, &r->a);
+		rc = codes_of(r, r->enew, &r->a);
 	if (!rc)
 		rc = effect_count(r->tb, wave, role, answered, r->b.data, 0, r->e);
 	if (!rc)
@@ -387,20 +382,20 @@ int effect_write(const char *db, const char *corpus, const char *question,
 	r.question = question;
 	r.fp = fp;
 	r.e = e;
-	normalized_init(&r.nz);
-	rules_result_init(&r.res);
+	engine_answer_init(&r.ans);
 	if (db) {
 		rc = store_open(&s, db, 0, e);
 	} else if (!(rc = corpus_load(&c, corpus, &errs))) {
 		have_corpus = 1;
 		rc = pick_question(&c, question, &q, e);
 	}
-	if (!rc && (rc = rules_compile(old, &r.rold, &errs)) == 0)
-		rc = rules_compile(new_, &r.rnew, &errs);
+	if (!rc && (rc = engine_new(old, NULL, &r.eold, &errs)) == 0) {
+		struct engine_opts eo = { 0, 0, engine_normalizer(r.eold) };
+
+		rc = engine_new(new_, &eo, &r.enew, &errs);
+	}
 	if (rc && errs.n && e)
 		*e = errs.items[0];
-	if (!rc)
-		rc = normalizer_new(&r.norm, NULL, e);
 	if (!rc)
 		rc = effect_tally_new(old, question, NULL, 0, NULL, &r.tb, e);
 	if (!rc)
@@ -430,11 +425,9 @@ int effect_write(const char *db, const char *corpus, const char *question,
 	if (have_corpus)
 		corpus_release(&c);
 	store_close(s);
-	rules_free(r.rold);
-	rules_free(r.rnew);
-	normalizer_free(r.norm);
-	normalized_release(&r.nz);
-	rules_result_release(&r.res);
+	engine_free(r.enew);
+	engine_free(r.eold);
+	engine_answer_release(&r.ans);
 	tally_free(r.tb);
 	tally_free(r.ta);
 	buf_release(&r.a);

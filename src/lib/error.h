@@ -8,7 +8,7 @@
  * thing (a JSON path such as categories[3].include[2], or a column name).
  * Parsers that report every problem rather than the first collect records in
  * a `struct kerr_list`.  Only the command line (cli.c) turns a record into
- * text on stderr and an exit status (kerr_exit).
+ * text on stderr and an exit status (kerr_exit in src/cli/exit.h).
  *
  * Ownership: struct kerr holds fixed-size arrays and owns nothing; a
  * kerr_list owns its `items` array, freed by kerr_list_release.
@@ -38,24 +38,6 @@ enum kerr_code {
 	KERR__COUNT
 };
 
-/*
- * Documented exit statuses of the koder command (see koder(1), README).
- * Every command returns one of these.
- */
-enum koder_exit {
-	EXIT_OK = 0,          /* success */
-	EXIT_PROBLEMS = 1,    /* finished, but the input had problems that were reported
-	                         (a failed check, skipped rows, repaired bad bytes) */
-	EXIT_USAGE = 2,       /* wrong command line */
-	EXIT_NOINPUT = 3,     /* an input file is missing or unreadable */
-	EXIT_DATAERR = 4,     /* an input file is malformed; nothing was written */
-	EXIT_CANTCREATE = 5,  /* an output file could not be written; earlier files intact */
-	EXIT_STORE = 6,       /* the project store is unusable */
-	EXIT_LIMIT = 7,       /* a size or backtracking limit was reached */
-	EXIT_SOFTWARE = 8,    /* out of memory or an internal error */
-	EXIT_INTERRUPTED = 130
-};
-
 struct kerr {
 	enum kerr_code code;
 	int sys_errno;      /* errno for KERR_IO, else 0 */
@@ -81,8 +63,6 @@ void kerr_path(struct kerr *e, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Short stable name of a code, e.g. "syntax error". Static storage. */
 const char *kerr_name(enum kerr_code code);
-/* The exit status the command line uses for this code. */
-int kerr_exit(enum kerr_code code);
 /* Append "file:line:col: path: msg" (parts that are unset are left out). */
 int kerr_format(const struct kerr *e, struct buf *out);
 

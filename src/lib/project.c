@@ -6,12 +6,11 @@
 #include "codebook.h"
 #include "corpus.h"
 #include "csv.h"
+#include "engine.h"
 #include "table.h"
 #include "error.h"
-#include "normalize.h"
 #include "pii.h"
 #include "outfile.h"
-#include "rules.h"
 #include "store.h"
 
 #include <cjson/cJSON.h>
@@ -119,7 +118,7 @@ static int remember_codebooks(struct store *s, const struct corpus *c, const cha
 struct pq {                     /* one question being read */
 	const struct corpus_question *q;
 	struct codebook *cb;
-	struct rules *rules;
+	struct engine *en;
 	size_t col;
 };
 
@@ -132,9 +131,7 @@ struct reader {
 	size_t nq;
 	size_t id_col, wave_col, role_col;
 	size_t *by_col;
-	struct normalizer *norm;
-	struct normalized nz;
-	struct rules_result res;
+	struct engine_answer ans;
 	struct buf codes, evidence;
 	struct seen seen;
 	struct project_stats st;
@@ -195,28 +192,16 @@ static int is_blank(const char *s)
  * r->codes and r->evidence. */
 static int suggest(struct reader *r, struct pq *p, const char *text, struct kerr *e)
 {
-	size_t i;
 	int rc;
 
 	buf_reset(&r->codes);
 	buf_reset(&r->evidence);
-	if ((rc = normalize_text(r->norm, text, strlen(text), &r->nz, e)))
+	if ((rc = engine_code(p->en, text, strlen(text), &r->ans, e)))
 		return rc;
-	if ((rc = rules_match(p->rules, &r->nz, &r->res, e)))
-		return rc;
-	for (i = 0; i < r->res.ncats; i++)
-		if (buf_addf(&r->codes, "%s%s", i ? ";" : "", p->cb->cats[r->res.cats[i]].id))
-			return kerr_set(e, KERR_NOMEM, "out of memory");
-	if (buf_addch(&r->evidence, '['))
+	if (engine_codes_text(p->en, &r->ans.res, &r->codes)
+	    || engine_evidence_json(p->en, &r->ans.res, &r->evidence))
 		return kerr_set(e, KERR_NOMEM, "out of memory");
-	for (i = 0; i < r->res.nev; i++) {
-		const struct rules_evidence *v = &r->res.ev[i];
-
-		if (buf_addf(&r->evidence, "%s{\"cat\":\"%s\",\"start\":%zu,\"end\":%zu}",
-				i ? "," : "", p->cb->cats[v->cat].id, v->start, v->end))
-			return kerr_set(e, KERR_NOMEM, "out of memory");
-	}
-	return buf_addch(&r->evidence, ']') ? kerr_set(e, KERR_NOMEM, "out of memory") : 0;
+	return 0;
 }
 
 static char *extra_json(struct reader *r, const struct csv_row *row)
@@ -367,8 +352,7 @@ static int setup(struct reader *r, struct table *csv, const char *qid)
 		p->q = q;
 		r->nq++;
 		if (find_col(r, csv, q->column, &p->col)
-		    || project_codebook(c, q, &p->cb, r->errs)
-		    || rules_compile(p->cb, &p->rules, r->errs)) {
+		    || project_codebook(c, q, &p->cb, r->errs)) {
 			if (!r->first_rc)
 				r->first_rc = KERR_SCHEMA;
 			rc = 1;
@@ -377,27 +361,34 @@ static int setup(struct reader *r, struct table *csv, const char *qid)
 	if (!r->nq)
 		return note(r, KERR_NOTFOUND, 0, NULL, "no question '%s' in the corpus",
 			qid ? qid : "(any)");
-	if (rc)
-		return r->first_rc;
-	kerr_clear(&e);
-	if ((rc = normalizer_new(&r->norm, NULL, &e)))
-		return add_err(r, &e);
-	return 0;
+	/* every question's codebook is checked before any engine is built */
+	for (i = 0; !rc && i < r->nq; i++) {
+		struct engine_opts eo = { 0, 0, i ? engine_normalizer(r->qs[0].en) : NULL };
+
+		int erc = engine_new(r->qs[i].cb, &eo, &r->qs[i].en, r->errs);
+
+		if (erc) {
+			/* a pattern that does not compile is a codebook problem */
+			if (!r->first_rc)
+				r->first_rc = erc == KERR_PATTERN ? KERR_SCHEMA : erc;
+			rc = 1;
+		}
+	}
+	return rc ? r->first_rc : 0;
 }
 
 static void reader_release(struct reader *r)
 {
 	size_t i;
 
-	for (i = 0; i < r->nq; i++) {
-		rules_free(r->qs[i].rules);
+	/* the first engine lends its normalizer to the others: free it last */
+	for (i = r->nq; i-- > 0;) {
+		engine_free(r->qs[i].en);
 		codebook_free(r->qs[i].cb);
 	}
 	free(r->qs);
 	free(r->by_col);
-	normalizer_free(r->norm);
-	normalized_release(&r->nz);
-	rules_result_release(&r->res);
+	engine_answer_release(&r->ans);
 	buf_release(&r->codes);
 	buf_release(&r->evidence);
 	seen_release(&r->seen);
@@ -419,8 +410,7 @@ int project_add_survey(struct store *s, const struct corpus *c, const char *qid,
 	r.errs = errs;
 	buf_init(&r.codes, 0);
 	buf_init(&r.evidence, 0);
-	normalized_init(&r.nz);
-	rules_result_init(&r.res);
+	engine_answer_init(&r.ans);
 	kerr_clear(&e);
 	if (!c->survey) {
 		rc = note(&r, KERR_SCHEMA, 0, NULL, "no survey file");

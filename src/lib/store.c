@@ -901,20 +901,17 @@ static int undo_target(struct store *s, const char *coder, long long *target,
 	return rc;
 }
 
-int store_undo(struct store *s, const char *coder, long long *answer_id, struct kerr *e)
+/* Append the 'undo' row that undoes decision `target` of `coder`: the state
+ * before it is the coder's previous row on the same answer (undo rows
+ * record a state too), or nothing.  Runs inside the caller's transaction. */
+static int undo_row(struct store *s, const char *coder, long long target,
+	long long *answer_id, struct kerr *e)
 {
 	sqlite3_stmt *q = NULL;
-	long long target = 0;
-	int own, rc;
 	char note[64];
+	int rc;
 
-	if ((rc = tx_enter(s, &own, e)))
-		return rc;
-	rc = undo_target(s, coder, &target, e);
-	/* The state before the target is the coder's previous row on the same
-	 * answer (undo rows record a state too), or nothing. */
-	if (!rc)
-		rc = prepare(s, "SELECT t.answer_id, t.codebook_id, t.codebook_version,"
+	rc = prepare(s, "SELECT t.answer_id, t.codebook_id, t.codebook_version,"
 			" t.suggested, p.codes, p.final, p.codebook_id, p.codebook_version"
 			" FROM decisions t LEFT JOIN decisions p ON p.decision_id ="
 			"  (SELECT max(decision_id) FROM decisions WHERE coder = t.coder"
@@ -943,6 +940,58 @@ int store_undo(struct store *s, const char *coder, long long *answer_id, struct 
 			rc = fail(s, e, "cannot read the store");
 		}
 		sqlite3_finalize(q);
+	}
+	return rc;
+}
+
+int store_undo(struct store *s, const char *coder, long long *answer_id, struct kerr *e)
+{
+	long long target = 0;
+	int own, rc;
+
+	if ((rc = tx_enter(s, &own, e)))
+		return rc;
+	rc = undo_target(s, coder, &target, e);
+	if (!rc)
+		rc = undo_row(s, coder, target, answer_id, e);
+	return tx_leave(s, own, rc, e);
+}
+
+int store_undo_decision(struct store *s, const char *coder, long long decision_id,
+	int *undone, long long *answer_id, struct kerr *e)
+{
+	sqlite3_stmt *q = NULL;
+	long long latest = 0, answer = 0;
+	int own, rc;
+
+	*undone = 0;
+	if ((rc = tx_enter(s, &own, e)))
+		return rc;
+	/* Still the coder's current row on its answer?  Checked in the same
+	 * transaction as the write, so a second window cannot slip in. */
+	rc = prepare(s, "SELECT t.answer_id, (SELECT max(decision_id) FROM decisions"
+		" WHERE coder = t.coder AND answer_id = t.answer_id)"
+		" FROM decisions t WHERE t.decision_id = ?1 AND t.coder = ?2", &q, e);
+	if (!rc) {
+		sqlite3_bind_int64(q, 1, decision_id);
+		bind_text(q, 2, coder);
+		rc = sqlite3_step(q);
+		if (rc == SQLITE_ROW) {
+			answer = sqlite3_column_int64(q, 0);
+			latest = sqlite3_column_int64(q, 1);
+			rc = 0;
+		} else if (rc == SQLITE_DONE) {
+			rc = kerr_set(e, KERR_NOTFOUND, "%s has no decision %lld", coder, decision_id);
+		} else {
+			rc = fail(s, e, "cannot read the store");
+		}
+		sqlite3_finalize(q);
+	}
+	if (!rc && answer_id)
+		*answer_id = answer;
+	if (!rc && latest == decision_id) {
+		rc = undo_row(s, coder, decision_id, NULL, e);
+		*undone = !rc;
 	}
 	return tx_leave(s, own, rc, e);
 }
@@ -1284,6 +1333,54 @@ int store_each_sample(struct store *s, const char *coder,
 		return KERR_STORE;
 	bind_text(q, 1, coder);
 	return iterate(s, q, sample_row, &it, e);
+}
+
+int store_sample_remove(struct store *s, long long answer_id, const char *coder,
+	struct kerr *e)
+{
+	sqlite3_stmt *q;
+	int rc;
+
+	if (prepare(s, "DELETE FROM samples WHERE answer_id = ?1 AND coder = ?2", &q, e))
+		return KERR_STORE;
+	sqlite3_bind_int64(q, 1, answer_id);
+	bind_text(q, 2, coder);
+	rc = sqlite3_step(q) == SQLITE_DONE ? 0 : fail(s, e, "cannot remove a sample");
+	sqlite3_finalize(q);
+	return rc;
+}
+
+struct assignment_iter {
+	int (*cb)(void *ctx, const struct store_assignment *a);
+	void *ctx;
+};
+
+static int assignment_row(sqlite3_stmt *q, void *arg)
+{
+	struct assignment_iter *it = arg;
+	struct store_assignment a;
+
+	a.answer_id = sqlite3_column_int64(q, 0);
+	a.coder = col_text(q, 1);
+	a.seed = sqlite3_column_int64(q, 2);
+	a.assigned_at = col_text(q, 3);
+	return it->cb(it->ctx, &a);
+}
+
+int store_each_assignment(struct store *s, const char *question, const char *coder,
+	int (*cb)(void *ctx, const struct store_assignment *a), void *ctx, struct kerr *e)
+{
+	struct assignment_iter it = { cb, ctx };
+	sqlite3_stmt *q;
+
+	if (prepare(s, "SELECT m.answer_id, m.coder, m.seed, m.assigned_at FROM samples m"
+			" JOIN answers a ON a.answer_id = m.answer_id"
+			" WHERE (?1 IS NULL OR a.question = ?1) AND (?2 IS NULL OR m.coder = ?2)"
+			" ORDER BY m.coder, a.seq, a.answer_id", &q, e))
+		return KERR_STORE;
+	bind_text(q, 1, question);
+	bind_text(q, 2, coder);
+	return iterate(s, q, assignment_row, &it, e);
 }
 
 /* ----------------------------------------------------------------- utils */

@@ -190,6 +190,14 @@ int store_add_decision(struct store *s, const struct store_decision *d, long lon
  * 'undo' row.  *answer_id (may be NULL) gets the answer it concerned.
  * KERR_NOTFOUND when there is nothing to undo. */
 int store_undo(struct store *s, const char *coder, long long *answer_id, struct kerr *e);
+/* Undo decision `decision_id` of `coder` only if it is still the coder's
+ * current decision on its answer (appends an 'undo' row; *undone = 1);
+ * otherwise leave everything as is (*undone = 0): a decision the coder has
+ * since replaced, in another window or by an import, stays.  *answer_id
+ * (may be NULL) gets its answer.  KERR_NOTFOUND when the coder has no such
+ * decision. */
+int store_undo_decision(struct store *s, const char *coder, long long decision_id,
+	int *undone, long long *answer_id, struct kerr *e);
 /* `coder`'s current decision on an answer, copied into `out` (release with
  * store_decision_release).  KERR_NOTFOUND when the coder has none. */
 int store_latest(struct store *s, long long answer_id, const char *coder,
@@ -226,6 +234,20 @@ int store_sample_has(struct store *s, long long answer_id, const char *coder, in
 	struct kerr *e);
 int store_each_sample(struct store *s, const char *coder,
 	int (*cb)(void *ctx, long long answer_id), void *ctx, struct kerr *e);
+
+/* Remove one assignment (no-op when absent); decisions stay. */
+int store_sample_remove(struct store *s, long long answer_id, const char *coder,
+	struct kerr *e);
+/* Assignments of answers of `question` (NULL = all) to `coder` (NULL =
+ * every coder), by coder then survey order; strings borrowed for the call. */
+struct store_assignment {
+	long long answer_id;
+	const char *coder;
+	long long seed;
+	const char *assigned_at;
+};
+int store_each_assignment(struct store *s, const char *question, const char *coder,
+	int (*cb)(void *ctx, const struct store_assignment *a), void *ctx, struct kerr *e);
 
 /* Two ';'-joined code lists name the same set of ids (order and white space
  * ignored).  NULL equals only NULL. */

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Decisions from and to spreadsheets: a bad file is reported row by row and
 # nothing is imported; export -> import is a round trip; a double-coding
-# sample is reproducible and stratified; adjudication is recorded as final
-# and koder agree reports it.
+# sample is reproducible and stratified; adjudication starts with nothing
+# ticked, is recorded as final and koder agree reports it.
 set -eu
 . "$ROOT/tests/checks/review.lib"
 DB=$TMP/p.db
@@ -101,6 +101,13 @@ wait_for b "EXIT=0"
 start c "$KODER" review --db p.db --coder chef --adjudicate --question barrierer
 wait_for c "(adjudicating)"
 wait_for c "Coders: "
+# nothing is ticked at the start: the adjudicator decides, not the first coder
+gone c "[x]"
+keys c Enter
+wait_for c "Tick at least one category"
+gone c "Adjudicated 1/"
+keys c 5
+wait_for c " 5 [x]  Stor afstand"
 keys c Enter
 wait_for c "Adjudicated 1/"
 keys c q

@@ -1,0 +1,1724 @@
+/*
+ * session.c - the review session (see session.h): the answers of one
+ * question with one coder's state, the filtered view and position, deciding
+ * and this session's undo history, notes, progress, and the double-coding
+ * samples.
+ *
+ * Everything about the answers is loaded once (text, suggestion, this
+ * coder's current codes and note, disagreement flags), so moving costs
+ * nothing; showing an answer costs one indexed query for its evidence and
+ * one for its decisions, which is also what keeps other coders' codes live.
+ * Categories are held as bit sets (SESSION_MAX_CATS).
+ */
+#include "session.h"
+#include "buf.h"
+#include "codebook.h"
+#include "error.h"
+#include "normalize.h"
+#include "project.h"
+#include "store.h"
+
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+/* ================================================================ data */
+
+struct item {
+	long long id, seq;
+	char *respondent, *wave, *role, *place, *text, *extra;
+	char *sugg_codes;         /* the suggestion as stored (for decisions) */
+	char *note;               /* note of the coder's current decision, NULL none */
+	char *pending;            /* note set before deciding, NULL none */
+	char *version;            /* codebook version of the coder's decision */
+	uint64_t sugg, mine;
+	size_t wave_idx;
+	unsigned decided : 1, disputed : 1, uncertain : 1, adjudicated : 1;
+	unsigned undone : 1;      /* the coder's current row is an undo (load only) */
+};
+
+/* One undo step: the decisions it made, in order. */
+struct step {
+	long long *ids;
+	size_t n;
+};
+
+struct session {
+	struct store *s;
+	char *question, *coder;
+	enum session_mode mode;
+	struct codebook *cb;
+	struct item *it;
+	size_t n, cap;
+	size_t *byid;             /* item indexes sorted by answer id */
+	size_t *view, nview, cur;
+	enum session_filter filter;
+	size_t filter_cat;
+	char **wave_names;
+	struct session_wave *waves;
+	size_t nwaves, done, decided;
+	double t0;
+	long long *sample;
+	size_t nsample, capsample;
+	struct step *steps;
+	size_t nsteps, capsteps;
+	/* what session_current / session_answer hand out */
+	char **strs;
+	size_t nstrs, capstrs;
+	struct session_span *ev;
+	size_t nev, capev;
+	struct session_coder_codes *coders;
+	size_t ncoders, capcoders;
+	int nomem;
+};
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static int grow(void **p, size_t *cap, size_t need, size_t size)
+{
+	size_t ncap;
+	void *q;
+
+	if (need <= *cap)
+		return 0;
+	ncap = *cap ? *cap : 16;
+	while (ncap < need)
+		ncap *= 2;
+	if (!(q = realloc(*p, ncap * size)))
+		return KERR_NOMEM;
+	*p = q;
+	*cap = ncap;
+	return 0;
+}
+
+static char *xdup(struct session *ss, const char *s)
+{
+	char *d = strdup(s ? s : "");
+
+	if (!d)
+		ss->nomem = 1;
+	return d;
+}
+
+/* NULL for NULL or "", else a copy. */
+static char *note_dup(struct session *ss, const char *s)
+{
+	return s && *s ? xdup(ss, s) : NULL;
+}
+
+static int nomem(struct kerr *e)
+{
+	return kerr_set(e, KERR_NOMEM, "out of memory");
+}
+
+static size_t wave_index(struct session *ss, const char *wave)
+{
+	size_t i;
+	void *p;
+
+	for (i = 0; i < ss->nwaves; i++)
+		if (!strcmp(ss->wave_names[i], wave))
+			return i;
+	if (!(p = realloc(ss->wave_names, (ss->nwaves + 1) * sizeof(*ss->wave_names)))) {
+		ss->nomem = 1;
+		return 0;
+	}
+	ss->wave_names = p;
+	ss->wave_names[ss->nwaves] = xdup(ss, wave);
+	return ss->nwaves++;
+}
+
+/* The place shown beside wave and role: the first of the answer's other
+ * columns (Kommune in the SOF survey). */
+static char *place_of(struct session *ss, const char *extra)
+{
+	cJSON *o = extra ? cJSON_Parse(extra) : NULL, *it;
+	struct buf b = BUF_INIT;
+	char *out;
+
+	cJSON_ArrayForEach(it, o) {
+		if (cJSON_IsString(it) && it->valuestring[0]) {
+			buf_addf(&b, "%s: %s", it->string, it->valuestring);
+			break;
+		}
+	}
+	cJSON_Delete(o);
+	out = xdup(ss, b.data);
+	buf_release(&b);
+	return out;
+}
+
+static int cmp_ll(const void *a, const void *b)
+{
+	long long x = *(const long long *)a, y = *(const long long *)b;
+
+	return (x > y) - (x < y);
+}
+
+static int in_sample(const struct session *ss, long long id)
+{
+	return bsearch(&id, ss->sample, ss->nsample, sizeof(*ss->sample), cmp_ll) != NULL;
+}
+
+static int add_sample(void *ctx, long long id)
+{
+	struct session *ss = ctx;
+
+	if (grow((void **)&ss->sample, &ss->capsample, ss->nsample + 1, sizeof(*ss->sample)))
+		return KERR_NOMEM;
+	ss->sample[ss->nsample++] = id;
+	return 0;
+}
+
+static int load_final(void *ctx, const struct store_final *f)
+{
+	struct session *ss = ctx;
+	const struct store_answer *a = f->answer;
+	struct item *it;
+
+	if (ss->nsample && !in_sample(ss, a->id))
+		return 0;
+	if (ss->mode == SESSION_ADJUDICATE && !f->disputed && !f->adjudicated)
+		return 0;
+	if (grow((void **)&ss->it, &ss->cap, ss->n + 1, sizeof(*ss->it)))
+		return KERR_NOMEM;
+	it = &ss->it[ss->n++];
+	memset(it, 0, sizeof(*it));
+	it->id = a->id;
+	it->seq = a->seq;
+	it->respondent = xdup(ss, a->respondent);
+	it->wave = xdup(ss, a->wave);
+	it->role = xdup(ss, a->role);
+	it->text = xdup(ss, a->text);
+	it->extra = xdup(ss, a->extra && *a->extra ? a->extra : "{}");
+	it->place = place_of(ss, a->extra);
+	it->sugg_codes = f->suggested ? xdup(ss, f->suggested) : NULL;
+	it->sugg = project_code_bits(ss->cb, f->suggested);
+	it->disputed = f->disputed;
+	it->adjudicated = f->adjudicated;
+	it->uncertain = it->sugg == 0 || (ss->cb->andet >= 0
+		&& it->sugg == (uint64_t)1 << ss->cb->andet);
+	it->wave_idx = wave_index(ss, a->wave);
+	return ss->nomem ? KERR_NOMEM : 0;
+}
+
+static struct item *item_by_id(const struct session *ss, long long id)
+{
+	size_t lo = 0, hi = ss->n;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		long long m = ss->it[ss->byid[mid]].id;
+
+		if (m == id)
+			return &ss->it[ss->byid[mid]];
+		if (m < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+static const struct item *sort_items;
+
+static int cmp_byid(const void *a, const void *b)
+{
+	long long x = sort_items[*(const size_t *)a].id, y = sort_items[*(const size_t *)b].id;
+
+	return (x > y) - (x < y);
+}
+
+static int index_items(struct session *ss)
+{
+	size_t i;
+
+	free(ss->byid);
+	free(ss->view);
+	ss->view = malloc((ss->n + 1) * sizeof(*ss->view));
+	if (!(ss->byid = malloc((ss->n + 1) * sizeof(*ss->byid))) || !ss->view)
+		return KERR_NOMEM;
+	for (i = 0; i < ss->n; i++)
+		ss->byid[i] = i;
+	sort_items = ss->it;
+	qsort(ss->byid, ss->n, sizeof(*ss->byid), cmp_byid);
+	sort_items = NULL;
+	return 0;
+}
+
+/* ------------------------------------------------- one answer's decisions */
+
+/* One row of an answer's history, with the note the coder's state carries
+ * after it: an undo row restores the state (codes and note) before the
+ * decision it undoes, while its own note column only says which one. */
+struct hrow {
+	long long id;
+	char *coder, *codes, *note, *at, *version;
+	int final;
+};
+
+struct history {
+	struct hrow *r;
+	size_t n, cap;
+	int nomem;
+};
+
+static char *dup_or_null(const char *s, int *nomem)
+{
+	char *d;
+
+	if (!s)
+		return NULL;
+	if (!(d = strdup(s)))
+		*nomem = 1;
+	return d;
+}
+
+static int history_row(void *ctx, const struct store_decision *d)
+{
+	struct history *h = ctx;
+	struct hrow *r;
+	const char *note = d->note;
+	long long undone;
+	size_t i;
+
+	if (grow((void **)&h->r, &h->cap, h->n + 1, sizeof(*h->r)))
+		return KERR_NOMEM;
+	if (!strcmp(d->action, "undo")) {
+		/* the coder's row before the undone one */
+		note = NULL;
+		if (d->note && sscanf(d->note, "undoes decision %lld", &undone) == 1) {
+			for (i = h->n; i-- > 0;)
+				if (h->r[i].id < undone && !strcmp(h->r[i].coder, d->coder)) {
+					note = h->r[i].note;
+					break;
+				}
+		}
+	}
+	r = &h->r[h->n++];
+	memset(r, 0, sizeof(*r));
+	r->id = d->id;
+	r->final = d->final;
+	r->coder = dup_or_null(d->coder, &h->nomem);
+	r->codes = dup_or_null(d->codes, &h->nomem);
+	r->note = dup_or_null(note, &h->nomem);
+	r->at = dup_or_null(d->decided_at, &h->nomem);
+	r->version = dup_or_null(d->codebook_version, &h->nomem);
+	return h->nomem ? KERR_NOMEM : 0;
+}
+
+static void history_release(struct history *h)
+{
+	size_t i;
+
+	for (i = 0; i < h->n; i++) {
+		free(h->r[i].coder);
+		free(h->r[i].codes);
+		free(h->r[i].note);
+		free(h->r[i].at);
+		free(h->r[i].version);
+	}
+	free(h->r);
+	memset(h, 0, sizeof(*h));
+}
+
+static int history_read(struct session *ss, long long id, struct history *h, struct kerr *e)
+{
+	int rc;
+
+	memset(h, 0, sizeof(*h));
+	rc = store_history(ss->s, id, history_row, h, e);
+	if (rc == KERR_NOMEM)
+		nomem(e);
+	return rc;
+}
+
+/* The coder's current row in `h` (codes may be NULL: undone to nothing). */
+static const struct hrow *history_current(const struct history *h, const char *coder)
+{
+	size_t i;
+
+	for (i = h->n; i-- > 0;)
+		if (!strcmp(h->r[i].coder, coder))
+			return &h->r[i];
+	return NULL;
+}
+
+/* Set the item's state from the coder's current decision in `h`, its
+ * history: this coder may have decided it in another window since. */
+static int apply_mine(struct session *ss, struct item *it, const struct history *h,
+	struct kerr *e)
+{
+	const struct hrow *r = history_current(h, ss->coder);
+	int was = it->decided;
+
+	free(it->note);
+	free(it->version);
+	it->note = it->version = NULL;
+	it->decided = r && r->codes && (ss->mode != SESSION_ADJUDICATE || r->final);
+	it->mine = it->decided ? project_code_bits(ss->cb, r->codes) : 0;
+	if (it->decided) {
+		it->note = note_dup(ss, r->note);
+		it->version = xdup(ss, r->version);
+	}
+	if (was != it->decided) {
+		ss->done += it->decided ? 1 : (size_t)-1;
+		ss->waves[it->wave_idx].done += it->decided ? 1 : (size_t)-1;
+	}
+	return ss->nomem ? nomem(e) : 0;
+}
+
+/* The same, reading the history from the store. */
+static int sync_mine(struct session *ss, struct item *it, struct kerr *e)
+{
+	struct history h;
+	int rc;
+
+	if ((rc = history_read(ss, it->id, &h, e)))
+		return rc;
+	rc = apply_mine(ss, it, &h, e);
+	history_release(&h);
+	return rc;
+}
+
+static int load_latest(void *ctx, const struct store_decision *d)
+{
+	struct session *ss = ctx;
+	struct item *it = item_by_id(ss, d->answer_id);
+
+	if (!it || (ss->mode == SESSION_ADJUDICATE && !d->final))
+		return 0;
+	it->decided = 1;
+	it->mine = project_code_bits(ss->cb, d->codes);
+	it->version = xdup(ss, d->codebook_version);
+	/* an undo row's note is not the coder's: sync_mine resolves it */
+	it->note = strcmp(d->action, "undo") ? note_dup(ss, d->note) : NULL;
+	it->undone = !strcmp(d->action, "undo");
+	return ss->nomem ? KERR_NOMEM : 0;
+}
+
+static void free_items(struct session *ss)
+{
+	size_t i;
+
+	for (i = 0; i < ss->n; i++) {
+		struct item *it = &ss->it[i];
+
+		free(it->respondent);
+		free(it->wave);
+		free(it->role);
+		free(it->place);
+		free(it->text);
+		free(it->extra);
+		free(it->sugg_codes);
+		free(it->note);
+		free(it->pending);
+		free(it->version);
+	}
+	free(ss->it);
+	ss->it = NULL;
+	ss->n = ss->cap = 0;
+	for (i = 0; i < ss->nwaves; i++)
+		free(ss->wave_names[i]);
+	free(ss->wave_names);
+	free(ss->waves);
+	ss->wave_names = NULL;
+	ss->waves = NULL;
+	ss->nwaves = 0;
+	free(ss->sample);
+	ss->sample = NULL;
+	ss->nsample = ss->capsample = 0;
+}
+
+static void count_done(struct session *ss)
+{
+	size_t i;
+
+	ss->done = 0;
+	for (i = 0; i < ss->nwaves; i++) {
+		ss->waves[i].wave = ss->wave_names[i];
+		ss->waves[i].total = ss->waves[i].done = 0;
+	}
+	for (i = 0; i < ss->n; i++) {
+		ss->waves[ss->it[i].wave_idx].total++;
+		if (ss->it[i].decided) {
+			ss->waves[ss->it[i].wave_idx].done++;
+			ss->done++;
+		}
+	}
+}
+
+/* (Re)load the items from the store. */
+static int load(struct session *ss, struct kerr *e)
+{
+	size_t i;
+	int rc;
+
+	free_items(ss);
+	if (ss->mode == SESSION_CODE) {
+		if ((rc = store_each_sample(ss->s, ss->coder, add_sample, ss, e)))
+			return rc == KERR_NOMEM ? nomem(e) : rc;
+		if (ss->nsample)
+			qsort(ss->sample, ss->nsample, sizeof(*ss->sample), cmp_ll);
+	}
+	if ((rc = store_each_final(ss->s, ss->question, load_final, ss, e)))
+		return rc == KERR_NOMEM ? nomem(e) : rc;
+	if (ss->nomem || index_items(ss))
+		return nomem(e);
+	if ((rc = store_each_latest(ss->s, ss->question, ss->coder, load_latest, ss, e)))
+		return rc == KERR_NOMEM ? nomem(e) : rc;
+	if (ss->nomem || !(ss->waves = calloc(ss->nwaves + 1, sizeof(*ss->waves))))
+		return nomem(e);
+	count_done(ss);
+	/* the few current rows that are undos: their note is the restored one */
+	for (i = 0; i < ss->n; i++)
+		if (ss->it[i].undone) {
+			ss->it[i].undone = 0;
+			if ((rc = sync_mine(ss, &ss->it[i], e)))
+				return rc;
+		}
+	return 0;
+}
+
+/* ================================================================ views */
+
+static int matches(const struct session *ss, const struct item *it)
+{
+	switch (ss->filter) {
+	case SESSION_UNREVIEWED: return !it->decided;
+	case SESSION_UNCERTAIN: return it->uncertain;
+	case SESSION_BY_CODE: return (it->sugg >> ss->filter_cat) & 1;
+	case SESSION_DISPUTED: return it->disputed;
+	case SESSION_OLDER:
+		return it->decided && strcmp(it->version ? it->version : "",
+			ss->cb->version ? ss->cb->version : "");
+	case SESSION_NOTED: return it->note || it->pending;
+	default: return 1;
+	}
+}
+
+/* Make item `idx` current if the view has it; 1 when it did. */
+static int go_item(struct session *ss, size_t idx)
+{
+	size_t i;
+
+	for (i = 0; i < ss->nview; i++)
+		if (ss->view[i] == idx) {
+			ss->cur = i;
+			return 1;
+		}
+	return 0;
+}
+
+static void rebuild_view(struct session *ss, long long keep)
+{
+	struct item *k = keep ? item_by_id(ss, keep) : NULL;
+	size_t i;
+
+	ss->nview = 0;
+	for (i = 0; i < ss->n; i++)
+		if (matches(ss, &ss->it[i]))
+			ss->view[ss->nview++] = i;
+	ss->cur = 0;
+	if (k)
+		go_item(ss, (size_t)(k - ss->it));
+}
+
+/* The first answer not yet decided at or after position `from`, wrapping;
+ * `from` itself when all are decided. */
+static size_t next_todo(const struct session *ss, size_t from)
+{
+	size_t k;
+
+	for (k = 0; k < ss->nview; k++) {
+		size_t i = (from + k) % ss->nview;
+
+		if (!ss->it[ss->view[i]].decided)
+			return i;
+	}
+	return from;
+}
+
+static struct item *current(const struct session *ss)
+{
+	return ss->nview ? &ss->it[ss->view[ss->cur]] : NULL;
+}
+
+/* ================================================================ open */
+
+int session_open(struct session **out, struct store *s, const char *question,
+	const char *coder, enum session_mode mode, struct kerr *e)
+{
+	struct kerr_list errs = KERR_LIST_INIT;
+	struct session *ss;
+	int rc;
+
+	*out = NULL;
+	if (!question || !coder || !*coder)
+		return kerr_set(e, KERR_INVALID, "a review session needs a question and a coder");
+	if (!(ss = calloc(1, sizeof(*ss))))
+		return nomem(e);
+	ss->s = s;
+	ss->mode = mode;
+	ss->t0 = now_ms();
+	ss->question = strdup(question);
+	ss->coder = strdup(coder);
+	if (!ss->question || !ss->coder) {
+		session_close(ss);
+		return nomem(e);
+	}
+	if ((rc = project_codebook_of(s, question, &ss->cb, &errs))) {
+		if (errs.n && e)
+			*e = errs.items[0];
+		else
+			kerr_set(e, rc, "cannot load the codebook of %s", question);
+		kerr_list_release(&errs);
+		session_close(ss);
+		return rc;
+	}
+	kerr_list_release(&errs);
+	if (ss->cb->ncats > SESSION_MAX_CATS) {
+		rc = kerr_set(e, KERR_LIMIT, "codebook %s has %zu categories; review handles up "
+			"to %d", ss->cb->id, ss->cb->ncats, SESSION_MAX_CATS);
+		session_close(ss);
+		return rc;
+	}
+	if ((rc = load(ss, e))) {
+		session_close(ss);
+		return rc;
+	}
+	rebuild_view(ss, 0);
+	ss->cur = next_todo(ss, 0);
+	*out = ss;
+	return 0;
+}
+
+static void free_strs(struct session *ss)
+{
+	size_t i;
+
+	for (i = 0; i < ss->nstrs; i++)
+		free(ss->strs[i]);
+	ss->nstrs = 0;
+}
+
+void session_close(struct session *ss)
+{
+	size_t i;
+
+	if (!ss)
+		return;
+	free_items(ss);
+	free(ss->byid);
+	free(ss->view);
+	for (i = 0; i < ss->nsteps; i++)
+		free(ss->steps[i].ids);
+	free(ss->steps);
+	free_strs(ss);
+	free(ss->strs);
+	free(ss->ev);
+	free(ss->coders);
+	codebook_free(ss->cb);
+	free(ss->question);
+	free(ss->coder);
+	free(ss);
+}
+
+const char *session_question(const struct session *ss) { return ss->question; }
+const char *session_coder(const struct session *ss) { return ss->coder; }
+enum session_mode session_mode(const struct session *ss) { return ss->mode; }
+const struct codebook *session_codebook(const struct session *ss) { return ss->cb; }
+int session_has_sample(const struct session *ss) { return ss->nsample > 0; }
+
+/* ============================================================ categories */
+
+size_t session_ncategories(const struct session *ss)
+{
+	return ss->cb->ncats;
+}
+
+int session_category(const struct session *ss, size_t i, struct session_category *out)
+{
+	const struct codebook_category *c;
+
+	memset(out, 0, sizeof(*out));
+	if (i >= ss->cb->ncats)
+		return KERR_NOTFOUND;
+	c = &ss->cb->cats[i];
+	out->index = i;
+	out->id = c->id;
+	out->label = c->label;
+	out->description = c->description ? c->description : "";
+	if (c->net_index >= 0) {
+		out->net = ss->cb->nets[c->net_index].id;
+		out->net_label = ss->cb->nets[c->net_index].label;
+	}
+	out->examples = (const char *const *)c->examples;
+	out->nexamples = c->nexamples;
+	out->nonsubstantive = (long)i == ss->cb->ingen_svar;
+	out->residual = (long)i == ss->cb->andet;
+	return 0;
+}
+
+int session_codes_set(const struct session *ss, const char *codes, uint64_t *set,
+	struct kerr *e)
+{
+	struct buf canon = BUF_INIT;
+	int rc;
+
+	*set = 0;
+	if (!codes || !*codes)
+		return 0;
+	rc = project_canon_codes(ss->cb, codes, &canon, e);
+	if (!rc)
+		*set = project_code_bits(ss->cb, canon.data);
+	buf_release(&canon);
+	return rc;
+}
+
+int session_set_codes(const struct session *ss, uint64_t set, struct buf *out)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < ss->cb->ncats && i < SESSION_MAX_CATS; i++)
+		if ((set >> i) & 1)
+			if (buf_addf(out, "%s%s", k++ ? ";" : "", ss->cb->cats[i].id))
+				return KERR_NOMEM;
+	if (!out->data && buf_adds(out, ""))
+		return KERR_NOMEM;
+	return 0;
+}
+
+/* =============================================================== answers */
+
+/* A string handed out with an answer: the session frees it at the next
+ * session_answer. */
+static const char *keep(struct session *ss, char *s)
+{
+	if (!s || grow((void **)&ss->strs, &ss->capstrs, ss->nstrs + 1, sizeof(*ss->strs))) {
+		free(s);
+		ss->nomem = 1;
+		return "";
+	}
+	ss->strs[ss->nstrs++] = s;
+	return s;
+}
+
+static int copy_evidence(void *ctx, const struct store_suggestion *g)
+{
+	return g->evidence ? (buf_adds(ctx, g->evidence) ? KERR_NOMEM : 0) : 0;
+}
+
+static int cmp_span(const void *a, const void *b)
+{
+	const struct session_span *x = a, *y = b;
+
+	return (x->start > y->start) - (x->start < y->start);
+}
+
+/* The evidence spans of the suggestion's JSON: offsets come from the store,
+ * which another program may have written, so each is range-checked. */
+static int parse_evidence(struct session *ss, const char *json, size_t len)
+{
+	cJSON *a = json && *json ? cJSON_Parse(json) : NULL, *v;
+	int rc = 0;
+
+	ss->nev = 0;
+	cJSON_ArrayForEach(v, a) {
+		cJSON *s = cJSON_GetObjectItemCaseSensitive(v, "start");
+		cJSON *en = cJSON_GetObjectItemCaseSensitive(v, "end");
+		cJSON *cat = cJSON_GetObjectItemCaseSensitive(v, "cat");
+		long k = cJSON_IsString(cat) ? codebook_find(ss->cb, cat->valuestring) : -1;
+
+		if (!cJSON_IsNumber(s) || !cJSON_IsNumber(en) || s->valuedouble < 0 || k < 0
+		    || k >= SESSION_MAX_CATS || en->valuedouble < s->valuedouble
+		    || en->valuedouble > (double)len)
+			continue;
+		if ((rc = grow((void **)&ss->ev, &ss->capev, ss->nev + 1, sizeof(*ss->ev))))
+			break;
+		ss->ev[ss->nev].start = (size_t)s->valuedouble;
+		ss->ev[ss->nev].end = (size_t)en->valuedouble;
+		ss->ev[ss->nev].cat = (size_t)k;
+		ss->nev++;
+	}
+	cJSON_Delete(a);
+	if (ss->nev > 1)
+		qsort(ss->ev, ss->nev, sizeof(*ss->ev), cmp_span);
+	return rc;
+}
+
+static int cmp_coder(const void *a, const void *b)
+{
+	const struct session_coder_codes *x = a, *y = b;
+
+	return strcmp(x->coder, y->coder);
+}
+
+/* Every coder's current decision on the answer, from its history; this
+ * coder's own state is brought up to date on the way. */
+static int read_coders(struct session *ss, struct item *it, struct kerr *e)
+{
+	struct history h;
+	size_t i, j;
+	int rc;
+
+	ss->ncoders = 0;
+	if ((rc = history_read(ss, it->id, &h, e)))
+		return rc;
+	rc = apply_mine(ss, it, &h, e);
+	for (i = 0; i < h.n && !rc; i++) {
+		const struct hrow *r = &h.r[i];
+
+		for (j = i + 1; j < h.n; j++)
+			if (!strcmp(h.r[j].coder, r->coder))
+				break;
+		if (j < h.n || !r->codes)
+			continue;       /* not the coder's current row, or undone to nothing */
+		if ((rc = grow((void **)&ss->coders, &ss->capcoders, ss->ncoders + 1,
+				sizeof(*ss->coders))))
+			break;
+		ss->coders[ss->ncoders].coder = keep(ss, xdup(ss, r->coder));
+		ss->coders[ss->ncoders].codes = keep(ss, xdup(ss, r->codes));
+		ss->coders[ss->ncoders].decided_at = keep(ss, xdup(ss, r->at));
+		ss->coders[ss->ncoders].codebook_version = keep(ss, xdup(ss, r->version));
+		ss->coders[ss->ncoders].note = keep(ss, xdup(ss, r->note));
+		ss->coders[ss->ncoders].final = r->final;
+		ss->ncoders++;
+	}
+	history_release(&h);
+	if (ss->ncoders > 1)
+		qsort(ss->coders, ss->ncoders, sizeof(*ss->coders), cmp_coder);
+	return rc == KERR_NOMEM ? nomem(e) : rc;
+}
+
+static int fill_answer(struct session *ss, struct item *it, struct session_answer *out,
+	struct kerr *e)
+{
+	struct buf ev = BUF_INIT, codes = BUF_INIT;
+	size_t i;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	free_strs(ss);
+	ss->nomem = 0;
+	rc = store_get_suggestion(ss->s, it->id, copy_evidence, &ev, e);
+	if (rc == KERR_NOTFOUND) {
+		rc = 0;
+		kerr_clear(e);
+	}
+	if (!rc && parse_evidence(ss, ev.data, strlen(it->text)))
+		rc = nomem(e);
+	buf_release(&ev);
+	if (!rc)
+		rc = read_coders(ss, it, e);
+	if (rc)
+		return rc;
+	out->id = it->id;
+	out->pos = (size_t)-1;
+	for (i = 0; i < ss->nview; i++)
+		if (&ss->it[ss->view[i]] == it) {
+			out->pos = i;
+			break;
+		}
+	out->respondent = it->respondent;
+	out->wave = it->wave;
+	out->role = it->role;
+	out->place = it->place;
+	out->extra = it->extra;
+	out->text = it->text;
+	out->suggested = it->sugg_codes ? it->sugg_codes : "";
+	out->suggested_set = it->sugg;
+	out->evidence = ss->ev;
+	out->nevidence = ss->nev;
+	out->decided = it->decided;
+	if (session_set_codes(ss, it->decided ? it->mine : 0, &codes))
+		ss->nomem = 1;
+	out->codes = keep(ss, buf_detach(&codes, NULL));
+	out->codes_set = it->decided ? it->mine : 0;
+	out->decided_version = it->version ? it->version : "";
+	out->note = it->pending ? it->pending : it->note ? it->note : "";
+	out->start_set = it->decided ? it->mine : ss->mode == SESSION_ADJUDICATE ? 0 : it->sugg;
+	out->coders = ss->coders;
+	out->ncoders = ss->ncoders;
+	out->codebook_version = ss->cb->version ? ss->cb->version : "";
+	out->disputed = it->disputed;
+	out->adjudicated = it->adjudicated;
+	out->uncertain = it->uncertain;
+	out->older = it->decided && strcmp(out->decided_version, out->codebook_version);
+	buf_release(&codes);
+	return ss->nomem ? nomem(e) : 0;
+}
+
+int session_current(struct session *ss, struct session_answer *out, struct kerr *e)
+{
+	struct item *it = current(ss);
+
+	if (!it) {
+		memset(out, 0, sizeof(*out));
+		return kerr_set(e, KERR_NOTFOUND, "no answer in this view");
+	}
+	return fill_answer(ss, it, out, e);
+}
+
+int session_answer(struct session *ss, long long id, struct session_answer *out,
+	struct kerr *e)
+{
+	struct item *it = item_by_id(ss, id);
+
+	if (!it) {
+		memset(out, 0, sizeof(*out));
+		return kerr_set(e, KERR_NOTFOUND, "answer %lld is not in this review", id);
+	}
+	return fill_answer(ss, it, out, e);
+}
+
+/* ============================================================ navigation */
+
+size_t session_count(const struct session *ss) { return ss->n; }
+size_t session_view_count(const struct session *ss) { return ss->nview; }
+size_t session_pos(const struct session *ss) { return ss->cur; }
+
+long long session_view_id(const struct session *ss, size_t pos)
+{
+	return pos < ss->nview ? ss->it[ss->view[pos]].id : 0;
+}
+
+int session_next(struct session *ss)
+{
+	if (ss->cur + 1 >= ss->nview)
+		return 1;
+	ss->cur++;
+	return 0;
+}
+
+int session_prev(struct session *ss)
+{
+	if (ss->cur == 0)
+		return 1;
+	ss->cur--;
+	return 0;
+}
+
+void session_goto(struct session *ss, size_t pos)
+{
+	ss->cur = !ss->nview ? 0 : pos < ss->nview ? pos : ss->nview - 1;
+}
+
+int session_goto_id(struct session *ss, long long id)
+{
+	struct item *it = item_by_id(ss, id);
+
+	return it && go_item(ss, (size_t)(it - ss->it)) ? 0 : KERR_NOTFOUND;
+}
+
+int session_advance(struct session *ss)
+{
+	size_t next;
+
+	if (!ss->nview)
+		return 1;
+	next = next_todo(ss, (ss->cur + 1) % ss->nview);
+	if (next == ss->cur || ss->it[ss->view[next]].decided) {
+		if (ss->cur + 1 < ss->nview) {
+			ss->cur++;
+			return 0;
+		}
+		return 1;
+	}
+	ss->cur = next;
+	return 0;
+}
+
+static const char *const filter_names[SESSION_FILTER_COUNT] = {
+	"all", "not reviewed", "uncertain", "suggested", "disagreements",
+	"older codebook version", "with a note"
+};
+
+const char *session_filter_name(enum session_filter f)
+{
+	return (unsigned)f < SESSION_FILTER_COUNT ? filter_names[f] : "";
+}
+
+int session_set_filter(struct session *ss, enum session_filter f, size_t cat, struct kerr *e)
+{
+	struct item *it = current(ss);
+
+	if ((unsigned)f >= SESSION_FILTER_COUNT)
+		return kerr_set(e, KERR_INVALID, "no such filter");
+	if (f == SESSION_BY_CODE && cat >= ss->cb->ncats)
+		return kerr_set(e, KERR_NOTFOUND, "no such category");
+	ss->filter = f;
+	ss->filter_cat = f == SESSION_BY_CODE ? cat : 0;
+	rebuild_view(ss, it ? it->id : 0);
+	if (f == SESSION_UNREVIEWED && ss->nview)
+		ss->cur = next_todo(ss, ss->cur);
+	return 0;
+}
+
+enum session_filter session_get_filter(const struct session *ss, size_t *cat)
+{
+	if (cat)
+		*cat = ss->filter_cat;
+	return ss->filter;
+}
+
+/* 1 for a respondent match, 2 for text or note, 0 none; -1 out of memory. */
+static int item_matches(const struct item *it, const char *raw, const char *needle,
+	struct buf *key)
+{
+	const char *notes[2] = { it->text, it->pending ? it->pending : it->note };
+	size_t j;
+
+	if (!strcasecmp(it->respondent, raw))
+		return 1;
+	for (j = 0; j < 2; j++) {
+		if (!notes[j])
+			continue;
+		buf_reset(key);
+		if (normalize_key(notes[j], strlen(notes[j]), key, NULL))
+			return -1;
+		if (key->data && strstr(key->data, needle))
+			return 2;
+	}
+	return 0;
+}
+
+static int needle_of(const char *raw, struct buf *needle, struct kerr *e)
+{
+	if (!raw || !*raw)
+		return kerr_set(e, KERR_INVALID, "nothing to search for");
+	if (normalize_key(raw, strlen(raw), needle, NULL) || !needle->data)
+		return nomem(e);
+	return 0;
+}
+
+int session_search(struct session *ss, const char *raw, int *how, struct kerr *e)
+{
+	struct buf needle = BUF_INIT, key = BUF_INIT;
+	size_t k;
+	int rc, m = 0;
+
+	*how = 0;
+	if ((rc = needle_of(raw, &needle, e)))
+		goto out;
+	for (k = 1; k <= ss->nview; k++) {
+		size_t i = (ss->cur + k) % ss->nview;
+
+		m = item_matches(&ss->it[ss->view[i]], raw, needle.data, &key);
+		if (m < 0) {
+			rc = nomem(e);
+			goto out;
+		}
+		if (m) {
+			ss->cur = i;
+			*how = m == 1 ? 1 : k == ss->nview ? 2 : 0;
+			goto out;
+		}
+	}
+	rc = kerr_set(e, KERR_NOTFOUND, "\"%s\" is in no answer of this view", raw);
+out:
+	buf_release(&needle);
+	buf_release(&key);
+	return rc;
+}
+
+int session_search_all(struct session *ss, const char *raw, long long **ids, size_t *n,
+	struct kerr *e)
+{
+	struct buf needle = BUF_INIT, key = BUF_INIT;
+	size_t i;
+	int rc;
+
+	*ids = NULL;
+	*n = 0;
+	if ((rc = needle_of(raw, &needle, e)))
+		goto out;
+	if (!(*ids = malloc((ss->nview + 1) * sizeof(**ids)))) {
+		rc = nomem(e);
+		goto out;
+	}
+	for (i = 0; i < ss->nview; i++) {
+		int m = item_matches(&ss->it[ss->view[i]], raw, needle.data, &key);
+
+		if (m < 0) {
+			rc = nomem(e);
+			break;
+		}
+		if (m)
+			(*ids)[(*n)++] = ss->it[ss->view[i]].id;
+	}
+out:
+	if (rc) {
+		free(*ids);
+		*ids = NULL;
+		*n = 0;
+	}
+	buf_release(&needle);
+	buf_release(&key);
+	return rc;
+}
+
+/* ============================================================== deciding */
+
+static int check_set(const struct session *ss, uint64_t set, struct kerr *e)
+{
+	uint64_t none = (uint64_t)1 << ss->cb->ingen_svar;
+	uint64_t all = ss->cb->ncats >= 64 ? ~(uint64_t)0 : ((uint64_t)1 << ss->cb->ncats) - 1;
+
+	if (!set)
+		return kerr_set(e, KERR_INVALID, "Tick at least one category (or x for ingen_svar).");
+	if (set & ~all)
+		return kerr_set(e, KERR_INVALID, "no such category");
+	if ((set & none) && set != none)
+		return kerr_set(e, KERR_SCHEMA, "ingen_svar goes alone, without other categories");
+	return 0;
+}
+
+static int push_step(struct session *ss, long long *ids, size_t n)
+{
+	if (grow((void **)&ss->steps, &ss->capsteps, ss->nsteps + 1, sizeof(*ss->steps)))
+		return KERR_NOMEM;
+	ss->steps[ss->nsteps].ids = ids;
+	ss->steps[ss->nsteps].n = n;
+	ss->nsteps++;
+	return 0;
+}
+
+/* Write one decision for `it` (inside or outside a transaction) and update
+ * the item.  `note` as session_decide takes it. */
+static int write_decision(struct session *ss, struct item *it, uint64_t set,
+	const char *note, long long *did, struct kerr *e)
+{
+	struct store_decision d = { 0 };
+	struct buf c = BUF_INIT;
+	const char *keep_note = note ? note : it->pending ? it->pending : it->note;
+	char *newnote, *ver;
+	int rc;
+
+	if (session_set_codes(ss, set, &c))
+		return nomem(e);
+	d.answer_id = it->id;
+	d.coder = ss->coder;
+	d.codebook_id = ss->cb->id;
+	d.codebook_version = ss->cb->version ? ss->cb->version : "";
+	d.codes = c.data;
+	d.suggested = it->sugg_codes;
+	d.action = ss->mode == SESSION_ADJUDICATE ? "adjudicate"
+		: set == it->sugg ? "confirm" : "override";
+	d.final = ss->mode == SESSION_ADJUDICATE;
+	d.note = keep_note && *keep_note ? keep_note : NULL;
+	newnote = note_dup(ss, d.note);
+	ver = xdup(ss, d.codebook_version);
+	if (ss->nomem) {
+		free(newnote);
+		free(ver);
+		buf_release(&c);
+		ss->nomem = 0;
+		return nomem(e);
+	}
+	rc = store_add_decision(ss->s, &d, did, e);
+	buf_release(&c);
+	if (rc) {
+		free(newnote);
+		free(ver);
+		return rc;
+	}
+	if (!it->decided) {
+		it->decided = 1;
+		ss->done++;
+		ss->waves[it->wave_idx].done++;
+	}
+	it->mine = set;
+	free(it->note);
+	free(it->pending);
+	free(it->version);
+	it->note = newnote;
+	it->pending = NULL;
+	it->version = ver;
+	if (ss->mode == SESSION_ADJUDICATE) {
+		it->adjudicated = 1;
+		it->disputed = 0;
+	}
+	ss->decided++;
+	return 0;
+}
+
+static struct item *target(struct session *ss, long long id, struct kerr *e)
+{
+	struct item *it = id ? item_by_id(ss, id) : current(ss);
+
+	if (!it)
+		kerr_set(e, KERR_INVALID, id ? "answer %lld is not in this review"
+			: "no answer in this view", id);
+	return it;
+}
+
+int session_decide_set(struct session *ss, long long id, uint64_t set, const char *note,
+	struct kerr *e)
+{
+	struct item *it = target(ss, id, e);
+	long long *did;
+	int rc;
+
+	if (!it)
+		return KERR_INVALID;
+	if ((rc = check_set(ss, set, e)))
+		return rc;
+	if (!(did = malloc(sizeof(*did))))
+		return nomem(e);
+	if ((rc = write_decision(ss, it, set, note, did, e))) {
+		free(did);
+		return rc;
+	}
+	if (push_step(ss, did, 1)) {
+		free(did);      /* saved, only not undoable from here */
+		return nomem(e);
+	}
+	return 0;
+}
+
+int session_decide(struct session *ss, long long id, const char *codes, const char *note,
+	struct kerr *e)
+{
+	uint64_t set;
+	int rc;
+
+	if ((rc = session_codes_set(ss, codes, &set, e)))
+		return rc;
+	return session_decide_set(ss, id, set, note, e);
+}
+
+int session_decide_many(struct session *ss, const long long *ids, size_t n,
+	const char *codes, struct kerr *e)
+{
+	long long *did;
+	uint64_t set;
+	size_t i;
+	int rc;
+
+	if ((rc = session_codes_set(ss, codes, &set, e)) || (rc = check_set(ss, set, e)))
+		return rc;
+	for (i = 0; i < n; i++)
+		if (!item_by_id(ss, ids[i]))
+			return kerr_set(e, KERR_INVALID, "answer %lld is not in this review", ids[i]);
+	if (!n)
+		return 0;
+	if (!(did = malloc(n * sizeof(*did))))
+		return nomem(e);
+	if ((rc = store_begin(ss->s, e))) {
+		free(did);
+		return rc;
+	}
+	for (i = 0; i < n && !rc; i++)
+		rc = write_decision(ss, item_by_id(ss, ids[i]), set, NULL, &did[i], e);
+	if (!rc)
+		rc = store_commit(ss->s, e);
+	if (rc) {
+		store_rollback(ss->s);
+		free(did);
+		/* the items may say decided for rows that were rolled back */
+		for (i = 0; i < n; i++)
+			sync_mine(ss, item_by_id(ss, ids[i]), NULL);
+		return rc;
+	}
+	if (push_step(ss, did, n)) {
+		free(did);
+		return nomem(e);
+	}
+	return 0;
+}
+
+int session_undo(struct session *ss, long long *id, size_t *skipped, struct kerr *e)
+{
+	struct step *st;
+	long long *answers, first = 0;
+	size_t i, left = 0;
+	int rc, undone;
+
+	if (id)
+		*id = 0;
+	if (skipped)
+		*skipped = 0;
+	if (!ss->nsteps)
+		return kerr_set(e, KERR_NOTFOUND, "nothing to undo in this session");
+	st = &ss->steps[ss->nsteps - 1];
+	if (!(answers = calloc(st->n + 1, sizeof(*answers))))
+		return nomem(e);
+	/* One transaction: a bulk step is undone whole or not at all, and no
+	 * other window's decision can come between the check and the write. */
+	if ((rc = store_begin(ss->s, e))) {
+		free(answers);
+		return rc;
+	}
+	for (i = st->n; i-- > 0 && !rc;) {
+		rc = store_undo_decision(ss->s, ss->coder, st->ids[i], &undone, &answers[i], e);
+		if (!rc && !undone)
+			left++;
+		if (!rc && undone)
+			first = answers[i];
+	}
+	if (!rc)
+		rc = store_commit(ss->s, e);
+	if (rc) {
+		store_rollback(ss->s);
+		free(answers);
+		return rc;
+	}
+	free(st->ids);
+	ss->nsteps--;
+	for (i = 0; i < st->n && !rc; i++) {
+		struct item *it = item_by_id(ss, answers[i]);
+
+		if (it)
+			rc = sync_mine(ss, it, e);
+	}
+	if (!first && st->n)
+		first = answers[0];
+	free(answers);
+	if (first) {
+		struct item *it = item_by_id(ss, first);
+
+		if (it)
+			go_item(ss, (size_t)(it - ss->it));
+	}
+	if (id)
+		*id = first;
+	if (skipped)
+		*skipped = left;
+	return rc;
+}
+
+int session_note(struct session *ss, long long id, const char *note, int *saved,
+	struct kerr *e)
+{
+	struct item *it = target(ss, id, e);
+	long long *did;
+	char *p;
+	int rc;
+
+	if (saved)
+		*saved = 0;
+	if (!it)
+		return KERR_INVALID;
+	if (!note)
+		note = "";
+	if (!it->decided) {
+		p = note_dup(ss, note);
+		if (ss->nomem) {
+			ss->nomem = 0;
+			return nomem(e);
+		}
+		free(it->pending);
+		it->pending = p;
+		return 0;
+	}
+	/* Decided: the note goes in now, with the same codes (a change of the
+	 * note only; writing the same note again would add nothing). */
+	if (!strcmp(note, it->note ? it->note : ""))
+		return 0;
+	if (!(did = malloc(sizeof(*did))))
+		return nomem(e);
+	if ((rc = write_decision(ss, it, it->mine, note, did, e))) {
+		free(did);
+		return rc;
+	}
+	if (saved)
+		*saved = 1;
+	if (push_step(ss, did, 1)) {
+		free(did);
+		return nomem(e);
+	}
+	return 0;
+}
+
+struct pending_note {
+	long long id;
+	char *note;
+};
+
+int session_refresh(struct session *ss, struct kerr *e)
+{
+	struct item *it = current(ss);
+	long long keep = it ? it->id : 0;
+	struct pending_note *pn = NULL;
+	size_t npn = 0, i;
+	int rc;
+
+	/* pending notes live only here: carry them over the reload */
+	for (i = 0; i < ss->n; i++)
+		if (ss->it[i].pending)
+			npn++;
+	if (npn && !(pn = calloc(npn, sizeof(*pn))))
+		return nomem(e);
+	for (i = 0, npn = 0; i < ss->n; i++)
+		if (ss->it[i].pending) {
+			pn[npn].id = ss->it[i].id;
+			pn[npn++].note = ss->it[i].pending;
+			ss->it[i].pending = NULL;
+		}
+	rc = load(ss, e);
+	for (i = 0; i < npn; i++) {
+		struct item *t = rc ? NULL : item_by_id(ss, pn[i].id);
+
+		if (t && !t->decided)
+			t->pending = pn[i].note;
+		else
+			free(pn[i].note);
+	}
+	free(pn);
+	if (rc) {
+		ss->nview = ss->cur = 0;
+		return rc;
+	}
+	rebuild_view(ss, keep);
+	return 0;
+}
+
+/* ============================================================== progress */
+
+void session_progress(const struct session *ss, struct session_progress *out)
+{
+	double min = (now_ms() - ss->t0) / 60000.0;
+
+	memset(out, 0, sizeof(*out));
+	out->total = ss->n;
+	out->done = ss->done;
+	out->decided = ss->decided;
+	out->minutes = min;
+	/* a pace from a few seconds of work would be noise */
+	if (ss->decided >= 3 && min > 0.25) {
+		out->per_minute = ss->decided / min;
+		if (ss->done < ss->n)
+			out->minutes_left = (ss->n - ss->done) / out->per_minute;
+	}
+	out->waves = ss->waves;
+	out->nwaves = ss->nwaves;
+}
+
+/* =============================================================== samples */
+
+struct sample_item {
+	long long id;
+	char *wave, *role;
+};
+
+struct sample_ctx {
+	struct sample_item *it;
+	size_t n, cap;
+	long long *mine;
+	size_t nmine, capmine;
+};
+
+static int sample_answer(void *ctx, const struct store_answer *a)
+{
+	struct sample_ctx *c = ctx;
+	struct sample_item *it;
+
+	if (grow((void **)&c->it, &c->cap, c->n + 1, sizeof(*c->it)))
+		return KERR_NOMEM;
+	it = &c->it[c->n++];
+	it->id = a->id;
+	it->wave = strdup(a->wave);
+	it->role = strdup(a->role);
+	return it->wave && it->role ? 0 : KERR_NOMEM;
+}
+
+static int sample_mine(void *ctx, const struct store_decision *d)
+{
+	struct sample_ctx *c = ctx;
+
+	if (grow((void **)&c->mine, &c->capmine, c->nmine + 1, sizeof(*c->mine)))
+		return KERR_NOMEM;
+	c->mine[c->nmine++] = d->answer_id;
+	return 0;
+}
+
+/* splitmix64: small, fast and the same on every platform, so a seed gives
+ * the same sample everywhere. */
+static uint64_t next_rand(uint64_t *state)
+{
+	uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+struct stratum {
+	const char *wave, *role;
+	size_t *idx, n, quota;
+	double rem;
+};
+
+int session_sample_assign(struct store *s, const char *question, const char *coder,
+	size_t n, unsigned long long seed, size_t *assigned, struct kerr *e)
+{
+	struct sample_ctx c = { 0 };
+	struct stratum *st = NULL;
+	size_t nst = 0, i, j, eligible = 0, given = 0;
+	uint64_t state = seed;
+	int rc;
+
+	*assigned = 0;
+	if ((rc = store_each_answer(s, question, sample_answer, &c, e))
+	    || (rc = store_each_latest(s, question, coder, sample_mine, &c, e)))
+		goto out;
+	if (c.nmine)
+		qsort(c.mine, c.nmine, sizeof(*c.mine), cmp_ll);
+	st = calloc(c.n + 1, sizeof(*st));
+	if (!st) {
+		rc = KERR_NOMEM;
+		goto out;
+	}
+	for (i = 0; i < c.n; i++) {
+		struct sample_item *it = &c.it[i];
+
+		if (c.nmine && bsearch(&it->id, c.mine, c.nmine, sizeof(*c.mine), cmp_ll))
+			continue;
+		for (j = 0; j < nst; j++)
+			if (!strcmp(st[j].wave, it->wave) && !strcmp(st[j].role, it->role))
+				break;
+		if (j == nst) {
+			st[nst].wave = it->wave;
+			st[nst].role = it->role;
+			if (!(st[nst].idx = malloc(c.n * sizeof(size_t)))) {
+				rc = KERR_NOMEM;
+				goto out;
+			}
+			nst++;
+		}
+		st[j].idx[st[j].n++] = i;
+		eligible++;
+	}
+	if (n > eligible)
+		n = eligible;
+	/* Proportional shares, the remainder to the largest fractions. */
+	for (j = 0; j < nst; j++) {
+		double share = (double)n * st[j].n / (eligible ? eligible : 1);
+
+		st[j].quota = (size_t)share;
+		st[j].rem = share - st[j].quota;
+		given += st[j].quota;
+	}
+	while (given < n) {
+		size_t best = 0;
+
+		for (j = 1; j < nst; j++)
+			if (st[j].rem > st[best].rem && st[j].quota < st[j].n)
+				best = j;
+		st[best].quota++;
+		st[best].rem = -1;
+		given++;
+	}
+	if ((rc = store_begin(s, e)))
+		goto out;
+	for (j = 0; j < nst && !rc; j++) {
+		/* Partial Fisher-Yates: the first `quota` places get a random draw. */
+		for (i = 0; i < st[j].quota && !rc; i++) {
+			size_t k = i + (size_t)(next_rand(&state) % (st[j].n - i)), tmp;
+			int had;
+
+			tmp = st[j].idx[i];
+			st[j].idx[i] = st[j].idx[k];
+			st[j].idx[k] = tmp;
+			rc = store_sample_has(s, c.it[st[j].idx[i]].id, coder, &had, e);
+			if (!rc && !had) {
+				rc = store_sample_add(s, c.it[st[j].idx[i]].id, coder,
+					(long long)seed, e);
+				*assigned += !rc;
+			}
+		}
+	}
+	if (rc)
+		store_rollback(s);
+	else
+		rc = store_commit(s, e);
+out:
+	for (j = 0; j < nst; j++)
+		free(st[j].idx);
+	free(st);
+	for (i = 0; i < c.n; i++) {
+		free(c.it[i].wave);
+		free(c.it[i].role);
+	}
+	free(c.it);
+	free(c.mine);
+	if (rc == KERR_NOMEM)
+		nomem(e);
+	return rc;
+}
+
+struct assignments {
+	struct store_assignment *a;   /* coder and assigned_at owned */
+	size_t n, cap;
+};
+
+static int collect_assignment(void *ctx, const struct store_assignment *a)
+{
+	struct assignments *l = ctx;
+	struct store_assignment *d;
+
+	if (grow((void **)&l->a, &l->cap, l->n + 1, sizeof(*l->a)))
+		return KERR_NOMEM;
+	d = &l->a[l->n++];
+	*d = *a;
+	d->coder = strdup(a->coder ? a->coder : "");
+	d->assigned_at = strdup(a->assigned_at ? a->assigned_at : "");
+	return d->coder && d->assigned_at ? 0 : KERR_NOMEM;
+}
+
+static void assignments_release(struct assignments *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		free((char *)l->a[i].coder);
+		free((char *)l->a[i].assigned_at);
+	}
+	free(l->a);
+}
+
+/* The assignments first, then the answers: a callback must not run while
+ * the store is in the middle of a query. */
+static int read_assignments(struct store *s, const char *question, const char *coder,
+	struct assignments *l, struct kerr *e)
+{
+	int rc;
+
+	memset(l, 0, sizeof(*l));
+	rc = store_each_assignment(s, question, coder, collect_assignment, l, e);
+	if (rc == KERR_NOMEM)
+		nomem(e);
+	if (rc)
+		assignments_release(l);
+	return rc;
+}
+
+int session_sample_list(struct store *s, const char *question, const char *coder,
+	int (*cb)(void *ctx, const struct session_sample_row *r), void *ctx, struct kerr *e)
+{
+	struct assignments l;
+	size_t i;
+	int rc;
+
+	if ((rc = read_assignments(s, question, coder, &l, e)))
+		return rc;
+	for (i = 0; i < l.n && !rc; i++) {
+		struct store_answer a;
+		struct store_decision d;
+		struct session_sample_row r = { 0 };
+
+		if ((rc = store_get_answer(s, l.a[i].answer_id, &a, e)))
+			break;
+		rc = store_latest(s, l.a[i].answer_id, l.a[i].coder, &d, e);
+		if (rc == KERR_NOTFOUND) {
+			kerr_clear(e);
+			rc = 0;
+		} else if (!rc) {
+			r.decided = d.codes != NULL;
+			store_decision_release(&d);
+		}
+		if (!rc) {
+			r.answer_id = l.a[i].answer_id;
+			r.coder = l.a[i].coder;
+			r.respondent = a.respondent;
+			r.wave = a.wave;
+			r.role = a.role;
+			r.assigned_at = l.a[i].assigned_at;
+			r.seed = l.a[i].seed;
+			rc = cb(ctx, &r);
+		}
+		store_answer_release(&a);
+	}
+	assignments_release(&l);
+	return rc;
+}
+
+int session_sample_remove(struct store *s, const char *question, const char *coder,
+	size_t *removed, struct kerr *e)
+{
+	struct assignments l;
+	size_t i;
+	int rc;
+
+	*removed = 0;
+	if ((rc = read_assignments(s, question, coder, &l, e)))
+		return rc;
+	if (!l.n) {
+		assignments_release(&l);
+		return kerr_set(e, KERR_NOTFOUND, "%s has no sample%s%s", coder,
+			question ? " on " : "", question ? question : "");
+	}
+	if (!(rc = store_begin(s, e))) {
+		for (i = 0; i < l.n && !rc; i++)
+			rc = store_sample_remove(s, l.a[i].answer_id, coder, e);
+		if (!rc)
+			rc = store_commit(s, e);
+		if (rc)
+			store_rollback(s);
+		else
+			*removed = l.n;
+	}
+	assignments_release(&l);
+	return rc;
+}
+
+int session_sample_reassign(struct store *s, const char *question, const char *from,
+	const char *to, size_t *moved, struct kerr *e)
+{
+	struct assignments l;
+	size_t i, n = 0;
+	int rc;
+
+	*moved = 0;
+	if (!strcmp(from, to))
+		return kerr_set(e, KERR_INVALID, "the sample is %s's already", to);
+	if ((rc = read_assignments(s, question, from, &l, e)))
+		return rc;
+	if (!l.n) {
+		assignments_release(&l);
+		return kerr_set(e, KERR_NOTFOUND, "%s has no sample%s%s", from,
+			question ? " on " : "", question ? question : "");
+	}
+	if (!(rc = store_begin(s, e))) {
+		for (i = 0; i < l.n && !rc; i++) {
+			struct store_decision d;
+			int has = 0, decided;
+
+			rc = store_sample_remove(s, l.a[i].answer_id, from, e);
+			if (!rc)
+				rc = store_sample_has(s, l.a[i].answer_id, to, &has, e);
+			if (rc)
+				break;
+			rc = store_latest(s, l.a[i].answer_id, to, &d, e);
+			decided = rc == 0 && d.codes;
+			if (rc == 0)
+				store_decision_release(&d);
+			else if (rc == KERR_NOTFOUND) {
+				kerr_clear(e);
+				rc = 0;
+			}
+			if (!rc && !has && !decided) {
+				rc = store_sample_add(s, l.a[i].answer_id, to, l.a[i].seed, e);
+				n += !rc;
+			}
+		}
+		if (!rc)
+			rc = store_commit(s, e);
+		if (rc)
+			store_rollback(s);
+		else
+			*moved = n;
+	}
+	assignments_release(&l);
+	return rc;
+}
