@@ -23,6 +23,7 @@
 #include "csv.h"
 #include "datadir.h"
 #include "engine.h"
+#include "export.h"
 #include "error.h"
 #include "report.h"
 #include "store.h"
@@ -78,7 +79,7 @@ static const struct cli_opt opts[] = {
 	{ 0, NULL, NULL, NULL }
 };
 
-static const struct cli_usage usage = {
+static const struct cli_usage tally_usage = {
 	"koder tally [OPTION]... CORPUS_DIR | CORPUS.json | --db PATH\n"
 	"koder tally [OPTION]... --id COL --text COL --codebook CB [--wave COL --role COL] SURVEY.csv",
 	"Count coded answers per wave and role: \"Anført af X ud af Y\".",
@@ -110,6 +111,61 @@ static const struct cli_usage usage = {
 	"decision; nothing written), 5 an output could not be written, 6 the store\n"
 	"is unusable, 7 a field or pattern limit was reached.\n"
 };
+
+static const struct cli_opt export_opts[] = {
+	{ 'o', "output", "FILE", "write the data set to FILE (.sav, .zsav, .dta, .xlsx or .csv)" },
+	{ OPT_FORMAT, "format", "FORMAT", "sav, zsav, dta, xlsx or csv (default: from -o's "
+	  "extension)" },
+	{ OPT_QUESTION, "question", "ID", "export only this question of the corpus" },
+	{ OPT_DB, "db", "PATH", "take coders' decisions from this project store" },
+	{ OPT_CODES, "codes", "FILE.csv", "take final codes from an id,codes[,wave] CSV (one "
+	  "question)" },
+	{ OPT_ID, "id", "COLUMN", "respondent id column" },
+	{ OPT_WAVE, "wave", "COLUMN", "wave column (Nulpunkt, Midtvejs, ...)" },
+	{ OPT_ROLE, "role", "COLUMN", "role or work-function column" },
+	{ OPT_TEXT, "text", "COLUMN", "the open-answer column to code" },
+	{ OPT_CODEBOOK, "codebook", "FILE", "codebook for --text (file or shipped id)" },
+	{ OPT_KEEP, "keep-unknown", NULL, "keep wave/role values the descriptor lacks" },
+	{ OPT_NO_REPAIR, "no-repair", NULL, "code the text as written (no OCR/typing repair)" },
+	{ OPT_ENCODING, "encoding", "ENC", "survey encoding: utf-8 or windows-1252 "
+	  "(default: detected)" },
+	{ OPT_MAX_FIELD, "max-field", "BYTES", "longest answer accepted (default: 16 MB)" },
+	{ OPT_SHEET, "sheet", "NAME", "survey in .xlsx: read this sheet (default: the first)" },
+	{ 'h', "help", NULL, "show this help" },
+	{ 0, NULL, NULL, NULL }
+};
+
+static const struct cli_usage export_usage = {
+	"koder export [OPTION]... CORPUS_DIR | CORPUS.json | --db PATH -o FILE\n"
+	"koder export [OPTION]... --id COL --text COL --codebook CB [--wave COL --role COL] "
+	"SURVEY -o FILE",
+	"Write the survey with its coded answers merged in, for SPSS, Stata, R or Excel.",
+	export_opts,
+	"Every original column is kept.  For each coded question come one 0/1\n"
+	"column per category and per net (QUESTION_CATEGORY: 1 = nævnt, 0 = ikke\n"
+	"nævnt), QUESTION_koder with the final codes as text, and QUESTION_kilde\n"
+	"saying who decided them: \"coder\" (a decision in --db or --codes) or\n"
+	"\"engine\" (the rule engine's suggestion).  A respondent without a\n"
+	"substantive answer (blank, or ingen_svar) is missing in the 0/1 columns,\n"
+	"not 0, so a column's mean is the share X/Y that tally reports.\n\n"
+	"In .sav and .dta the 0/1 columns carry the category label as variable\n"
+	"label and the value labels 0 = \"ikke nævnt\", 1 = \"nævnt\"; a survey read\n"
+	"from .sav/.dta keeps its numeric codes and value labels.  The survey\n"
+	"arguments are those of 'koder tally'; the survey may be CSV, .sav, .zsav,\n"
+	".dta or .xlsx.  CSV is written for Danish Excel (UTF-8 with BOM, ';').\n\n"
+	"Examples:\n"
+	"  koder export corpora/sof -o sof-kodet.sav\n"
+	"  koder export corpora/sof --db project.db --format dta -o sof.dta\n"
+	"  koder export --id ID --wave Runde --text Svar --codebook cb.json survey.sav "
+	"-o kodet.xlsx\n\n"
+	"Exit status: 0 done, 1 done with warnings, 2 wrong usage, 3 a file is\n"
+	"missing, 4 the survey or codebook is wrong (nothing written), 5 the output\n"
+	"could not be written, 6 the store is unusable, 7 a limit was reached.\n"
+};
+
+/* The command running: tally or export share the survey arguments. */
+static const struct cli_usage *cur_usage = &tally_usage;
+#define usage (*cur_usage)
 
 #define UNKNOWN "(ukendt)"
 #define MAX_LISTED 20
@@ -183,6 +239,9 @@ struct run {
 	enum compare_mode cmp_mode;
 	enum stats_adjust adjust;
 	struct compare_panel *panel;   /* --compare waves: codes per respondent and wave */
+	int export_mode;        /* koder export: write the coded data set */
+	enum export_format xf;
+	struct export *exp;
 	int keep_unknown, no_repair;
 	size_t max_field;       /* 0 = the reader's default */
 	struct question *q;
@@ -960,6 +1019,7 @@ static int tally_survey(struct run *r)
 	struct kerr e;
 	struct buf scratch = BUF_INIT;
 	struct cli_progress prog;
+	struct export_answer *xa = NULL;
 	int rc, status = 0;
 
 	kerr_clear(&e);
@@ -980,6 +1040,19 @@ static int tally_survey(struct run *r)
 	r->tab = rd;
 	if ((status = find_columns(r, rd)))
 		goto out;
+	if (r->export_mode) {
+		struct tally **ts = xcalloc(r->nq, sizeof(*ts));
+
+		for (size_t i = 0; i < r->nq; i++)
+			ts[i] = r->q[i].t;
+		xa = xcalloc(r->nq, sizeof(*xa));
+		rc = export_open(&r->exp, r->out, r->xf, r->path.data, &topt, rd, ts, r->nq, &e);
+		free(ts);
+		if (rc) {
+			status = e.code == KERR_IO ? (cli_error(&e), EXIT_CANTCREATE) : cli_error(&e);
+			goto out;
+		}
+	}
 	/* Register the descriptor's waves and roles first: that is the report order. */
 	for (size_t i = 0; i < r->corpus.nwaves; i++)
 		dim_register(r, &r->wave, r->corpus.waves[i].name, NULL);
@@ -1027,12 +1100,19 @@ static int tally_survey(struct run *r)
 			    && compare_panel_add(r->panel, i, (size_t)g, (size_t)w, (size_t)k,
 						 row.field[r->id_col], q->flags))
 				cli_die(EXIT_SOFTWARE, "out of memory");
+			if (xa)
+				xa[i] = (struct export_answer){ kind, q->flags, reviewed };
+		}
+		if (r->exp && !r->errors.n && export_row(r->exp, &row, xa, &e)) {
+			status = e.code == KERR_IO ? (cli_error(&e), EXIT_CANTCREATE) : cli_error(&e);
+			goto out;
 		}
 	}
 	cli_progress_end(&prog);
 	if (r->ndups)
 		dup_first_lines(r, &topt);
 out:
+	free(xa);
 	buf_release(&scratch);
 	r->tab = NULL;
 	table_close(rd);
@@ -1121,7 +1201,7 @@ static int parse_args(struct run *r, int argc, char **argv)
 	enum report_format f;
 	int c;
 
-	cli_parser_init(&p, opts);
+	cli_parser_init(&p, cur_usage->opts);
 	for (;;) {
 		c = cli_next(&p, argc, argv);
 		/* Options may follow the survey too ("koder tally corpora/sof --db x"). */
@@ -1190,7 +1270,16 @@ static int parse_args(struct run *r, int argc, char **argv)
 	if (!r->survey_arg && !r->db)
 		return cli_misuse(&usage, "which survey? give a corpus directory, a corpus.json "
 				  "or a survey CSV");
-	if (r->format_s && report_format_parse(r->format_s, &f))
+	if (r->export_mode) {
+		if (r->format_s ? export_format_parse(r->format_s, &r->xf)
+		    : export_format_of_path(r->out, &r->xf))
+			return cli_misuse(&usage, r->format_s ? "--format is sav, zsav, dta, xlsx or "
+					  "csv, not \"%s\"" : "which format? give -o FILE.sav (.zsav, "
+					  ".dta, .xlsx, .csv) or --format%s", r->format_s ? r->format_s : "");
+		if (!r->out && r->xf != EXPORT_CSV)
+			return cli_misuse(&usage, "give -o FILE: a %s file cannot go to standard "
+					  "output", r->format_s);
+	} else if (r->format_s && report_format_parse(r->format_s, &f))
 		return cli_misuse(&usage, "--format is text, csv, md, json or xlsx, not \"%s\"",
 				  r->format_s);
 	if (r->db && r->codes)
@@ -1312,10 +1401,17 @@ static int init_tables(struct run *r)
 
 int cmd_tally(int argc, char **argv)
 {
+	return cmd_tally_run(argc, argv, 0);
+}
+
+int cmd_tally_run(int argc, char **argv, int export_mode)
+{
 	struct run r;
 	int rc;
 
 	memset(&r, 0, sizeof(r));
+	r.export_mode = export_mode;
+	cur_usage = export_mode ? &export_usage : &tally_usage;
 	buf_init(&r.path, 0);
 	buf_init(&r.stored_corpus, 0);
 	engine_answer_init(&r.ans);
@@ -1355,10 +1451,20 @@ int cmd_tally(int argc, char **argv)
 	if (r.by)
 		warn_empty(&r, &r.group, r.by);
 	warn_unused(&r);
-	rc = write_outputs(&r);
+	if (r.exp) {
+		struct kerr e;
+
+		kerr_clear(&e);
+		rc = export_commit(r.exp, &e);
+		r.exp = NULL;
+		if (rc)
+			rc = e.code == KERR_IO ? (cli_error(&e), EXIT_CANTCREATE) : cli_error(&e);
+	} else
+		rc = write_outputs(&r);
 	if (!rc)
 		rc = r.status;
 out:
+	export_free(r.exp);
 	compare_panel_free(r.panel);
 	release_run(&r);
 	return rc;
