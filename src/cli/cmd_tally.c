@@ -17,6 +17,7 @@
 #include "buf.h"
 #include "cli.h"
 #include "cmd.h"
+#include "audit.h"
 #include "codebook.h"
 #include "compare.h"
 #include "corpus.h"
@@ -43,7 +44,7 @@ enum {
 	OPT_ID = 256, OPT_WAVE, OPT_ROLE, OPT_TEXT, OPT_CODEBOOK, OPT_QUESTION, OPT_BY,
 	OPT_FORMAT, OPT_CHART, OPT_DB, OPT_CODES, OPT_KEEP, OPT_NO_REPAIR, OPT_ENCODING,
 	OPT_MAX_FIELD, OPT_MASK, OPT_MASK_KINDS, OPT_SHEET,
-	OPT_CI, OPT_MIN_BASE, OPT_COMPARE, OPT_ADJUST
+	OPT_CI, OPT_MIN_BASE, OPT_COMPARE, OPT_ADJUST, OPT_AUDIT
 };
 
 static const struct cli_opt opts[] = {
@@ -74,6 +75,8 @@ static const struct cli_opt opts[] = {
 	  "waves|roles" },
 	{ OPT_ADJUST, "adjust", "METHOD", "adjust p-values across the table: holm (default), "
 	  "bh or none" },
+	{ OPT_AUDIT, "audit", NULL, "with --db: correct engine-coded counts by the audit "
+	  "(review --sample N --audit); JSON and text" },
 	CMD_NO_MASK_OPTS(OPT_MASK, OPT_MASK_KINDS),
 	{ 'h', "help", NULL, "show this help" },
 	{ 0, NULL, NULL, NULL }
@@ -191,6 +194,8 @@ struct question {
 	long *cb2t;             /* codebook category -> tally category, -1 = ingen_svar */
 	unsigned char *flags;
 	struct codes_map dec;
+	struct tally *te;       /* --audit: the engine-coded answers alone */
+	struct audit_est aud;
 };
 
 /* A wave or role value the descriptor does not list. */
@@ -240,6 +245,7 @@ struct run {
 	enum stats_adjust adjust;
 	struct compare_panel *panel;   /* --compare waves: codes per respondent and wave */
 	int export_mode;        /* koder export: write the coded data set */
+	int audit;
 	enum export_format xf;
 	struct export *exp;
 	int keep_unknown, no_repair;
@@ -379,7 +385,7 @@ static int find_codebook(const char *arg, struct buf *out)
 
 /* Categories for the tally: codebook order without ingen_svar, each net
  * placed just before its first member. */
-static int make_tally(struct question *q, struct kerr *e)
+static int make_tally(struct question *q, int audit, struct kerr *e)
 {
 	const struct codebook *cb = q->cb;
 	struct tally_cat_def *defs = calloc(cb->ncats + cb->nnets + 1, sizeof(*defs));
@@ -406,6 +412,8 @@ static int make_tally(struct question *q, struct kerr *e)
 		defs[n++] = (struct tally_cat_def){ c->id, c->label, c->net, 0 };
 	}
 	rc = tally_new(&q->t, q->column, q->id, cb->id, cb->title, cb->version, defs, n, e);
+	if (!rc && audit)
+		rc = tally_new(&q->te, q->column, q->id, cb->id, cb->title, cb->version, defs, n, e);
 	free(defs);
 	free(placed);
 	if (rc)
@@ -444,7 +452,7 @@ static int load_question(struct run *r, struct question *q)
 		return status;
 	}
 	kerr_list_release(&errs);
-	if ((rc = make_tally(q, &e)))
+	if ((rc = make_tally(q, r->audit, &e)))
 		return cli_error(&e);
 	if (r->by && corpus_set_str(&q->t->by, r->by))
 		return cli_error(&e);
@@ -658,6 +666,34 @@ static int db_final(void *ctx, const struct store_final *f)
 	return d->rc;
 }
 
+/* --audit: each question's audit, coder against engine on the sample. */
+static int load_audit(struct run *r)
+{
+	struct store *s = NULL;
+	struct kerr e;
+	int rc;
+
+	kerr_clear(&e);
+	if ((rc = store_open(&s, r->db, 0, &e)))
+		return cli_error(&e);
+	for (size_t i = 0; i < r->nq && !rc; i++) {
+		struct question *q = &r->q[i];
+
+		if ((rc = audit_estimate(s, q->id, q->t, &q->aud, &e)))
+			break;
+		if (!q->aud.audited)
+			cli_warn("%s: the audit of \"%s\" (%zu answers for %s) has no decision yet; "
+				 "code it with 'koder review --db %s --coder %s'", r->db, q->id,
+				 q->aud.drawn, q->aud.coder, r->db, q->aud.coder);
+		else
+			cli_warn("%s: audit of \"%s\": %zu of %zu sampled answers coded by %s; "
+				 "corrected shares by Rogan-Gladen, intervals by the delta method",
+				 r->db, q->id, q->aud.audited + q->aud.nonsubst, q->aud.drawn, q->aud.coder);
+	}
+	store_close(s);
+	return rc ? cli_error(&e) : 0;
+}
+
 static int load_db(struct run *r)
 {
 	struct store *s = NULL;
@@ -707,6 +743,9 @@ static long dim_register(struct run *r, struct dim *d, const char *name, const c
 
 		idx = d == &r->wave ? tally_wave(t, name)
 		    : d == &r->role ? tally_role(t, name, plural) : tally_group(t, name);
+		if ((t = r->q[i].te))
+			(void)(d == &r->wave ? tally_wave(t, name)
+			       : d == &r->role ? tally_role(t, name, plural) : tally_group(t, name));
 	}
 	return idx;
 }
@@ -1094,7 +1133,9 @@ static int tally_survey(struct run *r)
 			if ((status = code_answer(r, q, &row, q->t->waves[w].name, &scratch, &kind,
 						  &reviewed)))
 				goto out;
-			if (tally_add(q->t, (size_t)g, (size_t)w, (size_t)k, kind, q->flags, reviewed))
+			if (tally_add(q->t, (size_t)g, (size_t)w, (size_t)k, kind, q->flags, reviewed)
+			    || (q->te && !reviewed && tally_add(q->te, (size_t)g, (size_t)w, (size_t)k,
+								kind, q->flags, 0)))
 				cli_die(EXIT_SOFTWARE, "out of memory");
 			if (r->panel && kind == TALLY_SUBST && row.len[r->id_col]
 			    && compare_panel_add(r->panel, i, (size_t)g, (size_t)w, (size_t)k,
@@ -1170,7 +1211,8 @@ static int write_outputs(struct run *r)
 	else if (r->out && strlen(r->out) > 5 && !strcmp(r->out + strlen(r->out) - 5, ".xlsx"))
 		f = REPORT_XLSX;
 	{
-		struct report_opts ro = { r->ci, r->min_base, NULL };
+		struct report_opts ro = { r->ci, r->min_base, NULL, NULL };
+		struct report_audit *ra = NULL;
 		struct compare cmp;
 
 		memset(&cmp, 0, sizeof(cmp));
@@ -1181,7 +1223,14 @@ static int write_outputs(struct run *r)
 		}
 		if (r->cmp_mode)
 			ro.cmp = &cmp;
+		if (r->audit) {
+			ra = xcalloc(r->nq, sizeof(*ra));
+			for (size_t i = 0; i < r->nq; i++)
+				ra[i] = (struct report_audit){ &r->q[i].aud, r->q[i].te };
+			ro.audit = ra;
+		}
 		rc = report_write_opts(ts, r->nq, f, r->out, &ro, &e);
+		free(ra);
 		compare_release(&cmp);
 	}
 	if (!rc && r->chart)
@@ -1234,6 +1283,7 @@ static int parse_args(struct run *r, int argc, char **argv)
 		case OPT_ENCODING: r->f_enc = optarg; break;
 		case OPT_SHEET: r->f_sheet = optarg; break;
 		case OPT_CI: r->ci = 1; break;
+		case OPT_AUDIT: r->audit = 1; break;
 		case OPT_MIN_BASE:
 			if (cli_parse_size(optarg, &r->min_base) || !r->min_base)
 				return cli_misuse(&usage, "--min-base needs a positive number");
@@ -1284,6 +1334,8 @@ static int parse_args(struct run *r, int argc, char **argv)
 				  r->format_s);
 	if (r->db && r->codes)
 		return cli_misuse(&usage, "give --db or --codes, not both");
+	if (r->audit && !r->db)
+		return cli_misuse(&usage, "--audit reads the audit from a project store: give --db");
 	return 0;
 }
 
@@ -1366,6 +1418,8 @@ static void release_run(struct run *r)
 		struct question *q = &r->q[i];
 
 		tally_free(q->t);
+		tally_free(q->te);
+		audit_est_release(&q->aud);
 		engine_free(q->en);
 		codebook_free(q->cb);
 		buf_release(&q->cb_path);
@@ -1425,6 +1479,8 @@ int cmd_tally_run(int argc, char **argv, int export_mode)
 	if (init_tables(&r))
 		cli_die(EXIT_SOFTWARE, "out of memory");
 	if ((r.codes && (rc = load_codes_file(&r, &r.q[0]))) || (r.db && (rc = load_db(&r))))
+		goto out;
+	if (r.audit && (rc = load_audit(&r)))
 		goto out;
 	if (r.cmp_mode == COMPARE_WAVES) {
 		struct tally **ts = xcalloc(r.nq, sizeof(*ts));

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <xlsxwriter.h>
 
+#include "audit.h"
 #include "compare.h"
 #include "stats.h"
 
@@ -100,6 +101,22 @@ static const char *adjust_da(enum stats_adjust a)
 {
 	return a == STATS_ADJ_HOLM ? "Holm-justeret" : a == STATS_ADJ_BH
 		? "Benjamini-Hochberg-justeret" : "ujusteret";
+}
+
+/* The audit-corrected share of category k in cell (g, w, r) of tally i. */
+static int corrected(const struct report_opts *o, size_t i, const struct tally *t, size_t g,
+		     size_t w, size_t r, size_t k, double *share, double *lo, double *hi,
+		     int *publish)
+{
+	const struct report_audit *a;
+	const struct tally_cell *c = tally_cell(t, g, w, r), *ce;
+
+	if (!o || !o->audit || !(a = &o->audit[i])->est || !c || !c->base)
+		return 0;
+	ce = tally_cell(a->engine, g, w, r);
+	audit_correct(a->est, k, c->count[k], c->base, ce ? ce->count[k] : 0, ce ? ce->base : 0,
+		      share, lo, hi, publish);
+	return 1;
 }
 
 /* One comparison in words: "Nulpunkt -> Afslutning, ledere: +12,3 point,
@@ -211,6 +228,28 @@ static void write_text(struct buf *b, struct tally *const *ts, size_t n,
 					buf_adds(b, "  Forskel ");
 					cmp_text(b, cmp, x, t);
 					buf_adds(b, "\n");
+				}
+				if (o && o->audit && o->audit[i].est) {
+					const struct audit_est *ae = o->audit[i].est;
+					size_t mark = b->len;
+					char *dot;
+
+					buf_addf(b, "  Korrigeret for regelmotorens fejl (Se %.2f, Sp %.2f):",
+						 audit_se(ae, k), audit_sp(ae, k));
+					while ((dot = strchr(b->data + mark, '.')))
+						*dot = ',';
+					for (size_t w = 0; w < t->nwaves; w++)
+						for (size_t r = 0; tally_wave_asked(t, g, w) && r < t->nroles; r++) {
+							double sh, lo, hi;
+							int pub;
+
+							if (!corrected(o, i, t, g, w, r, k, &sh, &lo, &hi, &pub))
+								continue;
+							buf_addf(b, " %s, %s %.0f %% (%.0f-%.0f %%%s);",
+								 t->waves[w].name, t->roles[r].plural, 100 * sh,
+								 100 * lo, 100 * hi, pub ? "" : ", bør gennemses");
+						}
+					b->data[b->len - 1] = '\n';
 				}
 			}
 			buf_adds(b, "\n");
@@ -568,6 +607,32 @@ static int json_row(void *ctx, const struct cell_ref *x)
 	cJSON_AddItemToArray(ci, cJSON_CreateNumber(round4(lo)));
 	cJSON_AddItemToArray(ci, cJSON_CreateNumber(round4(hi)));
 	cJSON_AddBoolToObject(o, "small_base", c->base < min_base(jc->o));
+	if (jc->o && jc->o->audit) {
+		size_t ti = 0;
+		double sh, alo, ahi;
+		int pub;
+
+		while (jc->ts[ti] != x->t)
+			ti++;
+		if (corrected(jc->o, ti, t, x->g, x->w, x->r, x->k, &sh, &alo, &ahi, &pub)) {
+			const struct audit_est *ae = jc->o->audit[ti].est;
+			const struct audit_cat *ac = &ae->cat[x->k];
+			cJSON *a = cJSON_AddObjectToObject(o, "audit"), *aci;
+
+			if (!a)
+				return KERR_NOMEM;
+			cJSON_AddNumberToObject(a, "sensitivity", round4(audit_se(ae, x->k)));
+			cJSON_AddNumberToObject(a, "specificity", round4(audit_sp(ae, x->k)));
+			cJSON_AddNumberToObject(a, "audited", (double)(ac->tp + ac->fn + ac->fp + ac->tn));
+			cJSON_AddNumberToObject(a, "corrected_share", round4(sh));
+			if (!(aci = cJSON_AddArrayToObject(a, "ci95")))
+				return KERR_NOMEM;
+			cJSON_AddItemToArray(aci, cJSON_CreateNumber(round4(alo)));
+			cJSON_AddItemToArray(aci, cJSON_CreateNumber(round4(ahi)));
+			cJSON_AddStringToObject(a, "method", "rogan-gladen, delta method");
+			cJSON_AddBoolToObject(a, "publishable", pub);
+		}
+	}
 	return json_tests(o, jc, x);
 }
 

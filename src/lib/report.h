@@ -50,10 +50,19 @@ int report_write(struct tally *const *t, size_t n, enum report_format f, const c
  */
 #define REPORT_MIN_BASE 30
 struct compare;
+struct audit_est;
+/* tally --audit: per tally, the audit's estimates and a tally of the
+ * engine-coded answers alone (same categories and cells). */
+struct report_audit {
+	const struct audit_est *est;
+	const struct tally *engine;
+};
 struct report_opts {
 	int ci;                     /* text/md: show intervals and small bases */
 	size_t min_base;            /* 0 = REPORT_MIN_BASE */
 	const struct compare *cmp;  /* or NULL */
+	const struct report_audit *audit;   /* one per tally, or NULL: JSON and text show
+	                                       the corrected shares */
 };
 int report_write_opts(struct tally *const *t, size_t n, enum report_format f, const char *path,
 		      const struct report_opts *o, struct kerr *e);
