@@ -246,6 +246,16 @@ static int rs_variable(int index, readstat_variable_t *v, const char *val_labels
 	return READSTAT_HANDLER_OK;
 }
 
+/* The second pass over a .dta: the variables are known already. */
+static int rs_variable_again(int index, readstat_variable_t *v, const char *val_labels, void *ctx)
+{
+	(void)index;
+	(void)v;
+	(void)val_labels;
+	(void)ctx;
+	return READSTAT_HANDLER_OK;
+}
+
 static int rs_value_label(const char *set, readstat_value_t value, const char *label, void *ctx)
 {
 	struct table *t = ctx;
@@ -460,16 +470,31 @@ static void *parse_thread(void *arg)
 	readstat_parser_t *p = readstat_parser_init();
 	readstat_error_t err = READSTAT_ERROR_MALLOC;
 
-	if (p) {
+	if (p && t->fmt == TABLE_DTA) {
+		/* Stata keeps its value labels after the data: a first pass reads
+		 * the dictionary and the labels, the second the values */
+		readstat_set_metadata_handler(p, rs_metadata);
+		readstat_set_variable_handler(p, rs_variable);
+		readstat_set_value_label_handler(p, rs_value_label);
+		readstat_set_error_handler(p, rs_error);
+		err = readstat_parse_dta(p, t->path, t);
+		readstat_parser_free(p);
+		p = NULL;
+		if (err == READSTAT_OK && !t->parse_rc && (p = readstat_parser_init())) {
+			readstat_set_variable_handler(p, rs_variable_again);
+			readstat_set_value_handler(p, rs_value);
+			readstat_set_error_handler(p, rs_error);
+			err = readstat_parse_dta(p, t->path, t);
+			readstat_parser_free(p);
+		} else if (err == READSTAT_OK && !t->parse_rc)
+			err = READSTAT_ERROR_MALLOC;
+	} else if (p) {
 		readstat_set_metadata_handler(p, rs_metadata);
 		readstat_set_variable_handler(p, rs_variable);
 		readstat_set_value_label_handler(p, rs_value_label);
 		readstat_set_value_handler(p, rs_value);
 		readstat_set_error_handler(p, rs_error);
-		if (t->fmt == TABLE_DTA)
-			err = readstat_parse_dta(p, t->path, t);
-		else
-			err = readstat_parse_sav(p, t->path, t);
+		err = readstat_parse_sav(p, t->path, t);
 		readstat_parser_free(p);
 	}
 	if (err != READSTAT_OK && !t->abort) {
