@@ -8,6 +8,7 @@
 #include "cmd.h"
 #include "codebook.h"
 #include "csv.h"
+#include "table.h"
 #include "engine.h"
 #include "error.h"
 #include "outfile.h"
@@ -274,12 +275,12 @@ static void write_header(struct coder *c, int wave, int role)
 }
 
 /* Column `name` of the reader, or report it.  Returns 0, or the exit status. */
-static int find_col(struct csv_reader *rd, const char *name, const char *file, size_t *idx)
+static int find_col(struct table *rd, const char *name, const char *file, size_t *idx)
 {
 	struct kerr e;
 
 	kerr_clear(&e);
-	if (!csv_header_find(rd, name, idx, &e))
+	if (!table_find(rd, name, idx, &e))
 		return 0;
 	kerr_at(&e, file, 1, 0);
 	return cli_error(&e);
@@ -293,8 +294,8 @@ struct cols {
 static int code_stream(struct coder *c, FILE *fp, const char *file, const char *names[4],
 		       int *status)
 {
-	struct csv_reader *rd = NULL;
-	struct csv_row row;
+	struct table *rd = NULL;
+	table_row row;
 	struct cols k;
 	struct kerr e;
 	struct cli_progress prog;
@@ -303,13 +304,13 @@ static int code_stream(struct coder *c, FILE *fp, const char *file, const char *
 
 	memset(&k, 0, sizeof k);
 	kerr_clear(&e);
-	if (csv_open(&rd, fp, file, NULL, &e))
+	if (table_open_fp(&rd, fp, file, NULL, &e))
 		return cli_error(&e);
 	if ((st = find_col(rd, names[0], file, &k.text))
 	    || (names[1] && (st = find_col(rd, names[1], file, &k.id)))
 	    || (names[2] && (st = find_col(rd, names[2], file, &k.wave)))
 	    || (names[3] && (st = find_col(rd, names[3], file, &k.role)))) {
-		csv_close(rd);
+		table_close(rd);
 		return st;
 	}
 	k.has_id = names[1] != NULL;
@@ -317,7 +318,7 @@ static int code_stream(struct coder *c, FILE *fp, const char *file, const char *
 	k.has_role = names[3] != NULL;
 	write_header(c, k.has_wave, k.has_role);
 	cli_progress_start(&prog, "coding", 0);
-	while ((rc = csv_next(rd, &row, &e)) != CSV_END) {
+	while ((rc = table_next(rd, &row, &e)) != TABLE_END) {
 		char rownum[32];
 		const char *id;
 		size_t need = k.text;
@@ -332,7 +333,7 @@ static int code_stream(struct coder *c, FILE *fp, const char *file, const char *
 		if (k.has_role && k.role > need) need = k.role;
 		if (rc < 0 || row.n <= need) {
 			cli_warn("%s:%ld: row skipped: it has %zu fields where the header has %zu",
-				file, row.line, row.n, csv_header_count(rd));
+				file, row.line, row.n, table_ncols(rd));
 			*status = EXIT_PROBLEMS;
 			kerr_clear(&e);
 			continue;
@@ -343,14 +344,14 @@ static int code_stream(struct coder *c, FILE *fp, const char *file, const char *
 				kerr_at(&e, file, row.line, 0);
 			else
 				cli_warn("%s:%ld: while coding this answer:", file, row.line);
-			csv_close(rd);
+			table_close(rd);
 			cli_progress_end(&prog);
 			return cli_error(&e);
 		}
 		if (c->mask)
 			rc = pii_find(row.field[k.text], row.len[k.text], c->mask, &c->hits, &e);
 		if (rc) {
-			csv_close(rd);
+			table_close(rd);
 			cli_progress_end(&prog);
 			return cli_error(&e);
 		}
@@ -365,14 +366,14 @@ static int code_stream(struct coder *c, FILE *fp, const char *file, const char *
 				k.has_role ? row.field[k.role] : NULL, row.field[k.text]);
 		if (rc) {
 			kerr_set(&e, KERR_NOMEM, "out of memory");
-			csv_close(rd);
+			table_close(rd);
 			cli_progress_end(&prog);
 			return cli_error(&e);
 		}
 		cli_progress_add(&prog, 1);
 	}
 	cli_progress_end(&prog);
-	csv_close(rd);
+	table_close(rd);
 	if (rc < 0)
 		return cli_error(&e);
 	return 0;

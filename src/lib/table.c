@@ -1091,6 +1091,42 @@ int table_open(struct table **out, const char *path, const struct table_opts *op
 	return 0;
 }
 
+int table_open_fp(struct table **out, FILE *fp, const char *path, const struct table_opts *opts,
+		  struct kerr *e)
+{
+	struct table *t;
+	int rc;
+
+	*out = NULL;
+	/* a named, seekable file that is not CSV: open it by name (readstat and
+	 * libzip read by name and seek) */
+	if (path && fp != stdin) {
+		unsigned char head[16];
+		long pos = ftell(fp);
+		size_t n;
+
+		if (pos >= 0) {
+			n = fread(head, 1, sizeof(head), fp);
+			if (fseek(fp, pos, SEEK_SET) == 0 && table_sniff(path, head, n) != TABLE_CSV)
+				return table_open(out, path, opts, e);
+		}
+	}
+	if (!(t = calloc(1, sizeof(*t))) || !(t->path = xstrdup(path ? path : "-"))) {
+		free(t);
+		return kerr_set(e, KERR_NOMEM, "out of memory");
+	}
+	t->fmt = TABLE_CSV;
+	rc = csv_open(&t->csv, fp, path, opts ? &opts->csv : NULL, e);
+	if (!rc)
+		t->ncols = csv_header_count(t->csv);
+	if (rc) {
+		table_close(t);
+		return rc;
+	}
+	*out = t;
+	return 0;
+}
+
 int table_next(struct table *t, table_row *row, struct kerr *e)
 {
 	switch (t->fmt) {

@@ -38,6 +38,7 @@
 #define KODER_TABLE_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "csv.h"
 
@@ -76,6 +77,14 @@ enum { TABLE_END = 0, TABLE_ROW = 1 };
  */
 int table_open(struct table **out, const char *path, const struct table_opts *opts,
 	       struct kerr *e);
+
+/*
+ * The same for a stream the caller opened (standard input): read as CSV,
+ * or, when `fp` is a regular file that holds a .sav/.zsav/.dta/.xlsx and
+ * `path` names it, as that format.  The table never closes `fp`.
+ */
+int table_open_fp(struct table **out, FILE *fp, const char *path, const struct table_opts *opts,
+		  struct kerr *e);
 
 /*
  * Next row: TABLE_ROW with `row` filled, TABLE_END, or a negative -KERR_*
