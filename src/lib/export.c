@@ -13,6 +13,7 @@
 #include "outfile.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +48,10 @@ struct export {
 	/* readstat */
 	readstat_writer_t *w;
 	int w_err;
+	/* .sav: the dictionary is held until the first row is written, so the
+	 * multiple-response sets can go in before its terminator */
+	struct buf hdr;
+	int hdr_done;
 	/* xlsx */
 	lxw_workbook *wb;
 	lxw_worksheet *ws;
@@ -205,11 +210,200 @@ static ssize_t rs_write(const void *data, size_t len, void *ctx)
 {
 	struct export *x = ctx;
 
+	if (!x->hdr_done) {
+		if (buf_add_slow(&x->hdr, data, len)) {
+			x->w_err = ENOMEM;
+			return -1;
+		}
+		return (ssize_t)len;
+	}
 	if (fwrite(data, 1, len, x->o.fp) != len) {
 		x->w_err = errno ? errno : EIO;
 		return -1;
 	}
 	return (ssize_t)len;
+}
+
+/* ---- SPSS multiple-response sets ------------------------------------------- */
+
+static int32_t rd32(const char *p)
+{
+	int32_t v;
+
+	memcpy(&v, p, 4);
+	return v;
+}
+
+/* Upper-case ASCII copy for comparing SPSS names. */
+static int same_name(const char *a, size_t an, const char *b)
+{
+	size_t bn = strlen(b);
+
+	return an == bn && !strncasecmp(a, b, an);
+}
+
+/*
+ * Walk the dictionary in x->hdr (readstat wrote it in this machine's byte
+ * order) to the terminator record (999); on the way collect the long
+ * variable names record (7/13: SHORT=Long, tab-separated), which gives the
+ * short names the set record must use.  Returns the terminator's offset or
+ * -1 when the dictionary is not as expected (then no set is written).
+ */
+static long find_terminator(const struct export *x, const char **names13, size_t *n13)
+{
+	const char *d = x->hdr.data;
+	size_t len = x->hdr.len, pos = 176;
+
+	*names13 = NULL;
+	*n13 = 0;
+	if (len < 176 || memcmp(d, "$FL2", 4))
+		return -1;
+	while (pos + 4 <= len) {
+		int32_t type = rd32(d + pos);
+
+		if (type == 999)
+			return (long)pos;
+		if (type == 2) {
+			int32_t has_label, nmiss;
+
+			if (pos + 32 > len)
+				return -1;
+			has_label = rd32(d + pos + 8);
+			nmiss = rd32(d + pos + 12);
+			pos += 32;
+			if (has_label) {
+				int32_t l;
+
+				if (pos + 4 > len)
+					return -1;
+				l = rd32(d + pos);
+				pos += 4 + (size_t)((l + 3) / 4 * 4);
+			}
+			pos += (size_t)(nmiss < 0 ? -nmiss : nmiss) * 8;
+		} else if (type == 3) {
+			int32_t n;
+
+			if (pos + 8 > len)
+				return -1;
+			n = rd32(d + pos + 4);
+			pos += 8;
+			for (int32_t i = 0; i < n && pos + 9 <= len; i++) {
+				size_t l = (unsigned char)d[pos + 8];
+
+				pos += 8 + (1 + l + 7) / 8 * 8;
+			}
+		} else if (type == 4) {
+			if (pos + 8 > len)
+				return -1;
+			pos += 8 + (size_t)rd32(d + pos + 4) * 4;
+		} else if (type == 6) {
+			if (pos + 8 > len)
+				return -1;
+			pos += 8 + (size_t)rd32(d + pos + 4) * 80;
+		} else if (type == 7) {
+			int32_t sub, size, count;
+
+			if (pos + 16 > len)
+				return -1;
+			sub = rd32(d + pos + 4);
+			size = rd32(d + pos + 8);
+			count = rd32(d + pos + 12);
+			if (sub == 13) {
+				*names13 = d + pos + 16;
+				*n13 = (size_t)size * (size_t)count;
+			}
+			pos += 16 + (size_t)size * (size_t)count;
+		} else
+			return -1;
+	}
+	return -1;
+}
+
+/* The short name of variable `want`, from the 7/13 record or, without one,
+ * the name itself (then it is short).  Lower case into out. */
+static int short_name(const char *r13, size_t n13, const char *want, char out[16])
+{
+	const char *p = r13, *end = r13 ? r13 + n13 : NULL;
+
+	while (p && p < end) {
+		const char *tab = memchr(p, '	', (size_t)(end - p)), *eq;
+		const char *stop = tab ? tab : end;
+
+		eq = memchr(p, '=', (size_t)(stop - p));
+		if (eq && same_name(eq + 1, (size_t)(stop - eq - 1), want) && eq - p < 16) {
+			size_t n = (size_t)(eq - p);
+
+			for (size_t i = 0; i < n; i++)
+				out[i] = (char)((p[i] >= 'A' && p[i] <= 'Z') ? p[i] + 32 : p[i]);
+			out[n] = 0;
+			return 0;
+		}
+		p = tab ? tab + 1 : end;
+	}
+	if (strlen(want) > 8)
+		return -1;
+	for (size_t i = 0; i <= strlen(want); i++)
+		out[i] = (char)((want[i] >= 'A' && want[i] <= 'Z') ? want[i] + 32 : want[i]);
+	return 0;
+}
+
+/*
+ * Write the held dictionary with a 7/7 record declaring, per question, a
+ * multiple dichotomy set ($QUESTION, counted value 1, the question as label)
+ * of its category columns (not the nets: a net repeats its members), just
+ * before the terminator.  Without a recognisable dictionary the file is
+ * written as readstat made it.
+ */
+static int flush_header(struct export *x)
+{
+	const char *r13;
+	size_t n13;
+	long term = find_terminator(x, &r13, &n13);
+	struct buf rec = BUF_INIT;
+	int rc = 0;
+
+	x->hdr_done = 1;
+	for (size_t q = 0; term > 0 && q < x->nq; q++) {
+		const struct tally *t = x->ts[q];
+		struct buf vars = BUF_INIT;
+		char *setname = valid_name(t->qid, EXPORT_SAV);
+		const char *label = t->question ? t->question : t->qid;
+		size_t nvars = 0;
+
+		for (size_t i = 0; i < x->ncol; i++) {
+			char sn[16];
+
+			if (x->col[i].kind != X_CAT || x->col[i].q != q
+			    || t->cats[x->col[i].k].is_net)
+				continue;
+			if (short_name(r13, n13, x->col[i].name, sn)) {
+				nvars = 0;
+				break;
+			}
+			buf_addf(&vars, " %s", sn);
+			nvars++;
+		}
+		if (nvars >= 2 && setname)
+			buf_addf(&rec, "$%s=D1 1 %zu %s%s\n", setname, strlen(label), label, vars.data);
+		free(setname);
+		buf_release(&vars);
+	}
+	if (term > 0 && rec.len) {
+		int32_t head[4] = { 7, 7, 1, (int32_t)rec.len };
+
+		if (fwrite(x->hdr.data, 1, (size_t)term, x->o.fp) != (size_t)term
+		    || fwrite(head, 1, sizeof(head), x->o.fp) != sizeof(head)
+		    || fwrite(rec.data, 1, rec.len, x->o.fp) != rec.len
+		    || fwrite(x->hdr.data + term, 1, x->hdr.len - (size_t)term, x->o.fp)
+		       != x->hdr.len - (size_t)term)
+			rc = -1;
+	} else if (fwrite(x->hdr.data, 1, x->hdr.len, x->o.fp) != x->hdr.len)
+		rc = -1;
+	if (rc)
+		x->w_err = errno ? errno : EIO;
+	buf_release(&rec);
+	buf_release(&x->hdr);
+	return rc;
 }
 
 /* Count rows and the widest value of each string column. */
@@ -250,6 +444,10 @@ static int rs_setup(struct export *x, struct kerr *e)
 
 	if (!(x->w = readstat_writer_init()))
 		return kerr_set(e, KERR_NOMEM, "out of memory");
+	/* the sets go into plain .sav only: .zsav's data header holds file
+	 * offsets that an inserted record would shift */
+	x->hdr_done = x->f != EXPORT_SAV;
+	buf_init(&x->hdr, 0);
 	readstat_set_data_writer(x->w, rs_write);
 	if (x->f == EXPORT_ZSAV)
 		readstat_writer_set_compression(x->w, READSTAT_COMPRESS_BINARY);
@@ -591,6 +789,8 @@ int export_row(struct export *x, const table_row *row, const struct export_answe
 	}
 	if (!rc && is_stat(x->f) && readstat_end_row(x->w) != READSTAT_OK)
 		rc = kerr_set(e, KERR_IO, "cannot write row %ld", x->written + 1);
+	if (!rc && is_stat(x->f) && !x->hdr_done && flush_header(x))
+		rc = kerr_errno(e, x->w_err, x->o.path, "cannot write");
 	if (!rc && x->f == EXPORT_CSV) {
 		buf_adds(&x->line, "\r\n");
 		if (fwrite(x->line.data, 1, x->line.len, x->o.fp) != x->line.len)
@@ -614,6 +814,8 @@ int export_commit(struct export *x, struct kerr *e)
 		readstat_error_t err = readstat_end_writing(x->w);
 
 		x->begun = 0;
+		if (err == READSTAT_OK && !x->hdr_done && flush_header(x))
+			err = READSTAT_ERROR_WRITE;
 		if (err != READSTAT_OK)
 			rc = kerr_set(e, x->w_err ? KERR_IO : KERR_INVALID, "cannot finish the file: %s",
 				      readstat_error_message(err));
@@ -653,5 +855,6 @@ void export_free(struct export *x)
 	free(x->net);
 	buf_release(&x->line);
 	buf_release(&x->codes);
+	buf_release(&x->hdr);
 	free(x);
 }

@@ -13,6 +13,9 @@
  *
  * In .sav and .dta: the 0/1 columns carry the category (or net) label as
  * their variable label and the value labels 0 = "ikke nævnt", 1 = "nævnt";
+ * a .sav also declares each question's categories (not its nets) as a
+ * multiple dichotomy set $QUESTION counting the value 1 (readstat's writer
+ * has no such record, so export.c inserts it into the dictionary);
  * original columns keep their variable labels and, when the survey was a
  * .sav or .dta itself, their numeric codes and value labels.  Names are
  * made valid for the format (SPSS: 64 bytes, a letter first; Stata: 32

@@ -1050,7 +1050,7 @@ int table_open(struct table **out, const char *path, const struct table_opts *op
 
 	*out = NULL;
 	if (!(fp = fopen(path, "rb")))
-		return kerr_errno(e, errno, path, "cannot read the survey");
+		return kerr_errno(e, errno, path, "cannot open the survey");
 	n = fread(head, 1, sizeof(head), fp);
 	if (!(t = calloc(1, sizeof(*t))) || !(t->path = xstrdup(path))) {
 		free(t);

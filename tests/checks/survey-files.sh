@@ -151,11 +151,16 @@ def sums(header, rows, wave_col, role_col):
 cat >"$W/rd.sps" <<EOF
 GET FILE='$W/coded.sav'.
 DISPLAY DICTIONARY /VARIABLES=barrierer_tid_sagsantal.
+MRSETS /DISPLAY NAME=ALL.
 SAVE TRANSLATE /OUTFILE='$W/coded-sav.csv' /TYPE=CSV /FIELDNAMES /CELLS=LABELS /REPLACE.
 EOF
 pspp -O format=txt -o "$W/rd.txt" "$W/rd.sps" >"$W/rd.log" 2>&1 || { cat "$W/rd.log"; fail "PSPP cannot read the exported .sav"; }
 grep -q "Manglende tid og stort sagsantal" "$W/rd.txt" || fail "the category label is not the variable label in the .sav"
 grep -q "ikke nævnt" "$W/rd.txt" || fail "no value label 0 = ikke nævnt in the .sav"
+grep -q '^|\$barrierer *|Barrierer for *|Dichotomies|' "$W/rd.txt" ||
+	fail "no multiple-response set \$barrierer in the .sav"
+grep -q 'barrierer_kulturaendring' "$W/rd.txt" && grep -q '^|\$undtagelser' "$W/rd.txt" ||
+	fail "the multiple-response sets lack their members"
 # PSPP writes the labels of labelled values (nævnt / ikke nævnt): back to 1/0.
 python3 - "$W/coded-sav.csv" "$C/corpus.json" "$W/coded-sav.json" <<EOF || fail "reading PSPP's CSV"
 $SUMS
