@@ -4,6 +4,8 @@
 #   make            build ./koder
 #   make demo       build, then run the main job on the shipped corpus
 #   make test       build, then run every test (normal + sanitizers)
+#   make lib        build/libkoder.a and include/koder.h: the library alone
+#   make lib-test   a program linking libkoder.a alone codes and tallies a survey
 #   make bench      speed and memory benchmarks (ratios, not timed tests)
 #   make deps       install the Debian packages koder needs (as root)
 #   make install    PREFIX=/usr/local DESTDIR= : binary, man page, data, codebooks
@@ -21,6 +23,9 @@ SAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-r
 PC_PKGS  = libpcre2-8:libpcre2-dev icu-uc:libicu-dev icu-i18n:libicu-dev \
            libcjson:libcjson-dev hunspell:libhunspell-dev sqlite3:libsqlite3-dev \
            xlsxwriter:libxlsxwriter-dev libxml-2.0:libxml2-dev
+# The web review (koder serve): HTTP server and TLS.
+PC_PKGS += libmicrohttpd:libmicrohttpd-dev
+PC_PKGS += gnutls:libgnutls28-dev
 TEST_PC  = cmocka:libcmocka-dev
 DEB_PKGS = build-essential pkg-config libpcre2-dev libicu-dev libcjson-dev \
            libhunspell-dev hunspell-da libsqlite3-dev libxlsxwriter-dev \
@@ -57,12 +62,15 @@ LIB_SRCS = $(sort $(wildcard src/lib/*.c))
 CLI_SRCS = $(sort $(wildcard src/cli/*.c))
 LIB_OBJS = $(patsubst src/lib/%.c,$(BUILD)/obj/lib/%.o,$(LIB_SRCS))
 CLI_OBJS = $(patsubst src/cli/%.c,$(BUILD)/obj/cli/%.o,$(CLI_SRCS))
+# The web review's page (src/cli/web/), built into the binary as C arrays.
+WEB_FILES = $(sort $(wildcard src/cli/web/*))
+CLI_OBJS += $(BUILD)/obj/cli/web_assets.o
 LIB_HDRS = $(wildcard src/lib/*.h)
 CLI_HDRS = $(wildcard src/cli/*.h)
 UNIT_SRCS = $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 
-.PHONY: man all check-deps ensure-deps run-tests deps test test-build asan demo bench install uninstall clean \
+.PHONY: lib lib-test man all check-deps ensure-deps run-tests deps browser-deps test test-build asan demo bench install uninstall clean \
         test-valgrind fuzz
 
 all: check-deps $(BUILD)/koder
@@ -93,17 +101,34 @@ ensure-deps:
 	    if [ "$$(id -u)" -eq 0 ]; then $(MAKE) --no-print-directory deps; \
 	    elif sudo -n true 2>/dev/null; then sudo $(MAKE) --no-print-directory deps; \
 	    else echo "koder: run 'sudo make deps' first (it installs:$$missing)" >&2; exit 1; fi; fi
+	@[ -d tests/browser/node_modules/playwright-core ] || ! command -v npm >/dev/null \
+	  || $(MAKE) --no-print-directory browser-deps
 
 deps:
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(DEB_PKGS)
+	$(MAKE) --no-print-directory browser-deps
 
-# The library sees only its own headers; the commands see both.
-$(BUILD)/obj/lib/%.o: src/lib/%.c $(LIB_HDRS) | $(BUILD)/obj/lib
-	$(CC) $(CFLAGS_ALL) -Isrc/lib -c -o $@ $<
+# The browser tests' runner (playwright-core, driving the system chromium;
+# it downloads no browser), at the version package-lock.json pins.
+browser-deps:
+	cd tests/browser && npm ci --no-audit --no-fund
+
+# The library sees only its own headers (and the public include/koder.h);
+# the commands see both.  Library objects hide every symbol but the public
+# API's (KODER_API), so libkoder.a exports koder_* names only.
+LIB_CFLAGS = -fvisibility=hidden -DKODER_BUILDING_LIB -Iinclude -Isrc/lib
+$(BUILD)/obj/lib/%.o: src/lib/%.c $(LIB_HDRS) include/koder.h | $(BUILD)/obj/lib
+	$(CC) $(CFLAGS_ALL) $(LIB_CFLAGS) -c -o $@ $<
 
 $(BUILD)/obj/cli/%.o: src/cli/%.c $(LIB_HDRS) $(CLI_HDRS) | $(BUILD)/obj/cli
 	$(CC) $(CFLAGS_ALL) -Isrc/cli -Isrc/lib -c -o $@ $<
+
+$(BUILD)/obj/cli/web_assets.c: $(WEB_FILES) scripts/embed-web.py | $(BUILD)/obj/cli
+	python3 scripts/embed-web.py $@ $(WEB_FILES)
+
+$(BUILD)/obj/cli/web_assets.o: $(BUILD)/obj/cli/web_assets.c
+	$(CC) $(CFLAGS_ALL) -c -o $@ $<
 
 $(BUILD)/obj/lib $(BUILD)/obj/cli $(BUILD)/tests:
 	mkdir -p $@
@@ -111,6 +136,30 @@ $(BUILD)/obj/lib $(BUILD)/obj/cli $(BUILD)/tests:
 $(BUILD)/libkoder-core.a: $(LIB_OBJS)
 	rm -f $@
 	ar rcs $@ $^
+
+# The public library: every library object linked into one relocatable
+# object whose hidden symbols are made local, so `nm -g --defined-only
+# build/libkoder.a` lists koder_* only and a program linking it cannot
+# collide with koder's inside.  It needs the system libraries in DEP_LIBS.
+$(BUILD)/libkoder.a: $(LIB_OBJS)
+	rm -f $@ $(BUILD)/koder-lib.o
+	ld -r -o $(BUILD)/koder-lib.o $^
+	objcopy --localize-hidden $(BUILD)/koder-lib.o
+	ar rcs $@ $(BUILD)/koder-lib.o
+	@bad=$$(nm -g --defined-only $@ | awk 'NF == 3 && $$3 !~ /^koder_/ {print $$3}'); \
+	  if [ -n "$$bad" ]; then echo "koder: libkoder.a exports non-koder_ symbols: $$bad" >&2; \
+	  rm -f $@; exit 1; fi
+
+lib: $(BUILD)/libkoder.a
+
+# A program that links libkoder.a alone (plus the system libraries) codes
+# and tallies a small survey through include/koder.h.
+$(BUILD)/tests/lib-test: tests/lib/lib-test.c include/koder.h $(BUILD)/libkoder.a | $(BUILD)/tests
+	$(CC) -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -g $(EXTRA_CFLAGS) \
+	  -Iinclude -o $@ $< $(BUILD)/libkoder.a $(DEP_LIBS) -lm $(LDFLAGS_ALL)
+
+lib-test: $(BUILD)/tests/lib-test
+	@cd tests/lib && $(abspath $(BUILD))/tests/lib-test
 
 $(BUILD)/koder: $(CLI_OBJS) $(BUILD)/libkoder-core.a
 	$(CC) $(CFLAGS_ALL) -o $@ $^ $(DEP_LIBS) -lm $(LDFLAGS_ALL)
@@ -129,6 +178,7 @@ asan:
 # One summary line per build, then the total ("N passed, N failed").
 test: ensure-deps
 	@$(MAKE) --no-print-directory test-build asan
+	@$(MAKE) --no-print-directory lib-test
 	@$(MAKE) --no-print-directory run-tests
 
 run-tests:

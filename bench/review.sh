@@ -17,37 +17,7 @@ if [ ! -f "$C/survey.csv" ] || [ ! -f "$ROOT/codebooks/sof-barrierer.json" ]; th
 	exit 0
 fi
 
-# make N: a corpus directory $OUT/review-N with N answers to barrierer
-make_corpus() {
-	local n=$1 d="$OUT/review-$1"
-	[ -s "$d/survey.csv" ] && return 0
-	mkdir -p "$d"
-	python3 - "$C" "$d" "$n" "$ROOT/codebooks/sof-barrierer.json" <<'PY'
-import csv, io, json, sys
-src, d, n, cb = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
-rows = list(csv.reader(io.open(f"{src}/survey.csv", encoding="utf-8-sig", newline=""), delimiter=";"))
-hdr, ans = rows[0], [r for r in rows[1:] if len(r) > 4 and r[4].strip()]
-with open(f"{d}/survey.csv", "w", encoding="utf-8", newline="") as f:
-    w = csv.writer(f, delimiter=";")
-    w.writerow(hdr[:5])
-    for i in range(n):
-        r = ans[i % len(ans)]
-        w.writerow([f"R{i:06d}", r[1], r[2], r[3], r[4]])
-desc = json.load(open(f"{src}/corpus.json", encoding="utf-8"))
-desc["survey"] = "survey.csv"
-desc["questions"] = [{k: v for k, v in dict(q, codebook=cb).items() if k != "gold"} for q in desc["questions"][:1]]
-json.dump(desc, open(f"{d}/corpus.json", "w", encoding="utf-8"), ensure_ascii=False)
-PY
-}
-
-# store N -> seconds to build the store
-store() {
-	local d="$OUT/review-$1"
-	rm -f "$d/p.db" "$d/p.db-wal" "$d/p.db-shm"
-	printf 'id,codes\n' >"$d/none.csv"
-	/usr/bin/time -f '%e' "$KODER" review --import "$d/none.csv" --coder bench \
-		--db "$d/p.db" "$d" 2>&1 >/dev/null | tail -1
-}
+. "$ROOT/bench/project.lib"
 
 # bench N -> key value lines
 bench() {

@@ -1,8 +1,11 @@
 /* cli.c - option tables, help, messages and exit statuses for the commands. */
 #include "cli.h"
 #include "buf.h"
+#include "escape.h"
 
+#include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -78,8 +81,32 @@ int cli_help(const struct cli_usage *u)
 	}
 	if (u->details)
 		printf("\n%s", u->details);
-	fflush(stdout);
-	return ferror(stdout) ? EXIT_CANTCREATE : EXIT_OK;
+	return EXIT_OK;  /* a failed write is caught and reported in main */
+}
+
+/* "koder: MESSAGE\n" on stderr.  Messages quote file names, column names,
+ * ids and answers, any of which may hold ESC or OSC sequences meant for the
+ * terminal: they are dropped (escape.h). */
+static void say(const char *msg, size_t len)
+{
+	struct buf b = BUF_INIT;
+
+	if (esc_term(&b, msg, len) == 0)
+		fprintf(stderr, "koder: %s\n", b.data ? b.data : "");
+	else
+		fputs("koder: (message lost: out of memory)\n", stderr);
+	buf_release(&b);
+}
+
+static void vsay(const char *fmt, va_list ap)
+{
+	struct buf b = BUF_INIT;
+
+	if (buf_vaddf(&b, fmt, ap) == 0)
+		say(b.data ? b.data : "", b.len);
+	else
+		fputs("koder: (message lost: out of memory)\n", stderr);
+	buf_release(&b);
 }
 
 int cli_misuse(const struct cli_usage *u, const char *fmt, ...)
@@ -89,11 +116,9 @@ int cli_misuse(const struct cli_usage *u, const char *fmt, ...)
 	va_list ap;
 
 	if (fmt) {
-		fputs("koder: ", stderr);
 		va_start(ap, fmt);
-		vfprintf(stderr, fmt, ap);
+		vsay(fmt, ap);
 		va_end(ap);
-		fputc('\n', stderr);
 	}
 	fprintf(stderr, "Usage: %s\n", u->synopsis);
 	/* "koder normalize [OPTION]..." -> hint "koder normalize --help" */
@@ -108,11 +133,9 @@ void cli_warn(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("koder: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsay(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 int cli_error(const struct kerr *e)
@@ -122,7 +145,7 @@ int cli_error(const struct kerr *e)
 	if (kerr_format(e, &b))
 		fprintf(stderr, "koder: %s\n", kerr_name(e->code));
 	else
-		fprintf(stderr, "koder: %s\n", b.data);
+		say(b.data, b.len);
 	buf_release(&b);
 	return kerr_exit(e->code);
 }
@@ -145,11 +168,9 @@ void cli_die(int status, const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("koder: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsay(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	exit(status);
 }
 
@@ -243,8 +264,11 @@ int cli_parse_size(const char *s, size_t *out)
 
 	if (!s || !*s || *s == '-')
 		return -1;
+	/* "18446744073709551616" must not wrap to a small or the largest
+	 * number: strtoull says ERANGE and returns ULLONG_MAX */
+	errno = 0;
 	v = strtoull(s, &end, 10);
-	if (*end)
+	if (*end || errno == ERANGE || v > SIZE_MAX)
 		return -1;
 	*out = (size_t)v;
 	return 0;

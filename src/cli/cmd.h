@@ -48,5 +48,21 @@ int cmd_tally_run(int argc, char **argv, int export_mode);
 int cmd_export(int argc, char **argv);
 int cmd_review(int argc, char **argv);
 int cmd_agree(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
+
+/* The survey of a project command (review, serve): a corpus descriptor or
+ * a bare SURVEY.csv with the column flags.  cmd_load_source fills `c`
+ * (the caller releases it with corpus_release when src->loaded), may set
+ * src->question to --text, and returns an exit status (0 = loaded). */
+struct cmd_source {
+	const char *source, *text, *codebook, *id, *wave, *role;
+	const char *question;   /* in: --question; out: --text when not given */
+	int loaded;             /* 1 once `c` holds something to release */
+};
+struct corpus;
+int cmd_load_source(struct cmd_source *src, struct corpus *c, const struct cli_usage *u);
+/* --codebook: a file (made absolute, since a descriptor's directory is not
+ * the user's), or the id of a shipped codebook; the caller frees it. */
+char *cmd_codebook_arg(const char *arg);
 
 #endif

@@ -9,6 +9,7 @@
 #include "cmd.h"
 #include "codebook.h"
 #include "error.h"
+#include "pii.h"
 #include "project.h"
 #include "store.h"
 
@@ -23,7 +24,7 @@ static const struct cli_opt opts[] = {
 	{ OPT_DB, "db", "PATH", "the project store (default: koder.db)" },
 	{ OPT_QUESTION, "question", "ID", "the question (default: every question in the store)" },
 	{ OPT_LIST, "list", "N", "list at most N disagreements per question (default 50)" },
-	CMD_NO_MASK_OPTS(OPT_MASK, OPT_MASK_KINDS),
+	CMD_MASK_OPTS(OPT_MASK, OPT_MASK_KINDS, "the ids, waves and roles listed"),
 	{ 'h', "help", NULL, "show this help" },
 	{ 0, NULL, NULL, NULL }
 };
@@ -42,8 +43,8 @@ static const struct cli_usage usage = {
 	"coder's own coding, and are left out of the figures.  A kappa or alpha\n"
 	"shown as '-' is undefined (no variation in the codes).\n\n"
 	"The disagreements are listed by respondent id, wave, role and codes, never\n"
-	"with the answer text: --mask is accepted (so one command line fits every\n"
-	"report) and has nothing to replace.\n\n"
+	"with the answer text; --mask replaces personal data in the ids, waves and\n"
+	"roles, as every other command masks them.\n\n"
 	"Exit status: 0 done, 2 wrong usage, 3 no store, 6 store unusable.\n"
 };
 
@@ -79,8 +80,9 @@ static void print_pair(const struct agree_report *r, const struct codebook *cb,
 	printf("\n");
 }
 
-static int report(struct store *s, const char *question, size_t list)
+static int report(struct store *s, const char *question, size_t list, unsigned mask)
 {
+	struct buf m[3] = { BUF_INIT, BUF_INIT, BUF_INIT };
 	struct kerr_list errs = KERR_LIST_INIT;
 	struct agree_report *r = NULL;
 	struct codebook *cb = NULL;
@@ -118,10 +120,18 @@ static int report(struct store *s, const char *question, size_t list)
 	for (i = 0; i < r->npairs; i++)
 		print_pair(r, cb, &r->pairs[i]);
 	printf("\nDisagreements between coders: %zu\n", r->ndis);
-	for (i = 0; i < r->ndis && i < list; i++)
-		printf("  %s (%s, %s): %s%s%s\n", r->dis[i].respondent, r->dis[i].wave,
-			r->dis[i].role, r->dis[i].codes, r->dis[i].final ? " -> adjudicated: " : "",
+	for (i = 0; i < r->ndis && i < list; i++) {
+		/* an id can be a CPR number: --mask masks what is shown */
+		const char *id = pii_cell(r->dis[i].respondent, mask, &m[0], NULL);
+		const char *wave = pii_cell(r->dis[i].wave, mask, &m[1], NULL);
+		const char *role = pii_cell(r->dis[i].role, mask, &m[2], NULL);
+
+		printf("  %s (%s, %s): %s%s%s\n", id ? id : "?", wave ? wave : "?",
+			role ? role : "?", r->dis[i].codes, r->dis[i].final ? " -> adjudicated: " : "",
 			r->dis[i].final ? r->dis[i].final : "");
+	}
+	for (i = 0; i < 3; i++)
+		buf_release(&m[i]);
 	if (r->ndis > list)
 		printf("  ... and %zu more (--list N shows more)\n", r->ndis - list);
 	agree_free(r);
@@ -152,6 +162,7 @@ int cmd_agree(int argc, char **argv)
 	struct store *s = NULL;
 	struct kerr e;
 	size_t list = 50, i;
+	unsigned mask = 0;
 	int c, status = EXIT_OK;
 
 	cli_parser_init(&p, opts);
@@ -165,7 +176,7 @@ int cmd_agree(int argc, char **argv)
 			break;
 		case OPT_MASK:
 		case OPT_MASK_KINDS:
-			if ((status = cmd_mask_opt(c == OPT_MASK ? NULL : optarg, NULL, &usage)))
+			if ((status = cmd_mask_opt(c == OPT_MASK ? NULL : optarg, &mask, &usage)))
 				return status;
 			break;
 		case 'h': return cli_help(&usage);
@@ -175,7 +186,7 @@ int cmd_agree(int argc, char **argv)
 	if (optind < argc)
 		return cli_misuse(&usage, "unexpected argument '%s'", argv[optind]);
 	kerr_clear(&e);
-	if (store_open(&s, db, 0, &e))
+	if (store_open(&s, db, STORE_READONLY, &e))
 		return cli_error(&e);
 	if (question)
 		add_question(&l, question, NULL);
@@ -184,7 +195,7 @@ int cmd_agree(int argc, char **argv)
 	for (i = 0; i < l.n && !status; i++) {
 		if (i)
 			printf("\n");
-		status = report(s, l.q[i], list);
+		status = report(s, l.q[i], list, mask);
 	}
 	for (i = 0; i < l.n; i++)
 		free(l.q[i]);

@@ -34,7 +34,7 @@ static const struct cli_opt opts[] = {
 	{ 'o', "output", "FILE", "write to FILE (whole or not at all) instead of standard output" },
 	{ OPT_NO_REPAIR, "no-repair", NULL, "do not repair OCR/typing damage before matching" },
 	{ OPT_NO_MODEL, "no-model", NULL, "code with the patterns alone, not the codebook's learned model" },
-	CMD_MASK_OPTS(OPT_MASK, OPT_MASK_KINDS, "the matched words"),
+	CMD_MASK_OPTS(OPT_MASK, OPT_MASK_KINDS, "the matched words and the id, wave, role columns"),
 	{ 'q', "quiet", NULL, "no summary line on standard error" },
 	{ 'h', "help", NULL, "show this help" },
 	{ 0, NULL, NULL, NULL }
@@ -66,7 +66,8 @@ static const struct cli_usage usage = {
 	"codes is a list and evidence a list of {category, pattern, start, end, text}.\n\n"
 	"--mask replaces personal data found in the answer (CPR numbers, phones,\n"
 	"e-mails, names; see 'koder scan') by [CPR], [TELEFON], [EMAIL], [NAVN] in\n"
-	"the matched words and the evidence text.  The offsets keep pointing into\n"
+	"the matched words and the evidence text, and in the id, wave and role\n"
+	"columns (an id can be a CPR number).  The offsets keep pointing into\n"
 	"the answer as written, not into the masked text.\n\n"
 	"Example:\n"
 	"  koder code --codebook sof-barrierer --text \"Barrierer\" --id Respondent-ID survey.csv\n\n"
@@ -84,6 +85,7 @@ struct coder {
 	unsigned mask;          /* PII kinds replaced in quoted words, 0 for none */
 	struct pii_hits hits;   /* what the current answer holds (with --mask) */
 	struct buf span;
+	struct buf cellmask[3];   /* id, wave, role as written with --mask */
 	struct buf codes, ev, pats, words;   /* write_csv's columns, reused */
 	struct buf line;                     /* ... and its row, written at once */
 	FILE *out;
@@ -320,7 +322,7 @@ static int code_stream(struct coder *c, FILE *fp, const char *file, const char *
 	cli_progress_start(&prog, "coding", 0);
 	while ((rc = table_next(rd, &row, &e)) != TABLE_END) {
 		char rownum[32];
-		const char *id;
+		const char *id, *wave, *role;
 		size_t need = k.text;
 
 		/* a ragged row comes back filled and reading goes on; any other
@@ -356,14 +358,18 @@ static int code_stream(struct coder *c, FILE *fp, const char *file, const char *
 			return cli_error(&e);
 		}
 		snprintf(rownum, sizeof rownum, "%zu", nrow);
-		id = k.has_id ? row.field[k.id] : rownum;
+		/* with --mask every column written goes through pii_cell: an id
+		 * column can hold a CPR number */
+		id = pii_cell(k.has_id ? row.field[k.id] : rownum, c->mask, &c->cellmask[0], &e);
+		wave = pii_cell(k.has_wave ? row.field[k.wave] : NULL, c->mask, &c->cellmask[1], &e);
+		role = pii_cell(k.has_role ? row.field[k.role] : NULL, c->mask, &c->cellmask[2], &e);
 		c->counts[status_of(&c->ans.res)]++;
-		if (c->jsonl)
-			rc = write_jsonl(c, id, k.has_wave ? row.field[k.wave] : NULL,
-				k.has_role ? row.field[k.role] : NULL, row.field[k.text]);
+		if (!id || (k.has_wave && !wave) || (k.has_role && !role))
+			rc = KERR_NOMEM;
+		else if (c->jsonl)
+			rc = write_jsonl(c, id, wave, role, row.field[k.text]);
 		else
-			write_csv(c, id, k.has_wave ? row.field[k.wave] : NULL,
-				k.has_role ? row.field[k.role] : NULL, row.field[k.text]);
+			write_csv(c, id, wave, role, row.field[k.text]);
 		if (rc) {
 			kerr_set(&e, KERR_NOMEM, "out of memory");
 			table_close(rd);
@@ -387,7 +393,7 @@ int cmd_code(int argc, char **argv)
 	struct engine_opts eo = { 0 };
 	struct kerr_list errs = KERR_LIST_INIT;
 	struct coder c;
-	struct outfile out = { NULL, NULL, NULL };
+	struct outfile out = { 0 };
 	struct buf cbpath = BUF_INIT;
 	struct kerr e;
 	FILE *fp = stdin;
@@ -396,6 +402,8 @@ int cmd_code(int argc, char **argv)
 
 	memset(&c, 0, sizeof c);
 	buf_init(&c.span, 0);
+	for (size_t i = 0; i < 3; i++)
+		buf_init(&c.cellmask[i], 0);
 	buf_init(&c.codes, 0);
 	buf_init(&c.ev, 0);
 	buf_init(&c.pats, 0);
@@ -486,6 +494,8 @@ done:
 	engine_free(c.en);
 	pii_hits_release(&c.hits);
 	buf_release(&c.span);
+	for (size_t i = 0; i < 3; i++)
+		buf_release(&c.cellmask[i]);
 	buf_release(&c.codes);
 	buf_release(&c.ev);
 	buf_release(&c.pats);

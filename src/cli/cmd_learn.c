@@ -275,7 +275,7 @@ int cmd_learn(int argc, char **argv)
 			rc = learn_known(c.set, i, 1, cb->cats[i].exclude[k], &e);
 	}
 	if (!rc)
-		rc = store_open(&s, db, 0, &e);
+		rc = store_open(&s, db, STORE_READONLY, &e);
 	if (!rc)
 		rc = store_each_final(s, c.question, one, &c, &e);
 	if (!rc && !c.reviewed)

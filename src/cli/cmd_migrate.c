@@ -488,7 +488,7 @@ static int write_review_list(struct ctx *c, const struct migrate_plan *p, const 
 	}
 	if (ferror(o.fp)) {
 		outfile_abort(&o);
-		return kerr_set(e, KERR_IO, "cannot write '%s'", path);
+		return kerr_set(e, KERR_WRITE, "cannot write '%s'", path);
 	}
 	return outfile_commit(&o, e);
 }
@@ -572,7 +572,7 @@ int cmd_migrate(int argc, char **argv)
 		}
 	c.to = to;
 	kerr_clear(&e);
-	rc = store_open(&s, db, 0, &e);
+	rc = store_open(&s, db, dry ? STORE_READONLY : 0, &e);
 	if (!rc)
 		rc = store_each_answer(s, c.question, collect_answer, &c, &e);
 	if (!rc && c.oom)

@@ -10,7 +10,6 @@
 #include "cmd.h"
 #include "codebook.h"
 #include "corpus.h"
-#include "datadir.h"
 #include "error.h"
 #include "project.h"
 #include "review.h"
@@ -26,7 +25,7 @@
 #include <unistd.h>
 
 enum {
-	OPT_DB = 256, OPT_CODER, OPT_QUESTION, OPT_IMPORT, OPT_EXPORT, OPT_CODEBOOK,
+	OPT_DB = 256, OPT_CODER, OPT_QUESTION, OPT_IMPORT, OPT_EXPORT, OPT_FORCE, OPT_CODEBOOK,
 	OPT_TEXT, OPT_ID, OPT_WAVE, OPT_ROLE, OPT_SAMPLE, OPT_SEED, OPT_ADJUDICATE,
 	OPT_BENCH, OPT_MASK, OPT_MASK_KINDS, OPT_SAMPLE_LIST, OPT_SAMPLE_REMOVE,
 	OPT_SAMPLE_REASSIGN, OPT_AUDIT
@@ -40,6 +39,7 @@ static const struct cli_opt opts[] = {
 	{ OPT_QUESTION, "question", "ID", "the open question (id or column; default: the first)" },
 	{ OPT_IMPORT, "import", "FILE", "store a CSV of decisions (columns id, codes) and quit" },
 	{ OPT_EXPORT, "export", "FILE", "write every answer to FILE.csv or FILE.xlsx and quit" },
+	{ OPT_FORCE, "force", NULL, "--import: replace decisions made after the file was exported" },
 	CMD_MASK_OPTS(OPT_MASK, OPT_MASK_KINDS, "--export"),
 	{ OPT_SAMPLE, "sample", "N", "assign N answers to --coder for double coding and quit" },
 	{ OPT_AUDIT, "audit", NULL, "with --sample: a simple random audit of engine-coded "
@@ -75,10 +75,16 @@ static const struct cli_usage usage = {
 	"--import reads CSV with `id,codes` rows (as 'koder code' and --export write\n"
 	"them; optional wave, question, note columns; save an edited .xlsx as CSV\n"
 	"first); every row is checked first and the file is imported whole or not\n"
-	"at all.  --sample assigns a double-coding sample: that coder then sees only\n"
+	"at all.  An id that answered in several waves needs the wave column.\n"
+	"Category labels and ids in any case are taken (with a note); rows for\n"
+	"answers left blank may say ingen_svar.  A file written by --export has a\n"
+	"decision column: rows whose decision was changed after the export are\n"
+	"listed and left as they are unless --force.\n\n"
+	"--sample assigns a double-coding sample: that coder then sees only\n"
 	"those answers; --sample-list shows who has which, --sample-remove takes a\n"
 	"sample away again and --sample-reassign gives it to another coder (a sample\n"
-	"given to the wrong coder is mended so, and no decision is lost).  --adjudicate shows the answers coders disagree on; the\n"
+	"given to the wrong coder is mended so, and no decision is lost).\n"
+	"--adjudicate shows the answers coders disagree on; the\n"
 	"decision made there is final and 'koder tally --db' counts it.\n\n"
 	"--export --mask writes the answer text, the note and the other survey\n"
 	"columns with CPR numbers, phone numbers, e-mail addresses and names\n"
@@ -93,7 +99,8 @@ static const struct cli_usage usage = {
 	"  koder review --db sof.db --sample-reassign bo --coder anna\n"
 	"  koder review --db sof.db --adjudicate --coder chef\n"
 	"  koder agree --db sof.db\n\n"
-	"Exit status: 0 done, 2 wrong usage, 3 a file is missing, 4 the decisions\n"
+	"Exit status: 0 done (--import: every row stored), 1 --import left rows\n"
+	"decided after the export as they are, 2 wrong usage, 3 a file is missing, 4 the decisions\n"
 	"file has problems (nothing imported), 5 export not written or the disk\n"
 	"is full (nothing imported), 6 store unusable, 130 interrupted (every\n"
 	"decision saved so far is kept).  A store this run created is removed\n"
@@ -108,7 +115,7 @@ struct review_cmd {
 	const char *sample_to;  /* --sample-reassign */
 	unsigned mask;          /* PII kinds masked in --export, 0 for none */
 	long long seed;
-	int adjudicate, bench;
+	int adjudicate, bench, force;
 	struct corpus corpus;
 	int have_corpus;
 	struct store *s;
@@ -129,73 +136,16 @@ static int print_errors(const struct kerr_list *l)
 	return status;
 }
 
-/* --codebook: a file (made absolute, since the descriptor's directory is
- * not the user's), or the id of a shipped codebook. */
-static char *codebook_arg(const char *arg)
-{
-	struct buf rel = BUF_INIT, path = BUF_INIT;
-	char *abs = realpath(arg, NULL);
-
-	if (abs)
-		return abs;
-	buf_addf(&rel, "codebooks/%s.json", arg);
-	if (datadir_find(rel.data, &path) == 0)
-		abs = buf_detach(&path, NULL);
-	buf_release(&rel);
-	buf_release(&path);
-	return abs ? abs : xstrdup(arg);
-}
-
 /* A descriptor, or a bare survey described by the flags. */
 static int load_corpus(struct review_cmd *r)
 {
-	struct corpus *c = &r->corpus;
-	struct kerr_list errs = KERR_LIST_INIT;
-	struct stat st;
-	size_t n = strlen(r->source);
-	int bare = n > 4 && !strcasecmp(r->source + n - 4, ".csv");
-	int status = 0;
+	struct cmd_source src = { r->source, r->text, r->codebook, r->id, r->wave, r->role,
+		r->question, 0 };
+	int status = cmd_load_source(&src, &r->corpus, &usage);
 
-	if (!bare && stat(r->source, &st) != 0) {
-		cli_warn("cannot read '%s': no such corpus directory or file", r->source);
-		return EXIT_NOINPUT;
-	}
-	if (bare) {
-		if (corpus_init(c) || corpus_set_str(&c->survey, r->source))
-			cli_die(EXIT_SOFTWARE, "out of memory");
-	} else if (corpus_load(c, r->source, &errs)) {
-		status = print_errors(&errs);
-		kerr_list_release(&errs);
-		return status;
-	}
-	r->have_corpus = 1;
-	if ((r->id && corpus_set_str(&c->id_col, r->id))
-	    || (r->wave && corpus_set_str(&c->wave_col, r->wave))
-	    || (r->role && corpus_set_str(&c->role_col, r->role)))
-		cli_die(EXIT_SOFTWARE, "out of memory");
-	if (r->text) {
-		const struct corpus_question *q = corpus_question_find(c, r->text);
-		char *cb = r->codebook ? codebook_arg(r->codebook) : NULL;
-		int bad = 0;
-
-		if (!q && !cb)
-			return cli_misuse(&usage, "--text needs --codebook");
-		if (!q)
-			bad = corpus_add_question(c, r->text, r->text, cb);
-		else if (cb)
-			bad = corpus_set_str(&((struct corpus_question *)q)->codebook, cb);
-		free(cb);
-		if (bad)
-			cli_die(EXIT_SOFTWARE, "out of memory");
-		if (!r->question)
-			r->question = r->text;
-	} else if (bare) {
-		return cli_misuse(&usage, "a survey without a corpus descriptor needs --text "
-			"COLUMN --codebook CB --id COLUMN");
-	}
-	if (!c->id_col)
-		return cli_misuse(&usage, "which column is the respondent id? give --id COLUMN");
-	return 0;
+	r->have_corpus = src.loaded;
+	r->question = src.question;
+	return status;
 }
 
 /* A write refused for want of space (store.c marks it ENOSPC). */
@@ -327,10 +277,20 @@ static const char *default_coder(void)
 static int run_import(struct review_cmd *r)
 {
 	struct kerr_list errs = KERR_LIST_INIT;
+	struct kerr_list notes = KERR_LIST_INIT;
+	struct project_import_opts o = { r->force, &notes };
 	struct project_import_stats st;
+	size_t i;
 	int rc, status = EXIT_OK;
 
-	rc = project_import(r->s, r->import, r->coder, r->qid, &st, &errs);
+	rc = project_import(r->s, r->import, r->coder, r->qid, &o, &st, &errs);
+	for (i = 0; !rc && i < notes.n; i++) {
+		struct buf b = BUF_INIT;
+
+		kerr_format(&notes.items[i], &b);
+		cli_warn("%s", b.data);
+		buf_release(&b);
+	}
 	if (rc && disk_full(&errs)) {
 		status = say_disk_full(r);
 	} else if (rc) {
@@ -342,10 +302,29 @@ static int run_import(struct review_cmd *r)
 		}
 	} else {
 		fprintf(stderr, "koder: %s: %zu decision%s by %s stored in %s (%zu unchanged, "
-			"%zu row%s without codes)\n", r->import, st.imported,
+			"%zu row%s without codes", r->import, st.imported,
 			st.imported == 1 ? "" : "s", r->coder, store_path(r->s), st.unchanged,
 			st.blank, st.blank == 1 ? "" : "s");
+		if (st.blank_answers)
+			fprintf(stderr, ", %zu for answers left blank", st.blank_answers);
+		if (st.loose)
+			fprintf(stderr, ", %zu with labels or ids read loosely", st.loose);
+		if (st.forced)
+			fprintf(stderr, ", %zu replacing newer decisions (--force)", st.forced);
+		fputs(")\n", stderr);
+		if (st.ignored_edits)
+			cli_warn("%s: %zu cell%s changed in columns that are not imported (see "
+				"above); nothing was taken from them", r->import, st.ignored_edits,
+				st.ignored_edits == 1 ? "" : "s");
+		if (st.stale) {
+			cli_warn("%s: %zu row%s left as %s: decided again after the file was "
+				"exported (listed above); 'koder review --export' a fresh file, or "
+				"give --force to replace them", r->import, st.stale,
+				st.stale == 1 ? "" : "s", st.stale == 1 ? "it is" : "they are");
+			status = EXIT_PROBLEMS;
+		}
 	}
+	kerr_list_release(&notes);
 	kerr_list_release(&errs);
 	return status;
 }
@@ -429,8 +408,6 @@ static int run_sample_admin(struct review_cmd *r)
 				l.n == 1 ? "" : "s", r->qid, l.decided);
 		return EXIT_OK;
 	}
-	if (!r->coder_given)
-		return cli_misuse(&usage, "whose sample? give --coder NAME");
 	if (r->sample_remove) {
 		if (session_sample_remove(r->s, r->qid, r->coder, &n, &e))
 			return cli_error(&e);
@@ -491,7 +468,7 @@ static int switch_codebook(struct review_cmd *r)
 
 	if (!r->qid)
 		return cli_misuse(&usage, "--codebook: which question? give --question");
-	path = codebook_arg(r->codebook);
+	path = cmd_codebook_arg(r->codebook);
 	kerr_clear(&e);
 	if (codebook_load(path, &cb, &errs))
 		status = print_errors(&errs);
@@ -506,49 +483,47 @@ static int switch_codebook(struct review_cmd *r)
 	return status;
 }
 
-/* A store this run created and could not fill (the codebook is missing, the
- * disk is full) goes again: an empty store left behind would make the next
- * run believe the survey is in it. */
-static void discard_new_store(struct review_cmd *r)
-{
-	static const char *const side[] = { "-wal", "-shm", "-journal" };
-	struct buf b = BUF_INIT;
-	size_t i;
-
-	store_close(r->s);
-	r->s = NULL;
-	unlink(r->db);
-	for (i = 0; i < sizeof side / sizeof *side; i++) {
-		buf_reset(&b);
-		if (!buf_addf(&b, "%s%s", r->db, side[i]))
-			unlink(b.data);
-	}
-	buf_release(&b);
-}
-
-static int run(struct review_cmd *r)
+/* The store a survey goes into.  A new one is built aside and published
+ * only once the survey is in it (store_create/store_publish), so a run
+ * whose survey cannot be read leaves nothing behind and never removes a
+ * store another run created at the same time: there is nothing to undo.
+ * If another run published the store first, what this one built is added
+ * to that store (store_publish). */
+static int open_store(struct review_cmd *r)
 {
 	struct kerr e;
 	struct stat sb;
-	int status, create = r->have_corpus;
-	int created = create && stat(r->db, &sb) != 0 && errno == ENOENT;
+	int status, raced = 0;
 
 	kerr_clear(&e);
-	if (store_open(&r->s, r->db, create ? STORE_CREATE : 0, &e)) {
+	if (r->have_corpus && lstat(r->db, &sb) != 0 && errno == ENOENT) {
+		if (store_create(&r->s, r->db, &e))
+			return cli_error(&e);
+		if ((status = add_survey(r)))
+			return status;  /* run() closes r->s: the temp file goes */
+		if (store_publish(&r->s, &raced, &e))
+			return cli_error(&e);
+		return 0;
+	}
+	/* an export only reads: a store the user may not write still works */
+	if (store_open(&r->s, r->db, r->have_corpus ? STORE_CREATE
+			: r->export && !r->import ? STORE_READONLY : 0, &e)) {
 		if (e.code == KERR_NOTFOUND)
 			cli_warn("%s: no project store; give the corpus (or survey) the first time, "
 				"e.g. 'koder review --db %s corpora/sof'", r->db, r->db);
 		else
 			cli_error(&e);
-		if (created)
-			discard_new_store(r);
 		return e.code == KERR_NOTFOUND ? EXIT_NOINPUT : kerr_exit(e.code);
 	}
-	if (r->have_corpus && (status = add_survey(r))) {
-		if (created)
-			discard_new_store(r);
+	return r->have_corpus ? add_survey(r) : 0;
+}
+
+static int run(struct review_cmd *r)
+{
+	int status;
+
+	if ((status = open_store(r)))
 		return status;
-	}
 	if ((status = pick_question(r)))
 		return status;
 	if (!r->have_corpus && r->codebook && (status = switch_codebook(r)))
@@ -605,6 +580,7 @@ int cmd_review(int argc, char **argv)
 		case OPT_QUESTION: r.question = optarg; break;
 		case OPT_IMPORT: r.import = optarg; break;
 		case OPT_EXPORT: r.export = optarg; break;
+		case OPT_FORCE: r.force = 1; break;
 		case OPT_CODEBOOK: r.codebook = optarg; break;
 		case OPT_TEXT: r.text = optarg; break;
 		case OPT_ID: r.id = optarg; break;
@@ -647,8 +623,13 @@ int cmd_review(int argc, char **argv)
 	if (r.mask && !r.export)
 		return cli_misuse(&usage, "--mask goes with --export (the store keeps the "
 			"answers as given)");
+	if (r.force && !r.import)
+		return cli_misuse(&usage, "--force goes with --import");
 	if (r.import && !r.coder)
 		return cli_misuse(&usage, "--import needs --coder NAME (whose decisions they are)");
+	if ((r.sample_remove || r.sample_to) && !r.coder)
+		return cli_misuse(&usage, "whose sample? give --coder NAME (%s)", r.sample_to
+			? "--sample-reassign takes it from --coder" : "--sample-remove takes it away");
 	r.coder_given = r.coder != NULL;
 	if (!r.coder)
 		r.coder = default_coder();

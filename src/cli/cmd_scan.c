@@ -43,7 +43,9 @@ static const struct cli_usage scan_usage = {
 	"scanned columns become [CPR], [TELEFON], [EMAIL] or [NAVN]; the count goes\n"
 	"to standard error.  SURVEY.csv may be '-' for standard input.\n\n"
 	"CPR numbers count only with a real date of birth (DDMMYY-SSSS, the century\n"
-	"from the serial number).  Names are found conservatively: a common Danish\n"
+	"from the serial number), written in any common way: other dashes, a slash\n"
+	"or full stop, a spaced or dotted date (01.01.90-1234), full-width digits,\n"
+	"split by a line break or a zero-width space, or OCR-damaged (O1O19O-1234).  Names are found conservatively: a common Danish\n"
 	"first name with a surname, a listed first name inside a sentence, a title\n"
 	"(hr., fru) with a name, or a common -sen surname.  Check the rest by eye.\n\n"
 	"Exit status: 0 nothing found, 1 personal data found (or masked), 2 wrong\n"
@@ -184,7 +186,7 @@ static int run_scan(struct scan *s, FILE *in, char **text, size_t ntext, const c
 		    const char *outpath, const struct csv_opts *opts, struct kerr *e)
 {
 	struct csv_reader *r = NULL;
-	struct outfile o = { NULL, NULL, NULL };
+	struct outfile o = { 0 };
 	struct csv_row row;
 	int rc, opened = 0;
 
@@ -225,7 +227,7 @@ int cmd_scan(int argc, char **argv)
 	struct kerr e;
 	char **text = xcalloc((size_t)argc, sizeof(*text));
 	const char *idname = NULL, *outpath = NULL;
-	struct csv_opts copts = { 0, CSV_ENC_AUTO, 0, 1 };
+	struct csv_opts copts = { .encoding = CSV_ENC_AUTO, .allow_ragged = 1 };
 	size_t ntext = 0;
 	FILE *in;
 	int c, rc, status;
@@ -270,9 +272,11 @@ int cmd_scan(int argc, char **argv)
 		case 'm': s.mask = 1; break;
 		case 'o': outpath = optarg; break;
 		case OPT_MAX_FIELD:
-			if (cli_parse_size(optarg, &copts.max_field) || !copts.max_field) {
+			if (cli_parse_size(optarg, &copts.max_field) || !copts.max_field
+			    || copts.max_field > CSV_MAX_MAX_FIELD) {
 				free(text);
-				return cli_misuse(&scan_usage, "--max-field needs a positive number of bytes");
+				return cli_misuse(&scan_usage, "--max-field needs a positive number of "
+					"bytes, at most %zu (256 MB), not '%s'", CSV_MAX_MAX_FIELD, optarg);
 			}
 			break;
 		case 'h': free(text); return cli_help(&scan_usage);

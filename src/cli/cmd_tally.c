@@ -26,6 +26,7 @@
 #include "engine.h"
 #include "export.h"
 #include "error.h"
+#include "pii.h"
 #include "report.h"
 #include "store.h"
 #include "strtab.h"
@@ -77,7 +78,7 @@ static const struct cli_opt opts[] = {
 	  "bh or none" },
 	{ OPT_AUDIT, "audit", NULL, "with --db: correct engine-coded counts by the audit "
 	  "(review --sample N --audit); JSON and text" },
-	CMD_NO_MASK_OPTS(OPT_MASK, OPT_MASK_KINDS),
+	CMD_MASK_OPTS(OPT_MASK, OPT_MASK_KINDS, "the wave, role and --by values"),
 	{ 'h', "help", NULL, "show this help" },
 	{ 0, NULL, NULL, NULL }
 };
@@ -99,8 +100,9 @@ static const struct cli_usage tally_usage = {
 	"question; the column flags override it, and without one they are needed.\n"
 	"-o FILE.xlsx writes a workbook (one sheet per codebook) without --format.\n\n"
 	"The output holds counts, category labels and the values of the wave, role\n"
-	"and --by columns, never answer text: --mask is accepted (so one command\n"
-	"line fits every export) and has nothing to replace.\n\n"
+	"and --by columns, never answer text; with --mask those values too have\n"
+	"CPR numbers, phones, e-mails and names replaced (--by Email shows\n"
+	"[EMAIL]), as every other command masks them.\n\n"
 	"Examples:\n"
 	"  koder tally corpora/sof\n"
 	"  koder tally corpora/sof --question barrierer --format xlsx -o sof.xlsx\n"
@@ -174,12 +176,22 @@ static const struct cli_usage *cur_usage = &tally_usage;
 #define UNKNOWN "(ukendt)"
 #define MAX_LISTED 20
 
-/* Final codes by respondent, from --codes or --db: key -> index in `codes`. */
+/*
+ * Final codes by respondent, from --codes or --db: key -> index in `codes`.
+ * A respondent is (id, wave): an entry with a wave is found only under
+ * "wave\x1fid", never for the same id in another wave (a panel survey asks
+ * the same staff in every wave).  An entry without a wave (a --codes file
+ * with no wave column) is found under "id" in any wave, and remembers the
+ * first wave it matched, so that an id answering in two waves is refused
+ * (`amb`) instead of one decision being counted in both.
+ */
 struct codes_map {
-	struct strtab keys;     /* "wave\x1fid" and "id" -> entry */
-	struct buf arena;       /* codes strings, NUL-terminated */
+	struct strtab keys;     /* "wave\x1fid" or "id" -> entry */
+	struct buf arena;       /* per entry "codes\0id\0" */
 	uint32_t *off;          /* entry -> offset in arena; UINT32_MAX = ambiguous */
 	unsigned char *used;
+	unsigned char *amb;     /* a wave-less entry matched in two waves */
+	const char **wave_of;   /* wave-less entry: wave first matched (borrowed) */
 	size_t n, cap;
 	int loaded;
 };
@@ -190,6 +202,7 @@ struct question {
 	struct buf cb_path;
 	struct codebook *cb;
 	struct engine *en;      /* the first question's lends its normalizer */
+	int shared;             /* cb and en are an earlier question's (same file) */
 	struct tally *t;
 	size_t col;
 	long *cb2t;             /* codebook category -> tally category, -1 = ingen_svar */
@@ -256,6 +269,8 @@ struct run {
 	struct engine_answer ans;
 	struct dim wave, role, group;
 	size_t id_col, wave_col, role_col, by_col;
+	unsigned mask;          /* --mask: PII kinds replaced in the values shown */
+	struct buf masked;
 	int has_wave, has_role;
 	struct idset ids;       /* (wave, id) hashes, for duplicates */
 	struct dup *dups;
@@ -312,17 +327,28 @@ static int codes_map_add(struct codes_map *m, const char *wave, const char *id, 
 		if (!used)
 			return KERR_NOMEM;
 		m->used = used;
+		if (!(used = realloc(m->amb, cap)))
+			return KERR_NOMEM;
+		m->amb = used;
+		const char **w = realloc(m->wave_of, cap * sizeof(*w));
+		if (!w)
+			return KERR_NOMEM;
+		m->wave_of = w;
 		m->cap = cap;
 	}
 	m->off[m->n] = (uint32_t)m->arena.len;
 	m->used[m->n] = 0;
-	if ((rc = buf_add(&m->arena, codes, strlen(codes) + 1)))
+	m->amb[m->n] = 0;
+	m->wave_of[m->n] = NULL;
+	if ((rc = buf_add(&m->arena, codes, strlen(codes) + 1))
+	    || (rc = buf_add(&m->arena, id, strlen(id) + 1)))
 		return rc;
-	rc = codes_map_put(m, id, strlen(id), m->n);
-	if (!rc && wave && *wave) {
+	if (wave && *wave) {
 		buf_addf(&key, "%s\x1f%s", wave, id);
 		rc = codes_map_put(m, key.data, key.len, m->n);
 		buf_release(&key);
+	} else {
+		rc = codes_map_put(m, id, strlen(id), m->n);
 	}
 	m->n++;
 	m->loaded = 1;
@@ -337,9 +363,14 @@ static const char *codes_map_get(struct codes_map *m, const char *wave, const ch
 
 	buf_reset(scratch);
 	buf_addf(scratch, "%s\x1f%.*s", wave, (int)idlen, id);
-	if (!strtab_get(&m->keys, scratch->data, scratch->len, &v) || v == UINT32_MAX)
+	if (!strtab_get(&m->keys, scratch->data, scratch->len, &v) || v == UINT32_MAX) {
 		if (!strtab_get(&m->keys, id, idlen, &v) || v == UINT32_MAX)
 			return NULL;
+		if (!m->wave_of[v])
+			m->wave_of[v] = wave;
+		else if (strcmp(m->wave_of[v], wave))
+			m->amb[v] = 1;
+	}
 	m->used[v] = 1;
 	return m->arena.data + m->off[v];
 }
@@ -350,6 +381,8 @@ static void codes_map_release(struct codes_map *m)
 	buf_release(&m->arena);
 	free(m->off);
 	free(m->used);
+	free(m->amb);
+	free(m->wave_of);
 }
 
 /* ---- setting up the questions ------------------------------------------ */
@@ -384,47 +417,18 @@ static int find_codebook(const char *arg, struct buf *out)
 	return KERR_NOTFOUND;
 }
 
-/* Categories for the tally: codebook order without ingen_svar, each net
- * placed just before its first member. */
+/* The tally of question q: its codebook's categories as the reports show them
+ * (and with --audit a second one for the engine-coded answers alone). */
 static int make_tally(struct question *q, int audit, struct kerr *e)
 {
-	const struct codebook *cb = q->cb;
-	struct tally_cat_def *defs = calloc(cb->ncats + cb->nnets + 1, sizeof(*defs));
-	unsigned char *placed = calloc(cb->nnets + 1, 1);
-	size_t n = 0, i;
-	int rc;
+	int rc = tally_of_codebook(q->cb, q->column, q->id, &q->t, &q->cb2t, e);
 
-	if (!defs || !placed) {
-		free(defs);
-		free(placed);
-		return kerr_set(e, KERR_NOMEM, "out of memory");
-	}
-	for (i = 0; i < cb->ncats; i++) {
-		const struct codebook_category *c = &cb->cats[i];
-
-		if ((long)i == cb->ingen_svar)
-			continue;
-		if (c->net_index >= 0 && !placed[c->net_index]) {
-			const struct codebook_net *net = &cb->nets[c->net_index];
-
-			placed[c->net_index] = 1;
-			defs[n++] = (struct tally_cat_def){ net->id, net->label, NULL, 1 };
-		}
-		defs[n++] = (struct tally_cat_def){ c->id, c->label, c->net, 0 };
-	}
-	rc = tally_new(&q->t, q->column, q->id, cb->id, cb->title, cb->version, defs, n, e);
 	if (!rc && audit)
-		rc = tally_new(&q->te, q->column, q->id, cb->id, cb->title, cb->version, defs, n, e);
-	free(defs);
-	free(placed);
+		rc = tally_of_codebook(q->cb, q->column, q->id, &q->te, NULL, e);
 	if (rc)
 		return rc;
-	q->cb2t = malloc((cb->ncats + 1) * sizeof(*q->cb2t));
-	q->flags = calloc(q->t->ncats + 1, 1);
-	if (!q->cb2t || !q->flags)
+	if (!(q->flags = calloc(q->t->ncats + 1, 1)))
 		return kerr_set(e, KERR_NOMEM, "out of memory");
-	for (i = 0; i < cb->ncats; i++)
-		q->cb2t[i] = tally_cat_index(q->t, cb->cats[i].id);
 	return 0;
 }
 
@@ -435,8 +439,17 @@ static int load_question(struct run *r, struct question *q)
 	int rc;
 
 	kerr_clear(&e);
-	rc = codebook_load(q->cb_path.data, &q->cb, &errs);
-	if (!rc) {
+	/* questions coded with one codebook share it and its engine: each
+	 * load cost some 200 KB and 15 ms, so 10,000 questions took 2 GB */
+	for (struct question *p = r->q; p < q; p++)
+		if (!strcmp(p->cb_path.data, q->cb_path.data)) {
+			q->cb = p->cb;
+			q->en = p->en;
+			q->shared = 1;
+			break;
+		}
+	rc = q->shared ? 0 : codebook_load(q->cb_path.data, &q->cb, &errs);
+	if (!rc && !q->shared) {
 		struct engine_opts eo = { r->no_repair, 0, q != r->q ? engine_normalizer(r->q[0].en) : NULL };
 
 		rc = engine_new(q->cb, &eo, &q->en, &errs);
@@ -663,7 +676,9 @@ static int db_final(void *ctx, const struct store_final *f)
 		return 0;
 	d->disputed += f->disputed != 0;
 	note_version(d, f->codebook_version);
-	d->rc = codes_map_add(&d->q->dec, f->answer->wave, f->answer->respondent, f->codes);
+	/* "(alle)": stored from a survey without a wave column, so any wave */
+	d->rc = codes_map_add(&d->q->dec, strcmp(f->answer->wave, "(alle)") ? f->answer->wave : "",
+			      f->answer->respondent, f->codes);
 	return d->rc;
 }
 
@@ -703,7 +718,7 @@ static int load_db(struct run *r)
 	int rc;
 
 	kerr_clear(&e);
-	if ((rc = store_open(&s, r->db, 0, &e)))
+	if ((rc = store_open(&s, r->db, STORE_READONLY, &e)))
 		return cli_error(&e);
 	for (i = 0; i < r->nq && !rc; i++) {
 		struct db_ctx d;
@@ -811,6 +826,18 @@ static long dim_index(struct run *r, struct dim *d, const char *s, size_t n, lon
 	val = xmalloc(n + 1);
 	memcpy(val, s, n);
 	val[n] = '\0';
+	if (r->mask) {
+		/* --by Email --mask: the values become headings and warnings,
+		 * so they are masked like every other written cell */
+		const char *m = pii_cell(val, r->mask, &r->masked, NULL);
+
+		if (!m)
+			cli_die(EXIT_SOFTWARE, "out of memory");
+		if (m != val) {
+			free(val);
+			val = xstrdup(m);
+		}
+	}
 	if (d == &r->wave && r->corpus.nwaves) {
 		long w = corpus_wave_of(&r->corpus, val);
 		const char *code;
@@ -880,6 +907,14 @@ static int code_answer(struct run *r, struct question *q, const struct csv_row *
 	if (q->dec.loaded)
 		codes = codes_map_get(&q->dec, wave, row->field[r->id_col], row->len[r->id_col],
 				      scratch);
+	/* A blank answer is blank whatever a decisions file says of it (often
+	 * ingen_svar): the store holds no blank answers, so --codes and --db
+	 * count it alike, and a decision cannot make it a respondent who
+	 * answered. */
+	if (is_blank(text, len)) {
+		*kind = TALLY_EMPTY;
+		return 0;
+	}
 	if (codes) {
 		*reviewed = 1;
 		if (tally_parse_codes(q->t, codes, q->flags, kind, &e)) {
@@ -890,10 +925,6 @@ static int code_answer(struct run *r, struct question *q, const struct csv_row *
 			add_error(r, &e);
 			*kind = TALLY_EMPTY;
 		}
-		return 0;
-	}
-	if (is_blank(text, len)) {
-		*kind = TALLY_EMPTY;
 		return 0;
 	}
 	if (engine_code(q->en, text, len, &r->ans, &e)) {
@@ -1052,8 +1083,8 @@ static int find_columns(struct run *r, struct table *rd)
 
 static int tally_survey(struct run *r)
 {
-	struct table_opts topt = { { 0, CSV_ENC_AUTO, 0, 0 }, NULL };
-	struct csv_opts copt = { 0, CSV_ENC_AUTO, 0, 0 };
+	struct table_opts topt = { { .encoding = CSV_ENC_AUTO }, NULL };
+	struct csv_opts copt = { .encoding = CSV_ENC_AUTO };
 	struct table *rd = NULL;
 	table_row row;
 	struct kerr e;
@@ -1162,6 +1193,44 @@ out:
 }
 
 /* ---- after the pass --------------------------------------------------- */
+
+/* Decisions without a wave that matched one id in two waves: which wave
+ * they mean cannot be guessed, so nothing is counted (issue 13: counting
+ * them in both waves gave a published cell one respondent too many). */
+static void report_ambiguous(struct run *r)
+{
+	for (size_t i = 0; i < r->nq; i++) {
+		struct codes_map *m = &r->q[i].dec;
+		struct buf ids = BUF_INIT;
+		size_t n = 0;
+		struct kerr e;
+
+		for (size_t j = 0; j < m->n; j++) {
+			const char *id;
+
+			if (!m->amb[j])
+				continue;
+			id = m->arena.data + m->off[j];         /* codes\0id\0 */
+			id += strlen(id) + 1;
+			if (n++ < MAX_LISTED)
+				buf_addf(&ids, "%s%s", n > 1 ? ", " : "", id ? id : "?");
+		}
+		if (!n) {
+			buf_release(&ids);
+			continue;
+		}
+		if (n > MAX_LISTED)
+			buf_addf(&ids, " and %zu more", n - MAX_LISTED);
+		kerr_clear(&e);
+		kerr_set(&e, KERR_SCHEMA, "%zu respondent id%s (%s) answer%s \"%s\" in more "
+			 "than one wave of %s, but the decisions have no wave column: add a "
+			 "'wave' column saying which wave each row is for", n, n == 1 ? "" : "s",
+			 ids.data, n == 1 ? "s" : "", r->q[i].id, r->path.data);
+		kerr_at(&e, r->codes ? r->codes : r->db, 0, 0);
+		add_error(r, &e);
+		buf_release(&ids);
+	}
+}
 
 static void warn_empty(struct run *r, struct dim *d, const char *name)
 {
@@ -1300,12 +1369,14 @@ static int parse_args(struct run *r, int argc, char **argv)
 						  optarg);
 			break;
 		case OPT_MAX_FIELD:
-			if (cli_parse_size(optarg, &r->max_field) || !r->max_field)
-				return cli_misuse(&usage, "--max-field needs a positive number of bytes");
+			if (cli_parse_size(optarg, &r->max_field) || !r->max_field
+			    || r->max_field > CSV_MAX_MAX_FIELD)
+				return cli_misuse(&usage, "--max-field needs a positive number of "
+					"bytes, at most %zu (256 MB), not '%s'", CSV_MAX_MAX_FIELD, optarg);
 			break;
 		case OPT_MASK:
 		case OPT_MASK_KINDS: {
-			int st = cmd_mask_opt(c == OPT_MASK ? NULL : optarg, NULL, &usage);
+			int st = cmd_mask_opt(c == OPT_MASK ? NULL : optarg, &r->mask, &usage);
 
 			if (st)
 				return st;
@@ -1349,7 +1420,7 @@ static int survey_from_store(struct run *r)
 	int rc;
 
 	kerr_clear(&e);
-	if ((rc = store_open(&s, r->db, 0, &e)))
+	if ((rc = store_open(&s, r->db, STORE_READONLY, &e)))
 		return cli_error(&e);
 	rc = store_meta_get(s, "corpus", &r->stored_corpus, &e);
 	store_close(s);
@@ -1414,6 +1485,7 @@ static void release_dim(struct dim *d)
 
 static void release_run(struct run *r)
 {
+	buf_release(&r->masked);
 	/* the first question's engine lends its normalizer: freed last */
 	for (size_t i = r->nq; i-- > 0;) {
 		struct question *q = &r->q[i];
@@ -1421,8 +1493,10 @@ static void release_run(struct run *r)
 		tally_free(q->t);
 		tally_free(q->te);
 		audit_est_release(&q->aud);
-		engine_free(q->en);
-		codebook_free(q->cb);
+		if (!q->shared) {
+			engine_free(q->en);
+			codebook_free(q->cb);
+		}
 		buf_release(&q->cb_path);
 		free(q->cb2t);
 		free(q->flags);
@@ -1469,6 +1543,7 @@ int cmd_tally_run(int argc, char **argv, int export_mode)
 	cur_usage = export_mode ? &export_usage : &tally_usage;
 	buf_init(&r.path, 0);
 	buf_init(&r.stored_corpus, 0);
+	buf_init(&r.masked, 0);
 	engine_answer_init(&r.ans);
 	rc = parse_args(&r, argc, argv);
 	if (rc < 0)
@@ -1496,6 +1571,7 @@ int cmd_tally_run(int argc, char **argv, int export_mode)
 		goto out;
 	report_unknowns(&r, &r.wave, "wave");
 	report_unknowns(&r, &r.role, "role");
+	report_ambiguous(&r);
 	if (r.errors.n) {
 		rc = cli_errors(&r.errors);
 		if (r.nerrors > r.errors.n)

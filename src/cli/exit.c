@@ -27,6 +27,8 @@ int kerr_exit(enum kerr_code code)
 		return EXIT_USAGE;
 	case KERR_INTERRUPTED:
 		return EXIT_INTERRUPTED;
+	case KERR_WRITE:
+		return EXIT_CANTCREATE;
 	default:
 		return EXIT_SOFTWARE;
 	}

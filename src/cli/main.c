@@ -6,9 +6,12 @@
 #include "cmd.h"
 #include "version.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 struct command {
 	const char *name;
@@ -29,6 +32,7 @@ static const struct command commands[] = {
 	{ "tally", cmd_tally, "count coded answers per wave and role: \"Anført af X ud af Y\"" },
 	{ "export", cmd_export, "write the survey with coded 0/1 columns (.sav, .dta, .xlsx, CSV)" },
 	{ "review", cmd_review, "confirm or override suggestions in a terminal UI; import/export decisions" },
+	{ "serve", cmd_serve, "review in the browser, one coder or a team at once" },
 	{ "agree", cmd_agree, "agreement between coders and with the engine: kappa, alpha, disagreements" },
 	{ NULL, NULL, NULL }
 };
@@ -51,11 +55,60 @@ static void list_commands(FILE *f)
 		"6 project store unusable, 7 limit reached, 8 internal error.\n");
 }
 
-int main(int argc, char **argv)
+/* A standard descriptor closed by the caller (`>&-`) would be handed to the
+ * next file koder opens, and text meant for standard output would land in
+ * it (or fail as if that file were the problem).  Park /dev/null there,
+ * opened the wrong way round, so every write to a closed stdout or stderr
+ * fails with EBADF and finish() reports it. */
+static void guard_std_fds(void)
+{
+	int fd;
+
+	for (fd = 0; fd <= 2; fd++)
+		if (fcntl(fd, F_GETFD) < 0 && errno == EBADF) {
+			int n = open("/dev/null", fd == 0 ? O_WRONLY : O_RDONLY);
+
+			if (n >= 0 && n != fd) {
+				dup2(n, fd);
+				close(n);
+			}
+		}
+}
+
+/* Every command's output reaches the user through standard output, so a
+ * write that failed there (`> /dev/full`, `>&-`, a closed pipe's reader
+ * gone) is output not written: exit status 5 with a message, whatever the
+ * command thought, unless it already failed with a status of its own.  Done
+ * once here rather than after every printf. */
+static int finish(int status)
+{
+	int out_err = 0, err_bad;
+
+	errno = 0;
+	if (fflush(stdout) != 0)
+		out_err = errno ? errno : EIO;
+	else if (ferror(stdout))
+		out_err = -1;
+	if (fclose(stdout) != 0 && !out_err)
+		out_err = errno ? errno : EIO;
+	err_bad = fflush(stderr) != 0 || ferror(stderr);
+	if (out_err && status != EXIT_OK && status != EXIT_PROBLEMS)
+		return status;
+	if (out_err > 0)
+		cli_warn("cannot write to standard output: %s; the output is incomplete "
+			"(free some space, or send it to a file with -o)", strerror(out_err));
+	else if (out_err)
+		cli_warn("cannot write to standard output; the output is incomplete "
+			"(free some space, or send it to a file with -o)");
+	if (out_err || (err_bad && (status == EXIT_OK || status == EXIT_PROBLEMS)))
+		return EXIT_CANTCREATE;
+	return status;
+}
+
+static int dispatch(int argc, char **argv)
 {
 	const struct command *c;
 
-	setlocale(LC_CTYPE, "");
 	if (argc < 2) {
 		list_commands(stderr);
 		return EXIT_USAGE;
@@ -81,4 +134,11 @@ int main(int argc, char **argv)
 			return c->run(argc - 1, argv + 1);
 	cli_warn("'%s' is not a koder command. See 'koder --help'.", argv[1]);
 	return EXIT_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+	guard_std_fds();
+	setlocale(LC_CTYPE, "");
+	return finish(dispatch(argc, argv));
 }

@@ -948,6 +948,16 @@ static int run_session(struct rv *r, int in, int out, struct review_summary *sum
 		int k, saved;
 		struct kerr e;
 
+		/* Others code meanwhile: a live view re-reads the store, before
+		 * drawing, so a key always acts on the answer on screen. */
+		if (live_view(r) && now_ms() - last_refresh >= REFRESH_MS) {
+			kerr_clear(&e);
+			if (session_refresh(r->ss, &e) == KERR_NOMEM) {
+				rc = kerr_set(r->e, KERR_NOMEM, "out of memory");
+				break;
+			}
+			last_refresh = now_ms();
+		}
 		if ((rc = draw(r, out, NULL)))
 			break;
 		k = read_key_tick(in, live_view(r) ? REFRESH_MS : -1);
@@ -957,15 +967,6 @@ static int run_session(struct rv *r, int in, int out, struct review_summary *sum
 		}
 		if (k == 'q' || k == 'Q')
 			break;
-		/* others code meanwhile: a live view re-reads the store */
-		if (live_view(r) && now_ms() - last_refresh >= REFRESH_MS) {
-			kerr_clear(&e);
-			if (session_refresh(r->ss, &e) == KERR_NOMEM) {
-				rc = kerr_set(r->e, KERR_NOMEM, "out of memory");
-				break;
-			}
-			last_refresh = now_ms();
-		}
 		if (k == K_TICK)
 			continue;
 		if (k != K_NONE)

@@ -3,7 +3,7 @@
  * docs/codebook-format.md).
  *
  * cJSON parses the file but keeps no positions, so errors are located
- * afterwards: json_locate walks the source text along a JSON path
+ * afterwards: jsonin_locate walks the source text along a JSON path
  * (categories[3].include[2]) and returns the offset of that value.  The walk
  * is only done for values that are reported, so loading stays one parse.
  */
@@ -12,6 +12,9 @@
 #include "buf.h"
 #include "datadir.h"
 #include "error.h"
+#include "jsonin.h"
+#include "strtab.h"
+#include "infile.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -106,138 +109,12 @@ static const char *const default_negation_cues[] = {
 	"hverken", "ej", "sjældent", "næppe", NULL
 };
 
-/* ---- locating a JSON path in the source text --------------------------- */
-
-static const char *skip_ws(const char *p, const char *end)
-{
-	while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
-		p++;
-	return p;
-}
-
-static const char *skip_string(const char *p, const char *end)
-{
-	for (p++; p < end && *p != '"'; p++)
-		if (*p == '\\' && p + 1 < end)
-			p++;
-	return p < end ? p + 1 : end;
-}
-
-/* Past one JSON value of any kind (the text is known to parse). */
-static const char *skip_value(const char *p, const char *end)
-{
-	int depth = 0;
-
-	while (p < end) {
-		if (*p == '"') {
-			p = skip_string(p, end);
-			if (depth == 0)
-				return p;
-			continue;
-		}
-		if (*p == '{' || *p == '[') {
-			depth++;
-		} else if (*p == '}' || *p == ']') {
-			if (depth == 0)
-				return p;
-			if (--depth == 0)
-				return p + 1;
-		} else if (depth == 0 && (*p == ',' || *p == ' ' || *p == '\n'
-				|| *p == '\r' || *p == '\t')) {
-			return p;
-		}
-		p++;
-	}
-	return p;
-}
-
-/* Offset of the value at `path`, or of the deepest enclosing value found. */
-static size_t json_locate(const char *src, size_t len, const char *path)
-{
-	const char *end = src + len, *p = skip_ws(src, end);
-
-	while (*path) {
-		if (*path == '.') {
-			path++;
-			continue;
-		}
-		if (*path == '[') {
-			long n = strtol(path + 1, (char **)&path, 10), i;
-
-			if (*path == ']')
-				path++;
-			if (p >= end || *p != '[')
-				break;
-			{
-				const char *q = skip_ws(p + 1, end);
-
-				for (i = 0; i < n && q < end; i++) {
-					q = skip_ws(skip_value(q, end), end);
-					if (q >= end || *q != ',')
-						break;
-					q = skip_ws(q + 1, end);
-				}
-				if (i < n)
-					break;
-				p = q;
-			}
-			continue;
-		}
-		{
-			size_t klen = strcspn(path, ".[");
-			const char *q;
-			int found = 0;
-
-			if (p >= end || *p != '{')
-				break;
-			q = skip_ws(p + 1, end);
-			while (q < end && *q == '"') {
-				const char *ks = q + 1, *ke = skip_string(q, end) - 1;
-
-				q = skip_ws(ke + 1, end);
-				if (q < end && *q == ':')
-					q = skip_ws(q + 1, end);
-				if ((size_t)(ke - ks) == klen && !memcmp(ks, path, klen)) {
-					found = 1;
-					break;
-				}
-				q = skip_ws(skip_value(q, end), end);
-				if (q < end && *q == ',')
-					q = skip_ws(q + 1, end);
-			}
-			if (!found)
-				break;
-			p = q;
-			path += klen;
-		}
-	}
-	return (size_t)(p - src);
-}
-
-/* 1-based line and column (in characters) of byte offset `off`. */
-static void offset_linecol(const char *src, size_t off, long *line, long *col)
-{
-	size_t i;
-	long l = 1, c = 1;
-
-	for (i = 0; i < off; i++) {
-		if (src[i] == '\n') {
-			l++;
-			c = 1;
-		} else if (((unsigned char)src[i] & 0xC0) != 0x80) {
-			c++;
-		}
-	}
-	*line = l;
-	*col = c;
-}
-
 void codebook_locate(const struct codebook *cb, const char *path, long *line, long *col)
 {
 	*line = *col = 0;
 	if (!cb || !cb->src || !path)
 		return;
-	offset_linecol(cb->src, json_locate(cb->src, cb->srclen, path), line, col);
+	jsonin_linecol(cb->src, jsonin_locate(cb->src, cb->srclen, path), line, col);
 }
 
 static int verror(const char *file, const char *src, size_t srclen, struct kerr *e,
@@ -249,7 +126,7 @@ static int verror(const char *file, const char *src, size_t srclen, struct kerr 
 	vsnprintf(e->msg, sizeof e->msg, fmt, ap);
 	e->code = code;
 	if (src)
-		offset_linecol(src, json_locate(src, srclen, path), &line, &col);
+		jsonin_linecol(src, jsonin_locate(src, srclen, path), &line, &col);
 	kerr_at(e, file, line, col);
 	if (path && *path)
 		kerr_path(e, "%s", path);
@@ -400,6 +277,54 @@ static char **get_strings(struct loader *ld, const cJSON *obj, const char *key,
 	return list;
 }
 
+/* Index of `id` in the table, -1 when absent; -2 when the table cannot
+ * say (none, or a key too long for it). */
+static long index_get(const struct strtab *t, const char *id)
+{
+	size_t n = strlen(id);
+	uint32_t v;
+
+	if (!t || !n || n > 65535)
+		return -2;
+	return strtab_get(t, id, n, &v) ? (long)v : -1;
+}
+
+/* Record the first index of `id` (a later duplicate keeps the first).
+ * Without a table, or on out of memory, finding falls back to a scan:
+ * the table is dropped so it is never half filled. */
+static void index_put(struct strtab **t, const char *id, size_t i)
+{
+	size_t n = id ? strlen(id) : 0;
+	uint32_t v;
+
+	if (!*t || !n || n > 65535 || strtab_get(*t, id, n, &v))
+		return;
+	if (i > UINT32_MAX || strtab_put(*t, id, n, (uint32_t)i, 0)) {
+		strtab_release(*t);
+		free(*t);
+		*t = NULL;
+	}
+}
+
+static struct strtab *index_new(void)
+{
+	struct strtab *t = malloc(sizeof *t);
+
+	if (t && strtab_init(t, 64)) {
+		free(t);
+		t = NULL;
+	}
+	return t;
+}
+
+static void index_free(struct strtab *t)
+{
+	if (t) {
+		strtab_release(t);
+		free(t);
+	}
+}
+
 static void check_keys(struct loader *ld, const cJSON *obj, const char *path,
 		       const char *const *known)
 {
@@ -419,9 +344,13 @@ static void check_keys(struct loader *ld, const cJSON *obj, const char *path,
 		for (i = 0; known[i]; i++)
 			buf_addf(&list, "%s%s", i ? ", " : "", known[i]);
 		buf_addf(&p, "%s%s%s", path, *path ? "." : "", it->string);
-		problem(ld, KERR_SCHEMA, p.data,
-			"unknown key \"%s\": expected one of %s (or a comment key starting with _)",
-			it->string, list.data);
+		if (jsonin_nearest(it->string, known))
+			problem(ld, KERR_SCHEMA, p.data, "unknown key \"%s\": did you mean \"%s\"?",
+				it->string, jsonin_nearest(it->string, known));
+		else
+			problem(ld, KERR_SCHEMA, p.data,
+				"unknown key \"%s\": expected one of %s (or a comment key starting with _)",
+				it->string, list.data);
 		buf_release(&p);
 		buf_release(&list);
 	}
@@ -550,6 +479,7 @@ static void load_nets(struct loader *ld, const cJSON *root)
 		}
 		n->id = id;
 		n->label = label;
+		index_put(&cb->net_ids, id, cb->nnets);
 		cb->nnets++;
 	}
 }
@@ -645,6 +575,7 @@ static void load_categories(struct loader *ld, const cJSON *root)
 		}
 		load_category(ld, it, path, c);
 		dup = c->id ? codebook_find(cb, c->id) : -1;
+		index_put(&cb->cat_ids, c->id, cb->ncats);
 		if (dup >= 0) {
 			char p2[80];
 
@@ -761,20 +692,25 @@ static void load_root(struct loader *ld, const cJSON *root)
 	load_categories(ld, root);
 	load_options(ld, root);
 
+	/* members: count per net, then place, in one pass each over the
+	 * categories (a pass per net was nets x categories) */
+	for (i = 0; i < cb->ncats; i++)
+		if (cb->cats[i].net_index >= 0 && (size_t)cb->cats[i].net_index < cb->nnets)
+			cb->nets[cb->cats[i].net_index].nmembers++;
 	for (i = 0; i < cb->nnets; i++) {
-		size_t j, k = 0;
-
-		for (j = 0; j < cb->ncats; j++)
-			k += cb->cats[j].net_index == (long)i;
-		cb->nets[i].members = calloc(k + 1, sizeof *cb->nets[i].members);
+		cb->nets[i].members = calloc(cb->nets[i].nmembers + 1, sizeof *cb->nets[i].members);
+		cb->nets[i].nmembers = 0;
 		if (!cb->nets[i].members) {
 			ld->first = KERR_NOMEM;
 			return;
 		}
-		for (j = 0; j < cb->ncats; j++)
-			if (cb->cats[j].net_index == (long)i)
-				cb->nets[i].members[cb->nets[i].nmembers++] = j;
 	}
+	for (i = 0; i < cb->ncats; i++)
+		if (cb->cats[i].net_index >= 0 && (size_t)cb->cats[i].net_index < cb->nnets) {
+			struct codebook_net *n = &cb->nets[cb->cats[i].net_index];
+
+			n->members[n->nmembers++] = i;
+		}
 	cb->andet = codebook_find(cb, CODEBOOK_ANDET);
 	cb->ingen_svar = codebook_find(cb, CODEBOOK_INGEN_SVAR);
 	if (cb->ingen_svar < 0 && cb->cats) {
@@ -786,6 +722,7 @@ static void load_root(struct loader *ld, const cJSON *root)
 		c->description = dup_or_null(ld, "Blankt eller ikke-substantielt svar (\"ved ikke\", \"-\", \"nej\").");
 		c->net_index = -1;
 		c->builtin = 1;
+		index_put(&cb->cat_ids, cb->cats[cb->ncats].id, cb->ncats);
 		cb->ingen_svar = (long)cb->ncats++;
 	}
 }
@@ -835,7 +772,7 @@ static int parse(const char *text, size_t len, const char *name,
 		int nul = text[bad] == 0;
 
 		*out = NULL;
-		offset_linecol(text, bad, &line, &col);
+		jsonin_linecol(text, bad, &line, &col);
 		kerr_clear(&e);
 		kerr_at(&e, name, line, col);
 		kerr_set(&e, nul ? KERR_SYNTAX : KERR_ENCODING, nul
@@ -847,6 +784,44 @@ static int parse(const char *text, size_t len, const char *name,
 		return nul ? KERR_SYNTAX : KERR_ENCODING;
 	}
 	return parse_text(text, len, name, out, errs, lenient);
+}
+
+/*
+ * What cJSON would accept but change: "\u0000" in a string (it cuts the
+ * string, so a pattern would lose its tail) before parsing (root NULL);
+ * a key twice in one object (the second vanishes) after.  1 when refused,
+ * with the problem in errs.
+ */
+static int json_refused(const char *text, size_t len, const char *name, const cJSON *root,
+			struct kerr_list *errs)
+{
+	struct buf path = BUF_INIT;
+	const char *key = NULL;
+	size_t off = 0;
+	struct kerr e;
+	long line, col;
+
+	kerr_clear(&e);
+	if (!root && jsonin_nul_escape(text, len, &off)) {
+		jsonin_linecol(text, off, &line, &col);
+		kerr_at(&e, name, line, col);
+		kerr_set(&e, KERR_SYNTAX, "\\u0000 (a NUL character) in a string would cut the "
+			"text short here: remove it");
+	} else if (root && jsonin_duplicate(root, &path, &key)) {
+		jsonin_linecol(text, jsonin_locate(text, len, path.data ? path.data : ""), &line, &col);
+		kerr_at(&e, name, line, col);
+		if (path.len)
+			kerr_path(&e, "%s", path.data);
+		kerr_set(&e, KERR_SYNTAX, "the key \"%.80s\" appears twice in this object "
+			"(only one would count): keep one", key);
+	} else {
+		buf_release(&path);
+		return 0;
+	}
+	buf_release(&path);
+	if (errs)
+		kerr_list_add(errs, &e);
+	return 1;
 }
 
 static int parse_text(const char *text, size_t len, const char *name,
@@ -861,6 +836,8 @@ static int parse_text(const char *text, size_t len, const char *name,
 	if (!ld.cb)
 		return KERR_NOMEM;
 	ld.cb->andet = ld.cb->ingen_svar = -1;
+	ld.cb->cat_ids = index_new();   /* NULL: found by a scan instead */
+	ld.cb->net_ids = index_new();
 	ld.cb->path = strdup(name ? name : "");
 	ld.cb->src = malloc(len + 1);
 	if (!ld.cb->path || !ld.cb->src) {
@@ -870,8 +847,17 @@ static int parse_text(const char *text, size_t len, const char *name,
 	memcpy(ld.cb->src, text, len);
 	ld.cb->src[len] = 0;
 	ld.cb->srclen = len;
+	if (json_refused(text, len, name, NULL, errs)) {
+		codebook_free(ld.cb);
+		return KERR_SYNTAX;
+	}
 	root = cJSON_ParseWithLengthOpts(text, len, &end, 0);
-	if (!root || (end && skip_ws(end, text + len) < text + len)) {
+	if (root && json_refused(text, len, name, root, errs)) {
+		cJSON_Delete(root);
+		codebook_free(ld.cb);
+		return KERR_SYNTAX;
+	}
+	if (!root || (end && jsonin_skip_ws(end, text + len) < text + len)) {
 		struct kerr e;
 		long line, col;
 		size_t off = len;
@@ -879,8 +865,8 @@ static int parse_text(const char *text, size_t len, const char *name,
 		if (!root && !end)
 			end = cJSON_GetErrorPtr();
 		if (end && end >= text && end <= text + len)
-			off = (size_t)(skip_ws(end, text + len) - text);
-		offset_linecol(text, off, &line, &col);
+			off = (size_t)(jsonin_skip_ws(end, text + len) - text);
+		jsonin_linecol(text, off, &line, &col);
 		kerr_clear(&e);
 		kerr_at(&e, name, line, col);
 		kerr_set(&e, KERR_SYNTAX, root
@@ -930,9 +916,8 @@ static int load(const char *path, struct codebook **out, struct kerr_list *errs,
 
 	*out = NULL;
 	kerr_clear(&e);
-	fp = fopen(path, "rb");
+	fp = infile_open(path, "the codebook", &e);
 	if (!fp) {
-		kerr_errno(&e, errno, path, "cannot open the codebook");
 		if (errs)
 			kerr_list_add(errs, &e);
 		return KERR_IO;
@@ -1007,6 +992,8 @@ void codebook_free(struct codebook *cb)
 		free(cb->nets[i].members);
 	}
 	free(cb->nets);
+	index_free(cb->cat_ids);
+	index_free(cb->net_ids);
 	free_list(cb->nonsubstantive, cb->nnonsubstantive);
 	free_list(cb->negation_cues, cb->nnegation_cues);
 	free(cb->path);
@@ -1042,8 +1029,11 @@ int codebook_next_code(const char **p, char *id, size_t size)
 
 long codebook_find(const struct codebook *cb, const char *id)
 {
+	long k = index_get(cb->cat_ids, id);
 	size_t i;
 
+	if (k > -2)
+		return k;
 	for (i = 0; i < cb->ncats; i++)
 		if (cb->cats[i].id && !strcmp(cb->cats[i].id, id))
 			return (long)i;
@@ -1052,8 +1042,11 @@ long codebook_find(const struct codebook *cb, const char *id)
 
 long codebook_find_net(const struct codebook *cb, const char *id)
 {
+	long k = index_get(cb->net_ids, id);
 	size_t i;
 
+	if (k > -2)
+		return k;
 	for (i = 0; i < cb->nnets; i++)
 		if (!strcmp(cb->nets[i].id, id))
 			return (long)i;

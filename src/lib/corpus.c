@@ -11,6 +11,7 @@
 #include "csv.h"
 #include "datadir.h"
 #include "error.h"
+#include "jsonin.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -118,6 +119,44 @@ static void problem(struct loader *L, enum kerr_code code, const char *path, con
 		L->first = code;
 }
 
+/*
+ * Keys of `obj` not in `known` (comment keys "_..." and "comment" aside):
+ * a misspelt key ("rolse") would otherwise be ignored and its part of the
+ * descriptor lost without a word.
+ */
+static void check_keys(struct loader *L, const cJSON *obj, const char *where,
+		       const char *const *known)
+{
+	const cJSON *it;
+
+	if (!cJSON_IsObject(obj))
+		return;
+	cJSON_ArrayForEach(it, obj) {
+		struct buf path = BUF_INIT, msg = BUF_INIT;
+		const char *near;
+		size_t i;
+
+		if (!it->string || it->string[0] == '_' || !strcmp(it->string, "comment"))
+			continue;
+		for (i = 0; known[i] && strcmp(known[i], it->string); i++)
+			;
+		if (known[i])
+			continue;
+		buf_addf(&path, "%s%s%.100s", where, *where ? "." : "", it->string);
+		if ((near = jsonin_nearest(it->string, known))) {
+			buf_addf(&msg, "unknown key \"%.100s\": did you mean \"%s\"?", it->string, near);
+		} else {
+			buf_addf(&msg, "unknown key \"%.100s\": expected one of ", it->string);
+			for (i = 0; known[i]; i++)
+				buf_addf(&msg, "%s%s", i ? ", " : "", known[i]);
+			buf_adds(&msg, " (or a comment key starting with _)");
+		}
+		problem(L, KERR_SCHEMA, path.data ? path.data : "", "%s", msg.data ? msg.data : "");
+		buf_release(&path);
+		buf_release(&msg);
+	}
+}
+
 /* A string member: required or optional; copied into *slot. */
 static void get_str(struct loader *L, const cJSON *obj, const char *key, const char *where,
 		    int required, char **slot)
@@ -210,6 +249,9 @@ static void load_wave(struct loader *L, const cJSON *it, void *slot, const char 
 	} else if (!cJSON_IsObject(it))
 		problem(L, KERR_SCHEMA, where, "a wave is a name or {\"name\", \"values\"}%s", "");
 	else {
+		static const char *const keys[] = { "name", "values", NULL };
+
+		check_keys(L, it, where, keys);
 		get_str(L, it, "name", where, 1, &w->name);
 		get_strv(L, it, "values", where, &w->values, &w->nvalues);
 	}
@@ -222,6 +264,11 @@ static void load_role(struct loader *L, const cJSON *it, void *slot, const char 
 	if (!cJSON_IsObject(it)) {
 		problem(L, KERR_SCHEMA, where, "a role is {\"name\", \"plural\", \"values\"}%s", "");
 		return;
+	}
+	{
+		static const char *const keys[] = { "name", "plural", "values", NULL };
+
+		check_keys(L, it, where, keys);
 	}
 	get_str(L, it, "name", where, 1, &r->name);
 	get_str(L, it, "plural", where, 0, &r->plural);
@@ -239,6 +286,11 @@ static void load_question(struct loader *L, const cJSON *it, void *slot, const c
 			"");
 		return;
 	}
+	{
+		static const char *const keys[] = { "id", "column", "codebook", "gold", NULL };
+
+		check_keys(L, it, where, keys);
+	}
 	get_str(L, it, "id", where, 1, &q->id);
 	get_str(L, it, "column", where, 1, &q->column);
 	get_str(L, it, "codebook", where, 1, &q->codebook);
@@ -253,6 +305,15 @@ static void load_root(struct loader *L, struct corpus *c, const cJSON *root)
 	if (!cJSON_IsObject(root)) {
 		problem(L, KERR_SCHEMA, "", "the descriptor must be a JSON object%s", "");
 		return;
+	}
+	{
+		static const char *const keys[] = {
+			"name", "title", "survey", "columns", "waves", "roles", "questions", NULL
+		};
+		static const char *const colkeys[] = { "id", "wave", "role", "by", NULL };
+
+		check_keys(L, root, "", keys);
+		check_keys(L, cols, "columns", colkeys);
 	}
 	get_str(L, root, "name", "", 0, &c->name);
 	get_str(L, root, "title", "", 0, &c->title);
@@ -275,6 +336,73 @@ static void load_root(struct loader *L, struct corpus *c, const cJSON *root)
 	c->nquestions = load_list(L, root, "questions", 1, sizeof(*c->questions), &items,
 				  load_question);
 	c->questions = items;
+}
+
+/* A role group or a wave as check_groups sees it. */
+struct group_view {
+	const char *name;
+	char **values;
+	size_t nvalues;
+};
+
+static int group_has(const struct group_view *g, const char *v)
+{
+	size_t k;
+
+	if (g->name && csv_name_equal(g->name, v))
+		return 1;
+	for (k = 0; k < g->nvalues; k++)
+		if (csv_name_equal(g->values[k], v))
+			return 1;
+	return 0;
+}
+
+/* `kind` is "role" or "wave", its JSON key kind + "s". */
+static void check_group_list(struct loader *L, const char *kind, const struct group_view *g,
+			     size_t n)
+{
+	size_t i, j, k;
+	char path[64], msg[400];
+
+	for (i = 0; i < n; i++)
+		for (k = 0; k <= g[i].nvalues; k++) {
+			const char *v = k ? g[i].values[k - 1] : g[i].name;
+
+			for (j = 0; v && j < i && !group_has(&g[j], v); j++)
+				;
+			if (!v || j == i)
+				continue;
+			if (k)
+				snprintf(path, sizeof path, "%ss[%zu].values[%zu]", kind, i, k - 1);
+			else
+				snprintf(path, sizeof path, "%ss[%zu].name", kind, i);
+			snprintf(msg, sizeof msg, "the value \"%.100s\" is already in the %s "
+				"\"%.100s\" (%ss[%zu]); a value can count in one %s only", v, kind,
+				g[j].name ? g[j].name : "", kind, j, kind);
+			problem(L, KERR_SCHEMA, path, "%s", msg);
+		}
+}
+
+/*
+ * A value listed under two role groups (or two waves) would count in the
+ * first only, and the second would lose those rows without a word.
+ */
+static void check_groups(struct loader *L, const struct corpus *c)
+{
+	size_t n = c->nroles > c->nwaves ? c->nroles : c->nwaves, i;
+	struct group_view *g = n ? calloc(n, sizeof *g) : NULL;
+
+	if (n && !g) {
+		problem(L, KERR_NOMEM, "", "out of memory%s", "");
+		return;
+	}
+	for (i = 0; i < c->nroles; i++)
+		g[i] = (struct group_view){ c->roles[i].name, c->roles[i].values, c->roles[i].nvalues };
+	check_group_list(L, "role", g, c->nroles);
+	for (i = 0; i < c->nwaves; i++)
+		g[i] = (struct group_view){ c->waves[i].name, c->waves[i].values, c->waves[i].nvalues };
+	check_group_list(L, "wave", g, c->nwaves);
+	free(g);
 }
 
 /* Read the whole descriptor (capped) into `text`. */
@@ -346,7 +474,47 @@ int corpus_load(struct corpus *c, const char *path, struct kerr_list *errs)
 			kerr_list_add(errs, &e);
 		goto out;
 	}
+	{
+		/* what cJSON would take but change: "\u0000" cuts a string,
+		 * and of a key given twice only one counts */
+		size_t off;
+		long line, col;
+
+		if (jsonin_nul_escape(text.data, text.len, &off)) {
+			line_col(text.data, off, &line, &col);
+			kerr_set(&e, KERR_SYNTAX, "\\u0000 (a NUL character) in a string would cut "
+				"the text short here: remove it");
+			kerr_at(&e, file.data, line, col);
+			if (errs)
+				kerr_list_add(errs, &e);
+			rc = KERR_SYNTAX;
+			goto out;
+		}
+	}
 	root = cJSON_ParseWithOpts(text.data, &end, 1);
+	if (root) {
+		struct buf path = BUF_INIT;
+		const char *key = NULL;
+
+		if (jsonin_duplicate(root, &path, &key)) {
+			long line, col;
+
+			jsonin_linecol(text.data, jsonin_locate(text.data, text.len,
+				path.data ? path.data : ""), &line, &col);
+			kerr_set(&e, KERR_SYNTAX, "the key \"%.80s\" appears twice in this object "
+				"(only one would count): keep one", key);
+			kerr_at(&e, file.data, line, col);
+			if (path.len)
+				kerr_path(&e, "%s", path.data);
+			if (errs)
+				kerr_list_add(errs, &e);
+			buf_release(&path);
+			cJSON_Delete(root);
+			rc = KERR_SYNTAX;
+			goto out;
+		}
+		buf_release(&path);
+	}
 	if (!root) {
 		long line, col;
 
@@ -360,6 +528,8 @@ int corpus_load(struct corpus *c, const char *path, struct kerr_list *errs)
 	}
 	load_root(&L, c, root);
 	cJSON_Delete(root);
+	if (!L.first)
+		check_groups(&L, c);
 	rc = L.first;
 	slash = strrchr(file.data, '/');
 	if (!rc && slash) {

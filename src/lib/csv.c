@@ -37,6 +37,7 @@ struct csv_reader {
 	char sep;
 	size_t max_field;
 	int allow_ragged;
+	int unguard;        /* strip the apostrophe csv_add_field put before a formula */
 	long line, col;     /* position of the next byte */
 	struct buf rec;     /* the current record: fields, each NUL-terminated */
 	size_t *off, *lens;
@@ -454,6 +455,33 @@ static char detect_sep(const char *s, size_t n)
 	return ',';
 }
 
+/*
+ * UTF-16 or UTF-32, with a byte-order mark or without one (told by the
+ * zero bytes of ASCII text in them): read as 8-bit text they would give a
+ * column "i" and a misleading "no column" error.  The text for the message,
+ * or NULL.  UTF-32LE's mark begins with UTF-16LE's, so it is tested first.
+ */
+static const char *wide_encoding(const unsigned char *p, size_t n)
+{
+	if (n >= 4 && !memcmp(p, "\xFF\xFE\0\0", 4))
+		return "UTF-32 (little-endian, with a byte-order mark)";
+	if (n >= 4 && !memcmp(p, "\0\0\xFE\xFF", 4))
+		return "UTF-32 (big-endian, with a byte-order mark)";
+	if (n >= 2 && ((p[0] == 0xFF && p[1] == 0xFE) || (p[0] == 0xFE && p[1] == 0xFF)))
+		return "UTF-16 (Excel \"Unicode text\")";
+	if (n < 4)
+		return NULL;
+	if (p[0] && !p[1] && !p[2] && !p[3])
+		return "UTF-32 (little-endian, without a byte-order mark)";
+	if (!p[0] && !p[1] && !p[2] && p[3])
+		return "UTF-32 (big-endian, without a byte-order mark)";
+	if (p[0] && !p[1] && p[2] && !p[3])
+		return "UTF-16 (little-endian, without a byte-order mark)";
+	if (!p[0] && p[1] && !p[2] && p[3])
+		return "UTF-16 (big-endian, without a byte-order mark)";
+	return NULL;
+}
+
 static int start_reader(struct csv_reader *r, struct kerr *e)
 {
 	int rc = fill(r, e);
@@ -461,12 +489,14 @@ static int start_reader(struct csv_reader *r, struct kerr *e)
 
 	if (rc < 0 || rc > 1)
 		return rc;
-	if (r->rlen >= 2 && ((unsigned char)r->raw[0] == 0xFF || (unsigned char)r->raw[0] == 0xFE)
-	    && ((unsigned char)r->raw[1] == 0xFE || (unsigned char)r->raw[1] == 0xFF)
-	    && r->raw[0] != r->raw[1]) {
-		kerr_set(e, KERR_ENCODING, "the file is UTF-16 (Excel \"Unicode text\"); "
-			 "save it as \"CSV UTF-8\" instead");
-		return set_err(r, e, KERR_ENCODING);
+	{
+		const char *wide = wide_encoding((const unsigned char *)r->raw, r->rlen);
+
+		if (wide) {
+			kerr_set(e, KERR_ENCODING, "the file is %s; save it as \"CSV UTF-8\" instead",
+				 wide);
+			return set_err(r, e, KERR_ENCODING);
+		}
 	}
 	/* .xlsx (a zip) and .xls (OLE2) are the likeliest wrong files: read as
 	 * Windows-1252 they would give one garbage column and no error */
@@ -502,6 +532,13 @@ static int start_reader(struct csv_reader *r, struct kerr *e)
 	for (size_t i = 0; i < r->nh; i++) {
 		r->hdr[i] = r->hdr_data + r->off[i];
 		r->hdr_len[i] = r->lens[i];
+		/* a name is compared as a C string: "te\0xt" would be "te" */
+		if (memchr(r->hdr[i], '\0', r->hdr_len[i])) {
+			kerr_set(e, KERR_SYNTAX, "a NUL byte in the name of column %zu (\"%.60s\" before "
+				 "it): the file is damaged or not a text file", i + 1, r->hdr[i]);
+			kerr_at(e, r->name, 1, 0);
+			return KERR_SYNTAX;
+		}
 	}
 	return 0;
 }
@@ -530,6 +567,7 @@ int csv_open(struct csv_reader **out, FILE *fp, const char *name,
 		if (opts->max_field)
 			r->max_field = opts->max_field;
 		r->allow_ragged = opts->allow_ragged;
+		r->unguard = opts->unguard_formulas;
 	}
 	rc = start_reader(r, e);
 	if (rc) {
@@ -557,8 +595,14 @@ int csv_next(struct csv_reader *r, struct csv_row *row, struct kerr *e)
 		r->done = 1;
 		return -rc;
 	}
-	for (size_t i = 0; i < r->nf; i++)
+	for (size_t i = 0; i < r->nf; i++) {
 		r->fields[i] = r->rec.data + r->off[i];
+		if (r->unguard && r->lens[i] > 1 && r->fields[i][0] == '\''
+		    && csv_guard_len(r->fields[i] + 1, r->lens[i] - 1)) {
+			r->fields[i]++;
+			r->lens[i]--;
+		}
+	}
 	row->n = r->nf;
 	row->field = r->fields;
 	row->len = r->lens;
@@ -695,6 +739,49 @@ int csv_header_find(const struct csv_reader *r, const char *name, size_t *idx,
 	return KERR_NOTFOUND;
 }
 
+/* A plain number as a spreadsheet reads one: [+-]digits[.,digits][e[+-]digits]
+ * ("-5", "+3.2", "1e-3").  It starts with - or + but is no formula. */
+static int plain_number(const char *s, size_t len)
+{
+	size_t i = 0, digits = 0;
+
+	if (i < len && (s[i] == '+' || s[i] == '-'))
+		i++;
+	for (; i < len && s[i] >= '0' && s[i] <= '9'; i++)
+		digits++;
+	if (i < len && (s[i] == '.' || s[i] == ','))
+		for (i++; i < len && s[i] >= '0' && s[i] <= '9'; i++)
+			digits++;
+	if (!digits)
+		return 0;
+	if (i < len && (s[i] == 'e' || s[i] == 'E')) {
+		size_t d = 0;
+
+		if (++i < len && (s[i] == '+' || s[i] == '-'))
+			i++;
+		for (; i < len && s[i] >= '0' && s[i] <= '9'; i++)
+			d++;
+		if (!d)
+			return 0;
+	}
+	return i == len;
+}
+
+size_t csv_guard_len(const char *s, size_t len)
+{
+	size_t i = 0;
+
+	/* Apostrophes already in front count as part of the cell: "'=1" gets a
+	 * second one, so that import's stripping exactly one is a true inverse. */
+	while (i < len && s[i] == '\'')
+		i++;
+	/* LF too: the reader turns a quoted CR into LF, so a cell that began
+	 * with CR must still carry its apostrophe when read back */
+	if (i == len || !strchr("=+-@\t\r\n", s[i]) || plain_number(s + i, len - i))
+		return 0;
+	return 1;
+}
+
 /* Must field s[0..len) be quoted (see csv_write_field)? */
 static int needs_quote(const char *s, size_t len, char sep)
 {
@@ -709,8 +796,11 @@ int csv_add_field(struct buf *b, const char *s, size_t len, char sep)
 	int rc = 0;
 
 	if (!needs_quote(s, len, sep))
-		return buf_add(b, s, len) ? KERR_NOMEM : 0;
+		return (csv_guard_len(s, len) && buf_addch(b, '\'')) || buf_add(b, s, len)
+			? KERR_NOMEM : 0;
 	rc |= buf_addch(b, '"');
+	if (csv_guard_len(s, len))
+		rc |= buf_addch(b, '\'');
 	while (!rc && (q = memchr(s, '"', len))) {
 		rc |= buf_add(b, s, (size_t)(q - s) + 1);
 		rc |= buf_addch(b, '"');
@@ -727,10 +817,14 @@ int csv_write_field(FILE *fp, const char *s, size_t len, char sep)
 	int quote = needs_quote(s, len, sep);
 	size_t i;
 
-	if (!quote)
+	if (!quote) {
+		if (csv_guard_len(s, len))
+			putc('\'', fp);
 		fwrite(s, 1, len, fp);
-	else {
+	} else {
 		putc('"', fp);
+		if (csv_guard_len(s, len))
+			putc('\'', fp);
 		for (i = 0; i < len; i++) {
 			if (s[i] == '"')
 				putc('"', fp);

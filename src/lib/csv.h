@@ -48,12 +48,17 @@ enum csv_encoding {
 };
 
 #define CSV_DEFAULT_MAX_FIELD ((size_t)16 << 20)  /* 16 MB */
+/* The most --max-field may ask for: a field is held whole in memory, and
+ * normalizing and matching it cost a few times its size (SECURITY.md) */
+#define CSV_MAX_MAX_FIELD ((size_t)256 << 20)     /* 256 MB */
 
 struct csv_opts {
 	char sep;                  /* 0 = detect from the header line; else ';' ',' '\t' ... */
 	enum csv_encoding encoding;/* CSV_ENC_AUTO to detect */
 	size_t max_field;          /* bytes per field, 0 = CSV_DEFAULT_MAX_FIELD */
 	int allow_ragged;          /* 1: rows with another field count are returned as-is */
+	int unguard_formulas;      /* 1: undo csv_add_field's formula guard: a field
+				    * "'"+X where csv_guard_len(X) is 1 reads as X */
 };
 
 struct csv_row {
@@ -116,9 +121,25 @@ int csv_had_bom(const struct csv_reader *r);
 int csv_name_equal(const char *a, const char *b);
 
 /*
+ * Formula guard (OWASP "CSV injection"): a spreadsheet runs a cell that
+ * starts with = + - @ tab or CR as a formula (=HYPERLINK(...) in an answer
+ * would run when the file is opened in Excel).  csv_guard_len returns 1 when
+ * s[0..len) needs a leading apostrophe (LF counts with CR, as the reader
+ * turns one into the other), which Excel and LibreOffice show as
+ * text and do not display: a cell starting with one of those characters,
+ * after any apostrophes already there, that is not a plain number ("-5",
+ * "+3.2", "1,5e3" stay as they are).  Counting the apostrophes already there
+ * makes the guard reversible: reading with csv_opts.unguard_formulas strips
+ * exactly the one apostrophe it added, so export then import changes nothing.
+ */
+size_t csv_guard_len(const char *s, size_t len);
+
+/*
  * Write one field with minimal quoting: quoted (with doubled quotes) only if
- * it holds `sep`, a quote, CR or LF, or starts or ends with a space.  Writes
- * no separator or line end: the caller does.  Returns 0 or KERR_IO.
+ * it holds `sep`, a quote, CR or LF, or starts or ends with a space; with the
+ * formula guard's apostrophe in front when csv_guard_len says so.  Every CSV
+ * koder writes goes through this or csv_add_field.  Writes no separator or
+ * line end: the caller does.  Returns 0 or KERR_IO.
  */
 int csv_write_field(FILE *fp, const char *s, size_t len, char sep);
 /* The same appended to b, for a caller that writes a row at once.  Returns

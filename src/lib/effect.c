@@ -7,12 +7,11 @@
 #include "cbdiff.h"
 #include "codebook.h"
 #include "corpus.h"
-#include "csv.h"
 #include "engine.h"
-#include "table.h"
 #include "error.h"
 #include "pii.h"
 #include "store.h"
+#include "survey.h"
 #include "tally.h"
 
 #include <errno.h>
@@ -198,7 +197,7 @@ int effect_write_table(const struct tally *before, const struct tally *after,
 	free(waves);
 	free(roles);
 	if (ferror(fp))
-		return kerr_set(e, KERR_IO, "cannot write the table");
+		return kerr_set(e, KERR_WRITE, "cannot write the table");
 	return 0;
 }
 
@@ -214,7 +213,7 @@ struct run {
 	size_t answers, changed;
 	struct buf a, b;
 	unsigned mask;           /* PII kinds replaced in the quoted answers */
-	struct buf masked;
+	struct buf masked, masked_id[3];   /* the answer; its id, wave, role */
 	struct kerr *e;
 };
 
@@ -265,12 +264,11 @@ static int one_text(struct run *r, const char *respondent, const char *wave, con
 
 		/* Masked whole, then cut: a cut first could leave half a CPR
 		 * number that no longer looks like one. */
-		if (r->mask) {
-			buf_reset(&r->masked);
-			if ((rc = pii_mask(text, strlen(text), r->mask, &r->masked, NULL, r->e)))
-				return rc;
-			text = r->masked.data;
-		}
+		if (!(text = pii_cell(text, r->mask, &r->masked, r->e))
+		    || !(respondent = pii_cell(respondent, r->mask, &r->masked_id[0], r->e))
+		    || (wave && !(wave = pii_cell(wave, r->mask, &r->masked_id[1], r->e)))
+		    || (role && !(role = pii_cell(role, r->mask, &r->masked_id[2], r->e))))
+			return KERR_NOMEM;
 		cut = snippet(text, 70);
 		if (!r->changed++)
 			fprintf(r->fp, "\nAnswers whose suggested codes change (old -> new):\n");
@@ -295,49 +293,36 @@ static int one_answer(void *ctx, const struct store_answer *a)
 static int each_row(struct run *r, const struct corpus *c, const struct corpus_question *q,
 	struct kerr *e)
 {
+	struct survey_opts so = { 0 };
+	struct kerr_list errs = KERR_LIST_INIT;
+	struct survey *sv = NULL;
+	struct survey_row row;
 	struct buf path = BUF_INIT;
-	struct table *rd = NULL;
-	table_row row;
-	size_t id = 0, wave = 0, role = 0, text = 0;
-	int have_wave = c->wave_col != NULL, have_role = c->role_col != NULL, rc;
+	int rc;
 
-	rc = corpus_resolve(c, c->survey, &path);
-	if (rc)
+	so.question = q->id ? q->id : q->column;
+	if (corpus_resolve(c, c->survey, &path)) {
 		rc = kerr_set(e, KERR_NOTFOUND, "the survey file '%s' of the corpus is missing",
 			path.data);
-	if (!rc)
-		rc = table_open(&rd, path.data, NULL, e);
-	if (!rc)
-		rc = table_find(rd, c->id_col, &id, e);
-	if (!rc && have_wave)
-		rc = table_find(rd, c->wave_col, &wave, e);
-	if (!rc && have_role)
-		rc = table_find(rd, c->role_col, &role, e);
-	if (!rc)
-		rc = table_find(rd, q->column, &text, e);
+		buf_release(&path);
+		return rc;
+	}
+	buf_release(&path);
+	if ((rc = survey_open(&sv, c, NULL, &so, &errs)) && errs.n && e)
+		*e = errs.items[0];
+	kerr_list_release(&errs);
 	while (!rc) {
-		long w, ro;
-		int got = table_next(rd, &row, e);
+		int got = survey_next(sv, &row, e);
 
-		if (got == TABLE_END)
+		if (got == SURVEY_END)
 			break;
 		if (got < 0) {
 			rc = -got;
 			break;
 		}
-		w = have_wave ? corpus_wave_of(c, row.field[wave]) : -1;
-		ro = have_role ? corpus_role_of(c, row.field[role]) : -1;
-		if (have_wave && w < 0 && table_value_code(rd, wave, row.field[wave]))
-			w = corpus_wave_of(c, table_value_code(rd, wave, row.field[wave]));
-		if (have_role && ro < 0 && table_value_code(rd, role, row.field[role]))
-			ro = corpus_role_of(c, table_value_code(rd, role, row.field[role]));
-		rc = one_text(r, row.field[id],
-			w >= 0 ? c->waves[w].name : have_wave ? row.field[wave] : "(alle)",
-			ro >= 0 ? c->roles[ro].name : have_role ? row.field[role] : "(alle)",
-			row.field[text]);
+		rc = one_text(r, row.respondent, row.wave, row.role, row.answer[0]);
 	}
-	table_close(rd);
-	buf_release(&path);
+	survey_close(sv);
 	return rc;
 }
 
@@ -375,6 +360,8 @@ int effect_write(const char *db, const char *corpus, const char *question,
 	memset(&r, 0, sizeof(r));
 	buf_init(&r.a, 0);
 	buf_init(&r.masked, 0);
+	for (size_t i = 0; i < 3; i++)
+		buf_init(&r.masked_id[i], 0);
 	r.mask = mask;
 	buf_init(&r.b, 0);
 	r.old = old;
@@ -384,7 +371,7 @@ int effect_write(const char *db, const char *corpus, const char *question,
 	r.e = e;
 	engine_answer_init(&r.ans);
 	if (db) {
-		rc = store_open(&s, db, 0, e);
+		rc = store_open(&s, db, STORE_READONLY, e);
 	} else if (!(rc = corpus_load(&c, corpus, &errs))) {
 		have_corpus = 1;
 		rc = pick_question(&c, question, &q, e);
@@ -433,6 +420,8 @@ int effect_write(const char *db, const char *corpus, const char *question,
 	buf_release(&r.a);
 	buf_release(&r.b);
 	buf_release(&r.masked);
+	for (size_t i = 0; i < 3; i++)
+		buf_release(&r.masked_id[i]);
 	kerr_list_release(&errs);
 	return rc;
 }

@@ -22,6 +22,7 @@ static const char *const names[KERR__COUNT] = {
 	[KERR_INVALID] = "invalid argument",
 	[KERR_USAGE] = "usage error",
 	[KERR_INTERRUPTED] = "interrupted",
+	[KERR_WRITE] = "output not written",
 };
 
 void kerr_clear(struct kerr *e)
@@ -52,6 +53,14 @@ int kerr_errno(struct kerr *e, int err, const char *file, const char *what)
 	if (file)
 		snprintf(e->file, sizeof(e->file), "%s", file);
 	return KERR_IO;
+}
+
+int kerr_write_errno(struct kerr *e, int err, const char *file, const char *what)
+{
+	kerr_errno(e, err, file, what);
+	if (e)
+		e->code = KERR_WRITE;
+	return KERR_WRITE;
 }
 
 void kerr_at(struct kerr *e, const char *file, long line, long col)

@@ -35,6 +35,8 @@ enum kerr_code {
 	KERR_INVALID,     /* a caller passed an argument that makes no sense */
 	KERR_USAGE,       /* the command line is wrong */
 	KERR_INTERRUPTED, /* stopped by a signal */
+	KERR_WRITE,       /* an output (file, standard output, workbook) could not be
+			   * written: exit 5, not the input's 3 */
 	KERR__COUNT
 };
 
@@ -55,6 +57,8 @@ void kerr_clear(struct kerr *e);
 int kerr_set(struct kerr *e, enum kerr_code code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* Record an I/O error from errno about `file`.  Returns KERR_IO. */
+/* kerr_errno for an output that could not be written: code KERR_WRITE. */
+int kerr_write_errno(struct kerr *e, int err, const char *file, const char *what);
 int kerr_errno(struct kerr *e, int err, const char *file, const char *what);
 /* Set the location (file may be NULL to keep the current one). */
 void kerr_at(struct kerr *e, const char *file, long line, long col);

@@ -6,6 +6,7 @@
 #include "buf.h"
 #include "datadir.h"
 #include "error.h"
+#include "infile.h"
 #include "strtab.h"
 
 #include <errno.h>
@@ -28,7 +29,7 @@ struct tnode {
 #define SPELL_CACHE_MAX 50000
 
 struct lexicon {
-	struct strtab words, pairs, spell, acronyms;
+	struct strtab words, pairs, spell, acronyms, places, context;
 	struct tnode *trie;
 	size_t ntrie, trie_cap;
 	Hunhandle *hun;
@@ -93,9 +94,9 @@ static int load_tsv(struct lexicon *lx, const char *rel, int fields,
 		buf_release(&path);
 		return rc;
 	}
-	f = fopen(path.data, "r");
+	f = infile_open(path.data, "the data file", e);
 	if (!f) {
-		rc = kerr_errno(e, errno, path.data, "cannot open");
+		rc = e ? e->code : KERR_IO;
 		buf_release(&path);
 		return rc;
 	}
@@ -144,9 +145,70 @@ static int add_acronym(struct lexicon *lx, const char *k, size_t n, uint32_t v)
 	return strtab_put(&lx->acronyms, k, n, v, 0);
 }
 
+/* "word<TAB>side<TAB>neighbour": kept as the key it is. */
+static int add_context(struct lexicon *lx, const char *k, size_t n, uint32_t v)
+{
+	return strtab_put(&lx->context, k, n, v, 1);
+}
+
 static int add_pair(struct lexicon *lx, const char *k, size_t n, uint32_t v)
 {
 	return strtab_put(&lx->pairs, k, n, v, 1);
+}
+
+/* Lower-case a place name (ASCII and the Latin-1 capitals Æ Ø Å É). */
+static void lower_name(char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c >= 'A' && c <= 'Z')
+			s[i] = (char)(c + 32);
+		else if (i > 0 && (unsigned char)s[i - 1] == 0xC3 && c >= 0x80 && c <= 0x9E && c != 0x97)
+			s[i] = (char)(c + 0x20);
+	}
+}
+
+/* One place name "Name<TAB>kind": each hyphen-separated part (Høje-Taastrup)
+ * and its genitive (Køges; a name ending in s, x or z takes only an
+ * apostrophe, which is no word character) becomes a counted word and a place. */
+static int add_place(struct lexicon *lx, const char *k, size_t n, uint32_t v)
+{
+	char w[128];
+	const char *tab = memchr(k, '\t', n);
+	size_t len = tab ? (size_t)(tab - k) : n, s = 0, i;
+
+	if (len + 2 > sizeof(w))
+		return 0;
+	memcpy(w, k, len);
+	lower_name(w, len);
+	for (i = 0; i <= len; i++) {
+		size_t pn = i - s;
+		int rc;
+
+		if (i < len && w[i] != '-')
+			continue;
+		if (pn >= 2) {
+			char g[130];
+
+			if (lexicon_freq(lx, w + s, pn) < v && (rc = add_word(lx, w + s, pn, v)))
+				return rc;
+			if (strtab_put(&lx->places, w + s, pn, 1, 0))
+				return KERR_NOMEM;
+			if (!strchr("sxz", w[s + pn - 1])) {
+				memcpy(g, w + s, pn);
+				g[pn] = 's';
+				if (lexicon_freq(lx, g, pn + 1) < v / 4 && (rc = add_word(lx, g, pn + 1, v / 4)))
+					return rc;
+				if (strtab_put(&lx->places, g, pn + 1, 1, 0))
+					return KERR_NOMEM;
+			}
+		}
+		s = i + 1;
+	}
+	return 0;
 }
 
 static int open_hunspell(struct lexicon *lx, struct kerr *e)
@@ -185,7 +247,8 @@ int lexicon_load(struct lexicon **out, int with_hunspell, struct kerr *e)
 	lx->trie_cap = 1 << 16;
 	lx->trie = malloc(lx->trie_cap * sizeof(*lx->trie));
 	if (!lx->trie || strtab_init(&lx->words, 1 << 15) || strtab_init(&lx->pairs, 1 << 14)
-	    || strtab_init(&lx->spell, 1 << 12) || strtab_init(&lx->acronyms, 1 << 8)) {
+	    || strtab_init(&lx->spell, 1 << 12) || strtab_init(&lx->acronyms, 1 << 8)
+	    || strtab_init(&lx->places, 1 << 9) || strtab_init(&lx->context, 1 << 13)) {
 		lexicon_free(lx);
 		return kerr_set(e, KERR_NOMEM, "out of memory");
 	}
@@ -198,6 +261,10 @@ int lexicon_load(struct lexicon **out, int with_hunspell, struct kerr *e)
 		rc = load_tsv(lx, "data/da-bigrams.tsv", 3, add_pair, e);
 	if (!rc)
 		rc = load_tsv(lx, "data/da-acronyms.tsv", 2, add_acronym, e);
+	if (!rc)
+		rc = load_tsv(lx, "data/da-places.tsv", 3, add_place, e);
+	if (!rc)
+		rc = load_tsv(lx, "data/da-context.tsv", 4, add_context, e);
 	if (!rc && with_hunspell)
 		rc = open_hunspell(lx, e);
 	if (rc) {
@@ -216,6 +283,8 @@ void lexicon_free(struct lexicon *lx)
 	strtab_release(&lx->pairs);
 	strtab_release(&lx->spell);
 	strtab_release(&lx->acronyms);
+	strtab_release(&lx->places);
+	strtab_release(&lx->context);
 	free(lx->trie);
 	if (lx->hun)
 		Hunspell_destroy(lx->hun);
@@ -253,6 +322,29 @@ int lexicon_acronym(const struct lexicon *lx, const char *w, size_t len)
 	uint32_t v;
 
 	return strtab_get(&lx->acronyms, w, len, &v);
+}
+
+unsigned lexicon_context(const struct lexicon *lx, const char *w, size_t n, char side,
+			 const char *nb, size_t nbn)
+{
+	char k[256];
+	uint32_t v = 0;
+
+	if (n + nbn + 5 > sizeof(k))
+		return 0;
+	memcpy(k, w, n);
+	k[n] = '\t';
+	k[n + 1] = side;
+	k[n + 2] = '\t';
+	memcpy(k + n + 3, nb, nbn);
+	return strtab_get(&lx->context, k, n + 3 + nbn, &v) ? v : 0;
+}
+
+int lexicon_place(const struct lexicon *lx, const char *w, size_t len)
+{
+	uint32_t v;
+
+	return strtab_get(&lx->places, w, len, &v);
 }
 
 int lexicon_spell(struct lexicon *lx, const char *w, size_t len)

@@ -23,7 +23,8 @@ struct kerr;
 struct lexicon;
 
 /*
- * Load data/da-freq.tsv, data/da-bigrams.tsv and data/da-acronyms.tsv (found
+ * Load data/da-freq.tsv, data/da-bigrams.tsv, data/da-acronyms.tsv,
+ * data/da-places.tsv and data/da-context.tsv (found
  * with datadir_find) and
  * open hunspell-da (/usr/share/hunspell/da_DK, or $KODER_HUNSPELL_DIR).
  * with_hunspell 0 skips hunspell (then lexicon_valid knows only counted
@@ -43,6 +44,18 @@ unsigned lexicon_bigram(const struct lexicon *lx, const char *a, size_t alen,
 /* 1 if w (as written, in capitals) is an acronym of the domain (STAR, SOF)
  * that the normalizer must not touch. */
 int lexicon_acronym(const struct lexicon *lx, const char *w, size_t len);
+/*
+ * The word-pair model for real-word errors (data/da-context.tsv, built by
+ * scripts/build-context.py): for a word of a confusable pair (for/før,
+ * bor/bør), side 'W' with nb "-" gives its count in the model's text, 'L'
+ * and 'R' how often nb stood just before or after it ("<s>" and "</s>" for
+ * the line's ends).  0 when not seen (or not a word of any pair).
+ */
+unsigned lexicon_context(const struct lexicon *lx, const char *w, size_t n, char side,
+			 const char *nb, size_t nbn);
+/* 1 if the lower-case word is a Danish place name or its genitive
+ * (data/da-places.tsv: the 98 municipalities, towns, regions). */
+int lexicon_place(const struct lexicon *lx, const char *w, size_t len);
 /* 1 if the word is counted or hunspell-da accepts it (cached), else 0. */
 int lexicon_valid(struct lexicon *lx, const char *w, size_t len);
 /* 1 if hunspell-da accepts the word (cached); 0 also when hunspell is off. */

@@ -330,6 +330,31 @@ static int plan_version(struct migrate_plan *p, const struct codebook *to,
 	return rc;
 }
 
+/* Compare two version strings as dotted numbers ("2.10" after "2.9"); a
+ * part that is not a number compares as text.  <0, 0 or >0. */
+static int version_cmp(const char *a, const char *b)
+{
+	while (*a || *b) {
+		char *ea, *eb;
+		unsigned long long x = strtoull(a, &ea, 10), y = strtoull(b, &eb, 10);
+		size_t la, lb;
+
+		if (ea == a || eb == b)     /* not numbers: the rest as text */
+			return strcmp(a, b);
+		if (x != y)
+			return x < y ? -1 : 1;
+		a = ea;
+		b = eb;
+		la = strcspn(a, "0123456789");
+		lb = strcspn(b, "0123456789");
+		if (la != lb || memcmp(a, b, la))
+			return strcmp(a, b);
+		a += la;
+		b += lb;
+	}
+	return 0;
+}
+
 int migrate_plan_build(struct store *s, const struct codebook *to,
 	const struct codebook *const *from, size_t nfrom, const char *question,
 	struct migrate_plan *p, struct kerr *e)
@@ -347,7 +372,17 @@ int migrate_plan_build(struct store *s, const struct codebook *to,
 	rc = store_each_latest(s, question, NULL, collect_one, &c, e);
 	if (c.rc)
 		return kerr_set(e, c.rc, "out of memory");
-	if (rc || (rc = cbdiff_view(to, &nv, e)))
+	if (rc)
+		return rc;
+	/* backwards would map decisions onto categories that were split or
+	 * renamed since: refused, not done silently */
+	for (i = 0; i < p->n; i++)
+		if (p->entries[i].version && version_cmp(p->entries[i].version, to->version) > 0)
+			return kerr_set(e, KERR_USAGE, "%s is version %s of codebook '%s', older than "
+				"version %s that decisions in the store use; migrate goes forward only: "
+				"give --to a newer version", to->path ? to->path : "the codebook",
+				to->version, to->id, p->entries[i].version);
+	if ((rc = cbdiff_view(to, &nv, e)))
 		return rc;
 	for (i = 0; i < p->n && !rc; i++) {
 		/* each version once, at its first decision */

@@ -4,6 +4,7 @@
 #include "buf.h"
 #include "codebook.h"
 #include "error.h"
+#include "infile.h"
 #include "strtab.h"
 
 #include <errno.h>
@@ -294,23 +295,15 @@ int model_load(const char *path, const struct codebook *cb, struct model **out,
 	struct reader rd = { path, e, 0 };
 	struct buf text = BUF_INIT;
 	struct model *m;
-	struct stat st;
 	FILE *fp;
 	char chunk[65536];
 	size_t n;
 	int rc = 0;
 
 	*out = NULL;
-	fp = fopen(path, "rb");
-	if (!fp)
-		return kerr_errno(e, errno, path, "cannot open the codebook's model");
-	/* a device or pipe named in a codebook would be read without end */
-	if (fstat(fileno(fp), &st) || !S_ISREG(st.st_mode)) {
-		fclose(fp);
-		kerr_set(e, KERR_IO, "not a regular file: name the model file the codebook should use");
-		kerr_at(e, path, 0, 0);
-		return KERR_IO;
-	}
+	/* a FIFO or device named in a codebook would block or never end */
+	if (!(fp = infile_open(path, "the codebook's model", e)))
+		return e ? e->code : KERR_IO;
 	buf_init(&text, MODEL_MAX_BYTES);
 	while (!rc && (n = fread(chunk, 1, sizeof chunk, fp)) > 0)
 		if (buf_add(&text, chunk, n))

@@ -656,6 +656,15 @@ static void run_ctx(const struct normalized *r, size_t nruns, size_t k, int rela
 	}
 	ctx->sentence_start = sentence_start(t, r->runs[2 * k]);
 	ctx->relaxed = relaxed;
+	{
+		size_t s = r->runs[2 * k], e = r->runs[2 * k + 1];
+
+		ctx->after_quote = (s >= 1 && (t[s - 1] == '"' || t[s - 1] == '\'')) ||
+				   (s >= 3 && (unsigned char)t[s - 3] == 0xE2 && (unsigned char)t[s - 2] == 0x80 &&
+				    ((unsigned char)t[s - 1] == 0x9C || (unsigned char)t[s - 1] == 0x9D)) ||
+				   (s >= 2 && (unsigned char)t[s - 2] == 0xC2 && (unsigned char)t[s - 1] == 0xBB);
+		ctx->before_punct = e < r->nfc.len && strchr(".,;?!", t[e]) && t[e];
+	}
 }
 
 /* Repair every word run of the line into r->text; *added_letters tells
@@ -675,6 +684,7 @@ static int repair_runs(struct normalizer *n, struct normalized *r, size_t nruns,
 		int ch;
 
 		run_ctx(r, nruns, k, relaxed, &ctx);
+		ctx.damaged = r->nchanges > 0;
 		buf_reset(&n->tok);
 		ch = repair_word(n->rp, t + s, e - s, &ctx, &n->tok, &why);
 		if (ch < 0)

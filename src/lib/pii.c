@@ -280,29 +280,165 @@ int pii_cpr_valid(const char d[10])
 	return 1;
 }
 
+/*
+ * A digit as written, or as OCR misreads it: O or o for 0, l, I or | for 1.
+ * Returns the digit's character, or 0.  *real is set for a genuine digit.
+ */
+static int cpr_digit(int c, int *real)
+{
+	*real = is_digit(c);
+	if (*real)
+		return c;
+	if (c == 'O' || c == 'o')
+		return '0';
+	if (c == 'l' || c == 'I' || c == '|')
+		return '1';
+	return 0;
+}
+
+/* Past a line break with the spaces around it ("010190-\n1234"), or j. */
+static size_t skip_break(const unsigned char *p, size_t n, size_t j)
+{
+	size_t k = j;
+
+	while (k < n && (p[k] == ' ' || p[k] == '\t'))
+		k++;
+	if (k < n && p[k] == '\r')
+		k++;
+	if (k >= n || p[k] != '\n')
+		return j;
+	k++;
+	while (k < n && (p[k] == ' ' || p[k] == '\t'))
+		k++;
+	return k;
+}
+
+/* An amount, not a CPR number, when "kr" or ",-" follows. */
+static int money_after(const unsigned char *p, size_t n, size_t e)
+{
+	if (e < n && p[e] == ',' && (at(p, n, e + 1) == '-' || is_digit(at(p, n, e + 1))))
+		return 1;
+	if (e < n && p[e] == ' ')
+		e++;
+	return e + 1 < n && (p[e] == 'k' || p[e] == 'K') && (p[e + 1] == 'r' || p[e + 1] == 'R')
+		&& !is_alpha(at(p, n, e + 2));
+}
+
+/*
+ * A CPR number at i, in any way people write one: DDMMYY-SSSS, DDMMYYSSSS,
+ * with a space, slash or full stop for the hyphen ("010190/1234"), with the
+ * date's parts separated too ("01.01.90-1234", "01 01 90 1234",
+ * "01-01-90-1234"; one separator throughout the date), broken across lines,
+ * and with O/o, l/I for digits when OCR misread them (at least six genuine
+ * digits).  Unicode dashes, spaces, full-width digits and zero-width
+ * characters were folded away before (struct view).  On success sets *end.
+ */
+static int cpr_at(const unsigned char *p, size_t n, size_t i, size_t *end)
+{
+	static const char date_seps[] = ".- /";
+	char d[10];
+	size_t j = i, k;
+	int datesep = -1, real, genuine = 0, formatted = 0, breaks = 0;
+
+	for (k = 0; k < 10; k++) {
+		if (k) {
+			size_t b = skip_break(p, n, j);
+
+			if (b != j) {
+				breaks++;
+				j = b;
+			}
+			if (k == 2 || k == 4) {
+				int c = at(p, n, j);
+				int sep = c > 0 && strchr(date_seps, c) && cpr_digit(at(p, n, j + 1), &real) ? c : 0;
+
+				if (k == 2)
+					datesep = sep;
+				else if (sep != datesep)
+					return 0;
+				if (sep) {
+					j++;
+					formatted = 1;
+				}
+			} else if (k == 6) {
+				size_t s = j;
+
+				while (s < n && p[s] == ' ')
+					s++;
+				if (s < n && (p[s] == '-' || p[s] == '/')) {
+					s++;
+					while (s < n && p[s] == ' ')
+						s++;
+					j = s;
+					formatted = 1;
+				} else if (j < n && (p[j] == ' ' || p[j] == '.')) {
+					j++;
+					formatted = 1;
+				}
+			}
+			b = skip_break(p, n, j);
+			if (b != j) {
+				breaks++;
+				j = b;
+			}
+			if (breaks > 1)
+				return 0;
+		}
+		if (j >= n || !(d[k] = (char)cpr_digit(p[j], &real)))
+			return 0;
+		genuine += real;
+		j++;
+	}
+	if (genuine < 6 || (genuine < 10 && !formatted && genuine < 8))
+		return 0;
+	/* more digits, or a digit group following, is some other number */
+	if (is_digit(at(p, n, j)) || (at(p, n, j) == '-' && is_digit(at(p, n, j + 1))))
+		return 0;
+	/* "010190-1234x": a letter typed after is tolerated in a written-out
+	 * number, not after ten bare digits (an id or a hash) */
+	if (is_alpha(at(p, n, j)) && !formatted)
+		return 0;
+	if (money_after(p, n, j) || !pii_cpr_valid(d))
+		return 0;
+	*end = j;
+	return 1;
+}
+
+/* Read aloud and typed digit by digit: "2 1 0 3 8 4 - 1 2 3 4". */
+static int cpr_spaced(const unsigned char *p, size_t n, size_t i, size_t *end)
+{
+	char d[10];
+	size_t j = i, k;
+
+	for (k = 0; k < 10; k++) {
+		if (k) {
+			if (at(p, n, j) != ' ')
+				return 0;
+			j++;
+			if (k == 6 && at(p, n, j) == '-' && at(p, n, j + 1) == ' ')
+				j += 2;
+		}
+		if (!is_digit(at(p, n, j)))
+			return 0;
+		d[k] = (char)p[j++];
+	}
+	if (is_alnum(at(p, n, j)) || (at(p, n, j) == ' ' && is_digit(at(p, n, j + 1)))
+	    || money_after(p, n, j) || !pii_cpr_valid(d))
+		return 0;
+	*end = j;
+	return 1;
+}
+
 static int scan_cpr(const unsigned char *p, size_t n, const struct pii_hits *done,
 		    struct pii_hits *add)
 {
-	size_t i;
+	size_t i, e;
+	int real;
 
 	for (i = 0; i + 10 <= n; i++) {
-		char d[10];
-		size_t k, j = i, e;
-
-		if (!is_digit(p[i]) || (i > 0 && is_alnum(p[i - 1])))
+		if (!cpr_digit(p[i], &real) || (i > 0 && is_alnum(p[i - 1])))
 			continue;
-		for (k = 0; k < 6 && j < n && is_digit(p[j]); k++)
-			d[k] = (char)p[j++];
-		if (k < 6)
-			continue;
-		if (j < n && (p[j] == '-' || p[j] == ' '))
-			j++;
-		for (; k < 10 && j < n && is_digit(p[j]); k++)
-			d[k] = (char)p[j++];
-		e = j;
-		if (k < 10 || is_alnum(at(p, n, e)))
-			continue;
-		if (!pii_cpr_valid(d))
+		if (!cpr_at(p, n, i, &e) && !cpr_spaced(p, n, i, &e))
 			continue;
 		if (candidate(done, add, PII_CPR, i, e))
 			return KERR_NOMEM;
@@ -336,7 +472,7 @@ static int phone_body(const unsigned char *p, size_t n, size_t i, size_t *end)
 		return 1;
 	}
 	sep = at(p, n, i + k);
-	if (sep != ' ' && sep != '-')
+	if (sep != ' ' && sep != '-' && !(sep == '.' && k == 2))
 		return 0;
 	if (k == 4) {               /* 4+4 */
 		for (k = 5; k < 9 && is_digit(at(p, n, i + k)); k++)
@@ -572,6 +708,108 @@ static int scan_names(const unsigned char *p, size_t n, const struct pii_hits *d
 
 /* ---- the API ------------------------------------------------------------- */
 
+/*
+ * The text the scanners read: Unicode dashes and minus signs folded to "-",
+ * Unicode spaces to " ", full-width digits and @ . + / to ASCII, and
+ * zero-width characters (and the soft hyphen) dropped, so that
+ * "010190–1234", "０１０１９０-１２３４" and a CPR number with a zero-width
+ * space inside are found like the ASCII ones.  from[i], to[i]: the bytes of
+ * the original text that byte i of the view stands for.  Pure ASCII text is
+ * its own view (from == NULL).
+ */
+struct view {
+	const unsigned char *p;
+	size_t n;
+	unsigned char *own;
+	size_t *from, *to;
+};
+
+/* What the UTF-8 character at s folds to: 1 with *c set, 0 to drop it, -1
+ * to keep it as it is.  *len: its length in bytes. */
+static int fold_char(const unsigned char *s, size_t left, size_t *len, unsigned char *c)
+{
+	*len = 1;
+	if (s[0] == 0xC2 && left >= 2) {
+		*len = 2;
+		if (s[1] == 0xA0) { *c = ' '; return 1; }   /* no-break space */
+		if (s[1] == 0xAD) return 0;                 /* soft hyphen */
+		return -1;
+	}
+	if (left < 3 || (s[0] != 0xE2 && s[0] != 0xE3 && s[0] != 0xEF))
+		return -1;
+	*len = 3;
+	if (s[0] == 0xE2 && s[1] == 0x80) {
+		if (s[2] >= 0x8B && s[2] <= 0x8D) return 0;                   /* zero-width */
+		if (s[2] <= 0x8A || s[2] == 0xAF) { *c = ' '; return 1; }     /* spaces */
+		if (s[2] >= 0x90 && s[2] <= 0x95) { *c = '-'; return 1; }     /* dashes */
+	}
+	if (s[0] == 0xE2 && s[1] == 0x81 && s[2] == 0xA0) return 0;        /* word joiner */
+	if (s[0] == 0xE2 && s[1] == 0x88 && s[2] == 0x92) { *c = '-'; return 1; }  /* minus */
+	if (s[0] == 0xE3 && s[1] == 0x80 && s[2] == 0x80) { *c = ' '; return 1; }  /* ideographic */
+	if (s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF) return 0;        /* BOM */
+	if (s[0] == 0xEF && s[1] == 0xB9 && s[2] == 0xA3) { *c = '-'; return 1; }
+	if (s[0] == 0xEF && s[1] == 0xBC) {
+		if (s[2] >= 0x90 && s[2] <= 0x99) { *c = (unsigned char)('0' + s[2] - 0x90); return 1; }
+		if (s[2] == 0x8D) { *c = '-'; return 1; }
+		if (s[2] == 0x8E) { *c = '.'; return 1; }
+		if (s[2] == 0x8B) { *c = '+'; return 1; }
+		if (s[2] == 0x8F) { *c = '/'; return 1; }
+		if (s[2] == 0xA0) { *c = '@'; return 1; }
+	}
+	return -1;
+}
+
+static int view_make(struct view *v, const unsigned char *t, size_t len)
+{
+	size_t i, k = 0, cl;
+	unsigned char c;
+
+	memset(v, 0, sizeof *v);
+	for (i = 0; i < len && t[i] < 0x80; i++)
+		;
+	if (i == len) {
+		v->p = t;
+		v->n = len;
+		return 0;
+	}
+	v->own = malloc(len ? len : 1);
+	v->from = malloc((len ? len : 1) * sizeof *v->from);
+	v->to = malloc((len ? len : 1) * sizeof *v->to);
+	if (!v->own || !v->from || !v->to)
+		return KERR_NOMEM;
+	for (i = 0; i < len; i += cl) {
+		int f = t[i] < 0x80 ? -1 : fold_char(t + i, len - i, &cl, &c);
+		size_t m;
+
+		if (f < 0) {
+			/* kept: each byte stands for itself */
+			cl = t[i] < 0x80 ? 1 : cl;
+			for (m = 0; m < cl; m++, k++) {
+				v->own[k] = t[i + m];
+				v->from[k] = i + m;
+				v->to[k] = i + m + 1;
+			}
+		} else if (f > 0) {
+			v->own[k] = c;
+			v->from[k] = i;
+			v->to[k] = i + cl;
+			k++;
+		}
+		/* dropped: covered by a finding around it, not by one ending
+		 * just before it */
+	}
+	v->p = v->own;
+	v->n = k;
+	return 0;
+}
+
+static void view_release(struct view *v)
+{
+	free(v->own);
+	free(v->from);
+	free(v->to);
+}
+
 int pii_find(const char *text, size_t len, unsigned kinds, struct pii_hits *out,
 	     struct kerr *e)
 {
@@ -584,20 +822,29 @@ int pii_find(const char *text, size_t len, unsigned kinds, struct pii_hits *out,
 		{ PII_PHONE, scan_phone }, { PII_NAME, scan_names },
 	};
 	struct pii_hits add = PII_HITS_INIT;
+	struct view v;
 	size_t k;
+	int rc = view_make(&v, (const unsigned char *)text, len);
 
 	out->n = 0;
-	for (k = 0; k < sizeof(order) / sizeof(order[0]); k++) {
+	for (k = 0; !rc && k < sizeof(order) / sizeof(order[0]); k++) {
 		if (!(kinds & order[k].kind))
 			continue;
-		if (order[k].scan((const unsigned char *)text, len, out, &add) ||
-		    hits_merge(out, &add)) {
-			pii_hits_release(&add);
-			out->n = 0;
-			return kerr_set(e, KERR_NOMEM, "out of memory while scanning for personal data");
-		}
+		rc = order[k].scan(v.p, v.n, out, &add) || hits_merge(out, &add);
 	}
 	pii_hits_release(&add);
+	if (!rc && v.from) {
+		/* back to bytes of the text as given */
+		for (k = 0; k < out->n; k++) {
+			out->v[k].start = v.from[out->v[k].start];
+			out->v[k].end = v.to[out->v[k].end - 1];
+		}
+	}
+	view_release(&v);
+	if (rc) {
+		out->n = 0;
+		return kerr_set(e, KERR_NOMEM, "out of memory while scanning for personal data");
+	}
 	return 0;
 }
 
@@ -626,6 +873,20 @@ int pii_mask(const char *text, size_t len, unsigned kinds, struct buf *out,
 	if (rc)
 		return kerr_set(e, rc, "the masked text does not fit in memory or its limit");
 	return 0;
+}
+
+const char *pii_cell(const char *text, unsigned kinds, struct buf *scratch, struct kerr *e)
+{
+	size_t found = 0;
+
+	if (!kinds || !text)
+		return text;
+	buf_reset(scratch);
+	if (pii_mask(text, strlen(text), kinds, scratch, &found, e)) {
+		buf_reset(scratch);
+		return NULL;
+	}
+	return found ? scratch->data : text;
 }
 
 const char *pii_kind_name(enum pii_kind kind)

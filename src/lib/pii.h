@@ -9,14 +9,21 @@
  *
  * What is found (deliberately conservative: a false alarm costs a coder a
  * glance, but masking ordinary words would damage the answers):
- *   cpr    DDMMYY-SSSS or DDMMYYSSSS (a hyphen or one space between), standing
- *          alone between non-digits, with a real calendar date: the century
+ *   cpr    DDMMYY-SSSS or DDMMYYSSSS, or with a space, slash or full stop
+ *          for the hyphen, the date's parts separated too ("01.01.90-1234",
+ *          "01 01 90 1234", "01-01-90-1234", one separator throughout the
+ *          date), typed digit by digit ("0 1 0 1 9 0 - 1 2 3 4"), broken by
+ *          one line break, a letter typed after ("010190-1234x"), and as
+ *          OCR misreads it (O or o for 0, l, I or | for 1; at least six
+ *          genuine digits); standing alone between non-digits, not followed
+ *          by "kr" or ",-", with a real calendar date: the century
  *          comes from the first serial digit and the year (0-3: 1900s;
  *          4 and 9: 2000-2036 else 1900s; 5-8: 2000-2057 else 1800s), so
  *          29 February must fall in a leap year.  The modulus-11 check is not
  *          applied: numbers issued since 2007 need not pass it.
  *   phone  Danish numbers: eight digits, first digit 2-9, written together or
- *          as 4+4 or 2+2+2+2 groups (space or hyphen), optionally after +45,
+ *          as 4+4 or 2+2+2+2 groups (space or hyphen; full stops between
+ *          2+2+2+2 groups, "20.30.40.50"), optionally after +45,
  *          0045 or (+45).  Two 4-digit groups that both look like years
  *          ("2019-2020") are not a phone number.
  *   email  local@domain.tld with a dotted domain and a letter top-level part.
@@ -28,6 +35,11 @@
  *          capitalises nothing but names; a capitalised word after a title
  *          (hr., fru, frk.); a listed common surname (Jensen, Møller).
  *          Words in capitals (acronyms such as AG, SDP) are never names.
+ *
+ * Every kind is looked for in the text with Unicode dashes and minus signs
+ * read as "-", Unicode spaces as " ", full-width digits as digits and
+ * zero-width characters (and the soft hyphen) skipped, so "010190–1234" and
+ * "０１０１９０-１２３４" are found like the ASCII forms.
  *
  * Offsets are byte offsets into the UTF-8 text given.  Nothing here prints,
  * exits, or keeps global state beyond constant tables: safe to call from any
@@ -83,6 +95,18 @@ int pii_find(const char *text, size_t len, unsigned kinds, struct pii_hits *out,
  */
 int pii_mask(const char *text, size_t len, unsigned kinds, struct buf *out,
 	     size_t *found, struct kerr *e);
+
+/*
+ * The one masking function for what commands write: the NUL-terminated cell
+ * `text` as it goes out with --mask.  Returns `text` itself when `kinds` is
+ * 0, `text` is NULL or nothing is found; else the masked copy in `scratch`
+ * (reset first; the caller owns it, and the result is valid until its next
+ * use).  Every command passes every column it writes (answer, id, wave,
+ * role, note, other survey columns, --by values) through this, so one cell
+ * comes out the same in scan, code, review --export, tally and the rest.
+ * Returns NULL with `e` set on out of memory.
+ */
+const char *pii_cell(const char *text, unsigned kinds, struct buf *scratch, struct kerr *e);
 
 /* Stable lower-case name of a kind ("cpr", "phone", "email", "name").  Static. */
 const char *pii_kind_name(enum pii_kind kind);

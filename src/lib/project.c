@@ -7,11 +7,11 @@
 #include "corpus.h"
 #include "csv.h"
 #include "engine.h"
-#include "table.h"
 #include "error.h"
 #include "pii.h"
 #include "outfile.h"
 #include "store.h"
+#include "survey.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -101,6 +101,19 @@ static long seen_add(struct seen *t, const char *key, long line)
 	return 0;
 }
 
+/* 1 when `key` is in the table. */
+static int seen_has(const struct seen *t, const char *key)
+{
+	size_t i;
+
+	if (!t->cap)
+		return 0;
+	for (i = hash_str(key) & (t->cap - 1); t->slot[i].key; i = (i + 1) & (t->cap - 1))
+		if (!strcmp(t->slot[i].key, key))
+			return 1;
+	return 0;
+}
+
 static void seen_release(struct seen *t)
 {
 	size_t i;
@@ -119,44 +132,53 @@ struct pq {                     /* one question being read */
 	const struct corpus_question *q;
 	struct codebook *cb;
 	struct engine *en;
-	size_t col;
 };
 
 struct reader {
 	struct store *s;
 	const struct corpus *c;
 	struct kerr_list *errs;
+	struct survey *sv;
 	const char *file;
 	struct pq *qs;
 	size_t nq;
-	size_t id_col, wave_col, role_col;
+	size_t role_col;
 	size_t *by_col;
 	struct engine_answer ans;
 	struct buf codes, evidence;
-	struct seen seen;
+	struct seen waves;      /* "W\x1fwave\x1fid", "I\x1fid", "P\x1fid" */
+	struct buf panel;       /* ids in more than one wave, one a line */
 	struct project_stats st;
 	int first_rc;
-	struct table *tab;      /* the survey (value labels name waves/roles by code too) */
 };
 
 static int note(struct reader *r, int code, long line, const char *path,
 	const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
-static int note(struct reader *r, int code, long line, const char *path,
-	const char *fmt, ...)
+/* Add a problem or note about `file`:`line` (column `path`, may be NULL)
+ * with a printf message to `l`. */
+static void list_vadd(struct kerr_list *l, int code, const char *file, long line,
+	const char *path, const char *fmt, va_list ap)
 {
 	struct kerr e;
-	va_list ap;
 
 	kerr_clear(&e);
 	e.code = code;
-	va_start(ap, fmt);
 	vsnprintf(e.msg, sizeof(e.msg), fmt, ap);
-	va_end(ap);
-	kerr_at(&e, r->file, line, 0);
+	kerr_at(&e, file, line, 0);
 	if (path)
 		kerr_path(&e, "%s", path);
-	kerr_list_add(r->errs, &e);
+	kerr_list_add(l, &e);
+}
+
+static int note(struct reader *r, int code, long line, const char *path,
+	const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	list_vadd(r->errs, code, r->file, line, path, fmt, ap);
+	va_end(ap);
 	if (!r->first_rc)
 		r->first_rc = code;
 	return code;
@@ -168,16 +190,6 @@ static int add_err(struct reader *r, const struct kerr *e)
 	if (!r->first_rc)
 		r->first_rc = e->code;
 	return e->code;
-}
-
-static const char *group_name(const char *value, long idx, const char *name, int has_col,
-	int listed)
-{
-	if (!has_col)
-		return "(alle)";
-	if (!value || !*value)
-		return "(ukendt)";
-	return (listed && idx >= 0) ? name : value;
 }
 
 static int is_blank(const char *s)
@@ -204,7 +216,7 @@ static int suggest(struct reader *r, struct pq *p, const char *text, struct kerr
 	return 0;
 }
 
-static char *extra_json(struct reader *r, const struct csv_row *row)
+static char *extra_json(struct reader *r, const struct survey_row *row)
 {
 	cJSON *o = cJSON_CreateObject();
 	char *out = NULL;
@@ -213,78 +225,83 @@ static char *extra_json(struct reader *r, const struct csv_row *row)
 	if (!o)
 		return NULL;
 	for (i = 0; i < r->c->nby; i++)
-		if (r->by_col[i] != NO_COLUMN && r->by_col[i] < row->n)
+		if (r->by_col[i] != SURVEY_NO_COLUMN && r->by_col[i] < row->nfields)
 			cJSON_AddStringToObject(o, r->c->by[i], row->field[r->by_col[i]]);
-	if (r->role_col != NO_COLUMN && r->role_col < row->n)
+	if (r->role_col != SURVEY_NO_COLUMN && r->role_col < row->nfields)
 		cJSON_AddStringToObject(o, r->c->role_col, row->field[r->role_col]);
 	out = cJSON_PrintUnformatted(o);
 	cJSON_Delete(o);
 	return out;
 }
 
-static int read_row(struct reader *r, const struct csv_row *row)
+/*
+ * Remember ids that occur in more than one wave, whether or not they
+ * answered: a blank answer is not stored, so the store alone cannot tell
+ * that respondent 7 of wave A is also respondent 7 of wave B.  The list
+ * (meta "panel_ids") lets an import without a wave column be refused
+ * instead of putting a decision on the wrong wave's answer.
+ */
+static int note_panel(struct reader *r, const char *wave, const char *id, long line)
 {
-	const struct corpus *c = r->c;
-	const char *id, *wave, *role, *wv = NULL, *rv = NULL;
-	char *extra = NULL;
-	size_t qi;
-	long w = -1, ro = -1;
+	struct buf k = BUF_INIT;
+	long prev;
 	int rc = 0;
 
-	if (r->id_col >= row->n)
-		return 0;
-	id = row->field[r->id_col];
-	if (r->wave_col != NO_COLUMN && r->wave_col < row->n) {
-		wv = row->field[r->wave_col];
-		w = corpus_wave_of(c, wv);
-		if (w < 0 && table_value_code(r->tab, r->wave_col, wv))
-			w = corpus_wave_of(c, table_value_code(r->tab, r->wave_col, wv));
+	if (buf_addf(&k, "W\x1f%s\x1f%s", wave, id) || (prev = seen_add(&r->waves, k.data,
+			line)) < 0) {
+		rc = KERR_NOMEM;
+	} else if (!prev) {                     /* (wave, id) seen for the first time */
+		buf_reset(&k);
+		if (buf_addf(&k, "I\x1f%s", id) || (prev = seen_add(&r->waves, k.data, line)) < 0)
+			rc = KERR_NOMEM;
+		else if (prev) {                /* ... and the id in another wave */
+			buf_reset(&k);
+			if (buf_addf(&k, "P\x1f%s", id) || (prev = seen_add(&r->waves, k.data,
+					line)) < 0)
+				rc = KERR_NOMEM;
+			else if (!prev && buf_addf(&r->panel, "%s\n", id))
+				rc = KERR_NOMEM;
+		}
 	}
-	if (r->role_col != NO_COLUMN && r->role_col < row->n) {
-		rv = row->field[r->role_col];
-		ro = corpus_role_of(c, rv);
-		if (ro < 0 && table_value_code(r->tab, r->role_col, rv))
-			ro = corpus_role_of(c, table_value_code(r->tab, r->role_col, rv));
-	}
-	wave = group_name(wv, w, w >= 0 ? c->waves[w].name : NULL,
-		r->wave_col != NO_COLUMN, c->nwaves > 0);
-	role = group_name(rv, ro, ro >= 0 ? c->roles[ro].name : NULL,
-		r->role_col != NO_COLUMN, c->nroles > 0);
-	if (is_blank(id))
+	buf_release(&k);
+	return rc;
+}
+
+static int read_row(struct reader *r, const struct survey_row *row)
+{
+	const struct corpus *c = r->c;
+	char *extra = NULL;
+	size_t qi;
+	int rc = 0;
+	struct kerr e0;
+
+	if (is_blank(row->respondent))
 		return note(r, KERR_SCHEMA, row->line, c->id_col,
 			"empty respondent id; every row needs one");
+	if (row->dup_line > 0)
+		return note(r, KERR_SCHEMA, row->line, c->id_col, "respondent '%s' appears "
+			"again in wave %s (first on line %ld); ids must be unique within "
+			"a wave", row->respondent, row->wave, row->dup_line);
+	if ((rc = note_panel(r, row->wave, row->respondent, row->line)))
+		return add_err(r, (kerr_set(&e0, KERR_NOMEM, "out of memory"), &e0));
 	for (qi = 0; qi < r->nq && !rc; qi++) {
 		struct pq *p = &r->qs[qi];
 		struct store_answer a = { 0 };
 		struct store_suggestion g = { 0 };
 		struct kerr e;
-		struct buf key = BUF_INIT;
-		long prev;
 		int added = 0;
 
-		if (p->col >= row->n || is_blank(row->field[p->col]))
+		if (is_blank(row->answer[qi]))
 			continue;
 		kerr_clear(&e);
-		if (buf_addf(&key, "%zu\x1f%s\x1f%s", qi, wave, id)
-		    || (prev = seen_add(&r->seen, key.data, row->line)) < 0) {
-			buf_release(&key);
-			return add_err(r, (kerr_set(&e, KERR_NOMEM, "out of memory"), &e));
-		}
-		buf_release(&key);
-		if (prev > 0) {
-			note(r, KERR_SCHEMA, row->line, c->id_col, "respondent '%s' appears "
-				"again in wave %s (first on line %ld); ids must be unique within "
-				"a wave", id, wave, prev);
-			continue;
-		}
 		if (!extra && !(extra = extra_json(r, row)))
 			return add_err(r, (kerr_set(&e, KERR_NOMEM, "out of memory"), &e));
 		a.question = p->q->id ? p->q->id : p->q->column;
 		a.codebook_id = p->cb->id;
-		a.wave = wave;
-		a.role = role;
-		a.respondent = id;
-		a.text = row->field[p->col];
+		a.wave = row->wave;
+		a.role = row->role;
+		a.respondent = row->respondent;
+		a.text = row->answer[qi];
 		a.extra = extra;
 		a.seq = row->line;
 		if ((rc = store_add_answer(r->s, &a, &g.answer_id, &added, &e))
@@ -308,63 +325,43 @@ static int read_row(struct reader *r, const struct csv_row *row)
 	return rc;
 }
 
-static int find_col(struct reader *r, struct table *csv, const char *name,
-	size_t *idx)
-{
-	struct kerr e;
-
-	kerr_clear(&e);
-	if (table_find(csv, name, idx, &e)) {
-		kerr_at(&e, r->file, 1, 0);
-		return add_err(r, &e);
-	}
-	return 0;
-}
-
-static int setup(struct reader *r, struct table *csv, const char *qid)
+static int setup(struct reader *r, const char *qid)
 {
 	const struct corpus *c = r->c;
+	struct survey_opts so = { 0 };
 	struct kerr e;
 	size_t i;
 	int rc = 0;
 
-	r->id_col = r->wave_col = r->role_col = NO_COLUMN;
-	if (!c->id_col)
-		return note(r, KERR_SCHEMA, 0, NULL, "no respondent id column; give --id");
-	rc |= find_col(r, csv, c->id_col, &r->id_col);
-	if (c->wave_col)
-		rc |= find_col(r, csv, c->wave_col, &r->wave_col);
-	if (c->role_col)
-		rc |= find_col(r, csv, c->role_col, &r->role_col);
+	so.question = qid;
+	if ((rc = survey_open(&r->sv, c, NULL, &so, r->errs))) {
+		if (!r->first_rc)
+			r->first_rc = rc;
+		return rc;
+	}
+	r->file = survey_file(r->sv);
+	r->nq = survey_nquestions(r->sv);
+	r->role_col = c->role_col ? survey_column(r->sv, c->role_col) : SURVEY_NO_COLUMN;
 	r->by_col = malloc((c->nby + 1) * sizeof(*r->by_col));
-	r->qs = calloc(c->nquestions + 1, sizeof(*r->qs));
+	r->qs = calloc(r->nq + 1, sizeof(*r->qs));
 	if (!r->by_col || !r->qs)
 		return add_err(r, (kerr_set(&e, KERR_NOMEM, "out of memory"), &e));
 	for (i = 0; i < c->nby; i++)
-		if (table_find(csv, c->by[i], &r->by_col[i], NULL))
-			r->by_col[i] = NO_COLUMN;
-	for (i = 0; i < c->nquestions; i++) {
-		const struct corpus_question *q = &c->questions[i];
-		struct pq *p = &r->qs[r->nq];
-
-		if (qid && q != corpus_question_find(c, qid))
-			continue;
-		p->q = q;
-		r->nq++;
-		if (find_col(r, csv, q->column, &p->col)
-		    || project_codebook(c, q, &p->cb, r->errs)) {
+		r->by_col[i] = survey_column(r->sv, c->by[i]);
+	if (!r->nq)
+		return note(r, KERR_NOTFOUND, 0, NULL, "no question '%s' in the corpus",
+			qid ? qid : "(any)");
+	for (i = 0; i < r->nq; i++) {
+		r->qs[i].q = survey_question(r->sv, i);
+		if (project_codebook(c, r->qs[i].q, &r->qs[i].cb, r->errs)) {
 			if (!r->first_rc)
 				r->first_rc = KERR_SCHEMA;
 			rc = 1;
 		}
 	}
-	if (!r->nq)
-		return note(r, KERR_NOTFOUND, 0, NULL, "no question '%s' in the corpus",
-			qid ? qid : "(any)");
 	/* every question's codebook is checked before any engine is built */
 	for (i = 0; !rc && i < r->nq; i++) {
 		struct engine_opts eo = { 0, 0, i ? engine_normalizer(r->qs[0].en) : NULL };
-
 		int erc = engine_new(r->qs[i].cb, &eo, &r->qs[i].en, r->errs);
 
 		if (erc) {
@@ -382,25 +379,25 @@ static void reader_release(struct reader *r)
 	size_t i;
 
 	/* the first engine lends its normalizer to the others: free it last */
-	for (i = r->nq; i-- > 0;) {
+	for (i = r->nq; r->qs && i-- > 0;) {
 		engine_free(r->qs[i].en);
 		codebook_free(r->qs[i].cb);
 	}
 	free(r->qs);
 	free(r->by_col);
+	survey_close(r->sv);
 	engine_answer_release(&r->ans);
 	buf_release(&r->codes);
 	buf_release(&r->evidence);
-	seen_release(&r->seen);
+	seen_release(&r->waves);
+	buf_release(&r->panel);
 }
 
 int project_add_survey(struct store *s, const struct corpus *c, const char *qid,
 	struct project_stats *st, struct kerr_list *errs)
 {
 	struct reader r;
-	struct buf path = BUF_INIT;
-	struct table *csv = NULL;
-	table_row row;
+	struct survey_row row;
 	struct kerr e;
 	int rc, own = 0;
 
@@ -416,14 +413,7 @@ int project_add_survey(struct store *s, const struct corpus *c, const char *qid,
 		rc = note(&r, KERR_SCHEMA, 0, NULL, "no survey file");
 		goto out;
 	}
-	corpus_resolve(c, c->survey, &path);
-	r.file = path.data;
-	if ((rc = table_open(&csv, path.data, NULL, &e))) {
-		add_err(&r, &e);
-		goto out;
-	}
-	r.tab = csv;
-	if ((rc = setup(&r, csv, qid)))
+	if ((rc = setup(&r, qid)))
 		goto out;
 	if (!store_in_tx(s)) {
 		if ((rc = store_begin(s, &e)))
@@ -436,9 +426,9 @@ int project_add_survey(struct store *s, const struct corpus *c, const char *qid,
 		goto fail;
 	}
 	for (;;) {
-		int got = table_next(csv, &row, &e);
+		int got = survey_next(r.sv, &row, &e);
 
-		if (got == TABLE_END)
+		if (got == SURVEY_END)
 			break;
 		if (got < 0) {
 			add_err(&r, &e);
@@ -452,6 +442,8 @@ int project_add_survey(struct store *s, const struct corpus *c, const char *qid,
 			break;
 	}
 	rc = r.first_rc;
+	if (!rc && (rc = store_meta_set(s, "panel_ids", r.panel.data ? r.panel.data : "", &e)))
+		add_err(&r, &e);
 	if (own) {
 		if (rc)
 			store_rollback(s);
@@ -464,9 +456,7 @@ fail:
 out:
 	if (st)
 		*st = r.st;
-	table_close(csv);
 	reader_release(&r);
-	buf_release(&path);
 	return rc ? rc : r.first_rc;
 }
 
@@ -531,30 +521,221 @@ int project_codebook_of(struct store *s, const char *question, struct codebook *
 	return rc;
 }
 
-int project_canon_codes(const struct codebook *cb, const char *codes, struct buf *out,
-	struct kerr *e)
+/*
+ * Coders write categories as they see them: "Afstand", "TID_SAGSANTAL", the
+ * label "Stor afstand til arbejdspladsen".  An exact id is taken as it is;
+ * anything else is compared folded (ASCII and Latin-1 letters lower-cased,
+ * runs of white space one space, ends trimmed) with every id and label, and
+ * a match is taken with a note saying how it was read.
+ */
+static void fold(const char *s, size_t n, struct buf *out)
+{
+	size_t i;
+	int space = 0;
+
+	buf_reset(out);
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+			space = out->len > 0;
+			continue;
+		}
+		if (space)
+			buf_addch(out, ' ');
+		space = 0;
+		if (c == 0xC3 && i + 1 < n && (unsigned char)s[i + 1] >= 0x80
+		    && (unsigned char)s[i + 1] <= 0x9E && (unsigned char)s[i + 1] != 0x97) {
+			buf_addch(out, (char)c);
+			buf_addch(out, (char)((unsigned char)s[++i] + 0x20));
+			continue;
+		}
+		buf_addch(out, (char)(c >= 'A' && c <= 'Z' ? c + 32 : c));
+	}
+}
+
+/* Index of the category whose id or label is `s` folded, or -1; *label is
+ * set when it was the label. */
+static long find_loose(const struct codebook *cb, const char *s, size_t n, int *label)
+{
+	struct buf a = BUF_INIT, b = BUF_INIT;
+	long found = -1;
+	size_t i;
+
+	fold(s, n, &a);
+	for (i = 0; i < cb->ncats && found < 0 && a.len; i++) {
+		fold(cb->cats[i].id, strlen(cb->cats[i].id), &b);
+		if (b.len == a.len && !memcmp(a.data, b.data, a.len)) {
+			found = (long)i;
+			*label = 0;
+			break;
+		}
+		fold(cb->cats[i].label, strlen(cb->cats[i].label), &b);
+		if (b.len == a.len && !memcmp(a.data, b.data, a.len)) {
+			found = (long)i;
+			*label = 1;
+		}
+	}
+	buf_release(&a);
+	buf_release(&b);
+	return found;
+}
+
+/* Edit distance between two byte strings (short: ids and labels). */
+static size_t distance(const char *a, size_t n, const char *b, size_t m)
+{
+	size_t *row = calloc(m + 1, sizeof(*row)), i, j, d;
+
+	if (!row)
+		return (size_t)-1;
+	for (j = 0; j <= m; j++)
+		row[j] = j;
+	for (i = 1; i <= n; i++) {
+		size_t diag = row[0];
+
+		row[0] = i;
+		for (j = 1; j <= m; j++) {
+			size_t up = row[j];
+			size_t best = diag + (a[i - 1] != b[j - 1]);
+
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			diag = up;
+		}
+	}
+	d = row[m];
+	free(row);
+	return d;
+}
+
+/* " did you mean 'afstand' (Stor afstand ...)?" for the nearest id or label
+ * (or one that starts with `s`), else the list of ids, appended to out. */
+static void did_you_mean(const struct codebook *cb, const char *s, size_t n, struct buf *out)
+{
+	struct buf a = BUF_INIT, b = BUF_INIT;
+	size_t i, k, best = (size_t)-1, limit;
+	long pick = -1;
+
+	fold(s, n, &a);
+	limit = a.len / 3 > 2 ? a.len / 3 : 2;
+	for (i = 0; i < cb->ncats; i++) {
+		for (k = 0; k < 2; k++) {
+			const char *t = k ? cb->cats[i].label : cb->cats[i].id;
+			size_t d;
+
+			fold(t, strlen(t), &b);
+			d = distance(a.data ? a.data : "", a.len, b.data ? b.data : "", b.len);
+			if (a.len >= 3 && b.len > a.len && !memcmp(a.data, b.data, a.len))
+				d = 1;       /* a prefix: "admin" for administration */
+			if (d < best) {
+				best = d;
+				pick = (long)i;
+			}
+		}
+	}
+	if (pick >= 0 && best <= limit) {
+		buf_addf(out, "; did you mean '%s' (%s)?", cb->cats[pick].id, cb->cats[pick].label);
+	} else {
+		buf_adds(out, "; the categories are ");
+		for (i = 0; i < cb->ncats; i++)
+			buf_addf(out, "%s%s", i ? ", " : "", cb->cats[i].id);
+	}
+	buf_release(&a);
+	buf_release(&b);
+}
+
+/* Resolve one written category into `on`; a note when read loosely. */
+static int resolve_code(const struct codebook *cb, const char *s, size_t n,
+	unsigned char *on, size_t *count, struct buf *note, struct kerr *e)
+{
+	char id[128];
+	long c;
+	int label = 0;
+
+	if (n >= sizeof(id))
+		n = sizeof(id) - 1;
+	memcpy(id, s, n);
+	id[n] = '\0';
+	if ((c = codebook_find(cb, id)) < 0 && (c = find_loose(cb, s, n, &label)) >= 0
+	    && note)
+		buf_addf(note, "%sread %s '%.*s' as '%s'", note->len ? "; " : "",
+			label ? "the label" : "the id", (int)n, s, cb->cats[c].id);
+	if (c < 0) {
+		struct buf m = BUF_INIT;
+
+		if (codebook_find_net(cb, id) >= 0) {
+			kerr_set(e, KERR_NOTFOUND, "'%s' is a net of codebook %s; give its "
+				"member categories", id, cb->id);
+		} else {
+			did_you_mean(cb, s, n, &m);
+			kerr_set(e, KERR_NOTFOUND, "unknown category '%s' (not in codebook %s)%s",
+				id, cb->id, m.data ? m.data : "");
+		}
+		kerr_path(e, "%s", id);
+		buf_release(&m);
+		return KERR_NOTFOUND;
+	}
+	*count += !on[c];
+	on[c] = 1;
+	return 0;
+}
+
+static int trimmed(const char **s, const char *end)
+{
+	while (*s < end && strchr(" \t\r\n", **s))
+		(*s)++;
+	while (end > *s && strchr(" \t\r\n", end[-1]))
+		end--;
+	return (int)(end - *s);
+}
+
+/* Split at ';' and '|' (labels may hold spaces and commas); a part that is
+ * neither an id nor a label is split again at ',' and spaces as ids. */
+static int resolve_codes(const struct codebook *cb, const char *codes, unsigned char *on,
+	size_t *count, struct buf *note, struct kerr *e)
+{
+	const char *p = codes;
+
+	while (*p) {
+		const char *end = p + strcspn(p, ";|"), *s = p;
+		int n = trimmed(&s, end), label;
+
+		p = *end ? end + 1 : end;
+		if (!n)
+			continue;
+		if (find_loose(cb, s, (size_t)n, &label) >= 0 || !memchr(s, ' ', (size_t)n)) {
+			if (resolve_code(cb, s, (size_t)n, on, count, note, e))
+				return KERR_NOTFOUND;
+			continue;
+		}
+		while (s < end) {
+			const char *t;
+
+			while (s < end && strchr(", \t", *s))
+				s++;
+			for (t = s; t < end && !strchr(", \t", *t); t++)
+				;
+			if (t > s && resolve_code(cb, s, (size_t)(t - s), on, count, note, e))
+				return KERR_NOTFOUND;
+			s = t;
+		}
+	}
+	return 0;
+}
+
+int project_canon_codes_loose(const struct codebook *cb, const char *codes, struct buf *out,
+	struct buf *note, struct kerr *e)
 {
 	unsigned char *on = calloc(cb->ncats + 1, 1);
-	const char *p = codes;
-	char id[128];
 	size_t i, n = 0;
-	int rc = 0;
+	int rc;
 
 	if (!on)
 		return kerr_set(e, KERR_NOMEM, "out of memory");
-	while (!rc && codebook_next_code(&p, id, sizeof(id))) {
-		long c = codebook_find(cb, id);
-
-		if (c < 0) {
-			rc = kerr_set(e, KERR_NOTFOUND, codebook_find_net(cb, id) >= 0
-				? "'%s' is a net of codebook %s; give its member categories"
-				: "unknown category '%s' (not in codebook %s)", id, cb->id);
-			kerr_path(e, "%s", id);
-		} else {
-			n += !on[c];
-			on[c] = 1;
-		}
-	}
+	rc = resolve_codes(cb, codes, on, &n, note, e);
 	if (!rc && n == 0)
 		rc = kerr_set(e, KERR_SCHEMA, "no category given");
 	if (!rc && n > 1 && on[cb->ingen_svar])
@@ -565,6 +746,12 @@ int project_canon_codes(const struct codebook *cb, const char *codes, struct buf
 			rc = kerr_set(e, KERR_NOMEM, "out of memory");
 	free(on);
 	return rc;
+}
+
+int project_canon_codes(const struct codebook *cb, const char *codes, struct buf *out,
+	struct kerr *e)
+{
+	return project_canon_codes_loose(cb, codes, out, NULL, e);
 }
 
 uint64_t project_code_bits(const struct codebook *cb, const char *codes)
@@ -586,8 +773,19 @@ uint64_t project_code_bits(const struct codebook *cb, const char *codes)
 
 struct irow {
 	char *question, *codes, *note;
+	char *stamp;            /* the file's decision column, NULL without one */
+	char *respondent, *wave;
 	long long answer;
 	long line;
+};
+
+/* The final codes of every stored answer, looked up by answer id, to see
+ * whether a coder typed into the 'final' column (which is not imported). */
+struct finals {
+	long long *id;
+	char **codes;
+	size_t n, cap;
+	int loaded;
 };
 
 struct qcb {
@@ -605,7 +803,72 @@ struct importer {
 	size_t ncbs;
 	struct seen seen;
 	int first_rc;
+	const struct project_import_opts *o;
+	const char *coder;
+	struct buf multi;       /* ids answering in several waves, no wave given */
+	struct seen panel;      /* ids in several waves of the survey (meta panel_ids) */
+	size_t nmulti;
+	long multi_line;
+	struct finals fin;
 };
+
+static void row_note(struct importer *im, long line, const char *col, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* A note on a row the import takes as it is (or leaves, saying why): goes
+ * to the caller's notes list, never changes the outcome. */
+static void row_note(struct importer *im, long line, const char *col, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!im->o || !im->o->notes)
+		return;
+	va_start(ap, fmt);
+	list_vadd(im->o->notes, KERR_OK, im->path, line, col, fmt, ap);
+	va_end(ap);
+}
+
+static int add_final(void *ctx, const struct store_final *f)
+{
+	struct finals *fn = ctx;
+
+	if (fn->n == fn->cap) {
+		size_t cap = fn->cap ? 2 * fn->cap : 256;
+		long long *id = realloc(fn->id, cap * sizeof(*id));
+		char **c;
+
+		if (!id)
+			return KERR_NOMEM;
+		fn->id = id;
+		if (!(c = realloc(fn->codes, cap * sizeof(*c))))
+			return KERR_NOMEM;
+		fn->codes = c;
+		fn->cap = cap;
+	}
+	fn->id[fn->n] = f->answer->id;
+	if (!(fn->codes[fn->n] = strdup(f->codes ? f->codes : "")))
+		return KERR_NOMEM;
+	fn->n++;
+	return 0;
+}
+
+/* The final codes of answer `id` ("" none), or NULL when unknown.  Answers
+ * come in survey order, not id order: a linear search, done only for rows
+ * whose 'final' cell is filled. */
+static const char *final_of(struct importer *im, long long id)
+{
+	size_t i;
+
+	if (!im->fin.loaded) {
+		im->fin.loaded = 1;
+		if (store_each_final(im->s, NULL, add_final, &im->fin, NULL))
+			return NULL;
+	}
+	for (i = 0; i < im->fin.n; i++)
+		if (im->fin.id[i] == id)
+			return im->fin.codes[i];
+	return NULL;
+}
 
 static void row_err(struct importer *im, struct kerr *e, long line, const char *col)
 {
@@ -636,29 +899,112 @@ static const struct codebook *codebook_for(struct importer *im, const char *ques
 	return im->cbs[im->ncbs++].cb;
 }
 
-static int check_row(struct importer *im, const struct csv_row *row, size_t cid,
-	size_t ccodes, size_t cwave, size_t cq, size_t cnote, const char *qid,
-	struct project_import_stats *st)
+static int copy_codes(void *ctx, const struct store_suggestion *g)
+{
+	return buf_adds(ctx, g->codes) ? KERR_NOMEM : 0;
+}
+
+struct icols {
+	size_t id, codes, wave, question, note, stamp, final, suggested;
+};
+
+/* A cell the import does not read but a coder may have typed into:
+ * reported with what the store holds, so the edit is not silently lost. */
+static int check_ignored(struct importer *im, const struct csv_row *row,
+	const struct icols *c, long long answer, struct project_import_stats *st)
+{
+	const char *cell;
+	struct buf sug = BUF_INIT;
+	int rc;
+
+	/* A row exported before a newer decision shows an old 'final': that is
+	 * no edit (the row is reported as stale if its codes differ). */
+	if (c->stamp != NO_COLUMN && im->coder) {
+		struct store_decision cur;
+		long long now = 0;
+
+		if (store_latest(im->s, answer, im->coder, &cur, NULL) == 0) {
+			now = cur.id;
+			store_decision_release(&cur);
+		}
+		if (strtoll(row->field[c->stamp], NULL, 10) != now)
+			return 0;
+	}
+	if (c->final != NO_COLUMN && c->final < row->n) {
+		const char *have = final_of(im, answer);
+
+		cell = row->field[c->final];
+		if (have && !store_codes_equal(*cell ? cell : NULL, *have ? have : NULL)) {
+			row_note(im, row->line, "final", "'final' says '%s' but the store's final "
+				"codes are '%s'; that column is not imported (put the codes in "
+				"'codes')", cell, have);
+			st->ignored_edits++;
+		}
+	}
+	if (c->suggested != NO_COLUMN && c->suggested < row->n) {
+		cell = row->field[c->suggested];
+		rc = store_get_suggestion(im->s, answer, copy_codes, &sug, NULL);
+		if (rc == KERR_NOMEM) {
+			buf_release(&sug);
+			return rc;
+		}
+		if (!rc && !store_codes_equal(*cell ? cell : NULL, sug.len ? sug.data : NULL)) {
+			row_note(im, row->line, "suggested", "'suggested' says '%s' but the engine "
+				"suggested '%s'; that column is not imported (put the codes in "
+				"'codes')", cell, sug.len ? sug.data : "");
+			st->ignored_edits++;
+		}
+	}
+	buf_release(&sug);
+	return 0;
+}
+
+/* The ids the survey has in several waves (project_add_survey). */
+static int load_panel(struct importer *im)
+{
+	struct buf v = BUF_INIT;
+	char *p, *nl;
+	int rc = 0;
+
+	if (store_meta_get(im->s, "panel_ids", &v, NULL) || !v.data) {
+		buf_release(&v);
+		return 0;
+	}
+	for (p = v.data; !rc && *p; p = nl + 1) {
+		if (!(nl = strchr(p, '\n')))
+			break;
+		*nl = '\0';
+		if (*p && seen_add(&im->panel, p, 1) < 0)
+			rc = KERR_NOMEM;
+	}
+	buf_release(&v);
+	return rc;
+}
+
+static int check_row(struct importer *im, const struct csv_row *row, const struct icols *c,
+	const char *qid, struct project_import_stats *st)
 {
 	const struct codebook *cb;
-	const char *id = row->field[cid], *q = qid, *wave = NULL;
-	struct buf codes = BUF_INIT, key = BUF_INIT;
+	const char *id = row->field[c->id], *q = qid, *wave = NULL;
+	struct buf codes = BUF_INIT, key = BUF_INIT, note = BUF_INIT;
 	struct irow *r;
 	struct kerr e;
 	long long answer;
 	long prev;
+	int blank, rc;
 
 	kerr_clear(&e);
-	if (cq != NO_COLUMN && !is_blank(row->field[cq]))
-		q = row->field[cq];
-	if (cwave != NO_COLUMN && !is_blank(row->field[cwave]))
-		wave = row->field[cwave];
+	if (c->question != NO_COLUMN && !is_blank(row->field[c->question]))
+		q = row->field[c->question];
+	if (c->wave != NO_COLUMN && !is_blank(row->field[c->wave]))
+		wave = row->field[c->wave];
 	if (is_blank(id)) {
 		kerr_set(&e, KERR_SCHEMA, "empty id");
 		row_err(im, &e, row->line, "id");
 		return 0;
 	}
-	if (is_blank(row->field[ccodes])) {
+	blank = is_blank(row->field[c->codes]);
+	if (blank && !q) {
 		st->blank++;
 		return 0;
 	}
@@ -670,17 +1016,52 @@ static int check_row(struct importer *im, const struct csv_row *row, size_t cid,
 	}
 	if (!(cb = codebook_for(im, q)))
 		return 0;
-	if (project_canon_codes(cb, row->field[ccodes], &codes, &e)) {
+	if (!blank && project_canon_codes_loose(cb, row->field[c->codes], &codes, &note, &e)) {
 		row_err(im, &e, row->line, "codes");
+		buf_release(&codes);
+		buf_release(&note);
+		return 0;
+	}
+	if (note.len) {
+		row_note(im, row->line, "codes", "%s", note.data);
+		st->loose++;
+	}
+	buf_release(&note);
+	rc = store_find_answer(im->s, q, wave, id, &answer, &e);
+	if (!wave && rc != KERR_INVALID && seen_has(&im->panel, id))
+		rc = KERR_INVALID;      /* in several waves, blank in all but one */
+	if (rc == KERR_INVALID) {
+		/* several waves and no wave given: one message naming them all */
+		if (im->nmulti++ < 20)
+			buf_addf(&im->multi, "%s%s", im->nmulti > 1 ? ", " : "", id);
+		if (!im->multi_line)
+			im->multi_line = row->line;
+		if (!im->first_rc)
+			im->first_rc = KERR_SCHEMA;
 		buf_release(&codes);
 		return 0;
 	}
-	if (store_find_answer(im->s, q, wave, id, &answer, &e)) {
+	/* Not in the store: the respondent left the question blank (blank
+	 * answers are not stored).  Marked ingen_svar or left empty, that is
+	 * what the row says: counted, nothing to store. */
+	if (rc == KERR_NOTFOUND && (blank || !strcmp(codes.data, CODEBOOK_INGEN_SVAR))) {
+		st->blank_answers++;
+		buf_release(&codes);
+		return 0;
+	}
+	if (rc) {
 		if (e.code == KERR_NOTFOUND)
-			kerr_set(&e, KERR_NOTFOUND, "no answer from respondent '%s' to '%s' in the "
-				"store (a wrong id, or a respondent who left it blank)", id, q);
+			kerr_set(&e, KERR_NOTFOUND, "no answer from respondent '%s'%s%s to '%s' in "
+				"the store (a wrong id or wave, or a respondent who left it blank: "
+				"mark those ingen_svar)", id, wave ? " in wave " : "", wave ? wave : "", q);
 		row_err(im, &e, row->line, "id");
 		buf_release(&codes);
+		return 0;
+	}
+	if (check_ignored(im, row, c, answer, st))
+		return KERR_NOMEM;
+	if (blank) {
+		st->blank++;
 		return 0;
 	}
 	if (buf_addf(&key, "%lld", answer) || (prev = seen_add(&im->seen, key.data,
@@ -709,20 +1090,20 @@ static int check_row(struct importer *im, const struct csv_row *row, size_t cid,
 		im->cap = ncap;
 	}
 	r = &im->rows[im->nrows++];
+	memset(r, 0, sizeof(*r));
 	r->question = strdup(q);
 	r->codes = buf_detach(&codes, NULL);
-	r->note = cnote != NO_COLUMN && !is_blank(row->field[cnote])
-		? strdup(row->field[cnote]) : NULL;
+	r->note = c->note != NO_COLUMN && !is_blank(row->field[c->note])
+		? strdup(row->field[c->note]) : NULL;
+	r->stamp = c->stamp != NO_COLUMN ? strdup(row->field[c->stamp]) : NULL;
+	r->respondent = strdup(id);
+	r->wave = strdup(wave ? wave : "");
 	r->answer = answer;
 	r->line = row->line;
-	if (!r->question || !r->codes)
+	if (!r->question || !r->codes || !r->respondent || !r->wave
+	    || (c->stamp != NO_COLUMN && !r->stamp))
 		return KERR_NOMEM;
 	return 0;
-}
-
-static int copy_codes(void *ctx, const struct store_suggestion *g)
-{
-	return buf_adds(ctx, g->codes) ? KERR_NOMEM : 0;
 }
 
 static int store_rows(struct importer *im, const char *coder,
@@ -743,6 +1124,24 @@ static int store_rows(struct importer *im, const char *coder,
 			store_decision_release(&cur);
 			st->unchanged++;
 			continue;
+		}
+		/* A file with the decision column shows, per row, the decision it
+		 * was exported with.  A newer one (made in review, or by another
+		 * import) would be silently reverted: leave it, and say so. */
+		if (had && r->stamp && strtoll(r->stamp, NULL, 10) != cur.id
+		    && !store_codes_equal(cur.codes, r->codes)) {
+			if (!im->o || !im->o->force) {
+				row_note(im, r->line, "codes", "respondent '%s'%s%s: %s decided '%s' "
+					"at %s, after this file was exported (it shows %s%s); "
+					"left as it is (--force imports '%s')", r->respondent,
+					*r->wave ? " in wave " : "", r->wave, coder, cur.codes,
+					cur.decided_at, *r->stamp ? "decision " : "no decision",
+					r->stamp, r->codes);
+				st->stale++;
+				store_decision_release(&cur);
+				continue;
+			}
+			st->forced++;
 		}
 		if (had)
 			store_decision_release(&cur);
@@ -775,10 +1174,12 @@ static size_t opt_col(struct csv_reader *csv, const char *name)
 }
 
 int project_import(struct store *s, const char *path, const char *coder, const char *qid,
-	struct project_import_stats *st, struct kerr_list *errs)
+	const struct project_import_opts *o, struct project_import_stats *st,
+	struct kerr_list *errs)
 {
 	struct importer im;
 	struct project_import_stats dummy;
+	struct csv_opts unguard = { .unguard_formulas = 1 };
 	struct csv_reader *csv = NULL;
 	struct csv_row row;
 	struct kerr e;
@@ -790,6 +1191,8 @@ int project_import(struct store *s, const char *path, const char *coder, const c
 	im.s = s;
 	im.path = path;
 	im.errs = errs;
+	im.o = o;
+	im.coder = coder;
 	if (!st)
 		st = &dummy;
 	memset(st, 0, sizeof(*st));
@@ -799,7 +1202,11 @@ int project_import(struct store *s, const char *path, const char *coder, const c
 		kerr_list_add(errs, &e);
 		return KERR_IO;
 	}
-	if ((rc = csv_open(&csv, fp, path, NULL, &e))
+	if ((rc = load_panel(&im)))
+		goto out;
+	/* the file is usually one 'review --export' wrote: its formula guard's
+	 * apostrophes go, so that a round trip changes nothing */
+	if ((rc = csv_open(&csv, fp, path, &unguard, &e))
 	    || (rc = csv_header_find(csv, "id", &cid, &e))
 	    || (rc = csv_header_find(csv, "codes", &ccodes, &e))) {
 		kerr_at(&e, path, 1, 0);
@@ -814,13 +1221,27 @@ int project_import(struct store *s, const char *path, const char *coder, const c
 				break;
 			continue;
 		}
+		struct icols cols = { cid, ccodes, opt_col(csv, "wave"), opt_col(csv, "question"),
+			opt_col(csv, "note"), opt_col(csv, "decision"), opt_col(csv, "final"),
+			opt_col(csv, "suggested") };
+
 		st->rows++;
-		if ((rc = check_row(&im, &row, cid, ccodes, opt_col(csv, "wave"),
-				opt_col(csv, "question"), opt_col(csv, "note"), qid, st))) {
+		if ((rc = check_row(&im, &row, &cols, qid, st))) {
 			kerr_set(&e, rc, "out of memory");
 			kerr_list_add(errs, &e);
 			goto out;
 		}
+	}
+	if (im.nmulti) {
+		kerr_clear(&e);
+		kerr_set(&e, KERR_SCHEMA, "%zu respondent id%s (%s%s) answered in more than one "
+			"wave, and the file does not say which wave %s for: add a 'wave' column "
+			"(as 'koder review --export' writes it)", im.nmulti, im.nmulti == 1 ? "" : "s",
+			im.multi.data, im.nmulti > 20 ? ", ..." : "", im.nmulti == 1 ? "its row is" :
+			"each row is");
+		kerr_at(&e, path, im.multi_line, 0);
+		kerr_path(&e, "id");
+		kerr_list_add(errs, &e);
 	}
 	if ((rc = im.first_rc))
 		goto out;
@@ -844,7 +1265,15 @@ out:
 		free(im.rows[i].question);
 		free(im.rows[i].codes);
 		free(im.rows[i].note);
+		free(im.rows[i].stamp);
+		free(im.rows[i].respondent);
+		free(im.rows[i].wave);
 	}
+	for (i = 0; i < im.fin.n; i++)
+		free(im.fin.codes[i]);
+	free(im.fin.id);
+	free(im.fin.codes);
+	buf_release(&im.multi);
 	free(im.rows);
 	for (i = 0; i < im.ncbs; i++) {
 		free(im.cbs[i].question);
@@ -852,17 +1281,21 @@ out:
 	}
 	free(im.cbs);
 	seen_release(&im.seen);
+	seen_release(&im.panel);
 	return rc ? rc : im.first_rc;
 }
 
 /* --------------------------------------------------------------- export */
 
+/* `decision` stamps each row with the id of the decision its codes show
+ * (empty: none), so that importing the file after newer decisions were made
+ * leaves those alone (project_import). */
 enum { EX_ID, EX_QUESTION, EX_WAVE, EX_ROLE, EX_TEXT, EX_SUGGESTED, EX_FINAL,
-	EX_FINAL_BY, EX_CODES, EX_NOTE, EX__FIXED };
+	EX_FINAL_BY, EX_CODES, EX_NOTE, EX_DECISION, EX__FIXED };
 
 static const char *const ex_head[EX__FIXED] = {
 	"id", "question", "wave", "role", "text", "suggested", "final", "final_by",
-	"codes", "note"
+	"codes", "note", "decision"
 };
 
 struct exporter {
@@ -874,7 +1307,7 @@ struct exporter {
 	lxw_worksheet *ws;       /* xlsx, or NULL */
 	lxw_format *bold;        /* the header row's format */
 	unsigned mask;           /* PII kinds to replace in free text, 0 for none */
-	struct buf masked[3];    /* masked text, note, and the current extra cell */
+	struct buf masked[6];    /* masked id, wave, role, text, note, and the current extra cell */
 	size_t n;
 	int rc;
 };
@@ -932,15 +1365,11 @@ static int put_row(struct exporter *x, const char *const *cells, size_t n, size_
  */
 static int mask_cell(struct exporter *x, int slot, const char **v)
 {
-	struct buf *b = &x->masked[slot];
-	int rc;
+	const char *m = pii_cell(*v, x->mask, &x->masked[slot], NULL);
 
-	if (!x->mask || !*v)
-		return 0;
-	buf_reset(b);
-	if ((rc = pii_mask(*v, strlen(*v), x->mask, b, NULL, NULL)))
-		return rc;
-	*v = b->data;
+	if (*v && !m)
+		return KERR_NOMEM;
+	*v = m;
 	return 0;
 }
 
@@ -951,6 +1380,7 @@ static int export_row(void *ctx, const struct store_final *f)
 	const char **cells = calloc(EX__FIXED + x->nkeys, sizeof(*cells));
 	struct store_decision mine;
 	cJSON *o = a->extra ? cJSON_Parse(a->extra) : NULL;
+	char stamp[32] = "";
 	int had = 0, rc;
 	size_t i;
 
@@ -970,9 +1400,20 @@ static int export_row(void *ctx, const struct store_final *f)
 	cells[EX_FINAL_BY] = f->coder;
 	cells[EX_CODES] = had ? mine.codes : NULL;
 	cells[EX_NOTE] = had ? mine.note : NULL;
+	if (had)
+		snprintf(stamp, sizeof(stamp), "%lld", mine.id);
+	cells[EX_DECISION] = stamp;
+	/* every cell that came from the survey or a coder's note: an id
+	 * column can hold a CPR number */
 	rc = mask_cell(x, 0, &cells[EX_TEXT]);
 	if (!rc)
 		rc = mask_cell(x, 1, &cells[EX_NOTE]);
+	if (!rc)
+		rc = mask_cell(x, 3, &cells[EX_ID]);
+	if (!rc)
+		rc = mask_cell(x, 4, &cells[EX_WAVE]);
+	if (!rc)
+		rc = mask_cell(x, 5, &cells[EX_ROLE]);
 	for (i = 0; !rc && i < x->nkeys; i++) {
 		cJSON *v = cJSON_GetObjectItemCaseSensitive(o, x->keys[i]);
 
@@ -982,7 +1423,8 @@ static int export_row(void *ctx, const struct store_final *f)
 		cells[EX__FIXED + i] = cJSON_IsString(v) ? v->valuestring : NULL;
 		if (x->mask && cells[EX__FIXED + i]) {
 			rc = mask_cell(x, 2, &cells[EX__FIXED + i]);
-			if (!rc && !cJSON_SetValuestring(v, cells[EX__FIXED + i]))
+			if (!rc && cells[EX__FIXED + i] != v->valuestring
+			    && !cJSON_SetValuestring(v, cells[EX__FIXED + i]))
 				rc = KERR_NOMEM;
 			if (!rc)
 				cells[EX__FIXED + i] = v->valuestring;
@@ -1018,12 +1460,16 @@ int project_export(struct store *s, const char *qid, const char *coder, const ch
 	x.s = s;
 	x.coder = coder;
 	x.mask = mask;
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < sizeof x.masked / sizeof x.masked[0]; i++)
 		buf_init(&x.masked[i], 0);
 	if ((rc = store_each_answer(s, qid, collect_keys, &x, e)))
 		goto out;
 	if ((rc = outfile_open(&o, path, e)))
 		goto out;
+	if (has_suffix(path, ".xlsx") && (rc = outfile_named(&o, path, e))) {
+		outfile_abort(&o);
+		goto out;
+	}
 	if (has_suffix(path, ".xlsx")) {
 		/* libxlsxwriter writes by name: it gets the temp file's. */
 		fclose(o.fp);
@@ -1033,7 +1479,7 @@ int project_export(struct store *s, const char *qid, const char *coder, const ch
 
 		if (!(wb = workbook_new_opt(o.tmp, &wo))
 		    || !(x.ws = workbook_add_worksheet(wb, "koder")))
-			rc = kerr_set(e, KERR_IO, "cannot create the workbook");
+			rc = kerr_set(e, KERR_WRITE, "cannot create the workbook");
 		if (!rc) {
 			/* A sheet a coder can work in: header kept in view, the
 			 * answer wide and wrapped, the columns to fill wide enough. */
@@ -1062,7 +1508,7 @@ int project_export(struct store *s, const char *qid, const char *coder, const ch
 		rc = store_each_final(s, qid, export_row, &x, e);
 	if (wb) {
 		if (workbook_close(wb) != LXW_NO_ERROR && !rc)
-			rc = kerr_set(e, KERR_IO, "cannot write the workbook");
+			rc = kerr_set(e, KERR_WRITE, "cannot write the workbook");
 	}
 	if (rc == KERR_IO && e && !e->msg[0])
 		kerr_errno(e, errno ? errno : EIO, path, "cannot write");
@@ -1077,7 +1523,7 @@ out:
 		free(x.keys[i]);
 	free(x.keys);
 	free(head);
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < sizeof x.masked / sizeof x.masked[0]; i++)
 		buf_release(&x.masked[i]);
 	return rc;
 }

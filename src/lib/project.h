@@ -80,6 +80,13 @@ int project_canon_codes(const struct codebook *cb, const char *codes, struct buf
  * codebook's categories (bit i = cats[i]); ids not in `cb`, and categories
  * past PROJECT_MAX_CATS, are left out.  NULL gives 0. */
 #define PROJECT_MAX_CATS 64
+/* The same, also taking ids in any case and category labels (any case,
+ * separated by ';' or '|'), each read loosely described in `note` (may be
+ * NULL; appended, caller owns it).  An unknown category's message says
+ * "did you mean" the nearest id or label. */
+int project_canon_codes_loose(const struct codebook *cb, const char *codes, struct buf *out,
+	struct buf *note, struct kerr *e);
+
 uint64_t project_code_bits(const struct codebook *cb, const char *codes);
 
 struct project_import_stats {
@@ -87,19 +94,45 @@ struct project_import_stats {
 	size_t imported;    /* decisions added */
 	size_t unchanged;   /* the coder had already decided so */
 	size_t blank;       /* rows with no codes (left for later) */
+	size_t blank_answers; /* rows for answers left blank in the survey (ingen_svar
+	                       or no codes): nothing to store */
+	size_t loose;       /* rows whose codes were read loosely (labels, case) */
+	size_t stale;       /* rows left as they are: newer decision than the file's */
+	size_t forced;      /* rows that replaced a newer decision (--force) */
+	size_t ignored_edits; /* cells changed in a column the import does not read */
+};
+
+struct project_import_opts {
+	int force;                  /* import rows even over newer decisions */
+	struct kerr_list *notes;    /* may be NULL: one note per row read loosely,
+	                               left as it is (stale) or edited in a column
+	                               that is not imported; code KERR_OK */
 };
 
 /*
  * Import coders' decisions from CSV `path` (columns `id` and `codes`,
- * optional `wave`, `question`, `note`; any separator) as decisions of
- * `coder` with action "import".  Rows without a question column belong to
- * `qid`.  Every row is checked first (unknown answer or category ids,
- * duplicate rows, missing columns), each problem with its line; if any is
- * found nothing is imported.  Otherwise all decisions go in one
- * transaction.  Returns 0 or the first problem's code.
+ * optional `wave`, `question`, `note`, `decision`; any separator) as
+ * decisions of `coder` with action "import".  Rows without a question
+ * column belong to `qid`.  A respondent is (id, wave): an id that answered
+ * in several waves needs the wave column (refused, naming the ids).  Every
+ * row is checked first (unknown answer or category ids, duplicate rows,
+ * missing columns), each problem with its line; if any is found nothing is
+ * imported.  Otherwise all decisions go in one transaction.
+ *
+ * Codes may be ids in any case or labels (a note says how they were read);
+ * an unknown one gets "did you mean".  A row for an answer the respondent
+ * left blank (not in the store) marked ingen_svar or with no codes is
+ * counted in st->blank_answers.  The `decision` column (written by
+ * project_export) is the decision each row showed: when `coder` has a
+ * newer, different one, the row is left as it is (st->stale, a note)
+ * unless o->force.  A file without that column replaces as it always did.
+ * Edits in the 'final' or 'suggested' columns are noted (not imported).
+ * `o` may be NULL (no force, no notes).  Returns 0 or the first problem's
+ * code; stale rows are not problems.
  */
 int project_import(struct store *s, const char *path, const char *coder, const char *qid,
-	struct project_import_stats *st, struct kerr_list *errs);
+	const struct project_import_opts *o, struct project_import_stats *st,
+	struct kerr_list *errs);
 
 /*
  * Write one row per stored answer of `qid` to `path` (".xlsx" means an

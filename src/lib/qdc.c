@@ -8,6 +8,7 @@
 #include "buf.h"
 #include "codebook.h"
 #include "error.h"
+#include "escape.h"
 #include "version.h"
 
 #include <cjson/cJSON.h>
@@ -19,6 +20,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+
+/* Limits on a .qdc file (SECURITY.md) */
+#define QDC_MAX_BYTES (64L * 1024 * 1024)
+#define QDC_MAX_TEXT "64 MB"
 
 void qdc_book_init(struct qdc_book *b)
 {
@@ -210,26 +216,18 @@ size_t qdc_match_base(struct qdc_book *b, const struct codebook *base)
 
 /* ---- writing ---------------------------------------------------------- */
 
-/* XML 1.0 cannot carry most C0 controls at all, so they are dropped; in
- * attributes tabs and line breaks are escaped so they survive parsing. */
+/* The one markup escaping routine (escape.h): XML 1.0 cannot carry most
+ * controls, so they are dropped; in attributes tabs and line breaks are
+ * character references so they survive parsing. */
 static void put_escaped(FILE *fp, const char *s, int attr)
 {
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
+	struct buf b = BUF_INIT;
 
-		switch (c) {
-		case '&': fputs("&amp;", fp); break;
-		case '<': fputs("&lt;", fp); break;
-		case '>': fputs("&gt;", fp); break;
-		case '"': fputs(attr ? "&quot;" : "\"", fp); break;
-		case '\n': fputs(attr ? "&#10;" : "\n", fp); break;
-		case '\t': fputs(attr ? "&#9;" : "\t", fp); break;
-		case '\r': fputs("&#13;", fp); break;
-		default:
-			if (c >= 0x20)
-				fputc(c, fp);
-		}
-	}
+	if (esc_xml(&b, s, strlen(s), attr) == 0 && b.len)
+		fwrite(b.data, 1, b.len, fp);
+	else if (b.len == 0 && *s)
+		fputs("\xEF\xBF\xBD", fp);  /* out of memory: never the raw text */
+	buf_release(&b);
 }
 
 static void write_code(const struct qdc_book *b, size_t i, int depth, FILE *fp)
@@ -374,6 +372,7 @@ struct reader {
 	struct qdc_book *b;
 	struct kerr_list *warn, *errs;
 	int rc;
+	int entity;   /* an entity declaration was refused */
 };
 
 static void add_problem(struct kerr_list *l, const char *path, long line,
@@ -408,6 +407,32 @@ static void xml_error(void *ctx, xmlErrorPtr err)
 	while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
 		msg[--n] = '\0';
 	fail(r, err->line, KERR_SYNTAX, msg);
+}
+
+/*
+ * SAX hook for <!ENTITY ...> in the DOCTYPE: refuse the file.  libxml2 does
+ * not substitute entities here, but xmlGetProp and xmlNodeGetContent expand
+ * the references they meet, so one 100 KB entity used 10,000 times would be
+ * a gigabyte of codebook.  No REFI-QDA writer declares entities; the five
+ * predefined ones (&amp; ...) and character references are not declared and
+ * still read.
+ */
+static void refuse_entity(void *ctx, const xmlChar *name, int type,
+	const xmlChar *public_id, const xmlChar *system_id, xmlChar *content)
+{
+	xmlParserCtxtPtr ctxt = ctx;
+	struct reader *r = ctxt->_private;
+	char msg[300];
+
+	(void)type, (void)public_id, (void)system_id, (void)content;
+	if (!r->entity) {
+		snprintf(msg, sizeof msg, "the DOCTYPE declares the entity \"%.40s\"; koder does "
+			"not expand entities (they can blow a small file up to gigabytes): "
+			"export the codebook again without a DOCTYPE", (const char *)name);
+		fail(r, ctxt->input ? ctxt->input->line : 0, KERR_SYNTAX, msg);
+		r->entity = 1;
+	}
+	xmlStopParser(ctxt);
 }
 
 static int is_el(const xmlNode *n, const char *name)
@@ -548,16 +573,36 @@ static void read_sets(struct reader *r, const xmlNode *sets)
 int qdc_read(const char *path, struct qdc_book *b, struct kerr_list *warn,
 	struct kerr_list *errs)
 {
-	struct reader r = { path, b, warn, errs, 0 };
-	xmlDoc *doc;
+	struct reader r = { path, b, warn, errs, 0, 0 };
+	xmlParserCtxtPtr ctxt;
+	xmlDoc *doc = NULL;
 	xmlNode *root, *n;
 	int have_codes = 0;
+	struct stat st;
 
+	/* a codebook of a few thousand codes is well under a megabyte */
+	if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > QDC_MAX_BYTES) {
+		fail(&r, 0, KERR_LIMIT, "the file is larger than " QDC_MAX_TEXT
+			", the most koder reads as a .qdc codebook");
+		return r.rc;
+	}
+	if (!(ctxt = xmlNewParserCtxt())) {
+		fail(&r, 0, KERR_NOMEM, "out of memory");
+		return r.rc;
+	}
+	ctxt->_private = &r;
+	ctxt->sax->entityDecl = refuse_entity;
 	xmlSetStructuredErrorFunc(&r, xml_error);
 	/* NONET: a hostile file cannot make koder fetch anything; without
-	 * NOENT external entities are never substituted. */
-	doc = xmlReadFile(path, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	 * NOENT external entities are never substituted; entity declarations
+	 * are refused outright (refuse_entity). */
+	doc = xmlCtxtReadFile(ctxt, path, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
 	xmlSetStructuredErrorFunc(NULL, NULL);
+	xmlFreeParserCtxt(ctxt);
+	if (doc && r.entity) {
+		xmlFreeDoc(doc);
+		return r.rc;
+	}
 	if (!doc) {
 		if (!r.rc) {
 			FILE *f = fopen(path, "rb");

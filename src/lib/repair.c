@@ -19,12 +19,16 @@
  */
 #include "repair.h"
 #include "buf.h"
+#include "datadir.h"
 #include "error.h"
 #include "lexicon.h"
 #include "strtab.h"
 
+#include <ctype.h>
+#include <errno.h>
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -38,7 +42,7 @@
 #define COMPOUND_PEN 0.5f  /* per extra part of a compound of counted words */
 #define SPELL_BASE -1.0f   /* score of a word only hunspell knows: it accepts
                               * many odd compounds (opstar = op+star) */
-#define SPELL_MAX_COST 2.1f /* dearest repair of a word hunspell accepts as it is */
+#define SPELL_MAX_COST 2.0f /* dearest repair of a word hunspell accepts as it is */
 #define GEN_TESTS 40       /* hunspell checks for one unknown word, in all */
 #define MARGIN 0.5f        /* how much better a repair must score */
 #define CAPS_MARGIN 1.5f   /* ALL-CAPS words are often acronyms (STAR, SOF) */
@@ -47,6 +51,16 @@
                               * nor is a for æ typing, which writes ae: forandring) */
 #define LM_MAX 2.0f       /* most the word pair model may move a decision */
 #define LM_PAIR 0.7       /* weight of the word pair against the single word */
+#define CTX_PAIR 0.7      /* weight of the pair count in P(neighbour | word) */
+#define CTX_MARGIN 0.5    /* log10: how much likelier context must make the other word */
+#define CTX_CHANNEL 1.5   /* log10: how unlikely a damaged word is in a line whose æ ø å
+			   * are written right elsewhere ... */
+#define CTX_CHANNEL_RELAXED 0.3 /* ... in a line without æ ø å at all ... */
+#define CTX_CHANNEL_DAMAGED 0.5 /* ... and after a word of the line was repaired */
+#define CTX_COMMON 20     /* a word counted this often in the domain (bor, for) is
+			   * changed only when its neighbours, not the other word's
+			   * frequency, speak for the change ... */
+#define CTX_EVIDENCE 1.0  /* ... by this much (log10) */
 #define ENDING_PEN 0.5f   /* a counted word plus an inflection ending */
 #define CACHE_MAX 100000
 #define KNOWN_COMPOUND_MARGIN 1.0f /* see decide */
@@ -56,7 +70,8 @@
 enum why {
 	W_NONE, W_G_OE, W_AT_OE, W_REG_OE, W_A_AA, W_AA_AA, W_3_AA, W_AE_AE, W_EE_AE,
 	W_E_AE, W_A_AE, W_Z_AE, W_AMP_AE, W_AT_AE, W_O_OE, W_OE_OE, W_X_OE, W_BAR_I,
-	W_I_L, W_L_I, W_DIGIT_LETTER, W_LETTER_DIGIT, W_S_A, W_COMPOUND, W__COUNT
+	W_I_L, W_L_I, W_DIGIT_LETTER, W_LETTER_DIGIT, W_S_A, W_COMPOUND, W_X_AA, W_X_AE,
+	W_ONE_I, W_LETTER, W__COUNT
 };
 
 static const char *const why_text[W__COUNT] = {
@@ -84,53 +99,24 @@ static const char *const why_text[W__COUNT] = {
 	"OCR read a digit as a letter",
 	"OCR read a as s",
 	"compound word",
+	"OCR read å as another letter",
+	"OCR read æ as another letter",
+	"OCR read I as 1",
+	"OCR read one letter as another",
 };
 
+/* Damaged spelling -> the letter it stands for, with what believing it
+ * costs: read from data/da-confusions.tsv (scripts/measure-confusions.py
+ * measures the rates on the dev lines of real OCR and derives the costs). */
 struct rule {
-	const char *from, *to;
-	float cost;
+	char from[8], to[8];
+	uint8_t fl, tl;
+	uint8_t caps;      /* only in words written in capitals (B for Ø) */
 	enum why why;
+	float cost;
 };
 
-/* Damaged spelling -> the letter it stands for, with what believing it costs. */
-static const struct rule rules[] = {
-	{ "g", "\xC3\xB8", 1.0f, W_G_OE },
-	{ "@", "\xC3\xB8", 1.0f, W_AT_OE },
-	{ "@g", "\xC3\xB8", 1.0f, W_AT_OE },
-	{ "g@", "\xC3\xB8", 1.0f, W_AT_OE },
-	{ "\xC2\xAE", "\xC3\xB8", 0.5f, W_REG_OE },
-	{ "a", "\xC3\xA5", 1.0f, W_A_AA },
-	{ "aa", "\xC3\xA5", 0.6f, W_AA_AA },
-	{ "3", "\xC3\xA5", 0.8f, W_3_AA },
-	{ "3a", "\xC3\xA5", 1.0f, W_3_AA },
-	{ "ae", "\xC3\xA6", 0.6f, W_AE_AE },
-	{ "ee", "\xC3\xA6", 1.0f, W_EE_AE },
-	{ "eae", "\xC3\xA6", 1.2f, W_EE_AE },
-	{ "e", "\xC3\xA6", 1.8f, W_E_AE },
-	{ "a", "\xC3\xA6", 2.0f, W_A_AE },
-	{ "ze", "\xC3\xA6", 1.2f, W_Z_AE },
-	{ "z", "\xC3\xA6", 1.6f, W_Z_AE },
-	{ "zee", "\xC3\xA6", 1.4f, W_Z_AE },
-	{ "se", "\xC3\xA6", 2.2f, W_EE_AE },
-	{ "&e", "\xC3\xA6", 0.8f, W_AMP_AE },
-	{ "&", "\xC3\xA6", 1.0f, W_AMP_AE },
-	{ "2e", "\xC3\xA6", 1.2f, W_AMP_AE },
-	{ "@&", "\xC3\xA6", 1.0f, W_AT_AE },
-	{ "@", "\xC3\xA6", 1.0f, W_AT_AE },
-	{ "o", "\xC3\xB8", 1.0f, W_O_OE },
-	{ "oe", "\xC3\xB8", 0.6f, W_OE_OE },
-	{ "e", "\xC3\xB8", 2.2f, W_X_OE },
-	{ "a", "\xC3\xB8", 2.2f, W_X_OE },
-	{ "|", "i", 0.3f, W_BAR_I },
-	{ "i", "l", 1.5f, W_I_L },
-	{ "l", "i", 1.8f, W_L_I },
-	{ "1", "l", 1.5f, W_DIGIT_LETTER },
-	{ "0", "o", 1.5f, W_DIGIT_LETTER },
-	{ "s", "a", 2.2f, W_S_A },
-	{ "p", "\xC3\xB8", 2.2f, W_X_OE },
-	{ "d", "\xC3\xA5", 2.5f, W_A_AA },
-};
-#define NRULES (sizeof(rules) / sizeof(rules[0]))
+#define MAXRULES 96
 
 struct cand {
 	char w[MAXW];
@@ -156,7 +142,9 @@ struct centry {
 
 struct repairer {
 	struct lexicon *lx;
-	unsigned char first[256][NRULES + 1]; /* rules by first byte, 0xFF ends */
+	struct rule rules[MAXRULES];
+	size_t nrules;
+	unsigned char first[256][MAXRULES + 1]; /* rules by first byte, 0xFF ends */
 	struct strtab cache;
 	struct centry *ents;
 	size_t nents, ents_cap;
@@ -180,6 +168,7 @@ struct search {
 	int edits, parts;
 	unsigned minfreq;
 	int loose;         /* searching after a prefix kept as written */
+	int caps;          /* the word is written in capitals */
 	enum why why;
 	size_t steps;
 	struct cand c[MAXCAND];
@@ -188,22 +177,160 @@ struct search {
 
 /* ---- setup ------------------------------------------------------------- */
 
+/* Lower-case ASCII and the Latin-1 capitals of a short UTF-8 string. */
+static void lower_small(char *s)
+{
+	size_t i;
+
+	for (i = 0; s[i]; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c >= 'A' && c <= 'Z')
+			s[i] = (char)(c + 32);
+		else if (i > 0 && (unsigned char)s[i - 1] == 0xC3 && c >= 0x80 && c <= 0x9E && c != 0x97)
+			s[i] = (char)(c + 0x20);
+	}
+}
+
+/* What a change by rule from -> to says it repaired. */
+static enum why why_of(const char *from, const char *to)
+{
+	if (!strcmp(to, "\xC3\xB8"))
+		return !strcmp(from, "g") ? W_G_OE : strchr(from, '@') ? W_AT_OE :
+		       !strcmp(from, "\xC2\xAE") ? W_REG_OE : !strcmp(from, "o") ? W_O_OE :
+		       !strcmp(from, "oe") ? W_OE_OE : W_X_OE;
+	if (!strcmp(to, "\xC3\xA5"))
+		return !strcmp(from, "a") ? W_A_AA : !strcmp(from, "aa") ? W_AA_AA :
+		       from[0] == '3' ? W_3_AA : W_X_AA;
+	if (!strcmp(to, "\xC3\xA6"))
+		return !strcmp(from, "ae") ? W_AE_AE : !strcmp(from, "e") ? W_E_AE :
+		       !strcmp(from, "a") ? W_A_AE : from[0] == 'z' ? W_Z_AE :
+		       from[0] == '@' ? W_AT_AE : strchr(from, '&') || from[0] == '2' ? W_AMP_AE :
+		       strstr(from, "e") ? W_EE_AE : W_X_AE;
+	if (!strcmp(to, "i"))
+		return from[0] == '|' ? W_BAR_I : from[0] == '1' ? W_ONE_I : W_L_I;
+	if (!strcmp(to, "l"))
+		return from[0] == 'i' ? W_I_L : W_DIGIT_LETTER;
+	if (from[0] >= '0' && from[0] <= '9')
+		return W_DIGIT_LETTER;
+	return !strcmp(from, "s") && !strcmp(to, "a") ? W_S_A : W_LETTER;
+}
+
+/* One row of data/da-confusions.tsv: clean, damaged, kind, count,
+ * opportunities, probability, cost.  The rule reads the damaged form
+ * (lower-cased, as words are searched) back as the clean one; a form seen
+ * twice (å as a by OCR and by typing) keeps its cheaper cost. */
+static int add_rule(struct repairer *rp, char *line, const char *path, long lineno, struct kerr *e)
+{
+	char *f[7], *save = NULL, *end;
+	struct rule ru;
+	size_t i, k = 0;
+	int upper;
+
+	for (f[k] = strtok_r(line, "\t", &save); f[k] && k < 6; f[k] = strtok_r(NULL, "\t", &save))
+		k++;
+	if (k != 6 || !f[6] || strlen(f[0]) >= sizeof(ru.from) || strlen(f[1]) >= sizeof(ru.from)) {
+		int rc = kerr_set(e, KERR_SYNTAX, "expected 7 tab-separated fields: clean, damaged, "
+				  "kind, count, opportunities, probability, cost");
+
+		kerr_at(e, path, lineno, 0);
+		return rc;
+	}
+	memset(&ru, 0, sizeof(ru));
+	ru.cost = strtof(f[6], &end);
+	if (*end || end == f[6] || !(ru.cost > 0.0f && ru.cost < 10.0f)) {
+		int rc = kerr_set(e, KERR_SYNTAX, "the cost must be a number between 0 and 10");
+
+		kerr_at(e, path, lineno, 0);
+		return rc;
+	}
+	upper = (f[0][0] >= 'A' && f[0][0] <= 'Z') ||
+		((unsigned char)f[0][0] == 0xC3 && (unsigned char)f[0][1] < 0xA0);
+	strcpy(ru.to, f[0]);
+	strcpy(ru.from, f[1]);
+	lower_small(ru.to);
+	lower_small(ru.from);
+	ru.fl = (uint8_t)strlen(ru.from);
+	ru.tl = (uint8_t)strlen(ru.to);
+	/* a capital read as a letter no lower-case word is damaged into (Ø as B) */
+	ru.caps = upper && strcmp(f[0], "I") && isalpha((unsigned char)f[1][0]);
+	ru.why = why_of(ru.from, ru.to);
+	for (i = 0; i < rp->nrules; i++)
+		if (!strcmp(rp->rules[i].from, ru.from) && !strcmp(rp->rules[i].to, ru.to)) {
+			if (ru.cost < rp->rules[i].cost)
+				rp->rules[i].cost = ru.cost;
+			rp->rules[i].caps &= ru.caps;
+			return 0;
+		}
+	if (rp->nrules == MAXRULES) {
+		int rc = kerr_set(e, KERR_LIMIT, "more than %d confusions", MAXRULES);
+
+		kerr_at(e, path, lineno, 0);
+		return rc;
+	}
+	rp->rules[rp->nrules++] = ru;
+	return 0;
+}
+
+static int load_rules(struct repairer *rp, struct kerr *e)
+{
+	const char *rel = "data/da-confusions.tsv";
+	struct buf path = BUF_INIT;
+	char *line = NULL;
+	size_t cap = 0, r, b;
+	ssize_t n;
+	long lineno = 0;
+	int rc = 0;
+	FILE *f;
+
+	if (datadir_find(rel, &path)) {
+		rc = kerr_set(e, KERR_NOTFOUND, "data file missing: %s "
+			      "(reinstall koder, or set KODER_DATADIR)", rel);
+		kerr_at(e, path.data, 0, 0);
+		buf_release(&path);
+		return rc;
+	}
+	f = fopen(path.data, "r");
+	if (!f) {
+		rc = kerr_errno(e, errno, path.data, "cannot open");
+		buf_release(&path);
+		return rc;
+	}
+	while (!rc && (n = getline(&line, &cap, f)) >= 0) {
+		lineno++;
+		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+			line[--n] = '\0';
+		if (n > 0 && line[0] != '#')
+			rc = add_rule(rp, line, path.data, lineno, e);
+	}
+	free(line);
+	fclose(f);
+	buf_release(&path);
+	if (rc)
+		return rc;
+	for (b = 0; b < 256; b++) {
+		size_t k = 0;
+
+		for (r = 0; r < rp->nrules; r++)
+			if ((unsigned char)rp->rules[r].from[0] == b)
+				rp->first[b][k++] = (unsigned char)r;
+		rp->first[b][k] = 0xFF;
+	}
+	return 0;
+}
+
 int repairer_new(struct repairer **out, struct kerr *e)
 {
 	struct repairer *rp = calloc(1, sizeof(*rp));
-	size_t r, b;
 	int rc;
 
 	*out = NULL;
 	if (!rp)
 		return kerr_set(e, KERR_NOMEM, "out of memory");
-	for (b = 0; b < 256; b++) {
-		size_t k = 0;
-
-		for (r = 0; r < NRULES; r++)
-			if ((unsigned char)rules[r].from[0] == b)
-				rp->first[b][k++] = (unsigned char)r;
-		rp->first[b][k] = 0xFF;
+	rc = load_rules(rp, e);
+	if (rc) {
+		free(rp);
+		return rc;
 	}
 	buf_init(&rp->arena, 0);
 	rc = strtab_init(&rp->cache, 1 << 12);
@@ -515,14 +642,14 @@ static void dfs(struct search *s, size_t pos, int node, size_t part_start)
 	if (s->edits >= MAX_EDITS)
 		return;
 	for (r = s->rp->first[(unsigned char)s->in[pos]]; *r != 0xFF; r++) {
-		const struct rule *ru = &rules[*r];
-		size_t fl = strlen(ru->from);
+		const struct rule *ru = &s->rp->rules[*r];
+		size_t fl = ru->fl;
 
-		if (pos + fl > s->n || memcmp(s->in + pos, ru->from, fl))
+		if (pos + fl > s->n || memcmp(s->in + pos, ru->from, fl) || (ru->caps && !s->caps))
 			continue;
 		if (s->cost + ru->cost > MAX_COST)
 			continue;
-		step(s, pos + fl, node, part_start, ru->to, strlen(ru->to), ru->cost, ru->why);
+		step(s, pos + fl, node, part_start, ru->to, ru->tl, ru->cost, ru->why);
 	}
 }
 
@@ -578,6 +705,40 @@ static float lm_score(struct lexicon *lx, const char *w, size_t n, unsigned freq
 	return (float)(log10(pl > 0 ? pl : 1e-12) + log10(pr > 0 ? pr : 1e-12));
 }
 
+/*
+ * Real-word errors (for/før, bor/bør, mal/mål) from the word-pair model of
+ * data/da-context.tsv: log10 of P(w) P(prev | w) P(next | w), each neighbour
+ * probability the pair's share interpolated with the neighbour's plain
+ * frequency, so a neighbour neither word was seen with (a damaged one)
+ * favours neither.  Returns 0 when w is not a word of the model.
+ */
+static int ctx_score(struct lexicon *lx, const char *w, size_t n, const struct lm_ctx *lc,
+		     double *prior, double *out)
+{
+	unsigned cw = lexicon_context(lx, w, n, 'W', "-", 1);
+	double s = 0, pu;
+
+	if (!cw)
+		return 0;
+	*prior = log10((double)cw);
+	pu = lc->prevn ? (lc->fp + 1.0) / lc->total : 0.05;
+	s += log10(CTX_PAIR * lexicon_context(lx, w, n, 'L', lc->prevn ? lc->prev : "<s>",
+					       lc->prevn ? lc->prevn : 3) / cw + (1.0 - CTX_PAIR) * pu);
+	pu = lc->nextn ? (lc->fn + 1.0) / lc->total : 0.05;
+	s += log10(CTX_PAIR * lexicon_context(lx, w, n, 'R', lc->nextn ? lc->next : "</s>",
+					       lc->nextn ? lc->nextn : 4) / cw + (1.0 - CTX_PAIR) * pu);
+	*out = s;
+	return 1;
+}
+
+/* 1 if both the word and its best repair are words of the pair model. */
+static int ctx_pair(struct repairer *rp, const char *lw, size_t n, const struct centry *ce)
+{
+	return ce->has_best && ce->whole && ce->freq > 0 &&
+	       lexicon_context(rp->lx, lw, n, 'W', "-", 1) &&
+	       lexicon_context(rp->lx, rp->arena.data + ce->off, ce->len, 'W', "-", 1);
+}
+
 /* ---- generate and test, for words the trie cannot reach --------------- */
 
 struct edit {
@@ -599,7 +760,8 @@ static int gcand_cmp(const void *a, const void *b)
 }
 
 /* Apply edits e[0..k) (sorted by position, not overlapping) to lw. */
-static int apply_edits(const char *lw, size_t n, const struct edit *e, int k, struct gcand *g)
+static int apply_edits(const struct rule *rules, const char *lw, size_t n, const struct edit *e,
+		       int k, struct gcand *g)
 {
 	size_t pos = 0, o = 0;
 	int i;
@@ -631,8 +793,9 @@ static int apply_edits(const char *lw, size_t n, const struct edit *e, int k, st
  * a word the counts lack): try the reversals one, two, then three at a time,
  * cheapest first, and take the first spelling hunspell accepts.
  */
-static int generate(struct repairer *rp, const char *lw, size_t n, struct cand *out)
+static int generate(struct repairer *rp, const char *lw, size_t n, int caps, struct cand *out)
 {
+	const struct rule *rules = rp->rules;
 	struct edit ed[96];
 	static const float limit[4] = { 0.0f, 1.5f, 1.2f, 1.0f };
 	struct gcand *gc;
@@ -645,9 +808,9 @@ static int generate(struct repairer *rp, const char *lw, size_t n, struct cand *
 		const unsigned char *r;
 
 		for (r = rp->first[(unsigned char)lw[pos]]; *r != 0xFF && ne < 96; r++) {
-			size_t fl = strlen(rules[*r].from);
+			size_t fl = rules[*r].fl;
 
-			if (pos + fl <= n && !memcmp(lw + pos, rules[*r].from, fl)) {
+			if (pos + fl <= n && !memcmp(lw + pos, rules[*r].from, fl) && (caps || !rules[*r].caps)) {
 				ed[ne].pos = (uint8_t)pos;
 				ed[ne].rule = *r;
 				ne++;
@@ -669,7 +832,7 @@ static int generate(struct repairer *rp, const char *lw, size_t n, struct cand *
 				continue;
 			e[0] = ed[a];
 			if (k == 1) {
-				ng += apply_edits(lw, n, e, 1, &gc[ng]);
+				ng += apply_edits(rules, lw, n, e, 1, &gc[ng]);
 				continue;
 			}
 			for (b = a + 1; b < ne && ng < 512; b++) {
@@ -677,7 +840,7 @@ static int generate(struct repairer *rp, const char *lw, size_t n, struct cand *
 					continue;
 				e[1] = ed[b];
 				if (k == 2) {
-					ng += apply_edits(lw, n, e, 2, &gc[ng]);
+					ng += apply_edits(rules, lw, n, e, 2, &gc[ng]);
 					continue;
 				}
 				for (c = b + 1; c < ne && ng < 512; c++) {
@@ -685,7 +848,7 @@ static int generate(struct repairer *rp, const char *lw, size_t n, struct cand *
 					    ed[c].pos < ed[b].pos + strlen(rules[ed[b].rule].from))
 						continue;
 					e[2] = ed[c];
-					ng += apply_edits(lw, n, e, 3, &gc[ng]);
+					ng += apply_edits(rules, lw, n, e, 3, &gc[ng]);
 				}
 			}
 		}
@@ -711,7 +874,7 @@ static int generate(struct repairer *rp, const char *lw, size_t n, struct cand *
 
 /* Decide for a lower-cased word without context; fills a cache entry whose
  * best candidate is stored in the arena. */
-static int decide(struct repairer *rp, const char *lw, size_t n, struct centry *ce)
+static int decide(struct repairer *rp, const char *lw, size_t n, int caps, struct centry *ce)
 {
 	struct search s;
 	unsigned f = lexicon_freq(rp->lx, lw, n);
@@ -728,6 +891,7 @@ static int decide(struct repairer *rp, const char *lw, size_t n, struct centry *
 	s.in = lw;
 	s.n = n;
 	s.parts = 1;
+	s.caps = caps;
 	s.minfreq = UINT32_MAX;
 	dfs(&s, 0, 0, 0);
 	/* a compound whose first part is not counted (fidelitets+målingen):
@@ -771,7 +935,7 @@ static int decide(struct repairer *rp, const char *lw, size_t n, struct centry *
 		}
 	}
 	if (bi < 0 && ce->orig < -1e8f) {
-		int rc = generate(rp, lw, n, &s.c[0]);
+		int rc = generate(rp, lw, n, caps, &s.c[0]);
 
 		if (rc < 0)
 			return rc;
@@ -793,7 +957,9 @@ static int decide(struct repairer *rp, const char *lw, size_t n, struct centry *
 	/* A short unknown word is mostly an abbreviation (sb, jc, fk), and two
 	 * letters give too little evidence for a dear confusion: only a cheap
 	 * repair is believed (p3 -> på, na -> nå), not sb -> ab (s for a). */
-	if (n <= SHORT_WORD && s.c[bi].cost > SHORT_MAX_COST)
+	if (n <= SHORT_WORD && s.c[bi].cost > SHORT_MAX_COST &&
+	    !(lexicon_context(rp->lx, lw, n, 'W', "-", 1) &&
+	      lexicon_context(rp->lx, s.c[bi].w, s.c[bi].len, 'W', "-", 1)))
 		return 0;
 	ce->has_best = 1;
 	ce->best = sc[bi];
@@ -805,14 +971,18 @@ static int decide(struct repairer *rp, const char *lw, size_t n, struct centry *
 	return buf_add(&rp->arena, s.c[bi].w, s.c[bi].len) ? -KERR_NOMEM : 0;
 }
 
-/* The cached decision for lw, computing it on first sight. */
-static int lookup(struct repairer *rp, const char *lw, size_t n, struct centry **out)
+/* The cached decision for lw, computing it on first sight; a word written
+ * in capitals (caps) has its own entry, as capitals take more confusions. */
+static int lookup(struct repairer *rp, const char *lw, size_t n, int caps, struct centry **out)
 {
 	uint32_t idx;
 	struct centry ce;
+	char key[MAXW + 1];
 	int rc;
 
-	if (strtab_get(&rp->cache, lw, n, &idx)) {
+	memcpy(key, lw, n);
+	key[n] = '\x01';
+	if (strtab_get(&rp->cache, key, n + (caps != 0), &idx)) {
 		*out = &rp->ents[idx];
 		return 0;
 	}
@@ -821,7 +991,7 @@ static int lookup(struct repairer *rp, const char *lw, size_t n, struct centry *
 		buf_reset(&rp->arena);
 		rp->nents = 0;
 	}
-	rc = decide(rp, lw, n, &ce);
+	rc = decide(rp, lw, n, caps, &ce);
 	if (rc)
 		return rc;
 	if (rp->nents == rp->ents_cap) {
@@ -834,7 +1004,7 @@ static int lookup(struct repairer *rp, const char *lw, size_t n, struct centry *
 		rp->ents_cap = ncap;
 	}
 	rp->ents[rp->nents] = ce;
-	if (strtab_put(&rp->cache, lw, n, (uint32_t)rp->nents, 0))
+	if (strtab_put(&rp->cache, key, n + (caps != 0), (uint32_t)rp->nents, 0))
 		return -KERR_NOMEM;
 	*out = &rp->ents[rp->nents++];
 	return 0;
@@ -883,6 +1053,42 @@ static int fix_number(const char *w, size_t n, struct buf *out)
 	return 1;
 }
 
+/* 1 if the word starts with an OCR stand-in that has no case. */
+static int caseless_start(const char *lw, size_t n)
+{
+	return n > 0 && (lw[0] == '|' || lw[0] == '1' || lw[0] == '&' || lw[0] == '@' ||
+			 lw[0] == '2' || (n > 1 && (unsigned char)lw[0] == 0xC2 &&
+					  (unsigned char)lw[1] == 0xAE));
+}
+
+/* | or 1 for I in a word of capitals (G|MPs, HE1C, 1PTC): every such
+ * character before a capital and after one or at the start, at least two capitals, no lower-case letter
+ * but a genitive s at the end. */
+static int fix_caps_i(const char *w, size_t n, struct buf *out)
+{
+	size_t i, caps = 0, bars = 0;
+
+	for (i = 0; i < n; i++) {
+		char c = w[i];
+
+		if (c >= 'A' && c <= 'Z')
+			caps++;
+		else if (c == '|' || c == '1') {
+			if (!((i == 0 || (w[i - 1] >= 'A' && w[i - 1] <= 'Z')) &&
+			      i + 1 < n && w[i + 1] >= 'A' && w[i + 1] <= 'Z'))
+				return 0;
+			bars++;
+		} else if (!(c == 's' && i == n - 1 && i > 0))
+			return 0;
+	}
+	if (!bars || caps < 2)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (buf_addch(out, w[i] == '|' || w[i] == '1' ? 'I' : w[i]))
+			return -KERR_NOMEM;
+	return 1;
+}
+
 static void fix_case(char *s, size_t n, enum casing cs)
 {
 	if (cs == C_LOWER_FROM_I && n > 0 && s[0] != 'l')
@@ -907,6 +1113,12 @@ int repair_word(struct repairer *rp, const char *w, size_t n,
 	uint32_t plain;
 
 	*why = NULL;
+	/* a lone 1 after an opening quote ("1 nogen grad) is I */
+	if (n == 1 && w[0] == '1' && ctx && ctx->after_quote && ctx->nextn >= 2 &&
+	    letter_case(ctx->next, 0, ctx->nextn) < 0) {
+		*why = why_text[W_ONE_I];
+		return buf_addch(out, 'I') ? -KERR_NOMEM : 1;
+	}
 	if (n == 0 || n >= MAXW || strtab_get(&rp->plain, w, n, &plain)
 	    || all_digits(w, n) || is_reference(w, n))
 		return 0;
@@ -925,13 +1137,20 @@ int repair_word(struct repairer *rp, const char *w, size_t n,
 		return buf_addch(out, '0') ? -KERR_NOMEM : 1;
 	}
 	if (n == 1 && w[0] == '|') {
-		/* capital at a sentence start and inside a heading in capitals */
-		int cap = ctx && (ctx->sentence_start ||
+		/* capital at a sentence start, inside a heading in capitals, and
+		 * before punctuation (Hvad synes |? is the pronoun I; the
+		 * preposition i ends no clause) */
+		int cap = ctx && (ctx->sentence_start || ctx->before_punct ||
 				  (ctx->prev && ctx->prevn > 1 && casing_of(ctx->prev, ctx->prevn) == C_ALL) ||
 				  (ctx->next && ctx->nextn > 1 && casing_of(ctx->next, ctx->nextn) == C_ALL));
 
 		*why = why_text[W_BAR_I];
 		return buf_addch(out, cap ? 'I' : 'i') ? -KERR_NOMEM : 1;
+	}
+	rc = fix_caps_i(w, n, out);
+	if (rc) {
+		*why = why_text[W_BAR_I];
+		return rc;
 	}
 	/* a lone l is OCR for I (sentence start) or i: no Danish word is l */
 	if (n == 1 && w[0] == 'l' && ctx && ctx->nextn >= 2 && (!ctx->prev || ctx->prevn >= 2)) {
@@ -1006,7 +1225,7 @@ static int repair_lower(struct repairer *rp, const char *lw, size_t n, enum casi
 	int rc;
 
 	rp->last_plain = 0;
-	rc = lookup(rp, lw, n, &ce);
+	rc = lookup(rp, lw, n, cs == C_ALL, &ce);
 	if (rc)
 		return rc;
 	/* a word hunspell knows is changed only for a common confusion */
@@ -1014,6 +1233,33 @@ static int repair_lower(struct repairer *rp, const char *lw, size_t n, enum casi
 		ce = &no_repair;
 	rp->last_plain = !ce->has_best && !forced;
 	margin = cs == C_ALL ? CAPS_MARGIN : MARGIN;
+	if (!forced && ctx_pair(rp, lw, n, ce)) {
+		/* a real-word error: only the neighbours decide, and only when
+		 * they clearly favour the other word; a rare confusion (d for å)
+		 * needs the more evidence */
+		const char *bw = rp->arena.data + ce->off;
+		struct lm_ctx lc;
+		double so, sb, po, pb;
+
+		if (!ctx)
+			return 0;
+		lm_context(rp->lx, ctx, &lc);
+		/* how common each word is comes from the domain's counts (answers
+		 * say møde more than mode; manuals the other way round) */
+		double rare = ce->cost > 1.0f ? ce->cost - 1.0f : 0.0;
+
+		if (!ctx_score(rp->lx, lw, n, &lc, &po, &so) || !ctx_score(rp->lx, bw, ce->len, &lc, &pb, &sb) ||
+		    ((po = log10((double)ce->freq)), (pb = log10((double)lexicon_freq(rp->lx, bw, ce->len))), 0) ||
+		    (ce->freq >= CTX_COMMON && sb - so < CTX_EVIDENCE) ||
+		    pb + sb - po - so - rare - (ctx->relaxed ? CTX_CHANNEL_RELAXED :
+					  ctx->damaged ? CTX_CHANNEL_DAMAGED : CTX_CHANNEL) <= CTX_MARGIN)
+			return 0;
+		if (buf_add(out, bw, ce->len))
+			return -KERR_NOMEM;
+		*why = "the neighbouring words favour another word";
+		fix_case(out->data + mark, out->len - mark, cs);
+		return 1;
+	}
 	if (ce->has_best && !forced) {
 		/* the most any neighbours and a line without æøå can add (the
 		 * same steps as below; rounding is monotonic): when even that
@@ -1065,7 +1311,12 @@ static int repair_lower(struct repairer *rp, const char *lw, size_t n, enum casi
 			return -KERR_NOMEM;
 		*why = why_text[ce->why];
 	}
-	if (lw[0] == '|' && ctx && ctx->sentence_start)
+	/* a word whose first character has no case (| or 1 for I, & @ 2 for
+	 * Æ, ® for Ø) is a capital at a sentence start, and a place name
+	 * (&rg -> Ærø) always is one */
+	if (cs == C_LOWER && caseless_start(lw, n) &&
+	    ((ctx && ctx->sentence_start) ||
+	     lexicon_place(rp->lx, out->data + mark, out->len - mark)))
 		cs = C_INIT;
 	fix_case(out->data + mark, out->len - mark, cs);
 	return 1;

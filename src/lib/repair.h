@@ -3,15 +3,22 @@
  *
  * A word (a run of letters, digits and the OCR stand-ins | @ & ®) is
  * lower-cased and walked through the lexicon's trie while reversing the
- * confusions seen in koder's input: g/@ for ø, a/3/aa for å, ae/ee/e/@/& for
- * æ, o/oe for ø, | for I, I/l swapped, letters for digits inside numbers.
- * Each reversal has a cost; a candidate scores log10(domain count) minus its
- * costs (compounds: the rarest part, a penalty, and hunspell must accept the
- * whole), plus a bonus from the neighbouring words.  The word changes only
- * when the best candidate beats the word as written by a margin, so correct
- * words stay.  Capitalisation is carried over (fgrste -> første,
- * FGRSTE -> FØRSTE, Fgrste -> Første).
- *
+ * confusions of data/da-confusions.tsv (measured on real OCR by
+ * scripts/measure-confusions.py: g/@ for ø, a/3/aa for å, ae/ee/z/&/@ for æ,
+ * o/oe for ø, | and 1 for I, I/l swapped, B for Ø in capitals, ...), any
+ * number of them in one word.  Each reversal has a cost derived from its
+ * measured probability; a candidate scores log10(domain count) minus its
+ * costs (compounds of known words with a linking s: the rarest part, a
+ * penalty, and hunspell must accept the whole).  The word changes only when
+ * the best candidate beats the word as written by a margin, so correct words
+ * stay.  A word that is itself a word of a confusable pair (for/før, bor/bør)
+ * changes only when the word-pair model of data/da-context.tsv finds its
+ * neighbours clearly for the other word.  Capitalisation is carried over
+ * (fgrste -> første, FGRSTE -> FØRSTE, Fgrste -> Første; a capital I that
+ * was an l takes the case of the letters after it: Igsningen -> løsningen;
+ * a stand-in without case is a capital at a sentence start and in a place
+ * name of data/da-places.tsv: &rg -> Ærø).
+
  * Decisions that do not depend on the neighbours are cached per word, so a
  * word seen before costs one hash lookup; the cache is emptied when full.
  *
@@ -27,8 +34,10 @@ struct buf;
 struct kerr;
 struct repairer;
 
-/* Load the lexicon (see lexicon_load).  Returns 0 or an error code with e
- * filled.  Caller frees *out with repairer_free. */
+/* Load the confusions (data/da-confusions.tsv) and the lexicon (see
+ * lexicon_load).  Returns 0 or an error code with e filled (a malformed
+ * confusion row: KERR_SYNTAX with file and line).  Caller frees *out with
+ * repairer_free. */
 int repairer_new(struct repairer **out, struct kerr *e);
 void repairer_free(struct repairer *rp);
 
@@ -40,6 +49,9 @@ struct repair_ctx {
 	size_t prevn, nextn;
 	int sentence_start;
 	int relaxed;        /* the line lacks æ ø å throughout: repairs cost less */
+	int damaged;        /* an earlier word of the line was repaired */
+	int after_quote;    /* the word follows an opening quote directly */
+	int before_punct;   /* . , ; ? ! follows the word directly */
 };
 
 /*

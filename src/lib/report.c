@@ -4,12 +4,14 @@
  *
  * Every format walks the same grid - tally, group, category, asked wave,
  * role - and skips waves in which nobody answered substantively; the row
- * formats (CSV, JSON) do it through visit().  Danish wording follows the evaluation reports; JSON keys are
+ * formats (CSV, JSON) do it through tally_each_cell().  Danish wording follows the evaluation reports; JSON keys are
  * English because scripts read them.
  */
 #include "report.h"
 #include "buf.h"
+#include "csv.h"
 #include "error.h"
+#include "escape.h"
 #include "outfile.h"
 #include "tally.h"
 
@@ -268,53 +270,9 @@ static void write_text(struct buf *b, struct tally *const *ts, size_t n,
 
 static void csv_cell(struct buf *b, const char *s, int last)
 {
-	int quote = strpbrk(s, ";\"\r\n") != NULL;
-
-	if (!quote)
-		buf_adds(b, s);
-	else {
-		buf_addch(b, '"');
-		for (; *s; s++) {
-			if (*s == '"')
-				buf_addch(b, '"');
-			buf_addch(b, *s);
-		}
-		buf_addch(b, '"');
-	}
+	/* the one CSV writer: quoting and the formula guard (csv.h) */
+	csv_add_field(b, s, strlen(s), ';');
 	buf_adds(b, last ? "\r\n" : ";");
-}
-
-/* One cell of the grid, as csv and json rows see it. */
-struct cell_ref {
-	const struct tally *t;
-	size_t g, k, w, r;
-	const struct tally_cell *c;
-};
-
-/* Call fn for every existing cell: tally, group, category, asked wave, role.
- * The row formats walk the grid only through here, so they agree on which
- * cells exist and in what order.  fn returns non-zero to stop. */
-static int visit(struct tally *const *ts, size_t n, int (*fn)(void *ctx, const struct cell_ref *x),
-		 void *ctx)
-{
-	struct cell_ref x;
-	int rc;
-
-	for (size_t i = 0; i < n; i++) {
-		x.t = ts[i];
-		for (x.g = 0; x.g < ngroups(x.t); x.g++)
-			for (x.k = 0; x.k < x.t->ncats; x.k++)
-				for (x.w = 0; x.w < x.t->nwaves; x.w++) {
-					if (!tally_wave_asked(x.t, x.g, x.w))
-						continue;
-					for (x.r = 0; x.r < x.t->nroles; x.r++) {
-						x.c = tally_cell(x.t, x.g, x.w, x.r);
-						if (x.c && (rc = fn(ctx, &x)))
-							return rc;
-					}
-				}
-	}
-	return 0;
 }
 
 struct csv_ctx {
@@ -334,7 +292,7 @@ static void pct1_da(struct buf *b, double v)
 		*dot = ',';
 }
 
-static int csv_row(void *ctx, const struct cell_ref *x)
+static int csv_row(void *ctx, const struct tally_cell_ref *x)
 {
 	struct csv_ctx *cc = ctx;
 	struct buf *b = cc->b;
@@ -409,7 +367,7 @@ static void write_csv(struct buf *b, struct tally *const *ts, size_t n,
 	buf_adds(b, "Måling;Rolle;Kategori-id;Kategori;Samlet (net);Anført af (X);Ud af (Y);"
 		 "Andel (%);Respondenter;Gennemset af koder;95 %-interval fra (%);"
 		 "95 %-interval til (%);Lille base\r\n");
-	visit(ts, n, csv_row, &cc);
+	tally_each_cell(ts, n, csv_row, &cc);
 	if (o && o->cmp && o->cmp->n)
 		csv_compare(b, ts, o->cmp);
 }
@@ -535,7 +493,7 @@ static double round4(double v)
 }
 
 /* The comparisons in which this cell is the later (second) one. */
-static int json_tests(cJSON *o, const struct json_ctx *jc, const struct cell_ref *x)
+static int json_tests(cJSON *o, const struct json_ctx *jc, const struct tally_cell_ref *x)
 {
 	const struct compare *cmp = jc->o ? jc->o->cmp : NULL;
 	cJSON *arr = NULL;
@@ -570,7 +528,7 @@ static int json_tests(cJSON *o, const struct json_ctx *jc, const struct cell_ref
 	return 0;
 }
 
-static int json_row(void *ctx, const struct cell_ref *x)
+static int json_row(void *ctx, const struct tally_cell_ref *x)
 {
 	const struct json_ctx *jc = ctx;
 	const struct tally *t = x->t;
@@ -646,7 +604,7 @@ static int write_json(struct buf *b, struct tally *const *ts, size_t n,
 
 	if (!arr)
 		return KERR_NOMEM;
-	rc = visit(ts, n, json_row, &jc);
+	rc = tally_each_cell(ts, n, json_row, &jc);
 	text = rc ? NULL : cJSON_Print(arr);
 	cJSON_Delete(arr);
 	if (!text)
@@ -805,7 +763,7 @@ static int write_xlsx(const char *file, struct tally *const *ts, size_t n,
 	lxw_error err;
 
 	if (!wb)
-		return kerr_set(e, KERR_IO, "cannot create the workbook");
+		return kerr_set(e, KERR_WRITE, "cannot create the workbook");
 	f.bold = workbook_add_format(wb);
 	format_set_bold(f.bold);
 	f.head = workbook_add_format(wb);
@@ -835,7 +793,7 @@ static int write_xlsx(const char *file, struct tally *const *ts, size_t n,
 		ws = workbook_add_worksheet(wb, name);
 		if (!ws) {
 			workbook_close(wb);
-			return kerr_set(e, KERR_IO, "cannot add the sheet \"%s\"", name);
+			return kerr_set(e, KERR_WRITE, "cannot add the sheet \"%s\"", name);
 		}
 		worksheet_set_column(ws, 0, 0, 48, f.wrap);
 		worksheet_set_column(ws, 1, 60, 11, NULL);
@@ -849,7 +807,7 @@ static int write_xlsx(const char *file, struct tally *const *ts, size_t n,
 		xlsx_compare(wb, ts, o->cmp, &f);
 	err = workbook_close(wb);
 	if (err != LXW_NO_ERROR)
-		return kerr_set(e, KERR_IO, "cannot write the workbook: %s", lxw_strerror(err));
+		return kerr_set(e, KERR_WRITE, "cannot write the workbook: %s", lxw_strerror(err));
 	return 0;
 }
 
@@ -887,6 +845,11 @@ int report_write_opts(struct tally *const *t, size_t n, enum report_format f, co
 		buf_release(&b);
 		return rc;
 	}
+	if (f == REPORT_XLSX && (rc = outfile_named(&o, path, e))) {
+		outfile_abort(&o);
+		buf_release(&b);
+		return rc;
+	}
 	if (f == REPORT_XLSX) {
 		fclose(o.fp);
 		o.fp = NULL;
@@ -896,8 +859,23 @@ int report_write_opts(struct tally *const *t, size_t n, enum report_format f, co
 			outfile_abort(&o);
 			return rc;
 		}
-	} else
+	} else if (f == REPORT_JSON) {
 		fwrite(b.data, 1, b.len, o.fp);
+	} else {
+		/* text, md and csv end up on a terminal (or `cat`): wave, role,
+		 * --by values and labels come from survey cells, so no control
+		 * character in them may reach it (JSON escapes its own) */
+		struct buf clean = BUF_INIT;
+
+		if (esc_term(&clean, b.data ? b.data : "", b.len)) {
+			buf_release(&clean);
+			buf_release(&b);
+			outfile_abort(&o);
+			return kerr_set(e, KERR_NOMEM, "out of memory");
+		}
+		fwrite(clean.data ? clean.data : "", 1, clean.len, o.fp);
+		buf_release(&clean);
+	}
 	buf_release(&b);
 	return outfile_commit(&o, e);
 }
@@ -934,18 +912,7 @@ static const char *bar_color(const struct tally *t, size_t g, size_t w, size_t r
 
 static void svg_text(struct buf *b, const char *s)
 {
-	for (; *s; s++) {
-		if (*s == '&')
-			buf_adds(b, "&amp;");
-		else if (*s == '<')
-			buf_adds(b, "&lt;");
-		else if (*s == '>')
-			buf_adds(b, "&gt;");
-		else if (*s == '"')
-			buf_adds(b, "&quot;");
-		else
-			buf_addch(b, *s);
-	}
+	esc_xml(b, s, strlen(s), 0);  /* one escaping routine (escape.h) */
 }
 
 /* Break `s` into lines of at most `width` characters at spaces; returns the
@@ -1056,7 +1023,9 @@ static double svg_panel(struct buf *b, const struct tally *t, size_t g, double y
 				 x + 19, y + 12);
 			mark = b->len;
 			svg_text(b, t->waves[w].name);
-			buf_addf(b, ", %s (Y = %zu)", t->roles[r].plural, c->base);
+			buf_adds(b, ", ");
+			svg_text(b, t->roles[r].plural);
+			buf_addf(b, " (Y = %zu)", c->base);
 			x += 19 + 7.0 * (double)(b->len - mark) + 24;
 			buf_adds(b, "</text>\n");
 		}
@@ -1108,8 +1077,9 @@ static double svg_panel(struct buf *b, const struct tally *t, size_t g, double y
 				buf_addf(b, "<rect x=\"%d\" y=\"%.0f\" width=\"%.1f\" height=\"%d\" "
 					 "fill=\"%s\"><title>", PLOT_X, by, bw, BAR_H, bar_color(t, g, w, r));
 				svg_text(b, t->waves[w].name);
-				buf_addf(b, ", %s: %zu af %zu</title></rect>", t->roles[r].plural,
-					 c->count[k], c->base);
+				buf_adds(b, ", ");
+				svg_text(b, t->roles[r].plural);
+				buf_addf(b, ": %zu af %zu</title></rect>", c->count[k], c->base);
 				{
 					/* the Wilson 95 % interval as a whisker over the bar */
 					double lo, hi, x1, x2, my = by + BAR_H / 2.0;

@@ -40,6 +40,8 @@
 #define NONSUB_SHORT_WORDS 10        /* a non-answer phrase with a reason or filler
                                         around it: at most this many words */
 #define NEAR_DEFAULT 5
+#define PATTERN_MAX_DEPTH 100      /* groups nested in one pattern (SECURITY.md) */
+#define PATTERN_MAX_DEPTH_TEXT "100"
 #define LIT_START 1                  /* trigger literal must start a word */
 #define LIT_END 2                    /* ... must end one */
 #define POST_WINDOW 4                /* "afstand [er ikke] et problem" */
@@ -151,6 +153,9 @@ struct rules {
 	int no_prefilter;         /* rules_set_prefilter(r, 0) */
 	struct model *model;      /* the codebook's learned word model, or NULL */
 	int no_model;             /* rules_set_model(r, 0) */
+	int explain;              /* rules_set_explain(r, 1) */
+	struct rules_why *why;    /* scratch: what did not count, this answer */
+	size_t nwhy, why_cap;
 	double *prob;             /* [ncats]: model_score's output */
 	int max_gaps;             /* most NEAR/BEFORE gaps in one pattern */
 	/* scratch for rules_match */
@@ -371,18 +376,52 @@ struct pparse {
 	enum tok tok;
 	size_t tstart, tlen;  /* current token in s */
 	long n;            /* NEAR/n, BEFORE/n */
-	int err;
+	int err;           /* KERR_PATTERN, or KERR_LIMIT past PATTERN_MAX_DEPTH */
 	char msg[200];
 	size_t errpos;
+	unsigned depth;    /* groups open around the current token */
 };
 
-static void pfail(struct pparse *p, size_t at, const char *msg)
+static void pfail_code(struct pparse *p, int code, size_t at, const char *msg)
 {
 	if (p->err)
 		return;
-	p->err = KERR_PATTERN;
+	p->err = code;
 	p->errpos = at;
 	snprintf(p->msg, sizeof p->msg, "%s", msg);
+}
+
+static void pfail(struct pparse *p, size_t at, const char *msg)
+{
+	pfail_code(p, KERR_PATTERN, at, msg);
+}
+
+/*
+ * The pattern in a message: whole when short, else the part around byte
+ * `at` between ellipses, cut at character boundaries, so that a 100 KB
+ * pattern does not fill (and get cut off in) the 768 bytes of a message.
+ * Writes a NUL-terminated string to out[size >= 160].
+ */
+static void quote_pattern(const char *pattern, size_t at, char *out, size_t size)
+{
+	size_t len = strlen(pattern), s, e;
+
+	if (len <= 100) {
+		snprintf(out, size, "%s", pattern);
+		return;
+	}
+	if (at > len)
+		at = len;
+	s = at > 40 ? at - 40 : 0;
+	e = at + 40 < len ? at + 40 : len;
+	if (s < 8)
+		s = 0;
+	while (s > 0 && ((unsigned char)pattern[s] & 0xC0) == 0x80)
+		s--;
+	while (e < len && ((unsigned char)pattern[e] & 0xC0) == 0x80)
+		e++;
+	snprintf(out, size, "%s%.*s%s (%zu characters)", s ? "\xe2\x80\xa6" : "", (int)(e - s),
+		pattern + s, e < len ? "\xe2\x80\xa6" : "", len);
 }
 
 static int op_word(struct pparse *p, const char *name, size_t nlen)
@@ -626,10 +665,19 @@ static int parse_item(struct pparse *p, struct frag *f)
 		size_t open = p->tstart;
 		struct frag in;
 
+		/* each group is a level of recursion here: a hostile pattern of
+		 * 10,000 "(" would overflow the stack */
+		if (p->depth >= PATTERN_MAX_DEPTH) {
+			pfail_code(p, KERR_LIMIT, open, "groups are nested more than "
+				PATTERN_MAX_DEPTH_TEXT " deep here; write the pattern with fewer brackets");
+			return 0;
+		}
 		frag_init(&in);
 		next_tok(p);
+		p->depth++;
 		rc = parse_alt(p, &in);
-		if (!rc && p->tok != T_RP)
+		p->depth--;
+		if (!rc && !p->err && p->tok != T_RP)
 			pfail(p, open, "this ( has no matching )");
 		next_tok(p);
 		if (p->tok == T_OPT) {
@@ -1218,16 +1266,23 @@ static pcre2_code *compile_re(struct compiler *c, const char *re, const char *pa
 
 	if (!code) {
 		PCRE2_UCHAR msg[256];
+		char q[200];
 
 		pcre2_get_error_message(err, msg, sizeof msg);
-		if (raw)
+		if (raw) {
+			const char *rx = strstr(pattern, "re:");
+			size_t at = (rx ? (size_t)(rx - pattern) + 3 : 0) + (size_t)off;
+
+			quote_pattern(pattern, at, q, sizeof q);
 			cproblem(c, KERR_PATTERN, path,
 				"bad regular expression \"%s\": %s at offset %zu of the expression",
-				pattern, (char *)msg, (size_t)off);
-		else
+				q, (char *)msg, (size_t)off);
+		} else {
+			quote_pattern(pattern, 0, q, sizeof q);
 			cproblem(c, KERR_PATTERN, path,
-				"pattern \"%s\" does not compile (%s at offset %zu of the regex %s); "
-				"please report this", pattern, (char *)msg, (size_t)off, re);
+				"pattern \"%s\" does not compile (%s at offset %zu of the regex); "
+				"please report this", q, (char *)msg, (size_t)off);
+		}
 		return NULL;
 	}
 	/* JIT is an optimisation: without it the interpreter gives the same
@@ -1274,6 +1329,16 @@ static int strip_leading_star(struct buf *re, int raw)
 	return 1;
 }
 
+/* Does the compiled pattern match the empty text? */
+static int matches_empty(const pcre2_code *code)
+{
+	pcre2_match_data *md = pcre2_match_data_create_from_pattern(code, NULL);
+	int rc = md ? pcre2_match(code, (PCRE2_SPTR)"", 0, 0, 0, md, NULL) : -1;
+
+	pcre2_match_data_free(md);
+	return rc >= 0;
+}
+
 static void add_pattern(struct compiler *c, size_t cat, size_t idx, int exclude)
 {
 	const struct codebook_category *cc = &c->r->cb->cats[cat];
@@ -1292,10 +1357,24 @@ static void add_pattern(struct compiler *c, size_t cat, size_t idx, int exclude)
 	if (rc) {
 		c->first = c->first ? c->first : rc;
 	} else if (p.err) {
-		cproblem(c, KERR_PATTERN, path, "pattern \"%s\": %s (at character %zu)",
-			pattern, p.msg, p.errpos + 1);
+		char q[200];
+
+		quote_pattern(pattern, p.errpos, q, sizeof q);
+		cproblem(c, p.err, path, "pattern \"%s\": %s (at character %zu)",
+			q, p.msg, p.errpos + 1);
 	} else if ((rp->extend = strip_leading_star(&f.re, raw)),
-		   (rp->code = compile_re(c, f.re.data, path, pattern, raw, 0))) {
+		   (rp->code = compile_re(c, f.re.data, path, pattern, raw, 0))
+		   && !f.trig.n && matches_empty(rp->code)) {
+		/* "*", "re:" or "re:.*": no word to look for and a match
+		 * everywhere, so every answer would get (or lose) the code */
+		char q[200];
+
+		quote_pattern(pattern, 0, q, sizeof q);
+		cproblem(c, KERR_PATTERN, path, "pattern \"%s\" matches every answer, even an "
+			"empty one: give it a word to look for", q);
+		pcre2_code_free(rp->code);
+		rp->code = NULL;
+	} else if (rp->code) {
 		rp->jitted = 0;
 		rp->cat = cat;
 		rp->idx = idx;
@@ -1408,10 +1487,13 @@ static int build_nonsub(struct compiler *c)
 			snprintf(path, sizeof path, "nonsubstantive[%zu]", i - cb->nnonsubstantive_default);
 		frag_init(&f);
 		rc = translate(cb->nonsubstantive[i], &f, &p, &neg, &raw);
-		if (!rc && p.err)
-			cproblem(c, KERR_PATTERN, path, "phrase \"%s\": %s (at character %zu)",
-				cb->nonsubstantive[i], p.msg, p.errpos + 1);
-		else if (!rc) {
+		if (!rc && p.err) {
+			char q[200];
+
+			quote_pattern(cb->nonsubstantive[i], p.errpos, q, sizeof q);
+			cproblem(c, p.err, path, "phrase \"%s\": %s (at character %zu)",
+				q, p.msg, p.errpos + 1);
+		} else if (!rc) {
 			struct buf bare = BUF_INIT;
 
 			rc = strip_bounds(f.re.data, &bare);
@@ -1905,6 +1987,7 @@ void rules_free(struct rules *r)
 	free(r->hit);
 	free(r->veto);
 	free(r->ev);
+	free(r->why);
 	free(r);
 }
 
@@ -1922,6 +2005,11 @@ void rules_set_model(struct rules *r, int on)
 int rules_has_model(const struct rules *r)
 {
 	return r->model != NULL;
+}
+
+void rules_set_explain(struct rules *r, int on)
+{
+	r->explain = on;
 }
 
 void rules_set_prefilter(struct rules *r, int on)
@@ -1945,6 +2033,7 @@ void rules_result_release(struct rules_result *res)
 {
 	free(res->cats);
 	free(res->ev);
+	free(res->why);
 	rules_result_init(res);
 }
 
@@ -2051,7 +2140,7 @@ static int next_word(const char *k, size_t len, size_t *i, size_t *ws, size_t *w
  * for a lack - "ingen bærbar", "ikke rettidigt" - opt out of that), or a cue
  * then a "problem" word just after it ("afstand er ikke et problem")? */
 static int negated(const struct rules *r, const char *k, size_t len, size_t s, size_t e,
-		   int before)
+		   int before, size_t cue[2])
 {
 	size_t i = s, ws, we, n;
 	int w, light = 0;
@@ -2085,6 +2174,8 @@ static int negated(const struct rules *r, const char *k, size_t len, size_t s, s
 			if (next_word(k, len, &j, &fs, &fe) && (word_in(k + fs, fe - fs, cue_blockers)
 			    || (word_is(k + i, we - i, "uden") && word_is(k + fs, fe - fs, "for"))))
 				continue;
+			cue[0] = i;
+			cue[1] = we;
 			return 1;
 		}
 	}
@@ -2095,6 +2186,8 @@ after:
 			return 0;
 		if (!is_cue(r, k + ws, we - ws))
 			continue;
+		cue[0] = ws;
+		cue[1] = we;
 		for (n = 0; n < POST_PROBLEM_WINDOW && next_word(k, len, &i, &ws, &we); n++) {
 			const char *const *p;
 
@@ -2111,7 +2204,8 @@ after:
  * turns the second term around ("medarbejderne oplever ikke modstand")?  A
  * cue earlier in the gap belongs to something else ("borgere der ikke kan
  * eller ikke vil"). */
-static int gap_negated(const struct rules *r, const char *k, size_t gs, size_t ge)
+static int gap_negated(const struct rules *r, const char *k, size_t gs, size_t ge,
+		       size_t cue[2])
 {
 	size_t i = ge, we;
 	int w;
@@ -2127,6 +2221,8 @@ static int gap_negated(const struct rules *r, const char *k, size_t gs, size_t g
 		if (is_cue(r, k + i, we - i)) {
 			size_t j = we, fs, fe;
 
+			cue[0] = i;
+			cue[1] = we;
 			return !(next_word(k, ge, &j, &fs, &fe) && word_in(k + fs, fe - fs, cue_blockers));
 		}
 	}
@@ -2684,6 +2780,63 @@ static int record_hit(struct rules *r, const struct normalized *ans, const struc
 	return 0;
 }
 
+/* With rules_set_explain: remember that pattern p matched key bytes
+ * [s, en) and did not count (negated by the cue at key bytes cue[0..1], or
+ * an exclude).  The first of each kind per category is kept. */
+static int record_why(struct rules *r, const struct normalized *ans, const struct rpat *p,
+		      enum rules_why_kind kind, size_t s, size_t en, const size_t *cue)
+{
+	struct rules_why *w;
+	size_t i;
+
+	for (i = 0; i < r->nwhy; i++)
+		if (r->why[i].cat == p->cat && r->why[i].kind == kind)
+			return 0;
+	if (r->nwhy == r->why_cap) {
+		size_t cap = r->why_cap ? 2 * r->why_cap : 8;
+
+		if (!(w = realloc(r->why, cap * sizeof *w)))
+			return KERR_NOMEM;
+		r->why = w;
+		r->why_cap = cap;
+	}
+	w = &r->why[r->nwhy++];
+	memset(w, 0, sizeof *w);
+	w->kind = kind;
+	w->cat = p->cat;
+	w->pattern = p->idx;
+	orig_span(ans, s, en, &w->start, &w->end);
+	if (cue)
+		orig_span(ans, cue[0], cue[1], &w->cue_start, &w->cue_end);
+	return 0;
+}
+
+/* Hand what did not count to res: only categories that are not among the
+ * codes, and an exclusion only where an include had matched. */
+static int finish_why(struct rules *r, struct rules_result *res)
+{
+	size_t i;
+
+	res->nwhy = 0;
+	for (i = 0; i < r->nwhy; i++) {
+		const struct rules_why *w = &r->why[i];
+
+		if (rules_result_has(res, w->cat) || (w->kind == RULES_WHY_EXCLUDED && !r->hit[w->cat]))
+			continue;
+		if (res->nwhy == res->why_cap) {
+			size_t cap = res->why_cap ? 2 * res->why_cap : 8;
+			struct rules_why *nw = realloc(res->why, cap * sizeof *nw);
+
+			if (!nw)
+				return KERR_NOMEM;
+			res->why = nw;
+			res->why_cap = cap;
+		}
+		res->why[res->nwhy++] = *w;
+	}
+	return 0;
+}
+
 /*
  * The learned model's part, after the patterns: an answer they left
  * uncoded gets the categories the model is sure of (or is no answer, when
@@ -2743,10 +2896,12 @@ int rules_match(struct rules *r, const struct normalized *ans,
 	const char *k = ans->key.data;
 	size_t len = ans->key.len, n, i;
 	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(r->md);
+	size_t cue[2] = { 0, 0 };
 	int rc = 0;
 
-	res->ncats = res->nev = 0;
+	res->ncats = res->nev = res->nwhy = 0;
 	res->nonsubstantive = res->residual = res->uncoded = 0;
+	r->nwhy = 0;
 	if (is_blank(k, len) || (r->nonsub && len <= NONSUB_MAX_KEY
 	    && pcre2_match(r->nonsub, (PCRE2_SPTR)k, len, 0, 0, r->md, r->mctx) >= 0))
 		return code_nonanswer(cb, ans, res, e);
@@ -2778,10 +2933,16 @@ int rules_match(struct rules *r, const struct normalized *ans,
 				en++;
 			if (p->exclude) {
 				r->veto[p->cat] = 1;
+				if (r->explain && record_why(r, ans, p, RULES_WHY_EXCLUDED, s, en, NULL))
+					rc = kerr_set(e, KERR_NOMEM, "out of memory");
 				continue;
 			}
-			if (!negated(r, k, len, s, en, p->negation)) {
+			if (!negated(r, k, len, s, en, p->negation, cue)) {
 				rc = record_hit(r, ans, p, s, en, e);
+				continue;
+			}
+			if (r->explain && record_why(r, ans, p, RULES_WHY_NEGATED, s, en, cue)) {
+				rc = kerr_set(e, KERR_NOMEM, "out of memory");
 				continue;
 			}
 			off = en > s ? en : s + 1;  /* negated: PCRE2 finds the next one */
@@ -2827,6 +2988,8 @@ int rules_match(struct rules *r, const struct normalized *ans,
 				s--;
 			if (p->exclude) {
 				r->veto[p->cat] = 1;
+				if (r->explain && record_why(r, ans, p, RULES_WHY_EXCLUDED, s, en, NULL))
+					rc = kerr_set(e, KERR_NOMEM, "out of memory");
 				break;
 			}
 			{
@@ -2834,15 +2997,24 @@ int rules_match(struct rules *r, const struct normalized *ans,
 
 				for (g = 1; p->negation && g <= p->gaps && g < m; g++)
 					if (ov[2 * g] != PCRE2_UNSET
-					    && gap_negated(r, k, ov[2 * g], ov[2 * g + 1]))
+					    && gap_negated(r, k, ov[2 * g], ov[2 * g + 1], cue))
 						break;
 				if (p->negation && g <= p->gaps && g < m) {
+					if (r->explain && record_why(r, ans, p, RULES_WHY_NEGATED, s, en,
+								     cue)) {
+						rc = kerr_set(e, KERR_NOMEM, "out of memory");
+						break;
+					}
 					off = en > s ? en : s + 1;
 					continue;
 				}
 			}
-			if (!negated(r, k, len, s, en, p->negation)) {
+			if (!negated(r, k, len, s, en, p->negation, cue)) {
 				rc = record_hit(r, ans, p, s, en, e);
+				break;
+			}
+			if (r->explain && record_why(r, ans, p, RULES_WHY_NEGATED, s, en, cue)) {
+				rc = kerr_set(e, KERR_NOMEM, "out of memory");
 				break;
 			}
 			off = en > s ? en : s + 1;
@@ -2885,5 +3057,7 @@ int rules_match(struct rules *r, const struct normalized *ans,
 			res->uncoded = 1;
 		}
 	}
+	if (r->explain && finish_why(r, res))
+		return kerr_set(e, KERR_NOMEM, "out of memory");
 	return 0;
 }

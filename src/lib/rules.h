@@ -57,6 +57,24 @@ struct rules_evidence {
 	size_t start, end;
 };
 
+/* Why a category is NOT among the codes although one of its patterns
+ * matched (only with rules_set_explain): a match cancelled by a negation cue
+ * ("ikke" in "har ikke oplevet modstand"), or a category vetoed by one of
+ * its exclude patterns.  At most one of each kind per category. */
+enum rules_why_kind {
+	RULES_WHY_NEGATED = 1,   /* include[pattern] matched [start, end); the cue
+	                            word is [cue_start, cue_end) */
+	RULES_WHY_EXCLUDED       /* an include matched, then exclude[pattern]
+	                            matched [start, end) and vetoed the category */
+};
+
+struct rules_why {
+	enum rules_why_kind kind;
+	size_t cat, pattern;
+	size_t start, end;          /* bytes of the ORIGINAL text */
+	size_t cue_start, cue_end;  /* NEGATED only; else 0 */
+};
+
 struct rules_result {
 	size_t *cats;          /* coded category indexes, codebook order */
 	size_t ncats;
@@ -67,8 +85,11 @@ struct rules_result {
 	                               pattern (codebook order) that matched, and
 	                               where; ordered by category */
 	size_t nev;
+	struct rules_why *why;  /* with rules_set_explain: matches that did not
+	                           count, by category; else nwhy = 0 */
+	size_t nwhy;
 	/* private */
-	size_t cats_cap, ev_cap;
+	size_t cats_cap, ev_cap, why_cap;
 };
 
 /* Make r empty; owns nothing yet. */
@@ -114,6 +135,10 @@ void rules_set_limits(struct rules *r, unsigned match_limit, unsigned depth_limi
 void rules_set_model(struct rules *r, int on);
 /* 1 when the codebook has a learned model. */
 int rules_has_model(const struct rules *r);
+
+/* 1: also say in rules_result.why which matches did not count and why
+ * (negation cue, exclusion).  0 (the default) costs nothing. */
+void rules_set_explain(struct rules *r, int on);
 
 /* 0: run every pattern on every answer, without the trigger-word prefilter.
  * Only for tests, which check that the prefilter never changes a result. */

@@ -881,6 +881,31 @@ int session_answer(struct session *ss, long long id, struct session_answer *out,
 	return fill_answer(ss, it, out, e);
 }
 
+int session_brief(const struct session *ss, size_t pos, struct session_brief *out)
+{
+	const struct item *it;
+
+	memset(out, 0, sizeof(*out));
+	if (pos >= ss->nview)
+		return KERR_NOTFOUND;
+	it = &ss->it[ss->view[pos]];
+	out->id = it->id;
+	out->respondent = it->respondent;
+	out->wave = it->wave;
+	out->role = it->role;
+	out->text = it->text;
+	out->suggested_set = it->sugg;
+	out->decided = it->decided;
+	out->codes_set = it->decided ? it->mine : 0;
+	out->note = it->pending ? it->pending : it->note ? it->note : "";
+	out->disputed = it->disputed;
+	out->adjudicated = it->adjudicated;
+	out->uncertain = it->uncertain;
+	out->older = it->decided && strcmp(it->version ? it->version : "",
+		ss->cb->version ? ss->cb->version : "");
+	return 0;
+}
+
 /* ============================================================ navigation */
 
 size_t session_count(const struct session *ss) { return ss->n; }
@@ -1067,6 +1092,72 @@ out:
 	return rc;
 }
 
+/* The comparison key of a text: normalize_key (case, æøå spellings) with
+ * runs of white space as one space and none at the ends.  *out caller's. */
+static int text_key(const char *text, struct buf *out)
+{
+	struct buf k = BUF_INIT;
+	const char *p;
+	int space = 0, rc;
+
+	buf_reset(out);
+	if ((rc = normalize_key(text, strlen(text), &k, NULL)))
+		return rc;
+	for (p = k.data ? k.data : ""; *p; p++) {
+		if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') {
+			space = out->len > 0;
+			continue;
+		}
+		if ((space && buf_addch(out, ' ')) || buf_addch(out, *p)) {
+			buf_release(&k);
+			return KERR_NOMEM;
+		}
+		space = 0;
+	}
+	buf_release(&k);
+	return buf_adds(out, "") ? KERR_NOMEM : 0;
+}
+
+int session_identical(struct session *ss, long long id, long long **ids, size_t *n,
+	struct kerr *e)
+{
+	struct item *it = item_by_id(ss, id);
+	struct buf want = BUF_INIT, key = BUF_INIT;
+	size_t i;
+	int rc = 0;
+
+	*ids = NULL;
+	*n = 0;
+	if (!it)
+		return kerr_set(e, KERR_NOTFOUND, "answer %lld is not in this review", id);
+	if (text_key(it->text, &want) || !(*ids = malloc((ss->nview + 1) * sizeof(**ids)))) {
+		rc = nomem(e);
+		goto out;
+	}
+	for (i = 0; i < ss->nview; i++) {
+		const struct item *o = &ss->it[ss->view[i]];
+
+		if (o != it) {
+			if (text_key(o->text, &key)) {
+				rc = nomem(e);
+				goto out;
+			}
+			if (strcmp(key.data, want.data))
+				continue;
+		}
+		(*ids)[(*n)++] = o->id;
+	}
+out:
+	if (rc) {
+		free(*ids);
+		*ids = NULL;
+		*n = 0;
+	}
+	buf_release(&want);
+	buf_release(&key);
+	return rc;
+}
+
 /* ============================================================== deciding */
 
 static int check_set(const struct session *ss, uint64_t set, struct kerr *e)
@@ -1202,7 +1293,7 @@ int session_decide_many(struct session *ss, const long long *ids, size_t n,
 {
 	long long *did;
 	uint64_t set;
-	size_t i;
+	size_t i, decided = ss->decided;
 	int rc;
 
 	if ((rc = session_codes_set(ss, codes, &set, e)) || (rc = check_set(ss, set, e)))
@@ -1228,6 +1319,7 @@ int session_decide_many(struct session *ss, const long long *ids, size_t n,
 		/* the items may say decided for rows that were rolled back */
 		for (i = 0; i < n; i++)
 			sync_mine(ss, item_by_id(ss, ids[i]), NULL);
+		ss->decided = decided;
 		return rc;
 	}
 	if (push_step(ss, did, n)) {
@@ -1402,6 +1494,195 @@ void session_progress(const struct session *ss, struct session_progress *out)
 	}
 	out->waves = ss->waves;
 	out->nwaves = ss->nwaves;
+}
+
+/* ================================================================== JSON */
+
+/* A code set as an array of ids. */
+static cJSON *codes_array(const struct session *ss, uint64_t set)
+{
+	cJSON *a = cJSON_CreateArray();
+	size_t i;
+
+	for (i = 0; a && i < ss->cb->ncats && i < SESSION_MAX_CATS; i++)
+		if ((set >> i) & 1)
+			cJSON_AddItemToArray(a, cJSON_CreateString(ss->cb->cats[i].id));
+	return a;
+}
+
+/* UTF-16 code units in the first `off` bytes of UTF-8 `s` (a 4-byte
+ * sequence is a surrogate pair, a stray byte one unit). */
+static size_t utf16_offset(const char *s, size_t off)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, n = 0;
+
+	while (i < off && p[i]) {
+		size_t len = p[i] < 0x80 ? 1 : p[i] >= 0xf0 ? 4 : p[i] >= 0xe0 ? 3
+			: p[i] >= 0xc0 ? 2 : 1;
+
+		n += len == 4 ? 2 : 1;
+		i += len;
+	}
+	return n;
+}
+
+/* Print `o` into `out` and free it; KERR_NOMEM when anything failed. */
+static int json_out(cJSON *o, int bad, struct buf *out, struct kerr *e)
+{
+	char *txt = !bad && o ? cJSON_PrintUnformatted(o) : NULL;
+	int rc = 0;
+
+	if (!txt || buf_adds(out, txt))
+		rc = nomem(e);
+	cJSON_free(txt);
+	cJSON_Delete(o);
+	return rc;
+}
+
+int session_answer_json(const struct session *ss, const struct session_answer *a,
+	struct buf *out, struct kerr *e)
+{
+	cJSON *o = cJSON_CreateObject(), *ev, *cs, *x;
+	size_t i;
+	int bad = !o;
+
+	if (bad)
+		return nomem(e);
+	cJSON_AddNumberToObject(o, "id", (double)a->id);
+	cJSON_AddNumberToObject(o, "pos", a->pos == (size_t)-1 ? -1 : (double)a->pos);
+	cJSON_AddStringToObject(o, "respondent", a->respondent);
+	cJSON_AddStringToObject(o, "wave", a->wave);
+	cJSON_AddStringToObject(o, "role", a->role);
+	cJSON_AddStringToObject(o, "place", a->place);
+	x = cJSON_Parse(a->extra ? a->extra : "{}");
+	cJSON_AddItemToObject(o, "extra", cJSON_IsObject(x) ? x
+		: (cJSON_Delete(x), cJSON_CreateObject()));
+	cJSON_AddStringToObject(o, "text", a->text);
+	cJSON_AddItemToObject(o, "suggested", codes_array(ss, a->suggested_set));
+	cJSON_AddItemToObject(o, "evidence", ev = cJSON_CreateArray());
+	for (i = 0; ev && i < a->nevidence; i++) {
+		cJSON *sp = cJSON_CreateObject();
+
+		if (!sp) {
+			bad = 1;
+			break;
+		}
+		cJSON_AddNumberToObject(sp, "start", (double)a->evidence[i].start);
+		cJSON_AddNumberToObject(sp, "end", (double)a->evidence[i].end);
+		cJSON_AddNumberToObject(sp, "start16",
+			(double)utf16_offset(a->text, a->evidence[i].start));
+		cJSON_AddNumberToObject(sp, "end16",
+			(double)utf16_offset(a->text, a->evidence[i].end));
+		cJSON_AddStringToObject(sp, "category", ss->cb->cats[a->evidence[i].cat].id);
+		cJSON_AddItemToArray(ev, sp);
+	}
+	cJSON_AddBoolToObject(o, "decided", a->decided);
+	cJSON_AddItemToObject(o, "codes", codes_array(ss, a->codes_set));
+	cJSON_AddStringToObject(o, "decided_version", a->decided_version);
+	cJSON_AddStringToObject(o, "note", a->note);
+	cJSON_AddItemToObject(o, "start", codes_array(ss, a->start_set));
+	cJSON_AddItemToObject(o, "coders", cs = cJSON_CreateArray());
+	for (i = 0; cs && i < a->ncoders; i++) {
+		const struct session_coder_codes *c = &a->coders[i];
+		cJSON *co = cJSON_CreateObject(), *ids = cJSON_CreateArray();
+		const char *p = c->codes;
+		char id[128];
+
+		if (!co || !ids) {
+			cJSON_Delete(co);
+			cJSON_Delete(ids);
+			bad = 1;
+			break;
+		}
+		/* as stored: ids another codebook version may no longer have */
+		while (codebook_next_code(&p, id, sizeof(id)))
+			cJSON_AddItemToArray(ids, cJSON_CreateString(id));
+		cJSON_AddStringToObject(co, "coder", c->coder);
+		cJSON_AddItemToObject(co, "codes", ids);
+		cJSON_AddStringToObject(co, "decided_at", c->decided_at);
+		cJSON_AddStringToObject(co, "codebook_version", c->codebook_version);
+		cJSON_AddStringToObject(co, "note", c->note);
+		cJSON_AddBoolToObject(co, "final", c->final);
+		cJSON_AddItemToArray(cs, co);
+	}
+	cJSON_AddStringToObject(o, "codebook_version", a->codebook_version);
+	cJSON_AddBoolToObject(o, "disputed", a->disputed);
+	cJSON_AddBoolToObject(o, "adjudicated", a->adjudicated);
+	cJSON_AddBoolToObject(o, "uncertain", a->uncertain);
+	cJSON_AddBoolToObject(o, "older", a->older);
+	return json_out(o, bad, out, e);
+}
+
+int session_categories_json(const struct session *ss, struct buf *out, struct kerr *e)
+{
+	cJSON *arr = cJSON_CreateArray();
+	size_t i, k;
+	int bad = !arr;
+
+	for (i = 0; !bad && i < ss->cb->ncats; i++) {
+		struct session_category c;
+		cJSON *o = cJSON_CreateObject(), *ex = cJSON_CreateArray();
+
+		if (!o || !ex) {
+			cJSON_Delete(o);
+			cJSON_Delete(ex);
+			bad = 1;
+			break;
+		}
+		session_category(ss, i, &c);
+		cJSON_AddNumberToObject(o, "index", (double)i);
+		cJSON_AddNumberToObject(o, "number", (double)i + 1);
+		cJSON_AddStringToObject(o, "id", c.id);
+		cJSON_AddStringToObject(o, "label", c.label);
+		cJSON_AddStringToObject(o, "description", c.description);
+		if (c.net) {
+			cJSON_AddStringToObject(o, "net", c.net);
+			cJSON_AddStringToObject(o, "net_label", c.net_label ? c.net_label : "");
+		} else {
+			cJSON_AddNullToObject(o, "net");
+			cJSON_AddNullToObject(o, "net_label");
+		}
+		for (k = 0; k < c.nexamples; k++)
+			cJSON_AddItemToArray(ex, cJSON_CreateString(c.examples[k]));
+		cJSON_AddItemToObject(o, "examples", ex);
+		cJSON_AddBoolToObject(o, "nonsubstantive", c.nonsubstantive);
+		cJSON_AddBoolToObject(o, "residual", c.residual);
+		cJSON_AddItemToArray(arr, o);
+	}
+	return json_out(arr, bad, out, e);
+}
+
+int session_progress_json(const struct session *ss, struct buf *out, struct kerr *e)
+{
+	struct session_progress p;
+	cJSON *o = cJSON_CreateObject(), *w;
+	size_t i;
+	int bad = !o;
+
+	if (bad)
+		return nomem(e);
+	session_progress(ss, &p);
+	cJSON_AddNumberToObject(o, "total", (double)p.total);
+	cJSON_AddNumberToObject(o, "done", (double)p.done);
+	cJSON_AddNumberToObject(o, "decided", (double)p.decided);
+	cJSON_AddNumberToObject(o, "minutes", p.minutes);
+	cJSON_AddNumberToObject(o, "per_minute", p.per_minute);
+	cJSON_AddNumberToObject(o, "minutes_left", p.minutes_left);
+	cJSON_AddItemToObject(o, "waves", w = cJSON_CreateArray());
+	for (i = 0; w && i < p.nwaves; i++) {
+		cJSON *x = cJSON_CreateObject();
+
+		if (!x) {
+			bad = 1;
+			break;
+		}
+		cJSON_AddStringToObject(x, "wave", p.waves[i].wave);
+		cJSON_AddNumberToObject(x, "total", (double)p.waves[i].total);
+		cJSON_AddNumberToObject(x, "done", (double)p.waves[i].done);
+		cJSON_AddItemToArray(w, x);
+	}
+	return json_out(o, bad, out, e);
 }
 
 /* =============================================================== samples */
@@ -1640,6 +1921,33 @@ int session_sample_list(struct store *s, const char *question, const char *coder
 		store_answer_release(&a);
 	}
 	assignments_release(&l);
+	return rc;
+}
+
+int session_sample_add(struct store *s, const char *coder, const long long *ids,
+	size_t n, size_t *added, struct kerr *e)
+{
+	struct store_answer a;
+	size_t i;
+	int rc, has;
+
+	*added = 0;
+	if ((rc = store_begin(s, e)))
+		return rc;
+	for (i = 0; i < n && !rc; i++) {
+		if ((rc = store_get_answer(s, ids[i], &a, e)))
+			break;
+		store_answer_release(&a);
+		rc = store_sample_has(s, ids[i], coder, &has, e);
+		if (!rc && !has && !(rc = store_sample_add(s, ids[i], coder, 0, e)))
+			++*added;
+	}
+	if (!rc)
+		rc = store_commit(s, e);
+	if (rc) {
+		store_rollback(s);
+		*added = 0;
+	}
 	return rc;
 }
 

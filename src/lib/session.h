@@ -15,8 +15,10 @@
  * is committed to disk (store_add_decision, WAL + synchronous=FULL).
  *
  * Liveness: answers, text and suggestions are loaded once by session_open.
- * Other coders' decisions are read fresh by session_answer (one indexed
- * query), and session_refresh re-reads every coder's state (disagreements,
+ * Every coder's decisions on an answer are read fresh by session_current
+ * and session_answer (with its evidence: two indexed queries), which also
+ * bring this coder's own state of that answer up to date (decided in
+ * another window meanwhile); session_refresh re-reads every coder's state (disagreements,
  * decisions this coder made in another window) for the filters and
  * progress; a front end calls it now and then (the terminal every couple of
  * seconds, a server before listing).
@@ -41,6 +43,10 @@
  * sees only those answers in SESSION_CODE.  The session_sample_* functions
  * work on the store alone and need no open session.
  *
+ * Threads: a session, and the store under it, is used by one thread at a
+ * time; a server gives each coder's session a turn under one lock or its
+ * own store handle (store_open on the same file).
+ *
  * Ownership: session_open borrows the store (it must outlive the session)
  * and copies the question and coder; the session is freed with
  * session_close.  Strings and arrays in structs a getter fills are owned by
@@ -54,6 +60,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct buf;
 struct codebook;
 struct kerr;
 struct store;
@@ -70,7 +77,7 @@ enum session_filter {
 	SESSION_ALL,
 	SESSION_UNREVIEWED,  /* the coder has no current decision */
 	SESSION_UNCERTAIN,   /* the engine suggested nothing, or only the residual */
-	SESSION_BY_CODE,     /* suggested OR decided code = the filter's category */
+	SESSION_BY_CODE,     /* the engine suggested the filter's category */
 	SESSION_DISPUTED,    /* coders' current decisions differ, nobody adjudicated */
 	SESSION_OLDER,       /* decided by this coder under an older codebook version */
 	SESSION_NOTED,       /* the coder's decision (or pending note) has a note */
@@ -110,13 +117,13 @@ size_t session_ncategories(const struct session *ss);
  * codebook.  KERR_NOTFOUND when out of range. */
 int session_category(const struct session *ss, size_t i, struct session_category *out);
 
-/* Code sets <-> ';'-joined ids.  session_codes_set: unknown ids are
- * KERR_NOTFOUND (path = the id, message says "did you mean" when close);
- * ingen_svar with another category is KERR_SCHEMA; "" is the empty set.
+/* Code sets <-> ';'-joined ids.  session_codes_set takes ids as
+ * project_canon_codes does (';' ',' '|' or spaces between): an unknown id
+ * is KERR_NOTFOUND (path = the id); ingen_svar with another category is
+ * KERR_SCHEMA; "" or NULL is the empty set.
  * session_set_codes appends to `out` (caller owns it). */
 int session_codes_set(const struct session *ss, const char *codes, uint64_t *set,
 	struct kerr *e);
-struct buf;
 int session_set_codes(const struct session *ss, uint64_t set, struct buf *out);
 
 /* --------------------------------------------------------------- answers */
@@ -147,7 +154,8 @@ struct session_answer {
 	uint64_t suggested_set;
 	struct session_span *evidence;   /* why it suggested them, sorted by start */
 	size_t nevidence;
-	int decided;              /* this coder (adjudicating: an adjudicator) has decided */
+	int decided;              /* this coder has a current decision (adjudicating:
+	                             a final one) */
 	const char *codes;        /* the coder's current codes; "" when undecided */
 	uint64_t codes_set;
 	const char *decided_version; /* codebook version of that decision; "" none */
@@ -169,10 +177,26 @@ struct session_answer {
  * empty), or answer `id` (it need not be in the view; KERR_NOTFOUND when
  * the session does not hold it).  Reads the evidence and every coder's
  * decision from the store now.  The struct's strings and arrays are the
- * session's, valid until the next session_current / session_answer. */
+ * session's, valid until the next session_current / session_answer, and
+ * `note` until the answer's next decision or note. */
 int session_current(struct session *ss, struct session_answer *out, struct kerr *e);
 int session_answer(struct session *ss, long long id, struct session_answer *out,
 	struct kerr *e);
+
+/* A line of a list of answers, from memory (no query): for a page that
+ * lists the view.  Strings are the session's, valid until session_refresh
+ * or session_close (`note` until the answer's next decision or note). */
+struct session_brief {
+	long long id;
+	const char *respondent, *wave, *role, *text;
+	uint64_t suggested_set;
+	int decided;
+	uint64_t codes_set;       /* the coder's codes; 0 when undecided */
+	const char *note;         /* "" when none */
+	int disputed, adjudicated, uncertain, older;
+};
+/* The answer at view position `pos`; KERR_NOTFOUND past the end. */
+int session_brief(const struct session *ss, size_t pos, struct session_brief *out);
 
 /* ------------------------------------------------------------ navigation */
 
@@ -211,6 +235,12 @@ int session_search(struct session *ss, const char *needle, int *how, struct kerr
 /* Every answer in the view matching `needle` as session_search does, for
  * coding them at once: *ids (caller frees) gets *n ids in view order. */
 int session_search_all(struct session *ss, const char *needle, long long **ids, size_t *n,
+	struct kerr *e);
+
+/* Every answer in the view whose text is the same as answer `id`'s (case,
+ * white space and æ/ae ø/oe å/aa aside), `id` itself included, in view
+ * order, for coding identical answers at once: *ids (caller frees). */
+int session_identical(struct session *ss, long long id, long long **ids, size_t *n,
 	struct kerr *e);
 
 /* -------------------------------------------------------------- deciding */
@@ -273,6 +303,32 @@ struct session_progress {
 };
 void session_progress(const struct session *ss, struct session_progress *out);
 
+/* ------------------------------------------------------------------ JSON */
+
+/*
+ * The same as JSON, for a browser or a binding: appended to `out` (caller
+ * owns it).  Code sets are arrays of category ids (64-bit sets do not fit
+ * a JavaScript number); evidence spans carry byte offsets ("start", "end")
+ * and UTF-16 offsets ("start16", "end16", what JavaScript's String.slice
+ * takes); "extra" is the answer's other columns as an object.  Strings are
+ * JSON-escaped, not HTML-escaped: a page inserts them as text.
+ *
+ *   answer:     {"id","pos"(-1 outside the view),"respondent","wave","role",
+ *                "place","extra":{},"text","suggested":[],"evidence":[{"start",
+ *                "end","start16","end16","category"}],"decided","codes":[],
+ *                "decided_version","note","start":[],"coders":[{"coder",
+ *                "codes":[],"decided_at","codebook_version","note","final"}],
+ *                "codebook_version","disputed","adjudicated","uncertain","older"}
+ *   categories: [{"index","number","id","label","description","net",
+ *                "net_label","examples":[],"nonsubstantive","residual"}]
+ *   progress:   {"total","done","decided","minutes","per_minute",
+ *                "minutes_left","waves":[{"wave","total","done"}]}
+ */
+int session_answer_json(const struct session *ss, const struct session_answer *a,
+	struct buf *out, struct kerr *e);
+int session_categories_json(const struct session *ss, struct buf *out, struct kerr *e);
+int session_progress_json(const struct session *ss, struct buf *out, struct kerr *e);
+
 /* ---------------------------------------------------------------- samples */
 
 /*
@@ -297,6 +353,11 @@ struct session_sample_row {
  * call. */
 int session_sample_list(struct store *s, const char *question, const char *coder,
 	int (*cb)(void *ctx, const struct session_sample_row *r), void *ctx, struct kerr *e);
+/* Assign the answers `ids` to `coder` by hand (by wave, role, range: the
+ * caller picks them), in one transaction; ones already assigned stay.
+ * *added gets how many were new.  KERR_NOTFOUND names an id not stored. */
+int session_sample_add(struct store *s, const char *coder, const long long *ids,
+	size_t n, size_t *added, struct kerr *e);
 /* Remove `coder`'s sample on `question` (decisions made on it stay);
  * *removed gets how many assignments went.  KERR_NOTFOUND when the coder
  * has none there. */

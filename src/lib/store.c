@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -122,6 +123,7 @@ static const char schema_sql[] =
 struct store {
 	sqlite3 *db;
 	char *path;
+	char *tmp;     /* store_create: the temp file until store_publish */
 	int in_tx;
 	sqlite3_stmt *st[ST__COUNT];
 };
@@ -340,11 +342,88 @@ static int check_schema(struct store *s, int flags, struct kerr *e)
 	return tx_leave(s, 1, rc, e);
 }
 
-int store_open(struct store **out, const char *path, int flags, struct kerr *e)
+/* Internal flag: the temp file of store_create, built in rollback-journal
+ * mode (its -wal would be named after the temp file) and fsync'd once at
+ * store_publish rather than at every commit. */
+#define STORE_BUILDING_ 0x100
+
+/* Can this user write `path` and create files beside it?  Write bits
+ * count even for root, who may write anything: a store made 0400 on
+ * purpose is read as read-only. */
+static int writable_here(const char *path, const struct stat *st)
+{
+	char *dir = strdup(path), *slash;
+	int ok;
+
+	if (!dir)
+		return 0;
+	slash = strrchr(dir, '/');
+	if (!slash)
+		strcpy(dir, ".");
+	else if (slash == dir)
+		dir[1] = '\0';
+	else
+		*slash = '\0';
+	ok = (st->st_mode & 0222) && access(path, W_OK) == 0 && access(dir, W_OK | X_OK) == 0;
+	free(dir);
+	return ok;
+}
+
+/* How a read-only command opens a store this user cannot write (0400, or a
+ * read-only directory).  SQLite would otherwise make -wal and -shm files
+ * with the store's mode (0400: useless to its owner afterwards, who then
+ * cannot open the store until they are deleted) or, in a read-only
+ * directory, fail.  With no unfinished changes in a -wal file the store file
+ * is all there is, and `immutable=1` reads it with no side files and no
+ * locks: nobody can be writing a file this user may not write beside.  With
+ * a -wal holding changes, the shared-memory file that goes with it must
+ * exist already; SQLite is not allowed to create one. */
+static int open_readonly(struct store *s, const char *path, int *sqlrc, struct kerr *e)
+{
+	struct buf side = BUF_INIT, uri = BUF_INIT;
+	struct stat wal, shm;
+	const char *p;
+	int rc, has_wal, has_shm;
+
+	if (buf_addf(&side, "%s-wal", path))
+		return kerr_set(e, KERR_NOMEM, "out of memory");
+	has_wal = stat(side.data, &wal) == 0 && wal.st_size > 0;
+	buf_reset(&side);
+	buf_addf(&side, "%s-shm", path);
+	has_shm = stat(side.data, &shm) == 0;
+	buf_release(&side);
+	if (has_wal && !has_shm) {
+		kerr_set(e, KERR_STORE, "the store has changes not yet folded into it "
+			"(%s-wal) and koder may not write beside it to read them; run any "
+			"koder command on it as a user who may write it, or copy the store "
+			"and its -wal file somewhere writable", path);
+		kerr_at(e, path, 0, 0);
+		return KERR_STORE;
+	}
+	rc = buf_adds(&uri, "file:");
+	for (p = path; *p && !rc; p++) {  /* a URI: escape what would end the path */
+		unsigned char c = (unsigned char)*p;
+
+		rc = (c == '%' || c == '?' || c == '#' || c < 0x20 || c >= 0x7f)
+			? buf_addf(&uri, "%%%02X", c) : buf_addch(&uri, (char)c);
+	}
+	if (!rc)
+		rc = buf_adds(&uri, has_wal ? "?mode=ro" : "?mode=ro&immutable=1");
+	if (rc) {
+		buf_release(&uri);
+		return kerr_set(e, KERR_NOMEM, "out of memory");
+	}
+	*sqlrc = sqlite3_open_v2(uri.data, &s->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+	buf_release(&uri);
+	return 0;
+}
+
+/* Open or create the store at `path` (see store_open and store_create). */
+static int open_at(struct store **out, const char *path, int flags, struct kerr *e)
 {
 	struct store *s;
 	struct stat st;
-	int rc;
+	int rc, sqlrc = SQLITE_OK, readonly = 0;
 
 	*out = NULL;
 	if (stat(path, &st) != 0) {
@@ -377,7 +456,20 @@ int store_open(struct store **out, const char *path, int flags, struct kerr *e)
 		free(s);
 		return kerr_set(e, KERR_NOMEM, "out of memory");
 	}
-	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+	/* A read-only command on a store it could write opens it read-write
+	 * all the same: on close SQLite then folds the -wal file in and removes
+	 * its side files, where a read-only connection would leave them. */
+	if ((flags & STORE_READONLY) && !writable_here(path, &st)) {
+		readonly = 1;
+		if ((rc = open_readonly(s, path, &sqlrc, e))) {
+			store_close(s);
+			return rc;
+		}
+		rc = sqlrc;
+	} else {
+		rc = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE, NULL);
+	}
+	if (rc != SQLITE_OK) {
 		rc = s->db ? fail(s, e, "cannot open the project store")
 			: kerr_set(e, KERR_NOMEM, "out of memory");
 		store_close(s);
@@ -385,10 +477,14 @@ int store_open(struct store **out, const char *path, int flags, struct kerr *e)
 	}
 	sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
 	sqlite3_extended_result_codes(s->db, 1);
-	rc = check_schema(s, flags, e);
+	rc = check_schema(s, readonly ? flags & ~STORE_CREATE : flags, e);
 	/* WAL lets a coder read while another writes; FULL makes every commit
-	 * reach the disk before store_add_decision returns. */
-	if (!rc)
+	 * reach the disk before store_add_decision returns.  A store being
+	 * built is private to this run until published: it needs neither. */
+	if (!rc && (flags & STORE_BUILDING_))
+		rc = exec(s, "PRAGMA journal_mode = DELETE; PRAGMA synchronous = OFF;"
+			" PRAGMA foreign_keys = ON", e);
+	else if (!rc && !readonly)
 		rc = exec(s, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
 			" PRAGMA foreign_keys = ON", e);
 	if (rc) {
@@ -399,16 +495,174 @@ int store_open(struct store **out, const char *path, int flags, struct kerr *e)
 	return 0;
 }
 
-void store_close(struct store *s)
+int store_open(struct store **out, const char *path, int flags, struct kerr *e)
+{
+	return open_at(out, path, flags & (STORE_CREATE | STORE_READONLY), e);
+}
+
+/* Remove a store file and the side files SQLite may have made beside it. */
+static void remove_store_files(const char *path)
+{
+	static const char *const side[] = { "-wal", "-shm", "-journal" };
+	struct buf b = BUF_INIT;
+	size_t i;
+
+	unlink(path);
+	for (i = 0; i < sizeof side / sizeof *side; i++) {
+		buf_reset(&b);
+		if (!buf_addf(&b, "%s%s", path, side[i]))
+			unlink(b.data);
+	}
+	buf_release(&b);
+}
+
+static void close_db(struct store *s)
 {
 	size_t i;
 
+	store_rollback(s);
+	for (i = 0; i < ST__COUNT; i++) {
+		sqlite3_finalize(s->st[i]);
+		s->st[i] = NULL;
+	}
+	sqlite3_close(s->db);
+	s->db = NULL;
+}
+
+int store_create(struct store **out, const char *path, struct kerr *e)
+{
+	struct buf tmp = BUF_INIT;
+	const char *slash = strrchr(path, '/');
+	int fd, rc;
+
+	*out = NULL;
+	/* beside the target, so link(2) can put it there; the name bad-input
+	 * tests look for when they check nothing was left behind */
+	if (buf_addf(&tmp, "%.*s.%s.koder-XXXXXX", slash ? (int)(slash - path + 1) : 0, path,
+			slash ? slash + 1 : path)) {
+		buf_release(&tmp);
+		return kerr_set(e, KERR_NOMEM, "out of memory");
+	}
+	if ((fd = mkstemp(tmp.data)) < 0) {  /* 0600 from the first byte */
+		rc = kerr_errno(e, errno, path, "cannot create the project store");
+		buf_release(&tmp);
+		return rc;
+	}
+	close(fd);
+	if ((rc = open_at(out, tmp.data, STORE_CREATE | STORE_BUILDING_, e))) {
+		kerr_at(e, path, 0, 0);
+		remove_store_files(tmp.data);
+		buf_release(&tmp);
+		return rc;
+	}
+	/* messages name the store the user asked for */
+	free((*out)->path);
+	if (!((*out)->path = strdup(path))) {
+		(*out)->tmp = buf_detach(&tmp, NULL);
+		store_close(*out);
+		*out = NULL;
+		return kerr_set(e, KERR_NOMEM, "out of memory");
+	}
+	(*out)->tmp = buf_detach(&tmp, NULL);
+	return 0;
+}
+
+/* Another run published the store first: add what this run built (answers,
+ * their suggestions, settings, codebook versions; nothing was decided yet)
+ * to that store in one transaction, keeping whatever is there already.  The
+ * survey is not read again: it may have been a pipe. */
+static int adopt(struct store *s, const char *tmp, struct kerr *e)
+{
+	static const char copy_sql[] =
+		"INSERT OR IGNORE INTO answers(question, codebook_id, wave, role,"
+		"  respondent, text, extra, seq)"
+		" SELECT question, codebook_id, wave, role, respondent, text, extra, seq"
+		" FROM src.answers ORDER BY answer_id;"
+		"INSERT OR IGNORE INTO suggestions(answer_id, codebook_id, codebook_version,"
+		"  codes, evidence, created)"
+		" SELECT a.answer_id, g.codebook_id, g.codebook_version, g.codes, g.evidence,"
+		"  g.created FROM src.suggestions g"
+		" JOIN src.answers t ON t.answer_id = g.answer_id"
+		" JOIN main.answers a ON a.question = t.question AND a.wave = t.wave"
+		"  AND a.respondent = t.respondent;"
+		"INSERT OR IGNORE INTO meta SELECT key, value FROM src.meta;"
+		"INSERT OR IGNORE INTO versions SELECT codebook_id, version, recorded_at, note"
+		" FROM src.versions;";
+	sqlite3_stmt *q = NULL;
+	int rc;
+
+	if (sqlite3_prepare_v2(s->db, "ATTACH ?1 AS src", -1, &q, NULL) != SQLITE_OK
+	    || sqlite3_bind_text(q, 1, tmp, -1, SQLITE_STATIC) != SQLITE_OK
+	    || sqlite3_step(q) != SQLITE_DONE) {
+		sqlite3_finalize(q);
+		return fail(s, e, "cannot add to the project store another run created");
+	}
+	sqlite3_finalize(q);
+	if (!(rc = store_begin(s, e))) {
+		rc = exec(s, copy_sql, e);
+		rc = tx_leave(s, 1, rc, e);
+	}
+	if (exec(s, "DETACH src", NULL) && !rc)
+		rc = fail(s, e, "cannot add to the project store another run created");
+	return rc;
+}
+
+int store_publish(struct store **sp, int *raced, struct kerr *e)
+{
+	struct store *s = *sp;
+	char *path;
+	int fd, rc = 0;
+
+	*raced = 0;
+	if (!s->tmp)
+		return 0;
+	*sp = NULL;
+	if (s->in_tx)
+		return kerr_set(e, KERR_INVALID, "store_publish inside a transaction");
+	close_db(s);
+	/* on the disk before it has a name others can see */
+	if ((fd = open(s->tmp, O_RDONLY | O_CLOEXEC)) < 0 || fsync(fd) != 0)
+		rc = kerr_errno(e, errno, s->path, "cannot write the project store");
+	if (fd >= 0)
+		close(fd);
+	/* link(2) never replaces: if another run created the store first, its
+	 * store (and whatever was stored in it since) stays as it is */
+	if (!rc && link(s->tmp, s->path) != 0) {
+		int err = errno;
+
+#ifdef SYS_renameat2
+		/* a file system without hard links (FAT, some network and FUSE
+		 * ones): rename that refuses to replace does the same */
+		if (err == EPERM || err == EOPNOTSUPP || err == ENOSYS)
+			err = syscall(SYS_renameat2, AT_FDCWD, s->tmp, AT_FDCWD, s->path,
+				      1 /* RENAME_NOREPLACE */) == 0 ? 0 : errno;
+#endif
+		if (err == EEXIST)
+			*raced = 1;
+		else if (err)
+			rc = kerr_errno(e, err, s->path, "cannot create the project store");
+	}
+	path = s->path;
+	s->path = NULL;
+	if (!rc)
+		rc = open_at(sp, path, 0, e);
+	if (!rc && *raced && (rc = adopt(*sp, s->tmp, e))) {
+		store_close(*sp);
+		*sp = NULL;
+	}
+	store_close(s);  /* removes the temp file */
+	free(path);
+	return rc;
+}
+
+void store_close(struct store *s)
+{
 	if (!s)
 		return;
-	store_rollback(s);
-	for (i = 0; i < ST__COUNT; i++)
-		sqlite3_finalize(s->st[i]);
-	sqlite3_close(s->db);
+	close_db(s);
+	if (s->tmp)  /* never published: nobody else ever saw it */
+		remove_store_files(s->tmp);
+	free(s->tmp);
 	free(s->path);
 	free(s);
 }
@@ -1038,8 +1292,13 @@ int store_history(struct store *s, long long answer_id,
 	struct decision_iter it = { cb, ctx };
 	sqlite3_stmt *q;
 
-	if (prepare(s, "SELECT " DECISION_COLS " FROM decisions d"
-			" WHERE ?1 = 0 OR d.answer_id = ?1 ORDER BY d.decision_id", &q, e))
+	/* Two statements, not "?1 = 0 OR answer_id = ?1": with the OR, SQLite
+	 * scans every decision even for one answer (the review shows one answer's
+	 * history per frame, so that is a scan per key on a big project). */
+	if (prepare(s, answer_id > 0
+			? "SELECT " DECISION_COLS " FROM decisions d"
+			  " WHERE d.answer_id = ?1 ORDER BY d.decision_id"
+			: "SELECT " DECISION_COLS " FROM decisions d ORDER BY d.decision_id", &q, e))
 		return KERR_STORE;
 	sqlite3_bind_int64(q, 1, answer_id);
 	return iterate(s, q, decision_row, &it, e);

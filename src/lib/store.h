@@ -78,7 +78,10 @@ struct store;
 #define STORE_SCHEMA_VERSION 1
 
 enum store_flags {
-	STORE_CREATE = 1   /* create the file (0600) and schema if missing */
+	STORE_CREATE = 1,  /* create the file (0600) and schema if missing */
+	STORE_READONLY = 2 /* the command only reads: a store this user cannot
+			    * write (0400, a read-only directory) is opened
+			    * read-only, leaving no side files (see store_open) */
 };
 
 struct store_answer {
@@ -131,9 +134,33 @@ struct store_final {
 /* Open (and with STORE_CREATE create) the store at `path`.  Refuses a file
  * that is not a koder store or was written by a newer koder (KERR_STORE);
  * a missing or empty file without STORE_CREATE is KERR_NOTFOUND (with it,
- * an empty file becomes a store and is made 0600).  *out is owned by
- * the caller (store_close). */
+ * an empty file becomes a store and is made 0600).  With STORE_READONLY a
+ * store this user cannot write, or cannot create files beside, is read
+ * through SQLite's read-only `immutable` mode when no -wal file holds
+ * unfinished changes; with such changes but no -shm file it is KERR_STORE
+ * (SQLite would have to create one).  A writable store is opened read-write
+ * even then, so SQLite removes its -wal and -shm on close.  *out is owned
+ * by the caller (store_close). */
 int store_open(struct store **out, const char *path, int flags, struct kerr *e);
+
+/*
+ * A new store without a window in which another run can lose its work:
+ * store_create builds it in a temp file beside `path` (0600, named
+ * .NAME.koder-XXXXXX), the caller fills it (answers, suggestions), and
+ * store_publish gives it the name `path` with link(2), which never replaces
+ * a file: when another run created `path` meanwhile, *raced is 1 and what
+ * this run built (answers, suggestions, meta, versions) is added to that
+ * store in one transaction, keeping everything already there (an answer
+ * both runs hold stays as the other run stored it).  Until published the
+ * store is this run's alone, so a failure (a survey that cannot be read)
+ * needs no clean-up beyond store_close, which removes the temp file, and
+ * never touches `path`.  store_publish closes the temp handle, removes the
+ * temp file and opens the store at `path` into *sp.  Returns 0 or a kerr
+ * code (*sp is then NULL).
+ */
+int store_create(struct store **out, const char *path, struct kerr *e);
+int store_publish(struct store **sp, int *raced, struct kerr *e);
+
 void store_close(struct store *s);
 /* The path given to store_open (borrowed). */
 const char *store_path(const struct store *s);

@@ -9,6 +9,7 @@
 #include "buf.h"
 #include "codebook.h"
 #include "error.h"
+#include "strtab.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -20,6 +21,7 @@ int tally_new(struct tally **out, const char *question, const char *qid,
 	      const struct tally_cat_def *cats, size_t ncats, struct kerr *e)
 {
 	struct tally *t = calloc(1, sizeof(*t));
+	struct strtab nets;
 	int oom = 0;
 	size_t i, j;
 
@@ -44,18 +46,33 @@ int tally_new(struct tally **out, const char *question, const char *qid,
 		tally_free(t);
 		return kerr_set(e, KERR_NOMEM, "out of memory");
 	}
-	for (i = 0; i < ncats; i++) {
+	/* nets by id in a table: a scan per category was categories squared */
+	if (strtab_init(&nets, 64)) {
+		tally_free(t);
+		return kerr_set(e, KERR_NOMEM, "out of memory");
+	}
+	for (j = 0; j < ncats && !oom; j++)
+		if (cats[j].is_net && cats[j].id[0] && strlen(cats[j].id) <= 65535)
+			oom = strtab_put(&nets, cats[j].id, strlen(cats[j].id), (uint32_t)j, 0) != 0;
+	for (i = 0; i < ncats && !oom; i++) {
+		uint32_t v;
+
 		if (!cats[i].net)
 			continue;
-		for (j = 0; j < ncats; j++)
-			if (cats[j].is_net && !strcmp(cats[j].id, cats[i].net))
-				t->cats[i].net = (long)j;
+		if (strtab_get(&nets, cats[i].net, strlen(cats[i].net), &v))
+			t->cats[i].net = (long)v;
 		if (t->cats[i].net < 0) {
+			strtab_release(&nets);
 			kerr_set(e, KERR_SCHEMA, "category \"%s\" belongs to net \"%s\", "
 				 "which the codebook does not define", cats[i].id, cats[i].net);
 			tally_free(t);
 			return KERR_SCHEMA;
 		}
+	}
+	strtab_release(&nets);
+	if (oom) {
+		tally_free(t);
+		return kerr_set(e, KERR_NOMEM, "out of memory");
 	}
 	*out = t;
 	return 0;
@@ -342,5 +359,74 @@ int tally_set_decided_versions(struct tally *t, const char *versions)
 		return KERR_NOMEM;
 	free(t->decided_versions);
 	t->decided_versions = copy;
+	return 0;
+}
+
+int tally_each_cell(struct tally *const *ts, size_t n,
+	int (*fn)(void *ctx, const struct tally_cell_ref *x), void *ctx)
+{
+	struct tally_cell_ref x;
+	int rc;
+
+	for (size_t i = 0; i < n; i++) {
+		size_t ng = ts[i]->ngroups ? ts[i]->ngroups : 1;
+
+		x.t = ts[i];
+		for (x.g = 0; x.g < ng; x.g++)
+			for (x.k = 0; x.k < x.t->ncats; x.k++)
+				for (x.w = 0; x.w < x.t->nwaves; x.w++) {
+					if (!tally_wave_asked(x.t, x.g, x.w))
+						continue;
+					for (x.r = 0; x.r < x.t->nroles; x.r++) {
+						x.c = tally_cell(x.t, x.g, x.w, x.r);
+						if (x.c && (rc = fn(ctx, &x)))
+							return rc;
+					}
+				}
+	}
+	return 0;
+}
+
+int tally_of_codebook(const struct codebook *cb, const char *question, const char *qid,
+	struct tally **out, long **cb2t, struct kerr *e)
+{
+	struct tally_cat_def *defs = calloc(cb->ncats + cb->nnets + 1, sizeof(*defs));
+	unsigned char *placed = calloc(cb->nnets + 1, 1);
+	size_t n = 0, i;
+	int rc;
+
+	*out = NULL;
+	if (cb2t)
+		*cb2t = NULL;
+	if (!defs || !placed) {
+		free(defs);
+		free(placed);
+		return kerr_set(e, KERR_NOMEM, "out of memory");
+	}
+	for (i = 0; i < cb->ncats; i++) {
+		const struct codebook_category *c = &cb->cats[i];
+
+		if ((long)i == cb->ingen_svar)
+			continue;
+		if (c->net_index >= 0 && !placed[c->net_index]) {
+			const struct codebook_net *net = &cb->nets[c->net_index];
+
+			placed[c->net_index] = 1;
+			defs[n++] = (struct tally_cat_def){ net->id, net->label, NULL, 1 };
+		}
+		defs[n++] = (struct tally_cat_def){ c->id, c->label, c->net, 0 };
+	}
+	rc = tally_new(out, question, qid, cb->id, cb->title, cb->version, defs, n, e);
+	free(defs);
+	free(placed);
+	if (rc || !cb2t)
+		return rc;
+	if (!(*cb2t = malloc((cb->ncats + 1) * sizeof(**cb2t)))) {
+		tally_free(*out);
+		*out = NULL;
+		return kerr_set(e, KERR_NOMEM, "out of memory");
+	}
+	for (i = 0; i < cb->ncats; i++)
+		(*cb2t)[i] = tally_cat_index(*out, cb->cats[i].id);
 	return 0;
 }

@@ -132,4 +132,34 @@ const struct tally_cell *tally_cell(const struct tally *t, size_t group, size_t 
  * waves where the question was not asked).  Returns 1 or 0. */
 int tally_wave_asked(const struct tally *t, size_t group, size_t wave);
 
+/* One existing cell as tally_each_cell hands it out: group g (0 when the
+ * tally has no groups), category k, wave w, role r. */
+struct tally_cell_ref {
+	const struct tally *t;
+	size_t g, k, w, r;
+	const struct tally_cell *c;
+};
+
+/*
+ * Call fn for every existing cell of t[0..n), in report order: tally,
+ * group, category, wave (only waves in which the question was asked:
+ * tally_wave_asked), role.  Every row-per-cell format (CSV, JSON, the
+ * library's cell list) walks the grid through here, so they agree on which
+ * cells exist and in what order.  fn returns non-zero to stop; that value is
+ * returned.
+ */
+int tally_each_cell(struct tally *const *t, size_t n,
+	int (*fn)(void *ctx, const struct tally_cell_ref *x), void *ctx);
+
+struct codebook;
+/*
+ * A new tally over codebook `cb`'s categories as the reports show them:
+ * codebook order without ingen_svar, each net just before its first member.
+ * *cb2t (may be NULL) gets a malloc'd map from codebook category to tally
+ * category (-1 for ingen_svar), which the caller frees.  Returns 0,
+ * KERR_NOMEM or KERR_SCHEMA (as tally_new).
+ */
+int tally_of_codebook(const struct codebook *cb, const char *question, const char *qid,
+	struct tally **out, long **cb2t, struct kerr *e);
+
 #endif

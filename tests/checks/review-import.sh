@@ -42,7 +42,7 @@ grep -q "345 decisions by gold" err || { cat err; exit 1; }
 # --- export -> import changes nothing; one edited row is one decision
 "$KODER" review --export ex.csv --coder gold --db $DB --question barrierer 2>err
 head -c 3 ex.csv | od -An -tx1 | grep -q "ef bb bf" || { echo "export has no BOM"; exit 1; }
-head -1 ex.csv | grep -q '^.*id;question;wave;role;text;suggested;final;final_by;codes;note;Kommune;Arbejdsfunktion' \
+head -1 ex.csv | grep -q '^.*id;question;wave;role;text;suggested;final;final_by;codes;note;decision;Kommune;Arbejdsfunktion' \
 	|| { echo "export header:"; head -1 ex.csv; exit 1; }
 "$KODER" review --import ex.csv --coder gold --db $DB 2>err
 grep -q "0 decisions by gold.*345 unchanged" err || { cat err; exit 1; }
@@ -58,6 +58,28 @@ w.writerows(rows)
 PY
 "$KODER" review --import ex2.csv --coder gold --db $DB 2>err
 grep -q "1 decision by gold.*344 unchanged" err || { cat err; exit 1; }
+# a stale export: ex.csv was written before M0003 was decided again; it
+# must not silently revert that decision (issue 13), only with --force
+old=$(sql $DB "select codes from decisions where coder = 'gold' order by decision_id desc limit 1")
+st=0; "$KODER" review --import ex.csv --coder gold --db $DB 2>err || st=$?
+[ $st = 1 ] || { echo "stale import should exit 1"; cat err; exit 1; }
+grep -q "respondent 'M0003'.*after this file was exported.*left as it is" err || { cat err; exit 1; }
+grep -q "1 row left as it is" err || { cat err; exit 1; }
+[ "$(sql $DB "select codes from decisions where coder = 'gold' order by decision_id desc limit 1")" = "$old" ] \
+	|| { echo "a stale row changed a decision"; exit 1; }
+"$KODER" review --import ex.csv --coder gold --db $DB --force 2>err || { cat err; exit 1; }
+grep -q "1 decision by gold.*1 replacing newer decisions" err || { cat err; exit 1; }
+# a file without the decision column (by hand, another tool) replaces as before
+python3 - <<'PY'
+import csv
+rows = list(csv.reader(open("ex2.csv", encoding="utf-8"), delimiter=";"))
+d = rows[0].index("decision")
+w = csv.writer(open("ex4.csv", "w", encoding="utf-8", newline=""), delimiter=";")
+w.writerows([r[:d] + r[d + 1:] for r in rows])
+PY
+"$KODER" review --import ex4.csv --coder gold --db $DB 2>err || { cat err; exit 1; }
+grep -q "1 decision by gold.*344 unchanged" err || { cat err; exit 1; }
+echo "REPORT review: a stale export leaves 1 newer decision as it is (exit 1), --force and a file without the stamp replace it"
 "$KODER" review --export ex.xlsx --coder gold --db $DB --question barrierer 2>err
 python3 - <<'PY'
 import zipfile, re

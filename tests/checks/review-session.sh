@@ -2,7 +2,8 @@
 # The review session keeps a coder's work, in a real terminal: a saved note
 # survives going back to the answer and pressing Enter; undo in one window
 # never takes back a decision made in another; a sample given to the wrong
-# coder can be listed, removed and reassigned.
+# coder can be listed, removed and reassigned; the disagreements view shows
+# each coder's codes and updates while another coder works.
 set -eu
 . "$ROOT/tests/checks/review.lib"
 DB=p.db
@@ -125,4 +126,19 @@ set -e
 [ $rc != 0 ] && grep -qF "carl has no sample" err || { echo "second remove: rc=$rc"; cat err; exit 1; }
 n=$(sql $TMP/$DB "select count(*) from samples")
 [ "$n" = 0 ] || { echo "samples left: $n"; exit 1; }
+
+# --- the disagreements view follows the store while it is open
+start g "$KODER" review --db $DB --coder anna --question barrierer
+wait_re g "\[[0-9]+/345\]"
+keys g f
+wait_for g "Filter: a all"
+keys g d
+wait_for g "view: disagreements"
+wait_for g "No answer in this view"
+printf 'id,codes\nM0001,afstand\n' >bo.csv
+"$KODER" review --db $DB --question barrierer --import bo.csv --coder bo 2>/dev/null
+wait_for g "[1/1] M0001"                # no key pressed: re-read within seconds
+wait_for g "Coders: anna: ingen_svar · bo: afstand"
+keys g q
+wait_for g "EXIT=0"
 echo ok

@@ -25,7 +25,7 @@ int FUZZ_ENTRY(const uint8_t *data, size_t size);
 int FUZZ_ENTRY(const uint8_t *data, size_t size)
 {
 	static const char seps[4] = { 0, ';', ',', '\t' };
-	struct csv_opts opts = { 0, CSV_ENC_AUTO, 0, 0 };
+	struct csv_opts opts = { .encoding = CSV_ENC_AUTO };
 	struct csv_reader *r = NULL;
 	struct csv_row row;
 	struct kerr e;

@@ -114,7 +114,7 @@ int FUZZ_ENTRY(const uint8_t *data, size_t size)
 	if (!f || fwrite(data, 1, size, f) != size || fclose(f))
 		abort();
 	memset(&st, 0, sizeof(st));
-	rc = project_import(s, sheet, "fuzz", "q", &st, &errs);
+	rc = project_import(s, sheet, "fuzz", "q", NULL, &st, &errs);
 	if (rc && !errs.n)
 		abort();  /* a refusal must say why */
 	if (!rc && st.imported + st.unchanged + st.blank > st.rows)

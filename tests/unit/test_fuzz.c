@@ -30,6 +30,14 @@
 #define FUZZ_ENTRY fuzz_review_import_one
 #include "../fuzz/fuzz_review_import.c"
 #undef FUZZ_ENTRY
+#define FUZZ_ENTRY fuzz_pattern_one
+#define book_with fuzz_pattern_book_with
+#include "../fuzz/fuzz_pattern.c"
+#undef book_with
+#undef FUZZ_ENTRY
+#define FUZZ_ENTRY fuzz_qdc_one
+#include "../fuzz/fuzz_qdc.c"
+#undef FUZZ_ENTRY
 
 typedef int (*fuzz_fn)(const uint8_t *, size_t);
 
@@ -99,6 +107,18 @@ static void test_review_import(void **state)
 	replay("review_import", fuzz_review_import_one);
 }
 
+static void test_pattern(void **state)
+{
+	(void)state;
+	replay("pattern", fuzz_pattern_one);
+}
+
+static void test_qdc(void **state)
+{
+	(void)state;
+	replay("qdc", fuzz_qdc_one);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -107,6 +127,8 @@ int main(void)
 		cmocka_unit_test(test_normalize),
 		cmocka_unit_test(test_codebook),
 		cmocka_unit_test(test_review_import),
+		cmocka_unit_test(test_pattern),
+		cmocka_unit_test(test_qdc),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -34,7 +34,8 @@ static const char *fix_ctx(const char *w, const char *prev, const char *next, in
 {
 	static char res[256];
 	struct buf b = BUF_INIT;
-	struct repair_ctx c = { prev, next, prev ? strlen(prev) : 0, next ? strlen(next) : 0, start, 0 };
+	struct repair_ctx c = { .prev = prev, .next = next, .prevn = prev ? strlen(prev) : 0,
+				.nextn = next ? strlen(next) : 0, .sentence_start = start };
 	const char *why = NULL;
 	int r = repair_word(rp, w, strlen(w), &c, &b, &why);
 
@@ -125,6 +126,67 @@ static void test_compounds(void **state)
 	assert_string_equal(fix("slutmalingen"), "slutmålingen");
 }
 
+/* The rare confusions of the measured table, one and two in a word. */
+static void test_measured_confusions(void **state)
+{
+	(void)state;
+	assert_string_equal(fix("la&ngere"), "længere");
+	assert_string_equal(fix("s&rlig"), "særlig");
+	assert_string_equal(fix("@konomi"), "økonomi");
+	assert_string_equal(fix("seerlig"), "særlig");
+	assert_string_equal(fix_ctx("Igsningen", "at", "er", 0), "løsningen");
+	assert_string_equal(fix_ctx("BKONOMIEN", "OG", "ER", 0), "ØKONOMIEN");
+	assert_string_equal(fix("mpde"), "møde");
+	assert_string_equal(fix("szrlig"), "særlig");
+}
+
+/* Places: damaged names are repaired and take a capital even when the
+ * damage has no case; correct names with o stay. */
+static void test_places(void **state)
+{
+	(void)state;
+	assert_string_equal(fix_ctx("Kgge", "i", "Kommune", 0), "Køge");
+	assert_string_equal(fix_ctx("Hjgrring", "i", "og", 0), "Hjørring");
+	assert_string_equal(fix_ctx("Tgnders", "i", "jobcenter", 0), "Tønders");
+	assert_string_equal(fix_ctx("&rg", "i", "og", 0), "Ærø");
+	assert_string_equal(fix_ctx("Odder", "i", "og", 0), "Odder");
+	assert_string_equal(fix_ctx("Horsens", "i", "og", 0), "Horsens");
+}
+
+/* Real-word errors change only when the neighbours clearly say so. */
+static void test_real_words(void **state)
+{
+	struct buf b = BUF_INIT;
+	struct repair_ctx c = { .prev = "i", .next = "af", .prevn = 1, .nextn = 2, .relaxed = 1 };
+	const char *why;
+
+	(void)state;
+	assert_string_equal(fix_ctx("bor", "jeg", "i", 0), "bor");
+	assert_string_equal(fix_ctx("for", "tak", "hjælpen", 0), "for");
+	assert_int_equal(repair_word(rp, "stedet", 6, &c, &b, &why), 0);
+	buf_release(&b);
+}
+
+/* | and 1 for I: in capitals, after a quote, before punctuation. */
+static void test_bar_and_one(void **state)
+{
+	struct buf b = BUF_INIT;
+	struct repair_ctx q = { .next = "nogen", .nextn = 5, .after_quote = 1 };
+	struct repair_ctx p = { .prev = "synes", .prevn = 5, .before_punct = 1 };
+	const char *why;
+
+	(void)state;
+	assert_string_equal(fix("G|MPs"), "GIMPs");
+	assert_string_equal(fix("HE1C"), "HEIC");
+	assert_string_equal(fix("A1"), "A1");
+	assert_int_equal(repair_word(rp, "1", 1, &q, &b, &why), 1);
+	assert_string_equal(b.data, "I");
+	buf_reset(&b);
+	assert_int_equal(repair_word(rp, "|", 1, &p, &b, &why), 1);
+	assert_string_equal(b.data, "I");
+	buf_release(&b);
+}
+
 static void test_word_chars(void **state)
 {
 	(void)state;
@@ -184,6 +246,10 @@ int main(void)
 		cmocka_unit_test(test_numbers),
 		cmocka_unit_test(test_correct_words_stay),
 		cmocka_unit_test(test_compounds),
+		cmocka_unit_test(test_measured_confusions),
+		cmocka_unit_test(test_places),
+		cmocka_unit_test(test_real_words),
+		cmocka_unit_test(test_bar_and_one),
 		cmocka_unit_test(test_word_chars),
 		cmocka_unit_test(test_normalize_text_maps_repairs),
 	};

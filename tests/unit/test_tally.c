@@ -217,7 +217,7 @@ static void test_formats(void **state)
 
 	/* An unwritable target: an error naming it, nothing left behind. */
 	snprintf(path, sizeof(path), "%s/no/such/dir.txt", dir);
-	assert_int_equal(report_write(&t, 1, REPORT_TEXT, path, &e), KERR_IO);
+	assert_int_equal(report_write(&t, 1, REPORT_TEXT, path, &e), KERR_WRITE);
 	rmdir(dir);
 	tally_free(t);
 }

@@ -1,0 +1,331 @@
+/*
+ * survey.c - reading a survey export row by row (see survey.h).
+ */
+#include "survey.h"
+#include "buf.h"
+#include "corpus.h"
+#include "csv.h"
+#include "error.h"
+#include "table.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* (wave, id) hashes and the line each was first seen on */
+struct seen_slot {
+	uint64_t h;        /* 0 = empty */
+	long line;
+};
+
+struct survey {
+	const struct corpus *c;
+	FILE *fp;
+	int own_fp;
+	struct table *rd;       /* CSV, .sav, .zsav, .dta or .xlsx (table.h) */
+	struct buf file;
+	size_t id_col, wave_col, role_col;
+	const struct corpus_question **qs;
+	size_t *qcol, nq;
+	const char **answer;
+	size_t *answer_len;
+	size_t index;
+	char rownum[32];
+	struct seen_slot *seen;
+	size_t seen_mask, nseen;
+};
+
+static int add_err(struct kerr_list *errs, const struct kerr *e)
+{
+	if (errs)
+		kerr_list_add(errs, e);
+	return e->code;
+}
+
+static int find(struct survey *s, const char *name, size_t *idx, struct kerr_list *errs)
+{
+	struct kerr e;
+
+	kerr_clear(&e);
+	if (!table_find(s->rd, name, idx, &e))
+		return 0;
+	kerr_at(&e, s->file.data, 1, 0);
+	return add_err(errs, &e);
+}
+
+int survey_open(struct survey **out, const struct corpus *c, const char *path,
+	const struct survey_opts *opts, struct kerr_list *errs)
+{
+	static const struct survey_opts none;
+	struct table_opts topt = { { 0 }, NULL };
+	struct survey *s = calloc(1, sizeof *s);
+	struct kerr e;
+	size_t i;
+	int rc = 0, first = 0;
+
+	*out = NULL;
+	kerr_clear(&e);
+	if (!opts)
+		opts = &none;
+	if (!s)
+		return add_err(errs, (kerr_set(&e, KERR_NOMEM, "out of memory"), &e));
+	s->c = c;
+	s->id_col = s->wave_col = s->role_col = SURVEY_NO_COLUMN;
+	buf_init(&s->file, 0);
+	if (path && !strcmp(path, "-")) {
+		s->fp = stdin;
+		rc = buf_adds(&s->file, "<stdin>");
+	} else if (path) {
+		rc = buf_adds(&s->file, path);
+	} else if (!c->survey) {
+		kerr_set(&e, KERR_SCHEMA, "the corpus names no survey file");
+		rc = add_err(errs, &e);
+		goto fail;
+	} else {
+		corpus_resolve(c, c->survey, &s->file);
+	}
+	if (rc) {
+		rc = add_err(errs, (kerr_set(&e, KERR_NOMEM, "out of memory"), &e));
+		goto fail;
+	}
+	if (!s->fp) {
+		if (!(s->fp = fopen(s->file.data, "rb"))) {
+			rc = add_err(errs, (kerr_errno(&e, errno, s->file.data,
+				"cannot read the survey"), &e));
+			goto fail;
+		}
+		s->own_fp = 1;
+	}
+	topt.csv.encoding = (enum csv_encoding)opts->encoding;
+	topt.csv.max_field = opts->max_field;
+	topt.sheet = opts->sheet;
+	if ((rc = table_open_fp(&s->rd, s->fp, s->file.data, &topt, &e))) {
+		add_err(errs, &e);
+		goto fail;
+	}
+	/* every missing column is reported, not only the first */
+	if (!opts->no_id) {
+		if (!c->id_col) {
+			kerr_set(&e, KERR_SCHEMA, "no respondent id column; give --id");
+			kerr_at(&e, s->file.data, 0, 0);
+			first = add_err(errs, &e);
+		} else if ((rc = find(s, c->id_col, &s->id_col, errs)) && !first)
+			first = rc;
+	}
+	if (c->wave_col && (rc = find(s, c->wave_col, &s->wave_col, errs)) && !first)
+		first = rc;
+	if (c->role_col && (rc = find(s, c->role_col, &s->role_col, errs)) && !first)
+		first = rc;
+	s->qs = calloc(c->nquestions + 1, sizeof *s->qs);
+	s->qcol = calloc(c->nquestions + 1, sizeof *s->qcol);
+	s->answer = calloc(c->nquestions + 1, sizeof *s->answer);
+	s->answer_len = calloc(c->nquestions + 1, sizeof *s->answer_len);
+	if (!s->qs || !s->qcol || !s->answer || !s->answer_len) {
+		rc = add_err(errs, (kerr_set(&e, KERR_NOMEM, "out of memory"), &e));
+		goto fail;
+	}
+	for (i = 0; i < c->nquestions; i++) {
+		const struct corpus_question *q = &c->questions[i];
+
+		if (opts->question && q != corpus_question_find(c, opts->question))
+			continue;
+		s->qs[s->nq] = q;
+		if (opts->optional_questions) {
+			if (table_find(s->rd, q->column, &s->qcol[s->nq], NULL))
+				s->qcol[s->nq] = SURVEY_NO_COLUMN;
+		} else if ((rc = find(s, q->column, &s->qcol[s->nq], errs)) && !first) {
+			first = rc;
+		}
+		s->nq++;
+	}
+	if (opts->question && !s->nq) {
+		kerr_set(&e, KERR_NOTFOUND, "no question '%s' in the corpus", opts->question);
+		first = first ? first : add_err(errs, &e);
+	}
+	if ((rc = first))
+		goto fail;
+	*out = s;
+	return 0;
+fail:
+	survey_close(s);
+	return rc;
+}
+
+void survey_close(struct survey *s)
+{
+	if (!s)
+		return;
+	table_close(s->rd);
+	if (s->own_fp)
+		fclose(s->fp);
+	buf_release(&s->file);
+	free(s->qs);
+	free(s->qcol);
+	free(s->answer);
+	free(s->answer_len);
+	free(s->seen);
+	free(s);
+}
+
+static uint64_t key_hash(const char *wave, const char *id, size_t n)
+{
+	uint64_t h = 1469598103934665603u;
+
+	for (; *wave; wave++)
+		h = (h ^ (unsigned char)*wave) * 1099511628211u;
+	h = (h ^ 0x1f) * 1099511628211u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)id[i]) * 1099511628211u;
+	h ^= h >> 31;
+	return h ? h : 1;
+}
+
+/* The line h was first seen on, or 0 after remembering it at `line`;
+ * -1 when out of memory. */
+static long seen_add(struct survey *s, uint64_t h, long line)
+{
+	size_t k;
+
+	if ((s->nseen + 1) * 4 > (s->seen_mask + 1) * 3) {
+		size_t cap = s->seen_mask ? (s->seen_mask + 1) * 2 : 1024, i;
+		struct seen_slot *ns = calloc(cap, sizeof *ns);
+
+		if (!ns)
+			return -1;
+		for (i = 0; s->seen && i <= s->seen_mask; i++)
+			if (s->seen[i].h) {
+				for (k = s->seen[i].h & (cap - 1); ns[k].h; k = (k + 1) & (cap - 1))
+					;
+				ns[k] = s->seen[i];
+			}
+		free(s->seen);
+		s->seen = ns;
+		s->seen_mask = cap - 1;
+	}
+	for (k = h & s->seen_mask; s->seen[k].h; k = (k + 1) & s->seen_mask)
+		if (s->seen[k].h == h)
+			return s->seen[k].line;
+	s->seen[k].h = h;
+	s->seen[k].line = line;
+	s->nseen++;
+	return 0;
+}
+
+static int blank(const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strchr(" \t\r\n", p[i]))
+			return 0;
+	return 1;
+}
+
+static const char *group(const char *value, long idx, const char *name, size_t col)
+{
+	if (col == SURVEY_NO_COLUMN)
+		return SURVEY_ALL;
+	if (!value || !*value)
+		return SURVEY_UNKNOWN;
+	return idx >= 0 ? name : value;
+}
+
+int survey_next(struct survey *s, struct survey_row *row, struct kerr *e)
+{
+	const struct corpus *c = s->c;
+	table_row r;
+	size_t i;
+	int got = table_next(s->rd, &r, e);
+
+	memset(row, 0, sizeof *row);
+	if (got == TABLE_END)
+		return SURVEY_END;
+	if (got < 0 && (got != -KERR_SYNTAX || !r.field))
+		return got;
+	s->index++;
+	row->line = r.line;
+	row->index = s->index;
+	if (got < 0)
+		return got;  /* a ragged row: numbered, then skipped */
+	row->field = r.field;
+	row->len = r.len;
+	row->nfields = r.n;
+	if (s->id_col == SURVEY_NO_COLUMN) {
+		snprintf(s->rownum, sizeof s->rownum, "%zu", s->index);
+		row->respondent = s->rownum;
+		row->respondent_len = strlen(s->rownum);
+	} else {
+		row->respondent = r.field[s->id_col];
+		row->respondent_len = r.len[s->id_col];
+	}
+	row->wave_index = row->role_index = -1;
+	if (s->wave_col != SURVEY_NO_COLUMN) {
+		row->wave_value = r.field[s->wave_col];
+		row->wave_index = corpus_wave_of(c, row->wave_value);
+		/* a .sav cell reads as its value label; the descriptor may name the code */
+		if (row->wave_index < 0 && table_value_code(s->rd, s->wave_col, row->wave_value))
+			row->wave_index = corpus_wave_of(c, table_value_code(s->rd, s->wave_col,
+				row->wave_value));
+	}
+	if (s->role_col != SURVEY_NO_COLUMN) {
+		row->role_value = r.field[s->role_col];
+		row->role_index = corpus_role_of(c, row->role_value);
+		if (row->role_index < 0 && table_value_code(s->rd, s->role_col, row->role_value))
+			row->role_index = corpus_role_of(c, table_value_code(s->rd, s->role_col,
+				row->role_value));
+	}
+	row->wave = group(row->wave_value, row->wave_index,
+		row->wave_index >= 0 ? c->waves[row->wave_index].name : NULL, s->wave_col);
+	row->role = group(row->role_value, row->role_index,
+		row->role_index >= 0 ? c->roles[row->role_index].name : NULL, s->role_col);
+	for (i = 0; i < s->nq; i++) {
+		size_t k = s->qcol[i];
+
+		s->answer[i] = k == SURVEY_NO_COLUMN ? "" : r.field[k];
+		s->answer_len[i] = k == SURVEY_NO_COLUMN ? 0 : r.len[k];
+	}
+	row->answer = s->answer;
+	row->answer_len = s->answer_len;
+	if (s->id_col != SURVEY_NO_COLUMN && !blank(row->respondent, row->respondent_len)) {
+		long first = seen_add(s, key_hash(row->wave, row->respondent, row->respondent_len),
+			row->line);
+
+		if (first < 0) {
+			kerr_set(e, KERR_NOMEM, "out of memory");
+			return -KERR_NOMEM;
+		}
+		row->dup_line = first;
+	}
+	return SURVEY_ROW;
+}
+
+const char *survey_file(const struct survey *s)
+{
+	return s->file.data;
+}
+
+size_t survey_nquestions(const struct survey *s)
+{
+	return s->nq;
+}
+
+const struct corpus_question *survey_question(const struct survey *s, size_t i)
+{
+	return i < s->nq ? s->qs[i] : NULL;
+}
+
+size_t survey_column(const struct survey *s, const char *name)
+{
+	size_t i;
+
+	return table_find(s->rd, name, &i, NULL) ? SURVEY_NO_COLUMN : i;
+}
+
+const char *survey_column_name(const struct survey *s, size_t i)
+{
+	return table_col_name(s->rd, i);
+}
+
+size_t survey_ncolumns(const struct survey *s)
+{
+	return table_ncols(s->rd);
+}

@@ -1,0 +1,111 @@
+/*
+ * survey.h - reading a survey export: one row per respondent and wave, with
+ * the respondent's id, wave, role, the answer to each open question, and
+ * every other column.
+ *
+ * Why its own module: `code`, `tally`, `review` (reading the survey into the
+ * store), `diff`, `migrate`, `learn`, `agree` and `scan` all read the same
+ * files, and three of them used to do it each a little differently.  Here
+ * the columns are found once (by the corpus descriptor's names, or the ones
+ * given on the command line, which fill the same struct corpus), wave and
+ * role values are resolved once to the descriptor's group names, and the
+ * duplicate check (the same respondent twice in one wave) is done once.
+ *
+ * Wave and role of a row: the descriptor's group name when the value
+ * matches one (corpus_wave_of, corpus_role_of); the value as written when
+ * none does (the caller decides whether that is an error: tally lists such
+ * values); "(ukendt)" for an empty cell; "(alle)" when the survey has no
+ * such column.
+ *
+ * Rows come from table.h: CSV (any separator, UTF-8 or Windows-1252), SPSS
+ * .sav/.zsav, Stata .dta or an .xlsx sheet; a labelled value reads as its
+ * label, and the descriptor may name a wave or role by its code instead.
+ *
+ * Memory: what grows with the survey is the duplicate check, 16 bytes per
+ * respondent (a 64-bit hash of wave and id, and the line it was first seen
+ * on); two different respondents collide with odds of about 2^-64 per pair.
+ *
+ * Ownership: a survey owns its reader, file and tables (survey_close).  The
+ * corpus is borrowed and must outlive it.  A survey_row's pointers are
+ * borrowed from the survey and stay valid until the next survey_next.
+ */
+#ifndef KODER_SURVEY_H
+#define KODER_SURVEY_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+struct corpus;
+struct corpus_question;
+struct kerr;
+struct kerr_list;
+struct survey;
+
+#define SURVEY_NO_COLUMN ((size_t)-1)
+#define SURVEY_UNKNOWN "(ukendt)"
+#define SURVEY_ALL "(alle)"
+
+struct survey_opts {
+	const char *question;      /* only this question (id or column); NULL = all */
+	int encoding;              /* enum csv_encoding; 0 = detect */
+	size_t max_field;          /* bytes per field; 0 = the reader's default */
+	int no_id;                 /* 1: no id column is needed (rows are numbered) */
+	int optional_questions;    /* 1: a question column that is missing is left
+	                              out (SURVEY_NO_COLUMN), not an error */
+	const char *sheet;         /* an .xlsx survey: this sheet; NULL = the first */
+};
+
+struct survey_row {
+	long line;                 /* line on which the row starts (1 = header) */
+	size_t index;              /* 1 = the first data row */
+	const char *respondent;    /* the id as written; the row number with no_id */
+	size_t respondent_len;
+	const char *wave, *role;   /* group names (see above) */
+	long wave_index, role_index;  /* into the corpus's waves / roles, or -1 */
+	const char *wave_value, *role_value;  /* as written; NULL without the column */
+	long dup_line;             /* > 0: this respondent was already seen in this
+	                              wave, on that line */
+	const char *const *answer; /* [nquestions]: each question's answer ("" when
+	                              the column is missing) */
+	const size_t *answer_len;
+	size_t nfields;            /* every column of the row, in header order */
+	const char *const *field;
+	const size_t *len;
+};
+
+enum { SURVEY_END = 0, SURVEY_ROW = 1 };
+
+/*
+ * Open the survey of corpus `c`: the file at `path`, or the descriptor's own
+ * survey when path is NULL ("-" is standard input).  The id, wave and role
+ * columns and each question's column are found in the header; every column
+ * that is missing goes to `errs` (file, line 1, the column named) and the
+ * first code is returned.  *out is the caller's (survey_close).  `opts` may
+ * be NULL.
+ */
+int survey_open(struct survey **out, const struct corpus *c, const char *path,
+	const struct survey_opts *opts, struct kerr_list *errs);
+
+/*
+ * The next row: SURVEY_ROW with `row` filled, SURVEY_END, or a negative
+ * -KERR_* code with `e` naming file and line.  After -KERR_SYNTAX (a row
+ * whose field count differs from the header's) reading may go on; after any
+ * other error the survey is done.
+ */
+int survey_next(struct survey *s, struct survey_row *row, struct kerr *e);
+
+/* Free the survey and close its file.  NULL is a no-op. */
+void survey_close(struct survey *s);
+
+/* The file's name as used in messages ("<stdin>" for standard input). */
+const char *survey_file(const struct survey *s);
+/* The questions read, in corpus order (after opts->question). */
+size_t survey_nquestions(const struct survey *s);
+const struct corpus_question *survey_question(const struct survey *s, size_t i);
+/* Index of a column in the header (csv_name_equal), or SURVEY_NO_COLUMN. */
+size_t survey_column(const struct survey *s, const char *name);
+/* Name of column i as in the file. */
+const char *survey_column_name(const struct survey *s, size_t i);
+size_t survey_ncolumns(const struct survey *s);
+
+#endif

@@ -1,0 +1,612 @@
+/* test_session.c - the review session as a library: resume, decide, notes
+ * kept on revisit, undo of this session's decisions only, bulk decisions
+ * with one undo, filters (older codebook version, notes, disagreements
+ * that update while others code), search, adjudication starting empty,
+ * progress per wave, and samples assigned, listed, removed, reassigned. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "buf.h"
+#include "error.h"
+#include "project.h"
+#include "session.h"
+#include "store.h"
+
+static char dir[] = "/tmp/koder-session-XXXXXX";
+static char cbpath[256];
+static int nstore;
+
+static const char codebook_json[] =
+	"{\"id\": \"t\", \"version\": 2, \"title\": \"T\", \"language\": \"da\",\n"
+	" \"categories\": [\n"
+	"  {\"id\": \"tid\", \"label\": \"Manglende tid\", \"description\": \"For lidt tid.\",\n"
+	"   \"include\": [\"tid\"], \"examples\": [\"ingen tid\"]},\n"
+	"  {\"id\": \"afstand\", \"label\": \"Afstand\", \"include\": [\"afstand\"]},\n"
+	"  {\"id\": \"andet\", \"label\": \"Andet\"}\n"
+	" ]}\n";
+
+/* Category bits in the codebook above. */
+#define TID ((uint64_t)1 << 0)
+#define AFSTAND ((uint64_t)1 << 1)
+#define ANDET ((uint64_t)1 << 2)
+#define INGEN ((uint64_t)1 << 3)
+
+static int setup(void **state)
+{
+	FILE *f;
+
+	(void)state;
+	if (!mkdtemp(dir))
+		return -1;
+	snprintf(cbpath, sizeof(cbpath), "%s/t.json", dir);
+	if (!(f = fopen(cbpath, "w")))
+		return -1;
+	fputs(codebook_json, f);
+	return fclose(f);
+}
+
+static int teardown(void **state)
+{
+	char cmd[300];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	return system(cmd);
+}
+
+static long long add(struct store *s, const char *resp, const char *wave, long long seq,
+	const char *text, const char *sugg, const char *evidence)
+{
+	struct store_answer a = { 0, "q", "t", wave, "Leder", resp, text,
+		"{\"Kommune\":\"Vejle\"}", seq };
+	struct store_suggestion g = { 0, "t", "2", sugg, evidence, NULL };
+	long long id = 0;
+
+	assert_int_equal(store_add_answer(s, &a, &id, NULL, NULL), 0);
+	g.answer_id = id;
+	assert_int_equal(store_add_suggestion(s, &g, NULL), 0);
+	return id;
+}
+
+/* A store with five answers of question "q": respondent 1 answers in both
+ * waves A and B (two answers: a respondent is (id, wave)). */
+static struct store *fresh(long long id[5])
+{
+	struct store *s = NULL;
+	char path[300];
+
+	snprintf(path, sizeof(path), "%s/s%d.db", dir, nstore++);
+	assert_int_equal(store_open(&s, path, STORE_CREATE, NULL), 0);
+	id[0] = add(s, "1", "A", 1, "ingen tid til det", "tid",
+		"[{\"cat\":\"tid\",\"start\":6,\"end\":9}]");
+	id[1] = add(s, "2", "A", 2, "lang afstand", "afstand",
+		"[{\"cat\":\"afstand\",\"start\":5,\"end\":12}]");
+	id[2] = add(s, "3", "A", 3, "noget helt andet", "andet", NULL);
+	id[3] = add(s, "1", "B", 4, "stadig ingen tid", "tid", NULL);
+	id[4] = add(s, "2", "B", 5, "bøvl med afstand og tid", "tid;afstand",
+		"[{\"cat\":\"tid\",\"start\":21,\"end\":24},{\"cat\":\"afstand\",\"start\":10,\"end\":17}]");
+	assert_int_equal(project_set_codebook(s, "q", cbpath, NULL), 0);
+	return s;
+}
+
+static struct session *open_as(struct store *s, const char *coder, enum session_mode m)
+{
+	struct session *ss = NULL;
+	struct kerr e;
+
+	kerr_clear(&e);
+	assert_int_equal(session_open(&ss, s, "q", coder, m, &e), 0);
+	assert_non_null(ss);
+	return ss;
+}
+
+static void test_open_and_answer(void **state)
+{
+	long long id[5];
+	struct store *s = fresh(id);
+	struct session *ss = open_as(s, "anna", SESSION_CODE);
+	struct session_category c;
+	struct session_answer a;
+	struct buf b = BUF_INIT;
+	uint64_t set;
+
+	(void)state;
+	assert_int_equal(session_count(ss), 5);
+	assert_int_equal(session_ncategories(ss), 4);
+	assert_int_equal(session_category(ss, 0, &c), 0);
+	assert_string_equal(c.id, "tid");
+	assert_string_equal(c.label, "Manglende tid");
+	assert_string_equal(c.description, "For lidt tid.");
+	assert_int_equal(c.nexamples, 1);
+	assert_string_equal(c.examples[0], "ingen tid");
+	assert_int_equal(session_category(ss, 3, &c), 0);
+	assert_true(c.nonsubstantive);
+	assert_int_equal(session_category(ss, 4, &c), KERR_NOTFOUND);
+
+	assert_int_equal(session_current(ss, &a, NULL), 0);
+	assert_int_equal(a.id, id[0]);
+	assert_string_equal(a.respondent, "1");
+	assert_string_equal(a.wave, "A");
+	assert_string_equal(a.place, "Kommune: Vejle");
+	assert_string_equal(a.suggested, "tid");
+	assert_int_equal(a.suggested_set, TID);
+	assert_int_equal(a.start_set, TID);        /* arrives with the suggestion ticked */
+	assert_int_equal(a.nevidence, 1);
+	assert_int_equal(a.evidence[0].start, 6);
+	assert_int_equal(a.evidence[0].end, 9);
+	assert_false(a.decided);
+	assert_string_equal(a.codes, "");
+	assert_string_equal(a.codebook_version, "2");
+	/* evidence comes sorted by position */
+	assert_int_equal(session_answer(ss, id[4], &a, NULL), 0);
+	assert_int_equal(a.nevidence, 2);
+	assert_true(a.evidence[0].start < a.evidence[1].start);
+	assert_int_equal(a.evidence[0].cat, 1);
+	assert_int_equal(session_answer(ss, 999, &a, NULL), KERR_NOTFOUND);
+
+	assert_int_equal(session_codes_set(ss, "afstand;tid", &set, NULL), 0);
+	assert_int_equal(set, TID | AFSTAND);
+	assert_int_equal(session_codes_set(ss, "tidd", &set, NULL), KERR_NOTFOUND);
+	assert_int_equal(session_set_codes(ss, AFSTAND | TID, &b), 0);
+	assert_string_equal(b.data, "tid;afstand");
+	buf_release(&b);
+	session_close(ss);
+	store_close(s);
+}
+
+static void test_decide_resume_and_identity(void **state)
+{
+	long long id[5];
+	struct store *s = fresh(id);
+	struct session *ss = open_as(s, "anna", SESSION_CODE);
+	struct session_answer a;
+	struct kerr e;
+
+	(void)state;
+	kerr_clear(&e);
+	assert_int_equal(session_decide_set(ss, 0, 0, NULL, &e), KERR_INVALID);
+	assert_int_equal(session_decide_set(ss, 0, INGEN | TID, NULL, NULL), KERR_SCHEMA);
+	assert_int_equal(session_decide(ss, 0, "tid", NULL, NULL), 0);
+	assert_int_equal(session_advance(ss), 0);
+	assert_int_equal(session_pos(ss), 1);
+	assert_int_equal(session_decide(ss, 0, "afstand;andet", NULL, NULL), 0);
+	session_close(ss);
+
+	/* Durable at once, and resumed at the first answer not decided. */
+	ss = open_as(s, "anna", SESSION_CODE);
+	assert_int_equal(session_pos(ss), 2);
+	/* Respondent 1 of wave A is decided, respondent 1 of wave B is not. */
+	assert_int_equal(session_answer(ss, id[0], &a, NULL), 0);
+	assert_true(a.decided);
+	assert_string_equal(a.codes, "tid");
+	assert_int_equal(session_answer(ss, id[3], &a, NULL), 0);
+	assert_false(a.decided);
+	session_close(ss);
+	store_close(s);
+}
+
+static void test_note_kept_on_revisit(void **state)
+{
+	long long id[5];
+	struct store *s = fresh(id);
+	struct session *ss = open_as(s, "anna", SESSION_CODE);
+	struct session_answer a;
+	struct store_decision d;
+	int saved = -1;
+
+	(void)state;
+	/* a note before deciding waits for the decision */
+	assert_int_equal(session_note(ss, 0, "spørg Lone", &saved, NULL), 0);
+	assert_int_equal(saved, 0);
+	assert_int_equal(session_current(ss, &a, NULL), 0);
+	assert_string_equal(a.note, "spørg Lone");
+	assert_int_equal(session_decide_set(ss, 0, TID, NULL, NULL), 0);
+	session_advance(ss);
+	session_close(ss);
+
+	/* another day: back to the answer, Enter again -> the note stays */
+	ss = open_as(s, "anna", SESSION_CODE);
+	assert_int_equal(session_goto_id(ss, id[0]), 0);
+	assert_int_equal(session_current(ss, &a, NULL), 0);
+	assert_string_equal(a.note, "spørg Lone");
+	assert_int_equal(session_decide_set(ss, 0, a.start_set, NULL, NULL), 0);
+	assert_int_equal(store_latest(s, id[0], "anna", &d, NULL), 0);
+	assert_string_equal(d.note, "spørg Lone");
+	store_decision_release(&d);
+	/* a note can be found and filtered on */
+	assert_int_equal(session_set_filter(ss, SESSION_NOTED, 0, NULL), 0);
+	assert_int_equal(session_view_count(ss), 1);
+	assert_int_equal(session_set_filter(ss, SESSION_ALL, 0, NULL), 0);
+	/* editing the note of a decided answer saves it at once */
+	assert_int_equal(session_note(ss, id[0], "", &saved, NULL), 0);
+	assert_int_equal(saved, 1);
+	assert_int_equal(store_latest(s, id[0], "anna", &d, NULL), 0);
+	assert_null(d.note);
+	assert_string_equal(d.codes, "tid");
+	store_decision_release(&d);
+	/* undo brings the note back with the codes */
+	assert_int_equal(session_undo(ss, NULL, NULL, NULL), 0);
+	assert_int_equal(session_answer(ss, id[0], &a, NULL), 0);
+	assert_string_equal(a.note, "spørg Lone");
+	session_close(ss);
+	/* ...also for a session that only reads it (the note of an undo row) */
+	ss = open_as(s, "anna", SESSION_CODE);
+	assert_int_equal(session_answer(ss, id[0], &a, NULL), 0);
+	assert_string_equal(a.note, "spørg Lone");
+	assert_int_equal(session_set_filter(ss, SESSION_NOTED, 0, NULL), 0);
+	assert_int_equal(session_view_count(ss), 1);
+	session_close(ss);
+	store_close(s);
+}
+
+static void test_undo_only_own(void **state)
+{
+	long long id[5], undone = 0;
+	struct store *s = fresh(id);
+	struct session *a = open_as(s, "anna", SESSION_CODE);
+	struct session *b = open_as(s, "anna", SESSION_CODE);
+	struct store_decision d;
+	size_t skipped = 9;
+
+	(void)state;
+	assert_int_equal(session_decide_set(a, id[0], TID, NULL, NULL), 0);
+	assert_int_equal(session_decide_set(b, id[1], AFSTAND, NULL, NULL), 0);
+	/* A's undo takes A's decision, though B's is the coder's latest */
+	assert_int_equal(session_undo(a, &undone, &skipped, NULL), 0);
+	assert_int_equal(undone, id[0]);
+	assert_int_equal(skipped, 0);
+	assert_int_equal(store_latest(s, id[0], "anna", &d, NULL), KERR_NOTFOUND);
+	assert_int_equal(store_latest(s, id[1], "anna", &d, NULL), 0);
+	assert_string_equal(d.codes, "afstand");
+	store_decision_release(&d);
+	assert_int_equal(session_undo(a, NULL, NULL, NULL), KERR_NOTFOUND);
+
+	/* A decides, B decides the same answer again: A's undo leaves B's */
+	assert_int_equal(session_decide_set(a, id[2], ANDET, NULL, NULL), 0);
+	assert_int_equal(session_decide_set(b, id[2], TID, NULL, NULL), 0);
+	assert_int_equal(session_undo(a, NULL, &skipped, NULL), 0);
+	assert_int_equal(skipped, 1);
+	assert_int_equal(store_latest(s, id[2], "anna", &d, NULL), 0);
+	assert_string_equal(d.codes, "tid");
+	store_decision_release(&d);
+	/* B's own undo goes back to A's decision, then to nothing */
+	assert_int_equal(session_undo(b, NULL, NULL, NULL), 0);
+	assert_int_equal(store_latest(s, id[2], "anna", &d, NULL), 0);
+	assert_string_equal(d.codes, "andet");
+	store_decision_release(&d);
+	session_close(a);
+	session_close(b);
+	store_close(s);
+}
+
+static void test_bulk_one_undo(void **state)
+{
+	long long id[5], ids[3], *found = NULL;
+	struct store *s = fresh(id);
+	struct session *ss = open_as(s, "anna", SESSION_CODE);
+	struct session_progress p;
+	struct session_answer a;
+	size_t n = 0, i;
+
+	(void)state;
+	assert_int_equal(session_search_all(ss, "TID", &found, &n, NULL), 0);
+	assert_int_equal(n, 3);                 /* id 0, 3, 4 mention tid */
+	for (i = 0; i < n; i++)
+		ids[i] = found[i];
+	free(found);
+	assert_int_equal(ids[0], id[0]);
+	assert_int_equal(ids[2], id[4]);
+	assert_int_equal(session_decide_many(ss, ids, n, "tid", NULL), 0);
+	session_progress(ss, &p);
+	assert_int_equal(p.done, 3);
+	assert_int_equal(p.decided, 3);
+	assert_int_equal(p.nwaves, 2);
+	assert_string_equal(p.waves[0].wave, "A");
+	assert_int_equal(p.waves[0].total, 3);
+	assert_int_equal(p.waves[0].done, 1);
+	assert_int_equal(p.waves[1].done, 2);
+	/* unknown answers refuse the whole bulk */
+	ids[1] = 999;
+	assert_int_equal(session_decide_many(ss, ids, 2, "afstand", NULL), KERR_INVALID);
+	assert_int_equal(session_undo(ss, NULL, NULL, NULL), 0);   /* one step, three answers */
+	session_progress(ss, &p);
+	assert_int_equal(p.done, 0);
+	assert_int_equal(session_answer(ss, id[4], &a, NULL), 0);
+	assert_false(a.decided);
+	assert_int_equal(session_undo(ss, NULL, NULL, NULL), KERR_NOTFOUND);
+	session_close(ss);
+	store_close(s);
+}
+
+static void test_identical_and_brief(void **state)
+{
+	long long id[5], *ids = NULL, one;
+	struct store *s = fresh(id);
+	struct session *ss;
+	struct session_brief b;
+	size_t n = 0;
+
+	(void)state;
+	one = add(s, "9", "B", 6, "  Ingen  TID til det ", "tid", NULL);
+	ss = open_as(s, "anna", SESSION_CODE);
+	assert_int_equal(session_identical(ss, id[0], &ids, &n, NULL), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(ids[0], id[0]);
+	assert_int_equal(ids[1], one);
+	free(ids);
+	assert_int_equal(session_identical(ss, 999, &ids, &n, NULL), KERR_NOTFOUND);
+	assert_int_equal(session_decide_set(ss, id[1], AFSTAND, "tjek", NULL), 0);
+	assert_int_equal(session_brief(ss, 1, &b), 0);
+	assert_int_equal(b.id, id[1]);
+	assert_string_equal(b.respondent, "2");
+	assert_true(b.decided);
+	assert_int_equal(b.codes_set, AFSTAND);
+	assert_string_equal(b.note, "tjek");
+	assert_int_equal(session_brief(ss, 6, &b), KERR_NOTFOUND);
+	session_close(ss);
+	/* hand-picked work: the coder then sees only those */
+	assert_int_equal(session_sample_add(s, "bo", id + 3, 2, &n, NULL), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(session_sample_add(s, "bo", id + 3, 2, &n, NULL), 0);
+	assert_int_equal(n, 0);
+	one = 999;
+	assert_int_equal(session_sample_add(s, "bo", &one, 1, &n, NULL), KERR_NOTFOUND);
+	ss = open_as(s, "bo", SESSION_CODE);
+	assert_int_equal(session_count(ss), 2);
+	session_close(ss);
+	store_close(s);
+}
+
+static void test_json(void **state)
+{
+	long long id[5];
+	struct store *s = fresh(id);
+	struct session *ss = open_as(s, "anna", SESSION_CODE);
+	struct session *bo = open_as(s, "bo", SESSION_CODE);
+	struct session_answer a;
+	struct buf b = BUF_INIT;
+	cJSON *o, *ev, *x;
+
+	(void)state;
+	assert_int_equal(session_decide(bo, id[4], "afstand", "\"<b>\"", NULL), 0);
+	assert_int_equal(session_answer(ss, id[4], &a, NULL), 0);
+	assert_int_equal(session_answer_json(ss, &a, &b, NULL), 0);
+	o = cJSON_Parse(b.data);
+	assert_non_null(o);
+	assert_string_equal(cJSON_GetObjectItem(o, "text")->valuestring, "bøvl med afstand og tid");
+	assert_string_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(o, "extra"), "Kommune")
+		->valuestring, "Vejle");
+	ev = cJSON_GetArrayItem(cJSON_GetObjectItem(o, "evidence"), 0);
+	assert_int_equal(cJSON_GetObjectItem(ev, "start")->valueint, 10);   /* bytes */
+	assert_int_equal(cJSON_GetObjectItem(ev, "start16")->valueint, 9);  /* ø is one unit */
+	assert_string_equal(cJSON_GetObjectItem(ev, "category")->valuestring, "afstand");
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(o, "suggested")), 2);
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(o, "codes")), 0);
+	assert_true(cJSON_IsFalse(cJSON_GetObjectItem(o, "decided")));
+	x = cJSON_GetArrayItem(cJSON_GetObjectItem(o, "coders"), 0);
+	assert_string_equal(cJSON_GetObjectItem(x, "coder")->valuestring, "bo");
+	assert_string_equal(cJSON_GetObjectItem(x, "note")->valuestring, "\"<b>\"");
+	assert_string_equal(cJSON_GetArrayItem(cJSON_GetObjectItem(x, "codes"), 0)->valuestring,
+		"afstand");
+	cJSON_Delete(o);
+
+	buf_reset(&b);
+	assert_int_equal(session_categories_json(ss, &b, NULL), 0);
+	o = cJSON_Parse(b.data);
+	assert_int_equal(cJSON_GetArraySize(o), 4);
+	x = cJSON_GetArrayItem(o, 0);
+	assert_string_equal(cJSON_GetObjectItem(x, "label")->valuestring, "Manglende tid");
+	assert_int_equal(cJSON_GetObjectItem(x, "number")->valueint, 1);
+	assert_string_equal(cJSON_GetArrayItem(cJSON_GetObjectItem(x, "examples"), 0)->valuestring,
+		"ingen tid");
+	assert_true(cJSON_IsTrue(cJSON_GetObjectItem(cJSON_GetArrayItem(o, 3), "nonsubstantive")));
+	cJSON_Delete(o);
+
+	buf_reset(&b);
+	assert_int_equal(session_decide_set(ss, id[0], TID, NULL, NULL), 0);
+	assert_int_equal(session_progress_json(ss, &b, NULL), 0);
+	o = cJSON_Parse(b.data);
+	assert_int_equal(cJSON_GetObjectItem(o, "done")->valueint, 1);
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(o, "waves")), 2);
+	cJSON_Delete(o);
+	buf_release(&b);
+	session_close(ss);
+	session_close(bo);
+	store_close(s);
+}
+
+static void test_filters_and_search(void **state)
+{
+	long long id[5];
+	struct store *s = fresh(id);
+	struct session *ss = open_as(s, "anna", SESSION_CODE);
+	struct session *bo = open_as(s, "bo", SESSION_CODE);
+	struct store_decision d = { 0 };
+	struct session_answer a;
+	int how = -1;
+
+	(void)state;
+	assert_int_equal(session_set_filter(ss, SESSION_UNCERTAIN, 0, NULL), 0);
+	assert_int_equal(session_view_count(ss), 1);        /* only andet suggested */
+	assert_int_equal(session_set_filter(ss, SESSION_BY_CODE, 1, NULL), 0);
+	assert_int_equal(session_view_count(ss), 2);        /* afstand suggested */
+	assert_int_equal(session_set_filter(ss, SESSION_BY_CODE, 9, NULL), KERR_NOTFOUND);
+
+	/* decided under version 1 of the codebook: the older-version filter */
+	d.answer_id = id[1];
+	d.coder = "anna";
+	d.codebook_id = "t";
+	d.codebook_version = "1";
+	d.codes = "afstand";
+	d.action = "import";
+	assert_int_equal(store_add_decision(s, &d, NULL, NULL), 0);
+	assert_int_equal(session_decide_set(ss, id[0], TID, NULL, NULL), 0);
+	assert_int_equal(session_refresh(ss, NULL), 0);
+	assert_int_equal(session_set_filter(ss, SESSION_OLDER, 0, NULL), 0);
+	assert_int_equal(session_view_count(ss), 1);
+	assert_int_equal(session_view_id(ss, 0), id[1]);
+	assert_int_equal(session_set_filter(ss, SESSION_UNREVIEWED, 0, NULL), 0);
+	assert_int_equal(session_view_count(ss), 3);
+
+	/* disagreements: bo codes differently; anna sees it after a refresh,
+	 * and each coder's codes with the answer */
+	assert_int_equal(session_set_filter(ss, SESSION_DISPUTED, 0, NULL), 0);
+	assert_int_equal(session_view_count(ss), 0);
+	assert_int_equal(session_decide_set(bo, id[0], ANDET, NULL, NULL), 0);
+	assert_int_equal(session_refresh(ss, NULL), 0);
+	assert_int_equal(session_view_count(ss), 1);
+	assert_int_equal(session_current(ss, &a, NULL), 0);
+	assert_true(a.disputed);
+	assert_int_equal(a.ncoders, 2);
+	assert_string_equal(a.coders[0].coder, "anna");
+	assert_string_equal(a.coders[0].codes, "tid");
+	assert_string_equal(a.coders[1].coder, "bo");
+	assert_string_equal(a.coders[1].codes, "andet");
+
+	/* search: text (æøå-insensitive), respondent, note */
+	assert_int_equal(session_set_filter(ss, SESSION_ALL, 0, NULL), 0);
+	session_goto(ss, 0);
+	assert_int_equal(session_search(ss, "boevl", &how, NULL), 0);
+	assert_int_equal(session_view_id(ss, session_pos(ss)), id[4]);
+	assert_int_equal(how, 0);
+	assert_int_equal(session_search(ss, "3", &how, NULL), 0);
+	assert_int_equal(how, 1);
+	assert_int_equal(session_view_id(ss, session_pos(ss)), id[2]);
+	assert_int_equal(session_note(ss, id[3], "ring til kommunen", NULL, NULL), 0);
+	assert_int_equal(session_search(ss, "kommunen", &how, NULL), 0);
+	assert_int_equal(session_view_id(ss, session_pos(ss)), id[3]);
+	assert_int_equal(session_search(ss, "kommunen", &how, NULL), 0);
+	assert_int_equal(how, 2);               /* only here */
+	assert_int_equal(session_search(ss, "xyzzy", &how, NULL), KERR_NOTFOUND);
+	/* a pending note survives a refresh */
+	assert_int_equal(session_refresh(ss, NULL), 0);
+	assert_int_equal(session_answer(ss, id[3], &a, NULL), 0);
+	assert_string_equal(a.note, "ring til kommunen");
+	session_close(ss);
+	session_close(bo);
+	store_close(s);
+}
+
+static void test_adjudicate_starts_empty(void **state)
+{
+	long long id[5];
+	struct store *s = fresh(id);
+	struct session *anna = open_as(s, "anna", SESSION_CODE);
+	struct session *bo = open_as(s, "bo", SESSION_CODE);
+	struct session *chef;
+	struct session_answer a;
+	struct store_decision d;
+
+	(void)state;
+	assert_int_equal(session_decide_set(anna, id[1], AFSTAND, NULL, NULL), 0);
+	assert_int_equal(session_decide_set(bo, id[1], AFSTAND | TID, NULL, NULL), 0);
+	assert_int_equal(session_decide_set(anna, id[2], ANDET, NULL, NULL), 0);
+	assert_int_equal(session_decide_set(bo, id[2], ANDET, NULL, NULL), 0);
+	chef = open_as(s, "chef", SESSION_ADJUDICATE);
+	assert_int_equal(session_count(chef), 1);           /* the one disagreement */
+	assert_int_equal(session_current(chef, &a, NULL), 0);
+	assert_int_equal(a.id, id[1]);
+	assert_int_equal(a.start_set, 0);                   /* nothing ticked */
+	assert_int_equal(a.ncoders, 2);
+	assert_string_equal(a.coders[0].codes, "afstand");
+	assert_string_equal(a.coders[1].codes, "tid;afstand");
+	assert_int_equal(session_decide_set(chef, 0, AFSTAND, NULL, NULL), 0);
+	assert_int_equal(store_latest(s, id[1], "chef", &d, NULL), 0);
+	assert_int_equal(d.final, 1);
+	assert_string_equal(d.action, "adjudicate");
+	store_decision_release(&d);
+	assert_int_equal(session_current(chef, &a, NULL), 0);
+	assert_true(a.adjudicated);
+	assert_false(a.disputed);
+	session_close(chef);
+	session_close(anna);
+	session_close(bo);
+	store_close(s);
+}
+
+struct rows {
+	char got[512];
+	size_t n;
+};
+
+static int row(void *ctx, const struct session_sample_row *r)
+{
+	struct rows *l = ctx;
+	size_t len = strlen(l->got);
+
+	snprintf(l->got + len, sizeof(l->got) - len, "%s:%s/%s%s ", r->coder, r->respondent,
+		r->wave, r->decided ? "*" : "");
+	l->n++;
+	return 0;
+}
+
+static void test_samples(void **state)
+{
+	long long id[5];
+	struct store *s = fresh(id);
+	struct session *ss;
+	struct rows l = { "", 0 };
+	size_t n = 0;
+
+	(void)state;
+	assert_int_equal(session_sample_assign(s, "q", "anna", 2, 7, &n, NULL), 0);
+	assert_int_equal(n, 2);
+	ss = open_as(s, "anna", SESSION_CODE);
+	assert_true(session_has_sample(ss));
+	assert_int_equal(session_count(ss), 2);
+	assert_int_equal(session_decide_set(ss, 0, TID, NULL, NULL), 0);
+	session_close(ss);
+	assert_int_equal(session_sample_list(s, "q", NULL, row, &l, NULL), 0);
+	assert_int_equal(l.n, 2);
+	assert_non_null(strchr(l.got, '*'));                /* one decided */
+
+	/* the wrong coder: bo gets the sample, anna's decision stays anna's */
+	assert_int_equal(session_sample_reassign(s, "q", "anna", "anna", &n, NULL), KERR_INVALID);
+	assert_int_equal(session_sample_reassign(s, "q", "anna", "bo", &n, NULL), 0);
+	assert_int_equal(n, 2);
+	ss = open_as(s, "anna", SESSION_CODE);
+	assert_false(session_has_sample(ss));
+	assert_int_equal(session_count(ss), 5);             /* all her work again */
+	session_close(ss);
+	ss = open_as(s, "bo", SESSION_CODE);
+	assert_int_equal(session_count(ss), 2);
+	session_close(ss);
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(session_sample_list(s, "q", "bo", row, &l, NULL), 0);
+	assert_int_equal(l.n, 2);
+	assert_null(strchr(l.got, '*'));
+	assert_int_equal(session_sample_remove(s, "q", "bo", &n, NULL), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(session_sample_remove(s, "q", "bo", &n, NULL), KERR_NOTFOUND);
+	assert_int_equal(session_sample_reassign(s, "q", "bo", "cy", &n, NULL), KERR_NOTFOUND);
+	ss = open_as(s, "bo", SESSION_CODE);
+	assert_int_equal(session_count(ss), 5);
+	session_close(ss);
+	store_close(s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_open_and_answer),
+		cmocka_unit_test(test_decide_resume_and_identity),
+		cmocka_unit_test(test_note_kept_on_revisit),
+		cmocka_unit_test(test_undo_only_own),
+		cmocka_unit_test(test_bulk_one_undo),
+		cmocka_unit_test(test_identical_and_brief),
+		cmocka_unit_test(test_json),
+		cmocka_unit_test(test_filters_and_search),
+		cmocka_unit_test(test_adjudicate_starts_empty),
+		cmocka_unit_test(test_samples),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
