@@ -30,6 +30,7 @@ static const struct command commands[] = {
 	{ "codebook", cmd_codebook, "exchange codebooks with NVivo, ATLAS.ti, MAXQDA, QualCoder" },
 	{ "scan", cmd_scan, "find or mask personal data (CPR, phone, e-mail, names) in answers" },
 	{ "tally", cmd_tally, "count coded answers per wave and role: \"Anført af X ud af Y\"" },
+	{ "export", cmd_export, "write the survey with coded 0/1 columns (.sav, .dta, .xlsx, CSV)" },
 	{ "review", cmd_review, "confirm or override suggestions in a terminal UI; import/export decisions" },
 	{ "serve", cmd_serve, "review in the browser, one coder or a team at once" },
 	{ "agree", cmd_agree, "agreement between coders and with the engine: kappa, alpha, disagreements" },
