@@ -14,7 +14,7 @@
 # STUDY_DIR holds corpus.json's files: survey.csv (Respondent-ID, Svar),
 # gold.csv (id,codes) and first-codebook.json.  Prints the per-half figures
 # and two summary lines:
-#   first-codebook macro-F1 X
+#   first-codebook macro-F1 X (koder score, blank answers left out: Y)
 #   trained macro-F1 half1 X half2 Y average Z
 # Exit status 0, or 1 when a step fails (its error is shown).
 set -eu
@@ -74,7 +74,7 @@ first_half2=$(python3 "$here/score-codes.py" "$tmp/half2.csv" "$tmp/pred0.csv" |
 first_half1=$(python3 "$here/score-codes.py" "$tmp/half1.csv" "$tmp/pred0.csv" | sed -n 's/^macro-F1 //p')
 
 echo "study $(basename "$dir"): $(($n1 + $n2)) coded answers, halves $n1 and $n2"
-echo "first-codebook macro-F1 $first"
+echo "first-codebook macro-F1 $first (koder score, blank answers left out: $(sed -n 's/^  macro-F1 *//p' "$tmp/score.txt"))"
 echo "half 1: first codebook $first_half1, trained on half 2 $f1"
 echo "half 2: first codebook $first_half2, trained on half 1 $f2"
 echo "trained macro-F1 half1 $f1 half2 $f2 average $(python3 -c "print('%.3f' % (($f1 + $f2) / 2))")"
