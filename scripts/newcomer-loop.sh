@@ -16,6 +16,9 @@
 # and two summary lines:
 #   first-codebook macro-F1 X (koder score, blank answers left out: Y)
 #   trained macro-F1 half1 X half2 Y average Z
+# NEWCOMER_WORK=DIR keeps the work files there (half1.csv, half2.csv,
+# half1.model, pred-half1.csv, train-half1.txt, ...) instead of a temporary
+# directory.
 # Exit status 0, or 1 when a step fails (its error is shown).
 set -eu
 dir=${1:?usage: newcomer-loop.sh STUDY_DIR [KODER]}
@@ -27,8 +30,11 @@ gold=$dir/gold.csv
 for f in "$cb" "$survey" "$gold"; do
     [ -f "$f" ] || { echo "newcomer-loop: $f not found" >&2; exit 1; }
 done
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+if [ -n "${NEWCOMER_WORK:-}" ]; then   # keep the halves, models and codes here
+    tmp=$NEWCOMER_WORK; mkdir -p "$tmp"
+else
+    tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+fi
 cols="--id Respondent-ID --answer Svar"
 
 # 1. The first codebook on the whole set.
