@@ -84,3 +84,28 @@ echo "first-codebook macro-F1 $first (koder score, blank answers left out: $(sed
 echo "half 1: first codebook $first_half1, trained on half 2 $f1"
 echo "half 2: first codebook $first_half2, trained on half 1 $f2"
 echo "trained macro-F1 half1 $f1 half2 $f2 average $(python3 -c "print('%.3f' % (($f1 + $f2) / 2))")"
+
+# 4. A second round, when the study has one: second-codebook-halfN.json is
+#    the first codebook revised by reading only the errors `koder score`
+#    listed on half N; it is trained on half N and scores the other half.
+if [ -f "$dir/second-codebook-half1.json" ] && [ -f "$dir/second-codebook-half2.json" ]; then
+    second() { # N OTHER -> "patterns X trained Y" on half OTHER
+        cb2=$dir/second-codebook-half$1.json
+        "$koder" code --codebook "$cb2" --id Respondent-ID --text Svar -q --no-model \
+            "$survey" >"$tmp/pred2-$1.csv"
+        p=$(python3 "$here/score-codes.py" "$tmp/half$2.csv" "$tmp/pred2-$1.csv" | sed -n 's/^macro-F1 //p')
+        if "$koder" train --codebook "$cb2" --gold "$tmp/half$1.csv" --survey "$survey" \
+               $cols -o "$tmp/second-half$1.model" >"$tmp/train2-half$1.txt" 2>&1; then
+            "$koder" code --codebook "$cb2" --id Respondent-ID --text Svar -q \
+                --model "$tmp/second-half$1.model" "$survey" >"$tmp/pred2m-$1.csv"
+            t=$(python3 "$here/score-codes.py" "$tmp/half$2.csv" "$tmp/pred2m-$1.csv" | sed -n 's/^macro-F1 //p')
+        else
+            t=$p
+        fi
+        echo "$p $t"
+    }
+    set -- $(second 2 1) $(second 1 2)
+    echo "second round, half 1 (codebook revised on half 2): patterns $1, trained on half 2 $2"
+    echo "second round, half 2 (codebook revised on half 1): patterns $3, trained on half 1 $4"
+    echo "second-round macro-F1 patterns average $(python3 -c "print('%.3f' % (($1 + $3) / 2))") trained average $(python3 -c "print('%.3f' % (($2 + $4) / 2))")"
+fi

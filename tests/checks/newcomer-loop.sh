@@ -23,6 +23,8 @@ for s in $studies; do
 	avg=${line##* }
 	[ -n "$first" ] && [ -n "$avg" ] || fail "$name: no figures in: $out"
 	echo "REPORT newstudy-$name first-codebook macro-F1 $first; $line"
+	second=$(printf '%s\n' "$out" | grep '^second-round macro-F1 ')
+	[ -n "$second" ] && echo "REPORT newstudy-$name $second (codebook revised on one half, scored on the other)"
 	python3 -c "import sys; sys.exit(0 if $avg >= $floor else 1)" \
 		|| fail "$name: trained macro-F1 $avg below the floor $floor"
 	python3 -c "import sys; sys.exit(0 if $avg >= $first else 1)" \
