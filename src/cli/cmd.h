@@ -48,6 +48,7 @@ int cmd_agree(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_train(int argc, char **argv);
 int cmd_score(int argc, char **argv);
+int cmd_kwic(int argc, char **argv);
 
 /* The survey of a project command (review, serve): a corpus descriptor or
  * a bare SURVEY.csv with the column flags.  cmd_load_source fills `c`
@@ -57,6 +58,7 @@ struct cmd_source {
 	const char *source, *text, *codebook, *id, *wave, *role;
 	const char *question;   /* in: --question; out: --text when not given */
 	int loaded;             /* 1 once `c` holds something to release */
+	int codebook_optional;  /* in: --text without --codebook is fine (kwic) */
 };
 struct corpus;
 int cmd_load_source(struct cmd_source *src, struct corpus *c, const struct cli_usage *u);

@@ -7,15 +7,16 @@
 #include "cli.h"
 #include "cmd.h"
 #include "codebook.h"
+#include "corpus.h"
 #include "csv.h"
 #include "engine.h"
 #include "error.h"
 #include "outfile.h"
 #include "pii.h"
 #include "rules.h"
+#include "survey.h"
 
 #include <cjson/cJSON.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -338,113 +339,91 @@ static void write_header(struct coder *c, int wave, int role)
 		wave ? ",wave" : "", role ? ",role" : "", c->explain ? ",why" : "");
 }
 
-/* Column `name` of the reader, or report it.  Returns 0, or the exit status. */
-static int find_col(struct csv_reader *rd, const char *name, const char *file, size_t *idx)
-{
-	struct kerr e;
-
-	kerr_clear(&e);
-	if (!csv_header_find(rd, name, idx, &e))
-		return 0;
-	kerr_at(&e, file, 1, 0);
-	return cli_error(&e);
-}
-
-struct cols {
-	size_t text, id, wave, role;
-	int has_id, has_wave, has_role;
-};
-
-static int code_stream(struct coder *c, FILE *fp, const char *file, const char *names[4],
+/* Code every row of the survey.  Returns 0 or the exit status. */
+static int code_stream(struct coder *c, struct survey *sv, int has_wave, int has_role,
 		       int *status)
 {
-	struct csv_reader *rd = NULL;
-	struct csv_row row;
-	struct cols k;
+	struct survey_row row;
 	struct kerr e;
 	struct cli_progress prog;
-	size_t nrow = 0;
-	int rc, st;
+	const char *file = survey_file(sv);
+	int rc;
 
-	memset(&k, 0, sizeof k);
 	kerr_clear(&e);
-	if (csv_open(&rd, fp, file, NULL, &e))
-		return cli_error(&e);
-	if ((st = find_col(rd, names[0], file, &k.text))
-	    || (names[1] && (st = find_col(rd, names[1], file, &k.id)))
-	    || (names[2] && (st = find_col(rd, names[2], file, &k.wave)))
-	    || (names[3] && (st = find_col(rd, names[3], file, &k.role)))) {
-		csv_close(rd);
-		return st;
-	}
-	k.has_id = names[1] != NULL;
-	k.has_wave = names[2] != NULL;
-	k.has_role = names[3] != NULL;
-	write_header(c, k.has_wave, k.has_role);
+	write_header(c, has_wave, has_role);
 	cli_progress_start(&prog, "coding", 0);
-	while ((rc = csv_next(rd, &row, &e)) != CSV_END) {
-		char rownum[32];
-		const char *id, *wave, *role;
-		size_t need = k.text;
+	while ((rc = survey_next(sv, &row, &e)) != SURVEY_END) {
+		const char *text, *id, *wave, *role;
 
-		/* a ragged row comes back filled and reading goes on; any other
-		 * error (a quote never closed) ends the file: say what it was */
-		if (rc < 0 && (rc != -KERR_SYNTAX || !row.field))
+		/* a ragged row is numbered and reading goes on; any other error
+		 * (a quote never closed) ends the file: say what it was */
+		if (rc < 0 && (rc != -KERR_SYNTAX || !row.index))
 			break;
-		nrow++;
-		if (k.has_id && k.id > need) need = k.id;
-		if (k.has_wave && k.wave > need) need = k.wave;
-		if (k.has_role && k.role > need) need = k.role;
-		if (rc < 0 || row.n <= need) {
+		if (rc < 0) {
 			cli_warn("%s:%ld: row skipped: it has %zu fields where the header has %zu",
-				file, row.line, row.n, csv_header_count(rd));
+				file, row.line, row.nfields, survey_ncolumns(sv));
 			*status = EXIT_PROBLEMS;
 			kerr_clear(&e);
 			continue;
 		}
-		rc = engine_code(c->en, row.field[k.text], row.len[k.text], &c->ans, &e);
+		text = row.answer[0];
+		rc = engine_code(c->en, text, row.answer_len[0], &c->ans, &e);
 		if (rc) {
 			if (!e.file[0] || rc != KERR_LIMIT)
 				kerr_at(&e, file, row.line, 0);
 			else
 				cli_warn("%s:%ld: while coding this answer:", file, row.line);
-			csv_close(rd);
 			cli_progress_end(&prog);
 			return cli_error(&e);
 		}
-		if (c->mask)
-			rc = pii_find(row.field[k.text], row.len[k.text], c->mask, &c->hits, &e);
-		if (rc) {
-			csv_close(rd);
+		if (c->mask && (rc = pii_find(text, row.answer_len[0], c->mask, &c->hits, &e))) {
 			cli_progress_end(&prog);
 			return cli_error(&e);
 		}
-		snprintf(rownum, sizeof rownum, "%zu", nrow);
 		/* with --mask every column written goes through pii_cell: an id
 		 * column can hold a CPR number */
-		id = pii_cell(k.has_id ? row.field[k.id] : rownum, c->mask, &c->cellmask[0], &e);
-		wave = pii_cell(k.has_wave ? row.field[k.wave] : NULL, c->mask, &c->cellmask[1], &e);
-		role = pii_cell(k.has_role ? row.field[k.role] : NULL, c->mask, &c->cellmask[2], &e);
+		id = pii_cell(row.respondent, c->mask, &c->cellmask[0], &e);
+		wave = pii_cell(has_wave ? row.wave_value : NULL, c->mask, &c->cellmask[1], &e);
+		role = pii_cell(has_role ? row.role_value : NULL, c->mask, &c->cellmask[2], &e);
 		c->counts[status_of(&c->ans.res)]++;
-		if (!id || (k.has_wave && !wave) || (k.has_role && !role))
+		if (!id || (has_wave && !wave) || (has_role && !role))
 			rc = KERR_NOMEM;
 		else if (c->jsonl)
-			rc = write_jsonl(c, id, wave, role, row.field[k.text]);
+			rc = write_jsonl(c, id, wave, role, text);
 		else
-			write_csv(c, id, wave, role, row.field[k.text]);
+			write_csv(c, id, wave, role, text);
 		if (rc) {
 			kerr_set(&e, KERR_NOMEM, "out of memory");
-			csv_close(rd);
 			cli_progress_end(&prog);
 			return cli_error(&e);
 		}
 		cli_progress_add(&prog, 1);
 	}
 	cli_progress_end(&prog);
-	csv_close(rd);
 	if (rc < 0)
 		return cli_error(&e);
 	return 0;
+}
+
+/* The survey as the options name it: an id column or the row number, the
+ * wave and role copied as written.  Returns 0 or the exit status. */
+static int open_survey(struct corpus *cp, const char *file, const char *names[4],
+		       struct survey **sv)
+{
+	struct kerr_list errs = KERR_LIST_INIT;
+	struct survey_opts so = { 0 };
+	int st = 0;
+
+	so.no_id = !names[1];
+	so.no_dup_check = 1;   /* code streams: its memory does not grow */
+	if (corpus_init(cp) || corpus_set_str(&cp->id_col, names[1])
+	    || corpus_set_str(&cp->wave_col, names[2]) || corpus_set_str(&cp->role_col, names[3])
+	    || corpus_add_question(cp, names[0], names[0], NULL))
+		cli_die(EXIT_SOFTWARE, "out of memory");
+	if (survey_open(sv, cp, file, &so, &errs))
+		st = cli_errors(&errs);   /* every missing column at once */
+	kerr_list_release(&errs);
+	return st;
 }
 
 int cmd_code(int argc, char **argv)
@@ -457,12 +436,14 @@ int cmd_code(int argc, char **argv)
 	struct coder c;
 	struct outfile out = { 0 };
 	struct buf cbpath = BUF_INIT;
+	struct corpus cp;
+	struct survey *sv = NULL;
 	struct kerr e;
-	FILE *fp = stdin;
 	int opt, quiet = 0, status = EXIT_OK, st, rest = 0, nfiles = 0;
 	const char *operand;
 
 	memset(&c, 0, sizeof c);
+	memset(&cp, 0, sizeof cp);
 	buf_init(&c.span, 0);
 	for (size_t i = 0; i < 3; i++)
 		buf_init(&c.cellmask[i], 0);
@@ -528,9 +509,8 @@ int cmd_code(int argc, char **argv)
 	c.cb = engine_codebook(c.en);
 	if (c.explain)
 		rules_set_explain(engine_rules(c.en), 1);
-	if (strcmp(file, "-") && !(fp = fopen(file, "rb"))) {
-		kerr_errno(&e, errno, file, "cannot open the survey");
-		status = cli_error(&e);
+	if ((st = open_survey(&cp, file, names, &sv))) {
+		status = st;
 		goto done;
 	}
 	if (outfile_open(&out, output, &e)) {
@@ -541,7 +521,7 @@ int cmd_code(int argc, char **argv)
 	}
 	engine_answer_init(&c.ans);
 	c.out = out.fp;
-	st = code_stream(&c, fp, strcmp(file, "-") ? file : "<stdin>", names, &status);
+	st = code_stream(&c, sv, names[2] != NULL, names[3] != NULL, &status);
 	engine_answer_release(&c.ans);
 	if (st) {
 		outfile_abort(&out);
@@ -556,8 +536,8 @@ int cmd_code(int argc, char **argv)
 			c.counts[0], c.counts[1], c.counts[2], c.counts[3]);
 	}
 done:
-	if (fp && fp != stdin)
-		fclose(fp);
+	survey_close(sv);
+	corpus_release(&cp);
 	engine_free(c.en);
 	pii_hits_release(&c.hits);
 	buf_release(&c.span);

@@ -14,6 +14,7 @@
 #include "migrate.h"
 #include "engine.h"
 #include "outfile.h"
+#include "project.h"
 #include "store.h"
 #include "tally.h"
 
@@ -50,7 +51,14 @@ static const struct cli_usage usage = {
 	"and the carried decision is appended with action 'migrate' and a note; the\n"
 	"old decision stays in the history.  A decision that uses a category that\n"
 	"was split or removed is NOT guessed: it is left as it was, listed, and must\n"
-	"be decided again by a coder (see --review-list).\n\n"
+	"be decided again by a coder (see --review-list).  So is a decision whose\n"
+	"answer NEW's rules code to a category NEW added (a category carved out of\n"
+	"andet changes what andet meant) and which the decision lacks.  The old\n"
+	"version is each --from codebook, or the one the store recorded.\n\n"
+	"After a migration every command (review, --export, agree, tally --db) uses\n"
+	"NEW from the store, even with a descriptor that still names the old file\n"
+	"(a message says so); a decision still flagged counts with NEW's rules\n"
+	"until a coder decides it again, as the \"after\" column shows.\n\n"
 	"Unless --no-recode, every answer also gets a new suggestion from NEW's\n"
 	"rules, so earlier waves are recoded with the new codebook.  The report ends\n"
 	"with every X and Y per wave and role before and after, side by side.\n\n"
@@ -218,6 +226,14 @@ static int recode(struct ctx *c, const struct codebook *cb, struct kerr *e)
 	buf_release(&ev);
 	kerr_list_release(&errs);
 	return rc;
+}
+
+/* The new rules' codes for an answer (migrate_plan_flag_added). */
+static const char *recoded_of(void *ctx, long long id)
+{
+	struct ans *x = find_ans(ctx, id);
+
+	return x ? x->recoded : NULL;
 }
 
 /* What an answer counts as after the migration. */
@@ -430,6 +446,9 @@ static void write_summary(struct ctx *c, const struct migrate_plan *p, int dry, 
 		"  %zu valid as they are, %zu carried through a rename or merge, "
 		"%zu flagged for review\n", p->current, p->to_version, p->n, p->same, p->changed,
 		p->review);
+	if (p->flagged_added)
+		fprintf(fp, "  (of those, %zu because the rules find a category version %s added, "
+			"which the decision lacks)\n", p->flagged_added, p->to_version);
 	for (i = 0; i < p->nfates; i++) {
 		const struct migrate_fate_count *f = &p->fates[i];
 
@@ -493,14 +512,73 @@ static int write_review_list(struct ctx *c, const struct migrate_plan *p, const 
 	return outfile_commit(&o, e);
 }
 
-static int apply(struct store *s, struct ctx *c, const struct migrate_plan *p, int recoded,
-	struct kerr *e)
+/* The questions coded with the codebook migrated (or the one asked for). */
+struct moveq {
+	const struct ctx *c;
+	const char *path;
+	struct store *s;
+	struct kerr *e;
+};
+
+static int move_question(void *ctx, const char *question, const char *codebook_id)
 {
+	struct moveq *m = ctx;
+
+	if (!codebook_id || strcmp(codebook_id, m->c->to->id)
+	    || (m->c->question && strcmp(question, m->c->question)))
+		return 0;
+	return project_set_migrated(m->s, question, m->path, m->e);
+}
+
+/*
+ * The codebook a question is coded with until now (recorded in the store
+ * when its survey was read) is the old version: without --from it is the
+ * one that says which categories the new version added.
+ */
+struct stored_from {
+	const struct ctx *c;
+	struct store *s;
+	struct codebook **from;
+	size_t *nfrom;
+};
+
+static int add_stored_from(void *ctx, const char *question, const char *codebook_id)
+{
+	struct stored_from *f = ctx;
+	struct kerr_list errs = KERR_LIST_INIT;
+	struct codebook *cb = NULL;
+	size_t i;
+
+	if (!codebook_id || strcmp(codebook_id, f->c->to->id) || *f->nfrom == MAX_FROM
+	    || (f->c->question && strcmp(question, f->c->question)))
+		return 0;
+	if (project_codebook_of(f->s, question, &cb, &errs) == 0 && cb->version
+	    && !strcmp(cb->id, f->c->to->id) && strcmp(cb->version, f->c->to->version)) {
+		for (i = 0; i < *f->nfrom && strcmp(f->from[i]->version, cb->version); i++)
+			;
+		if (i == *f->nfrom) {
+			f->from[(*f->nfrom)++] = cb;
+			cb = NULL;
+		}
+	}
+	codebook_free(cb);       /* unreadable (moved, deleted): decisions' ids stand in */
+	kerr_list_release(&errs);
+	return 0;
+}
+
+static int apply(struct store *s, struct ctx *c, const struct migrate_plan *p, int recoded,
+	const char *to_path, struct kerr *e)
+{
+	struct moveq mq = { c, to_path, s, e };
 	size_t i;
 	int rc = store_begin(s, e);
 
 	if (!rc)
 		rc = migrate_plan_apply(s, p, e);
+	/* review, import, agree, export and tally use the new version from now
+	 * on, even with a descriptor that still names the old file */
+	if (!rc)
+		rc = store_each_question(s, move_question, &mq, e);
 	for (i = 0; !rc && recoded && i < c->n; i++) {
 		struct store_suggestion g;
 
@@ -587,6 +665,11 @@ int cmd_migrate(int argc, char **argv)
 		if (!rc && c.oom)
 			rc = kerr_set(&e, KERR_NOMEM, "out of memory");
 	}
+	if (!rc) {
+		struct stored_from sf = { &c, s, from, &nfrom };
+
+		rc = store_each_question(s, add_stored_from, &sf, &e);
+	}
 	if (!rc)
 		rc = migrate_plan_build(s, to, (const struct codebook *const *)from, nfrom,
 			c.question, &plan, &e);
@@ -596,6 +679,8 @@ int cmd_migrate(int argc, char **argv)
 	}
 	if (!rc && !norecode)
 		rc = recode(&c, to, &e);
+	if (!rc && !norecode)
+		rc = migrate_plan_flag_added(&plan, recoded_of, &c, &e);
 	if (!rc)
 		rc = outfile_open(&o, out, &e);
 	if (rc) {
@@ -610,7 +695,7 @@ int cmd_migrate(int argc, char **argv)
 	if (!rc && list)
 		rc = write_review_list(&c, &plan, list, &e);
 	if (!rc && !dry)
-		rc = apply(s, &c, &plan, !norecode, &e);
+		rc = apply(s, &c, &plan, !norecode, to_path, &e);
 	if (!rc && !dry)
 		fprintf(o.fp, "\nWritten: %zu migrated decisions appended to %s; history kept.\n",
 			plan.same + plan.changed, db);
@@ -620,7 +705,8 @@ int cmd_migrate(int argc, char **argv)
 	} else if (outfile_commit(&o, &e)) {
 		status = cli_error(&e);
 	} else if (plan.review) {
-		cli_warn("%zu decision%s need%s review: a category %s split or removed%s%s",
+		cli_warn("%zu decision%s need%s review: a category %s split or removed, or "
+			"the rules find a category the new version added%s%s",
 			plan.review, plan.review == 1 ? "" : "s", plan.review == 1 ? "s" : "",
 			plan.review == 1 ? "it uses was" : "they use was",
 			list ? "; listed in " : "", list ? list : "");

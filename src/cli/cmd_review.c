@@ -137,7 +137,7 @@ static int print_errors(const struct kerr_list *l)
 static int load_corpus(struct review_cmd *r)
 {
 	struct cmd_source src = { r->source, r->text, r->codebook, r->id, r->wave, r->role,
-		r->question, 0 };
+		r->question, 0, 0 };
 	int status = cmd_load_source(&src, &r->corpus, &usage);
 
 	r->have_corpus = src.loaded;
@@ -179,6 +179,8 @@ static int add_survey(struct review_cmd *r)
 		only = q->id ? q->id : q->column;
 	}
 	rc = project_add_survey(r->s, &r->corpus, only, &st, &errs);
+	if (!rc && st.moved)
+		cli_warn("%s", st.moved_note);
 	if (rc && disk_full(&errs))
 		status = say_disk_full(r);
 	else if (rc)

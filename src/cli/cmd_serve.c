@@ -106,7 +106,7 @@ static int first_question(void *ctx, const char *question, const char *codebook_
 static int add_survey(struct serve_cmd *r)
 {
 	struct cmd_source src = { r->source, r->text, r->codebook, r->id, r->wave, r->role,
-		r->question, 0 };
+		r->question, 0, 0 };
 	struct kerr_list errs = KERR_LIST_INIT;
 	const struct corpus_question *q = NULL;
 	int status = cmd_load_source(&src, &r->corpus, &usage);

@@ -61,7 +61,7 @@ int cmd_load_source(struct cmd_source *src, struct corpus *c, const struct cli_u
 		char *cb = src->codebook ? cmd_codebook_arg(src->codebook) : NULL;
 		int bad = 0;
 
-		if (!q && !cb)
+		if (!q && !cb && !src->codebook_optional)
 			return cli_misuse(u, "--text needs --codebook");
 		if (!q)
 			bad = corpus_add_question(c, src->text, src->text, cb);

@@ -25,6 +25,7 @@
 #include "error.h"
 #include "pii.h"
 #include "report.h"
+#include "project.h"
 #include "store.h"
 #include "strtab.h"
 #include "tally.h"
@@ -389,6 +390,39 @@ static int load_question(struct run *r, struct question *q)
 }
 
 /* Decide which questions to tally and load their codebooks. */
+/*
+ * With --db: a question the project was migrated past the descriptor's
+ * codebook is counted with the version it moved to (the decisions are made
+ * in it), and the user is told so once, with what to change.
+ */
+static int follow_migration(struct run *r)
+{
+	struct store *s = NULL;
+	struct buf use = BUF_INIT;
+	struct kerr e;
+	int rc, moved;
+
+	kerr_clear(&e);
+	if ((rc = store_open(&s, r->db, STORE_READONLY, &e)))
+		return cli_error(&e);
+	for (size_t i = 0; i < r->nq && !rc; i++) {
+		struct question *q = &r->q[i];
+
+		if ((rc = project_codebook_path(s, q->id, q->cb_path.data, &use, &moved, &e)))
+			break;
+		if (!moved)
+			continue;
+		cli_warn("%s: question \"%s\": the descriptor names %s, but 'koder migrate' moved "
+			 "the project to %s, which is used; point the descriptor's \"codebook\" at "
+			 "that file (or 'koder migrate --to' the one it names)", r->db, q->id, q->cb_path.data, use.data);
+		buf_reset(&q->cb_path);
+		buf_adds(&q->cb_path, use.data);
+	}
+	store_close(s);
+	buf_release(&use);
+	return rc ? cli_error(&e) : 0;
+}
+
 static int setup_questions(struct run *r)
 {
 	struct corpus *c = &r->corpus;
@@ -454,6 +488,8 @@ static int setup_questions(struct run *r)
 			return rc;
 		}
 	}
+	if (r->db && !r->f_text && (rc = follow_migration(r)))
+		return rc;
 	if (r->codes && r->nq != 1)
 		return cli_misuse(&usage, "--codes holds one question's codes; choose it with "
 				  "--question");
@@ -527,6 +563,8 @@ static int load_codes_file(struct run *r, struct question *q)
 #define MAX_VERSIONS 32
 struct db_ctx {
 	struct question *q;
+	const char *migrated;   /* version 'koder migrate' moved this question to */
+	size_t awaiting;        /* decisions it flagged, not yet decided again */
 	int rc;
 	size_t disputed;        /* coders differ and nobody adjudicated */
 	char *version[MAX_VERSIONS];
@@ -589,12 +627,36 @@ static int db_final(void *ctx, const struct store_final *f)
 
 	if (!f->codes)
 		return 0;
+	/* After a migration every decision it could carry is at the new
+	 * version; one still under an older version is one it flagged for
+	 * review.  Until a coder decides it again its answer counts with the
+	 * new version's rules, as migrate's "after" column showed. */
+	if (d->migrated && (!f->codebook_version || strcmp(f->codebook_version, d->migrated))) {
+		d->awaiting++;
+		return 0;
+	}
 	d->disputed += f->disputed != 0;
 	note_version(d, f->codebook_version);
 	/* "(alle)": stored from a survey without a wave column, so any wave */
 	d->rc = codes_map_add(&d->q->dec, strcmp(f->answer->wave, "(alle)") ? f->answer->wave : "",
 			      f->answer->respondent, f->codes);
 	return d->rc;
+}
+
+/* 1 when 'koder migrate' moved question `q` to the very codebook counted. */
+static int migrated_here(struct store *s, const struct question *q)
+{
+	struct buf key = BUF_INIT, to = BUF_INIT;
+	char *abs = realpath(q->cb_path.data, NULL);
+	int here;
+
+	buf_addf(&key, "migrated:%s", q->id);
+	here = abs && store_meta_get(s, key.data, &to, NULL) == 0 && to.len
+	       && !strcmp(to.data, abs);
+	free(abs);
+	buf_release(&key);
+	buf_release(&to);
+	return here;
 }
 
 static int load_db(struct run *r)
@@ -612,6 +674,8 @@ static int load_db(struct run *r)
 
 		memset(&d, 0, sizeof(d));
 		d.q = &r->q[i];
+		if (migrated_here(s, &r->q[i]))
+			d.migrated = r->q[i].cb->version ? r->q[i].cb->version : "";
 
 		rc = store_each_final(s, r->q[i].id, db_final, &d, &e);
 		/* A store filled without a corpus names questions by codebook id. */
@@ -623,6 +687,14 @@ static int load_db(struct run *r)
 			r->status = EXIT_PROBLEMS;
 		if (report_versions(r, &r->q[i], &d) && !rc)
 			r->status = EXIT_PROBLEMS;
+		if (!rc && d.awaiting) {
+			cli_warn("%s: %zu decision%s on \"%s\" made under an earlier version await%s "
+				 "review after 'koder migrate' (its --review-list); meanwhile %s "
+				 "counted with version %s's rules", r->db, d.awaiting,
+				 d.awaiting == 1 ? "" : "s", r->q[i].id, d.awaiting == 1 ? "s" : "",
+				 d.awaiting == 1 ? "its answer is" : "their answers are", d.migrated);
+			r->status = EXIT_PROBLEMS;
+		}
 		if (!rc && d.disputed)
 			cli_warn("%s: %zu answer%s to \"%s\" %s coders who disagree and no "
 				 "adjudication; the first coder's codes are counted ('koder review "

@@ -33,6 +33,7 @@ static const struct command commands[] = {
 	{ "review", cmd_review, "confirm or override suggestions in a terminal UI; import/export decisions" },
 	{ "serve", cmd_serve, "review in the browser, one coder or a team at once" },
 	{ "agree", cmd_agree, "agreement between coders and with the engine: kappa, alpha, disagreements" },
+	{ "kwic", cmd_kwic, "a term in context: every answer it occurs in, with codes, and how many" },
 	{ "score", cmd_score, "the engine against the coders: P, R, F1, kappa, and why each answer differs" },
 	{ "train", cmd_train, "learn a codebook's word model from coded answers, checked on held-out folds" },
 	{ NULL, NULL, NULL }

@@ -29,7 +29,9 @@
 
 struct kerr;
 
-#define CHARSET_MAX_LINE ((size_t)64 << 20)
+/* a line is normalized whole: no longer than normalize.h's NORMALIZE_MAX_TEXT
+ * (a 64 MB line once took 3.3 GB) */
+#define CHARSET_MAX_LINE ((size_t)4 << 20)
 
 struct charset_reader {
 	/* public, read-only */

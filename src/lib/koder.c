@@ -691,10 +691,11 @@ KODER_API int koder_project_add_survey(koder_project *p, const char *corpus,
 	const char *question, size_t *nanswers, koder_error *err)
 {
 	struct kerr_list errs = KERR_LIST_INIT;
-	struct project_stats st = { 0, 0, 0 };
+	struct project_stats st;
 	struct corpus c;
 	int rc;
 
+	memset(&st, 0, sizeof(st));
 	if (!corpus)
 		return invalid(err, "no corpus descriptor given");
 	if (!(rc = corpus_load(&c, corpus, &errs))) {

@@ -289,6 +289,93 @@ static int count_fates(struct migrate_plan *p, const struct cbdiff *d, const cha
 	return rc;
 }
 
+/* Remember which new categories have no predecessor in `version`. */
+static int note_added(struct migrate_plan *p, const struct cbdiff *d, const char *version)
+{
+	struct migrate_added *a;
+	size_t j;
+	void *np = realloc(p->added, (p->nadded + 1) * sizeof(*p->added));
+
+	if (!np)
+		return KERR_NOMEM;
+	p->added = np;
+	a = &p->added[p->nadded++];
+	memset(a, 0, sizeof(*a));
+	if (!(a->version = strdup(version)))
+		return KERR_NOMEM;
+	for (j = 0; j < d->new_->ncats; j++) {
+		char **ids;
+
+		if (d->newcats[j].nfrom || cbview_find(d->old, d->new_->cats[j].id) >= 0)
+			continue;
+		if (!(ids = realloc(a->ids, (a->n + 1) * sizeof(*ids))))
+			return KERR_NOMEM;
+		a->ids = ids;
+		if (!(a->ids[a->n] = strdup(d->new_->cats[j].id)))
+			return KERR_NOMEM;
+		a->n++;
+	}
+	return 0;
+}
+
+/* 1 when ';'-joined `codes` holds `id`. */
+static int codes_have(const char *codes, const char *id)
+{
+	size_t n = strlen(id);
+	const char *p = codes;
+
+	while (p && *p) {
+		while (*p == ';' || *p == ' ')
+			p++;
+		if (!strncmp(p, id, n) && (p[n] == '\0' || p[n] == ';' || p[n] == ' '))
+			return 1;
+		p = strchr(p, ';');
+	}
+	return 0;
+}
+
+int migrate_plan_flag_added(struct migrate_plan *p,
+	const char *(*recoded)(void *ctx, long long answer_id), void *ctx, struct kerr *e)
+{
+	size_t i, v, k;
+
+	for (i = 0; i < p->n; i++) {
+		struct migrate_entry *m = &p->entries[i];
+		const struct migrate_added *a = NULL;
+		const char *rules;
+		struct buf why = BUF_INIT;
+
+		if (m->item.status == MIGRATE_REVIEW || !(rules = recoded(ctx, m->answer_id)))
+			continue;
+		for (v = 0; v < p->nadded && !a; v++)
+			if (!strcmp(p->added[v].version, m->version))
+				a = &p->added[v];
+		for (k = 0; a && k < a->n; k++) {
+			if (!codes_have(rules, a->ids[k]) || codes_have(m->item.codes, a->ids[k]))
+				continue;
+			if (buf_addf(&why, "%sversion %s added %s, which the rules find in this "
+					"answer", why.len ? "; " : "", p->to_version, a->ids[k]))
+				return kerr_set(e, KERR_NOMEM, "out of memory");
+		}
+		if (!why.len)
+			continue;
+		if (m->item.status == MIGRATE_SAME)
+			p->same--;
+		else
+			p->changed--;
+		p->review++;
+		p->flagged_added++;
+		m->item.status = MIGRATE_REVIEW;
+		free(m->item.codes);
+		free(m->item.why);
+		m->item.codes = strdup(m->old_codes);
+		m->item.why = buf_detach(&why, NULL);
+		if (!m->item.codes || !m->item.why)
+			return kerr_set(e, KERR_NOMEM, "out of memory");
+	}
+	return 0;
+}
+
 static int plan_version(struct migrate_plan *p, const struct codebook *to,
 	const struct codebook *const *from, size_t nfrom, const char *version,
 	const struct cbview *nv, struct kerr *e)
@@ -308,6 +395,10 @@ static int plan_version(struct migrate_plan *p, const struct codebook *to,
 	rc = old ? cbdiff_view(old, &ov, e) : ids_view(p, version, to->id, &ov, &ids, &nids);
 	if (!rc)
 		rc = cbdiff_compute(&ov, nv, &d, e);
+	/* Only a real old version says what was added: the ids its decisions
+	 * happen to use would make every unused category look new. */
+	if (!rc && old)
+		rc = note_added(p, &d, version);
 	for (i = 0; !rc && i < p->n; i++) {
 		struct migrate_entry *m = &p->entries[i];
 
@@ -450,6 +541,15 @@ void migrate_plan_release(struct migrate_plan *p)
 		free(p->fates[i].id);
 		free(p->fates[i].to);
 	}
+	for (i = 0; i < p->nadded; i++) {
+		size_t k;
+
+		for (k = 0; k < p->added[i].n; k++)
+			free(p->added[i].ids[k]);
+		free(p->added[i].ids);
+		free(p->added[i].version);
+	}
+	free(p->added);
 	free(p->entries);
 	free(p->fates);
 	free(p->codebook_id);

@@ -68,8 +68,19 @@ struct migrate_fate_count {
 	size_t decisions;
 };
 
+/* The categories the new version added relative to one old version. */
+struct migrate_added {
+	char *version;
+	char **ids;
+	size_t n;
+};
+
 struct migrate_plan {
 	char *codebook_id, *to_version;
+	struct migrate_added *added;     /* one per old version */
+	size_t nadded;
+	size_t flagged_added;            /* of `review`, flagged by
+	                                    migrate_plan_flag_added */
 	struct migrate_entry *entries;   /* decisions under older versions */
 	size_t n, cap;
 	size_t same, changed, review, current;  /* current: already at to_version */
@@ -96,6 +107,17 @@ int migrate_plan_build(struct store *s, const struct codebook *to,
  * transaction.  Entries flagged for review are left exactly as they were.
  * Returns 0 or the store's error.
  */
+/*
+ * A category added in the new version changes what the others (above all
+ * the residual andet) meant.  Flag for review every planned decision whose
+ * answer the new version's rules code to a category added since the
+ * decision's version, which the migrated codes lack - like a split.
+ * `recoded(ctx, answer_id)` gives the new rules' ';'-joined codes for an
+ * answer (borrowed, NULL when unknown).  Returns 0 or KERR_NOMEM.
+ */
+int migrate_plan_flag_added(struct migrate_plan *p,
+	const char *(*recoded)(void *ctx, long long answer_id), void *ctx, struct kerr *e);
+
 int migrate_plan_apply(struct store *s, const struct migrate_plan *p, struct kerr *e);
 void migrate_plan_release(struct migrate_plan *p);
 

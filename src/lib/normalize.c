@@ -747,6 +747,10 @@ int normalize_text(struct normalizer *n, const char *in, size_t len,
 	changes_clear(r);
 	buf_reset(&r->text);
 	buf_reset(&r->key);
+	if (len > NORMALIZE_MAX_TEXT)
+		return kerr_set(e, KERR_LIMIT, "this answer is %zu MB long; koder reads answers of "
+			"at most %zu MB (an unclosed quote or a file pasted into a cell?)",
+			(len + (1 << 20) - 1) >> 20, NORMALIZE_MAX_TEXT >> 20);
 	if (n->rp) {
 		buf_reset(&r->nfc);
 		rc = nfc_append(in, len, &r->nfc, &r->nfc_map, &r->nfc_map_cap, 0);

@@ -81,11 +81,18 @@ void normalized_init(struct normalized *r);
 /* Free everything r owns; r is left as after normalized_init. */
 void normalized_release(struct normalized *r);
 
+/* The longest answer or line normalized (SECURITY.md): normalizing, and the
+ * matching after it, hold some 30 bytes of offsets, keys and repairs per
+ * byte of text, so a 16 MB answer took 825 MB; at this cap the cost stays
+ * near 130 MB.  Real answers are a few hundred bytes. */
+#define NORMALIZE_MAX_TEXT ((size_t)4 << 20)
+
 /*
  * Normalize one answer or line (len bytes, UTF-8; charset conversion happens
  * before, see charset.h).  Invalid UTF-8 sequences become U+FFFD mapped to the
  * bad bytes.  Replaces r's previous contents, reusing its storage; r keeps
- * owning everything.  Returns 0 or KERR_NOMEM.
+ * owning everything.  Returns 0, KERR_NOMEM, or KERR_LIMIT for a text longer
+ * than NORMALIZE_MAX_TEXT (then r is empty).
  */
 int normalize_text(struct normalizer *n, const char *in, size_t len,
 		   struct normalized *r, struct kerr *e);

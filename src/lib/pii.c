@@ -13,6 +13,7 @@
 #include "buf.h"
 #include "error.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -721,7 +722,7 @@ struct view {
 	const unsigned char *p;
 	size_t n;
 	unsigned char *own;
-	size_t *from, *to;
+	uint32_t *from;   /* fields are at most 256 MB (csv.h), so 32 bits do */
 };
 
 /* What the UTF-8 character at s folds to: 1 with *c set, 0 to drop it, -1
@@ -772,10 +773,11 @@ static int view_make(struct view *v, const unsigned char *t, size_t len)
 		v->n = len;
 		return 0;
 	}
+	if (len > UINT32_MAX)
+		return KERR_LIMIT;
 	v->own = malloc(len ? len : 1);
 	v->from = malloc((len ? len : 1) * sizeof *v->from);
-	v->to = malloc((len ? len : 1) * sizeof *v->to);
-	if (!v->own || !v->from || !v->to)
+	if (!v->own || !v->from)
 		return KERR_NOMEM;
 	for (i = 0; i < len; i += cl) {
 		int f = t[i] < 0x80 ? -1 : fold_char(t + i, len - i, &cl, &c);
@@ -786,13 +788,11 @@ static int view_make(struct view *v, const unsigned char *t, size_t len)
 			cl = t[i] < 0x80 ? 1 : cl;
 			for (m = 0; m < cl; m++, k++) {
 				v->own[k] = t[i + m];
-				v->from[k] = i + m;
-				v->to[k] = i + m + 1;
+				v->from[k] = (uint32_t)(i + m);
 			}
 		} else if (f > 0) {
 			v->own[k] = c;
-			v->from[k] = i;
-			v->to[k] = i + cl;
+			v->from[k] = (uint32_t)i;
 			k++;
 		}
 		/* dropped: covered by a finding around it, not by one ending
@@ -807,7 +807,17 @@ static void view_release(struct view *v)
 {
 	free(v->own);
 	free(v->from);
-	free(v->to);
+}
+
+/* Past the original bytes that view byte k stands for: one byte kept as
+ * it was, or the whole UTF-8 character folded into it. */
+static size_t view_end(const struct view *v, const unsigned char *t, size_t k)
+{
+	size_t o = v->from[k];
+
+	if (v->own[k] == t[o])
+		return o + 1;
+	return o + (t[o] >= 0xF0 ? 4 : t[o] >= 0xE0 ? 3 : t[o] >= 0xC0 ? 2 : 1);
 }
 
 int pii_find(const char *text, size_t len, unsigned kinds, struct pii_hits *out,
@@ -836,8 +846,8 @@ int pii_find(const char *text, size_t len, unsigned kinds, struct pii_hits *out,
 	if (!rc && v.from) {
 		/* back to bytes of the text as given */
 		for (k = 0; k < out->n; k++) {
+			out->v[k].end = view_end(&v, (const unsigned char *)text, out->v[k].end - 1);
 			out->v[k].start = v.from[out->v[k].start];
-			out->v[k].end = v.to[out->v[k].end - 1];
 		}
 	}
 	view_release(&v);

@@ -325,6 +325,35 @@ static int read_row(struct reader *r, const struct survey_row *row)
 	return rc;
 }
 
+/* The descriptor's codebook, or the one 'koder migrate' moved the project
+ * to (with a note in r->st saying so and how to update the descriptor). */
+static int question_codebook(struct reader *r, const struct corpus_question *q,
+	struct codebook **cb)
+{
+	struct buf named = BUF_INIT, use = BUF_INIT;
+	struct kerr e;
+	int moved = 0, rc;
+
+	kerr_clear(&e);
+	if (!q->codebook)
+		return project_codebook(r->c, q, cb, r->errs);
+	corpus_resolve(r->c, q->codebook, &named);
+	rc = project_codebook_path(r->s, q->id ? q->id : q->column, named.data, &use, &moved, &e);
+	if (rc)
+		add_err(r, &e);
+	else if (!moved)
+		rc = project_codebook(r->c, q, cb, r->errs);
+	else if (!(rc = codebook_load(use.data, cb, r->errs)) && !r->st.moved++)
+		snprintf(r->st.moved_note, sizeof(r->st.moved_note), "question '%s': the "
+			"descriptor names %s, but 'koder migrate' moved the project to %s "
+			"(version %s), which is used; point the descriptor's \"codebook\" at "
+			"that file (or 'koder migrate --to' the one it names)", q->id ? q->id : q->column, q->codebook, use.data,
+			(*cb)->version ? (*cb)->version : "?");
+	buf_release(&named);
+	buf_release(&use);
+	return rc;
+}
+
 static int setup(struct reader *r, const char *qid)
 {
 	const struct corpus *c = r->c;
@@ -353,7 +382,7 @@ static int setup(struct reader *r, const char *qid)
 			qid ? qid : "(any)");
 	for (i = 0; i < r->nq; i++) {
 		r->qs[i].q = survey_question(r->sv, i);
-		if (project_codebook(c, r->qs[i].q, &r->qs[i].cb, r->errs)) {
+		if (question_codebook(r, r->qs[i].q, &r->qs[i].cb)) {
 			if (!r->first_rc)
 				r->first_rc = KERR_SCHEMA;
 			rc = 1;
@@ -463,14 +492,15 @@ out:
 
 /* ------------------------------------------------------ codebook lookup */
 
-int project_set_codebook(struct store *s, const char *question, const char *path,
-	struct kerr *e)
+/* meta "<kind>:<question>" = `path` made absolute. */
+static int set_path_meta(struct store *s, const char *kind, const char *question,
+	const char *path, struct kerr *e)
 {
 	struct buf key = BUF_INIT;
 	char *abs = realpath(path, NULL);
 	int rc;
 
-	if (buf_addf(&key, "codebook:%s", question))
+	if (buf_addf(&key, "%s:%s", kind, question))
 		rc = kerr_set(e, KERR_NOMEM, "out of memory");
 	else
 		rc = store_meta_set(s, key.data, abs ? abs : path, e);
@@ -479,23 +509,65 @@ int project_set_codebook(struct store *s, const char *question, const char *path
 	return rc;
 }
 
+int project_set_codebook(struct store *s, const char *question, const char *path,
+	struct kerr *e)
+{
+	return set_path_meta(s, "codebook", question, path, e);
+}
+
+int project_set_migrated(struct store *s, const char *question, const char *path,
+	struct kerr *e)
+{
+	int rc = set_path_meta(s, "migrated", question, path, e);
+
+	return rc ? rc : project_set_codebook(s, question, path, e);
+}
+
+int project_codebook_path(struct store *s, const char *question, const char *named,
+	struct buf *out, int *moved, struct kerr *e)
+{
+	struct buf key = BUF_INIT, to = BUF_INIT;
+	char *abs = named ? realpath(named, NULL) : NULL;
+	int rc;
+
+	*moved = 0;
+	buf_reset(out);
+	if (buf_addf(&key, "migrated:%s", question))
+		rc = kerr_set(e, KERR_NOMEM, "out of memory");
+	else if ((rc = store_meta_get(s, key.data, &to, NULL)) == KERR_NOTFOUND || !to.len)
+		rc = 0;
+	else if (!rc && (!abs || strcmp(abs, to.data)))
+		*moved = 1;
+	if (!rc && buf_adds(out, *moved ? to.data : named ? named : ""))
+		rc = kerr_set(e, KERR_NOMEM, "out of memory");
+	free(abs);
+	buf_release(&key);
+	buf_release(&to);
+	return rc;
+}
+
+/* The descriptor's codebook for each question, unless the project was
+ * migrated past it (then the migrated one stays; project_codebook_path). */
 static int remember_codebooks(struct store *s, const struct corpus *c, const char *qid,
 	struct kerr *e)
 {
-	struct buf path = BUF_INIT;
+	struct buf path = BUF_INIT, use = BUF_INIT;
 	size_t i;
-	int rc = 0;
+	int rc = 0, moved;
 
 	for (i = 0; i < c->nquestions && !rc; i++) {
 		const struct corpus_question *q = &c->questions[i];
+		const char *id = q->id ? q->id : q->column;
 
 		if ((qid && q != corpus_question_find(c, qid)) || !q->codebook)
 			continue;
 		buf_reset(&path);
 		corpus_resolve(c, q->codebook, &path);
-		rc = project_set_codebook(s, q->id ? q->id : q->column, path.data, e);
+		if (!(rc = project_codebook_path(s, id, path.data, &use, &moved, e)))
+			rc = project_set_codebook(s, id, use.data, e);
 	}
 	buf_release(&path);
+	buf_release(&use);
 	return rc;
 }
 

@@ -34,6 +34,9 @@ struct project_stats {
 	size_t rows;        /* survey rows read */
 	size_t answers;     /* non-empty answers stored (all questions) */
 	size_t added;       /* of those, new to the store */
+	size_t moved;       /* questions coded with the codebook 'koder migrate'
+	                       moved to, not the descriptor's */
+	char moved_note[1024]; /* the first of those, said for the user */
 };
 
 /* Load the codebook of question `q` (resolved as corpus_resolve does).
@@ -65,6 +68,23 @@ int project_codebook_of(struct store *s, const char *question, struct codebook *
  */
 int project_set_codebook(struct store *s, const char *question, const char *path,
 	struct kerr *e);
+
+/*
+ * After 'koder migrate': question `question` is coded with the codebook at
+ * `path` (made absolute), whatever a descriptor still names, until the
+ * project is migrated again.  Also sets project_set_codebook.
+ */
+int project_set_migrated(struct store *s, const char *question, const char *path,
+	struct kerr *e);
+
+/*
+ * The codebook file to code `question` with, given the one a descriptor
+ * names (`named`, may be NULL): `named` itself, or the file 'koder migrate'
+ * moved the project to when that is another file (*moved = 1).  The path
+ * goes into `out` (reset; caller owns it).
+ */
+int project_codebook_path(struct store *s, const char *question, const char *named,
+	struct buf *out, int *moved, struct kerr *e);
 
 /*
  * Check a code list against `cb` and rewrite it in codebook order joined by

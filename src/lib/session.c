@@ -457,10 +457,26 @@ static void count_done(struct session *ss)
 	}
 }
 
+/* After the coder's current rows are read: count what is done, and give
+ * the few answers whose current row is an undo the note it restored. */
+static int settle_mine(struct session *ss, struct kerr *e)
+{
+	size_t i;
+	int rc;
+
+	count_done(ss);
+	for (i = 0; i < ss->n; i++)
+		if (ss->it[i].undone) {
+			ss->it[i].undone = 0;
+			if ((rc = sync_mine(ss, &ss->it[i], e)))
+				return rc;
+		}
+	return 0;
+}
+
 /* (Re)load the items from the store. */
 static int load(struct session *ss, struct kerr *e)
 {
-	size_t i;
 	int rc;
 
 	free_items(ss);
@@ -478,15 +494,7 @@ static int load(struct session *ss, struct kerr *e)
 		return rc == KERR_NOMEM ? nomem(e) : rc;
 	if (ss->nomem || !(ss->waves = calloc(ss->nwaves + 1, sizeof(*ss->waves))))
 		return nomem(e);
-	count_done(ss);
-	/* the few current rows that are undos: their note is the restored one */
-	for (i = 0; i < ss->n; i++)
-		if (ss->it[i].undone) {
-			ss->it[i].undone = 0;
-			if ((rc = sync_mine(ss, &ss->it[i], e)))
-				return rc;
-		}
-	return 0;
+	return settle_mine(ss, e);
 }
 
 /* ================================================================ views */
@@ -1437,6 +1445,80 @@ struct pending_note {
 	char *note;
 };
 
+/* The light refresh of a coding session: the answers it holds stay, their
+ * decisions are read again.  Rows come grouped by answer. */
+struct relatest {
+	struct session *ss;
+	struct item *it;          /* the answer whose rows are coming */
+	struct buf first;         /* the first coder's codes on it */
+	int have_first, differs, final;
+};
+
+static void relatest_flush(struct relatest *c)
+{
+	if (c->it) {
+		c->it->disputed = c->differs && !c->final;
+		c->it->adjudicated = c->final;
+	}
+}
+
+static int relatest_row(void *ctx, const struct store_decision *d)
+{
+	struct relatest *c = ctx;
+	struct session *ss = c->ss;
+	struct item *it = item_by_id(ss, d->answer_id);
+
+	if (!it)
+		return 0;
+	if (it != c->it) {
+		relatest_flush(c);
+		c->it = it;
+		c->have_first = c->differs = c->final = 0;
+	}
+	/* disputed as store_each_final has it: coders' current decisions
+	 * differ and none of them is an adjudication */
+	if (d->final) {
+		c->final = 1;
+	} else if (!c->have_first) {
+		buf_reset(&c->first);
+		if (buf_adds(&c->first, d->codes))
+			return KERR_NOMEM;
+		c->have_first = 1;
+	} else if (!store_codes_equal(c->first.data, d->codes)) {
+		c->differs = 1;
+	}
+	if (!strcmp(d->coder, ss->coder))
+		return load_latest(ss, d);
+	return 0;
+}
+
+static int refresh_decisions(struct session *ss, struct kerr *e)
+{
+	struct relatest c;
+	size_t i;
+	int rc;
+
+	memset(&c, 0, sizeof(c));
+	buf_init(&c.first, 0);
+	c.ss = ss;
+	for (i = 0; i < ss->n; i++) {
+		struct item *it = &ss->it[i];
+
+		it->decided = it->disputed = it->adjudicated = it->undone = 0;
+		it->mine = 0;
+		free(it->note);
+		free(it->version);
+		it->note = it->version = NULL;
+	}
+	rc = store_each_latest(ss->s, ss->question, NULL, relatest_row, &c, e);
+	if (!rc)
+		relatest_flush(&c);
+	buf_release(&c.first);
+	if (rc || ss->nomem)
+		return rc == KERR_NOMEM || ss->nomem ? nomem(e) : rc;
+	return settle_mine(ss, e);
+}
+
 int session_refresh(struct session *ss, struct kerr *e)
 {
 	struct item *it = current(ss);
@@ -1444,6 +1526,17 @@ int session_refresh(struct session *ss, struct kerr *e)
 	struct pending_note *pn = NULL;
 	size_t npn = 0, i;
 	int rc;
+
+	/* Coding: the answers stay (reading them again is most of the cost of
+	 * a refresh on a big project); only the decisions are read again. */
+	if (ss->mode == SESSION_CODE) {
+		if ((rc = refresh_decisions(ss, e))) {
+			ss->nview = ss->cur = 0;
+			return rc;
+		}
+		rebuild_view(ss, keep);
+		return 0;
+	}
 
 	/* pending notes live only here: carry them over the reload */
 	for (i = 0; i < ss->n; i++)
@@ -1461,7 +1554,7 @@ int session_refresh(struct session *ss, struct kerr *e)
 	for (i = 0; i < npn; i++) {
 		struct item *t = rc ? NULL : item_by_id(ss, pn[i].id);
 
-		if (t && !t->decided)
+		if (t)
 			t->pending = pn[i].note;
 		else
 			free(pn[i].note);

@@ -282,7 +282,11 @@ int session_note(struct session *ss, long long id, const char *note, int *saved,
 
 /* Re-read every coder's current decisions from the store: disagreements,
  * adjudications and this coder's decisions made elsewhere.  The view is
- * rebuilt keeping the current answer when it still matches. */
+ * rebuilt keeping the current answer when it still matches.  Coding, the
+ * answers held stay (a sample assigned or removed meanwhile shows at the
+ * next open) and only decisions are read, so the cost grows with the
+ * decisions; adjudicating, the answers in dispute are read again (as
+ * session_open does: about a second per 100,000 answers). */
 int session_refresh(struct session *ss, struct kerr *e);
 
 /* -------------------------------------------------------------- progress */

@@ -30,6 +30,7 @@ struct survey {
 	const char **answer;
 	size_t *answer_len;
 	size_t index;
+	int dup_check;
 	char rownum[32];
 	struct seen_slot *seen;
 	size_t seen_mask, nseen;
@@ -70,6 +71,7 @@ int survey_open(struct survey **out, const struct corpus *c, const char *path,
 	if (!s)
 		return add_err(errs, (kerr_set(&e, KERR_NOMEM, "out of memory"), &e));
 	s->c = c;
+	s->dup_check = !opts->no_dup_check;
 	s->id_col = s->wave_col = s->role_col = SURVEY_NO_COLUMN;
 	buf_init(&s->file, 0);
 	if (path && !strcmp(path, "-")) {
@@ -91,7 +93,7 @@ int survey_open(struct survey **out, const struct corpus *c, const char *path,
 	if (!s->fp) {
 		if (!(s->fp = fopen(s->file.data, "rb"))) {
 			rc = add_err(errs, (kerr_errno(&e, errno, s->file.data,
-				"cannot read the survey"), &e));
+				"cannot open the survey"), &e));
 			goto fail;
 		}
 		s->own_fp = 1;
@@ -242,8 +244,10 @@ int survey_next(struct survey *s, struct survey_row *row, struct kerr *e)
 	s->index++;
 	row->line = r.line;
 	row->index = s->index;
-	if (got < 0)
+	if (got < 0) {
+		row->nfields = r.n;
 		return got;  /* a ragged row: numbered, then skipped */
+	}
 	row->field = r.field;
 	row->len = r.len;
 	row->nfields = r.n;
@@ -276,7 +280,8 @@ int survey_next(struct survey *s, struct survey_row *row, struct kerr *e)
 	}
 	row->answer = s->answer;
 	row->answer_len = s->answer_len;
-	if (s->id_col != SURVEY_NO_COLUMN && !blank(row->respondent, row->respondent_len)) {
+	if (s->dup_check && s->id_col != SURVEY_NO_COLUMN
+	    && !blank(row->respondent, row->respondent_len)) {
 		long first = seen_add(s, key_hash(row->wave, row->respondent, row->respondent_len),
 			row->line);
 

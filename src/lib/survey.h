@@ -50,6 +50,8 @@ struct survey_opts {
 	int encoding;              /* enum csv_encoding; 0 = detect */
 	size_t max_field;          /* bytes per field; 0 = the reader's default */
 	int no_id;                 /* 1: no id column is needed (rows are numbered) */
+	int no_dup_check;          /* 1: no duplicate check (dup_line stays 0), so
+	                              memory does not grow with the survey */
 	int optional_questions;    /* 1: a question column that is missing is left
 	                              out (SURVEY_NO_COLUMN), not an error */
 };

@@ -188,12 +188,95 @@ static void test_store(void **state)
 	assert_int_equal(system(path), 0);
 }
 
+/* A category added in the new version: every decision whose answer the new
+ * rules code to it, and which lacks it, is flagged - andet or not; without
+ * the old version nothing is (unused ids would all look added). */
+static const char v1_json[] =
+	"{\"id\": \"cb\", \"version\": 1, \"title\": \"t\", \"categories\": ["
+	"{\"id\": \"tid\", \"label\": \"Tid\", \"include\": [\"tid\"]},"
+	"{\"id\": \"andet\", \"label\": \"Andet\"}]}";
+static const char v2_json[] =
+	"{\"id\": \"cb\", \"version\": 2, \"title\": \"t\", \"categories\": ["
+	"{\"id\": \"tid\", \"label\": \"Tid\", \"include\": [\"tid\"]},"
+	"{\"id\": \"regler\", \"label\": \"Regler\", \"include\": [\"regler\"]},"
+	"{\"id\": \"andet\", \"label\": \"Andet\"}]}";
+
+static long long ids_rules[4];
+static const char *const rules_codes[4] = { "regler", "andet", "tid;regler", "regler" };
+
+static const char *recoded(void *ctx, long long id)
+{
+	(void)ctx;
+	for (int i = 0; i < 4; i++)
+		if (ids_rules[i] == id)
+			return rules_codes[i];
+	return NULL;
+}
+
+static void test_added(void **state)
+{
+	char dir[] = "/tmp/koder-migrate-XXXXXX", path[64];
+	struct store *s;
+	struct codebook *v1, *v2;
+	struct migrate_plan p;
+	const struct codebook *from[1];
+	size_t i, flagged = 0;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/p.db", dir);
+	assert_int_equal(codebook_parse(v1_json, strlen(v1_json), "v1.json", &v1, NULL), 0);
+	assert_int_equal(codebook_parse(v2_json, strlen(v2_json), "v2.json", &v2, NULL), 0);
+	from[0] = v1;
+	assert_int_equal(store_open(&s, path, STORE_CREATE, NULL), 0);
+	ids_rules[0] = answer(s, "N1", "for mange regler");
+	ids_rules[1] = answer(s, "N2", "noget helt andet");
+	ids_rules[2] = answer(s, "N3", "ingen tid og mange regler");
+	ids_rules[3] = answer(s, "N4", "regler");
+	decide(s, ids_rules[0], "anna", "1", "andet");
+	decide(s, ids_rules[1], "anna", "1", "andet");
+	decide(s, ids_rules[2], "anna", "1", "tid");
+	decide(s, ids_rules[3], "anna", "2", "regler");   /* already at version 2 */
+
+	assert_int_equal(migrate_plan_build(s, v2, from, 1, NULL, &p, NULL), 0);
+	assert_int_equal(p.n, 3);
+	assert_int_equal(p.same, 3);
+	assert_int_equal(migrate_plan_flag_added(&p, recoded, NULL, NULL), 0);
+	assert_int_equal(p.review, 2);
+	assert_int_equal(p.same, 1);
+	assert_int_equal(p.flagged_added, 2);
+	for (i = 0; i < p.n; i++) {
+		const struct migrate_entry *m = &p.entries[i];
+
+		if (m->item.status != MIGRATE_REVIEW)
+			continue;
+		flagged++;
+		assert_true(m->answer_id == ids_rules[0] || m->answer_id == ids_rules[2]);
+		assert_string_equal(m->item.codes, m->old_codes);
+		assert_non_null(strstr(m->item.why, "version 2 added regler"));
+	}
+	assert_int_equal(flagged, 2);
+	migrate_plan_release(&p);
+
+	/* without the old version: nothing to say what was added */
+	assert_int_equal(migrate_plan_build(s, v2, NULL, 0, NULL, &p, NULL), 0);
+	assert_int_equal(migrate_plan_flag_added(&p, recoded, NULL, NULL), 0);
+	assert_int_equal(p.review, 0);
+	migrate_plan_release(&p);
+	store_close(s);
+	codebook_free(v1);
+	codebook_free(v2);
+	snprintf(path, sizeof(path), "rm -rf %s", dir);
+	assert_int_equal(system(path), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_carry),
 		cmocka_unit_test(test_review),
 		cmocka_unit_test(test_store),
+		cmocka_unit_test(test_added),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

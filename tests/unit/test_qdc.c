@@ -171,7 +171,11 @@ static void test_bad_files(void **state)
 		KERR_SCHEMA, 1, "no codable codes");
 	bad_file("<?xml version=\"1.0\"?>\n<!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]>\n"
 		"<CodeBook><Codes><Code name=\"&e;\" isCodable=\"true\"/></Codes></CodeBook>",
-		KERR_SYNTAX, 3, "external entity");
+		KERR_SYNTAX, 2, "declares the entity \"e\"");
+	/* an internal entity too: xmlGetProp would expand every use of it */
+	bad_file("<?xml version=\"1.0\"?>\n<!DOCTYPE x [<!ENTITY big \"xxxxxxxxxx\">]>\n"
+		"<CodeBook><Codes><Code name=\"&big;&big;\" isCodable=\"true\"/></Codes></CodeBook>",
+		KERR_SYNTAX, 2, "does not expand entities");
 }
 
 static void test_missing_file(void **state)

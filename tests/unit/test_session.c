@@ -269,6 +269,20 @@ static void test_undo_only_own(void **state)
 	store_decision_release(&d);
 	assert_int_equal(session_undo(a, NULL, NULL, NULL), KERR_NOTFOUND);
 
+	/* what B decides shows in A after a refresh, note and all */
+	assert_int_equal(session_decide_set(b, id[3], TID, "fra B", NULL), 0);
+	{
+		struct session_progress p;
+		struct session_brief br;
+
+		assert_int_equal(session_refresh(a, NULL), 0);
+		session_progress(a, &p);
+		assert_int_equal(p.done, 2);            /* id[1] and id[3], both from B */
+		assert_int_equal(session_brief(a, 3, &br), 0);
+		assert_int_equal(br.id, id[3]);
+		assert_true(br.decided);
+		assert_string_equal(br.note, "fra B");
+	}
 	/* A decides, B decides the same answer again: A's undo leaves B's */
 	assert_int_equal(session_decide_set(a, id[2], ANDET, NULL, NULL), 0);
 	assert_int_equal(session_decide_set(b, id[2], TID, NULL, NULL), 0);
@@ -470,6 +484,17 @@ static void test_filters_and_search(void **state)
 	assert_string_equal(a.coders[0].codes, "tid");
 	assert_string_equal(a.coders[1].coder, "bo");
 	assert_string_equal(a.coders[1].codes, "andet");
+	/* an adjudication elsewhere settles it, in this view too */
+	{
+		struct session *chef = open_as(s, "chef", SESSION_ADJUDICATE);
+
+		assert_int_equal(session_decide_set(chef, id[0], TID, NULL, NULL), 0);
+		session_close(chef);
+	}
+	assert_int_equal(session_refresh(ss, NULL), 0);
+	assert_int_equal(session_view_count(ss), 0);
+	assert_int_equal(session_answer(ss, id[0], &a, NULL), 0);
+	assert_true(a.adjudicated);
 
 	/* search: text (æøå-insensitive), respondent, note */
 	assert_int_equal(session_set_filter(ss, SESSION_ALL, 0, NULL), 0);

@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# compare-speed.sh OLD_KODER NEW_KODER [ROUNDS] - the CPU time of the main
+# jobs under two builds, measured alternately (old, new, old, new, ...) in
+# one run so that other load on the machine hits both alike.  For a change
+# that must not slow koder down (issue 13: within 10 % of the build before
+# it).  Jobs, on inputs made here with a fixed seed (kept in bench/out/):
+#   code        koder code, shipped sof-barrierer (patterns + learned model),
+#               40k answers of ~25 words, word repair included (bench/code.sh's job)
+#   code-norep  the same with --no-repair: the rule engine alone
+#   tally       koder tally --format json, 200k rows (bench/tally.sh's survey, cut)
+#   tally-codes the same with --codes: reading and counting only
+# Prints the median CPU seconds (user + sys) per job for each build and
+# new/old.  Example:
+#   git worktree add /tmp/base 10a0af9 && make -C /tmp/base -j2
+#   scripts/compare-speed.sh /tmp/base/build/koder build/koder 5
+set -eu
+OLD=$1 NEW=$2 ROUNDS=${3:-5}
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+OUT="$ROOT/bench/out"
+mkdir -p "$OUT"
+export LC_ALL=C.UTF-8 NO_PROGRESS=1 KODER_DATADIR="$ROOT"
+answers="$OUT/compare-code-40k.csv"
+survey="$OUT/compare-tally-200k.csv"
+codes="$OUT/compare-tally-200k-codes.csv"
+
+if [ ! -s "$answers" ]; then
+	python3 - "$ROOT" "$answers" <<'EOF'
+import csv, os, random, sys
+root, out = sys.argv[1], sys.argv[2]
+rnd = random.Random(20261207)
+texts = []
+for f in ("barrierer", "undtagelser", "sygdom"):
+    with open(os.path.join(root, "corpora/dev", f + ".csv"), encoding="utf-8") as fh:
+        texts += [r["text"] for r in csv.DictReader(fh) if len(r["text"]) > 3]
+words = [l.split("\t")[0] for l in open(os.path.join(root, "data/da-freq.tsv"), encoding="utf-8")]
+words = [w for w in words if w.isalpha() and len(w) > 3][:300]
+with open(out, "w", encoding="utf-8", newline="") as fh:
+    w = csv.writer(fh, lineterminator="\n")
+    w.writerow(["id", "text"])
+    for i in range(40000):
+        parts = [rnd.choice(texts)]
+        while sum(len(p.split()) for p in parts) < 22:
+            parts.append(" ".join(rnd.choice(words) for _ in range(rnd.randint(3, 7))))
+        rnd.shuffle(parts)
+        w.writerow(["A%07d" % i, ". ".join(parts)])
+EOF
+fi
+if [ ! -s "$survey" ]; then
+	python3 "$ROOT/scripts/answers-gen.py" 7 28 >"$OUT/compare-text.txt"
+	python3 - "$ROOT/corpora/sof" "$survey" "$codes" "$OUT/compare-text.txt" <<'EOF'
+import csv, io, sys
+src, big, codes, text = sys.argv[1:]
+gen = open(text, encoding="utf-8")
+rows = list(csv.reader(io.open(f"{src}/survey.csv", encoding="utf-8-sig", newline=""), delimiter=";"))
+hdr = rows[0]
+ans = [r for r in rows[1:] if len(r) > 4 and r[4].strip()]
+gold = dict(csv.reader(open(f"{src}/gold-barrierer.csv", encoding="utf-8")))
+waves = ["Midtvejs", "Afslutning"]
+with open(big, "w", encoding="utf-8-sig", newline="") as f, \
+     open(codes, "w", encoding="utf-8", newline="") as g:
+    w = csv.writer(f, delimiter=";", lineterminator="\r\n")
+    c = csv.writer(g, lineterminator="\n")
+    w.writerow(hdr[:5])
+    c.writerow(["id", "codes"])
+    for i in range(200000):
+        r = ans[i % len(ans)]
+        rid = f"R{i:07d}"
+        line = gen.readline().strip() if i % 4 else ""
+        w.writerow([rid, r[1], waves[(i // 7) % 2], r[3], line or r[4]])
+        c.writerow([rid, "andet" if line else gold.get(r[0], "andet")])
+EOF
+	rm -f "$OUT/compare-text.txt"
+fi
+
+# job NAME KODER -> CPU seconds
+job() {
+	local k=$2
+	case $1 in
+	code) set -- "$k" code -q --codebook sof-barrierer --text text --id id "$answers" ;;
+	code-norep) set -- "$k" code -q --no-repair --codebook sof-barrierer --text text --id id "$answers" ;;
+	tally) set -- "$k" tally --id Respondent-ID --wave Måling --role Arbejdsfunktion \
+		--text "Barrierer for implementeringen" --codebook "$ROOT/codebooks/sof-barrierer.json" \
+		--format json -o /dev/null "$survey" ;;
+	tally-codes) set -- "$k" tally --id Respondent-ID --wave Måling --role Arbejdsfunktion \
+		--text "Barrierer for implementeringen" --codebook "$ROOT/codebooks/sof-barrierer.json" \
+		--format json -o /dev/null --codes "$codes" "$survey" ;;
+	esac
+	/usr/bin/time -f '%U %S' "$@" 2>&1 >/dev/null | tail -1 | awk '{ print $1 + $2 }'
+}
+
+median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+echo "CPU seconds (user + sys), median of $ROUNDS alternate runs; old = $OLD, new = $NEW"
+for j in code code-norep tally tally-codes; do
+	o=() n=()
+	job "$j" "$OLD" >/dev/null   # warm the page cache
+	for r in $(seq "$ROUNDS"); do
+		o+=("$(job "$j" "$OLD")")
+		n+=("$(job "$j" "$NEW")")
+	done
+	mo=$(printf '%s\n' "${o[@]}" | median)
+	mn=$(printf '%s\n' "${n[@]}" | median)
+	awk -v j="$j" -v o="$mo" -v n="$mn" -v oa="${o[*]}" -v na="${n[*]}" 'BEGIN {
+		printf "REPORT speed %-11s old %6.2f s  new %6.2f s  new/old %.3f   (old: %s; new: %s)\n",
+			j, o, n, (o > 0 ? n / o : 0), oa, na }'
+done

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# The panel study (corpora/panel): the same staff ids answer in two or three
+# waves, some blank in one wave and answered in another.  Every command must
+# count each wave from that wave's own decisions (issue 13): tally --codes,
+# tally --db, migrate's before/after, review --export and agree all agree
+# with the gold counts made by corpora/panel/make-panel.py (not by koder),
+# also when only one wave has decisions; diff --db and diff CORPUS agree.
+set -u
+K=$KODER
+P=$ROOT/corpora/panel
+cd "$TMP" || exit 1
+fail() { echo "FAIL: $*"; exit 1; }
+# wave;role;category;x;y from a tally CSV
+cells() { awk -F';' 'NR > 1 { print $3 ";" $4 ";" $5 ";" $8 ";" $9 }' | sort; }
+tail -n +2 $P/gold-counts.csv | sort >gold.txt
+ncells=$(wc -l <gold.txt)
+
+# 1. tally --codes with the complete gold file (blank answers marked ingen_svar)
+$K tally --codes $P/gold-all.csv --format csv $P >codes.csv 2>err || { cat err; fail "tally --codes"; }
+cells <codes.csv >got.txt
+diff gold.txt got.txt || fail "tally --codes differs from the gold counts"
+
+# 2. the same file imported: stored whole (exit 0), tally --db gives the same
+$K review --import $P/gold-all.csv --coder gold --db p.db $P 2>err || { cat err; fail "import"; }
+grep -q "208 decisions by gold.*11 for answers left blank" err || { cat err; fail "import report"; }
+$K tally --db p.db --format csv $P >db.csv 2>err || { cat err; fail "tally --db"; }
+cmp -s db.csv codes.csv || { diff db.csv codes.csv | head; fail "tally --db differs from tally --codes"; }
+
+# 3. migrate's before and after columns are those counts
+$K migrate --dry-run --db p.db --to $P/codebook.json >mig.txt 2>err || { cat err; fail "migrate"; }
+awk '$4 ~ /^[0-9]+\/[0-9]+$/ { split($4, b, "/"); split($5, a, "/");
+	print $2 ";" $3 ";" $1 ";" b[1] ";" b[2]; print $2 ";" $3 ";" $1 ";" a[1] ";" a[2] > "after.txt" }' \
+	mig.txt | sort >before.txt
+sort -o after.txt after.txt
+diff gold.txt before.txt || fail "migrate's before column differs from the gold"
+diff gold.txt after.txt || fail "migrate's after column differs from the gold"
+
+# 4. review --export: every row's final codes are the gold of (id, wave)
+$K review --export ex.csv --coder gold --db p.db 2>err || { cat err; fail "export"; }
+python3 - "$P/gold-all.csv" ex.csv <<'PY' || fail "export differs from the gold"
+import csv, sys
+key = lambda c: sorted(c.split(";")) if c else []
+gold = {(r["id"], r["wave"]): key(r["codes"]) for r in csv.DictReader(open(sys.argv[1]))}
+rows = list(csv.DictReader(open(sys.argv[2], encoding="utf-8-sig"), delimiter=";"))
+bad = [r["id"] + "/" + r["wave"] for r in rows if gold.get((r["id"], r["wave"])) != key(r["final"])]
+assert len(rows) == 208 and not bad, (len(rows), bad[:5])
+PY
+
+# 5. agree: a second coder codes one wave; pairs are (id, wave), 71 of them
+awk -F, 'NR == 1 || $2 == "Afslutning"' $P/gold-all.csv | grep -v ',ingen_svar$' >bo.csv
+$K review --import bo.csv --coder bo --db p.db 2>err || { cat err; fail "import bo"; }
+$K agree --db p.db >agree.txt 2>err || { cat err; fail "agree"; }
+want=$(($(wc -l <bo.csv) - 1))
+grep -q "^bo vs gold: $want answers coded by both" agree.txt || { cat agree.txt; fail "agree pairs"; }
+grep -q "code set *1.000" agree.txt || fail "agree: the same codes do not agree"
+
+# 6. decisions for one wave only: that wave equals the gold, no other wave
+#    borrows them (the ids repeat), and the other waves are the engine's
+$K review --import $P/gold-nulpunkt.csv --coder gold --db one.db $P 2>err || { cat err; fail "import one wave"; }
+$K tally --db one.db --format csv $P >one.csv 2>err || { cat err; fail "tally --db one wave"; }
+cells <one.csv | grep '^Nulpunkt;' >got.txt
+grep '^Nulpunkt;' gold.txt | diff - got.txt || fail "Nulpunkt from its own decisions differs from the gold"
+awk -F';' '{ sub(/\r$/, "") } NR > 1 && $3 != "Nulpunkt" && $12 != 0 { bad = 1 } END { exit bad }' one.csv \
+	|| fail "a wave without decisions counts reviewed answers"
+$K tally --format csv $P >engine.csv 2>/dev/null
+diff <(cells <engine.csv | grep -v '^Nulpunkt;') <(cells <one.csv | grep -v '^Nulpunkt;') \
+	|| fail "waves without decisions differ from the engine's counts"
+
+# 7. diff --db reads the same answers as diff CORPUS
+$K diff --db p.db $P/codebook.json $P/codebook.json >d1.txt 2>/dev/null
+$K diff $P/codebook.json $P/codebook.json $P >d2.txt 2>/dev/null
+diff <(sed -n '/^Anført/,$p' d1.txt | sort) <(sed -n '/^Anført/,$p' d2.txt | sort) \
+	|| fail "diff --db and diff CORPUS disagree"
+engine=$(cells <engine.csv | diff - gold.txt | grep -c '^>')
+echo "REPORT panel: $ncells X/Y cells: tally --codes, tally --db, migrate before/after, export and agree ($want pairs) equal the gold; the engine alone differs from it in $engine cells"
