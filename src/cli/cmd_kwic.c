@@ -270,7 +270,8 @@ int cmd_kwic(int argc, char **argv)
 				status = EXIT_PROBLEMS;
 				hit = 0;
 			}
-			count(&k, row.wave, row.role, hit);
+			/* with --negated the cancelled matches are what is counted */
+			count(&k, row.wave, row.role, want_negated ? neg : hit);
 			if (!(want_negated ? neg : hit) || listed >= limit)
 				continue;
 			listed++;
