@@ -43,6 +43,8 @@ DEP_CFLAGS := $(shell pkg-config --cflags $(PC_NAMES) 2>/dev/null)
 DEP_LIBS   := $(shell pkg-config --libs $(PC_NAMES) 2>/dev/null)
 # liblinear (koder train) ships no pkg-config file
 DEP_LIBS   += -llinear
+# libstemmer (koder discover) ships no pkg-config file
+DEP_LIBS   += -lstemmer
 TEST_LIBS  := $(shell pkg-config --libs cmocka 2>/dev/null)
 
 CFLAGS_ALL = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \

@@ -35,6 +35,7 @@ static const struct command commands[] = {
 	{ "agree", cmd_agree, "agreement between coders and with the engine: kappa, alpha, disagreements" },
 	{ "kwic", cmd_kwic, "a term in context: every answer it occurs in, with codes, and how many" },
 	{ "score", cmd_score, "the engine against the coders: P, R, F1, kappa, and why each answer differs" },
+	{ "discover", cmd_discover, "group the answers no category explains into candidate new categories" },
 	{ "train", cmd_train, "learn a codebook's word model from coded answers, checked on held-out folds" },
 	{ NULL, NULL, NULL }
 };
