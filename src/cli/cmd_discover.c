@@ -19,9 +19,11 @@
 #include "outfile.h"
 #include "survey.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 enum { OPT_QUESTION = 256, OPT_TEXT, OPT_ID, OPT_WAVE, OPT_ROLE, OPT_CODEBOOK, OPT_FROM,
        OPT_SEED, OPT_TOP, OPT_FORMAT, OPT_K, OPT_ASSIGN };
@@ -108,10 +110,32 @@ static void put_line(const char *s, size_t n, size_t max)
 	}
 }
 
+/* 1 if one of the codebook's negation cues occurs in s as a word (ASCII
+ * case folded): the finder knows only the default cues, and an example the
+ * codebook's own cues cancel would fail koder check. */
+static int has_cue(const struct codebook *cb, const char *s)
+{
+	size_t i, n = strlen(s);
+
+	for (i = 0; cb && i < cb->nnegation_cues; i++) {
+		const char *cue = cb->negation_cues[i];
+		size_t l = strlen(cue), j;
+
+		for (j = 0; l && j + l <= n; j++)
+			if (!strncasecmp(s + j, cue, l)
+			    && (j == 0 || !(isalnum((unsigned char)s[j - 1]) || (unsigned char)s[j - 1] >= 0x80))
+			    && (j + l == n || !(isalnum((unsigned char)s[j + l]) || (unsigned char)s[j + l] >= 0x80)))
+				return 1;
+	}
+	return 0;
+}
+
 /* Members whose text one of the candidate's patterns matches, as koder
- * check will run them: up to `max` indexes into ex. */
+ * check will run them (no negation cue of the codebook in them): up to
+ * `max` indexes into ex. */
 static size_t pick_examples(const struct discover_cand *c, const struct row *rows,
-	struct normalizer *norm, size_t *ex, size_t max, struct kerr_list *errs)
+	struct normalizer *norm, const struct codebook *cb, size_t *ex, size_t max,
+	struct kerr_list *errs)
 {
 	struct kwic **kw = xcalloc(c->ninclude + 1, sizeof *kw);
 	size_t i, j, n = 0;
@@ -122,6 +146,8 @@ static size_t pick_examples(const struct discover_cand *c, const struct row *row
 	for (i = 0; i < c->nmembers && n < max; i++) {
 		const struct row *r = &rows[c->members[i]];
 
+		if (has_cue(cb, r->text))
+			continue;
 		for (j = 0; j < c->ninclude; j++) {
 			size_t s, e;
 			int neg = 0;
@@ -144,7 +170,7 @@ struct cell {
 };
 
 static void print_text(const struct discover *d, size_t top, const struct row *rows,
-	struct normalizer *norm, const char *from, struct kerr_list *errs)
+	struct normalizer *norm, const struct codebook *cb, const char *from, struct kerr_list *errs)
 {
 	size_t i, j, k, nc = discover_ncands(d);
 
@@ -186,7 +212,7 @@ static void print_text(const struct discover *d, size_t top, const struct row *r
 			printf("%s%s/%s %zu", k ? ", " : " ", cells[k].wave, cells[k].role,
 				cells[k].n);
 		printf("\n");
-		nex = pick_examples(c, rows, norm, ex, 5, errs);
+		nex = pick_examples(c, rows, norm, cb, ex, 5, errs);
 		for (j = 0; j < nex; j++) {
 			printf("   %-8s ", rows[ex[j]].id);
 			put_line(rows[ex[j]].text, rows[ex[j]].len, 100);
@@ -197,7 +223,7 @@ static void print_text(const struct discover *d, size_t top, const struct row *r
 }
 
 static void print_json(FILE *fp, const struct discover *d, size_t top, const struct row *rows,
-	struct normalizer *norm, struct kerr_list *errs)
+	struct normalizer *norm, const struct codebook *cb, struct kerr_list *errs)
 {
 	size_t i, j, nc = discover_ncands(d), shown = 0;
 
@@ -208,7 +234,7 @@ static void print_json(FILE *fp, const struct discover *d, size_t top, const str
 
 		if (!c->ninclude)
 			continue;   /* no pattern: nothing to paste */
-		nex = pick_examples(c, rows, norm, ex, 5, errs);
+		nex = pick_examples(c, rows, norm, cb, ex, 5, errs);
 		fprintf(fp, "%s\n  {\"id\": ", shown++ ? "," : "");
 		put_json(fp, c->id, strlen(c->id));
 		fputs(", \"label\": ", fp);
@@ -282,6 +308,7 @@ int cmd_discover(int argc, char **argv)
 	struct discover_opts dopts = { 0 };
 	struct row *rows = NULL;
 	const char **taken = NULL;
+	const struct codebook *cb0 = NULL;   /* the first question's, for its negation cues */
 	struct cli_parser p;
 	struct kerr e;
 
@@ -369,6 +396,8 @@ int cmd_discover(int argc, char **argv)
 		{
 			const struct codebook *cb = engine_codebook(en[i]);
 
+			if (!cb0)
+				cb0 = cb;
 			taken = xrealloc(taken, (ntaken + cb->ncats + 1) * sizeof *taken);
 			for (j = 0; j < cb->ncats; j++)
 				taken[ntaken++] = cb->cats[j].id;
@@ -437,12 +466,15 @@ int cmd_discover(int argc, char **argv)
 				}
 				keep = 1;
 			}
-			if (!keep)
+			if (en[i] && ans.res.nonsubstantive)
 				continue;
-			if (discover_add(d, ans.n.text.data, ans.n.text.len, &e)) {
+			/* the others teach which words go together */
+			if (discover_add(d, ans.n.text.data, ans.n.text.len, keep, &e)) {
 				status = cli_error(&e);
 				goto done;
 			}
+			if (!keep)
+				continue;
 			if (nrows == caprows) {
 				caprows = caprows ? caprows * 2 : 256;
 				rows = xrealloc(rows, caprows * sizeof *rows);
@@ -470,13 +502,13 @@ int cmd_discover(int argc, char **argv)
 			status = cli_error(&e);
 			goto done;
 		}
-		print_json(o.fp, d, top, rows, norm, &errs);
+		print_json(o.fp, d, top, rows, norm, cb0, &errs);
 		if (outfile_commit(&o, &e)) {
 			status = cli_error(&e);
 			goto done;
 		}
 	} else {
-		print_text(d, top, rows, norm, from, &errs);
+		print_text(d, top, rows, norm, cb0, from, &errs);
 	}
 	if (assign && !status)
 		status = write_assign(assign, d, rows);

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { MAX_WORD = 64, MAX_TERMS = 12, MAX_PATTERNS = 6, RESTARTS = 4, ITERS = 40 };
+enum { NEIGHBOURS = 5, MAX_WORD = 64, MAX_TERMS = 12, MAX_PATTERNS = 6, RESTARTS = 4, ITERS = 40 };
 
 /* Everyday Danish words that say nothing about a theme (lower case, as
  * written and as the repair leaves them). */
@@ -136,7 +136,8 @@ static void hmap_release(struct hmap *h)
 
 struct feat {
 	const char *key;       /* borrowed from the feature table */
-	size_t df;             /* answers with it */
+	size_t df;             /* answers to group with it */
+	size_t dfall;          /* answers with it, context included */
 	size_t a, b;           /* a phrase's two stems; SIZE_MAX for a stem */
 	size_t form, form_n;   /* best written form (index into forms) and its count */
 	double idf;
@@ -155,6 +156,7 @@ struct cand {
 	size_t *members;
 	struct discover_term *terms;
 	char **term_forms;
+	size_t pf[MAX_PATTERNS];   /* the patterns' features */
 };
 
 struct discover {
@@ -169,6 +171,8 @@ struct discover {
 	size_t naf, afcap;
 	size_t *aoff;          /* answer i's ids: af[aoff[i] .. aoff[i+1]) */
 	size_t n, ncap;
+	unsigned char *tgt;    /* answer i is to be grouped (else context) */
+	size_t ntgt;
 	size_t nempty;
 	struct cand *c;
 	size_t nc;
@@ -193,8 +197,9 @@ int discover_new(const struct discover_opts *o, struct discover **out, struct ke
 	if (o)
 		d->o = *o;
 	d->st = sb_stemmer_new("danish", "UTF_8");
-	d->aoff = malloc(sizeof *d->aoff);
-	if (!d->st || !d->aoff) {
+	d->aoff = malloc(2 * sizeof *d->aoff);
+	d->tgt = malloc(2);
+	if (!d->st || !d->aoff || !d->tgt) {
 		discover_free(d);
 		return nomem(e);
 	}
@@ -240,6 +245,7 @@ void discover_free(struct discover *d)
 	free(d->forms);
 	free(d->af);
 	free(d->aoff);
+	free(d->tgt);
 	for (i = 0; i < d->nc; i++)
 		cand_release(&d->c[i]);
 	free(d->c);
@@ -262,6 +268,26 @@ static size_t lower(const char *s, size_t n, char *w)
 		w[i] = (char)ch;
 	}
 	return n;
+}
+
+/* w[0..n) with æ ø å (lower case) as ae oe aa, into f (room for 2n). */
+static size_t fold(const char *w, size_t n, char *f)
+{
+	size_t i, o = 0;
+
+	for (i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)w[i], nx = i + 1 < n ? (unsigned char)w[i + 1] : 0;
+
+		if (ch == 0xC3 && (nx == 0xA6 || nx == 0xB8 || nx == 0xA5)) {
+			f[o++] = nx == 0xA5 ? 'a' : nx == 0xA6 ? 'a' : 'o';
+			f[o++] = nx == 0xA5 ? 'a' : 'e';
+			i++;
+		} else {
+			f[o++] = (char)ch;
+		}
+	}
+	f[o] = '\0';
+	return o;
 }
 
 /* Length of the UTF-8 sequence at s (1 for a stray byte). */
@@ -364,23 +390,27 @@ static int push_feat(struct discover *d, size_t id)
 	return 0;
 }
 
-int discover_add(struct discover *d, const char *text, size_t len, struct kerr *e)
+int discover_add(struct discover *d, const char *text, size_t len, int group, struct kerr *e)
 {
 	const unsigned char *s = (const unsigned char *)text;
 	size_t i = 0, pos = 0, prev = SIZE_MAX, prevpos = 0, start = d->naf, j, k;
-	char w[MAX_WORD + 1], key[2 * MAX_WORD + 2];
+	char w[MAX_WORD + 1], fw[2 * MAX_WORD + 1], key[2 * MAX_WORD + 2];
 
 	if (d->n + 1 >= d->ncap) {
 		size_t nc = d->ncap * 2;
 		size_t *no = realloc(d->aoff, (nc + 1) * sizeof *no);
+		unsigned char *nt;
 
 		if (!no)
 			return nomem(e);
 		d->aoff = no;
+		if (!(nt = realloc(d->tgt, nc + 1)))
+			return nomem(e);
+		d->tgt = nt;
 		d->ncap = nc;
 	}
 	while (i < len) {
-		size_t ws, wl, sl, slot, sid;
+		size_t ws, wl, sl, slot, sid, fl;
 		const sb_symbol *stem;
 
 		while (i < len && !is_letter(s + i, seq_len(s + i, len - i)))
@@ -398,7 +428,10 @@ int discover_add(struct discover *d, const char *text, size_t len, struct kerr *
 		w[wl] = '\0';
 		if (wl < 3 || hmap_slot(&d->stop, w, wl, &slot) == 1)
 			continue;
-		stem = sb_stemmer_stem(d->st, (const sb_symbol *)w, (int)wl);
+		/* æ ø å as ae oe aa before stemming: the patterns match without
+		 * regard to them, and answers write "knae" as often as "knæ" */
+		fl = fold(w, wl, fw);
+		stem = sb_stemmer_stem(d->st, (const sb_symbol *)fw, (int)fl);
 		if (!stem)
 			return nomem(e);
 		sl = (size_t)sb_stemmer_length(d->st);
@@ -427,13 +460,119 @@ int discover_add(struct discover *d, const char *text, size_t len, struct kerr *
 		if (k == start || d->af[k - 1] != d->af[j])
 			d->af[k++] = d->af[j];
 	d->naf = k;
-	for (j = start; j < d->naf; j++)
-		d->f[d->af[j]].df++;
+	for (j = start; j < d->naf; j++) {
+		d->f[d->af[j]].dfall++;
+		d->f[d->af[j]].df += group != 0;
+	}
+	d->tgt[d->n] = group != 0;
+	d->ntgt += group != 0;
 	d->aoff[++d->n] = d->naf;
 	return 0;
 }
 
 /* --- grouping --- */
+
+struct vecs {
+	size_t *col;      /* kept columns of answer i: col[off[i]..off[i+1]) */
+	double *w;        /* their weights, unit length per answer */
+	size_t *off;
+	size_t ncols;
+};
+
+/* a pattern's word: at least half of the answers with it in the group */
+#define PREC_MIN 0.5
+#define BETA 0.5   /* weight of a word's neighbours beside the word itself */
+
+/*
+ * For every column, the NEIGHBOURS columns that occur with it most (cosine
+ * of their answers, all answers counted, at least two together), into
+ * nb[col * NEIGHBOURS + k] (SIZE_MAX past the last) and their cosines into
+ * nbw.  Returns 0 or -1 on no memory.
+ */
+static int neighbours(const struct discover *d, const struct vecs *v, const size_t *colf,
+	size_t **nbp, double **nbwp)
+{
+	size_t nc = v->ncols, i, j, t, k, *off = NULL, *list = NULL, *co = NULL, *touched = NULL;
+	size_t *nb = malloc((nc ? nc : 1) * NEIGHBOURS * sizeof *nb);
+	double *nbw = malloc((nc ? nc : 1) * NEIGHBOURS * sizeof *nbw);
+	int rc = -1;
+
+	off = calloc(nc + 1, sizeof *off);
+	list = malloc((d->naf ? d->naf : 1) * sizeof *list);
+	co = calloc(nc ? nc : 1, sizeof *co);
+	touched = malloc((nc ? nc : 1) * sizeof *touched);
+	if (!nb || !nbw || !off || !list || !co || !touched)
+		goto out;
+	for (j = 0; j < d->naf; j++)
+		if (d->f[d->af[j]].col != SIZE_MAX)
+			off[d->f[d->af[j]].col + 1]++;
+	for (t = 0; t < nc; t++)
+		off[t + 1] += off[t];
+	for (i = 0; i < d->n; i++)
+		for (j = d->aoff[i]; j < d->aoff[i + 1]; j++) {
+			size_t col = d->f[d->af[j]].col;
+
+			if (col != SIZE_MAX)
+				list[off[col] + co[col]++] = i;
+		}
+	memset(co, 0, nc * sizeof *co);
+	for (t = 0; t < nc; t++) {
+		size_t nt = 0;
+		double dt = (double)d->f[colf[t]].dfall;
+
+		for (k = 0; k < NEIGHBOURS; k++) {
+			nb[t * NEIGHBOURS + k] = SIZE_MAX;
+			nbw[t * NEIGHBOURS + k] = 0;
+		}
+		for (i = off[t]; i < off[t + 1]; i++)
+			for (j = d->aoff[list[i]]; j < d->aoff[list[i] + 1]; j++) {
+				size_t u = d->f[d->af[j]].col;
+
+				if (u == SIZE_MAX || u == t)
+					continue;
+				if (!co[u]++)
+					touched[nt++] = u;
+			}
+		for (i = 0; i < nt; i++) {
+			size_t u = touched[i];
+			double c = co[u] >= 2 ? (double)co[u] / sqrt(dt * (double)d->f[colf[u]].dfall) : 0;
+
+			co[u] = 0;
+			if (c < 0.1)
+				continue;
+			/* insert into the sorted top list (ties: lower column) */
+			for (k = NEIGHBOURS; k > 0; k--) {
+				size_t pk = t * NEIGHBOURS + k - 1;
+
+				if (nb[pk] != SIZE_MAX && (nbw[pk] > c || (nbw[pk] == c && nb[pk] < u)))
+					break;
+				if (k < NEIGHBOURS) {
+					nb[pk + 1] = nb[pk];
+					nbw[pk + 1] = nbw[pk];
+				}
+			}
+			if (k < NEIGHBOURS) {
+				nb[t * NEIGHBOURS + k] = u;
+				nbw[t * NEIGHBOURS + k] = c;
+			}
+		}
+	}
+	rc = 0;
+out:
+	free(off);
+	free(list);
+	free(co);
+	free(touched);
+	if (rc) {
+		free(nb);
+		free(nbw);
+		nb = NULL;
+		nbw = NULL;
+	}
+	*nbp = nb;
+	*nbwp = nbw;
+	return rc;
+}
 
 static uint64_t rng_next(uint64_t *s)
 {
@@ -448,13 +587,6 @@ static double rng_unit(uint64_t *s)
 {
 	return (double)(rng_next(s) >> 11) / 9007199254740992.0;
 }
-
-struct vecs {
-	size_t *col;      /* kept columns of answer i: col[off[i]..off[i+1]) */
-	double *w;        /* their weights, unit length per answer */
-	size_t *off;
-	size_t ncols;
-};
 
 static double dot(const struct vecs *v, size_t i, const double *c)
 {
@@ -790,7 +922,7 @@ static int describe(struct discover *d, struct cand *c, const struct member *m, 
 		size_t slot, f, fresh = 0, need = cnt / 20 > 2 ? cnt / 20 : 2;
 		const struct feat *x;
 
-		if (all[i].in * 2 < all[i].in + all[i].out)
+		if ((double)all[i].in < PREC_MIN * (double)(all[i].in + all[i].out))
 			continue;
 		hmap_slot(&d->ftab, all[i].term, strlen(all[i].term), &slot);
 		f = d->ftab.vals[slot];
@@ -812,7 +944,7 @@ static int describe(struct discover *d, struct cand *c, const struct member *m, 
 			free(all);
 			return -1;
 		}
-		c->pub.ninclude++;
+		c->pf[c->pub.ninclude++] = f;
 	}
 	free(all);
 	(void)ncov;
@@ -853,10 +985,43 @@ static int describe(struct discover *d, struct cand *c, const struct member *m, 
 	return 0;
 }
 
+/* mark[f] = 1 for every feature one of c's patterns matches: a stem the
+ * pattern's stem begins (the pattern is `stem*`), or the phrase itself. */
+static void matching(const struct discover *d, const struct cand *c, unsigned char *mark)
+{
+	size_t p, j;
+
+	memset(mark, 0, d->nf);
+	for (p = 0; p < c->pub.ninclude; p++) {
+		const struct feat *x = &d->f[c->pf[p]];
+		size_t l = strlen(x->key);
+
+		mark[c->pf[p]] = 1;
+		if (x->a != SIZE_MAX)
+			continue;
+		for (j = 0; j < d->nf; j++)
+			if (d->f[j].a == SIZE_MAX && !strncmp(d->f[j].key, x->key, l))
+				mark[j] = 1;
+	}
+}
+
+static int any_marked(const struct discover *d, size_t i, const unsigned char *mark)
+{
+	size_t j;
+
+	for (j = d->aoff[i]; j < d->aoff[i + 1]; j++)
+		if (mark[d->af[j]])
+			return 1;
+	return 0;
+}
+
 int discover_run(struct discover *d, struct kerr *e)
 {
 	struct vecs v = { 0 };
-	size_t i, j, g, k, n = d->n, nz = 0, mindf, r, ngood = 0;
+	size_t i, j, g, k, n = d->n, nt = d->ntgt, nz = 0, mindf, r, ngood = 0;
+	size_t *colf = NULL, *tord = NULL, *nb = NULL;
+	double *nbw = NULL, *acc = NULL;
+	unsigned char *claimed = NULL, *mark = NULL;
 	size_t *asg = NULL, *bestasg = NULL, *fin = NULL, *cnt = NULL;
 	double *cen = NULL, *best = NULL, bestobj = -1, *norm2 = NULL;
 	struct rank *rank = NULL;
@@ -880,18 +1045,19 @@ int discover_run(struct discover *d, struct kerr *e)
 			x->form_n = d->forms[i].n;
 		}
 	}
-	/* columns: features in at least two answers (and 1 in 500) */
-	mindf = n / 500 > 2 ? n / 500 : 2;
+	/* columns: features in at least two answers to group (and 1 in 500) */
+	mindf = nt / 500 > 2 ? nt / 500 : 2;
 	for (j = 0; j < d->nf; j++) {
 		d->f[j].col = SIZE_MAX;
-		if (d->f[j].df >= mindf && d->f[j].df < n) {
+		if (d->f[j].df >= mindf && d->f[j].df < nt) {
 			d->f[j].col = v.ncols++;
-			d->f[j].idf = log((double)n / (double)d->f[j].df);
+			d->f[j].idf = log((double)nt / (double)d->f[j].df);
 		}
 	}
+	colf = malloc((v.ncols ? v.ncols : 1) * sizeof *colf);
 	v.off = malloc((n + 1) * sizeof *v.off);
-	v.col = malloc((d->naf ? d->naf : 1) * sizeof *v.col);
-	v.w = malloc((d->naf ? d->naf : 1) * sizeof *v.w);
+	v.col = malloc((d->naf ? d->naf : 1) * (NEIGHBOURS + 1) * sizeof *v.col);
+	v.w = malloc((d->naf ? d->naf : 1) * (NEIGHBOURS + 1) * sizeof *v.w);
 	asg = malloc((n ? n : 1) * sizeof *asg);
 	bestasg = malloc((n ? n : 1) * sizeof *bestasg);
 	best = malloc((n ? n : 1) * sizeof *best);
@@ -899,23 +1065,50 @@ int discover_run(struct discover *d, struct kerr *e)
 	covered = malloc(n ? n : 1);
 	fin = malloc((d->nf ? d->nf : 1) * sizeof *fin);
 	norm2 = malloc((n ? n : 1) * sizeof *norm2);
-	if (!v.off || !v.col || !v.w || !asg || !bestasg || !best || !mem || !covered || !fin
-	    || !norm2)
+	tord = malloc((n ? n : 1) * sizeof *tord);
+	claimed = calloc(n ? n : 1, 1);
+	mark = malloc(d->nf ? d->nf : 1);
+	if (!colf || !v.off || !v.col || !v.w || !asg || !bestasg || !best || !mem || !covered
+	    || !fin || !norm2 || !tord || !claimed || !mark)
+		goto out;
+	for (j = 0; j < d->nf; j++)
+		if (d->f[j].col != SIZE_MAX)
+			colf[d->f[j].col] = j;
+	for (i = 0, r = 0; i < n; i++)
+		tord[i] = d->tgt[i] ? r++ : SIZE_MAX;
+	if (neighbours(d, &v, colf, &nb, &nbw))
+		goto out;
+	if (!(acc = calloc(v.ncols ? v.ncols : 1, sizeof *acc)))
 		goto out;
 	v.off[0] = 0;
 	for (i = 0, r = 0; i < n; i++) {
-		size_t s = r;
+		size_t s = r, t;
 		double sum = 0;
 
-		for (j = d->aoff[i]; j < d->aoff[i + 1]; j++) {
+		for (j = d->aoff[i]; d->tgt[i] && j < d->aoff[i + 1]; j++) {
 			const struct feat *x = &d->f[d->af[j]];
 
 			if (x->col == SIZE_MAX)
 				continue;
-			v.col[r] = x->col;
-			v.w[r] = x->idf;
-			sum += x->idf * x->idf;
-			r++;
+			/* the answer's own words, and a share of the words that
+			 * go with them elsewhere: one answer saying "kørsel" and
+			 * another "afstand" then have something in common */
+			for (t = 0; t <= NEIGHBOURS; t++) {
+				size_t col = t ? nb[x->col * NEIGHBOURS + t - 1] : x->col;
+				double w = t ? BETA * nbw[x->col * NEIGHBOURS + t - 1] * x->idf : x->idf;
+
+				if (col == SIZE_MAX)
+					break;
+				if (acc[col] == 0) {
+					v.col[r++] = col;
+				}
+				acc[col] += w;
+			}
+		}
+		for (j = s; j < r; j++) {
+			v.w[j] = acc[v.col[j]];
+			acc[v.col[j]] = 0;
+			sum += v.w[j] * v.w[j];
 		}
 		if (sum > 0) {
 			sum = 1 / sqrt(sum);
@@ -927,12 +1120,12 @@ int discover_run(struct discover *d, struct kerr *e)
 		}
 		v.off[i + 1] = r;
 	}
-	d->nempty = n - nz;
+	d->nempty = nt - nz;
 	if (nz < 2) {
 		rc = 0;
 		goto out;
 	}
-	k = d->o.k ? d->o.k : (size_t)lround(sqrt((double)nz / 2));
+	k = d->o.k ? d->o.k : (size_t)lround(sqrt((double)nz / 8));
 	if (!d->o.k) {
 		if (k < 2)
 			k = 2;
@@ -987,16 +1180,54 @@ int discover_run(struct discover *d, struct kerr *e)
 		c = &d->c[d->nc++];
 		if (describe(d, c, mem, m, nz, fin, covered))
 			goto out;
+		/* its answers are the ones its patterns match: the group's own
+		 * first, closest first, then those of other groups */
+		{
+			size_t o = 0, over = 0;
+			size_t *nm = realloc(c->members, (n ? n : 1) * sizeof *nm);
+
+			if (!nm)
+				goto out;
+			c->members = nm;
+			matching(d, c, mark);
+			for (i = 0; i < m; i++)
+				if (any_marked(d, mem[i].i, mark))
+					nm[o++] = mem[i].i;
+			for (i = 0; i < n; i++)
+				if (d->tgt[i] && bestasg[i] != gi && any_marked(d, i, mark))
+					nm[o++] = i;
+			for (i = 0; i < o; i++)
+				over += claimed[nm[i]];
+			/* nothing to paste, or mostly a better candidate's answers */
+			if (!o || over * 2 > o) {
+				cand_release(c);
+				memset(c, 0, sizeof *c);
+				d->nc--;
+				continue;
+			}
+			for (i = 0; i < o; i++)
+				claimed[nm[i]] = 1;
+			m = o;
+		}
 		c->pub.id = c->id;
 		c->pub.label = c->label;
+		for (i = 0; i < m; i++)
+			c->members[i] = tord[c->members[i]];
 		c->pub.include = (const char *const *)c->include;
 		c->pub.members = c->members;
 		c->pub.nmembers = m;
 		c->pub.terms = c->terms;
-		c->pub.cohesion = rank[g].score / (double)m;
+		c->pub.cohesion = rank[g].score / (double)cnt[gi];
 	}
 	rc = 0;
 out:
+	free(colf);
+	free(tord);
+	free(claimed);
+	free(mark);
+	free(nb);
+	free(nbw);
+	free(acc);
 	free(v.off);
 	free(v.col);
 	free(v.w);
@@ -1025,7 +1256,7 @@ const struct discover_cand *discover_cand(const struct discover *d, size_t i)
 
 size_t discover_nanswers(const struct discover *d)
 {
-	return d->n;
+	return d->ntgt;
 }
 
 size_t discover_nempty(const struct discover *d)

@@ -42,7 +42,8 @@ struct discover_cand {
 	const char *id, *label;
 	const char *const *include;   /* ready-to-paste patterns */
 	size_t ninclude;
-	const size_t *members;  /* answer indexes (order added), closest first */
+	const size_t *members;  /* indexes among the answers to group (in the
+	                           order added), closest first */
 	size_t nmembers;
 	const struct discover_term *terms;   /* distinguishing, strongest first */
 	size_t nterms;
@@ -53,9 +54,12 @@ struct discover_cand {
 int discover_new(const struct discover_opts *o, struct discover **out, struct kerr *e);
 void discover_free(struct discover *d);
 
-/* Add one answer (text is UTF-8, the repaired text is best).  Returns 0 or
- * KERR_NOMEM. */
-int discover_add(struct discover *d, const char *text, size_t len, struct kerr *e);
+/* Add one answer (text is UTF-8, the repaired text is best): one to group
+ * (`group` 1), or one that only teaches which words go together (0: the
+ * other answers of the question, so that "kørsel" is known to go with
+ * "afstand").  Returns 0 or KERR_NOMEM. */
+int discover_add(struct discover *d, const char *text, size_t len, int group,
+	struct kerr *e);
 
 /* Group the answers; candidates come ranked, the best first.  Returns 0 or
  * KERR_NOMEM. */
@@ -63,7 +67,7 @@ int discover_run(struct discover *d, struct kerr *e);
 
 size_t discover_ncands(const struct discover *d);
 const struct discover_cand *discover_cand(const struct discover *d, size_t i);
-/* Answers added; answers that had no feature at all (they join no group). */
+/* Answers to group; of them, answers that had no feature at all (they join no group). */
 size_t discover_nanswers(const struct discover *d);
 size_t discover_nempty(const struct discover *d);
 
