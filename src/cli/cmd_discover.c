@@ -308,6 +308,7 @@ int cmd_discover(int argc, char **argv)
 	struct discover_opts dopts = { 0 };
 	struct row *rows = NULL;
 	const char **taken = NULL;
+	char *cbarg = NULL;   /* --codebook resolved (a shipped name too) */
 	const struct codebook *cb0 = NULL;   /* the first question's, for its negation cues */
 	struct cli_parser p;
 	struct kerr e;
@@ -327,7 +328,10 @@ int cmd_discover(int argc, char **argv)
 		case OPT_ID: src.id = optarg; break;
 		case OPT_WAVE: src.wave = optarg; break;
 		case OPT_ROLE: src.role = optarg; break;
-		case OPT_CODEBOOK: src.codebook = optarg; break;
+		case OPT_CODEBOOK:
+			free(cbarg);
+			src.codebook = cbarg = cmd_codebook_arg(optarg);
+			break;
 		case OPT_ASSIGN: assign = optarg; break;
 		case OPT_FROM:
 			if (strcmp(optarg, "andet") && strcmp(optarg, "uncoded") && strcmp(optarg, "all"))
@@ -524,6 +528,7 @@ done:
 	}
 	free(rows);
 	free(taken);
+	free(cbarg);
 	discover_free(d);
 	normalizer_free(norm);
 	engine_answer_release(&ans);
