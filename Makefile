@@ -37,14 +37,19 @@ DEB_PKGS = build-essential pkg-config libpcre2-dev libicu-dev libcjson-dev \
 DEB_PKGS += libreadstat-dev libzip-dev libmicrohttpd-dev libgnutls28-dev \
            libstemmer-dev libgsl-dev liblinear-dev pspp chromium nodejs npm curl \
            wdanish mythes-da manpages-da
+# survey files: .xlsx archives (libxml2 is above); statistics for tally
+PC_PKGS += libzip:libzip-dev
+PC_PKGS += gsl:libgsl-dev
 PC_NAMES = $(foreach p,$(PC_PKGS),$(firstword $(subst :, ,$(p))))
 
 DEP_CFLAGS := $(shell pkg-config --cflags $(PC_NAMES) 2>/dev/null)
 DEP_LIBS   := $(shell pkg-config --libs $(PC_NAMES) 2>/dev/null)
-# liblinear (koder train) ships no pkg-config file
-DEP_LIBS   += -llinear
-# libstemmer (koder discover) ships no pkg-config file
-DEP_LIBS   += -lstemmer
+# liblinear (koder train), libstemmer (koder words, discover) and libreadstat
+# (.sav/.zsav/.dta) ship no pkg-config file: link them by name, and
+# check-deps looks for their headers
+DEP_LIBS   += -llinear -lstemmer -lreadstat -lpthread
+NOPC_HDRS  += /usr/include/linear.h:liblinear-dev /usr/include/libstemmer.h:libstemmer-dev
+NOPC_HDRS  += /usr/include/readstat.h:libreadstat-dev
 TEST_LIBS  := $(shell pkg-config --libs cmocka 2>/dev/null)
 
 CFLAGS_ALL = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
@@ -81,7 +86,7 @@ check-deps:
 	@missing=""; for p in $(PC_PKGS); do pc=$${p%%:*}; deb=$${p##*:}; \
 	  pkg-config --exists $$pc 2>/dev/null || missing="$$missing $$deb"; done; \
 	  [ -f /usr/share/hunspell/da_DK.dic ] || missing="$$missing hunspell-da"; \
-	  [ -f /usr/include/linear.h ] || missing="$$missing liblinear-dev"; \
+	  for p in $(NOPC_HDRS); do [ -f $${p%%:*} ] || missing="$$missing $${p##*:}"; done; \
 	  if [ -n "$$missing" ]; then \
 	    echo "koder: missing build dependencies:$$missing" >&2; \
 	    echo "koder: install them with 'sudo make deps' (or: sudo apt-get install$$missing)" >&2; \

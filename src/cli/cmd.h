@@ -43,6 +43,9 @@ struct cli_usage;
 int cmd_mask_opt(const char *list, unsigned *mask, const struct cli_usage *u);
 
 int cmd_tally(int argc, char **argv);
+/* tally's survey pass, as tally (export_mode 0) or as export (1). */
+int cmd_tally_run(int argc, char **argv, int export_mode);
+int cmd_export(int argc, char **argv);
 int cmd_review(int argc, char **argv);
 int cmd_agree(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
@@ -50,6 +53,7 @@ int cmd_train(int argc, char **argv);
 int cmd_score(int argc, char **argv);
 int cmd_kwic(int argc, char **argv);
 int cmd_discover(int argc, char **argv);
+int cmd_words(int argc, char **argv);
 
 /* The survey of a project command (review, serve): a corpus descriptor or
  * a bare SURVEY.csv with the column flags.  cmd_load_source fills `c`

@@ -9,6 +9,7 @@
 #include "codebook.h"
 #include "corpus.h"
 #include "csv.h"
+#include "table.h"
 #include "engine.h"
 #include "error.h"
 #include "outfile.h"

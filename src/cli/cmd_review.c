@@ -14,6 +14,7 @@
 #include "project.h"
 #include "review.h"
 #include "session.h"
+#include "audit.h"
 #include "store.h"
 
 #include <errno.h>
@@ -27,7 +28,7 @@ enum {
 	OPT_DB = 256, OPT_CODER, OPT_QUESTION, OPT_IMPORT, OPT_EXPORT, OPT_FORCE, OPT_CODEBOOK,
 	OPT_TEXT, OPT_ID, OPT_WAVE, OPT_ROLE, OPT_SAMPLE, OPT_SEED, OPT_ADJUDICATE,
 	OPT_BENCH, OPT_MASK, OPT_MASK_KINDS, OPT_SAMPLE_LIST, OPT_SAMPLE_REMOVE,
-	OPT_SAMPLE_REASSIGN
+	OPT_SAMPLE_REASSIGN, OPT_AUDIT
 };
 
 /* --bench is for bench/review.sh and stays out of --help. */
@@ -41,6 +42,8 @@ static const struct cli_opt opts[] = {
 	{ OPT_FORCE, "force", NULL, "--import: replace decisions made after the file was exported" },
 	CMD_MASK_OPTS(OPT_MASK, OPT_MASK_KINDS, "--export"),
 	{ OPT_SAMPLE, "sample", "N", "assign N answers to --coder for double coding and quit" },
+	{ OPT_AUDIT, "audit", NULL, "with --sample: a simple random audit of engine-coded "
+	  "answers, for tally --audit" },
 	{ OPT_SEED, "seed", "S", "seed of the sample (default 1): same seed, same sample" },
 	{ OPT_SAMPLE_LIST, "sample-list", NULL, "list the samples (of --coder, else every coder's) and quit" },
 	{ OPT_SAMPLE_REMOVE, "sample-remove", NULL, "take --coder's sample away (decisions stay) and quit" },
@@ -108,7 +111,7 @@ struct review_cmd {
 	const char *db, *coder, *question, *import, *export, *codebook, *text;
 	const char *id, *wave, *role, *source;
 	size_t sample;
-	int sample_list, sample_remove, coder_given;
+	int sample_list, sample_remove, coder_given, audit;
 	const char *sample_to;  /* --sample-reassign */
 	unsigned mask;          /* PII kinds masked in --export, 0 for none */
 	long long seed;
@@ -349,6 +352,18 @@ static int run_sample(struct review_cmd *r)
 	size_t n = 0;
 
 	kerr_clear(&e);
+	if (r->audit) {
+		size_t pop = 0;
+
+		if (audit_draw(r->s, r->qid, r->coder, r->sample, (unsigned long long)r->seed, &n,
+			       &pop, &e))
+			return cli_error(&e);
+		fprintf(stderr, "koder: audit of %s: %zu of %zu engine-coded answers drawn at "
+			"random (seed %lld, not stratified) for %s; when %s has coded them, "
+			"'koder tally --db %s --audit' corrects the counts\n", r->qid, n, pop,
+			r->seed, r->coder, r->coder, store_path(r->s));
+		return EXIT_OK;
+	}
 	if (session_sample_assign(r->s, r->qid, r->coder, r->sample, (unsigned long long)r->seed, &n, &e))
 		return cli_error(&e);
 	fprintf(stderr, "koder: %zu answer%s of %s assigned to %s for double coding "
@@ -528,6 +543,8 @@ static int run(struct review_cmd *r)
 		return cli_misuse(&usage, "who is coding? give --coder NAME");
 	if (r->bench)
 		return run_bench(r);
+	if (r->audit && !r->sample)
+		return cli_misuse(&usage, "--audit goes with --sample N (the size of the audit)");
 	if (r->sample)
 		return run_sample(r);
 	if (r->sample_list || r->sample_remove || r->sample_to)
@@ -581,6 +598,7 @@ int cmd_review(int argc, char **argv)
 			if ((status = cmd_mask_opt(c == OPT_MASK ? NULL : optarg, &r.mask, &usage)))
 				return status;
 			break;
+		case OPT_AUDIT: r.audit = 1; break;
 		case OPT_SAMPLE:
 			if (cli_parse_size(optarg, &r.sample) || r.sample == 0)
 				return cli_misuse(&usage, "--sample wants a positive number, not '%s'",

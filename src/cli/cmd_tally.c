@@ -17,17 +17,21 @@
 #include "buf.h"
 #include "cli.h"
 #include "cmd.h"
+#include "audit.h"
 #include "codebook.h"
+#include "compare.h"
 #include "corpus.h"
 #include "csv.h"
 #include "datadir.h"
 #include "engine.h"
+#include "export.h"
 #include "error.h"
 #include "pii.h"
 #include "report.h"
 #include "project.h"
 #include "store.h"
 #include "strtab.h"
+#include "table.h"
 #include "tally.h"
 
 #include <errno.h>
@@ -41,7 +45,8 @@
 enum {
 	OPT_ID = 256, OPT_WAVE, OPT_ROLE, OPT_TEXT, OPT_CODEBOOK, OPT_QUESTION, OPT_BY,
 	OPT_FORMAT, OPT_CHART, OPT_DB, OPT_CODES, OPT_KEEP, OPT_NO_REPAIR, OPT_ENCODING,
-	OPT_MAX_FIELD, OPT_MASK, OPT_MASK_KINDS
+	OPT_MAX_FIELD, OPT_MASK, OPT_MASK_KINDS, OPT_SHEET,
+	OPT_CI, OPT_MIN_BASE, OPT_COMPARE, OPT_ADJUST, OPT_AUDIT
 };
 
 static const struct cli_opt opts[] = {
@@ -64,12 +69,22 @@ static const struct cli_opt opts[] = {
 	{ OPT_ENCODING, "encoding", "ENC", "survey encoding: utf-8 or windows-1252 "
 	  "(default: detected)" },
 	{ OPT_MAX_FIELD, "max-field", "BYTES", "longest answer accepted (default: 16 MB)" },
+	{ OPT_SHEET, "sheet", "NAME", "survey in .xlsx: read this sheet (default: the first)" },
+	{ OPT_CI, "ci", NULL, "text and md: show each share's 95 % interval (Wilson) and "
+	  "small bases" },
+	{ OPT_MIN_BASE, "min-base", "N", "flag a base Y below N as small (default: 30)" },
+	{ OPT_COMPARE, "compare", "WHAT", "test differences between waves or roles: "
+	  "waves|roles" },
+	{ OPT_ADJUST, "adjust", "METHOD", "adjust p-values across the table: holm (default), "
+	  "bh or none" },
+	{ OPT_AUDIT, "audit", NULL, "with --db: correct engine-coded counts by the audit "
+	  "(review --sample N --audit); JSON and text" },
 	CMD_MASK_OPTS(OPT_MASK, OPT_MASK_KINDS, "the wave, role and --by values"),
 	{ 'h', "help", NULL, "show this help" },
 	{ 0, NULL, NULL, NULL }
 };
 
-static const struct cli_usage usage = {
+static const struct cli_usage tally_usage = {
 	"koder tally [OPTION]... CORPUS_DIR | CORPUS.json | --db PATH\n"
 	"koder tally [OPTION]... --id COL --text COL --codebook CB [--wave COL --role COL] SURVEY.csv",
 	"Count coded answers per wave and role: \"Anført af X ud af Y\".",
@@ -102,6 +117,62 @@ static const struct cli_usage usage = {
 	"decision; nothing written), 5 an output could not be written, 6 the store\n"
 	"is unusable, 7 a field or pattern limit was reached.\n"
 };
+
+static const struct cli_opt export_opts[] = {
+	{ 'o', "output", "FILE", "write the data set to FILE (.sav, .zsav, .dta, .xlsx or .csv)" },
+	{ OPT_FORMAT, "format", "FORMAT", "sav, zsav, dta, xlsx or csv (default: from -o's "
+	  "extension)" },
+	{ OPT_QUESTION, "question", "ID", "export only this question of the corpus" },
+	{ OPT_DB, "db", "PATH", "take coders' decisions from this project store" },
+	{ OPT_CODES, "codes", "FILE.csv", "take final codes from an id,codes[,wave] CSV (one "
+	  "question)" },
+	{ OPT_ID, "id", "COLUMN", "respondent id column" },
+	{ OPT_WAVE, "wave", "COLUMN", "wave column (Nulpunkt, Midtvejs, ...)" },
+	{ OPT_ROLE, "role", "COLUMN", "role or work-function column" },
+	{ OPT_TEXT, "text", "COLUMN", "the open-answer column to code" },
+	{ OPT_CODEBOOK, "codebook", "FILE", "codebook for --text (file or shipped id)" },
+	{ OPT_KEEP, "keep-unknown", NULL, "keep wave/role values the descriptor lacks" },
+	{ OPT_NO_REPAIR, "no-repair", NULL, "code the text as written (no OCR/typing repair)" },
+	{ OPT_ENCODING, "encoding", "ENC", "survey encoding: utf-8 or windows-1252 "
+	  "(default: detected)" },
+	{ OPT_MAX_FIELD, "max-field", "BYTES", "longest answer accepted (default: 16 MB)" },
+	{ OPT_SHEET, "sheet", "NAME", "survey in .xlsx: read this sheet (default: the first)" },
+	{ 'h', "help", NULL, "show this help" },
+	{ 0, NULL, NULL, NULL }
+};
+
+static const struct cli_usage export_usage = {
+	"koder export [OPTION]... CORPUS_DIR | CORPUS.json | --db PATH -o FILE\n"
+	"koder export [OPTION]... --id COL --text COL --codebook CB [--wave COL --role COL] "
+	"SURVEY -o FILE",
+	"Write the survey with its coded answers merged in, for SPSS, Stata, R or Excel.",
+	export_opts,
+	"Every original column is kept.  For each coded question come one 0/1\n"
+	"column per category and per net (QUESTION_CATEGORY: 1 = nævnt, 0 = ikke\n"
+	"nævnt), QUESTION_koder with the final codes as text, and QUESTION_kilde\n"
+	"saying who decided them: \"coder\" (a decision in --db or --codes) or\n"
+	"\"engine\" (the rule engine's suggestion).  A respondent without a\n"
+	"substantive answer (blank, or ingen_svar) is missing in the 0/1 columns,\n"
+	"not 0, so a column's mean is the share X/Y that tally reports.\n\n"
+	"In .sav and .dta the 0/1 columns carry the category label as variable\n"
+	"label and the value labels 0 = \"ikke nævnt\", 1 = \"nævnt\"; a survey read\n"
+	"from .sav/.dta keeps its numeric codes and value labels.  A .sav declares\n"
+	"each question's categories as a multiple-response set ($QUESTION).  The survey\n"
+	"arguments are those of 'koder tally'; the survey may be CSV, .sav, .zsav,\n"
+	".dta or .xlsx.  CSV is written for Danish Excel (UTF-8 with BOM, ';').\n\n"
+	"Examples:\n"
+	"  koder export corpora/sof -o sof-kodet.sav\n"
+	"  koder export corpora/sof --db project.db --format dta -o sof.dta\n"
+	"  koder export --id ID --wave Runde --text Svar --codebook cb.json survey.sav "
+	"-o kodet.xlsx\n\n"
+	"Exit status: 0 done, 1 done with warnings, 2 wrong usage, 3 a file is\n"
+	"missing, 4 the survey or codebook is wrong (nothing written), 5 the output\n"
+	"could not be written, 6 the store is unusable, 7 a limit was reached.\n"
+};
+
+/* The command running: tally or export share the survey arguments. */
+static const struct cli_usage *cur_usage = &tally_usage;
+#define usage (*cur_usage)
 
 #define UNKNOWN "(ukendt)"
 #define MAX_LISTED 20
@@ -138,6 +209,8 @@ struct question {
 	long *cb2t;             /* codebook category -> tally category, -1 = ingen_svar */
 	unsigned char *flags;
 	struct codes_map dec;
+	struct tally *te;       /* --audit: the engine-coded answers alone */
+	struct audit_est aud;
 };
 
 /* A wave or role value the descriptor does not list. */
@@ -179,7 +252,17 @@ struct run {
 	struct corpus corpus;
 	int have_corpus;
 	const char *survey_arg, *by, *format_s, *out, *chart, *db, *codes, *only;
-	const char *f_id, *f_wave, *f_role, *f_text, *f_codebook, *f_enc;
+	const char *f_id, *f_wave, *f_role, *f_text, *f_codebook, *f_enc, *f_sheet;
+	struct table *tab;      /* the survey being read (value labels for codes) */
+	int ci;
+	size_t min_base;
+	enum compare_mode cmp_mode;
+	enum stats_adjust adjust;
+	struct compare_panel *panel;   /* --compare waves: codes per respondent and wave */
+	int export_mode;        /* koder export: write the coded data set */
+	int audit;
+	enum export_format xf;
+	struct export *exp;
 	int keep_unknown, no_repair;
 	size_t max_field;       /* 0 = the reader's default */
 	struct question *q;
@@ -335,11 +418,14 @@ static int find_codebook(const char *arg, struct buf *out)
 	return KERR_NOTFOUND;
 }
 
-/* The tally of question q: its codebook's categories as the reports show them. */
-static int make_tally(struct question *q, struct kerr *e)
+/* The tally of question q: its codebook's categories as the reports show them
+ * (and with --audit a second one for the engine-coded answers alone). */
+static int make_tally(struct question *q, int audit, struct kerr *e)
 {
 	int rc = tally_of_codebook(q->cb, q->column, q->id, &q->t, &q->cb2t, e);
 
+	if (!rc && audit)
+		rc = tally_of_codebook(q->cb, q->column, q->id, &q->te, NULL, e);
 	if (rc)
 		return rc;
 	if (!(q->flags = calloc(q->t->ncats + 1, 1)))
@@ -382,7 +468,7 @@ static int load_question(struct run *r, struct question *q)
 		return status;
 	}
 	kerr_list_release(&errs);
-	if ((rc = make_tally(q, &e)))
+	if ((rc = make_tally(q, r->audit, &e)))
 		return cli_error(&e);
 	if (r->by && corpus_set_str(&q->t->by, r->by))
 		return cli_error(&e);
@@ -659,6 +745,34 @@ static int migrated_here(struct store *s, const struct question *q)
 	return here;
 }
 
+/* --audit: each question's audit, coder against engine on the sample. */
+static int load_audit(struct run *r)
+{
+	struct store *s = NULL;
+	struct kerr e;
+	int rc;
+
+	kerr_clear(&e);
+	if ((rc = store_open(&s, r->db, 0, &e)))
+		return cli_error(&e);
+	for (size_t i = 0; i < r->nq && !rc; i++) {
+		struct question *q = &r->q[i];
+
+		if ((rc = audit_estimate(s, q->id, q->t, &q->aud, &e)))
+			break;
+		if (!q->aud.audited)
+			cli_warn("%s: the audit of \"%s\" (%zu answers for %s) has no decision yet; "
+				 "code it with 'koder review --db %s --coder %s'", r->db, q->id,
+				 q->aud.drawn, q->aud.coder, r->db, q->aud.coder);
+		else
+			cli_warn("%s: audit of \"%s\": %zu of %zu sampled answers coded by %s; "
+				 "corrected shares by Rogan-Gladen, intervals by the delta method",
+				 r->db, q->id, q->aud.audited + q->aud.nonsubst, q->aud.drawn, q->aud.coder);
+	}
+	store_close(s);
+	return rc ? cli_error(&e) : 0;
+}
+
 static int load_db(struct run *r)
 {
 	struct store *s = NULL;
@@ -718,6 +832,9 @@ static long dim_register(struct run *r, struct dim *d, const char *name, const c
 
 		idx = d == &r->wave ? tally_wave(t, name)
 		    : d == &r->role ? tally_role(t, name, plural) : tally_group(t, name);
+		if ((t = r->q[i].te))
+			(void)(d == &r->wave ? tally_wave(t, name)
+			       : d == &r->role ? tally_role(t, name, plural) : tally_group(t, name));
 	}
 	return idx;
 }
@@ -796,11 +913,20 @@ static long dim_index(struct run *r, struct dim *d, const char *s, size_t n, lon
 	}
 	if (d == &r->wave && r->corpus.nwaves) {
 		long w = corpus_wave_of(&r->corpus, val);
+		const char *code;
+
+		/* a .sav cell reads as its value label; the descriptor may name the code */
+		if (w < 0 && (code = table_value_code(r->tab, r->wave_col, val)))
+			w = corpus_wave_of(&r->corpus, code);
 
 		if (w >= 0)
 			idx = dim_register(r, d, r->corpus.waves[w].name, NULL);
 	} else if (d == &r->role && r->corpus.nroles) {
 		long k = corpus_role_of(&r->corpus, val);
+		const char *code;
+
+		if (k < 0 && (code = table_value_code(r->tab, r->role_col, val)))
+			k = corpus_role_of(&r->corpus, code);
 
 		if (k >= 0)
 			idx = dim_register(r, d, r->corpus.roles[k].name, r->corpus.roles[k].plural);
@@ -964,17 +1090,17 @@ static long wave_lookup(struct run *r, const char *s, size_t n)
 }
 
 /* Read the survey again to find where each duplicate id first appeared. */
-static void dup_first_lines(struct run *r, const struct csv_opts *copt)
+static void dup_first_lines(struct run *r, const struct table_opts *topt)
 {
-	FILE *fp = fopen(r->path.data, "rb");
-	struct csv_reader *rd = NULL;
-	struct csv_row row;
+	struct table *rd = NULL;
+	table_row row;
 	struct kerr e;
 	size_t i;
 	int rc;
 
-	if (fp && csv_open(&rd, fp, r->path.data, copt, NULL) == 0)
-		while ((rc = csv_next(rd, &row, NULL)) != CSV_END) {
+	kerr_clear(&e);
+	if (table_open(&rd, r->path.data, topt, &e) == 0)
+		while ((rc = table_next(rd, &row, NULL)) != TABLE_END) {
 			if (rc < 0 && rc != -KERR_SYNTAX)
 				break;
 			if (rc < 0)
@@ -987,9 +1113,7 @@ static void dup_first_lines(struct run *r, const struct csv_opts *copt)
 					d->first = row.line;
 			}
 		}
-	csv_close(rd);
-	if (fp)
-		fclose(fp);
+	table_close(rd);
 	for (i = 0; i < r->ndups; i++) {
 		struct dup *d = &r->dups[i];
 
@@ -1005,22 +1129,22 @@ static void dup_first_lines(struct run *r, const struct csv_opts *copt)
 	}
 }
 
-static int find_columns(struct run *r, struct csv_reader *rd)
+static int find_columns(struct run *r, struct table *rd)
 {
 	struct kerr e;
 	size_t i;
 	int rc = 0;
 
 	kerr_clear(&e);
-	rc = csv_header_find(rd, r->corpus.id_col, &r->id_col, &e);
+	rc = table_find(rd, r->corpus.id_col, &r->id_col, &e);
 	if (!rc && r->has_wave)
-		rc = csv_header_find(rd, r->corpus.wave_col, &r->wave_col, &e);
+		rc = table_find(rd, r->corpus.wave_col, &r->wave_col, &e);
 	if (!rc && r->has_role)
-		rc = csv_header_find(rd, r->corpus.role_col, &r->role_col, &e);
+		rc = table_find(rd, r->corpus.role_col, &r->role_col, &e);
 	if (!rc && r->by)
-		rc = csv_header_find(rd, r->by, &r->by_col, &e);
+		rc = table_find(rd, r->by, &r->by_col, &e);
 	for (i = 0; !rc && i < r->nq; i++)
-		rc = csv_header_find(rd, r->q[i].column, &r->q[i].col, &e);
+		rc = table_find(rd, r->q[i].column, &r->q[i].col, &e);
 	if (rc) {
 		/* The file is there but is not the survey we were told about. */
 		if (rc == KERR_NOTFOUND)
@@ -1032,13 +1156,14 @@ static int find_columns(struct run *r, struct csv_reader *rd)
 
 static int tally_survey(struct run *r)
 {
+	struct table_opts topt = { { .encoding = CSV_ENC_AUTO }, NULL };
 	struct csv_opts copt = { .encoding = CSV_ENC_AUTO };
-	struct csv_reader *rd = NULL;
-	struct csv_row row;
+	struct table *rd = NULL;
+	table_row row;
 	struct kerr e;
 	struct buf scratch = BUF_INIT;
 	struct cli_progress prog;
-	FILE *fp;
+	struct export_answer *xa = NULL;
 	int rc, status = 0;
 
 	kerr_clear(&e);
@@ -1052,17 +1177,26 @@ static int tally_survey(struct run *r)
 		else
 			return cli_misuse(&usage, "--encoding is utf-8 or windows-1252");
 	}
-	fp = fopen(r->path.data, "rb");
-	if (!fp) {
-		kerr_errno(&e, errno, r->path.data, "cannot open the survey");
+	topt.csv = copt;
+	topt.sheet = r->f_sheet;
+	if ((rc = table_open(&rd, r->path.data, &topt, &e)))
 		return cli_error(&e);
-	}
-	if ((rc = csv_open(&rd, fp, r->path.data, &copt, &e))) {
-		fclose(fp);
-		return cli_error(&e);
-	}
+	r->tab = rd;
 	if ((status = find_columns(r, rd)))
 		goto out;
+	if (r->export_mode) {
+		struct tally **ts = xcalloc(r->nq, sizeof(*ts));
+
+		for (size_t i = 0; i < r->nq; i++)
+			ts[i] = r->q[i].t;
+		xa = xcalloc(r->nq, sizeof(*xa));
+		rc = export_open(&r->exp, r->out, r->xf, r->path.data, &topt, rd, ts, r->nq, &e);
+		free(ts);
+		if (rc) {
+			status = e.code == KERR_IO ? (cli_error(&e), EXIT_CANTCREATE) : cli_error(&e);
+			goto out;
+		}
+	}
 	/* Register the descriptor's waves and roles first: that is the report order. */
 	for (size_t i = 0; i < r->corpus.nwaves; i++)
 		dim_register(r, &r->wave, r->corpus.waves[i].name, NULL);
@@ -1073,7 +1207,7 @@ static int tally_survey(struct run *r)
 	if (!r->has_role)
 		dim_register(r, &r->role, "(alle)", "respondenter");
 	cli_progress_start(&prog, "tally", 0);
-	while ((rc = csv_next(rd, &row, &e)) != CSV_END) {
+	while ((rc = table_next(rd, &row, &e)) != TABLE_END) {
 		long w = 0, k = 0, g = 0;
 
 		if (rc < 0) {
@@ -1104,17 +1238,30 @@ static int tally_survey(struct run *r)
 			if ((status = code_answer(r, q, &row, q->t->waves[w].name, &scratch, &kind,
 						  &reviewed)))
 				goto out;
-			if (tally_add(q->t, (size_t)g, (size_t)w, (size_t)k, kind, q->flags, reviewed))
+			if (tally_add(q->t, (size_t)g, (size_t)w, (size_t)k, kind, q->flags, reviewed)
+			    || (q->te && !reviewed && tally_add(q->te, (size_t)g, (size_t)w, (size_t)k,
+								kind, q->flags, 0)))
 				cli_die(EXIT_SOFTWARE, "out of memory");
+			if (r->panel && kind == TALLY_SUBST && row.len[r->id_col]
+			    && compare_panel_add(r->panel, i, (size_t)g, (size_t)w, (size_t)k,
+						 row.field[r->id_col], q->flags))
+				cli_die(EXIT_SOFTWARE, "out of memory");
+			if (xa)
+				xa[i] = (struct export_answer){ kind, q->flags, reviewed };
+		}
+		if (r->exp && !r->errors.n && export_row(r->exp, &row, xa, &e)) {
+			status = e.code == KERR_IO ? (cli_error(&e), EXIT_CANTCREATE) : cli_error(&e);
+			goto out;
 		}
 	}
 	cli_progress_end(&prog);
 	if (r->ndups)
-		dup_first_lines(r, &copt);
+		dup_first_lines(r, &topt);
 out:
+	free(xa);
 	buf_release(&scratch);
-	csv_close(rd);
-	fclose(fp);
+	r->tab = NULL;
+	table_close(rd);
 	return status;
 }
 
@@ -1206,7 +1353,29 @@ static int write_outputs(struct run *r)
 		report_format_parse(r->format_s, &f);
 	else if (r->out && strlen(r->out) > 5 && !strcmp(r->out + strlen(r->out) - 5, ".xlsx"))
 		f = REPORT_XLSX;
-	rc = report_write(ts, r->nq, f, r->out, &e);
+	{
+		struct report_opts ro = { r->ci, r->min_base, NULL, NULL };
+		struct report_audit *ra = NULL;
+		struct compare cmp;
+
+		memset(&cmp, 0, sizeof(cmp));
+		if (r->cmp_mode && (rc = compare_run(&cmp, r->cmp_mode, r->adjust, ts, r->nq,
+						      r->panel, &e))) {
+			free(ts);
+			return cli_error(&e);
+		}
+		if (r->cmp_mode)
+			ro.cmp = &cmp;
+		if (r->audit) {
+			ra = xcalloc(r->nq, sizeof(*ra));
+			for (size_t i = 0; i < r->nq; i++)
+				ra[i] = (struct report_audit){ &r->q[i].aud, r->q[i].te };
+			ro.audit = ra;
+		}
+		rc = report_write_opts(ts, r->nq, f, r->out, &ro, &e);
+		free(ra);
+		compare_release(&cmp);
+	}
 	if (!rc && r->chart)
 		rc = report_chart_svg(ts, r->nq, r->corpus.title ? r->corpus.title : NULL,
 				      r->chart, &e);
@@ -1224,7 +1393,7 @@ static int parse_args(struct run *r, int argc, char **argv)
 	enum report_format f;
 	int c;
 
-	cli_parser_init(&p, opts);
+	cli_parser_init(&p, cur_usage->opts);
 	for (;;) {
 		c = cli_next(&p, argc, argv);
 		/* Options may follow the survey too ("koder tally corpora/sof --db x"). */
@@ -1255,6 +1424,23 @@ static int parse_args(struct run *r, int argc, char **argv)
 		case OPT_KEEP: r->keep_unknown = 1; break;
 		case OPT_NO_REPAIR: r->no_repair = 1; break;
 		case OPT_ENCODING: r->f_enc = optarg; break;
+		case OPT_SHEET: r->f_sheet = optarg; break;
+		case OPT_CI: r->ci = 1; break;
+		case OPT_AUDIT: r->audit = 1; break;
+		case OPT_MIN_BASE:
+			if (cli_parse_size(optarg, &r->min_base) || !r->min_base)
+				return cli_misuse(&usage, "--min-base needs a positive number");
+			break;
+		case OPT_COMPARE:
+			if (compare_mode_parse(optarg, &r->cmp_mode))
+				return cli_misuse(&usage, "--compare is waves or roles, not \"%s\"",
+						  optarg);
+			break;
+		case OPT_ADJUST:
+			if (stats_adjust_parse(optarg, &r->adjust))
+				return cli_misuse(&usage, "--adjust is holm, bh or none, not \"%s\"",
+						  optarg);
+			break;
 		case OPT_MAX_FIELD:
 			if (cli_parse_size(optarg, &r->max_field) || !r->max_field
 			    || r->max_field > CSV_MAX_MAX_FIELD)
@@ -1279,11 +1465,22 @@ static int parse_args(struct run *r, int argc, char **argv)
 	if (!r->survey_arg && !r->db)
 		return cli_misuse(&usage, "which survey? give a corpus directory, a corpus.json "
 				  "or a survey CSV");
-	if (r->format_s && report_format_parse(r->format_s, &f))
+	if (r->export_mode) {
+		if (r->format_s ? export_format_parse(r->format_s, &r->xf)
+		    : export_format_of_path(r->out, &r->xf))
+			return cli_misuse(&usage, r->format_s ? "--format is sav, zsav, dta, xlsx or "
+					  "csv, not \"%s\"" : "which format? give -o FILE.sav (.zsav, "
+					  ".dta, .xlsx, .csv) or --format%s", r->format_s ? r->format_s : "");
+		if (!r->out && r->xf != EXPORT_CSV)
+			return cli_misuse(&usage, "give -o FILE: a %s file cannot go to standard "
+					  "output", r->format_s);
+	} else if (r->format_s && report_format_parse(r->format_s, &f))
 		return cli_misuse(&usage, "--format is text, csv, md, json or xlsx, not \"%s\"",
 				  r->format_s);
 	if (r->db && r->codes)
 		return cli_misuse(&usage, "give --db or --codes, not both");
+	if (r->audit && !r->db)
+		return cli_misuse(&usage, "--audit reads the audit from a project store: give --db");
 	return 0;
 }
 
@@ -1367,6 +1564,8 @@ static void release_run(struct run *r)
 		struct question *q = &r->q[i];
 
 		tally_free(q->t);
+		tally_free(q->te);
+		audit_est_release(&q->aud);
 		if (!q->shared) {
 			engine_free(q->en);
 			codebook_free(q->cb);
@@ -1404,10 +1603,17 @@ static int init_tables(struct run *r)
 
 int cmd_tally(int argc, char **argv)
 {
+	return cmd_tally_run(argc, argv, 0);
+}
+
+int cmd_tally_run(int argc, char **argv, int export_mode)
+{
 	struct run r;
 	int rc;
 
 	memset(&r, 0, sizeof(r));
+	r.export_mode = export_mode;
+	cur_usage = export_mode ? &export_usage : &tally_usage;
 	buf_init(&r.path, 0);
 	buf_init(&r.stored_corpus, 0);
 	buf_init(&r.masked, 0);
@@ -1423,6 +1629,17 @@ int cmd_tally(int argc, char **argv)
 		cli_die(EXIT_SOFTWARE, "out of memory");
 	if ((r.codes && (rc = load_codes_file(&r, &r.q[0]))) || (r.db && (rc = load_db(&r))))
 		goto out;
+	if (r.audit && (rc = load_audit(&r)))
+		goto out;
+	if (r.cmp_mode == COMPARE_WAVES) {
+		struct tally **ts = xcalloc(r.nq, sizeof(*ts));
+
+		for (size_t i = 0; i < r.nq; i++)
+			ts[i] = r.q[i].t;
+		if (compare_panel_new(&r.panel, ts, r.nq))
+			cli_die(EXIT_SOFTWARE, "out of memory");
+		free(ts);
+	}
 	if ((rc = tally_survey(&r)))
 		goto out;
 	report_unknowns(&r, &r.wave, "wave");
@@ -1440,10 +1657,21 @@ int cmd_tally(int argc, char **argv)
 	if (r.by)
 		warn_empty(&r, &r.group, r.by);
 	warn_unused(&r);
-	rc = write_outputs(&r);
+	if (r.exp) {
+		struct kerr e;
+
+		kerr_clear(&e);
+		rc = export_commit(r.exp, &e);
+		r.exp = NULL;
+		if (rc)
+			rc = e.code == KERR_IO ? (cli_error(&e), EXIT_CANTCREATE) : cli_error(&e);
+	} else
+		rc = write_outputs(&r);
 	if (!rc)
 		rc = r.status;
 out:
+	export_free(r.exp);
+	compare_panel_free(r.panel);
 	release_run(&r);
 	return rc;
 }

@@ -42,6 +42,32 @@ int report_write(struct tally *const *t, size_t n, enum report_format f, const c
 		 struct kerr *e);
 
 /*
+ * What report_write_opts adds to the counts.  Every format always carries a
+ * Wilson 95 % interval and a small-base flag (Y < min_base) where it has
+ * columns for them (JSON "ci95" and "small_base", CSV and xlsx columns);
+ * text and Markdown show them only with `ci`.  With `cmp` (compare.h), each
+ * comparison's test, p, adjusted p and a mark for the significant ones.
+ */
+#define REPORT_MIN_BASE 30
+struct compare;
+struct audit_est;
+/* tally --audit: per tally, the audit's estimates and a tally of the
+ * engine-coded answers alone (same categories and cells). */
+struct report_audit {
+	const struct audit_est *est;
+	const struct tally *engine;
+};
+struct report_opts {
+	int ci;                     /* text/md: show intervals and small bases */
+	size_t min_base;            /* 0 = REPORT_MIN_BASE */
+	const struct compare *cmp;  /* or NULL */
+	const struct report_audit *audit;   /* one per tally, or NULL: JSON and text show
+	                                       the corrected shares */
+};
+int report_write_opts(struct tally *const *t, size_t n, enum report_format f, const char *path,
+		      const struct report_opts *o, struct kerr *e);
+
+/*
  * Draw the shares as grouped horizontal bars, one panel per tally (and per
  * group with --by): a bar per wave and role for each category, labelled with
  * the share and "X/Y", a legend and a title naming the question.  `title`

@@ -6,6 +6,7 @@
 #include "corpus.h"
 #include "csv.h"
 #include "error.h"
+#include "table.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -22,7 +23,7 @@ struct survey {
 	const struct corpus *c;
 	FILE *fp;
 	int own_fp;
-	struct csv_reader *rd;
+	struct table *rd;       /* CSV, .sav, .zsav, .dta or .xlsx (table.h) */
 	struct buf file;
 	size_t id_col, wave_col, role_col;
 	const struct corpus_question **qs;
@@ -48,7 +49,7 @@ static int find(struct survey *s, const char *name, size_t *idx, struct kerr_lis
 	struct kerr e;
 
 	kerr_clear(&e);
-	if (!csv_header_find(s->rd, name, idx, &e))
+	if (!table_find(s->rd, name, idx, &e))
 		return 0;
 	kerr_at(&e, s->file.data, 1, 0);
 	return add_err(errs, &e);
@@ -58,7 +59,7 @@ int survey_open(struct survey **out, const struct corpus *c, const char *path,
 	const struct survey_opts *opts, struct kerr_list *errs)
 {
 	static const struct survey_opts none;
-	struct csv_opts copt = { 0 };
+	struct table_opts topt = { { 0 }, NULL };
 	struct survey *s = calloc(1, sizeof *s);
 	struct kerr e;
 	size_t i;
@@ -98,9 +99,10 @@ int survey_open(struct survey **out, const struct corpus *c, const char *path,
 		}
 		s->own_fp = 1;
 	}
-	copt.encoding = (enum csv_encoding)opts->encoding;
-	copt.max_field = opts->max_field;
-	if ((rc = csv_open(&s->rd, s->fp, s->file.data, &copt, &e))) {
+	topt.csv.encoding = (enum csv_encoding)opts->encoding;
+	topt.csv.max_field = opts->max_field;
+	topt.sheet = opts->sheet;
+	if ((rc = table_open_fp(&s->rd, s->fp, s->file.data, &topt, &e))) {
 		add_err(errs, &e);
 		goto fail;
 	}
@@ -132,7 +134,7 @@ int survey_open(struct survey **out, const struct corpus *c, const char *path,
 			continue;
 		s->qs[s->nq] = q;
 		if (opts->optional_questions) {
-			if (csv_header_find(s->rd, q->column, &s->qcol[s->nq], NULL))
+			if (table_find(s->rd, q->column, &s->qcol[s->nq], NULL))
 				s->qcol[s->nq] = SURVEY_NO_COLUMN;
 		} else if ((rc = find(s, q->column, &s->qcol[s->nq], errs)) && !first) {
 			first = rc;
@@ -156,7 +158,7 @@ void survey_close(struct survey *s)
 {
 	if (!s)
 		return;
-	csv_close(s->rd);
+	table_close(s->rd);
 	if (s->own_fp)
 		fclose(s->fp);
 	buf_release(&s->file);
@@ -232,12 +234,12 @@ static const char *group(const char *value, long idx, const char *name, size_t c
 int survey_next(struct survey *s, struct survey_row *row, struct kerr *e)
 {
 	const struct corpus *c = s->c;
-	struct csv_row r;
+	table_row r;
 	size_t i;
-	int got = csv_next(s->rd, &r, e);
+	int got = table_next(s->rd, &r, e);
 
 	memset(row, 0, sizeof *row);
-	if (got == CSV_END)
+	if (got == TABLE_END)
 		return SURVEY_END;
 	if (got < 0 && (got != -KERR_SYNTAX || !r.field))
 		return got;
@@ -263,10 +265,17 @@ int survey_next(struct survey *s, struct survey_row *row, struct kerr *e)
 	if (s->wave_col != SURVEY_NO_COLUMN) {
 		row->wave_value = r.field[s->wave_col];
 		row->wave_index = corpus_wave_of(c, row->wave_value);
+		/* a .sav cell reads as its value label; the descriptor may name the code */
+		if (row->wave_index < 0 && table_value_code(s->rd, s->wave_col, row->wave_value))
+			row->wave_index = corpus_wave_of(c, table_value_code(s->rd, s->wave_col,
+				row->wave_value));
 	}
 	if (s->role_col != SURVEY_NO_COLUMN) {
 		row->role_value = r.field[s->role_col];
 		row->role_index = corpus_role_of(c, row->role_value);
+		if (row->role_index < 0 && table_value_code(s->rd, s->role_col, row->role_value))
+			row->role_index = corpus_role_of(c, table_value_code(s->rd, s->role_col,
+				row->role_value));
 	}
 	row->wave = group(row->wave_value, row->wave_index,
 		row->wave_index >= 0 ? c->waves[row->wave_index].name : NULL, s->wave_col);
@@ -313,15 +322,15 @@ size_t survey_column(const struct survey *s, const char *name)
 {
 	size_t i;
 
-	return csv_header_find(s->rd, name, &i, NULL) ? SURVEY_NO_COLUMN : i;
+	return table_find(s->rd, name, &i, NULL) ? SURVEY_NO_COLUMN : i;
 }
 
 const char *survey_column_name(const struct survey *s, size_t i)
 {
-	return csv_header_name(s->rd, i);
+	return table_col_name(s->rd, i);
 }
 
 size_t survey_ncolumns(const struct survey *s)
 {
-	return csv_header_count(s->rd);
+	return table_ncols(s->rd);
 }

@@ -17,9 +17,9 @@
  * values); "(ukendt)" for an empty cell; "(alle)" when the survey has no
  * such column.
  *
- * Rows come from a CSV reader today (csv.h: any separator, UTF-8 or
- * Windows-1252); the reader asks for rows only through survey_next, so a
- * table read from SPSS, Stata or xlsx can take its place.
+ * Rows come from table.h: CSV (any separator, UTF-8 or Windows-1252), SPSS
+ * .sav/.zsav, Stata .dta or an .xlsx sheet; a labelled value reads as its
+ * label, and the descriptor may name a wave or role by its code instead.
  *
  * Memory: what grows with the survey is the duplicate check, 16 bytes per
  * respondent (a 64-bit hash of wave and id, and the line it was first seen
@@ -54,6 +54,7 @@ struct survey_opts {
 	                              memory does not grow with the survey */
 	int optional_questions;    /* 1: a question column that is missing is left
 	                              out (SURVEY_NO_COLUMN), not an error */
+	const char *sheet;         /* an .xlsx survey: this sheet; NULL = the first */
 };
 
 struct survey_row {

@@ -176,7 +176,7 @@ static void test_formats(void **state)
 	s = slurp(path, &n);
 	assert_memory_equal(s, "\xEF\xBB\xBFSpørgsmål;Kodebog;Måling;", 27);
 	assert_non_null(strstr(s, "\r\nAndre undtagelseskriterier;sof-u;Midtvejs;Medarbejder;"
-			       "tidlig;Tidlig raskmelding;nej;1;2;50,0;3;0\r\n"));
+			       "tidlig;Tidlig raskmelding;nej;1;2;50,0;3;0;9,5;90,5;ja\r\n"));
 	free(s);
 	remove(path);
 

@@ -1,0 +1,1282 @@
+/*
+ * table.c - survey files as tables (see table.h).
+ *
+ * Three back ends behind one row interface:
+ *  - CSV: csv.h's streaming reader, unchanged;
+ *  - .sav/.zsav/.dta: libreadstat.  readstat pushes cells through callbacks
+ *    and has no "give me the next row", so the parse runs in its own thread
+ *    and fills blocks of rows; two blocks alternate between the parser and
+ *    the caller, so memory stays at two blocks however long the file is and
+ *    the caller never waits per row;
+ *  - .xlsx: libzip opens the archive, libxml2's streaming reader walks the
+ *    sheet (shared strings are loaded first, as every cell may point there).
+ */
+#include "table.h"
+#include "buf.h"
+#include "error.h"
+
+#include <errno.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <readstat.h>
+#include <zip.h>
+#include <libxml/xmlreader.h>
+
+#define BLOCK_CELLS 65536     /* cells per block: rows = this / columns */
+#define BLOCK_BYTES ((size_t)1 << 20)
+
+struct vlabel {
+	double num;           /* numeric key (numeric label sets) */
+	char *str;            /* string key, or NULL */
+	char *code;           /* the key as text ("1", "a") */
+	char *label;
+};
+
+struct lset {
+	char *name;
+	struct vlabel *v;
+	size_t n, cap;
+};
+
+struct column {
+	char *name;
+	char *label;          /* NULL if none */
+	int numeric;
+	char *lset_name;      /* readstat: the label set's name, until resolved */
+	struct lset *ls;      /* resolved label set, or NULL */
+};
+
+/* A block of rows: cells as NUL-terminated strings in one buffer. */
+struct block {
+	struct buf data;
+	size_t *off;          /* nrows * ncols offsets into data */
+	size_t nrows;
+	int filled;           /* 1: the parser has handed it over */
+};
+
+struct table {
+	enum table_format fmt;
+	char *path;
+	struct column *col;
+	size_t ncols;
+	/* the current row handed out */
+	const char **cells;
+	size_t *lens;
+	/* CSV */
+	FILE *fp;
+	struct csv_reader *csv;
+	/* readstat */
+	pthread_t thread;
+	int have_thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct block blk[2];
+	int pb, cb;           /* parser's and caller's block */
+	size_t crow;          /* caller's next row in blk[cb] */
+	int header_ready, parse_done, abort;
+	int parse_rc;
+	char parse_msg[512];
+	struct lset *sets;
+	size_t nsets, setcap;
+	long rows_done;
+	int row_started;      /* the parser has cells of an unfinished row */
+	size_t block_rows;
+	char numbuf[64];
+	/* xlsx */
+	zip_t *zip;
+	zip_file_t *zf;
+	xmlTextReaderPtr xr;
+	char **sst;
+	size_t nsst;
+	struct buf rowbuf;
+	size_t *rowoff;
+	size_t rowcap;
+	long xrow;
+	int xdone;
+};
+
+/* ---------- small helpers ---------- */
+
+static char *xstrdup(const char *s)
+{
+	size_t n = strlen(s ? s : "");
+	char *d = malloc(n + 1);
+
+	if (d)
+		memcpy(d, s ? s : "", n + 1);
+	return d;
+}
+
+/* Shortest text that reads back as the same double ("3", "2.5"). */
+static void fmt_num(char *out, size_t n, double v)
+{
+	if (v == floor(v) && fabs(v) < 1e15) {
+		snprintf(out, n, "%.0f", v);
+		return;
+	}
+	for (int p = 15; p <= 17; p++) {
+		snprintf(out, n, "%.*g", p, v);
+		if (strtod(out, NULL) == v)
+			return;
+	}
+}
+
+static size_t rtrim_len(const char *s)
+{
+	size_t n = strlen(s);
+
+	while (n > 0 && s[n - 1] == ' ')
+		n--;
+	return n;
+}
+
+const char *table_format_name(enum table_format f)
+{
+	switch (f) {
+	case TABLE_SAV: return "SPSS .sav";
+	case TABLE_ZSAV: return "SPSS .zsav";
+	case TABLE_DTA: return "Stata .dta";
+	case TABLE_XLSX: return "Excel .xlsx";
+	default: return "CSV";
+	}
+}
+
+static int ends_with(const char *s, const char *suf)
+{
+	size_t a = strlen(s), b = strlen(suf);
+
+	return a >= b && !strcasecmp(s + a - b, suf);
+}
+
+enum table_format table_sniff(const char *path, const unsigned char *h, size_t n)
+{
+	if (n >= 4 && !memcmp(h, "$FL2", 4))
+		return TABLE_SAV;
+	if (n >= 4 && !memcmp(h, "$FL3", 4))
+		return TABLE_ZSAV;
+	if (n >= 11 && !memcmp(h, "<stata_dta>", 11))
+		return TABLE_DTA;
+	/* old (pre-117) .dta: a version byte 0x66..0x73, byte order 1 or 2,
+	 * filetype 1; only trusted with the extension, as CSV could start so */
+	if (n >= 4 && h[0] >= 0x66 && h[0] <= 0x73 && (h[1] == 1 || h[1] == 2) && h[2] == 1
+	    && path && ends_with(path, ".dta"))
+		return TABLE_DTA;
+	if (n >= 4 && !memcmp(h, "PK\x03\x04", 4))
+		return TABLE_XLSX;
+	return TABLE_CSV;
+}
+
+/* ---------- readstat back end (parser thread) ---------- */
+
+static struct lset *lset_get(struct table *t, const char *name, int create)
+{
+	size_t i;
+
+	for (i = 0; i < t->nsets; i++)
+		if (!strcmp(t->sets[i].name, name))
+			return &t->sets[i];
+	if (!create)
+		return NULL;
+	if (t->nsets == t->setcap) {
+		size_t cap = t->setcap ? t->setcap * 2 : 8;
+		struct lset *s = realloc(t->sets, cap * sizeof(*s));
+
+		if (!s)
+			return NULL;
+		t->sets = s;
+		t->setcap = cap;
+	}
+	memset(&t->sets[t->nsets], 0, sizeof(t->sets[0]));
+	if (!(t->sets[t->nsets].name = xstrdup(name)))
+		return NULL;
+	return &t->sets[t->nsets++];
+}
+
+static void fail_parse(struct table *t, int code, const char *msg)
+{
+	if (!t->parse_rc) {
+		t->parse_rc = code;
+		snprintf(t->parse_msg, sizeof(t->parse_msg), "%s", msg);
+	}
+}
+
+static int rs_metadata(readstat_metadata_t *m, void *ctx)
+{
+	struct table *t = ctx;
+	int n = readstat_get_var_count(m);
+
+	if (n <= 0) {
+		fail_parse(t, KERR_SYNTAX, "the file has no variables");
+		return READSTAT_HANDLER_ABORT;
+	}
+	t->col = calloc((size_t)n, sizeof(*t->col));
+	if (!t->col) {
+		fail_parse(t, KERR_NOMEM, "out of memory");
+		return READSTAT_HANDLER_ABORT;
+	}
+	t->ncols = (size_t)n;
+	return READSTAT_HANDLER_OK;
+}
+
+static int rs_variable(int index, readstat_variable_t *v, const char *val_labels, void *ctx)
+{
+	struct table *t = ctx;
+	struct column *c;
+	const char *label = readstat_variable_get_label(v);
+
+	if (index < 0 || (size_t)index >= t->ncols) {
+		fail_parse(t, KERR_SYNTAX, "more variables than the header declares");
+		return READSTAT_HANDLER_ABORT;
+	}
+	c = &t->col[index];
+	c->name = xstrdup(readstat_variable_get_name(v));
+	c->label = label && *label ? xstrdup(label) : NULL;
+	c->numeric = readstat_variable_get_type_class(v) == READSTAT_TYPE_CLASS_NUMERIC;
+	c->lset_name = val_labels && *val_labels ? xstrdup(val_labels) : NULL;
+	if (!c->name || (label && *label && !c->label)
+	    || (val_labels && *val_labels && !c->lset_name)) {
+		fail_parse(t, KERR_NOMEM, "out of memory");
+		return READSTAT_HANDLER_ABORT;
+	}
+	return READSTAT_HANDLER_OK;
+}
+
+/* The second pass over a .dta: the variables are known already. */
+static int rs_variable_again(int index, readstat_variable_t *v, const char *val_labels, void *ctx)
+{
+	(void)index;
+	(void)v;
+	(void)val_labels;
+	(void)ctx;
+	return READSTAT_HANDLER_OK;
+}
+
+static int rs_value_label(const char *set, readstat_value_t value, const char *label, void *ctx)
+{
+	struct table *t = ctx;
+	struct lset *s = lset_get(t, set, 1);
+	struct vlabel *l;
+	char code[64];
+
+	if (!s)
+		goto oom;
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 8;
+		struct vlabel *v = realloc(s->v, cap * sizeof(*v));
+
+		if (!v)
+			goto oom;
+		s->v = v;
+		s->cap = cap;
+	}
+	l = &s->v[s->n];
+	memset(l, 0, sizeof(*l));
+	if (readstat_value_type_class(value) == READSTAT_TYPE_CLASS_STRING) {
+		const char *k = readstat_string_value(value);
+
+		if (!(l->str = xstrdup(k)))
+			goto oom;
+		l->str[rtrim_len(l->str)] = 0;
+		l->code = xstrdup(l->str);
+	} else {
+		if (readstat_value_is_tagged_missing(value))
+			return READSTAT_HANDLER_OK;    /* Stata .a labels: the cell is missing anyway */
+		l->num = readstat_double_value(value);
+		if (readstat_value_type(value) == READSTAT_TYPE_INT32)
+			l->num = readstat_int32_value(value);
+		else if (readstat_value_type(value) == READSTAT_TYPE_INT16)
+			l->num = readstat_int16_value(value);
+		else if (readstat_value_type(value) == READSTAT_TYPE_INT8)
+			l->num = readstat_int8_value(value);
+		else if (readstat_value_type(value) == READSTAT_TYPE_FLOAT)
+			l->num = readstat_float_value(value);
+		fmt_num(code, sizeof(code), l->num);
+		l->code = xstrdup(code);
+	}
+	l->label = xstrdup(label);
+	if (!l->code || !l->label) {
+		free(l->str);
+		free(l->code);
+		free(l->label);
+		goto oom;
+	}
+	l->label[rtrim_len(l->label)] = 0;
+	s->n++;
+	return READSTAT_HANDLER_OK;
+oom:
+	fail_parse(t, KERR_NOMEM, "out of memory");
+	return READSTAT_HANDLER_ABORT;
+}
+
+/* The parser announces the header (all variables and labels are known by the
+ * first value, or at the end for an empty file). */
+static void announce_header(struct table *t)
+{
+	size_t i;
+
+	if (t->header_ready)
+		return;
+	for (i = 0; i < t->ncols; i++)
+		if (t->col[i].lset_name)
+			t->col[i].ls = lset_get(t, t->col[i].lset_name, 0);
+	t->block_rows = t->ncols ? BLOCK_CELLS / t->ncols : 1;
+	if (t->block_rows < 1)
+		t->block_rows = 1;
+	if (t->block_rows > 1024)
+		t->block_rows = 1024;
+	pthread_mutex_lock(&t->mu);
+	t->header_ready = 1;
+	pthread_cond_broadcast(&t->cv);
+	pthread_mutex_unlock(&t->mu);
+}
+
+/* Hand the parser's block to the caller and wait for the other one to be
+ * free.  Returns 0, or 1 when the caller has gone (abort). */
+static int hand_over(struct table *t)
+{
+	int ab;
+
+	pthread_mutex_lock(&t->mu);
+	t->blk[t->pb].filled = 1;
+	pthread_cond_broadcast(&t->cv);
+	t->pb ^= 1;
+	while (t->blk[t->pb].filled && !t->abort)
+		pthread_cond_wait(&t->cv, &t->mu);
+	ab = t->abort;
+	pthread_mutex_unlock(&t->mu);
+	if (!ab) {
+		buf_reset(&t->blk[t->pb].data);
+		t->blk[t->pb].nrows = 0;
+	}
+	return ab;
+}
+
+static const char *label_of(const struct column *c, double num, const char *str)
+{
+	size_t i;
+
+	if (!c->ls)
+		return NULL;
+	for (i = 0; i < c->ls->n; i++) {
+		const struct vlabel *l = &c->ls->v[i];
+
+		if (str ? (l->str && !strcmp(l->str, str)) : (!l->str && l->num == num))
+			return l->label;
+	}
+	return NULL;
+}
+
+static int rs_value(int obs, readstat_variable_t *v, readstat_value_t value, void *ctx)
+{
+	struct table *t = ctx;
+	int idx = readstat_variable_get_index(v);
+	struct block *b;
+	const struct column *c;
+	const char *s = "";
+	size_t len;
+
+	if (!t->header_ready)
+		announce_header(t);
+	if (idx < 0 || (size_t)idx >= t->ncols)
+		return READSTAT_HANDLER_OK;
+	(void)obs;
+	b = &t->blk[t->pb];
+	c = &t->col[idx];
+	if (idx == 0) {
+		if (!b->off) {
+			b->off = malloc(t->block_rows * t->ncols * sizeof(*b->off));
+			if (!b->off) {
+				fail_parse(t, KERR_NOMEM, "out of memory");
+				return READSTAT_HANDLER_ABORT;
+			}
+		}
+		t->row_started = 1;
+	}
+	if (!readstat_value_is_missing(value, v)) {
+		if (readstat_value_type_class(value) == READSTAT_TYPE_CLASS_STRING) {
+			const char *str = readstat_string_value(value);
+			const char *l;
+
+			s = str ? str : "";
+			len = rtrim_len(s);
+			if (c->ls) {
+				char *tmp = malloc(len + 1);
+
+				if (!tmp) {
+					fail_parse(t, KERR_NOMEM, "out of memory");
+					return READSTAT_HANDLER_ABORT;
+				}
+				memcpy(tmp, s, len);
+				tmp[len] = 0;
+				l = label_of(c, 0, tmp);
+				free(tmp);
+				if (l)
+					s = l, len = strlen(l);
+			}
+			goto put;
+		} else {
+			double d;
+
+			switch (readstat_value_type(value)) {
+			case READSTAT_TYPE_INT8: d = readstat_int8_value(value); break;
+			case READSTAT_TYPE_INT16: d = readstat_int16_value(value); break;
+			case READSTAT_TYPE_INT32: d = readstat_int32_value(value); break;
+			case READSTAT_TYPE_FLOAT: d = readstat_float_value(value); break;
+			default: d = readstat_double_value(value); break;
+			}
+			if (!(s = label_of(c, d, NULL))) {
+				fmt_num(t->numbuf, sizeof(t->numbuf), d);
+				s = t->numbuf;
+			}
+		}
+	}
+	len = strlen(s);
+put:
+	b->off[b->nrows * t->ncols + (size_t)idx] = b->data.len;
+	if (buf_add_slow(&b->data, s, len) || buf_addch(&b->data, 0)) {
+		fail_parse(t, KERR_NOMEM, "out of memory");
+		return READSTAT_HANDLER_ABORT;
+	}
+	if ((size_t)idx == t->ncols - 1) {
+		b->nrows++;
+		t->row_started = 0;
+		if ((b->nrows == t->block_rows || b->data.len >= BLOCK_BYTES) && hand_over(t))
+			return READSTAT_HANDLER_ABORT;
+	}
+	return READSTAT_HANDLER_OK;
+}
+
+static void rs_error(const char *msg, void *ctx)
+{
+	struct table *t = ctx;
+	char m[512];
+	size_t n;
+
+	snprintf(m, sizeof(m), "%s", msg);
+	n = strlen(m);
+	while (n && (m[n - 1] == '\n' || m[n - 1] == ' '))
+		m[--n] = 0;
+	fail_parse(t, KERR_SYNTAX, m);
+}
+
+static void *parse_thread(void *arg)
+{
+	struct table *t = arg;
+	readstat_parser_t *p = readstat_parser_init();
+	readstat_error_t err = READSTAT_ERROR_MALLOC;
+
+	if (p && t->fmt == TABLE_DTA) {
+		/* Stata keeps its value labels after the data: a first pass reads
+		 * the dictionary and the labels, the second the values */
+		readstat_set_metadata_handler(p, rs_metadata);
+		readstat_set_variable_handler(p, rs_variable);
+		readstat_set_value_label_handler(p, rs_value_label);
+		readstat_set_error_handler(p, rs_error);
+		err = readstat_parse_dta(p, t->path, t);
+		readstat_parser_free(p);
+		p = NULL;
+		if (err == READSTAT_OK && !t->parse_rc && (p = readstat_parser_init())) {
+			readstat_set_variable_handler(p, rs_variable_again);
+			readstat_set_value_handler(p, rs_value);
+			readstat_set_error_handler(p, rs_error);
+			err = readstat_parse_dta(p, t->path, t);
+			readstat_parser_free(p);
+		} else if (err == READSTAT_OK && !t->parse_rc)
+			err = READSTAT_ERROR_MALLOC;
+	} else if (p) {
+		readstat_set_metadata_handler(p, rs_metadata);
+		readstat_set_variable_handler(p, rs_variable);
+		readstat_set_value_label_handler(p, rs_value_label);
+		readstat_set_value_handler(p, rs_value);
+		readstat_set_error_handler(p, rs_error);
+		err = readstat_parse_sav(p, t->path, t);
+		readstat_parser_free(p);
+	}
+	if (err != READSTAT_OK && !t->abort) {
+		char m[512];
+
+		snprintf(m, sizeof(m), "cannot read it as %s: %s", table_format_name(t->fmt),
+			 readstat_error_message(err));
+		fail_parse(t, err == READSTAT_ERROR_MALLOC ? KERR_NOMEM
+			   : err == READSTAT_ERROR_OPEN || err == READSTAT_ERROR_READ ? KERR_IO
+			   : KERR_SYNTAX, m);
+	}
+	if (!t->parse_rc && !t->abort && !t->ncols)
+		fail_parse(t, KERR_SYNTAX, "the file has no variables");
+	if (!t->header_ready && !t->parse_rc)
+		announce_header(t);
+	pthread_mutex_lock(&t->mu);
+	if (!t->parse_rc && !t->abort && t->blk[t->pb].nrows)
+		t->blk[t->pb].filled = 1;
+	t->parse_done = 1;
+	t->header_ready = 1;
+	pthread_cond_broadcast(&t->cv);
+	pthread_mutex_unlock(&t->mu);
+	return NULL;
+}
+
+static int rs_open(struct table *t, struct kerr *e)
+{
+	int rc;
+
+	pthread_mutex_init(&t->mu, NULL);
+	pthread_cond_init(&t->cv, NULL);
+	buf_init(&t->blk[0].data, 0);
+	buf_init(&t->blk[1].data, 0);
+	if ((rc = pthread_create(&t->thread, NULL, parse_thread, t)))
+		return kerr_set(e, KERR_NOMEM, "cannot start the reader thread (%s)", strerror(rc));
+	t->have_thread = 1;
+	pthread_mutex_lock(&t->mu);
+	while (!t->header_ready)
+		pthread_cond_wait(&t->cv, &t->mu);
+	pthread_mutex_unlock(&t->mu);
+	if (t->parse_rc && (!t->ncols || !t->col[0].name)) {
+		kerr_set(e, t->parse_rc, "%s", t->parse_msg);
+		kerr_at(e, t->path, 0, 0);
+		return t->parse_rc;
+	}
+	return 0;
+}
+
+static int rs_next(struct table *t, table_row *row, struct kerr *e)
+{
+	struct block *b;
+	size_t i;
+
+	pthread_mutex_lock(&t->mu);
+	for (;;) {
+		b = &t->blk[t->cb];
+		if (b->filled && t->crow < b->nrows)
+			break;
+		if (b->filled) {        /* used up: give it back */
+			b->filled = 0;
+			t->crow = 0;
+			t->cb ^= 1;
+			pthread_cond_broadcast(&t->cv);
+			continue;
+		}
+		if (t->parse_done)
+			break;
+		pthread_cond_wait(&t->cv, &t->mu);
+	}
+	pthread_mutex_unlock(&t->mu);
+	if (!b->filled || t->crow >= b->nrows) {
+		if (t->parse_rc) {
+			kerr_set(e, t->parse_rc, "%s", t->parse_msg);
+			kerr_at(e, t->path, t->rows_done + 2, 0);
+			return -t->parse_rc;
+		}
+		return TABLE_END;
+	}
+	for (i = 0; i < t->ncols; i++) {
+		t->cells[i] = b->data.data + b->off[t->crow * t->ncols + i];
+		t->lens[i] = strlen(t->cells[i]);
+	}
+	t->crow++;
+	t->rows_done++;
+	row->n = t->ncols;
+	row->field = t->cells;
+	row->len = t->lens;
+	row->line = t->rows_done + 1;
+	return TABLE_ROW;
+}
+
+static void rs_close(struct table *t)
+{
+	if (t->have_thread) {
+		pthread_mutex_lock(&t->mu);
+		t->abort = 1;
+		pthread_cond_broadcast(&t->cv);
+		pthread_mutex_unlock(&t->mu);
+		pthread_join(t->thread, NULL);
+		pthread_mutex_destroy(&t->mu);
+		pthread_cond_destroy(&t->cv);
+	}
+	for (int i = 0; i < 2; i++) {
+		buf_release(&t->blk[i].data);
+		free(t->blk[i].off);
+	}
+}
+
+/* ---------- xlsx back end ---------- */
+
+static int zip_read_all(zip_t *z, const char *name, struct buf *out)
+{
+	zip_file_t *f = zip_fopen(z, name, 0);
+	char tmp[16384];
+	zip_int64_t n;
+
+	if (!f)
+		return -1;
+	while ((n = zip_fread(f, tmp, sizeof(tmp))) > 0)
+		if (buf_add_slow(out, tmp, (size_t)n)) {
+			zip_fclose(f);
+			return KERR_NOMEM;
+		}
+	zip_fclose(f);
+	return n < 0 ? -1 : 0;
+}
+
+static int zf_read(void *ctx, char *buffer, int len)
+{
+	zip_int64_t n = zip_fread((zip_file_t *)ctx, buffer, (zip_uint64_t)len);
+
+	return n < 0 ? -1 : (int)n;
+}
+
+static int zf_close(void *ctx)
+{
+	(void)ctx;
+	return 0;
+}
+
+/* All text of the <t> elements inside the current element (a shared
+ * string or an inline string), skipping phonetic runs. */
+static int collect_text(xmlTextReaderPtr r, struct buf *out)
+{
+	int depth = xmlTextReaderDepth(r), in_t = 0, skip = 0, rc;
+
+	if (xmlTextReaderIsEmptyElement(r))
+		return 0;
+	while ((rc = xmlTextReaderRead(r)) == 1) {
+		int type = xmlTextReaderNodeType(r);
+		const char *nm = (const char *)xmlTextReaderConstLocalName(r);
+
+		if (type == XML_READER_TYPE_END_ELEMENT && xmlTextReaderDepth(r) == depth)
+			return 0;
+		if (type == XML_READER_TYPE_ELEMENT) {
+			if (!strcmp(nm, "rPh"))
+				skip = !xmlTextReaderIsEmptyElement(r);
+			else if (!strcmp(nm, "t"))
+				in_t = !xmlTextReaderIsEmptyElement(r);
+		} else if (type == XML_READER_TYPE_END_ELEMENT) {
+			if (!strcmp(nm, "rPh"))
+				skip = 0;
+			else if (!strcmp(nm, "t"))
+				in_t = 0;
+		} else if ((type == XML_READER_TYPE_TEXT || type == XML_READER_TYPE_SIGNIFICANT_WHITESPACE
+			    || type == XML_READER_TYPE_WHITESPACE) && in_t && !skip) {
+			const char *v = (const char *)xmlTextReaderConstValue(r);
+
+			if (v && buf_adds(out, v))
+				return KERR_NOMEM;
+		}
+	}
+	return rc < 0 ? KERR_SYNTAX : 0;
+}
+
+static int load_sst(struct table *t, struct kerr *e)
+{
+	struct buf x = BUF_INIT, s = BUF_INIT;
+	xmlTextReaderPtr r;
+	size_t cap = 0;
+	int rc;
+
+	rc = zip_read_all(t->zip, "xl/sharedStrings.xml", &x);
+	if (rc < 0) {
+		buf_release(&x);
+		return 0;      /* no shared strings: every cell is inline or a number */
+	}
+	if (rc)
+		goto oom;
+	r = xmlReaderForMemory(x.data, (int)x.len, NULL, NULL, XML_PARSE_NONET | XML_PARSE_HUGE);
+	if (!r)
+		goto oom;
+	while ((rc = xmlTextReaderRead(r)) == 1) {
+		if (xmlTextReaderNodeType(r) != XML_READER_TYPE_ELEMENT
+		    || strcmp((const char *)xmlTextReaderConstLocalName(r), "si"))
+			continue;
+		buf_reset(&s);
+		if ((rc = collect_text(r, &s)))
+			break;
+		if (t->nsst == cap) {
+			char **v = realloc(t->sst, (cap = cap ? cap * 2 : 256) * sizeof(*v));
+
+			if (!v) {
+				rc = KERR_NOMEM;
+				break;
+			}
+			t->sst = v;
+		}
+		if (!(t->sst[t->nsst] = xstrdup(s.data))) {
+			rc = KERR_NOMEM;
+			break;
+		}
+		t->nsst++;
+	}
+	xmlFreeTextReader(r);
+	buf_release(&x);
+	buf_release(&s);
+	if (rc < 0 || rc == KERR_SYNTAX)
+		return kerr_set(e, KERR_SYNTAX, "the workbook's shared strings are damaged"), KERR_SYNTAX;
+	if (rc == KERR_NOMEM)
+		return kerr_set(e, KERR_NOMEM, "out of memory");
+	return 0;
+oom:
+	buf_release(&x);
+	return kerr_set(e, KERR_NOMEM, "out of memory");
+}
+
+/* The sheet's part name: workbook.xml gives sheet name -> r:id, its .rels
+ * r:id -> target. */
+static int find_sheet(struct table *t, const char *want, struct buf *part, struct kerr *e)
+{
+	struct buf wb = BUF_INIT, rels = BUF_INIT, names = BUF_INIT;
+	xmlTextReaderPtr r;
+	char *rid = NULL;
+	int rc = 0, found = 0;
+
+	if (zip_read_all(t->zip, "xl/workbook.xml", &wb)) {
+		buf_release(&wb);
+		return kerr_set(e, KERR_SYNTAX, "not an Excel workbook (no xl/workbook.xml); "
+				"save it as .xlsx, or export it as CSV");
+	}
+	r = xmlReaderForMemory(wb.data, (int)wb.len, NULL, NULL, XML_PARSE_NONET);
+	while (r && xmlTextReaderRead(r) == 1) {
+		const char *nm = (const char *)xmlTextReaderConstLocalName(r);
+		xmlChar *name, *id;
+
+		if (xmlTextReaderNodeType(r) != XML_READER_TYPE_ELEMENT || strcmp(nm, "sheet"))
+			continue;
+		name = xmlTextReaderGetAttribute(r, (const xmlChar *)"name");
+		id = xmlTextReaderGetAttributeNs(r, (const xmlChar *)"id",
+			(const xmlChar *)"http://schemas.openxmlformats.org/officeDocument/2006/relationships");
+		if (name)
+			buf_addf(&names, "%s\"%s\"", names.len ? ", " : "", (const char *)name);
+		if (!found && id && (!want || (name && csv_name_equal((const char *)name, want)))) {
+			found = 1;
+			rid = xstrdup((const char *)id);
+		}
+		xmlFree(name);
+		xmlFree(id);
+	}
+	if (r)
+		xmlFreeTextReader(r);
+	buf_release(&wb);
+	if (!found || !rid) {
+		if (want)
+			rc = kerr_set(e, KERR_NOTFOUND, "no sheet \"%s\"; the sheets are: %s",
+				      want, names.len ? names.data : "(none)");
+		else
+			rc = kerr_set(e, KERR_SYNTAX, "the workbook has no sheets");
+		goto out;
+	}
+	if (zip_read_all(t->zip, "xl/_rels/workbook.xml.rels", &rels)) {
+		rc = kerr_set(e, KERR_SYNTAX, "the workbook is damaged (no xl/_rels/workbook.xml.rels)");
+		goto out;
+	}
+	r = xmlReaderForMemory(rels.data, (int)rels.len, NULL, NULL, XML_PARSE_NONET);
+	found = 0;
+	while (r && !found && xmlTextReaderRead(r) == 1) {
+		xmlChar *id, *target;
+
+		if (xmlTextReaderNodeType(r) != XML_READER_TYPE_ELEMENT
+		    || strcmp((const char *)xmlTextReaderConstLocalName(r), "Relationship"))
+			continue;
+		id = xmlTextReaderGetAttribute(r, (const xmlChar *)"Id");
+		target = xmlTextReaderGetAttribute(r, (const xmlChar *)"Target");
+		if (id && target && !strcmp((const char *)id, rid)) {
+			const char *tg = (const char *)target;
+
+			found = 1;
+			if (tg[0] == '/')
+				buf_adds(part, tg + 1);
+			else
+				buf_addf(part, "xl/%s", tg);
+		}
+		xmlFree(id);
+		xmlFree(target);
+	}
+	if (r)
+		xmlFreeTextReader(r);
+	if (!found)
+		rc = kerr_set(e, KERR_SYNTAX, "the workbook is damaged (sheet %s has no part)", rid);
+out:
+	free(rid);
+	buf_release(&rels);
+	buf_release(&names);
+	return rc;
+}
+
+/* Column index of a cell reference "BC12" (0-based), or -1. */
+static long ref_col(const char *ref)
+{
+	long c = 0;
+	int n = 0;
+
+	for (; ref && *ref >= 'A' && *ref <= 'Z' && n < 4; ref++, n++)
+		c = c * 26 + (*ref - 'A' + 1);
+	return n && n < 4 ? c - 1 : -1;
+}
+
+/*
+ * Read the next <row> into t->rowbuf/rowoff (cells by column; missing cells
+ * empty).  Returns 1 with a row, 0 at the end, or -KERR_*.
+ * `grow`: the header row decides the width unless 0 (then cells past the
+ * header are dropped).
+ */
+static int x_row(struct table *t, size_t *ncells, struct kerr *e)
+{
+	xmlTextReaderPtr r = t->xr;
+	struct buf cell = BUF_INIT;
+	size_t n = 0;
+	int rc, in_row = 0;
+
+	buf_reset(&t->rowbuf);
+	while ((rc = xmlTextReaderRead(r)) == 1) {
+		int type = xmlTextReaderNodeType(r);
+		const char *nm = (const char *)xmlTextReaderConstLocalName(r);
+
+		if (type == XML_READER_TYPE_ELEMENT && !strcmp(nm, "row")) {
+			xmlChar *rn = xmlTextReaderGetAttribute(r, (const xmlChar *)"r");
+
+			t->xrow = rn ? atol((const char *)rn) : t->xrow + 1;
+			xmlFree(rn);
+			in_row = 1;
+			n = 0;
+			if (xmlTextReaderIsEmptyElement(r))
+				break;
+			continue;
+		}
+		if (type == XML_READER_TYPE_END_ELEMENT && !strcmp(nm, "row"))
+			break;
+		if (!in_row || type != XML_READER_TYPE_ELEMENT || strcmp(nm, "c"))
+			continue;
+		{
+			xmlChar *ref = xmlTextReaderGetAttribute(r, (const xmlChar *)"r");
+			xmlChar *ty = xmlTextReaderGetAttribute(r, (const xmlChar *)"t");
+			long c = ref ? ref_col((const char *)ref) : (long)n;
+			const char *tyv = ty ? (const char *)ty : "n";
+			int depth = xmlTextReaderDepth(r);
+
+			xmlFree(ref);
+			buf_reset(&cell);
+			if (c < 0 || c > 16383)
+				c = (long)n;
+			if (!xmlTextReaderIsEmptyElement(r)) {
+				if (!strcmp(tyv, "inlineStr")) {
+					if ((rc = collect_text(r, &cell))) {
+						xmlFree(ty);
+						goto bad;
+					}
+				} else {
+					int in_v = 0;
+
+					while ((rc = xmlTextReaderRead(r)) == 1) {
+						int tp = xmlTextReaderNodeType(r);
+						const char *n2 = (const char *)xmlTextReaderConstLocalName(r);
+
+						if (tp == XML_READER_TYPE_END_ELEMENT && xmlTextReaderDepth(r) == depth)
+							break;
+						if (tp == XML_READER_TYPE_ELEMENT && !strcmp(n2, "v"))
+							in_v = 1;
+						else if (tp == XML_READER_TYPE_END_ELEMENT && !strcmp(n2, "v"))
+							in_v = 0;
+						else if (in_v && (tp == XML_READER_TYPE_TEXT
+							|| tp == XML_READER_TYPE_SIGNIFICANT_WHITESPACE))
+							buf_adds(&cell, (const char *)xmlTextReaderConstValue(r));
+					}
+					if (rc != 1) {
+						xmlFree(ty);
+						goto bad;
+					}
+					if (!strcmp(tyv, "s")) {
+						long k = atol(cell.data);
+
+						buf_reset(&cell);
+						if (k >= 0 && (size_t)k < t->nsst)
+							buf_adds(&cell, t->sst[k]);
+					} else if (!strcmp(tyv, "n") && cell.len) {
+						char *end;
+						double d = strtod(cell.data, &end);
+
+						if (!*end) {
+							char num[64];
+
+							fmt_num(num, sizeof(num), d);
+							buf_reset(&cell);
+							buf_adds(&cell, num);
+						}
+					} else if (!strcmp(tyv, "b")) {
+						int v = cell.data[0] == '1';
+
+						buf_reset(&cell);
+						buf_adds(&cell, v ? "TRUE" : "FALSE");
+					}
+				}
+			}
+			xmlFree(ty);
+			if ((size_t)c < n)
+				continue;     /* a cell out of order or twice: keep the first */
+			/* place the cell at column c: pad with empty cells */
+			if ((size_t)c + 1 > t->rowcap) {
+				size_t cap = (size_t)c + 16;
+				size_t *o = realloc(t->rowoff, cap * sizeof(*o));
+
+				if (!o)
+					goto oom;
+				t->rowoff = o;
+				t->rowcap = cap;
+			}
+			while (n < (size_t)c + 1) {
+				t->rowoff[n++] = t->rowbuf.len;
+				if (buf_addch(&t->rowbuf, 0))
+					goto oom;
+			}
+			/* overwrite the empty cell at c (it is the last one) */
+			t->rowbuf.len--;
+			t->rowoff[c] = t->rowbuf.len;
+			if (buf_add_slow(&t->rowbuf, cell.data, cell.len) || buf_addch(&t->rowbuf, 0))
+				goto oom;
+		}
+	}
+	buf_release(&cell);
+	if (rc < 0)
+		goto bad2;
+	if (!in_row)
+		return 0;
+	*ncells = n;
+	return 1;
+bad:
+	buf_release(&cell);
+bad2:
+	kerr_set(e, KERR_SYNTAX, "the sheet's XML is damaged near row %ld", t->xrow);
+	kerr_at(e, t->path, t->xrow, 0);
+	return -KERR_SYNTAX;
+oom:
+	buf_release(&cell);
+	kerr_set(e, KERR_NOMEM, "out of memory");
+	return -KERR_NOMEM;
+}
+
+static int all_blank(struct table *t, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (t->rowbuf.data[t->rowoff[i]])
+			return 0;
+	return 1;
+}
+
+static int x_open(struct table *t, const char *sheet, struct kerr *e)
+{
+	struct buf part = BUF_INIT;
+	int zerr = 0, rc;
+	size_t n = 0, i;
+
+	if (!(t->zip = zip_open(t->path, ZIP_RDONLY, &zerr))) {
+		zip_error_t ze;
+
+		zip_error_init_with_code(&ze, zerr);
+		kerr_set(e, KERR_SYNTAX, "cannot open it as an Excel workbook: %s",
+			 zip_error_strerror(&ze));
+		zip_error_fini(&ze);
+		return KERR_SYNTAX;
+	}
+	if ((rc = find_sheet(t, sheet, &part, e)) || (rc = load_sst(t, e))) {
+		buf_release(&part);
+		return rc;
+	}
+	t->zf = zip_fopen(t->zip, part.data, 0);
+	if (!t->zf) {
+		kerr_set(e, KERR_SYNTAX, "the workbook is damaged (no %s)", part.data);
+		buf_release(&part);
+		return KERR_SYNTAX;
+	}
+	t->xr = xmlReaderForIO(zf_read, zf_close, t->zf, part.data, NULL,
+			       XML_PARSE_NONET | XML_PARSE_HUGE);
+	buf_release(&part);
+	if (!t->xr)
+		return kerr_set(e, KERR_NOMEM, "out of memory");
+	buf_init(&t->rowbuf, 0);
+	/* the header: the first row with any cell */
+	do {
+		rc = x_row(t, &n, e);
+		if (rc <= 0)
+			return rc < 0 ? -rc : (kerr_set(e, KERR_SYNTAX, "the sheet is empty: no header row"),
+					       KERR_SYNTAX);
+	} while (all_blank(t, n));
+	while (n > 0 && !t->rowbuf.data[t->rowoff[n - 1]])
+		n--;     /* trailing empty header cells are formatting, not columns */
+	t->col = calloc(n ? n : 1, sizeof(*t->col));
+	if (!t->col)
+		return kerr_set(e, KERR_NOMEM, "out of memory");
+	t->ncols = n;
+	for (i = 0; i < n; i++)
+		if (!(t->col[i].name = xstrdup(t->rowbuf.data + t->rowoff[i])))
+			return kerr_set(e, KERR_NOMEM, "out of memory");
+	return 0;
+}
+
+static int x_next(struct table *t, table_row *row, struct kerr *e)
+{
+	size_t n = 0, i;
+	int rc;
+
+	if (t->xdone)
+		return TABLE_END;
+	do {
+		rc = x_row(t, &n, e);
+		if (rc <= 0) {
+			t->xdone = 1;
+			return rc;
+		}
+	} while (all_blank(t, n));
+	for (i = 0; i < t->ncols; i++) {
+		t->cells[i] = i < n ? t->rowbuf.data + t->rowoff[i] : "";
+		t->lens[i] = strlen(t->cells[i]);
+	}
+	row->n = t->ncols;
+	row->field = t->cells;
+	row->len = t->lens;
+	row->line = t->xrow;
+	return TABLE_ROW;
+}
+
+/* ---------- the table ---------- */
+
+int table_open(struct table **out, const char *path, const struct table_opts *opts,
+	       struct kerr *e)
+{
+	struct table *t;
+	unsigned char head[16];
+	size_t n;
+	FILE *fp;
+	int rc = 0;
+
+	*out = NULL;
+	if (!(fp = fopen(path, "rb")))
+		return kerr_errno(e, errno, path, "cannot open the survey");
+	n = fread(head, 1, sizeof(head), fp);
+	if (!(t = calloc(1, sizeof(*t))) || !(t->path = xstrdup(path))) {
+		free(t);
+		fclose(fp);
+		return kerr_set(e, KERR_NOMEM, "out of memory");
+	}
+	t->fmt = table_sniff(path, head, n);
+	if (t->fmt == TABLE_CSV) {
+		rewind(fp);
+		t->fp = fp;
+		rc = csv_open(&t->csv, fp, path, opts ? &opts->csv : NULL, e);
+		if (!rc)
+			t->ncols = csv_header_count(t->csv);
+	} else {
+		fclose(fp);
+		if (t->fmt == TABLE_XLSX)
+			rc = x_open(t, opts ? opts->sheet : NULL, e);
+		else
+			rc = rs_open(t, e);
+		if (rc)
+			kerr_at(e, path, 0, 0);
+		if (!rc && !t->ncols) {
+			rc = kerr_set(e, KERR_SYNTAX, "the file has no columns");
+			kerr_at(e, path, 0, 0);
+		}
+	}
+	if (!rc && t->ncols) {
+		t->cells = calloc(t->ncols, sizeof(*t->cells));
+		t->lens = calloc(t->ncols, sizeof(*t->lens));
+		if (!t->cells || !t->lens)
+			rc = kerr_set(e, KERR_NOMEM, "out of memory");
+	}
+	if (rc) {
+		table_close(t);
+		return rc;
+	}
+	*out = t;
+	return 0;
+}
+
+int table_open_fp(struct table **out, FILE *fp, const char *path, const struct table_opts *opts,
+		  struct kerr *e)
+{
+	struct table *t;
+	int rc;
+
+	*out = NULL;
+	/* a named, seekable file that is not CSV: open it by name (readstat and
+	 * libzip read by name and seek) */
+	if (path && fp != stdin) {
+		unsigned char head[16];
+		long pos = ftell(fp);
+		size_t n;
+
+		if (pos >= 0) {
+			n = fread(head, 1, sizeof(head), fp);
+			if (fseek(fp, pos, SEEK_SET) == 0 && table_sniff(path, head, n) != TABLE_CSV)
+				return table_open(out, path, opts, e);
+		}
+	}
+	if (!(t = calloc(1, sizeof(*t))) || !(t->path = xstrdup(path ? path : "-"))) {
+		free(t);
+		return kerr_set(e, KERR_NOMEM, "out of memory");
+	}
+	t->fmt = TABLE_CSV;
+	rc = csv_open(&t->csv, fp, path, opts ? &opts->csv : NULL, e);
+	if (!rc)
+		t->ncols = csv_header_count(t->csv);
+	if (rc) {
+		table_close(t);
+		return rc;
+	}
+	*out = t;
+	return 0;
+}
+
+int table_next(struct table *t, table_row *row, struct kerr *e)
+{
+	switch (t->fmt) {
+	case TABLE_CSV: return csv_next(t->csv, row, e);
+	case TABLE_XLSX: return x_next(t, row, e);
+	default: return rs_next(t, row, e);
+	}
+}
+
+void table_close(struct table *t)
+{
+	size_t i, j;
+
+	if (!t)
+		return;
+	if (t->fmt == TABLE_SAV || t->fmt == TABLE_ZSAV || t->fmt == TABLE_DTA)
+		rs_close(t);
+	csv_close(t->csv);
+	if (t->fp)
+		fclose(t->fp);
+	if (t->xr)
+		xmlFreeTextReader(t->xr);
+	if (t->zf)
+		zip_fclose(t->zf);
+	if (t->zip)
+		zip_discard(t->zip);
+	for (i = 0; i < t->nsst; i++)
+		free(t->sst[i]);
+	free(t->sst);
+	buf_release(&t->rowbuf);
+	free(t->rowoff);
+	for (i = 0; t->col && i < t->ncols; i++) {
+		free(t->col[i].name);
+		free(t->col[i].label);
+		free(t->col[i].lset_name);
+	}
+	free(t->col);
+	for (i = 0; i < t->nsets; i++) {
+		for (j = 0; j < t->sets[i].n; j++) {
+			free(t->sets[i].v[j].str);
+			free(t->sets[i].v[j].code);
+			free(t->sets[i].v[j].label);
+		}
+		free(t->sets[i].v);
+		free(t->sets[i].name);
+	}
+	free(t->sets);
+	free(t->cells);
+	free(t->lens);
+	free(t->path);
+	free(t);
+}
+
+enum table_format table_format(const struct table *t)
+{
+	return t->fmt;
+}
+
+size_t table_ncols(const struct table *t)
+{
+	return t->ncols;
+}
+
+const char *table_col_name(const struct table *t, size_t i)
+{
+	if (t->fmt == TABLE_CSV)
+		return csv_header_name(t->csv, i);
+	return i < t->ncols && t->col[i].name ? t->col[i].name : "";
+}
+
+const char *table_col_label(const struct table *t, size_t i)
+{
+	return t->fmt == TABLE_CSV || i >= t->ncols ? NULL : t->col[i].label;
+}
+
+int table_col_numeric(const struct table *t, size_t i)
+{
+	return t->fmt != TABLE_CSV && t->fmt != TABLE_XLSX && i < t->ncols && t->col[i].numeric;
+}
+
+/* Columns answering to `name` by name (by_label 0) or by label (1). */
+static int find_by(const struct table *t, const char *name, int by_label, size_t *idx,
+		   struct kerr *e)
+{
+	size_t i, j, hit = (size_t)-1;
+
+	for (i = 0; i < t->ncols; i++) {
+		const char *s = by_label ? table_col_label(t, i) : table_col_name(t, i);
+
+		if (!s || !csv_name_equal(s, name))
+			continue;
+		if (hit != (size_t)-1) {
+			j = hit;
+			kerr_set(e, KERR_SCHEMA, "columns %zu (\"%s\") and %zu (\"%s\") both answer "
+				 "to \"%s\"; rename one of them", j + 1, table_col_name(t, j), i + 1,
+				 table_col_name(t, i), name);
+			kerr_at(e, t->path, 1, 0);
+			kerr_path(e, "%s", name);
+			return KERR_SCHEMA;
+		}
+		hit = i;
+	}
+	if (hit == (size_t)-1)
+		return KERR_NOTFOUND;
+	*idx = hit;
+	return 0;
+}
+
+int table_find(const struct table *t, const char *name, size_t *idx, struct kerr *e)
+{
+	struct buf list = BUF_INIT;
+	size_t i;
+	int rc;
+
+	if (t->fmt == TABLE_CSV)
+		return csv_header_find(t->csv, name, idx, e);
+	if ((rc = find_by(t, name, 0, idx, e)) != KERR_NOTFOUND)
+		return rc;
+	if ((rc = find_by(t, name, 1, idx, e)) != KERR_NOTFOUND)
+		return rc;
+	for (i = 0; i < t->ncols; i++)
+		buf_addf(&list, "%s\"%s\"", i ? ", " : "", table_col_name(t, i));
+	kerr_set(e, KERR_NOTFOUND, "no column \"%s\"; the columns are: %s", name, list.data);
+	kerr_at(e, t->path, 1, 0);
+	kerr_path(e, "%s", name);
+	buf_release(&list);
+	return KERR_NOTFOUND;
+}
+
+size_t table_nlabels(const struct table *t, size_t col)
+{
+	return col < t->ncols && t->col && t->col[col].ls ? t->col[col].ls->n : 0;
+}
+
+const char *table_label_code(const struct table *t, size_t col, size_t i)
+{
+	return i < table_nlabels(t, col) ? t->col[col].ls->v[i].code : NULL;
+}
+
+const char *table_label_text(const struct table *t, size_t col, size_t i)
+{
+	return i < table_nlabels(t, col) ? t->col[col].ls->v[i].label : NULL;
+}
+
+const char *table_value_code(const struct table *t, size_t col, const char *text)
+{
+	size_t i, n = table_nlabels(t, col);
+
+	for (i = 0; text && i < n; i++)
+		if (!strcmp(t->col[col].ls->v[i].label, text))
+			return t->col[col].ls->v[i].code;
+	return NULL;
+}

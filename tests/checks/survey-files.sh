@@ -1,0 +1,234 @@
+#!/usr/bin/env bash
+# survey-files.sh - surveys as they arrive (.sav, .zsav, .xlsx, .dta) count
+# exactly like their CSV, and `koder export` writes data sets that
+# independent readers (PSPP for .sav, Python's csv module for CSV, the raw
+# sheet XML for .xlsx) sum to every published X and Y.
+#
+# The shipped SOF survey is turned into an SPSS file by PSPP itself (not by
+# koder): variable names differ from the CSV headers (the headers become
+# variable labels, so the descriptor finds columns by label), the wave and
+# the work function become numeric codes with value labels (AUTORECODE:
+# 1 = Afslutning, 2 = Midtvejs, 3 = Nulpunkt), and string values are padded
+# with blanks as SPSS stores them.
+set -u
+command -v pspp >/dev/null || { echo "no pspp (apt-get install pspp)"; exit 77; }
+command -v python3 >/dev/null || { echo "no python3"; exit 77; }
+C=$ROOT/corpora/sof
+REF=$ROOT/tests/fixtures/published-counts.json
+W=$TMP/survey-files
+rm -rf "$W" && mkdir -p "$W"
+status=0
+fail() { echo "FAIL: $*"; status=1; }
+
+# --- the .sav, written by PSPP -------------------------------------------
+# PSPP's text reader cannot take line breaks inside quoted fields, so the
+# answers travel as one line each with a marker PSPP turns back into "\n".
+python3 - "$C/survey.csv" "$W/sof.tsv" <<'EOF'
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1], encoding="utf-8-sig"), delimiter=";"))
+with open(sys.argv[2], "w", encoding="utf-8") as f:
+    for r in rows[1:]:
+        f.write("\t".join(x.replace("\r\n", "\n").replace("\n", "@@NL@@") for x in r) + "\n")
+EOF
+cat >"$W/mk.sps" <<EOF
+GET DATA /TYPE=TXT /FILE='$W/sof.tsv' /ENCODING='UTF-8'
+  /ARRANGEMENT=DELIMITED /FIRSTCASE=1 /DELIMITERS='\t'
+  /VARIABLES=RespondentID A10 Kommune A20 maaling_s A20 funktion_s A60
+             barrierer A3000 undtagelser A3000.
+COMPUTE barrierer = REPLACE(barrierer, '@@NL@@', X'0A').
+COMPUTE undtagelser = REPLACE(undtagelser, '@@NL@@', X'0A').
+AUTORECODE VARIABLES=maaling_s funktion_s /INTO maaling funktion.
+VARIABLE LABELS RespondentID 'Respondent-ID' maaling 'Måling'
+  funktion 'Arbejdsfunktion' barrierer 'Barrierer for implementeringen'
+  undtagelser 'Andre undtagelseskriterier'.
+DELETE VARIABLES maaling_s funktion_s.
+SAVE OUTFILE='$W/sof.sav'.
+SAVE OUTFILE='$W/sof.zsav' /ZCOMPRESSED.
+EOF
+pspp "$W/mk.sps" >"$W/mk.log" 2>&1 || { cat "$W/mk.log"; exit 1; }
+
+# A corpus per survey file: the shipped descriptor with another survey.
+corpus() {  # corpus DIR SURVEY [PYTHON-EDIT]
+	mkdir -p "$1"
+	cp "$C"/gold-*.csv "$1/"
+	python3 - "$C/corpus.json" "$1/corpus.json" "$2" "${3:-}" <<'EOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["survey"] = sys.argv[3]
+if sys.argv[4]:
+    exec(sys.argv[4])
+json.dump(d, open(sys.argv[2], "w"), ensure_ascii=False, indent=1)
+EOF
+}
+same() {  # same A.json B.json WHAT: identical tallies
+	if python3 -c 'import json,sys; sys.exit(json.load(open(sys.argv[1])) != json.load(open(sys.argv[2])))' "$1" "$2"; then
+		echo "REPORT survey-files $3: same tallies as the CSV ($(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))))' "$1") cells)"
+	else
+		fail "$3 tallies differ from the CSV"; diff <(python3 -m json.tool "$1") <(python3 -m json.tool "$2") | head -20
+	fi
+}
+
+"$KODER" tally "$C" --format json -o "$W/csv.json" || fail "tally of the CSV"
+corpus "$W/sav" "$W/sof.sav"
+"$KODER" tally "$W/sav" --format json -o "$W/sav.json" || fail "tally of the .sav"
+same "$W/csv.json" "$W/sav.json" ".sav (engine codes)"
+corpus "$W/zsav" "$W/sof.zsav"
+"$KODER" tally "$W/zsav" --format json -o "$W/zsav.json" || fail "tally of the .zsav"
+same "$W/csv.json" "$W/zsav.json" ".zsav"
+
+# The descriptor may name a labelled value by its code: waves "3", "2", "1"
+# are Nulpunkt, Midtvejs, Afslutning.
+corpus "$W/codes" "$W/sof.sav" 'd["waves"] = ["3", "2", "1"]'
+"$KODER" tally "$W/codes" --format json -o "$W/codes.json" || fail "tally naming wave codes"
+python3 - "$W/csv.json" "$W/codes.json" <<'EOF' || fail "waves named by code count differently"
+import json, sys
+a = json.load(open(sys.argv[1])); b = json.load(open(sys.argv[2]))
+name = {"3": "Nulpunkt", "2": "Midtvejs", "1": "Afslutning"}
+for r in b:
+    r["wave"] = name[r["wave"]]
+sys.exit(a != b)
+EOF
+
+# Coders' decisions against the .sav: the gold imported into a store (the
+# import reads the survey through the same reader) and --codes.
+for q in barrierer undtagelser; do
+	"$KODER" review --import "$C/gold-$q.csv" --coder gold --db "$W/sav.db" --question $q \
+		"$W/sav" >"$W/import-$q.log" 2>&1 || { cat "$W/import-$q.log"; fail "import into the .sav store"; }
+	"$KODER" tally "$W/sav" --question $q --codes "$C/gold-$q.csv" --format json -o "$W/sav-codes-$q.json" ||
+		fail "tally --codes on the .sav"
+	"$KODER" tally "$C" --question $q --codes "$C/gold-$q.csv" --format json -o "$W/csv-codes-$q.json"
+	same "$W/csv-codes-$q.json" "$W/sav-codes-$q.json" ".sav with --codes ($q)"
+done
+"$KODER" tally "$W/sav" --db "$W/sav.db" --format json -o "$W/sav-db.json" || fail "tally --db on the .sav"
+
+# Published X and Y, from a table of (codebook, wave, role, category) -> (X, Y).
+check_published() {  # check_published SUMS.json WHAT
+	python3 - "$REF" "$1" "$2" <<'EOF'
+import json, sys
+ref = json.load(open(sys.argv[1])); got = json.load(open(sys.argv[2]))
+checked = wrong = 0
+for t in ref["tables"]:
+    q = "barrierer" if t["codebook"] == "sof-barrierer" else "undtagelser"
+    for wave, roles in t["bases"].items():
+        for role, y in roles.items():
+            for cat, per in t["counts"].items():
+                x = per[wave][role]
+                g = got.get(f"{q}_{cat}|{wave}|{role}")
+                checked += 1
+                if g != [x, y]:
+                    wrong += 1
+                    print(f"DIFF {q} {cat} {wave} {role}: published {x}/{y}, file {g}")
+print(f"REPORT survey-files {sys.argv[3]}: {checked - wrong}/{checked} published X/Y reproduced")
+sys.exit(1 if wrong else 0)
+EOF
+}
+# Sum the 0/1 columns of a table per wave and role: X = sum, Y = non-missing.
+SUMS='
+import json, sys
+desc = json.load(open(sys.argv[2]))
+role_of = {}
+for r in desc["roles"]:
+    for v in r.get("values", []) + [r["name"]]:
+        role_of[v] = r["name"]
+def sums(header, rows, wave_col, role_col):
+    out = {}
+    cols = [i for i, h in enumerate(header) if h.startswith(("barrierer_", "undtagelser_"))
+            and not h.endswith(("_koder", "_kilde"))]
+    for row in rows:
+        wave, role = row[wave_col], role_of.get(row[role_col], row[role_col])
+        for i in cols:
+            v = row[i].strip() if i < len(row) else ""
+            k = f"{header[i]}|{wave}|{role}"
+            x, y = out.get(k, [0, 0])
+            if v not in ("", "."):
+                x += int(float(v)); y += 1
+            out[k] = [x, y]
+    return out
+'
+
+# --- export .sav from the .sav survey, read back by PSPP -------------------
+"$KODER" export "$W/sav" --db "$W/sav.db" -o "$W/coded.sav" || fail "export .sav"
+cat >"$W/rd.sps" <<EOF
+GET FILE='$W/coded.sav'.
+DISPLAY DICTIONARY /VARIABLES=barrierer_tid_sagsantal.
+MRSETS /DISPLAY NAME=ALL.
+SAVE TRANSLATE /OUTFILE='$W/coded-sav.csv' /TYPE=CSV /FIELDNAMES /CELLS=LABELS /REPLACE.
+EOF
+pspp -O format=txt -o "$W/rd.txt" "$W/rd.sps" >"$W/rd.log" 2>&1 || { cat "$W/rd.log"; fail "PSPP cannot read the exported .sav"; }
+grep -q "Manglende tid og stort sagsantal" "$W/rd.txt" || fail "the category label is not the variable label in the .sav"
+grep -q "ikke nævnt" "$W/rd.txt" || fail "no value label 0 = ikke nævnt in the .sav"
+grep -q '^|\$barrierer *|Barrierer for *|Dichotomies|' "$W/rd.txt" ||
+	fail "no multiple-response set \$barrierer in the .sav"
+grep -q 'barrierer_kulturaendring' "$W/rd.txt" && grep -q '^|\$undtagelser' "$W/rd.txt" ||
+	fail "the multiple-response sets lack their members"
+# PSPP writes the labels of labelled values (nævnt / ikke nævnt): back to 1/0.
+python3 - "$W/coded-sav.csv" "$C/corpus.json" "$W/coded-sav.json" <<EOF || fail "reading PSPP's CSV"
+$SUMS
+import csv
+rows = list(csv.reader(open(sys.argv[1], encoding="utf-8")))
+h = rows[0]
+conv = {"nævnt": "1", "ikke nævnt": "0"}
+body = [[conv.get(v, v) for v in r] for r in rows[1:]]
+json.dump(sums(h, body, h.index("maaling"), h.index("funktion")), open(sys.argv[3], "w"))
+EOF
+check_published "$W/coded-sav.json" "export .sav read by PSPP" || status=1
+
+# --- export CSV, read by Python's csv module ------------------------------
+"$KODER" export "$C" --db "$W/sav.db" -o "$W/coded.csv" || fail "export CSV"
+python3 - "$W/coded.csv" "$C/corpus.json" "$W/coded-csv.json" <<EOF || fail "reading the exported CSV"
+$SUMS
+import csv
+rows = list(csv.reader(open(sys.argv[1], encoding="utf-8-sig", newline=""), delimiter=";"))
+h = rows[0]
+assert all(len(r) == len(h) for r in rows), "ragged rows"
+json.dump(sums(h, rows[1:], h.index("Måling"), h.index("Arbejdsfunktion")), open(sys.argv[3], "w"))
+EOF
+check_published "$W/coded-csv.json" "export CSV read by Python csv" || status=1
+
+# --- export xlsx, read from the sheet XML ---------------------------------
+"$KODER" export "$W/sav" --db "$W/sav.db" -o "$W/coded.xlsx" || fail "export xlsx"
+python3 - "$W/coded.xlsx" "$C/corpus.json" "$W/coded-xlsx.json" <<EOF || fail "reading the exported xlsx"
+$SUMS
+import zipfile, re, xml.etree.ElementTree as ET
+z = zipfile.ZipFile(sys.argv[1])
+ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+sst = []
+if "xl/sharedStrings.xml" in z.namelist():
+    for si in ET.fromstring(z.read("xl/sharedStrings.xml")).findall("m:si", ns):
+        sst.append("".join(t.text or "" for t in si.iter("{%s}t" % ns["m"])))
+sheet = ET.fromstring(z.read("xl/worksheets/sheet1.xml"))
+def col(ref):
+    n = 0
+    for ch in re.match(r"[A-Z]+", ref).group(0):
+        n = n * 26 + ord(ch) - 64
+    return n - 1
+rows = []
+for r in sheet.iter("{%s}row" % ns["m"]):
+    cells = {}
+    for c in r.findall("m:c", ns):
+        t = c.get("t"); v = c.find("m:v", ns); is_ = c.find("m:is", ns)
+        if t == "s": val = sst[int(v.text)]
+        elif t == "inlineStr": val = "".join(x.text or "" for x in is_.iter("{%s}t" % ns["m"]))
+        else: val = v.text if v is not None else ""
+        cells[col(c.get("r"))] = val
+    rows.append([cells.get(i, "") for i in range(max(cells) + 1 if cells else 0)])
+h = rows[0]
+body = [r + [""] * (len(h) - len(r)) for r in rows[1:]]
+json.dump(sums(h, body, h.index("maaling"), h.index("funktion")), open(sys.argv[3], "w"))
+EOF
+check_published "$W/coded-xlsx.json" "export xlsx read from the sheet XML" || status=1
+
+# --- round trips through koder's own readers: .dta and .xlsx as surveys ---
+"$KODER" export "$C" -o "$W/coded.dta" || fail "export .dta"
+corpus "$W/dta" "$W/coded.dta"
+"$KODER" tally "$W/dta" --format json -o "$W/dta.json" || fail "tally of the exported .dta"
+same "$W/csv.json" "$W/dta.json" ".dta (exported, read back by label)"
+"$KODER" export "$C" -o "$W/plain.xlsx" || fail "export xlsx from the CSV"
+corpus "$W/xlsx" "$W/plain.xlsx"
+"$KODER" tally "$W/xlsx" --format json -o "$W/xlsx.json" --sheet Data || fail "tally of an .xlsx survey"
+same "$W/csv.json" "$W/xlsx.json" ".xlsx (sheet Data)"
+"$KODER" tally "$W/xlsx" --sheet Ark9 >"$W/sheet.out" 2>&1
+rc=$?
+{ [ $rc -ne 0 ] && grep -q 'no sheet "Ark9"; the sheets are: "Data"' "$W/sheet.out"; } ||
+	{ cat "$W/sheet.out"; fail "a missing sheet is not named with the sheets that exist (status $rc)"; }
+exit $status
