@@ -394,7 +394,7 @@ int discover_add(struct discover *d, const char *text, size_t len, int group, st
 {
 	const unsigned char *s = (const unsigned char *)text;
 	size_t i = 0, pos = 0, prev = SIZE_MAX, prevpos = 0, start = d->naf, j, k;
-	char w[MAX_WORD + 1], fw[2 * MAX_WORD + 1], key[2 * MAX_WORD + 2];
+	char w[MAX_WORD + 1], fw[2 * MAX_WORD + 2], key[2 * MAX_WORD + 2];
 
 	if (d->n + 1 >= d->ncap) {
 		size_t nc = d->ncap * 2;
@@ -410,7 +410,7 @@ int discover_add(struct discover *d, const char *text, size_t len, int group, st
 		d->ncap = nc;
 	}
 	while (i < len) {
-		size_t ws, wl, sl, slot, sid, fl;
+		size_t ws, wl, sl, slot, sid;
 		const sb_symbol *stem;
 
 		while (i < len && !is_letter(s + i, seq_len(s + i, len - i)))
@@ -428,13 +428,14 @@ int discover_add(struct discover *d, const char *text, size_t len, int group, st
 		w[wl] = '\0';
 		if (wl < 3 || hmap_slot(&d->stop, w, wl, &slot) == 1)
 			continue;
-		/* æ ø å as ae oe aa before stemming: the patterns match without
-		 * regard to them, and answers write "knae" as often as "knæ" */
-		fl = fold(w, wl, fw);
-		stem = sb_stemmer_stem(d->st, (const sb_symbol *)fw, (int)fl);
+		/* the stem with æ ø å as ae oe aa: the patterns match without
+		 * regard to them, and answers write "knae" as often as "knæ"
+		 * (the stemmer wants the Danish letters) */
+		stem = sb_stemmer_stem(d->st, (const sb_symbol *)w, (int)wl);
 		if (!stem)
 			return nomem(e);
-		sl = (size_t)sb_stemmer_length(d->st);
+		sl = fold((const char *)stem, (size_t)sb_stemmer_length(d->st), fw);
+		stem = (const sb_symbol *)fw;
 		if (sl < 3 || sl > MAX_WORD)
 			continue;
 		if ((sid = feat_add(d, (const char *)stem, sl, SIZE_MAX, SIZE_MAX)) == SIZE_MAX
