@@ -44,7 +44,7 @@ PC_NAMES = $(foreach p,$(PC_PKGS),$(firstword $(subst :, ,$(p))))
 
 DEP_CFLAGS := $(shell pkg-config --cflags $(PC_NAMES) 2>/dev/null)
 DEP_LIBS   := $(shell pkg-config --libs $(PC_NAMES) 2>/dev/null)
-# liblinear (koder train), libstemmer (koder words) and libreadstat
+# liblinear (koder train), libstemmer (koder words, discover) and libreadstat
 # (.sav/.zsav/.dta) ship no pkg-config file: link them by name, and
 # check-deps looks for their headers
 DEP_LIBS   += -llinear -lstemmer -lreadstat -lpthread

@@ -52,6 +52,7 @@ int cmd_serve(int argc, char **argv);
 int cmd_train(int argc, char **argv);
 int cmd_score(int argc, char **argv);
 int cmd_kwic(int argc, char **argv);
+int cmd_discover(int argc, char **argv);
 int cmd_words(int argc, char **argv);
 
 /* The survey of a project command (review, serve): a corpus descriptor or

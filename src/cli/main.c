@@ -37,6 +37,7 @@ static const struct command commands[] = {
 	{ "words", cmd_words, "words and phrases of the answers by stem, and what one group says more" },
 	{ "kwic", cmd_kwic, "a term in context: every answer it occurs in, with codes, and how many" },
 	{ "score", cmd_score, "the engine against the coders: P, R, F1, kappa, and why each answer differs" },
+	{ "discover", cmd_discover, "group the answers no category explains into candidate new categories" },
 	{ "train", cmd_train, "learn a codebook's word model from coded answers, checked on held-out folds" },
 	{ NULL, NULL, NULL }
 };

@@ -1,0 +1,1266 @@
+/*
+ * discover.c - candidate new categories among unexplained answers (see
+ * discover.h): Danish stems and phrases -> tf-idf -> seeded spherical
+ * k-means -> log-likelihood terms -> include patterns.
+ */
+#include "discover.h"
+
+#include "error.h"
+
+#include <libstemmer.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { NEIGHBOURS = 5, MAX_WORD = 64, MAX_TERMS = 12, MAX_PATTERNS = 6, RESTARTS = 4, ITERS = 40 };
+
+/* Everyday Danish words that say nothing about a theme (lower case, as
+ * written and as the repair leaves them). */
+static const char *const stopwords[] = {
+	"og", "i", "jeg", "det", "at", "en", "den", "til", "er", "som", "på", "de", "med",
+	"han", "af", "for", "ikke", "der", "var", "mig", "sig", "men", "et", "har", "om",
+	"vi", "min", "havde", "ham", "hun", "nu", "over", "da", "fra", "du", "ud", "sin",
+	"dem", "os", "op", "man", "hans", "hvor", "eller", "hvad", "skal", "selv", "her",
+	"alle", "vil", "blev", "kunne", "ind", "når", "være", "dog", "noget", "ville", "jo",
+	"deres", "efter", "ned", "skulle", "denne", "end", "dette", "mit", "også", "under",
+	"have", "dig", "anden", "hende", "mine", "alt", "meget", "sit", "sine", "vor",
+	"mod", "disse", "hvis", "din", "nogle", "hos", "blive", "mange", "ad", "bliver",
+	"hendes", "været", "thi", "jer", "sådan", "kan", "får", "få", "fik", "mere",
+	"mest", "ofte", "kun", "bare", "helt", "godt", "lidt", "ingen", "andre", "andet",
+	"hinanden", "samt", "altså", "fordi", "så", "hvilket", "hvordan", "hvorfor", "ved",
+	"nok", "evt", "ift", "pga", "mm", "osv", "fx", "bl", "a", "etc", "rigtig", "gør",
+	"gøre", "lige", "både", "igen", "allerede", "stadig", "blandt", "ca", "the", "via",
+	"uden", "mellem", "inden", "hvilke", "hvem", "sådanne", "meget", "mange", "nogen",
+	"intet", "ja", "nej", "vores", "jeres", "dens", "dets", "ens", "hver", "hvert",
+	"tit", "især", "dvs", "ifm", "mht", "vedr", "iht", "jf", "mv", "sker", "gang",
+	"man", "sagt", "siger", "sige", "være", "er", "var", "kommer", "går", "gå",
+	"nar", "pa", "sa", "vaere", "ogsa", "fa", "far", "sadan", "bade",
+};
+
+/* --- a string -> index table (open addressing; keys owned) --- */
+struct hmap {
+	char **keys;
+	size_t *vals;
+	size_t cap, n;
+};
+
+static uint64_t hash(const char *s, size_t n)
+{
+	uint64_t h = 1469598103934665603ULL;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+	return h;
+}
+
+/* The slot of key s[0..n): found (1) or where it would go (0); -1 on no
+ * memory while growing. */
+static int hmap_slot(struct hmap *h, const char *s, size_t n, size_t *slot)
+{
+	size_t i;
+
+	if ((h->n + 1) * 2 > h->cap) {
+		size_t nc = h->cap ? h->cap * 2 : 1024, j;
+		char **nk = calloc(nc, sizeof *nk);
+		size_t *nv = calloc(nc, sizeof *nv);
+
+		if (!nk || !nv) {
+			free(nk);
+			free(nv);
+			return -1;
+		}
+		for (j = 0; j < h->cap; j++) {
+			if (!h->keys[j])
+				continue;
+			i = hash(h->keys[j], strlen(h->keys[j])) & (nc - 1);
+			while (nk[i])
+				i = (i + 1) & (nc - 1);
+			nk[i] = h->keys[j];
+			nv[i] = h->vals[j];
+		}
+		free(h->keys);
+		free(h->vals);
+		h->keys = nk;
+		h->vals = nv;
+		h->cap = nc;
+	}
+	i = hash(s, n) & (h->cap - 1);
+	while (h->keys[i]) {
+		if (!strncmp(h->keys[i], s, n) && h->keys[i][n] == '\0') {
+			*slot = i;
+			return 1;
+		}
+		i = (i + 1) & (h->cap - 1);
+	}
+	*slot = i;
+	return 0;
+}
+
+/* Index of s[0..n), adding it with value `v` when new.  SIZE_MAX on no
+ * memory. */
+static size_t hmap_get(struct hmap *h, const char *s, size_t n, size_t v, int *added)
+{
+	size_t slot;
+	int r = hmap_slot(h, s, n, &slot);
+	char *k;
+
+	*added = 0;
+	if (r < 0)
+		return SIZE_MAX;
+	if (r)
+		return h->vals[slot];
+	if (!(k = malloc(n + 1)))
+		return SIZE_MAX;
+	memcpy(k, s, n);
+	k[n] = '\0';
+	h->keys[slot] = k;
+	h->vals[slot] = v;
+	h->n++;
+	*added = 1;
+	return v;
+}
+
+static void hmap_release(struct hmap *h)
+{
+	size_t i;
+
+	for (i = 0; i < h->cap; i++)
+		free(h->keys[i]);
+	free(h->keys);
+	free(h->vals);
+	memset(h, 0, sizeof *h);
+}
+
+struct feat {
+	const char *key;       /* borrowed from the feature table */
+	size_t df;             /* answers to group with it */
+	size_t dfall;          /* answers with it, context included */
+	size_t a, b;           /* a phrase's two stems; SIZE_MAX for a stem */
+	size_t form, form_n;   /* best written form (index into forms) and its count */
+	double idf;
+	size_t col;            /* column in the vectors; SIZE_MAX when dropped */
+};
+
+struct form {
+	const char *word;      /* borrowed from the form table */
+	size_t feat, n;
+};
+
+struct cand {
+	struct discover_cand pub;
+	char *id, *label;
+	char **include;
+	size_t *members;
+	struct discover_term *terms;
+	char **term_forms;
+	size_t pf[MAX_PATTERNS];   /* the patterns' features */
+};
+
+struct discover {
+	struct discover_opts o;
+	struct sb_stemmer *st;
+	struct hmap ftab, formtab;
+	struct feat *f;
+	size_t nf, fcap;
+	struct form *forms;
+	size_t nforms, formcap;
+	size_t *af;            /* every answer's feature ids, sorted, flat */
+	size_t naf, afcap;
+	size_t *aoff;          /* answer i's ids: af[aoff[i] .. aoff[i+1]) */
+	size_t n, ncap;
+	unsigned char *tgt;    /* answer i is to be grouped (else context) */
+	size_t ntgt;
+	size_t nempty;
+	struct cand *c;
+	size_t nc;
+	struct hmap stop;
+};
+
+static int nomem(struct kerr *e)
+{
+	kerr_set(e, KERR_NOMEM, "out of memory while grouping answers");
+	return KERR_NOMEM;
+}
+
+int discover_new(const struct discover_opts *o, struct discover **out, struct kerr *e)
+{
+	struct discover *d = calloc(1, sizeof *d);
+	size_t i;
+	int added;
+
+	*out = NULL;
+	if (!d)
+		return nomem(e);
+	if (o)
+		d->o = *o;
+	d->st = sb_stemmer_new("danish", "UTF_8");
+	d->aoff = malloc(2 * sizeof *d->aoff);
+	d->tgt = malloc(2);
+	if (!d->st || !d->aoff || !d->tgt) {
+		discover_free(d);
+		return nomem(e);
+	}
+	d->aoff[0] = 0;
+	d->ncap = 1;
+	for (i = 0; i < sizeof stopwords / sizeof *stopwords; i++)
+		if (hmap_get(&d->stop, stopwords[i], strlen(stopwords[i]), 0, &added) == SIZE_MAX) {
+			discover_free(d);
+			return nomem(e);
+		}
+	*out = d;
+	return 0;
+}
+
+static void cand_release(struct cand *c)
+{
+	size_t i;
+
+	free(c->id);
+	free(c->label);
+	for (i = 0; i < c->pub.ninclude; i++)
+		free(c->include[i]);
+	free(c->include);
+	free(c->members);
+	for (i = 0; i < c->pub.nterms; i++)
+		free(c->term_forms[i]);
+	free(c->term_forms);
+	free(c->terms);
+}
+
+void discover_free(struct discover *d)
+{
+	size_t i;
+
+	if (!d)
+		return;
+	if (d->st)
+		sb_stemmer_delete(d->st);
+	hmap_release(&d->ftab);
+	hmap_release(&d->formtab);
+	hmap_release(&d->stop);
+	free(d->f);
+	free(d->forms);
+	free(d->af);
+	free(d->aoff);
+	free(d->tgt);
+	for (i = 0; i < d->nc; i++)
+		cand_release(&d->c[i]);
+	free(d->c);
+	free(d);
+}
+
+/* Lower-case one word into w (ASCII and Latin-1 letters: Æ Ø Å É ...). */
+static size_t lower(const char *s, size_t n, char *w)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)s[i];
+
+		if (ch >= 'A' && ch <= 'Z')
+			ch += 32;
+		else if (i > 0 && (unsigned char)s[i - 1] == 0xC3 && ch >= 0x80 && ch <= 0x9E
+			 && ch != 0x97)
+			ch += 0x20;
+		w[i] = (char)ch;
+	}
+	return n;
+}
+
+/* w[0..n) with æ ø å (lower case) as ae oe aa, into f (room for 2n). */
+static size_t fold(const char *w, size_t n, char *f)
+{
+	size_t i, o = 0;
+
+	for (i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)w[i], nx = i + 1 < n ? (unsigned char)w[i + 1] : 0;
+
+		if (ch == 0xC3 && (nx == 0xA6 || nx == 0xB8 || nx == 0xA5)) {
+			f[o++] = nx == 0xA5 ? 'a' : nx == 0xA6 ? 'a' : 'o';
+			f[o++] = nx == 0xA5 ? 'a' : 'e';
+			i++;
+		} else {
+			f[o++] = (char)ch;
+		}
+	}
+	f[o] = '\0';
+	return o;
+}
+
+/* Length of the UTF-8 sequence at s (1 for a stray byte). */
+static size_t seq_len(const unsigned char *s, size_t left)
+{
+	size_t n = *s >= 0xF0 ? 4 : *s >= 0xE0 ? 3 : *s >= 0xC0 ? 2 : 1;
+
+	return n <= left ? n : left;
+}
+
+/* 1 if the sequence of n bytes at s is part of a word: ASCII letters and
+ * letters beyond ASCII, but not the punctuation of U+0080-U+00BF, U+00D7,
+ * U+00F7, and U+2000-U+2BFF (dashes, quotes, bullets). */
+static int is_letter(const unsigned char *s, size_t n)
+{
+	if (n == 1)
+		return (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z');
+	if (*s == 0xC2)
+		return 0;
+	if (*s == 0xC3 && n == 2 && (s[1] == 0x97 || s[1] == 0xB7))
+		return 0;
+	if (*s == 0xE2)
+		return 0;
+	return 1;
+}
+
+static size_t feat_add(struct discover *d, const char *key, size_t n, size_t a, size_t b)
+{
+	int added;
+	size_t id = hmap_get(&d->ftab, key, n, d->nf, &added), slot;
+
+	if (id == SIZE_MAX || !added)
+		return id;
+	if (d->nf == d->fcap) {
+		size_t nc = d->fcap ? d->fcap * 2 : 256;
+		struct feat *nf = realloc(d->f, nc * sizeof *nf);
+
+		if (!nf)
+			return SIZE_MAX;
+		d->f = nf;
+		d->fcap = nc;
+	}
+	hmap_slot(&d->ftab, key, n, &slot);   /* found: cannot grow */
+	memset(&d->f[id], 0, sizeof d->f[id]);
+	d->f[id].key = d->ftab.keys[slot];
+	d->f[id].a = a;
+	d->f[id].b = b;
+	d->f[id].form = SIZE_MAX;
+	d->nf++;
+	return id;
+}
+
+/* Count the written form w of stem feature `fid`. */
+static int form_add(struct discover *d, size_t fid, const char *w, size_t n)
+{
+	int added;
+	size_t id = hmap_get(&d->formtab, w, n, d->nforms, &added), slot;
+
+	if (id == SIZE_MAX)
+		return -1;
+	if (added) {
+		if (d->nforms == d->formcap) {
+			size_t nc = d->formcap ? d->formcap * 2 : 256;
+			struct form *nf = realloc(d->forms, nc * sizeof *nf);
+
+			if (!nf)
+				return -1;
+			d->forms = nf;
+			d->formcap = nc;
+		}
+		hmap_slot(&d->formtab, w, n, &slot);
+		d->forms[id].word = d->formtab.keys[slot];
+		d->forms[id].feat = fid;
+		d->forms[id].n = 0;
+		d->nforms++;
+	}
+	d->forms[id].n++;
+	return 0;
+}
+
+static int cmp_size(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int push_feat(struct discover *d, size_t id)
+{
+	if (d->naf == d->afcap) {
+		size_t nc = d->afcap ? d->afcap * 2 : 4096;
+		size_t *na = realloc(d->af, nc * sizeof *na);
+
+		if (!na)
+			return -1;
+		d->af = na;
+		d->afcap = nc;
+	}
+	d->af[d->naf++] = id;
+	return 0;
+}
+
+int discover_add(struct discover *d, const char *text, size_t len, int group, struct kerr *e)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	size_t i = 0, pos = 0, prev = SIZE_MAX, prevpos = 0, start = d->naf, j, k;
+	char w[MAX_WORD + 1], fw[2 * MAX_WORD + 2], key[2 * MAX_WORD + 2];
+
+	if (d->n + 1 >= d->ncap) {
+		size_t nc = d->ncap * 2;
+		size_t *no = realloc(d->aoff, (nc + 1) * sizeof *no);
+		unsigned char *nt;
+
+		if (!no)
+			return nomem(e);
+		d->aoff = no;
+		if (!(nt = realloc(d->tgt, nc + 1)))
+			return nomem(e);
+		d->tgt = nt;
+		d->ncap = nc;
+	}
+	while (i < len) {
+		size_t ws, wl, sl, slot, sid;
+		const sb_symbol *stem;
+
+		while (i < len && !is_letter(s + i, seq_len(s + i, len - i)))
+			i += seq_len(s + i, len - i);
+		if (i >= len)
+			break;
+		ws = i;
+		while (i < len && is_letter(s + i, seq_len(s + i, len - i)))
+			i += seq_len(s + i, len - i);
+		wl = i - ws;
+		pos++;
+		if (wl > MAX_WORD)
+			continue;
+		lower(text + ws, wl, w);
+		w[wl] = '\0';
+		if (wl < 3 || hmap_slot(&d->stop, w, wl, &slot) == 1)
+			continue;
+		/* the stem with æ ø å as ae oe aa: the patterns match without
+		 * regard to them, and answers write "knae" as often as "knæ"
+		 * (the stemmer wants the Danish letters) */
+		stem = sb_stemmer_stem(d->st, (const sb_symbol *)w, (int)wl);
+		if (!stem)
+			return nomem(e);
+		sl = fold((const char *)stem, (size_t)sb_stemmer_length(d->st), fw);
+		stem = (const sb_symbol *)fw;
+		if (sl < 3 || sl > MAX_WORD)
+			continue;
+		if ((sid = feat_add(d, (const char *)stem, sl, SIZE_MAX, SIZE_MAX)) == SIZE_MAX
+		    || form_add(d, sid, w, wl) || push_feat(d, sid))
+			return nomem(e);
+		/* two words in a row, or with one everyday word between */
+		if (prev != SIZE_MAX && pos - prevpos <= 2 && prev != sid) {
+			size_t pl = strlen(d->f[prev].key), pid;
+
+			memcpy(key, d->f[prev].key, pl);
+			key[pl] = ' ';
+			memcpy(key + pl + 1, stem, sl);
+			if ((pid = feat_add(d, key, pl + 1 + sl, prev, sid)) == SIZE_MAX
+			    || push_feat(d, pid))
+				return nomem(e);
+		}
+		prev = sid;
+		prevpos = pos;
+	}
+	/* each feature once per answer */
+	qsort(d->af + start, d->naf - start, sizeof *d->af, cmp_size);
+	for (j = start, k = start; j < d->naf; j++)
+		if (k == start || d->af[k - 1] != d->af[j])
+			d->af[k++] = d->af[j];
+	d->naf = k;
+	for (j = start; j < d->naf; j++) {
+		d->f[d->af[j]].dfall++;
+		d->f[d->af[j]].df += group != 0;
+	}
+	d->tgt[d->n] = group != 0;
+	d->ntgt += group != 0;
+	d->aoff[++d->n] = d->naf;
+	return 0;
+}
+
+/* --- grouping --- */
+
+struct vecs {
+	size_t *col;      /* kept columns of answer i: col[off[i]..off[i+1]) */
+	double *w;        /* their weights, unit length per answer */
+	size_t *off;
+	size_t ncols;
+};
+
+/* a pattern's word: at least half of the answers with it in the group */
+#define PREC_MIN 0.5
+#define BETA 0.5   /* weight of a word's neighbours beside the word itself */
+
+/*
+ * For every column, the NEIGHBOURS columns that occur with it most (cosine
+ * of their answers, all answers counted, at least two together), into
+ * nb[col * NEIGHBOURS + k] (SIZE_MAX past the last) and their cosines into
+ * nbw.  Returns 0 or -1 on no memory.
+ */
+static int neighbours(const struct discover *d, const struct vecs *v, const size_t *colf,
+	size_t **nbp, double **nbwp)
+{
+	size_t nc = v->ncols, i, j, t, k, *off = NULL, *list = NULL, *co = NULL, *touched = NULL;
+	size_t *nb = malloc((nc ? nc : 1) * NEIGHBOURS * sizeof *nb);
+	double *nbw = malloc((nc ? nc : 1) * NEIGHBOURS * sizeof *nbw);
+	int rc = -1;
+
+	off = calloc(nc + 1, sizeof *off);
+	list = malloc((d->naf ? d->naf : 1) * sizeof *list);
+	co = calloc(nc ? nc : 1, sizeof *co);
+	touched = malloc((nc ? nc : 1) * sizeof *touched);
+	if (!nb || !nbw || !off || !list || !co || !touched)
+		goto out;
+	for (j = 0; j < d->naf; j++)
+		if (d->f[d->af[j]].col != SIZE_MAX)
+			off[d->f[d->af[j]].col + 1]++;
+	for (t = 0; t < nc; t++)
+		off[t + 1] += off[t];
+	for (i = 0; i < d->n; i++)
+		for (j = d->aoff[i]; j < d->aoff[i + 1]; j++) {
+			size_t col = d->f[d->af[j]].col;
+
+			if (col != SIZE_MAX)
+				list[off[col] + co[col]++] = i;
+		}
+	memset(co, 0, nc * sizeof *co);
+	for (t = 0; t < nc; t++) {
+		size_t nt = 0;
+		double dt = (double)d->f[colf[t]].dfall;
+
+		for (k = 0; k < NEIGHBOURS; k++) {
+			nb[t * NEIGHBOURS + k] = SIZE_MAX;
+			nbw[t * NEIGHBOURS + k] = 0;
+		}
+		for (i = off[t]; i < off[t + 1]; i++)
+			for (j = d->aoff[list[i]]; j < d->aoff[list[i] + 1]; j++) {
+				size_t u = d->f[d->af[j]].col;
+
+				if (u == SIZE_MAX || u == t)
+					continue;
+				if (!co[u]++)
+					touched[nt++] = u;
+			}
+		for (i = 0; i < nt; i++) {
+			size_t u = touched[i];
+			double c = co[u] >= 2 ? (double)co[u] / sqrt(dt * (double)d->f[colf[u]].dfall) : 0;
+
+			co[u] = 0;
+			if (c < 0.1)
+				continue;
+			/* insert into the sorted top list (ties: lower column) */
+			for (k = NEIGHBOURS; k > 0; k--) {
+				size_t pk = t * NEIGHBOURS + k - 1;
+
+				if (nb[pk] != SIZE_MAX && (nbw[pk] > c || (nbw[pk] == c && nb[pk] < u)))
+					break;
+				if (k < NEIGHBOURS) {
+					nb[pk + 1] = nb[pk];
+					nbw[pk + 1] = nbw[pk];
+				}
+			}
+			if (k < NEIGHBOURS) {
+				nb[t * NEIGHBOURS + k] = u;
+				nbw[t * NEIGHBOURS + k] = c;
+			}
+		}
+	}
+	rc = 0;
+out:
+	free(off);
+	free(list);
+	free(co);
+	free(touched);
+	if (rc) {
+		free(nb);
+		free(nbw);
+		nb = NULL;
+		nbw = NULL;
+	}
+	*nbp = nb;
+	*nbwp = nbw;
+	return rc;
+}
+
+static uint64_t rng_next(uint64_t *s)
+{
+	uint64_t z = (*s += 0x9E3779B97F4A7C15ULL);
+
+	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+	z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+	return z ^ (z >> 31);
+}
+
+static double rng_unit(uint64_t *s)
+{
+	return (double)(rng_next(s) >> 11) / 9007199254740992.0;
+}
+
+static double dot(const struct vecs *v, size_t i, const double *c)
+{
+	double s = 0;
+	size_t j;
+
+	for (j = v->off[i]; j < v->off[i + 1]; j++)
+		s += v->w[j] * c[v->col[j]];
+	return s;
+}
+
+/* Unit-length centre of every group from the assignment. */
+static void centres(const struct vecs *v, size_t n, const size_t *asg, size_t k, double *cen)
+{
+	size_t i, j, g;
+
+	memset(cen, 0, k * v->ncols * sizeof *cen);
+	for (i = 0; i < n; i++) {
+		if (asg[i] == SIZE_MAX)
+			continue;
+		for (j = v->off[i]; j < v->off[i + 1]; j++)
+			cen[asg[i] * v->ncols + v->col[j]] += v->w[j];
+	}
+	for (g = 0; g < k; g++) {
+		double s = 0, *c = cen + g * v->ncols;
+
+		for (j = 0; j < v->ncols; j++)
+			s += c[j] * c[j];
+		if (s > 0) {
+			s = 1 / sqrt(s);
+			for (j = 0; j < v->ncols; j++)
+				c[j] *= s;
+		}
+	}
+}
+
+/* One seeded run of spherical k-means; returns the sum of cosines of the
+ * answers to their centres (higher is better). */
+static double kmeans(const struct vecs *v, size_t n, size_t k, uint64_t seed, size_t *asg,
+	double *cen, double *best)
+{
+	size_t i, g, it, j, first = SIZE_MAX, nz = 0;
+	double total = 0;
+
+	for (i = 0; i < n; i++) {
+		asg[i] = SIZE_MAX;
+		best[i] = -1;
+		if (v->off[i + 1] > v->off[i])
+			nz++;
+	}
+	memset(cen, 0, k * v->ncols * sizeof *cen);
+	/* k-means++: the first centre at random, the others drawn in proportion
+	 * to how far the answers are from the centres so far */
+	{
+		size_t pick = (size_t)(rng_unit(&seed) * (double)nz), seen = 0;
+
+		for (i = 0; i < n; i++)
+			if (v->off[i + 1] > v->off[i] && seen++ == pick) {
+				first = i;
+				break;
+			}
+	}
+	for (g = 0; g < k; g++) {
+		size_t chosen = first;
+
+		if (g > 0) {
+			double sum = 0, r;
+
+			for (i = 0; i < n; i++)
+				if (v->off[i + 1] > v->off[i])
+					sum += 1 - best[i];
+			if (sum <= 1e-12)
+				break;
+			r = rng_unit(&seed) * sum;
+			chosen = SIZE_MAX;
+			for (i = 0; i < n; i++) {
+				if (v->off[i + 1] == v->off[i])
+					continue;
+				chosen = i;
+				r -= 1 - best[i];
+				if (r < 0)
+					break;
+			}
+		}
+		for (j = v->off[chosen]; j < v->off[chosen + 1]; j++)
+			cen[g * v->ncols + v->col[j]] = v->w[j];
+		for (i = 0; i < n; i++) {
+			double s;
+
+			if (v->off[i + 1] == v->off[i])
+				continue;
+			s = dot(v, i, cen + g * v->ncols);
+			if (s > best[i])
+				best[i] = s;
+		}
+	}
+	k = g;
+	for (it = 0; it < ITERS; it++) {
+		size_t changed = 0;
+
+		total = 0;
+		for (i = 0; i < n; i++) {
+			size_t bg = SIZE_MAX;
+			double bs = -1;
+
+			if (v->off[i + 1] == v->off[i])
+				continue;
+			for (g = 0; g < k; g++) {
+				double s = dot(v, i, cen + g * v->ncols);
+
+				if (s > bs) {
+					bs = s;
+					bg = g;
+				}
+			}
+			changed += bg != asg[i];
+			asg[i] = bg;
+			best[i] = bs;
+			total += bs;
+		}
+		if (!changed)
+			break;
+		centres(v, n, asg, k, cen);
+	}
+	return total;
+}
+
+static double xlogx(double x)
+{
+	return x > 0 ? x * log(x) : 0;
+}
+
+/* Dunning's log-likelihood of a 2x2 table. */
+static double g2(double a, double b, double c, double d)
+{
+	double n = a + b + c + d;
+
+	return 2 * (xlogx(a) + xlogx(b) + xlogx(c) + xlogx(d) + xlogx(n)
+		- xlogx(a + b) - xlogx(c + d) - xlogx(a + c) - xlogx(b + d));
+}
+
+static int has_feat(const struct discover *d, size_t i, size_t f)
+{
+	size_t lo = d->aoff[i], hi = d->aoff[i + 1];
+
+	while (lo < hi) {
+		size_t m = lo + (hi - lo) / 2;
+
+		if (d->af[m] == f)
+			return 1;
+		if (d->af[m] < f)
+			lo = m + 1;
+		else
+			hi = m;
+	}
+	return 0;
+}
+
+/* The best written form of feature f ("lang vej" for a phrase). */
+static char *form_of(const struct discover *d, size_t f)
+{
+	const struct feat *x = &d->f[f];
+	const char *a, *b;
+	char *s;
+
+	if (x->a == SIZE_MAX) {
+		a = x->form != SIZE_MAX ? d->forms[x->form].word : x->key;
+		return strdup(a);
+	}
+	a = d->f[x->a].form != SIZE_MAX ? d->forms[d->f[x->a].form].word : d->f[x->a].key;
+	b = d->f[x->b].form != SIZE_MAX ? d->forms[d->f[x->b].form].word : d->f[x->b].key;
+	if (!(s = malloc(strlen(a) + strlen(b) + 2)))
+		return NULL;
+	strcpy(s, a);
+	strcat(s, " ");
+	strcat(s, b);
+	return s;
+}
+
+/* A category id from a written form: a-z, 0-9 and _, æøå as ae oe aa. */
+static char *id_of(const char *form)
+{
+	size_t n = strlen(form), i, o = 0;
+	char *s = malloc(2 * n + 8);
+
+	if (!s)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)form[i];
+
+		if ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9')) {
+			s[o++] = (char)ch;
+		} else if (ch == 0xC3 && i + 1 < n) {
+			unsigned char nx = (unsigned char)form[++i];
+
+			if (nx == 0xA6 || nx == 0x86) {
+				s[o++] = 'a';
+				s[o++] = 'e';
+			} else if (nx == 0xB8 || nx == 0x98) {
+				s[o++] = 'o';
+				s[o++] = 'e';
+			} else if (nx == 0xA5 || nx == 0x85) {
+				s[o++] = 'a';
+				s[o++] = 'a';
+			} else if (nx >= 0xA0 && nx <= 0xA4) {
+				s[o++] = 'a';
+			} else if (nx >= 0xA8 && nx <= 0xAB) {
+				s[o++] = 'e';
+			} else if (nx >= 0xB2 && nx <= 0xB6) {
+				s[o++] = 'o';
+			} else if (nx >= 0xB9 && nx <= 0xBC) {
+				s[o++] = 'u';
+			}
+		} else if (o && s[o - 1] != '_') {
+			s[o++] = '_';
+		}
+	}
+	while (o && s[o - 1] == '_')
+		o--;
+	if (!o)
+		s[o++] = 'x';
+	s[o] = '\0';
+	return s;
+}
+
+static int id_taken(const struct discover *d, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < d->o.ntaken; i++)
+		if (!strcmp(d->o.taken[i], id))
+			return 1;
+	for (i = 0; i < d->nc; i++)
+		if (d->c[i].id && !strcmp(d->c[i].id, id))
+			return 1;
+	return 0;
+}
+
+struct rank {
+	size_t g;
+	double score;
+};
+
+static int cmp_rank(const void *a, const void *b)
+{
+	const struct rank *x = a, *y = b;
+
+	if (x->score != y->score)
+		return x->score > y->score ? -1 : 1;
+	return x->g < y->g ? -1 : x->g > y->g;
+}
+
+struct member {
+	size_t i;
+	double sim;
+};
+
+static int cmp_member(const void *a, const void *b)
+{
+	const struct member *x = a, *y = b;
+
+	if (x->sim != y->sim)
+		return x->sim > y->sim ? -1 : 1;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+static int cmp_term(const void *a, const void *b)
+{
+	const struct discover_term *x = a, *y = b;
+
+	if (x->ll != y->ll)
+		return x->ll > y->ll ? -1 : 1;
+	return strcmp(x->term, y->term);
+}
+
+/* Fill candidate c from group members m[0..cnt) (closest first). */
+static int describe(struct discover *d, struct cand *c, const struct member *m, size_t cnt,
+	size_t nz, size_t *fin, unsigned char *covered)
+{
+	struct discover_term *all;
+	size_t i, j, nall = 0, ncov = 0;
+	char buf[256];
+
+	c->members = malloc(cnt * sizeof *c->members);
+	all = malloc((d->nf ? d->nf : 1) * sizeof *all);
+	if (!c->members || !all) {
+		free(all);
+		return -1;
+	}
+	for (i = 0; i < cnt; i++)
+		c->members[i] = m[i].i;
+	memset(fin, 0, d->nf * sizeof *fin);
+	for (i = 0; i < cnt; i++)
+		for (j = d->aoff[m[i].i]; j < d->aoff[m[i].i + 1]; j++)
+			fin[d->af[j]]++;
+	for (j = 0; j < d->nf; j++) {
+		double a = (double)fin[j], b = (double)(d->f[j].df - fin[j]);
+
+		if (d->f[j].col == SIZE_MAX || fin[j] < 2 || a * (double)(nz - cnt) <= b * (double)cnt)
+			continue;
+		all[nall].term = d->f[j].key;
+		all[nall].form = NULL;
+		all[nall].in = fin[j];
+		all[nall].out = d->f[j].df - fin[j];
+		all[nall].ll = g2(a, (double)cnt - a, b, (double)(nz - cnt) - b);
+		nall++;
+	}
+	qsort(all, nall, sizeof *all, cmp_term);
+	c->pub.nterms = nall < MAX_TERMS ? nall : MAX_TERMS;
+	c->terms = malloc((c->pub.nterms ? c->pub.nterms : 1) * sizeof *c->terms);
+	c->term_forms = calloc(c->pub.nterms ? c->pub.nterms : 1, sizeof *c->term_forms);
+	c->include = calloc(MAX_PATTERNS, sizeof *c->include);
+	if (!c->terms || !c->term_forms || !c->include) {
+		free(all);
+		return -1;
+	}
+	for (i = 0; i < c->pub.nterms; i++) {
+		size_t slot;
+
+		c->terms[i] = all[i];
+		hmap_slot(&d->ftab, all[i].term, strlen(all[i].term), &slot);
+		if (!(c->term_forms[i] = form_of(d, d->ftab.vals[slot]))) {
+			free(all);
+			return -1;
+		}
+		c->terms[i].form = c->term_forms[i];
+	}
+	/* patterns: the strongest terms, each as long as it covers answers of
+	 * the group the ones before did not, and more of the group than of
+	 * the rest */
+	memset(covered, 0, cnt);
+	for (i = 0; i < nall && c->pub.ninclude < MAX_PATTERNS && i < 4 * MAX_TERMS; i++) {
+		size_t slot, f, fresh = 0, need = cnt / 20 > 2 ? cnt / 20 : 2;
+		const struct feat *x;
+
+		if ((double)all[i].in < PREC_MIN * (double)(all[i].in + all[i].out))
+			continue;
+		hmap_slot(&d->ftab, all[i].term, strlen(all[i].term), &slot);
+		f = d->ftab.vals[slot];
+		for (j = 0; j < cnt; j++)
+			fresh += !covered[j] && has_feat(d, m[j].i, f);
+		if (fresh < need)
+			continue;
+		for (j = 0; j < cnt; j++)
+			if (!covered[j] && has_feat(d, m[j].i, f)) {
+				covered[j] = 1;
+				ncov++;
+			}
+		x = &d->f[f];
+		if (x->a == SIZE_MAX)
+			snprintf(buf, sizeof buf, "%s*", x->key);
+		else
+			snprintf(buf, sizeof buf, "%s* NEAR/2 %s*", d->f[x->a].key, d->f[x->b].key);
+		if (!(c->include[c->pub.ninclude] = strdup(buf))) {
+			free(all);
+			return -1;
+		}
+		c->pf[c->pub.ninclude++] = f;
+	}
+	free(all);
+	(void)ncov;
+	/* id and label from the strongest terms */
+	{
+		const char *f1 = c->pub.nterms ? c->term_forms[0] : "gruppe";
+		char *base = id_of(f1), *id;
+		size_t k = 1, l;
+
+		if (!base)
+			return -1;
+		if (!(id = malloc(strlen(base) + 24))) {
+			free(base);
+			return -1;
+		}
+		strcpy(id, base);
+		while (id_taken(d, id))
+			sprintf(id, "%s_%zu", base, ++k);
+		free(base);
+		c->id = id;
+		l = strlen(f1) + (c->pub.nterms > 1 ? strlen(c->term_forms[1]) + 2 : 0)
+			+ (c->pub.nterms > 2 ? strlen(c->term_forms[2]) + 2 : 0) + 1;
+		if (!(c->label = malloc(l)))
+			return -1;
+		strcpy(c->label, f1);
+		for (k = 1; k < 3 && k < c->pub.nterms; k++) {
+			strcat(c->label, ", ");
+			strcat(c->label, c->term_forms[k]);
+		}
+		/* a capital first letter: ASCII, and æ ø å */
+		if (c->label[0] >= 'a' && c->label[0] <= 'z')
+			c->label[0] -= 32;
+		else if ((unsigned char)c->label[0] == 0xC3
+			 && (unsigned char)c->label[1] >= 0xA0 && (unsigned char)c->label[1] <= 0xBE
+			 && (unsigned char)c->label[1] != 0xB7)
+			c->label[1] -= 0x20;
+	}
+	return 0;
+}
+
+/* mark[f] = 1 for every feature one of c's patterns matches: a stem the
+ * pattern's stem begins (the pattern is `stem*`), or the phrase itself. */
+static void matching(const struct discover *d, const struct cand *c, unsigned char *mark)
+{
+	size_t p, j;
+
+	memset(mark, 0, d->nf);
+	for (p = 0; p < c->pub.ninclude; p++) {
+		const struct feat *x = &d->f[c->pf[p]];
+		size_t l = strlen(x->key);
+
+		mark[c->pf[p]] = 1;
+		if (x->a != SIZE_MAX)
+			continue;
+		for (j = 0; j < d->nf; j++)
+			if (d->f[j].a == SIZE_MAX && !strncmp(d->f[j].key, x->key, l))
+				mark[j] = 1;
+	}
+}
+
+static int any_marked(const struct discover *d, size_t i, const unsigned char *mark)
+{
+	size_t j;
+
+	for (j = d->aoff[i]; j < d->aoff[i + 1]; j++)
+		if (mark[d->af[j]])
+			return 1;
+	return 0;
+}
+
+int discover_run(struct discover *d, struct kerr *e)
+{
+	struct vecs v = { 0 };
+	size_t i, j, g, k, n = d->n, nt = d->ntgt, nz = 0, mindf, r, ngood = 0;
+	size_t *colf = NULL, *tord = NULL, *nb = NULL;
+	double *nbw = NULL, *acc = NULL;
+	unsigned char *claimed = NULL, *mark = NULL;
+	size_t *asg = NULL, *bestasg = NULL, *fin = NULL, *cnt = NULL;
+	double *cen = NULL, *best = NULL, bestobj = -1, *norm2 = NULL;
+	struct rank *rank = NULL;
+	struct member *mem = NULL;
+	unsigned char *covered = NULL;
+	int rc = KERR_NOMEM;
+
+	for (i = 0; i < d->nc; i++)
+		cand_release(&d->c[i]);
+	free(d->c);
+	d->c = NULL;
+	d->nc = 0;
+	/* a written form for every stem: its most frequent */
+	for (i = 0; i < d->nforms; i++) {
+		struct feat *x = &d->f[d->forms[i].feat];
+
+		if (d->forms[i].n > x->form_n
+		    || (d->forms[i].n == x->form_n
+			&& strcmp(d->forms[i].word, d->forms[x->form].word) < 0)) {
+			x->form = i;
+			x->form_n = d->forms[i].n;
+		}
+	}
+	/* columns: features in at least two answers to group (and 1 in 500) */
+	mindf = nt / 500 > 2 ? nt / 500 : 2;
+	for (j = 0; j < d->nf; j++) {
+		d->f[j].col = SIZE_MAX;
+		if (d->f[j].df >= mindf && d->f[j].df < nt) {
+			d->f[j].col = v.ncols++;
+			d->f[j].idf = log((double)nt / (double)d->f[j].df);
+		}
+	}
+	colf = malloc((v.ncols ? v.ncols : 1) * sizeof *colf);
+	v.off = malloc((n + 1) * sizeof *v.off);
+	v.col = malloc((d->naf ? d->naf : 1) * (NEIGHBOURS + 1) * sizeof *v.col);
+	v.w = malloc((d->naf ? d->naf : 1) * (NEIGHBOURS + 1) * sizeof *v.w);
+	asg = malloc((n ? n : 1) * sizeof *asg);
+	bestasg = malloc((n ? n : 1) * sizeof *bestasg);
+	best = malloc((n ? n : 1) * sizeof *best);
+	mem = malloc((n ? n : 1) * sizeof *mem);
+	covered = malloc(n ? n : 1);
+	fin = malloc((d->nf ? d->nf : 1) * sizeof *fin);
+	norm2 = malloc((n ? n : 1) * sizeof *norm2);
+	tord = malloc((n ? n : 1) * sizeof *tord);
+	claimed = calloc(n ? n : 1, 1);
+	mark = malloc(d->nf ? d->nf : 1);
+	if (!colf || !v.off || !v.col || !v.w || !asg || !bestasg || !best || !mem || !covered
+	    || !fin || !norm2 || !tord || !claimed || !mark)
+		goto out;
+	for (j = 0; j < d->nf; j++)
+		if (d->f[j].col != SIZE_MAX)
+			colf[d->f[j].col] = j;
+	for (i = 0, r = 0; i < n; i++)
+		tord[i] = d->tgt[i] ? r++ : SIZE_MAX;
+	if (neighbours(d, &v, colf, &nb, &nbw))
+		goto out;
+	if (!(acc = calloc(v.ncols ? v.ncols : 1, sizeof *acc)))
+		goto out;
+	v.off[0] = 0;
+	for (i = 0, r = 0; i < n; i++) {
+		size_t s = r, t;
+		double sum = 0;
+
+		for (j = d->aoff[i]; d->tgt[i] && j < d->aoff[i + 1]; j++) {
+			const struct feat *x = &d->f[d->af[j]];
+
+			if (x->col == SIZE_MAX)
+				continue;
+			/* the answer's own words, and a share of the words that
+			 * go with them elsewhere: one answer saying "kørsel" and
+			 * another "afstand" then have something in common */
+			for (t = 0; t <= NEIGHBOURS; t++) {
+				size_t col = t ? nb[x->col * NEIGHBOURS + t - 1] : x->col;
+				double w = t ? BETA * nbw[x->col * NEIGHBOURS + t - 1] * x->idf : x->idf;
+
+				if (col == SIZE_MAX)
+					break;
+				if (acc[col] == 0) {
+					v.col[r++] = col;
+				}
+				acc[col] += w;
+			}
+		}
+		for (j = s; j < r; j++) {
+			v.w[j] = acc[v.col[j]];
+			acc[v.col[j]] = 0;
+			sum += v.w[j] * v.w[j];
+		}
+		if (sum > 0) {
+			sum = 1 / sqrt(sum);
+			for (j = s; j < r; j++)
+				v.w[j] *= sum;
+			nz++;
+		} else {
+			r = s;
+		}
+		v.off[i + 1] = r;
+	}
+	d->nempty = nt - nz;
+	if (nz < 2) {
+		rc = 0;
+		goto out;
+	}
+	k = d->o.k ? d->o.k : (size_t)lround(sqrt((double)nz / 8));
+	if (!d->o.k) {
+		if (k < 2)
+			k = 2;
+		if (k > 30)
+			k = 30;
+	}
+	if (k > nz)
+		k = nz;
+	if (!(cen = malloc(k * v.ncols * sizeof *cen + 1)))
+		goto out;
+	for (r = 0; r < RESTARTS; r++) {
+		uint64_t seed = d->o.seed * 0x100000001B3ULL + r + 1;
+		double obj = kmeans(&v, n, k, seed, asg, cen, best);
+
+		if (obj > bestobj) {
+			bestobj = obj;
+			memcpy(bestasg, asg, n * sizeof *asg);
+		}
+	}
+	centres(&v, n, bestasg, k, cen);
+	if (!(rank = calloc(k, sizeof *rank)) || !(cnt = calloc(k, sizeof *cnt)))
+		goto out;
+	/* rank groups by the sum of their answers' cosines to the centre: big
+	 * and of one mind first, a scatter of odd answers last */
+	for (g = 0; g < k; g++)
+		rank[g].g = g;
+	for (i = 0; i < n; i++) {
+		if (bestasg[i] == SIZE_MAX)
+			continue;
+		norm2[i] = dot(&v, i, cen + bestasg[i] * v.ncols);
+		rank[bestasg[i]].score += norm2[i];
+		cnt[bestasg[i]]++;
+	}
+	qsort(rank, k, sizeof *rank, cmp_rank);
+	for (g = 0; g < k; g++)
+		ngood += cnt[rank[g].g] >= 2;
+	if (!(d->c = calloc(ngood ? ngood : 1, sizeof *d->c)))
+		goto out;
+	for (g = 0; g < k; g++) {
+		size_t gi = rank[g].g, m = 0;
+		struct cand *c;
+
+		if (cnt[gi] < 2)
+			continue;
+		for (i = 0; i < n; i++)
+			if (bestasg[i] == gi) {
+				mem[m].i = i;
+				mem[m].sim = norm2[i];
+				m++;
+			}
+		qsort(mem, m, sizeof *mem, cmp_member);
+		c = &d->c[d->nc++];
+		if (describe(d, c, mem, m, nz, fin, covered))
+			goto out;
+		/* its answers are the ones its patterns match: the group's own
+		 * first, closest first, then those of other groups */
+		{
+			size_t o = 0, over = 0;
+			size_t *nm = realloc(c->members, (n ? n : 1) * sizeof *nm);
+
+			if (!nm)
+				goto out;
+			c->members = nm;
+			matching(d, c, mark);
+			for (i = 0; i < m; i++)
+				if (any_marked(d, mem[i].i, mark))
+					nm[o++] = mem[i].i;
+			for (i = 0; i < n; i++)
+				if (d->tgt[i] && bestasg[i] != gi && any_marked(d, i, mark))
+					nm[o++] = i;
+			for (i = 0; i < o; i++)
+				over += claimed[nm[i]];
+			/* nothing to paste, or mostly a better candidate's answers */
+			if (!o || over * 2 > o) {
+				cand_release(c);
+				memset(c, 0, sizeof *c);
+				d->nc--;
+				continue;
+			}
+			for (i = 0; i < o; i++)
+				claimed[nm[i]] = 1;
+			m = o;
+		}
+		c->pub.id = c->id;
+		c->pub.label = c->label;
+		for (i = 0; i < m; i++)
+			c->members[i] = tord[c->members[i]];
+		c->pub.include = (const char *const *)c->include;
+		c->pub.members = c->members;
+		c->pub.nmembers = m;
+		c->pub.terms = c->terms;
+		c->pub.cohesion = rank[g].score / (double)cnt[gi];
+	}
+	rc = 0;
+out:
+	free(colf);
+	free(tord);
+	free(claimed);
+	free(mark);
+	free(nb);
+	free(nbw);
+	free(acc);
+	free(v.off);
+	free(v.col);
+	free(v.w);
+	free(asg);
+	free(bestasg);
+	free(best);
+	free(mem);
+	free(covered);
+	free(fin);
+	free(norm2);
+	free(cen);
+	free(rank);
+	free(cnt);
+	return rc ? nomem(e) : 0;
+}
+
+size_t discover_ncands(const struct discover *d)
+{
+	return d->nc;
+}
+
+const struct discover_cand *discover_cand(const struct discover *d, size_t i)
+{
+	return i < d->nc ? &d->c[i].pub : NULL;
+}
+
+size_t discover_nanswers(const struct discover *d)
+{
+	return d->ntgt;
+}
+
+size_t discover_nempty(const struct discover *d)
+{
+	return d->nempty;
+}

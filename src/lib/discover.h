@@ -1,0 +1,74 @@
+/*
+ * discover.h - candidate new categories among the answers no category
+ * explains: groups of answers that share distinguishing words, each with a
+ * proposed id and label and include patterns in the codebook's syntax.
+ *
+ * Why: the answers left in `andet` hold the categories a codebook lacks;
+ * reading hundreds of them to see that is what an evaluator cannot afford.
+ * Features are Danish Snowball stems (libstemmer) of the words that are not
+ * everyday words, and two-word phrases of them; answers are grouped by
+ * seeded spherical k-means on tf-idf (deterministic for a seed); each group
+ * is labelled by its terms' log-likelihood against the other answers, and
+ * its patterns are the stems (`stem*`) and phrases (`a* NEAR/2 b*`) that
+ * cover most of its answers.
+ *
+ * Ownership: discover_new returns an object the caller frees
+ * (discover_free); it copies every answer added.  Candidates and their
+ * strings are borrowed from it until discover_free.
+ */
+#ifndef KODER_DISCOVER_H
+#define KODER_DISCOVER_H
+
+#include <stddef.h>
+
+struct kerr;
+struct discover;
+
+struct discover_opts {
+	unsigned long seed;    /* k-means seeding */
+	size_t k;              /* groups to form; 0: chosen from the answers */
+	const char *const *taken;  /* category ids a proposal must not reuse */
+	size_t ntaken;
+};
+
+struct discover_term {
+	const char *term;      /* stem, or "stem stem" for a phrase */
+	const char *form;      /* its most frequent written form */
+	size_t in, out;        /* answers with it inside / outside the group */
+	double ll;             /* log-likelihood of in vs out */
+};
+
+struct discover_cand {
+	const char *id, *label;
+	const char *const *include;   /* ready-to-paste patterns */
+	size_t ninclude;
+	const size_t *members;  /* indexes among the answers to group (in the
+	                           order added), closest first */
+	size_t nmembers;
+	const struct discover_term *terms;   /* distinguishing, strongest first */
+	size_t nterms;
+	double cohesion;        /* mean cosine of its answers to its centre */
+};
+
+/* Returns 0 or KERR_NOMEM (libstemmer missing its Danish stemmer too). */
+int discover_new(const struct discover_opts *o, struct discover **out, struct kerr *e);
+void discover_free(struct discover *d);
+
+/* Add one answer (text is UTF-8, the repaired text is best): one to group
+ * (`group` 1), or one that only teaches which words go together (0: the
+ * other answers of the question, so that "kørsel" is known to go with
+ * "afstand").  Returns 0 or KERR_NOMEM. */
+int discover_add(struct discover *d, const char *text, size_t len, int group,
+	struct kerr *e);
+
+/* Group the answers; candidates come ranked, the best first.  Returns 0 or
+ * KERR_NOMEM. */
+int discover_run(struct discover *d, struct kerr *e);
+
+size_t discover_ncands(const struct discover *d);
+const struct discover_cand *discover_cand(const struct discover *d, size_t i);
+/* Answers to group; of them, answers that had no feature at all (they join no group). */
+size_t discover_nanswers(const struct discover *d);
+size_t discover_nempty(const struct discover *d);
+
+#endif

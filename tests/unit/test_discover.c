@@ -1,0 +1,99 @@
+/* test_discover.c - two planted themes among unexplained answers come out
+ * as two candidates with the theme's stem as a pattern; the context answers
+ * are not grouped; the same seed gives the same candidates; æ ø å fold
+ * ("knaeet" and "knæet" are one word). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "discover.h"
+#include "error.h"
+
+static const char *const parking[] = {
+	"Der er ingen parkering ved virksomheden", "Svært at finde parkering i byen",
+	"Parkeringen koster en formue", "Manglende parkering ved arbejdspladsen",
+	"parkering er et problem hver gang", "Vi leder efter parkering i en halv time",
+};
+static const char *const knee[] = {
+	"Jeg fik et nyt knæ i marts", "ondt i knaeet", "Knæet er hævet efter operationen",
+	"slid i knæet efter mange år", "knæskade fra fodbold", "Knæet gør ondt på trapper",
+};
+
+/* 1 if one of c's patterns begins with p (the stemmer leaves "knæet"
+ * whole: its R1 is empty) */
+static int has_pattern(const struct discover_cand *c, const char *p)
+{
+	size_t i;
+
+	for (i = 0; i < c->ninclude; i++)
+		if (!strncmp(c->include[i], p, strlen(p)))
+			return 1;
+	return 0;
+}
+
+static struct discover *build(unsigned long seed)
+{
+	struct discover_opts o = { .seed = seed, .k = 2 };
+	struct discover *d;
+	struct kerr e;
+	size_t i;
+
+	kerr_clear(&e);
+	assert_int_equal(discover_new(&o, &d, &e), 0);
+	for (i = 0; i < 6; i++) {
+		assert_int_equal(discover_add(d, parking[i], strlen(parking[i]), 1, &e), 0);
+		assert_int_equal(discover_add(d, knee[i], strlen(knee[i]), 1, &e), 0);
+		/* context: taught, never grouped */
+		assert_int_equal(discover_add(d, "For mange sager", 15, 0, &e), 0);
+	}
+	assert_int_equal(discover_run(d, &e), 0);
+	return d;
+}
+
+static void test_themes(void **state)
+{
+	struct discover *d = build(1), *d2 = build(1);
+	const struct discover_cand *a, *b;
+	size_t i, j, seen = 0;
+
+	(void)state;
+	assert_int_equal(discover_nanswers(d), 12);
+	assert_int_equal(discover_ncands(d), 2);
+	a = discover_cand(d, 0);
+	b = discover_cand(d, 1);
+	assert_true((has_pattern(a, "parkering*") && has_pattern(b, "knae"))
+		    || (has_pattern(a, "knae") && has_pattern(b, "parkering*")));
+	for (i = 0; i < 2; i++) {
+		const struct discover_cand *c = discover_cand(d, i);
+
+		for (j = 0; j < c->nmembers; j++) {
+			assert_true(c->members[j] < 12);
+			seen++;
+		}
+	}
+	/* a candidate's answers are those its patterns match: most of them */
+	assert_true(seen >= 8 && seen <= 12);
+	/* the same seed: the same candidates, in the same order */
+	for (i = 0; i < 2; i++) {
+		const struct discover_cand *x = discover_cand(d, i), *y = discover_cand(d2, i);
+
+		assert_string_equal(x->id, y->id);
+		assert_int_equal(x->nmembers, y->nmembers);
+		assert_memory_equal(x->members, y->members, x->nmembers * sizeof *x->members);
+	}
+	assert_null(discover_cand(d, 2));
+	discover_free(d);
+	discover_free(d2);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_themes),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
