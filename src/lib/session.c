@@ -55,20 +55,24 @@ struct table {
 	size_t nwaves;
 };
 
-/* The coder's state of an answer (kept small: one per answer per coder). */
+/* The coder's notes on an answer; few answers have one, so they are kept
+ * aside, sorted by item index, and an item only says it has some. */
 struct inote {
+	uint32_t idx;             /* item index */
 	char *note;               /* note of the coder's current decision, NULL none */
 	char *pending;            /* note set before deciding, NULL none */
 };
 
+/* The coder's state of an answer: one per answer per coder, so kept to 16
+ * bytes. */
 struct item {
 	uint64_t mine;
-	struct inote *x;          /* NULL when there is neither note */
 	uint32_t a;               /* index in the table */
 	uint16_t ver;             /* codebook version of the coder's decision
 	                             (index in the session's vers; 0 none) */
 	uint16_t decided : 1, disputed : 1, adjudicated : 1;
 	uint16_t undone : 1;      /* the coder's current row is an undo (load only) */
+	uint16_t noted : 1;       /* has an entry in the session's notes */
 };
 
 /* One undo step: the decisions it made, in order. */
@@ -91,6 +95,8 @@ struct session {
 	uint32_t *view;
 	size_t nview, cur;
 	char **vers;              /* codebook versions of decisions; [0] unused */
+	struct inote *notes;      /* sorted by idx */
+	size_t nnotes, capnotes;
 	size_t nvers;
 	enum session_filter filter;
 	size_t filter_cat;
@@ -158,30 +164,71 @@ static int nomem(struct kerr *e)
 
 #define AN(it) (&ss->tab->a[(it)->a])
 
-static const char *NOTE(const struct item *it) { return it->x ? it->x->note : NULL; }
-static const char *PEND(const struct item *it) { return it->x ? it->x->pending : NULL; }
+static struct inote *note_slot(const struct session *ss, const struct item *it, size_t *at)
+{
+	uint32_t idx = (uint32_t)(it - ss->it);
+	size_t lo = 0, hi = ss->nnotes;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (ss->notes[mid].idx == idx) {
+			*at = mid;
+			return &ss->notes[mid];
+		}
+		if (ss->notes[mid].idx < idx)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*at = lo;
+	return NULL;
+}
+
+static const char *NOTE_(const struct session *ss, const struct item *it, int slot)
+{
+	struct inote *x;
+	size_t at;
+
+	if (!it->noted || !(x = note_slot(ss, it, &at)))
+		return NULL;
+	return slot ? x->pending : x->note;
+}
+#define NOTE(it) NOTE_(ss, it, 0)
+#define PEND(it) NOTE_(ss, it, 1)
 
 /* Replace the note (slot 0) or the pending note (slot 1) with `p` (taken
- * over, may be NULL); the pair is freed when both are gone. */
+ * over, may be NULL); the entry goes when both are gone. */
 static void set_notes(struct session *ss, struct item *it, int slot, char *p)
 {
+	struct inote *x;
+	size_t at;
 	char **dst;
 
-	if (!it->x) {
+	if (!(x = it->noted ? note_slot(ss, it, &at) : NULL)) {
 		if (!p)
 			return;
-		if (!(it->x = calloc(1, sizeof(*it->x)))) {
+		if (!it->noted)
+			note_slot(ss, it, &at);
+		if (grow((void **)&ss->notes, &ss->capnotes, ss->nnotes + 1, sizeof(*ss->notes))) {
 			free(p);
 			ss->nomem = 1;
 			return;
 		}
+		memmove(&ss->notes[at + 1], &ss->notes[at], (ss->nnotes - at) * sizeof(*ss->notes));
+		ss->nnotes++;
+		x = &ss->notes[at];
+		memset(x, 0, sizeof(*x));
+		x->idx = (uint32_t)(it - ss->it);
+		it->noted = 1;
 	}
-	dst = slot ? &it->x->pending : &it->x->note;
+	dst = slot ? &x->pending : &x->note;
 	free(*dst);
 	*dst = p;
-	if (!it->x->note && !it->x->pending) {
-		free(it->x);
-		it->x = NULL;
+	if (!x->note && !x->pending) {
+		memmove(&ss->notes[at], &ss->notes[at + 1], (ss->nnotes - at - 1) * sizeof(*ss->notes));
+		ss->nnotes--;
+		it->noted = 0;
 	}
 }
 #define set_note(ss, it, p) set_notes(ss, it, 0, p)
@@ -706,12 +753,13 @@ static void free_items(struct session *ss)
 {
 	size_t i;
 
-	for (i = 0; i < ss->n; i++)
-		if (ss->it[i].x) {
-			free(ss->it[i].x->note);
-			free(ss->it[i].x->pending);
-			free(ss->it[i].x);
-		}
+	for (i = 0; i < ss->nnotes; i++) {
+		free(ss->notes[i].note);
+		free(ss->notes[i].pending);
+	}
+	free(ss->notes);
+	ss->notes = NULL;
+	ss->nnotes = ss->capnotes = 0;
 	free(ss->it);
 	ss->it = NULL;
 	ss->n = ss->cap = 0;
@@ -1866,9 +1914,9 @@ int session_refresh(struct session *ss, struct kerr *e)
 	for (i = 0, npn = 0; i < ss->n; i++)
 		if (PEND(&ss->it[i])) {
 			pn[npn].id = AN(&ss->it[i])->id;
-			pn[npn++].note = ss->it[i].x->pending;
-			ss->it[i].x->pending = NULL;
-			set_pending(ss, &ss->it[i], NULL);
+			pn[npn++].note = strdup(PEND(&ss->it[i]));
+			if (!pn[npn - 1].note)
+				ss->nomem = 1;
 		}
 	rc = load(ss, e);
 	for (i = 0; i < npn; i++) {
