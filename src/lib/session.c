@@ -5,7 +5,10 @@
  * samples.
  *
  * Everything about the answers is loaded once (text, suggestion, this
- * coder's current codes and note, disagreement flags), so moving costs
+ * coder's current codes and note, disagreement flags): the answers into a
+ * table shared by the coding sessions of a store and question (struct
+ * table), the coder's state into 16 bytes per answer (struct item), so
+ * twenty coders on 100,000 answers need about 30 + 20 x 2 MB; moving costs
  * nothing; showing an answer costs one indexed query for its evidence and
  * one for its decisions, which is also what keeps other coders' codes live.
  * Categories are held as bit sets (SESSION_MAX_CATS).
@@ -19,6 +22,7 @@
 #include "store.h"
 
 #include <cjson/cJSON.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,17 +31,51 @@
 
 /* ================================================================ data */
 
-struct item {
+/* One answer as every session of the question sees it: built once per
+ * store, question and codebook version and shared (read-only) by every
+ * coding session on it, so twenty coders on 100,000 answers hold the
+ * answers once, not twenty times.  The strings live in `blk`. */
+struct ans {
 	long long id, seq;
-	char *respondent, *wave, *role, *place, *text, *extra;
-	char *sugg_codes;         /* the suggestion as stored (for decisions) */
+	const char *respondent, *wave, *role, *place, *text, *extra;
+	const char *sugg_codes;   /* the suggestion as stored (for decisions); NULL none */
+	char *blk;
+	uint64_t sugg;
+	uint32_t wave_idx;
+	unsigned disputed : 1, adjudicated : 1, uncertain : 1;   /* at the load */
+};
+
+struct table {
+	struct table *next;       /* in the registry of shared tables */
+	struct store *s;          /* key: store handle, question, codebook version */
+	char *question, *version;
+	size_t answers;           /* answers of the question when loaded */
+	int refs, shared;
+	struct ans *a;
+	size_t n, cap;
+	uint32_t *byid;           /* indexes in `a` sorted by answer id */
+	char **wave_names;
+	size_t nwaves;
+};
+
+/* The coder's notes on an answer; few answers have one, so they are kept
+ * aside, sorted by item index, and an item only says it has some. */
+struct inote {
+	uint32_t idx;             /* item index */
 	char *note;               /* note of the coder's current decision, NULL none */
 	char *pending;            /* note set before deciding, NULL none */
-	char *version;            /* codebook version of the coder's decision */
-	uint64_t sugg, mine;
-	size_t wave_idx;
-	unsigned decided : 1, disputed : 1, uncertain : 1, adjudicated : 1;
-	unsigned undone : 1;      /* the coder's current row is an undo (load only) */
+};
+
+/* The coder's state of an answer: one per answer per coder, so kept to 16
+ * bytes. */
+struct item {
+	uint64_t mine;
+	uint32_t a;               /* index in the table */
+	uint16_t ver;             /* codebook version of the coder's decision
+	                             (index in the session's vers; 0 none) */
+	uint16_t decided : 1, disputed : 1, adjudicated : 1;
+	uint16_t undone : 1;      /* the coder's current row is an undo (load only) */
+	uint16_t noted : 1;       /* has an entry in the session's notes */
 };
 
 /* One undo step: the decisions it made, in order. */
@@ -51,13 +89,20 @@ struct session {
 	char *question, *coder;
 	enum session_mode mode;
 	struct codebook *cb;
+	struct table *tab;
 	struct item *it;
 	size_t n, cap;
-	size_t *byid;             /* item indexes sorted by answer id */
-	size_t *view, nview, cur;
+	uint32_t *byid;           /* item indexes sorted by answer id; NULL when
+	                             the session holds the whole table (then
+	                             item i is table entry i: tab->byid) */
+	uint32_t *view;
+	size_t nview, cur;
+	char **vers;              /* codebook versions of decisions; [0] unused */
+	struct inote *notes;      /* sorted by idx */
+	size_t nnotes, capnotes;
+	size_t nvers;
 	enum session_filter filter;
 	size_t filter_cat;
-	char **wave_names;
 	struct session_wave *waves;
 	size_t nwaves, done, decided;
 	double t0;
@@ -120,41 +165,160 @@ static int nomem(struct kerr *e)
 	return kerr_set(e, KERR_NOMEM, "out of memory");
 }
 
-static size_t wave_index(struct session *ss, const char *wave)
+#define AN(it) (&ss->tab->a[(it)->a])
+
+static struct inote *note_slot(const struct session *ss, const struct item *it, size_t *at)
+{
+	uint32_t idx = (uint32_t)(it - ss->it);
+	size_t lo = 0, hi = ss->nnotes;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (ss->notes[mid].idx == idx) {
+			*at = mid;
+			return &ss->notes[mid];
+		}
+		if (ss->notes[mid].idx < idx)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*at = lo;
+	return NULL;
+}
+
+static const char *NOTE_(const struct session *ss, const struct item *it, int slot)
+{
+	struct inote *x;
+	size_t at;
+
+	if (!it->noted || !(x = note_slot(ss, it, &at)))
+		return NULL;
+	return slot ? x->pending : x->note;
+}
+#define NOTE(it) NOTE_(ss, it, 0)
+#define PEND(it) NOTE_(ss, it, 1)
+
+/* Replace the note (slot 0) or the pending note (slot 1) with `p` (taken
+ * over, may be NULL); the entry goes when both are gone. */
+static void set_notes(struct session *ss, struct item *it, int slot, char *p)
+{
+	struct inote *x;
+	size_t at;
+	char **dst;
+
+	if (!(x = it->noted ? note_slot(ss, it, &at) : NULL)) {
+		if (!p)
+			return;
+		if (!it->noted)
+			note_slot(ss, it, &at);
+		if (grow((void **)&ss->notes, &ss->capnotes, ss->nnotes + 1, sizeof(*ss->notes))) {
+			free(p);
+			ss->nomem = 1;
+			return;
+		}
+		memmove(&ss->notes[at + 1], &ss->notes[at], (ss->nnotes - at) * sizeof(*ss->notes));
+		ss->nnotes++;
+		x = &ss->notes[at];
+		memset(x, 0, sizeof(*x));
+		x->idx = (uint32_t)(it - ss->it);
+		it->noted = 1;
+	}
+	dst = slot ? &x->pending : &x->note;
+	free(*dst);
+	*dst = p;
+	if (!x->note && !x->pending) {
+		memmove(&ss->notes[at], &ss->notes[at + 1], (ss->nnotes - at - 1) * sizeof(*ss->notes));
+		ss->nnotes--;
+		it->noted = 0;
+	}
+}
+#define set_note(ss, it, p) set_notes(ss, it, 0, p)
+#define set_pending(ss, it, p) set_notes(ss, it, 1, p)
+
+/* The codebook version of the coder's decision; NULL none. */
+static const char *VER_(const struct session *ss, const struct item *it)
+{
+	return it->ver ? ss->vers[it->ver] : NULL;
+}
+#define VER(it) VER_(ss, it)
+
+static void set_ver(struct session *ss, struct item *it, const char *v)
 {
 	size_t i;
 	void *p;
 
-	for (i = 0; i < ss->nwaves; i++)
-		if (!strcmp(ss->wave_names[i], wave))
-			return i;
-	if (!(p = realloc(ss->wave_names, (ss->nwaves + 1) * sizeof(*ss->wave_names)))) {
+	it->ver = 0;
+	if (!v)
+		return;
+	for (i = 1; i < ss->nvers; i++)
+		if (!strcmp(ss->vers[i], v)) {
+			it->ver = (uint16_t)i;
+			return;
+		}
+	if (ss->nvers >= UINT16_MAX || !(p = realloc(ss->vers, (ss->nvers + 2) * sizeof(*ss->vers)))) {
 		ss->nomem = 1;
+		return;
+	}
+	ss->vers = p;
+	if (!ss->nvers)
+		ss->vers[ss->nvers++] = NULL;
+	if (!(ss->vers[ss->nvers] = strdup(v))) {
+		ss->nomem = 1;
+		return;
+	}
+	it->ver = (uint16_t)ss->nvers++;
+}
+
+/* ========================================================= shared tables */
+
+static struct table *tables;
+static pthread_mutex_t tables_lock = PTHREAD_MUTEX_INITIALIZER;
+
+struct build {
+	struct table *t;
+	const struct codebook *cb;
+	int adjudicate;           /* only answers in dispute or adjudicated */
+	int nomem;
+};
+
+static size_t wave_index(struct build *b, const char *wave)
+{
+	struct table *t = b->t;
+	size_t i;
+	void *p;
+
+	for (i = 0; i < t->nwaves; i++)
+		if (!strcmp(t->wave_names[i], wave))
+			return i;
+	if (!(p = realloc(t->wave_names, (t->nwaves + 1) * sizeof(*t->wave_names)))) {
+		b->nomem = 1;
 		return 0;
 	}
-	ss->wave_names = p;
-	ss->wave_names[ss->nwaves] = xdup(ss, wave);
-	return ss->nwaves++;
+	t->wave_names = p;
+	if (!(t->wave_names[t->nwaves] = strdup(wave))) {
+		b->nomem = 1;
+		return 0;
+	}
+	return t->nwaves++;
 }
 
 /* The place shown beside wave and role: the first of the answer's other
  * columns (Kommune in the SOF survey). */
-static char *place_of(struct session *ss, const char *extra)
+static int place_of(const char *extra, struct buf *b)
 {
 	cJSON *o = extra ? cJSON_Parse(extra) : NULL, *it;
-	struct buf b = BUF_INIT;
-	char *out;
+	int rc = 0;
 
 	cJSON_ArrayForEach(it, o) {
 		if (cJSON_IsString(it) && it->valuestring[0]) {
-			buf_addf(&b, "%s: %s", it->string, it->valuestring);
+			rc = buf_addf(b, "%s: %s", it->string, it->valuestring);
 			break;
 		}
 	}
 	cJSON_Delete(o);
-	out = xdup(ss, b.data);
-	buf_release(&b);
-	return out;
+	return rc || buf_adds(b, "") ? KERR_NOMEM : 0;
 }
 
 static int cmp_ll(const void *a, const void *b)
@@ -179,48 +343,228 @@ static int add_sample(void *ctx, long long id)
 	return 0;
 }
 
+/* Copy the strings of one answer into one block. */
+static int ans_strings(struct ans *x, const struct store_answer *a, const char *place,
+	const char *sugg)
+{
+	const char *src[7] = { a->respondent ? a->respondent : "", a->wave ? a->wave : "",
+		a->role ? a->role : "", place, a->text ? a->text : "",
+		a->extra && *a->extra ? a->extra : "{}", sugg ? sugg : "" };
+	const char **dst[7] = { &x->respondent, &x->wave, &x->role, &x->place, &x->text,
+		&x->extra, &x->sugg_codes };
+	size_t len[7], total = 0, i;
+	char *p;
+
+	for (i = 0; i < 7; i++)
+		total += (len[i] = strlen(src[i])) + 1;
+	if (!(x->blk = p = malloc(total)))
+		return KERR_NOMEM;
+	for (i = 0; i < 7; i++) {
+		memcpy(p, src[i], len[i] + 1);
+		*dst[i] = p;
+		p += len[i] + 1;
+	}
+	if (!sugg)
+		x->sugg_codes = NULL;
+	return 0;
+}
+
 static int load_final(void *ctx, const struct store_final *f)
 {
-	struct session *ss = ctx;
+	struct build *b = ctx;
+	struct table *t = b->t;
 	const struct store_answer *a = f->answer;
-	struct item *it;
+	struct buf place = BUF_INIT;
+	struct ans *x;
+	int rc;
 
-	if (ss->nsample && !in_sample(ss, a->id))
+	if (b->adjudicate && !f->disputed && !f->adjudicated)
 		return 0;
-	if (ss->mode == SESSION_ADJUDICATE && !f->disputed && !f->adjudicated)
-		return 0;
-	if (grow((void **)&ss->it, &ss->cap, ss->n + 1, sizeof(*ss->it)))
+	if (t->n >= UINT32_MAX - 1)
 		return KERR_NOMEM;
-	it = &ss->it[ss->n++];
-	memset(it, 0, sizeof(*it));
-	it->id = a->id;
-	it->seq = a->seq;
-	it->respondent = xdup(ss, a->respondent);
-	it->wave = xdup(ss, a->wave);
-	it->role = xdup(ss, a->role);
-	it->text = xdup(ss, a->text);
-	it->extra = xdup(ss, a->extra && *a->extra ? a->extra : "{}");
-	it->place = place_of(ss, a->extra);
-	it->sugg_codes = f->suggested ? xdup(ss, f->suggested) : NULL;
-	it->sugg = project_code_bits(ss->cb, f->suggested);
-	it->disputed = f->disputed;
-	it->adjudicated = f->adjudicated;
-	it->uncertain = it->sugg == 0 || (ss->cb->andet >= 0
-		&& it->sugg == (uint64_t)1 << ss->cb->andet);
-	it->wave_idx = wave_index(ss, a->wave);
-	return ss->nomem ? KERR_NOMEM : 0;
+	if (grow((void **)&t->a, &t->cap, t->n + 1, sizeof(*t->a)))
+		return KERR_NOMEM;
+	x = &t->a[t->n];
+	memset(x, 0, sizeof(*x));
+	x->id = a->id;
+	x->seq = a->seq;
+	rc = place_of(a->extra, &place);
+	if (!rc)
+		rc = ans_strings(x, a, place.data, f->suggested);
+	buf_release(&place);
+	if (rc)
+		return KERR_NOMEM;
+	t->n++;
+	x->sugg = project_code_bits(b->cb, f->suggested);
+	x->disputed = f->disputed;
+	x->adjudicated = f->adjudicated;
+	x->uncertain = x->sugg == 0 || (b->cb->andet >= 0
+		&& x->sugg == (uint64_t)1 << b->cb->andet);
+	x->wave_idx = (uint32_t)wave_index(b, a->wave ? a->wave : "");
+	return b->nomem ? KERR_NOMEM : 0;
 }
+
+static void table_free(struct table *t)
+{
+	size_t i;
+
+	if (!t)
+		return;
+	for (i = 0; i < t->n; i++)
+		free(t->a[i].blk);
+	free(t->a);
+	free(t->byid);
+	for (i = 0; i < t->nwaves; i++)
+		free(t->wave_names[i]);
+	free(t->wave_names);
+	free(t->question);
+	free(t->version);
+	free(t);
+}
+
+/* Sort `idx` (n indexes into `a`) by answer id: a heap sort, since qsort
+ * has no context argument and tables are sorted under a lock by any
+ * thread. */
+static void sort_byid(uint32_t *idx, size_t n, const struct ans *a)
+{
+	size_t start, end, root, child;
+	uint32_t tmp;
+
+#define KEY(k) a[idx[k]].id
+	if (n < 2)
+		return;
+	for (start = n / 2; start-- > 0;) {
+		for (root = start; (child = 2 * root + 1) < n; root = child) {
+			if (child + 1 < n && KEY(child) < KEY(child + 1))
+				child++;
+			if (KEY(root) >= KEY(child))
+				break;
+			tmp = idx[root]; idx[root] = idx[child]; idx[child] = tmp;
+		}
+	}
+	for (end = n; --end > 0;) {
+		tmp = idx[0]; idx[0] = idx[end]; idx[end] = tmp;
+		for (root = 0; (child = 2 * root + 1) < end; root = child) {
+			if (child + 1 < end && KEY(child) < KEY(child + 1))
+				child++;
+			if (KEY(root) >= KEY(child))
+				break;
+			tmp = idx[root]; idx[root] = idx[child]; idx[child] = tmp;
+		}
+	}
+#undef KEY
+}
+
+static int table_build(struct session *ss, int adjudicate, size_t answers,
+	struct table **out, struct kerr *e)
+{
+	struct build b = { 0 };
+	size_t i;
+	int rc;
+
+	*out = NULL;
+	if (!(b.t = calloc(1, sizeof(*b.t))))
+		return nomem(e);
+	b.cb = ss->cb;
+	b.adjudicate = adjudicate;
+	b.t->s = ss->s;
+	b.t->answers = answers;
+	b.t->refs = 1;
+	b.t->question = strdup(ss->question);
+	b.t->version = strdup(ss->cb->version ? ss->cb->version : "");
+	if (!b.t->question || !b.t->version) {
+		table_free(b.t);
+		return nomem(e);
+	}
+	if ((rc = store_each_final(ss->s, ss->question, load_final, &b, e))) {
+		table_free(b.t);
+		return rc == KERR_NOMEM ? nomem(e) : rc;
+	}
+	if (b.nomem || !(b.t->byid = malloc((b.t->n + 1) * sizeof(*b.t->byid)))) {
+		table_free(b.t);
+		return nomem(e);
+	}
+	for (i = 0; i < b.t->n; i++)
+		b.t->byid[i] = (uint32_t)i;
+	sort_byid(b.t->byid, b.t->n, b.t->a);
+	*out = b.t;
+	return 0;
+}
+
+/* The answer table for the session: coding, the shared one of its store,
+ * question and codebook version (built by the first session, kept while
+ * any session uses it, and built again when the question's answers were
+ * added to since); adjudicating, one of its own with the answers in
+ * dispute.  *reused is 1 when the table was already there (its dispute
+ * flags are then as old as the table). */
+static int table_get(struct session *ss, int *reused, struct kerr *e)
+{
+	const char *ver = ss->cb->version ? ss->cb->version : "";
+	struct table *t;
+	size_t answers = 0;
+	int rc;
+
+	*reused = 0;
+	if (ss->mode == SESSION_ADJUDICATE)
+		return table_build(ss, 1, 0, &ss->tab, e);
+	if ((rc = store_count_answers(ss->s, ss->question, &answers, e)))
+		return rc;
+	pthread_mutex_lock(&tables_lock);
+	for (t = tables; t; t = t->next)
+		if (t->s == ss->s && t->answers == answers && !strcmp(t->question, ss->question)
+		    && !strcmp(t->version, ver))
+			break;
+	if (t) {
+		t->refs++;
+		*reused = 1;
+		rc = 0;
+	} else if (!(rc = table_build(ss, 0, answers, &t, e))) {
+		t->shared = 1;
+		t->next = tables;
+		tables = t;
+	}
+	pthread_mutex_unlock(&tables_lock);
+	ss->tab = t;
+	return rc;
+}
+
+static void table_put(struct table *t)
+{
+	struct table **pp;
+
+	if (!t)
+		return;
+	if (!t->shared) {
+		table_free(t);
+		return;
+	}
+	pthread_mutex_lock(&tables_lock);
+	if (--t->refs == 0) {
+		for (pp = &tables; *pp; pp = &(*pp)->next)
+			if (*pp == t) {
+				*pp = t->next;
+				break;
+			}
+	} else {
+		t = NULL;
+	}
+	pthread_mutex_unlock(&tables_lock);
+	table_free(t);
+}
+
+/* ================================================================ items */
 
 static struct item *item_by_id(const struct session *ss, long long id)
 {
+	const uint32_t *byid = ss->byid ? ss->byid : ss->tab ? ss->tab->byid : NULL;
 	size_t lo = 0, hi = ss->n;
 
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
-		long long m = ss->it[ss->byid[mid]].id;
+		long long m = AN(&ss->it[byid[mid]])->id;
 
 		if (m == id)
-			return &ss->it[ss->byid[mid]];
+			return &ss->it[byid[mid]];
 		if (m < id)
 			lo = mid + 1;
 		else
@@ -229,29 +573,32 @@ static struct item *item_by_id(const struct session *ss, long long id)
 	return NULL;
 }
 
-static const struct item *sort_items;
-
-static int cmp_byid(const void *a, const void *b)
-{
-	long long x = sort_items[*(const size_t *)a].id, y = sort_items[*(const size_t *)b].id;
-
-	return (x > y) - (x < y);
-}
-
+/* The items' indexes: by id (only when the session holds part of the
+ * table; else the table's serves) and room for the view. */
 static int index_items(struct session *ss)
 {
+	struct ans *tmp;
 	size_t i;
 
 	free(ss->byid);
 	free(ss->view);
-	ss->view = malloc((ss->n + 1) * sizeof(*ss->view));
-	if (!(ss->byid = malloc((ss->n + 1) * sizeof(*ss->byid))) || !ss->view)
+	ss->byid = NULL;
+	if (!(ss->view = malloc((ss->n + 1) * sizeof(*ss->view))))
 		return KERR_NOMEM;
-	for (i = 0; i < ss->n; i++)
-		ss->byid[i] = i;
-	sort_items = ss->it;
-	qsort(ss->byid, ss->n, sizeof(*ss->byid), cmp_byid);
-	sort_items = NULL;
+	if (ss->n == ss->tab->n)
+		return 0;
+	if (!(ss->byid = malloc((ss->n + 1) * sizeof(*ss->byid))))
+		return KERR_NOMEM;
+	/* sort item indexes by their answers' ids: a scratch copy of the
+	 * keys in item order */
+	if (!(tmp = malloc((ss->n + 1) * sizeof(*tmp))))
+		return KERR_NOMEM;
+	for (i = 0; i < ss->n; i++) {
+		tmp[i].id = AN(&ss->it[i])->id;
+		ss->byid[i] = (uint32_t)i;
+	}
+	sort_byid(ss->byid, ss->n, tmp);
+	free(tmp);
 	return 0;
 }
 
@@ -361,18 +708,17 @@ static int apply_mine(struct session *ss, struct item *it, const struct history 
 	const struct hrow *r = history_current(h, ss->coder);
 	int was = it->decided;
 
-	free(it->note);
-	free(it->version);
-	it->note = it->version = NULL;
+	set_note(ss, it, NULL);
+	it->ver = 0;
 	it->decided = r && r->codes && (ss->mode != SESSION_ADJUDICATE || r->final);
 	it->mine = it->decided ? project_code_bits(ss->cb, r->codes) : 0;
 	if (it->decided) {
-		it->note = note_dup(ss, r->note);
-		it->version = xdup(ss, r->version);
+		set_note(ss, it, note_dup(ss, r->note));
+		set_ver(ss, it, r->version ? r->version : "");
 	}
 	if (was != it->decided) {
 		ss->done += it->decided ? 1 : (size_t)-1;
-		ss->waves[it->wave_idx].done += it->decided ? 1 : (size_t)-1;
+		ss->waves[AN(it)->wave_idx].done += it->decided ? 1 : (size_t)-1;
 	}
 	return ss->nomem ? nomem(e) : 0;
 }
@@ -383,7 +729,7 @@ static int sync_mine(struct session *ss, struct item *it, struct kerr *e)
 	struct history h;
 	int rc;
 
-	if ((rc = history_read(ss, it->id, &h, e)))
+	if ((rc = history_read(ss, AN(it)->id, &h, e)))
 		return rc;
 	rc = apply_mine(ss, it, &h, e);
 	history_release(&h);
@@ -399,9 +745,9 @@ static int load_latest(void *ctx, const struct store_decision *d)
 		return 0;
 	it->decided = 1;
 	it->mine = project_code_bits(ss->cb, d->codes);
-	it->version = xdup(ss, d->codebook_version);
+	set_ver(ss, it, d->codebook_version ? d->codebook_version : "");
 	/* an undo row's note is not the coder's: sync_mine resolves it */
-	it->note = strcmp(d->action, "undo") ? note_dup(ss, d->note) : NULL;
+	set_note(ss, it, strcmp(d->action, "undo") ? note_dup(ss, d->note) : NULL);
 	it->undone = !strcmp(d->action, "undo");
 	return ss->nomem ? KERR_NOMEM : 0;
 }
@@ -410,30 +756,26 @@ static void free_items(struct session *ss)
 {
 	size_t i;
 
-	for (i = 0; i < ss->n; i++) {
-		struct item *it = &ss->it[i];
-
-		free(it->respondent);
-		free(it->wave);
-		free(it->role);
-		free(it->place);
-		free(it->text);
-		free(it->extra);
-		free(it->sugg_codes);
-		free(it->note);
-		free(it->pending);
-		free(it->version);
+	for (i = 0; i < ss->nnotes; i++) {
+		free(ss->notes[i].note);
+		free(ss->notes[i].pending);
 	}
+	free(ss->notes);
+	ss->notes = NULL;
+	ss->nnotes = ss->capnotes = 0;
 	free(ss->it);
 	ss->it = NULL;
 	ss->n = ss->cap = 0;
-	for (i = 0; i < ss->nwaves; i++)
-		free(ss->wave_names[i]);
-	free(ss->wave_names);
+	for (i = 1; i < ss->nvers; i++)
+		free(ss->vers[i]);
+	free(ss->vers);
+	ss->vers = NULL;
+	ss->nvers = 0;
 	free(ss->waves);
-	ss->wave_names = NULL;
 	ss->waves = NULL;
 	ss->nwaves = 0;
+	table_put(ss->tab);
+	ss->tab = NULL;
 	free(ss->sample);
 	ss->sample = NULL;
 	ss->nsample = ss->capsample = 0;
@@ -445,13 +787,13 @@ static void count_done(struct session *ss)
 
 	ss->done = 0;
 	for (i = 0; i < ss->nwaves; i++) {
-		ss->waves[i].wave = ss->wave_names[i];
+		ss->waves[i].wave = ss->tab->wave_names[i];
 		ss->waves[i].total = ss->waves[i].done = 0;
 	}
 	for (i = 0; i < ss->n; i++) {
-		ss->waves[ss->it[i].wave_idx].total++;
+		ss->waves[AN(&ss->it[i])->wave_idx].total++;
 		if (ss->it[i].decided) {
-			ss->waves[ss->it[i].wave_idx].done++;
+			ss->waves[AN(&ss->it[i])->wave_idx].done++;
 			ss->done++;
 		}
 	}
@@ -474,10 +816,13 @@ static int settle_mine(struct session *ss, struct kerr *e)
 	return 0;
 }
 
+static int refresh_decisions(struct session *ss, struct kerr *e);
+
 /* (Re)load the items from the store. */
 static int load(struct session *ss, struct kerr *e)
 {
-	int rc;
+	size_t i;
+	int rc, reused;
 
 	free_items(ss);
 	if (ss->mode == SESSION_CODE) {
@@ -486,13 +831,34 @@ static int load(struct session *ss, struct kerr *e)
 		if (ss->nsample)
 			qsort(ss->sample, ss->nsample, sizeof(*ss->sample), cmp_ll);
 	}
-	if ((rc = store_each_final(ss->s, ss->question, load_final, ss, e)))
-		return rc == KERR_NOMEM ? nomem(e) : rc;
-	if (ss->nomem || index_items(ss))
+	if ((rc = table_get(ss, &reused, e)))
+		return rc;
+	for (i = 0; i < ss->tab->n; i++) {
+		const struct ans *x = &ss->tab->a[i];
+		struct item *it;
+
+		if (ss->nsample && !in_sample(ss, x->id))
+			continue;
+		if (grow((void **)&ss->it, &ss->cap, ss->n + 1, sizeof(*ss->it)))
+			return nomem(e);
+		it = &ss->it[ss->n++];
+		memset(it, 0, sizeof(*it));
+		it->a = (uint32_t)i;
+		it->disputed = x->disputed;
+		it->adjudicated = x->adjudicated;
+	}
+	if (index_items(ss))
 		return nomem(e);
+	ss->nwaves = ss->tab->nwaves;
+	if (!(ss->waves = calloc(ss->nwaves + 1, sizeof(*ss->waves))))
+		return nomem(e);
+	/* a table built before: its dispute flags are old, so every coder's
+	 * decisions are read (as session_refresh does) */
+	if (reused)
+		return refresh_decisions(ss, e);
 	if ((rc = store_each_latest(ss->s, ss->question, ss->coder, load_latest, ss, e)))
 		return rc == KERR_NOMEM ? nomem(e) : rc;
-	if (ss->nomem || !(ss->waves = calloc(ss->nwaves + 1, sizeof(*ss->waves))))
+	if (ss->nomem)
 		return nomem(e);
 	return settle_mine(ss, e);
 }
@@ -503,13 +869,13 @@ static int matches(const struct session *ss, const struct item *it)
 {
 	switch (ss->filter) {
 	case SESSION_UNREVIEWED: return !it->decided;
-	case SESSION_UNCERTAIN: return it->uncertain;
-	case SESSION_BY_CODE: return (it->sugg >> ss->filter_cat) & 1;
+	case SESSION_UNCERTAIN: return AN(it)->uncertain;
+	case SESSION_BY_CODE: return (AN(it)->sugg >> ss->filter_cat) & 1;
 	case SESSION_DISPUTED: return it->disputed;
 	case SESSION_OLDER:
-		return it->decided && strcmp(it->version ? it->version : "",
+		return it->decided && strcmp(VER(it) ? VER(it) : "",
 			ss->cb->version ? ss->cb->version : "");
-	case SESSION_NOTED: return it->note || it->pending;
+	case SESSION_NOTED: return NOTE(it) || PEND(it);
 	default: return 1;
 	}
 }
@@ -780,7 +1146,7 @@ static int read_coders(struct session *ss, struct item *it, struct kerr *e)
 	int rc;
 
 	ss->ncoders = 0;
-	if ((rc = history_read(ss, it->id, &h, e)))
+	if ((rc = history_read(ss, AN(it)->id, &h, e)))
 		return rc;
 	rc = apply_mine(ss, it, &h, e);
 	for (i = 0; i < h.n && !rc; i++) {
@@ -818,33 +1184,33 @@ static int fill_answer(struct session *ss, struct item *it, struct session_answe
 	memset(out, 0, sizeof(*out));
 	free_strs(ss);
 	ss->nomem = 0;
-	rc = store_get_suggestion(ss->s, it->id, copy_evidence, &ev, e);
+	rc = store_get_suggestion(ss->s, AN(it)->id, copy_evidence, &ev, e);
 	if (rc == KERR_NOTFOUND) {
 		rc = 0;
 		kerr_clear(e);
 	}
-	if (!rc && parse_evidence(ss, ev.data, strlen(it->text)))
+	if (!rc && parse_evidence(ss, ev.data, strlen(AN(it)->text)))
 		rc = nomem(e);
 	buf_release(&ev);
 	if (!rc)
 		rc = read_coders(ss, it, e);
 	if (rc)
 		return rc;
-	out->id = it->id;
+	out->id = AN(it)->id;
 	out->pos = (size_t)-1;
 	for (i = 0; i < ss->nview; i++)
 		if (&ss->it[ss->view[i]] == it) {
 			out->pos = i;
 			break;
 		}
-	out->respondent = it->respondent;
-	out->wave = it->wave;
-	out->role = it->role;
-	out->place = it->place;
-	out->extra = it->extra;
-	out->text = it->text;
-	out->suggested = it->sugg_codes ? it->sugg_codes : "";
-	out->suggested_set = it->sugg;
+	out->respondent = AN(it)->respondent;
+	out->wave = AN(it)->wave;
+	out->role = AN(it)->role;
+	out->place = AN(it)->place;
+	out->extra = AN(it)->extra;
+	out->text = AN(it)->text;
+	out->suggested = AN(it)->sugg_codes ? AN(it)->sugg_codes : "";
+	out->suggested_set = AN(it)->sugg;
 	out->evidence = ss->ev;
 	out->nevidence = ss->nev;
 	out->decided = it->decided;
@@ -852,15 +1218,15 @@ static int fill_answer(struct session *ss, struct item *it, struct session_answe
 		ss->nomem = 1;
 	out->codes = keep(ss, buf_detach(&codes, NULL));
 	out->codes_set = it->decided ? it->mine : 0;
-	out->decided_version = it->version ? it->version : "";
-	out->note = it->pending ? it->pending : it->note ? it->note : "";
-	out->start_set = it->decided ? it->mine : ss->mode == SESSION_ADJUDICATE ? 0 : it->sugg;
+	out->decided_version = VER(it) ? VER(it) : "";
+	out->note = PEND(it) ? PEND(it) : NOTE(it) ? NOTE(it) : "";
+	out->start_set = it->decided ? it->mine : ss->mode == SESSION_ADJUDICATE ? 0 : AN(it)->sugg;
 	out->coders = ss->coders;
 	out->ncoders = ss->ncoders;
 	out->codebook_version = ss->cb->version ? ss->cb->version : "";
 	out->disputed = it->disputed;
 	out->adjudicated = it->adjudicated;
-	out->uncertain = it->uncertain;
+	out->uncertain = AN(it)->uncertain;
 	out->older = it->decided && strcmp(out->decided_version, out->codebook_version);
 	buf_release(&codes);
 	return ss->nomem ? nomem(e) : 0;
@@ -897,19 +1263,19 @@ int session_brief(const struct session *ss, size_t pos, struct session_brief *ou
 	if (pos >= ss->nview)
 		return KERR_NOTFOUND;
 	it = &ss->it[ss->view[pos]];
-	out->id = it->id;
-	out->respondent = it->respondent;
-	out->wave = it->wave;
-	out->role = it->role;
-	out->text = it->text;
-	out->suggested_set = it->sugg;
+	out->id = AN(it)->id;
+	out->respondent = AN(it)->respondent;
+	out->wave = AN(it)->wave;
+	out->role = AN(it)->role;
+	out->text = AN(it)->text;
+	out->suggested_set = AN(it)->sugg;
 	out->decided = it->decided;
 	out->codes_set = it->decided ? it->mine : 0;
-	out->note = it->pending ? it->pending : it->note ? it->note : "";
+	out->note = PEND(it) ? PEND(it) : NOTE(it) ? NOTE(it) : "";
 	out->disputed = it->disputed;
 	out->adjudicated = it->adjudicated;
-	out->uncertain = it->uncertain;
-	out->older = it->decided && strcmp(it->version ? it->version : "",
+	out->uncertain = AN(it)->uncertain;
+	out->older = it->decided && strcmp(VER(it) ? VER(it) : "",
 		ss->cb->version ? ss->cb->version : "");
 	return 0;
 }
@@ -922,7 +1288,7 @@ size_t session_pos(const struct session *ss) { return ss->cur; }
 
 long long session_view_id(const struct session *ss, size_t pos)
 {
-	return pos < ss->nview ? ss->it[ss->view[pos]].id : 0;
+	return pos < ss->nview ? AN(&ss->it[ss->view[pos]])->id : 0;
 }
 
 int session_next(struct session *ss)
@@ -991,7 +1357,7 @@ int session_set_filter(struct session *ss, enum session_filter f, size_t cat, st
 		return kerr_set(e, KERR_NOTFOUND, "no such category");
 	ss->filter = f;
 	ss->filter_cat = f == SESSION_BY_CODE ? cat : 0;
-	rebuild_view(ss, it ? it->id : 0);
+	rebuild_view(ss, it ? AN(it)->id : 0);
 	if (f == SESSION_UNREVIEWED && ss->nview)
 		ss->cur = next_todo(ss, ss->cur);
 	return 0;
@@ -1005,13 +1371,13 @@ enum session_filter session_get_filter(const struct session *ss, size_t *cat)
 }
 
 /* 1 for a respondent match, 2 for text or note, 0 none; -1 out of memory. */
-static int item_matches(const struct item *it, const char *raw, const char *needle,
+static int item_matches(const struct session *ss, const struct item *it, const char *raw, const char *needle,
 	struct buf *key)
 {
-	const char *notes[2] = { it->text, it->pending ? it->pending : it->note };
+	const char *notes[2] = { AN(it)->text, PEND(it) ? PEND(it) : NOTE(it) };
 	size_t j;
 
-	if (!strcasecmp(it->respondent, raw))
+	if (!strcasecmp(AN(it)->respondent, raw))
 		return 1;
 	for (j = 0; j < 2; j++) {
 		if (!notes[j])
@@ -1046,7 +1412,7 @@ int session_search(struct session *ss, const char *raw, int *how, struct kerr *e
 	for (k = 1; k <= ss->nview; k++) {
 		size_t i = (ss->cur + k) % ss->nview;
 
-		m = item_matches(&ss->it[ss->view[i]], raw, needle.data, &key);
+		m = item_matches(ss, &ss->it[ss->view[i]], raw, needle.data, &key);
 		if (m < 0) {
 			rc = nomem(e);
 			goto out;
@@ -1080,14 +1446,14 @@ int session_search_all(struct session *ss, const char *raw, long long **ids, siz
 		goto out;
 	}
 	for (i = 0; i < ss->nview; i++) {
-		int m = item_matches(&ss->it[ss->view[i]], raw, needle.data, &key);
+		int m = item_matches(ss, &ss->it[ss->view[i]], raw, needle.data, &key);
 
 		if (m < 0) {
 			rc = nomem(e);
 			break;
 		}
 		if (m)
-			(*ids)[(*n)++] = ss->it[ss->view[i]].id;
+			(*ids)[(*n)++] = AN(&ss->it[ss->view[i]])->id;
 	}
 out:
 	if (rc) {
@@ -1138,7 +1504,7 @@ int session_identical(struct session *ss, long long id, long long **ids, size_t 
 	*n = 0;
 	if (!it)
 		return kerr_set(e, KERR_NOTFOUND, "answer %lld is not in this review", id);
-	if (text_key(it->text, &want) || !(*ids = malloc((ss->nview + 1) * sizeof(**ids)))) {
+	if (text_key(AN(it)->text, &want) || !(*ids = malloc((ss->nview + 1) * sizeof(**ids)))) {
 		rc = nomem(e);
 		goto out;
 	}
@@ -1146,14 +1512,14 @@ int session_identical(struct session *ss, long long id, long long **ids, size_t 
 		const struct item *o = &ss->it[ss->view[i]];
 
 		if (o != it) {
-			if (text_key(o->text, &key)) {
+			if (text_key(AN(o)->text, &key)) {
 				rc = nomem(e);
 				goto out;
 			}
 			if (strcmp(key.data, want.data))
 				continue;
 		}
-		(*ids)[(*n)++] = o->id;
+		(*ids)[(*n)++] = AN(o)->id;
 	}
 out:
 	if (rc) {
@@ -1199,20 +1565,20 @@ static int write_decision(struct session *ss, struct item *it, uint64_t set,
 {
 	struct store_decision d = { 0 };
 	struct buf c = BUF_INIT;
-	const char *keep_note = note ? note : it->pending ? it->pending : it->note;
+	const char *keep_note = note ? note : PEND(it) ? PEND(it) : NOTE(it);
 	char *newnote, *ver;
 	int rc;
 
 	if (session_set_codes(ss, set, &c))
 		return nomem(e);
-	d.answer_id = it->id;
+	d.answer_id = AN(it)->id;
 	d.coder = ss->coder;
 	d.codebook_id = ss->cb->id;
 	d.codebook_version = ss->cb->version ? ss->cb->version : "";
 	d.codes = c.data;
-	d.suggested = it->sugg_codes;
+	d.suggested = AN(it)->sugg_codes;
 	d.action = ss->mode == SESSION_ADJUDICATE ? "adjudicate"
-		: set == it->sugg ? "confirm" : "override";
+		: set == AN(it)->sugg ? "confirm" : "override";
 	d.final = ss->mode == SESSION_ADJUDICATE;
 	d.note = keep_note && *keep_note ? keep_note : NULL;
 	newnote = note_dup(ss, d.note);
@@ -1234,15 +1600,17 @@ static int write_decision(struct session *ss, struct item *it, uint64_t set,
 	if (!it->decided) {
 		it->decided = 1;
 		ss->done++;
-		ss->waves[it->wave_idx].done++;
+		ss->waves[AN(it)->wave_idx].done++;
 	}
 	it->mine = set;
-	free(it->note);
-	free(it->pending);
-	free(it->version);
-	it->note = newnote;
-	it->pending = NULL;
-	it->version = ver;
+	set_note(ss, it, newnote);
+	set_pending(ss, it, NULL);
+	set_ver(ss, it, ver);
+	free(ver);
+	if (ss->nomem) {
+		ss->nomem = 0;
+		return nomem(e);   /* saved; only the session's copy of it is short */
+	}
 	if (ss->mode == SESSION_ADJUDICATE) {
 		it->adjudicated = 1;
 		it->disputed = 0;
@@ -1417,13 +1785,16 @@ int session_note(struct session *ss, long long id, const char *note, int *saved,
 			ss->nomem = 0;
 			return nomem(e);
 		}
-		free(it->pending);
-		it->pending = p;
+		set_pending(ss, it, p);
+		if (ss->nomem) {
+			ss->nomem = 0;
+			return nomem(e);
+		}
 		return 0;
 	}
 	/* Decided: the note goes in now, with the same codes (a change of the
 	 * note only; writing the same note again would add nothing). */
-	if (!strcmp(note, it->note ? it->note : ""))
+	if (!strcmp(note, NOTE(it) ? NOTE(it) : ""))
 		return 0;
 	if (!(did = malloc(sizeof(*did))))
 		return nomem(e);
@@ -1506,9 +1877,8 @@ static int refresh_decisions(struct session *ss, struct kerr *e)
 
 		it->decided = it->disputed = it->adjudicated = it->undone = 0;
 		it->mine = 0;
-		free(it->note);
-		free(it->version);
-		it->note = it->version = NULL;
+		set_note(ss, it, NULL);
+		it->ver = 0;
 	}
 	rc = store_each_latest(ss->s, ss->question, NULL, relatest_row, &c, e);
 	if (!rc)
@@ -1522,7 +1892,7 @@ static int refresh_decisions(struct session *ss, struct kerr *e)
 int session_refresh(struct session *ss, struct kerr *e)
 {
 	struct item *it = current(ss);
-	long long keep = it ? it->id : 0;
+	long long keep = it ? AN(it)->id : 0;
 	struct pending_note *pn = NULL;
 	size_t npn = 0, i;
 	int rc;
@@ -1540,22 +1910,23 @@ int session_refresh(struct session *ss, struct kerr *e)
 
 	/* pending notes live only here: carry them over the reload */
 	for (i = 0; i < ss->n; i++)
-		if (ss->it[i].pending)
+		if (PEND(&ss->it[i]))
 			npn++;
 	if (npn && !(pn = calloc(npn, sizeof(*pn))))
 		return nomem(e);
 	for (i = 0, npn = 0; i < ss->n; i++)
-		if (ss->it[i].pending) {
-			pn[npn].id = ss->it[i].id;
-			pn[npn++].note = ss->it[i].pending;
-			ss->it[i].pending = NULL;
+		if (PEND(&ss->it[i])) {
+			pn[npn].id = AN(&ss->it[i])->id;
+			pn[npn++].note = strdup(PEND(&ss->it[i]));
+			if (!pn[npn - 1].note)
+				ss->nomem = 1;
 		}
 	rc = load(ss, e);
 	for (i = 0; i < npn; i++) {
 		struct item *t = rc ? NULL : item_by_id(ss, pn[i].id);
 
 		if (t)
-			t->pending = pn[i].note;
+			set_pending(ss, t, pn[i].note);
 		else
 			free(pn[i].note);
 	}

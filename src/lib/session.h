@@ -14,7 +14,13 @@
  * Durability: session_decide and friends return only after the decision
  * is committed to disk (store_add_decision, WAL + synchronous=FULL).
  *
- * Liveness: answers, text and suggestions are loaded once by session_open.
+ * Liveness: answers, text and suggestions are loaded once by session_open,
+ * into a read-only table shared by every coding session open on the same
+ * store handle, question and codebook version (built by the first, freed
+ * with the last; rebuilt when the question's answer count changed), so a
+ * server with twenty coders holds the answers once.  A session opened on
+ * an existing table reads every coder's decisions (as session_refresh
+ * does) for fresh dispute flags.
  * Every coder's decisions on an answer are read fresh by session_current
  * and session_answer (with its evidence: two indexed queries), which also
  * bring this coder's own state of that answer up to date (decided in
@@ -45,7 +51,9 @@
  *
  * Threads: a session, and the store under it, is used by one thread at a
  * time; a server gives each coder's session a turn under one lock or its
- * own store handle (store_open on the same file).
+ * own store handle (store_open on the same file).  The shared tables are
+ * found under a lock of their own, so sessions on different handles may
+ * open and close in different threads.
  *
  * Ownership: session_open borrows the store (it must outlive the session)
  * and copies the question and coder; the session is freed with

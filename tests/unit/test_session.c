@@ -557,6 +557,58 @@ static void test_adjudicate_starts_empty(void **state)
 	store_close(s);
 }
 
+/* Coding sessions of one store and question share the answers; each keeps
+ * its own coder's state, a session opened later still sees the
+ * disagreements made before it, and an answer added meanwhile. */
+static void test_shared_answers(void **state)
+{
+	long long id[5], extra;
+	struct store *s = fresh(id);
+	struct session *anna = open_as(s, "anna", SESSION_CODE);
+	struct session *bo = open_as(s, "bo", SESSION_CODE);
+	struct session *cara, *dan;
+	struct session_answer a;
+	struct session_brief br;
+
+	(void)state;
+	assert_int_equal(session_decide_set(anna, id[1], AFSTAND, "annas note", NULL), 0);
+	assert_int_equal(session_decide_set(bo, id[1], AFSTAND | TID, NULL, NULL), 0);
+	assert_int_equal(session_note(bo, id[3], "bo venter", NULL, NULL), 0);
+	cara = open_as(s, "cara", SESSION_CODE);     /* on the table anna's open built */
+	assert_int_equal(session_count(cara), 5);
+	assert_int_equal(session_set_filter(cara, SESSION_DISPUTED, 0, NULL), 0);
+	assert_int_equal(session_view_count(cara), 1);
+	assert_int_equal(session_view_id(cara, 0), id[1]);
+	assert_int_equal(session_answer(cara, id[1], &a, NULL), 0);
+	assert_false(a.decided);
+	assert_string_equal(a.note, "");
+	assert_string_equal(a.text, "lang afstand");
+	assert_int_equal(a.ncoders, 2);
+	/* the coders' own state stayed their own */
+	assert_int_equal(session_answer(anna, id[1], &a, NULL), 0);
+	assert_string_equal(a.note, "annas note");
+	assert_int_equal(a.codes_set, AFSTAND);
+	assert_int_equal(session_brief(bo, 3, &br), 0);
+	assert_int_equal(br.id, id[3]);
+	assert_string_equal(br.note, "bo venter");
+	assert_int_equal(session_answer(anna, id[3], &a, NULL), 0);
+	assert_string_equal(a.note, "");
+	/* a new answer: the next session reads the answers again */
+	extra = add(s, "9", "B", 6, "helt ny", "tid", NULL);
+	dan = open_as(s, "dan", SESSION_CODE);
+	assert_int_equal(session_count(dan), 6);
+	assert_int_equal(session_answer(dan, extra, &a, NULL), 0);
+	assert_string_equal(a.text, "helt ny");
+	assert_int_equal(session_count(anna), 5);
+	session_close(anna);
+	session_close(bo);
+	assert_int_equal(session_answer(cara, id[4], &a, NULL), 0);   /* still there */
+	assert_string_equal(a.text, "bøvl med afstand og tid");
+	session_close(cara);
+	session_close(dan);
+	store_close(s);
+}
+
 struct rows {
 	char got[512];
 	size_t n;
@@ -631,6 +683,7 @@ int main(void)
 		cmocka_unit_test(test_filters_and_search),
 		cmocka_unit_test(test_adjudicate_starts_empty),
 		cmocka_unit_test(test_samples),
+		cmocka_unit_test(test_shared_answers),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
