@@ -35,7 +35,7 @@ DEB_PKGS = build-essential pkg-config libpcre2-dev libicu-dev libcjson-dev \
 # the web review and its browser tests, and the Danish prose the normalizer's
 # models are built from.
 DEB_PKGS += libreadstat-dev libzip-dev libmicrohttpd-dev libgnutls28-dev \
-           libstemmer-dev libgsl-dev liblinear-dev pspp chromium nodejs npm curl \
+           libstemmer-dev libgsl-dev liblinear-dev pspp chromium curl \
            wdanish mythes-da manpages-da
 # survey files: .xlsx archives (libxml2 is above); statistics for tally
 PC_PKGS += libzip:libzip-dev
@@ -113,7 +113,10 @@ deps:
 
 # The browser tests' runner (playwright-core, driving the system chromium;
 # it downloads no browser), at the version package-lock.json pins.
+# Node.js and npm come with the machine (its nodejs package carries npm;
+# Debian's own npm package conflicts with it, so it is not in DEB_PKGS).
 browser-deps:
+	@command -v npm >/dev/null || { echo "koder: the browser tests need Node.js with npm (apt-get install nodejs npm)" >&2; exit 1; }
 	cd tests/browser && npm ci --no-audit --no-fund
 
 # The library sees only its own headers (and the public include/koder.h);
