@@ -202,7 +202,7 @@ FUZZ_FLAGS = -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
 fuzz:
 	$(MAKE) --no-print-directory BUILD=$(BUILD)-fuzz CC=clang OPT=-O1 \
 	  EXTRA_CFLAGS="$(FUZZ_FLAGS)" $(BUILD)-fuzz/libkoder-core.a
-	tests/fuzz/run.sh $(BUILD)-fuzz $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+	FUZZ_LIBS='$(DEP_LIBS)' tests/fuzz/run.sh $(BUILD)-fuzz $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 bench: all
 	@LC_ALL=C.UTF-8 bench/run.sh $(BUILD)

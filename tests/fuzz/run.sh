@@ -16,7 +16,8 @@ shift 2 || shift $#
 CC=${CC:-clang}
 FLAGS="-std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -O1 -fno-omit-frame-pointer
        -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -I$ROOT/src/lib"
-LIBS=$(pkg-config --libs libpcre2-8 icu-uc icu-i18n libcjson hunspell sqlite3 xlsxwriter libxml-2.0)
+# the Makefile passes the libraries the library links with (FUZZ_LIBS)
+LIBS=${FUZZ_LIBS:-$(pkg-config --libs libpcre2-8 icu-uc icu-i18n libcjson hunspell sqlite3 xlsxwriter libxml-2.0)}
 export KODER_DATADIR=$ROOT
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
