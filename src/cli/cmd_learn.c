@@ -9,6 +9,7 @@
 #include "codebook.h"
 #include "engine.h"
 #include "error.h"
+#include "gold.h"
 #include "learn.h"
 #include "normalize.h"
 #include "outfile.h"
@@ -19,17 +20,23 @@
 #include <string.h>
 
 enum { OPT_DB = 256, OPT_CODEBOOK, OPT_QUESTION, OPT_WAVE, OPT_MIN, OPT_TOP, OPT_MASK,
-	OPT_MASK_KINDS };
+	OPT_MASK_KINDS, OPT_FOLDS, OPT_GOLD, OPT_SURVEY, OPT_ID, OPT_ANSWER };
 #define MAX_WAVES 16
 
 static const struct cli_opt opts[] = {
-	{ OPT_DB, "db", "PATH", "the project store with the coders' decisions (required)" },
+	{ OPT_DB, "db", "PATH", "the project store with the coders' decisions" },
+	{ OPT_GOLD, "gold", "FILE", "or: a CSV of coded answers (text,codes, or id,codes with "
+		"--survey)" },
+	{ OPT_SURVEY, "survey", "FILE", "the survey with the answers of a --gold file of id,codes rows" },
+	{ OPT_ID, "id", "COL", "with --survey: its respondent id column" },
+	{ OPT_ANSWER, "answer", "COL", "with --survey: its answer column" },
 	{ OPT_CODEBOOK, "codebook", "CB.json", "the codebook whose rules to improve (required)" },
 	{ OPT_QUESTION, "question", "ID", "only answers to this question" },
 	{ OPT_WAVE, "wave", "NAME", "only answers from this wave (repeatable): learn from "
 		"earlier waves, check on a later one" },
 	{ OPT_MIN, "min", "N", "propose only changes that fix at least N answers (default 2)" },
 	{ OPT_TOP, "top", "N", "at most N proposals of each kind per category (default 5)" },
+	{ OPT_FOLDS, "folds", "K", "score proposals on K held-out folds (default 10, at most 50; 1: do not)" },
 	{ 'o', "output", "FILE", "write the proposals to FILE (default: standard output)" },
 	CMD_MASK_OPTS(OPT_MASK, OPT_MASK_KINDS, "patterns and examples"),
 	{ 'h', "help", NULL, "show this help" },
@@ -37,7 +44,7 @@ static const struct cli_opt opts[] = {
 };
 
 static const struct cli_usage usage = {
-	"koder learn [OPTION]... --db PATH --codebook CB.json",
+	"koder learn [OPTION]... (--db PATH | --gold FILE) --codebook CB.json",
 	"Propose rule changes from the coders' overrides.",
 	opts,
 	"Compares every reviewed answer's final codes with what the codebook's rules\n"
@@ -46,12 +53,23 @@ static const struct cli_usage usage = {
 	"removed one, as new exclusions.  Each proposal says how many reviewed\n"
 	"answers it would fix and how many it would break (code an answer the\n"
 	"coders left out, or drop a code they kept), with an example, and is written\n"
-	"in the codebook's pattern language (a `*` ending matches inflections).\n"
+	"in the codebook's pattern language (a `*` ending matches inflections).\n\n"
+	"A phrase read from the answers it fixes always looks good on them, so\n"
+	"every proposal is also scored on answers it was not learned from: the\n"
+	"answers are dealt into K folds, and for each fold the phrase counts only\n"
+	"if the other folds alone propose it; what it then fixes and breaks in\n"
+	"the fold is summed (\"held out\").  A change is proposed only when it\n"
+	"fixes more held-out answers than it breaks (--folds 1 turns this off).\n"
+	"A change that would undo a category the coders carved out of another (a\n"
+	"category whose \"replaces\" names a category the codebook still has, such\n"
+	"as andet) is not proposed: no exclusion on the new category, no include\n"
+	"on the old one.\n\n"
 	"Counts ignore negation handling, so check a pasted pattern with\n"
 	"'koder check' and its effect with 'koder diff --db'.  The codebook is\n"
 	"never changed by this command.\n\n"
 	"Only decisions made under this codebook version are used; migrate older\n"
-	"ones first ('koder migrate').\n\n"
+	"ones first ('koder migrate').  --gold takes coded answers from a file\n"
+	"instead of a store (as 'koder score' and 'koder train' do).\n\n"
 	"--mask replaces personal data by [CPR], [TELEFON], [EMAIL], [NAVN] (see\n"
 	"'koder scan') in the answers before phrases are learnt from them, so\n"
 	"neither a proposed pattern nor an example carries it.\n\n"
@@ -73,6 +91,51 @@ struct ctx {
 	size_t reviewed, other_version, unknown;
 	struct kerr *e;
 };
+
+/* One coded answer: the rules code it now, and the set learns from both. */
+static int add(struct ctx *c, const char *text)
+{
+	size_t i;
+	int rc;
+
+	if ((rc = engine_code(c->en, text, text ? strlen(text) : 0, &c->ans, c->e)))
+		return rc;
+	memset(c->sugg, 0, c->cb->ncats);
+	for (i = 0; i < c->ans.res.ncats; i++)
+		c->sugg[c->ans.res.cats[i]] = 1;
+	c->reviewed++;
+	if (!c->mask)
+		return learn_add(c->set, c->ans.n.text.data, c->coder, c->sugg, c->e);
+	/* Masked before learning, not just when shown: a proposed pattern is
+	 * a phrase of the answers and could otherwise be a piece of a CPR
+	 * number or a name.  The rules above saw the answer as given. */
+	buf_reset(&c->masked);
+	if ((rc = pii_mask(c->ans.n.text.data, c->ans.n.text.len, c->mask, &c->masked, NULL, c->e)))
+		return rc;
+	return learn_add(c->set, c->masked.data, c->coder, c->sugg, c->e);
+}
+
+/* A row of a --gold file (gold.h's reader; text is len bytes, not
+ * terminated). */
+static int one_gold(void *p, const char *id, const char *text, size_t len, const char *codes,
+	struct kerr *e)
+{
+	struct ctx *c = p;
+	char *t = strndup(text, len);
+	int rc;
+
+	(void)id;
+	if (!t)
+		return kerr_set(e, KERR_NOMEM, "out of memory");
+	memset(c->coder, 0, c->cb->ncats);
+	rc = gold_parse_codes(c->cb, codes, c->coder, e);
+	if (!rc) {
+		c->e = e;
+		rc = add(c, t);
+	}
+	free(t);
+	return rc;
+}
 
 /* Flags for a codes string; 0 when every id is a category of cb. */
 static int flags_of(const struct codebook *cb, const char *codes, unsigned char *flags)
@@ -109,7 +172,6 @@ static int one(void *p, const struct store_final *f)
 {
 	struct ctx *c = p;
 	const struct store_answer *a = f->answer;
-	size_t i;
 	int rc;
 
 	if (!a->codebook_id || strcmp(a->codebook_id, c->cb->id) || !f->codes
@@ -126,21 +188,7 @@ static int one(void *p, const struct store_final *f)
 		c->unknown++;
 		return 0;
 	}
-	if ((rc = engine_code(c->en, a->text, a->text ? strlen(a->text) : 0, &c->ans, c->e)))
-		return rc;
-	memset(c->sugg, 0, c->cb->ncats);
-	for (i = 0; i < c->ans.res.ncats; i++)
-		c->sugg[c->ans.res.cats[i]] = 1;
-	c->reviewed++;
-	if (!c->mask)
-		return learn_add(c->set, c->ans.n.text.data, c->coder, c->sugg, c->e);
-	/* Masked before learning, not just when shown: a proposed pattern is
-	 * a phrase of the answers and could otherwise be a piece of a CPR
-	 * number or a name.  The rules above saw the answer as given. */
-	buf_reset(&c->masked);
-	if ((rc = pii_mask(c->ans.n.text.data, c->ans.n.text.len, c->mask, &c->masked, NULL, c->e)))
-		return rc;
-	return learn_add(c->set, c->masked.data, c->coder, c->sugg, c->e);
+	return add(c, a->text);
 }
 
 /* Columns a UTF-8 string takes: its characters, not its bytes. */
@@ -154,12 +202,21 @@ static size_t width(const char *s)
 }
 
 static void write_proposals(const struct ctx *c, const struct learn_proposal *p, size_t n,
-	FILE *fp)
+	size_t folds, FILE *fp)
 {
-	size_t i, cat, added, removed, shown = 0;
+	size_t i, cat, added, removed, shown = 0, rejected, undo;
 
 	fprintf(fp, "Proposed rule changes for %s version %s, from %zu reviewed answers\n",
 		c->cb->id, c->cb->version, c->reviewed);
+	learn_left_out(c->set, &rejected, &undo);
+	if (folds > 1)
+		fprintf(fp, "(each scored on %zu held-out folds; %zu candidate change%s that "
+			"looked good on the answers %s came from but fixed no more than %s broke "
+			"on the others left out)\n", folds, rejected, rejected == 1 ? "" : "s",
+			rejected == 1 ? "it" : "they", rejected == 1 ? "it" : "they");
+	if (undo)
+		fprintf(fp, "(%zu candidate change%s that would undo a category carved out of another "
+			"(\"replaces\") left out)\n", undo, undo == 1 ? "" : "s");
 	if (c->other_version)
 		fprintf(fp, "(%zu decisions under other versions were left out: run 'koder "
 			"migrate' to use them)\n", c->other_version);
@@ -187,16 +244,20 @@ static void write_proposals(const struct ctx *c, const struct learn_proposal *p,
 					added == 1 ? "" : "s", removed, removed == 1 ? "" : "s");
 			ex = learn_text(c->set, p[i].example);
 			w = width(p[i].pattern);
-			fprintf(fp, "  %-7s \"%s\",%*s fixes %zu, breaks %zu   e.g. \"%.60s%s\"\n",
+			fprintf(fp, "  %-7s \"%s\",%*s fixes %zu, breaks %zu",
 				p[i].exclude ? "exclude" : "include", p[i].pattern,
-				(int)(w < 22 ? 22 - w : 0), "",
-				p[i].fixes, p[i].breaks, ex, strlen(ex) > 60 ? "..." : "");
+				(int)(w < 22 ? 22 - w : 0), "", p[i].fixes, p[i].breaks);
+			if (folds > 1)
+				fprintf(fp, "; held out: fixes %zu, breaks %zu", p[i].held_fixes,
+					p[i].held_breaks);
+			fprintf(fp, "   e.g. \"%.60s%s\"\n", ex, strlen(ex) > 60 ? "..." : "");
 			shown++;
 		}
 	}
 	if (!shown)
-		fprintf(fp, "\nNo change would fix more reviewed answers than it breaks "
-			"(with at least the --min fixes).\n");
+		fprintf(fp, "\nNo change would fix more reviewed answers than it breaks, "
+			"on the answers it came from and on held-out ones (with at least the "
+			"--min fixes).\n");
 	else
 		fprintf(fp, "\nPaste a pattern into the category's \"include\" or \"exclude\" list, "
 			"then run 'koder check'\nand 'koder diff --db' to see its effect.  "
@@ -206,8 +267,9 @@ static void write_proposals(const struct ctx *c, const struct learn_proposal *p,
 int cmd_learn(int argc, char **argv)
 {
 	struct cli_parser p;
-	const char *db = NULL, *cbpath = NULL, *out = NULL;
-	size_t min = 2, top = 5, n = 0;
+	const char *db = NULL, *cbpath = NULL, *out = NULL, *gold = NULL, *survey = NULL;
+	const char *id_col = NULL, *answer_col = NULL;
+	size_t min = 2, top = 5, folds = 10, n = 0;
 	const struct learn_proposal *props = NULL;
 	struct codebook *cb = NULL;
 	struct store *s = NULL;
@@ -224,6 +286,10 @@ int cmd_learn(int argc, char **argv)
 	while ((opt = cli_next(&p, argc, argv)) != -1) {
 		switch (opt) {
 		case OPT_DB: db = optarg; break;
+		case OPT_GOLD: gold = optarg; break;
+		case OPT_SURVEY: survey = optarg; break;
+		case OPT_ID: id_col = optarg; break;
+		case OPT_ANSWER: answer_col = optarg; break;
 		case OPT_CODEBOOK: cbpath = optarg; break;
 		case OPT_QUESTION: c.question = optarg; break;
 		case OPT_WAVE:
@@ -239,6 +305,10 @@ int cmd_learn(int argc, char **argv)
 			if (cli_parse_size(optarg, &top) || !top)
 				return cli_misuse(&usage, "--top needs a whole number of at least 1");
 			break;
+		case OPT_FOLDS:
+			if (cli_parse_size(optarg, &folds) || folds < 1 || folds > 50)
+				return cli_misuse(&usage, "--folds needs a whole number from 1 to 50");
+			break;
 		case 'o': out = optarg; break;
 		case OPT_MASK:
 		case OPT_MASK_KINDS:
@@ -249,8 +319,12 @@ int cmd_learn(int argc, char **argv)
 		default: return cli_misuse(&usage, NULL);
 		}
 	}
-	if (!db || !cbpath)
-		return cli_misuse(&usage, "--db and --codebook are required");
+	if (!cbpath || !db == !gold)
+		return cli_misuse(&usage, "--codebook and one of --db or --gold are required");
+	if (survey && (!id_col || !answer_col))
+		return cli_misuse(&usage, "--survey needs --id COL and --answer COL");
+	if (gold && (c.question || c.nwaves))
+		return cli_misuse(&usage, "--question and --wave go with --db, not --gold");
 	if (optind != argc)
 		return cli_misuse(&usage, "unexpected argument '%s'", argv[optind]);
 	if ((status = cmd_load_codebook(cbpath, &cb)))
@@ -273,25 +347,41 @@ int cmd_learn(int argc, char **argv)
 			rc = learn_known(c.set, i, 0, cb->cats[i].include[k], &e);
 		for (k = 0; !rc && k < cb->cats[i].nexclude; k++)
 			rc = learn_known(c.set, i, 1, cb->cats[i].exclude[k], &e);
+		/* carved out of a category the codebook still has (not a rename) */
+		for (k = 0; !rc && k < cb->cats[i].nreplaces; k++) {
+			long src = codebook_find(cb, cb->cats[i].replaces[k]);
+
+			if (src >= 0 && (size_t)src != i)
+				rc = learn_carved(c.set, i, (size_t)src, &e);
+		}
 	}
-	if (!rc)
+	if (!rc && gold) {
+		gold_read(gold, "text", "codes", survey, id_col, answer_col, one_gold, &c, &errs);
+		if (errs.n) {
+			status = cli_errors(&errs);
+			goto done;
+		}
+		c.e = &e;
+	}
+	if (!rc && db)
 		rc = store_open(&s, db, STORE_READONLY, &e);
-	if (!rc)
+	if (!rc && db)
 		rc = store_each_final(s, c.question, one, &c, &e);
 	if (!rc && !c.reviewed)
 		rc = kerr_set(&e, KERR_NOTFOUND, "no reviewed answers coded with %s version %s in "
-			"'%s'%s", cb->id, cb->version, db, c.other_version
+			"'%s'%s", cb->id, cb->version, db ? db : gold, c.other_version
 			? "; decisions under other versions exist: run 'koder migrate' first" : "");
 	if (!rc)
-		rc = learn_propose(c.set, min, top, &props, &n, &e);
+		rc = learn_propose(c.set, min, top, folds, &props, &n, &e);
 	if (!rc)
 		rc = outfile_open(&o, out, &e);
 	if (!rc) {
-		write_proposals(&c, props, n, o.fp);
+		write_proposals(&c, props, n, folds, o.fp);
 		rc = outfile_commit(&o, &e);
 	}
 	if (rc)
 		status = cli_error(&e);
+done:
 	store_close(s);
 	learn_free(c.set);
 	engine_free(c.en);

@@ -1,6 +1,6 @@
 /*
  * learn.c - phrase candidates from overridden answers, scored on all
- * reviewed answers.  An inverted index from n-gram key to the answers that
+ * reviewed answers and, fold by fold, on answers they were not learned from.  An inverted index from n-gram key to the answers that
  * hold it makes every count one walk of a posting list.
  */
 #include "learn.h"
@@ -37,6 +37,10 @@ struct learn_set {
 	size_t nprops, pcap;
 	struct known { size_t cat; int exclude; char *key; } *known;
 	size_t nknown;
+	struct carved { size_t cat, source; } *carved;
+	size_t ncarved;
+	size_t nrejected, nundo;  /* of the last learn_propose */
+	size_t *fold;             /* each answer's fold, dealt per category */
 	int indexed;
 };
 
@@ -97,6 +101,8 @@ void learn_free(struct learn_set *s)
 	for (i = 0; i < s->nknown; i++)
 		free(s->known[i].key);
 	free(s->known);
+	free(s->carved);
+	free(s->fold);
 	free(s->a);
 	free(s->g);
 	free(s->table);
@@ -507,15 +513,22 @@ static long score(size_t fixes, size_t breaks)
 
 struct cand {
 	size_t gram, fixes, breaks, example;
+	size_t held_fixes, held_breaks, folds;
 	size_t nwords;    /* copied from the gram so qsort needs no context */
 	const char *key;
 };
 
+/* Best first: what the held-out folds say, then the counts on every answer
+ * (a phrase that generalises beats one that fits the answers it came from). */
 static int cand_cmp(const void *x, const void *y)
 {
 	const struct cand *a = x, *b = y;
+	long ha = (long)a->held_fixes - (long)a->held_breaks;
+	long hb = (long)b->held_fixes - (long)b->held_breaks;
 	long da = score(a->fixes, a->breaks), db = score(b->fixes, b->breaks);
 
+	if (ha != hb)
+		return ha > hb ? -1 : 1;
 	if (da != db)
 		return da > db ? -1 : 1;
 	if (a->fixes != b->fixes)
@@ -534,6 +547,70 @@ static int fixes(const struct answer *a, size_t c, int exclude)
 static int breaks(const struct answer *a, size_t c, int exclude)
 {
 	return exclude ? (a->rules[c] && a->coder[c]) : (!a->rules[c] && !a->coder[c]);
+}
+
+/* Deal the answers into folds for one category and kind, stratified: the
+ * answers the change would fix are dealt in turn, and so are the others,
+ * so two answers a phrase fixes share a fold only when the category has
+ * more such answers than there are folds (a phrase whose two fixes shared
+ * a fold could never be held out). */
+static void deal(struct learn_set *s, size_t cat, int exclude, size_t folds)
+{
+	size_t i, nf = 0, no = 0;
+
+	for (i = 0; i < s->n; i++)
+		s->fold[i] = folds < 2 ? 0
+			: fixes(&s->a[i], cat, exclude) ? nf++ % folds : no++ % folds;
+}
+
+/* Fixes and breaks of gram `g` on the answers in fold `f` (in) or outside
+ * it (!in); with f == -1 and !in, on every answer. */
+static void count(const struct learn_set *s, const struct gram *g, size_t cat, int exclude,
+	size_t f, int in, size_t *fx, size_t *br, size_t *example)
+{
+	size_t p;
+
+	*fx = *br = 0;
+	for (p = 0; p < g->nposts; p++) {
+		const struct answer *a = &s->a[g->posts[p]];
+
+		if ((s->fold[g->posts[p]] == f) != in)
+			continue;
+		if (fixes(a, cat, exclude)) {
+			if (!*fx && example)
+				*example = g->posts[p];
+			(*fx)++;
+		} else if (breaks(a, cat, exclude)) {
+			(*br)++;
+		}
+	}
+}
+
+/* Score a candidate on the answers it was not learned from: for each fold,
+ * the phrase counts as learned when it fixes more than it breaks on the
+ * other folds alone (not fixes > 2 x breaks: leaving one answer out of a
+ * three-fix phrase would turn it down); then what it does to the fold's own
+ * answers is added.  A phrase whose fixes all sit in one
+ * fold fixes nothing held out; one that breaks what the coders left alone
+ * elsewhere shows it.  (Asking the other folds for --min fixes too would
+ * turn down every 2-fix phrase, and on a few hundred answers most real
+ * ones are that small.) */
+static void held_out(const struct learn_set *s, struct cand *c, size_t cat, int exclude,
+	size_t folds)
+{
+	const struct gram *g = &s->g[c->gram];
+	size_t f, fx, br;
+
+	c->held_fixes = c->held_breaks = c->folds = 0;
+	for (f = 0; f < folds; f++) {
+		count(s, g, cat, exclude, f, 0, &fx, &br, NULL);
+		if (fx <= br)
+			continue;
+		c->folds++;
+		count(s, g, cat, exclude, f, 1, &fx, &br, NULL);
+		c->held_fixes += fx;
+		c->held_breaks += br;
+	}
 }
 
 /* Every answer `c` fixes is also fixed by a proposal already taken: the
@@ -581,6 +658,9 @@ static int add_prop(struct learn_set *s, size_t cat, int exclude, const struct c
 	p->exclude = exclude;
 	p->fixes = c->fixes;
 	p->breaks = c->breaks;
+	p->held_fixes = c->held_fixes;
+	p->held_breaks = c->held_breaks;
+	p->folds = c->folds;
 	p->example = c->example;
 	p->pattern = strdup(s->g[c->gram].surface);
 	if (!p->pattern)
@@ -589,41 +669,59 @@ static int add_prop(struct learn_set *s, size_t cat, int exclude, const struct c
 	return 0;
 }
 
+/* Would this change undo a category the coders carved out of another?  An
+ * exclusion on the new category sends its answers back where they came
+ * from; an include on the category it came from takes them back.  Older
+ * decisions, made before the category existed, would argue for both. */
+static int undoes(const struct learn_set *s, size_t cat, int exclude)
+{
+	size_t i;
+
+	for (i = 0; i < s->ncarved; i++)
+		if (exclude ? s->carved[i].cat == cat : s->carved[i].source == cat)
+			return 1;
+	return 0;
+}
+
 static int propose_one(struct learn_set *s, size_t cat, int exclude, size_t min_fix,
-	size_t per_cat, unsigned char *seen)
+	size_t per_cat, size_t folds, unsigned char *seen)
 {
 	struct cand *cands = NULL, *taken = NULL;
 	size_t ncand = 0, ccap = 0, ntaken = 0, i, k;
-	int rc = 0;
+	int rc = 0, undo = undoes(s, cat, exclude);
 
+	deal(s, cat, exclude, folds);
 	memset(seen, 0, s->ng);
 	for (i = 0; i < s->n && !rc; i++) {
 		if (!fixes(&s->a[i], cat, exclude))
 			continue;
 		for (k = 0; k < s->a[i].ngrams && !rc; k++) {
-			size_t gi = s->a[i].grams[k], p;
+			size_t gi = s->a[i].grams[k];
 			const struct gram *g = &s->g[gi];
-			struct cand c = { gi, 0, 0, 0, g->nwords, g->key };
-			int have_example = 0;
+			struct cand c = { gi, 0, 0, 0, 0, 0, 0, g->nwords, g->key };
 
 			if (seen[gi])
 				continue;
 			seen[gi] = 1;
 			if (is_known(s, cat, exclude, g->key))
 				continue;
-			for (p = 0; p < g->nposts; p++) {
-				const struct answer *a = &s->a[g->posts[p]];
-
-				if (fixes(a, cat, exclude)) {
-					if (!have_example++)
-						c.example = g->posts[p];
-					c.fixes++;
-				} else if (breaks(a, cat, exclude)) {
-					c.breaks++;
-				}
-			}
+			count(s, g, cat, exclude, (size_t)-1, 0, &c.fixes, &c.breaks,
+				&c.example);
 			if (c.fixes < min_fix || score(c.fixes, c.breaks) <= 0)
 				continue;
+			if (folds > 1) {
+				held_out(s, &c, cat, exclude, folds);
+				/* it must fix more than it breaks where it was not
+				 * learned, and at least as many as --min asks */
+				if (c.held_fixes <= c.held_breaks || c.held_fixes < min_fix) {
+					s->nrejected++;
+					continue;
+				}
+			}
+			if (undo) {
+				s->nundo++;
+				continue;
+			}
 			if (ncand == ccap) {
 				struct cand *np;
 
@@ -654,7 +752,23 @@ static int propose_one(struct learn_set *s, size_t cat, int exclude, size_t min_
 	return rc;
 }
 
-int learn_propose(struct learn_set *s, size_t min_fix, size_t per_cat,
+int learn_carved(struct learn_set *s, size_t cat, size_t source, struct kerr *e)
+{
+	struct carved *c;
+
+	if (cat >= s->ncats || source >= s->ncats || cat == source)
+		return kerr_set(e, KERR_INVALID, "a category is carved out of another one");
+	c = realloc(s->carved, (s->ncarved + 1) * sizeof(*c));
+	if (!c)
+		return kerr_set(e, KERR_NOMEM, "out of memory");
+	s->carved = c;
+	c[s->ncarved].cat = cat;
+	c[s->ncarved].source = source;
+	s->ncarved++;
+	return 0;
+}
+
+int learn_propose(struct learn_set *s, size_t min_fix, size_t per_cat, size_t folds,
 	const struct learn_proposal **out, size_t *n, struct kerr *e)
 {
 	unsigned char *seen;
@@ -666,6 +780,7 @@ int learn_propose(struct learn_set *s, size_t min_fix, size_t per_cat,
 	for (i = 0; i < s->nprops; i++)
 		free(s->props[i].pattern);
 	s->nprops = 0;
+	s->nrejected = s->nundo = 0;
 	if (!s->indexed) {
 		for (i = 0; i < s->n && !rc; i++)
 			rc = index_answer(s, i, 1);
@@ -675,13 +790,17 @@ int learn_propose(struct learn_set *s, size_t min_fix, size_t per_cat,
 			return kerr_set(e, rc, "out of memory while indexing phrases");
 		s->indexed = 1;
 	}
+	free(s->fold);
+	s->fold = malloc((s->n + 1) * sizeof(*s->fold));
 	seen = malloc(s->ng + 1);
-	if (!seen)
+	if (!seen || !s->fold) {
+		free(seen);
 		return kerr_set(e, KERR_NOMEM, "out of memory");
+	}
 	for (i = 0; i < s->ncats && !rc; i++) {
-		rc = propose_one(s, i, 0, min_fix, per_cat, seen);
+		rc = propose_one(s, i, 0, min_fix, per_cat, folds, seen);
 		if (!rc)
-			rc = propose_one(s, i, 1, min_fix, per_cat, seen);
+			rc = propose_one(s, i, 1, min_fix, per_cat, folds, seen);
 	}
 	free(seen);
 	if (rc)
@@ -689,4 +808,10 @@ int learn_propose(struct learn_set *s, size_t min_fix, size_t per_cat,
 	*out = s->props;
 	*n = s->nprops;
 	return 0;
+}
+
+void learn_left_out(const struct learn_set *s, size_t *rejected, size_t *undo)
+{
+	*rejected = s->nrejected;
+	*undo = s->nundo;
 }
