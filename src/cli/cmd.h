@@ -36,6 +36,17 @@ struct cli_usage;
 #define CMD_NO_MASK_OPTS(key_mask, key_kinds) \
 	{ key_mask, "mask", NULL, "accepted; this output holds no answer text to mask" }, \
 	{ key_kinds, "mask-kinds", "LIST", "accepted like --mask (the LIST is checked)" }
+/* The survey-flag rows of a command that reads a bare survey without a
+ * corpus descriptor (review, serve): its answer, id, wave and role columns. */
+#define CMD_SURVEY_OPTS(key_text, key_id, key_wave, key_role) \
+	{ key_text, "text", "COLUMN", "the answer column (without a corpus descriptor)" }, \
+	{ key_id, "id", "COLUMN", "the respondent id column" }, \
+	{ key_wave, "wave", "COLUMN", "the wave column" }, \
+	{ key_role, "role", "COLUMN", "the role column" }
+/* The --order row of a review front end (session.h's orders). */
+#define CMD_ORDER_OPT(key) \
+	{ key, "order", "ORDER", "survey (default) or uncertain: where the patterns and the " \
+	  "learned model disagree, or the model is least sure, first" }
 /* Handle --mask (list NULL: every kind, unless --mask-kinds chose) or
  * --mask-kinds LIST: sets *mask to a pii.h kind set (mask NULL: a command
  * whose output holds no answer text only checks the list).  Returns 0, or

@@ -28,7 +28,7 @@ enum {
 	OPT_DB = 256, OPT_CODER, OPT_QUESTION, OPT_IMPORT, OPT_EXPORT, OPT_FORCE, OPT_CODEBOOK,
 	OPT_TEXT, OPT_ID, OPT_WAVE, OPT_ROLE, OPT_SAMPLE, OPT_SEED, OPT_ADJUDICATE,
 	OPT_BENCH, OPT_MASK, OPT_MASK_KINDS, OPT_SAMPLE_LIST, OPT_SAMPLE_REMOVE,
-	OPT_SAMPLE_REASSIGN, OPT_AUDIT
+	OPT_SAMPLE_REASSIGN, OPT_AUDIT, OPT_ORDER
 };
 
 /* --bench is for bench/review.sh and stays out of --help. */
@@ -49,11 +49,9 @@ static const struct cli_opt opts[] = {
 	{ OPT_SAMPLE_REMOVE, "sample-remove", NULL, "take --coder's sample away (decisions stay) and quit" },
 	{ OPT_SAMPLE_REASSIGN, "sample-reassign", "NAME", "give --coder's sample to NAME instead and quit" },
 	{ OPT_ADJUDICATE, "adjudicate", NULL, "step through coders' disagreements and decide" },
+	CMD_ORDER_OPT(OPT_ORDER),
 	{ OPT_CODEBOOK, "codebook", "CB", "codebook of --text; with a store alone, code the question with CB from now on" },
-	{ OPT_TEXT, "text", "COLUMN", "the answer column (without a corpus descriptor)" },
-	{ OPT_ID, "id", "COLUMN", "the respondent id column" },
-	{ OPT_WAVE, "wave", "COLUMN", "the wave column" },
-	{ OPT_ROLE, "role", "COLUMN", "the role column" },
+	CMD_SURVEY_OPTS(OPT_TEXT, OPT_ID, OPT_WAVE, OPT_ROLE),
 	{ 'h', "help", NULL, "show this help" },
 	{ 0, NULL, NULL, NULL }
 };
@@ -70,8 +68,13 @@ static const struct cli_usage usage = {
 	"project store; later 'koder review --db PATH' is enough.\n\n"
 	"Keys: 1-9 and 0 tick categories 1-10 (# and a number for more), Enter\n"
 	"confirm, x ingen_svar, n note, u undo, j/k or arrows move, / search,\n"
-	"f filter, ? help, q quit.  Every decision is saved before the next answer\n"
-	"shows; starting again resumes at the first answer you have not reviewed.\n\n"
+	"f filter, o order, ? help, q quit.  Every decision is saved before the\n"
+	"next answer shows; starting again resumes at the first answer you have\n"
+	"not reviewed.\n\n"
+	"--order uncertain (or the o key) puts first the answers a decision teaches\n"
+	"most from: where the codebook's patterns and its learned model disagree,\n"
+	"then where the model is least sure (without a model: the answers the\n"
+	"patterns left uncoded).  Each answer's line says why it came early.\n\n"
 	"--import reads CSV with `id,codes` rows (as 'koder code' and --export write\n"
 	"them; optional wave, question, note columns; save an edited .xlsx as CSV\n"
 	"first); every row is checked first and the file is imported whole or not\n"
@@ -116,6 +119,7 @@ struct review_cmd {
 	unsigned mask;          /* PII kinds masked in --export, 0 for none */
 	long long seed;
 	int adjudicate, bench, force;
+	int order_uncertain;
 	struct corpus corpus;
 	int have_corpus;
 	struct store *s;
@@ -445,7 +449,7 @@ static int run_bench(struct review_cmd *r)
 static int run_tui(struct review_cmd *r)
 {
 	struct review_opts o = { r->qid, r->coder, r->adjudicate ? REVIEW_ADJUDICATE
-		: REVIEW_CODE, 0, 1 };
+		: REVIEW_CODE, 0, 1, r->order_uncertain };
 	struct review_summary sum;
 	struct kerr e;
 
@@ -558,6 +562,7 @@ int cmd_review(int argc, char **argv)
 	struct review_cmd r;
 	struct cli_parser p;
 	int c, status, modes, rest = 0;
+	enum session_order order;
 	const char *operand;
 
 	memset(&r, 0, sizeof(r));
@@ -589,6 +594,12 @@ int cmd_review(int argc, char **argv)
 		case OPT_WAVE: r.wave = optarg; break;
 		case OPT_ROLE: r.role = optarg; break;
 		case OPT_ADJUDICATE: r.adjudicate = 1; break;
+		case OPT_ORDER:
+			if (session_order_parse(optarg, &order))
+				return cli_misuse(&usage, "--order is survey or uncertain, not '%s'",
+					optarg);
+			r.order_uncertain = order == SESSION_ORDER_UNCERTAIN;
+			break;
 		case OPT_SAMPLE_LIST: r.sample_list = 1; break;
 		case OPT_SAMPLE_REMOVE: r.sample_remove = 1; break;
 		case OPT_SAMPLE_REASSIGN: r.sample_to = optarg; break;

@@ -41,10 +41,7 @@ static const struct cli_opt opts[] = {
 	{ OPT_INSECURE, "insecure", NULL, "allow plain http on a non-loopback address" },
 	{ OPT_QUIET, "quiet", NULL, "no log lines on standard error" },
 	{ OPT_CODEBOOK, "codebook", "CB", "codebook of --text (a file or a shipped id)" },
-	{ OPT_TEXT, "text", "COLUMN", "the answer column (without a corpus descriptor)" },
-	{ OPT_ID, "id", "COLUMN", "the respondent id column" },
-	{ OPT_WAVE, "wave", "COLUMN", "the wave column" },
-	{ OPT_ROLE, "role", "COLUMN", "the role column" },
+	CMD_SURVEY_OPTS(OPT_TEXT, OPT_ID, OPT_WAVE, OPT_ROLE),
 	{ 'h', "help", NULL, "show this help" },
 	{ 0, NULL, NULL, NULL }
 };

@@ -524,6 +524,20 @@ static void coders_line(const struct rv *r, struct buf *out)
 	}
 }
 
+/* Under the uncertain order, why this answer comes where it does. */
+static const char *why_first(const struct rv *r)
+{
+	double p;
+
+	if (session_get_order(r->ss) != SESSION_ORDER_UNCERTAIN)
+		return "";
+	p = session_priority(r->ss, session_pos(r->ss));
+	if (!session_order_model(r->ss))
+		return p >= 1 ? " · uncoded" : "";
+	/* short: the line also holds the place, in 64 columns of 80 */
+	return p > 1 ? " · model disagrees" : p >= 0.5 ? " · model unsure" : "";
+}
+
 /* Draw the whole screen into r->frame; `prompt` (may be NULL) replaces the
  * message line. */
 static int render(struct rv *r, const char *prompt)
@@ -541,11 +555,12 @@ static int render(struct rv *r, const char *prompt)
 	buf_reset(&r->frame);
 	buf_adds(&r->frame, "\x1b[H");
 	/* title */
-	buf_addf(&line, " koder review · %s · %s v%s · %s%s · view: %s%s%s",
+	buf_addf(&line, " koder review · %s · %s v%s · %s%s · view: %s%s%s%s",
 		session_question(r->ss), r->cb->id, r->cb->version ? r->cb->version : "",
 		session_coder(r->ss), r->mode == SESSION_ADJUDICATE ? " (adjudicating)"
 		: session_has_sample(r->ss) ? " (sample)" : "", session_filter_name(f),
-		f == SESSION_BY_CODE ? " " : "", f == SESSION_BY_CODE ? r->cb->cats[fcat].id : "");
+		f == SESSION_BY_CODE ? " " : "", f == SESSION_BY_CODE ? r->cb->cats[fcat].id : "",
+		session_get_order(r->ss) == SESSION_ORDER_UNCERTAIN ? ", uncertain first" : "");
 	if (r->color)
 		buf_adds(&r->frame, "\x1b[7m");
 	put_cols(&r->frame, line.data, r->cols, 1);
@@ -562,9 +577,9 @@ static int render(struct rv *r, const char *prompt)
 		row++;
 		goto bottom;
 	}
-	buf_addf(&line, " [%zu/%zu] %s · %s · %s%s%s", session_pos(r->ss) + 1,
+	buf_addf(&line, " [%zu/%zu] %s · %s · %s%s%s%s", session_pos(r->ss) + 1,
 		session_view_count(r->ss), it->respondent, it->wave, it->role,
-		it->place[0] ? " · " : "", it->place);
+		why_first(r), it->place[0] ? " · " : "", it->place);
 	put_cols(&r->frame, line.data, r->cols - 16, 0);
 	buf_adds(&r->frame, it->decided ? (r->color ? "  \x1b[32m✓ reviewed\x1b[0m" : "  ✓ reviewed")
 		: "  not reviewed");
@@ -845,6 +860,8 @@ static const char *const help_text[] = {
 	"  f           filter: all, not reviewed, uncertain, by suggested code,",
 	"              disagreements between coders (kept up to date), decided",
 	"              under an older codebook version, with a note",
+	"  o           order: uncertain first (the patterns and the learned model",
+	"              disagree, or the model is least sure) or survey order",
 	"  q           quit; every saved decision is kept, and the next start",
 	"              resumes at the first answer you have not reviewed",
 	"",
@@ -897,6 +914,24 @@ static int search(struct rv *r)
 		snprintf(r->msg, sizeof(r->msg), "Found \"%s\"%s.", r->search.data,
 			how == 2 ? " (only here)" : "");
 	return 0;
+}
+
+/* Survey order, or the answers a decision teaches most from first. */
+static void toggle_order(struct rv *r)
+{
+	enum session_order o = session_get_order(r->ss) == SESSION_ORDER_UNCERTAIN
+		? SESSION_ORDER_SURVEY : SESSION_ORDER_UNCERTAIN;
+	struct kerr e;
+
+	kerr_clear(&e);
+	if (session_set_order(r->ss, o, &e)) {
+		snprintf(r->msg, sizeof(r->msg), "Cannot order the answers: %s", e.msg);
+		return;
+	}
+	snprintf(r->msg, sizeof(r->msg), "%s", o == SESSION_ORDER_SURVEY ? "Survey order."
+		: session_order_model(r->ss) ? "Uncertain first: where the patterns and the "
+		"learned model disagree, then where the model is least sure."
+		: "Uncertain first: no learned model, so the answers the patterns left uncoded.");
 }
 
 static void filter_menu(struct rv *r, int in, int out)
@@ -1030,6 +1065,7 @@ static int run_session(struct rv *r, int in, int out, struct review_summary *sum
 			}
 			break;
 		case 'f': filter_menu(r, in, out); break;
+		case 'o': toggle_order(r); break;
 		case '?': help(r, in, out); break;
 		case '#':
 			buf_reset(&num);
@@ -1088,6 +1124,8 @@ int review_run(struct store *s, const struct review_opts *o, struct review_summa
 	got_signal = got_winch = 0;
 	rc = start(&r, s, o->question, o->coder, o->mode == REVIEW_ADJUDICATE
 		? SESSION_ADJUDICATE : SESSION_CODE, e);
+	if (!rc && o->order_uncertain)
+		rc = session_set_order(r.ss, SESSION_ORDER_UNCERTAIN, e);
 	if (!rc) {
 		r.color = !(nc && *nc);
 		term_size(&r, o->out_fd);

@@ -35,6 +35,7 @@ struct review_opts {
 	const char *coder;
 	enum review_mode mode;
 	int in_fd, out_fd;      /* the terminal (usually 0 and 1) */
+	int order_uncertain;    /* start with the uncertain order (session.h) */
 };
 
 /* What a session did, for the command's closing line. */

@@ -16,7 +16,9 @@
 #include "session.h"
 #include "buf.h"
 #include "codebook.h"
+#include "engine.h"
 #include "error.h"
+#include "model.h"
 #include "normalize.h"
 #include "project.h"
 #include "store.h"
@@ -103,6 +105,12 @@ struct session {
 	size_t nvers;
 	enum session_filter filter;
 	size_t filter_cat;
+	enum session_order order;
+	float *prio;              /* per table entry: session_priority's figure */
+	uint32_t *rank;           /* per table entry: its place, most to learn first */
+	const struct table *rank_tab;   /* the table prio and rank were made for */
+	size_t rank_n;
+	int rank_model;           /* a learned model was used */
 	struct session_wave *waves;
 	size_t nwaves, done, decided;
 	double t0;
@@ -893,6 +901,40 @@ static int go_item(struct session *ss, size_t idx)
 	return 0;
 }
 
+static int cmp_u64(const void *x, const void *y)
+{
+	uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+
+	return a < b ? -1 : a > b;
+}
+
+static int rank_valid(const struct session *ss)
+{
+	return ss->rank && ss->rank_tab == ss->tab && ss->rank_n == ss->tab->n;
+}
+
+/* Put the view in the session's order: survey order as built, or by the
+ * rank of each answer (most to learn from first).  Out of memory, the view
+ * stays in survey order and the next call says so. */
+static void order_view(struct session *ss)
+{
+	uint64_t *k;
+	size_t i;
+
+	if (ss->order != SESSION_ORDER_UNCERTAIN || !rank_valid(ss) || ss->nview < 2)
+		return;
+	if (!(k = malloc(ss->nview * sizeof(*k)))) {
+		ss->nomem = 1;
+		return;
+	}
+	for (i = 0; i < ss->nview; i++)
+		k[i] = (uint64_t)ss->rank[ss->it[ss->view[i]].a] << 32 | ss->view[i];
+	qsort(k, ss->nview, sizeof(*k), cmp_u64);
+	for (i = 0; i < ss->nview; i++)
+		ss->view[i] = (uint32_t)(k[i] & 0xffffffffu);
+	free(k);
+}
+
 static void rebuild_view(struct session *ss, long long keep)
 {
 	struct item *k = keep ? item_by_id(ss, keep) : NULL;
@@ -902,6 +944,7 @@ static void rebuild_view(struct session *ss, long long keep)
 	for (i = 0; i < ss->n; i++)
 		if (matches(ss, &ss->it[i]))
 			ss->view[ss->nview++] = i;
+	order_view(ss);
 	ss->cur = 0;
 	if (k)
 		go_item(ss, (size_t)(k - ss->it));
@@ -994,6 +1037,8 @@ void session_close(struct session *ss)
 	free_items(ss);
 	free(ss->byid);
 	free(ss->view);
+	free(ss->prio);
+	free(ss->rank);
 	for (i = 0; i < ss->nsteps; i++)
 		free(ss->steps[i].ids);
 	free(ss->steps);
@@ -1335,6 +1380,189 @@ int session_advance(struct session *ss)
 	}
 	ss->cur = next;
 	return 0;
+}
+
+/* ================================================================ order */
+
+struct prio_key {
+	float prio;
+	uint32_t idx;
+};
+
+static int cmp_prio(const void *x, const void *y)
+{
+	const struct prio_key *a = x, *b = y;
+
+	if (a->prio != b->prio)
+		return a->prio > b->prio ? -1 : 1;
+	return a->idx < b->idx ? -1 : a->idx > b->idx;
+}
+
+/*
+ * How much a coder's decision on an answer would teach: the answer's
+ * patterns (coded again now, without the model) against the codebook's
+ * learned model.  Where they disagree on a category (the model is on the
+ * other side of 0.5 from the patterns) the figure is 1 + how far apart they
+ * are (1.5 .. 2); else how unsure the model is of its least sure category,
+ * 1 - |2p - 1| (0 .. 1).  Without a model: 1 for an answer the patterns
+ * left uncoded or only residual, else 0.
+ */
+static float priority(const struct codebook *cb, const double *p, const unsigned char *pat,
+	int have_model)
+{
+	double dis = 0, unsure = 0;
+	size_t c, coded = 0;
+
+	for (c = 0; c < cb->ncats; c++)
+		coded += pat[c] && !cb->cats[c].residual;
+	if (!have_model)
+		return coded ? 0.0f : 1.0f;
+	for (c = 0; c < cb->ncats; c++) {
+		double d;
+
+		if (p[c] < 0)
+			continue;
+		d = pat[c] ? 1 - p[c] : p[c];
+		if (d > 0.5 && d > dis)
+			dis = d;
+		d = 1 - (p[c] > 0.5 ? 2 * p[c] - 1 : 1 - 2 * p[c]);
+		if (d > unsure)
+			unsure = d;
+	}
+	return (float)(dis > 0 ? 1 + dis : unsure);
+}
+
+/* Code every answer of the table with the patterns and the model, and rank
+ * them by priority (ties in survey order). */
+static int make_rank(struct session *ss, struct kerr *e)
+{
+	const struct codebook *cb = ss->cb;
+	const struct table *t = ss->tab;
+	struct engine_opts eo;
+	struct engine *en = NULL;
+	struct engine_answer ans;
+	struct kerr_list errs = KERR_LIST_INIT;
+	struct model *m = NULL;
+	struct prio_key *keys = NULL;
+	double *p = NULL;
+	unsigned char *pat = NULL;
+	size_t i, c;
+	int rc = 0;
+
+	memset(&eo, 0, sizeof(eo));
+	eo.no_model = 1;
+	engine_answer_init(&ans);
+	free(ss->prio);
+	free(ss->rank);
+	ss->rank_tab = NULL;
+	ss->prio = malloc((t->n + 1) * sizeof(*ss->prio));
+	ss->rank = malloc((t->n + 1) * sizeof(*ss->rank));
+	keys = malloc((t->n + 1) * sizeof(*keys));
+	p = malloc((cb->ncats + 1) * sizeof(*p));
+	pat = malloc(cb->ncats + 1);
+	if (!ss->prio || !ss->rank || !keys || !p || !pat) {
+		rc = nomem(e);
+		goto out;
+	}
+	if ((rc = engine_new(cb, &eo, &en, &errs))) {
+		if (errs.n && e)
+			*e = errs.items[0];
+		else
+			kerr_set(e, rc, "cannot build the rules of %s", cb->id);
+		goto out;
+	}
+	if (cb->model && (rc = model_load(cb->model, cb, &m, e)))
+		goto out;
+	for (i = 0; i < t->n; i++) {
+		const char *text = t->a[i].text ? t->a[i].text : "";
+
+		if ((rc = engine_code(en, text, strlen(text), &ans, e)))
+			goto out;
+		memset(pat, 0, cb->ncats);
+		for (c = 0; c < ans.res.ncats; c++)
+			pat[ans.res.cats[c]] = 1;
+		if (m)
+			model_score(m, ans.n.key.data, ans.n.key.len, p);
+		keys[i].prio = ss->prio[i] = priority(cb, p, pat, m != NULL);
+		keys[i].idx = (uint32_t)i;
+	}
+	qsort(keys, t->n, sizeof(*keys), cmp_prio);
+	for (i = 0; i < t->n; i++)
+		ss->rank[keys[i].idx] = (uint32_t)i;
+	ss->rank_tab = t;
+	ss->rank_n = t->n;
+	ss->rank_model = m != NULL;
+out:
+	if (rc) {
+		free(ss->prio);
+		free(ss->rank);
+		ss->prio = NULL;
+		ss->rank = NULL;
+	}
+	engine_answer_release(&ans);
+	engine_free(en);
+	model_free(m);
+	kerr_list_release(&errs);
+	free(keys);
+	free(p);
+	free(pat);
+	return rc;
+}
+
+static const char *const order_names[SESSION_ORDER_COUNT] = { "survey", "uncertain" };
+
+const char *session_order_name(enum session_order o)
+{
+	return (unsigned)o < SESSION_ORDER_COUNT ? order_names[o] : "";
+}
+
+int session_order_parse(const char *name, enum session_order *o)
+{
+	size_t i;
+
+	for (i = 0; name && i < SESSION_ORDER_COUNT; i++)
+		if (!strcmp(name, order_names[i])) {
+			*o = (enum session_order)i;
+			return 0;
+		}
+	return KERR_NOTFOUND;
+}
+
+int session_set_order(struct session *ss, enum session_order o, struct kerr *e)
+{
+	int rc;
+
+	if ((unsigned)o >= SESSION_ORDER_COUNT)
+		return kerr_set(e, KERR_INVALID, "no such order");
+	if (o == SESSION_ORDER_UNCERTAIN && !rank_valid(ss) && (rc = make_rank(ss, e)))
+		return rc;
+	ss->order = o;
+	rebuild_view(ss, 0);
+	if (ss->nomem) {
+		ss->nomem = 0;
+		ss->order = SESSION_ORDER_SURVEY;
+		rebuild_view(ss, 0);
+		return nomem(e);
+	}
+	ss->cur = next_todo(ss, 0);
+	return 0;
+}
+
+enum session_order session_get_order(const struct session *ss)
+{
+	return ss->order;
+}
+
+int session_order_model(const struct session *ss)
+{
+	return ss->order == SESSION_ORDER_UNCERTAIN && rank_valid(ss) && ss->rank_model;
+}
+
+double session_priority(const struct session *ss, size_t pos)
+{
+	if (pos >= ss->nview || !ss->prio || !rank_valid(ss))
+		return -1;
+	return ss->prio[ss->it[ss->view[pos]].a];
 }
 
 static const char *const filter_names[SESSION_FILTER_COUNT] = {
@@ -1931,6 +2159,8 @@ int session_refresh(struct session *ss, struct kerr *e)
 			free(pn[i].note);
 	}
 	free(pn);
+	if (!rc && ss->order == SESSION_ORDER_UNCERTAIN && !rank_valid(ss))
+		rc = make_rank(ss, e);
 	if (rc) {
 		ss->nview = ss->cur = 0;
 		return rc;

@@ -234,6 +234,39 @@ enum session_filter session_get_filter(const struct session *ss, size_t *cat);
 /* A short English name of a filter ("not reviewed"). */
 const char *session_filter_name(enum session_filter f);
 
+/*
+ * The order of the view.  SESSION_ORDER_SURVEY: survey order.
+ * SESSION_ORDER_UNCERTAIN: the answers a decision teaches most from first,
+ * "so that each decision teaches the most": every answer is coded again by
+ * the codebook's patterns alone and scored by its learned model (the
+ * codebook's "model"); answers where the two disagree on a category come
+ * first (the further apart, the sooner), then those the model is least
+ * sure of (a probability nearest 0.5), then the rest; ties in survey
+ * order.  Without a model, the answers the patterns left uncoded (or only
+ * residual) come first.  Filters still apply; the position moves to the
+ * first answer in the new order the coder has not decided.  Ordering by
+ * uncertainty codes every answer once (about as long as 'koder code' on
+ * them); the order then stays until the answers are read again.
+ */
+enum session_order {
+	SESSION_ORDER_SURVEY,
+	SESSION_ORDER_UNCERTAIN,
+	SESSION_ORDER_COUNT
+};
+int session_set_order(struct session *ss, enum session_order o, struct kerr *e);
+enum session_order session_get_order(const struct session *ss);
+/* "survey", "uncertain"; session_order_parse takes the same names
+ * (KERR_NOTFOUND for another). */
+const char *session_order_name(enum session_order o);
+int session_order_parse(const char *name, enum session_order *o);
+/* 1 when the uncertain order is in force and a learned model made it. */
+int session_order_model(const struct session *ss);
+/* The priority of the answer at view position `pos` under the uncertain
+ * order: 1.5-2 the patterns and the model disagree, 0-1 how unsure the
+ * model is (without a model: 1 uncoded, 0 coded); -1 when the answers were
+ * never ordered by uncertainty. */
+double session_priority(const struct session *ss, size_t pos);
+
 /* Search the view after the current answer (wrapping) for a respondent id
  * (exactly, any case) or text in the answer or the coder's note (case and
  * æ/ae ø/oe å/aa insensitive).  Moves there and returns 0, with *how = 1

@@ -670,6 +670,113 @@ static void test_samples(void **state)
 	store_close(s);
 }
 
+/* The uncertain order.  Without a model: the answer the patterns left
+ * to andet comes first, the rest in survey order.  With one: where the
+ * patterns and the model disagree first (the further apart the sooner),
+ * then the model's least sure, ties in survey order; filters still apply,
+ * the position is the first undecided answer, and survey order comes back. */
+static void test_order(void **state)
+{
+	static const char model[] =
+		"koder-model\t1\ncodebook\tt\ncategories\ttid\tafstand\tandet\n"
+		"thresholds\t0.5\t0.9\t0.9\n"
+		"bias\t-3\t-3\t-3\n"
+		"w:tid\t6\t0\t0\n"        /* tid: 0.95 where the word is */
+		"w:afstand\t0\t6\t0\n"
+		"w:lang\t0\t-3\t0\n"      /* "lang afstand": afstand 0.5, least sure */
+		"w:stadig\t-6\t0\t6\n"    /* "stadig ingen tid": andet, as the patterns */
+		"w:noget\t5\t0\t6\n";     /* "noget helt andet": tid 0.88, patterns say no */
+	long long id[5];
+	struct store *s = fresh(id);
+	struct session *ss = open_as(s, "anna", SESSION_CODE);
+	char path[300], mpath[300];
+	struct session_answer a;
+	enum session_order o;
+	FILE *f;
+	size_t i;
+	struct kerr e;
+
+	(void)state;
+	kerr_clear(&e);
+	assert_int_equal(session_order_parse("uncertain", &o), 0);
+	assert_int_equal(o, SESSION_ORDER_UNCERTAIN);
+	assert_int_equal(session_order_parse("random", &o), KERR_NOTFOUND);
+	assert_string_equal(session_order_name(SESSION_ORDER_SURVEY), "survey");
+	assert_true(session_priority(ss, 0) < 0);
+
+	/* no model: what the patterns left uncoded first ("ingen tid" is
+	 * negated, "noget helt andet" only andet), then the rest */
+	assert_int_equal(session_set_order(ss, SESSION_ORDER_UNCERTAIN, &e), 0);
+	assert_int_equal(session_order_model(ss), 0);
+	{
+		const long long want[5] = { id[0], id[2], id[3], id[1], id[4] };
+
+		for (i = 0; i < 5; i++)
+			assert_int_equal(session_view_id(ss, i), want[i]);
+	}
+	assert_true(session_priority(ss, 0) == 1.0);
+	assert_true(session_priority(ss, 3) == 0.0);
+	assert_int_equal(session_current(ss, &a, &e), 0);
+	assert_int_equal(a.id, id[0]);
+	session_close(ss);
+	store_close(s);
+
+	/* with a model */
+	snprintf(mpath, sizeof(mpath), "%s/t.model", dir);
+	assert_non_null(f = fopen(mpath, "w"));
+	fputs(model, f);
+	assert_int_equal(fclose(f), 0);
+	snprintf(path, sizeof(path), "%s/tm.json", dir);
+	assert_non_null(f = fopen(path, "w"));
+	fputs("{\"id\": \"t\", \"version\": 2, \"title\": \"T\", \"language\": \"da\",\n"
+		" \"model\": \"t.model\", \"categories\": [\n"
+		"  {\"id\": \"tid\", \"label\": \"Manglende tid\", \"include\": [\"tid\"]},\n"
+		"  {\"id\": \"afstand\", \"label\": \"Afstand\", \"include\": [\"afstand\"]},\n"
+		"  {\"id\": \"andet\", \"label\": \"Andet\"}]}\n", f);
+	assert_int_equal(fclose(f), 0);
+	s = fresh(id);
+	assert_int_equal(project_set_codebook(s, "q", path, NULL), 0);
+	ss = open_as(s, "anna", SESSION_CODE);
+	/* "ingen tid til det": the patterns see a negation, the model tid
+	 * (0.95): first.  It is decided, so the position skips it. */
+	assert_int_equal(session_decide(ss, id[0], "andet", NULL, &e), 0);
+	assert_int_equal(session_set_order(ss, SESSION_ORDER_UNCERTAIN, &e), 0);
+	assert_int_equal(session_get_order(ss), SESSION_ORDER_UNCERTAIN);
+	assert_int_equal(session_order_model(ss), 1);
+	{
+		const long long want[5] = { id[0], id[2], id[1], id[3], id[4] };
+
+		for (i = 0; i < 5; i++)
+			assert_int_equal(session_view_id(ss, i), want[i]);
+	}
+	assert_true(session_priority(ss, 0) > session_priority(ss, 1));
+	assert_true(session_priority(ss, 1) > 1.5);
+	assert_true(session_priority(ss, 2) > 0.99 && session_priority(ss, 2) <= 1.0);
+	assert_true(session_priority(ss, 3) < 0.2);
+	assert_int_equal(session_pos(ss), 1);     /* id[0] is decided */
+	/* a decision moves on in this order */
+	assert_int_equal(session_decide(ss, 0, "andet", NULL, &e), 0);
+	assert_int_equal(session_advance(ss), 0);
+	assert_int_equal(session_view_id(ss, session_pos(ss)), id[1]);
+	/* a filter keeps the order */
+	assert_int_equal(session_set_filter(ss, SESSION_UNREVIEWED, 0, &e), 0);
+	assert_int_equal(session_view_count(ss), 3);
+	assert_int_equal(session_view_id(ss, 0), id[1]);
+	assert_int_equal(session_view_id(ss, 1), id[3]);
+	assert_int_equal(session_view_id(ss, 2), id[4]);
+	assert_int_equal(session_refresh(ss, &e), 0);
+	assert_int_equal(session_view_id(ss, 0), id[1]);
+	/* back to survey order */
+	assert_int_equal(session_set_filter(ss, SESSION_ALL, 0, &e), 0);
+	assert_int_equal(session_view_id(ss, 1), id[2]);
+	assert_int_equal(session_set_order(ss, SESSION_ORDER_SURVEY, &e), 0);
+	assert_int_equal(session_view_id(ss, 0), id[0]);
+	assert_int_equal(session_view_id(ss, 1), id[1]);
+	assert_true(session_priority(ss, 0) >= 0);   /* still known */
+	session_close(ss);
+	store_close(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -684,6 +791,7 @@ int main(void)
 		cmocka_unit_test(test_adjudicate_starts_empty),
 		cmocka_unit_test(test_samples),
 		cmocka_unit_test(test_shared_answers),
+		cmocka_unit_test(test_order),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
