@@ -14,6 +14,7 @@
 #include "error.h"
 #include "project.h"
 #include "serve.h"
+#include "session.h"
 #include "store.h"
 
 #include <errno.h>
@@ -25,7 +26,7 @@
 enum {
 	OPT_DB = 256, OPT_LISTEN, OPT_CODER, OPT_ADD, OPT_REVOKE, OPT_CERT, OPT_KEY,
 	OPT_INSECURE, OPT_QUESTION, OPT_HOST, OPT_TEXT, OPT_ID, OPT_WAVE, OPT_ROLE,
-	OPT_CODEBOOK, OPT_QUIET
+	OPT_CODEBOOK, OPT_QUIET, OPT_ORDER
 };
 
 static const struct cli_opt opts[] = {
@@ -40,6 +41,7 @@ static const struct cli_opt opts[] = {
 	{ OPT_HOST, "host", "NAME", "the server's name in links and Host headers (team servers)" },
 	{ OPT_INSECURE, "insecure", NULL, "allow plain http on a non-loopback address" },
 	{ OPT_QUIET, "quiet", NULL, "no log lines on standard error" },
+	CMD_ORDER_OPT(OPT_ORDER),
 	{ OPT_CODEBOOK, "codebook", "CB", "codebook of --text (a file or a shipped id)" },
 	CMD_SURVEY_OPTS(OPT_TEXT, OPT_ID, OPT_WAVE, OPT_ROLE),
 	{ 'h', "help", NULL, "show this help" },
@@ -61,6 +63,9 @@ static const struct cli_usage usage = {
 	"SIGTERM) and nothing is lost.  A link printed again (a new --coder run or\n"
 	"--add-coder) replaces the coder's old one; started without --coder, the\n"
 	"server keeps the links given before.\n\n"
+	"--order uncertain starts every coder's queue with the answers a decision\n"
+	"teaches most from (the patterns and the learned model disagree, then the\n"
+	"model is least sure); each coder can switch order on the page.\n\n"
 	"The first time, give the corpus (or survey) so its answers go into the\n"
 	"store, as 'koder review' does; later --db is enough.\n\n"
 	"On a team network listen on all addresses with TLS:\n"
@@ -81,7 +86,7 @@ struct serve_cmd {
 	const char *text, *id, *wave, *role, *codebook;
 	const char **coders;
 	size_t ncoders;
-	int insecure, quiet;
+	int insecure, quiet, order_uncertain;
 	struct corpus corpus;
 	int have_corpus;
 	struct store *s;
@@ -185,7 +190,8 @@ static int change_logins(struct serve_cmd *r)
 
 static int run_server(struct serve_cmd *r)
 {
-	struct serve_opts o = { r->listen, r->qid, r->cert, r->key, r->host, r->quiet };
+	struct serve_opts o = { r->listen, r->qid, r->cert, r->key, r->host, r->quiet,
+		r->order_uncertain };
 	struct serve *sv = NULL;
 	sigset_t set;
 	struct kerr e;
@@ -305,6 +311,15 @@ int cmd_serve(int argc, char **argv)
 		case OPT_HOST: r.host = optarg; break;
 		case OPT_INSECURE: r.insecure = 1; break;
 		case OPT_QUIET: r.quiet = 1; break;
+		case OPT_ORDER: {
+			enum session_order order;
+
+			if (session_order_parse(optarg, &order))
+				return cli_misuse(&usage, "--order is survey or uncertain, not '%s'",
+					optarg);
+			r.order_uncertain = order == SESSION_ORDER_UNCERTAIN;
+			break;
+		}
 		case OPT_CODEBOOK: r.codebook = optarg; break;
 		case OPT_TEXT: r.text = optarg; break;
 		case OPT_ID: r.id = optarg; break;

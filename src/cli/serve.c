@@ -675,6 +675,7 @@ int serve_start(struct serve **out, struct store *s, const struct serve_opts *o,
 		serve_stop(sv);
 		return rc;
 	}
+	sdata_set_order(sv->data, o->order_uncertain);
 	if (sv->tls) {
 		flags |= MHD_USE_TLS;
 		sv->d = MHD_start_daemon(flags, 0, NULL, NULL, handle, sv,

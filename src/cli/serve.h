@@ -34,6 +34,7 @@ struct serve_opts {
 	const char *cert, *key;   /* PEM files for https, or NULL */
 	const char *host;         /* extra Host name the server answers to, or NULL */
 	int quiet;                /* no log lines on stderr */
+	int order_uncertain;      /* review sessions start uncertain first */
 };
 
 /* Bind and start answering.  *out is the caller's (serve_stop). */

@@ -8,8 +8,9 @@
  *
  * Routes (after /api):
  *   GET  /session                 coder, codebook, progress, generation
- *   GET  /answer?move=M&filter=F&cat=I&q=TEXT&id=N&mode=adjudicate
+ *   GET  /answer?move=M&filter=F&cat=I&q=TEXT&id=N&mode=adjudicate&order=O
  *                                 M: current next prev todo first id search
+ *                                 O: survey uncertain (session_set_order)
  *   POST /decision {id, codes, note?, mode?}      committed before the reply
  *   POST /undo {mode?}                          this session's last step
  *   POST /note {id, note, mode?}
@@ -48,6 +49,8 @@ struct coder_st {
 	char *name;
 	struct session *ss[2];      /* SESSION_CODE, SESSION_ADJUDICATE */
 	unsigned long long refreshed[2];   /* generation at the last refresh */
+	int order_set[2], order[2]; /* the coder's chosen order (enum session_order),
+	                               kept when the sessions are opened again */
 };
 
 struct sdata {
@@ -57,6 +60,7 @@ struct sdata {
 	size_t nc, cap;
 	unsigned long long gen;     /* bumped by every decision, undo, note, change */
 	unsigned long long cbgen;   /* bumped when the codebook moves on */
+	int order;                  /* enum session_order of a session opened anew */
 	cJSON *tally;
 	unsigned long long tally_gen;
 };
@@ -106,6 +110,11 @@ int sdata_open(struct sdata **out, struct store *s, const char *question, struct
 	d->gen = 1;
 	*out = d;
 	return 0;
+}
+
+void sdata_set_order(struct sdata *d, int uncertain)
+{
+	d->order = uncertain ? SESSION_ORDER_UNCERTAIN : SESSION_ORDER_SURVEY;
 }
 
 static void close_sessions(struct sdata *d)
@@ -182,9 +191,17 @@ static int get_session(struct call *k, int adj, struct session **out)
 	int rc;
 
 	if (!c->ss[adj]) {
+		enum session_order o = c->order_set[adj] ? (enum session_order)c->order[adj]
+			: (enum session_order)k->d->order;
+
 		if ((rc = session_open(&c->ss[adj], k->d->s, k->d->question, c->name,
 				adj ? SESSION_ADJUDICATE : SESSION_CODE, &k->e)))
 			return fail_e(k, rc);
+		if (o != SESSION_ORDER_SURVEY && (rc = session_set_order(c->ss[adj], o, &k->e))) {
+			session_close(c->ss[adj]);
+			c->ss[adj] = NULL;
+			return fail_e(k, rc);
+		}
 		c->refreshed[adj] = k->d->gen;
 	}
 	*out = c->ss[adj];
@@ -436,6 +453,47 @@ static int apply_filter(struct call *k, struct session *ss, const char *f)
 	return 0;
 }
 
+/* order=survey|uncertain: the coder's order from now on (also when the
+ * session is opened again). */
+static int apply_order(struct call *k, struct session *ss, int adj, const char *name)
+{
+	enum session_order o;
+	int rc;
+
+	if (!name)
+		return 0;
+	if (session_order_parse(name, &o))
+		return fail(k, KERR_INVALID, "unknown order '%.40s' (survey or uncertain)", name);
+	if (session_get_order(ss) == o)
+		return 0;
+	if ((rc = session_set_order(ss, o, &k->e)))
+		return fail_e(k, rc);
+	k->who->order_set[adj] = 1;
+	k->who->order[adj] = (int)o;
+	return 0;
+}
+
+/* Why the answer comes where it does under the uncertain order: "disagree"
+ * (the patterns and the learned model), "unsure" (the model), "uncoded"
+ * (no model: the patterns coded nothing), or null. */
+static void add_why(cJSON *ans, const struct session *ss)
+{
+	double p = session_priority(ss, session_pos(ss));
+	const char *why = NULL;
+
+	if (session_get_order(ss) == SESSION_ORDER_UNCERTAIN && p >= 0) {
+		if (!session_order_model(ss))
+			why = p >= 1 ? "uncoded" : NULL;
+		else
+			why = p > 1 ? "disagree" : p >= 0.5 ? "unsure" : NULL;
+		cJSON_AddNumberToObject(ans, "priority", p);
+	}
+	if (why)
+		cJSON_AddStringToObject(ans, "why", why);
+	else
+		cJSON_AddNullToObject(ans, "why");
+}
+
 static int reply_current(struct call *k, struct session *ss, cJSON **out)
 {
 	struct session_answer a;
@@ -449,9 +507,15 @@ static int reply_current(struct call *k, struct session *ss, cJSON **out)
 	} else if (rc) {
 		return fail_e(k, rc);
 	} else {
+		cJSON *ans = answer_json(ss, &a);
+
 		o = cJSON_CreateObject();
-		cJSON_AddItemToObject(o, "answer", answer_json(ss, &a));
+		if (ans && a.pos != (size_t)-1)
+			add_why(ans, ss);
+		cJSON_AddItemToObject(o, "answer", ans);
 	}
+	cJSON_AddStringToObject(o, "order", session_order_name(session_get_order(ss)));
+	cJSON_AddBoolToObject(o, "order_model", session_order_model(ss));
 	cJSON_AddItemToObject(o, "progress", progress_json(ss));
 	cJSON_AddNumberToObject(o, "count", (double)session_view_count(ss));
 	cJSON_AddNumberToObject(o, "gen", (double)k->d->gen);
@@ -471,6 +535,8 @@ static int r_answer(struct call *k, cJSON **out)
 	if ((f || adj) && (rc = refresh(k, adj)))
 		return rc;
 	if ((rc = apply_filter(k, ss, f)))
+		return rc;
+	if ((rc = apply_order(k, ss, adj, k->arg(k->argctx, "order"))))
 		return rc;
 	if (!move || !strcmp(move, "current"))
 		;

@@ -26,6 +26,11 @@ void sdata_close(struct sdata *d);
  * reads it again when next used. */
 void sdata_reload(struct sdata *d);
 
+/* The order of a review session opened from now on: survey order, or
+ * (uncertain 1) session.h's SESSION_ORDER_UNCERTAIN; a coder's page may
+ * choose another for that coder (GET /answer?order=). */
+void sdata_set_order(struct sdata *d, int uncertain);
+
 /* A coder logged in: keep their name known (sessions open when first used). */
 void sdata_coder(struct sdata *d, const char *coder);
 

@@ -205,6 +205,18 @@ await test('bulk coding of a search', async () => {
   assert(/\d+ svar passer/.test(txt), 'no preview count: ' + txt.slice(0, 80));
 });
 
+await test('the order control puts uncertain answers first, and back to survey order', async () => {
+  await a.selectOption('#order', 'uncertain');
+  await waitFor(a, () => /mønstre og model er uenige|modellen er usikker|mønstrene kodede intet/
+    .test(document.getElementById('flags').textContent));
+  const j = await a.evaluate(async () => (await (await fetch('/api/answer?move=current')).json()));
+  assert(j.order === 'uncertain' && j.answer && j.answer.why, 'the API does not agree: ' + JSON.stringify(j.order));
+  await a.selectOption('#order', 'survey');
+  await waitFor(a, () => !/mønstre og model er uenige|modellen er usikker|mønstrene kodede intet/
+    .test(document.getElementById('flags').textContent));
+  assert(await a.inputValue('#order') === 'survey', 'the control did not stay on survey');
+});
+
 await test('the hostile answer is shown as text, never run', async () => {
   await a.fill('#search', 'H0001');
   await a.press('#search', 'Enter');

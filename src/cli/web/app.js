@@ -10,6 +10,9 @@ const T = {
     login_text: 'Åbn det link, koder serve gav dig (NAVN URL). Spørg den, der startede serveren, hvis du ikke har det.',
     f_all: 'Alle', f_todo: 'Ikke gennemgået', f_uncertain: 'Usikre', f_code: 'Med kategori …',
     f_disputed: 'Uenigheder', f_older: 'Ældre kodebogsversion', f_noted: 'Med note',
+    o_survey: 'Rækkefølge: skemaets', o_uncertain: 'Rækkefølge: usikre først',
+    why_disagree: 'mønstre og model er uenige', why_unsure: 'modellen er usikker',
+    why_uncoded: 'mønstrene kodede intet',
     search_ph: 'Søg (/)', note: 'Note', confirm: 'Gem', nosvar: 'Ingen svar', undo: 'Fortryd',
     bulk_title: 'Kod flere svar på én gang', bulk_ph: 'Svar der indeholder …', bulk_find: 'Vis',
     bulk_same: 'Identiske med dette svar', bulk_undo: 'Fortryd kodningen',
@@ -52,6 +55,9 @@ const T = {
     login_text: 'Open the link koder serve gave you (NAME URL). Ask whoever started the server if you do not have it.',
     f_all: 'All', f_todo: 'Not reviewed', f_uncertain: 'Uncertain', f_code: 'With category …',
     f_disputed: 'Disagreements', f_older: 'Older codebook version', f_noted: 'With a note',
+    o_survey: 'Order: survey', o_uncertain: 'Order: uncertain first',
+    why_disagree: 'patterns and model disagree', why_unsure: 'model unsure',
+    why_uncoded: 'patterns coded nothing',
     search_ph: 'Search (/)', note: 'Note', confirm: 'Save', nosvar: 'No answer', undo: 'Undo',
     bulk_title: 'Code several answers at once', bulk_ph: 'Answers containing …', bulk_find: 'Show',
     bulk_same: 'Identical to this answer', bulk_undo: 'Undo this coding',
@@ -213,6 +219,7 @@ function toggle(i) {
 
 function renderAnswer(j) {
   if (j.progress) renderProgress(j.progress);
+  if (j.order) $('order').value = j.order;
   S.cur = j.answer;
   const a = j.answer;
   const text = $('text');
@@ -246,6 +253,7 @@ function renderAnswer(j) {
   if (a.adjudicated) flag('adjudicated');
   if (a.older) flag('older', true);
   if (a.decided) flag('yours');
+  if (a.why) flag('why_' + a.why, true);
   const others = a.coders.filter(c => c.coder !== S.sess.coder || S.mode === 'adjudicate');
   if (others.length) {
     const o = $('others');
@@ -620,6 +628,7 @@ function wire() {
     go('current', { filter: f, cat: $('filtercat').value || 0 });
   });
   $('filtercat').addEventListener('change', () => go('current', { filter: 'code', cat: $('filtercat').value }));
+  $('order').addEventListener('change', () => go('current', { order: $('order').value }));
   $('lang').addEventListener('click', () => {
     S.lang = S.lang === 'da' ? 'en' : 'da';
     localStorage.setItem('koder-lang', S.lang);
