@@ -11,6 +11,7 @@ patterns alone and the OTHER half is scored with scripts/score-codes.py.
 A proposal helps when it raises that half's macro-F1.  Then all proposals
 are pasted at once.
 
+LEARN_ARGS in the environment adds options to `koder learn` (e.g. "--min 1").
 Prints one line per proposal and the summary lines
   half1->half2 proposals N helped K hurt H macro-F1 before X after-all Y
   total proposals N helped K hurt H (no change C)
