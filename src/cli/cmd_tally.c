@@ -4,10 +4,11 @@
  * engine's suggestion), count "Anført af X ud af Y" per wave and role, and
  * write the table and chart.
  *
- * The survey is read once, as a stream; what grows with the number of rows
- * is only the set of respondent ids seen (8 bytes each, for the duplicate
- * check; a second pass runs only when a duplicate was found) and the
- * decisions loaded from --db / --codes.  Problems that make the numbers
+ * The survey is read once, as a stream, by the one survey reader
+ * (survey.h: columns, wave and role resolved to the descriptor's names, the
+ * duplicate check); what grows with the number of rows is only that check's
+ * set of respondents (16 bytes each) and the decisions loaded from --db /
+ * --codes.  Problems that make the numbers
  * wrong (a duplicate id, a wave the descriptor does not know, a decision
  * naming an unknown category) are all collected and reported together, and
  * then nothing is written; problems the numbers survive (an empty wave
@@ -31,6 +32,7 @@
 #include "project.h"
 #include "store.h"
 #include "strtab.h"
+#include "survey.h"
 #include "table.h"
 #include "tally.h"
 
@@ -205,7 +207,7 @@ struct question {
 	struct engine *en;      /* the first question's lends its normalizer */
 	int shared;             /* cb and en are an earlier question's (same file) */
 	struct tally *t;
-	size_t col;
+	size_t col;             /* index among the survey reader's questions */
 	long *cb2t;             /* codebook category -> tally category, -1 = ingen_svar */
 	unsigned char *flags;
 	struct codes_map dec;
@@ -218,24 +220,6 @@ struct unknown {
 	char *value;
 	size_t count;
 	long line;
-};
-
-/*
- * Respondent ids seen, as 64-bit hashes of (wave, id): 8 bytes a respondent
- * rather than the id's text, because the duplicate check is the one thing
- * here that grows with the survey.  A duplicate is rare, so the line of its
- * first occurrence is found afterwards by reading the survey again
- * (dup_first_lines), which also rules out a hash collision.
- */
-struct idset {
-	uint64_t *slot;    /* 0 = empty */
-	size_t mask, n;
-};
-
-struct dup {
-	long wave;
-	char *id;
-	long line, first;
 };
 
 struct dim {
@@ -253,7 +237,6 @@ struct run {
 	int have_corpus;
 	const char *survey_arg, *by, *format_s, *out, *chart, *db, *codes, *only;
 	const char *f_id, *f_wave, *f_role, *f_text, *f_codebook, *f_enc, *f_sheet;
-	struct table *tab;      /* the survey being read (value labels for codes) */
 	int ci;
 	size_t min_base;
 	enum compare_mode cmp_mode;
@@ -269,12 +252,11 @@ struct run {
 	size_t nq;
 	struct engine_answer ans;
 	struct dim wave, role, group;
-	size_t id_col, wave_col, role_col, by_col;
+	size_t by_col;
 	unsigned mask;          /* --mask: PII kinds replaced in the values shown */
 	struct buf masked;
 	int has_wave, has_role;
-	struct idset ids;       /* (wave, id) hashes, for duplicates */
-	struct dup *dups;
+	struct kerr_list dups;  /* respondents twice in a wave (survey.h's check) */
 	size_t ndups;
 	size_t noid;            /* rows without a respondent id */
 	long noid_line;
@@ -839,40 +821,98 @@ static long dim_register(struct run *r, struct dim *d, const char *name, const c
 	return idx;
 }
 
-static void note_unknown(struct dim *d, const char *value, long line)
+/* Count a row with a value the descriptor does not list; returns its index
+ * in d->unk. */
+static size_t note_unknown(struct dim *d, const char *value, long line)
 {
 	size_t i;
 
 	for (i = 0; i < d->nunk; i++)
 		if (!strcmp(d->unk[i].value, value)) {
 			d->unk[i].count++;
-			return;
+			return i;
 		}
 	d->unk = xrealloc(d->unk, (d->nunk + 1) * sizeof(*d->unk));
 	d->unk[d->nunk++] = (struct unknown){ xstrdup(value), 1, line };
+	return i;
+}
+
+/* A value as shown (headings, warnings): with --mask, PII replaced (--by
+ * Email --mask shows [EMAIL]).  Borrowed from `val` or r->masked. */
+static const char *shown(struct run *r, const char *val)
+{
+	const char *m = r->mask ? pii_cell(val, r->mask, &r->masked, NULL) : val;
+
+	if (!m)
+		cli_die(EXIT_SOFTWARE, "out of memory");
+	return m;
+}
+
+/* d->cache values: a tally index, or UNKNOWN_BIT | index in d->unk */
+#define UNKNOWN_BIT 0x80000000u
+
+/*
+ * Index of a row's wave (role) in the tallies, or -1 when the descriptor
+ * does not list it (counted for the error, unless --keep-unknown).  The
+ * survey reader has resolved the value to its group (survey.h: the
+ * descriptor's name, or the value trimmed, spellings folded); this maps the
+ * group to the tallies' index, once per distinct group.
+ */
+static long group_index(struct run *r, struct dim *d, const char *name, long cidx, long line)
+{
+	size_t nlist = d == &r->wave ? r->corpus.nwaves : r->corpus.nroles;
+	size_t n = strlen(name);
+	const char *val;
+	uint32_t v;
+	long idx = -1;
+
+	if (cidx < 0 && !strcmp(name, SURVEY_UNKNOWN)) {     /* a blank cell */
+		if (!d->empty++)
+			d->empty_line = line;
+		return dim_register(r, d, UNKNOWN, d == &r->role ? "respondenter med ukendt rolle"
+				    : NULL);
+	}
+	if (strtab_get(&d->cache, name, n, &v)) {
+		if (!(v & UNKNOWN_BIT))
+			return (long)v;
+		d->unk[v & ~UNKNOWN_BIT].count++;
+		return -1;
+	}
+	if (cidx >= 0) {
+		val = name;
+		idx = dim_register(r, d, name, d == &r->role ? r->corpus.roles[cidx].plural : NULL);
+	} else {
+		val = shown(r, name);
+		if (!nlist || r->keep_unknown)
+			idx = dim_register(r, d, val, NULL);
+	}
+	if (idx < 0)
+		v = UNKNOWN_BIT | (uint32_t)note_unknown(d, val, line);
+	if (strtab_put(&d->cache, name, n, idx < 0 ? v : (uint32_t)idx, 0))
+		cli_die(EXIT_SOFTWARE, "out of memory");
+	return idx;
 }
 
 /* Without a list in the descriptor, values that differ only in case or
  * composed/decomposed letters are one value: the first spelling seen. */
-static const char *dim_same(const struct run *r, const struct dim *d, const char *val)
+static const char *dim_same(const struct run *r, const char *val)
 {
 	const struct tally *t = r->q[0].t;
-	const struct tally_dim *v = d == &r->wave ? t->waves : d == &r->role ? t->roles : t->groups;
-	size_t n = d == &r->wave ? t->nwaves : d == &r->role ? t->nroles : t->ngroups;
 
 	/* Beyond a few hundred values (--by on a near-unique column) the pairwise
 	 * comparison would dominate the run; spellings are then taken as they are. */
-	for (size_t i = 0; i < n && n <= 256; i++)
-		if (csv_name_equal(v[i].name, val))
-			return v[i].name;
+	for (size_t i = 0; i < t->ngroups && t->ngroups <= 256; i++)
+		if (csv_name_equal(t->groups[i].name, val))
+			return t->groups[i].name;
 	return val;
 }
 
-/* Index of the value in field `s` of dimension `d`, or -1 when unknown. */
-static long dim_index(struct run *r, struct dim *d, const char *s, size_t n, long line)
+/* Index of the --by value in field `s` (a column the reader does not
+ * resolve: any value is its own group). */
+static long by_index(struct run *r, struct dim *d, const char *s, size_t n, long line)
 {
 	uint32_t v;
-	long idx = -1;
+	long idx;
 	char *val;
 	size_t a = 0;
 
@@ -885,58 +925,15 @@ static long dim_index(struct run *r, struct dim *d, const char *s, size_t n, lon
 	if (!n) {
 		if (!d->empty++)
 			d->empty_line = line;
-		return dim_register(r, d, UNKNOWN, d == &r->role ? "respondenter med ukendt rolle"
-				    : NULL);
+		return dim_register(r, d, UNKNOWN, NULL);
 	}
-	if (strtab_get(&d->cache, s, n, &v)) {
-		if (v != UINT32_MAX)
-			return (long)v;
-		val = strndup(s, n);
-		note_unknown(d, val, line);
-		free(val);
-		return -1;
-	}
+	if (strtab_get(&d->cache, s, n, &v))
+		return (long)v;
 	val = xmalloc(n + 1);
 	memcpy(val, s, n);
 	val[n] = '\0';
-	if (r->mask) {
-		/* --by Email --mask: the values become headings and warnings,
-		 * so they are masked like every other written cell */
-		const char *m = pii_cell(val, r->mask, &r->masked, NULL);
-
-		if (!m)
-			cli_die(EXIT_SOFTWARE, "out of memory");
-		if (m != val) {
-			free(val);
-			val = xstrdup(m);
-		}
-	}
-	if (d == &r->wave && r->corpus.nwaves) {
-		long w = corpus_wave_of(&r->corpus, val);
-		const char *code;
-
-		/* a .sav cell reads as its value label; the descriptor may name the code */
-		if (w < 0 && (code = table_value_code(r->tab, r->wave_col, val)))
-			w = corpus_wave_of(&r->corpus, code);
-
-		if (w >= 0)
-			idx = dim_register(r, d, r->corpus.waves[w].name, NULL);
-	} else if (d == &r->role && r->corpus.nroles) {
-		long k = corpus_role_of(&r->corpus, val);
-		const char *code;
-
-		if (k < 0 && (code = table_value_code(r->tab, r->role_col, val)))
-			k = corpus_role_of(&r->corpus, code);
-
-		if (k >= 0)
-			idx = dim_register(r, d, r->corpus.roles[k].name, r->corpus.roles[k].plural);
-	} else
-		idx = dim_register(r, d, dim_same(r, d, val), NULL);
-	if (idx < 0 && r->keep_unknown)
-		idx = dim_register(r, d, val, NULL);
-	if (idx < 0)
-		note_unknown(d, val, line);
-	if (strtab_put(&d->cache, s, n, idx < 0 ? UINT32_MAX : (uint32_t)idx, 0))
+	idx = dim_register(r, d, dim_same(r, shown(r, val)), NULL);
+	if (strtab_put(&d->cache, s, n, (uint32_t)idx, 0))
 		cli_die(EXIT_SOFTWARE, "out of memory");
 	free(val);
 	return idx;
@@ -968,18 +965,17 @@ static void report_unknowns(struct run *r, struct dim *d, const char *name)
 
 /* ---- the pass over the survey -------------------------------------------- */
 
-static int code_answer(struct run *r, struct question *q, const struct csv_row *row,
+static int code_answer(struct run *r, struct question *q, const struct survey_row *row,
 		       const char *wave, struct buf *scratch, enum tally_kind *kind, int *reviewed)
 {
-	const char *text = row->field[q->col], *codes = NULL;
-	size_t len = row->len[q->col], i;
+	const char *text = row->answer[q->col], *codes = NULL;
+	size_t len = row->answer_len[q->col], i;
 	struct kerr e;
 
 	kerr_clear(&e);
 	*reviewed = 0;
 	if (q->dec.loaded)
-		codes = codes_map_get(&q->dec, wave, row->field[r->id_col], row->len[r->id_col],
-				      scratch);
+		codes = codes_map_get(&q->dec, wave, row->respondent, row->respondent_len, scratch);
 	/* A blank answer is blank whatever a decisions file says of it (often
 	 * ingen_svar): the store holds no blank answers, so --codes and --db
 	 * count it alike, and a decision cannot make it a respondent who
@@ -994,7 +990,7 @@ static int code_answer(struct run *r, struct question *q, const struct csv_row *
 			kerr_at(&e, r->db ? r->db : r->codes, 0, 0);
 			snprintf(e.msg + strlen(e.msg), sizeof(e.msg) - strlen(e.msg),
 				 " in the decision for respondent %s (survey line %ld)",
-				 row->field[r->id_col], row->line);
+				 row->respondent, row->line);
 			add_error(r, &e);
 			*kind = TALLY_EMPTY;
 		}
@@ -1015,141 +1011,63 @@ static int code_answer(struct run *r, struct question *q, const struct csv_row *
 	return 0;
 }
 
-static uint64_t id_hash(long wave, const char *id, size_t n)
+/* A respondent the reader saw twice in one wave: reported after the pass,
+ * with the other problems of the survey (nothing is written then). */
+static void note_dup(struct run *r, const struct survey *sv, const struct survey_row *row)
 {
-	uint64_t h = 1469598103934665603u ^ (uint64_t)wave;
+	struct kerr e;
 
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)id[i]) * 1099511628211u;
-	h ^= h >> 31;
-	return h ? h : 1;
-}
-
-/* Add h; returns 1 if it was there already. */
-static int idset_add(struct idset *s, uint64_t h)
-{
-	size_t k;
-
-	if ((s->n + 1) * 4 > (s->mask + 1) * 3) {
-		size_t cap = s->mask ? (s->mask + 1) * 2 : 4096, i;
-		uint64_t *ns = xcalloc(cap, sizeof(*ns));
-
-		for (i = 0; s->mask && i <= s->mask; i++)
-			if (s->slot[i]) {
-				k = s->slot[i] & (cap - 1);
-				while (ns[k])
-					k = (k + 1) & (cap - 1);
-				ns[k] = s->slot[i];
-			}
-		free(s->slot);
-		s->slot = ns;
-		s->mask = cap - 1;
-	}
-	for (k = h & s->mask; s->slot[k]; k = (k + 1) & s->mask)
-		if (s->slot[k] == h)
-			return 1;
-	s->slot[k] = h;
-	s->n++;
-	return 0;
-}
-
-static void check_duplicate(struct run *r, long wave, const struct csv_row *row)
-{
-	const char *id = row->field[r->id_col];
-	size_t n = row->len[r->id_col];
-
-	if (!idset_add(&r->ids, id_hash(wave, id, n)))
-		return;
-	if (r->ndups < MAX_LISTED * 3) {
-		r->dups = xrealloc(r->dups, (r->ndups + 1) * sizeof(*r->dups));
-		r->dups[r->ndups++] = (struct dup){ wave, xstrdup(id), row->line, 0 };
-	} else
+	if (r->ndups++ >= MAX_LISTED * 3) {
 		r->nerrors++;
-}
-
-/* The wave a row is in, as the main pass decided it (read-only). */
-static long wave_lookup(struct run *r, const char *s, size_t n)
-{
-	uint32_t v;
-
-	if (!r->has_wave)
-		return 0;
-	while (n && strchr(" \t", s[n - 1]))
-		n--;
-	while (n && strchr(" \t", *s)) {
-		s++;
-		n--;
+		return;
 	}
-	if (!n) {
-		for (size_t i = 0; i < r->q[0].t->nwaves; i++)
-			if (!strcmp(r->q[0].t->waves[i].name, UNKNOWN))
-				return (long)i;
-		return -1;
-	}
-	return strtab_get(&r->wave.cache, s, n, &v) && v != UINT32_MAX ? (long)v : -1;
-}
-
-/* Read the survey again to find where each duplicate id first appeared. */
-static void dup_first_lines(struct run *r, const struct table_opts *topt)
-{
-	struct table *rd = NULL;
-	table_row row;
-	struct kerr e;
-	size_t i;
-	int rc;
-
 	kerr_clear(&e);
-	if (table_open(&rd, r->path.data, topt, &e) == 0)
-		while ((rc = table_next(rd, &row, NULL)) != TABLE_END) {
-			if (rc < 0 && rc != -KERR_SYNTAX)
-				break;
-			if (rc < 0)
-				continue;
-			for (i = 0; i < r->ndups; i++) {
-				struct dup *d = &r->dups[i];
-
-				if (!d->first && row.line < d->line && !strcmp(row.field[r->id_col], d->id)
-				    && wave_lookup(r, row.field[r->wave_col], row.len[r->wave_col]) == d->wave)
-					d->first = row.line;
-			}
-		}
-	table_close(rd);
-	for (i = 0; i < r->ndups; i++) {
-		struct dup *d = &r->dups[i];
-
-		if (!d->first)
-			continue;  /* two ids whose hashes collide: not a duplicate */
-		kerr_clear(&e);
-		kerr_set(&e, KERR_SCHEMA, "respondent id \"%s\" appears twice in wave %s: on "
-			 "line %ld and on line %ld", d->id, r->q[0].t->waves[d->wave].name,
-			 d->first, d->line);
-		kerr_at(&e, r->path.data, d->line, 0);
-		kerr_path(&e, "%s", r->corpus.id_col);
-		add_error(r, &e);
-	}
+	survey_dup_error(sv, row, &e);
+	kerr_list_add(&r->dups, &e);
 }
 
-static int find_columns(struct run *r, struct table *rd)
+/* Open the survey with the reader every command uses: the descriptor's (or
+ * the flags') id, wave and role columns, the questions tallied. */
+static int open_survey(struct run *r, const struct table_opts *topt, struct survey **sv)
 {
+	struct survey_opts so = { 0 };
+	struct kerr_list errs = KERR_LIST_INIT;
 	struct kerr e;
-	size_t i;
-	int rc = 0;
+	int status = 0;
 
-	kerr_clear(&e);
-	rc = table_find(rd, r->corpus.id_col, &r->id_col, &e);
-	if (!rc && r->has_wave)
-		rc = table_find(rd, r->corpus.wave_col, &r->wave_col, &e);
-	if (!rc && r->has_role)
-		rc = table_find(rd, r->corpus.role_col, &r->role_col, &e);
-	if (!rc && r->by)
-		rc = table_find(rd, r->by, &r->by_col, &e);
-	for (i = 0; !rc && i < r->nq; i++)
-		rc = table_find(rd, r->q[i].column, &r->q[i].col, &e);
-	if (rc) {
+	so.encoding = (int)topt->csv.encoding;
+	so.max_field = topt->csv.max_field;
+	so.sheet = topt->sheet;
+	so.question = r->f_text ? r->q[0].id : r->only;
+	/* --text naming a column the descriptor has no question for */
+	if (r->f_text && !corpus_question_find(&r->corpus, r->q[0].id)
+	    && corpus_add_question(&r->corpus, r->q[0].id, r->f_text, NULL))
+		cli_die(EXIT_SOFTWARE, "out of memory");
+	if (survey_open(sv, &r->corpus, r->path.data, &so, &errs)) {
 		/* The file is there but is not the survey we were told about. */
-		if (rc == KERR_NOTFOUND)
-			e.code = KERR_SCHEMA;
+		for (size_t i = 0; i < errs.n; i++)
+			if (errs.items[i].code == KERR_NOTFOUND && errs.items[i].line == 1)
+				errs.items[i].code = KERR_SCHEMA;
+		status = cli_errors(&errs);
+		kerr_list_release(&errs);
+		return status;
+	}
+	kerr_list_release(&errs);
+	kerr_clear(&e);
+	if (r->by && survey_find_column(*sv, r->by, &r->by_col, &e))
 		return cli_error(&e);
+	for (size_t i = 0; i < r->nq; i++) {
+		size_t j;
+
+		for (j = 0; j < survey_nquestions(*sv); j++)
+			if (!strcmp(survey_question(*sv, j)->id, r->q[i].id))
+				break;
+		if (j == survey_nquestions(*sv)) {
+			kerr_set(&e, KERR_SCHEMA, "question \"%s\" is not in the survey", r->q[i].id);
+			kerr_at(&e, r->path.data, 1, 0);
+			return cli_error(&e);
+		}
+		r->q[i].col = j;
 	}
 	return 0;
 }
@@ -1158,8 +1076,8 @@ static int tally_survey(struct run *r)
 {
 	struct table_opts topt = { { .encoding = CSV_ENC_AUTO }, NULL };
 	struct csv_opts copt = { .encoding = CSV_ENC_AUTO };
-	struct table *rd = NULL;
-	table_row row;
+	struct survey *sv = NULL;
+	struct survey_row row;
 	struct kerr e;
 	struct buf scratch = BUF_INIT;
 	struct cli_progress prog;
@@ -1179,10 +1097,7 @@ static int tally_survey(struct run *r)
 	}
 	topt.csv = copt;
 	topt.sheet = r->f_sheet;
-	if ((rc = table_open(&rd, r->path.data, &topt, &e)))
-		return cli_error(&e);
-	r->tab = rd;
-	if ((status = find_columns(r, rd)))
+	if ((status = open_survey(r, &topt, &sv)))
 		goto out;
 	if (r->export_mode) {
 		struct tally **ts = xcalloc(r->nq, sizeof(*ts));
@@ -1190,7 +1105,8 @@ static int tally_survey(struct run *r)
 		for (size_t i = 0; i < r->nq; i++)
 			ts[i] = r->q[i].t;
 		xa = xcalloc(r->nq, sizeof(*xa));
-		rc = export_open(&r->exp, r->out, r->xf, r->path.data, &topt, rd, ts, r->nq, &e);
+		rc = export_open(&r->exp, r->out, r->xf, r->path.data, &topt, survey_table(sv), ts,
+				 r->nq, &e);
 		free(ts);
 		if (rc) {
 			status = e.code == KERR_IO ? (cli_error(&e), EXIT_CANTCREATE) : cli_error(&e);
@@ -1207,7 +1123,7 @@ static int tally_survey(struct run *r)
 	if (!r->has_role)
 		dim_register(r, &r->role, "(alle)", "respondenter");
 	cli_progress_start(&prog, "tally", 0);
-	while ((rc = table_next(rd, &row, &e)) != TABLE_END) {
+	while ((rc = survey_next(sv, &row, &e)) != SURVEY_END) {
 		long w = 0, k = 0, g = 0;
 
 		if (rc < 0) {
@@ -1219,17 +1135,19 @@ static int tally_survey(struct run *r)
 		}
 		cli_progress_add(&prog, 1);
 		if (r->has_wave)
-			w = dim_index(r, &r->wave, row.field[r->wave_col], row.len[r->wave_col], row.line);
+			w = group_index(r, &r->wave, row.wave, row.wave_index, row.line);
 		if (r->has_role)
-			k = dim_index(r, &r->role, row.field[r->role_col], row.len[r->role_col], row.line);
+			k = group_index(r, &r->role, row.role, row.role_index, row.line);
 		if (r->by)
-			g = dim_index(r, &r->group, row.field[r->by_col], row.len[r->by_col], row.line);
+			g = by_index(r, &r->group, row.field[r->by_col], row.len[r->by_col], row.line);
 		if (w < 0 || k < 0)
 			continue;
-		if (row.len[r->id_col])
-			check_duplicate(r, w, &row);
-		else if (!r->noid++)
-			r->noid_line = row.line;
+		if (is_blank(row.respondent, row.respondent_len)) {
+			if (!r->noid++)
+				r->noid_line = row.line;
+		} else if (row.dup_line > 0) {
+			note_dup(r, sv, &row);
+		}
 		for (size_t i = 0; i < r->nq; i++) {
 			struct question *q = &r->q[i];
 			enum tally_kind kind;
@@ -1242,26 +1160,30 @@ static int tally_survey(struct run *r)
 			    || (q->te && !reviewed && tally_add(q->te, (size_t)g, (size_t)w, (size_t)k,
 								kind, q->flags, 0)))
 				cli_die(EXIT_SOFTWARE, "out of memory");
-			if (r->panel && kind == TALLY_SUBST && row.len[r->id_col]
+			if (r->panel && kind == TALLY_SUBST && row.respondent_len
 			    && compare_panel_add(r->panel, i, (size_t)g, (size_t)w, (size_t)k,
-						 row.field[r->id_col], q->flags))
+						 row.respondent, q->flags))
 				cli_die(EXIT_SOFTWARE, "out of memory");
 			if (xa)
 				xa[i] = (struct export_answer){ kind, q->flags, reviewed };
 		}
-		if (r->exp && !r->errors.n && export_row(r->exp, &row, xa, &e)) {
-			status = e.code == KERR_IO ? (cli_error(&e), EXIT_CANTCREATE) : cli_error(&e);
-			goto out;
+		if (r->exp && !r->errors.n) {
+			table_row tr = { row.nfields, row.field, row.len, row.line };
+
+			if (export_row(r->exp, &tr, xa, &e)) {
+				status = e.code == KERR_IO ? (cli_error(&e), EXIT_CANTCREATE)
+					: cli_error(&e);
+				goto out;
+			}
 		}
 	}
 	cli_progress_end(&prog);
-	if (r->ndups)
-		dup_first_lines(r, &topt);
+	for (size_t i = 0; i < r->dups.n; i++)
+		add_error(r, &r->dups.items[i]);
 out:
 	free(xa);
 	buf_release(&scratch);
-	r->tab = NULL;
-	table_close(rd);
+	survey_close(sv);
 	return status;
 }
 
@@ -1580,10 +1502,7 @@ static void release_run(struct run *r)
 	release_dim(&r->wave);
 	release_dim(&r->role);
 	release_dim(&r->group);
-	free(r->ids.slot);
-	for (size_t i = 0; i < r->ndups; i++)
-		free(r->dups[i].id);
-	free(r->dups);
+	kerr_list_release(&r->dups);
 	kerr_list_release(&r->errors);
 	corpus_release(&r->corpus);
 	buf_release(&r->path);

@@ -495,11 +495,7 @@ KODER_API int koder_survey_next(koder_survey *k, koder_row *row, koder_error *er
 	row->nanswers = k->nq;
 	row->answers = r.answer;
 	if (r.dup_line > 0) {
-		kerr_set(&e, KERR_SCHEMA, "respondent '%s' appears again in wave %s (first on "
-			"line %ld); ids must be unique within a wave", r.respondent, r.wave,
-			r.dup_line);
-		kerr_at(&e, survey_file(k->s), r.line, 0);
-		kerr_path(&e, "%s", k->c.id_col ? k->c.id_col : "");
+		survey_dup_error(k->s, &r, &e);
 		put_err(err, &e, 0);
 		return -KERR_SCHEMA;
 	}
