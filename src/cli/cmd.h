@@ -6,6 +6,8 @@
 #ifndef KODER_CMD_H
 #define KODER_CMD_H
 
+#include <stdio.h>
+
 int cmd_normalize(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_code(int argc, char **argv);
@@ -13,6 +15,12 @@ int cmd_codebook(int argc, char **argv);
 int cmd_learn(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_migrate(int argc, char **argv);
+/* The side-by-side X/Y table of effect.h, as diff and migrate show it
+ * (cmd_diff.c).  Returns 0 or KERR_WRITE with `e` set. */
+struct effect_table;
+struct kerr;
+int cmd_print_effect_table(FILE *fp, const struct effect_table *t, const char *before_name,
+	const char *after_name, struct kerr *e);
 
 struct codebook;
 /* Load a codebook for a command, printing every problem found; returns an

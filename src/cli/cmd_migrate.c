@@ -421,7 +421,12 @@ static int side_by_side(struct ctx *c, const struct migrate_plan *p,
 		fprintf(fp, "\n\"after\" counts the migrated decisions; answers without a usable "
 			"decision (%zu flagged\nfor review, and those nobody decided) count with "
 			"version %s's suggestions.\n", p->review, c->to->version);
-		rc = effect_write_table(tb, ta, "before", "after", category_in_use, &u, fp, e);
+		struct effect_table et;
+
+		rc = effect_table_build(tb, ta, category_in_use, &u, &et, e);
+		if (!rc)
+			rc = cmd_print_effect_table(fp, &et, "before", "after", e);
+		effect_table_release(&et);
 	}
 	tally_free(tb);
 	tally_free(ta);
