@@ -24,6 +24,7 @@
 #include "corpus.h"
 #include "csv.h"
 #include "datadir.h"
+#include "decisions.h"
 #include "engine.h"
 #include "export.h"
 #include "error.h"
@@ -179,26 +180,6 @@ static const struct cli_usage *cur_usage = &tally_usage;
 #define UNKNOWN "(ukendt)"
 #define MAX_LISTED 20
 
-/*
- * Final codes by respondent, from --codes or --db: key -> index in `codes`.
- * A respondent is (id, wave): an entry with a wave is found only under
- * "wave\x1fid", never for the same id in another wave (a panel survey asks
- * the same staff in every wave).  An entry without a wave (a --codes file
- * with no wave column) is found under "id" in any wave, and remembers the
- * first wave it matched, so that an id answering in two waves is refused
- * (`amb`) instead of one decision being counted in both.
- */
-struct codes_map {
-	struct strtab keys;     /* "wave\x1fid" or "id" -> entry */
-	struct buf arena;       /* per entry "codes\0id\0" */
-	uint32_t *off;          /* entry -> offset in arena; UINT32_MAX = ambiguous */
-	unsigned char *used;
-	unsigned char *amb;     /* a wave-less entry matched in two waves */
-	const char **wave_of;   /* wave-less entry: wave first matched (borrowed) */
-	size_t n, cap;
-	int loaded;
-};
-
 /* One question being tallied. */
 struct question {
 	const char *id, *column;
@@ -210,7 +191,7 @@ struct question {
 	size_t col;             /* index among the survey reader's questions */
 	long *cb2t;             /* codebook category -> tally category, -1 = ingen_svar */
 	unsigned char *flags;
-	struct codes_map dec;
+	struct decisions dec;   /* --codes / --db: coders' final codes */
 	struct tally *te;       /* --audit: the engine-coded answers alone */
 	struct audit_est aud;
 };
@@ -281,91 +262,6 @@ static int is_blank(const char *s, size_t n)
 		if (!strchr(" \t\r\n", s[i]))
 			return 0;
 	return 1;
-}
-
-static int codes_map_put(struct codes_map *m, const char *key, size_t klen, size_t entry)
-{
-	uint32_t old;
-
-	if (strtab_get(&m->keys, key, klen, &old) && old != entry)
-		return strtab_put(&m->keys, key, klen, UINT32_MAX, 0);
-	return strtab_put(&m->keys, key, klen, (uint32_t)entry, 0);
-}
-
-/* Add codes for respondent `id` in `wave` (NULL or "" = any wave). */
-static int codes_map_add(struct codes_map *m, const char *wave, const char *id, const char *codes)
-{
-	struct buf key = BUF_INIT;
-	int rc;
-
-	if (m->n == m->cap) {
-		size_t cap = m->cap ? m->cap * 2 : 256;
-		uint32_t *off = realloc(m->off, cap * sizeof(*off));
-		unsigned char *used;
-
-		if (!off)
-			return KERR_NOMEM;
-		m->off = off;
-		used = realloc(m->used, cap);
-		if (!used)
-			return KERR_NOMEM;
-		m->used = used;
-		if (!(used = realloc(m->amb, cap)))
-			return KERR_NOMEM;
-		m->amb = used;
-		const char **w = realloc(m->wave_of, cap * sizeof(*w));
-		if (!w)
-			return KERR_NOMEM;
-		m->wave_of = w;
-		m->cap = cap;
-	}
-	m->off[m->n] = (uint32_t)m->arena.len;
-	m->used[m->n] = 0;
-	m->amb[m->n] = 0;
-	m->wave_of[m->n] = NULL;
-	if ((rc = buf_add(&m->arena, codes, strlen(codes) + 1))
-	    || (rc = buf_add(&m->arena, id, strlen(id) + 1)))
-		return rc;
-	if (wave && *wave) {
-		buf_addf(&key, "%s\x1f%s", wave, id);
-		rc = codes_map_put(m, key.data, key.len, m->n);
-		buf_release(&key);
-	} else {
-		rc = codes_map_put(m, id, strlen(id), m->n);
-	}
-	m->n++;
-	m->loaded = 1;
-	return rc;
-}
-
-/* The codes for (wave, id), or NULL. */
-static const char *codes_map_get(struct codes_map *m, const char *wave, const char *id,
-				 size_t idlen, struct buf *scratch)
-{
-	uint32_t v;
-
-	buf_reset(scratch);
-	buf_addf(scratch, "%s\x1f%.*s", wave, (int)idlen, id);
-	if (!strtab_get(&m->keys, scratch->data, scratch->len, &v) || v == UINT32_MAX) {
-		if (!strtab_get(&m->keys, id, idlen, &v) || v == UINT32_MAX)
-			return NULL;
-		if (!m->wave_of[v])
-			m->wave_of[v] = wave;
-		else if (strcmp(m->wave_of[v], wave))
-			m->amb[v] = 1;
-	}
-	m->used[v] = 1;
-	return m->arena.data + m->off[v];
-}
-
-static void codes_map_release(struct codes_map *m)
-{
-	strtab_release(&m->keys);
-	buf_release(&m->arena);
-	free(m->off);
-	free(m->used);
-	free(m->amb);
-	free(m->wave_of);
 }
 
 /* ---- setting up the questions ------------------------------------------ */
@@ -573,89 +469,10 @@ static int setup_questions(struct run *r)
  * respondents who answered in several waves under one id. */
 static int load_codes_file(struct run *r, struct question *q)
 {
-	FILE *fp = fopen(r->codes, "rb");
-	struct csv_reader *rd = NULL;
-	struct csv_row row;
-	struct strtab seen;     /* wave + id -> line, to refuse a respondent twice */
-	struct buf key = BUF_INIT;
 	struct kerr e;
-	size_t ci, cc, cw = 0;
-	int rc, has_wave = 0;
-	uint32_t first;
 
 	kerr_clear(&e);
-	if (!fp) {
-		kerr_errno(&e, errno, r->codes, "cannot open the codes file");
-		return cli_error(&e);
-	}
-	if (strtab_init(&seen, 1024))
-		cli_die(EXIT_SOFTWARE, "out of memory");
-	rc = csv_open(&rd, fp, r->codes, NULL, &e);
-	if (!rc)
-		rc = csv_header_find(rd, "id", &ci, &e);
-	if (!rc)
-		rc = csv_header_find(rd, "codes", &cc, &e);
-	if (!rc)
-		has_wave = csv_header_find(rd, "wave", &cw, NULL) == 0;
-	while (!rc && (rc = csv_next(rd, &row, &e)) == CSV_ROW) {
-		const char *wave = has_wave ? row.field[cw] : "";
-
-		rc = 0;
-		if (!row.len[ci])
-			continue;
-		buf_reset(&key);
-		buf_addf(&key, "%s\x1f%s", wave, row.field[ci]);
-		if (strtab_get(&seen, key.data, key.len, &first)) {
-			rc = kerr_set(&e, KERR_SCHEMA, "respondent \"%s\"%s%s has codes twice: on "
-				      "line %u and on line %ld", row.field[ci], *wave ? " in wave " : "",
-				      wave, first, row.line);
-			kerr_at(&e, r->codes, row.line, 0);
-			break;
-		}
-		if (strtab_put(&seen, key.data, key.len, (uint32_t)row.line, 0)
-		    || codes_map_add(&q->dec, wave, row.field[ci], row.field[cc])) {
-			rc = kerr_set(&e, KERR_NOMEM, "out of memory");
-			break;
-		}
-	}
-	csv_close(rd);
-	fclose(fp);
-	strtab_release(&seen);
-	buf_release(&key);
-	if (rc < 0)
-		rc = -rc;
-	return rc ? cli_error(&e) : 0;
-}
-
-/* Codebook versions the counted decisions were made under: few per question. */
-#define MAX_VERSIONS 32
-struct db_ctx {
-	struct question *q;
-	const char *migrated;   /* version 'koder migrate' moved this question to */
-	size_t awaiting;        /* decisions it flagged, not yet decided again */
-	int rc;
-	size_t disputed;        /* coders differ and nobody adjudicated */
-	char *version[MAX_VERSIONS];
-	size_t nversion[MAX_VERSIONS], nversions, unversioned;
-};
-
-static void note_version(struct db_ctx *d, const char *v)
-{
-	size_t i;
-
-	if (!v || !*v) {
-		d->unversioned++;
-		return;
-	}
-	for (i = 0; i < d->nversions; i++)
-		if (!strcmp(d->version[i], v)) {
-			d->nversion[i]++;
-			return;
-		}
-	if (d->nversions < MAX_VERSIONS) {
-		d->version[d->nversions] = xstrdup(v);
-		d->nversion[d->nversions++] = 1;
-	}
+	return decisions_load_codes(&q->dec, r->codes, &e) ? cli_error(&e) : 0;
 }
 
 /*
@@ -665,18 +482,14 @@ static void note_version(struct db_ctx *d, const char *v)
  * something else after a merge or split ('koder migrate' carries them over).
  * Returns 1 when there was something to warn about.
  */
-static int report_versions(struct run *r, struct question *q, struct db_ctx *d)
+static int report_versions(struct run *r, struct question *q,
+	const struct decisions_db_info *d)
 {
 	struct buf b = BUF_INIT;
 	const char *cur = q->cb->version ? q->cb->version : "";
 	int mixed = d->nversions > 1 || (d->nversions == 1 && strcmp(d->version[0], cur));
-	size_t i;
 
-	for (i = 0; i < d->nversions; i++)
-		buf_addf(&b, "%s%s (%zu svar)", i ? ", " : "", d->version[i], d->nversion[i]);
-	if (d->unversioned)
-		buf_addf(&b, "%sukendt (%zu svar)", d->nversions ? ", " : "", d->unversioned);
-	if (b.len && tally_set_decided_versions(q->t, b.data))
+	if (decisions_versions_text(d, &b) || (b.len && tally_set_decided_versions(q->t, b.data)))
 		cli_die(EXIT_SOFTWARE, "out of memory");
 	if (mixed)
 		cli_warn("%s: the decisions on \"%s\" were made under codebook %s version %s, "
@@ -684,47 +497,7 @@ static int report_versions(struct run *r, struct question *q, struct db_ctx *d)
 			 "'koder migrate --db %s --to CODEBOOK.json' and review the ones it flags", r->db, q->id,
 			 q->cb->id, b.data, *cur ? cur : "(none)", r->db);
 	buf_release(&b);
-	for (i = 0; i < d->nversions; i++)
-		free(d->version[i]);
 	return mixed;
-}
-
-static int db_final(void *ctx, const struct store_final *f)
-{
-	struct db_ctx *d = ctx;
-
-	if (!f->codes)
-		return 0;
-	/* After a migration every decision it could carry is at the new
-	 * version; one still under an older version is one it flagged for
-	 * review.  Until a coder decides it again its answer counts with the
-	 * new version's rules, as migrate's "after" column showed. */
-	if (d->migrated && (!f->codebook_version || strcmp(f->codebook_version, d->migrated))) {
-		d->awaiting++;
-		return 0;
-	}
-	d->disputed += f->disputed != 0;
-	note_version(d, f->codebook_version);
-	/* "(alle)": stored from a survey without a wave column, so any wave */
-	d->rc = codes_map_add(&d->q->dec, strcmp(f->answer->wave, "(alle)") ? f->answer->wave : "",
-			      f->answer->respondent, f->codes);
-	return d->rc;
-}
-
-/* 1 when 'koder migrate' moved question `q` to the very codebook counted. */
-static int migrated_here(struct store *s, const struct question *q)
-{
-	struct buf key = BUF_INIT, to = BUF_INIT;
-	char *abs = realpath(q->cb_path.data, NULL);
-	int here;
-
-	buf_addf(&key, "migrated:%s", q->id);
-	here = abs && store_meta_get(s, key.data, &to, NULL) == 0 && to.len
-	       && !strcmp(to.data, abs);
-	free(abs);
-	buf_release(&key);
-	buf_release(&to);
-	return here;
 }
 
 /* --audit: each question's audit, coder against engine on the sample. */
@@ -766,28 +539,20 @@ static int load_db(struct run *r)
 	if ((rc = store_open(&s, r->db, STORE_READONLY, &e)))
 		return cli_error(&e);
 	for (i = 0; i < r->nq && !rc; i++) {
-		struct db_ctx d;
+		struct question *q = &r->q[i];
+		struct decisions_db_info d;
 
-		memset(&d, 0, sizeof(d));
-		d.q = &r->q[i];
-		if (migrated_here(s, &r->q[i]))
-			d.migrated = r->q[i].cb->version ? r->q[i].cb->version : "";
-
-		rc = store_each_final(s, r->q[i].id, db_final, &d, &e);
-		/* A store filled without a corpus names questions by codebook id. */
-		if (!rc && !r->q[i].dec.loaded)
-			rc = store_each_final(s, r->q[i].cb->id, db_final, &d, &e);
-		if (d.rc)
-			rc = kerr_set(&e, KERR_NOMEM, "out of memory");
+		rc = decisions_load_db(&q->dec, s, q->id, q->cb->id, q->cb->version,
+				       q->cb_path.data, &d, &e);
 		if (!rc && d.disputed)
 			r->status = EXIT_PROBLEMS;
-		if (report_versions(r, &r->q[i], &d) && !rc)
+		if (report_versions(r, q, &d) && !rc)
 			r->status = EXIT_PROBLEMS;
 		if (!rc && d.awaiting) {
 			cli_warn("%s: %zu decision%s on \"%s\" made under an earlier version await%s "
 				 "review after 'koder migrate' (its --review-list); meanwhile %s "
 				 "counted with version %s's rules", r->db, d.awaiting,
-				 d.awaiting == 1 ? "" : "s", r->q[i].id, d.awaiting == 1 ? "s" : "",
+				 d.awaiting == 1 ? "" : "s", q->id, d.awaiting == 1 ? "s" : "",
 				 d.awaiting == 1 ? "its answer is" : "their answers are", d.migrated);
 			r->status = EXIT_PROBLEMS;
 		}
@@ -795,7 +560,8 @@ static int load_db(struct run *r)
 			cli_warn("%s: %zu answer%s to \"%s\" %s coders who disagree and no "
 				 "adjudication; the first coder's codes are counted ('koder review "
 				 "--adjudicate' settles them)", r->db, d.disputed,
-				 d.disputed == 1 ? "" : "s", r->q[i].id, d.disputed == 1 ? "has" : "have");
+				 d.disputed == 1 ? "" : "s", q->id, d.disputed == 1 ? "has" : "have");
+		decisions_db_info_release(&d);
 	}
 	store_close(s);
 	return rc ? cli_error(&e) : 0;
@@ -966,7 +732,7 @@ static void report_unknowns(struct run *r, struct dim *d, const char *name)
 /* ---- the pass over the survey -------------------------------------------- */
 
 static int code_answer(struct run *r, struct question *q, const struct survey_row *row,
-		       const char *wave, struct buf *scratch, enum tally_kind *kind, int *reviewed)
+		       const char *wave, enum tally_kind *kind, int *reviewed)
 {
 	const char *text = row->answer[q->col], *codes = NULL;
 	size_t len = row->answer_len[q->col], i;
@@ -975,7 +741,7 @@ static int code_answer(struct run *r, struct question *q, const struct survey_ro
 	kerr_clear(&e);
 	*reviewed = 0;
 	if (q->dec.loaded)
-		codes = codes_map_get(&q->dec, wave, row->respondent, row->respondent_len, scratch);
+		codes = decisions_get(&q->dec, wave, row->respondent, row->respondent_len);
 	/* A blank answer is blank whatever a decisions file says of it (often
 	 * ingen_svar): the store holds no blank answers, so --codes and --db
 	 * count it alike, and a decision cannot make it a respondent who
@@ -1079,7 +845,6 @@ static int tally_survey(struct run *r)
 	struct survey *sv = NULL;
 	struct survey_row row;
 	struct kerr e;
-	struct buf scratch = BUF_INIT;
 	struct cli_progress prog;
 	struct export_answer *xa = NULL;
 	int rc, status = 0;
@@ -1153,8 +918,7 @@ static int tally_survey(struct run *r)
 			enum tally_kind kind;
 			int reviewed;
 
-			if ((status = code_answer(r, q, &row, q->t->waves[w].name, &scratch, &kind,
-						  &reviewed)))
+			if ((status = code_answer(r, q, &row, q->t->waves[w].name, &kind, &reviewed)))
 				goto out;
 			if (tally_add(q->t, (size_t)g, (size_t)w, (size_t)k, kind, q->flags, reviewed)
 			    || (q->te && !reviewed && tally_add(q->te, (size_t)g, (size_t)w, (size_t)k,
@@ -1182,7 +946,6 @@ static int tally_survey(struct run *r)
 		add_error(r, &r->dups.items[i]);
 out:
 	free(xa);
-	buf_release(&scratch);
 	survey_close(sv);
 	return status;
 }
@@ -1195,25 +958,15 @@ out:
 static void report_ambiguous(struct run *r)
 {
 	for (size_t i = 0; i < r->nq; i++) {
-		struct codes_map *m = &r->q[i].dec;
+		const char *id[MAX_LISTED];
+		size_t n = decisions_ambiguous(&r->q[i].dec, id, MAX_LISTED);
 		struct buf ids = BUF_INIT;
-		size_t n = 0;
 		struct kerr e;
 
-		for (size_t j = 0; j < m->n; j++) {
-			const char *id;
-
-			if (!m->amb[j])
-				continue;
-			id = m->arena.data + m->off[j];         /* codes\0id\0 */
-			id += strlen(id) + 1;
-			if (n++ < MAX_LISTED)
-				buf_addf(&ids, "%s%s", n > 1 ? ", " : "", id ? id : "?");
-		}
-		if (!n) {
-			buf_release(&ids);
+		if (!n)
 			continue;
-		}
+		for (size_t j = 0; j < n && j < MAX_LISTED; j++)
+			buf_addf(&ids, "%s%s", j ? ", " : "", id[j]);
 		if (n > MAX_LISTED)
 			buf_addf(&ids, " and %zu more", n - MAX_LISTED);
 		kerr_clear(&e);
@@ -1247,11 +1000,8 @@ static void warn_unused(struct run *r)
 		r->status = EXIT_PROBLEMS;
 	}
 	for (size_t i = 0; i < r->nq; i++) {
-		struct codes_map *m = &r->q[i].dec;
-		size_t unused = 0;
+		size_t unused = decisions_unused(&r->q[i].dec);
 
-		for (size_t j = 0; j < m->n; j++)
-			unused += !m->used[j];
 		if (unused) {
 			cli_warn("%s: %zu decision%s for question \"%s\" name%s respondents that are "
 				 "not in %s", r->db ? r->db : r->codes, unused, unused == 1 ? "" : "s",
@@ -1495,7 +1245,7 @@ static void release_run(struct run *r)
 		buf_release(&q->cb_path);
 		free(q->cb2t);
 		free(q->flags);
-		codes_map_release(&q->dec);
+		decisions_release(&q->dec);
 	}
 	free(r->q);
 	engine_answer_release(&r->ans);
@@ -1515,7 +1265,7 @@ static int init_tables(struct run *r)
 	    || strtab_init(&r->group.cache, 256))
 		return KERR_NOMEM;
 	for (size_t i = 0; i < r->nq; i++)
-		if (strtab_init(&r->q[i].dec.keys, 1024))
+		if (decisions_init(&r->q[i].dec))
 			return KERR_NOMEM;
 	return 0;
 }
