@@ -162,7 +162,7 @@ static void duplicate(void)
 	while ((got = koder_survey_next(sv, &row, &err)) != 0)
 		if (got == -KODER_ESCHEMA) {
 			dup++;
-			CHECK(err.line == 4 && strstr(err.message, "first on line 2"));
+			CHECK(err.line == 4 && strstr(err.message, "on line 2 and on line 4"));
 		}
 	CHECK(dup == 1);
 	koder_survey_close(sv);
