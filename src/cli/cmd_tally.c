@@ -206,7 +206,8 @@ struct unknown {
 struct dim {
 	const char *what;       /* "wave", "role", "group" */
 	const char *column;
-	struct strtab cache;    /* raw value -> index, or UINT32_MAX = unknown */
+	struct strtab cache;    /* value or group -> index (see group_index, by_index) */
+	long *of_corpus;        /* the descriptor's wave (role) i -> index; -1 = not yet */
 	struct unknown *unk;
 	size_t nunk;
 	size_t empty;           /* rows with an empty value */
@@ -627,7 +628,7 @@ static const char *shown(struct run *r, const char *val)
 static long group_index(struct run *r, struct dim *d, const char *name, long cidx, long line)
 {
 	size_t nlist = d == &r->wave ? r->corpus.nwaves : r->corpus.nroles;
-	size_t n = strlen(name);
+	size_t n;
 	const char *val;
 	uint32_t v;
 	long idx = -1;
@@ -638,6 +639,10 @@ static long group_index(struct run *r, struct dim *d, const char *name, long cid
 		return dim_register(r, d, UNKNOWN, d == &r->role ? "respondenter med ukendt rolle"
 				    : NULL);
 	}
+	/* the descriptor's groups by their index: no hashing for most rows */
+	if (cidx >= 0 && d->of_corpus && d->of_corpus[cidx] >= 0)
+		return d->of_corpus[cidx];
+	n = strlen(name);
 	if (strtab_get(&d->cache, name, n, &v)) {
 		if (!(v & UNKNOWN_BIT))
 			return (long)v;
@@ -647,6 +652,13 @@ static long group_index(struct run *r, struct dim *d, const char *name, long cid
 	if (cidx >= 0) {
 		val = name;
 		idx = dim_register(r, d, name, d == &r->role ? r->corpus.roles[cidx].plural : NULL);
+		if (!d->of_corpus) {
+			d->of_corpus = xmalloc((nlist + 1) * sizeof(*d->of_corpus));
+			for (size_t i = 0; i <= nlist; i++)
+				d->of_corpus[i] = -1;
+		}
+		if ((size_t)cidx < nlist)
+			d->of_corpus[cidx] = idx;
 	} else {
 		val = shown(r, name);
 		if (!nlist || r->keep_unknown)
@@ -1214,9 +1226,9 @@ static int load_corpus(struct run *r)
 		return cli_misuse(&usage, "which column is the respondent id? give --id COLUMN");
 	r->has_wave = r->corpus.wave_col != NULL;
 	r->has_role = r->corpus.role_col != NULL;
-	r->wave = (struct dim){ "wave", r->corpus.wave_col, { BUF_INIT, NULL, 0, 0 }, NULL, 0, 0, 0 };
-	r->role = (struct dim){ "role", r->corpus.role_col, { BUF_INIT, NULL, 0, 0 }, NULL, 0, 0, 0 };
-	r->group = (struct dim){ "group", r->by, { BUF_INIT, NULL, 0, 0 }, NULL, 0, 0, 0 };
+	r->wave = (struct dim){ .what = "wave", .column = r->corpus.wave_col };
+	r->role = (struct dim){ .what = "role", .column = r->corpus.role_col };
+	r->group = (struct dim){ .what = "group", .column = r->by };
 	return 0;
 }
 
@@ -1225,6 +1237,7 @@ static void release_dim(struct dim *d)
 	for (size_t i = 0; i < d->nunk; i++)
 		free(d->unk[i].value);
 	free(d->unk);
+	free(d->of_corpus);
 	strtab_release(&d->cache);
 }
 
