@@ -1193,7 +1193,12 @@ static int store_rows(struct importer *im, const char *coder,
 		int had;
 
 		had = store_latest(im->s, r->answer, coder, &cur, NULL) == 0;
-		if (had && !strcmp(cur.codes, r->codes) && !r->note) {
+		/* the same codes under an older codebook version are a decision
+		 * made again (after 'koder migrate' flagged it): stored, so it
+		 * counts under the version it was made with */
+		if (had && !strcmp(cur.codes, r->codes) && !r->note
+		    && !strcmp(cur.codebook_version ? cur.codebook_version : "",
+			    cb->version ? cb->version : "")) {
 			store_decision_release(&cur);
 			st->unchanged++;
 			continue;
