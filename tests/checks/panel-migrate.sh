@@ -98,3 +98,4 @@ PY
 }
 
 study $ROOT/corpora/panel/heldout $ROOT/corpora/panel/codebook-v2.json
+study $ROOT/corpora/panel/heldout2 $ROOT/corpora/panel/heldout2/codebook-v2.json
