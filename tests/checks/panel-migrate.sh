@@ -26,6 +26,9 @@ study() {
 
 	# 1. version 1 decisions, every wave
 	$K review --import $H/gold-v1.csv --coder gold --db p.db $H 2>err || { cat err; fail "$name: import v1"; }
+	# an export made now (stamped), of the andet rows (valid in both versions)
+	$K review --export pre.csv --coder gold --db p.db 2>/dev/null || fail "$name: export v1"
+	awk -F';' 'NR == 1 || $7 == "andet"' pre.csv >pre-andet.csv
 
 	# 2. migrate with the store alone (the old version is the one it recorded)
 	st=0; $K migrate --db p.db --to $V2 --review-list flagged.csv >mig.txt 2>err || st=$?
@@ -55,6 +58,10 @@ PY
 		|| fail "$name: flagged $(wc -l <flagged.txt), expected $(wc -l <must.txt) split or andet + $rules found by the rules"
 	grep -q "andet .*kept .*to review (categories were added)" mig.txt || fail "$name: andet's review not reported"
 
+	# re-importing the export made before the migration decides nothing
+	#   again: its rows are the very decisions flagged (their stamps)
+	$K review --import pre-andet.csv --coder gold --db p.db 2>err || { cat err; fail "$name: re-import the old export"; }
+	grep -q " 0 decisions by gold stored" err || { cat err; fail "$name: an old export re-imported counts as decided again"; }
 	# a second run (the old codebook file no longer known) flags the same
 	$K migrate --dry-run --db p.db --to $V2 --review-list again.csv >/dev/null 2>&1
 	tail -n +2 again.csv | cut -d, -f1,2 | sort | diff -q - flagged.txt >/dev/null \
