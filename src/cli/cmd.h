@@ -26,6 +26,10 @@ struct codebook;
 /* Load a codebook for a command, printing every problem found; returns an
  * exit status (0 = loaded, *cb then owned by the caller). */
 int cmd_load_codebook(const char *path, struct codebook **cb);
+/* Say that `stale` decisions made under a codebook version other than
+ * `version` were left out of training or scoring (after 'koder migrate'
+ * they await review; their codes mean the old categories).  0: silent. */
+void cmd_note_stale(unsigned long stale, const char *version);
 struct cli_parser;
 /* Like cli_next, but options may also follow operands ("koder diff a b -o x"):
  * returns 0 with *operand set for each operand; everything after "--" is an

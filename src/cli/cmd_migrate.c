@@ -51,9 +51,10 @@ static const struct cli_usage usage = {
 	"old decision stays in the history.  A decision that uses a category that\n"
 	"was split or removed is NOT guessed: it is left as it was, listed, and must\n"
 	"be decided again by a coder (see --review-list).  So is a decision whose\n"
-	"answer NEW's rules code to a category NEW added (a category carved out of\n"
-	"andet changes what andet meant) and which the decision lacks.  The old\n"
-	"version is each --from codebook, or the one the store recorded.\n\n"
+	"answer NEW's rules code to a category NEW added and which the decision\n"
+	"lacks, and, when NEW added a category, every decision on andet: andet, the\n"
+	"residual, covered the new category until then, so what it meant changed.\n"
+	"The old version is each --from codebook, or the one the store recorded.\n\n"
 	"After a migration every command (review, --export, agree, tally --db) uses\n"
 	"NEW from the store, even with a descriptor that still names the old file\n"
 	"(a message says so); a decision still flagged counts with NEW's rules\n"
@@ -102,6 +103,20 @@ static const struct migration_answer *ans_of(struct ctx *c, long long id)
 	return migration_find(&c->m, id);
 }
 
+/* Kept andet, where the version added categories: migrate_plan_build
+ * flagged its decisions (andet covered the added categories until then). */
+static int residual_narrowed(const struct migrate_plan *p, const struct migrate_fate_count *f)
+{
+	size_t i;
+
+	if (f->kind != CBDIFF_KEPT || strcmp(f->id, CODEBOOK_ANDET))
+		return 0;
+	for (i = 0; i < p->nadded; i++)
+		if (!strcmp(p->added[i].version, f->version))
+			return p->added[i].n > 0;
+	return 0;
+}
+
 static void write_summary(struct ctx *c, const struct migrate_plan *p, int dry, FILE *fp)
 {
 	size_t i;
@@ -116,6 +131,10 @@ static void write_summary(struct ctx *c, const struct migrate_plan *p, int dry, 
 	if (p->flagged_added)
 		fprintf(fp, "  (of those, %zu because the rules find a category version %s added, "
 			"which the decision lacks)\n", p->flagged_added, p->to_version);
+	if (p->flagged_residual)
+		fprintf(fp, "  (of those, %zu because they use andet, the residual, and version %s "
+			"added categories andet covered until then)\n", p->flagged_residual,
+			p->to_version);
 	for (i = 0; i < p->nfates; i++) {
 		const struct migrate_fate_count *f = &p->fates[i];
 
@@ -125,7 +144,8 @@ static void write_summary(struct ctx *c, const struct migrate_plan *p, int dry, 
 		fprintf(fp, "  %-24s %-8s -> %s: %zu decision%s%s\n", f->id,
 			cbdiff_fate_name(f->kind), *f->to ? f->to : "(nothing)", f->decisions,
 			f->decisions == 1 ? "" : "s",
-			f->kind == CBDIFF_SPLIT || f->kind == CBDIFF_REMOVED ? ", to review" : "");
+			f->kind == CBDIFF_SPLIT || f->kind == CBDIFF_REMOVED ? ", to review"
+			: residual_narrowed(p, f) ? ", to review (categories were added)" : "");
 	}
 	if (p->review) {
 		fprintf(fp, "\nFlagged for review (kept as they were; a coder must decide again):\n");
@@ -279,8 +299,9 @@ int cmd_migrate(int argc, char **argv)
 	} else if (outfile_commit(&o, &e)) {
 		status = cli_error(&e);
 	} else if (plan.review) {
-		cli_warn("%zu decision%s need%s review: a category %s split or removed, or "
-			"the rules find a category the new version added%s%s",
+		cli_warn("%zu decision%s need%s review: a category %s split or removed, "
+			"the new version added categories that andet covered, or the rules find "
+			"a category the new version added%s%s",
 			plan.review, plan.review == 1 ? "" : "s", plan.review == 1 ? "s" : "",
 			plan.review == 1 ? "it uses was" : "they use was",
 			list ? "; listed in " : "", list ? list : "");

@@ -1164,7 +1164,15 @@ static int store_rows(struct importer *im, const char *coder,
 		int had;
 
 		had = store_latest(im->s, r->answer, coder, &cur, NULL) == 0;
-		if (had && !strcmp(cur.codes, r->codes) && !r->note) {
+		/* the same codes under an older codebook version are a decision
+		 * made again (after 'koder migrate' flagged it): stored, so it
+		 * counts under the version it was made with - unless the row is
+		 * an export of that very decision (its stamp), which re-imported
+		 * decides nothing */
+		if (had && !strcmp(cur.codes, r->codes) && !r->note
+		    && (!strcmp(cur.codebook_version ? cur.codebook_version : "",
+			    cb->version ? cb->version : "")
+			|| (r->stamp && strtoll(r->stamp, NULL, 10) == cur.id))) {
 			store_decision_release(&cur);
 			st->unchanged++;
 			continue;
