@@ -65,7 +65,10 @@
 #define CACHE_MAX 100000
 #define KNOWN_COMPOUND_MARGIN 1.0f /* see decide */
 #define SHORT_WORD 2       /* bytes: a word this short may be an abbreviation */
-#define SHORT_MAX_COST 1.5f /* ...and is repaired only by a cheap confusion */
+#define SHORT_MAX_COST 1.5f /* ...and is repaired only by a cheap confusion, */
+#define SHORT_VOWELLESS_FREQ 100 /* ...or, written without a vowel, into a
+				  * common word (pd -> på); the count of the
+				  * abbreviation as written still competes */
 
 enum why {
 	W_NONE, W_G_OE, W_AT_OE, W_REG_OE, W_A_AA, W_AA_AA, W_3_AA, W_AE_AE, W_EE_AE,
@@ -112,6 +115,7 @@ struct rule {
 	char from[8], to[8];
 	uint8_t fl, tl;
 	uint8_t caps;      /* only in words written in capitals (B for Ø) */
+	uint8_t typing;    /* also a spelling of a writer without æ ø å (oe, aa) */
 	enum why why;
 	float cost;
 };
@@ -135,6 +139,8 @@ struct centry {
 	float orig, best;         /* scores without context */
 	uint8_t why, has_best;
 	uint8_t guessed;          /* best is only hunspell's: not for names */
+	uint8_t typed;            /* best undoes a typing spelling (oe for ø), as
+				   * names keep them (Moeller, Mogens, Vagn) */
 	uint8_t whole;            /* best is a counted word, not a compound or form */
 	unsigned freq;            /* the word's own count */
 	float cost;               /* what believing best's repairs costs */
@@ -255,11 +261,13 @@ static int add_rule(struct repairer *rp, char *line, const char *path, long line
 	/* a capital read as a letter no lower-case word is damaged into (Ø as B) */
 	ru.caps = upper && strcmp(f[0], "I") && isalpha((unsigned char)f[1][0]);
 	ru.why = why_of(ru.from, ru.to);
+	ru.typing = !strcmp(f[2], "typing");
 	for (i = 0; i < rp->nrules; i++)
 		if (!strcmp(rp->rules[i].from, ru.from) && !strcmp(rp->rules[i].to, ru.to)) {
 			if (ru.cost < rp->rules[i].cost)
 				rp->rules[i].cost = ru.cost;
 			rp->rules[i].caps &= ru.caps;
+			rp->rules[i].typing |= ru.typing;
 			return 0;
 		}
 	if (rp->nrules == MAXRULES) {
@@ -750,6 +758,7 @@ struct gcand {
 	size_t len;
 	float cost;
 	enum why why;
+	int typing;        /* an edit undoes a typing spelling */
 };
 
 static int gcand_cmp(const void *a, const void *b)
@@ -768,8 +777,11 @@ static int apply_edits(const struct rule *rules, const char *lw, size_t n, const
 
 	g->cost = 0.0f;
 	g->why = rules[e[0].rule].why;
+	g->typing = 0;
 	for (i = 0; i < k; i++) {
 		const struct rule *r = &rules[e[i].rule];
+
+		g->typing |= r->typing;
 		size_t fl = strlen(r->from), tl = strlen(r->to);
 
 		if (e[i].pos < pos || o + (e[i].pos - pos) + tl >= MAXW)
@@ -793,7 +805,8 @@ static int apply_edits(const struct rule *rules, const char *lw, size_t n, const
  * a word the counts lack): try the reversals one, two, then three at a time,
  * cheapest first, and take the first spelling hunspell accepts.
  */
-static int generate(struct repairer *rp, const char *lw, size_t n, int caps, struct cand *out)
+static int generate(struct repairer *rp, const char *lw, size_t n, int caps, struct cand *out,
+		    int *typing)
 {
 	const struct rule *rules = rp->rules;
 	struct edit ed[96];
@@ -863,6 +876,7 @@ static int generate(struct repairer *rp, const char *lw, size_t n, int caps, str
 				out->inflected = 0;
 				out->loose = 0;
 				out->why = gc[i].why;
+				*typing = gc[i].typing;
 				found = 1;
 				break;
 			}
@@ -870,6 +884,18 @@ static int generate(struct repairer *rp, const char *lw, size_t n, int caps, str
 	}
 	free(gc);
 	return found;
+}
+
+/* 1 if lw[0..n) holds no vowel: no Danish word is written so, but
+ * abbreviations are (sb, jc) - and så, på, gå with å read as d (sd, pd, gd). */
+static int no_vowel(const char *lw, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strchr("aeiouy", lw[i]) || (unsigned char)lw[i] >= 0x80)
+			return 0;
+	return 1;
 }
 
 /* Decide for a lower-cased word without context; fills a cache entry whose
@@ -935,13 +961,15 @@ static int decide(struct repairer *rp, const char *lw, size_t n, int caps, struc
 		}
 	}
 	if (bi < 0 && ce->orig < -1e8f) {
-		int rc = generate(rp, lw, n, caps, &s.c[0]);
+		int typing = 0;
+		int rc = generate(rp, lw, n, caps, &s.c[0], &typing);
 
 		if (rc < 0)
 			return rc;
 		if (rc) {
 			bi = 0;
 			ce->guessed = 1;
+			ce->typed = (uint8_t)typing;
 			sc[0] = s.c[0].freq ? cand_score(&s.c[0]) : SPELL_BASE - s.c[0].cost;
 		}
 	}
@@ -958,6 +986,8 @@ static int decide(struct repairer *rp, const char *lw, size_t n, int caps, struc
 	 * letters give too little evidence for a dear confusion: only a cheap
 	 * repair is believed (p3 -> på, na -> nå), not sb -> ab (s for a). */
 	if (n <= SHORT_WORD && s.c[bi].cost > SHORT_MAX_COST &&
+	    !(no_vowel(lw, n) && s.c[bi].parts == 1 && !s.c[bi].inflected &&
+	      s.c[bi].freq >= SHORT_VOWELLESS_FREQ) &&
 	    !(lexicon_context(rp->lx, lw, n, 'W', "-", 1) &&
 	      lexicon_context(rp->lx, s.c[bi].w, s.c[bi].len, 'W', "-", 1)))
 		return 0;
@@ -1273,7 +1303,12 @@ static int repair_lower(struct repairer *rp, const char *lw, size_t n, enum casi
 			return 0;
 		}
 	}
-	if (!ce->has_best || (ce->guessed && cs != C_LOWER && cs != C_LOWER_FROM_I &&
+	/* a repair only hunspell knows is not for a name: not in capitals
+	 * (acronyms), nor in a capitalised word when it undoes a typing
+	 * spelling (Moeller, Mogens); OCR marks (Kgen, M&tningen) say the
+	 * word is damaged whatever it is */
+	if (!ce->has_best || (ce->guessed && (cs == C_ALL || (ce->typed && cs != C_LOWER &&
+							      cs != C_LOWER_FROM_I)) &&
 			      !(ctx && ctx->sentence_start))) {
 		if (!forced)
 			return 0;
