@@ -130,6 +130,7 @@ struct cand {
 	int parts;
 	int inflected;     /* a counted word plus an ending */
 	int loose;         /* after a prefix kept as written: proves nothing */
+	size_t pre;        /* ...that prefix's length */
 	enum why why;
 };
 
@@ -174,6 +175,7 @@ struct search {
 	int edits, parts;
 	unsigned minfreq;
 	int loose;         /* searching after a prefix kept as written */
+	size_t pre;        /* ...of this length */
 	int caps;          /* the word is written in capitals */
 	enum why why;
 	size_t steps;
@@ -502,6 +504,7 @@ static void add_cand(struct search *s, unsigned freq, int inflected)
 	c.parts = s->parts;
 	c.inflected = inflected || s->loose;
 	c.loose = s->loose;
+	c.pre = s->loose ? s->pre : 0;
 	c.why = s->parts > 1 && s->why == W_NONE ? W_COMPOUND : s->why;
 	for (i = 0; i < s->nc; i++)
 		if (s->c[i].len == c.len && !memcmp(s->c[i].w, c.w, c.len)) {
@@ -898,6 +901,32 @@ static int no_vowel(const char *lw, size_t n)
 	return 1;
 }
 
+/*
+ * What the word as written scores against candidate bi.  Normally its own
+ * score (orig).  But when bi keeps a prefix as written and repairs the rest
+ * (nulpunkt+målingen), and that rest as written is a word too (malingen),
+ * the written word is the same kind of compound, and only the two heads
+ * differ: it scores as its own split of the same prefix would (the head's
+ * count, at least 1, less the same compound and ending penalties), so the
+ * head whose count explains the word better wins.
+ */
+static float head_bar(struct repairer *rp, const struct search *s, const float *sc,
+		      const char *lw, size_t n, int bi, float orig)
+{
+	const struct cand *b = &s->c[bi];
+	float bar;
+	int i;
+
+	if (!b->loose || !lexicon_valid(rp->lx, lw + b->pre, n - b->pre))
+		return orig;
+	bar = -COMPOUND_PEN * (float)(b->parts - 1) - ENDING_PEN;
+	for (i = 0; i < s->nc; i++)
+		if (s->c[i].loose && s->c[i].pre == b->pre && s->c[i].len == n &&
+		    !memcmp(s->c[i].w, lw, n) && sc[i] > bar)
+			bar = sc[i];
+	return bar;
+}
+
 /* Decide for a lower-cased word without context; fills a cache entry whose
  * best candidate is stored in the arena. */
 static int decide(struct repairer *rp, const char *lw, size_t n, int caps, struct centry *ce)
@@ -931,6 +960,7 @@ static int decide(struct repairer *rp, const char *lw, size_t n, int caps, struc
 				continue;
 			memcpy(s.path, lw, p);
 			s.plen = p;
+			s.pre = p;
 			s.parts = 2;
 			s.minfreq = UINT32_MAX;
 			dfs(&s, p, 0, p);
@@ -980,7 +1010,7 @@ static int decide(struct repairer *rp, const char *lw, size_t n, int caps, struc
 	 * compounding, so the repair needs a clearer lead than over a word
 	 * nobody knows. */
 	if (!f && ce->orig > -1e8f && (s.c[bi].parts > 1 || s.c[bi].inflected)
-	    && sc[bi] < ce->orig + KNOWN_COMPOUND_MARGIN)
+	    && sc[bi] < head_bar(rp, &s, sc, lw, n, bi, ce->orig) + KNOWN_COMPOUND_MARGIN)
 		return 0;
 	/* A short unknown word is mostly an abbreviation (sb, jc, fk), and two
 	 * letters give too little evidence for a dear confusion: only a cheap
