@@ -24,21 +24,21 @@ out=$(python3 "$EVAL/score.py" --classes "${sample[@]}" "$KODER" \
 	"$EVAL"/prose-rare-heldout.tsv "$EVAL"/places-heldout.tsv)
 # floors: set class floor% (repaired)   and per set: set - repaired-floor% changed-ceiling%
 FLOORS='
-ocr000-heldout - 97.0 0.10
-ocr000-heldout C 75
+ocr000-heldout - 98.0 0.10
+ocr000-heldout C 86
 ocr000-heldout I 90
 ocr000-heldout X 99
-prose-ocr-heldout - 95.5 0.30
-prose-ocr-heldout C 83
+prose-ocr-heldout - 96.5 0.25
+prose-ocr-heldout C 87
 prose-ocr-heldout R 90
-prose-ocr-heldout X 98
-prose-rare-heldout - 84.0 0.35
-prose-rare-heldout C 80
-prose-rare-heldout A 68
-prose-rare-heldout R 55
-prose-rare-heldout X 87
-places-heldout - 94.5 0.10
-places-heldout N 93
+prose-ocr-heldout X 98.5
+prose-rare-heldout - 94.0 0.25
+prose-rare-heldout C 86
+prose-rare-heldout A 70
+prose-rare-heldout R 95
+prose-rare-heldout X 98.5
+places-heldout - 96.5 0.10
+places-heldout N 98
 places-heldout R 75
 places-heldout X 99
 '
