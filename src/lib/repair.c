@@ -64,6 +64,7 @@
 #define ENDING_PEN 0.5f   /* a counted word plus an inflection ending */
 #define CACHE_MAX 100000
 #define KNOWN_COMPOUND_MARGIN 1.0f /* see decide */
+#define ACRONYM_MAX 4      /* bytes: an unknown word in capitals this short may be an acronym */
 #define SHORT_WORD 2       /* bytes: a word this short may be an abbreviation */
 #define SHORT_MAX_COST 1.5f /* ...and is repaired only by a cheap confusion, */
 #define SHORT_VOWELLESS_FREQ 100 /* ...or, written without a vowel, into a
@@ -889,6 +890,17 @@ static int generate(struct repairer *rp, const char *lw, size_t n, int caps, str
 	return found;
 }
 
+/* 1 if lw[0..n) is ASCII letters only (no OCR stand-in, digit or æøå). */
+static int plain_letters(const char *lw, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (lw[i] < 'a' || lw[i] > 'z')
+			return 0;
+	return 1;
+}
+
 /* 1 if lw[0..n) holds no vowel: no Danish word is written so, but
  * abbreviations are (sb, jc) - and så, på, gå with å read as d (sd, pd, gd). */
 static int no_vowel(const char *lw, size_t n)
@@ -1350,6 +1362,11 @@ static int repair_lower(struct repairer *rp, const char *lw, size_t n, enum casi
 	}
 	orig = ce->orig;
 	best = ce->best;
+	/* a short word in capitals that nobody knows, written in plain letters,
+	 * is mostly an acronym (HSV, RGB): it counts as a word hunspell knows,
+	 * so only a likely repair beats it (KGGE -> KØGE, not HSV -> HAV) */
+	if (cs == C_ALL && n <= ACRONYM_MAX && orig < SPELL_BASE && plain_letters(lw, n))
+		orig = SPELL_BASE;
 	/* two counted words: the neighbours may tip the balance, by at most
 	 * LM_MAX either way (the pair counts are thin) - unless even LM_MAX
 	 * could not make the repair win (og/øg, for/før mostly): rounding is
