@@ -1176,6 +1176,31 @@ static void fix_case(char *s, size_t n, enum casing cs)
 static int repair_lower(struct repairer *rp, const char *lw, size_t n, enum casing cs,
 			const struct repair_ctx *ctx, struct buf *out, const char **why, int forced);
 
+/* lw (a word written with a capital I first, lower-cased) with that I read
+ * as l: the word itself when it is one, else its repair.  Lower case, or a
+ * capital at a sentence start.  Returns as repair_word. */
+static int repair_initial_l(struct repairer *rp, const char *lw, size_t n,
+			    const struct repair_ctx *ctx, struct buf *out, const char **why)
+{
+	char l[MAXW];
+	enum casing cs = ctx && ctx->sentence_start ? C_INIT : C_LOWER;
+	size_t mark = out->len;
+	int plain = rp->last_plain, rc;
+
+	memcpy(l, lw, n);
+	l[0] = 'l';
+	if (lexicon_valid(rp->lx, l, n)) {
+		if (buf_add(out, l, n))
+			return -KERR_NOMEM;
+		fix_case(out->data + mark, n, cs);
+		*why = why_text[W_I_L];
+		return 1;
+	}
+	rc = repair_lower(rp, l, n, cs, ctx, out, why, 0);
+	rp->last_plain = plain && rp->last_plain;
+	return rc;
+}
+
 int repair_word(struct repairer *rp, const char *w, size_t n,
 		const struct repair_ctx *ctx, struct buf *out, const char **why)
 {
@@ -1261,6 +1286,12 @@ int repair_word(struct repairer *rp, const char *w, size_t n,
 	if (cs == C_INIT && w[0] == 'I' && !(ctx && ctx->sentence_start))
 		cs = C_LOWER_FROM_I;
 	rc = repair_lower(rp, lw, n, cs, ctx, out, why, 0);
+	/* a capital I that no reading as i explains (Ipbende, Iysheden) is
+	 * read as l, and that word repaired on its own: two confusions in one
+	 * word (I for l, p for ø) cost no more than the second */
+	if (rc == 0 && (cs == C_LOWER_FROM_I || cs == C_INIT) && w[0] == 'I' && n >= 3 &&
+	    !lexicon_valid(rp->lx, lw, n))
+		rc = repair_initial_l(rp, lw, n, ctx, out, why);
 	if (rc == 0 && rp->last_plain) {
 		if (rp->nplain >= CACHE_MAX) {
 			strtab_clear(&rp->plain);

@@ -203,6 +203,9 @@ static void test_new_reports(void **state)
 	assert_string_equal(fix_ctx("Moeller", "var", "i", 0), "Moeller");
 	assert_string_equal(fix("effektmalingen"), "effektmålingen");
 	assert_string_equal(fix("fx"), "fx");
+	assert_string_equal(fix("Ipsningen"), "løsningen");
+	assert_string_equal(fix_ctx("Ipsningen", NULL, "er", 1), "Løsningen");
+	assert_string_equal(fix("Image"), "Image");
 }
 
 /* Real-word errors change only when the neighbours clearly say so. */
