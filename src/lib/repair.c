@@ -43,6 +43,7 @@
 #define SPELL_BASE -1.0f   /* score of a word only hunspell knows: it accepts
                               * many odd compounds (opstar = op+star) */
 #define SPELL_MAX_COST 2.0f /* dearest repair of a word hunspell accepts as it is */
+#define GEN_MARKED_PAIR 3.4f /* dearest two reversals with a marked one (imgdegd) */
 #define GEN_TESTS 40       /* hunspell checks for one unknown word, in all */
 #define MARGIN 0.5f        /* how much better a repair must score */
 #define CAPS_MARGIN 1.5f   /* ALL-CAPS words are often acronyms (STAR, SOF) */
@@ -117,6 +118,7 @@ struct rule {
 	uint8_t fl, tl;
 	uint8_t caps;      /* only in words written in capitals (B for Ø) */
 	uint8_t typing;    /* also a spelling of a writer without æ ø å (oe, aa) */
+	uint8_t marked;    /* reads a form no plain vowel is (z, &, d, eae), see generate */
 	enum why why;
 	float cost;
 };
@@ -265,6 +267,7 @@ static int add_rule(struct repairer *rp, char *line, const char *path, long line
 	ru.caps = upper && strcmp(f[0], "I") && isalpha((unsigned char)f[1][0]);
 	ru.why = why_of(ru.from, ru.to);
 	ru.typing = !strcmp(f[2], "typing");
+	ru.marked = !(ru.fl == 1 && strchr("aeiouy", ru.from[0]));
 	for (i = 0; i < rp->nrules; i++)
 		if (!strcmp(rp->rules[i].from, ru.from) && !strcmp(rp->rules[i].to, ru.to)) {
 			if (ru.cost < rp->rules[i].cost)
@@ -843,9 +846,15 @@ static int generate(struct repairer *rp, const char *lw, size_t n, int caps, str
 		size_t ng = 0, a, b, c, i;
 		struct edit e[3];
 
-		/* every way to pick k edits in position order, cheap ones only */
+		/* every way to pick k edits in position order, cheap ones only -
+		 * and one or two where one is a marked confusion (z, &, d for å,
+		 * eae for æ: forms no Danish word has, so even a rare reading is
+		 * believable; a plain vowel read as æ ø å is not, or English words
+		 * turn Danish: opens, realistic) */
 		for (a = 0; a < ne && ng < 512; a++) {
-			if (rules[ed[a].rule].cost > limit[k])
+			float ca = rules[ed[a].rule].cost;
+
+			if (ca > limit[k] && !(k <= 2 && rules[ed[a].rule].marked))
 				continue;
 			e[0] = ed[a];
 			if (k == 1) {
@@ -853,7 +862,11 @@ static int generate(struct repairer *rp, const char *lw, size_t n, int caps, str
 				continue;
 			}
 			for (b = a + 1; b < ne && ng < 512; b++) {
-				if (rules[ed[b].rule].cost > limit[k] || ed[b].pos < ed[a].pos + strlen(rules[ed[a].rule].from))
+				float cb = rules[ed[b].rule].cost;
+
+				if (ed[b].pos < ed[a].pos + strlen(rules[ed[a].rule].from) ||
+				    (cb > limit[k] && !(k == 2 && ca <= limit[k] && rules[ed[b].rule].marked)) ||
+				    (k == 2 && ca + cb > GEN_MARKED_PAIR))
 					continue;
 				e[1] = ed[b];
 				if (k == 2) {
