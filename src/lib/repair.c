@@ -43,6 +43,7 @@
 #define SPELL_BASE -1.0f   /* score of a word only hunspell knows: it accepts
                               * many odd compounds (opstar = op+star) */
 #define SPELL_MAX_COST 2.0f /* dearest repair of a word hunspell accepts as it is */
+#define GEN_CHEAP 1.5f      /* dearest single reversal hunspell is asked about unmarked */
 #define GEN_MARKED_PAIR 3.4f /* dearest two reversals with a marked one (imgdegd) */
 #define GEN_TESTS 40       /* hunspell checks for one unknown word, in all */
 #define MARGIN 0.5f        /* how much better a repair must score */
@@ -817,7 +818,7 @@ static int generate(struct repairer *rp, const char *lw, size_t n, int caps, str
 {
 	const struct rule *rules = rp->rules;
 	struct edit ed[96];
-	static const float limit[4] = { 0.0f, 1.5f, 1.2f, 1.0f };
+	static const float limit[4] = { 0.0f, GEN_CHEAP, 1.2f, 1.0f };
 	struct gcand *gc;
 	size_t ne = 0, pos;
 	int k, found = 0, tests = 0;
@@ -901,6 +902,18 @@ static int generate(struct repairer *rp, const char *lw, size_t n, int caps, str
 	}
 	free(gc);
 	return found;
+}
+
+/* 1 if lw[0..n) holds an OCR stand-in no word has (| @ & ® or a digit). */
+static int has_standin(const char *lw, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strchr("|@&0123456789", lw[i]) || ((unsigned char)lw[i] == 0xC2 && i + 1 < n &&
+							 (unsigned char)lw[i + 1] == 0xAE))
+			return 1;
+	return 0;
 }
 
 /* 1 if lw[0..n) is ASCII letters only (no OCR stand-in, digit or æøå). */
@@ -1391,10 +1404,12 @@ static int repair_lower(struct repairer *rp, const char *lw, size_t n, enum casi
 	}
 	/* a repair only hunspell knows is not for a name: not in capitals
 	 * (acronyms), nor in a capitalised word when it undoes a typing
-	 * spelling (Moeller, Mogens); OCR marks (Kgen, M&tningen) say the
-	 * word is damaged whatever it is */
-	if (!ce->has_best || (ce->guessed && (cs == C_ALL || (ce->typed && cs != C_LOWER &&
-							      cs != C_LOWER_FROM_I)) &&
+	 * spelling (Moeller, Mogens) or believes a rare letter confusion
+	 * (Holger is no Bolger); common OCR readings and stand-ins (Kgen,
+	 * M&tningen) say the word is damaged whatever it is */
+	if (!ce->has_best || (ce->guessed && (cs == C_ALL ||
+					      ((ce->typed || (ce->cost > GEN_CHEAP && !has_standin(lw, n))) &&
+					       cs != C_LOWER && cs != C_LOWER_FROM_I)) &&
 			      !(ctx && ctx->sentence_start))) {
 		if (!forced)
 			return 0;

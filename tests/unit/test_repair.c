@@ -206,6 +206,10 @@ static void test_new_reports(void **state)
 	assert_string_equal(fix("Ipsningen"), "løsningen");
 	assert_string_equal(fix_ctx("Ipsningen", NULL, "er", 1), "Løsningen");
 	assert_string_equal(fix("Image"), "Image");
+	assert_string_equal(fix("mzrket"), "mærket");
+	assert_string_equal(fix_ctx("Holger", "var", "i", 0), "Holger");
+	assert_string_equal(fix_ctx("Sidsel", "var", "i", 0), "Sidsel");
+	assert_string_equal(fix("opens"), "opens");
 }
 
 /* Real-word errors change only when the neighbours clearly say so. */
