@@ -1454,9 +1454,11 @@ static int repair_lower(struct repairer *rp, const char *lw, size_t n, enum casi
 	}
 	/* a word whose first character has no case (| or 1 for I, & @ 2 for
 	 * Æ, ® for Ø) is a capital at a sentence start, and a place name
-	 * (&rg -> Ærø) always is one */
+	 * (&rg -> Ærø) always is one; a stroke (| or 1) read as i was a
+	 * capital I, as a small i has its dot (|nformation -> Information) */
 	if (cs == C_LOWER && caseless_start(lw, n) &&
 	    ((ctx && ctx->sentence_start) ||
+	     ((lw[0] == '|' || lw[0] == '1') && out->len > mark && out->data[mark] == 'i') ||
 	     lexicon_place(rp->lx, out->data + mark, out->len - mark)))
 		cs = C_INIT;
 	fix_case(out->data + mark, out->len - mark, cs);

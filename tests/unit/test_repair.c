@@ -210,6 +210,7 @@ static void test_new_reports(void **state)
 	assert_string_equal(fix_ctx("Holger", "var", "i", 0), "Holger");
 	assert_string_equal(fix_ctx("Sidsel", "var", "i", 0), "Sidsel");
 	assert_string_equal(fix("opens"), "opens");
+	assert_string_equal(fix("|ndsatsen"), "Indsatsen");  /* a small i has a dot */
 }
 
 /* Real-word errors change only when the neighbours clearly say so. */
