@@ -1406,10 +1406,12 @@ static int repair_lower(struct repairer *rp, const char *lw, size_t n, enum casi
 	 * (acronyms), nor in a capitalised word when it undoes a typing
 	 * spelling (Moeller, Mogens) or believes a rare letter confusion
 	 * (Holger is no Bolger); common OCR readings and stand-ins (Kgen,
-	 * M&tningen) say the word is damaged whatever it is */
+	 * M&tningen) say the word is damaged whatever it is, and so does a
+	 * line with æ ø å in which OCR damage was already repaired */
 	if (!ce->has_best || (ce->guessed && (cs == C_ALL ||
 					      ((ce->typed || (ce->cost > GEN_CHEAP && !has_standin(lw, n))) &&
-					       cs != C_LOWER && cs != C_LOWER_FROM_I)) &&
+					       cs != C_LOWER && cs != C_LOWER_FROM_I &&
+					       !(ctx && ctx->damaged && !ctx->relaxed))) &&
 			      !(ctx && ctx->sentence_start))) {
 		if (!forced)
 			return 0;

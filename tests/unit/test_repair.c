@@ -211,6 +211,17 @@ static void test_new_reports(void **state)
 	assert_string_equal(fix_ctx("Sidsel", "var", "i", 0), "Sidsel");
 	assert_string_equal(fix("opens"), "opens");
 	assert_string_equal(fix("|ndsatsen"), "Indsatsen");  /* a small i has a dot */
+	{
+		/* after an OCR repair in a line with æ ø å, oe is OCR for ø */
+		struct buf b = BUF_INIT;
+		struct repair_ctx c = { .prev = "og", .prevn = 2, .next = "i", .nextn = 1,
+					.damaged = 1 };
+		const char *why;
+
+		assert_int_equal(repair_word(rp, "Moeller", 7, &c, &b, &why), 1);
+		assert_memory_equal(b.data, "M\xC3\xB8ller", b.len);
+		buf_release(&b);
+	}
 }
 
 /* Real-word errors change only when the neighbours clearly say so. */
