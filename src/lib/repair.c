@@ -147,6 +147,7 @@ struct centry {
 	uint8_t typed;            /* best undoes a typing spelling (oe for ø), as
 				   * names keep them (Moeller, Mogens, Vagn) */
 	uint8_t whole;            /* best is a counted word, not a compound or form */
+	uint8_t pair;             /* word and best are both words of the pair model */
 	unsigned freq;            /* the word's own count */
 	float cost;               /* what believing best's repairs costs */
 };
@@ -747,13 +748,6 @@ static int ctx_score(struct lexicon *lx, const char *w, size_t n, const struct l
 	return 1;
 }
 
-/* 1 if both the word and its best repair are words of the pair model. */
-static int ctx_pair(struct repairer *rp, const char *lw, size_t n, const struct centry *ce)
-{
-	return ce->has_best && ce->whole && ce->freq > 0 &&
-	       lexicon_context(rp->lx, lw, n, 'W', "-", 1) &&
-	       lexicon_context(rp->lx, rp->arena.data + ce->off, ce->len, 'W', "-", 1);
-}
 
 /* ---- generate and test, for words the trie cannot reach --------------- */
 
@@ -1064,6 +1058,10 @@ static int decide(struct repairer *rp, const char *lw, size_t n, int caps, struc
 	ce->cost = s.c[bi].cost;
 	ce->whole = s.c[bi].parts == 1 && !s.c[bi].inflected && s.c[bi].freq > 0 && !ce->guessed;
 	ce->why = (uint8_t)s.c[bi].why;
+	/* the word pair model's say is asked for every occurrence: whether it
+	 * has one is settled here, once */
+	ce->pair = ce->whole && f > 0 && lexicon_context(rp->lx, lw, n, 'W', "-", 1) &&
+		   lexicon_context(rp->lx, s.c[bi].w, s.c[bi].len, 'W', "-", 1);
 	ce->off = (uint32_t)rp->arena.len;
 	ce->len = (uint32_t)s.c[bi].len;
 	return buf_add(&rp->arena, s.c[bi].w, s.c[bi].len) ? -KERR_NOMEM : 0;
@@ -1362,7 +1360,7 @@ static int repair_lower(struct repairer *rp, const char *lw, size_t n, enum casi
 		ce = &no_repair;
 	rp->last_plain = !ce->has_best && !forced;
 	margin = cs == C_ALL ? CAPS_MARGIN : MARGIN;
-	if (!forced && ctx_pair(rp, lw, n, ce)) {
+	if (!forced && ce->has_best && ce->pair) {
 		/* a real-word error: only the neighbours decide, and only when
 		 * they clearly favour the other word; a rare confusion (d for å)
 		 * needs the more evidence */
@@ -1430,9 +1428,11 @@ static int repair_lower(struct repairer *rp, const char *lw, size_t n, enum casi
 		orig = SPELL_BASE;
 	/* two counted words: the neighbours may tip the balance, by at most
 	 * LM_MAX either way (the pair counts are thin) - unless even LM_MAX
-	 * could not make the repair win (og/øg, for/før mostly): rounding is
-	 * monotonic, so that bound holds in float arithmetic too */
-	if (ctx && ce->whole && ce->freq > 0 && could_win(best + LM_MAX, ce, ctx, orig + margin)) {
+	 * could not make the repair win (og/øg, for/før mostly), or it wins
+	 * whatever they say: rounding is monotonic, so those bounds hold in
+	 * float arithmetic too */
+	if (ctx && ce->whole && ce->freq > 0 && could_win(best + LM_MAX, ce, ctx, orig + margin) &&
+	    !could_win(best - LM_MAX, ce, ctx, orig + margin)) {
 		const char *bw = rp->arena.data + ce->off;
 		unsigned fb = lexicon_freq(rp->lx, bw, ce->len);
 		struct lm_ctx lc;
