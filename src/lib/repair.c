@@ -1401,12 +1401,12 @@ static int repair_lower(struct repairer *rp, const char *lw, size_t n, enum casi
 		}
 	}
 	/* a repair only hunspell knows is not for a name: not in capitals
-	 * (acronyms), nor in a capitalised word when it undoes a typing
+	 * (acronyms) unless a stand-in shows the damage (@STRIG), nor in a capitalised word when it undoes a typing
 	 * spelling (Moeller, Mogens) or believes a rare letter confusion
 	 * (Holger is no Bolger); common OCR readings and stand-ins (Kgen,
 	 * M&tningen) say the word is damaged whatever it is, and so does a
 	 * line with æ ø å in which OCR damage was already repaired */
-	if (!ce->has_best || (ce->guessed && (cs == C_ALL ||
+	if (!ce->has_best || (ce->guessed && ((cs == C_ALL && !has_standin(lw, n)) ||
 					      ((ce->typed || (ce->cost > GEN_CHEAP && !has_standin(lw, n))) &&
 					       cs != C_LOWER && cs != C_LOWER_FROM_I &&
 					       !(ctx && ctx->damaged && !ctx->relaxed))) &&
