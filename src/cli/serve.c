@@ -50,7 +50,7 @@ extern const struct web_asset web_assets[];
 #define BODY_MAX (1 << 20)
 #define RATE_SLOTS 64
 #define RATE_LOGINS 10          /* failed logins per address per minute */
-#define MAX_PENDING 256         /* decisions waiting for one commit */
+#define CHECKPOINT_BYTES (16LL << 20)   /* fold the -wal file in past 16 MB */
 
 struct session {
 	char sid[65], csrf[65], hash[65];
@@ -66,21 +66,16 @@ struct rate {
 
 struct req;
 
-/* A decision written in the open transaction, its reply held back (the
- * connection suspended) until the commit has reached the disk. */
+/* A write committed (not yet synced), its reply held back, the connection
+ * suspended, until a store_sync that began after the commit has ended. */
 struct pending {
 	struct MHD_Connection *c;
 	struct req *rq;
+	struct pending *next;
 };
 
 struct serve {
 	struct MHD_Daemon *d;
-	pthread_t thread;
-	int have_thread;
-	volatile sig_atomic_t stop;
-	int tx;                 /* a group-commit transaction is open */
-	struct pending pend[MAX_PENDING];
-	size_t npend;
 	struct store *s;
 	struct sdata *data;
 	const struct serve_opts *o;
@@ -91,14 +86,23 @@ struct serve {
 	char *cert, *key;
 	struct session sess[MAX_SESSIONS];
 	struct rate rate[RATE_SLOTS];
+	/* Shared between the request thread and the sync thread, under mu. */
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct pending *pend;   /* committed, waiting for the next sync */
+	int inflight;           /* POSTs between their check of `stopping` and pend */
+	int stopping;
+	pthread_t syncer;
+	int have_syncer, have_lock;
 };
 
 struct req {
 	struct buf body;
 	int too_big;
-	int ready;              /* a held-back reply is in resp */
+	int ready;              /* a held-back reply is in resp (set under mu) */
 	unsigned status;
 	char *resp;
+	struct pending p;       /* its place in serve.pend */
 };
 
 static void logf_(struct serve *sv, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -111,11 +115,13 @@ static void logf_(struct serve *sv, const char *fmt, ...)
 	if (sv->quiet)
 		return;
 	store_now(ts);
+	flockfile(stderr);      /* two threads log: one whole line each */
 	fprintf(stderr, "koder serve: %s ", ts);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+	funlockfile(stderr);
 }
 
 /* ------------------------------------------------------------ responses */
@@ -367,54 +373,106 @@ static enum MHD_Result logout(struct serve *sv, struct MHD_Connection *c, struct
 /* ------------------------------------------------------------ group commit */
 
 /*
- * Decisions that arrive together are committed together: the first opens a
- * transaction, each is written into it and its connection suspended with
- * the reply ready, and once libmicrohttpd has handled every request that
- * was waiting, flush() commits (one fsync for all) and only then lets the
- * replies go.  Twenty coders saving at once cost one disk sync, not twenty,
- * and still no coder is told "saved" before the decision is on disk.
+ * Every write (a decision, an undo, a note ...) is committed at once by the
+ * request thread, which does not wait for the disk (store_defer_sync): the
+ * reply is held, the connection suspended and put on sv->pend.  The sync
+ * thread takes everything on pend, makes it durable with one store_sync,
+ * and only then lets those replies go (MHD_resume_connection is safe from
+ * any thread).  Writes that arrive during a sync wait for the next one, so
+ * twenty coders saving at once share a disk sync, no coder is told
+ * "saved" before the decision is on disk, and a request that only reads
+ * (the next answer, the tally) never waits for a sync at all.
  */
-static void flush(struct serve *sv)
-{
-	struct kerr e;
-	size_t i;
-	int rc;
-
-	if (!sv->tx)
-		return;
-	kerr_clear(&e);
-	sv->tx = 0;
-	if ((rc = store_commit(sv->s, &e))) {
-		store_rollback(sv->s);
-		logf_(sv, "%zu decisions could not be saved: %s", sv->npend, e.msg);
-		/* The sessions counted them: they read the store again. */
-		sdata_reload(sv->data);
-	}
-	for (i = 0; i < sv->npend; i++) {
-		struct req *rq = sv->pend[i].rq;
-
-		if (rc) {
-			free(rq->resp);
-			rq->resp = strdup("{\"error\":\"not saved: the project store could not be "
-				"written (is the disk full?); try again\"}");
-			rq->status = 503;
-		}
-		rq->ready = 1;
-		MHD_resume_connection(sv->pend[i].c);
-	}
-	sv->npend = 0;
-}
-
-static void *serve_loop(void *arg)
+static void *sync_loop(void *arg)
 {
 	struct serve *sv = arg;
+	struct pending *batch, *p, *next;
+	struct kerr e;
+	int rc;
 
-	while (!sv->stop) {
-		MHD_run_wait(sv->d, 100);
-		flush(sv);
+	pthread_mutex_lock(&sv->mu);
+	for (;;) {
+		while (!sv->pend && !(sv->stopping && !sv->inflight))
+			pthread_cond_wait(&sv->cv, &sv->mu);
+		if (!sv->pend)
+			break;          /* stopping, and every write is out */
+		batch = sv->pend;
+		sv->pend = NULL;
+		pthread_mutex_unlock(&sv->mu);
+		kerr_clear(&e);
+		if ((rc = store_sync(sv->s, &e)))
+			logf_(sv, "writes could not be made durable: %s", e.msg);
+		pthread_mutex_lock(&sv->mu);
+		for (p = batch; p; p = next) {
+			next = p->next;
+			if (rc) {
+				/* Committed but maybe not on disk: the coder is told it
+				 * may be lost and does it again (it is idempotent). */
+				free(p->rq->resp);
+				p->rq->resp = strdup("{\"error\":\"not saved: the project store "
+					"could not be written to disk (is the disk full?); try again\"}");
+				p->rq->status = 503;
+			}
+			p->rq->ready = 1;
+			MHD_resume_connection(p->c);
+		}
+		pthread_mutex_unlock(&sv->mu);
+		/* Checkpoints here, off the request thread (they sync twice). */
+		kerr_clear(&e);
+		if (store_checkpoint(sv->s, CHECKPOINT_BYTES, &e))
+			logf_(sv, "%s", e.msg);
+		pthread_mutex_lock(&sv->mu);
 	}
-	flush(sv);
+	pthread_mutex_unlock(&sv->mu);
 	return NULL;
+}
+
+/* A POST may write: 0 when the server is stopping (the caller refuses it),
+ * else it counts as in flight until hold() or unhold(). */
+static int write_begin(struct serve *sv)
+{
+	int ok;
+
+	pthread_mutex_lock(&sv->mu);
+	if ((ok = !sv->stopping))
+		sv->inflight++;
+	pthread_mutex_unlock(&sv->mu);
+	return ok;
+}
+
+/* The POST committed (or not) and its reply is in rq: it goes out after
+ * the next sync. */
+static enum MHD_Result hold(struct serve *sv, struct MHD_Connection *c, struct req *rq)
+{
+	MHD_suspend_connection(c);
+	pthread_mutex_lock(&sv->mu);
+	rq->p.c = c;
+	rq->p.rq = rq;
+	rq->p.next = sv->pend;
+	sv->pend = &rq->p;
+	sv->inflight--;
+	pthread_cond_signal(&sv->cv);
+	pthread_mutex_unlock(&sv->mu);
+	return MHD_YES;
+}
+
+/* The sync thread wrote rq's reply (under mu). */
+static int held_ready(struct serve *sv, struct req *rq)
+{
+	int r;
+
+	pthread_mutex_lock(&sv->mu);
+	r = rq->ready;
+	pthread_mutex_unlock(&sv->mu);
+	return r;
+}
+
+static void unhold(struct serve *sv)
+{
+	pthread_mutex_lock(&sv->mu);
+	sv->inflight--;
+	pthread_cond_signal(&sv->cv);
+	pthread_mutex_unlock(&sv->mu);
 }
 
 /* ------------------------------------------------------------ routing */
@@ -444,7 +502,7 @@ static enum MHD_Result api(struct serve *sv, struct MHD_Connection *c, struct se
 	cJSON *in = NULL, *out = NULL;
 	char msg[512];
 	unsigned status = 200;
-	int rc, batch;
+	int rc;
 
 	if (post) {
 		const char *tok = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-CSRF-Token");
@@ -468,29 +526,24 @@ static enum MHD_Result api(struct serve *sv, struct MHD_Connection *c, struct se
 		return logout(sv, c, x);
 	}
 	msg[0] = '\0';
-	batch = post && !strcmp(url, "/api/decision");
-	if (post && !batch)
-		flush(sv);      /* undo, bulk ...: after the decisions before them */
-	if (batch && !sv->tx && sv->npend < MAX_PENDING && !store_begin(sv->s, NULL))
-		sv->tx = 1;
+	if (post && !write_begin(sv)) {
+		cJSON_Delete(in);
+		return send_error(sv, c, 503, "the server is stopping; try again when it is back");
+	}
 	rc = sdata_api(sv->data, x->coder, post, url + 4, query_arg, c, in, &out, &status, msg,
 		sizeof msg);
 	cJSON_Delete(in);
-	if (rc == 0 && out && batch && sv->tx) {
-		if (!(rq->resp = cJSON_PrintUnformatted(out))) {
-			cJSON_Delete(out);
-			flush(sv);
-			return send_error(sv, c, 500, "out of memory");
-		}
+	if (post && rc == 0 && out) {
+		/* A write: the reply waits for the disk (see sync_loop). */
+		rq->resp = cJSON_PrintUnformatted(out);
 		cJSON_Delete(out);
-		rq->status = status;
-		sv->pend[sv->npend].c = c;
-		sv->pend[sv->npend++].rq = rq;
-		MHD_suspend_connection(c);
-		if (sv->npend == MAX_PENDING)
-			flush(sv);
-		return MHD_YES;
+		rq->status = rq->resp ? status : 500;
+		if (!rq->resp)
+			rq->resp = strdup("{\"error\":\"out of memory\"}");
+		return rq->resp ? hold(sv, c, rq) : (unhold(sv), MHD_NO);
 	}
+	if (post)
+		unhold(sv);
 	if (rc == 0 && out) {
 		if (!strcmp(url, "/api/session"))
 			cJSON_AddStringToObject(out, "csrf", x->csrf);
@@ -524,7 +577,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 		*con_cls = rq;
 		return MHD_YES;
 	}
-	if (rq->ready)          /* a decision's reply, now that it is on disk */
+	if (rq->p.c && held_ready(sv, rq))   /* a write's reply, now on disk */
 		return send_bytes(sv, c, rq->status, "application/json; charset=utf-8", rq->resp,
 			strlen(rq->resp), 1);
 	if (*upload_size) {
@@ -632,9 +685,11 @@ int serve_start(struct serve **out, struct store *s, const struct serve_opts *o,
 	unsigned port;
 	int loop, rc;
 	struct sockaddr_storage ss;
-	/* No internal thread: serve_loop runs the daemon, so it can commit
-	 * after each round of requests (group commit, see flush). */
-	unsigned flags = MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME;
+	/* One thread of libmicrohttpd's answers every request in turn (the
+	 * sessions and the store handle are its alone); sync_loop's thread
+	 * makes writes durable beside it. */
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL
+		| MHD_ALLOW_SUSPEND_RESUME;
 	const union MHD_DaemonInfo *di;
 	int v6;
 
@@ -671,10 +726,25 @@ int serve_start(struct serve **out, struct store *s, const struct serve_opts *o,
 		serve_stop(sv);
 		return rc;
 	}
-	if ((rc = sdata_open(&sv->data, s, o->question, e))) {
+	if (pthread_mutex_init(&sv->mu, NULL)) {
+		free(sv);
+		return kerr_set(e, KERR_NOMEM, "cannot make the server's lock");
+	}
+	if (pthread_cond_init(&sv->cv, NULL)) {
+		pthread_mutex_destroy(&sv->mu);
+		free(sv);
+		return kerr_set(e, KERR_NOMEM, "cannot make the server's lock");
+	}
+	sv->have_lock = 1;
+	if ((rc = sdata_open(&sv->data, s, o->question, e)) || (rc = store_defer_sync(s, e))) {
 		serve_stop(sv);
 		return rc;
 	}
+	if (pthread_create(&sv->syncer, NULL, sync_loop, sv)) {
+		serve_stop(sv);
+		return kerr_set(e, KERR_NOMEM, "cannot start the server's thread");
+	}
+	sv->have_syncer = 1;
 	if (sv->tls) {
 		flags |= MHD_USE_TLS;
 		sv->d = MHD_start_daemon(flags, 0, NULL, NULL, handle, sv,
@@ -704,11 +774,6 @@ int serve_start(struct serve **out, struct store *s, const struct serve_opts *o,
 		return kerr_errno(e, err ? err : EADDRINUSE, o->listen,
 			"cannot listen (is the address in use, or not this machine's?)");
 	}
-	if (pthread_create(&sv->thread, NULL, serve_loop, sv)) {
-		serve_stop(sv);
-		return kerr_set(e, KERR_NOMEM, "cannot start the server's thread");
-	}
-	sv->have_thread = 1;
 	di = MHD_get_daemon_info(sv->d, MHD_DAEMON_INFO_BIND_PORT);
 	if (di && port == 0)
 		port = di->port;
@@ -743,16 +808,24 @@ void serve_stop(struct serve *sv)
 
 	if (!sv)
 		return;
-	if (sv->have_thread) {
-		sv->stop = 1;
-		pthread_join(sv->thread, NULL);
+	/* Refuse new writes, let the sync thread make every committed one
+	 * durable and answer it, then stop answering. */
+	if (sv->have_syncer) {
+		pthread_mutex_lock(&sv->mu);
+		sv->stopping = 1;
+		pthread_cond_signal(&sv->cv);
+		pthread_mutex_unlock(&sv->mu);
+		pthread_join(sv->syncer, NULL);
 	}
-	flush(sv);
 	if (sv->d)
 		MHD_stop_daemon(sv->d);
 	sdata_close(sv->data);
 	for (i = 0; i < MAX_SESSIONS; i++)
 		free(sv->sess[i].coder);
+	if (sv->have_lock) {
+		pthread_cond_destroy(&sv->cv);
+		pthread_mutex_destroy(&sv->mu);
+	}
 	free(sv->cert);
 	free(sv->key);
 	free(sv);
