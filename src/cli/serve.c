@@ -406,8 +406,7 @@ static void *sync_loop(void *arg)
 		if ((rc = store_sync(sv->s, &e)))
 			logf_(sv, "writes could not be made durable: %s", e.msg);
 		pthread_mutex_lock(&sv->mu);
-		for (p = batch; p; p = next) {
-			next = p->next;
+		for (p = batch; p; p = p->next) {
 			if (rc) {
 				/* Committed but maybe not on disk: the coder is told it
 				 * may be lost and does it again (it is idempotent). */
@@ -417,9 +416,15 @@ static void *sync_loop(void *arg)
 				p->rq->status = 503;
 			}
 			p->rq->ready = 1;
-			MHD_resume_connection(p->c);
 		}
 		pthread_mutex_unlock(&sv->mu);
+		/* Outside mu (libmicrohttpd takes locks of its own); a suspended
+		 * connection and its req stay until resumed, so p is valid up
+		 * to its own resume. */
+		for (p = batch; p; p = next) {
+			next = p->next;
+			MHD_resume_connection(p->c);
+		}
 		/* Checkpoints here, off the request thread (they sync twice). */
 		kerr_clear(&e);
 		if (store_checkpoint(sv->s, CHECKPOINT_BYTES, &e))
@@ -581,8 +586,9 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 		return MHD_YES;
 	}
 	if (rq->p.c && held_ready(sv, rq))   /* a write's reply, now on disk */
-		return send_bytes(sv, c, rq->status, "application/json; charset=utf-8", rq->resp,
-			strlen(rq->resp), 1);
+		return rq->resp ? send_bytes(sv, c, rq->status, "application/json; charset=utf-8",
+			rq->resp, strlen(rq->resp), 1)
+			: send_error(sv, c, 503, "not saved (out of memory); try again");
 	if (*upload_size) {
 		if (buf_add(&rq->body, upload, *upload_size))
 			rq->too_big = 1;
