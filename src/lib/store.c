@@ -12,7 +12,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <sqlite3.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -130,6 +132,8 @@ struct store {
 	 * of its own for store_checkpoint (both used by one other thread). */
 	int deferred, walfd;
 	sqlite3 *ckdb;
+	atomic_int wal_frames;   /* frames in the -wal file after the last commit */
+	int page_size, ck_last, ck_base;   /* store_checkpoint's own (one thread) */
 };
 
 /* ---------------------------------------------------------------- errors */
@@ -264,8 +268,23 @@ int store_in_tx(const struct store *s)
  * Checkpoints move off the writing connection (wal_autocheckpoint = 0) to
  * store_checkpoint's connection, so the writer never waits for their syncs.
  */
+static int pragma_int(struct store *s, const char *sql, long long *out, struct kerr *e);
+
+/* After each commit on the deferring connection: how far the -wal file
+ * has grown, for store_checkpoint in the other thread. */
+static int wal_hook(void *ctx, sqlite3 *db, const char *name, int frames)
+{
+	struct store *s = ctx;
+
+	(void)db;
+	(void)name;
+	atomic_store(&s->wal_frames, frames);
+	return SQLITE_OK;
+}
+
 int store_defer_sync(struct store *s, struct kerr *e)
 {
+	long long ps = 4096;
 	const char *wal;
 	int rc;
 
@@ -292,6 +311,11 @@ int store_defer_sync(struct store *s, struct kerr *e)
 		goto undo;
 	}
 	sqlite3_busy_timeout(s->ckdb, BUSY_TIMEOUT_MS);
+	pragma_int(s, "PRAGMA page_size", &ps, NULL);
+	s->page_size = ps > 0 ? (int)ps : 4096;
+	atomic_init(&s->wal_frames, 0);
+	s->ck_last = s->ck_base = 0;
+	sqlite3_wal_hook(s->db, wal_hook, s);
 	s->deferred = 1;
 	return 0;
 undo:
@@ -311,12 +335,22 @@ int store_sync(struct store *s, struct kerr *e)
 
 int store_checkpoint(struct store *s, long long min_bytes, struct kerr *e)
 {
-	struct stat st;
-	int rc;
+	long long step = min_bytes / (s->deferred ? s->page_size : 1);
+	int n, rc;
 
-	if (!s->deferred || fstat(s->walfd, &st) || st.st_size < min_bytes)
+	if (!s->deferred)
+		return 0;
+	/* Counted in frames since the last checkpoint, not by the file's size:
+	 * the file keeps its size when SQLite starts it over, and a checkpoint
+	 * a reader kept from finishing is not tried again at every sync. */
+	n = atomic_load(&s->wal_frames);
+	if (n < s->ck_last)
+		s->ck_base = 0;         /* SQLite started the file over */
+	s->ck_last = n;
+	if ((long long)n - s->ck_base < step)
 		return 0;
 	rc = sqlite3_wal_checkpoint_v2(s->ckdb, "main", SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+	s->ck_base = n;
 	if (rc != SQLITE_OK && rc != SQLITE_BUSY)
 		return kerr_set(e, KERR_STORE, "%s: checkpoint failed: %s", s->path,
 			sqlite3_errmsg(s->ckdb));

@@ -182,7 +182,8 @@ int store_in_tx(const struct store *s);
  * after a store_sync that began after its commit, so twenty coders saving
  * at once share one disk sync and nobody waits for a sync to read.
  * Checkpoints no longer run on `s`: store_checkpoint runs one (syncing as
- * SQLite always does) when the -wal file has grown past min_bytes.
+ * SQLite always does) once min_bytes more have gone into the -wal file
+ * since the last one (or since SQLite started the file over).
  *
  * Threads: store_sync and store_checkpoint touch only what store_defer_sync
  * opened for them (a descriptor of the -wal file, a connection of their
