@@ -13,6 +13,11 @@
 # new/old.  Example:
 #   git worktree add /tmp/base 10a0af9 && make -C /tmp/base -j2
 #   scripts/compare-speed.sh /tmp/base/build/koder build/koder 5
+# With COUNT=instructions each job runs once per build under valgrind's
+# callgrind and the figure is the instructions executed (Ir), which other
+# load on the machine does not change; the inputs are then cut to 10k
+# answers (code), 20k rows (tally) and 100k rows (tally-codes) so that a
+# run takes minutes, not hours.
 set -eu
 OLD=$1 NEW=$2 ROUNDS=${3:-5}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -51,9 +56,22 @@ if [ ! -s "$survey" ]; then
 	rm -f "$OUT/compare-text.txt"
 fi
 
-# job NAME KODER -> CPU seconds
+if [ "${COUNT:-cpu}" = instructions ]; then
+	head -n 10001 "$answers" >"$OUT/compare-code-10k.csv"
+	head -n 20001 "$survey" >"$OUT/compare-tally-20k.csv"
+	head -n 100001 "$survey" >"$OUT/compare-tally-100k.csv"
+fi
+
+# job NAME KODER -> CPU seconds (COUNT=instructions: instructions executed)
 job() {
-	local k=$2
+	local k=$2 answers=$answers survey=$survey
+	if [ "${COUNT:-cpu}" = instructions ]; then
+		answers="$OUT/compare-code-10k.csv"
+		case $1 in
+		tally) survey="$OUT/compare-tally-20k.csv" ;;
+		tally-codes) survey="$OUT/compare-tally-100k.csv" ;;
+		esac
+	fi
 	case $1 in
 	code) set -- "$k" code -q --codebook sof-barrierer --text text --id id "$answers" ;;
 	code-norep) set -- "$k" code -q --no-repair --codebook sof-barrierer --text text --id id "$answers" ;;
@@ -64,11 +82,26 @@ job() {
 		--text "Barrierer for implementeringen" --codebook "$ROOT/codebooks/sof-barrierer.json" \
 		--format json -o /dev/null --codes "$codes" "$survey" ;;
 	esac
+	if [ "${COUNT:-cpu}" = instructions ]; then
+		valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 >/dev/null \
+			| sed -n 's/.*Collected : \([0-9]*\).*/\1/p' | tail -1
+		return
+	fi
 	/usr/bin/time -f '%U %S' "$@" 2>&1 >/dev/null | tail -1 | awk '{ print $1 + $2 }'
 }
 
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
+if [ "${COUNT:-cpu}" = instructions ]; then
+	for j in ${JOBS:-code code-norep tally tally-codes}; do
+		o=$(job "$j" "$OLD")
+		n=$(job "$j" "$NEW")
+		awk -v j="$j" -v o="$o" -v n="$n" 'BEGIN {
+			printf "REPORT instructions %-11s old %14.0f  new %14.0f  new/old %.4f\n",
+				j, o, n, (o > 0 ? n / o : 0) }'
+	done
+	exit 0
+fi
 echo "CPU seconds (user + sys), median of $ROUNDS alternate runs; old = $OLD, new = $NEW"
 for j in code code-norep tally tally-codes; do
 	o=() n=()

@@ -168,7 +168,7 @@ int cmd_score(int argc, char **argv)
 	const char *db = NULL, *cbname = NULL, *question = NULL, *survey = NULL;
 	const char *id_col = NULL, *answer_col = NULL, *text_col = "text", *codes_col = "codes";
 	const char **gold = NULL;
-	size_t ngold = 0, nlist = 30, i;
+	size_t ngold = 0, nlist = 30, i, stale = 0;
 	unsigned mask = 0;
 	struct kerr_list errs = KERR_LIST_INIT;
 	struct engine_opts eo = { 0 };
@@ -245,10 +245,11 @@ int cmd_score(int argc, char **argv)
 	}
 	if (db && (store_open(&st, db, 0, &e)
 		   || gold_read_store(st, question ? question : engine_codebook(en)->id,
-				      score_add, sc, &e))) {
+				       engine_codebook(en)->version, &stale, score_add, sc, &e))) {
 		status = cli_error(&e);
 		goto done;
 	}
+	cmd_note_stale(stale, engine_codebook(en)->version);
 	if (!score_answers(sc)) {
 		fprintf(stderr, "koder: no coded answers to score%s; code some with 'koder review' "
 			"first\n", db ? " in the store" : "");

@@ -113,7 +113,7 @@ int cmd_train(int argc, char **argv)
 	const char *text_col = "text", *codes_col = "codes", *survey = NULL, *id_col = NULL;
 	const char *answer_col = NULL;
 	const char **gold = NULL;
-	size_t ngold = 0, i;
+	size_t ngold = 0, i, stale = 0;
 	struct train_opts to = { 5, 1, 0, 0 };
 	struct kerr_list errs = KERR_LIST_INIT;
 	struct engine_opts eo = { 0 };
@@ -214,11 +214,12 @@ int cmd_train(int argc, char **argv)
 	if (db) {
 		if (store_open(&st, db, 0, &e)
 		    || gold_read_store(st, question ? question : engine_codebook(en)->id,
-				       train_set_add_gold, set, &e)) {
+				       engine_codebook(en)->version, &stale, train_set_add_gold, set, &e)) {
 			status = cli_error(&e);
 			goto done;
 		}
 	}
+	cmd_note_stale(stale, engine_codebook(en)->version);
 	if (train_fit(set, &to, &rep, out ? &model : NULL, &e)) {
 		status = cli_error(&e);
 		goto done;

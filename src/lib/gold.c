@@ -230,6 +230,8 @@ struct store_ctx {
 	gold_fn fn;
 	void *ctx;
 	struct kerr *e;
+	const char *version;
+	size_t stale;
 };
 
 static int add_final(void *ctx, const struct store_final *f)
@@ -238,16 +240,23 @@ static int add_final(void *ctx, const struct store_final *f)
 
 	if (!f->coder || !f->codes)
 		return 0;
+	if (c->version && (!f->codebook_version || strcmp(f->codebook_version, c->version))) {
+		c->stale++;
+		return 0;
+	}
 	return c->fn(c->ctx, f->answer->respondent, f->answer->text, strlen(f->answer->text),
 		     f->codes, c->e);
 }
 
-int gold_read_store(struct store *st, const char *question, gold_fn fn, void *ctx,
-		    struct kerr *e)
+int gold_read_store(struct store *st, const char *question, const char *version,
+		    size_t *stale, gold_fn fn, void *ctx, struct kerr *e)
 {
-	struct store_ctx c = { fn, ctx, e };
+	struct store_ctx c = { fn, ctx, e, version, 0 };
+	int rc = store_each_final(st, question, add_final, &c, e);
 
-	return store_each_final(st, question, add_final, &c, e);
+	if (stale)
+		*stale = c.stale;
+	return rc;
 }
 
 

@@ -47,9 +47,14 @@ int gold_read(const char *path, const char *text_col, const char *codes_col,
 	struct kerr_list *errs);
 
 /* Every answer of `question` a coder decided (the final decision: an
- * adjudication, else the coders'), in survey order.  fn's error stops the
+ * adjudication, else the coders'), in survey order.  With `version` (not
+ * NULL) only decisions made under that codebook version count: one under an
+ * older version that 'koder migrate' left for review means the old
+ * categories (an andet from before a category was carved out of it), so it
+ * is left out and counted in *stale (may be NULL).  fn's error stops the
  * walk and is returned, with `e` set. */
-int gold_read_store(struct store *st, const char *question, gold_fn fn, void *ctx,
+int gold_read_store(struct store *st, const char *question, const char *version,
+	size_t *stale, gold_fn fn, void *ctx,
 	struct kerr *e);
 
 /* Set flags[c] = 1 (flags has cb->ncats entries, the caller zeroes them)

@@ -279,10 +279,10 @@ static int read_row(struct reader *r, const struct survey_row *row)
 	if (is_blank(row->respondent))
 		return note(r, KERR_SCHEMA, row->line, c->id_col,
 			"empty respondent id; every row needs one");
-	if (row->dup_line > 0)
-		return note(r, KERR_SCHEMA, row->line, c->id_col, "respondent '%s' appears "
-			"again in wave %s (first on line %ld); ids must be unique within "
-			"a wave", row->respondent, row->wave, row->dup_line);
+	if (row->dup_line > 0) {
+		kerr_clear(&e0);
+		return add_err(r, (survey_dup_error(r->sv, row, &e0), &e0));
+	}
 	if ((rc = note_panel(r, row->wave, row->respondent, row->line)))
 		return add_err(r, (kerr_set(&e0, KERR_NOMEM, "out of memory"), &e0));
 	for (qi = 0; qi < r->nq && !rc; qi++) {
@@ -1164,7 +1164,15 @@ static int store_rows(struct importer *im, const char *coder,
 		int had;
 
 		had = store_latest(im->s, r->answer, coder, &cur, NULL) == 0;
-		if (had && !strcmp(cur.codes, r->codes) && !r->note) {
+		/* the same codes under an older codebook version are a decision
+		 * made again (after 'koder migrate' flagged it): stored, so it
+		 * counts under the version it was made with - unless the row is
+		 * an export of that very decision (its stamp), which re-imported
+		 * decides nothing */
+		if (had && !strcmp(cur.codes, r->codes) && !r->note
+		    && (!strcmp(cur.codebook_version ? cur.codebook_version : "",
+			    cb->version ? cb->version : "")
+			|| (r->stamp && strtoll(r->stamp, NULL, 10) == cur.id))) {
 			store_decision_release(&cur);
 			st->unchanged++;
 			continue;
