@@ -51,5 +51,5 @@ awk -v s="$size" -v t="$t_big" -v tb="$t_base" -v rb="$rss_big" -v rs="$rss_smal
 		printf "steady rate (50 MB run less 5 MB run): %.1f MB/s; fixed cost of a run about %.2f s CPU\n", (s - ss) / (t - ts), t - (s / ((s - ss) / (t - ts)))
 	printf "baseline --no-repair: %.1f MB/s; repair costs %.2fx the baseline time\n", s / tb, t / tb
 	printf "peak RSS: %d KB at %.1f MB input, %d KB at %.1f MB input (ratio %.2f; flat = streaming)\n", rs, ss, rb, s, rb / rs
-	printf "what repair loads (RSS on no input, less --no-repair): %d KB, of it hunspell-da's dictionary about 18 MB (measured alone)\n", re - rp
+	printf "what repair loads (RSS on no input, less --no-repair): %d KB, of it the hunspell-da dictionary about 18 MB (measured alone)\n", re - rp
 }'
