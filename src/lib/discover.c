@@ -1548,6 +1548,12 @@ out:
 	return rc ? nomem(e) : 0;
 }
 
+void discover_set_taken(struct discover *d, const char *const *taken, size_t n)
+{
+	d->o.taken = taken;
+	d->o.ntaken = n;
+}
+
 size_t discover_ncands(const struct discover *d)
 {
 	return d->nc;

@@ -69,6 +69,11 @@ void discover_free(struct discover *d);
 int discover_add(struct discover *d, const char *text, size_t len, int group,
 	struct kerr *e);
 
+/* The category ids a proposal must not reuse (borrowed until discover_run
+ * returns), replacing those of the options: a caller that learns them
+ * while adding answers (the coders' codes in a store) gives them here. */
+void discover_set_taken(struct discover *d, const char *const *taken, size_t n);
+
 /* Group the answers; candidates come ranked, the best first.  Returns 0 or
  * KERR_NOMEM. */
 int discover_run(struct discover *d, struct kerr *e);
