@@ -11,6 +11,9 @@
 #include <string.h>
 
 #define WORDS_MAX_TERMS (4u << 20)
+/* Terms kept before those said by the fewest answers so far are
+ * forgotten (see prune): memory stays flat however many answers come. */
+#define WORDS_PRUNE_AT (1u << 18)
 #define WORDS_MAX_WORD 40          /* longer runs are not words */
 #define WORDS_FORMS 3              /* forms kept per term */
 
@@ -47,6 +50,7 @@ struct words {
 	char **name;
 	size_t nt, cap;
 	size_t answers[2];
+	size_t floor;               /* terms said this often or less were forgotten */
 	uint32_t stamp;
 	/* one answer's words: stems and forms, NUL-separated */
 	struct buf w, f;
@@ -190,6 +194,58 @@ static int push_word(struct words *w, const unsigned char *s, size_t n)
 	return 0;
 }
 
+/*
+ * Forget the terms said by the fewest answers so far, so that the table
+ * stays under WORDS_PRUNE_AT terms however many answers come (lossy
+ * counting, Manku & Motwani 2002): most of a large survey's different
+ * phrases are said once.  A forgotten term said again starts from 0, so a
+ * count can come out short by the answers that said it before it was
+ * forgotten: at most the floor, which only grows when the table fills
+ * with terms said that often.  Surveys whose terms fit are counted exactly.
+ */
+static int prune(struct words *w)
+{
+	struct strtab idx;
+	size_t i, o = 0, j;
+
+	if (strtab_init(&idx, 1 << 12))
+		return KERR_NOMEM;
+	for (;;) {
+		size_t keep = 0;
+
+		w->floor++;
+		for (i = 0; i < w->nt; i++)
+			keep += w->t[i].df[0] + w->t[i].df[1] > w->floor;
+		if (keep <= WORDS_PRUNE_AT / 2)
+			break;
+	}
+	for (i = 0; i < w->nt; i++) {
+		if (w->t[i].df[0] + w->t[i].df[1] <= w->floor) {
+			free(w->name[i]);
+			for (j = 0; j < WORDS_FORMS; j++)
+				free(w->t[i].forms[j].text);
+			continue;
+		}
+		w->t[o] = w->t[i];
+		w->name[o] = w->name[i];
+		if (strtab_put(&idx, w->name[o], strlen(w->name[o]), (uint32_t)o, 0)) {
+			/* keep the table whole: the rest stays as it was */
+			for (i++; i < w->nt; i++) {
+				w->t[++o] = w->t[i];
+				w->name[o] = w->name[i];
+			}
+			w->nt = o + 1;
+			strtab_release(&idx);
+			return KERR_NOMEM;
+		}
+		o++;
+	}
+	w->nt = o;
+	strtab_release(&w->idx);
+	w->idx = idx;
+	return 0;
+}
+
 /* Count the term key/form once for this answer. */
 static int count(struct words *w, int group)
 {
@@ -198,6 +254,8 @@ static int count(struct words *w, int group)
 	size_t j;
 
 	if (!strtab_get(&w->idx, w->key.data, w->key.len, &i)) {
+		if (w->nt >= WORDS_PRUNE_AT && prune(w))
+			return KERR_NOMEM;
 		if (w->nt >= WORDS_MAX_TERMS)
 			return KERR_LIMIT;
 		if (w->nt == w->cap) {
@@ -295,8 +353,9 @@ int words_add(struct words *w, const char *text, size_t len, int group, struct k
 			buf_reset(&w->key);
 			buf_reset(&w->form);
 			for (j = a; j < a + n && !rc; j++)
-				rc = buf_addf(&w->key, "%s%s", j > a ? " " : "", w->w.data + w->ws[j])
-					|| buf_addf(&w->form, "%s%s", j > a ? " " : "", w->f.data + w->fs[j]);
+				rc = (j > a && (buf_addch(&w->key, ' ') || buf_addch(&w->form, ' ')))
+					|| buf_adds(&w->key, w->w.data + w->ws[j])
+					|| buf_adds(&w->form, w->f.data + w->fs[j]);
 			if (!rc)
 				rc = count(w, group);
 		}
