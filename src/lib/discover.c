@@ -8,6 +8,7 @@
 #include "discover.h"
 
 #include "error.h"
+#include "everyday.h"
 
 #include <libstemmer.h>
 #include <math.h>
@@ -20,29 +21,6 @@ enum { NEIGHBOURS = 5, MAX_WORD = 64, MAX_TERMS = 12, MAX_PATTERNS = 6, RESTARTS
        SAMPLE = 5000, KMAX = 100, MAX_FORMS = 6 };
 /* answers per group formed before the merge */
 #define OVER 5.0
-
-/* Everyday Danish words that say nothing about a theme (lower case, as
- * written and as the repair leaves them). */
-static const char *const stopwords[] = {
-	"og", "i", "jeg", "det", "at", "en", "den", "til", "er", "som", "på", "de", "med",
-	"han", "af", "for", "ikke", "der", "var", "mig", "sig", "men", "et", "har", "om",
-	"vi", "min", "havde", "ham", "hun", "nu", "over", "da", "fra", "du", "ud", "sin",
-	"dem", "os", "op", "man", "hans", "hvor", "eller", "hvad", "skal", "selv", "her",
-	"alle", "vil", "blev", "kunne", "ind", "når", "være", "dog", "noget", "ville", "jo",
-	"deres", "efter", "ned", "skulle", "denne", "end", "dette", "mit", "også", "under",
-	"have", "dig", "anden", "hende", "mine", "alt", "meget", "sit", "sine", "vor",
-	"mod", "disse", "hvis", "din", "nogle", "hos", "blive", "mange", "ad", "bliver",
-	"hendes", "været", "thi", "jer", "sådan", "kan", "får", "få", "fik", "mere",
-	"mest", "ofte", "kun", "bare", "helt", "godt", "lidt", "ingen", "andre", "andet",
-	"hinanden", "samt", "altså", "fordi", "så", "hvilket", "hvordan", "hvorfor", "ved",
-	"nok", "evt", "ift", "pga", "mm", "osv", "fx", "bl", "a", "etc", "rigtig", "gør",
-	"gøre", "lige", "både", "igen", "allerede", "stadig", "blandt", "ca", "the", "via",
-	"uden", "mellem", "inden", "hvilke", "hvem", "sådanne", "meget", "mange", "nogen",
-	"intet", "ja", "nej", "vores", "jeres", "dens", "dets", "ens", "hver", "hvert",
-	"tit", "især", "dvs", "ifm", "mht", "vedr", "iht", "jf", "mv", "sker", "gang",
-	"man", "sagt", "siger", "sige", "være", "er", "var", "kommer", "går", "gå",
-	"nar", "pa", "sa", "vaere", "ogsa", "fa", "far", "sadan", "bade",
-};
 
 /* --- a string -> index table (open addressing; keys owned) --- */
 struct hmap {
@@ -183,7 +161,6 @@ struct discover {
 	size_t nempty;
 	struct cand *c;
 	size_t nc;
-	struct hmap stop;
 };
 
 static int nomem(struct kerr *e)
@@ -195,8 +172,6 @@ static int nomem(struct kerr *e)
 int discover_new(const struct discover_opts *o, struct discover **out, struct kerr *e)
 {
 	struct discover *d = calloc(1, sizeof *d);
-	size_t i;
-	int added;
 
 	*out = NULL;
 	if (!d)
@@ -212,11 +187,6 @@ int discover_new(const struct discover_opts *o, struct discover **out, struct ke
 	}
 	d->aoff[0] = 0;
 	d->ncap = 1;
-	for (i = 0; i < sizeof stopwords / sizeof *stopwords; i++)
-		if (hmap_get(&d->stop, stopwords[i], strlen(stopwords[i]), 0, &added) == SIZE_MAX) {
-			discover_free(d);
-			return nomem(e);
-		}
 	*out = d;
 	return 0;
 }
@@ -247,7 +217,6 @@ void discover_free(struct discover *d)
 		sb_stemmer_delete(d->st);
 	hmap_release(&d->ftab);
 	hmap_release(&d->formtab);
-	hmap_release(&d->stop);
 	free(d->f);
 	free(d->forms);
 	free(d->af);
@@ -417,7 +386,7 @@ int discover_add(struct discover *d, const char *text, size_t len, int group, st
 		d->ncap = nc;
 	}
 	while (i < len) {
-		size_t ws, wl, sl, slot, sid;
+		size_t ws, wl, sl, sid;
 		const sb_symbol *stem;
 
 		while (i < len && !is_letter(s + i, seq_len(s + i, len - i)))
@@ -433,7 +402,7 @@ int discover_add(struct discover *d, const char *text, size_t len, int group, st
 			continue;
 		lower(text + ws, wl, w);
 		w[wl] = '\0';
-		if (wl < 3 || hmap_slot(&d->stop, w, wl, &slot) == 1)
+		if (wl < 3 || everyday_word(w, wl))
 			continue;
 		/* the stem with æ ø å as ae oe aa: the patterns match without
 		 * regard to them, and answers write "knae" as often as "knæ"

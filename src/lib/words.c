@@ -2,6 +2,7 @@
 #include "words.h"
 #include "buf.h"
 #include "error.h"
+#include "everyday.h"
 #include "strtab.h"
 
 #include <libstemmer.h>
@@ -13,22 +14,9 @@
 #define WORDS_MAX_TERMS (4u << 20)
 /* Terms kept before those said by the fewest answers so far are
  * forgotten (see prune): memory stays flat however many answers come. */
-#define WORDS_PRUNE_AT (1u << 18)
+#define WORDS_PRUNE_AT (1u << 16)
 #define WORDS_MAX_WORD 40          /* longer runs are not words */
 #define WORDS_FORMS 3              /* forms kept per term */
-
-/* Everyday Danish words: no theme of their own as a one-word term. */
-static const char *const everyday[] = {
-	"af", "al", "alle", "allerede", "alt", "andre", "at", "bare", "blev", "bliv", "blive",
-	"bliver", "da", "de", "dem", "den", "denn", "der", "deres", "det", "dett", "di", "dig",
-	"dis", "du", "efter", "eller", "en", "end", "er", "et", "for", "fordi", "fra", "få",
-	"gør", "ha", "had", "har", "hav", "have", "hen", "her", "hos", "hun", "hvad", "hvis",
-	"hvor", "i", "ikk", "ikke", "ind", "jeg", "jo", "kan", "kun", "kunn", "man", "mang",
-	"mange", "med", "meg", "meget", "men", "mere", "mig", "min", "mit", "mod", "ned", "noget",
-	"nog", "nogl", "når", "og", "også", "om", "op", "os", "over", "på", "sam", "se", "selv",
-	"sig", "sin", "sit", "skal", "skull", "som", "så", "til", "ud", "under", "var", "ved",
-	"vi", "vil", "vill", "vor", "være", "vær", "været", NULL
-};
 
 struct form {
 	char *text;
@@ -45,7 +33,6 @@ struct words {
 	struct words_opts o;
 	struct sb_stemmer *stem;
 	struct strtab idx;          /* term -> index */
-	struct strtab stop;         /* everyday stems */
 	struct term *t;
 	char **name;
 	size_t nt, cap;
@@ -55,6 +42,7 @@ struct words {
 	/* one answer's words: stems and forms, NUL-separated */
 	struct buf w, f;
 	size_t *ws, *fs, nw, wcap;
+	unsigned char *ev;          /* word i is an everyday word (everyday.h) */
 	struct buf key, form;
 	struct words_term *top;
 };
@@ -62,7 +50,6 @@ struct words {
 int words_new(const struct words_opts *opts, struct words **out, struct kerr *e)
 {
 	struct words *w = calloc(1, sizeof *w);
-	size_t i;
 
 	*out = NULL;
 	if (!w)
@@ -71,7 +58,7 @@ int words_new(const struct words_opts *opts, struct words **out, struct kerr *e)
 		w->o = *opts;
 	if (w->o.max_n < 1 || w->o.max_n > 3)
 		w->o.max_n = 3;
-	if (strtab_init(&w->idx, 1 << 12) || strtab_init(&w->stop, 256)) {
+	if (strtab_init(&w->idx, 1 << 12)) {
 		words_free(w);
 		return kerr_set(e, KERR_NOMEM, "out of memory");
 	}
@@ -79,8 +66,6 @@ int words_new(const struct words_opts *opts, struct words **out, struct kerr *e)
 		words_free(w);
 		return kerr_set(e, KERR_NOMEM, "the Danish stemmer (libstemmer) is not available");
 	}
-	for (i = 0; everyday[i]; i++)
-		strtab_put(&w->stop, everyday[i], strlen(everyday[i]), 1, 0);
 	buf_init(&w->w, 0);
 	buf_init(&w->f, 0);
 	buf_init(&w->key, 0);
@@ -104,11 +89,11 @@ void words_free(struct words *w)
 	free(w->name);
 	free(w->ws);
 	free(w->fs);
+	free(w->ev);
 	free(w->top);
 	if (w->stem)
 		sb_stemmer_delete(w->stem);
 	strtab_release(&w->idx);
-	strtab_release(&w->stop);
 	buf_release(&w->w);
 	buf_release(&w->f);
 	buf_release(&w->key);
@@ -166,6 +151,7 @@ static int push_word(struct words *w, const unsigned char *s, size_t n)
 	if (w->nw == w->wcap) {
 		size_t cap = w->wcap ? 2 * w->wcap : 64;
 		size_t *a = realloc(w->ws, cap * sizeof *a), *b;
+		unsigned char *c;
 
 		if (!a)
 			return KERR_NOMEM;
@@ -173,6 +159,9 @@ static int push_word(struct words *w, const unsigned char *s, size_t n)
 		if (!(b = realloc(w->fs, cap * sizeof *b)))
 			return KERR_NOMEM;
 		w->fs = b;
+		if (!(c = realloc(w->ev, cap)))
+			return KERR_NOMEM;
+		w->ev = c;
 		w->wcap = cap;
 	}
 	if (add_lower(&w->f, s, n) || buf_add(&w->f, "", 1))
@@ -190,6 +179,10 @@ static int push_word(struct words *w, const unsigned char *s, size_t n)
 	}
 	if (buf_add(&w->w, "", 1))
 		return KERR_NOMEM;
+	/* the form as written or its stem: the list holds both */
+	w->ev[w->nw] = (unsigned char)(everyday_word(w->f.data + at, w->f.len - at - 1)
+				       || everyday_word(w->w.data + w->ws[w->nw],
+							w->w.len - w->ws[w->nw] - 1));
 	w->nw++;
 	return 0;
 }
@@ -213,11 +206,11 @@ static int prune(struct words *w)
 	for (;;) {
 		size_t keep = 0;
 
-		w->floor++;
 		for (i = 0; i < w->nt; i++)
 			keep += w->t[i].df[0] + w->t[i].df[1] > w->floor;
 		if (keep <= WORDS_PRUNE_AT / 2)
 			break;
+		w->floor++;
 	}
 	for (i = 0; i < w->nt; i++) {
 		if (w->t[i].df[0] + w->t[i].df[1] <= w->floor) {
@@ -333,21 +326,14 @@ int words_add(struct words *w, const char *text, size_t len, int group, struct k
 	}
 	for (a = 0; a < w->nw && !rc; a++)
 		for (n = 1; n <= (size_t)w->o.max_n && a + n <= w->nw && !rc; n++) {
-			const char *stem = w->w.data + w->ws[a];
-			size_t j;
-
-			uint32_t dummy;
-
-			size_t everyday_words = 0;
+			size_t j, everyday_words = 0;
 
 			if (n == 1 && !w->o.all_words
-			    && (strtab_get(&w->stop, stem, strlen(stem), &dummy)
-				|| strlen(w->f.data + w->fs[a]) < 2))
+			    && (w->ev[a] || strlen(w->f.data + w->fs[a]) < 2))
 				continue;
 			/* a phrase of everyday words only ("det er") says nothing */
 			for (j = a; n > 1 && !w->o.all_words && j < a + n; j++)
-				everyday_words += strtab_get(&w->stop, w->w.data + w->ws[j],
-							     strlen(w->w.data + w->ws[j]), &dummy);
+				everyday_words += w->ev[j];
 			if (n > 1 && everyday_words == n)
 				continue;
 			buf_reset(&w->key);

@@ -10,7 +10,7 @@
  * terms that are everyday words (og, det, ikke ...) are left out unless
  * asked for, phrases keep them ("ikke tid").
  *
- * A very large survey: beyond 262,144 different terms those said by the
+ * A very large survey: beyond 65,536 different terms those said by the
  * fewest answers so far are forgotten (lossy counting), so memory stays
  * flat; a term forgotten and said again may then count short by a few.
  *

@@ -67,8 +67,8 @@ static void test_flat(void **state)
 	t = words_top(w, 0, 1, (size_t)-1, &n);
 	assert_non_null(x = find(t, n, "parkering"));
 	assert_int_equal(x->df[1], N);
-	/* the 300,000 words said once were not all kept */
-	assert_true(n < 270000);
+	/* the 300,000 words said once were not all kept: at most 65,536 terms */
+	assert_true(n < 70000);
 	words_free(w);
 }
 
