@@ -24,8 +24,8 @@ read -r tc100 rc100 <<<"$(run "$KODER" code -q --codebook "$cb" --text text --id
 awk -v t1="$t1" -v r1="$r1" -v t10="$t10" -v r10="$r10" -v tc="$tc" -v t100="$t100" -v r100="$r100" -v tc100="$tc100" 'BEGIN {
 	if (tc < 0.01) tc = 0.01
 	if (tc100 < 0.01) tc100 = 0.01
-	printf "discover: 10,000 answers in %.2f s (target < 5 s), %.2fx koder code on them (%.2f s); peak RSS %.1f MB (1,000 answers: %.1f MB, ratio %.2f)\n",
+	printf "discover: 10,000 answers in %.2f CPU s (target < 5 s), %.2fx koder code on them (%.2f s); peak RSS %.1f MB (1,000 answers: %.1f MB, ratio %.2f)\n",
 		t10, t10 / tc, tc, r10 / 1024, r1 / 1024, r10 / r1
-	printf "discover: 100,000 answers in %.2f s (target < 10 s), %.2fx koder code on them (%.2f s); peak RSS %.1f MB (ratio to 10,000: %.2f)\n",
+	printf "discover: 100,000 answers in %.2f CPU s (target < 10 s), %.2fx koder code on them (%.2f s); peak RSS %.1f MB (ratio to 10,000: %.2f)\n",
 		t100, t100 / tc100, tc100, r100 / 1024, r100 / r10
 }'

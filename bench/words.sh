@@ -25,8 +25,8 @@ awk -v tc10="$tc_10k" -v tw10="$tw_10k" -v rw10="$rw_10k" -v tk10="$tk_10k" -v r
     -v tc100="$tc_100k" -v tw100="$tw_100k" -v rw100="$rw_100k" -v tk100="$tk_100k" -v rk100="$rk_100k" 'BEGIN {
 	if (tc10 < 0.01) tc10 = 0.01
 	if (tc100 < 0.01) tc100 = 0.01
-	printf "words: 10,000 answers in %.2f s (%.2fx koder code, %.2f s), 100,000 in %.2f s (target < 10 s; %.2fx koder code, %.2f s); peak RSS %.1f MB and %.1f MB (ratio %.2f)\n",
+	printf "words: 10,000 answers in %.2f CPU s (%.2fx koder code, %.2f s), 100,000 in %.2f CPU s (target < 10 s; %.2fx koder code, %.2f s); peak RSS %.1f MB and %.1f MB (ratio %.2f)\n",
 		tw10, tw10 / tc10, tc10, tw100, tw100 / tc100, tc100, rw10 / 1024, rw100 / 1024, rw100 / rw10
-	printf "kwic: 10,000 answers in %.2f s (%.2fx koder code), 100,000 in %.2f s (target < 10 s; %.2fx koder code); peak RSS %.1f MB and %.1f MB (ratio %.2f)\n",
+	printf "kwic: 10,000 answers in %.2f CPU s (%.2fx koder code), 100,000 in %.2f CPU s (target < 10 s; %.2fx koder code); peak RSS %.1f MB and %.1f MB (ratio %.2f)\n",
 		tk10, tk10 / tc10, tk100, tk100 / tc100, rk10 / 1024, rk100 / 1024, rk100 / rk10
 }'

@@ -1269,11 +1269,11 @@ int discover_run(struct discover *d, struct kerr *e)
 			d->f[j].idf = log((double)nt / (double)d->f[j].df) * lift(d, &d->f[j]);
 		}
 	}
-	/* the vectors: the answers to group only, each word and its
-	 * neighbours at most */
+	/* the vectors: the answers to group only, each word that is a column
+	 * and its neighbours at most */
 	for (i = 0; i < n; i++)
-		if (d->tgt[i])
-			ntf += d->aoff[i + 1] - d->aoff[i];
+		for (j = d->aoff[i]; d->tgt[i] && j < d->aoff[i + 1]; j++)
+			ntf += d->f[d->af[j]].col != SIZE_MAX;
 	colf = malloc((v.ncols ? v.ncols : 1) * sizeof *colf);
 	v.off = malloc((n + 1) * sizeof *v.off);
 	v.col = malloc((ntf ? ntf : 1) * (NEIGHBOURS + 1) * sizeof *v.col);
@@ -1475,6 +1475,10 @@ int discover_run(struct discover *d, struct kerr *e)
 			for (i = 0; i < o; i++)
 				claimed[nm[i]] = 1;
 			m = o;
+			/* room for every answer was asked for: give back the rest,
+			 * or 30 candidates of 100,000 answers hold 24 MB */
+			if ((nm = realloc(c->members, o * sizeof *nm)))
+				c->members = nm;
 		}
 		c->pub.id = c->id;
 		c->pub.label = c->label;
