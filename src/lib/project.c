@@ -6,6 +6,7 @@
 #include "codebook.h"
 #include "corpus.h"
 #include "csv.h"
+#include "distance.h"
 #include "engine.h"
 #include "error.h"
 #include "pii.h"
@@ -654,36 +655,6 @@ static long find_loose(const struct codebook *cb, const char *s, size_t n, int *
 	return found;
 }
 
-/* Edit distance between two byte strings (short: ids and labels). */
-static size_t distance(const char *a, size_t n, const char *b, size_t m)
-{
-	size_t *row = calloc(m + 1, sizeof(*row)), i, j, d;
-
-	if (!row)
-		return (size_t)-1;
-	for (j = 0; j <= m; j++)
-		row[j] = j;
-	for (i = 1; i <= n; i++) {
-		size_t diag = row[0];
-
-		row[0] = i;
-		for (j = 1; j <= m; j++) {
-			size_t up = row[j];
-			size_t best = diag + (a[i - 1] != b[j - 1]);
-
-			if (up + 1 < best)
-				best = up + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			row[j] = best;
-			diag = up;
-		}
-	}
-	d = row[m];
-	free(row);
-	return d;
-}
-
 /* " did you mean 'afstand' (Stor afstand ...)?" for the nearest id or label
  * (or one that starts with `s`), else the list of ids, appended to out. */
 static void did_you_mean(const struct codebook *cb, const char *s, size_t n, struct buf *out)
@@ -700,7 +671,7 @@ static void did_you_mean(const struct codebook *cb, const char *s, size_t n, str
 			size_t d;
 
 			fold(t, strlen(t), &b);
-			d = distance(a.data ? a.data : "", a.len, b.data ? b.data : "", b.len);
+			d = distance_edit(a.data ? a.data : "", a.len, b.data ? b.data : "", b.len);
 			if (a.len >= 3 && b.len > a.len && !memcmp(a.data, b.data, a.len))
 				d = 1;       /* a prefix: "admin" for administration */
 			if (d < best) {
