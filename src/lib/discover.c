@@ -1,6 +1,6 @@
 /*
  * discover.c - candidate new categories among unexplained answers (see
- * discover.h): Danish stems and phrases -> tf-idf weighted by lift ->
+ * discover.h): Danish stems and phrases -> tf-idf ->
  * seeded spherical k-means on a sample, more groups than themes -> groups
  * merged by average link -> every answer to its nearest group ->
  * log-likelihood terms -> include patterns.
@@ -1207,26 +1207,6 @@ static int any_marked(const struct discover *d, size_t i, const unsigned char *m
 	return 0;
 }
 
-/*
- * How much more a feature belongs to the answers to group than to the
- * others (the answers the codebook explains), from 0 to 1: the share of
- * the answers to group that have it, over that share plus the share of the
- * others that have it.  A new theme's words are missing from the answers
- * the codebook explains (its answers are all left over), while words
- * everybody writes ("god", "kom") are as common there: they say nothing
- * about what is missing.  1 when there are no other answers.
- */
-static double lift(const struct discover *d, const struct feat *x)
-{
-	double p1 = (double)x->df / (double)(d->ntgt ? d->ntgt : 1), p0, r;
-
-	if (d->n == d->ntgt)
-		return 1;
-	p0 = (double)(x->dfall - x->df) / (double)(d->n - d->ntgt);
-	r = p1 / (p1 + p0);
-	return r;
-}
-
 int discover_run(struct discover *d, struct kerr *e)
 {
 	struct vecs v = { 0 };
@@ -1266,7 +1246,7 @@ int discover_run(struct discover *d, struct kerr *e)
 		d->f[j].col = SIZE_MAX;
 		if (d->f[j].df >= mindf && d->f[j].df < nt) {
 			d->f[j].col = v.ncols++;
-			d->f[j].idf = log((double)nt / (double)d->f[j].df) * lift(d, &d->f[j]);
+			d->f[j].idf = log((double)nt / (double)d->f[j].df);
 		}
 	}
 	/* the vectors: the answers to group only, each word that is a column
