@@ -6,6 +6,7 @@
 #ifndef KODER_CMD_H
 #define KODER_CMD_H
 
+#include <stddef.h>
 #include <stdio.h>
 
 int cmd_normalize(int argc, char **argv);
@@ -93,5 +94,66 @@ int cmd_load_source(struct cmd_source *src, struct corpus *c, const struct cli_u
 /* --codebook: a file (made absolute, since a descriptor's directory is not
  * the user's), or the id of a shipped codebook; the caller frees it. */
 char *cmd_codebook_arg(const char *arg);
+
+/* The rows of the source options (--question --text --id --wave --role
+ * --codebook) for an option table, keys first .. first + 5, in that order;
+ * cmd_source_opt takes them while parsing.  `qhelp`, `cbhelp`: what
+ * --question and --codebook mean to the command. */
+#define CMD_SOURCE_OPTS(first, qhelp, cbhelp) \
+	{ (first), "question", "ID", qhelp }, \
+	{ (first) + 1, "text", "COL", "the answer column of a bare SURVEY.csv" }, \
+	{ (first) + 2, "id", "COL", "the respondent id column" }, \
+	{ (first) + 3, "wave", "COL", "the wave column" }, \
+	{ (first) + 4, "role", "COL", "the role column" }, \
+	{ (first) + 5, "codebook", "CB", cbhelp }
+/* 1 if option key c is one of the source options (keys from `first`) and
+ * was stored in src (--codebook resolved by cmd_codebook_arg into
+ * *cbarg, which the caller frees), else 0. */
+int cmd_source_opt(struct cmd_source *src, int first, int c, const char *arg, char **cbarg);
+
+/*
+ * The answers of a source, question by question, for the commands that
+ * read them one at a time (words, kwic, discover): the survey opened, and
+ * for every question that has a codebook (--codebook, or the
+ * descriptor's) an engine, all sharing one normalizer (a bare one when no
+ * question has a codebook).  Owns all of it; cmd_answers_close frees it.
+ */
+struct survey;
+struct survey_row;
+struct engine;
+struct engine_answer;
+struct normalizer;
+struct cmd_answers {
+	struct cmd_source *src;
+	struct corpus *corpus;   /* owned */
+	struct survey *sv;
+	size_t nq;
+	struct engine **en;      /* [nq]: NULL where the question has no codebook */
+	struct normalizer *norm;
+	int first_only;          /* in: only the first question (words) */
+	int code;                /* in: code each answer (else only normalize it;
+	                            the callback may engine_match) */
+};
+/* One answer as cmd_each_answer hands it over: never blank. */
+struct cmd_answer {
+	const struct survey_row *row;
+	size_t q;                /* the question's index */
+	const char *text;        /* as written, len bytes */
+	size_t len;
+	struct engine *en;       /* the question's engine, or NULL */
+	struct engine_answer *ans;   /* ans->n normalized; ans->res coded when
+	                                a->code and en */
+};
+/* Load src (cmd_load_source) and open the survey and engines into a
+ * (zeroed by the caller, first_only and code set).  Returns an exit status;
+ * a is to be closed either way. */
+int cmd_answers_open(struct cmd_answers *a, struct cmd_source *src, const struct cli_usage *u);
+/* Every answer of every question, in survey order, to fn; a row the survey
+ * cannot read is reported and skipped when reading may go on.  fn returns
+ * 0 to go on, or an exit status to stop with.  Returns the worst exit
+ * status. */
+int cmd_each_answer(struct cmd_answers *a, int (*fn)(void *ctx, struct cmd_answer *x),
+	void *ctx);
+void cmd_answers_close(struct cmd_answers *a);
 
 #endif

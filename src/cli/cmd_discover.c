@@ -17,6 +17,8 @@
 #include "kwic.h"
 #include "normalize.h"
 #include "outfile.h"
+#include "rules.h"
+#include "store.h"
 #include "survey.h"
 
 #include <ctype.h>
@@ -25,16 +27,13 @@
 #include <string.h>
 #include <strings.h>
 
-enum { OPT_QUESTION = 256, OPT_TEXT, OPT_ID, OPT_WAVE, OPT_ROLE, OPT_CODEBOOK, OPT_FROM,
-       OPT_SEED, OPT_TOP, OPT_FORMAT, OPT_K, OPT_ASSIGN };
+enum { OPT_SOURCE = 256, OPT_FROM = OPT_SOURCE + 6, OPT_SEED, OPT_TOP, OPT_FORMAT, OPT_K,
+       OPT_ASSIGN, OPT_DB };
 
 static const struct cli_opt opts[] = {
-	{ OPT_QUESTION, "question", "ID", "only this question of the corpus" },
-	{ OPT_TEXT, "text", "COL", "the answer column of a bare SURVEY.csv" },
-	{ OPT_ID, "id", "COL", "the respondent id column" },
-	{ OPT_WAVE, "wave", "COL", "the wave column" },
-	{ OPT_ROLE, "role", "COL", "the role column" },
-	{ OPT_CODEBOOK, "codebook", "CB", "code the answers with this codebook" },
+	CMD_SOURCE_OPTS(OPT_SOURCE, "only this question (of the corpus, or of the store)",
+			"code the answers with this codebook (with --db: its ids are taken)"),
+	{ OPT_DB, "db", "PATH", "the answers and the coders' decisions of this project store" },
 	{ OPT_FROM, "from", "WHICH", "andet (default), uncoded or all answers" },
 	{ OPT_SEED, "seed", "S", "seed of the grouping (default 1)" },
 	{ OPT_TOP, "top", "N", "show the N best candidates (default 10)" },
@@ -46,13 +45,15 @@ static const struct cli_opt opts[] = {
 };
 
 static const struct cli_usage usage = {
-	"koder discover (CORPUS | SURVEY.csv --text COL) [OPTION]...",
+	"koder discover (CORPUS | SURVEY.csv --text COL | --db DB) [OPTION]...",
 	"Group the answers no category explains into candidate new categories.",
 	opts,
 	"The answers are coded with the question's codebook (or --codebook); those\n"
 	"coded andet (--from andet), those nothing matched (--from uncoded), or all\n"
 	"of them (--from all, no codebook needed) are grouped by the words they\n"
 	"share: Danish word stems and two-word phrases, everyday words left out.\n"
+	"With --db the coders' decisions in the project store say which: the\n"
+	"answers they coded andet, those nobody has decided yet (uncoded), or all.\n"
 	"The groups come best first: many answers that say the same thing.\n\n"
 	"Each candidate has a proposed id and label, its distinguishing words\n"
 	"(answers with the word in the group and outside it), include patterns in\n"
@@ -62,7 +63,8 @@ static const struct cli_usage usage = {
 	"accepts it.  The same --seed gives the same groups.\n\n"
 	"Examples:\n"
 	"  koder discover --question barrierer corpora/sof\n"
-	"  koder discover answers.csv --text svar --codebook mybook.json --format json\n\n"
+	"  koder discover answers.csv --text svar --codebook mybook.json --format json\n"
+	"  koder discover --db projekt.db --question barrierer\n\n"
 	"Exit status: 0 done, 2 wrong usage, 3 a file is missing, 4 a file has\n"
 	"problems, 5 an output could not be written.\n"
 };
@@ -288,214 +290,330 @@ static int write_assign(const char *path, const struct discover *d, const struct
 	return 0;
 }
 
+struct run {
+	struct discover *d;
+	const char *from;
+	struct row *rows;
+	size_t nrows, caprows;
+};
+
+/* Keep one answer for the output (id, wave, role, text as written). */
+static void keep_row(struct run *r, const char *id, size_t idlen, const char *wave,
+	const char *role, const char *text, size_t len)
+{
+	struct row *w;
+
+	if (r->nrows == r->caprows) {
+		r->caprows = r->caprows ? r->caprows * 2 : 256;
+		r->rows = xrealloc(r->rows, r->caprows * sizeof *r->rows);
+	}
+	w = &r->rows[r->nrows++];
+	w->id = xmalloc(idlen + 1);
+	memcpy(w->id, id, idlen);
+	w->id[idlen] = '\0';
+	w->wave = xstrdup(wave ? wave : "");
+	w->role = xstrdup(role ? role : "");
+	w->text = xmalloc(len + 1);
+	memcpy(w->text, text, len);
+	w->text[len] = '\0';
+	w->len = len;
+}
+
+/* One answer of the survey, coded: grouped when --from says so, else it
+ * only teaches which words go together. */
+static int one(void *ctx, struct cmd_answer *x)
+{
+	struct run *r = ctx;
+	const struct rules_result *res = &x->ans->res;
+	struct kerr e;
+	size_t j;
+	int keep = 1;
+
+	if (x->en) {
+		const struct codebook *cb = engine_codebook(x->en);
+
+		if (res->nonsubstantive)
+			return 0;
+		if (strcmp(r->from, "all"))
+			keep = res->residual || res->uncoded;
+		for (j = 0; !keep && !strcmp(r->from, "andet") && j < res->ncats; j++)
+			keep = !strcmp(cb->cats[res->cats[j]].id, "andet");
+	}
+	if (discover_add(r->d, x->ans->n.text.data, x->ans->n.text.len, keep, &e))
+		return cli_error(&e);
+	if (keep)
+		keep_row(r, x->row->respondent, x->row->respondent_len, x->row->wave, x->row->role,
+			 x->text, x->len);
+	return 0;
+}
+
+/* --db: the store's answers of a question with the coders' final codes. */
+struct dbrun {
+	struct run *r;
+	struct normalizer *norm;
+	struct normalized n;
+	const char ***taken;   /* every code the coders used, added */
+	size_t *ntaken;
+	int status;
+};
+
+/* 1 if `code` is one of the ';'-separated codes. */
+static int has_code(const char *codes, const char *code)
+{
+	size_t l = strlen(code);
+	const char *p = codes;
+
+	while (p && *p) {
+		const char *q = strchr(p, ';');
+		size_t n = q ? (size_t)(q - p) : strlen(p);
+
+		if (n == l && !strncmp(p, code, l))
+			return 1;
+		p = q ? q + 1 : NULL;
+	}
+	return 0;
+}
+
+static void take_codes(struct dbrun *b, const char *codes)
+{
+	const char *p = codes;
+
+	while (p && *p) {
+		const char *q = strchr(p, ';');
+		size_t n = q ? (size_t)(q - p) : strlen(p), i;
+		char *id;
+
+		for (i = 0; i < *b->ntaken; i++)
+			if (strlen((*b->taken)[i]) == n && !strncmp((*b->taken)[i], p, n))
+				break;
+		if (i == *b->ntaken && n) {
+			id = xmalloc(n + 1);
+			memcpy(id, p, n);
+			id[n] = '\0';
+			*b->taken = xrealloc(*b->taken, (*b->ntaken + 1) * sizeof **b->taken);
+			(*b->taken)[(*b->ntaken)++] = id;
+		}
+		p = q ? q + 1 : NULL;
+	}
+}
+
+static int db_one(void *ctx, const struct store_final *f)
+{
+	struct dbrun *b = ctx;
+	struct run *r = b->r;
+	const struct store_answer *a = f->answer;
+	size_t len = a->text ? strlen(a->text) : 0;
+	struct kerr e;
+	int keep;
+
+	if (!len)
+		return 0;
+	take_codes(b, f->codes);
+	if (f->codes && has_code(f->codes, "ingen_svar"))
+		return 0;
+	keep = !strcmp(r->from, "all") ? 1 : !strcmp(r->from, "uncoded") ? f->codes == NULL
+		: f->codes && has_code(f->codes, "andet");
+	if (normalize_text(b->norm, a->text, len, &b->n, &e)
+	    || discover_add(r->d, b->n.text.data, b->n.text.len, keep, &e)) {
+		b->status = cli_error(&e);
+		return 1;
+	}
+	if (keep)
+		keep_row(r, a->respondent ? a->respondent : "", a->respondent ? strlen(a->respondent) : 0,
+			 a->wave, a->role, a->text, len);
+	return 0;
+}
+
+/* The one question of the store when none is named (else NULL). */
+struct qpick {
+	char *only;
+	size_t n;
+};
+
+static int pick_question(void *ctx, const char *question, const char *codebook_id)
+{
+	struct qpick *q = ctx;
+
+	(void)codebook_id;
+	if (!q->n++)
+		q->only = xstrdup(question);
+	return 0;
+}
+
 int cmd_discover(int argc, char **argv)
 {
 	struct cmd_source src = { 0 };
-	const char *operand = NULL, *from = "andet", *format = "text", *assign = NULL;
-	size_t top = 10, i, j, nq, nrows = 0, caprows = 0, ntaken = 0;
+	struct cmd_answers a = { 0 };
+	struct run r = { 0 };
+	const char *operand = NULL, *format = "text", *assign = NULL, *db = NULL;
+	size_t top = 10, i, j, ntaken = 0, nowned = 0;
 	unsigned long seed = 1;
 	size_t k = 0;
 	int c, status = EXIT_OK, rest = 0, json = 0;
-	struct corpus corpus;
-	struct survey_opts so = { 0 };
 	struct kerr_list errs = KERR_LIST_INIT;
-	struct survey *sv = NULL;
-	struct survey_row row;
-	struct normalizer *norm = NULL;
-	struct engine **en = NULL;
-	struct engine_answer ans;
-	struct discover *d = NULL;
+	struct normalizer *norm = NULL, *own_norm = NULL;
+	struct engine *cbeng = NULL;   /* --db --codebook: the codebook's ids and cues */
 	struct discover_opts dopts = { 0 };
-	struct row *rows = NULL;
 	const char **taken = NULL;
-	char *cbarg = NULL;   /* --codebook resolved (a shipped name too) */
+	char *cbarg = NULL, *dbq = NULL;
 	const struct codebook *cb0 = NULL;   /* the first question's, for its negation cues */
+	struct store *st = NULL;
 	struct cli_parser p;
 	struct kerr e;
 
-	memset(&corpus, 0, sizeof corpus);
-	engine_answer_init(&ans);
+	r.from = "andet";
 	cli_parser_init(&p, opts);
 	while ((c = cmd_next_or_operand(&p, argc, argv, &rest, &operand)) != -1) {
+		if (cmd_source_opt(&src, OPT_SOURCE, c, optarg, &cbarg))
+			continue;
 		switch (c) {
 		case 0:
-			if (src.source)
-				return cli_misuse(&usage, "unexpected argument '%s'", operand);
+			if (src.source) {
+				status = cli_misuse(&usage, "unexpected argument '%s'", operand);
+				goto done;
+			}
 			src.source = operand;
 			break;
-		case OPT_QUESTION: src.question = optarg; break;
-		case OPT_TEXT: src.text = optarg; break;
-		case OPT_ID: src.id = optarg; break;
-		case OPT_WAVE: src.wave = optarg; break;
-		case OPT_ROLE: src.role = optarg; break;
-		case OPT_CODEBOOK:
-			free(cbarg);
-			src.codebook = cbarg = cmd_codebook_arg(optarg);
-			break;
+		case OPT_DB: db = optarg; break;
 		case OPT_ASSIGN: assign = optarg; break;
 		case OPT_FROM:
-			if (strcmp(optarg, "andet") && strcmp(optarg, "uncoded") && strcmp(optarg, "all"))
-				return cli_misuse(&usage, "--from wants andet, uncoded or all, not '%s'",
-						  optarg);
-			from = optarg;
+			if (strcmp(optarg, "andet") && strcmp(optarg, "uncoded") && strcmp(optarg, "all")) {
+				status = cli_misuse(&usage, "--from wants andet, uncoded or all, not '%s'",
+						    optarg);
+				goto done;
+			}
+			r.from = optarg;
 			break;
 		case OPT_FORMAT:
-			if (strcmp(optarg, "text") && strcmp(optarg, "json"))
-				return cli_misuse(&usage, "--format wants text or json, not '%s'", optarg);
+			if (strcmp(optarg, "text") && strcmp(optarg, "json")) {
+				status = cli_misuse(&usage, "--format wants text or json, not '%s'", optarg);
+				goto done;
+			}
 			format = optarg;
 			break;
 		case OPT_SEED:
-			if (cli_parse_size(optarg, &i))
-				return cli_misuse(&usage, "--seed wants a number, not '%s'", optarg);
+			if (cli_parse_size(optarg, &i)) {
+				status = cli_misuse(&usage, "--seed wants a number, not '%s'", optarg);
+				goto done;
+			}
 			seed = (unsigned long)i;
 			break;
 		case OPT_TOP:
-			if (cli_parse_size(optarg, &top) || !top)
-				return cli_misuse(&usage, "--top wants a number from 1, not '%s'", optarg);
+			if (cli_parse_size(optarg, &top) || !top) {
+				status = cli_misuse(&usage, "--top wants a number from 1, not '%s'", optarg);
+				goto done;
+			}
 			break;
 		case OPT_K:
-			if (cli_parse_size(optarg, &k) || !k || k > 1000)
-				return cli_misuse(&usage, "--groups wants a number from 1 to 1000, not '%s'",
-						  optarg);
+			if (cli_parse_size(optarg, &k) || !k || k > 1000) {
+				status = cli_misuse(&usage, "--groups wants a number from 1 to 1000, not '%s'",
+						    optarg);
+				goto done;
+			}
 			break;
-		case 'h': return cli_help(&usage);
-		default: return cli_misuse(&usage, NULL);
+		case 'h': status = cli_help(&usage); goto done;
+		default: status = cli_misuse(&usage, NULL); goto done;
 		}
 	}
-	if (!src.source)
-		return cli_misuse(&usage, "which answers? give a CORPUS or a SURVEY.csv with --text COL");
-	json = !strcmp(format, "json");
-	src.codebook_optional = 1;
-	if ((status = cmd_load_source(&src, &corpus, &usage)))
-		goto done;
-	so.question = src.question;
-	so.no_id = corpus.id_col == NULL;
-	kerr_clear(&e);
-	if (survey_open(&sv, &corpus, NULL, &so, &errs)) {
-		status = cli_errors(&errs);
+	if (!src.source == !db) {
+		status = cli_misuse(&usage, db ? "give a CORPUS or --db, not both"
+				    : "which answers? give a CORPUS, a SURVEY.csv with --text COL, "
+				    "or --db DB");
 		goto done;
 	}
-	nq = survey_nquestions(sv);
-	en = xcalloc(nq + 1, sizeof *en);
-	for (i = 0; i < nq; i++) {
-		const struct corpus_question *q = survey_question(sv, i);
-		const char *book = src.codebook ? src.codebook : q->codebook;
-		struct engine_opts eo = { .norm = norm };
-		struct buf path = BUF_INIT;
+	json = !strcmp(format, "json");
+	kerr_clear(&e);
+	if (db) {
+		struct qpick qp = { NULL, 0 };
 
-		if (!book)
-			continue;
-		if (src.codebook)
-			buf_adds(&path, book);
-		else
-			corpus_resolve(&corpus, book, &path);
-		if (engine_open(path.data, &eo, &en[i], &errs)) {
-			buf_release(&path);
-			status = cli_errors(&errs);
+		if (store_open(&st, db, STORE_READONLY, &e)) {
+			status = cli_error(&e);
 			goto done;
 		}
-		buf_release(&path);
-		if (!norm)
-			norm = engine_take_normalizer(en[i]);
-		{
-			const struct codebook *cb = engine_codebook(en[i]);
+		if (!src.question) {
+			if (store_each_question(st, pick_question, &qp, &e)) {
+				free(qp.only);
+				status = cli_error(&e);
+				goto done;
+			}
+			if (qp.n != 1) {
+				free(qp.only);
+				status = cli_misuse(&usage, qp.n ? "the store holds several questions: "
+						    "name one with --question" : "the store holds no answers");
+				goto done;
+			}
+			src.question = dbq = qp.only;
+		}
+		if (src.codebook) {
+			struct engine_opts eo = { .no_model = 1 };
 
+			if (engine_open(src.codebook, &eo, &cbeng, &errs)) {
+				status = cli_errors(&errs);
+				goto done;
+			}
+			norm = engine_normalizer(cbeng);
+			cb0 = engine_codebook(cbeng);
+			for (j = 0; j < cb0->ncats; j++) {
+				taken = xrealloc(taken, (ntaken + 1) * sizeof *taken);
+				taken[ntaken++] = cb0->cats[j].id;
+			}
+		} else if (normalizer_new(&own_norm, NULL, &e)) {
+			status = cli_error(&e);
+			goto done;
+		} else {
+			norm = own_norm;
+		}
+	} else {
+		src.codebook_optional = 1;
+		a.code = 1;
+		if ((status = cmd_answers_open(&a, &src, &usage)))
+			goto done;
+		norm = a.norm;
+		for (i = 0; i < a.nq; i++) {
+			const struct codebook *cb;
+
+			if (!a.en[i])
+				continue;
+			cb = engine_codebook(a.en[i]);
 			if (!cb0)
 				cb0 = cb;
 			taken = xrealloc(taken, (ntaken + cb->ncats + 1) * sizeof *taken);
 			for (j = 0; j < cb->ncats; j++)
 				taken[ntaken++] = cb->cats[j].id;
 		}
+		if (!cb0 && strcmp(r.from, "all")) {
+			status = cli_misuse(&usage, "--from %s needs a codebook: give --codebook CB, or "
+					    "--from all", r.from);
+			goto done;
+		}
 	}
-	if (!norm && strcmp(from, "all")) {
-		status = cli_misuse(&usage, "--from %s needs a codebook: give --codebook CB, or "
-				    "--from all", from);
-		goto done;
-	}
-	if (!norm && normalizer_new(&norm, NULL, &e)) {
-		status = cli_error(&e);
-		goto done;
-	}
+	nowned = ntaken;   /* the ids after these are the store's, owned here */
 	dopts.seed = seed;
 	dopts.k = k;
-	dopts.taken = taken;
-	dopts.ntaken = ntaken;
-	if (discover_new(&dopts, &d, &e)) {
+	if (discover_new(&dopts, &r.d, &e)) {
 		status = cli_error(&e);
 		goto done;
 	}
-	for (;;) {
-		int rc = survey_next(sv, &row, &e);
+	if (db) {
+		struct dbrun b;
 
-		if (rc == SURVEY_END)
-			break;
-		if (rc < 0) {
-			status = cli_error(&e);
-			if (rc != -KERR_SYNTAX)
-				goto done;
-			continue;
-		}
-		for (i = 0; i < nq; i++) {
-			const char *text = row.answer[i];
-			size_t len = row.answer_len[i];
-			int keep;
-
-			if (!len)
-				continue;
-			if (en[i]) {
-				const struct codebook *cb = engine_codebook(en[i]);
-
-				if (engine_code(en[i], text, len, &ans, &e)) {
-					kerr_at(&e, survey_file(sv), row.line, 0);
-					status = cli_error(&e);
-					goto done;
-				}
-				if (ans.res.nonsubstantive)
-					keep = 0;
-				else if (!strcmp(from, "all"))
-					keep = 1;
-				else if (!strcmp(from, "uncoded"))
-					keep = ans.res.residual || ans.res.uncoded;
-				else {
-					keep = ans.res.residual || ans.res.uncoded;
-					for (j = 0; !keep && j < ans.res.ncats; j++)
-						keep = !strcmp(cb->cats[ans.res.cats[j]].id, "andet");
-				}
-			} else {
-				struct normalized *nn = &ans.n;
-
-				if (normalize_text(norm, text, len, nn, &e)) {
-					status = cli_error(&e);
-					goto done;
-				}
-				keep = 1;
-			}
-			if (en[i] && ans.res.nonsubstantive)
-				continue;
-			/* the others teach which words go together */
-			if (discover_add(d, ans.n.text.data, ans.n.text.len, keep, &e)) {
-				status = cli_error(&e);
-				goto done;
-			}
-			if (!keep)
-				continue;
-			if (nrows == caprows) {
-				caprows = caprows ? caprows * 2 : 256;
-				rows = xrealloc(rows, caprows * sizeof *rows);
-			}
-			rows[nrows].id = xmalloc(row.respondent_len + 1);
-			memcpy(rows[nrows].id, row.respondent, row.respondent_len);
-			rows[nrows].id[row.respondent_len] = '\0';
-			rows[nrows].wave = xstrdup(row.wave);
-			rows[nrows].role = xstrdup(row.role);
-			rows[nrows].text = xmalloc(len + 1);
-			memcpy(rows[nrows].text, text, len);
-			rows[nrows].text[len] = '\0';
-			rows[nrows].len = len;
-			nrows++;
-		}
+		memset(&b, 0, sizeof b);
+		b.r = &r;
+		b.norm = norm;
+		b.taken = &taken;
+		b.ntaken = &ntaken;
+		normalized_init(&b.n);
+		if (store_each_final(st, src.question, db_one, &b, &e) && !b.status)
+			b.status = cli_error(&e);
+		normalized_release(&b.n);
+		if ((status = b.status))
+			goto done;
+	} else if ((status = cmd_each_answer(&a, one, &r))) {
+		goto done;
 	}
-	if (discover_run(d, &e)) {
+	/* the ids a proposal must not take: known only now with --db */
+	discover_set_taken(r.d, taken, ntaken);
+	if (discover_run(r.d, &e)) {
 		status = cli_error(&e);
 		goto done;
 	}
@@ -506,35 +624,34 @@ int cmd_discover(int argc, char **argv)
 			status = cli_error(&e);
 			goto done;
 		}
-		print_json(o.fp, d, top, rows, norm, cb0, &errs);
+		print_json(o.fp, r.d, top, r.rows, norm, cb0, &errs);
 		if (outfile_commit(&o, &e)) {
 			status = cli_error(&e);
 			goto done;
 		}
 	} else {
-		print_text(d, top, rows, norm, cb0, from, &errs);
+		print_text(r.d, top, r.rows, norm, cb0, r.from, &errs);
 	}
 	if (assign && !status)
-		status = write_assign(assign, d, rows);
+		status = write_assign(assign, r.d, r.rows);
 done:
-	for (i = 0; en && i < survey_nquestions(sv); i++)
-		engine_free(en[i]);
-	free(en);
-	for (i = 0; i < nrows; i++) {
-		free(rows[i].id);
-		free(rows[i].wave);
-		free(rows[i].role);
-		free(rows[i].text);
+	for (i = 0; i < r.nrows; i++) {
+		free(r.rows[i].id);
+		free(r.rows[i].wave);
+		free(r.rows[i].role);
+		free(r.rows[i].text);
 	}
-	free(rows);
+	free(r.rows);
+	for (i = nowned; i < ntaken; i++)
+		free((char *)taken[i]);
 	free(taken);
 	free(cbarg);
-	discover_free(d);
-	normalizer_free(norm);
-	engine_answer_release(&ans);
-	survey_close(sv);
-	if (src.loaded)
-		corpus_release(&corpus);
+	free(dbq);
+	discover_free(r.d);
+	engine_free(cbeng);
+	normalizer_free(own_norm);
+	cmd_answers_close(&a);
+	store_close(st);
 	kerr_list_release(&errs);
 	return status;
 }

@@ -21,16 +21,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { OPT_QUESTION = 256, OPT_TEXT, OPT_ID, OPT_WAVE, OPT_ROLE, OPT_CODEBOOK, OPT_WIDTH,
-       OPT_LIMIT, OPT_NEGATED, OPT_MASK, OPT_MASK_KINDS };
+enum { OPT_SOURCE = 256, OPT_WIDTH = OPT_SOURCE + 6, OPT_LIMIT, OPT_NEGATED, OPT_MASK,
+       OPT_MASK_KINDS };
 
 static const struct cli_opt opts[] = {
-	{ OPT_QUESTION, "question", "ID", "only this question of the corpus" },
-	{ OPT_TEXT, "text", "COL", "the answer column of a bare SURVEY.csv" },
-	{ OPT_ID, "id", "COL", "the respondent id column" },
-	{ OPT_WAVE, "wave", "COL", "the wave column" },
-	{ OPT_ROLE, "role", "COL", "the role column" },
-	{ OPT_CODEBOOK, "codebook", "CB", "show each answer's codes under this codebook" },
+	CMD_SOURCE_OPTS(OPT_SOURCE, "only this question of the corpus",
+			"show each answer's codes under this codebook"),
 	{ OPT_WIDTH, "width", "N", "characters of context on each side (default 40)" },
 	{ OPT_LIMIT, "limit", "N", "list at most N answers (default 200; 0: counts only)" },
 	{ OPT_NEGATED, "negated", NULL, "list the matches a negation cancelled instead" },
@@ -136,31 +132,99 @@ static void count(struct counts *k, const char *wave, const char *role, int hit)
 	k->c[i].hits += hit != 0;
 }
 
+struct run {
+	struct kwic *kw;
+	struct cmd_answers *a;
+	size_t width, limit, listed;
+	int want_negated, status;
+	unsigned mask;
+	struct counts k;
+	struct buf masked;
+};
+
+/* One answer: counted per wave and role, listed in context with its codes
+ * while under --limit.  Normalized once: the term and the codebook match
+ * the same repaired text. */
+static int one(void *ctx, struct cmd_answer *x)
+{
+	struct run *r = ctx;
+	const struct survey_row *row = x->row;
+	const char *text = x->text;
+	size_t len = x->len, s = 0, en_ = 0, j;
+	int neg = 0, hit = kwic_find_normalized(r->kw, &x->ans->n, &s, &en_, &neg);
+	struct kerr e;
+
+	if (hit < 0) {
+		kerr_set(&e, -hit, "the term hit a pattern limit on this answer");
+		kerr_at(&e, survey_file(r->a->sv), row->line, 0);
+		cli_error(&e);
+		r->status = EXIT_PROBLEMS;
+		hit = 0;
+	}
+	/* with --negated the cancelled matches are what is counted */
+	count(&r->k, row->wave, row->role, r->want_negated ? neg : hit);
+	if (!(r->want_negated ? neg : hit) || r->listed >= r->limit)
+		return 0;
+	r->listed++;
+	if (r->mask) {
+		buf_reset(&r->masked);
+		if (!pii_mask(text, len, r->mask, &r->masked, NULL, NULL) && r->masked.len == len) {
+			text = r->masked.data;   /* same length: offsets hold */
+		} else {
+			text = "[masked]";
+			len = strlen(text);
+			s = en_ = 0;
+		}
+	}
+	printf("%-8.*s %-10s %-12s ", (int)row->respondent_len, row->respondent, row->wave,
+		row->role);
+	{
+		size_t ls = tail_start(text, s, r->width), pad = r->width - width_of(text + ls, s - ls);
+
+		for (j = 0; j < pad; j++)
+			putchar(' ');
+		put(text + ls, s - ls);
+		printf(" [");
+		put(text + s, en_ - s);
+		printf("] ");
+		put(text + en_, head_len(text + en_, len - en_, r->width));
+	}
+	/* the codes of a listed answer only: the codebook matches the text the
+	 * term was found in, not normalized again */
+	if (x->en && !engine_match(x->en, x->ans, &e)) {
+		const struct codebook *cb = engine_codebook(x->en);
+
+		printf("  |");
+		for (j = 0; j < x->ans->res.ncats; j++)
+			printf("%s%s", j ? ";" : " ", cb->cats[x->ans->res.cats[j]].id);
+	}
+	if (r->a->nq > 1) {
+		const struct corpus_question *q = survey_question(r->a->sv, x->q);
+
+		printf("  (%s)", q->id ? q->id : q->column);
+	}
+	printf("\n");
+	return 0;
+}
+
 int cmd_kwic(int argc, char **argv)
 {
 	struct cmd_source src = { 0 };
-	const char *term = NULL, *cbname = NULL, *operand = NULL;
-	size_t width = 40, limit = 200, listed = 0, i, nq;
-	int c, status = EXIT_OK, want_negated = 0, rest = 0;
-	unsigned mask = 0;
-	struct corpus corpus;
-	struct survey_opts so = { 0 };
+	struct cmd_answers a = { 0 };
+	struct run r = { 0 };
+	const char *term = NULL, *operand = NULL;
+	char *cbarg = NULL;
+	size_t i;
+	int c, status = EXIT_OK, rest = 0;
 	struct kerr_list errs = KERR_LIST_INIT;
-	struct survey *sv = NULL;
-	struct survey_row row;
-	struct normalizer *norm = NULL;
-	struct kwic *kw = NULL;
-	struct engine **en = NULL;
-	struct engine_answer ans;
-	struct counts k = { NULL, 0 };
-	struct buf masked = BUF_INIT;
 	struct cli_parser p;
-	struct kerr e;
 
-	memset(&corpus, 0, sizeof corpus);
-	engine_answer_init(&ans);
+	r.width = 40;
+	r.limit = 200;
 	cli_parser_init(&p, opts);
 	while ((c = cmd_next_or_operand(&p, argc, argv, &rest, &operand)) != -1) {
+		if (cmd_source_opt(&src, OPT_SOURCE, c, optarg, &cbarg))
+			continue;
 		switch (c) {
 		case 0:
 			if (!term)
@@ -170,178 +234,67 @@ int cmd_kwic(int argc, char **argv)
 			else
 				return cli_misuse(&usage, "unexpected argument '%s'", operand);
 			break;
-		case OPT_QUESTION: src.question = optarg; break;
-		case OPT_TEXT: src.text = optarg; break;
-		case OPT_ID: src.id = optarg; break;
-		case OPT_WAVE: src.wave = optarg; break;
-		case OPT_ROLE: src.role = optarg; break;
-		case OPT_CODEBOOK: cbname = optarg; break;
-		case OPT_NEGATED: want_negated = 1; break;
+		case OPT_NEGATED: r.want_negated = 1; break;
 		case OPT_WIDTH:
-			if (cli_parse_size(optarg, &width) || width > 1000)
+			if (cli_parse_size(optarg, &r.width) || r.width > 1000)
 				return cli_misuse(&usage, "--width wants a number up to 1000, not '%s'",
 						  optarg);
 			break;
 		case OPT_LIMIT:
-			if (cli_parse_size(optarg, &limit))
+			if (cli_parse_size(optarg, &r.limit))
 				return cli_misuse(&usage, "--limit wants a number, not '%s'", optarg);
 			break;
 		case OPT_MASK:
 		case OPT_MASK_KINDS:
-			if ((status = cmd_mask_opt(c == OPT_MASK ? NULL : optarg, &mask, &usage)))
+			if ((status = cmd_mask_opt(c == OPT_MASK ? NULL : optarg, &r.mask, &usage)))
 				return status;
 			break;
 		case 'h': return cli_help(&usage);
 		default: return cli_misuse(&usage, NULL);
 		}
 	}
-	if (!term || !src.source)
+	if (!term || !src.source) {
+		free(cbarg);
 		return cli_misuse(&usage, !term ? "which term? give it first, e.g. 'sagsantal*'"
 				  : "which answers? give a CORPUS or a SURVEY.csv with --text COL");
-	if (cbname)
-		src.codebook = cbname;
+	}
 	src.codebook_optional = 1;
-	if ((status = cmd_load_source(&src, &corpus, &usage)))
+	if ((status = cmd_answers_open(&a, &src, &usage)))
 		goto done;
-	so.question = src.question;
-	so.no_id = corpus.id_col == NULL;
-	kerr_clear(&e);
-	if (survey_open(&sv, &corpus, NULL, &so, &errs)) {
-		status = cli_errors(&errs);
-		goto done;
-	}
-	nq = survey_nquestions(sv);
-	en = xcalloc(nq + 1, sizeof *en);
-	/* each question's codebook codes the answers shown; the first engine's
-	 * normalizer serves the others and the term */
-	for (i = 0; i < nq; i++) {
-		const struct corpus_question *q = survey_question(sv, i);
-		const char *book = cbname ? cbname : q->codebook;
-		struct engine_opts eo = { .norm = norm };
-		struct buf path = BUF_INIT;
-
-		if (!book)
-			continue;
-		if (cbname)
-			buf_adds(&path, book);
-		else
-			corpus_resolve(&corpus, book, &path);
-		if (engine_open(path.data, &eo, &en[i], &errs)) {
-			buf_release(&path);
-			status = cli_errors(&errs);
-			goto done;
-		}
-		buf_release(&path);
-		if (!norm)
-			norm = engine_take_normalizer(en[i]);
-	}
-	if (!norm && normalizer_new(&norm, NULL, &e)) {
-		status = cli_error(&e);
-		goto done;
-	}
-	if (kwic_new(term, norm, &kw, &errs)) {
+	if (kwic_new(term, a.norm, &r.kw, &errs)) {
 		cli_errors(&errs);
 		status = EXIT_USAGE;
 		goto done;
 	}
-	for (;;) {
-		int rc = survey_next(sv, &row, &e);
-
-		if (rc == SURVEY_END)
-			break;
-		if (rc < 0) {
-			status = cli_error(&e);
-			if (rc != -KERR_SYNTAX)
-				goto done;
-			continue;
-		}
-		for (i = 0; i < nq; i++) {
-			const char *text = row.answer[i];
-			size_t len = row.answer_len[i], s = 0, en_ = 0, j;
-			int neg = 0, hit;
-
-			if (!len)
-				continue;
-			hit = kwic_find(kw, text, len, &s, &en_, &neg);
-			if (hit < 0) {
-				kerr_set(&e, -hit, "the term hit a pattern limit on this answer");
-				kerr_at(&e, survey_file(sv), row.line, 0);
-				cli_error(&e);
-				status = EXIT_PROBLEMS;
-				hit = 0;
-			}
-			/* with --negated the cancelled matches are what is counted */
-			count(&k, row.wave, row.role, want_negated ? neg : hit);
-			if (!(want_negated ? neg : hit) || listed >= limit)
-				continue;
-			listed++;
-			if (mask) {
-				buf_reset(&masked);
-				if (!pii_mask(text, len, mask, &masked, NULL, NULL)
-				    && masked.len == len) {
-					text = masked.data;   /* same length: offsets hold */
-				} else if (mask) {
-					text = "[masked]";
-					len = strlen(text);
-					s = en_ = 0;
-				}
-			}
-			printf("%-8.*s %-10s %-12s ", (int)row.respondent_len, row.respondent,
-				row.wave, row.role);
-			{
-				size_t ls = tail_start(text, s, width), pad = width - width_of(text + ls, s - ls);
-
-				for (j = 0; j < pad; j++)
-					putchar(' ');
-				put(text + ls, s - ls);
-				printf(" [");
-				put(text + s, en_ - s);
-				printf("] ");
-				put(text + en_, head_len(text + en_, len - en_, width));
-			}
-			if (en[i] && !engine_code(en[i], row.answer[i], row.answer_len[i], &ans, &e)) {
-				const struct codebook *cb = engine_codebook(en[i]);
-
-				printf("  |");
-				for (j = 0; j < ans.res.ncats; j++)
-					printf("%s%s", j ? ";" : " ", cb->cats[ans.res.cats[j]].id);
-			}
-			if (nq > 1)
-				printf("  (%s)", survey_question(sv, i)->id ? survey_question(sv, i)->id
-					: survey_question(sv, i)->column);
-			printf("\n");
-		}
-	}
+	r.a = &a;
+	buf_init(&r.masked, 0);
+	status = cmd_each_answer(&a, one, &r);
+	if (!status)
+		status = r.status;
 	{
 		size_t th = 0, ta = 0;
 
-		printf("%s'%s'%s: answers it occurs in, per wave and role\n", listed ? "\n" : "",
-			term, want_negated ? " (negated matches listed)" : "");
-		for (i = 0; i < k.n; i++) {
-			printf("  %-12s %-14s %6zu of %6zu  %5.1f%%\n", k.c[i].wave, k.c[i].role,
-				k.c[i].hits, k.c[i].answers,
-				k.c[i].answers ? 100.0 * k.c[i].hits / k.c[i].answers : 0.0);
-			th += k.c[i].hits;
-			ta += k.c[i].answers;
+		printf("%s'%s'%s: answers it occurs in, per wave and role\n", r.listed ? "\n" : "",
+			term, r.want_negated ? " (negated matches listed)" : "");
+		for (i = 0; i < r.k.n; i++) {
+			printf("  %-12s %-14s %6zu of %6zu  %5.1f%%\n", r.k.c[i].wave, r.k.c[i].role,
+				r.k.c[i].hits, r.k.c[i].answers,
+				r.k.c[i].answers ? 100.0 * r.k.c[i].hits / r.k.c[i].answers : 0.0);
+			th += r.k.c[i].hits;
+			ta += r.k.c[i].answers;
 		}
 		printf("  %-27s %6zu of %6zu  %5.1f%%\n", "all", th, ta, ta ? 100.0 * th / ta : 0.0);
 	}
 done:
-	for (i = 0; i < k.n; i++) {
-		free(k.c[i].wave);
-		free(k.c[i].role);
+	for (i = 0; i < r.k.n; i++) {
+		free(r.k.c[i].wave);
+		free(r.k.c[i].role);
 	}
-	free(k.c);
-	for (i = 0; en && i < survey_nquestions(sv); i++)
-		engine_free(en[i]);
-	free(en);
-	kwic_free(kw);
-	normalizer_free(norm);
-	engine_answer_release(&ans);
-	survey_close(sv);
-	if (src.loaded)
-		corpus_release(&corpus);
-	buf_release(&masked);
+	free(r.k.c);
+	kwic_free(r.kw);
+	cmd_answers_close(&a);
+	free(cbarg);
+	buf_release(&r.masked);
 	kerr_list_release(&errs);
 	return status;
 }

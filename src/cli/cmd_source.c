@@ -9,7 +9,11 @@
 #include "cmd.h"
 #include "corpus.h"
 #include "datadir.h"
+#include "engine.h"
 #include "error.h"
+#include "exit.h"
+#include "normalize.h"
+#include "survey.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -79,4 +83,136 @@ int cmd_load_source(struct cmd_source *src, struct corpus *c, const struct cli_u
 	if (!c->id_col)
 		return cli_misuse(u, "which column is the respondent id? give --id COLUMN");
 	return 0;
+}
+
+int cmd_source_opt(struct cmd_source *src, int first, int c, const char *arg, char **cbarg)
+{
+	switch (c - first) {
+	case 0: src->question = arg; return 1;
+	case 1: src->text = arg; return 1;
+	case 2: src->id = arg; return 1;
+	case 3: src->wave = arg; return 1;
+	case 4: src->role = arg; return 1;
+	case 5:
+		free(*cbarg);
+		src->codebook = *cbarg = cmd_codebook_arg(arg);
+		return 1;
+	default: return 0;
+	}
+}
+
+int cmd_answers_open(struct cmd_answers *a, struct cmd_source *src, const struct cli_usage *u)
+{
+	struct survey_opts so = { 0 };
+	struct kerr_list errs = KERR_LIST_INIT;
+	struct kerr e;
+	size_t i;
+	int status;
+
+	a->src = src;
+	a->corpus = xcalloc(1, sizeof *a->corpus);
+	if ((status = cmd_load_source(src, a->corpus, u)))
+		return status;
+	so.question = src->question;
+	so.no_id = a->corpus->id_col == NULL;
+	kerr_clear(&e);
+	if (survey_open(&a->sv, a->corpus, NULL, &so, &errs))
+		goto bad;
+	a->nq = a->first_only ? 1 : survey_nquestions(a->sv);
+	a->en = xcalloc(a->nq + 1, sizeof *a->en);
+	/* the first engine's normalizer (the lexicon and hunspell: the costly
+	 * part) serves the others */
+	for (i = 0; i < a->nq; i++) {
+		const struct corpus_question *q = survey_question(a->sv, i);
+		const char *book = src->codebook ? src->codebook : q->codebook;
+		struct engine_opts eo = { .norm = a->norm };
+		struct buf path = BUF_INIT;
+		int rc;
+
+		if (!book)
+			continue;
+		if (src->codebook)
+			buf_adds(&path, book);
+		else
+			corpus_resolve(a->corpus, book, &path);
+		rc = engine_open(path.data, &eo, &a->en[i], &errs);
+		buf_release(&path);
+		if (rc)
+			goto bad;
+		if (!a->norm)
+			a->norm = engine_take_normalizer(a->en[i]);
+	}
+	if (!a->norm && normalizer_new(&a->norm, NULL, &e))
+		return cli_error(&e);
+	return 0;
+bad:
+	status = cli_errors(&errs);
+	kerr_list_release(&errs);
+	return status;
+}
+
+int cmd_each_answer(struct cmd_answers *a, int (*fn)(void *ctx, struct cmd_answer *x), void *ctx)
+{
+	struct survey_row row;
+	struct engine_answer ans;
+	struct cmd_answer x;
+	struct kerr e;
+	int status = 0;
+
+	engine_answer_init(&ans);
+	kerr_clear(&e);
+	for (;;) {
+		int rc = survey_next(a->sv, &row, &e), st;
+		size_t i;
+
+		if (rc == SURVEY_END)
+			break;
+		if (rc < 0) {
+			st = cli_error(&e);
+			if (st > status)
+				status = st;
+			if (rc != -KERR_SYNTAX)
+				break;
+			continue;
+		}
+		for (i = 0; i < a->nq; i++) {
+			x.row = &row;
+			x.q = i;
+			x.text = row.answer[i];
+			x.len = row.answer_len[i];
+			x.en = a->en[i];
+			x.ans = &ans;
+			if (!x.len)
+				continue;
+			rc = x.en && a->code ? engine_code(x.en, x.text, x.len, &ans, &e)
+				: normalize_text(a->norm, x.text, x.len, &ans.n, &e);
+			if (rc) {
+				kerr_at(&e, survey_file(a->sv), row.line, 0);
+				status = cli_error(&e);
+				goto done;
+			}
+			if ((st = fn(ctx, &x))) {
+				status = st;
+				goto done;
+			}
+		}
+	}
+done:
+	engine_answer_release(&ans);
+	return status;
+}
+
+void cmd_answers_close(struct cmd_answers *a)
+{
+	size_t i;
+
+	for (i = 0; a->en && i < a->nq; i++)
+		engine_free(a->en[i]);
+	free(a->en);
+	normalizer_free(a->norm);
+	survey_close(a->sv);
+	if (a->src && a->src->loaded)
+		corpus_release(a->corpus);
+	free(a->corpus);
+	memset(a, 0, sizeof *a);
 }

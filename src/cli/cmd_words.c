@@ -22,11 +22,12 @@
 #include <string.h>
 #include <strings.h>
 
-enum { OPT_QUESTION = 256, OPT_TEXT, OPT_ID, OPT_WAVE_COL, OPT_ROLE_COL, OPT_CODEBOOK,
-       OPT_FROM, OPT_WAVE, OPT_ROLE, OPT_KEY, OPT_TOP, OPT_MIN, OPT_N, OPT_ALL, OPT_NO_STEM };
+enum { OPT_SOURCE = 256, OPT_FROM = OPT_SOURCE + 6, OPT_WAVE, OPT_ROLE, OPT_KEY, OPT_TOP,
+       OPT_MIN, OPT_N, OPT_ALL, OPT_NO_STEM };
 
 static const struct cli_opt opts[] = {
-	{ OPT_QUESTION, "question", "ID", "the question of the corpus (default: the first)" },
+	CMD_SOURCE_OPTS(OPT_SOURCE, "the question of the corpus (default: the first)",
+			"the codebook for --from and code=ID"),
 	{ OPT_FROM, "from", "WHICH", "all (default), uncoded, andet, or a category id" },
 	{ OPT_WAVE, "in-wave", "NAME", "only answers of this wave" },
 	{ OPT_ROLE, "in-role", "NAME", "only answers of this role" },
@@ -36,11 +37,6 @@ static const struct cli_opt opts[] = {
 	{ OPT_N, "phrases", "N", "longest phrase in words, 1 to 3 (default 3)" },
 	{ OPT_ALL, "all-words", NULL, "keep everyday words (og, det, ikke ...) as terms" },
 	{ OPT_NO_STEM, "no-stem", NULL, "count forms as written, not by stem" },
-	{ OPT_TEXT, "text", "COL", "the answer column of a bare SURVEY.csv" },
-	{ OPT_ID, "id", "COL", "the respondent id column" },
-	{ OPT_WAVE_COL, "wave", "COL", "the wave column" },
-	{ OPT_ROLE_COL, "role", "COL", "the role column" },
-	{ OPT_CODEBOOK, "codebook", "CB", "the codebook for --from and code=ID" },
 	{ 'h', "help", NULL, "show this help" },
 	{ 0, NULL, NULL, NULL }
 };
@@ -64,48 +60,74 @@ static const struct cli_usage usage = {
 	"problems.\n"
 };
 
+struct run {
+	struct words *w;
+	const char *from, *in_wave, *in_role;
+	int kkind;               /* --keyness: 1 wave, 2 role, 3 code */
+	const char *kval;
+	long from_cat, key_cat;
+};
+
+/* One answer of the first question: counted in the group or the rest,
+ * unless --from, --in-wave or --in-role leave it out. */
+static int one(void *ctx, struct cmd_answer *x)
+{
+	struct run *r = ctx;
+	const struct rules_result *res = &x->ans->res;
+	int group = 1;
+	struct kerr e;
+
+	if ((r->in_wave && strcasecmp(x->row->wave, r->in_wave))
+	    || (r->in_role && strcasecmp(x->row->role, r->in_role)))
+		return 0;
+	if (x->en) {
+		int coded_any = !res->residual && !res->uncoded;
+
+		if (res->nonsubstantive || (!strcmp(r->from, "uncoded") && coded_any)
+		    || (r->from_cat >= 0 && !rules_result_has(res, (size_t)r->from_cat)))
+			return 0;
+	}
+	if (r->kkind == 1)
+		group = !strcasecmp(x->row->wave, r->kval);
+	else if (r->kkind == 2)
+		group = !strcasecmp(x->row->role, r->kval);
+	else if (r->kkind == 3)
+		group = rules_result_has(res, (size_t)r->key_cat);
+	if (words_add(r->w, x->ans->n.text.data, x->ans->n.text.len, group, &e))
+		return cli_error(&e);
+	return 0;
+}
+
 int cmd_words(int argc, char **argv)
 {
 	struct cmd_source src = { 0 };
-	const char *from = "all", *in_wave = NULL, *in_role = NULL, *key = NULL;
-	const char *cbname = NULL, *operand = NULL, *kval = NULL;
-	size_t top = 40, min = 2, phrases = 3, n, i, qi = 0;
-	int c, status = EXIT_OK, rest = 0, kkind = 0;   /* 1 wave, 2 role, 3 code */
-	long from_cat = -1, key_cat = -1;
+	struct cmd_answers a = { 0 };
+	struct run r = { 0 };
+	const char *operand = NULL, *key = NULL;
+	char *cbarg = NULL;
+	size_t top = 40, min = 2, phrases = 3, n, i;
+	int c, status = EXIT_OK, rest = 0;
 	struct words_opts wo = { 0 };
-	struct corpus corpus;
-	struct survey_opts so = { 0 };
-	struct kerr_list errs = KERR_LIST_INIT;
-	struct survey *sv = NULL;
-	struct survey_row row;
-	struct engine *en = NULL;
-	struct normalizer *norm = NULL;
-	struct engine_answer ans;
-	struct normalized nr;
-	struct words *w = NULL;
 	struct cli_parser p;
 	struct kerr e;
 
-	memset(&corpus, 0, sizeof corpus);
-	engine_answer_init(&ans);
-	normalized_init(&nr);
+	r.from = "all";
+	r.from_cat = r.key_cat = -1;
 	cli_parser_init(&p, opts);
 	while ((c = cmd_next_or_operand(&p, argc, argv, &rest, &operand)) != -1) {
+		if (cmd_source_opt(&src, OPT_SOURCE, c, optarg, &cbarg))
+			continue;
 		switch (c) {
 		case 0:
-			if (src.source)
+			if (src.source) {
+				free(cbarg);
 				return cli_misuse(&usage, "unexpected argument '%s'", operand);
+			}
 			src.source = operand;
 			break;
-		case OPT_QUESTION: src.question = optarg; break;
-		case OPT_TEXT: src.text = optarg; break;
-		case OPT_ID: src.id = optarg; break;
-		case OPT_WAVE_COL: src.wave = optarg; break;
-		case OPT_ROLE_COL: src.role = optarg; break;
-		case OPT_CODEBOOK: cbname = optarg; break;
-		case OPT_FROM: from = optarg; break;
-		case OPT_WAVE: in_wave = optarg; break;
-		case OPT_ROLE: in_role = optarg; break;
+		case OPT_FROM: r.from = optarg; break;
+		case OPT_WAVE: r.in_wave = optarg; break;
+		case OPT_ROLE: r.in_role = optarg; break;
 		case OPT_KEY: key = optarg; break;
 		case OPT_ALL: wo.all_words = 1; break;
 		case OPT_NO_STEM: wo.no_stem = 1; break;
@@ -114,144 +136,72 @@ int cmd_words(int argc, char **argv)
 		case OPT_N: {
 			size_t v;
 
-			if (cli_parse_size(optarg, &v) || (c == OPT_N && (v < 1 || v > 3)))
+			if (cli_parse_size(optarg, &v) || (c == OPT_N && (v < 1 || v > 3))) {
+				free(cbarg);
 				return cli_misuse(&usage, "--%s wants a number%s, not '%s'",
 						  c == OPT_TOP ? "top" : c == OPT_MIN ? "min" : "phrases",
 						  c == OPT_N ? " from 1 to 3" : "", optarg);
+			}
 			*(c == OPT_TOP ? &top : c == OPT_MIN ? &min : &phrases) = v;
 			break;
 		}
-		case 'h': return cli_help(&usage);
-		default: return cli_misuse(&usage, NULL);
+		case 'h': free(cbarg); return cli_help(&usage);
+		default: free(cbarg); return cli_misuse(&usage, NULL);
 		}
 	}
-	if (!src.source)
+	if (!src.source) {
+		free(cbarg);
 		return cli_misuse(&usage, "which answers? give a CORPUS or a SURVEY.csv with --text COL");
+	}
 	if (key) {
-		kval = strchr(key, '=');
-		kkind = !kval ? 0 : !strncmp(key, "wave=", 5) ? 1 : !strncmp(key, "role=", 5) ? 2
+		r.kval = strchr(key, '=');
+		r.kkind = !r.kval ? 0 : !strncmp(key, "wave=", 5) ? 1 : !strncmp(key, "role=", 5) ? 2
 			: !strncmp(key, "code=", 5) ? 3 : 0;
-		if (!kkind || !kval[1])
+		if (!r.kkind || !r.kval[1]) {
+			free(cbarg);
 			return cli_misuse(&usage, "--keyness wants wave=NAME, role=NAME or code=ID, "
 					  "not '%s'", key);
-		kval++;
+		}
+		r.kval++;
 	}
 	wo.max_n = (int)phrases;
-	src.codebook = cbname;
 	src.codebook_optional = 1;
-	if ((status = cmd_load_source(&src, &corpus, &usage)))
+	a.first_only = 1;
+	a.code = 1;
+	if ((status = cmd_answers_open(&a, &src, &usage)))
 		goto done;
-	so.question = src.question;
-	so.no_id = corpus.id_col == NULL;
+	if (a.en[0]) {
+		const struct codebook *cb = engine_codebook(a.en[0]);
+
+		if (strcmp(r.from, "all") && strcmp(r.from, "uncoded")
+		    && (r.from_cat = codebook_find(cb, r.from)) < 0) {
+			status = cli_misuse(&usage, "--from: '%s' is not a category of %s", r.from,
+					    cb->id);
+			goto done;
+		}
+		if (r.kkind == 3 && (r.key_cat = codebook_find(cb, r.kval)) < 0) {
+			status = cli_misuse(&usage, "--keyness: '%s' is not a category of %s", r.kval,
+					    cb->id);
+			goto done;
+		}
+	} else if (strcmp(r.from, "all") || r.kkind == 3) {
+		status = cli_misuse(&usage, "--from %s and --keyness code= need the question's "
+				    "codebook: give --codebook CB", r.from);
+		goto done;
+	}
 	kerr_clear(&e);
-	if (survey_open(&sv, &corpus, NULL, &so, &errs)) {
-		status = cli_errors(&errs);
-		goto done;
-	}
-	{
-		const struct corpus_question *q = survey_question(sv, qi);
-		const char *book = cbname ? cbname : q->codebook;
-		int need_codes = strcmp(from, "all") || kkind == 3;
-
-		if (book) {
-			struct buf path = BUF_INIT;
-			struct engine_opts eo = { 0 };
-
-			if (cbname)
-				buf_adds(&path, book);
-			else
-				corpus_resolve(&corpus, book, &path);
-			if (engine_open(path.data, &eo, &en, &errs)) {
-				buf_release(&path);
-				status = cli_errors(&errs);
-				goto done;
-			}
-			buf_release(&path);
-		} else if (need_codes) {
-			status = cli_misuse(&usage, "--from %s and --keyness code= need the question's "
-					    "codebook: give --codebook CB", from);
-			goto done;
-		}
-		if (en) {
-			const struct codebook *cb = engine_codebook(en);
-
-			if (strcmp(from, "all") && strcmp(from, "uncoded")
-			    && (from_cat = codebook_find(cb, from)) < 0) {
-				status = cli_misuse(&usage, "--from: '%s' is not a category of %s",
-						    from, cb->id);
-				goto done;
-			}
-			if (kkind == 3 && (key_cat = codebook_find(cb, kval)) < 0) {
-				status = cli_misuse(&usage, "--keyness: '%s' is not a category of %s",
-						    kval, cb->id);
-				goto done;
-			}
-		} else if (normalizer_new(&norm, NULL, &e)) {
-			status = cli_error(&e);
-			goto done;
-		}
-	}
-	if (words_new(&wo, &w, &e)) {
+	if (words_new(&wo, &r.w, &e)) {
 		status = cli_error(&e);
 		goto done;
 	}
-	for (;;) {
-		int rc = survey_next(sv, &row, &e), group = 1, coded_any;
-		const char *text;
-		size_t len;
-
-		if (rc == SURVEY_END)
-			break;
-		if (rc < 0) {
-			status = cli_error(&e);
-			if (rc != -KERR_SYNTAX)
-				goto done;
-			continue;
-		}
-		text = row.answer[qi];
-		len = row.answer_len[qi];
-		if (!len || (in_wave && strcasecmp(row.wave, in_wave))
-		    || (in_role && strcasecmp(row.role, in_role)))
-			continue;
-		if (en) {
-			if ((rc = engine_code(en, text, len, &ans, &e))) {
-				kerr_at(&e, survey_file(sv), row.line, 0);
-				status = cli_error(&e);
-				goto done;
-			}
-			if (ans.res.nonsubstantive)
-				continue;
-			coded_any = !ans.res.residual && !ans.res.uncoded;
-			if ((!strcmp(from, "uncoded") && coded_any)
-			    || (from_cat >= 0 && !rules_result_has(&ans.res, (size_t)from_cat)))
-				continue;
-			text = ans.n.text.data;
-			len = ans.n.text.len;
-		} else {
-			if ((rc = normalize_text(norm, text, len, &nr, &e))) {
-				status = cli_error(&e);
-				goto done;
-			}
-			text = nr.text.data;
-			len = nr.text.len;
-		}
-		if (kkind == 1)
-			group = !strcasecmp(row.wave, kval);
-		else if (kkind == 2)
-			group = !strcasecmp(row.role, kval);
-		else if (kkind == 3)
-			group = rules_result_has(&ans.res, (size_t)key_cat);
-		if (words_add(w, text, len, group, &e)) {
-			status = cli_error(&e);
-			goto done;
-		}
-	}
+	if ((status = cmd_each_answer(&a, one, &r)))
+		goto done;
 	{
-		const struct words_term *t = words_top(w, kkind != 0, min, top, &n);
+		const struct words_term *t = words_top(r.w, r.kkind != 0, min, top, &n);
 		size_t na[2];
 
-		words_answers(w, na);
-		if (kkind) {
+		words_answers(r.w, na);
+		if (r.kkind) {
 			printf("%zu answers with %s, %zu without: terms they say more often\n\n",
 				na[1], key, na[0]);
 			printf("  %-32s %7s %7s %8s  %s\n", "term (stems)", "group", "rest", "G2", "form");
@@ -259,9 +209,9 @@ int cmd_words(int argc, char **argv)
 				printf("  %-32s %7zu %7zu %8.1f  %s\n", t[i].term, t[i].df[1], t[i].df[0],
 					t[i].g2, t[i].form ? t[i].form : "");
 		} else {
-			printf("%zu answers (%s%s%s%s%s)\n\n", na[1], from,
-				in_wave ? ", wave " : "", in_wave ? in_wave : "",
-				in_role ? ", role " : "", in_role ? in_role : "");
+			printf("%zu answers (%s%s%s%s%s)\n\n", na[1], r.from,
+				r.in_wave ? ", wave " : "", r.in_wave ? r.in_wave : "",
+				r.in_role ? ", role " : "", r.in_role ? r.in_role : "");
 			printf("  %-32s %7s %6s  %s\n", "term (stems)", "answers", "share", "form");
 			for (i = 0; t && i < n; i++)
 				printf("  %-32s %7zu %5.1f%%  %s\n", t[i].term, t[i].df[1],
@@ -270,14 +220,8 @@ int cmd_words(int argc, char **argv)
 		}
 	}
 done:
-	words_free(w);
-	engine_free(en);
-	normalizer_free(norm);
-	engine_answer_release(&ans);
-	normalized_release(&nr);
-	survey_close(sv);
-	if (src.loaded)
-		corpus_release(&corpus);
-	kerr_list_release(&errs);
+	words_free(r.w);
+	cmd_answers_close(&a);
+	free(cbarg);
 	return status;
 }

@@ -1,11 +1,14 @@
 /*
  * discover.c - candidate new categories among unexplained answers (see
- * discover.h): Danish stems and phrases -> tf-idf -> seeded spherical
- * k-means -> log-likelihood terms -> include patterns.
+ * discover.h): Danish stems and phrases -> tf-idf ->
+ * seeded spherical k-means on a sample, more groups than themes -> groups
+ * merged by average link -> every answer to its nearest group ->
+ * log-likelihood terms -> include patterns.
  */
 #include "discover.h"
 
 #include "error.h"
+#include "everyday.h"
 
 #include <libstemmer.h>
 #include <math.h>
@@ -14,30 +17,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { NEIGHBOURS = 5, MAX_WORD = 64, MAX_TERMS = 12, MAX_PATTERNS = 6, RESTARTS = 4, ITERS = 40 };
-
-/* Everyday Danish words that say nothing about a theme (lower case, as
- * written and as the repair leaves them). */
-static const char *const stopwords[] = {
-	"og", "i", "jeg", "det", "at", "en", "den", "til", "er", "som", "på", "de", "med",
-	"han", "af", "for", "ikke", "der", "var", "mig", "sig", "men", "et", "har", "om",
-	"vi", "min", "havde", "ham", "hun", "nu", "over", "da", "fra", "du", "ud", "sin",
-	"dem", "os", "op", "man", "hans", "hvor", "eller", "hvad", "skal", "selv", "her",
-	"alle", "vil", "blev", "kunne", "ind", "når", "være", "dog", "noget", "ville", "jo",
-	"deres", "efter", "ned", "skulle", "denne", "end", "dette", "mit", "også", "under",
-	"have", "dig", "anden", "hende", "mine", "alt", "meget", "sit", "sine", "vor",
-	"mod", "disse", "hvis", "din", "nogle", "hos", "blive", "mange", "ad", "bliver",
-	"hendes", "været", "thi", "jer", "sådan", "kan", "får", "få", "fik", "mere",
-	"mest", "ofte", "kun", "bare", "helt", "godt", "lidt", "ingen", "andre", "andet",
-	"hinanden", "samt", "altså", "fordi", "så", "hvilket", "hvordan", "hvorfor", "ved",
-	"nok", "evt", "ift", "pga", "mm", "osv", "fx", "bl", "a", "etc", "rigtig", "gør",
-	"gøre", "lige", "både", "igen", "allerede", "stadig", "blandt", "ca", "the", "via",
-	"uden", "mellem", "inden", "hvilke", "hvem", "sådanne", "meget", "mange", "nogen",
-	"intet", "ja", "nej", "vores", "jeres", "dens", "dets", "ens", "hver", "hvert",
-	"tit", "især", "dvs", "ifm", "mht", "vedr", "iht", "jf", "mv", "sker", "gang",
-	"man", "sagt", "siger", "sige", "være", "er", "var", "kommer", "går", "gå",
-	"nar", "pa", "sa", "vaere", "ogsa", "fa", "far", "sadan", "bade",
-};
+enum { NEIGHBOURS = 5, MAX_WORD = 64, MAX_TERMS = 12, MAX_PATTERNS = 6, RESTARTS = 4, ITERS = 40,
+       SAMPLE = 5000, KMAX = 100, MAX_FORMS = 6 };
+/* answers per group formed before the merge */
+#define OVER 5.0
 
 /* --- a string -> index table (open addressing; keys owned) --- */
 struct hmap {
@@ -157,6 +140,8 @@ struct cand {
 	struct discover_term *terms;
 	char **term_forms;
 	size_t pf[MAX_PATTERNS];   /* the patterns' features */
+	unsigned char exact[MAX_PATTERNS];   /* the pattern lists the stem's forms
+	                                        rather than `stem*` */
 };
 
 struct discover {
@@ -176,7 +161,6 @@ struct discover {
 	size_t nempty;
 	struct cand *c;
 	size_t nc;
-	struct hmap stop;
 };
 
 static int nomem(struct kerr *e)
@@ -188,8 +172,6 @@ static int nomem(struct kerr *e)
 int discover_new(const struct discover_opts *o, struct discover **out, struct kerr *e)
 {
 	struct discover *d = calloc(1, sizeof *d);
-	size_t i;
-	int added;
 
 	*out = NULL;
 	if (!d)
@@ -205,11 +187,6 @@ int discover_new(const struct discover_opts *o, struct discover **out, struct ke
 	}
 	d->aoff[0] = 0;
 	d->ncap = 1;
-	for (i = 0; i < sizeof stopwords / sizeof *stopwords; i++)
-		if (hmap_get(&d->stop, stopwords[i], strlen(stopwords[i]), 0, &added) == SIZE_MAX) {
-			discover_free(d);
-			return nomem(e);
-		}
 	*out = d;
 	return 0;
 }
@@ -240,7 +217,6 @@ void discover_free(struct discover *d)
 		sb_stemmer_delete(d->st);
 	hmap_release(&d->ftab);
 	hmap_release(&d->formtab);
-	hmap_release(&d->stop);
 	free(d->f);
 	free(d->forms);
 	free(d->af);
@@ -410,7 +386,7 @@ int discover_add(struct discover *d, const char *text, size_t len, int group, st
 		d->ncap = nc;
 	}
 	while (i < len) {
-		size_t ws, wl, sl, slot, sid;
+		size_t ws, wl, sl, sid;
 		const sb_symbol *stem;
 
 		while (i < len && !is_letter(s + i, seq_len(s + i, len - i)))
@@ -426,7 +402,7 @@ int discover_add(struct discover *d, const char *text, size_t len, int group, st
 			continue;
 		lower(text + ws, wl, w);
 		w[wl] = '\0';
-		if (wl < 3 || hmap_slot(&d->stop, w, wl, &slot) == 1)
+		if (wl < 3 || everyday_word(w, wl))
 			continue;
 		/* the stem with æ ø å as ae oe aa: the patterns match without
 		 * regard to them, and answers write "knae" as often as "knæ"
@@ -483,6 +459,7 @@ struct vecs {
 /* a pattern's word: at least half of the answers with it in the group */
 #define PREC_MIN 0.5
 #define BETA 0.5   /* weight of a word's neighbours beside the word itself */
+#define MERGE_LINK 1.2   /* see merge_groups */
 
 /*
  * For every column, the NEIGHBOURS columns that occur with it most (cosine
@@ -589,130 +566,239 @@ static double rng_unit(uint64_t *s)
 	return (double)(rng_next(s) >> 11) / 9007199254740992.0;
 }
 
-static double dot(const struct vecs *v, size_t i, const double *c)
+/* Cosines of answer i with every centre: cen is column-major (cen[col * k
+ * + g]), so each of the answer's words adds to all k at once. */
+static void scores(const struct vecs *v, size_t i, const double *cen, size_t k, double *s)
 {
-	double s = 0;
-	size_t j;
+	size_t j, g;
 
-	for (j = v->off[i]; j < v->off[i + 1]; j++)
-		s += v->w[j] * c[v->col[j]];
-	return s;
+	for (g = 0; g < k; g++)
+		s[g] = 0;
+	for (j = v->off[i]; j < v->off[i + 1]; j++) {
+		const double *c = cen + v->col[j] * k;
+		double w = v->w[j];
+
+		for (g = 0; g < k; g++)
+			s[g] += w * c[g];
+	}
 }
 
-/* Unit-length centre of every group from the assignment. */
-static void centres(const struct vecs *v, size_t n, const size_t *asg, size_t k, double *cen)
+/* The nearest of k centres to answer i, its cosine into *sim (scratch sc:
+ * k doubles); ties go to the lower group. */
+static size_t nearest(const struct vecs *v, size_t i, const double *cen, size_t k, double *sc,
+	double *sim)
 {
-	size_t i, j, g;
+	size_t g, bg = 0;
 
-	memset(cen, 0, k * v->ncols * sizeof *cen);
-	for (i = 0; i < n; i++) {
-		if (asg[i] == SIZE_MAX)
+	scores(v, i, cen, k, sc);
+	for (g = 1; g < k; g++)
+		if (sc[g] > sc[bg])
+			bg = g;
+	*sim = sc[bg];
+	return bg;
+}
+
+/* The sums of the vectors of each group (column-major), answers idx[t]
+ * in group asg[t]; cnt[g] how many. */
+static void sums(const struct vecs *v, const size_t *idx, size_t m, const size_t *asg, size_t k,
+	double *sum, size_t *cnt)
+{
+	size_t t, j;
+
+	memset(sum, 0, k * v->ncols * sizeof *sum);
+	if (cnt)
+		memset(cnt, 0, k * sizeof *cnt);
+	for (t = 0; t < m; t++) {
+		if (asg[t] == SIZE_MAX)
 			continue;
-		for (j = v->off[i]; j < v->off[i + 1]; j++)
-			cen[asg[i] * v->ncols + v->col[j]] += v->w[j];
-	}
-	for (g = 0; g < k; g++) {
-		double s = 0, *c = cen + g * v->ncols;
-
-		for (j = 0; j < v->ncols; j++)
-			s += c[j] * c[j];
-		if (s > 0) {
-			s = 1 / sqrt(s);
-			for (j = 0; j < v->ncols; j++)
-				c[j] *= s;
-		}
+		for (j = v->off[idx[t]]; j < v->off[idx[t] + 1]; j++)
+			sum[v->col[j] * k + asg[t]] += v->w[j];
+		if (cnt)
+			cnt[asg[t]]++;
 	}
 }
 
-/* One seeded run of spherical k-means; returns the sum of cosines of the
- * answers to their centres (higher is better). */
-static double kmeans(const struct vecs *v, size_t n, size_t k, uint64_t seed, size_t *asg,
-	double *cen, double *best)
+/* Scale every group's column of cen to unit length. */
+static void unit(double *cen, size_t ncols, size_t k, double *nrm)
 {
-	size_t i, g, it, j, first = SIZE_MAX, nz = 0;
+	size_t j, g;
+
+	for (g = 0; g < k; g++)
+		nrm[g] = 0;
+	for (j = 0; j < ncols; j++)
+		for (g = 0; g < k; g++)
+			nrm[g] += cen[j * k + g] * cen[j * k + g];
+	for (g = 0; g < k; g++)
+		nrm[g] = nrm[g] > 0 ? 1 / sqrt(nrm[g]) : 0;
+	for (j = 0; j < ncols; j++)
+		for (g = 0; g < k; g++)
+			cen[j * k + g] *= nrm[g];
+}
+
+/* One seeded run of spherical k-means over the answers idx[0..m) (none
+ * empty) into asg[0..m); returns the sum of cosines of the answers to
+ * their centres (higher is better).  Groups may stay empty when the
+ * answers run out of different ones.  cen: k * ncols; best: m doubles;
+ * sc: k; dense: ncols, zero, left zero. */
+static double kmeans(const struct vecs *v, const size_t *idx, size_t m, size_t k, uint64_t seed,
+	size_t *asg, double *cen, double *best, double *sc, double *dense)
+{
+	size_t t, g, it, j, chosen;
 	double total = 0;
 
-	for (i = 0; i < n; i++) {
-		asg[i] = SIZE_MAX;
-		best[i] = -1;
-		if (v->off[i + 1] > v->off[i])
-			nz++;
-	}
 	memset(cen, 0, k * v->ncols * sizeof *cen);
+	for (t = 0; t < m; t++) {
+		asg[t] = SIZE_MAX;
+		best[t] = -1;
+	}
 	/* k-means++: the first centre at random, the others drawn in proportion
 	 * to how far the answers are from the centres so far */
-	{
-		size_t pick = (size_t)(rng_unit(&seed) * (double)nz), seen = 0;
-
-		for (i = 0; i < n; i++)
-			if (v->off[i + 1] > v->off[i] && seen++ == pick) {
-				first = i;
-				break;
-			}
-	}
+	chosen = (size_t)(rng_unit(&seed) * (double)m);
 	for (g = 0; g < k; g++) {
-		size_t chosen = first;
-
 		if (g > 0) {
 			double sum = 0, r;
 
-			for (i = 0; i < n; i++)
-				if (v->off[i + 1] > v->off[i])
-					sum += 1 - best[i];
-			if (sum <= 1e-12)
+			for (t = 0; t < m; t++)
+				sum += 1 - best[t];
+			if (sum <= 1e-9)
 				break;
 			r = rng_unit(&seed) * sum;
-			chosen = SIZE_MAX;
-			for (i = 0; i < n; i++) {
-				if (v->off[i + 1] == v->off[i])
-					continue;
-				chosen = i;
-				r -= 1 - best[i];
+			for (chosen = 0; chosen + 1 < m; chosen++) {
+				r -= 1 - best[chosen];
 				if (r < 0)
 					break;
 			}
 		}
-		for (j = v->off[chosen]; j < v->off[chosen + 1]; j++)
-			cen[g * v->ncols + v->col[j]] = v->w[j];
-		for (i = 0; i < n; i++) {
-			double s;
-
-			if (v->off[i + 1] == v->off[i])
-				continue;
-			s = dot(v, i, cen + g * v->ncols);
-			if (s > best[i])
-				best[i] = s;
+		for (j = v->off[idx[chosen]]; j < v->off[idx[chosen] + 1]; j++) {
+			dense[v->col[j]] = v->w[j];
+			cen[v->col[j] * k + g] = v->w[j];
 		}
+		for (t = 0; t < m; t++) {
+			double s = 0;
+
+			for (j = v->off[idx[t]]; j < v->off[idx[t] + 1]; j++)
+				s += v->w[j] * dense[v->col[j]];
+			if (s > best[t])
+				best[t] = s;
+		}
+		for (j = v->off[idx[chosen]]; j < v->off[idx[chosen] + 1]; j++)
+			dense[v->col[j]] = 0;
 	}
-	k = g;
 	for (it = 0; it < ITERS; it++) {
 		size_t changed = 0;
 
 		total = 0;
-		for (i = 0; i < n; i++) {
-			size_t bg = SIZE_MAX;
-			double bs = -1;
+		for (t = 0; t < m; t++) {
+			double sim;
+			size_t bg = nearest(v, idx[t], cen, k, sc, &sim);
 
-			if (v->off[i + 1] == v->off[i])
-				continue;
-			for (g = 0; g < k; g++) {
-				double s = dot(v, i, cen + g * v->ncols);
-
-				if (s > bs) {
-					bs = s;
-					bg = g;
-				}
-			}
-			changed += bg != asg[i];
-			asg[i] = bg;
-			best[i] = bs;
-			total += bs;
+			changed += bg != asg[t];
+			asg[t] = bg;
+			total += sim;
 		}
-		if (!changed)
+		/* settled, or as good as (one answer in a thousand moving) */
+		if (!changed || changed * 1000 < m)
 			break;
-		centres(v, n, asg, k, cen);
+		sums(v, idx, m, asg, k, cen, NULL);
+		unit(cen, v->ncols, k, sc);
 	}
 	return total;
+}
+
+/* Average link of groups a and b (sums column-major): the mean cosine of an
+ * answer of one with an answer of the other, S_a . S_b / (n_a n_b). */
+static double avg_link(const double *sum, size_t ncols, size_t k, const size_t *cnt, size_t a,
+	size_t b)
+{
+	double s = 0;
+	size_t j;
+
+	for (j = 0; j < ncols; j++)
+		s += sum[j * k + a] * sum[j * k + b];
+	return s / ((double)cnt[a] * (double)cnt[b]);
+}
+
+/*
+ * Merge the groups that say the same thing: k-means cuts one theme into
+ * several groups when it has more answers than the others (and more
+ * groups than themes were asked for), and a candidate then covers only a
+ * part of its theme.  Average-link agglomeration of the groups: while the
+ * closest two are closer, answer to answer, than MERGE_LINK, join them.
+ * sum (column-major) and cnt are updated in place (a merged group's count
+ * becomes 0) and asg[0..m) follows.  Returns 0 or -1 on no memory.
+ */
+static int merge_groups(const struct vecs *v, size_t k, double *sum, size_t *cnt, size_t *asg,
+	size_t m)
+{
+	double *L = malloc(k * k * sizeof *L), tau = MERGE_LINK;
+	size_t *to = malloc(k * sizeof *to), a, b, t, j;
+
+	if (!L || !to) {
+		free(L);
+		free(to);
+		return -1;
+	}
+	/* the mean cosine of two answers of any groups: the merge asks for
+	 * MERGE_LINK times as much, so the threshold follows how alike the
+	 * answers of a question are */
+	{
+		double all = 0, tot = 0;
+
+		for (j = 0; j < v->ncols; j++) {
+			double c = 0;
+
+			for (a = 0; a < k; a++)
+				c += sum[j * k + a];
+			all += c * c;
+		}
+		for (a = 0; a < k; a++)
+			tot += (double)cnt[a];
+		tau *= tot > 0 ? all / (tot * tot) : 0;
+	}
+	for (a = 0; a < k; a++) {
+		to[a] = a;
+		for (b = a + 1; b < k; b++)
+			L[a * k + b] = cnt[a] && cnt[b] ? avg_link(sum, v->ncols, k, cnt, a, b) : -1;
+	}
+	for (;;) {
+		size_t ba = 0, bb = 0;
+		double bl = -1;
+
+		for (a = 0; a < k; a++)
+			for (b = a + 1; cnt[a] && b < k; b++)
+				if (cnt[b] && L[a * k + b] > bl) {
+					bl = L[a * k + b];
+					ba = a;
+					bb = b;
+				}
+		if (bl < tau)
+			break;
+		for (j = 0; j < v->ncols; j++) {
+			sum[j * k + ba] += sum[j * k + bb];
+			sum[j * k + bb] = 0;
+		}
+		cnt[ba] += cnt[bb];
+		cnt[bb] = 0;
+		to[bb] = ba;
+		for (b = 0; b < k; b++)
+			if (b != ba && cnt[b]) {
+				double l = avg_link(sum, v->ncols, k, cnt, ba, b);
+
+				if (b > ba)
+					L[ba * k + b] = l;
+				else
+					L[b * k + ba] = l;
+			}
+	}
+	for (t = 0; t < m; t++) {
+		a = asg[t];
+		while (a != SIZE_MAX && to[a] != a)
+			a = to[a];
+		asg[t] = a;
+	}
+	free(L);
+	free(to);
+	return 0;
 }
 
 static double xlogx(double x)
@@ -863,9 +949,90 @@ static int cmp_term(const void *a, const void *b)
 	return strcmp(x->term, y->term);
 }
 
+struct keyed {
+	const char *key;
+	size_t f;
+};
+
+static int cmp_key(const void *a, const void *b)
+{
+	return strcmp(((const struct keyed *)a)->key, ((const struct keyed *)b)->key);
+}
+
+/* The first of byk[0..nbyk) (stems sorted by key) whose key is not below
+ * `key`. */
+static size_t lower_bound(const struct keyed *byk, size_t nbyk, const char *key)
+{
+	size_t lo = 0, hi = nbyk;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(byk[mid].key, key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* What `stem*` (stem f) matches besides f: the longer stems it begins
+ * (compounds, "parkering*": parkeringsplads, but also other words,
+ * "kom*": kommunen).  *in: the group's answers m[0..cnt) it matches in
+ * all; returns the answers to group with those other stems (a sum over
+ * them: an upper bound). */
+static size_t prefix_extra(const struct discover *d, const struct keyed *byk, size_t nbyk,
+	size_t f, const struct member *m, size_t cnt, size_t *in)
+{
+	const char *key = d->f[f].key;
+	size_t l = strlen(key), lo = lower_bound(byk, nbyk, key), hi, i, j, extra = 0;
+
+	for (hi = lo; hi < nbyk && !strncmp(byk[hi].key, key, l); hi++)
+		if (byk[hi].f != f)
+			extra += d->f[byk[hi].f].df;
+	*in = 0;
+	for (j = 0; j < cnt; j++)
+		for (i = lo; i < hi; i++)
+			if (has_feat(d, m[j].i, byk[i].f)) {
+				++*in;
+				break;
+			}
+	return extra;
+}
+
+/* The pattern of stem f as its written forms, "(a|b|c)", into buf; 0 when
+ * it has more than MAX_FORMS forms (then `stem*` it is). */
+static int forms_pattern(const struct discover *d, size_t f, char *buf, size_t size)
+{
+	size_t i, n = 0, o = 0;
+
+	for (i = 0; i < d->nforms; i++) {
+		size_t l;
+
+		if (d->forms[i].feat != f)
+			continue;
+		l = strlen(d->forms[i].word);
+		if (++n > MAX_FORMS || o + l + 3 >= size)
+			return 0;
+		buf[o++] = n == 1 ? '(' : '|';
+		memcpy(buf + o, d->forms[i].word, l);
+		o += l;
+	}
+	if (!n)
+		return 0;
+	if (n == 1) {   /* one form: the word alone */
+		memmove(buf, buf + 1, o - 1);
+		buf[o - 1] = '\0';
+		return 1;
+	}
+	buf[o++] = ')';
+	buf[o] = '\0';
+	return 1;
+}
+
 /* Fill candidate c from group members m[0..cnt) (closest first). */
 static int describe(struct discover *d, struct cand *c, const struct member *m, size_t cnt,
-	size_t nz, size_t *fin, unsigned char *covered)
+	size_t nz, size_t *fin, unsigned char *covered, const struct keyed *byk, size_t nbyk)
 {
 	struct discover_term *all;
 	size_t i, j, nall = 0, ncov = 0;
@@ -921,12 +1088,30 @@ static int describe(struct discover *d, struct cand *c, const struct member *m, 
 	memset(covered, 0, cnt);
 	for (i = 0; i < nall && c->pub.ninclude < MAX_PATTERNS && i < 4 * MAX_TERMS; i++) {
 		size_t slot, f, fresh = 0, need = cnt / 20 > 2 ? cnt / 20 : 2;
+		double extra = 0;
 		const struct feat *x;
+		int exact = 0;
 
-		if ((double)all[i].in < PREC_MIN * (double)(all[i].in + all[i].out))
-			continue;
 		hmap_slot(&d->ftab, all[i].term, strlen(all[i].term), &slot);
 		f = d->ftab.vals[slot];
+		x = &d->f[f];
+		/* `stem*` matches the longer stems it begins too: when that
+		 * costs precision ("kom*": kommunen), the stem's own forms are
+		 * the pattern; when it does not (compounds: parkering*,
+		 * parkeringsplads), stem* stays and counts what it adds */
+		if (x->a == SIZE_MAX) {
+			size_t in_all, add = prefix_extra(d, byk, nbyk, f, m, cnt, &in_all);
+			double out_all = (double)(all[i].out + add) - (double)(in_all - all[i].in);
+			double p0 = (double)all[i].in / (double)(all[i].in + all[i].out);
+			double p1 = (double)in_all / ((double)in_all + (out_all > 0 ? out_all : 0));
+
+			if (add && p1 < PREC_MIN && p0 >= PREC_MIN && forms_pattern(d, f, buf, sizeof buf))
+				exact = 1;
+			else
+				extra = add - (in_all - all[i].in);
+		}
+		if ((double)all[i].in < PREC_MIN * (double)(all[i].in + all[i].out + extra))
+			continue;
 		for (j = 0; j < cnt; j++)
 			fresh += !covered[j] && has_feat(d, m[j].i, f);
 		if (fresh < need)
@@ -936,8 +1121,9 @@ static int describe(struct discover *d, struct cand *c, const struct member *m, 
 				covered[j] = 1;
 				ncov++;
 			}
-		x = &d->f[f];
-		if (x->a == SIZE_MAX)
+		if (exact)
+			;
+		else if (x->a == SIZE_MAX)
 			snprintf(buf, sizeof buf, "%s*", x->key);
 		else
 			snprintf(buf, sizeof buf, "%s* NEAR/2 %s*", d->f[x->a].key, d->f[x->b].key);
@@ -945,6 +1131,7 @@ static int describe(struct discover *d, struct cand *c, const struct member *m, 
 			free(all);
 			return -1;
 		}
+		c->exact[c->pub.ninclude] = (unsigned char)exact;
 		c->pf[c->pub.ninclude++] = f;
 	}
 	free(all);
@@ -987,22 +1174,26 @@ static int describe(struct discover *d, struct cand *c, const struct member *m, 
 }
 
 /* mark[f] = 1 for every feature one of c's patterns matches: a stem the
- * pattern's stem begins (the pattern is `stem*`), or the phrase itself. */
-static void matching(const struct discover *d, const struct cand *c, unsigned char *mark)
+ * pattern's stem begins (the pattern is `stem*`), or the phrase itself.
+ * byk[0..nbyk) are the stem features sorted by key: the stems a prefix
+ * begins are a run of them. */
+static void matching(const struct discover *d, const struct cand *c, const struct keyed *byk,
+	size_t nbyk, unsigned char *mark)
 {
-	size_t p, j;
+	size_t p;
 
 	memset(mark, 0, d->nf);
 	for (p = 0; p < c->pub.ninclude; p++) {
 		const struct feat *x = &d->f[c->pf[p]];
-		size_t l = strlen(x->key);
+		size_t l = strlen(x->key), lo = 0, hi = nbyk;
 
 		mark[c->pf[p]] = 1;
-		if (x->a != SIZE_MAX)
+		if (x->a != SIZE_MAX || c->exact[p])
 			continue;
-		for (j = 0; j < d->nf; j++)
-			if (d->f[j].a == SIZE_MAX && !strncmp(d->f[j].key, x->key, l))
-				mark[j] = 1;
+		lo = lower_bound(byk, nbyk, x->key);
+		(void)hi;
+		for (; lo < nbyk && !strncmp(byk[lo].key, x->key, l); lo++)
+			mark[byk[lo].f] = 1;
 	}
 }
 
@@ -1023,11 +1214,14 @@ int discover_run(struct discover *d, struct kerr *e)
 	size_t *colf = NULL, *tord = NULL, *nb = NULL;
 	double *nbw = NULL, *acc = NULL;
 	unsigned char *claimed = NULL, *mark = NULL;
-	size_t *asg = NULL, *bestasg = NULL, *fin = NULL, *cnt = NULL;
-	double *cen = NULL, *best = NULL, bestobj = -1, *norm2 = NULL;
+	size_t *bestasg = NULL, *fin = NULL, *cnt = NULL, ntf = 0;
+	double *cen = NULL, bestobj = -1, *norm2 = NULL;
 	struct rank *rank = NULL;
 	struct member *mem = NULL;
 	unsigned char *covered = NULL;
+	size_t *idx = NULL, *sidx = NULL, *sasg = NULL, *tasg = NULL, m, t, nbyk = 0;
+	struct keyed *byk = NULL;
+	double *sbest = NULL, *sc = NULL, *dense = NULL;
 	int rc = KERR_NOMEM;
 
 	for (i = 0; i < d->nc; i++)
@@ -1055,13 +1249,16 @@ int discover_run(struct discover *d, struct kerr *e)
 			d->f[j].idf = log((double)nt / (double)d->f[j].df);
 		}
 	}
+	/* the vectors: the answers to group only, each word that is a column
+	 * and its neighbours at most */
+	for (i = 0; i < n; i++)
+		for (j = d->aoff[i]; d->tgt[i] && j < d->aoff[i + 1]; j++)
+			ntf += d->f[d->af[j]].col != SIZE_MAX;
 	colf = malloc((v.ncols ? v.ncols : 1) * sizeof *colf);
 	v.off = malloc((n + 1) * sizeof *v.off);
-	v.col = malloc((d->naf ? d->naf : 1) * (NEIGHBOURS + 1) * sizeof *v.col);
-	v.w = malloc((d->naf ? d->naf : 1) * (NEIGHBOURS + 1) * sizeof *v.w);
-	asg = malloc((n ? n : 1) * sizeof *asg);
+	v.col = malloc((ntf ? ntf : 1) * (NEIGHBOURS + 1) * sizeof *v.col);
+	v.w = malloc((ntf ? ntf : 1) * (NEIGHBOURS + 1) * sizeof *v.w);
 	bestasg = malloc((n ? n : 1) * sizeof *bestasg);
-	best = malloc((n ? n : 1) * sizeof *best);
 	mem = malloc((n ? n : 1) * sizeof *mem);
 	covered = malloc(n ? n : 1);
 	fin = malloc((d->nf ? d->nf : 1) * sizeof *fin);
@@ -1069,7 +1266,7 @@ int discover_run(struct discover *d, struct kerr *e)
 	tord = malloc((n ? n : 1) * sizeof *tord);
 	claimed = calloc(n ? n : 1, 1);
 	mark = malloc(d->nf ? d->nf : 1);
-	if (!colf || !v.off || !v.col || !v.w || !asg || !bestasg || !best || !mem || !covered
+	if (!colf || !v.off || !v.col || !v.w || !bestasg || !mem || !covered
 	    || !fin || !norm2 || !tord || !claimed || !mark)
 		goto out;
 	for (j = 0; j < d->nf; j++)
@@ -1126,37 +1323,78 @@ int discover_run(struct discover *d, struct kerr *e)
 		rc = 0;
 		goto out;
 	}
-	k = d->o.k ? d->o.k : (size_t)lround(sqrt((double)nz / 8));
-	if (!d->o.k) {
-		if (k < 2)
-			k = 2;
-		if (k > 30)
-			k = 30;
-	}
-	if (k > nz)
-		k = nz;
-	if (!(cen = malloc(k * v.ncols * sizeof *cen + 1)))
+	if (!(idx = malloc(nz * sizeof *idx)))
 		goto out;
-	for (r = 0; r < RESTARTS; r++) {
+	for (i = 0, m = 0; i < n; i++)
+		if (v.off[i + 1] > v.off[i])
+			idx[m++] = i;
+	/* k-means on a sample: beyond a few thousand answers more of them make
+	 * the same groups, only slower; every answer joins its nearest group
+	 * after.  The sample is every (nz / SAMPLE)-th answer: deterministic. */
+	m = nz < SAMPLE ? nz : SAMPLE;
+	if (!(sidx = malloc(m * sizeof *sidx)) || !(sasg = malloc(m * sizeof *sasg))
+	    || !(sbest = malloc(m * sizeof *sbest)) || !(tasg = malloc(m * sizeof *tasg))
+	    || !(dense = calloc(v.ncols ? v.ncols : 1, sizeof *dense)))
+		goto out;
+	for (t = 0; t < m; t++)
+		sidx[t] = idx[(size_t)((double)t * (double)nz / (double)m)];
+	/* asked for k groups: that many; else more groups than themes, then
+	 * the groups that say the same thing merged (merge_groups) */
+	if (d->o.k)
+		k = d->o.k;
+	else
+		k = (size_t)lround((double)m / OVER);
+	if (k < 2)
+		k = 2;
+	if (!d->o.k && k > KMAX)
+		k = KMAX;
+	if (k > m)
+		k = m;
+	if (!(cen = malloc(k * v.ncols * sizeof *cen + 1)) || !(sc = malloc(k * sizeof *sc))
+	    || !(cnt = calloc(k, sizeof *cnt)))
+		goto out;
+	for (r = 0; r < (m > 2000 ? 2 : RESTARTS); r++) {
 		uint64_t seed = d->o.seed * 0x100000001B3ULL + r + 1;
-		double obj = kmeans(&v, n, k, seed, asg, cen, best);
+		double obj = kmeans(&v, sidx, m, k, seed, tasg, cen, sbest, sc, dense);
 
 		if (obj > bestobj) {
 			bestobj = obj;
-			memcpy(bestasg, asg, n * sizeof *asg);
+			memcpy(sasg, tasg, m * sizeof *sasg);
 		}
 	}
-	centres(&v, n, bestasg, k, cen);
-	if (!(rank = calloc(k, sizeof *rank)) || !(cnt = calloc(k, sizeof *cnt)))
+	sums(&v, sidx, m, sasg, k, cen, cnt);
+	if (!d->o.k && merge_groups(&v, k, cen, cnt, sasg, m))
 		goto out;
-	/* rank groups by the sum of their answers' cosines to the centre: big
-	 * and of one mind first, a scatter of odd answers last */
+	/* the groups left, numbered anew, as unit centres */
+	{
+		size_t *map = tasg, kk = 0;   /* tasg is free again */
+
+		if (k > m && !(map = malloc(k * sizeof *map)))
+			goto out;
+		for (g = 0; g < k; g++)
+			map[g] = cnt[g] ? kk++ : SIZE_MAX;
+		for (j = 0; j < v.ncols; j++)
+			for (g = 0; g < k; g++)
+				if (map[g] != SIZE_MAX)
+					cen[j * kk + map[g]] = cen[j * k + g];
+		if (map != tasg)
+			free(map);
+		k = kk;
+		unit(cen, v.ncols, k, sc);
+	}
+	if (!(rank = calloc(k, sizeof *rank)))
+		goto out;
+	memset(cnt, 0, k * sizeof *cnt);
+	/* every answer to its nearest group; rank groups by the sum of their
+	 * answers' cosines to the centre: big and of one mind first, a scatter
+	 * of odd answers last */
 	for (g = 0; g < k; g++)
 		rank[g].g = g;
-	for (i = 0; i < n; i++) {
-		if (bestasg[i] == SIZE_MAX)
-			continue;
-		norm2[i] = dot(&v, i, cen + bestasg[i] * v.ncols);
+	for (i = 0; i < n; i++)
+		bestasg[i] = SIZE_MAX;
+	for (t = 0; t < nz; t++) {
+		i = idx[t];
+		bestasg[i] = nearest(&v, i, cen, k, sc, &norm2[i]);
 		rank[bestasg[i]].score += norm2[i];
 		cnt[bestasg[i]]++;
 	}
@@ -1165,6 +1403,14 @@ int discover_run(struct discover *d, struct kerr *e)
 		ngood += cnt[rank[g].g] >= 2;
 	if (!(d->c = calloc(ngood ? ngood : 1, sizeof *d->c)))
 		goto out;
+	if (!(byk = malloc((d->nf ? d->nf : 1) * sizeof *byk)))
+		goto out;
+	for (j = 0; j < d->nf; j++)
+		if (d->f[j].a == SIZE_MAX) {
+			byk[nbyk].key = d->f[j].key;
+			byk[nbyk++].f = j;
+		}
+	qsort(byk, nbyk, sizeof *byk, cmp_key);
 	for (g = 0; g < k; g++) {
 		size_t gi = rank[g].g, m = 0;
 		struct cand *c;
@@ -1179,7 +1425,7 @@ int discover_run(struct discover *d, struct kerr *e)
 			}
 		qsort(mem, m, sizeof *mem, cmp_member);
 		c = &d->c[d->nc++];
-		if (describe(d, c, mem, m, nz, fin, covered))
+		if (describe(d, c, mem, m, nz, fin, covered, byk, nbyk))
 			goto out;
 		/* its answers are the ones its patterns match: the group's own
 		 * first, closest first, then those of other groups */
@@ -1190,7 +1436,7 @@ int discover_run(struct discover *d, struct kerr *e)
 			if (!nm)
 				goto out;
 			c->members = nm;
-			matching(d, c, mark);
+			matching(d, c, byk, nbyk, mark);
 			for (i = 0; i < m; i++)
 				if (any_marked(d, mem[i].i, mark))
 					nm[o++] = mem[i].i;
@@ -1209,6 +1455,10 @@ int discover_run(struct discover *d, struct kerr *e)
 			for (i = 0; i < o; i++)
 				claimed[nm[i]] = 1;
 			m = o;
+			/* room for every answer was asked for: give back the rest,
+			 * or 30 candidates of 100,000 answers hold 24 MB */
+			if ((nm = realloc(c->members, o * sizeof *nm)))
+				c->members = nm;
 		}
 		c->pub.id = c->id;
 		c->pub.label = c->label;
@@ -1232,9 +1482,7 @@ out:
 	free(v.off);
 	free(v.col);
 	free(v.w);
-	free(asg);
 	free(bestasg);
-	free(best);
 	free(mem);
 	free(covered);
 	free(fin);
@@ -1242,7 +1490,21 @@ out:
 	free(cen);
 	free(rank);
 	free(cnt);
+	free(byk);
+	free(idx);
+	free(sidx);
+	free(sasg);
+	free(tasg);
+	free(sbest);
+	free(sc);
+	free(dense);
 	return rc ? nomem(e) : 0;
+}
+
+void discover_set_taken(struct discover *d, const char *const *taken, size_t n)
+{
+	d->o.taken = taken;
+	d->o.ntaken = n;
 }
 
 size_t discover_ncands(const struct discover *d)

@@ -6,11 +6,17 @@
  * Why: the answers left in `andet` hold the categories a codebook lacks;
  * reading hundreds of them to see that is what an evaluator cannot afford.
  * Features are Danish Snowball stems (libstemmer) of the words that are not
- * everyday words, and two-word phrases of them; answers are grouped by
- * seeded spherical k-means on tf-idf (deterministic for a seed); each group
- * is labelled by its terms' log-likelihood against the other answers, and
- * its patterns are the stems (`stem*`) and phrases (`a* NEAR/2 b*`) that
- * cover most of its answers.
+ * everyday words, and two-word phrases of them, weighted by tf-idf, plus a
+ * share of the words that go with them in all answers.
+ * Answers are grouped by seeded spherical k-means (on a sample of at most
+ * a few thousand, deterministic for a seed) into more groups than there
+ * are themes, and the groups that say the same thing are merged again
+ * (average link above the question's own mean), so that one theme is one
+ * candidate, not several halves.  Each group is labelled by its terms'
+ * log-likelihood against the other answers; its patterns are the stems
+ * (`stem*`, or the stem's own forms `(a|b)` when `stem*` would catch other
+ * words: kom* -> kommunen) and phrases (`a* NEAR/2 b*`) that cover most of
+ * its answers.
  *
  * Ownership: discover_new returns an object the caller frees
  * (discover_free); it copies every answer added.  Candidates and their
@@ -60,6 +66,11 @@ void discover_free(struct discover *d);
  * "afstand").  Returns 0 or KERR_NOMEM. */
 int discover_add(struct discover *d, const char *text, size_t len, int group,
 	struct kerr *e);
+
+/* The category ids a proposal must not reuse (borrowed until discover_run
+ * returns), replacing those of the options: a caller that learns them
+ * while adding answers (the coders' codes in a store) gives them here. */
+void discover_set_taken(struct discover *d, const char *const *taken, size_t n);
 
 /* Group the answers; candidates come ranked, the best first.  Returns 0 or
  * KERR_NOMEM. */

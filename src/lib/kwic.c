@@ -78,17 +78,13 @@ void kwic_free(struct kwic *k)
 	free(k);
 }
 
-int kwic_find(struct kwic *k, const char *text, size_t len, size_t *start, size_t *end,
-	      int *negated)
+/* The first match of the term in k->ans.res, or the cancelled one. */
+static int first_match(struct kwic *k, size_t *start, size_t *end, int *negated)
 {
 	const struct rules_result *r = &k->ans.res;
-	struct kerr e;
 	size_t i;
-	int rc;
 
 	*negated = 0;
-	if ((rc = engine_code(k->en, text, len, &k->ans, &e)))
-		return -rc;
 	for (i = 0; i < r->nev; i++)
 		if (r->ev[i].cat == 0 && r->ev[i].pattern < RULES_MODEL_PATTERN) {
 			*start = r->ev[i].start;
@@ -103,4 +99,28 @@ int kwic_find(struct kwic *k, const char *text, size_t len, size_t *start, size_
 			break;
 		}
 	return 0;
+}
+
+int kwic_find(struct kwic *k, const char *text, size_t len, size_t *start, size_t *end,
+	      int *negated)
+{
+	struct kerr e;
+	int rc;
+
+	*negated = 0;
+	if ((rc = engine_code(k->en, text, len, &k->ans, &e)))
+		return -rc;
+	return first_match(k, start, end, negated);
+}
+
+int kwic_find_normalized(struct kwic *k, const struct normalized *n, size_t *start, size_t *end,
+	int *negated)
+{
+	struct kerr e;
+	int rc;
+
+	*negated = 0;
+	if ((rc = rules_match(engine_rules(k->en), n, &k->ans.res, &e)))
+		return -rc;
+	return first_match(k, start, end, negated);
 }

@@ -36,4 +36,11 @@ void kwic_free(struct kwic *k);
 int kwic_find(struct kwic *k, const char *text, size_t len, size_t *start, size_t *end,
 	int *negated);
 
+/* The same for an answer already normalized (normalize_text with the
+ * normalizer the finder was made with, or engine_code of an engine
+ * sharing it): a command that codes the answer too normalizes it once. */
+struct normalized;
+int kwic_find_normalized(struct kwic *k, const struct normalized *n, size_t *start, size_t *end,
+	int *negated);
+
 #endif

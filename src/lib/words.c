@@ -2,6 +2,7 @@
 #include "words.h"
 #include "buf.h"
 #include "error.h"
+#include "everyday.h"
 #include "strtab.h"
 
 #include <libstemmer.h>
@@ -11,21 +12,11 @@
 #include <string.h>
 
 #define WORDS_MAX_TERMS (4u << 20)
+/* Terms kept before those said by the fewest answers so far are
+ * forgotten (see prune): memory stays flat however many answers come. */
+#define WORDS_PRUNE_AT (1u << 16)
 #define WORDS_MAX_WORD 40          /* longer runs are not words */
 #define WORDS_FORMS 3              /* forms kept per term */
-
-/* Everyday Danish words: no theme of their own as a one-word term. */
-static const char *const everyday[] = {
-	"af", "al", "alle", "allerede", "alt", "andre", "at", "bare", "blev", "bliv", "blive",
-	"bliver", "da", "de", "dem", "den", "denn", "der", "deres", "det", "dett", "di", "dig",
-	"dis", "du", "efter", "eller", "en", "end", "er", "et", "for", "fordi", "fra", "få",
-	"gør", "ha", "had", "har", "hav", "have", "hen", "her", "hos", "hun", "hvad", "hvis",
-	"hvor", "i", "ikk", "ikke", "ind", "jeg", "jo", "kan", "kun", "kunn", "man", "mang",
-	"mange", "med", "meg", "meget", "men", "mere", "mig", "min", "mit", "mod", "ned", "noget",
-	"nog", "nogl", "når", "og", "også", "om", "op", "os", "over", "på", "sam", "se", "selv",
-	"sig", "sin", "sit", "skal", "skull", "som", "så", "til", "ud", "under", "var", "ved",
-	"vi", "vil", "vill", "vor", "være", "vær", "været", NULL
-};
 
 struct form {
 	char *text;
@@ -42,15 +33,16 @@ struct words {
 	struct words_opts o;
 	struct sb_stemmer *stem;
 	struct strtab idx;          /* term -> index */
-	struct strtab stop;         /* everyday stems */
 	struct term *t;
 	char **name;
 	size_t nt, cap;
 	size_t answers[2];
+	size_t floor;               /* terms said this often or less were forgotten */
 	uint32_t stamp;
 	/* one answer's words: stems and forms, NUL-separated */
 	struct buf w, f;
 	size_t *ws, *fs, nw, wcap;
+	unsigned char *ev;          /* word i is an everyday word (everyday.h) */
 	struct buf key, form;
 	struct words_term *top;
 };
@@ -58,7 +50,6 @@ struct words {
 int words_new(const struct words_opts *opts, struct words **out, struct kerr *e)
 {
 	struct words *w = calloc(1, sizeof *w);
-	size_t i;
 
 	*out = NULL;
 	if (!w)
@@ -67,7 +58,7 @@ int words_new(const struct words_opts *opts, struct words **out, struct kerr *e)
 		w->o = *opts;
 	if (w->o.max_n < 1 || w->o.max_n > 3)
 		w->o.max_n = 3;
-	if (strtab_init(&w->idx, 1 << 12) || strtab_init(&w->stop, 256)) {
+	if (strtab_init(&w->idx, 1 << 12)) {
 		words_free(w);
 		return kerr_set(e, KERR_NOMEM, "out of memory");
 	}
@@ -75,8 +66,6 @@ int words_new(const struct words_opts *opts, struct words **out, struct kerr *e)
 		words_free(w);
 		return kerr_set(e, KERR_NOMEM, "the Danish stemmer (libstemmer) is not available");
 	}
-	for (i = 0; everyday[i]; i++)
-		strtab_put(&w->stop, everyday[i], strlen(everyday[i]), 1, 0);
 	buf_init(&w->w, 0);
 	buf_init(&w->f, 0);
 	buf_init(&w->key, 0);
@@ -100,11 +89,11 @@ void words_free(struct words *w)
 	free(w->name);
 	free(w->ws);
 	free(w->fs);
+	free(w->ev);
 	free(w->top);
 	if (w->stem)
 		sb_stemmer_delete(w->stem);
 	strtab_release(&w->idx);
-	strtab_release(&w->stop);
 	buf_release(&w->w);
 	buf_release(&w->f);
 	buf_release(&w->key);
@@ -162,6 +151,7 @@ static int push_word(struct words *w, const unsigned char *s, size_t n)
 	if (w->nw == w->wcap) {
 		size_t cap = w->wcap ? 2 * w->wcap : 64;
 		size_t *a = realloc(w->ws, cap * sizeof *a), *b;
+		unsigned char *c;
 
 		if (!a)
 			return KERR_NOMEM;
@@ -169,6 +159,9 @@ static int push_word(struct words *w, const unsigned char *s, size_t n)
 		if (!(b = realloc(w->fs, cap * sizeof *b)))
 			return KERR_NOMEM;
 		w->fs = b;
+		if (!(c = realloc(w->ev, cap)))
+			return KERR_NOMEM;
+		w->ev = c;
 		w->wcap = cap;
 	}
 	if (add_lower(&w->f, s, n) || buf_add(&w->f, "", 1))
@@ -186,7 +179,63 @@ static int push_word(struct words *w, const unsigned char *s, size_t n)
 	}
 	if (buf_add(&w->w, "", 1))
 		return KERR_NOMEM;
+	/* the form as written or its stem: the list holds both */
+	w->ev[w->nw] = (unsigned char)(everyday_word(w->f.data + at, w->f.len - at - 1)
+				       || everyday_word(w->w.data + w->ws[w->nw],
+							w->w.len - w->ws[w->nw] - 1));
 	w->nw++;
+	return 0;
+}
+
+/*
+ * Forget the terms said by the fewest answers so far, so that the table
+ * stays under WORDS_PRUNE_AT terms however many answers come (lossy
+ * counting, Manku & Motwani 2002): most of a large survey's different
+ * phrases are said once.  A forgotten term said again starts from 0, so a
+ * count can come out short by the answers that said it before it was
+ * forgotten: at most the floor, which only grows when the table fills
+ * with terms said that often.  Surveys whose terms fit are counted exactly.
+ */
+static int prune(struct words *w)
+{
+	struct strtab idx;
+	size_t i, o = 0, j;
+
+	if (strtab_init(&idx, 1 << 12))
+		return KERR_NOMEM;
+	for (;;) {
+		size_t keep = 0;
+
+		for (i = 0; i < w->nt; i++)
+			keep += w->t[i].df[0] + w->t[i].df[1] > w->floor;
+		if (keep <= WORDS_PRUNE_AT / 2)
+			break;
+		w->floor++;
+	}
+	for (i = 0; i < w->nt; i++) {
+		if (w->t[i].df[0] + w->t[i].df[1] <= w->floor) {
+			free(w->name[i]);
+			for (j = 0; j < WORDS_FORMS; j++)
+				free(w->t[i].forms[j].text);
+			continue;
+		}
+		w->t[o] = w->t[i];
+		w->name[o] = w->name[i];
+		if (strtab_put(&idx, w->name[o], strlen(w->name[o]), (uint32_t)o, 0)) {
+			/* keep the table whole: the rest stays as it was */
+			for (i++; i < w->nt; i++) {
+				w->t[++o] = w->t[i];
+				w->name[o] = w->name[i];
+			}
+			w->nt = o + 1;
+			strtab_release(&idx);
+			return KERR_NOMEM;
+		}
+		o++;
+	}
+	w->nt = o;
+	strtab_release(&w->idx);
+	w->idx = idx;
 	return 0;
 }
 
@@ -198,6 +247,8 @@ static int count(struct words *w, int group)
 	size_t j;
 
 	if (!strtab_get(&w->idx, w->key.data, w->key.len, &i)) {
+		if (w->nt >= WORDS_PRUNE_AT && prune(w))
+			return KERR_NOMEM;
 		if (w->nt >= WORDS_MAX_TERMS)
 			return KERR_LIMIT;
 		if (w->nt == w->cap) {
@@ -275,28 +326,22 @@ int words_add(struct words *w, const char *text, size_t len, int group, struct k
 	}
 	for (a = 0; a < w->nw && !rc; a++)
 		for (n = 1; n <= (size_t)w->o.max_n && a + n <= w->nw && !rc; n++) {
-			const char *stem = w->w.data + w->ws[a];
-			size_t j;
-
-			uint32_t dummy;
-
-			size_t everyday_words = 0;
+			size_t j, everyday_words = 0;
 
 			if (n == 1 && !w->o.all_words
-			    && (strtab_get(&w->stop, stem, strlen(stem), &dummy)
-				|| strlen(w->f.data + w->fs[a]) < 2))
+			    && (w->ev[a] || strlen(w->f.data + w->fs[a]) < 2))
 				continue;
 			/* a phrase of everyday words only ("det er") says nothing */
 			for (j = a; n > 1 && !w->o.all_words && j < a + n; j++)
-				everyday_words += strtab_get(&w->stop, w->w.data + w->ws[j],
-							     strlen(w->w.data + w->ws[j]), &dummy);
+				everyday_words += w->ev[j];
 			if (n > 1 && everyday_words == n)
 				continue;
 			buf_reset(&w->key);
 			buf_reset(&w->form);
 			for (j = a; j < a + n && !rc; j++)
-				rc = buf_addf(&w->key, "%s%s", j > a ? " " : "", w->w.data + w->ws[j])
-					|| buf_addf(&w->form, "%s%s", j > a ? " " : "", w->f.data + w->fs[j]);
+				rc = (j > a && (buf_addch(&w->key, ' ') || buf_addch(&w->form, ' ')))
+					|| buf_adds(&w->key, w->w.data + w->ws[j])
+					|| buf_adds(&w->form, w->f.data + w->fs[j]);
 			if (!rc)
 				rc = count(w, group);
 		}

@@ -10,6 +10,10 @@
  * terms that are everyday words (og, det, ikke ...) are left out unless
  * asked for, phrases keep them ("ikke tid").
  *
+ * A very large survey: beyond 65,536 different terms those said by the
+ * fewest answers so far are forgotten (lossy counting), so memory stays
+ * flat; a term forgotten and said again may then count short by a few.
+ *
  * Keyness: every answer is in the group (1) or the rest (0); a term's
  * log-likelihood G2 (Dunning 1993; Rayson & Garside 2000) compares how many
  * answers of each say it, signed + when the group says it more often.
