@@ -103,8 +103,8 @@ static void print_report(const struct codebook *cb, const struct train_report *r
 	}
 	printf("  %-24s %5s   %17.3f   %17.3f\n", "macro-F1", "", rep->macro_patterns,
 		rep->macro_model);
-	printf("thresholds: residual %g, add %g, no answer %g, andet %g, weak %g\n",
-		rep->th[0], rep->th[1], rep->th[2], rep->th[3], rep->th[4]);
+	printf("thresholds: residual %g, add %g, no answer %g, andet %g, weak %g, top %g\n",
+		rep->th[0], rep->th[1], rep->th[2], rep->th[3], rep->th[4], rep->th[5]);
 }
 
 int cmd_train(int argc, char **argv)

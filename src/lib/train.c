@@ -357,26 +357,27 @@ static int cross_probs(struct fitter *f, const unsigned *fold, size_t folds, dou
 	return 0;
 }
 
-/* Coordinate search over the five thresholds: each in turn takes the value
+/* Coordinate search over the six thresholds: each in turn takes the value
  * of its grid that scores best with the others held, until nothing moves. */
 static double choose_thresholds(const struct train_set *s, const double *prob,
 				struct model_thresholds *th, struct train_counts *counts)
 {
-	static const double grid[5][16] = {
+	static const double grid[6][16] = {
 		{ 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.8, -1 },
 		{ 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 1, -1 },
 		{ 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1, -1 },
 		{ 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1, -1 },
 		{ 0.1, 0.2, 0.3, 0.4, 0.5, -1 },
+		{ 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 2, -1 },
 	};
-	double *v[5] = { &th->residual, &th->add, &th->nonsub, &th->andet, &th->weak };
+	double *v[6] = { &th->residual, &th->add, &th->nonsub, &th->andet, &th->weak, &th->top };
 	double best = score(s, prob, th, counts);
 	int round, moved = 1;
 	size_t p, g;
 
 	for (round = 0; round < 4 && moved; round++) {
 		moved = 0;
-		for (p = 0; p < 5; p++) {
+		for (p = 0; p < 6; p++) {
 			double keep = *v[p], at = keep;
 
 			for (g = 0; grid[p][g] >= 0; g++) {
@@ -399,11 +400,11 @@ static double choose_thresholds(const struct train_set *s, const double *prob,
 int train_fit(struct train_set *s, const struct train_opts *opts, struct train_report *rep,
 	      struct buf *model, struct kerr *e)
 {
-	static const double Cs[] = { 0.3, 1, 3 };
+	static const double Cs[] = { 0.3, 1, 3, 10, 30 };
 	const struct codebook *cb = s->cb;
 	size_t k = cb->ncats, n = s->nrows, folds, i, c;
 	struct fitter f;
-	struct model_thresholds th = { 0.45, 0.95, 0.6, 0.6, 0.3 }, best_th = th;
+	struct model_thresholds th = { 0.45, 0.95, 0.6, 0.6, 0.3, 2 }, best_th = th;
 	double *prob = NULL, *W = NULL, *B = NULL, prune, best = -1;
 	unsigned *fold = NULL;
 	size_t *perm = NULL;
@@ -475,7 +476,7 @@ int train_fit(struct train_set *s, const struct train_opts *opts, struct train_r
 
 		if ((rc = cross_probs(&f, fold, folds, C, prob, use, held, e)))
 			goto out;
-		th = (struct model_thresholds){ 0.45, 0.95, 0.6, 0.6, 0.3 };
+		th = (struct model_thresholds){ 0.45, 0.95, 0.6, 0.6, 0.3, 2 };
 		m = choose_thresholds(s, prob, &th, tmp);
 		if (m > best + 1e-12) {
 			best = m;
@@ -492,6 +493,7 @@ int train_fit(struct train_set *s, const struct train_opts *opts, struct train_r
 	rep->th[2] = best_th.nonsub;
 	rep->th[3] = best_th.andet;
 	rep->th[4] = best_th.weak;
+	rep->th[5] = best_th.top;
 	rep->refused = rep->macro_model < rep->macro_patterns;
 	if (rep->refused || !model)
 		goto out;

@@ -48,7 +48,7 @@ struct train_report {
 	size_t nwritten;        /* features in the model file (after pruning) */
 	size_t folds;
 	double C;               /* the regularisation chosen */
-	double th[5];           /* residual, add, nonsub, andet, weak */
+	double th[6];           /* residual, add, nonsub, andet, weak, top */
 	/* per codebook category (ncats entries each): held-out counts with the
 	 * patterns alone and with the model */
 	size_t ncats;
