@@ -14,10 +14,10 @@
  * Features (model_each_feature, for training and scoring alike): the key
  * is cut into words (runs of a-z, 0-9 and bytes >= 0x80); each word w gives
  * "w:w", its first five bytes "p:..." when longer than five, its last six
- * "s:..." when longer than eight, the character 3-, 4- and 5-grams of "<w>"
- * as "c:..." (what is left of a word misspelt, typed without æøå, inflected
- * or inside a compound: "genoptraening" shares "trae", "aeni", "ning>" with
- * "træningen"), and with the word before it "b:prev_w".  Words over
+ * "s:..." when longer than eight, the character 4-grams of "<w>" as
+ * "c:..." (what is left of a word misspelt, typed without æøå, inflected or
+ * inside a compound: the keys of "genoptraening" and "træningen" share
+ * their grams from "trae" on), and with the word before it "b:prev_w".  Words over
  * MODEL_MAX_WORD bytes are skipped.  Each feature counts once per answer.
  *
  * File format (UTF-8 text, tab-separated, one record a line):
