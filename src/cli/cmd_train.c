@@ -81,6 +81,12 @@ static void print_report(const struct codebook *cb, const struct train_report *r
 {
 	size_t c;
 
+	if (rep->nseen > rep->nanswers)
+		printf("%zu coded answers, learning from a random %zu of them, held-out figures "
+		       "on %zu\n", rep->nseen, rep->nanswers, rep->ncv);
+	else if (rep->nanswers > rep->ncv)
+		printf("%zu coded answers, held-out figures on a random %zu of them\n",
+		       rep->nanswers, rep->ncv);
 	printf("%zu coded answers, %zu words and phrases, %zu folds, C = %g\n",
 		rep->nanswers, rep->nfeatures, rep->folds, rep->C);
 	printf("held-out figures        %6s   %-17s   %s\n", "", "patterns alone", "with the model");
