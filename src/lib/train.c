@@ -22,11 +22,11 @@
 /* A word model learns from at most this many answers, a uniform sample of
  * all that are given: more add little to it and cost time and memory
  * (koder train on 100,000 answers must take seconds, in flat memory). */
-#define TRAIN_SAMPLE 10000
+#define TRAIN_SAMPLE 8000
 /* Cross-validation (choosing C and the thresholds, and the held-out
  * figures) runs on at most this many of them: every shipped codebook's
  * and every newcomer study's answers, and a stable choice on more. */
-#define TRAIN_CV_MAX 3000
+#define TRAIN_CV_MAX 2500
 
 struct train_set {
 	struct engine *en;

@@ -45,8 +45,8 @@ struct train_counts {
 struct train_report {
 	size_t nseen;           /* answers given (train_set_count) */
 	size_t nanswers;        /* answers learned from: all, or a uniform sample of
-	                           10,000 when more were given */
-	size_t ncv;             /* of them, cross-validated: at most 3,000 */
+	                           8,000 when more were given */
+	size_t ncv;             /* of them, cross-validated: at most 2,500 */
 	size_t nfeatures;       /* distinct features seen */
 	size_t nwritten;        /* features in the model file (after pruning) */
 	size_t folds;
@@ -77,7 +77,7 @@ void train_set_free(struct train_set *s);
  * Add one coded answer: its text (len bytes) and its codes as the store
  * keeps them (category ids joined by ';'; ids and labels match without
  * regard to case).  A blank answer is skipped.  The set keeps a uniform
- * sample (reservoir, seeded) of at most 10,000 answers, so memory stays
+ * sample (reservoir, seeded) of at most 8,000 answers, so memory stays
  * flat however many are added; the patterns code the sample in
  * train_fit.  Returns 0; KERR_SCHEMA when a code is not a category of the
  * codebook (e names it, with the nearest id); KERR_NOMEM.
@@ -95,7 +95,7 @@ size_t train_set_count(const struct train_set *s);
 /*
  * Fit, cross-validate and (unless refused) append the model file to
  * `model` (may be NULL: measure only).  Cross-validation runs on a random
- * 3,000 of the sample when it is larger; the model written learns from the
+ * 2,500 of the sample when it is larger; the model written learns from the
  * whole sample.  Returns 0 (see rep->refused), KERR_INVALID when the set
  * has fewer answers than folds, KERR_LIMIT from the patterns, or
  * KERR_NOMEM.
