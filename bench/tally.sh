@@ -22,28 +22,7 @@ if ! "$KODER" tally "$C" --question barrierer --codes "$C/gold-barrierer.csv" >/
 fi
 if [ ! -s "$big" ] || [ ! -s "$codes" ]; then
 	python3 "$ROOT/scripts/answers-gen.py" 7 140 >"$OUT/tally-text.txt"
-	python3 - "$C" "$big" "$codes" "$OUT/tally-text.txt" <<'EOF'
-import csv, io, sys
-src, big, codes, text = sys.argv[1:]
-gen = open(text, encoding="utf-8")
-rows = list(csv.reader(io.open(f"{src}/survey.csv", encoding="utf-8-sig", newline=""), delimiter=";"))
-hdr = rows[0]
-ans = [r for r in rows[1:] if len(r) > 4 and r[4].strip()]
-gold = dict(csv.reader(open(f"{src}/gold-barrierer.csv", encoding="utf-8")))
-waves = ["Midtvejs", "Afslutning"]
-with open(big, "w", encoding="utf-8-sig", newline="") as f, \
-     open(codes, "w", encoding="utf-8", newline="") as g:
-    w = csv.writer(f, delimiter=";", lineterminator="\r\n")
-    c = csv.writer(g, lineterminator="\n")
-    w.writerow(hdr[:5])
-    c.writerow(["id", "codes"])
-    for i in range(1000000):
-        r = ans[i % len(ans)]
-        rid = f"R{i:07d}"
-        line = gen.readline().strip() if i % 4 else ""
-        w.writerow([rid, r[1], waves[(i // 7) % 2], r[3], line or r[4]])
-        c.writerow([rid, "andet" if line else gold.get(r[0], "andet")])
-EOF
+	python3 "$ROOT/scripts/make-tally-survey.py" "$C" 1000000 "$OUT/tally-text.txt" "$big" "$codes"
 	rm -f "$OUT/tally-text.txt"
 fi
 [ -s "$small" ] || head -n 100001 "$big" >"$small"

@@ -15,9 +15,9 @@
  *     column, a JSON path or column name), with a message that says what to
  *     do next.  The library never prints and never exits.
  *   - Handles (koder_engine, koder_coding, koder_survey, koder_tally,
- *     koder_project) are opaque.  Each *_open / *_new gives the caller a
- *     handle to free with the matching *_close / *_free; NULL is a no-op
- *     there.  A handle is not thread-safe: one per thread.
+ *     koder_project, koder_session) are opaque.  Each *_open / *_new gives
+ *     the caller a handle to free with the matching *_close / *_free; NULL
+ *     is a no-op there.  A handle is not thread-safe: one per thread.
  *   - Strings returned by the library are borrowed from the handle named in
  *     the function's comment, valid until that handle changes or is freed;
  *     the caller never frees them.  Strings given to the library are copied
@@ -303,11 +303,171 @@ KODER_API int koder_project_decide(koder_project *p, long long answer_id, const 
 	const char *codes, const char *note, koder_error *err);
 
 /* ---- the review session -------------------------------------------------
- * The review session (one coder working through a question: current
- * answer, decide, undo this session's own decisions, notes, filters,
- * samples, adjudication) is a library module, src/lib/session.h, used by
- * the terminal UI; its koder_session_* wrapper belongs here next.
+ * One coder working through the answers of one question in a project
+ * store: what a review front end (the terminal, a web page, a binding)
+ * draws and what it may do.  The session keeps the coder's place, the
+ * filtered view, notes and the undo history of THIS session; decisions are
+ * on disk when decide, undo and note return.  Codes are category ids joined
+ * by ';' in codebook order ("tid;afstand", "ingen_svar").
+ *
+ * Ownership: koder_session_open borrows the project (it must outlive the
+ * session) and copies question and coder; the caller frees the session with
+ * koder_session_close.  A koder_session_answer's strings and its `coders`
+ * array are the session's, valid until the next call on the session.
  */
+
+typedef struct koder_session koder_session;
+
+enum koder_session_mode {
+	KODER_SESSION_CODE = 0,     /* code answers (only the coder's sample, when
+	                               one is assigned on the question) */
+	KODER_SESSION_ADJUDICATE    /* the answers coders disagree on: nothing is
+	                               ticked at the start, every coder's codes are
+	                               shown, and a decision is final (tally counts
+	                               it) */
+};
+
+enum koder_session_filter {
+	KODER_FILTER_ALL = 0,
+	KODER_FILTER_UNREVIEWED,    /* the coder has no decision yet */
+	KODER_FILTER_UNCERTAIN,     /* the engine suggested nothing, or only andet */
+	KODER_FILTER_BY_CODE,       /* the engine suggested the given category */
+	KODER_FILTER_DISPUTED,      /* coders' decisions differ, nobody adjudicated
+	                               (updates with koder_session_refresh) */
+	KODER_FILTER_OLDER,         /* decided under an older codebook version
+	                               (after 'koder migrate') */
+	KODER_FILTER_NOTED          /* the coder's decision has a note */
+};
+
+/*
+ * Open a session on `question` for `coder` (mode: enum koder_session_mode).
+ * The position is the first answer in survey order the coder has not
+ * decided (resume where left off).  *out is the caller's
+ * (koder_session_close).
+ */
+KODER_API int koder_session_open(koder_project *p, const char *question, const char *coder,
+	int mode, koder_session **out, koder_error *err);
+KODER_API void koder_session_close(koder_session *s);
+
+/* One coder's current decision on an answer. */
+typedef struct koder_session_coder {
+	const char *coder, *codes;
+	const char *decided_at;       /* UTC, ISO 8601 */
+	const char *codebook_version;
+	const char *note;             /* "" when none */
+	int final;                    /* an adjudication */
+} koder_session_coder;
+
+typedef struct koder_session_answer {
+	long long id;                 /* the store's answer id */
+	size_t pos;                   /* position in the view; (size_t)-1 outside */
+	const char *respondent, *wave, *role, *text;
+	const char *suggested;        /* the engine's codes; "" none */
+	int decided;                  /* this coder has a decision (adjudicating: a
+	                                 final one) */
+	const char *codes;            /* that decision's codes; "" when undecided */
+	const char *decided_version;  /* its codebook version; "" when undecided */
+	const char *note;             /* the coder's note (shown again on a revisit,
+	                                 kept on a new decision unless edited) */
+	const char *start;            /* what to tick on arrival: the codes when
+	                                 decided, else the suggestion; "" when
+	                                 adjudicating */
+	const koder_session_coder *coders;  /* every coder's current decision */
+	size_t ncoders;
+	const char *codebook_version; /* the version decisions are made under now */
+	int disputed, adjudicated, uncertain, older;
+} koder_session_answer;
+
+/* The answer at the current position (KODER_ENOTFOUND when the view is
+ * empty); every coder's decision is read from the store now. */
+KODER_API int koder_session_current(koder_session *s, koder_session_answer *out,
+	koder_error *err);
+
+/* Answers in the view, and the 0-based position in it. */
+KODER_API size_t koder_session_count(const koder_session *s);
+KODER_API size_t koder_session_pos(const koder_session *s);
+/* Move: by `step` (+1 next, -1 previous; stops at the ends: returns 1 when
+ * it could not move, else 0), or to answer `id` (KODER_ENOTFOUND when it
+ * is not in the view). */
+KODER_API int koder_session_move(koder_session *s, long step);
+KODER_API int koder_session_goto(koder_session *s, long long id, koder_error *err);
+
+/*
+ * Filter the view (enum koder_session_filter); `category` is the id for
+ * KODER_FILTER_BY_CODE, else NULL.  With `search` not NULL (and not ""),
+ * only answers whose respondent id, text or the coder's note holds it
+ * (case and æ/ae ø/oe å/aa aside) stay: the view moves to the next one
+ * (KODER_ENOTFOUND when none does).
+ */
+KODER_API int koder_session_filter(koder_session *s, int filter, const char *category,
+	koder_error *err);
+KODER_API int koder_session_search(koder_session *s, const char *search, koder_error *err);
+
+/*
+ * Decide answer `id` (0: the current one) with `codes` (not empty; an
+ * unknown id is KODER_ENOTFOUND naming it).  `note` NULL keeps the coder's
+ * note on the answer, "" removes it, else it replaces it.  On disk when it
+ * returns; one undo step.  The position stays (koder_session_advance moves
+ * to the next answer to do).
+ */
+KODER_API int koder_session_decide(koder_session *s, long long id, const char *codes,
+	const char *note, koder_error *err);
+/* To the next answer in the view the coder has not decided.  Returns 1
+ * when every answer in the view is decided, else 0. */
+KODER_API int koder_session_advance(koder_session *s);
+
+/*
+ * Undo this session's latest decision.  A decision the coder has since
+ * replaced (in another window, by an import) is left alone, and so is every
+ * decision another session made.  *id (may be NULL) gets the answer, which
+ * becomes current; *skipped (may be NULL) 1 when it was left alone.
+ * KODER_ENOTFOUND when this session has nothing left to undo.
+ */
+KODER_API int koder_session_undo(koder_session *s, long long *id, size_t *skipped,
+	koder_error *err);
+
+/* Set the coder's note on answer `id` (0: current); "" removes it.  On a
+ * decided answer it is saved at once with the same codes; on an undecided
+ * one it waits for the decision. */
+KODER_API int koder_session_note(koder_session *s, long long id, const char *note,
+	koder_error *err);
+
+/* Re-read every coder's decisions (disagreements, this coder's decisions
+ * made in another window); call now and then while others code. */
+KODER_API int koder_session_refresh(koder_session *s, koder_error *err);
+
+/* Answers held and decided by this coder. */
+KODER_API void koder_session_progress(const koder_session *s, size_t *total, size_t *done);
+
+/* ---- double-coding samples (on the store; no session needed) ----------- */
+
+/* Assign `n` answers of `question` that `coder` has not coded, drawn with
+ * `seed`, stratified by wave and role (the same seed gives the same
+ * sample).  *assigned (may be NULL) gets how many were added. */
+KODER_API int koder_session_sample_assign(koder_project *p, const char *question,
+	const char *coder, size_t n, unsigned long long seed, size_t *assigned,
+	koder_error *err);
+
+typedef struct koder_sample_row {
+	long long answer_id;
+	const char *coder, *respondent, *wave, *role, *assigned_at;
+	int decided;                  /* that coder has decided it */
+} koder_sample_row;
+
+/* Call fn for every sample row of `question` (NULL: all) and `coder` (NULL:
+ * every coder); the row's strings live during the call.  fn returns
+ * non-zero to stop, and that value is returned. */
+KODER_API int koder_session_sample_list(koder_project *p, const char *question,
+	const char *coder, int (*fn)(void *ctx, const koder_sample_row *r), void *ctx,
+	koder_error *err);
+/* Remove `coder`'s sample on `question` (a sample given to the wrong coder;
+ * decisions made on it stay).  KODER_ENOTFOUND when there is none. */
+KODER_API int koder_session_sample_remove(koder_project *p, const char *question,
+	const char *coder, size_t *removed, koder_error *err);
+/* Give `from`'s sample to `to` (answers `to` already decided are dropped).
+ * *moved (may be NULL) gets how many `to` received. */
+KODER_API int koder_session_sample_reassign(koder_project *p, const char *question,
+	const char *from, const char *to, size_t *moved, koder_error *err);
 
 #ifdef __cplusplus
 }

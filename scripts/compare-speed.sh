@@ -13,6 +13,11 @@
 # new/old.  Example:
 #   git worktree add /tmp/base 10a0af9 && make -C /tmp/base -j2
 #   scripts/compare-speed.sh /tmp/base/build/koder build/koder 5
+# With COUNT=instructions each job runs once per build under valgrind's
+# callgrind and the figure is the instructions executed (Ir), which other
+# load on the machine does not change; the inputs are then cut to 10k
+# answers (code), 20k rows (tally) and 100k rows (tally-codes) so that a
+# run takes minutes, not hours.
 set -eu
 OLD=$1 NEW=$2 ROUNDS=${3:-5}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -47,34 +52,26 @@ EOF
 fi
 if [ ! -s "$survey" ]; then
 	python3 "$ROOT/scripts/answers-gen.py" 7 28 >"$OUT/compare-text.txt"
-	python3 - "$ROOT/corpora/sof" "$survey" "$codes" "$OUT/compare-text.txt" <<'EOF'
-import csv, io, sys
-src, big, codes, text = sys.argv[1:]
-gen = open(text, encoding="utf-8")
-rows = list(csv.reader(io.open(f"{src}/survey.csv", encoding="utf-8-sig", newline=""), delimiter=";"))
-hdr = rows[0]
-ans = [r for r in rows[1:] if len(r) > 4 and r[4].strip()]
-gold = dict(csv.reader(open(f"{src}/gold-barrierer.csv", encoding="utf-8")))
-waves = ["Midtvejs", "Afslutning"]
-with open(big, "w", encoding="utf-8-sig", newline="") as f, \
-     open(codes, "w", encoding="utf-8", newline="") as g:
-    w = csv.writer(f, delimiter=";", lineterminator="\r\n")
-    c = csv.writer(g, lineterminator="\n")
-    w.writerow(hdr[:5])
-    c.writerow(["id", "codes"])
-    for i in range(200000):
-        r = ans[i % len(ans)]
-        rid = f"R{i:07d}"
-        line = gen.readline().strip() if i % 4 else ""
-        w.writerow([rid, r[1], waves[(i // 7) % 2], r[3], line or r[4]])
-        c.writerow([rid, "andet" if line else gold.get(r[0], "andet")])
-EOF
+	python3 "$ROOT/scripts/make-tally-survey.py" "$ROOT/corpora/sof" 200000 "$OUT/compare-text.txt" "$survey" "$codes"
 	rm -f "$OUT/compare-text.txt"
 fi
 
-# job NAME KODER -> CPU seconds
+if [ "${COUNT:-cpu}" = instructions ]; then
+	head -n 10001 "$answers" >"$OUT/compare-code-10k.csv"
+	head -n 20001 "$survey" >"$OUT/compare-tally-20k.csv"
+	head -n 100001 "$survey" >"$OUT/compare-tally-100k.csv"
+fi
+
+# job NAME KODER -> CPU seconds (COUNT=instructions: instructions executed)
 job() {
-	local k=$2
+	local k=$2 answers=$answers survey=$survey
+	if [ "${COUNT:-cpu}" = instructions ]; then
+		answers="$OUT/compare-code-10k.csv"
+		case $1 in
+		tally) survey="$OUT/compare-tally-20k.csv" ;;
+		tally-codes) survey="$OUT/compare-tally-100k.csv" ;;
+		esac
+	fi
 	case $1 in
 	code) set -- "$k" code -q --codebook sof-barrierer --text text --id id "$answers" ;;
 	code-norep) set -- "$k" code -q --no-repair --codebook sof-barrierer --text text --id id "$answers" ;;
@@ -85,11 +82,26 @@ job() {
 		--text "Barrierer for implementeringen" --codebook "$ROOT/codebooks/sof-barrierer.json" \
 		--format json -o /dev/null --codes "$codes" "$survey" ;;
 	esac
+	if [ "${COUNT:-cpu}" = instructions ]; then
+		valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 >/dev/null \
+			| sed -n 's/.*Collected : \([0-9]*\).*/\1/p' | tail -1
+		return
+	fi
 	/usr/bin/time -f '%U %S' "$@" 2>&1 >/dev/null | tail -1 | awk '{ print $1 + $2 }'
 }
 
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
+if [ "${COUNT:-cpu}" = instructions ]; then
+	for j in ${JOBS:-code code-norep tally tally-codes}; do
+		o=$(job "$j" "$OLD")
+		n=$(job "$j" "$NEW")
+		awk -v j="$j" -v o="$o" -v n="$n" 'BEGIN {
+			printf "REPORT instructions %-11s old %14.0f  new %14.0f  new/old %.4f\n",
+				j, o, n, (o > 0 ? n / o : 0) }'
+	done
+	exit 0
+fi
 echo "CPU seconds (user + sys), median of $ROUNDS alternate runs; old = $OLD, new = $NEW"
 for j in code code-norep tally tally-codes; do
 	o=() n=()

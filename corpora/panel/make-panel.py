@@ -8,11 +8,16 @@
 #   make-panel.py            corpora/panel: answers.txt is "codes|text"
 #   make-panel.py heldout    corpora/panel/heldout: "v1 codes|v2 codes|text",
 #                            gold files for both codebook versions
-import os, random, sys
+#   make-panel.py DIR PREFIX SEED
+#                            another held-out study the same way (heldout2 K
+#                            47): its corpus.json names the question's
+#                            column, its codebook-v2.json (else
+#                            ../codebook-v2.json) the version-2 categories
+import json, os, random, sys
 heldout = len(sys.argv) > 1
 if heldout:
     os.chdir(sys.argv[1])
-random.seed(13 if not heldout else 31)
+random.seed(13 if not heldout else int(sys.argv[3]) if len(sys.argv) > 3 else 31)
 rows = []
 for l in open("answers.txt", encoding="utf-8"):
     if l.strip():
@@ -20,7 +25,12 @@ for l in open("answers.txt", encoding="utf-8"):
         rows.append((f[:-1], f[-1]))   # ([codes per version], text)
 cats = ["kontakt", "tid", "viden", "opfoelgning", "it", "andet"]
 cats2 = ["relation", "mere_tid", "sagsantal", "viden", "it", "regler", "andet"]
-prefix = "H" if heldout else "S"
+column = "Samarbejde med virksomheder"
+if heldout:
+    v2 = "codebook-v2.json" if os.path.exists("codebook-v2.json") else "../codebook-v2.json"
+    cats2 = [c["id"] for c in json.load(open(v2, encoding="utf-8"))["categories"]]
+    column = json.load(open("corpus.json", encoding="utf-8"))["questions"][0]["column"]
+prefix = sys.argv[2] if len(sys.argv) > 2 else "H" if heldout else "S"
 waves = ["Nulpunkt", "Midtvejs", "Afslutning"]
 roles = [("Leder", ["Afdelingsleder", "Teamleder"]),
          ("Medarbejder", ["Virksomhedskonsulent", "Jobkonsulent", "Sagsbehandler"])]
@@ -54,7 +64,7 @@ while i < len(rows):
 def q(s):
     return '"%s"' % s.replace('"', '""') if any(c in s for c in ';"\n') else s
 with open("survey.csv", "w", encoding="utf-8-sig", newline="") as f:
-    f.write("Medarbejder-ID;Kommune;Runde;Stilling;Samarbejde med virksomheder\r\n")
+    f.write("Medarbejder-ID;Kommune;Runde;Stilling;%s\r\n" % column)
     for r in survey:
         f.write(";".join(q(x) for x in r) + "\r\n")
 def write_gold(name, keep, v=0):

@@ -6,6 +6,8 @@
 #ifndef KODER_CMD_H
 #define KODER_CMD_H
 
+#include <stdio.h>
+
 int cmd_normalize(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_code(int argc, char **argv);
@@ -13,11 +15,21 @@ int cmd_codebook(int argc, char **argv);
 int cmd_learn(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_migrate(int argc, char **argv);
+/* The side-by-side X/Y table of effect.h, as diff and migrate show it
+ * (cmd_diff.c).  Returns 0 or KERR_WRITE with `e` set. */
+struct effect_table;
+struct kerr;
+int cmd_print_effect_table(FILE *fp, const struct effect_table *t, const char *before_name,
+	const char *after_name, struct kerr *e);
 
 struct codebook;
 /* Load a codebook for a command, printing every problem found; returns an
  * exit status (0 = loaded, *cb then owned by the caller). */
 int cmd_load_codebook(const char *path, struct codebook **cb);
+/* Say that `stale` decisions made under a codebook version other than
+ * `version` were left out of training or scoring (after 'koder migrate'
+ * they await review; their codes mean the old categories).  0: silent. */
+void cmd_note_stale(unsigned long stale, const char *version);
 struct cli_parser;
 /* Like cli_next, but options may also follow operands ("koder diff a b -o x"):
  * returns 0 with *operand set for each operand; everything after "--" is an

@@ -49,6 +49,16 @@ static const struct cli_usage import_usage = {
 };
 
 /* Load a codebook, printing every problem; returns an exit status. */
+void cmd_note_stale(unsigned long stale, const char *version)
+{
+	if (stale)
+		cli_warn("%lu decision%s made under another version of the codebook %s left out "
+			"(version %s is used): decide %s again in 'koder review' (its filter "
+			"\"older codebook version\" shows %s)", stale, stale == 1 ? "" : "s",
+			stale == 1 ? "is" : "are", version, stale == 1 ? "it" : "them",
+			stale == 1 ? "it" : "them");
+}
+
 int cmd_load_codebook(const char *path, struct codebook **cb)
 {
 	struct kerr_list errs = KERR_LIST_INIT;

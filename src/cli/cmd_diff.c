@@ -10,6 +10,8 @@
 #include "effect.h"
 #include "error.h"
 #include "outfile.h"
+#include "pii.h"
+#include "buf.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -51,6 +53,95 @@ static const struct cli_usage usage = {
 	"written, 6 store unusable.\n"
 };
 
+/* "X/Y" (a category), "Y" (the base line) or "-" (nothing there). */
+static void cell_text(const struct effect_line *l, const struct effect_cell *c, char out[48])
+{
+	if (!c->has)
+		snprintf(out, 48, "-");
+	else if (!l->category)
+		snprintf(out, 48, "%zu", c->y);
+	else
+		snprintf(out, 48, "%zu/%zu", c->x, c->y);
+}
+
+int cmd_print_effect_table(FILE *fp, const struct effect_table *t, const char *before_name,
+	const char *after_name, struct kerr *e)
+{
+	fprintf(fp, "\nAnført af X ud af Y, %s -> %s (* = changed, - = no such category):\n",
+		before_name, after_name);
+	fprintf(fp, "  %-24s %-12s %-12s %9s %9s\n", "category", "wave", "role", before_name,
+		after_name);
+	for (size_t i = 0; i < t->n; i++) {
+		const struct effect_line *l = &t->lines[i];
+		char b[48], a[48];
+
+		cell_text(l, &l->before, b);
+		cell_text(l, &l->after, a);
+		fprintf(fp, "  %-24s %-12s %-12s %9s %9s%s\n",
+			l->category ? l->category : "Y (substantive)", l->wave, l->role, b, a,
+			l->changed ? "  *" : "");
+	}
+	if (ferror(fp))
+		return kerr_set(e, KERR_WRITE, "cannot write the table");
+	return 0;
+}
+
+/* Bytes of the first `chars` characters of UTF-8 text: a cut never splits
+ * a character. */
+static size_t snippet(const char *s, size_t chars)
+{
+	size_t i = 0;
+
+	while (s[i] && chars) {
+		i++;
+		while (((unsigned char)s[i] & 0xc0) == 0x80)
+			i++;
+		chars--;
+	}
+	return i;
+}
+
+/* The effect on the answers: those whose suggestion moves, quoted (masked
+ * whole, then cut: a cut first could leave half a CPR number that no
+ * longer looks like one), then the counts under both versions. */
+static int write_effect(const struct effect_result *r, unsigned mask, FILE *fp, struct kerr *e)
+{
+	struct buf m[4];
+	int rc = 0;
+
+	for (size_t k = 0; k < 4; k++)
+		buf_init(&m[k], 0);
+	for (size_t i = 0; i < r->nchanges && !rc; i++) {
+		const struct effect_change *c = &r->changes[i];
+		const char *text, *id, *wave = c->wave, *role = c->role;
+		size_t cut;
+
+		if (!(text = pii_cell(c->text, mask, &m[0], e))
+		    || !(id = pii_cell(c->respondent, mask, &m[1], e))
+		    || (wave && !(wave = pii_cell(wave, mask, &m[2], e)))
+		    || (role && !(role = pii_cell(role, mask, &m[3], e)))) {
+			rc = KERR_NOMEM;
+			break;
+		}
+		cut = snippet(text, 70);
+		if (!i)
+			fprintf(fp, "\nAnswers whose suggested codes change (old -> new):\n");
+		fprintf(fp, "  %s (%s, %s): %s -> %s\n    \"%.*s%s\"\n", id,
+			wave && *wave ? wave : "(ukendt)", role && *role ? role : "(ukendt)",
+			c->old_codes, c->new_codes, (int)cut, text, text[cut] ? "..." : "");
+	}
+	for (size_t k = 0; k < 4; k++)
+		buf_release(&m[k]);
+	if (rc)
+		return rc;
+	if (!r->nchanges)
+		fprintf(fp, "\nNo answer's suggested codes change (%zu answers).\n", r->answers);
+	else
+		fprintf(fp, "\n%zu of %zu answers change their suggested codes.\n", r->nchanges,
+			r->answers);
+	return cmd_print_effect_table(fp, &r->table, "old", "new", e);
+}
+
 int cmd_diff(int argc, char **argv)
 {
 	struct cli_parser p;
@@ -58,6 +149,7 @@ int cmd_diff(int argc, char **argv)
 	struct codebook *a = NULL, *b = NULL;
 	struct cbview va, vb;
 	struct cbdiff d;
+	struct effect_result eff;
 	struct outfile o;
 	struct kerr e;
 	const char *arg, *file[3] = { NULL, NULL, NULL };
@@ -99,6 +191,7 @@ int cmd_diff(int argc, char **argv)
 	memset(&vb, 0, sizeof(vb));
 	memset(&d, 0, sizeof(d));
 	memset(&o, 0, sizeof(o));
+	memset(&eff, 0, sizeof(eff));
 	kerr_clear(&e);
 	if (cbdiff_view(a, &va, &e) || cbdiff_view(b, &vb, &e) || cbdiff_compute(&va, &vb, &d, &e)
 		|| outfile_open(&o, out, &e)) {
@@ -106,7 +199,8 @@ int cmd_diff(int argc, char **argv)
 		goto done;
 	}
 	if (cbdiff_write_text(&d, o.fp, &e)
-		|| ((db || file[2]) && effect_write(db, file[2], question, a, b, mask, o.fp, &e))) {
+		|| ((db || file[2]) && (effect_compute(db, file[2], question, a, b, &eff, &e)
+			|| write_effect(&eff, mask, o.fp, &e)))) {
 		outfile_abort(&o);
 		status = cli_error(&e);
 		goto done;
@@ -117,6 +211,7 @@ int cmd_diff(int argc, char **argv)
 		cli_warn("both codebooks say version %s but they differ: give the new one a higher "
 			"\"version\", or decisions made under either cannot be told apart", a->version);
 done:
+	effect_result_release(&eff);
 	cbdiff_release(&d);
 	cbview_release(&va);
 	cbview_release(&vb);

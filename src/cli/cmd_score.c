@@ -191,7 +191,7 @@ int cmd_score(int argc, char **argv)
 {
 	const char *cbname = NULL, *why;
 	struct gold_source src = { 0 };
-	size_t nlist = 30;
+	size_t nlist = 30, stale = 0;
 	unsigned mask = 0;
 	struct kerr_list errs = KERR_LIST_INIT;
 	struct engine_opts eo = { 0 };
@@ -246,10 +246,12 @@ int cmd_score(int argc, char **argv)
 		status = cli_error(&e);
 		goto done;
 	}
-	if (gold_read_all(&src, engine_codebook(en)->id, score_add, sc, &errs)) {
+	if (gold_read_all(&src, engine_codebook(en)->id, engine_codebook(en)->version, &stale,
+			  score_add, sc, &errs)) {
 		status = cli_errors(&errs);
 		goto done;
 	}
+	cmd_note_stale(stale, engine_codebook(en)->version);
 	if (!score_answers(sc)) {
 		fprintf(stderr, "koder: no coded answers to score%s; code some with 'koder review' "
 			"first\n", src.db ? " in the store" : "");

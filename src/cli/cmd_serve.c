@@ -219,6 +219,10 @@ static int run_server(struct serve_cmd *r)
 		if (!r->quiet)
 			fprintf(stderr, "koder serve: question %s of %s at %s; stop with Ctrl-C\n",
 				r->qid, store_path(r->s), serve_url(sv));
+		if (!r->host && (!strncmp(r->listen, "0.0.0.0:", 8) || !strncmp(r->listen, "[::]:", 5)))
+			cli_warn("--listen %s: the links name no machine; coders can open them with "
+				"this machine's address or name in place of it, or give --host NAME (the "
+				"name coders reach it by) for links that open as they are", r->listen);
 		if (!r->quiet && !r->ncoders)
 			fprintf(stderr, "koder serve: no new links (no --coder): the links given "
 				"before still work; 'koder serve --db %s --add-coder NAME' makes one\n",

@@ -4,10 +4,11 @@
  * engine's suggestion), count "Anført af X ud af Y" per wave and role, and
  * write the table and chart.
  *
- * The survey is read once, as a stream; what grows with the number of rows
- * is only the set of respondent ids seen (8 bytes each, for the duplicate
- * check; a second pass runs only when a duplicate was found) and the
- * decisions loaded from --db / --codes.  Problems that make the numbers
+ * The survey is read once, as a stream, by the one survey reader
+ * (survey.h: columns, wave and role resolved to the descriptor's names, the
+ * duplicate check); what grows with the number of rows is only that check's
+ * set of respondents (16 bytes each) and the decisions loaded from --db /
+ * --codes.  Problems that make the numbers
  * wrong (a duplicate id, a wave the descriptor does not know, a decision
  * naming an unknown category) are all collected and reported together, and
  * then nothing is written; problems the numbers survive (an empty wave
@@ -23,6 +24,7 @@
 #include "corpus.h"
 #include "csv.h"
 #include "datadir.h"
+#include "decisions.h"
 #include "engine.h"
 #include "export.h"
 #include "error.h"
@@ -31,6 +33,7 @@
 #include "project.h"
 #include "store.h"
 #include "strtab.h"
+#include "survey.h"
 #include "table.h"
 #include "tally.h"
 
@@ -177,26 +180,6 @@ static const struct cli_usage *cur_usage = &tally_usage;
 #define UNKNOWN "(ukendt)"
 #define MAX_LISTED 20
 
-/*
- * Final codes by respondent, from --codes or --db: key -> index in `codes`.
- * A respondent is (id, wave): an entry with a wave is found only under
- * "wave\x1fid", never for the same id in another wave (a panel survey asks
- * the same staff in every wave).  An entry without a wave (a --codes file
- * with no wave column) is found under "id" in any wave, and remembers the
- * first wave it matched, so that an id answering in two waves is refused
- * (`amb`) instead of one decision being counted in both.
- */
-struct codes_map {
-	struct strtab keys;     /* "wave\x1fid" or "id" -> entry */
-	struct buf arena;       /* per entry "codes\0id\0" */
-	uint32_t *off;          /* entry -> offset in arena; UINT32_MAX = ambiguous */
-	unsigned char *used;
-	unsigned char *amb;     /* a wave-less entry matched in two waves */
-	const char **wave_of;   /* wave-less entry: wave first matched (borrowed) */
-	size_t n, cap;
-	int loaded;
-};
-
 /* One question being tallied. */
 struct question {
 	const char *id, *column;
@@ -205,10 +188,10 @@ struct question {
 	struct engine *en;      /* the first question's lends its normalizer */
 	int shared;             /* cb and en are an earlier question's (same file) */
 	struct tally *t;
-	size_t col;
+	size_t col;             /* index among the survey reader's questions */
 	long *cb2t;             /* codebook category -> tally category, -1 = ingen_svar */
 	unsigned char *flags;
-	struct codes_map dec;
+	struct decisions dec;   /* --codes / --db: coders' final codes */
 	struct tally *te;       /* --audit: the engine-coded answers alone */
 	struct audit_est aud;
 };
@@ -220,28 +203,11 @@ struct unknown {
 	long line;
 };
 
-/*
- * Respondent ids seen, as 64-bit hashes of (wave, id): 8 bytes a respondent
- * rather than the id's text, because the duplicate check is the one thing
- * here that grows with the survey.  A duplicate is rare, so the line of its
- * first occurrence is found afterwards by reading the survey again
- * (dup_first_lines), which also rules out a hash collision.
- */
-struct idset {
-	uint64_t *slot;    /* 0 = empty */
-	size_t mask, n;
-};
-
-struct dup {
-	long wave;
-	char *id;
-	long line, first;
-};
-
 struct dim {
 	const char *what;       /* "wave", "role", "group" */
 	const char *column;
-	struct strtab cache;    /* raw value -> index, or UINT32_MAX = unknown */
+	struct strtab cache;    /* value or group -> index (see group_index, by_index) */
+	long *of_corpus;        /* the descriptor's wave (role) i -> index; -1 = not yet */
 	struct unknown *unk;
 	size_t nunk;
 	size_t empty;           /* rows with an empty value */
@@ -253,7 +219,6 @@ struct run {
 	int have_corpus;
 	const char *survey_arg, *by, *format_s, *out, *chart, *db, *codes, *only;
 	const char *f_id, *f_wave, *f_role, *f_text, *f_codebook, *f_enc, *f_sheet;
-	struct table *tab;      /* the survey being read (value labels for codes) */
 	int ci;
 	size_t min_base;
 	enum compare_mode cmp_mode;
@@ -269,12 +234,11 @@ struct run {
 	size_t nq;
 	struct engine_answer ans;
 	struct dim wave, role, group;
-	size_t id_col, wave_col, role_col, by_col;
+	size_t by_col;
 	unsigned mask;          /* --mask: PII kinds replaced in the values shown */
 	struct buf masked;
 	int has_wave, has_role;
-	struct idset ids;       /* (wave, id) hashes, for duplicates */
-	struct dup *dups;
+	struct kerr_list dups;  /* respondents twice in a wave (survey.h's check) */
 	size_t ndups;
 	size_t noid;            /* rows without a respondent id */
 	long noid_line;
@@ -299,91 +263,6 @@ static int is_blank(const char *s, size_t n)
 		if (!strchr(" \t\r\n", s[i]))
 			return 0;
 	return 1;
-}
-
-static int codes_map_put(struct codes_map *m, const char *key, size_t klen, size_t entry)
-{
-	uint32_t old;
-
-	if (strtab_get(&m->keys, key, klen, &old) && old != entry)
-		return strtab_put(&m->keys, key, klen, UINT32_MAX, 0);
-	return strtab_put(&m->keys, key, klen, (uint32_t)entry, 0);
-}
-
-/* Add codes for respondent `id` in `wave` (NULL or "" = any wave). */
-static int codes_map_add(struct codes_map *m, const char *wave, const char *id, const char *codes)
-{
-	struct buf key = BUF_INIT;
-	int rc;
-
-	if (m->n == m->cap) {
-		size_t cap = m->cap ? m->cap * 2 : 256;
-		uint32_t *off = realloc(m->off, cap * sizeof(*off));
-		unsigned char *used;
-
-		if (!off)
-			return KERR_NOMEM;
-		m->off = off;
-		used = realloc(m->used, cap);
-		if (!used)
-			return KERR_NOMEM;
-		m->used = used;
-		if (!(used = realloc(m->amb, cap)))
-			return KERR_NOMEM;
-		m->amb = used;
-		const char **w = realloc(m->wave_of, cap * sizeof(*w));
-		if (!w)
-			return KERR_NOMEM;
-		m->wave_of = w;
-		m->cap = cap;
-	}
-	m->off[m->n] = (uint32_t)m->arena.len;
-	m->used[m->n] = 0;
-	m->amb[m->n] = 0;
-	m->wave_of[m->n] = NULL;
-	if ((rc = buf_add(&m->arena, codes, strlen(codes) + 1))
-	    || (rc = buf_add(&m->arena, id, strlen(id) + 1)))
-		return rc;
-	if (wave && *wave) {
-		buf_addf(&key, "%s\x1f%s", wave, id);
-		rc = codes_map_put(m, key.data, key.len, m->n);
-		buf_release(&key);
-	} else {
-		rc = codes_map_put(m, id, strlen(id), m->n);
-	}
-	m->n++;
-	m->loaded = 1;
-	return rc;
-}
-
-/* The codes for (wave, id), or NULL. */
-static const char *codes_map_get(struct codes_map *m, const char *wave, const char *id,
-				 size_t idlen, struct buf *scratch)
-{
-	uint32_t v;
-
-	buf_reset(scratch);
-	buf_addf(scratch, "%s\x1f%.*s", wave, (int)idlen, id);
-	if (!strtab_get(&m->keys, scratch->data, scratch->len, &v) || v == UINT32_MAX) {
-		if (!strtab_get(&m->keys, id, idlen, &v) || v == UINT32_MAX)
-			return NULL;
-		if (!m->wave_of[v])
-			m->wave_of[v] = wave;
-		else if (strcmp(m->wave_of[v], wave))
-			m->amb[v] = 1;
-	}
-	m->used[v] = 1;
-	return m->arena.data + m->off[v];
-}
-
-static void codes_map_release(struct codes_map *m)
-{
-	strtab_release(&m->keys);
-	buf_release(&m->arena);
-	free(m->off);
-	free(m->used);
-	free(m->amb);
-	free(m->wave_of);
 }
 
 /* ---- setting up the questions ------------------------------------------ */
@@ -591,89 +470,10 @@ static int setup_questions(struct run *r)
  * respondents who answered in several waves under one id. */
 static int load_codes_file(struct run *r, struct question *q)
 {
-	FILE *fp = fopen(r->codes, "rb");
-	struct csv_reader *rd = NULL;
-	struct csv_row row;
-	struct strtab seen;     /* wave + id -> line, to refuse a respondent twice */
-	struct buf key = BUF_INIT;
 	struct kerr e;
-	size_t ci, cc, cw = 0;
-	int rc, has_wave = 0;
-	uint32_t first;
 
 	kerr_clear(&e);
-	if (!fp) {
-		kerr_errno(&e, errno, r->codes, "cannot open the codes file");
-		return cli_error(&e);
-	}
-	if (strtab_init(&seen, 1024))
-		cli_die(EXIT_SOFTWARE, "out of memory");
-	rc = csv_open(&rd, fp, r->codes, NULL, &e);
-	if (!rc)
-		rc = csv_header_find(rd, "id", &ci, &e);
-	if (!rc)
-		rc = csv_header_find(rd, "codes", &cc, &e);
-	if (!rc)
-		has_wave = csv_header_find(rd, "wave", &cw, NULL) == 0;
-	while (!rc && (rc = csv_next(rd, &row, &e)) == CSV_ROW) {
-		const char *wave = has_wave ? row.field[cw] : "";
-
-		rc = 0;
-		if (!row.len[ci])
-			continue;
-		buf_reset(&key);
-		buf_addf(&key, "%s\x1f%s", wave, row.field[ci]);
-		if (strtab_get(&seen, key.data, key.len, &first)) {
-			rc = kerr_set(&e, KERR_SCHEMA, "respondent \"%s\"%s%s has codes twice: on "
-				      "line %u and on line %ld", row.field[ci], *wave ? " in wave " : "",
-				      wave, first, row.line);
-			kerr_at(&e, r->codes, row.line, 0);
-			break;
-		}
-		if (strtab_put(&seen, key.data, key.len, (uint32_t)row.line, 0)
-		    || codes_map_add(&q->dec, wave, row.field[ci], row.field[cc])) {
-			rc = kerr_set(&e, KERR_NOMEM, "out of memory");
-			break;
-		}
-	}
-	csv_close(rd);
-	fclose(fp);
-	strtab_release(&seen);
-	buf_release(&key);
-	if (rc < 0)
-		rc = -rc;
-	return rc ? cli_error(&e) : 0;
-}
-
-/* Codebook versions the counted decisions were made under: few per question. */
-#define MAX_VERSIONS 32
-struct db_ctx {
-	struct question *q;
-	const char *migrated;   /* version 'koder migrate' moved this question to */
-	size_t awaiting;        /* decisions it flagged, not yet decided again */
-	int rc;
-	size_t disputed;        /* coders differ and nobody adjudicated */
-	char *version[MAX_VERSIONS];
-	size_t nversion[MAX_VERSIONS], nversions, unversioned;
-};
-
-static void note_version(struct db_ctx *d, const char *v)
-{
-	size_t i;
-
-	if (!v || !*v) {
-		d->unversioned++;
-		return;
-	}
-	for (i = 0; i < d->nversions; i++)
-		if (!strcmp(d->version[i], v)) {
-			d->nversion[i]++;
-			return;
-		}
-	if (d->nversions < MAX_VERSIONS) {
-		d->version[d->nversions] = xstrdup(v);
-		d->nversion[d->nversions++] = 1;
-	}
+	return decisions_load_codes(&q->dec, r->codes, &e) ? cli_error(&e) : 0;
 }
 
 /*
@@ -683,18 +483,14 @@ static void note_version(struct db_ctx *d, const char *v)
  * something else after a merge or split ('koder migrate' carries them over).
  * Returns 1 when there was something to warn about.
  */
-static int report_versions(struct run *r, struct question *q, struct db_ctx *d)
+static int report_versions(struct run *r, struct question *q,
+	const struct decisions_db_info *d)
 {
 	struct buf b = BUF_INIT;
 	const char *cur = q->cb->version ? q->cb->version : "";
 	int mixed = d->nversions > 1 || (d->nversions == 1 && strcmp(d->version[0], cur));
-	size_t i;
 
-	for (i = 0; i < d->nversions; i++)
-		buf_addf(&b, "%s%s (%zu svar)", i ? ", " : "", d->version[i], d->nversion[i]);
-	if (d->unversioned)
-		buf_addf(&b, "%sukendt (%zu svar)", d->nversions ? ", " : "", d->unversioned);
-	if (b.len && tally_set_decided_versions(q->t, b.data))
+	if (decisions_versions_text(d, &b) || (b.len && tally_set_decided_versions(q->t, b.data)))
 		cli_die(EXIT_SOFTWARE, "out of memory");
 	if (mixed)
 		cli_warn("%s: the decisions on \"%s\" were made under codebook %s version %s, "
@@ -702,47 +498,7 @@ static int report_versions(struct run *r, struct question *q, struct db_ctx *d)
 			 "'koder migrate --db %s --to CODEBOOK.json' and review the ones it flags", r->db, q->id,
 			 q->cb->id, b.data, *cur ? cur : "(none)", r->db);
 	buf_release(&b);
-	for (i = 0; i < d->nversions; i++)
-		free(d->version[i]);
 	return mixed;
-}
-
-static int db_final(void *ctx, const struct store_final *f)
-{
-	struct db_ctx *d = ctx;
-
-	if (!f->codes)
-		return 0;
-	/* After a migration every decision it could carry is at the new
-	 * version; one still under an older version is one it flagged for
-	 * review.  Until a coder decides it again its answer counts with the
-	 * new version's rules, as migrate's "after" column showed. */
-	if (d->migrated && (!f->codebook_version || strcmp(f->codebook_version, d->migrated))) {
-		d->awaiting++;
-		return 0;
-	}
-	d->disputed += f->disputed != 0;
-	note_version(d, f->codebook_version);
-	/* "(alle)": stored from a survey without a wave column, so any wave */
-	d->rc = codes_map_add(&d->q->dec, strcmp(f->answer->wave, "(alle)") ? f->answer->wave : "",
-			      f->answer->respondent, f->codes);
-	return d->rc;
-}
-
-/* 1 when 'koder migrate' moved question `q` to the very codebook counted. */
-static int migrated_here(struct store *s, const struct question *q)
-{
-	struct buf key = BUF_INIT, to = BUF_INIT;
-	char *abs = realpath(q->cb_path.data, NULL);
-	int here;
-
-	buf_addf(&key, "migrated:%s", q->id);
-	here = abs && store_meta_get(s, key.data, &to, NULL) == 0 && to.len
-	       && !strcmp(to.data, abs);
-	free(abs);
-	buf_release(&key);
-	buf_release(&to);
-	return here;
 }
 
 /* --audit: each question's audit, coder against engine on the sample. */
@@ -784,28 +540,20 @@ static int load_db(struct run *r)
 	if ((rc = store_open(&s, r->db, STORE_READONLY, &e)))
 		return cli_error(&e);
 	for (i = 0; i < r->nq && !rc; i++) {
-		struct db_ctx d;
+		struct question *q = &r->q[i];
+		struct decisions_db_info d;
 
-		memset(&d, 0, sizeof(d));
-		d.q = &r->q[i];
-		if (migrated_here(s, &r->q[i]))
-			d.migrated = r->q[i].cb->version ? r->q[i].cb->version : "";
-
-		rc = store_each_final(s, r->q[i].id, db_final, &d, &e);
-		/* A store filled without a corpus names questions by codebook id. */
-		if (!rc && !r->q[i].dec.loaded)
-			rc = store_each_final(s, r->q[i].cb->id, db_final, &d, &e);
-		if (d.rc)
-			rc = kerr_set(&e, KERR_NOMEM, "out of memory");
+		rc = decisions_load_db(&q->dec, s, q->id, q->cb->id, q->cb->version,
+				       q->cb_path.data, &d, &e);
 		if (!rc && d.disputed)
 			r->status = EXIT_PROBLEMS;
-		if (report_versions(r, &r->q[i], &d) && !rc)
+		if (report_versions(r, q, &d) && !rc)
 			r->status = EXIT_PROBLEMS;
 		if (!rc && d.awaiting) {
 			cli_warn("%s: %zu decision%s on \"%s\" made under an earlier version await%s "
 				 "review after 'koder migrate' (its --review-list); meanwhile %s "
 				 "counted with version %s's rules", r->db, d.awaiting,
-				 d.awaiting == 1 ? "" : "s", r->q[i].id, d.awaiting == 1 ? "s" : "",
+				 d.awaiting == 1 ? "" : "s", q->id, d.awaiting == 1 ? "s" : "",
 				 d.awaiting == 1 ? "its answer is" : "their answers are", d.migrated);
 			r->status = EXIT_PROBLEMS;
 		}
@@ -813,7 +561,8 @@ static int load_db(struct run *r)
 			cli_warn("%s: %zu answer%s to \"%s\" %s coders who disagree and no "
 				 "adjudication; the first coder's codes are counted ('koder review "
 				 "--adjudicate' settles them)", r->db, d.disputed,
-				 d.disputed == 1 ? "" : "s", r->q[i].id, d.disputed == 1 ? "has" : "have");
+				 d.disputed == 1 ? "" : "s", q->id, d.disputed == 1 ? "has" : "have");
+		decisions_db_info_release(&d);
 	}
 	store_close(s);
 	return rc ? cli_error(&e) : 0;
@@ -839,40 +588,109 @@ static long dim_register(struct run *r, struct dim *d, const char *name, const c
 	return idx;
 }
 
-static void note_unknown(struct dim *d, const char *value, long line)
+/* Count a row with a value the descriptor does not list; returns its index
+ * in d->unk. */
+static size_t note_unknown(struct dim *d, const char *value, long line)
 {
 	size_t i;
 
 	for (i = 0; i < d->nunk; i++)
 		if (!strcmp(d->unk[i].value, value)) {
 			d->unk[i].count++;
-			return;
+			return i;
 		}
 	d->unk = xrealloc(d->unk, (d->nunk + 1) * sizeof(*d->unk));
 	d->unk[d->nunk++] = (struct unknown){ xstrdup(value), 1, line };
+	return i;
+}
+
+/* A value as shown (headings, warnings): with --mask, PII replaced (--by
+ * Email --mask shows [EMAIL]).  Borrowed from `val` or r->masked. */
+static const char *shown(struct run *r, const char *val)
+{
+	const char *m = r->mask ? pii_cell(val, r->mask, &r->masked, NULL) : val;
+
+	if (!m)
+		cli_die(EXIT_SOFTWARE, "out of memory");
+	return m;
+}
+
+/* d->cache values: a tally index, or UNKNOWN_BIT | index in d->unk */
+#define UNKNOWN_BIT 0x80000000u
+
+/*
+ * Index of a row's wave (role) in the tallies, or -1 when the descriptor
+ * does not list it (counted for the error, unless --keep-unknown).  The
+ * survey reader has resolved the value to its group (survey.h: the
+ * descriptor's name, or the value trimmed, spellings folded); this maps the
+ * group to the tallies' index, once per distinct group.
+ */
+static long group_index(struct run *r, struct dim *d, const char *name, long cidx, long line)
+{
+	size_t nlist = d == &r->wave ? r->corpus.nwaves : r->corpus.nroles;
+	size_t n;
+	const char *val;
+	uint32_t v;
+	long idx = -1;
+
+	if (cidx < 0 && !strcmp(name, SURVEY_UNKNOWN)) {     /* a blank cell */
+		if (!d->empty++)
+			d->empty_line = line;
+		return dim_register(r, d, UNKNOWN, d == &r->role ? "respondenter med ukendt rolle"
+				    : NULL);
+	}
+	/* the descriptor's groups by their index: no hashing for most rows */
+	if (cidx >= 0 && d->of_corpus && d->of_corpus[cidx] >= 0)
+		return d->of_corpus[cidx];
+	n = strlen(name);
+	if (strtab_get(&d->cache, name, n, &v)) {
+		if (!(v & UNKNOWN_BIT))
+			return (long)v;
+		d->unk[v & ~UNKNOWN_BIT].count++;
+		return -1;
+	}
+	if (cidx >= 0) {
+		val = name;
+		idx = dim_register(r, d, name, d == &r->role ? r->corpus.roles[cidx].plural : NULL);
+		if (!d->of_corpus) {
+			d->of_corpus = xmalloc((nlist + 1) * sizeof(*d->of_corpus));
+			for (size_t i = 0; i <= nlist; i++)
+				d->of_corpus[i] = -1;
+		}
+		if ((size_t)cidx < nlist)
+			d->of_corpus[cidx] = idx;
+	} else {
+		val = shown(r, name);
+		if (!nlist || r->keep_unknown)
+			idx = dim_register(r, d, val, NULL);
+	}
+	if (idx < 0)
+		v = UNKNOWN_BIT | (uint32_t)note_unknown(d, val, line);
+	if (strtab_put(&d->cache, name, n, idx < 0 ? v : (uint32_t)idx, 0))
+		cli_die(EXIT_SOFTWARE, "out of memory");
+	return idx;
 }
 
 /* Without a list in the descriptor, values that differ only in case or
  * composed/decomposed letters are one value: the first spelling seen. */
-static const char *dim_same(const struct run *r, const struct dim *d, const char *val)
+static const char *dim_same(const struct run *r, const char *val)
 {
 	const struct tally *t = r->q[0].t;
-	const struct tally_dim *v = d == &r->wave ? t->waves : d == &r->role ? t->roles : t->groups;
-	size_t n = d == &r->wave ? t->nwaves : d == &r->role ? t->nroles : t->ngroups;
 
 	/* Beyond a few hundred values (--by on a near-unique column) the pairwise
 	 * comparison would dominate the run; spellings are then taken as they are. */
-	for (size_t i = 0; i < n && n <= 256; i++)
-		if (csv_name_equal(v[i].name, val))
-			return v[i].name;
+	for (size_t i = 0; i < t->ngroups && t->ngroups <= 256; i++)
+		if (csv_name_equal(t->groups[i].name, val))
+			return t->groups[i].name;
 	return val;
 }
 
-/* Index of the value in field `s` of dimension `d`, or -1 when unknown. */
-static long dim_index(struct run *r, struct dim *d, const char *s, size_t n, long line)
+/* Index of the --by value in field `s` (a column the reader does not
+ * resolve: any value is its own group). */
+static long by_index(struct run *r, struct dim *d, const char *s, size_t n, long line)
 {
 	uint32_t v;
-	long idx = -1;
+	long idx;
 	char *val;
 	size_t a = 0;
 
@@ -885,58 +703,15 @@ static long dim_index(struct run *r, struct dim *d, const char *s, size_t n, lon
 	if (!n) {
 		if (!d->empty++)
 			d->empty_line = line;
-		return dim_register(r, d, UNKNOWN, d == &r->role ? "respondenter med ukendt rolle"
-				    : NULL);
+		return dim_register(r, d, UNKNOWN, NULL);
 	}
-	if (strtab_get(&d->cache, s, n, &v)) {
-		if (v != UINT32_MAX)
-			return (long)v;
-		val = strndup(s, n);
-		note_unknown(d, val, line);
-		free(val);
-		return -1;
-	}
+	if (strtab_get(&d->cache, s, n, &v))
+		return (long)v;
 	val = xmalloc(n + 1);
 	memcpy(val, s, n);
 	val[n] = '\0';
-	if (r->mask) {
-		/* --by Email --mask: the values become headings and warnings,
-		 * so they are masked like every other written cell */
-		const char *m = pii_cell(val, r->mask, &r->masked, NULL);
-
-		if (!m)
-			cli_die(EXIT_SOFTWARE, "out of memory");
-		if (m != val) {
-			free(val);
-			val = xstrdup(m);
-		}
-	}
-	if (d == &r->wave && r->corpus.nwaves) {
-		long w = corpus_wave_of(&r->corpus, val);
-		const char *code;
-
-		/* a .sav cell reads as its value label; the descriptor may name the code */
-		if (w < 0 && (code = table_value_code(r->tab, r->wave_col, val)))
-			w = corpus_wave_of(&r->corpus, code);
-
-		if (w >= 0)
-			idx = dim_register(r, d, r->corpus.waves[w].name, NULL);
-	} else if (d == &r->role && r->corpus.nroles) {
-		long k = corpus_role_of(&r->corpus, val);
-		const char *code;
-
-		if (k < 0 && (code = table_value_code(r->tab, r->role_col, val)))
-			k = corpus_role_of(&r->corpus, code);
-
-		if (k >= 0)
-			idx = dim_register(r, d, r->corpus.roles[k].name, r->corpus.roles[k].plural);
-	} else
-		idx = dim_register(r, d, dim_same(r, d, val), NULL);
-	if (idx < 0 && r->keep_unknown)
-		idx = dim_register(r, d, val, NULL);
-	if (idx < 0)
-		note_unknown(d, val, line);
-	if (strtab_put(&d->cache, s, n, idx < 0 ? UINT32_MAX : (uint32_t)idx, 0))
+	idx = dim_register(r, d, dim_same(r, shown(r, val)), NULL);
+	if (strtab_put(&d->cache, s, n, (uint32_t)idx, 0))
 		cli_die(EXIT_SOFTWARE, "out of memory");
 	free(val);
 	return idx;
@@ -968,18 +743,17 @@ static void report_unknowns(struct run *r, struct dim *d, const char *name)
 
 /* ---- the pass over the survey -------------------------------------------- */
 
-static int code_answer(struct run *r, struct question *q, const struct csv_row *row,
-		       const char *wave, struct buf *scratch, enum tally_kind *kind, int *reviewed)
+static int code_answer(struct run *r, struct question *q, const struct survey_row *row,
+		       const char *wave, enum tally_kind *kind, int *reviewed)
 {
-	const char *text = row->field[q->col], *codes = NULL;
-	size_t len = row->len[q->col], i;
+	const char *text = row->answer[q->col], *codes = NULL;
+	size_t len = row->answer_len[q->col], i;
 	struct kerr e;
 
 	kerr_clear(&e);
 	*reviewed = 0;
 	if (q->dec.loaded)
-		codes = codes_map_get(&q->dec, wave, row->field[r->id_col], row->len[r->id_col],
-				      scratch);
+		codes = decisions_get(&q->dec, wave, row->respondent, row->respondent_len);
 	/* A blank answer is blank whatever a decisions file says of it (often
 	 * ingen_svar): the store holds no blank answers, so --codes and --db
 	 * count it alike, and a decision cannot make it a respondent who
@@ -994,7 +768,7 @@ static int code_answer(struct run *r, struct question *q, const struct csv_row *
 			kerr_at(&e, r->db ? r->db : r->codes, 0, 0);
 			snprintf(e.msg + strlen(e.msg), sizeof(e.msg) - strlen(e.msg),
 				 " in the decision for respondent %s (survey line %ld)",
-				 row->field[r->id_col], row->line);
+				 row->respondent, row->line);
 			add_error(r, &e);
 			*kind = TALLY_EMPTY;
 		}
@@ -1015,141 +789,63 @@ static int code_answer(struct run *r, struct question *q, const struct csv_row *
 	return 0;
 }
 
-static uint64_t id_hash(long wave, const char *id, size_t n)
+/* A respondent the reader saw twice in one wave: reported after the pass,
+ * with the other problems of the survey (nothing is written then). */
+static void note_dup(struct run *r, const struct survey *sv, const struct survey_row *row)
 {
-	uint64_t h = 1469598103934665603u ^ (uint64_t)wave;
+	struct kerr e;
 
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)id[i]) * 1099511628211u;
-	h ^= h >> 31;
-	return h ? h : 1;
-}
-
-/* Add h; returns 1 if it was there already. */
-static int idset_add(struct idset *s, uint64_t h)
-{
-	size_t k;
-
-	if ((s->n + 1) * 4 > (s->mask + 1) * 3) {
-		size_t cap = s->mask ? (s->mask + 1) * 2 : 4096, i;
-		uint64_t *ns = xcalloc(cap, sizeof(*ns));
-
-		for (i = 0; s->mask && i <= s->mask; i++)
-			if (s->slot[i]) {
-				k = s->slot[i] & (cap - 1);
-				while (ns[k])
-					k = (k + 1) & (cap - 1);
-				ns[k] = s->slot[i];
-			}
-		free(s->slot);
-		s->slot = ns;
-		s->mask = cap - 1;
-	}
-	for (k = h & s->mask; s->slot[k]; k = (k + 1) & s->mask)
-		if (s->slot[k] == h)
-			return 1;
-	s->slot[k] = h;
-	s->n++;
-	return 0;
-}
-
-static void check_duplicate(struct run *r, long wave, const struct csv_row *row)
-{
-	const char *id = row->field[r->id_col];
-	size_t n = row->len[r->id_col];
-
-	if (!idset_add(&r->ids, id_hash(wave, id, n)))
-		return;
-	if (r->ndups < MAX_LISTED * 3) {
-		r->dups = xrealloc(r->dups, (r->ndups + 1) * sizeof(*r->dups));
-		r->dups[r->ndups++] = (struct dup){ wave, xstrdup(id), row->line, 0 };
-	} else
+	if (r->ndups++ >= MAX_LISTED * 3) {
 		r->nerrors++;
-}
-
-/* The wave a row is in, as the main pass decided it (read-only). */
-static long wave_lookup(struct run *r, const char *s, size_t n)
-{
-	uint32_t v;
-
-	if (!r->has_wave)
-		return 0;
-	while (n && strchr(" \t", s[n - 1]))
-		n--;
-	while (n && strchr(" \t", *s)) {
-		s++;
-		n--;
+		return;
 	}
-	if (!n) {
-		for (size_t i = 0; i < r->q[0].t->nwaves; i++)
-			if (!strcmp(r->q[0].t->waves[i].name, UNKNOWN))
-				return (long)i;
-		return -1;
-	}
-	return strtab_get(&r->wave.cache, s, n, &v) && v != UINT32_MAX ? (long)v : -1;
-}
-
-/* Read the survey again to find where each duplicate id first appeared. */
-static void dup_first_lines(struct run *r, const struct table_opts *topt)
-{
-	struct table *rd = NULL;
-	table_row row;
-	struct kerr e;
-	size_t i;
-	int rc;
-
 	kerr_clear(&e);
-	if (table_open(&rd, r->path.data, topt, &e) == 0)
-		while ((rc = table_next(rd, &row, NULL)) != TABLE_END) {
-			if (rc < 0 && rc != -KERR_SYNTAX)
-				break;
-			if (rc < 0)
-				continue;
-			for (i = 0; i < r->ndups; i++) {
-				struct dup *d = &r->dups[i];
-
-				if (!d->first && row.line < d->line && !strcmp(row.field[r->id_col], d->id)
-				    && wave_lookup(r, row.field[r->wave_col], row.len[r->wave_col]) == d->wave)
-					d->first = row.line;
-			}
-		}
-	table_close(rd);
-	for (i = 0; i < r->ndups; i++) {
-		struct dup *d = &r->dups[i];
-
-		if (!d->first)
-			continue;  /* two ids whose hashes collide: not a duplicate */
-		kerr_clear(&e);
-		kerr_set(&e, KERR_SCHEMA, "respondent id \"%s\" appears twice in wave %s: on "
-			 "line %ld and on line %ld", d->id, r->q[0].t->waves[d->wave].name,
-			 d->first, d->line);
-		kerr_at(&e, r->path.data, d->line, 0);
-		kerr_path(&e, "%s", r->corpus.id_col);
-		add_error(r, &e);
-	}
+	survey_dup_error(sv, row, &e);
+	kerr_list_add(&r->dups, &e);
 }
 
-static int find_columns(struct run *r, struct table *rd)
+/* Open the survey with the reader every command uses: the descriptor's (or
+ * the flags') id, wave and role columns, the questions tallied. */
+static int open_survey(struct run *r, const struct table_opts *topt, struct survey **sv)
 {
+	struct survey_opts so = { 0 };
+	struct kerr_list errs = KERR_LIST_INIT;
 	struct kerr e;
-	size_t i;
-	int rc = 0;
+	int status = 0;
 
-	kerr_clear(&e);
-	rc = table_find(rd, r->corpus.id_col, &r->id_col, &e);
-	if (!rc && r->has_wave)
-		rc = table_find(rd, r->corpus.wave_col, &r->wave_col, &e);
-	if (!rc && r->has_role)
-		rc = table_find(rd, r->corpus.role_col, &r->role_col, &e);
-	if (!rc && r->by)
-		rc = table_find(rd, r->by, &r->by_col, &e);
-	for (i = 0; !rc && i < r->nq; i++)
-		rc = table_find(rd, r->q[i].column, &r->q[i].col, &e);
-	if (rc) {
+	so.encoding = (int)topt->csv.encoding;
+	so.max_field = topt->csv.max_field;
+	so.sheet = topt->sheet;
+	so.question = r->f_text ? r->q[0].id : r->only;
+	/* --text naming a column the descriptor has no question for */
+	if (r->f_text && !corpus_question_find(&r->corpus, r->q[0].id)
+	    && corpus_add_question(&r->corpus, r->q[0].id, r->f_text, NULL))
+		cli_die(EXIT_SOFTWARE, "out of memory");
+	if (survey_open(sv, &r->corpus, r->path.data, &so, &errs)) {
 		/* The file is there but is not the survey we were told about. */
-		if (rc == KERR_NOTFOUND)
-			e.code = KERR_SCHEMA;
+		for (size_t i = 0; i < errs.n; i++)
+			if (errs.items[i].code == KERR_NOTFOUND && errs.items[i].line == 1)
+				errs.items[i].code = KERR_SCHEMA;
+		status = cli_errors(&errs);
+		kerr_list_release(&errs);
+		return status;
+	}
+	kerr_list_release(&errs);
+	kerr_clear(&e);
+	if (r->by && survey_find_column(*sv, r->by, &r->by_col, &e))
 		return cli_error(&e);
+	for (size_t i = 0; i < r->nq; i++) {
+		size_t j;
+
+		for (j = 0; j < survey_nquestions(*sv); j++)
+			if (!strcmp(survey_question(*sv, j)->id, r->q[i].id))
+				break;
+		if (j == survey_nquestions(*sv)) {
+			kerr_set(&e, KERR_SCHEMA, "question \"%s\" is not in the survey", r->q[i].id);
+			kerr_at(&e, r->path.data, 1, 0);
+			return cli_error(&e);
+		}
+		r->q[i].col = j;
 	}
 	return 0;
 }
@@ -1158,10 +854,9 @@ static int tally_survey(struct run *r)
 {
 	struct table_opts topt = { { .encoding = CSV_ENC_AUTO }, NULL };
 	struct csv_opts copt = { .encoding = CSV_ENC_AUTO };
-	struct table *rd = NULL;
-	table_row row;
+	struct survey *sv = NULL;
+	struct survey_row row;
 	struct kerr e;
-	struct buf scratch = BUF_INIT;
 	struct cli_progress prog;
 	struct export_answer *xa = NULL;
 	int rc, status = 0;
@@ -1179,10 +874,7 @@ static int tally_survey(struct run *r)
 	}
 	topt.csv = copt;
 	topt.sheet = r->f_sheet;
-	if ((rc = table_open(&rd, r->path.data, &topt, &e)))
-		return cli_error(&e);
-	r->tab = rd;
-	if ((status = find_columns(r, rd)))
+	if ((status = open_survey(r, &topt, &sv)))
 		goto out;
 	if (r->export_mode) {
 		struct tally **ts = xcalloc(r->nq, sizeof(*ts));
@@ -1190,7 +882,8 @@ static int tally_survey(struct run *r)
 		for (size_t i = 0; i < r->nq; i++)
 			ts[i] = r->q[i].t;
 		xa = xcalloc(r->nq, sizeof(*xa));
-		rc = export_open(&r->exp, r->out, r->xf, r->path.data, &topt, rd, ts, r->nq, &e);
+		rc = export_open(&r->exp, r->out, r->xf, r->path.data, &topt, survey_table(sv), ts,
+				 r->nq, &e);
 		free(ts);
 		if (rc) {
 			status = e.code == KERR_IO ? (cli_error(&e), EXIT_CANTCREATE) : cli_error(&e);
@@ -1207,7 +900,7 @@ static int tally_survey(struct run *r)
 	if (!r->has_role)
 		dim_register(r, &r->role, "(alle)", "respondenter");
 	cli_progress_start(&prog, "tally", 0);
-	while ((rc = table_next(rd, &row, &e)) != TABLE_END) {
+	while ((rc = survey_next(sv, &row, &e)) != SURVEY_END) {
 		long w = 0, k = 0, g = 0;
 
 		if (rc < 0) {
@@ -1219,49 +912,53 @@ static int tally_survey(struct run *r)
 		}
 		cli_progress_add(&prog, 1);
 		if (r->has_wave)
-			w = dim_index(r, &r->wave, row.field[r->wave_col], row.len[r->wave_col], row.line);
+			w = group_index(r, &r->wave, row.wave, row.wave_index, row.line);
 		if (r->has_role)
-			k = dim_index(r, &r->role, row.field[r->role_col], row.len[r->role_col], row.line);
+			k = group_index(r, &r->role, row.role, row.role_index, row.line);
 		if (r->by)
-			g = dim_index(r, &r->group, row.field[r->by_col], row.len[r->by_col], row.line);
+			g = by_index(r, &r->group, row.field[r->by_col], row.len[r->by_col], row.line);
 		if (w < 0 || k < 0)
 			continue;
-		if (row.len[r->id_col])
-			check_duplicate(r, w, &row);
-		else if (!r->noid++)
-			r->noid_line = row.line;
+		if (is_blank(row.respondent, row.respondent_len)) {
+			if (!r->noid++)
+				r->noid_line = row.line;
+		} else if (row.dup_line > 0) {
+			note_dup(r, sv, &row);
+		}
 		for (size_t i = 0; i < r->nq; i++) {
 			struct question *q = &r->q[i];
 			enum tally_kind kind;
 			int reviewed;
 
-			if ((status = code_answer(r, q, &row, q->t->waves[w].name, &scratch, &kind,
-						  &reviewed)))
+			if ((status = code_answer(r, q, &row, q->t->waves[w].name, &kind, &reviewed)))
 				goto out;
 			if (tally_add(q->t, (size_t)g, (size_t)w, (size_t)k, kind, q->flags, reviewed)
 			    || (q->te && !reviewed && tally_add(q->te, (size_t)g, (size_t)w, (size_t)k,
 								kind, q->flags, 0)))
 				cli_die(EXIT_SOFTWARE, "out of memory");
-			if (r->panel && kind == TALLY_SUBST && row.len[r->id_col]
+			if (r->panel && kind == TALLY_SUBST && row.respondent_len
 			    && compare_panel_add(r->panel, i, (size_t)g, (size_t)w, (size_t)k,
-						 row.field[r->id_col], q->flags))
+						 row.respondent, q->flags))
 				cli_die(EXIT_SOFTWARE, "out of memory");
 			if (xa)
 				xa[i] = (struct export_answer){ kind, q->flags, reviewed };
 		}
-		if (r->exp && !r->errors.n && export_row(r->exp, &row, xa, &e)) {
-			status = e.code == KERR_IO ? (cli_error(&e), EXIT_CANTCREATE) : cli_error(&e);
-			goto out;
+		if (r->exp && !r->errors.n) {
+			table_row tr = { row.nfields, row.field, row.len, row.line };
+
+			if (export_row(r->exp, &tr, xa, &e)) {
+				status = e.code == KERR_IO ? (cli_error(&e), EXIT_CANTCREATE)
+					: cli_error(&e);
+				goto out;
+			}
 		}
 	}
 	cli_progress_end(&prog);
-	if (r->ndups)
-		dup_first_lines(r, &topt);
+	for (size_t i = 0; i < r->dups.n; i++)
+		add_error(r, &r->dups.items[i]);
 out:
 	free(xa);
-	buf_release(&scratch);
-	r->tab = NULL;
-	table_close(rd);
+	survey_close(sv);
 	return status;
 }
 
@@ -1273,25 +970,15 @@ out:
 static void report_ambiguous(struct run *r)
 {
 	for (size_t i = 0; i < r->nq; i++) {
-		struct codes_map *m = &r->q[i].dec;
+		const char *id[MAX_LISTED];
+		size_t n = decisions_ambiguous(&r->q[i].dec, id, MAX_LISTED);
 		struct buf ids = BUF_INIT;
-		size_t n = 0;
 		struct kerr e;
 
-		for (size_t j = 0; j < m->n; j++) {
-			const char *id;
-
-			if (!m->amb[j])
-				continue;
-			id = m->arena.data + m->off[j];         /* codes\0id\0 */
-			id += strlen(id) + 1;
-			if (n++ < MAX_LISTED)
-				buf_addf(&ids, "%s%s", n > 1 ? ", " : "", id ? id : "?");
-		}
-		if (!n) {
-			buf_release(&ids);
+		if (!n)
 			continue;
-		}
+		for (size_t j = 0; j < n && j < MAX_LISTED; j++)
+			buf_addf(&ids, "%s%s", j ? ", " : "", id[j]);
 		if (n > MAX_LISTED)
 			buf_addf(&ids, " and %zu more", n - MAX_LISTED);
 		kerr_clear(&e);
@@ -1325,11 +1012,8 @@ static void warn_unused(struct run *r)
 		r->status = EXIT_PROBLEMS;
 	}
 	for (size_t i = 0; i < r->nq; i++) {
-		struct codes_map *m = &r->q[i].dec;
-		size_t unused = 0;
+		size_t unused = decisions_unused(&r->q[i].dec);
 
-		for (size_t j = 0; j < m->n; j++)
-			unused += !m->used[j];
 		if (unused) {
 			cli_warn("%s: %zu decision%s for question \"%s\" name%s respondents that are "
 				 "not in %s", r->db ? r->db : r->codes, unused, unused == 1 ? "" : "s",
@@ -1542,9 +1226,9 @@ static int load_corpus(struct run *r)
 		return cli_misuse(&usage, "which column is the respondent id? give --id COLUMN");
 	r->has_wave = r->corpus.wave_col != NULL;
 	r->has_role = r->corpus.role_col != NULL;
-	r->wave = (struct dim){ "wave", r->corpus.wave_col, { BUF_INIT, NULL, 0, 0 }, NULL, 0, 0, 0 };
-	r->role = (struct dim){ "role", r->corpus.role_col, { BUF_INIT, NULL, 0, 0 }, NULL, 0, 0, 0 };
-	r->group = (struct dim){ "group", r->by, { BUF_INIT, NULL, 0, 0 }, NULL, 0, 0, 0 };
+	r->wave = (struct dim){ .what = "wave", .column = r->corpus.wave_col };
+	r->role = (struct dim){ .what = "role", .column = r->corpus.role_col };
+	r->group = (struct dim){ .what = "group", .column = r->by };
 	return 0;
 }
 
@@ -1553,6 +1237,7 @@ static void release_dim(struct dim *d)
 	for (size_t i = 0; i < d->nunk; i++)
 		free(d->unk[i].value);
 	free(d->unk);
+	free(d->of_corpus);
 	strtab_release(&d->cache);
 }
 
@@ -1573,17 +1258,14 @@ static void release_run(struct run *r)
 		buf_release(&q->cb_path);
 		free(q->cb2t);
 		free(q->flags);
-		codes_map_release(&q->dec);
+		decisions_release(&q->dec);
 	}
 	free(r->q);
 	engine_answer_release(&r->ans);
 	release_dim(&r->wave);
 	release_dim(&r->role);
 	release_dim(&r->group);
-	free(r->ids.slot);
-	for (size_t i = 0; i < r->ndups; i++)
-		free(r->dups[i].id);
-	free(r->dups);
+	kerr_list_release(&r->dups);
 	kerr_list_release(&r->errors);
 	corpus_release(&r->corpus);
 	buf_release(&r->path);
@@ -1596,7 +1278,7 @@ static int init_tables(struct run *r)
 	    || strtab_init(&r->group.cache, 256))
 		return KERR_NOMEM;
 	for (size_t i = 0; i < r->nq; i++)
-		if (strtab_init(&r->q[i].dec.keys, 1024))
+		if (decisions_init(&r->q[i].dec))
 			return KERR_NOMEM;
 	return 0;
 }

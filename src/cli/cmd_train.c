@@ -108,6 +108,7 @@ int cmd_train(int argc, char **argv)
 {
 	const char *cbname = NULL, *out = NULL, *why;
 	struct gold_source src = { 0 };
+	size_t stale = 0;
 	struct train_opts to = { 5, 1, 0, 0 };
 	struct kerr_list errs = KERR_LIST_INIT;
 	struct engine_opts eo = { 0 };
@@ -183,10 +184,12 @@ int cmd_train(int argc, char **argv)
 		status = cli_error(&e);
 		goto done;
 	}
-	if (gold_read_all(&src, engine_codebook(en)->id, train_set_add_gold, set, &errs)) {
+	if (gold_read_all(&src, engine_codebook(en)->id, engine_codebook(en)->version, &stale,
+			  train_set_add_gold, set, &errs)) {
 		status = cli_errors(&errs);
 		goto done;
 	}
+	cmd_note_stale(stale, engine_codebook(en)->version);
 	if (train_fit(set, &to, &rep, out ? &model : NULL, &e)) {
 		status = cli_error(&e);
 		goto done;

@@ -9,13 +9,20 @@
  * is on disk before the browser is told it is saved, and `koder tally --db`
  * counts it at once.
  *
- * Threads: one thread of the server's own runs libmicrohttpd's event loop
- * and answers every request in turn, so the store handle and the sessions
- * are touched by that thread only and need no locks.  Decisions arriving
- * together are committed together (group commit, serve.c): none is
- * acknowledged before its commit is on disk.  serve_stop finishes the
- * round in hand, commits it and then stops, so a decision is never lost.
- *
+ * Threads and locks: libmicrohttpd's one polling thread answers every
+ * request in turn; it alone touches the store handle, the sessions
+ * (serve_data.c), the login sessions and the rate limit, so they need no
+ * lock.  Writes are committed at once without waiting for the disk
+ * (store_defer_sync) and their replies held (the connection suspended);
+ * a second thread, the sync thread, makes them durable in groups
+ * (store_sync: one fdatasync for every write committed before it) and
+ * then releases the replies, so no coder is told "saved" before the
+ * decision is on disk, and a request that only reads never waits for a
+ * sync.  The two threads share only the queue of held replies, the count
+ * of writes in flight and the stopping flag, all under serve.mu; the sync
+ * thread touches the store only through store_sync and store_checkpoint,
+ * which are made for that.  serve_stop refuses new writes, lets the sync
+ * thread finish every held one and then stops, so a decision is never lost.
  * Ownership: serve_start borrows the store and the option strings for the
  * server's life; serve_stop frees everything else.
  */

@@ -18,7 +18,8 @@
  *   POST /bulk {ids, codes}                     one transaction, one undo
  *   POST /category {id, label, description, pattern}
  *   GET  /disagreements          each coder's codes on disputed answers
- *   GET  /tally                  answers per wave with each category
+ *   GET  /tally                  "Anført af X ud af Y" per wave and role, nets
+ *                                included (session_tally: koder tally --db's numbers)
  *   GET  /samples ; POST /assign {coder, n, seed} (a random sample) or
  *                  {coder, wave?, role?, from?, to?} (by hand) ; POST /unassign {coder}
  *   GET  /changes?since=G        the generation, for polling pages
@@ -31,6 +32,7 @@
 #include "project.h"
 #include "session.h"
 #include "store.h"
+#include "tally.h"
 
 #include <cjson/cJSON.h>
 #include <libgen.h>
@@ -759,74 +761,59 @@ static int r_disagreements(struct call *k, cJSON **out)
 
 /* ---------------------------------------------------------------- tally */
 
-struct tally_acc {
-	const struct codebook *cb;
-	char **waves;
-	size_t nwaves;
-	size_t *base, *decided, *cells;   /* cells[wave * ncats + cat] */
-	int nomem;
-};
-
-static size_t acc_wave(struct tally_acc *t, const char *w)
+/* The tally as the library counts it (session_tally: the numbers `koder
+ * tally --db` prints), laid out for the page: one column per wave and role
+ * that has answers, one row per category or net with X in each column. */
+static cJSON *tally_json(const struct tally *t)
 {
-	size_t i, nc = t->cb->ncats;
-	void *p;
+	cJSON *o = cJSON_CreateObject(), *cols = cJSON_AddArrayToObject(o, "cols");
+	cJSON *rows = cJSON_AddArrayToObject(o, "rows");
+	const struct tally_cell **cell;
+	size_t w, r, k, n = 0;
 
-	for (i = 0; i < t->nwaves; i++)
-		if (!strcmp(t->waves[i], w))
-			return i;
-	if (!(p = realloc(t->waves, (t->nwaves + 1) * sizeof(*t->waves)))) {
-		t->nomem = 1;
-		return 0;
+	if (!(cell = malloc((t->nwaves * t->nroles + 1) * sizeof(*cell)))) {
+		cJSON_Delete(o);
+		return NULL;
 	}
-	t->waves = p;
-	t->waves[t->nwaves] = strdup(w);
-	p = realloc(t->base, (t->nwaves + 1) * sizeof(size_t));
-	if (p)
-		t->base = p;
-	p = p ? realloc(t->decided, (t->nwaves + 1) * sizeof(size_t)) : NULL;
-	if (p)
-		t->decided = p;
-	p = p ? realloc(t->cells, (t->nwaves + 1) * nc * sizeof(size_t)) : NULL;
-	if (!p || !t->waves[t->nwaves]) {
-		free(t->waves[t->nwaves]);
-		t->nomem = 1;
-		return 0;
+	for (w = 0; w < t->nwaves; w++)
+		for (r = 0; r < t->nroles; r++) {
+			const struct tally_cell *c = tally_cell(t, 0, w, r);
+			cJSON *x;
+
+			if (!c)
+				continue;
+			cell[n++] = c;
+			x = cJSON_CreateObject();
+			cJSON_AddStringToObject(x, "wave", t->waves[w].name);
+			cJSON_AddStringToObject(x, "role", t->roles[r].name);
+			cJSON_AddNumberToObject(x, "base", (double)c->base);
+			cJSON_AddNumberToObject(x, "answered", (double)c->answered);
+			cJSON_AddNumberToObject(x, "reviewed", (double)c->reviewed);
+			cJSON_AddNumberToObject(x, "uncoded", (double)c->uncoded);
+			cJSON_AddItemToArray(cols, x);
+		}
+	for (k = 0; k < t->ncats; k++) {
+		cJSON *x = cJSON_CreateObject(), *xs = NULL;
+		size_t i;
+
+		cJSON_AddStringToObject(x, "id", t->cats[k].id);
+		cJSON_AddStringToObject(x, "label", t->cats[k].label);
+		cJSON_AddBoolToObject(x, "net", t->cats[k].is_net);
+		cJSON_AddBoolToObject(x, "in_net", t->cats[k].net >= 0);
+		xs = cJSON_AddArrayToObject(x, "x");
+		for (i = 0; i < n; i++)
+			cJSON_AddItemToArray(xs, cJSON_CreateNumber((double)cell[i]->count[k]));
+		cJSON_AddItemToArray(rows, x);
 	}
-	t->cells = p;
-	t->base[t->nwaves] = t->decided[t->nwaves] = 0;
-	memset(t->cells + t->nwaves * nc, 0, nc * sizeof(size_t));
-	return t->nwaves++;
-}
-
-static int acc_final(void *ctx, const struct store_final *f)
-{
-	struct tally_acc *t = ctx;
-	size_t w = acc_wave(t, f->answer->wave ? f->answer->wave : "");
-	const char *p = f->codes;
-	char id[128];
-
-	if (t->nomem)
-		return KERR_NOMEM;
-	t->base[w]++;
-	if (!p)
-		return 0;
-	t->decided[w]++;
-	while (codebook_next_code(&p, id, sizeof id)) {
-		long c = codebook_find(t->cb, id);
-
-		if (c >= 0)
-			t->cells[w * t->cb->ncats + (size_t)c]++;
-	}
-	return 0;
+	free(cell);
+	return o;
 }
 
 static int r_tally(struct call *k, cJSON **out)
 {
-	struct tally_acc t;
 	struct session *ss;
-	cJSON *o, *waves, *rows;
-	size_t i, w;
+	struct tally *t = NULL;
+	cJSON *o;
 	int rc;
 
 	if (k->d->tally && k->d->tally_gen == k->d->gen) {
@@ -835,48 +822,17 @@ static int r_tally(struct call *k, cJSON **out)
 	}
 	if ((rc = get_session(k, 0, &ss)))
 		return rc;
-	memset(&t, 0, sizeof t);
-	t.cb = session_codebook(ss);
-	rc = store_each_final(k->d->s, k->d->question, acc_final, &t, &k->e);
-	if (!rc && t.nomem)
-		rc = KERR_NOMEM;
-	if (!rc) {
-		o = cJSON_CreateObject();
-		waves = cJSON_AddArrayToObject(o, "waves");
-		for (w = 0; w < t.nwaves; w++) {
-			cJSON *x = cJSON_CreateObject();
-
-			cJSON_AddStringToObject(x, "wave", t.waves[w]);
-			cJSON_AddNumberToObject(x, "answers", (double)t.base[w]);
-			cJSON_AddNumberToObject(x, "decided", (double)t.decided[w]);
-			cJSON_AddItemToArray(waves, x);
-		}
-		rows = cJSON_AddArrayToObject(o, "rows");
-		for (i = 0; i < t.cb->ncats; i++) {
-			cJSON *x = cJSON_CreateObject(), *cells = NULL;
-
-			cJSON_AddStringToObject(x, "id", t.cb->cats[i].id);
-			cJSON_AddStringToObject(x, "label", t.cb->cats[i].label);
-			cells = cJSON_AddArrayToObject(x, "x");
-			for (w = 0; w < t.nwaves; w++)
-				cJSON_AddItemToArray(cells, cJSON_CreateNumber(
-					(double)t.cells[w * t.cb->ncats + i]));
-			cJSON_AddItemToArray(rows, x);
-		}
-		cJSON_AddNumberToObject(o, "gen", (double)k->d->gen);
-		cJSON_Delete(k->d->tally);
-		k->d->tally = o;
-		k->d->tally_gen = k->d->gen;
-		*out = cJSON_Duplicate(o, 1);
-	}
-	for (w = 0; w < t.nwaves; w++)
-		free(t.waves[w]);
-	free(t.waves);
-	free(t.base);
-	free(t.decided);
-	free(t.cells);
-	if (rc)
-		return rc == KERR_NOMEM ? fail(k, rc, "out of memory") : fail_e(k, rc);
+	if ((rc = session_tally(ss, &t, &k->e)))
+		return fail_e(k, rc);
+	o = tally_json(t);
+	tally_free(t);
+	if (!o)
+		return fail(k, KERR_NOMEM, "out of memory");
+	cJSON_AddNumberToObject(o, "gen", (double)k->d->gen);
+	cJSON_Delete(k->d->tally);
+	k->d->tally = o;
+	k->d->tally_gen = k->d->gen;
+	*out = cJSON_Duplicate(o, 1);
 	return *out ? 0 : fail(k, KERR_NOMEM, "out of memory");
 }
 

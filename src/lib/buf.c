@@ -29,7 +29,10 @@ void buf_release(struct buf *b)
 void buf_reset(struct buf *b)
 {
 	b->len = 0;
-	b->data[0] = '\0';
+	/* buf_empty is shared by every empty buf in every thread: it is
+	 * always "", and writing it from two threads would be a data race. */
+	if (b->cap)
+		b->data[0] = '\0';
 }
 
 int buf_grow(struct buf *b, size_t extra)

@@ -9,7 +9,6 @@
 #include "corpus.h"
 #include "engine.h"
 #include "error.h"
-#include "pii.h"
 #include "store.h"
 #include "survey.h"
 #include "tally.h"
@@ -100,34 +99,54 @@ static long dim_find(const struct tally_dim *d, size_t n, const char *name)
 #define BASE_ROW (-1)   /* the Y line of a wave and role */
 #define NO_CAT (-2)     /* the tally has no such category */
 
-/* "X/Y" of category `cat` in a cell, "Y" for BASE_ROW, "-" when the tally
- * has no such category or nothing was counted there. */
-static void cell_text(const struct tally *t, long cat, const char *wave, const char *role,
-	char out[32])
+/* Category `cat`'s count in a cell (BASE_ROW: the base alone); has == 0
+ * when the tally has no such category or nothing was counted there. */
+static struct effect_cell cell_of(const struct tally *t, long cat, const char *wave,
+	const char *role)
 {
 	long w = dim_find(t->waves, t->nwaves, wave), r = dim_find(t->roles, t->nroles, role);
 	long g = dim_find(t->groups, t->ngroups, ALL);
 	const struct tally_cell *c = NULL;
+	struct effect_cell out = { 0, 0, 0 };
 
 	if (w >= 0 && r >= 0 && g >= 0)
 		c = tally_cell(t, (size_t)g, (size_t)w, (size_t)r);
 	if (!c || cat == NO_CAT)
-		snprintf(out, 32, "-");
-	else if (cat == BASE_ROW)
-		snprintf(out, 32, "%zu", c->base);
-	else
-		snprintf(out, 32, "%zu/%zu", c->count[cat], c->base);
+		return out;
+	out.has = 1;
+	out.y = c->base;
+	out.x = cat == BASE_ROW ? 0 : c->count[cat];
+	return out;
 }
 
-static void row(FILE *fp, const char *name, const struct tally *before, long bc,
+struct lines {
+	struct effect_line *l;
+	size_t n, cap;
+};
+
+static int add_line(struct lines *ls, const char *cat, const struct tally *before, long bc,
 	const struct tally *after, long ac, const char *wave, const char *role)
 {
-	char b[32], a[32];
+	struct effect_line *l;
 
-	cell_text(before, bc, wave, role, b);
-	cell_text(after, ac, wave, role, a);
-	fprintf(fp, "  %-24s %-12s %-12s %9s %9s%s\n", name, wave, role, b, a,
-		strcmp(a, b) ? "  *" : "");
+	if (ls->n == ls->cap) {
+		size_t cap = ls->cap ? ls->cap * 2 : 64;
+		struct effect_line *nl = realloc(ls->l, cap * sizeof(*nl));
+
+		if (!nl)
+			return KERR_NOMEM;
+		ls->l = nl;
+		ls->cap = cap;
+	}
+	l = &ls->l[ls->n++];
+	l->category = cat;
+	l->wave = wave;
+	l->role = role;
+	l->before = cell_of(before, bc, wave, role);
+	l->after = cell_of(after, ac, wave, role);
+	l->changed = l->before.has != l->after.has || (l->before.has
+		&& (l->before.y != l->after.y || l->before.x != l->after.x));
+	return 0;
 }
 
 /* Waves and roles of both tallies: `after`'s order, then any only `before`
@@ -148,57 +167,65 @@ static size_t union_dims(const struct tally_dim *a, size_t na, const struct tall
 	return n;
 }
 
-int effect_write_table(const struct tally *before, const struct tally *after,
-	const char *before_name, const char *after_name, effect_in_use in_use, void *ctx,
-	FILE *fp, struct kerr *e)
+int effect_table_build(const struct tally *before, const struct tally *after,
+	effect_in_use in_use, void *ctx, struct effect_table *out, struct kerr *e)
 {
 	const char **waves = NULL, **roles = NULL;
 	size_t nw = union_dims(after->waves, after->nwaves, before->waves, before->nwaves, &waves);
 	size_t nr = union_dims(after->roles, after->nroles, before->roles, before->nroles, &roles);
+	struct lines ls = { NULL, 0, 0 };
 	size_t i, w, r;
+	int rc = 0;
 
-	if (!waves || !roles) {
-		free(waves);
-		free(roles);
-		return kerr_set(e, KERR_NOMEM, "out of memory");
-	}
-	fprintf(fp, "\nAnført af X ud af Y, %s -> %s (* = changed, - = no such category):\n",
-		before_name, after_name);
-	fprintf(fp, "  %-24s %-12s %-12s %9s %9s\n", "category", "wave", "role", before_name,
-		after_name);
-	for (w = 0; w < nw; w++)
-		for (r = 0; r < nr; r++)
-			row(fp, "Y (substantive)", before, BASE_ROW, after, BASE_ROW, waves[w],
-				roles[r]);
-	for (i = 0; i < after->ncats; i++) {
+	out->lines = NULL;
+	out->n = 0;
+	if (!waves || !roles)
+		rc = KERR_NOMEM;
+	for (w = 0; !rc && w < nw; w++)
+		for (r = 0; !rc && r < nr; r++)
+			rc = add_line(&ls, NULL, before, BASE_ROW, after, BASE_ROW, waves[w], roles[r]);
+	for (i = 0; !rc && i < after->ncats; i++) {
 		long bc = tally_cat_index(before, after->cats[i].id);
 
-		for (w = 0; w < nw; w++) {
+		for (w = 0; !rc && w < nw; w++) {
 			long b = bc < 0 || (in_use && !in_use(ctx, after->cats[i].id, waves[w]))
 				? NO_CAT : bc;
 
-			for (r = 0; r < nr; r++)
-				row(fp, after->cats[i].id, before, b, after, (long)i, waves[w],
-					roles[r]);
+			for (r = 0; !rc && r < nr; r++)
+				rc = add_line(&ls, after->cats[i].id, before, b, after, (long)i,
+					waves[w], roles[r]);
 		}
 	}
-	for (i = 0; i < before->ncats; i++) {
+	for (i = 0; !rc && i < before->ncats; i++) {
 		if (tally_cat_index(after, before->cats[i].id) >= 0)
 			continue;
-		for (w = 0; w < nw; w++) {
+		for (w = 0; !rc && w < nw; w++) {
 			long b = in_use && !in_use(ctx, before->cats[i].id, waves[w]) ? NO_CAT
 				: (long)i;
 
-			for (r = 0; r < nr; r++)
-				row(fp, before->cats[i].id, before, b, after, NO_CAT, waves[w],
-					roles[r]);
+			for (r = 0; !rc && r < nr; r++)
+				rc = add_line(&ls, before->cats[i].id, before, b, after, NO_CAT,
+					waves[w], roles[r]);
 		}
 	}
 	free(waves);
 	free(roles);
-	if (ferror(fp))
-		return kerr_set(e, KERR_WRITE, "cannot write the table");
+	if (rc) {
+		free(ls.l);
+		return kerr_set(e, KERR_NOMEM, "out of memory");
+	}
+	out->lines = ls.l;
+	out->n = ls.n;
 	return 0;
+}
+
+void effect_table_release(struct effect_table *t)
+{
+	if (!t)
+		return;
+	free(t->lines);
+	t->lines = NULL;
+	t->n = 0;
 }
 
 /* ---- koder diff --db -------------------------------------------------- */
@@ -209,13 +236,49 @@ struct run {
 	struct engine_answer ans;
 	struct tally *tb, *ta;
 	const char *question;
-	FILE *fp;
-	size_t answers, changed;
+	struct effect_result *res;
+	size_t cap;              /* of res->changes */
 	struct buf a, b;
-	unsigned mask;           /* PII kinds replaced in the quoted answers */
-	struct buf masked, masked_id[3];   /* the answer; its id, wave, role */
 	struct kerr *e;
 };
+
+static char *dup0(const char *s, int *oom)
+{
+	char *d;
+
+	if (!s)
+		return NULL;
+	if (!(d = strdup(s)))
+		*oom = 1;
+	return d;
+}
+
+/* Remember an answer whose suggestion moved (copies of every string). */
+static int add_change(struct run *r, const char *respondent, const char *wave,
+	const char *role, const char *text)
+{
+	struct effect_result *res = r->res;
+	struct effect_change *c;
+	int oom = 0;
+
+	if (res->nchanges == r->cap) {
+		size_t cap = r->cap ? r->cap * 2 : 64;
+		struct effect_change *nc = realloc(res->changes, cap * sizeof(*nc));
+
+		if (!nc)
+			return kerr_set(r->e, KERR_NOMEM, "out of memory");
+		res->changes = nc;
+		r->cap = cap;
+	}
+	c = &res->changes[res->nchanges++];
+	c->respondent = dup0(respondent ? respondent : "", &oom);
+	c->wave = dup0(wave, &oom);
+	c->role = dup0(role, &oom);
+	c->text = dup0(text, &oom);
+	c->old_codes = dup0(r->b.data, &oom);
+	c->new_codes = dup0(r->a.data, &oom);
+	return oom ? kerr_set(r->e, KERR_NOMEM, "out of memory") : 0;
+}
 
 static int codes_of(struct run *r, struct engine *en, struct buf *out)
 {
@@ -227,28 +290,13 @@ static int codes_of(struct run *r, struct engine *en, struct buf *out)
 	return rc;
 }
 
-/* Bytes of the first `chars` characters of UTF-8 text: a cut never splits
- * a character. */
-static size_t snippet(const char *s, size_t chars)
-{
-	size_t i = 0;
-
-	while (s[i] && chars) {
-		i++;
-		while (((unsigned char)s[i] & 0xc0) == 0x80)
-			i++;
-		chars--;
-	}
-	return i;
-}
-
 /* Code one answer with both versions, count it, and list it if it moved. */
 static int one_text(struct run *r, const char *respondent, const char *wave, const char *role,
 	const char *text)
 {
 	int answered = text && *text, rc;
 
-	r->answers++;
+	r->res->answers++;
 	text = text ? text : "";
 	rc = normalize_text(engine_normalizer(r->eold), text, strlen(text), &r->ans.n, r->e);
 	if (!rc)
@@ -256,26 +304,11 @@ static int one_text(struct run *r, const char *respondent, const char *wave, con
 	if (!rc)
 		rc = codes_of(r, r->enew, &r->a);
 	if (!rc)
-		rc = effect_count(r->tb, wave, role, answered, r->b.data, 0, r->e);
+		rc = effect_count(r->res->before, wave, role, answered, r->b.data, 0, r->e);
 	if (!rc)
-		rc = effect_count(r->ta, wave, role, answered, r->a.data, 0, r->e);
-	if (!rc && answered && strcmp(r->a.data, r->b.data)) {
-		size_t cut;
-
-		/* Masked whole, then cut: a cut first could leave half a CPR
-		 * number that no longer looks like one. */
-		if (!(text = pii_cell(text, r->mask, &r->masked, r->e))
-		    || !(respondent = pii_cell(respondent, r->mask, &r->masked_id[0], r->e))
-		    || (wave && !(wave = pii_cell(wave, r->mask, &r->masked_id[1], r->e)))
-		    || (role && !(role = pii_cell(role, r->mask, &r->masked_id[2], r->e))))
-			return KERR_NOMEM;
-		cut = snippet(text, 70);
-		if (!r->changed++)
-			fprintf(r->fp, "\nAnswers whose suggested codes change (old -> new):\n");
-		fprintf(r->fp, "  %s (%s, %s): %s -> %s\n    \"%.*s%s\"\n", respondent,
-			wave && *wave ? wave : UNKNOWN, role && *role ? role : UNKNOWN, r->b.data,
-			r->a.data, (int)cut, text, text[cut] ? "..." : "");
-	}
+		rc = effect_count(r->res->after, wave, role, answered, r->a.data, 0, r->e);
+	if (!rc && answered && strcmp(r->a.data, r->b.data))
+		rc = add_change(r, respondent, wave, role, text);
 	return rc;
 }
 
@@ -346,8 +379,8 @@ static int pick_question(const struct corpus *c, const char *question,
 	return KERR_NOTFOUND;
 }
 
-int effect_write(const char *db, const char *corpus, const char *question,
-	const struct codebook *old, const struct codebook *new_, unsigned mask, FILE *fp,
+int effect_compute(const char *db, const char *corpus, const char *question,
+	const struct codebook *old, const struct codebook *new_, struct effect_result *out,
 	struct kerr *e)
 {
 	struct run r;
@@ -357,17 +390,14 @@ int effect_write(const char *db, const char *corpus, const char *question,
 	struct kerr_list errs = KERR_LIST_INIT;
 	int rc, have_corpus = 0;
 
+	memset(out, 0, sizeof(*out));
 	memset(&r, 0, sizeof(r));
 	buf_init(&r.a, 0);
-	buf_init(&r.masked, 0);
-	for (size_t i = 0; i < 3; i++)
-		buf_init(&r.masked_id[i], 0);
-	r.mask = mask;
 	buf_init(&r.b, 0);
 	r.old = old;
 	r.new_ = new_;
 	r.question = question;
-	r.fp = fp;
+	r.res = out;
 	r.e = e;
 	engine_answer_init(&r.ans);
 	if (db) {
@@ -384,44 +414,55 @@ int effect_write(const char *db, const char *corpus, const char *question,
 	if (rc && errs.n && e)
 		*e = errs.items[0];
 	if (!rc)
-		rc = effect_tally_new(old, question, NULL, 0, NULL, &r.tb, e);
+		rc = effect_tally_new(old, question, NULL, 0, NULL, &out->before, e);
 	if (!rc)
-		rc = effect_tally_new(new_, question, NULL, 0, NULL, &r.ta, e);
+		rc = effect_tally_new(new_, question, NULL, 0, NULL, &out->after, e);
 	/* a corpus's wave and role order is the report order */
 	for (size_t i = 0; !rc && have_corpus && i < c.nwaves; i++)
-		if (tally_wave(r.tb, c.waves[i].name) < 0 || tally_wave(r.ta, c.waves[i].name) < 0)
+		if (tally_wave(out->before, c.waves[i].name) < 0
+			|| tally_wave(out->after, c.waves[i].name) < 0)
 			rc = kerr_set(e, KERR_NOMEM, "out of memory");
 	for (size_t i = 0; !rc && have_corpus && i < c.nroles; i++)
-		if (tally_role(r.tb, c.roles[i].name, c.roles[i].plural) < 0
-			|| tally_role(r.ta, c.roles[i].name, c.roles[i].plural) < 0)
+		if (tally_role(out->before, c.roles[i].name, c.roles[i].plural) < 0
+			|| tally_role(out->after, c.roles[i].name, c.roles[i].plural) < 0)
 			rc = kerr_set(e, KERR_NOMEM, "out of memory");
 	if (!rc)
 		rc = s ? store_each_answer(s, NULL, one_answer, &r, e) : each_row(&r, &c, q, e);
-	if (!rc && !r.answers)
+	if (!rc && !out->answers)
 		rc = kerr_set(e, KERR_NOTFOUND, "'%s' has no answers coded with codebook %s%s%s",
 			db ? db : corpus, new_->id, question ? " for question " : "",
 			question ? question : "");
-	if (!rc) {
-		if (!r.changed)
-			fprintf(fp, "\nNo answer's suggested codes change (%zu answers).\n", r.answers);
-		else
-			fprintf(fp, "\n%zu of %zu answers change their suggested codes.\n",
-				r.changed, r.answers);
-		rc = effect_write_table(r.tb, r.ta, "old", "new", NULL, NULL, fp, e);
-	}
+	if (!rc)
+		rc = effect_table_build(out->before, out->after, NULL, NULL, &out->table, e);
 	if (have_corpus)
 		corpus_release(&c);
 	store_close(s);
 	engine_free(r.enew);
 	engine_free(r.eold);
 	engine_answer_release(&r.ans);
-	tally_free(r.tb);
-	tally_free(r.ta);
 	buf_release(&r.a);
 	buf_release(&r.b);
-	buf_release(&r.masked);
-	for (size_t i = 0; i < 3; i++)
-		buf_release(&r.masked_id[i]);
 	kerr_list_release(&errs);
 	return rc;
+}
+
+void effect_result_release(struct effect_result *r)
+{
+	if (!r)
+		return;
+	for (size_t i = 0; i < r->nchanges; i++) {
+		struct effect_change *c = &r->changes[i];
+
+		free(c->respondent);
+		free(c->wave);
+		free(c->role);
+		free(c->text);
+		free(c->old_codes);
+		free(c->new_codes);
+	}
+	free(r->changes);
+	effect_table_release(&r->table);
+	tally_free(r->before);
+	tally_free(r->after);
+	memset(r, 0, sizeof(*r));
 }

@@ -230,6 +230,8 @@ struct store_ctx {
 	gold_fn fn;
 	void *ctx;
 	struct kerr *e;
+	const char *version;
+	size_t stale;
 };
 
 static int add_final(void *ctx, const struct store_final *f)
@@ -238,20 +240,27 @@ static int add_final(void *ctx, const struct store_final *f)
 
 	if (!f->coder || !f->codes)
 		return 0;
+	if (c->version && (!f->codebook_version || strcmp(f->codebook_version, c->version))) {
+		c->stale++;
+		return 0;
+	}
 	return c->fn(c->ctx, f->answer->respondent, f->answer->text, strlen(f->answer->text),
 		     f->codes, c->e);
 }
 
-int gold_read_store(struct store *st, const char *question, gold_fn fn, void *ctx,
-		    struct kerr *e)
+int gold_read_store(struct store *st, const char *question, const char *version,
+		    size_t *stale, gold_fn fn, void *ctx, struct kerr *e)
 {
-	struct store_ctx c = { fn, ctx, e };
+	struct store_ctx c = { fn, ctx, e, version, 0 };
+	int rc = store_each_final(st, question, add_final, &c, e);
 
-	return store_each_final(st, question, add_final, &c, e);
+	if (stale)
+		*stale = c.stale;
+	return rc;
 }
 
-int gold_read_all(const struct gold_source *src, const char *default_question, gold_fn fn,
-		  void *ctx, struct kerr_list *errs)
+int gold_read_all(const struct gold_source *src, const char *default_question,
+		  const char *version, size_t *stale, gold_fn fn, void *ctx, struct kerr_list *errs)
 {
 	struct store *st = NULL;
 	struct kerr e;
@@ -270,8 +279,8 @@ int gold_read_all(const struct gold_source *src, const char *default_question, g
 		return rc ? rc : errs->n ? (int)errs->items[0].code : 0;
 	kerr_clear(&e);
 	if ((rc = store_open(&st, src->db, 0, &e)) == 0)
-		rc = gold_read_store(st, src->question ? src->question : default_question, fn, ctx,
-				     &e);
+		rc = gold_read_store(st, src->question ? src->question : default_question, version,
+				     stale, fn, ctx, &e);
 	store_close(st);
 	if (rc && kerr_list_add(errs, &e))
 		return KERR_NOMEM;

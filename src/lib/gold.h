@@ -47,9 +47,14 @@ int gold_read(const char *path, const char *text_col, const char *codes_col,
 	struct kerr_list *errs);
 
 /* Every answer of `question` a coder decided (the final decision: an
- * adjudication, else the coders'), in survey order.  fn's error stops the
+ * adjudication, else the coders'), in survey order.  With `version` (not
+ * NULL) only decisions made under that codebook version count: one under an
+ * older version that 'koder migrate' left for review means the old
+ * categories (an andet from before a category was carved out of it), so it
+ * is left out and counted in *stale (may be NULL).  fn's error stops the
  * walk and is returned, with `e` set. */
-int gold_read_store(struct store *st, const char *question, gold_fn fn, void *ctx,
+int gold_read_store(struct store *st, const char *question, const char *version,
+	size_t *stale, gold_fn fn, void *ctx,
 	struct kerr *e);
 
 /* Where a command's coded answers come from: --gold files (with their
@@ -66,14 +71,14 @@ struct gold_source {
 
 /*
  * Every coded answer of `src` to fn: the files first (gold_read), then the
- * store's decisions (gold_read_store; the store is opened read-only and
- * closed again).  Problems go to errs; reading the files goes on past a
+ * store's decisions (gold_read_store with `version` and `stale`; the store
+ * is opened read-only and closed again).  Problems go to errs; reading the files goes on past a
  * bad row so that all are named, the store is not read when a file had
  * problems.  Returns 0 or the first problem's code.  Everything is
  * borrowed.
  */
-int gold_read_all(const struct gold_source *src, const char *default_question, gold_fn fn,
-	void *ctx, struct kerr_list *errs);
+int gold_read_all(const struct gold_source *src, const char *default_question,
+	const char *version, size_t *stale, gold_fn fn, void *ctx, struct kerr_list *errs);
 
 /* Set flags[c] = 1 (flags has cb->ncats entries, the caller zeroes them)
  * for each code in `codes`: category ids or labels joined by ';', matched

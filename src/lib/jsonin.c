@@ -4,6 +4,7 @@
  * duplicate keys and near-miss key names.
  */
 #include "jsonin.h"
+#include "distance.h"
 #include "buf.h"
 
 #include <cjson/cJSON.h>
@@ -181,41 +182,14 @@ int jsonin_duplicate(const cJSON *node, struct buf *path, const char **key)
 	return 0;
 }
 
-/* Edit distance with adjacent swaps counted as one, for short keys. */
-static size_t key_distance(const char *a, const char *b)
-{
-	size_t n = strlen(a), m = strlen(b), i, j;
-	size_t d[32][32];
-
-	if (n >= 32 || m >= 32)
-		return (size_t)-1;
-	for (i = 0; i <= n; i++)
-		d[i][0] = i;
-	for (j = 0; j <= m; j++)
-		d[0][j] = j;
-	for (i = 1; i <= n; i++)
-		for (j = 1; j <= m; j++) {
-			size_t best = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
-
-			if (d[i - 1][j] + 1 < best)
-				best = d[i - 1][j] + 1;
-			if (d[i][j - 1] + 1 < best)
-				best = d[i][j - 1] + 1;
-			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]
-			    && d[i - 2][j - 2] + 1 < best)
-				best = d[i - 2][j - 2] + 1;
-			d[i][j] = best;
-		}
-	return d[n][m];
-}
-
 const char *jsonin_nearest(const char *key, const char *const *known)
 {
 	const char *pick = NULL;
 	size_t best = (size_t)-1, limit = strlen(key) > 5 ? 2 : 1;
 
 	for (; *known; known++) {
-		size_t d = key_distance(key, *known), kl = strlen(*known), n = strlen(key);
+		size_t kl = strlen(*known), n = strlen(key);
+		size_t d = distance_edit(key, n, *known, kl);
 
 		/* "surveyfile" for "survey": one holds the other whole */
 		if (kl >= 4 && n >= 4 && (!strncmp(key, *known, kl < n ? kl : n)))

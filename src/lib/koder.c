@@ -1,7 +1,8 @@
 /*
  * koder.c - the public interface (include/koder.h) over the library's
  * modules: engine.h for coding, survey.h for reading surveys, tally.h for
- * counts, store.h and project.h for the project store.
+ * counts, store.h and project.h for the project store, session.h for the
+ * review session and double-coding samples.
  *
  * Why a layer of its own: the modules' structs and kerr records are the
  * library's inside and change with it; a program that links libkoder.a
@@ -18,6 +19,7 @@
 #include "engine.h"
 #include "error.h"
 #include "project.h"
+#include "session.h"
 #include "store.h"
 #include "survey.h"
 #include "tally.h"
@@ -495,11 +497,7 @@ KODER_API int koder_survey_next(koder_survey *k, koder_row *row, koder_error *er
 	row->nanswers = k->nq;
 	row->answers = r.answer;
 	if (r.dup_line > 0) {
-		kerr_set(&e, KERR_SCHEMA, "respondent '%s' appears again in wave %s (first on "
-			"line %ld); ids must be unique within a wave", r.respondent, r.wave,
-			r.dup_line);
-		kerr_at(&e, survey_file(k->s), r.line, 0);
-		kerr_path(&e, "%s", k->c.id_col ? k->c.id_col : "");
+		survey_dup_error(k->s, &r, &e);
 		put_err(err, &e, 0);
 		return -KERR_SCHEMA;
 	}
@@ -800,4 +798,315 @@ out:
 	free(sugg);
 	kerr_list_release(&errs);
 	return rc;
+}
+
+/* ---- review session ---------------------------------------------------- */
+
+struct koder_session {
+	struct session *ss;
+	struct session_answer cur;        /* the last answer handed out */
+	koder_session_coder *coders;      /* its coders, converted */
+	size_t ccap;
+	struct buf start;                 /* its start set as ids */
+};
+
+/* A kerr-returning call's result as a koder status. */
+static int done(koder_error *err, int rc, const struct kerr *e)
+{
+	return rc ? put_err(err, e, 0) : 0;
+}
+
+KODER_API int koder_session_open(koder_project *p, const char *question, const char *coder,
+	int mode, koder_session **out, koder_error *err)
+{
+	struct kerr e;
+	int rc;
+
+	*out = NULL;
+	if (!p || !question || !coder || !*coder)
+		return invalid(err, "a session needs a project, a question and a coder");
+	if (mode != KODER_SESSION_CODE && mode != KODER_SESSION_ADJUDICATE)
+		return invalid(err, "the mode is KODER_SESSION_CODE or KODER_SESSION_ADJUDICATE");
+	if (!(*out = calloc(1, sizeof **out)))
+		return nomem(err);
+	buf_init(&(*out)->start, 0);
+	kerr_clear(&e);
+	rc = session_open(&(*out)->ss, p->s, question, coder,
+		mode == KODER_SESSION_ADJUDICATE ? SESSION_ADJUDICATE : SESSION_CODE, &e);
+	if (rc) {
+		free(*out);
+		*out = NULL;
+		return put_err(err, &e, 0);
+	}
+	return 0;
+}
+
+KODER_API void koder_session_close(koder_session *s)
+{
+	if (!s)
+		return;
+	session_close(s->ss);
+	free(s->coders);
+	buf_release(&s->start);
+	free(s);
+}
+
+KODER_API int koder_session_current(koder_session *s, koder_session_answer *out,
+	koder_error *err)
+{
+	struct session_answer *a = &s->cur;
+	struct kerr e;
+	size_t i;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	kerr_clear(&e);
+	if ((rc = session_current(s->ss, a, &e)))
+		return put_err(err, &e, 0);
+	if (a->ncoders > s->ccap) {
+		koder_session_coder *np = realloc(s->coders, a->ncoders * sizeof *np);
+
+		if (!np)
+			return nomem(err);
+		s->coders = np;
+		s->ccap = a->ncoders;
+	}
+	for (i = 0; i < a->ncoders; i++) {
+		s->coders[i].coder = a->coders[i].coder;
+		s->coders[i].codes = a->coders[i].codes;
+		s->coders[i].decided_at = a->coders[i].decided_at;
+		s->coders[i].codebook_version = a->coders[i].codebook_version;
+		s->coders[i].note = a->coders[i].note;
+		s->coders[i].final = a->coders[i].final;
+	}
+	buf_reset(&s->start);
+	if (session_set_codes(s->ss, a->start_set, &s->start))
+		return nomem(err);
+	out->id = a->id;
+	out->pos = a->pos;
+	out->respondent = a->respondent;
+	out->wave = a->wave;
+	out->role = a->role;
+	out->text = a->text;
+	out->suggested = a->suggested;
+	out->decided = a->decided;
+	out->codes = a->codes;
+	out->decided_version = a->decided_version;
+	out->note = a->note;
+	out->start = s->start.data;
+	out->coders = s->coders;
+	out->ncoders = a->ncoders;
+	out->codebook_version = a->codebook_version;
+	out->disputed = a->disputed;
+	out->adjudicated = a->adjudicated;
+	out->uncertain = a->uncertain;
+	out->older = a->older;
+	return 0;
+}
+
+KODER_API size_t koder_session_count(const koder_session *s)
+{
+	return session_view_count(s->ss);
+}
+
+KODER_API size_t koder_session_pos(const koder_session *s)
+{
+	return session_pos(s->ss);
+}
+
+KODER_API int koder_session_move(koder_session *s, long step)
+{
+	int stuck = 0;
+
+	for (; step > 0 && !stuck; step--)
+		stuck = session_next(s->ss);
+	for (; step < 0 && !stuck; step++)
+		stuck = session_prev(s->ss);
+	return stuck;
+}
+
+KODER_API int koder_session_goto(koder_session *s, long long id, koder_error *err)
+{
+	struct kerr e;
+
+	kerr_clear(&e);
+	if (session_goto_id(s->ss, id))
+		return put_err(err, (kerr_set(&e, KERR_NOTFOUND, "answer %lld is not in the "
+			"session's view; set another filter (KODER_FILTER_ALL shows every answer)",
+			id), &e), 0);
+	return 0;
+}
+
+KODER_API int koder_session_filter(koder_session *s, int filter, const char *category,
+	koder_error *err)
+{
+	static const enum session_filter map[] = {
+		SESSION_ALL, SESSION_UNREVIEWED, SESSION_UNCERTAIN, SESSION_BY_CODE,
+		SESSION_DISPUTED, SESSION_OLDER, SESSION_NOTED
+	};
+	const struct codebook *cb = session_codebook(s->ss);
+	struct kerr e;
+	long cat = 0;
+
+	if (filter < 0 || (size_t)filter >= sizeof map / sizeof *map)
+		return invalid(err, "no such filter (enum koder_session_filter)");
+	kerr_clear(&e);
+	if (map[filter] == SESSION_BY_CODE
+	    && (!category || (cat = codebook_find(cb, category)) < 0)) {
+		kerr_set(&e, KERR_NOTFOUND, "'%s' is not a category of codebook %s",
+			category ? category : "(none)", cb->id);
+		kerr_path(&e, "%s", category ? category : "");
+		return put_err(err, &e, 0);
+	}
+	return done(err, session_set_filter(s->ss, map[filter], (size_t)cat, &e), &e);
+}
+
+KODER_API int koder_session_search(koder_session *s, const char *search, koder_error *err)
+{
+	struct kerr e;
+	int how = 0;
+
+	if (!search || !*search)
+		return invalid(err, "nothing to search for");
+	kerr_clear(&e);
+	return done(err, session_search(s->ss, search, &how, &e), &e);
+}
+
+KODER_API int koder_session_decide(koder_session *s, long long id, const char *codes,
+	const char *note, koder_error *err)
+{
+	struct kerr e;
+
+	if (!codes || !*codes)
+		return invalid(err, "a decision needs codes (\"ingen_svar\" for no answer)");
+	kerr_clear(&e);
+	return done(err, session_decide(s->ss, id, codes, note, &e), &e);
+}
+
+KODER_API int koder_session_advance(koder_session *s)
+{
+	return session_advance(s->ss);
+}
+
+KODER_API int koder_session_undo(koder_session *s, long long *id, size_t *skipped,
+	koder_error *err)
+{
+	struct kerr e;
+
+	kerr_clear(&e);
+	return done(err, session_undo(s->ss, id, skipped, &e), &e);
+}
+
+KODER_API int koder_session_note(koder_session *s, long long id, const char *note,
+	koder_error *err)
+{
+	struct kerr e;
+
+	kerr_clear(&e);
+	return done(err, session_note(s->ss, id, note ? note : "", NULL, &e), &e);
+}
+
+KODER_API int koder_session_refresh(koder_session *s, koder_error *err)
+{
+	struct kerr e;
+
+	kerr_clear(&e);
+	return done(err, session_refresh(s->ss, &e), &e);
+}
+
+KODER_API void koder_session_progress(const koder_session *s, size_t *total, size_t *done_)
+{
+	struct session_progress pr;
+
+	session_progress(s->ss, &pr);
+	if (total)
+		*total = pr.total;
+	if (done_)
+		*done_ = pr.done;
+}
+
+KODER_API int koder_session_sample_assign(koder_project *p, const char *question,
+	const char *coder, size_t n, unsigned long long seed, size_t *assigned,
+	koder_error *err)
+{
+	struct kerr e;
+	size_t got = 0;
+	int rc;
+
+	if (!question || !coder || !*coder)
+		return invalid(err, "a sample needs a question and a coder");
+	kerr_clear(&e);
+	rc = session_sample_assign(p->s, question, coder, n, seed, &got, &e);
+	if (!rc && assigned)
+		*assigned = got;
+	return done(err, rc, &e);
+}
+
+struct sample_ctx {
+	int (*fn)(void *ctx, const koder_sample_row *r);
+	void *ctx;
+};
+
+static int sample_row(void *ctx, const struct session_sample_row *r)
+{
+	struct sample_ctx *x = ctx;
+	koder_sample_row k;
+
+	k.answer_id = r->answer_id;
+	k.coder = r->coder;
+	k.respondent = r->respondent;
+	k.wave = r->wave;
+	k.role = r->role;
+	k.assigned_at = r->assigned_at;
+	k.decided = r->decided;
+	return x->fn(x->ctx, &k);
+}
+
+KODER_API int koder_session_sample_list(koder_project *p, const char *question,
+	const char *coder, int (*fn)(void *ctx, const koder_sample_row *r), void *ctx,
+	koder_error *err)
+{
+	struct sample_ctx x = { fn, ctx };
+	struct kerr e;
+	int rc;
+
+	if (!fn)
+		return invalid(err, "no function to call for each row");
+	kerr_clear(&e);
+	rc = session_sample_list(p->s, question, coder, sample_row, &x, &e);
+	if (rc && e.code)
+		put_err(err, &e, 0);
+	return rc;
+}
+
+KODER_API int koder_session_sample_remove(koder_project *p, const char *question,
+	const char *coder, size_t *removed, koder_error *err)
+{
+	struct kerr e;
+	size_t n = 0;
+	int rc;
+
+	if (!question || !coder)
+		return invalid(err, "removing a sample needs a question and a coder");
+	kerr_clear(&e);
+	rc = session_sample_remove(p->s, question, coder, &n, &e);
+	if (!rc && removed)
+		*removed = n;
+	return done(err, rc, &e);
+}
+
+KODER_API int koder_session_sample_reassign(koder_project *p, const char *question,
+	const char *from, const char *to, size_t *moved, koder_error *err)
+{
+	struct kerr e;
+	size_t n = 0;
+	int rc;
+
+	if (!question || !from || !to || !*to)
+		return invalid(err, "reassigning a sample needs a question and two coders");
+	kerr_clear(&e);
+	rc = session_sample_reassign(p->s, question, from, to, &n, &e);
+	if (!rc && moved)
+		*moved = n;
+	return done(err, rc, &e);
 }

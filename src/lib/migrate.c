@@ -14,6 +14,8 @@
 
 #define INGEN_SVAR "ingen_svar"
 
+static int codes_have(const char *codes, const char *id);
+
 void migrate_item_release(struct migrate_item *m)
 {
 	free(m->codes);
@@ -318,6 +320,88 @@ static int note_added(struct migrate_plan *p, const struct cbdiff *d, const char
 	return 0;
 }
 
+/* The store remembers, per codebook and old version, the categories a
+ * migration found added since that version: a later run that no longer has
+ * the old codebook file (the store records only the current one) still
+ * flags what the first run flagged, instead of carrying it. */
+static int added_key(struct buf *key, const char *cb_id, const char *version)
+{
+	buf_reset(key);
+	return buf_addf(key, "migrate-added:%s:%s", cb_id, version);
+}
+
+/* Remember which new categories the store recorded as added since
+ * `version`, of those `nv` still has. */
+static int note_added_recorded(struct migrate_plan *p, struct store *s, const struct cbview *nv,
+	const char *version, struct kerr *e)
+{
+	struct buf key = BUF_INIT, val = BUF_INIT;
+	struct migrate_added *a;
+	char *tok, *save = NULL;
+	void *np;
+	int rc = added_key(&key, p->codebook_id, version);
+
+	if (!rc && (rc = store_meta_get(s, key.data, &val, NULL)) == KERR_NOTFOUND)
+		rc = 0;
+	else if (!rc && (np = realloc(p->added, (p->nadded + 1) * sizeof(*p->added)))) {
+		p->added = np;
+		a = &p->added[p->nadded++];
+		memset(a, 0, sizeof(*a));
+		rc = (a->version = strdup(version)) ? 0 : KERR_NOMEM;
+		for (tok = strtok_r(val.data, ";", &save); tok && !rc; tok = strtok_r(NULL, ";", &save)) {
+			char **ids;
+
+			if (cbview_find(nv, tok) < 0)
+				continue;
+			if (!(ids = realloc(a->ids, (a->n + 1) * sizeof(*ids)))) {
+				rc = KERR_NOMEM;
+				break;
+			}
+			a->ids = ids;
+			if (!(a->ids[a->n] = strdup(tok)))
+				rc = KERR_NOMEM;
+			else
+				a->n++;
+		}
+	} else if (!rc) {
+		rc = KERR_NOMEM;
+	}
+	buf_release(&key);
+	buf_release(&val);
+	return rc == KERR_NOMEM ? kerr_set(e, rc, "out of memory") : rc;
+}
+
+/* Record p's added categories (merged with what the store has) for the
+ * next run; in the caller's transaction. */
+static int record_added(struct store *s, const struct migrate_plan *p, struct kerr *e)
+{
+	struct buf key = BUF_INIT, val = BUF_INIT;
+	size_t i, k;
+	int rc = 0;
+
+	for (i = 0; i < p->nadded && !rc; i++) {
+		const struct migrate_added *a = &p->added[i];
+
+		if (!a->n)
+			continue;
+		buf_reset(&val);
+		if ((rc = added_key(&key, p->codebook_id, a->version)))
+			break;
+		if ((rc = store_meta_get(s, key.data, &val, NULL)) == KERR_NOTFOUND)
+			rc = 0;
+		for (k = 0; k < a->n && !rc; k++)
+			if (!codes_have(val.data, a->ids[k]))
+				rc = buf_addf(&val, "%s%s", val.len ? ";" : "", a->ids[k]);
+		if (rc)
+			rc = kerr_set(e, KERR_NOMEM, "out of memory");
+		else
+			rc = store_meta_set(s, key.data, val.data, e);
+	}
+	buf_release(&key);
+	buf_release(&val);
+	return rc;
+}
+
 /* 1 when ';'-joined `codes` holds `id`. */
 static int codes_have(const char *codes, const char *id)
 {
@@ -376,11 +460,54 @@ int migrate_plan_flag_added(struct migrate_plan *p,
 	return 0;
 }
 
-static int plan_version(struct migrate_plan *p, const struct codebook *to,
+/*
+ * The residual andet means "any other substantive answer": whatever a
+ * category added since `a`'s version covers, a coder under that version
+ * coded andet.  So when the new version adds a category (with no declared
+ * predecessor: one that "replaces" andet makes andet split, which flags it
+ * anyway) and keeps andet, every decision that carries andet is flagged -
+ * whether or not the rules find the new category's words in the answer.
+ * Returns 0 or KERR_NOMEM.
+ */
+static int flag_residual(struct migrate_plan *p, const struct migrate_added *a,
+	struct migrate_entry *m)
+{
+	struct buf why = BUF_INIT;
+	size_t k;
+	int rc = 0;
+
+	if (!a || !a->n || m->item.status == MIGRATE_REVIEW
+	    || !codes_have(m->item.codes, CODEBOOK_ANDET))
+		return 0;
+	rc = buf_addf(&why, "version %s added ", p->to_version);
+	for (k = 0; k < a->n && !rc; k++)
+		rc = buf_addf(&why, "%s%s", k ? (k + 1 < a->n ? ", " : " and ") : "", a->ids[k]);
+	if (!rc)
+		rc = buf_addf(&why, " (since version %s), which %s (the residual) covered "
+			"until then: is the answer still %s?", m->version, CODEBOOK_ANDET,
+			CODEBOOK_ANDET);
+	if (rc) {
+		buf_release(&why);
+		return KERR_NOMEM;
+	}
+	p->same -= m->item.status == MIGRATE_SAME;
+	p->changed -= m->item.status == MIGRATE_CHANGED;
+	p->review++;
+	p->flagged_residual++;
+	m->item.status = MIGRATE_REVIEW;
+	free(m->item.codes);
+	free(m->item.why);
+	m->item.codes = strdup(m->old_codes);
+	m->item.why = buf_detach(&why, NULL);
+	return m->item.codes && m->item.why ? 0 : KERR_NOMEM;
+}
+
+static int plan_version(struct migrate_plan *p, struct store *s, const struct codebook *to,
 	const struct codebook *const *from, size_t nfrom, const char *version,
 	const struct cbview *nv, struct kerr *e)
 {
 	const struct codebook *old = NULL;
+	const struct migrate_added *added = NULL;
 	struct cbview ov;
 	struct cbdiff d;
 	char **ids = NULL;
@@ -399,6 +526,13 @@ static int plan_version(struct migrate_plan *p, const struct codebook *to,
 	 * happen to use would make every unused category look new. */
 	if (!rc && old)
 		rc = note_added(p, &d, version);
+	else if (!rc)
+		rc = note_added_recorded(p, s, nv, version, e);
+	/* andet is the residual only where both versions have it (without the
+	 * old file: where its decisions use it) */
+	if (!rc && p->nadded && !strcmp(p->added[p->nadded - 1].version, version)
+	    && cbview_find(&ov, CODEBOOK_ANDET) >= 0 && cbview_find(nv, CODEBOOK_ANDET) >= 0)
+		added = &p->added[p->nadded - 1];
 	for (i = 0; !rc && i < p->n; i++) {
 		struct migrate_entry *m = &p->entries[i];
 
@@ -410,6 +544,8 @@ static int plan_version(struct migrate_plan *p, const struct codebook *to,
 		p->same += m->item.status == MIGRATE_SAME;
 		p->changed += m->item.status == MIGRATE_CHANGED;
 		p->review += m->item.status == MIGRATE_REVIEW;
+		if ((rc = flag_residual(p, added, m)))
+			break;
 	}
 	cbdiff_release(&d);
 	cbview_release(&ov);
@@ -480,7 +616,7 @@ int migrate_plan_build(struct store *s, const struct codebook *to,
 		for (k = 0; k < i && strcmp(p->entries[k].version, p->entries[i].version); k++)
 			;
 		if (k == i)
-			rc = plan_version(p, to, from, nfrom, p->entries[i].version, &nv, e);
+			rc = plan_version(p, s, to, from, nfrom, p->entries[i].version, &nv, e);
 	}
 	cbview_release(&nv);
 	return rc;
@@ -517,6 +653,8 @@ int migrate_plan_apply(struct store *s, const struct migrate_plan *p, struct ker
 		d.final = m->final;
 		rc = store_add_decision(s, &d, NULL, e);
 	}
+	if (!rc)
+		rc = record_added(s, p, e);
 	if (!rc)
 		rc = store_add_version(s, p->codebook_id, p->to_version, "migrated to", e);
 	buf_release(&note);

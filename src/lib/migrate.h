@@ -6,8 +6,10 @@
  * cbdiff computed: a kept, renamed or merged category is carried to its one
  * successor; a split or removed one cannot be carried without guessing, so
  * the whole decision is flagged for a coder to look at again and nothing
- * about it is changed.  ingen_svar (a non-substantive answer) is carried as
- * it is.  The store side (reading decisions, appending the migrated ones)
+ * about it is changed.  So is a decision on the residual andet when the new
+ * version added a category (andet covered it until then), and one whose
+ * answer the new rules code to an added category it lacks.  ingen_svar (a
+ * non-substantive answer) is carried as it is.  The store side (reading decisions, appending the migrated ones)
  * lives in migrate_store, which never rewrites history: it appends.
  *
  * Ownership: a migrate_item owns its strings (migrate_item_release).
@@ -81,6 +83,9 @@ struct migrate_plan {
 	size_t nadded;
 	size_t flagged_added;            /* of `review`, flagged by
 	                                    migrate_plan_flag_added */
+	size_t flagged_residual;         /* of `review`, decisions on andet
+	                                    flagged because categories were
+	                                    added (see migrate_plan_build) */
 	struct migrate_entry *entries;   /* decisions under older versions */
 	size_t n, cap;
 	size_t same, changed, review, current;  /* current: already at to_version */
@@ -94,19 +99,17 @@ struct migrate_plan {
  * version's categories come from the matching codebook in `from` (nfrom may
  * be 0); without one, the ids its decisions use stand for it, which is all
  * mapping needs (the new version's ids and "replaces" say where each goes).
+ * A category the new version added (no predecessor in the old version)
+ * narrows the residual andet, which covered it until then: when both
+ * versions have andet, every decision that carries andet is flagged for
+ * review, with the added categories in its `why` (counted in
+ * flagged_residual).  This needs the old version's codebook.
  * Reads only.  `p` is filled (release with migrate_plan_release).
  */
 int migrate_plan_build(struct store *s, const struct codebook *to,
 	const struct codebook *const *from, size_t nfrom, const char *question,
 	struct migrate_plan *p, struct kerr *e);
 
-/*
- * Append one 'migrate' decision per carried entry (same coder, the new
- * version and codes, the final flag kept, a note saying from which version
- * and what changed) and record the new version - all in the caller's
- * transaction.  Entries flagged for review are left exactly as they were.
- * Returns 0 or the store's error.
- */
 /*
  * A category added in the new version changes what the others (above all
  * the residual andet) meant.  Flag for review every planned decision whose
@@ -118,6 +121,13 @@ int migrate_plan_build(struct store *s, const struct codebook *to,
 int migrate_plan_flag_added(struct migrate_plan *p,
 	const char *(*recoded)(void *ctx, long long answer_id), void *ctx, struct kerr *e);
 
+/*
+ * Append one 'migrate' decision per carried entry (same coder, the new
+ * version and codes, the final flag kept, a note saying from which version
+ * and what changed) and record the new version - all in the caller's
+ * transaction.  Entries flagged for review are left exactly as they were.
+ * Returns 0 or the store's error.
+ */
 int migrate_plan_apply(struct store *s, const struct migrate_plan *p, struct kerr *e);
 void migrate_plan_release(struct migrate_plan *p);
 

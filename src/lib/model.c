@@ -446,10 +446,14 @@ enum model_verdict model_decide(const struct model_thresholds *th, const struct 
 		ncoded += coded[c] != 0;
 	}
 	/* the patterns found words of a category, but the answer as a whole is
-	 * plainly about something else ("stor afstand mellem ledelsen og os") */
+	 * plainly about something else ("stor afstand mellem ledelsen og os").
+	 * A coded category the model has no column for (p < 0: added to the
+	 * codebook after the model was trained, often carved out of andet) is
+	 * one it cannot judge, and its andet still holds what that category
+	 * now covers: the patterns stand. */
 	if (ncoded && cb->andet >= 0 && p[cb->andet] >= th->andet) {
 		for (c = 0; c < cb->ncats; c++)
-			if (coded[c] && p[c] >= th->weak)
+			if (coded[c] && (p[c] >= th->weak || p[c] < 0))
 				break;
 		if (c == cb->ncats)
 			return MODEL_ANDET;

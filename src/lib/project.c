@@ -6,6 +6,7 @@
 #include "codebook.h"
 #include "corpus.h"
 #include "csv.h"
+#include "distance.h"
 #include "engine.h"
 #include "error.h"
 #include "pii.h"
@@ -278,10 +279,10 @@ static int read_row(struct reader *r, const struct survey_row *row)
 	if (is_blank(row->respondent))
 		return note(r, KERR_SCHEMA, row->line, c->id_col,
 			"empty respondent id; every row needs one");
-	if (row->dup_line > 0)
-		return note(r, KERR_SCHEMA, row->line, c->id_col, "respondent '%s' appears "
-			"again in wave %s (first on line %ld); ids must be unique within "
-			"a wave", row->respondent, row->wave, row->dup_line);
+	if (row->dup_line > 0) {
+		kerr_clear(&e0);
+		return add_err(r, (survey_dup_error(r->sv, row, &e0), &e0));
+	}
 	if ((rc = note_panel(r, row->wave, row->respondent, row->line)))
 		return add_err(r, (kerr_set(&e0, KERR_NOMEM, "out of memory"), &e0));
 	for (qi = 0; qi < r->nq && !rc; qi++) {
@@ -654,36 +655,6 @@ static long find_loose(const struct codebook *cb, const char *s, size_t n, int *
 	return found;
 }
 
-/* Edit distance between two byte strings (short: ids and labels). */
-static size_t distance(const char *a, size_t n, const char *b, size_t m)
-{
-	size_t *row = calloc(m + 1, sizeof(*row)), i, j, d;
-
-	if (!row)
-		return (size_t)-1;
-	for (j = 0; j <= m; j++)
-		row[j] = j;
-	for (i = 1; i <= n; i++) {
-		size_t diag = row[0];
-
-		row[0] = i;
-		for (j = 1; j <= m; j++) {
-			size_t up = row[j];
-			size_t best = diag + (a[i - 1] != b[j - 1]);
-
-			if (up + 1 < best)
-				best = up + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			row[j] = best;
-			diag = up;
-		}
-	}
-	d = row[m];
-	free(row);
-	return d;
-}
-
 /* " did you mean 'afstand' (Stor afstand ...)?" for the nearest id or label
  * (or one that starts with `s`), else the list of ids, appended to out. */
 static void did_you_mean(const struct codebook *cb, const char *s, size_t n, struct buf *out)
@@ -700,7 +671,7 @@ static void did_you_mean(const struct codebook *cb, const char *s, size_t n, str
 			size_t d;
 
 			fold(t, strlen(t), &b);
-			d = distance(a.data ? a.data : "", a.len, b.data ? b.data : "", b.len);
+			d = distance_edit(a.data ? a.data : "", a.len, b.data ? b.data : "", b.len);
 			if (a.len >= 3 && b.len > a.len && !memcmp(a.data, b.data, a.len))
 				d = 1;       /* a prefix: "admin" for administration */
 			if (d < best) {
@@ -1193,7 +1164,15 @@ static int store_rows(struct importer *im, const char *coder,
 		int had;
 
 		had = store_latest(im->s, r->answer, coder, &cur, NULL) == 0;
-		if (had && !strcmp(cur.codes, r->codes) && !r->note) {
+		/* the same codes under an older codebook version are a decision
+		 * made again (after 'koder migrate' flagged it): stored, so it
+		 * counts under the version it was made with - unless the row is
+		 * an export of that very decision (its stamp), which re-imported
+		 * decides nothing */
+		if (had && !strcmp(cur.codes, r->codes) && !r->note
+		    && (!strcmp(cur.codebook_version ? cur.codebook_version : "",
+			    cb->version ? cb->version : "")
+			|| (r->stamp && strtoll(r->stamp, NULL, 10) == cur.id))) {
 			store_decision_release(&cur);
 			st->unchanged++;
 			continue;

@@ -10,8 +10,14 @@
  *   2. for long uncounted words, the same walk after a prefix kept as
  *      written (fidelitets+målingen);
  *   3. for words nobody knows, the cheapest reversals checked against
- *      hunspell (generate).
- * Anything that is not a counted word must be accepted by hunspell.  Scores
+ *      hunspell (generate), and one marked reversal however rare (z, &, d
+ *      for å: forms no Danish word has);
+ *   4. for a word written with a capital I that no reading as i explains,
+ *      the same with that I read as l (Ipsningen -> løsningen).
+ * Anything that is not a counted word must be accepted by hunspell; a
+ * compound that keeps a prefix as written is weighed against the written
+ * word split at the same place when the written head is a word too
+ * (nulpunkt+målingen against nulpunkt+malingen: the heads' counts decide).  Scores
  * are log10 counts minus costs; the word as written competes on the same
  * scale, so a correct word stays unless a repair beats it by MARGIN.
  * The costs were set on the dev halves of tests/normalize-eval; the
@@ -43,6 +49,8 @@
 #define SPELL_BASE -1.0f   /* score of a word only hunspell knows: it accepts
                               * many odd compounds (opstar = op+star) */
 #define SPELL_MAX_COST 2.0f /* dearest repair of a word hunspell accepts as it is */
+#define GEN_CHEAP 1.5f      /* dearest single reversal hunspell is asked about unmarked */
+#define GEN_MARKED_PAIR 3.4f /* dearest two reversals with a marked one (imgdegd) */
 #define GEN_TESTS 40       /* hunspell checks for one unknown word, in all */
 #define MARGIN 0.5f        /* how much better a repair must score */
 #define CAPS_MARGIN 1.5f   /* ALL-CAPS words are often acronyms (STAR, SOF) */
@@ -64,8 +72,12 @@
 #define ENDING_PEN 0.5f   /* a counted word plus an inflection ending */
 #define CACHE_MAX 100000
 #define KNOWN_COMPOUND_MARGIN 1.0f /* see decide */
+#define ACRONYM_MAX 4      /* bytes: an unknown word in capitals this short may be an acronym */
 #define SHORT_WORD 2       /* bytes: a word this short may be an abbreviation */
-#define SHORT_MAX_COST 1.5f /* ...and is repaired only by a cheap confusion */
+#define SHORT_MAX_COST 1.5f /* ...and is repaired only by a cheap confusion, */
+#define SHORT_VOWELLESS_FREQ 100 /* ...or, written without a vowel, into a
+				  * common word (pd -> på); the count of the
+				  * abbreviation as written still competes */
 
 enum why {
 	W_NONE, W_G_OE, W_AT_OE, W_REG_OE, W_A_AA, W_AA_AA, W_3_AA, W_AE_AE, W_EE_AE,
@@ -112,6 +124,8 @@ struct rule {
 	char from[8], to[8];
 	uint8_t fl, tl;
 	uint8_t caps;      /* only in words written in capitals (B for Ø) */
+	uint8_t typing;    /* also a spelling of a writer without æ ø å (oe, aa) */
+	uint8_t marked;    /* reads a form no plain vowel is (z, &, d, eae), see generate */
 	enum why why;
 	float cost;
 };
@@ -126,6 +140,7 @@ struct cand {
 	int parts;
 	int inflected;     /* a counted word plus an ending */
 	int loose;         /* after a prefix kept as written: proves nothing */
+	size_t pre;        /* ...that prefix's length */
 	enum why why;
 };
 
@@ -135,7 +150,10 @@ struct centry {
 	float orig, best;         /* scores without context */
 	uint8_t why, has_best;
 	uint8_t guessed;          /* best is only hunspell's: not for names */
+	uint8_t typed;            /* best undoes a typing spelling (oe for ø), as
+				   * names keep them (Moeller, Mogens, Vagn) */
 	uint8_t whole;            /* best is a counted word, not a compound or form */
+	uint8_t pair;             /* word and best are both words of the pair model */
 	unsigned freq;            /* the word's own count */
 	float cost;               /* what believing best's repairs costs */
 };
@@ -168,6 +186,7 @@ struct search {
 	int edits, parts;
 	unsigned minfreq;
 	int loose;         /* searching after a prefix kept as written */
+	size_t pre;        /* ...of this length */
 	int caps;          /* the word is written in capitals */
 	enum why why;
 	size_t steps;
@@ -255,11 +274,14 @@ static int add_rule(struct repairer *rp, char *line, const char *path, long line
 	/* a capital read as a letter no lower-case word is damaged into (Ø as B) */
 	ru.caps = upper && strcmp(f[0], "I") && isalpha((unsigned char)f[1][0]);
 	ru.why = why_of(ru.from, ru.to);
+	ru.typing = !strcmp(f[2], "typing");
+	ru.marked = !(ru.fl == 1 && strchr("aeiouy", ru.from[0]));
 	for (i = 0; i < rp->nrules; i++)
 		if (!strcmp(rp->rules[i].from, ru.from) && !strcmp(rp->rules[i].to, ru.to)) {
 			if (ru.cost < rp->rules[i].cost)
 				rp->rules[i].cost = ru.cost;
 			rp->rules[i].caps &= ru.caps;
+			rp->rules[i].typing |= ru.typing;
 			return 0;
 		}
 	if (rp->nrules == MAXRULES) {
@@ -494,6 +516,7 @@ static void add_cand(struct search *s, unsigned freq, int inflected)
 	c.parts = s->parts;
 	c.inflected = inflected || s->loose;
 	c.loose = s->loose;
+	c.pre = s->loose ? s->pre : 0;
 	c.why = s->parts > 1 && s->why == W_NONE ? W_COMPOUND : s->why;
 	for (i = 0; i < s->nc; i++)
 		if (s->c[i].len == c.len && !memcmp(s->c[i].w, c.w, c.len)) {
@@ -731,13 +754,6 @@ static int ctx_score(struct lexicon *lx, const char *w, size_t n, const struct l
 	return 1;
 }
 
-/* 1 if both the word and its best repair are words of the pair model. */
-static int ctx_pair(struct repairer *rp, const char *lw, size_t n, const struct centry *ce)
-{
-	return ce->has_best && ce->whole && ce->freq > 0 &&
-	       lexicon_context(rp->lx, lw, n, 'W', "-", 1) &&
-	       lexicon_context(rp->lx, rp->arena.data + ce->off, ce->len, 'W', "-", 1);
-}
 
 /* ---- generate and test, for words the trie cannot reach --------------- */
 
@@ -750,6 +766,7 @@ struct gcand {
 	size_t len;
 	float cost;
 	enum why why;
+	int typing;        /* an edit undoes a typing spelling */
 };
 
 static int gcand_cmp(const void *a, const void *b)
@@ -768,8 +785,11 @@ static int apply_edits(const struct rule *rules, const char *lw, size_t n, const
 
 	g->cost = 0.0f;
 	g->why = rules[e[0].rule].why;
+	g->typing = 0;
 	for (i = 0; i < k; i++) {
 		const struct rule *r = &rules[e[i].rule];
+
+		g->typing |= r->typing;
 		size_t fl = strlen(r->from), tl = strlen(r->to);
 
 		if (e[i].pos < pos || o + (e[i].pos - pos) + tl >= MAXW)
@@ -793,11 +813,12 @@ static int apply_edits(const struct rule *rules, const char *lw, size_t n, const
  * a word the counts lack): try the reversals one, two, then three at a time,
  * cheapest first, and take the first spelling hunspell accepts.
  */
-static int generate(struct repairer *rp, const char *lw, size_t n, int caps, struct cand *out)
+static int generate(struct repairer *rp, const char *lw, size_t n, int caps, struct cand *out,
+		    int *typing)
 {
 	const struct rule *rules = rp->rules;
 	struct edit ed[96];
-	static const float limit[4] = { 0.0f, 1.5f, 1.2f, 1.0f };
+	static const float limit[4] = { 0.0f, GEN_CHEAP, 1.2f, 1.0f };
 	struct gcand *gc;
 	size_t ne = 0, pos;
 	int k, found = 0, tests = 0;
@@ -826,9 +847,15 @@ static int generate(struct repairer *rp, const char *lw, size_t n, int caps, str
 		size_t ng = 0, a, b, c, i;
 		struct edit e[3];
 
-		/* every way to pick k edits in position order, cheap ones only */
+		/* every way to pick k edits in position order, cheap ones only -
+		 * and one or two where one is a marked confusion (z, &, d for å,
+		 * eae for æ: forms no Danish word has, so even a rare reading is
+		 * believable; a plain vowel read as æ ø å is not, or English words
+		 * turn Danish: opens, realistic) */
 		for (a = 0; a < ne && ng < 512; a++) {
-			if (rules[ed[a].rule].cost > limit[k])
+			float ca = rules[ed[a].rule].cost;
+
+			if (ca > limit[k] && !(k <= 2 && rules[ed[a].rule].marked))
 				continue;
 			e[0] = ed[a];
 			if (k == 1) {
@@ -836,7 +863,11 @@ static int generate(struct repairer *rp, const char *lw, size_t n, int caps, str
 				continue;
 			}
 			for (b = a + 1; b < ne && ng < 512; b++) {
-				if (rules[ed[b].rule].cost > limit[k] || ed[b].pos < ed[a].pos + strlen(rules[ed[a].rule].from))
+				float cb = rules[ed[b].rule].cost;
+
+				if (ed[b].pos < ed[a].pos + strlen(rules[ed[a].rule].from) ||
+				    (cb > limit[k] && !(k == 2 && ca <= limit[k] && rules[ed[b].rule].marked)) ||
+				    (k == 2 && ca + cb > GEN_MARKED_PAIR))
 					continue;
 				e[1] = ed[b];
 				if (k == 2) {
@@ -863,6 +894,7 @@ static int generate(struct repairer *rp, const char *lw, size_t n, int caps, str
 				out->inflected = 0;
 				out->loose = 0;
 				out->why = gc[i].why;
+				*typing = gc[i].typing;
 				found = 1;
 				break;
 			}
@@ -870,6 +902,67 @@ static int generate(struct repairer *rp, const char *lw, size_t n, int caps, str
 	}
 	free(gc);
 	return found;
+}
+
+/* 1 if lw[0..n) holds an OCR stand-in no word has (| @ & ® or a digit). */
+static int has_standin(const char *lw, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strchr("|@&0123456789", lw[i]) || ((unsigned char)lw[i] == 0xC2 && i + 1 < n &&
+							 (unsigned char)lw[i + 1] == 0xAE))
+			return 1;
+	return 0;
+}
+
+/* 1 if lw[0..n) is ASCII letters only (no OCR stand-in, digit or æøå). */
+static int plain_letters(const char *lw, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (lw[i] < 'a' || lw[i] > 'z')
+			return 0;
+	return 1;
+}
+
+/* 1 if lw[0..n) holds no vowel: no Danish word is written so, but
+ * abbreviations are (sb, jc) - and så, på, gå with å read as d (sd, pd, gd). */
+static int no_vowel(const char *lw, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strchr("aeiouy", lw[i]) || (unsigned char)lw[i] >= 0x80)
+			return 0;
+	return 1;
+}
+
+/*
+ * What the word as written scores against candidate bi.  Normally its own
+ * score (orig).  But when bi keeps a prefix as written and repairs the rest
+ * (nulpunkt+målingen), and that rest as written is a word too (malingen),
+ * the written word is the same kind of compound, and only the two heads
+ * differ: it scores as its own split of the same prefix would (the head's
+ * count, at least 1, less the same compound and ending penalties), so the
+ * head whose count explains the word better wins.
+ */
+static float head_bar(struct repairer *rp, const struct search *s, const float *sc,
+		      const char *lw, size_t n, int bi, float orig)
+{
+	const struct cand *b = &s->c[bi];
+	float bar;
+	int i;
+
+	if (!b->loose || !lexicon_valid(rp->lx, lw + b->pre, n - b->pre))
+		return orig;
+	bar = -COMPOUND_PEN * (float)(b->parts - 1) - ENDING_PEN;
+	for (i = 0; i < s->nc; i++)
+		if (s->c[i].loose && s->c[i].pre == b->pre && s->c[i].len == n &&
+		    !memcmp(s->c[i].w, lw, n) && sc[i] > bar)
+			bar = sc[i];
+	return bar;
 }
 
 /* Decide for a lower-cased word without context; fills a cache entry whose
@@ -905,6 +998,7 @@ static int decide(struct repairer *rp, const char *lw, size_t n, int caps, struc
 				continue;
 			memcpy(s.path, lw, p);
 			s.plen = p;
+			s.pre = p;
 			s.parts = 2;
 			s.minfreq = UINT32_MAX;
 			dfs(&s, p, 0, p);
@@ -935,13 +1029,15 @@ static int decide(struct repairer *rp, const char *lw, size_t n, int caps, struc
 		}
 	}
 	if (bi < 0 && ce->orig < -1e8f) {
-		int rc = generate(rp, lw, n, caps, &s.c[0]);
+		int typing = 0;
+		int rc = generate(rp, lw, n, caps, &s.c[0], &typing);
 
 		if (rc < 0)
 			return rc;
 		if (rc) {
 			bi = 0;
 			ce->guessed = 1;
+			ce->typed = (uint8_t)typing;
 			sc[0] = s.c[0].freq ? cand_score(&s.c[0]) : SPELL_BASE - s.c[0].cost;
 		}
 	}
@@ -952,12 +1048,14 @@ static int decide(struct repairer *rp, const char *lw, size_t n, int caps, struc
 	 * compounding, so the repair needs a clearer lead than over a word
 	 * nobody knows. */
 	if (!f && ce->orig > -1e8f && (s.c[bi].parts > 1 || s.c[bi].inflected)
-	    && sc[bi] < ce->orig + KNOWN_COMPOUND_MARGIN)
+	    && sc[bi] < head_bar(rp, &s, sc, lw, n, bi, ce->orig) + KNOWN_COMPOUND_MARGIN)
 		return 0;
 	/* A short unknown word is mostly an abbreviation (sb, jc, fk), and two
 	 * letters give too little evidence for a dear confusion: only a cheap
 	 * repair is believed (p3 -> på, na -> nå), not sb -> ab (s for a). */
 	if (n <= SHORT_WORD && s.c[bi].cost > SHORT_MAX_COST &&
+	    !(no_vowel(lw, n) && s.c[bi].parts == 1 && !s.c[bi].inflected &&
+	      s.c[bi].freq >= SHORT_VOWELLESS_FREQ) &&
 	    !(lexicon_context(rp->lx, lw, n, 'W', "-", 1) &&
 	      lexicon_context(rp->lx, s.c[bi].w, s.c[bi].len, 'W', "-", 1)))
 		return 0;
@@ -966,6 +1064,10 @@ static int decide(struct repairer *rp, const char *lw, size_t n, int caps, struc
 	ce->cost = s.c[bi].cost;
 	ce->whole = s.c[bi].parts == 1 && !s.c[bi].inflected && s.c[bi].freq > 0 && !ce->guessed;
 	ce->why = (uint8_t)s.c[bi].why;
+	/* the word pair model's say is asked for every occurrence: whether it
+	 * has one is settled here, once */
+	ce->pair = ce->whole && f > 0 && lexicon_context(rp->lx, lw, n, 'W', "-", 1) &&
+		   lexicon_context(rp->lx, s.c[bi].w, s.c[bi].len, 'W', "-", 1);
 	ce->off = (uint32_t)rp->arena.len;
 	ce->len = (uint32_t)s.c[bi].len;
 	return buf_add(&rp->arena, s.c[bi].w, s.c[bi].len) ? -KERR_NOMEM : 0;
@@ -1104,6 +1206,31 @@ static void fix_case(char *s, size_t n, enum casing cs)
 static int repair_lower(struct repairer *rp, const char *lw, size_t n, enum casing cs,
 			const struct repair_ctx *ctx, struct buf *out, const char **why, int forced);
 
+/* lw (a word written with a capital I first, lower-cased) with that I read
+ * as l: the word itself when it is one, else its repair.  Lower case, or a
+ * capital at a sentence start.  Returns as repair_word. */
+static int repair_initial_l(struct repairer *rp, const char *lw, size_t n,
+			    const struct repair_ctx *ctx, struct buf *out, const char **why)
+{
+	char l[MAXW];
+	enum casing cs = ctx && ctx->sentence_start ? C_INIT : C_LOWER;
+	size_t mark = out->len;
+	int plain = rp->last_plain, rc;
+
+	memcpy(l, lw, n);
+	l[0] = 'l';
+	if (lexicon_valid(rp->lx, l, n)) {
+		if (buf_add(out, l, n))
+			return -KERR_NOMEM;
+		fix_case(out->data + mark, n, cs);
+		*why = why_text[W_I_L];
+		return 1;
+	}
+	rc = repair_lower(rp, l, n, cs, ctx, out, why, 0);
+	rp->last_plain = plain && rp->last_plain;
+	return rc;
+}
+
 int repair_word(struct repairer *rp, const char *w, size_t n,
 		const struct repair_ctx *ctx, struct buf *out, const char **why)
 {
@@ -1189,6 +1316,12 @@ int repair_word(struct repairer *rp, const char *w, size_t n,
 	if (cs == C_INIT && w[0] == 'I' && !(ctx && ctx->sentence_start))
 		cs = C_LOWER_FROM_I;
 	rc = repair_lower(rp, lw, n, cs, ctx, out, why, 0);
+	/* a capital I that no reading as i explains (Ipbende, Iysheden) is
+	 * read as l, and that word repaired on its own: two confusions in one
+	 * word (I for l, p for ø) cost no more than the second */
+	if (rc == 0 && (cs == C_LOWER_FROM_I || cs == C_INIT) && w[0] == 'I' && n >= 3 &&
+	    !lexicon_valid(rp->lx, lw, n))
+		rc = repair_initial_l(rp, lw, n, ctx, out, why);
 	if (rc == 0 && rp->last_plain) {
 		if (rp->nplain >= CACHE_MAX) {
 			strtab_clear(&rp->plain);
@@ -1233,7 +1366,7 @@ static int repair_lower(struct repairer *rp, const char *lw, size_t n, enum casi
 		ce = &no_repair;
 	rp->last_plain = !ce->has_best && !forced;
 	margin = cs == C_ALL ? CAPS_MARGIN : MARGIN;
-	if (!forced && ctx_pair(rp, lw, n, ce)) {
+	if (!forced && ce->has_best && ce->pair) {
 		/* a real-word error: only the neighbours decide, and only when
 		 * they clearly favour the other word; a rare confusion (d for å)
 		 * needs the more evidence */
@@ -1273,7 +1406,16 @@ static int repair_lower(struct repairer *rp, const char *lw, size_t n, enum casi
 			return 0;
 		}
 	}
-	if (!ce->has_best || (ce->guessed && cs != C_LOWER && cs != C_LOWER_FROM_I &&
+	/* a repair only hunspell knows is not for a name: not in capitals
+	 * (acronyms) unless a stand-in shows the damage (@STRIG), nor in a capitalised word when it undoes a typing
+	 * spelling (Moeller, Mogens) or believes a rare letter confusion
+	 * (Holger is no Bolger); common OCR readings and stand-ins (Kgen,
+	 * M&tningen) say the word is damaged whatever it is, and so does a
+	 * line with æ ø å in which OCR damage was already repaired */
+	if (!ce->has_best || (ce->guessed && ((cs == C_ALL && !has_standin(lw, n)) ||
+					      ((ce->typed || (ce->cost > GEN_CHEAP && !has_standin(lw, n))) &&
+					       cs != C_LOWER && cs != C_LOWER_FROM_I &&
+					       !(ctx && ctx->damaged && !ctx->relaxed))) &&
 			      !(ctx && ctx->sentence_start))) {
 		if (!forced)
 			return 0;
@@ -1285,11 +1427,18 @@ static int repair_lower(struct repairer *rp, const char *lw, size_t n, enum casi
 	}
 	orig = ce->orig;
 	best = ce->best;
+	/* a short word in capitals that nobody knows, written in plain letters,
+	 * is mostly an acronym (HSV, RGB): it counts as a word hunspell knows,
+	 * so only a likely repair beats it (KGGE -> KØGE, not HSV -> HAV) */
+	if (cs == C_ALL && n <= ACRONYM_MAX && orig < SPELL_BASE && plain_letters(lw, n))
+		orig = SPELL_BASE;
 	/* two counted words: the neighbours may tip the balance, by at most
 	 * LM_MAX either way (the pair counts are thin) - unless even LM_MAX
-	 * could not make the repair win (og/øg, for/før mostly): rounding is
-	 * monotonic, so that bound holds in float arithmetic too */
-	if (ctx && ce->whole && ce->freq > 0 && could_win(best + LM_MAX, ce, ctx, orig + margin)) {
+	 * could not make the repair win (og/øg, for/før mostly), or it wins
+	 * whatever they say: rounding is monotonic, so those bounds hold in
+	 * float arithmetic too */
+	if (ctx && ce->whole && ce->freq > 0 && could_win(best + LM_MAX, ce, ctx, orig + margin) &&
+	    !could_win(best - LM_MAX, ce, ctx, orig + margin)) {
 		const char *bw = rp->arena.data + ce->off;
 		unsigned fb = lexicon_freq(rp->lx, bw, ce->len);
 		struct lm_ctx lc;
@@ -1313,9 +1462,11 @@ static int repair_lower(struct repairer *rp, const char *lw, size_t n, enum casi
 	}
 	/* a word whose first character has no case (| or 1 for I, & @ 2 for
 	 * Æ, ® for Ø) is a capital at a sentence start, and a place name
-	 * (&rg -> Ærø) always is one */
+	 * (&rg -> Ærø) always is one; a stroke (| or 1) read as i was a
+	 * capital I, as a small i has its dot (|nformation -> Information) */
 	if (cs == C_LOWER && caseless_start(lw, n) &&
 	    ((ctx && ctx->sentence_start) ||
+	     ((lw[0] == '|' || lw[0] == '1') && out->len > mark && out->data[mark] == 'i') ||
 	     lexicon_place(rp->lx, out->data + mark, out->len - mark)))
 		cs = C_INIT;
 	fix_case(out->data + mark, out->len - mark, cs);

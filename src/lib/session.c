@@ -20,6 +20,7 @@
 #include "normalize.h"
 #include "project.h"
 #include "store.h"
+#include "tally.h"
 
 #include <cjson/cJSON.h>
 #include <pthread.h>
@@ -2493,4 +2494,52 @@ int session_sample_reassign(struct store *s, const char *question, const char *f
 	}
 	assignments_release(&l);
 	return rc;
+}
+
+/* ================================================================= tally */
+
+struct tally_build {
+	struct tally *t;
+	unsigned char *flags;
+};
+
+static int tally_final(void *ctx, const struct store_final *f)
+{
+	struct tally_build *b = ctx;
+	const struct store_answer *a = f->answer;
+	const char *codes = f->codes ? f->codes : f->suggested ? f->suggested : "";
+	long w = tally_wave(b->t, a->wave && *a->wave ? a->wave : "(alle)");
+	long r = tally_role(b->t, a->role && *a->role ? a->role : "(alle)", NULL);
+	enum tally_kind kind;
+
+	if (w < 0 || r < 0)
+		return KERR_NOMEM;
+	/* A code this codebook does not know (a decision under another
+	 * version): not counted, as koder tally leaves it out with an error. */
+	if (tally_parse_codes(b->t, codes, b->flags, &kind, NULL))
+		kind = TALLY_EMPTY;
+	return tally_add(b->t, 0, (size_t)w, (size_t)r, kind, b->flags, f->codes != NULL)
+		? KERR_NOMEM : 0;
+}
+
+int session_tally(struct session *ss, struct tally **out, struct kerr *e)
+{
+	struct tally_build b = { NULL, NULL };
+	int rc;
+
+	*out = NULL;
+	if ((rc = tally_of_codebook(ss->cb, ss->question, NULL, &b.t, NULL, e)))
+		return rc;
+	if (!(b.flags = calloc(b.t->ncats + 1, 1))) {
+		tally_free(b.t);
+		return nomem(e);
+	}
+	rc = store_each_final(ss->s, ss->question, tally_final, &b, e);
+	free(b.flags);
+	if (rc) {
+		tally_free(b.t);
+		return rc == KERR_NOMEM ? nomem(e) : rc;
+	}
+	*out = b.t;
+	return 0;
 }

@@ -12,7 +12,10 @@
  * `e` filled (e may be NULL).
  *
  * Durability: session_decide and friends return only after the decision
- * is committed to disk (store_add_decision, WAL + synchronous=FULL).
+ * is committed to disk (store_add_decision, WAL + synchronous=FULL),
+ * unless the caller deferred the sync on the store (store_defer_sync, as
+ * koder serve does to sync many coders' decisions at once): then it is
+ * durable after the caller's next store_sync.
  *
  * Liveness: answers, text and suggestions are loaded once by session_open,
  * into a read-only table shared by every coding session open on the same
@@ -381,5 +384,20 @@ int session_sample_remove(struct store *s, const char *question, const char *cod
  * none there; KERR_INVALID when from = to. */
 int session_sample_reassign(struct store *s, const char *question, const char *from,
 	const char *to, size_t *moved, struct kerr *e);
+
+/* ------------------------------------------------------------------ tally */
+
+struct tally;
+/*
+ * The live tally of the session's question, "Anført af X ud af Y" per wave
+ * and role with nets, counted by the tally module (tally.h) from the
+ * store's final codes as `koder tally --db` counts them: a coder's current
+ * decision (an adjudication first, then the first coder's), else the
+ * engine's stored suggestion; ingen_svar answers are outside Y.  The store
+ * holds no blank answers, so a cell's respondents are its answered ones.
+ * Waves and roles in the order the store's answers first name them; ""
+ * is "(alle)".  *out is the caller's (tally_free).
+ */
+int session_tally(struct session *ss, struct tally **out, struct kerr *e);
 
 #endif

@@ -126,6 +126,10 @@ struct store {
 	char *tmp;     /* store_create: the temp file until store_publish */
 	int in_tx;
 	sqlite3_stmt *st[ST__COUNT];
+	/* store_defer_sync: the -wal file, for store_sync, and a connection
+	 * of its own for store_checkpoint (both used by one other thread). */
+	int deferred, walfd;
+	sqlite3 *ckdb;
 };
 
 /* ---------------------------------------------------------------- errors */
@@ -246,6 +250,77 @@ void store_rollback(struct store *s)
 int store_in_tx(const struct store *s)
 {
 	return s->in_tx;
+}
+
+/* ------------------------------------------------------- deferred sync */
+
+/*
+ * WAL with synchronous=NORMAL: a commit writes its frames to the -wal file
+ * (the operating system has them: readers see them, a killed process loses
+ * nothing) without waiting for the disk, and checkpoints still sync the
+ * -wal file before copying it and the database after.  fdatasync on the
+ * -wal file then makes every commit written before it durable, which is
+ * exactly what synchronous=FULL would have waited for on each commit.
+ * Checkpoints move off the writing connection (wal_autocheckpoint = 0) to
+ * store_checkpoint's connection, so the writer never waits for their syncs.
+ */
+int store_defer_sync(struct store *s, struct kerr *e)
+{
+	const char *wal;
+	int rc;
+
+	if (s->deferred)
+		return 0;
+	if (s->tmp || sqlite3_db_readonly(s->db, "main") == 1)
+		return kerr_set(e, KERR_INVALID, "deferred sync needs a published, writable store");
+	if ((rc = exec(s, "PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 0", e)))
+		return rc;
+	/* Reading once makes SQLite create the -wal file if it is not there. */
+	if ((rc = exec(s, "SELECT count(*) FROM sqlite_master", e)))
+		return rc;
+	wal = sqlite3_filename_wal(sqlite3_db_filename(s->db, "main"));
+	if (!wal || (s->walfd = open(wal, O_RDONLY | O_CLOEXEC)) < 0) {
+		rc = kerr_errno(e, errno, wal ? wal : s->path, "cannot open the store's -wal file");
+		goto undo;
+	}
+	if (sqlite3_open_v2(s->path, &s->ckdb, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+		rc = kerr_set(e, KERR_STORE, "%s: cannot open the store for checkpoints: %s",
+			s->path, s->ckdb ? sqlite3_errmsg(s->ckdb) : "out of memory");
+		sqlite3_close(s->ckdb);
+		s->ckdb = NULL;
+		close(s->walfd);
+		goto undo;
+	}
+	sqlite3_busy_timeout(s->ckdb, BUSY_TIMEOUT_MS);
+	s->deferred = 1;
+	return 0;
+undo:
+	exec(s, "PRAGMA synchronous = FULL; PRAGMA wal_autocheckpoint = 1000", NULL);
+	return rc;
+}
+
+int store_sync(struct store *s, struct kerr *e)
+{
+	if (!s->deferred)
+		return 0;
+	if (fdatasync(s->walfd))
+		return kerr_errno(e, errno, s->path, "cannot write the store to disk "
+			"(is the disk full or failing?)");
+	return 0;
+}
+
+int store_checkpoint(struct store *s, long long min_bytes, struct kerr *e)
+{
+	struct stat st;
+	int rc;
+
+	if (!s->deferred || fstat(s->walfd, &st) || st.st_size < min_bytes)
+		return 0;
+	rc = sqlite3_wal_checkpoint_v2(s->ckdb, "main", SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+	if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+		return kerr_set(e, KERR_STORE, "%s: checkpoint failed: %s", s->path,
+			sqlite3_errmsg(s->ckdb));
+	return 0;
 }
 
 /* A write of several statements runs in its own transaction unless the
@@ -520,6 +595,14 @@ static void close_db(struct store *s)
 {
 	size_t i;
 
+	/* The checkpoint connection first, so the main one is the last and
+	 * folds the -wal file in on closing. */
+	if (s->deferred) {
+		sqlite3_close(s->ckdb);
+		s->ckdb = NULL;
+		close(s->walfd);
+		s->deferred = 0;
+	}
 	store_rollback(s);
 	for (i = 0; i < ST__COUNT; i++) {
 		sqlite3_finalize(s->st[i]);

@@ -173,6 +173,27 @@ void store_rollback(struct store *s);
 /* 1 while a store_begin transaction is open. */
 int store_in_tx(const struct store *s);
 
+/*
+ * Group commit for a server (koder serve): after store_defer_sync, a
+ * commit on `s` returns once the operating system has it (other
+ * connections see it at once; a killed process loses nothing) but before
+ * the disk does; store_sync makes every commit `s` made before it durable
+ * (one fdatasync for all of them).  A server acknowledges a write only
+ * after a store_sync that began after its commit, so twenty coders saving
+ * at once share one disk sync and nobody waits for a sync to read.
+ * Checkpoints no longer run on `s`: store_checkpoint runs one (syncing as
+ * SQLite always does) when the -wal file has grown past min_bytes.
+ *
+ * Threads: store_sync and store_checkpoint touch only what store_defer_sync
+ * opened for them (a descriptor of the -wal file, a connection of their
+ * own), so ONE other thread may call them while another uses `s`; nothing
+ * else about `s` becomes thread-safe.  store_close ends the deferral (after
+ * that thread is done) and folds the -wal file in, synced.
+ */
+int store_defer_sync(struct store *s, struct kerr *e);
+int store_sync(struct store *s, struct kerr *e);
+int store_checkpoint(struct store *s, long long min_bytes, struct kerr *e);
+
 /* meta: value copied into `out` (appended; caller owns out); KERR_NOTFOUND
  * when unset.  set replaces. */
 int store_meta_get(struct store *s, const char *key, struct buf *out, struct kerr *e);

@@ -6,6 +6,7 @@
 #include "corpus.h"
 #include "csv.h"
 #include "error.h"
+#include "strtab.h"
 #include "table.h"
 
 #include <errno.h>
@@ -17,6 +18,24 @@
 struct seen_slot {
 	uint64_t h;        /* 0 = empty */
 	long line;
+};
+
+/*
+ * One wave or role column's values, each resolved once: a survey of a
+ * million rows has a handful of distinct values, and resolving one
+ * (corpus_wave_of: Unicode normalisation and case folding against every
+ * name the descriptor lists) costs far more than a hash lookup.
+ */
+struct group_val {
+	long idx;          /* into the corpus's waves / roles, or -1 */
+	const char *name;  /* the group name the rows get */
+	char *own;         /* name, when it is the value itself (trimmed) */
+};
+
+struct group_cache {
+	struct strtab tab;      /* value as written -> index in val */
+	struct group_val *val;
+	size_t n, cap;
 };
 
 struct survey {
@@ -35,6 +54,7 @@ struct survey {
 	char rownum[32];
 	struct seen_slot *seen;
 	size_t seen_mask, nseen;
+	struct group_cache wave, role;
 };
 
 static int add_err(struct kerr_list *errs, const struct kerr *e)
@@ -73,6 +93,10 @@ int survey_open(struct survey **out, const struct corpus *c, const char *path,
 		return add_err(errs, (kerr_set(&e, KERR_NOMEM, "out of memory"), &e));
 	s->c = c;
 	s->dup_check = !opts->no_dup_check;
+	if (strtab_init(&s->wave.tab, 64) || strtab_init(&s->role.tab, 64)) {
+		rc = add_err(errs, (kerr_set(&e, KERR_NOMEM, "out of memory"), &e));
+		goto fail;
+	}
 	s->id_col = s->wave_col = s->role_col = SURVEY_NO_COLUMN;
 	buf_init(&s->file, 0);
 	if (path && !strcmp(path, "-")) {
@@ -154,6 +178,14 @@ fail:
 	return rc;
 }
 
+static void group_cache_release(struct group_cache *g)
+{
+	for (size_t i = 0; i < g->n; i++)
+		free(g->val[i].own);
+	free(g->val);
+	strtab_release(&g->tab);
+}
+
 void survey_close(struct survey *s)
 {
 	if (!s)
@@ -167,6 +199,8 @@ void survey_close(struct survey *s)
 	free(s->answer);
 	free(s->answer_len);
 	free(s->seen);
+	group_cache_release(&s->wave);
+	group_cache_release(&s->role);
 	free(s);
 }
 
@@ -222,18 +256,77 @@ static int blank(const char *p, size_t n)
 	return 1;
 }
 
-static const char *group(const char *value, long idx, const char *name, size_t col)
+/*
+ * The group of a wave or role value: the descriptor's name for it (by name,
+ * by one of its values, or by the code behind a .sav value label); else the
+ * value itself, trimmed, and - when the descriptor lists no groups at all -
+ * written as the first spelling seen that differs from it only in case or
+ * composed/decomposed letters ("nulpunkt" and "Nulpunkt" are one wave, in
+ * every command); "(ukendt)" for a blank value.  NULL when out of memory.
+ */
+static const struct group_val *resolve(struct survey *s, struct group_cache *g, int role,
+	size_t col, const char *value, size_t len)
 {
-	if (col == SURVEY_NO_COLUMN)
-		return SURVEY_ALL;
-	if (!value || !*value)
-		return SURVEY_UNKNOWN;
-	return idx >= 0 ? name : value;
+	static const struct group_val blank_val = { -1, SURVEY_UNKNOWN, NULL };
+	const struct corpus *c = s->c;
+	size_t a = 0, n = len, nlist = role ? c->nroles : c->nwaves;
+	struct group_val v = { -1, NULL, NULL };
+	const char *code;
+	uint32_t k;
+
+	if (len && strtab_get(&g->tab, value, len, &k))
+		return &g->val[k];
+	while (n && strchr(" \t\r\n", value[n - 1]))
+		n--;
+	while (a < n && strchr(" \t\r\n", value[a]))
+		a++;
+	if (a == n)
+		return &blank_val;
+	if (!(v.own = malloc(n - a + 1)))
+		return NULL;
+	memcpy(v.own, value + a, n - a);
+	v.own[n - a] = '\0';
+	v.idx = role ? corpus_role_of(c, v.own) : corpus_wave_of(c, v.own);
+	/* a .sav cell reads as its value label; the descriptor may name the code */
+	if (v.idx < 0 && (code = table_value_code(s->rd, col, value)))
+		v.idx = role ? corpus_role_of(c, code) : corpus_wave_of(c, code);
+	if (v.idx >= 0) {
+		v.name = role ? c->roles[v.idx].name : c->waves[v.idx].name;
+	} else if (!nlist) {
+		/* beyond a few hundred values (a near-unique column) the pairwise
+		 * comparison would dominate; spellings are then taken as they are */
+		for (size_t i = 0; i < g->n && g->n <= 256 && !v.name; i++)
+			if (g->val[i].own && g->val[i].idx < 0 && g->val[i].name == g->val[i].own
+			    && csv_name_equal(g->val[i].own, v.own))
+				v.name = g->val[i].name;
+	}
+	if (v.idx >= 0 || v.name) {
+		free(v.own);
+		v.own = NULL;
+	} else {
+		v.name = v.own;
+	}
+	if (g->n == g->cap) {
+		size_t cap = g->cap ? g->cap * 2 : 16;
+		struct group_val *nv = realloc(g->val, cap * sizeof *nv);
+
+		if (!nv) {
+			free(v.own);
+			return NULL;
+		}
+		g->val = nv;
+		g->cap = cap;
+	}
+	g->val[g->n] = v;
+	if (strtab_put(&g->tab, value, len, (uint32_t)g->n, 0)) {
+		free(v.own);
+		return NULL;
+	}
+	return &g->val[g->n++];
 }
 
 int survey_next(struct survey *s, struct survey_row *row, struct kerr *e)
 {
-	const struct corpus *c = s->c;
 	table_row r;
 	size_t i;
 	int got = table_next(s->rd, &r, e);
@@ -261,26 +354,28 @@ int survey_next(struct survey *s, struct survey_row *row, struct kerr *e)
 		row->respondent = r.field[s->id_col];
 		row->respondent_len = r.len[s->id_col];
 	}
+	row->wave = row->role = SURVEY_ALL;
 	row->wave_index = row->role_index = -1;
 	if (s->wave_col != SURVEY_NO_COLUMN) {
+		const struct group_val *v = resolve(s, &s->wave, 0, s->wave_col,
+			r.field[s->wave_col], r.len[s->wave_col]);
+
+		if (!v)
+			goto nomem;
 		row->wave_value = r.field[s->wave_col];
-		row->wave_index = corpus_wave_of(c, row->wave_value);
-		/* a .sav cell reads as its value label; the descriptor may name the code */
-		if (row->wave_index < 0 && table_value_code(s->rd, s->wave_col, row->wave_value))
-			row->wave_index = corpus_wave_of(c, table_value_code(s->rd, s->wave_col,
-				row->wave_value));
+		row->wave_index = v->idx;
+		row->wave = v->name;
 	}
 	if (s->role_col != SURVEY_NO_COLUMN) {
+		const struct group_val *v = resolve(s, &s->role, 1, s->role_col,
+			r.field[s->role_col], r.len[s->role_col]);
+
+		if (!v)
+			goto nomem;
 		row->role_value = r.field[s->role_col];
-		row->role_index = corpus_role_of(c, row->role_value);
-		if (row->role_index < 0 && table_value_code(s->rd, s->role_col, row->role_value))
-			row->role_index = corpus_role_of(c, table_value_code(s->rd, s->role_col,
-				row->role_value));
+		row->role_index = v->idx;
+		row->role = v->name;
 	}
-	row->wave = group(row->wave_value, row->wave_index,
-		row->wave_index >= 0 ? c->waves[row->wave_index].name : NULL, s->wave_col);
-	row->role = group(row->role_value, row->role_index,
-		row->role_index >= 0 ? c->roles[row->role_index].name : NULL, s->role_col);
 	for (i = 0; i < s->nq; i++) {
 		size_t k = s->qcol[i];
 
@@ -294,13 +389,40 @@ int survey_next(struct survey *s, struct survey_row *row, struct kerr *e)
 		long first = seen_add(s, key_hash(row->wave, row->respondent, row->respondent_len),
 			row->line);
 
-		if (first < 0) {
-			kerr_set(e, KERR_NOMEM, "out of memory");
-			return -KERR_NOMEM;
-		}
+		if (first < 0)
+			goto nomem;
 		row->dup_line = first;
 	}
 	return SURVEY_ROW;
+nomem:
+	kerr_set(e, KERR_NOMEM, "out of memory");
+	return -KERR_NOMEM;
+}
+
+int survey_dup_error(const struct survey *s, const struct survey_row *row, struct kerr *e)
+{
+	kerr_set(e, KERR_SCHEMA, "respondent id \"%.*s\" appears twice in wave %s: on line %ld "
+		"and on line %ld", (int)row->respondent_len, row->respondent, row->wave,
+		row->dup_line, row->line);
+	kerr_at(e, s->file.data, row->line, 0);
+	kerr_path(e, "%s", s->c->id_col ? s->c->id_col : "");
+	return KERR_SCHEMA;
+}
+
+int survey_find_column(const struct survey *s, const char *name, size_t *idx, struct kerr *e)
+{
+	int rc = table_find(s->rd, name, idx, e);
+
+	/* the file is there but lacks the column: the survey is wrong (a
+	 * missing file is KERR_NOTFOUND) */
+	if (rc == KERR_NOTFOUND && e)
+		e->code = rc = KERR_SCHEMA;
+	return rc;
+}
+
+const struct table *survey_table(const struct survey *s)
+{
+	return s->rd;
 }
 
 const char *survey_file(const struct survey *s)

@@ -12,10 +12,13 @@
  * duplicate check (the same respondent twice in one wave) is done once.
  *
  * Wave and role of a row: the descriptor's group name when the value
- * matches one (corpus_wave_of, corpus_role_of); the value as written when
- * none does (the caller decides whether that is an error: tally lists such
- * values); "(ukendt)" for an empty cell; "(alle)" when the survey has no
- * such column.
+ * matches one (corpus_wave_of, corpus_role_of); the value as written,
+ * trimmed, when none does (the caller decides whether that is an error:
+ * tally lists such values) - and when the descriptor lists no waves (roles)
+ * at all, values that differ only in case or composed/decomposed letters
+ * are one group, written as the first spelling seen; "(ukendt)" for a blank
+ * cell; "(alle)" when the survey has no such column.  Each distinct value
+ * is resolved once and remembered, so the per-row cost is a hash lookup.
  *
  * Rows come from table.h: CSV (any separator, UTF-8 or Windows-1252), SPSS
  * .sav/.zsav, Stata .dta or an .xlsx sheet; a labelled value reads as its
@@ -27,7 +30,8 @@
  *
  * Ownership: a survey owns its reader, file and tables (survey_close).  The
  * corpus is borrowed and must outlive it.  A survey_row's pointers are
- * borrowed from the survey and stay valid until the next survey_next.
+ * borrowed from the survey and stay valid until the next survey_next,
+ * except `wave` and `role`, which stay valid until survey_close.
  */
 #ifndef KODER_SURVEY_H
 #define KODER_SURVEY_H
@@ -40,6 +44,7 @@ struct corpus_question;
 struct kerr;
 struct kerr_list;
 struct survey;
+struct table;
 
 #define SURVEY_NO_COLUMN ((size_t)-1)
 #define SURVEY_UNKNOWN "(ukendt)"
@@ -96,6 +101,13 @@ int survey_open(struct survey **out, const struct corpus *c, const char *path,
  */
 int survey_next(struct survey *s, struct survey_row *row, struct kerr *e);
 
+/*
+ * The duplicate check's finding as the error every command reports: row
+ * (with dup_line > 0) names a respondent already seen in its wave.  Fills
+ * `e` (file, line, the id column) and returns KERR_SCHEMA.
+ */
+int survey_dup_error(const struct survey *s, const struct survey_row *row, struct kerr *e);
+
 /* Free the survey and close its file.  NULL is a no-op. */
 void survey_close(struct survey *s);
 
@@ -106,6 +118,12 @@ size_t survey_nquestions(const struct survey *s);
 const struct corpus_question *survey_question(const struct survey *s, size_t i);
 /* Index of a column in the header (csv_name_equal), or SURVEY_NO_COLUMN. */
 size_t survey_column(const struct survey *s, const char *name);
+/* The same with the reason when there is none: KERR_SCHEMA with `e` naming
+ * the file and listing the columns, or two columns answering to the name. */
+int survey_find_column(const struct survey *s, const char *name, size_t *idx, struct kerr *e);
+/* The table the rows come from (value labels and column types, for an
+ * export that keeps them); borrowed, valid until survey_close. */
+const struct table *survey_table(const struct survey *s);
 /* Name of column i as in the file. */
 const char *survey_column_name(const struct survey *s, size_t i);
 size_t survey_ncolumns(const struct survey *s);

@@ -6,7 +6,7 @@
 // Starts its own server on a small corpus (SOF answers plus hostile ones),
 // logs in through the printed links and works as coders do.  Prints
 // "ok - name" / "not ok - name: why" per test; exits 1 when any failed.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
@@ -280,6 +280,30 @@ await test('the tally page counts decisions live', async () => {
   assert(st === 200, 'bo could not decide: ' + st);
   await waitFor(a, t => document.getElementById('tallytable').textContent !== t, before, { timeout: 20000 });
   await shot(a, 'tally');
+  // The page's X and Y are the numbers `koder tally --db` prints, cell by
+  // cell (it exits 1 when coders disagree, with the table all the same).
+  const cols = (await api(a, '/tally')).cols;
+  const page = await a.$$eval('#tallytable tbody tr[data-row] td[data-col]', tds => tds.map(td =>
+    [td.parentElement.dataset.row, Number(td.dataset.col), td.dataset.x, td.dataset.y || td.textContent]));
+  const cell = {};
+  for (const [row, col, x, y] of page) {
+    const key = `${cols[col].wave}|${cols[col].role}`;
+    if (row === 'base') (cell[key] ??= {}).base = Number(y); else (cell[key] ??= {})[row] = Number(x);
+  }
+  const tj = spawnSync(KODER, ['tally', '--db', db, '--format', 'json'], { encoding: 'utf8' });
+  const rows = JSON.parse(tj.stdout);
+  assert(rows.length > 0, 'koder tally printed nothing: ' + tj.stderr);
+  let checked = 0, decided = false;
+  for (const r of rows) {
+    const c = cell[`${r.wave}|${r.role}`];
+    assert(c, `no column for ${r.wave}, ${r.role} on the tally page`);
+    assert(c.base === r.base, `Y of ${r.wave}, ${r.role}: page ${c.base}, koder tally ${r.base}`);
+    assert(c[r.category] === r.count, `X of ${r.category} in ${r.wave}, ${r.role}: page ${c[r.category]}, koder tally ${r.count}`);
+    if (r.category === 'afstand' && r.reviewed > 0) decided = true;
+    checked++;
+  }
+  assert(decided, 'koder tally does not count the decisions made in the browser');
+  console.log(`# tally page = koder tally --db in all ${checked} cells`);
   await a.click('#tabs button[data-tab="assign"]');
   await a.fill('#acoder', 'bo');
   await a.fill('#an', '5');

@@ -24,23 +24,23 @@ out=$(python3 "$EVAL/score.py" --classes "${sample[@]}" "$KODER" \
 	"$EVAL"/prose-rare-heldout.tsv "$EVAL"/places-heldout.tsv)
 # floors: set class floor% (repaired)   and per set: set - repaired-floor% changed-ceiling%
 FLOORS='
-ocr000-heldout - 97.0 0.10
-ocr000-heldout C 75
-ocr000-heldout I 90
-ocr000-heldout X 99
-prose-ocr-heldout - 95.5 0.30
-prose-ocr-heldout C 83
-prose-ocr-heldout R 90
-prose-ocr-heldout X 98
-prose-rare-heldout - 84.0 0.35
-prose-rare-heldout C 80
-prose-rare-heldout A 68
-prose-rare-heldout R 55
-prose-rare-heldout X 87
-places-heldout - 94.5 0.10
-places-heldout N 93
-places-heldout R 75
-places-heldout X 99
+ocr000-heldout - 98.5 0.10
+ocr000-heldout C 90
+ocr000-heldout I 95
+ocr000-heldout X 99.5
+prose-ocr-heldout - 98.5 0.20
+prose-ocr-heldout C 96
+prose-ocr-heldout R 95
+prose-ocr-heldout X 99
+prose-rare-heldout - 97.0 0.20
+prose-rare-heldout C 96
+prose-rare-heldout A 75
+prose-rare-heldout R 99
+prose-rare-heldout X 99.5
+places-heldout - 97.0 0.10
+places-heldout N 98
+places-heldout R 78
+places-heldout X 99.5
 '
 [ "${SANITIZED:-0}" = 1 ] && FLOORS='
 ocr000-heldout - 85 1.0

@@ -128,8 +128,30 @@ if command -v openssl >/dev/null; then
 	echo "$TH" | grep -i '^Set-Cookie:' | grep -q 'Secure' && ok "over TLS the cookie is Secure" || bad "TLS login: $TH"
 	check "plain http to the TLS port fails" "$(code "${TA/https/http}")" 000
 	kill -TERM $PID; wait $PID
+	# a team server: every address, TLS, no --host; coders open the link
+	# with this machine's address in it, and a foreign name is still refused
+	start "$TMP/wlinks" "$TMP/wlog" --db "$DB" --listen 0.0.0.0:0 --coder anna \
+		--tls-cert "$TMP/cert.pem" --tls-key "$TMP/key.pem" || bad "the 0.0.0.0 TLS server did not start: $(cat "$TMP/wlog")"
+	WA=$(awk '$1 == "anna" { print $2 }' "$TMP/wlinks")
+	WP=${WA#https://0.0.0.0:}; WP=${WP%%/*}
+	IP=$(hostname -I 2>/dev/null | awk '{ print $1 }')
+	check "--listen 0.0.0.0: the link opened by this machine's address logs in" \
+		"$(code -k "https://${IP:-127.0.0.1}:$WP/login/${WA##*/}")" 303
+	check "--listen 0.0.0.0: a foreign Host is still refused" \
+		"$(code -k -H "Host: evil.example:$WP" "https://127.0.0.1:$WP/")" 421
+	grep -q -- "--host NAME" "$TMP/wlog" && ok "--listen 0.0.0.0 without --host says to give --host" || bad "no --host hint: $(cat "$TMP/wlog")"
+	kill -TERM $PID; wait $PID
 else
 	echo "skip - TLS (openssl is not installed)"
+fi
+# IPv6 loopback
+if start "$TMP/v6links" "$TMP/v6log" --db "$DB" --listen '[::1]:0' --coder anna; then
+	V6=$(awk '$1 == "anna" { print $2 }' "$TMP/v6links")
+	case $V6 in "http://[::1]:"*) check "--listen [::1]:0 logs in" "$(code -g "$V6")" 303 ;;
+		*) bad "IPv6 link: $V6" ;; esac
+	kill -TERM $PID; wait $PID
+else
+	grep -q "Cannot assign\|not available\|not supported" "$TMP/v6log" && echo "skip - no IPv6 here" || bad "[::1]: $(cat "$TMP/v6log")"
 fi
 [ $fails -eq 0 ] || { echo "$fails failed"; exit 1; }
 echo "all passed"

@@ -4,7 +4,8 @@
  * beside it (survey.csv, corpus.json, cb.json), codes every answer, checks
  * the codes and the reasons (a pattern, a match cancelled by a negation cue,
  * an exclusion), tallies, checks the cells against the counts `koder tally`
- * gives on the same files, and runs a project store through a decision.
+ * gives on the same files, runs a project store through a decision, and a
+ * review session through decisions, a note, undo and a reopen.
  * Run from tests/lib (make lib-test does).  Exit 0 when every check holds.
  */
 #include <koder.h>
@@ -162,7 +163,7 @@ static void duplicate(void)
 	while ((got = koder_survey_next(sv, &row, &err)) != 0)
 		if (got == -KODER_ESCHEMA) {
 			dup++;
-			CHECK(err.line == 4 && strstr(err.message, "first on line 2"));
+			CHECK(err.line == 4 && strstr(err.message, "on line 2 and on line 4"));
 		}
 	CHECK(dup == 1);
 	koder_survey_close(sv);
@@ -224,6 +225,125 @@ static void project(void)
 	unlink(path);
 }
 
+static void remove_store(char *path)
+{
+	unlink(path);
+	strcat(path, "-wal");
+	unlink(path);
+	path[strlen(path) - 4] = '\0';
+	strcat(path, "-shm");
+	unlink(path);
+	path[strlen(path) - 4] = '\0';
+}
+
+struct samples {
+	size_t rows;
+	const char *coder;
+};
+
+static int count_sample(void *ctx, const koder_sample_row *r)
+{
+	struct samples *s = ctx;
+
+	s->rows++;
+	if (strcmp(r->coder, s->coder))
+		failures++, fprintf(stderr, "lib-test: sample of %s listed for %s\n", r->coder, s->coder);
+	return 0;
+}
+
+/* A review session through the public API: decide with a note, undo only
+ * this session's own decision, a note kept on revisit and after reopening,
+ * the filters, a sample given to the wrong coder and moved, adjudication. */
+static void review_session(void)
+{
+	char path[64];
+	koder_project *p;
+	koder_session *s, *w;
+	koder_session_answer a;
+	koder_error err;
+	struct samples sm = { 0, "cy" };
+	long long first, second, undone = 0;
+	size_t skipped = 9, total = 0, done = 0, n = 0;
+
+	snprintf(path, sizeof path, "/tmp/koder-lib-session-%ld.db", (long)getpid());
+	remove_store(path);
+	if (koder_project_open(path, 1, &p, &err)
+	    || koder_project_add_survey(p, "corpus.json", NULL, NULL, &err))
+		die("make a store", &err);
+	if (koder_session_open(p, "barrierer", "anna", KODER_SESSION_CODE, &s, &err))
+		die("open a session", &err);
+	CHECK(koder_session_count(s) == 7 && koder_session_pos(s) == 0);
+	if (koder_session_current(s, &a, &err))
+		die("the current answer", &err);
+	first = a.id;
+	CHECK(!a.decided && !*a.note && !strcmp(a.start, a.suggested) && !strcmp(a.suggested, "tid"));
+	CHECK(koder_session_decide(s, 0, "nosuch", NULL, &err) == KODER_ENOTFOUND
+	      && !strcmp(err.path, "nosuch"));
+	if (koder_session_decide(s, 0, "tid", "ring til lederen", &err))
+		die("decide", &err);
+	CHECK(koder_session_advance(s) == 0);
+	CHECK(koder_session_current(s, &a, &err) == 0 && a.id != first && !a.decided);
+	second = a.id;
+	/* a note on an undecided answer waits for the decision */
+	CHECK(koder_session_note(s, 0, "spørg Bo", &err) == 0);
+	if (koder_session_decide(s, 0, "afstand", NULL, &err))
+		die("decide the second", &err);
+	/* revisit the first: its note is shown, and kept on a new decision */
+	CHECK(koder_session_goto(s, first, &err) == 0);
+	CHECK(koder_session_current(s, &a, &err) == 0 && a.decided
+	      && !strcmp(a.codes, "tid") && !strcmp(a.note, "ring til lederen"));
+	CHECK(koder_session_decide(s, 0, "tid;afstand", NULL, &err) == 0);
+	CHECK(koder_session_current(s, &a, &err) == 0 && !strcmp(a.note, "ring til lederen"));
+	/* a second window of the same coder: its undo leaves this one's alone */
+	if (koder_session_open(p, "barrierer", "anna", KODER_SESSION_CODE, &w, &err))
+		die("open a second window", &err);
+	CHECK(koder_session_undo(w, NULL, NULL, &err) == KODER_ENOTFOUND);
+	koder_session_close(w);
+	/* undo here: the latest step (tid;afstand) goes, tid comes back */
+	CHECK(koder_session_undo(s, &undone, &skipped, &err) == 0 && undone == first && skipped == 0);
+	CHECK(koder_session_current(s, &a, &err) == 0 && !strcmp(a.codes, "tid"));
+	koder_session_progress(s, &total, &done);
+	CHECK(total == 7 && done == 2);
+	/* filters: the noted answers, an unknown category refused */
+	CHECK(koder_session_filter(s, KODER_FILTER_NOTED, NULL, &err) == 0 && koder_session_count(s) == 2);
+	CHECK(koder_session_filter(s, KODER_FILTER_BY_CODE, "nosuch", &err) == KODER_ENOTFOUND);
+	CHECK(koder_session_filter(s, KODER_FILTER_UNREVIEWED, NULL, &err) == 0 && koder_session_count(s) == 5);
+	CHECK(koder_session_filter(s, KODER_FILTER_ALL, NULL, &err) == 0);
+	CHECK(koder_session_search(s, "spørg bo", &err) == 0);
+	CHECK(koder_session_current(s, &a, &err) == 0 && a.id == second);
+	koder_session_close(s);
+
+	/* reopen: the notes are there */
+	if (koder_session_open(p, "barrierer", "anna", KODER_SESSION_CODE, &s, &err))
+		die("reopen", &err);
+	CHECK(koder_session_goto(s, second, &err) == 0);
+	CHECK(koder_session_current(s, &a, &err) == 0 && !strcmp(a.note, "spørg Bo")
+	      && !strcmp(a.codes, "afstand"));
+	CHECK(koder_session_undo(s, NULL, NULL, &err) == KODER_ENOTFOUND);
+	koder_session_close(s);
+
+	/* a sample given to the wrong coder is removed, then reassigned */
+	CHECK(koder_session_sample_assign(p, "barrierer", "bo", 3, 7, &n, &err) == 0 && n == 3);
+	CHECK(koder_session_sample_reassign(p, "barrierer", "bo", "cy", &n, &err) == 0 && n == 3);
+	CHECK(koder_session_sample_list(p, "barrierer", NULL, count_sample, &sm, &err) == 0 && sm.rows == 3);
+	CHECK(koder_session_sample_remove(p, "barrierer", "cy", &n, &err) == 0 && n == 3);
+	CHECK(koder_session_sample_remove(p, "barrierer", "cy", &n, &err) == KODER_ENOTFOUND);
+
+	/* bo disagrees on the first answer; adjudication shows both, ticks nothing */
+	if (koder_project_decide(p, first, "bo", "afstand", NULL, &err))
+		die("bo decides", &err);
+	if (koder_session_open(p, "barrierer", "lead", KODER_SESSION_ADJUDICATE, &s, &err))
+		die("open adjudication", &err);
+	CHECK(koder_session_count(s) == 1);
+	CHECK(koder_session_current(s, &a, &err) == 0 && a.id == first && a.disputed
+	      && a.ncoders == 2 && !*a.start);
+	CHECK(koder_session_decide(s, 0, "tid", NULL, &err) == 0);
+	CHECK(koder_session_current(s, &a, &err) == 0 && a.adjudicated && !a.disputed);
+	koder_session_close(s);
+	koder_project_close(p);
+	remove_store(path);
+}
+
 int main(void)
 {
 	koder_error err;
@@ -234,6 +354,7 @@ int main(void)
 	code_and_tally();
 	duplicate();
 	project();
+	review_session();
 	if (failures) {
 		fprintf(stderr, "lib-test: %d checks failed\n", failures);
 		return 1;

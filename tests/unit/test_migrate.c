@@ -188,9 +188,10 @@ static void test_store(void **state)
 	assert_int_equal(system(path), 0);
 }
 
-/* A category added in the new version: every decision whose answer the new
- * rules code to it, and which lacks it, is flagged - andet or not; without
- * the old version nothing is (unused ids would all look added). */
+/* A category added in the new version: every decision on the residual andet
+ * is flagged (andet covered the new category until then), and every other
+ * whose answer the new rules code to it, and which lacks it; without the old
+ * version nothing is (unused ids would all look added). */
 static const char v1_json[] =
 	"{\"id\": \"cb\", \"version\": 1, \"title\": \"t\", \"categories\": ["
 	"{\"id\": \"tid\", \"label\": \"Tid\", \"include\": [\"tid\"]},"
@@ -238,30 +239,49 @@ static void test_added(void **state)
 	decide(s, ids_rules[2], "anna", "1", "tid");
 	decide(s, ids_rules[3], "anna", "2", "regler");   /* already at version 2 */
 
+	/* version 2 added regler, which andet covered: both andet decisions
+	 * (N1 and N2, whatever the rules find) are flagged at once */
 	assert_int_equal(migrate_plan_build(s, v2, from, 1, NULL, &p, NULL), 0);
 	assert_int_equal(p.n, 3);
-	assert_int_equal(p.same, 3);
-	assert_int_equal(migrate_plan_flag_added(&p, recoded, NULL, NULL), 0);
-	assert_int_equal(p.review, 2);
 	assert_int_equal(p.same, 1);
-	assert_int_equal(p.flagged_added, 2);
+	assert_int_equal(p.review, 2);
+	assert_int_equal(p.flagged_residual, 2);
+	/* and N3, coded tid, whose answer the rules code regler */
+	assert_int_equal(migrate_plan_flag_added(&p, recoded, NULL, NULL), 0);
+	assert_int_equal(p.review, 3);
+	assert_int_equal(p.same, 0);
+	assert_int_equal(p.flagged_added, 1);
 	for (i = 0; i < p.n; i++) {
 		const struct migrate_entry *m = &p.entries[i];
 
-		if (m->item.status != MIGRATE_REVIEW)
-			continue;
+		assert_int_equal(m->item.status, MIGRATE_REVIEW);
 		flagged++;
-		assert_true(m->answer_id == ids_rules[0] || m->answer_id == ids_rules[2]);
 		assert_string_equal(m->item.codes, m->old_codes);
 		assert_non_null(strstr(m->item.why, "version 2 added regler"));
+		assert_true(!strstr(m->item.why, "residual") == (m->answer_id == ids_rules[2]));
 	}
-	assert_int_equal(flagged, 2);
-	migrate_plan_release(&p);
+	assert_int_equal(flagged, 3);
 
-	/* without the old version: nothing to say what was added */
+	/* without the old version: nothing to say what was added ... */
+	{
+		struct migrate_plan q;
+
+		assert_int_equal(migrate_plan_build(s, v2, NULL, 0, NULL, &q, NULL), 0);
+		assert_int_equal(migrate_plan_flag_added(&q, recoded, NULL, NULL), 0);
+		assert_int_equal(q.review, 0);
+		migrate_plan_release(&q);
+	}
+	/* ... until a migration recorded it: a later run without the old file
+	 * flags what the first one flagged, and carries none of it */
+	assert_int_equal(store_begin(s, NULL), 0);
+	assert_int_equal(migrate_plan_apply(s, &p, NULL), 0);
+	assert_int_equal(store_commit(s, NULL), 0);
+	migrate_plan_release(&p);
 	assert_int_equal(migrate_plan_build(s, v2, NULL, 0, NULL, &p, NULL), 0);
+	assert_int_equal(p.flagged_residual, 2);
 	assert_int_equal(migrate_plan_flag_added(&p, recoded, NULL, NULL), 0);
-	assert_int_equal(p.review, 0);
+	assert_int_equal(p.review, 3);
+	assert_int_equal(p.same + p.changed, 0);
 	migrate_plan_release(&p);
 	store_close(s);
 	codebook_free(v1);

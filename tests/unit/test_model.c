@@ -232,6 +232,27 @@ static void test_andet_override(void **state)
 	unload(&f);
 }
 
+/* A model trained before a category was added (no column for ag, the
+ * answers it now covers learned as andet) cannot judge ag: an answer its
+ * patterns code ag keeps ag, however sure the model is of andet - else a
+ * category carved out of andet would vanish back into it. */
+static void test_andet_override_added(void **state)
+{
+	struct fix f;
+	struct kerr_list errs = KERR_LIST_INIT;
+
+	(void)state;
+	assert_int_equal(load(&f, "koder-model\t1\ncodebook\tt\ncategories\ttid\tandet\n"
+			      "thresholds\t0.5\t0.9\t0.8\t0.6\t0.3\nbias\t-1\t-3\n"
+			      "w:arbejdsgiverne\t-3\t5\n"   /* andet .88, tid .02 */
+			      "w:ledelsen\t-3\t5\n", &errs), 0);
+	assert_string_equal(code(&f, "arbejdsgiverne"), "ag");
+	/* a category it has a column for is still overridden */
+	assert_string_equal(code(&f, "travlt hos ledelsen"), "andet");
+	kerr_list_release(&errs);
+	unload(&f);
+}
+
 /* A bad model: rules_compile fails with `code`, at the codebook's "model"
  * key, naming the model file and what is wrong. */
 static void expect_bad(const char *model, int code, const char *words)
@@ -298,6 +319,7 @@ int main(void)
 		cmocka_unit_test(test_score),
 		cmocka_unit_test(test_codes),
 		cmocka_unit_test(test_andet_override),
+		cmocka_unit_test(test_andet_override_added),
 		cmocka_unit_test(test_bad_models),
 	};
 

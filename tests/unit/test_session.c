@@ -19,6 +19,7 @@
 #include "project.h"
 #include "session.h"
 #include "store.h"
+#include "tally.h"
 
 static char dir[] = "/tmp/koder-session-XXXXXX";
 static char cbpath[256];
@@ -614,6 +615,46 @@ struct rows {
 	size_t n;
 };
 
+/* The live tally: per wave and role, decisions over suggestions,
+ * ingen_svar outside the base. */
+static void test_tally(void **state)
+{
+	long long id[5];
+	struct store *s = fresh(id);
+	struct session *ss = open_as(s, "anna", SESSION_CODE);
+	struct tally *t = NULL;
+	const struct tally_cell *a, *b;
+	long tid, afstand;
+
+	(void)state;
+	assert_int_equal(session_decide(ss, id[1], "tid", NULL, NULL), 0);   /* was afstand */
+	assert_int_equal(session_decide(ss, id[2], "ingen_svar", NULL, NULL), 0);
+	assert_int_equal(session_tally(ss, &t, NULL), 0);
+	assert_int_equal(t->nwaves, 2);
+	assert_int_equal(t->nroles, 1);
+	assert_string_equal(t->waves[0].name, "A");
+	assert_string_equal(t->roles[0].name, "Leder");
+	tid = tally_cat_index(t, "tid");
+	afstand = tally_cat_index(t, "afstand");
+	assert_true(tid >= 0 && afstand >= 0);
+	a = tally_cell(t, 0, 0, 0);
+	b = tally_cell(t, 0, 1, 0);
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_int_equal(a->answered, 3);
+	assert_int_equal(a->base, 2);              /* ingen_svar is not in Y */
+	assert_int_equal(a->reviewed, 2);
+	assert_int_equal(a->count[tid], 2);        /* the suggestion and anna's override */
+	assert_int_equal(a->count[afstand], 0);
+	assert_int_equal(b->base, 2);
+	assert_int_equal(b->reviewed, 0);
+	assert_int_equal(b->count[tid], 2);
+	assert_int_equal(b->count[afstand], 1);
+	tally_free(t);
+	session_close(ss);
+	store_close(s);
+}
+
 static int row(void *ctx, const struct session_sample_row *r)
 {
 	struct rows *l = ctx;
@@ -684,6 +725,7 @@ int main(void)
 		cmocka_unit_test(test_adjudicate_starts_empty),
 		cmocka_unit_test(test_samples),
 		cmocka_unit_test(test_shared_answers),
+		cmocka_unit_test(test_tally),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

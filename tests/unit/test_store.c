@@ -107,6 +107,45 @@ static void test_create_mode_and_reopen(void **state)
 	assert_null(s);
 }
 
+/* Deferred sync (koder serve's group commit): commits are seen at once by
+ * another connection, the -wal file only grows until store_checkpoint folds
+ * it in, and everything is there after closing and reopening. */
+static void test_deferred_sync(void **state)
+{
+	struct store *s = fresh("defer.db"), *r = NULL;
+	char walpath[300], out[64];
+	struct stat st;
+	long long id;
+	int i;
+
+	(void)state;
+	id = add(s, "R1", "Baseline", 1);
+	assert_int_equal(store_defer_sync(s, NULL), 0);
+	assert_int_equal(store_defer_sync(s, NULL), 0);     /* twice is once */
+	for (i = 0; i < 50; i++)
+		decide(s, id, "anna", i % 2 ? "tid" : "andet", "override", 0);
+	assert_int_equal(store_sync(s, NULL), 0);
+	assert_int_equal(store_open(&r, path, 0, NULL), 0);
+	assert_string_equal(latest(r, id, "anna", out), "tid");
+	store_close(r);
+	snprintf(walpath, sizeof walpath, "%s-wal", path);
+	assert_int_equal(stat(walpath, &st), 0);
+	assert_true(st.st_size > 0);
+	/* Below the size given nothing happens; at 0 the WAL is folded in. */
+	assert_int_equal(store_checkpoint(s, 1LL << 40, NULL), 0);
+	assert_int_equal(store_checkpoint(s, 0, NULL), 0);
+	decide(s, id, "anna", "andet", "override", 0);
+	assert_int_equal(store_sync(s, NULL), 0);
+	store_close(s);
+	assert_int_equal(stat(walpath, &st), -1);          /* folded in on close */
+	assert_int_equal(store_open(&s, path, 0, NULL), 0);
+	assert_string_equal(latest(s, id, "anna", out), "andet");
+	/* A store with no deferral: store_sync and store_checkpoint do nothing. */
+	assert_int_equal(store_sync(s, NULL), 0);
+	assert_int_equal(store_checkpoint(s, 0, NULL), 0);
+	store_close(s);
+}
+
 static void test_refuses_foreign_and_newer(void **state)
 {
 	struct store *s = NULL;
@@ -314,6 +353,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_create_mode_and_reopen),
 		cmocka_unit_test(test_refuses_foreign_and_newer),
+		cmocka_unit_test(test_deferred_sync),
 		cmocka_unit_test(test_answers),
 		cmocka_unit_test(test_decisions_undo),
 		cmocka_unit_test(test_final_rule),

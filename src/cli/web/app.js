@@ -29,7 +29,7 @@ const T = {
     disagree_hint: 'Opdateres mens der kodes. Klik et svar for at afgøre det (der er intet afkrydset, når du begynder).',
     respondent: 'Respondent', wave: 'Runde', answer: 'Svar', coders: 'Koderne', coder: 'Koder',
     tally_title: 'Anført af X ud af Y',
-    tally_hint: 'Besluttede svar, opdateres mens der kodes. Den endelige tabel: koder tally --db.',
+    tally_hint: 'Samme tal som koder tally --db: koderens beslutning, ellers forslaget. Opdateres mens der kodes.',
     assign_title: 'Fordel arbejde', acoder_ph: 'Koder', assign_btn: 'Tildel stikprøve',
     unassign_btn: 'Fjern koderens stikprøve',
     assign_hint: 'En stikprøve trækkes tilfældigt, lagdelt efter runde og rolle. En koder med en stikprøve ser kun den.',
@@ -44,7 +44,7 @@ const T = {
     back_to_coding: 'Tilbage til kodning', adjudicate: 'Afgør', not_found: 'Intet svar passer.',
     offline: 'Ingen forbindelse til serveren; beslutningen er ikke gemt. Prøv igen.',
     logged_out: 'Du er logget ud.', sample_note: 'Du ser din stikprøve.',
-    x_of_y: (x, y) => `${x} af ${y}`, answers_decided: (d, a) => `${d} af ${a} svar besluttet`,
+    x_of_y: (x, y) => `${x} af ${y}`, tally_base: 'Y: svar med indhold', tally_reviewed: 'heraf besluttet af en koder', answers_decided: (d, a) => `${d} af ${a} svar besluttet`,
   },
   en: {
     tab_code: 'Coding', tab_disagree: 'Disagreements', tab_tally: 'Tally', tab_assign: 'Hand out work',
@@ -71,7 +71,7 @@ const T = {
     disagree_hint: 'Updates while others code. Click an answer to adjudicate it (nothing is ticked when you start).',
     respondent: 'Respondent', wave: 'Wave', answer: 'Answer', coders: 'Coders', coder: 'Coder',
     tally_title: 'Mentioned by X out of Y',
-    tally_hint: 'Decided answers, live while coding. The final table: koder tally --db.',
+    tally_hint: 'The numbers koder tally --db prints: the coder\'s decision, else the suggestion. Live while coding.',
     assign_title: 'Hand out work', acoder_ph: 'Coder', assign_btn: 'Assign sample',
     unassign_btn: "Remove the coder's sample",
     assign_hint: 'A sample is drawn at random, stratified by wave and role. A coder with a sample sees only it.',
@@ -86,7 +86,7 @@ const T = {
     back_to_coding: 'Back to coding', adjudicate: 'Adjudicate', not_found: 'No answer matches.',
     offline: 'No connection to the server; the decision is not saved. Try again.',
     logged_out: 'You are logged out.', sample_note: 'You see your sample.',
-    x_of_y: (x, y) => `${x} of ${y}`, answers_decided: (d, a) => `${d} of ${a} answers decided`,
+    x_of_y: (x, y) => `${x} of ${y}`, tally_base: 'Y: substantive answers', tally_reviewed: 'of these decided by a coder', answers_decided: (d, a) => `${d} of ${a} answers decided`,
   },
 };
 
@@ -433,23 +433,42 @@ async function adjudicate(id) {
   await go('id', { id });
 }
 
+// The tally as koder tally counts it (the server's numbers come from the
+// library's tally module): one column per wave and role, X of Y per cell,
+// nets in bold with their members indented, and a bar chart of the shares.
 async function loadTally() {
   const j = await api('/tally');
   const box = $('tallytable');
   box.replaceChildren();
-  const tbl = el('table'); const head = el('tr');
-  head.append(el('th', '', ''));
-  j.waves.forEach(w => head.append(el('th', 'num', w.wave || '—')));
-  const thead = el('thead'); thead.append(head); tbl.append(thead);
+  const tbl = el('table'); const thead = el('thead');
+  const h1 = el('tr'), h2 = el('tr');
+  h1.append(el('th', '', '')); h2.append(el('th', '', ''));
+  j.cols.forEach((c, k) => {
+    if (k === 0 || j.cols[k - 1].wave !== c.wave) {
+      const th = el("th", "wavehead", c.wave);
+      th.colSpan = j.cols.filter(x => x.wave === c.wave).length;
+      h1.append(th);
+    }
+    h2.append(el('th', 'num', c.role));
+  });
+  thead.append(h1, h2); tbl.append(thead);
   const tb = el('tbody');
-  const base = el('tr'); base.append(el('td', '', 'Y'));
-  j.waves.forEach(w => base.append(el('td', 'num', t('answers_decided', w.decided, w.answers))));
+  const base = el('tr'); base.append(el('td', '', t('tally_base')));
+  j.cols.forEach((c, k) => { const td = el('td', 'num', String(c.base)); td.dataset.col = k; base.append(td); });
+  base.dataset.row = 'base';
   tb.append(base);
+  const rev = el('tr', 'muted'); rev.append(el('td', '', t('tally_reviewed')));
+  j.cols.forEach(c => rev.append(el('td', 'num', String(c.reviewed))));
+  tb.append(rev);
   for (const r of j.rows) {
-    const tr = el('tr'); tr.append(el('td', '', r.label));
+    const tr = el('tr', r.net ? 'net' : r.in_net ? 'member' : '');
+    tr.dataset.row = r.id;
+    tr.append(el('td', '', r.label));
     r.x.forEach((x, k) => {
-      const y = j.waves[k].decided;
-      tr.append(el('td', 'num', y ? `${t('x_of_y', x, y)} (${Math.round(100 * x / y)} %)` : '–'));
+      const y = j.cols[k].base;
+      const td = el('td', 'num', y ? `${t('x_of_y', x, y)} (${Math.round(100 * x / y)} %)` : '–');
+      td.dataset.col = k; td.dataset.x = x; td.dataset.y = y;
+      tr.append(td);
     });
     tb.append(tr);
   }
@@ -458,23 +477,23 @@ async function loadTally() {
   const chart = $('chart');
   chart.replaceChildren();
   const lg = el('div', 'legend');
-  j.waves.forEach((w, k) => { const s = el('span'); s.append(el('i', 'w' + (k % 4)), document.createTextNode(w.wave || '—')); lg.append(s); });
+  j.cols.forEach((c, k) => { const s = el('span'); s.append(el('i', 'w' + (k % 6)), document.createTextNode(colName(c))); lg.append(s); });
   chart.append(lg);
   for (const r of j.rows) {
-    const row = el('div', 'crow'); row.append(el('span', '', r.label));
+    const row = el('div', 'crow' + (r.net ? ' net' : '')); row.append(el('span', '', r.label));
     const bars = el('div', 'cbars');
     r.x.forEach((x, k) => {
-      const y = j.waves[k].decided;
-      const b = el('div', 'cbar w' + (k % 4));
+      const y = j.cols[k].base;
+      const b = el('div', 'cbar w' + (k % 6));
       b.style.width = (y ? 100 * x / y : 0) + '%';
-      b.title = `${w(j, k)}: ${t('x_of_y', x, y)}`;
+      b.title = `${colName(j.cols[k])}: ${t('x_of_y', x, y)}`;
       bars.append(b);
     });
     row.append(bars);
     chart.append(row);
   }
 }
-const w = (j, k) => j.waves[k].wave || '—';
+const colName = c => `${c.wave}, ${c.role}`;
 
 async function loadSamples() {
   const j = await api('/samples');

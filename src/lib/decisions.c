@@ -1,0 +1,290 @@
+/*
+ * decisions.c - coders' final codes by respondent (see decisions.h).
+ */
+#include "decisions.h"
+#include "csv.h"
+#include "error.h"
+#include "store.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int decisions_init(struct decisions *d)
+{
+	memset(d, 0, sizeof(*d));
+	buf_init(&d->arena, 0);
+	buf_init(&d->scratch, 0);
+	return strtab_init(&d->keys, 1024) ? KERR_NOMEM : 0;
+}
+
+void decisions_release(struct decisions *d)
+{
+	strtab_release(&d->keys);
+	buf_release(&d->arena);
+	buf_release(&d->scratch);
+	free(d->off);
+	free(d->used);
+	free(d->amb);
+	free(d->wave_of);
+	memset(d, 0, sizeof(*d));
+}
+
+/* Two entries under one key: neither can be told to be the right one, so
+ * the key finds nothing (UINT32_MAX). */
+static int put(struct decisions *d, const char *key, size_t klen, size_t entry)
+{
+	uint32_t old;
+
+	if (strtab_get(&d->keys, key, klen, &old) && old != entry)
+		return strtab_put(&d->keys, key, klen, UINT32_MAX, 0);
+	return strtab_put(&d->keys, key, klen, (uint32_t)entry, 0);
+}
+
+static int grow(struct decisions *d)
+{
+	size_t cap = d->cap ? d->cap * 2 : 256;
+	uint32_t *off;
+	unsigned char *u;
+	const char **w;
+
+	if (!(off = realloc(d->off, cap * sizeof(*off))))
+		return KERR_NOMEM;
+	d->off = off;
+	if (!(u = realloc(d->used, cap)))
+		return KERR_NOMEM;
+	d->used = u;
+	if (!(u = realloc(d->amb, cap)))
+		return KERR_NOMEM;
+	d->amb = u;
+	if (!(w = realloc(d->wave_of, cap * sizeof(*w))))
+		return KERR_NOMEM;
+	d->wave_of = w;
+	d->cap = cap;
+	return 0;
+}
+
+int decisions_add(struct decisions *d, const char *wave, const char *id, const char *codes)
+{
+	int rc;
+
+	if (d->n == d->cap && (rc = grow(d)))
+		return rc;
+	d->off[d->n] = (uint32_t)d->arena.len;
+	d->used[d->n] = 0;
+	d->amb[d->n] = 0;
+	d->wave_of[d->n] = NULL;
+	if ((rc = buf_add(&d->arena, codes, strlen(codes) + 1))
+	    || (rc = buf_add(&d->arena, id, strlen(id) + 1)))
+		return rc;
+	if (wave && *wave) {
+		buf_reset(&d->scratch);
+		if (buf_addf(&d->scratch, "%s\x1f%s", wave, id))
+			return KERR_NOMEM;
+		rc = put(d, d->scratch.data, d->scratch.len, d->n);
+	} else {
+		rc = put(d, id, strlen(id), d->n);
+	}
+	d->n++;
+	d->loaded = 1;
+	return rc;
+}
+
+const char *decisions_get(struct decisions *d, const char *wave, const char *id, size_t idlen)
+{
+	uint32_t v;
+
+	buf_reset(&d->scratch);
+	buf_addf(&d->scratch, "%s\x1f%.*s", wave, (int)idlen, id);
+	if (!strtab_get(&d->keys, d->scratch.data, d->scratch.len, &v) || v == UINT32_MAX) {
+		if (!strtab_get(&d->keys, id, idlen, &v) || v == UINT32_MAX)
+			return NULL;
+		if (!d->wave_of[v])
+			d->wave_of[v] = wave;
+		else if (strcmp(d->wave_of[v], wave))
+			d->amb[v] = 1;
+	}
+	d->used[v] = 1;
+	return d->arena.data + d->off[v];
+}
+
+size_t decisions_unused(const struct decisions *d)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < d->n; i++)
+		n += !d->used[i];
+	return n;
+}
+
+size_t decisions_ambiguous(const struct decisions *d, const char **ids, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < d->n; i++) {
+		const char *id;
+
+		if (!d->amb[i])
+			continue;
+		id = d->arena.data + d->off[i];         /* codes\0id\0 */
+		id += strlen(id) + 1;
+		if (n < max)
+			ids[n] = id;
+		n++;
+	}
+	return n;
+}
+
+int decisions_load_codes(struct decisions *d, const char *path, struct kerr *e)
+{
+	FILE *fp = fopen(path, "rb");
+	struct csv_reader *rd = NULL;
+	struct csv_row row;
+	struct strtab seen;     /* wave + id -> line, to refuse a respondent twice */
+	struct buf key = BUF_INIT;
+	size_t ci, cc, cw = 0;
+	int rc, has_wave = 0;
+	uint32_t first;
+
+	if (!fp)
+		return kerr_errno(e, errno, path, "cannot open the codes file");
+	if (strtab_init(&seen, 1024)) {
+		fclose(fp);
+		return kerr_set(e, KERR_NOMEM, "out of memory");
+	}
+	rc = csv_open(&rd, fp, path, NULL, e);
+	if (!rc)
+		rc = csv_header_find(rd, "id", &ci, e);
+	if (!rc)
+		rc = csv_header_find(rd, "codes", &cc, e);
+	if (!rc)
+		has_wave = csv_header_find(rd, "wave", &cw, NULL) == 0;
+	while (!rc && (rc = csv_next(rd, &row, e)) == CSV_ROW) {
+		const char *wave = has_wave ? row.field[cw] : "";
+
+		rc = 0;
+		if (!row.len[ci])
+			continue;
+		buf_reset(&key);
+		buf_addf(&key, "%s\x1f%s", wave, row.field[ci]);
+		if (strtab_get(&seen, key.data, key.len, &first)) {
+			rc = kerr_set(e, KERR_SCHEMA, "respondent \"%s\"%s%s has codes twice: on "
+				      "line %u and on line %ld", row.field[ci], *wave ? " in wave " : "",
+				      wave, first, row.line);
+			kerr_at(e, path, row.line, 0);
+			break;
+		}
+		if (strtab_put(&seen, key.data, key.len, (uint32_t)row.line, 0)
+		    || decisions_add(d, wave, row.field[ci], row.field[cc])) {
+			rc = kerr_set(e, KERR_NOMEM, "out of memory");
+			break;
+		}
+	}
+	csv_close(rd);
+	fclose(fp);
+	strtab_release(&seen);
+	buf_release(&key);
+	return rc < 0 ? -rc : rc;    /* csv_next's errors are negated codes */
+}
+
+/* ---- from a project store ---------------------------------------------- */
+
+struct db_ctx {
+	struct decisions *d;
+	struct decisions_db_info *info;
+	int rc;
+};
+
+static void note_version(struct decisions_db_info *in, const char *v)
+{
+	size_t i;
+
+	if (!v || !*v) {
+		in->unversioned++;
+		return;
+	}
+	for (i = 0; i < in->nversions; i++)
+		if (!strcmp(in->version[i], v)) {
+			in->nversion[i]++;
+			return;
+		}
+	if (in->nversions < DECISIONS_MAX_VERSIONS && (in->version[in->nversions] = strdup(v)))
+		in->nversion[in->nversions++] = 1;
+}
+
+static int db_final(void *ctx, const struct store_final *f)
+{
+	struct db_ctx *c = ctx;
+	struct decisions_db_info *in = c->info;
+
+	if (!f->codes)
+		return 0;
+	/* After a migration every decision it could carry is at the new
+	 * version; one still under an older version is one it flagged for
+	 * review.  Until a coder decides it again its answer counts with the
+	 * new version's rules, as migrate's "after" column showed. */
+	if (in->migrated && (!f->codebook_version || strcmp(f->codebook_version, in->migrated))) {
+		in->awaiting++;
+		return 0;
+	}
+	in->disputed += f->disputed != 0;
+	note_version(in, f->codebook_version);
+	/* "(alle)": stored from a survey without a wave column, so any wave */
+	c->rc = decisions_add(c->d, strcmp(f->answer->wave, "(alle)") ? f->answer->wave : "",
+			      f->answer->respondent, f->codes);
+	return c->rc;
+}
+
+/* 1 when 'koder migrate' moved `question` to the very codebook `cb_path`. */
+static int migrated_here(struct store *s, const char *question, const char *cb_path)
+{
+	struct buf key = BUF_INIT, to = BUF_INIT;
+	char *abs = realpath(cb_path, NULL);
+	int here;
+
+	buf_addf(&key, "migrated:%s", question);
+	here = abs && store_meta_get(s, key.data, &to, NULL) == 0 && to.len
+	       && !strcmp(to.data, abs);
+	free(abs);
+	buf_release(&key);
+	buf_release(&to);
+	return here;
+}
+
+int decisions_load_db(struct decisions *d, struct store *s, const char *question,
+	const char *cb_id, const char *cb_version, const char *cb_path,
+	struct decisions_db_info *info, struct kerr *e)
+{
+	struct db_ctx c = { d, info, 0 };
+	int rc;
+
+	memset(info, 0, sizeof(*info));
+	if (migrated_here(s, question, cb_path))
+		info->migrated = cb_version ? cb_version : "";
+	rc = store_each_final(s, question, db_final, &c, e);
+	/* A store filled without a corpus names questions by codebook id. */
+	if (!rc && !d->loaded && cb_id)
+		rc = store_each_final(s, cb_id, db_final, &c, e);
+	if (c.rc)
+		rc = kerr_set(e, KERR_NOMEM, "out of memory");
+	return rc;
+}
+
+void decisions_db_info_release(struct decisions_db_info *info)
+{
+	for (size_t i = 0; i < info->nversions; i++)
+		free(info->version[i]);
+	info->nversions = 0;
+}
+
+int decisions_versions_text(const struct decisions_db_info *in, struct buf *out)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < in->nversions && !rc; i++)
+		rc = buf_addf(out, "%s%s (%zu svar)", i ? ", " : "", in->version[i], in->nversion[i]);
+	if (!rc && in->unversioned)
+		rc = buf_addf(out, "%sukendt (%zu svar)", in->nversions ? ", " : "", in->unversioned);
+	return rc ? KERR_NOMEM : 0;
+}

@@ -1,0 +1,208 @@
+/* test_survey.c - the one survey reader every command uses: waves and roles
+ * resolved to the descriptor's names (by name, by value, trimmed), values
+ * the descriptor lacks kept as written (trimmed) or, without a list, folded
+ * to the first spelling; blank cells "(ukendt)", no column "(alle)"; the
+ * duplicate check keyed by (wave, id), so a panel id in two waves is no
+ * duplicate, and its error naming both lines. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "corpus.h"
+#include "error.h"
+#include "survey.h"
+
+static char dir[64];
+
+static const char *write_file(const char *name, const char *text)
+{
+	static char p[128];
+	FILE *fp;
+
+	snprintf(p, sizeof p, "%s/%s", dir, name);
+	fp = fopen(p, "wb");
+	assert_non_null(fp);
+	fputs(text, fp);
+	fclose(fp);
+	return p;
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	snprintf(dir, sizeof dir, "/tmp/test_survey.XXXXXX");
+	return mkdtemp(dir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	char cmd[128];
+
+	(void)state;
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	return system(cmd);
+}
+
+static void corpus_with(struct corpus *c, int waves)
+{
+	assert_int_equal(corpus_init(c), 0);
+	assert_int_equal(corpus_set_str(&c->id_col, "id"), 0);
+	assert_int_equal(corpus_set_str(&c->wave_col, "runde"), 0);
+	assert_int_equal(corpus_set_str(&c->role_col, "rolle"), 0);
+	assert_int_equal(corpus_add_question(c, "svar", "Svar", NULL), 0);
+	if (waves) {
+		c->waves = calloc(2, sizeof *c->waves);
+		c->waves[0].name = strdup("Nulpunkt");
+		c->waves[1].name = strdup("Afslutning");
+		c->waves[1].values = calloc(1, sizeof(char *));
+		c->waves[1].values[0] = strdup("slut");
+		c->waves[1].nvalues = 1;
+		c->nwaves = 2;
+	}
+}
+
+static void waves_and_roles(void **state)
+{
+	struct corpus c;
+	struct survey *s = NULL;
+	struct survey_row row;
+	struct kerr_list errs = KERR_LIST_INIT;
+	struct kerr e;
+	const char *p = write_file("a.csv", "id;runde;rolle;Svar\n"
+		"1;Nulpunkt;Leder;a\n"
+		"2; nulpunkt ;;b\n"
+		"3;SLUT;Leder;c\n"
+		"4;Midtvejs;leder;d\n"
+		"5;  ; Leder ;e\n");
+
+	(void)state;
+	corpus_with(&c, 1);
+	assert_int_equal(survey_open(&s, &c, p, NULL, &errs), 0);
+	kerr_clear(&e);
+	assert_int_equal(survey_next(s, &row, &e), SURVEY_ROW);
+	assert_string_equal(row.wave, "Nulpunkt");
+	assert_int_equal(row.wave_index, 0);
+	assert_string_equal(row.role, "Leder");   /* no role list: the value */
+	assert_int_equal(row.role_index, -1);
+	assert_string_equal(row.answer[0], "a");
+	assert_int_equal(survey_next(s, &row, &e), SURVEY_ROW);
+	assert_string_equal(row.wave, "Nulpunkt");   /* trimmed, any case */
+	assert_string_equal(row.role, SURVEY_UNKNOWN);
+	assert_int_equal(survey_next(s, &row, &e), SURVEY_ROW);
+	assert_string_equal(row.wave, "Afslutning");  /* by one of its values */
+	assert_int_equal(row.wave_index, 1);
+	assert_int_equal(survey_next(s, &row, &e), SURVEY_ROW);
+	assert_string_equal(row.wave, "Midtvejs");   /* not listed: as written */
+	assert_int_equal(row.wave_index, -1);
+	assert_string_equal(row.role, "Leder");      /* no list: first spelling */
+	assert_int_equal(survey_next(s, &row, &e), SURVEY_ROW);
+	assert_string_equal(row.wave, SURVEY_UNKNOWN);
+	assert_string_equal(row.role, "Leder");      /* trimmed */
+	assert_int_equal(survey_next(s, &row, &e), SURVEY_END);
+	survey_close(s);
+	corpus_release(&c);
+	kerr_list_release(&errs);
+}
+
+static void duplicates(void **state)
+{
+	struct corpus c;
+	struct survey *s = NULL;
+	struct survey_row row;
+	struct kerr_list errs = KERR_LIST_INIT;
+	struct kerr e;
+	long dup[6];
+	int i = 0, got;
+	const char *p = write_file("d.csv", "id;runde;rolle;Svar\n"
+		"A1;Nulpunkt;Leder;a\n"
+		"A1;Afslutning;Leder;b\n"     /* a panel: the same id in another wave */
+		"A2;Nulpunkt;Leder;c\n"
+		"A1;nulpunkt;Leder;d\n"       /* the same wave spelt otherwise */
+		" ;Nulpunkt;Leder;e\n"
+		" ;Nulpunkt;Leder;f\n");      /* blank ids are not duplicates */
+
+	(void)state;
+	corpus_with(&c, 1);
+	assert_int_equal(survey_open(&s, &c, p, NULL, &errs), 0);
+	kerr_clear(&e);
+	while ((got = survey_next(s, &row, &e)) == SURVEY_ROW) {
+		dup[i++] = row.dup_line;
+		if (row.dup_line) {
+			struct kerr de;
+
+			kerr_clear(&de);
+			assert_int_equal(survey_dup_error(s, &row, &de), KERR_SCHEMA);
+			assert_string_equal(de.msg, "respondent id \"A1\" appears twice in wave "
+				"Nulpunkt: on line 2 and on line 5");
+			assert_int_equal(de.line, 5);
+			assert_string_equal(de.path, "id");
+		}
+	}
+	assert_int_equal(got, SURVEY_END);
+	assert_int_equal(i, 6);
+	assert_int_equal(dup[0], 0);
+	assert_int_equal(dup[1], 0);
+	assert_int_equal(dup[2], 0);
+	assert_int_equal(dup[3], 2);
+	assert_int_equal(dup[4], 0);
+	assert_int_equal(dup[5], 0);
+	survey_close(s);
+	corpus_release(&c);
+	kerr_list_release(&errs);
+}
+
+static void missing_columns(void **state)
+{
+	struct corpus c;
+	struct survey *s = NULL;
+	struct kerr_list errs = KERR_LIST_INIT;
+	struct kerr e;
+	size_t col;
+	const char *p = write_file("m.csv", "ID;Svar;Kommune\nx;y;z\n");
+
+	(void)state;
+	corpus_with(&c, 0);
+	/* every missing column at once: runde and rolle */
+	assert_int_not_equal(survey_open(&s, &c, p, NULL, &errs), 0);
+	assert_null(s);
+	assert_int_equal(errs.n, 2);
+	assert_non_null(strstr(errs.items[0].msg, "no column \"runde\""));
+	assert_non_null(strstr(errs.items[1].msg, "no column \"rolle\""));
+	kerr_list_release(&errs);
+	assert_int_equal(corpus_set_str(&c.wave_col, NULL), 0);
+	assert_int_equal(corpus_set_str(&c.role_col, NULL), 0);
+	assert_int_equal(survey_open(&s, &c, p, NULL, &errs), 0);
+	kerr_clear(&e);
+	assert_int_equal(survey_find_column(s, "kommune", &col, &e), 0);
+	assert_int_equal(col, 2);
+	assert_int_equal(survey_find_column(s, "By", &col, &e), KERR_SCHEMA);
+	assert_non_null(strstr(e.msg, "no column \"By\""));
+	assert_non_null(survey_table(s));
+	{
+		struct survey_row row;
+
+		assert_int_equal(survey_next(s, &row, &e), SURVEY_ROW);
+		assert_string_equal(row.wave, SURVEY_ALL);
+		assert_string_equal(row.role, SURVEY_ALL);
+	}
+	survey_close(s);
+	corpus_release(&c);
+	kerr_list_release(&errs);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(waves_and_roles),
+		cmocka_unit_test(duplicates),
+		cmocka_unit_test(missing_columns),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
