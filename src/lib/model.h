@@ -97,7 +97,10 @@ void model_each_feature(const char *k, size_t len,
  * the categories the patterns gave it, `veto`[c] for those an exclude
  * forbade (may be NULL), p the model's probabilities (model_score: -1 for a
  * category without a column).  Writes add[c] = 1 for each category the
- * model adds (never ingen_svar, andet, a vetoed or a coded one), and says
+ * model adds (never ingen_svar, andet, a vetoed or a coded one: those above
+ * `residual` on an uncoded answer, above `add` on a coded one, else on an
+ * uncoded answer its likeliest category when above `top` and above andet's
+ * probability), and says
  * whether the answer keeps its codes (plus add), becomes andet instead
  * (MODEL_ANDET: the model is sure of andet and unsure of every coded
  * category), or is no answer (MODEL_NONSUB: nothing coded or added, and the
