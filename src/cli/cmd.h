@@ -66,6 +66,29 @@ struct cli_usage;
  * prints the misuse with `u` and returns EXIT_USAGE. */
 int cmd_mask_opt(const char *list, unsigned *mask, const struct cli_usage *u);
 
+/* Where score and train read coded answers: the option keys are
+ * CMD_GOLD_FIRST and the seven after it; `verb` opens the --db and --gold
+ * help ("learn from", "score against"). */
+enum { CMD_GOLD_FIRST = 0x4000 };
+#define CMD_GOLD_OPTS(verb) \
+	{ CMD_GOLD_FIRST, "db", "PATH", verb " the coders' decisions in this project store" }, \
+	{ CMD_GOLD_FIRST + 1, "question", "ID", "with --db: the question (default: the codebook's id)" }, \
+	{ CMD_GOLD_FIRST + 2, "gold", "FILE", verb " a CSV of coded answers (may be repeated)" }, \
+	{ CMD_GOLD_FIRST + 3, "text", "COL", "the answer column of --gold files (default: text)" }, \
+	{ CMD_GOLD_FIRST + 4, "codes", "COL", "the codes column of --gold files (default: codes)" }, \
+	{ CMD_GOLD_FIRST + 5, "survey", "FILE", "the survey with the answers of --gold files of id,codes rows" }, \
+	{ CMD_GOLD_FIRST + 6, "id", "COL", "with --survey: its respondent id column" }, \
+	{ CMD_GOLD_FIRST + 7, "answer", "COL", "with --survey: its answer column" }
+struct gold_source;
+/* Take option c (from CMD_GOLD_OPTS) into src, whose files array is
+ * grown here (the caller frees src->files).  Returns 1 when c was one of
+ * them, else 0. */
+int cmd_gold_opt(int c, struct gold_source *src);
+/* The misuse of the gold options after parsing, or NULL: no codebook, no
+ * source, or --survey without its columns ("what" completes "X what?"). */
+const char *cmd_gold_misuse(const struct gold_source *src, const char *cbname,
+	const char *what);
+
 int cmd_tally(int argc, char **argv);
 /* tally's survey pass, as tally (export_mode 0) or as export (1). */
 int cmd_tally_run(int argc, char **argv, int export_mode);

@@ -13,26 +13,17 @@
 #include "gold.h"
 #include "pii.h"
 #include "score.h"
-#include "store.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-enum { OPT_DB = 256, OPT_CODEBOOK, OPT_QUESTION, OPT_GOLD, OPT_SURVEY, OPT_ID, OPT_ANSWER,
-       OPT_TEXT, OPT_CODES, OPT_ERRORS, OPT_MODEL, OPT_NO_MODEL, OPT_MASK, OPT_MASK_KINDS };
+enum { OPT_CODEBOOK = 256, OPT_ERRORS, OPT_MODEL, OPT_NO_MODEL, OPT_MASK, OPT_MASK_KINDS };
 
 static const struct cli_opt opts[] = {
 	{ OPT_CODEBOOK, "codebook", "CB", "the codebook to score (a file or a shipped id)" },
-	{ OPT_DB, "db", "PATH", "score against the coders' decisions in this project store" },
-	{ OPT_QUESTION, "question", "ID", "with --db: the question (default: the codebook's id)" },
-	{ OPT_GOLD, "gold", "FILE", "score against a CSV of coded answers (may be repeated)" },
-	{ OPT_TEXT, "text", "COL", "the answer column of --gold files (default: text)" },
-	{ OPT_CODES, "codes", "COL", "the codes column of --gold files (default: codes)" },
-	{ OPT_SURVEY, "survey", "FILE", "the survey with the answers of --gold files of id,codes rows" },
-	{ OPT_ID, "id", "COL", "with --survey: its respondent id column" },
-	{ OPT_ANSWER, "answer", "COL", "with --survey: its answer column" },
+	CMD_GOLD_OPTS("score against"),
 	{ OPT_ERRORS, "errors", "N", "list at most N wrong answers (default 30; 0 for none)" },
 	{ OPT_MODEL, "model", "FILE", "code with this learned model instead of the codebook's" },
 	{ OPT_NO_MODEL, "no-model", NULL, "code with the patterns alone" },
@@ -163,18 +154,49 @@ static void report(struct score *sc, const struct codebook *cb, size_t nlist, un
 	buf_release(&tmp);
 }
 
+int cmd_gold_opt(int c, struct gold_source *src)
+{
+	const char **slot[] = { &src->db, &src->question, NULL, &src->text_col, &src->codes_col,
+				&src->survey, &src->id_col, &src->answer_col };
+
+	if (c < CMD_GOLD_FIRST || c > CMD_GOLD_FIRST + 7)
+		return 0;
+	if (c == CMD_GOLD_FIRST + 2) {
+		const char **f = xrealloc((void *)src->files, (src->nfiles + 1) * sizeof *f);
+
+		f[src->nfiles++] = optarg;
+		src->files = f;
+	} else {
+		*slot[c - CMD_GOLD_FIRST] = optarg;
+	}
+	return 1;
+}
+
+const char *cmd_gold_misuse(const struct gold_source *src, const char *cbname, const char *what)
+{
+	static char msg[80];
+
+	if (!cbname)
+		return "which codebook? give --codebook CB";
+	if (!src->db && !src->nfiles) {
+		snprintf(msg, sizeof msg, "%s what? give --db PATH or --gold FILE", what);
+		return msg;
+	}
+	if (src->survey && (!src->id_col || !src->answer_col))
+		return "--survey needs --id COL and --answer COL";
+	return NULL;
+}
+
 int cmd_score(int argc, char **argv)
 {
-	const char *db = NULL, *cbname = NULL, *question = NULL, *survey = NULL;
-	const char *id_col = NULL, *answer_col = NULL, *text_col = "text", *codes_col = "codes";
-	const char **gold = NULL;
-	size_t ngold = 0, nlist = 30, i, stale = 0;
+	const char *cbname = NULL, *why;
+	struct gold_source src = { 0 };
+	size_t nlist = 30, stale = 0;
 	unsigned mask = 0;
 	struct kerr_list errs = KERR_LIST_INIT;
 	struct engine_opts eo = { 0 };
 	struct engine *en = NULL;
 	struct score *sc = NULL;
-	struct store *st = NULL;
 	struct buf cbpath = BUF_INIT;
 	struct cli_parser p;
 	struct kerr e;
@@ -182,45 +204,33 @@ int cmd_score(int argc, char **argv)
 
 	cli_parser_init(&p, opts);
 	while ((c = cli_next(&p, argc, argv)) != -1) {
+		if (cmd_gold_opt(c, &src))
+			continue;
 		switch (c) {
-		case OPT_DB: db = optarg; break;
 		case OPT_CODEBOOK: cbname = optarg; break;
-		case OPT_QUESTION: question = optarg; break;
-		case OPT_GOLD:
-			gold = xrealloc(gold, (ngold + 1) * sizeof *gold);
-			gold[ngold++] = optarg;
-			break;
-		case OPT_SURVEY: survey = optarg; break;
-		case OPT_ID: id_col = optarg; break;
-		case OPT_ANSWER: answer_col = optarg; break;
-		case OPT_TEXT: text_col = optarg; break;
-		case OPT_CODES: codes_col = optarg; break;
 		case OPT_MODEL: eo.model = optarg; break;
 		case OPT_NO_MODEL: eo.no_model = 1; break;
 		case OPT_ERRORS:
 			if (cli_parse_size(optarg, &nlist)) {
-				free(gold);
+				free((void *)src.files);
 				return cli_misuse(&usage, "--errors wants a number, not '%s'", optarg);
 			}
 			break;
 		case OPT_MASK:
 		case OPT_MASK_KINDS:
 			if ((status = cmd_mask_opt(c == OPT_MASK ? NULL : optarg, &mask, &usage))) {
-				free(gold);
+				free((void *)src.files);
 				return status;
 			}
 			break;
-		case 'h': free(gold); return cli_help(&usage);
-		default: free(gold); return cli_misuse(&usage, NULL);
+		case 'h': free((void *)src.files); return cli_help(&usage);
+		default: free((void *)src.files); return cli_misuse(&usage, NULL);
 		}
 	}
-	if (optind < argc || !cbname || (!db && !ngold) || (survey && (!id_col || !answer_col))) {
-		const char *why = optind < argc ? "unexpected argument (coded answers go with --gold FILE)"
-			: !cbname ? "which codebook? give --codebook CB"
-			: survey ? "--survey needs --id COL and --answer COL"
-			: "score against what? give --db PATH or --gold FILE";
-
-		free(gold);
+	why = optind < argc ? "unexpected argument (coded answers go with --gold FILE)"
+		: cmd_gold_misuse(&src, cbname, "score against");
+	if (why) {
+		free((void *)src.files);
 		return cli_misuse(&usage, "%s", why);
 	}
 	kerr_clear(&e);
@@ -236,23 +246,15 @@ int cmd_score(int argc, char **argv)
 		status = cli_error(&e);
 		goto done;
 	}
-	for (i = 0; i < ngold; i++)
-		gold_read(gold[i], text_col, codes_col, survey, id_col, answer_col, score_add, sc,
-			  &errs);
-	if (errs.n) {
+	if (gold_read_all(&src, engine_codebook(en)->id, engine_codebook(en)->version, &stale,
+			  score_add, sc, &errs)) {
 		status = cli_errors(&errs);
-		goto done;
-	}
-	if (db && (store_open(&st, db, 0, &e)
-		   || gold_read_store(st, question ? question : engine_codebook(en)->id,
-				       engine_codebook(en)->version, &stale, score_add, sc, &e))) {
-		status = cli_error(&e);
 		goto done;
 	}
 	cmd_note_stale(stale, engine_codebook(en)->version);
 	if (!score_answers(sc)) {
 		fprintf(stderr, "koder: no coded answers to score%s; code some with 'koder review' "
-			"first\n", db ? " in the store" : "");
+			"first\n", src.db ? " in the store" : "");
 		status = EXIT_PROBLEMS;
 		goto done;
 	}
@@ -260,9 +262,8 @@ int cmd_score(int argc, char **argv)
 done:
 	score_free(sc);
 	engine_free(en);
-	store_close(st);
 	buf_release(&cbpath);
 	kerr_list_release(&errs);
-	free(gold);
+	free((void *)src.files);
 	return status;
 }

@@ -13,7 +13,6 @@
 #include "exit.h"
 #include "gold.h"
 #include "outfile.h"
-#include "store.h"
 #include "train.h"
 
 #include <errno.h>
@@ -21,23 +20,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { OPT_DB = 256, OPT_CODEBOOK, OPT_QUESTION, OPT_GOLD, OPT_SURVEY, OPT_ID, OPT_ANSWER, OPT_TEXT, OPT_CODES, OPT_FOLDS,
-       OPT_SEED, OPT_C };
+enum { OPT_CODEBOOK = 256, OPT_FOLDS, OPT_SEED, OPT_C };
 
 static const struct cli_opt opts[] = {
 	{ OPT_CODEBOOK, "codebook", "CB", "the codebook the model is for (a file or a shipped id)" },
-	{ OPT_DB, "db", "PATH", "learn from the coders' decisions in this project store" },
-	{ OPT_QUESTION, "question", "ID", "with --db: the question (default: the codebook's id)" },
-	{ OPT_GOLD, "gold", "FILE", "learn from a CSV of coded answers (may be repeated)" },
-	{ OPT_TEXT, "text", "COL", "the answer column of --gold files (default: text)" },
-	{ OPT_CODES, "codes", "COL", "the codes column of --gold files (default: codes)" },
-	{ OPT_SURVEY, "survey", "FILE", "the survey with the answers of --gold files of id,codes rows" },
-	{ OPT_ID, "id", "COL", "with --survey: its respondent id column" },
-	{ OPT_ANSWER, "answer", "COL", "with --survey: its answer column" },
+	CMD_GOLD_OPTS("learn from"),
 	{ 'o', "output", "FILE", "write the model here (default: only measure)" },
 	{ OPT_FOLDS, "folds", "K", "cross-validation folds (default 5)" },
 	{ OPT_SEED, "seed", "N", "how the answers are dealt into folds (default 1)" },
-	{ OPT_C, "C", "X", "regularisation (default: the best of 0.3, 1, 3 by cross-validation)" },
+	{ OPT_C, "C", "X", "regularisation (default: the best of 0.3, 1, 3, 10, 30 by cross-validation)" },
 	{ 'h', "help", NULL, "show this help" },
 	{ 0, NULL, NULL, NULL }
 };
@@ -90,6 +81,12 @@ static void print_report(const struct codebook *cb, const struct train_report *r
 {
 	size_t c;
 
+	if (rep->nseen > rep->nanswers)
+		printf("%zu coded answers, learning from a random %zu of them, held-out figures "
+		       "on %zu\n", rep->nseen, rep->nanswers, rep->ncv);
+	else if (rep->nanswers > rep->ncv)
+		printf("%zu coded answers, held-out figures on a random %zu of them\n",
+		       rep->nanswers, rep->ncv);
 	printf("%zu coded answers, %zu words and phrases, %zu folds, C = %g\n",
 		rep->nanswers, rep->nfeatures, rep->folds, rep->C);
 	printf("held-out figures        %6s   %-17s   %s\n", "", "patterns alone", "with the model");
@@ -103,24 +100,21 @@ static void print_report(const struct codebook *cb, const struct train_report *r
 	}
 	printf("  %-24s %5s   %17.3f   %17.3f\n", "macro-F1", "", rep->macro_patterns,
 		rep->macro_model);
-	printf("thresholds: residual %g, add %g, no answer %g, andet %g, weak %g\n",
-		rep->th[0], rep->th[1], rep->th[2], rep->th[3], rep->th[4]);
+	printf("thresholds: residual %g, add %g, no answer %g, andet %g, weak %g, top %g\n",
+		rep->th[0], rep->th[1], rep->th[2], rep->th[3], rep->th[4], rep->th[5]);
 }
 
 int cmd_train(int argc, char **argv)
 {
-	const char *db = NULL, *cbname = NULL, *question = NULL, *out = NULL;
-	const char *text_col = "text", *codes_col = "codes", *survey = NULL, *id_col = NULL;
-	const char *answer_col = NULL;
-	const char **gold = NULL;
-	size_t ngold = 0, i, stale = 0;
+	const char *cbname = NULL, *out = NULL, *why;
+	struct gold_source src = { 0 };
+	size_t stale = 0;
 	struct train_opts to = { 5, 1, 0, 0 };
 	struct kerr_list errs = KERR_LIST_INIT;
 	struct engine_opts eo = { 0 };
 	struct engine *en = NULL;
 	struct train_set *set = NULL;
 	struct train_report rep;
-	struct store *st = NULL;
 	struct buf cbpath = BUF_INIT, model = BUF_INIT;
 	struct outfile of = { 0 };
 	struct cli_parser p;
@@ -130,23 +124,14 @@ int cmd_train(int argc, char **argv)
 	memset(&rep, 0, sizeof rep);
 	cli_parser_init(&p, opts);
 	while ((c = cli_next(&p, argc, argv)) != -1) {
+		if (cmd_gold_opt(c, &src))
+			continue;
 		switch (c) {
-		case OPT_DB: db = optarg; break;
 		case OPT_CODEBOOK: cbname = optarg; break;
-		case OPT_QUESTION: question = optarg; break;
-		case OPT_GOLD:
-			gold = xrealloc(gold, (ngold + 1) * sizeof *gold);
-			gold[ngold++] = optarg;
-			break;
-		case OPT_SURVEY: survey = optarg; break;
-		case OPT_ID: id_col = optarg; break;
-		case OPT_ANSWER: answer_col = optarg; break;
-		case OPT_TEXT: text_col = optarg; break;
-		case OPT_CODES: codes_col = optarg; break;
 		case 'o': out = optarg; break;
 		case OPT_FOLDS:
 			if (cli_parse_size(optarg, &to.folds) || to.folds < 2 || to.folds > 100) {
-				free(gold);
+				free((void *)src.files);
 				return cli_misuse(&usage, "--folds wants a number from 2 to 100, not '%s'",
 						  optarg);
 			}
@@ -155,7 +140,7 @@ int cmd_train(int argc, char **argv)
 			size_t v;
 
 			if (cli_parse_size(optarg, &v)) {
-				free(gold);
+				free((void *)src.files);
 				return cli_misuse(&usage, "--seed wants a number, not '%s'", optarg);
 			}
 			to.seed = v;
@@ -166,29 +151,24 @@ int cmd_train(int argc, char **argv)
 
 			to.C = strtod(optarg, &end);
 			if (*end || !(to.C > 0 && to.C <= 1000)) {
-				free(gold);
+				free((void *)src.files);
 				return cli_misuse(&usage, "--C wants a number above 0 and at most 1000, "
 						  "not '%s'", optarg);
 			}
 			break;
 		}
-		case 'h': free(gold); return cli_help(&usage);
-		default: free(gold); return cli_misuse(&usage, NULL);
+		case 'h': free((void *)src.files); return cli_help(&usage);
+		default: free((void *)src.files); return cli_misuse(&usage, NULL);
 		}
 	}
 	if (optind < argc) {
-		free(gold);
+		free((void *)src.files);
 		return cli_misuse(&usage, "unexpected argument '%s' (coded answers go with --gold "
 				  "FILE)", argv[optind]);
 	}
-	if (!cbname || (!db && !ngold)) {
-		free(gold);
-		return cli_misuse(&usage, !cbname ? "which codebook? give --codebook CB"
-				  : "learn from what? give --db PATH or --gold FILE");
-	}
-	if (survey && (!id_col || !answer_col)) {
-		free(gold);
-		return cli_misuse(&usage, "--survey needs --id COL and --answer COL");
+	if ((why = cmd_gold_misuse(&src, cbname, "learn from"))) {
+		free((void *)src.files);
+		return cli_misuse(&usage, "%s", why);
 	}
 	kerr_clear(&e);
 	eo.no_model = 1;   /* the model is fitted for what the patterns leave */
@@ -204,20 +184,10 @@ int cmd_train(int argc, char **argv)
 		status = cli_error(&e);
 		goto done;
 	}
-	for (i = 0; i < ngold; i++)
-		gold_read(gold[i], text_col, codes_col, survey, id_col, answer_col,
-			  train_set_add_gold, set, &errs);
-	if (errs.n) {
+	if (gold_read_all(&src, engine_codebook(en)->id, engine_codebook(en)->version, &stale,
+			  train_set_add_gold, set, &errs)) {
 		status = cli_errors(&errs);
 		goto done;
-	}
-	if (db) {
-		if (store_open(&st, db, 0, &e)
-		    || gold_read_store(st, question ? question : engine_codebook(en)->id,
-				       engine_codebook(en)->version, &stale, train_set_add_gold, set, &e)) {
-			status = cli_error(&e);
-			goto done;
-		}
 	}
 	cmd_note_stale(stale, engine_codebook(en)->version);
 	if (train_fit(set, &to, &rep, out ? &model : NULL, &e)) {
@@ -250,10 +220,9 @@ done:
 	train_report_release(&rep);
 	train_set_free(set);
 	engine_free(en);
-	store_close(st);
 	buf_release(&cbpath);
 	buf_release(&model);
 	kerr_list_release(&errs);
-	free(gold);
+	free((void *)src.files);
 	return status;
 }

@@ -259,4 +259,30 @@ int gold_read_store(struct store *st, const char *question, const char *version,
 	return rc;
 }
 
+int gold_read_all(const struct gold_source *src, const char *default_question,
+		  const char *version, size_t *stale, gold_fn fn, void *ctx, struct kerr_list *errs)
+{
+	struct store *st = NULL;
+	struct kerr e;
+	size_t i;
+	int rc = 0;
 
+	for (i = 0; i < src->nfiles; i++) {
+		int r = gold_read(src->files[i], src->text_col ? src->text_col : "text",
+				  src->codes_col ? src->codes_col : "codes", src->survey, src->id_col,
+				  src->answer_col, fn, ctx, errs);
+
+		if (r && !rc)
+			rc = r;
+	}
+	if (rc || errs->n || !src->db)
+		return rc ? rc : errs->n ? (int)errs->items[0].code : 0;
+	kerr_clear(&e);
+	if ((rc = store_open(&st, src->db, 0, &e)) == 0)
+		rc = gold_read_store(st, src->question ? src->question : default_question, version,
+				     stale, fn, ctx, &e);
+	store_close(st);
+	if (rc && kerr_list_add(errs, &e))
+		return KERR_NOMEM;
+	return rc;
+}

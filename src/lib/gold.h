@@ -57,6 +57,29 @@ int gold_read_store(struct store *st, const char *question, const char *version,
 	size_t *stale, gold_fn fn, void *ctx,
 	struct kerr *e);
 
+/* Where a command's coded answers come from: --gold files (with their
+ * columns, and the --survey their id,codes rows take the answers from),
+ * and/or the final decisions of one question in a project store. */
+struct gold_source {
+	const char *const *files;   /* nfiles --gold files, read in order */
+	size_t nfiles;
+	const char *text_col, *codes_col;               /* NULL: "text", "codes" */
+	const char *survey, *id_col, *answer_col;       /* survey NULL: none */
+	const char *db;             /* a project store, or NULL */
+	const char *question;       /* its question; NULL: default_question */
+};
+
+/*
+ * Every coded answer of `src` to fn: the files first (gold_read), then the
+ * store's decisions (gold_read_store with `version` and `stale`; the store
+ * is opened read-only and closed again).  Problems go to errs; reading the files goes on past a
+ * bad row so that all are named, the store is not read when a file had
+ * problems.  Returns 0 or the first problem's code.  Everything is
+ * borrowed.
+ */
+int gold_read_all(const struct gold_source *src, const char *default_question,
+	const char *version, size_t *stale, gold_fn fn, void *ctx, struct kerr_list *errs);
+
 /* Set flags[c] = 1 (flags has cb->ncats entries, the caller zeroes them)
  * for each code in `codes`: category ids or labels joined by ';', matched
  * without regard to case, blanks around them ignored.  Returns 0, or

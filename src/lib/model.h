@@ -11,19 +11,22 @@
  * sure.  Such codes are suggestions like any other, marked as coming from
  * the model, for a coder to confirm.
  *
- * Features (the training script computes the same): the key is cut into
- * words (runs of a-z, 0-9 and bytes >= 0x80); each word w gives "w:w", its
- * first five bytes "p:..." when longer than five, its last six "s:..." when
- * longer than eight, and with the word before it "b:prev_w".  Words over
+ * Features (model_each_feature, for training and scoring alike): the key
+ * is cut into words (runs of a-z, 0-9 and bytes >= 0x80); each word w gives
+ * "w:w", its first five bytes "p:..." when longer than five, its last six
+ * "s:..." when longer than eight, the character 4-grams of "<w>" as
+ * "c:..." (what is left of a word misspelt, typed without æøå, inflected or
+ * inside a compound: the keys of "genoptraening" and "træningen" share
+ * their grams from "trae" on), and with the word before it "b:prev_w".  Words over
  * MODEL_MAX_WORD bytes are skipped.  Each feature counts once per answer.
  *
  * File format (UTF-8 text, tab-separated, one record a line):
  *   koder-model  1
  *   codebook     ID
  *   categories   ID ID ...        the columns (codebook category ids)
- *   thresholds   R A N [O W]      residual, add, no-answer; optionally andet
- *                                override and weak (0..1; see struct
- *                                model_thresholds)
+ *   thresholds   R A N [O W [T]]  residual, add, no-answer; optionally andet
+ *                                override and weak (0..1), and top (0..2;
+ *                                see struct model_thresholds)
  *   bias         B B ...          one per column
  *   FEATURE      W W ...          one line per feature
  *
@@ -51,6 +54,10 @@ struct model_thresholds {
 	                      andet instead when the model is this sure of andet ... */
 	double weak;       /* ... and below this for every category they coded
 	                      (andet > 1: never) */
+	double top;        /* an answer no pattern coded, and no category above
+	                      `residual`, gets its likeliest category when the
+	                      model is this sure of it and surer of it than of
+	                      andet (> 1: never) */
 };
 
 /*
@@ -90,7 +97,10 @@ void model_each_feature(const char *k, size_t len,
  * the categories the patterns gave it, `veto`[c] for those an exclude
  * forbade (may be NULL), p the model's probabilities (model_score: -1 for a
  * category without a column).  Writes add[c] = 1 for each category the
- * model adds (never ingen_svar, andet, a vetoed or a coded one), and says
+ * model adds (never ingen_svar, andet, a vetoed or a coded one: those above
+ * `residual` on an uncoded answer, above `add` on a coded one, else on an
+ * uncoded answer its likeliest category when above `top` and above andet's
+ * probability), and says
  * whether the answer keeps its codes (plus add), becomes andet instead
  * (MODEL_ANDET: the model is sure of andet and unsure of every coded
  * category), or is no answer (MODEL_NONSUB: nothing coded or added, and the

@@ -18,12 +18,28 @@
 #include <strings.h>
 
 #define TRAIN_MAX_FEATURES (1u << 24)   /* distinct features; more is not a survey */
-#define TRAIN_MAX_ANSWERS ((size_t)1 << 24)
+#define TRAIN_MAX_ANSWERS ((size_t)1 << 32)
+/* A word model learns from at most this many answers, a uniform sample of
+ * all that are given: more add little to it and cost time and memory
+ * (koder train on 100,000 answers must take seconds, in flat memory). */
+#define TRAIN_SAMPLE 8000
+/* Cross-validation (choosing C and the thresholds, and the held-out
+ * figures) runs on at most this many of them: every shipped codebook's
+ * and every newcomer study's answers, and a stable choice on more. */
+#define TRAIN_CV_MAX 2500
 
 struct train_set {
 	struct engine *en;
 	const struct codebook *cb;
 	struct engine_answer ans;
+	/* the sample learned from (train.h): text[slot], its length and the
+	 * coder's codes sgold[slot * ncats] */
+	char **text;
+	size_t *tlen;
+	unsigned char *sgold;
+	size_t nseen, nsample, sample_cap;
+	uint64_t rng;
+	int featurized;
 	/* feature text -> index; names[index] is the text, for the model file */
 	struct strtab dict;
 	char **names;
@@ -59,6 +75,7 @@ int train_set_new(struct engine *en, struct train_set **out, struct kerr *e)
 	}
 	s->en = en;
 	s->cb = engine_codebook(en);
+	s->rng = 0x9e3779b97f4a7c15u;
 	engine_answer_init(&s->ans);
 	*out = s;
 	return 0;
@@ -72,6 +89,11 @@ void train_set_free(struct train_set *s)
 		return;
 	engine_answer_release(&s->ans);
 	strtab_release(&s->dict);
+	for (i = 0; i < s->nsample; i++)
+		free(s->text[i]);
+	free(s->text);
+	free(s->tlen);
+	free(s->sgold);
 	for (i = 0; i < s->nnames; i++)
 		free(s->names[i]);
 	free(s->names);
@@ -88,7 +110,7 @@ void train_set_free(struct train_set *s)
 
 size_t train_set_count(const struct train_set *s)
 {
-	return s->nrows;
+	return s->nseen;
 }
 
 /* Grow *p (of *cap elements of size sz) to hold need; 0 or -1. */
@@ -148,22 +170,17 @@ static int cmp_unsigned(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-int train_set_add(struct train_set *s, const char *text, size_t len, const char *codes,
-		  struct kerr *e)
+/* Code sample answer `slot` with the patterns and add its features as the
+ * next row. */
+static int featurize(struct train_set *s, size_t slot, struct kerr *e)
 {
 	const struct codebook *cb = s->cb;
 	size_t k = cb->ncats, i, row = s->nrows, n;
 	const struct rules_result *res = &s->ans.res;
-	unsigned char *g;
+	const char *text = s->text[slot];
+	size_t len = s->tlen[slot];
 	int rc;
 
-	for (i = 0; i < len && (text[i] == ' ' || text[i] == '\t' || text[i] == '\r'
-				|| text[i] == '\n'); i++)
-		;
-	if (i == len)
-		return 0;
-	if (row >= TRAIN_MAX_ANSWERS)
-		return kerr_set(e, KERR_LIMIT, "more than %zu answers to train on", TRAIN_MAX_ANSWERS);
 	if (grow(&s->start, &s->rows_cap, row + 2, sizeof *s->start)) {
 		return kerr_set(e, KERR_NOMEM, "out of memory");
 	}
@@ -186,10 +203,7 @@ int train_set_add(struct train_set *s, const char *text, size_t len, const char 
 		if (!c1 || !c2 || !c3 || !c4)
 			return kerr_set(e, KERR_NOMEM, "out of memory");
 	}
-	g = s->gold + row * k;
-	memset(g, 0, k);
-	if ((rc = gold_parse_codes(cb, codes ? codes : "", g, e)))
-		return rc;
+	memcpy(s->gold + row * k, s->sgold + slot * k, k);
 	if ((rc = engine_code(s->en, text, len, &s->ans, e)))
 		return rc;
 	memset(s->coded + row * k, 0, k);
@@ -217,6 +231,77 @@ int train_set_add(struct train_set *s, const char *text, size_t len, const char 
 	s->ncol += n;
 	s->start[row + 1] = s->ncol;
 	s->nrows++;
+	return 0;
+}
+
+/* The next number of the set's seeded stream (xorshift64). */
+static uint64_t next_random(struct train_set *s)
+{
+	uint64_t x = s->rng;
+
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	return s->rng = x;
+}
+
+int train_set_add(struct train_set *s, const char *text, size_t len, const char *codes,
+		  struct kerr *e)
+{
+	size_t k = s->cb->ncats, i, slot;
+	unsigned char *g = s->scratch;
+	char *copy;
+	int rc;
+
+	for (i = 0; i < len && (text[i] == ' ' || text[i] == '\t' || text[i] == '\r'
+				|| text[i] == '\n'); i++)
+		;
+	if (i == len)
+		return 0;
+	/* every answer's codes are checked, sampled or not */
+	memset(g, 0, k);
+	if ((rc = gold_parse_codes(s->cb, codes ? codes : "", g, e)))
+		return rc;
+	if (s->nseen >= TRAIN_MAX_ANSWERS)
+		return kerr_set(e, KERR_LIMIT, "more than %zu answers to train on", TRAIN_MAX_ANSWERS);
+	/* reservoir sampling: the first TRAIN_SAMPLE answers, then each later
+	 * one replaces a random one with the chance TRAIN_SAMPLE / seen, so
+	 * the sample is a uniform one of every answer, in flat memory */
+	s->nseen++;
+	if (s->nsample < TRAIN_SAMPLE) {
+		slot = s->nsample;
+	} else {
+		slot = (size_t)(next_random(s) % s->nseen);
+		if (slot >= TRAIN_SAMPLE)
+			return 0;
+	}
+	if (slot == s->nsample) {
+		if (grow(&s->text, &s->sample_cap, slot + 1, sizeof *s->text))
+			return kerr_set(e, KERR_NOMEM, "out of memory");
+		{
+			size_t *nl = realloc(s->tlen, s->sample_cap * sizeof *nl);
+			unsigned char *ng;
+
+			if (nl)
+				s->tlen = nl;
+			ng = realloc(s->sgold, s->sample_cap * k + 1);
+			if (ng)
+				s->sgold = ng;
+			if (!nl || !ng)
+				return kerr_set(e, KERR_NOMEM, "out of memory");
+		}
+	}
+	if (!(copy = malloc(len + 1)))
+		return kerr_set(e, KERR_NOMEM, "out of memory");
+	memcpy(copy, text, len);
+	copy[len] = '\0';
+	if (slot == s->nsample)
+		s->nsample++;
+	else
+		free(s->text[slot]);
+	s->text[slot] = copy;
+	s->tlen[slot] = len;
+	memcpy(s->sgold + slot * k, g, k);
 	return 0;
 }
 
@@ -265,8 +350,9 @@ static void final_codes(const struct train_set *s, size_t i, const double *p,
 		out[cb->andet] = 1;
 }
 
-/* Count every answer's codes against the gold; returns macro-F1. */
-static double score(const struct train_set *s, const double *prob,
+/* Count the codes of every answer `in` marks against the gold; returns
+ * macro-F1. */
+static double score(const struct train_set *s, const unsigned char *in, const double *prob,
 		    const struct model_thresholds *th, struct train_counts *counts)
 {
 	size_t k = s->cb->ncats, i, c, used = 0;
@@ -277,6 +363,8 @@ static double score(const struct train_set *s, const double *prob,
 	for (i = 0; i < s->nrows; i++) {
 		const unsigned char *g = s->gold + i * k;
 
+		if (!in[i])
+			continue;
 		final_codes(s, i, prob ? prob + i * k : NULL, th, out, add);
 		for (c = 0; c < k; c++) {
 			counts[c].tp += out[c] && g[c];
@@ -336,10 +424,11 @@ static int fit_columns(struct fitter *f, const unsigned char *use, const unsigne
 	return 0;
 }
 
-/* Held-out probabilities of every answer, each from a model fitted on the
- * other folds. */
-static int cross_probs(struct fitter *f, const unsigned *fold, size_t folds, double C,
-		       double *prob, unsigned char *use, unsigned char *held, struct kerr *e)
+/* Held-out probabilities of every answer `in` marks, each from a model
+ * fitted on the other folds (of those answers). */
+static int cross_probs(struct fitter *f, const unsigned char *in, const unsigned *fold,
+		       size_t folds, double C, double *prob, unsigned char *use, unsigned char *held,
+		       struct kerr *e)
 {
 	size_t i, k, n = f->s->nrows;
 	int rc;
@@ -348,8 +437,8 @@ static int cross_probs(struct fitter *f, const unsigned *fold, size_t folds, dou
 		prob[i] = -1;
 	for (k = 0; k < folds; k++) {
 		for (i = 0; i < n; i++) {
-			use[i] = fold[i] != k;
-			held[i] = !use[i];
+			use[i] = in[i] && fold[i] != k;
+			held[i] = in[i] && fold[i] == k;
 		}
 		if ((rc = fit_columns(f, use, held, C, prob, NULL, NULL, e)))
 			return rc;
@@ -357,33 +446,35 @@ static int cross_probs(struct fitter *f, const unsigned *fold, size_t folds, dou
 	return 0;
 }
 
-/* Coordinate search over the five thresholds: each in turn takes the value
+/* Coordinate search over the six thresholds: each in turn takes the value
  * of its grid that scores best with the others held, until nothing moves. */
-static double choose_thresholds(const struct train_set *s, const double *prob,
-				struct model_thresholds *th, struct train_counts *counts)
+static double choose_thresholds(const struct train_set *s, const unsigned char *in,
+				const double *prob, struct model_thresholds *th,
+				struct train_counts *counts)
 {
-	static const double grid[5][16] = {
+	static const double grid[6][16] = {
 		{ 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.8, -1 },
 		{ 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 1, -1 },
 		{ 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1, -1 },
 		{ 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1, -1 },
 		{ 0.1, 0.2, 0.3, 0.4, 0.5, -1 },
+		{ 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 2, -1 },
 	};
-	double *v[5] = { &th->residual, &th->add, &th->nonsub, &th->andet, &th->weak };
-	double best = score(s, prob, th, counts);
+	double *v[6] = { &th->residual, &th->add, &th->nonsub, &th->andet, &th->weak, &th->top };
+	double best = score(s, in, prob, th, counts);
 	int round, moved = 1;
 	size_t p, g;
 
 	for (round = 0; round < 4 && moved; round++) {
 		moved = 0;
-		for (p = 0; p < 5; p++) {
+		for (p = 0; p < 6; p++) {
 			double keep = *v[p], at = keep;
 
 			for (g = 0; grid[p][g] >= 0; g++) {
 				double m;
 
 				*v[p] = grid[p][g];
-				m = score(s, prob, th, counts);
+				m = score(s, in, prob, th, counts);
 				if (m > best + 1e-12) {
 					best = m;
 					at = grid[p][g];
@@ -393,33 +484,40 @@ static double choose_thresholds(const struct train_set *s, const double *prob,
 			moved |= at != keep;
 		}
 	}
-	return score(s, prob, th, counts);
+	return score(s, in, prob, th, counts);
 }
 
 int train_fit(struct train_set *s, const struct train_opts *opts, struct train_report *rep,
 	      struct buf *model, struct kerr *e)
 {
-	static const double Cs[] = { 0.3, 1, 3 };
+	static const double Cs[] = { 0.3, 1, 3, 10, 30 };
 	const struct codebook *cb = s->cb;
-	size_t k = cb->ncats, n = s->nrows, folds, i, c;
+	size_t k = cb->ncats, n, folds, i, c;
 	struct fitter f;
-	struct model_thresholds th = { 0.45, 0.95, 0.6, 0.6, 0.3 }, best_th = th;
+	struct model_thresholds th = { 0.45, 0.95, 0.6, 0.6, 0.3, 2 }, best_th = th;
 	double *prob = NULL, *W = NULL, *B = NULL, prune, best = -1;
 	unsigned *fold = NULL;
 	size_t *perm = NULL;
-	unsigned char *use = NULL, *held = NULL;
+	unsigned char *use = NULL, *held = NULL, *in = NULL;
 	struct train_counts *tmp = NULL;
 	uint64_t x;
 	int rc = 0;
 
 	memset(rep, 0, sizeof *rep);
 	memset(&f, 0, sizeof f);
+	/* the sample's answers, coded by the patterns, as rows of features */
+	for (i = 0; !s->featurized && i < s->nsample; i++)
+		if ((rc = featurize(s, i, e)))
+			return rc;
+	s->featurized = 1;
+	n = s->nrows;
 	folds = opts && opts->folds ? opts->folds : 5;
 	prune = opts && opts->prune > 0 ? opts->prune : 0.02;
 	if (folds < 2 || n < folds)
 		return kerr_set(e, KERR_INVALID, "%zu coded answers are too few to train on in %zu "
 				"folds: code more answers first", n, folds);
 	rep->nanswers = n;
+	rep->nseen = s->nseen;
 	rep->nfeatures = s->nnames;
 	rep->folds = folds;
 	rep->ncats = k;
@@ -436,10 +534,11 @@ int train_fit(struct train_set *s, const struct train_opts *opts, struct train_r
 	perm = malloc((n + 1) * sizeof *perm);
 	use = malloc(n + 1);
 	held = malloc(n + 1);
+	in = malloc(n + 1);
 	tmp = calloc(k + 1, sizeof *tmp);
 	rep->patterns = calloc(k + 1, sizeof *rep->patterns);
 	rep->model = calloc(k + 1, sizeof *rep->model);
-	if (!f.cols || !f.y || !f.w || !prob || !fold || !perm || !use || !held || !tmp
+	if (!f.cols || !f.y || !f.w || !prob || !fold || !perm || !use || !held || !in || !tmp
 	    || !rep->patterns || !rep->model) {
 		rc = kerr_set(e, KERR_NOMEM, "out of memory");
 		goto out;
@@ -467,16 +566,19 @@ int train_fit(struct train_set *s, const struct train_opts *opts, struct train_r
 		perm[i - 1] = perm[j];
 		perm[j] = t;
 	}
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		fold[perm[i]] = (unsigned)(i % folds);
-	rep->macro_patterns = score(s, NULL, NULL, rep->patterns);
+		in[perm[i]] = i < TRAIN_CV_MAX;   /* a random TRAIN_CV_MAX of them */
+	}
+	rep->ncv = n < TRAIN_CV_MAX ? n : TRAIN_CV_MAX;
+	rep->macro_patterns = score(s, in, NULL, NULL, rep->patterns);
 	for (i = 0; i < sizeof Cs / sizeof *Cs; i++) {
 		double C = opts && opts->C > 0 ? opts->C : Cs[i], m;
 
-		if ((rc = cross_probs(&f, fold, folds, C, prob, use, held, e)))
+		if ((rc = cross_probs(&f, in, fold, folds, C, prob, use, held, e)))
 			goto out;
-		th = (struct model_thresholds){ 0.45, 0.95, 0.6, 0.6, 0.3 };
-		m = choose_thresholds(s, prob, &th, tmp);
+		th = (struct model_thresholds){ 0.45, 0.95, 0.6, 0.6, 0.3, 2 };
+		m = choose_thresholds(s, in, prob, &th, tmp);
 		if (m > best + 1e-12) {
 			best = m;
 			best_th = th;
@@ -492,6 +594,7 @@ int train_fit(struct train_set *s, const struct train_opts *opts, struct train_r
 	rep->th[2] = best_th.nonsub;
 	rep->th[3] = best_th.andet;
 	rep->th[4] = best_th.weak;
+	rep->th[5] = best_th.top;
 	rep->refused = rep->macro_model < rep->macro_patterns;
 	if (rep->refused || !model)
 		goto out;
@@ -524,6 +627,7 @@ out:
 	free(perm);
 	free(use);
 	free(held);
+	free(in);
 	free(tmp);
 	free(W);
 	free(B);

@@ -43,12 +43,15 @@ struct train_counts {
 };
 
 struct train_report {
-	size_t nanswers;        /* answers trained on */
+	size_t nseen;           /* answers given (train_set_count) */
+	size_t nanswers;        /* answers learned from: all, or a uniform sample of
+	                           8,000 when more were given */
+	size_t ncv;             /* of them, cross-validated: at most 2,500 */
 	size_t nfeatures;       /* distinct features seen */
 	size_t nwritten;        /* features in the model file (after pruning) */
 	size_t folds;
 	double C;               /* the regularisation chosen */
-	double th[5];           /* residual, add, nonsub, andet, weak */
+	double th[6];           /* residual, add, nonsub, andet, weak, top */
 	/* per codebook category (ncats entries each): held-out counts with the
 	 * patterns alone and with the model */
 	size_t ncats;
@@ -73,9 +76,11 @@ void train_set_free(struct train_set *s);
 /*
  * Add one coded answer: its text (len bytes) and its codes as the store
  * keeps them (category ids joined by ';'; ids and labels match without
- * regard to case).  A blank answer is skipped.  Returns 0; KERR_SCHEMA when
- * a code is not a category of the codebook (e names it, with the nearest
- * id); KERR_NOMEM; KERR_LIMIT from the patterns.
+ * regard to case).  A blank answer is skipped.  The set keeps a uniform
+ * sample (reservoir, seeded) of at most 8,000 answers, so memory stays
+ * flat however many are added; the patterns code the sample in
+ * train_fit.  Returns 0; KERR_SCHEMA when a code is not a category of the
+ * codebook (e names it, with the nearest id); KERR_NOMEM.
  */
 int train_set_add(struct train_set *s, const char *text, size_t len, const char *codes,
 	struct kerr *e);
@@ -84,13 +89,16 @@ int train_set_add(struct train_set *s, const char *text, size_t len, const char 
 int train_set_add_gold(void *set, const char *id, const char *text, size_t len,
 	const char *codes, struct kerr *e);
 
-/* Answers added so far. */
+/* Answers added so far (blank ones left out), sampled or not. */
 size_t train_set_count(const struct train_set *s);
 
 /*
  * Fit, cross-validate and (unless refused) append the model file to
- * `model` (may be NULL: measure only).  Returns 0 (see rep->refused),
- * KERR_INVALID when the set has fewer answers than folds, or KERR_NOMEM.
+ * `model` (may be NULL: measure only).  Cross-validation runs on a random
+ * 2,500 of the sample when it is larger; the model written learns from the
+ * whole sample.  Returns 0 (see rep->refused), KERR_INVALID when the set
+ * has fewer answers than folds, KERR_LIMIT from the patterns, or
+ * KERR_NOMEM.
  */
 int train_fit(struct train_set *s, const struct train_opts *opts, struct train_report *rep,
 	struct buf *model, struct kerr *e);

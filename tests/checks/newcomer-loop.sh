@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# A newcomer's loop on the two studies koder never saw (corpora/newstudy-*,
+# A newcomer's loop on the three studies koder never saw (corpora/newstudy-*,
 # docs/new-study.md): the first codebook scored against the gold, then a
 # model trained on half of the coded answers codes the other half, both
 # ways round.  Fails when a study's trained macro-F1 (average of the two
@@ -10,8 +10,10 @@ set -u
 fail() { echo "FAIL: $*"; exit 1; }
 command -v python3 >/dev/null || { echo "python3 not found"; exit 77; }
 
-# study and floor for its average trained macro-F1 (measured: 0.758, 0.764)
-studies="aktivering:0.74 samarbejde:0.74"
+# study and floor for its average trained macro-F1 (measured: 0.779, 0.811,
+# 0.603; hjemmearbejde was written after the trainer's changes, to check
+# they were not tuned to the first two)
+studies="aktivering:0.76 samarbejde:0.79 hjemmearbejde:0.58"
 [ "${SANITIZED:-0}" = 1 ] && studies="aktivering:0.74"
 
 for s in $studies; do
