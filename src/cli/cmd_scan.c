@@ -2,7 +2,10 @@
  * cmd_scan.c - `koder scan`: list the personal data (CPR numbers, phone
  * numbers, e-mail addresses, names) in a survey file, answer by answer, or
  * with --mask write a copy of the file with them replaced, before the file
- * travels to anyone who should not see them.
+ * travels to anyone who should not see them.  The file is read by table.h,
+ * the layer under the survey reader, so an SPSS, Stata or Excel export is
+ * scanned like a CSV; scan looks at every column, not only the answers, so
+ * it reads the table rather than the survey (respondent, wave, answer).
  */
 #include "buf.h"
 #include "cli.h"
@@ -11,6 +14,7 @@
 #include "error.h"
 #include "outfile.h"
 #include "pii.h"
+#include "table.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -33,15 +37,18 @@ static const struct cli_opt scan_opts[] = {
 };
 
 static const struct cli_usage scan_usage = {
-	"koder scan [OPTION]... SURVEY.csv\n"
-	"koder scan --mask [-o OUT.csv] [OPTION]... SURVEY.csv",
+	"koder scan [OPTION]... SURVEY\n"
+	"koder scan --mask [-o OUT.csv] [OPTION]... SURVEY",
 	"Find CPR numbers, phone numbers, e-mail addresses and names in survey answers.",
 	scan_opts,
 	"Without --mask, prints one line per finding: file:line: column: kind.  The\n"
 	"finding itself is printed only with --show, so the report can be shared.\n"
 	"With --mask, writes the survey file unchanged except that findings in the\n"
 	"scanned columns become [CPR], [TELEFON], [EMAIL] or [NAVN]; the count goes\n"
-	"to standard error.  SURVEY.csv may be '-' for standard input.\n\n"
+	"to standard error.  SURVEY is a .csv, .xlsx, SPSS .sav/.zsav or Stata .dta\n"
+	"file, or '-' for CSV on standard input.  A CSV is written back with its own\n"
+	"separator; the other formats are written as CSV (UTF-8, ';', as Excel\n"
+	"opens it), with each labelled value as its label.\n\n"
 	"CPR numbers count only with a real date of birth (DDMMYY-SSSS, the century\n"
 	"from the serial number), written in any common way: other dashes, a slash\n"
 	"or full stop, a spaced or dotted date (01.01.90-1234), full-width digits,\n"
@@ -64,12 +71,14 @@ struct scan {
 	int out_failed;          /* the error is about the output file: exit 5 */
 	struct pii_hits hits;
 	struct buf out;          /* masked field */
+	char sep;                /* --mask: the separator written */
+	int bom;                 /* --mask: start with a byte-order mark */
 };
 
-static void print_hit(struct scan *s, const struct csv_reader *r, const struct csv_row *row,
+static void print_hit(struct scan *s, const struct table *t, const struct csv_row *row,
 		      size_t col, const struct pii_hit *h)
 {
-	const char *cname = col < csv_header_count(r) ? csv_header_name(r, col) : "";
+	const char *cname = col < table_ncols(t) ? table_col_name(t, col) : "";
 	const char *id = s->id_col >= 0 && (size_t)s->id_col < row->n ?
 		row->field[s->id_col] : NULL;
 	const char *what = row->field[col] + h->start;
@@ -100,7 +109,7 @@ static void print_hit(struct scan *s, const struct csv_reader *r, const struct c
 }
 
 /* Scan (and with --mask, write) one record; fields not scanned pass through. */
-static int scan_row(struct scan *s, const struct csv_reader *r, const struct csv_row *row,
+static int scan_row(struct scan *s, const struct table *t, const struct csv_row *row,
 		    FILE *out, struct kerr *e)
 {
 	size_t c, k;
@@ -110,10 +119,10 @@ static int scan_row(struct scan *s, const struct csv_reader *r, const struct csv
 		int wanted = !s->want || (c < s->nwant && s->want[c]);
 
 		if (s->mask && c > 0)
-			fputc(csv_sep(r), out);
+			fputc(s->sep, out);
 		if (!wanted) {
 			if (s->mask)
-				csv_write_field(out, row->field[c], row->len[c], csv_sep(r));
+				csv_write_field(out, row->field[c], row->len[c], s->sep);
 			continue;
 		}
 		if (s->mask) {
@@ -123,7 +132,7 @@ static int scan_row(struct scan *s, const struct csv_reader *r, const struct csv
 			if ((rc = pii_mask(row->field[c], row->len[c], s->kinds, &s->out,
 					   &found, e)))
 				return rc;
-			csv_write_field(out, s->out.data, s->out.len, csv_sep(r));
+			csv_write_field(out, s->out.data, s->out.len, s->sep);
 			s->findings += found;
 			any |= found > 0;
 			continue;
@@ -131,7 +140,7 @@ static int scan_row(struct scan *s, const struct csv_reader *r, const struct csv
 		if ((rc = pii_find(row->field[c], row->len[c], s->kinds, &s->hits, e)))
 			return rc;
 		for (k = 0; k < s->hits.n; k++)
-			print_hit(s, r, row, c, &s->hits.v[k]);
+			print_hit(s, t, row, c, &s->hits.v[k]);
 		s->findings += s->hits.n;
 		any |= s->hits.n > 0;
 	}
@@ -141,41 +150,41 @@ static int scan_row(struct scan *s, const struct csv_reader *r, const struct csv
 	return 0;
 }
 
-static int write_header(const struct csv_reader *r, FILE *out)
+static int write_header(const struct scan *s, const struct table *t, FILE *out)
 {
 	size_t c;
 
-	if (csv_had_bom(r))
+	if (s->bom)
 		fputs("\xef\xbb\xbf", out);
-	for (c = 0; c < csv_header_count(r); c++) {
-		const char *h = csv_header_name(r, c);
+	for (c = 0; c < table_ncols(t); c++) {
+		const char *h = table_col_name(t, c);
 
 		if (c)
-			fputc(csv_sep(r), out);
-		csv_write_field(out, h, strlen(h), csv_sep(r));
+			fputc(s->sep, out);
+		csv_write_field(out, h, strlen(h), s->sep);
 	}
 	fputc('\n', out);
 	return 0;
 }
 
 /* Resolve --text and --id names against the header. */
-static int pick_columns(struct scan *s, const struct csv_reader *r, char **text, size_t ntext,
+static int pick_columns(struct scan *s, const struct table *t, char **text, size_t ntext,
 			const char *idname, struct kerr *e)
 {
 	size_t i, idx;
 	int rc;
 
 	if (ntext) {
-		s->nwant = csv_header_count(r);
+		s->nwant = table_ncols(t);
 		s->want = xcalloc(s->nwant, 1);
 		for (i = 0; i < ntext; i++) {
-			if ((rc = csv_header_find(r, text[i], &idx, e)))
+			if ((rc = table_find(t, text[i], &idx, e)))
 				return rc;
 			s->want[idx] = 1;
 		}
 	}
 	if (idname) {
-		if ((rc = csv_header_find(r, idname, &idx, e)))
+		if ((rc = table_find(t, idname, &idx, e)))
 			return rc;
 		s->id_col = (long)idx;
 	}
@@ -185,14 +194,20 @@ static int pick_columns(struct scan *s, const struct csv_reader *r, char **text,
 static int run_scan(struct scan *s, FILE *in, char **text, size_t ntext, const char *idname,
 		    const char *outpath, const struct csv_opts *opts, struct kerr *e)
 {
-	struct csv_reader *r = NULL;
+	struct table *t = NULL;
+	struct table_opts topts = { .csv = *opts };
+	const struct csv_reader *csv;
 	struct outfile o = { 0 };
-	struct csv_row row;
+	table_row row;
 	int rc, opened = 0;
 
-	if ((rc = csv_open(&r, in, s->file, opts, e)))
+	if ((rc = table_open_fp(&t, in, s->file, &topts, e)))
 		return rc;
-	if ((rc = pick_columns(s, r, text, ntext, idname, e)))
+	/* a CSV goes back as it came; another format as the CSV Excel opens */
+	csv = table_csv(t);
+	s->sep = csv ? csv_sep(csv) : ';';
+	s->bom = csv ? csv_had_bom(csv) : 1;
+	if ((rc = pick_columns(s, t, text, ntext, idname, e)))
 		goto done;
 	if (s->mask) {
 		if ((rc = outfile_open(&o, outpath, e))) {
@@ -200,12 +215,12 @@ static int run_scan(struct scan *s, FILE *in, char **text, size_t ntext, const c
 			goto done;
 		}
 		opened = 1;
-		write_header(r, o.fp);
+		write_header(s, t, o.fp);
 	} else if (s->csv) {
 		puts("line,id,column,kind,start,end,text");
 	}
-	while ((rc = csv_next(r, &row, e)) == CSV_ROW)
-		if ((rc = scan_row(s, r, &row, s->mask ? o.fp : NULL, e)))
+	while ((rc = table_next(t, &row, e)) == TABLE_ROW)
+		if ((rc = scan_row(s, t, &row, s->mask ? o.fp : NULL, e)))
 			goto done;
 	rc = rc < 0 ? -rc : 0;
 	if (!rc && opened) {
@@ -216,7 +231,7 @@ static int run_scan(struct scan *s, FILE *in, char **text, size_t ntext, const c
 done:
 	if (opened)
 		outfile_abort(&o);
-	csv_close(r);
+	table_close(t);
 	return rc;
 }
 

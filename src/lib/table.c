@@ -1185,6 +1185,11 @@ enum table_format table_format(const struct table *t)
 	return t->fmt;
 }
 
+const struct csv_reader *table_csv(const struct table *t)
+{
+	return t->fmt == TABLE_CSV ? t->csv : NULL;
+}
+
 size_t table_ncols(const struct table *t)
 {
 	return t->ncols;

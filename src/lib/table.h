@@ -103,6 +103,11 @@ const char *table_format_name(enum table_format f);
 /* Guess the format from the first bytes of a file and its name. */
 enum table_format table_sniff(const char *path, const unsigned char *head, size_t n);
 
+/* The CSV reader under a CSV table, for what writing the file back as it
+ * came needs (its separator, its byte-order mark); NULL for the other
+ * formats.  Owned by the table. */
+const struct csv_reader *table_csv(const struct table *t);
+
 size_t table_ncols(const struct table *t);
 /* Column i's name (variable name, or the CSV/xlsx header cell). */
 const char *table_col_name(const struct table *t, size_t i);
