@@ -44,21 +44,7 @@ os.makedirs(f"{d}/csv", exist_ok=True)
 desc["survey"] = "../survey.csv"
 json.dump(desc, open(f"{d}/csv/corpus.json", "w"), ensure_ascii=False)
 EOF
-	cat >"$d/mk.sps" <<EOF
-GET DATA /TYPE=TXT /FILE='$d/survey.tsv' /ENCODING='UTF-8'
-  /ARRANGEMENT=DELIMITED /FIRSTCASE=1 /DELIMITERS='\t'
-  /VARIABLES=RespondentID A10 Kommune A20 maaling_s A20 funktion_s A60
-             barrierer A400 undtagelser A400.
-COMPUTE barrierer = REPLACE(barrierer, '@@NL@@', X'0A').
-COMPUTE undtagelser = REPLACE(undtagelser, '@@NL@@', X'0A').
-AUTORECODE VARIABLES=maaling_s funktion_s /INTO maaling funktion.
-VARIABLE LABELS RespondentID 'Respondent-ID' maaling 'Måling'
-  funktion 'Arbejdsfunktion' barrierer 'Barrierer for implementeringen'
-  undtagelser 'Andre undtagelseskriterier'.
-DELETE VARIABLES maaling_s funktion_s.
-SAVE OUTFILE='$d/survey.sav'.
-EOF
-	pspp "$d/mk.sps" >"$d/mk.log" 2>&1 || { cat "$d/mk.log"; exit 1; }
+	"$ROOT/scripts/sof-sav.sh" "$d/survey.tsv" "$d/survey.sav" 400
 	rm -f "$d/survey.tsv"
 }
 make_survey 10000

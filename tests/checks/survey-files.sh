@@ -30,22 +30,7 @@ with open(sys.argv[2], "w", encoding="utf-8") as f:
     for r in rows[1:]:
         f.write("\t".join(x.replace("\r\n", "\n").replace("\n", "@@NL@@") for x in r) + "\n")
 EOF
-cat >"$W/mk.sps" <<EOF
-GET DATA /TYPE=TXT /FILE='$W/sof.tsv' /ENCODING='UTF-8'
-  /ARRANGEMENT=DELIMITED /FIRSTCASE=1 /DELIMITERS='\t'
-  /VARIABLES=RespondentID A10 Kommune A20 maaling_s A20 funktion_s A60
-             barrierer A3000 undtagelser A3000.
-COMPUTE barrierer = REPLACE(barrierer, '@@NL@@', X'0A').
-COMPUTE undtagelser = REPLACE(undtagelser, '@@NL@@', X'0A').
-AUTORECODE VARIABLES=maaling_s funktion_s /INTO maaling funktion.
-VARIABLE LABELS RespondentID 'Respondent-ID' maaling 'Måling'
-  funktion 'Arbejdsfunktion' barrierer 'Barrierer for implementeringen'
-  undtagelser 'Andre undtagelseskriterier'.
-DELETE VARIABLES maaling_s funktion_s.
-SAVE OUTFILE='$W/sof.sav'.
-SAVE OUTFILE='$W/sof.zsav' /ZCOMPRESSED.
-EOF
-pspp "$W/mk.sps" >"$W/mk.log" 2>&1 || { cat "$W/mk.log"; exit 1; }
+"$ROOT/scripts/sof-sav.sh" "$W/sof.tsv" "$W/sof.sav" 3000 "$W/sof.zsav" || exit 1
 
 # A corpus per survey file: the shipped descriptor with another survey.
 corpus() {  # corpus DIR SURVEY [PYTHON-EDIT]
