@@ -61,12 +61,15 @@ static const struct cli_usage usage = {
 	"6 store unusable.\n"
 };
 
-static void row(const char *id, const struct train_counts *a, const struct train_counts *b)
+static void row(const char *id, const struct train_counts *a, const struct train_counts *b,
+		size_t reps)
 {
 	const struct train_counts *t[2] = { a, b };
 	int i;
 
-	printf("  %-24s %5zu", id, a->tp + a->fn);
+	/* the counts are summed over the repeated cross-validations; each
+	 * answer is in every one, so the coders' count is the sum over reps */
+	printf("  %-24s %5zu", id, (a->tp + a->fn) / (reps ? reps : 1));
 	for (i = 0; i < 2; i++) {
 		double p = t[i]->tp + t[i]->fp ? (double)t[i]->tp / (t[i]->tp + t[i]->fp) : 0;
 		double r = t[i]->tp + t[i]->fn ? (double)t[i]->tp / (t[i]->tp + t[i]->fn) : 0;
@@ -87,8 +90,11 @@ static void print_report(const struct codebook *cb, const struct train_report *r
 	else if (rep->nanswers > rep->ncv)
 		printf("%zu coded answers, held-out figures on a random %zu of them\n",
 		       rep->nanswers, rep->ncv);
-	printf("%zu coded answers, %zu words and phrases, %zu folds, C = %g\n",
-		rep->nanswers, rep->nfeatures, rep->folds, rep->C);
+	printf("%zu coded answers, %zu words and phrases, %zu folds", rep->nanswers,
+	       rep->nfeatures, rep->folds);
+	if (rep->reps > 1)
+		printf(" shuffled %zu times", rep->reps);
+	printf(", C = %g\n", rep->C);
 	printf("held-out figures        %6s   %-17s   %s\n", "", "patterns alone", "with the model");
 	printf("  %-24s %5s   %5s %5s %5s   %5s %5s %5s\n", "category", "gold", "P", "R", "F1",
 		"P", "R", "F1");
@@ -96,12 +102,13 @@ static void print_report(const struct codebook *cb, const struct train_report *r
 		const struct train_counts *a = &rep->patterns[c], *b = &rep->model[c];
 
 		if (a->tp + a->fp + a->fn + b->tp + b->fp + b->fn)
-			row(cb->cats[c].id, a, b);
+			row(cb->cats[c].id, a, b, rep->reps);
 	}
 	printf("  %-24s %5s   %17.3f   %17.3f\n", "macro-F1", "", rep->macro_patterns,
 		rep->macro_model);
-	printf("thresholds: residual %g, add %g, no answer %g, andet %g, weak %g, top %g\n",
-		rep->th[0], rep->th[1], rep->th[2], rep->th[3], rep->th[4], rep->th[5]);
+	printf("thresholds: residual %g, add %g, no answer %g, andet %g, weak %g, top %g, "
+	       "drop %g, lean %g\n", rep->th[0], rep->th[1], rep->th[2], rep->th[3], rep->th[4],
+	       rep->th[5], rep->th[6], rep->th[7]);
 }
 
 int cmd_train(int argc, char **argv)

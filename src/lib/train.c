@@ -27,6 +27,12 @@
  * figures) runs on at most this many of them: every shipped codebook's
  * and every newcomer study's answers, and a stable choice on more. */
 #define TRAIN_CV_MAX 2500
+/* Below this many answers, cross-validation runs TRAIN_REPEATS times on
+ * differently shuffled folds and the thresholds are chosen on all of them:
+ * on a newcomer's hundred answers one split decides by a handful of
+ * answers whether the model may code the uncoded ones at all. */
+#define TRAIN_REPEAT_BELOW 1000
+#define TRAIN_REPEATS 3
 
 struct train_set {
 	struct engine *en;
@@ -53,7 +59,8 @@ struct train_set {
 	unsigned char *veto;    /* categories an exclude forbade */
 	unsigned char *gold;    /* the coder's codes */
 	unsigned char *nonsub;  /* [nrows]: the patterns found no answer */
-	unsigned char *scratch; /* [2 * ncats]: one answer's codes and the model's additions */
+	unsigned char *scratch; /* [3 * ncats]: one answer's codes, the model's additions
+	                           and drops */
 	unsigned *tmp;          /* one answer's feature indexes */
 	size_t ntmp, tmp_cap;
 	int err;                /* KERR_NOMEM / KERR_LIMIT from the feature walk */
@@ -65,7 +72,7 @@ int train_set_new(struct engine *en, struct train_set **out, struct kerr *e)
 
 	*out = NULL;
 	if (!s || strtab_init(&s->dict, 1 << 16) || !(s->start = calloc(1, sizeof *s->start))
-	    || !(s->scratch = malloc(2 * engine_codebook(en)->ncats + 2))) {
+	    || !(s->scratch = malloc(3 * engine_codebook(en)->ncats + 2))) {
 		if (s) {
 			strtab_release(&s->dict);
 			free(s->start);
@@ -170,15 +177,14 @@ static int cmp_unsigned(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Code sample answer `slot` with the patterns and add its features as the
- * next row. */
-static int featurize(struct train_set *s, size_t slot, struct kerr *e)
+/* Code text[0..len) with the patterns and add its features as the next
+ * row, with the coder's codes gold[ncats]. */
+static int featurize(struct train_set *s, const char *text, size_t len,
+		     const unsigned char *gold, struct kerr *e)
 {
 	const struct codebook *cb = s->cb;
 	size_t k = cb->ncats, i, row = s->nrows, n;
 	const struct rules_result *res = &s->ans.res;
-	const char *text = s->text[slot];
-	size_t len = s->tlen[slot];
 	int rc;
 
 	if (grow(&s->start, &s->rows_cap, row + 2, sizeof *s->start)) {
@@ -203,7 +209,7 @@ static int featurize(struct train_set *s, size_t slot, struct kerr *e)
 		if (!c1 || !c2 || !c3 || !c4)
 			return kerr_set(e, KERR_NOMEM, "out of memory");
 	}
-	memcpy(s->gold + row * k, s->sgold + slot * k, k);
+	memcpy(s->gold + row * k, gold, k);
 	if ((rc = engine_code(s->en, text, len, &s->ans, e)))
 		return rc;
 	memset(s->coded + row * k, 0, k);
@@ -216,6 +222,7 @@ static int featurize(struct train_set *s, size_t slot, struct kerr *e)
 		s->veto[row * k + i] = (unsigned char)rules_vetoed(engine_rules(s->en), i);
 	s->ntmp = 0;
 	model_each_feature(s->ans.n.key.data, s->ans.n.key.len, take_feature, s);
+	model_each_hit_feature(cb, s->coded + row * k, take_feature, s);
 	if (s->err == KERR_LIMIT)
 		return kerr_set(e, KERR_LIMIT, "more than %u distinct words and phrases to learn "
 				"from", TRAIN_MAX_FEATURES);
@@ -313,12 +320,52 @@ int train_set_add_gold(void *set, const char *id, const char *text, size_t len,
 	return train_set_add(set, text, len, codes, e);
 }
 
+/*
+ * The codebook's own words as answers coded with their category: each
+ * example, and the label with the description.  They are what the
+ * newcomer wrote down before any answer was coded, and with a hundred
+ * coded answers a category has a dozen: these add its vocabulary where the
+ * coders' answers have not yet shown it ("privatliv" in the label of
+ * fleksibilitet).  They are rows after the sample's: every fit learns from
+ * them, no held-out figure counts them.
+ */
+static int seed_rows(struct train_set *s, struct kerr *e)
+{
+	const struct codebook *cb = s->cb;
+	size_t k = cb->ncats, c, j;
+	unsigned char *g = s->scratch;
+	struct buf t = BUF_INIT;
+	int rc = 0;
+
+	for (c = 0; !rc && c < k; c++) {
+		const struct codebook_category *cat = &cb->cats[c];
+
+		if ((long)c == cb->andet)
+			continue;
+		memset(g, 0, k);
+		g[c] = 1;
+		for (j = 0; !rc && j < cat->nexamples; j++)
+			rc = featurize(s, cat->examples[j], strlen(cat->examples[j]), g, e);
+		if (rc || (long)c == cb->ingen_svar)
+			continue;
+		t.len = 0;
+		if (buf_addf(&t, "%s. %s", cat->label ? cat->label : "",
+			     cat->description ? cat->description : ""))
+			rc = kerr_set(e, KERR_NOMEM, "out of memory");
+		else
+			rc = featurize(s, t.data, t.len, g, e);
+	}
+	buf_release(&t);
+	return rc;
+}
+
 /* ---- scoring --------------------------------------------------------- */
 
 /* The codes of answer i: the patterns' alone (p NULL) or with the model's
  * probabilities p[ncats] under thresholds th.  Writes out[ncats]. */
 static void final_codes(const struct train_set *s, size_t i, const double *p,
-			const struct model_thresholds *th, unsigned char *out, unsigned char *add)
+			const struct model_thresholds *th, unsigned char *out, unsigned char *add,
+			unsigned char *drop)
 {
 	const struct codebook *cb = s->cb;
 	size_t k = cb->ncats, c, n = 0;
@@ -330,7 +377,7 @@ static void final_codes(const struct train_set *s, size_t i, const double *p,
 		return;
 	}
 	if (p) {
-		enum model_verdict v = model_decide(th, cb, p, coded, s->veto + i * k, add);
+		enum model_verdict v = model_decide(th, cb, p, coded, s->veto + i * k, add, drop);
 
 		if (v == MODEL_ANDET) {
 			out[cb->andet] = 1;
@@ -341,7 +388,7 @@ static void final_codes(const struct train_set *s, size_t i, const double *p,
 			return;
 		}
 		for (c = 0; c < k; c++)
-			n += (out[c] = coded[c] | add[c]) != 0;
+			n += (out[c] = (coded[c] && !drop[c]) || add[c]) != 0;
 	} else {
 		for (c = 0; c < k; c++)
 			n += (out[c] = coded[c]) != 0;
@@ -350,22 +397,24 @@ static void final_codes(const struct train_set *s, size_t i, const double *p,
 		out[cb->andet] = 1;
 }
 
-/* Count the codes of every answer `in` marks against the gold; returns
- * macro-F1. */
+/* Count the codes of every answer `in` marks against the gold, in each of
+ * `reps` cross-validations (prob holds reps blocks of nrows * ncats; the
+ * counts are their sums); returns macro-F1 of the summed counts. */
 static double score(const struct train_set *s, const unsigned char *in, const double *prob,
-		    const struct model_thresholds *th, struct train_counts *counts)
+		    size_t reps, const struct model_thresholds *th, struct train_counts *counts)
 {
-	size_t k = s->cb->ncats, i, c, used = 0;
-	unsigned char *out = s->scratch, *add = s->scratch + k;
+	size_t k = s->cb->ncats, i, c, r, used = 0;
+	unsigned char *out = s->scratch, *add = s->scratch + k, *drop = s->scratch + 2 * k;
 	double sum = 0;
 
 	memset(counts, 0, k * sizeof *counts);
+	for (r = 0; r < reps; r++)
 	for (i = 0; i < s->nrows; i++) {
 		const unsigned char *g = s->gold + i * k;
 
 		if (!in[i])
 			continue;
-		final_codes(s, i, prob ? prob + i * k : NULL, th, out, add);
+		final_codes(s, i, prob ? prob + (r * s->nrows + i) * k : NULL, th, out, add, drop);
 		for (c = 0; c < k; c++) {
 			counts[c].tp += out[c] && g[c];
 			counts[c].fp += out[c] && !g[c];
@@ -437,7 +486,8 @@ static int cross_probs(struct fitter *f, const unsigned char *in, const unsigned
 		prob[i] = -1;
 	for (k = 0; k < folds; k++) {
 		for (i = 0; i < n; i++) {
-			use[i] = in[i] && fold[i] != k;
+			/* the codebook's rows (after the sample's) in every fit */
+			use[i] = (in[i] && fold[i] != k) || i >= f->s->nsample;
 			held[i] = in[i] && fold[i] == k;
 		}
 		if ((rc = fit_columns(f, use, held, C, prob, NULL, NULL, e)))
@@ -446,35 +496,38 @@ static int cross_probs(struct fitter *f, const unsigned char *in, const unsigned
 	return 0;
 }
 
-/* Coordinate search over the six thresholds: each in turn takes the value
+/* Coordinate search over the seven thresholds: each in turn takes the value
  * of its grid that scores best with the others held, until nothing moves. */
 static double choose_thresholds(const struct train_set *s, const unsigned char *in,
-				const double *prob, struct model_thresholds *th,
+				const double *prob, size_t reps, struct model_thresholds *th,
 				struct train_counts *counts)
 {
-	static const double grid[6][16] = {
+	static const double grid[8][16] = {
 		{ 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.8, -1 },
 		{ 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 1, -1 },
 		{ 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1, -1 },
 		{ 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1, -1 },
 		{ 0.1, 0.2, 0.3, 0.4, 0.5, -1 },
-		{ 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 2, -1 },
+		{ 0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 2, -1 },
+		{ 0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, -1 },
+		{ 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 5, -1 },
 	};
-	double *v[6] = { &th->residual, &th->add, &th->nonsub, &th->andet, &th->weak, &th->top };
-	double best = score(s, in, prob, th, counts);
+	double *v[8] = { &th->residual, &th->add, &th->nonsub, &th->andet, &th->weak, &th->top,
+			 &th->drop, &th->lean };
+	double best = score(s, in, prob, reps, th, counts);
 	int round, moved = 1;
 	size_t p, g;
 
 	for (round = 0; round < 4 && moved; round++) {
 		moved = 0;
-		for (p = 0; p < 6; p++) {
+		for (p = 0; p < 8; p++) {
 			double keep = *v[p], at = keep;
 
 			for (g = 0; grid[p][g] >= 0; g++) {
 				double m;
 
 				*v[p] = grid[p][g];
-				m = score(s, in, prob, th, counts);
+				m = score(s, in, prob, reps, th, counts);
 				if (m > best + 1e-12) {
 					best = m;
 					at = grid[p][g];
@@ -484,7 +537,7 @@ static double choose_thresholds(const struct train_set *s, const unsigned char *
 			moved |= at != keep;
 		}
 	}
-	return score(s, in, prob, th, counts);
+	return score(s, in, prob, reps, th, counts);
 }
 
 int train_fit(struct train_set *s, const struct train_opts *opts, struct train_report *rep,
@@ -492,9 +545,9 @@ int train_fit(struct train_set *s, const struct train_opts *opts, struct train_r
 {
 	static const double Cs[] = { 0.3, 1, 3, 10, 30 };
 	const struct codebook *cb = s->cb;
-	size_t k = cb->ncats, n, folds, i, c;
+	size_t k = cb->ncats, n, N, folds, i, c, r, reps, st;
 	struct fitter f;
-	struct model_thresholds th = { 0.45, 0.95, 0.6, 0.6, 0.3, 2 }, best_th = th;
+	struct model_thresholds th = { 0.45, 0.95, 0.6, 0.6, 0.3, 2, 0, 1 }, best_th = th;
 	double *prob = NULL, *W = NULL, *B = NULL, prune, best = -1;
 	unsigned *fold = NULL;
 	size_t *perm = NULL;
@@ -505,12 +558,16 @@ int train_fit(struct train_set *s, const struct train_opts *opts, struct train_r
 
 	memset(rep, 0, sizeof *rep);
 	memset(&f, 0, sizeof f);
-	/* the sample's answers, coded by the patterns, as rows of features */
+	/* the sample's answers, coded by the patterns, as rows of features;
+	 * then the codebook's own words (seed_rows) */
 	for (i = 0; !s->featurized && i < s->nsample; i++)
-		if ((rc = featurize(s, i, e)))
+		if ((rc = featurize(s, s->text[i], s->tlen[i], s->sgold + i * k, e)))
 			return rc;
+	if (!s->featurized && (rc = seed_rows(s, e)))
+		return rc;
 	s->featurized = 1;
-	n = s->nrows;
+	n = s->nsample;
+	N = s->nrows;   /* with the codebook's own rows after the sample's */
 	folds = opts && opts->folds ? opts->folds : 5;
 	prune = opts && opts->prune > 0 ? opts->prune : 0.02;
 	if (folds < 2 || n < folds)
@@ -522,19 +579,19 @@ int train_fit(struct train_set *s, const struct train_opts *opts, struct train_r
 	rep->folds = folds;
 	rep->ncats = k;
 	f.s = s;
-	f.d.nrows = n;
+	f.d.nrows = N;
 	f.d.nfeat = s->nnames;
 	f.d.start = s->start;
 	f.d.col = s->col;
 	f.cols = malloc((k + 1) * sizeof *f.cols);
-	f.y = malloc(n + 1);
+	f.y = malloc(N + 1);
 	f.w = malloc((s->nnames + 1) * sizeof *f.w);
-	prob = malloc((n * k + 1) * sizeof *prob);
-	fold = malloc((n + 1) * sizeof *fold);
+	prob = malloc((TRAIN_REPEATS * N * k + 1) * sizeof *prob);
+	fold = malloc((TRAIN_REPEATS * N + 1) * sizeof *fold);
 	perm = malloc((n + 1) * sizeof *perm);
-	use = malloc(n + 1);
-	held = malloc(n + 1);
-	in = malloc(n + 1);
+	use = malloc(N + 1);
+	held = malloc(N + 1);
+	in = malloc(N + 1);
 	tmp = calloc(k + 1, sizeof *tmp);
 	rep->patterns = calloc(k + 1, sizeof *rep->patterns);
 	rep->model = calloc(k + 1, sizeof *rep->model);
@@ -551,39 +608,59 @@ int train_fit(struct train_set *s, const struct train_opts *opts, struct train_r
 	if (cb->andet >= 0)
 		f.cols[f.ncols++] = (size_t)cb->andet;
 	/* folds: a seeded shuffle (xorshift) of the answers dealt round-robin,
-	 * so each fold gets n/K answers whatever order they came in */
-	for (i = 0; i < n; i++)
-		perm[i] = i;
+	 * so each fold gets n/K answers whatever order they came in; with few
+	 * answers, `reps` such shuffles (thresholds chosen on one split of a
+	 * hundred answers swing from one seed to the next) */
+	reps = n < TRAIN_REPEAT_BELOW ? TRAIN_REPEATS : 1;
 	x = (opts ? opts->seed : 0) * 2654435761u + 0x9e3779b97f4a7c15u;
-	for (i = n; i > 1; i--) {
-		size_t j, t;
+	for (r = 0; r < reps; r++) {
+		unsigned *fr = fold + r * N;
 
-		x ^= x << 13;
-		x ^= x >> 7;
-		x ^= x << 17;
-		j = (size_t)(x % i);
-		t = perm[i - 1];
-		perm[i - 1] = perm[j];
-		perm[j] = t;
+		for (i = 0; i < n; i++)
+			perm[i] = i;
+		for (i = n; i > 1; i--) {
+			size_t j, t;
+
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			j = (size_t)(x % i);
+			t = perm[i - 1];
+			perm[i - 1] = perm[j];
+			perm[j] = t;
+		}
+		for (i = 0; i < n; i++) {
+			fr[perm[i]] = (unsigned)(i % folds);
+			if (!r)   /* a random TRAIN_CV_MAX of them */
+				in[perm[i]] = i < TRAIN_CV_MAX;
+		}
+		for (i = n; i < N; i++)   /* the codebook's rows: never held out */
+			fr[i] = (unsigned)folds;
 	}
-	for (i = 0; i < n; i++) {
-		fold[perm[i]] = (unsigned)(i % folds);
-		in[perm[i]] = i < TRAIN_CV_MAX;   /* a random TRAIN_CV_MAX of them */
-	}
+	for (i = n; i < N; i++)
+		in[i] = 0;
 	rep->ncv = n < TRAIN_CV_MAX ? n : TRAIN_CV_MAX;
-	rep->macro_patterns = score(s, in, NULL, NULL, rep->patterns);
+	rep->reps = reps;
+	rep->macro_patterns = score(s, in, NULL, reps, NULL, rep->patterns);
 	for (i = 0; i < sizeof Cs / sizeof *Cs; i++) {
 		double C = opts && opts->C > 0 ? opts->C : Cs[i], m;
 
-		if ((rc = cross_probs(&f, in, fold, folds, C, prob, use, held, e)))
-			goto out;
-		th = (struct model_thresholds){ 0.45, 0.95, 0.6, 0.6, 0.3, 2 };
-		m = choose_thresholds(s, in, prob, &th, tmp);
-		if (m > best + 1e-12) {
-			best = m;
-			best_th = th;
-			rep->C = C;
-			memcpy(rep->model, tmp, k * sizeof *tmp);
+		for (r = 0; r < reps; r++)
+			if ((rc = cross_probs(&f, in, fold + r * N, folds, C, prob + r * N * k, use,
+					      held, e)))
+				goto out;
+		/* two starts: the model codes only what it is sure of, or every
+		 * uncoded answer its likeliest category; the search from one
+		 * seldom crosses to the other */
+		for (st = 0; st < 2; st++) {
+			th = (struct model_thresholds){ 0.45, 0.95, 0.6, 0.6, 0.3, st ? 0 : 2, 0, 1 };
+			m = choose_thresholds(s, in, prob, reps, &th, tmp);
+			if (m > best + 1e-12) {
+				best = m;
+				best_th = th;
+				rep->C = C;
+				memcpy(rep->model, tmp, k * sizeof *tmp);
+			}
 		}
 		if (opts && opts->C > 0)
 			break;
@@ -595,6 +672,8 @@ int train_fit(struct train_set *s, const struct train_opts *opts, struct train_r
 	rep->th[3] = best_th.andet;
 	rep->th[4] = best_th.weak;
 	rep->th[5] = best_th.top;
+	rep->th[6] = best_th.drop;
+	rep->th[7] = best_th.lean;
 	rep->refused = rep->macro_model < rep->macro_patterns;
 	if (rep->refused || !model)
 		goto out;

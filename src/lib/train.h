@@ -50,8 +50,10 @@ struct train_report {
 	size_t nfeatures;       /* distinct features seen */
 	size_t nwritten;        /* features in the model file (after pruning) */
 	size_t folds;
+	size_t reps;            /* cross-validations on differently shuffled folds;
+	                           the counts below are summed over them */
 	double C;               /* the regularisation chosen */
-	double th[6];           /* residual, add, nonsub, andet, weak, top */
+	double th[8];           /* residual, add, nonsub, andet, weak, top, drop, lean */
 	/* per codebook category (ncats entries each): held-out counts with the
 	 * patterns alone and with the model */
 	size_t ncats;

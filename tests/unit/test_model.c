@@ -193,16 +193,16 @@ static void test_score(void **state)
 	assert_true(fabs(model_thresholds(m)->residual - 0.5) < 1e-6);
 	assert_true(fabs(model_thresholds(m)->add - 0.9) < 1e-6);
 	assert_true(fabs(model_thresholds(m)->nonsub - 0.8) < 1e-6);
-	model_score(m, "kalenderen", 10, p);
+	model_score(m, "kalenderen", 10, NULL, p);
 	assert_true(fabs(p[0] - 1 / (1 + exp(-1.0))) < 1e-6);
 	assert_true(fabs(p[1] - 1 / (1 + exp(2.0))) < 1e-6);
 	assert_true(p[2] < 0);       /* andet: no column */
 	assert_true(fabs(p[3] - 1 / (1 + exp(3.0))) < 1e-6);
 	/* word pairs: "glade chefer" has w:chefer and b:glade_chefer */
-	model_score(m, "glade chefer", 12, p);
+	model_score(m, "glade chefer", 12, NULL, p);
 	assert_true(fabs(p[1] - 1 / (1 + exp(-3.5))) < 1e-6);
 	/* the pair is of neighbouring words, whatever stands between them */
-	model_score(m, "glade, chefer", 13, p);
+	model_score(m, "glade, chefer", 13, NULL, p);
 	assert_true(fabs(p[1] - 1 / (1 + exp(-3.5))) < 1e-6);
 	model_free(m);
 	kerr_list_release(&errs);
