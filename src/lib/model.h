@@ -21,7 +21,8 @@
  * MODEL_MAX_WORD bytes are skipped.  Each feature counts once per answer.
  *
  * File format (UTF-8 text, tab-separated, one record a line):
- *   koder-model  1
+ *   koder-model  2               (1: every feature counts 1; 2: each counts
+ *                                model_feature_value of the answer's count)
  *   codebook     ID
  *   categories   ID ID ...        the columns (codebook category ids)
  *   thresholds   R A N [O W [T [D]]]  residual, add, no-answer; optionally
@@ -88,6 +89,14 @@ const struct model_thresholds *model_thresholds(const struct model *m);
  */
 void model_score(struct model *m, const char *k, size_t len, const unsigned char *coded,
 	double *p);
+
+/*
+ * The value every feature of an answer that gives n features (counting
+ * repeats, and its pattern-hit features) has in a model of format 2:
+ * 1/sqrt(n), so that the model weighs what an answer says rather than how
+ * long it is; training (train.c) and model_score both use it.
+ */
+double model_feature_value(size_t n);
 
 /*
  * Call fn(ctx, f, n) for the pattern-hit features of an answer whose
