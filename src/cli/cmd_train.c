@@ -28,7 +28,7 @@ static const struct cli_opt opts[] = {
 	{ 'o', "output", "FILE", "write the model here (default: only measure)" },
 	{ OPT_FOLDS, "folds", "K", "cross-validation folds (default 5)" },
 	{ OPT_SEED, "seed", "N", "how the answers are dealt into folds (default 1)" },
-	{ OPT_C, "C", "X", "regularisation (default: the best of 0.3, 1, 3, 10, 30 by cross-validation)" },
+	{ OPT_C, "C", "X", "regularisation (default: the best of 1, 3, 10, 30, 100 by cross-validation)" },
 	{ 'h', "help", NULL, "show this help" },
 	{ 0, NULL, NULL, NULL }
 };
@@ -42,9 +42,11 @@ static const struct cli_usage usage = {
 	"whole contradicts.  It is learned from the coders' decisions (--db) or\n"
 	"from CSV files with a text and a codes column (--gold; codes are category\n"
 	"ids or labels joined by ';'); a --gold file of id,codes rows takes its\n"
-	"answers from the --survey.\n\n"
-	"The answers are dealt into K folds; each fold is coded by a model learned\n"
-	"from the others, and the thresholds that decide when the model may add,\n"
+	"answers from the --survey.  The codebook's examples, and each category's\n"
+	"label with its description, are learned from too (never scored).\n\n"
+	"The answers are dealt into K folds (under 1,000 answers: three times,\n"
+	"shuffled anew); each fold is coded by a model learned from the others,\n"
+	"and the thresholds that decide when the model may add,\n"
 	"replace or drop a code are chosen on those held-out codes.  The table\n"
 	"shows precision, recall and F1 per category on the held-out folds, for\n"
 	"the patterns alone and with the model, and macro-F1 over every category\n"
@@ -107,8 +109,8 @@ static void print_report(const struct codebook *cb, const struct train_report *r
 	printf("  %-24s %5s   %17.3f   %17.3f\n", "macro-F1", "", rep->macro_patterns,
 		rep->macro_model);
 	printf("thresholds: residual %g, add %g, no answer %g, andet %g, weak %g, top %g, "
-	       "drop %g, lean %g\n", rep->th[0], rep->th[1], rep->th[2], rep->th[3], rep->th[4],
-	       rep->th[5], rep->th[6], rep->th[7]);
+	       "lean %g\n", rep->th[0], rep->th[1], rep->th[2], rep->th[3], rep->th[4],
+	       rep->th[5], rep->th[6]);
 }
 
 int cmd_train(int argc, char **argv)

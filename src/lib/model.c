@@ -31,11 +31,6 @@ struct model {
 	uint32_t *hrow;           /* [hcap] */
 	size_t hmask;
 	struct model_thresholds th;
-	/* the row of each codebook category's pattern-hit feature "h:ID"
-	 * (model_each_hit_feature), -1 when the file has none: looked up once,
-	 * as the codebook's ids are fixed for the model's life */
-	long *hit_row;            /* [ncb] */
-	long nohit_row;           /* "h:-": no pattern coded the answer */
 	/* scratch for model_score */
 	unsigned *seen;           /* [nfeat]: == stamp when counted in this answer */
 	unsigned stamp;
@@ -55,7 +50,6 @@ void model_free(struct model *m)
 	free(m->z);
 	free(m->hkey);
 	free(m->hrow);
-	free(m->hit_row);
 	free(m);
 }
 
@@ -105,45 +99,6 @@ static int index_features(struct model *m, char *const *names)
 		m->hkey[j] = h;    /* a repeated feature: its last line wins */
 		m->hrow[j] = (uint32_t)i;
 	}
-	return 0;
-}
-
-/* model_each_hit_feature's callback for find_hit_rows: the row of the
- * feature just named goes to *(long *)ctx. */
-static void hit_row_of(void *ctx, const char *f, size_t n)
-{
-	struct { struct model *m; long row; } *x = ctx;
-
-	x->row = feature_row(x->m, hash_bytes(f, n));
-}
-
-/* The rows of the pattern-hit features of cb's categories; 0 or -1. */
-static int find_hit_rows(struct model *m, const struct codebook *cb)
-{
-	struct { struct model *m; long row; } x = { m, -1 };
-	unsigned char *one = calloc(cb->ncats + 1, 1);
-	size_t c;
-
-	m->hit_row = malloc((cb->ncats + 1) * sizeof *m->hit_row);
-	if (!one || !m->hit_row) {
-		free(one);
-		return -1;
-	}
-	for (c = 0; c < cb->ncats; c++) {
-		if ((long)c == cb->andet) {   /* never a hit feature: skipped */
-			m->hit_row[c] = -2;
-			continue;
-		}
-		one[c] = 1;
-		x.row = -1;
-		model_each_hit_feature(cb, one, hit_row_of, &x);
-		m->hit_row[c] = x.row;
-		one[c] = 0;
-	}
-	x.row = -1;
-	model_each_hit_feature(cb, one, hit_row_of, &x);
-	m->nohit_row = x.row;
-	free(one);
 	return 0;
 }
 
@@ -243,25 +198,24 @@ static int read_header(struct reader *rd, struct model *m, const struct codebook
 		}
 		return 0;
 	case 3: {
-		/* no andet override, no top rule and no dropping unless given */
-		float t[8] = { 0, 0, 0, 2, 0, 2, 0, 1 };
+		/* no andet override and no top rule unless given; andet and
+		 * the likeliest category weigh the same unless given */
+		float t[7] = { 0, 0, 0, 2, 0, 2, 1 };
 
-		if ((nf != 4 && nf != 6 && nf != 7 && nf != 8 && nf != 9)
-		    || parse_floats(f + 1, nf - 1, t))
+		if ((nf != 4 && nf != 6 && nf != 7 && nf != 8) || parse_floats(f + 1, nf - 1, t))
 			return bad(rd, KERR_SCHEMA, "expected three, five, six or seven thresholds from "
-				   "0 to 1 (the sixth up to 2)");
+				   "0 to 1 (the sixth up to 2, the seventh up to 10)");
 		for (i = 0; i < nf - 1; i++)
-			if (t[i] < 0 || t[i] > (i == 5 ? 2 : i == 7 ? 10 : 1))
+			if (t[i] < 0 || t[i] > (i == 5 ? 2 : i == 6 ? 10 : 1))
 				return bad(rd, KERR_SCHEMA, "expected three, five, six or seven thresholds "
-					   "from 0 to 1 (the sixth up to 2)");
+					   "from 0 to 1 (the sixth up to 2, the seventh up to 10)");
 		m->th.residual = t[0];
 		m->th.add = t[1];
 		m->th.nonsub = t[2];
 		m->th.andet = t[3];
 		m->th.weak = t[4];
 		m->th.top = t[5];
-		m->th.drop = t[6];
-		m->th.lean = t[7];
+		m->th.lean = t[6];
 		return 0;
 	}
 	default:
@@ -323,7 +277,7 @@ static int read_model(struct reader *rd, struct model *m, const struct codebook 
 	free(f);
 	if (!rc && which < 5)
 		rc = bad(rd, KERR_SYNTAX, "the file ends before its header does");
-	if (!rc && (index_features(m, names) || find_hit_rows(m, cb)))
+	if (!rc && index_features(m, names))
 		rc = kerr_set(rd->e, KERR_NOMEM, "out of memory reading %s", rd->path);
 	free(names);
 	if (!rc && !(m->seen = calloc(m->nfeat + 1, sizeof *m->seen)))
@@ -480,33 +434,7 @@ double model_feature_value(size_t n)
 	return n ? 1 / sqrt((double)n) : 1;
 }
 
-void model_each_hit_feature(const struct codebook *cb, const unsigned char *coded,
-			    void (*fn)(void *ctx, const char *f, size_t n), void *ctx)
-{
-	char f[2 + 64];
-	size_t c, n, any = 0;
-
-	memcpy(f, "h:", 2);
-	for (c = 0; coded && c < cb->ncats; c++) {
-		if (!coded[c] || (long)c == cb->andet)
-			continue;
-		any = 1;
-		/* ids are short; a longer one is cut (still one feature per id
-		 * in practice, and the same cut in training and scoring) */
-		n = strlen(cb->cats[c].id);
-		if (n > sizeof f - 2)
-			n = sizeof f - 2;
-		memcpy(f + 2, cb->cats[c].id, n);
-		fn(ctx, f, n + 2);
-	}
-	if (!any) {
-		f[2] = '-';
-		fn(ctx, f, 3);
-	}
-}
-
-void model_score(struct model *m, const char *k, size_t len, const unsigned char *coded,
-		 double *p)
+void model_score(struct model *m, const char *k, size_t len, double *p)
 {
 	size_t c;
 	double v;
@@ -519,21 +447,6 @@ void model_score(struct model *m, const char *k, size_t len, const unsigned char
 		m->z[c] = 0;
 	m->nemit = 0;
 	each_feature(k, len, add_feature, m);
-	if (coded) {
-		int any = 0;
-
-		/* as model_each_hit_feature gives them */
-		for (c = 0; c < m->ncb; c++)
-			if (coded[c] && m->hit_row[c] != -2) {
-				add_row(m, m->hit_row[c]);
-				m->nemit++;
-				any = 1;
-			}
-		if (!any) {
-			add_row(m, m->nohit_row);
-			m->nemit++;
-		}
-	}
 	v = m->scaled ? model_feature_value(m->nemit) : 1;
 	for (c = 0; c < m->ncb; c++)
 		p[c] = -1;
@@ -543,22 +456,14 @@ void model_score(struct model *m, const char *k, size_t len, const unsigned char
 
 enum model_verdict model_decide(const struct model_thresholds *th, const struct codebook *cb,
 				const double *p, const unsigned char *coded,
-				const unsigned char *veto, unsigned char *add, unsigned char *drop)
+				const unsigned char *veto, unsigned char *add)
 {
 	size_t c, ncoded = 0, nadd = 0, at = cb->ncats;
 	double t, best = -1;
 
-	/* a pattern that fires where the coders did not code its category
-	 * (a word with another sense in this study: "ro" in "ingen ro") is
-	 * overruled when the model, which sees which patterns fired as
-	 * features of their own, is sure enough against it; the answer is
-	 * then judged as one the patterns left uncoded when nothing is left */
 	for (c = 0; c < cb->ncats; c++) {
 		add[c] = 0;
-		if (drop)
-			drop[c] = coded[c] && th->drop > 0 && p[c] >= 0 && p[c] < th->drop
-				  && (long)c != cb->ingen_svar && (long)c != cb->andet;
-		ncoded += coded[c] && !(drop && drop[c]);
+		ncoded += coded[c] != 0;
 	}
 	/* the patterns found words of a category, but the answer as a whole is
 	 * plainly about something else ("stor afstand mellem ledelsen og os").
@@ -568,7 +473,7 @@ enum model_verdict model_decide(const struct model_thresholds *th, const struct 
 	 * now covers: the patterns stand. */
 	if (ncoded && cb->andet >= 0 && p[cb->andet] >= th->andet) {
 		for (c = 0; c < cb->ncats; c++)
-			if (coded[c] && !(drop && drop[c]) && (p[c] >= th->weak || p[c] < 0))
+			if (coded[c] && (p[c] >= th->weak || p[c] < 0))
 				break;
 		if (c == cb->ncats)
 			return MODEL_ANDET;
@@ -619,10 +524,10 @@ int model_format(const struct codebook *cb, const struct model_thresholds *th,
 	for (c = 0; !rc && c < ncol; c++)
 		rc = buf_addf(out, "\t%s", cb->cats[col_cat[c]].id);
 	if (!rc)   /* the fields that change nothing left out (older readers) */
-		rc = th->drop > 0 || th->lean != 1
-		     ? buf_addf(out, "\nthresholds\t%g\t%g\t%g\t%g\t%g\t%g\t%g\t%g\nbias",
+		rc = th->lean != 1
+		     ? buf_addf(out, "\nthresholds\t%g\t%g\t%g\t%g\t%g\t%g\t%g\nbias",
 				th->residual, th->add, th->nonsub, th->andet, th->weak,
-				th->top <= 2 ? th->top : 2, th->drop, th->lean)
+				th->top <= 2 ? th->top : 2, th->lean)
 		     : th->top <= 1
 		     ? buf_addf(out, "\nthresholds\t%g\t%g\t%g\t%g\t%g\t%g\nbias", th->residual,
 				th->add, th->nonsub, th->andet, th->weak, th->top)

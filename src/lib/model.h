@@ -25,9 +25,9 @@
  *                                model_feature_value of the answer's count)
  *   codebook     ID
  *   categories   ID ID ...        the columns (codebook category ids)
- *   thresholds   R A N [O W [T [D]]]  residual, add, no-answer; optionally
+ *   thresholds   R A N [O W [T [L]]]  residual, add, no-answer; optionally
  *                                andet override and weak (0..1), top (0..2)
- *                                and drop (0..1; see struct model_thresholds)
+ *                                and lean (0..10; see struct model_thresholds)
  *   bias         B B ...          one per column
  *   FEATURE      W W ...          one line per feature
  *
@@ -59,8 +59,6 @@ struct model_thresholds {
 	                      `residual`, gets its likeliest category when the
 	                      model is this sure of it and surer of it than of
 	                      andet (> 1: never) */
-	double drop;       /* a category the patterns coded is dropped when the
-	                      model is less sure of it than this (0: never) */
 	double lean;       /* `top` picks the likeliest category only when it is
 	                      at least this many times as likely as andet */
 };
@@ -81,34 +79,20 @@ void model_free(struct model *m);
 const struct model_thresholds *model_thresholds(const struct model *m);
 
 /*
- * Probabilities for match key k[0..len) whose patterns coded `coded`[c]
- * (cb->ncats flags; NULL: the pattern-hit features are left out, as for a
- * model trained before they existed): p[c] for every category c of the
+ * Probabilities for match key k[0..len): p[c] for every category c of the
  * codebook (cb->ncats entries, written by the caller's array), -1 for the
  * categories the model has no column for.  Allocates nothing.
  */
-void model_score(struct model *m, const char *k, size_t len, const unsigned char *coded,
-	double *p);
+void model_score(struct model *m, const char *k, size_t len, double *p);
 
 /*
  * The value every feature of an answer that gives n features (counting
- * repeats, and its pattern-hit features) has in a model of format 2:
+ * repeats) has in a model of format 2:
  * 1/sqrt(n), so that the model weighs what an answer says rather than how
  * long it is; training (train.c) and model_score both use it.
  */
 double model_feature_value(size_t n);
 
-/*
- * Call fn(ctx, f, n) for the pattern-hit features of an answer whose
- * patterns coded `coded`[c] (cb->ncats flags; NULL: none): "h:ID" for each
- * coded category but andet, or "h:-" when there is none.  With them the
- * model learns how far to trust each pattern in this study (a pattern
- * that fires on answers the coders put elsewhere gets a weight against
- * its own category), which is what lets it overrule one (`drop`).
- * Training walks them here and model_score adds them, so the two agree.
- */
-void model_each_hit_feature(const struct codebook *cb, const unsigned char *coded,
-	void (*fn)(void *ctx, const char *f, size_t n), void *ctx);
 
 /*
  * Call fn(ctx, f, n) for every feature of match key k[0..len) in order,
@@ -128,11 +112,8 @@ void model_each_feature(const char *k, size_t len,
  * model adds (never ingen_svar, andet, a vetoed or a coded one: those above
  * `residual` on an uncoded answer, above `add` on a coded one, else on an
  * uncoded answer its likeliest category when above `top` and above andet's
- * probability), drop[c] = 1 (drop may be NULL: nothing is dropped) for each
- * coded category the model is less sure of than `drop` (never ingen_svar or
- * andet, nor one without a column; the answer is then judged as if the
- * patterns had coded only the rest), and says
- * whether the answer keeps its codes (minus drop, plus add), becomes andet instead
+ * probability times `lean`), and says
+ * whether the answer keeps its codes (plus add), becomes andet instead
  * (MODEL_ANDET: the model is sure of andet and unsure of every coded
  * category), or is no answer (MODEL_NONSUB: nothing coded or added, and the
  * model is sure it is not an answer).  The one statement of these rules:
@@ -141,7 +122,7 @@ void model_each_feature(const char *k, size_t len,
 enum model_verdict { MODEL_KEEP, MODEL_ANDET, MODEL_NONSUB };
 enum model_verdict model_decide(const struct model_thresholds *th,
 	const struct codebook *cb, const double *p, const unsigned char *coded,
-	const unsigned char *veto, unsigned char *add, unsigned char *drop);
+	const unsigned char *veto, unsigned char *add);
 
 /*
  * Append a model file (the format above) to `out`: columns col_cat[0..ncol)

@@ -157,7 +157,7 @@ struct rules {
 	struct rules_why *why;    /* scratch: what did not count, this answer */
 	size_t nwhy, why_cap;
 	double *prob;             /* [ncats]: model_score's output */
-	unsigned char *coded;     /* [3 * ncats]: model_decide's coded, add and drop flags */
+	unsigned char *coded;     /* [2 * ncats]: model_decide's coded and add flags */
 	int max_gaps;             /* most NEAR/BEFORE gaps in one pattern */
 	/* scratch for rules_match */
 	unsigned stamp;
@@ -1890,7 +1890,7 @@ int rules_compile(const struct codebook *cb, struct rules **out, struct kerr_lis
 			if (errs)
 				kerr_list_add(errs, &at);
 		} else if ((!(r->prob = calloc(cb->ncats + 1, sizeof *r->prob))
-			    || !(r->coded = calloc(3 * cb->ncats + 1, 1))) && !c.first) {
+			    || !(r->coded = calloc(2 * cb->ncats + 1, 1))) && !c.first) {
 			c.first = KERR_NOMEM;
 		}
 	}
@@ -2850,38 +2850,26 @@ static int finish_why(struct rules *r, struct rules_result *res)
  * uncoded gets the categories the model is sure of (or is no answer, when
  * the model is sure of that: *nonsub), and a coded one gets a further
  * category only when the model is very sure, or becomes andet (ncats 0)
- * when the model is sure of that and unsure of every category coded; a
- * category coded by a pattern the model is sure against is dropped.  Its evidence is the whole
+ * when the model is sure of that and unsure of every category coded.  Its evidence is the whole
  * answer, marked RULES_MODEL_PATTERN.  Returns 0 or KERR_NOMEM.
  */
 static int apply_model(struct rules *r, const struct normalized *ans, struct rules_result *res,
 		       int *nonsub, struct kerr *e)
 {
 	const struct codebook *cb = r->cb;
-	size_t c, i, n, before;
+	size_t c, i, before = res->ncats;
 	unsigned char *coded = r->coded, *add = r->coded + cb->ncats;
-	unsigned char *drop = r->coded + 2 * cb->ncats;
 	enum model_verdict v;
 
+	model_score(r->model, ans->key.data, ans->key.len, r->prob);
 	memset(coded, 0, cb->ncats);
 	for (i = 0; i < res->ncats; i++)
 		coded[res->cats[i]] = 1;
-	model_score(r->model, ans->key.data, ans->key.len, coded, r->prob);
-	v = model_decide(model_thresholds(r->model), cb, r->prob, coded, r->veto, add, drop);
+	v = model_decide(model_thresholds(r->model), cb, r->prob, coded, r->veto, add);
 	if (v == MODEL_ANDET) {
 		res->ncats = res->nev = 0;
 		return 0;
 	}
-	/* the categories the model overrules go, with their evidence */
-	for (i = n = 0; i < res->ncats; i++)
-		if (!drop[res->cats[i]])
-			res->cats[n++] = res->cats[i];
-	res->ncats = n;
-	for (i = n = 0; i < res->nev; i++)
-		if (!drop[res->ev[i].cat])
-			res->ev[n++] = res->ev[i];
-	res->nev = n;
-	before = res->ncats;
 	for (c = 0; c < cb->ncats; c++) {
 		if (!add[c])
 			continue;

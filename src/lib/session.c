@@ -1483,7 +1483,7 @@ static int make_rank(struct session *ss, struct kerr *e)
 		for (c = 0; c < ans.res.ncats; c++)
 			pat[ans.res.cats[c]] = 1;
 		if (m)
-			model_score(m, ans.n.key.data, ans.n.key.len, pat, p);
+			model_score(m, ans.n.key.data, ans.n.key.len, p);
 		keys[i].prio = ss->prio[i] = priority(cb, p, pat, m != NULL);
 		keys[i].idx = (uint32_t)i;
 	}

@@ -61,8 +61,7 @@ struct train_set {
 	unsigned char *nonsub;  /* [nrows]: the patterns found no answer */
 	double *val;            /* [nrows]: each feature's value (model.h: 1/sqrt of
 	                           the features the answer gives) */
-	unsigned char *scratch; /* [3 * ncats]: one answer's codes, the model's additions
-	                           and drops */
+	unsigned char *scratch; /* [2 * ncats]: one answer's codes and the model's additions */
 	unsigned *tmp;          /* one answer's feature indexes */
 	size_t ntmp, tmp_cap;
 	int err;                /* KERR_NOMEM / KERR_LIMIT from the feature walk */
@@ -74,7 +73,7 @@ int train_set_new(struct engine *en, struct train_set **out, struct kerr *e)
 
 	*out = NULL;
 	if (!s || strtab_init(&s->dict, 1 << 16) || !(s->start = calloc(1, sizeof *s->start))
-	    || !(s->scratch = malloc(3 * engine_codebook(en)->ncats + 2))) {
+	    || !(s->scratch = malloc(2 * engine_codebook(en)->ncats + 2))) {
 		if (s) {
 			strtab_release(&s->dict);
 			free(s->start);
@@ -230,7 +229,6 @@ static int featurize(struct train_set *s, const char *text, size_t len,
 		s->veto[row * k + i] = (unsigned char)rules_vetoed(engine_rules(s->en), i);
 	s->ntmp = 0;
 	model_each_feature(s->ans.n.key.data, s->ans.n.key.len, take_feature, s);
-	model_each_hit_feature(cb, s->coded + row * k, take_feature, s);
 	if (s->err == KERR_LIMIT)
 		return kerr_set(e, KERR_LIMIT, "more than %u distinct words and phrases to learn "
 				"from", TRAIN_MAX_FEATURES);
@@ -373,8 +371,7 @@ static int seed_rows(struct train_set *s, struct kerr *e)
 /* The codes of answer i: the patterns' alone (p NULL) or with the model's
  * probabilities p[ncats] under thresholds th.  Writes out[ncats]. */
 static void final_codes(const struct train_set *s, size_t i, const double *p,
-			const struct model_thresholds *th, unsigned char *out, unsigned char *add,
-			unsigned char *drop)
+			const struct model_thresholds *th, unsigned char *out, unsigned char *add)
 {
 	const struct codebook *cb = s->cb;
 	size_t k = cb->ncats, c, n = 0;
@@ -386,7 +383,7 @@ static void final_codes(const struct train_set *s, size_t i, const double *p,
 		return;
 	}
 	if (p) {
-		enum model_verdict v = model_decide(th, cb, p, coded, s->veto + i * k, add, drop);
+		enum model_verdict v = model_decide(th, cb, p, coded, s->veto + i * k, add);
 
 		if (v == MODEL_ANDET) {
 			out[cb->andet] = 1;
@@ -397,7 +394,7 @@ static void final_codes(const struct train_set *s, size_t i, const double *p,
 			return;
 		}
 		for (c = 0; c < k; c++)
-			n += (out[c] = (coded[c] && !drop[c]) || add[c]) != 0;
+			n += (out[c] = coded[c] | add[c]) != 0;
 	} else {
 		for (c = 0; c < k; c++)
 			n += (out[c] = coded[c]) != 0;
@@ -413,7 +410,7 @@ static double score(const struct train_set *s, const unsigned char *in, const do
 		    size_t reps, const struct model_thresholds *th, struct train_counts *counts)
 {
 	size_t k = s->cb->ncats, i, c, r, used = 0;
-	unsigned char *out = s->scratch, *add = s->scratch + k, *drop = s->scratch + 2 * k;
+	unsigned char *out = s->scratch, *add = s->scratch + k;
 	double sum = 0;
 
 	memset(counts, 0, k * sizeof *counts);
@@ -423,7 +420,7 @@ static double score(const struct train_set *s, const unsigned char *in, const do
 
 		if (!in[i])
 			continue;
-		final_codes(s, i, prob ? prob + (r * s->nrows + i) * k : NULL, th, out, add, drop);
+		final_codes(s, i, prob ? prob + (r * s->nrows + i) * k : NULL, th, out, add);
 		for (c = 0; c < k; c++) {
 			counts[c].tp += out[c] && g[c];
 			counts[c].fp += out[c] && !g[c];
@@ -511,25 +508,24 @@ static double choose_thresholds(const struct train_set *s, const unsigned char *
 				const double *prob, size_t reps, struct model_thresholds *th,
 				struct train_counts *counts)
 {
-	static const double grid[8][16] = {
+	static const double grid[7][16] = {
 		{ 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.8, -1 },
 		{ 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 1, -1 },
 		{ 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1, -1 },
 		{ 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1, -1 },
 		{ 0.1, 0.2, 0.3, 0.4, 0.5, -1 },
 		{ 0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 2, -1 },
-		{ 0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, -1 },
 		{ 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 5, -1 },
 	};
-	double *v[8] = { &th->residual, &th->add, &th->nonsub, &th->andet, &th->weak, &th->top,
-			 &th->drop, &th->lean };
+	double *v[7] = { &th->residual, &th->add, &th->nonsub, &th->andet, &th->weak, &th->top,
+			 &th->lean };
 	double best = score(s, in, prob, reps, th, counts);
 	int round, moved = 1;
 	size_t p, g;
 
 	for (round = 0; round < 4 && moved; round++) {
 		moved = 0;
-		for (p = 0; p < 8; p++) {
+		for (p = 0; p < 7; p++) {
 			double keep = *v[p], at = keep;
 
 			for (g = 0; grid[p][g] >= 0; g++) {
@@ -556,7 +552,7 @@ int train_fit(struct train_set *s, const struct train_opts *opts, struct train_r
 	const struct codebook *cb = s->cb;
 	size_t k = cb->ncats, n, N, folds, i, c, r, reps, st;
 	struct fitter f;
-	struct model_thresholds th = { 0.45, 0.95, 0.6, 0.6, 0.3, 2, 0, 1 }, best_th = th;
+	struct model_thresholds th = { 0.45, 0.95, 0.6, 0.6, 0.3, 2, 1 }, best_th = th;
 	double *prob = NULL, *W = NULL, *B = NULL, prune, best = -1;
 	unsigned *fold = NULL;
 	size_t *perm = NULL;
@@ -663,7 +659,7 @@ int train_fit(struct train_set *s, const struct train_opts *opts, struct train_r
 		 * uncoded answer its likeliest category; the search from one
 		 * seldom crosses to the other */
 		for (st = 0; st < 2; st++) {
-			th = (struct model_thresholds){ 0.45, 0.95, 0.6, 0.6, 0.3, st ? 0 : 2, 0, 1 };
+			th = (struct model_thresholds){ 0.45, 0.95, 0.6, 0.6, 0.3, st ? 0 : 2, 1 };
 			m = choose_thresholds(s, in, prob, reps, &th, tmp);
 			if (m > best + 1e-12) {
 				best = m;
@@ -682,8 +678,7 @@ int train_fit(struct train_set *s, const struct train_opts *opts, struct train_r
 	rep->th[3] = best_th.andet;
 	rep->th[4] = best_th.weak;
 	rep->th[5] = best_th.top;
-	rep->th[6] = best_th.drop;
-	rep->th[7] = best_th.lean;
+	rep->th[6] = best_th.lean;
 	rep->refused = rep->macro_model < rep->macro_patterns;
 	if (rep->refused || !model)
 		goto out;

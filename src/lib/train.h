@@ -53,7 +53,7 @@ struct train_report {
 	size_t reps;            /* cross-validations on differently shuffled folds;
 	                           the counts below are summed over them */
 	double C;               /* the regularisation chosen */
-	double th[8];           /* residual, add, nonsub, andet, weak, top, drop, lean */
+	double th[7];           /* residual, add, nonsub, andet, weak, top, lean */
 	/* per codebook category (ncats entries each): held-out counts with the
 	 * patterns alone and with the model */
 	size_t ncats;

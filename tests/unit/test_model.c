@@ -193,16 +193,16 @@ static void test_score(void **state)
 	assert_true(fabs(model_thresholds(m)->residual - 0.5) < 1e-6);
 	assert_true(fabs(model_thresholds(m)->add - 0.9) < 1e-6);
 	assert_true(fabs(model_thresholds(m)->nonsub - 0.8) < 1e-6);
-	model_score(m, "kalenderen", 10, NULL, p);
+	model_score(m, "kalenderen", 10, p);
 	assert_true(fabs(p[0] - 1 / (1 + exp(-1.0))) < 1e-6);
 	assert_true(fabs(p[1] - 1 / (1 + exp(2.0))) < 1e-6);
 	assert_true(p[2] < 0);       /* andet: no column */
 	assert_true(fabs(p[3] - 1 / (1 + exp(3.0))) < 1e-6);
 	/* word pairs: "glade chefer" has w:chefer and b:glade_chefer */
-	model_score(m, "glade chefer", 12, NULL, p);
+	model_score(m, "glade chefer", 12, p);
 	assert_true(fabs(p[1] - 1 / (1 + exp(-3.5))) < 1e-6);
 	/* the pair is of neighbouring words, whatever stands between them */
-	model_score(m, "glade, chefer", 13, NULL, p);
+	model_score(m, "glade, chefer", 13, p);
 	assert_true(fabs(p[1] - 1 / (1 + exp(-3.5))) < 1e-6);
 	model_free(m);
 	kerr_list_release(&errs);
@@ -253,48 +253,14 @@ static void test_andet_override_added(void **state)
 	unload(&f);
 }
 
-/* The pattern-hit features: a pattern the coders do not trust here (h:ag
- * weighs against ag) is dropped when the model is less sure of its
- * category than `drop` (the seventh threshold); the answer is then judged
- * as one the patterns left uncoded.  With drop 0 the pattern stands. */
-static void test_drop(void **state)
-{
-	struct fix f;
-	struct kerr_list errs = KERR_LIST_INIT;
-	static const char head[] =
-		"koder-model\t1\ncodebook\tt\ncategories\ttid\tag\tandet\n";
-	static const char body[] =
-		"bias\t-3\t-1\t-3\n"
-		"h:ag\t0\t-2\t0\n"          /* a pattern of ag alone: ag .05 */
-		"h:tid\t6\t0\t0\n"
-		"w:kalender\t0\t5\t0\n";    /* ag .88 with the pattern's hit */
-	char model[512];
-
-	(void)state;
-	snprintf(model, sizeof model, "%sthresholds\t0.5\t0.9\t0.8\t1\t0\t2\t0.2\t1\n%s", head,
-		 body);
-	assert_int_equal(load(&f, model, &errs), 0);
-	assert_string_equal(code(&f, "arbejdsgiveren"), "andet");   /* dropped */
-	assert_true(f.res.residual);
-	assert_string_equal(code(&f, "arbejdsgiveren og kalender"), "ag");   /* trusted here */
-	assert_string_equal(code(&f, "travlt hos arbejdsgiveren"), "tid");    /* ag dropped */
-	unload(&f);
-	snprintf(model, sizeof model, "%sthresholds\t0.5\t0.9\t0.8\n%s", head, body);
-	assert_int_equal(load(&f, model, &errs), 0);
-	assert_string_equal(code(&f, "arbejdsgiveren"), "ag");   /* no drop threshold */
-	kerr_list_release(&errs);
-	unload(&f);
-}
-
 /* Format 2: every feature weighs 1/sqrt(the features the answer gives),
- * counting its pattern-hit feature ("h:-" when none). */
+ * known to the model or not. */
 static void test_scaled(void **state)
 {
 	struct fix f;
 	struct kerr_list errs = KERR_LIST_INIT;
 	struct model *m;
 	double p[3];
-	unsigned char none[3] = { 0, 0, 0 };
 	char path[128];
 
 	(void)state;
@@ -303,9 +269,12 @@ static void test_scaled(void **state)
 	snprintf(path, sizeof path, "%s/t.model", dir);
 	assert_int_equal(codebook_parse(book, strlen(book), "t.json", &f.cb, NULL), 0);
 	assert_int_equal(model_load(path, f.cb, &m, NULL), 0);
-	/* "ok": w:ok and c:<ok> (a two-letter word's gram), and h:-: three */
-	model_score(m, "ok", 2, none, p);
-	assert_true(fabs(p[0] - 1 / (1 + exp(-2 / sqrt(3.0)))) < 1e-6);
+	/* "ok": w:ok and c:<ok> (a two-letter word's gram): two */
+	model_score(m, "ok", 2, p);
+	assert_true(fabs(p[0] - 1 / (1 + exp(-2 / sqrt(2.0)))) < 1e-6);
+	/* "ok ok": both twice, and the phrase b:ok_ok: five, one known */
+	model_score(m, "ok ok", 5, p);
+	assert_true(fabs(p[0] - 1 / (1 + exp(-2 / sqrt(5.0)))) < 1e-6);
 	assert_true(fabs(model_feature_value(4) - 0.5) < 1e-12);
 	model_free(m);
 	codebook_free(f.cb);
@@ -380,7 +349,6 @@ int main(void)
 		cmocka_unit_test(test_andet_override),
 		cmocka_unit_test(test_andet_override_added),
 		cmocka_unit_test(test_bad_models),
-		cmocka_unit_test(test_drop),
 		cmocka_unit_test(test_scaled),
 	};
 
