@@ -28,7 +28,7 @@ static const struct cli_opt opts[] = {
 	{ 'o', "output", "FILE", "write the model here (default: only measure)" },
 	{ OPT_FOLDS, "folds", "K", "cross-validation folds (default 5)" },
 	{ OPT_SEED, "seed", "N", "how the answers are dealt into folds (default 1)" },
-	{ OPT_C, "C", "X", "regularisation (default: the best of 1, 3, 10, 30, 100 by cross-validation)" },
+	{ OPT_C, "C", "X", "regularisation (default: the best of 0.3, 1, 3, 10, 30 by cross-validation)" },
 	{ 'h', "help", NULL, "show this help" },
 	{ 0, NULL, NULL, NULL }
 };

@@ -63,7 +63,7 @@ int logreg_fit(const struct logreg_data *d, const unsigned char *y,
 		prob.x[k++] = at;
 		for (j = d->start[i]; j < d->start[i + 1]; j++, at++) {
 			at->index = (int)d->col[j] + 1;   /* liblinear counts from 1 */
-			at->value = d->val ? d->val[i] : 1;
+			at->value = 1;
 		}
 		at->index = (int)d->nfeat + 1;        /* the bias feature */
 		at->value = 1;
@@ -101,11 +101,10 @@ out:
 
 double logreg_prob(const struct logreg_data *d, size_t i, const double *w, double bias)
 {
-	double z = 0;
+	double z = bias;
 	size_t j;
 
 	for (j = d->start[i]; j < d->start[i + 1]; j++)
 		z += w[d->col[j]];
-	z = bias + z * (d->val ? d->val[i] : 1);
 	return 1 / (1 + exp(-z));
 }

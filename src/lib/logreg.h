@@ -27,9 +27,6 @@ struct logreg_data {
 	size_t nfeat;             /* features are 0 .. nfeat-1 */
 	const size_t *start;      /* [nrows + 1] */
 	const unsigned *col;      /* [start[nrows]] */
-	const double *val;        /* [nrows]: the value of every feature of row i
-	                             (NULL: 1), e.g. 1/sqrt(its feature count) so a
-	                             long answer does not outvote a short one */
 };
 
 /*
@@ -43,7 +40,7 @@ struct logreg_data {
 int logreg_fit(const struct logreg_data *d, const unsigned char *y,
 	const unsigned char *use, double C, double *w, double *bias, struct kerr *e);
 
-/* The probability of y=1 for row i under (w, bias), with its val. */
+/* The probability of y=1 for row i under (w, bias). */
 double logreg_prob(const struct logreg_data *d, size_t i, const double *w, double bias);
 
 #endif

@@ -35,8 +35,6 @@ struct model {
 	unsigned *seen;           /* [nfeat]: == stamp when counted in this answer */
 	unsigned stamp;
 	double *z;                /* [ncol] */
-	size_t nemit;             /* features the answer gave (model_feature_value) */
-	int scaled;               /* format 2: features weigh model_feature_value */
 };
 
 void model_free(struct model *m)
@@ -166,9 +164,8 @@ static int read_header(struct reader *rd, struct model *m, const struct codebook
 	}
 	switch (which) {
 	case 0:
-		if (nf != 2 || (strcmp(f[1], "1") && strcmp(f[1], "2")))
-			return bad(rd, KERR_SCHEMA, "this is not a koder model of format 1 or 2");
-		m->scaled = f[1][0] == '2';
+		if (nf != 2 || strcmp(f[1], "1"))
+			return bad(rd, KERR_SCHEMA, "this is not a koder model of format 1");
 		return 0;
 	case 1:
 		if (nf != 2 || strcmp(f[1], cb->id ? cb->id : "")) {
@@ -406,9 +403,11 @@ void model_each_feature(const char *k, size_t len,
 	each_feature(k, len, fn, ctx);
 }
 
-/* Add the weights of row `row` (once per answer). */
-static void add_row(struct model *m, long row)
+/* Add the weights of feature f[0..n) (once per answer). */
+static void add_feature(void *ctx, const char *f, size_t n)
 {
+	struct model *m = ctx;
+	long row = feature_row(m, hash_bytes(f, n));
 	const float *w;
 	size_t c;
 
@@ -420,38 +419,21 @@ static void add_row(struct model *m, long row)
 		m->z[c] += w[c];
 }
 
-/* Add the weights of feature f[0..n) (once per answer). */
-static void add_feature(void *ctx, const char *f, size_t n)
-{
-	struct model *m = ctx;
-
-	m->nemit++;
-	add_row(m, feature_row(m, hash_bytes(f, n)));
-}
-
-double model_feature_value(size_t n)
-{
-	return n ? 1 / sqrt((double)n) : 1;
-}
-
 void model_score(struct model *m, const char *k, size_t len, double *p)
 {
 	size_t c;
-	double v;
 
 	if (++m->stamp == 0) {
 		memset(m->seen, 0, m->nfeat * sizeof *m->seen);
 		m->stamp = 1;
 	}
 	for (c = 0; c < m->ncol; c++)
-		m->z[c] = 0;
-	m->nemit = 0;
+		m->z[c] = m->bias[c];
 	each_feature(k, len, add_feature, m);
-	v = m->scaled ? model_feature_value(m->nemit) : 1;
 	for (c = 0; c < m->ncb; c++)
 		p[c] = -1;
 	for (c = 0; c < m->ncol; c++)
-		p[m->col_cat[c]] = 1 / (1 + exp(-(m->bias[c] + v * m->z[c])));
+		p[m->col_cat[c]] = 1 / (1 + exp(-m->z[c]));
 }
 
 enum model_verdict model_decide(const struct model_thresholds *th, const struct codebook *cb,
@@ -520,7 +502,7 @@ int model_format(const struct codebook *cb, const struct model_thresholds *th,
 	size_t c, f;
 	int rc;
 
-	rc = buf_addf(out, "koder-model\t2\ncodebook\t%s\ncategories", cb->id ? cb->id : "");
+	rc = buf_addf(out, "koder-model\t1\ncodebook\t%s\ncategories", cb->id ? cb->id : "");
 	for (c = 0; !rc && c < ncol; c++)
 		rc = buf_addf(out, "\t%s", cb->cats[col_cat[c]].id);
 	if (!rc)   /* the fields that change nothing left out (older readers) */

@@ -21,8 +21,7 @@
  * MODEL_MAX_WORD bytes are skipped.  Each feature counts once per answer.
  *
  * File format (UTF-8 text, tab-separated, one record a line):
- *   koder-model  2               (1: every feature counts 1; 2: each counts
- *                                model_feature_value of the answer's count)
+ *   koder-model  1
  *   codebook     ID
  *   categories   ID ID ...        the columns (codebook category ids)
  *   thresholds   R A N [O W [T [L]]]  residual, add, no-answer; optionally
@@ -84,15 +83,6 @@ const struct model_thresholds *model_thresholds(const struct model *m);
  * categories the model has no column for.  Allocates nothing.
  */
 void model_score(struct model *m, const char *k, size_t len, double *p);
-
-/*
- * The value every feature of an answer that gives n features (counting
- * repeats) has in a model of format 2:
- * 1/sqrt(n), so that the model weighs what an answer says rather than how
- * long it is; training (train.c) and model_score both use it.
- */
-double model_feature_value(size_t n);
-
 
 /*
  * Call fn(ctx, f, n) for every feature of match key k[0..len) in order,

@@ -59,8 +59,6 @@ struct train_set {
 	unsigned char *veto;    /* categories an exclude forbade */
 	unsigned char *gold;    /* the coder's codes */
 	unsigned char *nonsub;  /* [nrows]: the patterns found no answer */
-	double *val;            /* [nrows]: each feature's value (model.h: 1/sqrt of
-	                           the features the answer gives) */
 	unsigned char *scratch; /* [2 * ncats]: one answer's codes and the model's additions */
 	unsigned *tmp;          /* one answer's feature indexes */
 	size_t ntmp, tmp_cap;
@@ -111,7 +109,6 @@ void train_set_free(struct train_set *s)
 	free(s->veto);
 	free(s->gold);
 	free(s->nonsub);
-	free(s->val);
 	free(s->tmp);
 	free(s->scratch);
 	free(s);
@@ -205,15 +202,10 @@ static int featurize(struct train_set *s, const char *text, size_t len,
 		c3 = realloc(s->gold, cap * k + 1);
 		if (c3)
 			s->gold = c3;
-		double *v;
-
 		c4 = realloc(s->nonsub, cap + 1);
 		if (c4)
 			s->nonsub = c4;
-		v = realloc(s->val, (cap + 1) * sizeof *v);
-		if (v)
-			s->val = v;
-		if (!c1 || !c2 || !c3 || !c4 || !v)
+		if (!c1 || !c2 || !c3 || !c4)
 			return kerr_set(e, KERR_NOMEM, "out of memory");
 	}
 	memcpy(s->gold + row * k, gold, k);
@@ -234,7 +226,6 @@ static int featurize(struct train_set *s, const char *text, size_t len,
 				"from", TRAIN_MAX_FEATURES);
 	if (s->err)
 		return kerr_set(e, KERR_NOMEM, "out of memory");
-	s->val[row] = model_feature_value(s->ntmp);
 	qsort(s->tmp, s->ntmp, sizeof *s->tmp, cmp_unsigned);
 	for (i = 0, n = 0; i < s->ntmp; i++)
 		if (!n || s->tmp[i] != s->tmp[n - 1])
@@ -548,7 +539,7 @@ static double choose_thresholds(const struct train_set *s, const unsigned char *
 int train_fit(struct train_set *s, const struct train_opts *opts, struct train_report *rep,
 	      struct buf *model, struct kerr *e)
 {
-	static const double Cs[] = { 1, 3, 10, 30, 100 };
+	static const double Cs[] = { 0.3, 1, 3, 10, 30 };
 	const struct codebook *cb = s->cb;
 	size_t k = cb->ncats, n, N, folds, i, c, r, reps, st;
 	struct fitter f;
@@ -588,7 +579,6 @@ int train_fit(struct train_set *s, const struct train_opts *opts, struct train_r
 	f.d.nfeat = s->nnames;
 	f.d.start = s->start;
 	f.d.col = s->col;
-	f.d.val = s->val;
 	f.cols = malloc((k + 1) * sizeof *f.cols);
 	f.y = malloc(N + 1);
 	f.w = malloc((s->nnames + 1) * sizeof *f.w);

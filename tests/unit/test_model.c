@@ -253,31 +253,31 @@ static void test_andet_override_added(void **state)
 	unload(&f);
 }
 
-/* Format 2: every feature weighs 1/sqrt(the features the answer gives),
- * known to the model or not. */
-static void test_scaled(void **state)
+/* The seventh threshold, lean: an answer no pattern coded gets its
+ * likeliest category (top) only when that is `lean` times as likely as
+ * andet; without it, when merely likelier. */
+static void test_lean(void **state)
 {
 	struct fix f;
 	struct kerr_list errs = KERR_LIST_INIT;
-	struct model *m;
-	double p[3];
-	char path[128];
+	static const char head[] = "koder-model\t1\ncodebook\tt\ncategories\ttid\tag\tandet\n";
+	static const char body[] = "bias\t-1\t-3\t-1.5\n";   /* tid .27, ag .05, andet .18 */
+	char model[256];
 
 	(void)state;
-	write_file("t.model", "koder-model\t2\ncodebook\tt\ncategories\ttid\tag\n"
-		   "thresholds\t0.5\t0.9\t0.8\nbias\t0\t0\nw:ok\t2\t0\n", "");
-	snprintf(path, sizeof path, "%s/t.model", dir);
-	assert_int_equal(codebook_parse(book, strlen(book), "t.json", &f.cb, NULL), 0);
-	assert_int_equal(model_load(path, f.cb, &m, NULL), 0);
-	/* "ok": w:ok and c:<ok> (a two-letter word's gram): two */
-	model_score(m, "ok", 2, p);
-	assert_true(fabs(p[0] - 1 / (1 + exp(-2 / sqrt(2.0)))) < 1e-6);
-	/* "ok ok": both twice, and the phrase b:ok_ok: five, one known */
-	model_score(m, "ok ok", 5, p);
-	assert_true(fabs(p[0] - 1 / (1 + exp(-2 / sqrt(5.0)))) < 1e-6);
-	assert_true(fabs(model_feature_value(4) - 0.5) < 1e-12);
-	model_free(m);
-	codebook_free(f.cb);
+	snprintf(model, sizeof model, "%sthresholds\t0.9\t0.9\t0.8\t1\t0\t0.1\t2\n%s", head, body);
+	assert_int_equal(load(&f, model, &errs), 0);
+	assert_string_equal(code(&f, "kantinen serverer god mad om fredagen"), "andet");
+	assert_true(f.res.residual);
+	unload(&f);
+	snprintf(model, sizeof model, "%sthresholds\t0.9\t0.9\t0.8\t1\t0\t0.1\n%s", head, body);
+	assert_int_equal(load(&f, model, &errs), 0);
+	assert_string_equal(code(&f, "kantinen serverer god mad om fredagen"), "tid");
+	unload(&f);
+	/* lean above 10 is not a threshold */
+	snprintf(model, sizeof model, "%sthresholds\t0.9\t0.9\t0.8\t1\t0\t0.1\t11\n%s", head, body);
+	assert_int_equal(load(&f, model, &errs), KERR_SCHEMA);
+	unload(&f);
 	kerr_list_release(&errs);
 }
 
@@ -307,7 +307,7 @@ static void test_bad_models(void **state)
 	(void)state;
 	expect_bad("", KERR_SYNTAX, "ends before its header");
 	expect_bad("hello\n", KERR_SYNTAX, "koder-model");
-	expect_bad("koder-model\t3\n", KERR_SCHEMA, "format 1 or 2");
+	expect_bad("koder-model\t2\n", KERR_SCHEMA, "format 1");
 	expect_bad("koder-model\t1\ncodebook\tother\n", KERR_SCHEMA, "\"other\", not \"t\"");
 	expect_bad("koder-model\t1\ncodebook\tt\ncategories\ttid\tfoo\n", KERR_SCHEMA,
 		   "\"foo\" is not in the codebook");
@@ -349,7 +349,7 @@ int main(void)
 		cmocka_unit_test(test_andet_override),
 		cmocka_unit_test(test_andet_override_added),
 		cmocka_unit_test(test_bad_models),
-		cmocka_unit_test(test_scaled),
+		cmocka_unit_test(test_lean),
 	};
 
 	return cmocka_run_group_tests(tests, make_dir, remove_dir);
