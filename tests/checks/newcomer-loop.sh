@@ -12,8 +12,11 @@ command -v python3 >/dev/null || { echo "python3 not found"; exit 77; }
 
 # study and floor for its average trained macro-F1 (measured: 0.779, 0.811,
 # 0.603; hjemmearbejde was written after the trainer's changes, to check
-# they were not tuned to the first two)
-studies="aktivering:0.76 samarbejde:0.79 hjemmearbejde:0.58"
+# they were not tuned to the first two.  After the trainer learned from the
+# codebook's own examples and definitions and chose thresholds over three
+# shuffled cross-validations: 0.789, 0.803, 0.623 - samarbejde was kept
+# out of that work and checked at its end)
+studies="aktivering:0.77 samarbejde:0.79 hjemmearbejde:0.60"
 [ "${SANITIZED:-0}" = 1 ] && studies="aktivering:0.74"
 
 for s in $studies; do
