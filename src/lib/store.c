@@ -311,6 +311,19 @@ int store_defer_sync(struct store *s, struct kerr *e)
 		goto undo;
 	}
 	sqlite3_busy_timeout(s->ckdb, BUSY_TIMEOUT_MS);
+	/* A connection learns that the store is in WAL mode only when it first
+	 * reads it: until then sqlite3_wal_checkpoint_v2 on it does nothing
+	 * and says so only through its frame counts (-1), and the -wal file
+	 * grew for as long as the server ran. */
+	if (sqlite3_exec(s->ckdb, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL)
+	    != SQLITE_OK) {
+		rc = kerr_set(e, KERR_STORE, "%s: cannot read the store for checkpoints: %s",
+			s->path, sqlite3_errmsg(s->ckdb));
+		sqlite3_close(s->ckdb);
+		s->ckdb = NULL;
+		close(s->walfd);
+		goto undo;
+	}
 	pragma_int(s, "PRAGMA page_size", &ps, NULL);
 	s->page_size = ps > 0 ? (int)ps : 4096;
 	atomic_init(&s->wal_frames, 0);
@@ -336,7 +349,7 @@ int store_sync(struct store *s, struct kerr *e)
 int store_checkpoint(struct store *s, long long min_bytes, struct kerr *e)
 {
 	long long step = min_bytes / (s->deferred ? s->page_size : 1);
-	int n, rc;
+	int n, rc, nlog = -1, nck = -1;
 
 	if (!s->deferred)
 		return 0;
@@ -349,11 +362,14 @@ int store_checkpoint(struct store *s, long long min_bytes, struct kerr *e)
 	s->ck_last = n;
 	if ((long long)n - s->ck_base < step)
 		return 0;
-	rc = sqlite3_wal_checkpoint_v2(s->ckdb, "main", SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+	rc = sqlite3_wal_checkpoint_v2(s->ckdb, "main", SQLITE_CHECKPOINT_PASSIVE, &nlog, &nck);
 	s->ck_base = n;
 	if (rc != SQLITE_OK && rc != SQLITE_BUSY)
 		return kerr_set(e, KERR_STORE, "%s: checkpoint failed: %s", s->path,
 			sqlite3_errmsg(s->ckdb));
+	if (rc == SQLITE_OK && nlog < 0)
+		return kerr_set(e, KERR_STORE, "%s: checkpoint did not run (the store is not "
+			"in WAL mode on the checkpoint's connection)", s->path);
 	return 0;
 }
 
