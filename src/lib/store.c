@@ -38,6 +38,8 @@ enum stmt_id {
 	ST_GET_SUGGESTION,
 	ST_SAMPLE_ADD,
 	ST_SAMPLE_HAS,
+	ST_META_GET,
+	ST_HISTORY_ONE,
 	ST__COUNT
 };
 
@@ -77,6 +79,14 @@ static const char *const stmt_sql[ST__COUNT] = {
 		" VALUES(?1, ?2, ?3, ?4)",
 	[ST_SAMPLE_HAS] =
 		"SELECT 1 FROM samples WHERE answer_id = ?1 AND coder = ?2",
+	/* Both run on every request of koder serve (the login check, the
+	 * answer's history): prepared once, not parsed again each time. */
+	[ST_META_GET] =
+		"SELECT value FROM meta WHERE key = ?1",
+	[ST_HISTORY_ONE] =
+		"SELECT d.decision_id, d.answer_id, d.coder, d.decided_at, d.codebook_id,"
+		" d.codebook_version, d.codes, d.suggested, d.action, d.note, d.final"
+		" FROM decisions d WHERE d.answer_id = ?1 ORDER BY d.decision_id",
 };
 
 static const char schema_sql[] =
@@ -809,12 +819,11 @@ const char *store_path(const struct store *s)
 
 int store_meta_get(struct store *s, const char *key, struct buf *out, struct kerr *e)
 {
-	sqlite3_stmt *q;
+	sqlite3_stmt *q = stmt(s, ST_META_GET, e);
 	int rc;
 
-	if (sqlite3_prepare_v2(s->db, "SELECT value FROM meta WHERE key = ?1", -1, &q,
-			NULL) != SQLITE_OK)
-		return fail(s, e, "cannot read the store");
+	if (!q)
+		return KERR_STORE;
 	bind_text(q, 1, key);
 	rc = sqlite3_step(q);
 	if (rc == SQLITE_ROW)
@@ -823,7 +832,7 @@ int store_meta_get(struct store *s, const char *key, struct buf *out, struct ker
 		rc = kerr_set(e, KERR_NOTFOUND, "'%s' is not set in the store", key);
 	else
 		rc = fail(s, e, "cannot read the store");
-	sqlite3_finalize(q);
+	done(q);
 	return rc;
 }
 
@@ -991,17 +1000,25 @@ void store_answer_release(struct store_answer *a)
 
 /* Run an iteration query: `bind` has set the parameters; each row goes to
  * `row`, which returns non-zero to stop. */
+/* Step q through `row` until it says stop; q is finalized, or only reset
+ * when it is one of s->st (cached). */
 static int iterate(struct store *s, sqlite3_stmt *q,
 	int (*row)(sqlite3_stmt *q, void *arg), void *arg, struct kerr *e)
 {
 	int rc, stop = 0;
+	size_t i;
 
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
 		if ((stop = row(q, arg)))
 			break;
 	if (!stop && rc != SQLITE_DONE)
 		stop = fail(s, e, "cannot read the store");
-	sqlite3_finalize(q);
+	for (i = 0; i < ST__COUNT && s->st[i] != q; i++)
+		;
+	if (i < ST__COUNT)
+		done(q);
+	else
+		sqlite3_finalize(q);
 	return stop;
 }
 
@@ -1427,12 +1444,15 @@ int store_history(struct store *s, long long answer_id,
 
 	/* Two statements, not "?1 = 0 OR answer_id = ?1": with the OR, SQLite
 	 * scans every decision even for one answer (the review shows one answer's
-	 * history per frame, so that is a scan per key on a big project). */
-	if (prepare(s, answer_id > 0
-			? "SELECT " DECISION_COLS " FROM decisions d"
-			  " WHERE d.answer_id = ?1 ORDER BY d.decision_id"
-			: "SELECT " DECISION_COLS " FROM decisions d ORDER BY d.decision_id", &q, e))
+	 * history per frame, so that is a scan per key on a big project).  One
+	 * answer's is the cached one (ST_HISTORY_ONE). */
+	if (answer_id > 0) {
+		if (!(q = stmt(s, ST_HISTORY_ONE, e)))
+			return KERR_STORE;
+	} else if (prepare(s, "SELECT " DECISION_COLS " FROM decisions d"
+			" ORDER BY d.decision_id", &q, e)) {
 		return KERR_STORE;
+	}
 	sqlite3_bind_int64(q, 1, answer_id);
 	return iterate(s, q, decision_row, &it, e);
 }
