@@ -940,6 +940,34 @@ static int no_vowel(const char *lw, size_t n)
 }
 
 /*
+ * A prefix kept as written before a repaired counted word (fidelitets+målingen)
+ * when hunspell knows neither the prefix nor the whole: a report's own term.
+ * Believed only when nothing else explains the word (decide), and when the
+ * prefix looks like the first part of a compound: five letters or more, with a
+ * vowel, no OCR stand-in or digit (those say the prefix is damaged too), and
+ * ending in the linking s that Danish derived first parts take (-itet, -ing,
+ * -else, -hed, -tion + s); a split anywhere else finds junk (kernele+mønterne).
+ */
+static int term_prefix(const char *lw, size_t pre)
+{
+	size_t i;
+	int vowel = 0;
+
+	if (pre < 5)
+		return 0;
+	for (i = 0; i < pre; i++) {
+		unsigned char ch = (unsigned char)lw[i];
+
+		if (ch >= 0x80)
+			continue;          /* æ ø å (UTF-8 bytes) */
+		if (ch < 'a' || ch > 'z')
+			return 0;
+		vowel |= strchr("aeiouy", ch) != NULL;
+	}
+	return vowel && lw[pre - 1] == 's';
+}
+
+/*
  * What the word as written scores against candidate bi.  Normally its own
  * score (orig).  But when bi keeps a prefix as written and repairs the rest
  * (nulpunkt+målingen), and that rest as written is a word too (malingen),
@@ -1040,6 +1068,15 @@ static int decide(struct repairer *rp, const char *lw, size_t n, int caps, struc
 			ce->typed = (uint8_t)typing;
 			sc[0] = s.c[0].freq ? cand_score(&s.c[0]) : SPELL_BASE - s.c[0].cost;
 		}
+	}
+	/* nobody knows the word, nor any whole repair of it: a report's own
+	 * term, kept as written up to its linking s, before a repaired counted
+	 * word (fidelitets+målingen) */
+	for (j = 0; bi < 0 && ce->orig < -1e8f && j < s.nc; j++) {
+		const struct cand *c = &s.c[order[j]];
+
+		if (c->loose && term_prefix(lw, c->pre))
+			bi = order[j];
 	}
 	if (bi < 0)
 		return 0;
