@@ -1070,12 +1070,15 @@ static int decide(struct repairer *rp, const char *lw, size_t n, int caps, struc
 		}
 	}
 	/* nobody knows the word, nor any whole repair of it: a report's own
-	 * term, kept as written up to its linking s, before a repaired counted
-	 * word (fidelitets+målingen) */
+	 * term, kept as written up to its linking s, before a repaired word
+	 * counted as it stands (fidelitets+målingen; not tabelltils+tænden,
+	 * whose tail is only a counted stem plus an ending, nor a tail that is
+	 * itself a compound: typos are unknown words too) */
 	for (j = 0; bi < 0 && ce->orig < -1e8f && j < s.nc; j++) {
 		const struct cand *c = &s.c[order[j]];
 
-		if (c->loose && term_prefix(lw, c->pre))
+		if (c->loose && term_prefix(lw, c->pre) &&
+		    lexicon_freq(rp->lx, c->w + c->pre, c->len - c->pre) > 0)
 			bi = order[j];
 	}
 	if (bi < 0)
