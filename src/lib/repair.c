@@ -6,8 +6,7 @@
  *   1. the trie of counted words, walked while reversing confusions (dfs);
  *      a walk may end in a counted word, in a counted word plus an
  *      inflection ending (målinger from måling), or continue as a compound
- *      of up to three counted parts (slut+målingen, tvivl+s+spørgsmål,
- *      mål+e+systemer: the linking s or e);
+ *      of up to three counted parts (slut+målingen, tvivl+s+spørgsmål);
  *   2. for long uncounted words, the same walk after a prefix kept as
  *      written (fidelitets+målingen);
  *   3. for words nobody knows, the cheapest reversals checked against
@@ -643,8 +642,7 @@ static void dfs(struct search *s, size_t pos, int node, size_t part_start)
 			}
 	}
 	/* a compound: a counted word ends here and another begins (optionally
-	 * after the linking s of sygedagpenge-s-sag or the e of
-	 * mål-e-systemer) */
+	 * after the linking s of sygedagpenge-s-sag) */
 	if (f && s->parts < 3 && part_ok(s, part_start) && s->n - pos >= 4) {
 		unsigned om = s->minfreq;
 
@@ -652,9 +650,9 @@ static void dfs(struct search *s, size_t pos, int node, size_t part_start)
 		if (f < s->minfreq)
 			s->minfreq = f;
 		dfs(s, pos, 0, s->plen);
-		if ((s->in[pos] == 's' || s->in[pos] == 'e') && s->plen - part_start >= 3 &&
-		    s->n - pos >= 5 && s->plen + 1 < MAXW) {
-			s->path[s->plen++] = s->in[pos];
+		if (s->in[pos] == 's' && s->plen - part_start >= 3 && s->n - pos >= 5 &&
+		    s->plen + 1 < MAXW) {
+			s->path[s->plen++] = 's';
 			dfs(s, pos + 1, 0, s->plen);
 			s->plen--;
 		}

@@ -128,7 +128,6 @@ static void test_compounds(void **state)
 	/* a first part neither the counts nor hunspell know, kept as written
 	 * up to its linking s; no split elsewhere (kernele+mønterne) */
 	assert_string_equal(fix("empowermentsmalingen"), "empowermentsmålingen");
-	assert_string_equal(fix("malesystemer"), "målesystemer");  /* linking e */
 	assert_string_equal(fix("kernelementerne"), "kernelementerne");
 	assert_string_equal(fix("surveyresultaterne"), "surveyresultaterne");
 }
