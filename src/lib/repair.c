@@ -1374,6 +1374,51 @@ int repair_word(struct repairer *rp, const char *w, size_t n,
 	return rc;
 }
 
+/* Prepositions that stand before a place (i Køge, fra Køge), also as typed
+ * without å or æ (pa Sjælland). */
+static int place_prep(const char *w, size_t n)
+{
+	static const char *const preps[] = { "i", "fra", "til", "ved", "mod", "omkring",
+					     "n\xC3\xA6r", "naer", "p\xC3\xA5", "pa", NULL };
+	size_t i;
+
+	for (i = 0; preps[i]; i++)
+		if (strlen(preps[i]) == n && !memcmp(preps[i], w, n))
+			return 1;
+	return 0;
+}
+
+/*
+ * A word written in lower case whose repair is only a place name (koge ->
+ * køge: hunspell-da knows Køge capitalised, not køge) is the word it looks
+ * like (at koge), unless its neighbours say place: a preposition before it
+ * or Kommune after it (i koge kommune, fra koge).  Capitalised words,
+ * sentence starts and a first character without case (&rg) keep the place
+ * reading.
+ */
+static int lower_not_place(struct repairer *rp, const char *lw, size_t n, const struct centry *ce,
+			   enum casing cs, const struct repair_ctx *ctx)
+{
+	const char *bw = rp->arena.data + ce->off;
+	char nb[MAXW];
+
+	if ((cs != C_LOWER && cs != C_LOWER_FROM_I) || caseless_start(lw, n) ||
+	    (ctx && ctx->sentence_start) ||
+	    !lexicon_place(rp->lx, bw, ce->len) || lexicon_spell(rp->lx, bw, ce->len))
+		return 0;
+	if (ctx && ctx->prev && ctx->prevn < MAXW) {
+		to_lower(ctx->prev, ctx->prevn, nb);
+		if (place_prep(nb, ctx->prevn))
+			return 0;
+	}
+	if (ctx && ctx->next && ctx->nextn >= 7 && ctx->nextn < MAXW) {
+		to_lower(ctx->next, ctx->nextn, nb);
+		if (!memcmp(nb, "kommune", 7))
+			return 0;
+	}
+	return 1;
+}
+
 /* Would a candidate scoring `best`, plus the relaxed line's allowance,
  * beat `bar`?  The same steps as repair_lower takes. */
 static int could_win(float best, const struct centry *ce, const struct repair_ctx *ctx, float bar)
@@ -1489,7 +1534,8 @@ static int repair_lower(struct repairer *rp, const char *lw, size_t n, enum casi
 		    (log10f((float)fb) - log10f((float)ce->freq));
 		best += d > LM_MAX ? LM_MAX : d < -LM_MAX ? -LM_MAX : d;
 	}
-	if (!could_win(best, ce, ctx, orig + margin)) {
+	if (!could_win(best, ce, ctx, orig + margin) ||
+	    (!forced && lower_not_place(rp, lw, n, ce, cs, ctx))) {
 		if (!forced)
 			return 0;
 		if (buf_add(out, lw, n))

@@ -243,6 +243,12 @@ static void test_real_words(void **state)
 	 * counted (scripts/lexicon-own-da.txt), matte and lege are not */
 	assert_string_equal(fix_ctx("matte", "vi", "vente", 0), "måtte");
 	assert_string_equal(fix_ctx("lege", "min", "sagde", 0), "læge");
+	/* a lower-case word whose repair is only a place name: the place
+	 * only where the neighbours say place */
+	assert_string_equal(fix_ctx("koge", "skal", "kartoflerne", 0), "koge");
+	assert_string_equal(fix_ctx("koge", "i", "kommune", 0), "køge");
+	assert_string_equal(fix_ctx("koge", "pa", "og", 0), "køge");
+	assert_string_equal(fix_ctx("Koge", "og", "er", 0), "Køge");
 	assert_int_equal(repair_word(rp, "stedet", 6, &c, &b, &why), 0);
 	buf_release(&b);
 }
