@@ -15,6 +15,14 @@ Sources, weighted by how close they are to the survey domain:
 Words are lower-cased runs of letters; a word is kept when its weighted count
 is at least 2.  Run from the repository root:
   scripts/build-lexicon.py ../shared/seeds [--html DIR]...
+or, to count new lines of scripts/lexicon-own-da.txt without recounting the
+general text (whose .mo part grows with every package installed on the
+machine, so a full rebuild also moves counts nothing here changed):
+  scripts/build-lexicon.py --add FILE
+adds FILE's words and word pairs at the domain weight (x20) to the shipped
+data/da-freq.tsv and data/da-bigrams.tsv.  A word or pair the general text
+counted below the shipped thresholds (2, 20) starts from zero, so it comes
+out up to that much low.
 """
 import glob
 import gzip
@@ -79,8 +87,46 @@ def html_text(dirs):
     return '\n'.join(l for l in '\n'.join(out).split('\n') if not code.search(l))
 
 
+def write_counts(uni, bi):
+    with open('data/da-freq.tsv', 'w', encoding='utf-8') as f:
+        f.write('# word<TAB>weighted count; built by scripts/build-lexicon.py\n')
+        for w, c in sorted(uni.items(), key=lambda x: (-x[1], x[0])):
+            if c >= 2 and len(w) <= 60:
+                f.write(f'{w}\t{c}\n')
+    with open('data/da-bigrams.tsv', 'w', encoding='utf-8') as f:
+        f.write('# word<TAB>next word<TAB>weighted count; built by scripts/build-lexicon.py\n')
+        for (a, b), c in sorted(bi.items(), key=lambda x: (-x[1], x[0])):
+            if c >= 20:
+                f.write(f'{a}\t{b}\t{c}\n')
+
+
+def add(path):
+    """Add the lines of path at the domain weight to the shipped counts."""
+    uni, bi = Counter(), Counter()
+    for line in open('data/da-freq.tsv', encoding='utf-8'):
+        if not line.startswith('#'):
+            w, c = line.rstrip('\n').split('\t')
+            uni[w] = int(c)
+    for line in open('data/da-bigrams.tsv', encoding='utf-8'):
+        if not line.startswith('#'):
+            a, b, c = line.rstrip('\n').split('\t')
+            bi[(a, b)] = int(c)
+    acronyms = {line.split('\t')[0] for line in open('data/da-acronyms.tsv', encoding='utf-8')
+                if not line.startswith('#')}
+    for line in open(path, encoding='utf-8'):
+        ws = [w.lower() for w in WORD.findall(line) if w not in acronyms]
+        for w in ws:
+            uni[w] += 20
+        for a, b in zip(ws, ws[1:]):
+            bi[(a, b)] += 20
+    write_counts(uni, bi)
+
+
 def main():
     args = sys.argv[1:]
+    if len(args) == 2 and args[0] == '--add':
+        add(args[1])
+        return
     dirs = [args[i + 1] for i, a in enumerate(args[:-1]) if a == '--html']
     args = [a for i, a in enumerate(args) if a != '--html' and (i == 0 or args[i - 1] != '--html')]
     seeds = args[0] if args else '../shared/seeds'
@@ -115,21 +161,12 @@ def main():
                 for a, b in zip(ws, ws[1:]):
                     bi[(a, b)] += weight
     os.makedirs('data', exist_ok=True)
-    with open('data/da-freq.tsv', 'w', encoding='utf-8') as f:
-        f.write('# word<TAB>weighted count; built by scripts/build-lexicon.py\n')
-        for w, c in sorted(uni.items(), key=lambda x: (-x[1], x[0])):
-            if c >= 2 and len(w) <= 60:
-                f.write(f'{w}\t{c}\n')
+    write_counts(uni, bi)
     with open('data/da-acronyms.tsv', 'w', encoding='utf-8') as f:
         f.write('# acronym<TAB>capitalised minus other uses in domain text; built by scripts/build-lexicon.py\n')
         for w, c in sorted(caps.items(), key=lambda x: (-x[1], x[0])):
             if w in acronyms:
                 f.write(f'{w}\t{c}\n')
-    with open('data/da-bigrams.tsv', 'w', encoding='utf-8') as f:
-        f.write('# word<TAB>next word<TAB>weighted count; built by scripts/build-lexicon.py\n')
-        for (a, b), c in sorted(bi.items(), key=lambda x: (-x[1], x[0])):
-            if c >= 20:
-                f.write(f'{a}\t{b}\t{c}\n')
 
 
 if __name__ == '__main__':

@@ -940,6 +940,34 @@ static int no_vowel(const char *lw, size_t n)
 }
 
 /*
+ * A prefix kept as written before a repaired counted word (fidelitets+målingen)
+ * when hunspell knows neither the prefix nor the whole: a report's own term.
+ * Believed only when nothing else explains the word (decide), and when the
+ * prefix looks like the first part of a compound: five letters or more, with a
+ * vowel, no OCR stand-in or digit (those say the prefix is damaged too), and
+ * ending in the linking s that Danish derived first parts take (-itet, -ing,
+ * -else, -hed, -tion + s); a split anywhere else finds junk (kernele+mønterne).
+ */
+static int term_prefix(const char *lw, size_t pre)
+{
+	size_t i;
+	int vowel = 0;
+
+	if (pre < 5)
+		return 0;
+	for (i = 0; i < pre; i++) {
+		unsigned char ch = (unsigned char)lw[i];
+
+		if (ch >= 0x80)
+			continue;          /* æ ø å (UTF-8 bytes) */
+		if (ch < 'a' || ch > 'z')
+			return 0;
+		vowel |= strchr("aeiouy", ch) != NULL;
+	}
+	return vowel && lw[pre - 1] == 's';
+}
+
+/*
  * What the word as written scores against candidate bi.  Normally its own
  * score (orig).  But when bi keeps a prefix as written and repairs the rest
  * (nulpunkt+målingen), and that rest as written is a word too (malingen),
@@ -1040,6 +1068,18 @@ static int decide(struct repairer *rp, const char *lw, size_t n, int caps, struc
 			ce->typed = (uint8_t)typing;
 			sc[0] = s.c[0].freq ? cand_score(&s.c[0]) : SPELL_BASE - s.c[0].cost;
 		}
+	}
+	/* nobody knows the word, nor any whole repair of it: a report's own
+	 * term, kept as written up to its linking s, before a repaired word
+	 * counted as it stands (fidelitets+målingen; not tabelltils+tænden,
+	 * whose tail is only a counted stem plus an ending, nor a tail that is
+	 * itself a compound: typos are unknown words too) */
+	for (j = 0; bi < 0 && ce->orig < -1e8f && j < s.nc; j++) {
+		const struct cand *c = &s.c[order[j]];
+
+		if (c->loose && term_prefix(lw, c->pre) &&
+		    lexicon_freq(rp->lx, c->w + c->pre, c->len - c->pre) > 0)
+			bi = order[j];
 	}
 	if (bi < 0)
 		return 0;
@@ -1334,6 +1374,51 @@ int repair_word(struct repairer *rp, const char *w, size_t n,
 	return rc;
 }
 
+/* Prepositions that stand before a place (i Køge, fra Køge), also as typed
+ * without å or æ (pa Sjælland). */
+static int place_prep(const char *w, size_t n)
+{
+	static const char *const preps[] = { "i", "fra", "til", "ved", "mod", "omkring",
+					     "n\xC3\xA6r", "naer", "p\xC3\xA5", "pa", NULL };
+	size_t i;
+
+	for (i = 0; preps[i]; i++)
+		if (strlen(preps[i]) == n && !memcmp(preps[i], w, n))
+			return 1;
+	return 0;
+}
+
+/*
+ * A word written in lower case whose repair is only a place name (koge ->
+ * køge: hunspell-da knows Køge capitalised, not køge) is the word it looks
+ * like (at koge), unless its neighbours say place: a preposition before it
+ * or Kommune after it (i koge kommune, fra koge).  Capitalised words,
+ * sentence starts and a first character without case (&rg) keep the place
+ * reading.
+ */
+static int lower_not_place(struct repairer *rp, const char *lw, size_t n, const struct centry *ce,
+			   enum casing cs, const struct repair_ctx *ctx)
+{
+	const char *bw = rp->arena.data + ce->off;
+	char nb[MAXW];
+
+	if ((cs != C_LOWER && cs != C_LOWER_FROM_I) || caseless_start(lw, n) ||
+	    (ctx && ctx->sentence_start) ||
+	    !lexicon_place(rp->lx, bw, ce->len) || lexicon_spell(rp->lx, bw, ce->len))
+		return 0;
+	if (ctx && ctx->prev && ctx->prevn < MAXW) {
+		to_lower(ctx->prev, ctx->prevn, nb);
+		if (place_prep(nb, ctx->prevn))
+			return 0;
+	}
+	if (ctx && ctx->next && ctx->nextn >= 7 && ctx->nextn < MAXW) {
+		to_lower(ctx->next, ctx->nextn, nb);
+		if (!memcmp(nb, "kommune", 7))
+			return 0;
+	}
+	return 1;
+}
+
 /* Would a candidate scoring `best`, plus the relaxed line's allowance,
  * beat `bar`?  The same steps as repair_lower takes. */
 static int could_win(float best, const struct centry *ce, const struct repair_ctx *ctx, float bar)
@@ -1449,7 +1534,8 @@ static int repair_lower(struct repairer *rp, const char *lw, size_t n, enum casi
 		    (log10f((float)fb) - log10f((float)ce->freq));
 		best += d > LM_MAX ? LM_MAX : d < -LM_MAX ? -LM_MAX : d;
 	}
-	if (!could_win(best, ce, ctx, orig + margin)) {
+	if (!could_win(best, ce, ctx, orig + margin) ||
+	    (!forced && lower_not_place(rp, lw, n, ce, cs, ctx))) {
 		if (!forced)
 			return 0;
 		if (buf_add(out, lw, n))

@@ -24,8 +24,8 @@ out=$(python3 "$EVAL/score.py" --classes "${sample[@]}" "$KODER" \
 	"$EVAL"/prose-rare-heldout.tsv "$EVAL"/places-heldout.tsv)
 # floors: set class floor% (repaired)   and per set: set - repaired-floor% changed-ceiling%
 FLOORS='
-ocr000-heldout - 98.5 0.10
-ocr000-heldout C 90
+ocr000-heldout - 99.0 0.10
+ocr000-heldout C 95
 ocr000-heldout I 95
 ocr000-heldout X 99.5
 prose-ocr-heldout - 98.5 0.20
@@ -37,9 +37,9 @@ prose-rare-heldout C 96
 prose-rare-heldout A 75
 prose-rare-heldout R 99
 prose-rare-heldout X 99.5
-places-heldout - 97.0 0.10
+places-heldout - 99.0 0.10
 places-heldout N 98
-places-heldout R 78
+places-heldout R 99
 places-heldout X 99.5
 '
 [ "${SANITIZED:-0}" = 1 ] && FLOORS='
