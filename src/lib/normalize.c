@@ -523,24 +523,44 @@ static inline int word_char_at(const unsigned char *word_ascii, const char *t, s
 	return c >= 0 && repair_is_word_char(c);
 }
 
-/* Find the word runs of the NFC line (pairs of byte offsets in r->nfc). */
+/* Find the word runs of the NFC line (pairs of byte offsets in r->nfc).
+ * Every byte of every answer passes here: ASCII is scanned by table with
+ * the line in locals (stores to r->runs could alias r's fields). */
 static int find_runs(const unsigned char *wa, struct normalized *r, size_t *nruns)
 {
 	const char *t = r->nfc.data;
 	size_t len = r->nfc.len, i = 0, k = 0;
+	size_t *runs = r->runs;
 
 	while (i < len) {
-		size_t s = i, e;
+		size_t s;
 
+		while (i < len && (unsigned char)t[i] < 0x80 && !wa[(unsigned char)t[i]])
+			i++;
+		if (i == len)
+			break;
+		s = i;
 		if (!word_char_at(wa, t, len, &i))
 			continue;
-		for (e = i; e < len && word_char_at(wa, t, len, &i); e = i)
-			;
-		i = e;
-		if (map_reserve(&r->runs, &r->runs_cap, k + 1))
-			return KERR_NOMEM;
-		r->runs[k++] = s;
-		r->runs[k++] = i;
+		for (;;) {
+			size_t j;
+
+			while (i < len && (unsigned char)t[i] < 0x80 && wa[(unsigned char)t[i]])
+				i++;
+			if (i == len || (unsigned char)t[i] < 0x80)
+				break;
+			j = i;
+			if (!word_char_at(wa, t, len, &j))
+				break;
+			i = j;
+		}
+		if (k + 1 >= r->runs_cap) {
+			if (map_reserve(&r->runs, &r->runs_cap, k + 1))
+				return KERR_NOMEM;
+			runs = r->runs;
+		}
+		runs[k++] = s;
+		runs[k++] = i;
 	}
 	*nruns = k / 2;
 	return 0;
@@ -683,6 +703,10 @@ static int repair_runs(struct normalizer *n, struct normalized *r, size_t nruns,
 		const char *why;
 		int ch;
 
+		/* most words were seen before and stay whatever their
+		 * neighbours: settled without building their context */
+		if (repair_plain(n->rp, t + s, e - s))
+			continue;
 		run_ctx(r, nruns, k, relaxed, &ctx);
 		ctx.damaged = r->nchanges > 0;
 		buf_reset(&n->tok);
