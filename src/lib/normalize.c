@@ -17,6 +17,7 @@
 #include "error.h"
 #include "repair.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -63,14 +64,21 @@ static int emit(struct buf *out, size_t **map, size_t *cap, const char *s,
 {
 	size_t i, start = out->len;
 
+	size_t *m;
+
 	if (buf_add(out, s, n))
 		return KERR_NOMEM;
 	if (!map)
 		return 0;
 	if (map_reserve(map, cap, out->len))
 		return KERR_NOMEM;
-	for (i = 0; i < n; i++)
-		(*map)[start + i] = one_to_one ? at + i : at;
+	m = *map + start;
+	if (one_to_one)
+		for (i = 0; i < n; i++)
+			m[i] = at + i;
+	else
+		for (i = 0; i < n; i++)
+			m[i] = at;
 	return 0;
 }
 
@@ -217,6 +225,67 @@ static inline int absorbed(int *pend, int c)
 	return 0;
 }
 
+/* moves each byte's flag onto the byte after it in memory */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define NEXT_BYTE(x) ((x) >> 8)
+#else
+#define NEXT_BYTE(x) ((x) << 8)
+#endif
+#define ONES 0x0101010101010101ull
+#define HIGH 0x8080808080808080ull
+
+/* High bit of each byte of x (bytes below 0x80) that equals c. */
+static inline uint64_t bytes_equal(uint64_t x, int c)
+{
+	return (((x ^ (ONES * (uint64_t)c)) + 0x7F7F7F7F7F7F7F7Full) & HIGH) ^ HIGH;
+}
+
+/*
+ * The key of eight ASCII bytes at t in one go (most of every answer is
+ * plain ASCII): writes them lower-cased to d and returns 1 - unless a
+ * byte is not ASCII or the "oe"/"aa" collapse touches them (also with the
+ * byte before, *pend), then 0 and nothing is written.  Word-parallel
+ * (SWAR): no carry crosses a byte while every byte is below 0x80.
+ */
+static inline int key_ascii8(const char *t, int *pend, char *d)
+{
+	uint64_t v, upper, lo, o, a;
+	int first, last;
+
+	memcpy(&v, t, 8);
+	if (v & HIGH)
+		return 0;
+	/* 'A' <= byte <= 'Z': adding 0x80-'A' sets the high bit from 'A' up,
+	 * adding 0x80-'Z'-1 from past 'Z' up */
+	upper = (v + ONES * (0x80 - 'A')) & ~(v + ONES * (0x80 - 'Z' - 1)) & HIGH;
+	lo = v | (upper >> 2);
+	o = bytes_equal(lo, 'o');
+	a = bytes_equal(lo, 'a');
+	first = (int)(unsigned char)t[0] | ((unsigned char)t[0] >= 'A' && (unsigned char)t[0] <= 'Z' ? 32 : 0);
+	if ((first == 'e' && *pend == 'o') || (first == 'a' && *pend == 'a'))
+		return 0;
+	if ((NEXT_BYTE(o) & bytes_equal(lo, 'e')) || (NEXT_BYTE(a) & a))
+		return 0;
+	memcpy(d, &lo, 8);
+	last = (unsigned char)d[7];
+	*pend = last == 'o' || last == 'a' ? last : 0;
+	return 1;
+}
+
+/* The key of æ ø å in either case at t[i] (C3 A6/86, B8/98, A5/85), else
+ * NULL: the non-ASCII letters of nearly every answer, folded without ICU. */
+static inline const char *danish_fold(const char *t, size_t i, size_t len)
+{
+	if ((unsigned char)t[i] != 0xC3 || i + 1 >= len)
+		return NULL;
+	switch ((unsigned char)t[i + 1]) {
+	case 0xA6: case 0x86: return "ae";
+	case 0xB8: case 0x98: return "o";
+	case 0xA5: case 0x85: return "a";
+	default: return NULL;
+	}
+}
+
 static int key_byte_slow(struct keyw *w, int c, size_t at)
 {
 	if (buf_addch(w->key, c))
@@ -329,8 +398,9 @@ static int key_append(const char *t, size_t len, const size_t *tmap, struct keyw
 		UErrorCode st = U_ZERO_ERROR;
 		size_t at;
 
-		if (b < 0x80 && !w->key->max) {
-			/* a run of ASCII, most of every answer: one reservation, then
+		if (!w->key->max && (b < 0x80 || danish_fold(t, i, len))) {
+			/* a run of ASCII and æ ø å, nearly every answer whole: no
+			 * fold is longer than its letter, so one reservation, then
 			 * the folding with the buffer's fields in locals */
 			struct buf *key = w->key;
 			size_t e = i, kl;
@@ -338,8 +408,14 @@ static int key_append(const char *t, size_t len, const size_t *tmap, struct keyw
 			size_t *m = NULL;
 			int pend = w->pend;
 
-			while (e < len && (unsigned char)t[e] < 0x80)
-				e++;
+			while (e < len) {
+				if ((unsigned char)t[e] < 0x80)
+					e++;
+				else if (danish_fold(t, e, len))
+					e += 2;
+				else
+					break;
+			}
 			if (buf_grow(key, e - i))
 				return KERR_NOMEM;
 			if (w->map) {
@@ -349,16 +425,41 @@ static int key_append(const char *t, size_t len, const size_t *tmap, struct keyw
 			}
 			d = key->data;
 			kl = key->len;
-			for (; i < e; i++) {
+			while (i < e) {
 				int c = (unsigned char)t[i];
+				size_t from;
+				const char *f;
 
-				if (c >= 'A' && c <= 'Z')
-					c += 32;
-				if (absorbed(&pend, c))
+				if (e - i >= 8 && key_ascii8(t + i, &pend, d + kl)) {
+					if (m && tmap)
+						memcpy(m + kl, tmap + i, 8 * sizeof(*m));
+					else if (m)
+						for (c = 0; c < 8; c++)
+							m[kl + (size_t)c] = i + (size_t)c;
+					kl += 8;
+					i += 8;
 					continue;
-				if (m)
-					m[kl] = tmap ? tmap[i] : i;
-				d[kl++] = (char)c;
+				}
+				from = tmap ? tmap[i] : i;
+
+				if (c < 0x80) {
+					i++;
+					if (c >= 'A' && c <= 'Z')
+						c += 32;
+					if (absorbed(&pend, c))
+						continue;
+					if (m)
+						m[kl] = from;
+					d[kl++] = (char)c;
+					continue;
+				}
+				for (f = danish_fold(t, i, len), i += 2; *f; f++) {
+					if (absorbed(&pend, (unsigned char)*f))
+						continue;
+					if (m)
+						m[kl] = from;
+					d[kl++] = *f;
+				}
 			}
 			d[kl] = '\0';
 			key->len = kl;
@@ -372,21 +473,12 @@ static int key_append(const char *t, size_t len, const size_t *tmap, struct keyw
 			continue;
 		}
 		at = tmap ? tmap[i] : i;
-		/* æ ø å in either case: their fixed folds without ICU */
-		if (b == 0xC3 && i + 1 < len) {
-			const char *f = NULL;
-
-			switch ((unsigned char)t[i + 1]) {
-			case 0xA6: case 0x86: f = "ae"; break;
-			case 0xB8: case 0x98: f = "o"; break;
-			case 0xA5: case 0x85: f = "a"; break;
-			}
-			if (f) {
-				if (key_str(w, f, at))
-					return KERR_NOMEM;
-				i += 2;
-				continue;
-			}
+		/* æ ø å in either case (with a capped key): fixed folds */
+		if (danish_fold(t, i, len)) {
+			if (key_str(w, danish_fold(t, i, len), at))
+				return KERR_NOMEM;
+			i += 2;
+			continue;
 		}
 		U8_NEXT((const uint8_t *)t, j, (int32_t)len, c);
 		i = (size_t)j;
