@@ -744,11 +744,13 @@ static int copy_nfc(struct normalized *r, size_t a, size_t b)
 /* Does the line hold any of æ ø å Æ Ø Å (C3 A6/B8/A5/86/98/85)? */
 static int has_danish_letters(const char *t, size_t n)
 {
-	size_t i;
+	const char *p = t, *end = t + n;
 
-	for (i = 0; i + 1 < n; i++)
-		if ((unsigned char)t[i] == 0xC3 && strchr("\xA6\xB8\xA5\x86\x98\x85", t[i + 1]))
+	while (p + 1 < end && (p = memchr(p, 0xC3, (size_t)(end - 1 - p))) != NULL) {
+		if (strchr("\xA6\xB8\xA5\x86\x98\x85", p[1]) && p[1])
 			return 1;
+		p++;
+	}
 	return 0;
 }
 
@@ -780,9 +782,12 @@ static void run_ctx(const struct normalized *r, size_t nruns, size_t k, int rela
 }
 
 /* Repair every word run of the line into r->text; *added_letters tells
- * whether some repair brought in a letter beyond ASCII (æ ø å). */
+ * whether some repair brought in a letter beyond ASCII (æ ø å).  With
+ * stop_if_added, the first such repair ends the pass (r->text is then
+ * incomplete): the line is repaired again relaxed, so the rest of this
+ * pass would be thrown away. */
 static int repair_runs(struct normalizer *n, struct normalized *r, size_t nruns, int relaxed,
-		       int *added_letters)
+		       int stop_if_added, int *added_letters)
 {
 	const char *t = r->nfc.data;
 	size_t k, at = 0;
@@ -807,8 +812,11 @@ static int repair_runs(struct normalizer *n, struct normalized *r, size_t nruns,
 			return -ch;
 		if (ch == 0)
 			continue;
-		if (memchr(n->tok.data, 0xC3, n->tok.len))
+		if (memchr(n->tok.data, 0xC3, n->tok.len)) {
 			*added_letters = 1;
+			if (stop_if_added)
+				return 0;
+		}
 		rc = copy_nfc(r, at, s);
 		if (!rc)
 			rc = emit_repair(r, s, e - s, n->tok.data, n->tok.len);
@@ -842,14 +850,15 @@ static int repair_line(struct normalizer *n, struct normalized *r)
 {
 	size_t nruns;
 	int added, ignored;
+	int plain = !has_danish_letters(r->nfc.data, r->nfc.len);
 	int rc = find_runs(n->word_ascii, r, &nruns);
 
 	if (!rc)
-		rc = repair_runs(n, r, nruns, 0, &added);
-	if (!rc && added && !has_danish_letters(r->nfc.data, r->nfc.len)) {
+		rc = repair_runs(n, r, nruns, 0, plain, &added);
+	if (!rc && added && plain) {
 		buf_reset(&r->text);
 		changes_clear(r);
-		rc = repair_runs(n, r, nruns, 1, &ignored);
+		rc = repair_runs(n, r, nruns, 1, 0, &ignored);
 	}
 	return rc;
 }
