@@ -35,6 +35,32 @@ struct normalizer {
 	                                  find_runs asks it of every byte */
 };
 
+/* moves each byte's flag onto the byte after it in memory */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define NEXT_BYTE(x) ((x) >> 8)
+#else
+#define NEXT_BYTE(x) ((x) << 8)
+#endif
+#define ONES 0x0101010101010101ull
+#define HIGH 0x8080808080808080ull
+
+/* The end of the run of ASCII bytes from t[i] (at most len): most of
+ * every answer, so eight bytes at a time. */
+static inline size_t ascii_end(const char *t, size_t i, size_t len)
+{
+	uint64_t w;
+
+	while (len - i >= 8) {
+		memcpy(&w, t + i, 8);
+		if (w & HIGH)
+			break;
+		i += 8;
+	}
+	while (i < len && (unsigned char)t[i] < 0x80)
+		i++;
+	return i;
+}
+
 /* ---- offset maps ---------------------------------------------------- */
 
 /* Make room for map entries up to index `need` (inclusive). */
@@ -127,8 +153,7 @@ static int nfc_append(const char *in, size_t len, struct buf *out, size_t **map,
 		if (b < 0x80) {
 			size_t s = i;
 
-			while (i < len && (unsigned char)in[i] < 0x80)
-				i++;
+			i = ascii_end(in, i, len);
 			/* the last ASCII byte before non-ASCII may take a combining
 			 * mark, but not before a letter of U+0080..U+017F (lead
 			 * bytes C2..C5): each of those begins a segment */
@@ -224,15 +249,6 @@ static inline int absorbed(int *pend, int c)
 	*pend = c == 'o' || c == 'a' ? c : 0;
 	return 0;
 }
-
-/* moves each byte's flag onto the byte after it in memory */
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-#define NEXT_BYTE(x) ((x) >> 8)
-#else
-#define NEXT_BYTE(x) ((x) << 8)
-#endif
-#define ONES 0x0101010101010101ull
-#define HIGH 0x8080808080808080ull
 
 /* High bit of each byte of x (bytes below 0x80) that equals c. */
 static inline uint64_t bytes_equal(uint64_t x, int c)
