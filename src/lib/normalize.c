@@ -88,9 +88,7 @@ static int map_reserve(size_t **map, size_t *cap, size_t need)
 static int emit(struct buf *out, size_t **map, size_t *cap, const char *s,
 		size_t n, size_t at, int one_to_one)
 {
-	size_t i, start = out->len;
-
-	size_t *m;
+	size_t i, start = out->len, *m;
 
 	if (buf_add(out, s, n))
 		return KERR_NOMEM;
