@@ -89,14 +89,18 @@ struct serve {
 	char *cert, *key;
 	struct session sess[MAX_SESSIONS];
 	struct rate rate[RATE_SLOTS];
-	/* Shared between the request thread and the sync thread, under mu. */
+	/* Shared between the request thread, the sync thread and the
+	 * checkpoint thread, under mu. */
 	pthread_mutex_t mu;
-	pthread_cond_t cv;
+	pthread_cond_t cv;      /* the sync thread waits on it */
+	pthread_cond_t ckcv;    /* the checkpoint thread waits on it */
 	struct pending *pend;   /* committed, waiting for the next sync */
 	int inflight;           /* POSTs between their check of `stopping` and pend */
 	int stopping;
-	pthread_t syncer;
-	int have_syncer, have_lock;
+	int ckwanted;           /* a sync ended: the -wal file may be due a checkpoint */
+	int ckstop;             /* the sync thread is gone: the checkpoint thread ends */
+	pthread_t syncer, ckpointer;
+	int have_syncer, have_ckpointer, have_lock;
 };
 
 struct req {
@@ -425,7 +429,35 @@ static void *sync_loop(void *arg)
 			next = p->next;
 			MHD_resume_connection(p->c);
 		}
-		/* Checkpoints here, off the request thread (they sync twice). */
+		pthread_mutex_lock(&sv->mu);
+		sv->ckwanted = 1;
+		pthread_cond_signal(&sv->ckcv);
+	}
+	pthread_mutex_unlock(&sv->mu);
+	return NULL;
+}
+
+/*
+ * Checkpoints (folding the -wal file into the store: a copy and two disk
+ * syncs, tens of milliseconds on a busy disk) run in a thread of their
+ * own, woken after each sync, so no held reply ever waits for one: in the
+ * sync thread, every decision made during a checkpoint waited for it.
+ * store_checkpoint only looks at a counter until the -wal file has grown
+ * by CHECKPOINT_BYTES, and uses a connection of its own.
+ */
+static void *checkpoint_loop(void *arg)
+{
+	struct serve *sv = arg;
+	struct kerr e;
+
+	pthread_mutex_lock(&sv->mu);
+	for (;;) {
+		while (!sv->ckwanted && !sv->ckstop)
+			pthread_cond_wait(&sv->ckcv, &sv->mu);
+		if (!sv->ckwanted)
+			break;
+		sv->ckwanted = 0;
+		pthread_mutex_unlock(&sv->mu);
 		kerr_clear(&e);
 		if (store_checkpoint(sv->s, CHECKPOINT_BYTES, &e))
 			logf_(sv, "%s", e.msg);
@@ -779,6 +811,12 @@ int serve_start(struct serve **out, struct store *s, const struct serve_opts *o,
 		free(sv);
 		return kerr_set(e, KERR_NOMEM, "cannot make the server's lock");
 	}
+	if (pthread_cond_init(&sv->ckcv, NULL)) {
+		pthread_cond_destroy(&sv->cv);
+		pthread_mutex_destroy(&sv->mu);
+		free(sv);
+		return kerr_set(e, KERR_NOMEM, "cannot make the server's lock");
+	}
 	sv->have_lock = 1;
 	if ((rc = sdata_open(&sv->data, s, o->question, e)) || (rc = store_defer_sync(s, e))) {
 		serve_stop(sv);
@@ -790,6 +828,11 @@ int serve_start(struct serve **out, struct store *s, const struct serve_opts *o,
 		return kerr_set(e, KERR_NOMEM, "cannot start the server's thread");
 	}
 	sv->have_syncer = 1;
+	if (pthread_create(&sv->ckpointer, NULL, checkpoint_loop, sv)) {
+		serve_stop(sv);
+		return kerr_set(e, KERR_NOMEM, "cannot start the server's thread");
+	}
+	sv->have_ckpointer = 1;
 	/* The socket is bound here, before libmicrohttpd's thread starts, so
 	 * the port (0: any free one) is known and the accepted Host names are
 	 * in place before the first request can arrive. */
@@ -881,12 +924,22 @@ void serve_stop(struct serve *sv)
 		pthread_mutex_unlock(&sv->mu);
 		pthread_join(sv->syncer, NULL);
 	}
+	/* The checkpoint thread finishes the checkpoint it may be in and
+	 * ends (store_close folds in the rest). */
+	if (sv->have_ckpointer) {
+		pthread_mutex_lock(&sv->mu);
+		sv->ckstop = 1;
+		pthread_cond_signal(&sv->ckcv);
+		pthread_mutex_unlock(&sv->mu);
+		pthread_join(sv->ckpointer, NULL);
+	}
 	if (sv->d)
 		MHD_stop_daemon(sv->d);
 	sdata_close(sv->data);
 	for (i = 0; i < MAX_SESSIONS; i++)
 		free(sv->sess[i].coder);
 	if (sv->have_lock) {
+		pthread_cond_destroy(&sv->ckcv);
 		pthread_cond_destroy(&sv->cv);
 		pthread_mutex_destroy(&sv->mu);
 	}

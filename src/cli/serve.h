@@ -18,11 +18,14 @@
  * (store_sync: one fdatasync for every write committed before it) and
  * then releases the replies, so no coder is told "saved" before the
  * decision is on disk, and a request that only reads never waits for a
- * sync.  The two threads share only the queue of held replies, the count
- * of writes in flight and the stopping flag, all under serve.mu; the sync
- * thread touches the store only through store_sync and store_checkpoint,
- * which are made for that.  serve_stop refuses new writes, lets the sync
- * thread finish every held one and then stops, so a decision is never lost.
+ * sync.  A third thread, woken after each sync, checkpoints the -wal file
+ * (store_checkpoint) when it has grown enough, so no held reply waits for
+ * a checkpoint.  The threads share only the queue of held replies, the
+ * count of writes in flight and the stopping and checkpoint flags, all
+ * under serve.mu; the sync and checkpoint threads touch the store only
+ * through store_sync and store_checkpoint, which are made for that.
+ * serve_stop refuses new writes, lets the sync thread finish every held
+ * one and then stops, so a decision is never lost.
  * Ownership: serve_start borrows the store and the option strings for the
  * server's life; serve_stop frees everything else.
  */

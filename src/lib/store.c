@@ -38,6 +38,8 @@ enum stmt_id {
 	ST_GET_SUGGESTION,
 	ST_SAMPLE_ADD,
 	ST_SAMPLE_HAS,
+	ST_META_GET,
+	ST_HISTORY_ONE,
 	ST__COUNT
 };
 
@@ -77,6 +79,14 @@ static const char *const stmt_sql[ST__COUNT] = {
 		" VALUES(?1, ?2, ?3, ?4)",
 	[ST_SAMPLE_HAS] =
 		"SELECT 1 FROM samples WHERE answer_id = ?1 AND coder = ?2",
+	/* Both run on every request of koder serve (the login check, the
+	 * answer's history): prepared once, not parsed again each time. */
+	[ST_META_GET] =
+		"SELECT value FROM meta WHERE key = ?1",
+	[ST_HISTORY_ONE] =
+		"SELECT d.decision_id, d.answer_id, d.coder, d.decided_at, d.codebook_id,"
+		" d.codebook_version, d.codes, d.suggested, d.action, d.note, d.final"
+		" FROM decisions d WHERE d.answer_id = ?1 ORDER BY d.decision_id",
 };
 
 static const char schema_sql[] =
@@ -311,6 +321,19 @@ int store_defer_sync(struct store *s, struct kerr *e)
 		goto undo;
 	}
 	sqlite3_busy_timeout(s->ckdb, BUSY_TIMEOUT_MS);
+	/* A connection learns that the store is in WAL mode only when it first
+	 * reads it: until then sqlite3_wal_checkpoint_v2 on it does nothing
+	 * and says so only through its frame counts (-1), and the -wal file
+	 * grew for as long as the server ran. */
+	if (sqlite3_exec(s->ckdb, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL)
+	    != SQLITE_OK) {
+		rc = kerr_set(e, KERR_STORE, "%s: cannot read the store for checkpoints: %s",
+			s->path, sqlite3_errmsg(s->ckdb));
+		sqlite3_close(s->ckdb);
+		s->ckdb = NULL;
+		close(s->walfd);
+		goto undo;
+	}
 	pragma_int(s, "PRAGMA page_size", &ps, NULL);
 	s->page_size = ps > 0 ? (int)ps : 4096;
 	atomic_init(&s->wal_frames, 0);
@@ -336,7 +359,7 @@ int store_sync(struct store *s, struct kerr *e)
 int store_checkpoint(struct store *s, long long min_bytes, struct kerr *e)
 {
 	long long step = min_bytes / (s->deferred ? s->page_size : 1);
-	int n, rc;
+	int n, rc, nlog = -1, nck = -1;
 
 	if (!s->deferred)
 		return 0;
@@ -349,11 +372,14 @@ int store_checkpoint(struct store *s, long long min_bytes, struct kerr *e)
 	s->ck_last = n;
 	if ((long long)n - s->ck_base < step)
 		return 0;
-	rc = sqlite3_wal_checkpoint_v2(s->ckdb, "main", SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+	rc = sqlite3_wal_checkpoint_v2(s->ckdb, "main", SQLITE_CHECKPOINT_PASSIVE, &nlog, &nck);
 	s->ck_base = n;
 	if (rc != SQLITE_OK && rc != SQLITE_BUSY)
 		return kerr_set(e, KERR_STORE, "%s: checkpoint failed: %s", s->path,
 			sqlite3_errmsg(s->ckdb));
+	if (rc == SQLITE_OK && nlog < 0)
+		return kerr_set(e, KERR_STORE, "%s: checkpoint did not run (the store is not "
+			"in WAL mode on the checkpoint's connection)", s->path);
 	return 0;
 }
 
@@ -793,12 +819,11 @@ const char *store_path(const struct store *s)
 
 int store_meta_get(struct store *s, const char *key, struct buf *out, struct kerr *e)
 {
-	sqlite3_stmt *q;
+	sqlite3_stmt *q = stmt(s, ST_META_GET, e);
 	int rc;
 
-	if (sqlite3_prepare_v2(s->db, "SELECT value FROM meta WHERE key = ?1", -1, &q,
-			NULL) != SQLITE_OK)
-		return fail(s, e, "cannot read the store");
+	if (!q)
+		return KERR_STORE;
 	bind_text(q, 1, key);
 	rc = sqlite3_step(q);
 	if (rc == SQLITE_ROW)
@@ -807,7 +832,7 @@ int store_meta_get(struct store *s, const char *key, struct buf *out, struct ker
 		rc = kerr_set(e, KERR_NOTFOUND, "'%s' is not set in the store", key);
 	else
 		rc = fail(s, e, "cannot read the store");
-	sqlite3_finalize(q);
+	done(q);
 	return rc;
 }
 
@@ -975,17 +1000,25 @@ void store_answer_release(struct store_answer *a)
 
 /* Run an iteration query: `bind` has set the parameters; each row goes to
  * `row`, which returns non-zero to stop. */
+/* Step q through `row` until it says stop; q is finalized, or only reset
+ * when it is one of s->st (cached). */
 static int iterate(struct store *s, sqlite3_stmt *q,
 	int (*row)(sqlite3_stmt *q, void *arg), void *arg, struct kerr *e)
 {
 	int rc, stop = 0;
+	size_t i;
 
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
 		if ((stop = row(q, arg)))
 			break;
 	if (!stop && rc != SQLITE_DONE)
 		stop = fail(s, e, "cannot read the store");
-	sqlite3_finalize(q);
+	for (i = 0; i < ST__COUNT && s->st[i] != q; i++)
+		;
+	if (i < ST__COUNT)
+		done(q);
+	else
+		sqlite3_finalize(q);
 	return stop;
 }
 
@@ -1411,12 +1444,15 @@ int store_history(struct store *s, long long answer_id,
 
 	/* Two statements, not "?1 = 0 OR answer_id = ?1": with the OR, SQLite
 	 * scans every decision even for one answer (the review shows one answer's
-	 * history per frame, so that is a scan per key on a big project). */
-	if (prepare(s, answer_id > 0
-			? "SELECT " DECISION_COLS " FROM decisions d"
-			  " WHERE d.answer_id = ?1 ORDER BY d.decision_id"
-			: "SELECT " DECISION_COLS " FROM decisions d ORDER BY d.decision_id", &q, e))
+	 * history per frame, so that is a scan per key on a big project).  One
+	 * answer's is the cached one (ST_HISTORY_ONE). */
+	if (answer_id > 0) {
+		if (!(q = stmt(s, ST_HISTORY_ONE, e)))
+			return KERR_STORE;
+	} else if (prepare(s, "SELECT " DECISION_COLS " FROM decisions d"
+			" ORDER BY d.decision_id", &q, e)) {
 		return KERR_STORE;
+	}
 	sqlite3_bind_int64(q, 1, answer_id);
 	return iterate(s, q, decision_row, &it, e);
 }

@@ -187,9 +187,11 @@ int store_in_tx(const struct store *s);
  *
  * Threads: store_sync and store_checkpoint touch only what store_defer_sync
  * opened for them (a descriptor of the -wal file, a connection of their
- * own), so ONE other thread may call them while another uses `s`; nothing
- * else about `s` becomes thread-safe.  store_close ends the deferral (after
- * that thread is done) and folds the -wal file in, synced.
+ * own), so while one thread uses `s`, one other thread may call
+ * store_sync and one (the same or a third) store_checkpoint, at the same
+ * time; nothing else about `s` becomes thread-safe.  store_close ends the
+ * deferral (after those threads are done) and folds the -wal file in,
+ * synced.
  */
 int store_defer_sync(struct store *s, struct kerr *e);
 int store_sync(struct store *s, struct kerr *e);

@@ -116,6 +116,7 @@ static void test_deferred_sync(void **state)
 	char walpath[300], out[64];
 	struct stat st;
 	long long id;
+	off_t size;
 	int i;
 
 	(void)state;
@@ -131,11 +132,20 @@ static void test_deferred_sync(void **state)
 	snprintf(walpath, sizeof walpath, "%s-wal", path);
 	assert_int_equal(stat(walpath, &st), 0);
 	assert_true(st.st_size > 0);
-	/* Below the size given nothing happens; at 0 the WAL is folded in. */
+	/* Below the size given nothing happens; at 0 the WAL is folded in, so
+	 * the next commit starts the -wal file over instead of growing it. */
+	size = st.st_size;
 	assert_int_equal(store_checkpoint(s, 1LL << 40, NULL), 0);
+	decide(s, id, "anna", "tid", "override", 0);
+	assert_int_equal(store_sync(s, NULL), 0);
+	assert_int_equal(stat(walpath, &st), 0);
+	assert_true(st.st_size > size);
+	size = st.st_size;
 	assert_int_equal(store_checkpoint(s, 0, NULL), 0);
 	decide(s, id, "anna", "andet", "override", 0);
 	assert_int_equal(store_sync(s, NULL), 0);
+	assert_int_equal(stat(walpath, &st), 0);
+	assert_int_equal(st.st_size, size);
 	store_close(s);
 	assert_int_equal(stat(walpath, &st), -1);          /* folded in on close */
 	assert_int_equal(store_open(&s, path, 0, NULL), 0);
