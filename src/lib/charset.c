@@ -26,7 +26,16 @@ static int valid_utf8(const char *s, size_t n, int cut_ok)
 	while (i < len) {
 		UChar32 c;
 		int32_t at = i;
+		uint64_t w;
 
+		/* text is mostly ASCII: eight bytes at a time while no high bit */
+		if (len - i >= 8) {
+			memcpy(&w, s + i, 8);
+			if (!(w & 0x8080808080808080ull)) {
+				i += 8;
+				continue;
+			}
+		}
 		U8_NEXT((const uint8_t *)s, i, len, c);
 		if (c < 0) {
 			if (cut_ok && len - at < 4 && i == len)
@@ -65,7 +74,16 @@ static int mostly_utf8(const char *s, size_t n)
 	while (i < len) {
 		UChar32 c;
 		int32_t at = i;
+		uint64_t w;
 
+		/* text is mostly ASCII: eight bytes at a time while no high bit */
+		if (len - i >= 8) {
+			memcpy(&w, s + i, 8);
+			if (!(w & 0x8080808080808080ull)) {
+				i += 8;
+				continue;
+			}
+		}
 		U8_NEXT((const uint8_t *)s, i, len, c);
 		if (c < 0)
 			bad++;
@@ -218,13 +236,13 @@ static int redecode(struct charset_reader *r, const char *s, size_t n, struct bu
 	int32_t un = 0, bn;
 	size_t mark = out->len;
 
-	size_t i;
+	const char *p = s;
 
-	for (i = 0; i + 1 < n; i++)
-		if ((unsigned char)s[i] == 0xC3 && ((unsigned char)s[i + 1] == 0x83 ||
-						    (unsigned char)s[i + 1] == 0x82))
-			break;
-	if (!r->cv1252 || n > (1u << 20) || i + 1 >= n)
+	/* every line passes here: memchr finds the rare C3 lead */
+	while (n > 0 && (p = memchr(p, 0xC3, n - 1 - (size_t)(p - s))) != NULL &&
+	       (unsigned char)p[1] != 0x83 && (unsigned char)p[1] != 0x82)
+		p++;
+	if (!r->cv1252 || n > (1u << 20) || n < 2 || !p)
 		return 0;
 	buf_reset(&r->tmp);
 	if (buf_grow(&r->tmp, (n + 1) * sizeof(UChar)))

@@ -28,12 +28,19 @@ struct tnode {
 /* hunspell answers kept before the cache is emptied (bounded memory) */
 #define SPELL_CACHE_MAX 50000
 
+/* The OCR stand-ins repair reads back as letters (| @ & ®): no Danish
+ * word holds one, so hunspell is not asked about a word that does -
+ * unless its dictionary could accept one (see scan_standins). */
+static const char *const standins[] = { "|", "@", "&", "\xC2\xAE" };
+#define NSTANDINS (sizeof(standins) / sizeof(standins[0]))
+
 struct lexicon {
 	struct strtab words, pairs, spell, acronyms, places, context;
 	struct tnode *trie;
 	size_t ntrie, trie_cap;
 	Hunhandle *hun;
 	unsigned long total;
+	unsigned char unspellable[NSTANDINS]; /* 1: hunspell accepts no word with it */
 };
 
 static int trie_add(struct lexicon *lx, const char *w, size_t n, uint32_t freq)
@@ -211,6 +218,75 @@ static int add_place(struct lexicon *lx, const char *k, size_t n, uint32_t v)
 	return 0;
 }
 
+/* Does s[0..n) hold the (one- or two-byte) string c? */
+static int holds(const char *s, size_t n, const char *c)
+{
+	const char *p = s;
+
+	while ((p = memchr(p, c[0], n - (size_t)(p - s))) != NULL) {
+		if (!c[1] || (p + 1 < s + n && p[1] == c[1]))
+			return 1;
+		p++;
+	}
+	return 0;
+}
+
+/*
+ * Which stand-ins hunspell cannot accept in any word: hunspell takes a
+ * word apart into dictionary entries and affixes (IGNORE, ICONV and BREAK
+ * rules aside), so a character that is in no entry of the .dic and on no
+ * line of the .aff is in no word it accepts.  Lines of the .aff that only
+ * shape suggestions (KEY, TRY, MAP, REP; REP also only forbids compounds)
+ * and comments do not count; anything else that holds one, or a file that
+ * cannot be read, keeps hunspell asked.  Asking costs as much for such a
+ * word as for a real one (the compound rules split it every way), and
+ * damaged text is full of them.
+ */
+static void scan_standins(struct lexicon *lx, const char *aff, const char *dic)
+{
+	static const char *const suggest_only[] = { "KEY", "TRY", "MAP", "REP", NULL };
+	char chunk[1 << 16], *line = NULL;
+	size_t cap = 0, k, i, got, keep = 0;
+	ssize_t n;
+	FILE *f;
+
+	for (k = 0; k < NSTANDINS; k++)
+		lx->unspellable[k] = 1;
+
+	f = fopen(dic, "r");
+	/* in chunks, each with the last byte of the one before (a stand-in
+	 * of two bytes may straddle them) */
+	while (f && (got = fread(chunk + keep, 1, sizeof(chunk) - keep, f)) > 0) {
+		for (k = 0; k < NSTANDINS; k++)
+			if (lx->unspellable[k] && holds(chunk, keep + got, standins[k]))
+				lx->unspellable[k] = 0;
+		chunk[0] = chunk[keep + got - 1];
+		keep = 1;
+	}
+	if (!f || ferror(f))
+		memset(lx->unspellable, 0, sizeof(lx->unspellable));
+	if (f)
+		fclose(f);
+	f = fopen(aff, "r");
+	while (f && (n = getline(&line, &cap, f)) >= 0) {
+		if (line[0] == '#')
+			continue;
+		for (i = 0; suggest_only[i]; i++)
+			if (!strncmp(line, suggest_only[i], 3) && (line[3] == ' ' || line[3] == '\t'))
+				break;
+		if (suggest_only[i])
+			continue;
+		for (k = 0; k < NSTANDINS; k++)
+			if (holds(line, (size_t)n, standins[k]))
+				lx->unspellable[k] = 0;
+	}
+	if (!f || ferror(f))
+		memset(lx->unspellable, 0, sizeof(lx->unspellable));
+	if (f)
+		fclose(f);
+	free(line);
+}
+
 static int open_hunspell(struct lexicon *lx, struct kerr *e)
 {
 	const char *dir = getenv("KODER_HUNSPELL_DIR");
@@ -233,6 +309,7 @@ static int open_hunspell(struct lexicon *lx, struct kerr *e)
 	lx->hun = Hunspell_create(aff, dic);
 	if (!lx->hun)
 		return kerr_set(e, KERR_IO, "hunspell could not load %s", dic);
+	scan_standins(lx, aff, dic);
 	return 0;
 }
 
@@ -351,6 +428,7 @@ int lexicon_spell(struct lexicon *lx, const char *w, size_t len)
 {
 	char tmp[256];
 	uint32_t v;
+	size_t k;
 
 	if (!lx->hun || len == 0 || len >= sizeof(tmp))
 		return 0;
@@ -358,7 +436,12 @@ int lexicon_spell(struct lexicon *lx, const char *w, size_t len)
 		return (int)v;
 	memcpy(tmp, w, len);
 	tmp[len] = '\0';
-	v = Hunspell_spell(lx->hun, tmp) ? 1 : 0;
+	v = 1;
+	for (k = 0; k < NSTANDINS; k++)
+		if (lx->unspellable[k] && strstr(tmp, standins[k]))
+			v = 0;
+	if (v)
+		v = Hunspell_spell(lx->hun, tmp) ? 1 : 0;
 	if (lx->spell.count >= SPELL_CACHE_MAX)
 		strtab_clear(&lx->spell);
 	/* a failed insert only costs a later hunspell call */

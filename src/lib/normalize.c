@@ -17,6 +17,7 @@
 #include "error.h"
 #include "repair.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,6 +34,32 @@ struct normalizer {
 	unsigned char word_ascii[128]; /* repair_is_ascii_word_char as a table:
 	                                  find_runs asks it of every byte */
 };
+
+/* moves each byte's flag onto the byte after it in memory */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define NEXT_BYTE(x) ((x) >> 8)
+#else
+#define NEXT_BYTE(x) ((x) << 8)
+#endif
+#define ONES 0x0101010101010101ull
+#define HIGH 0x8080808080808080ull
+
+/* The end of the run of ASCII bytes from t[i] (at most len): most of
+ * every answer, so eight bytes at a time. */
+static inline size_t ascii_end(const char *t, size_t i, size_t len)
+{
+	uint64_t w;
+
+	while (len - i >= 8) {
+		memcpy(&w, t + i, 8);
+		if (w & HIGH)
+			break;
+		i += 8;
+	}
+	while (i < len && (unsigned char)t[i] < 0x80)
+		i++;
+	return i;
+}
 
 /* ---- offset maps ---------------------------------------------------- */
 
@@ -61,7 +88,7 @@ static int map_reserve(size_t **map, size_t *cap, size_t need)
 static int emit(struct buf *out, size_t **map, size_t *cap, const char *s,
 		size_t n, size_t at, int one_to_one)
 {
-	size_t i, start = out->len;
+	size_t i, start = out->len, *m;
 
 	if (buf_add(out, s, n))
 		return KERR_NOMEM;
@@ -69,8 +96,13 @@ static int emit(struct buf *out, size_t **map, size_t *cap, const char *s,
 		return 0;
 	if (map_reserve(map, cap, out->len))
 		return KERR_NOMEM;
-	for (i = 0; i < n; i++)
-		(*map)[start + i] = one_to_one ? at + i : at;
+	m = *map + start;
+	if (one_to_one)
+		for (i = 0; i < n; i++)
+			m[i] = at + i;
+	else
+		for (i = 0; i < n; i++)
+			m[i] = at;
 	return 0;
 }
 
@@ -119,8 +151,7 @@ static int nfc_append(const char *in, size_t len, struct buf *out, size_t **map,
 		if (b < 0x80) {
 			size_t s = i;
 
-			while (i < len && (unsigned char)in[i] < 0x80)
-				i++;
+			i = ascii_end(in, i, len);
 			/* the last ASCII byte before non-ASCII may take a combining
 			 * mark, but not before a letter of U+0080..U+017F (lead
 			 * bytes C2..C5): each of those begins a segment */
@@ -215,6 +246,58 @@ static inline int absorbed(int *pend, int c)
 	}
 	*pend = c == 'o' || c == 'a' ? c : 0;
 	return 0;
+}
+
+/* High bit of each byte of x (bytes below 0x80) that equals c. */
+static inline uint64_t bytes_equal(uint64_t x, int c)
+{
+	return (((x ^ (ONES * (uint64_t)c)) + 0x7F7F7F7F7F7F7F7Full) & HIGH) ^ HIGH;
+}
+
+/*
+ * The key of eight ASCII bytes at t in one go (most of every answer is
+ * plain ASCII): writes them lower-cased to d and returns 1 - unless a
+ * byte is not ASCII or the "oe"/"aa" collapse touches them (also with the
+ * byte before, *pend), then 0 and nothing is written.  Word-parallel
+ * (SWAR): no carry crosses a byte while every byte is below 0x80.
+ */
+static inline int key_ascii8(const char *t, int *pend, char *d)
+{
+	uint64_t v, upper, lo, o, a;
+	int first, last;
+
+	memcpy(&v, t, 8);
+	if (v & HIGH)
+		return 0;
+	/* 'A' <= byte <= 'Z': adding 0x80-'A' sets the high bit from 'A' up,
+	 * adding 0x80-'Z'-1 from past 'Z' up */
+	upper = (v + ONES * (0x80 - 'A')) & ~(v + ONES * (0x80 - 'Z' - 1)) & HIGH;
+	lo = v | (upper >> 2);
+	o = bytes_equal(lo, 'o');
+	a = bytes_equal(lo, 'a');
+	first = (int)(unsigned char)t[0] | ((unsigned char)t[0] >= 'A' && (unsigned char)t[0] <= 'Z' ? 32 : 0);
+	if ((first == 'e' && *pend == 'o') || (first == 'a' && *pend == 'a'))
+		return 0;
+	if ((NEXT_BYTE(o) & bytes_equal(lo, 'e')) || (NEXT_BYTE(a) & a))
+		return 0;
+	memcpy(d, &lo, 8);
+	last = (unsigned char)d[7];
+	*pend = last == 'o' || last == 'a' ? last : 0;
+	return 1;
+}
+
+/* The key of æ ø å in either case at t[i] (C3 A6/86, B8/98, A5/85), else
+ * NULL: the non-ASCII letters of nearly every answer, folded without ICU. */
+static inline const char *danish_fold(const char *t, size_t i, size_t len)
+{
+	if ((unsigned char)t[i] != 0xC3 || i + 1 >= len)
+		return NULL;
+	switch ((unsigned char)t[i + 1]) {
+	case 0xA6: case 0x86: return "ae";
+	case 0xB8: case 0x98: return "o";
+	case 0xA5: case 0x85: return "a";
+	default: return NULL;
+	}
 }
 
 static int key_byte_slow(struct keyw *w, int c, size_t at)
@@ -329,8 +412,9 @@ static int key_append(const char *t, size_t len, const size_t *tmap, struct keyw
 		UErrorCode st = U_ZERO_ERROR;
 		size_t at;
 
-		if (b < 0x80 && !w->key->max) {
-			/* a run of ASCII, most of every answer: one reservation, then
+		if (!w->key->max && (b < 0x80 || danish_fold(t, i, len))) {
+			/* a run of ASCII and æ ø å, nearly every answer whole: no
+			 * fold is longer than its letter, so one reservation, then
 			 * the folding with the buffer's fields in locals */
 			struct buf *key = w->key;
 			size_t e = i, kl;
@@ -338,8 +422,14 @@ static int key_append(const char *t, size_t len, const size_t *tmap, struct keyw
 			size_t *m = NULL;
 			int pend = w->pend;
 
-			while (e < len && (unsigned char)t[e] < 0x80)
-				e++;
+			while (e < len) {
+				if ((unsigned char)t[e] < 0x80)
+					e++;
+				else if (danish_fold(t, e, len))
+					e += 2;
+				else
+					break;
+			}
 			if (buf_grow(key, e - i))
 				return KERR_NOMEM;
 			if (w->map) {
@@ -349,16 +439,41 @@ static int key_append(const char *t, size_t len, const size_t *tmap, struct keyw
 			}
 			d = key->data;
 			kl = key->len;
-			for (; i < e; i++) {
+			while (i < e) {
 				int c = (unsigned char)t[i];
+				size_t from;
+				const char *f;
 
-				if (c >= 'A' && c <= 'Z')
-					c += 32;
-				if (absorbed(&pend, c))
+				if (e - i >= 8 && key_ascii8(t + i, &pend, d + kl)) {
+					if (m && tmap)
+						memcpy(m + kl, tmap + i, 8 * sizeof(*m));
+					else if (m)
+						for (c = 0; c < 8; c++)
+							m[kl + (size_t)c] = i + (size_t)c;
+					kl += 8;
+					i += 8;
 					continue;
-				if (m)
-					m[kl] = tmap ? tmap[i] : i;
-				d[kl++] = (char)c;
+				}
+				from = tmap ? tmap[i] : i;
+
+				if (c < 0x80) {
+					i++;
+					if (c >= 'A' && c <= 'Z')
+						c += 32;
+					if (absorbed(&pend, c))
+						continue;
+					if (m)
+						m[kl] = from;
+					d[kl++] = (char)c;
+					continue;
+				}
+				for (f = danish_fold(t, i, len), i += 2; *f; f++) {
+					if (absorbed(&pend, (unsigned char)*f))
+						continue;
+					if (m)
+						m[kl] = from;
+					d[kl++] = *f;
+				}
 			}
 			d[kl] = '\0';
 			key->len = kl;
@@ -372,21 +487,12 @@ static int key_append(const char *t, size_t len, const size_t *tmap, struct keyw
 			continue;
 		}
 		at = tmap ? tmap[i] : i;
-		/* æ ø å in either case: their fixed folds without ICU */
-		if (b == 0xC3 && i + 1 < len) {
-			const char *f = NULL;
-
-			switch ((unsigned char)t[i + 1]) {
-			case 0xA6: case 0x86: f = "ae"; break;
-			case 0xB8: case 0x98: f = "o"; break;
-			case 0xA5: case 0x85: f = "a"; break;
-			}
-			if (f) {
-				if (key_str(w, f, at))
-					return KERR_NOMEM;
-				i += 2;
-				continue;
-			}
+		/* æ ø å in either case (with a capped key): fixed folds */
+		if (danish_fold(t, i, len)) {
+			if (key_str(w, danish_fold(t, i, len), at))
+				return KERR_NOMEM;
+			i += 2;
+			continue;
 		}
 		U8_NEXT((const uint8_t *)t, j, (int32_t)len, c);
 		i = (size_t)j;
@@ -523,24 +629,44 @@ static inline int word_char_at(const unsigned char *word_ascii, const char *t, s
 	return c >= 0 && repair_is_word_char(c);
 }
 
-/* Find the word runs of the NFC line (pairs of byte offsets in r->nfc). */
+/* Find the word runs of the NFC line (pairs of byte offsets in r->nfc).
+ * Every byte of every answer passes here: ASCII is scanned by table with
+ * the line in locals (stores to r->runs could alias r's fields). */
 static int find_runs(const unsigned char *wa, struct normalized *r, size_t *nruns)
 {
 	const char *t = r->nfc.data;
 	size_t len = r->nfc.len, i = 0, k = 0;
+	size_t *runs = r->runs;
 
 	while (i < len) {
-		size_t s = i, e;
+		size_t s;
 
+		while (i < len && (unsigned char)t[i] < 0x80 && !wa[(unsigned char)t[i]])
+			i++;
+		if (i == len)
+			break;
+		s = i;
 		if (!word_char_at(wa, t, len, &i))
 			continue;
-		for (e = i; e < len && word_char_at(wa, t, len, &i); e = i)
-			;
-		i = e;
-		if (map_reserve(&r->runs, &r->runs_cap, k + 1))
-			return KERR_NOMEM;
-		r->runs[k++] = s;
-		r->runs[k++] = i;
+		for (;;) {
+			size_t j;
+
+			while (i < len && (unsigned char)t[i] < 0x80 && wa[(unsigned char)t[i]])
+				i++;
+			if (i == len || (unsigned char)t[i] < 0x80)
+				break;
+			j = i;
+			if (!word_char_at(wa, t, len, &j))
+				break;
+			i = j;
+		}
+		if (k + 1 >= r->runs_cap) {
+			if (map_reserve(&r->runs, &r->runs_cap, k + 1))
+				return KERR_NOMEM;
+			runs = r->runs;
+		}
+		runs[k++] = s;
+		runs[k++] = i;
 	}
 	*nruns = k / 2;
 	return 0;
@@ -632,11 +758,13 @@ static int copy_nfc(struct normalized *r, size_t a, size_t b)
 /* Does the line hold any of æ ø å Æ Ø Å (C3 A6/B8/A5/86/98/85)? */
 static int has_danish_letters(const char *t, size_t n)
 {
-	size_t i;
+	const char *p = t, *end = t + n;
 
-	for (i = 0; i + 1 < n; i++)
-		if ((unsigned char)t[i] == 0xC3 && strchr("\xA6\xB8\xA5\x86\x98\x85", t[i + 1]))
+	while (p + 1 < end && (p = memchr(p, 0xC3, (size_t)(end - 1 - p))) != NULL) {
+		if (strchr("\xA6\xB8\xA5\x86\x98\x85", p[1]) && p[1])
 			return 1;
+		p++;
+	}
 	return 0;
 }
 
@@ -668,9 +796,12 @@ static void run_ctx(const struct normalized *r, size_t nruns, size_t k, int rela
 }
 
 /* Repair every word run of the line into r->text; *added_letters tells
- * whether some repair brought in a letter beyond ASCII (æ ø å). */
+ * whether some repair brought in a letter beyond ASCII (æ ø å).  With
+ * stop_if_added, the first such repair ends the pass (r->text is then
+ * incomplete): the line is repaired again relaxed, so the rest of this
+ * pass would be thrown away. */
 static int repair_runs(struct normalizer *n, struct normalized *r, size_t nruns, int relaxed,
-		       int *added_letters)
+		       int stop_if_added, int *added_letters)
 {
 	const char *t = r->nfc.data;
 	size_t k, at = 0;
@@ -683,6 +814,10 @@ static int repair_runs(struct normalizer *n, struct normalized *r, size_t nruns,
 		const char *why;
 		int ch;
 
+		/* most words were seen before and stay whatever their
+		 * neighbours: settled without building their context */
+		if (repair_plain(n->rp, t + s, e - s))
+			continue;
 		run_ctx(r, nruns, k, relaxed, &ctx);
 		ctx.damaged = r->nchanges > 0;
 		buf_reset(&n->tok);
@@ -691,8 +826,11 @@ static int repair_runs(struct normalizer *n, struct normalized *r, size_t nruns,
 			return -ch;
 		if (ch == 0)
 			continue;
-		if (memchr(n->tok.data, 0xC3, n->tok.len))
+		if (memchr(n->tok.data, 0xC3, n->tok.len)) {
 			*added_letters = 1;
+			if (stop_if_added)
+				return 0;
+		}
 		rc = copy_nfc(r, at, s);
 		if (!rc)
 			rc = emit_repair(r, s, e - s, n->tok.data, n->tok.len);
@@ -726,14 +864,15 @@ static int repair_line(struct normalizer *n, struct normalized *r)
 {
 	size_t nruns;
 	int added, ignored;
+	int plain = !has_danish_letters(r->nfc.data, r->nfc.len);
 	int rc = find_runs(n->word_ascii, r, &nruns);
 
 	if (!rc)
-		rc = repair_runs(n, r, nruns, 0, &added);
-	if (!rc && added && !has_danish_letters(r->nfc.data, r->nfc.len)) {
+		rc = repair_runs(n, r, nruns, 0, plain, &added);
+	if (!rc && added && plain) {
 		buf_reset(&r->text);
 		changes_clear(r);
-		rc = repair_runs(n, r, nruns, 1, &ignored);
+		rc = repair_runs(n, r, nruns, 1, 0, &ignored);
 	}
 	return rc;
 }

@@ -1271,6 +1271,15 @@ static int repair_initial_l(struct repairer *rp, const char *lw, size_t n,
 	return rc;
 }
 
+int repair_plain(const struct repairer *rp, const char *w, size_t n)
+{
+	uint32_t v;
+
+	/* a lone 1 is never kept here (all_digits returns first), so the
+	 * rule for it that looks at the neighbours cannot be skipped */
+	return n > 0 && n < MAXW && strtab_get(&rp->plain, w, n, &v);
+}
+
 int repair_word(struct repairer *rp, const char *w, size_t n,
 		const struct repair_ctx *ctx, struct buf *out, const char **why)
 {

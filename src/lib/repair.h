@@ -63,6 +63,14 @@ struct repair_ctx {
 int repair_word(struct repairer *rp, const char *w, size_t n,
 		const struct repair_ctx *ctx, struct buf *out, const char **why);
 
+/*
+ * 1 if the token w[0..n), exactly as written, was seen before and stays as
+ * it is in any context (repair_word would return 0 whatever ctx says): the
+ * normalizer skips such tokens without building their context.  0 tells
+ * nothing; repair_word decides.
+ */
+int repair_plain(const struct repairer *rp, const char *w, size_t n);
+
 /* 1 if the code point can be part of a word for repair_word: letters, digits,
  * and the OCR stand-ins | @ & ®. */
 int repair_is_word_char(int c);

@@ -29,6 +29,56 @@ uint64_t strtab_hash(const char *s, size_t n)
 	return h ^ (h >> 33);
 }
 
+static inline uint64_t load64(const char *s)
+{
+	uint64_t w;
+
+	memcpy(&w, s, 8);
+	return w;
+}
+
+static inline uint64_t load32(const char *s)
+{
+	uint32_t w;
+
+	memcpy(&w, s, 4);
+	return w;
+}
+
+/*
+ * The hash that places keys in slots.  Not strtab_hash: the models hash
+ * their features with that (model.c), so its values must stay as they
+ * are.  This one reads a short key in at most two loads, overlapping
+ * (a word is looked up for every word of every answer), and ends with
+ * MurmurHash3's finaliser so every input bit reaches the low bits that
+ * pick a slot.  n >= 1.
+ */
+static inline uint32_t slot_hash(const char *s, size_t n)
+{
+	uint64_t h = 0x9E3779B97F4A7C15ull ^ n, w;
+
+	if (n > 8) {
+		size_t i;
+
+		for (i = 0; i + 8 < n; i += 8) {
+			h = (h ^ load64(s + i)) * 0xFF51AFD7ED558CCDull;
+			h ^= h >> 32;
+		}
+		w = load64(s + n - 8);
+	} else if (n >= 4) {
+		w = load32(s) | load32(s + n - 4) << 32;
+	} else {
+		w = (uint64_t)(unsigned char)s[0] | (uint64_t)(unsigned char)s[n / 2] << 8 |
+		    (uint64_t)(unsigned char)s[n - 1] << 16;
+	}
+	h ^= w;
+	h ^= h >> 33;
+	h *= 0xFF51AFD7ED558CCDull;
+	h ^= h >> 33;
+	h *= 0xC4CEB9FE1A85EC53ull;
+	return (uint32_t)(h ^ (h >> 33));
+}
+
 int strtab_init(struct strtab *t, size_t size_pow2)
 {
 	buf_init(&t->arena, 0);
@@ -107,7 +157,7 @@ int strtab_put(struct strtab *t, const char *k, size_t n, uint32_t val, int add)
 		return 0;
 	if ((t->count + 1) * 2 > t->mask + 1 && strtab_grow(t))
 		return KERR_NOMEM;
-	h = (uint32_t)strtab_hash(k, n);
+	h = slot_hash(k, n);
 	s = strtab_slot(t, k, n, h);
 	if (s->len) {
 		s->val = add ? s->val + val : val;
@@ -129,7 +179,7 @@ int strtab_get(const struct strtab *t, const char *k, size_t n, uint32_t *val)
 
 	if (n == 0)
 		return 0;
-	s = strtab_slot(t, k, n, (uint32_t)strtab_hash(k, n));
+	s = strtab_slot(t, k, n, slot_hash(k, n));
 	if (!s->len)
 		return 0;
 	*val = s->val;

@@ -37,8 +37,10 @@ void strtab_clear(struct strtab *t);
 int strtab_put(struct strtab *t, const char *k, size_t n, uint32_t val, int add);
 /* 1 and *val set when key is present, else 0. */
 int strtab_get(const struct strtab *t, const char *k, size_t n, uint32_t *val);
-/* The 64-bit hash the table uses (its low 32 bits), for other tables of
- * keys kept in memory; it differs between byte orders. */
+/* A 64-bit hash of a byte string, for tables of keys kept elsewhere (the
+ * models hash their features with it, so its values must not change: the
+ * table itself places keys with a faster hash of its own).  It differs
+ * between byte orders. */
 uint64_t strtab_hash(const char *k, size_t n);
 
 #endif

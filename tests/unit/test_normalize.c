@@ -46,6 +46,72 @@ static void test_key_folds_danish(void **state)
 	assert_key("e\xCC\x81", "e");
 }
 
+/* The key by its definition, for ASCII with æ ø å: fold case and the
+ * Danish letters, then collapse "oe" -> "o" and "aa" -> "a" left to right. */
+static void key_by_hand(const char *s, char *out)
+{
+	char f[256];
+	size_t i, n = 0, k = 0;
+	int gone = 0;
+
+	for (i = 0; s[i]; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == 0xC3) {
+			c = (unsigned char)s[++i];
+			if (c == 0xA6 || c == 0x86) {
+				f[n++] = 'a';
+				f[n++] = 'e';
+			} else {
+				f[n++] = c == 0xB8 || c == 0x98 ? 'o' : 'a';
+			}
+		} else {
+			f[n++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+		}
+	}
+	for (i = 0; i < n; i++) {
+		/* a byte absorbs the next one only when it was not itself
+		 * absorbing one: "aaa" -> "aa" */
+		if (k > 0 && !gone && ((f[i] == 'e' && out[k - 1] == 'o') ||
+				       (f[i] == 'a' && out[k - 1] == 'a'))) {
+			gone = 1;
+			continue;
+		}
+		gone = 0;
+		out[k++] = f[i];
+	}
+	out[k] = '\0';
+}
+
+/* The match key is built eight ASCII bytes at a time: a collapse ("oe",
+ * "aa") or a Danish letter at every place in and across those eight, in
+ * both cases, gives the key the definition gives. */
+static void test_key_eight_at_a_time(void **state)
+{
+	static const char *const bits[] = {
+		"oe", "OE", "Oe", "aa", "AA", "aAa", "aaa", "ooe", "oee", "\xC3\xB8" "e",
+		"\xC3\xA5" "a", "a\xC3\xA5", "\xC3\x86", "ZzAa@[`{", NULL
+	};
+	char in[128], want[256];
+	size_t b, pad, tail;
+
+	(void)state;
+	for (b = 0; bits[b]; b++)
+		for (pad = 0; pad < 17; pad++)
+			for (tail = 0; tail < 10; tail += 3) {
+				char *k;
+
+				memset(in, 'x', pad);
+				strcpy(in + pad, bits[b]);
+				memset(in + strlen(in), 'O', tail);
+				in[pad + strlen(bits[b]) + tail] = '\0';
+				key_by_hand(in, want);
+				k = key_of(in);
+				assert_string_equal(k, want);
+				free(k);
+			}
+}
+
 static void test_nfc_and_maps(void **state)
 {
 	struct normalizer *n;
@@ -120,6 +186,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_key_folds_danish),
+		cmocka_unit_test(test_key_eight_at_a_time),
 		cmocka_unit_test(test_nfc_and_maps),
 		cmocka_unit_test(test_invalid_utf8_and_nul),
 	};
