@@ -152,7 +152,8 @@ struct discover {
 	size_t nf, fcap;
 	struct form *forms;
 	size_t nforms, formcap;
-	size_t *af;            /* every answer's feature ids, sorted, flat */
+	uint32_t *af;          /* every answer's feature ids, sorted, flat:
+	                          4 bytes, as answers hold most of the memory */
 	size_t naf, afcap;
 	size_t *aoff;          /* answer i's ids: af[aoff[i] .. aoff[i+1]) */
 	size_t n, ncap;
@@ -344,25 +345,27 @@ static int form_add(struct discover *d, size_t fid, const char *w, size_t n)
 	return 0;
 }
 
-static int cmp_size(const void *a, const void *b)
+static int cmp_u32(const void *a, const void *b)
 {
-	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
 
 	return x < y ? -1 : x > y;
 }
 
 static int push_feat(struct discover *d, size_t id)
 {
+	if (id > UINT32_MAX)
+		return -1;
 	if (d->naf == d->afcap) {
 		size_t nc = d->afcap ? d->afcap * 2 : 4096;
-		size_t *na = realloc(d->af, nc * sizeof *na);
+		uint32_t *na = realloc(d->af, nc * sizeof *na);
 
 		if (!na)
 			return -1;
 		d->af = na;
 		d->afcap = nc;
 	}
-	d->af[d->naf++] = id;
+	d->af[d->naf++] = (uint32_t)id;
 	return 0;
 }
 
@@ -432,7 +435,7 @@ int discover_add(struct discover *d, const char *text, size_t len, int group, st
 		prevpos = pos;
 	}
 	/* each feature once per answer */
-	qsort(d->af + start, d->naf - start, sizeof *d->af, cmp_size);
+	qsort(d->af + start, d->naf - start, sizeof *d->af, cmp_u32);
 	for (j = start, k = start; j < d->naf; j++)
 		if (k == start || d->af[k - 1] != d->af[j])
 			d->af[k++] = d->af[j];
@@ -1207,6 +1210,61 @@ static int any_marked(const struct discover *d, size_t i, const unsigned char *m
 	return 0;
 }
 
+/*
+ * Answer i's vector into col[]/w[] (room for NEIGHBOURS + 1 entries per
+ * feature of it): its own words that are columns, weighted by idf, and a
+ * share of the words that go with them elsewhere, so that one answer
+ * saying "kørsel" and another "afstand" have something in common; unit
+ * length.  Returns how many entries (0: no column word).  acc: ncols
+ * doubles, zero, left zero.  Vectors are made when needed, not kept for
+ * every answer: they are six times the answers' own words.
+ */
+static size_t answer_vec(const struct discover *d, size_t i, const size_t *nb, const double *nbw,
+	double *acc, size_t *col, double *w)
+{
+	size_t j, t, r = 0;
+	double sum = 0;
+
+	for (j = d->aoff[i]; j < d->aoff[i + 1]; j++) {
+		const struct feat *x = &d->f[d->af[j]];
+
+		if (x->col == SIZE_MAX)
+			continue;
+		for (t = 0; t <= NEIGHBOURS; t++) {
+			size_t c = t ? nb[x->col * NEIGHBOURS + t - 1] : x->col;
+			double wt = t ? BETA * nbw[x->col * NEIGHBOURS + t - 1] * x->idf : x->idf;
+
+			if (c == SIZE_MAX)
+				break;
+			if (acc[c] == 0)
+				col[r++] = c;
+			acc[c] += wt;
+		}
+	}
+	for (j = 0; j < r; j++) {
+		w[j] = acc[col[j]];
+		acc[col[j]] = 0;
+		sum += w[j] * w[j];
+	}
+	if (sum <= 0)
+		return 0;
+	sum = 1 / sqrt(sum);
+	for (j = 0; j < r; j++)
+		w[j] *= sum;
+	return r;
+}
+
+/* 1 if answer i has a word that is a column. */
+static int has_col(const struct discover *d, size_t i)
+{
+	size_t j;
+
+	for (j = d->aoff[i]; j < d->aoff[i + 1]; j++)
+		if (d->f[d->af[j]].col != SIZE_MAX)
+			return 1;
+	return 0;
+}
+
 int discover_run(struct discover *d, struct kerr *e)
 {
 	struct vecs v = { 0 };
@@ -1214,7 +1272,7 @@ int discover_run(struct discover *d, struct kerr *e)
 	size_t *colf = NULL, *tord = NULL, *nb = NULL;
 	double *nbw = NULL, *acc = NULL;
 	unsigned char *claimed = NULL, *mark = NULL;
-	size_t *bestasg = NULL, *fin = NULL, *cnt = NULL, ntf = 0;
+	size_t *bestasg = NULL, *fin = NULL, *cnt = NULL, ntf = 0, maxf = 0;
 	double *cen = NULL, bestobj = -1, *norm2 = NULL;
 	struct rank *rank = NULL;
 	struct member *mem = NULL;
@@ -1249,15 +1307,7 @@ int discover_run(struct discover *d, struct kerr *e)
 			d->f[j].idf = log((double)nt / (double)d->f[j].df);
 		}
 	}
-	/* the vectors: the answers to group only, each word that is a column
-	 * and its neighbours at most */
-	for (i = 0; i < n; i++)
-		for (j = d->aoff[i]; d->tgt[i] && j < d->aoff[i + 1]; j++)
-			ntf += d->f[d->af[j]].col != SIZE_MAX;
 	colf = malloc((v.ncols ? v.ncols : 1) * sizeof *colf);
-	v.off = malloc((n + 1) * sizeof *v.off);
-	v.col = malloc((ntf ? ntf : 1) * (NEIGHBOURS + 1) * sizeof *v.col);
-	v.w = malloc((ntf ? ntf : 1) * (NEIGHBOURS + 1) * sizeof *v.w);
 	bestasg = malloc((n ? n : 1) * sizeof *bestasg);
 	mem = malloc((n ? n : 1) * sizeof *mem);
 	covered = malloc(n ? n : 1);
@@ -1266,8 +1316,7 @@ int discover_run(struct discover *d, struct kerr *e)
 	tord = malloc((n ? n : 1) * sizeof *tord);
 	claimed = calloc(n ? n : 1, 1);
 	mark = malloc(d->nf ? d->nf : 1);
-	if (!colf || !v.off || !v.col || !v.w || !bestasg || !mem || !covered
-	    || !fin || !norm2 || !tord || !claimed || !mark)
+	if (!colf || !bestasg || !mem || !covered || !fin || !norm2 || !tord || !claimed || !mark)
 		goto out;
 	for (j = 0; j < d->nf; j++)
 		if (d->f[j].col != SIZE_MAX)
@@ -1278,46 +1327,9 @@ int discover_run(struct discover *d, struct kerr *e)
 		goto out;
 	if (!(acc = calloc(v.ncols ? v.ncols : 1, sizeof *acc)))
 		goto out;
-	v.off[0] = 0;
-	for (i = 0, r = 0; i < n; i++) {
-		size_t s = r, t;
-		double sum = 0;
-
-		for (j = d->aoff[i]; d->tgt[i] && j < d->aoff[i + 1]; j++) {
-			const struct feat *x = &d->f[d->af[j]];
-
-			if (x->col == SIZE_MAX)
-				continue;
-			/* the answer's own words, and a share of the words that
-			 * go with them elsewhere: one answer saying "kørsel" and
-			 * another "afstand" then have something in common */
-			for (t = 0; t <= NEIGHBOURS; t++) {
-				size_t col = t ? nb[x->col * NEIGHBOURS + t - 1] : x->col;
-				double w = t ? BETA * nbw[x->col * NEIGHBOURS + t - 1] * x->idf : x->idf;
-
-				if (col == SIZE_MAX)
-					break;
-				if (acc[col] == 0) {
-					v.col[r++] = col;
-				}
-				acc[col] += w;
-			}
-		}
-		for (j = s; j < r; j++) {
-			v.w[j] = acc[v.col[j]];
-			acc[v.col[j]] = 0;
-			sum += v.w[j] * v.w[j];
-		}
-		if (sum > 0) {
-			sum = 1 / sqrt(sum);
-			for (j = s; j < r; j++)
-				v.w[j] *= sum;
-			nz++;
-		} else {
-			r = s;
-		}
-		v.off[i + 1] = r;
-	}
+	/* the answers to group that have a word to group by */
+	for (i = 0; i < n; i++)
+		nz += d->tgt[i] && has_col(d, i);
 	d->nempty = nt - nz;
 	if (nz < 2) {
 		rc = 0;
@@ -1326,18 +1338,39 @@ int discover_run(struct discover *d, struct kerr *e)
 	if (!(idx = malloc(nz * sizeof *idx)))
 		goto out;
 	for (i = 0, m = 0; i < n; i++)
-		if (v.off[i + 1] > v.off[i])
+		if (d->tgt[i] && has_col(d, i))
 			idx[m++] = i;
 	/* k-means on a sample: beyond a few thousand answers more of them make
 	 * the same groups, only slower; every answer joins its nearest group
-	 * after.  The sample is every (nz / SAMPLE)-th answer: deterministic. */
+	 * after.  The sample is every (nz / SAMPLE)-th answer: deterministic.
+	 * Only the sample's vectors are kept (row t of v is sample answer t),
+	 * so memory does not grow with the answers. */
 	m = nz < SAMPLE ? nz : SAMPLE;
 	if (!(sidx = malloc(m * sizeof *sidx)) || !(sasg = malloc(m * sizeof *sasg))
 	    || !(sbest = malloc(m * sizeof *sbest)) || !(tasg = malloc(m * sizeof *tasg))
-	    || !(dense = calloc(v.ncols ? v.ncols : 1, sizeof *dense)))
+	    || !(dense = calloc(v.ncols ? v.ncols : 1, sizeof *dense))
+	    || !(v.off = malloc((m + 1) * sizeof *v.off)))
 		goto out;
 	for (t = 0; t < m; t++)
 		sidx[t] = idx[(size_t)((double)t * (double)nz / (double)m)];
+	for (i = 0; i < n; i++) {
+		size_t nf = d->aoff[i + 1] - d->aoff[i];
+
+		if (nf > maxf)
+			maxf = nf;
+	}
+	for (t = 0; t < m; t++)
+		ntf += d->aoff[sidx[t] + 1] - d->aoff[sidx[t]];
+	v.col = malloc((ntf + maxf + 1) * (NEIGHBOURS + 1) * sizeof *v.col);
+	v.w = malloc((ntf + maxf + 1) * (NEIGHBOURS + 1) * sizeof *v.w);
+	if (!v.col || !v.w)
+		goto out;
+	v.off[0] = 0;
+	for (t = 0; t < m; t++) {
+		v.off[t + 1] = v.off[t] + answer_vec(d, sidx[t], nb, nbw, acc, v.col + v.off[t],
+						     v.w + v.off[t]);
+		sidx[t] = t;   /* from now on, rows of v */
+	}
 	/* asked for k groups: that many; else more groups than themes, then
 	 * the groups that say the same thing merged (merge_groups) */
 	if (d->o.k)
@@ -1394,7 +1427,15 @@ int discover_run(struct discover *d, struct kerr *e)
 		bestasg[i] = SIZE_MAX;
 	for (t = 0; t < nz; t++) {
 		i = idx[t];
-		bestasg[i] = nearest(&v, i, cen, k, sc, &norm2[i]);
+		/* the answer's vector in the scratch room after the sample's */
+		{
+			struct vecs one = { v.col + v.off[m], v.w + v.off[m], NULL, v.ncols };
+			size_t o1[2] = { 0, 0 };
+
+			o1[1] = answer_vec(d, i, nb, nbw, acc, one.col, one.w);
+			one.off = o1;
+			bestasg[i] = nearest(&one, 0, cen, k, sc, &norm2[i]);
+		}
 		rank[bestasg[i]].score += norm2[i];
 		cnt[bestasg[i]]++;
 	}
