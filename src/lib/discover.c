@@ -473,7 +473,8 @@ struct vecs {
 static int neighbours(const struct discover *d, const struct vecs *v, const size_t *colf,
 	size_t **nbp, double **nbwp)
 {
-	size_t nc = v->ncols, i, j, t, k, *off = NULL, *list = NULL, *co = NULL, *touched = NULL;
+	size_t nc = v->ncols, i, j, t, k, *off = NULL, *co = NULL, *touched = NULL;
+	uint32_t *list = NULL;   /* answers, 4 bytes each: n is below 2^32 */
 	size_t *nb = malloc((nc ? nc : 1) * NEIGHBOURS * sizeof *nb);
 	double *nbw = malloc((nc ? nc : 1) * NEIGHBOURS * sizeof *nbw);
 	int rc = -1;
@@ -494,7 +495,7 @@ static int neighbours(const struct discover *d, const struct vecs *v, const size
 			size_t col = d->f[d->af[j]].col;
 
 			if (col != SIZE_MAX)
-				list[off[col] + co[col]++] = i;
+				list[off[col] + co[col]++] = (uint32_t)i;
 		}
 	memset(co, 0, nc * sizeof *co);
 	for (t = 0; t < nc; t++) {
