@@ -19,6 +19,12 @@
 
 enum { NEIGHBOURS = 5, MAX_WORD = 64, MAX_TERMS = 12, MAX_PATTERNS = 6, RESTARTS = 4, ITERS = 40,
        SAMPLE = 5000, KMAX = 100, MAX_FORMS = 6 };
+/* Features (stems and phrases) kept before those said by the fewest
+ * answers so far are forgotten (see prune): most of a large survey's
+ * different phrases are said once, and memory must not grow with them. */
+#ifndef DISCOVER_PRUNE_AT
+#define DISCOVER_PRUNE_AT (1u << 16)
+#endif
 /* answers per group formed before the merge */
 #define OVER 5.0
 
@@ -157,6 +163,7 @@ struct discover {
 	size_t naf, afcap;
 	size_t *aoff;          /* answer i's ids: af[aoff[i] .. aoff[i+1]) */
 	size_t n, ncap;
+	size_t floor;          /* features said this often or less were forgotten */
 	unsigned char *tgt;    /* answer i is to be grouped (else context) */
 	size_t ntgt;
 	size_t nempty;
@@ -369,11 +376,123 @@ static int push_feat(struct discover *d, size_t id)
 	return 0;
 }
 
+/*
+ * Forget the features said by the fewest answers so far (lossy counting,
+ * Manku & Motwani 2002, as words.c does), until at most half of
+ * DISCOVER_PRUNE_AT are left: a phrase whose stem goes goes too, and so
+ * do a stem's written forms.  A forgotten feature said again starts from
+ * 0, so a count can come out short by at most the floor, which rises
+ * only as far as the table needs (surveys whose features fit are counted
+ * exactly; columns want 1 in 500 answers anyway).  Feature ids
+ * change: the answers' lists are rewritten (the order is kept, so they
+ * stay sorted).  Called between answers.  Returns 0 or -1 on no memory
+ * (then nothing changed).
+ */
+static int prune(struct discover *d)
+{
+	size_t *to = malloc((d->nf ? d->nf : 1) * sizeof *to), i, j, o, live;
+	struct hmap nf = { 0 }, nform = { 0 };
+
+	if (!to)
+		return -1;
+	for (;;) {
+		for (i = 0, live = 0; i < d->nf; i++) {
+			const struct feat *x = &d->f[i];
+			int keep = x->dfall > d->floor
+				&& (x->a == SIZE_MAX || (to[x->a] != SIZE_MAX && to[x->b] != SIZE_MAX));
+
+			to[i] = keep ? live++ : SIZE_MAX;
+		}
+		if (live <= DISCOVER_PRUNE_AT / 2)
+			break;
+		d->floor++;
+	}
+	/* the new tables first: on no memory, nothing has changed yet */
+	for (i = 0; i < d->nf; i++) {
+		size_t slot;
+
+		if (to[i] == SIZE_MAX)
+			continue;
+		if (hmap_slot(&nf, d->f[i].key, strlen(d->f[i].key), &slot) < 0)
+			goto fail;
+		nf.keys[slot] = (char *)d->f[i].key;
+		nf.vals[slot] = to[i];
+		nf.n++;
+	}
+	for (i = 0, o = 0; i < d->nforms; i++) {
+		size_t slot;
+
+		if (to[d->forms[i].feat] == SIZE_MAX)
+			continue;
+		if (hmap_slot(&nform, d->forms[i].word, strlen(d->forms[i].word), &slot) < 0)
+			goto fail;
+		nform.keys[slot] = (char *)d->forms[i].word;
+		nform.vals[slot] = o++;
+		nform.n++;
+	}
+	/* the keys forgotten, then the new tables take the rest over */
+	for (i = 0; i < d->nf; i++)
+		if (to[i] == SIZE_MAX)
+			free((char *)d->f[i].key);
+	for (i = 0; i < d->nforms; i++)
+		if (to[d->forms[i].feat] == SIZE_MAX)
+			free((char *)d->forms[i].word);
+	free(d->ftab.keys);
+	free(d->ftab.vals);
+	d->ftab = nf;
+	free(d->formtab.keys);
+	free(d->formtab.vals);
+	d->formtab = nform;
+	for (i = 0; i < d->nf; i++) {
+		struct feat *x = &d->f[i];
+
+		if (to[i] == SIZE_MAX)
+			continue;
+		if (x->a != SIZE_MAX) {
+			x->a = to[x->a];
+			x->b = to[x->b];
+		}
+		d->f[to[i]] = *x;
+	}
+	d->nf = live;
+	for (i = 0, o = 0; i < d->nforms; i++)
+		if (to[d->forms[i].feat] != SIZE_MAX) {
+			d->forms[o] = d->forms[i];
+			d->forms[o++].feat = to[d->forms[i].feat];
+		}
+	d->nforms = o;
+	for (i = 0, o = 0; i < d->n; i++) {
+		size_t lo = d->aoff[i], hi = d->aoff[i + 1];
+
+		d->aoff[i] = o;
+		for (j = lo; j < hi; j++)
+			if (to[d->af[j]] != SIZE_MAX)
+				d->af[o++] = (uint32_t)to[d->af[j]];
+	}
+	d->aoff[d->n] = o;
+	d->naf = o;
+	free(to);
+	return 0;
+fail:
+	free(nf.keys);
+	free(nf.vals);
+	free(nform.keys);
+	free(nform.vals);
+	free(to);
+	return -1;
+}
+
 int discover_add(struct discover *d, const char *text, size_t len, int group, struct kerr *e)
 {
 	const unsigned char *s = (const unsigned char *)text;
 	size_t i = 0, pos = 0, prev = SIZE_MAX, prevpos = 0, start = d->naf, j, k;
 	char w[MAX_WORD + 1], fw[2 * MAX_WORD + 2], key[2 * MAX_WORD + 2];
+
+	if (d->nf >= DISCOVER_PRUNE_AT) {
+		if (prune(d))
+			return nomem(e);
+		start = d->naf;
+	}
 
 	if (d->n + 1 >= d->ncap) {
 		size_t nc = d->ncap * 2;
