@@ -1424,7 +1424,13 @@ int discover_run(struct discover *d, struct kerr *e)
 		d->f[j].col = SIZE_MAX;
 		if (d->f[j].df >= mindf && d->f[j].df < nt) {
 			d->f[j].col = v.ncols++;
-			d->f[j].idf = log((double)nt / (double)d->f[j].df);
+			double own = (double)d->f[j].df / (double)d->f[j].dfall;
+
+			/* idf, times the squared share of the word's answers that
+			 * are unexplained (keyness against the coded answers): a
+			 * word the codebook already explains elsewhere ("bedre",
+			 * "god") says little about what it lacks */
+			d->f[j].idf = log((double)nt / (double)d->f[j].df) * own * own;
 		}
 	}
 	colf = malloc((v.ncols ? v.ncols : 1) * sizeof *colf);
