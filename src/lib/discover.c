@@ -9,6 +9,7 @@
 
 #include "error.h"
 #include "everyday.h"
+#include "strtab.h"
 
 #include <libstemmer.h>
 #include <math.h>
@@ -28,103 +29,10 @@ enum { NEIGHBOURS = 5, MAX_WORD = 64, MAX_TERMS = 12, MAX_PATTERNS = 6, RESTARTS
 /* answers per group formed before the merge */
 #define OVER 5.0
 
-/* --- a string -> index table (open addressing; keys owned) --- */
-struct hmap {
-	char **keys;
-	size_t *vals;
-	size_t cap, n;
-};
-
-static uint64_t hash(const char *s, size_t n)
-{
-	uint64_t h = 1469598103934665603ULL;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
-	return h;
-}
-
-/* The slot of key s[0..n): found (1) or where it would go (0); -1 on no
- * memory while growing. */
-static int hmap_slot(struct hmap *h, const char *s, size_t n, size_t *slot)
-{
-	size_t i;
-
-	if ((h->n + 1) * 2 > h->cap) {
-		size_t nc = h->cap ? h->cap * 2 : 1024, j;
-		char **nk = calloc(nc, sizeof *nk);
-		size_t *nv = calloc(nc, sizeof *nv);
-
-		if (!nk || !nv) {
-			free(nk);
-			free(nv);
-			return -1;
-		}
-		for (j = 0; j < h->cap; j++) {
-			if (!h->keys[j])
-				continue;
-			i = hash(h->keys[j], strlen(h->keys[j])) & (nc - 1);
-			while (nk[i])
-				i = (i + 1) & (nc - 1);
-			nk[i] = h->keys[j];
-			nv[i] = h->vals[j];
-		}
-		free(h->keys);
-		free(h->vals);
-		h->keys = nk;
-		h->vals = nv;
-		h->cap = nc;
-	}
-	i = hash(s, n) & (h->cap - 1);
-	while (h->keys[i]) {
-		if (!strncmp(h->keys[i], s, n) && h->keys[i][n] == '\0') {
-			*slot = i;
-			return 1;
-		}
-		i = (i + 1) & (h->cap - 1);
-	}
-	*slot = i;
-	return 0;
-}
-
-/* Index of s[0..n), adding it with value `v` when new.  SIZE_MAX on no
- * memory. */
-static size_t hmap_get(struct hmap *h, const char *s, size_t n, size_t v, int *added)
-{
-	size_t slot;
-	int r = hmap_slot(h, s, n, &slot);
-	char *k;
-
-	*added = 0;
-	if (r < 0)
-		return SIZE_MAX;
-	if (r)
-		return h->vals[slot];
-	if (!(k = malloc(n + 1)))
-		return SIZE_MAX;
-	memcpy(k, s, n);
-	k[n] = '\0';
-	h->keys[slot] = k;
-	h->vals[slot] = v;
-	h->n++;
-	*added = 1;
-	return v;
-}
-
-static void hmap_release(struct hmap *h)
-{
-	size_t i;
-
-	for (i = 0; i < h->cap; i++)
-		free(h->keys[i]);
-	free(h->keys);
-	free(h->vals);
-	memset(h, 0, sizeof *h);
-}
-
 struct feat {
-	const char *key;       /* borrowed from the feature table */
+	const char *key;       /* in the feature table's arena: set by
+	                          discover_run (the arena moves while it grows) */
+	uint32_t koff;         /* where the key is in the arena */
 	size_t df;             /* answers to group with it */
 	size_t dfall;          /* answers with it, context included */
 	size_t a, b;           /* a phrase's two stems; SIZE_MAX for a stem */
@@ -134,7 +42,8 @@ struct feat {
 };
 
 struct form {
-	const char *word;      /* borrowed from the form table */
+	const char *word;      /* in the form table's arena, as key above */
+	uint32_t woff;
 	size_t feat, n;
 };
 
@@ -153,7 +62,9 @@ struct cand {
 struct discover {
 	struct discover_opts o;
 	struct sb_stemmer *st;
-	struct hmap ftab, formtab;
+	struct strtab ftab, formtab;   /* stem or phrase -> feature, word -> form;
+	                                  keys are stored with their NUL, so
+	                                  that the arena holds C strings */
 	struct feat *f;
 	size_t nf, fcap;
 	struct form *forms;
@@ -189,7 +100,8 @@ int discover_new(const struct discover_opts *o, struct discover **out, struct ke
 	d->st = sb_stemmer_new("danish", "UTF_8");
 	d->aoff = malloc(2 * sizeof *d->aoff);
 	d->tgt = malloc(2);
-	if (!d->st || !d->aoff || !d->tgt) {
+	if (!d->st || !d->aoff || !d->tgt || strtab_init(&d->ftab, 1024)
+	    || strtab_init(&d->formtab, 1024)) {
 		discover_free(d);
 		return nomem(e);
 	}
@@ -223,8 +135,8 @@ void discover_free(struct discover *d)
 		return;
 	if (d->st)
 		sb_stemmer_delete(d->st);
-	hmap_release(&d->ftab);
-	hmap_release(&d->formtab);
+	strtab_release(&d->ftab);
+	strtab_release(&d->formtab);
 	free(d->f);
 	free(d->forms);
 	free(d->af);
@@ -298,13 +210,32 @@ static int is_letter(const unsigned char *s, size_t n)
 	return 1;
 }
 
+/* The id in table t of key k[0..n] (n bytes and the NUL after them),
+ * adding it with value v when new (*added set, *off where its key went).
+ * SIZE_MAX on no memory. */
+static size_t intern(struct strtab *t, const char *k, size_t n, size_t v, int *added,
+	uint32_t *off)
+{
+	uint32_t id;
+	size_t at = t->arena.len;
+
+	*added = 0;
+	if (strtab_get(t, k, n + 1, &id))
+		return id;
+	if (v > UINT32_MAX || at > UINT32_MAX || strtab_put(t, k, n + 1, (uint32_t)v, 0))
+		return SIZE_MAX;
+	*added = 1;
+	*off = (uint32_t)at;
+	return v;
+}
+
+/* The feature of key[0..n] (key[n] is NUL), added when new. */
 static size_t feat_add(struct discover *d, const char *key, size_t n, size_t a, size_t b)
 {
 	int added;
-	size_t id = hmap_get(&d->ftab, key, n, d->nf, &added), slot;
+	uint32_t off = 0;
+	size_t id;
 
-	if (id == SIZE_MAX || !added)
-		return id;
 	if (d->nf == d->fcap) {
 		size_t nc = d->fcap ? d->fcap * 2 : 256;
 		struct feat *nf = realloc(d->f, nc * sizeof *nf);
@@ -314,9 +245,11 @@ static size_t feat_add(struct discover *d, const char *key, size_t n, size_t a, 
 		d->f = nf;
 		d->fcap = nc;
 	}
-	hmap_slot(&d->ftab, key, n, &slot);   /* found: cannot grow */
+	id = intern(&d->ftab, key, n, d->nf, &added, &off);
+	if (id == SIZE_MAX || !added)
+		return id;
 	memset(&d->f[id], 0, sizeof d->f[id]);
-	d->f[id].key = d->ftab.keys[slot];
+	d->f[id].koff = off;
 	d->f[id].a = a;
 	d->f[id].b = b;
 	d->f[id].form = SIZE_MAX;
@@ -324,26 +257,28 @@ static size_t feat_add(struct discover *d, const char *key, size_t n, size_t a, 
 	return id;
 }
 
-/* Count the written form w of stem feature `fid`. */
+/* Count the written form w[0..n] (w[n] is NUL) of stem feature `fid`. */
 static int form_add(struct discover *d, size_t fid, const char *w, size_t n)
 {
 	int added;
-	size_t id = hmap_get(&d->formtab, w, n, d->nforms, &added), slot;
+	uint32_t off = 0;
+	size_t id;
 
+	if (d->nforms == d->formcap) {
+		size_t nc = d->formcap ? d->formcap * 2 : 256;
+		struct form *nf = realloc(d->forms, nc * sizeof *nf);
+
+		if (!nf)
+			return -1;
+		d->forms = nf;
+		d->formcap = nc;
+	}
+	id = intern(&d->formtab, w, n, d->nforms, &added, &off);
 	if (id == SIZE_MAX)
 		return -1;
 	if (added) {
-		if (d->nforms == d->formcap) {
-			size_t nc = d->formcap ? d->formcap * 2 : 256;
-			struct form *nf = realloc(d->forms, nc * sizeof *nf);
-
-			if (!nf)
-				return -1;
-			d->forms = nf;
-			d->formcap = nc;
-		}
-		hmap_slot(&d->formtab, w, n, &slot);
-		d->forms[id].word = d->formtab.keys[slot];
+		d->forms[id].woff = off;
+		d->forms[id].word = NULL;
 		d->forms[id].feat = fid;
 		d->forms[id].n = 0;
 		d->nforms++;
@@ -391,10 +326,24 @@ static int push_feat(struct discover *d, size_t id)
 static int prune(struct discover *d)
 {
 	size_t *to = malloc((d->nf ? d->nf : 1) * sizeof *to), i, j, o, live;
-	struct hmap nf = { 0 }, nform = { 0 };
+	uint32_t *koff = malloc((d->nf ? d->nf : 1) * sizeof *koff);
+	uint32_t *woff = malloc((d->nforms ? d->nforms : 1) * sizeof *woff);
+	struct strtab nf, nform;
+	int added;
 
-	if (!to)
+	if (!to || !koff || !woff || strtab_init(&nf, 1024)) {
+		free(to);
+		free(koff);
+		free(woff);
 		return -1;
+	}
+	if (strtab_init(&nform, 1024)) {
+		strtab_release(&nf);
+		free(to);
+		free(koff);
+		free(woff);
+		return -1;
+	}
 	for (;;) {
 		for (i = 0, live = 0; i < d->nf; i++) {
 			const struct feat *x = &d->f[i];
@@ -409,39 +358,22 @@ static int prune(struct discover *d)
 	}
 	/* the new tables first: on no memory, nothing has changed yet */
 	for (i = 0; i < d->nf; i++) {
-		size_t slot;
+		const char *k = d->ftab.arena.data + d->f[i].koff;
 
-		if (to[i] == SIZE_MAX)
-			continue;
-		if (hmap_slot(&nf, d->f[i].key, strlen(d->f[i].key), &slot) < 0)
+		if (to[i] != SIZE_MAX
+		    && intern(&nf, k, strlen(k), to[i], &added, &koff[i]) == SIZE_MAX)
 			goto fail;
-		nf.keys[slot] = (char *)d->f[i].key;
-		nf.vals[slot] = to[i];
-		nf.n++;
 	}
 	for (i = 0, o = 0; i < d->nforms; i++) {
-		size_t slot;
+		const char *w = d->formtab.arena.data + d->forms[i].woff;
 
-		if (to[d->forms[i].feat] == SIZE_MAX)
-			continue;
-		if (hmap_slot(&nform, d->forms[i].word, strlen(d->forms[i].word), &slot) < 0)
+		if (to[d->forms[i].feat] != SIZE_MAX
+		    && intern(&nform, w, strlen(w), o++, &added, &woff[i]) == SIZE_MAX)
 			goto fail;
-		nform.keys[slot] = (char *)d->forms[i].word;
-		nform.vals[slot] = o++;
-		nform.n++;
 	}
-	/* the keys forgotten, then the new tables take the rest over */
-	for (i = 0; i < d->nf; i++)
-		if (to[i] == SIZE_MAX)
-			free((char *)d->f[i].key);
-	for (i = 0; i < d->nforms; i++)
-		if (to[d->forms[i].feat] == SIZE_MAX)
-			free((char *)d->forms[i].word);
-	free(d->ftab.keys);
-	free(d->ftab.vals);
+	strtab_release(&d->ftab);
 	d->ftab = nf;
-	free(d->formtab.keys);
-	free(d->formtab.vals);
+	strtab_release(&d->formtab);
 	d->formtab = nform;
 	for (i = 0; i < d->nf; i++) {
 		struct feat *x = &d->f[i];
@@ -452,12 +384,14 @@ static int prune(struct discover *d)
 			x->a = to[x->a];
 			x->b = to[x->b];
 		}
+		x->koff = koff[i];
 		d->f[to[i]] = *x;
 	}
 	d->nf = live;
 	for (i = 0, o = 0; i < d->nforms; i++)
 		if (to[d->forms[i].feat] != SIZE_MAX) {
 			d->forms[o] = d->forms[i];
+			d->forms[o].woff = woff[i];
 			d->forms[o++].feat = to[d->forms[i].feat];
 		}
 	d->nforms = o;
@@ -472,13 +406,15 @@ static int prune(struct discover *d)
 	d->aoff[d->n] = o;
 	d->naf = o;
 	free(to);
+	free(koff);
+	free(woff);
 	return 0;
 fail:
-	free(nf.keys);
-	free(nf.vals);
-	free(nform.keys);
-	free(nform.vals);
+	strtab_release(&nf);
+	strtab_release(&nform);
 	free(to);
+	free(koff);
+	free(woff);
 	return -1;
 }
 
@@ -536,16 +472,19 @@ int discover_add(struct discover *d, const char *text, size_t len, int group, st
 		stem = (const sb_symbol *)fw;
 		if (sl < 3 || sl > MAX_WORD)
 			continue;
+		fw[sl] = '\0';
 		if ((sid = feat_add(d, (const char *)stem, sl, SIZE_MAX, SIZE_MAX)) == SIZE_MAX
 		    || form_add(d, sid, w, wl) || push_feat(d, sid))
 			return nomem(e);
 		/* two words in a row, or with one everyday word between */
 		if (prev != SIZE_MAX && pos - prevpos <= 2 && prev != sid) {
-			size_t pl = strlen(d->f[prev].key), pid;
+			const char *pk = d->ftab.arena.data + d->f[prev].koff;
+			size_t pl = strlen(pk), pid;
 
-			memcpy(key, d->f[prev].key, pl);
+			memcpy(key, pk, pl);
 			key[pl] = ' ';
 			memcpy(key + pl + 1, stem, sl);
+			key[pl + 1 + sl] = '\0';
 			if ((pid = feat_add(d, key, pl + 1 + sl, prev, sid)) == SIZE_MAX
 			    || push_feat(d, pid))
 				return nomem(e);
@@ -1195,11 +1134,11 @@ static int describe(struct discover *d, struct cand *c, const struct member *m, 
 		return -1;
 	}
 	for (i = 0; i < c->pub.nterms; i++) {
-		size_t slot;
+		uint32_t f = 0;
 
 		c->terms[i] = all[i];
-		hmap_slot(&d->ftab, all[i].term, strlen(all[i].term), &slot);
-		if (!(c->term_forms[i] = form_of(d, d->ftab.vals[slot]))) {
+		strtab_get(&d->ftab, all[i].term, strlen(all[i].term) + 1, &f);
+		if (!(c->term_forms[i] = form_of(d, f))) {
 			free(all);
 			return -1;
 		}
@@ -1210,13 +1149,14 @@ static int describe(struct discover *d, struct cand *c, const struct member *m, 
 	 * the rest */
 	memset(covered, 0, cnt);
 	for (i = 0; i < nall && c->pub.ninclude < MAX_PATTERNS && i < 4 * MAX_TERMS; i++) {
-		size_t slot, f, fresh = 0, need = cnt / 20 > 2 ? cnt / 20 : 2;
+		size_t f, fresh = 0, need = cnt / 20 > 2 ? cnt / 20 : 2;
+		uint32_t f32 = 0;
 		double extra = 0;
 		const struct feat *x;
 		int exact = 0;
 
-		hmap_slot(&d->ftab, all[i].term, strlen(all[i].term), &slot);
-		f = d->ftab.vals[slot];
+		strtab_get(&d->ftab, all[i].term, strlen(all[i].term) + 1, &f32);
+		f = f32;
 		x = &d->f[f];
 		/* `stem*` matches the longer stems it begins too: when that
 		 * costs precision ("kom*": kommunen), the stem's own forms are
@@ -1407,6 +1347,11 @@ int discover_run(struct discover *d, struct kerr *e)
 	free(d->c);
 	d->c = NULL;
 	d->nc = 0;
+	/* the keys as C strings: no answer comes now, the arenas stay put */
+	for (i = 0; i < d->nf; i++)
+		d->f[i].key = d->ftab.arena.data + d->f[i].koff;
+	for (i = 0; i < d->nforms; i++)
+		d->forms[i].word = d->formtab.arena.data + d->forms[i].woff;
 	/* a written form for every stem: its most frequent */
 	for (i = 0; i < d->nforms; i++) {
 		struct feat *x = &d->f[d->forms[i].feat];
