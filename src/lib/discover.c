@@ -229,6 +229,23 @@ static size_t intern(struct strtab *t, const char *k, size_t n, size_t v, int *a
 	return v;
 }
 
+/* Room for one more of the n elements of `size` bytes at *p (capacity
+ * *cap, doubled when full).  Returns 0 or -1 on no memory. */
+static int room(void **p, size_t n, size_t *cap, size_t size)
+{
+	size_t nc;
+	void *np;
+
+	if (n < *cap)
+		return 0;
+	nc = *cap ? *cap * 2 : 256;
+	if (!(np = realloc(*p, nc * size)))
+		return -1;
+	*p = np;
+	*cap = nc;
+	return 0;
+}
+
 /* The feature of key[0..n] (key[n] is NUL), added when new. */
 static size_t feat_add(struct discover *d, const char *key, size_t n, size_t a, size_t b)
 {
@@ -236,15 +253,8 @@ static size_t feat_add(struct discover *d, const char *key, size_t n, size_t a, 
 	uint32_t off = 0;
 	size_t id;
 
-	if (d->nf == d->fcap) {
-		size_t nc = d->fcap ? d->fcap * 2 : 256;
-		struct feat *nf = realloc(d->f, nc * sizeof *nf);
-
-		if (!nf)
-			return SIZE_MAX;
-		d->f = nf;
-		d->fcap = nc;
-	}
+	if (room((void **)&d->f, d->nf, &d->fcap, sizeof *d->f))
+		return SIZE_MAX;
 	id = intern(&d->ftab, key, n, d->nf, &added, &off);
 	if (id == SIZE_MAX || !added)
 		return id;
@@ -264,15 +274,8 @@ static int form_add(struct discover *d, size_t fid, const char *w, size_t n)
 	uint32_t off = 0;
 	size_t id;
 
-	if (d->nforms == d->formcap) {
-		size_t nc = d->formcap ? d->formcap * 2 : 256;
-		struct form *nf = realloc(d->forms, nc * sizeof *nf);
-
-		if (!nf)
-			return -1;
-		d->forms = nf;
-		d->formcap = nc;
-	}
+	if (room((void **)&d->forms, d->nforms, &d->formcap, sizeof *d->forms))
+		return -1;
 	id = intern(&d->formtab, w, n, d->nforms, &added, &off);
 	if (id == SIZE_MAX)
 		return -1;
