@@ -19,6 +19,7 @@
 #include "outfile.h"
 #include "rules.h"
 #include "store.h"
+#include "strtab.h"
 #include "survey.h"
 
 #include <ctype.h>
@@ -69,8 +70,11 @@ static const struct cli_usage usage = {
 	"problems, 5 an output could not be written.\n"
 };
 
+/* One answer kept for the output: id and text in one block (id first,
+ * owned), wave and role shared (owned by struct run's names). */
 struct row {
-	char *id, *wave, *role, *text;
+	char *id, *text;
+	const char *wave, *role;
 	size_t len;
 };
 
@@ -295,7 +299,31 @@ struct run {
 	const char *from;
 	struct row *rows;
 	size_t nrows, caprows;
+	struct strtab names;   /* wave and role values -> index in name */
+	char **name;
+	size_t nname;
 };
+
+/* The one copy of a wave or role value (a survey has few of them, and a
+ * copy for each of 100,000 answers would be most of the rows' memory). */
+static const char *intern(struct run *r, const char *s)
+{
+	uint32_t i;
+
+	if (!s)
+		s = "";
+	if (!r->names.slots && strtab_init(&r->names, 64))
+		cli_die(EXIT_SOFTWARE, "out of memory");
+	if (strtab_get(&r->names, s, strlen(s), &i))
+		return r->name[i];
+	if (!*s)   /* the table ignores empty keys */
+		return "";
+	r->name = xrealloc(r->name, (r->nname + 1) * sizeof *r->name);
+	r->name[r->nname] = xstrdup(s);
+	if (strtab_put(&r->names, s, strlen(s), (uint32_t)r->nname, 0))
+		cli_die(EXIT_SOFTWARE, "out of memory");
+	return r->name[r->nname++];
+}
 
 /* Keep one answer for the output (id, wave, role, text as written). */
 static void keep_row(struct run *r, const char *id, size_t idlen, const char *wave,
@@ -308,14 +336,14 @@ static void keep_row(struct run *r, const char *id, size_t idlen, const char *wa
 		r->rows = xrealloc(r->rows, r->caprows * sizeof *r->rows);
 	}
 	w = &r->rows[r->nrows++];
-	w->id = xmalloc(idlen + 1);
+	w->id = xmalloc(idlen + 1 + len + 1);
 	memcpy(w->id, id, idlen);
 	w->id[idlen] = '\0';
-	w->wave = xstrdup(wave ? wave : "");
-	w->role = xstrdup(role ? role : "");
-	w->text = xmalloc(len + 1);
+	w->text = w->id + idlen + 1;
 	memcpy(w->text, text, len);
 	w->text[len] = '\0';
+	w->wave = intern(r, wave);
+	w->role = intern(r, role);
 	w->len = len;
 }
 
@@ -635,13 +663,13 @@ int cmd_discover(int argc, char **argv)
 	if (assign && !status)
 		status = write_assign(assign, r.d, r.rows);
 done:
-	for (i = 0; i < r.nrows; i++) {
+	for (i = 0; i < r.nrows; i++)
 		free(r.rows[i].id);
-		free(r.rows[i].wave);
-		free(r.rows[i].role);
-		free(r.rows[i].text);
-	}
 	free(r.rows);
+	for (i = 0; i < r.nname; i++)
+		free(r.name[i]);
+	free(r.name);
+	strtab_release(&r.names);
 	for (i = nowned; i < ntaken; i++)
 		free((char *)taken[i]);
 	free(taken);

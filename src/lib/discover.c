@@ -9,6 +9,7 @@
 
 #include "error.h"
 #include "everyday.h"
+#include "strtab.h"
 
 #include <libstemmer.h>
 #include <math.h>
@@ -19,106 +20,19 @@
 
 enum { NEIGHBOURS = 5, MAX_WORD = 64, MAX_TERMS = 12, MAX_PATTERNS = 6, RESTARTS = 4, ITERS = 40,
        SAMPLE = 5000, KMAX = 100, MAX_FORMS = 6 };
+/* Features (stems and phrases) kept before those said by the fewest
+ * answers so far are forgotten (see prune): most of a large survey's
+ * different phrases are said once, and memory must not grow with them. */
+#ifndef DISCOVER_PRUNE_AT
+#define DISCOVER_PRUNE_AT (1u << 16)
+#endif
 /* answers per group formed before the merge */
 #define OVER 5.0
 
-/* --- a string -> index table (open addressing; keys owned) --- */
-struct hmap {
-	char **keys;
-	size_t *vals;
-	size_t cap, n;
-};
-
-static uint64_t hash(const char *s, size_t n)
-{
-	uint64_t h = 1469598103934665603ULL;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
-	return h;
-}
-
-/* The slot of key s[0..n): found (1) or where it would go (0); -1 on no
- * memory while growing. */
-static int hmap_slot(struct hmap *h, const char *s, size_t n, size_t *slot)
-{
-	size_t i;
-
-	if ((h->n + 1) * 2 > h->cap) {
-		size_t nc = h->cap ? h->cap * 2 : 1024, j;
-		char **nk = calloc(nc, sizeof *nk);
-		size_t *nv = calloc(nc, sizeof *nv);
-
-		if (!nk || !nv) {
-			free(nk);
-			free(nv);
-			return -1;
-		}
-		for (j = 0; j < h->cap; j++) {
-			if (!h->keys[j])
-				continue;
-			i = hash(h->keys[j], strlen(h->keys[j])) & (nc - 1);
-			while (nk[i])
-				i = (i + 1) & (nc - 1);
-			nk[i] = h->keys[j];
-			nv[i] = h->vals[j];
-		}
-		free(h->keys);
-		free(h->vals);
-		h->keys = nk;
-		h->vals = nv;
-		h->cap = nc;
-	}
-	i = hash(s, n) & (h->cap - 1);
-	while (h->keys[i]) {
-		if (!strncmp(h->keys[i], s, n) && h->keys[i][n] == '\0') {
-			*slot = i;
-			return 1;
-		}
-		i = (i + 1) & (h->cap - 1);
-	}
-	*slot = i;
-	return 0;
-}
-
-/* Index of s[0..n), adding it with value `v` when new.  SIZE_MAX on no
- * memory. */
-static size_t hmap_get(struct hmap *h, const char *s, size_t n, size_t v, int *added)
-{
-	size_t slot;
-	int r = hmap_slot(h, s, n, &slot);
-	char *k;
-
-	*added = 0;
-	if (r < 0)
-		return SIZE_MAX;
-	if (r)
-		return h->vals[slot];
-	if (!(k = malloc(n + 1)))
-		return SIZE_MAX;
-	memcpy(k, s, n);
-	k[n] = '\0';
-	h->keys[slot] = k;
-	h->vals[slot] = v;
-	h->n++;
-	*added = 1;
-	return v;
-}
-
-static void hmap_release(struct hmap *h)
-{
-	size_t i;
-
-	for (i = 0; i < h->cap; i++)
-		free(h->keys[i]);
-	free(h->keys);
-	free(h->vals);
-	memset(h, 0, sizeof *h);
-}
-
 struct feat {
-	const char *key;       /* borrowed from the feature table */
+	const char *key;       /* in the feature table's arena: set by
+	                          discover_run (the arena moves while it grows) */
+	uint32_t koff;         /* where the key is in the arena */
 	size_t df;             /* answers to group with it */
 	size_t dfall;          /* answers with it, context included */
 	size_t a, b;           /* a phrase's two stems; SIZE_MAX for a stem */
@@ -128,7 +42,8 @@ struct feat {
 };
 
 struct form {
-	const char *word;      /* borrowed from the form table */
+	const char *word;      /* in the form table's arena, as key above */
+	uint32_t woff;
 	size_t feat, n;
 };
 
@@ -147,15 +62,19 @@ struct cand {
 struct discover {
 	struct discover_opts o;
 	struct sb_stemmer *st;
-	struct hmap ftab, formtab;
+	struct strtab ftab, formtab;   /* stem or phrase -> feature, word -> form;
+	                                  keys are stored with their NUL, so
+	                                  that the arena holds C strings */
 	struct feat *f;
 	size_t nf, fcap;
 	struct form *forms;
 	size_t nforms, formcap;
-	size_t *af;            /* every answer's feature ids, sorted, flat */
+	uint32_t *af;          /* every answer's feature ids, sorted, flat:
+	                          4 bytes, as answers hold most of the memory */
 	size_t naf, afcap;
 	size_t *aoff;          /* answer i's ids: af[aoff[i] .. aoff[i+1]) */
 	size_t n, ncap;
+	size_t floor;          /* features said this often or less were forgotten */
 	unsigned char *tgt;    /* answer i is to be grouped (else context) */
 	size_t ntgt;
 	size_t nempty;
@@ -181,7 +100,8 @@ int discover_new(const struct discover_opts *o, struct discover **out, struct ke
 	d->st = sb_stemmer_new("danish", "UTF_8");
 	d->aoff = malloc(2 * sizeof *d->aoff);
 	d->tgt = malloc(2);
-	if (!d->st || !d->aoff || !d->tgt) {
+	if (!d->st || !d->aoff || !d->tgt || strtab_init(&d->ftab, 1024)
+	    || strtab_init(&d->formtab, 1024)) {
 		discover_free(d);
 		return nomem(e);
 	}
@@ -215,8 +135,8 @@ void discover_free(struct discover *d)
 		return;
 	if (d->st)
 		sb_stemmer_delete(d->st);
-	hmap_release(&d->ftab);
-	hmap_release(&d->formtab);
+	strtab_release(&d->ftab);
+	strtab_release(&d->formtab);
 	free(d->f);
 	free(d->forms);
 	free(d->af);
@@ -290,25 +210,56 @@ static int is_letter(const unsigned char *s, size_t n)
 	return 1;
 }
 
+/* The id in table t of key k[0..n] (n bytes and the NUL after them),
+ * adding it with value v when new (*added set, *off where its key went).
+ * SIZE_MAX on no memory. */
+static size_t intern(struct strtab *t, const char *k, size_t n, size_t v, int *added,
+	uint32_t *off)
+{
+	uint32_t id;
+	size_t at = t->arena.len;
+
+	*added = 0;
+	if (strtab_get(t, k, n + 1, &id))
+		return id;
+	if (v > UINT32_MAX || at > UINT32_MAX || strtab_put(t, k, n + 1, (uint32_t)v, 0))
+		return SIZE_MAX;
+	*added = 1;
+	*off = (uint32_t)at;
+	return v;
+}
+
+/* Room for one more of the n elements of `size` bytes at *p (capacity
+ * *cap, doubled when full).  Returns 0 or -1 on no memory. */
+static int room(void **p, size_t n, size_t *cap, size_t size)
+{
+	size_t nc;
+	void *np;
+
+	if (n < *cap)
+		return 0;
+	nc = *cap ? *cap * 2 : 256;
+	if (!(np = realloc(*p, nc * size)))
+		return -1;
+	*p = np;
+	*cap = nc;
+	return 0;
+}
+
+/* The feature of key[0..n] (key[n] is NUL), added when new. */
 static size_t feat_add(struct discover *d, const char *key, size_t n, size_t a, size_t b)
 {
 	int added;
-	size_t id = hmap_get(&d->ftab, key, n, d->nf, &added), slot;
+	uint32_t off = 0;
+	size_t id;
 
+	if (room((void **)&d->f, d->nf, &d->fcap, sizeof *d->f))
+		return SIZE_MAX;
+	id = intern(&d->ftab, key, n, d->nf, &added, &off);
 	if (id == SIZE_MAX || !added)
 		return id;
-	if (d->nf == d->fcap) {
-		size_t nc = d->fcap ? d->fcap * 2 : 256;
-		struct feat *nf = realloc(d->f, nc * sizeof *nf);
-
-		if (!nf)
-			return SIZE_MAX;
-		d->f = nf;
-		d->fcap = nc;
-	}
-	hmap_slot(&d->ftab, key, n, &slot);   /* found: cannot grow */
 	memset(&d->f[id], 0, sizeof d->f[id]);
-	d->f[id].key = d->ftab.keys[slot];
+	d->f[id].koff = off;
 	d->f[id].a = a;
 	d->f[id].b = b;
 	d->f[id].form = SIZE_MAX;
@@ -316,26 +267,21 @@ static size_t feat_add(struct discover *d, const char *key, size_t n, size_t a, 
 	return id;
 }
 
-/* Count the written form w of stem feature `fid`. */
+/* Count the written form w[0..n] (w[n] is NUL) of stem feature `fid`. */
 static int form_add(struct discover *d, size_t fid, const char *w, size_t n)
 {
 	int added;
-	size_t id = hmap_get(&d->formtab, w, n, d->nforms, &added), slot;
+	uint32_t off = 0;
+	size_t id;
 
+	if (room((void **)&d->forms, d->nforms, &d->formcap, sizeof *d->forms))
+		return -1;
+	id = intern(&d->formtab, w, n, d->nforms, &added, &off);
 	if (id == SIZE_MAX)
 		return -1;
 	if (added) {
-		if (d->nforms == d->formcap) {
-			size_t nc = d->formcap ? d->formcap * 2 : 256;
-			struct form *nf = realloc(d->forms, nc * sizeof *nf);
-
-			if (!nf)
-				return -1;
-			d->forms = nf;
-			d->formcap = nc;
-		}
-		hmap_slot(&d->formtab, w, n, &slot);
-		d->forms[id].word = d->formtab.keys[slot];
+		d->forms[id].woff = off;
+		d->forms[id].word = NULL;
 		d->forms[id].feat = fid;
 		d->forms[id].n = 0;
 		d->nforms++;
@@ -344,26 +290,135 @@ static int form_add(struct discover *d, size_t fid, const char *w, size_t n)
 	return 0;
 }
 
-static int cmp_size(const void *a, const void *b)
+static int cmp_u32(const void *a, const void *b)
 {
-	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
 
 	return x < y ? -1 : x > y;
 }
 
 static int push_feat(struct discover *d, size_t id)
 {
+	if (id > UINT32_MAX)
+		return -1;
 	if (d->naf == d->afcap) {
 		size_t nc = d->afcap ? d->afcap * 2 : 4096;
-		size_t *na = realloc(d->af, nc * sizeof *na);
+		uint32_t *na = realloc(d->af, nc * sizeof *na);
 
 		if (!na)
 			return -1;
 		d->af = na;
 		d->afcap = nc;
 	}
-	d->af[d->naf++] = id;
+	d->af[d->naf++] = (uint32_t)id;
 	return 0;
+}
+
+/*
+ * Forget the features said by the fewest answers so far (lossy counting,
+ * Manku & Motwani 2002, as words.c does), until at most half of
+ * DISCOVER_PRUNE_AT are left: a phrase whose stem goes goes too, and so
+ * do a stem's written forms.  A forgotten feature said again starts from
+ * 0, so a count can come out short by at most the floor, which rises
+ * only as far as the table needs (surveys whose features fit are counted
+ * exactly; columns want 1 in 500 answers anyway).  Feature ids
+ * change: the answers' lists are rewritten (the order is kept, so they
+ * stay sorted).  Called between answers.  Returns 0 or -1 on no memory
+ * (then nothing changed).
+ */
+static int prune(struct discover *d)
+{
+	size_t *to = malloc((d->nf ? d->nf : 1) * sizeof *to), i, j, o, live;
+	uint32_t *koff = malloc((d->nf ? d->nf : 1) * sizeof *koff);
+	uint32_t *woff = malloc((d->nforms ? d->nforms : 1) * sizeof *woff);
+	struct strtab nf, nform;
+	int added;
+
+	if (!to || !koff || !woff || strtab_init(&nf, 1024)) {
+		free(to);
+		free(koff);
+		free(woff);
+		return -1;
+	}
+	if (strtab_init(&nform, 1024)) {
+		strtab_release(&nf);
+		free(to);
+		free(koff);
+		free(woff);
+		return -1;
+	}
+	for (;;) {
+		for (i = 0, live = 0; i < d->nf; i++) {
+			const struct feat *x = &d->f[i];
+			int keep = x->dfall > d->floor
+				&& (x->a == SIZE_MAX || (to[x->a] != SIZE_MAX && to[x->b] != SIZE_MAX));
+
+			to[i] = keep ? live++ : SIZE_MAX;
+		}
+		if (live <= DISCOVER_PRUNE_AT / 2)
+			break;
+		d->floor++;
+	}
+	/* the new tables first: on no memory, nothing has changed yet */
+	for (i = 0; i < d->nf; i++) {
+		const char *k = d->ftab.arena.data + d->f[i].koff;
+
+		if (to[i] != SIZE_MAX
+		    && intern(&nf, k, strlen(k), to[i], &added, &koff[i]) == SIZE_MAX)
+			goto fail;
+	}
+	for (i = 0, o = 0; i < d->nforms; i++) {
+		const char *w = d->formtab.arena.data + d->forms[i].woff;
+
+		if (to[d->forms[i].feat] != SIZE_MAX
+		    && intern(&nform, w, strlen(w), o++, &added, &woff[i]) == SIZE_MAX)
+			goto fail;
+	}
+	strtab_release(&d->ftab);
+	d->ftab = nf;
+	strtab_release(&d->formtab);
+	d->formtab = nform;
+	for (i = 0; i < d->nf; i++) {
+		struct feat *x = &d->f[i];
+
+		if (to[i] == SIZE_MAX)
+			continue;
+		if (x->a != SIZE_MAX) {
+			x->a = to[x->a];
+			x->b = to[x->b];
+		}
+		x->koff = koff[i];
+		d->f[to[i]] = *x;
+	}
+	d->nf = live;
+	for (i = 0, o = 0; i < d->nforms; i++)
+		if (to[d->forms[i].feat] != SIZE_MAX) {
+			d->forms[o] = d->forms[i];
+			d->forms[o].woff = woff[i];
+			d->forms[o++].feat = to[d->forms[i].feat];
+		}
+	d->nforms = o;
+	for (i = 0, o = 0; i < d->n; i++) {
+		size_t lo = d->aoff[i], hi = d->aoff[i + 1];
+
+		d->aoff[i] = o;
+		for (j = lo; j < hi; j++)
+			if (to[d->af[j]] != SIZE_MAX)
+				d->af[o++] = (uint32_t)to[d->af[j]];
+	}
+	d->aoff[d->n] = o;
+	d->naf = o;
+	free(to);
+	free(koff);
+	free(woff);
+	return 0;
+fail:
+	strtab_release(&nf);
+	strtab_release(&nform);
+	free(to);
+	free(koff);
+	free(woff);
+	return -1;
 }
 
 int discover_add(struct discover *d, const char *text, size_t len, int group, struct kerr *e)
@@ -371,6 +426,12 @@ int discover_add(struct discover *d, const char *text, size_t len, int group, st
 	const unsigned char *s = (const unsigned char *)text;
 	size_t i = 0, pos = 0, prev = SIZE_MAX, prevpos = 0, start = d->naf, j, k;
 	char w[MAX_WORD + 1], fw[2 * MAX_WORD + 2], key[2 * MAX_WORD + 2];
+
+	if (d->nf >= DISCOVER_PRUNE_AT) {
+		if (prune(d))
+			return nomem(e);
+		start = d->naf;
+	}
 
 	if (d->n + 1 >= d->ncap) {
 		size_t nc = d->ncap * 2;
@@ -414,16 +475,19 @@ int discover_add(struct discover *d, const char *text, size_t len, int group, st
 		stem = (const sb_symbol *)fw;
 		if (sl < 3 || sl > MAX_WORD)
 			continue;
+		fw[sl] = '\0';
 		if ((sid = feat_add(d, (const char *)stem, sl, SIZE_MAX, SIZE_MAX)) == SIZE_MAX
 		    || form_add(d, sid, w, wl) || push_feat(d, sid))
 			return nomem(e);
 		/* two words in a row, or with one everyday word between */
 		if (prev != SIZE_MAX && pos - prevpos <= 2 && prev != sid) {
-			size_t pl = strlen(d->f[prev].key), pid;
+			const char *pk = d->ftab.arena.data + d->f[prev].koff;
+			size_t pl = strlen(pk), pid;
 
-			memcpy(key, d->f[prev].key, pl);
+			memcpy(key, pk, pl);
 			key[pl] = ' ';
 			memcpy(key + pl + 1, stem, sl);
+			key[pl + 1 + sl] = '\0';
 			if ((pid = feat_add(d, key, pl + 1 + sl, prev, sid)) == SIZE_MAX
 			    || push_feat(d, pid))
 				return nomem(e);
@@ -432,7 +496,7 @@ int discover_add(struct discover *d, const char *text, size_t len, int group, st
 		prevpos = pos;
 	}
 	/* each feature once per answer */
-	qsort(d->af + start, d->naf - start, sizeof *d->af, cmp_size);
+	qsort(d->af + start, d->naf - start, sizeof *d->af, cmp_u32);
 	for (j = start, k = start; j < d->naf; j++)
 		if (k == start || d->af[k - 1] != d->af[j])
 			d->af[k++] = d->af[j];
@@ -470,7 +534,8 @@ struct vecs {
 static int neighbours(const struct discover *d, const struct vecs *v, const size_t *colf,
 	size_t **nbp, double **nbwp)
 {
-	size_t nc = v->ncols, i, j, t, k, *off = NULL, *list = NULL, *co = NULL, *touched = NULL;
+	size_t nc = v->ncols, i, j, t, k, *off = NULL, *co = NULL, *touched = NULL;
+	uint32_t *list = NULL;   /* answers, 4 bytes each: n is below 2^32 */
 	size_t *nb = malloc((nc ? nc : 1) * NEIGHBOURS * sizeof *nb);
 	double *nbw = malloc((nc ? nc : 1) * NEIGHBOURS * sizeof *nbw);
 	int rc = -1;
@@ -491,7 +556,7 @@ static int neighbours(const struct discover *d, const struct vecs *v, const size
 			size_t col = d->f[d->af[j]].col;
 
 			if (col != SIZE_MAX)
-				list[off[col] + co[col]++] = i;
+				list[off[col] + co[col]++] = (uint32_t)i;
 		}
 	memset(co, 0, nc * sizeof *co);
 	for (t = 0; t < nc; t++) {
@@ -1072,11 +1137,11 @@ static int describe(struct discover *d, struct cand *c, const struct member *m, 
 		return -1;
 	}
 	for (i = 0; i < c->pub.nterms; i++) {
-		size_t slot;
+		uint32_t f = 0;
 
 		c->terms[i] = all[i];
-		hmap_slot(&d->ftab, all[i].term, strlen(all[i].term), &slot);
-		if (!(c->term_forms[i] = form_of(d, d->ftab.vals[slot]))) {
+		strtab_get(&d->ftab, all[i].term, strlen(all[i].term) + 1, &f);
+		if (!(c->term_forms[i] = form_of(d, f))) {
 			free(all);
 			return -1;
 		}
@@ -1087,13 +1152,14 @@ static int describe(struct discover *d, struct cand *c, const struct member *m, 
 	 * the rest */
 	memset(covered, 0, cnt);
 	for (i = 0; i < nall && c->pub.ninclude < MAX_PATTERNS && i < 4 * MAX_TERMS; i++) {
-		size_t slot, f, fresh = 0, need = cnt / 20 > 2 ? cnt / 20 : 2;
+		size_t f, fresh = 0, need = cnt / 20 > 2 ? cnt / 20 : 2;
+		uint32_t f32 = 0;
 		double extra = 0;
 		const struct feat *x;
 		int exact = 0;
 
-		hmap_slot(&d->ftab, all[i].term, strlen(all[i].term), &slot);
-		f = d->ftab.vals[slot];
+		strtab_get(&d->ftab, all[i].term, strlen(all[i].term) + 1, &f32);
+		f = f32;
 		x = &d->f[f];
 		/* `stem*` matches the longer stems it begins too: when that
 		 * costs precision ("kom*": kommunen), the stem's own forms are
@@ -1207,6 +1273,61 @@ static int any_marked(const struct discover *d, size_t i, const unsigned char *m
 	return 0;
 }
 
+/*
+ * Answer i's vector into col[]/w[] (room for NEIGHBOURS + 1 entries per
+ * feature of it): its own words that are columns, weighted by idf, and a
+ * share of the words that go with them elsewhere, so that one answer
+ * saying "kørsel" and another "afstand" have something in common; unit
+ * length.  Returns how many entries (0: no column word).  acc: ncols
+ * doubles, zero, left zero.  Vectors are made when needed, not kept for
+ * every answer: they are six times the answers' own words.
+ */
+static size_t answer_vec(const struct discover *d, size_t i, const size_t *nb, const double *nbw,
+	double *acc, size_t *col, double *w)
+{
+	size_t j, t, r = 0;
+	double sum = 0;
+
+	for (j = d->aoff[i]; j < d->aoff[i + 1]; j++) {
+		const struct feat *x = &d->f[d->af[j]];
+
+		if (x->col == SIZE_MAX)
+			continue;
+		for (t = 0; t <= NEIGHBOURS; t++) {
+			size_t c = t ? nb[x->col * NEIGHBOURS + t - 1] : x->col;
+			double wt = t ? BETA * nbw[x->col * NEIGHBOURS + t - 1] * x->idf : x->idf;
+
+			if (c == SIZE_MAX)
+				break;
+			if (acc[c] == 0)
+				col[r++] = c;
+			acc[c] += wt;
+		}
+	}
+	for (j = 0; j < r; j++) {
+		w[j] = acc[col[j]];
+		acc[col[j]] = 0;
+		sum += w[j] * w[j];
+	}
+	if (sum <= 0)
+		return 0;
+	sum = 1 / sqrt(sum);
+	for (j = 0; j < r; j++)
+		w[j] *= sum;
+	return r;
+}
+
+/* 1 if answer i has a word that is a column. */
+static int has_col(const struct discover *d, size_t i)
+{
+	size_t j;
+
+	for (j = d->aoff[i]; j < d->aoff[i + 1]; j++)
+		if (d->f[d->af[j]].col != SIZE_MAX)
+			return 1;
+	return 0;
+}
+
 int discover_run(struct discover *d, struct kerr *e)
 {
 	struct vecs v = { 0 };
@@ -1214,7 +1335,7 @@ int discover_run(struct discover *d, struct kerr *e)
 	size_t *colf = NULL, *tord = NULL, *nb = NULL;
 	double *nbw = NULL, *acc = NULL;
 	unsigned char *claimed = NULL, *mark = NULL;
-	size_t *bestasg = NULL, *fin = NULL, *cnt = NULL, ntf = 0;
+	size_t *bestasg = NULL, *fin = NULL, *cnt = NULL, ntf = 0, maxf = 0;
 	double *cen = NULL, bestobj = -1, *norm2 = NULL;
 	struct rank *rank = NULL;
 	struct member *mem = NULL;
@@ -1229,6 +1350,11 @@ int discover_run(struct discover *d, struct kerr *e)
 	free(d->c);
 	d->c = NULL;
 	d->nc = 0;
+	/* the keys as C strings: no answer comes now, the arenas stay put */
+	for (i = 0; i < d->nf; i++)
+		d->f[i].key = d->ftab.arena.data + d->f[i].koff;
+	for (i = 0; i < d->nforms; i++)
+		d->forms[i].word = d->formtab.arena.data + d->forms[i].woff;
 	/* a written form for every stem: its most frequent */
 	for (i = 0; i < d->nforms; i++) {
 		struct feat *x = &d->f[d->forms[i].feat];
@@ -1246,18 +1372,16 @@ int discover_run(struct discover *d, struct kerr *e)
 		d->f[j].col = SIZE_MAX;
 		if (d->f[j].df >= mindf && d->f[j].df < nt) {
 			d->f[j].col = v.ncols++;
-			d->f[j].idf = log((double)nt / (double)d->f[j].df);
+			double own = (double)d->f[j].df / (double)d->f[j].dfall;
+
+			/* idf, times the squared share of the word's answers that
+			 * are unexplained (keyness against the coded answers): a
+			 * word the codebook already explains elsewhere ("bedre",
+			 * "god") says little about what it lacks */
+			d->f[j].idf = log((double)nt / (double)d->f[j].df) * own * own;
 		}
 	}
-	/* the vectors: the answers to group only, each word that is a column
-	 * and its neighbours at most */
-	for (i = 0; i < n; i++)
-		for (j = d->aoff[i]; d->tgt[i] && j < d->aoff[i + 1]; j++)
-			ntf += d->f[d->af[j]].col != SIZE_MAX;
 	colf = malloc((v.ncols ? v.ncols : 1) * sizeof *colf);
-	v.off = malloc((n + 1) * sizeof *v.off);
-	v.col = malloc((ntf ? ntf : 1) * (NEIGHBOURS + 1) * sizeof *v.col);
-	v.w = malloc((ntf ? ntf : 1) * (NEIGHBOURS + 1) * sizeof *v.w);
 	bestasg = malloc((n ? n : 1) * sizeof *bestasg);
 	mem = malloc((n ? n : 1) * sizeof *mem);
 	covered = malloc(n ? n : 1);
@@ -1266,8 +1390,7 @@ int discover_run(struct discover *d, struct kerr *e)
 	tord = malloc((n ? n : 1) * sizeof *tord);
 	claimed = calloc(n ? n : 1, 1);
 	mark = malloc(d->nf ? d->nf : 1);
-	if (!colf || !v.off || !v.col || !v.w || !bestasg || !mem || !covered
-	    || !fin || !norm2 || !tord || !claimed || !mark)
+	if (!colf || !bestasg || !mem || !covered || !fin || !norm2 || !tord || !claimed || !mark)
 		goto out;
 	for (j = 0; j < d->nf; j++)
 		if (d->f[j].col != SIZE_MAX)
@@ -1278,46 +1401,9 @@ int discover_run(struct discover *d, struct kerr *e)
 		goto out;
 	if (!(acc = calloc(v.ncols ? v.ncols : 1, sizeof *acc)))
 		goto out;
-	v.off[0] = 0;
-	for (i = 0, r = 0; i < n; i++) {
-		size_t s = r, t;
-		double sum = 0;
-
-		for (j = d->aoff[i]; d->tgt[i] && j < d->aoff[i + 1]; j++) {
-			const struct feat *x = &d->f[d->af[j]];
-
-			if (x->col == SIZE_MAX)
-				continue;
-			/* the answer's own words, and a share of the words that
-			 * go with them elsewhere: one answer saying "kørsel" and
-			 * another "afstand" then have something in common */
-			for (t = 0; t <= NEIGHBOURS; t++) {
-				size_t col = t ? nb[x->col * NEIGHBOURS + t - 1] : x->col;
-				double w = t ? BETA * nbw[x->col * NEIGHBOURS + t - 1] * x->idf : x->idf;
-
-				if (col == SIZE_MAX)
-					break;
-				if (acc[col] == 0) {
-					v.col[r++] = col;
-				}
-				acc[col] += w;
-			}
-		}
-		for (j = s; j < r; j++) {
-			v.w[j] = acc[v.col[j]];
-			acc[v.col[j]] = 0;
-			sum += v.w[j] * v.w[j];
-		}
-		if (sum > 0) {
-			sum = 1 / sqrt(sum);
-			for (j = s; j < r; j++)
-				v.w[j] *= sum;
-			nz++;
-		} else {
-			r = s;
-		}
-		v.off[i + 1] = r;
-	}
+	/* the answers to group that have a word to group by */
+	for (i = 0; i < n; i++)
+		nz += d->tgt[i] && has_col(d, i);
 	d->nempty = nt - nz;
 	if (nz < 2) {
 		rc = 0;
@@ -1326,18 +1412,39 @@ int discover_run(struct discover *d, struct kerr *e)
 	if (!(idx = malloc(nz * sizeof *idx)))
 		goto out;
 	for (i = 0, m = 0; i < n; i++)
-		if (v.off[i + 1] > v.off[i])
+		if (d->tgt[i] && has_col(d, i))
 			idx[m++] = i;
 	/* k-means on a sample: beyond a few thousand answers more of them make
 	 * the same groups, only slower; every answer joins its nearest group
-	 * after.  The sample is every (nz / SAMPLE)-th answer: deterministic. */
+	 * after.  The sample is every (nz / SAMPLE)-th answer: deterministic.
+	 * Only the sample's vectors are kept (row t of v is sample answer t),
+	 * so memory does not grow with the answers. */
 	m = nz < SAMPLE ? nz : SAMPLE;
 	if (!(sidx = malloc(m * sizeof *sidx)) || !(sasg = malloc(m * sizeof *sasg))
 	    || !(sbest = malloc(m * sizeof *sbest)) || !(tasg = malloc(m * sizeof *tasg))
-	    || !(dense = calloc(v.ncols ? v.ncols : 1, sizeof *dense)))
+	    || !(dense = calloc(v.ncols ? v.ncols : 1, sizeof *dense))
+	    || !(v.off = malloc((m + 1) * sizeof *v.off)))
 		goto out;
 	for (t = 0; t < m; t++)
 		sidx[t] = idx[(size_t)((double)t * (double)nz / (double)m)];
+	for (i = 0; i < n; i++) {
+		size_t nf = d->aoff[i + 1] - d->aoff[i];
+
+		if (nf > maxf)
+			maxf = nf;
+	}
+	for (t = 0; t < m; t++)
+		ntf += d->aoff[sidx[t] + 1] - d->aoff[sidx[t]];
+	v.col = malloc((ntf + maxf + 1) * (NEIGHBOURS + 1) * sizeof *v.col);
+	v.w = malloc((ntf + maxf + 1) * (NEIGHBOURS + 1) * sizeof *v.w);
+	if (!v.col || !v.w)
+		goto out;
+	v.off[0] = 0;
+	for (t = 0; t < m; t++) {
+		v.off[t + 1] = v.off[t] + answer_vec(d, sidx[t], nb, nbw, acc, v.col + v.off[t],
+						     v.w + v.off[t]);
+		sidx[t] = t;   /* from now on, rows of v */
+	}
 	/* asked for k groups: that many; else more groups than themes, then
 	 * the groups that say the same thing merged (merge_groups) */
 	if (d->o.k)
@@ -1394,7 +1501,15 @@ int discover_run(struct discover *d, struct kerr *e)
 		bestasg[i] = SIZE_MAX;
 	for (t = 0; t < nz; t++) {
 		i = idx[t];
-		bestasg[i] = nearest(&v, i, cen, k, sc, &norm2[i]);
+		/* the answer's vector in the scratch room after the sample's */
+		{
+			struct vecs one = { v.col + v.off[m], v.w + v.off[m], NULL, v.ncols };
+			size_t o1[2] = { 0, 0 };
+
+			o1[1] = answer_vec(d, i, nb, nbw, acc, one.col, one.w);
+			one.off = o1;
+			bestasg[i] = nearest(&one, 0, cen, k, sc, &norm2[i]);
+		}
 		rank[bestasg[i]].score += norm2[i];
 		cnt[bestasg[i]]++;
 	}

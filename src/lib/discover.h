@@ -6,8 +6,10 @@
  * Why: the answers left in `andet` hold the categories a codebook lacks;
  * reading hundreds of them to see that is what an evaluator cannot afford.
  * Features are Danish Snowball stems (libstemmer) of the words that are not
- * everyday words, and two-word phrases of them, weighted by tf-idf, plus a
- * share of the words that go with them in all answers.
+ * everyday words, and two-word phrases of them, weighted by tf-idf times
+ * the squared share of each word's answers that are unexplained (keyness
+ * against the coded answers), plus a share of the words that go with them
+ * in all answers.
  * Answers are grouped by seeded spherical k-means (on a sample of at most
  * a few thousand, deterministic for a seed) into more groups than there
  * are themes, and the groups that say the same thing are merged again

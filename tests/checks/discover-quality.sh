@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # koder discover finds the categories a codebook lacks (issue 16's target),
-# measured on the two newcomer studies (corpora/newstudy-*), which discover
-# was not written from.  For EVERY category of each study's codebook (the
+# measured on the three newcomer studies (corpora/newstudy-*), which
+# discover was not written from.  For EVERY category of each study's codebook (the
 # corpus's own, the newcomer's first codebook) in turn: write a copy of the
 # codebook without it (its patterns go with it), code the study's answers
 # with the copy, run discover on the answers coded andet, and look among the
@@ -20,7 +20,7 @@ command -v python3 >/dev/null || { echo "no python3"; exit 77; }
 python3 - "$KODER" "$ROOT" "$TMP" <<'PY'
 import csv, io, json, subprocess, sys
 koder, root, tmp = sys.argv[1:4]
-studies = ["newstudy-aktivering", "newstudy-samarbejde"]
+studies = ["newstudy-aktivering", "newstudy-samarbejde", "newstudy-hjemmearbejde"]
 def sh(*a):
     return subprocess.run(a, check=True, capture_output=True, text=True).stdout
 fails, summary = 0, []
@@ -94,7 +94,7 @@ for study in studies:
 for study, met, n in summary:
     print(f"REPORT discover target (>= 60 % precision, >= 50 % coverage in the top five) met for {met} of {n} removed categories of {study}")
 print(f"REPORT discover issue 16 target (at least two per study): {'met' if all(m >= 2 for _, m, _ in summary) else 'not met'}")
-MIN_MET = 2
+MIN_MET = 5
 if sum(m for _, m, _ in summary) < MIN_MET:
     print(f"FAIL fewer than {MIN_MET} removed categories found in all"); fails += 1
 sys.exit(1 if fails else 0)

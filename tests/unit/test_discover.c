@@ -1,7 +1,8 @@
 /* test_discover.c - two planted themes among unexplained answers come out
  * as two candidates with the theme's stem as a pattern; the context answers
  * are not grouped; the same seed gives the same candidates; æ ø å fold
- * ("knaeet" and "knæet" are one word). */
+ * ("knaeet" and "knæet" are one word); a flood of words said once (more
+ * than the feature table keeps) is forgotten and the themes stay. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -34,7 +35,7 @@ static int has_pattern(const struct discover_cand *c, const char *p)
 	return 0;
 }
 
-static struct discover *build(unsigned long seed)
+static struct discover *build_flood(unsigned long seed, size_t flood)
 {
 	struct discover_opts o = { .seed = seed, .k = 2 };
 	struct discover *d;
@@ -49,8 +50,27 @@ static struct discover *build(unsigned long seed)
 		/* context: taught, never grouped */
 		assert_int_equal(discover_add(d, "For mange sager", 15, 0, &e), 0);
 	}
+	/* context answers of two words no other answer says: 2 * flood
+	 * features, more than the table keeps, so the rarest are forgotten */
+	for (i = 0; i < flood; i++) {
+		char w[32];
+		size_t x = i, k;
+
+		memcpy(w, "qx", 2);
+		for (k = 2; k < 7; k++, x /= 26)
+			w[k] = (char)('a' + x % 26);
+		w[7] = ' ';
+		memcpy(w + 8, w, 7);
+		w[8] = 'z';
+		assert_int_equal(discover_add(d, w, 15, 0, &e), 0);
+	}
 	assert_int_equal(discover_run(d, &e), 0);
 	return d;
+}
+
+static struct discover *build(unsigned long seed)
+{
+	return build_flood(seed, 0);
 }
 
 static void test_themes(void **state)
@@ -89,10 +109,27 @@ static void test_themes(void **state)
 	discover_free(d2);
 }
 
+/* 80,000 answers of new words: the table forgets them, the themes stay */
+static void test_flood(void **state)
+{
+	struct discover *d = build_flood(1, 80000);
+	const struct discover_cand *a, *b;
+
+	(void)state;
+	assert_int_equal(discover_nanswers(d), 12);
+	assert_int_equal(discover_ncands(d), 2);
+	a = discover_cand(d, 0);
+	b = discover_cand(d, 1);
+	assert_true((has_pattern(a, "parkering*") && has_pattern(b, "knae"))
+		    || (has_pattern(a, "knae") && has_pattern(b, "parkering*")));
+	discover_free(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_themes),
+		cmocka_unit_test(test_flood),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
