@@ -274,7 +274,7 @@ static long seen_add(struct survey *s, uint64_t h, long line)
 		if (p->h[k] == h)
 			return p->line[k];
 	p->h[k] = h;
-	p->line[k] = line < (long)SEEN_LINE_MAX ? (uint32_t)line : SEEN_LINE_MAX;
+	p->line[k] = (unsigned long)line < SEEN_LINE_MAX ? (uint32_t)line : SEEN_LINE_MAX;
 	p->n++;
 	return 0;
 }
@@ -432,10 +432,10 @@ nomem:
 
 int survey_dup_error(const struct survey *s, const struct survey_row *row, struct kerr *e)
 {
-	if (row->dup_line >= (long)SEEN_LINE_MAX)
+	if ((unsigned long)row->dup_line >= SEEN_LINE_MAX)
 		kerr_set(e, KERR_SCHEMA, "respondent id \"%.*s\" appears twice in wave %s: on "
-			"line %ld and on an earlier line after line %ld", (int)row->respondent_len,
-			row->respondent, row->wave, row->line, (long)SEEN_LINE_MAX - 1);
+			"line %ld and on an earlier line after line %lu", (int)row->respondent_len,
+			row->respondent, row->wave, row->line, (unsigned long)SEEN_LINE_MAX - 1);
 	else
 		kerr_set(e, KERR_SCHEMA, "respondent id \"%.*s\" appears twice in wave %s: on "
 			"line %ld and on line %ld", (int)row->respondent_len, row->respondent,
