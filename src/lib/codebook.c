@@ -1040,6 +1040,22 @@ long codebook_find(const struct codebook *cb, const char *id)
 	return -1;
 }
 
+size_t codebook_successors(const struct codebook *cb, const char *old_id, long *out,
+	size_t max)
+{
+	size_t i, j, n = 0;
+
+	for (i = 0; i < cb->ncats; i++)
+		for (j = 0; j < cb->cats[i].nreplaces; j++)
+			if (!strcmp(cb->cats[i].replaces[j], old_id)) {
+				if (n < max)
+					out[n] = (long)i;
+				n++;
+				break;
+			}
+	return n;
+}
+
 long codebook_find_net(const struct codebook *cb, const char *id)
 {
 	long k = index_get(cb->net_ids, id);

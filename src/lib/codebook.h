@@ -143,6 +143,14 @@ long codebook_find(const struct codebook *cb, const char *id);
 int codebook_next_code(const char **p, char *id, size_t size);
 /* Index of the net with this id, or -1. */
 long codebook_find_net(const struct codebook *cb, const char *id);
+/*
+ * The categories that continue `old_id` of the previous version (their
+ * "replaces" names it): writes up to `max` indexes to out[] and returns how
+ * many there are in all (0: none; 1: a rename or merge; more: a split).
+ * Nothing is allocated.
+ */
+size_t codebook_successors(const struct codebook *cb, const char *old_id, long *out,
+	size_t max);
 
 /*
  * Line and column (1-based) of the value at JSON `path` (e.g.

@@ -709,8 +709,30 @@ static int resolve_code(const struct codebook *cb, const char *s, size_t n,
 			label ? "the label" : "the id", (int)n, s, cb->cats[c].id);
 	if (c < 0) {
 		struct buf m = BUF_INIT;
+		long next[8];
+		size_t k, nnext = codebook_successors(cb, id, next, 8);
 
-		if (codebook_find_net(cb, id) >= 0) {
+		/* An id of the version before (a file coded before `koder migrate`):
+		 * a rename or merge has one reading, a split needs a coder. */
+		if (nnext == 1) {
+			c = next[0];
+			if (note)
+				buf_addf(note, "%sread '%s' as '%s', which replaces it in version %s "
+					"of codebook %s", note->len ? "; " : "", id, cb->cats[c].id,
+					cb->version ? cb->version : "?", cb->id);
+			*count += !on[c];
+			on[c] = 1;
+			return 0;
+		}
+		if (nnext > 1) {
+			for (k = 0; k < nnext && k < 8; k++)
+				buf_addf(&m, "%s%s", !k ? "" : k + 1 == nnext ? " and " : ", ",
+					cb->cats[next[k]].id);
+			kerr_set(e, KERR_NOTFOUND, "'%s' was split into %s in version %s of codebook "
+				"%s, which this project uses now; write the one that fits (or decide "
+				"the answer again in the review)", id, m.data ? m.data : "",
+				cb->version ? cb->version : "?", cb->id);
+		} else if (codebook_find_net(cb, id) >= 0) {
 			kerr_set(e, KERR_NOTFOUND, "'%s' is a net of codebook %s; give its "
 				"member categories", id, cb->id);
 		} else {
