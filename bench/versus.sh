@@ -22,7 +22,8 @@ if [ ! -x "$dir/build/koder" ]; then
 	rm -rf "$dir"
 	mkdir -p "$dir"
 	git -C "$ROOT" archive "$BASE" | tar -x -C "$dir"
-	if ! make -C "$dir" -j2 >"$dir/build.log" 2>&1; then
+	# (BUILD=build: bench/run.sh exports BUILD, this build's own folder)
+	if ! make -C "$dir" -j2 BUILD=build >"$dir/build.log" 2>&1 || [ ! -x "$dir/build/koder" ]; then
 		echo "versus: the baseline $BASE does not build (see $dir/build.log)"
 		exit 0
 	fi
