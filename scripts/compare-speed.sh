@@ -9,10 +9,17 @@
 #   code-norep  the same with --no-repair: the rule engine alone
 #   tally       koder tally --format json, 200k rows (bench/tally.sh's survey, cut)
 #   tally-codes the same with --codes: reading and counting only
-# Prints the median CPU seconds (user + sys) per job for each build and
-# new/old.  Example:
+#   tally-1m    koder tally on bench/tally.sh's own 1M-row survey (only when
+#               named in JOBS: a run takes 10-20 s; for the peak memory)
+# Each build runs with its own checkout's codebooks and models (the
+# nearest folder above the binary holding codebooks/; KODER_DATADIR set to
+# it): an older build cannot read a newer model file, and "as fast as
+# before" means the whole job as it was, model included.
+# Prints the median CPU seconds (user + sys) and peak RSS per job for each
+# build and new/old; JOBS="code tally" picks jobs.  Example:
 #   git worktree add /tmp/base 10a0af9 && make -C /tmp/base -j2
 #   scripts/compare-speed.sh /tmp/base/build/koder build/koder 5
+# (bench/versus.sh builds the baseline itself and runs this.)
 # With COUNT=instructions each job runs once per build under valgrind's
 # callgrind and the figure is the instructions executed (Ir), which other
 # load on the machine does not change; the inputs are then cut to 10k
@@ -25,6 +32,7 @@ OUT="$ROOT/bench/out"
 mkdir -p "$OUT"
 export LC_ALL=C.UTF-8 NO_PROGRESS=1 KODER_DATADIR="$ROOT"
 answers="$OUT/compare-code-40k.csv"
+big="$OUT/tally-1m.csv"
 survey="$OUT/compare-tally-200k.csv"
 codes="$OUT/compare-tally-200k-codes.csv"
 
@@ -62,9 +70,22 @@ if [ "${COUNT:-cpu}" = instructions ]; then
 	head -n 100001 "$survey" >"$OUT/compare-tally-100k.csv"
 fi
 
-# job NAME KODER -> CPU seconds (COUNT=instructions: instructions executed)
+# tree KODER -> the checkout the binary was built in (its codebooks/)
+tree() {
+	local d
+	d=$(cd "$(dirname "$1")" && pwd)
+	while [ "$d" != / ] && [ ! -d "$d/codebooks" ]; do
+		d=$(dirname "$d")
+	done
+	[ -d "$d/codebooks" ] && echo "$d" || echo "$ROOT"
+}
+OLD_TREE=$(tree "$OLD") NEW_TREE=$(tree "$NEW")
+
+# job NAME KODER -> "CPU_seconds max_RSS_KB" (COUNT=instructions: instructions executed)
 job() {
-	local k=$2 answers=$answers survey=$survey
+	local k=$2 answers=$answers survey=$survey t cb
+	t=$([ "$k" = "$OLD" ] && echo "$OLD_TREE" || echo "$NEW_TREE")
+	cb="$t/codebooks/sof-barrierer.json"
 	if [ "${COUNT:-cpu}" = instructions ]; then
 		answers="$OUT/compare-code-10k.csv"
 		case $1 in
@@ -73,21 +94,25 @@ job() {
 		esac
 	fi
 	case $1 in
-	code) set -- "$k" code -q --codebook sof-barrierer --text text --id id "$answers" ;;
-	code-norep) set -- "$k" code -q --no-repair --codebook sof-barrierer --text text --id id "$answers" ;;
+	code) set -- "$k" code -q --codebook "$cb" --text text --id id "$answers" ;;
+	code-norep) set -- "$k" code -q --no-repair --codebook "$cb" --text text --id id "$answers" ;;
 	tally) set -- "$k" tally --id Respondent-ID --wave Måling --role Arbejdsfunktion \
-		--text "Barrierer for implementeringen" --codebook "$ROOT/codebooks/sof-barrierer.json" \
+		--text "Barrierer for implementeringen" --codebook "$cb" \
 		--format json -o /dev/null "$survey" ;;
 	tally-codes) set -- "$k" tally --id Respondent-ID --wave Måling --role Arbejdsfunktion \
-		--text "Barrierer for implementeringen" --codebook "$ROOT/codebooks/sof-barrierer.json" \
+		--text "Barrierer for implementeringen" --codebook "$cb" \
 		--format json -o /dev/null --codes "$codes" "$survey" ;;
+	tally-1m) set -- "$k" tally --id Respondent-ID --wave Måling --role Arbejdsfunktion \
+		--text "Barrierer for implementeringen" --codebook "$cb" \
+		--format json -o /dev/null "$big" ;;
 	esac
 	if [ "${COUNT:-cpu}" = instructions ]; then
-		valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 >/dev/null \
+		KODER_DATADIR=$t valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 >/dev/null \
 			| sed -n 's/.*Collected : \([0-9]*\).*/\1/p' | tail -1
 		return
 	fi
-	/usr/bin/time -f '%U %S' "$@" 2>&1 >/dev/null | tail -1 | awk '{ print $1 + $2 }'
+	KODER_DATADIR=$t /usr/bin/time -f '%U %S %M' "$@" 2>&1 >/dev/null | tail -1 \
+		| awk '{ print $1 + $2, $3 }'
 }
 
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
@@ -102,17 +127,27 @@ if [ "${COUNT:-cpu}" = instructions ]; then
 	done
 	exit 0
 fi
-echo "CPU seconds (user + sys), median of $ROUNDS alternate runs; old = $OLD, new = $NEW"
-for j in code code-norep tally tally-codes; do
-	o=() n=()
+if printf '%s\n' ${JOBS:-} | grep -qx tally-1m && [ ! -s "$big" ]; then
+	echo "tally-1m: run bench/tally.sh once first (it makes $big)" >&2
+	exit 2
+fi
+echo "CPU seconds (user + sys) and peak RSS, median of $ROUNDS alternate runs; old = $OLD, new = $NEW"
+for j in ${JOBS:-code code-norep tally tally-codes}; do
+	o=() n=() or=() nr=()
 	job "$j" "$OLD" >/dev/null   # warm the page cache
 	for r in $(seq "$ROUNDS"); do
-		o+=("$(job "$j" "$OLD")")
-		n+=("$(job "$j" "$NEW")")
+		read -r c m <<<"$(job "$j" "$OLD")"
+		o+=("$c") or+=("$m")
+		read -r c m <<<"$(job "$j" "$NEW")"
+		n+=("$c") nr+=("$m")
 	done
 	mo=$(printf '%s\n' "${o[@]}" | median)
 	mn=$(printf '%s\n' "${n[@]}" | median)
-	awk -v j="$j" -v o="$mo" -v n="$mn" -v oa="${o[*]}" -v na="${n[*]}" 'BEGIN {
+	ro=$(printf '%s\n' "${or[@]}" | median)
+	rn=$(printf '%s\n' "${nr[@]}" | median)
+	awk -v j="$j" -v o="$mo" -v n="$mn" -v oa="${o[*]}" -v na="${n[*]}" -v ro="$ro" -v rn="$rn" 'BEGIN {
 		printf "REPORT speed %-11s old %6.2f s  new %6.2f s  new/old %.3f   (old: %s; new: %s)\n",
-			j, o, n, (o > 0 ? n / o : 0), oa, na }'
+			j, o, n, (o > 0 ? n / o : 0), oa, na
+		printf "REPORT memory %-10s old %7.0f KB  new %7.0f KB  new/old %.3f\n",
+			j, ro, rn, (ro > 0 ? rn / ro : 0) }'
 done

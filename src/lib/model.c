@@ -14,8 +14,40 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #define MODEL_MAX_BYTES ((size_t)64 << 20)   /* a model file larger than this is not one */
+
+/*
+ * model_score's cache of a word's own features (w:, p:, s: and the
+ * character grams) as the rows they hit, in feature order.  A word gives
+ * up to 3 + n - 1 features, each a hash and a probe of the feature table
+ * (a cache miss: the table is larger than the CPU's caches); the words of
+ * answers repeat massively, so the rows of a word seen before are one probe
+ * away.  A word's record is one run of the arena: its length and row
+ * count, its rows, its text (compared in full: the cache never guesses).
+ * Bounded: when full it is emptied and refills with the words still in use.
+ * Only the rows that exist are kept, in the order the features come, so the
+ * sums come out bit for bit as without the cache.
+ */
+#define WC_WORDS 16384                       /* distinct words remembered */
+#define WC_SLOTS (2 * WC_WORDS)              /* power of two */
+#define WC_ARENA (WC_WORDS * 16)             /* uint32s of all records */
+/* the largest record: header, n + 2 rows, the text in uint32s */
+#define WC_RECORD (1 + MODEL_MAX_WORD + 2 + (MODEL_MAX_WORD + 3) / 4)
+
+struct word_cache {
+	uint64_t *slot;           /* [WC_SLOTS]: hash << 32 | record + 1; 0 = empty */
+	uint32_t *arena;          /* [WC_ARENA]; NULL: score without a cache */
+	size_t nwords, used;
+};
+
+/* Bits of a filter over the features' hashes (two a feature): most words
+ * pairs and many grams of an answer are not features, and the filter, a
+ * fraction of the table's size, answers "not there" without probing it. */
+#define FILTER_BITS ((size_t)1 << 18)
 
 struct model {
 	size_t ncb;               /* categories in the codebook */
@@ -32,9 +64,12 @@ struct model {
 	size_t hmask;
 	struct model_thresholds th;
 	/* scratch for model_score */
-	unsigned *seen;           /* [nfeat]: == stamp when counted in this answer */
-	unsigned stamp;
+	unsigned char *seen;      /* [nfeat]: == stamp when counted in this answer
+	                             (a byte: the array stays in the CPU's cache) */
+	unsigned char stamp;
 	double *z;                /* [ncol] */
+	struct word_cache wc;
+	uint64_t *filter;         /* [FILTER_BITS / 64] */
 };
 
 void model_free(struct model *m)
@@ -48,6 +83,9 @@ void model_free(struct model *m)
 	free(m->z);
 	free(m->hkey);
 	free(m->hrow);
+	free(m->wc.slot);
+	free(m->wc.arena);
+	free(m->filter);
 	free(m);
 }
 
@@ -65,10 +103,22 @@ static uint64_t hash_bytes(const char *b, size_t n)
 	return h ? h : 1;
 }
 
+/* The filter's two bits for hash h (high bits: the low ones pick the slot). */
+#define FILTER_A(h) ((size_t)((h) >> 20) & (FILTER_BITS - 1))
+#define FILTER_B(h) ((size_t)((h) >> 42) & (FILTER_BITS - 1))
+
+static int filter_has(const uint64_t *f, size_t bit)
+{
+	return (int)(f[bit / 64] >> (bit % 64)) & 1;
+}
+
 /* The row of the feature with hash h, or -1. */
 static long feature_row(const struct model *m, uint64_t h)
 {
 	size_t i = (size_t)h & m->hmask;
+
+	if (!filter_has(m->filter, FILTER_A(h)) || !filter_has(m->filter, FILTER_B(h)))
+		return -1;
 
 	for (; m->hkey[i]; i = (i + 1) & m->hmask)
 		if (m->hkey[i] == h)
@@ -85,7 +135,8 @@ static int index_features(struct model *m, char *const *names)
 		cap *= 2;
 	m->hkey = calloc(cap, sizeof *m->hkey);
 	m->hrow = calloc(cap, sizeof *m->hrow);
-	if (!m->hkey || !m->hrow)
+	m->filter = calloc(FILTER_BITS / 64, sizeof *m->filter);
+	if (!m->hkey || !m->hrow || !m->filter)
 		return KERR_NOMEM;
 	m->hmask = cap - 1;
 	for (i = 0; i < m->nfeat; i++) {
@@ -96,6 +147,8 @@ static int index_features(struct model *m, char *const *names)
 			j = (j + 1) & m->hmask;
 		m->hkey[j] = h;    /* a repeated feature: its last line wins */
 		m->hrow[j] = (uint32_t)i;
+		m->filter[FILTER_A(h) / 64] |= (uint64_t)1 << (FILTER_A(h) % 64);
+		m->filter[FILTER_B(h) / 64] |= (uint64_t)1 << (FILTER_B(h) % 64);
 	}
 	return 0;
 }
@@ -117,6 +170,39 @@ static size_t split_tabs(char *line, char **f, size_t max)
 	return n;
 }
 
+/*
+ * A weight as model_format writes it, "-0.1234": digits, a point, at most
+ * 15 digits in all, into *d; 0 when the text is of another shape.  The
+ * digits as an integer (exact below 2^53) divided by a power of ten (exact
+ * up to 10^22) is one IEEE division of exact values, so *d is the correctly
+ * rounded value, as strtod's is: the same double, at a tenth of the cost
+ * (a shipped model has some 180,000 weights, read at every start).
+ */
+static int plain_decimal(const char *s, double *d)
+{
+	static const double pow10[] = { 1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8,
+					1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15 };
+	uint64_t v = 0;
+	int neg = *s == '-', digits = 0, decimals = -1;
+
+	for (s += neg; *s; s++) {
+		if (*s == '.' && decimals < 0) {
+			decimals = 0;
+			continue;
+		}
+		if (*s < '0' || *s > '9' || ++digits > 15)
+			return 0;
+		v = v * 10 + (uint64_t)(*s - '0');
+		decimals += decimals >= 0;
+	}
+	if (!digits)
+		return 0;
+	*d = (double)v / pow10[decimals < 0 ? 0 : decimals];
+	if (neg)
+		*d = -*d;
+	return 1;
+}
+
 /* Parse n numbers f[0..n) into out; 0 or -1 when one is not a number. */
 static int parse_floats(char **f, size_t n, float *out)
 {
@@ -126,9 +212,13 @@ static int parse_floats(char **f, size_t n, float *out)
 		char *end;
 		double d;
 
-		errno = 0;
-		d = strtod(f[i], &end);
-		if (end == f[i] || *end || errno || !isfinite(d) || fabs(d) > 1e6)
+		if (!plain_decimal(f[i], &d)) {
+			errno = 0;
+			d = strtod(f[i], &end);
+			if (end == f[i] || *end || errno || !isfinite(d))
+				return -1;
+		}
+		if (fabs(d) > 1e6)
 			return -1;
 		out[i] = (float)d;
 	}
@@ -279,6 +369,16 @@ static int read_model(struct reader *rd, struct model *m, const struct codebook 
 	free(names);
 	if (!rc && !(m->seen = calloc(m->nfeat + 1, sizeof *m->seen)))
 		rc = kerr_set(rd->e, KERR_NOMEM, "out of memory reading %s", rd->path);
+	if (!rc) {
+		/* the pages are touched only as words arrive; without the
+		 * memory the model scores uncached, just as well */
+		m->wc.slot = calloc(WC_SLOTS, sizeof *m->wc.slot);
+		m->wc.arena = malloc(WC_ARENA * sizeof *m->wc.arena);
+		if (!m->wc.slot || !m->wc.arena) {
+			free(m->wc.arena);
+			m->wc.arena = NULL;
+		}
+	}
 	return rc;
 }
 
@@ -337,61 +437,86 @@ static int key_word_byte(unsigned char c)
 	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80;
 }
 
+/* The next word of k[0..len) from *i on: its start *s and length (0 at the
+ * end); *i moves past it.  Words longer than MODEL_MAX_WORD are skipped. */
+static inline size_t next_word(const char *k, size_t len, size_t *i, size_t *s)
+{
+	while (*i < len) {
+		size_t n;
+
+		while (*i < len && !key_word_byte((unsigned char)k[*i]))
+			(*i)++;
+		*s = *i;
+		while (*i < len && key_word_byte((unsigned char)k[*i]))
+			(*i)++;
+		n = *i - *s;
+		if (n && n <= MODEL_MAX_WORD)
+			return n;
+	}
+	return 0;
+}
+
+/* The features of word w[0..n) on its own, in order: "w:", "p:", "s:" and
+ * the character grams (each_feature adds the pair with the word before). */
+static inline void word_features(const char *w, size_t n,
+				 void (*fn)(void *ctx, const char *f, size_t n), void *ctx)
+{
+	char f[MODEL_MAX_WORD + 4], g[MODEL_MAX_WORD + 2];
+
+	memcpy(f, "w:", 2);
+	memcpy(f + 2, w, n);
+	fn(ctx, f, n + 2);
+	if (n > 5) {
+		memcpy(f, "p:", 2);
+		fn(ctx, f, 7);
+	}
+	if (n > 8) {
+		memcpy(f, "s:", 2);
+		memcpy(f + 2, w + n - 6, 6);
+		fn(ctx, f, 8);
+	}
+	if (n >= MODEL_GRAM_MIN_WORD) {
+		/* the word's character grams, with its start and end marked */
+		size_t L = n + 2, a;
+
+		g[0] = '<';
+		memcpy(g + 1, w, n);
+		g[n + 1] = '>';
+		memcpy(f, "c:", 2);
+		for (a = 0; a + MODEL_GRAM <= L; a++) {
+			memcpy(f + 2, g + a, MODEL_GRAM);
+			fn(ctx, f, MODEL_GRAM + 2);
+		}
+	}
+}
+
+/* "b:prev_word", the pair of p[0..pn) and w[0..n) (f holds 2 * MODEL_MAX_WORD + 3). */
+static inline size_t pair_feature(char *f, const char *p, size_t pn, const char *w, size_t n)
+{
+	memcpy(f, "b:", 2);
+	memcpy(f + 2, p, pn);
+	f[2 + pn] = '_';
+	memcpy(f + 3 + pn, w, n);
+	return pn + n + 3;
+}
+
 /*
  * The features of match key k[0..len), in order (model.h says which):
  * fn(ctx, f, n) for each, f being the feature's text ("w:word"), n its
  * length.  A feature that occurs twice is given twice.  One definition for
- * scoring and training, so the two can never disagree.
+ * scoring and training, so the two can never disagree (model_score walks
+ * the same next_word, word_features and pair_feature, with a cache).
  */
-static inline void each_feature(const char *k, size_t len,
-				void (*fn)(void *ctx, const char *f, size_t n), void *ctx)
+static void each_feature(const char *k, size_t len,
+			 void (*fn)(void *ctx, const char *f, size_t n), void *ctx)
 {
-	char f[2 * MODEL_MAX_WORD + 4], g[MODEL_MAX_WORD + 2];
-	size_t i = 0, ps = 0, pn = 0;
+	char f[2 * MODEL_MAX_WORD + 4];
+	size_t i = 0, s = 0, n, ps = 0, pn = 0;
 
-	while (i < len) {
-		size_t s, n;
-
-		while (i < len && !key_word_byte((unsigned char)k[i]))
-			i++;
-		s = i;
-		while (i < len && key_word_byte((unsigned char)k[i]))
-			i++;
-		n = i - s;
-		if (!n || n > MODEL_MAX_WORD)
-			continue;
-		memcpy(f, "w:", 2);
-		memcpy(f + 2, k + s, n);
-		fn(ctx, f, n + 2);
-		if (n > 5) {
-			memcpy(f, "p:", 2);
-			fn(ctx, f, 7);
-		}
-		if (n > 8) {
-			memcpy(f, "s:", 2);
-			memcpy(f + 2, k + i - 6, 6);
-			fn(ctx, f, 8);
-		}
-		if (n >= MODEL_GRAM_MIN_WORD) {
-			/* the word's character grams, with its start and end marked */
-			size_t L = n + 2, a;
-
-			g[0] = '<';
-			memcpy(g + 1, k + s, n);
-			g[n + 1] = '>';
-			memcpy(f, "c:", 2);
-			for (a = 0; a + MODEL_GRAM <= L; a++) {
-				memcpy(f + 2, g + a, MODEL_GRAM);
-				fn(ctx, f, MODEL_GRAM + 2);
-			}
-		}
-		if (pn) {
-			memcpy(f, "b:", 2);
-			memcpy(f + 2, k + ps, pn);
-			f[2 + pn] = '_';
-			memcpy(f + 3 + pn, k + s, n);
-			fn(ctx, f, pn + n + 3);
-		}
+	while ((n = next_word(k, len, &i, &s))) {
+		word_features(k + s, n, fn, ctx);
+		if (pn)
+			fn(ctx, f, pair_feature(f, k + ps, pn, k + s, n));
 		ps = s;
 		pn = n;
 	}
@@ -403,25 +528,90 @@ void model_each_feature(const char *k, size_t len,
 	each_feature(k, len, fn, ctx);
 }
 
+/* Add the weights of row `row` (once per answer). */
+static inline void add_row(struct model *m, uint32_t row)
+{
+	const float *w = m->w + (size_t)row * m->ncol;
+	double *z = m->z;
+	size_t c = 0, n = m->ncol;
+
+	if (m->seen[row] == m->stamp)
+		return;
+	m->seen[row] = m->stamp;
+#ifdef __SSE2__
+	/* two columns an instruction: the sums are these adds (each column's
+	 * float widened exactly, added in the same order), only side by side;
+	 * the rows' adds are most of what scoring an answer costs */
+	for (; c + 1 < n; c += 2)
+		_mm_storeu_pd(z + c, _mm_add_pd(_mm_loadu_pd(z + c),
+			_mm_cvtps_pd(_mm_castsi128_ps(_mm_loadl_epi64((const __m128i *)(w + c))))));
+#endif
+	for (; c < n; c++)
+		z[c] += w[c];
+}
+
 /* Add the weights of feature f[0..n) (once per answer). */
 static void add_feature(void *ctx, const char *f, size_t n)
 {
 	struct model *m = ctx;
 	long row = feature_row(m, hash_bytes(f, n));
-	const float *w;
-	size_t c;
 
-	if (row < 0 || m->seen[row] == m->stamp)
-		return;
-	m->seen[row] = m->stamp;
-	w = m->w + (size_t)row * m->ncol;
-	for (c = 0; c < m->ncol; c++)
-		m->z[c] += w[c];
+	if (row >= 0)
+		add_row(m, (uint32_t)row);
+}
+
+/* word_features' callback filling a cache record: the rows that exist. */
+static void cache_feature(void *ctx, const char *f, size_t n)
+{
+	struct model *m = ctx;
+	long row = feature_row(m, hash_bytes(f, n));
+
+	if (row >= 0)
+		m->wc.arena[m->wc.used++] = (uint32_t)row;
+}
+
+/* Add the weights of word w[0..n)'s own features, through the cache. */
+static void add_word(struct model *m, const char *w, size_t n)
+{
+	struct word_cache *wc = &m->wc;
+	uint64_t h = hash_bytes(w, n), tag = h >> 32 << 32;
+	size_t i = (size_t)h & (WC_SLOTS - 1), r, nrows;
+	uint32_t *rec;
+
+	for (; wc->slot[i]; i = (i + 1) & (WC_SLOTS - 1)) {
+		if ((wc->slot[i] & ~(uint64_t)UINT32_MAX) != tag)
+			continue;
+		rec = wc->arena + (uint32_t)wc->slot[i] - 1;
+		nrows = rec[0] >> 8;
+		if ((rec[0] & 0xFF) == n && !memcmp(rec + 1 + nrows, w, n)) {
+			for (r = 0; r < nrows; r++)
+				add_row(m, rec[1 + r]);
+			return;
+		}
+	}
+	if (wc->nwords == WC_WORDS || wc->used + WC_RECORD > WC_ARENA) {
+		memset(wc->slot, 0, WC_SLOTS * sizeof *wc->slot);
+		wc->nwords = wc->used = 0;
+		for (i = (size_t)h & (WC_SLOTS - 1); wc->slot[i]; i = (i + 1) & (WC_SLOTS - 1))
+			;
+	}
+	rec = wc->arena + wc->used;
+	wc->slot[i] = tag | (wc->used + 1);
+	wc->nwords++;
+	wc->used++;
+	word_features(w, n, cache_feature, m);
+	nrows = (size_t)(wc->arena + wc->used - rec) - 1;
+	rec[0] = (uint32_t)(nrows << 8 | n);
+	memcpy(rec + 1 + nrows, w, n);
+	wc->used += (n + 3) / 4;
+	for (r = 0; r < nrows; r++)
+		add_row(m, rec[1 + r]);
 }
 
 void model_score(struct model *m, const char *k, size_t len, double *p)
 {
-	size_t c;
+	char f[2 * MODEL_MAX_WORD + 4];
+	size_t c, i = 0, s = 0, n, ps = 0, pn = 0;
 
 	if (++m->stamp == 0) {
 		memset(m->seen, 0, m->nfeat * sizeof *m->seen);
@@ -429,7 +619,18 @@ void model_score(struct model *m, const char *k, size_t len, double *p)
 	}
 	for (c = 0; c < m->ncol; c++)
 		m->z[c] = m->bias[c];
-	each_feature(k, len, add_feature, m);
+	if (!m->wc.arena) {
+		each_feature(k, len, add_feature, m);
+	} else {
+		/* each_feature's walk, a word's own features from the cache */
+		while ((n = next_word(k, len, &i, &s))) {
+			add_word(m, k + s, n);
+			if (pn)
+				add_feature(m, f, pair_feature(f, k + ps, pn, k + s, n));
+			ps = s;
+			pn = n;
+		}
+	}
 	for (c = 0; c < m->ncb; c++)
 		p[c] = -1;
 	for (c = 0; c < m->ncol; c++)

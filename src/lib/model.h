@@ -31,7 +31,9 @@
  *   FEATURE      W W ...          one line per feature
  *
  * Ownership: model_load returns a model the caller frees with model_free.
- * A model keeps scratch space for model_score: one model per thread.
+ * A model keeps scratch space for model_score: one model per thread.  That
+ * includes a bounded cache of each word's feature rows (at most 1.3 MB,
+ * touched as words arrive), so scoring a stream stays flat in memory.
  */
 #ifndef KODER_MODEL_H
 #define KODER_MODEL_H

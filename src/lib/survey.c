@@ -14,10 +14,22 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* (wave, id) hashes and the line each was first seen on */
-struct seen_slot {
-	uint64_t h;        /* 0 = empty */
-	long line;
+/*
+ * The duplicate check's memory, the one thing here that grows with the
+ * survey: (wave, id) hashes and the line each was first seen on, in
+ * SEEN_PARTS tables picked by the hash's top bits.  Parts rather than one
+ * table so that growing (a new table of twice the size, filled from the
+ * old one) holds a part twice, not the whole check: with one table a
+ * million respondents peaked at 48 MB while it grew.  Hashes and lines are
+ * separate arrays, 12 bytes a slot rather than a padded 16.
+ */
+#define SEEN_PARTS 64
+#define SEEN_LINE_MAX UINT32_MAX   /* a line from here on is stored as this */
+
+struct seen_part {
+	uint64_t *h;       /* [mask + 1]; 0 = empty */
+	uint32_t *line;    /* [mask + 1] */
+	size_t mask, n;
 };
 
 /*
@@ -52,8 +64,7 @@ struct survey {
 	size_t index;
 	int dup_check;
 	char rownum[32];
-	struct seen_slot *seen;
-	size_t seen_mask, nseen;
+	struct seen_part seen[SEEN_PARTS];
 	struct group_cache wave, role;
 };
 
@@ -198,7 +209,10 @@ void survey_close(struct survey *s)
 	free(s->qcol);
 	free(s->answer);
 	free(s->answer_len);
-	free(s->seen);
+	for (size_t i = 0; i < SEEN_PARTS; i++) {
+		free(s->seen[i].h);
+		free(s->seen[i].line);
+	}
 	group_cache_release(&s->wave);
 	group_cache_release(&s->role);
 	free(s);
@@ -217,34 +231,51 @@ static uint64_t key_hash(const char *wave, const char *id, size_t n)
 	return h ? h : 1;
 }
 
+/* Make part p twice as large (1024 slots at first); 0 or KERR_NOMEM. */
+static int seen_grow(struct seen_part *p)
+{
+	size_t cap = p->mask ? (p->mask + 1) * 2 : 1024, i, k;
+	uint64_t *nh = calloc(cap, sizeof *nh);
+	uint32_t *nl = malloc(cap * sizeof *nl);
+
+	if (!nh || !nl) {
+		free(nh);
+		free(nl);
+		return KERR_NOMEM;
+	}
+	for (i = 0; p->h && i <= p->mask; i++)
+		if (p->h[i]) {
+			for (k = p->h[i] & (cap - 1); nh[k]; k = (k + 1) & (cap - 1))
+				;
+			nh[k] = p->h[i];
+			nl[k] = p->line[i];
+		}
+	free(p->h);
+	free(p->line);
+	p->h = nh;
+	p->line = nl;
+	p->mask = cap - 1;
+	return 0;
+}
+
 /* The line h was first seen on, or 0 after remembering it at `line`;
  * -1 when out of memory. */
 static long seen_add(struct survey *s, uint64_t h, long line)
 {
+	/* the part: the top bits of h times an odd constant, which depend on
+	 * every bit of h (ids that differ in their last letter differ in h's
+	 * low bits only, and those pick the slot) */
+	struct seen_part *p = &s->seen[(h * 0x9E3779B97F4A7C15u) >> 58];
 	size_t k;
 
-	if ((s->nseen + 1) * 4 > (s->seen_mask + 1) * 3) {
-		size_t cap = s->seen_mask ? (s->seen_mask + 1) * 2 : 1024, i;
-		struct seen_slot *ns = calloc(cap, sizeof *ns);
-
-		if (!ns)
-			return -1;
-		for (i = 0; s->seen && i <= s->seen_mask; i++)
-			if (s->seen[i].h) {
-				for (k = s->seen[i].h & (cap - 1); ns[k].h; k = (k + 1) & (cap - 1))
-					;
-				ns[k] = s->seen[i];
-			}
-		free(s->seen);
-		s->seen = ns;
-		s->seen_mask = cap - 1;
-	}
-	for (k = h & s->seen_mask; s->seen[k].h; k = (k + 1) & s->seen_mask)
-		if (s->seen[k].h == h)
-			return s->seen[k].line;
-	s->seen[k].h = h;
-	s->seen[k].line = line;
-	s->nseen++;
+	if ((p->n + 1) * 4 > (p->mask + 1) * 3 && seen_grow(p))
+		return -1;
+	for (k = h & p->mask; p->h[k]; k = (k + 1) & p->mask)
+		if (p->h[k] == h)
+			return p->line[k];
+	p->h[k] = h;
+	p->line[k] = (unsigned long)line < SEEN_LINE_MAX ? (uint32_t)line : SEEN_LINE_MAX;
+	p->n++;
 	return 0;
 }
 
@@ -401,9 +432,14 @@ nomem:
 
 int survey_dup_error(const struct survey *s, const struct survey_row *row, struct kerr *e)
 {
-	kerr_set(e, KERR_SCHEMA, "respondent id \"%.*s\" appears twice in wave %s: on line %ld "
-		"and on line %ld", (int)row->respondent_len, row->respondent, row->wave,
-		row->dup_line, row->line);
+	if ((unsigned long)row->dup_line >= SEEN_LINE_MAX)
+		kerr_set(e, KERR_SCHEMA, "respondent id \"%.*s\" appears twice in wave %s: on "
+			"line %ld and on an earlier line after line %lu", (int)row->respondent_len,
+			row->respondent, row->wave, row->line, (unsigned long)SEEN_LINE_MAX - 1);
+	else
+		kerr_set(e, KERR_SCHEMA, "respondent id \"%.*s\" appears twice in wave %s: on "
+			"line %ld and on line %ld", (int)row->respondent_len, row->respondent,
+			row->wave, row->dup_line, row->line);
 	kerr_at(e, s->file.data, row->line, 0);
 	kerr_path(e, "%s", s->c->id_col ? s->c->id_col : "");
 	return KERR_SCHEMA;

@@ -24,9 +24,10 @@
  * .sav/.zsav, Stata .dta or an .xlsx sheet; a labelled value reads as its
  * label, and the descriptor may name a wave or role by its code instead.
  *
- * Memory: what grows with the survey is the duplicate check, 16 bytes per
- * respondent (a 64-bit hash of wave and id, and the line it was first seen
- * on); two different respondents collide with odds of about 2^-64 per pair.
+ * Memory: what grows with the survey is the duplicate check, 12 bytes a
+ * slot, 16 to 32 bytes per respondent (a 64-bit hash of wave and id, and
+ * the line it was first seen on; growing holds 1/64 of it twice); two
+ * different respondents collide with odds of about 2^-64 per pair.
  *
  * Ownership: a survey owns its reader, file and tables (survey_close).  The
  * corpus is borrowed and must outlive it.  A survey_row's pointers are

@@ -157,6 +157,52 @@ static void duplicates(void **state)
 	kerr_list_release(&errs);
 }
 
+/* 200,000 respondents in two waves: the check grows many times over (in
+ * parts, survey.c), no respondent is taken for another, and a repeat at the
+ * end still names the line of its first occurrence. */
+static void duplicates_many(void **state)
+{
+	enum { N = 100000 };
+	struct corpus c;
+	struct survey *s = NULL;
+	struct survey_row row;
+	struct kerr_list errs = KERR_LIST_INIT;
+	struct kerr e;
+	char path[128];
+	FILE *fp;
+	long i, ndup = 0, dup_line[3] = { 0 };
+	int got;
+
+	(void)state;
+	snprintf(path, sizeof path, "%s/many.csv", dir);
+	fp = fopen(path, "wb");
+	assert_non_null(fp);
+	fputs("id;runde;rolle;Svar\n", fp);
+	for (i = 0; i < 2 * N; i++)
+		fprintf(fp, "R%07ld;%s;Leder;x\n", i % N, i < N ? "Nulpunkt" : "Afslutning");
+	fputs("R0000000;Nulpunkt;Leder;x\n"          /* first on line 2 */
+	      "R0099999;Afslutning;Leder;x\n"        /* first on line 200001 */
+	      "R0012345;Nulpunkt;Leder;x\n", fp);   /* first on line 12347 */
+	fclose(fp);
+	corpus_with(&c, 1);
+	assert_int_equal(survey_open(&s, &c, path, NULL, &errs), 0);
+	kerr_clear(&e);
+	while ((got = survey_next(s, &row, &e)) == SURVEY_ROW)
+		if (row.dup_line) {
+			assert_true(row.line > 2 * N + 1);
+			assert_true(ndup < 3);
+			dup_line[ndup++] = row.dup_line;
+		}
+	assert_int_equal(got, SURVEY_END);
+	assert_int_equal(ndup, 3);
+	assert_int_equal(dup_line[0], 2);
+	assert_int_equal(dup_line[1], 2 * N + 1);
+	assert_int_equal(dup_line[2], 12347);
+	survey_close(s);
+	corpus_release(&c);
+	kerr_list_release(&errs);
+}
+
 static void missing_columns(void **state)
 {
 	struct corpus c;
@@ -201,6 +247,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(waves_and_roles),
 		cmocka_unit_test(duplicates),
+		cmocka_unit_test(duplicates_many),
 		cmocka_unit_test(missing_columns),
 	};
 
