@@ -25,17 +25,11 @@ static int valid_utf8(const char *s, size_t n, int cut_ok)
 
 	while (i < len) {
 		UChar32 c;
-		int32_t at = i;
-		uint64_t w;
+		int32_t at;
 
-		/* text is mostly ASCII: eight bytes at a time while no high bit */
-		if (len - i >= 8) {
-			memcpy(&w, s + i, 8);
-			if (!(w & 0x8080808080808080ull)) {
-				i += 8;
-				continue;
-			}
-		}
+		if ((i = (int32_t)charset_ascii_end(s, (size_t)i, (size_t)len)) >= len)
+			break;
+		at = i;
 		U8_NEXT((const uint8_t *)s, i, len, c);
 		if (c < 0) {
 			if (cut_ok && len - at < 4 && i == len)
@@ -73,17 +67,11 @@ static int mostly_utf8(const char *s, size_t n)
 
 	while (i < len) {
 		UChar32 c;
-		int32_t at = i;
-		uint64_t w;
+		int32_t at;
 
-		/* text is mostly ASCII: eight bytes at a time while no high bit */
-		if (len - i >= 8) {
-			memcpy(&w, s + i, 8);
-			if (!(w & 0x8080808080808080ull)) {
-				i += 8;
-				continue;
-			}
-		}
+		if ((i = (int32_t)charset_ascii_end(s, (size_t)i, (size_t)len)) >= len)
+			break;
+		at = i;
 		U8_NEXT((const uint8_t *)s, i, len, c);
 		if (c < 0)
 			bad++;

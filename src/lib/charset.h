@@ -23,11 +23,31 @@
 #define KODER_CHARSET_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "buf.h"
 
 struct kerr;
+
+/* The end of the run of ASCII bytes from s[i] (at most len): most survey
+ * text is ASCII, so eight bytes at a time.  Inline: it sits in the
+ * per-byte loops of the reader and the normalizer. */
+static inline size_t charset_ascii_end(const char *s, size_t i, size_t len)
+{
+	uint64_t w;
+
+	while (len - i >= 8) {
+		memcpy(&w, s + i, 8);
+		if (w & 0x8080808080808080ull)
+			break;
+		i += 8;
+	}
+	while (i < len && (unsigned char)s[i] < 0x80)
+		i++;
+	return i;
+}
 
 /* a line is normalized whole: no longer than normalize.h's NORMALIZE_MAX_TEXT
  * (a 64 MB line once took 3.3 GB) */

@@ -14,6 +14,7 @@
  */
 #include "normalize.h"
 #include "buf.h"
+#include "charset.h"
 #include "error.h"
 #include "repair.h"
 
@@ -43,23 +44,6 @@ struct normalizer {
 #endif
 #define ONES 0x0101010101010101ull
 #define HIGH 0x8080808080808080ull
-
-/* The end of the run of ASCII bytes from t[i] (at most len): most of
- * every answer, so eight bytes at a time. */
-static inline size_t ascii_end(const char *t, size_t i, size_t len)
-{
-	uint64_t w;
-
-	while (len - i >= 8) {
-		memcpy(&w, t + i, 8);
-		if (w & HIGH)
-			break;
-		i += 8;
-	}
-	while (i < len && (unsigned char)t[i] < 0x80)
-		i++;
-	return i;
-}
 
 /* ---- offset maps ---------------------------------------------------- */
 
@@ -151,7 +135,7 @@ static int nfc_append(const char *in, size_t len, struct buf *out, size_t **map,
 		if (b < 0x80) {
 			size_t s = i;
 
-			i = ascii_end(in, i, len);
+			i = charset_ascii_end(in, i, len);
 			/* the last ASCII byte before non-ASCII may take a combining
 			 * mark, but not before a letter of U+0080..U+017F (lead
 			 * bytes C2..C5): each of those begins a segment */
