@@ -318,14 +318,72 @@ int train_set_add_gold(void *set, const char *id, const char *text, size_t len,
 	return train_set_add(set, text, len, codes, e);
 }
 
+/* 1 when b[0..n) holds a letter or digit: a row without one would teach
+ * a category's bias, not its words. */
+static int has_word(const char *b, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if ((unsigned char)b[i] >= 0x80 || (b[i] >= 'a' && b[i] <= 'z')
+		    || (b[i] >= 'A' && b[i] <= 'Z') || (b[i] >= '0' && b[i] <= '9'))
+			return 1;
+	return 0;
+}
+
+/*
+ * The words of include pattern `pat` as plain text appended to `out`: the
+ * pattern language's operators (`*`, `( | )?`, `#`, NEAR/N, BEFORE/N,
+ * `noneg:`) become spaces, so "savn* BEFORE/4 (kolleg*|det sociale)" reads
+ * "savn kolleg det sociale"; the model's features of that text are the
+ * grams and words an answer of the category shares with it even where the
+ * pattern does not match ("savnet", "kollegaerne").  A raw `re:`
+ * expression has no words to give; `when WORDS re:...` gives its WORDS.
+ * Returns 0 or KERR_NOMEM.
+ */
+static int pattern_words(const char *pat, struct buf *out)
+{
+	const char *re = strstr(pat, "re:"), *end = pat + strlen(pat), *q;
+
+	if (re && (re == pat || re[-1] == ' '))
+		end = re;   /* the expression itself, or after `when WORDS` */
+	if (!strncmp(pat, "when ", 5))
+		pat += 5;
+	if (!strncmp(pat, "noneg:", 6))
+		pat += 6;
+	for (q = pat; q < end; q++) {
+		size_t n = 0;
+
+		if (!strncmp(q, "BEFORE", 6))
+			n = 6;
+		else if (!strncmp(q, "NEAR", 4))
+			n = 4;
+		if (n) {   /* the operator and its /N */
+			q += n;
+			if (q < end && *q == '/')
+				for (q++; q < end && *q >= '0' && *q <= '9'; q++)
+					;
+			q--;
+			if (buf_add(out, " ", 1))
+				return KERR_NOMEM;
+			continue;
+		}
+		if (buf_add(out, strchr("*()|?#", *q) ? " " : q, 1))
+			return KERR_NOMEM;
+	}
+	return 0;
+}
+
 /*
  * The codebook's own words as answers coded with their category: each
- * example, and the label with the description.  They are what the
- * newcomer wrote down before any answer was coded, and with a hundred
- * coded answers a category has a dozen: these add its vocabulary where the
- * coders' answers have not yet shown it ("privatliv" in the label of
- * fleksibilitet).  They are rows after the sample's: every fit learns from
- * them, no held-out figure counts them.
+ * example, each include pattern's words (pattern_words), and the label
+ * with the description.  They are what the newcomer wrote down before any
+ * answer was coded, and with a hundred coded answers a category has a
+ * dozen: these add its vocabulary where the coders' answers have not yet
+ * shown it ("privatliv" in the label of fleksibilitet; one row a pattern
+ * gave the three newcomer studies 0.01 to 0.03 more macro-F1 than one row
+ * of all of them, or none).  They are rows after the sample's: every fit
+ * learns from them, no held-out figure counts them.
  */
 static int seed_rows(struct train_set *s, struct kerr *e)
 {
@@ -345,6 +403,15 @@ static int seed_rows(struct train_set *s, struct kerr *e)
 		for (j = 0; !rc && j < cat->nexamples; j++)
 			rc = featurize(s, cat->examples[j], strlen(cat->examples[j]), g, e);
 		if (rc || (long)c == cb->ingen_svar)
+			continue;
+		for (j = 0; !rc && j < cat->ninclude; j++) {
+			t.len = 0;
+			if (pattern_words(cat->include[j], &t))
+				rc = kerr_set(e, KERR_NOMEM, "out of memory");
+			else if (has_word(t.data, t.len))
+				rc = featurize(s, t.data, t.len, g, e);
+		}
+		if (rc)
 			continue;
 		t.len = 0;
 		if (buf_addf(&t, "%s. %s", cat->label ? cat->label : "",
