@@ -10,8 +10,11 @@
  * How: one logistic regression per column (every category but andet and
  * ingen_svar, then ingen_svar, then andet when the codebook has it) over
  * the answer's features (model_each_feature), fitted by liblinear
- * (logreg.h).  The answers are split into K folds (seeded); each fold is
- * coded by a model fitted on the others, and the thresholds that decide
+ * (logreg.h).  The codebook's own words (each category's examples, label
+ * and description, and below 1,000 answers each include pattern's words)
+ * are rows of their category in every fit, never held out.  The answers
+ * are split into K folds (seeded); each fold is coded by a model fitted
+ * on the others, and the thresholds that decide
  * how the model joins the patterns (model_decide) are chosen by
  * coordinate search on those held-out codes, maximising macro-F1.  The
  * held-out macro-F1 with the model is compared with the patterns' own on

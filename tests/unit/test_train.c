@@ -23,7 +23,8 @@
 static const char book[] =
 	"{\"id\": \"t\", \"version\": 1, \"categories\": [\n"
 	"{\"id\": \"tid\", \"label\": \"Tid\", \"include\": [\"travl*\"]},\n"
-	"{\"id\": \"leder\", \"label\": \"Ledelse\", \"include\": [\"ledelsen svigter\"]},\n"
+	"{\"id\": \"leder\", \"label\": \"Ledelse\", \"include\": [\"ledelsen svigter\",\n"
+	" \"noneg:savn* BEFORE/4 (lederskab*|sparring)\", \"re:\\\\bxyzzy\\\\b\"]},\n"
 	"{\"id\": \"andet\", \"label\": \"Andet\"}\n"
 	"]}\n";
 
@@ -51,6 +52,19 @@ static void answer(unsigned i, char *text, size_t size, const char **codes)
 	} else {
 		snprintf(text, size, "%s; %s", f, g);
 		*codes = "andet";
+	}
+}
+
+/* Add the first n answers of the stream to set. */
+static void add_answers(struct train_set *set, unsigned n)
+{
+	char text[200];
+	const char *codes;
+	unsigned i;
+
+	for (i = 0; i < n; i++) {
+		answer(i, text, sizeof text, &codes);
+		assert_int_equal(train_set_add(set, text, strlen(text), codes, NULL), 0);
 	}
 }
 
@@ -90,15 +104,9 @@ static void test_planted_signal(void **state)
 	struct train_opts to = { 5, 7, 0, 0 };
 	struct train_report rep;
 	struct buf model = BUF_INIT;
-	char text[200];
-	const char *codes;
 	long leder = codebook_find(x->cb, "leder");
-	unsigned i;
 
-	for (i = 0; i < 300; i++) {
-		answer(i, text, sizeof text, &codes);
-		assert_int_equal(train_set_add(x->set, text, strlen(text), codes, NULL), 0);
-	}
+	add_answers(x->set, 300);
 	assert_int_equal(train_set_add(x->set, "  ", 2, "andet", NULL), 0);   /* blank: skipped */
 	assert_int_equal(train_set_count(x->set), 300);
 	assert_int_equal(train_fit(x->set, &to, &rep, &model, NULL), 0);
@@ -137,15 +145,10 @@ static void test_written_model_codes(void **state)
 	struct engine_answer a;
 	struct engine_opts eo = { 0 };
 	struct codebook *cb2;
-	char text[200], dir[] = "/tmp/koder-train-XXXXXX";
-	const char *codes;
+	char dir[] = "/tmp/koder-train-XXXXXX";
 	FILE *fp;
-	unsigned i;
 
-	for (i = 0; i < 200; i++) {
-		answer(i, text, sizeof text, &codes);
-		assert_int_equal(train_set_add(x->set, text, strlen(text), codes, NULL), 0);
-	}
+	add_answers(x->set, 200);
 	assert_int_equal(train_fit(x->set, NULL, &rep, &model, NULL), 0);
 	assert_non_null(mkdtemp(dir));
 	buf_addf(&path, "%s/t.model", dir);
@@ -176,6 +179,39 @@ static void test_written_model_codes(void **state)
 	train_report_release(&rep);
 }
 
+/* Below 1,000 answers each include pattern's words are a row of its
+ * category: the model knows a pattern's words no answer used, the
+ * operators are not words, and a raw expression gives none. */
+static void test_pattern_rows(void **state)
+{
+	struct fix *x = *state;
+	struct train_opts to = { 5, 7, 0, 0 };
+	struct train_report rep;
+	struct buf model = BUF_INIT;
+	const char *line;
+	double wt, wl;
+	unsigned i;
+
+	add_answers(x->set, 200);
+	assert_int_equal(train_fit(x->set, &to, &rep, &model, NULL), 0);
+	assert_false(rep.refused);
+	/* "lederskab" and "sparring" are in no answer, only in leder's pattern */
+	for (i = 0; i < 2; i++) {
+		line = strstr(model.data, i ? "\nw:sparring\t" : "\nw:lederskab\t");
+		assert_non_null(line);
+		assert_int_equal(sscanf(strchr(line + 1, '\t'), "%lf\t%lf", &wt, &wl), 2);
+		assert_true(wl > 0);
+		assert_true(wl > wt);
+	}
+	assert_non_null(strstr(model.data, "\nw:savn\t"));
+	assert_null(strstr(model.data, "\nw:4\t"));
+	assert_null(strstr(model.data, "before"));
+	assert_null(strstr(model.data, "noneg"));
+	assert_null(strstr(model.data, "xyzzy"));
+	train_report_release(&rep);
+	buf_release(&model);
+}
+
 static void test_bad_codes(void **state)
 {
 	struct fix *x = *state;
@@ -200,6 +236,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_planted_signal, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_written_model_codes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pattern_rows, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_codes, setup, teardown),
 	};
 
