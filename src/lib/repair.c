@@ -993,6 +993,34 @@ static float head_bar(struct repairer *rp, const struct search *s, const float *
 	return bar;
 }
 
+/*
+ * For an uncounted word (f == 0) whose best candidate bi came from the
+ * trie: 1 if, with the word as written scoring orig, that candidate is what
+ * repair_lower writes in every context, casing and forced state in which
+ * it wins at all - every test below that reads orig passes, taking the
+ * context that helps the repair least (no relaxed line; with f == 0 the
+ * word pair model and the pair branch never apply).  0 when one may fail,
+ * or when telling would need hunspell (head_bar of a loose candidate).
+ */
+static int repair_holds(const struct search *s, const float *sc, int bi, float orig,
+			const char *lw, size_t n, int caps)
+{
+	const struct cand *b = &s->c[bi];
+	float margin = caps ? CAPS_MARGIN : MARGIN;
+
+	/* decide: a word hunspell knows against a compound or form */
+	if (orig > -1e8f && (b->parts > 1 || b->inflected) &&
+	    (b->loose || sc[bi] < orig + KNOWN_COMPOUND_MARGIN))
+		return 0;
+	/* repair_lower: a word hunspell knows, changed only for a common confusion */
+	if (orig == SPELL_BASE && b->cost > SPELL_MAX_COST)
+		return 0;
+	/* repair_lower: a short word in capitals nobody knows counts as known */
+	if (caps && n <= ACRONYM_MAX && orig < SPELL_BASE && plain_letters(lw, n))
+		orig = SPELL_BASE;
+	return sc[bi] > orig + margin;
+}
+
 /* Decide for a lower-cased word without context; fills a cache entry whose
  * best candidate is stored in the arena. */
 static int decide(struct repairer *rp, const char *lw, size_t n, int caps, struct centry *ce)
@@ -1002,10 +1030,15 @@ static int decide(struct repairer *rp, const char *lw, size_t n, int caps, struc
 	float sc[MAXCAND];
 	int order[MAXCAND];
 	int i, j, bi = -1, checked = 0;
+	/* an uncounted word: what it scores if hunspell rejects it (orig_no)
+	 * and if it accepts it (orig_yes, also as its own compound of counted
+	 * parts) - hunspell is asked only when the answer can change what is
+	 * written (below) */
+	float orig_no = -1e9f, orig_yes = SPELL_BASE;
 
 	memset(ce, 0, sizeof(*ce));
 	ce->freq = f;
-	ce->orig = f ? log10f((float)f) : lexicon_spell(rp->lx, lw, n) ? SPELL_BASE : -1e9f;
+	ce->orig = f ? log10f((float)f) : -1e9f;
 	memset(&s, 0, sizeof(s));
 	s.lx = rp->lx;
 	s.rp = rp;
@@ -1048,13 +1081,32 @@ static int decide(struct repairer *rp, const char *lw, size_t n, int caps, struc
 		if (c->len == n && !memcmp(c->w, lw, n)) {
 			/* the word as written, split into counted parts: a real
 			 * compound only if hunspell agrees (else ng+dvendigt) */
-			if (sc[order[j]] > ce->orig && !c->loose &&
-			    ((c->parts == 1 && !c->inflected) || lexicon_spell(rp->lx, lw, n)))
+			if (!f) {
+				if (!c->loose && sc[order[j]] > orig_yes)
+					orig_yes = sc[order[j]];
+				if (!c->loose && c->parts == 1 && !c->inflected &&
+				    sc[order[j]] > orig_no)
+					orig_no = sc[order[j]];
+			} else if (sc[order[j]] > ce->orig && !c->loose &&
+				   ((c->parts == 1 && !c->inflected) || lexicon_spell(rp->lx, lw, n))) {
 				ce->orig = sc[order[j]];
+			}
 		} else if (bi < 0 && ((c->parts == 1 && !c->inflected) ||
 			   (checked++ < 4 && lexicon_spell(rp->lx, c->w, c->len)))) {
 			bi = order[j];
 		}
+	}
+	/* Hunspell's word on the word as written (a Danish compound check costs
+	 * as much as deciding hundreds of counted words) matters only when the
+	 * repair could lose to it: when a candidate from the trie is written
+	 * whatever hunspell says, the word keeps orig_no, which gives exactly
+	 * that output (repair_holds).  Else ask. */
+	if (!f) {
+		if (bi >= 0 && repair_holds(&s, sc, bi, orig_no, lw, n, caps) &&
+		    repair_holds(&s, sc, bi, orig_yes, lw, n, caps))
+			ce->orig = orig_no;
+		else
+			ce->orig = lexicon_spell(rp->lx, lw, n) ? orig_yes : orig_no;
 	}
 	if (bi < 0 && ce->orig < -1e8f) {
 		int typing = 0;
