@@ -993,32 +993,64 @@ static float head_bar(struct repairer *rp, const struct search *s, const float *
 	return bar;
 }
 
-/*
- * For an uncounted word (f == 0) whose best candidate bi came from the
- * trie: 1 if, with the word as written scoring orig, that candidate is what
- * repair_lower writes in every context, casing and forced state in which
- * it wins at all - every test below that reads orig passes, taking the
- * context that helps the repair least (no relaxed line; with f == 0 the
- * word pair model and the pair branch never apply).  0 when one may fail,
- * or when telling would need hunspell (head_bar of a loose candidate).
- */
-static int repair_holds(const struct search *s, const float *sc, int bi, float orig,
-			const char *lw, size_t n, int caps)
-{
-	const struct cand *b = &s->c[bi];
-	float margin = caps ? CAPS_MARGIN : MARGIN;
+/* What repair_lower makes of a cache entry in every context (see outcome). */
+enum outcome {
+	O_DEPENDS,      /* the context decides, or telling would need hunspell */
+	O_NO_BEST,      /* no candidate: the word stays (or, forced, lw is written) */
+	O_NEVER,        /* a candidate that loses in every context */
+	O_ALWAYS        /* a candidate that wins in every context it is not
+			 * vetoed in by tests that do not read orig */
+};
 
-	/* decide: a word hunspell knows against a compound or form */
-	if (orig > -1e8f && (b->parts > 1 || b->inflected) &&
-	    (b->loose || sc[bi] < orig + KNOWN_COMPOUND_MARGIN))
-		return 0;
+/*
+ * Where decide and repair_lower read the word's own score orig, what they
+ * make of candidate bi (-1: none from the trie) when the word as written
+ * scores orig: the same steps in the same order, each taken in the context
+ * that helps the repair most (for O_NEVER) or least (for O_ALWAYS): a
+ * relaxed line adds at most RELAX * cost, the word pair model moves a
+ * whole counted word's score by at most LM_MAX, and float rounding is
+ * monotonic, so the bounds hold.  Two values of orig with the same
+ * outcome, not O_DEPENDS, give the same output in every context, casing
+ * and forced state: the tests that do not read orig (the pair branch,
+ * guessed repairs, short words, places) are the same for both.
+ */
+static enum outcome outcome(const struct search *s, const float *sc, int bi, float orig,
+			    unsigned f, const char *lw, size_t n, int caps)
+{
+	const struct cand *b = &s->c[bi < 0 ? 0 : bi];
+	float margin = caps ? CAPS_MARGIN : MARGIN, hi, lo, bar;
+	int lm;
+
+	/* decide: no candidate from the trie; for a word nobody knows,
+	 * hunspell's own guesses (generate) and report terms come next */
+	if (bi < 0)
+		return orig < -1e8f ? O_DEPENDS : O_NO_BEST;
+	/* decide: a word hunspell knows against a compound or form (head_bar
+	 * of a loose candidate asks hunspell) */
+	if (!f && orig > -1e8f && (b->parts > 1 || b->inflected)) {
+		if (b->loose)
+			return O_DEPENDS;
+		if (sc[bi] < orig + KNOWN_COMPOUND_MARGIN)
+			return O_NO_BEST;
+	}
 	/* repair_lower: a word hunspell knows, changed only for a common confusion */
 	if (orig == SPELL_BASE && b->cost > SPELL_MAX_COST)
-		return 0;
+		return O_NO_BEST;
 	/* repair_lower: a short word in capitals nobody knows counts as known */
 	if (caps && n <= ACRONYM_MAX && orig < SPELL_BASE && plain_letters(lw, n))
 		orig = SPELL_BASE;
-	return sc[bi] > orig + margin;
+	bar = orig + margin;
+	/* ce->whole && ce->freq > 0: the word pair model may move the score */
+	lm = b->parts == 1 && !b->inflected && b->freq > 0 && f > 0;
+	lo = lm ? sc[bi] - LM_MAX : sc[bi];
+	hi = lm ? sc[bi] + LM_MAX : sc[bi];
+	if (b->cost <= RELAX_MAX_COST)
+		hi += RELAX * b->cost;
+	if (lo > bar)
+		return O_ALWAYS;
+	if (!(hi > bar))
+		return O_NEVER;
+	return O_DEPENDS;
 }
 
 /* Decide for a lower-cased word without context; fills a cache entry whose
@@ -1034,11 +1066,12 @@ static int decide(struct repairer *rp, const char *lw, size_t n, int caps, struc
 	 * and if it accepts it (orig_yes, also as its own compound of counted
 	 * parts) - hunspell is asked only when the answer can change what is
 	 * written (below) */
-	float orig_no = -1e9f, orig_yes = SPELL_BASE;
+	float orig_no, orig_yes;
 
 	memset(ce, 0, sizeof(*ce));
 	ce->freq = f;
-	ce->orig = f ? log10f((float)f) : -1e9f;
+	orig_no = f ? log10f((float)f) : -1e9f;
+	orig_yes = f ? orig_no : SPELL_BASE;
 	memset(&s, 0, sizeof(s));
 	s.lx = rp->lx;
 	s.rp = rp;
@@ -1081,32 +1114,26 @@ static int decide(struct repairer *rp, const char *lw, size_t n, int caps, struc
 		if (c->len == n && !memcmp(c->w, lw, n)) {
 			/* the word as written, split into counted parts: a real
 			 * compound only if hunspell agrees (else ng+dvendigt) */
-			if (!f) {
-				if (!c->loose && sc[order[j]] > orig_yes)
-					orig_yes = sc[order[j]];
-				if (!c->loose && c->parts == 1 && !c->inflected &&
-				    sc[order[j]] > orig_no)
-					orig_no = sc[order[j]];
-			} else if (sc[order[j]] > ce->orig && !c->loose &&
-				   ((c->parts == 1 && !c->inflected) || lexicon_spell(rp->lx, lw, n))) {
-				ce->orig = sc[order[j]];
-			}
+			if (!c->loose && sc[order[j]] > orig_yes)
+				orig_yes = sc[order[j]];
+			if (!c->loose && c->parts == 1 && !c->inflected && sc[order[j]] > orig_no)
+				orig_no = sc[order[j]];
 		} else if (bi < 0 && ((c->parts == 1 && !c->inflected) ||
 			   (checked++ < 4 && lexicon_spell(rp->lx, c->w, c->len)))) {
 			bi = order[j];
 		}
 	}
-	/* Hunspell's word on the word as written (a Danish compound check costs
-	 * as much as deciding hundreds of counted words) matters only when the
-	 * repair could lose to it: when a candidate from the trie is written
-	 * whatever hunspell says, the word keeps orig_no, which gives exactly
-	 * that output (repair_holds).  Else ask. */
-	if (!f) {
-		if (bi >= 0 && repair_holds(&s, sc, bi, orig_no, lw, n, caps) &&
-		    repair_holds(&s, sc, bi, orig_yes, lw, n, caps))
-			ce->orig = orig_no;
-		else
-			ce->orig = lexicon_spell(rp->lx, lw, n) ? orig_yes : orig_no;
+	/* The word as written scores orig_yes if hunspell accepts it, else
+	 * orig_no.  Its answer (a Danish compound check costs as much as
+	 * deciding hundreds of counted words) is asked only when the two can
+	 * give different output somewhere; else the word keeps orig_no. */
+	ce->orig = orig_no;
+	if (orig_yes != orig_no) {
+		enum outcome o = outcome(&s, sc, bi, orig_no, f, lw, n, caps);
+
+		if ((o == O_DEPENDS || o != outcome(&s, sc, bi, orig_yes, f, lw, n, caps)) &&
+		    lexicon_spell(rp->lx, lw, n))
+			ce->orig = orig_yes;
 	}
 	if (bi < 0 && ce->orig < -1e8f) {
 		int typing = 0;
