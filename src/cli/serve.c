@@ -54,6 +54,9 @@ extern const struct web_asset web_assets[];
 #define RATE_LOGINS 10          /* failed logins per address per minute */
 #define MAX_HOSTS 32
 #define CHECKPOINT_BYTES (16LL << 20)   /* fold the -wal file in past 16 MB */
+/* The -wal file laid out in advance (store_defer_sync): the checkpoint's
+ * 16 MB and what comes in while it runs. */
+#define WAL_BYTES (CHECKPOINT_BYTES + (4LL << 20))
 
 struct session {
 	char sid[65], csrf[65], hash[65];
@@ -818,7 +821,8 @@ int serve_start(struct serve **out, struct store *s, const struct serve_opts *o,
 		return kerr_set(e, KERR_NOMEM, "cannot make the server's lock");
 	}
 	sv->have_lock = 1;
-	if ((rc = sdata_open(&sv->data, s, o->question, e)) || (rc = store_defer_sync(s, e))) {
+	if ((rc = sdata_open(&sv->data, s, o->question, e))
+	    || (rc = store_defer_sync(s, WAL_BYTES, e))) {
 		serve_stop(sv);
 		return rc;
 	}
