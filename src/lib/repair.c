@@ -20,6 +20,10 @@
  * (nulpunkt+målingen against nulpunkt+malingen: the heads' counts decide).  Scores
  * are log10 counts minus costs; the word as written competes on the same
  * scale, so a correct word stays unless a repair beats it by MARGIN.
+ * A hunspell-da check of a Danish compound costs as much as deciding
+ * hundreds of counted words, so decide asks only while an answer can still
+ * change what is written in some context (label, settled): the output is
+ * the same as if every answer were asked.
  * The costs were set on the dev halves of tests/normalize-eval; the
  * held-out halves only measure them.
  */
