@@ -105,7 +105,9 @@ struct serve {
 	struct pending *pend;   /* committed, waiting for the next sync */
 	int inflight;           /* POSTs between their check of `stopping` and pend */
 	int stopping;
-	int ckwanted;           /* a sync ended: the -wal file may be due a checkpoint */
+	int ckwanted;           /* a sync ended while the checkpoint thread slept */
+	int ckarmed;            /* the checkpoint thread waits for a pause */
+	struct timespec lastsync; /* when the last sync ended (CLOCK_MONOTONIC) */
 	int ckstop;             /* the sync thread is gone: the checkpoint thread ends */
 	pthread_t syncer, ckpointer;
 	int have_syncer, have_ckpointer, have_lock;
@@ -438,8 +440,13 @@ static void *sync_loop(void *arg)
 			MHD_resume_connection(p->c);
 		}
 		pthread_mutex_lock(&sv->mu);
-		sv->ckwanted = 1;
-		pthread_cond_signal(&sv->ckcv);
+		/* Waiting for a pause, the checkpoint thread reads the time
+		 * itself: no wake-up per sync. */
+		clock_gettime(CLOCK_MONOTONIC, &sv->lastsync);
+		if (!sv->ckarmed) {
+			sv->ckwanted = 1;
+			pthread_cond_signal(&sv->ckcv);
+		}
 	}
 	pthread_mutex_unlock(&sv->mu);
 	return NULL;
@@ -461,31 +468,38 @@ static void *sync_loop(void *arg)
 static void *checkpoint_loop(void *arg)
 {
 	struct serve *sv = arg;
-	struct timespec until;
+	struct timespec until, now;
 	long long want;
 	struct kerr e;
-	int armed = 0, rc;
 
 	pthread_mutex_lock(&sv->mu);
 	for (;;) {
-		rc = 0;
-		if (armed) {
-			clock_gettime(CLOCK_MONOTONIC, &until);
+		if (sv->ckarmed) {
+			/* Until CHECKPOINT_IDLE_MS after the last sync; a sync since
+			 * then moves the end, and the full file is looked at each
+			 * time round (at most CHECKPOINT_IDLE_MS apart). */
+			until = sv->lastsync;
 			until.tv_nsec += CHECKPOINT_IDLE_MS * 1000000L;
 			until.tv_sec += until.tv_nsec / 1000000000L;
 			until.tv_nsec %= 1000000000L;
-			while (!sv->ckwanted && !sv->ckstop && rc != ETIMEDOUT)
-				rc = pthread_cond_timedwait(&sv->ckcv, &sv->mu, &until);
+			if (!sv->ckstop)
+				pthread_cond_timedwait(&sv->ckcv, &sv->mu, &until);
+			clock_gettime(CLOCK_MONOTONIC, &now);
+			if (now.tv_sec > until.tv_sec || (now.tv_sec == until.tv_sec
+			    && now.tv_nsec >= until.tv_nsec)) {
+				want = CHECKPOINT_IDLE_BYTES;   /* a pause */
+				sv->ckarmed = 0;
+			} else {
+				want = CHECKPOINT_BYTES;
+			}
 		} else {
 			while (!sv->ckwanted && !sv->ckstop)
 				pthread_cond_wait(&sv->ckcv, &sv->mu);
+			want = CHECKPOINT_BYTES;
+			sv->ckarmed = sv->ckwanted;
 		}
-		if (sv->ckstop && !sv->ckwanted)
+		if (sv->ckstop)
 			break;
-		/* A sync just ended: only a full file now; a pause: any past
-		 * the idle size.  Either way the next sync arms the wait again. */
-		want = sv->ckwanted ? CHECKPOINT_BYTES : CHECKPOINT_IDLE_BYTES;
-		armed = sv->ckwanted;
 		sv->ckwanted = 0;
 		pthread_mutex_unlock(&sv->mu);
 		kerr_clear(&e);
