@@ -2,7 +2,10 @@
  * cmd_discover.c - `koder discover`: candidate new categories among the
  * answers no category explains (discover.h), each with an id, a label,
  * include patterns ready to paste, its answers per wave and role and five
- * examples; as text, or as a codebook fragment (--format json).
+ * examples; as text, or as a codebook fragment (--format json).  The
+ * answers to group wait in a scratch file while discover groups a sample
+ * of them, then pass once more (see struct run): memory does not grow
+ * with the answers.
  */
 #include "buf.h"
 #include "cli.h"
