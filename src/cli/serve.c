@@ -53,7 +53,15 @@ extern const struct web_asset web_assets[];
 #define RATE_SLOTS 64
 #define RATE_LOGINS 10          /* failed logins per address per minute */
 #define MAX_HOSTS 32
-#define CHECKPOINT_BYTES (16LL << 20)   /* fold the -wal file in past 16 MB */
+/* Checkpoints wait for a pause in the writing (CHECKPOINT_IDLE_MS with no
+ * sync) once the -wal file holds CHECKPOINT_IDLE_BYTES, and run at once,
+ * pause or not, past CHECKPOINT_BYTES: see checkpoint_loop. */
+#define CHECKPOINT_BYTES (32LL << 20)
+#define CHECKPOINT_IDLE_BYTES (1LL << 20)
+#define CHECKPOINT_IDLE_MS 250
+/* The -wal file laid out in advance (store_defer_sync): the most it holds
+ * before a checkpoint, and what comes in while that runs. */
+#define WAL_BYTES (CHECKPOINT_BYTES + (4LL << 20))
 
 struct session {
 	char sid[65], csrf[65], hash[65];
@@ -442,29 +450,65 @@ static void *sync_loop(void *arg)
  * syncs, tens of milliseconds on a busy disk) run in a thread of their
  * own, woken after each sync, so no held reply ever waits for one: in the
  * sync thread, every decision made during a checkpoint waited for it.
- * store_checkpoint only looks at a counter until the -wal file has grown
- * by CHECKPOINT_BYTES, and uses a connection of its own.
+ * Even so a checkpoint's disk writes slow the syncs running beside it, so
+ * it waits for a pause: once the -wal file holds CHECKPOINT_IDLE_BYTES, it
+ * runs when CHECKPOINT_IDLE_MS pass with no sync (coders think between
+ * decisions; a team leaves such pauses all the time).  Writing without a
+ * pause, it runs anyway when the file holds CHECKPOINT_BYTES, which bounds
+ * the file.  store_checkpoint only looks at a counter until its threshold
+ * is reached, and uses a connection of its own.
  */
 static void *checkpoint_loop(void *arg)
 {
 	struct serve *sv = arg;
+	struct timespec until;
+	long long want;
 	struct kerr e;
+	int armed = 0, rc;
 
 	pthread_mutex_lock(&sv->mu);
 	for (;;) {
-		while (!sv->ckwanted && !sv->ckstop)
-			pthread_cond_wait(&sv->ckcv, &sv->mu);
-		if (!sv->ckwanted)
+		rc = 0;
+		if (armed) {
+			clock_gettime(CLOCK_MONOTONIC, &until);
+			until.tv_nsec += CHECKPOINT_IDLE_MS * 1000000L;
+			until.tv_sec += until.tv_nsec / 1000000000L;
+			until.tv_nsec %= 1000000000L;
+			while (!sv->ckwanted && !sv->ckstop && rc != ETIMEDOUT)
+				rc = pthread_cond_timedwait(&sv->ckcv, &sv->mu, &until);
+		} else {
+			while (!sv->ckwanted && !sv->ckstop)
+				pthread_cond_wait(&sv->ckcv, &sv->mu);
+		}
+		if (sv->ckstop && !sv->ckwanted)
 			break;
+		/* A sync just ended: only a full file now; a pause: any past
+		 * the idle size.  Either way the next sync arms the wait again. */
+		want = sv->ckwanted ? CHECKPOINT_BYTES : CHECKPOINT_IDLE_BYTES;
+		armed = sv->ckwanted;
 		sv->ckwanted = 0;
 		pthread_mutex_unlock(&sv->mu);
 		kerr_clear(&e);
-		if (store_checkpoint(sv->s, CHECKPOINT_BYTES, &e))
+		if (store_checkpoint(sv->s, want, &e))
 			logf_(sv, "%s", e.msg);
 		pthread_mutex_lock(&sv->mu);
 	}
 	pthread_mutex_unlock(&sv->mu);
 	return NULL;
+}
+
+/* A condition variable whose timed waits run on CLOCK_MONOTONIC, so a
+ * change of the wall clock does not start or stall a checkpoint. */
+static int monotonic_cond(pthread_cond_t *cv)
+{
+	pthread_condattr_t a;
+	int rc;
+
+	if (pthread_condattr_init(&a))
+		return -1;
+	rc = pthread_condattr_setclock(&a, CLOCK_MONOTONIC) || pthread_cond_init(cv, &a);
+	pthread_condattr_destroy(&a);
+	return rc ? -1 : 0;
 }
 
 /* A POST may write: 0 when the server is stopping (the caller refuses it),
@@ -811,14 +855,15 @@ int serve_start(struct serve **out, struct store *s, const struct serve_opts *o,
 		free(sv);
 		return kerr_set(e, KERR_NOMEM, "cannot make the server's lock");
 	}
-	if (pthread_cond_init(&sv->ckcv, NULL)) {
+	if (monotonic_cond(&sv->ckcv)) {
 		pthread_cond_destroy(&sv->cv);
 		pthread_mutex_destroy(&sv->mu);
 		free(sv);
 		return kerr_set(e, KERR_NOMEM, "cannot make the server's lock");
 	}
 	sv->have_lock = 1;
-	if ((rc = sdata_open(&sv->data, s, o->question, e)) || (rc = store_defer_sync(s, e))) {
+	if ((rc = sdata_open(&sv->data, s, o->question, e))
+	    || (rc = store_defer_sync(s, WAL_BYTES, e))) {
 		serve_stop(sv);
 		return rc;
 	}

@@ -292,7 +292,54 @@ static int wal_hook(void *ctx, sqlite3 *db, const char *name, int frames)
 	return SQLITE_OK;
 }
 
-int store_defer_sync(struct store *s, struct kerr *e)
+/*
+ * Lays the -wal file out to `bytes` ahead of the commits: zeros after
+ * SQLite's last frame, which it never reads as frames (a frame is one only
+ * with the file's salt and a matching checksum, and after a reset SQLite
+ * leaves old frames past its end the same way).  A commit then overwrites
+ * blocks the file already has, and fdatasync writes only that data, not
+ * the file's new size and blocks as well: one disk write per sync, not
+ * two.  Done under the write lock, so no other connection appends while
+ * the zeros go in.
+ */
+static int wal_lay_out(struct store *s, const char *wal, long long bytes, struct kerr *e)
+{
+	static const char zero[1 << 16];
+	struct stat st;
+	long long at;
+	int fd, rc;
+
+	if (bytes <= 0)
+		return 0;
+	if ((rc = store_begin(s, e)))
+		return rc;
+	if ((fd = open(wal, O_WRONLY | O_CLOEXEC)) < 0 || fstat(fd, &st)) {
+		rc = kerr_errno(e, errno, wal, "cannot open the store's -wal file");
+		goto out;
+	}
+	for (at = st.st_size; at < bytes;) {
+		size_t n = bytes - at < (long long)sizeof zero ? (size_t)(bytes - at) : sizeof zero;
+		ssize_t w = pwrite(fd, zero, n, (off_t)at);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			rc = kerr_errno(e, w < 0 ? errno : ENOSPC, wal,
+				"cannot make room in the store's -wal file (is the disk full?)");
+			goto out;
+		}
+		at += w;
+	}
+	if (st.st_size < bytes && fdatasync(fd))
+		rc = kerr_errno(e, errno, wal, "cannot write the store's -wal file to disk");
+out:
+	if (fd >= 0)
+		close(fd);
+	store_rollback(s);
+	return rc;
+}
+
+int store_defer_sync(struct store *s, long long wal_bytes, struct kerr *e)
 {
 	long long ps = 4096;
 	const char *wal;
@@ -310,6 +357,10 @@ int store_defer_sync(struct store *s, struct kerr *e)
 	wal = sqlite3_filename_wal(sqlite3_db_filename(s->db, "main"));
 	if (!wal || (s->walfd = open(wal, O_RDONLY | O_CLOEXEC)) < 0) {
 		rc = kerr_errno(e, errno, wal ? wal : s->path, "cannot open the store's -wal file");
+		goto undo;
+	}
+	if ((rc = wal_lay_out(s, wal, wal_bytes, e))) {
+		close(s->walfd);
 		goto undo;
 	}
 	if (sqlite3_open_v2(s->path, &s->ckdb, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {

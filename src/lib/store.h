@@ -183,7 +183,10 @@ int store_in_tx(const struct store *s);
  * at once share one disk sync and nobody waits for a sync to read.
  * Checkpoints no longer run on `s`: store_checkpoint runs one (syncing as
  * SQLite always does) once min_bytes more have gone into the -wal file
- * since the last one (or since SQLite started the file over).
+ * since the last one (or since SQLite started the file over).  With
+ * wal_bytes > 0 the -wal file is laid out to that size at once (zeros that
+ * SQLite ignores), so that a sync rewrites blocks the file has rather
+ * than growing it: give it a little more than the checkpoints' min_bytes.
  *
  * Threads: store_sync and store_checkpoint touch only what store_defer_sync
  * opened for them (a descriptor of the -wal file, a connection of their
@@ -193,7 +196,7 @@ int store_in_tx(const struct store *s);
  * deferral (after those threads are done) and folds the -wal file in,
  * synced.
  */
-int store_defer_sync(struct store *s, struct kerr *e);
+int store_defer_sync(struct store *s, long long wal_bytes, struct kerr *e);
 int store_sync(struct store *s, struct kerr *e);
 int store_checkpoint(struct store *s, long long min_bytes, struct kerr *e);
 
