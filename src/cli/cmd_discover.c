@@ -2,7 +2,10 @@
  * cmd_discover.c - `koder discover`: candidate new categories among the
  * answers no category explains (discover.h), each with an id, a label,
  * include patterns ready to paste, its answers per wave and role and five
- * examples; as text, or as a codebook fragment (--format json).
+ * examples; as text, or as a codebook fragment (--format json).  The
+ * answers to group wait in a scratch file while discover groups a sample
+ * of them, then pass once more (see struct run): memory does not grow
+ * with the answers.
  */
 #include "buf.h"
 #include "cli.h"
@@ -23,6 +26,7 @@
 #include "survey.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,12 +74,42 @@ static const struct cli_usage usage = {
 	"problems, 5 an output could not be written.\n"
 };
 
-/* One answer kept for the output: id and text in one block (id first,
- * owned), wave and role shared (owned by struct run's names). */
-struct row {
+/* One answer to group as it comes back from the scratch file (see spool):
+ * id, wave, role, text as written, repaired text. */
+enum { F_ID, F_WAVE, F_ROLE, F_TEXT, F_NORM, NF };
+struct rec {
+	char *f[NF];
+	size_t len[NF], cap[NF];
+};
+
+/* One example kept for a candidate: own is 1 when the answer is nearest to
+ * the candidate's own group (those come first, closest first), else the
+ * answers come in the order read (seq). */
+struct example {
 	char *id, *text;
+	size_t len, seq;
+	int own;
+	double sim;
+};
+
+struct cell {
 	const char *wave, *role;
-	size_t len;
+	size_t n;
+};
+
+/* Examples looked at per candidate shown: the first POOL its patterns
+ * match as discover sees them, of which the first five that koder check
+ * matches too are shown (checked after the answers have passed, one
+ * candidate at a time: compiled patterns are big). */
+enum { POOL = 20 };
+
+/* What the output shows of a candidate, gathered as the answers pass. */
+struct cstat {
+	struct cell *cells;
+	size_t ncells;
+	struct example ex[POOL];
+	size_t nex;
+	int shown;
 };
 
 /* s[0..n) as a JSON string. */
@@ -136,12 +170,47 @@ static int has_cue(const struct codebook *cb, const char *s)
 	return 0;
 }
 
-/* Members whose text one of the candidate's patterns matches, as koder
- * check will run them (no negation cue of the codebook in them): up to
- * `max` indexes into ex. */
-static size_t pick_examples(const struct discover_cand *c, const struct row *rows,
-	struct normalizer *norm, const struct codebook *cb, size_t *ex, size_t max,
-	struct kerr_list *errs)
+/* 1 if example x comes before example y. */
+static int ex_before(const struct example *x, const struct example *y)
+{
+	if (x->own != y->own)
+		return x->own;
+	if (x->own && x->sim != y->sim)
+		return x->sim > y->sim;
+	return x->seq < y->seq;
+}
+
+/* Answer r (read seq-th) into the pool of examples of a candidate when it
+ * is among the POOL first (see struct example) and has no negation cue of
+ * the codebook (koder check would not match it). */
+static void consider_example(struct cstat *cs, const struct rec *r, size_t seq, int own,
+	double sim, const struct codebook *cb)
+{
+	struct example x = { NULL, NULL, r->len[F_TEXT], seq, own, own ? sim : 0 };
+	size_t at;
+
+	if (cs->nex == POOL && !ex_before(&x, &cs->ex[POOL - 1]))
+		return;
+	if (has_cue(cb, r->f[F_TEXT]))
+		return;
+	if (cs->nex == POOL) {
+		free(cs->ex[POOL - 1].id);
+		cs->nex--;
+	}
+	for (at = cs->nex; at > 0 && ex_before(&x, &cs->ex[at - 1]); at--)
+		cs->ex[at] = cs->ex[at - 1];
+	x.id = xmalloc(r->len[F_ID] + 1 + r->len[F_TEXT] + 1);
+	memcpy(x.id, r->f[F_ID], r->len[F_ID] + 1);
+	x.text = x.id + r->len[F_ID] + 1;
+	memcpy(x.text, r->f[F_TEXT], r->len[F_TEXT] + 1);
+	cs->ex[at] = x;
+	cs->nex++;
+}
+
+/* Keep the first five examples of the pool that one of c's patterns
+ * matches as koder check runs them. */
+static void check_examples(const struct discover_cand *c, struct cstat *cs,
+	struct normalizer *norm, struct kerr_list *errs)
 {
 	struct kwic **kw = xcalloc(c->ninclude + 1, sizeof *kw);
 	size_t i, j, n = 0;
@@ -149,34 +218,36 @@ static size_t pick_examples(const struct discover_cand *c, const struct row *row
 	for (j = 0; j < c->ninclude; j++)
 		if (kwic_new(c->include[j], norm, &kw[j], errs))
 			kw[j] = NULL;
-	for (i = 0; i < c->nmembers && n < max; i++) {
-		const struct row *r = &rows[c->members[i]];
+	for (i = 0; i < cs->nex; i++) {
+		int hit = 0;
 
-		if (has_cue(cb, r->text))
-			continue;
-		for (j = 0; j < c->ninclude; j++) {
-			size_t s, e;
+		for (j = 0; j < c->ninclude && !hit && n < 5; j++) {
+			size_t st, en;
 			int neg = 0;
 
-			if (kw[j] && kwic_find(kw[j], r->text, r->len, &s, &e, &neg) == 1) {
-				ex[n++] = c->members[i];
-				break;
-			}
+			hit = kw[j] && kwic_find(kw[j], cs->ex[i].text, cs->ex[i].len, &st, &en, &neg) == 1;
 		}
+		if (hit)
+			cs->ex[n++] = cs->ex[i];
+		else
+			free(cs->ex[i].id);
 	}
+	cs->nex = n;
 	for (j = 0; j < c->ninclude; j++)
 		kwic_free(kw[j]);
 	free(kw);
-	return n;
 }
 
-struct cell {
-	const char *wave, *role;
-	size_t n;
-};
+static int cmp_cell(const void *a, const void *b)
+{
+	const struct cell *x = a, *y = b;
+	int c = strcmp(x->wave, y->wave);
 
-static void print_text(const struct discover *d, size_t top, const struct row *rows,
-	struct normalizer *norm, const struct codebook *cb, const char *from, struct kerr_list *errs)
+	return c ? c : strcmp(x->role, y->role);
+}
+
+static void print_text(const struct discover *d, size_t top, struct cstat *cs,
+	const char *from)
 {
 	size_t i, j, k, nc = discover_ncands(d);
 
@@ -187,8 +258,6 @@ static void print_text(const struct discover *d, size_t top, const struct row *r
 	printf("\n");
 	for (i = 0; i < nc && i < top; i++) {
 		const struct discover_cand *c = discover_cand(d, i);
-		struct cell *cells = xcalloc(c->nmembers + 1, sizeof *cells);
-		size_t ncells = 0, ex[5], nex;
 
 		printf("\n%zu. %s  \"%s\"  %zu answers (%.1f%%), cohesion %.2f\n", i + 1, c->id,
 			c->label, c->nmembers,
@@ -201,46 +270,29 @@ static void print_text(const struct discover *d, size_t top, const struct row *r
 			printf("%s%s %zu/%zu", j ? ", " : " ", c->terms[j].form, c->terms[j].in,
 				c->terms[j].out);
 		printf("\n   per wave and role:");
-		for (j = 0; j < c->nmembers; j++) {
-			const struct row *r = &rows[c->members[j]];
-
-			for (k = 0; k < ncells; k++)
-				if (!strcmp(cells[k].wave, r->wave) && !strcmp(cells[k].role, r->role))
-					break;
-			if (k == ncells) {
-				cells[k].wave = r->wave;
-				cells[k].role = r->role;
-				ncells++;
-			}
-			cells[k].n++;
-		}
-		for (k = 0; k < ncells; k++)
-			printf("%s%s/%s %zu", k ? ", " : " ", cells[k].wave, cells[k].role,
-				cells[k].n);
+		qsort(cs[i].cells, cs[i].ncells, sizeof *cs[i].cells, cmp_cell);
+		for (k = 0; k < cs[i].ncells; k++)
+			printf("%s%s/%s %zu", k ? ", " : " ", cs[i].cells[k].wave, cs[i].cells[k].role,
+				cs[i].cells[k].n);
 		printf("\n");
-		nex = pick_examples(c, rows, norm, cb, ex, 5, errs);
-		for (j = 0; j < nex; j++) {
-			printf("   %-8s ", rows[ex[j]].id);
-			put_line(rows[ex[j]].text, rows[ex[j]].len, 100);
+		for (j = 0; j < cs[i].nex; j++) {
+			printf("   %-8s ", cs[i].ex[j].id);
+			put_line(cs[i].ex[j].text, cs[i].ex[j].len, 100);
 			printf("\n");
 		}
-		free(cells);
 	}
 }
 
-static void print_json(FILE *fp, const struct discover *d, size_t top, const struct row *rows,
-	struct normalizer *norm, const struct codebook *cb, struct kerr_list *errs)
+static void print_json(FILE *fp, const struct discover *d, size_t top, const struct cstat *cs)
 {
 	size_t i, j, nc = discover_ncands(d), shown = 0;
 
 	fputs("{\"categories\": [", fp);
 	for (i = 0; i < nc && shown < top; i++) {
 		const struct discover_cand *c = discover_cand(d, i);
-		size_t ex[5], nex;
 
 		if (!c->ninclude)
 			continue;   /* no pattern: nothing to paste */
-		nex = pick_examples(c, rows, norm, cb, ex, 5, errs);
 		fprintf(fp, "%s\n  {\"id\": ", shown++ ? "," : "");
 		put_json(fp, c->id, strlen(c->id));
 		fputs(", \"label\": ", fp);
@@ -251,61 +303,34 @@ static void print_json(FILE *fp, const struct discover *d, size_t top, const str
 			put_json(fp, c->include[j], strlen(c->include[j]));
 		}
 		fputs("],\n   \"examples\": [", fp);
-		for (j = 0; j < nex; j++) {
+		for (j = 0; j < cs[i].nex; j++) {
 			fputs(j ? ",\n     " : "", fp);
-			put_json(fp, rows[ex[j]].text, rows[ex[j]].len);
+			put_json(fp, cs[i].ex[j].text, cs[i].ex[j].len);
 		}
 		fputs("]}", fp);
 	}
 	fputs("\n]}\n", fp);
 }
 
-/* --assign: every grouped answer's candidate id (its rank in the output). */
-static int write_assign(const char *path, const struct discover *d, const struct row *rows)
-{
-	struct outfile o;
-	struct kerr e;
-	size_t i, j;
-	int bad = 0;
-
-	kerr_clear(&e);
-	if (outfile_open(&o, path, &e))
-		return cli_error(&e);
-	fputs("id,candidate,rank\n", o.fp);
-	for (i = 0; i < discover_ncands(d); i++) {
-		const struct discover_cand *c = discover_cand(d, i);
-
-		for (j = 0; j < c->nmembers; j++) {
-			const char *id = rows[c->members[j]].id;
-
-			bad |= csv_write_field(o.fp, id, strlen(id), ',');
-			fputc(',', o.fp);
-			bad |= csv_write_field(o.fp, c->id, strlen(c->id), ',');
-			fprintf(o.fp, ",%zu\n", i + 1);
-		}
-	}
-	if (bad) {
-		outfile_abort(&o);
-		kerr_set(&e, KERR_WRITE, "could not write %s", path);
-		return cli_error(&e);
-	}
-	if (outfile_commit(&o, &e))
-		return cli_error(&e);
-	return 0;
-}
-
+/*
+ * The answers to group go to a scratch file as they are read, and come
+ * back from it after the grouping (discover_match): the second look that
+ * counts each candidate's answers, per wave and role, and picks its
+ * examples, without keeping 100,000 answers in memory (and without
+ * reading and coding the survey twice, or a survey on standard input).
+ */
 struct run {
 	struct discover *d;
 	const char *from;
-	struct row *rows;
-	size_t nrows, caprows;
+	FILE *spool;
+	int spool_bad;
+	size_t nspool;
 	struct strtab names;   /* wave and role values -> index in name */
 	char **name;
 	size_t nname;
 };
 
-/* The one copy of a wave or role value (a survey has few of them, and a
- * copy for each of 100,000 answers would be most of the rows' memory). */
+/* The one copy of a wave or role value (a survey has few of them). */
 static const char *intern(struct run *r, const char *s)
 {
 	uint32_t i;
@@ -325,26 +350,121 @@ static const char *intern(struct run *r, const char *s)
 	return r->name[r->nname++];
 }
 
-/* Keep one answer for the output (id, wave, role, text as written). */
-static void keep_row(struct run *r, const char *id, size_t idlen, const char *wave,
-	const char *role, const char *text, size_t len)
+/* One answer to group into the scratch file: each field its length, then
+ * its bytes. */
+static void spool(struct run *r, const char *id, size_t idlen, const char *wave,
+	const char *role, const char *text, size_t len, const char *norm, size_t nlen)
 {
-	struct row *w;
+	const char *f[NF] = { id, wave ? wave : "", role ? role : "", text, norm };
+	size_t l[NF] = { idlen, strlen(f[F_WAVE]), strlen(f[F_ROLE]), len, nlen }, i;
 
-	if (r->nrows == r->caprows) {
-		r->caprows = r->caprows ? r->caprows * 2 : 256;
-		r->rows = xrealloc(r->rows, r->caprows * sizeof *r->rows);
+	for (i = 0; i < NF; i++)
+		if (fwrite(&l[i], sizeof l[i], 1, r->spool) != 1
+		    || (l[i] && fwrite(f[i], 1, l[i], r->spool) != l[i]))
+			r->spool_bad = 1;
+	r->nspool++;
+}
+
+/* The next answer from the scratch file into x (fields NUL-terminated).
+ * Returns 1, or 0 at its end or on a read error. */
+static int unspool(FILE *fp, struct rec *x)
+{
+	size_t i;
+
+	for (i = 0; i < NF; i++) {
+		size_t l;
+
+		if (fread(&l, sizeof l, 1, fp) != 1)
+			return 0;
+		if (l + 1 > x->cap[i]) {
+			x->cap[i] = l + 1;
+			x->f[i] = xrealloc(x->f[i], x->cap[i]);
+		}
+		if (l && fread(x->f[i], 1, l, fp) != l)
+			return 0;
+		x->f[i][l] = '\0';
+		x->len[i] = l;
 	}
-	w = &r->rows[r->nrows++];
-	w->id = xmalloc(idlen + 1 + len + 1);
-	memcpy(w->id, id, idlen);
-	w->id[idlen] = '\0';
-	w->text = w->id + idlen + 1;
-	memcpy(w->text, text, len);
-	w->text[len] = '\0';
-	w->wave = intern(r, wave);
-	w->role = intern(r, role);
-	w->len = len;
+	return 1;
+}
+
+/*
+ * The second look (see struct run): every answer to group back from the
+ * scratch file, to its candidates: their counts per wave and role, their
+ * examples, and with --assign (o not NULL) a line id,candidate,rank for
+ * each candidate whose patterns match it, in the order of the answers.
+ * cs: one per candidate, zero.  Returns 0 or an exit status.
+ */
+static int collect(struct run *r, struct cstat *cs, size_t top, int json, struct normalizer *norm,
+	const struct codebook *cb, struct outfile *o, struct kerr_list *errs)
+{
+	struct discover *d = r->d;
+	size_t nc = discover_ncands(d), c, j, k, seq = 0;
+	struct rec x;
+	struct kerr e;
+	int bad = 0;
+
+	memset(&x, 0, sizeof x);
+	kerr_clear(&e);
+	for (c = 0, k = 0; c < nc && k < top; c++) {   /* the ones shown: see print_* */
+		if (json && !discover_cand(d, c)->ninclude)
+			continue;
+		k++;
+		cs[c].shown = 1;
+	}
+	if (r->spool_bad || fflush(r->spool) || fseek(r->spool, 0, SEEK_SET)) {
+		kerr_set(&e, KERR_WRITE, "could not write the scratch file of the answers to group; "
+			 "is there room in $TMPDIR (or /tmp)?");
+		return cli_error(&e);
+	}
+	for (seq = 0; seq < r->nspool; seq++) {
+		struct discover_match m;
+
+		if (!unspool(r->spool, &x)) {
+			kerr_set(&e, KERR_IO, "could not read back the scratch file of the answers to group");
+			bad = cli_error(&e);
+			break;
+		}
+		if (discover_match(d, x.f[F_NORM], x.len[F_NORM], &m, &e)) {
+			bad = cli_error(&e);
+			break;
+		}
+		for (c = 0; c < nc; c++) {
+			const struct discover_cand *dc;
+			const char *wave, *role;
+
+			if (!m.match[c])
+				continue;
+			dc = discover_cand(d, c);
+			wave = intern(r, x.f[F_WAVE]);
+			role = intern(r, x.f[F_ROLE]);
+			for (k = 0; k < cs[c].ncells; k++)
+				if (cs[c].cells[k].wave == wave && cs[c].cells[k].role == role)
+					break;
+			if (k == cs[c].ncells) {
+				cs[c].cells = xrealloc(cs[c].cells, (k + 1) * sizeof *cs[c].cells);
+				cs[c].cells[k].wave = wave;
+				cs[c].cells[k].role = role;
+				cs[c].cells[k].n = 0;
+				cs[c].ncells++;
+			}
+			cs[c].cells[k].n++;
+			if (cs[c].shown)
+				consider_example(&cs[c], &x, seq, m.own == c, m.sim, cb);
+			if (o) {
+				bad |= csv_write_field(o->fp, x.f[F_ID], x.len[F_ID], ',');
+				fputc(',', o->fp);
+				bad |= csv_write_field(o->fp, dc->id, strlen(dc->id), ',');
+				fprintf(o->fp, ",%zu\n", c + 1);
+			}
+		}
+	}
+	for (j = 0; j < NF; j++)
+		free(x.f[j]);
+	for (c = 0; c < nc && !bad; c++)
+		if (cs[c].shown)
+			check_examples(discover_cand(d, c), &cs[c], norm, errs);
+	return bad;
 }
 
 /* One answer of the survey, coded: grouped when --from says so, else it
@@ -370,8 +490,8 @@ static int one(void *ctx, struct cmd_answer *x)
 	if (discover_add(r->d, x->ans->n.text.data, x->ans->n.text.len, keep, &e))
 		return cli_error(&e);
 	if (keep)
-		keep_row(r, x->row->respondent, x->row->respondent_len, x->row->wave, x->row->role,
-			 x->text, x->len);
+		spool(r, x->row->respondent, x->row->respondent_len, x->row->wave, x->row->role,
+		      x->text, x->len, x->ans->n.text.data, x->ans->n.text.len);
 	return 0;
 }
 
@@ -447,8 +567,8 @@ static int db_one(void *ctx, const struct store_final *f)
 		return 1;
 	}
 	if (keep)
-		keep_row(r, a->respondent ? a->respondent : "", a->respondent ? strlen(a->respondent) : 0,
-			 a->wave, a->role, a->text, len);
+		spool(r, a->respondent ? a->respondent : "", a->respondent ? strlen(a->respondent) : 0,
+		      a->wave, a->role, a->text, len, b->n.text.data, b->n.text.len);
 	return 0;
 }
 
@@ -488,6 +608,9 @@ int cmd_discover(int argc, char **argv)
 	struct store *st = NULL;
 	struct cli_parser p;
 	struct kerr e;
+	struct cstat *cs = NULL;
+	struct outfile ao;
+	int aopen = 0;
 
 	r.from = "andet";
 	cli_parser_init(&p, opts);
@@ -622,6 +745,11 @@ int cmd_discover(int argc, char **argv)
 		status = cli_error(&e);
 		goto done;
 	}
+	if (!(r.spool = tmpfile())) {
+		kerr_errno(&e, errno, "a scratch file in $TMPDIR or /tmp", "could not make");
+		status = cli_error(&e);
+		goto done;
+	}
 	if (db) {
 		struct dbrun b;
 
@@ -645,6 +773,22 @@ int cmd_discover(int argc, char **argv)
 		status = cli_error(&e);
 		goto done;
 	}
+	cs = xcalloc(discover_ncands(r.d) + 1, sizeof *cs);
+	if (assign) {
+		if (outfile_open(&ao, assign, &e)) {
+			status = cli_error(&e);
+			goto done;
+		}
+		aopen = 1;
+		fputs("id,candidate,rank\n", ao.fp);
+	}
+	if ((status = collect(&r, cs, top, json, norm, cb0, aopen ? &ao : NULL, &errs))) {
+		if (aopen && status == 1) {   /* a field that could not be written */
+			kerr_set(&e, KERR_WRITE, "could not write %s", assign);
+			status = cli_error(&e);
+		}
+		goto done;
+	}
 	if (json) {
 		struct outfile o;
 
@@ -652,20 +796,30 @@ int cmd_discover(int argc, char **argv)
 			status = cli_error(&e);
 			goto done;
 		}
-		print_json(o.fp, r.d, top, r.rows, norm, cb0, &errs);
+		print_json(o.fp, r.d, top, cs);
 		if (outfile_commit(&o, &e)) {
 			status = cli_error(&e);
 			goto done;
 		}
 	} else {
-		print_text(r.d, top, r.rows, norm, cb0, r.from, &errs);
+		print_text(r.d, top, cs, r.from);
 	}
-	if (assign && !status)
-		status = write_assign(assign, r.d, r.rows);
+	if (aopen) {
+		aopen = 0;
+		if (outfile_commit(&ao, &e))
+			status = cli_error(&e);
+	}
 done:
-	for (i = 0; i < r.nrows; i++)
-		free(r.rows[i].id);
-	free(r.rows);
+	if (aopen)
+		outfile_abort(&ao);
+	for (i = 0; cs && i < discover_ncands(r.d); i++) {
+		for (j = 0; j < cs[i].nex; j++)
+			free(cs[i].ex[j].id);
+		free(cs[i].cells);
+	}
+	free(cs);
+	if (r.spool)
+		fclose(r.spool);
 	for (i = 0; i < r.nname; i++)
 		free(r.name[i]);
 	free(r.name);

@@ -53,9 +53,14 @@ extern const struct web_asset web_assets[];
 #define RATE_SLOTS 64
 #define RATE_LOGINS 10          /* failed logins per address per minute */
 #define MAX_HOSTS 32
-#define CHECKPOINT_BYTES (16LL << 20)   /* fold the -wal file in past 16 MB */
-/* The -wal file laid out in advance (store_defer_sync): the checkpoint's
- * 16 MB and what comes in while it runs. */
+/* Checkpoints wait for a pause in the writing (CHECKPOINT_IDLE_MS with no
+ * sync) once the -wal file holds CHECKPOINT_IDLE_BYTES, and run at once,
+ * pause or not, past CHECKPOINT_BYTES: see checkpoint_loop. */
+#define CHECKPOINT_BYTES (32LL << 20)
+#define CHECKPOINT_IDLE_BYTES (1LL << 20)
+#define CHECKPOINT_IDLE_MS 250
+/* The -wal file laid out in advance (store_defer_sync): the most it holds
+ * before a checkpoint, and what comes in while that runs. */
 #define WAL_BYTES (CHECKPOINT_BYTES + (4LL << 20))
 
 struct session {
@@ -100,7 +105,9 @@ struct serve {
 	struct pending *pend;   /* committed, waiting for the next sync */
 	int inflight;           /* POSTs between their check of `stopping` and pend */
 	int stopping;
-	int ckwanted;           /* a sync ended: the -wal file may be due a checkpoint */
+	int ckwanted;           /* a sync ended while the checkpoint thread slept */
+	int ckarmed;            /* the checkpoint thread waits for a pause */
+	struct timespec lastsync; /* when the last sync ended (CLOCK_MONOTONIC) */
 	int ckstop;             /* the sync thread is gone: the checkpoint thread ends */
 	pthread_t syncer, ckpointer;
 	int have_syncer, have_ckpointer, have_lock;
@@ -433,8 +440,13 @@ static void *sync_loop(void *arg)
 			MHD_resume_connection(p->c);
 		}
 		pthread_mutex_lock(&sv->mu);
-		sv->ckwanted = 1;
-		pthread_cond_signal(&sv->ckcv);
+		/* Waiting for a pause, the checkpoint thread reads the time
+		 * itself: no wake-up per sync. */
+		clock_gettime(CLOCK_MONOTONIC, &sv->lastsync);
+		if (!sv->ckarmed) {
+			sv->ckwanted = 1;
+			pthread_cond_signal(&sv->ckcv);
+		}
 	}
 	pthread_mutex_unlock(&sv->mu);
 	return NULL;
@@ -445,29 +457,72 @@ static void *sync_loop(void *arg)
  * syncs, tens of milliseconds on a busy disk) run in a thread of their
  * own, woken after each sync, so no held reply ever waits for one: in the
  * sync thread, every decision made during a checkpoint waited for it.
- * store_checkpoint only looks at a counter until the -wal file has grown
- * by CHECKPOINT_BYTES, and uses a connection of its own.
+ * Even so a checkpoint's disk writes slow the syncs running beside it, so
+ * it waits for a pause: once the -wal file holds CHECKPOINT_IDLE_BYTES, it
+ * runs when CHECKPOINT_IDLE_MS pass with no sync (coders think between
+ * decisions; a team leaves such pauses all the time).  Writing without a
+ * pause, it runs anyway when the file holds CHECKPOINT_BYTES, which bounds
+ * the file.  store_checkpoint only looks at a counter until its threshold
+ * is reached, and uses a connection of its own.
  */
 static void *checkpoint_loop(void *arg)
 {
 	struct serve *sv = arg;
+	struct timespec until, now;
+	long long want;
 	struct kerr e;
 
 	pthread_mutex_lock(&sv->mu);
 	for (;;) {
-		while (!sv->ckwanted && !sv->ckstop)
-			pthread_cond_wait(&sv->ckcv, &sv->mu);
-		if (!sv->ckwanted)
+		if (sv->ckarmed) {
+			/* Until CHECKPOINT_IDLE_MS after the last sync; a sync since
+			 * then moves the end, and the full file is looked at each
+			 * time round (at most CHECKPOINT_IDLE_MS apart). */
+			until = sv->lastsync;
+			until.tv_nsec += CHECKPOINT_IDLE_MS * 1000000L;
+			until.tv_sec += until.tv_nsec / 1000000000L;
+			until.tv_nsec %= 1000000000L;
+			if (!sv->ckstop)
+				pthread_cond_timedwait(&sv->ckcv, &sv->mu, &until);
+			clock_gettime(CLOCK_MONOTONIC, &now);
+			if (now.tv_sec > until.tv_sec || (now.tv_sec == until.tv_sec
+			    && now.tv_nsec >= until.tv_nsec)) {
+				want = CHECKPOINT_IDLE_BYTES;   /* a pause */
+				sv->ckarmed = 0;
+			} else {
+				want = CHECKPOINT_BYTES;
+			}
+		} else {
+			while (!sv->ckwanted && !sv->ckstop)
+				pthread_cond_wait(&sv->ckcv, &sv->mu);
+			want = CHECKPOINT_BYTES;
+			sv->ckarmed = sv->ckwanted;
+		}
+		if (sv->ckstop)
 			break;
 		sv->ckwanted = 0;
 		pthread_mutex_unlock(&sv->mu);
 		kerr_clear(&e);
-		if (store_checkpoint(sv->s, CHECKPOINT_BYTES, &e))
+		if (store_checkpoint(sv->s, want, &e))
 			logf_(sv, "%s", e.msg);
 		pthread_mutex_lock(&sv->mu);
 	}
 	pthread_mutex_unlock(&sv->mu);
 	return NULL;
+}
+
+/* A condition variable whose timed waits run on CLOCK_MONOTONIC, so a
+ * change of the wall clock does not start or stall a checkpoint. */
+static int monotonic_cond(pthread_cond_t *cv)
+{
+	pthread_condattr_t a;
+	int rc;
+
+	if (pthread_condattr_init(&a))
+		return -1;
+	rc = pthread_condattr_setclock(&a, CLOCK_MONOTONIC) || pthread_cond_init(cv, &a);
+	pthread_condattr_destroy(&a);
+	return rc ? -1 : 0;
 }
 
 /* A POST may write: 0 when the server is stopping (the caller refuses it),
@@ -814,7 +869,7 @@ int serve_start(struct serve **out, struct store *s, const struct serve_opts *o,
 		free(sv);
 		return kerr_set(e, KERR_NOMEM, "cannot make the server's lock");
 	}
-	if (pthread_cond_init(&sv->ckcv, NULL)) {
+	if (monotonic_cond(&sv->ckcv)) {
 		pthread_cond_destroy(&sv->cv);
 		pthread_mutex_destroy(&sv->mu);
 		free(sv);

@@ -19,7 +19,15 @@
 #include <string.h>
 
 enum { NEIGHBOURS = 5, MAX_WORD = 64, MAX_TERMS = 12, MAX_PATTERNS = 6, RESTARTS = 4, ITERS = 40,
-       SAMPLE = 5000, KMAX = 100, MAX_FORMS = 6 };
+       SAMPLE = 5000, CONTEXT = 10000, KMAX = 100, MAX_FORMS = 6, MAX_ANSWER_WORDS = 512 };
+/* SAMPLE: answers to group kept (a reservoir sample, deterministic for the
+ * seed) for the k-means and the candidates' words; CONTEXT: answers of any
+ * kind kept for which words go together.  Beyond a few thousand answers
+ * more of them make the same groups, only slower; what grows with the
+ * answers is counted (feature table, see prune) or seen once more in
+ * discover_match, never kept.  MAX_ANSWER_WORDS: words of one answer
+ * looked at (an answer adds at most twice as many features, which is the
+ * room prune keeps free). */
 /* Features (stems and phrases) kept before those said by the fewest
  * answers so far are forgotten (see prune): most of a large survey's
  * different phrases are said once, and memory must not grow with them. */
@@ -32,31 +40,56 @@ enum { NEIGHBOURS = 5, MAX_WORD = 64, MAX_TERMS = 12, MAX_PATTERNS = 6, RESTARTS
 struct feat {
 	const char *key;       /* in the feature table's arena: set by
 	                          discover_run (the arena moves while it grows) */
-	uint32_t koff;         /* where the key is in the arena */
-	size_t df;             /* answers to group with it */
-	size_t dfall;          /* answers with it, context included */
-	size_t a, b;           /* a phrase's two stems; SIZE_MAX for a stem */
-	size_t form, form_n;   /* best written form (index into forms) and its count */
 	double idf;
+	size_t a, b;           /* a phrase's two stems; SIZE_MAX for a stem */
+	size_t form;           /* best written form (index into forms) */
 	size_t col;            /* column in the vectors; SIZE_MAX when dropped */
+	uint32_t koff;         /* where the key is in the arena */
+	uint32_t form_n;       /* the best form's count */
+	/* 4 bytes each: the table is most of discover's memory */
+	uint32_t df;           /* answers to group with it */
+	uint32_t dfall;        /* answers with it, context included */
+	uint32_t sdf;          /* answers of the sample with it (discover_run) */
 };
 
 struct form {
 	const char *word;      /* in the form table's arena, as key above */
+	size_t feat;
 	uint32_t woff;
-	size_t feat, n;
+	uint32_t n;            /* times written so */
 };
 
 struct cand {
 	struct discover_cand pub;
 	char *id, *label;
 	char **include;
-	size_t *members;
+	size_t *members;       /* sample answers (discover_run only) */
 	struct discover_term *terms;
 	char **term_forms;
 	size_t pf[MAX_PATTERNS];   /* the patterns' features */
 	unsigned char exact[MAX_PATTERNS];   /* the pattern lists the stem's forms
 	                                        rather than `stem*` */
+	size_t tf[MAX_TERMS];      /* the terms' features */
+	size_t group;              /* its k-means group */
+};
+
+/* One kept answer's feature ids, sorted. */
+struct alist {
+	uint32_t *id;
+	size_t n;
+};
+
+/* A reservoir sample (Vitter's algorithm R) of at most cap answers. */
+struct sample {
+	struct alist *a;
+	size_t n, cap, acap;
+	uint64_t seen;
+};
+
+/* a feature's candidates (discover_match): candidate c's patterns match
+ * it, or it is term t of candidate c */
+struct fhit {
+	uint32_t c, t;   /* t: MAX_TERMS for a pattern's feature */
 };
 
 struct discover {
@@ -69,18 +102,29 @@ struct discover {
 	size_t nf, fcap;
 	struct form *forms;
 	size_t nforms, formcap;
-	uint32_t *af;          /* every answer's feature ids, sorted, flat:
-	                          4 bytes, as answers hold most of the memory */
-	size_t naf, afcap;
-	size_t *aoff;          /* answer i's ids: af[aoff[i] .. aoff[i+1]) */
-	size_t n, ncap;
-	size_t floor;          /* features said this often or less were forgotten */
-	unsigned char *tgt;    /* answer i is to be grouped (else context) */
+	uint32_t *cur;         /* the answer being read: its feature ids */
+	size_t ncur, curcap;
+	struct sample tg, ctx; /* answers to group; answers of any kind */
+	uint64_t rs;           /* the reservoirs' random state */
+	size_t n;              /* answers added */
+	size_t floor, ffloor;  /* features / forms said this often or less were forgotten */
 	size_t ntgt;
 	size_t nempty;
 	struct cand *c;
 	size_t nc;
+	/* kept by discover_run for discover_match */
+	int ran, matching;
+	size_t k, ncols;
+	double *cen, *sc, *acc, *nbw;
+	size_t *nb, *gcand;    /* group -> its candidate, SIZE_MAX for none */
+	size_t *vcol;          /* one answer's vector */
+	double *vw;
+	size_t *hoff;          /* feature f's hits: hit[hoff[f] .. hoff[f + 1]) */
+	struct fhit *hit;
+	unsigned char *match;  /* nc flags */
 };
+
+static uint64_t rng_next(uint64_t *s);
 
 static int nomem(struct kerr *e)
 {
@@ -98,17 +142,24 @@ int discover_new(const struct discover_opts *o, struct discover **out, struct ke
 	if (o)
 		d->o = *o;
 	d->st = sb_stemmer_new("danish", "UTF_8");
-	d->aoff = malloc(2 * sizeof *d->aoff);
-	d->tgt = malloc(2);
-	if (!d->st || !d->aoff || !d->tgt || strtab_init(&d->ftab, 1024)
-	    || strtab_init(&d->formtab, 1024)) {
+	d->tg.cap = SAMPLE;
+	d->ctx.cap = CONTEXT;
+	d->rs = (uint64_t)d->o.seed * 0x9E3779B97F4A7C15ULL + 0x5EED;
+	if (!d->st || strtab_init(&d->ftab, 1024) || strtab_init(&d->formtab, 1024)) {
 		discover_free(d);
 		return nomem(e);
 	}
-	d->aoff[0] = 0;
-	d->ncap = 1;
 	*out = d;
 	return 0;
+}
+
+static void sample_release(struct sample *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		free(s->a[i].id);
+	free(s->a);
 }
 
 static void cand_release(struct cand *c)
@@ -139,12 +190,23 @@ void discover_free(struct discover *d)
 	strtab_release(&d->formtab);
 	free(d->f);
 	free(d->forms);
-	free(d->af);
-	free(d->aoff);
-	free(d->tgt);
+	free(d->cur);
+	sample_release(&d->tg);
+	sample_release(&d->ctx);
 	for (i = 0; i < d->nc; i++)
 		cand_release(&d->c[i]);
 	free(d->c);
+	free(d->cen);
+	free(d->sc);
+	free(d->acc);
+	free(d->nb);
+	free(d->nbw);
+	free(d->gcand);
+	free(d->vcol);
+	free(d->vw);
+	free(d->hoff);
+	free(d->hit);
+	free(d->match);
 	free(d);
 }
 
@@ -301,34 +363,46 @@ static int push_feat(struct discover *d, size_t id)
 {
 	if (id > UINT32_MAX)
 		return -1;
-	if (d->naf == d->afcap) {
-		size_t nc = d->afcap ? d->afcap * 2 : 4096;
-		uint32_t *na = realloc(d->af, nc * sizeof *na);
+	if (d->ncur == d->curcap) {
+		size_t nc = d->curcap ? d->curcap * 2 : 256;
+		uint32_t *na = realloc(d->cur, nc * sizeof *na);
 
 		if (!na)
 			return -1;
-		d->af = na;
-		d->afcap = nc;
+		d->cur = na;
+		d->curcap = nc;
 	}
-	d->af[d->naf++] = (uint32_t)id;
+	d->cur[d->ncur++] = (uint32_t)id;
 	return 0;
+}
+
+/* Answer list l with its ids mapped through to[] (SIZE_MAX: gone). */
+static void remap(struct alist *l, const size_t *to)
+{
+	size_t j, o = 0;
+
+	for (j = 0; j < l->n; j++)
+		if (to[l->id[j]] != SIZE_MAX)
+			l->id[o++] = (uint32_t)to[l->id[j]];
+	l->n = o;
 }
 
 /*
  * Forget the features said by the fewest answers so far (lossy counting,
  * Manku & Motwani 2002, as words.c does), until at most half of
  * DISCOVER_PRUNE_AT are left: a phrase whose stem goes goes too, and so
- * do a stem's written forms.  A forgotten feature said again starts from
+ * do a stem's written forms (and the rarest forms, when the forms alone
+ * fill the table).  A forgotten feature said again starts from
  * 0, so a count can come out short by at most the floor, which rises
  * only as far as the table needs (surveys whose features fit are counted
  * exactly; columns want 1 in 500 answers anyway).  Feature ids
- * change: the answers' lists are rewritten (the order is kept, so they
+ * change: the kept answers' lists are rewritten (the order is kept, so they
  * stay sorted).  Called between answers.  Returns 0 or -1 on no memory
  * (then nothing changed).
  */
 static int prune(struct discover *d)
 {
-	size_t *to = malloc((d->nf ? d->nf : 1) * sizeof *to), i, j, o, live;
+	size_t *to = malloc((d->nf ? d->nf : 1) * sizeof *to), i, o, live, nfl;
 	uint32_t *koff = malloc((d->nf ? d->nf : 1) * sizeof *koff);
 	uint32_t *woff = malloc((d->nforms ? d->nforms : 1) * sizeof *woff);
 	struct strtab nf, nform;
@@ -359,6 +433,13 @@ static int prune(struct discover *d)
 			break;
 		d->floor++;
 	}
+	for (;;) {
+		for (i = 0, nfl = 0; i < d->nforms; i++)
+			nfl += to[d->forms[i].feat] != SIZE_MAX && d->forms[i].n > d->ffloor;
+		if (nfl <= DISCOVER_PRUNE_AT / 2)
+			break;
+		d->ffloor++;
+	}
 	/* the new tables first: on no memory, nothing has changed yet */
 	for (i = 0; i < d->nf; i++) {
 		const char *k = d->ftab.arena.data + d->f[i].koff;
@@ -370,7 +451,7 @@ static int prune(struct discover *d)
 	for (i = 0, o = 0; i < d->nforms; i++) {
 		const char *w = d->formtab.arena.data + d->forms[i].woff;
 
-		if (to[d->forms[i].feat] != SIZE_MAX
+		if (to[d->forms[i].feat] != SIZE_MAX && d->forms[i].n > d->ffloor
 		    && intern(&nform, w, strlen(w), o++, &added, &woff[i]) == SIZE_MAX)
 			goto fail;
 	}
@@ -392,22 +473,16 @@ static int prune(struct discover *d)
 	}
 	d->nf = live;
 	for (i = 0, o = 0; i < d->nforms; i++)
-		if (to[d->forms[i].feat] != SIZE_MAX) {
+		if (to[d->forms[i].feat] != SIZE_MAX && d->forms[i].n > d->ffloor) {
 			d->forms[o] = d->forms[i];
 			d->forms[o].woff = woff[i];
 			d->forms[o++].feat = to[d->forms[i].feat];
 		}
 	d->nforms = o;
-	for (i = 0, o = 0; i < d->n; i++) {
-		size_t lo = d->aoff[i], hi = d->aoff[i + 1];
-
-		d->aoff[i] = o;
-		for (j = lo; j < hi; j++)
-			if (to[d->af[j]] != SIZE_MAX)
-				d->af[o++] = (uint32_t)to[d->af[j]];
-	}
-	d->aoff[d->n] = o;
-	d->naf = o;
+	for (i = 0; i < d->tg.n; i++)
+		remap(&d->tg.a[i], to);
+	for (i = 0; i < d->ctx.n; i++)
+		remap(&d->ctx.a[i], to);
 	free(to);
 	free(koff);
 	free(woff);
@@ -421,33 +496,21 @@ fail:
 	return -1;
 }
 
-int discover_add(struct discover *d, const char *text, size_t len, int group, struct kerr *e)
+/*
+ * The features of text[0..len) into d->cur, sorted, each once: added to
+ * the table (and their written forms counted) when `add`, else only those
+ * the table knows.  Returns 0 or -1 on no memory.
+ */
+static int tokenize(struct discover *d, const char *text, size_t len, int add)
 {
 	const unsigned char *s = (const unsigned char *)text;
-	size_t i = 0, pos = 0, prev = SIZE_MAX, prevpos = 0, start = d->naf, j, k;
+	size_t i = 0, pos = 0, prev = SIZE_MAX, prevpos = 0, j, k, words = 0;
 	char w[MAX_WORD + 1], fw[2 * MAX_WORD + 2], key[2 * MAX_WORD + 2];
 
-	if (d->nf >= DISCOVER_PRUNE_AT) {
-		if (prune(d))
-			return nomem(e);
-		start = d->naf;
-	}
-
-	if (d->n + 1 >= d->ncap) {
-		size_t nc = d->ncap * 2;
-		size_t *no = realloc(d->aoff, (nc + 1) * sizeof *no);
-		unsigned char *nt;
-
-		if (!no)
-			return nomem(e);
-		d->aoff = no;
-		if (!(nt = realloc(d->tgt, nc + 1)))
-			return nomem(e);
-		d->tgt = nt;
-		d->ncap = nc;
-	}
-	while (i < len) {
+	d->ncur = 0;
+	while (i < len && words < MAX_ANSWER_WORDS) {
 		size_t ws, wl, sl, sid;
+		uint32_t id32;
 		const sb_symbol *stem;
 
 		while (i < len && !is_letter(s + i, seq_len(s + i, len - i)))
@@ -470,44 +533,107 @@ int discover_add(struct discover *d, const char *text, size_t len, int group, st
 		 * (the stemmer wants the Danish letters) */
 		stem = sb_stemmer_stem(d->st, (const sb_symbol *)w, (int)wl);
 		if (!stem)
-			return nomem(e);
+			return -1;
 		sl = fold((const char *)stem, (size_t)sb_stemmer_length(d->st), fw);
 		stem = (const sb_symbol *)fw;
 		if (sl < 3 || sl > MAX_WORD)
 			continue;
 		fw[sl] = '\0';
-		if ((sid = feat_add(d, (const char *)stem, sl, SIZE_MAX, SIZE_MAX)) == SIZE_MAX
-		    || form_add(d, sid, w, wl) || push_feat(d, sid))
-			return nomem(e);
+		words++;
+		if (add) {
+			if ((sid = feat_add(d, (const char *)stem, sl, SIZE_MAX, SIZE_MAX)) == SIZE_MAX
+			    || form_add(d, sid, w, wl))
+				return -1;
+		} else if (strtab_get(&d->ftab, fw, sl + 1, &id32)) {
+			sid = id32;
+		} else {
+			prev = SIZE_MAX;   /* no phrase with it is known either */
+			continue;
+		}
+		if (push_feat(d, sid))
+			return -1;
 		/* two words in a row, or with one everyday word between */
 		if (prev != SIZE_MAX && pos - prevpos <= 2 && prev != sid) {
 			const char *pk = d->ftab.arena.data + d->f[prev].koff;
-			size_t pl = strlen(pk), pid;
+			size_t pl = strlen(pk), pid = SIZE_MAX;
 
 			memcpy(key, pk, pl);
 			key[pl] = ' ';
 			memcpy(key + pl + 1, stem, sl);
 			key[pl + 1 + sl] = '\0';
-			if ((pid = feat_add(d, key, pl + 1 + sl, prev, sid)) == SIZE_MAX
-			    || push_feat(d, pid))
-				return nomem(e);
+			if (add) {
+				if ((pid = feat_add(d, key, pl + 1 + sl, prev, sid)) == SIZE_MAX)
+					return -1;
+			} else if (strtab_get(&d->ftab, key, pl + 2 + sl, &id32)) {
+				pid = id32;
+			}
+			if (pid != SIZE_MAX && push_feat(d, pid))
+				return -1;
 		}
 		prev = sid;
 		prevpos = pos;
 	}
 	/* each feature once per answer */
-	qsort(d->af + start, d->naf - start, sizeof *d->af, cmp_u32);
-	for (j = start, k = start; j < d->naf; j++)
-		if (k == start || d->af[k - 1] != d->af[j])
-			d->af[k++] = d->af[j];
-	d->naf = k;
-	for (j = start; j < d->naf; j++) {
-		d->f[d->af[j]].dfall++;
-		d->f[d->af[j]].df += group != 0;
+	qsort(d->cur, d->ncur, sizeof *d->cur, cmp_u32);
+	for (j = 0, k = 0; j < d->ncur; j++)
+		if (k == 0 || d->cur[k - 1] != d->cur[j])
+			d->cur[k++] = d->cur[j];
+	d->ncur = k;
+	return 0;
+}
+
+/* The answer just read (d->cur) into reservoir s: kept while there is
+ * room, then in place of a kept one with chance cap / seen.  Returns 0 or
+ * -1 on no memory. */
+static int reservoir(struct discover *d, struct sample *s)
+{
+	uint64_t at = s->seen++;
+	struct alist l;
+
+	if (s->n == s->cap) {
+		at = rng_next(&d->rs) % (at + 1);
+		if (at >= s->cap)
+			return 0;
 	}
-	d->tgt[d->n] = group != 0;
+	l.n = d->ncur;
+	if (!(l.id = malloc((l.n ? l.n : 1) * sizeof *l.id)))
+		return -1;
+	memcpy(l.id, d->cur, l.n * sizeof *l.id);
+	if (s->n < s->cap) {
+		if (room((void **)&s->a, s->n, &s->acap, sizeof *s->a)) {
+			free(l.id);
+			return -1;
+		}
+		s->a[s->n++] = l;
+	} else {
+		free(s->a[at].id);
+		s->a[at] = l;
+	}
+	return 0;
+}
+
+int discover_add(struct discover *d, const char *text, size_t len, int group, struct kerr *e)
+{
+	size_t j;
+
+	if (d->ran)
+		return kerr_set(e, KERR_INVALID, "discover_add after discover_run");
+	/* room for the most one answer adds (see MAX_ANSWER_WORDS) */
+	if (d->nf + 2 * MAX_ANSWER_WORDS > DISCOVER_PRUNE_AT
+	    || d->nforms + MAX_ANSWER_WORDS > DISCOVER_PRUNE_AT) {
+		if (prune(d))
+			return nomem(e);
+	}
+	if (tokenize(d, text, len, 1))
+		return nomem(e);
+	for (j = 0; j < d->ncur; j++) {
+		d->f[d->cur[j]].dfall++;
+		d->f[d->cur[j]].df += group != 0;
+	}
+	if (reservoir(d, &d->ctx) || (group && reservoir(d, &d->tg)))
+		return nomem(e);
 	d->ntgt += group != 0;
-	d->aoff[++d->n] = d->naf;
+	d->n++;
 	return 0;
 }
 
@@ -541,19 +667,22 @@ static int neighbours(const struct discover *d, const struct vecs *v, const size
 	int rc = -1;
 
 	off = calloc(nc + 1, sizeof *off);
-	list = malloc((d->naf ? d->naf : 1) * sizeof *list);
+	for (i = 0, t = 0; i < d->ctx.n; i++)
+		t += d->ctx.a[i].n;
+	list = malloc((t ? t : 1) * sizeof *list);
 	co = calloc(nc ? nc : 1, sizeof *co);
 	touched = malloc((nc ? nc : 1) * sizeof *touched);
 	if (!nb || !nbw || !off || !list || !co || !touched)
 		goto out;
-	for (j = 0; j < d->naf; j++)
-		if (d->f[d->af[j]].col != SIZE_MAX)
-			off[d->f[d->af[j]].col + 1]++;
+	for (i = 0; i < d->ctx.n; i++)
+		for (j = 0; j < d->ctx.a[i].n; j++)
+			if (d->f[d->ctx.a[i].id[j]].col != SIZE_MAX)
+				off[d->f[d->ctx.a[i].id[j]].col + 1]++;
 	for (t = 0; t < nc; t++)
 		off[t + 1] += off[t];
-	for (i = 0; i < d->n; i++)
-		for (j = d->aoff[i]; j < d->aoff[i + 1]; j++) {
-			size_t col = d->f[d->af[j]].col;
+	for (i = 0; i < d->ctx.n; i++)
+		for (j = 0; j < d->ctx.a[i].n; j++) {
+			size_t col = d->f[d->ctx.a[i].id[j]].col;
 
 			if (col != SIZE_MAX)
 				list[off[col] + co[col]++] = (uint32_t)i;
@@ -568,8 +697,8 @@ static int neighbours(const struct discover *d, const struct vecs *v, const size
 			nbw[t * NEIGHBOURS + k] = 0;
 		}
 		for (i = off[t]; i < off[t + 1]; i++)
-			for (j = d->aoff[list[i]]; j < d->aoff[list[i] + 1]; j++) {
-				size_t u = d->f[d->af[j]].col;
+			for (j = 0; j < d->ctx.a[list[i]].n; j++) {
+				size_t u = d->f[d->ctx.a[list[i]].id[j]].col;
 
 				if (u == SIZE_MAX || u == t)
 					continue;
@@ -880,16 +1009,16 @@ static double g2(double a, double b, double c, double d)
 		- xlogx(a + b) - xlogx(c + d) - xlogx(a + c) - xlogx(b + d));
 }
 
-static int has_feat(const struct discover *d, size_t i, size_t f)
+static int has_feat(const struct alist *l, size_t f)
 {
-	size_t lo = d->aoff[i], hi = d->aoff[i + 1];
+	size_t lo = 0, hi = l->n;
 
 	while (lo < hi) {
 		size_t m = lo + (hi - lo) / 2;
 
-		if (d->af[m] == f)
+		if (l->id[m] == f)
 			return 1;
-		if (d->af[m] < f)
+		if (l->id[m] < f)
 			lo = m + 1;
 		else
 			hi = m;
@@ -1054,11 +1183,11 @@ static size_t prefix_extra(const struct discover *d, const struct keyed *byk, si
 
 	for (hi = lo; hi < nbyk && !strncmp(byk[hi].key, key, l); hi++)
 		if (byk[hi].f != f)
-			extra += d->f[byk[hi].f].df;
+			extra += d->f[byk[hi].f].sdf;
 	*in = 0;
 	for (j = 0; j < cnt; j++)
 		for (i = lo; i < hi; i++)
-			if (has_feat(d, m[j].i, byk[i].f)) {
+			if (has_feat(&d->tg.a[m[j].i], byk[i].f)) {
 				++*in;
 				break;
 			}
@@ -1104,7 +1233,7 @@ static int describe(struct discover *d, struct cand *c, const struct member *m, 
 	char buf[256];
 
 	c->members = malloc(cnt * sizeof *c->members);
-	all = malloc((d->nf ? d->nf : 1) * sizeof *all);
+	all = malloc((d->ncols ? d->ncols : 1) * sizeof *all);   /* terms are columns */
 	if (!c->members || !all) {
 		free(all);
 		return -1;
@@ -1113,17 +1242,17 @@ static int describe(struct discover *d, struct cand *c, const struct member *m, 
 		c->members[i] = m[i].i;
 	memset(fin, 0, d->nf * sizeof *fin);
 	for (i = 0; i < cnt; i++)
-		for (j = d->aoff[m[i].i]; j < d->aoff[m[i].i + 1]; j++)
-			fin[d->af[j]]++;
+		for (j = 0; j < d->tg.a[m[i].i].n; j++)
+			fin[d->tg.a[m[i].i].id[j]]++;
 	for (j = 0; j < d->nf; j++) {
-		double a = (double)fin[j], b = (double)(d->f[j].df - fin[j]);
+		double a = (double)fin[j], b = (double)(d->f[j].sdf - fin[j]);
 
 		if (d->f[j].col == SIZE_MAX || fin[j] < 2 || a * (double)(nz - cnt) <= b * (double)cnt)
 			continue;
 		all[nall].term = d->f[j].key;
 		all[nall].form = NULL;
 		all[nall].in = fin[j];
-		all[nall].out = d->f[j].df - fin[j];
+		all[nall].out = d->f[j].sdf - fin[j];
 		all[nall].ll = g2(a, (double)cnt - a, b, (double)(nz - cnt) - b);
 		nall++;
 	}
@@ -1141,6 +1270,7 @@ static int describe(struct discover *d, struct cand *c, const struct member *m, 
 
 		c->terms[i] = all[i];
 		strtab_get(&d->ftab, all[i].term, strlen(all[i].term) + 1, &f);
+		c->tf[i] = f;
 		if (!(c->term_forms[i] = form_of(d, f))) {
 			free(all);
 			return -1;
@@ -1179,11 +1309,11 @@ static int describe(struct discover *d, struct cand *c, const struct member *m, 
 		if ((double)all[i].in < PREC_MIN * (double)(all[i].in + all[i].out + extra))
 			continue;
 		for (j = 0; j < cnt; j++)
-			fresh += !covered[j] && has_feat(d, m[j].i, f);
+			fresh += !covered[j] && has_feat(&d->tg.a[m[j].i], f);
 		if (fresh < need)
 			continue;
 		for (j = 0; j < cnt; j++)
-			if (!covered[j] && has_feat(d, m[j].i, f)) {
+			if (!covered[j] && has_feat(&d->tg.a[m[j].i], f)) {
 				covered[j] = 1;
 				ncov++;
 			}
@@ -1263,12 +1393,12 @@ static void matching(const struct discover *d, const struct cand *c, const struc
 	}
 }
 
-static int any_marked(const struct discover *d, size_t i, const unsigned char *mark)
+static int any_marked(const struct alist *l, const unsigned char *mark)
 {
 	size_t j;
 
-	for (j = d->aoff[i]; j < d->aoff[i + 1]; j++)
-		if (mark[d->af[j]])
+	for (j = 0; j < l->n; j++)
+		if (mark[l->id[j]])
 			return 1;
 	return 0;
 }
@@ -1282,14 +1412,14 @@ static int any_marked(const struct discover *d, size_t i, const unsigned char *m
  * doubles, zero, left zero.  Vectors are made when needed, not kept for
  * every answer: they are six times the answers' own words.
  */
-static size_t answer_vec(const struct discover *d, size_t i, const size_t *nb, const double *nbw,
-	double *acc, size_t *col, double *w)
+static size_t answer_vec(const struct discover *d, const struct alist *l, const size_t *nb,
+	const double *nbw, double *acc, size_t *col, double *w)
 {
 	size_t j, t, r = 0;
 	double sum = 0;
 
-	for (j = d->aoff[i]; j < d->aoff[i + 1]; j++) {
-		const struct feat *x = &d->f[d->af[j]];
+	for (j = 0; j < l->n; j++) {
+		const struct feat *x = &d->f[l->id[j]];
 
 		if (x->col == SIZE_MAX)
 			continue;
@@ -1318,24 +1448,64 @@ static size_t answer_vec(const struct discover *d, size_t i, const size_t *nb, c
 }
 
 /* 1 if answer i has a word that is a column. */
-static int has_col(const struct discover *d, size_t i)
+static int has_col(const struct discover *d, const struct alist *l)
 {
 	size_t j;
 
-	for (j = d->aoff[i]; j < d->aoff[i + 1]; j++)
-		if (d->f[d->af[j]].col != SIZE_MAX)
+	for (j = 0; j < l->n; j++)
+		if (d->f[l->id[j]].col != SIZE_MAX)
 			return 1;
+	return 0;
+}
+
+/* The index discover_match reads: for every feature, the candidates
+ * whose patterns match it and whose terms it is.  Returns 0 or -1. */
+static int build_hits(struct discover *d, const struct keyed *byk, size_t nbyk, unsigned char *mark)
+{
+	size_t c, f, t, pass;
+
+	if (!(d->hoff = calloc(d->nf + 1, sizeof *d->hoff)) || !(d->match = calloc(d->nc ? d->nc : 1, 1)))
+		return -1;
+	for (pass = 0; pass < 2; pass++) {
+		if (pass && !(d->hit = malloc((d->hoff[d->nf] ? d->hoff[d->nf] : 1) * sizeof *d->hit)))
+			return -1;
+		for (c = 0; c < d->nc; c++) {
+			const struct cand *x = &d->c[c];
+
+			matching(d, x, byk, nbyk, mark);
+			for (f = 0; f < d->nf; f++)
+				if (mark[f]) {
+					if (pass)
+						d->hit[d->hoff[f]++] = (struct fhit){ (uint32_t)c, MAX_TERMS };
+					else
+						d->hoff[f + 1]++;
+				}
+			for (t = 0; t < x->pub.nterms; t++) {
+				if (pass)
+					d->hit[d->hoff[x->tf[t]]++] = (struct fhit){ (uint32_t)c, (uint32_t)t };
+				else
+					d->hoff[x->tf[t] + 1]++;
+			}
+		}
+		if (!pass)
+			for (f = 0; f < d->nf; f++)
+				d->hoff[f + 1] += d->hoff[f];
+		else   /* the fill moved every start to the next one's */
+			for (f = d->nf; f > 0; f--)
+				d->hoff[f] = d->hoff[f - 1];
+		if (pass)
+			d->hoff[0] = 0;
+	}
 	return 0;
 }
 
 int discover_run(struct discover *d, struct kerr *e)
 {
 	struct vecs v = { 0 };
-	size_t i, j, g, k, n = d->n, nt = d->ntgt, nz = 0, mindf, r, ngood = 0;
-	size_t *colf = NULL, *tord = NULL, *nb = NULL;
-	double *nbw = NULL, *acc = NULL;
+	size_t i, j, g, k, n = d->tg.n, nt = d->ntgt, nz = 0, mindf, r, ngood = 0;
+	size_t *colf = NULL;
 	unsigned char *claimed = NULL, *mark = NULL;
-	size_t *bestasg = NULL, *fin = NULL, *cnt = NULL, ntf = 0, maxf = 0;
+	size_t *bestasg = NULL, *fin = NULL, *cnt = NULL, ntf = 0;
 	double *cen = NULL, bestobj = -1, *norm2 = NULL;
 	struct rank *rank = NULL;
 	struct member *mem = NULL;
@@ -1345,11 +1515,9 @@ int discover_run(struct discover *d, struct kerr *e)
 	double *sbest = NULL, *sc = NULL, *dense = NULL;
 	int rc = KERR_NOMEM;
 
-	for (i = 0; i < d->nc; i++)
-		cand_release(&d->c[i]);
-	free(d->c);
-	d->c = NULL;
-	d->nc = 0;
+	if (d->ran)
+		return kerr_set(e, KERR_INVALID, "discover_run twice");
+	d->ran = 1;
 	/* the keys as C strings: no answer comes now, the arenas stay put */
 	for (i = 0; i < d->nf; i++)
 		d->f[i].key = d->ftab.arena.data + d->f[i].koff;
@@ -1370,6 +1538,7 @@ int discover_run(struct discover *d, struct kerr *e)
 	mindf = nt / 500 > 2 ? nt / 500 : 2;
 	for (j = 0; j < d->nf; j++) {
 		d->f[j].col = SIZE_MAX;
+		d->f[j].sdf = 0;
 		if (d->f[j].df >= mindf && d->f[j].df < nt) {
 			d->f[j].col = v.ncols++;
 			double own = (double)d->f[j].df / (double)d->f[j].dfall;
@@ -1381,69 +1550,61 @@ int discover_run(struct discover *d, struct kerr *e)
 			d->f[j].idf = log((double)nt / (double)d->f[j].df) * own * own;
 		}
 	}
+	/* the candidates' words are weighed on the sample: its own counts */
+	for (i = 0; i < n; i++)
+		for (j = 0; j < d->tg.a[i].n; j++)
+			d->f[d->tg.a[i].id[j]].sdf++;
+	d->ncols = v.ncols;
 	colf = malloc((v.ncols ? v.ncols : 1) * sizeof *colf);
 	bestasg = malloc((n ? n : 1) * sizeof *bestasg);
 	mem = malloc((n ? n : 1) * sizeof *mem);
 	covered = malloc(n ? n : 1);
 	fin = malloc((d->nf ? d->nf : 1) * sizeof *fin);
 	norm2 = malloc((n ? n : 1) * sizeof *norm2);
-	tord = malloc((n ? n : 1) * sizeof *tord);
 	claimed = calloc(n ? n : 1, 1);
 	mark = malloc(d->nf ? d->nf : 1);
-	if (!colf || !bestasg || !mem || !covered || !fin || !norm2 || !tord || !claimed || !mark)
+	d->vcol = malloc(2 * MAX_ANSWER_WORDS * (NEIGHBOURS + 1) * sizeof *d->vcol);
+	d->vw = malloc(2 * MAX_ANSWER_WORDS * (NEIGHBOURS + 1) * sizeof *d->vw);
+	if (!colf || !bestasg || !mem || !covered || !fin || !norm2 || !claimed || !mark || !d->vcol
+	    || !d->vw)
 		goto out;
 	for (j = 0; j < d->nf; j++)
 		if (d->f[j].col != SIZE_MAX)
 			colf[d->f[j].col] = j;
-	for (i = 0, r = 0; i < n; i++)
-		tord[i] = d->tgt[i] ? r++ : SIZE_MAX;
-	if (neighbours(d, &v, colf, &nb, &nbw))
+	if (neighbours(d, &v, colf, &d->nb, &d->nbw))
 		goto out;
-	if (!(acc = calloc(v.ncols ? v.ncols : 1, sizeof *acc)))
+	if (!(d->acc = calloc(v.ncols ? v.ncols : 1, sizeof *d->acc)))
 		goto out;
-	/* the answers to group that have a word to group by */
+	/* the sample's answers that have a word to group by */
 	for (i = 0; i < n; i++)
-		nz += d->tgt[i] && has_col(d, i);
-	d->nempty = nt - nz;
+		nz += has_col(d, &d->tg.a[i]);
+	d->nempty = n - nz;
 	if (nz < 2) {
-		rc = 0;
+		rc = build_hits(d, NULL, 0, mark) ? KERR_NOMEM : 0;
 		goto out;
 	}
-	if (!(idx = malloc(nz * sizeof *idx)))
-		goto out;
-	for (i = 0, m = 0; i < n; i++)
-		if (d->tgt[i] && has_col(d, i))
-			idx[m++] = i;
-	/* k-means on a sample: beyond a few thousand answers more of them make
-	 * the same groups, only slower; every answer joins its nearest group
-	 * after.  The sample is every (nz / SAMPLE)-th answer: deterministic.
-	 * Only the sample's vectors are kept (row t of v is sample answer t),
-	 * so memory does not grow with the answers. */
-	m = nz < SAMPLE ? nz : SAMPLE;
-	if (!(sidx = malloc(m * sizeof *sidx)) || !(sasg = malloc(m * sizeof *sasg))
-	    || !(sbest = malloc(m * sizeof *sbest)) || !(tasg = malloc(m * sizeof *tasg))
+	m = nz;
+	if (!(idx = malloc(m * sizeof *idx)) || !(sidx = malloc(m * sizeof *sidx))
+	    || !(sasg = malloc(m * sizeof *sasg)) || !(sbest = malloc(m * sizeof *sbest))
+	    || !(tasg = malloc(m * sizeof *tasg))
 	    || !(dense = calloc(v.ncols ? v.ncols : 1, sizeof *dense))
 	    || !(v.off = malloc((m + 1) * sizeof *v.off)))
 		goto out;
-	for (t = 0; t < m; t++)
-		sidx[t] = idx[(size_t)((double)t * (double)nz / (double)m)];
-	for (i = 0; i < n; i++) {
-		size_t nf = d->aoff[i + 1] - d->aoff[i];
-
-		if (nf > maxf)
-			maxf = nf;
-	}
-	for (t = 0; t < m; t++)
-		ntf += d->aoff[sidx[t] + 1] - d->aoff[sidx[t]];
-	v.col = malloc((ntf + maxf + 1) * (NEIGHBOURS + 1) * sizeof *v.col);
-	v.w = malloc((ntf + maxf + 1) * (NEIGHBOURS + 1) * sizeof *v.w);
+	for (i = 0, t = 0; i < n; i++)
+		if (has_col(d, &d->tg.a[i])) {
+			ntf += d->tg.a[i].n;
+			idx[t++] = i;
+		}
+	/* row t of v is the vector of sample answer idx[t] */
+	v.col = malloc((ntf + 1) * (NEIGHBOURS + 1) * sizeof *v.col);
+	v.w = malloc((ntf + 1) * (NEIGHBOURS + 1) * sizeof *v.w);
 	if (!v.col || !v.w)
 		goto out;
 	v.off[0] = 0;
 	for (t = 0; t < m; t++) {
-		v.off[t + 1] = v.off[t] + answer_vec(d, sidx[t], nb, nbw, acc, v.col + v.off[t],
-						     v.w + v.off[t]);
-		sidx[t] = t;   /* from now on, rows of v */
+		v.off[t + 1] = v.off[t] + answer_vec(d, &d->tg.a[idx[t]], d->nb, d->nbw, d->acc,
+						     v.col + v.off[t], v.w + v.off[t]);
+		sidx[t] = t;
 	}
 	/* asked for k groups: that many; else more groups than themes, then
 	 * the groups that say the same thing merged (merge_groups) */
@@ -1489,27 +1650,21 @@ int discover_run(struct discover *d, struct kerr *e)
 		k = kk;
 		unit(cen, v.ncols, k, sc);
 	}
-	if (!(rank = calloc(k, sizeof *rank)))
+	if (!(rank = calloc(k, sizeof *rank)) || !(d->gcand = malloc(k * sizeof *d->gcand)))
 		goto out;
 	memset(cnt, 0, k * sizeof *cnt);
-	/* every answer to its nearest group; rank groups by the sum of their
-	 * answers' cosines to the centre: big and of one mind first, a scatter
-	 * of odd answers last */
-	for (g = 0; g < k; g++)
+	/* every answer of the sample to its nearest group; rank groups by the
+	 * sum of their answers' cosines to the centre: big and of one mind
+	 * first, a scatter of odd answers last */
+	for (g = 0; g < k; g++) {
 		rank[g].g = g;
+		d->gcand[g] = SIZE_MAX;
+	}
 	for (i = 0; i < n; i++)
 		bestasg[i] = SIZE_MAX;
-	for (t = 0; t < nz; t++) {
+	for (t = 0; t < m; t++) {
 		i = idx[t];
-		/* the answer's vector in the scratch room after the sample's */
-		{
-			struct vecs one = { v.col + v.off[m], v.w + v.off[m], NULL, v.ncols };
-			size_t o1[2] = { 0, 0 };
-
-			o1[1] = answer_vec(d, i, nb, nbw, acc, one.col, one.w);
-			one.off = o1;
-			bestasg[i] = nearest(&one, 0, cen, k, sc, &norm2[i]);
-		}
+		bestasg[i] = nearest(&v, t, cen, k, sc, &norm2[i]);
 		rank[bestasg[i]].score += norm2[i];
 		cnt[bestasg[i]]++;
 	}
@@ -1553,10 +1708,10 @@ int discover_run(struct discover *d, struct kerr *e)
 			c->members = nm;
 			matching(d, c, byk, nbyk, mark);
 			for (i = 0; i < m; i++)
-				if (any_marked(d, mem[i].i, mark))
+				if (any_marked(&d->tg.a[mem[i].i], mark))
 					nm[o++] = mem[i].i;
 			for (i = 0; i < n; i++)
-				if (d->tgt[i] && bestasg[i] != gi && any_marked(d, i, mark))
+				if (bestasg[i] != gi && any_marked(&d->tg.a[i], mark))
 					nm[o++] = i;
 			for (i = 0; i < o; i++)
 				over += claimed[nm[i]];
@@ -1570,30 +1725,30 @@ int discover_run(struct discover *d, struct kerr *e)
 			for (i = 0; i < o; i++)
 				claimed[nm[i]] = 1;
 			m = o;
-			/* room for every answer was asked for: give back the rest,
-			 * or 30 candidates of 100,000 answers hold 24 MB */
-			if ((nm = realloc(c->members, o * sizeof *nm)))
-				c->members = nm;
 		}
+		free(c->members);
+		c->members = NULL;
+		c->group = gi;
+		d->gcand[gi] = d->nc - 1;
 		c->pub.id = c->id;
 		c->pub.label = c->label;
-		for (i = 0; i < m; i++)
-			c->members[i] = tord[c->members[i]];
 		c->pub.include = (const char *const *)c->include;
-		c->pub.members = c->members;
 		c->pub.nmembers = m;
 		c->pub.terms = c->terms;
 		c->pub.cohesion = rank[g].score / (double)cnt[gi];
 	}
+	if (build_hits(d, byk, nbyk, mark))
+		goto out;
+	d->cen = cen;
+	d->sc = sc;
+	d->k = k;
+	cen = NULL;
+	sc = NULL;
 	rc = 0;
 out:
 	free(colf);
-	free(tord);
 	free(claimed);
 	free(mark);
-	free(nb);
-	free(nbw);
-	free(acc);
 	free(v.off);
 	free(v.col);
 	free(v.w);
@@ -1614,6 +1769,56 @@ out:
 	free(sc);
 	free(dense);
 	return rc ? nomem(e) : 0;
+}
+
+int discover_match(struct discover *d, const char *text, size_t len, struct discover_match *mt,
+	struct kerr *e)
+{
+	struct alist l;
+	size_t c, j, h;
+
+	mt->own = SIZE_MAX;
+	mt->sim = 0;
+	mt->match = d->match;
+	if (!d->ran)
+		return kerr_set(e, KERR_INVALID, "discover_match before discover_run");
+	if (!d->matching) {   /* the first answer: the counts start anew */
+		d->matching = 1;
+		d->nempty = 0;
+		for (c = 0; c < d->nc; c++) {
+			d->c[c].pub.nmembers = 0;
+			for (j = 0; j < d->c[c].pub.nterms; j++)
+				d->c[c].terms[j].in = d->c[c].terms[j].out = 0;
+		}
+	}
+	memset(d->match, 0, d->nc);
+	if (tokenize(d, text, len, 0))
+		return nomem(e);
+	l.id = d->cur;
+	l.n = d->ncur;
+	if (!has_col(d, &l)) {
+		d->nempty++;
+	} else if (d->k) {
+		size_t o1[2] = { 0, 0 };
+		struct vecs one = { d->vcol, d->vw, o1, d->ncols };
+
+		o1[1] = answer_vec(d, &l, d->nb, d->nbw, d->acc, d->vcol, d->vw);
+		mt->own = d->gcand[nearest(&one, 0, d->cen, d->k, d->sc, &mt->sim)];
+	}
+	for (j = 0; j < l.n; j++)
+		for (h = d->hoff[l.id[j]]; h < d->hoff[l.id[j] + 1]; h++) {
+			const struct fhit *x = &d->hit[h];
+
+			if (x->t == MAX_TERMS)
+				d->match[x->c] = 1;
+			else if (x->c == mt->own)
+				d->c[x->c].terms[x->t].in++;
+			else
+				d->c[x->c].terms[x->t].out++;
+		}
+	for (c = 0; c < d->nc; c++)
+		d->c[c].pub.nmembers += d->match[c];
+	return 0;
 }
 
 void discover_set_taken(struct discover *d, const char *const *taken, size_t n)

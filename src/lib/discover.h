@@ -10,8 +10,8 @@
  * the squared share of each word's answers that are unexplained (keyness
  * against the coded answers), plus a share of the words that go with them
  * in all answers.
- * Answers are grouped by seeded spherical k-means (on a sample of at most
- * a few thousand, deterministic for a seed) into more groups than there
+ * Answers are grouped by seeded spherical k-means (on a reservoir sample of
+ * at most a few thousand, deterministic for a seed) into more groups than there
  * are themes, and the groups that say the same thing are merged again
  * (average link above the question's own mean), so that one theme is one
  * candidate, not several halves.  Each group is labelled by its terms'
@@ -20,9 +20,15 @@
  * words: kom* -> kommunen) and phrases (`a* NEAR/2 b*`) that cover most of
  * its answers.
  *
+ * Memory does not grow with the answers: discover_add counts their words
+ * (the rarest forgotten when the table is full) and keeps a sample;
+ * discover_match then takes the answers to group a second time, one by
+ * one, and counts what every candidate covers.  The caller keeps what it
+ * wants of them (examples, counts per wave and role) as they pass.
+ *
  * Ownership: discover_new returns an object the caller frees
- * (discover_free); it copies every answer added.  Candidates and their
- * strings are borrowed from it until discover_free.
+ * (discover_free); it copies what it keeps of an answer added.  Candidates
+ * and their strings are borrowed from it until discover_free.
  */
 #ifndef KODER_DISCOVER_H
 #define KODER_DISCOVER_H
@@ -42,7 +48,8 @@ struct discover_opts {
 struct discover_term {
 	const char *term;      /* stem, or "stem stem" for a phrase */
 	const char *form;      /* its most frequent written form */
-	size_t in, out;        /* answers with it inside / outside the group */
+	size_t in, out;        /* answers with it inside / outside the group (of
+	                          the sample, or as counted by discover_match) */
 	double ll;             /* log-likelihood of in vs out */
 };
 
@@ -50,9 +57,9 @@ struct discover_cand {
 	const char *id, *label;
 	const char *const *include;   /* ready-to-paste patterns */
 	size_t ninclude;
-	const size_t *members;  /* indexes among the answers to group (in the
-	                           order added), closest first */
-	size_t nmembers;
+	size_t nmembers;        /* answers its patterns match: of the sample after
+	                           discover_run, of all the answers given to
+	                           discover_match after that */
 	const struct discover_term *terms;   /* distinguishing, strongest first */
 	size_t nterms;
 	double cohesion;        /* mean cosine of its answers to its centre */
@@ -74,9 +81,29 @@ int discover_add(struct discover *d, const char *text, size_t len, int group,
  * while adding answers (the coders' codes in a store) gives them here. */
 void discover_set_taken(struct discover *d, const char *const *taken, size_t n);
 
-/* Group the answers; candidates come ranked, the best first.  Returns 0 or
- * KERR_NOMEM. */
+/* Group the answers; candidates come ranked, the best first.  Once only;
+ * no answer may be added after it.  Returns 0, KERR_NOMEM or KERR_INVALID. */
 int discover_run(struct discover *d, struct kerr *e);
+
+/* One answer to group, after discover_run. */
+struct discover_match {
+	size_t own;            /* the candidate of the group it is nearest to, SIZE_MAX
+	                          for none (no word to group by, or that group
+	                          gave no candidate) */
+	double sim;            /* its cosine to that group's centre */
+	const unsigned char *match;   /* match[c] is 1 when candidate c's patterns
+	                                 match it; borrowed until the next call */
+};
+
+/*
+ * After discover_run, the answers to group once more (each once, in any
+ * order; the same text as discover_add had): which candidates they belong
+ * to, into *m.  The first call starts every candidate's nmembers, its
+ * terms' in and out and discover_nempty from 0; each call counts its
+ * answer.  Returns 0, KERR_NOMEM or KERR_INVALID (before discover_run).
+ */
+int discover_match(struct discover *d, const char *text, size_t len, struct discover_match *m,
+	struct kerr *e);
 
 size_t discover_ncands(const struct discover *d);
 const struct discover_cand *discover_cand(const struct discover *d, size_t i);

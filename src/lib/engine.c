@@ -92,6 +92,12 @@ int engine_open(const char *path, const struct engine_opts *opts, struct engine 
 		}
 		free(cb->model);
 		cb->model = m;
+	} else if (opts && opts->no_model) {
+		/* Patterns alone: the codebook's model is not read at all, so
+		 * one that no longer loads (an older format, a damaged file) does
+		 * not stop koder train from writing its replacement. */
+		free(cb->model);
+		cb->model = NULL;
 	}
 	if ((rc = engine_new(cb, opts, out, errs))) {
 		codebook_free(cb);

@@ -20,6 +20,10 @@
  * (nulpunkt+målingen against nulpunkt+malingen: the heads' counts decide).  Scores
  * are log10 counts minus costs; the word as written competes on the same
  * scale, so a correct word stays unless a repair beats it by MARGIN.
+ * A hunspell-da check of a Danish compound costs as much as deciding
+ * hundreds of counted words, so decide asks only while an answer can still
+ * change what is written in some context (label, settled): the output is
+ * the same as if every answer were asked.
  * The costs were set on the dev halves of tests/normalize-eval; the
  * held-out halves only measure them.
  */
@@ -993,6 +997,140 @@ static float head_bar(struct repairer *rp, const struct search *s, const float *
 	return bar;
 }
 
+/* A short unknown word is mostly an abbreviation (sb, jc, fk), and two
+ * letters give too little evidence for a dear confusion: 1 if candidate b is
+ * not believed for lw (only a cheap repair is: p3 -> på, na -> nå, not
+ * sb -> ab, s for a). */
+static int short_veto(struct lexicon *lx, const char *lw, size_t n, const struct cand *b)
+{
+	return n <= SHORT_WORD && b->cost > SHORT_MAX_COST &&
+	       !(no_vowel(lw, n) && b->parts == 1 && !b->inflected &&
+		 b->freq >= SHORT_VOWELLESS_FREQ) &&
+	       !(lexicon_context(lx, lw, n, 'W', "-", 1) &&
+		 lexicon_context(lx, b->w, b->len, 'W', "-", 1));
+}
+
+static int caseless_start(const char *lw, size_t n);
+
+/* What decide knows of a word before asking hunspell: its candidates in
+ * score order, and its own score if hunspell rejects it (orig_no) or
+ * accepts it (orig_yes, also as its own compound of counted parts). */
+struct verdict {
+	struct lexicon *lx;
+	const struct search *s;
+	const float *sc;
+	const int *order;
+	unsigned f;
+	int caps;
+	float orig_no, orig_yes;
+};
+
+/* labels: what repair_lower writes for a cache entry, in every context */
+#define L_DEPENDS (-1)  /* the context decides, or telling would need hunspell */
+#define L_STAYS (-2)    /* the word as written (lw when forced) */
+/* else 2 * bi when candidate bi is written in every context its own tests
+ * (the pair branch, names, places) allow; 2 * bi + 1 when it never wins
+ * but is not L_STAYS (the pair branch may still take it; a forced word
+ * with a caseless first character gets a capital) */
+
+/*
+ * The label of the entry decide makes with candidate bi (-1: none from
+ * the trie) when the word as written scores orig: the steps of decide and
+ * repair_lower that read orig or bi, in the same order, each taken in the
+ * context that helps the repair least (for "always") or most (for
+ * "never"): a relaxed line adds at most RELAX * cost, the word pair model
+ * moves a whole counted word's score by at most LM_MAX, and float rounding
+ * is monotonic, so the bounds hold.  Two (bi, orig) with the same label,
+ * not L_DEPENDS, give the same output in every context, casing and forced
+ * state; repair_lower's other tests (guessed repairs, places) read only
+ * the candidate.
+ */
+static int label(const struct verdict *v, int bi, float orig)
+{
+	const struct search *s = v->s;
+	const struct cand *b = &s->c[bi < 0 ? 0 : bi];
+	float margin = v->caps ? CAPS_MARGIN : MARGIN, hi, lo, bar;
+	int lm, pair;
+
+	/* decide: no candidate from the trie; for a word nobody knows,
+	 * hunspell's own guesses (generate) and report terms come next */
+	if (bi < 0)
+		return orig < -1e8f ? L_DEPENDS : L_STAYS;
+	/* decide: a word hunspell knows against a compound or form (head_bar
+	 * of a loose candidate asks hunspell), and short words */
+	if (!v->f && orig > -1e8f && (b->parts > 1 || b->inflected)) {
+		if (b->loose)
+			return L_DEPENDS;
+		if (v->sc[bi] < orig + KNOWN_COMPOUND_MARGIN)
+			return L_STAYS;
+	}
+	if (short_veto(v->lx, s->in, s->n, b))
+		return L_STAYS;
+	/* repair_lower: a word hunspell knows, changed only for a common confusion */
+	if (orig == SPELL_BASE && b->cost > SPELL_MAX_COST)
+		return L_STAYS;
+	/* repair_lower: a short word in capitals nobody knows counts as known */
+	if (v->caps && s->n <= ACRONYM_MAX && orig < SPELL_BASE && plain_letters(s->in, s->n))
+		orig = SPELL_BASE;
+	bar = orig + margin;
+	/* ce->whole && ce->freq > 0: the word pair model may move the score */
+	lm = b->parts == 1 && !b->inflected && b->freq > 0 && v->f > 0;
+	pair = lm && lexicon_context(v->lx, s->in, s->n, 'W', "-", 1) &&
+	       lexicon_context(v->lx, b->w, b->len, 'W', "-", 1);
+	lo = lm ? v->sc[bi] - LM_MAX : v->sc[bi];
+	hi = lm ? v->sc[bi] + LM_MAX : v->sc[bi];
+	if (b->cost <= RELAX_MAX_COST)
+		hi += RELAX * b->cost;
+	if (lo > bar)
+		return 2 * bi;
+	if (!(hi > bar))
+		return pair || caseless_start(s->in, s->n) ? 2 * bi + 1 : L_STAYS;
+	return L_DEPENDS;
+}
+
+/* Adds the labels of candidate bi under both scores of the word to *want;
+ * 0 once two differ or one is L_DEPENDS. */
+static int same_label(const struct verdict *v, int bi, int *want)
+{
+	int l = label(v, bi, v->orig_no);
+
+	if (l == L_DEPENDS || (*want != L_DEPENDS && l != *want))
+		return 0;
+	*want = l;
+	return v->orig_yes == v->orig_no || l == label(v, bi, v->orig_yes);
+}
+
+static int is_self(const struct search *s, const struct cand *c)
+{
+	return c->len == s->n && !memcmp(c->w, s->in, s->n);
+}
+
+/*
+ * 1 if decide's choice from position j of the score order on (where
+ * hunspell would next be asked about a compound or form, the checked'th)
+ * gives the same label whatever hunspell answers there and after, and
+ * about the word as written: every candidate it could yet choose (those
+ * it would ask about, then the first counted word, or none) under both
+ * scores of the word.
+ */
+static int settled(const struct verdict *v, int j, int checked)
+{
+	const struct search *s = v->s;
+	int want = L_DEPENDS;
+
+	for (; j < s->nc; j++) {
+		const struct cand *c = &s->c[v->order[j]];
+
+		if (is_self(s, c))
+			continue;
+		if (c->parts == 1 && !c->inflected)
+			return same_label(v, v->order[j], &want);
+		if (checked++ < 4 && !same_label(v, v->order[j], &want))
+			return 0;
+	}
+	return same_label(v, -1, &want);
+}
+
 /* Decide for a lower-cased word without context; fills a cache entry whose
  * best candidate is stored in the arena. */
 static int decide(struct repairer *rp, const char *lw, size_t n, int caps, struct centry *ce)
@@ -1001,11 +1139,13 @@ static int decide(struct repairer *rp, const char *lw, size_t n, int caps, struc
 	unsigned f = lexicon_freq(rp->lx, lw, n);
 	float sc[MAXCAND];
 	int order[MAXCAND];
-	int i, j, bi = -1, checked = 0;
+	int i, j, bi = -1, checked = 0, sure = 0;
+	struct verdict v = { rp->lx, &s, sc, order, f, caps, 0.0f, 0.0f };
 
 	memset(ce, 0, sizeof(*ce));
 	ce->freq = f;
-	ce->orig = f ? log10f((float)f) : lexicon_spell(rp->lx, lw, n) ? SPELL_BASE : -1e9f;
+	v.orig_no = f ? log10f((float)f) : -1e9f;
+	v.orig_yes = f ? v.orig_no : SPELL_BASE;
 	memset(&s, 0, sizeof(s));
 	s.lx = rp->lx;
 	s.rp = rp;
@@ -1041,20 +1181,45 @@ static int decide(struct repairer *rp, const char *lw, size_t n, int caps, struc
 			order[j] = order[j - 1];
 		order[j] = i;
 	}
-	/* best first, so hunspell is asked about as few compounds as possible */
+	/* the word as written, split into counted parts: a real compound
+	 * only if hunspell agrees (else ng+dvendigt) */
 	for (j = 0; j < s.nc; j++) {
 		const struct cand *c = &s.c[order[j]];
 
-		if (c->len == n && !memcmp(c->w, lw, n)) {
-			/* the word as written, split into counted parts: a real
-			 * compound only if hunspell agrees (else ng+dvendigt) */
-			if (sc[order[j]] > ce->orig && !c->loose &&
-			    ((c->parts == 1 && !c->inflected) || lexicon_spell(rp->lx, lw, n)))
-				ce->orig = sc[order[j]];
-		} else if (bi < 0 && ((c->parts == 1 && !c->inflected) ||
-			   (checked++ < 4 && lexicon_spell(rp->lx, c->w, c->len)))) {
+		if (!is_self(&s, c) || c->loose)
+			continue;
+		if (sc[order[j]] > v.orig_yes)
+			v.orig_yes = sc[order[j]];
+		if (c->parts == 1 && !c->inflected && sc[order[j]] > v.orig_no)
+			v.orig_no = sc[order[j]];
+	}
+	/* The best other candidate: a counted word, or a compound or form
+	 * hunspell accepts, best first so it is asked about as few as
+	 * possible.  A Danish compound check costs as much as deciding
+	 * hundreds of counted words, so once no answer of hunspell's can
+	 * change the output (settled) the rest count as rejected; that entry
+	 * writes what the true answers would. */
+	for (j = 0; j < s.nc && bi < 0; j++) {
+		const struct cand *c = &s.c[order[j]];
+
+		if (is_self(&s, c))
+			continue;
+		if (c->parts == 1 && !c->inflected)
 			bi = order[j];
-		}
+		else if (checked++ < 4 && !sure && !(sure = settled(&v, j, checked - 1)) &&
+			 lexicon_spell(rp->lx, c->w, c->len))
+			bi = order[j];
+	}
+	/* The word as written scores orig_yes if hunspell accepts it, else
+	 * orig_no; hunspell is asked only when the two can give different
+	 * output somewhere.  Else the word keeps orig_no. */
+	ce->orig = v.orig_no;
+	if (v.orig_yes != v.orig_no) {
+		int l = label(&v, bi, v.orig_no);
+
+		if ((l == L_DEPENDS || l != label(&v, bi, v.orig_yes)) &&
+		    lexicon_spell(rp->lx, lw, n))
+			ce->orig = v.orig_yes;
 	}
 	if (bi < 0 && ce->orig < -1e8f) {
 		int typing = 0;
@@ -1090,14 +1255,7 @@ static int decide(struct repairer *rp, const char *lw, size_t n, int caps, struc
 	if (!f && ce->orig > -1e8f && (s.c[bi].parts > 1 || s.c[bi].inflected)
 	    && sc[bi] < head_bar(rp, &s, sc, lw, n, bi, ce->orig) + KNOWN_COMPOUND_MARGIN)
 		return 0;
-	/* A short unknown word is mostly an abbreviation (sb, jc, fk), and two
-	 * letters give too little evidence for a dear confusion: only a cheap
-	 * repair is believed (p3 -> på, na -> nå), not sb -> ab (s for a). */
-	if (n <= SHORT_WORD && s.c[bi].cost > SHORT_MAX_COST &&
-	    !(no_vowel(lw, n) && s.c[bi].parts == 1 && !s.c[bi].inflected &&
-	      s.c[bi].freq >= SHORT_VOWELLESS_FREQ) &&
-	    !(lexicon_context(rp->lx, lw, n, 'W', "-", 1) &&
-	      lexicon_context(rp->lx, s.c[bi].w, s.c[bi].len, 'W', "-", 1)))
+	if (short_veto(rp->lx, lw, n, &s.c[bi]))
 		return 0;
 	ce->has_best = 1;
 	ce->best = sc[bi];

@@ -2,7 +2,8 @@
  * as two candidates with the theme's stem as a pattern; the context answers
  * are not grouped; the same seed gives the same candidates; æ ø å fold
  * ("knaeet" and "knæet" are one word); a flood of words said once (more
- * than the feature table keeps) is forgotten and the themes stay. */
+ * than the feature table keeps) is forgotten and the themes stay; the
+ * second look (discover_match) puts each answer with its theme. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -86,31 +87,59 @@ static void assert_two_themes(const struct discover *d)
 		    || (has_pattern(a, "knae") && has_pattern(b, "parkering*")));
 }
 
+/* The twelve answers once more (discover_match): each parking answer goes
+ * to the parking candidate, each knee answer to the other; returns how
+ * many the candidates' patterns match in all. */
+static size_t match_all(struct discover *d)
+{
+	struct kerr e;
+	size_t i, seen = 0, own = 0, pk = has_pattern(discover_cand(d, 0), "parkering*") ? 0 : 1;
+
+	kerr_clear(&e);
+	for (i = 0; i < 6; i++) {
+		struct discover_match m;
+
+		assert_int_equal(discover_match(d, parking[i], strlen(parking[i]), &m, &e), 0);
+		assert_true(m.own == pk || m.own == SIZE_MAX);   /* none: no word to group by */
+		assert_true(m.own == SIZE_MAX || m.sim > 0);
+		assert_false(m.match[1 - pk]);
+		seen += m.match[pk];
+		own += m.own == pk;
+		assert_int_equal(discover_match(d, knee[i], strlen(knee[i]), &m, &e), 0);
+		assert_true(m.own == 1 - pk || m.own == SIZE_MAX);
+		assert_false(m.match[pk]);
+		seen += m.match[1 - pk];
+		own += m.own == 1 - pk;
+	}
+	assert_true(own >= 8);
+	/* the counts are discover_match's now */
+	assert_int_equal(discover_cand(d, 0)->nmembers + discover_cand(d, 1)->nmembers, seen);
+	return seen;
+}
+
 static void test_themes(void **state)
 {
 	struct discover *d = build(1), *d2 = build(1);
-	size_t i, j, seen = 0;
+	size_t i, seen;
+	struct kerr e;
 
 	(void)state;
 	assert_two_themes(d);
-	for (i = 0; i < 2; i++) {
-		const struct discover_cand *c = discover_cand(d, i);
-
-		for (j = 0; j < c->nmembers; j++) {
-			assert_true(c->members[j] < 12);
-			seen++;
-		}
-	}
+	seen = match_all(d);
 	/* a candidate's answers are those its patterns match: most of them */
 	assert_true(seen >= 8 && seen <= 12);
+	assert_int_equal(match_all(d2), seen);
 	/* the same seed: the same candidates, in the same order */
 	for (i = 0; i < 2; i++) {
 		const struct discover_cand *x = discover_cand(d, i), *y = discover_cand(d2, i);
 
 		assert_string_equal(x->id, y->id);
 		assert_int_equal(x->nmembers, y->nmembers);
-		assert_memory_equal(x->members, y->members, x->nmembers * sizeof *x->members);
+		assert_int_equal(x->terms[0].in, y->terms[0].in);
 	}
+	/* nothing is added after the grouping */
+	kerr_clear(&e);
+	assert_int_equal(discover_add(d, "parkering", 9, 1, &e), KERR_INVALID);
 	assert_null(discover_cand(d, 2));
 	discover_free(d);
 	discover_free(d2);
