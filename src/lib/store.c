@@ -323,9 +323,17 @@ static int wal_lay_out(struct store *s, const char *wal, long long bytes, struct
 
 		if (w < 0 && errno == EINTR)
 			continue;
-		if (w <= 0) {
-			rc = kerr_errno(e, w < 0 ? errno : ENOSPC, wal,
-				"cannot make room in the store's -wal file (is the disk full?)");
+		if (w <= 0 && (w == 0 || errno == ENOSPC || errno == EDQUOT || errno == EFBIG)) {
+			/* No room for the layout: it only spares the syncs a
+			 * write, so the -wal file goes back to its size and grows
+			 * with the commits as it would without. */
+			if (ftruncate(fd, st.st_size))
+				rc = kerr_errno(e, errno, wal, "cannot give the store's -wal file "
+					"back its size");
+			goto out;
+		}
+		if (w < 0) {
+			rc = kerr_errno(e, errno, wal, "cannot lay out the store's -wal file");
 			goto out;
 		}
 		at += w;

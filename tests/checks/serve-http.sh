@@ -126,6 +126,32 @@ NB=$(sed -n 's/.* at \(http[^;]*\);.*/\1/p' "$TMP/log2")
 check "after a restart without --coder, bo's link still logs in" "$(code "$NB/login/${BO2##*/}")" 303
 kill -TERM $PID; wait $PID
 
+# no room for the laid-out -wal file (a file-size limit below its 36 MB):
+# the server runs without it, and a decision is still acknowledged and kept
+cp "$DB" "$TMP/small.db"
+( trap '' XFSZ; ulimit -f 16384; exec "$KODER" serve --db "$TMP/small.db" --listen 127.0.0.1:0 \
+	--coder anna ) >"$TMP/slinks" 2>"$TMP/slog" &
+PID=$!
+for _ in $(seq $WAIT); do grep -q ' http' "$TMP/slinks" 2>/dev/null && break; kill -0 $PID 2>/dev/null || break; sleep 0.05; done
+SA=$(awk '$1 == "anna" { print $2 }' "$TMP/slinks")
+if [ -n "$SA" ]; then
+	ok "with no room to lay out the -wal file the server still starts"
+	SB=${SA%/login/*}
+	curl -s -o /dev/null -c "$TMP/sjar" "$SA"
+	SC=$(curl -s -b "$TMP/sjar" "$SB/api/session" | python3 -c 'import json,sys; print(json.load(sys.stdin)["csrf"])')
+	SI=$(curl -s -b "$TMP/sjar" "$SB/api/answer?move=current" | python3 -c 'import json,sys; print(json.load(sys.stdin)["answer"]["id"])')
+	check "... and acknowledges a decision" "$(code -b "$TMP/sjar" -H "X-CSRF-Token: $SC" \
+		-d "{\"id\":$SI,\"codes\":\"andet\",\"note\":\"LILLE-DISK\"}" "$SB/api/decision")" 200
+	[ "$(stat -c %s "$TMP/small.db-wal")" -lt $((16 << 20)) ] && ok "... with its -wal file as SQLite grows it" \
+		|| bad "-wal file $(stat -c %s "$TMP/small.db-wal") bytes under a 16 MB limit"
+else
+	bad "no room for the -wal layout stops the server: $(cat "$TMP/slog")"
+fi
+kill -TERM $PID; wait $PID
+check "... and stops cleanly" "$?" 0
+"$KODER" review --db "$TMP/small.db" --export "$TMP/small.csv" --coder anna 2>/dev/null
+grep -q "LILLE-DISK" "$TMP/small.csv" && ok "... keeping the decision" || bad "the decision is missing after a stop"
+
 # plain http on other machines' addresses is refused; TLS is served
 "$KODER" serve --db "$DB" --listen 0.0.0.0:0 --coder anna >/dev/null 2>"$TMP/e"
 check "a non-loopback address without TLS is refused (wrong usage)" "$?" 2
