@@ -465,33 +465,45 @@ static void *sync_loop(void *arg)
  * the file.  store_checkpoint only looks at a counter until its threshold
  * is reached, and uses a connection of its own.
  */
+/* When the writing counts as paused: CHECKPOINT_IDLE_MS after the last
+ * sync (under mu). */
+static struct timespec pause_start(const struct serve *sv)
+{
+	struct timespec t = sv->lastsync;
+
+	t.tv_nsec += CHECKPOINT_IDLE_MS * 1000000L;
+	t.tv_sec += t.tv_nsec / 1000000000L;
+	t.tv_nsec %= 1000000000L;
+	return t;
+}
+
+static int time_reached(const struct timespec *t)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return now.tv_sec > t->tv_sec || (now.tv_sec == t->tv_sec && now.tv_nsec >= t->tv_nsec);
+}
+
 static void *checkpoint_loop(void *arg)
 {
 	struct serve *sv = arg;
-	struct timespec until, now;
+	struct timespec until;
 	long long want;
 	struct kerr e;
 
 	pthread_mutex_lock(&sv->mu);
 	for (;;) {
 		if (sv->ckarmed) {
-			/* Until CHECKPOINT_IDLE_MS after the last sync; a sync since
-			 * then moves the end, and the full file is looked at each
-			 * time round (at most CHECKPOINT_IDLE_MS apart). */
-			until = sv->lastsync;
-			until.tv_nsec += CHECKPOINT_IDLE_MS * 1000000L;
-			until.tv_sec += until.tv_nsec / 1000000000L;
-			until.tv_nsec %= 1000000000L;
-			if (!sv->ckstop)
+			/* Until the pause; the full file is looked at each time
+			 * round (at most CHECKPOINT_IDLE_MS apart). */
+			until = pause_start(sv);
+			if (!sv->ckstop && !time_reached(&until))
 				pthread_cond_timedwait(&sv->ckcv, &sv->mu, &until);
-			clock_gettime(CLOCK_MONOTONIC, &now);
-			if (now.tv_sec > until.tv_sec || (now.tv_sec == until.tv_sec
-			    && now.tv_nsec >= until.tv_nsec)) {
-				want = CHECKPOINT_IDLE_BYTES;   /* a pause */
-				sv->ckarmed = 0;
-			} else {
-				want = CHECKPOINT_BYTES;
-			}
+			/* Syncs during the wait move the pause on. */
+			until = pause_start(sv);
+			want = time_reached(&until) ? CHECKPOINT_IDLE_BYTES : CHECKPOINT_BYTES;
+			sv->ckarmed = want == CHECKPOINT_BYTES;
 		} else {
 			while (!sv->ckwanted && !sv->ckstop)
 				pthread_cond_wait(&sv->ckcv, &sv->mu);
@@ -968,6 +980,16 @@ const char *serve_url(const struct serve *sv)
 	return sv->url;
 }
 
+/* Sets a thread's stop flag under mu, wakes it and waits for its end. */
+static void end_thread(struct serve *sv, int *flag, pthread_cond_t *cv, pthread_t t)
+{
+	pthread_mutex_lock(&sv->mu);
+	*flag = 1;
+	pthread_cond_signal(cv);
+	pthread_mutex_unlock(&sv->mu);
+	pthread_join(t, NULL);
+}
+
 void serve_stop(struct serve *sv)
 {
 	size_t i;
@@ -976,22 +998,12 @@ void serve_stop(struct serve *sv)
 		return;
 	/* Refuse new writes, let the sync thread make every committed one
 	 * durable and answer it, then stop answering. */
-	if (sv->have_syncer) {
-		pthread_mutex_lock(&sv->mu);
-		sv->stopping = 1;
-		pthread_cond_signal(&sv->cv);
-		pthread_mutex_unlock(&sv->mu);
-		pthread_join(sv->syncer, NULL);
-	}
+	if (sv->have_syncer)
+		end_thread(sv, &sv->stopping, &sv->cv, sv->syncer);
 	/* The checkpoint thread finishes the checkpoint it may be in and
 	 * ends (store_close folds in the rest). */
-	if (sv->have_ckpointer) {
-		pthread_mutex_lock(&sv->mu);
-		sv->ckstop = 1;
-		pthread_cond_signal(&sv->ckcv);
-		pthread_mutex_unlock(&sv->mu);
-		pthread_join(sv->ckpointer, NULL);
-	}
+	if (sv->have_ckpointer)
+		end_thread(sv, &sv->ckstop, &sv->ckcv, sv->ckpointer);
 	if (sv->d)
 		MHD_stop_daemon(sv->d);
 	sdata_close(sv->data);
