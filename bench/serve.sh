@@ -6,7 +6,8 @@
 # 100 MB, and no acknowledged decision missing from the store afterwards.
 # Baseline in the same script: the terminal review's commit time on the
 # same store (`koder review --bench`), so the ratio shows what HTTP, JSON
-# and twenty coders at once add to one commit.
+# and twenty coders at once add to one commit; and the disk's own sync
+# time, the floor under any acknowledgement.
 set -eu
 OUT="$ROOT/bench/out"
 C="$ROOT/corpora/sof"
@@ -37,6 +38,23 @@ kill -TERM $pid
 wait $pid || true
 trap - EXIT
 
+# The disk's own floor, in the same script: a decision is acknowledged only
+# after a disk sync that began after it was committed, so no server answers
+# faster than this disk syncs.  500 writes of 16 KB (what a decision adds to
+# the -wal file) into a file laid out ahead, each followed by fdatasync.
+read -r d50 d99 <<<"$(python3 - "$OUT/serve-disk-probe" <<'PY'
+import os, sys, time
+fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o600)
+os.write(fd, bytes(8 << 20)); os.fsync(fd)
+t = []
+for i in range(500):
+    os.pwrite(fd, os.urandom(16384), (i * 16384) % (8 << 20))
+    s = time.perf_counter(); os.fdatasync(fd); t.append((time.perf_counter() - s) * 1000)
+os.close(fd); os.unlink(sys.argv[1])
+t.sort(); print("%.2f %.2f" % (t[len(t) // 2], t[int(len(t) * 0.99)]))
+PY
+)"
+
 # Every acknowledged decision must be the coder's current one in the store.
 lost=$(python3 - "$DB" "$OUT/serve-load.json" <<'PY'
 import json, sqlite3, sys
@@ -59,4 +77,5 @@ echo "serve: $1 coders at once, $2 decisions, $3 decisions/s"
 echo "serve: decision acknowledged p50 $4 ms, p99 $5 ms (target < 20), max $6 ms"
 echo "serve: next answer p50 $7 ms, p99 $8 ms (target < 20), max $9 ms"
 echo "serve: server peak RSS $rss MB (target < 100); acknowledged decisions missing from the store: $lost (target 0)"
+echo "serve: this disk's own sync (16 KB written, fdatasync) p50 $d50 ms, p99 $d99 ms; web ack p99 / disk sync p99 = x$(awk -v a="$5" -v b="$d99" 'BEGIN { printf "%.2f", a / b }')"
 echo "serve: terminal review commit p99 $c99 ms on the same store; web ack p99 / terminal commit p99 = x$(awk -v a="$5" -v b="$c99" 'BEGIN { printf "%.2f", a / b }')"

@@ -62,6 +62,11 @@ extern const struct web_asset web_assets[];
 /* The -wal file laid out in advance (store_defer_sync): the most it holds
  * before a checkpoint, and what comes in while that runs. */
 #define WAL_BYTES (CHECKPOINT_BYTES + (4LL << 20))
+/* Threads making writes durable (sync_loop).  A write committed while one
+ * sync runs starts the next at once instead of waiting for it to end: on
+ * this project's disks a sync beside a running one ends with it or soon
+ * after, so a decision waits for about one sync, not up to two. */
+#define SYNC_THREADS 2
 
 struct session {
 	char sid[65], csrf[65], hash[65];
@@ -97,10 +102,10 @@ struct serve {
 	char *cert, *key;
 	struct session sess[MAX_SESSIONS];
 	struct rate rate[RATE_SLOTS];
-	/* Shared between the request thread, the sync thread and the
+	/* Shared between the request thread, the sync threads and the
 	 * checkpoint thread, under mu. */
 	pthread_mutex_t mu;
-	pthread_cond_t cv;      /* the sync thread waits on it */
+	pthread_cond_t cv;      /* the sync threads wait on it */
 	pthread_cond_t ckcv;    /* the checkpoint thread waits on it */
 	struct pending *pend;   /* committed, waiting for the next sync */
 	int inflight;           /* POSTs between their check of `stopping` and pend */
@@ -108,9 +113,9 @@ struct serve {
 	int ckwanted;           /* a sync ended while the checkpoint thread slept */
 	int ckarmed;            /* the checkpoint thread waits for a pause */
 	struct timespec lastsync; /* when the last sync ended (CLOCK_MONOTONIC) */
-	int ckstop;             /* the sync thread is gone: the checkpoint thread ends */
-	pthread_t syncer, ckpointer;
-	int have_syncer, have_ckpointer, have_lock;
+	int ckstop;             /* the sync threads are gone: the checkpoint thread ends */
+	pthread_t syncer[SYNC_THREADS], ckpointer;
+	int nsyncers, have_ckpointer, have_lock;
 };
 
 struct req {
@@ -392,13 +397,14 @@ static enum MHD_Result logout(struct serve *sv, struct MHD_Connection *c, struct
 /*
  * Every write (a decision, an undo, a note ...) is committed at once by the
  * request thread, which does not wait for the disk (store_defer_sync): the
- * reply is held, the connection suspended and put on sv->pend.  The sync
- * thread takes everything on pend, makes it durable with one store_sync,
- * and only then lets those replies go (MHD_resume_connection is safe from
- * any thread).  Writes that arrive during a sync wait for the next one, so
- * twenty coders saving at once share a disk sync, no coder is told
- * "saved" before the decision is on disk, and a request that only reads
- * (the next answer, the tally) never waits for a sync at all.
+ * reply is held, the connection suspended and put on sv->pend.  An idle
+ * sync thread takes everything on pend, makes it durable with one
+ * store_sync, and only then lets those replies go (MHD_resume_connection
+ * is safe from any thread).  Writes that arrive during a sync are taken by
+ * the other sync thread (SYNC_THREADS), whose sync begins after they were
+ * committed; so twenty coders saving at once share a disk sync, no coder
+ * is told "saved" before the decision is on disk, and a request that only
+ * reads (the next answer, the tally) never waits for a sync at all.
  */
 static void *sync_loop(void *arg)
 {
@@ -537,6 +543,17 @@ static int monotonic_cond(pthread_cond_t *cv)
 	return rc ? -1 : 0;
 }
 
+/* Under mu: a write is on pend, or one fewer is in flight.  One idle sync
+ * thread is enough for a write; stopping, every one of them must see the
+ * last write out to end. */
+static void wake_syncers(struct serve *sv)
+{
+	if (sv->stopping)
+		pthread_cond_broadcast(&sv->cv);
+	else
+		pthread_cond_signal(&sv->cv);
+}
+
 /* A POST may write: 0 when the server is stopping (the caller refuses it),
  * else it counts as in flight until hold() or unhold(). */
 static int write_begin(struct serve *sv)
@@ -561,12 +578,12 @@ static enum MHD_Result hold(struct serve *sv, struct MHD_Connection *c, struct r
 	rq->p.next = sv->pend;
 	sv->pend = &rq->p;
 	sv->inflight--;
-	pthread_cond_signal(&sv->cv);
+	wake_syncers(sv);
 	pthread_mutex_unlock(&sv->mu);
 	return MHD_YES;
 }
 
-/* The sync thread wrote rq's reply (under mu). */
+/* A sync thread wrote rq's reply (under mu). */
 static int held_ready(struct serve *sv, struct req *rq)
 {
 	int r;
@@ -581,7 +598,7 @@ static void unhold(struct serve *sv)
 {
 	pthread_mutex_lock(&sv->mu);
 	sv->inflight--;
-	pthread_cond_signal(&sv->cv);
+	wake_syncers(sv);
 	pthread_mutex_unlock(&sv->mu);
 }
 
@@ -833,8 +850,8 @@ int serve_start(struct serve **out, struct store *s, const struct serve_opts *o,
 	int loop, rc;
 	struct sockaddr_storage ss;
 	/* One thread of libmicrohttpd's answers every request in turn (the
-	 * sessions and the store handle are its alone); sync_loop's thread
-	 * makes writes durable beside it. */
+	 * sessions and the store handle are its alone); sync_loop's threads
+	 * make writes durable beside it. */
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL
 		| MHD_ALLOW_SUSPEND_RESUME;
 	int v6, lfd = -1, one = 1;
@@ -894,11 +911,13 @@ int serve_start(struct serve **out, struct store *s, const struct serve_opts *o,
 		return rc;
 	}
 	sdata_set_order(sv->data, o->order_uncertain);
-	if (pthread_create(&sv->syncer, NULL, sync_loop, sv)) {
-		serve_stop(sv);
-		return kerr_set(e, KERR_NOMEM, "cannot start the server's thread");
+	while (sv->nsyncers < SYNC_THREADS) {
+		if (pthread_create(&sv->syncer[sv->nsyncers], NULL, sync_loop, sv)) {
+			serve_stop(sv);
+			return kerr_set(e, KERR_NOMEM, "cannot start the server's thread");
+		}
+		sv->nsyncers++;
 	}
-	sv->have_syncer = 1;
 	if (pthread_create(&sv->ckpointer, NULL, checkpoint_loop, sv)) {
 		serve_stop(sv);
 		return kerr_set(e, KERR_NOMEM, "cannot start the server's thread");
@@ -980,14 +999,19 @@ const char *serve_url(const struct serve *sv)
 	return sv->url;
 }
 
-/* Sets a thread's stop flag under mu, wakes it and waits for its end. */
-static void end_thread(struct serve *sv, int *flag, pthread_cond_t *cv, pthread_t t)
+/* Sets the stop flag of n threads under mu, wakes them and waits for
+ * their end. */
+static void end_threads(struct serve *sv, int *flag, pthread_cond_t *cv, const pthread_t *t,
+	int n)
 {
+	int i;
+
 	pthread_mutex_lock(&sv->mu);
 	*flag = 1;
-	pthread_cond_signal(cv);
+	pthread_cond_broadcast(cv);
 	pthread_mutex_unlock(&sv->mu);
-	pthread_join(t, NULL);
+	for (i = 0; i < n; i++)
+		pthread_join(t[i], NULL);
 }
 
 void serve_stop(struct serve *sv)
@@ -996,14 +1020,14 @@ void serve_stop(struct serve *sv)
 
 	if (!sv)
 		return;
-	/* Refuse new writes, let the sync thread make every committed one
+	/* Refuse new writes, let the sync threads make every committed one
 	 * durable and answer it, then stop answering. */
-	if (sv->have_syncer)
-		end_thread(sv, &sv->stopping, &sv->cv, sv->syncer);
+	if (sv->nsyncers)
+		end_threads(sv, &sv->stopping, &sv->cv, sv->syncer, sv->nsyncers);
 	/* The checkpoint thread finishes the checkpoint it may be in and
 	 * ends (store_close folds in the rest). */
 	if (sv->have_ckpointer)
-		end_thread(sv, &sv->ckstop, &sv->ckcv, sv->ckpointer);
+		end_threads(sv, &sv->ckstop, &sv->ckcv, &sv->ckpointer, 1);
 	if (sv->d)
 		MHD_stop_daemon(sv->d);
 	sdata_close(sv->data);
