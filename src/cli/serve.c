@@ -116,6 +116,17 @@ struct serve {
 	int ckstop;             /* the sync threads are gone: the checkpoint thread ends */
 	pthread_t syncer[SYNC_THREADS], ckpointer;
 	int nsyncers, have_ckpointer, have_lock;
+	/* The views thread (view_loop): the live tally and disagreements,
+	 * counted over every answer, on a store handle and sdata of its own.
+	 * Its queue and flags are under mu. */
+	struct store *vs;
+	struct sdata *vdata;
+	struct pending *vq, *vq_tail;   /* views asked for, oldest first */
+	int vinflight;          /* GETs between their check of vstop and vq */
+	int vstop;
+	pthread_cond_t vcv;     /* the views thread waits on it */
+	pthread_t viewer;
+	int have_viewer, have_vcv;
 };
 
 struct req {
@@ -124,7 +135,12 @@ struct req {
 	int ready;              /* a held-back reply is in resp (set under mu) */
 	unsigned status;
 	char *resp;
-	struct pending p;       /* its place in serve.pend */
+	struct pending p;       /* its place in serve.pend or serve.vq */
+	/* a view for the views thread: whose, which, and the generations the
+	 * request thread had seen when it was asked for */
+	char *vcoder;
+	const char *vroute;
+	unsigned long long vgen, vcbgen;
 };
 
 static void logf_(struct serve *sv, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -622,6 +638,139 @@ static const char *query_arg(void *ctx, const char *name)
 	return MHD_lookup_connection_value(ctx, MHD_GET_ARGUMENT_KIND, name);
 }
 
+/* The HTTP status of a failed API call: the one sdata_api set, else the
+ * usual one of its error code. */
+static unsigned api_status(int rc, unsigned status)
+{
+	if (status != 200)
+		return status;
+	return rc == KERR_NOTFOUND ? 404 : rc == KERR_INVALID || rc == KERR_SCHEMA ? 400
+		: rc == KERR_CHECK ? 409 : 500;
+}
+
+/* ------------------------------------------------------------ views */
+
+/*
+ * The live tally and the list of disagreements are counted over every
+ * answer of the question (half a second at 100,000 answers), and a page
+ * showing one asks again every two seconds while anyone codes.  Counted on
+ * the request thread, each would hold up every coder's next answer and
+ * every acknowledgement for that long.  So the views thread counts them, on
+ * a store handle and an sdata of its own that follow the request thread's
+ * generations (sdata_follow: the same freshness, a new codebook reopens its
+ * sessions), while the asking connection waits suspended, as a write waits
+ * for its sync.  Only these two routes go there: both only read, and take
+ * no arguments.
+ */
+static int is_view(const char *route)
+{
+	return !strcmp(route, "/tally") || !strcmp(route, "/disagreements");
+}
+
+static const char *no_arg(void *ctx, const char *name)
+{
+	(void)ctx;
+	(void)name;
+	return NULL;
+}
+
+/* Count one view for rq into rq->resp and rq->status (the views thread). */
+static void view_count(struct serve *sv, struct req *rq)
+{
+	cJSON *out = NULL;
+	char msg[512];
+	unsigned status = 200;
+	int rc;
+
+	msg[0] = '\0';
+	sdata_follow(sv->vdata, rq->vgen, rq->vcbgen);
+	rc = sdata_api(sv->vdata, rq->vcoder, 0, rq->vroute, no_arg, NULL, NULL, &out, &status,
+		msg, sizeof msg);
+	if (rc == 0 && out) {
+		rq->resp = cJSON_PrintUnformatted(out);
+		rq->status = status;
+	} else {
+		cJSON *j = cJSON_CreateObject();
+
+		rq->status = api_status(rc, status);
+		if (rq->status >= 500)
+			logf_(sv, "GET /api%s failed: %s", rq->vroute, msg);
+		cJSON_AddStringToObject(j, "error", msg[0] ? msg : "failed");
+		rq->resp = cJSON_PrintUnformatted(j);
+		cJSON_Delete(j);
+	}
+	cJSON_Delete(out);
+	if (!rq->resp)
+		rq->status = 500;       /* handle() answers "out of memory" */
+}
+
+static void *view_loop(void *arg)
+{
+	struct serve *sv = arg;
+	struct pending *p;
+
+	pthread_mutex_lock(&sv->mu);
+	for (;;) {
+		while (!sv->vq && !(sv->vstop && !sv->vinflight))
+			pthread_cond_wait(&sv->vcv, &sv->mu);
+		if (!(p = sv->vq))
+			break;          /* stopping, and every view asked for is out */
+		if (!(sv->vq = p->next))
+			sv->vq_tail = NULL;
+		pthread_mutex_unlock(&sv->mu);
+		view_count(sv, p->rq);
+		pthread_mutex_lock(&sv->mu);
+		p->rq->ready = 1;
+		pthread_mutex_unlock(&sv->mu);
+		MHD_resume_connection(p->c);
+		pthread_mutex_lock(&sv->mu);
+	}
+	pthread_mutex_unlock(&sv->mu);
+	return NULL;
+}
+
+/* A view for the views thread: suspend the connection and queue it.  0
+ * when the server is stopping (the caller refuses it). */
+static int view_hold(struct serve *sv, struct MHD_Connection *c, struct req *rq,
+	const char *coder, const char *route)
+{
+	int ok;
+
+	pthread_mutex_lock(&sv->mu);
+	if ((ok = !sv->vstop))
+		sv->vinflight++;
+	pthread_mutex_unlock(&sv->mu);
+	if (!ok)
+		return 0;
+	free(rq->vcoder);
+	rq->vcoder = strdup(coder);
+	rq->vroute = !strcmp(route, "/tally") ? "/tally" : "/disagreements";
+	sdata_generation(sv->data, &rq->vgen, &rq->vcbgen);
+	MHD_suspend_connection(c);
+	pthread_mutex_lock(&sv->mu);
+	rq->p.c = c;
+	rq->p.rq = rq;
+	rq->p.next = NULL;
+	if (!rq->vcoder) {      /* out of memory: answered at once */
+		rq->ready = 1;
+		rq->status = 500;
+		sv->vinflight--;
+		pthread_cond_broadcast(&sv->vcv);
+		pthread_mutex_unlock(&sv->mu);
+		MHD_resume_connection(c);
+		return 1;
+	}
+	if (sv->vq_tail)
+		sv->vq_tail->next = &rq->p;
+	else
+		sv->vq = &rq->p;
+	sv->vq_tail = &rq->p;
+	sv->vinflight--;
+	pthread_cond_broadcast(&sv->vcv);
+	pthread_mutex_unlock(&sv->mu);
+	return 1;
+}
+
 static enum MHD_Result api(struct serve *sv, struct MHD_Connection *c, struct session *x,
 	const char *method, const char *url, struct req *rq)
 {
@@ -653,6 +802,9 @@ static enum MHD_Result api(struct serve *sv, struct MHD_Connection *c, struct se
 		return logout(sv, c, x);
 	}
 	msg[0] = '\0';
+	if (!post && sv->have_viewer && is_view(url + 4))
+		return view_hold(sv, c, rq, x->coder, url + 4) ? MHD_YES
+			: send_error(sv, c, 503, "the server is stopping; try again when it is back");
 	if (post && !write_begin(sv)) {
 		cJSON_Delete(in);
 		return send_error(sv, c, 503, "the server is stopping; try again when it is back");
@@ -679,9 +831,7 @@ static enum MHD_Result api(struct serve *sv, struct MHD_Connection *c, struct se
 	cJSON_Delete(out);
 	if (rc == KERR_NOTFOUND && !msg[0])
 		return send_error(sv, c, 404, "no such API route");
-	if (status == 200)
-		status = rc == KERR_NOTFOUND ? 404 : rc == KERR_INVALID || rc == KERR_SCHEMA
-			? 400 : rc == KERR_CHECK ? 409 : 500;
+	status = api_status(rc, status);
 	if (status >= 500)
 		logf_(sv, "%s %s failed: %s", method, url, msg);
 	return send_error(sv, c, status, msg[0] ? msg : "failed");
@@ -704,10 +854,13 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 		*con_cls = rq;
 		return MHD_YES;
 	}
-	if (rq->p.c && held_ready(sv, rq))   /* a write's reply, now on disk */
-		return rq->resp ? send_bytes(sv, c, rq->status, "application/json; charset=utf-8",
-			rq->resp, strlen(rq->resp), 1)
+	if (rq->p.c && held_ready(sv, rq)) {  /* a write's reply, now on disk, or a view */
+		if (rq->resp)
+			return send_bytes(sv, c, rq->status, "application/json; charset=utf-8",
+				rq->resp, strlen(rq->resp), 1);
+		return rq->vroute ? send_error(sv, c, 500, "out of memory")
 			: send_error(sv, c, 503, "not saved (out of memory); try again");
+	}
 	if (*upload_size) {
 		if (buf_add(&rq->body, upload, *upload_size))
 			rq->too_big = 1;
@@ -746,6 +899,7 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	if (rq) {
 		buf_release(&rq->body);
 		free(rq->resp);
+		free(rq->vcoder);
 		free(rq);
 		*con_cls = NULL;
 	}
@@ -905,11 +1059,28 @@ int serve_start(struct serve **out, struct store *s, const struct serve_opts *o,
 		return kerr_set(e, KERR_NOMEM, "cannot make the server's lock");
 	}
 	sv->have_lock = 1;
+	if (pthread_cond_init(&sv->vcv, NULL)) {
+		serve_stop(sv);
+		return kerr_set(e, KERR_NOMEM, "cannot make the server's lock");
+	}
+	sv->have_vcv = 1;
 	if ((rc = sdata_open(&sv->data, s, o->question, e))
 	    || (rc = store_defer_sync(s, WAL_BYTES, e))) {
 		serve_stop(sv);
 		return rc;
 	}
+	/* The views thread reads through a handle of its own: SQLite lets it
+	 * read while the request thread writes (see view_loop). */
+	if ((rc = store_open(&sv->vs, store_path(s), STORE_READONLY, e))
+	    || (rc = sdata_open(&sv->vdata, sv->vs, o->question, e))) {
+		serve_stop(sv);
+		return rc;
+	}
+	if (pthread_create(&sv->viewer, NULL, view_loop, sv)) {
+		serve_stop(sv);
+		return kerr_set(e, KERR_NOMEM, "cannot start the server's thread");
+	}
+	sv->have_viewer = 1;
 	sdata_set_order(sv->data, o->order_uncertain);
 	while (sv->nsyncers < SYNC_THREADS) {
 		if (pthread_create(&sv->syncer[sv->nsyncers], NULL, sync_loop, sv)) {
@@ -1028,11 +1199,18 @@ void serve_stop(struct serve *sv)
 	 * ends (store_close folds in the rest). */
 	if (sv->have_ckpointer)
 		end_threads(sv, &sv->ckstop, &sv->ckcv, &sv->ckpointer, 1);
+	/* Views asked for are counted and answered, new ones refused. */
+	if (sv->have_viewer)
+		end_threads(sv, &sv->vstop, &sv->vcv, &sv->viewer, 1);
 	if (sv->d)
 		MHD_stop_daemon(sv->d);
+	sdata_close(sv->vdata);
+	store_close(sv->vs);
 	sdata_close(sv->data);
 	for (i = 0; i < MAX_SESSIONS; i++)
 		free(sv->sess[i].coder);
+	if (sv->have_vcv)
+		pthread_cond_destroy(&sv->vcv);
 	if (sv->have_lock) {
 		pthread_cond_destroy(&sv->ckcv);
 		pthread_cond_destroy(&sv->cv);

@@ -151,6 +151,21 @@ void sdata_reload(struct sdata *d)
 	d->gen++;
 }
 
+void sdata_generation(const struct sdata *d, unsigned long long *gen,
+	unsigned long long *cbgen)
+{
+	*gen = d->gen;
+	*cbgen = d->cbgen;
+}
+
+void sdata_follow(struct sdata *d, unsigned long long gen, unsigned long long cbgen)
+{
+	if (cbgen != d->cbgen)
+		close_sessions(d);      /* the codebook moved on: reopened when used */
+	d->gen = gen;
+	d->cbgen = cbgen;
+}
+
 static struct coder_st *coder_of(struct sdata *d, const char *name)
 {
 	size_t i;
@@ -877,7 +892,6 @@ static cJSON *tally_json(const struct tally *t)
 
 static int r_tally(struct call *k, cJSON **out)
 {
-	struct session *ss;
 	struct tally *t = NULL;
 	cJSON *o;
 	int rc;
@@ -886,9 +900,10 @@ static int r_tally(struct call *k, cJSON **out)
 		*out = cJSON_Duplicate(k->d->tally, 1);
 		return *out ? 0 : fail(k, KERR_NOMEM, "out of memory");
 	}
-	if ((rc = get_session(k, 0, &ss)))
-		return rc;
-	if ((rc = session_tally(ss, &t, &k->e)))
+	/* Counted from the store, not through the coder's session: the same
+	 * for every coder, and a server counting in a thread of its own needs
+	 * no coding session there. */
+	if ((rc = session_tally_store(k->d->s, k->d->question, &t, &k->e)))
 		return fail_e(k, rc);
 	o = tally_json(t);
 	tally_free(t);

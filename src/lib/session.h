@@ -433,4 +433,11 @@ struct tally;
  */
 int session_tally(struct session *ss, struct tally **out, struct kerr *e);
 
+/* The same tally without a session: the question's current codebook is
+ * read from the project in store `s` (borrowed).  For a second thread with
+ * a store handle of its own (koder serve counts there, so the coders'
+ * requests never wait for it).  *out is the caller's (tally_free). */
+int session_tally_store(struct store *s, const char *question, struct tally **out,
+	struct kerr *e);
+
 #endif
