@@ -20,7 +20,7 @@
  *   POST /category {id, label, description, pattern}
  *   GET  /disagreements          each coder's codes on disputed answers
  *   GET  /tally                  "Anført af X ud af Y" per wave and role, nets
- *                                included (session_tally: koder tally --db's numbers)
+ *                                included (session_tally_store: koder tally --db's numbers)
  *   GET  /samples ; POST /assign {coder, n, seed} (a random sample) or
  *                  {coder, wave?, role?, from?, to?} (by hand) ; POST /unassign {coder}
  *   GET  /changes?since=G        the generation, for polling pages
@@ -842,7 +842,7 @@ static int r_disagreements(struct call *k, cJSON **out)
 
 /* ---------------------------------------------------------------- tally */
 
-/* The tally as the library counts it (session_tally: the numbers `koder
+/* The tally as the library counts it (session_tally_store: the numbers `koder
  * tally --db` prints), laid out for the page: one column per wave and role
  * that has answers, one row per category or net with X in each column. */
 static cJSON *tally_json(const struct tally *t)

@@ -2786,11 +2786,6 @@ static int tally_of(struct store *s, const struct codebook *cb, const char *ques
 	return 0;
 }
 
-int session_tally(struct session *ss, struct tally **out, struct kerr *e)
-{
-	return tally_of(ss->s, ss->cb, ss->question, out, e);
-}
-
 int session_tally_store(struct store *s, const char *question, struct tally **out,
 	struct kerr *e)
 {
