@@ -1549,6 +1549,15 @@ int discover_run(struct discover *d, struct kerr *e)
 			ntf += d->tg.a[i].n;
 			idx[t++] = i;
 		}
+	/* the agglomeration joins the first AGG_MAX rows: of more, a seeded
+	 * draw (the sample keeps the answers' order until it is full, and a
+	 * file sorted by wave would give the first wave's) */
+	for (t = 0; m > AGG_MAX && t < AGG_MAX; t++) {
+		size_t u = t + (size_t)(rng_next(&d->rs) % (m - t)), x = idx[t];
+
+		idx[t] = idx[u];
+		idx[u] = x;
+	}
 	/* row t of v is the vector of sample answer idx[t] */
 	v.col = malloc((ntf + 1) * (NEIGHBOURS + 1) * sizeof *v.col);
 	v.w = malloc((ntf + 1) * (NEIGHBOURS + 1) * sizeof *v.w);
