@@ -21,8 +21,8 @@ enum { NEIGHBOURS = 5, MAX_WORD = 64, MAX_TERMS = 12, MAX_PATTERNS = 6,
        SAMPLE = 5000, AGG_MAX = 1500, CONTEXT = 10000, KMAX = 100, MAX_FORMS = 6, MAX_ANSWER_WORDS = 512 };
 /* SAMPLE: answers to group kept (a reservoir sample, deterministic for the
  * seed) for the grouping and the candidates' words; AGG_MAX: of them, the
- * answers the agglomeration joins (its similarities are AGG_MAX^2 floats,
- * 9 MB), the rest go to their nearest group; CONTEXT: answers of any
+ * answers the agglomeration joins (its similarities are a float per pair,
+ * 4.5 MB), the rest go to their nearest group; CONTEXT: answers of any
  * kind kept for which words go together.  Beyond a few thousand answers
  * more of them make the same groups, only slower; what grows with the
  * answers is counted (feature table, see prune) or seen once more in
@@ -834,12 +834,13 @@ static void unit(double *cen, size_t ncols, size_t k, double *nrm)
  * other) joined, while that is above `tau` (kwant 0), or until kwant
  * groups are left.  No seed: the same answers give the same groups.
  * Groups into asg[0..m), numbered 0..; returns how many, or SIZE_MAX on
- * no memory.  The similarities are m * m floats (m is capped by the
- * caller).
+ * no memory.  The similarities are m (m - 1) / 2 floats, one per pair
+ * (m is capped by the caller).
  */
+#define TRI(i, l) ((i) < (l) ? (l) * ((l) - 1) / 2 + (i) : (i) * ((i) - 1) / 2 + (l))
 static size_t agglomerate(const struct vecs *v, size_t m, double tau, size_t kwant, size_t *asg)
 {
-	float *S = malloc(m * m * sizeof *S + 1);
+	float *S = malloc(m * (m - 1) / 2 * sizeof *S + 1);
 	double *dense = calloc(v->ncols ? v->ncols : 1, sizeof *dense), *bs = malloc(m * sizeof *bs + 1);
 	size_t *nb = malloc(m * sizeof *nb + 1), *n = malloc(m * sizeof *n + 1), i, j, l, left = m, k;
 	size_t *to = nb;
@@ -851,13 +852,12 @@ static size_t agglomerate(const struct vecs *v, size_t m, double tau, size_t kwa
 	for (i = 0; i < m; i++) {
 		for (j = v->off[i]; j < v->off[i + 1]; j++)
 			dense[v->col[j]] = v->w[j];
-		S[i * m + i] = 0;
 		for (l = i + 1; l < m; l++) {
 			double s = 0;
 
 			for (j = v->off[l]; j < v->off[l + 1]; j++)
 				s += v->w[j] * dense[v->col[j]];
-			S[i * m + l] = S[l * m + i] = (float)s;
+			S[TRI(i, l)] = (float)s;
 		}
 		for (j = v->off[i]; j < v->off[i + 1]; j++)
 			dense[v->col[j]] = 0;
@@ -868,8 +868,8 @@ static size_t agglomerate(const struct vecs *v, size_t m, double tau, size_t kwa
 		bs[i] = -1;
 		nb[i] = SIZE_MAX;
 		for (l = 0; l < m; l++)
-			if (l != i && S[i * m + l] > bs[i]) {
-				bs[i] = S[i * m + l];
+			if (l != i && S[TRI(i, l)] > bs[i]) {
+				bs[i] = S[TRI(i, l)];
 				nb[i] = l;
 			}
 	}
@@ -894,10 +894,10 @@ static size_t agglomerate(const struct vecs *v, size_t m, double tau, size_t kwa
 		 * group is the size-weighted mean of the two (Lance-Williams) */
 		for (l = 0; l < m; l++)
 			if (n[l] && l != a && l != b) {
-				float s = (float)(((double)n[a] * S[a * m + l] + (double)n[b] * S[b * m + l])
+				float s = (float)(((double)n[a] * S[TRI(a, l)] + (double)n[b] * S[TRI(b, l)])
 						  / (double)(n[a] + n[b]));
 
-				S[a * m + l] = S[l * m + a] = s;
+				S[TRI(a, l)] = s;
 			}
 		n[a] += n[b];
 		n[b] = 0;
@@ -909,12 +909,12 @@ static size_t agglomerate(const struct vecs *v, size_t m, double tau, size_t kwa
 				bs[i] = -1;
 				nb[i] = SIZE_MAX;
 				for (l = 0; l < m; l++)
-					if (l != i && n[l] && S[i * m + l] > bs[i]) {
-						bs[i] = S[i * m + l];
+					if (l != i && n[l] && S[TRI(i, l)] > bs[i]) {
+						bs[i] = S[TRI(i, l)];
 						nb[i] = l;
 					}
-			} else if (S[i * m + a] > bs[i] || (S[i * m + a] == bs[i] && a < nb[i])) {
-				bs[i] = S[i * m + a];
+			} else if (S[TRI(i, a)] > bs[i] || (S[TRI(i, a)] == bs[i] && a < nb[i])) {
+				bs[i] = S[TRI(i, a)];
 				nb[i] = a;
 			}
 		}
