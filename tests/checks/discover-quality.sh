@@ -16,7 +16,8 @@
 # per-category target than MIN_MET (what the method reached when this check
 # was written: a regression guard, not the target), or on the other two.
 # DISCOVER_SEED (default 1) is the --seed given: a few hundred answers are
-# grouped whole, so the seed should change nothing; the check shows it.
+# grouped whole, so the seed should change nothing; the check shows it
+# (seeds 1-5 met 6 each, 2026-12-07; k-means before met 4-6).
 set -eu
 command -v python3 >/dev/null || { echo "no python3"; exit 77; }
 python3 - "$KODER" "$ROOT" "$TMP" "${DISCOVER_SEED:-1}" <<'PY'
@@ -96,7 +97,7 @@ for study in studies:
 for study, met, n in summary:
     print(f"REPORT discover target (>= 60 % precision, >= 50 % coverage in the top five) met for {met} of {n} removed categories of {study}")
 print(f"REPORT discover issue 16 target (at least two per study): {'met' if all(m >= 2 for _, m, _ in summary) else 'not met'}")
-MIN_MET = 5
+MIN_MET = 6
 if sum(m for _, m, _ in summary) < MIN_MET:
     print(f"FAIL fewer than {MIN_MET} removed categories found in all"); fails += 1
 sys.exit(1 if fails else 0)
