@@ -42,7 +42,7 @@ static const struct cli_opt opts[] = {
 	{ OPT_FROM, "from", "WHICH", "andet (default), uncoded or all answers" },
 	{ OPT_SEED, "seed", "S", "seed of the sample of a large set of answers (default 1)" },
 	{ OPT_TOP, "top", "N", "show the N best candidates (default 10)" },
-	{ OPT_K, "groups", "K", "form K groups (default: from the number of answers)" },
+	{ OPT_K, "groups", "K", "keep the K biggest groups at most (default 100)" },
 	{ OPT_FORMAT, "format", "FMT", "text (default) or json, a codebook fragment" },
 	{ OPT_ASSIGN, "assign", "FILE", "write each answer's candidate as CSV (id,candidate)" },
 	{ 'h', "help", NULL, "show this help" },

@@ -831,14 +831,14 @@ static void unit(double *cen, size_t ncols, size_t k, double *nrm)
  * Average-link agglomeration of the answers t = 0..m of v (rows of v):
  * every answer its own group, then the two groups whose answers are most
  * alike on average (mean cosine of an answer of one with an answer of the
- * other) joined, while that is above `tau` (kwant 0), or until kwant
- * groups are left.  No seed: the same answers give the same groups.
+ * other) joined while that is above `tau`.  No seed: the same answers
+ * give the same groups.
  * Groups into asg[0..m), numbered 0..; returns how many, or SIZE_MAX on
  * no memory.  The similarities are m (m - 1) / 2 floats, one per pair
  * (m is capped by the caller).
  */
 #define TRI(i, l) ((i) < (l) ? (l) * ((l) - 1) / 2 + (i) : (i) * ((i) - 1) / 2 + (l))
-static size_t agglomerate(const struct vecs *v, size_t m, double tau, size_t kwant, size_t *asg)
+static size_t agglomerate(const struct vecs *v, size_t m, double tau, size_t *asg)
 {
 	float *S = malloc(m * (m - 1) / 2 * sizeof *S + 1);
 	double *dense = calloc(v->ncols ? v->ncols : 1, sizeof *dense), *bs = malloc(m * sizeof *bs + 1);
@@ -873,7 +873,7 @@ static size_t agglomerate(const struct vecs *v, size_t m, double tau, size_t kwa
 				nb[i] = l;
 			}
 	}
-	while (left > 1 && (!kwant || left > kwant)) {
+	while (left > 1) {
 		size_t a = SIZE_MAX, b;
 		double best = -2;
 
@@ -882,7 +882,7 @@ static size_t agglomerate(const struct vecs *v, size_t m, double tau, size_t kwa
 				best = bs[i];
 				a = i;
 			}
-		if (a == SIZE_MAX || (!kwant && best <= tau))
+		if (a == SIZE_MAX || best <= tau)
 			break;
 		b = nb[a];
 		if (b < a) {
@@ -1572,8 +1572,7 @@ int discover_run(struct discover *d, struct kerr *e)
 	/* the groups: average-link agglomeration of (at most AGG_MAX of) the
 	 * sample's answers, while two groups are more alike than MERGE_LINK
 	 * times the mean of two answers, so that the threshold follows how
-	 * alike the answers of a question are; asked for k groups, until k
-	 * are left.  Not k-means: its groups depended on the seed's first
+	 * alike the answers of a question are.  Not k-means: its groups depended on the seed's first
 	 * centres (one seed met issue 16's target, four of five did not),
 	 * and one theme said in different words came out in halves that
 	 * differed from seed to seed */
@@ -1595,7 +1594,7 @@ int discover_run(struct discover *d, struct kerr *e)
 		tau *= ma > 1 ? (all - (double)ma) / ((double)ma * (double)(ma - 1)) : 0;
 		if (tau > LINK_MAX)
 			tau = LINK_MAX;
-		if ((ka = agglomerate(&v, ma, tau, d->o.k, sasg)) == SIZE_MAX
+		if ((ka = agglomerate(&v, ma, tau, sasg)) == SIZE_MAX
 		    || !(bysize = calloc(ka, sizeof *bysize)))
 			goto out;
 		for (g = 0; g < ka; g++)
@@ -1603,13 +1602,14 @@ int discover_run(struct discover *d, struct kerr *e)
 		for (t = 0; t < ma; t++)
 			bysize[sasg[t]].score++;
 		qsort(bysize, ka, sizeof *bysize, cmp_rank);
-		/* one answer is no group (unless k were asked for); the KMAX
-		 * biggest at most: the answers of the others go to the nearest
-		 * group kept, below */
+		/* one answer is no group; the KMAX biggest at most, or the k
+		 * asked for (forcing the agglomeration down to a few groups
+		 * leaves one of nearly all and a few odd pairs): the answers of
+		 * the others go to the nearest group kept, below */
 		for (g = 0; g < ka; g++)
 			tasg[g] = SIZE_MAX;
-		for (g = 0; g < ka && (d->o.k || kept < KMAX); g++)
-			if (bysize[g].score >= 2 || d->o.k)
+		for (g = 0; g < ka && kept < (d->o.k ? d->o.k : KMAX); g++)
+			if (bysize[g].score >= 2)
 				tasg[bysize[g].g] = kept++;
 		free(bysize);
 		for (t = 0; t < m; t++)
@@ -1641,6 +1641,10 @@ int discover_run(struct discover *d, struct kerr *e)
 	for (t = 0; t < m; t++) {
 		i = idx[t];
 		bestasg[i] = nearest(&v, t, cen, k, sc, &norm2[i]);
+		if (norm2[i] <= 0) {   /* nothing in common with any group kept */
+			bestasg[i] = SIZE_MAX;
+			continue;
+		}
 		rank[bestasg[i]].score += norm2[i];
 		cnt[bestasg[i]]++;
 	}
@@ -1774,11 +1778,12 @@ int discover_match(struct discover *d, const char *text, size_t len, struct disc
 	if (!has_col(d, &l)) {
 		d->nempty++;
 	} else if (d->k) {
-		size_t o1[2] = { 0, 0 };
+		size_t o1[2] = { 0, 0 }, g;
 		struct vecs one = { d->vcol, d->vw, o1, d->ncols };
 
 		o1[1] = answer_vec(d, &l, d->nb, d->nbw, d->acc, d->vcol, d->vw);
-		mt->own = d->gcand[nearest(&one, 0, d->cen, d->k, d->sc, &mt->sim)];
+		g = nearest(&one, 0, d->cen, d->k, d->sc, &mt->sim);
+		mt->own = mt->sim > 0 ? d->gcand[g] : SIZE_MAX;
 	}
 	for (j = 0; j < l.n; j++)
 		for (h = d->hoff[l.id[j]]; h < d->hoff[l.id[j] + 1]; h++) {

@@ -41,7 +41,7 @@ struct discover;
 
 struct discover_opts {
 	unsigned long seed;    /* the sample of a large set of answers */
-	size_t k;              /* groups to form; 0: chosen from the answers */
+	size_t k;              /* the k biggest groups at most; 0: 100 */
 	const char *const *taken;  /* category ids a proposal must not reuse */
 	size_t ntaken;
 };
@@ -89,8 +89,9 @@ int discover_run(struct discover *d, struct kerr *e);
 /* One answer to group, after discover_run. */
 struct discover_match {
 	size_t own;            /* the candidate of the group it is nearest to, SIZE_MAX
-	                          for none (no word to group by, or that group
-	                          gave no candidate) */
+	                          for none (no word to group by, nothing in
+	                          common with any group, or that group gave no
+	                          candidate) */
 	double sim;            /* its cosine to that group's centre */
 	const unsigned char *match;   /* match[c] is 1 when candidate c's patterns
 	                                 match it; borrowed until the next call */

@@ -168,7 +168,8 @@ static void test_flood(void **state)
 	discover_free(d);
 }
 
-/* No number of groups asked for: the two themes, the same for any seed */
+/* No number of groups asked for: the two themes, the same for any seed;
+ * one asked for: the one biggest */
 static void test_agglomerate(void **state)
 {
 	struct discover *d = build_k(1, 0, 0, 1), *d2 = build_k(7, 0, 0, 1);
@@ -187,6 +188,14 @@ static void test_agglomerate(void **state)
 	}
 	discover_free(d);
 	discover_free(d2);
+	/* one group asked for: the biggest, not one of all twelve */
+	d = build_k(1, 1, 0, 1);
+	assert_int_equal(discover_ncands(d), 1);
+	assert_true(has_pattern(discover_cand(d, 0), "parkering*")
+		    || has_pattern(discover_cand(d, 0), "knae"));
+	assert_false(has_pattern(discover_cand(d, 0), "parkering*")
+		     && has_pattern(discover_cand(d, 0), "knae"));
+	discover_free(d);
 }
 
 /* Six answers that say one thing and two odd ones out: one candidate,
