@@ -40,7 +40,7 @@ static const struct cli_opt opts[] = {
 			"code the answers with this codebook (with --db: its ids are taken)"),
 	{ OPT_DB, "db", "PATH", "the answers and the coders' decisions of this project store" },
 	{ OPT_FROM, "from", "WHICH", "andet (default), uncoded or all answers" },
-	{ OPT_SEED, "seed", "S", "seed of the grouping (default 1)" },
+	{ OPT_SEED, "seed", "S", "seed of the sample of a large set of answers (default 1)" },
 	{ OPT_TOP, "top", "N", "show the N best candidates (default 10)" },
 	{ OPT_K, "groups", "K", "form K groups (default: from the number of answers)" },
 	{ OPT_FORMAT, "format", "FMT", "text (default) or json, a codebook fragment" },
@@ -65,7 +65,9 @@ static const struct cli_usage usage = {
 	"the codebook's syntax (stem* and a* NEAR/2 b*), its answers per wave and\n"
 	"role, and five example answers its patterns match.  --format json writes\n"
 	"{\"categories\":[...]} to paste into a codebook's categories; koder check\n"
-	"accepts it.  The same --seed gives the same groups.\n\n"
+	"accepts it.  Up to 1,500 answers are grouped whole, and --seed changes\n"
+	"nothing; of more, a sample drawn with --seed is grouped and the others\n"
+	"join the nearest group: the same --seed gives the same groups.\n\n"
 	"Examples:\n"
 	"  koder discover --question barrierer corpora/sof\n"
 	"  koder discover answers.csv --text svar --codebook mybook.json --format json\n"

@@ -1,9 +1,8 @@
 /*
  * discover.c - candidate new categories among unexplained answers (see
- * discover.h): Danish stems and phrases -> tf-idf ->
- * seeded spherical k-means on a sample, more groups than themes -> groups
- * merged by average link -> every answer to its nearest group ->
- * log-likelihood terms -> include patterns.
+ * discover.h): Danish stems and phrases -> tf-idf -> average-link
+ * agglomeration of (at most AGG_MAX of) a seeded sample -> every answer to
+ * its nearest group -> log-likelihood terms -> include patterns.
  */
 #include "discover.h"
 
@@ -18,10 +17,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { NEIGHBOURS = 5, MAX_WORD = 64, MAX_TERMS = 12, MAX_PATTERNS = 6, RESTARTS = 4, ITERS = 40,
-       SAMPLE = 5000, CONTEXT = 10000, KMAX = 100, MAX_FORMS = 6, MAX_ANSWER_WORDS = 512 };
+enum { NEIGHBOURS = 5, MAX_WORD = 64, MAX_TERMS = 12, MAX_PATTERNS = 6,
+       SAMPLE = 5000, AGG_MAX = 1500, CONTEXT = 10000, KMAX = 100, MAX_FORMS = 6, MAX_ANSWER_WORDS = 512 };
 /* SAMPLE: answers to group kept (a reservoir sample, deterministic for the
- * seed) for the k-means and the candidates' words; CONTEXT: answers of any
+ * seed) for the grouping and the candidates' words; AGG_MAX: of them, the
+ * answers the agglomeration joins (its similarities are a float per pair,
+ * 4.5 MB), the rest go to their nearest group; CONTEXT: answers of any
  * kind kept for which words go together.  Beyond a few thousand answers
  * more of them make the same groups, only slower; what grows with the
  * answers is counted (feature table, see prune) or seen once more in
@@ -34,8 +35,6 @@ enum { NEIGHBOURS = 5, MAX_WORD = 64, MAX_TERMS = 12, MAX_PATTERNS = 6, RESTARTS
 #ifndef DISCOVER_PRUNE_AT
 #define DISCOVER_PRUNE_AT (1u << 16)
 #endif
-/* answers per group formed before the merge */
-#define OVER 5.0
 
 struct feat {
 	const char *key;       /* in the feature table's arena: set by
@@ -70,7 +69,7 @@ struct cand {
 	unsigned char exact[MAX_PATTERNS];   /* the pattern lists the stem's forms
 	                                        rather than `stem*` */
 	size_t tf[MAX_TERMS];      /* the terms' features */
-	size_t group;              /* its k-means group */
+	size_t group;              /* its group */
 };
 
 /* One kept answer's feature ids, sorted. */
@@ -649,7 +648,11 @@ struct vecs {
 /* a pattern's word: at least half of the answers with it in the group */
 #define PREC_MIN 0.5
 #define BETA 0.5   /* weight of a word's neighbours beside the word itself */
-#define MERGE_LINK 1.2   /* see merge_groups */
+/* where the agglomeration stops (see discover_run): MERGE_LINK times the
+ * mean cosine of two answers, at most LINK_MAX.  On the newcomer studies
+ * 2 to 3 times found the same (tests/checks/discover-quality.sh) */
+#define MERGE_LINK 2.5
+#define LINK_MAX 0.25
 
 /*
  * For every column, the NEIGHBOURS columns that occur with it most (cosine
@@ -755,11 +758,6 @@ static uint64_t rng_next(uint64_t *s)
 	return z ^ (z >> 31);
 }
 
-static double rng_unit(uint64_t *s)
-{
-	return (double)(rng_next(s) >> 11) / 9007199254740992.0;
-}
-
 /* Cosines of answer i with every centre: cen is column-major (cen[col * k
  * + g]), so each of the answer's words adds to all k at once. */
 static void scores(const struct vecs *v, size_t i, const double *cen, size_t k, double *s)
@@ -829,170 +827,124 @@ static void unit(double *cen, size_t ncols, size_t k, double *nrm)
 			cen[j * k + g] *= nrm[g];
 }
 
-/* One seeded run of spherical k-means over the answers idx[0..m) (none
- * empty) into asg[0..m); returns the sum of cosines of the answers to
- * their centres (higher is better).  Groups may stay empty when the
- * answers run out of different ones.  cen: k * ncols; best: m doubles;
- * sc: k; dense: ncols, zero, left zero. */
-static double kmeans(const struct vecs *v, const size_t *idx, size_t m, size_t k, uint64_t seed,
-	size_t *asg, double *cen, double *best, double *sc, double *dense)
+/*
+ * Average-link agglomeration of the answers t = 0..m of v (rows of v):
+ * every answer its own group, then the two groups whose answers are most
+ * alike on average (mean cosine of an answer of one with an answer of the
+ * other) joined, while that is above `tau` (kwant 0), or until kwant
+ * groups are left.  No seed: the same answers give the same groups.
+ * Groups into asg[0..m), numbered 0..; returns how many, or SIZE_MAX on
+ * no memory.  The similarities are m (m - 1) / 2 floats, one per pair
+ * (m is capped by the caller).
+ */
+#define TRI(i, l) ((i) < (l) ? (l) * ((l) - 1) / 2 + (i) : (i) * ((i) - 1) / 2 + (l))
+static size_t agglomerate(const struct vecs *v, size_t m, double tau, size_t kwant, size_t *asg)
 {
-	size_t t, g, it, j, chosen;
-	double total = 0;
+	float *S = malloc(m * (m - 1) / 2 * sizeof *S + 1);
+	double *dense = calloc(v->ncols ? v->ncols : 1, sizeof *dense), *bs = malloc(m * sizeof *bs + 1);
+	size_t *nb = malloc(m * sizeof *nb + 1), *n = malloc(m * sizeof *n + 1), i, j, l, left = m, k;
+	size_t *to = nb;
 
-	memset(cen, 0, k * v->ncols * sizeof *cen);
-	for (t = 0; t < m; t++) {
-		asg[t] = SIZE_MAX;
-		best[t] = -1;
+	if (!S || !dense || !bs || !nb || !n) {
+		k = SIZE_MAX;
+		goto out;
 	}
-	/* k-means++: the first centre at random, the others drawn in proportion
-	 * to how far the answers are from the centres so far */
-	chosen = (size_t)(rng_unit(&seed) * (double)m);
-	for (g = 0; g < k; g++) {
-		if (g > 0) {
-			double sum = 0, r;
-
-			for (t = 0; t < m; t++)
-				sum += 1 - best[t];
-			if (sum <= 1e-9)
-				break;
-			r = rng_unit(&seed) * sum;
-			for (chosen = 0; chosen + 1 < m; chosen++) {
-				r -= 1 - best[chosen];
-				if (r < 0)
-					break;
-			}
-		}
-		for (j = v->off[idx[chosen]]; j < v->off[idx[chosen] + 1]; j++) {
+	for (i = 0; i < m; i++) {
+		for (j = v->off[i]; j < v->off[i + 1]; j++)
 			dense[v->col[j]] = v->w[j];
-			cen[v->col[j] * k + g] = v->w[j];
-		}
-		for (t = 0; t < m; t++) {
+		for (l = i + 1; l < m; l++) {
 			double s = 0;
 
-			for (j = v->off[idx[t]]; j < v->off[idx[t] + 1]; j++)
+			for (j = v->off[l]; j < v->off[l + 1]; j++)
 				s += v->w[j] * dense[v->col[j]];
-			if (s > best[t])
-				best[t] = s;
+			S[TRI(i, l)] = (float)s;
 		}
-		for (j = v->off[idx[chosen]]; j < v->off[idx[chosen] + 1]; j++)
+		for (j = v->off[i]; j < v->off[i + 1]; j++)
 			dense[v->col[j]] = 0;
+		n[i] = 1;
 	}
-	for (it = 0; it < ITERS; it++) {
-		size_t changed = 0;
-
-		total = 0;
-		for (t = 0; t < m; t++) {
-			double sim;
-			size_t bg = nearest(v, idx[t], cen, k, sc, &sim);
-
-			changed += bg != asg[t];
-			asg[t] = bg;
-			total += sim;
-		}
-		/* settled, or as good as (one answer in a thousand moving) */
-		if (!changed || changed * 1000 < m)
-			break;
-		sums(v, idx, m, asg, k, cen, NULL);
-		unit(cen, v->ncols, k, sc);
-	}
-	return total;
-}
-
-/* Average link of groups a and b (sums column-major): the mean cosine of an
- * answer of one with an answer of the other, S_a . S_b / (n_a n_b). */
-static double avg_link(const double *sum, size_t ncols, size_t k, const size_t *cnt, size_t a,
-	size_t b)
-{
-	double s = 0;
-	size_t j;
-
-	for (j = 0; j < ncols; j++)
-		s += sum[j * k + a] * sum[j * k + b];
-	return s / ((double)cnt[a] * (double)cnt[b]);
-}
-
-/*
- * Merge the groups that say the same thing: k-means cuts one theme into
- * several groups when it has more answers than the others (and more
- * groups than themes were asked for), and a candidate then covers only a
- * part of its theme.  Average-link agglomeration of the groups: while the
- * closest two are closer, answer to answer, than MERGE_LINK, join them.
- * sum (column-major) and cnt are updated in place (a merged group's count
- * becomes 0) and asg[0..m) follows.  Returns 0 or -1 on no memory.
- */
-static int merge_groups(const struct vecs *v, size_t k, double *sum, size_t *cnt, size_t *asg,
-	size_t m)
-{
-	double *L = malloc(k * k * sizeof *L), tau = MERGE_LINK;
-	size_t *to = malloc(k * sizeof *to), a, b, t, j;
-
-	if (!L || !to) {
-		free(L);
-		free(to);
-		return -1;
-	}
-	/* the mean cosine of two answers of any groups: the merge asks for
-	 * MERGE_LINK times as much, so the threshold follows how alike the
-	 * answers of a question are */
-	{
-		double all = 0, tot = 0;
-
-		for (j = 0; j < v->ncols; j++) {
-			double c = 0;
-
-			for (a = 0; a < k; a++)
-				c += sum[j * k + a];
-			all += c * c;
-		}
-		for (a = 0; a < k; a++)
-			tot += (double)cnt[a];
-		tau *= tot > 0 ? all / (tot * tot) : 0;
-	}
-	for (a = 0; a < k; a++) {
-		to[a] = a;
-		for (b = a + 1; b < k; b++)
-			L[a * k + b] = cnt[a] && cnt[b] ? avg_link(sum, v->ncols, k, cnt, a, b) : -1;
-	}
-	for (;;) {
-		size_t ba = 0, bb = 0;
-		double bl = -1;
-
-		for (a = 0; a < k; a++)
-			for (b = a + 1; cnt[a] && b < k; b++)
-				if (cnt[b] && L[a * k + b] > bl) {
-					bl = L[a * k + b];
-					ba = a;
-					bb = b;
-				}
-		if (bl < tau)
-			break;
-		for (j = 0; j < v->ncols; j++) {
-			sum[j * k + ba] += sum[j * k + bb];
-			sum[j * k + bb] = 0;
-		}
-		cnt[ba] += cnt[bb];
-		cnt[bb] = 0;
-		to[bb] = ba;
-		for (b = 0; b < k; b++)
-			if (b != ba && cnt[b]) {
-				double l = avg_link(sum, v->ncols, k, cnt, ba, b);
-
-				if (b > ba)
-					L[ba * k + b] = l;
-				else
-					L[b * k + ba] = l;
+	/* nb[i]: the group most alike to group i (the lowest on a tie) */
+	for (i = 0; i < m; i++) {
+		bs[i] = -1;
+		nb[i] = SIZE_MAX;
+		for (l = 0; l < m; l++)
+			if (l != i && S[TRI(i, l)] > bs[i]) {
+				bs[i] = S[TRI(i, l)];
+				nb[i] = l;
 			}
 	}
-	for (t = 0; t < m; t++) {
-		a = asg[t];
-		while (a != SIZE_MAX && to[a] != a)
-			a = to[a];
-		asg[t] = a;
+	while (left > 1 && (!kwant || left > kwant)) {
+		size_t a = SIZE_MAX, b;
+		double best = -2;
+
+		for (i = 0; i < m; i++)
+			if (n[i] && nb[i] != SIZE_MAX && bs[i] > best) {
+				best = bs[i];
+				a = i;
+			}
+		if (a == SIZE_MAX || (!kwant && best <= tau))
+			break;
+		b = nb[a];
+		if (b < a) {
+			l = a;
+			a = b;
+			b = l;
+		}
+		/* b into a: the mean similarity of the union with every other
+		 * group is the size-weighted mean of the two (Lance-Williams) */
+		for (l = 0; l < m; l++)
+			if (n[l] && l != a && l != b) {
+				float s = (float)(((double)n[a] * S[TRI(a, l)] + (double)n[b] * S[TRI(b, l)])
+						  / (double)(n[a] + n[b]));
+
+				S[TRI(a, l)] = s;
+			}
+		n[a] += n[b];
+		n[b] = 0;
+		left--;
+		for (i = 0; i < m; i++) {
+			if (!n[i])
+				continue;
+			if (i == a || nb[i] == a || nb[i] == b) {
+				bs[i] = -1;
+				nb[i] = SIZE_MAX;
+				for (l = 0; l < m; l++)
+					if (l != i && n[l] && S[TRI(i, l)] > bs[i]) {
+						bs[i] = S[TRI(i, l)];
+						nb[i] = l;
+					}
+			} else if (S[TRI(i, a)] > bs[i] || (S[TRI(i, a)] == bs[i] && a < nb[i])) {
+				bs[i] = S[TRI(i, a)];
+				nb[i] = a;
+			}
+		}
+		/* who went where: b's answers follow a (asg as a parent link) */
+		asg[b] = a;
 	}
-	free(L);
-	free(to);
-	return 0;
+	/* the groups numbered anew: each answer to its group's root */
+	for (i = 0; i < m; i++)
+		if (n[i])
+			asg[i] = i;
+	for (i = 0; i < m; i++) {
+		l = i;
+		while (!n[l])
+			l = asg[l];
+		asg[i] = l;
+	}
+	for (i = 0; i < m; i++)
+		to[i] = SIZE_MAX;
+	for (i = 0, k = 0; i < m; i++) {
+		if (to[asg[i]] == SIZE_MAX)
+			to[asg[i]] = k++;
+		asg[i] = to[asg[i]];
+	}
+out:
+	free(S);
+	free(dense);
+	free(bs);
+	free(nb);
+	free(n);
+	return k;
 }
 
 static double xlogx(double x)
@@ -1247,13 +1199,16 @@ static int describe(struct discover *d, struct cand *c, const struct member *m, 
 	for (j = 0; j < d->nf; j++) {
 		double a = (double)fin[j], b = (double)(d->f[j].sdf - fin[j]);
 
-		if (d->f[j].col == SIZE_MAX || fin[j] < 2 || a * (double)(nz - cnt) <= b * (double)cnt)
+		/* a group of all the answers (they say one thing) has no
+		 * outside: its terms are its most said words */
+		if (d->f[j].col == SIZE_MAX || fin[j] < 2
+		    || (cnt < nz && a * (double)(nz - cnt) <= b * (double)cnt))
 			continue;
 		all[nall].term = d->f[j].key;
 		all[nall].form = NULL;
 		all[nall].in = fin[j];
 		all[nall].out = d->f[j].sdf - fin[j];
-		all[nall].ll = g2(a, (double)cnt - a, b, (double)(nz - cnt) - b);
+		all[nall].ll = cnt < nz ? g2(a, (double)cnt - a, b, (double)(nz - cnt) - b) : a;
 		nall++;
 	}
 	qsort(all, nall, sizeof *all, cmp_term);
@@ -1502,17 +1457,17 @@ static int build_hits(struct discover *d, const struct keyed *byk, size_t nbyk, 
 int discover_run(struct discover *d, struct kerr *e)
 {
 	struct vecs v = { 0 };
-	size_t i, j, g, k, n = d->tg.n, nt = d->ntgt, nz = 0, mindf, r, ngood = 0;
+	size_t i, j, g, k, n = d->tg.n, nt = d->ntgt, nz = 0, mindf, ngood = 0;
 	size_t *colf = NULL;
 	unsigned char *claimed = NULL, *mark = NULL;
 	size_t *bestasg = NULL, *fin = NULL, *cnt = NULL, ntf = 0;
-	double *cen = NULL, bestobj = -1, *norm2 = NULL;
+	double *cen = NULL, *norm2 = NULL;
 	struct rank *rank = NULL;
 	struct member *mem = NULL;
 	unsigned char *covered = NULL;
 	size_t *idx = NULL, *sidx = NULL, *sasg = NULL, *tasg = NULL, m, t, nbyk = 0;
 	struct keyed *byk = NULL;
-	double *sbest = NULL, *sc = NULL, *dense = NULL;
+	double *sc = NULL, *dense = NULL;
 	int rc = KERR_NOMEM;
 
 	if (d->ran)
@@ -1585,8 +1540,7 @@ int discover_run(struct discover *d, struct kerr *e)
 	}
 	m = nz;
 	if (!(idx = malloc(m * sizeof *idx)) || !(sidx = malloc(m * sizeof *sidx))
-	    || !(sasg = malloc(m * sizeof *sasg)) || !(sbest = malloc(m * sizeof *sbest))
-	    || !(tasg = malloc(m * sizeof *tasg))
+	    || !(sasg = malloc(m * sizeof *sasg)) || !(tasg = malloc(m * sizeof *tasg))
 	    || !(dense = calloc(v.ncols ? v.ncols : 1, sizeof *dense))
 	    || !(v.off = malloc((m + 1) * sizeof *v.off)))
 		goto out;
@@ -1595,6 +1549,15 @@ int discover_run(struct discover *d, struct kerr *e)
 			ntf += d->tg.a[i].n;
 			idx[t++] = i;
 		}
+	/* the agglomeration joins the first AGG_MAX rows: of more, a seeded
+	 * draw (the sample keeps the answers' order until it is full, and a
+	 * file sorted by wave would give the first wave's) */
+	for (t = 0; m > AGG_MAX && t < AGG_MAX; t++) {
+		size_t u = t + (size_t)(rng_next(&d->rs) % (m - t)), x = idx[t];
+
+		idx[t] = idx[u];
+		idx[u] = x;
+	}
 	/* row t of v is the vector of sample answer idx[t] */
 	v.col = malloc((ntf + 1) * (NEIGHBOURS + 1) * sizeof *v.col);
 	v.w = malloc((ntf + 1) * (NEIGHBOURS + 1) * sizeof *v.w);
@@ -1606,50 +1569,63 @@ int discover_run(struct discover *d, struct kerr *e)
 						     v.col + v.off[t], v.w + v.off[t]);
 		sidx[t] = t;
 	}
-	/* asked for k groups: that many; else more groups than themes, then
-	 * the groups that say the same thing merged (merge_groups) */
-	if (d->o.k)
-		k = d->o.k;
-	else
-		k = (size_t)lround((double)m / OVER);
-	if (k < 2)
-		k = 2;
-	if (!d->o.k && k > KMAX)
-		k = KMAX;
-	if (k > m)
-		k = m;
+	/* the groups: average-link agglomeration of (at most AGG_MAX of) the
+	 * sample's answers, while two groups are more alike than MERGE_LINK
+	 * times the mean of two answers, so that the threshold follows how
+	 * alike the answers of a question are; asked for k groups, until k
+	 * are left.  Not k-means: its groups depended on the seed's first
+	 * centres (one seed met issue 16's target, four of five did not),
+	 * and one theme said in different words came out in halves that
+	 * differed from seed to seed */
+	{
+		size_t ma = m < AGG_MAX ? m : AGG_MAX, ka, kept = 0;
+		double tau = MERGE_LINK, all = 0;
+		struct rank *bysize;
+
+		for (t = 0; t < ma; t++)
+			for (j = v.off[t]; j < v.off[t + 1]; j++)
+				dense[v.col[j]] += v.w[j];
+		for (j = 0; j < v.ncols; j++) {
+			all += dense[j] * dense[j];
+			dense[j] = 0;
+		}
+		/* the mean of two different answers (each with itself left out);
+		 * at most LINK_MAX, for a handful of answers that all say one
+		 * thing, whose mean is that of a theme */
+		tau *= ma > 1 ? (all - (double)ma) / ((double)ma * (double)(ma - 1)) : 0;
+		if (tau > LINK_MAX)
+			tau = LINK_MAX;
+		if ((ka = agglomerate(&v, ma, tau, d->o.k, sasg)) == SIZE_MAX
+		    || !(bysize = calloc(ka, sizeof *bysize)))
+			goto out;
+		for (g = 0; g < ka; g++)
+			bysize[g].g = g;
+		for (t = 0; t < ma; t++)
+			bysize[sasg[t]].score++;
+		qsort(bysize, ka, sizeof *bysize, cmp_rank);
+		/* one answer is no group (unless k were asked for); the KMAX
+		 * biggest at most: the answers of the others go to the nearest
+		 * group kept, below */
+		for (g = 0; g < ka; g++)
+			tasg[g] = SIZE_MAX;
+		for (g = 0; g < ka && (d->o.k || kept < KMAX); g++)
+			if (bysize[g].score >= 2 || d->o.k)
+				tasg[bysize[g].g] = kept++;
+		free(bysize);
+		for (t = 0; t < m; t++)
+			sasg[t] = t < ma ? tasg[sasg[t]] : SIZE_MAX;
+		if (!kept) {   /* no two answers alike: one group of all */
+			for (t = 0; t < m; t++)
+				sasg[t] = 0;
+			kept = 1;
+		}
+		k = kept;
+	}
 	if (!(cen = malloc(k * v.ncols * sizeof *cen + 1)) || !(sc = malloc(k * sizeof *sc))
 	    || !(cnt = calloc(k, sizeof *cnt)))
 		goto out;
-	for (r = 0; r < (m > 2000 ? 2 : RESTARTS); r++) {
-		uint64_t seed = d->o.seed * 0x100000001B3ULL + r + 1;
-		double obj = kmeans(&v, sidx, m, k, seed, tasg, cen, sbest, sc, dense);
-
-		if (obj > bestobj) {
-			bestobj = obj;
-			memcpy(sasg, tasg, m * sizeof *sasg);
-		}
-	}
 	sums(&v, sidx, m, sasg, k, cen, cnt);
-	if (!d->o.k && merge_groups(&v, k, cen, cnt, sasg, m))
-		goto out;
-	/* the groups left, numbered anew, as unit centres */
-	{
-		size_t *map = tasg, kk = 0;   /* tasg is free again */
-
-		if (k > m && !(map = malloc(k * sizeof *map)))
-			goto out;
-		for (g = 0; g < k; g++)
-			map[g] = cnt[g] ? kk++ : SIZE_MAX;
-		for (j = 0; j < v.ncols; j++)
-			for (g = 0; g < k; g++)
-				if (map[g] != SIZE_MAX)
-					cen[j * kk + map[g]] = cen[j * k + g];
-		if (map != tasg)
-			free(map);
-		k = kk;
-		unit(cen, v.ncols, k, sc);
-	}
+	unit(cen, v.ncols, k, sc);
 	if (!(rank = calloc(k, sizeof *rank)) || !(d->gcand = malloc(k * sizeof *d->gcand)))
 		goto out;
 	memset(cnt, 0, k * sizeof *cnt);
@@ -1765,7 +1741,6 @@ out:
 	free(sidx);
 	free(sasg);
 	free(tasg);
-	free(sbest);
 	free(sc);
 	free(dense);
 	return rc ? nomem(e) : 0;

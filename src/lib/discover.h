@@ -10,15 +10,16 @@
  * the squared share of each word's answers that are unexplained (keyness
  * against the coded answers), plus a share of the words that go with them
  * in all answers.
- * Answers are grouped by seeded spherical k-means (on a reservoir sample of
- * at most a few thousand, deterministic for a seed) into more groups than there
- * are themes, and the groups that say the same thing are merged again
- * (average link above the question's own mean), so that one theme is one
- * candidate, not several halves.  Each group is labelled by its terms'
- * log-likelihood against the other answers; its patterns are the stems
- * (`stem*`, or the stem's own forms `(a|b)` when `stem*` would catch other
- * words: kom* -> kommunen) and phrases (`a* NEAR/2 b*`) that cover most of
- * its answers.
+ * Answers are grouped by average-link agglomeration (on a reservoir sample
+ * of at most a few thousand, deterministic for a seed; of a few hundred
+ * answers, all of them, and then the seed changes nothing): every answer
+ * its own group, the two groups most alike on average joined while they
+ * are more alike than a few times the question's mean, so that one theme
+ * is one candidate, not several halves that differ from seed to seed.
+ * Each group is labelled by its terms' log-likelihood against the other
+ * answers; its patterns are the stems (`stem*`, or the stem's own forms
+ * `(a|b)` when `stem*` would catch other words: kom* -> kommunen) and
+ * phrases (`a* NEAR/2 b*`) that cover most of its answers.
  *
  * Memory does not grow with the answers: discover_add counts their words
  * (the rarest forgotten when the table is full) and keeps a sample;
@@ -39,7 +40,7 @@ struct kerr;
 struct discover;
 
 struct discover_opts {
-	unsigned long seed;    /* k-means seeding */
+	unsigned long seed;    /* the sample of a large set of answers */
 	size_t k;              /* groups to form; 0: chosen from the answers */
 	const char *const *taken;  /* category ids a proposal must not reuse */
 	size_t ntaken;

@@ -15,11 +15,14 @@
 # study) is met.  Fails when fewer removed categories in all meet the
 # per-category target than MIN_MET (what the method reached when this check
 # was written: a regression guard, not the target), or on the other two.
+# DISCOVER_SEED (default 1) is the --seed given: a few hundred answers are
+# grouped whole, so the seed should change nothing; the check shows it
+# (seeds 1-5 met 6 each, 2026-12-07; k-means before met 4-6).
 set -eu
 command -v python3 >/dev/null || { echo "no python3"; exit 77; }
-python3 - "$KODER" "$ROOT" "$TMP" <<'PY'
+python3 - "$KODER" "$ROOT" "$TMP" "${DISCOVER_SEED:-1}" <<'PY'
 import csv, io, json, subprocess, sys
-koder, root, tmp = sys.argv[1:4]
+koder, root, tmp, seed = sys.argv[1:5]
 studies = ["newstudy-aktivering", "newstudy-samarbejde", "newstudy-hjemmearbejde", "newstudy-selvbetjening"]
 def sh(*a):
     return subprocess.run(a, check=True, capture_output=True, text=True).stdout
@@ -56,8 +59,8 @@ for study in studies:
         with open(f"{tmp}/andet.csv", "w", newline="", encoding="utf-8") as fp:
             w = csv.writer(fp); w.writerow(["id", "text"])
             for i in andet: w.writerow([i, text[i]])
-        frag = sh(koder, "discover", *src, "--codebook", book2, "--format", "json", "--top", "5", "--seed", "1")
-        again = sh(koder, "discover", *src, "--codebook", book2, "--format", "json", "--top", "5", "--seed", "1")
+        frag = sh(koder, "discover", *src, "--codebook", book2, "--format", "json", "--top", "5", "--seed", seed)
+        again = sh(koder, "discover", *src, "--codebook", book2, "--format", "json", "--top", "5", "--seed", seed)
         if frag != again:
             print(f"FAIL {study} -{cat}: the same seed gave different candidates"); fails += 1
         cands = json.loads(frag)["categories"]
@@ -94,7 +97,7 @@ for study in studies:
 for study, met, n in summary:
     print(f"REPORT discover target (>= 60 % precision, >= 50 % coverage in the top five) met for {met} of {n} removed categories of {study}")
 print(f"REPORT discover issue 16 target (at least two per study): {'met' if all(m >= 2 for _, m, _ in summary) else 'not met'}")
-MIN_MET = 5
+MIN_MET = 6
 if sum(m for _, m, _ in summary) < MIN_MET:
     print(f"FAIL fewer than {MIN_MET} removed categories found in all"); fails += 1
 sys.exit(1 if fails else 0)

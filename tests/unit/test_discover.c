@@ -3,7 +3,11 @@
  * are not grouped; the same seed gives the same candidates; æ ø å fold
  * ("knaeet" and "knæet" are one word); a flood of words said once (more
  * than the feature table keeps) is forgotten and the themes stay; the
- * second look (discover_match) puts each answer with its theme. */
+ * second look (discover_match) puts each answer with its theme; without
+ * a number of groups asked for, the agglomeration finds the two themes,
+ * whatever the seed (a few hundred answers are all grouped: the seed only
+ * samples a larger set), and a set that says one thing alone is one
+ * candidate. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -36,9 +40,9 @@ static int has_pattern(const struct discover_cand *c, const char *p)
 	return 0;
 }
 
-static struct discover *build_flood(unsigned long seed, size_t flood)
+static struct discover *build_k(unsigned long seed, size_t k, size_t flood, int knees)
 {
-	struct discover_opts o = { .seed = seed, .k = 2 };
+	struct discover_opts o = { .seed = seed, .k = k };
 	struct discover *d;
 	struct kerr e;
 	size_t i;
@@ -47,7 +51,11 @@ static struct discover *build_flood(unsigned long seed, size_t flood)
 	assert_int_equal(discover_new(&o, &d, &e), 0);
 	for (i = 0; i < 6; i++) {
 		assert_int_equal(discover_add(d, parking[i], strlen(parking[i]), 1, &e), 0);
-		assert_int_equal(discover_add(d, knee[i], strlen(knee[i]), 1, &e), 0);
+		if (knees)
+			assert_int_equal(discover_add(d, knee[i], strlen(knee[i]), 1, &e), 0);
+		else if (i < 2)   /* a word in every answer tells none apart */
+			assert_int_equal(discover_add(d, i ? "Vejret" : "Kaffen er kold",
+						      i ? 6 : 14, 1, &e), 0);
 		/* context: taught, never grouped */
 		assert_int_equal(discover_add(d, "For mange sager", 15, 0, &e), 0);
 	}
@@ -67,6 +75,11 @@ static struct discover *build_flood(unsigned long seed, size_t flood)
 	}
 	assert_int_equal(discover_run(d, &e), 0);
 	return d;
+}
+
+static struct discover *build_flood(unsigned long seed, size_t flood)
+{
+	return build_k(seed, 2, flood, 1);
 }
 
 static struct discover *build(unsigned long seed)
@@ -155,11 +168,47 @@ static void test_flood(void **state)
 	discover_free(d);
 }
 
+/* No number of groups asked for: the two themes, the same for any seed */
+static void test_agglomerate(void **state)
+{
+	struct discover *d = build_k(1, 0, 0, 1), *d2 = build_k(7, 0, 0, 1);
+	size_t i;
+
+	(void)state;
+	assert_two_themes(d);
+	assert_two_themes(d2);
+	for (i = 0; i < 2; i++) {
+		const struct discover_cand *x = discover_cand(d, i), *y = discover_cand(d2, i);
+
+		assert_string_equal(x->id, y->id);
+		assert_int_equal(x->nmembers, y->nmembers);
+		assert_int_equal(x->ninclude, y->ninclude);
+		assert_string_equal(x->include[0], y->include[0]);
+	}
+	discover_free(d);
+	discover_free(d2);
+}
+
+/* Six answers that say one thing and two odd ones out: one candidate,
+ * though no answer outside it is there to tell its words from */
+static void test_one_theme(void **state)
+{
+	struct discover *d = build_k(1, 0, 0, 0);
+
+	(void)state;
+	assert_int_equal(discover_nanswers(d), 8);
+	assert_int_equal(discover_ncands(d), 1);
+	assert_true(has_pattern(discover_cand(d, 0), "parkering*"));
+	discover_free(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_themes),
 		cmocka_unit_test(test_flood),
+		cmocka_unit_test(test_agglomerate),
+		cmocka_unit_test(test_one_theme),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
