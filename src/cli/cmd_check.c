@@ -170,13 +170,17 @@ static void check_one(struct check *c, const char *name, int quiet)
 	} else if (cb) {
 		/* examples are claims about the patterns: the learned model, which
 		 * only adds to what they find, is measured on coded answers instead;
-		 * the normalizer of the first engine serves every codebook after it */
-		struct engine_opts eo = { .no_repair = !c->repair, .no_model = 1, .norm = c->n };
+		 * the normalizer of the first engine serves every codebook after it.
+		 * The model is loaded all the same, so a file that does not load is
+		 * named here, and then left out. */
+		struct engine_opts eo = { .no_repair = !c->repair, .norm = c->n };
 
 		if (!engine_new(cb, &eo, &r, &errs) && !c->n)
 			c->n = engine_take_normalizer(r);
-		if (r)   /* a failed example says why a match did not count */
+		if (r) {  /* a failed example says why a match did not count */
+			rules_set_model(engine_rules(r), 0);
 			rules_set_explain(engine_rules(r), 1);
+		}
 	}
 	for (i = 0; i < errs.n; i++)
 		worsen(c, cli_error(&errs.items[i]));

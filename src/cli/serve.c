@@ -62,6 +62,11 @@ extern const struct web_asset web_assets[];
 /* The -wal file laid out in advance (store_defer_sync): the most it holds
  * before a checkpoint, and what comes in while that runs. */
 #define WAL_BYTES (CHECKPOINT_BYTES + (4LL << 20))
+/* Threads making writes durable (sync_loop).  A write committed while one
+ * sync runs starts the next at once instead of waiting for it to end: on
+ * this project's disks a sync beside a running one ends with it or soon
+ * after, so a decision waits for about one sync, not up to two. */
+#define SYNC_THREADS 2
 
 struct session {
 	char sid[65], csrf[65], hash[65];
@@ -97,10 +102,10 @@ struct serve {
 	char *cert, *key;
 	struct session sess[MAX_SESSIONS];
 	struct rate rate[RATE_SLOTS];
-	/* Shared between the request thread, the sync thread and the
+	/* Shared between the request thread, the sync threads and the
 	 * checkpoint thread, under mu. */
 	pthread_mutex_t mu;
-	pthread_cond_t cv;      /* the sync thread waits on it */
+	pthread_cond_t cv;      /* the sync threads wait on it */
 	pthread_cond_t ckcv;    /* the checkpoint thread waits on it */
 	struct pending *pend;   /* committed, waiting for the next sync */
 	int inflight;           /* POSTs between their check of `stopping` and pend */
@@ -108,9 +113,20 @@ struct serve {
 	int ckwanted;           /* a sync ended while the checkpoint thread slept */
 	int ckarmed;            /* the checkpoint thread waits for a pause */
 	struct timespec lastsync; /* when the last sync ended (CLOCK_MONOTONIC) */
-	int ckstop;             /* the sync thread is gone: the checkpoint thread ends */
-	pthread_t syncer, ckpointer;
-	int have_syncer, have_ckpointer, have_lock;
+	int ckstop;             /* the sync threads are gone: the checkpoint thread ends */
+	pthread_t syncer[SYNC_THREADS], ckpointer;
+	int nsyncers, have_ckpointer, have_lock;
+	/* The views thread (view_loop): the live tally and disagreements,
+	 * counted over every answer, on a store handle and sdata of its own.
+	 * Its queue and flags are under mu. */
+	struct store *vs;
+	struct sdata *vdata;
+	struct pending *vq, *vq_tail;   /* views asked for, oldest first */
+	int vinflight;          /* GETs between their check of vstop and vq */
+	int vstop;
+	pthread_cond_t vcv;     /* the views thread waits on it */
+	pthread_t viewer;
+	int have_viewer, have_vcv;
 };
 
 struct req {
@@ -119,7 +135,12 @@ struct req {
 	int ready;              /* a held-back reply is in resp (set under mu) */
 	unsigned status;
 	char *resp;
-	struct pending p;       /* its place in serve.pend */
+	struct pending p;       /* its place in serve.pend or serve.vq */
+	/* a view for the views thread: whose, which, and the generations the
+	 * request thread had seen when it was asked for */
+	char *vcoder;
+	const char *vroute;
+	unsigned long long vgen, vcbgen;
 };
 
 static void logf_(struct serve *sv, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -392,13 +413,14 @@ static enum MHD_Result logout(struct serve *sv, struct MHD_Connection *c, struct
 /*
  * Every write (a decision, an undo, a note ...) is committed at once by the
  * request thread, which does not wait for the disk (store_defer_sync): the
- * reply is held, the connection suspended and put on sv->pend.  The sync
- * thread takes everything on pend, makes it durable with one store_sync,
- * and only then lets those replies go (MHD_resume_connection is safe from
- * any thread).  Writes that arrive during a sync wait for the next one, so
- * twenty coders saving at once share a disk sync, no coder is told
- * "saved" before the decision is on disk, and a request that only reads
- * (the next answer, the tally) never waits for a sync at all.
+ * reply is held, the connection suspended and put on sv->pend.  An idle
+ * sync thread takes everything on pend, makes it durable with one
+ * store_sync, and only then lets those replies go (MHD_resume_connection
+ * is safe from any thread).  Writes that arrive during a sync are taken by
+ * the other sync thread (SYNC_THREADS), whose sync begins after they were
+ * committed; so twenty coders saving at once share a disk sync, no coder
+ * is told "saved" before the decision is on disk, and a request that only
+ * reads (the next answer, the tally) never waits for a sync at all.
  */
 static void *sync_loop(void *arg)
 {
@@ -537,6 +559,17 @@ static int monotonic_cond(pthread_cond_t *cv)
 	return rc ? -1 : 0;
 }
 
+/* Under mu: a write is on pend, or one fewer is in flight.  One idle sync
+ * thread is enough for a write; stopping, every one of them must see the
+ * last write out to end. */
+static void wake_syncers(struct serve *sv)
+{
+	if (sv->stopping)
+		pthread_cond_broadcast(&sv->cv);
+	else
+		pthread_cond_signal(&sv->cv);
+}
+
 /* A POST may write: 0 when the server is stopping (the caller refuses it),
  * else it counts as in flight until hold() or unhold(). */
 static int write_begin(struct serve *sv)
@@ -561,12 +594,12 @@ static enum MHD_Result hold(struct serve *sv, struct MHD_Connection *c, struct r
 	rq->p.next = sv->pend;
 	sv->pend = &rq->p;
 	sv->inflight--;
-	pthread_cond_signal(&sv->cv);
+	wake_syncers(sv);
 	pthread_mutex_unlock(&sv->mu);
 	return MHD_YES;
 }
 
-/* The sync thread wrote rq's reply (under mu). */
+/* A sync thread wrote rq's reply (under mu). */
 static int held_ready(struct serve *sv, struct req *rq)
 {
 	int r;
@@ -581,7 +614,7 @@ static void unhold(struct serve *sv)
 {
 	pthread_mutex_lock(&sv->mu);
 	sv->inflight--;
-	pthread_cond_signal(&sv->cv);
+	wake_syncers(sv);
 	pthread_mutex_unlock(&sv->mu);
 }
 
@@ -603,6 +636,139 @@ static int host_ok(struct serve *sv, struct MHD_Connection *c)
 static const char *query_arg(void *ctx, const char *name)
 {
 	return MHD_lookup_connection_value(ctx, MHD_GET_ARGUMENT_KIND, name);
+}
+
+/* The HTTP status of a failed API call: the one sdata_api set, else the
+ * usual one of its error code. */
+static unsigned api_status(int rc, unsigned status)
+{
+	if (status != 200)
+		return status;
+	return rc == KERR_NOTFOUND ? 404 : rc == KERR_INVALID || rc == KERR_SCHEMA ? 400
+		: rc == KERR_CHECK ? 409 : 500;
+}
+
+/* ------------------------------------------------------------ views */
+
+/*
+ * The live tally and the list of disagreements are counted over every
+ * answer of the question (half a second at 100,000 answers), and a page
+ * showing one asks again every two seconds while anyone codes.  Counted on
+ * the request thread, each would hold up every coder's next answer and
+ * every acknowledgement for that long.  So the views thread counts them, on
+ * a store handle and an sdata of its own that follow the request thread's
+ * generations (sdata_follow: the same freshness, a new codebook reopens its
+ * sessions), while the asking connection waits suspended, as a write waits
+ * for its sync.  Only these two routes go there: both only read, and take
+ * no arguments.
+ */
+static int is_view(const char *route)
+{
+	return !strcmp(route, "/tally") || !strcmp(route, "/disagreements");
+}
+
+static const char *no_arg(void *ctx, const char *name)
+{
+	(void)ctx;
+	(void)name;
+	return NULL;
+}
+
+/* Count one view for rq into rq->resp and rq->status (the views thread). */
+static void view_count(struct serve *sv, struct req *rq)
+{
+	cJSON *out = NULL;
+	char msg[512];
+	unsigned status = 200;
+	int rc;
+
+	msg[0] = '\0';
+	sdata_follow(sv->vdata, rq->vgen, rq->vcbgen);
+	rc = sdata_api(sv->vdata, rq->vcoder, 0, rq->vroute, no_arg, NULL, NULL, &out, &status,
+		msg, sizeof msg);
+	if (rc == 0 && out) {
+		rq->resp = cJSON_PrintUnformatted(out);
+		rq->status = status;
+	} else {
+		cJSON *j = cJSON_CreateObject();
+
+		rq->status = api_status(rc, status);
+		if (rq->status >= 500)
+			logf_(sv, "GET /api%s failed: %s", rq->vroute, msg);
+		cJSON_AddStringToObject(j, "error", msg[0] ? msg : "failed");
+		rq->resp = cJSON_PrintUnformatted(j);
+		cJSON_Delete(j);
+	}
+	cJSON_Delete(out);
+	if (!rq->resp)
+		rq->status = 500;       /* handle() answers "out of memory" */
+}
+
+static void *view_loop(void *arg)
+{
+	struct serve *sv = arg;
+	struct pending *p;
+
+	pthread_mutex_lock(&sv->mu);
+	for (;;) {
+		while (!sv->vq && !(sv->vstop && !sv->vinflight))
+			pthread_cond_wait(&sv->vcv, &sv->mu);
+		if (!(p = sv->vq))
+			break;          /* stopping, and every view asked for is out */
+		if (!(sv->vq = p->next))
+			sv->vq_tail = NULL;
+		pthread_mutex_unlock(&sv->mu);
+		view_count(sv, p->rq);
+		pthread_mutex_lock(&sv->mu);
+		p->rq->ready = 1;
+		pthread_mutex_unlock(&sv->mu);
+		MHD_resume_connection(p->c);
+		pthread_mutex_lock(&sv->mu);
+	}
+	pthread_mutex_unlock(&sv->mu);
+	return NULL;
+}
+
+/* A view for the views thread: suspend the connection and queue it.  0
+ * when the server is stopping (the caller refuses it). */
+static int view_hold(struct serve *sv, struct MHD_Connection *c, struct req *rq,
+	const char *coder, const char *route)
+{
+	int ok;
+
+	pthread_mutex_lock(&sv->mu);
+	if ((ok = !sv->vstop))
+		sv->vinflight++;
+	pthread_mutex_unlock(&sv->mu);
+	if (!ok)
+		return 0;
+	free(rq->vcoder);
+	rq->vcoder = strdup(coder);
+	rq->vroute = !strcmp(route, "/tally") ? "/tally" : "/disagreements";
+	sdata_generation(sv->data, &rq->vgen, &rq->vcbgen);
+	MHD_suspend_connection(c);
+	pthread_mutex_lock(&sv->mu);
+	rq->p.c = c;
+	rq->p.rq = rq;
+	rq->p.next = NULL;
+	if (!rq->vcoder) {      /* out of memory: answered at once */
+		rq->ready = 1;
+		rq->status = 500;
+		sv->vinflight--;
+		pthread_cond_broadcast(&sv->vcv);
+		pthread_mutex_unlock(&sv->mu);
+		MHD_resume_connection(c);
+		return 1;
+	}
+	if (sv->vq_tail)
+		sv->vq_tail->next = &rq->p;
+	else
+		sv->vq = &rq->p;
+	sv->vq_tail = &rq->p;
+	sv->vinflight--;
+	pthread_cond_broadcast(&sv->vcv);
+	pthread_mutex_unlock(&sv->mu);
+	return 1;
 }
 
 static enum MHD_Result api(struct serve *sv, struct MHD_Connection *c, struct session *x,
@@ -636,6 +802,9 @@ static enum MHD_Result api(struct serve *sv, struct MHD_Connection *c, struct se
 		return logout(sv, c, x);
 	}
 	msg[0] = '\0';
+	if (!post && sv->have_viewer && is_view(url + 4))
+		return view_hold(sv, c, rq, x->coder, url + 4) ? MHD_YES
+			: send_error(sv, c, 503, "the server is stopping; try again when it is back");
 	if (post && !write_begin(sv)) {
 		cJSON_Delete(in);
 		return send_error(sv, c, 503, "the server is stopping; try again when it is back");
@@ -662,9 +831,7 @@ static enum MHD_Result api(struct serve *sv, struct MHD_Connection *c, struct se
 	cJSON_Delete(out);
 	if (rc == KERR_NOTFOUND && !msg[0])
 		return send_error(sv, c, 404, "no such API route");
-	if (status == 200)
-		status = rc == KERR_NOTFOUND ? 404 : rc == KERR_INVALID || rc == KERR_SCHEMA
-			? 400 : rc == KERR_CHECK ? 409 : 500;
+	status = api_status(rc, status);
 	if (status >= 500)
 		logf_(sv, "%s %s failed: %s", method, url, msg);
 	return send_error(sv, c, status, msg[0] ? msg : "failed");
@@ -687,10 +854,13 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 		*con_cls = rq;
 		return MHD_YES;
 	}
-	if (rq->p.c && held_ready(sv, rq))   /* a write's reply, now on disk */
-		return rq->resp ? send_bytes(sv, c, rq->status, "application/json; charset=utf-8",
-			rq->resp, strlen(rq->resp), 1)
+	if (rq->p.c && held_ready(sv, rq)) {  /* a write's reply, now on disk, or a view */
+		if (rq->resp)
+			return send_bytes(sv, c, rq->status, "application/json; charset=utf-8",
+				rq->resp, strlen(rq->resp), 1);
+		return rq->vroute ? send_error(sv, c, 500, "out of memory")
 			: send_error(sv, c, 503, "not saved (out of memory); try again");
+	}
 	if (*upload_size) {
 		if (buf_add(&rq->body, upload, *upload_size))
 			rq->too_big = 1;
@@ -729,6 +899,7 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	if (rq) {
 		buf_release(&rq->body);
 		free(rq->resp);
+		free(rq->vcoder);
 		free(rq);
 		*con_cls = NULL;
 	}
@@ -833,8 +1004,8 @@ int serve_start(struct serve **out, struct store *s, const struct serve_opts *o,
 	int loop, rc;
 	struct sockaddr_storage ss;
 	/* One thread of libmicrohttpd's answers every request in turn (the
-	 * sessions and the store handle are its alone); sync_loop's thread
-	 * makes writes durable beside it. */
+	 * sessions and the store handle are its alone); sync_loop's threads
+	 * make writes durable beside it. */
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL
 		| MHD_ALLOW_SUSPEND_RESUME;
 	int v6, lfd = -1, one = 1;
@@ -888,17 +1059,36 @@ int serve_start(struct serve **out, struct store *s, const struct serve_opts *o,
 		return kerr_set(e, KERR_NOMEM, "cannot make the server's lock");
 	}
 	sv->have_lock = 1;
+	if (pthread_cond_init(&sv->vcv, NULL)) {
+		serve_stop(sv);
+		return kerr_set(e, KERR_NOMEM, "cannot make the server's lock");
+	}
+	sv->have_vcv = 1;
 	if ((rc = sdata_open(&sv->data, s, o->question, e))
 	    || (rc = store_defer_sync(s, WAL_BYTES, e))) {
 		serve_stop(sv);
 		return rc;
 	}
-	sdata_set_order(sv->data, o->order_uncertain);
-	if (pthread_create(&sv->syncer, NULL, sync_loop, sv)) {
+	/* The views thread reads through a handle of its own: SQLite lets it
+	 * read while the request thread writes (see view_loop). */
+	if ((rc = store_open(&sv->vs, store_path(s), STORE_READONLY, e))
+	    || (rc = sdata_open(&sv->vdata, sv->vs, o->question, e))) {
+		serve_stop(sv);
+		return rc;
+	}
+	if (pthread_create(&sv->viewer, NULL, view_loop, sv)) {
 		serve_stop(sv);
 		return kerr_set(e, KERR_NOMEM, "cannot start the server's thread");
 	}
-	sv->have_syncer = 1;
+	sv->have_viewer = 1;
+	sdata_set_order(sv->data, o->order_uncertain);
+	while (sv->nsyncers < SYNC_THREADS) {
+		if (pthread_create(&sv->syncer[sv->nsyncers], NULL, sync_loop, sv)) {
+			serve_stop(sv);
+			return kerr_set(e, KERR_NOMEM, "cannot start the server's thread");
+		}
+		sv->nsyncers++;
+	}
 	if (pthread_create(&sv->ckpointer, NULL, checkpoint_loop, sv)) {
 		serve_stop(sv);
 		return kerr_set(e, KERR_NOMEM, "cannot start the server's thread");
@@ -980,14 +1170,19 @@ const char *serve_url(const struct serve *sv)
 	return sv->url;
 }
 
-/* Sets a thread's stop flag under mu, wakes it and waits for its end. */
-static void end_thread(struct serve *sv, int *flag, pthread_cond_t *cv, pthread_t t)
+/* Sets the stop flag of n threads under mu, wakes them and waits for
+ * their end. */
+static void end_threads(struct serve *sv, int *flag, pthread_cond_t *cv, const pthread_t *t,
+	int n)
 {
+	int i;
+
 	pthread_mutex_lock(&sv->mu);
 	*flag = 1;
-	pthread_cond_signal(cv);
+	pthread_cond_broadcast(cv);
 	pthread_mutex_unlock(&sv->mu);
-	pthread_join(t, NULL);
+	for (i = 0; i < n; i++)
+		pthread_join(t[i], NULL);
 }
 
 void serve_stop(struct serve *sv)
@@ -996,19 +1191,26 @@ void serve_stop(struct serve *sv)
 
 	if (!sv)
 		return;
-	/* Refuse new writes, let the sync thread make every committed one
+	/* Refuse new writes, let the sync threads make every committed one
 	 * durable and answer it, then stop answering. */
-	if (sv->have_syncer)
-		end_thread(sv, &sv->stopping, &sv->cv, sv->syncer);
+	if (sv->nsyncers)
+		end_threads(sv, &sv->stopping, &sv->cv, sv->syncer, sv->nsyncers);
 	/* The checkpoint thread finishes the checkpoint it may be in and
 	 * ends (store_close folds in the rest). */
 	if (sv->have_ckpointer)
-		end_thread(sv, &sv->ckstop, &sv->ckcv, sv->ckpointer);
+		end_threads(sv, &sv->ckstop, &sv->ckcv, &sv->ckpointer, 1);
+	/* Views asked for are counted and answered, new ones refused. */
+	if (sv->have_viewer)
+		end_threads(sv, &sv->vstop, &sv->vcv, &sv->viewer, 1);
 	if (sv->d)
 		MHD_stop_daemon(sv->d);
+	sdata_close(sv->vdata);
+	store_close(sv->vs);
 	sdata_close(sv->data);
 	for (i = 0; i < MAX_SESSIONS; i++)
 		free(sv->sess[i].coder);
+	if (sv->have_vcv)
+		pthread_cond_destroy(&sv->vcv);
 	if (sv->have_lock) {
 		pthread_cond_destroy(&sv->ckcv);
 		pthread_cond_destroy(&sv->cv);

@@ -20,7 +20,7 @@
  *   POST /category {id, label, description, pattern}
  *   GET  /disagreements          each coder's codes on disputed answers
  *   GET  /tally                  "Anført af X ud af Y" per wave and role, nets
- *                                included (session_tally: koder tally --db's numbers)
+ *                                included (session_tally_store: koder tally --db's numbers)
  *   GET  /samples ; POST /assign {coder, n, seed} (a random sample) or
  *                  {coder, wave?, role?, from?, to?} (by hand) ; POST /unassign {coder}
  *   GET  /changes?since=G        the generation, for polling pages
@@ -149,6 +149,21 @@ void sdata_reload(struct sdata *d)
 {
 	close_sessions(d);
 	d->gen++;
+}
+
+void sdata_generation(const struct sdata *d, unsigned long long *gen,
+	unsigned long long *cbgen)
+{
+	*gen = d->gen;
+	*cbgen = d->cbgen;
+}
+
+void sdata_follow(struct sdata *d, unsigned long long gen, unsigned long long cbgen)
+{
+	if (cbgen != d->cbgen)
+		close_sessions(d);      /* the codebook moved on: reopened when used */
+	d->gen = gen;
+	d->cbgen = cbgen;
 }
 
 static struct coder_st *coder_of(struct sdata *d, const char *name)
@@ -827,7 +842,7 @@ static int r_disagreements(struct call *k, cJSON **out)
 
 /* ---------------------------------------------------------------- tally */
 
-/* The tally as the library counts it (session_tally: the numbers `koder
+/* The tally as the library counts it (session_tally_store: the numbers `koder
  * tally --db` prints), laid out for the page: one column per wave and role
  * that has answers, one row per category or net with X in each column. */
 static cJSON *tally_json(const struct tally *t)
@@ -877,7 +892,6 @@ static cJSON *tally_json(const struct tally *t)
 
 static int r_tally(struct call *k, cJSON **out)
 {
-	struct session *ss;
 	struct tally *t = NULL;
 	cJSON *o;
 	int rc;
@@ -886,9 +900,10 @@ static int r_tally(struct call *k, cJSON **out)
 		*out = cJSON_Duplicate(k->d->tally, 1);
 		return *out ? 0 : fail(k, KERR_NOMEM, "out of memory");
 	}
-	if ((rc = get_session(k, 0, &ss)))
-		return rc;
-	if ((rc = session_tally(ss, &t, &k->e)))
+	/* Counted from the store, not through the coder's session: the same
+	 * for every coder, and a server counting in a thread of its own needs
+	 * no coding session there. */
+	if ((rc = session_tally_store(k->d->s, k->d->question, &t, &k->e)))
 		return fail_e(k, rc);
 	o = tally_json(t);
 	tally_free(t);

@@ -26,6 +26,14 @@ void sdata_close(struct sdata *d);
  * reads it again when next used. */
 void sdata_reload(struct sdata *d);
 
+/* The generation counters (what changed, and the codebook moving on) ... */
+void sdata_generation(const struct sdata *d, unsigned long long *gen,
+	unsigned long long *cbgen);
+/* ... and a second sdata on a store handle of its own (another thread's)
+ * made to follow them: its sessions read the store again as the first's
+ * would, and reopen on a new codebook.  Each sdata stays one thread's. */
+void sdata_follow(struct sdata *d, unsigned long long gen, unsigned long long cbgen);
+
 /* The order of a review session opened from now on: survey order, or
  * (uncertain 1) session.h's SESSION_ORDER_UNCERTAIN; a coder's page may
  * choose another for that coder (GET /answer?order=). */

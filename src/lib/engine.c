@@ -50,12 +50,11 @@ int engine_new(const struct codebook *cb, const struct engine_opts *opts,
 	if (!en)
 		return add_err(errs, (kerr_set(&e, KERR_NOMEM, "out of memory"), &e));
 	en->cb = cb;
-	if ((rc = rules_compile(cb, &en->rules, errs))) {
+	if ((rc = (opts && opts->no_model ? rules_compile_patterns : rules_compile)(cb,
+			&en->rules, errs))) {
 		engine_free(en);
 		return rc;
 	}
-	if (opts && opts->no_model)
-		rules_set_model(en->rules, 0);
 	if (opts && opts->norm) {
 		en->norm = opts->norm;
 	} else {

@@ -1814,7 +1814,8 @@ out:
 	return rc;
 }
 
-int rules_compile(const struct codebook *cb, struct rules **out, struct kerr_list *errs)
+static int compile(const struct codebook *cb, int with_model, struct rules **out,
+	struct kerr_list *errs)
 {
 	struct compiler c;
 	struct rules *r;
@@ -1872,7 +1873,7 @@ int rules_compile(const struct codebook *cb, struct rules **out, struct kerr_lis
 	}
 	if (build_nonsub(&c) && !c.first)
 		c.first = KERR_NOMEM;
-	if (cb->model) {
+	if (cb->model && with_model) {
 		struct kerr e;
 
 		kerr_clear(&e);
@@ -1927,6 +1928,17 @@ int rules_compile(const struct codebook *cb, struct rules **out, struct kerr_lis
 	}
 	*out = r;
 	return 0;
+}
+
+int rules_compile(const struct codebook *cb, struct rules **out, struct kerr_list *errs)
+{
+	return compile(cb, 1, out, errs);
+}
+
+int rules_compile_patterns(const struct codebook *cb, struct rules **out,
+	struct kerr_list *errs)
+{
+	return compile(cb, 0, out, errs);
 }
 
 void rules_free(struct rules *r)
@@ -2000,14 +2012,14 @@ void rules_set_limits(struct rules *r, unsigned match_limit, unsigned depth_limi
 	pcre2_set_depth_limit(r->mctx, depth_limit);
 }
 
-void rules_set_model(struct rules *r, int on)
-{
-	r->no_model = !on;
-}
-
 int rules_vetoed(const struct rules *r, size_t cat)
 {
 	return cat < r->cb->ncats && r->veto[cat];
+}
+
+void rules_set_model(struct rules *r, int on)
+{
+	r->no_model = !on;
 }
 
 int rules_has_model(const struct rules *r)

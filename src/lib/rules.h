@@ -110,6 +110,12 @@ int rules_result_has(const struct rules_result *r, size_t cat);
 int rules_compile(const struct codebook *cb, struct rules **out,
 		  struct kerr_list *errs);
 
+/* As rules_compile, leaving out the codebook's learned model: it is not
+ * read at all (koder code --no-model, and the patterns-alone runs of kwic,
+ * train and the review), so a model file that does not load is no error. */
+int rules_compile_patterns(const struct codebook *cb, struct rules **out,
+			   struct kerr_list *errs);
+
 /* Free compiled rules.  NULL is a no-op.  The codebook is not touched. */
 void rules_free(struct rules *r);
 
@@ -134,8 +140,9 @@ void rules_set_limits(struct rules *r, unsigned match_limit, unsigned depth_limi
  * last answer (the category was forbidden, whatever else matched). */
 int rules_vetoed(const struct rules *r, size_t cat);
 
-/* 0: code with the patterns alone, leaving out the codebook's learned model
- * (koder code --no-model); 1 (the default) uses it when the codebook has one. */
+/* 0: code with the patterns alone, leaving out the learned model
+ * rules_compile loaded (koder check: the model is loaded to be checked, the
+ * examples are claims about the patterns); 1 (the default) uses it. */
 void rules_set_model(struct rules *r, int on);
 /* 1 when the codebook has a learned model. */
 int rules_has_model(const struct rules *r);

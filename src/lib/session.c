@@ -973,10 +973,27 @@ static struct item *current(const struct session *ss)
 
 /* ================================================================ open */
 
+/* The question's current codebook from the project (*out the caller's);
+ * the first problem into e (which may be NULL). */
+static int codebook_of(struct store *s, const char *question, struct codebook **out,
+	struct kerr *e)
+{
+	struct kerr_list errs = KERR_LIST_INIT;
+	int rc;
+
+	if ((rc = project_codebook_of(s, question, out, &errs))) {
+		if (errs.n && e)
+			*e = errs.items[0];
+		else
+			kerr_set(e, rc, "cannot load the codebook of %s", question);
+	}
+	kerr_list_release(&errs);
+	return rc;
+}
+
 int session_open(struct session **out, struct store *s, const char *question,
 	const char *coder, enum session_mode mode, struct kerr *e)
 {
-	struct kerr_list errs = KERR_LIST_INIT;
 	struct session *ss;
 	int rc;
 
@@ -994,16 +1011,10 @@ int session_open(struct session **out, struct store *s, const char *question,
 		session_close(ss);
 		return nomem(e);
 	}
-	if ((rc = project_codebook_of(s, question, &ss->cb, &errs))) {
-		if (errs.n && e)
-			*e = errs.items[0];
-		else
-			kerr_set(e, rc, "cannot load the codebook of %s", question);
-		kerr_list_release(&errs);
+	if ((rc = codebook_of(s, question, &ss->cb, e))) {
 		session_close(ss);
 		return rc;
 	}
-	kerr_list_release(&errs);
 	if (ss->cb->ncats > SESSION_MAX_CATS) {
 		rc = kerr_set(e, KERR_LIMIT, "codebook %s has %zu categories; review handles up "
 			"to %d", ss->cb->id, ss->cb->ncats, SESSION_MAX_CATS);
@@ -2752,19 +2763,20 @@ static int tally_final(void *ctx, const struct store_final *f)
 		? KERR_NOMEM : 0;
 }
 
-int session_tally(struct session *ss, struct tally **out, struct kerr *e)
+static int tally_of(struct store *s, const struct codebook *cb, const char *question,
+	struct tally **out, struct kerr *e)
 {
 	struct tally_build b = { NULL, NULL };
 	int rc;
 
 	*out = NULL;
-	if ((rc = tally_of_codebook(ss->cb, ss->question, NULL, &b.t, NULL, e)))
+	if ((rc = tally_of_codebook(cb, question, NULL, &b.t, NULL, e)))
 		return rc;
 	if (!(b.flags = calloc(b.t->ncats + 1, 1))) {
 		tally_free(b.t);
 		return nomem(e);
 	}
-	rc = store_each_final(ss->s, ss->question, tally_final, &b, e);
+	rc = store_each_final(s, question, tally_final, &b, e);
 	free(b.flags);
 	if (rc) {
 		tally_free(b.t);
@@ -2772,4 +2784,18 @@ int session_tally(struct session *ss, struct tally **out, struct kerr *e)
 	}
 	*out = b.t;
 	return 0;
+}
+
+int session_tally_store(struct store *s, const char *question, struct tally **out,
+	struct kerr *e)
+{
+	struct codebook *cb = NULL;
+	int rc;
+
+	*out = NULL;
+	if ((rc = codebook_of(s, question, &cb, e)))
+		return rc;
+	rc = tally_of(s, cb, question, out, e);
+	codebook_free(cb);
+	return rc;
 }

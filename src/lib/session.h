@@ -422,15 +422,19 @@ int session_sample_reassign(struct store *s, const char *question, const char *f
 
 struct tally;
 /*
- * The live tally of the session's question, "Anført af X ud af Y" per wave
- * and role with nets, counted by the tally module (tally.h) from the
- * store's final codes as `koder tally --db` counts them: a coder's current
- * decision (an adjudication first, then the first coder's), else the
- * engine's stored suggestion; ingen_svar answers are outside Y.  The store
- * holds no blank answers, so a cell's respondents are its answered ones.
- * Waves and roles in the order the store's answers first name them; ""
- * is "(alle)".  *out is the caller's (tally_free).
+ * The live tally of `question` in store `s` (borrowed), "Anført af X ud af
+ * Y" per wave and role with nets, under the question's current codebook in
+ * the project, counted by the tally module (tally.h) from the store's final
+ * codes as `koder tally --db` counts them: a coder's current decision (an
+ * adjudication first, then the first coder's), else the engine's stored
+ * suggestion; ingen_svar answers are outside Y.  The store holds no blank
+ * answers, so a cell's respondents are its answered ones.  Waves and roles
+ * in the order the store's answers first name them; "" is "(alle)".  It
+ * needs no session, so a thread with a store handle of its own can count
+ * it (koder serve does, so the coders' requests never wait for it).  *out
+ * is the caller's (tally_free).
  */
-int session_tally(struct session *ss, struct tally **out, struct kerr *e);
+int session_tally_store(struct store *s, const char *question, struct tally **out,
+	struct kerr *e);
 
 #endif

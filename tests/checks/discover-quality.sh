@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # koder discover finds the categories a codebook lacks (issue 16's target),
-# measured on the three newcomer studies (corpora/newstudy-*), which
+# measured on the four newcomer studies (corpora/newstudy-*), which
 # discover was not written from.  For EVERY category of each study's codebook (the
 # corpus's own, the newcomer's first codebook) in turn: write a copy of the
 # codebook without it (its patterns go with it), code the study's answers
@@ -20,7 +20,7 @@ command -v python3 >/dev/null || { echo "no python3"; exit 77; }
 python3 - "$KODER" "$ROOT" "$TMP" <<'PY'
 import csv, io, json, subprocess, sys
 koder, root, tmp = sys.argv[1:4]
-studies = ["newstudy-aktivering", "newstudy-samarbejde", "newstudy-hjemmearbejde"]
+studies = ["newstudy-aktivering", "newstudy-samarbejde", "newstudy-hjemmearbejde", "newstudy-selvbetjening"]
 def sh(*a):
     return subprocess.run(a, check=True, capture_output=True, text=True).stdout
 fails, summary = 0, []

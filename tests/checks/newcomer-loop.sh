@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# A newcomer's loop on the three studies koder never saw (corpora/newstudy-*,
+# A newcomer's loop on the four studies koder never saw (corpora/newstudy-*,
 # docs/new-study.md): the first codebook scored against the gold, then a
 # model trained on half of the coded answers codes the other half, both
 # ways round.  Fails when a study's trained macro-F1 (average of the two
@@ -16,8 +16,11 @@ command -v python3 >/dev/null || { echo "python3 not found"; exit 77; }
 # codebook's own examples and definitions and chose thresholds over three
 # shuffled cross-validations: 0.789, 0.803, 0.623 - samarbejde was kept
 # out of that work and checked at its end.  After each include pattern's
-# words became a training row below 1,000 answers: 0.786, 0.822, 0.645)
-studies="aktivering:0.77 samarbejde:0.80 hjemmearbejde:0.63"
+# words became a training row below 1,000 answers: 0.786, 0.822, 0.645.
+# selvbetjening, a fourth study written after all of that (issue 16 item 6)
+# so the trainer's next changes are measured on answers it was not tuned
+# on: 0.643 when it was added)
+studies="aktivering:0.77 samarbejde:0.80 hjemmearbejde:0.63 selvbetjening:0.62"
 [ "${SANITIZED:-0}" = 1 ] && studies="aktivering:0.74"
 
 for s in $studies; do

@@ -15,10 +15,13 @@ check() { if [ "$2" = "$3" ]; then ok "$1"; else bad "$1: got '$2', want '$3'"; 
 WAIT=$([ "${SANITIZED:-0}" = 1 ] && echo 600 || echo 200)
 
 DB="$TMP/p.db"
-start() {       # start OUT LOG ARGS...: a server in the background; waits for its links
+# start OUT LOG ARGS...: a server in the background; waits for its links.
+# FSIZE=KB limits the size of the files it may write (ulimit -f).
+start() {
 	local out=$1 log=$2 n=0 i; shift 2
 	for a in "$@"; do [ "$a" = --coder ] && n=$((n + 1)); done
-	"$KODER" serve "$@" >"$out" 2>"$log" &
+	( if [ -n "${FSIZE:-}" ]; then trap '' XFSZ; ulimit -f "$FSIZE"; fi
+	  exec "$KODER" serve "$@" ) >"$out" 2>"$log" &
 	PID=$!
 	for ((i = 0; i < WAIT; i++)); do
 		[ "$(grep -c ' http' "$out" 2>/dev/null)" -ge "$n" ] && return 0
@@ -129,10 +132,7 @@ kill -TERM $PID; wait $PID
 # no room for the laid-out -wal file (a file-size limit below its 36 MB):
 # the server runs without it, and a decision is still acknowledged and kept
 cp "$DB" "$TMP/small.db"
-( trap '' XFSZ; ulimit -f 16384; exec "$KODER" serve --db "$TMP/small.db" --listen 127.0.0.1:0 \
-	--coder anna ) >"$TMP/slinks" 2>"$TMP/slog" &
-PID=$!
-for _ in $(seq $WAIT); do grep -q ' http' "$TMP/slinks" 2>/dev/null && break; kill -0 $PID 2>/dev/null || break; sleep 0.05; done
+FSIZE=16384 start "$TMP/slinks" "$TMP/slog" --db "$TMP/small.db" --listen 127.0.0.1:0 --coder anna
 SA=$(awk '$1 == "anna" { print $2 }' "$TMP/slinks")
 if [ -n "$SA" ]; then
 	ok "with no room to lay out the -wal file the server still starts"

@@ -163,8 +163,9 @@ static void test_codes(void **state)
 	/* nothing sure enough: andet as without a model */
 	assert_string_equal(code(&f, "vidtgaaende reformer"), "andet");
 	assert_true(f.res.residual);
-	/* --no-model */
-	rules_set_model(f.r, 0);
+	/* --no-model: the patterns alone */
+	rules_free(f.r);
+	assert_int_equal(rules_compile_patterns(f.cb, &f.r, &errs), 0);
 	assert_string_equal(code(&f, "Kalenderen er fuld"), "andet");
 	assert_string_equal(code(&f, "samme tilbagemelding"), "andet");
 	for (i = 0; i < errs.n; i++)
@@ -529,6 +530,11 @@ static void test_bad_models(void **state)
 		assert_string_equal(errs.items[0].path, "model");
 		assert_non_null(strstr(errs.items[0].msg, "t.model"));
 		kerr_list_release(&errs);
+		/* the patterns alone do not read the model at all */
+		assert_int_equal(rules_compile_patterns(f.cb, &f.r, &errs), 0);
+		assert_int_equal(errs.n, 0);
+		assert_false(rules_has_model(f.r));
+		assert_string_equal(code(&f, "Kalenderen er fuld"), "andet");
 		unload(&f);
 	}
 }

@@ -629,7 +629,7 @@ static void test_tally(void **state)
 	(void)state;
 	assert_int_equal(session_decide(ss, id[1], "tid", NULL, NULL), 0);   /* was afstand */
 	assert_int_equal(session_decide(ss, id[2], "ingen_svar", NULL, NULL), 0);
-	assert_int_equal(session_tally(ss, &t, NULL), 0);
+	assert_int_equal(session_tally_store(s, "q", &t, NULL), 0);
 	assert_int_equal(t->nwaves, 2);
 	assert_int_equal(t->nroles, 1);
 	assert_string_equal(t->waves[0].name, "A");
