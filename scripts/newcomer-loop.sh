@@ -18,7 +18,9 @@
 #   trained macro-F1 half1 X half2 Y average Z
 # NEWCOMER_WORK=DIR keeps the work files there (half1.csv, half2.csv,
 # half1.model, pred-half1.csv, train-half1.txt, ...) instead of a temporary
-# directory.
+# directory.  NEWCOMER_HASH_BYTE=N (0 to 19, default 0) splits by another
+# byte of the id's hash: other halves of the same study, to tell a change's
+# gain from the luck of one split.
 # Exit status 0, or 1 when a step fails (its error is shown).
 set -eu
 dir=${1:?usage: newcomer-loop.sh STUDY_DIR [KODER]}
@@ -45,7 +47,7 @@ cols="--id Respondent-ID --answer Svar"
 first=$(python3 "$here/score-codes.py" "$gold" "$tmp/pred0.csv" | sed -n 's/^macro-F1 //p')
 
 # 2. Two halves by a hash of the id.
-python3 - "$gold" "$tmp/half1.csv" "$tmp/half2.csv" <<'PY'
+python3 - "$gold" "$tmp/half1.csv" "$tmp/half2.csv" "${NEWCOMER_HASH_BYTE:-0}" <<'PY'
 import csv, hashlib, sys
 rows = list(csv.DictReader(open(sys.argv[1], encoding="utf-8-sig", newline="")))
 outs = [open(p, "w", encoding="utf-8", newline="") for p in sys.argv[2:4]]
@@ -53,7 +55,7 @@ ws = [csv.writer(o, lineterminator="\n") for o in outs]
 for w in ws:
     w.writerow(["id", "codes"])
 for r in rows:
-    h = hashlib.sha1(r["id"].encode("utf-8")).digest()[0] & 1
+    h = hashlib.sha1(r["id"].encode("utf-8")).digest()[int(sys.argv[4])] & 1
     ws[h].writerow([r["id"], r["codes"]])
 PY
 

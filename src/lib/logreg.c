@@ -15,6 +15,13 @@ static void quiet(const char *s)
 int logreg_fit(const struct logreg_data *d, const unsigned char *y,
 	       const unsigned char *use, double C, double *w, double *bias, struct kerr *e)
 {
+	return logreg_fit_scaled(d, y, use, NULL, C, w, bias, e);
+}
+
+int logreg_fit_scaled(const struct logreg_data *d, const unsigned char *y,
+		      const unsigned char *use, const double *scale, double C, double *w,
+		      double *bias, struct kerr *e)
+{
 	static int silenced;
 	struct problem prob;
 	struct parameter param;
@@ -63,7 +70,7 @@ int logreg_fit(const struct logreg_data *d, const unsigned char *y,
 		prob.x[k++] = at;
 		for (j = d->start[i]; j < d->start[i + 1]; j++, at++) {
 			at->index = (int)d->col[j] + 1;   /* liblinear counts from 1 */
-			at->value = 1;
+			at->value = scale ? scale[d->col[j]] : 1;
 		}
 		at->index = (int)d->nfeat + 1;        /* the bias feature */
 		at->value = 1;

@@ -40,6 +40,12 @@ struct logreg_data {
 int logreg_fit(const struct logreg_data *d, const unsigned char *y,
 	const unsigned char *use, double C, double *w, double *bias, struct kerr *e);
 
+/* logreg_fit with feature f's value scale[f] instead of 1 wherever it
+ * occurs (scale NULL: 1); w is on the scaled features. */
+int logreg_fit_scaled(const struct logreg_data *d, const unsigned char *y,
+	const unsigned char *use, const double *scale, double C, double *w, double *bias,
+	struct kerr *e);
+
 /* The probability of y=1 for row i under (w, bias). */
 double logreg_prob(const struct logreg_data *d, size_t i, const double *w, double bias);
 

@@ -1122,9 +1122,15 @@ int store_count_answers(struct store *s, const char *question, size_t *n, struct
 	int rc;
 
 	*n = 0;
-	if (prepare(s, "SELECT count(*) FROM answers WHERE ?1 IS NULL OR question = ?1", &q, e))
+	/* Two statements, not "?1 IS NULL OR question = ?1": with the OR,
+	 * SQLite reads every answer's row (a review session counts at each
+	 * opening, 53 M instructions at 100,000 answers); without it, the
+	 * count walks the question's entries of an index. */
+	if (prepare(s, question ? "SELECT count(*) FROM answers WHERE question = ?1"
+			: "SELECT count(*) FROM answers", &q, e))
 		return KERR_STORE;
-	bind_text(q, 1, question);
+	if (question)
+		bind_text(q, 1, question);
 	rc = sqlite3_step(q);
 	if (rc == SQLITE_ROW)
 		*n = (size_t)sqlite3_column_int64(q, 0);

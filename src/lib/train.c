@@ -39,6 +39,14 @@
  * (-0.014 to +0.005), and a codebook's 700 patterns cost a tenth more time
  * on the 8,000 answers learned from. */
 #define TRAIN_PATTERN_ROWS_BELOW 1000
+/* Below this many answers the features are scaled by their naive Bayes
+ * log-count ratios (nb_ratios), smoothed by TRAIN_NB_ALPHA (0.1, 0.25, 0.5,
+ * 1 and 2 measured on the newcomer studies: 0.5 best).  With thousands of
+ * coded answers the plain features do as well: retrained so, the shipped
+ * models moved by -0.016 to +0.008 on their test and held-out answers
+ * (sof-undtagelser lost on all four sets). */
+#define TRAIN_NB_BELOW 1000
+#define TRAIN_NB_ALPHA 0.5
 
 struct train_set {
 	struct engine *en;
@@ -512,7 +520,42 @@ struct fitter {
 	size_t ncols;
 	unsigned char *y;       /* [nrows] */
 	double *w;              /* [nfeat] */
+	double *r;              /* [nfeat]: one column's log-count ratios (nb_ratios) */
+	double *npos, *nneg;    /* [nfeat]: nb_ratios' counts */
 };
+
+/*
+ * r[f] for label y on the rows `use` marks (NULL: every row): the log of
+ * how much likelier feature f is in a row of the category than in one
+ * outside it, each side's counts smoothed by TRAIN_NB_ALPHA (Wang and
+ * Manning's NBSVM).  fit_columns fits the regression on features of value
+ * r[f] instead of 1: a word that only the category's answers use starts
+ * out weighty, and with a dozen answers a category the regularisation no
+ * longer flattens it to the level of words every category uses.  On the
+ * three newcomer studies, over four splits into halves: aktivering 0.794
+ * -> 0.792, samarbejde 0.811 -> 0.821, hjemmearbejde 0.669 -> 0.699.
+ */
+static void nb_ratios(struct fitter *f, const unsigned char *y, const unsigned char *use)
+{
+	const struct logreg_data *d = &f->d;
+	size_t i, j, F = d->nfeat;
+	double P = TRAIN_NB_ALPHA * (double)F, Q = P;
+
+	memset(f->npos, 0, F * sizeof *f->npos);
+	memset(f->nneg, 0, F * sizeof *f->nneg);
+	for (i = 0; i < d->nrows; i++) {
+		double *t = y[i] ? f->npos : f->nneg;
+
+		if (use && !use[i])
+			continue;
+		for (j = d->start[i]; j < d->start[i + 1]; j++)
+			t[d->col[j]] += 1;
+		*(y[i] ? &P : &Q) += (double)(d->start[i + 1] - d->start[i]);
+	}
+	for (j = 0; j < F; j++)
+		f->r[j] = log((f->npos[j] + TRAIN_NB_ALPHA) / P)
+			  - log((f->nneg[j] + TRAIN_NB_ALPHA) / Q);
+}
 
 /* Fit every column on the rows `use` marks; prob[i * ncats + cat] for the
  * rows `score_rows` marks (NULL: none), weights into W[f * ncols + c] when
@@ -530,8 +573,16 @@ static int fit_columns(struct fitter *f, const unsigned char *use, const unsigne
 
 		for (i = 0; i < s->nrows; i++)
 			f->y[i] = s->gold[i * k + cat];
-		if ((rc = logreg_fit(&f->d, f->y, use, C, f->w, &bias, e)))
+		/* fitted on the scaled features; w[f] * r[f] is the weight of
+		 * the feature's presence, what the model file holds */
+		if (s->nsample < TRAIN_NB_BELOW)
+			nb_ratios(f, f->y, use);
+		if ((rc = logreg_fit_scaled(&f->d, f->y, use,
+					    s->nsample < TRAIN_NB_BELOW ? f->r : NULL, C, f->w,
+					    &bias, e)))
 			return rc;
+		for (i = 0; s->nsample < TRAIN_NB_BELOW && i < f->d.nfeat; i++)
+			f->w[i] *= f->r[i];
 		for (i = 0; score_rows && i < s->nrows; i++)
 			if (score_rows[i])
 				prob[i * k + cat] = logreg_prob(&f->d, i, f->w, bias);
@@ -656,6 +707,9 @@ int train_fit(struct train_set *s, const struct train_opts *opts, struct train_r
 	f.cols = malloc((k + 1) * sizeof *f.cols);
 	f.y = malloc(N + 1);
 	f.w = malloc((s->nnames + 1) * sizeof *f.w);
+	f.r = malloc((s->nnames + 1) * sizeof *f.r);
+	f.npos = malloc((s->nnames + 1) * sizeof *f.npos);
+	f.nneg = malloc((s->nnames + 1) * sizeof *f.nneg);
 	prob = malloc((TRAIN_REPEATS * N * k + 1) * sizeof *prob);
 	fold = malloc((TRAIN_REPEATS * N + 1) * sizeof *fold);
 	perm = malloc((n + 1) * sizeof *perm);
@@ -665,7 +719,7 @@ int train_fit(struct train_set *s, const struct train_opts *opts, struct train_r
 	tmp = calloc(k + 1, sizeof *tmp);
 	rep->patterns = calloc(k + 1, sizeof *rep->patterns);
 	rep->model = calloc(k + 1, sizeof *rep->model);
-	if (!f.cols || !f.y || !f.w || !prob || !fold || !perm || !use || !held || !in || !tmp
+	if (!f.cols || !f.y || !f.w || !f.r || !f.npos || !f.nneg || !prob || !fold || !perm || !use || !held || !in || !tmp
 	    || !rep->patterns || !rep->model) {
 		rc = kerr_set(e, KERR_NOMEM, "out of memory");
 		goto out;
@@ -770,6 +824,9 @@ out:
 	free(f.cols);
 	free(f.y);
 	free(f.w);
+	free(f.r);
+	free(f.npos);
+	free(f.nneg);
 	free(prob);
 	free(fold);
 	free(perm);

@@ -10,7 +10,8 @@
  * How: one logistic regression per column (every category but andet and
  * ingen_svar, then ingen_svar, then andet when the codebook has it) over
  * the answer's features (model_each_feature), fitted by liblinear
- * (logreg.h).  The codebook's own words (each category's examples, label
+ * (logreg.h); below 1,000 answers each feature's value is its naive Bayes
+ * log-count ratio for the column (NBSVM), folded into the weights written.  The codebook's own words (each category's examples, label
  * and description, and below 1,000 answers each include pattern's words)
  * are rows of their category in every fit, never held out.  The answers
  * are split into K folds (seeded); each fold is coded by a model fitted
