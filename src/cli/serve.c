@@ -62,11 +62,15 @@ extern const struct web_asset web_assets[];
 /* The -wal file laid out in advance (store_defer_sync): the most it holds
  * before a checkpoint, and what comes in while that runs. */
 #define WAL_BYTES (CHECKPOINT_BYTES + (4LL << 20))
-/* Threads making writes durable (sync_loop).  A write committed while one
- * sync runs starts the next at once instead of waiting for it to end: on
- * this project's disks a sync beside a running one ends with it or soon
- * after, so a decision waits for about one sync, not up to two. */
-#define SYNC_THREADS 2
+/* Threads making writes durable (sync_loop).  With more than one, a write
+ * committed while a sync runs starts the next at once instead of waiting
+ * for it to end.  One, because on the disk measured two did not help:
+ * bench/serve.sh, four paired rounds on a quiet machine, decision
+ * acknowledged p99 15.2-20.7 ms with two and 15.1-19.0 ms with one (p50
+ * 3.5-4.2 and 3.3-4.0), though two fdatasyncs side by side on a bare file
+ * there do end together; the batches of twenty coders already share each
+ * sync.  The code takes any number, for a disk where it pays. */
+#define SYNC_THREADS 1
 
 struct session {
 	char sid[65], csrf[65], hash[65];
@@ -416,11 +420,12 @@ static enum MHD_Result logout(struct serve *sv, struct MHD_Connection *c, struct
  * reply is held, the connection suspended and put on sv->pend.  An idle
  * sync thread takes everything on pend, makes it durable with one
  * store_sync, and only then lets those replies go (MHD_resume_connection
- * is safe from any thread).  Writes that arrive during a sync are taken by
- * the other sync thread (SYNC_THREADS), whose sync begins after they were
- * committed; so twenty coders saving at once share a disk sync, no coder
- * is told "saved" before the decision is on disk, and a request that only
- * reads (the next answer, the tally) never waits for a sync at all.
+ * is safe from any thread).  Writes that arrive during a sync wait for the
+ * next one (or, with SYNC_THREADS above one, are taken by an idle thread,
+ * whose sync begins after they were committed); so twenty coders saving at
+ * once share a disk sync, no coder is told "saved" before the decision is
+ * on disk, and a request that only reads (the next answer, the tally)
+ * never waits for a sync at all.
  */
 static void *sync_loop(void *arg)
 {
