@@ -34,7 +34,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <ifaddrs.h>
 #include <unistd.h>
 #include <time.h>
@@ -714,6 +716,11 @@ static void *view_loop(void *arg)
 	struct serve *sv = arg;
 	struct pending *p;
 
+	/* The lowest priority: counting a view takes a core for half a second
+	 * at 100,000 answers, and beside the coders on a small machine it
+	 * slowed every reply; now it gets only the time they leave.  (Linux
+	 * gives each thread a nice value of its own.) */
+	setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 19);
 	pthread_mutex_lock(&sv->mu);
 	for (;;) {
 		while (!sv->vq && !(sv->vstop && !sv->vinflight))
