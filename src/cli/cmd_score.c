@@ -140,7 +140,7 @@ static void report(struct score *sc, const struct codebook *cb, size_t nlist, un
 		printf("  %-24s -> %-24s %5zu\n", cb->cats[cf[i].gold].id, cb->cats[cf[i].got].id,
 			cf[i].n);
 	err = score_errors(sc, &n);
-	printf("\nAnswers coded differently: %zu\n", n);
+	printf("\nAnswers coded differently: %zu\n", score_wrong(sc));
 	for (i = 0; i < n && i < nlist; i++) {
 		printf("  %s%s\"", err[i].id, *err[i].id ? ": " : "");
 		print_text(err[i].text, strlen(err[i].text), mask, &tmp);
@@ -149,8 +149,8 @@ static void report(struct score *sc, const struct codebook *cb, size_t nlist, un
 		for (j = 0; j < err[i].nmiss; j++)
 			print_miss(cb, &err[i], &err[i].miss[j], mask, &tmp);
 	}
-	if (n > nlist)
-		printf("  ... and %zu more (--errors N lists more)\n", n - nlist);
+	if (score_wrong(sc) > nlist)
+		printf("  ... and %zu more (--errors N lists more)\n", score_wrong(sc) - nlist);
 	buf_release(&tmp);
 }
 
@@ -246,6 +246,7 @@ int cmd_score(int argc, char **argv)
 		status = cli_error(&e);
 		goto done;
 	}
+	score_keep_errors(sc, nlist);   /* only those listed: flat memory */
 	if (gold_read_all(&src, engine_codebook(en)->id, engine_codebook(en)->version, &stale,
 			  score_add, sc, &errs)) {
 		status = cli_errors(&errs);

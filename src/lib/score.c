@@ -23,6 +23,8 @@ struct score {
 	size_t nconf;
 	struct score_error *err;
 	size_t nerr, err_cap;
+	size_t keep;                      /* errors kept (score_keep_errors) */
+	size_t nwrong;                    /* answers coded differently, all */
 	unsigned char *gold, *got;        /* [ncats] scratch */
 	struct buf codes;
 };
@@ -44,6 +46,7 @@ int score_new(struct engine *en, struct score **out, struct kerr *e)
 		return kerr_set(e, KERR_NOMEM, "out of memory");
 	}
 	s->got = s->gold + k + 1;
+	s->keep = (size_t)-1;
 	s->en = en;
 	s->cb = engine_codebook(en);
 	engine_answer_init(&s->ans);
@@ -214,9 +217,20 @@ int score_add(void *score, const char *id, const char *text, size_t len, const c
 		for (d = 0; s->gold[c] && !s->got[c] && d < k; d++)
 			if (s->got[d] && !s->gold[d])
 				s->confusion[c * k + d]++;
-	if (add_error(s, id, text, len))
+	s->nwrong++;
+	if (s->nerr < s->keep && add_error(s, id, text, len))
 		return kerr_set(e, KERR_NOMEM, "out of memory");
 	return 0;
+}
+
+void score_keep_errors(struct score *s, size_t n)
+{
+	s->keep = n;
+}
+
+size_t score_wrong(const struct score *s)
+{
+	return s->nwrong;
 }
 
 size_t score_answers(const struct score *s)

@@ -86,8 +86,14 @@ const struct score_counts *score_counts(const struct score *s);
 double score_macro_f1(const struct score *s);
 /* Confusions, most frequent first (ties in codebook order); *n entries. */
 const struct score_confusion *score_confusions(struct score *s, size_t *n);
-/* The answers the engine got wrong, in the order added. */
+/* The answers the engine got wrong, in the order added: all of them, or
+ * the first n after score_keep_errors(s, n).  Each keeps its text and
+ * reasons, so a scorer keeping every one grows with the answers; one
+ * keeping a few (koder score lists 30) stays flat. */
 const struct score_error *score_errors(const struct score *s, size_t *n);
+void score_keep_errors(struct score *s, size_t n);
+/* How many answers the engine got wrong, kept or not. */
+size_t score_wrong(const struct score *s);
 
 /* Cohen's kappa of one category's yes/no (NaN when undefined). */
 double score_kappa(const struct score_counts *c);
