@@ -64,15 +64,6 @@ extern const struct web_asset web_assets[];
 /* The -wal file laid out in advance (store_defer_sync): the most it holds
  * before a checkpoint, and what comes in while that runs. */
 #define WAL_BYTES (CHECKPOINT_BYTES + (4LL << 20))
-/* Threads making writes durable (sync_loop).  With more than one, a write
- * committed while a sync runs starts the next at once instead of waiting
- * for it to end.  One, because on the disk measured two did not help:
- * bench/serve.sh, four paired rounds on a quiet machine, decision
- * acknowledged p99 15.2-20.7 ms with two and 15.1-19.0 ms with one (p50
- * 3.5-4.2 and 3.3-4.0), though two fdatasyncs side by side on a bare file
- * there do end together; the batches of twenty coders already share each
- * sync.  The code takes any number, for a disk where it pays. */
-#define SYNC_THREADS 1
 
 struct session {
 	char sid[65], csrf[65], hash[65];
@@ -108,10 +99,10 @@ struct serve {
 	char *cert, *key;
 	struct session sess[MAX_SESSIONS];
 	struct rate rate[RATE_SLOTS];
-	/* Shared between the request thread, the sync threads and the
+	/* Shared between the request thread, the sync thread and the
 	 * checkpoint thread, under mu. */
 	pthread_mutex_t mu;
-	pthread_cond_t cv;      /* the sync threads wait on it */
+	pthread_cond_t cv;      /* the sync thread waits on it */
 	pthread_cond_t ckcv;    /* the checkpoint thread waits on it */
 	struct pending *pend;   /* committed, waiting for the next sync */
 	int inflight;           /* POSTs between their check of `stopping` and pend */
@@ -119,9 +110,9 @@ struct serve {
 	int ckwanted;           /* a sync ended while the checkpoint thread slept */
 	int ckarmed;            /* the checkpoint thread waits for a pause */
 	struct timespec lastsync; /* when the last sync ended (CLOCK_MONOTONIC) */
-	int ckstop;             /* the sync threads are gone: the checkpoint thread ends */
-	pthread_t syncer[SYNC_THREADS], ckpointer;
-	int nsyncers, have_ckpointer, have_lock;
+	int ckstop;             /* the sync thread is gone: the checkpoint thread ends */
+	pthread_t syncer, ckpointer;
+	int have_syncer, have_ckpointer, have_lock;
 	/* The views thread (view_loop): the live tally and disagreements,
 	 * counted over every answer, on a store handle and sdata of its own.
 	 * Its queue and flags are under mu. */
@@ -216,13 +207,22 @@ static enum MHD_Result send_json(struct serve *sv, struct MHD_Connection *c, uns
 	return ret;
 }
 
-static enum MHD_Result send_error(struct serve *sv, struct MHD_Connection *c, unsigned status,
-	const char *msg)
+/* {"error": msg}, the body of every failed API call (NULL out of memory). */
+static cJSON *error_json(const char *msg)
 {
 	cJSON *j = cJSON_CreateObject();
 
-	cJSON_AddStringToObject(j, "error", msg);
-	return send_json(sv, c, status, j);
+	if (j && !cJSON_AddStringToObject(j, "error", msg)) {
+		cJSON_Delete(j);
+		j = NULL;
+	}
+	return j;
+}
+
+static enum MHD_Result send_error(struct serve *sv, struct MHD_Connection *c, unsigned status,
+	const char *msg)
+{
+	return send_json(sv, c, status, error_json(msg));
 }
 
 /* ------------------------------------------------------------ sessions */
@@ -419,15 +419,16 @@ static enum MHD_Result logout(struct serve *sv, struct MHD_Connection *c, struct
 /*
  * Every write (a decision, an undo, a note ...) is committed at once by the
  * request thread, which does not wait for the disk (store_defer_sync): the
- * reply is held, the connection suspended and put on sv->pend.  An idle
- * sync thread takes everything on pend, makes it durable with one
- * store_sync, and only then lets those replies go (MHD_resume_connection
- * is safe from any thread).  Writes that arrive during a sync wait for the
- * next one (or, with SYNC_THREADS above one, are taken by an idle thread,
- * whose sync begins after they were committed); so twenty coders saving at
- * once share a disk sync, no coder is told "saved" before the decision is
- * on disk, and a request that only reads (the next answer, the tally)
- * never waits for a sync at all.
+ * reply is held, the connection suspended and put on sv->pend.  The sync
+ * thread takes everything on pend, makes it durable with one store_sync,
+ * and only then lets those replies go (MHD_resume_connection is safe from
+ * any thread).  Writes that arrive during a sync wait for the next one, so
+ * twenty coders saving at once share a disk sync, no coder is told
+ * "saved" before the decision is on disk, and a request that only reads
+ * (the next answer, the tally) never waits for a sync at all.  (A second
+ * sync thread, starting a sync for writes that arrive during one, was
+ * measured and did not lower the acknowledgement: bench/serve.sh, four
+ * paired rounds, p99 15.2-20.7 ms with two threads, 15.1-19.0 with one.)
  */
 static void *sync_loop(void *arg)
 {
@@ -566,17 +567,6 @@ static int monotonic_cond(pthread_cond_t *cv)
 	return rc ? -1 : 0;
 }
 
-/* Under mu: a write is on pend, or one fewer is in flight.  One idle sync
- * thread is enough for a write; stopping, every one of them must see the
- * last write out to end. */
-static void wake_syncers(struct serve *sv)
-{
-	if (sv->stopping)
-		pthread_cond_broadcast(&sv->cv);
-	else
-		pthread_cond_signal(&sv->cv);
-}
-
 /* A POST may write: 0 when the server is stopping (the caller refuses it),
  * else it counts as in flight until hold() or unhold(). */
 static int write_begin(struct serve *sv)
@@ -601,12 +591,12 @@ static enum MHD_Result hold(struct serve *sv, struct MHD_Connection *c, struct r
 	rq->p.next = sv->pend;
 	sv->pend = &rq->p;
 	sv->inflight--;
-	wake_syncers(sv);
+	pthread_cond_signal(&sv->cv);
 	pthread_mutex_unlock(&sv->mu);
 	return MHD_YES;
 }
 
-/* A sync thread wrote rq's reply (under mu). */
+/* The sync thread (or the views thread) wrote rq's reply (under mu). */
 static int held_ready(struct serve *sv, struct req *rq)
 {
 	int r;
@@ -621,7 +611,7 @@ static void unhold(struct serve *sv)
 {
 	pthread_mutex_lock(&sv->mu);
 	sv->inflight--;
-	wake_syncers(sv);
+	pthread_cond_signal(&sv->cv);
 	pthread_mutex_unlock(&sv->mu);
 }
 
@@ -697,13 +687,12 @@ static void view_count(struct serve *sv, struct req *rq)
 		rq->resp = cJSON_PrintUnformatted(out);
 		rq->status = status;
 	} else {
-		cJSON *j = cJSON_CreateObject();
+		cJSON *j = error_json(msg[0] ? msg : "failed");
 
 		rq->status = api_status(rc, status);
 		if (rq->status >= 500)
 			logf_(sv, "GET /api%s failed: %s", rq->vroute, msg);
-		cJSON_AddStringToObject(j, "error", msg[0] ? msg : "failed");
-		rq->resp = cJSON_PrintUnformatted(j);
+		rq->resp = j ? cJSON_PrintUnformatted(j) : NULL;
 		cJSON_Delete(j);
 	}
 	cJSON_Delete(out);
@@ -1016,8 +1005,8 @@ int serve_start(struct serve **out, struct store *s, const struct serve_opts *o,
 	int loop, rc;
 	struct sockaddr_storage ss;
 	/* One thread of libmicrohttpd's answers every request in turn (the
-	 * sessions and the store handle are its alone); sync_loop's threads
-	 * make writes durable beside it. */
+	 * sessions and the store handle are its alone); sync_loop's thread
+	 * makes writes durable beside it, view_loop's counts the live views. */
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL
 		| MHD_ALLOW_SUSPEND_RESUME;
 	int v6, lfd = -1, one = 1;
@@ -1094,13 +1083,11 @@ int serve_start(struct serve **out, struct store *s, const struct serve_opts *o,
 	}
 	sv->have_viewer = 1;
 	sdata_set_order(sv->data, o->order_uncertain);
-	while (sv->nsyncers < SYNC_THREADS) {
-		if (pthread_create(&sv->syncer[sv->nsyncers], NULL, sync_loop, sv)) {
-			serve_stop(sv);
-			return kerr_set(e, KERR_NOMEM, "cannot start the server's thread");
-		}
-		sv->nsyncers++;
+	if (pthread_create(&sv->syncer, NULL, sync_loop, sv)) {
+		serve_stop(sv);
+		return kerr_set(e, KERR_NOMEM, "cannot start the server's thread");
 	}
+	sv->have_syncer = 1;
 	if (pthread_create(&sv->ckpointer, NULL, checkpoint_loop, sv)) {
 		serve_stop(sv);
 		return kerr_set(e, KERR_NOMEM, "cannot start the server's thread");
@@ -1182,19 +1169,14 @@ const char *serve_url(const struct serve *sv)
 	return sv->url;
 }
 
-/* Sets the stop flag of n threads under mu, wakes them and waits for
- * their end. */
-static void end_threads(struct serve *sv, int *flag, pthread_cond_t *cv, const pthread_t *t,
-	int n)
+/* Sets a thread's stop flag under mu, wakes it and waits for its end. */
+static void end_thread(struct serve *sv, int *flag, pthread_cond_t *cv, pthread_t t)
 {
-	int i;
-
 	pthread_mutex_lock(&sv->mu);
 	*flag = 1;
-	pthread_cond_broadcast(cv);
+	pthread_cond_signal(cv);
 	pthread_mutex_unlock(&sv->mu);
-	for (i = 0; i < n; i++)
-		pthread_join(t[i], NULL);
+	pthread_join(t, NULL);
 }
 
 void serve_stop(struct serve *sv)
@@ -1203,17 +1185,17 @@ void serve_stop(struct serve *sv)
 
 	if (!sv)
 		return;
-	/* Refuse new writes, let the sync threads make every committed one
+	/* Refuse new writes, let the sync thread make every committed one
 	 * durable and answer it, then stop answering. */
-	if (sv->nsyncers)
-		end_threads(sv, &sv->stopping, &sv->cv, sv->syncer, sv->nsyncers);
+	if (sv->have_syncer)
+		end_thread(sv, &sv->stopping, &sv->cv, sv->syncer);
 	/* The checkpoint thread finishes the checkpoint it may be in and
 	 * ends (store_close folds in the rest). */
 	if (sv->have_ckpointer)
-		end_threads(sv, &sv->ckstop, &sv->ckcv, &sv->ckpointer, 1);
+		end_thread(sv, &sv->ckstop, &sv->ckcv, sv->ckpointer);
 	/* Views asked for are counted and answered, new ones refused. */
 	if (sv->have_viewer)
-		end_threads(sv, &sv->vstop, &sv->vcv, &sv->viewer, 1);
+		end_thread(sv, &sv->vstop, &sv->vcv, sv->viewer);
 	if (sv->d)
 		MHD_stop_daemon(sv->d);
 	sdata_close(sv->vdata);

@@ -2763,39 +2763,31 @@ static int tally_final(void *ctx, const struct store_final *f)
 		? KERR_NOMEM : 0;
 }
 
-static int tally_of(struct store *s, const struct codebook *cb, const char *question,
-	struct tally **out, struct kerr *e)
-{
-	struct tally_build b = { NULL, NULL };
-	int rc;
-
-	*out = NULL;
-	if ((rc = tally_of_codebook(cb, question, NULL, &b.t, NULL, e)))
-		return rc;
-	if (!(b.flags = calloc(b.t->ncats + 1, 1))) {
-		tally_free(b.t);
-		return nomem(e);
-	}
-	rc = store_each_final(s, question, tally_final, &b, e);
-	free(b.flags);
-	if (rc) {
-		tally_free(b.t);
-		return rc == KERR_NOMEM ? nomem(e) : rc;
-	}
-	*out = b.t;
-	return 0;
-}
-
 int session_tally_store(struct store *s, const char *question, struct tally **out,
 	struct kerr *e)
 {
+	struct tally_build b = { NULL, NULL };
 	struct codebook *cb = NULL;
 	int rc;
 
 	*out = NULL;
 	if ((rc = codebook_of(s, question, &cb, e)))
 		return rc;
-	rc = tally_of(s, cb, question, out, e);
+	if ((rc = tally_of_codebook(cb, question, NULL, &b.t, NULL, e)))
+		goto out;
+	if (!(b.flags = calloc(b.t->ncats + 1, 1))) {
+		rc = nomem(e);
+		goto out;
+	}
+	rc = store_each_final(s, question, tally_final, &b, e);
+	if (rc == KERR_NOMEM)
+		rc = nomem(e);
+out:
+	free(b.flags);
+	if (rc)
+		tally_free(b.t);
+	else
+		*out = b.t;
 	codebook_free(cb);
 	return rc;
 }
