@@ -111,6 +111,9 @@ static void print_report(const struct codebook *cb, const struct train_report *r
 	printf("thresholds: residual %g, add %g, no answer %g, andet %g, weak %g, top %g, "
 	       "lean %g\n", rep->th[0], rep->th[1], rep->th[2], rep->th[3], rep->th[4],
 	       rep->th[5], rep->th[6]);
+	if (rep->th[7] <= 1)
+		printf("rescue: a no-answer phrase's answer gets its likeliest category at %g\n",
+		       rep->th[7]);
 }
 
 int cmd_train(int argc, char **argv)

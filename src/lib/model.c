@@ -287,15 +287,18 @@ static int read_header(struct reader *rd, struct model *m, const struct codebook
 	case 3: {
 		/* no andet override and no top rule unless given; andet and
 		 * the likeliest category weigh the same unless given */
-		float t[7] = { 0, 0, 0, 2, 0, 2, 1 };
+		float t[8] = { 0, 0, 0, 2, 0, 2, 1, 2 };
 
-		if ((nf != 4 && nf != 6 && nf != 7 && nf != 8) || parse_floats(f + 1, nf - 1, t))
-			return bad(rd, KERR_SCHEMA, "expected three, five, six or seven thresholds from "
-				   "0 to 1 (the sixth up to 2, the seventh up to 10)");
+		if ((nf != 4 && nf != 6 && nf != 7 && nf != 8 && nf != 9)
+		    || parse_floats(f + 1, nf - 1, t))
+			return bad(rd, KERR_SCHEMA, "expected three, five, six, seven or eight "
+				   "thresholds from 0 to 1 (the sixth and eighth up to 2, the "
+				   "seventh up to 10)");
 		for (i = 0; i < nf - 1; i++)
-			if (t[i] < 0 || t[i] > (i == 5 ? 2 : i == 6 ? 10 : 1))
-				return bad(rd, KERR_SCHEMA, "expected three, five, six or seven thresholds "
-					   "from 0 to 1 (the sixth up to 2, the seventh up to 10)");
+			if (t[i] < 0 || t[i] > (i == 5 || i == 7 ? 2 : i == 6 ? 10 : 1))
+				return bad(rd, KERR_SCHEMA, "expected three, five, six, seven or eight "
+					   "thresholds from 0 to 1 (the sixth and eighth up to 2, the "
+					   "seventh up to 10)");
 		m->th.residual = t[0];
 		m->th.add = t[1];
 		m->th.nonsub = t[2];
@@ -303,6 +306,7 @@ static int read_header(struct reader *rd, struct model *m, const struct codebook
 		m->th.weak = t[4];
 		m->th.top = t[5];
 		m->th.lean = t[6];
+		m->th.rescue = t[7];
 		return 0;
 	}
 	default:
@@ -687,6 +691,22 @@ enum model_verdict model_decide(const struct model_thresholds *th, const struct 
 	return MODEL_KEEP;
 }
 
+long model_rescue(const struct model_thresholds *th, const struct codebook *cb,
+		  const double *p)
+{
+	size_t c;
+	long at = -1;
+
+	if (th->rescue > 1)
+		return -1;
+	for (c = 0; c < cb->ncats; c++)
+		if ((long)c != cb->ingen_svar && (long)c != cb->andet && (at < 0 || p[c] > p[at]))
+			at = (long)c;
+	if (at < 0 || p[at] < th->rescue || (cb->ingen_svar >= 0 && p[at] <= p[cb->ingen_svar]))
+		return -1;
+	return at;
+}
+
 /* A weight as the file writes it: four decimals, no "-0.0000". */
 static int add_weight(struct buf *out, double w)
 {
@@ -707,7 +727,11 @@ int model_format(const struct codebook *cb, const struct model_thresholds *th,
 	for (c = 0; !rc && c < ncol; c++)
 		rc = buf_addf(out, "\t%s", cb->cats[col_cat[c]].id);
 	if (!rc)   /* the fields that change nothing left out (older readers) */
-		rc = th->lean != 1
+		rc = th->rescue <= 1
+		     ? buf_addf(out, "\nthresholds\t%g\t%g\t%g\t%g\t%g\t%g\t%g\t%g\nbias",
+				th->residual, th->add, th->nonsub, th->andet, th->weak,
+				th->top <= 2 ? th->top : 2, th->lean, th->rescue)
+		     : th->lean != 1
 		     ? buf_addf(out, "\nthresholds\t%g\t%g\t%g\t%g\t%g\t%g\t%g\nbias",
 				th->residual, th->add, th->nonsub, th->andet, th->weak,
 				th->top <= 2 ? th->top : 2, th->lean)

@@ -24,9 +24,10 @@
  *   koder-model  1
  *   codebook     ID
  *   categories   ID ID ...        the columns (codebook category ids)
- *   thresholds   R A N [O W [T [L]]]  residual, add, no-answer; optionally
- *                                andet override and weak (0..1), top (0..2)
- *                                and lean (0..10; see struct model_thresholds)
+ *   thresholds   R A N [O W [T [L [S]]]]  residual, add, no-answer;
+ *                                optionally andet override and weak (0..1),
+ *                                top (0..2), lean (0..10) and rescue (0..2;
+ *                                see struct model_thresholds)
  *   bias         B B ...          one per column
  *   FEATURE      W W ...          one line per feature
  *
@@ -62,6 +63,11 @@ struct model_thresholds {
 	                      andet (> 1: never) */
 	double lean;       /* `top` picks the likeliest category only when it is
 	                      at least this many times as likely as andet */
+	double rescue;     /* an answer the no-answer phrases took as no answer
+	                      ("ikke noget", "ved ikke hvem jeg skal spørge")
+	                      gets its likeliest category instead when the model
+	                      is this sure of it and surer of it than of
+	                      ingen_svar (> 1: never; model_rescue) */
 };
 
 /*
@@ -115,6 +121,16 @@ enum model_verdict { MODEL_KEEP, MODEL_ANDET, MODEL_NONSUB };
 enum model_verdict model_decide(const struct model_thresholds *th,
 	const struct codebook *cb, const double *p, const unsigned char *coded,
 	const unsigned char *veto, unsigned char *add);
+
+/*
+ * The category an answer the no-answer phrases took as no answer has
+ * instead (th->rescue, on the model's probabilities p): its likeliest one,
+ * never ingen_svar or andet, when at least th->rescue and above p of
+ * ingen_svar; -1 when it stays no answer.  The one statement of the rule:
+ * rules_match applies it and training chooses th->rescue with it.
+ */
+long model_rescue(const struct model_thresholds *th, const struct codebook *cb,
+	const double *p);
 
 /*
  * Append a model file (the format above) to `out`: columns col_cat[0..ncol)

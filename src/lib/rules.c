@@ -2895,6 +2895,33 @@ static int apply_model(struct rules *r, const struct normalized *ans, struct rul
 	return 0;
 }
 
+/*
+ * An answer the no-answer phrases took as no answer, when the model's
+ * rescue threshold (model_rescue) says the coders give such answers a
+ * category: "ikke noget" asked what helped means nothing helped, "vi ved
+ * ikke hvad hinanden laver" is about coordination.  *done is 1 when it
+ * coded the category (evidence: the whole answer, from the model).
+ * Returns 0 or KERR_NOMEM.
+ */
+static int rescue_nonanswer(struct rules *r, const struct normalized *ans,
+			    struct rules_result *res, int *done, struct kerr *e)
+{
+	long c;
+
+	*done = 0;
+	if (!r->model || r->no_model || model_thresholds(r->model)->rescue > 1)
+		return 0;
+	model_score(r->model, ans->key.data, ans->key.len, r->prob);
+	if ((c = model_rescue(model_thresholds(r->model), r->cb, r->prob)) < 0)
+		return 0;
+	res->ncats = res->nev = 0;
+	if (add_cat(res, (size_t)c) || push_ev(&res->ev, &res->nev, &res->ev_cap, (size_t)c,
+					       RULES_MODEL_PATTERN, 0, ans->key_map[ans->key.len]))
+		return kerr_set(e, KERR_NOMEM, "out of memory");
+	*done = 1;
+	return 0;
+}
+
 static int code_nonanswer(const struct codebook *cb, const struct normalized *ans,
 			  struct rules_result *res, struct kerr *e)
 {
@@ -2920,9 +2947,16 @@ int rules_match(struct rules *r, const struct normalized *ans,
 	res->nonsubstantive = res->residual = res->uncoded = 0;
 	memset(r->veto, 0, cb->ncats);
 	r->nwhy = 0;
-	if (is_blank(k, len) || (r->nonsub && len <= NONSUB_MAX_KEY
-	    && pcre2_match(r->nonsub, (PCRE2_SPTR)k, len, 0, 0, r->md, r->mctx) >= 0))
+	if (is_blank(k, len))
 		return code_nonanswer(cb, ans, res, e);
+	if (r->nonsub && len <= NONSUB_MAX_KEY
+	    && pcre2_match(r->nonsub, (PCRE2_SPTR)k, len, 0, 0, r->md, r->mctx) >= 0) {
+		int done;
+
+		if ((rc = rescue_nonanswer(r, ans, res, &done, e)) || done)
+			return rc;
+		return code_nonanswer(cb, ans, res, e);
+	}
 	if (r->no_prefilter)
 		for (n = 0; n < r->npats; n++)
 			r->cand[n] = n;
@@ -3052,8 +3086,13 @@ int rules_match(struct rules *r, const struct normalized *ans,
 		return rc;
 	if (!res->ncats)
 		res->nev = 0;  /* evidence of vetoed categories only */
-	if (!res->ncats && short_nonanswer(r, k, len))
+	if (!res->ncats && short_nonanswer(r, k, len)) {
+		int done;
+
+		if ((rc = rescue_nonanswer(r, ans, res, &done, e)) || done)
+			return rc;
 		return code_nonanswer(cb, ans, res, e);
+	}
 	if (r->model && !r->no_model) {
 		int nonsub = 0;
 

@@ -452,7 +452,9 @@ static void final_codes(const struct train_set *s, size_t i, const double *p,
 
 	memset(out, 0, k);
 	if (s->nonsub[i]) {
-		out[cb->ingen_svar] = 1;
+		long r = p ? model_rescue(th, cb, p) : -1;
+
+		out[r >= 0 ? (size_t)r : (size_t)cb->ingen_svar] = 1;
 		return;
 	}
 	if (p) {
@@ -618,13 +620,13 @@ static int cross_probs(struct fitter *f, const unsigned char *in, const unsigned
 	return 0;
 }
 
-/* Coordinate search over the seven thresholds: each in turn takes the value
+/* Coordinate search over the eight thresholds: each in turn takes the value
  * of its grid that scores best with the others held, until nothing moves. */
 static double choose_thresholds(const struct train_set *s, const unsigned char *in,
 				const double *prob, size_t reps, struct model_thresholds *th,
 				struct train_counts *counts)
 {
-	static const double grid[7][16] = {
+	static const double grid[8][16] = {
 		{ 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.8, -1 },
 		{ 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 1, -1 },
 		{ 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1, -1 },
@@ -632,16 +634,17 @@ static double choose_thresholds(const struct train_set *s, const unsigned char *
 		{ 0.1, 0.2, 0.3, 0.4, 0.5, -1 },
 		{ 0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 2, -1 },
 		{ 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 5, -1 },
+		{ 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 2, -1 },
 	};
-	double *v[7] = { &th->residual, &th->add, &th->nonsub, &th->andet, &th->weak, &th->top,
-			 &th->lean };
+	double *v[8] = { &th->residual, &th->add, &th->nonsub, &th->andet, &th->weak, &th->top,
+			 &th->lean, &th->rescue };
 	double best = score(s, in, prob, reps, th, counts);
 	int round, moved = 1;
 	size_t p, g;
 
 	for (round = 0; round < 4 && moved; round++) {
 		moved = 0;
-		for (p = 0; p < 7; p++) {
+		for (p = 0; p < 8; p++) {
 			double keep = *v[p], at = keep;
 
 			for (g = 0; grid[p][g] >= 0; g++) {
@@ -668,7 +671,7 @@ int train_fit(struct train_set *s, const struct train_opts *opts, struct train_r
 	const struct codebook *cb = s->cb;
 	size_t k = cb->ncats, n, N, folds, i, c, r, reps, st;
 	struct fitter f;
-	struct model_thresholds th = { 0.45, 0.95, 0.6, 0.6, 0.3, 2, 1 }, best_th = th;
+	struct model_thresholds th = { 0.45, 0.95, 0.6, 0.6, 0.3, 2, 1, 2 }, best_th = th;
 	double *prob = NULL, *W = NULL, *B = NULL, prune, best = -1;
 	unsigned *fold = NULL;
 	size_t *perm = NULL;
@@ -777,7 +780,7 @@ int train_fit(struct train_set *s, const struct train_opts *opts, struct train_r
 		 * uncoded answer its likeliest category; the search from one
 		 * seldom crosses to the other */
 		for (st = 0; st < 2; st++) {
-			th = (struct model_thresholds){ 0.45, 0.95, 0.6, 0.6, 0.3, st ? 0 : 2, 1 };
+			th = (struct model_thresholds){ 0.45, 0.95, 0.6, 0.6, 0.3, st ? 0 : 2, 1, 2 };
 			m = choose_thresholds(s, in, prob, reps, &th, tmp);
 			if (m > best + 1e-12) {
 				best = m;
@@ -797,6 +800,7 @@ int train_fit(struct train_set *s, const struct train_opts *opts, struct train_r
 	rep->th[4] = best_th.weak;
 	rep->th[5] = best_th.top;
 	rep->th[6] = best_th.lean;
+	rep->th[7] = best_th.rescue;
 	rep->refused = rep->macro_model < rep->macro_patterns;
 	if (rep->refused || !model)
 		goto out;

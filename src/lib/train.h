@@ -57,7 +57,7 @@ struct train_report {
 	size_t reps;            /* cross-validations on differently shuffled folds;
 	                           the counts below are summed over them */
 	double C;               /* the regularisation chosen */
-	double th[7];           /* residual, add, nonsub, andet, weak, top, lean */
+	double th[8];           /* residual, add, nonsub, andet, weak, top, lean, rescue */
 	/* per codebook category (ncats entries each): held-out counts with the
 	 * patterns alone and with the model */
 	size_t ncats;

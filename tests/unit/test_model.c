@@ -474,6 +474,58 @@ static void test_lean(void **state)
 	kerr_list_release(&errs);
 }
 
+/* The eighth threshold, rescue: an answer the no-answer phrases take as no
+ * answer ("Intet", "ved ikke hvem ...") gets the model's likeliest category
+ * when the model is that sure of it and surer than of ingen_svar; without
+ * the threshold (or above 1) it stays no answer. */
+static void test_rescue(void **state)
+{
+	struct fix f;
+	struct kerr_list errs = KERR_LIST_INIT;
+	static const char head[] = "koder-model\t1\ncodebook\tt\n"
+		"categories\ttid\tag\tingen_svar\tandet\n";
+	/* "intet": tid .73, ingen_svar .27; "ved ikke": ingen_svar .88 */
+	static const char body[] = "bias\t-2\t-3\t-1\t-3\n"
+		"w:intet\t3\t0\t0\t0\n"
+		"w:ved\t0\t0\t3\t0\n"
+		"w:hvem\t0\t3.5\t-4\t0\n";
+	char model[512];
+
+	(void)state;
+	snprintf(model, sizeof model, "%sthresholds\t0.9\t0.9\t0.95\t1\t0\t2\t1\t0.6\n%s",
+		 head, body);
+	assert_int_equal(load(&f, model, &errs), 0);
+	assert_string_equal(code(&f, "Intet"), "tid");
+	assert_false(f.res.nonsubstantive);
+	assert_int_equal(f.res.nev, 1);
+	assert_int_equal(f.res.ev[0].pattern, RULES_MODEL_PATTERN);
+	/* surer of ingen_svar than of any category: no answer */
+	assert_string_equal(code(&f, "ved ikke"), "ingen_svar");
+	assert_true(f.res.nonsubstantive);
+	/* the short no-answer rule after the patterns: ag .62 >= .6, above
+	 * ingen_svar's .12 */
+	assert_string_equal(code(&f, "ved ikke hvem"), "ag");
+	assert_string_equal(code(&f, ""), "ingen_svar");
+	unload(&f);
+	/* rescue 0.8: tid's .73 is not enough */
+	snprintf(model, sizeof model, "%sthresholds\t0.9\t0.9\t0.95\t1\t0\t2\t1\t0.8\n%s",
+		 head, body);
+	assert_int_equal(load(&f, model, &errs), 0);
+	assert_string_equal(code(&f, "Intet"), "ingen_svar");
+	unload(&f);
+	/* seven thresholds: never */
+	snprintf(model, sizeof model, "%sthresholds\t0.9\t0.9\t0.95\t1\t0\t2\t1\n%s", head, body);
+	assert_int_equal(load(&f, model, &errs), 0);
+	assert_string_equal(code(&f, "Intet"), "ingen_svar");
+	unload(&f);
+	/* above 2 is not a threshold */
+	snprintf(model, sizeof model, "%sthresholds\t0.9\t0.9\t0.95\t1\t0\t2\t1\t2.5\n%s",
+		 head, body);
+	assert_int_equal(load(&f, model, &errs), KERR_SCHEMA);
+	unload(&f);
+	kerr_list_release(&errs);
+}
+
 /* A bad model: rules_compile fails with `code`, at the codebook's "model"
  * key, naming the model file and what is wrong. */
 static void expect_bad(const char *model, int code, const char *words)
@@ -549,6 +601,7 @@ int main(void)
 		cmocka_unit_test(test_andet_override_added),
 		cmocka_unit_test(test_bad_models),
 		cmocka_unit_test(test_lean),
+		cmocka_unit_test(test_rescue),
 	};
 
 	return cmocka_run_group_tests(tests, make_dir, remove_dir);
