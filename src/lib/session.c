@@ -2245,27 +2245,41 @@ int session_refresh(struct session *ss, struct kerr *e)
 	size_t npn = 0, i;
 	int rc, current;
 
-	/* Coding, when the table's flags are current and were not read again
-	 * since this session looked: the answers and flags are in the table,
-	 * and only the answers decided through another session since can have
-	 * changed this coder's own state (this coder in another mode or
-	 * window).  Otherwise, and in adjudication (whose answers come and go
-	 * with the disputes), the items are loaded again from the table. */
+	/* When the table's flags were not read again since this session
+	 * looked, only the answers decided through another session since can
+	 * have changed: this coder's own state of them (this coder in another
+	 * mode or window) and, adjudicating, whether they are in dispute.  An
+	 * answer that came into dispute or left it makes the items be loaded
+	 * again from the table, as does a table read again. */
 	if ((rc = table_current(ss, &current, e)) || (!current && (rc = table_resync(ss, e)))) {
 		ss->nview = ss->cur = 0;
 		return rc;
 	}
-	if (ss->mode == SESSION_CODE && ss->seen_epoch == ss->tab->epoch) {
-		for (i = 0; i < ss->n && !rc; i++)
-			if (ss->tab->touched[ss->it[i].a] > ss->seen_gen)
-				rc = sync_mine(ss, &ss->it[i], 0, e);
+	if (ss->seen_epoch == ss->tab->epoch) {
+		const struct table *t = ss->tab;
+		int reload = 0;
+
+		for (i = 0; i < t->n && !rc && !reload; i++) {
+			struct item *it;
+
+			if (t->touched[i] <= ss->seen_gen)
+				continue;
+			it = item_by_id(ss, t->a[i].id);
+			if (ss->mode == SESSION_ADJUDICATE
+			    && !it != !(t->a[i].disputed || t->a[i].adjudicated))
+				reload = 1;
+			else if (it)
+				rc = sync_mine(ss, it, 0, e);
+		}
 		if (rc) {
 			ss->nview = ss->cur = 0;
 			return rc;
 		}
-		ss->seen_gen = ss->tab->gen;
-		rebuild_view(ss, keep);
-		return 0;
+		if (!reload) {
+			ss->seen_gen = t->gen;
+			rebuild_view(ss, keep);
+			return 0;
+		}
 	}
 
 	/* pending notes live only here: carry them over the reload */

@@ -664,6 +664,16 @@ static void test_flags_live(void **state)
 	assert_int_equal(session_set_filter(bo, SESSION_DISPUTED, 0, NULL), 0);
 	assert_int_equal(session_view_count(bo), 1);
 	assert_int_equal(session_view_id(bo, 0), id[1]);
+	/* still the lead's to see, now adjudicated */
+	assert_int_equal(session_refresh(lead, NULL), 0);
+	assert_int_equal(session_count(lead), 2);
+	assert_int_equal(session_brief(lead, 0, &br), 0);
+	assert_int_equal(br.id, id[0]);
+	assert_true(br.adjudicated);
+	/* anna comes round to cara's codes on id[1]: it leaves the lead's answers */
+	assert_int_equal(session_decide_set(anna, id[1], TID, NULL, NULL), 0);
+	assert_int_equal(session_refresh(lead, NULL), 0);
+	assert_int_equal(session_count(lead), 1);
 	session_close(annadj);
 	session_close(lead);
 	session_close(anna);
