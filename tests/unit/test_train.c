@@ -119,6 +119,8 @@ static void test_planted_signal(void **state)
 	assert_true(rep.model[leder].fp <= 5 * rep.reps);
 	assert_true(rep.macro_model > rep.macro_patterns + 0.2);
 	assert_false(rep.refused);
+	/* no answer the no-answer phrases took is coded otherwise: no rescue */
+	assert_true(rep.th[7] > 1);
 	/* the file holds the word, for leder's column (the second) more than
 	 * for tid's; its weight is shared with the phrases it stands in and
 	 * its character grams */
@@ -131,6 +133,44 @@ static void test_planted_signal(void **state)
 		assert_true(wl > 0.2);
 		assert_true(wl > wt + 0.15);
 		assert_non_null(strstr(model.data, "categories\ttid\tleder\tingen_svar\tandet\n"));
+	}
+	train_report_release(&rep);
+	buf_release(&model);
+}
+
+/* Coders who code "Ingenting" as a category (asked what the leader did):
+ * the no-answer phrases take it as no answer, and training chooses the
+ * rescue threshold that gives it the model's category instead, while
+ * "ved ikke" stays no answer. */
+static void test_rescue_learned(void **state)
+{
+	struct fix *x = *state;
+	struct train_opts to = { 5, 7, 0, 0 };
+	struct train_report rep;
+	struct buf model = BUF_INIT;
+	long leder = codebook_find(x->cb, "leder");
+	unsigned i;
+
+	add_answers(x->set, 200);
+	for (i = 0; i < 30; i++) {
+		assert_int_equal(train_set_add(x->set, "Ingenting", 9, "leder", NULL), 0);
+		assert_int_equal(train_set_add(x->set, "ved ikke", 8, "ingen_svar", NULL), 0);
+	}
+	assert_int_equal(train_fit(x->set, &to, &rep, &model, NULL), 0);
+	assert_true(rep.th[7] <= 1);
+	/* the patterns miss every leder answer; the model finds the planted
+	 * ones and the rescued "Ingenting" ones on held-out folds */
+	assert_int_equal(rep.patterns[leder].tp, 0);
+	assert_true(rep.model[leder].tp >= 90 * rep.reps);
+	assert_int_equal(rep.model[codebook_find(x->cb, "ingen_svar")].fp, 0);
+	{
+		const char *th = strstr(model.data, "\nthresholds\t");
+		size_t tabs = 0;
+
+		assert_non_null(th);
+		for (th++; *th != '\n'; th++)
+			tabs += *th == '\t';
+		assert_int_equal(tabs, 8);
 	}
 	train_report_release(&rep);
 	buf_release(&model);
@@ -236,6 +276,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_planted_signal, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_written_model_codes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rescue_learned, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pattern_rows, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_codes, setup, teardown),
 	};
