@@ -429,7 +429,9 @@ static int setup_questions(struct run *r)
 			    && !csv_name_equal(c->questions[i].column, r->only))
 				continue;
 			q->id = c->questions[i].id;
-			q->column = c->questions[i].column;
+			/* a question with a column per wave is named by its id */
+			q->column = c->questions[i].by_wave.n ? c->questions[i].id
+				: c->questions[i].column;
 			if (corpus_resolve(c, c->questions[i].codebook, &q->cb_path)) {
 				struct kerr e;
 
@@ -1220,13 +1222,14 @@ static int load_corpus(struct run *r)
 	}
 	if ((r->f_id && corpus_set_str(&r->corpus.id_col, r->f_id))
 	    || (r->f_wave && corpus_set_str(&r->corpus.wave_col, r->f_wave))
-	    || (r->f_role && corpus_set_str(&r->corpus.role_col, r->f_role)))
+	    || (r->f_role && corpus_set_role_col(&r->corpus, r->f_role)))
 		cli_die(EXIT_SOFTWARE, "out of memory");
 	if (!r->corpus.id_col)
 		return cli_misuse(&usage, "which column is the respondent id? give --id COLUMN");
-	r->has_wave = r->corpus.wave_col != NULL;
+	r->has_wave = r->corpus.wave_col || corpus_by_wave(&r->corpus);
 	r->has_role = r->corpus.role_col != NULL;
-	r->wave = (struct dim){ .what = "wave", .column = r->corpus.wave_col };
+	r->wave = (struct dim){ .what = "wave", .column = r->corpus.wave_col
+		? r->corpus.wave_col : "(the questions' columns per wave)" };
 	r->role = (struct dim){ .what = "role", .column = r->corpus.role_col };
 	r->group = (struct dim){ .what = "group", .column = r->by };
 	return 0;

@@ -20,6 +20,12 @@
  * cell; "(alle)" when the survey has no such column.  Each distinct value
  * is resolved once and remembered, so the per-row cost is a hash lookup.
  *
+ * A wide panel export (the descriptor names each question's column per
+ * wave, struct corpus_bywave) gives each file row once per wave, with that
+ * wave's answers and role, skipping a wave the respondent evidently missed
+ * (no answer and, with a role column per wave, no role): every command
+ * then counts and stores it as it would the same export in long shape.
+ *
  * Rows come from table.h: CSV (any separator, UTF-8 or Windows-1252), SPSS
  * .sav/.zsav, Stata .dta or an .xlsx sheet; a labelled value reads as its
  * label, and the descriptor may name a wave or role by its code instead.
