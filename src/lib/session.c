@@ -5,9 +5,10 @@
  * samples.
  *
  * Everything about the answers is loaded once (text, suggestion, this
- * coder's current codes and note, disagreement flags): the answers into a
- * table shared by the coding sessions of a store and question (struct
- * table), the coder's state into 16 bytes per answer (struct item), so
+ * coder's current codes and note, disagreement flags): the answers and
+ * their dispute flags into a table shared by the sessions of a store
+ * handle and question (struct table), the coder's state into 16 bytes per
+ * answer (struct item), so
  * twenty coders on 100,000 answers need about 30 + 20 x 2 MB; moving costs
  * nothing; showing an answer costs one indexed query for its evidence and
  * one for its decisions, which is also what keeps other coders' codes live.
@@ -45,7 +46,8 @@ struct ans {
 	char *blk;
 	uint64_t sugg;
 	uint32_t wave_idx;
-	unsigned disputed : 1, adjudicated : 1, uncertain : 1;   /* at the load */
+	unsigned uncertain : 1;
+	unsigned disputed : 1, adjudicated : 1;   /* kept current: see struct table */
 };
 
 struct table {
@@ -53,12 +55,26 @@ struct table {
 	struct store *s;          /* key: store handle, question, codebook version */
 	char *question, *version;
 	size_t answers;           /* answers of the question when loaded */
-	int refs, shared;
+	int refs;
 	struct ans *a;
 	size_t n, cap;
 	uint32_t *byid;           /* indexes in `a` sorted by answer id */
 	char **wave_names;
 	size_t nwaves;
+	/* The dispute flags in `a` are read once from every coder's
+	 * decisions, then kept current by the sessions that decide through
+	 * this store handle (answer_sync after each write).  Whether they are
+	 * still the whole story is one cheap query: the newest decision's id
+	 * (store_last_decision) rose by exactly the decisions accounted for
+	 * since they were read, or someone else decided (a terminal review,
+	 * an import, another server) and they are read again (table_resync).
+	 * So a login or a filter on a big project costs the coder's own
+	 * decisions, not every coder's. */
+	long long read_at;        /* the newest decision id when read */
+	long long accounted;      /* decisions written through sessions since */
+	uint32_t gen;             /* bumped by each decision written through a session */
+	uint32_t epoch;           /* bumped by each table_resync */
+	uint32_t *touched;        /* per entry: gen of the last decision on it */
 };
 
 /* The coder's notes on an answer; few answers have one, so they are kept
@@ -76,7 +92,7 @@ struct item {
 	uint32_t a;               /* index in the table */
 	uint16_t ver;             /* codebook version of the coder's decision
 	                             (index in the session's vers; 0 none) */
-	uint16_t decided : 1, disputed : 1, adjudicated : 1;
+	uint16_t decided : 1;
 	uint16_t undone : 1;      /* the coder's current row is an undo (load only) */
 	uint16_t noted : 1;       /* has an entry in the session's notes */
 };
@@ -104,6 +120,7 @@ struct session {
 	struct inote *notes;      /* sorted by idx */
 	size_t nnotes, capnotes;
 	size_t nvers;
+	uint32_t seen_gen, seen_epoch;   /* the table's, when last brought up to date */
 	enum session_filter filter;
 	size_t filter_cat;
 	enum session_order order;
@@ -288,7 +305,6 @@ static pthread_mutex_t tables_lock = PTHREAD_MUTEX_INITIALIZER;
 struct build {
 	struct table *t;
 	const struct codebook *cb;
-	int adjudicate;           /* only answers in dispute or adjudicated */
 	int nomem;
 };
 
@@ -387,8 +403,6 @@ static int load_final(void *ctx, const struct store_final *f)
 	struct ans *x;
 	int rc;
 
-	if (b->adjudicate && !f->disputed && !f->adjudicated)
-		return 0;
 	if (t->n >= UINT32_MAX - 1)
 		return KERR_NOMEM;
 	if (grow((void **)&t->a, &t->cap, t->n + 1, sizeof(*t->a)))
@@ -423,6 +437,7 @@ static void table_free(struct table *t)
 		free(t->a[i].blk);
 	free(t->a);
 	free(t->byid);
+	free(t->touched);
 	for (i = 0; i < t->nwaves; i++)
 		free(t->wave_names[i]);
 	free(t->wave_names);
@@ -464,8 +479,8 @@ static void sort_byid(uint32_t *idx, size_t n, const struct ans *a)
 #undef KEY
 }
 
-static int table_build(struct session *ss, int adjudicate, size_t answers,
-	struct table **out, struct kerr *e)
+static int table_build(struct session *ss, size_t answers, struct table **out,
+	struct kerr *e)
 {
 	struct build b = { 0 };
 	size_t i;
@@ -475,7 +490,6 @@ static int table_build(struct session *ss, int adjudicate, size_t answers,
 	if (!(b.t = calloc(1, sizeof(*b.t))))
 		return nomem(e);
 	b.cb = ss->cb;
-	b.adjudicate = adjudicate;
 	b.t->s = ss->s;
 	b.t->answers = answers;
 	b.t->refs = 1;
@@ -485,11 +499,15 @@ static int table_build(struct session *ss, int adjudicate, size_t answers,
 		table_free(b.t);
 		return nomem(e);
 	}
-	if ((rc = store_each_final(ss->s, ss->question, load_final, &b, e))) {
+	/* the newest decision's id first: one made between the two reads
+	 * then only makes the flags look older than they are */
+	if ((rc = store_last_decision(ss->s, &b.t->read_at, e))
+	    || (rc = store_each_final(ss->s, ss->question, load_final, &b, e))) {
 		table_free(b.t);
 		return rc == KERR_NOMEM ? nomem(e) : rc;
 	}
-	if (b.nomem || !(b.t->byid = malloc((b.t->n + 1) * sizeof(*b.t->byid)))) {
+	if (b.nomem || !(b.t->byid = malloc((b.t->n + 1) * sizeof(*b.t->byid)))
+	    || !(b.t->touched = calloc(b.t->n + 1, sizeof(*b.t->touched)))) {
 		table_free(b.t);
 		return nomem(e);
 	}
@@ -500,22 +518,17 @@ static int table_build(struct session *ss, int adjudicate, size_t answers,
 	return 0;
 }
 
-/* The answer table for the session: coding, the shared one of its store,
+/* The answer table for the session: the shared one of its store handle,
  * question and codebook version (built by the first session, kept while
  * any session uses it, and built again when the question's answers were
- * added to since); adjudicating, one of its own with the answers in
- * dispute.  *reused is 1 when the table was already there (its dispute
- * flags are then as old as the table). */
-static int table_get(struct session *ss, int *reused, struct kerr *e)
+ * added to since). */
+static int table_get(struct session *ss, struct kerr *e)
 {
 	const char *ver = ss->cb->version ? ss->cb->version : "";
 	struct table *t;
 	size_t answers = 0;
 	int rc;
 
-	*reused = 0;
-	if (ss->mode == SESSION_ADJUDICATE)
-		return table_build(ss, 1, 0, &ss->tab, e);
 	if ((rc = store_count_answers(ss->s, ss->question, &answers, e)))
 		return rc;
 	pthread_mutex_lock(&tables_lock);
@@ -525,10 +538,8 @@ static int table_get(struct session *ss, int *reused, struct kerr *e)
 			break;
 	if (t) {
 		t->refs++;
-		*reused = 1;
 		rc = 0;
-	} else if (!(rc = table_build(ss, 0, answers, &t, e))) {
-		t->shared = 1;
+	} else if (!(rc = table_build(ss, answers, &t, e))) {
 		t->next = tables;
 		tables = t;
 	}
@@ -543,10 +554,6 @@ static void table_put(struct table *t)
 
 	if (!t)
 		return;
-	if (!t->shared) {
-		table_free(t);
-		return;
-	}
 	pthread_mutex_lock(&tables_lock);
 	if (--t->refs == 0) {
 		for (pp = &tables; *pp; pp = &(*pp)->next)
@@ -559,6 +566,115 @@ static void table_put(struct table *t)
 	}
 	pthread_mutex_unlock(&tables_lock);
 	table_free(t);
+}
+
+/* The table entry of answer `id`; SIZE_MAX when it has none. */
+static size_t table_find(const struct table *t, long long id)
+{
+	size_t lo = 0, hi = t->n;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		long long m = t->a[t->byid[mid]].id;
+
+		if (m == id)
+			return t->byid[mid];
+		if (m < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return SIZE_MAX;
+}
+
+/* Whether the table's dispute flags still account for every decision in
+ * the store (see struct table); 0 or a store error. */
+static int table_current(struct session *ss, int *current, struct kerr *e)
+{
+	const struct table *t = ss->tab;
+	long long last;
+	int rc;
+
+	*current = 0;
+	if ((rc = store_last_decision(ss->s, &last, e)))
+		return rc;
+	*current = t->read_at >= 0 && last - t->read_at == t->accounted;
+	return 0;
+}
+
+/* Reading every coder's current decisions again for the dispute flags:
+ * rows come grouped by answer. */
+struct resync {
+	struct table *t;
+	size_t idx;               /* the entry whose rows are coming */
+	long long answer;
+	struct buf first;         /* the first coder's codes on it */
+	int have_first, differs, final;
+};
+
+static void resync_flush(struct resync *c)
+{
+	if (c->idx != SIZE_MAX) {
+		c->t->a[c->idx].disputed = c->differs && !c->final;
+		c->t->a[c->idx].adjudicated = c->final;
+	}
+}
+
+static int resync_row(void *ctx, const struct store_decision *d)
+{
+	struct resync *c = ctx;
+
+	if (d->answer_id != c->answer) {
+		resync_flush(c);
+		c->answer = d->answer_id;
+		c->idx = table_find(c->t, d->answer_id);
+		c->have_first = c->differs = c->final = 0;
+	}
+	/* as store_each_final has it: coders' current decisions differ and
+	 * none of them is an adjudication */
+	if (d->final) {
+		c->final = 1;
+	} else if (!c->have_first) {
+		buf_reset(&c->first);
+		if (buf_adds(&c->first, d->codes))
+			return KERR_NOMEM;
+		c->have_first = 1;
+	} else if (!store_codes_equal(c->first.data, d->codes)) {
+		c->differs = 1;
+	}
+	return 0;
+}
+
+/* Read the table's dispute flags again from every coder's decisions: the
+ * store had decisions the table did not account for.  Sessions on the
+ * table see the new epoch and read their own state again. */
+static int table_resync(struct session *ss, struct kerr *e)
+{
+	struct table *t = ss->tab;
+	struct resync c;
+	long long last;
+	size_t i;
+	int rc;
+
+	t->read_at = -1;      /* until this succeeds */
+	if ((rc = store_last_decision(ss->s, &last, e)))
+		return rc;
+	memset(&c, 0, sizeof(c));
+	buf_init(&c.first, 0);
+	c.t = t;
+	c.idx = SIZE_MAX;
+	for (i = 0; i < t->n; i++)
+		t->a[i].disputed = t->a[i].adjudicated = 0;
+	rc = store_each_latest(ss->s, ss->question, NULL, resync_row, &c, e);
+	if (!rc)
+		resync_flush(&c);
+	buf_release(&c.first);
+	t->epoch++;
+	if (rc)
+		return rc == KERR_NOMEM ? nomem(e) : rc;
+	t->read_at = last;
+	t->accounted = 0;
+	return 0;
 }
 
 /* ================================================================ items */
@@ -695,6 +811,8 @@ static int history_read(struct session *ss, long long id, struct history *h, str
 	rc = store_history(ss->s, id, history_row, h, e);
 	if (rc == KERR_NOMEM)
 		nomem(e);
+	if (rc)
+		history_release(h);
 	return rc;
 }
 
@@ -732,15 +850,61 @@ static int apply_mine(struct session *ss, struct item *it, const struct history 
 	return ss->nomem ? nomem(e) : 0;
 }
 
-/* The same, reading the history from the store. */
-static int sync_mine(struct session *ss, struct item *it, struct kerr *e)
+/* The answer's dispute flags in the shared table from its history `h`, as
+ * store_each_final has them: each coder's current row with codes counts;
+ * adjudicated when one of them is final, disputed when the others' codes
+ * differ and none is.  `touch`: a decision was just written on it, which
+ * the other sessions on the table pick up (session_refresh). */
+static void apply_flags(struct session *ss, struct item *it, const struct history *h,
+	int touch)
+{
+	struct table *t = ss->tab;
+	const char *seen[64], *first = NULL;
+	size_t i, j, nseen = 0;
+	int differs = 0, final = 0, many = 0;
+
+	for (i = h->n; i-- > 0;) {
+		const struct hrow *r = &h->r[i];
+
+		for (j = 0; j < nseen && strcmp(seen[j], r->coder); j++)
+			;
+		if (j < nseen)
+			continue;             /* an older row of a coder seen */
+		if (nseen < 64)
+			seen[nseen++] = r->coder;
+		else
+			many = 1;
+		if (!r->codes)
+			continue;
+		if (r->final)
+			final = 1;
+		else if (!first)
+			first = r->codes;
+		else if (!store_codes_equal(first, r->codes))
+			differs = 1;
+	}
+	AN(it)->disputed = differs && !final;
+	AN(it)->adjudicated = final;
+	if (many)                     /* more coders on one answer than kept: read all */
+		t->read_at = -1;
+	if (touch)
+		t->touched[it->a] = ++t->gen;
+}
+
+/* The same, reading the history from the store; with the answer's dispute
+ * flags (apply_flags). */
+static int sync_mine(struct session *ss, struct item *it, int touch, struct kerr *e)
 {
 	struct history h;
 	int rc;
 
-	if ((rc = history_read(ss, AN(it)->id, &h, e)))
+	if ((rc = history_read(ss, AN(it)->id, &h, e))) {
+		if (touch)
+			ss->tab->read_at = -1;   /* the flags may be behind */
 		return rc;
+	}
 	rc = apply_mine(ss, it, &h, e);
+	apply_flags(ss, it, &h, touch);
 	history_release(&h);
 	return rc;
 }
@@ -783,8 +947,6 @@ static void free_items(struct session *ss)
 	free(ss->waves);
 	ss->waves = NULL;
 	ss->nwaves = 0;
-	table_put(ss->tab);
-	ss->tab = NULL;
 	free(ss->sample);
 	ss->sample = NULL;
 	ss->nsample = ss->capsample = 0;
@@ -819,28 +981,38 @@ static int settle_mine(struct session *ss, struct kerr *e)
 	for (i = 0; i < ss->n; i++)
 		if (ss->it[i].undone) {
 			ss->it[i].undone = 0;
-			if ((rc = sync_mine(ss, &ss->it[i], e)))
+			if ((rc = sync_mine(ss, &ss->it[i], 0, e)))
 				return rc;
 		}
 	return 0;
 }
 
-static int refresh_decisions(struct session *ss, struct kerr *e);
-
-/* (Re)load the items from the store. */
+/* (Re)load the items: the answers from the shared table (in adjudication
+ * those in dispute or adjudicated), their dispute flags brought up to date
+ * when someone else decided, and this coder's own current decisions. */
 static int load(struct session *ss, struct kerr *e)
 {
+	struct table *old = ss->tab;
 	size_t i;
-	int rc, reused;
+	int rc, current;
 
+	/* the new table is taken before the old one is let go, so reloading
+	 * the only session on a table does not build it again */
+	ss->tab = NULL;
 	free_items(ss);
 	if (ss->mode == SESSION_CODE) {
-		if ((rc = store_each_sample(ss->s, ss->coder, add_sample, ss, e)))
+		if ((rc = store_each_sample(ss->s, ss->coder, add_sample, ss, e))) {
+			table_put(old);
 			return rc == KERR_NOMEM ? nomem(e) : rc;
+		}
 		if (ss->nsample)
 			qsort(ss->sample, ss->nsample, sizeof(*ss->sample), cmp_ll);
 	}
-	if ((rc = table_get(ss, &reused, e)))
+	rc = table_get(ss, e);
+	table_put(old);
+	if (rc)
+		return rc;
+	if ((rc = table_current(ss, &current, e)) || (!current && (rc = table_resync(ss, e))))
 		return rc;
 	for (i = 0; i < ss->tab->n; i++) {
 		const struct ans *x = &ss->tab->a[i];
@@ -848,23 +1020,21 @@ static int load(struct session *ss, struct kerr *e)
 
 		if (ss->nsample && !in_sample(ss, x->id))
 			continue;
+		if (ss->mode == SESSION_ADJUDICATE && !x->disputed && !x->adjudicated)
+			continue;
 		if (grow((void **)&ss->it, &ss->cap, ss->n + 1, sizeof(*ss->it)))
 			return nomem(e);
 		it = &ss->it[ss->n++];
 		memset(it, 0, sizeof(*it));
 		it->a = (uint32_t)i;
-		it->disputed = x->disputed;
-		it->adjudicated = x->adjudicated;
 	}
 	if (index_items(ss))
 		return nomem(e);
 	ss->nwaves = ss->tab->nwaves;
 	if (!(ss->waves = calloc(ss->nwaves + 1, sizeof(*ss->waves))))
 		return nomem(e);
-	/* a table built before: its dispute flags are old, so every coder's
-	 * decisions are read (as session_refresh does) */
-	if (reused)
-		return refresh_decisions(ss, e);
+	ss->seen_gen = ss->tab->gen;
+	ss->seen_epoch = ss->tab->epoch;
 	if ((rc = store_each_latest(ss->s, ss->question, ss->coder, load_latest, ss, e)))
 		return rc == KERR_NOMEM ? nomem(e) : rc;
 	if (ss->nomem)
@@ -880,7 +1050,7 @@ static int matches(const struct session *ss, const struct item *it)
 	case SESSION_UNREVIEWED: return !it->decided;
 	case SESSION_UNCERTAIN: return AN(it)->uncertain;
 	case SESSION_BY_CODE: return (AN(it)->sugg >> ss->filter_cat) & 1;
-	case SESSION_DISPUTED: return it->disputed;
+	case SESSION_DISPUTED: return AN(it)->disputed;
 	case SESSION_OLDER:
 		return it->decided && strcmp(VER(it) ? VER(it) : "",
 			ss->cb->version ? ss->cb->version : "");
@@ -1047,6 +1217,7 @@ void session_close(struct session *ss)
 	if (!ss)
 		return;
 	free_items(ss);
+	table_put(ss->tab);
 	free(ss->byid);
 	free(ss->view);
 	free(ss->prio);
@@ -1206,6 +1377,7 @@ static int read_coders(struct session *ss, struct item *it, struct kerr *e)
 	if ((rc = history_read(ss, AN(it)->id, &h, e)))
 		return rc;
 	rc = apply_mine(ss, it, &h, e);
+	apply_flags(ss, it, &h, 0);
 	for (i = 0; i < h.n && !rc; i++) {
 		const struct hrow *r = &h.r[i];
 
@@ -1281,8 +1453,8 @@ static int fill_answer(struct session *ss, struct item *it, struct session_answe
 	out->coders = ss->coders;
 	out->ncoders = ss->ncoders;
 	out->codebook_version = ss->cb->version ? ss->cb->version : "";
-	out->disputed = it->disputed;
-	out->adjudicated = it->adjudicated;
+	out->disputed = AN(it)->disputed;
+	out->adjudicated = AN(it)->adjudicated;
 	out->uncertain = AN(it)->uncertain;
 	out->older = it->decided && strcmp(out->decided_version, out->codebook_version);
 	buf_release(&codes);
@@ -1329,8 +1501,8 @@ int session_brief(const struct session *ss, size_t pos, struct session_brief *ou
 	out->decided = it->decided;
 	out->codes_set = it->decided ? it->mine : 0;
 	out->note = PEND(it) ? PEND(it) : NOTE(it) ? NOTE(it) : "";
-	out->disputed = it->disputed;
-	out->adjudicated = it->adjudicated;
+	out->disputed = AN(it)->disputed;
+	out->adjudicated = AN(it)->adjudicated;
 	out->uncertain = AN(it)->uncertain;
 	out->older = it->decided && strcmp(VER(it) ? VER(it) : "",
 		ss->cb->version ? ss->cb->version : "");
@@ -1805,6 +1977,7 @@ static int write_decision(struct session *ss, struct item *it, uint64_t set,
 {
 	struct store_decision d = { 0 };
 	struct buf c = BUF_INIT;
+	struct history h;
 	const char *keep_note = note ? note : PEND(it) ? PEND(it) : NOTE(it);
 	char *newnote, *ver;
 	int rc;
@@ -1837,6 +2010,16 @@ static int write_decision(struct session *ss, struct item *it, uint64_t set,
 		free(ver);
 		return rc;
 	}
+	/* the shared table's flags: this decision is accounted for, and the
+	 * answer's flags follow from its history (another coder's codes may
+	 * now differ, or an adjudication settle them) */
+	ss->tab->accounted++;
+	if (history_read(ss, d.answer_id, &h, NULL)) {
+		ss->tab->read_at = -1;    /* read them all again when next needed */
+	} else {
+		apply_flags(ss, it, &h, 1);
+		history_release(&h);
+	}
 	if (!it->decided) {
 		it->decided = 1;
 		ss->done++;
@@ -1850,10 +2033,6 @@ static int write_decision(struct session *ss, struct item *it, uint64_t set,
 	if (ss->nomem) {
 		ss->nomem = 0;
 		return nomem(e);   /* saved; only the session's copy of it is short */
-	}
-	if (ss->mode == SESSION_ADJUDICATE) {
-		it->adjudicated = 1;
-		it->disputed = 0;
 	}
 	ss->decided++;
 	return 0;
@@ -1934,7 +2113,7 @@ int session_decide_many(struct session *ss, const long long *ids, size_t n,
 		free(did);
 		/* the items may say decided for rows that were rolled back */
 		for (i = 0; i < n; i++)
-			sync_mine(ss, item_by_id(ss, ids[i]), NULL);
+			sync_mine(ss, item_by_id(ss, ids[i]), 1, NULL);
 		ss->decided = decided;
 		return rc;
 	}
@@ -1971,8 +2150,10 @@ int session_undo(struct session *ss, long long *id, size_t *skipped, struct kerr
 		rc = store_undo_decision(ss->s, ss->coder, st->ids[i], &undone, &answers[i], e);
 		if (!rc && !undone)
 			left++;
-		if (!rc && undone)
+		if (!rc && undone) {
 			first = answers[i];
+			ss->tab->accounted++;   /* its undo row: see write_decision */
+		}
 	}
 	if (!rc)
 		rc = store_commit(ss->s, e);
@@ -1987,7 +2168,7 @@ int session_undo(struct session *ss, long long *id, size_t *skipped, struct kerr
 		struct item *it = item_by_id(ss, answers[i]);
 
 		if (it)
-			rc = sync_mine(ss, it, e);
+			rc = sync_mine(ss, it, 1, e);
 	}
 	if (!first && st->n)
 		first = answers[0];
@@ -2056,96 +2237,49 @@ struct pending_note {
 	char *note;
 };
 
-/* The light refresh of a coding session: the answers it holds stay, their
- * decisions are read again.  Rows come grouped by answer. */
-struct relatest {
-	struct session *ss;
-	struct item *it;          /* the answer whose rows are coming */
-	struct buf first;         /* the first coder's codes on it */
-	int have_first, differs, final;
-};
-
-static void relatest_flush(struct relatest *c)
-{
-	if (c->it) {
-		c->it->disputed = c->differs && !c->final;
-		c->it->adjudicated = c->final;
-	}
-}
-
-static int relatest_row(void *ctx, const struct store_decision *d)
-{
-	struct relatest *c = ctx;
-	struct session *ss = c->ss;
-	struct item *it = item_by_id(ss, d->answer_id);
-
-	if (!it)
-		return 0;
-	if (it != c->it) {
-		relatest_flush(c);
-		c->it = it;
-		c->have_first = c->differs = c->final = 0;
-	}
-	/* disputed as store_each_final has it: coders' current decisions
-	 * differ and none of them is an adjudication */
-	if (d->final) {
-		c->final = 1;
-	} else if (!c->have_first) {
-		buf_reset(&c->first);
-		if (buf_adds(&c->first, d->codes))
-			return KERR_NOMEM;
-		c->have_first = 1;
-	} else if (!store_codes_equal(c->first.data, d->codes)) {
-		c->differs = 1;
-	}
-	if (!strcmp(d->coder, ss->coder))
-		return load_latest(ss, d);
-	return 0;
-}
-
-static int refresh_decisions(struct session *ss, struct kerr *e)
-{
-	struct relatest c;
-	size_t i;
-	int rc;
-
-	memset(&c, 0, sizeof(c));
-	buf_init(&c.first, 0);
-	c.ss = ss;
-	for (i = 0; i < ss->n; i++) {
-		struct item *it = &ss->it[i];
-
-		it->decided = it->disputed = it->adjudicated = it->undone = 0;
-		it->mine = 0;
-		set_note(ss, it, NULL);
-		it->ver = 0;
-	}
-	rc = store_each_latest(ss->s, ss->question, NULL, relatest_row, &c, e);
-	if (!rc)
-		relatest_flush(&c);
-	buf_release(&c.first);
-	if (rc || ss->nomem)
-		return rc == KERR_NOMEM || ss->nomem ? nomem(e) : rc;
-	return settle_mine(ss, e);
-}
-
 int session_refresh(struct session *ss, struct kerr *e)
 {
 	struct item *it = current(ss);
 	long long keep = it ? AN(it)->id : 0;
 	struct pending_note *pn = NULL;
 	size_t npn = 0, i;
-	int rc;
+	int rc, current;
 
-	/* Coding: the answers stay (reading them again is most of the cost of
-	 * a refresh on a big project); only the decisions are read again. */
-	if (ss->mode == SESSION_CODE) {
-		if ((rc = refresh_decisions(ss, e))) {
+	/* When the table's flags were not read again since this session
+	 * looked, only the answers decided through another session since can
+	 * have changed: this coder's own state of them (this coder in another
+	 * mode or window) and, adjudicating, whether they are in dispute.  An
+	 * answer that came into dispute or left it makes the items be loaded
+	 * again from the table, as does a table read again. */
+	if ((rc = table_current(ss, &current, e)) || (!current && (rc = table_resync(ss, e)))) {
+		ss->nview = ss->cur = 0;
+		return rc;
+	}
+	if (ss->seen_epoch == ss->tab->epoch) {
+		const struct table *t = ss->tab;
+		int reload = 0;
+
+		for (i = 0; i < t->n && !rc && !reload; i++) {
+			struct item *it;
+
+			if (t->touched[i] <= ss->seen_gen)
+				continue;
+			it = item_by_id(ss, t->a[i].id);
+			if (ss->mode == SESSION_ADJUDICATE
+			    && !it != !(t->a[i].disputed || t->a[i].adjudicated))
+				reload = 1;
+			else if (it)
+				rc = sync_mine(ss, it, 0, e);
+		}
+		if (rc) {
 			ss->nview = ss->cur = 0;
 			return rc;
 		}
-		rebuild_view(ss, keep);
-		return 0;
+		if (!reload) {
+			ss->seen_gen = t->gen;
+			rebuild_view(ss, keep);
+			return 0;
+		}
 	}
 
 	/* pending notes live only here: carry them over the reload */

@@ -17,20 +17,25 @@
  * koder serve does to sync many coders' decisions at once): then it is
  * durable after the caller's next store_sync.
  *
- * Liveness: answers, text and suggestions are loaded once by session_open,
- * into a read-only table shared by every coding session open on the same
+ * Liveness: answers, text, suggestions and dispute flags are loaded once
+ * by session_open, into a table shared by every session open on the same
  * store handle, question and codebook version (built by the first, freed
  * with the last; rebuilt when the question's answer count changed), so a
- * server with twenty coders holds the answers once.  A session opened on
- * an existing table reads every coder's decisions (as session_refresh
- * does) for fresh dispute flags.
+ * server with twenty coders holds the answers once.  The sessions keep the
+ * table's dispute flags current as they decide; when the store holds
+ * decisions they did not write (another store handle: a terminal review,
+ * an import, another server), the next session_open or session_refresh
+ * reads every coder's decisions again.  So opening a session, or
+ * refreshing one, costs this coder's own decisions on a big project, not
+ * every coder's, unless someone decided elsewhere.
  * Every coder's decisions on an answer are read fresh by session_current
  * and session_answer (with its evidence: two indexed queries), which also
  * bring this coder's own state of that answer up to date (decided in
- * another window meanwhile); session_refresh re-reads every coder's state (disagreements,
- * decisions this coder made in another window) for the filters and
- * progress; a front end calls it now and then (the terminal every couple of
- * seconds, a server before listing).
+ * another window meanwhile); session_refresh brings the rest up to date
+ * (disagreements, the answers in adjudication, decisions this coder made
+ * in another session) for the filters and progress; a front end calls it
+ * now and then (the terminal every couple of seconds, a server before
+ * listing).
  *
  * Notes: a decision carries the coder's note.  The note of the coder's
  * current decision is shown again when the answer is revisited and is kept
@@ -324,13 +329,16 @@ int session_undo(struct session *ss, long long *id, size_t *skipped, struct kerr
 int session_note(struct session *ss, long long id, const char *note, int *saved,
 	struct kerr *e);
 
-/* Re-read every coder's current decisions from the store: disagreements,
- * adjudications and this coder's decisions made elsewhere.  The view is
- * rebuilt keeping the current answer when it still matches.  Coding, the
- * answers held stay (a sample assigned or removed meanwhile shows at the
- * next open) and only decisions are read, so the cost grows with the
- * decisions; adjudicating, the answers in dispute are read again (as
- * session_open does: about a second per 100,000 answers). */
+/* Bring the session up to date with every coder's current decisions:
+ * disagreements, adjudications and this coder's decisions made in another
+ * session.  The view is rebuilt keeping the current answer when it still
+ * matches.  Coding, the answers held stay (a sample assigned or removed
+ * meanwhile shows at the next open) and only the answers decided through
+ * another session since are read; adjudicating, the answers in dispute
+ * are taken from the shared table again with this coder's own decisions
+ * (a few milliseconds per 100,000 answers).  Decisions made through
+ * another store handle make it read every coder's decisions (about a
+ * second per 200,000 decisions). */
 int session_refresh(struct session *ss, struct kerr *e);
 
 /* -------------------------------------------------------------- progress */

@@ -261,6 +261,12 @@ void store_decision_release(struct store_decision *d);
  * then decision order; question NULL = all; coder NULL = every coder. */
 int store_each_latest(struct store *s, const char *question, const char *coder,
 	int (*cb)(void *ctx, const struct store_decision *d), void *ctx, struct kerr *e);
+/* The id of the newest decision (0 when there is none).  Decisions are
+ * append-only and each gets a larger id than every one before it, so a
+ * reader that counts the decisions it wrote itself can tell from this
+ * whether anyone else decided since (the review session's shared table
+ * does, to keep its dispute flags without re-reading every decision). */
+int store_last_decision(struct store *s, long long *id, struct kerr *e);
 /* Full history of one answer (answer_id > 0) or of everything (0), oldest
  * first, undo rows included. */
 int store_history(struct store *s, long long answer_id,

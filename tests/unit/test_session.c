@@ -610,6 +610,77 @@ static void test_shared_answers(void **state)
 	store_close(s);
 }
 
+/* The dispute flags live in the table the sessions share: a dispute made
+ * by two coders reaches an adjudication opened before it and another
+ * coder's filter on a cheap refresh; a decision made through another store
+ * handle (a terminal review, an import) is noticed and read; a coder's
+ * adjudication reaches the same coder's coding session; and an
+ * adjudication settles the dispute for everyone. */
+static void test_flags_live(void **state)
+{
+	long long id[5];
+	struct store *s = fresh(id), *s2 = NULL;
+	struct session *anna = open_as(s, "anna", SESSION_CODE);
+	struct session *bo = open_as(s, "bo", SESSION_CODE);
+	struct session *lead = open_as(s, "lead", SESSION_ADJUDICATE);
+	struct session *annadj, *cara;
+	struct session_brief br;
+
+	(void)state;
+	assert_int_equal(session_count(lead), 0);
+	assert_int_equal(session_decide_set(anna, id[0], TID, NULL, NULL), 0);
+	assert_int_equal(session_decide_set(bo, id[0], AFSTAND, NULL, NULL), 0);
+	assert_int_equal(session_refresh(lead, NULL), 0);
+	assert_int_equal(session_count(lead), 1);
+	assert_int_equal(session_view_id(lead, 0), id[0]);
+	assert_int_equal(session_set_filter(anna, SESSION_DISPUTED, 0, NULL), 0);
+	assert_int_equal(session_view_count(anna), 1);
+
+	/* another handle on the same file: its decisions are not the table's */
+	assert_int_equal(session_decide_set(anna, id[1], AFSTAND, NULL, NULL), 0);
+	assert_int_equal(session_refresh(anna, NULL), 0);
+	assert_int_equal(session_view_count(anna), 1);
+	assert_int_equal(store_open(&s2, store_path(s), 0, NULL), 0);
+	cara = open_as(s2, "cara", SESSION_CODE);
+	assert_int_equal(session_decide_set(cara, id[1], TID, NULL, NULL), 0);
+	session_close(cara);
+	store_close(s2);
+	assert_int_equal(session_refresh(anna, NULL), 0);
+	assert_int_equal(session_view_count(anna), 2);
+	assert_int_equal(session_refresh(lead, NULL), 0);
+	assert_int_equal(session_count(lead), 2);
+
+	/* anna adjudicates: her coding session shows her final codes, and
+	 * the dispute is settled in everyone's view */
+	annadj = open_as(s, "anna", SESSION_ADJUDICATE);
+	assert_int_equal(session_decide_set(annadj, id[0], AFSTAND, NULL, NULL), 0);
+	assert_int_equal(session_refresh(anna, NULL), 0);
+	assert_int_equal(session_set_filter(anna, SESSION_ALL, 0, NULL), 0);
+	assert_int_equal(session_brief(anna, 0, &br), 0);
+	assert_int_equal(br.id, id[0]);
+	assert_int_equal(br.codes_set, AFSTAND);
+	assert_true(br.adjudicated);
+	assert_false(br.disputed);
+	assert_int_equal(session_set_filter(bo, SESSION_DISPUTED, 0, NULL), 0);
+	assert_int_equal(session_view_count(bo), 1);
+	assert_int_equal(session_view_id(bo, 0), id[1]);
+	/* still the lead's to see, now adjudicated */
+	assert_int_equal(session_refresh(lead, NULL), 0);
+	assert_int_equal(session_count(lead), 2);
+	assert_int_equal(session_brief(lead, 0, &br), 0);
+	assert_int_equal(br.id, id[0]);
+	assert_true(br.adjudicated);
+	/* anna comes round to cara's codes on id[1]: it leaves the lead's answers */
+	assert_int_equal(session_decide_set(anna, id[1], TID, NULL, NULL), 0);
+	assert_int_equal(session_refresh(lead, NULL), 0);
+	assert_int_equal(session_count(lead), 1);
+	session_close(annadj);
+	session_close(lead);
+	session_close(anna);
+	session_close(bo);
+	store_close(s);
+}
+
 struct rows {
 	char got[512];
 	size_t n;
@@ -832,6 +903,7 @@ int main(void)
 		cmocka_unit_test(test_adjudicate_starts_empty),
 		cmocka_unit_test(test_samples),
 		cmocka_unit_test(test_shared_answers),
+		cmocka_unit_test(test_flags_live),
 		cmocka_unit_test(test_order),
 		cmocka_unit_test(test_tally),
 	};
