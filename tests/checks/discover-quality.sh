@@ -17,8 +17,9 @@
 # REPORT lines give every figure and whether issue 16's target (two per
 # study) is met, and per study how close the best of the top five came on
 # average (min(1, precision / 0.6, coverage / 0.5) of the best candidate per
-# removed category: 1 is met), which moves before the count does.  Fails when fewer removed categories in all meet the
-# per-category target than MIN_MET (what the method reached when this check
+# removed category: 1 is met), which moves before the count does.  Fails
+# when fewer removed categories in all meet the per-category target than
+# MIN_MET (what the method reached when this check
 # was written: a regression guard, not the target), or on the other two.
 # DISCOVER_SEED (default 1) is the --seed given: a few hundred answers are
 # grouped whole, so the seed should change nothing; the check shows it
