@@ -81,7 +81,8 @@ struct survey {
 	struct wide_wave *ww;   /* nww > 0: a wide export */
 	size_t nww, wcur;       /* the next wave to give from the row held */
 	table_row held;
-	int holding;
+	int holding, given;     /* a file row held; a row was given from it */
+	int wide_whole;
 };
 
 static int wide_open(struct survey *s, struct kerr_list *errs);
@@ -123,6 +124,7 @@ int survey_open(struct survey **out, const struct corpus *c, const char *path,
 		return add_err(errs, (kerr_set(&e, KERR_NOMEM, "out of memory"), &e));
 	s->c = c;
 	s->dup_check = !opts->no_dup_check;
+	s->wide_whole = opts->wide_whole;
 	if (strtab_init(&s->wave.tab, 64) || strtab_init(&s->role.tab, 64)) {
 		rc = add_err(errs, (kerr_set(&e, KERR_NOMEM, "out of memory"), &e));
 		goto fail;
@@ -577,9 +579,12 @@ static int wave_missed(const struct survey *s, const table_row *r, const struct 
 
 int survey_next(struct survey *s, struct survey_row *row, struct kerr *e)
 {
+	size_t w;
 	int got;
 
 	memset(row, 0, sizeof *row);
+	row->wide_wave = SURVEY_NO_WAVE;
+	row->row_done = 1;
 	for (;;) {
 		if (!s->holding || s->wcur == s->nww) {
 			s->holding = 0;
@@ -599,16 +604,26 @@ int survey_next(struct survey *s, struct survey_row *row, struct kerr *e)
 				return fill(s, &s->held, NULL, row, e);
 			s->holding = 1;
 			s->wcur = 0;
+			s->given = 0;
 		}
 		/* a wide export: the row once for each wave the respondent
 		 * took part in */
-		if (wave_missed(s, &s->held, &s->ww[s->wcur])) {
-			s->wcur++;
-			continue;
+		w = s->wcur++;
+		if (wave_missed(s, &s->held, &s->ww[w])) {
+			if (s->wcur < s->nww || s->given || !s->wide_whole)
+				continue;
+			row->line = s->held.line;     /* every wave missed, given whole */
+			row->index = s->index;
+			return fill(s, &s->held, NULL, row, e);
 		}
+		s->given = 1;
+		while (s->wcur < s->nww && wave_missed(s, &s->held, &s->ww[s->wcur]))
+			s->wcur++;
 		row->line = s->held.line;
 		row->index = s->index;
-		return fill(s, &s->held, &s->ww[s->wcur++], row, e);
+		row->wide_wave = w;
+		row->row_done = s->wcur == s->nww;
+		return fill(s, &s->held, &s->ww[w], row, e);
 	}
 }
 
@@ -641,6 +656,16 @@ int survey_find_column(const struct survey *s, const char *name, size_t *idx, st
 const struct table *survey_table(const struct survey *s)
 {
 	return s->rd;
+}
+
+size_t survey_wide_nwaves(const struct survey *s)
+{
+	return s->nww;
+}
+
+const char *survey_wide_wave(const struct survey *s, size_t i)
+{
+	return i < s->nww ? s->ww[i].name : NULL;
 }
 
 const char *survey_file(const struct survey *s)

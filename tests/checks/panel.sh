@@ -8,7 +8,8 @@
 # The same checks run on the study as a wide export (one row per staff
 # member, each wave's answer and work function in columns of their own, as
 # a panel often comes from SPSS): as CSV, and as a .sav written by PSPP
-# with the work functions as value labels.
+# with the work functions as value labels; and the wide export is written
+# back wide, each wave's 0/1 columns adding up to the gold.
 set -u
 K=$KODER
 cd "$TMP" || exit 1
@@ -77,6 +78,35 @@ $K diff --db p.db $P/codebook.json $P/codebook.json >d1.txt 2>/dev/null
 $K diff $P/codebook.json $P/codebook.json $P >d2.txt 2>/dev/null
 diff <(sed -n '/^Anført/,$p' d1.txt | sort) <(sed -n '/^Anført/,$p' d2.txt | sort) \
 	|| fail "diff --db and diff CORPUS disagree"
+# 8. a wide export is written back wide: one row per staff member, each
+#    wave's 0/1 columns summing to that wave's X (and counting its Y)
+if [ "$2" != long ]; then
+	ext=csv
+	[ "$2" = wide-sav ] && ext=sav
+	$K export --db p.db -o "wide.$ext" "$P" 2>err || { cat err; fail "export of the wide panel"; }
+	if [ "$ext" = sav ]; then
+		pspp-convert wide.sav wide.csv 2>err || { cat err; fail "pspp-convert"; }
+	fi
+	python3 - wide.csv gold.txt "$ext" <<'PY' || fail "the wide export's columns differ from the gold"
+import csv, sys
+ext = sys.argv[3]
+f = open(sys.argv[1], encoding="utf-8-sig", newline="")
+rows = list(csv.DictReader(f, delimiter=";" if ext == "csv" else ","))
+want = {}
+for line in open(sys.argv[2]):
+    wave, role, cat, x, y = line.strip().split(";")
+    x0, y0 = want.get((wave, cat), (0, 0))
+    want[(wave, cat)] = (x0 + int(x), y0 + int(y))
+assert len(rows) == 86, len(rows)
+bad = []
+for (wave, cat), (x, y) in want.items():
+    col = [r[f"samarbejde_{wave}_{cat}"].strip() for r in rows]
+    got = (sum(v in ("1", "1.00", "1.0") for v in col), sum(v not in ("", ".") for v in col))
+    if got != (x, y):
+        bad.append((wave, cat, (x, y), got))
+assert not bad, bad[:5]
+PY
+fi
 engine=$(cells <engine.csv | diff - gold.txt | grep -c '^>')
 echo "REPORT panel ($2): $ncells X/Y cells: tally --codes, tally --db, migrate before/after, export and agree ($want pairs) equal the gold; the engine alone differs from it in $engine cells"
 }
