@@ -58,7 +58,7 @@ int cmd_load_source(struct cmd_source *src, struct corpus *c, const struct cli_u
 	src->loaded = 1;
 	if ((src->id && corpus_set_str(&c->id_col, src->id))
 	    || (src->wave && corpus_set_str(&c->wave_col, src->wave))
-	    || (src->role && corpus_set_str(&c->role_col, src->role)))
+	    || (src->role && corpus_set_role_col(c, src->role)))
 		cli_die(EXIT_SOFTWARE, "out of memory");
 	if (src->text) {
 		const struct corpus_question *q = corpus_question_find(c, src->text);

@@ -429,7 +429,9 @@ static int setup_questions(struct run *r)
 			    && !csv_name_equal(c->questions[i].column, r->only))
 				continue;
 			q->id = c->questions[i].id;
-			q->column = c->questions[i].column;
+			/* a question with a column per wave is named by its id */
+			q->column = c->questions[i].by_wave.n ? c->questions[i].id
+				: c->questions[i].column;
 			if (corpus_resolve(c, c->questions[i].codebook, &q->cb_path)) {
 				struct kerr e;
 
@@ -817,6 +819,7 @@ static int open_survey(struct run *r, const struct table_opts *topt, struct surv
 	so.max_field = topt->csv.max_field;
 	so.sheet = topt->sheet;
 	so.question = r->f_text ? r->q[0].id : r->only;
+	so.wide_whole = r->export_mode;   /* every file row is written back */
 	/* --text naming a column the descriptor has no question for */
 	if (r->f_text && !corpus_question_find(&r->corpus, r->q[0].id)
 	    && corpus_add_question(&r->corpus, r->q[0].id, r->f_text, NULL))
@@ -850,6 +853,24 @@ static int open_survey(struct run *r, const struct table_opts *topt, struct surv
 	return 0;
 }
 
+/* A wide panel export: write the file row of `row` with every wave's
+ * answers gathered in xa (r->nq x nww, question-major), then clear them
+ * for the next file row.  0 or the exit status. */
+static int export_wide(struct run *r, const struct survey_row *row, struct export_answer *xa,
+	size_t nww, size_t xmax, struct kerr *e)
+{
+	table_row tr = { row->nfields, row->field, row->len, row->line };
+
+	if (!r->errors.n && export_row(r->exp, &tr, xa, e))
+		return e->code == KERR_IO ? (cli_error(e), EXIT_CANTCREATE) : cli_error(e);
+	for (size_t k = 0; k < r->nq * nww; k++) {
+		memset((unsigned char *)xa[k].flags, 0, xmax);
+		xa[k].kind = TALLY_EMPTY;
+		xa[k].reviewed = 0;
+	}
+	return 0;
+}
+
 static int tally_survey(struct run *r)
 {
 	struct table_opts topt = { { .encoding = CSV_ENC_AUTO }, NULL };
@@ -859,6 +880,8 @@ static int tally_survey(struct run *r)
 	struct kerr e;
 	struct cli_progress prog;
 	struct export_answer *xa = NULL;
+	unsigned char *xflags = NULL;   /* a wide export: each (question, wave)'s flags */
+	size_t nww = 0, xmax = 1;
 	int rc, status = 0;
 
 	kerr_clear(&e);
@@ -879,11 +902,40 @@ static int tally_survey(struct run *r)
 	if (r->export_mode) {
 		struct tally **ts = xcalloc(r->nq, sizeof(*ts));
 
-		for (size_t i = 0; i < r->nq; i++)
-			ts[i] = r->q[i].t;
-		xa = xcalloc(r->nq, sizeof(*xa));
+		char **names = NULL;
+
+		/* A wide panel export is written back wide: one row per file
+		 * row, each question's columns once per wave ("samarbejde_Nulpunkt_
+		 * kontakt"), from the rows the survey reader gives per wave. */
+		if ((nww = survey_wide_nwaves(sv))) {
+			ts = xrealloc(ts, r->nq * nww * sizeof(*ts));
+			names = xcalloc(r->nq * nww, sizeof(*names));
+			for (size_t i = 0; i < r->nq; i++) {
+				if (r->q[i].t->ncats + 1 > xmax)
+					xmax = r->q[i].t->ncats + 1;
+				for (size_t w = 0; w < nww; w++) {
+					struct buf nm = BUF_INIT;
+
+					ts[i * nww + w] = r->q[i].t;
+					if (buf_addf(&nm, "%s_%s", r->q[i].id, survey_wide_wave(sv, w)))
+						cli_die(EXIT_SOFTWARE, "out of memory");
+					names[i * nww + w] = nm.data;
+				}
+			}
+			xa = xcalloc(r->nq * nww, sizeof(*xa));
+			xflags = xcalloc(r->nq * nww, xmax);
+			for (size_t k = 0; k < r->nq * nww; k++)
+				xa[k] = (struct export_answer){ TALLY_EMPTY, xflags + k * xmax, 0 };
+		} else {
+			for (size_t i = 0; i < r->nq; i++)
+				ts[i] = r->q[i].t;
+			xa = xcalloc(r->nq, sizeof(*xa));
+		}
 		rc = export_open(&r->exp, r->out, r->xf, r->path.data, &topt, survey_table(sv), ts,
-				 r->nq, &e);
+				 (const char *const *)names, nww ? r->nq * nww : r->nq, &e);
+		for (size_t k = 0; names && k < r->nq * nww; k++)
+			free(names[k]);
+		free(names);
 		free(ts);
 		if (rc) {
 			status = e.code == KERR_IO ? (cli_error(&e), EXIT_CANTCREATE) : cli_error(&e);
@@ -911,6 +963,13 @@ static int tally_survey(struct run *r)
 			continue;
 		}
 		cli_progress_add(&prog, 1);
+		if (nww && row.wide_wave == SURVEY_NO_WAVE) {
+			/* a file row whose respondent missed every wave: written
+			 * back with nothing coded, counted nowhere */
+			if ((status = export_wide(r, &row, xa, nww, xmax, &e)))
+				goto out;
+			continue;
+		}
 		if (r->has_wave)
 			w = group_index(r, &r->wave, row.wave, row.wave_index, row.line);
 		if (r->has_role)
@@ -940,10 +999,20 @@ static int tally_survey(struct run *r)
 			    && compare_panel_add(r->panel, i, (size_t)g, (size_t)w, (size_t)k,
 						 row.respondent, q->flags))
 				cli_die(EXIT_SOFTWARE, "out of memory");
-			if (xa)
+			if (xa && nww) {
+				struct export_answer *a = &xa[i * nww + row.wide_wave];
+
+				memcpy((unsigned char *)a->flags, q->flags, q->t->ncats);
+				a->kind = kind;
+				a->reviewed = reviewed;
+			} else if (xa) {
 				xa[i] = (struct export_answer){ kind, q->flags, reviewed };
+			}
 		}
-		if (r->exp && !r->errors.n) {
+		if (nww && r->exp) {
+			if (row.row_done && (status = export_wide(r, &row, xa, nww, xmax, &e)))
+				goto out;
+		} else if (r->exp && !r->errors.n) {
 			table_row tr = { row.nfields, row.field, row.len, row.line };
 
 			if (export_row(r->exp, &tr, xa, &e)) {
@@ -958,6 +1027,7 @@ static int tally_survey(struct run *r)
 		add_error(r, &r->dups.items[i]);
 out:
 	free(xa);
+	free(xflags);
 	survey_close(sv);
 	return status;
 }
@@ -1220,13 +1290,14 @@ static int load_corpus(struct run *r)
 	}
 	if ((r->f_id && corpus_set_str(&r->corpus.id_col, r->f_id))
 	    || (r->f_wave && corpus_set_str(&r->corpus.wave_col, r->f_wave))
-	    || (r->f_role && corpus_set_str(&r->corpus.role_col, r->f_role)))
+	    || (r->f_role && corpus_set_role_col(&r->corpus, r->f_role)))
 		cli_die(EXIT_SOFTWARE, "out of memory");
 	if (!r->corpus.id_col)
 		return cli_misuse(&usage, "which column is the respondent id? give --id COLUMN");
-	r->has_wave = r->corpus.wave_col != NULL;
+	r->has_wave = r->corpus.wave_col || corpus_by_wave(&r->corpus);
 	r->has_role = r->corpus.role_col != NULL;
-	r->wave = (struct dim){ .what = "wave", .column = r->corpus.wave_col };
+	r->wave = (struct dim){ .what = "wave", .column = r->corpus.wave_col
+		? r->corpus.wave_col : "(the questions' columns per wave)" };
 	r->role = (struct dim){ .what = "role", .column = r->corpus.role_col };
 	r->group = (struct dim){ .what = "group", .column = r->by };
 	return 0;

@@ -47,6 +47,13 @@ static void free_strv(char **v, size_t n)
 	free(v);
 }
 
+static void bywave_release(struct corpus_bywave *b)
+{
+	free_strv(b->wave, b->n);
+	free_strv(b->column, b->n);
+	memset(b, 0, sizeof(*b));
+}
+
 void corpus_release(struct corpus *c)
 {
 	size_t i;
@@ -58,6 +65,7 @@ void corpus_release(struct corpus *c)
 	free(c->id_col);
 	free(c->wave_col);
 	free(c->role_col);
+	bywave_release(&c->role_by_wave);
 	free_strv(c->by, c->nby);
 	for (i = 0; i < c->nwaves; i++) {
 		free(c->waves[i].name);
@@ -70,14 +78,34 @@ void corpus_release(struct corpus *c)
 		free_strv(c->roles[i].values, c->roles[i].nvalues);
 	}
 	free(c->roles);
-	for (i = 0; i < c->nquestions; i++) {
-		free(c->questions[i].id);
-		free(c->questions[i].column);
-		free(c->questions[i].codebook);
-		free(c->questions[i].gold);
-	}
+	for (i = 0; i < c->nquestions; i++)
+		corpus_question_release(&c->questions[i]);
 	free(c->questions);
 	memset(c, 0, sizeof(*c));
+}
+
+int corpus_set_role_col(struct corpus *c, const char *column)
+{
+	bywave_release(&c->role_by_wave);
+	return corpus_set_str(&c->role_col, column);
+}
+
+int corpus_by_wave(const struct corpus *c)
+{
+	for (size_t i = 0; i < c->nquestions; i++)
+		if (c->questions[i].by_wave.n)
+			return 1;
+	return 0;
+}
+
+void corpus_question_release(struct corpus_question *q)
+{
+	free(q->id);
+	free(q->column);
+	free(q->codebook);
+	free(q->gold);
+	bywave_release(&q->by_wave);
+	memset(q, 0, sizeof(*q));
 }
 
 int corpus_add_question(struct corpus *c, const char *id, const char *column,
@@ -210,6 +238,52 @@ static void get_strv(struct loader *L, const cJSON *obj, const char *key, const 
 }
 
 /*
+ * A column: a name, or an object of wave -> column for a wide panel export
+ * ({"Nulpunkt": "Q5_1", "Midtvejs": "Q5_2"}); *slot gets the name, or the
+ * first wave's column.
+ */
+static void get_col(struct loader *L, const cJSON *obj, const char *key, const char *where,
+		    int required, char **slot, struct corpus_bywave *bw)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key), *it;
+	char path[300], ipath[400];
+	size_t n;
+
+	if (!cJSON_IsObject(v)) {
+		get_str(L, obj, key, where, required, slot);
+		return;
+	}
+	snprintf(path, sizeof(path), "%s%s%s", where, *where ? "." : "", key);
+	n = (size_t)cJSON_GetArraySize(v);
+	if (!n) {
+		problem(L, KERR_SCHEMA, path, "\"%s\" is a column name, or an object naming "
+			"each wave's column ({\"Nulpunkt\": \"Q5_1\", ...}); this one is empty", key);
+		return;
+	}
+	if (!(bw->wave = calloc(n + 1, sizeof(*bw->wave)))
+	    || !(bw->column = calloc(n + 1, sizeof(*bw->column)))) {
+		problem(L, KERR_NOMEM, path, "out of memory%s", "");
+		return;
+	}
+	cJSON_ArrayForEach(it, v) {
+		snprintf(ipath, sizeof(ipath), "%s.%s", path, it->string);
+		if (!*it->string || !cJSON_IsString(it) || !*it->valuestring) {
+			problem(L, KERR_SCHEMA, ipath, "each wave's column is a non-empty string, "
+				"under the wave's name%s", "");
+			continue;
+		}
+		if (corpus_set_str(&bw->wave[bw->n], it->string)
+		    || corpus_set_str(&bw->column[bw->n], it->valuestring)) {
+			problem(L, KERR_NOMEM, ipath, "out of memory%s", "");
+			return;
+		}
+		bw->n++;
+	}
+	if (bw->n && corpus_set_str(slot, bw->column[0]))
+		problem(L, KERR_NOMEM, path, "out of memory%s", "");
+}
+
+/*
  * Walk the descriptor's array `key`: allocate *items with one `size` slot per
  * element and call `each` on every element with its slot and JSON path.
  * Returns the number of slots used (0 when the array is absent or wrong).
@@ -292,9 +366,57 @@ static void load_question(struct loader *L, const cJSON *it, void *slot, const c
 		check_keys(L, it, where, keys);
 	}
 	get_str(L, it, "id", where, 1, &q->id);
-	get_str(L, it, "column", where, 1, &q->column);
+	get_col(L, it, "column", where, 1, &q->column, &q->by_wave);
 	get_str(L, it, "codebook", where, 1, &q->codebook);
 	get_str(L, it, "gold", where, 0, &q->gold);
+}
+
+/* The waves of a column given per wave must be the descriptor's waves (when
+ * it lists them), and a wave column beside them would say the wave twice. */
+static void check_bywave_waves(struct loader *L, const struct corpus *c,
+			       const struct corpus_bywave *bw, const char *where)
+{
+	char path[300];
+	size_t i;
+
+	for (i = 0; i < bw->n && c->nwaves; i++) {
+		if (corpus_wave_of(c, bw->wave[i]) >= 0)
+			continue;
+		snprintf(path, sizeof(path), "%s.%s", where, bw->wave[i]);
+		problem(L, KERR_SCHEMA, path, "no wave \"%.100s\" in \"waves\": name each "
+			"wave's column by a wave listed there", bw->wave[i]);
+	}
+}
+
+static void check_by_wave(struct loader *L, const struct corpus *c)
+{
+	char where[64];
+	size_t i;
+	int wide = 0;
+
+	check_bywave_waves(L, c, &c->role_by_wave, "columns.role");
+	for (i = 0; i < c->nquestions; i++) {
+		snprintf(where, sizeof(where), "questions[%zu].column", i);
+		check_bywave_waves(L, c, &c->questions[i].by_wave, where);
+		wide |= c->questions[i].by_wave.n > 0;
+	}
+	for (i = 0; i < c->nquestions && wide; i++) {
+		if (c->questions[i].by_wave.n || !c->questions[i].column)
+			continue;
+		snprintf(where, sizeof(where), "questions[%zu].column", i);
+		problem(L, KERR_SCHEMA, where, "the other questions name their column per wave "
+			"(a wide panel export); name this one's per wave too, e.g. "
+			"{\"Nulpunkt\": \"%.100s\"}", c->questions[i].column);
+	}
+	if (c->role_by_wave.n && !wide)
+		problem(L, KERR_SCHEMA, "columns.role", "a role column per wave goes with "
+			"the questions' columns per wave (a wide panel export); here each "
+			"question has one column: name one role column%s", "");
+	if (wide && c->wave_col)
+		problem(L, KERR_SCHEMA, "columns.wave", "the columns named per wave say "
+			"which wave an answer is from; a wave column as well would say it "
+			"twice: remove \"wave\" from \"columns\", or name one column per "
+			"question%s", "");
 }
 
 static void load_root(struct loader *L, struct corpus *c, const cJSON *root)
@@ -324,7 +446,7 @@ static void load_root(struct loader *L, struct corpus *c, const cJSON *root)
 	else {
 		get_str(L, cols, "id", "columns", 1, &c->id_col);
 		get_str(L, cols, "wave", "columns", 0, &c->wave_col);
-		get_str(L, cols, "role", "columns", 0, &c->role_col);
+		get_col(L, cols, "role", "columns", 0, &c->role_col, &c->role_by_wave);
 		get_strv(L, cols, "by", "columns", &c->by, &c->nby);
 	}
 	c->nwaves = load_list(L, root, "waves", 0, sizeof(*c->waves), &items, load_wave);
@@ -336,6 +458,7 @@ static void load_root(struct loader *L, struct corpus *c, const cJSON *root)
 	c->nquestions = load_list(L, root, "questions", 1, sizeof(*c->questions), &items,
 				  load_question);
 	c->questions = items;
+	check_by_wave(L, c);
 }
 
 /* A role group or a wave as check_groups sees it. */

@@ -42,10 +42,20 @@ struct corpus_role {
 	size_t nvalues;
 };
 
+/* A column given per wave, for a wide panel export: one row per
+ * respondent, and each wave's answer (or role) in a column of its own
+ * ("Q5_1", "Q5_2").  The survey reader gives such a row once per wave. */
+struct corpus_bywave {
+	char **wave;       /* wave names or values, as the descriptor writes them */
+	char **column;     /* each wave's column */
+	size_t n;          /* 0: one column for every wave */
+};
+
 /* An open question: the column holding the answers and its codebook. */
 struct corpus_question {
 	char *id;          /* short id used by --question, e.g. "barrierer" */
-	char *column;      /* column name in the survey file */
+	char *column;      /* column name in the survey file (by wave: the first) */
+	struct corpus_bywave by_wave;   /* the answers' column per wave */
 	char *codebook;    /* codebook path as written (see corpus_resolve) */
 	char *gold;        /* gold codes file (id,codes CSV), may be NULL */
 };
@@ -56,6 +66,7 @@ struct corpus {
 	char *title;       /* may be NULL */
 	char *survey;      /* survey file as written (see corpus_resolve) */
 	char *id_col, *wave_col, *role_col;  /* column names; wave/role may be NULL */
+	struct corpus_bywave role_by_wave;   /* the role's column per wave (role_col the first) */
 	char **by;         /* other columns a tally may be split by (Kommune) */
 	size_t nby;
 	struct corpus_wave *waves;
@@ -85,6 +96,17 @@ void corpus_release(struct corpus *c);
 
 /* Replace *slot with a malloc'd copy of `s` (NULL clears it).  0 or KERR_NOMEM. */
 int corpus_set_str(char **slot, const char *s);
+
+/* Set the role column (a --role flag): one column for every wave, in place
+ * of any the descriptor named per wave.  0 or KERR_NOMEM. */
+int corpus_set_role_col(struct corpus *c, const char *column);
+
+/* 1 when the questions name their columns per wave (a wide panel export:
+ * the survey reader gives each row once per wave), else 0. */
+int corpus_by_wave(const struct corpus *c);
+
+/* Free what a question owns; leaves it zeroed. */
+void corpus_question_release(struct corpus_question *q);
 
 /* Append a question (strings copied).  0 or KERR_NOMEM. */
 int corpus_add_question(struct corpus *c, const char *id, const char *column,

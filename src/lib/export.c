@@ -41,6 +41,7 @@ struct export {
 	struct outfile o;
 	const struct table *src;
 	struct tally **ts;      /* copy of the caller's array */
+	char **names;           /* what each question's columns are named after */
 	size_t nq;
 	struct xcol *col;
 	size_t ncol;
@@ -366,7 +367,7 @@ static int flush_header(struct export *x)
 	for (size_t q = 0; term > 0 && q < x->nq; q++) {
 		const struct tally *t = x->ts[q];
 		struct buf vars = BUF_INIT;
-		char *setname = valid_name(t->qid, EXPORT_SAV);
+		char *setname = valid_name(x->names[q], EXPORT_SAV);
 		const char *label = t->question ? t->question : t->qid;
 		size_t nvars = 0;
 
@@ -520,7 +521,7 @@ static const char *cat_label(const struct tally_cat *c)
 
 int export_open(struct export **out, const char *path, enum export_format f,
 		const char *survey, const struct table_opts *topt, const struct table *src,
-		struct tally *const *ts, size_t nq, struct kerr *e)
+		struct tally *const *ts, const char *const *names, size_t nq, struct kerr *e)
 {
 	struct export *x;
 	size_t maxcats = 1;
@@ -540,6 +541,11 @@ int export_open(struct export **out, const char *path, enum export_format f,
 	}
 	memcpy(x->ts, ts, nq * sizeof(*x->ts));
 	x->nq = nq;
+	if (!(x->names = calloc(nq + 1, sizeof(*x->names))))
+		goto oom;
+	for (size_t q = 0; q < nq; q++)
+		if (!(x->names[q] = strdup(names ? names[q] : ts[q]->qid)))
+			goto oom;
 	buf_init(&x->line, 0);
 	buf_init(&x->codes, 0);
 	for (size_t i = 0; i < table_ncols(src); i++) {
@@ -553,6 +559,7 @@ int export_open(struct export **out, const char *path, enum export_format f,
 	}
 	for (size_t q = 0; q < nq; q++) {
 		const struct tally *t = ts[q];
+		const char *qid = x->names[q];
 		struct buf nm = BUF_INIT;
 		struct xcol *c;
 		size_t w = strlen("ingen_svar");
@@ -561,7 +568,7 @@ int export_open(struct export **out, const char *path, enum export_format f,
 			maxcats = t->ncats;
 		for (size_t k = 0; k < t->ncats; k++) {
 			buf_reset(&nm);
-			buf_addf(&nm, "%s_%s", t->qid, t->cats[k].id);
+			buf_addf(&nm, "%s_%s", qid, t->cats[k].id);
 			if (!(c = add_col(x, X_CAT, nm.data, cat_label(&t->cats[k]))))
 				goto oom_nm;
 			c->q = q;
@@ -570,13 +577,13 @@ int export_open(struct export **out, const char *path, enum export_format f,
 				w += strlen(t->cats[k].id) + 1;
 		}
 		buf_reset(&nm);
-		buf_addf(&nm, "%s_koder", t->qid);
+		buf_addf(&nm, "%s_koder", qid);
 		if (!(c = add_col(x, X_CODES, nm.data, "Endelige koder (kategori-id'er)")))
 			goto oom_nm;
 		c->q = q;
 		c->width = w;
 		buf_reset(&nm);
-		buf_addf(&nm, "%s_kilde", t->qid);
+		buf_addf(&nm, "%s_kilde", qid);
 		if (!(c = add_col(x, X_WHO, nm.data, "Hvem besluttede koderne: coder (en koder) "
 				  "eller engine (regelmotoren)")))
 			goto oom_nm;
@@ -852,6 +859,9 @@ void export_free(struct export *x)
 	}
 	free(x->col);
 	free(x->ts);
+	for (size_t q = 0; x->names && q < x->nq; q++)
+		free(x->names[q]);
+	free(x->names);
 	free(x->net);
 	buf_release(&x->line);
 	buf_release(&x->codes);

@@ -66,14 +66,17 @@ struct export_answer {
 
 /*
  * Start writing `path` in format `f`.  `survey` and `topt` name the survey
- * that `src` reads (re-read once here for .sav/.dta), `ts[0..nq)` the
- * questions in the order export_row gets their answers.  Returns 0 or
- * KERR_IO, KERR_NOMEM, KERR_LIMIT (a string too long for .dta), KERR_INVALID
- * (xlsx or .sav to standard output).
+ * that `src` reads (re-read once here for .sav/.dta: a row of it is a row
+ * written), `ts[0..nq)` the questions in the order export_row gets their
+ * answers, and `names[0..nq)` what their columns are named after (NULL:
+ * each tally's question id; a wide panel export names a question once per
+ * wave, "samarbejde_Nulpunkt").  Returns 0 or KERR_IO, KERR_NOMEM,
+ * KERR_LIMIT (a string too long for .dta), KERR_INVALID (xlsx or .sav to
+ * standard output).
  */
 int export_open(struct export **out, const char *path, enum export_format f,
 		const char *survey, const struct table_opts *topt, const struct table *src,
-		struct tally *const *ts, size_t nq, struct kerr *e);
+		struct tally *const *ts, const char *const *names, size_t nq, struct kerr *e);
 
 /* One survey row and its answers (nq of them).  Returns 0 or KERR_IO/KERR_NOMEM. */
 int export_row(struct export *x, const table_row *row, const struct export_answer *a,

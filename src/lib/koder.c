@@ -369,7 +369,7 @@ static int spec_corpus(const koder_survey_spec *sp, struct corpus *c, struct ker
 	if ((sp->file && corpus_set_str(&c->survey, sp->file))
 	    || (sp->id && corpus_set_str(&c->id_col, sp->id))
 	    || (sp->wave && corpus_set_str(&c->wave_col, sp->wave))
-	    || (sp->role && corpus_set_str(&c->role_col, sp->role)))
+	    || (sp->role && corpus_set_role_col(c, sp->role)))
 		return KERR_NOMEM;
 	if (sp->text) {
 		/* the column given replaces the descriptor's questions */
@@ -382,12 +382,8 @@ static int spec_corpus(const koder_survey_spec *sp, struct corpus *c, struct ker
 			free(book);
 			return KERR_NOMEM;
 		}
-		for (size_t i = 0; i < c->nquestions; i++) {
-			free(c->questions[i].id);
-			free(c->questions[i].column);
-			free(c->questions[i].codebook);
-			free(c->questions[i].gold);
-		}
+		for (size_t i = 0; i < c->nquestions; i++)
+			corpus_question_release(&c->questions[i]);
 		c->nquestions = 0;
 		rc = corpus_add_question(c, id, sp->text, book);
 		free(id);

@@ -50,6 +50,18 @@ struct group_cache {
 	size_t n, cap;
 };
 
+/*
+ * A wide panel export (the descriptor names each question's column per
+ * wave): each file row is given once per wave, with that wave's columns.
+ */
+struct wide_wave {
+	long idx;               /* into the corpus's waves, or -1 */
+	const char *name;       /* the group name the rows get */
+	const char *key;        /* the wave as the descriptor wrote it */
+	size_t *qcol;           /* [nq]: each question's column in this wave */
+	size_t role_col;        /* this wave's role column */
+};
+
 struct survey {
 	const struct corpus *c;
 	FILE *fp;
@@ -66,7 +78,15 @@ struct survey {
 	char rownum[32];
 	struct seen_part seen[SEEN_PARTS];
 	struct group_cache wave, role;
+	struct wide_wave *ww;   /* nww > 0: a wide export */
+	size_t nww, wcur;       /* the next wave to give from the row held */
+	table_row held;
+	int holding, given;     /* a file row held; a row was given from it */
+	int wide_whole;
 };
+
+static int wide_open(struct survey *s, struct kerr_list *errs);
+static int is_wide(const struct corpus *c, const struct survey_opts *opts);
 
 static int add_err(struct kerr_list *errs, const struct kerr *e)
 {
@@ -104,6 +124,7 @@ int survey_open(struct survey **out, const struct corpus *c, const char *path,
 		return add_err(errs, (kerr_set(&e, KERR_NOMEM, "out of memory"), &e));
 	s->c = c;
 	s->dup_check = !opts->no_dup_check;
+	s->wide_whole = opts->wide_whole;
 	if (strtab_init(&s->wave.tab, 64) || strtab_init(&s->role.tab, 64)) {
 		rc = add_err(errs, (kerr_set(&e, KERR_NOMEM, "out of memory"), &e));
 		goto fail;
@@ -152,7 +173,8 @@ int survey_open(struct survey **out, const struct corpus *c, const char *path,
 	}
 	if (c->wave_col && (rc = find(s, c->wave_col, &s->wave_col, errs)) && !first)
 		first = rc;
-	if (c->role_col && (rc = find(s, c->role_col, &s->role_col, errs)) && !first)
+	if (c->role_col && !(c->role_by_wave.n && is_wide(c, opts))
+	    && (rc = find(s, c->role_col, &s->role_col, errs)) && !first)
 		first = rc;
 	s->qs = calloc(c->nquestions + 1, sizeof *s->qs);
 	s->qcol = calloc(c->nquestions + 1, sizeof *s->qcol);
@@ -168,7 +190,9 @@ int survey_open(struct survey **out, const struct corpus *c, const char *path,
 		if (opts->question && q != corpus_question_find(c, opts->question))
 			continue;
 		s->qs[s->nq] = q;
-		if (opts->optional_questions) {
+		if (q->by_wave.n) {
+			s->qcol[s->nq] = SURVEY_NO_COLUMN;   /* per wave: wide_open */
+		} else if (opts->optional_questions) {
 			if (table_find(s->rd, q->column, &s->qcol[s->nq], NULL))
 				s->qcol[s->nq] = SURVEY_NO_COLUMN;
 		} else if ((rc = find(s, q->column, &s->qcol[s->nq], errs)) && !first) {
@@ -180,6 +204,8 @@ int survey_open(struct survey **out, const struct corpus *c, const char *path,
 		kerr_set(&e, KERR_NOTFOUND, "no question '%s' in the corpus", opts->question);
 		first = first ? first : add_err(errs, &e);
 	}
+	if (!first && is_wide(c, opts))
+		first = wide_open(s, errs);
 	if ((rc = first))
 		goto fail;
 	*out = s;
@@ -215,6 +241,9 @@ void survey_close(struct survey *s)
 	}
 	group_cache_release(&s->wave);
 	group_cache_release(&s->role);
+	for (size_t i = 0; i < s->nww; i++)
+		free(s->ww[i].qcol);
+	free(s->ww);
 	free(s);
 }
 
@@ -319,7 +348,8 @@ static const struct group_val *resolve(struct survey *s, struct group_cache *g, 
 	v.own[n - a] = '\0';
 	v.idx = role ? corpus_role_of(c, v.own) : corpus_wave_of(c, v.own);
 	/* a .sav cell reads as its value label; the descriptor may name the code */
-	if (v.idx < 0 && (code = table_value_code(s->rd, col, value)))
+	if (v.idx < 0 && col != SURVEY_NO_COLUMN
+	    && (code = table_value_code(s->rd, col, value)))
 		v.idx = role ? corpus_role_of(c, code) : corpus_wave_of(c, code);
 	if (v.idx >= 0) {
 		v.name = role ? c->roles[v.idx].name : c->waves[v.idx].name;
@@ -356,62 +386,164 @@ static const struct group_val *resolve(struct survey *s, struct group_cache *g, 
 	return &g->val[g->n++];
 }
 
-int survey_next(struct survey *s, struct survey_row *row, struct kerr *e)
+/* Whether the questions read name their columns per wave. */
+static int is_wide(const struct corpus *c, const struct survey_opts *opts)
 {
-	table_row r;
-	size_t i;
-	int got = table_next(s->rd, &r, e);
+	const struct corpus_question *only = opts->question
+		? corpus_question_find(c, opts->question) : NULL;
 
-	memset(row, 0, sizeof *row);
-	if (got == TABLE_END)
-		return SURVEY_END;
-	if (got < 0 && (got != -KERR_SYNTAX || !r.field))
-		return got;
-	s->index++;
-	row->line = r.line;
-	row->index = s->index;
-	if (got < 0) {
-		row->nfields = r.n;
-		return got;  /* a ragged row: numbered, then skipped */
+	for (size_t i = 0; i < c->nquestions; i++)
+		if ((!opts->question || &c->questions[i] == only) && c->questions[i].by_wave.n)
+			return 1;
+	return 0;
+}
+
+/* Add the waves a per-wave column map names to s->ww (each once). */
+static int wide_add(struct survey *s, const struct corpus_bywave *m, struct kerr_list *errs)
+{
+	struct kerr e;
+
+	for (size_t j = 0; j < m->n; j++) {
+		const struct group_val *v = resolve(s, &s->wave, 0, SURVEY_NO_COLUMN,
+			m->wave[j], strlen(m->wave[j]));
+		struct wide_wave *w;
+		size_t k;
+
+		if (!v)
+			return add_err(errs, (kerr_set(&e, KERR_NOMEM, "out of memory"), &e));
+		for (k = 0; k < s->nww && strcmp(s->ww[k].name, v->name); k++)
+			;
+		if (k < s->nww)
+			continue;
+		if (!(w = realloc(s->ww, (s->nww + 1) * sizeof *w)))
+			return add_err(errs, (kerr_set(&e, KERR_NOMEM, "out of memory"), &e));
+		s->ww = w;
+		w += s->nww++;
+		memset(w, 0, sizeof *w);
+		w->idx = v->idx;
+		w->name = v->name;
+		w->key = m->wave[j];
+		w->role_col = SURVEY_NO_COLUMN;
+		if (!(w->qcol = calloc(s->nq + 1, sizeof *w->qcol)))
+			return add_err(errs, (kerr_set(&e, KERR_NOMEM, "out of memory"), &e));
 	}
-	row->field = r.field;
-	row->len = r.len;
-	row->nfields = r.n;
+	return 0;
+}
+
+/* The column map m gives for wave w: found in the header (a missing one
+ * into errs), or SURVEY_NO_COLUMN when m names none for that wave. */
+static int wide_col(struct survey *s, const struct corpus_bywave *m, const struct wide_wave *w,
+	size_t *col, struct kerr_list *errs)
+{
+	*col = SURVEY_NO_COLUMN;
+	for (size_t j = 0; j < m->n; j++) {
+		const struct group_val *v = resolve(s, &s->wave, 0, SURVEY_NO_COLUMN,
+			m->wave[j], strlen(m->wave[j]));
+
+		if (v && !strcmp(v->name, w->name))
+			return find(s, m->column[j], col, errs);
+	}
+	return 0;
+}
+
+/*
+ * A wide export: the waves its column maps name, in the descriptor's wave
+ * order (waves it does not list after, in the order first named), each with
+ * its questions' and role's columns.  0, or the first code with every
+ * missing column in errs.
+ */
+static int wide_open(struct survey *s, struct kerr_list *errs)
+{
+	const struct corpus *c = s->c;
+	struct wide_wave tmp;
+	struct kerr e;
+	size_t i, j;
+	int rc, first = 0;
+
+	if (c->wave_col) {
+		kerr_set(&e, KERR_SCHEMA, "the questions' columns are named per wave, so each "
+			"answer's wave comes from its column; a wave column (%s) as well would "
+			"say it twice: leave out --wave", c->wave_col);
+		kerr_at(&e, s->file.data, 1, 0);
+		return add_err(errs, &e);
+	}
+	for (i = 0; i < s->nq; i++)
+		if ((rc = wide_add(s, &s->qs[i]->by_wave, errs)))
+			return rc;
+	if ((rc = wide_add(s, &c->role_by_wave, errs)))
+		return rc;
+	/* the descriptor's order: a stable insertion sort, listed waves first */
+	for (i = 1; i < s->nww; i++) {
+		tmp = s->ww[i];
+		for (j = i; j > 0 && tmp.idx >= 0
+		     && (s->ww[j - 1].idx < 0 || s->ww[j - 1].idx > tmp.idx); j--)
+			s->ww[j] = s->ww[j - 1];
+		s->ww[j] = tmp;
+	}
+	for (i = 0; i < s->nww; i++) {
+		struct wide_wave *w = &s->ww[i];
+
+		for (j = 0; j < s->nq; j++)
+			if ((rc = wide_col(s, &s->qs[j]->by_wave, w, &w->qcol[j], errs)) && !first)
+				first = rc;
+		if (!c->role_by_wave.n)
+			w->role_col = s->role_col;
+		else if ((rc = wide_col(s, &c->role_by_wave, w, &w->role_col, errs)) && !first)
+			first = rc;
+	}
+	return first;
+}
+
+/* Fill row from the file row r: the respondent, wave and role, and the
+ * questions' answers, from the columns of wave w of a wide export (NULL: a
+ * row per respondent and wave).  SURVEY_ROW or -KERR_NOMEM. */
+static int fill(struct survey *s, const table_row *r, const struct wide_wave *w,
+	struct survey_row *row, struct kerr *e)
+{
+	size_t i, role_col = w ? w->role_col : s->role_col;
+
+	row->field = r->field;
+	row->len = r->len;
+	row->nfields = r->n;
 	if (s->id_col == SURVEY_NO_COLUMN) {
 		snprintf(s->rownum, sizeof s->rownum, "%zu", s->index);
 		row->respondent = s->rownum;
 		row->respondent_len = strlen(s->rownum);
 	} else {
-		row->respondent = r.field[s->id_col];
-		row->respondent_len = r.len[s->id_col];
+		row->respondent = r->field[s->id_col];
+		row->respondent_len = r->len[s->id_col];
 	}
 	row->wave = row->role = SURVEY_ALL;
 	row->wave_index = row->role_index = -1;
-	if (s->wave_col != SURVEY_NO_COLUMN) {
+	if (w) {
+		row->wave_value = w->key;
+		row->wave_index = w->idx;
+		row->wave = w->name;
+	} else if (s->wave_col != SURVEY_NO_COLUMN) {
 		const struct group_val *v = resolve(s, &s->wave, 0, s->wave_col,
-			r.field[s->wave_col], r.len[s->wave_col]);
+			r->field[s->wave_col], r->len[s->wave_col]);
 
 		if (!v)
 			goto nomem;
-		row->wave_value = r.field[s->wave_col];
+		row->wave_value = r->field[s->wave_col];
 		row->wave_index = v->idx;
 		row->wave = v->name;
 	}
-	if (s->role_col != SURVEY_NO_COLUMN) {
-		const struct group_val *v = resolve(s, &s->role, 1, s->role_col,
-			r.field[s->role_col], r.len[s->role_col]);
+	if (role_col != SURVEY_NO_COLUMN) {
+		const struct group_val *v = resolve(s, &s->role, 1, role_col,
+			r->field[role_col], r->len[role_col]);
 
 		if (!v)
 			goto nomem;
-		row->role_value = r.field[s->role_col];
+		row->role_value = r->field[role_col];
 		row->role_index = v->idx;
 		row->role = v->name;
 	}
 	for (i = 0; i < s->nq; i++) {
-		size_t k = s->qcol[i];
+		size_t k = w ? w->qcol[i] : s->qcol[i];
 
-		s->answer[i] = k == SURVEY_NO_COLUMN ? "" : r.field[k];
-		s->answer_len[i] = k == SURVEY_NO_COLUMN ? 0 : r.len[k];
+		s->answer[i] = k == SURVEY_NO_COLUMN ? "" : r->field[k];
+		s->answer_len[i] = k == SURVEY_NO_COLUMN ? 0 : r->len[k];
 	}
 	row->answer = s->answer;
 	row->answer_len = s->answer_len;
@@ -428,6 +560,71 @@ int survey_next(struct survey *s, struct survey_row *row, struct kerr *e)
 nomem:
 	kerr_set(e, KERR_NOMEM, "out of memory");
 	return -KERR_NOMEM;
+}
+
+/* Whether the respondent of file row r evidently missed wave w of a wide
+ * export: no answer to any question in it, and no role either where the
+ * role has a column per wave.  (With one role column a blank answer and a
+ * missed wave look the same, and the row is given as a blank answer.) */
+static int wave_missed(const struct survey *s, const table_row *r, const struct wide_wave *w)
+{
+	if (!s->c->role_by_wave.n || (w->role_col != SURVEY_NO_COLUMN
+	    && !blank(r->field[w->role_col], r->len[w->role_col])))
+		return 0;
+	for (size_t i = 0; i < s->nq; i++)
+		if (w->qcol[i] != SURVEY_NO_COLUMN && !blank(r->field[w->qcol[i]], r->len[w->qcol[i]]))
+			return 0;
+	return 1;
+}
+
+int survey_next(struct survey *s, struct survey_row *row, struct kerr *e)
+{
+	size_t w;
+	int got;
+
+	memset(row, 0, sizeof *row);
+	row->wide_wave = SURVEY_NO_WAVE;
+	row->row_done = 1;
+	for (;;) {
+		if (!s->holding || s->wcur == s->nww) {
+			s->holding = 0;
+			got = table_next(s->rd, &s->held, e);
+			if (got == TABLE_END)
+				return SURVEY_END;
+			if (got < 0 && (got != -KERR_SYNTAX || !s->held.field))
+				return got;
+			s->index++;
+			row->line = s->held.line;
+			row->index = s->index;
+			if (got < 0) {
+				row->nfields = s->held.n;
+				return got;  /* a ragged row: numbered, then skipped */
+			}
+			if (!s->nww)
+				return fill(s, &s->held, NULL, row, e);
+			s->holding = 1;
+			s->wcur = 0;
+			s->given = 0;
+		}
+		/* a wide export: the row once for each wave the respondent
+		 * took part in */
+		w = s->wcur++;
+		if (wave_missed(s, &s->held, &s->ww[w])) {
+			if (s->wcur < s->nww || s->given || !s->wide_whole)
+				continue;
+			row->line = s->held.line;     /* every wave missed, given whole */
+			row->index = s->index;
+			return fill(s, &s->held, NULL, row, e);
+		}
+		s->given = 1;
+		while (s->wcur < s->nww && wave_missed(s, &s->held, &s->ww[s->wcur]))
+			s->wcur++;
+		row->line = s->held.line;
+		row->index = s->index;
+		row->wide_wave = w;
+		row->row_done = s->wcur == s->nww;
+		return fill(s, &s->held, &s->ww[w], row, e);
+	}
 }
 
 int survey_dup_error(const struct survey *s, const struct survey_row *row, struct kerr *e)
@@ -459,6 +656,16 @@ int survey_find_column(const struct survey *s, const char *name, size_t *idx, st
 const struct table *survey_table(const struct survey *s)
 {
 	return s->rd;
+}
+
+size_t survey_wide_nwaves(const struct survey *s)
+{
+	return s->nww;
+}
+
+const char *survey_wide_wave(const struct survey *s, size_t i)
+{
+	return i < s->nww ? s->ww[i].name : NULL;
 }
 
 const char *survey_file(const struct survey *s)

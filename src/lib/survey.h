@@ -20,6 +20,12 @@
  * cell; "(alle)" when the survey has no such column.  Each distinct value
  * is resolved once and remembered, so the per-row cost is a hash lookup.
  *
+ * A wide panel export (the descriptor names each question's column per
+ * wave, struct corpus_bywave) gives each file row once per wave, with that
+ * wave's answers and role, skipping a wave the respondent evidently missed
+ * (no answer and, with a role column per wave, no role): every command
+ * then counts and stores it as it would the same export in long shape.
+ *
  * Rows come from table.h: CSV (any separator, UTF-8 or Windows-1252), SPSS
  * .sav/.zsav, Stata .dta or an .xlsx sheet; a labelled value reads as its
  * label, and the descriptor may name a wave or role by its code instead.
@@ -61,6 +67,11 @@ struct survey_opts {
 	int optional_questions;    /* 1: a question column that is missing is left
 	                              out (SURVEY_NO_COLUMN), not an error */
 	const char *sheet;         /* an .xlsx survey: this sheet; NULL = the first */
+	int wide_whole;            /* a wide export: a file row in which the
+	                              respondent missed every wave is given too,
+	                              once, with wide_wave SURVEY_NO_WAVE (for a
+	                              writer that copies every file row; what
+	                              counts answers skips it) */
 };
 
 struct survey_row {
@@ -79,7 +90,14 @@ struct survey_row {
 	size_t nfields;            /* every column of the row, in header order */
 	const char *const *field;
 	const size_t *len;
+	size_t wide_wave;          /* a wide export: this row's wave, an index for
+	                              survey_wide_wave; SURVEY_NO_WAVE for a long
+	                              export and for a row given by wide_whole */
+	int row_done;              /* 1 on the last row given for its file row
+	                              (every row of a long export) */
 };
+
+#define SURVEY_NO_WAVE ((size_t)-1)
 
 enum { SURVEY_END = 0, SURVEY_ROW = 1 };
 
@@ -111,6 +129,11 @@ int survey_dup_error(const struct survey *s, const struct survey_row *row, struc
 
 /* Free the survey and close its file.  NULL is a no-op. */
 void survey_close(struct survey *s);
+
+/* A wide export's waves, in the order its rows come (0 for a long export),
+ * and the group name of each. */
+size_t survey_wide_nwaves(const struct survey *s);
+const char *survey_wide_wave(const struct survey *s, size_t i);
 
 /* The file's name as used in messages ("<stdin>" for standard input). */
 const char *survey_file(const struct survey *s);

@@ -5,11 +5,18 @@
 # tally --db, migrate's before/after, review --export and agree all agree
 # with the gold counts made by corpora/panel/make-panel.py (not by koder),
 # also when only one wave has decisions; diff --db and diff CORPUS agree.
+# The same checks run on the study as a wide export (one row per staff
+# member, each wave's answer and work function in columns of their own, as
+# a panel often comes from SPSS): as CSV, and as a .sav written by PSPP
+# with the work functions as value labels; and the wide export is written
+# back wide, each wave's 0/1 columns adding up to the gold.
 set -u
 K=$KODER
-P=$ROOT/corpora/panel
 cd "$TMP" || exit 1
 fail() { echo "FAIL: $*"; exit 1; }
+check() { # P NAME: the checks on corpus P, in directory NAME
+P=$1
+mkdir -p "$TMP/$2" && cd "$TMP/$2" || exit 1
 # wave;role;category;x;y from a tally CSV
 cells() { awk -F';' 'NR > 1 { print $3 ";" $4 ";" $5 ";" $8 ";" $9 }' | sort; }
 tail -n +2 $P/gold-counts.csv | sort >gold.txt
@@ -71,5 +78,89 @@ $K diff --db p.db $P/codebook.json $P/codebook.json >d1.txt 2>/dev/null
 $K diff $P/codebook.json $P/codebook.json $P >d2.txt 2>/dev/null
 diff <(sed -n '/^Anført/,$p' d1.txt | sort) <(sed -n '/^Anført/,$p' d2.txt | sort) \
 	|| fail "diff --db and diff CORPUS disagree"
+# 8. a wide export is written back wide: one row per staff member, each
+#    wave's 0/1 columns summing to that wave's X (and counting its Y)
+if [ "$2" != long ]; then
+	ext=csv
+	[ "$2" = wide-sav ] && ext=sav
+	$K export --db p.db -o "wide.$ext" "$P" 2>err || { cat err; fail "export of the wide panel"; }
+	if [ "$ext" = sav ]; then
+		pspp-convert wide.sav wide.csv 2>err || { cat err; fail "pspp-convert"; }
+	fi
+	python3 - wide.csv gold.txt "$ext" <<'PY' || fail "the wide export's columns differ from the gold"
+import csv, sys
+ext = sys.argv[3]
+f = open(sys.argv[1], encoding="utf-8-sig", newline="")
+rows = list(csv.DictReader(f, delimiter=";" if ext == "csv" else ","))
+want = {}
+for line in open(sys.argv[2]):
+    wave, role, cat, x, y = line.strip().split(";")
+    x0, y0 = want.get((wave, cat), (0, 0))
+    want[(wave, cat)] = (x0 + int(x), y0 + int(y))
+assert len(rows) == 86, len(rows)
+bad = []
+for (wave, cat), (x, y) in want.items():
+    col = [r[f"samarbejde_{wave}_{cat}"].strip() for r in rows]
+    got = (sum(v in ("1", "1.00", "1.0") for v in col), sum(v not in ("", ".") for v in col))
+    if got != (x, y):
+        bad.append((wave, cat, (x, y), got))
+assert not bad, bad[:5]
+PY
+fi
 engine=$(cells <engine.csv | diff - gold.txt | grep -c '^>')
-echo "REPORT panel: $ncells X/Y cells: tally --codes, tally --db, migrate before/after, export and agree ($want pairs) equal the gold; the engine alone differs from it in $engine cells"
+echo "REPORT panel ($2): $ncells X/Y cells: tally --codes, tally --db, migrate before/after, export and agree ($want pairs) equal the gold; the engine alone differs from it in $engine cells"
+}
+
+# The wide exports, made from the long one (not by koder).
+mkdir -p wide
+python3 - "$ROOT/corpora/panel" wide <<'PY' || fail "making the wide export"
+import csv, json, shutil, sys
+src, dst = sys.argv[1], sys.argv[2]
+rows = list(csv.DictReader(open(f"{src}/survey.csv", encoding="utf-8-sig"), delimiter=";"))
+waves = ["Nulpunkt", "Midtvejs", "Afslutning"]
+by = {}
+for r in rows:
+    d = by.setdefault(r["Medarbejder-ID"], {"Medarbejder-ID": r["Medarbejder-ID"], "Kommune": r["Kommune"]})
+    i = waves.index(r["Runde"]) + 1
+    d[f"Stilling_{i}"] = r["Stilling"]
+    d[f"Q5_{i}"] = r["Samarbejde med virksomheder"]
+cols = ["Medarbejder-ID", "Kommune"] + [f"Stilling_{i}" for i in (1, 2, 3)] + [f"Q5_{i}" for i in (1, 2, 3)]
+with open(f"{dst}/survey.csv", "w", newline="", encoding="utf-8") as f:
+    w = csv.DictWriter(f, cols, delimiter=";")
+    w.writeheader()
+    for d in by.values():
+        w.writerow({c: d.get(c, "") for c in cols})
+with open(f"{dst}/survey.tsv", "w", encoding="utf-8") as f:   # for PSPP
+    for d in by.values():
+        f.write("\t".join(d.get(c, "") or " " for c in cols) + "\n")
+for n in ("gold-all.csv", "gold-counts.csv", "gold-nulpunkt.csv", "codebook.json"):
+    shutil.copy(f"{src}/{n}", dst)
+cj = json.load(open(f"{src}/corpus.json", encoding="utf-8"))
+cj["columns"] = {"id": "Medarbejder-ID", "by": ["Kommune"],
+                 "role": {w: f"Stilling_{i}" for i, w in enumerate(waves, 1)}}
+cj["questions"][0]["column"] = {w: f"Q5_{i}" for i, w in enumerate(waves, 1)}
+json.dump(cj, open(f"{dst}/corpus.json", "w", encoding="utf-8"), ensure_ascii=False)
+PY
+check "$ROOT/corpora/panel" long
+check "$TMP/wide" wide-csv
+if command -v pspp >/dev/null; then
+	cp -r "$TMP/wide" "$TMP/wsav"
+	cat >"$TMP/wsav/w.sps" <<EOF
+GET DATA /TYPE=TXT /FILE='$TMP/wsav/survey.tsv' /ENCODING='UTF-8'
+  /ARRANGEMENT=DELIMITED /FIRSTCASE=1 /DELIMITERS='\t'
+  /VARIABLES=id A8 Kommune A20 s1 A40 s2 A40 s3 A40 Q5_1 A600 Q5_2 A600 Q5_3 A600.
+AUTORECODE VARIABLES=s1 s2 s3 /INTO Stilling_1 Stilling_2 Stilling_3 /GROUP.
+* a wave missed: no work function (blank sorts first, code 1).
+RECODE Stilling_1 Stilling_2 Stilling_3 (1=SYSMIS).
+VARIABLE LABELS id 'Medarbejder-ID'.
+DELETE VARIABLES s1 s2 s3.
+SAVE OUTFILE='$TMP/wsav/survey.sav'.
+EOF
+	pspp "$TMP/wsav/w.sps" >"$TMP/wsav/pspp.log" 2>&1 || { cat "$TMP/wsav/pspp.log"; fail "pspp"; }
+	sed -i 's/"survey.csv"/"survey.sav"/' "$TMP/wsav/corpus.json"
+	check "$TMP/wsav" wide-sav
+elif [ -n "${CI:-}" ]; then
+	fail "pspp is missing (make deps installs it)"
+else
+	echo "REPORT panel (wide-sav): not run, no pspp"
+fi

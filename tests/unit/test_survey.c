@@ -3,7 +3,8 @@
  * the descriptor lacks kept as written (trimmed) or, without a list, folded
  * to the first spelling; blank cells "(ukendt)", no column "(alle)"; the
  * duplicate check keyed by (wave, id), so a panel id in two waves is no
- * duplicate, and its error naming both lines. */
+ * duplicate, and its error naming both lines; a wide panel export read once
+ * per wave. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -242,10 +243,60 @@ static void missing_columns(void **state)
 	kerr_list_release(&errs);
 }
 
+/* A wide panel export read through a descriptor: each row once per wave, in
+ * the descriptor's wave order whatever the map's order, with that wave's
+ * answer and role; a wave missed (no answer, no role) gives no row; the
+ * duplicate check still keyed by (wave, id). */
+static void wide_rows(void **state)
+{
+	struct corpus c;
+	struct survey *s = NULL;
+	struct survey_row row;
+	struct kerr_list errs = KERR_LIST_INIT;
+	struct kerr e;
+	const char *want[][4] = {
+		{ "1", "Nulpunkt", "Leder", "a0" }, { "1", "Afslutning", "Medarbejder", "a1" },
+		{ "2", "Nulpunkt", "Leder", "" }, { "3", "Afslutning", "Leder", "c1" },
+	};
+	size_t n = 0;
+	char path[128];
+
+	(void)state;
+	write_file("w.csv", "id;R0;R1;Q_0;Q_1\n"
+		"1;Leder;Medarbejder;a0;a1\n"
+		"2;Leder;;;\n"          /* took part in Nulpunkt, answered blank */
+		"3;;Leder;;c1\n");      /* missed Nulpunkt */
+	write_file("w.json", "{\"survey\": \"w.csv\", \"columns\": {\"id\": \"id\","
+		" \"role\": {\"Afslutning\": \"R1\", \"Nulpunkt\": \"R0\"}},"
+		" \"waves\": [\"Nulpunkt\", \"Afslutning\"],"
+		" \"questions\": [{\"id\": \"q\", \"codebook\": \"cb.json\","
+		" \"column\": {\"Afslutning\": \"Q_1\", \"Nulpunkt\": \"Q_0\"}}]}");
+	snprintf(path, sizeof path, "%s/w.json", dir);
+	assert_int_equal(corpus_load(&c, path, &errs), 0);
+	assert_int_equal(corpus_by_wave(&c), 1);
+	assert_int_equal(survey_open(&s, &c, NULL, NULL, &errs), 0);
+	kerr_clear(&e);
+	while (survey_next(s, &row, &e) == SURVEY_ROW) {
+		assert_true(n < 4);
+		assert_string_equal(row.respondent, want[n][0]);
+		assert_string_equal(row.wave, want[n][1]);
+		assert_string_equal(row.role, want[n][2]);
+		assert_int_equal(row.answer_len[0], strlen(want[n][3]));
+		assert_memory_equal(row.answer[0], want[n][3], row.answer_len[0]);
+		assert_int_equal(row.dup_line, 0);
+		n++;
+	}
+	assert_int_equal(n, 4);
+	survey_close(s);
+	corpus_release(&c);
+	kerr_list_release(&errs);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(waves_and_roles),
+		cmocka_unit_test(wide_rows),
 		cmocka_unit_test(duplicates),
 		cmocka_unit_test(duplicates_many),
 		cmocka_unit_test(missing_columns),
