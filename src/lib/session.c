@@ -56,6 +56,7 @@ struct table {
 	char *question, *version;
 	size_t answers;           /* answers of the question when loaded */
 	int refs;
+	int shared;               /* in the registry; else an adjudication's own */
 	struct ans *a;
 	size_t n, cap;
 	uint32_t *byid;           /* indexes in `a` sorted by answer id */
@@ -305,6 +306,7 @@ static pthread_mutex_t tables_lock = PTHREAD_MUTEX_INITIALIZER;
 struct build {
 	struct table *t;
 	const struct codebook *cb;
+	int adjudicate;           /* only answers in dispute or adjudicated */
 	int nomem;
 };
 
@@ -403,6 +405,8 @@ static int load_final(void *ctx, const struct store_final *f)
 	struct ans *x;
 	int rc;
 
+	if (b->adjudicate && !f->disputed && !f->adjudicated)
+		return 0;
 	if (t->n >= UINT32_MAX - 1)
 		return KERR_NOMEM;
 	if (grow((void **)&t->a, &t->cap, t->n + 1, sizeof(*t->a)))
@@ -479,8 +483,8 @@ static void sort_byid(uint32_t *idx, size_t n, const struct ans *a)
 #undef KEY
 }
 
-static int table_build(struct session *ss, size_t answers, struct table **out,
-	struct kerr *e)
+static int table_build(struct session *ss, size_t answers, int adjudicate,
+	struct table **out, struct kerr *e)
 {
 	struct build b = { 0 };
 	size_t i;
@@ -490,6 +494,7 @@ static int table_build(struct session *ss, size_t answers, struct table **out,
 	if (!(b.t = calloc(1, sizeof(*b.t))))
 		return nomem(e);
 	b.cb = ss->cb;
+	b.adjudicate = adjudicate;
 	b.t->s = ss->s;
 	b.t->answers = answers;
 	b.t->refs = 1;
@@ -519,9 +524,13 @@ static int table_build(struct session *ss, size_t answers, struct table **out,
 }
 
 /* The answer table for the session: the shared one of its store handle,
- * question and codebook version (built by the first session, kept while
- * any session uses it, and built again when the question's answers were
- * added to since). */
+ * question and codebook version (built by the first coding session, kept
+ * while any session uses it, and built again when the question's answers
+ * were added to since).  An adjudication with no coding session on its
+ * handle (a server's views thread, a lead adjudicating alone) builds one
+ * of its own with only the answers in dispute, at every load: holding
+ * every answer, and keeping the flags of decisions that are all made
+ * through other handles, would cost it more than it saves. */
 static int table_get(struct session *ss, struct kerr *e)
 {
 	const char *ver = ss->cb->version ? ss->cb->version : "";
@@ -539,7 +548,13 @@ static int table_get(struct session *ss, struct kerr *e)
 	if (t) {
 		t->refs++;
 		rc = 0;
-	} else if (!(rc = table_build(ss, answers, &t, e))) {
+	} else if (ss->mode == SESSION_ADJUDICATE) {
+		pthread_mutex_unlock(&tables_lock);
+		rc = table_build(ss, answers, 1, &t, e);
+		ss->tab = t;
+		return rc;
+	} else if (!(rc = table_build(ss, answers, 0, &t, e))) {
+		t->shared = 1;
 		t->next = tables;
 		tables = t;
 	}
@@ -554,6 +569,10 @@ static void table_put(struct table *t)
 
 	if (!t)
 		return;
+	if (!t->shared) {
+		table_free(t);
+		return;
+	}
 	pthread_mutex_lock(&tables_lock);
 	if (--t->refs == 0) {
 		for (pp = &tables; *pp; pp = &(*pp)->next)
@@ -2251,11 +2270,12 @@ int session_refresh(struct session *ss, struct kerr *e)
 	 * mode or window) and, adjudicating, whether they are in dispute.  An
 	 * answer that came into dispute or left it makes the items be loaded
 	 * again from the table, as does a table read again. */
-	if ((rc = table_current(ss, &current, e)) || (!current && (rc = table_resync(ss, e)))) {
+	if (ss->tab->shared && ((rc = table_current(ss, &current, e))
+	    || (!current && (rc = table_resync(ss, e))))) {
 		ss->nview = ss->cur = 0;
 		return rc;
 	}
-	if (ss->seen_epoch == ss->tab->epoch) {
+	if (ss->tab->shared && ss->seen_epoch == ss->tab->epoch) {
 		const struct table *t = ss->tab;
 		int reload = 0;
 

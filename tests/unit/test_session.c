@@ -674,6 +674,17 @@ static void test_flags_live(void **state)
 	assert_int_equal(session_decide_set(anna, id[1], TID, NULL, NULL), 0);
 	assert_int_equal(session_refresh(lead, NULL), 0);
 	assert_int_equal(session_count(lead), 1);
+	/* alone on its handle, an adjudication reads the disputes itself */
+	assert_int_equal(store_open(&s2, store_path(s), 0, NULL), 0);
+	cara = open_as(s2, "lead2", SESSION_ADJUDICATE);
+	assert_int_equal(session_count(cara), 1);
+	assert_int_equal(session_view_id(cara, 0), id[0]);
+	assert_int_equal(session_decide_set(bo, id[2], AFSTAND, NULL, NULL), 0);
+	assert_int_equal(session_decide_set(anna, id[2], TID, NULL, NULL), 0);
+	assert_int_equal(session_refresh(cara, NULL), 0);
+	assert_int_equal(session_count(cara), 2);
+	session_close(cara);
+	store_close(s2);
 	session_close(annadj);
 	session_close(lead);
 	session_close(anna);
