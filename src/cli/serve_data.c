@@ -786,10 +786,34 @@ static int r_category(struct call *k, cJSON **out)
 			*k->status = 400;
 		return fail_e(k, rc);
 	}
-	/* Every session moves to the new version: reopened when next used. */
-	close_sessions(k->d);
+	/* Every session moves to the new version, reopened when next used.
+	 * The caller's is opened at once, while its old one still holds the
+	 * answer table, so that the new version's table is derived from it in
+	 * memory (session.c's table_derive) instead of every answer being read
+	 * from the store again on this thread; if that fails the next request
+	 * opens it. */
+	{
+		struct session *hold = k->who->ss[0], *fresh = NULL;
+		struct kerr ignore;
+
+		k->who->ss[0] = NULL;
+		close_sessions(k->d);
+		if (hold && !session_open(&fresh, k->d->s, k->d->question, k->who->name,
+				SESSION_CODE, &ignore)) {
+			enum session_order o = k->who->order_set[0]
+				? (enum session_order)k->who->order[0] : (enum session_order)k->d->order;
+
+			if (o != SESSION_ORDER_SURVEY && session_set_order(fresh, o, &ignore)) {
+				session_close(fresh);
+				fresh = NULL;
+			}
+		}
+		session_close(hold);
+		k->who->ss[0] = fresh;
+	}
 	k->d->gen++;
 	k->d->cbgen++;
+	k->who->refreshed[0] = k->d->gen;
 	*out = cJSON_CreateObject();
 	cJSON_AddStringToObject(*out, "version", version.data);
 	cJSON_AddStringToObject(*out, "file", path.data);

@@ -523,6 +523,64 @@ static int table_build(struct session *ss, size_t answers, int adjudicate,
 	return 0;
 }
 
+/* The table of a new codebook version from the table of another version
+ * of the same store handle and question (a category was added while
+ * coding): the answers, their suggestions as stored and their dispute
+ * flags are the same, only the code bits follow the new codebook.  A copy
+ * in memory, where building it again would read every answer and decision
+ * from the store on the request thread of a server.  *out as
+ * table_build's. */
+static int table_derive(struct session *ss, const struct table *src, struct table **out,
+	struct kerr *e)
+{
+	const struct codebook *cb = ss->cb;
+	struct table *t = calloc(1, sizeof(*t));
+
+	*out = NULL;
+	if (!t)
+		return nomem(e);
+	t->s = src->s;
+	t->answers = src->answers;
+	t->refs = 1;
+	t->read_at = src->read_at;
+	t->accounted = src->accounted;
+	t->question = strdup(src->question);
+	t->version = strdup(cb->version ? cb->version : "");
+	t->a = malloc((src->n + 1) * sizeof(*t->a));
+	t->byid = malloc((src->n + 1) * sizeof(*t->byid));
+	t->touched = calloc(src->n + 1, sizeof(*t->touched));
+	t->wave_names = calloc(src->nwaves + 1, sizeof(*t->wave_names));
+	if (!t->question || !t->version || !t->a || !t->byid || !t->touched || !t->wave_names)
+		goto oom;
+	for (; t->nwaves < src->nwaves; t->nwaves++)
+		if (!(t->wave_names[t->nwaves] = strdup(src->wave_names[t->nwaves])))
+			goto oom;
+	memcpy(t->byid, src->byid, src->n * sizeof(*t->byid));
+	for (; t->n < src->n; t->n++) {
+		const struct ans *a = &src->a[t->n];
+		struct ans *x = &t->a[t->n];
+		/* the block's last string follows extra's (see ans_strings) */
+		const char *last = a->extra + strlen(a->extra) + 1;
+		size_t len = (size_t)(last - a->blk) + strlen(last) + 1;
+
+		*x = *a;
+		if (!(x->blk = malloc(len)))
+			goto oom;
+		memcpy(x->blk, a->blk, len);
+#define REBASE(f) (x->f = x->f ? x->blk + (a->f - a->blk) : NULL)
+		REBASE(respondent); REBASE(wave); REBASE(role); REBASE(place);
+		REBASE(text); REBASE(extra); REBASE(sugg_codes);
+#undef REBASE
+		x->sugg = project_code_bits(cb, x->sugg_codes);
+		x->uncertain = x->sugg == 0 || (cb->andet >= 0 && x->sugg == (uint64_t)1 << cb->andet);
+	}
+	*out = t;
+	return 0;
+oom:
+	table_free(t);
+	return nomem(e);
+}
+
 /* The answer table for the session: the shared one of its store handle,
  * question and codebook version (built by the first coding session, kept
  * while any session uses it, and built again when the question's answers
@@ -545,6 +603,26 @@ static int table_get(struct session *ss, struct kerr *e)
 		if (t->s == ss->s && t->answers == answers && !strcmp(t->question, ss->question)
 		    && !strcmp(t->version, ver))
 			break;
+	if (!t) {
+		/* another version's table of the same answers: derived from it */
+		const struct table *o;
+
+		for (o = tables; o; o = o->next)
+			if (o->s == ss->s && o->answers == answers && !strcmp(o->question, ss->question))
+				break;
+		if (o && !(rc = table_derive(ss, o, &t, e))) {
+			t->shared = 1;
+			t->next = tables;
+			tables = t;
+			pthread_mutex_unlock(&tables_lock);
+			ss->tab = t;
+			return 0;
+		}
+		if (o) {
+			pthread_mutex_unlock(&tables_lock);
+			return rc;
+		}
+	}
 	if (t) {
 		t->refs++;
 		rc = 0;

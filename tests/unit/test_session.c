@@ -692,6 +692,58 @@ static void test_flags_live(void **state)
 	store_close(s);
 }
 
+/* A new codebook version while coders work (a category added): the next
+ * session's table is derived from the old version's, its code bits
+ * following the new codebook (andet moves up one), its dispute flags kept. */
+static void test_new_version_derived(void **state)
+{
+	static const char v3[] =
+		"{\"id\": \"t\", \"version\": 3, \"title\": \"T\", \"language\": \"da\",\n"
+		" \"categories\": [\n"
+		"  {\"id\": \"tid\", \"label\": \"Manglende tid\", \"include\": [\"tid\"]},\n"
+		"  {\"id\": \"afstand\", \"label\": \"Afstand\", \"include\": [\"afstand\"]},\n"
+		"  {\"id\": \"boevl\", \"label\": \"Bøvl\", \"include\": [\"bøvl\"]},\n"
+		"  {\"id\": \"andet\", \"label\": \"Andet\"}\n"
+		" ]}\n";
+	long long id[5];
+	struct store *s = fresh(id);
+	struct session *anna = open_as(s, "anna", SESSION_CODE);
+	struct session *bo = open_as(s, "bo", SESSION_CODE);
+	struct session *cara;
+	struct session_answer a;
+	char path[300];
+	FILE *f;
+
+	(void)state;
+	assert_int_equal(session_decide_set(anna, id[1], AFSTAND, NULL, NULL), 0);
+	assert_int_equal(session_decide_set(bo, id[1], TID, NULL, NULL), 0);
+	snprintf(path, sizeof(path), "%s/t3.json", dir);
+	assert_non_null(f = fopen(path, "w"));
+	fputs(v3, f);
+	fclose(f);
+	assert_int_equal(project_set_codebook(s, "q", path, NULL), 0);
+	cara = open_as(s, "cara", SESSION_CODE);
+	assert_int_equal(session_count(cara), 5);
+	assert_int_equal(session_answer(cara, id[2], &a, NULL), 0);
+	assert_string_equal(a.text, "noget helt andet");
+	assert_int_equal(a.suggested_set, (uint64_t)1 << 3);     /* andet, now fourth */
+	assert_int_equal(session_answer(cara, id[4], &a, NULL), 0);
+	assert_int_equal(a.suggested_set, TID | AFSTAND);
+	assert_string_equal(a.respondent, "2");
+	assert_int_equal(session_set_filter(cara, SESSION_DISPUTED, 0, NULL), 0);
+	assert_int_equal(session_view_count(cara), 1);
+	assert_int_equal(session_view_id(cara, 0), id[1]);
+	assert_int_equal(session_set_filter(cara, SESSION_UNCERTAIN, 0, NULL), 0);
+	assert_int_equal(session_view_count(cara), 1);
+	assert_int_equal(session_view_id(cara, 0), id[2]);
+	session_close(anna);
+	session_close(bo);
+	assert_int_equal(session_answer(cara, id[0], &a, NULL), 0);   /* its own copy */
+	assert_string_equal(a.text, "ingen tid til det");
+	session_close(cara);
+	store_close(s);
+}
+
 struct rows {
 	char got[512];
 	size_t n;
@@ -915,6 +967,7 @@ int main(void)
 		cmocka_unit_test(test_samples),
 		cmocka_unit_test(test_shared_answers),
 		cmocka_unit_test(test_flags_live),
+		cmocka_unit_test(test_new_version_derived),
 		cmocka_unit_test(test_order),
 		cmocka_unit_test(test_tally),
 	};
