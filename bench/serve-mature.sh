@@ -6,7 +6,8 @@
 # that touch every coder's work: a coder logging in (the session opens on
 # the answers the others' sessions share), the lead adjudicating while the
 # others code (the disputes change with every decision), a coder changing
-# the filter after others decided.  Each is a request on the server's one
+# the filter after others decided, a category added while coding (the
+# project moves to a new codebook version).  Each is a request on the server's one
 # request thread, so for as long as it takes every other coder waits.
 # Baseline in the same script: the plain next-answer request, so each
 # figure is also given as a ratio to it.
@@ -24,7 +25,10 @@ if [ ! -f "$C/survey.csv" ] || ! command -v curl >/dev/null; then
 fi
 . "$ROOT/bench/project.lib"
 make_corpus "$N"
-DB="$OUT/serve-mature-$N.db"
+# a directory of its own: an added category's codebook file goes beside the store
+rm -rf "$OUT/serve-mature-$N"
+mkdir -p "$OUT/serve-mature-$N"
+DB="$OUT/serve-mature-$N/p.db"
 store "$N" "$DB" >/dev/null
 python3 - "$DB" <<'PY'
 import random, sqlite3, sys
@@ -84,6 +88,11 @@ for r in $(seq 1 "$ROUNDS"); do
 	f=$([ $((r % 2)) = 0 ] && echo all || echo disputed)
 	ms "$(req "$other" "$base/api/answer?filter=$f")" >>"$W/filter"; echo >>"$W/filter"
 done
+# a category added while coding, and the next request of another coder
+add=$(ms "$(req c01 -X POST -H 'Content-Type: application/json' \
+	-d '{"id":"bench_ny","label":"Ny kategori","pattern":"kaffemaskine*"}' "$base/api/category")")
+grep -q '"version"' "$W/out.json" || { echo "serve-mature: adding a category failed: $(cat "$W/out.json")"; exit 1; }
+after=$(ms "$(req c02 "$base/api/answer?move=next")")
 kill -TERM $pid
 wait $pid || true
 trap - EXIT
@@ -100,3 +109,4 @@ echo "serve-mature: next answer (baseline) p50 $n50 ms, max $nmax ms"
 echo "serve-mature: the first login (reads the answers) $first ms; each later login p50 $l50 ms, max $lmax ms (x$(ratio "$l50" "$n50") the next answer)"
 echo "serve-mature: an adjudication step after a decision p50 $a50 ms, max $amax ms (x$(ratio "$a50" "$n50"))"
 echo "serve-mature: a filter change after a decision p50 $f50 ms, max $fmax ms (x$(ratio "$f50" "$n50"))"
+echo "serve-mature: a category added while coding $add ms, then another coder's next answer $after ms (x$(ratio "$after" "$n50"))"
