@@ -2895,32 +2895,6 @@ static int apply_model(struct rules *r, const struct normalized *ans, struct rul
 	return 0;
 }
 
-/*
- * An answer the no-answer phrases took as no answer, when the model's
- * rescue threshold (model_rescue) says the coders give such answers a
- * category: "ikke noget" asked what helped means nothing helped, "vi ved
- * ikke hvad hinanden laver" is about coordination.  *done is 1 when it
- * coded the category (evidence: the whole answer, from the model).
- * Returns 0 or KERR_NOMEM.
- */
-static int rescue_nonanswer(struct rules *r, const struct normalized *ans,
-			    struct rules_result *res, int *done, struct kerr *e)
-{
-	long c;
-
-	*done = 0;
-	if (!r->model || r->no_model || model_thresholds(r->model)->rescue > 1)
-		return 0;
-	model_score(r->model, ans->key.data, ans->key.len, r->prob);
-	if ((c = model_rescue(model_thresholds(r->model), r->cb, r->prob)) < 0)
-		return 0;
-	res->ncats = res->nev = 0;
-	if (add_cat(res, (size_t)c) || push_ev(&res->ev, &res->nev, &res->ev_cap, (size_t)c,
-					       RULES_MODEL_PATTERN, 0, ans->key_map[ans->key.len]))
-		return kerr_set(e, KERR_NOMEM, "out of memory");
-	*done = 1;
-	return 0;
-}
 
 static int code_nonanswer(const struct codebook *cb, const struct normalized *ans,
 			  struct rules_result *res, struct kerr *e)
@@ -2929,6 +2903,32 @@ static int code_nonanswer(const struct codebook *cb, const struct normalized *an
 	if (add_cat(res, (size_t)cb->ingen_svar)
 	    || push_ev(&res->ev, &res->nev, &res->ev_cap, (size_t)cb->ingen_svar,
 		       RULES_NO_PATTERN, 0, ans->key_map[ans->key.len]))
+		return kerr_set(e, KERR_NOMEM, "out of memory");
+	return 0;
+}
+
+/*
+ * An answer the no-answer phrases took as no answer: coded ingen_svar
+ * (code_nonanswer), unless the model's rescue threshold (model_rescue) says
+ * the coders give such answers a category: "ikke noget" asked what helped
+ * means nothing helped, "vi ved ikke hvad hinanden laver" is about
+ * coordination (then that category, with the whole answer as the model's
+ * evidence).  Returns 0 or KERR_NOMEM.
+ */
+static int code_nonanswer_or_rescue(struct rules *r, const struct normalized *ans,
+				    struct rules_result *res, struct kerr *e)
+{
+	long c = -1;
+
+	if (r->model && !r->no_model && model_thresholds(r->model)->rescue <= 1) {
+		model_score(r->model, ans->key.data, ans->key.len, r->prob);
+		c = model_rescue(model_thresholds(r->model), r->cb, r->prob);
+	}
+	if (c < 0)
+		return code_nonanswer(r->cb, ans, res, e);
+	res->ncats = res->nev = 0;
+	if (add_cat(res, (size_t)c) || push_ev(&res->ev, &res->nev, &res->ev_cap, (size_t)c,
+					       RULES_MODEL_PATTERN, 0, ans->key_map[ans->key.len]))
 		return kerr_set(e, KERR_NOMEM, "out of memory");
 	return 0;
 }
@@ -2950,13 +2950,8 @@ int rules_match(struct rules *r, const struct normalized *ans,
 	if (is_blank(k, len))
 		return code_nonanswer(cb, ans, res, e);
 	if (r->nonsub && len <= NONSUB_MAX_KEY
-	    && pcre2_match(r->nonsub, (PCRE2_SPTR)k, len, 0, 0, r->md, r->mctx) >= 0) {
-		int done;
-
-		if ((rc = rescue_nonanswer(r, ans, res, &done, e)) || done)
-			return rc;
-		return code_nonanswer(cb, ans, res, e);
-	}
+	    && pcre2_match(r->nonsub, (PCRE2_SPTR)k, len, 0, 0, r->md, r->mctx) >= 0)
+		return code_nonanswer_or_rescue(r, ans, res, e);
 	if (r->no_prefilter)
 		for (n = 0; n < r->npats; n++)
 			r->cand[n] = n;
@@ -3086,13 +3081,8 @@ int rules_match(struct rules *r, const struct normalized *ans,
 		return rc;
 	if (!res->ncats)
 		res->nev = 0;  /* evidence of vetoed categories only */
-	if (!res->ncats && short_nonanswer(r, k, len)) {
-		int done;
-
-		if ((rc = rescue_nonanswer(r, ans, res, &done, e)) || done)
-			return rc;
-		return code_nonanswer(cb, ans, res, e);
-	}
+	if (!res->ncats && short_nonanswer(r, k, len))
+		return code_nonanswer_or_rescue(r, ans, res, e);
 	if (r->model && !r->no_model) {
 		int nonsub = 0;
 

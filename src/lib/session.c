@@ -594,7 +594,7 @@ static int table_get(struct session *ss, struct kerr *e)
 	const char *ver = ss->cb->version ? ss->cb->version : "";
 	struct table *t;
 	size_t answers = 0;
-	int rc;
+	int rc = 0;
 
 	if ((rc = store_count_answers(ss->s, ss->question, &answers, e)))
 		return rc;
@@ -603,38 +603,26 @@ static int table_get(struct session *ss, struct kerr *e)
 		if (t->s == ss->s && t->answers == answers && !strcmp(t->question, ss->question)
 		    && !strcmp(t->version, ver))
 			break;
-	if (!t) {
-		/* another version's table of the same answers: derived from it */
-		const struct table *o;
+	if (t) {
+		t->refs++;
+	} else {
+		const struct table *o;   /* another version's table of the same answers */
 
 		for (o = tables; o; o = o->next)
 			if (o->s == ss->s && o->answers == answers && !strcmp(o->question, ss->question))
 				break;
-		if (o && !(rc = table_derive(ss, o, &t, e))) {
+		if (!o && ss->mode == SESSION_ADJUDICATE) {
+			pthread_mutex_unlock(&tables_lock);
+			rc = table_build(ss, answers, 1, &t, e);   /* its own */
+			ss->tab = t;
+			return rc;
+		}
+		rc = o ? table_derive(ss, o, &t, e) : table_build(ss, answers, 0, &t, e);
+		if (!rc) {
 			t->shared = 1;
 			t->next = tables;
 			tables = t;
-			pthread_mutex_unlock(&tables_lock);
-			ss->tab = t;
-			return 0;
 		}
-		if (o) {
-			pthread_mutex_unlock(&tables_lock);
-			return rc;
-		}
-	}
-	if (t) {
-		t->refs++;
-		rc = 0;
-	} else if (ss->mode == SESSION_ADJUDICATE) {
-		pthread_mutex_unlock(&tables_lock);
-		rc = table_build(ss, answers, 1, &t, e);
-		ss->tab = t;
-		return rc;
-	} else if (!(rc = table_build(ss, answers, 0, &t, e))) {
-		t->shared = 1;
-		t->next = tables;
-		tables = t;
 	}
 	pthread_mutex_unlock(&tables_lock);
 	ss->tab = t;
@@ -684,19 +672,29 @@ static size_t table_find(const struct table *t, long long id)
 	return SIZE_MAX;
 }
 
-/* Whether the table's dispute flags still account for every decision in
- * the store (see struct table); 0 or a store error. */
-static int table_current(struct session *ss, int *current, struct kerr *e)
-{
-	const struct table *t = ss->tab;
-	long long last;
-	int rc;
+/* An answer's dispute flags, as store_each_final has them, from its
+ * coders' current decisions with codes, given one by one (dispute_add):
+ * adjudicated when one of them is final, disputed when the others' codes
+ * differ and none is. */
+struct dispute {
+	const char *first;        /* the first non-final codes (kept by pointer) */
+	int differs, final;
+};
 
-	*current = 0;
-	if ((rc = store_last_decision(ss->s, &last, e)))
-		return rc;
-	*current = t->read_at >= 0 && last - t->read_at == t->accounted;
-	return 0;
+static void dispute_add(struct dispute *d, const char *codes, int final)
+{
+	if (final)
+		d->final = 1;
+	else if (!d->first)
+		d->first = codes;
+	else if (!store_codes_equal(d->first, codes))
+		d->differs = 1;
+}
+
+static void dispute_set(const struct dispute *d, struct ans *x)
+{
+	x->disputed = d->differs && !d->final;
+	x->adjudicated = d->final;
 }
 
 /* Reading every coder's current decisions again for the dispute flags:
@@ -705,40 +703,34 @@ struct resync {
 	struct table *t;
 	size_t idx;               /* the entry whose rows are coming */
 	long long answer;
-	struct buf first;         /* the first coder's codes on it */
-	int have_first, differs, final;
+	struct dispute d;
+	struct buf first;         /* d.first's copy: a row's strings go with it */
 };
 
 static void resync_flush(struct resync *c)
 {
-	if (c->idx != SIZE_MAX) {
-		c->t->a[c->idx].disputed = c->differs && !c->final;
-		c->t->a[c->idx].adjudicated = c->final;
-	}
+	if (c->idx != SIZE_MAX)
+		dispute_set(&c->d, &c->t->a[c->idx]);
 }
 
 static int resync_row(void *ctx, const struct store_decision *d)
 {
 	struct resync *c = ctx;
+	const char *codes = d->codes;
 
 	if (d->answer_id != c->answer) {
 		resync_flush(c);
 		c->answer = d->answer_id;
 		c->idx = table_find(c->t, d->answer_id);
-		c->have_first = c->differs = c->final = 0;
+		memset(&c->d, 0, sizeof(c->d));
 	}
-	/* as store_each_final has it: coders' current decisions differ and
-	 * none of them is an adjudication */
-	if (d->final) {
-		c->final = 1;
-	} else if (!c->have_first) {
+	if (!d->final && !c->d.first) {
 		buf_reset(&c->first);
-		if (buf_adds(&c->first, d->codes))
+		if (buf_adds(&c->first, codes))
 			return KERR_NOMEM;
-		c->have_first = 1;
-	} else if (!store_codes_equal(c->first.data, d->codes)) {
-		c->differs = 1;
+		codes = c->first.data;
 	}
+	dispute_add(&c->d, codes, d->final);
 	return 0;
 }
 
@@ -772,6 +764,26 @@ static int table_resync(struct session *ss, struct kerr *e)
 	t->read_at = last;
 	t->accounted = 0;
 	return 0;
+}
+
+/* Bring a shared table's dispute flags up to date: they account for every
+ * decision in the store when the newest decision's id rose by exactly the
+ * decisions written through its sessions since they were read (see struct
+ * table); else they are read again.  An adjudication's own table is read
+ * whole at every load.  0 or a store error. */
+static int table_catch_up(struct session *ss, struct kerr *e)
+{
+	const struct table *t = ss->tab;
+	long long last;
+	int rc;
+
+	if (!t->shared)
+		return 0;
+	if ((rc = store_last_decision(ss->s, &last, e)))
+		return rc;
+	if (t->read_at >= 0 && last - t->read_at == t->accounted)
+		return 0;
+	return table_resync(ss, e);
 }
 
 /* ================================================================ items */
@@ -947,45 +959,32 @@ static int apply_mine(struct session *ss, struct item *it, const struct history 
 	return ss->nomem ? nomem(e) : 0;
 }
 
-/* The answer's dispute flags in the shared table from its history `h`, as
- * store_each_final has them: each coder's current row with codes counts;
- * adjudicated when one of them is final, disputed when the others' codes
- * differ and none is.  `touch`: a decision was just written on it, which
- * the other sessions on the table pick up (session_refresh). */
+/* Whether row i of `h` is its coder's current row (no later one). */
+static int hrow_current(const struct history *h, size_t i)
+{
+	size_t j;
+
+	for (j = i + 1; j < h->n; j++)
+		if (!strcmp(h->r[j].coder, h->r[i].coder))
+			return 0;
+	return 1;
+}
+
+/* The answer's dispute flags in the shared table from its history `h`
+ * (struct dispute).  `touch`: a decision was just written on it, which the
+ * other sessions on the table pick up (session_refresh). */
 static void apply_flags(struct session *ss, struct item *it, const struct history *h,
 	int touch)
 {
-	struct table *t = ss->tab;
-	const char *seen[64], *first = NULL;
-	size_t i, j, nseen = 0;
-	int differs = 0, final = 0, many = 0;
+	struct dispute d = { NULL, 0, 0 };
+	size_t i;
 
-	for (i = h->n; i-- > 0;) {
-		const struct hrow *r = &h->r[i];
-
-		for (j = 0; j < nseen && strcmp(seen[j], r->coder); j++)
-			;
-		if (j < nseen)
-			continue;             /* an older row of a coder seen */
-		if (nseen < 64)
-			seen[nseen++] = r->coder;
-		else
-			many = 1;
-		if (!r->codes)
-			continue;
-		if (r->final)
-			final = 1;
-		else if (!first)
-			first = r->codes;
-		else if (!store_codes_equal(first, r->codes))
-			differs = 1;
-	}
-	AN(it)->disputed = differs && !final;
-	AN(it)->adjudicated = final;
-	if (many)                     /* more coders on one answer than kept: read all */
-		t->read_at = -1;
+	for (i = 0; i < h->n; i++)
+		if (h->r[i].codes && hrow_current(h, i))
+			dispute_add(&d, h->r[i].codes, h->r[i].final);
+	dispute_set(&d, AN(it));
 	if (touch)
-		t->touched[it->a] = ++t->gen;
+		ss->tab->touched[it->a] = ++ss->tab->gen;
 }
 
 /* The same, reading the history from the store; with the answer's dispute
@@ -1091,7 +1090,7 @@ static int load(struct session *ss, struct kerr *e)
 {
 	struct table *old = ss->tab;
 	size_t i;
-	int rc, current;
+	int rc;
 
 	/* the new table is taken before the old one is let go, so reloading
 	 * the only session on a table does not build it again */
@@ -1109,7 +1108,7 @@ static int load(struct session *ss, struct kerr *e)
 	table_put(old);
 	if (rc)
 		return rc;
-	if ((rc = table_current(ss, &current, e)) || (!current && (rc = table_resync(ss, e))))
+	if ((rc = table_catch_up(ss, e)))
 		return rc;
 	for (i = 0; i < ss->tab->n; i++) {
 		const struct ans *x = &ss->tab->a[i];
@@ -1467,7 +1466,7 @@ static int cmp_coder(const void *a, const void *b)
 static int read_coders(struct session *ss, struct item *it, struct kerr *e)
 {
 	struct history h;
-	size_t i, j;
+	size_t i;
 	int rc;
 
 	ss->ncoders = 0;
@@ -1478,10 +1477,7 @@ static int read_coders(struct session *ss, struct item *it, struct kerr *e)
 	for (i = 0; i < h.n && !rc; i++) {
 		const struct hrow *r = &h.r[i];
 
-		for (j = i + 1; j < h.n; j++)
-			if (!strcmp(h.r[j].coder, r->coder))
-				break;
-		if (j < h.n || !r->codes)
+		if (!r->codes || !hrow_current(&h, i))
 			continue;       /* not the coder's current row, or undone to nothing */
 		if ((rc = grow((void **)&ss->coders, &ss->capcoders, ss->ncoders + 1,
 				sizeof(*ss->coders))))
@@ -2340,7 +2336,7 @@ int session_refresh(struct session *ss, struct kerr *e)
 	long long keep = it ? AN(it)->id : 0;
 	struct pending_note *pn = NULL;
 	size_t npn = 0, i;
-	int rc, current;
+	int rc;
 
 	/* When the table's flags were not read again since this session
 	 * looked, only the answers decided through another session since can
@@ -2348,8 +2344,7 @@ int session_refresh(struct session *ss, struct kerr *e)
 	 * mode or window) and, adjudicating, whether they are in dispute.  An
 	 * answer that came into dispute or left it makes the items be loaded
 	 * again from the table, as does a table read again. */
-	if (ss->tab->shared && ((rc = table_current(ss, &current, e))
-	    || (!current && (rc = table_resync(ss, e))))) {
+	if ((rc = table_catch_up(ss, e))) {
 		ss->nview = ss->cur = 0;
 		return rc;
 	}
@@ -2358,16 +2353,16 @@ int session_refresh(struct session *ss, struct kerr *e)
 		int reload = 0;
 
 		for (i = 0; i < t->n && !rc && !reload; i++) {
-			struct item *it;
+			struct item *held;
 
 			if (t->touched[i] <= ss->seen_gen)
 				continue;
-			it = item_by_id(ss, t->a[i].id);
+			held = item_by_id(ss, t->a[i].id);
 			if (ss->mode == SESSION_ADJUDICATE
-			    && !it != !(t->a[i].disputed || t->a[i].adjudicated))
+			    && !held != !(t->a[i].disputed || t->a[i].adjudicated))
 				reload = 1;
-			else if (it)
-				rc = sync_mine(ss, it, 0, e);
+			else if (held)
+				rc = sync_mine(ss, held, 0, e);
 		}
 		if (rc) {
 			ss->nview = ss->cur = 0;

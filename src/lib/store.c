@@ -1493,22 +1493,18 @@ int store_each_latest(struct store *s, const char *question, const char *coder,
 	/* One coder's through the coder index, not "?2 IS NULL OR coder = ?2",
 	 * with which SQLite reads every coder's decisions to keep one coder's
 	 * (a login on a big project reads its own few thousand, not 200,000) */
+#define LATEST_OF(last_ids) "SELECT " DECISION_COLS " FROM (" last_ids ") l" \
+	" JOIN decisions d ON d.decision_id = l.last_id" \
+	" JOIN answers a ON a.answer_id = d.answer_id" \
+	" WHERE d.codes IS NOT NULL AND (?1 IS NULL OR a.question = ?1)" \
+	" ORDER BY a.seq, a.answer_id, d.decision_id"
 	if (prepare(s, coder
-			? "SELECT " DECISION_COLS " FROM"
-			  " (SELECT max(decision_id) AS last_id FROM decisions"
-			  "  WHERE coder = ?2 GROUP BY answer_id) l"
-			  " JOIN decisions d ON d.decision_id = l.last_id"
-			  " JOIN answers a ON a.answer_id = d.answer_id"
-			  " WHERE d.codes IS NOT NULL AND (?1 IS NULL OR a.question = ?1)"
-			  " ORDER BY a.seq, a.answer_id, d.decision_id"
-			: "SELECT " DECISION_COLS " FROM"
-			  " (SELECT max(decision_id) AS last_id FROM decisions"
-			  "  GROUP BY answer_id, coder) l"
-			  " JOIN decisions d ON d.decision_id = l.last_id"
-			  " JOIN answers a ON a.answer_id = d.answer_id"
-			  " WHERE d.codes IS NOT NULL AND (?1 IS NULL OR a.question = ?1)"
-			  " ORDER BY a.seq, a.answer_id, d.decision_id", &q, e))
+			? LATEST_OF("SELECT max(decision_id) AS last_id FROM decisions"
+				    " WHERE coder = ?2 GROUP BY answer_id")
+			: LATEST_OF("SELECT max(decision_id) AS last_id FROM decisions"
+				    " GROUP BY answer_id, coder"), &q, e))
 		return KERR_STORE;
+#undef LATEST_OF
 	bind_text(q, 1, question);
 	if (coder)
 		bind_text(q, 2, coder);
