@@ -32,6 +32,8 @@ struct csv_reader {
 	char *dec;          /* decoded UTF-8, RAW_SIZE * 3 bytes */
 	size_t dlen, dpos;
 	int dec_bad;        /* decoding stopped at a byte that is not UTF-8 */
+	int utf16;          /* 0, or the file is UTF-16: 1 little-, 2 big-endian */
+	int sniffed;        /* the first block has been looked at for UTF-16 */
 	enum csv_encoding enc;
 	int forced_enc, bom;
 	char sep;
@@ -70,6 +72,13 @@ static size_t put_utf8(char *o, unsigned cp)
 		o[0] = (char)(0xC0 | (cp >> 6));
 		o[1] = (char)(0x80 | (cp & 0x3F));
 		return 2;
+	}
+	if (cp >= 0x10000) {
+		o[0] = (char)(0xF0 | (cp >> 18));
+		o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+		o[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		o[3] = (char)(0x80 | (cp & 0x3F));
+		return 4;
 	}
 	o[0] = (char)(0xE0 | (cp >> 12));
 	o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
@@ -158,12 +167,88 @@ static size_t span_without(const char *s, size_t n, char a, char b, char c, char
 	return i;
 }
 
+/*
+ * Excel's "Unicode text" is UTF-16LE with a byte-order mark (tab-separated);
+ * other tools write it big-endian or without the mark, which the zero bytes
+ * of ASCII text give away.  Sets r->utf16 and skips the mark.  UTF-32 looks
+ * like UTF-16 with more zeros: it is left for start_reader to refuse.
+ */
+static void sniff_utf16(struct csv_reader *r)
+{
+	const unsigned char *p = r->raw;
+	size_t n = r->rlen;
+
+	if (n >= 4 && (!memcmp(p, "\xFF\xFE\0\0", 4) || !memcmp(p, "\0\0\xFE\xFF", 4)))
+		return;
+	if (n >= 2 && p[0] == 0xFF && p[1] == 0xFE)
+		r->utf16 = 1, r->rpos = 2;
+	else if (n >= 2 && p[0] == 0xFE && p[1] == 0xFF)
+		r->utf16 = 2, r->rpos = 2;
+	else if (n >= 4 && p[0] && !p[1] && p[2] && !p[3])
+		r->utf16 = 1;
+	else if (n >= 4 && !p[0] && p[1] && !p[2] && p[3])
+		r->utf16 = 2;
+	if (r->utf16)
+		r->enc = CSV_ENC_UTF8;   /* what the parser sees */
+}
+
+/* fill() for a UTF-16 file: code units to UTF-8 (two raw bytes give at most
+ * three, a surrogate pair's four give four, so r->dec has room).  A lone
+ * surrogate or an odd last byte stops decoding there (r->dec_bad). */
+static int fill_utf16(struct csv_reader *r)
+{
+	const unsigned char *p = r->raw;
+	size_t i = r->rpos, o = 0;
+	int le = r->utf16 == 1;
+
+	while (i + 1 < r->rlen) {
+		unsigned u = le ? p[i] | (unsigned)p[i + 1] << 8 : (unsigned)p[i] << 8 | p[i + 1];
+
+		if (u >= 0xD800 && u <= 0xDBFF) {
+			unsigned v;
+
+			if (i + 3 >= r->rlen) {
+				if (!r->eof)
+					break;   /* the pair's second half comes with the next read */
+				r->dec_bad = 1;
+				break;
+			}
+			v = le ? p[i + 2] | (unsigned)p[i + 3] << 8 : (unsigned)p[i + 2] << 8 | p[i + 3];
+			if (v < 0xDC00 || v > 0xDFFF) {
+				r->dec_bad = 1;
+				break;
+			}
+			o += put_utf8(r->dec + o, 0x10000 + ((u - 0xD800) << 10) + (v - 0xDC00));
+			i += 4;
+			continue;
+		}
+		if (u >= 0xDC00 && u <= 0xDFFF) {
+			r->dec_bad = 1;
+			break;
+		}
+		o += put_utf8(r->dec + o, u);
+		i += 2;
+	}
+	if (!r->dec_bad && r->eof && i + 1 == r->rlen)
+		r->dec_bad = 1;          /* an odd byte at the end */
+	r->rpos = i;
+	r->dlen = o;
+	r->dpos = 0;
+	return o > 0;
+}
+
 /* Decode as much of the raw block as possible into r->dec.  Returns 1 if
  * there are decoded bytes, 0 at the end, or a KERR code. */
 static int fill(struct csv_reader *r, struct kerr *e)
 {
 	size_t i, o = 0;
 
+	if (r->dec_bad && r->utf16) {
+		kerr_set(e, KERR_ENCODING, "this is not valid UTF-16 (half of a character: a "
+			 "lone surrogate, or an odd byte at the end of the file); the file is "
+			 "damaged: export it again, best as \"CSV UTF-8\"");
+		return set_err(r, e, KERR_ENCODING);
+	}
 	if (r->dec_bad) {
 		kerr_set(e, KERR_ENCODING, "this byte is not UTF-8 although %s; save the "
 			 "file as \"CSV UTF-8\", or give --encoding windows-1252 if it is an "
@@ -184,6 +269,16 @@ static int fill(struct csv_reader *r, struct kerr *e)
 		if (got == 0)
 			r->eof = 1;
 		r->rlen += got;
+	}
+	if (!r->sniffed) {
+		r->sniffed = 1;
+		sniff_utf16(r);
+	}
+	if (r->utf16) {
+		int rc = fill_utf16(r);
+
+		/* nothing decoded: a bad unit (report it), or half a pair (read on) */
+		return rc || (r->eof && !r->dec_bad) ? rc : fill(r, e);
 	}
 	for (i = 0; i < r->rlen; i++) {
 		unsigned char c;
@@ -490,7 +585,8 @@ static int start_reader(struct csv_reader *r, struct kerr *e)
 	if (rc < 0 || rc > 1)
 		return rc;
 	{
-		const char *wide = wide_encoding((const unsigned char *)r->raw, r->rlen);
+		const char *wide = r->utf16 ? NULL
+			: wide_encoding((const unsigned char *)r->raw, r->rlen);
 
 		if (wide) {
 			kerr_set(e, KERR_ENCODING, "the file is %s; save it as \"CSV UTF-8\" instead",
@@ -578,6 +674,14 @@ int csv_open(struct csv_reader **out, FILE *fp, const char *name,
 	return 0;
 }
 
+static int empty_record(const struct csv_reader *r)
+{
+	for (size_t i = 0; i < r->nf; i++)
+		if (r->lens[i])
+			return 0;
+	return 1;
+}
+
 int csv_next(struct csv_reader *r, struct csv_row *row, struct kerr *e)
 {
 	long line = r->line;
@@ -586,7 +690,10 @@ int csv_next(struct csv_reader *r, struct csv_row *row, struct kerr *e)
 	memset(row, 0, sizeof(*row));
 	if (r->done)
 		return CSV_END;
-	rc = read_record(r, &line, e);
+	/* a record of separators only (";;;;;") is a row Excel kept because
+	 * it was formatted, not a respondent: skipped like an empty line */
+	while ((rc = read_record(r, &line, e)) == 1 && r->nf > 1 && empty_record(r))
+		;
 	if (rc == 0) {
 		r->done = 1;
 		return CSV_END;
@@ -680,6 +787,22 @@ static UChar *name_key(const char *s, int32_t *klen)
 		a++;
 	while (b > a && u_isUWhiteSpace(u[b - 1]))
 		b--;
+	/* a run of white space inside is one space: a name copied from a web
+	 * page or Word has no-break spaces ("for\u00A0implementeringen"), one
+	 * typed again may have two spaces or a tab */
+	{
+		int32_t i = a, w = a;
+
+		while (i < b) {
+			if (u_isUWhiteSpace(u[i])) {
+				while (i < b && u_isUWhiteSpace(u[i]))
+					i++;
+				u[w++] = ' ';
+			} else
+				u[w++] = u[i++];
+		}
+		b = w;
+	}
 	m = (b - a) * 3 + 1;
 	v = malloc((size_t)m * sizeof(UChar));
 	f = malloc((size_t)m * 2 * sizeof(UChar));

@@ -19,11 +19,15 @@
  * anything else means Windows-1252 (which every byte is), converted to UTF-8.
  * If the file later turns out not to be UTF-8 after all, csv_next fails with
  * KERR_ENCODING and the line, and the user can force --encoding.  UTF-16
- * files (Excel's "Unicode text") are refused with a message saying so.
+ * (Excel's "Unicode text": little-endian with a byte-order mark, tabs; also
+ * big-endian, or without the mark, told by the zero bytes of ASCII text) is
+ * decoded to UTF-8 whatever --encoding says; UTF-32 is refused with a
+ * message saying so.
  *
  * Line breaks: CRLF, LF and a lone CR all end a record; inside a quoted field
  * CRLF and CR become LF, so answer text always uses "\n".  Entirely empty
- * lines are skipped.  The first record is the header.
+ * lines are skipped, and so are records of separators only (";;;;", a
+ * formatted empty row Excel writes out).  The first record is the header.
  *
  * Ownership: csv_open returns a reader the caller frees with csv_close (which
  * does not close the FILE: the caller opened it).  Row fields and header names

@@ -97,8 +97,16 @@ struct table {
 	size_t *rowoff;
 	size_t rowcap;
 	long xrow;
+	long hrow;            /* the header's row */
+	char *sheet;          /* the sheet's name, for messages */
+	char *part;           /* its part in the archive */
 	int xdone;
 };
+
+/* Rows above the header that hold at most one cell (a title, a date, a
+ * note) are skipped when a row with two or more cells follows within this
+ * many rows: a survey has at least an id and an answer column. */
+#define TITLE_ROWS 10
 
 /* ---------- small helpers ---------- */
 
@@ -751,6 +759,8 @@ static int find_sheet(struct table *t, const char *want, struct buf *part, struc
 		if (!found && id && (!want || (name && csv_name_equal((const char *)name, want)))) {
 			found = 1;
 			rid = xstrdup((const char *)id);
+			free(t->sheet);
+			t->sheet = xstrdup(name ? (const char *)name : "");
 		}
 		xmlFree(name);
 		xmlFree(id);
@@ -962,6 +972,46 @@ static int all_blank(struct table *t, size_t n)
 	return 1;
 }
 
+/* Number of non-empty cells among the first n of the row read. */
+static size_t nonblank(struct table *t, size_t n)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++)
+		k += t->rowbuf.data[t->rowoff[i]] != 0;
+	return k;
+}
+
+/* (Re)start the streaming reader at the top of the sheet's part. */
+static int x_start(struct table *t, struct kerr *e)
+{
+	if (t->xr)
+		xmlFreeTextReader(t->xr);
+	if (t->zf)
+		zip_fclose(t->zf);
+	t->xr = NULL;
+	t->xrow = 0;
+	if (!(t->zf = zip_fopen(t->zip, t->part, 0)))
+		return kerr_set(e, KERR_SYNTAX, "the workbook is damaged (no %s)", t->part);
+	t->xr = xmlReaderForIO(zf_read, zf_close, t->zf, t->part, NULL,
+			       XML_PARSE_NONET | XML_PARSE_HUGE);
+	return t->xr ? 0 : kerr_set(e, KERR_NOMEM, "out of memory");
+}
+
+/* The first row with any cell, into t->rowbuf; 0, or a KERR code. */
+static int x_first_row(struct table *t, size_t *n, struct kerr *e)
+{
+	int rc;
+
+	do {
+		rc = x_row(t, n, e);
+		if (rc <= 0)
+			return rc < 0 ? -rc : (kerr_set(e, KERR_SYNTAX, "the sheet \"%s\" is empty: "
+				"no header row", t->sheet ? t->sheet : ""), KERR_SYNTAX);
+	} while (all_blank(t, *n));
+	return 0;
+}
+
 static int x_open(struct table *t, const char *sheet, struct kerr *e)
 {
 	struct buf part = BUF_INIT;
@@ -981,25 +1031,27 @@ static int x_open(struct table *t, const char *sheet, struct kerr *e)
 		buf_release(&part);
 		return rc;
 	}
-	t->zf = zip_fopen(t->zip, part.data, 0);
-	if (!t->zf) {
-		kerr_set(e, KERR_SYNTAX, "the workbook is damaged (no %s)", part.data);
-		buf_release(&part);
-		return KERR_SYNTAX;
-	}
-	t->xr = xmlReaderForIO(zf_read, zf_close, t->zf, part.data, NULL,
-			       XML_PARSE_NONET | XML_PARSE_HUGE);
+	t->part = xstrdup(part.data);
 	buf_release(&part);
-	if (!t->xr)
+	if (!t->part)
 		return kerr_set(e, KERR_NOMEM, "out of memory");
 	buf_init(&t->rowbuf, 0);
-	/* the header: the first row with any cell */
-	do {
-		rc = x_row(t, &n, e);
-		if (rc <= 0)
-			return rc < 0 ? -rc : (kerr_set(e, KERR_SYNTAX, "the sheet is empty: no header row"),
-					       KERR_SYNTAX);
-	} while (all_blank(t, n));
+	if ((rc = x_start(t, e)) || (rc = x_first_row(t, &n, e)))
+		return rc;
+	/* the header: the first row with any cell, unless that is a title
+	 * (one cell) with a row of two or more cells soon below it */
+	if (nonblank(t, n) <= 1) {
+		long first = t->xrow;
+		int found = 0;
+
+		while (!found && (rc = x_row(t, &n, e)) > 0 && t->xrow - first <= TITLE_ROWS)
+			found = nonblank(t, n) >= 2;
+		if (rc < 0)
+			return -rc;
+		if (!found && ((rc = x_start(t, e)) || (rc = x_first_row(t, &n, e))))
+			return rc;
+	}
+	t->hrow = t->xrow;
 	while (n > 0 && !t->rowbuf.data[t->rowoff[n - 1]])
 		n--;     /* trailing empty header cells are formatting, not columns */
 	t->col = calloc(n ? n : 1, sizeof(*t->col));
@@ -1156,6 +1208,8 @@ void table_close(struct table *t)
 	for (i = 0; i < t->nsst; i++)
 		free(t->sst[i]);
 	free(t->sst);
+	free(t->sheet);
+	free(t->part);
 	buf_release(&t->rowbuf);
 	free(t->rowoff);
 	for (i = 0; t->col && i < t->ncols; i++) {
@@ -1228,7 +1282,7 @@ static int find_by(const struct table *t, const char *name, int by_label, size_t
 			kerr_set(e, KERR_SCHEMA, "columns %zu (\"%s\") and %zu (\"%s\") both answer "
 				 "to \"%s\"; rename one of them", j + 1, table_col_name(t, j), i + 1,
 				 table_col_name(t, i), name);
-			kerr_at(e, t->path, 1, 0);
+			kerr_at(e, t->path, t->fmt == TABLE_XLSX ? t->hrow : 1, 0);
 			kerr_path(e, "%s", name);
 			return KERR_SCHEMA;
 		}
@@ -1254,8 +1308,14 @@ int table_find(const struct table *t, const char *name, size_t *idx, struct kerr
 		return rc;
 	for (i = 0; i < t->ncols; i++)
 		buf_addf(&list, "%s\"%s\"", i ? ", " : "", table_col_name(t, i));
-	kerr_set(e, KERR_NOTFOUND, "no column \"%s\"; the columns are: %s", name, list.data);
-	kerr_at(e, t->path, 1, 0);
+	if (t->fmt == TABLE_XLSX)
+		kerr_set(e, KERR_NOTFOUND, "no column \"%s\" in the header (row %ld of sheet "
+			 "\"%s\"); the columns are: %s; if the header is further down, delete the "
+			 "rows above it, or give the sheet that holds the survey with --sheet",
+			 name, t->hrow, t->sheet ? t->sheet : "", list.data);
+	else
+		kerr_set(e, KERR_NOTFOUND, "no column \"%s\"; the columns are: %s", name, list.data);
+	kerr_at(e, t->path, t->fmt == TABLE_XLSX ? t->hrow : 1, 0);
 	kerr_path(e, "%s", name);
 	buf_release(&list);
 	return KERR_NOTFOUND;

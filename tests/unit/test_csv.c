@@ -180,7 +180,7 @@ static void test_limits_and_broken_files(void **state)
 {
 	static const char big[] = "a;b\n1;0123456789abcdef\n";
 	static const char open_quote[] = "a;b\n1;\"never closed\n2;x\n";
-	static const char utf16[] = "\xFF\xFEi\0d\0";
+	static const char utf32[] = "\xFF\xFE\0\0i\0\0\0";
 	struct csv_opts o = { .encoding = CSV_ENC_AUTO, .max_field = 8 };
 	struct kerr e;
 	struct csv_row row;
@@ -200,15 +200,114 @@ static void test_limits_and_broken_files(void **state)
 	assert_null(r);
 	assert_int_equal(rc, KERR_SYNTAX);
 	fclose(fp);
-	r = OPEN(utf16, NULL);
+	r = OPEN(utf32, NULL);
 	assert_null(r);
 	assert_int_equal(rc, KERR_ENCODING);
+	assert_non_null(strstr(e.msg, "UTF-32"));
 	fclose(fp);
 	r = OPEN("PK\x03\x04\x14\0\0\0", NULL);
 	assert_null(r);
 	assert_int_equal(rc, KERR_SYNTAX);
 	assert_non_null(strstr(e.msg, "Excel workbook"));
 	fclose(fp);
+}
+
+/* UTF-16 (Excel "Unicode text") as bytes: the ASCII/Latin-1 `text` widened,
+ * little- or big-endian, after a byte-order mark if `bom`. */
+static size_t widen(unsigned char *out, const char *text, int le, int bom)
+{
+	size_t o = 0;
+
+	if (bom) {
+		out[o++] = le ? 0xFF : 0xFE;
+		out[o++] = le ? 0xFE : 0xFF;
+	}
+	for (; *text; text++) {
+		unsigned char c = (unsigned char)*text;
+
+		out[o++] = le ? c : 0;
+		out[o++] = le ? 0 : c;
+	}
+	return o;
+}
+
+static void test_utf16(void **state)
+{
+	/* an Excel "Unicode text" export: tabs, CRLF, a quoted line break, a
+	 * Latin-1 letter (\xE5 = å) */
+	static const char text[] = "id\tM\xE5ling\r\n1\t\"to\r\nlinjer\"\r\n2\tx\r\n";
+	unsigned char *big, *p;
+	struct kerr e;
+	struct csv_row row;
+	FILE *fp;
+	int rc, le, bom;
+	size_t n, i;
+	struct csv_reader *r;
+
+	(void)state;
+	for (le = 0; le <= 1; le++)
+		for (bom = 0; bom <= 1; bom++) {
+			unsigned char b[128];
+
+			n = widen(b, text, le, bom);
+			r = open_text((const char *)b, n, NULL, &fp, &rc, &e);
+			assert_int_equal(rc, 0);
+			assert_int_equal(csv_sep(r), '\t');
+			assert_string_equal(csv_header_name(r, 1), "M\xC3\xA5ling");
+			assert_int_equal(csv_next(r, &row, &e), CSV_ROW);
+			assert_string_equal(row.field[1], "to\nlinjer");
+			assert_int_equal(csv_next(r, &row, &e), CSV_ROW);
+			assert_int_equal(row.line, 4);
+			assert_string_equal(row.field[1], "x");
+			assert_int_equal(csv_next(r, &row, &e), CSV_END);
+			done(r, fp);
+		}
+	/* a surrogate pair (U+1F600) split across the reader's 64 KB blocks */
+	big = malloc(200000);
+	assert_non_null(big);
+	n = widen(big, "id;t\n1;", 1, 1);
+	while (n < 65534)
+		big[n++] = 'a', big[n++] = 0;
+	p = big + n;
+	memcpy(p, "\x3D\xD8\x00\xDE", 4);
+	n += 4;
+	n += widen(big + n, "\n", 1, 0);
+	r = open_text((const char *)big, n, NULL, &fp, &rc, &e);
+	assert_int_equal(rc, 0);
+	assert_int_equal(csv_next(r, &row, &e), CSV_ROW);
+	i = row.len[1];
+	assert_true(i >= 4);
+	assert_memory_equal(row.field[1] + i - 4, "\xF0\x9F\x98\x80", 4);
+	done(r, fp);
+	free(big);
+}
+
+static void test_separator_only_rows_and_spaced_names(void **state)
+{
+	/* Danish Excel: a trailing separator on every line, a formatted empty
+	 * row written as separators only, an empty last line */
+	static const char s[] = "id;Barrierer for\xC2\xA0implementeringen;\r\n1;a;\r\n;;\r\n2;b;\r\n\r\n";
+	struct kerr e;
+	struct csv_row row;
+	FILE *fp;
+	int rc;
+	size_t idx;
+	struct csv_reader *r = OPEN(s, NULL);
+
+	(void)state;
+	assert_int_equal(csv_header_count(r), 3);
+	assert_int_equal(csv_next(r, &row, &e), CSV_ROW);
+	assert_string_equal(row.field[0], "1");
+	assert_int_equal(csv_next(r, &row, &e), CSV_ROW);
+	assert_string_equal(row.field[0], "2");
+	assert_int_equal(row.line, 4);
+	assert_int_equal(csv_next(r, &row, &e), CSV_END);
+	/* a no-break space, two spaces or a tab inside a name is one space */
+	assert_int_equal(csv_header_find(r, "barrierer for  implementeringen", &idx, &e), 0);
+	assert_int_equal(idx, 1);
+	assert_true(csv_name_equal("Barrierer\tfor implementeringen", "barrierer for\xC2\xA0implementeringen"));
+	assert_false(csv_name_equal("Barrierer forimplementeringen", "barrierer for implementeringen"));
+	done(r, fp);
 }
 
 static void test_lone_cr_and_text_after_quote(void **state)
@@ -420,6 +519,8 @@ int main(void)
 		cmocka_unit_test(test_ragged_rows_reported_and_skippable),
 		cmocka_unit_test(test_limits_and_broken_files),
 		cmocka_unit_test(test_lone_cr_and_text_after_quote),
+		cmocka_unit_test(test_utf16),
+		cmocka_unit_test(test_separator_only_rows_and_spaced_names),
 		cmocka_unit_test(test_header_find),
 		cmocka_unit_test(test_block_boundaries),
 		cmocka_unit_test(test_write_field_roundtrip),

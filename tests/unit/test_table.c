@@ -207,6 +207,63 @@ static void xlsx_file(void **state)
 	assert_non_null(strstr(e.msg, "no sheet \"Ark1\"; the sheets are: \"Forside\", \"Data\""));
 }
 
+/* A title row (one cell) above the header is skipped when a row of two or
+ * more cells follows; a one-column sheet keeps its first row as header; a
+ * missing column names the header's row and sheet. */
+static void xlsx_title_rows(void **state)
+{
+	char file[128];
+	lxw_workbook *wb;
+	lxw_worksheet *ws, *ws2;
+	struct table *t;
+	struct table_opts o;
+	struct kerr e;
+	table_row row;
+	size_t idx;
+
+	(void)state;
+	path(file, sizeof(file), "title.xlsx");
+	wb = workbook_new(file);
+	ws = workbook_add_worksheet(wb, "Data");
+	worksheet_write_string(ws, 0, 0, "SOF-undersøgelsen, eksport maj 2024", NULL);
+	worksheet_write_string(ws, 1, 1, "(foreløbige tal)", NULL);
+	worksheet_write_string(ws, 3, 0, "ID", NULL);             /* header on row 4 */
+	worksheet_write_string(ws, 3, 1, "Svar", NULL);
+	worksheet_write_number(ws, 4, 0, 7, NULL);
+	worksheet_write_string(ws, 4, 1, "Tid", NULL);
+	ws2 = workbook_add_worksheet(wb, "Liste");
+	worksheet_write_string(ws2, 0, 0, "Svar", NULL);           /* one column */
+	worksheet_write_string(ws2, 1, 0, "Tid", NULL);
+	worksheet_write_string(ws2, 2, 0, "Penge", NULL);
+	assert_int_equal(workbook_close(wb), LXW_NO_ERROR);
+
+	kerr_clear(&e);
+	assert_int_equal(table_open(&t, file, NULL, &e), 0);
+	assert_int_equal(table_ncols(t), 2);
+	assert_string_equal(table_col_name(t, 0), "ID");
+	assert_int_equal(table_next(t, &row, &e), TABLE_ROW);
+	assert_string_equal(row.field[0], "7");
+	assert_int_equal(row.line, 5);
+	assert_int_equal(table_next(t, &row, &e), TABLE_END);
+	assert_int_equal(table_find(t, "Måling", &idx, &e), KERR_NOTFOUND);
+	assert_int_equal(e.line, 4);
+	assert_non_null(strstr(e.msg, "(row 4 of sheet \"Data\")"));
+	assert_non_null(strstr(e.msg, "the columns are: \"ID\", \"Svar\""));
+	table_close(t);
+
+	memset(&o, 0, sizeof(o));
+	o.sheet = "Liste";
+	assert_int_equal(table_open(&t, file, &o, &e), 0);
+	assert_int_equal(table_ncols(t), 1);
+	assert_string_equal(table_col_name(t, 0), "Svar");
+	assert_int_equal(table_next(t, &row, &e), TABLE_ROW);
+	assert_string_equal(row.field[0], "Tid");
+	assert_int_equal(row.line, 2);
+	assert_int_equal(table_next(t, &row, &e), TABLE_ROW);
+	assert_int_equal(table_next(t, &row, &e), TABLE_END);
+	table_close(t);
+}
+
 static void csv_file(void **state)
 {
 	char file[128];
@@ -295,6 +352,7 @@ int main(void)
 		cmocka_unit_test(dta_file),
 		cmocka_unit_test(sav_closed_early),
 		cmocka_unit_test(xlsx_file),
+		cmocka_unit_test(xlsx_title_rows),
 		cmocka_unit_test(csv_file),
 		cmocka_unit_test(damaged_files),
 	};

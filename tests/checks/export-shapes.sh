@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# export-shapes.sh - the SOF survey as other survey tools and office programs
+# export it counts exactly like the same data as a plain CSV: Excel "Unicode
+# text" (UTF-16), a Danish Excel CSV (Windows-1252, trailing separators),
+# header names in other case and spacing, .xlsx files written by other
+# writers (inline strings, rich text, sparse rows, numbers for ids and wave
+# codes, a title row above the header, a second sheet), an SPSS file with
+# unlabelled codes, user-missing values and very long strings (written by
+# PSPP), and a Stata 118 file with value labels.  The files are made by
+# export-shapes.py (byte by byte) and PSPP, never by koder.
+set -u
+command -v pspp >/dev/null || { echo "no pspp (apt-get install pspp)"; exit 77; }
+command -v python3 >/dev/null || { echo "no python3"; exit 77; }
+C=$ROOT/corpora/sof
+W=$TMP/export-shapes
+rm -rf "$W" && mkdir -p "$W"
+status=0
+fail() { echo "FAIL: $*"; status=1; }
+
+python3 "$ROOT/tests/checks/export-shapes.py" "$C" "$W" || exit 1
+ln -s "$C" "$W/sof"
+
+# The .sav: PSPP reads the codes as numbers and declares role 99 missing.
+cat >"$W/sav.sps" <<EOF
+GET DATA /TYPE=TXT /FILE='$W/sav.tsv' /ENCODING='UTF-8'
+  /ARRANGEMENT=DELIMITED /FIRSTCASE=1 /DELIMITERS='\t'
+  /VARIABLES=RespondentID A10 Kommune A20 maaling F1.0 funktion F2.0
+             barrierer A9000 undtagelser A400.
+COMPUTE barrierer = REPLACE(barrierer, '@@NL@@', X'0A').
+COMPUTE undtagelser = REPLACE(undtagelser, '@@NL@@', X'0A').
+MISSING VALUES funktion (99).
+VARIABLE LABELS RespondentID 'Respondent-ID' maaling 'Måling'
+  funktion 'Arbejdsfunktion' barrierer 'Barrierer for implementeringen'
+  undtagelser 'Andre undtagelseskriterier'.
+SAVE OUTFILE='$W/sav-codes/survey.sav'.
+EOF
+pspp "$W/sav.sps" >"$W/sav.log" 2>&1 || { cat "$W/sav.log"; exit 1; }
+
+for d in "$W"/*/; do
+	cp "$C"/gold-*.csv "$d" 2>/dev/null
+done
+
+# tally NAME [OPTIONS]: the shape's tallies must equal its reference CSV's,
+# and so must the exit status and the warnings (status 1: rows without a
+# role, in both).
+tally() {
+	local name=$1 ref rc want
+	shift
+	ref=$(cat "$W/$name.ref")
+	"$KODER" tally "$W/$ref" --format json -o "$W/$ref.json" 2>"$W/$ref.err"
+	want=$?
+	[ $want -le 1 ] || { cat "$W/$ref.err"; fail "tally of the reference $ref"; return; }
+	"$KODER" tally "$W/$name" "$@" --format json -o "$W/$name.json" 2>"$W/$name.err"
+	rc=$?
+	if [ $rc -ne $want ]; then
+		cat "$W/$name.err"; fail "$name: status $rc, the CSV's $want"; return
+	fi
+	if ! diff <(sed 's/^koder: [^:]*: //' "$W/$ref.err") <(sed 's/^koder: [^:]*: //' "$W/$name.err"); then
+		fail "$name: other warnings than the CSV's"; return
+	fi
+	if python3 -c 'import json,sys; sys.exit(json.load(open(sys.argv[1])) != json.load(open(sys.argv[2])))' \
+		"$W/$ref.json" "$W/$name.json"; then
+		echo "REPORT export-shapes $name: same tallies as the CSV ($(grep -c '"category"' "$W/$name.json") cells)"
+	else
+		fail "$name: tallies differ from the CSV"
+		diff <(python3 -m json.tool "$W/$ref.json") <(python3 -m json.tool "$W/$name.json") | head -20
+	fi
+}
+
+tally utf16
+tally utf16be
+tally dk-excel
+tally names
+tally nbsp
+tally xlsx-inline
+tally xlsx-rich --sheet Data
+tally xlsx-codes
+tally xlsx-title
+tally sav-codes
+tally dta-labels
+exit $status
