@@ -93,6 +93,8 @@ struct table {
 	xmlTextReaderPtr xr;
 	char **sst;
 	size_t nsst;
+	unsigned char *xfpad; /* per cell style: digits a "0000" number format pads to */
+	size_t nxf;
 	struct buf rowbuf;
 	size_t *rowoff;
 	size_t rowcap;
@@ -730,6 +732,82 @@ oom:
 	return kerr_set(e, KERR_NOMEM, "out of memory");
 }
 
+/* The width of a number format that is zeros only ("0000": ids and
+ * postcodes kept with their leading zeros), or 0. */
+static unsigned zero_pad(const char *code)
+{
+	size_t n = code ? strspn(code, "0") : 0;
+
+	return code && n >= 2 && n <= 32 && !code[n] ? (unsigned)n : 0;
+}
+
+/*
+ * The cell styles' zero-padding formats from xl/styles.xml: a number shown
+ * as "007" is stored as 7 with a style whose format is "000", and the
+ * respondent id a coder saw is "007".  Other formats (dates, decimals) are
+ * left alone: numbers read as numbers.  A workbook without styles, or with
+ * styles this cannot read, simply has no padding.
+ */
+static int load_styles(struct table *t)
+{
+	struct buf x = BUF_INIT;
+	xmlTextReaderPtr r;
+	struct { unsigned id, pad; } fmt[64];
+	size_t nfmt = 0, cap = 0;
+	int in_xfs = 0, rc = 0;
+
+	if (zip_read_all(t->zip, "xl/styles.xml", &x)) {
+		buf_release(&x);
+		return 0;
+	}
+	r = xmlReaderForMemory(x.data, (int)x.len, NULL, NULL, XML_PARSE_NONET);
+	while (r && xmlTextReaderRead(r) == 1) {
+		int type = xmlTextReaderNodeType(r);
+		const char *nm = (const char *)xmlTextReaderConstLocalName(r);
+
+		if (!strcmp(nm, "cellXfs")) {
+			in_xfs = type == XML_READER_TYPE_ELEMENT && !xmlTextReaderIsEmptyElement(r);
+			continue;
+		}
+		if (type != XML_READER_TYPE_ELEMENT)
+			continue;
+		if (!strcmp(nm, "numFmt") && nfmt < sizeof(fmt) / sizeof(fmt[0])) {
+			xmlChar *id = xmlTextReaderGetAttribute(r, (const xmlChar *)"numFmtId");
+			xmlChar *code = xmlTextReaderGetAttribute(r, (const xmlChar *)"formatCode");
+			unsigned pad = zero_pad((const char *)code);
+
+			if (id && pad) {
+				fmt[nfmt].id = (unsigned)atoi((const char *)id);
+				fmt[nfmt++].pad = pad;
+			}
+			xmlFree(id);
+			xmlFree(code);
+		} else if (in_xfs && !strcmp(nm, "xf")) {
+			xmlChar *id = xmlTextReaderGetAttribute(r, (const xmlChar *)"numFmtId");
+			unsigned pad = 0;
+
+			for (size_t i = 0; id && i < nfmt; i++)
+				if (fmt[i].id == (unsigned)atoi((const char *)id))
+					pad = fmt[i].pad;
+			xmlFree(id);
+			if (t->nxf == cap) {
+				unsigned char *v = realloc(t->xfpad, cap = cap ? cap * 2 : 64);
+
+				if (!v) {
+					rc = KERR_NOMEM;
+					break;
+				}
+				t->xfpad = v;
+			}
+			t->xfpad[t->nxf++] = (unsigned char)pad;
+		}
+	}
+	if (r)
+		xmlFreeTextReader(r);
+	buf_release(&x);
+	return rc;
+}
+
 /* The sheet's part name: workbook.xml gives sheet name -> r:id, its .rels
  * r:id -> target. */
 static int find_sheet(struct table *t, const char *want, struct buf *part, struct kerr *e)
@@ -860,11 +938,14 @@ static int x_row(struct table *t, size_t *ncells, struct kerr *e)
 		{
 			xmlChar *ref = xmlTextReaderGetAttribute(r, (const xmlChar *)"r");
 			xmlChar *ty = xmlTextReaderGetAttribute(r, (const xmlChar *)"t");
+			xmlChar *st = xmlTextReaderGetAttribute(r, (const xmlChar *)"s");
+			long sx = st ? atol((const char *)st) : -1;
 			long c = ref ? ref_col((const char *)ref) : (long)n;
 			const char *tyv = ty ? (const char *)ty : "n";
 			int depth = xmlTextReaderDepth(r);
 
 			xmlFree(ref);
+			xmlFree(st);
 			buf_reset(&cell);
 			if (c < 0 || c > 16383)
 				c = (long)n;
@@ -907,9 +988,17 @@ static int x_row(struct table *t, size_t *ncells, struct kerr *e)
 
 						if (!*end) {
 							char num[64];
+							unsigned pad = sx >= 0 && (size_t)sx < t->nxf
+								? t->xfpad[sx] : 0;
+							size_t len;
 
 							fmt_num(num, sizeof(num), d);
 							buf_reset(&cell);
+							len = strlen(num);
+							/* "0000" shows 7 as 0007 */
+							if (pad && d >= 0 && d == floor(d))
+								while (len++ < pad)
+									buf_addch(&cell, '0');
 							buf_adds(&cell, num);
 						}
 					} else if (!strcmp(tyv, "b")) {
@@ -1027,7 +1116,8 @@ static int x_open(struct table *t, const char *sheet, struct kerr *e)
 		zip_error_fini(&ze);
 		return KERR_SYNTAX;
 	}
-	if ((rc = find_sheet(t, sheet, &part, e)) || (rc = load_sst(t, e))) {
+	if ((rc = find_sheet(t, sheet, &part, e)) || (rc = load_sst(t, e))
+	    || (rc = load_styles(t) ? kerr_set(e, KERR_NOMEM, "out of memory") : 0)) {
 		buf_release(&part);
 		return rc;
 	}
@@ -1210,6 +1300,7 @@ void table_close(struct table *t)
 	free(t->sst);
 	free(t->sheet);
 	free(t->part);
+	free(t->xfpad);
 	buf_release(&t->rowbuf);
 	free(t->rowoff);
 	for (i = 0; t->col && i < t->ncols; i++) {

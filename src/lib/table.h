@@ -17,7 +17,12 @@
  *  - SPSS user-missing values and system-missing values read as "" (missing);
  *  - SPSS string values lose their trailing blanks;
  *  - numbers without a label read in their shortest exact decimal form
- *    ("3", "2.5"), dates as numbers (we never need them as dates);
+ *    ("3", "2.5"), dates as numbers (we never need them as dates); an .xlsx
+ *    number whose format is zeros only ("000") keeps the leading zeros it
+ *    shows ("007"), as ids typed in Excel are;
+ *  - an .xlsx header is the first row with a cell, unless that row holds
+ *    one cell (a title) and a row of two or more cells follows within ten
+ *    rows: that row is the header;
  *  - text is converted to UTF-8 from the file's own declared encoding.
  *
  * A column is found by its variable name, or failing that by its variable

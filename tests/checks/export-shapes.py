@@ -98,6 +98,10 @@ body = [["%04d" % (i + 1), r[KOM], " " + r[WAVE] + "  ", r[ROLE] + " ", r[Q1], r
 with open(os.path.join(d, "survey.csv"), "wb") as f:
     f.write(b"\xef\xbb\xbf" + excel_text([head] + body, ";", "\r\n").encode("utf-8"))
 plain_csv("names-ref", HEAD, [["%04d" % (i + 1)] + r[1:] for i, r in enumerate(BODY)])
+num = {r[ID]: "%04d" % (i + 1) for i, r in enumerate(BODY)}
+gold = list(csv.reader(open(os.path.join(SOF, "gold-barrierer.csv"), encoding="utf-8-sig", newline="")))
+with open(os.path.join(OUT, "gold-num.csv"), "w", encoding="utf-8", newline="") as f:
+    csv.writer(f, lineterminator="\n").writerows([gold[0]] + [[num[r[0]]] + r[1:] for r in gold[1:]])
 
 # An internal no-break space in a header name ("Barrierer for\xa0implementeringen"),
 # as a copy from a web page or Word gives.
@@ -147,6 +151,13 @@ def xlsx(path, sheets, sst=None):
     if sst is not None:
         rels.append('<Relationship Id="rId%d" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>' % (len(sheets) + 1))
     z.writestr("xl/workbook.xml", "".join(wb) + "</sheets></workbook>")
+    # cell styles: 0 general, 1 a date (built-in format 14), 2 "0000" (an id
+    # kept with its leading zeros)
+    z.writestr("xl/styles.xml", '<?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="%s">'
+               '<numFmts count="1"><numFmt numFmtId="164" formatCode="0000"/></numFmts>'
+               '<cellStyleXfs count="1"><xf numFmtId="0"/></cellStyleXfs>'
+               '<cellXfs count="3"><xf numFmtId="0"/><xf numFmtId="14" applyNumberFormat="1"/>'
+               '<xf numFmtId="164" applyNumberFormat="1"/></cellXfs></styleSheet>' % NS)
     z.writestr("xl/_rels/workbook.xml.rels", "".join(rels) + "</Relationships>")
     for i, (name, rows) in enumerate(sheets):
         x = ['<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="%s"><sheetData>' % NS]
@@ -219,12 +230,14 @@ xlsx(os.path.join(d, "survey.xlsx"),
       ("Data", rows)], sst.v)
 
 # 3c. Ids and wave codes stored as numbers (1 = Nulpunkt, 2 = Midtvejs,
-# 3 = Afslutning), the descriptor naming each wave by its code.
+# 3 = Afslutning), the descriptor naming each wave by its code; the ids shown
+# as 0001 by a "0000" number format, as a coder saw them in the CSV
+# (gold-num.csv: the coders' decisions by those ids).
 d = corpus("xlsx-codes", "survey.xlsx", lambda d: d.update(
     waves=[{"name": w, "values": [str(k + 1)]} for k, w in enumerate(WAVES)]), ref="names-ref")
 rows = [[("inline", x) for x in HEAD]]
 for i, r in enumerate(BODY):
-    rows.append([("n", i + 1), ("inline", r[KOM]), ("n", WAVES.index(r[WAVE]) + 1),
+    rows.append([("n", i + 1, ' s="2"'), ("inline", r[KOM]), ("n", WAVES.index(r[WAVE]) + 1),
                  ("inline", r[ROLE]), ("inline", r[Q1]) if r[Q1] else None,
                  ("inline", r[Q2]) if r[Q2] else None])
 xlsx(os.path.join(d, "survey.xlsx"), [("Data", rows)])

@@ -209,12 +209,14 @@ static void xlsx_file(void **state)
 
 /* A title row (one cell) above the header is skipped when a row of two or
  * more cells follows; a one-column sheet keeps its first row as header; a
- * missing column names the header's row and sheet. */
+ * missing column names the header's row and sheet; a number formatted
+ * "000" reads with its leading zeros. */
 static void xlsx_title_rows(void **state)
 {
 	char file[128];
 	lxw_workbook *wb;
 	lxw_worksheet *ws, *ws2;
+	lxw_format *pad;
 	struct table *t;
 	struct table_opts o;
 	struct kerr e;
@@ -224,12 +226,14 @@ static void xlsx_title_rows(void **state)
 	(void)state;
 	path(file, sizeof(file), "title.xlsx");
 	wb = workbook_new(file);
+	pad = workbook_add_format(wb);
+	format_set_num_format(pad, "000");
 	ws = workbook_add_worksheet(wb, "Data");
 	worksheet_write_string(ws, 0, 0, "SOF-undersøgelsen, eksport maj 2024", NULL);
 	worksheet_write_string(ws, 1, 1, "(foreløbige tal)", NULL);
 	worksheet_write_string(ws, 3, 0, "ID", NULL);             /* header on row 4 */
 	worksheet_write_string(ws, 3, 1, "Svar", NULL);
-	worksheet_write_number(ws, 4, 0, 7, NULL);
+	worksheet_write_number(ws, 4, 0, 7, pad);                 /* shown as 007 */
 	worksheet_write_string(ws, 4, 1, "Tid", NULL);
 	ws2 = workbook_add_worksheet(wb, "Liste");
 	worksheet_write_string(ws2, 0, 0, "Svar", NULL);           /* one column */
@@ -242,7 +246,7 @@ static void xlsx_title_rows(void **state)
 	assert_int_equal(table_ncols(t), 2);
 	assert_string_equal(table_col_name(t, 0), "ID");
 	assert_int_equal(table_next(t, &row, &e), TABLE_ROW);
-	assert_string_equal(row.field[0], "7");
+	assert_string_equal(row.field[0], "007");
 	assert_int_equal(row.line, 5);
 	assert_int_equal(table_next(t, &row, &e), TABLE_END);
 	assert_int_equal(table_find(t, "Måling", &idx, &e), KERR_NOTFOUND);
