@@ -102,7 +102,7 @@ static int find(struct survey *s, const char *name, size_t *idx, struct kerr_lis
 	kerr_clear(&e);
 	if (!table_find(s->rd, name, idx, &e))
 		return 0;
-	kerr_at(&e, s->file.data, 1, 0);
+	kerr_at(&e, s->file.data, e.line > 1 ? e.line : 1, 0);   /* an .xlsx header may be lower */
 	return add_err(errs, &e);
 }
 

@@ -940,10 +940,12 @@ static int x_row(struct table *t, size_t *ncells, struct kerr *e)
 			xmlChar *ty = xmlTextReaderGetAttribute(r, (const xmlChar *)"t");
 			xmlChar *st = xmlTextReaderGetAttribute(r, (const xmlChar *)"s");
 			long sx = st ? atol((const char *)st) : -1;
+			char cref[24];
 			long c = ref ? ref_col((const char *)ref) : (long)n;
 			const char *tyv = ty ? (const char *)ty : "n";
 			int depth = xmlTextReaderDepth(r);
 
+			snprintf(cref, sizeof(cref), "%s", ref ? (const char *)ref : "?");
 			xmlFree(ref);
 			xmlFree(st);
 			buf_reset(&cell);
@@ -977,11 +979,24 @@ static int x_row(struct table *t, size_t *ncells, struct kerr *e)
 						goto bad;
 					}
 					if (!strcmp(tyv, "s")) {
-						long k = atol(cell.data);
+						char *end;
+						long k = strtol(cell.data, &end, 10);
 
+						if (!cell.len || *end || k < 0 || (size_t)k >= t->nsst) {
+							kerr_set(e, KERR_SYNTAX, "cell %s of sheet \"%s\" points "
+								 "to shared string \"%.20s\", but the workbook has only "
+								 "%zu: the file is damaged; open it in Excel or "
+								 "LibreOffice and save it again", cref,
+								 t->sheet ? t->sheet : "", cell.data, t->nsst);
+							kerr_at(e, t->path, t->xrow, 0);
+							xmlFree(ty);
+							buf_release(&cell);
+							return -KERR_SYNTAX;
+						}
 						buf_reset(&cell);
-						if (k >= 0 && (size_t)k < t->nsst)
-							buf_adds(&cell, t->sst[k]);
+						buf_adds(&cell, t->sst[k]);
+					} else if (!strcmp(tyv, "e")) {
+						buf_reset(&cell);     /* #N/A, #DIV/0!: no value */
 					} else if (!strcmp(tyv, "n") && cell.len) {
 						char *end;
 						double d = strtod(cell.data, &end);
@@ -1044,7 +1059,8 @@ static int x_row(struct table *t, size_t *ncells, struct kerr *e)
 bad:
 	buf_release(&cell);
 bad2:
-	kerr_set(e, KERR_SYNTAX, "the sheet's XML is damaged near row %ld", t->xrow);
+	kerr_set(e, KERR_SYNTAX, "the XML of sheet \"%s\" is damaged near row %ld; open the "
+		 "file in Excel or LibreOffice and save it again", t->sheet ? t->sheet : "", t->xrow);
 	kerr_at(e, t->path, t->xrow, 0);
 	return -KERR_SYNTAX;
 oom:
@@ -1271,6 +1287,9 @@ int table_open_fp(struct table **out, FILE *fp, const char *path, const struct t
 
 int table_next(struct table *t, table_row *row, struct kerr *e)
 {
+	/* a cleared row on an error: only CSV has rows that are read but
+	 * ragged (-KERR_SYNTAX with the fields), which callers skip and go on */
+	memset(row, 0, sizeof(*row));
 	switch (t->fmt) {
 	case TABLE_CSV: return csv_next(t->csv, row, e);
 	case TABLE_XLSX: return x_next(t, row, e);

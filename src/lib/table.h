@@ -20,6 +20,7 @@
  *    ("3", "2.5"), dates as numbers (we never need them as dates); an .xlsx
  *    number whose format is zeros only ("000") keeps the leading zeros it
  *    shows ("007"), as ids typed in Excel are;
+ *  - an .xlsx error cell (#N/A, #DIV/0!) reads as "" (missing);
  *  - an .xlsx header is the first row with a cell, unless that row holds
  *    one cell (a title) and a row of two or more cells follows within ten
  *    rows: that row is the header;
