@@ -23,12 +23,13 @@
 #include <string.h>
 
 enum { OPT_CODEBOOK = 256, OPT_TEXT, OPT_ID, OPT_WAVE, OPT_ROLE, OPT_FORMAT, OPT_NO_REPAIR, OPT_NO_MODEL, OPT_MODEL, OPT_EXPLAIN,
-	OPT_MASK, OPT_MASK_KINDS };
+	OPT_MASK, OPT_MASK_KINDS, OPT_SHEET };
 
 static const struct cli_opt opts[] = {
 	{ OPT_CODEBOOK, "codebook", "CB", "codebook JSON file, or a shipped name (sof-barrierer)" },
 	{ OPT_TEXT, "text", "COL", "column holding the answers (required)" },
 	{ OPT_ID, "id", "COL", "column with the respondent id (default: the row number)" },
+	{ OPT_SHEET, "sheet", "NAME", "survey in .xlsx: read this sheet (default: the first)" },
 	{ OPT_WAVE, "wave", "COL", "column with the wave, copied to the output" },
 	{ OPT_ROLE, "role", "COL", "column with the role, copied to the output" },
 	{ OPT_FORMAT, "format", "FMT", "csv (default) or jsonl" },
@@ -409,12 +410,13 @@ static int code_stream(struct coder *c, struct survey *sv, int has_wave, int has
 /* The survey as the options name it: an id column or the row number, the
  * wave and role copied as written.  Returns 0 or the exit status. */
 static int open_survey(struct corpus *cp, const char *file, const char *names[4],
-		       struct survey **sv)
+		       const char *sheet, struct survey **sv)
 {
 	struct kerr_list errs = KERR_LIST_INIT;
 	struct survey_opts so = { 0 };
 	int st = 0;
 
+	so.sheet = sheet;
 	so.no_id = !names[1];
 	so.no_dup_check = 1;   /* code streams: its memory does not grow */
 	if (corpus_init(cp) || corpus_set_str(&cp->id_col, names[1])
@@ -431,7 +433,7 @@ int cmd_code(int argc, char **argv)
 {
 	struct cli_parser p;
 	const char *cbname = NULL, *names[4] = { NULL, NULL, NULL, NULL }, *output = NULL;
-	const char *file = "-";
+	const char *file = "-", *sheet = NULL;
 	struct engine_opts eo = { 0 };
 	struct kerr_list errs = KERR_LIST_INIT;
 	struct coder c;
@@ -466,6 +468,7 @@ int cmd_code(int argc, char **argv)
 		case OPT_CODEBOOK: cbname = optarg; break;
 		case OPT_TEXT: names[0] = optarg; break;
 		case OPT_ID: names[1] = optarg; break;
+		case OPT_SHEET: sheet = optarg; break;
 		case OPT_WAVE: names[2] = optarg; break;
 		case OPT_ROLE: names[3] = optarg; break;
 		case OPT_FORMAT:
@@ -510,7 +513,7 @@ int cmd_code(int argc, char **argv)
 	c.cb = engine_codebook(c.en);
 	if (c.explain)
 		rules_set_explain(engine_rules(c.en), 1);
-	if ((st = open_survey(&cp, file, names, &sv))) {
+	if ((st = open_survey(&cp, file, names, sheet, &sv))) {
 		status = st;
 		goto done;
 	}

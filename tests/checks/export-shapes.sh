@@ -61,13 +61,25 @@ tally() {
 	if ! diff <(sed 's/^koder: [^:]*: //' "$W/$ref.err") <(sed 's/^koder: [^:]*: //' "$W/$name.err"); then
 		fail "$label: other warnings than the CSV's"; return
 	fi
-	if python3 -c 'import json,sys; sys.exit(json.load(open(sys.argv[1])) != json.load(open(sys.argv[2])))' \
+	if ! python3 -c 'import json,sys; sys.exit(json.load(open(sys.argv[1])) != json.load(open(sys.argv[2])))' \
 		"$W/$ref.json" "$W/$name.json"; then
-		echo "REPORT export-shapes $label: same tallies as the CSV ($(grep -c '"category"' "$W/$name.json") cells)"
-	else
 		fail "$label: tallies differ from the CSV"
 		diff <(python3 -m json.tool "$W/$ref.json") <(python3 -m json.tool "$W/$name.json") | head -20
+		return
 	fi
+	# koder code on the survey file itself: the same codes, answer by answer
+	if [ ${#BOTH[@]} -eq 0 ]; then
+		local q f
+		f=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["survey"])' "$W/$name/corpus.json")
+		for q in "barrierer:Barrierer for implementeringen" "undtagelser:Andre undtagelseskriterier"; do
+			"$KODER" code -q --codebook "sof-${q%%:*}" --text "${q#*:}" "$W/$ref/survey.csv" >"$W/$ref.code" &&
+			"$KODER" code -q --codebook "sof-${q%%:*}" --text "${q#*:}" "$@" "$W/$name/$f" >"$W/$name.code" ||
+				{ fail "$label: koder code cannot read it"; return; }
+			cmp -s "$W/$ref.code" "$W/$name.code" ||
+				{ fail "$label: koder code codes \"${q#*:}\" otherwise than on the CSV"; return; }
+		done
+	fi
+	echo "REPORT export-shapes $label: same tallies as the CSV ($(grep -c '"category"' "$W/$name.json") cells)${BOTH[*]:+ with ${BOTH[*]##*/}}$([ ${#BOTH[@]} -eq 0 ] && echo ", same codes from koder code ($(($(wc -l <"$W/$name.code") - 1)) answers)")"
 }
 
 tally utf16
