@@ -577,6 +577,120 @@ static const char *wide_encoding(const unsigned char *p, size_t n)
 	return NULL;
 }
 
+/* Rows above the header that are a title ("SOF-undersøgelsen;;;;;") are
+ * skipped when a row with two or more fields follows within this many. */
+#define TITLE_LINES 10
+
+/* One record of s[0..n) with separator sep, looked at without being read:
+ * its field count, non-empty fields, whether the first is non-empty, its
+ * line ends.  Returns the offset after it, or 0 if it does not end within
+ * s (the caller then decides nothing). */
+static size_t peek_record(const char *s, size_t n, int at_eof, char sep, size_t *nf,
+			  size_t *full, int *first, long *lines)
+{
+	size_t i = 0, len = 0;
+	int quoted = 0;
+
+	*nf = 1, *full = 0, *first = 0, *lines = 0;
+	for (;; i++) {
+		char c = i < n ? s[i] : '\n';
+
+		if (i == n && !at_eof)
+			return 0;
+		if (quoted) {
+			if (c == '"' && i + 1 < n && s[i + 1] == '"')
+				i++, len++;
+			else if (c == '"')
+				quoted = 0;
+			else {
+				len++;
+				*lines += c == '\n' || (c == '\r' && !(i + 1 < n && s[i + 1] == '\n'));
+			}
+			continue;
+		}
+		if (c == '"') {
+			quoted = 1;
+			continue;
+		}
+		if (c != sep && c != '\n' && c != '\r') {
+			len += c != ' ';
+			continue;
+		}
+		if (len) {
+			++*full;
+			*first |= *nf == 1;
+		}
+		len = 0;
+		if (c == sep) {
+			++*nf;
+			continue;
+		}
+		++*lines;
+		if (c == '\r' && i + 1 < n && s[i + 1] == '\n')
+			i++;
+		return i == n ? n : i + 1;
+	}
+}
+
+/*
+ * A report exported from Excel as CSV may have a title (and a note or an
+ * empty row) above the header: "SOF-undersøgelsen;;;;;".  The first line is
+ * such a title when it has separators and only its first field filled; the
+ * header is then the first line within TITLE_LINES with two or more fields
+ * filled, and the lines above it are skipped (line numbers still count
+ * them).  Looked at in the first decoded block only; a file whose header
+ * really has one named column ("Svar;") has no such line below it and is
+ * left alone, and so are row-name columns with an empty first name
+ * (";Svar", as R and pandas write them).
+ */
+static void skip_title_lines(struct csv_reader *r)
+{
+	const char *s = r->dec + r->dpos;
+	size_t n = r->dlen - r->dpos, at = 0, nf, full, step;
+	char sep = r->sep ? r->sep : detect_sep(s, n);
+	int first, eof = r->eof && r->rpos == r->rlen;
+	long lines = 0, l;
+
+	step = peek_record(s, n, eof, sep, &nf, &full, &first, &l);
+	if (!step || nf < 2 || full != 1 || !first)
+		return;
+	for (int k = 0; k < TITLE_LINES && step; k++) {
+		at += step;
+		lines += l;
+		step = peek_record(s + at, n - at, eof, sep, &nf, &full, &first, &l);
+		if (step && full >= 2) {
+			r->dpos += at;
+			r->line += lines;
+			return;
+		}
+	}
+}
+
+/*
+ * Qualtrics writes three header rows: the column names, the question texts,
+ * and {"ImportId":"QID1_TEXT"} for every column.  Read as data they would be
+ * two respondents with an id of "Response ID" and a wave of the question's
+ * wording.  Both rows are skipped when every filled field of the third is an
+ * ImportId (looked at in the first decoded block only).
+ */
+static void skip_qualtrics_rows(struct csv_reader *r)
+{
+	const char *s = r->dec + r->dpos, *p;
+	size_t n = r->dlen - r->dpos, a, b, nf, full, ids = 0;
+	int first, eof = r->eof && r->rpos == r->rlen;
+	long l1, l2;
+
+	if (!(a = peek_record(s, n, eof, r->sep, &nf, &full, &first, &l1))
+	    || !(b = peek_record(s + a, n - a, eof, r->sep, &nf, &full, &first, &l2)) || !full)
+		return;
+	for (p = s + a; p + 8 <= s + a + b; p++)
+		ids += !memcmp(p, "ImportId", 8);
+	if (ids != full)
+		return;
+	r->dpos += a + b;
+	r->line += l1 + l2;
+}
+
 static int start_reader(struct csv_reader *r, struct kerr *e)
 {
 	int rc = fill(r, e);
@@ -608,6 +722,7 @@ static int start_reader(struct csv_reader *r, struct kerr *e)
 		if (!r->forced_enc)
 			r->enc = CSV_ENC_UTF8;
 	}
+	skip_title_lines(r);
 	if (!r->sep)
 		r->sep = detect_sep(r->dec + r->dpos, r->dlen - r->dpos);
 	rc = read_record(r, &line, e);
@@ -636,6 +751,7 @@ static int start_reader(struct csv_reader *r, struct kerr *e)
 			return KERR_SYNTAX;
 		}
 	}
+	skip_qualtrics_rows(r);
 	return 0;
 }
 

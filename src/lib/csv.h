@@ -27,7 +27,11 @@
  * Line breaks: CRLF, LF and a lone CR all end a record; inside a quoted field
  * CRLF and CR become LF, so answer text always uses "\n".  Entirely empty
  * lines are skipped, and so are records of separators only (";;;;", a
- * formatted empty row Excel writes out).  The first record is the header.
+ * formatted empty row Excel writes out).  A first line that is a title (only
+ * its first field filled, "Rapport;;;;") is skipped with what follows up to
+ * the first line of two or more filled fields, within ten lines: that is
+ * the header.  Qualtrics' second and third header rows (question texts, and
+ * {"ImportId":...} in every column) are skipped.  The first record is the header.
  *
  * Ownership: csv_open returns a reader the caller frees with csv_close (which
  * does not close the FILE: the caller opened it).  Row fields and header names

@@ -105,9 +105,9 @@ struct table {
 	int xdone;
 };
 
-/* Rows above the header that hold at most one cell (a title, a date, a
- * note) are skipped when a row with two or more cells follows within this
- * many rows: a survey has at least an id and an answer column. */
+/* Rows above the header that hold one cell, in column A (a title, a date,
+ * a note), are skipped when a row with two or more cells follows within
+ * this many rows: a survey has at least an id and an answer column. */
 #define TITLE_ROWS 10
 
 /* ---------- small helpers ---------- */
@@ -1145,8 +1145,9 @@ static int x_open(struct table *t, const char *sheet, struct kerr *e)
 	if ((rc = x_start(t, e)) || (rc = x_first_row(t, &n, e)))
 		return rc;
 	/* the header: the first row with any cell, unless that is a title
-	 * (one cell) with a row of two or more cells soon below it */
-	if (nonblank(t, n) <= 1) {
+	 * (in A, the only cell) with a row of two or more cells soon below it;
+	 * a header whose only name is in B is a row-name column (pandas) */
+	if (nonblank(t, n) == 1 && t->rowbuf.data[t->rowoff[0]]) {
 		long first = t->xrow;
 		int found = 0;
 

@@ -22,8 +22,8 @@
  *    shows ("007"), as ids typed in Excel are;
  *  - an .xlsx error cell (#N/A, #DIV/0!) reads as "" (missing);
  *  - an .xlsx header is the first row with a cell, unless that row holds
- *    one cell (a title) and a row of two or more cells follows within ten
- *    rows: that row is the header;
+ *    one cell, in column A (a title), and a row of two or more cells
+ *    follows within ten rows: that row is the header;
  *  - text is converted to UTF-8 from the file's own declared encoding.
  *
  * A column is found by its variable name, or failing that by its variable

@@ -87,6 +87,28 @@ text = excel_text(rows, ";", "\r\n") + ";" * (len(rows[0]) - 1) + "\r\n" + "\r\n
 with open(os.path.join(d, "survey.csv"), "wb") as f:
     f.write(text.encode("cp1252"))
 
+# 2b. The same from a report sheet: a title and an empty row above the header.
+d = corpus("dk-excel-title", "survey.csv")
+text = ("SOF-undersøgelsen, eksport maj 2024" + ";" * len(ROWS[0]) + "\r\n" + ";" * len(ROWS[0]) + "\r\n"
+        + excel_text(rows, ";", "\r\n"))
+with open(os.path.join(d, "survey.csv"), "wb") as f:
+    f.write(text.encode("cp1252"))
+
+# 2c. Qualtrics: UTF-8 with a byte-order mark, commas, CRLF, its own columns
+# first, and three header rows: names, question texts, ImportIds.
+d = corpus("qualtrics", "survey.csv", lambda d: d["columns"].update(id="ResponseId"))
+qhead = ["StartDate", "EndDate", "Status", "Progress", "Finished", "ResponseId"] + HEAD[1:]
+qtext = ["Start Date", "End Date", "Response Type", "Progress", "Finished", "Response ID",
+         "Kommune", "Måling", "Hvad er din arbejdsfunktion?",
+         "Hvilke barrierer har I mødt for implementeringen?", "Andre undtagelseskriterier, I bruger?"]
+qids = ['{"ImportId":"startDate","timeZone":"Europe/Copenhagen"}', '{"ImportId":"endDate","timeZone":"Europe/Copenhagen"}',
+        '{"ImportId":"status"}', '{"ImportId":"progress"}', '{"ImportId":"finished"}', '{"ImportId":"_recordId"}',
+        '{"ImportId":"QID1"}', '{"ImportId":"QID2"}', '{"ImportId":"QID3"}', '{"ImportId":"QID4_TEXT"}', '{"ImportId":"QID5_TEXT"}']
+qrows = [qhead, qtext, qids] + [["2024-05-01 10:00:00", "2024-05-01 10:12:00", "0", "100", "1", "R_" + r[ID]] + r[1:]
+                                for r in BODY]
+with open(os.path.join(d, "survey.csv"), "wb") as f:
+    f.write(b"\xef\xbb\xbf" + excel_text(qrows, ",", "\r\n").encode("utf-8"))
+
 # 5. UTF-8 with a byte-order mark, header names differing from the
 # descriptor's in case, surrounding blanks and no-break spaces, values with
 # blanks around them, ids with leading zeros.

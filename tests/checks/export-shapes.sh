@@ -85,6 +85,8 @@ tally() {
 tally utf16
 tally utf16be
 tally dk-excel
+tally dk-excel-title
+tally qualtrics
 tally names
 tally nbsp
 tally xlsx-inline

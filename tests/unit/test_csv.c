@@ -310,6 +310,57 @@ static void test_separator_only_rows_and_spaced_names(void **state)
 	done(r, fp);
 }
 
+static void test_title_lines(void **state)
+{
+	/* an Excel report saved as CSV: a title and an empty row above the header */
+	static const char title[] = "SOF-unders\xC3\xB8gelsen, \"maj\";;;\r\n;;;\r\n"
+		"id;M\xC3\xA5ling;Svar;\r\n1;Nulpunkt;hej;\r\n";
+	/* row names as R and pandas write them: the first name is empty */
+	static const char rnames[] = "\"\",\"Svar\"\n\"1\",\"hej\"\n";
+	/* one named column and a trailing separator */
+	static const char one[] = "Svar;\nhej;\n";
+	static const char qualtrics[] = "ResponseId,Q1\r\nResponse ID,\"Hvad, synes du?\"\r\n"
+		"\"{\"\"ImportId\"\":\"\"_recordId\"\"}\",\"{\"\"ImportId\"\":\"\"QID1_TEXT\"\"}\"\r\n"
+		"R_1,hej\r\n";
+	static const char notq[] = "id,svar\nx,y\n1,ImportId\n";
+	struct kerr e;
+	struct csv_row row;
+	FILE *fp;
+	int rc;
+	struct csv_reader *r = OPEN(title, NULL);
+
+	(void)state;
+	assert_int_equal(rc, 0);
+	assert_int_equal(csv_header_count(r), 4);
+	assert_string_equal(csv_header_name(r, 0), "id");
+	assert_int_equal(csv_next(r, &row, &e), CSV_ROW);
+	assert_int_equal(row.line, 4);
+	assert_string_equal(row.field[2], "hej");
+	done(r, fp);
+	r = OPEN(rnames, NULL);
+	assert_int_equal(csv_header_count(r), 2);
+	assert_string_equal(csv_header_name(r, 1), "Svar");
+	done(r, fp);
+	r = OPEN(one, NULL);
+	assert_string_equal(csv_header_name(r, 0), "Svar");
+	assert_int_equal(csv_next(r, &row, &e), CSV_ROW);
+	assert_string_equal(row.field[0], "hej");
+	done(r, fp);
+	/* Qualtrics: question texts and ImportIds under the names */
+	r = OPEN(qualtrics, NULL);
+	assert_string_equal(csv_header_name(r, 0), "ResponseId");
+	assert_int_equal(csv_next(r, &row, &e), CSV_ROW);
+	assert_int_equal(row.line, 4);
+	assert_string_equal(row.field[0], "R_1");
+	assert_int_equal(csv_next(r, &row, &e), CSV_END);
+	done(r, fp);
+	/* a third row naming ImportId in one of its two fields is data */
+	r = OPEN(notq, NULL);
+	assert_int_equal(csv_next(r, &row, &e), CSV_ROW);
+	assert_int_equal(row.line, 2);
+	done(r, fp);
+}
+
 static void test_lone_cr_and_text_after_quote(void **state)
 {
 	static const char s[] = "a,b\r1,\"x\"y\r2,\"p\rq\"\r";
@@ -520,6 +571,7 @@ int main(void)
 		cmocka_unit_test(test_limits_and_broken_files),
 		cmocka_unit_test(test_lone_cr_and_text_after_quote),
 		cmocka_unit_test(test_utf16),
+		cmocka_unit_test(test_title_lines),
 		cmocka_unit_test(test_separator_only_rows_and_spaced_names),
 		cmocka_unit_test(test_header_find),
 		cmocka_unit_test(test_block_boundaries),

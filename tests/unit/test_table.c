@@ -239,6 +239,10 @@ static void xlsx_title_rows(void **state)
 	worksheet_write_string(ws2, 0, 0, "Svar", NULL);           /* one column */
 	worksheet_write_string(ws2, 1, 0, "Tid", NULL);
 	worksheet_write_string(ws2, 2, 0, "Penge", NULL);
+	ws2 = workbook_add_worksheet(wb, "Pandas");
+	worksheet_write_string(ws2, 0, 1, "Svar", NULL);           /* A1: the index, unnamed */
+	worksheet_write_number(ws2, 1, 0, 0, NULL);
+	worksheet_write_string(ws2, 1, 1, "Tid", NULL);
 	assert_int_equal(workbook_close(wb), LXW_NO_ERROR);
 
 	kerr_clear(&e);
@@ -265,6 +269,12 @@ static void xlsx_title_rows(void **state)
 	assert_int_equal(row.line, 2);
 	assert_int_equal(table_next(t, &row, &e), TABLE_ROW);
 	assert_int_equal(table_next(t, &row, &e), TABLE_END);
+	table_close(t);
+	o.sheet = "Pandas";
+	assert_int_equal(table_open(&t, file, &o, &e), 0);
+	assert_string_equal(table_col_name(t, 1), "Svar");
+	assert_int_equal(table_next(t, &row, &e), TABLE_ROW);
+	assert_string_equal(row.field[1], "Tid");
 	table_close(t);
 }
 
