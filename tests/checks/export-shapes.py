@@ -298,6 +298,7 @@ d = corpus("sav-codes", "survey.sav", lambda d: (
     d.update(waves=[{"name": w, "values": [str(k + 1)]} for k, w in enumerate(WAVES)]),
     [r.update(values=[str(ROLES.index(v) + 1) for v in r["values"]]) for r in d["roles"]]),
     ref="sav-ref")
+corpus("sav-labels", "survey.sav", ref="sav-ref")
 
 
 # 4b. Stata 118 (UTF-8), written by hand: wave and role as byte codes with

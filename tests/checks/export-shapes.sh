@@ -36,6 +36,23 @@ VARIABLE LABELS RespondentID 'Respondent-ID' maaling 'Måling'
 SAVE OUTFILE='$W/sav-codes/survey.sav'.
 EOF
 pspp "$W/sav.sps" >"$W/sav.log" 2>&1 || { cat "$W/sav.log"; exit 1; }
+# The same with labels: the wave as one-letter string codes (N, M, A) with
+# value labels, the role's codes labelled, 99 labelled "Ved ikke" and
+# declared missing; the descriptor names the labels.
+labels=$(python3 -c 'import json, sys
+roles = [v for r in json.load(open(sys.argv[1]))["roles"] for v in r["values"]]
+print(" ".join("%d '"'"'%s'"'"'" % (k + 1, v) for k, v in enumerate(roles)))' "$C/corpus.json")
+sed -e '/^SAVE/,$d' "$W/sav.sps" >"$W/sav-labels.sps"
+cat >>"$W/sav-labels.sps" <<EOF
+STRING maaling_c (A1).
+RECODE maaling (1='N') (2='M') (3='A') INTO maaling_c.
+VALUE LABELS maaling_c 'N' 'Nulpunkt' 'M' 'Midtvejs' 'A' 'Afslutning'
+  /funktion $labels 99 'Ved ikke'.
+VARIABLE LABELS maaling_c 'Måling'.
+DELETE VARIABLES maaling.
+SAVE OUTFILE='$W/sav-labels/survey.sav'.
+EOF
+pspp "$W/sav-labels.sps" >"$W/sav-labels.log" 2>&1 || { cat "$W/sav-labels.log"; exit 1; }
 
 for d in "$W"/*/; do
 	cp "$C"/gold-*.csv "$d" 2>/dev/null
@@ -98,5 +115,6 @@ tally xlsx-codes
 BOTH=() LABEL=
 tally xlsx-title
 tally sav-codes
+tally sav-labels
 tally dta-labels
 exit $status
