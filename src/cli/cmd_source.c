@@ -48,7 +48,7 @@ int cmd_load_source(struct cmd_source *src, struct corpus *c, const struct cli_u
 		return EXIT_NOINPUT;
 	}
 	if (bare) {
-		if (corpus_init(c) || corpus_set_str(&c->survey, src->source))
+		if (corpus_init(c) || corpus_set_survey(c, src->source))
 			cli_die(EXIT_SOFTWARE, "out of memory");
 	} else if (corpus_load(c, src->source, &errs)) {
 		status = cli_errors(&errs);

@@ -217,6 +217,7 @@ struct dim {
 struct run {
 	struct corpus corpus;
 	int have_corpus;
+	const struct survey *sv;   /* while reading: which file a row is from */
 	const char *survey_arg, *by, *format_s, *out, *chart, *db, *codes, *only;
 	const char *f_id, *f_wave, *f_role, *f_text, *f_codebook, *f_enc, *f_sheet;
 	int ci;
@@ -777,7 +778,7 @@ static int code_answer(struct run *r, struct question *q, const struct survey_ro
 		return 0;
 	}
 	if (engine_code(q->en, text, len, &r->ans, &e)) {
-		kerr_at(&e, r->path.data, row->line, 0);
+		kerr_at(&e, survey_file(r->sv), row->line, 0);
 		if (e.code != KERR_LIMIT)
 			return cli_error(&e);
 		cli_error(&e);
@@ -808,23 +809,25 @@ static void note_dup(struct run *r, const struct survey *sv, const struct survey
 
 /* Open the survey with the reader every command uses: the descriptor's (or
  * the flags') id, wave and role columns, the questions tallied. */
-static int open_survey(struct run *r, const struct table_opts *topt, struct survey **sv)
+static int open_survey(struct run *r, const struct table_opts *topt, struct survey_opts *so,
+			struct survey **sv)
 {
-	struct survey_opts so = { 0 };
 	struct kerr_list errs = KERR_LIST_INIT;
 	struct kerr e;
 	int status = 0;
 
-	so.encoding = (int)topt->csv.encoding;
-	so.max_field = topt->csv.max_field;
-	so.sheet = topt->sheet;
-	so.question = r->f_text ? r->q[0].id : r->only;
-	so.wide_whole = r->export_mode;   /* every file row is written back */
+	memset(so, 0, sizeof(*so));
+	so->encoding = (int)topt->csv.encoding;
+	so->max_field = topt->csv.max_field;
+	so->sheet = topt->sheet;
+	so->question = r->f_text ? r->q[0].id : r->only;
+	so->wide_whole = r->export_mode;   /* every file row is written back */
 	/* --text naming a column the descriptor has no question for */
 	if (r->f_text && !corpus_question_find(&r->corpus, r->q[0].id)
 	    && corpus_add_question(&r->corpus, r->q[0].id, r->f_text, NULL))
 		cli_die(EXIT_SOFTWARE, "out of memory");
-	if (survey_open(sv, &r->corpus, r->path.data, &so, &errs)) {
+	/* a descriptor's survey may be a file per wave: survey_open finds it */
+	if (survey_open(sv, &r->corpus, r->have_corpus ? NULL : r->path.data, so, &errs)) {
 		/* The file is there but is not the survey we were told about. */
 		for (size_t i = 0; i < errs.n; i++)
 			if (errs.items[i].code == KERR_NOTFOUND && errs.items[i].line == 1)
@@ -876,6 +879,7 @@ static int tally_survey(struct run *r)
 	struct table_opts topt = { { .encoding = CSV_ENC_AUTO }, NULL };
 	struct csv_opts copt = { .encoding = CSV_ENC_AUTO };
 	struct survey *sv = NULL;
+	struct survey_opts so;
 	struct survey_row row;
 	struct kerr e;
 	struct cli_progress prog;
@@ -897,8 +901,9 @@ static int tally_survey(struct run *r)
 	}
 	topt.csv = copt;
 	topt.sheet = r->f_sheet;
-	if ((status = open_survey(r, &topt, &sv)))
+	if ((status = open_survey(r, &topt, &so, &sv)))
 		goto out;
+	r->sv = sv;
 	if (r->export_mode) {
 		struct tally **ts = xcalloc(r->nq, sizeof(*ts));
 
@@ -931,7 +936,8 @@ static int tally_survey(struct run *r)
 				ts[i] = r->q[i].t;
 			xa = xcalloc(r->nq, sizeof(*xa));
 		}
-		rc = export_open(&r->exp, r->out, r->xf, r->path.data, &topt, survey_table(sv), ts,
+		rc = export_open(&r->exp, r->out, r->xf, &r->corpus,
+				 r->have_corpus ? NULL : r->path.data, &so, sv, ts,
 				 (const char *const *)names, nww ? r->nq * nww : r->nq, &e);
 		for (size_t k = 0; names && k < r->nq * nww; k++)
 			free(names[k]);
@@ -1029,6 +1035,7 @@ out:
 	free(xa);
 	free(xflags);
 	survey_close(sv);
+	r->sv = NULL;
 	return status;
 }
 
@@ -1294,10 +1301,11 @@ static int load_corpus(struct run *r)
 		cli_die(EXIT_SOFTWARE, "out of memory");
 	if (!r->corpus.id_col)
 		return cli_misuse(&usage, "which column is the respondent id? give --id COLUMN");
-	r->has_wave = r->corpus.wave_col || corpus_by_wave(&r->corpus);
+	r->has_wave = corpus_has_waves(&r->corpus);
 	r->has_role = r->corpus.role_col != NULL;
 	r->wave = (struct dim){ .what = "wave", .column = r->corpus.wave_col
-		? r->corpus.wave_col : "(the questions' columns per wave)" };
+		? r->corpus.wave_col : r->corpus.survey_by_wave.n ? "(the survey's file per wave)"
+		: "(the questions' columns per wave)" };
 	r->role = (struct dim){ .what = "role", .column = r->corpus.role_col };
 	r->group = (struct dim){ .what = "group", .column = r->by };
 	return 0;

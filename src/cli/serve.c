@@ -1070,6 +1070,7 @@ int serve_start(struct serve **out, struct store *s, const struct serve_opts *o,
 		serve_stop(sv);
 		return rc;
 	}
+	sdata_warm(sv->data);   /* before any thread shares the store handle */
 	/* The views thread reads through a handle of its own: SQLite lets it
 	 * read while the request thread writes (see view_loop). */
 	if ((rc = store_open(&sv->vs, store_path(s), STORE_READONLY, e))

@@ -65,6 +65,7 @@ struct sdata {
 	int order;                  /* enum session_order of a session opened anew */
 	cJSON *tally;
 	unsigned long long tally_gen;
+	struct session *warm;       /* sdata_warm's, until a coder's session opens */
 };
 
 struct call {
@@ -114,6 +115,15 @@ int sdata_open(struct sdata **out, struct store *s, const char *question, struct
 	return 0;
 }
 
+void sdata_warm(struct sdata *d)
+{
+	struct kerr e;
+
+	kerr_clear(&e);
+	if (!d->warm && session_open(&d->warm, d->s, d->question, "(server)", SESSION_CODE, &e))
+		d->warm = NULL;
+}
+
 void sdata_set_order(struct sdata *d, int uncertain)
 {
 	d->order = uncertain ? SESSION_ORDER_UNCERTAIN : SESSION_ORDER_SURVEY;
@@ -136,6 +146,7 @@ void sdata_close(struct sdata *d)
 
 	if (!d)
 		return;
+	session_close(d->warm);
 	close_sessions(d);
 	for (i = 0; i < d->nc; i++)
 		free(d->c[i].name);
@@ -220,6 +231,9 @@ static int get_session(struct call *k, int adj, struct session **out)
 			return fail_e(k, rc);
 		}
 		c->refreshed[adj] = k->d->gen;
+		/* the answer table is the coder's session's to hold now */
+		session_close(k->d->warm);
+		k->d->warm = NULL;
 	}
 	*out = c->ss[adj];
 	return 0;

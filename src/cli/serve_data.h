@@ -34,6 +34,14 @@ void sdata_generation(const struct sdata *d, unsigned long long *gen,
  * would, and reopen on a new codebook.  Each sdata stays one thread's. */
 void sdata_follow(struct sdata *d, unsigned long long gen, unsigned long long cbgen);
 
+/* Read the question's answers before the first coder logs in: the answer
+ * table every coding session shares (session.c) is built here, at start,
+ * rather than on the request thread by the first login, while that coder
+ * waits (1 s at 100,000 answers).  It is held until the first coder's
+ * session holds it.  A failure is not reported: the first login meets it
+ * and says why. */
+void sdata_warm(struct sdata *d);
+
 /* The order of a review session opened from now on: survey order, or
  * (uncertain 1) session.h's SESSION_ORDER_UNCERTAIN; a coder's page may
  * choose another for that coder (GET /answer?order=). */

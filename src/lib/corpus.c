@@ -62,6 +62,7 @@ void corpus_release(struct corpus *c)
 	free(c->name);
 	free(c->title);
 	free(c->survey);
+	bywave_release(&c->survey_by_wave);
 	free(c->id_col);
 	free(c->wave_col);
 	free(c->role_col);
@@ -84,6 +85,12 @@ void corpus_release(struct corpus *c)
 	memset(c, 0, sizeof(*c));
 }
 
+int corpus_set_survey(struct corpus *c, const char *file)
+{
+	bywave_release(&c->survey_by_wave);
+	return corpus_set_str(&c->survey, file);
+}
+
 int corpus_set_role_col(struct corpus *c, const char *column)
 {
 	bywave_release(&c->role_by_wave);
@@ -96,6 +103,11 @@ int corpus_by_wave(const struct corpus *c)
 		if (c->questions[i].by_wave.n)
 			return 1;
 	return 0;
+}
+
+int corpus_has_waves(const struct corpus *c)
+{
+	return c->wave_col || c->survey_by_wave.n || corpus_by_wave(c);
 }
 
 void corpus_question_release(struct corpus_question *q)
@@ -240,10 +252,11 @@ static void get_strv(struct loader *L, const cJSON *obj, const char *key, const 
 /*
  * A column: a name, or an object of wave -> column for a wide panel export
  * ({"Nulpunkt": "Q5_1", "Midtvejs": "Q5_2"}); *slot gets the name, or the
- * first wave's column.
+ * first wave's column.  `what` is "column", or "file" for the survey's file
+ * per wave.
  */
 static void get_col(struct loader *L, const cJSON *obj, const char *key, const char *where,
-		    int required, char **slot, struct corpus_bywave *bw)
+		    int required, char **slot, struct corpus_bywave *bw, const char *what)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key), *it;
 	char path[300], ipath[400];
@@ -256,8 +269,12 @@ static void get_col(struct loader *L, const cJSON *obj, const char *key, const c
 	snprintf(path, sizeof(path), "%s%s%s", where, *where ? "." : "", key);
 	n = (size_t)cJSON_GetArraySize(v);
 	if (!n) {
-		problem(L, KERR_SCHEMA, path, "\"%s\" is a column name, or an object naming "
-			"each wave's column ({\"Nulpunkt\": \"Q5_1\", ...}); this one is empty", key);
+		char msg[200];
+
+		snprintf(msg, sizeof(msg), "\"%s\" is a %s name, or an object naming each "
+			 "wave's %s ({\"Nulpunkt\": \"%s\", ...}); this one is empty", key, what,
+			 what, strcmp(what, "file") ? "Q5_1" : "nulpunkt.sav");
+		problem(L, KERR_SCHEMA, path, "%s", msg);
 		return;
 	}
 	if (!(bw->wave = calloc(n + 1, sizeof(*bw->wave)))
@@ -268,8 +285,8 @@ static void get_col(struct loader *L, const cJSON *obj, const char *key, const c
 	cJSON_ArrayForEach(it, v) {
 		snprintf(ipath, sizeof(ipath), "%s.%s", path, it->string);
 		if (!*it->string || !cJSON_IsString(it) || !*it->valuestring) {
-			problem(L, KERR_SCHEMA, ipath, "each wave's column is a non-empty string, "
-				"under the wave's name%s", "");
+			problem(L, KERR_SCHEMA, ipath, "each wave's %s is a non-empty string, "
+				"under the wave's name", what);
 			continue;
 		}
 		if (corpus_set_str(&bw->wave[bw->n], it->string)
@@ -366,7 +383,7 @@ static void load_question(struct loader *L, const cJSON *it, void *slot, const c
 		check_keys(L, it, where, keys);
 	}
 	get_str(L, it, "id", where, 1, &q->id);
-	get_col(L, it, "column", where, 1, &q->column, &q->by_wave);
+	get_col(L, it, "column", where, 1, &q->column, &q->by_wave, "column");
 	get_str(L, it, "codebook", where, 1, &q->codebook);
 	get_str(L, it, "gold", where, 0, &q->gold);
 }
@@ -374,7 +391,7 @@ static void load_question(struct loader *L, const cJSON *it, void *slot, const c
 /* The waves of a column given per wave must be the descriptor's waves (when
  * it lists them), and a wave column beside them would say the wave twice. */
 static void check_bywave_waves(struct loader *L, const struct corpus *c,
-			       const struct corpus_bywave *bw, const char *where)
+			       const struct corpus_bywave *bw, const char *where, const char *what)
 {
 	char path[300];
 	size_t i;
@@ -383,8 +400,11 @@ static void check_bywave_waves(struct loader *L, const struct corpus *c,
 		if (corpus_wave_of(c, bw->wave[i]) >= 0)
 			continue;
 		snprintf(path, sizeof(path), "%s.%s", where, bw->wave[i]);
-		problem(L, KERR_SCHEMA, path, "no wave \"%.100s\" in \"waves\": name each "
-			"wave's column by a wave listed there", bw->wave[i]);
+		char msg[200];
+
+		snprintf(msg, sizeof(msg), "no wave \"%.100s\" in \"waves\": name each wave's "
+			 "%s by a wave listed there", bw->wave[i], what);
+		problem(L, KERR_SCHEMA, path, "%s", msg);
 	}
 }
 
@@ -394,10 +414,11 @@ static void check_by_wave(struct loader *L, const struct corpus *c)
 	size_t i;
 	int wide = 0;
 
-	check_bywave_waves(L, c, &c->role_by_wave, "columns.role");
+	check_bywave_waves(L, c, &c->survey_by_wave, "survey", "file");
+	check_bywave_waves(L, c, &c->role_by_wave, "columns.role", "column");
 	for (i = 0; i < c->nquestions; i++) {
 		snprintf(where, sizeof(where), "questions[%zu].column", i);
-		check_bywave_waves(L, c, &c->questions[i].by_wave, where);
+		check_bywave_waves(L, c, &c->questions[i].by_wave, where, "column");
 		wide |= c->questions[i].by_wave.n > 0;
 	}
 	for (i = 0; i < c->nquestions && wide; i++) {
@@ -408,10 +429,14 @@ static void check_by_wave(struct loader *L, const struct corpus *c)
 			"(a wide panel export); name this one's per wave too, e.g. "
 			"{\"Nulpunkt\": \"%.100s\"}", c->questions[i].column);
 	}
-	if (c->role_by_wave.n && !wide)
+	if (c->survey_by_wave.n && c->wave_col)
+		problem(L, KERR_SCHEMA, "columns.wave", "the survey has a file per wave, so "
+			"every row's wave is its file's; a wave column as well would say it "
+			"twice: remove \"wave\" from \"columns\", or give one survey file%s", "");
+	else if (c->role_by_wave.n && !wide && !c->survey_by_wave.n)
 		problem(L, KERR_SCHEMA, "columns.role", "a role column per wave goes with "
-			"the questions' columns per wave (a wide panel export); here each "
-			"question has one column: name one role column%s", "");
+			"the questions' columns per wave (a wide panel export) or a file per "
+			"wave; here each question has one column: name one role column%s", "");
 	if (wide && c->wave_col)
 		problem(L, KERR_SCHEMA, "columns.wave", "the columns named per wave say "
 			"which wave an answer is from; a wave column as well would say it "
@@ -439,14 +464,14 @@ static void load_root(struct loader *L, struct corpus *c, const cJSON *root)
 	}
 	get_str(L, root, "name", "", 0, &c->name);
 	get_str(L, root, "title", "", 0, &c->title);
-	get_str(L, root, "survey", "", 1, &c->survey);
+	get_col(L, root, "survey", "", 1, &c->survey, &c->survey_by_wave, "file");
 	if (!cJSON_IsObject(cols))
 		problem(L, KERR_SCHEMA, "columns", "missing \"columns\" (an object with "
 			"\"id\", \"wave\", \"role\", \"by\")%s", "");
 	else {
 		get_str(L, cols, "id", "columns", 1, &c->id_col);
 		get_str(L, cols, "wave", "columns", 0, &c->wave_col);
-		get_col(L, cols, "role", "columns", 0, &c->role_col, &c->role_by_wave);
+		get_col(L, cols, "role", "columns", 0, &c->role_col, &c->role_by_wave, "column");
 		get_strv(L, cols, "by", "columns", &c->by, &c->nby);
 	}
 	c->nwaves = load_list(L, root, "waves", 0, sizeof(*c->waves), &items, load_wave);

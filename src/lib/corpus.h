@@ -44,10 +44,12 @@ struct corpus_role {
 
 /* A column given per wave, for a wide panel export: one row per
  * respondent, and each wave's answer (or role) in a column of its own
- * ("Q5_1", "Q5_2").  The survey reader gives such a row once per wave. */
+ * ("Q5_1", "Q5_2").  The survey reader gives such a row once per wave.
+ * Also the survey's file per wave (a survey exported once per wave:
+ * "column" is then each wave's file). */
 struct corpus_bywave {
 	char **wave;       /* wave names or values, as the descriptor writes them */
-	char **column;     /* each wave's column */
+	char **column;     /* each wave's column (or file) */
 	size_t n;          /* 0: one column for every wave */
 };
 
@@ -64,7 +66,10 @@ struct corpus {
 	char *dir;         /* directory the descriptor lives in ("." for none) */
 	char *name;        /* short name, e.g. "sof" */
 	char *title;       /* may be NULL */
-	char *survey;      /* survey file as written (see corpus_resolve) */
+	char *survey;      /* survey file as written (see corpus_resolve); with a
+	                      file per wave, the first */
+	struct corpus_bywave survey_by_wave;  /* a file per wave ("survey": {"Nulpunkt":
+	                      "w1.sav", ...}): every row of a file is of its wave */
 	char *id_col, *wave_col, *role_col;  /* column names; wave/role may be NULL */
 	struct corpus_bywave role_by_wave;   /* the role's column per wave (role_col the first) */
 	char **by;         /* other columns a tally may be split by (Kommune) */
@@ -97,13 +102,22 @@ void corpus_release(struct corpus *c);
 /* Replace *slot with a malloc'd copy of `s` (NULL clears it).  0 or KERR_NOMEM. */
 int corpus_set_str(char **slot, const char *s);
 
+/* Set the survey file (a file given on the command line): one file, in
+ * place of any the descriptor named per wave.  0 or KERR_NOMEM. */
+int corpus_set_survey(struct corpus *c, const char *file);
+
 /* Set the role column (a --role flag): one column for every wave, in place
  * of any the descriptor named per wave.  0 or KERR_NOMEM. */
 int corpus_set_role_col(struct corpus *c, const char *column);
 
-/* 1 when the questions name their columns per wave (a wide panel export:
- * the survey reader gives each row once per wave), else 0. */
+/* 1 when the questions name their columns per wave, else 0.  With one
+ * survey file that is a wide panel export (the survey reader gives each row
+ * once per wave); with a file per wave, each file's column for its wave. */
 int corpus_by_wave(const struct corpus *c);
+
+/* 1 when every row's wave is known: from a wave column, from the
+ * questions' columns per wave, or from the file per wave; else 0. */
+int corpus_has_waves(const struct corpus *c);
 
 /* Free what a question owns; leaves it zeroed. */
 void corpus_question_release(struct corpus_question *q);

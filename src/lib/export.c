@@ -11,6 +11,7 @@
 #include "csv.h"
 #include "error.h"
 #include "outfile.h"
+#include "survey.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -39,7 +40,7 @@ struct xcol {
 struct export {
 	enum export_format f;
 	struct outfile o;
-	const struct table *src;
+	const struct survey *src;
 	struct tally **ts;      /* copy of the caller's array */
 	char **names;           /* what each question's columns are named after */
 	size_t nq;
@@ -408,32 +409,40 @@ static int flush_header(struct export *x)
 }
 
 /* Count rows and the widest value of each string column. */
-static int measure(struct export *x, const char *survey, const struct table_opts *topt,
-		   struct kerr *e)
+static int measure(struct export *x, const struct corpus *c, const char *survey,
+		   const struct survey_opts *so, struct kerr *e)
 {
-	struct table *t;
-	table_row row;
+	struct kerr_list errs = KERR_LIST_INIT;
+	struct survey *sv;
+	struct survey_row row;
 	int rc;
 
-	if ((rc = table_open(&t, survey, topt, e)))
+	if ((rc = survey_open(&sv, c, survey, so, &errs))) {
+		if (errs.n)
+			*e = errs.items[0];
+		else
+			kerr_set(e, rc, "cannot read the survey again");
+		kerr_list_release(&errs);
 		return rc;
+	}
 	x->nrows = 0;
-	while ((rc = table_next(t, &row, e)) != TABLE_END) {
+	while ((rc = survey_next(sv, &row, e)) != SURVEY_END) {
 		if (rc < 0) {
 			if (-rc == KERR_SYNTAX)
 				continue;
-			table_close(t);
+			survey_close(sv);
 			return -rc;
 		}
-		x->nrows++;
+		x->nrows += row.row_done;   /* a wide export's file row once */
 		for (size_t i = 0; i < x->ncol; i++) {
-			struct xcol *c = &x->col[i];
+			struct xcol *col = &x->col[i];
 
-			if (c->kind == X_ORIG_STR && c->src < row.n && row.len[c->src] > c->width)
-				c->width = row.len[c->src];
+			if (col->kind == X_ORIG_STR && col->src < row.nfields
+			    && row.len[col->src] > col->width)
+				col->width = row.len[col->src];
 		}
 	}
-	table_close(t);
+	survey_close(sv);
 	return 0;
 }
 
@@ -466,16 +475,16 @@ static int rs_setup(struct export *x, struct kerr *e)
 				readstat_variable_set_label_set(c->var, mention);
 				readstat_variable_set_format(c->var, x->f == EXPORT_DTA ? "%1.0f" : "F1.0");
 				readstat_variable_set_measure(c->var, READSTAT_MEASURE_NOMINAL);
-			} else if (table_nlabels(x->src, c->src)) {
+			} else if (survey_nlabels(x->src, c->src)) {
 				char setname[40];
 				readstat_label_set_t *ls;
 
 				snprintf(setname, sizeof(setname), "ls%zu", c->src);
 				ls = readstat_add_label_set(x->w, READSTAT_TYPE_DOUBLE, setname);
-				for (size_t j = 0; j < table_nlabels(x->src, c->src); j++)
+				for (size_t j = 0; j < survey_nlabels(x->src, c->src); j++)
 					readstat_label_double_value(ls,
-						strtod(table_label_code(x->src, c->src, j), NULL),
-						table_label_text(x->src, c->src, j));
+						strtod(survey_label_code(x->src, c->src, j), NULL),
+						survey_label_text(x->src, c->src, j));
 				readstat_variable_set_label_set(c->var, ls);
 			}
 		} else {
@@ -520,8 +529,9 @@ static const char *cat_label(const struct tally_cat *c)
 }
 
 int export_open(struct export **out, const char *path, enum export_format f,
-		const char *survey, const struct table_opts *topt, const struct table *src,
-		struct tally *const *ts, const char *const *names, size_t nq, struct kerr *e)
+		const struct corpus *cp, const char *survey, const struct survey_opts *so,
+		const struct survey *src, struct tally *const *ts, const char *const *names,
+		size_t nq, struct kerr *e)
 {
 	struct export *x;
 	size_t maxcats = 1;
@@ -548,14 +558,14 @@ int export_open(struct export **out, const char *path, enum export_format f,
 			goto oom;
 	buf_init(&x->line, 0);
 	buf_init(&x->codes, 0);
-	for (size_t i = 0; i < table_ncols(src); i++) {
-		const char *name = table_col_name(src, i), *label = table_col_label(src, i);
-		struct xcol *c = add_col(x, table_col_numeric(src, i) ? X_ORIG_NUM : X_ORIG_STR,
-					 name, label ? label : name);
+	for (size_t i = 0; i < survey_ncolumns(src); i++) {
+		const char *name = survey_column_name(src, i), *label = survey_column_label(src, i);
+		struct xcol *col = add_col(x, survey_column_numeric(src, i) ? X_ORIG_NUM : X_ORIG_STR,
+					   name, label ? label : name);
 
-		if (!c)
+		if (!col)
 			goto oom;
-		c->src = i;
+		col->src = i;
 	}
 	for (size_t q = 0; q < nq; q++) {
 		const struct tally *t = ts[q];
@@ -597,7 +607,7 @@ oom_nm:
 	}
 	if (!(x->net = calloc(maxcats, 1)))
 		goto oom;
-	if (is_stat(f) && (rc = measure(x, survey, topt, e)))
+	if (is_stat(f) && (rc = measure(x, cp, survey, so, e)))
 		goto fail;
 	if ((rc = outfile_open(&x->o, path, e)))
 		goto fail;
@@ -694,7 +704,7 @@ static void cell(struct export *x, const struct xcol *c, const table_row *row,
 			*mis = 1;
 			break;
 		}
-		code = table_value_code(x->src, c->src, v);
+		code = survey_value_code(x->src, c->src, v);
 		if (code && !is_stat(x->f)) {
 			/* a spreadsheet shows the label ("Leder"), as the survey reads */
 			*is_num = 0;

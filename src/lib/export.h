@@ -41,8 +41,11 @@
 #include "table.h"
 #include "tally.h"
 
+struct corpus;
 struct kerr;
 struct export;
+struct survey;
+struct survey_opts;
 
 enum export_format {
 	EXPORT_CSV = 0,
@@ -65,9 +68,12 @@ struct export_answer {
 };
 
 /*
- * Start writing `path` in format `f`.  `survey` and `topt` name the survey
- * that `src` reads (re-read once here for .sav/.dta: a row of it is a row
- * written), `ts[0..nq)` the questions in the order export_row gets their
+ * Start writing `path` in format `f`.  `c`, `survey` and `so` are how the
+ * survey `src` was opened (survey_open: it is opened again here once, for
+ * .sav/.dta, whose header holds the number of rows and the string widths;
+ * a row written is a file row, with so->wide_whole for a wide export), and
+ * its header (survey_column_name) gives the original columns; `ts[0..nq)`
+ * the questions in the order export_row gets their
  * answers, and `names[0..nq)` what their columns are named after (NULL:
  * each tally's question id; a wide panel export names a question once per
  * wave, "samarbejde_Nulpunkt").  Returns 0 or KERR_IO, KERR_NOMEM,
@@ -75,8 +81,9 @@ struct export_answer {
  * standard output).
  */
 int export_open(struct export **out, const char *path, enum export_format f,
-		const char *survey, const struct table_opts *topt, const struct table *src,
-		struct tally *const *ts, const char *const *names, size_t nq, struct kerr *e);
+		const struct corpus *cp, const char *survey, const struct survey_opts *so,
+		const struct survey *src, struct tally *const *ts, const char *const *names,
+		size_t nq, struct kerr *e);
 
 /* One survey row and its answers (nq of them).  Returns 0 or KERR_IO/KERR_NOMEM. */
 int export_row(struct export *x, const table_row *row, const struct export_answer *a,

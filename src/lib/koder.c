@@ -366,7 +366,7 @@ static int spec_corpus(const koder_survey_spec *sp, struct corpus *c, struct ker
 	} else if (corpus_init(c)) {
 		return KERR_NOMEM;
 	}
-	if ((sp->file && corpus_set_str(&c->survey, sp->file))
+	if ((sp->file && corpus_set_survey(c, sp->file))
 	    || (sp->id && corpus_set_str(&c->id_col, sp->id))
 	    || (sp->wave && corpus_set_str(&c->wave_col, sp->wave))
 	    || (sp->role && corpus_set_role_col(c, sp->role)))

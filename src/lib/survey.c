@@ -62,13 +62,45 @@ struct wide_wave {
 	size_t role_col;        /* this wave's role column */
 };
 
-struct survey {
-	const struct corpus *c;
+/*
+ * One file of the survey: the whole survey, or with a file per wave
+ * ("survey": {"Nulpunkt": "w1.sav", ...}) one wave's.  Its columns are
+ * found in its own header (a later wave's export may order them
+ * differently, or add some); `map` places each in the survey's header.
+ */
+struct sfile {
+	struct table *rd;       /* CSV, .sav, .zsav, .dta or .xlsx (table.h) */
 	FILE *fp;
 	int own_fp;
-	struct table *rd;       /* CSV, .sav, .zsav, .dta or .xlsx (table.h) */
-	struct buf file;
+	struct buf name;        /* for messages */
+	long wave_idx;          /* a file per wave: its wave (corpus index or -1), */
+	const char *wave_name;  /* group name */
+	const char *wave_key;   /* and the wave as the descriptor wrote it */
 	size_t id_col, wave_col, role_col;
+	size_t *qcol;           /* [nq]: each question's column */
+	size_t *map;            /* [table_ncols(rd)]: column -> the survey's header */
+};
+
+/* A column of the survey's header: the first file's columns, then each
+ * later file's new ones; with a file per wave led by the wave column koder
+ * adds (file SURVEY_NO_COLUMN), so that every row still says its wave. */
+struct scol {
+	const char *name;
+	size_t file, col;       /* the first file that has it, and its column there */
+	int numeric;            /* numeric in every file that has it */
+	long role;              /* what the descriptor reads from it (col_role) */
+};
+
+struct survey {
+	const struct corpus *c;
+	struct sfile *f;
+	size_t nf, cur;         /* files, and the one being read */
+	struct scol *col;       /* the survey's header (see struct scol) */
+	size_t ncol;
+	int remap;              /* rows are given in the survey's header order */
+	const char **ufield;    /* remap: the row given, [ncol] */
+	size_t *ulen;
+	size_t id_col, wave_col, role_col;   /* the current file's (sfile) */
 	const struct corpus_question **qs;
 	size_t *qcol, nq;
 	const char **answer;
@@ -87,6 +119,8 @@ struct survey {
 
 static int wide_open(struct survey *s, struct kerr_list *errs);
 static int is_wide(const struct corpus *c, const struct survey_opts *opts);
+static const struct group_val *resolve(struct survey *s, struct group_cache *g, int role,
+	size_t col, const char *value, size_t len);
 
 static int add_err(struct kerr_list *errs, const struct kerr *e)
 {
@@ -95,22 +129,225 @@ static int add_err(struct kerr_list *errs, const struct kerr *e)
 	return e->code;
 }
 
-static int find(struct survey *s, const char *name, size_t *idx, struct kerr_list *errs)
+static int nomem(struct kerr_list *errs)
 {
 	struct kerr e;
 
 	kerr_clear(&e);
-	if (!table_find(s->rd, name, idx, &e))
+	return add_err(errs, (kerr_set(&e, KERR_NOMEM, "out of memory"), &e));
+}
+
+/* Column `name` of file f, into errs (file, line 1) when it has none. */
+static int find_in(struct sfile *f, const char *name, size_t *idx, struct kerr_list *errs)
+{
+	struct kerr e;
+
+	kerr_clear(&e);
+	if (!table_find(f->rd, name, idx, &e))
 		return 0;
-	kerr_at(&e, s->file.data, e.line > 1 ? e.line : 1, 0);   /* an .xlsx header may be lower */
+	kerr_at(&e, f->name.data, e.line > 1 ? e.line : 1, 0);   /* an .xlsx header may be lower */
 	return add_err(errs, &e);
+}
+
+static int find(struct survey *s, const char *name, size_t *idx, struct kerr_list *errs)
+{
+	return find_in(&s->f[s->cur], name, idx, errs);
+}
+
+/* The column a per-wave map names for wave `wave` (a group name), or NULL
+ * when it names none for that wave. */
+static const char *col_for_wave(struct survey *s, const struct corpus_bywave *m,
+	const char *wave)
+{
+	for (size_t j = 0; j < m->n; j++) {
+		const struct group_val *v = resolve(s, &s->wave, 0, SURVEY_NO_COLUMN,
+			m->wave[j], strlen(m->wave[j]));
+
+		if (v && !strcmp(v->name, wave))
+			return m->column[j];
+	}
+	return NULL;
+}
+
+/* Open file f (its name already set; fp set for standard input) and find
+ * its columns.  Every missing column goes to errs; the first code is
+ * returned. */
+static int sfile_open(struct survey *s, struct sfile *f, const struct survey_opts *opts,
+	struct kerr_list *errs)
+{
+	const struct corpus *c = s->c;
+	struct table_opts topt = { { 0 }, NULL };
+	const char *name;
+	struct kerr e;
+	int rc, first = 0;
+
+	kerr_clear(&e);
+	f->id_col = f->wave_col = f->role_col = SURVEY_NO_COLUMN;
+	if (!f->fp) {
+		char what[160];
+
+		snprintf(what, sizeof what, "cannot open the survey%s%.100s%s",
+			 f->wave_key ? "'s file for wave " : "", f->wave_key ? f->wave_key : "",
+			 f->wave_key ? " (the descriptor's \"survey\")" : "");
+		if (!(f->fp = fopen(f->name.data, "rb")))
+			return add_err(errs, (kerr_errno(&e, errno, f->name.data, what), &e));
+		f->own_fp = 1;
+	}
+	topt.csv.encoding = (enum csv_encoding)opts->encoding;
+	topt.csv.max_field = opts->max_field;
+	topt.sheet = opts->sheet;
+	if ((rc = table_open_fp(&f->rd, f->fp, f->name.data, &topt, &e)))
+		return add_err(errs, &e);
+	if (!(f->qcol = calloc(s->nq + 1, sizeof *f->qcol)))
+		return nomem(errs);
+	/* every missing column is reported, not only the first */
+	if (!opts->no_id) {
+		if (!c->id_col) {
+			kerr_set(&e, KERR_SCHEMA, "no respondent id column; give --id");
+			kerr_at(&e, f->name.data, 0, 0);
+			first = add_err(errs, &e);
+		} else if ((rc = find_in(f, c->id_col, &f->id_col, errs)) && !first)
+			first = rc;
+	}
+	if (c->wave_col && (rc = find_in(f, c->wave_col, &f->wave_col, errs)) && !first)
+		first = rc;
+	name = c->role_col;
+	if (f->wave_name && c->role_by_wave.n)
+		name = col_for_wave(s, &c->role_by_wave, f->wave_name);
+	if (name && !(c->role_by_wave.n && is_wide(c, opts) && !f->wave_name)
+	    && (rc = find_in(f, name, &f->role_col, errs)) && !first)
+		first = rc;
+	for (size_t i = 0; i < s->nq; i++) {
+		const struct corpus_question *q = s->qs[i];
+
+		f->qcol[i] = SURVEY_NO_COLUMN;
+		if (q->by_wave.n && !f->wave_name)
+			continue;   /* per wave in one file: wide_open */
+		name = q->by_wave.n ? col_for_wave(s, &q->by_wave, f->wave_name) : q->column;
+		if (!name)
+			continue;   /* not asked in this file's wave */
+		if (opts->optional_questions) {
+			if (table_find(f->rd, name, &f->qcol[i], NULL))
+				f->qcol[i] = SURVEY_NO_COLUMN;
+		} else if ((rc = find_in(f, name, &f->qcol[i], errs)) && !first) {
+			first = rc;
+		}
+	}
+	return first;
+}
+
+/* Add a column to the survey's header; 0 or KERR_NOMEM. */
+static int header_add(struct survey *s, const char *name, size_t file, size_t col, int numeric,
+	long role)
+{
+	struct scol *n = realloc(s->col, (s->ncol + 1) * sizeof *n);
+
+	if (!n)
+		return KERR_NOMEM;
+	s->col = n;
+	s->col[s->ncol++] = (struct scol){ name, file, col, numeric, role };
+	return 0;
+}
+
+/* What the descriptor reads from column j of file f: 0 the id, 1 the role,
+ * 2 + i question i's answers, -1 nothing.  Files per wave may name these
+ * differently ("id" labelled "Medarbejder-ID" in a .sav, "Q5" then "Q5_slut"),
+ * yet each is one column of the survey. */
+static long col_role(const struct survey *s, const struct sfile *f, size_t j)
+{
+	if (j == f->id_col)
+		return 0;
+	if (j == f->role_col)
+		return 1;
+	for (size_t i = 0; i < s->nq; i++)
+		if (j == f->qcol[i])
+			return 2 + (long)i;
+	return -1;
+}
+
+/* Whether column j of file f is the survey's column k: the same role for
+ * the descriptor, or the same name or label (compared as table_find does). */
+static int same_col(const struct survey *s, const struct scol *k, const struct sfile *f,
+	size_t j, long role)
+{
+	const struct table *kt = s->f[k->file].rd;
+	const char *kl = table_col_label(kt, k->col), *n = table_col_name(f->rd, j),
+		*l = table_col_label(f->rd, j);
+
+	if (role >= 0 || k->role >= 0)
+		return role == k->role;
+	return csv_name_equal(k->name, n) || (kl && csv_name_equal(kl, n))
+		|| (l && csv_name_equal(k->name, l)) || (kl && l && csv_name_equal(kl, l));
+}
+
+/*
+ * The survey's header: with one file its own columns; with a file per wave
+ * the wave column koder adds ("wave", or "koder_wave" when a file has a
+ * "wave" of its own), the first file's columns, then each later file's new
+ * ones (same_col: a column is the same in two files when the descriptor
+ * reads the same thing from it, or its name or label matches).  0 or
+ * KERR_NOMEM.
+ */
+static int header_build(struct survey *s)
+{
+	size_t i, j, k;
+
+	if (s->nf > 1 || s->f[0].wave_name) {
+		const char *wname = "wave";
+
+		for (i = 0; i < s->nf; i++)
+			if (!table_find(s->f[i].rd, "wave", &j, NULL))
+				wname = "koder_wave";
+		if (header_add(s, wname, SURVEY_NO_COLUMN, 0, 0, -1))
+			return KERR_NOMEM;
+		s->remap = 1;
+	}
+	for (i = 0; i < s->nf; i++) {
+		struct sfile *f = &s->f[i];
+		size_t n = table_ncols(f->rd);
+
+		if (!(f->map = calloc(n + 1, sizeof *f->map)))
+			return KERR_NOMEM;
+		for (j = 0; j < n; j++) {
+			const char *name = table_col_name(f->rd, j);
+			int num = table_col_numeric(f->rd, j);
+			long role = col_role(s, f, j);
+
+			for (k = 0; k < s->ncol; k++)
+				if (s->col[k].file != SURVEY_NO_COLUMN && s->col[k].file < i
+				    && same_col(s, &s->col[k], f, j, role))
+					break;
+			if (k < s->ncol) {
+				s->col[k].numeric &= num;
+			} else if (header_add(s, name, i, j, num, role)) {
+				return KERR_NOMEM;
+			}
+			f->map[j] = k;
+			if (k != j)
+				s->remap = 1;
+		}
+	}
+	if (s->remap && (!(s->ufield = calloc(s->ncol + 1, sizeof *s->ufield))
+			 || !(s->ulen = calloc(s->ncol + 1, sizeof *s->ulen))))
+		return KERR_NOMEM;
+	return 0;
+}
+
+/* Make file i the one read: its columns become the survey's. */
+static void sfile_use(struct survey *s, size_t i)
+{
+	s->cur = i;
+	s->id_col = s->f[i].id_col;
+	s->wave_col = s->f[i].wave_col;
+	s->role_col = s->f[i].role_col;
+	memcpy(s->qcol, s->f[i].qcol, s->nq * sizeof *s->qcol);
 }
 
 int survey_open(struct survey **out, const struct corpus *c, const char *path,
 	const struct survey_opts *opts, struct kerr_list *errs)
 {
 	static const struct survey_opts none;
-	struct table_opts topt = { { 0 }, NULL };
+	const struct corpus_bywave *files = path ? NULL : &c->survey_by_wave;
 	struct survey *s = calloc(1, sizeof *s);
 	struct kerr e;
 	size_t i;
@@ -121,67 +358,28 @@ int survey_open(struct survey **out, const struct corpus *c, const char *path,
 	if (!opts)
 		opts = &none;
 	if (!s)
-		return add_err(errs, (kerr_set(&e, KERR_NOMEM, "out of memory"), &e));
+		return nomem(errs);
 	s->c = c;
 	s->dup_check = !opts->no_dup_check;
 	s->wide_whole = opts->wide_whole;
+	s->id_col = s->wave_col = s->role_col = SURVEY_NO_COLUMN;
 	if (strtab_init(&s->wave.tab, 64) || strtab_init(&s->role.tab, 64)) {
-		rc = add_err(errs, (kerr_set(&e, KERR_NOMEM, "out of memory"), &e));
+		rc = nomem(errs);
 		goto fail;
 	}
-	s->id_col = s->wave_col = s->role_col = SURVEY_NO_COLUMN;
-	buf_init(&s->file, 0);
-	if (path && !strcmp(path, "-")) {
-		s->fp = stdin;
-		rc = buf_adds(&s->file, "<stdin>");
-	} else if (path) {
-		rc = buf_adds(&s->file, path);
-	} else if (!c->survey) {
+	if (!path && !c->survey) {
 		kerr_set(&e, KERR_SCHEMA, "the corpus names no survey file");
 		rc = add_err(errs, &e);
 		goto fail;
-	} else {
-		corpus_resolve(c, c->survey, &s->file);
 	}
-	if (rc) {
-		rc = add_err(errs, (kerr_set(&e, KERR_NOMEM, "out of memory"), &e));
-		goto fail;
-	}
-	if (!s->fp) {
-		if (!(s->fp = fopen(s->file.data, "rb"))) {
-			rc = add_err(errs, (kerr_errno(&e, errno, s->file.data,
-				"cannot open the survey"), &e));
-			goto fail;
-		}
-		s->own_fp = 1;
-	}
-	topt.csv.encoding = (enum csv_encoding)opts->encoding;
-	topt.csv.max_field = opts->max_field;
-	topt.sheet = opts->sheet;
-	if ((rc = table_open_fp(&s->rd, s->fp, s->file.data, &topt, &e))) {
-		add_err(errs, &e);
-		goto fail;
-	}
-	/* every missing column is reported, not only the first */
-	if (!opts->no_id) {
-		if (!c->id_col) {
-			kerr_set(&e, KERR_SCHEMA, "no respondent id column; give --id");
-			kerr_at(&e, s->file.data, 0, 0);
-			first = add_err(errs, &e);
-		} else if ((rc = find(s, c->id_col, &s->id_col, errs)) && !first)
-			first = rc;
-	}
-	if (c->wave_col && (rc = find(s, c->wave_col, &s->wave_col, errs)) && !first)
-		first = rc;
-	if (c->role_col && !(c->role_by_wave.n && is_wide(c, opts))
-	    && (rc = find(s, c->role_col, &s->role_col, errs)) && !first)
-		first = rc;
+	s->nf = files && files->n ? files->n : 1;
 	s->qs = calloc(c->nquestions + 1, sizeof *s->qs);
 	s->qcol = calloc(c->nquestions + 1, sizeof *s->qcol);
 	s->answer = calloc(c->nquestions + 1, sizeof *s->answer);
 	s->answer_len = calloc(c->nquestions + 1, sizeof *s->answer_len);
-	if (!s->qs || !s->qcol || !s->answer || !s->answer_len) {
-		rc = add_err(errs, (kerr_set(&e, KERR_NOMEM, "out of memory"), &e));
+	s->f = calloc(s->nf, sizeof *s->f);
+	if (!s->qs || !s->qcol || !s->answer || !s->answer_len || !s->f) {
+		rc = nomem(errs);
 		goto fail;
 	}
 	for (i = 0; i < c->nquestions; i++) {
@@ -189,24 +387,82 @@ int survey_open(struct survey **out, const struct corpus *c, const char *path,
 
 		if (opts->question && q != corpus_question_find(c, opts->question))
 			continue;
-		s->qs[s->nq] = q;
-		if (q->by_wave.n) {
-			s->qcol[s->nq] = SURVEY_NO_COLUMN;   /* per wave: wide_open */
-		} else if (opts->optional_questions) {
-			if (table_find(s->rd, q->column, &s->qcol[s->nq], NULL))
-				s->qcol[s->nq] = SURVEY_NO_COLUMN;
-		} else if ((rc = find(s, q->column, &s->qcol[s->nq], errs)) && !first) {
-			first = rc;
-		}
-		s->nq++;
+		s->qs[s->nq++] = q;
 	}
 	if (opts->question && !s->nq) {
 		kerr_set(&e, KERR_NOTFOUND, "no question '%s' in the corpus", opts->question);
-		first = first ? first : add_err(errs, &e);
+		rc = add_err(errs, &e);
+		goto fail;
 	}
-	if (!first && is_wide(c, opts))
-		first = wide_open(s, errs);
+	if (s->nf > 1 || (files && files->n)) {
+		if (c->wave_col) {
+			kerr_set(&e, KERR_SCHEMA, "the survey has a file per wave, so every row's "
+				"wave is its file's; a wave column (%s) as well would say it twice: "
+				"leave out --wave", c->wave_col);
+			kerr_at(&e, c->survey, 0, 0);
+			rc = add_err(errs, &e);
+			goto fail;
+		}
+		for (i = 0; i < s->nf; i++) {
+			const struct group_val *v = resolve(s, &s->wave, 0, SURVEY_NO_COLUMN,
+				files->wave[i], strlen(files->wave[i]));
+
+			if (!v) {
+				rc = nomem(errs);
+				goto fail;
+			}
+			s->f[i].wave_idx = v->idx;
+			s->f[i].wave_name = v->name;
+			s->f[i].wave_key = files->wave[i];
+			buf_init(&s->f[i].name, 0);
+			corpus_resolve(c, files->column[i], &s->f[i].name);
+		}
+		/* read in the descriptor's wave order (waves it does not list
+		 * after): a stable insertion sort */
+		for (i = 1; i < s->nf; i++) {
+			struct sfile tmp = s->f[i];
+			size_t j;
+
+			for (j = i; j > 0 && tmp.wave_idx >= 0
+			     && (s->f[j - 1].wave_idx < 0 || s->f[j - 1].wave_idx > tmp.wave_idx); j--)
+				s->f[j] = s->f[j - 1];
+			s->f[j] = tmp;
+		}
+	} else {
+		struct sfile *f = &s->f[0];
+
+		buf_init(&f->name, 0);
+		f->wave_idx = -1;
+		if (path && !strcmp(path, "-")) {
+			f->fp = stdin;
+			rc = buf_adds(&f->name, "<stdin>");
+		} else if (path) {
+			rc = buf_adds(&f->name, path);
+		} else {
+			corpus_resolve(c, c->survey, &f->name);
+		}
+		if (rc) {
+			rc = nomem(errs);
+			goto fail;
+		}
+	}
+	for (i = 0; i < s->nf; i++) {
+		s->cur = i;
+		if ((rc = sfile_open(s, &s->f[i], opts, errs)) && !first)
+			first = rc;
+		if (!s->f[i].rd)
+			break;   /* a file that cannot be read: the others' columns would
+			            only add noise */
+	}
 	if ((rc = first))
+		goto fail;
+	if (header_build(s)) {
+		rc = nomem(errs);
+		goto fail;
+	}
+	sfile_use(s, 0);
+	if (s->nf == 1 && !s->f[0].wave_name && is_wide(c, opts)
+	    && (rc = wide_open(s, errs)))
 		goto fail;
 	*out = s;
 	return 0;
@@ -227,10 +483,20 @@ void survey_close(struct survey *s)
 {
 	if (!s)
 		return;
-	table_close(s->rd);
-	if (s->own_fp)
-		fclose(s->fp);
-	buf_release(&s->file);
+	for (size_t i = 0; s->f && i < s->nf; i++) {
+		struct sfile *f = &s->f[i];
+
+		table_close(f->rd);
+		if (f->own_fp)
+			fclose(f->fp);
+		buf_release(&f->name);
+		free(f->qcol);
+		free(f->map);
+	}
+	free(s->f);
+	free(s->col);
+	free(s->ufield);
+	free(s->ulen);
 	free(s->qs);
 	free(s->qcol);
 	free(s->answer);
@@ -349,7 +615,7 @@ static const struct group_val *resolve(struct survey *s, struct group_cache *g, 
 	v.idx = role ? corpus_role_of(c, v.own) : corpus_wave_of(c, v.own);
 	/* a .sav cell reads as its value label; the descriptor may name the code */
 	if (v.idx < 0 && col != SURVEY_NO_COLUMN
-	    && (code = table_value_code(s->rd, col, value)))
+	    && (code = table_value_code(s->f[s->cur].rd, col, value)))
 		v.idx = role ? corpus_role_of(c, code) : corpus_wave_of(c, code);
 	if (v.idx >= 0) {
 		v.name = role ? c->roles[v.idx].name : c->waves[v.idx].name;
@@ -435,15 +701,10 @@ static int wide_add(struct survey *s, const struct corpus_bywave *m, struct kerr
 static int wide_col(struct survey *s, const struct corpus_bywave *m, const struct wide_wave *w,
 	size_t *col, struct kerr_list *errs)
 {
-	*col = SURVEY_NO_COLUMN;
-	for (size_t j = 0; j < m->n; j++) {
-		const struct group_val *v = resolve(s, &s->wave, 0, SURVEY_NO_COLUMN,
-			m->wave[j], strlen(m->wave[j]));
+	const char *name = col_for_wave(s, m, w->name);
 
-		if (v && !strcmp(v->name, w->name))
-			return find(s, m->column[j], col, errs);
-	}
-	return 0;
+	*col = SURVEY_NO_COLUMN;
+	return name ? find(s, name, col, errs) : 0;
 }
 
 /*
@@ -464,7 +725,7 @@ static int wide_open(struct survey *s, struct kerr_list *errs)
 		kerr_set(&e, KERR_SCHEMA, "the questions' columns are named per wave, so each "
 			"answer's wave comes from its column; a wave column (%s) as well would "
 			"say it twice: leave out --wave", c->wave_col);
-		kerr_at(&e, s->file.data, 1, 0);
+		kerr_at(&e, s->f[0].name.data, 1, 0);
 		return add_err(errs, &e);
 	}
 	for (i = 0; i < s->nq; i++)
@@ -500,11 +761,31 @@ static int wide_open(struct survey *s, struct kerr_list *errs)
 static int fill(struct survey *s, const table_row *r, const struct wide_wave *w,
 	struct survey_row *row, struct kerr *e)
 {
+	const struct sfile *f = &s->f[s->cur];
 	size_t i, role_col = w ? w->role_col : s->role_col;
 
 	row->field = r->field;
 	row->len = r->len;
 	row->nfields = r->n;
+	if (s->remap) {
+		/* the survey's header order (struct scol); a column this file
+		 * lacks is blank */
+		for (i = 0; i < s->ncol; i++) {
+			s->ufield[i] = "";
+			s->ulen[i] = 0;
+		}
+		if (f->wave_name) {
+			s->ufield[0] = f->wave_key;
+			s->ulen[0] = strlen(f->wave_key);
+		}
+		for (i = 0; i < r->n && i < table_ncols(f->rd); i++) {
+			s->ufield[f->map[i]] = r->field[i];
+			s->ulen[f->map[i]] = r->len[i];
+		}
+		row->field = s->ufield;
+		row->len = s->ulen;
+		row->nfields = s->ncol;
+	}
 	if (s->id_col == SURVEY_NO_COLUMN) {
 		snprintf(s->rownum, sizeof s->rownum, "%zu", s->index);
 		row->respondent = s->rownum;
@@ -519,6 +800,10 @@ static int fill(struct survey *s, const table_row *r, const struct wide_wave *w,
 		row->wave_value = w->key;
 		row->wave_index = w->idx;
 		row->wave = w->name;
+	} else if (f->wave_name) {
+		row->wave_value = f->wave_key;
+		row->wave_index = f->wave_idx;
+		row->wave = f->wave_name;
 	} else if (s->wave_col != SURVEY_NO_COLUMN) {
 		const struct group_val *v = resolve(s, &s->wave, 0, s->wave_col,
 			r->field[s->wave_col], r->len[s->wave_col]);
@@ -588,7 +873,11 @@ int survey_next(struct survey *s, struct survey_row *row, struct kerr *e)
 	for (;;) {
 		if (!s->holding || s->wcur == s->nww) {
 			s->holding = 0;
-			got = table_next(s->rd, &s->held, e);
+			got = table_next(s->f[s->cur].rd, &s->held, e);
+			if (got == TABLE_END && s->cur + 1 < s->nf) {
+				sfile_use(s, s->cur + 1);   /* the next wave's file */
+				continue;
+			}
 			if (got == TABLE_END)
 				return SURVEY_END;
 			if (got < 0 && (got != -KERR_SYNTAX || !s->held.field))
@@ -637,15 +926,31 @@ int survey_dup_error(const struct survey *s, const struct survey_row *row, struc
 		kerr_set(e, KERR_SCHEMA, "respondent id \"%.*s\" appears twice in wave %s: on "
 			"line %ld and on line %ld", (int)row->respondent_len, row->respondent,
 			row->wave, row->dup_line, row->line);
-	kerr_at(e, s->file.data, row->line, 0);
+	kerr_at(e, s->f[s->cur].name.data, row->line, 0);
 	kerr_path(e, "%s", s->c->id_col ? s->c->id_col : "");
 	return KERR_SCHEMA;
 }
 
+/* Column `name` in the survey's header: found as table_find finds it (by
+ * name, else by label) in the first file that has it. */
 int survey_find_column(const struct survey *s, const char *name, size_t *idx, struct kerr *e)
 {
-	int rc = table_find(s->rd, name, idx, e);
+	int rc;
 
+	if (s->remap) {
+		if (s->col[0].file == SURVEY_NO_COLUMN && csv_name_equal(s->col[0].name, name)) {
+			*idx = 0;
+			return 0;
+		}
+		for (size_t i = 0; i < s->nf; i++)
+			if (!table_find(s->f[i].rd, name, idx, NULL)) {
+				*idx = s->f[i].map[*idx];
+				return 0;
+			}
+	}
+	rc = table_find(s->f[0].rd, name, idx, e);
+	if (!rc && s->remap)   /* two columns answering to it: an error, as one file */
+		*idx = s->f[0].map[*idx];
 	/* the file is there but lacks the column: the survey is wrong (a
 	 * missing file is KERR_NOTFOUND) */
 	if (rc == KERR_NOTFOUND && e)
@@ -653,9 +958,72 @@ int survey_find_column(const struct survey *s, const char *name, size_t *idx, st
 	return rc;
 }
 
-const struct table *survey_table(const struct survey *s)
+/* The file and its column behind column i of the survey's header; NULL for
+ * the wave column koder adds, or i out of range. */
+static const struct table *source(const struct survey *s, size_t i, size_t *col)
 {
-	return s->rd;
+	if (!s->remap) {
+		*col = i;
+		return i < table_ncols(s->f[0].rd) ? s->f[0].rd : NULL;
+	}
+	if (i >= s->ncol || s->col[i].file == SURVEY_NO_COLUMN)
+		return NULL;
+	*col = s->col[i].col;
+	return s->f[s->col[i].file].rd;
+}
+
+const char *survey_column_label(const struct survey *s, size_t i)
+{
+	size_t k;
+	const struct table *t = source(s, i, &k);
+
+	return t ? table_col_label(t, k) : NULL;
+}
+
+int survey_column_numeric(const struct survey *s, size_t i)
+{
+	size_t k;
+
+	if (s->remap)
+		return i < s->ncol && s->col[i].numeric;
+	return source(s, i, &k) ? table_col_numeric(s->f[0].rd, k) : 0;
+}
+
+size_t survey_nlabels(const struct survey *s, size_t i)
+{
+	size_t k;
+	const struct table *t = source(s, i, &k);
+
+	return t ? table_nlabels(t, k) : 0;
+}
+
+const char *survey_label_code(const struct survey *s, size_t i, size_t j)
+{
+	size_t k;
+	const struct table *t = source(s, i, &k);
+
+	return t ? table_label_code(t, k, j) : NULL;
+}
+
+const char *survey_label_text(const struct survey *s, size_t i, size_t j)
+{
+	size_t k;
+	const struct table *t = source(s, i, &k);
+
+	return t ? table_label_text(t, k, j) : NULL;
+}
+
+const char *survey_value_code(const struct survey *s, size_t i, const char *text)
+{
+	size_t k;
+	const struct table *t = source(s, i, &k);
+
+	return t ? table_value_code(t, k, text) : NULL;
+}
+
+size_t survey_nfiles(const struct survey *s)
+{
+	return s->nf;
 }
 
 size_t survey_wide_nwaves(const struct survey *s)
@@ -670,7 +1038,7 @@ const char *survey_wide_wave(const struct survey *s, size_t i)
 
 const char *survey_file(const struct survey *s)
 {
-	return s->file.data;
+	return s->f[s->cur].name.data;
 }
 
 size_t survey_nquestions(const struct survey *s)
@@ -687,15 +1055,17 @@ size_t survey_column(const struct survey *s, const char *name)
 {
 	size_t i;
 
-	return table_find(s->rd, name, &i, NULL) ? SURVEY_NO_COLUMN : i;
+	return survey_find_column(s, name, &i, NULL) ? SURVEY_NO_COLUMN : i;
 }
 
 const char *survey_column_name(const struct survey *s, size_t i)
 {
-	return table_col_name(s->rd, i);
+	if (s->remap)
+		return i < s->ncol ? s->col[i].name : NULL;
+	return table_col_name(s->f[0].rd, i);
 }
 
 size_t survey_ncolumns(const struct survey *s)
 {
-	return table_ncols(s->rd);
+	return s->remap ? s->ncol : table_ncols(s->f[0].rd);
 }

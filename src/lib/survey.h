@@ -135,7 +135,8 @@ void survey_close(struct survey *s);
 size_t survey_wide_nwaves(const struct survey *s);
 const char *survey_wide_wave(const struct survey *s, size_t i);
 
-/* The file's name as used in messages ("<stdin>" for standard input). */
+/* The name of the file being read, as used in messages ("<stdin>" for
+ * standard input): with a file per wave, the file the last row came from. */
 const char *survey_file(const struct survey *s);
 /* The questions read, in corpus order (after opts->question). */
 size_t survey_nquestions(const struct survey *s);
@@ -145,11 +146,23 @@ size_t survey_column(const struct survey *s, const char *name);
 /* The same with the reason when there is none: KERR_SCHEMA with `e` naming
  * the file and listing the columns, or two columns answering to the name. */
 int survey_find_column(const struct survey *s, const char *name, size_t *idx, struct kerr *e);
-/* The table the rows come from (value labels and column types, for an
- * export that keeps them); borrowed, valid until survey_close. */
-const struct table *survey_table(const struct survey *s);
-/* Name of column i as in the file. */
+/* The survey's header, in which a row's fields come: the file's columns;
+ * with a file per wave the wave column koder adds ("wave"), the first
+ * file's columns and each later file's new ones.  Name of column i as in
+ * the (first) file that has it, and the number of columns. */
 const char *survey_column_name(const struct survey *s, size_t i);
 size_t survey_ncolumns(const struct survey *s);
+/* What an export keeps of column i (table.h): its variable label (NULL
+ * for none), whether it is numeric (in every file that has it), its value
+ * labels and the code of a cell read as its label - each as the first file
+ * that has the column says.  Strings valid until survey_close. */
+const char *survey_column_label(const struct survey *s, size_t i);
+int survey_column_numeric(const struct survey *s, size_t i);
+size_t survey_nlabels(const struct survey *s, size_t i);
+const char *survey_label_code(const struct survey *s, size_t i, size_t j);
+const char *survey_label_text(const struct survey *s, size_t i, size_t j);
+const char *survey_value_code(const struct survey *s, size_t i, const char *text);
+/* The number of files read: 1, or with a file per wave one per wave. */
+size_t survey_nfiles(const struct survey *s);
 
 #endif

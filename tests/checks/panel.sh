@@ -9,7 +9,11 @@
 # member, each wave's answer and work function in columns of their own, as
 # a panel often comes from SPSS): as CSV, and as a .sav written by PSPP
 # with the work functions as value labels; and the wide export is written
-# back wide, each wave's 0/1 columns adding up to the gold.
+# back wide, each wave's 0/1 columns adding up to the gold.  And as a
+# survey exported once per wave, a file each (Nulpunkt a .sav by PSPP, the
+# others CSV with their columns in another order, another separator and
+# encoding, an extra column, the question under another name): read as one
+# survey, and exported as one file with a wave column.
 set -u
 K=$KODER
 cd "$TMP" || exit 1
@@ -78,9 +82,33 @@ $K diff --db p.db $P/codebook.json $P/codebook.json >d1.txt 2>/dev/null
 $K diff $P/codebook.json $P/codebook.json $P >d2.txt 2>/dev/null
 diff <(sed -n '/^Anført/,$p' d1.txt | sort) <(sed -n '/^Anført/,$p' d2.txt | sort) \
 	|| fail "diff --db and diff CORPUS disagree"
-# 8. a wide export is written back wide: one row per staff member, each
+# 8. a survey in a file per wave is exported as one file, a row per file
+#    row with the wave column koder adds, its 0/1 columns summing to the gold
+if [ "$2" = per-wave ]; then
+	$K export --db p.db -o all.csv "$P" 2>err || { cat err; fail "export of the per-wave files"; }
+	python3 - all.csv gold.txt "$ROOT/corpora/panel/survey.csv" <<'PY' || fail "the per-wave export differs from the gold"
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], encoding="utf-8-sig", newline=""), delimiter=";"))
+src = list(csv.DictReader(open(sys.argv[3], encoding="utf-8-sig", newline=""), delimiter=";"))
+assert len(rows) == len(src), (len(rows), len(src))
+assert list(rows[0])[0] == "wave" and "Bemærkning" in rows[0], list(rows[0])[:8]
+want = {}
+for line in open(sys.argv[2]):
+    wave, role, cat, x, y = line.strip().split(";")
+    x0, y0 = want.get((wave, cat), (0, 0))
+    want[(wave, cat)] = (x0 + int(x), y0 + int(y))
+bad = []
+for (wave, cat), (x, y) in want.items():
+    col = [r[f"samarbejde_{cat}"].strip() for r in rows if r["wave"] == wave]
+    got = (sum(v == "1" for v in col), sum(v != "" for v in col))
+    if got != (x, y):
+        bad.append((wave, cat, (x, y), got))
+assert not bad, bad[:5]
+PY
+fi
+# 9. a wide export is written back wide: one row per staff member, each
 #    wave's 0/1 columns summing to that wave's X (and counting its Y)
-if [ "$2" != long ]; then
+if [ "$2" = wide-csv ] || [ "$2" = wide-sav ]; then
 	ext=csv
 	[ "$2" = wide-sav ] && ext=sav
 	$K export --db p.db -o "wide.$ext" "$P" 2>err || { cat err; fail "export of the wide panel"; }
@@ -164,3 +192,56 @@ elif [ -n "${CI:-}" ]; then
 else
 	echo "REPORT panel (wide-sav): not run, no pspp"
 fi
+
+# A file per wave, made from the long export (not by koder).
+mkdir -p "$TMP/perwave"
+python3 - "$ROOT/corpora/panel" "$TMP/perwave" <<'PY' || fail "making the per-wave files"
+import csv, json, shutil, sys
+src, dst = sys.argv[1], sys.argv[2]
+rows = list(csv.DictReader(open(f"{src}/survey.csv", encoding="utf-8-sig"), delimiter=";"))
+q = "Samarbejde med virksomheder"
+def rows_of(wave):
+    return [r for r in rows if r["Runde"] == wave]
+# Nulpunkt: for PSPP (tab-separated, no header), and as CSV
+with open(f"{dst}/nulpunkt.tsv", "w", encoding="utf-8") as f:
+    for r in rows_of("Nulpunkt"):
+        f.write("\t".join(r[c] or " " for c in ("Medarbejder-ID", "Kommune", "Stilling", q)) + "\n")
+with open(f"{dst}/nulpunkt.csv", "w", newline="", encoding="utf-8") as f:
+    w = csv.writer(f, delimiter=";")
+    w.writerow(["Medarbejder-ID", "Kommune", "Stilling", q])
+    for r in rows_of("Nulpunkt"):
+        w.writerow([r["Medarbejder-ID"], r["Kommune"], r["Stilling"], r[q]])
+# Midtvejs: columns in another order and an extra one
+with open(f"{dst}/midtvejs.csv", "w", newline="", encoding="utf-8-sig") as f:
+    w = csv.writer(f, delimiter=";")
+    w.writerow(["Stilling", q, "Bemærkning", "Medarbejder-ID", "Kommune"])
+    for r in rows_of("Midtvejs"):
+        w.writerow([r["Stilling"], r[q], "ok", r["Medarbejder-ID"], r["Kommune"]])
+# Afslutning: Windows-1252, commas, the question under another name
+with open(f"{dst}/afslutning.csv", "w", newline="", encoding="cp1252") as f:
+    w = csv.writer(f, delimiter=",", lineterminator="\r\n")
+    w.writerow(["Medarbejder-ID", "Stilling", "Kommune", "Q5 Samarbejde (afslutning)"])
+    for r in rows_of("Afslutning"):
+        w.writerow([r["Medarbejder-ID"], r["Stilling"], r["Kommune"], r[q]])
+for n in ("gold-all.csv", "gold-counts.csv", "gold-nulpunkt.csv", "codebook.json"):
+    shutil.copy(f"{src}/{n}", dst)
+cj = json.load(open(f"{src}/corpus.json", encoding="utf-8"))
+cj["survey"] = {"Afslutning": "afslutning.csv", "Nulpunkt": "nulpunkt.csv", "Midtvejs": "midtvejs.csv"}
+del cj["columns"]["wave"]
+cj["questions"][0]["column"] = {"Nulpunkt": q, "Midtvejs": q, "Afslutning": "Q5 Samarbejde (afslutning)"}
+json.dump(cj, open(f"{dst}/corpus.json", "w", encoding="utf-8"), ensure_ascii=False)
+PY
+if command -v pspp >/dev/null; then
+	cat >"$TMP/perwave/n.sps" <<EOF
+GET DATA /TYPE=TXT /FILE='$TMP/perwave/nulpunkt.tsv' /ENCODING='UTF-8'
+  /ARRANGEMENT=DELIMITED /FIRSTCASE=1 /DELIMITERS='\t'
+  /VARIABLES=id A8 Kommune A20 s A40 q A600.
+AUTORECODE VARIABLES=s /INTO Stilling.
+VARIABLE LABELS id 'Medarbejder-ID' q 'Samarbejde med virksomheder'.
+DELETE VARIABLES s.
+SAVE OUTFILE='$TMP/perwave/nulpunkt.sav'.
+EOF
+	pspp "$TMP/perwave/n.sps" >"$TMP/perwave/pspp.log" 2>&1 || { cat "$TMP/perwave/pspp.log"; fail "pspp"; }
+	sed -i 's/"nulpunkt.csv"/"nulpunkt.sav"/' "$TMP/perwave/corpus.json"
+fi
+check "$TMP/perwave" per-wave

@@ -4,7 +4,7 @@
  * to the first spelling; blank cells "(ukendt)", no column "(alle)"; the
  * duplicate check keyed by (wave, id), so a panel id in two waves is no
  * duplicate, and its error naming both lines; a wide panel export read once
- * per wave. */
+ * per wave; a survey in a file per wave read as one, in one header. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -230,7 +230,8 @@ static void missing_columns(void **state)
 	assert_int_equal(col, 2);
 	assert_int_equal(survey_find_column(s, "By", &col, &e), KERR_SCHEMA);
 	assert_non_null(strstr(e.msg, "no column \"By\""));
-	assert_non_null(survey_table(s));
+	assert_string_equal(survey_column_name(s, 2), "Kommune");
+	assert_int_equal(survey_nfiles(s), 1);
 	{
 		struct survey_row row;
 
@@ -292,11 +293,88 @@ static void wide_rows(void **state)
 	kerr_list_release(&errs);
 }
 
+/* A file per wave: each file's rows are of its wave; the files' columns
+ * come in one header (the wave column koder adds, the first file's, then
+ * the later file's new ones), whatever order each file has them in; a
+ * question named per wave is read from each wave's column; an id in two
+ * waves is no duplicate; a column missing from a later file is reported
+ * naming that file. */
+static void file_per_wave(void **state)
+{
+	struct corpus c;
+	struct survey *s = NULL;
+	struct survey_row row;
+	struct kerr_list errs = KERR_LIST_INIT;
+	struct kerr e;
+	const char *want[][5] = {   /* id, wave, role, answer, Kommune */
+		{ "1", "Nulpunkt", "Leder", "a0", "Aarhus" },
+		{ "2", "Nulpunkt", "Medarbejder", "b0", "Vejle" },
+		{ "1", "Afslutning", "Leder", "a1", "Aarhus" },
+	};
+	size_t n = 0, col;
+	char path[128];
+
+	(void)state;
+	write_file("p0.csv", "id;Rolle;Kommune;Svar\n1;Leder;Aarhus;a0\n2;Medarbejder;Vejle;b0\n");
+	write_file("p1.csv", "Svar_slut,Kommune,id,Rolle,Ny\n\"a1\",Aarhus,1,Leder,x\n");
+	write_file("p.json", "{\"survey\": {\"Afslutning\": \"p1.csv\", \"Nulpunkt\": \"p0.csv\"},"
+		" \"columns\": {\"id\": \"id\", \"role\": \"Rolle\"},"
+		" \"waves\": [\"Nulpunkt\", \"Afslutning\"],"
+		" \"questions\": [{\"id\": \"q\", \"codebook\": \"cb.json\","
+		" \"column\": {\"Nulpunkt\": \"Svar\", \"Afslutning\": \"Svar_slut\"}}]}");
+	snprintf(path, sizeof path, "%s/p.json", dir);
+	assert_int_equal(corpus_load(&c, path, &errs), 0);
+	assert_int_equal(corpus_has_waves(&c), 1);
+	assert_int_equal(survey_open(&s, &c, NULL, NULL, &errs), 0);
+	assert_int_equal(survey_nfiles(s), 2);
+	assert_int_equal(survey_wide_nwaves(s), 0);
+	/* wave, id, Rolle, Kommune, Svar (p0.csv, the descriptor's first
+	 * wave), then Ny from p1.csv; Svar_slut is the question's column, Svar */
+	assert_int_equal(survey_ncolumns(s), 6);
+	assert_string_equal(survey_column_name(s, 0), "wave");
+	assert_string_equal(survey_column_name(s, 3), "Kommune");
+	assert_string_equal(survey_column_name(s, 5), "Ny");
+	assert_int_equal(survey_find_column(s, "ny", &col, NULL), 0);
+	assert_int_equal(col, 5);
+	kerr_clear(&e);
+	while (survey_next(s, &row, &e) == SURVEY_ROW) {
+		assert_true(n < 3);
+		assert_string_equal(row.respondent, want[n][0]);
+		assert_string_equal(row.wave, want[n][1]);
+		assert_string_equal(row.role, want[n][2]);
+		assert_int_equal(row.answer_len[0], strlen(want[n][3]));
+		assert_memory_equal(row.answer[0], want[n][3], row.answer_len[0]);
+		assert_int_equal(row.dup_line, 0);
+		assert_int_equal(row.nfields, 6);
+		assert_string_equal(row.field[0], want[n][1]);
+		assert_string_equal(row.field[3], want[n][4]);
+		assert_string_equal(row.field[4], want[n][3]);
+		assert_string_equal(row.field[5], n == 2 ? "x" : "");
+		assert_non_null(strstr(survey_file(s), n == 2 ? "p1.csv" : "p0.csv"));
+		n++;
+	}
+	assert_int_equal(n, 3);
+	survey_close(s);
+	corpus_release(&c);
+
+	/* the later wave's file lacks the role column: named with its file */
+	write_file("p1.csv", "Svar_slut,Kommune,id\na1,Aarhus,1\n");
+	assert_int_equal(corpus_load(&c, path, &errs), 0);
+	assert_int_not_equal(survey_open(&s, &c, NULL, NULL, &errs), 0);
+	assert_null(s);
+	assert_int_equal(errs.n, 1);
+	assert_non_null(strstr(errs.items[0].file, "p1.csv"));
+	assert_non_null(strstr(errs.items[0].msg, "no column \"Rolle\""));
+	corpus_release(&c);
+	kerr_list_release(&errs);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(waves_and_roles),
 		cmocka_unit_test(wide_rows),
+		cmocka_unit_test(file_per_wave),
 		cmocka_unit_test(duplicates),
 		cmocka_unit_test(duplicates_many),
 		cmocka_unit_test(missing_columns),
