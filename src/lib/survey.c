@@ -64,6 +64,13 @@ struct wide_wave {
 	size_t role_col;        /* this wave's role column */
 };
 
+/* The wave (or role) every row of a file has. */
+struct fixed {
+	long idx;               /* corpus index, or -1 */
+	const char *name;       /* group name; NULL: each row's own, from its column */
+	const char *key;        /* as the descriptor wrote it */
+};
+
 /*
  * One file of the survey: the whole survey, or one of the files the
  * descriptor names (corpus.h's struct corpus_file: a wave's, a role's, or
@@ -76,11 +83,7 @@ struct sfile {
 	FILE *fp;
 	int own_fp;
 	struct buf name;        /* for messages */
-	long wave_idx;          /* the file's wave (corpus index or -1), */
-	const char *wave_name;  /* group name (NULL: each row's, from its column) */
-	const char *wave_key;   /* and the wave as the descriptor wrote it */
-	long role_idx;          /* the same for the file's role */
-	const char *role_name, *role_key;
+	struct fixed wave, role;   /* what every row of the file has */
 	size_t id_col, wave_col, role_col;
 	size_t *qcol;           /* [nq]: each question's column */
 	size_t *map;            /* [table_ncols(rd)]: column -> the survey's header */
@@ -194,10 +197,10 @@ static int sfile_open(struct survey *s, struct sfile *f, const struct survey_opt
 		char what[160];
 
 		snprintf(what, sizeof what, "cannot open the survey%s%.60s%s%.60s%s",
-			 f->wave_key || f->role_key ? "'s file for " : "",
-			 f->wave_key ? f->wave_key : "", f->wave_key && f->role_key ? " / " : "",
-			 f->role_key ? f->role_key : "",
-			 f->wave_key || f->role_key ? " (the descriptor's \"survey\")" : "");
+			 f->wave.key || f->role.key ? "'s file for " : "",
+			 f->wave.key ? f->wave.key : "", f->wave.key && f->role.key ? " / " : "",
+			 f->role.key ? f->role.key : "",
+			 f->wave.key || f->role.key ? " (the descriptor's \"survey\")" : "");
 		if (!(f->fp = fopen(f->name.data, "rb")))
 			return add_err(errs, (kerr_errno(&e, errno, f->name.data, what), &e));
 		f->own_fp = 1;
@@ -220,19 +223,19 @@ static int sfile_open(struct survey *s, struct sfile *f, const struct survey_opt
 	}
 	if (c->wave_col && (rc = find_in(f, c->wave_col, &f->wave_col, errs)) && !first)
 		first = rc;
-	name = f->role_name ? NULL : c->role_col;   /* the file says the role */
-	if (f->wave_name && c->role_by_wave.n)
-		name = col_for_wave(s, &c->role_by_wave, f->wave_name);
-	if (name && !(c->role_by_wave.n && is_wide(c, opts) && !f->wave_name)
+	name = f->role.name ? NULL : c->role_col;   /* the file says the role */
+	if (f->wave.name && c->role_by_wave.n)
+		name = col_for_wave(s, &c->role_by_wave, f->wave.name);
+	if (name && !(c->role_by_wave.n && is_wide(c, opts) && !f->wave.name)
 	    && (rc = find_in(f, name, &f->role_col, errs)) && !first)
 		first = rc;
 	for (size_t i = 0; i < s->nq; i++) {
 		const struct corpus_question *q = s->qs[i];
 
 		f->qcol[i] = SURVEY_NO_COLUMN;
-		if (q->by_wave.n && !f->wave_name)
+		if (q->by_wave.n && !f->wave.name)
 			continue;   /* per wave in one file: wide_open */
-		name = q->by_wave.n ? col_for_wave(s, &q->by_wave, f->wave_name) : q->column;
+		name = q->by_wave.n ? col_for_wave(s, &q->by_wave, f->wave.name) : q->column;
 		if (!name)
 			continue;   /* not asked in this file's wave */
 		if (opts->optional_questions) {
@@ -305,7 +308,7 @@ static int header_build(struct survey *s)
 	for (int role = 0; role < 2; role++) {
 		const char *name = role ? "role" : "wave";
 
-		if (!(role ? s->f[0].role_name : s->f[0].wave_name))
+		if (!(role ? s->f[0].role.name : s->f[0].wave.name))
 			continue;
 		for (i = 0; i < s->nf; i++)
 			if (!table_find(s->f[i].rd, name, &j, NULL))
@@ -345,6 +348,23 @@ static int header_build(struct survey *s)
 	if (s->remap && (!(s->ufield = calloc(s->ncol + 1, sizeof *s->ufield))
 			 || !(s->ulen = calloc(s->ncol + 1, sizeof *s->ulen))))
 		return KERR_NOMEM;
+	return 0;
+}
+
+/* The wave (role 0) or role (1) `key` of a file, resolved as a cell's
+ * value would be; key NULL: none.  0 or KERR_NOMEM. */
+static int fix(struct survey *s, int role, const char *key, struct fixed *out)
+{
+	const struct group_val *v;
+
+	*out = (struct fixed){ -1, NULL, key };
+	if (!key)
+		return 0;
+	if (!(v = resolve(s, role ? &s->role : &s->wave, role, SURVEY_NO_COLUMN, key,
+			  strlen(key))))
+		return KERR_NOMEM;
+	out->idx = v->idx;
+	out->name = v->name;
 	return 0;
 }
 
@@ -423,28 +443,10 @@ int survey_open(struct survey **out, const struct corpus *c, const char *path,
 		}
 		for (i = 0; i < s->nf; i++) {
 			struct sfile *f = &s->f[i];
-			const struct group_val *v;
 
-			f->wave_idx = f->role_idx = -1;
-			if (files[i].wave) {
-				if (!(v = resolve(s, &s->wave, 0, SURVEY_NO_COLUMN, files[i].wave,
-						  strlen(files[i].wave)))) {
-					rc = nomem(errs);
-					goto fail;
-				}
-				f->wave_idx = v->idx;
-				f->wave_name = v->name;
-				f->wave_key = files[i].wave;
-			}
-			if (files[i].role) {
-				if (!(v = resolve(s, &s->role, 1, SURVEY_NO_COLUMN, files[i].role,
-						  strlen(files[i].role)))) {
-					rc = nomem(errs);
-					goto fail;
-				}
-				f->role_idx = v->idx;
-				f->role_name = v->name;
-				f->role_key = files[i].role;
+			if (fix(s, 0, files[i].wave, &f->wave) || fix(s, 1, files[i].role, &f->role)) {
+				rc = nomem(errs);
+				goto fail;
 			}
 			buf_init(&f->name, 0);
 			corpus_resolve(c, files[i].file, &f->name);
@@ -455,8 +457,8 @@ int survey_open(struct survey **out, const struct corpus *c, const char *path,
 			struct sfile tmp = s->f[i];
 			size_t j;
 
-			for (j = i; j > 0 && tmp.wave_idx >= 0
-			     && (s->f[j - 1].wave_idx < 0 || s->f[j - 1].wave_idx > tmp.wave_idx); j--)
+			for (j = i; j > 0 && tmp.wave.idx >= 0
+			     && (s->f[j - 1].wave.idx < 0 || s->f[j - 1].wave.idx > tmp.wave.idx); j--)
 				s->f[j] = s->f[j - 1];
 			s->f[j] = tmp;
 		}
@@ -464,7 +466,7 @@ int survey_open(struct survey **out, const struct corpus *c, const char *path,
 		struct sfile *f = &s->f[0];
 
 		buf_init(&f->name, 0);
-		f->wave_idx = f->role_idx = -1;
+		f->wave = f->role = (struct fixed){ -1, NULL, NULL };
 		if (path && !strcmp(path, "-")) {
 			f->fp = stdin;
 			rc = buf_adds(&f->name, "<stdin>");
@@ -493,7 +495,7 @@ int survey_open(struct survey **out, const struct corpus *c, const char *path,
 		goto fail;
 	}
 	sfile_use(s, 0);
-	if (s->nf == 1 && !s->f[0].wave_name && is_wide(c, opts)
+	if (s->nf == 1 && !s->f[0].wave.name && is_wide(c, opts)
 	    && (rc = wide_open(s, errs)))
 		goto fail;
 	*out = s;
@@ -819,13 +821,13 @@ static int fill(struct survey *s, const table_row *r, const struct wide_wave *w,
 			s->ufield[i] = "";
 			s->ulen[i] = 0;
 		}
-		if (f->wave_name) {
-			s->ufield[s->wave_ucol] = f->wave_key;
-			s->ulen[s->wave_ucol] = strlen(f->wave_key);
+		if (f->wave.name) {
+			s->ufield[s->wave_ucol] = f->wave.key;
+			s->ulen[s->wave_ucol] = strlen(f->wave.key);
 		}
-		if (f->role_name) {
-			s->ufield[s->role_ucol] = f->role_key;
-			s->ulen[s->role_ucol] = strlen(f->role_key);
+		if (f->role.name) {
+			s->ufield[s->role_ucol] = f->role.key;
+			s->ulen[s->role_ucol] = strlen(f->role.key);
 		}
 		for (i = 0; i < r->n && i < table_ncols(f->rd); i++) {
 			s->ufield[f->map[i]] = r->field[i];
@@ -849,10 +851,10 @@ static int fill(struct survey *s, const table_row *r, const struct wide_wave *w,
 		row->wave_value = w->key;
 		row->wave_index = w->idx;
 		row->wave = w->name;
-	} else if (f->wave_name) {
-		row->wave_value = f->wave_key;
-		row->wave_index = f->wave_idx;
-		row->wave = f->wave_name;
+	} else if (f->wave.name) {
+		row->wave_value = f->wave.key;
+		row->wave_index = f->wave.idx;
+		row->wave = f->wave.name;
 	} else if (s->wave_col != SURVEY_NO_COLUMN) {
 		const struct group_val *v = resolve(s, &s->wave, 0, s->wave_col,
 			r->field[s->wave_col], r->len[s->wave_col]);
@@ -863,10 +865,10 @@ static int fill(struct survey *s, const table_row *r, const struct wide_wave *w,
 		row->wave_index = v->idx;
 		row->wave = v->name;
 	}
-	if (f->role_name) {
-		row->role_value = f->role_key;
-		row->role_index = f->role_idx;
-		row->role = f->role_name;
+	if (f->role.name) {
+		row->role_value = f->role.key;
+		row->role_index = f->role.idx;
+		row->role = f->role.name;
 	} else if (role_col != SURVEY_NO_COLUMN) {
 		const struct group_val *v = resolve(s, &s->role, 1, role_col,
 			r->field[role_col], r->len[role_col]);
