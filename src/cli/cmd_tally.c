@@ -1302,11 +1302,11 @@ static int load_corpus(struct run *r)
 	if (!r->corpus.id_col)
 		return cli_misuse(&usage, "which column is the respondent id? give --id COLUMN");
 	r->has_wave = corpus_has_waves(&r->corpus);
-	r->has_role = r->corpus.role_col != NULL;
+	r->has_role = corpus_has_roles(&r->corpus);
 	r->wave = (struct dim){ .what = "wave", .column = r->corpus.wave_col
-		? r->corpus.wave_col : r->corpus.survey_by_wave.n ? "(the survey's file per wave)"
+		? r->corpus.wave_col : r->corpus.nfiles ? "(each file's wave)"
 		: "(the questions' columns per wave)" };
-	r->role = (struct dim){ .what = "role", .column = r->corpus.role_col };
+	r->role = (struct dim){ .what = "role", .column = r->corpus.role_col ? r->corpus.role_col : "(each file's role)" };
 	r->group = (struct dim){ .what = "group", .column = r->by };
 	return 0;
 }

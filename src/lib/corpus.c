@@ -54,6 +54,18 @@ static void bywave_release(struct corpus_bywave *b)
 	memset(b, 0, sizeof(*b));
 }
 
+static void files_release(struct corpus *c)
+{
+	for (size_t i = 0; i < c->nfiles; i++) {
+		free(c->files[i].file);
+		free(c->files[i].wave);
+		free(c->files[i].role);
+	}
+	free(c->files);
+	c->files = NULL;
+	c->nfiles = 0;
+}
+
 void corpus_release(struct corpus *c)
 {
 	size_t i;
@@ -62,7 +74,7 @@ void corpus_release(struct corpus *c)
 	free(c->name);
 	free(c->title);
 	free(c->survey);
-	bywave_release(&c->survey_by_wave);
+	files_release(c);
 	free(c->id_col);
 	free(c->wave_col);
 	free(c->role_col);
@@ -87,7 +99,7 @@ void corpus_release(struct corpus *c)
 
 int corpus_set_survey(struct corpus *c, const char *file)
 {
-	bywave_release(&c->survey_by_wave);
+	files_release(c);
 	return corpus_set_str(&c->survey, file);
 }
 
@@ -107,7 +119,12 @@ int corpus_by_wave(const struct corpus *c)
 
 int corpus_has_waves(const struct corpus *c)
 {
-	return c->wave_col || c->survey_by_wave.n || corpus_by_wave(c);
+	return c->wave_col || (c->nfiles && c->files[0].wave) || corpus_by_wave(c);
+}
+
+int corpus_has_roles(const struct corpus *c)
+{
+	return c->role_col || (c->nfiles && c->files[0].role);
 }
 
 void corpus_question_release(struct corpus_question *q)
@@ -142,6 +159,7 @@ struct loader {
 	struct kerr_list *errs;
 	const char *file;
 	int first;
+	int survey_object;   /* "survey" was an object of wave -> file */
 };
 
 static void problem(struct loader *L, enum kerr_code code, const char *path, const char *fmt,
@@ -252,11 +270,10 @@ static void get_strv(struct loader *L, const cJSON *obj, const char *key, const 
 /*
  * A column: a name, or an object of wave -> column for a wide panel export
  * ({"Nulpunkt": "Q5_1", "Midtvejs": "Q5_2"}); *slot gets the name, or the
- * first wave's column.  `what` is "column", or "file" for the survey's file
- * per wave.
+ * first wave's column.
  */
 static void get_col(struct loader *L, const cJSON *obj, const char *key, const char *where,
-		    int required, char **slot, struct corpus_bywave *bw, const char *what)
+		    int required, char **slot, struct corpus_bywave *bw)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key), *it;
 	char path[300], ipath[400];
@@ -269,12 +286,8 @@ static void get_col(struct loader *L, const cJSON *obj, const char *key, const c
 	snprintf(path, sizeof(path), "%s%s%s", where, *where ? "." : "", key);
 	n = (size_t)cJSON_GetArraySize(v);
 	if (!n) {
-		char msg[200];
-
-		snprintf(msg, sizeof(msg), "\"%s\" is a %s name, or an object naming each "
-			 "wave's %s ({\"Nulpunkt\": \"%s\", ...}); this one is empty", key, what,
-			 what, strcmp(what, "file") ? "Q5_1" : "nulpunkt.sav");
-		problem(L, KERR_SCHEMA, path, "%s", msg);
+		problem(L, KERR_SCHEMA, path, "\"%s\" is a column name, or an object naming "
+			"each wave's column ({\"Nulpunkt\": \"Q5_1\", ...}); this one is empty", key);
 		return;
 	}
 	if (!(bw->wave = calloc(n + 1, sizeof(*bw->wave)))
@@ -285,8 +298,8 @@ static void get_col(struct loader *L, const cJSON *obj, const char *key, const c
 	cJSON_ArrayForEach(it, v) {
 		snprintf(ipath, sizeof(ipath), "%s.%s", path, it->string);
 		if (!*it->string || !cJSON_IsString(it) || !*it->valuestring) {
-			problem(L, KERR_SCHEMA, ipath, "each wave's %s is a non-empty string, "
-				"under the wave's name", what);
+			problem(L, KERR_SCHEMA, ipath, "each wave's column is a non-empty string, "
+				"under the wave's name%s", "");
 			continue;
 		}
 		if (corpus_set_str(&bw->wave[bw->n], it->string)
@@ -298,6 +311,106 @@ static void get_col(struct loader *L, const cJSON *obj, const char *key, const c
 	}
 	if (bw->n && corpus_set_str(slot, bw->column[0]))
 		problem(L, KERR_NOMEM, path, "out of memory%s", "");
+}
+
+/* Add a survey file; its strings are copied (wave, role may be NULL). */
+static void add_file(struct loader *L, struct corpus *c, const char *path, const char *file,
+		     const char *wave, const char *role)
+{
+	struct corpus_file *f;
+
+	if (c->nfiles == CORPUS_MAX_FILES) {
+		problem(L, KERR_LIMIT, path, "a survey in more than %s files: join some of them",
+			"255");
+		return;
+	}
+	if (!(f = realloc(c->files, (c->nfiles + 1) * sizeof(*f)))) {
+		problem(L, KERR_NOMEM, path, "out of memory%s", "");
+		return;
+	}
+	c->files = f;
+	f += c->nfiles++;
+	memset(f, 0, sizeof(*f));
+	if (corpus_set_str(&f->file, file) || corpus_set_str(&f->wave, wave)
+	    || corpus_set_str(&f->role, role)
+	    || (c->nfiles == 1 && corpus_set_str(&c->survey, file)))
+		problem(L, KERR_NOMEM, path, "out of memory%s", "");
+}
+
+/* A string member of a survey file's object, or NULL; a wrong one is
+ * reported. */
+static const char *file_member(struct loader *L, const cJSON *o, const char *key,
+			       const char *path)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	char where[400];
+
+	if (!v)
+		return NULL;
+	if (cJSON_IsString(v) && *v->valuestring)
+		return v->valuestring;
+	snprintf(where, sizeof(where), "%s.%s", path, key);
+	problem(L, KERR_SCHEMA, where, "\"%s\" must be a non-empty string", key);
+	return NULL;
+}
+
+/*
+ * "survey": a file; an object naming each wave's file ({"Nulpunkt":
+ * "w1.sav", ...}); or an array of files, each a name or {"file": ...,
+ * "wave": ..., "role": ...} (a survey in a file per role, or per wave and
+ * role).
+ */
+static void get_survey(struct loader *L, struct corpus *c, const cJSON *root)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, "survey");
+	static const char *const keys[] = { "file", "wave", "role", NULL };
+	const cJSON *it;
+	char path[300];
+	size_t i = 0;
+
+	if (!v || cJSON_IsString(v)) {
+		get_str(L, root, "survey", "", 1, &c->survey);
+		return;
+	}
+	if (cJSON_IsObject(v)) {
+		L->survey_object = 1;
+		cJSON_ArrayForEach(it, v) {
+			snprintf(path, sizeof(path), "survey.%s", it->string);
+			if (!*it->string || !cJSON_IsString(it) || !*it->valuestring)
+				problem(L, KERR_SCHEMA, path, "each wave's file is a non-empty "
+					"string, under the wave's name%s", "");
+			else
+				add_file(L, c, path, it->valuestring, it->string, NULL);
+		}
+	} else if (cJSON_IsArray(v)) {
+		cJSON_ArrayForEach(it, v) {
+			const char *file;
+
+			snprintf(path, sizeof(path), "survey[%zu]", i++);
+			if (cJSON_IsString(it) && *it->valuestring) {
+				add_file(L, c, path, it->valuestring, NULL, NULL);
+				continue;
+			}
+			if (!cJSON_IsObject(it)) {
+				problem(L, KERR_SCHEMA, path, "each file is a name, or an object "
+					"{\"file\": ..., \"wave\": ..., \"role\": ...}%s", "");
+				continue;
+			}
+			check_keys(L, it, path, keys);
+			if (!(file = file_member(L, it, "file", path))) {
+				if (!cJSON_GetObjectItemCaseSensitive(it, "file"))
+					problem(L, KERR_SCHEMA, path, "missing \"file\" (the file's "
+						"name)%s", "");
+				continue;
+			}
+			add_file(L, c, path, file, file_member(L, it, "wave", path),
+				 file_member(L, it, "role", path));
+		}
+	}
+	if (!cJSON_GetArraySize(v) || !(cJSON_IsObject(v) || cJSON_IsArray(v)))
+		problem(L, KERR_SCHEMA, "survey", "\"survey\" is a file name, an object naming "
+			"each wave's file ({\"Nulpunkt\": \"nulpunkt.sav\", ...}), or an array "
+			"of files%s", "");
 }
 
 /*
@@ -383,7 +496,7 @@ static void load_question(struct loader *L, const cJSON *it, void *slot, const c
 		check_keys(L, it, where, keys);
 	}
 	get_str(L, it, "id", where, 1, &q->id);
-	get_col(L, it, "column", where, 1, &q->column, &q->by_wave, "column");
+	get_col(L, it, "column", where, 1, &q->column, &q->by_wave);
 	get_str(L, it, "codebook", where, 1, &q->codebook);
 	get_str(L, it, "gold", where, 0, &q->gold);
 }
@@ -391,7 +504,7 @@ static void load_question(struct loader *L, const cJSON *it, void *slot, const c
 /* The waves of a column given per wave must be the descriptor's waves (when
  * it lists them), and a wave column beside them would say the wave twice. */
 static void check_bywave_waves(struct loader *L, const struct corpus *c,
-			       const struct corpus_bywave *bw, const char *where, const char *what)
+			       const struct corpus_bywave *bw, const char *where)
 {
 	char path[300];
 	size_t i;
@@ -400,12 +513,56 @@ static void check_bywave_waves(struct loader *L, const struct corpus *c,
 		if (corpus_wave_of(c, bw->wave[i]) >= 0)
 			continue;
 		snprintf(path, sizeof(path), "%s.%s", where, bw->wave[i]);
-		char msg[200];
-
-		snprintf(msg, sizeof(msg), "no wave \"%.100s\" in \"waves\": name each wave's "
-			 "%s by a wave listed there", bw->wave[i], what);
-		problem(L, KERR_SCHEMA, path, "%s", msg);
+		problem(L, KERR_SCHEMA, path, "no wave \"%.100s\" in \"waves\": name each "
+			"wave's column by a wave listed there", bw->wave[i]);
 	}
+}
+
+/*
+ * The files' waves and roles: listed in "waves" and "roles" (when they list
+ * any); named for every file or for none; and then not in a column too.
+ */
+static void check_files(struct loader *L, const struct corpus *c)
+{
+	char path[300], msg[300];
+	size_t i, nw = 0, nr = 0;
+
+	for (i = 0; i < c->nfiles; i++) {
+		const struct corpus_file *f = &c->files[i];
+
+		nw += f->wave != NULL;
+		nr += f->role != NULL;
+		if (L->survey_object)
+			snprintf(path, sizeof(path), "survey.%s", f->wave);
+		else
+			snprintf(path, sizeof(path), "survey[%zu]", i);
+		if (f->wave && c->nwaves && corpus_wave_of(c, f->wave) < 0) {
+			snprintf(msg, sizeof(msg), "no wave \"%.100s\" in \"waves\": name each "
+				 "file's wave by a wave listed there", f->wave);
+			problem(L, KERR_SCHEMA, path, "%s", msg);
+		}
+		if (f->role && c->nroles && corpus_role_of(c, f->role) < 0) {
+			snprintf(msg, sizeof(msg), "no role \"%.100s\" in \"roles\": name each "
+				 "file's role by a role listed there (or one of its values)", f->role);
+			problem(L, KERR_SCHEMA, path, "%s", msg);
+		}
+	}
+	if (nw && nw < c->nfiles)
+		problem(L, KERR_SCHEMA, "survey", "some files name their wave and some do not: "
+			"name every file's wave, or none (the wave then comes from the wave "
+			"column)%s", "");
+	if (nr && nr < c->nfiles)
+		problem(L, KERR_SCHEMA, "survey", "some files name their role and some do not: "
+			"name every file's role, or none (the role then comes from the role "
+			"column)%s", "");
+	if (nw && c->wave_col)
+		problem(L, KERR_SCHEMA, "columns.wave", "the survey's files name their wave, so "
+			"every row's wave is its file's; a wave column as well would say it "
+			"twice: remove \"wave\" from \"columns\", or the files' waves%s", "");
+	if (nr && c->role_col)
+		problem(L, KERR_SCHEMA, "columns.role", "the survey's files name their role, so "
+			"every row's role is its file's; a role column as well would say it "
+			"twice: remove \"role\" from \"columns\", or the files' roles%s", "");
 }
 
 static void check_by_wave(struct loader *L, const struct corpus *c)
@@ -414,11 +571,10 @@ static void check_by_wave(struct loader *L, const struct corpus *c)
 	size_t i;
 	int wide = 0;
 
-	check_bywave_waves(L, c, &c->survey_by_wave, "survey", "file");
-	check_bywave_waves(L, c, &c->role_by_wave, "columns.role", "column");
+	check_bywave_waves(L, c, &c->role_by_wave, "columns.role");
 	for (i = 0; i < c->nquestions; i++) {
 		snprintf(where, sizeof(where), "questions[%zu].column", i);
-		check_bywave_waves(L, c, &c->questions[i].by_wave, where, "column");
+		check_bywave_waves(L, c, &c->questions[i].by_wave, where);
 		wide |= c->questions[i].by_wave.n > 0;
 	}
 	for (i = 0; i < c->nquestions && wide; i++) {
@@ -429,11 +585,7 @@ static void check_by_wave(struct loader *L, const struct corpus *c)
 			"(a wide panel export); name this one's per wave too, e.g. "
 			"{\"Nulpunkt\": \"%.100s\"}", c->questions[i].column);
 	}
-	if (c->survey_by_wave.n && c->wave_col)
-		problem(L, KERR_SCHEMA, "columns.wave", "the survey has a file per wave, so "
-			"every row's wave is its file's; a wave column as well would say it "
-			"twice: remove \"wave\" from \"columns\", or give one survey file%s", "");
-	else if (c->role_by_wave.n && !wide && !c->survey_by_wave.n)
+	if (c->role_by_wave.n && !wide && !(c->nfiles && c->files[0].wave))
 		problem(L, KERR_SCHEMA, "columns.role", "a role column per wave goes with "
 			"the questions' columns per wave (a wide panel export) or a file per "
 			"wave; here each question has one column: name one role column%s", "");
@@ -464,14 +616,14 @@ static void load_root(struct loader *L, struct corpus *c, const cJSON *root)
 	}
 	get_str(L, root, "name", "", 0, &c->name);
 	get_str(L, root, "title", "", 0, &c->title);
-	get_col(L, root, "survey", "", 1, &c->survey, &c->survey_by_wave, "file");
+	get_survey(L, c, root);
 	if (!cJSON_IsObject(cols))
 		problem(L, KERR_SCHEMA, "columns", "missing \"columns\" (an object with "
 			"\"id\", \"wave\", \"role\", \"by\")%s", "");
 	else {
 		get_str(L, cols, "id", "columns", 1, &c->id_col);
 		get_str(L, cols, "wave", "columns", 0, &c->wave_col);
-		get_col(L, cols, "role", "columns", 0, &c->role_col, &c->role_by_wave, "column");
+		get_col(L, cols, "role", "columns", 0, &c->role_col, &c->role_by_wave);
 		get_strv(L, cols, "by", "columns", &c->by, &c->nby);
 	}
 	c->nwaves = load_list(L, root, "waves", 0, sizeof(*c->waves), &items, load_wave);
@@ -484,6 +636,7 @@ static void load_root(struct loader *L, struct corpus *c, const cJSON *root)
 				  load_question);
 	c->questions = items;
 	check_by_wave(L, c);
+	check_files(L, c);
 }
 
 /* A role group or a wave as check_groups sees it. */
@@ -600,7 +753,7 @@ int corpus_load(struct corpus *c, const char *path, struct kerr_list *errs)
 {
 	struct buf file = BUF_INIT, text;
 	struct kerr e;
-	struct loader L = { errs, NULL, 0 };
+	struct loader L = { errs, NULL, 0, 0 };
 	struct stat st;
 	cJSON *root;
 	const char *end = NULL;

@@ -53,6 +53,18 @@ struct corpus_bywave {
 	size_t n;          /* 0: one column for every wave */
 };
 
+/* A file of a survey exported in several: once per wave ("survey":
+ * {"Nulpunkt": "w1.sav", ...}), or per role or per wave and role (leaders
+ * and staff asked in questionnaires of their own: "survey": [{"file":
+ * "ledere.xlsx", "role": "Leder"}, ...]).  Every row of the file is of its
+ * wave and role; NULL: the row's own, from the wave or role column. */
+struct corpus_file {
+	char *file;        /* as written (see corpus_resolve) */
+	char *wave, *role; /* as the descriptor writes them */
+};
+
+#define CORPUS_MAX_FILES 255
+
 /* An open question: the column holding the answers and its codebook. */
 struct corpus_question {
 	char *id;          /* short id used by --question, e.g. "barrierer" */
@@ -66,10 +78,10 @@ struct corpus {
 	char *dir;         /* directory the descriptor lives in ("." for none) */
 	char *name;        /* short name, e.g. "sof" */
 	char *title;       /* may be NULL */
-	char *survey;      /* survey file as written (see corpus_resolve); with a
-	                      file per wave, the first */
-	struct corpus_bywave survey_by_wave;  /* a file per wave ("survey": {"Nulpunkt":
-	                      "w1.sav", ...}): every row of a file is of its wave */
+	char *survey;      /* survey file as written (see corpus_resolve); with
+	                      several files, the first */
+	struct corpus_file *files;   /* the survey in several files; 0 = one file */
+	size_t nfiles;
 	char *id_col, *wave_col, *role_col;  /* column names; wave/role may be NULL */
 	struct corpus_bywave role_by_wave;   /* the role's column per wave (role_col the first) */
 	char **by;         /* other columns a tally may be split by (Kommune) */
@@ -103,7 +115,7 @@ void corpus_release(struct corpus *c);
 int corpus_set_str(char **slot, const char *s);
 
 /* Set the survey file (a file given on the command line): one file, in
- * place of any the descriptor named per wave.  0 or KERR_NOMEM. */
+ * place of any files the descriptor named.  0 or KERR_NOMEM. */
 int corpus_set_survey(struct corpus *c, const char *file);
 
 /* Set the role column (a --role flag): one column for every wave, in place
@@ -116,8 +128,10 @@ int corpus_set_role_col(struct corpus *c, const char *column);
 int corpus_by_wave(const struct corpus *c);
 
 /* 1 when every row's wave is known: from a wave column, from the
- * questions' columns per wave, or from the file per wave; else 0. */
+ * questions' columns per wave, or from its file; else 0. */
 int corpus_has_waves(const struct corpus *c);
+/* 1 when every row's role is known: from a role column or from its file. */
+int corpus_has_roles(const struct corpus *c);
 
 /* Free what a question owns; leaves it zeroed. */
 void corpus_question_release(struct corpus_question *q);

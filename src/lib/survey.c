@@ -21,7 +21,8 @@
  * table so that growing (a new table of twice the size, filled from the
  * old one) holds a part twice, not the whole check: with one table a
  * million respondents peaked at 48 MB while it grew.  Hashes and lines are
- * separate arrays, 12 bytes a slot rather than a padded 16.
+ * separate arrays, 12 bytes a slot rather than a padded 16 (and a 13th,
+ * the file, for a survey in several files).
  */
 #define SEEN_PARTS 64
 #define SEEN_LINE_MAX UINT32_MAX   /* a line from here on is stored as this */
@@ -29,6 +30,7 @@
 struct seen_part {
 	uint64_t *h;       /* [mask + 1]; 0 = empty */
 	uint32_t *line;    /* [mask + 1] */
+	uint8_t *file;     /* [mask + 1]: the survey's file (CORPUS_MAX_FILES) */
 	size_t mask, n;
 };
 
@@ -62,28 +64,35 @@ struct wide_wave {
 	size_t role_col;        /* this wave's role column */
 };
 
+/* The wave (or role) every row of a file has. */
+struct fixed {
+	long idx;               /* corpus index, or -1 */
+	const char *name;       /* group name; NULL: each row's own, from its column */
+	const char *key;        /* as the descriptor wrote it */
+};
+
 /*
- * One file of the survey: the whole survey, or with a file per wave
- * ("survey": {"Nulpunkt": "w1.sav", ...}) one wave's.  Its columns are
- * found in its own header (a later wave's export may order them
- * differently, or add some); `map` places each in the survey's header.
+ * One file of the survey: the whole survey, or one of the files the
+ * descriptor names (corpus.h's struct corpus_file: a wave's, a role's, or
+ * a wave's and role's).  Its columns are found in its own header (a later
+ * wave's export may order them differently, or add some); `map` places
+ * each in the survey's header.
  */
 struct sfile {
 	struct table *rd;       /* CSV, .sav, .zsav, .dta or .xlsx (table.h) */
 	FILE *fp;
 	int own_fp;
 	struct buf name;        /* for messages */
-	long wave_idx;          /* a file per wave: its wave (corpus index or -1), */
-	const char *wave_name;  /* group name */
-	const char *wave_key;   /* and the wave as the descriptor wrote it */
+	struct fixed wave, role;   /* what every row of the file has */
 	size_t id_col, wave_col, role_col;
 	size_t *qcol;           /* [nq]: each question's column */
 	size_t *map;            /* [table_ncols(rd)]: column -> the survey's header */
 };
 
 /* A column of the survey's header: the first file's columns, then each
- * later file's new ones; with a file per wave led by the wave column koder
- * adds (file SURVEY_NO_COLUMN), so that every row still says its wave. */
+ * later file's new ones; led by a wave (and a role) column koder adds
+ * (file SURVEY_NO_COLUMN) when the files name their waves (roles), so that
+ * every row still says its wave and role. */
 struct scol {
 	const char *name;
 	size_t file, col;       /* the first file that has it, and its column there */
@@ -98,6 +107,7 @@ struct survey {
 	struct scol *col;       /* the survey's header (see struct scol) */
 	size_t ncol;
 	int remap;              /* rows are given in the survey's header order */
+	size_t wave_ucol, role_ucol;   /* the columns koder adds, or SURVEY_NO_COLUMN */
 	const char **ufield;    /* remap: the row given, [ncol] */
 	size_t *ulen;
 	size_t id_col, wave_col, role_col;   /* the current file's (sfile) */
@@ -186,9 +196,11 @@ static int sfile_open(struct survey *s, struct sfile *f, const struct survey_opt
 	if (!f->fp) {
 		char what[160];
 
-		snprintf(what, sizeof what, "cannot open the survey%s%.100s%s",
-			 f->wave_key ? "'s file for wave " : "", f->wave_key ? f->wave_key : "",
-			 f->wave_key ? " (the descriptor's \"survey\")" : "");
+		snprintf(what, sizeof what, "cannot open the survey%s%.60s%s%.60s%s",
+			 f->wave.key || f->role.key ? "'s file for " : "",
+			 f->wave.key ? f->wave.key : "", f->wave.key && f->role.key ? " / " : "",
+			 f->role.key ? f->role.key : "",
+			 f->wave.key || f->role.key ? " (the descriptor's \"survey\")" : "");
 		if (!(f->fp = fopen(f->name.data, "rb")))
 			return add_err(errs, (kerr_errno(&e, errno, f->name.data, what), &e));
 		f->own_fp = 1;
@@ -211,19 +223,19 @@ static int sfile_open(struct survey *s, struct sfile *f, const struct survey_opt
 	}
 	if (c->wave_col && (rc = find_in(f, c->wave_col, &f->wave_col, errs)) && !first)
 		first = rc;
-	name = c->role_col;
-	if (f->wave_name && c->role_by_wave.n)
-		name = col_for_wave(s, &c->role_by_wave, f->wave_name);
-	if (name && !(c->role_by_wave.n && is_wide(c, opts) && !f->wave_name)
+	name = f->role.name ? NULL : c->role_col;   /* the file says the role */
+	if (f->wave.name && c->role_by_wave.n)
+		name = col_for_wave(s, &c->role_by_wave, f->wave.name);
+	if (name && !(c->role_by_wave.n && is_wide(c, opts) && !f->wave.name)
 	    && (rc = find_in(f, name, &f->role_col, errs)) && !first)
 		first = rc;
 	for (size_t i = 0; i < s->nq; i++) {
 		const struct corpus_question *q = s->qs[i];
 
 		f->qcol[i] = SURVEY_NO_COLUMN;
-		if (q->by_wave.n && !f->wave_name)
+		if (q->by_wave.n && !f->wave.name)
 			continue;   /* per wave in one file: wide_open */
-		name = q->by_wave.n ? col_for_wave(s, &q->by_wave, f->wave_name) : q->column;
+		name = q->by_wave.n ? col_for_wave(s, &q->by_wave, f->wave.name) : q->column;
 		if (!name)
 			continue;   /* not asked in this file's wave */
 		if (opts->optional_questions) {
@@ -281,27 +293,33 @@ static int same_col(const struct survey *s, const struct scol *k, const struct s
 }
 
 /*
- * The survey's header: with one file its own columns; with a file per wave
- * the wave column koder adds ("wave", or "koder_wave" when a file has a
- * "wave" of its own), the first file's columns, then each later file's new
- * ones (same_col: a column is the same in two files when the descriptor
- * reads the same thing from it, or its name or label matches).  0 or
- * KERR_NOMEM.
+ * The survey's header: with one file its own columns; with several, the
+ * wave and role columns koder adds when the files name them ("wave",
+ * "role", or "koder_wave" when a file has a "wave" of its own), the first
+ * file's columns, then each later file's new ones (same_col: a column is
+ * the same in two files when the descriptor reads the same thing from it,
+ * or its name or label matches).  0 or KERR_NOMEM.
  */
 static int header_build(struct survey *s)
 {
 	size_t i, j, k;
 
-	if (s->nf > 1 || s->f[0].wave_name) {
-		const char *wname = "wave";
+	s->wave_ucol = s->role_ucol = SURVEY_NO_COLUMN;
+	for (int role = 0; role < 2; role++) {
+		const char *name = role ? "role" : "wave";
 
+		if (!(role ? s->f[0].role.name : s->f[0].wave.name))
+			continue;
 		for (i = 0; i < s->nf; i++)
-			if (!table_find(s->f[i].rd, "wave", &j, NULL))
-				wname = "koder_wave";
-		if (header_add(s, wname, SURVEY_NO_COLUMN, 0, 0, -1))
+			if (!table_find(s->f[i].rd, name, &j, NULL))
+				name = role ? "koder_role" : "koder_wave";
+		*(role ? &s->role_ucol : &s->wave_ucol) = s->ncol;
+		if (header_add(s, name, SURVEY_NO_COLUMN, 0, 0, -1))
 			return KERR_NOMEM;
 		s->remap = 1;
 	}
+	if (s->nf > 1)
+		s->remap = 1;
 	for (i = 0; i < s->nf; i++) {
 		struct sfile *f = &s->f[i];
 		size_t n = table_ncols(f->rd);
@@ -333,6 +351,23 @@ static int header_build(struct survey *s)
 	return 0;
 }
 
+/* The wave (role 0) or role (1) `key` of a file, resolved as a cell's
+ * value would be; key NULL: none.  0 or KERR_NOMEM. */
+static int fix(struct survey *s, int role, const char *key, struct fixed *out)
+{
+	const struct group_val *v;
+
+	*out = (struct fixed){ -1, NULL, key };
+	if (!key)
+		return 0;
+	if (!(v = resolve(s, role ? &s->role : &s->wave, role, SURVEY_NO_COLUMN, key,
+			  strlen(key))))
+		return KERR_NOMEM;
+	out->idx = v->idx;
+	out->name = v->name;
+	return 0;
+}
+
 /* Make file i the one read: its columns become the survey's. */
 static void sfile_use(struct survey *s, size_t i)
 {
@@ -347,7 +382,7 @@ int survey_open(struct survey **out, const struct corpus *c, const char *path,
 	const struct survey_opts *opts, struct kerr_list *errs)
 {
 	static const struct survey_opts none;
-	const struct corpus_bywave *files = path ? NULL : &c->survey_by_wave;
+	const struct corpus_file *files = path ? NULL : c->files;
 	struct survey *s = calloc(1, sizeof *s);
 	struct kerr e;
 	size_t i;
@@ -372,7 +407,7 @@ int survey_open(struct survey **out, const struct corpus *c, const char *path,
 		rc = add_err(errs, &e);
 		goto fail;
 	}
-	s->nf = files && files->n ? files->n : 1;
+	s->nf = files && c->nfiles ? c->nfiles : 1;
 	s->qs = calloc(c->nquestions + 1, sizeof *s->qs);
 	s->qcol = calloc(c->nquestions + 1, sizeof *s->qcol);
 	s->answer = calloc(c->nquestions + 1, sizeof *s->answer);
@@ -394,37 +429,36 @@ int survey_open(struct survey **out, const struct corpus *c, const char *path,
 		rc = add_err(errs, &e);
 		goto fail;
 	}
-	if (s->nf > 1 || (files && files->n)) {
-		if (c->wave_col) {
-			kerr_set(&e, KERR_SCHEMA, "the survey has a file per wave, so every row's "
-				"wave is its file's; a wave column (%s) as well would say it twice: "
-				"leave out --wave", c->wave_col);
+	if (files && c->nfiles) {
+		if ((c->wave_col && files[0].wave) || (c->role_col && files[0].role)) {
+			kerr_set(&e, KERR_SCHEMA, "the survey's files name their %s, so every "
+				"row's %s is its file's; a %s column (%s) as well would say it "
+				"twice: leave out --%s", files[0].wave ? "wave" : "role",
+				files[0].wave ? "wave" : "role", files[0].wave ? "wave" : "role",
+				files[0].wave ? c->wave_col : c->role_col,
+				files[0].wave ? "wave" : "role");
 			kerr_at(&e, c->survey, 0, 0);
 			rc = add_err(errs, &e);
 			goto fail;
 		}
 		for (i = 0; i < s->nf; i++) {
-			const struct group_val *v = resolve(s, &s->wave, 0, SURVEY_NO_COLUMN,
-				files->wave[i], strlen(files->wave[i]));
+			struct sfile *f = &s->f[i];
 
-			if (!v) {
+			if (fix(s, 0, files[i].wave, &f->wave) || fix(s, 1, files[i].role, &f->role)) {
 				rc = nomem(errs);
 				goto fail;
 			}
-			s->f[i].wave_idx = v->idx;
-			s->f[i].wave_name = v->name;
-			s->f[i].wave_key = files->wave[i];
-			buf_init(&s->f[i].name, 0);
-			corpus_resolve(c, files->column[i], &s->f[i].name);
+			buf_init(&f->name, 0);
+			corpus_resolve(c, files[i].file, &f->name);
 		}
 		/* read in the descriptor's wave order (waves it does not list
-		 * after): a stable insertion sort */
+		 * after), a wave's files as listed: a stable insertion sort */
 		for (i = 1; i < s->nf; i++) {
 			struct sfile tmp = s->f[i];
 			size_t j;
 
-			for (j = i; j > 0 && tmp.wave_idx >= 0
-			     && (s->f[j - 1].wave_idx < 0 || s->f[j - 1].wave_idx > tmp.wave_idx); j--)
+			for (j = i; j > 0 && tmp.wave.idx >= 0
+			     && (s->f[j - 1].wave.idx < 0 || s->f[j - 1].wave.idx > tmp.wave.idx); j--)
 				s->f[j] = s->f[j - 1];
 			s->f[j] = tmp;
 		}
@@ -432,7 +466,7 @@ int survey_open(struct survey **out, const struct corpus *c, const char *path,
 		struct sfile *f = &s->f[0];
 
 		buf_init(&f->name, 0);
-		f->wave_idx = -1;
+		f->wave = f->role = (struct fixed){ -1, NULL, NULL };
 		if (path && !strcmp(path, "-")) {
 			f->fp = stdin;
 			rc = buf_adds(&f->name, "<stdin>");
@@ -461,7 +495,7 @@ int survey_open(struct survey **out, const struct corpus *c, const char *path,
 		goto fail;
 	}
 	sfile_use(s, 0);
-	if (s->nf == 1 && !s->f[0].wave_name && is_wide(c, opts)
+	if (s->nf == 1 && !s->f[0].wave.name && is_wide(c, opts)
 	    && (rc = wide_open(s, errs)))
 		goto fail;
 	*out = s;
@@ -504,6 +538,7 @@ void survey_close(struct survey *s)
 	for (size_t i = 0; i < SEEN_PARTS; i++) {
 		free(s->seen[i].h);
 		free(s->seen[i].line);
+		free(s->seen[i].file);
 	}
 	group_cache_release(&s->wave);
 	group_cache_release(&s->role);
@@ -526,16 +561,19 @@ static uint64_t key_hash(const char *wave, const char *id, size_t n)
 	return h ? h : 1;
 }
 
-/* Make part p twice as large (1024 slots at first); 0 or KERR_NOMEM. */
-static int seen_grow(struct seen_part *p)
+/* Make part p twice as large (1024 slots at first), with each slot's file
+ * when `files`; 0 or KERR_NOMEM. */
+static int seen_grow(struct seen_part *p, int files)
 {
 	size_t cap = p->mask ? (p->mask + 1) * 2 : 1024, i, k;
 	uint64_t *nh = calloc(cap, sizeof *nh);
 	uint32_t *nl = malloc(cap * sizeof *nl);
+	uint8_t *nf = files ? malloc(cap) : NULL;
 
-	if (!nh || !nl) {
+	if (!nh || !nl || (files && !nf)) {
 		free(nh);
 		free(nl);
+		free(nf);
 		return KERR_NOMEM;
 	}
 	for (i = 0; p->h && i <= p->mask; i++)
@@ -544,18 +582,23 @@ static int seen_grow(struct seen_part *p)
 				;
 			nh[k] = p->h[i];
 			nl[k] = p->line[i];
+			if (nf)
+				nf[k] = p->file[i];
 		}
 	free(p->h);
 	free(p->line);
+	free(p->file);
 	p->h = nh;
 	p->line = nl;
+	p->file = nf;
 	p->mask = cap - 1;
 	return 0;
 }
 
-/* The line h was first seen on, or 0 after remembering it at `line`;
- * -1 when out of memory. */
-static long seen_add(struct survey *s, uint64_t h, long line)
+/* The line h was first seen on (and in *file the survey's file), or 0
+ * after remembering it at `line` of the current file; -1 when out of
+ * memory. */
+static long seen_add(struct survey *s, uint64_t h, long line, size_t *file)
 {
 	/* the part: the top bits of h times an odd constant, which depend on
 	 * every bit of h (ids that differ in their last letter differ in h's
@@ -563,12 +606,16 @@ static long seen_add(struct survey *s, uint64_t h, long line)
 	struct seen_part *p = &s->seen[(h * 0x9E3779B97F4A7C15u) >> 58];
 	size_t k;
 
-	if ((p->n + 1) * 4 > (p->mask + 1) * 3 && seen_grow(p))
+	if ((p->n + 1) * 4 > (p->mask + 1) * 3 && seen_grow(p, s->nf > 1))
 		return -1;
 	for (k = h & p->mask; p->h[k]; k = (k + 1) & p->mask)
-		if (p->h[k] == h)
+		if (p->h[k] == h) {
+			*file = p->file ? p->file[k] : 0;
 			return p->line[k];
+		}
 	p->h[k] = h;
+	if (p->file)
+		p->file[k] = (uint8_t)s->cur;
 	p->line[k] = (unsigned long)line < SEEN_LINE_MAX ? (uint32_t)line : SEEN_LINE_MAX;
 	p->n++;
 	return 0;
@@ -774,9 +821,13 @@ static int fill(struct survey *s, const table_row *r, const struct wide_wave *w,
 			s->ufield[i] = "";
 			s->ulen[i] = 0;
 		}
-		if (f->wave_name) {
-			s->ufield[0] = f->wave_key;
-			s->ulen[0] = strlen(f->wave_key);
+		if (f->wave.name) {
+			s->ufield[s->wave_ucol] = f->wave.key;
+			s->ulen[s->wave_ucol] = strlen(f->wave.key);
+		}
+		if (f->role.name) {
+			s->ufield[s->role_ucol] = f->role.key;
+			s->ulen[s->role_ucol] = strlen(f->role.key);
 		}
 		for (i = 0; i < r->n && i < table_ncols(f->rd); i++) {
 			s->ufield[f->map[i]] = r->field[i];
@@ -800,10 +851,10 @@ static int fill(struct survey *s, const table_row *r, const struct wide_wave *w,
 		row->wave_value = w->key;
 		row->wave_index = w->idx;
 		row->wave = w->name;
-	} else if (f->wave_name) {
-		row->wave_value = f->wave_key;
-		row->wave_index = f->wave_idx;
-		row->wave = f->wave_name;
+	} else if (f->wave.name) {
+		row->wave_value = f->wave.key;
+		row->wave_index = f->wave.idx;
+		row->wave = f->wave.name;
 	} else if (s->wave_col != SURVEY_NO_COLUMN) {
 		const struct group_val *v = resolve(s, &s->wave, 0, s->wave_col,
 			r->field[s->wave_col], r->len[s->wave_col]);
@@ -814,7 +865,11 @@ static int fill(struct survey *s, const table_row *r, const struct wide_wave *w,
 		row->wave_index = v->idx;
 		row->wave = v->name;
 	}
-	if (role_col != SURVEY_NO_COLUMN) {
+	if (f->role.name) {
+		row->role_value = f->role.key;
+		row->role_index = f->role.idx;
+		row->role = f->role.name;
+	} else if (role_col != SURVEY_NO_COLUMN) {
 		const struct group_val *v = resolve(s, &s->role, 1, role_col,
 			r->field[role_col], r->len[role_col]);
 
@@ -835,7 +890,7 @@ static int fill(struct survey *s, const table_row *r, const struct wide_wave *w,
 	if (s->dup_check && s->id_col != SURVEY_NO_COLUMN
 	    && !blank(row->respondent, row->respondent_len)) {
 		long first = seen_add(s, key_hash(row->wave, row->respondent, row->respondent_len),
-			row->line);
+			row->line, &row->dup_file);
 
 		if (first < 0)
 			goto nomem;
@@ -918,7 +973,14 @@ int survey_next(struct survey *s, struct survey_row *row, struct kerr *e)
 
 int survey_dup_error(const struct survey *s, const struct survey_row *row, struct kerr *e)
 {
-	if ((unsigned long)row->dup_line >= SEEN_LINE_MAX)
+	if (row->dup_file != s->cur)   /* ids must be unique across a wave's files */
+		kerr_set(e, KERR_SCHEMA, "respondent id \"%.*s\" appears twice in wave %s: in "
+			"%s on line %ld and in %s on line %ld; ids must be unique within a "
+			"wave across the survey's files (prefix one file's ids, e.g. L%.*s)",
+			(int)row->respondent_len, row->respondent, row->wave,
+			s->f[row->dup_file].name.data, row->dup_line, s->f[s->cur].name.data,
+			row->line, (int)row->respondent_len, row->respondent);
+	else if ((unsigned long)row->dup_line >= SEEN_LINE_MAX)
 		kerr_set(e, KERR_SCHEMA, "respondent id \"%.*s\" appears twice in wave %s: on "
 			"line %ld and on an earlier line after line %lu", (int)row->respondent_len,
 			row->respondent, row->wave, row->line, (unsigned long)SEEN_LINE_MAX - 1);
@@ -938,10 +1000,11 @@ int survey_find_column(const struct survey *s, const char *name, size_t *idx, st
 	int rc;
 
 	if (s->remap) {
-		if (s->col[0].file == SURVEY_NO_COLUMN && csv_name_equal(s->col[0].name, name)) {
-			*idx = 0;
-			return 0;
-		}
+		for (size_t k = 0; k < s->ncol && s->col[k].file == SURVEY_NO_COLUMN; k++)
+			if (csv_name_equal(s->col[k].name, name)) {
+				*idx = k;
+				return 0;
+			}
 		for (size_t i = 0; i < s->nf; i++)
 			if (!table_find(s->f[i].rd, name, idx, NULL)) {
 				*idx = s->f[i].map[*idx];

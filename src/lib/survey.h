@@ -26,13 +26,20 @@
  * (no answer and, with a role column per wave, no role): every command
  * then counts and stores it as it would the same export in long shape.
  *
+ * A survey in several files (the descriptor's corpus_file list: a file
+ * per wave, per role, or per wave and role) is read file after file, in
+ * the descriptor's wave order, as one survey: a row's wave and role are
+ * its file's when the file names them, and its fields come in one header
+ * (survey_column_name) with a wave and a role column added for them.
+ *
  * Rows come from table.h: CSV (any separator, UTF-8 or Windows-1252), SPSS
  * .sav/.zsav, Stata .dta or an .xlsx sheet; a labelled value reads as its
  * label, and the descriptor may name a wave or role by its code instead.
  *
  * Memory: what grows with the survey is the duplicate check, 12 bytes a
- * slot, 16 to 32 bytes per respondent (a 64-bit hash of wave and id, and
- * the line it was first seen on; growing holds 1/64 of it twice); two
+ * slot (13 for a survey in several files), 16 to 32 bytes per respondent
+ * (a 64-bit hash of wave and id, and the line it was first seen on;
+ * growing holds 1/64 of it twice); two
  * different respondents collide with odds of about 2^-64 per pair.
  *
  * Ownership: a survey owns its reader, file and tables (survey_close).  The
@@ -84,6 +91,8 @@ struct survey_row {
 	const char *wave_value, *role_value;  /* as written; NULL without the column */
 	long dup_line;             /* > 0: this respondent was already seen in this
 	                              wave, on that line */
+	size_t dup_file;           /* and in that file of the survey (survey_dup_error
+	                              names it) */
 	const char *const *answer; /* [nquestions]: each question's answer ("" when
 	                              the column is missing) */
 	const size_t *answer_len;

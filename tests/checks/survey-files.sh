@@ -216,4 +216,68 @@ same "$W/csv.json" "$W/xlsx.json" ".xlsx (sheet Data)"
 rc=$?
 { [ $rc -ne 0 ] && grep -q 'no sheet "Ark9"; the sheets are: "Data"' "$W/sheet.out"; } ||
 	{ cat "$W/sheet.out"; fail "a missing sheet is not named with the sheets that exist (status $rc)"; }
+
+# --- a survey in a file per wave and role ----------------------------------
+# Leaders and staff often fill in questionnaires of their own, a file each
+# per wave, with no wave or role column (the file says them): six files,
+# leaders' in Windows-1252 with commas, read as one survey.
+mkdir -p "$W/split"
+python3 - "$C/survey.csv" "$C/corpus.json" "$W/split" <<'EOF' || fail "splitting the survey"
+import csv, json, shutil, sys
+rows = list(csv.DictReader(open(sys.argv[1], encoding="utf-8-sig", newline=""), delimiter=";"))
+d = json.load(open(sys.argv[2]))
+role_of = {v: r["name"] for r in d["roles"] for v in r["values"]}
+keep = [c for c in rows[0] if c not in ("Måling", "Arbejdsfunktion")]
+files = []
+for wave in d["waves"]:
+    for role in ("Medarbejder", "Leder"):
+        name = f"{wave.lower()}-{role.lower()}.csv"
+        enc, sep = ("cp1252", ",") if role == "Leder" else ("utf-8-sig", ";")
+        with open(f"{sys.argv[3]}/{name}", "w", encoding=enc, newline="") as f:
+            w = csv.writer(f, delimiter=sep)
+            w.writerow(keep)
+            for r in rows:
+                if r["Måling"] == wave and role_of[r["Arbejdsfunktion"]] == role:
+                    w.writerow([r[c] for c in keep])
+        files.append({"file": name, "wave": wave, "role": role})
+d["survey"] = files
+del d["columns"]["wave"], d["columns"]["role"]
+json.dump(d, open(f"{sys.argv[3]}/corpus.json", "w"), ensure_ascii=False, indent=1)
+EOF
+"$KODER" tally "$W/split" --format json -o "$W/split.json" || fail "tally of the survey in six files"
+same "$W/csv.json" "$W/split.json" "six files (a wave and role each)"
+"$KODER" tally "$W/split" --question barrierer --codes "$C/gold-barrierer.csv" --format json \
+	-o "$W/split-codes.json" || fail "tally --codes of the six files"
+same "$W/csv-codes-barrierer.json" "$W/split-codes.json" "six files with --codes (barrierer)"
+"$KODER" export "$W/split" -o "$W/split-coded.csv" || fail "export of the six files"
+python3 - "$W/split-coded.csv" "$C/corpus.json" "$W/split-coded.json" <<EOF || fail "reading the six files' export"
+$SUMS
+import csv
+rows = list(csv.reader(open(sys.argv[1], encoding="utf-8-sig", newline=""), delimiter=";"))
+h = rows[0]
+assert h[:2] == ["wave", "role"], h[:4]
+json.dump(sums(h, rows[1:], 0, 1), open(sys.argv[3], "w"))
+EOF
+"$KODER" export "$C" -o "$W/one-coded.csv" || fail "export of the CSV"
+python3 - "$W/one-coded.csv" "$C/corpus.json" "$W/one-coded.json" <<EOF || fail "reading the CSV's export"
+$SUMS
+import csv
+rows = list(csv.reader(open(sys.argv[1], encoding="utf-8-sig", newline=""), delimiter=";"))
+h = rows[0]
+json.dump(sums(h, rows[1:], h.index("Måling"), h.index("Arbejdsfunktion")), open(sys.argv[3], "w"))
+EOF
+same "$W/one-coded.json" "$W/split-coded.json" "six files exported (wave and role columns added)"
+# ids must be unique within a wave across its files: a clash names both
+python3 - "$W/split" <<'EOF'
+import csv, json, sys
+p = sys.argv[1] + "/nulpunkt-leder.csv"
+rows = list(csv.reader(open(p, encoding="cp1252", newline="")))
+staff = list(csv.reader(open(sys.argv[1] + "/nulpunkt-medarbejder.csv", encoding="utf-8-sig"), delimiter=";"))
+rows[1][0] = staff[1][0]   # the first leader has the first staff member's id
+csv.writer(open(p, "w", encoding="cp1252", newline="")).writerows(rows)
+EOF
+"$KODER" tally "$W/split" >"$W/dup.out" 2>&1
+rc=$?
+{ [ $rc -eq 4 ] && grep -q 'appears twice in wave Nulpunkt: in .*nulpunkt-medarbejder.csv on line 2 and in .*nulpunkt-leder.csv on line 2; ids must be unique' "$W/dup.out"; } ||
+	{ cat "$W/dup.out"; fail "an id in two files of one wave is not named with both files (status $rc)"; }
 exit $status
