@@ -60,6 +60,7 @@ static void files_release(struct corpus *c)
 		free(c->files[i].file);
 		free(c->files[i].wave);
 		free(c->files[i].role);
+		free(c->files[i].sheet);
 	}
 	free(c->files);
 	c->files = NULL;
@@ -315,7 +316,7 @@ static void get_col(struct loader *L, const cJSON *obj, const char *key, const c
 
 /* Add a survey file; its strings are copied (wave, role may be NULL). */
 static void add_file(struct loader *L, struct corpus *c, const char *path, const char *file,
-		     const char *wave, const char *role)
+		     const char *wave, const char *role, const char *sheet)
 {
 	struct corpus_file *f;
 
@@ -332,7 +333,7 @@ static void add_file(struct loader *L, struct corpus *c, const char *path, const
 	f += c->nfiles++;
 	memset(f, 0, sizeof(*f));
 	if (corpus_set_str(&f->file, file) || corpus_set_str(&f->wave, wave)
-	    || corpus_set_str(&f->role, role)
+	    || corpus_set_str(&f->role, role) || corpus_set_str(&f->sheet, sheet)
 	    || (c->nfiles == 1 && corpus_set_str(&c->survey, file)))
 		problem(L, KERR_NOMEM, path, "out of memory%s", "");
 }
@@ -357,13 +358,13 @@ static const char *file_member(struct loader *L, const cJSON *o, const char *key
 /*
  * "survey": a file; an object naming each wave's file ({"Nulpunkt":
  * "w1.sav", ...}); or an array of files, each a name or {"file": ...,
- * "wave": ..., "role": ...} (a survey in a file per role, or per wave and
- * role).
+ * "wave": ..., "role": ..., "sheet": ...} (a survey in a file per role, or
+ * per wave and role; an .xlsx file's sheet).
  */
 static void get_survey(struct loader *L, struct corpus *c, const cJSON *root)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, "survey");
-	static const char *const keys[] = { "file", "wave", "role", NULL };
+	static const char *const keys[] = { "file", "wave", "role", "sheet", NULL };
 	const cJSON *it;
 	char path[300];
 	size_t i = 0;
@@ -380,7 +381,7 @@ static void get_survey(struct loader *L, struct corpus *c, const cJSON *root)
 				problem(L, KERR_SCHEMA, path, "each wave's file is a non-empty "
 					"string, under the wave's name%s", "");
 			else
-				add_file(L, c, path, it->valuestring, it->string, NULL);
+				add_file(L, c, path, it->valuestring, it->string, NULL, NULL);
 		}
 	} else if (cJSON_IsArray(v)) {
 		cJSON_ArrayForEach(it, v) {
@@ -388,12 +389,13 @@ static void get_survey(struct loader *L, struct corpus *c, const cJSON *root)
 
 			snprintf(path, sizeof(path), "survey[%zu]", i++);
 			if (cJSON_IsString(it) && *it->valuestring) {
-				add_file(L, c, path, it->valuestring, NULL, NULL);
+				add_file(L, c, path, it->valuestring, NULL, NULL, NULL);
 				continue;
 			}
 			if (!cJSON_IsObject(it)) {
 				problem(L, KERR_SCHEMA, path, "each file is a name, or an object "
-					"{\"file\": ..., \"wave\": ..., \"role\": ...}%s", "");
+					"{\"file\": ..., \"wave\": ..., \"role\": ..., \"sheet\": ...}%s",
+					"");
 				continue;
 			}
 			check_keys(L, it, path, keys);
@@ -404,7 +406,7 @@ static void get_survey(struct loader *L, struct corpus *c, const cJSON *root)
 				continue;
 			}
 			add_file(L, c, path, file, file_member(L, it, "wave", path),
-				 file_member(L, it, "role", path));
+				 file_member(L, it, "role", path), file_member(L, it, "sheet", path));
 		}
 	}
 	if (!cJSON_GetArraySize(v) || !(cJSON_IsObject(v) || cJSON_IsArray(v)))

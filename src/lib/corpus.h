@@ -56,11 +56,13 @@ struct corpus_bywave {
 /* A file of a survey exported in several: once per wave ("survey":
  * {"Nulpunkt": "w1.sav", ...}), or per role or per wave and role (leaders
  * and staff asked in questionnaires of their own: "survey": [{"file":
- * "ledere.xlsx", "role": "Leder"}, ...]).  Every row of the file is of its
+ * "ledere.xlsx", "role": "Leder"}, ...]).  A list of one names an .xlsx
+ * survey's sheet ([{"file": "x.xlsx", "sheet": "Data"}]).  Every row of the file is of its
  * wave and role; NULL: the row's own, from the wave or role column. */
 struct corpus_file {
 	char *file;        /* as written (see corpus_resolve) */
 	char *wave, *role; /* as the descriptor writes them */
+	char *sheet;       /* an .xlsx file's sheet; NULL: --sheet, or the first */
 };
 
 #define CORPUS_MAX_FILES 255

@@ -84,6 +84,7 @@ struct sfile {
 	int own_fp;
 	struct buf name;        /* for messages */
 	struct fixed wave, role;   /* what every row of the file has */
+	const char *sheet;      /* an .xlsx file's sheet (corpus_file), or NULL */
 	size_t id_col, wave_col, role_col;
 	size_t *qcol;           /* [nq]: each question's column */
 	size_t *map;            /* [table_ncols(rd)]: column -> the survey's header */
@@ -207,7 +208,7 @@ static int sfile_open(struct survey *s, struct sfile *f, const struct survey_opt
 	}
 	topt.csv.encoding = (enum csv_encoding)opts->encoding;
 	topt.csv.max_field = opts->max_field;
-	topt.sheet = opts->sheet;
+	topt.sheet = f->sheet ? f->sheet : opts->sheet;
 	if ((rc = table_open_fp(&f->rd, f->fp, f->name.data, &topt, &e)))
 		return add_err(errs, &e);
 	if (!(f->qcol = calloc(s->nq + 1, sizeof *f->qcol)))
@@ -448,6 +449,7 @@ int survey_open(struct survey **out, const struct corpus *c, const char *path,
 				rc = nomem(errs);
 				goto fail;
 			}
+			f->sheet = files[i].sheet;
 			buf_init(&f->name, 0);
 			corpus_resolve(c, files[i].file, &f->name);
 		}

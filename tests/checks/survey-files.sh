@@ -212,6 +212,18 @@ same "$W/csv.json" "$W/dta.json" ".dta (exported, read back by label)"
 corpus "$W/xlsx" "$W/plain.xlsx"
 "$KODER" tally "$W/xlsx" --format json -o "$W/xlsx.json" --sheet Data || fail "tally of an .xlsx survey"
 same "$W/csv.json" "$W/xlsx.json" ".xlsx (sheet Data)"
+# the sheet named in the descriptor, for the commands that take no --sheet
+corpus "$W/xlsx-sheet" "$W/plain.xlsx" 'd["survey"] = [{"file": d["survey"], "sheet": "Data"}]'
+"$KODER" tally "$W/xlsx-sheet" --format json -o "$W/xlsx-sheet.json" || fail "tally of an .xlsx sheet named in the descriptor"
+same "$W/csv.json" "$W/xlsx-sheet.json" ".xlsx (sheet Data named in corpus.json)"
+"$KODER" review --import "$C/gold-barrierer.csv" --coder gold --db "$W/xlsx-sheet.db" \
+	--question barrierer "$W/xlsx-sheet" >"$W/xlsx-sheet.log" 2>&1 ||
+	{ cat "$W/xlsx-sheet.log"; fail "review --import from an .xlsx sheet named in the descriptor"; }
+sed -i 's/"Data"/"Ark9"/' "$W/xlsx-sheet/corpus.json"
+"$KODER" tally "$W/xlsx-sheet" >"$W/sheet9.out" 2>&1
+rc=$?
+{ [ $rc -ne 0 ] && grep -q 'no sheet "Ark9"; the sheets are: "Data"' "$W/sheet9.out"; } ||
+	{ cat "$W/sheet9.out"; fail "the descriptor's sheet is not the one read (status $rc)"; }
 "$KODER" tally "$W/xlsx" --sheet Ark9 >"$W/sheet.out" 2>&1
 rc=$?
 { [ $rc -ne 0 ] && grep -q 'no sheet "Ark9"; the sheets are: "Data"' "$W/sheet.out"; } ||
