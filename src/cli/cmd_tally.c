@@ -807,6 +807,13 @@ static void note_dup(struct run *r, const struct survey *sv, const struct survey
 	kerr_list_add(&r->dups, &e);
 }
 
+/* The survey file to give survey_open: NULL for a descriptor's own survey,
+ * which may be several files (r->path names only the first). */
+static const char *survey_to_open(const struct run *r)
+{
+	return r->have_corpus ? NULL : r->path.data;
+}
+
 /* Open the survey with the reader every command uses: the descriptor's (or
  * the flags') id, wave and role columns, the questions tallied. */
 static int open_survey(struct run *r, const struct table_opts *topt, struct survey_opts *so,
@@ -826,8 +833,7 @@ static int open_survey(struct run *r, const struct table_opts *topt, struct surv
 	if (r->f_text && !corpus_question_find(&r->corpus, r->q[0].id)
 	    && corpus_add_question(&r->corpus, r->q[0].id, r->f_text, NULL))
 		cli_die(EXIT_SOFTWARE, "out of memory");
-	/* a descriptor's survey may be a file per wave: survey_open finds it */
-	if (survey_open(sv, &r->corpus, r->have_corpus ? NULL : r->path.data, so, &errs)) {
+	if (survey_open(sv, &r->corpus, survey_to_open(r), so, &errs)) {
 		/* The file is there but is not the survey we were told about. */
 		for (size_t i = 0; i < errs.n; i++)
 			if (errs.items[i].code == KERR_NOTFOUND && errs.items[i].line == 1)
@@ -937,7 +943,7 @@ static int tally_survey(struct run *r)
 			xa = xcalloc(r->nq, sizeof(*xa));
 		}
 		rc = export_open(&r->exp, r->out, r->xf, &r->corpus,
-				 r->have_corpus ? NULL : r->path.data, &so, sv, ts,
+				 survey_to_open(r), &so, sv, ts,
 				 (const char *const *)names, nww ? r->nq * nww : r->nq, &e);
 		for (size_t k = 0; names && k < r->nq * nww; k++)
 			free(names[k]);

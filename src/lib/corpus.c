@@ -526,45 +526,43 @@ static void check_bywave_waves(struct loader *L, const struct corpus *c,
  */
 static void check_files(struct loader *L, const struct corpus *c)
 {
-	char path[300], msg[300];
-	size_t i, nw = 0, nr = 0;
+	char path[300], msg[400];
+	size_t i, n;
 
-	for (i = 0; i < c->nfiles; i++) {
-		const struct corpus_file *f = &c->files[i];
+	for (int role = 0; role < 2; role++) {
+		const char *what = role ? "role" : "wave", *col = role ? c->role_col : c->wave_col;
 
-		nw += f->wave != NULL;
-		nr += f->role != NULL;
-		if (L->survey_object)
-			snprintf(path, sizeof(path), "survey.%s", f->wave);
-		else
-			snprintf(path, sizeof(path), "survey[%zu]", i);
-		if (f->wave && c->nwaves && corpus_wave_of(c, f->wave) < 0) {
-			snprintf(msg, sizeof(msg), "no wave \"%.100s\" in \"waves\": name each "
-				 "file's wave by a wave listed there", f->wave);
+		for (i = n = 0; i < c->nfiles; i++) {
+			const char *key = role ? c->files[i].role : c->files[i].wave;
+
+			n += key != NULL;
+			if (!key || !(role ? c->nroles : c->nwaves)
+			    || (role ? corpus_role_of(c, key) : corpus_wave_of(c, key)) >= 0)
+				continue;
+			if (L->survey_object)
+				snprintf(path, sizeof(path), "survey.%s", c->files[i].wave);
+			else
+				snprintf(path, sizeof(path), "survey[%zu]", i);
+			snprintf(msg, sizeof(msg), "no %s \"%.100s\" in \"%ss\": name each file's %s "
+				 "by a %s listed there%s", what, key, what, what, what,
+				 role ? " (or one of its values)" : "");
 			problem(L, KERR_SCHEMA, path, "%s", msg);
 		}
-		if (f->role && c->nroles && corpus_role_of(c, f->role) < 0) {
-			snprintf(msg, sizeof(msg), "no role \"%.100s\" in \"roles\": name each "
-				 "file's role by a role listed there (or one of its values)", f->role);
+		if (n && n < c->nfiles) {
+			snprintf(msg, sizeof(msg), "some files name their %s and some do not: name "
+				 "every file's %s, or none (the %s then comes from the %s column)",
+				 what, what, what, what);
+			problem(L, KERR_SCHEMA, "survey", "%s", msg);
+		}
+		if (n && col) {
+			snprintf(path, sizeof(path), "columns.%s", what);
+			snprintf(msg, sizeof(msg), "the survey's files name their %s, so every row's "
+				 "%s is its file's; a %s column as well would say it twice: remove "
+				 "\"%s\" from \"columns\", or the files' %ss", what, what, what, what,
+				 what);
 			problem(L, KERR_SCHEMA, path, "%s", msg);
 		}
 	}
-	if (nw && nw < c->nfiles)
-		problem(L, KERR_SCHEMA, "survey", "some files name their wave and some do not: "
-			"name every file's wave, or none (the wave then comes from the wave "
-			"column)%s", "");
-	if (nr && nr < c->nfiles)
-		problem(L, KERR_SCHEMA, "survey", "some files name their role and some do not: "
-			"name every file's role, or none (the role then comes from the role "
-			"column)%s", "");
-	if (nw && c->wave_col)
-		problem(L, KERR_SCHEMA, "columns.wave", "the survey's files name their wave, so "
-			"every row's wave is its file's; a wave column as well would say it "
-			"twice: remove \"wave\" from \"columns\", or the files' waves%s", "");
-	if (nr && c->role_col)
-		problem(L, KERR_SCHEMA, "columns.role", "the survey's files name their role, so "
-			"every row's role is its file's; a role column as well would say it "
-			"twice: remove \"role\" from \"columns\", or the files' roles%s", "");
 }
 
 static void check_by_wave(struct loader *L, const struct corpus *c)

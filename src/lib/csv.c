@@ -551,29 +551,23 @@ static char detect_sep(const char *s, size_t n)
 }
 
 /*
- * UTF-16 or UTF-32, with a byte-order mark or without one (told by the
- * zero bytes of ASCII text in them): read as 8-bit text they would give a
- * column "i" and a misleading "no column" error.  The text for the message,
- * or NULL.  UTF-32LE's mark begins with UTF-16LE's, so it is tested first.
+ * UTF-32, with a byte-order mark or without one (told by the zero bytes of
+ * ASCII text in it): read as 8-bit text it would give a column "i" and a
+ * misleading "no column" error.  (UTF-16 is read: sniff_utf16, which leaves
+ * UTF-32 alone.)  The text for the message, or NULL.
  */
 static const char *wide_encoding(const unsigned char *p, size_t n)
 {
-	if (n >= 4 && !memcmp(p, "\xFF\xFE\0\0", 4))
-		return "UTF-32 (little-endian, with a byte-order mark)";
-	if (n >= 4 && !memcmp(p, "\0\0\xFE\xFF", 4))
-		return "UTF-32 (big-endian, with a byte-order mark)";
-	if (n >= 2 && ((p[0] == 0xFF && p[1] == 0xFE) || (p[0] == 0xFE && p[1] == 0xFF)))
-		return "UTF-16 (Excel \"Unicode text\")";
 	if (n < 4)
 		return NULL;
+	if (!memcmp(p, "\xFF\xFE\0\0", 4))
+		return "UTF-32 (little-endian, with a byte-order mark)";
+	if (!memcmp(p, "\0\0\xFE\xFF", 4))
+		return "UTF-32 (big-endian, with a byte-order mark)";
 	if (p[0] && !p[1] && !p[2] && !p[3])
 		return "UTF-32 (little-endian, without a byte-order mark)";
 	if (!p[0] && !p[1] && !p[2] && p[3])
 		return "UTF-32 (big-endian, without a byte-order mark)";
-	if (p[0] && !p[1] && p[2] && !p[3])
-		return "UTF-16 (little-endian, without a byte-order mark)";
-	if (!p[0] && p[1] && !p[2] && p[3])
-		return "UTF-16 (big-endian, without a byte-order mark)";
 	return NULL;
 }
 
@@ -699,8 +693,7 @@ static int start_reader(struct csv_reader *r, struct kerr *e)
 	if (rc < 0 || rc > 1)
 		return rc;
 	{
-		const char *wide = r->utf16 ? NULL
-			: wide_encoding((const unsigned char *)r->raw, r->rlen);
+		const char *wide = wide_encoding((const unsigned char *)r->raw, r->rlen);
 
 		if (wide) {
 			kerr_set(e, KERR_ENCODING, "the file is %s; save it as \"CSV UTF-8\" instead",

@@ -111,9 +111,8 @@ struct survey {
 	size_t wave_ucol, role_ucol;   /* the columns koder adds, or SURVEY_NO_COLUMN */
 	const char **ufield;    /* remap: the row given, [ncol] */
 	size_t *ulen;
-	size_t id_col, wave_col, role_col;   /* the current file's (sfile) */
 	const struct corpus_question **qs;
-	size_t *qcol, nq;
+	size_t nq;
 	const char **answer;
 	size_t *answer_len;
 	size_t index;
@@ -369,14 +368,12 @@ static int fix(struct survey *s, int role, const char *key, struct fixed *out)
 	return 0;
 }
 
-/* Make file i the one read: its columns become the survey's. */
-static void sfile_use(struct survey *s, size_t i)
+/* Whether a wave at corpus index `idx` is read before one at `prev` (-1:
+ * a wave the descriptor does not list, read after those it lists, in the
+ * order first named): the order of files and of a wide export's waves. */
+static int wave_before(long idx, long prev)
 {
-	s->cur = i;
-	s->id_col = s->f[i].id_col;
-	s->wave_col = s->f[i].wave_col;
-	s->role_col = s->f[i].role_col;
-	memcpy(s->qcol, s->f[i].qcol, s->nq * sizeof *s->qcol);
+	return idx >= 0 && (prev < 0 || prev > idx);
 }
 
 int survey_open(struct survey **out, const struct corpus *c, const char *path,
@@ -398,7 +395,6 @@ int survey_open(struct survey **out, const struct corpus *c, const char *path,
 	s->c = c;
 	s->dup_check = !opts->no_dup_check;
 	s->wide_whole = opts->wide_whole;
-	s->id_col = s->wave_col = s->role_col = SURVEY_NO_COLUMN;
 	if (strtab_init(&s->wave.tab, 64) || strtab_init(&s->role.tab, 64)) {
 		rc = nomem(errs);
 		goto fail;
@@ -410,11 +406,10 @@ int survey_open(struct survey **out, const struct corpus *c, const char *path,
 	}
 	s->nf = files && c->nfiles ? c->nfiles : 1;
 	s->qs = calloc(c->nquestions + 1, sizeof *s->qs);
-	s->qcol = calloc(c->nquestions + 1, sizeof *s->qcol);
 	s->answer = calloc(c->nquestions + 1, sizeof *s->answer);
 	s->answer_len = calloc(c->nquestions + 1, sizeof *s->answer_len);
 	s->f = calloc(s->nf, sizeof *s->f);
-	if (!s->qs || !s->qcol || !s->answer || !s->answer_len || !s->f) {
+	if (!s->qs || !s->answer || !s->answer_len || !s->f) {
 		rc = nomem(errs);
 		goto fail;
 	}
@@ -459,8 +454,7 @@ int survey_open(struct survey **out, const struct corpus *c, const char *path,
 			struct sfile tmp = s->f[i];
 			size_t j;
 
-			for (j = i; j > 0 && tmp.wave.idx >= 0
-			     && (s->f[j - 1].wave.idx < 0 || s->f[j - 1].wave.idx > tmp.wave.idx); j--)
+			for (j = i; j > 0 && wave_before(tmp.wave.idx, s->f[j - 1].wave.idx); j--)
 				s->f[j] = s->f[j - 1];
 			s->f[j] = tmp;
 		}
@@ -496,7 +490,7 @@ int survey_open(struct survey **out, const struct corpus *c, const char *path,
 		rc = nomem(errs);
 		goto fail;
 	}
-	sfile_use(s, 0);
+	s->cur = 0;
 	if (s->nf == 1 && !s->f[0].wave.name && is_wide(c, opts)
 	    && (rc = wide_open(s, errs)))
 		goto fail;
@@ -534,7 +528,6 @@ void survey_close(struct survey *s)
 	free(s->ufield);
 	free(s->ulen);
 	free(s->qs);
-	free(s->qcol);
 	free(s->answer);
 	free(s->answer_len);
 	for (size_t i = 0; i < SEEN_PARTS; i++) {
@@ -785,8 +778,7 @@ static int wide_open(struct survey *s, struct kerr_list *errs)
 	/* the descriptor's order: a stable insertion sort, listed waves first */
 	for (i = 1; i < s->nww; i++) {
 		tmp = s->ww[i];
-		for (j = i; j > 0 && tmp.idx >= 0
-		     && (s->ww[j - 1].idx < 0 || s->ww[j - 1].idx > tmp.idx); j--)
+		for (j = i; j > 0 && wave_before(tmp.idx, s->ww[j - 1].idx); j--)
 			s->ww[j] = s->ww[j - 1];
 		s->ww[j] = tmp;
 	}
@@ -797,7 +789,7 @@ static int wide_open(struct survey *s, struct kerr_list *errs)
 			if ((rc = wide_col(s, &s->qs[j]->by_wave, w, &w->qcol[j], errs)) && !first)
 				first = rc;
 		if (!c->role_by_wave.n)
-			w->role_col = s->role_col;
+			w->role_col = s->f[0].role_col;
 		else if ((rc = wide_col(s, &c->role_by_wave, w, &w->role_col, errs)) && !first)
 			first = rc;
 	}
@@ -811,7 +803,7 @@ static int fill(struct survey *s, const table_row *r, const struct wide_wave *w,
 	struct survey_row *row, struct kerr *e)
 {
 	const struct sfile *f = &s->f[s->cur];
-	size_t i, role_col = w ? w->role_col : s->role_col;
+	size_t i, role_col = w ? w->role_col : f->role_col;
 
 	row->field = r->field;
 	row->len = r->len;
@@ -839,13 +831,13 @@ static int fill(struct survey *s, const table_row *r, const struct wide_wave *w,
 		row->len = s->ulen;
 		row->nfields = s->ncol;
 	}
-	if (s->id_col == SURVEY_NO_COLUMN) {
+	if (f->id_col == SURVEY_NO_COLUMN) {
 		snprintf(s->rownum, sizeof s->rownum, "%zu", s->index);
 		row->respondent = s->rownum;
 		row->respondent_len = strlen(s->rownum);
 	} else {
-		row->respondent = r->field[s->id_col];
-		row->respondent_len = r->len[s->id_col];
+		row->respondent = r->field[f->id_col];
+		row->respondent_len = r->len[f->id_col];
 	}
 	row->wave = row->role = SURVEY_ALL;
 	row->wave_index = row->role_index = -1;
@@ -857,13 +849,13 @@ static int fill(struct survey *s, const table_row *r, const struct wide_wave *w,
 		row->wave_value = f->wave.key;
 		row->wave_index = f->wave.idx;
 		row->wave = f->wave.name;
-	} else if (s->wave_col != SURVEY_NO_COLUMN) {
-		const struct group_val *v = resolve(s, &s->wave, 0, s->wave_col,
-			r->field[s->wave_col], r->len[s->wave_col]);
+	} else if (f->wave_col != SURVEY_NO_COLUMN) {
+		const struct group_val *v = resolve(s, &s->wave, 0, f->wave_col,
+			r->field[f->wave_col], r->len[f->wave_col]);
 
 		if (!v)
 			goto nomem;
-		row->wave_value = r->field[s->wave_col];
+		row->wave_value = r->field[f->wave_col];
 		row->wave_index = v->idx;
 		row->wave = v->name;
 	}
@@ -882,14 +874,14 @@ static int fill(struct survey *s, const table_row *r, const struct wide_wave *w,
 		row->role = v->name;
 	}
 	for (i = 0; i < s->nq; i++) {
-		size_t k = w ? w->qcol[i] : s->qcol[i];
+		size_t k = w ? w->qcol[i] : f->qcol[i];
 
 		s->answer[i] = k == SURVEY_NO_COLUMN ? "" : r->field[k];
 		s->answer_len[i] = k == SURVEY_NO_COLUMN ? 0 : r->len[k];
 	}
 	row->answer = s->answer;
 	row->answer_len = s->answer_len;
-	if (s->dup_check && s->id_col != SURVEY_NO_COLUMN
+	if (s->dup_check && f->id_col != SURVEY_NO_COLUMN
 	    && !blank(row->respondent, row->respondent_len)) {
 		long first = seen_add(s, key_hash(row->wave, row->respondent, row->respondent_len),
 			row->line, &row->dup_file);
@@ -932,7 +924,7 @@ int survey_next(struct survey *s, struct survey_row *row, struct kerr *e)
 			s->holding = 0;
 			got = table_next(s->f[s->cur].rd, &s->held, e);
 			if (got == TABLE_END && s->cur + 1 < s->nf) {
-				sfile_use(s, s->cur + 1);   /* the next wave's file */
+				s->cur++;   /* the next file */
 				continue;
 			}
 			if (got == TABLE_END)
