@@ -103,6 +103,7 @@ struct table {
 	char *sheet;          /* the sheet's name, for messages */
 	char *part;           /* its part in the archive */
 	int xdone;
+	int first_done;       /* a data row has been handed out */
 };
 
 /* Rows above the header that hold one cell, in column A (a title, a date,
@@ -1286,7 +1287,27 @@ int table_open_fp(struct table **out, FILE *fp, const char *path, const struct t
 	return 0;
 }
 
-int table_next(struct table *t, table_row *row, struct kerr *e)
+/*
+ * SurveyMonkey writes two header rows, in CSV and .xlsx alike: the column
+ * names, then a row that names each column's part of its question
+ * ("Response", "Open-Ended Response", a choice's text) and leaves the
+ * respondent columns (Respondent ID, Collector ID, dates) empty.  Read as
+ * data it is a respondent without an id whose wave is "Response".  The row
+ * is taken for that when its first cell is empty and one of its cells is
+ * exactly one of SurveyMonkey's two words; an answer of "Response" from a
+ * respondent without an id is not a likely row.
+ */
+static int tool_subheader(const table_row *row)
+{
+	if (row->n < 2 || row->len[0])
+		return 0;
+	for (size_t i = 1; i < row->n; i++)
+		if (!strcmp(row->field[i], "Response") || !strcmp(row->field[i], "Open-Ended Response"))
+			return 1;
+	return 0;
+}
+
+static int next_row(struct table *t, table_row *row, struct kerr *e)
 {
 	/* a cleared row on an error: only CSV has rows that are read but
 	 * ragged (-KERR_SYNTAX with the fields), which callers skip and go on */
@@ -1296,6 +1317,18 @@ int table_next(struct table *t, table_row *row, struct kerr *e)
 	case TABLE_XLSX: return x_next(t, row, e);
 	default: return rs_next(t, row, e);
 	}
+}
+
+int table_next(struct table *t, table_row *row, struct kerr *e)
+{
+	int rc = next_row(t, row, e);
+
+	if (!t->first_done && rc == TABLE_ROW) {
+		t->first_done = 1;
+		if ((t->fmt == TABLE_CSV || t->fmt == TABLE_XLSX) && tool_subheader(row))
+			rc = next_row(t, row, e);
+	}
+	return rc;
 }
 
 void table_close(struct table *t)

@@ -109,6 +109,21 @@ qrows = [qhead, qtext, qids] + [["2024-05-01 10:00:00", "2024-05-01 10:12:00", "
 with open(os.path.join(d, "survey.csv"), "wb") as f:
     f.write(b"\xef\xbb\xbf" + excel_text(qrows, ",", "\r\n").encode("utf-8"))
 
+# 2d. SurveyMonkey: commas, CRLF, its respondent columns first (long numeric
+# ids), and a second header row naming each column's part of the question
+# ("Response", "Open-Ended Response", a choice's text) with the respondent
+# columns left empty.  A multiple-choice question spreads over two columns,
+# the second with an empty name.
+SM_HEAD = ["Respondent ID", "Collector ID", "Start Date", "End Date", "IP Address"] + HEAD[1:] + \
+          ["Hvilke kanaler bruger I?", ""]
+SM_SUB = ["", "", "", "", "", "Response", "Response", "Response", "Open-Ended Response",
+          "Open-Ended Response", "Telefon", "Mail"]
+SM_BODY = [[str(114075624300 + i), "431234567", "05/01/2024 10:00:00 AM", "05/01/2024 10:12:00 AM", ""]
+           + r[1:] + ["Telefon" if i % 2 else "", "Mail" if i % 3 else ""] for i, r in enumerate(BODY)]
+d = corpus("surveymonkey", "survey.csv", lambda d: d["columns"].update(id="Respondent ID"))
+with open(os.path.join(d, "survey.csv"), "wb") as f:
+    f.write(excel_text([SM_HEAD, SM_SUB] + SM_BODY, ",", "\r\n").encode("utf-8"))
+
 # 5. UTF-8 with a byte-order mark, header names differing from the
 # descriptor's in case, surrounding blanks and no-break spaces, values with
 # blanks around them, ids with leading zeros.
@@ -271,6 +286,13 @@ for i, r in enumerate(BODY):
     rows.append((i + 4, [("inline", x) if x else None for x in r]))
 xlsx(os.path.join(d, "survey.xlsx"), [("Data", rows)])
 
+
+# 3e. SurveyMonkey's .xlsx: the same two header rows, the ids as numbers.
+d = corpus("xlsx-surveymonkey", "survey.xlsx", lambda d: d["columns"].update(id="Respondent ID"))
+rows = [[("inline", x) if x else None for x in SM_HEAD], [("inline", x) if x else None for x in SM_SUB]]
+for r in SM_BODY:
+    rows.append([("n", int(r[0])), ("n", int(r[1]))] + [("inline", x) if x else None for x in r[2:]])
+xlsx(os.path.join(d, "survey.xlsx"), [("Sheet", rows)])
 
 # 4. SPSS: written by PSPP from a syntax file export-shapes.sh runs; here the
 # data it reads.  Wave and role as numeric codes WITHOUT value labels, role

@@ -2,6 +2,7 @@
 # export-shapes.sh - the SOF survey as other survey tools and office programs
 # export it counts exactly like the same data as a plain CSV: Excel "Unicode
 # text" (UTF-16), a Danish Excel CSV (Windows-1252, trailing separators),
+# Qualtrics' and SurveyMonkey's extra header rows,
 # header names in other case and spacing, .xlsx files written by other
 # writers (inline strings, rich text, sparse rows, numbers for ids and wave
 # codes, a title row above the header, a second sheet), an SPSS file with
@@ -111,6 +112,7 @@ tally utf16be
 tally dk-excel
 tally dk-excel-title
 tally qualtrics
+tally surveymonkey
 tally names
 tally nbsp
 tally xlsx-inline
@@ -121,6 +123,7 @@ BOTH=(--question barrierer --codes "$W/gold-num.csv") LABEL=xlsx-codes-decisions
 tally xlsx-codes
 BOTH=() LABEL=
 tally xlsx-title
+tally xlsx-surveymonkey
 tally sav-codes
 tally sav-labels
 tally dta-labels
