@@ -186,8 +186,9 @@ static int sfile_open(struct survey *s, struct sfile *f, const struct survey_opt
 	struct kerr_list *errs)
 {
 	const struct corpus *c = s->c;
-	struct table_opts topt = { { 0 }, NULL };
-	const char *name;
+	struct table_opts topt = { { 0 }, NULL, NULL };
+	const char *name, **qname = NULL, **want = NULL;
+	size_t nwant = 0;
 	struct kerr e;
 	int rc, first = 0;
 
@@ -205,13 +206,43 @@ static int sfile_open(struct survey *s, struct sfile *f, const struct survey_opt
 			return add_err(errs, (kerr_errno(&e, errno, f->name.data, what), &e));
 		f->own_fp = 1;
 	}
+	/* the columns this file must have: in an .xlsx without a sheet named,
+	 * the sheet that has them all is the survey */
+	name = f->role.name ? NULL : c->role_col;   /* the file says the role */
+	if (f->wave.name && c->role_by_wave.n)
+		name = col_for_wave(s, &c->role_by_wave, f->wave.name);
+	if (name && c->role_by_wave.n && is_wide(c, opts) && !f->wave.name)
+		name = NULL;
+	if (!(f->qcol = calloc(s->nq + 1, sizeof *f->qcol))
+	    || !(qname = calloc(s->nq, sizeof *qname)) || !(want = calloc(s->nq + 4, sizeof *want))) {
+		free(qname);
+		return nomem(errs);
+	}
+	if (!opts->no_id && c->id_col)
+		want[nwant++] = c->id_col;
+	if (c->wave_col)
+		want[nwant++] = c->wave_col;
+	if (name)
+		want[nwant++] = name;
+	for (size_t i = 0; i < s->nq; i++) {
+		const struct corpus_question *q = s->qs[i];
+
+		if (q->by_wave.n && !f->wave.name)
+			continue;   /* per wave in one file: wide_open */
+		qname[i] = q->by_wave.n ? col_for_wave(s, &q->by_wave, f->wave.name) : q->column;
+		if (qname[i] && !opts->optional_questions)
+			want[nwant++] = qname[i];
+	}
 	topt.csv.encoding = (enum csv_encoding)opts->encoding;
 	topt.csv.max_field = opts->max_field;
 	topt.sheet = f->sheet ? f->sheet : opts->sheet;
-	if ((rc = table_open_fp(&f->rd, f->fp, f->name.data, &topt, &e)))
+	topt.want = want;
+	rc = table_open_fp(&f->rd, f->fp, f->name.data, &topt, &e);
+	free(want);
+	if (rc) {
+		free(qname);
 		return add_err(errs, &e);
-	if (!(f->qcol = calloc(s->nq + 1, sizeof *f->qcol)))
-		return nomem(errs);
+	}
 	/* every missing column is reported, not only the first */
 	if (!opts->no_id) {
 		if (!c->id_col) {
@@ -223,28 +254,20 @@ static int sfile_open(struct survey *s, struct sfile *f, const struct survey_opt
 	}
 	if (c->wave_col && (rc = find_in(f, c->wave_col, &f->wave_col, errs)) && !first)
 		first = rc;
-	name = f->role.name ? NULL : c->role_col;   /* the file says the role */
-	if (f->wave.name && c->role_by_wave.n)
-		name = col_for_wave(s, &c->role_by_wave, f->wave.name);
-	if (name && !(c->role_by_wave.n && is_wide(c, opts) && !f->wave.name)
-	    && (rc = find_in(f, name, &f->role_col, errs)) && !first)
+	if (name && (rc = find_in(f, name, &f->role_col, errs)) && !first)
 		first = rc;
 	for (size_t i = 0; i < s->nq; i++) {
-		const struct corpus_question *q = s->qs[i];
-
 		f->qcol[i] = SURVEY_NO_COLUMN;
-		if (q->by_wave.n && !f->wave.name)
-			continue;   /* per wave in one file: wide_open */
-		name = q->by_wave.n ? col_for_wave(s, &q->by_wave, f->wave.name) : q->column;
-		if (!name)
-			continue;   /* not asked in this file's wave */
+		if (!qname[i])
+			continue;   /* not asked in this file's wave, or wide_open's */
 		if (opts->optional_questions) {
-			if (table_find(f->rd, name, &f->qcol[i], NULL))
+			if (table_find(f->rd, qname[i], &f->qcol[i], NULL))
 				f->qcol[i] = SURVEY_NO_COLUMN;
-		} else if ((rc = find_in(f, name, &f->qcol[i], errs)) && !first) {
+		} else if ((rc = find_in(f, qname[i], &f->qcol[i], errs)) && !first) {
 			first = rc;
 		}
 	}
+	free(qname);
 	return first;
 }
 

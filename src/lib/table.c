@@ -810,8 +810,10 @@ static int load_styles(struct table *t)
 }
 
 /* The sheet's part name: workbook.xml gives sheet name -> r:id, its .rels
- * r:id -> target. */
-static int find_sheet(struct table *t, const char *want, struct buf *part, struct kerr *e)
+ * r:id -> target.  Without a name, the sheet at position `nth` (0: the
+ * first); KERR_NOTFOUND past the last. */
+static int find_sheet(struct table *t, const char *want, int nth, struct buf *part,
+		      struct kerr *e)
 {
 	struct buf wb = BUF_INIT, rels = BUF_INIT, names = BUF_INIT;
 	xmlTextReaderPtr r;
@@ -835,7 +837,8 @@ static int find_sheet(struct table *t, const char *want, struct buf *part, struc
 			(const xmlChar *)"http://schemas.openxmlformats.org/officeDocument/2006/relationships");
 		if (name)
 			buf_addf(&names, "%s\"%s\"", names.len ? ", " : "", (const char *)name);
-		if (!found && id && (!want || (name && csv_name_equal((const char *)name, want)))) {
+		if (!found && id && (want ? name && csv_name_equal((const char *)name, want)
+				     : nth-- == 0)) {
 			found = 1;
 			rid = xstrdup((const char *)id);
 			free(t->sheet);
@@ -851,6 +854,8 @@ static int find_sheet(struct table *t, const char *want, struct buf *part, struc
 		if (want)
 			rc = kerr_set(e, KERR_NOTFOUND, "no sheet \"%s\"; the sheets are: %s",
 				      want, names.len ? names.data : "(none)");
+		else if (nth >= 0 && names.len)
+			rc = KERR_NOTFOUND;     /* no sheet at that position */
 		else
 			rc = kerr_set(e, KERR_SYNTAX, "the workbook has no sheets");
 		goto out;
@@ -1118,11 +1123,58 @@ static int x_first_row(struct table *t, size_t *n, struct kerr *e)
 	return 0;
 }
 
-static int x_open(struct table *t, const char *sheet, struct kerr *e)
+/* The header columns, freed (before reading another sheet's header). */
+static void free_cols(struct table *t)
+{
+	for (size_t i = 0; t->col && i < t->ncols; i++) {
+		free(t->col[i].name);
+		free(t->col[i].label);
+		free(t->col[i].lset_name);
+	}
+	free(t->col);
+	t->col = NULL;
+	t->ncols = 0;
+}
+
+static int x_header(struct table *t, struct kerr *e);
+static int find_by(const struct table *t, const char *name, int by_label, size_t *idx,
+		   struct kerr *e);
+
+/*
+ * Whether the sheet at position nth has a header with every name in `want`:
+ * 1 yes (the table is then set to read it), 0 no, or -KERR_* (no sheet
+ * there is -KERR_NOTFOUND).  Survey tools put their data on another sheet
+ * than the first: SurveyXact's workbook is Labels, Dataset, Structure.
+ */
+static int x_sheet_has(struct table *t, int nth, const char *const *want, struct kerr *e)
+{
+	struct buf part = BUF_INIT;
+	size_t k;
+	int rc;
+
+	free(t->part);
+	t->part = NULL;
+	free_cols(t);
+	if ((rc = find_sheet(t, NULL, nth, &part, e))) {
+		buf_release(&part);
+		return -rc;
+	}
+	t->part = xstrdup(part.data);
+	buf_release(&part);
+	if (!t->part)
+		return -kerr_set(e, KERR_NOMEM, "out of memory");
+	if ((rc = x_header(t, e)))
+		return rc == KERR_NOMEM ? -rc : 0;   /* an empty or damaged sheet holds no survey */
+	for (k = 0; want[k]; k++)
+		if (find_by(t, want[k], 0, &(size_t){ 0 }, NULL))
+			return 0;
+	return 1;
+}
+
+static int x_open(struct table *t, const char *sheet, const char *const *want, struct kerr *e)
 {
 	struct buf part = BUF_INIT;
 	int zerr = 0, rc;
-	size_t n = 0, i;
 
 	if (!(t->zip = zip_open(t->path, ZIP_RDONLY, &zerr))) {
 		zip_error_t ze;
@@ -1133,8 +1185,24 @@ static int x_open(struct table *t, const char *sheet, struct kerr *e)
 		zip_error_fini(&ze);
 		return KERR_SYNTAX;
 	}
-	if ((rc = find_sheet(t, sheet, &part, e)) || (rc = load_sst(t, e))
-	    || (rc = load_styles(t) ? kerr_set(e, KERR_NOMEM, "out of memory") : 0)) {
+	if ((rc = load_sst(t, e)) || (rc = load_styles(t) ? kerr_set(e, KERR_NOMEM, "out of memory") : 0))
+		return rc;
+	buf_init(&t->rowbuf, 0);
+	/* no sheet named: the first whose header has the columns wanted, if
+	 * one has them all; otherwise the first sheet, whose missing columns
+	 * the caller reports */
+	if (!sheet && want && want[0]) {
+		for (int nth = 0; (rc = x_sheet_has(t, nth, want, e)) == 0; nth++)
+			;
+		if (rc == 1)
+			return 0;
+		if (rc != -KERR_NOTFOUND)
+			return -rc;
+		free_cols(t);
+		free(t->part);
+		t->part = NULL;
+	}
+	if ((rc = find_sheet(t, sheet, 0, &part, e))) {
 		buf_release(&part);
 		return rc;
 	}
@@ -1142,7 +1210,15 @@ static int x_open(struct table *t, const char *sheet, struct kerr *e)
 	buf_release(&part);
 	if (!t->part)
 		return kerr_set(e, KERR_NOMEM, "out of memory");
-	buf_init(&t->rowbuf, 0);
+	return x_header(t, e);
+}
+
+/* Read the header of the sheet in t->part; the rows follow it. */
+static int x_header(struct table *t, struct kerr *e)
+{
+	size_t n = 0, i;
+	int rc;
+
 	if ((rc = x_start(t, e)) || (rc = x_first_row(t, &n, e)))
 		return rc;
 	/* the header: the first row with any cell, unless that is a title
@@ -1227,7 +1303,7 @@ int table_open(struct table **out, const char *path, const struct table_opts *op
 	} else {
 		fclose(fp);
 		if (t->fmt == TABLE_XLSX)
-			rc = x_open(t, opts ? opts->sheet : NULL, e);
+			rc = x_open(t, opts ? opts->sheet : NULL, opts ? opts->want : NULL, e);
 		else
 			rc = rs_open(t, e);
 		if (rc)
@@ -1356,12 +1432,7 @@ void table_close(struct table *t)
 	free(t->xfpad);
 	buf_release(&t->rowbuf);
 	free(t->rowoff);
-	for (i = 0; t->col && i < t->ncols; i++) {
-		free(t->col[i].name);
-		free(t->col[i].label);
-		free(t->col[i].lset_name);
-	}
-	free(t->col);
+	free_cols(t);
 	for (i = 0; i < t->nsets; i++) {
 		for (j = 0; j < t->sets[i].n; j++) {
 			free(t->sets[i].v[j].str);

@@ -1,7 +1,8 @@
 /*
  * table.h - a survey file as a table: a header of column names and a stream
  * of rows of UTF-8 string cells, whatever the file is: CSV, SPSS .sav or
- * .zsav, Stata .dta, or the first (or a named) sheet of an Excel .xlsx.
+ * .zsav, Stata .dta, or the first (or a named, or the wanted columns') sheet of an
+ * Excel .xlsx.
  *
  * Why its own module: evaluators get their data from survey platforms as
  * .sav or .xlsx, with roles and waves stored as numeric codes carrying value
@@ -61,7 +62,11 @@ enum table_format {
 
 struct table_opts {
 	struct csv_opts csv;   /* for CSV only: separator, encoding, ragged rows */
-	const char *sheet;     /* xlsx: sheet name; NULL = the first sheet */
+	const char *sheet;     /* xlsx: sheet name; NULL = the first sheet, or: */
+	/* xlsx without a sheet named: the first sheet whose header has every
+	 * one of these column names (NULL-terminated), when one has them all
+	 * (a survey tool's data on its second sheet); NULL: the first sheet */
+	const char *const *want;
 };
 
 /*

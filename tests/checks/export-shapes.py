@@ -189,12 +189,14 @@ def xlsx(path, sheets, sst=None):
         rels.append('<Relationship Id="rId%d" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>' % (len(sheets) + 1))
     z.writestr("xl/workbook.xml", "".join(wb) + "</sheets></workbook>")
     # cell styles: 0 general, 1 a date (built-in format 14), 2 "0000" (an id
-    # kept with its leading zeros)
+    # kept with its leading zeros), 3 built-in format 1 ("0"), SurveyXact's
+    # for its codes
     z.writestr("xl/styles.xml", '<?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="%s">'
                '<numFmts count="1"><numFmt numFmtId="164" formatCode="0000"/></numFmts>'
                '<cellStyleXfs count="1"><xf numFmtId="0"/></cellStyleXfs>'
-               '<cellXfs count="3"><xf numFmtId="0"/><xf numFmtId="14" applyNumberFormat="1"/>'
-               '<xf numFmtId="164" applyNumberFormat="1"/></cellXfs></styleSheet>' % NS)
+               '<cellXfs count="4"><xf numFmtId="0"/><xf numFmtId="14" applyNumberFormat="1"/>'
+               '<xf numFmtId="164" applyNumberFormat="1"/><xf numFmtId="1" applyNumberFormat="1"/>'
+               '</cellXfs></styleSheet>' % NS)
     z.writestr("xl/_rels/workbook.xml.rels", "".join(rels) + "</Relationships>")
     for i, (name, rows) in enumerate(sheets):
         x = ['<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="%s"><sheetData>' % NS]
@@ -293,6 +295,60 @@ rows = [[("inline", x) if x else None for x in SM_HEAD], [("inline", x) if x els
 for r in SM_BODY:
     rows.append([("n", int(r[0])), ("n", int(r[1]))] + [("inline", x) if x else None for x in r[2:]])
 xlsx(os.path.join(d, "survey.xlsx"), [("Sheet", rows)])
+
+# 3f. SurveyXact's dataset export (.xlsx), as a Danish evaluator gets it:
+# the sheets Labels (no header: variable, code, label), Dataset and Structure,
+# in that order, so the data is NOT the first sheet.  The Dataset header holds
+# SurveyXact's variable names, not the question texts: background variables
+# from the respondent list first (the evaluator's id, kommune, the wave as a
+# code), then the questions (s_1 the role as a code, s_2 and s_3 the open
+# answers), then the status dummies statoverall_1..5.  Codes are numbers with
+# format "0"; an empty cell is an empty shared string, not left out; line
+# breaks in open answers are CRLF, as a browser sends a textarea.  The
+# descriptor names the variables and the codes (the Labels sheet lists them).
+SX_HEAD = ["id", "kommune", "maaling", "s_1", "s_2", "s_3"] + ["statoverall_%d" % k for k in range(1, 6)]
+SX_STATUS = ["Ny", "Distribueret", "Nogen svar", "Gennemført", "Frafaldet"]
+
+
+def sx_edit(d):
+    d["columns"].update(id="id", wave="maaling", role="s_1", by=["kommune"])
+    d["waves"] = [{"name": w, "values": [str(k + 1)]} for k, w in enumerate(WAVES)]
+    for r in d["roles"]:
+        r["values"] = [str(ROLES.index(v) + 1) for v in r["values"]]
+    for q, col in zip(d["questions"], ["s_2", "s_3"]):
+        q["column"] = col
+
+
+def sx_text(x):
+    return x.replace("\r\n", "\n").replace("\n", "\r\n")
+
+
+d = corpus("surveyxact-xlsx", "dataset.xlsx", sx_edit)
+sst = SST()
+labels = [[sst.add("maaling"), ("n", k + 1, ' s="3"'), sst.add(w)] for k, w in enumerate(WAVES)]
+labels += [[sst.add("s_1"), ("n", k + 1, ' s="3"'), sst.add(v)] for k, v in enumerate(ROLES)]
+for k in range(5):
+    labels += [[sst.add("statoverall_%d" % (k + 1)), ("n", v, ' s="3"'), sst.add(t)]
+               for v, t in ((0, "Ikke valgt"), (1, "Valgt"))]
+rows = [[sst.add(x) for x in SX_HEAD]]
+for r in BODY:
+    rows.append([sst.add(r[ID]), sst.add(r[KOM]), ("n", WAVES.index(r[WAVE]) + 1, ' s="3"'),
+                 ("n", ROLES.index(r[ROLE]) + 1, ' s="3"'), sst.add(sx_text(r[Q1])), sst.add(sx_text(r[Q2]))]
+                + [("n", int(k == 3), ' s="3"') for k in range(5)])
+structure = [[sst.add(x) for x in ["questionName", "variableName", "questionType", "subType",
+                                   "questionText", "choiceValue", "choiceText"]]]
+structure += [[sst.add("maaling"), sst.add("maaling"), sst.add("Background"), sst.add("Single"),
+               sst.add("Måling"), sst.add(""), sst.add("")],
+              [sst.add("s_1"), sst.add("s_1"), sst.add("Closed"), sst.add("Single"),
+               sst.add("Hvad er din arbejdsfunktion?\r\n"), sst.add(""), sst.add("")],
+              [sst.add("s_2"), sst.add("s_2"), sst.add("Open"), sst.add("String"),
+               sst.add("Hvilke barrierer har I mødt for implementeringen?"), sst.add(""), sst.add("")],
+              [sst.add("s_3"), sst.add("s_3"), sst.add("Open"), sst.add("String"),
+               sst.add("Andre undtagelseskriterier, I bruger?"), sst.add(""), sst.add("")]]
+structure += [[sst.add("statoverall"), sst.add("statoverall_%d" % (k + 1)), sst.add("Closed"),
+               sst.add("Multiple"), sst.add("Samlet status"), ("n", k + 1, ' s="3"'), sst.add(t)]
+              for k, t in enumerate(SX_STATUS)]
+xlsx(os.path.join(d, "dataset.xlsx"), [("Labels", labels), ("Dataset", rows), ("Structure", structure)], sst.v)
 
 # 4. SPSS: written by PSPP from a syntax file export-shapes.sh runs; here the
 # data it reads.  Wave and role as numeric codes WITHOUT value labels, role

@@ -5,7 +5,8 @@
 # Qualtrics' and SurveyMonkey's extra header rows,
 # header names in other case and spacing, .xlsx files written by other
 # writers (inline strings, rich text, sparse rows, numbers for ids and wave
-# codes, a title row above the header, a second sheet), an SPSS file with
+# codes, a title row above the header, a second sheet), SurveyXact's
+# dataset export (the data on its second sheet, variable names, codes), an SPSS file with
 # unlabelled codes, user-missing values and very long strings (written by
 # PSPP), and a Stata 118 file with value labels.  The files are made by
 # export-shapes.py (byte by byte) and PSPP, never by koder.
@@ -91,14 +92,18 @@ tally() {
 	fi
 	# koder code on the survey file itself: the same codes, answer by answer
 	if [ ${#BOTH[@]} -eq 0 ]; then
-		local q f
-		f=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["survey"])' "$W/$name/corpus.json")
+		local q f col
+		# the survey file, and the column of the question (a tool's variable
+		# name such as SurveyXact's "s_2" where the shape has one)
+		{ read -r f; read -r col; } < <(python3 -c 'import json,sys
+d = json.load(open(sys.argv[1]))
+print(d["survey"]); print([q["column"] for q in d["questions"] if q["id"] == "barrierer"][0])' "$W/$name/corpus.json")
 		# (one question: the other is read by the same code, and tallied above)
 		for q in "barrierer:Barrierer for implementeringen"; do
 			[ -f "$W/$ref.${q%%:*}.code" ] ||
 				"$KODER" code -q --codebook "sof-${q%%:*}" --text "${q#*:}" "$W/$ref/survey.csv" \
 					>"$W/$ref.${q%%:*}.code" || { fail "koder code on $ref"; return; }
-			"$KODER" code -q --codebook "sof-${q%%:*}" --text "${q#*:}" "$@" "$W/$name/$f" >"$W/$name.code" ||
+			"$KODER" code -q --codebook "sof-${q%%:*}" --text "$col" "$@" "$W/$name/$f" >"$W/$name.code" ||
 				{ fail "$label: koder code cannot read it"; return; }
 			cmp -s "$W/$ref.${q%%:*}.code" "$W/$name.code" ||
 				{ fail "$label: koder code codes \"${q#*:}\" otherwise than on the CSV"; return; }
@@ -117,6 +122,10 @@ tally names
 tally nbsp
 tally xlsx-inline
 tally xlsx-rich --sheet Data
+# the survey found on the sheet that has the descriptor's columns
+LABEL=xlsx-rich-nosheet
+tally xlsx-rich
+LABEL=
 tally xlsx-codes
 # the coders' decisions by id "0001" meet the cells holding 1 shown as 0001
 BOTH=(--question barrierer --codes "$W/gold-num.csv") LABEL=xlsx-codes-decisions
@@ -124,6 +133,7 @@ tally xlsx-codes
 BOTH=() LABEL=
 tally xlsx-title
 tally xlsx-surveymonkey
+tally surveyxact-xlsx
 tally sav-codes
 tally sav-labels
 tally dta-labels
