@@ -350,6 +350,23 @@ structure += [[sst.add("statoverall"), sst.add("statoverall_%d" % (k + 1)), sst.
               for k, t in enumerate(SX_STATUS)]
 xlsx(os.path.join(d, "dataset.xlsx"), [("Labels", labels), ("Dataset", rows), ("Structure", structure)], sst.v)
 
+# 3g. SurveyXact's dataset as CSV ("dataset.csv", beside labels.csv and
+# structure.csv): the same variable names and codes, no byte-order mark; the
+# "ANSI" choice is Windows-1252 with ';' and LF line ends, the Unicode one
+# UTF-16LE with a byte-order mark, tabs and CRLF.  Both put the respondent
+# list's e-mail among the background variables.
+sx_rows = [["id", "email", "kommune", "maaling", "s_1", "s_2", "s_3"] + SX_HEAD[6:]]
+for r in BODY:
+    sx_rows.append([r[ID], "%s@%s.dk" % (r[ID].lower(), r[KOM].lower()), r[KOM],
+                    str(WAVES.index(r[WAVE]) + 1), str(ROLES.index(r[ROLE]) + 1), sx_text(r[Q1]),
+                    sx_text(r[Q2])] + [str(int(k == 3)) for k in range(5)])
+d = corpus("surveyxact-ansi", "dataset.csv", sx_edit)
+with open(os.path.join(d, "dataset.csv"), "wb") as f:
+    f.write(excel_text(sx_rows, ";", "\n").encode("cp1252"))
+d = corpus("surveyxact-unicode", "dataset.csv", sx_edit)
+with open(os.path.join(d, "dataset.csv"), "wb") as f:
+    f.write(b"\xff\xfe" + excel_text(sx_rows, "\t", "\r\n").encode("utf-16-le"))
+
 # 4. SPSS: written by PSPP from a syntax file export-shapes.sh runs; here the
 # data it reads.  Wave and role as numeric codes WITHOUT value labels, role
 # 99 declared user-missing (the CSV leaves those roles empty), and answers

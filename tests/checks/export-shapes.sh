@@ -134,6 +134,8 @@ BOTH=() LABEL=
 tally xlsx-title
 tally xlsx-surveymonkey
 tally surveyxact-xlsx
+tally surveyxact-ansi
+tally surveyxact-unicode
 tally sav-codes
 tally sav-labels
 tally dta-labels
