@@ -382,6 +382,29 @@ static const char *label_of(const struct column *c, double num, const char *str)
 	return NULL;
 }
 
+/*
+ * Append s[0..len) with its line breaks as LF.  Answers typed on Windows or
+ * sent by a browser's text box carry CRLF, and .sav/.dta keep it; the CSV
+ * reader turns a quoted CRLF (or lone CR) into LF and XML parsers do the
+ * same for .xlsx, so without this one answer would differ by format, and
+ * every offset after its line break with it.
+ */
+static int add_text(struct buf *b, const char *s, size_t len)
+{
+	const char *cr;
+
+	while (len && (cr = memchr(s, '\r', len))) {
+		size_t n = (size_t)(cr - s);
+
+		if (buf_add_slow(b, s, n) || buf_addch(b, '\n'))
+			return -1;
+		n += 1 + (n + 1 < len && cr[1] == '\n');
+		s += n;
+		len -= n;
+	}
+	return buf_add_slow(b, s, len);
+}
+
 static int rs_value(int obs, readstat_variable_t *v, readstat_value_t value, void *ctx)
 {
 	struct table *t = ctx;
@@ -449,7 +472,7 @@ static int rs_value(int obs, readstat_variable_t *v, readstat_value_t value, voi
 	len = strlen(s);
 put:
 	b->off[b->nrows * t->ncols + (size_t)idx] = b->data.len;
-	if (buf_add_slow(&b->data, s, len) || buf_addch(&b->data, 0)) {
+	if (add_text(&b->data, s, len) || buf_addch(&b->data, 0)) {
 		fail_parse(t, KERR_NOMEM, "out of memory");
 		return READSTAT_HANDLER_ABORT;
 	}

@@ -394,6 +394,20 @@ d = corpus("sav-codes", "survey.sav", lambda d: (
     [r.update(values=[str(ROLES.index(v) + 1) for v in r["values"]]) for r in d["roles"]]),
     ref="sav-ref")
 corpus("sav-labels", "survey.sav", ref="sav-ref")
+# 4a. The same data as SPSS for Windows wrote it before Unicode mode (and as
+# writers that copy that layout still do): strings in Windows-1252, the code
+# page only in the machine record (character code 1252), no encoding record;
+# the wave as string codes longer than 8 bytes with value labels (a long
+# string value label record), and a multiple-response set over two extra
+# 0/1 variables.  export-shapes.sh runs PSPP on it and drops the encoding
+# record (fix-sav.py).
+with open(os.path.join(OUT, "sav1252.tsv"), "w", encoding="cp1252") as f:
+    for i, r in enumerate(sav_body):
+        role = 99 if i in MISSING else ROLES.index(r[ROLE]) + 1
+        cells = [r[ID], r[KOM], ["nulpunkt", "midtvejs", "afslutning"][WAVES.index(r[WAVE])], str(role),
+                 r[Q1], r[Q2], str(i % 2), str(int(i % 3 > 0))]
+        f.write("\t".join(x.replace("\r\n", "\n").replace("\n", "@@NL@@") for x in cells) + "\n")
+corpus("sav-cp1252", "survey.sav", ref="sav-ref")
 
 
 # 4b. Stata 118 (UTF-8), written by hand: wave and role as byte codes with

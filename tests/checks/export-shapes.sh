@@ -55,6 +55,29 @@ DELETE VARIABLES maaling.
 SAVE OUTFILE='$W/sav-labels/survey.sav'.
 EOF
 pspp "$W/sav-labels.sps" >"$W/sav-labels.log" 2>&1 || { cat "$W/sav-labels.log"; exit 1; }
+# Windows-1252 without an encoding record (SPSS before version 16): PSPP
+# writes it in that code page, fix-sav.py drops the encoding record.
+cat >"$W/sav1252.sps" <<EOF
+SET LOCALE='windows-1252'.
+GET DATA /TYPE=TXT /FILE='$W/sav1252.tsv' /ENCODING='windows-1252'
+  /ARRANGEMENT=DELIMITED /FIRSTCASE=1 /DELIMITERS='\t'
+  /VARIABLES=RespondentID A10 Kommune A20 maaling A10 funktion F2.0
+             barrierer A9000 undtagelser A400 kanal_tlf F1.0 kanal_mail F1.0.
+COMPUTE barrierer = REPLACE(barrierer, '@@NL@@', X'0D0A').
+COMPUTE undtagelser = REPLACE(undtagelser, '@@NL@@', X'0D0A').
+MISSING VALUES funktion (99).
+VALUE LABELS maaling 'nulpunkt' 'Nulpunkt' 'midtvejs' 'Midtvejs' 'afslutning' 'Afslutning'
+  /funktion $labels 99 'Ved ikke'
+  /kanal_tlf kanal_mail 0 'Ikke valgt' 1 'Valgt'.
+VARIABLE LABELS RespondentID 'Respondent-ID' maaling 'Måling'
+  funktion 'Arbejdsfunktion' barrierer 'Barrierer for implementeringen'
+  undtagelser 'Andre undtagelseskriterier'.
+MRSETS /MDGROUP NAME=\$kanaler LABEL='Hvilke kanaler bruger I?'
+  VARIABLES=kanal_tlf kanal_mail VALUE=1.
+SAVE OUTFILE='$W/sav1252.sav'.
+EOF
+pspp "$W/sav1252.sps" >"$W/sav1252.log" 2>&1 || { cat "$W/sav1252.log"; exit 1; }
+python3 "$ROOT/tests/checks/fix-sav.py" "$W/sav1252.sav" "$W/sav-cp1252/survey.sav" || exit 1
 
 for d in "$W"/*/; do
 	cp "$C"/gold-*.csv "$d" 2>/dev/null
@@ -138,5 +161,6 @@ tally surveyxact-ansi
 tally surveyxact-unicode
 tally sav-codes
 tally sav-labels
+tally sav-cp1252
 tally dta-labels
 exit $status
