@@ -190,13 +190,14 @@ def xlsx(path, sheets, sst=None):
     z.writestr("xl/workbook.xml", "".join(wb) + "</sheets></workbook>")
     # cell styles: 0 general, 1 a date (built-in format 14), 2 "0000" (an id
     # kept with its leading zeros), 3 built-in format 1 ("0"), SurveyXact's
-    # for its codes
+    # for its codes, 4 a date and time (Microsoft Forms' m/d/yy h:mm:ss)
     z.writestr("xl/styles.xml", '<?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="%s">'
-               '<numFmts count="1"><numFmt numFmtId="164" formatCode="0000"/></numFmts>'
+               '<numFmts count="2"><numFmt numFmtId="164" formatCode="0000"/>'
+               '<numFmt numFmtId="165" formatCode="m/d/yy h:mm:ss"/></numFmts>'
                '<cellStyleXfs count="1"><xf numFmtId="0"/></cellStyleXfs>'
-               '<cellXfs count="4"><xf numFmtId="0"/><xf numFmtId="14" applyNumberFormat="1"/>'
+               '<cellXfs count="5"><xf numFmtId="0"/><xf numFmtId="14" applyNumberFormat="1"/>'
                '<xf numFmtId="164" applyNumberFormat="1"/><xf numFmtId="1" applyNumberFormat="1"/>'
-               '</cellXfs></styleSheet>' % NS)
+               '<xf numFmtId="165" applyNumberFormat="1"/></cellXfs></styleSheet>' % NS)
     z.writestr("xl/_rels/workbook.xml.rels", "".join(rels) + "</Relationships>")
     for i, (name, rows) in enumerate(sheets):
         x = ['<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="%s"><sheetData>' % NS]
@@ -366,6 +367,63 @@ with open(os.path.join(d, "dataset.csv"), "wb") as f:
 d = corpus("surveyxact-unicode", "dataset.csv", sx_edit)
 with open(os.path.join(d, "dataset.csv"), "wb") as f:
     f.write(b"\xff\xfe" + excel_text(sx_rows, "\t", "\r\n").encode("utf-16-le"))
+
+# 3h. Microsoft Forms' "Download a copy" (.xlsx), one form per wave, as a
+# municipality runs it: the sheet "Sheet1"; Forms' own columns first, the
+# response number as the id (1, 2, ... in each wave's file, so ids repeat
+# across waves), start and completion times as dates, "anonymous" for the
+# e-mail of an anonymous form, the name left empty; then one column per
+# question headed by its text, a choice read as its text, several choices as
+# "Telefon;Mail;" (each followed by ';').  The descriptor names each wave's
+# file and the questions by their texts.
+MF_HEAD = ["Id", "Starttidspunkt", "Klokkeslæt for fuldførelse", "Mail", "Navn",
+           "Tidspunkt for seneste ændring", "Kommune", "Hvad er din arbejdsfunktion?",
+           "Barrierer for implementeringen", "Andre undtagelseskriterier", "Hvilke kanaler bruger I?"]
+
+
+def mf_edit(d):
+    d["survey"] = {w: w.lower() + ".xlsx" for w in WAVES}
+    d["columns"] = {"id": "Id", "role": "Hvad er din arbejdsfunktion?", "by": ["Kommune"]}
+    mf_gold(d)
+
+
+def mf_gold(d):
+    """The coders' decisions by response number and wave (id,wave,codes)."""
+    for q in d["questions"]:
+        q["gold"] = "gold-wave-" + q["id"] + ".csv"
+
+
+d = corpus("msforms", None, mf_edit, ref="msforms-ref")
+ref, num = [], {}
+for w in WAVES:
+    sst = SST()
+    rows = [[sst.add(x) for x in MF_HEAD]]
+    n = 0
+    for i, r in enumerate(BODY):
+        if r[WAVE] != w:
+            continue
+        n += 1
+        t = 45413.4 + i / 700
+        kan = ("Telefon;" if i % 2 else "") + ("Mail;" if i % 3 else "")
+        rows.append([("n", n), ("n", "%.8f" % t, ' s="4"'), ("n", "%.8f" % (t + 0.008), ' s="4"'),
+                     sst.add("anonymous"), None, None, sst.add(r[KOM]), sst.add(r[ROLE]),
+                     sst.add(r[Q1]) if r[Q1] else None, sst.add(r[Q2]) if r[Q2] else None,
+                     sst.add(kan) if kan else None])
+        ref.append([str(n), r[KOM], w] + r[ROLE:])
+        num[r[ID]] = (str(n), w)
+    xlsx(os.path.join(d, w.lower() + ".xlsx"), [("Sheet1", rows)], sst.v)
+plain_csv("msforms-ref", HEAD, ref)
+for w in WAVES:    # each wave's rows, for koder code on each wave's file
+    with open(os.path.join(OUT, "msforms-ref", w.lower() + ".csv"), "w", encoding="utf-8", newline="") as f:
+        csv.writer(f, delimiter=";", lineterminator="\n").writerows([HEAD] + [r for r in ref if r[WAVE] == w])
+corpus("msforms-ref", "survey.csv", mf_gold, ref="msforms-ref")
+os.remove(os.path.join(OUT, "msforms-ref.ref"))
+for q in DESC["questions"]:
+    gold = list(csv.reader(open(os.path.join(SOF, q["gold"]), encoding="utf-8-sig", newline="")))
+    for dd in (d, os.path.join(OUT, "msforms-ref")):
+        with open(os.path.join(dd, "gold-wave-" + q["id"] + ".csv"), "w", encoding="utf-8", newline="") as f:
+            csv.writer(f, lineterminator="\n").writerows([["id", "wave", "codes"]] + [
+                list(num[g[0]]) + g[1:] for g in gold[1:]])
 
 # 4. SPSS: written by PSPP from a syntax file export-shapes.sh runs; here the
 # data it reads.  Wave and role as numeric codes WITHOUT value labels, role

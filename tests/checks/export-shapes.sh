@@ -114,25 +114,33 @@ tally() {
 		return
 	fi
 	# koder code on the survey file itself: the same codes, answer by answer
+	# (one question: the other is read by the same code, and tallied above)
 	if [ ${#BOTH[@]} -eq 0 ]; then
-		local q f col
-		# the survey file, and the column of the question (a tool's variable
-		# name such as SurveyXact's "s_2" where the shape has one)
-		{ read -r f; read -r col; } < <(python3 -c 'import json,sys
+		local f col rf n=0
+		# the question's column (a tool's variable name such as SurveyXact's
+		# "s_2" where the shape has one), then the survey's file or files
+		# (a file per wave: each against the reference's rows of its wave,
+		# WAVEFILE.csv beside the reference)
+		while read -r f; do
+			if [ -z "${col:-}" ]; then col=$f; continue; fi
+			rf=survey.csv
+			[ "$f" = "${f#*/}" ] || { rf=${f%%/*}; f=${f#*/}; }
+			[ -f "$W/$ref.$rf.code" ] ||
+				"$KODER" code -q --codebook sof-barrierer --text "Barrierer for implementeringen" \
+					"$W/$ref/$rf" >"$W/$ref.$rf.code" || { fail "koder code on $ref/$rf"; return; }
+			"$KODER" code -q --codebook sof-barrierer --text "$col" "$@" "$W/$name/$f" >"$W/$name.code" ||
+				{ fail "$label: koder code cannot read $f"; return; }
+			cmp -s "$W/$ref.$rf.code" "$W/$name.code" ||
+				{ fail "$label: koder code codes $f otherwise than the CSV"; return; }
+			n=$((n + $(wc -l <"$W/$name.code") - 1))
+		done < <(python3 -c 'import json,sys
 d = json.load(open(sys.argv[1]))
-print(d["survey"]); print([q["column"] for q in d["questions"] if q["id"] == "barrierer"][0])' "$W/$name/corpus.json")
-		# (one question: the other is read by the same code, and tallied above)
-		for q in "barrierer:Barrierer for implementeringen"; do
-			[ -f "$W/$ref.${q%%:*}.code" ] ||
-				"$KODER" code -q --codebook "sof-${q%%:*}" --text "${q#*:}" "$W/$ref/survey.csv" \
-					>"$W/$ref.${q%%:*}.code" || { fail "koder code on $ref"; return; }
-			"$KODER" code -q --codebook "sof-${q%%:*}" --text "$col" "$@" "$W/$name/$f" >"$W/$name.code" ||
-				{ fail "$label: koder code cannot read it"; return; }
-			cmp -s "$W/$ref.${q%%:*}.code" "$W/$name.code" ||
-				{ fail "$label: koder code codes \"${q#*:}\" otherwise than on the CSV"; return; }
-		done
+print([q["column"] for q in d["questions"] if q["id"] == "barrierer"][0])
+s = d["survey"]
+for w, f in (s.items() if isinstance(s, dict) else [(None, s)]):
+    print(f if w is None else w.lower() + ".csv/" + f)' "$W/$name/corpus.json")
 	fi
-	echo "REPORT export-shapes $label: same tallies as the CSV ($(grep -c '"category"' "$W/$name.json") cells)${BOTH[*]:+ with ${BOTH[*]##*/}}$([ ${#BOTH[@]} -eq 0 ] && echo ", same codes from koder code ($(($(wc -l <"$W/$name.code") - 1)) answers)")"
+	echo "REPORT export-shapes $label: same tallies as the CSV ($(grep -c '"category"' "$W/$name.json") cells)${BOTH[*]:+ with ${BOTH[*]##*/}}$([ ${#BOTH[@]} -eq 0 ] && echo ", same codes from koder code ($n answers)")"
 }
 
 tally utf16
@@ -159,6 +167,11 @@ tally xlsx-surveymonkey
 tally surveyxact-xlsx
 tally surveyxact-ansi
 tally surveyxact-unicode
+tally msforms
+# the coders' decisions by response number and wave meet each wave's file
+BOTH=(--question barrierer --codes "$W/msforms/gold-wave-barrierer.csv") LABEL=msforms-decisions
+tally msforms
+BOTH=() LABEL=
 tally sav-codes
 tally sav-labels
 tally sav-cp1252
