@@ -425,6 +425,34 @@ for q in DESC["questions"]:
             csv.writer(f, lineterminator="\n").writerows([["id", "wave", "codes"]] + [
                 list(num[g[0]]) + g[1:] for g in gold[1:]])
 
+# 3i. Google Forms' "Download responses (.csv)" from a Danish account: UTF-8
+# without a byte-order mark, commas, CRLF between rows and LF inside answers,
+# no respondent id at all: the first column is the submission time,
+# "Tidsstempel", as "2024/05/01 10:12:34 AM GMT+2"; then the questions by
+# their texts, several checked boxes joined by ", ".  The submission time is
+# the only key a respondent has, so the descriptor names it as the id and the
+# coders' decisions are keyed by it (gold-ts.csv).
+import datetime
+GF_HEAD = ["Tidsstempel", "Kommune", "Måling", "Hvad er din arbejdsfunktion?",
+           "Barrierer for implementeringen", "Andre undtagelseskriterier", "Hvilke kanaler bruger I?"]
+t0 = datetime.datetime(2024, 5, 1, 8, 0, 0)
+ts = {}
+for i, r in enumerate(BODY):
+    t = t0 + datetime.timedelta(seconds=97 * i + (i * i) % 53)
+    ts[r[ID]] = "%s %d:%s GMT+2" % (t.strftime("%Y/%m/%d"), (t.hour - 1) % 12 + 1,
+                                    t.strftime("%M:%S %p"))
+gf_rows = [GF_HEAD] + [[ts[r[ID]], r[KOM], r[WAVE], r[ROLE], r[Q1], r[Q2],
+                        ", ".join(x for x, on in (("Telefon", i % 2), ("Mail", i % 3)) if on)]
+                       for i, r in enumerate(BODY)]
+d = corpus("gforms", "svar.csv", lambda d: d["columns"].update(
+    id="Tidsstempel", role="Hvad er din arbejdsfunktion?"), ref="gforms-ref")
+with open(os.path.join(d, "svar.csv"), "wb") as f:
+    f.write(excel_text(gf_rows, ",", "\r\n").encode("utf-8"))
+plain_csv("gforms-ref", HEAD, [[ts[r[ID]]] + r[1:] for r in BODY])
+gold = list(csv.reader(open(os.path.join(SOF, "gold-barrierer.csv"), encoding="utf-8-sig", newline="")))
+with open(os.path.join(OUT, "gold-ts.csv"), "w", encoding="utf-8", newline="") as f:
+    csv.writer(f, lineterminator="\n").writerows([gold[0]] + [[ts[g[0]]] + g[1:] for g in gold[1:]])
+
 # 4. SPSS: written by PSPP from a syntax file export-shapes.sh runs; here the
 # data it reads.  Wave and role as numeric codes WITHOUT value labels, role
 # 99 declared user-missing (the CSV leaves those roles empty), and answers

@@ -172,6 +172,11 @@ tally msforms
 BOTH=(--question barrierer --codes "$W/msforms/gold-wave-barrierer.csv") LABEL=msforms-decisions
 tally msforms
 BOTH=() LABEL=
+tally gforms
+# decisions keyed by the submission time, Google Forms' only key
+BOTH=(--question barrierer --codes "$W/gold-ts.csv") LABEL=gforms-decisions
+tally gforms
+BOTH=() LABEL=
 tally sav-codes
 tally sav-labels
 tally sav-cp1252
