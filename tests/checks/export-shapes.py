@@ -453,6 +453,44 @@ gold = list(csv.reader(open(os.path.join(SOF, "gold-barrierer.csv"), encoding="u
 with open(os.path.join(OUT, "gold-ts.csv"), "w", encoding="utf-8", newline="") as f:
     csv.writer(f, lineterminator="\n").writerows([gold[0]] + [[ts[g[0]]] + g[1:] for g in gold[1:]])
 
+# 3j. LimeSurvey's response export as CSV, headings "Question code & question
+# text" (code, ". ", text), full answers, a Danish survey: UTF-8 with a
+# byte-order mark, commas, every value quoted and a NULL (a question not
+# shown) left bare, CRLF, line breaks inside answers as LF, and an empty line
+# after the last row.  LimeSurvey's columns first: the response id (1, 2, ...),
+# submit date, last page, start language, seed; a multiple-choice question
+# as a column per choice ("kanaler[SQ001]. Hvilke kanaler bruger I? [Telefon]",
+# "Ja" or bare).  The descriptor names the columns as headed.
+LS_HEAD = ["id. Svar-ID", "submitdate. Dato indsendt", "lastpage. Sidste side",
+           "startlanguage. Startsprog", "seed. Seed", "kommune. Kommune", "maaling. Måling",
+           "funktion. Hvad er din arbejdsfunktion?", "barrierer. Barrierer for implementeringen",
+           "undtag. Andre undtagelseskriterier",
+           "kanaler[SQ001]. Hvilke kanaler bruger I? [Telefon]",
+           "kanaler[SQ002]. Hvilke kanaler bruger I? [Mail]"]
+
+
+def ls_edit(d):
+    d["columns"].update(id="id. Svar-ID", wave="maaling. Måling",
+                        role="funktion. Hvad er din arbejdsfunktion?", by=["kommune. Kommune"])
+    d["questions"][0]["column"] = "barrierer. Barrierer for implementeringen"
+    d["questions"][1]["column"] = "undtag. Andre undtagelseskriterier"
+
+
+def ls_field(x):
+    return "" if x is None else '"' + x.replace("\r\n", "\n").replace('"', '""') + '"'
+
+
+d = corpus("limesurvey", "results-survey123456.csv", ls_edit, ref="limesurvey-ref")
+out = [",".join(ls_field(x) for x in LS_HEAD)]
+for i, r in enumerate(BODY):
+    out.append(",".join(ls_field(x) for x in [
+        str(i + 1), "2024-05-01 %02d:%02d:%02d" % (8 + i // 60 % 10, i % 60, i * 7 % 60), "3", "da",
+        str(1000003 * (i + 1) % 2147483647), r[KOM], r[WAVE], r[ROLE], r[Q1], r[Q2],
+        "Ja" if i % 2 else None, "Ja" if i % 3 else None]))
+with open(os.path.join(d, "results-survey123456.csv"), "wb") as f:
+    f.write(b"\xef\xbb\xbf" + ("\r\n".join(out) + "\r\n\r\n").encode("utf-8"))
+plain_csv("limesurvey-ref", HEAD, [[str(i + 1)] + r[1:] for i, r in enumerate(BODY)])
+
 # 4. SPSS: written by PSPP from a syntax file export-shapes.sh runs; here the
 # data it reads.  Wave and role as numeric codes WITHOUT value labels, role
 # 99 declared user-missing (the CSV leaves those roles empty), and answers

@@ -172,6 +172,7 @@ tally msforms
 BOTH=(--question barrierer --codes "$W/msforms/gold-wave-barrierer.csv") LABEL=msforms-decisions
 tally msforms
 BOTH=() LABEL=
+tally limesurvey
 tally gforms
 # decisions keyed by the submission time, Google Forms' only key
 BOTH=(--question barrierer --codes "$W/gold-ts.csv") LABEL=gforms-decisions
