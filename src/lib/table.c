@@ -669,9 +669,83 @@ static int zf_close(void *ctx)
 	return 0;
 }
 
-/* All text of the <t> elements inside the current element (a shared
- * string or an inline string), skipping phonetic runs. */
-static int collect_text(xmlTextReaderPtr r, struct buf *out)
+static int hex4(const char *s)
+{
+	int v = 0;
+
+	for (int i = 0; i < 4; i++) {
+		int c = s[i];
+
+		v = v * 16 + (c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+			      : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1000);
+	}
+	return v < 0 ? -1 : v;
+}
+
+/* The UTF-16 code unit of an "_xHHHH_" escape at s[i..n), or -1. */
+static int xescape_at(const char *s, size_t i, size_t n)
+{
+	return i + 7 <= n && s[i] == '_' && s[i + 1] == 'x' && s[i + 6] == '_' ? hex4(s + i + 2) : -1;
+}
+
+/*
+ * Append the text of a cell, its escapes decoded: the Office Open XML
+ * string type writes a character as "_xHHHH_" (its UTF-16 code unit), and
+ * Excel does so for every CR, so an answer typed with line breaks on
+ * Windows or in a web form is stored "tid_x000D_\nog"; a literal "_x" is
+ * written "_x005F_x".  Read raw, the answer carried "_x000D_" into coding,
+ * review and export.  The CR then becomes LF as everywhere (add_text).
+ * What is not a valid escape (a lone surrogate, NUL) stays as written.
+ */
+static int add_xstring(struct buf *out, const char *s, size_t n)
+{
+	struct buf tmp = BUF_INIT;
+	size_t i = 0;
+	int rc = 0;
+
+	if (!memchr(s, '_', n))
+		return add_text(out, s, n);
+	while (!rc && i < n) {
+		int u = xescape_at(s, i, n);
+		unsigned long cp = (unsigned long)u;
+		size_t used = 7;
+		char utf8[4];
+		int k = 0;
+
+		if (u >= 0xD800 && u <= 0xDBFF) {
+			int lo = xescape_at(s, i + 7, n);
+
+			cp = lo >= 0xDC00 && lo <= 0xDFFF
+				? 0x10000 + (((unsigned long)u - 0xD800) << 10) + ((unsigned long)lo - 0xDC00) : 0;
+			used = 14;
+		}
+		if (u <= 0 || (u >= 0xDC00 && u <= 0xDFFF) || !cp) {
+			rc = buf_addch(&tmp, s[i]);
+			i++;
+			continue;
+		}
+		if (cp < 0x80)
+			utf8[k++] = (char)cp;
+		else if (cp < 0x800)
+			utf8[k++] = (char)(0xC0 | cp >> 6), utf8[k++] = (char)(0x80 | (cp & 0x3F));
+		else if (cp < 0x10000)
+			utf8[k++] = (char)(0xE0 | cp >> 12), utf8[k++] = (char)(0x80 | (cp >> 6 & 0x3F)),
+			utf8[k++] = (char)(0x80 | (cp & 0x3F));
+		else
+			utf8[k++] = (char)(0xF0 | cp >> 18), utf8[k++] = (char)(0x80 | (cp >> 12 & 0x3F)),
+			utf8[k++] = (char)(0x80 | (cp >> 6 & 0x3F)), utf8[k++] = (char)(0x80 | (cp & 0x3F));
+		rc = buf_add_slow(&tmp, utf8, (size_t)k);
+		i += used;
+	}
+	if (!rc)
+		rc = add_text(out, tmp.data ? tmp.data : "", tmp.len);
+	buf_release(&tmp);
+	return rc;
+}
+
+/* The raw text of the <t> elements inside the current element, skipping
+ * phonetic runs. */
+static int read_text(xmlTextReaderPtr r, struct buf *out)
 {
 	int depth = xmlTextReaderDepth(r), in_t = 0, skip = 0, rc;
 
@@ -702,6 +776,19 @@ static int collect_text(xmlTextReaderPtr r, struct buf *out)
 		}
 	}
 	return rc < 0 ? KERR_SYNTAX : 0;
+}
+
+/* All text of the <t> elements inside the current element (a shared
+ * string or an inline string), skipping phonetic runs, escapes decoded. */
+static int collect_text(xmlTextReaderPtr r, struct buf *out)
+{
+	struct buf raw = BUF_INIT;
+	int rc = read_text(r, &raw);
+
+	if (!rc && raw.len && add_xstring(out, raw.data, raw.len))
+		rc = KERR_NOMEM;
+	buf_release(&raw);
+	return rc;
 }
 
 static int load_sst(struct table *t, struct kerr *e)

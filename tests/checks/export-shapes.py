@@ -228,10 +228,18 @@ def xlsx(path, sheets, sst=None):
             if isinstance(v, list):
                 s.append("<si>" + "".join('<r><rPr><b/></rPr><t xml:space="preserve">%s</t></r>' % escape(p) for p in v)
                          + '<rPh sb="0" eb="1"><t>IGNORED</t></rPh></si>')
+            elif isinstance(v, tuple):    # ("excel", text): Excel's escapes
+                s.append('<si><t xml:space="preserve">%s</t></si>' % escape(excel_xstring(v[1])))
             else:
                 s.append('<si><t xml:space="preserve">%s</t></si>' % escape(v))
         z.writestr("xl/sharedStrings.xml", "".join(s) + "</sst>")
     z.close()
+
+
+def excel_xstring(v):
+    """A string as Excel writes it into the XML: "_x" escaped as "_x005F_x",
+    a CR (answers typed with CRLF) as "_x000D_"."""
+    return v.replace("_x", "_x005F_x").replace("\r", "_x000D_")
 
 
 class SST:
@@ -296,6 +304,24 @@ rows = [[("inline", x) if x else None for x in SM_HEAD], [("inline", x) if x els
 for r in SM_BODY:
     rows.append([("n", int(r[0])), ("n", int(r[1]))] + [("inline", x) if x else None for x in r[2:]])
 xlsx(os.path.join(d, "survey.xlsx"), [("Sheet", rows)])
+
+# 3e'. A workbook saved by Excel whose answers carry CRLF line breaks (typed
+# in a web form, or pasted from one): Excel writes each CR as "_x000D_"
+# (and would write a literal "_x" as "_x005F_x"), the LF raw.
+d = corpus("xlsx-excel-crlf", "survey.xlsx")
+sst = []
+rows = [[("s", len(sst) + k) for k in range(len(HEAD))]]
+sst += HEAD
+for r in BODY:
+    cells = []
+    for j, x in enumerate(r):
+        if not x:
+            cells.append(None)
+            continue
+        cells.append(("s", len(sst)))
+        sst.append(("excel", x.replace("\r\n", "\n").replace("\n", "\r\n")) if j >= Q1 else x)
+    rows.append(cells)
+xlsx(os.path.join(d, "survey.xlsx"), [("Ark1", rows)], sst)
 
 # 3f. SurveyXact's dataset export (.xlsx), as a Danish evaluator gets it:
 # the sheets Labels (no header: variable, code, label), Dataset and Structure,

@@ -164,6 +164,7 @@ tally xlsx-codes
 BOTH=() LABEL=
 tally xlsx-title
 tally xlsx-surveymonkey
+tally xlsx-excel-crlf
 tally surveyxact-xlsx
 tally surveyxact-ansi
 tally surveyxact-unicode

@@ -207,6 +207,35 @@ static void xlsx_file(void **state)
 	assert_non_null(strstr(e.msg, "no sheet \"Ark1\"; the sheets are: \"Forside\", \"Data\""));
 }
 
+/* Excel's escapes in cell text are decoded: a CR ("_x000D_", as Excel and
+ * libxlsxwriter write it) followed by LF reads as LF, a lone one as LF, and
+ * "_x005F_x" is a literal "_x"; text that is no escape stays as it is. */
+static void xlsx_escapes(void **state)
+{
+	char file[128];
+	lxw_workbook *wb;
+	lxw_worksheet *ws;
+	struct table *t;
+	struct kerr e;
+	table_row row;
+
+	(void)state;
+	path(file, sizeof(file), "esc.xlsx");
+	wb = workbook_new(file);
+	ws = workbook_add_worksheet(wb, NULL);
+	worksheet_write_string(ws, 0, 0, "id", NULL);
+	worksheet_write_string(ws, 0, 1, "svar", NULL);
+	worksheet_write_string(ws, 1, 0, "a\r\nb\rc", NULL);
+	worksheet_write_string(ws, 1, 1, "_x005F_x0041_ og _x00e6_ og _xD83D__xDE00_ og _x12_ og _xD800_", NULL);
+	assert_int_equal(workbook_close(wb), LXW_NO_ERROR);
+	kerr_clear(&e);
+	assert_int_equal(table_open(&t, file, NULL, &e), 0);
+	assert_int_equal(table_next(t, &row, &e), TABLE_ROW);
+	assert_string_equal(row.field[0], "a\nb\nc");
+	assert_string_equal(row.field[1], "_x0041_ og \xc3\xa6 og \xf0\x9f\x98\x80 og _x12_ og _xD800_");
+	table_close(t);
+}
+
 /* A title row (one cell) above the header is skipped when a row of two or
  * more cells follows; a one-column sheet keeps its first row as header; a
  * missing column names the header's row and sheet; a number formatted
@@ -367,6 +396,7 @@ int main(void)
 		cmocka_unit_test(sav_closed_early),
 		cmocka_unit_test(xlsx_file),
 		cmocka_unit_test(xlsx_title_rows),
+		cmocka_unit_test(xlsx_escapes),
 		cmocka_unit_test(csv_file),
 		cmocka_unit_test(damaged_files),
 	};
