@@ -562,59 +562,51 @@ corpus("sav-cp1252", "survey.sav", ref="sav-ref")
 
 # 4b. Stata 118 (UTF-8), written by hand: wave and role as byte codes with
 # value labels, the descriptor naming the labels.
-def dta118(path, names, labels, types, rows, lblsets, lblnames):
-    """types: 'strN' or 'byte'; rows: lists of str/int; lblsets: {name: {code: label}}."""
+def dta_tagged(path, names, labels, types, rows, lblsets, lblnames, release=118):
+    """Stata 118 (UTF-8) or 117 (Windows-1252, shorter names and labels).
+    types: 'strN' or 'byte'; rows: lists of str/int; lblsets: {name: {code: label}}."""
     K, N = len(names), len(rows)
+    enc = "utf-8" if release == 118 else "cp1252"
+    name_n, fmt_n, label_n = (129, 57, 321) if release == 118 else (33, 49, 81)
     parts, marks = [], {}
     def put(b):
         parts.append(b)
     def here():
         return sum(len(p) for p in parts)
     def fixed(s, n):
-        b = s.encode("utf-8")[:n - 1]
+        b = s.encode(enc)[:n - 1]
         return b + b"\0" * (n - len(b))
-    put(b"<stata_dta><header><release>118</release><byteorder>LSF</byteorder>")
-    put(b"<K>" + struct.pack("<H", K) + b"</K><N>" + struct.pack("<Q", N) + b"</N>")
-    put(b"<label>" + struct.pack("<H", 0) + b"</label><timestamp>\x00</timestamp></header>")
+    put(b"<stata_dta><header><release>%d</release><byteorder>LSF</byteorder>" % release)
+    put(b"<K>" + struct.pack("<H", K) + b"</K><N>" + struct.pack("<Q" if release == 118 else "<I", N)
+        + b"</N>")
+    put(b"<label>" + struct.pack("<H" if release == 118 else "<B", 0) + b"</label>"
+        b"<timestamp>\x11 1 May 2024 10:00</timestamp></header>")
     marks["map"] = here()
     put(b"<map>" + b"\0" * 8 * 14 + b"</map>")
     marks["variable_types"] = here()
-    code = {"byte": 65530}
-    put(b"<variable_types>" + b"".join(struct.pack("<H", code.get(t) or int(t[3:])) for t in types)
-        + b"</variable_types>")
+    put(b"<variable_types>" + b"".join(struct.pack("<H", 65530 if t == "byte" else int(t[3:]))
+                                       for t in types) + b"</variable_types>")
     marks["varnames"] = here()
-    put(b"<varnames>" + b"".join(fixed(n, 129) for n in names) + b"</varnames>")
+    put(b"<varnames>" + b"".join(fixed(n, name_n) for n in names) + b"</varnames>")
     marks["sortlist"] = here()
     put(b"<sortlist>" + b"\0" * 2 * (K + 1) + b"</sortlist>")
     marks["formats"] = here()
-    put(b"<formats>" + b"".join(fixed("%8.0g" if t == "byte" else "%-" + t[3:] + "s", 57)
+    put(b"<formats>" + b"".join(fixed("%8.0g" if t == "byte" else "%-" + t[3:] + "s", fmt_n)
                                 for t in types) + b"</formats>")
     marks["value_label_names"] = here()
-    put(b"<value_label_names>" + b"".join(fixed(n, 129) for n in lblnames) + b"</value_label_names>")
+    put(b"<value_label_names>" + b"".join(fixed(n, name_n) for n in lblnames) + b"</value_label_names>")
     marks["variable_labels"] = here()
-    put(b"<variable_labels>" + b"".join(fixed(n, 321) for n in labels) + b"</variable_labels>")
+    put(b"<variable_labels>" + b"".join(fixed(n, label_n) for n in labels) + b"</variable_labels>")
     marks["characteristics"] = here()
     put(b"<characteristics></characteristics>")
     marks["data"] = here()
-    data = []
-    for r in rows:
-        for v, t in zip(r, types):
-            data.append(struct.pack("<b", v) if t == "byte" else
-                        v.encode("utf-8").ljust(int(t[3:]), b"\0"))
-    put(b"<data>" + b"".join(data) + b"</data>")
+    put(b"<data>" + b"".join(dta_row(r, types, enc) for r in rows) + b"</data>")
     marks["strls"] = here()
     put(b"<strls></strls>")
     marks["value_labels"] = here()
-    vl = []
-    for name, m in lblsets.items():
-        txt, off, val = b"", [], []
-        for k, lab in sorted(m.items()):
-            off.append(len(txt)); val.append(k)
-            txt += lab.encode("utf-8") + b"\0"
-        table = struct.pack("<ii", len(m), len(txt)) + b"".join(struct.pack("<i", o) for o in off) \
-            + b"".join(struct.pack("<i", v) for v in val) + txt
-        vl.append(b"<lbl>" + struct.pack("<i", len(table)) + fixed(name, 129) + b"\0\0\0" + table + b"</lbl>")
-    put(b"<value_labels>" + b"".join(vl) + b"</value_labels>")
+    put(b"<value_labels>" + b"".join(b"<lbl>" + struct.pack("<i", len(tb)) + fixed(name, name_n) + b"\0\0\0"
+                                     + tb + b"</lbl>" for name, tb in dta_tables(lblsets, enc))
+        + b"</value_labels>")
     marks["end"] = here()
     put(b"</stata_dta>")
     total = here()
@@ -623,13 +615,29 @@ def dta118(path, names, labels, types, rows, lblsets, lblnames):
     m = struct.pack("<Q", 0) + b"".join(struct.pack("<Q", marks[k]) for k in order) + struct.pack("<Q", total)
     blob = b"".join(parts)
     i = marks["map"] + len(b"<map>")
-    blob = blob[:i] + m + blob[i + len(m):]
-    open(path, "wb").write(blob)
+    open(path, "wb").write(blob[:i] + m + blob[i + len(m):])
+
+
+def dta_row(r, types, enc):
+    return b"".join(struct.pack("<b", v) if t == "byte"
+                    else v.encode(enc)[:int(t[3:])].ljust(int(t[3:]), b"\0") for v, t in zip(r, types))
+
+
+def dta_tables(lblsets, enc):
+    """Each value label set as Stata's table: n, text length, offsets, values, texts."""
+    for name, m in lblsets.items():
+        txt, off, val = b"", [], []
+        for k, lab in sorted(m.items()):
+            off.append(len(txt))
+            val.append(k)
+            txt += lab.encode(enc) + b"\0"
+        yield name, (struct.pack("<ii", len(m), len(txt)) + b"".join(struct.pack("<i", o) for o in off)
+                     + b"".join(struct.pack("<i", v) for v in val) + txt)
 
 
 w = max(len(x.encode("utf-8")) for r in BODY for x in r[Q1:Q2 + 1]) + 1
 d = corpus("dta-labels", "survey.dta")
-dta118(os.path.join(d, "survey.dta"),
+dta_tagged(os.path.join(d, "survey.dta"),
        ["respid", "kommune", "maaling", "funktion", "barrierer", "undtagelser"],
        HEAD, ["str10", "str40", "byte", "byte", "str%d" % w, "str%d" % w],
        [[r[ID], r[KOM], WAVES.index(r[WAVE]) + 1, ROLES.index(r[ROLE]) + 1, r[Q1], r[Q2]]
@@ -637,3 +645,43 @@ dta118(os.path.join(d, "survey.dta"),
        {"wavelbl": {k + 1: v for k, v in enumerate(WAVES)},
         "rolelbl": {k + 1: v for k, v in enumerate(ROLES)}},
        ["", "", "wavelbl", "rolelbl", "", ""])
+
+
+# 4c. Older Stata files, as Stata 13 (format 117) and Stata 10-12 (format
+# 114) save them, and as evaluators still receive them from registers and
+# older projects: text in Windows-1252 (Stata before 14 had no Unicode), value
+# labels on wave and role.  Format 114 is the binary layout without tags, its
+# strings at most 244 bytes: the one longer answer is cut there, as Stata 12
+# cut it (its reference CSV has the cut answer).
+def cut244(x):
+    return x.encode("cp1252")[:244].decode("cp1252")
+
+
+def dta114(path, names, labels, types, rows, lblsets, lblnames):
+    def fixed(s, n):
+        b = s.encode("cp1252")[:n - 1]
+        return b + b"\0" * (n - len(b))
+    out = [struct.pack("<BBBBHi", 114, 2, 1, 0, len(names), len(rows)), fixed("SOF 2024", 81),
+           fixed(" 1 May 2024 10:00", 18),
+           bytes(251 if t == "byte" else int(t[3:]) for t in types),
+           b"".join(fixed(n, 33) for n in names), b"\0" * 2 * (len(names) + 1),
+           b"".join(fixed("%8.0g" if t == "byte" else "%-" + t[3:] + "s", 49) for t in types),
+           b"".join(fixed(n, 33) for n in lblnames), b"".join(fixed(n, 81) for n in labels),
+           b"\0" * 5]
+    out += [dta_row(r, types, "cp1252") for r in rows]
+    out += [struct.pack("<i", len(tb)) + fixed(name, 33) + b"\0\0\0" + tb
+            for name, tb in dta_tables(lblsets, "cp1252")]
+    open(path, "wb").write(b"".join(out))
+
+
+plain_csv("dta114-ref", HEAD, [r[:Q1] + [cut244(r[Q1]), cut244(r[Q2])] for r in BODY])
+for fmt, writer, sw in (("117", lambda *a: dta_tagged(*a, release=117), w), ("114", dta114, 244)):
+    d = corpus("dta" + fmt, "survey.dta", ref="dta114-ref" if fmt == "114" else "sof")
+    writer(os.path.join(d, "survey.dta"),
+           ["respid", "kommune", "maaling", "funktion", "barrierer", "undtagelser"],
+           HEAD, ["str10", "str40", "byte", "byte", "str%d" % sw, "str%d" % sw],
+           [[r[ID], r[KOM], WAVES.index(r[WAVE]) + 1, ROLES.index(r[ROLE]) + 1,
+             r[Q1].replace("\r\n", "\n"), r[Q2].replace("\r\n", "\n")] for r in BODY],
+           {"wavelbl": {k + 1: v for k, v in enumerate(WAVES)},
+            "rolelbl": {k + 1: v for k, v in enumerate(ROLES)}},
+           ["", "", "wavelbl", "rolelbl", "", ""])

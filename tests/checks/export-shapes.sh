@@ -183,4 +183,6 @@ tally sav-codes
 tally sav-labels
 tally sav-cp1252
 tally dta-labels
+tally dta117
+tally dta114
 exit $status
