@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unicode/unorm2.h>
 #include <unicode/ustring.h>
 #include <unicode/uchar.h>
@@ -239,6 +240,34 @@ static int fill_utf16(struct csv_reader *r)
 
 /* Decode as much of the raw block as possible into r->dec.  Returns 1 if
  * there are decoded bytes, 0 at the end, or a KERR code. */
+/*
+ * Survey tools' "Excel" downloads that are text, not a workbook: the Excel
+ * 2003 XML spreadsheet (SpreadsheetML, which SurveyXact offers beside .xlsx)
+ * and an HTML table named .xls.  Read as CSV they give one column of markup
+ * and every column "missing"; what they are is said instead.  A survey's
+ * header line never starts with "<?xml" or "<html".
+ */
+static const char *markup_sheet(const char *s, size_t n)
+{
+	static const char ns[] = "urn:schemas-microsoft-com:office:spreadsheet";
+	size_t i = 0, k;
+
+	if (n >= 3 && !memcmp(s, "\xEF\xBB\xBF", 3))
+		i = 3;
+	while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n'))
+		i++;
+	s += i;
+	n -= i;
+	if (n >= 5 && !strncasecmp(s, "<?xml", 5))
+		for (k = 0; k + sizeof(ns) - 1 <= n; k++)
+			if (s[k] == 'u' && !memcmp(s + k, ns, sizeof(ns) - 1))
+				return "an Excel 2003 XML spreadsheet (SpreadsheetML)";
+	if ((n >= 5 && !strncasecmp(s, "<html", 5)) || (n >= 14 && !strncasecmp(s, "<!doctype html", 14))
+	    || (n >= 6 && !strncasecmp(s, "<table", 6)))
+		return "a web page (an HTML table saved under an Excel name)";
+	return NULL;
+}
+
 static int fill(struct csv_reader *r, struct kerr *e)
 {
 	size_t i, o = 0;
@@ -708,6 +737,16 @@ static int start_reader(struct csv_reader *r, struct kerr *e)
 		kerr_set(e, KERR_SYNTAX, "this is an Excel workbook, not a CSV file; "
 			 "in Excel, save it as \"CSV UTF-8\" and give koder that file");
 		return set_err(r, e, KERR_SYNTAX);
+	}
+	{
+		const char *what = markup_sheet(r->dec, r->dlen);
+
+		if (what) {
+			kerr_set(e, KERR_SYNTAX, "this is %s, not a CSV file; open it in Excel, "
+				 "save it as \"Excel Workbook (.xlsx)\" or \"CSV UTF-8\" and give "
+				 "koder that file", what);
+			return set_err(r, e, KERR_SYNTAX);
+		}
 	}
 	if (r->dlen >= 3 && !memcmp(r->dec, "\xEF\xBB\xBF", 3)) {
 		r->bom = 1;
