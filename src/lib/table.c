@@ -102,6 +102,7 @@ struct table {
 	long hrow;            /* the header's row */
 	char *sheet;          /* the sheet's name, for messages */
 	char *part;           /* its part in the archive */
+	int xsheet;           /* Excel 2003 XML: the worksheet's position (0: the first) */
 	int xdone;
 	int first_done;       /* a data row has been handed out */
 };
@@ -112,6 +113,12 @@ struct table {
 #define TITLE_ROWS 10
 
 /* ---------- small helpers ---------- */
+
+/* A spreadsheet (rows of cells under a header found as in .xlsx). */
+static int is_sheet(const struct table *t)
+{
+	return t->fmt == TABLE_XLSX || t->fmt == TABLE_XMLSS;
+}
 
 static char *xstrdup(const char *s)
 {
@@ -153,6 +160,7 @@ const char *table_format_name(enum table_format f)
 	case TABLE_ZSAV: return "SPSS .zsav";
 	case TABLE_DTA: return "Stata .dta";
 	case TABLE_XLSX: return "Excel .xlsx";
+	case TABLE_XMLSS: return "Excel 2003 XML";
 	default: return "CSV";
 	}
 }
@@ -180,6 +188,36 @@ enum table_format table_sniff(const char *path, const unsigned char *h, size_t n
 	if (n >= 4 && !memcmp(h, "PK\x03\x04", 4))
 		return TABLE_XLSX;
 	return TABLE_CSV;
+}
+
+#define XMLSS_NS "urn:schemas-microsoft-com:office:spreadsheet"
+
+/*
+ * Whether fp, from where it stands (left there), holds an Excel 2003 XML
+ * spreadsheet: "<?xml" (after a byte-order mark and blanks) and the
+ * SpreadsheetML namespace within the first 4 KiB.  Survey tools still offer
+ * it ("Excel (XML)"); the extension is no help (.xml, or .xls).
+ */
+static int xmlss_file(FILE *fp)
+{
+	char b[4096];
+	long pos = ftell(fp);
+	size_t n, i = 0;
+	int yes = 0;
+
+	if (pos < 0)
+		return 0;
+	n = fread(b, 1, sizeof(b), fp);
+	if (fseek(fp, pos, SEEK_SET))
+		return 0;
+	if (n >= 3 && !memcmp(b, "\xEF\xBB\xBF", 3))
+		i = 3;
+	while (i < n && (b[i] == ' ' || b[i] == '\t' || b[i] == '\r' || b[i] == '\n'))
+		i++;
+	if (n - i >= 5 && !memcmp(b + i, "<?xml", 5))
+		for (; !yes && i + sizeof(XMLSS_NS) - 1 <= n; i++)
+			yes = b[i] == 'u' && !memcmp(b + i, XMLSS_NS, sizeof(XMLSS_NS) - 1);
+	return yes;
 }
 
 /* ---------- readstat back end (parser thread) ---------- */
@@ -922,6 +960,9 @@ static int load_styles(struct table *t)
 /* The sheet's part name: workbook.xml gives sheet name -> r:id, its .rels
  * r:id -> target.  Without a name, the sheet at position `nth` (0: the
  * first); KERR_NOTFOUND past the last. */
+static int xs_find_sheet(struct table *t, const char *want, int nth, struct buf *part,
+			 struct kerr *e);
+
 static int find_sheet(struct table *t, const char *want, int nth, struct buf *part,
 		      struct kerr *e)
 {
@@ -929,6 +970,9 @@ static int find_sheet(struct table *t, const char *want, int nth, struct buf *pa
 	xmlTextReaderPtr r;
 	char *rid = NULL;
 	int rc = 0, found = 0;
+
+	if (t->fmt == TABLE_XMLSS)
+		return xs_find_sheet(t, want, nth, part, e);
 
 	if (zip_read_all(t->zip, "xl/workbook.xml", &wb)) {
 		buf_release(&wb);
@@ -1024,12 +1068,232 @@ static long ref_col(const char *ref)
  * `grow`: the header row decides the width unless 0 (then cells past the
  * header are dropped).
  */
+/* Put a cell's text at column c of the row being read (n cells so far),
+ * the columns between left empty; a cell out of order or given twice keeps
+ * the first.  0, or -1 out of memory. */
+static int put_cell(struct table *t, size_t *n, size_t c, const char *s, size_t len)
+{
+	if (c < *n)
+		return 0;
+	if (c + 1 > t->rowcap) {
+		size_t cap = c + 16;
+		size_t *o = realloc(t->rowoff, cap * sizeof(*o));
+
+		if (!o)
+			return -1;
+		t->rowoff = o;
+		t->rowcap = cap;
+	}
+	while (*n < c + 1) {
+		t->rowoff[(*n)++] = t->rowbuf.len;
+		if (buf_addch(&t->rowbuf, 0))
+			return -1;
+	}
+	/* overwrite the empty cell at c (it is the last one) */
+	t->rowbuf.len--;
+	t->rowoff[c] = t->rowbuf.len;
+	return buf_add_slow(&t->rowbuf, s ? s : "", len) || buf_addch(&t->rowbuf, 0) ? -1 : 0;
+}
+
+/* ---------- Excel 2003 XML (SpreadsheetML) ----------
+ * One XML file: <Workbook> holds <Worksheet ss:Name=...>, each a <Table> of
+ * <Row>s of <Cell>s with a <Data ss:Type="String|Number|DateTime|Boolean|
+ * Error">.  ss:Index on a Row or Cell gives its position (1-based) after a
+ * gap; ss:MergeAcross makes a cell span more columns.  The rows go through
+ * the same header and row code as .xlsx. */
+
+static long xs_attr(xmlTextReaderPtr r, const char *name)
+{
+	xmlChar *v = xmlTextReaderGetAttributeNs(r, (const xmlChar *)name, (const xmlChar *)XMLSS_NS);
+	long n = v ? atol((const char *)v) : 0;
+
+	xmlFree(v);
+	return n;
+}
+
+static xmlTextReaderPtr xs_reader(const char *path)
+{
+	return xmlReaderForFile(path, NULL, XML_PARSE_NONET | XML_PARSE_HUGE);
+}
+
+/* The worksheets' names; the one named `want`, or at position nth. */
+static int xs_find_sheet(struct table *t, const char *want, int nth, struct buf *part,
+			 struct kerr *e)
+{
+	struct buf names = BUF_INIT;
+	xmlTextReaderPtr r = xs_reader(t->path);
+	int k = 0, found = -1, rc = r ? xmlTextReaderRead(r) : -1;
+
+	while (rc == 1) {
+		xmlChar *name;
+
+		if (xmlTextReaderNodeType(r) != XML_READER_TYPE_ELEMENT
+		    || strcmp((const char *)xmlTextReaderConstLocalName(r), "Worksheet")) {
+			rc = xmlTextReaderRead(r);
+			continue;
+		}
+		name = xmlTextReaderGetAttributeNs(r, (const xmlChar *)"Name", (const xmlChar *)XMLSS_NS);
+		buf_addf(&names, "%s\"%s\"", names.len ? ", " : "", name ? (const char *)name : "");
+		if (found < 0 && (want ? name && csv_name_equal((const char *)name, want) : k == nth)) {
+			found = k;
+			free(t->sheet);
+			t->sheet = xstrdup(name ? (const char *)name : "");
+		}
+		xmlFree(name);
+		k++;
+		rc = xmlTextReaderNext(r);    /* past this sheet's cells */
+	}
+	if (r)
+		xmlFreeTextReader(r);
+	rc = 0;
+	if (found < 0) {
+		if (want)
+			rc = kerr_set(e, KERR_NOTFOUND, "no sheet \"%s\"; the sheets are: %s",
+				      want, names.len ? names.data : "(none)");
+		else if (k > 0)
+			rc = KERR_NOTFOUND;
+		else
+			rc = kerr_set(e, KERR_SYNTAX, "the spreadsheet has no sheets");
+	} else {
+		t->xsheet = found;
+		buf_addf(part, "worksheet %d", found + 1);
+	}
+	buf_release(&names);
+	return rc;
+}
+
+/* Open the file and stand at the start of worksheet t->xsheet. */
+static int xs_start(struct table *t, struct kerr *e)
+{
+	int k = 0;
+
+	if (!(t->xr = xs_reader(t->path)))
+		return kerr_set(e, KERR_NOMEM, "out of memory");
+	while (xmlTextReaderRead(t->xr) == 1)
+		if (xmlTextReaderNodeType(t->xr) == XML_READER_TYPE_ELEMENT
+		    && !strcmp((const char *)xmlTextReaderConstLocalName(t->xr), "Worksheet")
+		    && k++ == t->xsheet)
+			return 0;
+	return kerr_set(e, KERR_SYNTAX, "the spreadsheet is damaged (no worksheet %d)", t->xsheet + 1);
+}
+
+/* The next row of the worksheet into t->rowbuf: 1, 0 at its end, or -KERR_*. */
+static int xs_row(struct table *t, size_t *ncells, struct kerr *e)
+{
+	xmlTextReaderPtr r = t->xr;
+	struct buf cell = BUF_INIT, raw = BUF_INIT;
+	size_t n = 0, col = 0;
+	int rc, in_row = 0;
+
+	buf_reset(&t->rowbuf);
+	while ((rc = xmlTextReaderRead(r)) == 1) {
+		int type = xmlTextReaderNodeType(r);
+		const char *nm = (const char *)xmlTextReaderConstLocalName(r);
+
+		if ((type == XML_READER_TYPE_END_ELEMENT && !strcmp(nm, "Worksheet"))
+		    || (type == XML_READER_TYPE_ELEMENT && !strcmp(nm, "Worksheet")))
+			break;     /* the sheet's end, or the next sheet's start */
+		if (type == XML_READER_TYPE_ELEMENT && !strcmp(nm, "Row")) {
+			long at = xs_attr(r, "Index");
+
+			t->xrow = at > 0 ? at : t->xrow + 1;
+			in_row = 1;
+			if (xmlTextReaderIsEmptyElement(r))
+				break;
+			continue;
+		}
+		if (type == XML_READER_TYPE_END_ELEMENT && !strcmp(nm, "Row"))
+			break;
+		if (!in_row || type != XML_READER_TYPE_ELEMENT || strcmp(nm, "Cell"))
+			continue;
+		{
+			long at = xs_attr(r, "Index"), span = xs_attr(r, "MergeAcross");
+			int depth = xmlTextReaderDepth(r), in_data = 0, number = 0, error = 0, note = 0;
+
+			if (at > 0 && at <= 16384)
+				col = (size_t)(at - 1);
+			buf_reset(&cell);
+			buf_reset(&raw);
+			if (!xmlTextReaderIsEmptyElement(r)) {
+				while ((rc = xmlTextReaderRead(r)) == 1) {
+					int tp = xmlTextReaderNodeType(r);
+					const char *n2 = (const char *)xmlTextReaderConstLocalName(r);
+
+					if (tp == XML_READER_TYPE_END_ELEMENT && xmlTextReaderDepth(r) == depth)
+						break;
+					if (!strcmp(n2, "Comment")) {    /* a note on the cell: not its value */
+						note = tp == XML_READER_TYPE_ELEMENT && !xmlTextReaderIsEmptyElement(r);
+						continue;
+					}
+					if (note)
+						continue;
+					if (tp == XML_READER_TYPE_ELEMENT && !strcmp(n2, "Data")) {
+						xmlChar *ty = xmlTextReaderGetAttributeNs(r, (const xmlChar *)"Type",
+							(const xmlChar *)XMLSS_NS);
+
+						number = ty && !strcmp((const char *)ty, "Number");
+						error = ty && !strcmp((const char *)ty, "Error");
+						xmlFree(ty);
+						in_data = !xmlTextReaderIsEmptyElement(r);
+					} else if (tp == XML_READER_TYPE_END_ELEMENT && !strcmp(n2, "Data")) {
+						in_data = 0;
+					} else if (in_data && (tp == XML_READER_TYPE_TEXT
+						   || tp == XML_READER_TYPE_SIGNIFICANT_WHITESPACE
+						   || tp == XML_READER_TYPE_WHITESPACE)
+						   && buf_adds(&raw, (const char *)xmlTextReaderConstValue(r))) {
+						goto oom;
+					}
+				}
+				if (rc != 1)
+					break;
+			}
+			if (number && raw.len) {
+				char *end, num[64];
+				double d = strtod(raw.data, &end);
+
+				if (!*end) {
+					fmt_num(num, sizeof(num), d);
+					buf_reset(&raw);
+					if (buf_adds(&raw, num))
+						goto oom;
+				}
+			}
+			/* a line break arrives as "&#10;", and a CR as "&#13;": LF */
+			if (!error && raw.len && add_text(&cell, raw.data, raw.len))
+				goto oom;
+			if (put_cell(t, &n, col, cell.data, cell.len))
+				goto oom;
+			col += 1 + (size_t)(span > 0 ? span : 0);
+		}
+	}
+	buf_release(&cell);
+	buf_release(&raw);
+	if (rc < 0) {
+		kerr_set(e, KERR_SYNTAX, "the XML of sheet \"%s\" is damaged near row %ld; open the "
+			 "file in Excel or LibreOffice and save it again", t->sheet ? t->sheet : "", t->xrow);
+		kerr_at(e, t->path, t->xrow, 0);
+		return -KERR_SYNTAX;
+	}
+	if (!in_row)
+		return 0;
+	*ncells = n;
+	return 1;
+oom:
+	buf_release(&cell);
+	buf_release(&raw);
+	kerr_set(e, KERR_NOMEM, "out of memory");
+	return -KERR_NOMEM;
+}
+
 static int x_row(struct table *t, size_t *ncells, struct kerr *e)
 {
 	xmlTextReaderPtr r = t->xr;
 	struct buf cell = BUF_INIT;
 	size_t n = 0;
 	int rc, in_row = 0;
+
+	if (t->fmt == TABLE_XMLSS)
+		return xs_row(t, ncells, e);
 
 	buf_reset(&t->rowbuf);
 	while ((rc = xmlTextReaderRead(r)) == 1) {
@@ -1141,27 +1405,7 @@ static int x_row(struct table *t, size_t *ncells, struct kerr *e)
 				}
 			}
 			xmlFree(ty);
-			if ((size_t)c < n)
-				continue;     /* a cell out of order or twice: keep the first */
-			/* place the cell at column c: pad with empty cells */
-			if ((size_t)c + 1 > t->rowcap) {
-				size_t cap = (size_t)c + 16;
-				size_t *o = realloc(t->rowoff, cap * sizeof(*o));
-
-				if (!o)
-					goto oom;
-				t->rowoff = o;
-				t->rowcap = cap;
-			}
-			while (n < (size_t)c + 1) {
-				t->rowoff[n++] = t->rowbuf.len;
-				if (buf_addch(&t->rowbuf, 0))
-					goto oom;
-			}
-			/* overwrite the empty cell at c (it is the last one) */
-			t->rowbuf.len--;
-			t->rowoff[c] = t->rowbuf.len;
-			if (buf_add_slow(&t->rowbuf, cell.data, cell.len) || buf_addch(&t->rowbuf, 0))
+			if (put_cell(t, &n, (size_t)c, cell.data, cell.len))
 				goto oom;
 		}
 	}
@@ -1211,7 +1455,10 @@ static int x_start(struct table *t, struct kerr *e)
 	if (t->zf)
 		zip_fclose(t->zf);
 	t->xr = NULL;
+	t->zf = NULL;
 	t->xrow = 0;
+	if (t->fmt == TABLE_XMLSS)
+		return xs_start(t, e);
 	if (!(t->zf = zip_fopen(t->zip, t->part, 0)))
 		return kerr_set(e, KERR_SYNTAX, "the workbook is damaged (no %s)", t->part);
 	t->xr = xmlReaderForIO(zf_read, zf_close, t->zf, t->part, NULL,
@@ -1286,7 +1533,7 @@ static int x_open(struct table *t, const char *sheet, const char *const *want, s
 	struct buf part = BUF_INIT;
 	int zerr = 0, rc;
 
-	if (!(t->zip = zip_open(t->path, ZIP_RDONLY, &zerr))) {
+	if (t->fmt == TABLE_XLSX && !(t->zip = zip_open(t->path, ZIP_RDONLY, &zerr))) {
 		zip_error_t ze;
 
 		zip_error_init_with_code(&ze, zerr);
@@ -1295,7 +1542,8 @@ static int x_open(struct table *t, const char *sheet, const char *const *want, s
 		zip_error_fini(&ze);
 		return KERR_SYNTAX;
 	}
-	if ((rc = load_sst(t, e)) || (rc = load_styles(t) ? kerr_set(e, KERR_NOMEM, "out of memory") : 0))
+	if (t->fmt == TABLE_XLSX && ((rc = load_sst(t, e))
+	    || (rc = load_styles(t) ? kerr_set(e, KERR_NOMEM, "out of memory") : 0)))
 		return rc;
 	buf_init(&t->rowbuf, 0);
 	/* no sheet named: the first whose header has the columns wanted, if
@@ -1404,6 +1652,9 @@ int table_open(struct table **out, const char *path, const struct table_opts *op
 		return kerr_set(e, KERR_NOMEM, "out of memory");
 	}
 	t->fmt = table_sniff(path, head, n);
+	rewind(fp);
+	if (t->fmt == TABLE_CSV && xmlss_file(fp))
+		t->fmt = TABLE_XMLSS;
 	if (t->fmt == TABLE_CSV) {
 		rewind(fp);
 		t->fp = fp;
@@ -1412,7 +1663,7 @@ int table_open(struct table **out, const char *path, const struct table_opts *op
 			t->ncols = csv_header_count(t->csv);
 	} else {
 		fclose(fp);
-		if (t->fmt == TABLE_XLSX)
+		if (is_sheet(t))
 			rc = x_open(t, opts ? opts->sheet : NULL, opts ? opts->want : NULL, e);
 		else
 			rc = rs_open(t, e);
@@ -1453,7 +1704,8 @@ int table_open_fp(struct table **out, FILE *fp, const char *path, const struct t
 
 		if (pos >= 0) {
 			n = fread(head, 1, sizeof(head), fp);
-			if (fseek(fp, pos, SEEK_SET) == 0 && table_sniff(path, head, n) != TABLE_CSV)
+			if (fseek(fp, pos, SEEK_SET) == 0
+			    && (table_sniff(path, head, n) != TABLE_CSV || xmlss_file(fp)))
 				return table_open(out, path, opts, e);
 		}
 	}
@@ -1500,7 +1752,8 @@ static int next_row(struct table *t, table_row *row, struct kerr *e)
 	memset(row, 0, sizeof(*row));
 	switch (t->fmt) {
 	case TABLE_CSV: return csv_next(t->csv, row, e);
-	case TABLE_XLSX: return x_next(t, row, e);
+	case TABLE_XLSX:
+	case TABLE_XMLSS: return x_next(t, row, e);
 	default: return rs_next(t, row, e);
 	}
 }
@@ -1511,7 +1764,7 @@ int table_next(struct table *t, table_row *row, struct kerr *e)
 
 	if (!t->first_done && rc == TABLE_ROW) {
 		t->first_done = 1;
-		if ((t->fmt == TABLE_CSV || t->fmt == TABLE_XLSX) && tool_subheader(row))
+		if ((t->fmt == TABLE_CSV || is_sheet(t)) && tool_subheader(row))
 			rc = next_row(t, row, e);
 	}
 	return rc;
@@ -1588,7 +1841,7 @@ const char *table_col_label(const struct table *t, size_t i)
 
 int table_col_numeric(const struct table *t, size_t i)
 {
-	return t->fmt != TABLE_CSV && t->fmt != TABLE_XLSX && i < t->ncols && t->col[i].numeric;
+	return t->fmt != TABLE_CSV && !is_sheet(t) && i < t->ncols && t->col[i].numeric;
 }
 
 /* Columns answering to `name` by name (by_label 0) or by label (1). */
@@ -1607,7 +1860,7 @@ static int find_by(const struct table *t, const char *name, int by_label, size_t
 			kerr_set(e, KERR_SCHEMA, "columns %zu (\"%s\") and %zu (\"%s\") both answer "
 				 "to \"%s\"; rename one of them", j + 1, table_col_name(t, j), i + 1,
 				 table_col_name(t, i), name);
-			kerr_at(e, t->path, t->fmt == TABLE_XLSX ? t->hrow : 1, 0);
+			kerr_at(e, t->path, is_sheet(t) ? t->hrow : 1, 0);
 			kerr_path(e, "%s", name);
 			return KERR_SCHEMA;
 		}
@@ -1633,14 +1886,14 @@ int table_find(const struct table *t, const char *name, size_t *idx, struct kerr
 		return rc;
 	for (i = 0; i < t->ncols; i++)
 		buf_addf(&list, "%s\"%s\"", i ? ", " : "", table_col_name(t, i));
-	if (t->fmt == TABLE_XLSX)
+	if (is_sheet(t))
 		kerr_set(e, KERR_NOTFOUND, "no column \"%s\" in the header (row %ld of sheet "
 			 "\"%s\"); the columns are: %s; if the header is further down, delete the "
 			 "rows above it, or give the sheet that holds the survey with --sheet",
 			 name, t->hrow, t->sheet ? t->sheet : "", list.data);
 	else
 		kerr_set(e, KERR_NOTFOUND, "no column \"%s\"; the columns are: %s", name, list.data);
-	kerr_at(e, t->path, t->fmt == TABLE_XLSX ? t->hrow : 1, 0);
+	kerr_at(e, t->path, is_sheet(t) ? t->hrow : 1, 0);
 	kerr_path(e, "%s", name);
 	buf_release(&list);
 	return KERR_NOTFOUND;

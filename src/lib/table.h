@@ -2,7 +2,7 @@
  * table.h - a survey file as a table: a header of column names and a stream
  * of rows of UTF-8 string cells, whatever the file is: CSV, SPSS .sav or
  * .zsav, Stata .dta, or the first (or a named, or the wanted columns') sheet of an
- * Excel .xlsx.
+ * Excel .xlsx or an Excel 2003 XML spreadsheet (SpreadsheetML).
  *
  * Why its own module: evaluators get their data from survey platforms as
  * .sav or .xlsx, with roles and waves stored as numeric codes carrying value
@@ -57,7 +57,8 @@ enum table_format {
 	TABLE_SAV,      /* SPSS .sav (also .zsav: same reader) */
 	TABLE_ZSAV,
 	TABLE_DTA,      /* Stata .dta */
-	TABLE_XLSX
+	TABLE_XLSX,
+	TABLE_XMLSS     /* Excel 2003 XML spreadsheet (SpreadsheetML): read as .xlsx */
 };
 
 struct table_opts {

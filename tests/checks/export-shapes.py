@@ -375,7 +375,54 @@ structure += [[sst.add("maaling"), sst.add("maaling"), sst.add("Background"), ss
 structure += [[sst.add("statoverall"), sst.add("statoverall_%d" % (k + 1)), sst.add("Closed"),
                sst.add("Multiple"), sst.add("Samlet status"), ("n", k + 1, ' s="3"'), sst.add(t)]
               for k, t in enumerate(SX_STATUS)]
-xlsx(os.path.join(d, "dataset.xlsx"), [("Labels", labels), ("Dataset", rows), ("Structure", structure)], sst.v)
+sx_sheets = [("Labels", labels), ("Dataset", rows), ("Structure", structure)]
+sx_strings = sst.v
+xlsx(os.path.join(d, "dataset.xlsx"), sx_sheets, sst.v)
+
+# 3f'. The same workbook as SurveyXact's "Excel (XML)": one Excel 2003 XML
+# spreadsheet (SpreadsheetML) with the same three worksheets; numbers as
+# ss:Type="Number", empty cells left out and the next cell placed with
+# ss:Index, line breaks written as character references (&#13;&#10;).
+def xmlss(path, sheets):
+    """sheets: [(name, rows)]; a row is a list of None, str or int/float."""
+    out = ['<?xml version="1.0"?>\r\n<?mso-application progid="Excel.Sheet"?>\r\n'
+           '<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"\r\n'
+           ' xmlns:o="urn:schemas-microsoft-com:office:office"\r\n'
+           ' xmlns:x="urn:schemas-microsoft-com:office:excel"\r\n'
+           ' xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet"\r\n'
+           ' xmlns:html="http://www.w3.org/TR/REC-html40">\r\n'
+           ' <Styles><Style ss:ID="Default" ss:Name="Normal"><Alignment ss:Vertical="Bottom"/>'
+           '</Style></Styles>\r\n']
+    for name, rows in sheets:
+        out.append(' <Worksheet ss:Name="%s">\r\n  <Table ss:ExpandedColumnCount="%d" '
+                   'ss:ExpandedRowCount="%d" x:FullColumns="1" x:FullRows="1">\r\n'
+                   % (escape(name), max(len(r) for r in rows), len(rows)))
+        for r in rows:
+            cells, gap = [], False
+            for j, v in enumerate(r):
+                if v is None or v == "":
+                    gap = True
+                    continue
+                idx = ' ss:Index="%d"' % (j + 1) if gap else ""
+                gap = False
+                if isinstance(v, (int, float)):
+                    cells.append('<Cell%s><Data ss:Type="Number">%s</Data></Cell>' % (idx, v))
+                else:
+                    t = escape(v).replace("\r", "&#13;").replace("\n", "&#10;")
+                    cells.append('<Cell%s><Data ss:Type="String">%s</Data></Cell>' % (idx, t))
+            out.append("   <Row>" + "".join(cells) + "</Row>\r\n")
+        out.append("  </Table>\r\n </Worksheet>\r\n")
+    out.append("</Workbook>\r\n")
+    open(path, "w", encoding="utf-8", newline="").write("".join(out))
+
+
+def sx_plain(rows, strings):
+    """Cells as xlsx() takes them back to values: ("s", k) strings[k], ("n", v, ...) v."""
+    return [[None if c is None else strings[c[1]] if c[0] == "s" else c[1] for c in r] for r in rows]
+
+
+d = corpus("surveyxact-xml", "dataset.xml", sx_edit)
+xmlss(os.path.join(d, "dataset.xml"), [(n, sx_plain(rows, sx_strings)) for n, rows in sx_sheets])
 
 # 3g. SurveyXact's dataset as CSV ("dataset.csv", beside labels.csv and
 # structure.csv): the same variable names and codes, no byte-order mark; the

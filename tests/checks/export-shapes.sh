@@ -166,6 +166,7 @@ tally xlsx-title
 tally xlsx-surveymonkey
 tally xlsx-excel-crlf
 tally surveyxact-xlsx
+tally surveyxact-xml
 tally surveyxact-ansi
 tally surveyxact-unicode
 tally msforms

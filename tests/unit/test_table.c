@@ -236,6 +236,76 @@ static void xlsx_escapes(void **state)
 	table_close(t);
 }
 
+/* An Excel 2003 XML spreadsheet (SpreadsheetML): the sheet by name, or the
+ * one whose header has the columns wanted; gaps by ss:Index on rows and
+ * cells, a merged cell spanning columns, numbers in shortest form, an error
+ * cell as missing, rich text, a cell's comment left out, line breaks as LF. */
+static void xmlss_file(void **state)
+{
+	static const char x[] =
+		"\xEF\xBB\xBF<?xml version=\"1.0\"?>\n<?mso-application progid=\"Excel.Sheet\"?>\n"
+		"<Workbook xmlns=\"urn:schemas-microsoft-com:office:spreadsheet\" "
+		"xmlns:ss=\"urn:schemas-microsoft-com:office:spreadsheet\" "
+		"xmlns:html=\"http://www.w3.org/TR/REC-html40\">\n"
+		"<Worksheet ss:Name=\"Labels\"><Table><Row><Cell><Data ss:Type=\"String\">s_1</Data></Cell>"
+		"<Cell><Data ss:Type=\"Number\">1</Data></Cell></Row></Table></Worksheet>\n"
+		"<Worksheet ss:Name=\"Dataset\"><Table>\n"
+		"<Row ss:Index=\"2\"><Cell><Data ss:Type=\"String\">id</Data></Cell>"
+		"<Cell ss:MergeAcross=\"1\"><Data ss:Type=\"String\">s_1</Data></Cell>"
+		"<Cell><Data ss:Type=\"String\">s_2</Data></Cell></Row>\n"
+		"<Row><Cell><Data ss:Type=\"Number\">7.0</Data></Cell>"
+		"<Cell ss:Index=\"4\"><ss:Data ss:Type=\"String\"><B>Tid</B> og&#13;&#10;<Font>sager</Font></ss:Data>"
+		"<Comment><ss:Data>en note</ss:Data></Comment></Cell></Row>\n"
+		"<Row ss:Index=\"5\"><Cell><Data ss:Type=\"Number\">2.5</Data></Cell>"
+		"<Cell><Data ss:Type=\"Error\">#N/A</Data></Cell></Row>\n"
+		"</Table></Worksheet>\n</Workbook>\n";
+	static const char *const want[] = { "id", "s_2", NULL };
+	char file[128];
+	FILE *f;
+	struct table *t;
+	struct table_opts o;
+	struct kerr e;
+	table_row row;
+
+	(void)state;
+	path(file, sizeof(file), "ss.xml");
+	assert_non_null(f = fopen(file, "wb"));
+	assert_int_equal(fwrite(x, 1, sizeof(x) - 1, f), sizeof(x) - 1);
+	fclose(f);
+	memset(&o, 0, sizeof(o));
+	o.want = want;
+	kerr_clear(&e);
+	assert_int_equal(table_open(&t, file, &o, &e), 0);
+	assert_int_equal(table_format(t), TABLE_XMLSS);
+	assert_int_equal(table_ncols(t), 4);
+	assert_string_equal(table_col_name(t, 1), "s_1");
+	assert_string_equal(table_col_name(t, 2), "");
+	assert_string_equal(table_col_name(t, 3), "s_2");
+	assert_int_equal(table_next(t, &row, &e), TABLE_ROW);
+	assert_int_equal(row.line, 3);
+	assert_string_equal(row.field[0], "7");
+	assert_string_equal(row.field[3], "Tid og\nsager");
+	assert_int_equal(table_next(t, &row, &e), TABLE_ROW);
+	assert_int_equal(row.line, 5);
+	assert_string_equal(row.field[0], "2.5");
+	assert_string_equal(row.field[1], "");
+	assert_int_equal(table_next(t, &row, &e), TABLE_END);
+	table_close(t);
+
+	/* the first sheet by default; a sheet by name; a missing one named */
+	assert_int_equal(table_open(&t, file, NULL, &e), 0);
+	assert_string_equal(table_col_name(t, 0), "s_1");
+	table_close(t);
+	o.want = NULL;
+	o.sheet = "dataset";
+	assert_int_equal(table_open(&t, file, &o, &e), 0);
+	assert_string_equal(table_col_name(t, 0), "id");
+	table_close(t);
+	o.sheet = "Data";
+	assert_int_equal(table_open(&t, file, &o, &e), KERR_NOTFOUND);
+	assert_non_null(strstr(e.msg, "no sheet \"Data\"; the sheets are: \"Labels\", \"Dataset\""));
+}
+
 /* A title row (one cell) above the header is skipped when a row of two or
  * more cells follows; a one-column sheet keeps its first row as header; a
  * missing column names the header's row and sheet; a number formatted
@@ -397,6 +467,7 @@ int main(void)
 		cmocka_unit_test(xlsx_file),
 		cmocka_unit_test(xlsx_title_rows),
 		cmocka_unit_test(xlsx_escapes),
+		cmocka_unit_test(xmlss_file),
 		cmocka_unit_test(csv_file),
 		cmocka_unit_test(damaged_files),
 	};
