@@ -103,6 +103,8 @@ struct table {
 	char *sheet;          /* the sheet's name, for messages */
 	char *part;           /* its part in the archive */
 	int xsheet;           /* Excel 2003 XML: the worksheet's position (0: the first) */
+	struct buf spread;    /* the wanted columns found only on several sheets: which where */
+	int nspread;          /* sheets with some of them */
 	int xdone;
 	int first_done;       /* a data row has been handed out */
 };
@@ -1506,7 +1508,7 @@ static int find_by(const struct table *t, const char *name, int by_label, size_t
 static int x_sheet_has(struct table *t, int nth, const char *const *want, struct kerr *e)
 {
 	struct buf part = BUF_INIT;
-	size_t k;
+	size_t k, found;
 	int rc;
 
 	free(t->part);
@@ -1522,10 +1524,24 @@ static int x_sheet_has(struct table *t, int nth, const char *const *want, struct
 		return -kerr_set(e, KERR_NOMEM, "out of memory");
 	if ((rc = x_header(t, e)))
 		return rc == KERR_NOMEM ? -rc : 0;   /* an empty or damaged sheet holds no survey */
-	for (k = 0; want[k]; k++)
+	/* note which of them it has, for a survey split over sheets */
+	for (k = 0, found = 0, rc = 0; want[k]; k++) {
 		if (find_by(t, want[k], 0, &(size_t){ 0 }, NULL))
-			return 0;
-	return 1;
+			continue;
+		if (!found++)
+			rc = buf_addf(&t->spread, "%ssheet \"%s\" has", t->spread.len ? "; " : "",
+				      t->sheet ? t->sheet : "");
+		rc = rc ? rc : buf_addf(&t->spread, "%s \"%s\"", found > 1 ? "," : "", want[k]);
+		if (rc)
+			return -kerr_set(e, KERR_NOMEM, "out of memory");
+	}
+	if (found == k) {
+		buf_reset(&t->spread);
+		return 1;
+	}
+	if (found)
+		t->nspread++;
+	return 0;
 }
 
 static int x_open(struct table *t, const char *sheet, const char *const *want, struct kerr *e)
@@ -1559,6 +1575,8 @@ static int x_open(struct table *t, const char *sheet, const char *const *want, s
 		free_cols(t);
 		free(t->part);
 		t->part = NULL;
+		if (t->nspread < 2)
+			buf_reset(&t->spread);   /* the columns are not split over sheets */
 	}
 	if ((rc = find_sheet(t, sheet, 0, &part, e))) {
 		buf_release(&part);
@@ -1793,6 +1811,7 @@ void table_close(struct table *t)
 	free(t->sheet);
 	free(t->part);
 	free(t->xfpad);
+	buf_release(&t->spread);
 	buf_release(&t->rowbuf);
 	free(t->rowoff);
 	free_cols(t);
@@ -1886,7 +1905,14 @@ int table_find(const struct table *t, const char *name, size_t *idx, struct kerr
 		return rc;
 	for (i = 0; i < t->ncols; i++)
 		buf_addf(&list, "%s\"%s\"", i ? ", " : "", table_col_name(t, i));
-	if (is_sheet(t))
+	if (is_sheet(t) && t->spread.len)
+		/* SurveyXact splits a wide dataset over "Dataset(1)", "Dataset(2)" */
+		kerr_set(e, KERR_NOTFOUND, "no column \"%s\" in the header (row %ld of sheet "
+			 "\"%s\"), and no sheet has all the columns asked for: %s; the survey is "
+			 "split over sheets: export it as CSV, or copy its columns onto one sheet "
+			 "and give that sheet with --sheet", name, t->hrow, t->sheet ? t->sheet : "",
+			 t->spread.data);
+	else if (is_sheet(t))
 		kerr_set(e, KERR_NOTFOUND, "no column \"%s\" in the header (row %ld of sheet "
 			 "\"%s\"); the columns are: %s; if the header is further down, delete the "
 			 "rows above it, or give the sheet that holds the survey with --sheet",
