@@ -1496,6 +1496,7 @@ static void free_cols(struct table *t)
 }
 
 static int x_header(struct table *t, struct kerr *e);
+static int skip_import_ids(struct table *t, struct kerr *e);
 static int find_by(const struct table *t, const char *name, int by_label, size_t *idx,
 		   struct kerr *e);
 
@@ -1621,7 +1622,48 @@ static int x_header(struct table *t, struct kerr *e)
 	for (i = 0; i < n; i++)
 		if (!(t->col[i].name = xstrdup(t->rowbuf.data + t->rowoff[i])))
 			return kerr_set(e, KERR_NOMEM, "out of memory");
-	return 0;
+	return skip_import_ids(t, e);
+}
+
+/* Whether the n cells in t->rowbuf are Qualtrics' ImportId row: every
+ * filled cell {"ImportId":...}, and at least one filled. */
+static int import_ids(const struct table *t, size_t n)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		const char *c = t->rowbuf.data + t->rowoff[i];
+
+		if (*c && strncmp(c, "{\"ImportId\"", 11))
+			return 0;
+		k += *c != 0;
+	}
+	return k > 0;
+}
+
+/*
+ * Qualtrics' Excel download has the three header rows of its CSV: the
+ * column names, the question texts, and {"ImportId":"QID1"} in every
+ * column (csv.c skips them in a CSV).  Read as data the two lower ones are
+ * respondents with the wave "Måling" and the role of a question's wording.
+ * After the header, when the second row below it is such a row, reading
+ * goes on after it; otherwise the reader is put back after the header.
+ */
+static int skip_import_ids(struct table *t, struct kerr *e)
+{
+	size_t n = 0;
+	long hrow = t->hrow;
+	int rc;
+
+	if ((rc = x_row(t, &n, e)) > 0 && (rc = x_row(t, &n, e)) > 0 && import_ids(t, n))
+		return 0;
+	if (rc < 0)
+		kerr_clear(e);    /* a damaged row is reported where it is read, with its line */
+	if ((rc = x_start(t, e)))
+		return rc;
+	while ((rc = x_row(t, &n, e)) > 0 && t->xrow < hrow)
+		;
+	return rc < 0 ? -rc : 0;
 }
 
 static int x_next(struct table *t, table_row *row, struct kerr *e)

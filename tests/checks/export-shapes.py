@@ -323,6 +323,12 @@ for r in BODY:
     rows.append(cells)
 xlsx(os.path.join(d, "survey.xlsx"), [("Ark1", rows)], sst)
 
+# 3e''. Qualtrics' Excel download: the same three header rows as its CSV
+# (names, question texts, ImportIds), the dates as text.
+d = corpus("xlsx-qualtrics", "survey.xlsx", lambda d: d["columns"].update(id="ResponseId"))
+xlsx(os.path.join(d, "survey.xlsx"), [("Sheet0", [[("inline", x) if x else None for x in r]
+                                                  for r in qrows])])
+
 # 3f. SurveyXact's dataset export (.xlsx), as a Danish evaluator gets it:
 # the sheets Labels (no header: variable, code, label), Dataset and Structure,
 # in that order, so the data is NOT the first sheet.  The Dataset header holds

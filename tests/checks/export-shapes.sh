@@ -165,6 +165,7 @@ BOTH=() LABEL=
 tally xlsx-title
 tally xlsx-surveymonkey
 tally xlsx-excel-crlf
+tally xlsx-qualtrics
 tally surveyxact-xlsx
 tally surveyxact-xml
 tally surveyxact-ansi
