@@ -2,13 +2,17 @@
 # export-shapes.sh - the SOF survey as other survey tools and office programs
 # export it counts exactly like the same data as a plain CSV: Excel "Unicode
 # text" (UTF-16), a Danish Excel CSV (Windows-1252, trailing separators),
-# Qualtrics' and SurveyMonkey's extra header rows,
-# header names in other case and spacing, .xlsx files written by other
-# writers (inline strings, rich text, sparse rows, numbers for ids and wave
-# codes, a title row above the header, a second sheet), SurveyXact's
-# dataset export (the data on its second sheet, variable names, codes), an SPSS file with
-# unlabelled codes, user-missing values and very long strings (written by
-# PSPP), and a Stata 118 file with value labels.  The files are made by
+# Qualtrics' extra header rows (CSV and .xlsx) and SurveyMonkey's (CSV and
+# .xlsx), header names in other case and spacing, .xlsx files written by
+# other writers (inline strings, rich text, sparse rows, numbers for ids and
+# wave codes, a title row above the header, a second sheet, Excel's _x000D_
+# escapes), SurveyXact's dataset export (.xlsx with the data on its second
+# sheet, its Excel 2003 XML, its ANSI and Unicode CSV: variable names and
+# codes), Microsoft Forms' .xlsx (a form per wave, ids repeating), LimeSurvey's
+# CSV, Google Forms' CSV (no id but the submission time), SPSS files with
+# unlabelled codes, user-missing values and very long strings, or in
+# Windows-1252 without an encoding record (written by PSPP), and Stata 118,
+# 117 and 114 files with value labels.  The files are made by
 # export-shapes.py (byte by byte) and PSPP, never by koder.
 set -u
 command -v pspp >/dev/null || { echo "no pspp (apt-get install pspp)"; exit 77; }
