@@ -1095,14 +1095,26 @@ static void warn_unused(struct run *r)
 		r->status = EXIT_PROBLEMS;
 	}
 	for (size_t i = 0; i < r->nq; i++) {
-		size_t unused = decisions_unused(&r->q[i].dec);
+		const char *ids[3];
+		size_t unused = decisions_unused(&r->q[i].dec, ids, 3), k;
+		struct buf list = BUF_INIT;
+		int digits = 1;
 
-		if (unused) {
-			cli_warn("%s: %zu decision%s for question \"%s\" name%s respondents that are "
-				 "not in %s", r->db ? r->db : r->codes, unused, unused == 1 ? "" : "s",
-				 r->q[i].id, unused == 1 ? "s" : "", r->path.data);
-			r->status = EXIT_PROBLEMS;
+		if (!unused)
+			continue;
+		for (k = 0; k < unused && k < 3; k++) {
+			buf_addf(&list, "%s\"%s\"", k ? ", " : "", ids[k]);
+			digits &= ids[k][0] && strspn(ids[k], "0123456789") == strlen(ids[k]);
 		}
+		/* the usual cause: a number kept as text on one side ("0007") and
+		 * as a number on the other (7), and ids are compared as text */
+		cli_warn("%s: %zu decision%s for question \"%s\" name%s respondents that are "
+			 "not in %s (%s%s)%s", r->db ? r->db : r->codes, unused, unused == 1 ? "" : "s",
+			 r->q[i].id, unused == 1 ? "s" : "", r->path.data, unused > 3 ? "first: " : "",
+			 list.data ? list.data : "", digits ? "; ids are compared as written: \"0007\" "
+			 "is not 7, so write them as the survey file does" : "");
+		buf_release(&list);
+		r->status = EXIT_PROBLEMS;
 	}
 }
 

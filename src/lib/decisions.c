@@ -109,23 +109,17 @@ const char *decisions_get(struct decisions *d, const char *wave, const char *id,
 	return d->arena.data + d->off[v];
 }
 
-size_t decisions_unused(const struct decisions *d)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < d->n; i++)
-		n += !d->used[i];
-	return n;
-}
-
-size_t decisions_ambiguous(const struct decisions *d, const char **ids, size_t max)
+/* Decisions flagged in `flag` (used: not set; amb: set): the count, and
+ * the first `max` ids in ids[]. */
+static size_t flagged_ids(const struct decisions *d, const unsigned char *flag, int want,
+			  const char **ids, size_t max)
 {
 	size_t n = 0;
 
 	for (size_t i = 0; i < d->n; i++) {
 		const char *id;
 
-		if (!d->amb[i])
+		if (!flag[i] != !want)
 			continue;
 		id = d->arena.data + d->off[i];         /* codes\0id\0 */
 		id += strlen(id) + 1;
@@ -134,6 +128,16 @@ size_t decisions_ambiguous(const struct decisions *d, const char **ids, size_t m
 		n++;
 	}
 	return n;
+}
+
+size_t decisions_unused(const struct decisions *d, const char **ids, size_t max)
+{
+	return flagged_ids(d, d->used, 0, ids, max);
+}
+
+size_t decisions_ambiguous(const struct decisions *d, const char **ids, size_t max)
+{
+	return flagged_ids(d, d->amb, 1, ids, max);
 }
 
 int decisions_load_codes(struct decisions *d, const char *path, struct kerr *e)

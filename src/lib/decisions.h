@@ -62,8 +62,9 @@ int decisions_add(struct decisions *d, const char *wave, const char *id, const c
  */
 const char *decisions_get(struct decisions *d, const char *wave, const char *id, size_t idlen);
 
-/* Decisions that matched no survey row. */
-size_t decisions_unused(const struct decisions *d);
+/* Decisions that matched no survey row: the count, and the first `max`
+ * ids in ids[] (borrowed). */
+size_t decisions_unused(const struct decisions *d, const char **ids, size_t max);
 /* Wave-less decisions that matched one id in two waves: the count, and the
  * first `max` ids in ids[] (borrowed). */
 size_t decisions_ambiguous(const struct decisions *d, const char **ids, size_t max);
