@@ -29,7 +29,7 @@ static const struct cli_opt opts[] = {
 	{ OPT_CODEBOOK, "codebook", "CB", "codebook JSON file, or a shipped name (sof-barrierer)" },
 	{ OPT_TEXT, "text", "COL", "column holding the answers (required)" },
 	{ OPT_ID, "id", "COL", "column with the respondent id (default: the row number)" },
-	{ OPT_SHEET, "sheet", "NAME", "survey in .xlsx: read this sheet (default: the first)" },
+	{ OPT_SHEET, "sheet", "NAME", "survey in .xlsx or .xls: read this sheet (default: the first)" },
 	{ OPT_WAVE, "wave", "COL", "column with the wave, copied to the output" },
 	{ OPT_ROLE, "role", "COL", "column with the role, copied to the output" },
 	{ OPT_FORMAT, "format", "FMT", "csv (default) or jsonl" },

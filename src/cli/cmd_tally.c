@@ -72,7 +72,7 @@ static const struct cli_opt opts[] = {
 	{ OPT_ENCODING, "encoding", "ENC", "survey encoding: utf-8 or windows-1252 "
 	  "(default: detected)" },
 	{ OPT_MAX_FIELD, "max-field", "BYTES", "longest answer accepted (default: 16 MB)" },
-	{ OPT_SHEET, "sheet", "NAME", "survey in .xlsx: read this sheet (default: the first)" },
+	{ OPT_SHEET, "sheet", "NAME", "survey in .xlsx or .xls: read this sheet (default: the first)" },
 	{ OPT_CI, "ci", NULL, "text and md: show each share's 95 % interval (Wilson) and "
 	  "small bases" },
 	{ OPT_MIN_BASE, "min-base", "N", "flag a base Y below N as small (default: 30)" },
@@ -139,7 +139,7 @@ static const struct cli_opt export_opts[] = {
 	{ OPT_ENCODING, "encoding", "ENC", "survey encoding: utf-8 or windows-1252 "
 	  "(default: detected)" },
 	{ OPT_MAX_FIELD, "max-field", "BYTES", "longest answer accepted (default: 16 MB)" },
-	{ OPT_SHEET, "sheet", "NAME", "survey in .xlsx: read this sheet (default: the first)" },
+	{ OPT_SHEET, "sheet", "NAME", "survey in .xlsx or .xls: read this sheet (default: the first)" },
 	{ 'h', "help", NULL, "show this help" },
 	{ 0, NULL, NULL, NULL }
 };

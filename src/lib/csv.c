@@ -657,20 +657,13 @@ static int start_reader(struct csv_reader *r, struct kerr *e)
 		}
 	}
 	/* .xlsx (a zip) and .xls (OLE2) are the likeliest wrong files: read as
-	 * Windows-1252 they would give one garbage column and no error.  An
-	 * .xls is not read as a survey either: the one reader Debian has
-	 * (FreeXL 1.0.6) crashed on 2 of 30 damaged files tried, and koder
-	 * reads untrusted files, so it asks for the .xlsx Excel saves today */
-	if (r->rlen >= 4 && !memcmp(r->raw, "PK\x03\x04", 4)) {
+	 * Windows-1252 they would give one garbage column and no error.  (A
+	 * survey in either is read by table.h; this is a file that must be CSV,
+	 * such as a decisions file.) */
+	if (r->rlen >= 4 && (!memcmp(r->raw, "PK\x03\x04", 4) ||
+			     !memcmp(r->raw, "\xD0\xCF\x11\xE0", 4))) {
 		kerr_set(e, KERR_SYNTAX, "this is an Excel workbook, not a CSV file; "
 			 "in Excel, save it as \"CSV UTF-8\" and give koder that file");
-		return set_err(r, e, KERR_SYNTAX);
-	}
-	if (r->rlen >= 4 && !memcmp(r->raw, "\xD0\xCF\x11\xE0", 4)) {
-		kerr_set(e, KERR_SYNTAX, "this is an Excel 97-2003 workbook (.xls) or another "
-			 "old Office file, which koder does not read; open it in Excel or "
-			 "LibreOffice and save it as .xlsx (a survey) or \"CSV UTF-8\", and "
-			 "give koder that file");
 		return set_err(r, e, KERR_SYNTAX);
 	}
 	if (r->dlen >= 3 && !memcmp(r->dec, "\xEF\xBB\xBF", 3)) {

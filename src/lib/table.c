@@ -9,11 +9,15 @@
  *    the caller, so memory stays at two blocks however long the file is and
  *    the caller never waits per row;
  *  - .xlsx: libzip opens the archive, libxml2's streaming reader walks the
- *    sheet (shared strings are loaded first, as every cell may point there).
+ *    sheet (shared strings are loaded first, as every cell may point there);
+ *  - .xls: xls.h reads the sheet whole (FreeXL, in a child process); from
+ *    the row on, the .xlsx code reads it (x_row asks xl_row), so title
+ *    rows, the header and blank rows are found the same way in both.
  */
 #include "table.h"
 #include "buf.h"
 #include "error.h"
+#include "xls.h"
 
 #include <errno.h>
 #include <math.h>
@@ -104,6 +108,9 @@ struct table {
 	char *part;           /* its part in the archive */
 	int xdone;
 	int first_done;       /* a data row has been handed out */
+	/* xls */
+	struct xls_sheet xls;
+	size_t xlpos;         /* the next row (xls_row) */
 };
 
 /* Rows above the header that hold one cell, in column A (a title, a date,
@@ -153,8 +160,15 @@ const char *table_format_name(enum table_format f)
 	case TABLE_ZSAV: return "SPSS .zsav";
 	case TABLE_DTA: return "Stata .dta";
 	case TABLE_XLSX: return "Excel .xlsx";
+	case TABLE_XLS: return "Excel 97-2003 .xls";
 	default: return "CSV";
 	}
+}
+
+/* An Excel sheet (.xlsx or .xls): a header that may be lower than row 1. */
+static int is_sheet(const struct table *t)
+{
+	return t->fmt == TABLE_XLSX || t->fmt == TABLE_XLS;
 }
 
 static int ends_with(const char *s, const char *suf)
@@ -179,6 +193,9 @@ enum table_format table_sniff(const char *path, const unsigned char *h, size_t n
 		return TABLE_DTA;
 	if (n >= 4 && !memcmp(h, "PK\x03\x04", 4))
 		return TABLE_XLSX;
+	/* an OLE2 compound file: an .xls, or another Office file FreeXL refuses */
+	if (n >= 8 && !memcmp(h, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8))
+		return TABLE_XLS;
 	return TABLE_CSV;
 }
 
@@ -909,12 +926,17 @@ static long ref_col(const char *ref)
  * `grow`: the header row decides the width unless 0 (then cells past the
  * header are dropped).
  */
+static int xl_row(struct table *t, size_t *ncells, struct kerr *e);
+
 static int x_row(struct table *t, size_t *ncells, struct kerr *e)
 {
 	xmlTextReaderPtr r = t->xr;
 	struct buf cell = BUF_INIT;
 	size_t n = 0;
 	int rc, in_row = 0;
+
+	if (t->fmt == TABLE_XLS)
+		return xl_row(t, ncells, e);
 
 	buf_reset(&t->rowbuf);
 	while ((rc = xmlTextReaderRead(r)) == 1) {
@@ -1091,6 +1113,11 @@ static size_t nonblank(struct table *t, size_t n)
 /* (Re)start the streaming reader at the top of the sheet's part. */
 static int x_start(struct table *t, struct kerr *e)
 {
+	if (t->fmt == TABLE_XLS) {
+		t->xlpos = 0;
+		t->xrow = 0;
+		return 0;
+	}
 	if (t->xr)
 		xmlFreeTextReader(t->xr);
 	if (t->zf)
@@ -1118,12 +1145,18 @@ static int x_first_row(struct table *t, size_t *n, struct kerr *e)
 	return 0;
 }
 
-static int x_open(struct table *t, const char *sheet, struct kerr *e)
+/* The workbook's sheet: an .xlsx's part and strings, or an .xls's cells. */
+static int x_book(struct table *t, const char *sheet, struct kerr *e)
 {
 	struct buf part = BUF_INIT;
 	int zerr = 0, rc;
-	size_t n = 0, i;
 
+	if (t->fmt == TABLE_XLS) {
+		if ((rc = xls_read(t->path, sheet, &t->xls, e)))
+			return rc;
+		free(t->sheet);
+		return (t->sheet = xstrdup(t->xls.name)) ? 0 : kerr_set(e, KERR_NOMEM, "out of memory");
+	}
 	if (!(t->zip = zip_open(t->path, ZIP_RDONLY, &zerr))) {
 		zip_error_t ze;
 
@@ -1140,10 +1173,16 @@ static int x_open(struct table *t, const char *sheet, struct kerr *e)
 	}
 	t->part = xstrdup(part.data);
 	buf_release(&part);
-	if (!t->part)
-		return kerr_set(e, KERR_NOMEM, "out of memory");
+	return t->part ? 0 : kerr_set(e, KERR_NOMEM, "out of memory");
+}
+
+static int x_open(struct table *t, const char *sheet, struct kerr *e)
+{
+	size_t n = 0, i;
+	int rc;
+
 	buf_init(&t->rowbuf, 0);
-	if ((rc = x_start(t, e)) || (rc = x_first_row(t, &n, e)))
+	if ((rc = x_book(t, sheet, e)) || (rc = x_start(t, e)) || (rc = x_first_row(t, &n, e)))
 		return rc;
 	/* the header: the first row with any cell, unless that is a title
 	 * (in A, the only cell) with a row of two or more cells soon below it;
@@ -1197,6 +1236,45 @@ static int x_next(struct table *t, table_row *row, struct kerr *e)
 	return TABLE_ROW;
 }
 
+/* ---------- .xls back end (xls.h) ---------- */
+
+/* x_row for an .xls: the next row of the sheet xls_read sent, into
+ * t->rowbuf/rowoff, its numbers written as the other formats write them. */
+static int xl_row(struct table *t, size_t *ncells, struct kerr *e)
+{
+	struct xls_cell cell[XLS_MAX_COLS];
+	size_t n, c;
+
+	if (!xls_row(&t->xls, &t->xlpos, cell, &n))
+		return 0;
+	if (t->rowcap < n) {
+		size_t *q = realloc(t->rowoff, XLS_MAX_COLS * sizeof(*q));
+
+		if (!q)
+			return -kerr_set(e, KERR_NOMEM, "out of memory");
+		t->rowoff = q;
+		t->rowcap = XLS_MAX_COLS;
+	}
+	buf_reset(&t->rowbuf);
+	for (c = 0; c < n; c++) {
+		char num[64];
+		int rc;
+
+		t->rowoff[c] = t->rowbuf.len;
+		if (cell[c].is_num) {
+			fmt_num(num, sizeof(num), cell[c].num);
+			rc = buf_adds(&t->rowbuf, num);
+		} else {
+			rc = buf_add_slow(&t->rowbuf, cell[c].text, cell[c].len);
+		}
+		if (rc || buf_addch(&t->rowbuf, 0))
+			return -kerr_set(e, KERR_NOMEM, "out of memory");
+	}
+	t->xrow++;
+	*ncells = n;
+	return 1;
+}
+
 /* ---------- the table ---------- */
 
 int table_open(struct table **out, const char *path, const struct table_opts *opts,
@@ -1226,7 +1304,7 @@ int table_open(struct table **out, const char *path, const struct table_opts *op
 			t->ncols = csv_header_count(t->csv);
 	} else {
 		fclose(fp);
-		if (t->fmt == TABLE_XLSX)
+		if (is_sheet(t))
 			rc = x_open(t, opts ? opts->sheet : NULL, e);
 		else
 			rc = rs_open(t, e);
@@ -1314,7 +1392,8 @@ static int next_row(struct table *t, table_row *row, struct kerr *e)
 	memset(row, 0, sizeof(*row));
 	switch (t->fmt) {
 	case TABLE_CSV: return csv_next(t->csv, row, e);
-	case TABLE_XLSX: return x_next(t, row, e);
+	case TABLE_XLSX:
+	case TABLE_XLS: return x_next(t, row, e);
 	default: return rs_next(t, row, e);
 	}
 }
@@ -1325,7 +1404,7 @@ int table_next(struct table *t, table_row *row, struct kerr *e)
 
 	if (!t->first_done && rc == TABLE_ROW) {
 		t->first_done = 1;
-		if ((t->fmt == TABLE_CSV || t->fmt == TABLE_XLSX) && tool_subheader(row))
+		if ((t->fmt == TABLE_CSV || is_sheet(t)) && tool_subheader(row))
 			rc = next_row(t, row, e);
 	}
 	return rc;
@@ -1355,6 +1434,7 @@ void table_close(struct table *t)
 	free(t->part);
 	free(t->xfpad);
 	buf_release(&t->rowbuf);
+	xls_release(&t->xls);
 	free(t->rowoff);
 	for (i = 0; t->col && i < t->ncols; i++) {
 		free(t->col[i].name);
@@ -1407,7 +1487,7 @@ const char *table_col_label(const struct table *t, size_t i)
 
 int table_col_numeric(const struct table *t, size_t i)
 {
-	return t->fmt != TABLE_CSV && t->fmt != TABLE_XLSX && i < t->ncols && t->col[i].numeric;
+	return t->fmt != TABLE_CSV && !is_sheet(t) && i < t->ncols && t->col[i].numeric;
 }
 
 /* Columns answering to `name` by name (by_label 0) or by label (1). */
@@ -1426,7 +1506,7 @@ static int find_by(const struct table *t, const char *name, int by_label, size_t
 			kerr_set(e, KERR_SCHEMA, "columns %zu (\"%s\") and %zu (\"%s\") both answer "
 				 "to \"%s\"; rename one of them", j + 1, table_col_name(t, j), i + 1,
 				 table_col_name(t, i), name);
-			kerr_at(e, t->path, t->fmt == TABLE_XLSX ? t->hrow : 1, 0);
+			kerr_at(e, t->path, is_sheet(t) ? t->hrow : 1, 0);
 			kerr_path(e, "%s", name);
 			return KERR_SCHEMA;
 		}
@@ -1452,14 +1532,14 @@ int table_find(const struct table *t, const char *name, size_t *idx, struct kerr
 		return rc;
 	for (i = 0; i < t->ncols; i++)
 		buf_addf(&list, "%s\"%s\"", i ? ", " : "", table_col_name(t, i));
-	if (t->fmt == TABLE_XLSX)
+	if (is_sheet(t))
 		kerr_set(e, KERR_NOTFOUND, "no column \"%s\" in the header (row %ld of sheet "
 			 "\"%s\"); the columns are: %s; if the header is further down, delete the "
 			 "rows above it, or give the sheet that holds the survey with --sheet",
 			 name, t->hrow, t->sheet ? t->sheet : "", list.data);
 	else
 		kerr_set(e, KERR_NOTFOUND, "no column \"%s\"; the columns are: %s", name, list.data);
-	kerr_at(e, t->path, t->fmt == TABLE_XLSX ? t->hrow : 1, 0);
+	kerr_at(e, t->path, is_sheet(t) ? t->hrow : 1, 0);
 	kerr_path(e, "%s", name);
 	buf_release(&list);
 	return KERR_NOTFOUND;

@@ -1,7 +1,8 @@
 /*
  * table.h - a survey file as a table: a header of column names and a stream
  * of rows of UTF-8 string cells, whatever the file is: CSV, SPSS .sav or
- * .zsav, Stata .dta, or the first (or a named) sheet of an Excel .xlsx.
+ * .zsav, Stata .dta, or the first (or a named) sheet of an Excel .xlsx or
+ * Excel 97-2003 .xls.
  *
  * Why its own module: evaluators get their data from survey platforms as
  * .sav or .xlsx, with roles and waves stored as numeric codes carrying value
@@ -21,7 +22,10 @@
  *    number whose format is zeros only ("000") keeps the leading zeros it
  *    shows ("007"), as ids typed in Excel are;
  *  - an .xlsx error cell (#N/A, #DIV/0!) reads as "" (missing);
- *  - an .xlsx header is the first row with a cell, unless that row holds
+ *  - an .xls reads like an .xlsx, except that its number formats are not
+ *    known (a 7 shown as 007 reads "7") and its dates read as text
+ *    ("2024-05-01");
+ *  - an .xlsx or .xls header is the first row with a cell, unless that row holds
  *    one cell, in column A (a title), and a row of two or more cells
  *    follows within ten rows: that row is the header;
  *  - text is converted to UTF-8 from the file's own declared encoding.
@@ -34,7 +38,10 @@
  * few rows (CSV, xlsx) or one block of rows (readstat formats, which parse
  * with callbacks: a parser thread fills a block of rows while the caller
  * reads the previous one).  Shared strings of an xlsx are held whole: Excel
- * needs them for every row.
+ * needs them for every row.  An .xls sheet is held whole (the format has at
+ * most 65,536 rows of 256 cells; TABLE_XLS_MAX_BYTES of text): it is parsed
+ * in a child process (see table.c), so a damaged file that crashes the
+ * parser is an error here, not a crash.
  *
  * Ownership: table_open returns a table the caller frees with table_close.
  * Row cells stay valid until the next table_next or table_close; header
@@ -56,8 +63,12 @@ enum table_format {
 	TABLE_SAV,      /* SPSS .sav (also .zsav: same reader) */
 	TABLE_ZSAV,
 	TABLE_DTA,      /* Stata .dta */
-	TABLE_XLSX
+	TABLE_XLSX,
+	TABLE_XLS       /* Excel 97-2003 .xls (BIFF) */
 };
+
+/* An .xls sheet's text is held whole: at most this much of it. */
+#define TABLE_XLS_MAX_BYTES ((size_t)256 << 20)
 
 struct table_opts {
 	struct csv_opts csv;   /* for CSV only: separator, encoding, ragged rows */

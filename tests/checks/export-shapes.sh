@@ -5,7 +5,8 @@
 # Qualtrics' and SurveyMonkey's extra header rows,
 # header names in other case and spacing, .xlsx files written by other
 # writers (inline strings, rich text, sparse rows, numbers for ids and wave
-# codes, a title row above the header, a second sheet), an SPSS file with
+# codes, a title row above the header, a second sheet), Excel 97-2003 .xls
+# (written by xlwt), an SPSS file with
 # unlabelled codes, user-missing values and very long strings (written by
 # PSPP), and a Stata 118 file with value labels.  The files are made by
 # export-shapes.py (byte by byte) and PSPP, never by koder.
@@ -19,7 +20,9 @@ status=0
 BOTH=()
 fail() { echo "FAIL: $*"; status=1; }
 
-python3 "$ROOT/tests/checks/export-shapes.py" "$C" "$W" || exit 1
+# the system Python: it has Debian's xlwt, which writes the .xls shapes
+/usr/bin/python3 -c 'import xlwt' 2>/dev/null || { echo "no python3-xlwt (apt-get install python3-xlwt)"; exit 77; }
+/usr/bin/python3 "$ROOT/tests/checks/export-shapes.py" "$C" "$W" || exit 1
 ln -s "$C" "$W/sof"
 
 # The .sav: PSPP reads the codes as numbers and declares role 99 missing.
@@ -124,6 +127,8 @@ tally xlsx-codes
 BOTH=() LABEL=
 tally xlsx-title
 tally xlsx-surveymonkey
+tally xls --sheet Data
+tally xls-codes
 tally sav-codes
 tally sav-labels
 tally dta-labels
