@@ -882,7 +882,7 @@ static int export_wide(struct run *r, const struct survey_row *row, struct expor
 
 static int tally_survey(struct run *r)
 {
-	struct table_opts topt = { { .encoding = CSV_ENC_AUTO }, NULL };
+	struct table_opts topt = { .csv = { .encoding = CSV_ENC_AUTO } };
 	struct csv_opts copt = { .encoding = CSV_ENC_AUTO };
 	struct survey *sv = NULL;
 	struct survey_opts so;

@@ -186,7 +186,7 @@ static int sfile_open(struct survey *s, struct sfile *f, const struct survey_opt
 	struct kerr_list *errs)
 {
 	const struct corpus *c = s->c;
-	struct table_opts topt = { { 0 }, NULL };
+	struct table_opts topt = { .sheet = NULL };
 	const char *name;
 	struct kerr e;
 	int rc, first = 0;

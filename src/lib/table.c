@@ -105,9 +105,13 @@ struct table {
 	long xrow;
 	long hrow;            /* the header's row */
 	char *sheet;          /* the sheet's name, for messages */
+	char *sheets;         /* every sheet's name, quoted and joined */
+	char *sheet_list;     /* the same, each ending in a NUL */
+	size_t nsheets;
 	char *part;           /* its part in the archive */
 	int xdone;
 	int first_done;       /* a data row has been handed out */
+	int empty_ok;         /* table_opts' */
 	/* xls */
 	struct xls_sheet xls;
 	size_t xlpos;         /* the next row (xls_row) */
@@ -826,11 +830,32 @@ static int load_styles(struct table *t)
 	return rc;
 }
 
+/* The workbook's sheet names, from `list` (each ending in a NUL): kept
+ * so, and quoted and joined for messages. */
+static int set_sheets(struct table *t, const char *list, size_t len, struct kerr *e)
+{
+	struct buf joined = BUF_INIT;
+
+	t->nsheets = 0;
+	for (size_t at = 0; at < len; at += strlen(list + at) + 1, t->nsheets++)
+		buf_addf(&joined, "%s\"%s\"", at ? ", " : "", list + at);
+	free(t->sheets);
+	free(t->sheet_list);
+	t->sheets = xstrdup(joined.data ? joined.data : "");
+	t->sheet_list = malloc(len + 1);
+	buf_release(&joined);
+	if (!t->sheets || !t->sheet_list)
+		return kerr_set(e, KERR_NOMEM, "out of memory");
+	if (len)
+		memcpy(t->sheet_list, list, len);
+	return 0;
+}
+
 /* The sheet's part name: workbook.xml gives sheet name -> r:id, its .rels
  * r:id -> target. */
 static int find_sheet(struct table *t, const char *want, struct buf *part, struct kerr *e)
 {
-	struct buf wb = BUF_INIT, rels = BUF_INIT, names = BUF_INIT;
+	struct buf wb = BUF_INIT, rels = BUF_INIT, list = BUF_INIT;
 	xmlTextReaderPtr r;
 	char *rid = NULL;
 	int rc = 0, found = 0;
@@ -851,7 +876,7 @@ static int find_sheet(struct table *t, const char *want, struct buf *part, struc
 		id = xmlTextReaderGetAttributeNs(r, (const xmlChar *)"id",
 			(const xmlChar *)"http://schemas.openxmlformats.org/officeDocument/2006/relationships");
 		if (name)
-			buf_addf(&names, "%s\"%s\"", names.len ? ", " : "", (const char *)name);
+			buf_add(&list, (const char *)name, strlen((const char *)name) + 1);
 		if (!found && id && (!want || (name && csv_name_equal((const char *)name, want)))) {
 			found = 1;
 			rid = xstrdup((const char *)id);
@@ -864,10 +889,12 @@ static int find_sheet(struct table *t, const char *want, struct buf *part, struc
 	if (r)
 		xmlFreeTextReader(r);
 	buf_release(&wb);
+	if ((rc = set_sheets(t, list.data, list.len, e)))
+		goto out;
 	if (!found || !rid) {
 		if (want)
 			rc = kerr_set(e, KERR_NOTFOUND, "no sheet \"%s\"; the sheets are: %s",
-				      want, names.len ? names.data : "(none)");
+				      want, t->nsheets ? t->sheets : "(none)");
 		else
 			rc = kerr_set(e, KERR_SYNTAX, "the workbook has no sheets");
 		goto out;
@@ -905,7 +932,7 @@ static int find_sheet(struct table *t, const char *want, struct buf *part, struc
 out:
 	free(rid);
 	buf_release(&rels);
-	buf_release(&names);
+	buf_release(&list);
 	return rc;
 }
 
@@ -1131,13 +1158,19 @@ static int x_start(struct table *t, struct kerr *e)
 	return t->xr ? 0 : kerr_set(e, KERR_NOMEM, "out of memory");
 }
 
-/* The first row with any cell, into t->rowbuf; 0, or a KERR code. */
+/* The first row with any cell, into t->rowbuf; 0, or a KERR code.  An
+ * empty sheet is an error, or with t->empty_ok a header of no columns. */
 static int x_first_row(struct table *t, size_t *n, struct kerr *e)
 {
 	int rc;
 
 	do {
 		rc = x_row(t, n, e);
+		if (rc == 0 && t->empty_ok) {
+			*n = 0;
+			t->xdone = 1;
+			return 0;
+		}
 		if (rc <= 0)
 			return rc < 0 ? -rc : (kerr_set(e, KERR_SYNTAX, "the sheet \"%s\" is empty: "
 				"no header row", t->sheet ? t->sheet : ""), KERR_SYNTAX);
@@ -1155,7 +1188,9 @@ static int x_book(struct table *t, const char *sheet, struct kerr *e)
 		if ((rc = xls_read(t->path, sheet, &t->xls, e)))
 			return rc;
 		free(t->sheet);
-		return (t->sheet = xstrdup(t->xls.name)) ? 0 : kerr_set(e, KERR_NOMEM, "out of memory");
+		if (!(t->sheet = xstrdup(t->xls.name)))
+			return kerr_set(e, KERR_NOMEM, "out of memory");
+		return set_sheets(t, t->xls.sheets, t->xls.sheets_len, e);
 	}
 	if (!(t->zip = zip_open(t->path, ZIP_RDONLY, &zerr))) {
 		zip_error_t ze;
@@ -1304,13 +1339,14 @@ int table_open(struct table **out, const char *path, const struct table_opts *op
 			t->ncols = csv_header_count(t->csv);
 	} else {
 		fclose(fp);
+		t->empty_ok = opts && opts->empty_ok;
 		if (is_sheet(t))
 			rc = x_open(t, opts ? opts->sheet : NULL, e);
 		else
 			rc = rs_open(t, e);
 		if (rc)
 			kerr_at(e, path, 0, 0);
-		if (!rc && !t->ncols) {
+		if (!rc && !t->ncols && !t->empty_ok) {
 			rc = kerr_set(e, KERR_SYNTAX, "the file has no columns");
 			kerr_at(e, path, 0, 0);
 		}
@@ -1431,6 +1467,8 @@ void table_close(struct table *t)
 		free(t->sst[i]);
 	free(t->sst);
 	free(t->sheet);
+	free(t->sheets);
+	free(t->sheet_list);
 	free(t->part);
 	free(t->xfpad);
 	buf_release(&t->rowbuf);
@@ -1478,6 +1516,28 @@ const char *table_col_name(const struct table *t, size_t i)
 	if (t->fmt == TABLE_CSV)
 		return csv_header_name(t->csv, i);
 	return i < t->ncols && t->col[i].name ? t->col[i].name : "";
+}
+
+size_t table_sheets(const struct table *t, const char **names)
+{
+	*names = t->sheets ? t->sheets : "";
+	return t->nsheets;
+}
+
+const char *table_sheet(const struct table *t)
+{
+	return t->sheet;
+}
+
+const char *table_sheet_name(const struct table *t, size_t i)
+{
+	const char *p = t->sheet_list;
+
+	if (i >= t->nsheets)
+		return NULL;
+	while (i--)
+		p += strlen(p) + 1;
+	return p;
 }
 
 const char *table_col_label(const struct table *t, size_t i)
@@ -1535,8 +1595,10 @@ int table_find(const struct table *t, const char *name, size_t *idx, struct kerr
 	if (is_sheet(t))
 		kerr_set(e, KERR_NOTFOUND, "no column \"%s\" in the header (row %ld of sheet "
 			 "\"%s\"); the columns are: %s; if the header is further down, delete the "
-			 "rows above it, or give the sheet that holds the survey with --sheet",
-			 name, t->hrow, t->sheet ? t->sheet : "", list.data);
+			 "rows above it%s%s%s", name, t->hrow, t->sheet ? t->sheet : "", list.data,
+			 t->nsheets > 1 ? "; if the survey is on another sheet (the workbook has "
+			 : "", t->nsheets > 1 ? t->sheets : "", t->nsheets > 1 ? "), name it with "
+			 "--sheet or with \"sheet\" in corpus.json" : "");
 	else
 		kerr_set(e, KERR_NOTFOUND, "no column \"%s\"; the columns are: %s", name, list.data);
 	kerr_at(e, t->path, is_sheet(t) ? t->hrow : 1, 0);

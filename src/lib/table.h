@@ -73,6 +73,8 @@ enum table_format {
 struct table_opts {
 	struct csv_opts csv;   /* for CSV only: separator, encoding, ragged rows */
 	const char *sheet;     /* xlsx: sheet name; NULL = the first sheet */
+	int empty_ok;          /* an empty sheet opens with no columns and no
+	                          rows (else it is an error) */
 };
 
 /*
@@ -128,6 +130,14 @@ const struct csv_reader *table_csv(const struct table *t);
 size_t table_ncols(const struct table *t);
 /* Column i's name (variable name, or the CSV/xlsx header cell). */
 const char *table_col_name(const struct table *t, size_t i);
+/* A workbook's sheets (.xlsx, .xls): their number, and their names quoted
+ * and joined ("\"Info\", \"Data\"") in *names (borrowed); 0 and "" for the
+ * other formats.  The sheet read is table_sheet's. */
+size_t table_sheets(const struct table *t, const char **names);
+/* Sheet i's name (i < table_sheets), or NULL; the sheet read, or NULL for
+ * the formats without sheets. */
+const char *table_sheet_name(const struct table *t, size_t i);
+const char *table_sheet(const struct table *t);
 /* Column i's variable label, or NULL (CSV and xlsx have none). */
 const char *table_col_label(const struct table *t, size_t i);
 

@@ -4,7 +4,8 @@
  *
  * The child's message is a run of records, each a tag byte, a 4-byte
  * little-endian length and that many bytes:
- *   'S' name      the sheet read (first)
+ *   'L' names     the workbook's sheets' names, each ending in a NUL
+ *   'S' name      the sheet read
  *   'R' cells     a row: each cell a type byte ('s' text, 'n' number) and
  *                 a 4-byte length, then its UTF-8 text or 8 bytes of double
  *   'E' code msg  an error instead: a kerr code byte and the message
@@ -18,6 +19,7 @@
 #include "table.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <freexl.h>
 #include <poll.h>
 #include <signal.h>
@@ -119,7 +121,7 @@ static int put_row(const void *h, unsigned r, unsigned short cols, struct buf *o
 _Noreturn static void child(int fd, const char *path, const char *want)
 {
 	const void *h = NULL;
-	struct buf out = BUF_INIT, names = BUF_INIT, msg = BUF_INIT;
+	struct buf out = BUF_INIT, names = BUF_INIT, list = BUF_INIT, msg = BUF_INIT;
 	unsigned count = 0, pw = 0, rows = 0, i, r;
 	unsigned short cols = 0;
 	const char *sheet = NULL;
@@ -140,6 +142,7 @@ _Noreturn static void child(int fd, const char *path, const char *want)
 		if (freexl_get_worksheet_name(h, (unsigned short)i, &name) != FREEXL_OK || !name)
 			name = "";
 		buf_addf(&names, "%s\"%s\"", names.len ? ", " : "", name);
+		buf_add(&list, name, strlen(name) + 1);
 		if (found < 0 && (!want || csv_name_equal(name, want))) {
 			found = (int)i;
 			sheet = name;
@@ -158,7 +161,8 @@ _Noreturn static void child(int fd, const char *path, const char *want)
 		goto fail;
 	if (cols > XLS_MAX_COLS)
 		cols = XLS_MAX_COLS;
-	if (put_head(&out, 'S', strlen(sheet)) || buf_adds(&out, sheet))
+	if (put_head(&out, 'L', list.len) || buf_add(&out, list.data ? list.data : "", list.len)
+	    || put_head(&out, 'S', strlen(sheet)) || buf_adds(&out, sheet))
 		_exit(1);
 	for (r = 0; r < rows; r++) {
 		if ((rc = put_row(h, r, cols, &out)) != FREEXL_OK)
@@ -244,20 +248,28 @@ static int check_message(struct xls_sheet *s, int status, struct kerr *e)
 			break;
 		if (*p == 'E' && n >= 1)
 			return kerr_set(e, (enum kerr_code)(unsigned char)p[5], "%.*s", (int)(n - 1), p + 6);
+		if (*p == 'L' && !s->sheets && (!n || !p[5 + n - 1])) {
+			if (!(s->sheets = malloc(n + 1)))
+				return kerr_set(e, KERR_NOMEM, "out of memory");
+			memcpy(s->sheets, p + 5, n);
+			s->sheets_len = n;
+		}
 		if (*p == 'S' && !s->name) {
 			if (!(s->name = strndup(p + 5, n)))
 				return kerr_set(e, KERR_NOMEM, "out of memory");
 			rows_at = at + 5 + n;
 		}
-		if (*p == 'D' && s->name && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+		if (*p == 'D' && s->name && s->sheets && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
 			memmove(b->data, b->data + rows_at, at - rows_at);
 			buf_truncate(b, at - rows_at);
 			return 0;
 		}
 	}
-	return kerr_set(e, KERR_SYNTAX, "the Excel 97-2003 workbook is damaged (its reader %s); "
-			"open it in Excel or LibreOffice and save it again, best as .xlsx",
-			WIFSIGNALED(status) ? "crashed on it" : "stopped in the middle");
+	/* crashed or stopped short: the same to the user (a crash under a
+	 * sanitizer is an exit, not a signal) */
+	return kerr_set(e, KERR_SYNTAX, "the Excel 97-2003 workbook is damaged (its reader "
+			"failed on it); open it in Excel or LibreOffice and save it again, best "
+			"as .xlsx");
 }
 
 int xls_read(const char *path, const char *want, struct xls_sheet *s, struct kerr *e)
@@ -277,6 +289,12 @@ int xls_read(const char *path, const char *want, struct xls_sheet *s, struct ker
 		return rc;
 	}
 	if (pid == 0) {
+		int null = open("/dev/null", O_WRONLY);
+
+		/* what FreeXL or a crash handler would print is no message for
+		 * the user: the parent says what went wrong */
+		if (null >= 0)
+			dup2(null, 2);
 		close(fds[0]);
 		child(fds[1], path, want);
 	}
@@ -318,6 +336,7 @@ int xls_row(const struct xls_sheet *s, size_t *pos, struct xls_cell *cell, size_
 void xls_release(struct xls_sheet *s)
 {
 	free(s->name);
-	s->name = NULL;
+	free(s->sheets);
+	s->name = s->sheets = NULL;
 	buf_release(&s->rows);
 }

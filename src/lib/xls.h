@@ -29,6 +29,8 @@ struct kerr;
 
 struct xls_sheet {
 	char *name;           /* the sheet read */
+	char *sheets;         /* every sheet's name, each ending in a NUL */
+	size_t sheets_len;
 	struct buf rows;      /* the child's row records (xls.c) */
 };
 
