@@ -149,7 +149,7 @@ static void report(struct score *sc, const struct codebook *cb, size_t nlist, un
 		for (j = 0; j < err[i].nmiss; j++)
 			print_miss(cb, &err[i], &err[i].miss[j], mask, &tmp);
 	}
-	if (score_wrong(sc) > nlist)
+	if (nlist && score_wrong(sc) > nlist)
 		printf("  ... and %zu more (--errors N lists more)\n", score_wrong(sc) - nlist);
 	buf_release(&tmp);
 }
