@@ -910,6 +910,16 @@ static int tally_survey(struct run *r)
 	if ((status = open_survey(r, &topt, &so, &sv)))
 		goto out;
 	r->sv = sv;
+	/* an SPSS or Stata answer column names its question in its label
+	 * ("Svar" is labelled "Hvad har I gjort ...?"): head the report with it */
+	for (size_t i = 0; i < r->nq; i++) {
+		size_t col = survey_column(sv, r->q[i].column);
+		const char *label = col != SURVEY_NO_COLUMN ? survey_column_label(sv, col) : NULL;
+
+		if (label && *label && ((r->q[i].t && tally_set_question(r->q[i].t, label))
+					|| (r->q[i].te && tally_set_question(r->q[i].te, label))))
+			cli_die(EXIT_SOFTWARE, "out of memory");
+	}
 	if (r->export_mode) {
 		struct tally **ts = xcalloc(r->nq, sizeof(*ts));
 
