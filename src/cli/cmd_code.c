@@ -76,8 +76,8 @@ static const struct cli_usage usage = {
 	"Example:\n"
 	"  koder code --codebook sof-barrierer --text \"Barrierer\" --id Respondent-ID survey.csv\n\n"
 	"Exit status: 0 ok, 1 done but some rows were skipped (wrong number of\n"
-	"fields), 2 wrong usage, 3 a file or column is missing, 4 the codebook or\n"
-	"survey is malformed, 5 the output could not be written, 7 a pattern\n"
+	"fields), 2 wrong usage, 3 a file is missing, 4 the codebook or survey is\n"
+	"malformed or lacks a column, 5 the output could not be written, 7 a pattern\n"
 	"backtracks too much (the message names it), 8 out of memory.\n"
 };
 

@@ -156,6 +156,10 @@ static int find_in(struct sfile *f, const char *name, size_t *idx, struct kerr_l
 	if (!table_find(f->rd, name, idx, &e))
 		return 0;
 	kerr_at(&e, f->name.data, e.line > 1 ? e.line : 1, 0);   /* an .xlsx header may be lower */
+	/* the file is there and its header lacks the column: the file or the
+	 * descriptor has a problem (exit 4), whichever sheet or format */
+	if (e.code == KERR_NOTFOUND)
+		e.code = KERR_SCHEMA;
 	return add_err(errs, &e);
 }
 
