@@ -29,7 +29,7 @@ static void panel_keys(void **state)
 	assert_null(decisions_get(&d, "A", "1", 1));
 	assert_string_equal(decisions_get(&d, "B", "1", 1), "afstand");
 	assert_null(decisions_get(&d, "B", "2", 1));
-	assert_int_equal(decisions_unused(&d), 1);      /* A/2 */
+	assert_int_equal(decisions_unused(&d, NULL, 0), 1);      /* A/2 */
 	assert_int_equal(decisions_ambiguous(&d, ids, 4), 0);
 	decisions_release(&d);
 }
@@ -49,7 +49,7 @@ static void waveless(void **state)
 	assert_string_equal(decisions_get(&d, "B", "7", 1), "andet");
 	assert_int_equal(decisions_ambiguous(&d, ids, 4), 1);
 	assert_string_equal(ids[0], "7");
-	assert_int_equal(decisions_unused(&d), 1);      /* 8 */
+	assert_int_equal(decisions_unused(&d, NULL, 0), 1);      /* 8 */
 	decisions_release(&d);
 }
 
