@@ -300,16 +300,22 @@ struct in_use {
 	size_t nfrom;
 };
 
-/* Did version `v` of the codebook have category `cat`? */
+/* Did codebook `cb` have category or net `id`? */
+static int cb_has(const struct codebook *cb, const char *id)
+{
+	return codebook_find(cb, id) >= 0 || codebook_find_net(cb, id) >= 0;
+}
+
+/* Did version `v` of the codebook have category (or net) `cat`? */
 static int version_has(const struct in_use *u, const char *v, const char *cat)
 {
 	size_t i;
 
 	if (!strcmp(v, u->c->to->version))
-		return codebook_find(u->c->to, cat) >= 0;
+		return cb_has(u->c->to, cat);
 	for (i = 0; i < u->nfrom; i++)
 		if (!strcmp(u->from[i]->version, v))
-			return codebook_find(u->from[i], cat) >= 0;
+			return cb_has(u->from[i], cat);
 	/* a version we have no file for: it had what its decisions used */
 	for (i = 0; i < u->p->nfates; i++)
 		if (!strcmp(u->p->fates[i].version, v) && !strcmp(u->p->fates[i].id, cat))
@@ -354,7 +360,8 @@ int migration_counts(const struct migration *c, const struct migrate_plan *p,
 	}
 	if (rc)
 		rc = kerr_set(e, KERR_NOMEM, "out of memory");
-	/* "before" lists old ids with the labels the --from versions give */
+	/* "before" lists old ids with the labels the --from versions give, and
+	 * the last one's nets (a net's count before, as diff shows it) */
 	if (!rc)
 		rc = effect_tally_new(NULL, c->question, (const char *const *)bids, nb,
 			nfrom ? from[nfrom - 1] : c->to, &tb, e);

@@ -142,3 +142,48 @@ PY
 
 study $ROOT/corpora/panel/heldout $ROOT/corpora/panel/codebook-v2.json
 study $ROOT/corpora/panel/heldout2 $ROOT/corpora/panel/heldout2/codebook-v2.json
+
+# A net of the old version has a count before the migration, as diff shows
+# one: migrate's "before" column counts the coders' version-1 decisions on
+# its members (it showed "-", no such category, beside diff's count).
+H=$ROOT/corpora/panel/heldout
+mkdir -p nets && cd nets || fail "nets: mkdir"
+python3 - $ROOT/corpora/panel/codebook.json $ROOT/corpora/panel/codebook-v2.json <<'PY' || fail "nets: writing the codebooks"
+import json, sys
+for path, out, members in ((sys.argv[1], "v1.json", ["kontakt", "opfoelgning", "it"]),
+                           (sys.argv[2], "v2.json", ["relation", "it"])):
+    c = json.load(open(path))
+    c["nets"] = [{"id": "forbindelse", "label": "Forbindelse"}]
+    for cat in c["categories"]:
+        if cat["id"] in members:
+            cat["net"] = "forbindelse"
+    json.dump(c, open(out, "w"), ensure_ascii=False)
+PY
+$K review --import $H/gold-v1.csv --coder gold --db p.db $H 2>err || { cat err; fail "nets: import v1"; }
+$K migrate --dry-run --db p.db --from v1.json --to v2.json >mig.txt 2>err
+awk '$1 == "forbindelse" { print $2 ";" $3 ";" $4 }' mig.txt | sort >before.txt
+python3 - $H >want.txt <<'PY' || fail "nets: reading the gold"
+import csv, json, os, sys
+H = sys.argv[1]
+corpus = json.load(open(os.path.join(H, "corpus.json")))
+q, col = corpus["questions"][0], corpus["columns"]
+role_of = {v: r["name"] for r in corpus["roles"] for v in r["values"]}
+gold = {(r["id"], r["wave"]): set(r["codes"].split(";"))
+        for r in csv.DictReader(open(os.path.join(H, "gold-v1.csv")))}
+cells = {}
+for r in csv.DictReader(open(os.path.join(H, corpus["survey"]), encoding="utf-8-sig"), delimiter=";"):
+    if not r[q["column"]].strip():
+        continue
+    codes = gold[(r[col["id"]], r[col["wave"]])]
+    if codes == {"ingen_svar"}:
+        continue
+    key = (r[col["wave"]], role_of[r[col["role"]]])
+    x, y = cells.get(key, (0, 0))
+    cells[key] = (x + bool(codes & {"kontakt", "opfoelgning", "it"}), y + 1)
+for (w, r), (x, y) in sorted(cells.items()):
+    print("%s;%s;%d/%d" % (w, r, x, y))
+PY
+[ -s before.txt ] || { cat err; fail "nets: the net is not in migrate's table"; }
+diff want.txt before.txt || fail "nets: migrate's before column for a net of the old version is not the coders' count"
+echo "REPORT panel-migrate nets: $(wc -l <before.txt) cells of an old net counted before the migration, as the coders decided"
+cd "$TMP"
