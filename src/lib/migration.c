@@ -115,6 +115,7 @@ void migration_release(struct migration *c)
 		free(x->suggested);
 		free(x->recoded);
 		free(x->evidence);
+		free(x->interim);
 	}
 	free(c->a);
 	c->a = NULL;
@@ -199,7 +200,36 @@ const char *migration_after(const struct migration *c, const struct migration_an
 		*reviewed = 1;
 		return x->moved->item.codes;
 	}
+	if (x->moved && x->interim)
+		return x->interim;
 	return x->recoded ? x->recoded : x->suggested;
+}
+
+int migration_interim(struct migration *c, size_t *unsettled, struct kerr *e)
+{
+	struct buf b = BUF_INIT;
+	size_t i, k;
+	int rc = 0;
+
+	*unsettled = 0;
+	for (i = 0; i < c->n && !rc; i++) {
+		struct migration_answer *x = &c->a[i];
+		const struct migrate_item *it = x->moved ? &x->moved->item : NULL;
+
+		if (!it || it->status != MIGRATE_REVIEW
+		    || (x->final_version && !strcmp(x->final_version, c->to->version)))
+			continue;
+		free(x->interim);
+		x->interim = NULL;
+		k = 0;
+		if (migrate_interim(it->carried, it->split, it->added,
+				x->recoded ? x->recoded : x->suggested, &b, &k)
+		    || !(x->interim = strdup(b.data)))
+			rc = kerr_set(e, KERR_NOMEM, "out of memory");
+		*unsettled += k > 0;
+	}
+	buf_release(&b);
+	return rc;
 }
 
 static int add_ids(const char *codes, const struct codebook *cb, char ***ids, size_t *n);

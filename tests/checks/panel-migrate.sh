@@ -77,6 +77,46 @@ PY
 	cells <interim.csv >interim.txt
 	diff after.txt interim.txt || fail "$name: migrate's after column differs from tally --db"
 	grep -q "moved the project to .*$(basename $V2), which is used" err || { cat err; fail "$name: no message on the version used"; }
+	# a flagged answer keeps the coder's codes wherever version 2 left them
+	#   alone: every category version 2 did not split, add or narrow (andet)
+	#   counts exactly the version-1 decisions carried to it, flagged or not;
+	#   the rules settle only a split category's parts (issue: R051's
+	#   hjaelpemidler;sundhed gained the rules' dialog_ag)
+	python3 - "$H" "$V2" interim.txt >carried.txt <<'PY' || { cat carried.txt; fail "$name: a flagged answer does not keep the coder's codes on categories version 2 left alone"; }
+import csv, json, os, sys
+H, v2p = sys.argv[1], sys.argv[2]
+corpus = json.load(open(os.path.join(H, "corpus.json")))
+q = corpus["questions"][0]
+v1 = json.load(open(os.path.join(H, q["codebook"])))
+v2 = json.load(open(v2p))
+v1ids = {c["id"] for c in v1["categories"]}
+succ = {}
+for c in v2["categories"]:
+    for old in c.get("replaces", []):
+        succ.setdefault(old, []).append(c["id"])
+mapped = {i: succ.get(i, [i] if i in {c["id"] for c in v2["categories"]} else []) for i in v1ids}
+parts = {n for ns in succ.values() if len(ns) > 1 for n in ns}
+added = {c["id"] for c in v2["categories"] if not c.get("replaces") and c["id"] not in v1ids}
+plain = {c["id"] for c in v2["categories"]} - parts - added - {"andet"}
+role_of = {v: r["name"] for r in corpus["roles"] for v in r["values"]}
+col = corpus["columns"]
+gold = {(r["id"], r["wave"]): r["codes"] for r in csv.DictReader(open(os.path.join(H, "gold-v1.csv")))}
+want = {}
+for r in csv.DictReader(open(os.path.join(H, corpus["survey"]), encoding="utf-8-sig"), delimiter=";"):
+    if not r[q["column"]].strip():
+        continue
+    codes = gold[(r[col["id"]], r[col["wave"]])]
+    new = {n for c in codes.split(";") if c in mapped for n in mapped[c]}
+    for c in plain:
+        key = (r[col["wave"]], role_of[r[col["role"]]], c)
+        want[key] = want.get(key, 0) + (c in new)
+got = {tuple(l.split(";")[:3]): int(l.split(";")[3]) for l in open(sys.argv[3]).read().split()}
+bad = [k for k in want if got.get(k) != want[k]]
+for k in bad:
+    print("%s %s %s: %s, the coders' carried codes give %d" % (k + (got.get(k), want[k])))
+print("checked", len(want), "cells of", len(plain), "categories")
+sys.exit(1 if bad or not want else 0)
+PY
 	grep -qi "unknown category" err && fail "$name: unknown categories after migrate"
 
 	# a learned model must not learn version 2's andet from version-1 andet
