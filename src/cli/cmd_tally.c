@@ -28,6 +28,7 @@
 #include "engine.h"
 #include "export.h"
 #include "error.h"
+#include "migrate.h"
 #include "pii.h"
 #include "report.h"
 #include "project.h"
@@ -238,6 +239,7 @@ struct run {
 	size_t by_col;
 	unsigned mask;          /* --mask: PII kinds replaced in the values shown */
 	struct buf masked;
+	struct buf rules, interim;  /* a flagged decision's count after migrate */
 	int has_wave, has_role;
 	struct kerr_list dups;  /* respondents twice in a wave (survey.h's check) */
 	size_t ndups;
@@ -546,8 +548,7 @@ static int load_db(struct run *r)
 		struct question *q = &r->q[i];
 		struct decisions_db_info d;
 
-		rc = decisions_load_db(&q->dec, s, q->id, q->cb->id, q->cb->version,
-				       q->cb_path.data, &d, &e);
+		rc = decisions_load_db(&q->dec, s, q->id, q->cb, q->cb_path.data, &d, &e);
 		if (!rc && d.disputed)
 			r->status = EXIT_PROBLEMS;
 		if (report_versions(r, q, &d) && !rc)
@@ -555,7 +556,8 @@ static int load_db(struct run *r)
 		if (!rc && d.awaiting) {
 			cli_warn("%s: %zu decision%s on \"%s\" made under an earlier version await%s "
 				 "review after 'koder migrate' (its --review-list); meanwhile %s "
-				 "counted with version %s's rules", r->db, d.awaiting,
+				 "counted with the coder's codes that version %s kept, and with its "
+				 "rules only for the categories it split or added", r->db, d.awaiting,
 				 d.awaiting == 1 ? "" : "s", q->id, d.awaiting == 1 ? "s" : "",
 				 d.awaiting == 1 ? "its answer is" : "their answers are", d.migrated);
 			r->status = EXIT_PROBLEMS;
@@ -746,17 +748,31 @@ static void report_unknowns(struct run *r, struct dim *d, const char *name)
 
 /* ---- the pass over the survey -------------------------------------------- */
 
+/* The engine could not code an answer: a too long one is reported and
+ * counted as coded so far (0), anything else stops the run. */
+static int code_error(struct run *r, const struct survey_row *row, struct kerr *e)
+{
+	kerr_at(e, survey_file(r->sv), row->line, 0);
+	if (e->code != KERR_LIMIT)
+		return cli_error(e);
+	cli_error(e);
+	r->status = EXIT_PROBLEMS;
+	return 0;
+}
+
 static int code_answer(struct run *r, struct question *q, const struct survey_row *row,
 		       const char *wave, enum tally_kind *kind, int *reviewed)
 {
-	const char *text = row->answer[q->col], *codes = NULL;
+	const char *text = row->answer[q->col], *codes = NULL, *split = NULL, *added = NULL;
 	size_t len = row->answer_len[q->col], i;
 	struct kerr e;
+	int rc;
 
 	kerr_clear(&e);
 	*reviewed = 0;
 	if (q->dec.loaded)
-		codes = decisions_get(&q->dec, wave, row->respondent, row->respondent_len);
+		codes = decisions_find(&q->dec, wave, row->respondent, row->respondent_len,
+				       &split, &added);
 	/* A blank answer is blank whatever a decisions file says of it (often
 	 * ingen_svar): the store holds no blank answers, so --codes and --db
 	 * count it alike, and a decision cannot make it a respondent who
@@ -765,8 +781,20 @@ static int code_answer(struct run *r, struct question *q, const struct survey_ro
 		*kind = TALLY_EMPTY;
 		return 0;
 	}
-	if (codes) {
+	if (codes && split) {
+		/* flagged by 'koder migrate': the coder's codes that carry over,
+		 * the rest from the rules - as its "after" column counted it */
+		if (engine_code(q->en, text, len, &r->ans, &e) && (rc = code_error(r, row, &e)))
+			return rc;
+		buf_reset(&r->rules);
+		if (engine_codes_text(q->en, &r->ans.res, &r->rules)
+		    || migrate_interim(codes, split, added, r->rules.data, &r->interim, NULL))
+			cli_die(EXIT_SOFTWARE, "out of memory");
+		codes = r->interim.data;
+	} else if (codes) {
 		*reviewed = 1;
+	}
+	if (codes) {
 		if (tally_parse_codes(q->t, codes, q->flags, kind, &e)) {
 			kerr_at(&e, r->db ? r->db : r->codes, 0, 0);
 			snprintf(e.msg + strlen(e.msg), sizeof(e.msg) - strlen(e.msg),
@@ -777,13 +805,8 @@ static int code_answer(struct run *r, struct question *q, const struct survey_ro
 		}
 		return 0;
 	}
-	if (engine_code(q->en, text, len, &r->ans, &e)) {
-		kerr_at(&e, survey_file(r->sv), row->line, 0);
-		if (e.code != KERR_LIMIT)
-			return cli_error(&e);
-		cli_error(&e);
-		r->status = EXIT_PROBLEMS;
-	}
+	if (engine_code(q->en, text, len, &r->ans, &e) && (rc = code_error(r, row, &e)))
+		return rc;
 	memset(q->flags, 0, q->t->ncats);
 	for (i = 0; i < r->ans.res.ncats; i++)
 		if (q->cb2t[r->ans.res.cats[i]] >= 0)
@@ -1351,6 +1374,8 @@ static void release_dim(struct dim *d)
 static void release_run(struct run *r)
 {
 	buf_release(&r->masked);
+	buf_release(&r->rules);
+	buf_release(&r->interim);
 	/* the first question's engine lends its normalizer: freed last */
 	for (size_t i = r->nq; i-- > 0;) {
 		struct question *q = &r->q[i];
@@ -1406,6 +1431,8 @@ int cmd_tally_run(int argc, char **argv, int export_mode)
 	buf_init(&r.path, 0);
 	buf_init(&r.stored_corpus, 0);
 	buf_init(&r.masked, 0);
+	buf_init(&r.rules, 0);
+	buf_init(&r.interim, 0);
 	engine_answer_init(&r.ans);
 	rc = parse_args(&r, argc, argv);
 	if (rc < 0)

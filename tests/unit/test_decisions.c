@@ -35,6 +35,29 @@ static void panel_keys(void **state)
 	decisions_release(&d);
 }
 
+/* A decision migrate flagged: its carried codes, and the parts the rules
+ * settle; an ordinary one beside it has none. */
+static void interim(void **state)
+{
+	struct decisions d;
+	const char *split = "x", *added = "x", *ids[2];
+
+	(void)state;
+	assert_int_equal(decisions_init(&d), 0);
+	assert_int_equal(decisions_add_interim(&d, "A", "1", "hjaelpemidler", "psykisk;fysisk",
+		"regler"), 0);
+	assert_int_equal(decisions_add(&d, "A", "2", "tid"), 0);
+	assert_string_equal(decisions_find(&d, "A", "1", 1, &split, &added), "hjaelpemidler");
+	assert_string_equal(split, "psykisk;fysisk");
+	assert_string_equal(added, "regler");
+	assert_string_equal(decisions_find(&d, "A", "2", 1, &split, &added), "tid");
+	assert_null(split);
+	assert_null(added);
+	assert_null(decisions_find(&d, "B", "1", 1, &split, &added));
+	assert_int_equal(decisions_unused(&d, ids, 2), 0);
+	decisions_release(&d);
+}
+
 static void waveless(void **state)
 {
 	struct decisions d;
@@ -99,6 +122,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(panel_keys),
+		cmocka_unit_test(interim),
 		cmocka_unit_test(waveless),
 		cmocka_unit_test(codes_file),
 	};
