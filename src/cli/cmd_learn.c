@@ -7,6 +7,7 @@
 #include "cli.h"
 #include "cmd.h"
 #include "codebook.h"
+#include "corpus.h"
 #include "engine.h"
 #include "error.h"
 #include "gold.h"
@@ -356,7 +357,13 @@ int cmd_learn(int argc, char **argv)
 		}
 	}
 	if (!rc && gold) {
-		gold_read(gold, "text", "codes", survey, id_col, answer_col, one_gold, &c, &errs);
+		struct corpus sc;
+
+		memset(&sc, 0, sizeof sc);
+		if (survey)
+			cmd_survey_corpus(&sc, survey, answer_col, id_col, NULL, NULL);
+		gold_read(gold, "text", "codes", survey ? &sc : NULL, NULL, one_gold, &c, &errs);
+		corpus_release(&sc);
 		if (errs.n) {
 			status = cli_errors(&errs);
 			goto done;

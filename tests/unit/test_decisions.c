@@ -29,7 +29,8 @@ static void panel_keys(void **state)
 	assert_null(decisions_get(&d, "A", "1", 1));
 	assert_string_equal(decisions_get(&d, "B", "1", 1), "afstand");
 	assert_null(decisions_get(&d, "B", "2", 1));
-	assert_int_equal(decisions_unused(&d), 1);      /* A/2 */
+	assert_int_equal(decisions_unused(&d, ids, 4), 1);      /* A/2 */
+	assert_string_equal(ids[0], "2");
 	assert_int_equal(decisions_ambiguous(&d, ids, 4), 0);
 	decisions_release(&d);
 }
@@ -49,7 +50,8 @@ static void waveless(void **state)
 	assert_string_equal(decisions_get(&d, "B", "7", 1), "andet");
 	assert_int_equal(decisions_ambiguous(&d, ids, 4), 1);
 	assert_string_equal(ids[0], "7");
-	assert_int_equal(decisions_unused(&d), 1);      /* 8 */
+	assert_int_equal(decisions_unused(&d, ids, 4), 1);      /* 8 */
+	assert_string_equal(ids[0], "8");
 	decisions_release(&d);
 }
 
@@ -80,7 +82,9 @@ static void codes_file(void **state)
 	fclose(fp);
 	assert_int_equal(decisions_init(&d), 0);
 	assert_int_equal(decisions_load_codes(&d, p, &e), KERR_SCHEMA);
-	assert_string_equal(e.msg, "respondent \"1\" has codes twice: on line 2 and on line 4");
+	assert_string_equal(e.msg, "respondent \"1\" has codes twice: on line 2 and on line 4; "
+			    "if they are answers from different waves, add a 'wave' column saying "
+			    "which wave each row is for (id,wave,codes)");
 	assert_int_equal(e.line, 4);
 	decisions_release(&d);
 
