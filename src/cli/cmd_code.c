@@ -462,8 +462,8 @@ static int open_corpus(struct corpus *cp, struct cmd_source *src, const char *sh
 		*cbname = cbpath->data;
 	}
 	if (!*cbname)
-		return cli_misuse(&usage, "question %s names no codebook: give --codebook CB",
-				  q->id ? q->id : q->column);
+		return cli_misuse(&usage, "no codebook for '%s': corpus %s names none for it; "
+				  "give --codebook CB", q->column, cp->name ? cp->name : cp->dir);
 	so.sheet = sheet;
 	so.question = q->id ? q->id : q->column;
 	so.no_dup_check = 1;
