@@ -4,7 +4,8 @@
 # must match each row by wave and id - from the corpus descriptor, and from
 # --survey with --wave - and its "gold" column must be the categories the
 # gold file gives the answered rows, counted here in Python, not by koder.
-# A gold file without a wave column is refused, saying to add one.  code
+# A gold file without a wave column is refused, saying to add one; learn
+# reads the gold through the corpus too.  code
 # takes the corpus as tally does, and what it writes, read back as gold,
 # scores every answer right.  The same on the panel as a wide export (one
 # row per staff member, each wave's answer in a column of its own).
@@ -61,6 +62,12 @@ $K score --codebook "$P/codebook.json" --gold "$P/gold-all.csv" --survey "$P/sur
 rc=$?
 [ $rc -eq 4 ] && grep -q "the survey has no wave column: give its wave column with --wave COL" err ||
 	{ cat err; fail "gold with a wave column, survey without: exit $rc"; }
+
+# learn reads the same gold through the corpus: every row of it, by wave and id
+n=$(($(wc -l <"$P/gold-all.csv") - 1))
+$K learn --gold "$P/gold-all.csv" --survey "$P" --codebook "$P/codebook.json" >learn.txt 2>err ||
+	{ cat err; fail "learn --survey CORPUS"; }
+grep -q "from $n reviewed answers" learn.txt || { head -2 learn.txt; fail "learn: not $n answers"; }
 
 # 4. koder code CORPUS: the descriptor's codebook and columns, the same codes
 # as with the options named, and its output read back as gold scores all right
