@@ -1321,11 +1321,10 @@ static int survey_from_store(struct run *r)
 static int load_corpus(struct run *r)
 {
 	const char *a = r->survey_arg;
-	size_t n = strlen(a);
 	struct stat st;
 	int rc;
 
-	if ((stat(a, &st) == 0 && S_ISDIR(st.st_mode)) || (n > 5 && !strcmp(a + n - 5, ".json"))) {
+	if (cmd_is_corpus(a)) {
 		struct kerr_list errs = KERR_LIST_INIT;
 
 		rc = corpus_load(&r->corpus, a, &errs);

@@ -217,9 +217,13 @@ int decisions_load_codes(struct decisions *d, const char *path, struct kerr *e)
 		buf_reset(&key);
 		buf_addf(&key, "%s\x1f%s", wave, row.field[ci]);
 		if (strtab_get(&seen, key.data, key.len, &first)) {
+			/* without a wave column the usual cause is a panel: the
+			 * same id answering in several waves */
 			rc = kerr_set(e, KERR_SCHEMA, "respondent \"%s\"%s%s has codes twice: on "
-				      "line %u and on line %ld", row.field[ci], *wave ? " in wave " : "",
-				      wave, first, row.line);
+				      "line %u and on line %ld%s", row.field[ci], *wave ? " in wave " : "",
+				      wave, first, row.line, has_wave ? "" : "; if they are answers from "
+				      "different waves, add a 'wave' column saying which wave each row "
+				      "is for (id,wave,codes)");
 			kerr_at(e, path, row.line, 0);
 			break;
 		}

@@ -105,7 +105,9 @@ static void codes_file(void **state)
 	fclose(fp);
 	assert_int_equal(decisions_init(&d), 0);
 	assert_int_equal(decisions_load_codes(&d, p, &e), KERR_SCHEMA);
-	assert_string_equal(e.msg, "respondent \"1\" has codes twice: on line 2 and on line 4");
+	assert_string_equal(e.msg, "respondent \"1\" has codes twice: on line 2 and on line 4; "
+			    "if they are answers from different waves, add a 'wave' column saying "
+			    "which wave each row is for (id,wave,codes)");
 	assert_int_equal(e.line, 4);
 	decisions_release(&d);
 
