@@ -22,7 +22,7 @@ SAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-r
 # pkg-config name -> Debian package that provides it
 PC_PKGS  = libpcre2-8:libpcre2-dev icu-uc:libicu-dev icu-i18n:libicu-dev \
            libcjson:libcjson-dev hunspell:libhunspell-dev sqlite3:libsqlite3-dev \
-           xlsxwriter:libxlsxwriter-dev libxml-2.0:libxml2-dev
+           xlsxwriter:libxlsxwriter-dev libxml-2.0:libxml2-dev freexl:libfreexl-dev
 # The web review (koder serve): HTTP server and TLS.
 PC_PKGS += libmicrohttpd:libmicrohttpd-dev
 PC_PKGS += gnutls:libgnutls28-dev
@@ -30,7 +30,7 @@ TEST_PC  = cmocka:libcmocka-dev
 DEB_PKGS = build-essential pkg-config libpcre2-dev libicu-dev libcjson-dev \
            libhunspell-dev hunspell-da libsqlite3-dev libxlsxwriter-dev \
            libcmocka-dev tmux valgrind clang libclang-rt-14-dev libxml2-dev libxml2-utils \
-           python3 librsvg2-bin
+           python3 librsvg2-bin libfreexl-dev python3-xlwt
 # For survey files (SPSS/Stata/xlsx), statistics, Danish stemming, training,
 # the web review and its browser tests, and the Danish prose the normalizer's
 # models are built from.

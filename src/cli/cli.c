@@ -129,6 +129,24 @@ int cli_misuse(const struct cli_usage *u, const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
+size_t cli_width(const char *s, size_t n)
+{
+	size_t i, w = 0;
+
+	for (i = 0; i < n; i++)
+		w += ((unsigned char)s[i] & 0xC0) != 0x80;
+	return w;
+}
+
+void cli_put_padded(const char *s, size_t width)
+{
+	size_t w = cli_width(s, strlen(s));
+
+	fputs(s, stdout);
+	for (; w < width; w++)
+		putchar(' ');
+}
+
 void cli_warn(const char *fmt, ...)
 {
 	va_list ap;

@@ -57,6 +57,13 @@ int cli_help(const struct cli_usage *u);
 int cli_misuse(const struct cli_usage *u, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* Columns s[0..n) takes on a terminal: its characters, not its bytes (æ is
+ * two bytes and one column). */
+size_t cli_width(const char *s, size_t n);
+/* Print s on stdout left-aligned in `width` columns (cli_width), as
+ * printf's %-*s would for ASCII. */
+void cli_put_padded(const char *s, size_t width);
+
 /* "koder: <message>" on stderr. */
 void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Print an error record as "koder: <file:line:col: path: msg>" on stderr and

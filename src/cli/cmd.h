@@ -9,6 +9,9 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "buf.h"
+#include "gold.h"
+
 int cmd_normalize(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_code(int argc, char **argv);
@@ -67,27 +70,19 @@ struct cli_usage;
 int cmd_mask_opt(const char *list, unsigned *mask, const struct cli_usage *u);
 
 /* Where score and train read coded answers: the option keys are
- * CMD_GOLD_FIRST and the seven after it; `verb` opens the --db and --gold
+ * CMD_GOLD_FIRST and the eight after it; `verb` opens the --db and --gold
  * help ("learn from", "score against"). */
 enum { CMD_GOLD_FIRST = 0x4000 };
 #define CMD_GOLD_OPTS(verb) \
 	{ CMD_GOLD_FIRST, "db", "PATH", verb " the coders' decisions in this project store" }, \
-	{ CMD_GOLD_FIRST + 1, "question", "ID", "with --db: the question (default: the codebook's id)" }, \
+	{ CMD_GOLD_FIRST + 1, "question", "ID", "the corpus question (default: its only one); with --db the store's (default: the codebook's id)" }, \
 	{ CMD_GOLD_FIRST + 2, "gold", "FILE", verb " a CSV of coded answers (may be repeated)" }, \
 	{ CMD_GOLD_FIRST + 3, "text", "COL", "the answer column of --gold files (default: text)" }, \
 	{ CMD_GOLD_FIRST + 4, "codes", "COL", "the codes column of --gold files (default: codes)" }, \
-	{ CMD_GOLD_FIRST + 5, "survey", "FILE", "the survey with the answers of --gold files of id,codes rows" }, \
-	{ CMD_GOLD_FIRST + 6, "id", "COL", "with --survey: its respondent id column" }, \
-	{ CMD_GOLD_FIRST + 7, "answer", "COL", "with --survey: its answer column" }
-struct gold_source;
-/* Take option c (from CMD_GOLD_OPTS) into src, whose files array is
- * grown here (the caller frees src->files).  Returns 1 when c was one of
- * them, else 0. */
-int cmd_gold_opt(int c, struct gold_source *src);
-/* The misuse of the gold options after parsing, or NULL: no codebook, no
- * source, or --survey without its columns ("what" completes "X what?"). */
-const char *cmd_gold_misuse(const struct gold_source *src, const char *cbname,
-	const char *what);
+	{ CMD_GOLD_FIRST + 5, "survey", "FILE", "the survey (or its corpus) with the answers of --gold files of id,codes rows" }, \
+	{ CMD_GOLD_FIRST + 6, "id", "COL", "the survey's respondent id column" }, \
+	{ CMD_GOLD_FIRST + 7, "answer", "COL", "the survey's answer column" }, \
+	{ CMD_GOLD_FIRST + 8, "wave", "COL", "the survey's wave column: a panel's id,wave,codes rows are matched by wave and id" }
 
 int cmd_tally(int argc, char **argv);
 /* tally's survey pass, as tally (export_mode 0) or as export (1). */
@@ -114,6 +109,43 @@ struct cmd_source {
 };
 struct corpus;
 int cmd_load_source(struct cmd_source *src, struct corpus *c, const struct cli_usage *u);
+/* 1 when `arg` names a corpus descriptor (a directory or a .json file)
+ * rather than a survey file: tally's, code's and score's operand. */
+int cmd_is_corpus(const char *arg);
+/* Describe a survey file given without a descriptor by its column flags
+ * (id, wave, role may be NULL; text becomes its one question) into `c`,
+ * which the caller releases with corpus_release.  Dies when out of memory. */
+void cmd_survey_corpus(struct corpus *c, const char *file, const char *text, const char *id,
+	const char *wave, const char *role);
+/* The question of corpus `c` a command of one question works on: `key` (an
+ * id or column), else the only one.  NULL after printing the misuse (the
+ * question is not there, or which of several?), *status then set. */
+struct corpus_question;
+const struct corpus_question *cmd_one_question(const struct corpus *c, const char *key,
+	const struct cli_usage *u, int *status);
+
+/* The coded answers a command was given: the --gold files and the store
+ * (src), and the survey that id,codes files take their answers from:
+ * --survey FILE with its columns, or a corpus descriptor (the command's
+ * CORPUS operand, or --survey DIR|corpus.json), whose question may also
+ * bring the codebook and the gold file. */
+struct cmd_gold {
+	struct gold_source src;
+	struct cmd_source survey;    /* source: --survey or CORPUS; text: --answer */
+	struct corpus *corpus;       /* owned (cmd_gold_release) */
+	const char *codebook;        /* --codebook, else the corpus question's */
+	struct buf cbpath, goldpath; /* the corpus question's codebook and gold */
+};
+/* Take option c (from CMD_GOLD_OPTS) into g.  Returns 1 when c was one of
+ * them, else 0. */
+int cmd_gold_opt(int c, struct cmd_gold *g);
+/* After parsing (g->codebook from --codebook, g->survey.source from the
+ * operand): load the corpus or describe the --survey file, pick the
+ * question, and fill in the codebook, gold file and survey the options
+ * left out.  `what` completes "X what?".  Returns an exit status (0 =
+ * ready); release g either way. */
+int cmd_gold_setup(struct cmd_gold *g, const char *what, const struct cli_usage *u);
+void cmd_gold_release(struct cmd_gold *g);
 /* --codebook: a file (made absolute, since a descriptor's directory is not
  * the user's), or the id of a shipped codebook; the caller frees it. */
 char *cmd_codebook_arg(const char *arg);

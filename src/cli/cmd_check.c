@@ -15,6 +15,7 @@
 #include "rules.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 enum { OPT_NO_REPAIR = 256 };
@@ -209,24 +210,30 @@ int cmd_check(int argc, char **argv)
 {
 	struct cli_parser p;
 	struct check c;
-	int opt, quiet = 0;
+	const char *operand, **files = xcalloc((size_t)argc + 1, sizeof(*files));
+	int opt, quiet = 0, nfiles = 0, rest = 0;
 
 	memset(&c, 0, sizeof c);
 	c.repair = 1;
 	cli_parser_init(&p, opts);
-	while ((opt = cli_next(&p, argc, argv)) != -1) {
+	/* options may follow the codebooks too ("koder check cb.json -q") */
+	while ((opt = cmd_next_or_operand(&p, argc, argv, &rest, &operand)) != -1) {
 		switch (opt) {
+		case 0: files[nfiles++] = operand; break;
 		case OPT_NO_REPAIR: c.repair = 0; break;
 		case 'q': quiet = 1; break;
-		case 'h': return cli_help(&usage);
-		default: return cli_misuse(&usage, NULL);
+		case 'h': free(files); return cli_help(&usage);
+		default: free(files); return cli_misuse(&usage, NULL);
 		}
 	}
-	if (optind >= argc)
+	if (!nfiles) {
+		free(files);
 		return cli_misuse(&usage, "name at least one codebook to check");
+	}
 	engine_answer_init(&c.ans);
-	for (; optind < argc; optind++)
-		check_one(&c, argv[optind], quiet);
+	for (int i = 0; i < nfiles; i++)
+		check_one(&c, files[i], quiet);
+	free(files);
 	engine_answer_release(&c.ans);
 	normalizer_free(c.n);
 	return c.status;

@@ -23,13 +23,15 @@
 #include <string.h>
 
 enum { OPT_CODEBOOK = 256, OPT_TEXT, OPT_ID, OPT_WAVE, OPT_ROLE, OPT_FORMAT, OPT_NO_REPAIR, OPT_NO_MODEL, OPT_MODEL, OPT_EXPLAIN,
-	OPT_MASK, OPT_MASK_KINDS, OPT_SHEET };
+	OPT_MASK, OPT_MASK_KINDS, OPT_SHEET, OPT_QUESTION };
 
 static const struct cli_opt opts[] = {
-	{ OPT_CODEBOOK, "codebook", "CB", "codebook JSON file, or a shipped name (sof-barrierer)" },
-	{ OPT_TEXT, "text", "COL", "column holding the answers (required)" },
+	{ OPT_CODEBOOK, "codebook", "CB", "codebook JSON file, or a shipped name (sof-barrierer); "
+	  "default with a CORPUS: its question's" },
+	{ OPT_TEXT, "text", "COL", "column holding the answers (required without a CORPUS)" },
+	{ OPT_QUESTION, "question", "ID", "with a CORPUS of several questions: the one to code" },
 	{ OPT_ID, "id", "COL", "column with the respondent id (default: the row number)" },
-	{ OPT_SHEET, "sheet", "NAME", "survey in .xlsx: read this sheet (default: the first)" },
+	{ OPT_SHEET, "sheet", "NAME", "survey in .xlsx or .xls: read this sheet (default: the first)" },
 	{ OPT_WAVE, "wave", "COL", "column with the wave, copied to the output" },
 	{ OPT_ROLE, "role", "COL", "column with the role, copied to the output" },
 	{ OPT_FORMAT, "format", "FMT", "csv (default) or jsonl" },
@@ -45,17 +47,25 @@ static const struct cli_opt opts[] = {
 };
 
 static const struct cli_usage usage = {
-	"koder code --codebook CB --text COL [--id COL] [--wave COL] [--role COL] [OPTION]... [SURVEY.csv]",
+	"koder code --codebook CB --text COL [--id COL] [--wave COL] [--role COL] [OPTION]... [SURVEY.csv]\n"
+	"koder code [--question ID] [OPTION]... CORPUS_DIR | CORPUS.json",
 	"Suggest codebook categories for every answer in a survey export.",
 	opts,
 	"SURVEY.csv is read with its header row (separator , ; or tab and the\n"
 	"encoding are detected); '-' or no file reads standard input.  Column names\n"
 	"are matched without regard to case.  Each answer is repaired (fgrste ->\n"
 	"første), then coded with the codebook's rules.\n\n"
+	"A corpus directory or corpus.json (docs/corpus-format.md) names the survey\n"
+	"(one file or several, long or wide), its id, wave and role columns, and\n"
+	"each question's column and codebook: then --question picks the question\n"
+	"when it has several, and the options given override the descriptor's.\n"
+	"The wave and role columns are then written as the descriptor names them\n"
+	"(Nulpunkt, Leder), so the output, with its codes edited, is a panel's\n"
+	"id,wave,codes gold file for 'koder score'.\n\n"
 	"CSV output (comma-separated, UTF-8, quoted where needed), one row per answer:\n"
 	"  id        the --id column, or the row number (1 = first answer)\n"
-	"  wave      the --wave column (only with --wave)\n"
-	"  role      the --role column (only with --role)\n"
+	"  wave      the --wave column (only with --wave, or a corpus with waves)\n"
+	"  role      the --role column (only with --role, or a corpus with roles)\n"
 	"  codes     category ids joined by ';'; ingen_svar for a blank or\n"
 	"            non-substantive answer; andet when nothing else fits\n"
 	"  status    coded, ingen_svar, andet (nothing else matched) or uncoded\n"
@@ -73,11 +83,12 @@ static const struct cli_usage usage = {
 	"the matched words and the evidence text, and in the id, wave and role\n"
 	"columns (an id can be a CPR number).  The offsets keep pointing into\n"
 	"the answer as written, not into the masked text.\n\n"
-	"Example:\n"
-	"  koder code --codebook sof-barrierer --text \"Barrierer\" --id Respondent-ID survey.csv\n\n"
+	"Examples:\n"
+	"  koder code --codebook sof-barrierer --text \"Barrierer\" --id Respondent-ID survey.csv\n"
+	"  koder code corpora/panel -o panel-codes.csv\n\n"
 	"Exit status: 0 ok, 1 done but some rows were skipped (wrong number of\n"
-	"fields), 2 wrong usage, 3 a file or column is missing, 4 the codebook or\n"
-	"survey is malformed, 5 the output could not be written, 7 a pattern\n"
+	"fields), 2 wrong usage, 3 a file is missing, 4 the codebook or survey is\n"
+	"malformed or lacks a column, 5 the output could not be written, 7 a pattern\n"
 	"backtracks too much (the message names it), 8 out of memory.\n"
 };
 
@@ -95,6 +106,7 @@ struct coder {
 	struct buf codes, ev, pats, words;   /* write_csv's columns, reused */
 	struct buf line;                     /* ... and its row, written at once */
 	FILE *out;
+	int groups;             /* write the descriptor's wave and role names */
 	size_t counts[4];   /* coded, ingen_svar, andet, uncoded */
 };
 
@@ -385,8 +397,10 @@ static int code_stream(struct coder *c, struct survey *sv, int has_wave, int has
 		/* with --mask every column written goes through pii_cell: an id
 		 * column can hold a CPR number */
 		id = pii_cell(row.respondent, c->mask, &c->cellmask[0], &e);
-		wave = pii_cell(has_wave ? row.wave_value : NULL, c->mask, &c->cellmask[1], &e);
-		role = pii_cell(has_role ? row.role_value : NULL, c->mask, &c->cellmask[2], &e);
+		wave = pii_cell(!has_wave ? NULL : c->groups ? row.wave : row.wave_value, c->mask,
+				&c->cellmask[1], &e);
+		role = pii_cell(!has_role ? NULL : c->groups ? row.role : row.role_value, c->mask,
+				&c->cellmask[2], &e);
 		c->counts[status_of(&c->ans.res)]++;
 		if (!id || (has_wave && !wave) || (has_role && !role))
 			rc = KERR_NOMEM;
@@ -419,12 +433,42 @@ static int open_survey(struct corpus *cp, const char *file, const char *names[4]
 	so.sheet = sheet;
 	so.no_id = !names[1];
 	so.no_dup_check = 1;   /* code streams: its memory does not grow */
-	if (corpus_init(cp) || corpus_set_str(&cp->id_col, names[1])
-	    || corpus_set_str(&cp->wave_col, names[2]) || corpus_set_str(&cp->role_col, names[3])
-	    || corpus_add_question(cp, names[0], names[0], NULL))
-		cli_die(EXIT_SOFTWARE, "out of memory");
+	cmd_survey_corpus(cp, NULL, names[0], names[1], names[2], names[3]);
 	if (survey_open(sv, cp, file, &so, &errs))
 		st = cli_errors(&errs);   /* every missing column at once */
+	kerr_list_release(&errs);
+	return st;
+}
+
+/* The survey of a corpus descriptor, with the options given overriding
+ * it (cmd_load_source, as words and kwic take one): its question (the only
+ * one, or --question) gives the answer column and, without --codebook, the
+ * codebook (into cbpath).  Returns 0 or the exit status. */
+static int open_corpus(struct corpus *cp, struct cmd_source *src, const char *sheet,
+		       const char **cbname, struct buf *cbpath, struct survey **sv)
+{
+	struct kerr_list errs = KERR_LIST_INIT;
+	struct survey_opts so = { 0 };
+	const struct corpus_question *q;
+	int st = 0;
+
+	src->codebook_optional = 1;    /* --codebook is code's own */
+	if ((st = cmd_load_source(src, cp, &usage)))
+		return st;
+	if (!(q = cmd_one_question(cp, src->question, &usage, &st)))
+		return st;
+	if (!*cbname && q->codebook) {
+		corpus_resolve(cp, q->codebook, cbpath);
+		*cbname = cbpath->data;
+	}
+	if (!*cbname)
+		return cli_misuse(&usage, "no codebook for '%s': corpus %s names none for it; "
+				  "give --codebook CB", q->column, cp->name ? cp->name : cp->dir);
+	so.sheet = sheet;
+	so.question = q->id ? q->id : q->column;
+	so.no_dup_check = 1;
+	if (survey_open(sv, cp, NULL, &so, &errs))
+		st = cli_errors(&errs);
 	kerr_list_release(&errs);
 	return st;
 }
@@ -433,16 +477,17 @@ int cmd_code(int argc, char **argv)
 {
 	struct cli_parser p;
 	const char *cbname = NULL, *names[4] = { NULL, NULL, NULL, NULL }, *output = NULL;
-	const char *file = "-", *sheet = NULL;
+	const char *file = "-", *sheet = NULL, *question = NULL;
 	struct engine_opts eo = { 0 };
 	struct kerr_list errs = KERR_LIST_INIT;
 	struct coder c;
 	struct outfile out = { 0 };
-	struct buf cbpath = BUF_INIT;
+	struct buf cbpath = BUF_INIT, qcb = BUF_INIT;
+	struct cmd_source src = { 0 };
 	struct corpus cp;
 	struct survey *sv = NULL;
 	struct kerr e;
-	int opt, quiet = 0, status = EXIT_OK, st, rest = 0, nfiles = 0;
+	int opt, quiet = 0, status = EXIT_OK, st, rest = 0, nfiles = 0, has_wave, has_role;
 	const char *operand;
 
 	memset(&c, 0, sizeof c);
@@ -467,6 +512,7 @@ int cmd_code(int argc, char **argv)
 			break;
 		case OPT_CODEBOOK: cbname = optarg; break;
 		case OPT_TEXT: names[0] = optarg; break;
+		case OPT_QUESTION: question = optarg; break;
 		case OPT_ID: names[1] = optarg; break;
 		case OPT_SHEET: sheet = optarg; break;
 		case OPT_WAVE: names[2] = optarg; break;
@@ -492,14 +538,34 @@ int cmd_code(int argc, char **argv)
 		default: return cli_misuse(&usage, NULL);
 		}
 	}
-	if (!cbname)
-		return cli_misuse(&usage, "--codebook is required");
-	if (!names[0])
-		return cli_misuse(&usage, "--text is required: name the column holding the answers");
+	has_wave = names[2] != NULL;
+	has_role = names[3] != NULL;
+	src.source = nfiles && cmd_is_corpus(file) ? file : NULL;
+	if (src.source) {
+		src.text = names[0];
+		src.id = names[1];
+		src.wave = names[2];
+		src.role = names[3];
+		src.question = question;
+		if ((status = open_corpus(&cp, &src, sheet, &cbname, &qcb, &sv)))
+			goto done;
+		has_wave = corpus_has_waves(&cp);
+		has_role = corpus_has_roles(&cp);
+		c.groups = 1;
+	} else if (question) {
+		return cli_misuse(&usage, "--question picks a question of a corpus: give the "
+				  "corpus directory or corpus.json, or --text COL with a survey file");
+	} else if (!cbname) {
+		return cli_misuse(&usage, "--codebook is required (or give the corpus directory "
+				  "or corpus.json that names it)");
+	} else if (!names[0]) {
+		return cli_misuse(&usage, "--text is required: name the column holding the "
+				  "answers (or give the corpus directory or corpus.json that names it)");
+	}
 	kerr_clear(&e);
 	if (codebook_resolve(cbname, &cbpath, &e)) {
-		buf_release(&cbpath);
-		return cli_error(&e);
+		status = cli_error(&e);
+		goto done;
 	}
 	if (engine_open(cbpath.data, &eo, &c.en, &errs)) {
 		st = cli_errors(&errs);
@@ -513,7 +579,7 @@ int cmd_code(int argc, char **argv)
 	c.cb = engine_codebook(c.en);
 	if (c.explain)
 		rules_set_explain(engine_rules(c.en), 1);
-	if ((st = open_survey(&cp, file, names, sheet, &sv))) {
+	if (!sv && (st = open_survey(&cp, file, names, sheet, &sv))) {
 		status = st;
 		goto done;
 	}
@@ -525,7 +591,7 @@ int cmd_code(int argc, char **argv)
 	}
 	engine_answer_init(&c.ans);
 	c.out = out.fp;
-	st = code_stream(&c, sv, names[2] != NULL, names[3] != NULL, &status);
+	st = code_stream(&c, sv, has_wave, has_role, &status);
 	engine_answer_release(&c.ans);
 	if (st) {
 		outfile_abort(&out);
@@ -555,5 +621,6 @@ done:
 	buf_release(&c.why);
 	kerr_list_release(&errs);
 	buf_release(&cbpath);
+	buf_release(&qcb);
 	return status;
 }

@@ -95,15 +95,6 @@ static void put(const char *s, size_t n)
 }
 
 /* Code points in s[0..n). */
-static size_t width_of(const char *s, size_t n)
-{
-	size_t i, w = 0;
-
-	for (i = 0; i < n; i++)
-		w += ((unsigned char)s[i] & 0xC0) != 0x80;
-	return w;
-}
-
 struct cell {
 	char *wave, *role;
 	size_t hits, answers;
@@ -176,10 +167,13 @@ static int one(void *ctx, struct cmd_answer *x)
 			s = en_ = 0;
 		}
 	}
-	printf("%-8.*s %-10s %-12s ", (int)row->respondent_len, row->respondent, row->wave,
-		row->role);
+	printf("%-8.*s ", (int)row->respondent_len, row->respondent);
+	cli_put_padded(row->wave, 10);
+	putchar(' ');
+	cli_put_padded(row->role, 12);
+	putchar(' ');
 	{
-		size_t ls = tail_start(text, s, r->width), pad = r->width - width_of(text + ls, s - ls);
+		size_t ls = tail_start(text, s, r->width), pad = r->width - cli_width(text + ls, s - ls);
 
 		for (j = 0; j < pad; j++)
 			putchar(' ');
@@ -277,8 +271,11 @@ int cmd_kwic(int argc, char **argv)
 		printf("%s'%s'%s: answers it occurs in, per wave and role\n", r.listed ? "\n" : "",
 			term, r.want_negated ? " (negated matches listed)" : "");
 		for (i = 0; i < r.k.n; i++) {
-			printf("  %-12s %-14s %6zu of %6zu  %5.1f%%\n", r.k.c[i].wave, r.k.c[i].role,
-				r.k.c[i].hits, r.k.c[i].answers,
+			fputs("  ", stdout);
+			cli_put_padded(r.k.c[i].wave, 12);
+			putchar(' ');
+			cli_put_padded(r.k.c[i].role, 14);
+			printf(" %6zu of %6zu  %5.1f%%\n", r.k.c[i].hits, r.k.c[i].answers,
 				r.k.c[i].answers ? 100.0 * r.k.c[i].hits / r.k.c[i].answers : 0.0);
 			th += r.k.c[i].hits;
 			ta += r.k.c[i].answers;

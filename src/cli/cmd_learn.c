@@ -7,6 +7,7 @@
 #include "cli.h"
 #include "cmd.h"
 #include "codebook.h"
+#include "corpus.h"
 #include "engine.h"
 #include "error.h"
 #include "gold.h"
@@ -27,7 +28,7 @@ static const struct cli_opt opts[] = {
 	{ OPT_DB, "db", "PATH", "the project store with the coders' decisions" },
 	{ OPT_GOLD, "gold", "FILE", "or: a CSV of coded answers (text,codes, or id,codes with "
 		"--survey)" },
-	{ OPT_SURVEY, "survey", "FILE", "the survey with the answers of a --gold file of id,codes rows" },
+	{ OPT_SURVEY, "survey", "FILE", "the survey (or its corpus: a panel's id,wave,codes) with the answers of a --gold file of id,codes rows" },
 	{ OPT_ID, "id", "COL", "with --survey: its respondent id column" },
 	{ OPT_ANSWER, "answer", "COL", "with --survey: its answer column" },
 	{ OPT_CODEBOOK, "codebook", "CB.json", "the codebook whose rules to improve (required)" },
@@ -321,8 +322,9 @@ int cmd_learn(int argc, char **argv)
 	}
 	if (!cbpath || !db == !gold)
 		return cli_misuse(&usage, "--codebook and one of --db or --gold are required");
-	if (survey && (!id_col || !answer_col))
-		return cli_misuse(&usage, "--survey needs --id COL and --answer COL");
+	if (survey && !cmd_is_corpus(survey) && (!id_col || !answer_col))
+		return cli_misuse(&usage, "--survey needs --id COL and --answer COL (or give the "
+				  "survey's corpus directory)");
 	if (gold && (c.question || c.nwaves))
 		return cli_misuse(&usage, "--question and --wave go with --db, not --gold");
 	if (optind != argc)
@@ -356,7 +358,26 @@ int cmd_learn(int argc, char **argv)
 		}
 	}
 	if (!rc && gold) {
-		gold_read(gold, "text", "codes", survey, id_col, answer_col, one_gold, &c, &errs);
+		struct cmd_source cs = { .source = survey, .text = answer_col, .id = id_col,
+					 .codebook_optional = 1 };
+		const struct corpus_question *q = NULL;
+		struct corpus sc;
+
+		/* a panel's id,wave,codes gold needs the survey's waves: its
+		 * corpus names them (learn's --wave picks waves of --db) */
+		memset(&sc, 0, sizeof sc);
+		if (survey && cmd_is_corpus(survey)) {
+			if (!(status = cmd_load_source(&cs, &sc, &usage)))
+				q = cmd_one_question(&sc, cs.question, &usage, &status);
+		} else if (survey) {
+			cmd_survey_corpus(&sc, survey, answer_col, id_col, NULL, NULL);
+		}
+		if (!status)
+			gold_read(gold, "text", "codes", survey ? &sc : NULL, q ? q->id : NULL,
+				  one_gold, &c, &errs);
+		corpus_release(&sc);
+		if (status)
+			goto done;
 		if (errs.n) {
 			status = cli_errors(&errs);
 			goto done;

@@ -57,8 +57,13 @@ static const struct cli_usage usage = {
 	"The old version is each --from codebook, or the one the store recorded.\n\n"
 	"After a migration every command (review, --export, agree, tally --db) uses\n"
 	"NEW from the store, even with a descriptor that still names the old file\n"
-	"(a message says so); a decision still flagged counts with NEW's rules\n"
-	"until a coder decides it again, as the \"after\" column shows.\n\n"
+	"(a message says so).  Until a coder decides it again, a decision still\n"
+	"flagged counts with the coder's own codes wherever NEW left them alone\n"
+	"(renamed and merged ones carried), and only for a split category with the\n"
+	"parts NEW's rules find in the answer (likewise a category NEW added; andet\n"
+	"gives way to one).  A split category of which the rules find none of the\n"
+	"parts is counted under none of them, and the report says how many; so the\n"
+	"\"after\" column shows, and tally --db gives, the same counts.\n\n"
 	"Unless --no-recode, every answer also gets a new suggestion from NEW's\n"
 	"rules, so earlier waves are recoded with the new codebook.  The report ends\n"
 	"with every X and Y per wave and role before and after, side by side.\n\n"
@@ -76,6 +81,9 @@ static const struct cli_usage usage = {
 /* The report: the run (migration.h), its plan and the counts, as text. */
 struct ctx {
 	struct migration m;
+	size_t unsettled;   /* flagged answers with a split category the rules
+	                     * place in none of its parts (migration_interim) */
+	int norecode;
 };
 
 /* The counts before and after, side by side (migration_counts). */
@@ -87,9 +95,19 @@ static int side_by_side(struct ctx *c, const struct migrate_plan *p,
 	int rc = migration_counts(&c->m, p, from, nfrom, &tb, &ta, &et, e);
 
 	if (!rc) {
-		fprintf(fp, "\n\"after\" counts the migrated decisions; answers without a usable "
-			"decision (%zu flagged\nfor review, and those nobody decided) count with "
-			"version %s's suggestions.\n", p->review, c->m.to->version);
+		fprintf(fp, "\n\"after\" counts the migrated decisions.  The %zu flagged for review "
+			"count, until a\ncoder decides them again, with the coder's own codes "
+			"wherever version %s left them\nalone (renamed and merged ones carried); "
+			"only a split category's parts, and the\ncategories version %s added, come "
+			"from %s%s%s.  Answers nobody\ndecided count with version %s's suggestions.\n",
+			p->review, p->to_version, p->to_version, c->norecode ? "the old suggestions"
+			: "version ", c->norecode ? "" : p->to_version, c->norecode ? "" : "'s rules",
+			p->to_version);
+		if (c->unsettled)
+			fprintf(fp, "%zu flagged answer%s a split category of which the rules find "
+				"none of the parts:\n%s counted under none of them until re-reviewed "
+				"(see --review-list).\n", c->unsettled,
+				c->unsettled == 1 ? " has" : "s have", c->unsettled == 1 ? "it is" : "they are");
 		rc = cmd_print_effect_table(fp, &et, "before", "after", e);
 	}
 	effect_table_release(&et);
@@ -148,16 +166,21 @@ static void write_summary(struct ctx *c, const struct migrate_plan *p, int dry, 
 			: residual_narrowed(p, f) ? ", to review (categories were added)" : "");
 	}
 	if (p->review) {
-		fprintf(fp, "\nFlagged for review (kept as they were; a coder must decide again):\n");
+		fprintf(fp, "\nFlagged for review (kept as they were; a coder must decide again;\n"
+			"\"meanwhile\" is what the answer counts as until then):\n");
 		for (i = 0; i < p->n; i++) {
 			const struct migrate_entry *m = &p->entries[i];
 			const struct migration_answer *x = ans_of(c, m->answer_id);
 
 			if (m->item.status != MIGRATE_REVIEW)
 				continue;
-			fprintf(fp, "  %s (%s, %s), coder %s, version %s: %s  -- %s\n",
-				x ? x->respondent : "?", x ? x->wave : "?", x ? x->role : "?",
-				m->coder, m->version, m->old_codes, m->item.why);
+			fprintf(fp, "  %s (%s, %s), coder %s, version %s: %s  -- %s", x ? x->respondent
+				: "?", x ? x->wave : "?", x ? x->role : "?", m->coder, m->version,
+				m->old_codes, m->item.why);
+			if (x && x->moved == m && x->interim)
+				fprintf(fp, "; meanwhile %s", *x->interim ? x->interim
+					: "(no category)");
+			fputc('\n', fp);
 		}
 	}
 }
@@ -275,6 +298,9 @@ int cmd_migrate(int argc, char **argv)
 	}
 	if (!rc && !norecode)
 		rc = migration_recode(&c.m, &plan, &e);
+	c.norecode = norecode;
+	if (!rc)
+		rc = migration_interim(&c.m, &c.unsettled, &e);
 	if (!rc)
 		rc = outfile_open(&o, out, &e);
 	if (rc) {

@@ -14,6 +14,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 enum { OPT_EXPLAIN = 256, OPT_NO_REPAIR, OPT_KEY, OPT_MASK, OPT_MASK_KINDS };
@@ -39,7 +40,8 @@ static const struct cli_usage usage = {
 	"fgrste -> første, pa -> på, vaere -> være, | -> I, 2O -> 20; words that are\n"
 	"already right are left alone, and capitalisation is kept.\n\n"
 	"The encoding of each file is detected: UTF-8 (with or without BOM),\n"
-	"Windows-1252/Latin-1, and double-encoded UTF-8 (Ã¸ for ø) are converted.\n"
+	"UTF-16 (Word's and Excel's \"Unicode text\"), Windows-1252/Latin-1, and\n"
+	"double-encoded UTF-8 (Ã¸ for ø) are converted.\n"
 	"Bytes that are not valid text and NUL bytes become U+FFFD, with a warning\n"
 	"naming the file and line.\n\n"
 	"With --explain, one line per change, tab-separated:\n"
@@ -163,37 +165,46 @@ int cmd_normalize(int argc, char **argv)
 	struct run rn;
 	struct kerr e;
 	const char *outpath = NULL;
-	int c, i, rc = 0;
+	const char *operand, **files = xcalloc((size_t)argc + 1, sizeof(*files));
+	int c, i, rc = 0, nfiles = 0, rest = 0;
 
 	memset(&rn, 0, sizeof(rn));
 	cli_parser_init(&p, opts);
-	while ((c = cli_next(&p, argc, argv)) != -1) {
+	/* options may follow the files too ("koder normalize a.txt --explain") */
+	while ((c = cmd_next_or_operand(&p, argc, argv, &rest, &operand)) != -1) {
 		switch (c) {
+		case 0: files[nfiles++] = operand; break;
 		case OPT_EXPLAIN: rn.mode = M_EXPLAIN; break;
 		case OPT_KEY: rn.mode = M_KEY; break;
 		case OPT_NO_REPAIR: no.no_repair = 1; break;
 		case 'o': outpath = optarg; break;
 		case OPT_MASK:
 		case OPT_MASK_KINDS:
-			if ((rc = cmd_mask_opt(c == OPT_MASK ? NULL : optarg, &rn.mask, &usage)))
+			if ((rc = cmd_mask_opt(c == OPT_MASK ? NULL : optarg, &rn.mask, &usage))) {
+				free(files);
 				return rc;
+			}
 			break;
-		case 'h': return cli_help(&usage);
-		default: return cli_misuse(&usage, NULL);
+		case 'h': free(files); return cli_help(&usage);
+		default: free(files); return cli_misuse(&usage, NULL);
 		}
 	}
-	if (rn.mask && rn.mode != M_TEXT)
+	if (rn.mask && rn.mode != M_TEXT) {
+		free(files);
 		return cli_misuse(&usage, "--mask goes with the repaired text, not with "
 			"--explain or --key");
+	}
 	kerr_clear(&e);
 	if (normalizer_new(&rn.n, &no, &e)) {
 		/* koder's own data or hunspell-da is missing: an installation
 		 * problem, not the user's input */
+		free(files);
 		cli_error(&e);
 		return EXIT_SOFTWARE;
 	}
 	if (outfile_open(&of, outpath, &e)) {
 		normalizer_free(rn.n);
+		free(files);
 		cli_error(&e);
 		return EXIT_CANTCREATE;
 	}
@@ -201,21 +212,22 @@ int cmd_normalize(int argc, char **argv)
 	normalized_init(&rn.r);
 	buf_init(&rn.line, 0);
 	buf_init(&rn.masked, 0);
-	if (optind >= argc)
+	if (!nfiles)
 		rc = do_file(&rn, stdin, "-");
-	for (i = optind; !rc && i < argc; i++) {
-		FILE *fp = strcmp(argv[i], "-") ? fopen(argv[i], "rb") : stdin;
+	for (i = 0; !rc && i < nfiles; i++) {
+		FILE *fp = strcmp(files[i], "-") ? fopen(files[i], "rb") : stdin;
 
 		if (!fp) {
 			kerr_clear(&e);
-			kerr_errno(&e, errno, argv[i], "cannot open");
+			kerr_errno(&e, errno, files[i], "cannot open");
 			worsen(&rn, cli_error(&e));
 			continue;
 		}
-		rc = do_file(&rn, fp, argv[i]);
+		rc = do_file(&rn, fp, files[i]);
 		if (fp != stdin)
 			fclose(fp);
 	}
+	free(files);
 	normalized_release(&rn.r);
 	buf_release(&rn.line);
 	buf_release(&rn.masked);

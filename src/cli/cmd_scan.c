@@ -10,6 +10,7 @@
 #include "buf.h"
 #include "cli.h"
 #include "cmd.h"
+#include "corpus.h"
 #include "csv.h"
 #include "error.h"
 #include "outfile.h"
@@ -17,10 +18,11 @@
 #include "table.h"
 
 #include <errno.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 
-enum { OPT_ID = 256, OPT_SHOW, OPT_FORMAT, OPT_MAX_FIELD, OPT_ENCODING };
+enum { OPT_ID = 256, OPT_SHOW, OPT_FORMAT, OPT_MAX_FIELD, OPT_ENCODING, OPT_SHEET };
 
 static const struct cli_opt scan_opts[] = {
 	{ 't', "text", "COL", "scan only column COL (may be repeated; default: every column)" },
@@ -31,13 +33,14 @@ static const struct cli_opt scan_opts[] = {
 	{ 'm', "mask", NULL, "write the survey file with every finding replaced" },
 	{ 'o', "output", "FILE", "with --mask: write to FILE (default: standard output)" },
 	{ OPT_ENCODING, "encoding", "ENC", "read the file as utf-8 or windows-1252 (default: detect)" },
+	{ OPT_SHEET, "sheet", "NAME", "survey in .xlsx or .xls: scan this sheet (default: the first)" },
 	{ OPT_MAX_FIELD, "max-field", "BYTES", "longest field accepted (default: 16 MB)" },
 	{ 'h', "help", NULL, "show this help" },
 	{ 0, NULL, NULL, NULL }
 };
 
 static const struct cli_usage scan_usage = {
-	"koder scan [OPTION]... SURVEY\n"
+	"koder scan [OPTION]... SURVEY|CORPUS\n"
 	"koder scan --mask [-o OUT.csv] [OPTION]... SURVEY",
 	"Find CPR numbers, phone numbers, e-mail addresses and names in survey answers.",
 	scan_opts,
@@ -45,10 +48,13 @@ static const struct cli_usage scan_usage = {
 	"finding itself is printed only with --show, so the report can be shared.\n"
 	"With --mask, writes the survey file unchanged except that findings in the\n"
 	"scanned columns become [CPR], [TELEFON], [EMAIL] or [NAVN]; the count goes\n"
-	"to standard error.  SURVEY is a .csv, .xlsx, SPSS .sav/.zsav or Stata .dta\n"
-	"file, or '-' for CSV on standard input.  A CSV is written back with its own\n"
-	"separator; the other formats are written as CSV (UTF-8, ';', as Excel\n"
-	"opens it), with each labelled value as its label.\n\n"
+	"to standard error.  SURVEY is a .csv, .xlsx, .xls, SPSS .sav/.zsav or Stata\n"
+	".dta file, or '-' for CSV on standard input.  A CSV is written back with its\n"
+	"own separator; the other formats are written as CSV (UTF-8, ';', as Excel\n"
+	"opens it), with each labelled value as its label.  CORPUS (a corpus.json or\n"
+	"its directory) scans every survey file it names, each on its sheet.  A\n"
+	"workbook is scanned on one sheet: the report names it, and a sheet with\n"
+	"nothing to scan is an error naming the workbook's sheets.\n\n"
 	"CPR numbers count only with a real date of birth (DDMMYY-SSSS, the century\n"
 	"from the serial number), written in any common way: other dashes, a slash\n"
 	"or full stop, a spaced or dotted date (01.01.90-1234), full-width digits,\n"
@@ -56,7 +62,8 @@ static const struct cli_usage scan_usage = {
 	"first name with a surname, a listed first name inside a sentence, a title\n"
 	"(hr., fru) with a name, or a common -sen surname.  Check the rest by eye.\n\n"
 	"Exit status: 0 nothing found, 1 personal data found (or masked), 2 wrong\n"
-	"usage, 3 file unreadable, 4 file malformed, 5 output not written,\n"
+	"usage, 3 file unreadable, 4 file malformed or nothing in it to scan,\n"
+	"5 output not written,\n"
 	"7 a field longer than --max-field.\n"
 };
 
@@ -68,6 +75,7 @@ struct scan {
 	size_t nwant;
 	long id_col;             /* -1: none */
 	size_t findings, answers;
+	size_t cells;            /* non-empty cells scanned */
 	int out_failed;          /* the error is about the output file: exit 5 */
 	struct pii_hits hits;
 	struct buf out;          /* masked field */
@@ -125,6 +133,7 @@ static int scan_row(struct scan *s, const struct table *t, const struct csv_row 
 				csv_write_field(out, row->field[c], row->len[c], s->sep);
 			continue;
 		}
+		s->cells += row->len[c] > 0;
 		if (s->mask) {
 			size_t found;
 
@@ -191,24 +200,88 @@ static int pick_columns(struct scan *s, const struct table *t, char **text, size
 	return 0;
 }
 
+/* Every row of an open table (its columns picked), masked into `out` or
+ * reported. */
+static int scan_table(struct scan *s, struct table *t, FILE *out, struct kerr *e)
+{
+	table_row row;
+	int rc;
+
+	while ((rc = table_next(t, &row, e)) == TABLE_ROW)
+		if ((rc = scan_row(s, t, &row, out, e)))
+			return rc;
+	return rc < 0 ? -rc : 0;
+}
+
+/* A workbook's hits are named by file and sheet: "x.xlsx[Data]:7: ...". */
+static void name_sheet(struct scan *s, const char *file, const struct table *t,
+		       struct buf *label)
+{
+	const char *names;
+
+	s->file = file;
+	if (table_sheets(t, &names) > 1) {
+		buf_reset(label);
+		buf_addf(label, "%s[%s]", file, table_sheet(t));
+		s->file = label->data;
+	}
+}
+
+/* The other sheets of a workbook, when every column is scanned: personal
+ * data on a sheet of labels or notes counts as much as in the answers. */
+static int scan_other_sheets(struct scan *s, const char *file, const struct table *first,
+			     const struct csv_opts *opts, struct buf *label, size_t *nscanned,
+			     struct kerr *e)
+{
+	const char *name;
+	int rc = 0;
+
+	for (size_t i = 0; !rc && (name = table_sheet_name(first, i)); i++) {
+		struct table_opts topts = { .csv = *opts, .sheet = name, .empty_ok = 1 };
+		struct table *t;
+
+		if (!strcmp(name, table_sheet(first)))
+			continue;
+		if ((rc = table_open(&t, file, &topts, e)))
+			break;
+		name_sheet(s, file, t, label);
+		rc = scan_table(s, t, NULL, e);
+		table_close(t);
+		++*nscanned;
+	}
+	return rc;
+}
+
 static int run_scan(struct scan *s, FILE *in, char **text, size_t ntext, const char *idname,
-		    const char *outpath, const struct csv_opts *opts, struct kerr *e)
+		    const char *outpath, const struct csv_opts *opts, const char *sheet,
+		    struct kerr *e)
 {
 	struct table *t = NULL;
-	struct table_opts topts = { .csv = *opts };
+	struct table_opts topts = { .csv = *opts, .sheet = sheet };
+	const char *file = s->file, *names;
+	size_t cells = s->cells, nsheets, nscanned = 1;
 	const struct csv_reader *csv;
 	struct outfile o = { 0 };
-	table_row row;
+	struct buf label = BUF_INIT;
 	int rc, opened = 0;
 
-	if ((rc = table_open_fp(&t, in, s->file, &topts, e)))
+	if ((rc = table_open_fp(&t, in, file, &topts, e)))
 		return rc;
+	nsheets = table_sheets(t, &names);
+	name_sheet(s, file, t, &label);
 	/* a CSV goes back as it came; another format as the CSV Excel opens */
 	csv = table_csv(t);
 	s->sep = csv ? csv_sep(csv) : ';';
 	s->bom = csv ? csv_had_bom(csv) : 1;
 	if ((rc = pick_columns(s, t, text, ntext, idname, e)))
 		goto done;
+	if (s->mask && nsheets > 1 && !sheet) {
+		/* a masked copy of the first sheet alone would pass for the file */
+		rc = kerr_set(e, KERR_USAGE, "--mask writes one sheet as CSV, and the workbook has "
+			      "%s: give the sheet to mask with --sheet NAME", names);
+		kerr_at(e, file, 0, 0);
+		goto done;
+	}
 	if (s->mask) {
 		if ((rc = outfile_open(&o, outpath, e))) {
 			s->out_failed = 1;
@@ -219,10 +292,23 @@ static int run_scan(struct scan *s, FILE *in, char **text, size_t ntext, const c
 	} else if (s->csv) {
 		puts("line,id,column,kind,start,end,text");
 	}
-	while ((rc = table_next(t, &row, e)) == TABLE_ROW)
-		if ((rc = scan_row(s, t, &row, s->mask ? o.fp : NULL, e)))
-			goto done;
-	rc = rc < 0 ? -rc : 0;
+	if ((rc = scan_table(s, t, s->mask ? o.fp : NULL, e)))
+		goto done;
+	if (nsheets > 1 && !sheet && !ntext && !idname && !s->mask)
+		rc = scan_other_sheets(s, file, t, opts, &label, &nscanned, e);
+	else if (nsheets > 1 && s->cells == cells) {
+		/* one sheet, and nothing on it: the data is elsewhere */
+		kerr_set(e, KERR_SCHEMA, "sheet \"%s\" has nothing to scan; the workbook's "
+			 "sheets are %s: give the one with the answers with --sheet NAME",
+			 table_sheet(t), names);
+		kerr_at(e, file, 0, 0);
+		rc = KERR_SCHEMA;
+	}
+	if (!rc && nsheets > 1 && !s->csv && nscanned > 1)
+		fprintf(stderr, "koder: %s: scanned all %zu sheets: %s\n", file, nsheets, names);
+	else if (!rc && nsheets > 1 && !s->csv)
+		fprintf(stderr, "koder: %s: scanned sheet \"%s\" of %s\n", file, table_sheet(t),
+			names);
 	if (!rc && opened) {
 		opened = 0;
 		rc = outfile_commit(&o, e);
@@ -231,7 +317,78 @@ static int run_scan(struct scan *s, FILE *in, char **text, size_t ntext, const c
 done:
 	if (opened)
 		outfile_abort(&o);
+	s->file = file;
 	table_close(t);
+	buf_release(&label);
+	return rc;
+}
+
+/* Scan one survey file ('-': standard input). */
+static int scan_file(struct scan *s, const char *file, char **text, size_t ntext,
+		     const char *idname, const char *outpath, const struct csv_opts *opts,
+		     const char *sheet, struct kerr *e)
+{
+	FILE *in;
+	int rc;
+
+	s->file = file;
+	if (!strcmp(file, "-")) {
+		in = stdin;
+		s->file = "(stdin)";
+	} else if (!(in = fopen(file, "rb"))) {
+		return kerr_errno(e, errno, file, "cannot open the survey file");
+	}
+	rc = run_scan(s, in, text, ntext, idname, outpath, opts, sheet, e);
+	if (in != stdin)
+		fclose(in);
+	return rc;
+}
+
+/* A directory, or a .json file: a corpus descriptor, not a survey. */
+static int is_corpus(const char *path)
+{
+	struct stat st;
+	size_t n = strlen(path);
+
+	return (n > 5 && !strcasecmp(path + n - 5, ".json"))
+		|| (stat(path, &st) == 0 && S_ISDIR(st.st_mode));
+}
+
+/* Every survey file a corpus descriptor names, each on its sheet. */
+static int scan_corpus(struct scan *s, const char *path, char **text, size_t ntext,
+		       const char *idname, const char *outpath, const struct csv_opts *opts,
+		       const char *sheet, struct kerr *e)
+{
+	struct kerr_list errs = KERR_LIST_INIT;
+	struct corpus c;
+	struct buf file = BUF_INIT;
+	size_t i, n;
+	int rc = 0;
+
+	if (corpus_load(&c, path, &errs)) {
+		if (errs.n)
+			*e = errs.items[0];   /* the first problem; `koder check` has more */
+		rc = errs.n ? (int)errs.items[0].code : KERR_SCHEMA;
+		kerr_list_release(&errs);
+		return rc;
+	}
+	n = c.nfiles ? c.nfiles : 1;
+	if (s->mask && n > 1)
+		rc = kerr_set(e, KERR_USAGE, "--mask writes one file: give it one of the "
+			      "corpus's survey files");
+	for (i = 0; !rc && i < n; i++) {
+		const struct corpus_file *f = c.nfiles ? &c.files[i] : NULL;
+
+		buf_reset(&file);
+		if (corpus_resolve(&c, f ? f->file : c.survey, &file)) {
+			rc = kerr_set(e, KERR_NOMEM, "out of memory");
+			break;
+		}
+		rc = scan_file(s, file.data, text, ntext, idname, outpath, opts,
+			       f && f->sheet ? f->sheet : sheet, e);
+	}
+	buf_release(&file);
+	corpus_release(&c);
 	return rc;
 }
 
@@ -241,10 +398,11 @@ int cmd_scan(int argc, char **argv)
 	struct scan s;
 	struct kerr e;
 	char **text = xcalloc((size_t)argc, sizeof(*text));
+	const char *operand, *file = NULL, *sheet = NULL;
+	int rest = 0, nfiles = 0;
 	const char *idname = NULL, *outpath = NULL;
 	struct csv_opts copts = { .encoding = CSV_ENC_AUTO, .allow_ragged = 1 };
 	size_t ntext = 0;
-	FILE *in;
 	int c, rc, status;
 
 	memset(&s, 0, sizeof(s));
@@ -253,8 +411,10 @@ int cmd_scan(int argc, char **argv)
 	buf_init(&s.out, 0);
 	kerr_clear(&e);
 	cli_parser_init(&p, scan_opts);
-	while ((c = cli_next(&p, argc, argv)) != -1) {
+	/* options may follow the survey too ("koder scan survey.sav --show") */
+	while ((c = cmd_next_or_operand(&p, argc, argv, &rest, &operand)) != -1) {
 		switch (c) {
+		case 0: file = operand; nfiles++; break;
 		case 't': text[ntext++] = optarg; break;
 		case OPT_ID: idname = optarg; break;
 		case 'k':
@@ -286,6 +446,7 @@ int cmd_scan(int argc, char **argv)
 			break;
 		case 'm': s.mask = 1; break;
 		case 'o': outpath = optarg; break;
+		case OPT_SHEET: sheet = optarg; break;
 		case OPT_MAX_FIELD:
 			if (cli_parse_size(optarg, &copts.max_field) || !copts.max_field
 			    || copts.max_field > CSV_MAX_MAX_FIELD) {
@@ -298,7 +459,7 @@ int cmd_scan(int argc, char **argv)
 		default: free(text); return cli_misuse(&scan_usage, NULL);
 		}
 	}
-	if (optind != argc - 1) {
+	if (nfiles != 1) {
 		free(text);
 		return cli_misuse(&scan_usage, "give exactly one survey file");
 	}
@@ -306,18 +467,8 @@ int cmd_scan(int argc, char **argv)
 		free(text);
 		return cli_misuse(&scan_usage, "--output goes with --mask");
 	}
-	s.file = argv[optind];
-	if (!strcmp(s.file, "-")) {
-		in = stdin;
-		s.file = "(stdin)";
-	} else if (!(in = fopen(s.file, "rb"))) {
-		kerr_errno(&e, errno, s.file, "cannot open the survey file");
-		free(text);
-		return cli_error(&e);
-	}
-	rc = run_scan(&s, in, text, ntext, idname, outpath, &copts, &e);
-	if (in != stdin)
-		fclose(in);
+	rc = is_corpus(file) ? scan_corpus(&s, file, text, ntext, idname, outpath, &copts, sheet, &e)
+		: scan_file(&s, file, text, ntext, idname, outpath, &copts, sheet, &e);
 	if (rc) {
 		status = cli_error(&e);
 		if (s.out_failed && rc == KERR_IO)

@@ -7,6 +7,7 @@
 #include "cli.h"
 #include "cmd.h"
 #include "codebook.h"
+#include "corpus.h"
 #include "engine.h"
 #include "error.h"
 #include "exit.h"
@@ -22,7 +23,7 @@
 enum { OPT_CODEBOOK = 256, OPT_ERRORS, OPT_MODEL, OPT_NO_MODEL, OPT_MASK, OPT_MASK_KINDS };
 
 static const struct cli_opt opts[] = {
-	{ OPT_CODEBOOK, "codebook", "CB", "the codebook to score (a file or a shipped id)" },
+	{ OPT_CODEBOOK, "codebook", "CB", "the codebook to score (a file or a shipped id; default with a CORPUS: its question's)" },
 	CMD_GOLD_OPTS("score against"),
 	{ OPT_ERRORS, "errors", "N", "list at most N wrong answers (default 30; 0 for none)" },
 	{ OPT_MODEL, "model", "FILE", "code with this learned model instead of the codebook's" },
@@ -33,16 +34,18 @@ static const struct cli_opt opts[] = {
 };
 
 static const struct cli_usage usage = {
-	"koder score --codebook CB (--db PATH | --gold FILE...) [OPTION]...",
+	"koder score --codebook CB (--db PATH | --gold FILE...) [OPTION]...\n"
+	"koder score [--question ID] [OPTION]... CORPUS_DIR | CORPUS.json",
 	"Compare the engine's codes with the coders', and say why each differs.",
 	opts,
 	"Every coded answer is coded again with the codebook and compared with the\n"
 	"coders' codes (--db: the final decisions in the store; --gold: CSV files\n"
-	"with a text and a codes column, or id,codes files with --survey).  Per\n"
-	"category: how many answers the coders gave it, precision, recall, F1 and\n"
-	"Cohen's kappa; then macro-F1 over every category (ingen_svar and andet\n"
-	"included), the most frequent confusions, and the answers the engine got\n"
-	"wrong, each missed or extra category with its reason:\n"
+	"with a text and a codes column, or id,codes files with the survey that\n"
+	"holds the answers).  Per category: how many answers the coders gave it,\n"
+	"precision, recall, F1 and Cohen's kappa; then macro-F1 over every\n"
+	"category (ingen_svar and andet included), the most frequent confusions,\n"
+	"and the answers the engine got wrong, each missed or extra category with\n"
+	"its reason:\n"
 	"  no pattern matched         write a pattern for how this answer says it\n"
 	"  cancelled by a negation    the cue word is named; set \"negation\": false\n"
 	"                             or reword the pattern if it is no negation\n"
@@ -50,9 +53,21 @@ static const struct cli_usage usage = {
 	"  a pattern matched          the pattern and the words it matched\n"
 	"  coded by the learned model\n"
 	"  residual andet             nothing matched\n\n"
+	"The survey of an id,codes file is a corpus directory or corpus.json\n"
+	"(docs/corpus-format.md), whose question - the only one, or --question -\n"
+	"also gives the codebook and its gold file when --codebook and --gold are\n"
+	"not given; or --survey FILE with --id COL --answer COL.  A panel (the same\n"
+	"respondent in several waves) needs a wave column in both: the gold file\n"
+	"is then id,wave,codes and each row is matched by wave and id, the wave\n"
+	"named as the descriptor names it (or as the --wave column writes it).  A\n"
+	"gold file without a wave column is refused when an id answers in several\n"
+	"waves: which wave's answer its codes are for cannot be told.\n\n"
 	"Examples:\n"
 	"  koder score --codebook mit.json --db projekt.db\n"
-	"  koder score --codebook sof-barrierer --gold kodet.csv --errors 100\n\n"
+	"  koder score --codebook sof-barrierer --gold kodet.csv --errors 100\n"
+	"  koder score corpora/panel\n"
+	"  koder score --codebook cb.json --gold gold.csv --survey long.sav --id RespID \\\n"
+	"      --wave Runde --answer Svar\n\n"
 	"Exit status: 0 done, 2 wrong usage, 3 a file is missing, 4 a file has\n"
 	"problems, 6 store unusable.\n"
 };
@@ -149,17 +164,18 @@ static void report(struct score *sc, const struct codebook *cb, size_t nlist, un
 		for (j = 0; j < err[i].nmiss; j++)
 			print_miss(cb, &err[i], &err[i].miss[j], mask, &tmp);
 	}
-	if (score_wrong(sc) > nlist)
+	if (nlist && score_wrong(sc) > nlist)
 		printf("  ... and %zu more (--errors N lists more)\n", score_wrong(sc) - nlist);
 	buf_release(&tmp);
 }
 
-int cmd_gold_opt(int c, struct gold_source *src)
+int cmd_gold_opt(int c, struct cmd_gold *g)
 {
+	struct gold_source *src = &g->src;
 	const char **slot[] = { &src->db, &src->question, NULL, &src->text_col, &src->codes_col,
-				&src->survey, &src->id_col, &src->answer_col };
+				&g->survey.source, &g->survey.id, &g->survey.text, &g->survey.wave };
 
-	if (c < CMD_GOLD_FIRST || c > CMD_GOLD_FIRST + 7)
+	if (c < CMD_GOLD_FIRST || c > CMD_GOLD_FIRST + 8)
 		return 0;
 	if (c == CMD_GOLD_FIRST + 2) {
 		const char **f = xrealloc((void *)src->files, (src->nfiles + 1) * sizeof *f);
@@ -172,25 +188,82 @@ int cmd_gold_opt(int c, struct gold_source *src)
 	return 1;
 }
 
-const char *cmd_gold_misuse(const struct gold_source *src, const char *cbname, const char *what)
+/* The survey is a corpus: its question (--question, else its only one)
+ * gives the answer column, and the codebook and gold file the options
+ * left out. */
+static int gold_corpus(struct cmd_gold *g, const char *what, const struct cli_usage *u)
 {
-	static char msg[80];
+	const struct corpus_question *q;
+	int status = 0;
 
-	if (!cbname)
-		return "which codebook? give --codebook CB";
-	if (!src->db && !src->nfiles) {
-		snprintf(msg, sizeof msg, "%s what? give --db PATH or --gold FILE", what);
-		return msg;
+	g->survey.question = g->src.question;
+	g->survey.codebook_optional = 1;   /* --answer names a column, not a question */
+	if ((status = cmd_load_source(&g->survey, g->corpus, u)))
+		return status;
+	if (!(q = cmd_one_question(g->corpus, g->survey.question, u, &status)))
+		return status;
+	g->src.survey_question = q->id ? q->id : q->column;
+	if (g->src.db && !g->src.question)   /* review stores it under the corpus's id */
+		g->src.question = g->src.survey_question;
+	if (!g->codebook && q->codebook) {
+		corpus_resolve(g->corpus, q->codebook, &g->cbpath);
+		g->codebook = g->cbpath.data;
 	}
-	if (src->survey && (!src->id_col || !src->answer_col))
-		return "--survey needs --id COL and --answer COL";
-	return NULL;
+	if (!g->src.nfiles && !g->src.db) {
+		const char **f = xrealloc((void *)g->src.files, sizeof *f);
+
+		if (!q->gold)
+			return cli_misuse(u, "question %s of corpus %s names no gold file: %s what? "
+					  "give --gold FILE or --db PATH", g->src.survey_question,
+					  g->corpus->name ? g->corpus->name : g->corpus->dir, what);
+		corpus_resolve(g->corpus, q->gold, &g->goldpath);
+		f[0] = g->goldpath.data;
+		g->src.files = f;
+		g->src.nfiles = 1;
+	}
+	return 0;
+}
+
+int cmd_gold_setup(struct cmd_gold *g, const char *what, const struct cli_usage *u)
+{
+	const char *sv = g->survey.source;
+	int status;
+
+	g->corpus = xcalloc(1, sizeof *g->corpus);
+	if (sv && cmd_is_corpus(sv)) {
+		if ((status = gold_corpus(g, what, u)))
+			return status;
+		g->src.survey = g->corpus;
+	} else if (sv) {
+		if (!g->survey.id || !g->survey.text)
+			return cli_misuse(u, "--survey needs --id COL and --answer COL (or give the "
+					  "survey's corpus directory)");
+		cmd_survey_corpus(g->corpus, sv, g->survey.text, g->survey.id, g->survey.wave, NULL);
+		g->survey.loaded = 1;
+		g->src.survey = g->corpus;
+	}
+	if (!g->codebook)
+		return cli_misuse(u, "which codebook? give --codebook CB");
+	if (!g->src.db && !g->src.nfiles)
+		return cli_misuse(u, "%s what? give --db PATH or --gold FILE", what);
+	return 0;
+}
+
+void cmd_gold_release(struct cmd_gold *g)
+{
+	if (g->corpus && g->survey.loaded)
+		corpus_release(g->corpus);
+	free(g->corpus);
+	free((void *)g->src.files);
+	buf_release(&g->cbpath);
+	buf_release(&g->goldpath);
+	memset(g, 0, sizeof *g);
 }
 
 int cmd_score(int argc, char **argv)
 {
-	const char *cbname = NULL, *why;
-	struct gold_source src = { 0 };
+	const char *operand;
+	struct cmd_gold g;
 	size_t nlist = 30, stale = 0;
 	unsigned mask = 0;
 	struct kerr_list errs = KERR_LIST_INIT;
@@ -200,41 +273,47 @@ int cmd_score(int argc, char **argv)
 	struct buf cbpath = BUF_INIT;
 	struct cli_parser p;
 	struct kerr e;
-	int c, status = EXIT_OK;
+	int c, status = EXIT_OK, rest = 0;
 
+	memset(&g, 0, sizeof g);
 	cli_parser_init(&p, opts);
-	while ((c = cli_next(&p, argc, argv)) != -1) {
-		if (cmd_gold_opt(c, &src))
+	/* options may follow the corpus, as with tally and words */
+	while ((c = cmd_next_or_operand(&p, argc, argv, &rest, &operand)) != -1) {
+		if (cmd_gold_opt(c, &g))
 			continue;
 		switch (c) {
-		case OPT_CODEBOOK: cbname = optarg; break;
+		case 0:
+			if (g.survey.source || !cmd_is_corpus(operand)) {
+				status = cli_misuse(&usage, "unexpected argument '%s': give one corpus "
+						    "directory or corpus.json (a survey file goes with "
+						    "--survey FILE, coded answers with --gold FILE)",
+						    operand);
+				goto done;
+			}
+			g.survey.source = operand;
+			break;
+		case OPT_CODEBOOK: g.codebook = optarg; break;
 		case OPT_MODEL: eo.model = optarg; break;
 		case OPT_NO_MODEL: eo.no_model = 1; break;
 		case OPT_ERRORS:
 			if (cli_parse_size(optarg, &nlist)) {
-				free((void *)src.files);
-				return cli_misuse(&usage, "--errors wants a number, not '%s'", optarg);
+				status = cli_misuse(&usage, "--errors wants a number, not '%s'", optarg);
+				goto done;
 			}
 			break;
 		case OPT_MASK:
 		case OPT_MASK_KINDS:
-			if ((status = cmd_mask_opt(c == OPT_MASK ? NULL : optarg, &mask, &usage))) {
-				free((void *)src.files);
-				return status;
-			}
+			if ((status = cmd_mask_opt(c == OPT_MASK ? NULL : optarg, &mask, &usage)))
+				goto done;
 			break;
-		case 'h': free((void *)src.files); return cli_help(&usage);
-		default: free((void *)src.files); return cli_misuse(&usage, NULL);
+		case 'h': status = cli_help(&usage); goto done;
+		default: status = cli_misuse(&usage, NULL); goto done;
 		}
 	}
-	why = optind < argc ? "unexpected argument (coded answers go with --gold FILE)"
-		: cmd_gold_misuse(&src, cbname, "score against");
-	if (why) {
-		free((void *)src.files);
-		return cli_misuse(&usage, "%s", why);
-	}
+	if ((status = cmd_gold_setup(&g, "score against", &usage)))
+		goto done;
 	kerr_clear(&e);
-	if (codebook_resolve(cbname, &cbpath, &e)) {
+	if (codebook_resolve(g.codebook, &cbpath, &e)) {
 		status = cli_error(&e);
 		goto done;
 	}
@@ -247,7 +326,7 @@ int cmd_score(int argc, char **argv)
 		goto done;
 	}
 	score_keep_errors(sc, nlist);   /* only those listed: flat memory */
-	if (gold_read_all(&src, engine_codebook(en)->id, engine_codebook(en)->version, &stale,
+	if (gold_read_all(&g.src, engine_codebook(en)->id, engine_codebook(en)->version, &stale,
 			  score_add, sc, &errs)) {
 		status = cli_errors(&errs);
 		goto done;
@@ -255,7 +334,7 @@ int cmd_score(int argc, char **argv)
 	cmd_note_stale(stale, engine_codebook(en)->version);
 	if (!score_answers(sc)) {
 		fprintf(stderr, "koder: no coded answers to score%s; code some with 'koder review' "
-			"first\n", src.db ? " in the store" : "");
+			"first\n", g.src.db ? " in the store" : "");
 		status = EXIT_PROBLEMS;
 		goto done;
 	}
@@ -265,6 +344,6 @@ done:
 	engine_free(en);
 	buf_release(&cbpath);
 	kerr_list_release(&errs);
-	free((void *)src.files);
+	cmd_gold_release(&g);
 	return status;
 }

@@ -216,3 +216,46 @@ void cmd_answers_close(struct cmd_answers *a)
 	free(a->corpus);
 	memset(a, 0, sizeof *a);
 }
+
+int cmd_is_corpus(const char *arg)
+{
+	size_t n = strlen(arg);
+	struct stat st;
+
+	return (stat(arg, &st) == 0 && S_ISDIR(st.st_mode))
+		|| (n > 5 && !strcasecmp(arg + n - 5, ".json"));
+}
+
+void cmd_survey_corpus(struct corpus *c, const char *file, const char *text, const char *id,
+		       const char *wave, const char *role)
+{
+	if (corpus_init(c) || (file && corpus_set_survey(c, file))
+	    || corpus_set_str(&c->id_col, id) || corpus_set_str(&c->wave_col, wave)
+	    || corpus_set_str(&c->role_col, role) || corpus_add_question(c, text, text, NULL))
+		cli_die(EXIT_SOFTWARE, "out of memory");
+}
+
+const struct corpus_question *cmd_one_question(const struct corpus *c, const char *key,
+					       const struct cli_usage *u, int *status)
+{
+	const struct corpus_question *q = key ? corpus_question_find(c, key)
+		: c->nquestions == 1 ? &c->questions[0] : NULL;
+	struct buf ids = BUF_INIT;
+	size_t i;
+
+	if (q)
+		return q;
+	for (i = 0; i < c->nquestions; i++)
+		buf_addf(&ids, "%s%s", i ? ", " : "", c->questions[i].id ? c->questions[i].id
+			 : c->questions[i].column);
+	if (key)
+		*status = cli_misuse(u, "'%s' is not a question of corpus %s: give --question "
+				     "with one of %s", key, c->name ? c->name : c->dir,
+				     ids.data ? ids.data : "(none)");
+	else
+		*status = cli_misuse(u, "corpus %s has %zu questions: say which with --question "
+				     "ID (%s)", c->name ? c->name : c->dir, c->nquestions,
+				     ids.data ? ids.data : "none");
+	buf_release(&ids);
+	return NULL;
+}

@@ -28,6 +28,7 @@
 #include "engine.h"
 #include "export.h"
 #include "error.h"
+#include "migrate.h"
 #include "pii.h"
 #include "report.h"
 #include "project.h"
@@ -72,7 +73,7 @@ static const struct cli_opt opts[] = {
 	{ OPT_ENCODING, "encoding", "ENC", "survey encoding: utf-8 or windows-1252 "
 	  "(default: detected)" },
 	{ OPT_MAX_FIELD, "max-field", "BYTES", "longest answer accepted (default: 16 MB)" },
-	{ OPT_SHEET, "sheet", "NAME", "survey in .xlsx: read this sheet (default: the first)" },
+	{ OPT_SHEET, "sheet", "NAME", "survey in .xlsx or .xls: read this sheet (default: the first)" },
 	{ OPT_CI, "ci", NULL, "text and md: show each share's 95 % interval (Wilson) and "
 	  "small bases" },
 	{ OPT_MIN_BASE, "min-base", "N", "flag a base Y below N as small (default: 30)" },
@@ -139,7 +140,7 @@ static const struct cli_opt export_opts[] = {
 	{ OPT_ENCODING, "encoding", "ENC", "survey encoding: utf-8 or windows-1252 "
 	  "(default: detected)" },
 	{ OPT_MAX_FIELD, "max-field", "BYTES", "longest answer accepted (default: 16 MB)" },
-	{ OPT_SHEET, "sheet", "NAME", "survey in .xlsx: read this sheet (default: the first)" },
+	{ OPT_SHEET, "sheet", "NAME", "survey in .xlsx or .xls: read this sheet (default: the first)" },
 	{ 'h', "help", NULL, "show this help" },
 	{ 0, NULL, NULL, NULL }
 };
@@ -238,6 +239,7 @@ struct run {
 	size_t by_col;
 	unsigned mask;          /* --mask: PII kinds replaced in the values shown */
 	struct buf masked;
+	struct buf rules, interim;  /* a flagged decision's count after migrate */
 	int has_wave, has_role;
 	struct kerr_list dups;  /* respondents twice in a wave (survey.h's check) */
 	size_t ndups;
@@ -546,8 +548,7 @@ static int load_db(struct run *r)
 		struct question *q = &r->q[i];
 		struct decisions_db_info d;
 
-		rc = decisions_load_db(&q->dec, s, q->id, q->cb->id, q->cb->version,
-				       q->cb_path.data, &d, &e);
+		rc = decisions_load_db(&q->dec, s, q->id, q->cb, q->cb_path.data, &d, &e);
 		if (!rc && d.disputed)
 			r->status = EXIT_PROBLEMS;
 		if (report_versions(r, q, &d) && !rc)
@@ -555,7 +556,8 @@ static int load_db(struct run *r)
 		if (!rc && d.awaiting) {
 			cli_warn("%s: %zu decision%s on \"%s\" made under an earlier version await%s "
 				 "review after 'koder migrate' (its --review-list); meanwhile %s "
-				 "counted with version %s's rules", r->db, d.awaiting,
+				 "counted with the coder's codes that version %s kept, and with its "
+				 "rules only for the categories it split or added", r->db, d.awaiting,
 				 d.awaiting == 1 ? "" : "s", q->id, d.awaiting == 1 ? "s" : "",
 				 d.awaiting == 1 ? "its answer is" : "their answers are", d.migrated);
 			r->status = EXIT_PROBLEMS;
@@ -746,17 +748,31 @@ static void report_unknowns(struct run *r, struct dim *d, const char *name)
 
 /* ---- the pass over the survey -------------------------------------------- */
 
+/* The engine could not code an answer: a too long one is reported and
+ * counted as coded so far (0), anything else stops the run. */
+static int code_error(struct run *r, const struct survey_row *row, struct kerr *e)
+{
+	kerr_at(e, survey_file(r->sv), row->line, 0);
+	if (e->code != KERR_LIMIT)
+		return cli_error(e);
+	cli_error(e);
+	r->status = EXIT_PROBLEMS;
+	return 0;
+}
+
 static int code_answer(struct run *r, struct question *q, const struct survey_row *row,
 		       const char *wave, enum tally_kind *kind, int *reviewed)
 {
-	const char *text = row->answer[q->col], *codes = NULL;
+	const char *text = row->answer[q->col], *codes = NULL, *split = NULL, *added = NULL;
 	size_t len = row->answer_len[q->col], i;
 	struct kerr e;
+	int rc;
 
 	kerr_clear(&e);
 	*reviewed = 0;
 	if (q->dec.loaded)
-		codes = decisions_get(&q->dec, wave, row->respondent, row->respondent_len);
+		codes = decisions_find(&q->dec, wave, row->respondent, row->respondent_len,
+				       &split, &added);
 	/* A blank answer is blank whatever a decisions file says of it (often
 	 * ingen_svar): the store holds no blank answers, so --codes and --db
 	 * count it alike, and a decision cannot make it a respondent who
@@ -765,8 +781,20 @@ static int code_answer(struct run *r, struct question *q, const struct survey_ro
 		*kind = TALLY_EMPTY;
 		return 0;
 	}
-	if (codes) {
+	if (codes && split) {
+		/* flagged by 'koder migrate': the coder's codes that carry over,
+		 * the rest from the rules - as its "after" column counted it */
+		if (engine_code(q->en, text, len, &r->ans, &e) && (rc = code_error(r, row, &e)))
+			return rc;
+		buf_reset(&r->rules);
+		if (engine_codes_text(q->en, &r->ans.res, &r->rules)
+		    || migrate_interim(codes, split, added, r->rules.data, &r->interim, NULL))
+			cli_die(EXIT_SOFTWARE, "out of memory");
+		codes = r->interim.data;
+	} else if (codes) {
 		*reviewed = 1;
+	}
+	if (codes) {
 		if (tally_parse_codes(q->t, codes, q->flags, kind, &e)) {
 			kerr_at(&e, r->db ? r->db : r->codes, 0, 0);
 			snprintf(e.msg + strlen(e.msg), sizeof(e.msg) - strlen(e.msg),
@@ -777,13 +805,8 @@ static int code_answer(struct run *r, struct question *q, const struct survey_ro
 		}
 		return 0;
 	}
-	if (engine_code(q->en, text, len, &r->ans, &e)) {
-		kerr_at(&e, survey_file(r->sv), row->line, 0);
-		if (e.code != KERR_LIMIT)
-			return cli_error(&e);
-		cli_error(&e);
-		r->status = EXIT_PROBLEMS;
-	}
+	if (engine_code(q->en, text, len, &r->ans, &e) && (rc = code_error(r, row, &e)))
+		return rc;
 	memset(q->flags, 0, q->t->ncats);
 	for (i = 0; i < r->ans.res.ncats; i++)
 		if (q->cb2t[r->ans.res.cats[i]] >= 0)
@@ -910,6 +933,16 @@ static int tally_survey(struct run *r)
 	if ((status = open_survey(r, &topt, &so, &sv)))
 		goto out;
 	r->sv = sv;
+	/* an SPSS or Stata answer column names its question in its label
+	 * ("Svar" is labelled "Hvad har I gjort ...?"): head the report with it */
+	for (size_t i = 0; i < r->nq; i++) {
+		size_t col = survey_column(sv, r->q[i].column);
+		const char *label = col != SURVEY_NO_COLUMN ? survey_column_label(sv, col) : NULL;
+
+		if (label && *label && ((r->q[i].t && tally_set_question(r->q[i].t, label))
+					|| (r->q[i].te && tally_set_question(r->q[i].te, label))))
+			cli_die(EXIT_SOFTWARE, "out of memory");
+	}
 	if (r->export_mode) {
 		struct tally **ts = xcalloc(r->nq, sizeof(*ts));
 
@@ -1095,14 +1128,26 @@ static void warn_unused(struct run *r)
 		r->status = EXIT_PROBLEMS;
 	}
 	for (size_t i = 0; i < r->nq; i++) {
-		size_t unused = decisions_unused(&r->q[i].dec);
+		const char *ids[3];
+		size_t unused = decisions_unused(&r->q[i].dec, ids, 3), k;
+		struct buf list = BUF_INIT;
+		int digits = 1;
 
-		if (unused) {
-			cli_warn("%s: %zu decision%s for question \"%s\" name%s respondents that are "
-				 "not in %s", r->db ? r->db : r->codes, unused, unused == 1 ? "" : "s",
-				 r->q[i].id, unused == 1 ? "s" : "", r->path.data);
-			r->status = EXIT_PROBLEMS;
+		if (!unused)
+			continue;
+		for (k = 0; k < unused && k < 3; k++) {
+			buf_addf(&list, "%s\"%s\"", k ? ", " : "", ids[k]);
+			digits &= ids[k][0] && strspn(ids[k], "0123456789") == strlen(ids[k]);
 		}
+		/* the usual cause: a number kept as text on one side ("0007") and
+		 * as a number on the other (7), and ids are compared as text */
+		cli_warn("%s: %zu decision%s for question \"%s\" name%s respondents that are "
+			 "not in %s (%s%s)%s", r->db ? r->db : r->codes, unused, unused == 1 ? "" : "s",
+			 r->q[i].id, unused == 1 ? "s" : "", r->path.data, unused > 3 ? "first: " : "",
+			 list.data ? list.data : "", digits ? "; ids are compared as written: \"0007\" "
+			 "is not 7, so write them as the survey file does" : "");
+		buf_release(&list);
+		r->status = EXIT_PROBLEMS;
 	}
 }
 
@@ -1276,11 +1321,10 @@ static int survey_from_store(struct run *r)
 static int load_corpus(struct run *r)
 {
 	const char *a = r->survey_arg;
-	size_t n = strlen(a);
 	struct stat st;
 	int rc;
 
-	if ((stat(a, &st) == 0 && S_ISDIR(st.st_mode)) || (n > 5 && !strcmp(a + n - 5, ".json"))) {
+	if (cmd_is_corpus(a)) {
 		struct kerr_list errs = KERR_LIST_INIT;
 
 		rc = corpus_load(&r->corpus, a, &errs);
@@ -1329,6 +1373,8 @@ static void release_dim(struct dim *d)
 static void release_run(struct run *r)
 {
 	buf_release(&r->masked);
+	buf_release(&r->rules);
+	buf_release(&r->interim);
 	/* the first question's engine lends its normalizer: freed last */
 	for (size_t i = r->nq; i-- > 0;) {
 		struct question *q = &r->q[i];
@@ -1384,6 +1430,8 @@ int cmd_tally_run(int argc, char **argv, int export_mode)
 	buf_init(&r.path, 0);
 	buf_init(&r.stored_corpus, 0);
 	buf_init(&r.masked, 0);
+	buf_init(&r.rules, 0);
+	buf_init(&r.interim, 0);
 	engine_answer_init(&r.ans);
 	rc = parse_args(&r, argc, argv);
 	if (rc < 0)

@@ -42,7 +42,9 @@ static const struct cli_usage usage = {
 	"whole contradicts.  It is learned from the coders' decisions (--db) or\n"
 	"from CSV files with a text and a codes column (--gold; codes are category\n"
 	"ids or labels joined by ';'); a --gold file of id,codes rows takes its\n"
-	"answers from the --survey.  The codebook's examples, and each category's\n"
+	"answers from the --survey (a file with --id and --answer, or a corpus\n"
+	"directory), matched as 'koder score' matches them: a panel's gold file is\n"
+	"id,wave,codes, with --wave COL.  The codebook's examples, and each category's\n"
 	"label with its description, are learned from too (never scored).\n\n"
 	"The answers are dealt into K folds (under 1,000 answers: three times,\n"
 	"shuffled anew); each fold is coded by a model learned from the others,\n"
@@ -118,8 +120,8 @@ static void print_report(const struct codebook *cb, const struct train_report *r
 
 int cmd_train(int argc, char **argv)
 {
-	const char *cbname = NULL, *out = NULL, *why;
-	struct gold_source src = { 0 };
+	const char *out = NULL;
+	struct cmd_gold g;
 	size_t stale = 0;
 	struct train_opts to = { 5, 1, 0, 0 };
 	struct kerr_list errs = KERR_LIST_INIT;
@@ -134,16 +136,17 @@ int cmd_train(int argc, char **argv)
 	int c, status = EXIT_OK;
 
 	memset(&rep, 0, sizeof rep);
+	memset(&g, 0, sizeof g);
 	cli_parser_init(&p, opts);
 	while ((c = cli_next(&p, argc, argv)) != -1) {
-		if (cmd_gold_opt(c, &src))
+		if (cmd_gold_opt(c, &g))
 			continue;
 		switch (c) {
-		case OPT_CODEBOOK: cbname = optarg; break;
+		case OPT_CODEBOOK: g.codebook = optarg; break;
 		case 'o': out = optarg; break;
 		case OPT_FOLDS:
 			if (cli_parse_size(optarg, &to.folds) || to.folds < 2 || to.folds > 100) {
-				free((void *)src.files);
+				cmd_gold_release(&g);
 				return cli_misuse(&usage, "--folds wants a number from 2 to 100, not '%s'",
 						  optarg);
 			}
@@ -152,7 +155,7 @@ int cmd_train(int argc, char **argv)
 			size_t v;
 
 			if (cli_parse_size(optarg, &v)) {
-				free((void *)src.files);
+				cmd_gold_release(&g);
 				return cli_misuse(&usage, "--seed wants a number, not '%s'", optarg);
 			}
 			to.seed = v;
@@ -163,28 +166,26 @@ int cmd_train(int argc, char **argv)
 
 			to.C = strtod(optarg, &end);
 			if (*end || !(to.C > 0 && to.C <= 1000)) {
-				free((void *)src.files);
+				cmd_gold_release(&g);
 				return cli_misuse(&usage, "--C wants a number above 0 and at most 1000, "
 						  "not '%s'", optarg);
 			}
 			break;
 		}
-		case 'h': free((void *)src.files); return cli_help(&usage);
-		default: free((void *)src.files); return cli_misuse(&usage, NULL);
+		case 'h': cmd_gold_release(&g); return cli_help(&usage);
+		default: cmd_gold_release(&g); return cli_misuse(&usage, NULL);
 		}
 	}
 	if (optind < argc) {
-		free((void *)src.files);
+		cmd_gold_release(&g);
 		return cli_misuse(&usage, "unexpected argument '%s' (coded answers go with --gold "
 				  "FILE)", argv[optind]);
 	}
-	if ((why = cmd_gold_misuse(&src, cbname, "learn from"))) {
-		free((void *)src.files);
-		return cli_misuse(&usage, "%s", why);
-	}
+	if ((status = cmd_gold_setup(&g, "learn from", &usage)))
+		goto done;
 	kerr_clear(&e);
 	eo.no_model = 1;   /* the model is fitted for what the patterns leave */
-	if (codebook_resolve(cbname, &cbpath, &e)) {
+	if (codebook_resolve(g.codebook, &cbpath, &e)) {
 		status = cli_error(&e);
 		goto done;
 	}
@@ -196,7 +197,7 @@ int cmd_train(int argc, char **argv)
 		status = cli_error(&e);
 		goto done;
 	}
-	if (gold_read_all(&src, engine_codebook(en)->id, engine_codebook(en)->version, &stale,
+	if (gold_read_all(&g.src, engine_codebook(en)->id, engine_codebook(en)->version, &stale,
 			  train_set_add_gold, set, &errs)) {
 		status = cli_errors(&errs);
 		goto done;
@@ -235,6 +236,6 @@ done:
 	buf_release(&cbpath);
 	buf_release(&model);
 	kerr_list_release(&errs);
-	free((void *)src.files);
+	cmd_gold_release(&g);
 	return status;
 }

@@ -205,18 +205,24 @@ int cmd_words(int argc, char **argv)
 			printf("%zu answers with %s, %zu without: terms they say more often\n\n",
 				na[1], key, na[0]);
 			printf("  %-32s %7s %7s %8s  %s\n", "term (stems)", "group", "rest", "G2", "form");
-			for (i = 0; t && i < n; i++)
-				printf("  %-32s %7zu %7zu %8.1f  %s\n", t[i].term, t[i].df[1], t[i].df[0],
+			for (i = 0; t && i < n; i++) {
+				fputs("  ", stdout);
+				cli_put_padded(t[i].term, 32);
+				printf(" %7zu %7zu %8.1f  %s\n", t[i].df[1], t[i].df[0],
 					t[i].g2, t[i].form ? t[i].form : "");
+			}
 		} else {
 			printf("%zu answers (%s%s%s%s%s)\n\n", na[1], r.from,
 				r.in_wave ? ", wave " : "", r.in_wave ? r.in_wave : "",
 				r.in_role ? ", role " : "", r.in_role ? r.in_role : "");
 			printf("  %-32s %7s %6s  %s\n", "term (stems)", "answers", "share", "form");
-			for (i = 0; t && i < n; i++)
-				printf("  %-32s %7zu %5.1f%%  %s\n", t[i].term, t[i].df[1],
+			for (i = 0; t && i < n; i++) {
+				fputs("  ", stdout);
+				cli_put_padded(t[i].term, 32);
+				printf(" %7zu %5.1f%%  %s\n", t[i].df[1],
 					na[1] ? 100.0 * t[i].df[1] / na[1] : 0.0,
 					t[i].form ? t[i].form : "");
+			}
 		}
 	}
 done:

@@ -13,6 +13,7 @@
 #include <unicode/ucnv.h>
 #include <unicode/ucsdet.h>
 #include <unicode/ustring.h>
+#include <unicode/utf16.h>
 #include <unicode/utf8.h>
 
 static const char replacement[] = "\xEF\xBF\xBD";
@@ -81,12 +82,106 @@ static int mostly_utf8(const char *s, size_t n)
 	return good > 0 && bad <= good;
 }
 
+int charset_utf16_sniff(const unsigned char *p, size_t n, size_t *skip)
+{
+	*skip = 0;
+	if (n >= 4 && (!memcmp(p, "\xFF\xFE\0\0", 4) || !memcmp(p, "\0\0\xFE\xFF", 4)))
+		return 0;
+	if (n >= 2 && p[0] == 0xFF && p[1] == 0xFE)
+		return *skip = 2, 1;
+	if (n >= 2 && p[0] == 0xFE && p[1] == 0xFF)
+		return *skip = 2, 2;
+	if (n >= 4 && p[0] && !p[1] && p[2] && !p[3])
+		return 1;
+	if (n >= 4 && !p[0] && p[1] && !p[2] && p[3])
+		return 2;
+	return 0;
+}
+
+size_t charset_utf16_decode(const unsigned char *p, size_t n, size_t *at, int le, int at_eof,
+			    char *out, int *bad)
+{
+	size_t i = *at, o = 0;
+
+	while (i + 1 < n) {
+		UChar32 u = le ? p[i] | p[i + 1] << 8 : p[i] << 8 | p[i + 1];
+
+		if (U16_IS_LEAD(u)) {
+			UChar32 v;
+
+			if (i + 3 >= n) {
+				*bad = at_eof;   /* else the pair's second half comes next */
+				break;
+			}
+			v = le ? p[i + 2] | p[i + 3] << 8 : p[i + 2] << 8 | p[i + 3];
+			if (!U16_IS_TRAIL(v)) {
+				*bad = 1;
+				break;
+			}
+			u = U16_GET_SUPPLEMENTARY(u, v);
+			i += 2;
+		} else if (U16_IS_TRAIL(u)) {
+			*bad = 1;
+			break;
+		}
+		U8_APPEND_UNSAFE(out, o, u);
+		i += 2;
+	}
+	if (at_eof && i + 1 == n)
+		*bad = 1;                /* an odd byte at the end */
+	*at = i;
+	return o;
+}
+
+/* Half a character in a UTF-16 file: on the line after those read. */
+static int utf16_damaged(struct charset_reader *r, struct kerr *e)
+{
+	kerr_at(e, r->name, r->line + 1, 0);
+	return kerr_set(e, KERR_ENCODING, "this is not valid UTF-16 (half of a character: "
+			"a lone surrogate, or an odd byte at the end of the file); the file "
+			"is damaged: save it again, best as UTF-8 text");
+}
+
+/* fill() for a UTF-16 file: its raw bytes through `wide` into the chunk as
+ * UTF-8.  At most 43,688 raw bytes at a time, so that their UTF-8 (at most
+ * three bytes for two) fits the chunk.  Damage is reported once the lines
+ * before it have been read, so the message names its line. */
+static int fill_utf16(struct charset_reader *r, struct kerr *e)
+{
+	size_t take, at = 0;
+
+	if (r->wbad)
+		return utf16_damaged(r, e);
+	if (!r->weof && r->wlen < sizeof(r->wide)) {
+		size_t got = fread(r->wide + r->wlen, 1, sizeof(r->wide) - r->wlen, r->fp);
+
+		if (got < sizeof(r->wide) - r->wlen) {
+			if (ferror(r->fp))
+				return kerr_errno(e, errno, r->name, "cannot read");
+			r->weof = 1;
+		}
+		r->wlen += got;
+	}
+	take = r->wlen < 43688 ? r->wlen : 43688;
+	r->clen = charset_utf16_decode(r->wide, take, &at, r->utf16 == 1,
+				       r->weof && take == r->wlen, r->chunk, &r->wbad);
+	r->cpos = 0;
+	memmove(r->wide, r->wide + at, r->wlen - at);
+	r->wlen -= at;
+	if (r->wbad && r->clen == 0)
+		return utf16_damaged(r, e);
+	r->eof = r->weof && r->wlen == 0 && !r->wbad;
+	return 0;
+}
+
 static int fill(struct charset_reader *r, struct kerr *e)
 {
 	size_t n;
 
 	if (r->eof)
 		return 0;
+	if (r->utf16)
+		return fill_utf16(r, e);
 	n = fread(r->chunk, 1, sizeof(r->chunk), r->fp);
 	if (n < sizeof(r->chunk)) {
 		if (ferror(r->fp))
@@ -128,18 +223,27 @@ int charset_open(struct charset_reader *r, FILE *fp, const char *name, struct ke
 	rc = fill(r, e);
 	if (rc)
 		return rc;
-	r->binary = looks_binary(r->chunk, r->clen);
-	if (r->clen >= 2 && ((unsigned char)r->chunk[0] == 0xFF && (unsigned char)r->chunk[1] == 0xFE)) {
-		r->encoding = "UTF-16LE";
-	} else if (r->clen >= 2 && (unsigned char)r->chunk[0] == 0xFE && (unsigned char)r->chunk[1] == 0xFF) {
-		r->encoding = "UTF-16BE";
+	{
+		size_t skip;
+
+		r->utf16 = charset_utf16_sniff((const unsigned char *)r->chunk, r->clen, &skip);
+		if (r->utf16) {
+			/* the first chunk becomes the first raw UTF-16 bytes */
+			r->encoding = r->utf16 == 1 ? "UTF-16LE" : "UTF-16BE";
+			r->utf8 = 1;
+			r->wlen = r->clen - skip;
+			memcpy(r->wide, r->chunk + skip, r->wlen);
+			r->weof = r->eof;
+			r->eof = 0;
+			return fill(r, e);
+		}
 	}
-	if (r->encoding) {
+	if (r->clen >= 4 && (!memcmp(r->chunk, "\xFF\xFE\0\0", 4) || !memcmp(r->chunk, "\0\0\xFE\xFF", 4))) {
 		kerr_at(e, name, 1, 0);
-		return kerr_set(e, KERR_ENCODING, "the text is %s; koder reads UTF-8, "
-				"Windows-1252 and Latin-1 (convert it: iconv -f UTF-16 -t UTF-8)",
-				r->encoding);
+		return kerr_set(e, KERR_ENCODING, "the text is UTF-32; koder reads UTF-8, UTF-16, "
+				"Windows-1252 and Latin-1 (convert it: iconv -f UTF-32 -t UTF-8)");
 	}
+	r->binary = looks_binary(r->chunk, r->clen);
 	if (r->clen >= 3 && !memcmp(r->chunk, "\xEF\xBB\xBF", 3)) {
 		r->encoding = "UTF-8 with BOM";
 		r->utf8 = 1;

@@ -3,9 +3,10 @@
  * saved as.
  *
  * Survey exports arrive as UTF-8 (with or without a byte-order mark), as
- * Windows-1252/Latin-1, or as UTF-8 that was decoded as Windows-1252 and
- * encoded again ("Ã¸" for "ø").  The encoding is detected once per file from
- * its first 64 KB (a BOM; valid UTF-8; else ICU's charset detector, with
+ * Windows-1252/Latin-1, as UTF-8 that was decoded as Windows-1252 and
+ * encoded again ("Ã¸" for "ø"), or as UTF-16 (Word's and Excel's "Unicode
+ * text").  The encoding is detected once per file from its first 64 KB (a
+ * BOM or UTF-16's zero bytes; valid UTF-8; else ICU's charset detector, with
  * Windows-1252 as the answer for Latin text); every line is converted to
  * UTF-8, and a line that shows double encoding is decoded once more.  Bytes
  * that are not valid in the detected encoding, and NUL bytes, become U+FFFD
@@ -71,12 +72,17 @@ struct charset_reader {
 	void *cv, *cv1252;      /* UConverter for a non-UTF-8 file; windows-1252 for re-decoding */
 	char encname[64];
 	struct buf raw, tmp;
+	int utf16;              /* 0, or 1/2: a UTF-16LE/BE file, decoded into chunk */
+	int weof;               /* its raw bytes are all read */
+	int wbad;               /* decoding stopped at half a character */
+	size_t wlen;            /* raw UTF-16 bytes waiting in `wide` */
+	unsigned char wide[65536];
 };
 
 /*
  * Start reading fp (named `name` in messages).  Reads the first chunk and
  * detects the encoding.  Returns 0, or KERR_IO (read error) / KERR_ENCODING
- * (UTF-16/32, which koder does not read line by line) with e filled.  Call
+ * (UTF-32, which koder does not read; damaged UTF-16) with e filled.  Call
  * charset_close in every case.
  */
 int charset_open(struct charset_reader *r, FILE *fp, const char *name, struct kerr *e);
@@ -88,5 +94,23 @@ int charset_open(struct charset_reader *r, FILE *fp, const char *name, struct ke
  */
 int charset_read_line(struct charset_reader *r, struct buf *out, struct kerr *e);
 void charset_close(struct charset_reader *r);
+
+/*
+ * UTF-16 for every reader (this one and csv.h's).  charset_utf16_sniff says
+ * which byte order p[0..n) starts in: 1 little-endian, 2 big-endian, with
+ * *skip set to the byte-order mark's length (2, or 0 when the zero bytes of
+ * ASCII text gave it away); 0 when it is not UTF-16 (UTF-32's mark starts
+ * like UTF-16LE's and is left for the caller to refuse).
+ */
+int charset_utf16_sniff(const unsigned char *p, size_t n, size_t *skip);
+/*
+ * Decode the code units of p[*at..n) as UTF-8 into `out`, which has room
+ * for 3 bytes per 2 decoded (plus 4).  A surrogate pair cut at n is left
+ * for the next call unless `at_eof`.  Returns the bytes written and moves
+ * *at past the units decoded; sets *bad when it stopped at half a
+ * character (a lone surrogate, or an odd last byte at the end of the file).
+ */
+size_t charset_utf16_decode(const unsigned char *p, size_t n, size_t *at, int le, int at_eof,
+			    char *out, int *bad);
 
 #endif

@@ -10,6 +10,7 @@
  */
 #include "csv.h"
 #include "buf.h"
+#include "charset.h"
 #include "error.h"
 
 #include <errno.h>
@@ -176,19 +177,7 @@ static size_t span_without(const char *s, size_t n, char a, char b, char c, char
  */
 static void sniff_utf16(struct csv_reader *r)
 {
-	const unsigned char *p = r->raw;
-	size_t n = r->rlen;
-
-	if (n >= 4 && (!memcmp(p, "\xFF\xFE\0\0", 4) || !memcmp(p, "\0\0\xFE\xFF", 4)))
-		return;
-	if (n >= 2 && p[0] == 0xFF && p[1] == 0xFE)
-		r->utf16 = 1, r->rpos = 2;
-	else if (n >= 2 && p[0] == 0xFE && p[1] == 0xFF)
-		r->utf16 = 2, r->rpos = 2;
-	else if (n >= 4 && p[0] && !p[1] && p[2] && !p[3])
-		r->utf16 = 1;
-	else if (n >= 4 && !p[0] && p[1] && !p[2] && p[3])
-		r->utf16 = 2;
+	r->utf16 = charset_utf16_sniff(r->raw, r->rlen, &r->rpos);
 	if (r->utf16)
 		r->enc = CSV_ENC_UTF8;   /* what the parser sees */
 }
@@ -198,44 +187,10 @@ static void sniff_utf16(struct csv_reader *r)
  * surrogate or an odd last byte stops decoding there (r->dec_bad). */
 static int fill_utf16(struct csv_reader *r)
 {
-	const unsigned char *p = r->raw;
-	size_t i = r->rpos, o = 0;
-	int le = r->utf16 == 1;
-
-	while (i + 1 < r->rlen) {
-		unsigned u = le ? p[i] | (unsigned)p[i + 1] << 8 : (unsigned)p[i] << 8 | p[i + 1];
-
-		if (u >= 0xD800 && u <= 0xDBFF) {
-			unsigned v;
-
-			if (i + 3 >= r->rlen) {
-				if (!r->eof)
-					break;   /* the pair's second half comes with the next read */
-				r->dec_bad = 1;
-				break;
-			}
-			v = le ? p[i + 2] | (unsigned)p[i + 3] << 8 : (unsigned)p[i + 2] << 8 | p[i + 3];
-			if (v < 0xDC00 || v > 0xDFFF) {
-				r->dec_bad = 1;
-				break;
-			}
-			o += put_utf8(r->dec + o, 0x10000 + ((u - 0xD800) << 10) + (v - 0xDC00));
-			i += 4;
-			continue;
-		}
-		if (u >= 0xDC00 && u <= 0xDFFF) {
-			r->dec_bad = 1;
-			break;
-		}
-		o += put_utf8(r->dec + o, u);
-		i += 2;
-	}
-	if (!r->dec_bad && r->eof && i + 1 == r->rlen)
-		r->dec_bad = 1;          /* an odd byte at the end */
-	r->rpos = i;
-	r->dlen = o;
+	r->dlen = charset_utf16_decode(r->raw, r->rlen, &r->rpos, r->utf16 == 1, r->eof,
+				       r->dec, &r->dec_bad);
 	r->dpos = 0;
-	return o > 0;
+	return r->dlen > 0;
 }
 
 /* Decode as much of the raw block as possible into r->dec.  Returns 1 if
@@ -731,7 +686,9 @@ static int start_reader(struct csv_reader *r, struct kerr *e)
 		}
 	}
 	/* .xlsx (a zip) and .xls (OLE2) are the likeliest wrong files: read as
-	 * Windows-1252 they would give one garbage column and no error */
+	 * Windows-1252 they would give one garbage column and no error.  (A
+	 * survey in either is read by table.h; this is a file that must be CSV,
+	 * such as a decisions file.) */
 	if (r->rlen >= 4 && (!memcmp(r->raw, "PK\x03\x04", 4) ||
 			     !memcmp(r->raw, "\xD0\xCF\x11\xE0", 4))) {
 		kerr_set(e, KERR_SYNTAX, "this is an Excel workbook, not a CSV file; "

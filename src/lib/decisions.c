@@ -2,8 +2,10 @@
  * decisions.c - coders' final codes by respondent (see decisions.h).
  */
 #include "decisions.h"
+#include "codebook.h"
 #include "csv.h"
 #include "error.h"
+#include "migrate.h"
 #include "store.h"
 
 #include <errno.h>
@@ -27,6 +29,7 @@ void decisions_release(struct decisions *d)
 	free(d->off);
 	free(d->used);
 	free(d->amb);
+	free(d->interim);
 	free(d->wave_of);
 	memset(d, 0, sizeof(*d));
 }
@@ -58,6 +61,9 @@ static int grow(struct decisions *d)
 	if (!(u = realloc(d->amb, cap)))
 		return KERR_NOMEM;
 	d->amb = u;
+	if (!(u = realloc(d->interim, cap)))
+		return KERR_NOMEM;
+	d->interim = u;
 	if (!(w = realloc(d->wave_of, cap * sizeof(*w))))
 		return KERR_NOMEM;
 	d->wave_of = w;
@@ -65,7 +71,9 @@ static int grow(struct decisions *d)
 	return 0;
 }
 
-int decisions_add(struct decisions *d, const char *wave, const char *id, const char *codes)
+/* An entry: "codes\0id\0", and for an interim one "split\0added\0". */
+static int add_entry(struct decisions *d, const char *wave, const char *id, const char *codes,
+	const char *split, const char *added)
 {
 	int rc;
 
@@ -74,9 +82,13 @@ int decisions_add(struct decisions *d, const char *wave, const char *id, const c
 	d->off[d->n] = (uint32_t)d->arena.len;
 	d->used[d->n] = 0;
 	d->amb[d->n] = 0;
+	d->interim[d->n] = split != NULL;
 	d->wave_of[d->n] = NULL;
 	if ((rc = buf_add(&d->arena, codes, strlen(codes) + 1))
 	    || (rc = buf_add(&d->arena, id, strlen(id) + 1)))
+		return rc;
+	if (split && ((rc = buf_add(&d->arena, split, strlen(split) + 1))
+		      || (rc = buf_add(&d->arena, added ? added : "", strlen(added ? added : "") + 1))))
 		return rc;
 	if (wave && *wave) {
 		buf_reset(&d->scratch);
@@ -91,10 +103,32 @@ int decisions_add(struct decisions *d, const char *wave, const char *id, const c
 	return rc;
 }
 
+int decisions_add(struct decisions *d, const char *wave, const char *id, const char *codes)
+{
+	return add_entry(d, wave, id, codes, NULL, NULL);
+}
+
+int decisions_add_interim(struct decisions *d, const char *wave, const char *id,
+	const char *carried, const char *split, const char *added)
+{
+	return add_entry(d, wave, id, carried ? carried : "", split ? split : "", added);
+}
+
 const char *decisions_get(struct decisions *d, const char *wave, const char *id, size_t idlen)
 {
-	uint32_t v;
+	return decisions_find(d, wave, id, idlen, NULL, NULL);
+}
 
+const char *decisions_find(struct decisions *d, const char *wave, const char *id, size_t idlen,
+	const char **split, const char **added)
+{
+	uint32_t v;
+	const char *p;
+
+	if (split)
+		*split = NULL;
+	if (added)
+		*added = NULL;
 	buf_reset(&d->scratch);
 	buf_addf(&d->scratch, "%s\x1f%.*s", wave, (int)idlen, id);
 	if (!strtab_get(&d->keys, d->scratch.data, d->scratch.len, &v) || v == UINT32_MAX) {
@@ -106,26 +140,30 @@ const char *decisions_get(struct decisions *d, const char *wave, const char *id,
 			d->amb[v] = 1;
 	}
 	d->used[v] = 1;
-	return d->arena.data + d->off[v];
+	p = d->arena.data + d->off[v];
+	if (d->interim[v]) {
+		const char *sp = p + strlen(p) + 1;
+
+		sp += strlen(sp) + 1;          /* past the id */
+		if (split)
+			*split = sp;
+		if (added)
+			*added = sp + strlen(sp) + 1;
+	}
+	return p;
 }
 
-size_t decisions_unused(const struct decisions *d)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < d->n; i++)
-		n += !d->used[i];
-	return n;
-}
-
-size_t decisions_ambiguous(const struct decisions *d, const char **ids, size_t max)
+/* Decisions flagged in `flag` (used: not set; amb: set): the count, and
+ * the first `max` ids in ids[]. */
+static size_t flagged_ids(const struct decisions *d, const unsigned char *flag, int want,
+			  const char **ids, size_t max)
 {
 	size_t n = 0;
 
 	for (size_t i = 0; i < d->n; i++) {
 		const char *id;
 
-		if (!d->amb[i])
+		if (!flag[i] != !want)
 			continue;
 		id = d->arena.data + d->off[i];         /* codes\0id\0 */
 		id += strlen(id) + 1;
@@ -134,6 +172,16 @@ size_t decisions_ambiguous(const struct decisions *d, const char **ids, size_t m
 		n++;
 	}
 	return n;
+}
+
+size_t decisions_unused(const struct decisions *d, const char **ids, size_t max)
+{
+	return flagged_ids(d, d->used, 0, ids, max);
+}
+
+size_t decisions_ambiguous(const struct decisions *d, const char **ids, size_t max)
+{
+	return flagged_ids(d, d->amb, 1, ids, max);
 }
 
 int decisions_load_codes(struct decisions *d, const char *path, struct kerr *e)
@@ -169,9 +217,13 @@ int decisions_load_codes(struct decisions *d, const char *path, struct kerr *e)
 		buf_reset(&key);
 		buf_addf(&key, "%s\x1f%s", wave, row.field[ci]);
 		if (strtab_get(&seen, key.data, key.len, &first)) {
+			/* without a wave column the usual cause is a panel: the
+			 * same id answering in several waves */
 			rc = kerr_set(e, KERR_SCHEMA, "respondent \"%s\"%s%s has codes twice: on "
-				      "line %u and on line %ld", row.field[ci], *wave ? " in wave " : "",
-				      wave, first, row.line);
+				      "line %u and on line %ld%s", row.field[ci], *wave ? " in wave " : "",
+				      wave, first, row.line, has_wave ? "" : "; if they are answers from "
+				      "different waves, add a 'wave' column saying which wave each row "
+				      "is for (id,wave,codes)");
 			kerr_at(e, path, row.line, 0);
 			break;
 		}
@@ -193,8 +245,37 @@ int decisions_load_codes(struct decisions *d, const char *path, struct kerr *e)
 struct db_ctx {
 	struct decisions *d;
 	struct decisions_db_info *info;
+	const struct migrate_plan *plan;  /* after a migration: its entries by answer */
 	int rc;
 };
+
+static int by_answer(const void *x, const void *y)
+{
+	const struct migrate_entry *a = x, *b = y;
+
+	return a->answer_id < b->answer_id ? -1 : a->answer_id > b->answer_id;
+}
+
+/* The plan's entry for coder `coder`'s decision on answer `id`, or NULL
+ * (entries sorted by answer). */
+static const struct migrate_entry *plan_entry(const struct migrate_plan *p, long long id,
+	const char *coder)
+{
+	size_t lo = 0, hi = p->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (p->entries[mid].answer_id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < p->n && p->entries[lo].answer_id == id; lo++)
+		if (coder && !strcmp(p->entries[lo].coder, coder))
+			return &p->entries[lo];
+	return NULL;
+}
 
 static void note_version(struct decisions_db_info *in, const char *v)
 {
@@ -222,11 +303,21 @@ static int db_final(void *ctx, const struct store_final *f)
 		return 0;
 	/* After a migration every decision it could carry is at the new
 	 * version; one still under an older version is one it flagged for
-	 * review.  Until a coder decides it again its answer counts with the
-	 * new version's rules, as migrate's "after" column showed. */
+	 * review.  Until a coder decides it again its answer counts as
+	 * migrate's "after" column showed: the coder's codes that carry over,
+	 * the rest from the new rules (migrate_interim); with no plan entry
+	 * (none is expected), all from the rules. */
 	if (in->migrated && (!f->codebook_version || strcmp(f->codebook_version, in->migrated))) {
+		const struct migrate_entry *m = c->plan
+			? plan_entry(c->plan, f->answer->id, f->coder) : NULL;
+
 		in->awaiting++;
-		return 0;
+		if (!m)
+			return 0;
+		c->rc = decisions_add_interim(c->d, strcmp(f->answer->wave, "(alle)")
+			? f->answer->wave : "", f->answer->respondent, m->item.carried,
+			m->item.split, m->item.added);
+		return c->rc;
 	}
 	in->disputed += f->disputed != 0;
 	note_version(in, f->codebook_version);
@@ -253,21 +344,38 @@ static int migrated_here(struct store *s, const char *question, const char *cb_p
 }
 
 int decisions_load_db(struct decisions *d, struct store *s, const char *question,
-	const char *cb_id, const char *cb_version, const char *cb_path,
-	struct decisions_db_info *info, struct kerr *e)
+	const struct codebook *cb, const char *cb_path, struct decisions_db_info *info,
+	struct kerr *e)
 {
-	struct db_ctx c = { d, info, 0 };
-	int rc;
+	struct migrate_plan plan;
+	struct db_ctx c = { d, info, NULL, 0 };
+	int rc = 0;
 
 	memset(info, 0, sizeof(*info));
-	if (migrated_here(s, question, cb_path))
-		info->migrated = cb_version ? cb_version : "";
-	rc = store_each_final(s, question, db_final, &c, e);
+	memset(&plan, 0, sizeof(plan));
+	if (migrated_here(s, question, cb_path)) {
+		info->migrated = cb->version ? cb->version : "";
+		/* the same plan migrate made: what each flagged decision keeps */
+		rc = migrate_plan_build(s, cb, NULL, 0, NULL, &plan, e);
+		/* decisions under a later version than this one: no plan maps
+		 * back to it, so its flagged answers count with the rules alone */
+		if (rc == KERR_USAGE) {
+			migrate_plan_release(&plan);
+			kerr_clear(e);
+			rc = 0;
+		} else if (!rc) {
+			qsort(plan.entries, plan.n, sizeof(*plan.entries), by_answer);
+			c.plan = &plan;
+		}
+	}
+	if (!rc)
+		rc = store_each_final(s, question, db_final, &c, e);
 	/* A store filled without a corpus names questions by codebook id. */
-	if (!rc && !d->loaded && cb_id)
-		rc = store_each_final(s, cb_id, db_final, &c, e);
+	if (!rc && !d->loaded && cb->id)
+		rc = store_each_final(s, cb->id, db_final, &c, e);
 	if (c.rc)
 		rc = kerr_set(e, KERR_NOMEM, "out of memory");
+	migrate_plan_release(&plan);
 	return rc;
 }
 

@@ -40,6 +40,8 @@ struct decisions {
 	uint32_t *off;          /* entry -> offset in arena */
 	unsigned char *used;    /* the entry matched a survey row */
 	unsigned char *amb;     /* a wave-less entry matched in two waves */
+	unsigned char *interim; /* a decision 'koder migrate' flagged: "codes\0id\0
+	                           split\0added\0" in the arena (decisions_find) */
 	const char **wave_of;   /* wave-less entry: wave first matched (borrowed from
 	                           the caller of decisions_get) */
 	size_t n, cap;
@@ -56,14 +58,28 @@ void decisions_release(struct decisions *d);
 int decisions_add(struct decisions *d, const char *wave, const char *id, const char *codes);
 
 /*
+ * Add a decision 'koder migrate' flagged for review, as what it counts as
+ * meanwhile: its `carried` codes and the parts only the new rules can settle
+ * (`split`, `added`: see migrate_interim).  Returns 0 or KERR_NOMEM.
+ */
+int decisions_add_interim(struct decisions *d, const char *wave, const char *id,
+	const char *carried, const char *split, const char *added);
+
+/*
  * The codes for (wave, id) - `wave` a name that stays valid while `d` is
  * used (a tally's wave name) - or NULL.  Marks the decision used, and a
  * wave-less one matched in a second wave ambiguous.
  */
 const char *decisions_get(struct decisions *d, const char *wave, const char *id, size_t idlen);
+/* The same; and for a decision added with decisions_add_interim, *split and
+ * *added (else NULL): the codes returned are then only its carried ones, to
+ * be completed with the rules' suggestion (migrate_interim). */
+const char *decisions_find(struct decisions *d, const char *wave, const char *id, size_t idlen,
+	const char **split, const char **added);
 
-/* Decisions that matched no survey row. */
-size_t decisions_unused(const struct decisions *d);
+/* Decisions that matched no survey row: the count, and the first `max`
+ * ids in ids[] (borrowed). */
+size_t decisions_unused(const struct decisions *d, const char **ids, size_t max);
 /* Wave-less decisions that matched one id in two waves: the count, and the
  * first `max` ids in ids[] (borrowed). */
 size_t decisions_ambiguous(const struct decisions *d, const char **ids, size_t max);
@@ -85,7 +101,7 @@ struct decisions_db_info {
 	size_t nversion[DECISIONS_MAX_VERSIONS], nversions, unversioned;
 	/* the version 'koder migrate' moved this question to (NULL = none) and
 	 * the decisions it flagged that no coder has decided again: those
-	 * answers count with the engine, as migrate's "after" column showed */
+	 * answers count as migrate's "after" column showed (decisions_find) */
 	const char *migrated;
 	size_t awaiting;
 	size_t disputed;        /* coders differ and nobody adjudicated */
@@ -93,16 +109,19 @@ struct decisions_db_info {
 
 /*
  * Load question `question`'s current decisions from store `s` (a store
- * filled without a corpus names questions by codebook id: `cb_id` is tried
- * when the question has none).  `cb_version` and `cb_path` are the codebook
- * counted with: when 'koder migrate' moved the question to that very file,
- * a decision still under an older version is one it flagged and is left
- * out (info->awaiting).  *info is the caller's
+ * filled without a corpus names questions by codebook id: `cb`'s id is
+ * tried when the question has none).  `cb`, loaded from `cb_path`, is the
+ * codebook counted with: when 'koder migrate' moved the question to that
+ * very file, a decision still under an older version is one it flagged
+ * (info->awaiting), and counts as migrate's "after" column showed: the
+ * coder's codes that carry over, the rest from the rules (added with
+ * decisions_add_interim).  *info is the caller's
  * (decisions_db_info_release).  Returns 0 or the store's error.
  */
+struct codebook;
 int decisions_load_db(struct decisions *d, struct store *s, const char *question,
-	const char *cb_id, const char *cb_version, const char *cb_path,
-	struct decisions_db_info *info, struct kerr *e);
+	const struct codebook *cb, const char *cb_path, struct decisions_db_info *info,
+	struct kerr *e);
 void decisions_db_info_release(struct decisions_db_info *info);
 
 /* "v2 (10 svar), ukendt (3 svar)": the versions, as a report shows them;

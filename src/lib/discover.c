@@ -1176,13 +1176,44 @@ static int forms_pattern(const struct discover *d, size_t f, char *buf, size_t s
 	return 1;
 }
 
+/* The stem as the answers spell it: "ændr" for the key "aendr" of the
+ * form "ændret" (a pattern matches through the same folding, and coders
+ * write æ, ø, å); the key itself when the form does not fold to it. */
+static const char *stem_spelled(const struct discover *d, const struct feat *x, char *out,
+				size_t size)
+{
+	const char *w = x->form < d->nforms ? d->forms[x->form].word : NULL;
+	size_t kl = strlen(x->key), wl, i = 0, o = 0;
+	char f[16];
+
+	if (!w)
+		return x->key;
+	wl = strlen(w);
+	while (i < wl && o < kl) {
+		size_t n = seq_len((const unsigned char *)w + i, wl - i), fl;
+
+		if (n > 4)
+			return x->key;
+		fl = fold(w + i, n, f);
+		if (o + fl > kl || memcmp(f, x->key + o, fl))
+			return x->key;
+		o += fl;
+		i += n;
+	}
+	if (o != kl || i + 1 > size)
+		return x->key;
+	memcpy(out, w, i);
+	out[i] = '\0';
+	return out;
+}
+
 /* Fill candidate c from group members m[0..cnt) (closest first). */
 static int describe(struct discover *d, struct cand *c, const struct member *m, size_t cnt,
 	size_t nz, size_t *fin, unsigned char *covered, const struct keyed *byk, size_t nbyk)
 {
 	struct discover_term *all;
 	size_t i, j, nall = 0, ncov = 0;
-	char buf[256];
+	char buf[256], s1[96], s2[96];
 
 	c->members = malloc(cnt * sizeof *c->members);
 	all = malloc((d->ncols ? d->ncols : 1) * sizeof *all);   /* terms are columns */
@@ -1275,9 +1306,10 @@ static int describe(struct discover *d, struct cand *c, const struct member *m, 
 		if (exact)
 			;
 		else if (x->a == SIZE_MAX)
-			snprintf(buf, sizeof buf, "%s*", x->key);
+			snprintf(buf, sizeof buf, "%s*", stem_spelled(d, x, s1, sizeof s1));
 		else
-			snprintf(buf, sizeof buf, "%s* NEAR/2 %s*", d->f[x->a].key, d->f[x->b].key);
+			snprintf(buf, sizeof buf, "%s* NEAR/2 %s*", stem_spelled(d, &d->f[x->a], s1, sizeof s1),
+				 stem_spelled(d, &d->f[x->b], s2, sizeof s2));
 		if (!(c->include[c->pub.ninclude] = strdup(buf))) {
 			free(all);
 			return -1;

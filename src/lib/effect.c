@@ -25,7 +25,8 @@ int effect_tally_new(const struct codebook *cb, const char *question,
 	const char *const *extra, size_t nextra, const struct codebook *labels,
 	struct tally **out, struct kerr *e)
 {
-	size_t ncb = cb ? cb->ncats + cb->nnets : 0, n = 0, i;
+	const struct codebook *netsrc = cb ? cb : labels;
+	size_t ncb = netsrc ? netsrc->ncats + netsrc->nnets : 0, n = 0, i;
 	struct tally_cat_def *defs = calloc(ncb + nextra + 1, sizeof(*defs));
 	int rc;
 
@@ -50,11 +51,12 @@ int effect_tally_new(const struct codebook *cb, const char *question,
 			continue;
 		defs[n].id = extra[i];
 		defs[n].label = l >= 0 ? labels->cats[l].label : extra[i];
+		defs[n].net = !cb && l >= 0 ? labels->cats[l].net : NULL;
 		n++;
 	}
-	for (i = 0; cb && i < cb->nnets; i++) {
-		defs[n].id = cb->nets[i].id;
-		defs[n].label = cb->nets[i].label;
+	for (i = 0; netsrc && i < netsrc->nnets; i++) {
+		defs[n].id = netsrc->nets[i].id;
+		defs[n].label = netsrc->nets[i].label;
 		defs[n].is_net = 1;
 		n++;
 	}

@@ -29,7 +29,9 @@ struct tally;
  * A tally over `cb`'s categories and nets (cb may be NULL), plus `extra`
  * category ids it lacks (labelled with their id, or with the label `labels`
  * gives - a codebook that may be NULL - when it has the id), so codes from
- * older versions can be counted too.  Returns 0 or KERR_NOMEM.
+ * older versions can be counted too.  Without `cb`, the nets of `labels`
+ * are counted too, over the extra ids that belong to them there (an old
+ * version's nets, beside the new one's).  Returns 0 or KERR_NOMEM.
  */
 int effect_tally_new(const struct codebook *cb, const char *question,
 	const char *const *extra, size_t nextra, const struct codebook *labels,

@@ -2,14 +2,15 @@
 #include "gold.h"
 #include "buf.h"
 #include "codebook.h"
+#include "corpus.h"
 #include "csv.h"
+#include "decisions.h"
 #include "error.h"
 #include "infile.h"
 #include "project.h"
 #include "store.h"
-#include "strtab.h"
+#include "survey.h"
 
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,95 +71,6 @@ static int open_csv(const char *path, const char *what, FILE **fp, struct csv_re
 	return rc;
 }
 
-int gold_read_joined(const char *survey, const char *id_col, const char *text_col,
-		     const char *gold, gold_fn fn, void *ctx, struct kerr_list *errs)
-{
-	const char *gcols[2] = { "id", "codes" }, *scols[2] = { id_col, text_col };
-	struct csv_reader *r = NULL;
-	struct csv_row row;
-	struct strtab ids;
-	struct buf codes = BUF_INIT;     /* every gold row's codes, NUL-separated */
-	unsigned char *used = NULL;
-	size_t idx[2], n = 0, i;
-	uint32_t at = 0;
-	struct kerr e;
-	FILE *fp = NULL;
-	int rc, first = 0;
-
-	kerr_clear(&e);
-	if (strtab_init(&ids, 1 << 12)) {
-		kerr_set(&e, KERR_NOMEM, "out of memory");
-		kerr_list_add(errs, &e);
-		return KERR_NOMEM;
-	}
-	if ((first = open_csv(gold, "the gold codes", &fp, &r, gcols, idx, 2, errs)))
-		goto out;
-	while ((rc = csv_next(r, &row, &e)) == CSV_ROW) {
-		if (strtab_get(&ids, row.field[idx[0]], row.len[idx[0]], &at)) {
-			kerr_set(&e, KERR_SCHEMA, "respondent '%.60s' has gold codes twice",
-				 row.field[idx[0]]);
-			kerr_at(&e, gold, row.line, 0);
-			kerr_list_add(errs, &e);
-			first = first ? first : KERR_SCHEMA;
-			continue;
-		}
-		if (strtab_put(&ids, row.field[idx[0]], row.len[idx[0]], (uint32_t)codes.len, 0)
-		    || buf_add(&codes, row.field[idx[1]], row.len[idx[1]] + 1)) {
-			rc = -KERR_NOMEM;
-			kerr_set(&e, KERR_NOMEM, "out of memory");
-			break;
-		}
-		n++;
-	}
-	if (rc < 0) {
-		kerr_list_add(errs, &e);
-		first = first ? first : -rc;
-	}
-	csv_close(r);
-	fclose(fp);
-	if (first || (first = open_csv(survey, "the survey", &fp, &r, scols, idx, 2, errs)))
-		goto out;
-	if (!(used = calloc(codes.len + 1, 1))) {
-		kerr_set(&e, KERR_NOMEM, "out of memory");
-		kerr_list_add(errs, &e);
-		first = KERR_NOMEM;
-	}
-	while (!first && (rc = csv_next(r, &row, &e)) == CSV_ROW) {
-		if (!strtab_get(&ids, row.field[idx[0]], row.len[idx[0]], &at))
-			continue;
-		used[at] = 1;
-		kerr_clear(&e);
-		if ((rc = fn(ctx, row.field[idx[0]], row.field[idx[1]], row.len[idx[1]],
-			      codes.data + at, &e))) {
-			kerr_at(&e, survey, row.line, 0);
-			kerr_list_add(errs, &e);
-			first = rc;
-		}
-	}
-	if (!first && rc < 0) {
-		kerr_list_add(errs, &e);
-		first = -rc;
-	}
-	csv_close(r);
-	fclose(fp);
-	/* a gold id the survey lacks is a wrong file pairing, not a detail */
-	for (i = 0, n = 0; !first && i < codes.len; i += strlen(codes.data + i) + 1)
-		n += !used[i];
-	if (!first && n) {
-		kerr_set(&e, KERR_SCHEMA, "%zu respondent%s with gold codes %s not in %s: is it "
-			 "the survey these codes belong to?", n, n == 1 ? "" : "s",
-			 n == 1 ? "is" : "are", survey);
-		kerr_at(&e, gold, 0, 0);
-		kerr_list_add(errs, &e);
-		first = KERR_SCHEMA;
-	}
-out:
-	strtab_release(&ids);
-	buf_release(&codes);
-	free(used);
-	return first;
-}
-
 int gold_read_csv(const char *path, const char *id_col, const char *text_col,
 		  const char *codes_col, gold_fn fn, void *ctx, struct kerr_list *errs)
 {
@@ -194,33 +106,158 @@ int gold_read_csv(const char *path, const char *id_col, const char *text_col,
 	return first;
 }
 
-int gold_read(const char *path, const char *text_col, const char *codes_col,
-	      const char *survey, const char *id_col, const char *answer_col, gold_fn fn,
-	      void *ctx, struct kerr_list *errs)
+/* Whether the CSV at `path` has column `col`; -1 (problem in errs) when it
+ * cannot be read. */
+static int has_column(const char *path, const char *col, struct kerr_list *errs)
 {
 	struct csv_reader *r = NULL;
 	struct kerr e;
 	size_t idx;
 	FILE *fp;
-	int has_text, has_id;
+	int has;
 
 	kerr_clear(&e);
 	if (!(fp = infile_open(path, "the gold codes", &e)) || csv_open(&r, fp, path, NULL, &e)) {
 		kerr_list_add(errs, &e);
 		if (fp)
 			fclose(fp);
-		return e.code;
+		return -1;
 	}
-	has_text = !csv_header_find(r, text_col, &idx, NULL);
-	has_id = !csv_header_find(r, "id", &idx, NULL);
+	has = !csv_header_find(r, col, &idx, NULL);
 	csv_close(r);
 	fclose(fp);
+	return has;
+}
+
+/* "R001, R002, R003 and 4 more": the first of n ids. */
+static void list_ids(struct buf *b, const char *const *ids, size_t n, size_t shown)
+{
+	size_t i;
+
+	for (i = 0; i < n && i < shown; i++)
+		buf_addf(b, "%s'%s'", i ? ", " : "", ids[i]);
+	if (n > shown)
+		buf_addf(b, " and %zu more", n - shown);
+}
+
+#define GOLD_IDS_LISTED 5
+
+int gold_read_joined(const struct corpus *c, const char *question, const char *gold,
+		     gold_fn fn, void *ctx, struct kerr_list *errs)
+{
+	struct survey_opts so = { .question = question };
+	struct decisions d;
+	struct survey *sv = NULL;
+	struct survey_row row;
+	const char *ids[GOLD_IDS_LISTED], *file = c->survey ? c->survey : "the survey";
+	struct buf list = BUF_INIT;
+	struct kerr e;
+	size_t n;
+	int rc, first = 0, waves;
+
+	kerr_clear(&e);
+	if ((waves = has_column(gold, "wave", errs)) < 0)
+		return errs->n ? (int)errs->items[errs->n - 1].code : KERR_IO;
+	/* a gold file keyed by wave against a survey whose rows have none can
+	 * match nothing: say what is missing rather than that no id matched */
+	if (waves && !corpus_has_waves(c)) {
+		kerr_set(&e, KERR_SCHEMA, "the gold codes name each answer's wave, but the "
+			 "survey has no wave column: give its wave column with --wave COL (or "
+			 "\"wave\" under \"columns\" in the corpus descriptor)");
+		kerr_at(&e, gold, 1, 0);
+		kerr_list_add(errs, &e);
+		return KERR_SCHEMA;
+	}
+	if (decisions_init(&d)) {
+		kerr_set(&e, KERR_NOMEM, "out of memory");
+		kerr_list_add(errs, &e);
+		return KERR_NOMEM;
+	}
+	/* the gold rows are decisions like a --codes file's: keyed by (wave,
+	 * id) when the file has a wave column, by id alone when not */
+	if ((first = decisions_load_codes(&d, gold, &e))) {
+		kerr_list_add(errs, &e);
+		goto out;
+	}
+	if ((first = survey_open(&sv, c, NULL, &so, errs)))
+		goto out;
+	file = survey_file(sv);
+	while ((rc = survey_next(sv, &row, &e)) != SURVEY_END) {
+		const char *codes;
+
+		if (rc < 0) {
+			kerr_list_add(errs, &e);
+			first = first ? first : -rc;
+			if (rc != -KERR_SYNTAX)
+				break;
+			kerr_clear(&e);
+			continue;
+		}
+		if (row.dup_line > 0) {
+			survey_dup_error(sv, &row, &e);
+			kerr_list_add(errs, &e);
+			first = first ? first : KERR_SCHEMA;
+			kerr_clear(&e);
+			continue;
+		}
+		if (!(codes = decisions_get(&d, row.wave, row.respondent, row.respondent_len)))
+			continue;
+		if ((rc = fn(ctx, row.respondent, row.answer[0], row.answer_len[0], codes, &e))) {
+			kerr_at(&e, file, row.line, 0);
+			kerr_list_add(errs, &e);
+			first = first ? first : rc;
+			if (rc == KERR_NOMEM || rc == KERR_LIMIT)
+				goto out;
+			kerr_clear(&e);
+		}
+	}
+	/* an id in several waves and gold codes without a wave: which wave's
+	 * answer the codes are for cannot be told (see decisions.h) */
+	if ((n = decisions_ambiguous(&d, ids, GOLD_IDS_LISTED))) {
+		list_ids(&list, ids, n, GOLD_IDS_LISTED);
+		kerr_set(&e, KERR_SCHEMA, "%zu respondent id%s (%s) answer%s in more than one "
+			 "wave of %s, but the gold codes have no wave column: add a 'wave' column "
+			 "saying which wave each row is for (id,wave,codes)", n, n == 1 ? "" : "s",
+			 list.data, n == 1 ? "s" : "", file);
+		kerr_at(&e, gold, 1, 0);
+		kerr_list_add(errs, &e);
+		first = first ? first : KERR_SCHEMA;
+	}
+	/* a gold id the survey lacks is a wrong file pairing, not a detail */
+	if (!first && (n = decisions_unused(&d, ids, GOLD_IDS_LISTED))) {
+		buf_reset(&list);
+		list_ids(&list, ids, n, GOLD_IDS_LISTED);
+		kerr_set(&e, KERR_SCHEMA, "%zu respondent%s with gold codes (%s) %s not in %s%s: "
+			 "is it the survey these codes belong to?", n, n == 1 ? "" : "s", list.data,
+			 n == 1 ? "is" : "are", file, waves ? " in the wave given" : "");
+		kerr_at(&e, gold, 0, 0);
+		kerr_list_add(errs, &e);
+		first = KERR_SCHEMA;
+	}
+out:
+	survey_close(sv);
+	decisions_release(&d);
+	buf_release(&list);
+	return first;
+}
+
+int gold_read(const char *path, const char *text_col, const char *codes_col,
+	      const struct corpus *survey, const char *question, gold_fn fn, void *ctx,
+	      struct kerr_list *errs)
+{
+	struct kerr e;
+	int has_text, has_id;
+
+	if ((has_text = has_column(path, text_col, errs)) < 0
+	    || (has_id = has_column(path, "id", errs)) < 0)
+		return errs->n ? (int)errs->items[errs->n - 1].code : KERR_IO;
 	if (has_text)
 		return gold_read_csv(path, has_id ? "id" : NULL, text_col, codes_col, fn, ctx, errs);
 	if (survey)
-		return gold_read_joined(survey, id_col, answer_col, path, fn, ctx, errs);
+		return gold_read_joined(survey, question, path, fn, ctx, errs);
+	kerr_clear(&e);
 	kerr_set(&e, KERR_SCHEMA, "no '%s' column with the answers: give the survey they "
-		 "belong to with --survey FILE --id COL --answer COL", text_col);
+		 "belong to with --survey FILE --id COL --answer COL, or its corpus", text_col);
 	kerr_at(&e, path, 1, 0);
 	kerr_list_add(errs, &e);
 	return KERR_SCHEMA;
@@ -269,8 +306,8 @@ int gold_read_all(const struct gold_source *src, const char *default_question,
 
 	for (i = 0; i < src->nfiles; i++) {
 		int r = gold_read(src->files[i], src->text_col ? src->text_col : "text",
-				  src->codes_col ? src->codes_col : "codes", src->survey, src->id_col,
-				  src->answer_col, fn, ctx, errs);
+				  src->codes_col ? src->codes_col : "codes", src->survey,
+				  src->survey_question, fn, ctx, errs);
 
 		if (r && !rc)
 			rc = r;

@@ -2,7 +2,8 @@
  * gold.h - coded answers, wherever they are kept: a CSV with the answers
  * and their codes (corpora/train's id,text,codes), a file of id,codes rows
  * with the survey that holds the answers (the corpora's gold files, 'koder
- * code' output), or the coders' decisions in a project store.
+ * code' output; id,wave,codes for a panel), or the coders' decisions in a
+ * project store.
  *
  * Why one module: learning a model (train.h) and scoring the engine
  * against the coders (score.h) read the same coded answers, and a coder
@@ -22,6 +23,7 @@
 #include <stddef.h>
 
 struct codebook;
+struct corpus;
 struct kerr;
 struct kerr_list;
 struct store;
@@ -33,17 +35,26 @@ typedef int (*gold_fn)(void *ctx, const char *id, const char *text, size_t len,
 int gold_read_csv(const char *path, const char *id_col, const char *text_col,
 	const char *codes_col, gold_fn fn, void *ctx, struct kerr_list *errs);
 
-/* The rows of `survey` (columns id_col, text_col) whose id has codes in
- * `gold` (columns id, codes).  Survey rows without codes are left out; a
- * gold id the survey lacks, or given twice, is an error. */
-int gold_read_joined(const char *survey, const char *id_col, const char *text_col,
-	const char *gold, gold_fn fn, void *ctx, struct kerr_list *errs);
+/*
+ * The answers of `survey`'s question `question` (an id or column; NULL: its
+ * first) whose respondent has codes in `gold` (columns id, codes and, for a
+ * panel, wave), read by survey.h and matched as decisions.h matches a
+ * --codes file: by (wave, id) when the gold file has a wave column, by id
+ * alone when not.  Survey rows without codes are left out.  Problems, each
+ * with its file and line: a respondent twice in the gold (in one wave) or
+ * in the survey; a wave column in the gold and none in the survey; an id in
+ * several waves of the survey and no wave column in the gold (which wave's
+ * answer the codes are for cannot be told: add one); a gold id the survey
+ * lacks.
+ */
+int gold_read_joined(const struct corpus *survey, const char *question, const char *gold,
+	gold_fn fn, void *ctx, struct kerr_list *errs);
 
 /* Either: gold_read_csv when `path` has text_col (and its id column when it
- * has one), else gold_read_joined with `survey` (id_col, answer_col); a
- * file with neither is KERR_SCHEMA, saying to give the survey. */
+ * has one), else gold_read_joined with `survey` and `question`; a file
+ * with neither is KERR_SCHEMA, saying to give the survey. */
 int gold_read(const char *path, const char *text_col, const char *codes_col,
-	const char *survey, const char *id_col, const char *answer_col, gold_fn fn, void *ctx,
+	const struct corpus *survey, const char *question, gold_fn fn, void *ctx,
 	struct kerr_list *errs);
 
 /* Every answer of `question` a coder decided (the final decision: an
@@ -64,7 +75,9 @@ struct gold_source {
 	const char *const *files;   /* nfiles --gold files, read in order */
 	size_t nfiles;
 	const char *text_col, *codes_col;               /* NULL: "text", "codes" */
-	const char *survey, *id_col, *answer_col;       /* survey NULL: none */
+	const struct corpus *survey;   /* the survey of id,codes files (a descriptor, or
+	                                  one filled from flags); NULL: none */
+	const char *survey_question;   /* its question; NULL: the first */
 	const char *db;             /* a project store, or NULL */
 	const char *question;       /* its question; NULL: default_question */
 };

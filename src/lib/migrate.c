@@ -20,7 +20,10 @@ void migrate_item_release(struct migrate_item *m)
 {
 	free(m->codes);
 	free(m->why);
-	m->codes = m->why = NULL;
+	free(m->carried);
+	free(m->split);
+	free(m->added);
+	m->codes = m->why = m->carried = m->split = m->added = NULL;
 	m->status = MIGRATE_SAME;
 }
 
@@ -61,12 +64,12 @@ int migrate_codes(const struct cbdiff *d, const char *codes,
 	char *list = strdup(codes ? codes : ""), *tok, *save = NULL;
 	unsigned char *keep = calloc(nv->ncats + 1, 1);
 	const char **to = calloc(nv->ncats + 1, sizeof(*to));
-	struct buf why = BUF_INIT, res = BUF_INIT, tmp = BUF_INIT;
+	struct buf why = BUF_INIT, res = BUF_INIT, tmp = BUF_INIT, split = BUF_INIT;
 	int rc = 0, review = 0, changed = 0, ingen = 0;
 	size_t i;
 
 	out->status = MIGRATE_SAME;
-	out->codes = out->why = NULL;
+	out->codes = out->why = out->carried = out->split = out->added = NULL;
 	if (!list || !keep || !to) {
 		rc = KERR_NOMEM;
 		goto done;
@@ -101,28 +104,30 @@ int migrate_codes(const struct cbdiff *d, const char *codes,
 			rc = join_ids(&tmp, to, n, ", ");
 			if (!rc)
 				rc = add_why(&why, "%s was split into %s", tok, tmp.data);
+			if (!rc && split.len)
+				rc = buf_adds(&split, "|");
+			if (!rc)
+				rc = join_ids(&split, to, n, ";");
 		}
 	}
+	/* the carried codes: the new codes when nothing needs a coder, and
+	 * what a flagged decision keeps of its own meanwhile */
+	for (i = 0; i < nv->ncats && !rc; i++)
+		if (keep[i])
+			rc = buf_addf(&res, "%s%s", res.len ? ";" : "", nv->cats[i].id);
+	if (!rc && ingen)
+		rc = buf_addf(&res, "%s%s", res.len ? ";" : "", INGEN_SVAR);
 	if (rc)
 		goto done;
-	if (review) {
-		out->status = MIGRATE_REVIEW;
-		rc = buf_adds(&res, codes ? codes : "");
-	} else {
-		out->status = changed ? MIGRATE_CHANGED : MIGRATE_SAME;
-		for (i = 0; i < nv->ncats && !rc; i++)
-			if (keep[i])
-				rc = buf_addf(&res, "%s%s", res.len ? ";" : "", nv->cats[i].id);
-		if (!rc && ingen)
-			rc = buf_addf(&res, "%s%s", res.len ? ";" : "", INGEN_SVAR);
-	}
-	if (!rc) {
-		out->codes = buf_detach(&res, NULL);
-		if (why.len)
-			out->why = buf_detach(&why, NULL);
-		if (!out->codes || (why.len && !out->why))
-			rc = KERR_NOMEM;
-	}
+	out->status = review ? MIGRATE_REVIEW : changed ? MIGRATE_CHANGED : MIGRATE_SAME;
+	out->carried = buf_detach(&res, NULL);
+	out->codes = strdup(review ? (codes ? codes : "") : out->carried ? out->carried : "");
+	out->split = buf_detach(&split, NULL);
+	out->added = strdup("");
+	if (why.len)
+		out->why = buf_detach(&why, NULL);
+	if (!out->carried || !out->codes || !out->split || !out->added || (why.len && !out->why))
+		rc = KERR_NOMEM;
 done:
 	free(list);
 	free(keep);
@@ -130,11 +135,56 @@ done:
 	buf_release(&why);
 	buf_release(&res);
 	buf_release(&tmp);
+	buf_release(&split);
 	if (rc) {
 		migrate_item_release(out);
 		return kerr_set(e, KERR_NOMEM, "out of memory");
 	}
 	return 0;
+}
+
+/* Append `id` to ';'-joined `b` unless it is there. */
+static int add_code(struct buf *b, const char *id)
+{
+	return codes_have(b->data, id) ? 0 : buf_addf(b, "%s%s", b->len ? ";" : "", id);
+}
+
+int migrate_interim(const char *carried, const char *split, const char *added,
+	const char *rules, struct buf *out, size_t *unsettled)
+{
+	char *groups = strdup(split ? split : ""), *adds = strdup(added ? added : "");
+	char *keep = strdup(carried ? carried : ""), *g, *tok, *gsave = NULL, *save = NULL;
+	struct buf got = BUF_INIT;
+	int rc = groups && adds && keep ? 0 : KERR_NOMEM;
+
+	buf_reset(out);
+	/* a split category: its parts the rules find, or none of them */
+	for (g = rc ? NULL : strtok_r(groups, "|", &gsave); g && !rc; g = strtok_r(NULL, "|", &gsave)) {
+		int hit = 0;
+
+		for (tok = strtok_r(g, "; ", &save); tok && !rc; tok = strtok_r(NULL, "; ", &save))
+			if (codes_have(rules, tok)) {
+				hit = 1;
+				rc = add_code(&got, tok);
+			}
+		if (!hit && unsettled)
+			++*unsettled;
+	}
+	/* an added category: the coder could not choose it */
+	for (tok = rc ? NULL : strtok_r(adds, "; ", &save); tok && !rc; tok = strtok_r(NULL, "; ", &save))
+		if (codes_have(rules, tok) && !codes_have(carried, tok))
+			rc = add_code(&got, tok);
+	for (tok = rc ? NULL : strtok_r(keep, "; ", &save); tok && !rc; tok = strtok_r(NULL, "; ", &save))
+		if (!got.len || strcmp(tok, CODEBOOK_ANDET))
+			rc = add_code(out, tok);
+	for (tok = rc || !got.len ? NULL : strtok_r(got.data, ";", &save); tok && !rc;
+	     tok = strtok_r(NULL, ";", &save))
+		rc = add_code(out, tok);
+	free(groups);
+	free(adds);
+	free(keep);
+	buf_release(&got);
+	return rc ? KERR_NOMEM : 0;
 }
 
 /* ---- a whole store ---------------------------------------------------- */
@@ -507,9 +557,10 @@ static int plan_version(struct migrate_plan *p, struct store *s, const struct co
 	const struct cbview *nv, struct kerr *e)
 {
 	const struct codebook *old = NULL;
-	const struct migrate_added *added = NULL;
+	const struct migrate_added *added = NULL, *since = NULL;
 	struct cbview ov;
 	struct cbdiff d;
+	struct buf since_ids = BUF_INIT;
 	char **ids = NULL;
 	size_t nids = 0, i;
 	int rc;
@@ -530,9 +581,13 @@ static int plan_version(struct migrate_plan *p, struct store *s, const struct co
 		rc = note_added_recorded(p, s, nv, version, e);
 	/* andet is the residual only where both versions have it (without the
 	 * old file: where its decisions use it) */
-	if (!rc && p->nadded && !strcmp(p->added[p->nadded - 1].version, version)
-	    && cbview_find(&ov, CODEBOOK_ANDET) >= 0 && cbview_find(nv, CODEBOOK_ANDET) >= 0)
-		added = &p->added[p->nadded - 1];
+	if (!rc && p->nadded && !strcmp(p->added[p->nadded - 1].version, version))
+		since = &p->added[p->nadded - 1];
+	if (since && cbview_find(&ov, CODEBOOK_ANDET) >= 0 && cbview_find(nv, CODEBOOK_ANDET) >= 0)
+		added = since;
+	/* what a flagged decision may take from the new rules meanwhile */
+	for (i = 0; !rc && since && i < since->n; i++)
+		rc = buf_addf(&since_ids, "%s%s", i ? ";" : "", since->ids[i]) ? KERR_NOMEM : 0;
 	for (i = 0; !rc && i < p->n; i++) {
 		struct migrate_entry *m = &p->entries[i];
 
@@ -541,6 +596,11 @@ static int plan_version(struct migrate_plan *p, struct store *s, const struct co
 		if ((rc = migrate_codes(&d, m->old_codes, &m->item, e))
 			|| (rc = count_fates(p, &d, version, m->old_codes)))
 			break;
+		free(m->item.added);
+		if (!(m->item.added = strdup(since_ids.data))) {
+			rc = KERR_NOMEM;
+			break;
+		}
 		p->same += m->item.status == MIGRATE_SAME;
 		p->changed += m->item.status == MIGRATE_CHANGED;
 		p->review += m->item.status == MIGRATE_REVIEW;
@@ -549,6 +609,7 @@ static int plan_version(struct migrate_plan *p, struct store *s, const struct co
 	}
 	cbdiff_release(&d);
 	cbview_release(&ov);
+	buf_release(&since_ids);
 	for (i = 0; i < nids; i++)
 		free(ids[i]);
 	free(ids);

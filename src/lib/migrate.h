@@ -6,7 +6,9 @@
  * cbdiff computed: a kept, renamed or merged category is carried to its one
  * successor; a split or removed one cannot be carried without guessing, so
  * the whole decision is flagged for a coder to look at again and nothing
- * about it is changed.  So is a decision on the residual andet when the new
+ * about it is changed in the store.  Until then it counts with what it
+ * keeps of its own (migrate_interim): the coder's carried codes, and only
+ * for what the new version split or added, the new rules' suggestion.  So is a decision on the residual andet when the new
  * version added a category (andet covered it until then), and one whose
  * answer the new rules code to an added category it lacks.  ingen_svar (a
  * non-substantive answer) is carried as it is.  The store side (reading decisions, appending the migrated ones)
@@ -35,9 +37,19 @@ struct migrate_item {
 	               * order); for MIGRATE_REVIEW the old codes unchanged */
 	char *why;    /* for CHANGED and REVIEW: what happened, for the report
 	               * and the decision's note; NULL for SAME */
+	/* What a REVIEW item counts as until a coder decides it again
+	 * (migrate_interim); for SAME and CHANGED carried equals codes. */
+	char *carried;  /* the codes that need no coder, in the new version:
+	                 * kept, renamed and merged ones (and ingen_svar); a
+	                 * split, removed or unknown one left out */
+	char *split;    /* each split category's parts, ';'-joined, '|' between
+	                 * categories ("psykisk;fysisk"); "" when none */
+	char *added;    /* the categories the new version added since the
+	                 * decision's version, ';'-joined (set by the plan; ""
+	                 * when none or not known) */
 };
 
-#define MIGRATE_ITEM_INIT { MIGRATE_SAME, NULL, NULL }
+#define MIGRATE_ITEM_INIT { MIGRATE_SAME, NULL, NULL, NULL, NULL, NULL }
 
 /*
  * Map ';'-joined `codes` (old version) through `d`.  Fills `out`, which the
@@ -47,6 +59,22 @@ int migrate_codes(const struct cbdiff *d, const char *codes,
 	struct migrate_item *out, struct kerr *e);
 void migrate_item_release(struct migrate_item *m);
 
+/*
+ * What a decision flagged for review counts as until a coder decides it
+ * again: the coder's own codes wherever the new version left them alone
+ * (`carried`), and only where it changed them the new rules' suggestion
+ * (`rules`, ';'-joined; may be NULL): of each split category the parts the
+ * rules find, and the added categories they find.  andet, the residual,
+ * gives way when the rules add a category (it meant "none of the others").
+ * A split category of whose parts the rules find none counts under none of
+ * them - a coder said one of them applies, but not which - and adds 1 to
+ * *unsettled (may be NULL).  `carried`, `split` and `added` are as in
+ * struct migrate_item.  The codes go to `out` (reset first): the carried
+ * ones, then those from the rules.  Returns 0 or KERR_NOMEM.
+ */
+int migrate_interim(const char *carried, const char *split, const char *added,
+	const char *rules, struct buf *out, size_t *unsettled);
+
 const char *migrate_status_name(enum migrate_status s);
 
 /* ---- a whole store ---------------------------------------------------- */
@@ -54,7 +82,9 @@ const char *migrate_status_name(enum migrate_status s);
 struct codebook;
 struct store;
 
-/* One coder's current decision and what migration does to it. */
+/* One coder's current decision and what migration does to it (`item`; for
+ * an entry flagged for review, its carried, split and added parts say what
+ * it counts as meanwhile: migrate_interim). */
 struct migrate_entry {
 	long long answer_id, decision_id;
 	char *coder, *version, *old_codes, *suggested;

@@ -115,6 +115,7 @@ void migration_release(struct migration *c)
 		free(x->suggested);
 		free(x->recoded);
 		free(x->evidence);
+		free(x->interim);
 	}
 	free(c->a);
 	c->a = NULL;
@@ -199,7 +200,36 @@ const char *migration_after(const struct migration *c, const struct migration_an
 		*reviewed = 1;
 		return x->moved->item.codes;
 	}
+	if (x->moved && x->interim)
+		return x->interim;
 	return x->recoded ? x->recoded : x->suggested;
+}
+
+int migration_interim(struct migration *c, size_t *unsettled, struct kerr *e)
+{
+	struct buf b = BUF_INIT;
+	size_t i, k;
+	int rc = 0;
+
+	*unsettled = 0;
+	for (i = 0; i < c->n && !rc; i++) {
+		struct migration_answer *x = &c->a[i];
+		const struct migrate_item *it = x->moved ? &x->moved->item : NULL;
+
+		if (!it || it->status != MIGRATE_REVIEW
+		    || (x->final_version && !strcmp(x->final_version, c->to->version)))
+			continue;
+		free(x->interim);
+		x->interim = NULL;
+		k = 0;
+		if (migrate_interim(it->carried, it->split, it->added,
+				x->recoded ? x->recoded : x->suggested, &b, &k)
+		    || !(x->interim = strdup(b.data)))
+			rc = kerr_set(e, KERR_NOMEM, "out of memory");
+		*unsettled += k > 0;
+	}
+	buf_release(&b);
+	return rc;
 }
 
 static int add_ids(const char *codes, const struct codebook *cb, char ***ids, size_t *n);
@@ -300,16 +330,22 @@ struct in_use {
 	size_t nfrom;
 };
 
-/* Did version `v` of the codebook have category `cat`? */
+/* Did codebook `cb` have category or net `id`? */
+static int cb_has(const struct codebook *cb, const char *id)
+{
+	return codebook_find(cb, id) >= 0 || codebook_find_net(cb, id) >= 0;
+}
+
+/* Did version `v` of the codebook have category (or net) `cat`? */
 static int version_has(const struct in_use *u, const char *v, const char *cat)
 {
 	size_t i;
 
 	if (!strcmp(v, u->c->to->version))
-		return codebook_find(u->c->to, cat) >= 0;
+		return cb_has(u->c->to, cat);
 	for (i = 0; i < u->nfrom; i++)
 		if (!strcmp(u->from[i]->version, v))
-			return codebook_find(u->from[i], cat) >= 0;
+			return cb_has(u->from[i], cat);
 	/* a version we have no file for: it had what its decisions used */
 	for (i = 0; i < u->p->nfates; i++)
 		if (!strcmp(u->p->fates[i].version, v) && !strcmp(u->p->fates[i].id, cat))
@@ -354,7 +390,8 @@ int migration_counts(const struct migration *c, const struct migrate_plan *p,
 	}
 	if (rc)
 		rc = kerr_set(e, KERR_NOMEM, "out of memory");
-	/* "before" lists old ids with the labels the --from versions give */
+	/* "before" lists old ids with the labels the --from versions give, and
+	 * the last one's nets (a net's count before, as diff shows it) */
 	if (!rc)
 		rc = effect_tally_new(NULL, c->question, (const char *const *)bids, nb,
 			nfrom ? from[nfrom - 1] : c->to, &tb, e);

@@ -13,9 +13,11 @@
  * An answer counts "before" with its final decision (or its suggestion when
  * nobody decided it), and "after" with: a decision already at the new
  * version; else the plan's carried codes when its final decision was
- * carried; else the new version's recoding (or the old suggestion with
- * --no-recode), as `tally --db` counts a flagged answer until a coder
- * decides it again.
+ * carried; else, when it was flagged, its interim codes (migrate_interim:
+ * the coder's codes that carry over, and where the new version split or
+ * added categories, what the new version's recoding finds - the old
+ * suggestion with --no-recode), as `tally --db` counts a flagged answer
+ * until a coder decides it again; else (nobody decided it) the recoding.
  *
  * Ownership: a struct migration owns its answers, their strings and the
  * codebooks it adds to `from` (migration_release); `to` and `question` are
@@ -41,6 +43,7 @@ struct migration_answer {
 	char *wave, *role, *respondent, *text;
 	char *final, *final_version, *final_coder, *suggested;  /* before */
 	char *recoded, *evidence;                              /* the new version's rules */
+	char *interim;    /* a flagged final decision's codes meanwhile (migration_interim) */
 	const struct migrate_entry *moved;  /* the plan's entry for the final decision */
 	int decided;
 };
@@ -93,8 +96,19 @@ size_t migration_same_version_misuse(const struct migration *m,
  * and its rules find (migrate_plan_flag_added).  Returns 0 or the error. */
 int migration_recode(struct migration *m, struct migrate_plan *p, struct kerr *e);
 
+/*
+ * Work out what each answer whose final decision is flagged counts as
+ * until a coder decides it again (migrate_interim, with the recoding, or
+ * the old suggestion when there is none).  *unsettled gets how many of
+ * these answers have a split category of which the rules find none of the
+ * parts (it counts under none of them meanwhile).  Call after migration_recode (or instead
+ * of it).  Returns 0 or KERR_NOMEM.
+ */
+int migration_interim(struct migration *m, size_t *unsettled, struct kerr *e);
+
 /* What answer x counts as after the migration; *reviewed 1 when a coder's
- * decision (carried or made under the new version). */
+ * decision (carried or made under the new version); a flagged one counts
+ * with its interim codes, not reviewed. */
 const char *migration_after(const struct migration *m, const struct migration_answer *x,
 	int *reviewed);
 

@@ -1116,7 +1116,18 @@ static int check_row(struct importer *im, const struct csv_row *row, const struc
 		return 0;
 	}
 	if (rc) {
-		if (e.code == KERR_NOTFOUND)
+		long long other;
+		struct kerr e2;
+
+		kerr_clear(&e2);
+		/* the respondent answered in some wave: it is the wave that is off
+		 * ("Midtvej" for "Midtvejs") */
+		if (e.code == KERR_NOTFOUND && wave
+		    && store_find_answer(im->s, q, NULL, id, &other, &e2) != KERR_NOTFOUND)
+			kerr_set(&e, KERR_NOTFOUND, "respondent '%s' answered '%s', but not in wave "
+				"'%s': write the wave as the survey does (check its spelling)",
+				id, q, wave);
+		else if (e.code == KERR_NOTFOUND)
 			kerr_set(&e, KERR_NOTFOUND, "no answer from respondent '%s'%s%s to '%s' in "
 				"the store (a wrong id or wave, or a respondent who left it blank: "
 				"mark those ingen_svar)", id, wave ? " in wave " : "", wave ? wave : "", q);

@@ -156,6 +156,10 @@ static int find_in(struct sfile *f, const char *name, size_t *idx, struct kerr_l
 	if (!table_find(f->rd, name, idx, &e))
 		return 0;
 	kerr_at(&e, f->name.data, e.line > 1 ? e.line : 1, 0);   /* an .xlsx header may be lower */
+	/* the file is there and its header lacks the column: the file or the
+	 * descriptor has a problem (exit 4), whichever sheet or format */
+	if (e.code == KERR_NOTFOUND)
+		e.code = KERR_SCHEMA;
 	return add_err(errs, &e);
 }
 
@@ -186,7 +190,7 @@ static int sfile_open(struct survey *s, struct sfile *f, const struct survey_opt
 	struct kerr_list *errs)
 {
 	const struct corpus *c = s->c;
-	struct table_opts topt = { { 0 }, NULL, NULL };
+	struct table_opts topt = { .sheet = NULL };
 	const char *name, **qname = NULL, **want = NULL;
 	size_t nwant = 0;
 	struct kerr e;

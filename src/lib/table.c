@@ -9,11 +9,15 @@
  *    the caller, so memory stays at two blocks however long the file is and
  *    the caller never waits per row;
  *  - .xlsx: libzip opens the archive, libxml2's streaming reader walks the
- *    sheet (shared strings are loaded first, as every cell may point there).
+ *    sheet (shared strings are loaded first, as every cell may point there);
+ *  - .xls: xls.h reads the sheet whole (FreeXL, in a child process); from
+ *    the row on, the .xlsx code reads it (x_row asks xl_row), so title
+ *    rows, the header and blank rows are found the same way in both.
  */
 #include "table.h"
 #include "buf.h"
 #include "error.h"
+#include "xls.h"
 
 #include <errno.h>
 #include <math.h>
@@ -101,12 +105,20 @@ struct table {
 	long xrow;
 	long hrow;            /* the header's row */
 	char *sheet;          /* the sheet's name, for messages */
+	char *sheets;         /* every sheet's name, quoted and joined */
+	char *sheet_list;     /* the same, each ending in a NUL */
+	size_t nsheets;
 	char *part;           /* its part in the archive */
 	int xsheet;           /* Excel 2003 XML: the worksheet's position (0: the first) */
+	int book_loaded;      /* .xlsx: the shared strings and styles are loaded */
 	struct buf spread;    /* the wanted columns found only on several sheets: which where */
 	int nspread;          /* sheets with some of them */
 	int xdone;
 	int first_done;       /* a data row has been handed out */
+	int empty_ok;         /* table_opts' */
+	/* xls */
+	struct xls_sheet xls;
+	size_t xlpos;         /* the next row (xls_row) */
 };
 
 /* Rows above the header that hold one cell, in column A (a title, a date,
@@ -115,12 +127,6 @@ struct table {
 #define TITLE_ROWS 10
 
 /* ---------- small helpers ---------- */
-
-/* A spreadsheet (rows of cells under a header found as in .xlsx). */
-static int is_sheet(const struct table *t)
-{
-	return t->fmt == TABLE_XLSX || t->fmt == TABLE_XMLSS;
-}
 
 static char *xstrdup(const char *s)
 {
@@ -162,9 +168,17 @@ const char *table_format_name(enum table_format f)
 	case TABLE_ZSAV: return "SPSS .zsav";
 	case TABLE_DTA: return "Stata .dta";
 	case TABLE_XLSX: return "Excel .xlsx";
+	case TABLE_XLS: return "Excel 97-2003 .xls";
 	case TABLE_XMLSS: return "Excel 2003 XML";
 	default: return "CSV";
 	}
+}
+
+/* An Excel sheet (.xlsx, .xls or Excel 2003 XML): a header that may be lower
+ * than row 1. */
+static int is_sheet(const struct table *t)
+{
+	return t->fmt == TABLE_XLSX || t->fmt == TABLE_XLS || t->fmt == TABLE_XMLSS;
 }
 
 static int ends_with(const char *s, const char *suf)
@@ -189,6 +203,9 @@ enum table_format table_sniff(const char *path, const unsigned char *h, size_t n
 		return TABLE_DTA;
 	if (n >= 4 && !memcmp(h, "PK\x03\x04", 4))
 		return TABLE_XLSX;
+	/* an OLE2 compound file: an .xls, or another Office file FreeXL refuses */
+	if (n >= 8 && !memcmp(h, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8))
+		return TABLE_XLS;
 	return TABLE_CSV;
 }
 
@@ -959,6 +976,27 @@ static int load_styles(struct table *t)
 	return rc;
 }
 
+/* The workbook's sheet names, from `list` (each ending in a NUL): kept
+ * so, and quoted and joined for messages. */
+static int set_sheets(struct table *t, const char *list, size_t len, struct kerr *e)
+{
+	struct buf joined = BUF_INIT;
+
+	t->nsheets = 0;
+	for (size_t at = 0; at < len; at += strlen(list + at) + 1, t->nsheets++)
+		buf_addf(&joined, "%s\"%s\"", at ? ", " : "", list + at);
+	free(t->sheets);
+	free(t->sheet_list);
+	t->sheets = xstrdup(joined.data ? joined.data : "");
+	t->sheet_list = malloc(len + 1);
+	buf_release(&joined);
+	if (!t->sheets || !t->sheet_list)
+		return kerr_set(e, KERR_NOMEM, "out of memory");
+	if (len)
+		memcpy(t->sheet_list, list, len);
+	return 0;
+}
+
 /* The sheet's part name: workbook.xml gives sheet name -> r:id, its .rels
  * r:id -> target.  Without a name, the sheet at position `nth` (0: the
  * first); KERR_NOTFOUND past the last. */
@@ -968,7 +1006,7 @@ static int xs_find_sheet(struct table *t, const char *want, int nth, struct buf 
 static int find_sheet(struct table *t, const char *want, int nth, struct buf *part,
 		      struct kerr *e)
 {
-	struct buf wb = BUF_INIT, rels = BUF_INIT, names = BUF_INIT;
+	struct buf wb = BUF_INIT, rels = BUF_INIT, list = BUF_INIT;
 	xmlTextReaderPtr r;
 	char *rid = NULL;
 	int rc = 0, found = 0;
@@ -992,7 +1030,7 @@ static int find_sheet(struct table *t, const char *want, int nth, struct buf *pa
 		id = xmlTextReaderGetAttributeNs(r, (const xmlChar *)"id",
 			(const xmlChar *)"http://schemas.openxmlformats.org/officeDocument/2006/relationships");
 		if (name)
-			buf_addf(&names, "%s\"%s\"", names.len ? ", " : "", (const char *)name);
+			buf_add(&list, (const char *)name, strlen((const char *)name) + 1);
 		if (!found && id && (want ? name && csv_name_equal((const char *)name, want)
 				     : nth-- == 0)) {
 			found = 1;
@@ -1006,11 +1044,13 @@ static int find_sheet(struct table *t, const char *want, int nth, struct buf *pa
 	if (r)
 		xmlFreeTextReader(r);
 	buf_release(&wb);
+	if ((rc = set_sheets(t, list.data, list.len, e)))
+		goto out;
 	if (!found || !rid) {
 		if (want)
 			rc = kerr_set(e, KERR_NOTFOUND, "no sheet \"%s\"; the sheets are: %s",
-				      want, names.len ? names.data : "(none)");
-		else if (nth >= 0 && names.len)
+				      want, t->nsheets ? t->sheets : "(none)");
+		else if (nth >= 0 && t->nsheets)
 			rc = KERR_NOTFOUND;     /* no sheet at that position */
 		else
 			rc = kerr_set(e, KERR_SYNTAX, "the workbook has no sheets");
@@ -1049,7 +1089,7 @@ static int find_sheet(struct table *t, const char *want, int nth, struct buf *pa
 out:
 	free(rid);
 	buf_release(&rels);
-	buf_release(&names);
+	buf_release(&list);
 	return rc;
 }
 
@@ -1135,7 +1175,7 @@ static int xs_find_sheet(struct table *t, const char *want, int nth, struct buf 
 			continue;
 		}
 		name = xmlTextReaderGetAttributeNs(r, (const xmlChar *)"Name", (const xmlChar *)XMLSS_NS);
-		buf_addf(&names, "%s\"%s\"", names.len ? ", " : "", name ? (const char *)name : "");
+		buf_add(&names, name ? (const char *)name : "", name ? strlen((const char *)name) + 1 : 1);
 		if (found < 0 && (want ? name && csv_name_equal((const char *)name, want) : k == nth)) {
 			found = k;
 			free(t->sheet);
@@ -1147,11 +1187,14 @@ static int xs_find_sheet(struct table *t, const char *want, int nth, struct buf 
 	}
 	if (r)
 		xmlFreeTextReader(r);
-	rc = 0;
+	if ((rc = set_sheets(t, names.data ? names.data : "", names.len, e))) {
+		buf_release(&names);
+		return rc;
+	}
 	if (found < 0) {
 		if (want)
 			rc = kerr_set(e, KERR_NOTFOUND, "no sheet \"%s\"; the sheets are: %s",
-				      want, names.len ? names.data : "(none)");
+				      want, t->nsheets ? t->sheets : "(none)");
 		else if (k > 0)
 			rc = KERR_NOTFOUND;
 		else
@@ -1287,6 +1330,8 @@ oom:
 	return -KERR_NOMEM;
 }
 
+static int xl_row(struct table *t, size_t *ncells, struct kerr *e);
+
 static int x_row(struct table *t, size_t *ncells, struct kerr *e)
 {
 	xmlTextReaderPtr r = t->xr;
@@ -1296,6 +1341,8 @@ static int x_row(struct table *t, size_t *ncells, struct kerr *e)
 
 	if (t->fmt == TABLE_XMLSS)
 		return xs_row(t, ncells, e);
+	if (t->fmt == TABLE_XLS)
+		return xl_row(t, ncells, e);
 
 	buf_reset(&t->rowbuf);
 	while ((rc = xmlTextReaderRead(r)) == 1) {
@@ -1452,6 +1499,11 @@ static size_t nonblank(struct table *t, size_t n)
 /* (Re)start the streaming reader at the top of the sheet's part. */
 static int x_start(struct table *t, struct kerr *e)
 {
+	if (t->fmt == TABLE_XLS) {
+		t->xlpos = 0;
+		t->xrow = 0;
+		return 0;
+	}
 	if (t->xr)
 		xmlFreeTextReader(t->xr);
 	if (t->zf)
@@ -1468,13 +1520,19 @@ static int x_start(struct table *t, struct kerr *e)
 	return t->xr ? 0 : kerr_set(e, KERR_NOMEM, "out of memory");
 }
 
-/* The first row with any cell, into t->rowbuf; 0, or a KERR code. */
+/* The first row with any cell, into t->rowbuf; 0, or a KERR code.  An
+ * empty sheet is an error, or with t->empty_ok a header of no columns. */
 static int x_first_row(struct table *t, size_t *n, struct kerr *e)
 {
 	int rc;
 
 	do {
 		rc = x_row(t, n, e);
+		if (rc == 0 && t->empty_ok) {
+			*n = 0;
+			t->xdone = 1;
+			return 0;
+		}
 		if (rc <= 0)
 			return rc < 0 ? -rc : (kerr_set(e, KERR_SYNTAX, "the sheet \"%s\" is empty: "
 				"no header row", t->sheet ? t->sheet : ""), KERR_SYNTAX);
@@ -1496,6 +1554,7 @@ static void free_cols(struct table *t)
 }
 
 static int x_header(struct table *t, struct kerr *e);
+static int x_book(struct table *t, const char *sheet, int nth, struct kerr *e);
 static int skip_import_ids(struct table *t, struct kerr *e);
 static int find_by(const struct table *t, const char *name, int by_label, size_t *idx,
 		   struct kerr *e);
@@ -1508,21 +1567,14 @@ static int find_by(const struct table *t, const char *name, int by_label, size_t
  */
 static int x_sheet_has(struct table *t, int nth, const char *const *want, struct kerr *e)
 {
-	struct buf part = BUF_INIT;
 	size_t k, found;
 	int rc;
 
 	free(t->part);
 	t->part = NULL;
 	free_cols(t);
-	if ((rc = find_sheet(t, NULL, nth, &part, e))) {
-		buf_release(&part);
+	if ((rc = x_book(t, NULL, nth, e)))
 		return -rc;
-	}
-	t->part = xstrdup(part.data);
-	buf_release(&part);
-	if (!t->part)
-		return -kerr_set(e, KERR_NOMEM, "out of memory");
 	if ((rc = x_header(t, e)))
 		return rc == KERR_NOMEM ? -rc : 0;   /* an empty or damaged sheet holds no survey */
 	/* note which of them it has, for a survey split over sheets */
@@ -1545,12 +1597,25 @@ static int x_sheet_has(struct table *t, int nth, const char *const *want, struct
 	return 0;
 }
 
-static int x_open(struct table *t, const char *sheet, const char *const *want, struct kerr *e)
+/* The workbook's sheet, named or at position nth: an .xlsx's part (its
+ * strings and styles loaded once), an Excel 2003 XML worksheet, or an
+ * .xls's cells (by name or the first only). */
+static int x_book(struct table *t, const char *sheet, int nth, struct kerr *e)
 {
 	struct buf part = BUF_INIT;
 	int zerr = 0, rc;
 
-	if (t->fmt == TABLE_XLSX && !(t->zip = zip_open(t->path, ZIP_RDONLY, &zerr))) {
+	if (t->fmt == TABLE_XLS) {
+		if (nth > 0)
+			return KERR_NOTFOUND;    /* (not asked: see x_open) */
+		if ((rc = xls_read(t->path, sheet, &t->xls, e)))
+			return rc;
+		free(t->sheet);
+		if (!(t->sheet = xstrdup(t->xls.name)))
+			return kerr_set(e, KERR_NOMEM, "out of memory");
+		return set_sheets(t, t->xls.sheets, t->xls.sheets_len, e);
+	}
+	if (t->fmt == TABLE_XLSX && !t->zip && !(t->zip = zip_open(t->path, ZIP_RDONLY, &zerr))) {
 		zip_error_t ze;
 
 		zip_error_init_with_code(&ze, zerr);
@@ -1559,14 +1624,31 @@ static int x_open(struct table *t, const char *sheet, const char *const *want, s
 		zip_error_fini(&ze);
 		return KERR_SYNTAX;
 	}
-	if (t->fmt == TABLE_XLSX && ((rc = load_sst(t, e))
+	/* the strings and styles once, however many sheets are looked at */
+	if (t->fmt == TABLE_XLSX && !t->book_loaded && ((rc = load_sst(t, e))
 	    || (rc = load_styles(t) ? kerr_set(e, KERR_NOMEM, "out of memory") : 0)))
 		return rc;
+	t->book_loaded = 1;
+	free(t->part);
+	t->part = NULL;
+	if ((rc = find_sheet(t, sheet, nth, &part, e))) {
+		buf_release(&part);
+		return rc;
+	}
+	t->part = xstrdup(part.data);
+	buf_release(&part);
+	return t->part ? 0 : kerr_set(e, KERR_NOMEM, "out of memory");
+}
+
+static int x_open(struct table *t, const char *sheet, const char *const *want, struct kerr *e)
+{
+	int rc;
+
 	buf_init(&t->rowbuf, 0);
 	/* no sheet named: the first whose header has the columns wanted, if
 	 * one has them all; otherwise the first sheet, whose missing columns
-	 * the caller reports */
-	if (!sheet && want && want[0]) {
+	 * the caller reports (an .xls is read one named sheet at a time) */
+	if (!sheet && want && want[0] && t->fmt != TABLE_XLS) {
 		for (int nth = 0; (rc = x_sheet_has(t, nth, want, e)) == 0; nth++)
 			;
 		if (rc == 1)
@@ -1579,18 +1661,12 @@ static int x_open(struct table *t, const char *sheet, const char *const *want, s
 		if (t->nspread < 2)
 			buf_reset(&t->spread);   /* the columns are not split over sheets */
 	}
-	if ((rc = find_sheet(t, sheet, 0, &part, e))) {
-		buf_release(&part);
+	if ((rc = x_book(t, sheet, 0, e)))
 		return rc;
-	}
-	t->part = xstrdup(part.data);
-	buf_release(&part);
-	if (!t->part)
-		return kerr_set(e, KERR_NOMEM, "out of memory");
 	return x_header(t, e);
 }
 
-/* Read the header of the sheet in t->part; the rows follow it. */
+/* Read the header of the sheet x_book chose; the rows follow it. */
 static int x_header(struct table *t, struct kerr *e)
 {
 	size_t n = 0, i;
@@ -1691,6 +1767,45 @@ static int x_next(struct table *t, table_row *row, struct kerr *e)
 	return TABLE_ROW;
 }
 
+/* ---------- .xls back end (xls.h) ---------- */
+
+/* x_row for an .xls: the next row of the sheet xls_read sent, into
+ * t->rowbuf/rowoff, its numbers written as the other formats write them. */
+static int xl_row(struct table *t, size_t *ncells, struct kerr *e)
+{
+	struct xls_cell cell[XLS_MAX_COLS];
+	size_t n, c;
+
+	if (!xls_row(&t->xls, &t->xlpos, cell, &n))
+		return 0;
+	if (t->rowcap < n) {
+		size_t *q = realloc(t->rowoff, XLS_MAX_COLS * sizeof(*q));
+
+		if (!q)
+			return -kerr_set(e, KERR_NOMEM, "out of memory");
+		t->rowoff = q;
+		t->rowcap = XLS_MAX_COLS;
+	}
+	buf_reset(&t->rowbuf);
+	for (c = 0; c < n; c++) {
+		char num[64];
+		int rc;
+
+		t->rowoff[c] = t->rowbuf.len;
+		if (cell[c].is_num) {
+			fmt_num(num, sizeof(num), cell[c].num);
+			rc = buf_adds(&t->rowbuf, num);
+		} else {
+			rc = buf_add_slow(&t->rowbuf, cell[c].text, cell[c].len);
+		}
+		if (rc || buf_addch(&t->rowbuf, 0))
+			return -kerr_set(e, KERR_NOMEM, "out of memory");
+	}
+	t->xrow++;
+	*ncells = n;
+	return 1;
+}
+
 /* ---------- the table ---------- */
 
 int table_open(struct table **out, const char *path, const struct table_opts *opts,
@@ -1723,13 +1838,14 @@ int table_open(struct table **out, const char *path, const struct table_opts *op
 			t->ncols = csv_header_count(t->csv);
 	} else {
 		fclose(fp);
+		t->empty_ok = opts && opts->empty_ok;
 		if (is_sheet(t))
 			rc = x_open(t, opts ? opts->sheet : NULL, opts ? opts->want : NULL, e);
 		else
 			rc = rs_open(t, e);
 		if (rc)
 			kerr_at(e, path, 0, 0);
-		if (!rc && !t->ncols) {
+		if (!rc && !t->ncols && !t->empty_ok) {
 			rc = kerr_set(e, KERR_SYNTAX, "the file has no columns");
 			kerr_at(e, path, 0, 0);
 		}
@@ -1813,6 +1929,7 @@ static int next_row(struct table *t, table_row *row, struct kerr *e)
 	switch (t->fmt) {
 	case TABLE_CSV: return csv_next(t->csv, row, e);
 	case TABLE_XLSX:
+	case TABLE_XLS:
 	case TABLE_XMLSS: return x_next(t, row, e);
 	default: return rs_next(t, row, e);
 	}
@@ -1851,10 +1968,13 @@ void table_close(struct table *t)
 		free(t->sst[i]);
 	free(t->sst);
 	free(t->sheet);
+	free(t->sheets);
+	free(t->sheet_list);
 	free(t->part);
 	free(t->xfpad);
 	buf_release(&t->spread);
 	buf_release(&t->rowbuf);
+	xls_release(&t->xls);
 	free(t->rowoff);
 	free_cols(t);
 	for (i = 0; i < t->nsets; i++) {
@@ -1893,6 +2013,28 @@ const char *table_col_name(const struct table *t, size_t i)
 	if (t->fmt == TABLE_CSV)
 		return csv_header_name(t->csv, i);
 	return i < t->ncols && t->col[i].name ? t->col[i].name : "";
+}
+
+size_t table_sheets(const struct table *t, const char **names)
+{
+	*names = t->sheets ? t->sheets : "";
+	return t->nsheets;
+}
+
+const char *table_sheet(const struct table *t)
+{
+	return t->sheet;
+}
+
+const char *table_sheet_name(const struct table *t, size_t i)
+{
+	const char *p = t->sheet_list;
+
+	if (i >= t->nsheets)
+		return NULL;
+	while (i--)
+		p += strlen(p) + 1;
+	return p;
 }
 
 const char *table_col_label(const struct table *t, size_t i)
@@ -1957,8 +2099,10 @@ int table_find(const struct table *t, const char *name, size_t *idx, struct kerr
 	else if (is_sheet(t))
 		kerr_set(e, KERR_NOTFOUND, "no column \"%s\" in the header (row %ld of sheet "
 			 "\"%s\"); the columns are: %s; if the header is further down, delete the "
-			 "rows above it, or give the sheet that holds the survey with --sheet",
-			 name, t->hrow, t->sheet ? t->sheet : "", list.data);
+			 "rows above it%s%s%s", name, t->hrow, t->sheet ? t->sheet : "", list.data,
+			 t->nsheets > 1 ? "; if the survey is on another sheet (the workbook has "
+			 : "", t->nsheets > 1 ? t->sheets : "", t->nsheets > 1 ? "), name it with "
+			 "--sheet or with \"sheet\" in corpus.json" : "");
 	else
 		kerr_set(e, KERR_NOTFOUND, "no column \"%s\"; the columns are: %s", name, list.data);
 	kerr_at(e, t->path, is_sheet(t) ? t->hrow : 1, 0);

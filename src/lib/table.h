@@ -2,7 +2,8 @@
  * table.h - a survey file as a table: a header of column names and a stream
  * of rows of UTF-8 string cells, whatever the file is: CSV, SPSS .sav or
  * .zsav, Stata .dta, or the first (or a named, or the wanted columns') sheet of an
- * Excel .xlsx or an Excel 2003 XML spreadsheet (SpreadsheetML).
+ * Excel .xlsx, an Excel 97-2003 .xls or an Excel 2003 XML spreadsheet
+ * (SpreadsheetML).
  *
  * Why its own module: evaluators get their data from survey platforms as
  * .sav or .xlsx, with roles and waves stored as numeric codes carrying value
@@ -22,7 +23,10 @@
  *    number whose format is zeros only ("000") keeps the leading zeros it
  *    shows ("007"), as ids typed in Excel are;
  *  - an .xlsx error cell (#N/A, #DIV/0!) reads as "" (missing);
- *  - an .xlsx header is the first row with a cell, unless that row holds
+ *  - an .xls reads like an .xlsx, except that its number formats are not
+ *    known (a 7 shown as 007 reads "7") and its dates read as text
+ *    ("2024-05-01");
+ *  - an .xlsx or .xls header is the first row with a cell, unless that row holds
  *    one cell, in column A (a title), and a row of two or more cells
  *    follows within ten rows: that row is the header;
  *  - text is converted to UTF-8 from the file's own declared encoding.
@@ -35,7 +39,10 @@
  * few rows (CSV, xlsx) or one block of rows (readstat formats, which parse
  * with callbacks: a parser thread fills a block of rows while the caller
  * reads the previous one).  Shared strings of an xlsx are held whole: Excel
- * needs them for every row.
+ * needs them for every row.  An .xls sheet is held whole (the format has at
+ * most 65,536 rows of 256 cells; TABLE_XLS_MAX_BYTES of text): it is parsed
+ * in a child process (see table.c), so a damaged file that crashes the
+ * parser is an error here, not a crash.
  *
  * Ownership: table_open returns a table the caller frees with table_close.
  * Row cells stay valid until the next table_next or table_close; header
@@ -58,16 +65,23 @@ enum table_format {
 	TABLE_ZSAV,
 	TABLE_DTA,      /* Stata .dta */
 	TABLE_XLSX,
+	TABLE_XLS,      /* Excel 97-2003 .xls (BIFF) */
 	TABLE_XMLSS     /* Excel 2003 XML spreadsheet (SpreadsheetML): read as .xlsx */
 };
+
+/* An .xls sheet's text is held whole: at most this much of it. */
+#define TABLE_XLS_MAX_BYTES ((size_t)256 << 20)
 
 struct table_opts {
 	struct csv_opts csv;   /* for CSV only: separator, encoding, ragged rows */
 	const char *sheet;     /* xlsx: sheet name; NULL = the first sheet, or: */
-	/* xlsx without a sheet named: the first sheet whose header has every
-	 * one of these column names (NULL-terminated), when one has them all
-	 * (a survey tool's data on its second sheet); NULL: the first sheet */
+	/* .xlsx or Excel 2003 XML without a sheet named: the first sheet whose
+	 * header has every one of these column names (NULL-terminated), when one
+	 * has them all (a survey tool's data on its second sheet); NULL: the
+	 * first sheet */
 	const char *const *want;
+	int empty_ok;          /* an empty sheet opens with no columns and no
+	                          rows (else it is an error) */
 };
 
 /*
@@ -123,6 +137,14 @@ const struct csv_reader *table_csv(const struct table *t);
 size_t table_ncols(const struct table *t);
 /* Column i's name (variable name, or the CSV/xlsx header cell). */
 const char *table_col_name(const struct table *t, size_t i);
+/* A workbook's sheets (.xlsx, .xls): their number, and their names quoted
+ * and joined ("\"Info\", \"Data\"") in *names (borrowed); 0 and "" for the
+ * other formats.  The sheet read is table_sheet's. */
+size_t table_sheets(const struct table *t, const char **names);
+/* Sheet i's name (i < table_sheets), or NULL; the sheet read, or NULL for
+ * the formats without sheets. */
+const char *table_sheet_name(const struct table *t, size_t i);
+const char *table_sheet(const struct table *t);
 /* Column i's variable label, or NULL (CSV and xlsx have none). */
 const char *table_col_label(const struct table *t, size_t i);
 

@@ -87,6 +87,17 @@ static void free_dims(struct tally_dim *d, size_t n)
 	free(d);
 }
 
+int tally_set_question(struct tally *t, const char *question)
+{
+	char *q = strdup(question);
+
+	if (!q)
+		return KERR_NOMEM;
+	free(t->question);
+	t->question = q;
+	return 0;
+}
+
 void tally_free(struct tally *t)
 {
 	size_t i;

@@ -93,6 +93,9 @@ int tally_new(struct tally **out, const char *question, const char *qid,
 	      const char *codebook_id, const char *codebook_title, const char *codebook_version,
 	      const struct tally_cat_def *cats, size_t ncats, struct kerr *e);
 void tally_free(struct tally *t);
+/* The question as reports head it (a .sav's variable label rather than its
+ * name "Svar"); copied.  Returns 0 or KERR_NOMEM (then unchanged). */
+int tally_set_question(struct tally *t, const char *question);
 /* Record which codebook versions the counted decisions rest on (copied; the
  * tally owns its copy).  Returns 0 or KERR_NOMEM. */
 int tally_set_decided_versions(struct tally *t, const char *versions);

@@ -694,8 +694,11 @@ int train_fit(struct train_set *s, const struct train_opts *opts, struct train_r
 	N = s->nrows;   /* with the codebook's own rows after the sample's */
 	folds = opts && opts->folds ? opts->folds : 5;
 	prune = opts && opts->prune > 0 ? opts->prune : 0.02;
-	if (folds < 2 || n < folds)
-		return kerr_set(e, KERR_INVALID, "%zu coded answers are too few to train on in %zu "
+	if (folds < 2)
+		return kerr_set(e, KERR_INVALID, "%zu folds are too few: at least 2", folds);
+	/* the data, not the command line: exit 4, not 2 */
+	if (n < folds)
+		return kerr_set(e, KERR_SCHEMA, "%zu coded answers are too few to train on in %zu "
 				"folds: code more answers first", n, folds);
 	rep->nanswers = n;
 	rep->nseen = s->nseen;

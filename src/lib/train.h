@@ -102,9 +102,9 @@ size_t train_set_count(const struct train_set *s);
  * Fit, cross-validate and (unless refused) append the model file to
  * `model` (may be NULL: measure only).  Cross-validation runs on a random
  * 2,500 of the sample when it is larger; the model written learns from the
- * whole sample.  Returns 0 (see rep->refused), KERR_INVALID when the set
- * has fewer answers than folds, KERR_LIMIT from the patterns, or
- * KERR_NOMEM.
+ * whole sample.  Returns 0 (see rep->refused), KERR_SCHEMA when the set
+ * has fewer answers than folds, KERR_INVALID for fewer than 2 folds,
+ * KERR_LIMIT from the patterns, or KERR_NOMEM.
  */
 int train_fit(struct train_set *s, const struct train_opts *opts, struct train_report *rep,
 	struct buf *model, struct kerr *e);

@@ -1,9 +1,10 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """export-shapes.py SOF-DIR OUT-DIR - the SOF survey in the shapes other
 survey tools and office programs export, each next to a plain CSV of the
 same data, for tests/checks/export-shapes.sh.
 
-Every file is written here byte by byte (no openpyxl, pandas or readstat),
+Every file is written here byte by byte (no openpyxl, pandas or readstat;
+the .xls by xlwt, Debian's python3-xlwt, so this runs under /usr/bin/python3),
 so the shapes are exactly the ones named, and koder's readers are checked
 against an independent writer.  For each shape NAME this writes
 OUT/NAME/corpus.json (the SOF descriptor pointing at the file, edited where
@@ -17,6 +18,9 @@ import os
 import struct
 import sys
 import zipfile
+import datetime
+
+import xlwt
 from xml.sax.saxutils import escape
 
 SOF, OUT = sys.argv[1], sys.argv[2]
@@ -304,6 +308,40 @@ rows = [[("inline", x) if x else None for x in SM_HEAD], [("inline", x) if x els
 for r in SM_BODY:
     rows.append([("n", int(r[0])), ("n", int(r[1]))] + [("inline", x) if x else None for x in r[2:]])
 xlsx(os.path.join(d, "survey.xlsx"), [("Sheet", rows)])
+
+# 3f. Excel 97-2003 .xls, written by xlwt (Debian's python3-xlwt, an
+# independent BIFF8 writer; this script runs under the system Python for
+# it): a title and an empty row above the header, the survey on the second
+# sheet ("Data", chosen with --sheet) and a date column after the survey's;
+# then waves stored as numbers 1-3 (named by code in the descriptor) under
+# SurveyMonkey's second header row.
+wb = xlwt.Workbook(encoding="utf-8")
+wb.add_sheet("Forside").write(0, 0, "Eksport fra surveyværktøjet")
+ws = wb.add_sheet("Data")
+ws.write(0, 0, "SOF-undersøgelsen, eksport 2024-05-01")
+dates = xlwt.easyxf(num_format_str="YYYY-MM-DD")
+for j, x in enumerate(HEAD + ["Besvaret"]):
+    ws.write(2, j, x)
+for i, r in enumerate(BODY):
+    for j, x in enumerate(r):
+        if x:
+            ws.write(i + 3, j, x)
+    ws.write(i + 3, len(HEAD), datetime.date(2024, 5, 1 + i % 28), dates)
+wb.save(os.path.join(corpus("xls", "survey.xls"), "survey.xls"))
+
+wb = xlwt.Workbook(encoding="utf-8")
+ws = wb.add_sheet("Sheet1")
+for j, x in enumerate(HEAD):
+    ws.write(0, j, x)
+    ws.write(1, j, "" if j == 0 else ("Response" if j < 4 else "Open-Ended Response"))
+for i, r in enumerate(BODY):
+    for j, x in enumerate(r):
+        if j == 2:
+            ws.write(i + 2, j, WAVES.index(x) + 1)
+        elif x:
+            ws.write(i + 2, j, x)
+wb.save(os.path.join(corpus("xls-codes", "survey.xls", lambda d: d.update(
+    waves=[{"name": w, "values": [str(k + 1)]} for k, w in enumerate(WAVES)])), "survey.xls"))
 
 # 3e'. A workbook saved by Excel whose answers carry CRLF line breaks (typed
 # in a web form, or pasted from one): Excel writes each CR as "_x000D_"

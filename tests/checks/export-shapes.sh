@@ -6,13 +6,14 @@
 # .xlsx), header names in other case and spacing, .xlsx files written by
 # other writers (inline strings, rich text, sparse rows, numbers for ids and
 # wave codes, a title row above the header, a second sheet, Excel's _x000D_
-# escapes), SurveyXact's dataset export (.xlsx with the data on its second
-# sheet, its Excel 2003 XML, its ANSI and Unicode CSV: variable names and
-# codes), Microsoft Forms' .xlsx (a form per wave, ids repeating), LimeSurvey's
-# CSV, Google Forms' CSV (no id but the submission time), SPSS files with
-# unlabelled codes, user-missing values and very long strings, or in
-# Windows-1252 without an encoding record (written by PSPP), and Stata 118,
-# 117 and 114 files with value labels.  The files are made by
+# escapes), Excel 97-2003 .xls (written by xlwt), SurveyXact's dataset export
+# (.xlsx with the data on its second sheet, its Excel 2003 XML, its ANSI and
+# Unicode CSV: variable names and codes), Microsoft Forms' .xlsx (a form per
+# wave, ids repeating), LimeSurvey's CSV, Google Forms' CSV (no id but the
+# submission time), SPSS files with unlabelled codes, user-missing values and
+# very long strings, or in Windows-1252 without an encoding record (written
+# by PSPP), and Stata 118, 117 and 114 files with value labels.  The files
+# are made by
 # export-shapes.py (byte by byte) and PSPP, never by koder.
 set -u
 command -v pspp >/dev/null || { echo "no pspp (apt-get install pspp)"; exit 77; }
@@ -24,7 +25,9 @@ status=0
 BOTH=()
 fail() { echo "FAIL: $*"; status=1; }
 
-python3 "$ROOT/tests/checks/export-shapes.py" "$C" "$W" || exit 1
+# the system Python: it has Debian's xlwt, which writes the .xls shapes
+/usr/bin/python3 -c 'import xlwt' 2>/dev/null || { echo "no python3-xlwt (apt-get install python3-xlwt)"; exit 77; }
+/usr/bin/python3 "$ROOT/tests/checks/export-shapes.py" "$C" "$W" || exit 1
 ln -s "$C" "$W/sof"
 
 # The .sav: PSPP reads the codes as numbers and declares role 99 missing.
@@ -168,6 +171,8 @@ tally xlsx-codes
 BOTH=() LABEL=
 tally xlsx-title
 tally xlsx-surveymonkey
+tally xls --sheet Data
+tally xls-codes
 tally xlsx-excel-crlf
 tally xlsx-qualtrics
 tally surveyxact-xlsx

@@ -5,7 +5,9 @@
 # stdout or stderr, exit, _exit, abort) - a library caller (the web review,
 # a binding) must get every problem back as a struct kerr.  Writing to a
 # FILE * the caller passed in is fine and not flagged, and so is outfile.c
-# choosing stdout when the caller asked for standard output ("-").
+# choosing stdout when the caller asked for standard output ("-"), and so is
+# the one _exit of xls.c's forked child (marked on its line), which ends the
+# child, never the caller's process.
 #
 # Both detectors are first run on a small tree made here that breaks each
 # rule, so this check cannot pass by detecting nothing.  Prints the size of
@@ -30,6 +32,9 @@ for f in sorted(glob.glob(os.path.join(sys.argv[1], "*.[ch]"))):
         if line.lstrip().startswith("#"):
             continue
         m = bad.search(line)
+        # xls.c's forked child ends itself: marked, and only that call
+        if m and m.group(1) == "_exit" and "lib-boundary: the forked child's own end" in src.split("\n")[no - 1]:
+            continue
         if m:
             print("%s:%d: %s" % (f, no, src.split("\n")[no - 1].strip()))
             found += 1

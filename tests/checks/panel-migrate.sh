@@ -77,6 +77,46 @@ PY
 	cells <interim.csv >interim.txt
 	diff after.txt interim.txt || fail "$name: migrate's after column differs from tally --db"
 	grep -q "moved the project to .*$(basename $V2), which is used" err || { cat err; fail "$name: no message on the version used"; }
+	# a flagged answer keeps the coder's codes wherever version 2 left them
+	#   alone: every category version 2 did not split, add or narrow (andet)
+	#   counts exactly the version-1 decisions carried to it, flagged or not;
+	#   the rules settle only a split category's parts (issue: R051's
+	#   hjaelpemidler;sundhed gained the rules' dialog_ag)
+	python3 - "$H" "$V2" interim.txt >carried.txt <<'PY' || { cat carried.txt; fail "$name: a flagged answer does not keep the coder's codes on categories version 2 left alone"; }
+import csv, json, os, sys
+H, v2p = sys.argv[1], sys.argv[2]
+corpus = json.load(open(os.path.join(H, "corpus.json")))
+q = corpus["questions"][0]
+v1 = json.load(open(os.path.join(H, q["codebook"])))
+v2 = json.load(open(v2p))
+v1ids = {c["id"] for c in v1["categories"]}
+succ = {}
+for c in v2["categories"]:
+    for old in c.get("replaces", []):
+        succ.setdefault(old, []).append(c["id"])
+mapped = {i: succ.get(i, [i] if i in {c["id"] for c in v2["categories"]} else []) for i in v1ids}
+parts = {n for ns in succ.values() if len(ns) > 1 for n in ns}
+added = {c["id"] for c in v2["categories"] if not c.get("replaces") and c["id"] not in v1ids}
+plain = {c["id"] for c in v2["categories"]} - parts - added - {"andet"}
+role_of = {v: r["name"] for r in corpus["roles"] for v in r["values"]}
+col = corpus["columns"]
+gold = {(r["id"], r["wave"]): r["codes"] for r in csv.DictReader(open(os.path.join(H, "gold-v1.csv")))}
+want = {}
+for r in csv.DictReader(open(os.path.join(H, corpus["survey"]), encoding="utf-8-sig"), delimiter=";"):
+    if not r[q["column"]].strip():
+        continue
+    codes = gold[(r[col["id"]], r[col["wave"]])]
+    new = {n for c in codes.split(";") if c in mapped for n in mapped[c]}
+    for c in plain:
+        key = (r[col["wave"]], role_of[r[col["role"]]], c)
+        want[key] = want.get(key, 0) + (c in new)
+got = {tuple(l.split(";")[:3]): int(l.split(";")[3]) for l in open(sys.argv[3]).read().split()}
+bad = [k for k in want if got.get(k) != want[k]]
+for k in bad:
+    print("%s %s %s: %s, the coders' carried codes give %d" % (k + (got.get(k), want[k])))
+print("checked", len(want), "cells of", len(plain), "categories")
+sys.exit(1 if bad or not want else 0)
+PY
 	grep -qi "unknown category" err && fail "$name: unknown categories after migrate"
 
 	# a learned model must not learn version 2's andet from version-1 andet
@@ -142,3 +182,48 @@ PY
 
 study $ROOT/corpora/panel/heldout $ROOT/corpora/panel/codebook-v2.json
 study $ROOT/corpora/panel/heldout2 $ROOT/corpora/panel/heldout2/codebook-v2.json
+
+# A net of the old version has a count before the migration, as diff shows
+# one: migrate's "before" column counts the coders' version-1 decisions on
+# its members (it showed "-", no such category, beside diff's count).
+H=$ROOT/corpora/panel/heldout
+mkdir -p nets && cd nets || fail "nets: mkdir"
+python3 - $ROOT/corpora/panel/codebook.json $ROOT/corpora/panel/codebook-v2.json <<'PY' || fail "nets: writing the codebooks"
+import json, sys
+for path, out, members in ((sys.argv[1], "v1.json", ["kontakt", "opfoelgning", "it"]),
+                           (sys.argv[2], "v2.json", ["relation", "it"])):
+    c = json.load(open(path))
+    c["nets"] = [{"id": "forbindelse", "label": "Forbindelse"}]
+    for cat in c["categories"]:
+        if cat["id"] in members:
+            cat["net"] = "forbindelse"
+    json.dump(c, open(out, "w"), ensure_ascii=False)
+PY
+$K review --import $H/gold-v1.csv --coder gold --db p.db $H 2>err || { cat err; fail "nets: import v1"; }
+$K migrate --dry-run --db p.db --from v1.json --to v2.json >mig.txt 2>err
+awk '$1 == "forbindelse" { print $2 ";" $3 ";" $4 }' mig.txt | sort >before.txt
+python3 - $H >want.txt <<'PY' || fail "nets: reading the gold"
+import csv, json, os, sys
+H = sys.argv[1]
+corpus = json.load(open(os.path.join(H, "corpus.json")))
+q, col = corpus["questions"][0], corpus["columns"]
+role_of = {v: r["name"] for r in corpus["roles"] for v in r["values"]}
+gold = {(r["id"], r["wave"]): set(r["codes"].split(";"))
+        for r in csv.DictReader(open(os.path.join(H, "gold-v1.csv")))}
+cells = {}
+for r in csv.DictReader(open(os.path.join(H, corpus["survey"]), encoding="utf-8-sig"), delimiter=";"):
+    if not r[q["column"]].strip():
+        continue
+    codes = gold[(r[col["id"]], r[col["wave"]])]
+    if codes == {"ingen_svar"}:
+        continue
+    key = (r[col["wave"]], role_of[r[col["role"]]])
+    x, y = cells.get(key, (0, 0))
+    cells[key] = (x + bool(codes & {"kontakt", "opfoelgning", "it"}), y + 1)
+for (w, r), (x, y) in sorted(cells.items()):
+    print("%s;%s;%d/%d" % (w, r, x, y))
+PY
+[ -s before.txt ] || { cat err; fail "nets: the net is not in migrate's table"; }
+diff want.txt before.txt || fail "nets: migrate's before column for a net of the old version is not the coders' count"
+echo "REPORT panel-migrate nets: $(wc -l <before.txt) cells of an old net counted before the migration, as the coders decided"
+cd "$TMP"

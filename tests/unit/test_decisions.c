@@ -29,8 +29,32 @@ static void panel_keys(void **state)
 	assert_null(decisions_get(&d, "A", "1", 1));
 	assert_string_equal(decisions_get(&d, "B", "1", 1), "afstand");
 	assert_null(decisions_get(&d, "B", "2", 1));
-	assert_int_equal(decisions_unused(&d), 1);      /* A/2 */
+	assert_int_equal(decisions_unused(&d, ids, 4), 1);      /* A/2 */
+	assert_string_equal(ids[0], "2");
 	assert_int_equal(decisions_ambiguous(&d, ids, 4), 0);
+	decisions_release(&d);
+}
+
+/* A decision migrate flagged: its carried codes, and the parts the rules
+ * settle; an ordinary one beside it has none. */
+static void interim(void **state)
+{
+	struct decisions d;
+	const char *split = "x", *added = "x", *ids[2];
+
+	(void)state;
+	assert_int_equal(decisions_init(&d), 0);
+	assert_int_equal(decisions_add_interim(&d, "A", "1", "hjaelpemidler", "psykisk;fysisk",
+		"regler"), 0);
+	assert_int_equal(decisions_add(&d, "A", "2", "tid"), 0);
+	assert_string_equal(decisions_find(&d, "A", "1", 1, &split, &added), "hjaelpemidler");
+	assert_string_equal(split, "psykisk;fysisk");
+	assert_string_equal(added, "regler");
+	assert_string_equal(decisions_find(&d, "A", "2", 1, &split, &added), "tid");
+	assert_null(split);
+	assert_null(added);
+	assert_null(decisions_find(&d, "B", "1", 1, &split, &added));
+	assert_int_equal(decisions_unused(&d, ids, 2), 0);
 	decisions_release(&d);
 }
 
@@ -49,7 +73,8 @@ static void waveless(void **state)
 	assert_string_equal(decisions_get(&d, "B", "7", 1), "andet");
 	assert_int_equal(decisions_ambiguous(&d, ids, 4), 1);
 	assert_string_equal(ids[0], "7");
-	assert_int_equal(decisions_unused(&d), 1);      /* 8 */
+	assert_int_equal(decisions_unused(&d, ids, 4), 1);      /* 8 */
+	assert_string_equal(ids[0], "8");
 	decisions_release(&d);
 }
 
@@ -80,7 +105,9 @@ static void codes_file(void **state)
 	fclose(fp);
 	assert_int_equal(decisions_init(&d), 0);
 	assert_int_equal(decisions_load_codes(&d, p, &e), KERR_SCHEMA);
-	assert_string_equal(e.msg, "respondent \"1\" has codes twice: on line 2 and on line 4");
+	assert_string_equal(e.msg, "respondent \"1\" has codes twice: on line 2 and on line 4; "
+			    "if they are answers from different waves, add a 'wave' column saying "
+			    "which wave each row is for (id,wave,codes)");
 	assert_int_equal(e.line, 4);
 	decisions_release(&d);
 
@@ -97,6 +124,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(panel_keys),
+		cmocka_unit_test(interim),
 		cmocka_unit_test(waveless),
 		cmocka_unit_test(codes_file),
 	};

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "cbdiff.h"
 #include "codebook.h"
 #include "error.h"
@@ -85,6 +86,58 @@ static void test_review(void **state)
 		"tid -> tid_sagsantal; velvilje was split into velvilje_borger, velvilje_ag");
 	check("gone", MIGRATE_REVIEW, "gone", "gone was removed");
 	check("typo", MIGRATE_REVIEW, "typo", "typo is not a category of the old version");
+}
+
+/* What a flagged decision keeps of its own: carried and split parts. */
+static void test_parts(void **state)
+{
+	struct migrate_item m = MIGRATE_ITEM_INIT;
+
+	(void)state;
+	assert_int_equal(migrate_codes(&d, "adm;velvilje;gone;afstand", &m, NULL), 0);
+	assert_int_equal(m.status, MIGRATE_REVIEW);
+	assert_string_equal(m.codes, "adm;velvilje;gone;afstand");
+	/* renamed carried, kept kept, removed dropped; the split left open */
+	assert_string_equal(m.carried, "afstand;administration");
+	assert_string_equal(m.split, "velvilje_borger;velvilje_ag");
+	migrate_item_release(&m);
+	assert_int_equal(migrate_codes(&d, "tid;sagsantal", &m, NULL), 0);
+	assert_string_equal(m.carried, m.codes);
+	assert_string_equal(m.split, "");
+	migrate_item_release(&m);
+}
+
+static void interim(const char *carried, const char *split, const char *added,
+	const char *rules, const char *want, size_t want_unsettled)
+{
+	struct buf b = BUF_INIT;
+	size_t unsettled = 0;
+
+	assert_int_equal(migrate_interim(carried, split, added, rules, &b, &unsettled), 0);
+	assert_string_equal(b.data, want);
+	assert_int_equal(unsettled, want_unsettled);
+	buf_release(&b);
+}
+
+/* The user acceptance test's R051: hjaelpemidler;sundhed, sundhed split
+ * into psykisk and fysisk.  The rules' dialog_ag must not come in. */
+static void test_interim(void **state)
+{
+	(void)state;
+	interim("hjaelpemidler", "psykisk;fysisk", "", "dialog_ag;hjaelpemidler;fysisk",
+		"hjaelpemidler;fysisk", 0);
+	/* the rules drop one of the coder's codes: it stays */
+	interim("hjaelpemidler", "psykisk;fysisk", "", "psykisk", "hjaelpemidler;psykisk", 0);
+	/* none of the parts: counted under none of them, and said */
+	interim("hjaelpemidler", "psykisk;fysisk", "", "andet", "hjaelpemidler", 1);
+	interim("", "psykisk;fysisk|a1;a2", NULL, "a2", "a2", 1);
+	interim("", "psykisk;fysisk", "", NULL, "", 1);
+	/* an added category the rules find comes in; andet, the residual,
+	 * gives way to it, and stays when the rules find none */
+	interim("andet", "", "regler;it", "regler", "regler", 0);
+	interim("andet", "", "regler", "viden", "andet", 0);
+	interim("viden", "", "regler", "regler;viden", "viden;regler", 0);
+	interim("ingen_svar", "", "", "andet", "ingen_svar", 0);
 }
 
 static const char new_json[] =
@@ -295,6 +348,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_carry),
 		cmocka_unit_test(test_review),
+		cmocka_unit_test(test_parts),
+		cmocka_unit_test(test_interim),
 		cmocka_unit_test(test_store),
 		cmocka_unit_test(test_added),
 	};

@@ -266,7 +266,7 @@ static void test_bad_codes(void **state)
 	assert_int_equal(train_set_count(x->set), 1);
 	/* too few answers for the folds: said plainly */
 	kerr_clear(&e);
-	assert_int_equal(train_fit(x->set, NULL, &rep, NULL, &e), KERR_INVALID);
+	assert_int_equal(train_fit(x->set, NULL, &rep, NULL, &e), KERR_SCHEMA);
 	assert_non_null(strstr(e.msg, "too few"));
 	train_report_release(&rep);
 }
