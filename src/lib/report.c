@@ -978,11 +978,21 @@ static int axis_max(const struct tally *t, size_t g)
 	return (int)(m * 10 + 0.9999) * 10;
 }
 
+/* Characters of UTF-8 text (not bytes). */
+static size_t chars_of(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xC0) != 0x80;
+	return n;
+}
+
 static double svg_panel(struct buf *b, const struct tally *t, size_t g, double y)
 {
 	size_t nb = nbars(t, g), li = 0, answered = 0, reviewed = 0;
 	int amax = axis_max(t, g);
-	double block = nb * (BAR_H + BAR_GAP) + BLOCK_GAP, top, x;
+	double block = nb * (BAR_H + BAR_GAP) + BLOCK_GAP, top, x, item;
 	struct buf lab = BUF_INIT;
 
 	buf_addf(b, "<text x=\"20\" y=\"%.0f\" class=\"h\">", y + 20);
@@ -1010,26 +1020,28 @@ static double svg_panel(struct buf *b, const struct tally *t, size_t g, double y
 	for (size_t w = 0; w < t->nwaves; w++)
 		for (size_t r = 0; tally_wave_asked(t, g, w) && r < t->nroles; r++) {
 			const struct tally_cell *c = tally_cell(t, g, w, r);
-			size_t mark;
 
 			if (!c || !c->base)
 				continue;
-			if (x > SVG_W - 230) {
+			buf_reset(&lab);
+			buf_addf(&lab, "%s, %s (Y = %zu)", t->waves[w].name, t->roles[r].plural, c->base);
+			/* 12px text is about 7.2px a character (not a byte: æ is two):
+			 * an entry that would run past the edge starts a new row */
+			item = 19 + 7.2 * (double)chars_of(lab.data) + 24;
+			if (x > 20 && x + item > SVG_W - 10) {
 				x = 20;
 				y += 20;
 			}
 			buf_addf(b, "<rect x=\"%.0f\" y=\"%.0f\" width=\"14\" height=\"14\" fill=\"%s\"/>"
 				 "<text x=\"%.0f\" y=\"%.0f\" class=\"l\">", x, y, bar_color(t, g, w, r),
 				 x + 19, y + 12);
-			mark = b->len;
-			svg_text(b, t->waves[w].name);
-			buf_adds(b, ", ");
-			svg_text(b, t->roles[r].plural);
-			buf_addf(b, " (Y = %zu)", c->base);
-			x += 19 + 7.0 * (double)(b->len - mark) + 24;
+			svg_text(b, lab.data);
+			x += item;
 			buf_adds(b, "</text>\n");
 		}
-	y += 30;
+	/* below the legend's last row (14px) the axis labels (11px, on a
+	 * baseline 8px above the plot) need their own line */
+	y += 44;
 	top = y;
 	/* Grid lines and the axis. */
 	for (int p = 0; p <= amax; p += 10) {

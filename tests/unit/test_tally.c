@@ -54,6 +54,17 @@ static struct tally *sample(void)
 	return t;
 }
 
+/* The y="..." of the SVG tag whose class attribute is at p, or -1. */
+static double text_y(const char *s, const char *p)
+{
+	const char *q = p;
+
+	while (q > s && q[-1] != '<')
+		q--;
+	q = strstr(q, " y=\"");
+	return q && q < p ? atof(q + 4) : -1;
+}
+
 static void test_counts(void **state)
 {
 	struct tally *t = sample();
@@ -212,6 +223,20 @@ static void test_formats(void **state)
 	assert_non_null(strstr(s, "SOF &amp; co"));
 	assert_non_null(strstr(s, "Midtvejs, medarbejdere (Y = 2)"));
 	assert_non_null(strstr(s, "50 % (1/2)"));
+	{
+		/* the axis labels (11px) stand clear below the legend (12px) */
+		double legend = 0, axis = 1e9, v;
+		const char *p;
+
+		for (p = s; (p = strstr(p, "class=\"l\"")); p++)
+			if ((v = text_y(s, p)) > legend)
+				legend = v;
+		for (p = s; (p = strstr(p, "class=\"a\"")); p++)
+			if ((v = text_y(s, p)) >= 0 && v < axis)
+				axis = v;
+		assert_true(legend > 0 && axis < 1e9);
+		assert_true(axis - legend >= 20);
+	}
 	free(s);
 	remove(path);
 
