@@ -87,7 +87,7 @@ enum why {
 	W_NONE, W_G_OE, W_AT_OE, W_REG_OE, W_A_AA, W_AA_AA, W_3_AA, W_AE_AE, W_EE_AE,
 	W_E_AE, W_A_AE, W_Z_AE, W_AMP_AE, W_AT_AE, W_O_OE, W_OE_OE, W_X_OE, W_BAR_I,
 	W_I_L, W_L_I, W_DIGIT_LETTER, W_LETTER_DIGIT, W_S_A, W_COMPOUND, W_X_AA, W_X_AE,
-	W_ONE_I, W_LETTER, W__COUNT
+	W_ONE_I, W_LETTER, W_M_RN, W__COUNT
 };
 
 static const char *const why_text[W__COUNT] = {
@@ -119,6 +119,7 @@ static const char *const why_text[W__COUNT] = {
 	"OCR read æ as another letter",
 	"OCR read I as 1",
 	"OCR read one letter as another",
+	"OCR read rn as m",
 };
 
 /* Damaged spelling -> the letter it stands for, with what believing it
@@ -236,6 +237,8 @@ static enum why why_of(const char *from, const char *to)
 		return from[0] == 'i' ? W_I_L : W_DIGIT_LETTER;
 	if (from[0] >= '0' && from[0] <= '9')
 		return W_DIGIT_LETTER;
+	if (!strcmp(from, "m") && !strcmp(to, "rn"))
+		return W_M_RN;
 	return !strcmp(from, "s") && !strcmp(to, "a") ? W_S_A : W_LETTER;
 }
 
