@@ -20,11 +20,12 @@ int cmd_learn(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_migrate(int argc, char **argv);
 /* The side-by-side X/Y table of effect.h, as diff and migrate show it
- * (cmd_diff.c).  Returns 0 or KERR_WRITE with `e` set. */
+ * (cmd_diff.c); `counted` says whose codes X counts, so that a rules-only
+ * table is not read as the report's.  Returns 0 or KERR_WRITE with `e` set. */
 struct effect_table;
 struct kerr;
 int cmd_print_effect_table(FILE *fp, const struct effect_table *t, const char *before_name,
-	const char *after_name, struct kerr *e);
+	const char *after_name, const char *counted, struct kerr *e);
 
 struct codebook;
 /* Load a codebook for a command, printing every problem found; returns an

@@ -65,10 +65,10 @@ static void cell_text(const struct effect_line *l, const struct effect_cell *c, 
 }
 
 int cmd_print_effect_table(FILE *fp, const struct effect_table *t, const char *before_name,
-	const char *after_name, struct kerr *e)
+	const char *after_name, const char *counted, struct kerr *e)
 {
-	fprintf(fp, "\nAnført af X ud af Y, %s -> %s (* = changed, - = no such category):\n",
-		before_name, after_name);
+	fprintf(fp, "\nAnført af X ud af Y, %s -> %s, X counting %s (* = changed, - = no such "
+		"category):\n", before_name, after_name, counted);
 	fprintf(fp, "  %-24s %-12s %-12s %9s %9s\n", "category", "wave", "role", before_name,
 		after_name);
 	for (size_t i = 0; i < t->n; i++) {
@@ -139,7 +139,8 @@ static int write_effect(const struct effect_result *r, unsigned mask, FILE *fp, 
 	else
 		fprintf(fp, "\n%zu of %zu answers change their suggested codes.\n", r->nchanges,
 			r->answers);
-	return cmd_print_effect_table(fp, &r->table, "old", "new", e);
+	return cmd_print_effect_table(fp, &r->table, "old", "new", "the rules' suggestions, not the "
+				      "coders' decisions ('koder tally --db' counts those)", e);
 }
 
 int cmd_diff(int argc, char **argv)

@@ -108,7 +108,7 @@ static int side_by_side(struct ctx *c, const struct migrate_plan *p,
 				"none of the parts:\n%s counted under none of them until re-reviewed "
 				"(see --review-list).\n", c->unsettled,
 				c->unsettled == 1 ? " has" : "s have", c->unsettled == 1 ? "it is" : "they are");
-		rc = cmd_print_effect_table(fp, &et, "before", "after", e);
+		rc = cmd_print_effect_table(fp, &et, "before", "after", "the coders' decisions", e);
 	}
 	effect_table_release(&et);
 	tally_free(tb);

@@ -139,7 +139,8 @@ static void cmp_text(struct buf *b, const struct compare *c, const struct compar
 	buf_addf(b, "%+.1f point", 100 * x->diff);
 	if ((dot = strchr(b->data + mark, '.')))
 		*dot = ',';
-	buf_adds(b, ", p = ");
+	/* "p < 0,001", not "p = < 0,001" */
+	buf_adds(b, x->p < 0.001 ? ", p " : ", p = ");
 	p_da(b, x->p);
 	buf_addf(b, " (%s", compare_test_name(x->test));
 	if (x->test == COMPARE_MCNEMAR)
