@@ -861,17 +861,18 @@ static int parse_text(const char *text, size_t len, const char *name,
 		struct kerr e;
 		long line, col;
 		size_t off = len;
+		const char *hint;
 
 		if (!root && !end)
 			end = cJSON_GetErrorPtr();
 		if (end && end >= text && end <= text + len)
 			off = (size_t)(jsonin_skip_ws(end, text + len) - text);
+		hint = root ? "text after the end of the codebook object: remove it"
+			: jsonin_syntax_hint(text, &off);
 		jsonin_linecol(text, off, &line, &col);
 		kerr_clear(&e);
 		kerr_at(&e, name, line, col);
-		kerr_set(&e, KERR_SYNTAX, root
-			? "text after the end of the codebook object: remove it"
-			: "not valid JSON here: check for a missing comma, quote, colon or bracket just before this point");
+		kerr_set(&e, KERR_SYNTAX, "%s", hint);
 		if (errs)
 			kerr_list_add(errs, &e);
 		cJSON_Delete(root);

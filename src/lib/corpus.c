@@ -819,8 +819,11 @@ int corpus_load(struct corpus *c, const char *path, struct kerr_list *errs)
 	if (!root) {
 		long line, col;
 
-		line_col(text.data, end ? (size_t)(end - text.data) : 0, &line, &col);
-		kerr_set(&e, KERR_SYNTAX, "not valid JSON here");
+		size_t off = end ? (size_t)(end - text.data) : 0;
+		const char *hint = jsonin_syntax_hint(text.data, &off);
+
+		line_col(text.data, off, &line, &col);
+		kerr_set(&e, KERR_SYNTAX, "%s", hint);
 		kerr_at(&e, file.data, line, col);
 		if (errs)
 			kerr_list_add(errs, &e);

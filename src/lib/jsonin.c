@@ -18,6 +18,30 @@ const char *jsonin_skip_ws(const char *p, const char *end)
 	return p;
 }
 
+const char *jsonin_syntax_hint(const char *text, size_t *off)
+{
+	size_t at = *off, i;
+
+	for (int back = 0; back < 2 && at >= (size_t)back; back++) {
+		char c = text[at - back];
+
+		if (c != '}' && c != ']')
+			continue;
+		for (i = at - back; i > 0 && (text[i - 1] == ' ' || text[i - 1] == '\t'
+					       || text[i - 1] == '\n' || text[i - 1] == '\r'); i--)
+			;
+		if (i > 0 && text[i - 1] == ',') {
+			*off = at - back;
+			return c == '}' ? "not valid JSON here: a comma too many before this }: "
+				"remove the comma after the last entry"
+				: "not valid JSON here: a comma too many before this ]: remove the "
+				"comma after the last item";
+		}
+	}
+	return "not valid JSON here: check for a missing comma, quote, colon or bracket just "
+	       "before this point";
+}
+
 static const char *skip_string(const char *p, const char *end)
 {
 	for (p++; p < end && *p != '"'; p++)
