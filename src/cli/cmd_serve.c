@@ -78,7 +78,9 @@ static const struct cli_usage usage = {
 	"  koder serve --db sof.db --add-coder carl\n"
 	"  koder serve --db sof.db --revoke bo\n\n"
 	"Exit status: 0 stopped by a signal (every decision kept), 2 wrong usage,\n"
-	"3 a file is missing or the address cannot be used, 6 store unusable.\n"
+	"3 a file is missing or the address cannot be used, 4 the corpus or survey\n"
+	"has problems, 6 store unusable.  A store this run would create is not\n"
+	"made when the survey cannot be read into it.\n"
 };
 
 struct serve_cmd {
@@ -246,10 +248,22 @@ static int run(struct serve_cmd *r)
 	struct stat sb;
 	char host[256];
 	unsigned port;
-	int loop, status;
+	int loop, status, added = 0;
 
 	kerr_clear(&e);
-	if (store_open(&r->s, r->db, r->source ? STORE_CREATE : 0, &e)) {
+	/* a new store is built aside and published once the survey is in it,
+	 * as review does: a corpus that cannot be read leaves no empty store */
+	if (r->source && !r->add && !r->revoke && lstat(r->db, &sb) != 0 && errno == ENOENT) {
+		int raced = 0;
+
+		if (store_create(&r->s, r->db, &e))
+			return cli_error(&e);
+		if ((status = add_survey(r)))
+			return status;  /* cmd_serve closes r->s: the temp file goes */
+		if (store_publish(&r->s, &raced, &e))
+			return cli_error(&e);
+		added = 1;
+	} else if (store_open(&r->s, r->db, r->source ? STORE_CREATE : 0, &e)) {
 		if (e.code == KERR_NOTFOUND) {
 			cli_warn("%s: no project store; give the corpus (or survey) the first time, "
 				"e.g. 'koder serve --db %s corpora/sof'", r->db, r->db);
@@ -270,7 +284,7 @@ static int run(struct serve_cmd *r)
 			strerror(errno));
 		return EXIT_NOINPUT;
 	}
-	if (r->source && (status = add_survey(r)))
+	if (r->source && !added && (status = add_survey(r)))
 		return status;
 	if (!r->qid && r->question)
 		r->qid = xstrdup(r->question);
