@@ -461,6 +461,9 @@ static int run_tui(struct review_cmd *r)
 	fprintf(stderr, "koder: %s: %zu decision%s saved this session; %zu of %zu answers "
 		"%s by %s\n", store_path(r->s), sum.decided, sum.decided == 1 ? "" : "s",
 		sum.reviewed, sum.total, r->adjudicate ? "adjudicated" : "reviewed", r->coder);
+	if (sum.note_unsaved)
+		fprintf(stderr, "koder: the note being typed when the review was stopped was not "
+			"saved (a note is saved with Enter)\n");
 	return sum.interrupted ? EXIT_INTERRUPTED : EXIT_OK;
 }
 

@@ -1036,7 +1036,16 @@ static int run_session(struct rv *r, int in, int out, struct review_summary *sum
 				break;
 			buf_reset(&num);
 			buf_adds(&num, r->a.note);
-			if (prompt(r, in, out, "Note: ", &num, NOTE_MAX) != 1)
+			k = prompt(r, in, out, "Note: ", &num, NOTE_MAX);
+			if (k < 0) {
+				/* Ctrl-C while typing: the session ends, and the
+				 * summary says the note typed was not saved */
+				sum->note_unsaved = strcmp(num.data ? num.data : "",
+							   r->a.note ? r->a.note : "") != 0;
+				sum->interrupted = 1;
+				goto done_keys;
+			}
+			if (k != 1)
 				break;          /* Esc: the note stays as it was */
 			kerr_clear(&e);
 			saved = 0;
@@ -1080,6 +1089,7 @@ static int run_session(struct rv *r, int in, int out, struct review_summary *sum
 		if (rc)
 			break;
 	}
+done_keys:
 	buf_release(&num);
 	return rc;
 }

@@ -43,6 +43,7 @@ struct review_summary {
 	size_t decided;         /* decisions made in this session */
 	size_t reviewed, total; /* answers this coder has decided / answers shown */
 	int interrupted;        /* ended by a signal or Ctrl-C */
+	int note_unsaved;       /* ... while a note was being typed (not saved) */
 };
 
 /*

@@ -76,10 +76,15 @@ wait_for b "Reviewed 2/345"
 # a smaller window: redrawn, categories in two columns
 $T resize-window -t "=b:" -x 70 -y 15
 wait_re b " 1 \[ \].* 6 \[ \]"
-# Ctrl-C ends the session like a signal: exit 130, terminal restored
+# Ctrl-C ends the session like a signal: exit 130, terminal restored;
+# a note being typed then is not saved, and the summary says so
+keys b n
+wait_for b " Note:"
+keys b -l "halv note"
 keys b C-c
 wait_for b "EXIT=130"
 wait_for b "2 of 345 answers reviewed"
+wait_for b "note being typed when the review was stopped was not saved"
 
 # colour: evidence highlighted, no brackets
 $T new-session -d -s c -x 80 -y 24 "cd '$TMP' && env -u NO_COLOR '$KODER' review --db $DB --coder dora; sleep 600"
