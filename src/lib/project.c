@@ -304,7 +304,10 @@ static int read_row(struct reader *r, const struct survey_row *row)
 		a.respondent = row->respondent;
 		a.text = row->answer[qi];
 		a.extra = extra;
-		a.seq = row->line;
+		/* the row's place in the whole survey: with a file per wave the
+		 * lines start again in each file, and review order would
+		 * alternate between them */
+		a.seq = (long long)row->index;
 		if ((rc = store_add_answer(r->s, &a, &g.answer_id, &added, &e))
 		    || (rc = suggest(r, p, a.text, &e))) {
 			kerr_at(&e, r->file, row->line, 0);

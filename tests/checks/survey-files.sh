@@ -279,6 +279,25 @@ h = rows[0]
 json.dump(sums(h, rows[1:], h.index("Måling"), h.index("Arbejdsfunktion")), open(sys.argv[3], "w"))
 EOF
 same "$W/one-coded.json" "$W/split-coded.json" "six files exported (wave and role columns added)"
+# review takes the answers in survey order: file after file, not the second
+# lines of every file, then the third ...
+"$KODER" review --db "$W/split.db" --question barrierer --coder x --export "$W/split-review.csv" \
+	"$W/split" >/dev/null 2>&1 || fail "review --export of the six files"
+python3 - "$W/split" "$W/split-review.csv" <<'EOF' || fail "review order of the six files is not the survey's"
+import csv, json, sys
+d = json.load(open(sys.argv[1] + "/corpus.json"))
+want = []
+for f in d["survey"]:
+    enc, sep = ("cp1252", ",") if f["role"] == "Leder" else ("utf-8-sig", ";")
+    for r in csv.DictReader(open(sys.argv[1] + "/" + f["file"], encoding=enc, newline=""), delimiter=sep):
+        if r["Barrierer for implementeringen"].strip():
+            want.append(r["Respondent-ID"])
+got = [r["id"] for r in csv.DictReader(open(sys.argv[2], encoding="utf-8-sig", newline=""), delimiter=";")]
+if got != want:
+    print("review order:", got[:6], "... survey order:", want[:6], "...")
+    sys.exit(1)
+print("REPORT survey-files six files: review takes the %d answers in survey order" % len(got))
+EOF
 # ids must be unique within a wave across its files: a clash names both
 python3 - "$W/split" <<'EOF'
 import csv, json, sys
