@@ -72,6 +72,8 @@ static const struct cli_usage usage = {
 	"  koder serve --db sof.db --listen 0.0.0.0:8443 --host koder.example.dk \\\n"
 	"              --tls-cert cert.pem --tls-key key.pem --coder anna --coder bo\n"
 	"A non-loopback address without TLS is refused unless --insecure is given.\n\n"
+	"Scripts and tests can do what the page does through its JSON API\n"
+	"(logins, CSRF token, every endpoint): docs/serve-api.md.\n\n"
 	"Examples:\n"
 	"  koder serve --db sof.db corpora/sof --coder anna\n"
 	"  koder serve --db sof.db --listen 127.0.0.1:0 --coder anna --coder bo\n"

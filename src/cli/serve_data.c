@@ -10,6 +10,7 @@
  *   GET  /session                 coder, codebook, progress, generation
  *   GET  /answer?move=M&filter=F&cat=I&q=TEXT&id=N&mode=adjudicate&order=O
  *                                 M: current next prev todo first id search
+ *                                 pos (id=N: the position, 0-based)
  *                                 O: survey uncertain (session_set_order)
  *   POST /decision {id, codes, note?, mode?}      committed before the reply
  *   POST /undo {mode?}                          this session's last step
@@ -23,7 +24,10 @@
  *                                included (session_tally_store: koder tally --db's numbers)
  *   GET  /samples ; POST /assign {coder, n, seed} (a random sample) or
  *                  {coder, wave?, role?, from?, to?} (by hand) ; POST /unassign {coder}
- *   GET  /changes?since=G        the generation, for polling pages
+ *   GET  /changes                the generations, for polling pages
+ *   (POST /logout and GET /login/TOKEN are serve.c's.  docs/serve-api.md
+ *   describes every route; tests/checks/serve-api-doc.sh matches its
+ *   headings against the strcmp table in sdata_api.)
  */
 #include "serve_data.h"
 #include "buf.h"
