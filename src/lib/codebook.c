@@ -868,7 +868,7 @@ static int parse_text(const char *text, size_t len, const char *name,
 		if (end && end >= text && end <= text + len)
 			off = (size_t)(jsonin_skip_ws(end, text + len) - text);
 		hint = root ? "text after the end of the codebook object: remove it"
-			: jsonin_syntax_hint(text, &off);
+			: jsonin_syntax_hint(text, len, &off);
 		jsonin_linecol(text, off, &line, &col);
 		kerr_clear(&e);
 		kerr_at(&e, name, line, col);

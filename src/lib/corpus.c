@@ -820,7 +820,7 @@ int corpus_load(struct corpus *c, const char *path, struct kerr_list *errs)
 		long line, col;
 
 		size_t off = end ? (size_t)(end - text.data) : 0;
-		const char *hint = jsonin_syntax_hint(text.data, &off);
+		const char *hint = jsonin_syntax_hint(text.data, text.len, &off);
 
 		line_col(text.data, off, &line, &col);
 		kerr_set(&e, KERR_SYNTAX, "%s", hint);

@@ -18,12 +18,16 @@ const char *jsonin_skip_ws(const char *p, const char *end)
 	return p;
 }
 
-const char *jsonin_syntax_hint(const char *text, size_t *off)
+const char *jsonin_syntax_hint(const char *text, size_t len, size_t *off)
 {
 	size_t at = *off, i;
 
 	for (int back = 0; back < 2 && at >= (size_t)back; back++) {
-		char c = text[at - back];
+		char c;
+
+		if (at - back >= len)
+			continue;
+		c = text[at - back];
 
 		if (c != '}' && c != ']')
 			continue;

@@ -24,11 +24,12 @@ const char *jsonin_skip_ws(const char *p, const char *end);
  * ("categories[2].include[0]"), or of the deepest enclosing value found. */
 size_t jsonin_locate(const char *src, size_t len, const char *path);
 
-/* What to say where cJSON stopped parsing at byte *off of `text`: a comma
+/* What to say where cJSON stopped parsing at byte *off of `text` (len
+ * bytes, not necessarily NUL-terminated; *off may be len): a comma
  * right before a closing } or ] is one too many ("missing comma" would
  * mislead), and *off moves onto that } (cJSON stops one past it in an
  * object); else the usual suspects.  Static text. */
-const char *jsonin_syntax_hint(const char *text, size_t *off);
+const char *jsonin_syntax_hint(const char *text, size_t len, size_t *off);
 
 /* 1-based line and column (in characters) of byte offset `off` of `src`. */
 void jsonin_linecol(const char *src, size_t off, long *line, long *col);
