@@ -364,7 +364,8 @@ int decisions_load_db(struct decisions *d, struct store *s, const char *question
 			kerr_clear(e);
 			rc = 0;
 		} else if (!rc) {
-			qsort(plan.entries, plan.n, sizeof(*plan.entries), by_answer);
+			if (plan.n)   /* qsort wants a pointer even for nothing */
+				qsort(plan.entries, plan.n, sizeof(*plan.entries), by_answer);
 			c.plan = &plan;
 		}
 	}
