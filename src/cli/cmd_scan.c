@@ -18,7 +18,6 @@
 #include "table.h"
 
 #include <errno.h>
-#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -344,43 +343,24 @@ static int scan_file(struct scan *s, const char *file, char **text, size_t ntext
 	return rc;
 }
 
-/* A directory, or a .json file: a corpus descriptor, not a survey. */
-static int is_corpus(const char *path)
-{
-	struct stat st;
-	size_t n = strlen(path);
-
-	return (n > 5 && !strcasecmp(path + n - 5, ".json"))
-		|| (stat(path, &st) == 0 && S_ISDIR(st.st_mode));
-}
-
 /* Every survey file a corpus descriptor names, each on its sheet. */
-static int scan_corpus(struct scan *s, const char *path, char **text, size_t ntext,
+static int scan_corpus(struct scan *s, const struct corpus *c, char **text, size_t ntext,
 		       const char *idname, const char *outpath, const struct csv_opts *opts,
 		       const char *sheet, struct kerr *e)
 {
-	struct kerr_list errs = KERR_LIST_INIT;
-	struct corpus c;
 	struct buf file = BUF_INIT;
 	size_t i, n;
 	int rc = 0;
 
-	if (corpus_load(&c, path, &errs)) {
-		if (errs.n)
-			*e = errs.items[0];   /* the first problem; `koder check` has more */
-		rc = errs.n ? (int)errs.items[0].code : KERR_SCHEMA;
-		kerr_list_release(&errs);
-		return rc;
-	}
-	n = c.nfiles ? c.nfiles : 1;
+	n = c->nfiles ? c->nfiles : 1;
 	if (s->mask && n > 1)
 		rc = kerr_set(e, KERR_USAGE, "--mask writes one file: give it one of the "
 			      "corpus's survey files");
 	for (i = 0; !rc && i < n; i++) {
-		const struct corpus_file *f = c.nfiles ? &c.files[i] : NULL;
+		const struct corpus_file *f = c->nfiles ? &c->files[i] : NULL;
 
 		buf_reset(&file);
-		if (corpus_resolve(&c, f ? f->file : c.survey, &file)) {
+		if (corpus_resolve(c, f ? f->file : c->survey, &file)) {
 			rc = kerr_set(e, KERR_NOMEM, "out of memory");
 			break;
 		}
@@ -388,7 +368,6 @@ static int scan_corpus(struct scan *s, const char *path, char **text, size_t nte
 			       f && f->sheet ? f->sheet : sheet, e);
 	}
 	buf_release(&file);
-	corpus_release(&c);
 	return rc;
 }
 
@@ -467,8 +446,22 @@ int cmd_scan(int argc, char **argv)
 		free(text);
 		return cli_misuse(&scan_usage, "--output goes with --mask");
 	}
-	rc = is_corpus(file) ? scan_corpus(&s, file, text, ntext, idname, outpath, &copts, sheet, &e)
-		: scan_file(&s, file, text, ntext, idname, outpath, &copts, sheet, &e);
+	if (cmd_is_corpus(file)) {
+		/* a descriptor's problems are listed as every command lists them */
+		struct kerr_list errs = KERR_LIST_INIT;
+		struct corpus c;
+
+		if (corpus_load(&c, file, &errs)) {
+			status = cli_errors(&errs);
+			kerr_list_release(&errs);
+			free(text);
+			return status;
+		}
+		rc = scan_corpus(&s, &c, text, ntext, idname, outpath, &copts, sheet, &e);
+		corpus_release(&c);
+	} else {
+		rc = scan_file(&s, file, text, ntext, idname, outpath, &copts, sheet, &e);
+	}
 	if (rc) {
 		status = cli_error(&e);
 		if (s.out_failed && rc == KERR_IO)

@@ -53,12 +53,10 @@ static int put_head(struct buf *b, char tag, size_t n)
 	return buf_add(b, (const char *)h, 5);
 }
 
+/* A cell is laid out as a record is: its type byte, length, bytes. */
 static int put_cell(struct buf *b, char type, const void *p, size_t n)
 {
-	unsigned char h[5] = { (unsigned char)type };
-
-	put_u32(h + 1, n);
-	return buf_add(b, (const char *)h, 5) || buf_add(b, p, n);
+	return put_head(b, type, n) || buf_add(b, p, n);
 }
 
 static int write_all(int fd, const char *p, size_t n)
